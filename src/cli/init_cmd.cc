@@ -1,0 +1,34 @@
+// callbase init: create or migrate the database.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/app.h"
+
+namespace callbase::cli {
+
+void RegisterInitCommands(CLI::App& cli, App& app) {
+    auto* cmd = cli.add_subcommand("init", "create the database or migrate it to this version");
+    cmd->callback([&app] {
+        std::string url = app.db_url.empty() ? store::DefaultUrl() : app.db_url;
+        auto db = store::Open(url);
+        if (!db) return app.Report(db.error());
+        auto report = store::Migrate(**db);
+        if (!report) return app.Report(report.error());
+        if (app.json) {
+            nlohmann::json j{{"database", (*db)->Describe()},
+                             {"from_version", report->from_version},
+                             {"to_version", report->to_version},
+                             {"applied", report->applied}};
+            fmt::print("{}\n", j.dump());
+        } else if (report->applied.empty()) {
+            fmt::print("{}: schema is up to date (version {})\n", (*db)->Describe(),
+                       report->to_version);
+        } else {
+            fmt::print("{}: migrated from version {} to {} ({})\n", (*db)->Describe(),
+                       report->from_version, report->to_version,
+                       fmt::join(report->applied, ", "));
+        }
+    });
+}
+
+}  // namespace callbase::cli

@@ -1,0 +1,42 @@
+// callbase: the command-line entry point. main() only wires the command groups;
+// each group lives in its own *_cmd.cc and calls plain functions of its module.
+#include <fmt/format.h>
+
+#include <cstdlib>
+
+#include "cli/app.h"
+
+int main(int argc, char** argv) {
+    using namespace callbase;
+    cli::App app;
+    if (const char* user = std::getenv("USER"); user && *user) {
+        app.actor = user;
+    } else {
+        app.actor = "cli";
+    }
+    CLI::App cli{"callbase — the phone-number base of a call center"};
+    cli.require_subcommand(1);
+    cli.fallthrough();  // global options may follow the subcommand: `callbase init --json`
+    cli.set_version_flag("--version", CALLBASE_VERSION);
+    cli.add_option("--db", app.db_url,
+                   "database: a path or sqlite:PATH for SQLite, postgresql://... for PostgreSQL "
+                   "(default: $CALLBASE_DB, else ./callbase.db)");
+    cli.add_flag("--json", app.json, "print JSON for scripts instead of tables for people");
+    cli.add_option("--actor", app.actor, "who is acting, for the history (default: $USER)");
+    cli.add_option("--data-dir", app.data_dir, "where the shipped reference data is")
+        ->default_val(CALLBASE_DEFAULT_DATA_DIR);
+
+    cli::RegisterInitCommands(cli, app);
+    cli::RegisterPhoneCommands(cli, app);
+    cli::RegisterImportCommands(cli, app);
+    cli::RegisterContactCommands(cli, app);
+    cli::RegisterReportCommands(cli, app);
+    cli::RegisterGenCommands(cli, app);
+
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return cli.exit(e);
+    }
+    return app.exit_code;
+}

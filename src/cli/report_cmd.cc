@@ -1,0 +1,8 @@
+// Placeholder until the command group is written.
+#include "cli/app.h"
+
+namespace callbase::cli {
+
+void RegisterReportCommands(CLI::App& /*cli*/, App& /*app*/) {}
+
+}  // namespace callbase::cli

@@ -1,0 +1,190 @@
+#include "store/sqlite_store.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <string>
+#include <unordered_map>
+
+namespace callbase::store {
+namespace {
+
+struct DbCloser {
+    void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+};
+struct StmtFinalizer {
+    void operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
+};
+using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+class SqliteStore final : public Store {
+public:
+    SqliteStore(DbPtr db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+
+    Backend backend() const override { return Backend::kSqlite; }
+    std::string Describe() const override { return "sqlite:" + path_; }
+
+    Result<int64_t> Exec(std::string_view sql, const std::vector<Value>& params) override {
+        auto stmt = Prepare(sql, params);
+        if (!stmt) return std::unexpected(stmt.error());
+        int rc;
+        while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW) {
+        }
+        sqlite3_reset(*stmt);
+        if (rc != SQLITE_DONE) return Failure(sql);
+        return static_cast<int64_t>(sqlite3_changes64(db_.get()));
+    }
+
+    Result<std::vector<Row>> Query(std::string_view sql, const std::vector<Value>& params) override {
+        std::vector<Row> rows;
+        auto ok = ForEach(sql, params, [&rows](const Row& row) {
+            rows.push_back(row);
+            return true;
+        });
+        if (!ok) return std::unexpected(ok.error());
+        return rows;
+    }
+
+    Result<void> ForEach(std::string_view sql, const std::vector<Value>& params,
+                         const std::function<bool(const Row&)>& on_row) override {
+        auto stmt = Prepare(sql, params);
+        if (!stmt) return std::unexpected(stmt.error());
+        sqlite3_stmt* s = *stmt;
+        int rc;
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            int n = sqlite3_column_count(s);
+            std::vector<Value> cells;
+            cells.reserve(n);
+            for (int i = 0; i < n; ++i) cells.push_back(Column(s, i));
+            if (!on_row(Row(std::move(cells)))) {
+                rc = SQLITE_DONE;
+                break;
+            }
+        }
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE) return Failure(sql);
+        return {};
+    }
+
+    Result<void> ExecScript(std::string_view sql) override {
+        std::string text(sql);
+        char* err = nullptr;
+        if (sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+            std::string message = err ? err : "unknown error";
+            sqlite3_free(err);
+            return Fail(ErrorCode::kDatabase, fmt::format("{}: {}", Describe(), message));
+        }
+        return {};
+    }
+
+    Result<void> Begin() override { return ExecScript("BEGIN IMMEDIATE"); }
+    Result<void> Commit() override { return ExecScript("COMMIT"); }
+    Result<void> Rollback() override { return ExecScript("ROLLBACK"); }
+
+private:
+    // Prepared statements are cached by their SQL text: the import hot path runs
+    // the same few statements millions of times.
+    Result<sqlite3_stmt*> Prepare(std::string_view sql, const std::vector<Value>& params) {
+        auto it = cache_.find(std::string(sql));
+        sqlite3_stmt* stmt;
+        if (it != cache_.end()) {
+            stmt = it->second.get();
+        } else {
+            sqlite3_stmt* raw = nullptr;
+            if (sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
+                                   SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK) {
+                return Failure(sql);
+            }
+            stmt = raw;
+            cache_.emplace(std::string(sql), StmtPtr(raw));
+        }
+        sqlite3_clear_bindings(stmt);
+        // Parameters are written $1..$N; SQLite numbers named parameters by first
+        // appearance, so bind each by its name.
+        char name[24];
+        for (size_t i = 0; i < params.size(); ++i) {
+            std::snprintf(name, sizeof name, "$%zu", i + 1);
+            int index = sqlite3_bind_parameter_index(stmt, name);
+            if (index == 0) continue;  // parameter not used by this statement
+            const Value& v = params[i];
+            int rc = SQLITE_OK;
+            if (std::holds_alternative<std::monostate>(v)) {
+                rc = sqlite3_bind_null(stmt, index);
+            } else if (auto* n = std::get_if<int64_t>(&v)) {
+                rc = sqlite3_bind_int64(stmt, index, *n);
+            } else if (auto* d = std::get_if<double>(&v)) {
+                rc = sqlite3_bind_double(stmt, index, *d);
+            } else {
+                const auto& s = std::get<std::string>(v);
+                rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()),
+                                       SQLITE_TRANSIENT);
+            }
+            if (rc != SQLITE_OK) return Failure(sql);
+        }
+        return stmt;
+    }
+
+    static Value Column(sqlite3_stmt* s, int i) {
+        switch (sqlite3_column_type(s, i)) {
+            case SQLITE_INTEGER: return int64_t{sqlite3_column_int64(s, i)};
+            case SQLITE_FLOAT: return sqlite3_column_double(s, i);
+            case SQLITE_NULL: return std::monostate{};
+            default: {
+                auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+                return std::string(text, sqlite3_column_bytes(s, i));
+            }
+        }
+    }
+
+    std::unexpected<Error> Failure(std::string_view sql) const {
+        std::string what = sqlite3_errmsg(db_.get());
+        int code = sqlite3_errcode(db_.get());
+        ErrorCode ec = code == SQLITE_CONSTRAINT ? ErrorCode::kConflict : ErrorCode::kDatabase;
+        std::string first_line(sql.substr(0, sql.find('\n')));
+        return Fail(ec, fmt::format("{}: {} (in: {})", Describe(), what, first_line.substr(0, 80)));
+    }
+
+    DbPtr db_;
+    std::string path_;
+    std::unordered_map<std::string, StmtPtr> cache_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqlite(std::string_view path_view) {
+    std::string path(path_view);
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+        return Fail(ErrorCode::kNotFound,
+                    fmt::format("cannot open database {}: folder {} does not exist", path,
+                                parent.string()),
+                    "create the folder or give another --db path");
+    }
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                             nullptr);
+    DbPtr db(raw);
+    if (rc != SQLITE_OK) {
+        return Fail(ErrorCode::kDatabase,
+                    fmt::format("cannot open database {}: {}", path,
+                                raw ? sqlite3_errmsg(raw) : "out of memory"),
+                    "check the path and its permissions");
+    }
+    sqlite3_busy_timeout(db.get(), 5000);
+    auto store = std::make_unique<SqliteStore>(std::move(db), path);
+    // A file that is not a database fails here, on the first read.
+    for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+                               "PRAGMA foreign_keys = ON", "PRAGMA cache_size = -65536"}) {
+        if (auto ok = store->ExecScript(pragma); !ok) {
+            return Fail(ErrorCode::kDatabase,
+                        fmt::format("cannot use {} as a database: {}", path, ok.error().message),
+                        "is it a callbase database? give another --db path");
+        }
+    }
+    return store;
+}
+
+}  // namespace callbase::store

@@ -1,0 +1,128 @@
+// The one storage interface of callbase, with an SQLite and a PostgreSQL backend.
+//
+// Domain modules (contacts, ingest, ...) write portable SQL against Store:
+//   - parameters are written $1, $2, ... in both backends;
+//   - casts are written CAST($1 AS TEXT), never $1::text (SQLite lacks ::);
+//   - times are BIGINT Unix seconds; booleans are INTEGER 0/1; JSON is TEXT;
+//   - INSERT ... RETURNING id and ON CONFLICT ... DO NOTHING/UPDATE work in both.
+// The schema itself lives in migrations/<backend>/NNN_name.sql, embedded in the
+// binary; Migrate() applies the missing ones and refuses a database whose schema
+// is newer than this binary knows.
+//
+// Thread safety: a Store is one connection. It is not safe to use from two
+// threads at once; open one Store per thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/error.h"
+
+namespace callbase::store {
+
+// A bound parameter or a result cell. NULL is std::monostate.
+using Value = std::variant<std::monostate, int64_t, double, std::string>;
+
+// One result row. Accessors take the column index; a NULL cell reads as 0 / "".
+class Row {
+public:
+    explicit Row(std::vector<Value> cells) : cells_(std::move(cells)) {}
+    size_t size() const { return cells_.size(); }
+    bool IsNull(size_t i) const { return std::holds_alternative<std::monostate>(cells_.at(i)); }
+    int64_t Int(size_t i) const;
+    double Double(size_t i) const;
+    std::string Text(size_t i) const;
+    const Value& Cell(size_t i) const { return cells_.at(i); }
+
+private:
+    std::vector<Value> cells_;
+};
+
+enum class Backend { kSqlite, kPostgres };
+
+using Params = std::initializer_list<Value>;
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    virtual Backend backend() const = 0;
+    // The URL it was opened with, with any password removed (safe to print).
+    virtual std::string Describe() const = 0;
+
+    // Runs one statement; returns the number of rows it changed.
+    virtual Result<int64_t> Exec(std::string_view sql, const std::vector<Value>& params) = 0;
+    // Runs one statement and returns all its rows.
+    virtual Result<std::vector<Row>> Query(std::string_view sql,
+                                           const std::vector<Value>& params) = 0;
+    // Streams the rows of a statement; the callback returns false to stop early.
+    virtual Result<void> ForEach(std::string_view sql, const std::vector<Value>& params,
+                                 const std::function<bool(const Row&)>& on_row) = 0;
+    // Runs a script of several statements with no parameters (migrations).
+    virtual Result<void> ExecScript(std::string_view sql) = 0;
+
+    virtual Result<void> Begin() = 0;
+    virtual Result<void> Commit() = 0;
+    virtual Result<void> Rollback() = 0;
+
+    // Convenience overloads taking a brace list: store.Exec("... $1", {x}).
+    Result<int64_t> Exec(std::string_view sql, Params params = {}) {
+        return Exec(sql, std::vector<Value>(params));
+    }
+    Result<std::vector<Row>> Query(std::string_view sql, Params params = {}) {
+        return Query(sql, std::vector<Value>(params));
+    }
+    // The first column of the first row, or NotFound when there is no row.
+    Result<Value> QueryValue(std::string_view sql, const std::vector<Value>& params);
+    Result<Value> QueryValue(std::string_view sql, Params params = {}) {
+        return QueryValue(sql, std::vector<Value>(params));
+    }
+};
+
+// Opens a database by URL:
+//   postgresql://user:pass@host:port/db (or postgres://)  -> PostgreSQL
+//   sqlite:PATH, file:PATH or a plain PATH               -> SQLite (WAL mode)
+// Does not migrate; call Migrate() (callbase init) or CheckSchema() after.
+Result<std::unique_ptr<Store>> Open(std::string_view url);
+
+// The URL to use when none is given: $CALLBASE_DB, else ./callbase.db.
+std::string DefaultUrl();
+
+struct MigrationReport {
+    int from_version = 0;
+    int to_version = 0;
+    std::vector<std::string> applied;  // names of the migrations applied now
+};
+
+// The newest schema version this binary knows.
+int LatestSchemaVersion();
+
+// Applies every missing migration, each in its own transaction.
+// Fails with kSchemaTooNew when the database is ahead of this binary.
+Result<MigrationReport> Migrate(Store& store);
+
+// Succeeds when the schema is exactly the one this binary knows; otherwise says
+// whether to run `callbase init` (older or empty) or upgrade callbase (newer).
+Result<void> CheckSchema(Store& store);
+
+// Commits on Commit(); rolls back in the destructor if Commit() was not reached.
+class Transaction {
+public:
+    static Result<Transaction> Start(Store& store);
+    Transaction(Transaction&& other) noexcept : store_(other.store_) { other.store_ = nullptr; }
+    Transaction& operator=(Transaction&&) = delete;
+    ~Transaction();
+    Result<void> Commit();
+
+private:
+    explicit Transaction(Store& store) : store_(&store) {}
+    Store* store_;
+};
+
+}  // namespace callbase::store
