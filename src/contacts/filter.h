@@ -1,0 +1,50 @@
+// Contact filters: the one way every command (find, export, dedup, later
+// campaigns' segments) selects contacts.
+//
+// A filter is parsed from expressions such as `status=new`, `tag=Дорого`,
+// `region=Москва`, `source=site`, `phone=8 916 123-45-67` (any spelling: it is
+// cleaned first), `name~иван` (substring, case-insensitive), `field:Сумма>=1000`,
+// `added>=2026-01-01`, `idle>=90` (days since the last interaction). All terms
+// must hold (AND). Plain values; thread-safe to share once built.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "store/store.h"
+
+namespace callbase::phone {
+class Cleaner;
+}
+
+namespace callbase::contacts {
+
+struct FilterTerm {
+    std::string key;     // status, tag, region, source, phone, name, added, idle, field:<name>
+    std::string op;      // "=", "!=", "~", ">=", "<=", ">", "<"
+    std::string value;   // as written; phone values are cleaned to E.164 when parsed
+};
+
+struct Filter {
+    std::vector<FilterTerm> terms;
+    bool include_merged = false;  // contacts merged into another are hidden unless asked
+};
+
+// Parses expressions like "status=new". Errors name the expression and list the
+// keys and operators that are accepted. A phone value that cannot be cleaned is
+// an error ("phone=123: not a phone number").
+Result<Filter> ParseFilter(const std::vector<std::string>& expressions,
+                           const phone::Cleaner& cleaner);
+
+// A WHERE clause over `contacts c` (without the word WHERE; "1=1" when empty)
+// and its parameters, numbered from first_param ($N), for portable SQL.
+struct SqlWhere {
+    std::string sql;
+    std::vector<store::Value> params;
+};
+Result<SqlWhere> ToSql(const Filter& filter, int64_t now, int first_param = 1);
+
+}  // namespace callbase::contacts
