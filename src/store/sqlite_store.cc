@@ -37,7 +37,8 @@ public:
         return static_cast<int64_t>(sqlite3_changes64(db_.get()));
     }
 
-    Result<std::vector<Row>> Query(std::string_view sql, const std::vector<Value>& params) override {
+    Result<std::vector<Row>> Query(std::string_view sql,
+                                   const std::vector<Value>& params) override {
         std::vector<Row> rows;
         auto ok = ForEach(sql, params, [&rows](const Row& row) {
             rows.push_back(row);
@@ -57,7 +58,8 @@ public:
             int n = sqlite3_column_count(s);
             std::vector<Value> cells;
             cells.reserve(n);
-            for (int i = 0; i < n; ++i) cells.push_back(Column(s, i));
+            for (int i = 0; i < n; ++i)
+                cells.push_back(Column(s, i));
             if (!on_row(Row(std::move(cells)))) {
                 rc = SQLITE_DONE;
                 break;
@@ -128,9 +130,12 @@ private:
 
     static Value Column(sqlite3_stmt* s, int i) {
         switch (sqlite3_column_type(s, i)) {
-            case SQLITE_INTEGER: return int64_t{sqlite3_column_int64(s, i)};
-            case SQLITE_FLOAT: return sqlite3_column_double(s, i);
-            case SQLITE_NULL: return std::monostate{};
+            case SQLITE_INTEGER:
+                return int64_t{sqlite3_column_int64(s, i)};
+            case SQLITE_FLOAT:
+                return sqlite3_column_double(s, i);
+            case SQLITE_NULL:
+                return std::monostate{};
             default: {
                 auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
                 return std::string(text, sqlite3_column_bytes(s, i));
@@ -158,14 +163,14 @@ Result<std::unique_ptr<Store>> OpenSqlite(std::string_view path_view) {
     std::filesystem::path parent = std::filesystem::path(path).parent_path();
     std::error_code ec;
     if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
-        return Fail(ErrorCode::kNotFound,
-                    fmt::format("cannot open database {}: folder {} does not exist", path,
-                                parent.string()),
-                    "create the folder or give another --db path");
+        return Fail(
+            ErrorCode::kNotFound,
+            fmt::format("cannot open database {}: folder {} does not exist", path, parent.string()),
+            "create the folder or give another --db path");
     }
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     DbPtr db(raw);
     if (rc != SQLITE_OK) {
         return Fail(ErrorCode::kDatabase,

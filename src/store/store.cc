@@ -50,8 +50,10 @@ Result<std::unique_ptr<Store>> Open(std::string_view url) {
         return OpenPostgres(url);
     }
     std::string_view path = url;
-    if (path.starts_with("sqlite:")) path.remove_prefix(7);
-    else if (path.starts_with("file:")) path.remove_prefix(5);
+    if (path.starts_with("sqlite:"))
+        path.remove_prefix(7);
+    else if (path.starts_with("file:"))
+        path.remove_prefix(5);
     if (path.empty()) {
         return Fail(ErrorCode::kInvalidInput, fmt::format("database URL '{}' names no file", url),
                     "give a path such as ./callbase.db or a postgresql:// URL");
@@ -64,7 +66,9 @@ std::string DefaultUrl() {
     return "./callbase.db";
 }
 
-int LatestSchemaVersion() { return static_cast<int>(Migrations(Backend::kSqlite).size()); }
+int LatestSchemaVersion() {
+    return static_cast<int>(Migrations(Backend::kSqlite).size());
+}
 
 namespace {
 

@@ -3,6 +3,8 @@
 // Domain modules (contacts, ingest, ...) write portable SQL against Store:
 //   - parameters are written $1, $2, ... in both backends;
 //   - casts are written CAST($1 AS TEXT), never $1::text (SQLite lacks ::);
+//   - a parameter used twice must have the same type in both places (PostgreSQL
+//     infers one type per parameter);
 //   - times are BIGINT Unix seconds; booleans are INTEGER 0/1; JSON is TEXT;
 //   - INSERT ... RETURNING id and ON CONFLICT ... DO NOTHING/UPDATE work in both.
 // The schema itself lives in migrations/<backend>/NNN_name.sql, embedded in the

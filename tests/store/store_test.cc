@@ -1,0 +1,183 @@
+// The Store contract that every domain module relies on, on both backends:
+// parameters of every type, portable SQL, transactions, errors, migrations and
+// the schema guard.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include "store/store.h"
+#include "support/test_store.h"
+
+namespace callbase::store {
+namespace {
+
+class StoreTest : public ::testing::TestWithParam<Backend> {
+protected:
+    void SetUp() override {
+        db_ = testing::OpenFreshStore(GetParam());
+        ASSERT_NE(db_, nullptr);
+        ASSERT_TRUE(
+            db_->ExecScript("CREATE TABLE t (id BIGINT PRIMARY KEY, s TEXT, d DOUBLE "
+                            "PRECISION, n BIGINT)"));
+    }
+    std::unique_ptr<Store> db_;
+};
+
+TEST_P(StoreTest, ParametersOfEveryTypeRoundTrip) {
+    int64_t big = std::numeric_limits<int64_t>::max();
+    ASSERT_TRUE(db_->Exec("INSERT INTO t (id, s, d, n) VALUES ($1, $2, $3, $4)",
+                          {int64_t{1}, std::string("Иванов Пётр «VIP»"), 2.5, std::monostate{}}));
+    ASSERT_TRUE(db_->Exec("INSERT INTO t (id, s, d, n) VALUES ($1, $2, $3, $4)",
+                          {int64_t{2}, std::string(""), -0.25, big}));
+    auto rows = db_->Query("SELECT id, s, d, n FROM t ORDER BY id");
+    ASSERT_TRUE(rows) << rows.error().message;
+    ASSERT_EQ(rows->size(), 2u);
+    EXPECT_EQ((*rows)[0].Int(0), 1);
+    EXPECT_EQ((*rows)[0].Text(1), "Иванов Пётр «VIP»");
+    EXPECT_DOUBLE_EQ((*rows)[0].Double(2), 2.5);
+    EXPECT_TRUE((*rows)[0].IsNull(3));
+    EXPECT_EQ((*rows)[1].Int(3), big);
+    EXPECT_EQ((*rows)[1].Text(1), "");
+    EXPECT_FALSE((*rows)[1].IsNull(1));
+}
+
+TEST_P(StoreTest, ParameterUsedTwiceAndOutOfOrder) {
+    ASSERT_TRUE(db_->Exec("INSERT INTO t (n, id, s) VALUES ($2, $1, $3)",
+                          {int64_t{7}, int64_t{42}, std::string("x")}));
+    auto v = db_->QueryValue("SELECT s FROM t WHERE id = $2 AND n = $1 AND n > $2",
+                             {int64_t{42}, int64_t{7}});
+    ASSERT_TRUE(v) << v.error().message;
+    EXPECT_EQ(Row({*v}).Text(0), "x");
+}
+
+TEST_P(StoreTest, ExecCountsChangedRowsAndReturningGivesIds) {
+    ASSERT_TRUE(
+        db_->ExecScript(GetParam() == Backend::kSqlite
+                            ? "CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT)"
+                            : "CREATE TABLE a (id BIGSERIAL PRIMARY KEY, v TEXT)"));
+    auto first = db_->QueryValue("INSERT INTO a (v) VALUES ($1) RETURNING id", {std::string("x")});
+    auto second = db_->QueryValue("INSERT INTO a (v) VALUES ($1) RETURNING id", {std::string("y")});
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(Row({*second}).Int(0), Row({*first}).Int(0) + 1);
+    auto changed = db_->Exec("UPDATE a SET v = 'z'");
+    ASSERT_TRUE(changed);
+    EXPECT_EQ(*changed, 2);
+}
+
+TEST_P(StoreTest, OnConflictDoNothing) {
+    for (int i = 0; i < 2; ++i) {
+        auto n = db_->Exec("INSERT INTO t (id, s) VALUES (1, 'a') ON CONFLICT (id) DO NOTHING");
+        ASSERT_TRUE(n) << n.error().message;
+        EXPECT_EQ(*n, i == 0 ? 1 : 0);
+    }
+}
+
+TEST_P(StoreTest, ForEachStopsWhenAsked) {
+    for (int64_t i = 0; i < 10; ++i)
+        ASSERT_TRUE(db_->Exec("INSERT INTO t (id) VALUES ($1)", {i}));
+    int seen = 0;
+    ASSERT_TRUE(
+        db_->ForEach("SELECT id FROM t ORDER BY id", {}, [&](const Row&) { return ++seen < 3; }));
+    EXPECT_EQ(seen, 3);
+    auto none = db_->Query("SELECT id FROM t WHERE id < 0");
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->empty());
+    auto missing = db_->QueryValue("SELECT id FROM t WHERE id < 0");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreTest, ErrorsAreClassified) {
+    auto syntax = db_->Exec("SELEKT 1");
+    ASSERT_FALSE(syntax);
+    EXPECT_EQ(syntax.error().code, ErrorCode::kDatabase);
+    EXPECT_NE(syntax.error().message.find("SELEKT"), std::string::npos) << syntax.error().message;
+    ASSERT_TRUE(db_->Exec("INSERT INTO t (id) VALUES (1)"));
+    auto dup = db_->Exec("INSERT INTO t (id) VALUES (1)");
+    ASSERT_FALSE(dup);
+    EXPECT_EQ(dup.error().code, ErrorCode::kConflict);
+}
+
+TEST_P(StoreTest, TransactionRollsBackUnlessCommitted) {
+    {
+        auto tx = Transaction::Start(*db_);
+        ASSERT_TRUE(tx);
+        ASSERT_TRUE(db_->Exec("INSERT INTO t (id) VALUES (1)"));
+    }  // destroyed without Commit
+    EXPECT_TRUE(db_->Query("SELECT id FROM t")->empty());
+    {
+        auto tx = Transaction::Start(*db_);
+        ASSERT_TRUE(tx);
+        ASSERT_TRUE(db_->Exec("INSERT INTO t (id) VALUES (2)"));
+        ASSERT_TRUE(tx->Commit());
+    }
+    EXPECT_EQ(db_->Query("SELECT id FROM t")->size(), 1u);
+}
+
+TEST_P(StoreTest, MigrateIsIdempotentAndNewerSchemaIsRefused) {
+    auto again = Migrate(*db_);
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_TRUE(again->applied.empty());
+    EXPECT_EQ(again->to_version, LatestSchemaVersion());
+    EXPECT_TRUE(CheckSchema(*db_));
+    ASSERT_TRUE(db_->Exec("INSERT INTO schema_migrations VALUES ($1, 'future', 0)",
+                          {int64_t{LatestSchemaVersion() + 1}}));
+    auto refused = Migrate(*db_);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kSchemaTooNew);
+    auto check = CheckSchema(*db_);
+    ASSERT_FALSE(check);
+    EXPECT_EQ(check.error().code, ErrorCode::kSchemaTooNew);
+    EXPECT_NE(check.error().hint.find("upgrade"), std::string::npos);
+}
+
+TEST_P(StoreTest, EveryTableOfTheSchemaTakesARow) {
+    const char* kRows[] = {
+        "INSERT INTO contacts (id, name, created_at, updated_at) VALUES (1, 'Иван', 1, 1)",
+        "INSERT INTO phones (contact_id, e164, raw, created_at) VALUES (1, '+79161234567', "
+        "'8 916 123-45-67', 1)",
+        "INSERT INTO tag_categories (id, name, created_at) VALUES (1, 'Сегмент', 1)",
+        "INSERT INTO tags (id, category_id, name, created_at) VALUES (1, 1, 'VIP', 1)",
+        "INSERT INTO contact_tags (contact_id, tag_id, added_at) VALUES (1, 1, 1)",
+        "INSERT INTO field_defs (id, name, type, created_at) VALUES (1, 'Сумма', 'number', 1)",
+        "INSERT INTO field_values (contact_id, field_id, value) VALUES (1, 1, '1500')",
+        "INSERT INTO history (contact_id, at, actor, action) VALUES (1, 1, 'test', 'created')",
+        "INSERT INTO imports (id, file, sha256, size, started_at) VALUES (1, 'a.csv', 'x', 1, 1)",
+        "INSERT INTO import_errors (import_id, line, reason) VALUES (1, 2, 'no phone')",
+        "INSERT INTO merges (at, actor, kept_id, merged_ids, snapshot) VALUES (1, 't', 1, '[]', "
+        "'{}')",
+    };
+    for (const char* sql : kRows) {
+        auto ok = db_->Exec(sql);
+        EXPECT_TRUE(ok) << sql << ": " << (ok ? "" : ok.error().message);
+    }
+    auto bad_status = db_->Exec("UPDATE contacts SET status = 'sleeping' WHERE id = 1");
+    EXPECT_FALSE(bad_status);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing::TestBackends()),
+                         testing::BackendName);
+
+TEST(OpenTest, MissingFolderNotADatabaseAndUnreachableServer) {
+    auto missing = Open("/no/such/folder/base.db");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+
+    auto path = std::filesystem::temp_directory_path() / "callbase-not-a-db.txt";
+    std::ofstream(path) << "plain text, not SQLite\n";
+    auto text = Open(path.string());
+    ASSERT_FALSE(text);
+    EXPECT_EQ(text.error().code, ErrorCode::kDatabase);
+    std::filesystem::remove(path);
+
+    auto pg = Open("postgresql://user:hunter2@127.0.0.1:1/nowhere?connect_timeout=2");
+    ASSERT_FALSE(pg);
+    EXPECT_EQ(pg.error().code, ErrorCode::kDatabase);
+    EXPECT_NE(pg.error().message.find("127.0.0.1"), std::string::npos) << pg.error().message;
+    EXPECT_EQ(pg.error().message.find("hunter2"), std::string::npos) << pg.error().message;
+}
+
+}  // namespace
+}  // namespace callbase::store

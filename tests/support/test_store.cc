@@ -1,0 +1,119 @@
+#include "support/test_store.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+namespace callbase::testing {
+namespace {
+
+// Forwards to the real store; removes the database when destroyed.
+class DisposableStore final : public store::Store {
+public:
+    DisposableStore(std::unique_ptr<store::Store> inner, std::function<void(store::Store&)> dispose)
+        : inner_(std::move(inner)), dispose_(std::move(dispose)) {}
+    ~DisposableStore() override { dispose_(*inner_); }
+
+    store::Backend backend() const override { return inner_->backend(); }
+    std::string Describe() const override { return inner_->Describe(); }
+    Result<int64_t> Exec(std::string_view sql, const std::vector<store::Value>& p) override {
+        return inner_->Exec(sql, p);
+    }
+    Result<std::vector<store::Row>> Query(std::string_view sql,
+                                          const std::vector<store::Value>& p) override {
+        return inner_->Query(sql, p);
+    }
+    Result<void> ForEach(std::string_view sql, const std::vector<store::Value>& p,
+                         const std::function<bool(const store::Row&)>& on_row) override {
+        return inner_->ForEach(sql, p, on_row);
+    }
+    Result<void> ExecScript(std::string_view sql) override { return inner_->ExecScript(sql); }
+    Result<void> Begin() override { return inner_->Begin(); }
+    Result<void> Commit() override { return inner_->Commit(); }
+    Result<void> Rollback() override { return inner_->Rollback(); }
+
+private:
+    std::unique_ptr<store::Store> inner_;
+    std::function<void(store::Store&)> dispose_;
+};
+
+std::string UniqueName() {
+    static std::atomic<int> counter{0};
+    std::random_device rd;
+    return fmt::format("t_{}_{}_{:x}", getpid(), counter++, rd());
+}
+
+}  // namespace
+
+std::vector<store::Backend> TestBackends() {
+    return {store::Backend::kSqlite, store::Backend::kPostgres};
+}
+
+std::string BackendName(const ::testing::TestParamInfo<store::Backend>& info) {
+    return info.param == store::Backend::kSqlite ? "Sqlite" : "Postgres";
+}
+
+Result<std::string> PostgresUrl() {
+    const char* file = std::getenv("CALLBASE_TEST_PG_URL_FILE");
+    std::string url;
+    if (file && *file) std::getline(std::ifstream(file), url);
+    if (url.empty()) {
+        return Fail(ErrorCode::kNotFound, "no test PostgreSQL server (CALLBASE_TEST_PG_URL_FILE)",
+                    "run the tests with `make test` or ctest, or start one with "
+                    "`scripts/pg-test-server start build/postgres` and set "
+                    "CALLBASE_TEST_PG_URL_FILE=build/postgres/url");
+    }
+    return url;
+}
+
+std::unique_ptr<store::Store> OpenFreshStore(store::Backend backend) {
+    if (backend == store::Backend::kSqlite) {
+        auto path = std::filesystem::temp_directory_path() / (UniqueName() + ".db");
+        auto db = store::Open(path.string());
+        if (!db) {
+            ADD_FAILURE() << db.error().message;
+            return nullptr;
+        }
+        if (auto m = store::Migrate(**db); !m) {
+            ADD_FAILURE() << m.error().message;
+            return nullptr;
+        }
+        return std::make_unique<DisposableStore>(std::move(*db), [path](store::Store&) {
+            std::error_code ec;
+            for (const char* suffix : {"", "-wal", "-shm"}) {
+                std::filesystem::remove(path.string() + suffix, ec);
+            }
+        });
+    }
+    auto url = PostgresUrl();
+    if (!url) {
+        ADD_FAILURE() << Describe(url.error());
+        return nullptr;
+    }
+    auto db = store::Open(*url);
+    if (!db) {
+        ADD_FAILURE() << Describe(db.error());
+        return nullptr;
+    }
+    std::string schema = UniqueName();
+    if (auto ok =
+            (*db)->ExecScript(fmt::format("CREATE SCHEMA {0}; SET search_path TO {0}", schema));
+        !ok) {
+        ADD_FAILURE() << ok.error().message;
+        return nullptr;
+    }
+    if (auto m = store::Migrate(**db); !m) {
+        ADD_FAILURE() << m.error().message;
+        return nullptr;
+    }
+    return std::make_unique<DisposableStore>(std::move(*db), [schema](store::Store& s) {
+        (void)s.ExecScript(fmt::format("DROP SCHEMA {} CASCADE", schema));
+    });
+}
+
+}  // namespace callbase::testing

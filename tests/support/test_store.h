@@ -1,0 +1,33 @@
+// Fresh databases for tests, on every backend: SQLite in a temporary file and
+// PostgreSQL in a new schema of the server that the `postgres` CTest fixture
+// starts (scripts/pg-test-server). PostgreSQL is not optional: when the server
+// cannot be reached the test fails and says how to start it.
+//
+// Test-only. Each returned Store is owned by one test and removes its database
+// (file or schema) when destroyed.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace callbase::testing {
+
+// The backends every store-dependent test runs on.
+std::vector<store::Backend> TestBackends();
+
+// A fresh, migrated, empty database for one test; nullptr (with a test
+// failure recorded) when it cannot be had.
+std::unique_ptr<store::Store> OpenFreshStore(store::Backend backend);
+
+// The URL of the test PostgreSQL server, or an error saying how to start it.
+Result<std::string> PostgresUrl();
+
+// "Sqlite" / "Postgres", for INSTANTIATE_TEST_SUITE_P.
+std::string BackendName(const ::testing::TestParamInfo<store::Backend>& info);
+
+}  // namespace callbase::testing
