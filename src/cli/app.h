@@ -17,10 +17,10 @@
 namespace callbase::cli {
 
 struct App {
-    std::string db_url;   // --db, else $CALLBASE_DB, else ./callbase.db
-    bool json = false;    // --json: output for scripts
-    std::string actor;    // who is acting, for history records: $USER by default
-    std::string data_dir; // where the shipped reference data is (numbering plan)
+    std::string db_url;    // --db, else $CALLBASE_DB, else ./callbase.db
+    bool json = false;     // --json: output for scripts
+    std::string actor;     // who is acting, for history records: $USER by default
+    std::string data_dir;  // where the shipped reference data is (numbering plan)
     SystemClock clock;
     int exit_code = 0;
 
@@ -30,11 +30,11 @@ struct App {
     void Report(const Error& error);
 };
 
-void RegisterInitCommands(CLI::App& cli, App& app);      // init
-void RegisterPhoneCommands(CLI::App& cli, App& app);     // phone clean, numbering load
-void RegisterImportCommands(CLI::App& cli, App& app);    // import contacts, export contacts
-void RegisterContactCommands(CLI::App& cli, App& app);   // contacts, tags, fields, dedup, merge
-void RegisterReportCommands(CLI::App& cli, App& app);    // report health
-void RegisterGenCommands(CLI::App& cli, App& app);       // gen contacts
+void RegisterInitCommands(CLI::App& cli, App& app);     // init
+void RegisterPhoneCommands(CLI::App& cli, App& app);    // phone clean, numbering load
+void RegisterImportCommands(CLI::App& cli, App& app);   // import contacts, export contacts
+void RegisterContactCommands(CLI::App& cli, App& app);  // contacts, tags, fields, dedup, merge
+void RegisterReportCommands(CLI::App& cli, App& app);   // report health
+void RegisterGenCommands(CLI::App& cli, App& app);      // gen contacts
 
 }  // namespace callbase::cli

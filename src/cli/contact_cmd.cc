@@ -1,8 +1,734 @@
-// Placeholder until the command group is written.
+// callbase contacts / tags / fields / dedup / merge: thin handlers over
+// contacts::ContactBook, TagDictionary, FieldRegistry and Deduplicator. Each
+// command opens the database with App::OpenStore(), prints an aligned table for
+// people or JSON with --json, and reports errors through App::Report.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "cli/app.h"
+#include "cli/text_table.h"
+#include "contacts/contact_book.h"
+#include "contacts/field_registry.h"
+#include "contacts/filter.h"
+#include "contacts/merge.h"
+#include "contacts/status.h"
+#include "contacts/tag_dictionary.h"
+#include "contacts/text.h"
+#include "phone/clean.h"
+#include "phone/numbering_plan.h"
 
 namespace callbase::cli {
+namespace {
 
-void RegisterContactCommands(CLI::App& /*cli*/, App& /*app*/) {}
+using nlohmann::json;
+
+// The numbering plan and the cleaner that borrows it, kept together.
+struct PhoneTools {
+    std::unique_ptr<phone::NumberingPlan> plan;
+    std::unique_ptr<phone::Cleaner> cleaner;
+};
+
+Result<PhoneTools> LoadPhoneTools(const App& app) {
+    auto plan = phone::NumberingPlan::LoadDefault(app.data_dir);
+    if (!plan) return std::unexpected(plan.error());
+    PhoneTools tools;
+    tools.plan = std::make_unique<phone::NumberingPlan>(std::move(*plan));
+    tools.cleaner = std::make_unique<phone::Cleaner>(*tools.plan);
+    return tools;
+}
+
+Result<int64_t> ParseId(const std::string& text, std::string_view what) {
+    char* end = nullptr;
+    long long v = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || v <= 0) {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("{} '{}' is not an id", what, text),
+                    "ids are positive numbers, as `callbase contacts find` prints them");
+    }
+    return v;
+}
+
+// "2026-03-01 15:00", "2026-03-01T15:00:00", "01.03.2026 15:00", with an optional
+// "Z" or "+03:00"; without one the time is local (TZ). Plain digits are Unix seconds.
+Result<int64_t> ParseTime(const std::string& text_in) {
+    std::string text = contacts::Trim(text_in);
+    if (!text.empty() && std::all_of(text.begin(), text.end(), ::isdigit) && text.size() > 8) {
+        return std::stoll(text);
+    }
+    auto bad = [&] {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("time '{}' cannot be read", text_in),
+                    "write it as YYYY-MM-DD HH:MM (local time), optionally with Z or +03:00");
+    };
+    if (text.size() < 16) return bad();
+    auto date = contacts::NormalizeDate(text.substr(0, 10));
+    if (!date || (text[10] != ' ' && text[10] != 'T')) return bad();
+    int hh = 0, mm = 0, ss = 0;
+    size_t pos = 11;
+    auto two = [&](int& out) {
+        if (pos + 2 > text.size() || !isdigit(text[pos]) || !isdigit(text[pos + 1])) return false;
+        out = (text[pos] - '0') * 10 + (text[pos + 1] - '0');
+        pos += 2;
+        return true;
+    };
+    if (!two(hh) || pos >= text.size() || text[pos++] != ':' || !two(mm)) return bad();
+    if (pos < text.size() && text[pos] == ':') {
+        ++pos;
+        if (!two(ss)) return bad();
+    }
+    if (hh > 23 || mm > 59 || ss > 59) return bad();
+    std::tm tm{};
+    tm.tm_year = std::stoi(date->substr(0, 4)) - 1900;
+    tm.tm_mon = std::stoi(date->substr(5, 2)) - 1;
+    tm.tm_mday = std::stoi(date->substr(8, 2));
+    tm.tm_hour = hh;
+    tm.tm_min = mm;
+    tm.tm_sec = ss;
+    std::string zone = contacts::Trim(text.substr(pos));
+    if (zone.empty()) {
+        tm.tm_isdst = -1;
+        return static_cast<int64_t>(std::mktime(&tm));
+    }
+    int64_t utc = static_cast<int64_t>(timegm(&tm));
+    if (zone == "Z" || zone == "UTC") return utc;
+    if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 6 && zone[3] == ':') {
+        int sign = zone[0] == '-' ? -1 : 1;
+        int oh = std::stoi(zone.substr(1, 2)), om = std::stoi(zone.substr(4, 2));
+        return utc - sign * (oh * 3600 + om * 60);
+    }
+    return bad();
+}
+
+json ContactJson(const contacts::Contact& c) {
+    json j{{"id", c.id},
+           {"name", c.name},
+           {"region", c.region},
+           {"source", c.source},
+           {"owner_group", c.owner_group},
+           {"email", c.email},
+           {"comment", c.comment},
+           {"status", c.status},
+           {"created_at", c.created_at},
+           {"updated_at", c.updated_at}};
+    j["callback_at"] = c.callback_at ? json(*c.callback_at) : json(nullptr);
+    j["last_interaction_at"] = c.last_interaction_at ? json(*c.last_interaction_at) : json(nullptr);
+    j["import_id"] = c.import_id ? json(*c.import_id) : json(nullptr);
+    j["merged_into"] = c.merged_into ? json(*c.merged_into) : json(nullptr);
+    return j;
+}
+
+std::string StatusText(const contacts::Contact& c) {
+    auto s = contacts::ParseStatus(c.status);
+    std::string out = s ? std::string(contacts::StatusLabelEn(*s)) : c.status;
+    if (c.callback_at) out += " at " + contacts::FormatUtc(*c.callback_at);
+    return out;
+}
+
+void PrintCard(const contacts::Card& card) {
+    const auto& c = card.contact;
+    fmt::print("Contact #{}{}\n", c.id,
+               c.merged_into ? fmt::format(" (merged into #{})", *c.merged_into) : "");
+    Table t({"", ""});
+    t.Add({"Name", c.name});
+    t.Add({"Status", StatusText(c)});
+    t.Add({"Region", c.region});
+    t.Add({"Source", c.source});
+    if (!c.owner_group.empty()) t.Add({"Owner group", c.owner_group});
+    if (!c.email.empty()) t.Add({"Email", c.email});
+    if (!c.comment.empty()) t.Add({"Comment", c.comment});
+    t.Add({"Added", contacts::FormatUtc(c.created_at)});
+    if (c.last_interaction_at)
+        t.Add({"Last interaction", contacts::FormatUtc(*c.last_interaction_at)});
+    t.Print(false);
+    if (!card.phones.empty()) {
+        fmt::print("\nPhones\n");
+        Table p({"number", "ext", "label", "type", "region", "operator", "qc", "state"});
+        for (const auto& ph : card.phones) {
+            p.Add({ph.e164.empty() ? ph.raw : ph.e164, ph.extension, ph.label, ph.type, ph.region,
+                   ph.operator_name, std::to_string(ph.qc),
+                   !ph.valid     ? "invalid"
+                   : ph.inactive ? "inactive"
+                                 : "ok"});
+        }
+        p.Print();
+    }
+    if (!card.tags.empty()) {
+        fmt::print("\nTags\n");
+        Table p({"category", "tag", "added", "by"});
+        for (const auto& tg : card.tags) {
+            p.Add({tg.category, tg.name + (tg.retired ? " (retired)" : ""),
+                   contacts::FormatUtc(tg.added_at), tg.added_by});
+        }
+        p.Print();
+    }
+    if (!card.fields.empty()) {
+        fmt::print("\nFields\n");
+        Table p({"field", "type", "value"});
+        for (const auto& f : card.fields)
+            p.Add({f.name, f.type, f.value});
+        p.Print();
+    }
+    fmt::print("\nHistory\n");
+    Table h({"at", "actor", "action", "field", "before", "after", "detail"});
+    for (const auto& e : card.history) {
+        h.Add({contacts::FormatUtc(e.at), e.actor, e.action, e.field, e.before.value_or(""),
+               e.after.value_or(""), e.detail});
+    }
+    h.Print();
+}
+
+json CardJson(const contacts::Card& card) {
+    json j = ContactJson(card.contact);
+    j["phones"] = json::array();
+    for (const auto& p : card.phones) {
+        j["phones"].push_back({{"e164", p.e164},
+                               {"extension", p.extension},
+                               {"label", p.label},
+                               {"raw", p.raw},
+                               {"type", p.type},
+                               {"region", p.region},
+                               {"operator", p.operator_name},
+                               {"timezone", p.timezone},
+                               {"qc", p.qc},
+                               {"valid", p.valid},
+                               {"inactive", p.inactive}});
+    }
+    j["tags"] = json::array();
+    for (const auto& t : card.tags) {
+        j["tags"].push_back({{"category", t.category},
+                             {"name", t.name},
+                             {"retired", t.retired},
+                             {"added_at", t.added_at},
+                             {"added_by", t.added_by}});
+    }
+    j["fields"] = json::object();
+    for (const auto& f : card.fields)
+        j["fields"][f.name] = f.value;
+    j["history"] = json::array();
+    for (const auto& e : card.history) {
+        j["history"].push_back({{"at", e.at},
+                                {"actor", e.actor},
+                                {"action", e.action},
+                                {"field", e.field},
+                                {"before", e.before ? json(*e.before) : json(nullptr)},
+                                {"after", e.after ? json(*e.after) : json(nullptr)},
+                                {"detail", e.detail}});
+    }
+    return j;
+}
+
+void PrintChanged(App& app, int64_t id, std::string_view what, bool changed) {
+    if (app.json) {
+        fmt::print("{}\n", json{{"id", id}, {"changed", changed}, {"what", what}}.dump());
+    } else {
+        fmt::print("contact #{}: {}{}\n", id, what, changed ? "" : " (no change)");
+    }
+}
+
+json MergeJson(const contacts::MergeResult& m) {
+    return json{{"merge_id", m.merge_id},
+                {"kept_id", m.kept_id},
+                {"merged_ids", m.merged_ids},
+                {"conflicts", m.conflicts}};
+}
+
+void RegisterContacts(CLI::App& cli, App& app) {
+    auto* group = cli.add_subcommand("contacts", "find, show, add and change contacts");
+    group->require_subcommand(1);
+
+    // contacts find
+    struct FindArgs {
+        std::vector<std::string> exprs;
+        int64_t limit = 50, offset = 0;
+        bool all = false;
+    };
+    auto find_args = std::make_shared<FindArgs>();
+    auto* find = group->add_subcommand("find", "find contacts by filter expressions");
+    find->add_option("expr", find_args->exprs,
+                     "status=new tag=Дорого region~моск source=site phone=89161234567 "
+                     "name~иван added>=2026-01-01 idle>=90 field:Сумма>=1000 (all must hold)");
+    find->add_option("--limit", find_args->limit, "at most this many (default 50)");
+    find->add_option("--offset", find_args->offset, "skip this many");
+    find->add_flag("--all", find_args->all, "include contacts merged into another");
+    find->callback([&app, find_args] {
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        auto tools = LoadPhoneTools(app);
+        if (!tools) return app.Report(tools.error());
+        auto filter = contacts::ParseFilter(find_args->exprs, *tools->cleaner);
+        if (!filter) return app.Report(filter.error());
+        filter->include_merged = find_args->all;
+        contacts::ContactBook book(**db, app.clock, app.actor);
+        auto total = book.Count(*filter);
+        if (!total) return app.Report(total.error());
+        auto found = book.Find(*filter, find_args->limit, find_args->offset);
+        if (!found) return app.Report(found.error());
+        if (app.json) {
+            json list = json::array();
+            for (const auto& f : *found) {
+                json j = ContactJson(f.contact);
+                j["phone"] = f.phone;
+                j["phones"] = f.phone_count;
+                list.push_back(std::move(j));
+            }
+            fmt::print("{}\n", json{{"total", *total}, {"contacts", list}}.dump());
+            return;
+        }
+        Table t({"id", "name", "phone", "status", "region", "source", "added"});
+        for (const auto& f : *found) {
+            std::string phone = f.phone;
+            if (f.phone_count > 1) phone += fmt::format(" (+{})", f.phone_count - 1);
+            t.Add({std::to_string(f.contact.id), f.contact.name, phone, StatusText(f.contact),
+                   f.contact.region, f.contact.source,
+                   contacts::FormatUtc(f.contact.created_at).substr(0, 10)});
+        }
+        t.Print();
+        fmt::print("{} shown of {} matching\n", found->size(), *total);
+    });
+
+    // contacts show
+    auto show_id = std::make_shared<std::string>();
+    auto* show = group->add_subcommand("show", "show a contact's card with its history");
+    show->add_option("id", *show_id, "contact id")->required();
+    show->callback([&app, show_id] {
+        auto id = ParseId(*show_id, "contact");
+        if (!id) return app.Report(id.error());
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        contacts::ContactBook book(**db, app.clock, app.actor);
+        auto card = book.Get(*id);
+        if (!card) return app.Report(card.error());
+        if (app.json)
+            fmt::print("{}\n", CardJson(*card).dump());
+        else
+            PrintCard(*card);
+    });
+
+    // contacts add
+    struct AddArgs {
+        std::string name, region, source, email, comment, owner_group;
+        std::vector<std::string> phones, labels, fields, tags;
+        bool keep_invalid = false;
+    };
+    auto add_args = std::make_shared<AddArgs>();
+    auto* add = group->add_subcommand("add", "add a contact");
+    add->add_option("--name", add_args->name, "full name");
+    add->add_option("--phone", add_args->phones, "phone in any usual spelling (repeatable)");
+    add->add_option("--label", add_args->labels,
+                    "label of the phone in the same position (основной, рабочий, ...)");
+    add->add_option("--region", add_args->region, "region (default: from the first phone)");
+    add->add_option("--source", add_args->source, "source channel (site, exhibition, ...)");
+    add->add_option("--email", add_args->email, "e-mail");
+    add->add_option("--comment", add_args->comment, "comment");
+    add->add_option("--owner-group", add_args->owner_group, "owner group");
+    add->add_option("--field", add_args->fields, "custom field NAME=VALUE (repeatable)");
+    add->add_option("--tag", add_args->tags, "dictionary tag (repeatable)");
+    add->add_flag("--keep-invalid", add_args->keep_invalid,
+                  "keep phones that cannot be cleaned, marked invalid, instead of refusing");
+    add->callback([&app, add_args] {
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        auto tools = LoadPhoneTools(app);
+        if (!tools) return app.Report(tools.error());
+        contacts::NewContact nc;
+        nc.name = add_args->name;
+        nc.region = add_args->region;
+        nc.source = add_args->source;
+        nc.email = add_args->email;
+        nc.comment = add_args->comment;
+        nc.owner_group = add_args->owner_group;
+        nc.tags = add_args->tags;
+        for (size_t i = 0; i < add_args->phones.size(); ++i) {
+            contacts::NewPhone p;
+            p.cleaned = tools->cleaner->Clean(add_args->phones[i]);
+            if (!p.cleaned.valid() && !add_args->keep_invalid) {
+                return app.Report(
+                    Error{ErrorCode::kInvalidInput,
+                          fmt::format("--phone '{}' is not a phone number{}", add_args->phones[i],
+                                      p.cleaned.reason.empty() ? "" : ": " + p.cleaned.reason),
+                          "correct it, or add --keep-invalid to store it marked invalid"});
+            }
+            if (i < add_args->labels.size()) p.label = add_args->labels[i];
+            nc.phones.push_back(std::move(p));
+        }
+        for (const auto& f : add_args->fields) {
+            auto eq = f.find('=');
+            if (eq == std::string::npos) {
+                return app.Report(Error{ErrorCode::kInvalidInput,
+                                        fmt::format("--field '{}' has no '='", f),
+                                        "write --field NAME=VALUE"});
+            }
+            nc.fields.emplace_back(f.substr(0, eq), f.substr(eq + 1));
+        }
+        contacts::ContactBook book(**db, app.clock, app.actor);
+        auto id = book.Create(nc);
+        if (!id) return app.Report(id.error());
+        if (app.json) {
+            json phones = json::array();
+            for (const auto& p : nc.phones)
+                phones.push_back(p.cleaned.e164);
+            fmt::print("{}\n", json{{"id", *id}, {"phones", phones}}.dump());
+        } else {
+            fmt::print("added contact #{}\n", *id);
+        }
+    });
+
+    // contacts set-status
+    struct StatusArgs {
+        std::string id, status, callback_at;
+    };
+    auto st = std::make_shared<StatusArgs>();
+    auto* set_status = group->add_subcommand(
+        "set-status",
+        "set the status: new, in_progress, callback, decided, refused, inactive "
+        "(or Новый, В работе, Перезвонить, Решено, Отказ, Неактивный)");
+    set_status->add_option("id", st->id, "contact id")->required();
+    set_status->add_option("status", st->status, "status")->required();
+    set_status->add_option("--callback-at", st->callback_at,
+                           "when to call back (status callback): YYYY-MM-DD HH:MM, local time");
+    set_status->callback([&app, st] {
+        auto id = ParseId(st->id, "contact");
+        if (!id) return app.Report(id.error());
+        std::optional<int64_t> at;
+        if (!st->callback_at.empty()) {
+            auto t = ParseTime(st->callback_at);
+            if (!t) return app.Report(t.error());
+            at = *t;
+        }
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        contacts::ContactBook book(**db, app.clock, app.actor);
+        auto changed = book.SetStatus(*id, st->status, at);
+        if (!changed) return app.Report(changed.error());
+        auto status = contacts::ParseStatus(st->status);
+        PrintChanged(app, *id, fmt::format("status {}", contacts::StatusId(*status)), *changed);
+    });
+
+    // contacts tag / untag
+    for (bool adding : {true, false}) {
+        struct TagArgs {
+            std::string id;
+            std::vector<std::string> tags;
+        };
+        auto ta = std::make_shared<TagArgs>();
+        auto* cmd = group->add_subcommand(
+            adding ? "tag" : "untag",
+            adding ? "add dictionary tags to a contact" : "remove tags from a contact");
+        cmd->add_option("id", ta->id, "contact id")->required();
+        cmd->add_option("tag", ta->tags, "tag name or Category:Name")->required();
+        cmd->callback([&app, ta, adding] {
+            auto id = ParseId(ta->id, "contact");
+            if (!id) return app.Report(id.error());
+            auto db = app.OpenStore();
+            if (!db) return app.Report(db.error());
+            contacts::ContactBook book(**db, app.clock, app.actor);
+            for (const auto& tag : ta->tags) {
+                auto changed = adding ? book.Tag(*id, tag) : book.Untag(*id, tag);
+                if (!changed) return app.Report(changed.error());
+                PrintChanged(app, *id, fmt::format("{} {}", adding ? "tagged" : "untagged", tag),
+                             *changed);
+            }
+        });
+    }
+
+    // contacts set-field
+    struct FieldArgs {
+        std::string id, field, value;
+    };
+    auto fa = std::make_shared<FieldArgs>();
+    auto* set_field = group->add_subcommand("set-field", "set a custom field (empty clears it)");
+    set_field->add_option("id", fa->id, "contact id")->required();
+    set_field->add_option("field", fa->field, "field name")->required();
+    set_field->add_option("value", fa->value, "value")->required();
+    set_field->callback([&app, fa] {
+        auto id = ParseId(fa->id, "contact");
+        if (!id) return app.Report(id.error());
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        contacts::ContactBook book(**db, app.clock, app.actor);
+        auto changed = book.SetField(*id, fa->field, fa->value);
+        if (!changed) return app.Report(changed.error());
+        PrintChanged(app, *id, fmt::format("{} = {}", fa->field, fa->value), *changed);
+    });
+}
+
+void ListTags(App& app) {
+    auto db = app.OpenStore();
+    if (!db) return app.Report(db.error());
+    contacts::TagDictionary dict(**db, app.clock);
+    auto tags = dict.List();
+    if (!tags) return app.Report(tags.error());
+    if (app.json) {
+        json list = json::array();
+        for (const auto& t : *tags) {
+            list.push_back({{"id", t.id},
+                            {"category", t.category},
+                            {"name", t.name},
+                            {"retired", t.retired_at.has_value()},
+                            {"usage", t.usage}});
+        }
+        fmt::print("{}\n", json{{"tags", list}}.dump());
+        return;
+    }
+    Table table({"category", "tag", "contacts", "state"});
+    for (const auto& t : *tags) {
+        table.Add({t.category, t.name, std::to_string(t.usage), t.retired_at ? "retired" : ""});
+    }
+    table.Print();
+}
+
+void RegisterTags(CLI::App& cli, App& app) {
+    auto* tags = cli.add_subcommand("tags", "the tag dictionary (default: list)");
+    tags->require_subcommand(0, 1);
+    tags->add_subcommand("list", "list tags by category with usage");
+    tags->callback([&app, tags] {
+        if (tags->get_subcommands().empty() || tags->got_subcommand("list")) ListTags(app);
+    });
+    tags->add_subcommand("init", "seed the default categories and tags")->callback([&app] {
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        contacts::TagDictionary dict(**db, app.clock);
+        auto seeded = dict.EnsureDefaults();
+        if (!seeded) return app.Report(seeded.error());
+        if (app.json)
+            fmt::print("{}\n", json{{"seeded", *seeded}}.dump());
+        else
+            fmt::print("{}\n", *seeded ? "seeded the default tag dictionary"
+                                       : "the tag dictionary already has categories");
+    });
+    auto cat_name = std::make_shared<std::string>();
+    auto* add_cat = tags->add_subcommand("add-category", "add a tag category");
+    add_cat->add_option("name", *cat_name, "category name")->required();
+    add_cat->callback([&app, cat_name] {
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        contacts::TagDictionary dict(**db, app.clock);
+        auto id = dict.AddCategory(*cat_name);
+        if (!id) return app.Report(id.error());
+        if (app.json)
+            fmt::print("{}\n", json{{"id", *id}, {"category", *cat_name}}.dump());
+        else
+            fmt::print("added category '{}'\n", *cat_name);
+    });
+    auto add_args = std::make_shared<std::pair<std::string, std::string>>();
+    auto* add = tags->add_subcommand("add", "add a tag to a category");
+    add->add_option("category", add_args->first, "category")->required();
+    add->add_option("name", add_args->second, "tag name")->required();
+    add->callback([&app, add_args] {
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        contacts::TagDictionary dict(**db, app.clock);
+        auto tag = dict.AddTag(add_args->first, add_args->second);
+        if (!tag) return app.Report(tag.error());
+        if (app.json) {
+            fmt::print(
+                "{}\n",
+                json{{"id", tag->id}, {"category", tag->category}, {"name", tag->name}}.dump());
+        } else {
+            fmt::print("added tag '{}'\n", tag->Qualified());
+        }
+    });
+    auto retire_name = std::make_shared<std::string>();
+    auto* retire =
+        tags->add_subcommand("retire", "retire a tag: it stays on contacts, cannot be added");
+    retire->add_option("name", *retire_name, "tag name or Category:Name")->required();
+    retire->callback([&app, retire_name] {
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        contacts::TagDictionary dict(**db, app.clock);
+        auto tag = dict.Retire(*retire_name);
+        if (!tag) return app.Report(tag.error());
+        if (app.json)
+            fmt::print("{}\n", json{{"id", tag->id}, {"retired", tag->name}}.dump());
+        else
+            fmt::print("retired tag '{}'\n", tag->Qualified());
+    });
+}
+
+void RegisterFields(CLI::App& cli, App& app) {
+    auto* fields = cli.add_subcommand("fields", "custom fields (default: list)");
+    fields->require_subcommand(0, 1);
+    fields->add_subcommand("list", "list custom fields");
+    fields->callback([&app, fields] {
+        if (!fields->get_subcommands().empty() && !fields->got_subcommand("list")) return;
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        contacts::FieldRegistry registry(**db, app.clock);
+        auto list = registry.List();
+        if (!list) return app.Report(list.error());
+        if (app.json) {
+            json out = json::array();
+            for (const auto& f : *list) {
+                out.push_back({{"id", f.id},
+                               {"name", f.name},
+                               {"type", f.type},
+                               {"values", f.enum_values},
+                               {"usage", f.usage}});
+            }
+            fmt::print("{}\n", json{{"fields", out}}.dump());
+            return;
+        }
+        Table t({"field", "type", "values", "contacts"});
+        for (const auto& f : *list) {
+            t.Add({f.name, f.type, fmt::format("{}", fmt::join(f.enum_values, ", ")),
+                   std::to_string(f.usage)});
+        }
+        t.Print();
+    });
+    struct AddArgs {
+        std::string name, type, values;
+    };
+    auto a = std::make_shared<AddArgs>();
+    auto* add = fields->add_subcommand("add", "define a custom field");
+    add->add_option("name", a->name, "field name")->required();
+    add->add_option("type", a->type, "number, date, text or enum")->required();
+    add->add_option("--values", a->values, "allowed values of an enum field: a,b,c");
+    add->callback([&app, a] {
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        contacts::FieldRegistry registry(**db, app.clock);
+        auto def = registry.Define(a->name, a->type, contacts::SplitList(a->values));
+        if (!def) return app.Report(def.error());
+        if (app.json) {
+            fmt::print("{}\n", json{{"id", def->id},
+                                    {"name", def->name},
+                                    {"type", def->type},
+                                    {"values", def->enum_values}}
+                                   .dump());
+        } else {
+            fmt::print("defined field '{}' ({})\n", def->name, def->type);
+        }
+    });
+}
+
+void RegisterDedup(CLI::App& cli, App& app) {
+    auto apply = std::make_shared<bool>(false);
+    auto* dedup =
+        cli.add_subcommand("dedup", "list contacts that share a number; --apply merges them");
+    dedup->add_flag("--apply", *apply, "merge every group into its oldest contact");
+    dedup->callback([&app, apply] {
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        contacts::Deduplicator dd(**db, app.clock, app.actor);
+        if (*apply) {
+            auto summary = dd.ApplyDedup();
+            if (!summary) return app.Report(summary.error());
+            if (app.json) {
+                json merges = json::array();
+                for (const auto& m : summary->merges)
+                    merges.push_back(MergeJson(m));
+                fmt::print("{}\n", json{{"groups", summary->groups},
+                                        {"contacts_merged", summary->contacts_merged},
+                                        {"merges", merges}}
+                                       .dump());
+                return;
+            }
+            Table t({"merge", "kept", "merged", "conflicts"});
+            for (const auto& m : summary->merges) {
+                std::vector<std::string> ids;
+                for (auto id : m.merged_ids)
+                    ids.push_back(std::to_string(id));
+                t.Add({std::to_string(m.merge_id), std::to_string(m.kept_id),
+                       fmt::format("{}", fmt::join(ids, ", ")),
+                       std::to_string(m.conflicts.size())});
+            }
+            t.Print();
+            fmt::print(
+                "{} groups merged, {} contacts merged into others; undo one with "
+                "`callbase merge --undo MERGE_ID`\n",
+                summary->groups, summary->contacts_merged);
+            return;
+        }
+        auto groups = dd.FindDuplicates();
+        if (!groups) return app.Report(groups.error());
+        if (app.json) {
+            json out = json::array();
+            for (const auto& g : *groups) {
+                out.push_back({{"numbers", g.numbers}, {"contacts", g.contact_ids}});
+            }
+            fmt::print("{}\n", json{{"groups", out}}.dump());
+            return;
+        }
+        Table t({"numbers", "contacts (first is kept)"});
+        for (const auto& g : *groups) {
+            std::vector<std::string> ids;
+            for (auto id : g.contact_ids)
+                ids.push_back(std::to_string(id));
+            t.Add({fmt::format("{}", fmt::join(g.numbers, ", ")),
+                   fmt::format("{}", fmt::join(ids, ", "))});
+        }
+        t.Print();
+        fmt::print("{} groups; merge them with `callbase dedup --apply`\n", groups->size());
+    });
+}
+
+void RegisterMerge(CLI::App& cli, App& app) {
+    struct MergeArgs {
+        std::vector<std::string> ids;
+        std::string undo;
+    };
+    auto a = std::make_shared<MergeArgs>();
+    auto* merge =
+        cli.add_subcommand("merge", "merge contacts into the oldest; --undo reverts a merge");
+    merge->add_option("ids", a->ids, "contact ids");
+    merge->add_option("--undo", a->undo, "merge id to undo");
+    merge->callback([&app, a] {
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        contacts::Deduplicator dd(**db, app.clock, app.actor);
+        if (!a->undo.empty()) {
+            if (!a->ids.empty()) {
+                return app.Report(Error{ErrorCode::kInvalidInput,
+                                        "give either contact ids or --undo MERGE_ID, not both",
+                                        "callbase merge --undo MERGE_ID"});
+            }
+            auto id = ParseId(a->undo, "merge");
+            if (!id) return app.Report(id.error());
+            auto ok = dd.Undo(*id);
+            if (!ok) return app.Report(ok.error());
+            if (app.json)
+                fmt::print("{}\n", json{{"undone", *id}}.dump());
+            else
+                fmt::print("merge #{} undone\n", *id);
+            return;
+        }
+        std::vector<int64_t> ids;
+        for (const auto& s : a->ids) {
+            auto id = ParseId(s, "contact");
+            if (!id) return app.Report(id.error());
+            ids.push_back(*id);
+        }
+        auto result = dd.Merge(ids);
+        if (!result) return app.Report(result.error());
+        if (app.json) {
+            fmt::print("{}\n", MergeJson(*result).dump());
+            return;
+        }
+        std::vector<std::string> merged;
+        for (auto id : result->merged_ids)
+            merged.push_back(fmt::format("#{}", id));
+        fmt::print("merge #{}: {} merged into #{}\n", result->merge_id, fmt::join(merged, ", "),
+                   result->kept_id);
+        for (const auto& c : result->conflicts)
+            fmt::print("  kept value won: {}\n", c);
+        fmt::print("undo with `callbase merge --undo {}`\n", result->merge_id);
+    });
+}
+
+}  // namespace
+
+void RegisterContactCommands(CLI::App& cli, App& app) {
+    RegisterContacts(cli, app);
+    RegisterTags(cli, app);
+    RegisterFields(cli, app);
+    RegisterDedup(cli, app);
+    RegisterMerge(cli, app);
+}
 
 }  // namespace callbase::cli

@@ -25,8 +25,7 @@ void RegisterInitCommands(CLI::App& cli, App& app) {
                        report->to_version);
         } else {
             fmt::print("{}: migrated from version {} to {} ({})\n", (*db)->Describe(),
-                       report->from_version, report->to_version,
-                       fmt::join(report->applied, ", "));
+                       report->from_version, report->to_version, fmt::join(report->applied, ", "));
         }
     });
 }

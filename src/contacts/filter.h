@@ -23,9 +23,9 @@ class Cleaner;
 namespace callbase::contacts {
 
 struct FilterTerm {
-    std::string key;     // status, tag, region, source, phone, name, added, idle, field:<name>
-    std::string op;      // "=", "!=", "~", ">=", "<=", ">", "<"
-    std::string value;   // as written; phone values are cleaned to E.164 when parsed
+    std::string key;    // status, tag, region, source, phone, name, added, idle, field:<name>
+    std::string op;     // "=", "!=", "~", ">=", "<=", ">", "<"
+    std::string value;  // as written; phone values are cleaned to E.164 when parsed
 };
 
 struct Filter {

@@ -1,0 +1,457 @@
+#include "contacts/contact_book.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ctime>
+#include <tuple>
+
+#include "contacts/field_registry.h"
+#include "contacts/history.h"
+#include "contacts/status.h"
+#include "contacts/tag_dictionary.h"
+#include "contacts/text.h"
+
+namespace callbase::contacts {
+
+const std::string_view kContactColumns =
+    "id, name, region, source, owner_group, email, comment, status, callback_at, created_at, "
+    "updated_at, last_interaction_at, import_id, merged_into";
+
+namespace {
+
+std::optional<int64_t> OptInt(const store::Row& r, size_t i) {
+    if (r.IsNull(i)) return std::nullopt;
+    return r.Int(i);
+}
+
+store::Value Nullable(const std::optional<int64_t>& v) {
+    if (!v) return std::monostate{};
+    return *v;
+}
+
+std::string ContactRef(int64_t id) {
+    return fmt::format("contact #{}", id);
+}
+
+}  // namespace
+
+Contact ReadContact(const store::Row& r, size_t f) {
+    Contact c;
+    c.id = r.Int(f + 0);
+    c.name = r.Text(f + 1);
+    c.region = r.Text(f + 2);
+    c.source = r.Text(f + 3);
+    c.owner_group = r.Text(f + 4);
+    c.email = r.Text(f + 5);
+    c.comment = r.Text(f + 6);
+    c.status = r.Text(f + 7);
+    c.callback_at = OptInt(r, f + 8);
+    c.created_at = r.Int(f + 9);
+    c.updated_at = r.Int(f + 10);
+    c.last_interaction_at = OptInt(r, f + 11);
+    c.import_id = OptInt(r, f + 12);
+    c.merged_into = OptInt(r, f + 13);
+    return c;
+}
+
+Result<Contact> LoadContact(store::Store& store, int64_t id) {
+    auto rows =
+        store.Query(fmt::format("SELECT {} FROM contacts WHERE id = $1", kContactColumns), {id});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) {
+        return Fail(ErrorCode::kNotFound, fmt::format("{} does not exist", ContactRef(id)),
+                    "find the id with `callbase contacts find`");
+    }
+    return ReadContact(rows->front());
+}
+
+std::string FormatUtc(int64_t t) {
+    std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC", tm.tm_year + 1900, tm.tm_mon + 1,
+                       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+HistoryEntry ContactBook::Entry(int64_t contact_id, int64_t now, std::string action) const {
+    HistoryEntry e;
+    e.contact_id = contact_id;
+    e.at = now;
+    e.actor = actor_;
+    e.action = std::move(action);
+    return e;
+}
+
+Result<Contact> ContactBook::RequireLive(int64_t id) {
+    auto c = LoadContact(store_, id);
+    if (!c) return c;
+    if (c->merged_into) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("{} was merged into contact #{} and cannot be changed",
+                                ContactRef(id), *c->merged_into),
+                    fmt::format("work with contact #{}, or undo the merge (callbase merge --undo)",
+                                *c->merged_into));
+    }
+    return c;
+}
+
+Result<void> ContactBook::Touch(int64_t id, int64_t now) {
+    auto ok = store_.Exec("UPDATE contacts SET updated_at = $1 WHERE id = $2", {now, id});
+    if (!ok) return std::unexpected(ok.error());
+    return {};
+}
+
+Result<int64_t> ContactBook::Create(const NewContact& in) {
+    std::string name = Trim(in.name);
+    if (name.empty() && in.phones.empty()) {
+        return Fail(ErrorCode::kInvalidInput, "a new contact needs a name or a phone",
+                    "give --name or --phone");
+    }
+    // Resolve the dictionary and field types before the transaction (seeding the
+    // tag dictionary runs a transaction of its own).
+    TagDictionary tags(store_, clock_);
+    std::vector<TagInfo> resolved_tags;
+    for (const auto& t : in.tags) {
+        auto seeded = tags.EnsureDefaults();
+        if (!seeded) return std::unexpected(seeded.error());
+        auto tag = tags.Resolve(t);
+        if (!tag) return std::unexpected(tag.error());
+        if (tag->retired_at) {
+            return Fail(ErrorCode::kConflict, fmt::format("tag '{}' is retired", tag->name),
+                        "retired tags stay on old contacts but cannot be added; pick another");
+        }
+        resolved_tags.push_back(*tag);
+    }
+    FieldRegistry registry(store_, clock_);
+    std::vector<std::tuple<int64_t, std::string, std::string>> fields;  // id, name, value
+    for (const auto& [field, value] : in.fields) {
+        auto def = registry.Find(field);
+        if (!def) return std::unexpected(def.error());
+        auto normalized = ValidateFieldValue(*def, value);
+        if (!normalized) return std::unexpected(normalized.error());
+        fields.emplace_back(def->id, def->name, *normalized);
+    }
+
+    std::string region = Trim(in.region);
+    for (const auto& p : in.phones) {
+        if (region.empty() && !p.cleaned.region.empty()) region = p.cleaned.region;
+    }
+    int64_t now = clock_.Now();
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto id_value = store_.QueryValue(
+        "INSERT INTO contacts (name, region, source, owner_group, email, comment, status, "
+        "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $7) RETURNING id",
+        {name, region, Trim(in.source), Trim(in.owner_group), Trim(in.email), in.comment, now});
+    if (!id_value) return std::unexpected(id_value.error());
+    int64_t id = store::Row({*id_value}).Int(0);
+
+    std::vector<std::string> phone_list;
+    int position = 0;
+    for (const auto& p : in.phones) {
+        const phone::CleanResult& c = p.cleaned;
+        store::Value offset = std::monostate{};
+        if (c.utc_offset_minutes) offset = int64_t{*c.utc_offset_minutes};
+        auto ok = store_.Exec(
+            "INSERT INTO phones (contact_id, position, e164, extension, label, raw, type, region, "
+            "operator, utc_offset, timezone, qc, valid, inactive, created_at) VALUES "
+            "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14)",
+            {id, int64_t{position++}, c.e164, c.extension,
+             p.label.empty() ? std::string("основной") : Trim(p.label), c.input,
+             std::string(phone::LineTypeName(c.type)), c.region, c.operator_name, offset,
+             c.timezone, int64_t{static_cast<int>(c.qc)}, int64_t{c.valid() ? 1 : 0}, now});
+        if (!ok) return std::unexpected(ok.error());
+        phone_list.push_back(c.valid() ? c.e164 : c.input + " (invalid)");
+    }
+    for (const auto& [field_id, field_name, value] : fields) {
+        auto ok = store_.Exec(
+            "INSERT INTO field_values (contact_id, field_id, value) VALUES ($1, $2, $3)",
+            {id, field_id, value});
+        if (!ok) return std::unexpected(ok.error());
+    }
+    for (const auto& tag : resolved_tags) {
+        auto ok = store_.Exec(
+            "INSERT INTO contact_tags (contact_id, tag_id, added_at, added_by) VALUES "
+            "($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            {id, tag.id, now, actor_});
+        if (!ok) return std::unexpected(ok.error());
+    }
+    HistoryEntry e = Entry(id, now, "created");
+    e.after = name;
+    std::vector<std::string> detail;
+    if (!phone_list.empty())
+        detail.push_back(fmt::format("phones: {}", fmt::join(phone_list, ", ")));
+    if (!in.source.empty()) detail.push_back("source: " + Trim(in.source));
+    for (const auto& [fid, fname, value] : fields)
+        detail.push_back(fname + ": " + value);
+    for (const auto& tag : resolved_tags)
+        detail.push_back("tag: " + tag.name);
+    e.detail = fmt::format("{}", fmt::join(detail, "; "));
+    if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
+    if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+    return id;
+}
+
+Result<Card> ContactBook::Get(int64_t id) {
+    Card card;
+    auto contact = LoadContact(store_, id);
+    if (!contact) return std::unexpected(contact.error());
+    card.contact = *contact;
+
+    auto phones = store_.Query(
+        "SELECT id, position, e164, extension, label, raw, type, region, operator, utc_offset, "
+        "timezone, qc, valid, inactive FROM phones WHERE contact_id = $1 ORDER BY position, id",
+        {id});
+    if (!phones) return std::unexpected(phones.error());
+    for (const auto& r : *phones) {
+        Phone p;
+        p.id = r.Int(0);
+        p.position = static_cast<int>(r.Int(1));
+        p.e164 = r.Text(2);
+        p.extension = r.Text(3);
+        p.label = r.Text(4);
+        p.raw = r.Text(5);
+        p.type = r.Text(6);
+        p.region = r.Text(7);
+        p.operator_name = r.Text(8);
+        if (!r.IsNull(9)) p.utc_offset_minutes = static_cast<int>(r.Int(9));
+        p.timezone = r.Text(10);
+        p.qc = static_cast<int>(r.Int(11));
+        p.valid = r.Int(12) != 0;
+        p.inactive = r.Int(13) != 0;
+        card.phones.push_back(std::move(p));
+    }
+
+    auto tags = store_.Query(
+        "SELECT c.name, t.name, t.retired_at, ct.added_at, ct.added_by FROM contact_tags ct "
+        "JOIN tags t ON t.id = ct.tag_id JOIN tag_categories c ON c.id = t.category_id "
+        "WHERE ct.contact_id = $1 ORDER BY c.id, t.name",
+        {id});
+    if (!tags) return std::unexpected(tags.error());
+    for (const auto& r : *tags) {
+        card.tags.push_back({r.Text(0), r.Text(1), !r.IsNull(2), r.Int(3), r.Text(4)});
+    }
+
+    auto fields = store_.Query(
+        "SELECT d.name, d.type, v.value FROM field_values v JOIN field_defs d ON d.id = v.field_id "
+        "WHERE v.contact_id = $1 ORDER BY d.name",
+        {id});
+    if (!fields) return std::unexpected(fields.error());
+    for (const auto& r : *fields)
+        card.fields.push_back({r.Text(0), r.Text(1), r.Text(2)});
+
+    auto history = LoadHistory(store_, id);
+    if (!history) return std::unexpected(history.error());
+    card.history = std::move(*history);
+
+    // Imports do not write a history row per contact (for speed); the card shows
+    // one from contacts.import_id, for this contact and those merged into it.
+    auto imports = store_.Query(
+        "SELECT c.id, c.created_at, i.id, i.file, i.actor FROM contacts c "
+        "JOIN imports i ON i.id = c.import_id WHERE c.id = $1 OR c.merged_into = $1 "
+        "ORDER BY c.id",
+        {id});
+    if (!imports) return std::unexpected(imports.error());
+    for (const auto& r : *imports) {
+        HistoryEntry e;
+        e.contact_id = id;
+        e.at = r.Int(1);
+        e.actor = r.Text(4);
+        e.action = "import";
+        e.detail = r.Int(0) == id
+                       ? fmt::format("created by import #{} ({})", r.Int(2), r.Text(3))
+                       : fmt::format("contact #{} (merged here) created by import #{} ({})",
+                                     r.Int(0), r.Int(2), r.Text(3));
+        card.history.push_back(std::move(e));
+    }
+    std::stable_sort(card.history.begin(), card.history.end(),
+                     [](const HistoryEntry& a, const HistoryEntry& b) {
+                         if (a.at != b.at) return a.at < b.at;
+                         // Synthesized import entries (id 0) come first at equal times.
+                         return a.id < b.id;
+                     });
+    return card;
+}
+
+Result<std::vector<FoundContact>> ContactBook::Find(const Filter& filter, int64_t limit,
+                                                    int64_t offset) {
+    auto where = ToSql(filter, clock_.Now(), 3);
+    if (!where) return std::unexpected(where.error());
+    std::vector<store::Value> params{limit, offset};
+    params.insert(params.end(), where->params.begin(), where->params.end());
+    auto rows = store_.Query(
+        fmt::format("SELECT c.{}, "
+                    "(SELECT CASE WHEN p.e164 <> '' THEN p.e164 ELSE p.raw END FROM phones p "
+                    " WHERE p.contact_id = c.id ORDER BY p.position, p.id LIMIT 1), "
+                    "(SELECT COUNT(*) FROM phones p WHERE p.contact_id = c.id) "
+                    "FROM contacts c WHERE {} ORDER BY c.created_at DESC, c.id DESC "
+                    "LIMIT $1 OFFSET $2",
+                    kContactColumns, where->sql),
+        params);
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<FoundContact> out;
+    out.reserve(rows->size());
+    for (const auto& r : *rows) {
+        out.push_back({ReadContact(r), r.Text(14), static_cast<int>(r.Int(15))});
+    }
+    return out;
+}
+
+Result<int64_t> ContactBook::Count(const Filter& filter) {
+    auto where = ToSql(filter, clock_.Now(), 1);
+    if (!where) return std::unexpected(where.error());
+    auto v = store_.QueryValue(fmt::format("SELECT COUNT(*) FROM contacts c WHERE {}", where->sql),
+                               where->params);
+    if (!v) return std::unexpected(v.error());
+    return store::Row({*v}).Int(0);
+}
+
+Result<bool> ContactBook::SetStatus(int64_t id, std::string_view status_text,
+                                    std::optional<int64_t> callback_at) {
+    auto status = ParseStatus(status_text);
+    if (!status) return std::unexpected(status.error());
+    if (*status == Status::kCallback && !callback_at) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("status Callback for contact #{} needs a callback time", id),
+                    "give the time, e.g. --callback-at '2026-03-01 15:00'");
+    }
+    if (*status != Status::kCallback && callback_at) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("a callback time only goes with status Callback (contact #{}, "
+                                "status {})",
+                                id, StatusId(*status)),
+                    "drop --callback-at or set the status to callback");
+    }
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto contact = RequireLive(id);
+    if (!contact) return std::unexpected(contact.error());
+    std::string new_status(StatusId(*status));
+    if (contact->status == new_status && contact->callback_at == callback_at) return false;
+    int64_t now = clock_.Now();
+    // A status is set after talking to the person: it counts as an interaction.
+    auto ok = store_.Exec(
+        "UPDATE contacts SET status = $1, callback_at = $2, updated_at = $3, "
+        "last_interaction_at = $3 WHERE id = $4",
+        {new_status, Nullable(callback_at), now, id});
+    if (!ok) return std::unexpected(ok.error());
+    HistoryEntry e = Entry(id, now, "status");
+    e.field = "status";
+    e.before = contact->status;
+    e.after = new_status;
+    if (contact->callback_at || callback_at) {
+        e.detail = fmt::format("callback_at: {} -> {}",
+                               contact->callback_at ? FormatUtc(*contact->callback_at) : "-",
+                               callback_at ? FormatUtc(*callback_at) : "-");
+    }
+    if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
+    if (auto c = tx->Commit(); !c) return std::unexpected(c.error());
+    return true;
+}
+
+Result<bool> ContactBook::Tag(int64_t id, std::string_view tag_name) {
+    TagDictionary dict(store_, clock_);
+    if (auto seeded = dict.EnsureDefaults(); !seeded) return std::unexpected(seeded.error());
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto contact = RequireLive(id);
+    if (!contact) return std::unexpected(contact.error());
+    auto tag = dict.Resolve(tag_name);
+    if (!tag) return std::unexpected(tag.error());
+    if (tag->retired_at) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("tag '{}' was retired on {} and cannot be added to contact #{}",
+                                tag->Qualified(), FormatUtc(*tag->retired_at), id),
+                    "retired tags stay on the contacts that have them; pick a current tag "
+                    "(callbase tags list)");
+    }
+    int64_t now = clock_.Now();
+    auto added = store_.Exec(
+        "INSERT INTO contact_tags (contact_id, tag_id, added_at, added_by) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT DO NOTHING",
+        {id, tag->id, now, actor_});
+    if (!added) return std::unexpected(added.error());
+    if (*added == 0) return false;
+    if (auto t = Touch(id, now); !t) return std::unexpected(t.error());
+    HistoryEntry e = Entry(id, now, "tag");
+    e.field = "tag";
+    e.after = tag->name;
+    e.detail = tag->category;
+    if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
+    if (auto c = tx->Commit(); !c) return std::unexpected(c.error());
+    return true;
+}
+
+Result<bool> ContactBook::Untag(int64_t id, std::string_view tag_name) {
+    TagDictionary dict(store_, clock_);
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto contact = RequireLive(id);
+    if (!contact) return std::unexpected(contact.error());
+    auto tag = dict.Resolve(tag_name);
+    if (!tag) return std::unexpected(tag.error());
+    auto removed = store_.Exec("DELETE FROM contact_tags WHERE contact_id = $1 AND tag_id = $2",
+                               {id, tag->id});
+    if (!removed) return std::unexpected(removed.error());
+    if (*removed == 0) return false;
+    int64_t now = clock_.Now();
+    if (auto t = Touch(id, now); !t) return std::unexpected(t.error());
+    HistoryEntry e = Entry(id, now, "untag");
+    e.field = "tag";
+    e.before = tag->name;
+    e.detail = tag->category;
+    if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
+    if (auto c = tx->Commit(); !c) return std::unexpected(c.error());
+    return true;
+}
+
+Result<bool> ContactBook::SetField(int64_t id, std::string_view field, std::string_view value) {
+    FieldRegistry registry(store_, clock_);
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto contact = RequireLive(id);
+    if (!contact) return std::unexpected(contact.error());
+    auto def = registry.Find(field);
+    if (!def) return std::unexpected(def.error());
+    std::optional<std::string> normalized;
+    if (!Trim(value).empty()) {
+        auto v = ValidateFieldValue(*def, value);
+        if (!v) {
+            return Fail(v.error().code, fmt::format("contact #{}: {}", id, v.error().message),
+                        v.error().hint);
+        }
+        normalized = *v;
+    }
+    auto old = store_.Query(
+        "SELECT value FROM field_values WHERE contact_id = $1 AND field_id = $2", {id, def->id});
+    if (!old) return std::unexpected(old.error());
+    std::optional<std::string> before;
+    if (!old->empty()) before = old->front().Text(0);
+    if (before == normalized) return false;
+    Result<int64_t> ok = 0;
+    if (!normalized) {
+        ok = store_.Exec("DELETE FROM field_values WHERE contact_id = $1 AND field_id = $2",
+                         {id, def->id});
+    } else if (before) {
+        ok = store_.Exec(
+            "UPDATE field_values SET value = $1 WHERE contact_id = $2 AND field_id = $3",
+            {*normalized, id, def->id});
+    } else {
+        ok = store_.Exec(
+            "INSERT INTO field_values (contact_id, field_id, value) VALUES ($1, $2, $3)",
+            {id, def->id, *normalized});
+    }
+    if (!ok) return std::unexpected(ok.error());
+    int64_t now = clock_.Now();
+    if (auto t = Touch(id, now); !t) return std::unexpected(t.error());
+    HistoryEntry e = Entry(id, now, "field");
+    e.field = def->name;
+    e.before = before;
+    e.after = normalized;
+    if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
+    if (auto c = tx->Commit(); !c) return std::unexpected(c.error());
+    return true;
+}
+
+}  // namespace callbase::contacts

@@ -1,0 +1,87 @@
+// ContactBook: the operations on contacts that people perform one at a time —
+// create, show a card, find by filter, set the status, tag and untag, set a
+// custom field (R-BASE-2, R-BASE-3).
+//
+// Every change writes a history row (who, when, what, before, after) in the same
+// transaction as the change. Tags must come from the dictionary and not be
+// retired; custom field values are validated against their type. Contacts merged
+// into another are read-only: changes are refused with the id to use instead.
+//
+// Ownership and threads: a ContactBook borrows the Store& and Clock& it is given
+// (both must outlive it) and acts as one actor. It keeps no cache. Same thread
+// rules as the Store: one ContactBook per thread. Every public method that writes
+// runs its own transaction, so do not call them inside another transaction.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "contacts/contact.h"
+#include "contacts/filter.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "store/store.h"
+
+namespace callbase::contacts {
+
+// One line of a search result.
+struct FoundContact {
+    Contact contact;
+    std::string phone;  // the first phone, E.164 (raw when it could not be cleaned)
+    int phone_count = 0;
+};
+
+// The columns of `contacts` in the order ReadContact() expects.
+extern const std::string_view kContactColumns;
+Contact ReadContact(const store::Row& row, size_t first = 0);
+// The contact, or NotFound naming the id.
+Result<Contact> LoadContact(store::Store& store, int64_t id);
+// "2026-03-01 15:00:00 UTC".
+std::string FormatUtc(int64_t unix_seconds);
+
+class ContactBook {
+public:
+    ContactBook(store::Store& store, const Clock& clock, std::string actor)
+        : store_(store), clock_(clock), actor_(std::move(actor)) {}
+
+    // Creates a contact with its phones, custom fields and tags; returns its id.
+    // Needs a name or at least one phone. Phones that could not be cleaned are kept
+    // as written, marked invalid. The region defaults to the first phone's region.
+    Result<int64_t> Create(const NewContact& contact);
+
+    // The card: contact, phones, tags, fields, and the history timeline including
+    // the synthesized "created by import #N (file)" entries.
+    Result<Card> Get(int64_t id);
+
+    // Contacts matching the filter, newest first.
+    Result<std::vector<FoundContact>> Find(const Filter& filter, int64_t limit = 50,
+                                           int64_t offset = 0);
+    Result<int64_t> Count(const Filter& filter);
+
+    // Status by id or any accepted name (status.h). Callback requires callback_at;
+    // other statuses refuse one. Returns false when nothing changed.
+    Result<bool> SetStatus(int64_t id, std::string_view status,
+                           std::optional<int64_t> callback_at = std::nullopt);
+
+    // Adds / removes a dictionary tag. Returns false when nothing changed.
+    Result<bool> Tag(int64_t id, std::string_view tag);
+    Result<bool> Untag(int64_t id, std::string_view tag);
+
+    // Sets a custom field (validated against its type); an empty value clears it.
+    // Returns false when nothing changed.
+    Result<bool> SetField(int64_t id, std::string_view field, std::string_view value);
+
+private:
+    Result<Contact> RequireLive(int64_t id);
+    Result<void> Touch(int64_t id, int64_t now);
+    HistoryEntry Entry(int64_t contact_id, int64_t now, std::string action) const;
+
+    store::Store& store_;
+    const Clock& clock_;
+    std::string actor_;
+};
+
+}  // namespace callbase::contacts

@@ -1,0 +1,279 @@
+#include "contacts/filter.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+#include "contacts/field_registry.h"
+#include "contacts/status.h"
+#include "contacts/text.h"
+#include "phone/clean.h"
+
+namespace callbase::contacts {
+namespace {
+
+constexpr std::string_view kKeysHint =
+    "write KEY OP VALUE with KEY one of status, tag, region, source, email, phone, name, "
+    "added, idle, field:<name> and OP one of = != ~ >= <= > < "
+    "(e.g. status=new tag=Дорого phone=89161234567 name~иван added>=2026-01-01 idle>=90 "
+    "field:Сумма>=1000)";
+
+constexpr int64_t kDay = 86400;
+
+bool IsOpChar(char c) {
+    return c == '=' || c == '!' || c == '~' || c == '<' || c == '>';
+}
+
+Error BadTerm(std::string_view expr, std::string_view why) {
+    return Error{ErrorCode::kInvalidInput, fmt::format("filter '{}': {}", expr, why),
+                 std::string(kKeysHint)};
+}
+
+bool OpAllowed(std::string_view key, std::string_view op) {
+    if (key == "status" || key == "tag" || key == "phone") return op == "=" || op == "!=";
+    if (key == "name" || key == "region" || key == "source" || key == "email") {
+        return op == "=" || op == "!=" || op == "~";
+    }
+    return true;  // added, idle, field:...
+}
+
+// Builds the SQL of one filter while numbering parameters.
+class SqlBuilder {
+public:
+    explicit SqlBuilder(int first) : next_(first) {}
+
+    std::string Bind(store::Value v) {
+        params_.push_back(std::move(v));
+        return fmt::format("${}", next_++);
+    }
+
+    // Case-insensitive substring match of `column` against `needle`. The needle is
+    // folded here; LOWER() folds ASCII on both backends and Cyrillic on PostgreSQL;
+    // for SQLite (ASCII-only LOWER) the capitalized and upper-case spellings of the
+    // needle are tried too, which covers how names and regions are written.
+    std::string Contains(std::string_view column, std::string_view needle) {
+        std::array<std::string, 3> variants{FoldCase(needle), TitleCase(needle), UpperCase(needle)};
+        std::vector<std::string> parts;
+        for (size_t i = 0; i < variants.size(); ++i) {
+            if (i > 0 && variants[i] == variants[0]) continue;
+            if (i == 2 && variants[2] == variants[1]) continue;
+            std::string v = FoldAscii(variants[i]);
+            parts.push_back(fmt::format("LOWER({}) LIKE {} ESCAPE '\\'", column,
+                                        Bind("%" + EscapeLike(v) + "%")));
+        }
+        return parts.size() == 1 ? parts[0]
+                                 : "(" + fmt::format("{}", fmt::join(parts, " OR ")) + ")";
+    }
+
+    // Case-insensitive equality, with the same spelling variants as Contains().
+    std::string Equals(std::string_view column, std::string_view value) {
+        std::string folded = FoldCase(value);
+        std::string cap =
+            UpperCase(folded.substr(0, FirstCharLen(folded))) + folded.substr(FirstCharLen(folded));
+        std::vector<std::string> variants{FoldAscii(std::string(value)), FoldAscii(folded),
+                                          FoldAscii(cap), FoldAscii(UpperCase(value))};
+        std::vector<std::string> seen, binds;
+        for (auto& v : variants) {
+            if (std::find(seen.begin(), seen.end(), v) != seen.end()) continue;
+            seen.push_back(v);
+            binds.push_back(Bind(v));
+        }
+        return fmt::format("LOWER({}) IN ({})", column, fmt::join(binds, ", "));
+    }
+
+    std::vector<store::Value> TakeParams() { return std::move(params_); }
+
+private:
+    static std::string EscapeLike(std::string_view s) {
+        std::string out;
+        for (char c : s) {
+            if (c == '%' || c == '_' || c == '\\') out += '\\';
+            out += c;
+        }
+        return out;
+    }
+    static size_t FirstCharLen(std::string_view s) {
+        if (s.empty()) return 0;
+        auto c = static_cast<unsigned char>(s[0]);
+        size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+        return std::min(n, s.size());
+    }
+    static std::string FoldAscii(std::string s) {
+        for (char& c : s) {
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        }
+        return s;
+    }
+
+    int next_;
+    std::vector<store::Value> params_;
+};
+
+std::string Negate(std::string_view op) {
+    return op == "!=" ? "NOT " : "";
+}
+
+Result<std::string> TermSql(const FilterTerm& t, int64_t now, SqlBuilder& b) {
+    const std::string& op = t.op;
+    if (t.key == "status") {
+        return fmt::format("c.status {} {}", op == "!=" ? "<>" : "=", b.Bind(t.value));
+    }
+    if (t.key == "tag") {
+        return fmt::format(
+            "{}EXISTS (SELECT 1 FROM contact_tags ct JOIN tags tg ON tg.id = ct.tag_id "
+            "WHERE ct.contact_id = c.id AND {})",
+            Negate(op), b.Equals("tg.name", t.value));
+    }
+    if (t.key == "phone") {
+        return fmt::format(
+            "{}EXISTS (SELECT 1 FROM phones ph WHERE ph.contact_id = c.id AND ph.e164 = {})",
+            Negate(op), b.Bind(t.value));
+    }
+    if (t.key == "name" || t.key == "region" || t.key == "source" || t.key == "email") {
+        std::string column = "c." + t.key;
+        if (op == "~") return b.Contains(column, t.value);
+        return fmt::format("{} {} {}", column, op == "!=" ? "<>" : "=", b.Bind(t.value));
+    }
+    if (t.key == "added") {
+        int64_t day = DateToUnix(t.value);
+        // A date means the whole day: added<=D includes D, added>D starts the day after.
+        if (op == "=") {
+            return fmt::format("(c.created_at >= {} AND c.created_at < {})", b.Bind(day),
+                               b.Bind(day + kDay));
+        }
+        if (op == "!=") {
+            return fmt::format("(c.created_at < {} OR c.created_at >= {})", b.Bind(day),
+                               b.Bind(day + kDay));
+        }
+        if (op == ">=") return fmt::format("c.created_at >= {}", b.Bind(day));
+        if (op == ">") return fmt::format("c.created_at >= {}", b.Bind(day + kDay));
+        if (op == "<=") return fmt::format("c.created_at < {}", b.Bind(day + kDay));
+        if (op == "<") return fmt::format("c.created_at < {}", b.Bind(day));
+    }
+    if (t.key == "idle") {
+        // Whole days since the last interaction (or since the contact was added).
+        int64_t days = std::stoll(t.value);
+        std::string last = "COALESCE(c.last_interaction_at, c.created_at)";
+        int64_t edge = now - days * kDay;  // last <= edge  <=>  idle >= days
+        if (op == ">=") return fmt::format("{} <= {}", last, b.Bind(edge));
+        if (op == ">") return fmt::format("{} <= {}", last, b.Bind(edge - kDay));
+        if (op == "<=") return fmt::format("{} > {}", last, b.Bind(edge - kDay));
+        if (op == "<") return fmt::format("{} > {}", last, b.Bind(edge));
+        if (op == "=") {
+            return fmt::format("({} <= {} AND {} > {})", last, b.Bind(edge), last,
+                               b.Bind(edge - kDay));
+        }
+        if (op == "!=") {
+            return fmt::format("({} > {} OR {} <= {})", last, b.Bind(edge), last,
+                               b.Bind(edge - kDay));
+        }
+    }
+    if (t.key.starts_with("field:")) {
+        std::string field = t.key.substr(6);
+        std::string head = fmt::format(
+            "EXISTS (SELECT 1 FROM field_values fv JOIN field_defs fd ON fd.id = fv.field_id "
+            "WHERE fv.contact_id = c.id AND {} AND ",
+            b.Equals("fd.name", field));
+        if (op == "~") return head + b.Contains("fv.value", t.value) + ")";
+        bool negate = op == "!=";
+        std::string sql_op = negate ? "=" : op;
+        std::string cond;
+        if (auto number = NormalizeNumber(t.value)) {
+            // CASE keeps PostgreSQL from casting the values of text fields.
+            cond = fmt::format(
+                "((fd.type = 'number' AND CASE WHEN fd.type = 'number' THEN "
+                "CAST(fv.value AS DOUBLE PRECISION) END {} {}) OR "
+                "(fd.type <> 'number' AND fv.value {} {}))",
+                sql_op, b.Bind(std::stod(*number)), sql_op, b.Bind(t.value));
+        } else if (auto date = NormalizeDate(t.value)) {
+            cond = fmt::format("fv.value {} {}", sql_op, b.Bind(*date));
+        } else {
+            cond = sql_op == "=" ? b.Equals("fv.value", t.value)
+                                 : fmt::format("fv.value {} {}", sql_op, b.Bind(t.value));
+        }
+        return (negate ? "NOT " : "") + head + cond + ")";
+    }
+    return std::unexpected(BadTerm(t.key + t.op + t.value, "unknown key"));
+}
+
+}  // namespace
+
+Result<Filter> ParseFilter(const std::vector<std::string>& expressions,
+                           const phone::Cleaner& cleaner) {
+    Filter filter;
+    for (const auto& expr : expressions) {
+        size_t pos = 0;
+        while (pos < expr.size() && !IsOpChar(expr[pos]))
+            ++pos;
+        if (pos == expr.size()) return std::unexpected(BadTerm(expr, "no operator"));
+        size_t op_len = pos + 1 < expr.size() && expr[pos + 1] == '=' &&
+                                (expr[pos] == '!' || expr[pos] == '<' || expr[pos] == '>')
+                            ? 2
+                            : 1;
+        FilterTerm term{FoldCase(Trim(expr.substr(0, pos))), expr.substr(pos, op_len),
+                        Trim(expr.substr(pos + op_len))};
+        if (term.op == "!") return std::unexpected(BadTerm(expr, "'!' must be followed by '='"));
+        if (term.key.starts_with("field:")) {
+            // Keep the field name as written (it is compared case-insensitively).
+            term.key = "field:" + Trim(Trim(expr.substr(0, pos)).substr(6));
+            if (term.key.size() == 6) return std::unexpected(BadTerm(expr, "field name missing"));
+        } else if (term.key != "status" && term.key != "tag" && term.key != "region" &&
+                   term.key != "source" && term.key != "email" && term.key != "phone" &&
+                   term.key != "name" && term.key != "added" && term.key != "idle") {
+            return std::unexpected(
+                BadTerm(expr, fmt::format("unknown key '{}'", Trim(expr.substr(0, pos)))));
+        }
+        if (!OpAllowed(term.key, term.op)) {
+            return std::unexpected(
+                BadTerm(expr, fmt::format("'{}' does not work with {}", term.op, term.key)));
+        }
+        if (term.value.empty()) return std::unexpected(BadTerm(expr, "value missing"));
+        if (term.key == "status") {
+            auto status = ParseStatus(term.value);
+            if (!status) {
+                return Fail(ErrorCode::kInvalidInput,
+                            fmt::format("filter '{}': {}", expr, status.error().message),
+                            status.error().hint);
+            }
+            term.value = std::string(StatusId(*status));
+        } else if (term.key == "phone") {
+            auto cleaned = cleaner.Clean(term.value);
+            if (!cleaned.valid()) {
+                return Fail(ErrorCode::kInvalidInput, fmt::format("{}: not a phone number", expr),
+                            "write the number in any usual form, e.g. phone=8 916 123-45-67");
+            }
+            term.value = cleaned.e164;
+        } else if (term.key == "added") {
+            auto date = NormalizeDate(term.value);
+            if (!date) {
+                return std::unexpected(BadTerm(expr, "the date must be YYYY-MM-DD or DD.MM.YYYY"));
+            }
+            term.value = *date;
+        } else if (term.key == "idle") {
+            bool digits = term.value.size() <= 6;
+            for (char c : term.value)
+                digits = digits && c >= '0' && c <= '9';
+            if (!digits) return std::unexpected(BadTerm(expr, "idle takes a number of days"));
+        }
+        filter.terms.push_back(std::move(term));
+    }
+    return filter;
+}
+
+Result<SqlWhere> ToSql(const Filter& filter, int64_t now, int first_param) {
+    SqlBuilder b(first_param);
+    std::vector<std::string> parts;
+    if (!filter.include_merged) parts.emplace_back("c.merged_into IS NULL");
+    for (const auto& term : filter.terms) {
+        auto sql = TermSql(term, now, b);
+        if (!sql) return std::unexpected(sql.error());
+        parts.push_back(std::move(*sql));
+    }
+    SqlWhere out;
+    out.sql = parts.empty() ? "1=1" : fmt::format("{}", fmt::join(parts, " AND "));
+    out.params = b.TakeParams();
+    return out;
+}
+
+}  // namespace callbase::contacts

@@ -1,0 +1,183 @@
+#include "contacts/filter.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "contacts/contact_book.h"
+#include "contacts/contacts_test_env.h"
+#include "contacts/field_registry.h"
+#include "phone/clean.h"
+#include "phone/numbering_plan.h"
+
+namespace callbase::contacts {
+namespace {
+
+constexpr int64_t kStart = 1767225600;  // 2026-01-01 00:00 UTC
+constexpr int64_t kDay = 86400;
+
+class FilterTest : public ::testing::TestWithParam<store::Backend> {
+protected:
+    static void SetUpTestSuite() {
+        auto plan = phone::NumberingPlan::LoadDefault(CALLBASE_DATA_DIR);
+        ASSERT_TRUE(plan) << plan.error().message;
+        plan_ = new phone::NumberingPlan(std::move(*plan));
+        cleaner_ = new phone::Cleaner(*plan_);
+    }
+    static void TearDownTestSuite() {
+        delete cleaner_;
+        delete plan_;
+    }
+
+    void SetUp() override {
+        db_ = test::FreshStore(GetParam());
+        ASSERT_NE(db_, nullptr);
+        book_ = std::make_unique<ContactBook>(*db_, clock_, "t");
+        FieldRegistry fields(*db_, clock_);
+        ASSERT_TRUE(fields.Define("Сумма", "number"));
+        ASSERT_TRUE(fields.Define("Визит", "date"));
+        ASSERT_TRUE(fields.Define("Тариф", "enum", {"Базовый", "Про"}));
+        // 1: Иван, Москва, site, +79161234567, new, Дорого, Сумма 1500, added 2026-01-01
+        ivan_ = Add("Иван Петров", "Москва", "site", "+79161234567", kStart);
+        // 2: ИВАНОВА, Тверь, expo, refused, VIP, Сумма 900.5, Визит 2026-02-10, added 2026-02-01
+        ivanova_ =
+            Add("ИВАНОВА Анна", "Тверская область", "expo", "+79031112233", kStart + 31 * kDay);
+        // 3: Smith, Санкт-Петербург, site, in_progress, Тариф Про, added 2026-03-01
+        smith_ = Add("John Smith", "Санкт-Петербург", "site", "+74951234567", kStart + 59 * kDay);
+        ASSERT_TRUE(book_->Tag(ivan_, "Дорого"));
+        ASSERT_TRUE(book_->Tag(ivanova_, "VIP"));
+        ASSERT_TRUE(book_->SetField(ivan_, "Сумма", "1500"));
+        ASSERT_TRUE(book_->SetField(ivanova_, "Сумма", "900.5"));
+        ASSERT_TRUE(book_->SetField(ivanova_, "Визит", "10.02.2026"));
+        ASSERT_TRUE(book_->SetField(smith_, "Тариф", "Про"));
+        clock_.Set(kStart + 59 * kDay + 3600);
+        ASSERT_TRUE(book_->SetStatus(ivanova_, "Отказ"));
+        ASSERT_TRUE(book_->SetStatus(smith_, "В работе"));
+        // SetStatus counts as an interaction; make ivan's the oldest by far.
+        clock_.Set(kStart + 200 * kDay);
+    }
+
+    int64_t Add(std::string name, std::string region, std::string source, std::string phone,
+                int64_t at) {
+        clock_.Set(at);
+        NewContact nc;
+        nc.name = std::move(name);
+        nc.region = std::move(region);
+        nc.source = std::move(source);
+        nc.phones = {test::Mobile(std::move(phone))};
+        auto id = book_->Create(nc);
+        EXPECT_TRUE(id) << (id ? "" : id.error().message);
+        return id.value_or(0);
+    }
+
+    std::vector<int64_t> Select(const std::vector<std::string>& exprs) {
+        auto filter = ParseFilter(exprs, *cleaner_);
+        EXPECT_TRUE(filter) << (filter ? "" : filter.error().message);
+        if (!filter) return {};
+        auto found = book_->Find(*filter, 100, 0);
+        EXPECT_TRUE(found) << (found ? "" : found.error().message);
+        std::vector<int64_t> ids;
+        for (const auto& f : *found)
+            ids.push_back(f.contact.id);
+        std::sort(ids.begin(), ids.end());
+        return ids;
+    }
+
+    static phone::NumberingPlan* plan_;
+    static phone::Cleaner* cleaner_;
+    FixedClock clock_{kStart};
+    std::unique_ptr<store::Store> db_;
+    std::unique_ptr<ContactBook> book_;
+    int64_t ivan_ = 0, ivanova_ = 0, smith_ = 0;
+};
+
+phone::NumberingPlan* FilterTest::plan_ = nullptr;
+phone::Cleaner* FilterTest::cleaner_ = nullptr;
+
+using Ids = std::vector<int64_t>;  // expected ids, ascending
+
+TEST_P(FilterTest, EveryTermSelectsTheRightContacts) {
+    EXPECT_EQ(Select({}), (Ids{ivan_, ivanova_, smith_}));
+    EXPECT_EQ(Select({"status=new"}), (Ids{ivan_}));
+    EXPECT_EQ(Select({"status=Отказ"}), (Ids{ivanova_}));
+    EXPECT_EQ(Select({"status!=new"}), (Ids{ivanova_, smith_}));
+    EXPECT_EQ(Select({"tag=Дорого"}), (Ids{ivan_}));
+    EXPECT_EQ(Select({"tag=дорого"}), (Ids{ivan_}));
+    EXPECT_EQ(Select({"tag!=VIP"}), (Ids{ivan_, smith_}));
+    EXPECT_EQ(Select({"region=Москва"}), (Ids{ivan_}));
+    EXPECT_EQ(Select({"region~тверск"}), (Ids{ivanova_}));
+    EXPECT_EQ(Select({"source=site"}), (Ids{ivan_, smith_}));
+    EXPECT_EQ(Select({"name~иван"}), (Ids{ivan_, ivanova_}));  // Иван and ИВАНОВА
+    EXPECT_EQ(Select({"name~SMITH"}), (Ids{smith_}));
+    EXPECT_EQ(Select({"name~100%"}), Ids{});  // LIKE wildcards are escaped
+    EXPECT_EQ(Select({"added>=2026-02-01"}), (Ids{ivanova_, smith_}));
+    EXPECT_EQ(Select({"added<=01.02.2026"}), (Ids{ivan_, ivanova_}));
+    EXPECT_EQ(Select({"added=2026-03-01"}), (Ids{smith_}));
+    EXPECT_EQ(Select({"added>2026-03-01"}), Ids{});
+    EXPECT_EQ(Select({"idle>=150"}), (Ids{ivan_}));  // 200 days; the others 140
+    EXPECT_EQ(Select({"idle<150"}), (Ids{ivanova_, smith_}));
+    EXPECT_EQ(Select({"idle=140"}), (Ids{ivanova_, smith_}));
+    EXPECT_EQ(Select({"idle>100"}), (Ids{ivan_, ivanova_, smith_}));
+    EXPECT_EQ(Select({"field:Сумма>=1000"}), (Ids{ivan_}));
+    EXPECT_EQ(Select({"field:сумма<1000"}), (Ids{ivanova_}));
+    EXPECT_EQ(Select({"field:Сумма=900,5"}), (Ids{ivanova_}));
+    EXPECT_EQ(Select({"field:Визит>=2026-02-01"}), (Ids{ivanova_}));
+    EXPECT_EQ(Select({"field:Тариф=про"}), (Ids{smith_}));
+    EXPECT_EQ(Select({"field:Тариф!=Про"}), (Ids{ivan_, ivanova_}));
+    EXPECT_EQ(Select({"source=site", "status=in_progress"}), (Ids{smith_}));  // AND
+}
+
+TEST_P(FilterTest, PhoneMatchesAnySpellingOfTheNumber) {
+    EXPECT_EQ(Select({"phone=8 (916) 123-45-67"}), (Ids{ivan_}));
+    EXPECT_EQ(Select({"phone=+7 916 1234567"}), (Ids{ivan_}));
+    EXPECT_EQ(Select({"phone=9161234567"}), (Ids{ivan_}));
+    EXPECT_EQ(Select({"phone!=89161234567"}), (Ids{ivanova_, smith_}));
+    auto bad = ParseFilter({"phone=123"}, *cleaner_);
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("phone=123: not a phone number"), std::string::npos);
+}
+
+TEST_P(FilterTest, MergedContactsAreHiddenUnlessAsked) {
+    ASSERT_TRUE(db_->Exec("UPDATE contacts SET merged_into = $1 WHERE id = $2", {ivan_, smith_}));
+    EXPECT_EQ(Select({"source=site"}), (Ids{ivan_}));
+    auto filter = ParseFilter({"source=site"}, *cleaner_);
+    filter->include_merged = true;
+    EXPECT_EQ(*book_->Count(*filter), 2);
+}
+
+TEST(FilterParse, BadExpressionsNameTheExpressionAndListTheKeys) {
+    auto plan = phone::NumberingPlan::LoadDefault(CALLBASE_DATA_DIR);
+    ASSERT_TRUE(plan);
+    phone::Cleaner cleaner(*plan);
+    for (const char* bad : {"colour=red", "status", "status~new", "status=думает", "added>=вчера",
+                            "idle>=много", "name=", "field:=1", "tag>VIP"}) {
+        auto f = ParseFilter({bad}, cleaner);
+        ASSERT_FALSE(f) << bad;
+        EXPECT_EQ(f.error().code, ErrorCode::kInvalidInput) << bad;
+        EXPECT_NE(f.error().message.find(bad), std::string::npos) << f.error().message;
+        EXPECT_FALSE(f.error().hint.empty()) << bad;
+    }
+    auto ok = ParseFilter({"status=В работе", "field:Сумма заказа>=10"}, cleaner);
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(ok->terms[0].value, "in_progress");
+    EXPECT_EQ(ok->terms[1].key, "field:Сумма заказа");
+    EXPECT_EQ(ok->terms[1].op, ">=");
+}
+
+TEST(FilterSql, ParametersAreNumberedFromTheGivenIndex) {
+    Filter f;
+    f.terms = {{"status", "=", "new"}, {"source", "=", "site"}};
+    auto sql = ToSql(f, kStart, 3);
+    ASSERT_TRUE(sql);
+    EXPECT_EQ(sql->sql, "c.merged_into IS NULL AND c.status = $3 AND c.source = $4");
+    EXPECT_EQ(sql->params.size(), 2u);
+    f.terms.clear();
+    f.include_merged = true;
+    EXPECT_EQ(ToSql(f, kStart)->sql, "1=1");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, FilterTest, ::testing::ValuesIn(test::Backends()),
+                         test::BackendLabel);
+
+}  // namespace
+}  // namespace callbase::contacts

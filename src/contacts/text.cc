@@ -1,0 +1,164 @@
+#include "contacts/text.h"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace callbase::contacts {
+namespace {
+
+// Decodes UTF-8 leniently: a broken byte becomes itself as a code point.
+std::vector<char32_t> Decode(std::string_view s) {
+    std::vector<char32_t> out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        int len = c < 0x80           ? 1
+                  : (c >> 5) == 0x6  ? 2
+                  : (c >> 4) == 0xE  ? 3
+                  : (c >> 3) == 0x1E ? 4
+                                     : 0;
+        if (len == 0 || i + len > s.size()) {
+            out.push_back(c);
+            ++i;
+            continue;
+        }
+        char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+        for (int k = 1; k < len; ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+        out.push_back(cp);
+        i += len;
+    }
+    return out;
+}
+
+void Encode(char32_t cp, std::string& out) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+char32_t Lower(char32_t c) {
+    if (c >= U'A' && c <= U'Z') return c + 32;
+    if (c >= 0x0410 && c <= 0x042F) return c + 32;  // А..Я
+    if (c == 0x0401) return 0x0451;                 // Ё
+    return c;
+}
+
+char32_t Upper(char32_t c) {
+    if (c >= U'a' && c <= U'z') return c - 32;
+    if (c >= 0x0430 && c <= 0x044F) return c - 32;
+    if (c == 0x0451) return 0x0401;
+    return c;
+}
+
+bool IsSpace(char32_t c) {
+    return c == U' ' || c == U'\t' || c == U'\n' || c == U'\r' || c == 0xA0;
+}
+
+}  // namespace
+
+std::string FoldCase(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char32_t c : Decode(text))
+        Encode(Lower(c), out);
+    return out;
+}
+
+std::string UpperCase(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char32_t c : Decode(text))
+        Encode(Upper(c), out);
+    return out;
+}
+
+std::string TitleCase(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    bool word_start = true;
+    for (char32_t c : Decode(text)) {
+        Encode(word_start ? Upper(c) : Lower(c), out);
+        word_start = IsSpace(c) || c == U'-';
+    }
+    return out;
+}
+
+std::string Trim(std::string_view text) {
+    auto cps = Decode(text);
+    size_t b = 0, e = cps.size();
+    while (b < e && IsSpace(cps[b]))
+        ++b;
+    while (e > b && IsSpace(cps[e - 1]))
+        --e;
+    std::string out;
+    for (size_t i = b; i < e; ++i)
+        Encode(cps[i], out);
+    return out;
+}
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+    auto x = Decode(a), y = Decode(b);
+    std::vector<size_t> prev(y.size() + 1), cur(y.size() + 1);
+    for (size_t j = 0; j <= y.size(); ++j)
+        prev[j] = j;
+    for (size_t i = 1; i <= x.size(); ++i) {
+        cur[0] = i;
+        for (size_t j = 1; j <= y.size(); ++j) {
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] != y[j - 1])});
+        }
+        std::swap(prev, cur);
+    }
+    return prev[y.size()];
+}
+
+std::vector<std::string> CloseMatches(std::string_view wanted,
+                                      const std::vector<std::string>& candidates,
+                                      size_t max_count) {
+    std::string w = FoldCase(wanted);
+    size_t limit = Decode(w).size() > 8 ? 3 : 2;
+    std::vector<std::pair<size_t, std::string>> scored;
+    for (const auto& cand : candidates) {
+        std::string f = FoldCase(cand);
+        size_t d = EditDistance(w, f);
+        bool contains =
+            !w.empty() && (f.find(w) != std::string::npos || w.find(f) != std::string::npos);
+        if (d <= limit || contains)
+            scored.emplace_back(contains ? std::min<size_t>(d, 1) : d, cand);
+    }
+    std::stable_sort(scored.begin(), scored.end(),
+                     [](const auto& l, const auto& r) { return l.first < r.first; });
+    std::vector<std::string> out;
+    for (auto& [d, name] : scored) {
+        if (out.size() >= max_count) break;
+        out.push_back(name);
+    }
+    return out;
+}
+
+std::vector<std::string> SplitList(std::string_view text, char delimiter) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find(delimiter, start);
+        if (end == std::string_view::npos) end = text.size();
+        std::string part = Trim(text.substr(start, end - start));
+        if (!part.empty()) out.push_back(std::move(part));
+        start = end + 1;
+    }
+    return out;
+}
+
+}  // namespace callbase::contacts
