@@ -1,8 +1,195 @@
-// Placeholder until the command group is written.
+// callbase import contacts, callbase export contacts.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include "cli/app.h"
+#include "contacts/filter.h"
+#include "core/progress.h"
+#include "ingest/exporter.h"
+#include "ingest/importer.h"
+#include "phone/clean.h"
+#include "phone/numbering_plan.h"
 
 namespace callbase::cli {
+namespace {
 
-void RegisterImportCommands(CLI::App& /*cli*/, App& /*app*/) {}
+struct ImportArgs {
+    std::string file, source, on_duplicate = "merge", errors, encoding, delimiter;
+    std::vector<std::string> mapping;
+    bool dry_run = false;
+};
+
+Result<char> ParseDelimiter(const std::string& text) {
+    if (text == "tab" || text == "\\t" || text == "\t") return '\t';
+    if (text.size() == 1 && (text[0] == ';' || text[0] == ',' || text[0] == '|')) return text[0];
+    return Fail(ErrorCode::kInvalidInput, fmt::format("--delimiter '{}': not supported", text),
+                "use ';', ',', '|' or tab");
+}
+
+void ImportCommand(App& app, const ImportArgs& args) {
+    ingest::ImportOptions options;
+    options.source = args.source;
+    options.dry_run = args.dry_run;
+    options.mapping = args.mapping;
+    auto mode = ingest::ParseOnDuplicate(args.on_duplicate);
+    if (!mode) return app.Report(mode.error());
+    options.on_duplicate = *mode;
+    if (!args.encoding.empty()) {
+        auto enc = ingest::ParseEncoding(args.encoding);
+        if (!enc) return app.Report(enc.error());
+        options.encoding = *enc;
+    }
+    if (!args.delimiter.empty()) {
+        auto d = ParseDelimiter(args.delimiter);
+        if (!d) return app.Report(d.error());
+        options.delimiter = *d;
+    }
+    auto db = app.OpenStore();
+    if (!db) return app.Report(db.error());
+    auto plan = phone::NumberingPlan::LoadDefault(app.data_dir);
+    if (!plan) return app.Report(plan.error());
+    phone::Cleaner cleaner(*plan);
+    Progress progress("importing", 0);
+    options.on_progress = [&progress](uint64_t done, uint64_t total) {
+        (void)total;
+        progress.Update(done);
+    };
+    ingest::Importer importer(**db, cleaner, app.clock, app.actor);
+    auto summary = importer.Import(args.file, options);
+    progress.Finish();
+    if (!summary) return app.Report(summary.error());
+    if (summary->already_imported_as != 0) {
+        std::time_t at = summary->already_imported_at;
+        char date[32];
+        std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&at));
+        if (app.json) {
+            fmt::print("{}\n", nlohmann::json{{"already_imported_as", summary->already_imported_as},
+                                              {"changed", false}}
+                                   .dump());
+        } else {
+            fmt::print("{} was already imported as import #{} on {}: nothing changed\n", args.file,
+                       summary->already_imported_as, date);
+        }
+        return;
+    }
+    if (!args.errors.empty()) {
+        if (auto ok = ingest::WriteErrorReport(args.errors, summary->errors); !ok) {
+            return app.Report(ok.error());
+        }
+    }
+    if (app.json) {
+        nlohmann::json errors = nlohmann::json::array();
+        for (size_t i = 0; i < summary->errors.size() && i < 100; ++i) {
+            const auto& e = summary->errors[i];
+            errors.push_back(
+                {{"line", e.line}, {"column", e.column}, {"value", e.value}, {"reason", e.reason}});
+        }
+        nlohmann::json j{{"import_id", summary->import_id},
+                         {"dry_run", args.dry_run},
+                         {"encoding", summary->encoding},
+                         {"delimiter", summary->delimiter},
+                         {"read", summary->read},
+                         {"inserted", summary->inserted},
+                         {"merged", summary->merged},
+                         {"unchanged", summary->unchanged},
+                         {"rejected", summary->rejected},
+                         {"seconds", summary->seconds},
+                         {"custom_fields", summary->custom_fields},
+                         {"errors", summary->errors.size()},
+                         {"first_errors", errors}};
+        fmt::print("{}\n", j.dump());
+        return;
+    }
+    fmt::print("{}: {}, delimiter {}\n", args.file, summary->encoding, summary->delimiter);
+    if (!summary->custom_fields.empty()) {
+        fmt::print("new custom fields (text): {}\n", fmt::join(summary->custom_fields, ", "));
+    }
+    const size_t shown = std::min<size_t>(10, summary->errors.size());
+    for (size_t i = 0; i < shown; ++i) {
+        const auto& e = summary->errors[i];
+        fmt::print("  line {}{}: {}{}\n", e.line, e.column.empty() ? "" : ", " + e.column,
+                   e.value.empty() ? "" : "'" + e.value + "': ", e.reason);
+    }
+    if (summary->errors.size() > shown) {
+        fmt::print(
+            "  … and {} more{}\n", summary->errors.size() - shown,
+            args.errors.empty() ? " — save them all with --errors FILE" : " — see " + args.errors);
+    }
+    fmt::print("{}read {}, inserted {}, merged {}, unchanged {}, rejected {} in {:.1f} s\n",
+               args.dry_run ? "dry run, nothing written: " : "", summary->read, summary->inserted,
+               summary->merged, summary->unchanged, summary->rejected, summary->seconds);
+}
+
+struct ExportArgs {
+    std::vector<std::string> filters;
+    std::string out, encoding = "utf-8", delimiter = ";", phones = "all";
+};
+
+void ExportCommand(App& app, const ExportArgs& args) {
+    ingest::ExportOptions options;
+    auto enc = ingest::ParseEncoding(args.encoding);
+    if (!enc) return app.Report(enc.error());
+    options.encoding = *enc;
+    auto d = ParseDelimiter(args.delimiter);
+    if (!d) return app.Report(d.error());
+    options.delimiter = *d;
+    if (args.phones != "all" && args.phones != "first") {
+        return app.Report(Error{ErrorCode::kInvalidInput,
+                                fmt::format("--phones {}: unknown", args.phones),
+                                "use all or first"});
+    }
+    options.all_phones = args.phones == "all";
+    auto plan = phone::NumberingPlan::LoadDefault(app.data_dir);
+    if (!plan) return app.Report(plan.error());
+    phone::Cleaner cleaner(*plan);
+    auto filter = contacts::ParseFilter(args.filters, cleaner);
+    if (!filter) return app.Report(filter.error());
+    auto db = app.OpenStore();
+    if (!db) return app.Report(db.error());
+    auto summary = ingest::ExportContacts(**db, *filter, app.clock.Now(), args.out, options);
+    if (!summary) return app.Report(summary.error());
+    if (app.json) {
+        fmt::print("{}\n", nlohmann::json{{"file", args.out},
+                                          {"contacts", summary->contacts},
+                                          {"unmappable_characters", summary->unmappable}}
+                               .dump());
+        return;
+    }
+    fmt::print("exported {} contacts to {} ({}, delimiter {})\n", summary->contacts, args.out,
+               ingest::EncodingName(options.encoding), args.delimiter);
+    if (summary->unmappable > 0) {
+        fmt::print("{} characters have no cp1251 form and were written as '?'\n",
+                   summary->unmappable);
+    }
+}
+
+}  // namespace
+
+void RegisterImportCommands(CLI::App& cli, App& app) {
+    auto* import = cli.add_subcommand("import", "import into the base");
+    import->require_subcommand(1);
+    auto* contacts = import->add_subcommand("contacts", "import contacts from a CSV file");
+    auto args = std::make_shared<ImportArgs>();
+    contacts->add_option("file", args->file, "the CSV file (UTF-8 or Windows-1251)")->required();
+    contacts->add_option("--map", args->mapping, "COLUMN=field, e.g. 'Сотовый=phone' (repeatable)");
+    contacts->add_option("--source", args->source, "the source channel of these contacts");
+    contacts->add_option("--on-duplicate", args->on_duplicate, "merge (default), skip or new");
+    contacts->add_option("--errors", args->errors, "write every rejected row and warning here");
+    contacts->add_flag("--dry-run", args->dry_run, "check everything, write nothing");
+    contacts->add_option("--encoding", args->encoding, "utf-8 or cp1251 (default: detected)");
+    contacts->add_option("--delimiter", args->delimiter, "';', ',' or tab (default: detected)");
+    contacts->callback([&app, args] { ImportCommand(app, *args); });
+
+    auto* exp = cli.add_subcommand("export", "export from the base");
+    exp->require_subcommand(1);
+    auto* ec = exp->add_subcommand("contacts", "export contacts to a CSV file Excel opens");
+    auto eargs = std::make_shared<ExportArgs>();
+    ec->add_option("--filter", eargs->filters, "e.g. status=new tag=VIP region=Москва");
+    ec->add_option("--out", eargs->out, "the CSV file to write")->required();
+    ec->add_option("--encoding", eargs->encoding, "utf-8 (with BOM, default) or cp1251");
+    ec->add_option("--delimiter", eargs->delimiter, "';' (default), ',' or tab");
+    ec->add_option("--phones", eargs->phones, "all (default) or first");
+    ec->callback([&app, eargs] { ExportCommand(app, *eargs); });
+}
 
 }  // namespace callbase::cli

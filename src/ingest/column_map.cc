@@ -1,0 +1,161 @@
+#include "ingest/column_map.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "contacts/text.h"
+
+namespace callbase::ingest {
+namespace {
+
+struct Synonyms {
+    Target target;
+    std::vector<std::string_view> names;  // folded to lower case, no dots
+};
+
+const std::vector<Synonyms>& Known() {
+    static const std::vector<Synonyms> kKnown = {
+        {Target::kPhone,
+         {"телефон", "тел", "мобильный", "моб", "мобильный телефон", "номер", "номер телефона",
+          "сотовый", "phone", "mobile", "tel", "telephone", "phone number", "основной телефон"}},
+        {Target::kExtraPhone,
+         {"рабочий телефон", "раб телефон", "доп телефон", "дополнительный телефон", "телефон 2",
+          "телефон2", "второй телефон", "домашний телефон", "work phone", "phone 2", "phone2",
+          "other phone", "home phone"}},
+        {Target::kName,
+         {"фио", "имя клиента", "клиент", "контакт", "name", "full name", "contact", "client"}},
+        {Target::kLastName, {"фамилия", "last name", "surname"}},
+        {Target::kFirstName, {"имя", "first name"}},
+        {Target::kMiddleName, {"отчество", "middle name", "patronymic"}},
+        {Target::kRegion, {"город", "регион", "city", "region", "населенный пункт"}},
+        {Target::kSource, {"источник", "канал", "source", "channel"}},
+        {Target::kEmail, {"e-mail", "email", "почта", "эл почта", "электронная почта", "mail"}},
+        {Target::kComment, {"комментарий", "примечание", "заметка", "comment", "note", "notes"}},
+        {Target::kStatus, {"статус", "status"}},
+        {Target::kTags, {"теги", "метки", "тег", "tags", "tag"}},
+        {Target::kDateAdded,
+         {"дата", "дата добавления", "дата создания", "создан", "created", "date added", "date"}},
+    };
+    return kKnown;
+}
+
+std::string Key(std::string_view header) {
+    std::string folded = contacts::FoldCase(contacts::Trim(header));
+    std::string out;
+    for (char c : folded) {
+        if (c == '.' || c == ':') continue;
+        if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+        out.push_back(c);
+    }
+    while (!out.empty() && out.back() == ' ')
+        out.pop_back();
+    return out;
+}
+
+Result<Column> FromMapName(const std::string& header, std::string_view field) {
+    static const std::map<std::string_view, Target> kByName = {{"phone", Target::kPhone},
+                                                               {"phone2", Target::kExtraPhone},
+                                                               {"name", Target::kName},
+                                                               {"last_name", Target::kLastName},
+                                                               {"first_name", Target::kFirstName},
+                                                               {"middle_name", Target::kMiddleName},
+                                                               {"region", Target::kRegion},
+                                                               {"source", Target::kSource},
+                                                               {"email", Target::kEmail},
+                                                               {"comment", Target::kComment},
+                                                               {"status", Target::kStatus},
+                                                               {"tags", Target::kTags},
+                                                               {"date", Target::kDateAdded},
+                                                               {"ignore", Target::kIgnore}};
+    if (field.starts_with("field:") && field.size() > 6) {
+        return Column{std::string(field.substr(6)), Target::kCustom, ""};
+    }
+    auto it = kByName.find(field);
+    if (it == kByName.end()) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("--map {}={}: unknown field", header, field),
+                    "use phone, phone2, name, last_name, first_name, middle_name, region, source, "
+                    "email, comment, status, tags, date, ignore or field:NAME");
+    }
+    return Column{header, it->second, ""};
+}
+
+}  // namespace
+
+Result<std::vector<Column>> MapColumns(const std::vector<std::string>& header,
+                                       const std::vector<std::string>& overrides,
+                                       const std::string& file) {
+    std::vector<Column> columns;
+    for (const auto& h : header) {
+        Column c{contacts::Trim(h), Target::kCustom, ""};
+        std::string key = Key(h);
+        for (const auto& s : Known()) {
+            for (auto name : s.names) {
+                if (key == name) c.target = s.target;
+            }
+        }
+        if (key.empty()) c.target = Target::kIgnore;
+        columns.push_back(std::move(c));
+    }
+    for (const auto& o : overrides) {
+        size_t eq = o.find('=');
+        if (eq == std::string::npos) {
+            return Fail(ErrorCode::kInvalidInput,
+                        fmt::format("--map '{}': expected COLUMN=field", o),
+                        "for example --map 'Сотовый=phone'");
+        }
+        std::string name = o.substr(0, eq);
+        auto mapped = FromMapName(name, std::string_view(o).substr(eq + 1));
+        if (!mapped) return std::unexpected(mapped.error());
+        bool found = false;
+        for (auto& c : columns) {
+            if (Key(c.header) == Key(name)) {
+                std::string custom = mapped->target == Target::kCustom ? mapped->header : c.header;
+                c.target = mapped->target;
+                c.header = custom;
+                found = true;
+            }
+        }
+        if (!found) {
+            return Fail(ErrorCode::kInvalidInput,
+                        fmt::format("--map {}: {} has no column '{}'", o, file, name),
+                        fmt::format("its columns are: {}", fmt::join(header, ", ")));
+        }
+    }
+    // A second column that also looks like the main phone is an extra phone.
+    bool have_phone = false;
+    for (auto& c : columns) {
+        if (c.target == Target::kPhone) {
+            if (have_phone) c.target = Target::kExtraPhone;
+            have_phone = true;
+            c.label = "основной";
+        }
+        if (c.target == Target::kExtraPhone) {
+            std::string key = Key(c.header);
+            c.label =
+                key.find("раб") != std::string::npos || key.find("work") != std::string::npos
+                    ? "рабочий"
+                : key.find("дом") != std::string::npos || key.find("home") != std::string::npos
+                    ? "домашний"
+                    : "дополнительный";
+        }
+    }
+    if (!have_phone) {
+        for (auto& c : columns) {
+            if (c.target == Target::kExtraPhone) {
+                c.target = Target::kPhone;
+                have_phone = true;
+                break;
+            }
+        }
+    }
+    if (!have_phone) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("{}: no phone column among: {}", file, fmt::join(header, ", ")),
+                    "name the phone column with --map, e.g. --map 'Сотовый=phone'");
+    }
+    return columns;
+}
+
+}  // namespace callbase::ingest

@@ -1,0 +1,101 @@
+#include "ingest/csv.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+namespace callbase::ingest {
+
+bool CsvReader::Next(std::vector<std::string>* fields, int64_t* line) {
+    fields->clear();
+    // Skip blank lines.
+    while (pos_ < text_.size() && (text_[pos_] == '\n' || text_[pos_] == '\r')) {
+        if (text_[pos_] == '\n') ++line_;
+        ++pos_;
+    }
+    if (pos_ >= text_.size()) return false;
+    *line = line_;
+    fields->emplace_back();
+    bool quoted = false;
+    while (pos_ < text_.size()) {
+        char c = text_[pos_++];
+        std::string& field = fields->back();
+        if (quoted) {
+            if (c == '"') {
+                if (pos_ < text_.size() && text_[pos_] == '"') {
+                    field.push_back('"');
+                    ++pos_;
+                } else {
+                    quoted = false;
+                }
+            } else {
+                if (c == '\n') ++line_;
+                if (c != '\r') field.push_back(c);
+            }
+        } else if (c == '"' && field.empty()) {
+            quoted = true;
+        } else if (c == delimiter_) {
+            fields->emplace_back();
+        } else if (c == '\n') {
+            ++line_;
+            break;
+        } else if (c != '\r') {
+            field.push_back(c);
+        }
+    }
+    return true;
+}
+
+char DetectDelimiter(std::string_view text) {
+    constexpr std::array<char, 3> kCandidates = {';', ',', '\t'};
+    char best = ';';
+    double best_score = 0;
+    for (char d : kCandidates) {
+        CsvReader reader(text.substr(0, 64 * 1024), d);
+        std::vector<std::string> fields;
+        int64_t line;
+        std::map<size_t, int> widths;
+        int records = 0;
+        while (records < 20 && reader.Next(&fields, &line)) {
+            ++widths[fields.size()];
+            ++records;
+        }
+        if (records == 0) continue;
+        // The most common width, if it splits at all, weighted by how common it is.
+        auto common = std::max_element(widths.begin(), widths.end(),
+                                       [](auto& a, auto& b) { return a.second < b.second; });
+        if (common->first < 2) continue;
+        double score = static_cast<double>(common->second) / records * common->first;
+        if (score > best_score) {
+            best_score = score;
+            best = d;
+        }
+    }
+    return best;
+}
+
+std::string DelimiterName(char delimiter) {
+    if (delimiter == '\t') return "tab";
+    return std::string("'") + delimiter + "'";
+}
+
+void AppendCsvRecord(std::string& out, const std::vector<std::string>& fields, char delimiter) {
+    for (size_t i = 0; i < fields.size(); ++i) {
+        if (i > 0) out.push_back(delimiter);
+        const std::string& f = fields[i];
+        bool quote = f.find_first_of(std::string("\"\r\n") + delimiter) != std::string::npos;
+        if (!quote) {
+            out += f;
+            continue;
+        }
+        out.push_back('"');
+        for (char c : f) {
+            if (c == '"') out.push_back('"');
+            out.push_back(c);
+        }
+        out.push_back('"');
+    }
+    out += "\r\n";
+}
+
+}  // namespace callbase::ingest

@@ -1,0 +1,123 @@
+#include "ingest/encoding.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <unordered_map>
+
+namespace callbase::ingest {
+namespace {
+
+// Unicode code points of cp1251 bytes 0x80..0xBF (0xC0..0xFF are А..я in order).
+constexpr std::array<char16_t, 64> kHigh = {
+    0x0402, 0x0403, 0x201A, 0x0453, 0x201E, 0x2026, 0x2020, 0x2021, 0x20AC, 0x2030, 0x0409,
+    0x2039, 0x040A, 0x040C, 0x040B, 0x040F, 0x0452, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x0098, 0x2122, 0x0459, 0x203A, 0x045A, 0x045C, 0x045B, 0x045F, 0x00A0,
+    0x040E, 0x045E, 0x0408, 0x00A4, 0x0490, 0x00A6, 0x00A7, 0x0401, 0x00A9, 0x0404, 0x00AB,
+    0x00AC, 0x00AD, 0x00AE, 0x0407, 0x00B0, 0x00B1, 0x0406, 0x0456, 0x0491, 0x00B5, 0x00B6,
+    0x00B7, 0x0451, 0x2116, 0x0454, 0x00BB, 0x0458, 0x0405, 0x0455, 0x0457};
+
+char32_t Cp1251ToCodePoint(unsigned char b) {
+    if (b < 0x80) return b;
+    if (b >= 0xC0) return 0x0410 + (b - 0xC0);
+    return kHigh[b - 0x80];
+}
+
+void AppendUtf8(std::string& out, char32_t c) {
+    if (c < 0x80) {
+        out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+}
+
+}  // namespace
+
+std::string_view EncodingName(Encoding encoding) {
+    return encoding == Encoding::kUtf8 ? "utf-8" : "cp1251";
+}
+
+Result<Encoding> ParseEncoding(std::string_view name) {
+    std::string lower;
+    for (char c : name)
+        lower.push_back(static_cast<char>(std::tolower(c)));
+    if (lower == "utf-8" || lower == "utf8") return Encoding::kUtf8;
+    if (lower == "cp1251" || lower == "windows-1251" || lower == "win1251" || lower == "cp-1251") {
+        return Encoding::kCp1251;
+    }
+    return Fail(ErrorCode::kInvalidInput, fmt::format("unknown encoding '{}'", name),
+                "use utf-8 or cp1251 (windows-1251)");
+}
+
+bool IsValidUtf8(std::string_view s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        auto b = static_cast<unsigned char>(s[i]);
+        size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+        if (len == 0 || i + len > s.size()) return false;
+        for (size_t k = 1; k < len; ++k) {
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+        }
+        if (len == 2 && b < 0xC2) return false;  // overlong
+        i += len;
+    }
+    return true;
+}
+
+Encoding DetectEncoding(std::string_view bytes) {
+    return IsValidUtf8(bytes) ? Encoding::kUtf8 : Encoding::kCp1251;
+}
+
+std::string Cp1251ToUtf8(std::string_view bytes) {
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (char c : bytes)
+        AppendUtf8(out, Cp1251ToCodePoint(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string Utf8ToCp1251(std::string_view s, size_t* lost) {
+    static const std::unordered_map<char32_t, unsigned char> kReverse = [] {
+        std::unordered_map<char32_t, unsigned char> m;
+        for (int b = 0x80; b < 0x100; ++b)
+            m[Cp1251ToCodePoint(static_cast<unsigned char>(b))] = b;
+        return m;
+    }();
+    std::string out;
+    out.reserve(s.size());
+    size_t i = 0;
+    while (i < s.size()) {
+        auto b = static_cast<unsigned char>(s[i]);
+        char32_t c;
+        size_t len;
+        if (b < 0x80) {
+            c = b, len = 1;
+        } else if ((b >> 5) == 6 && i + 1 < s.size()) {
+            c = ((b & 0x1F) << 6) | (s[i + 1] & 0x3F), len = 2;
+        } else if ((b >> 4) == 14 && i + 2 < s.size()) {
+            c = ((b & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F), len = 3;
+        } else {
+            c = 0xFFFD, len = (b >> 3) == 30 ? 4 : 1;
+        }
+        i += len;
+        if (c < 0x80) {
+            out.push_back(static_cast<char>(c));
+            continue;
+        }
+        auto it = kReverse.find(c);
+        if (it == kReverse.end()) {
+            out.push_back('?');
+            if (lost) ++*lost;
+        } else {
+            out.push_back(static_cast<char>(it->second));
+        }
+    }
+    return out;
+}
+
+}  // namespace callbase::ingest

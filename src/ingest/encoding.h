@@ -1,0 +1,28 @@
+// Text encodings of the files people import and export: UTF-8 (with or without
+// a byte-order mark) and Windows-1251, the encoding of Russian Excel's CSV.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace callbase::ingest {
+
+enum class Encoding { kUtf8, kCp1251 };
+
+std::string_view EncodingName(Encoding encoding);  // "utf-8", "cp1251"
+// Accepts utf-8, utf8, cp1251, windows-1251, win1251 (any case).
+Result<Encoding> ParseEncoding(std::string_view name);
+
+bool IsValidUtf8(std::string_view text);
+// Valid UTF-8 is UTF-8; anything else is taken as Windows-1251, the only other
+// encoding Russian spreadsheets write.
+Encoding DetectEncoding(std::string_view bytes);
+
+std::string Cp1251ToUtf8(std::string_view bytes);
+// Characters with no cp1251 form become '?'; *lost counts them.
+std::string Utf8ToCp1251(std::string_view text, size_t* lost);
+
+}  // namespace callbase::ingest

@@ -1,0 +1,45 @@
+// Realistic, pseudonymized Russian contacts for demos, tests and benchmarks:
+// a CSV as a CRM or Excel export really looks — Russian headers, names with the
+// right gender forms, valid-looking but invented numbers drawn from real ranges
+// of the numbering plan in mixed spellings, cities matching the numbers'
+// regions, duplicates, junk rows, quoted comments with delimiters and line
+// breaks, dates over two years and an order-sum column.
+//
+// Deterministic: the same seed and options give the same bytes. Borrows the
+// NumberingPlan; not thread-safe (one generator per thread).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <random>
+#include <string>
+
+#include "core/error.h"
+#include "ingest/encoding.h"
+
+namespace callbase::phone {
+class NumberingPlan;
+}
+
+namespace callbase::ingest {
+
+struct GeneratorOptions {
+    int64_t rows = 1000;
+    uint64_t seed = 1;
+    double dup_rate = 0.05;   // rows that repeat an earlier person's number
+    double junk_rate = 0.03;  // rows whose phone is junk
+    Encoding encoding = Encoding::kUtf8;
+    char delimiter = ';';
+    int64_t today = 1793491200;  // Unix seconds; dates fall in the two years before it
+};
+
+// Checks the options (rates within 0..1, rows >= 0) with messages naming the option.
+Result<void> ValidateGeneratorOptions(const GeneratorOptions& options);
+
+// Writes the header and options.rows records to out; on_progress(rows done).
+Result<void> GenerateContacts(const phone::NumberingPlan& plan, const GeneratorOptions& options,
+                              std::ostream& out,
+                              const std::function<void(int64_t)>& on_progress = {});
+
+}  // namespace callbase::ingest

@@ -1,0 +1,82 @@
+// Importing contacts from a CSV file into the base (R-BASE-4).
+//
+// The whole import is one transaction: it either lands completely or leaves the
+// base as it was (an interrupted import is not resumed: run it again). The file's
+// SHA-256 is recorded, and a file that was already imported changes nothing.
+// Every rejected row goes to the error report (line, column, value, reason), kept
+// in import_errors; every accepted row is stored. Duplicates (by E.164, against
+// the base and earlier rows of the file) are merged, skipped or inserted anew.
+//
+// An Importer borrows the Store, Cleaner and Clock it is given (they must
+// outlive it). Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "ingest/encoding.h"
+#include "store/store.h"
+
+namespace callbase::phone {
+class Cleaner;
+}
+
+namespace callbase::ingest {
+
+enum class OnDuplicate { kMerge, kSkip, kNew };
+Result<OnDuplicate> ParseOnDuplicate(std::string_view text);
+
+struct ImportOptions {
+    std::string source;  // the contacts' source channel
+    OnDuplicate on_duplicate = OnDuplicate::kMerge;
+    bool dry_run = false;
+    std::optional<Encoding> encoding;  // detected when unset
+    std::optional<char> delimiter;     // detected when unset
+    std::vector<std::string> mapping;  // "COLUMN=field"
+    // Called with bytes done and total as the file is read (progress bar).
+    std::function<void(uint64_t, uint64_t)> on_progress;
+};
+
+struct RowError {
+    int64_t line = 0;
+    std::string column;
+    std::string value;
+    std::string reason;
+};
+
+struct ImportSummary {
+    int64_t import_id = 0;            // 0 for a dry run or an already imported file
+    int64_t already_imported_as = 0;  // the earlier import of the same file, or 0
+    int64_t already_imported_at = 0;
+    std::string encoding;
+    std::string delimiter;
+    int64_t read = 0, inserted = 0, merged = 0, unchanged = 0, rejected = 0;
+    double seconds = 0;
+    std::vector<std::string> custom_fields;  // columns taken as custom fields
+    std::vector<RowError> errors;            // every error, rejected rows and warnings
+};
+
+class Importer {
+public:
+    Importer(store::Store& store, const phone::Cleaner& cleaner, const Clock& clock,
+             std::string actor)
+        : store_(store), cleaner_(cleaner), clock_(clock), actor_(std::move(actor)) {}
+
+    Result<ImportSummary> Import(const std::string& path, const ImportOptions& options);
+
+private:
+    store::Store& store_;
+    const phone::Cleaner& cleaner_;
+    const Clock& clock_;
+    std::string actor_;
+};
+
+// The error report as CSV (line;column;value;reason), UTF-8 with a BOM.
+Result<void> WriteErrorReport(const std::string& path, const std::vector<RowError>& errors);
+
+}  // namespace callbase::ingest
