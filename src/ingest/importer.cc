@@ -141,8 +141,9 @@ public:
                     for (size_t k = 0; k < numbers.size(); ++k) {
                         phone::CleanResult one = k == 0 ? r : cleaner_.Clean(numbers[k]);
                         if (k > 0) one.input = r.input;
+                        // Further numbers of one cell are extra numbers of the person.
                         in.phones.emplace_back(std::move(one),
-                                               in.phones.empty() ? col.label : "дополнительный");
+                                               k == 0 ? col.label : "дополнительный");
                     }
                     break;
                 }

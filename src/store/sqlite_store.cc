@@ -88,27 +88,38 @@ public:
 private:
     // Prepared statements are cached by their SQL text: the import hot path runs
     // the same few statements millions of times.
+    // A prepared statement and, for each $N, its SQLite parameter index (0 when
+    // the statement does not use $N).
+    struct Prepared {
+        StmtPtr stmt;
+        std::vector<int> index_of;
+    };
+
+    // Prepared statements are cached by their SQL text: the import hot path runs
+    // the same few statements millions of times.
     Result<sqlite3_stmt*> Prepare(std::string_view sql, const std::vector<Value>& params) {
-        auto it = cache_.find(std::string(sql));
-        sqlite3_stmt* stmt;
-        if (it != cache_.end()) {
-            stmt = it->second.get();
-        } else {
+        auto it = cache_.find(sql);
+        if (it == cache_.end()) {
             sqlite3_stmt* raw = nullptr;
             if (sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
                                    SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK) {
                 return Failure(sql);
             }
-            stmt = raw;
-            cache_.emplace(std::string(sql), StmtPtr(raw));
+            // Parameters are written $1..$N; SQLite numbers named parameters by
+            // first appearance, so look each name up once.
+            Prepared p{StmtPtr(raw), {}};
+            int count = sqlite3_bind_parameter_count(raw);
+            for (int n = 1; n <= count; ++n) {
+                p.index_of.push_back(
+                    sqlite3_bind_parameter_index(raw, fmt::format("${}", n).c_str()));
+            }
+            it = cache_.emplace(std::string(sql), std::move(p)).first;
         }
+        sqlite3_stmt* stmt = it->second.stmt.get();
+        const std::vector<int>& index_of = it->second.index_of;
         sqlite3_clear_bindings(stmt);
-        // Parameters are written $1..$N; SQLite numbers named parameters by first
-        // appearance, so bind each by its name.
-        char name[24];
-        for (size_t i = 0; i < params.size(); ++i) {
-            std::snprintf(name, sizeof name, "$%zu", i + 1);
-            int index = sqlite3_bind_parameter_index(stmt, name);
+        for (size_t i = 0; i < params.size() && i < index_of.size(); ++i) {
+            int index = index_of[i];
             if (index == 0) continue;  // parameter not used by this statement
             const Value& v = params[i];
             int rc = SQLITE_OK;
@@ -119,9 +130,10 @@ private:
             } else if (auto* d = std::get_if<double>(&v)) {
                 rc = sqlite3_bind_double(stmt, index, *d);
             } else {
+                // The Value outlives the step that reads it, so SQLite need not copy.
                 const auto& s = std::get<std::string>(v);
                 rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()),
-                                       SQLITE_TRANSIENT);
+                                       SQLITE_STATIC);
             }
             if (rc != SQLITE_OK) return Failure(sql);
         }
@@ -153,7 +165,12 @@ private:
 
     DbPtr db_;
     std::string path_;
-    std::unordered_map<std::string, StmtPtr> cache_;
+    // Transparent hashing: look statements up by string_view without a copy.
+    struct SqlHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, Prepared, SqlHash, std::equal_to<>> cache_;
 };
 
 }  // namespace

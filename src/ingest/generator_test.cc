@@ -1,0 +1,80 @@
+// The generated demo data: deterministic, the requested shares of duplicates
+// and junk, valid numbers with cities that match them, parseable CSV, cp1251.
+#include "ingest/generator.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <sstream>
+
+#include "ingest/csv.h"
+#include "phone/clean.h"
+#include "phone/numbering_plan.h"
+
+namespace callbase::ingest {
+namespace {
+
+std::string Generate(const phone::NumberingPlan& plan, GeneratorOptions o) {
+    std::stringstream out;
+    EXPECT_TRUE(GenerateContacts(plan, o, out));
+    return out.str();
+}
+
+TEST(GeneratorTest, DeterministicRatesAndValidNumbers) {
+    auto plan = phone::NumberingPlan::LoadDefault(CALLBASE_DATA_DIR);
+    ASSERT_TRUE(plan);
+    phone::Cleaner cleaner(*plan);
+    GeneratorOptions o{.rows = 20000, .seed = 5, .dup_rate = 0.05, .junk_rate = 0.03};
+    std::string a = Generate(*plan, o);
+    EXPECT_EQ(a, Generate(*plan, o));
+    o.seed = 6;
+    EXPECT_NE(a, Generate(*plan, o));
+
+    CsvReader reader(a, ';');
+    std::vector<std::string> f;
+    int64_t line;
+    ASSERT_TRUE(reader.Next(&f, &line));
+    EXPECT_EQ(f.size(), 9u);
+    int rows = 0, junk = 0, repeated = 0, city_matches = 0, mobiles = 0;
+    std::set<std::string> seen;
+    while (reader.Next(&f, &line)) {
+        ASSERT_EQ(f.size(), 9u) << "line " << line;
+        ++rows;
+        auto r = cleaner.Clean(f[1]);
+        if (!r.valid()) {
+            ++junk;
+            continue;
+        }
+        EXPECT_EQ(r.country, "RU") << f[1];
+        if (!seen.insert(r.e164).second) ++repeated;
+        if (r.type == phone::LineType::kMobile) {
+            ++mobiles;
+            city_matches += r.region.find(f[3]) != std::string::npos;
+        }
+    }
+    EXPECT_EQ(rows, 20000);
+    EXPECT_NEAR(junk / 20000.0, 0.03, 0.01);
+    EXPECT_NEAR(repeated / 20000.0, 0.05, 0.01);
+    EXPECT_EQ(city_matches, mobiles);
+}
+
+TEST(GeneratorTest, Cp1251OutputDecodesBack) {
+    auto plan = phone::NumberingPlan::LoadDefault(CALLBASE_DATA_DIR);
+    ASSERT_TRUE(plan);
+    GeneratorOptions o{.rows = 500, .seed = 3};
+    std::string utf8 = Generate(*plan, o);
+    o.encoding = Encoding::kCp1251;
+    std::string cp = Generate(*plan, o);
+    EXPECT_FALSE(IsValidUtf8(cp));
+    EXPECT_EQ(Cp1251ToUtf8(cp), utf8);
+}
+
+TEST(GeneratorTest, BadRatesAreRefused) {
+    EXPECT_FALSE(ValidateGeneratorOptions({.dup_rate = 1.5}));
+    EXPECT_FALSE(ValidateGeneratorOptions({.junk_rate = -0.1}));
+    EXPECT_FALSE(ValidateGeneratorOptions({.rows = -1}));
+    EXPECT_TRUE(ValidateGeneratorOptions({}));
+}
+
+}  // namespace
+}  // namespace callbase::ingest

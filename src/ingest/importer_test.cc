@@ -1,0 +1,277 @@
+// Import and export as a user relies on them, on both backends: counts, every
+// rejected row reported, nothing accepted lost, the same file twice changes
+// nothing, a failed import changes nothing, duplicates merged/skipped/kept,
+// dry runs write nothing, export -> import round trip in both encodings.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "contacts/filter.h"
+#include "ingest/encoding.h"
+#include "ingest/exporter.h"
+#include "ingest/generator.h"
+#include "ingest/importer.h"
+#include "phone/clean.h"
+#include "phone/numbering_plan.h"
+#include "support/test_store.h"
+
+namespace callbase::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ImporterTest : public ::testing::TestWithParam<store::Backend> {
+protected:
+    static void SetUpTestSuite() {
+        auto plan = phone::NumberingPlan::LoadDefault(CALLBASE_DATA_DIR);
+        ASSERT_TRUE(plan) << plan.error().message;
+        plan_ = new phone::NumberingPlan(std::move(*plan));
+        cleaner_ = new phone::Cleaner(*plan_);
+    }
+    static void TearDownTestSuite() {
+        delete cleaner_;
+        delete plan_;
+    }
+    void SetUp() override {
+        db_ = testing::OpenFreshStore(GetParam());
+        ASSERT_NE(db_, nullptr);
+        dir_ = fs::temp_directory_path() /
+               ("import-test-" + std::to_string(reinterpret_cast<uintptr_t>(this)) + "-" +
+                std::to_string(::getpid()));
+        fs::create_directories(dir_);
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+
+    std::string Write(const std::string& name, const std::string& bytes) {
+        auto path = (dir_ / name).string();
+        std::ofstream(path, std::ios::binary) << bytes;
+        return path;
+    }
+    Result<ImportSummary> Import(const std::string& path, ImportOptions options = {}) {
+        Importer importer(*db_, *cleaner_, clock_, "test");
+        return importer.Import(path, options);
+    }
+    int64_t Count(const std::string& sql) {
+        auto v = db_->QueryValue(sql);
+        EXPECT_TRUE(v) << sql;
+        return v ? store::Row({*v}).Int(0) : -1;
+    }
+    // Every contact with its phones, as text: to compare whole bases.
+    std::string Dump() {
+        std::string out;
+        auto rows = db_->Query(
+            "SELECT c.id, c.name, c.region, c.source, c.email, c.comment, c.status, "
+            "c.merged_into, p.e164, p.label FROM contacts c LEFT JOIN phones p ON "
+            "p.contact_id = c.id ORDER BY c.id, p.position");
+        for (const auto& r : *rows) {
+            for (size_t i = 0; i < r.size(); ++i)
+                out += r.Text(i) + "|";
+            out += "\n";
+        }
+        auto counts = db_->Query(
+            "SELECT (SELECT COUNT(*) FROM field_values), (SELECT COUNT(*) FROM contact_tags), "
+            "(SELECT COUNT(*) FROM history)");
+        out += (*counts)[0].Text(0) + "/" + (*counts)[0].Text(1) + "/" + (*counts)[0].Text(2);
+        return out;
+    }
+
+    static phone::NumberingPlan* plan_;
+    static phone::Cleaner* cleaner_;
+    std::unique_ptr<store::Store> db_;
+    FixedClock clock_{1790000000};
+    fs::path dir_;
+};
+phone::NumberingPlan* ImporterTest::plan_ = nullptr;
+phone::Cleaner* ImporterTest::cleaner_ = nullptr;
+
+const char* kMessy =
+    "ФИО;Телефон;Рабочий телефон;Город;Комментарий;Сумма заказа\n"
+    "Иванов Иван;8 (916) 123-45-67;;Москва;\"звонить; после 18\";1500\n"
+    "Петров Пётр;нет;;Тула;;\n"
+    "Сидорова Анна;+7 903 111-22-33;8 495 765 43 21;Москва;\"две\nстроки\";\n"
+    "Иванов И.;+7 916 1234567;;;новый комментарий;\n"
+    ";123;;;;\n"
+    "Козлов;тел.: 8 926 000 11 22, 8 926 000 11 23;мусор;Казань;;\n";
+
+TEST_P(ImporterTest, CountsErrorsAndStoresEveryAcceptedRow) {
+    auto path = Write("messy.csv", kMessy);
+    auto s = Import(path, {.source = "crm"});
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->read, 6);
+    EXPECT_EQ(s->inserted, 3);  // Иванов, Сидорова, Козлов
+    EXPECT_EQ(s->merged, 1);    // "Иванов И." is the same number as Иванов
+    EXPECT_EQ(s->rejected, 2);  // нет, 123
+    EXPECT_EQ(s->encoding, "utf-8");
+    EXPECT_EQ(s->delimiter, "';'");
+    // Rejected rows name their line, column, value and reason.
+    std::vector<int64_t> rejected_lines;
+    for (const auto& e : s->errors) {
+        if (e.reason.starts_with("row rejected")) rejected_lines.push_back(e.line);
+    }
+    EXPECT_EQ(rejected_lines, (std::vector<int64_t>{3, 7}));
+    bool junk_extra = false;
+    for (const auto& e : s->errors) {
+        if (e.line == 8 && e.value == "мусор") junk_extra = true;
+    }
+    EXPECT_TRUE(junk_extra) << "the junk work phone of line 8 is reported";
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM import_errors"), static_cast<int64_t>(s->errors.size()));
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), 3);
+    // Сидорова has both numbers; Козлов both numbers of his cell.
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM phones"), 1 + 2 + 2);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM phones WHERE e164 = '+74957654321' AND label = "
+                    "'рабочий'"),
+              1);
+    // The merge filled nothing that was set, joined the comment, wrote history.
+    auto comment = db_->QueryValue("SELECT comment FROM contacts WHERE name = 'Иванов Иван'");
+    EXPECT_EQ(store::Row({*comment}).Text(0), "звонить; после 18\nновый комментарий");
+    EXPECT_GE(Count("SELECT COUNT(*) FROM history WHERE action = 'import_merge'"), 1);
+    // The unknown column became a custom field with its value.
+    EXPECT_EQ(s->custom_fields, std::vector<std::string>{"Сумма заказа"});
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM field_values WHERE value = '1500'"), 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE source = 'crm'"), 3);
+    EXPECT_EQ(Count("SELECT rejected FROM imports"), 2);
+}
+
+TEST_P(ImporterTest, TheSameFileTwiceChangesNothing) {
+    auto path = Write("messy.csv", kMessy);
+    ASSERT_TRUE(Import(path));
+    std::string before = Dump();
+    auto again = Import(path);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->already_imported_as, 1);
+    EXPECT_EQ(Dump(), before);
+    // The same rows in another file: all unchanged.
+    auto copy = Write("copy.csv", std::string(kMessy) + "\n");
+    auto rows_again = Import(copy);
+    ASSERT_TRUE(rows_again) << rows_again.error().message;
+    EXPECT_EQ(rows_again->inserted, 0);
+    EXPECT_EQ(rows_again->merged, 0);
+    EXPECT_EQ(rows_again->unchanged, 4);
+    EXPECT_EQ(Dump(), before);
+}
+
+TEST_P(ImporterTest, AFailedImportLeavesTheBaseAsItWas) {
+    ASSERT_TRUE(Import(Write("first.csv", kMessy)));
+    std::string before = Dump();
+    // A trigger makes the store fail on the third new contact of the next file.
+    ASSERT_TRUE(db_->ExecScript(
+        GetParam() == store::Backend::kSqlite
+            ? "CREATE TRIGGER boom BEFORE INSERT ON contacts WHEN NEW.name = 'Взрыв' "
+              "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+            : "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN IF NEW.name = 'Взрыв' THEN "
+              "RAISE EXCEPTION 'disk on fire'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql; "
+              "CREATE TRIGGER boom BEFORE INSERT ON contacts FOR EACH ROW EXECUTE FUNCTION "
+              "boom()"));
+    auto path =
+        Write("second.csv", "ФИО;Телефон\nНовый;89031234501\nЕщё;89031234502\nВзрыв;89031234503\n");
+    auto s = Import(path);
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find(":4:"), std::string::npos) << s.error().message;
+    EXPECT_NE(s.error().message.find("disk on fire"), std::string::npos);
+    EXPECT_EQ(Dump(), before);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM imports"), 1);
+}
+
+TEST_P(ImporterTest, DuplicateModes) {
+    ASSERT_TRUE(Import(Write("a.csv", "ФИО;Телефон;E-mail\nАнна;89161112233;\n")));
+    auto b = Write("b.csv", "ФИО;Телефон;E-mail\nАнна К.;+7 916 111-22-33;anna@example.ru\n");
+    auto skip = Import(b, {.on_duplicate = OnDuplicate::kSkip});
+    ASSERT_TRUE(skip);
+    EXPECT_EQ(skip->unchanged, 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE email = ''"), 1);
+    // Skip leaves no "done" record of b, so b can be imported with another mode.
+    ASSERT_TRUE(db_->Exec("DELETE FROM import_errors"));
+    ASSERT_TRUE(db_->Exec("UPDATE imports SET status = 'superseded' WHERE id > 1"));
+    auto merge = Import(b);
+    ASSERT_TRUE(merge) << merge.error().message;
+    EXPECT_EQ(merge->merged, 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE email = 'anna@example.ru' AND name = "
+                    "'Анна'"),
+              1);
+    ASSERT_TRUE(db_->Exec("UPDATE imports SET status = 'superseded' WHERE id > 1"));
+    auto keep = Import(b, {.on_duplicate = OnDuplicate::kNew});
+    ASSERT_TRUE(keep);
+    EXPECT_EQ(keep->inserted, 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), 2);
+}
+
+TEST_P(ImporterTest, DryRunWritesNothing) {
+    auto s = Import(Write("messy.csv", kMessy), {.dry_run = true});
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->inserted, 3);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM imports"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM field_defs"), 0);
+}
+
+TEST_P(ImporterTest, BadInputIsRefusedBeforeAnythingIsWritten) {
+    auto missing = Import((dir_ / "nope.csv").string());
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+    auto no_phone = Import(Write("nophone.csv", "ФИО;Город\nИванов;Москва\n"));
+    ASSERT_FALSE(no_phone);
+    EXPECT_NE(no_phone.error().message.find("no phone column"), std::string::npos);
+    auto not_utf8 =
+        Import(Write("bad.csv", Utf8ToCp1251("ФИО;Телефон\nИванов;89161234567\n", nullptr)),
+               {.encoding = Encoding::kUtf8});
+    ASSERT_FALSE(not_utf8);
+    EXPECT_NE(not_utf8.error().hint.find("cp1251"), std::string::npos);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM imports"), 0);
+}
+
+TEST_P(ImporterTest, Cp1251TabFileIsDetected) {
+    auto path = Write("win.csv", Utf8ToCp1251("Фамилия\tИмя\tОтчество\tМобильный\tСтатус\n"
+                                              "Иванов\tИван\tИванович\t89161234567\tперезвонить\n"
+                                              "Петрова\tАнна\t\t89031234567\tспит\n",
+                                              nullptr));
+    auto s = Import(path);
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->encoding, "cp1251");
+    EXPECT_EQ(s->delimiter, "tab");
+    EXPECT_EQ(s->inserted, 2);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE name = 'Иванов Иван Иванович' AND "
+                    "status = 'callback'"),
+              1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE name = 'Петрова Анна'"), 1);
+    ASSERT_EQ(s->errors.size(), 1u);  // "спит" is not a status
+    EXPECT_EQ(s->errors[0].line, 3);
+}
+
+TEST_P(ImporterTest, ExportThenImportGivesTheSameContacts) {
+    std::stringstream generated;
+    GeneratorOptions g{.rows = 300, .seed = 9, .today = 1790000000};
+    ASSERT_TRUE(GenerateContacts(*plan_, g, generated));
+    auto s = Import(Write("gen.csv", generated.str()));
+    ASSERT_TRUE(s) << s.error().message;
+    for (Encoding enc : {Encoding::kUtf8, Encoding::kCp1251}) {
+        auto out = (dir_ / (std::string(EncodingName(enc)) + ".csv")).string();
+        auto e = ExportContacts(*db_, contacts::Filter{}, clock_.Now(), out, {.encoding = enc});
+        ASSERT_TRUE(e) << e.error().message;
+        EXPECT_EQ(e->contacts, s->inserted);
+        EXPECT_EQ(e->unmappable, 0u);
+        auto fresh = testing::OpenFreshStore(GetParam());
+        Importer importer(*fresh, *cleaner_, clock_, "test");
+        auto back = importer.Import(out, {});
+        ASSERT_TRUE(back) << back.error().message;
+        EXPECT_EQ(back->inserted, s->inserted);
+        EXPECT_EQ(back->rejected, 0);
+        auto names = [](store::Store& db) {
+            std::string all;
+            auto rows = db.Query(
+                "SELECT c.name, c.email, p.e164 FROM contacts c JOIN phones p ON p.contact_id = "
+                "c.id ORDER BY p.e164");
+            for (const auto& r : *rows)
+                all += r.Text(0) + r.Text(1) + r.Text(2) + "\n";
+            return all;
+        };
+        EXPECT_EQ(names(*fresh), names(*db_)) << EncodingName(enc);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ImporterTest, ::testing::ValuesIn(testing::TestBackends()),
+                         testing::BackendName);
+
+}  // namespace
+}  // namespace callbase::ingest
