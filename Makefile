@@ -27,7 +27,7 @@ lint: configure
 	scripts/lint
 
 bench: build
-	scripts/run-benchmarks
+	scripts/run-benchmarks $(BUILD_DIR)
 
 demo: build
 	scripts/demo $(CALLBASE) $(DEMO_DIR)

@@ -16,13 +16,13 @@
 namespace callbase {
 
 enum class ErrorCode {
-    kInvalidInput,   // the user's input (file, argument, field) is wrong
-    kNotFound,       // a named thing (file, contact, import) does not exist
-    kConflict,       // the operation clashes with the current state
-    kIo,             // the file system failed
-    kDatabase,       // the database failed or cannot be opened
-    kSchemaTooNew,   // the database was written by a newer callbase
-    kInternal,       // a bug: should never reach a user
+    kInvalidInput,  // the user's input (file, argument, field) is wrong
+    kNotFound,      // a named thing (file, contact, import) does not exist
+    kConflict,      // the operation clashes with the current state
+    kIo,            // the file system failed
+    kDatabase,      // the database failed or cannot be opened
+    kSchemaTooNew,  // the database was written by a newer callbase
+    kInternal,      // a bug: should never reach a user
 };
 
 struct Error {

@@ -14,7 +14,9 @@ Progress::Progress(std::string label, uint64_t total)
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
-Progress::~Progress() { Finish(); }
+Progress::~Progress() {
+    Finish();
+}
 
 void Progress::Update(uint64_t done) {
     if (!enabled_) return;

@@ -76,7 +76,6 @@ public:
         const std::string& actor, const ImportOptions& options, ImportSummary& summary)
         : store_(store),
           cleaner_(cleaner),
-          clock_(clock),
           actor_(actor),
           options_(options),
           summary_(summary),
@@ -411,7 +410,6 @@ private:
 
     store::Store& store_;
     const phone::Cleaner& cleaner_;
-    const Clock& clock_;
     const std::string& actor_;
     const ImportOptions& options_;
     ImportSummary& summary_;

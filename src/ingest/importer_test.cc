@@ -86,7 +86,7 @@ protected:
 phone::NumberingPlan* ImporterTest::plan_ = nullptr;
 phone::Cleaner* ImporterTest::cleaner_ = nullptr;
 
-const char* kMessy =
+constexpr const char* kMessy =
     "ФИО;Телефон;Рабочий телефон;Город;Комментарий;Сумма заказа\n"
     "Иванов Иван;8 (916) 123-45-67;;Москва;\"звонить; после 18\";1500\n"
     "Петров Пётр;нет;;Тула;;\n"

@@ -134,7 +134,7 @@ TEST_P(StoreTest, MigrateIsIdempotentAndNewerSchemaIsRefused) {
 }
 
 TEST_P(StoreTest, EveryTableOfTheSchemaTakesARow) {
-    const char* kRows[] = {
+    constexpr const char* kRows[] = {
         "INSERT INTO contacts (id, name, created_at, updated_at) VALUES (1, 'Иван', 1, 1)",
         "INSERT INTO phones (contact_id, e164, raw, created_at) VALUES (1, '+79161234567', "
         "'8 916 123-45-67', 1)",
