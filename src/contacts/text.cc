@@ -1,53 +1,12 @@
 #include "contacts/text.h"
 
+#include "core/utf8.h"
+
 #include <algorithm>
 #include <cstdint>
 
 namespace callbase::contacts {
 namespace {
-
-// Decodes UTF-8 leniently: a broken byte becomes itself as a code point.
-std::vector<char32_t> Decode(std::string_view s) {
-    std::vector<char32_t> out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size();) {
-        auto c = static_cast<unsigned char>(s[i]);
-        int len = c < 0x80           ? 1
-                  : (c >> 5) == 0x6  ? 2
-                  : (c >> 4) == 0xE  ? 3
-                  : (c >> 3) == 0x1E ? 4
-                                     : 0;
-        if (len == 0 || i + len > s.size()) {
-            out.push_back(c);
-            ++i;
-            continue;
-        }
-        char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-        for (int k = 1; k < len; ++k)
-            cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-        out.push_back(cp);
-        i += len;
-    }
-    return out;
-}
-
-void Encode(char32_t cp, std::string& out) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
 
 char32_t Lower(char32_t c) {
     if (c >= U'A' && c <= U'Z') return c + 32;
@@ -72,16 +31,16 @@ bool IsSpace(char32_t c) {
 std::string FoldCase(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for (char32_t c : Decode(text))
-        Encode(Lower(c), out);
+    for (char32_t c : DecodeUtf8(text))
+        AppendUtf8(out, Lower(c));
     return out;
 }
 
 std::string UpperCase(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for (char32_t c : Decode(text))
-        Encode(Upper(c), out);
+    for (char32_t c : DecodeUtf8(text))
+        AppendUtf8(out, Upper(c));
     return out;
 }
 
@@ -89,15 +48,15 @@ std::string TitleCase(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     bool word_start = true;
-    for (char32_t c : Decode(text)) {
-        Encode(word_start ? Upper(c) : Lower(c), out);
+    for (char32_t c : DecodeUtf8(text)) {
+        AppendUtf8(out, word_start ? Upper(c) : Lower(c));
         word_start = IsSpace(c) || c == U'-';
     }
     return out;
 }
 
 std::string Trim(std::string_view text) {
-    auto cps = Decode(text);
+    auto cps = DecodeUtf8(text);
     size_t b = 0, e = cps.size();
     while (b < e && IsSpace(cps[b]))
         ++b;
@@ -105,12 +64,12 @@ std::string Trim(std::string_view text) {
         --e;
     std::string out;
     for (size_t i = b; i < e; ++i)
-        Encode(cps[i], out);
+        AppendUtf8(out, cps[i]);
     return out;
 }
 
 size_t EditDistance(std::string_view a, std::string_view b) {
-    auto x = Decode(a), y = Decode(b);
+    auto x = DecodeUtf8(a), y = DecodeUtf8(b);
     std::vector<size_t> prev(y.size() + 1), cur(y.size() + 1);
     for (size_t j = 0; j <= y.size(); ++j)
         prev[j] = j;
@@ -128,7 +87,7 @@ std::vector<std::string> CloseMatches(std::string_view wanted,
                                       const std::vector<std::string>& candidates,
                                       size_t max_count) {
     std::string w = FoldCase(wanted);
-    size_t limit = Decode(w).size() > 8 ? 3 : 2;
+    size_t limit = DecodeUtf8(w).size() > 8 ? 3 : 2;
     std::vector<std::pair<size_t, std::string>> scored;
     for (const auto& cand : candidates) {
         std::string f = FoldCase(cand);

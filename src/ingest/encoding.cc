@@ -1,5 +1,7 @@
 #include "ingest/encoding.h"
 
+#include "core/utf8.h"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -21,19 +23,6 @@ char32_t Cp1251ToCodePoint(unsigned char b) {
     if (b < 0x80) return b;
     if (b >= 0xC0) return 0x0410 + (b - 0xC0);
     return kHigh[b - 0x80];
-}
-
-void AppendUtf8(std::string& out, char32_t c) {
-    if (c < 0x80) {
-        out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
 }
 
 }  // namespace
@@ -90,21 +79,7 @@ std::string Utf8ToCp1251(std::string_view s, size_t* lost) {
     }();
     std::string out;
     out.reserve(s.size());
-    size_t i = 0;
-    while (i < s.size()) {
-        auto b = static_cast<unsigned char>(s[i]);
-        char32_t c;
-        size_t len;
-        if (b < 0x80) {
-            c = b, len = 1;
-        } else if ((b >> 5) == 6 && i + 1 < s.size()) {
-            c = ((b & 0x1F) << 6) | (s[i + 1] & 0x3F), len = 2;
-        } else if ((b >> 4) == 14 && i + 2 < s.size()) {
-            c = ((b & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F), len = 3;
-        } else {
-            c = 0xFFFD, len = (b >> 3) == 30 ? 4 : 1;
-        }
-        i += len;
+    for (char32_t c : DecodeUtf8(s)) {
         if (c < 0x80) {
             out.push_back(static_cast<char>(c));
             continue;

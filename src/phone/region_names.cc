@@ -1,5 +1,7 @@
 #include "phone/region_names.h"
 
+#include "core/utf8.h"
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -8,46 +10,18 @@
 namespace callbase::phone {
 namespace {
 
-// Appends the lower-case form of one UTF-8 code point (Basic Latin and Cyrillic).
-void AppendLower(std::string& out, char32_t c) {
-    if (c >= U'A' && c <= U'Z')
-        c += 32;
-    else if (c >= U'А' && c <= U'Я')
-        c += 32;
-    else if (c == U'Ё' || c == U'ё')
-        c = U'е';
-    if (c < 0x80) {
-        out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-}
-
+// Lower case of Basic Latin and Cyrillic; ё folds to е.
 std::string Lower(std::string_view s) {
     std::string out;
     out.reserve(s.size());
-    for (size_t i = 0; i < s.size();) {
-        auto b = static_cast<unsigned char>(s[i]);
-        char32_t c;
-        int len;
-        if (b < 0x80) {
-            c = b, len = 1;
-        } else if ((b >> 5) == 6 && i + 1 < s.size()) {
-            c = ((b & 0x1F) << 6) | (s[i + 1] & 0x3F), len = 2;
-        } else if ((b >> 4) == 14 && i + 2 < s.size()) {
-            c = ((b & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F), len = 3;
-        } else {
-            out.push_back(s[i]);
-            ++i;
-            continue;
-        }
-        AppendLower(out, c);
-        i += len;
+    for (char32_t c : DecodeUtf8(s)) {
+        if (c >= U'A' && c <= U'Z')
+            c += 32;
+        else if (c >= U'А' && c <= U'Я')
+            c += 32;
+        else if (c == U'Ё' || c == U'ё')
+            c = U'е';
+        AppendUtf8(out, c);
     }
     return out;
 }

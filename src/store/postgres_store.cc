@@ -48,17 +48,6 @@ public:
         return tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
     }
 
-    Result<std::vector<Row>> Query(std::string_view sql,
-                                   const std::vector<Value>& params) override {
-        std::vector<Row> rows;
-        auto ok = ForEach(sql, params, [&rows](const Row& row) {
-            rows.push_back(row);
-            return true;
-        });
-        if (!ok) return std::unexpected(ok.error());
-        return rows;
-    }
-
     Result<void> ForEach(std::string_view sql, const std::vector<Value>& params,
                          const std::function<bool(const Row&)>& on_row) override {
         auto res = Run(sql, params);

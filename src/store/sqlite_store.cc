@@ -37,17 +37,6 @@ public:
         return static_cast<int64_t>(sqlite3_changes64(db_.get()));
     }
 
-    Result<std::vector<Row>> Query(std::string_view sql,
-                                   const std::vector<Value>& params) override {
-        std::vector<Row> rows;
-        auto ok = ForEach(sql, params, [&rows](const Row& row) {
-            rows.push_back(row);
-            return true;
-        });
-        if (!ok) return std::unexpected(ok.error());
-        return rows;
-    }
-
     Result<void> ForEach(std::string_view sql, const std::vector<Value>& params,
                          const std::function<bool(const Row&)>& on_row) override {
         auto stmt = Prepare(sql, params);

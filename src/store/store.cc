@@ -36,6 +36,16 @@ std::string Row::Text(size_t i) const {
     return {};
 }
 
+Result<std::vector<Row>> Store::Query(std::string_view sql, const std::vector<Value>& params) {
+    std::vector<Row> rows;
+    auto ok = ForEach(sql, params, [&rows](const Row& row) {
+        rows.push_back(row);
+        return true;
+    });
+    if (!ok) return std::unexpected(ok.error());
+    return rows;
+}
+
 Result<Value> Store::QueryValue(std::string_view sql, const std::vector<Value>& params) {
     auto rows = Query(sql, params);
     if (!rows) return std::unexpected(rows.error());

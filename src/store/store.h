@@ -61,8 +61,7 @@ public:
     // Runs one statement; returns the number of rows it changed.
     virtual Result<int64_t> Exec(std::string_view sql, const std::vector<Value>& params) = 0;
     // Runs one statement and returns all its rows.
-    virtual Result<std::vector<Row>> Query(std::string_view sql,
-                                           const std::vector<Value>& params) = 0;
+    Result<std::vector<Row>> Query(std::string_view sql, const std::vector<Value>& params);
     // Streams the rows of a statement; the callback returns false to stop early.
     virtual Result<void> ForEach(std::string_view sql, const std::vector<Value>& params,
                                  const std::function<bool(const Row&)>& on_row) = 0;

@@ -24,10 +24,6 @@ public:
     Result<int64_t> Exec(std::string_view sql, const std::vector<store::Value>& p) override {
         return inner_->Exec(sql, p);
     }
-    Result<std::vector<store::Row>> Query(std::string_view sql,
-                                          const std::vector<store::Value>& p) override {
-        return inner_->Query(sql, p);
-    }
     Result<void> ForEach(std::string_view sql, const std::vector<store::Value>& p,
                          const std::function<bool(const store::Row&)>& on_row) override {
         return inner_->ForEach(sql, p, on_row);
