@@ -61,6 +61,28 @@ std::optional<int64_t> ParseDateTime(std::string_view text) {
     return at;
 }
 
+// Spaces, tabs and no-break spaces around a cell (the hot loop: no decoding).
+std::string_view TrimSpaces(std::string_view s) {
+    constexpr std::string_view kNoBreakSpace = "\xC2\xA0";  // U+00A0, as Excel writes it
+    for (;;) {
+        if (s.starts_with(' ') || s.starts_with('\t'))
+            s.remove_prefix(1);
+        else if (s.starts_with(kNoBreakSpace))
+            s.remove_prefix(2);
+        else
+            break;
+    }
+    for (;;) {
+        if (s.ends_with(' ') || s.ends_with('\t'))
+            s.remove_suffix(1);
+        else if (s.ends_with(kNoBreakSpace))
+            s.remove_suffix(2);
+        else
+            break;
+    }
+    return s;
+}
+
 // One contact of the file, as read.
 struct Incoming {
     std::string name, region, source, email, comment, status;
@@ -119,7 +141,8 @@ public:
         std::string main_phone_cell;
         for (size_t i = 0; i < columns_.size(); ++i) {
             const Column& col = columns_[i];
-            std::string value = i < cells.size() ? contacts::Trim(cells[i]) : std::string();
+            std::string value =
+                i < cells.size() ? std::string(TrimSpaces(cells[i])) : std::string();
             switch (col.target) {
                 case Target::kPhone:
                 case Target::kExtraPhone: {
@@ -267,14 +290,14 @@ private:
     }
 
     Result<void> Insert(const Incoming& in) {
-        auto id_value = store_.QueryValue(
+        auto inserted = store_.InsertRow(
             "INSERT INTO contacts (name, region, source, email, comment, status, created_at, "
-            "updated_at, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            "updated_at, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             {in.name, in.region.empty() ? in.phones.front().first.region : in.region, in.source,
              in.email, in.comment, in.status.empty() ? std::string("new") : in.status,
              in.created_at, now_, import_id_});
-        if (!id_value) return std::unexpected(id_value.error());
-        int64_t id = store::Row({*id_value}).Int(0);
+        if (!inserted) return std::unexpected(inserted.error());
+        int64_t id = *inserted;
         int position = 0;
         for (const auto& [p, label] : in.phones) {
             if (auto ok = InsertPhone(id, position++, p, label); !ok) return ok;

@@ -416,6 +416,33 @@ CleanResult Cleaner::Clean(std::string_view text) const {
     return Scan(text, /*enrich=*/true);
 }
 
+namespace {
+
+// The quality code and reason of a cell that held one valid number.
+void SetQuality(const Number& number, bool text_ignored, CleanResult* result) {
+    std::vector<std::string> why;
+    switch (number.spelling) {
+        case Spelling::kInternational:
+            break;
+        case Spelling::kTrunkPrefix:
+            why.push_back(number.country_code == 7 ? "trunk prefix 8 replaced with +7"
+                                                   : "trunk prefix replaced with the country code");
+            break;
+        case Spelling::kNoPlus:
+            why.push_back("'+' added before the country code 7");
+            break;
+        case Spelling::kNational:
+            why.push_back(fmt::format("country code +{} assumed", number.country_code));
+            break;
+    }
+    if (text_ignored) why.push_back("other text in the field ignored");
+    result->qc = why.empty() ? Quality::kSure : Quality::kCorrected;
+    result->reason = fmt::format("{}", fmt::join(why, "; "));
+    result->all.clear();
+}
+
+}  // namespace
+
 CleanResult Cleaner::Scan(std::string_view text, bool enrich) const {
     CleanResult result;
     result.input = std::string(text);
@@ -428,6 +455,15 @@ CleanResult Cleaner::Scan(std::string_view text, bool enrich) const {
     if (CountDigits(cell) == 0) {
         result.qc = Quality::kJunk;
         result.reason = "no digits: not a phone number";
+        return result;
+    }
+    // Most cells hold one Russian number and nothing else.
+    if (Number quick; state_->FastParse(cell, &quick) && quick.valid) {
+        result.e164 = E164(quick);
+        result.type = quick.type;
+        result.country = quick.region_code;
+        SetQuality(quick, /*text_ignored=*/false, &result);
+        if (enrich) Enrich(quick, &result);
         return result;
     }
 
@@ -479,26 +515,7 @@ CleanResult Cleaner::Scan(std::string_view text, bool enrich) const {
         result.reason =
             fmt::format("{} numbers in one field; the first is used", result.all.size());
     } else {
-        std::vector<std::string> why;
-        switch (first.spelling) {
-            case Spelling::kInternational:
-                break;
-            case Spelling::kTrunkPrefix:
-                why.push_back(first.country_code == 7
-                                  ? "trunk prefix 8 replaced with +7"
-                                  : "trunk prefix replaced with the country code");
-                break;
-            case Spelling::kNoPlus:
-                why.push_back("'+' added before the country code 7");
-                break;
-            case Spelling::kNational:
-                why.push_back(fmt::format("country code +{} assumed", first.country_code));
-                break;
-        }
-        if (text_ignored) why.push_back("other text in the field ignored");
-        result.qc = why.empty() ? Quality::kSure : Quality::kCorrected;
-        result.reason = fmt::format("{}", fmt::join(why, "; "));
-        result.all.clear();
+        SetQuality(first, text_ignored, &result);
     }
     if (enrich) Enrich(first, &result);
     if (result.qc != Quality::kSeveral) result.all.clear();

@@ -48,6 +48,12 @@ public:
         return tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
     }
 
+    Result<int64_t> InsertRow(std::string_view sql, const std::vector<Value>& params) override {
+        auto id = QueryValue(std::string(sql) + " RETURNING id", params);
+        if (!id) return std::unexpected(id.error());
+        return Row({*id}).Int(0);
+    }
+
     Result<void> ForEach(std::string_view sql, const std::vector<Value>& params,
                          const std::function<bool(const Row&)>& on_row) override {
         auto res = Run(sql, params);

@@ -37,6 +37,12 @@ public:
         return static_cast<int64_t>(sqlite3_changes64(db_.get()));
     }
 
+    Result<int64_t> InsertRow(std::string_view sql, const std::vector<Value>& params) override {
+        auto changed = Exec(sql, params);
+        if (!changed) return std::unexpected(changed.error());
+        return static_cast<int64_t>(sqlite3_last_insert_rowid(db_.get()));
+    }
+
     Result<void> ForEach(std::string_view sql, const std::vector<Value>& params,
                          const std::function<bool(const Row&)>& on_row) override {
         auto stmt = Prepare(sql, params);

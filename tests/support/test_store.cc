@@ -24,6 +24,9 @@ public:
     Result<int64_t> Exec(std::string_view sql, const std::vector<store::Value>& p) override {
         return inner_->Exec(sql, p);
     }
+    Result<int64_t> InsertRow(std::string_view sql, const std::vector<store::Value>& p) override {
+        return inner_->InsertRow(sql, p);
+    }
     Result<void> ForEach(std::string_view sql, const std::vector<store::Value>& p,
                          const std::function<bool(const store::Row&)>& on_row) override {
         return inner_->ForEach(sql, p, on_row);
