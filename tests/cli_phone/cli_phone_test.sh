@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `callbase phone clean` and `callbase numbering load` through the real binary:
+# one JSON line per input from arguments or stdin; a newer numbering file is
+# installed; a broken one is refused with file:line and nothing changes.
+set -uo pipefail
+cb=$1
+data=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+out=$("$cb" phone clean '8 (916) 123-45-67' 'нет')
+[ "$(echo "$out" | wc -l)" = 2 ] || fail "two inputs, two lines: $out"
+echo "$out" | head -1 | grep -q '"e164":"+79161234567".*"timezone":"Europe/Moscow","qc":1' ||
+    fail "first line: $out"
+echo "$out" | tail -1 | grep -q '"e164":null.*"qc":2' || fail "junk line: $out"
+stdin_out=$(printf '+7(495)123-45-67 доб. 101\nтел.: 8 916 123 45 67, 8 495 765 43 21\n' | "$cb" phone clean)
+echo "$stdin_out" | head -1 | grep -q '"extension":"101"' || fail "extension: $stdin_out"
+echo "$stdin_out" | tail -1 | grep -q '"qc":3.*"all":\["+79161234567","+74957654321"\]' ||
+    fail "several numbers: $stdin_out"
+
+cp -r "$data" "$tmp/data"
+head -n 1000 "$data/numbering/DEF-9xx.csv" >"$tmp/newer.csv"
+"$cb" --data-dir "$tmp/data" numbering load "$tmp/newer.csv" >"$tmp/out" 2>&1 || fail "load: $(cat "$tmp/out")"
+grep -q "999 ranges" "$tmp/out" || fail "load summary: $(cat "$tmp/out")"
+cmp -s "$tmp/newer.csv" "$tmp/data/numbering/DEF-9xx.csv" || fail "newer file not installed"
+
+printf 'АВС/ DEF;От;До;Емкость;Оператор;Регион;Территория ГАР;ИНН\n900;0000000;x;1;a;b;c;1\n' >"$tmp/broken.csv"
+cp "$tmp/data/numbering/DEF-9xx.csv" "$tmp/installed.csv"
+if "$cb" --data-dir "$tmp/data" numbering load "$tmp/broken.csv" >"$tmp/out" 2>&1; then
+    fail "a broken file was accepted"
+fi
+grep -q "broken.csv:2:" "$tmp/out" || fail "broken file message: $(cat "$tmp/out")"
+cmp -s "$tmp/installed.csv" "$tmp/data/numbering/DEF-9xx.csv" || fail "a broken file changed the plan"
+
+if ((failures)); then echo "$failures failed"; exit 1; fi
+echo "cli_phone: all checks passed"
