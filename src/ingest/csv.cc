@@ -7,42 +7,66 @@
 namespace callbase::ingest {
 
 bool CsvReader::Next(std::vector<std::string>* fields, int64_t* line) {
-    fields->clear();
+    // The strings of the previous record are reused (records of a file have the
+    // same width), so a steady-state record costs no allocation.
+    size_t used = 0;
+    auto next_field = [&]() -> std::string& {
+        if (used == fields->size()) fields->emplace_back();
+        std::string& f = (*fields)[used++];
+        f.clear();
+        return f;
+    };
     // Skip blank lines.
     while (pos_ < text_.size() && (text_[pos_] == '\n' || text_[pos_] == '\r')) {
         if (text_[pos_] == '\n') ++line_;
         ++pos_;
     }
-    if (pos_ >= text_.size()) return false;
+    if (pos_ >= text_.size()) {
+        fields->clear();
+        return false;
+    }
     *line = line_;
-    fields->emplace_back();
+    const char* data = text_.data();
+    const size_t size = text_.size();
+    std::string* field = &next_field();
     bool quoted = false;
-    while (pos_ < text_.size()) {
-        char c = text_[pos_++];
-        std::string& field = fields->back();
+    while (pos_ < size) {
+        if (!quoted && field->empty() && data[pos_] != '"') {
+            // An unquoted run: copy up to the next delimiter or line break at once.
+            size_t end = pos_;
+            while (end < size && data[end] != delimiter_ && data[end] != '\n' &&
+                   data[end] != '\r' && data[end] != '"') {
+                ++end;
+            }
+            field->append(data + pos_, end - pos_);
+            pos_ = end;
+            if (pos_ >= size) break;
+        }
+        char c = data[pos_++];
         if (quoted) {
             if (c == '"') {
-                if (pos_ < text_.size() && text_[pos_] == '"') {
-                    field.push_back('"');
+                if (pos_ < size && data[pos_] == '"') {
+                    field->push_back('"');
                     ++pos_;
                 } else {
                     quoted = false;
                 }
             } else {
                 if (c == '\n') ++line_;
-                if (c != '\r') field.push_back(c);
+                if (c != '\r') field->push_back(c);
             }
-        } else if (c == '"' && field.empty()) {
+        } else if (c == '"' && field->empty()) {
             quoted = true;
         } else if (c == delimiter_) {
-            fields->emplace_back();
+            field = &next_field();
         } else if (c == '\n') {
             ++line_;
             break;
         } else if (c != '\r') {
-            field.push_back(c);
+            field->push_back(c);
         }
     }
+    fields->resize(used);
     return true;
 }
 

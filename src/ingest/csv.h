@@ -1,7 +1,8 @@
 // CSV as spreadsheets write it (RFC 4180): a delimiter of ';', ',' or tab,
 // quoted fields holding delimiters, doubled quotes and line breaks, CRLF or LF.
-// CsvReader walks a UTF-8 text it does not own, record by record, and reports
-// the physical line each record starts on. CsvWriter quotes what needs it.
+// CsvReader walks a UTF-8 or Windows-1251 text it does not own (quotes,
+// delimiters and line breaks are ASCII in both), record by record, and reports
+// the physical line each record starts on. AppendCsvRecord quotes what needs it.
 // Not thread-safe; one reader per text.
 #pragma once
 

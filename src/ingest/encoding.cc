@@ -4,7 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <unordered_map>
 
 namespace callbase::ingest {
@@ -44,30 +47,100 @@ Result<Encoding> ParseEncoding(std::string_view name) {
 }
 
 bool IsValidUtf8(std::string_view s) {
+    return FirstInvalidUtf8(s) == std::string_view::npos;
+}
+
+size_t FirstInvalidUtf8(std::string_view s) {
     size_t i = 0;
     while (i < s.size()) {
+        // ASCII runs (most of a CSV file) eight bytes at a time.
+        while (i + 8 <= s.size()) {
+            uint64_t word;
+            std::memcpy(&word, s.data() + i, 8);
+            if (word & 0x8080808080808080ULL) break;
+            i += 8;
+        }
+        if (i >= s.size()) break;
         auto b = static_cast<unsigned char>(s[i]);
         size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-        if (len == 0 || i + len > s.size()) return false;
+        if (len == 0 || i + len > s.size()) return i;
         for (size_t k = 1; k < len; ++k) {
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
         }
-        if (len == 2 && b < 0xC2) return false;  // overlong
+        if (len == 2 && b < 0xC2) return i;  // overlong
         i += len;
     }
-    return true;
+    return std::string_view::npos;
 }
 
 Encoding DetectEncoding(std::string_view bytes) {
     return IsValidUtf8(bytes) ? Encoding::kUtf8 : Encoding::kCp1251;
 }
 
+Result<Encoding> DetectFileEncoding(std::string_view bytes, std::string_view file) {
+    if (size_t nul = bytes.find('\0'); nul != std::string_view::npos) {
+        auto line =
+            1 + std::count(bytes.begin(), bytes.begin() + static_cast<ptrdiff_t>(nul), '\n');
+        return Fail(
+            ErrorCode::kInvalidInput,
+            fmt::format("{}: line {} holds a NUL byte: UTF-16 or not a text file", file, line),
+            "save it from the spreadsheet as CSV (UTF-8 or Windows-1251)");
+    }
+    size_t bad = FirstInvalidUtf8(bytes);
+    if (bad == std::string_view::npos) return Encoding::kUtf8;
+    // Read as cp1251: letters are 0xC0..0xFF and Ёё (0xA8, 0xB8); the other high
+    // bytes are punctuation and rare letters. UTF-8 Cyrillic is a lead byte
+    // 0xD0/0xD1 followed by one in 0x80..0xBF.
+    size_t letters = 0, others = 0, utf8_pairs = 0;
+    for (size_t i = 0; i < bytes.size(); ++i) {
+        auto b = static_cast<unsigned char>(bytes[i]);
+        if (b < 0x80) continue;
+        if (b >= 0xC0 || b == 0xA8 || b == 0xB8) {
+            ++letters;
+        } else {
+            ++others;
+        }
+        if ((b == 0xD0 || b == 0xD1) && i + 1 < bytes.size() &&
+            (static_cast<unsigned char>(bytes[i + 1]) & 0xC0) == 0x80) {
+            ++utf8_pairs;
+        }
+    }
+    auto line = 1 + std::count(bytes.begin(), bytes.begin() + static_cast<ptrdiff_t>(bad), '\n');
+    // In real cp1251 Russian text a letter followed by 0x80..0xBF is rare (that
+    // is a letter then punctuation); in UTF-8 Cyrillic every letter is one.
+    if (utf8_pairs * 4 > letters) {
+        return Fail(
+            ErrorCode::kInvalidInput,
+            fmt::format("{}: mixes UTF-8 with another encoding (line {} is not UTF-8)", file, line),
+            "re-save the file in one encoding, or give --encoding utf-8|cp1251 to read "
+            "it all as one");
+    }
+    if (letters < 3 * others) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("{}: neither UTF-8 nor Windows-1251 Cyrillic (line {} is not "
+                                "UTF-8)",
+                                file, line),
+                    "re-save it as UTF-8 or Windows-1251, or give --encoding utf-8|cp1251");
+    }
+    return Encoding::kCp1251;
+}
+
 std::string Cp1251ToUtf8(std::string_view bytes) {
     std::string out;
-    out.reserve(bytes.size() * 2);
-    for (char c : bytes)
-        AppendUtf8(out, Cp1251ToCodePoint(static_cast<unsigned char>(c)));
+    Cp1251ToUtf8(bytes, &out);
     return out;
+}
+
+void Cp1251ToUtf8(std::string_view bytes, std::string* out) {
+    out->clear();
+    out->reserve(bytes.size() * 2);
+    for (char c : bytes) {
+        if (static_cast<unsigned char>(c) < 0x80) {
+            out->push_back(c);
+        } else {
+            AppendUtf8(*out, Cp1251ToCodePoint(static_cast<unsigned char>(c)));
+        }
+    }
 }
 
 std::string Utf8ToCp1251(std::string_view s, size_t* lost) {

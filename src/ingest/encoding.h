@@ -21,7 +21,20 @@ bool IsValidUtf8(std::string_view text);
 // encoding Russian spreadsheets write.
 Encoding DetectEncoding(std::string_view bytes);
 
+// The encoding of a whole file (after any BOM), strictly: valid UTF-8 is UTF-8;
+// text whose high bytes read as Cyrillic letters in cp1251 is cp1251. Fails,
+// naming `file` and the first line that is not UTF-8, when the text mixes UTF-8
+// with another encoding (a file pasted together from two sources) or when its
+// high bytes are not Cyrillic (Latin-1, a binary file, UTF-16 with its NUL
+// bytes): the user must re-save the file or give --encoding.
+Result<Encoding> DetectFileEncoding(std::string_view bytes, std::string_view file);
+
+// The offset of the first byte that does not belong to valid UTF-8, or npos.
+size_t FirstInvalidUtf8(std::string_view text);
+
 std::string Cp1251ToUtf8(std::string_view bytes);
+// The same into *out, reusing its storage (the import's per-cell path).
+void Cp1251ToUtf8(std::string_view bytes, std::string* out);
 // Characters with no cp1251 form become '?'; *lost counts them.
 std::string Utf8ToCp1251(std::string_view text, size_t* lost);
 

@@ -3,8 +3,23 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
 #include <fstream>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "contacts/field_registry.h"
@@ -21,20 +36,53 @@ namespace {
 
 using store::Value;
 
-Result<std::string> ReadFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    if (!in) {
-        return Fail(ErrorCode::kNotFound,
-                    fmt::format("cannot read {}: no such file or no access", path),
-                    "check the path; nothing was imported");
+// The file, memory-mapped read-only: the import streams through it once (the
+// kernel reads ahead and may drop pages behind), so a file of millions of rows
+// is never copied into the heap.
+class MappedFile {
+public:
+    static Result<MappedFile> Open(const std::string& path) {
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            return Fail(ErrorCode::kNotFound,
+                        fmt::format("cannot read {}: {}", path, std::strerror(errno)),
+                        "check the path and the file's permissions; nothing was imported");
+        }
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            ::close(fd);
+            return Fail(ErrorCode::kNotFound, fmt::format("cannot read {}: not a file", path),
+                        "give the path of a CSV file; nothing was imported");
+        }
+        MappedFile file;
+        file.size_ = static_cast<size_t>(st.st_size);
+        if (file.size_ > 0) {
+            void* p = ::mmap(nullptr, file.size_, PROT_READ, MAP_PRIVATE, fd, 0);
+            if (p == MAP_FAILED) {
+                int err = errno;
+                ::close(fd);
+                return Fail(ErrorCode::kIo,
+                            fmt::format("cannot read {}: {}", path, std::strerror(err)),
+                            "check the file; nothing was imported");
+            }
+            ::madvise(p, file.size_, MADV_SEQUENTIAL);
+            file.data_ = static_cast<const char*>(p);
+        }
+        ::close(fd);
+        return file;
     }
-    std::string bytes(static_cast<size_t>(in.tellg()), '\0');
-    in.seekg(0);
-    if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
-        return Fail(ErrorCode::kIo, fmt::format("cannot read {}", path), "check the file");
+    MappedFile(MappedFile&& o) noexcept : data_(std::exchange(o.data_, nullptr)), size_(o.size_) {}
+    MappedFile& operator=(MappedFile&&) = delete;
+    ~MappedFile() {
+        if (data_) ::munmap(const_cast<char*>(data_), size_);
     }
-    return bytes;
-}
+    std::string_view bytes() const { return {data_ ? data_ : "", size_}; }
+
+private:
+    MappedFile() = default;
+    const char* data_ = nullptr;
+    size_t size_ = 0;
+};
 
 std::string Sha256Hex(std::string_view bytes) {
     unsigned char hash[crypto_hash_sha256_BYTES];
@@ -83,7 +131,132 @@ std::string_view TrimSpaces(std::string_view s) {
     return s;
 }
 
-// One contact of the file, as read.
+// Rows bound for one table, written as multi-row INSERTs of up to `capacity`
+// rows: a statement per hundred rows instead of per row is most of the import's
+// speed on SQLite. The parameter slots are reused from batch to batch (a string
+// assigned into a slot keeps its storage).
+class Batch {
+public:
+    Batch(std::string head, std::vector<std::string> columns, size_t capacity,
+          std::string tail = {})
+        : head_(std::move(head)),
+          columns_(std::move(columns)),
+          tail_(std::move(tail)),
+          capacity_(capacity),
+          params_(capacity * columns_.size()) {}
+
+    // The slots of a new row; full() says when to flush.
+    Value* Append(int64_t line) {
+        lines_.push_back(line);
+        // A contact's rows go into one batch together, which may overflow it.
+        if ((rows_ + 1) * columns_.size() > params_.size()) {
+            params_.resize((rows_ + 1) * columns_.size());
+        }
+        return &params_[(rows_++) * columns_.size()];
+    }
+    bool full() const { return rows_ >= capacity_; }
+    bool empty() const { return rows_ == 0; }
+
+    // Writes the rows in statements of `capacity` rows; with `all` false a
+    // remainder smaller than that stays for the next flush (so the store sees
+    // one statement text per table, not one per row count). On failure
+    // *failed_line is the line of the row that failed: SQLite undoes just the
+    // failed statement, so its rows are retried one by one to find it (the
+    // import fails anyway; this is for the message).
+    Result<void> Flush(store::Store& store, bool all, bool retry_rows, int64_t* failed_line) {
+        const size_t cols = columns_.size();
+        size_t done = 0;
+        while (rows_ - done >= capacity_ || (all && done < rows_)) {
+            // A short remainder goes in power-of-two statements (64, 32, ... 1
+            // rows): a handful of statement texts, each prepared once.
+            size_t n = std::min(capacity_, rows_ - done);
+            if (n < capacity_) n = std::bit_floor(n);
+            auto begin = params_.begin() + static_cast<ptrdiff_t>(done * cols);
+            // The statement takes exactly its own parameters: swap them into a
+            // vector of that size (no copy of the strings), or copy a short tail.
+            Result<int64_t> ok;
+            if (n == capacity_) {
+                chunk_.resize(n * cols);
+                std::swap_ranges(begin, begin + static_cast<ptrdiff_t>(n * cols), chunk_.begin());
+                ok = store.Exec(Sql(n), chunk_);
+                std::swap_ranges(begin, begin + static_cast<ptrdiff_t>(n * cols), chunk_.begin());
+            } else {
+                ok = store.Exec(
+                    Sql(n), std::vector<Value>(begin, begin + static_cast<ptrdiff_t>(n * cols)));
+            }
+            if (!ok) {
+                *failed_line = lines_[done];
+                if (retry_rows) {
+                    for (size_t r = done; r < done + n; ++r) {
+                        auto row = params_.begin() + static_cast<ptrdiff_t>(r * cols);
+                        auto one = store.Exec(
+                            Sql(1), std::vector<Value>(row, row + static_cast<ptrdiff_t>(cols)));
+                        if (!one) {
+                            *failed_line = lines_[r];
+                            Clear();
+                            return std::unexpected(one.error());
+                        }
+                    }
+                }
+                Clear();
+                return std::unexpected(ok.error());
+            }
+            done += n;
+        }
+        if (done > 0) {
+            std::rotate(params_.begin(), params_.begin() + static_cast<ptrdiff_t>(done * cols),
+                        params_.begin() + static_cast<ptrdiff_t>(rows_ * cols));
+            lines_.erase(lines_.begin(), lines_.begin() + static_cast<ptrdiff_t>(done));
+            rows_ -= done;
+        }
+        return {};
+    }
+
+    // The contact the first waiting row belongs to (column 0 of every batch is
+    // the contact id), or the largest id when none waits.
+    int64_t FirstContact() const {
+        if (rows_ == 0) return std::numeric_limits<int64_t>::max();
+        return std::get<int64_t>(params_[0]);
+    }
+
+    // The single-row statement, for a write that cannot wait.
+    const std::string& SingleSql() { return Sql(1); }
+
+private:
+    void Clear() {
+        rows_ = 0;
+        lines_.clear();
+    }
+    // The same text for the same row count, so the store's statement cache hits.
+    const std::string& Sql(size_t rows) {
+        if (sql_.size() <= rows) sql_.resize(rows + 1);
+        std::string& sql = sql_[rows];
+        if (sql.empty()) {
+            sql = fmt::format("{} ({}) VALUES ", head_, fmt::join(columns_, ", "));
+            int n = 1;
+            for (size_t r = 0; r < rows; ++r) {
+                sql += r ? ", (" : "(";
+                for (size_t k = 0; k < columns_.size(); ++k)
+                    sql += fmt::format("{}${}", k ? ", " : "", n++);
+                sql += ")";
+            }
+            sql += tail_;
+        }
+        return sql;
+    }
+
+    std::string head_;
+    std::vector<std::string> columns_;
+    std::string tail_;
+    size_t capacity_;
+    std::vector<Value> params_;
+    std::vector<int64_t> lines_;
+    size_t rows_ = 0;
+    std::vector<Value> chunk_;      // the parameters of the statement being run
+    std::vector<std::string> sql_;  // by row count
+};
+
+// One contact of the file, as read. Reused from row to row.
 struct Incoming {
     std::string name, region, source, email, comment, status;
     int64_t created_at = 0;
@@ -92,29 +265,168 @@ struct Incoming {
     std::vector<std::pair<int64_t, std::string>> fields;  // field id, value
 };
 
+// Assigns into a parameter slot, reusing the string it may already hold.
+void Set(Value& slot, std::string_view text) {
+    if (auto* s = std::get_if<std::string>(&slot))
+        s->assign(text);
+    else
+        slot = std::string(text);
+}
+
+// One record as the reading thread hands it over: its cells (UTF-8) and, for
+// each column, the cleaned numbers of a phone cell (empty for other columns and
+// empty extra-phone cells; one invalid result for a cell with no valid number;
+// every number of a cell that holds several).
+struct ParsedRow {
+    int64_t line = 0;
+    std::vector<std::string> cells;
+    std::vector<std::vector<phone::CleanResult>> phones;
+};
+
+void CleanPhones(const phone::Cleaner& cleaner, const std::vector<Column>& columns,
+                 ParsedRow* row) {
+    row->phones.resize(columns.size());
+    for (size_t i = 0; i < columns.size(); ++i) {
+        auto& out = row->phones[i];
+        out.clear();
+        Target target = columns[i].target;
+        if (target != Target::kPhone && target != Target::kExtraPhone) continue;
+        std::string_view value = i < row->cells.size() ? TrimSpaces(row->cells[i]) : "";
+        if (value.empty() && target == Target::kExtraPhone) continue;
+        out.push_back(cleaner.Clean(value));
+        if (out[0].qc != phone::Quality::kSeveral) continue;
+        for (size_t k = 1; k < out[0].all.size(); ++k) {
+            out.push_back(cleaner.Clean(out[0].all[k]));
+            out.back().input = out[0].input;
+        }
+    }
+}
+
+// Rows pass from the reading thread (CSV, encoding, phone cleaning: no store)
+// to the writing thread (the store) in blocks through a small bounded queue;
+// blocks are recycled, so their strings keep their storage.
+class RowQueue {
+public:
+    static constexpr size_t kBlockRows = 512;
+    struct Block {
+        std::vector<ParsedRow> rows = std::vector<ParsedRow>(kBlockRows);
+        size_t count = 0;
+        size_t offset = 0;  // bytes read when the block was filled
+    };
+
+    explicit RowQueue(size_t blocks) {
+        for (size_t i = 0; i < blocks; ++i)
+            free_.push_back(std::make_unique<Block>());
+    }
+    // Reading side: an empty block to fill, or null when the writer stopped.
+    std::unique_ptr<Block> TakeFree() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return stopped_ || !free_.empty(); });
+        if (stopped_) return nullptr;
+        auto b = std::move(free_.back());
+        free_.pop_back();
+        return b;
+    }
+    void PutFull(std::unique_ptr<Block> b) {
+        {
+            std::lock_guard lock(mutex_);
+            full_.push_back(std::move(b));
+        }
+        changed_.notify_all();
+    }
+    void Finish() {
+        {
+            std::lock_guard lock(mutex_);
+            finished_ = true;
+        }
+        changed_.notify_all();
+    }
+    // Writing side: the next block in file order, or null at the end.
+    std::unique_ptr<Block> TakeFull() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return finished_ || !full_.empty(); });
+        if (full_.empty()) return nullptr;
+        auto b = std::move(full_.front());
+        full_.pop_front();
+        return b;
+    }
+    void PutFree(std::unique_ptr<Block> b) {
+        {
+            std::lock_guard lock(mutex_);
+            b->count = 0;
+            free_.push_back(std::move(b));
+        }
+        changed_.notify_all();
+    }
+    // The writer gives up (an error): the reader stops at its next block.
+    void Stop() {
+        {
+            std::lock_guard lock(mutex_);
+            stopped_ = true;
+        }
+        changed_.notify_all();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<std::unique_ptr<Block>> free_;
+    std::deque<std::unique_ptr<Block>> full_;
+    bool finished_ = false;
+    bool stopped_ = false;
+};
+
 class Run {
 public:
-    Run(store::Store& store, const phone::Cleaner& cleaner, const Clock& clock,
-        const std::string& actor, const ImportOptions& options, ImportSummary& summary)
+    Run(store::Store& store, const Clock& clock, const std::string& actor,
+        const ImportOptions& options, ImportSummary& summary)
         : store_(store),
-          cleaner_(cleaner),
           actor_(actor),
           options_(options),
           summary_(summary),
           now_(clock.Now()),
           tags_(store, clock),
-          fields_(store, clock) {}
+          fields_(store, clock),
+          // On SQLite new contacts are written a hundred rows per statement with
+          // ids given here; on PostgreSQL row by row (an error there aborts the
+          // transaction, so rows could not be retried to name the failing line).
+          bulk_(store.backend() == store::Backend::kSqlite),
+          contacts_("INSERT INTO contacts",
+                    {"id", "name", "region", "source", "email", "comment", "status", "created_at",
+                     "updated_at", "import_id"},
+                    bulk_ ? kBatchRows : 1),
+          phones_("INSERT INTO phones",
+                  {"contact_id", "position", "e164", "extension", "label", "raw", "type", "region",
+                   "operator", "utc_offset", "timezone", "qc", "valid", "created_at"},
+                  bulk_ ? kBatchRows : 1),
+          values_("INSERT INTO field_values", {"contact_id", "field_id", "value"},
+                  bulk_ ? kBatchRows : 1),
+          contact_tags_("INSERT INTO contact_tags",
+                        {"contact_id", "tag_id", "added_at", "added_by"}, bulk_ ? kBatchRows : 1,
+                        " ON CONFLICT DO NOTHING") {}
 
     Result<void> Prepare(const std::vector<Column>& columns, int64_t import_id) {
         columns_ = columns;
         import_id_ = import_id;
-        auto rows = store_.Query(
+        auto ok = store_.ForEach(
             "SELECT p.e164, p.contact_id FROM phones p JOIN contacts c ON c.id = p.contact_id "
-            "WHERE c.merged_into IS NULL");
-        if (!rows) return std::unexpected(rows.error());
-        owner_.reserve(rows->size() * 2 + 1024);
-        for (const auto& r : *rows)
-            owner_.emplace(r.Text(0), r.Int(1));
+            "WHERE c.merged_into IS NULL",
+            {}, [&](const store::Row& r) {
+                owner_.emplace(r.Text(0), r.Int(1));
+                return true;
+            });
+        if (!ok) return std::unexpected(ok.error());
+        owner_.reserve(owner_.size() * 2 + 1024);
+        if (bulk_) {
+            // AUTOINCREMENT never reuses an id, even of a deleted row: start above
+            // both the largest id and the table's sequence.
+            auto top = store_.QueryValue(
+                "SELECT MAX(n) FROM (SELECT COALESCE(MAX(id), 0) AS n FROM contacts UNION ALL "
+                "SELECT seq FROM sqlite_sequence WHERE name = 'contacts') AS t");
+            if (!top) return std::unexpected(top.error());
+            next_id_ = store::Row({*top}).Int(0) + 1;
+            first_pending_id_ = next_id_;
+        }
         for (auto& c : columns_) {
             if (c.target != Target::kCustom) continue;
             auto def = fields_.Find(c.header);
@@ -132,45 +444,51 @@ public:
         return {};
     }
 
-    Result<void> Row(const std::vector<std::string>& cells, int64_t line) {
+    Result<void> Row(ParsedRow& row) {
+        const std::vector<std::string>& cells = row.cells;
+        const int64_t line = row.line;
         ++summary_.read;
-        Incoming in;
+        line_ = line;
+        Incoming& in = in_;
+        in.name.clear();
+        in.region.clear();
+        in.email.clear();
+        in.comment.clear();
+        in.status.clear();
         in.source = options_.source;
         in.created_at = now_;
-        std::string last, first, middle;
-        std::string main_phone_cell;
+        in.phones.clear();
+        in.tags.clear();
+        in.fields.clear();
+        std::string_view last, first, middle, main_phone_cell;
+        bool have_main_cell = false;
         for (size_t i = 0; i < columns_.size(); ++i) {
             const Column& col = columns_[i];
-            std::string value =
-                i < cells.size() ? std::string(TrimSpaces(cells[i])) : std::string();
+            std::string_view value = i < cells.size() ? TrimSpaces(cells[i]) : std::string_view();
             switch (col.target) {
                 case Target::kPhone:
                 case Target::kExtraPhone: {
-                    if (col.target == Target::kPhone && main_phone_cell.empty()) {
+                    if (col.target == Target::kPhone && !have_main_cell) {
                         main_phone_cell = value;
+                        have_main_cell = !value.empty();
                     }
-                    if (value.empty() && col.target == Target::kExtraPhone) break;
-                    phone::CleanResult r = cleaner_.Clean(value);
-                    if (!r.valid()) {
+                    std::vector<phone::CleanResult>& cleaned = row.phones[i];
+                    if (cleaned.empty()) break;  // an empty extra phone
+                    if (!cleaned[0].valid()) {
                         Warn(line, col.header, value,
-                             col.target == Target::kPhone ? "no valid phone: " + r.reason
-                                                          : "phone dropped: " + r.reason);
+                             col.target == Target::kPhone ? "no valid phone: " + cleaned[0].reason
+                                                          : "phone dropped: " + cleaned[0].reason);
                         break;
                     }
-                    // Every number of a cell with several is kept.
-                    std::vector<std::string> numbers =
-                        r.qc == phone::Quality::kSeveral ? r.all : std::vector{r.e164};
-                    for (size_t k = 0; k < numbers.size(); ++k) {
-                        phone::CleanResult one = k == 0 ? r : cleaner_.Clean(numbers[k]);
-                        if (k > 0) one.input = r.input;
-                        // Further numbers of one cell are extra numbers of the person.
-                        in.phones.emplace_back(std::move(one),
+                    // Further numbers of one cell are extra numbers of the person.
+                    for (size_t k = 0; k < cleaned.size(); ++k) {
+                        in.phones.emplace_back(std::move(cleaned[k]),
                                                k == 0 ? col.label : "дополнительный");
                     }
                     break;
                 }
                 case Target::kName:
-                    in.name = value;
+                    in.name.assign(value);
                     break;
                 case Target::kLastName:
                     last = value;
@@ -182,16 +500,16 @@ public:
                     middle = value;
                     break;
                 case Target::kRegion:
-                    in.region = value;
+                    in.region.assign(value);
                     break;
                 case Target::kSource:
-                    if (!value.empty()) in.source = value;
+                    if (!value.empty()) in.source.assign(value);
                     break;
                 case Target::kEmail:
-                    in.email = value;
+                    in.email.assign(value);
                     break;
                 case Target::kComment:
-                    in.comment = value;
+                    in.comment.assign(value);
                     break;
                 case Target::kStatus:
                     if (value.empty()) break;
@@ -202,7 +520,7 @@ public:
                     }
                     break;
                 case Target::kTags:
-                    AddTags(value, line, col.header, &in);
+                    if (auto ok = AddTags(value, line, col.header, &in); !ok) return ok;
                     break;
                 case Target::kDateAdded:
                     if (value.empty()) break;
@@ -216,7 +534,7 @@ public:
                 case Target::kCustom: {
                     if (value.empty()) break;
                     const auto& def = field_defs_.at(col.header);
-                    auto ok = contacts::ValidateFieldValue(def, value);
+                    auto ok = contacts::ValidateFieldValue(def, std::string(value));
                     if (ok)
                         in.fields.emplace_back(def.id, *ok);
                     else
@@ -227,11 +545,12 @@ public:
                     break;
             }
         }
-        if (in.name.empty()) {
-            std::string joined = fmt::format("{} {} {}", last, first, middle);
-            in.name = contacts::Trim(joined);
-            while (in.name.find("  ") != std::string::npos)
-                in.name.replace(in.name.find("  "), 2, " ");
+        if (in.name.empty() && (!last.empty() || !first.empty() || !middle.empty())) {
+            for (std::string_view part : {last, first, middle}) {
+                if (part.empty()) continue;
+                if (!in.name.empty()) in.name += ' ';
+                in.name.append(part);
+            }
         }
         if (in.phones.empty()) {
             ++summary_.rejected;
@@ -240,7 +559,8 @@ public:
                 summary_.errors.back().reason.starts_with("no valid phone")) {
                 summary_.errors.back().reason = "row rejected: " + summary_.errors.back().reason;
             } else {
-                summary_.errors.push_back({line, "", main_phone_cell, "row rejected: no phone"});
+                summary_.errors.push_back(
+                    {line, "", std::string(main_phone_cell), "row rejected: no phone"});
             }
             return {};
         }
@@ -257,6 +577,10 @@ public:
                 ++summary_.unchanged;
                 return {};
             }
+            // A contact still waiting in a batch is written before it is merged into.
+            if (existing >= first_pending_id_) {
+                if (auto ok = FlushAll(); !ok) return ok;
+            }
             auto changed = Merge(existing, in);
             if (!changed) return std::unexpected(changed.error());
             ++(*changed ? summary_.merged : summary_.unchanged);
@@ -265,77 +589,148 @@ public:
         return Insert(in);
     }
 
+    // Writes the batches, contacts first (the other rows refer to them). With
+    // `all` false, only whole statements are written and short remainders wait;
+    // with `all` true everything is written (after the last row, and before a
+    // merge reads a contact whose rows may still wait).
+    Result<void> Flush(bool all) {
+        for (Batch* b : {&contacts_, &phones_, &values_, &contact_tags_}) {
+            if (auto ok = b->Flush(store_, all, bulk_, &failed_line_); !ok) return ok;
+        }
+        if (bulk_) {
+            // Contacts from next_id_ on are yet to come, so they wait too.
+            first_pending_id_ =
+                std::min({next_id_, contacts_.FirstContact(), phones_.FirstContact(),
+                          values_.FirstContact(), contact_tags_.FirstContact()});
+        }
+        return {};
+    }
+    Result<void> FlushAll() { return Flush(true); }
+
+    // The line of the row a failed batch stopped at (0 when none failed).
+    int64_t failed_line() const { return failed_line_; }
+
 private:
-    void Warn(int64_t line, const std::string& column, const std::string& value,
-              std::string reason) {
-        summary_.errors.push_back({line, column, value, std::move(reason)});
+    static constexpr size_t kBatchRows = 100;
+
+    void Warn(int64_t line, const std::string& column, std::string_view value, std::string reason) {
+        summary_.errors.push_back({line, column, std::string(value), std::move(reason)});
     }
 
-    void AddTags(const std::string& value, int64_t line, const std::string& column, Incoming* in) {
+    Result<void> AddTags(std::string_view value, int64_t line, const std::string& column,
+                         Incoming* in) {
         size_t start = 0;
         while (start <= value.size()) {
             size_t comma = value.find_first_of(",;", start);
             std::string name = contacts::Trim(value.substr(start, comma - start));
             start = comma == std::string::npos ? value.size() + 1 : comma + 1;
             if (name.empty()) continue;
-            auto tag = tags_.Resolve(name);
-            if (!tag) {
-                Warn(line, column, name, "tag not in the dictionary, row kept without it");
-            } else if (tag->retired_at) {
-                Warn(line, column, name, "tag is retired, row kept without it");
-            } else {
-                in->tags.push_back(tag->id);
+            // The dictionary caches nothing; a file names the same few tags often.
+            auto cached = tag_cache_.find(name);
+            if (cached == tag_cache_.end()) {
+                auto tag = tags_.Resolve(name);
+                std::string problem;
+                int64_t id = 0;
+                if (!tag) {
+                    if (tag.error().code != ErrorCode::kNotFound &&
+                        tag.error().code != ErrorCode::kInvalidInput) {
+                        return std::unexpected(tag.error());
+                    }
+                    problem = "tag not in the dictionary, row kept without it";
+                } else if (tag->retired_at) {
+                    problem = "tag is retired, row kept without it";
+                } else {
+                    id = tag->id;
+                }
+                cached = tag_cache_.emplace(name, std::make_pair(id, problem)).first;
+            }
+            if (cached->second.first == 0) {
+                Warn(line, column, name, cached->second.second);
+            } else if (std::find(in->tags.begin(), in->tags.end(), cached->second.first) ==
+                       in->tags.end()) {
+                in->tags.push_back(cached->second.first);
             }
         }
+        return {};
     }
 
     Result<void> Insert(const Incoming& in) {
-        auto inserted = store_.InsertRow(
-            "INSERT INTO contacts (name, region, source, email, comment, status, created_at, "
-            "updated_at, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            {in.name, in.region.empty() ? in.phones.front().first.region : in.region, in.source,
-             in.email, in.comment, in.status.empty() ? std::string("new") : in.status,
-             in.created_at, now_, import_id_});
-        if (!inserted) return std::unexpected(inserted.error());
-        int64_t id = *inserted;
+        const std::string& region = in.region.empty() ? in.phones.front().first.region : in.region;
+        std::string_view status = in.status.empty() ? std::string_view("new") : in.status;
+        int64_t id;
+        if (bulk_) {
+            id = next_id_++;
+            Value* v = contacts_.Append(line_);
+            v[0] = id;
+            Set(v[1], in.name);
+            Set(v[2], region);
+            Set(v[3], in.source);
+            Set(v[4], in.email);
+            Set(v[5], in.comment);
+            Set(v[6], status);
+            v[7] = in.created_at;
+            v[8] = now_;
+            v[9] = import_id_;
+        } else {
+            auto inserted = store_.InsertRow(
+                "INSERT INTO contacts (name, region, source, email, comment, status, created_at, "
+                "updated_at, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                {in.name, region, in.source, in.email, in.comment, std::string(status),
+                 in.created_at, now_, import_id_});
+            if (!inserted) return std::unexpected(inserted.error());
+            id = *inserted;
+        }
         int position = 0;
         for (const auto& [p, label] : in.phones) {
-            if (auto ok = InsertPhone(id, position++, p, label); !ok) return ok;
+            FillPhone(phones_.Append(line_), id, position++, p, label);
+            owner_.emplace(p.e164, id);
         }
         for (int64_t tag : in.tags) {
-            auto ok = store_.Exec(
-                "INSERT INTO contact_tags (contact_id, tag_id, added_at, added_by) "
-                "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                {id, tag, now_, actor_});
-            if (!ok) return std::unexpected(ok.error());
+            Value* v = contact_tags_.Append(line_);
+            v[0] = id;
+            v[1] = tag;
+            v[2] = now_;
+            Set(v[3], actor_);
         }
         for (const auto& [field, value] : in.fields) {
-            auto ok = store_.Exec(
-                "INSERT INTO field_values (contact_id, field_id, value) VALUES ($1, $2, $3)",
-                {id, field, value});
-            if (!ok) return std::unexpected(ok.error());
+            Value* v = values_.Append(line_);
+            v[0] = id;
+            v[1] = field;
+            Set(v[2], value);
         }
         ++summary_.inserted;
+        // Every hundred contacts (on SQLite) the batches are written: the
+        // contacts all, their other rows in whole statements, a short remainder
+        // of those waiting (its contacts are written, so the foreign keys hold).
+        if (!bulk_) return FlushAll();
+        if (contacts_.full()) return Flush(false);
         return {};
     }
 
-    Result<void> InsertPhone(int64_t contact, int position, const phone::CleanResult& p,
-                             const std::string& label) {
-        auto ok = store_.Exec(
-            "INSERT INTO phones (contact_id, position, e164, extension, label, raw, type, region, "
-            "operator, utc_offset, timezone, qc, valid, created_at) VALUES ($1, $2, $3, $4, $5, "
-            "$6, $7, $8, $9, $10, $11, $12, 1, $13)",
-            {contact, int64_t{position}, p.e164, p.extension, label, p.input,
-             std::string(phone::LineTypeName(p.type)), p.region, p.operator_name,
-             p.utc_offset_minutes ? Value(int64_t{*p.utc_offset_minutes}) : Value(), p.timezone,
-             int64_t{static_cast<int>(p.qc)}, now_});
-        if (!ok) return std::unexpected(ok.error());
-        owner_.emplace(p.e164, contact);
-        return {};
+    void FillPhone(Value* v, int64_t contact, int position, const phone::CleanResult& p,
+                   const std::string& label) {
+        v[0] = contact;
+        v[1] = int64_t{position};
+        Set(v[2], p.e164);
+        Set(v[3], p.extension);
+        Set(v[4], label);
+        Set(v[5], p.input);
+        Set(v[6], phone::LineTypeName(p.type));
+        Set(v[7], p.region);
+        Set(v[8], p.operator_name);
+        if (p.utc_offset_minutes)
+            v[9] = int64_t{*p.utc_offset_minutes};
+        else
+            v[9] = Value();
+        Set(v[10], p.timezone);
+        v[11] = int64_t{static_cast<int>(p.qc)};
+        v[12] = int64_t{1};
+        v[13] = now_;
     }
 
     // Fills the existing contact's empty fields, adds what it lacks, writes
-    // history for each change; true when anything changed.
+    // history for each change; true when anything changed. Writes at once (not
+    // through the batches), so the next merge into the same contact sees it.
     Result<bool> Merge(int64_t id, const Incoming& in) {
         auto rows = store_.Query(
             "SELECT name, region, source, email, comment FROM contacts WHERE id = $1", {id});
@@ -367,19 +762,18 @@ private:
         if (!count) return std::unexpected(count.error());
         int position = static_cast<int>(store::Row({*count}).Int(0));
         for (const auto& [p, label] : in.phones) {
-            auto it = owner_.find(p.e164);
-            if (it != owner_.end()) continue;  // known (here or on another contact)
-            if (auto ok = InsertPhone(id, position++, p, label); !ok) {
+            if (owner_.contains(p.e164)) continue;  // known (here or on another contact)
+            std::vector<Value> v(14);
+            FillPhone(v.data(), id, position++, p, label);
+            if (auto ok = store_.Exec(phones_.SingleSql(), v); !ok) {
                 return std::unexpected(ok.error());
             }
+            owner_.emplace(p.e164, id);
             if (auto ok = History(id, "phone", "", p.e164); !ok) return std::unexpected(ok.error());
             changed = true;
         }
         for (int64_t tag : in.tags) {
-            auto added = store_.Exec(
-                "INSERT INTO contact_tags (contact_id, tag_id, added_at, added_by) "
-                "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                {id, tag, now_, actor_});
+            auto added = store_.Exec(contact_tags_.SingleSql(), {id, tag, now_, actor_});
             if (!added) return std::unexpected(added.error());
             if (*added > 0) {
                 if (auto ok = History(id, "tag", "", std::to_string(tag)); !ok) {
@@ -432,16 +826,24 @@ private:
     }
 
     store::Store& store_;
-    const phone::Cleaner& cleaner_;
     const std::string& actor_;
     const ImportOptions& options_;
     ImportSummary& summary_;
     int64_t now_;
     int64_t import_id_ = 0;
+    int64_t line_ = 0;
     contacts::TagDictionary tags_;
     contacts::FieldRegistry fields_;
+    bool bulk_;
+    Batch contacts_, phones_, values_, contact_tags_;
+    int64_t next_id_ = 0;
+    // Contacts with this id or above may still wait in a batch (never, row by row).
+    int64_t first_pending_id_ = std::numeric_limits<int64_t>::max();
+    int64_t failed_line_ = 0;
+    Incoming in_;
     std::vector<Column> columns_;
     std::unordered_map<std::string, contacts::FieldDef> field_defs_;
+    std::unordered_map<std::string, std::pair<int64_t, std::string>> tag_cache_;  // id or why not
     std::unordered_map<std::string, int64_t> owner_;  // E.164 -> live contact
 };
 
@@ -458,10 +860,11 @@ Result<OnDuplicate> ParseOnDuplicate(std::string_view text) {
 Result<ImportSummary> Importer::Import(const std::string& path, const ImportOptions& options) {
     auto started = std::chrono::steady_clock::now();
     if (sodium_init() < 0) return Fail(ErrorCode::kInternal, "libsodium failed to start");
-    auto bytes = ReadFile(path);
-    if (!bytes) return std::unexpected(bytes.error());
+    auto file = MappedFile::Open(path);
+    if (!file) return std::unexpected(file.error());
+    std::string_view bytes = file->bytes();
     ImportSummary summary;
-    std::string sha = Sha256Hex(*bytes);
+    std::string sha = Sha256Hex(bytes);
     auto earlier = store_.Query(
         "SELECT id, finished_at FROM imports WHERE sha256 = $1 AND status = 'done' "
         "ORDER BY id LIMIT 1",
@@ -473,33 +876,46 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
         return summary;
     }
 
-    std::string_view text = *bytes;
+    std::string_view text = bytes;
     bool bom = text.starts_with("\xEF\xBB\xBF");
     if (bom) text.remove_prefix(3);
-    Encoding encoding = options.encoding ? *options.encoding
-                        : bom            ? Encoding::kUtf8
-                                         : DetectEncoding(text);
-    if (encoding == Encoding::kUtf8 && !IsValidUtf8(text)) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("{} is not valid UTF-8", path),
-                    "give --encoding cp1251 if it came from Excel on Windows");
+    Encoding encoding = Encoding::kUtf8;
+    if (options.encoding) {
+        encoding = *options.encoding;
+    } else if (!bom) {
+        auto detected = DetectFileEncoding(text, path);
+        if (!detected) return std::unexpected(detected.error());
+        encoding = *detected;
     }
-    std::string converted;
-    if (encoding == Encoding::kCp1251) {
-        converted = Cp1251ToUtf8(text);
-        text = converted;
+    if (encoding == Encoding::kUtf8 && (bom || options.encoding)) {
+        if (size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
+            auto at =
+                1 + std::count(text.begin(), text.begin() + static_cast<ptrdiff_t>(bad), '\n');
+            return Fail(ErrorCode::kInvalidInput, fmt::format("{}:{}: not valid UTF-8", path, at),
+                        "give --encoding cp1251 if it came from Excel on Windows");
+        }
     }
+    // The CSV structure is ASCII in both encodings: the reader splits the raw
+    // bytes and each cell is converted as it is read, never the whole file.
     char delimiter = options.delimiter ? *options.delimiter : DetectDelimiter(text);
     summary.encoding = std::string(EncodingName(encoding)) + (bom ? " (BOM)" : "");
     summary.delimiter = DelimiterName(delimiter);
 
     CsvReader reader(text, delimiter);
-    std::vector<std::string> cells;
+    std::vector<std::string> raw, converted;
+    auto cells_of = [&]() -> const std::vector<std::string>& {
+        if (encoding == Encoding::kUtf8) return raw;
+        converted.resize(raw.size());
+        for (size_t i = 0; i < raw.size(); ++i)
+            Cp1251ToUtf8(raw[i], &converted[i]);
+        return converted;
+    };
     int64_t line = 0;
-    if (!reader.Next(&cells, &line)) {
+    if (!reader.Next(&raw, &line)) {
         return Fail(ErrorCode::kInvalidInput, fmt::format("{} is empty", path),
                     "export the contacts with a header row");
     }
-    auto columns = MapColumns(cells, options.mapping, path);
+    auto columns = MapColumns(cells_of(), options.mapping, path);
     if (!columns) return std::unexpected(columns.error());
 
     auto tx = store::Transaction::Start(store_);
@@ -508,29 +924,86 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
     auto import_id = store_.QueryValue(
         "INSERT INTO imports (file, sha256, size, source, encoding, delimiter, actor, started_at, "
         "status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running') RETURNING id",
-        {path, sha, static_cast<int64_t>(bytes->size()), options.source, summary.encoding,
+        {path, sha, static_cast<int64_t>(bytes.size()), options.source, summary.encoding,
          summary.delimiter, actor_, now});
     if (!import_id) return std::unexpected(import_id.error());
     int64_t id = store::Row({*import_id}).Int(0);
 
-    Run run(store_, cleaner_, clock_, actor_, options, summary);
+    Run run(store_, clock_, actor_, options, summary);
+    auto failed = [&](const Error& error) -> Result<ImportSummary> {
+        int64_t at = run.failed_line() ? run.failed_line() : line;
+        return Fail(error.code, fmt::format("{}:{}: {}", path, at, error.message),
+                    "nothing was imported; fix the cause and run the import again");
+    };
     if (auto ok = run.Prepare(*columns, id); !ok) return std::unexpected(ok.error());
-    while (reader.Next(&cells, &line)) {
-        if (auto ok = run.Row(cells, line); !ok) {
-            return Fail(ok.error().code, fmt::format("{}:{}: {}", path, line, ok.error().message),
-                        "nothing was imported; fix the cause and run the import again");
+    {
+        // Two threads: this one writes to the store; the reader splits the file,
+        // converts the encoding and cleans the phones (the Cleaner is safe to
+        // share), a few blocks ahead.
+        RowQueue queue(4);
+        std::jthread reading([&] {
+            std::vector<std::string> cp_cells;
+            bool more = true;
+            while (more) {
+                auto block = queue.TakeFree();
+                if (!block) break;
+                while (block->count < RowQueue::kBlockRows) {
+                    ParsedRow& row = block->rows[block->count];
+                    auto& target = encoding == Encoding::kUtf8 ? row.cells : cp_cells;
+                    if (!reader.Next(&target, &row.line)) {
+                        more = false;
+                        break;
+                    }
+                    if (encoding == Encoding::kCp1251) {
+                        row.cells.resize(cp_cells.size());
+                        for (size_t i = 0; i < cp_cells.size(); ++i)
+                            Cp1251ToUtf8(cp_cells[i], &row.cells[i]);
+                    }
+                    CleanPhones(cleaner_, *columns, &row);
+                    ++block->count;
+                }
+                block->offset = reader.offset();
+                queue.PutFull(std::move(block));
+            }
+            queue.Finish();
+        });
+        // However this block is left (an error, an exception), the reader is
+        // told to stop before it is joined, so it never waits for a free block.
+        struct StopReader {
+            RowQueue& queue;
+            ~StopReader() { queue.Stop(); }
+        } stop_reader{queue};
+        Result<void> written;
+        while (auto block = queue.TakeFull()) {
+            for (size_t i = 0; i < block->count && written; ++i) {
+                line = block->rows[i].line;
+                written = run.Row(block->rows[i]);
+            }
+            if (!written) break;
+            if (options.on_progress) options.on_progress(block->offset, text.size());
+            queue.PutFree(std::move(block));
         }
-        if (options.on_progress && (summary.read & 4095) == 0) {
-            options.on_progress(reader.offset(), text.size());
-        }
+        if (!written) return failed(written.error());
     }
+    if (auto ok = run.FlushAll(); !ok) return failed(ok.error());
+    Batch errors("INSERT INTO import_errors", {"import_id", "line", "col", "value", "reason"},
+                 store_.backend() == store::Backend::kSqlite ? 100 : 1);
+    int64_t unused = 0;
     for (const auto& e : summary.errors) {
-        auto ok = store_.Exec(
-            "INSERT INTO import_errors (import_id, line, col, value, reason) "
-            "VALUES ($1, $2, $3, $4, $5)",
-            {id, e.line, e.column, e.value, e.reason});
-        if (!ok) return std::unexpected(ok.error());
+        Value* v = errors.Append(e.line);
+        v[0] = id;
+        v[1] = e.line;
+        Set(v[2], e.column);
+        Set(v[3], e.value);
+        Set(v[4], e.reason);
+        if (errors.full()) {
+            if (auto ok = errors.Flush(store_, false, false, &unused); !ok) {
+                return std::unexpected(ok.error());
+            }
+        }
     }
+    if (auto ok = errors.Flush(store_, true, false, &unused); !ok)
+        return std::unexpected(ok.error());
     summary.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     auto done = store_.Exec(
@@ -541,6 +1014,8 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
     if (!done) return std::unexpected(done.error());
     if (options.dry_run) return summary;  // the transaction rolls back
     if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+    summary.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     summary.import_id = id;
     return summary;
 }

@@ -7,8 +7,25 @@
 // in import_errors; every accepted row is stored. Duplicates (by E.164, against
 // the base and earlier rows of the file) are merged, skipped or inserted anew.
 //
+// Counting: a row whose number (any of its numbers) is already in the base or
+// earlier in the file is a duplicate: with merge it is "merged" when it brought
+// something new (a field filled, a phone, tag or field value added, a comment
+// appended; each change leaves an import_merge history row) and "unchanged"
+// when it brought nothing; with skip it is "unchanged"; with new it is
+// "inserted". Columns no header rule claims become custom text fields, created
+// when absent; an existing field's definition validates the values.
+//
+// How it is fast (docs/performance.md, ## Import): the file is memory-mapped,
+// never copied whole (a cp1251 file is converted cell by cell);
+// a second thread splits the CSV and cleans the phones while this one writes;
+// on SQLite new contacts are written a hundred rows per INSERT with ids given
+// by the importer; duplicates are found in an in-memory index of E.164 ->
+// contact loaded with one query at the start.
+//
 // An Importer borrows the Store, Cleaner and Clock it is given (they must
-// outlive it). Not thread-safe.
+// outlive it). Import() uses the Store from the calling thread only; the
+// Cleaner is also used from the reading thread (it is safe to share). One
+// Import() at a time per Importer.
 #pragma once
 
 #include <cstdint>

@@ -8,6 +8,9 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+#include <functional>
+
 #include "contacts/filter.h"
 #include "ingest/encoding.h"
 #include "ingest/exporter.h"
@@ -268,6 +271,129 @@ TEST_P(ImporterTest, ExportThenImportGivesTheSameContacts) {
         };
         EXPECT_EQ(names(*fresh), names(*db_)) << EncodingName(enc);
     }
+}
+
+std::string Fixture(const std::string& name) {
+    return std::string(CALLBASE_SOURCE_DIR) + "/tests/data/import/" + name;
+}
+
+TEST_P(ImporterTest, Utf8BomCommaFixtureFromASpreadsheet) {
+    auto s = Import(Fixture("messy_utf8_bom.csv"));
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->encoding, "utf-8 (BOM)");
+    EXPECT_EQ(s->delimiter, "','");
+    EXPECT_EQ(s->read, 4);
+    EXPECT_EQ(s->inserted, 3);
+    EXPECT_EQ(s->rejected, 1);
+    std::vector<std::string> seen;
+    for (const auto& e : s->errors)
+        seen.push_back(fmt::format("{}|{}|{}", e.line, e.column, e.value));
+    // The quoted record spans lines 3-4, so the phoneless row is line 5.
+    EXPECT_EQ(seen, (std::vector<std::string>{"5|Phone|n/a", "6|Work phone|garbage",
+                                              "6|Status|sleeping", "6|Date added|yesterday"}));
+    EXPECT_TRUE(s->errors[1].reason.starts_with("phone dropped")) << s->errors[1].reason;
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE name = 'Smith, John' AND "
+                    "comment = 'calls after 6pm, \"urgent\"'"),
+              1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE comment = 'two\nline note'"), 1);
+    EXPECT_EQ(Count("SELECT created_at FROM contacts WHERE name = 'Ivanova Anna'"),
+              1738405800);  // 2025-02-01 10:30 UTC
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM phones"), 4);
+}
+
+TEST_P(ImporterTest, Cp1251FixtureWithQuotedLinesTagsAndCustomField) {
+    auto s = Import(Fixture("messy_cp1251.csv"), {.source = "выставка"});
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->encoding, "cp1251");
+    EXPECT_EQ(s->delimiter, "';'");
+    EXPECT_EQ(s->read, 4);
+    EXPECT_EQ(s->inserted, 2);
+    EXPECT_EQ(s->merged, 1);  // "Ёлкин П." is the first contact's number
+    EXPECT_EQ(s->rejected, 1);
+    EXPECT_EQ(s->custom_fields, std::vector<std::string>{"Менеджер"});
+    std::vector<std::string> seen;
+    for (const auto& e : s->errors)
+        seen.push_back(fmt::format("{}|{}|{}", e.line, e.column, e.value));
+    EXPECT_EQ(seen,
+              (std::vector<std::string>{"3|Теги|Несуществующий тег", "6|Телефон|нет номера"}));
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE name = 'Ёлкин Пётр' AND comment = "
+                    "'звонить; после 18\nновый комментарий' AND source = 'выставка'"),
+              1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE comment = 'две\nстроки\nтри'"), 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM field_values WHERE value = 'Ольга'"), 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM phones WHERE label = 'дополнительный'"), 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM import_errors"), 2);
+}
+
+TEST_P(ImporterTest, NoPhoneColumnFixtureIsRefused) {
+    auto s = Import(Fixture("no_phone_column.csv"));
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("ФИО, Город, Комментарий"), std::string::npos)
+        << s.error().message;
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM imports"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM field_defs"), 0);
+}
+
+TEST_P(ImporterTest, MixedEncodingFileIsRefusedAndNothingWritten) {
+    std::string mixed = "ФИО;Телефон\nИванов Иван;89161234567\nПетрова Анна;89161234568\n" +
+                        Utf8ToCp1251("Сидоров;89161234569\n", nullptr);
+    auto s = Import(Write("mixed.csv", mixed));
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("line 4"), std::string::npos) << s.error().message;
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM imports"), 0);
+}
+
+// Many rows: on SQLite they go a hundred per statement, so these cross batches.
+std::string ManyRows(int n, const std::string& extra_header = "",
+                     const std::function<std::string(int)>& extra = {}) {
+    std::string csv = "ФИО;Телефон;Сумма" + extra_header + "\n";
+    for (int i = 0; i < n; ++i) {
+        csv += fmt::format("Клиент {};8 916 {:03} {:02} {:02};{}", i, 100 + i / 10000,
+                           (i / 100) % 100, i % 100, i);
+        if (extra) csv += extra(i);
+        csv += "\n";
+    }
+    return csv;
+}
+
+TEST_P(ImporterTest, BugMergeIntoAContactStillWaitingInABatch) {
+    // Found on 1M rows: a duplicate of a contact whose field value was still
+    // waiting in a batch was merged first, and the batch then failed on the
+    // unique (contact, field) key. Row 250 repeats row 199, the last contact
+    // of the second batch, with an e-mail to fill in.
+    std::string csv = ManyRows(250, ";E-mail", [](int) { return ";"; });
+    csv += "Клиент 199;+7 916 100-01-99;199;k199@example.ru\n";
+    auto s = Import(Write("batch.csv", csv));
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->inserted, 250);
+    EXPECT_EQ(s->merged, 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE email = 'k199@example.ru'"), 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM field_values"), 250);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM phones"), 250);
+    // And every phone of the file belongs to the contact its row made.
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM phones p JOIN contacts c ON c.id = p.contact_id "
+                    "JOIN field_values v ON v.contact_id = c.id WHERE c.name = 'Клиент ' || "
+                    "v.value"),
+              250);
+}
+
+TEST_P(ImporterTest, AFailureInTheMiddleOfABatchNamesItsLine) {
+    ASSERT_TRUE(db_->ExecScript(
+        GetParam() == store::Backend::kSqlite
+            ? "CREATE TRIGGER boom BEFORE INSERT ON phones WHEN NEW.e164 = '+79161000180' "
+              "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+            : "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN IF NEW.e164 = '+79161000180' "
+              "THEN RAISE EXCEPTION 'disk on fire'; END IF; RETURN NEW; END $$ LANGUAGE "
+              "plpgsql; CREATE TRIGGER boom BEFORE INSERT ON phones FOR EACH ROW EXECUTE "
+              "FUNCTION boom()"));
+    auto s = Import(Write("many.csv", ManyRows(300)));
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("many.csv:182:"), std::string::npos) << s.error().message;
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM phones"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM imports"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM field_defs"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ImporterTest, ::testing::ValuesIn(testing::TestBackends()),

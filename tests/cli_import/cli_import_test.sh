@@ -52,6 +52,25 @@ rc=$(run "$cb" --db "$db" gen contacts --rows 10 --dup-rate 2)
 [ "$rc" = 2 ] || fail "bad dup rate exit $rc"
 [ "$(count)" = "$before" ] || fail "bad input changed the base"
 
+# The errors file is UTF-8 with a BOM, so Excel shows the Cyrillic.
+[ "$(head -c 3 "$tmp/errors.csv" | od -An -tx1 | tr -d ' ')" = "efbbbf" ] || fail "errors file has no BOM"
+
+# A dry run checks everything and writes nothing; --json gives the summary.
+printf 'Name,Phone,Status\nAnna,8 903 000 11 22,new\nBoris,8 903 000 11 23,asleep\n' >"$tmp/dry.csv"
+rc=$(run "$cb" --db "$db" --json import contacts "$tmp/dry.csv" --dry-run)
+[ "$rc" = 0 ] || fail "dry run exit $rc: $(cat "$tmp/err")"
+grep -q '"dry_run":true' "$tmp/out" && grep -q '"inserted":2' "$tmp/out" && grep -q '"errors":1' "$tmp/out" ||
+    fail "dry run json: $(cat "$tmp/out")"
+[ "$(count)" = "$before" ] || fail "dry run changed the base"
+[ "$(sqlite3 "$db" "SELECT COUNT(*) FROM imports")" = 1 ] || fail "dry run left an imports row"
+
+# A file mixing UTF-8 and cp1251 is refused with the line to look at.
+{ printf 'ФИО;Телефон\nИванов Иван;89031112233\n'; printf 'Сидоров;89031112234\n' | iconv -f utf-8 -t cp1251; } >"$tmp/mixed.csv"
+rc=$(run "$cb" --db "$db" import contacts "$tmp/mixed.csv")
+[ "$rc" = 2 ] || fail "mixed encoding exit $rc"
+grep -q "mixes UTF-8" "$tmp/err" && grep -q "line 3" "$tmp/err" || fail "mixed message: $(cat "$tmp/err")"
+[ "$(count)" = "$before" ] || fail "mixed file changed the base"
+
 sqlite3 "$db" "INSERT INTO schema_migrations VALUES (999, 'future', 0)"
 printf 'ФИО;Телефон\nНовый;89031234567\n' >"$tmp/new.csv"
 rc=$(run "$cb" --db "$db" import contacts "$tmp/new.csv")

@@ -1,0 +1,87 @@
+// Header mapping: Russian and English names, split name columns, a second phone
+// column, --map overrides and the refusal of a file without a phone column.
+#include <gtest/gtest.h>
+
+#include "ingest/column_map.h"
+
+namespace callbase::ingest {
+namespace {
+
+TEST(ColumnMapTest, RussianAndEnglishHeaders) {
+    auto cols = MapColumns({"ФИО", "Тел.", "Рабочий телефон", "Город", "Источник", "E-mail",
+                            "Комментарий", "Статус", "Теги", "Дата добавления", "Сумма заказа"},
+                           {}, "f.csv");
+    ASSERT_TRUE(cols) << cols.error().message;
+    std::vector<Target> want = {Target::kName,      Target::kPhone,  Target::kExtraPhone,
+                                Target::kRegion,    Target::kSource, Target::kEmail,
+                                Target::kComment,   Target::kStatus, Target::kTags,
+                                Target::kDateAdded, Target::kCustom};
+    for (size_t i = 0; i < want.size(); ++i)
+        EXPECT_EQ((*cols)[i].target, want[i]) << i;
+    EXPECT_EQ((*cols)[2].label, "рабочий");
+    auto en = MapColumns({"Name", "Phone", "City"}, {}, "f.csv");
+    ASSERT_TRUE(en);
+    EXPECT_EQ((*en)[1].target, Target::kPhone);
+    auto parts = MapColumns({"Фамилия", "Имя", "Отчество", "Мобильный"}, {}, "f.csv");
+    ASSERT_TRUE(parts);
+    EXPECT_EQ((*parts)[0].target, Target::kLastName);
+    EXPECT_EQ((*parts)[1].target, Target::kFirstName);
+    EXPECT_EQ((*parts)[2].target, Target::kMiddleName);
+    EXPECT_EQ((*parts)[3].target, Target::kPhone);
+}
+
+TEST(ColumnMapTest, NoPhoneColumnIsRefusedWithTheHeadersAndAHint) {
+    auto cols = MapColumns({"ФИО", "Сотовый номер клиента"}, {}, "f.csv");
+    ASSERT_FALSE(cols);
+    EXPECT_NE(cols.error().message.find("Сотовый номер клиента"), std::string::npos);
+    EXPECT_NE(cols.error().hint.find("--map"), std::string::npos);
+    auto mapped =
+        MapColumns({"ФИО", "Сотовый номер клиента"}, {"Сотовый номер клиента=phone"}, "f.csv");
+    ASSERT_TRUE(mapped) << mapped.error().message;
+    EXPECT_EQ((*mapped)[1].target, Target::kPhone);
+    EXPECT_FALSE(MapColumns({"ФИО", "Тел"}, {"Нет такой=phone"}, "f.csv"));
+    EXPECT_FALSE(MapColumns({"ФИО", "Тел"}, {"ФИО=colour"}, "f.csv"));
+}
+
+TEST(ColumnMapTest, HeadersAreTrimmedAndCaseInsensitive) {
+    auto cols =
+        MapColumns({"  ТЕЛЕФОН ", "e-MAIL", "Full Name", "Доп. телефон", "  "}, {}, "f.csv");
+    ASSERT_TRUE(cols) << cols.error().message;
+    EXPECT_EQ((*cols)[0].target, Target::kPhone);
+    EXPECT_EQ((*cols)[0].label, "основной");
+    EXPECT_EQ((*cols)[1].target, Target::kEmail);
+    EXPECT_EQ((*cols)[2].target, Target::kName);
+    EXPECT_EQ((*cols)[3].target, Target::kExtraPhone);
+    EXPECT_EQ((*cols)[3].label, "дополнительный");
+    EXPECT_EQ((*cols)[4].target, Target::kIgnore);  // an unnamed column is not a field
+}
+
+TEST(ColumnMapTest, MapOverridesHeadersAndNamesCustomFields) {
+    auto cols =
+        MapColumns({"Клиент", "Тел", "Менеджер", "Город"},
+                   {"Менеджер=field:Ответственный", "Город=ignore", "клиент=comment"}, "f.csv");
+    ASSERT_TRUE(cols) << cols.error().message;
+    EXPECT_EQ((*cols)[0].target, Target::kComment);  // matched case-insensitively
+    EXPECT_EQ((*cols)[2].target, Target::kCustom);
+    EXPECT_EQ((*cols)[2].header, "Ответственный");
+    EXPECT_EQ((*cols)[3].target, Target::kIgnore);
+    auto no_eq = MapColumns({"Тел"}, {"Тел"}, "f.csv");
+    ASSERT_FALSE(no_eq);
+    EXPECT_NE(no_eq.error().message.find("COLUMN=field"), std::string::npos);
+}
+
+TEST(ColumnMapTest, TwoPhoneColumnsMakeTheSecondAnExtraPhone) {
+    auto cols = MapColumns({"Телефон", "Мобильный", "Work phone"}, {}, "f.csv");
+    ASSERT_TRUE(cols);
+    EXPECT_EQ((*cols)[0].target, Target::kPhone);
+    EXPECT_EQ((*cols)[1].target, Target::kExtraPhone);
+    EXPECT_EQ((*cols)[2].target, Target::kExtraPhone);
+    EXPECT_EQ((*cols)[2].label, "рабочий");
+    // Only an extra phone column: it becomes the main one.
+    auto only = MapColumns({"ФИО", "Рабочий телефон"}, {}, "f.csv");
+    ASSERT_TRUE(only);
+    EXPECT_EQ((*only)[1].target, Target::kPhone);
+}
+
+}  // namespace
+}  // namespace callbase::ingest
