@@ -9,6 +9,7 @@
 #include "contacts/field_registry.h"
 #include "phone/clean.h"
 #include "phone/numbering_plan.h"
+#include "support/test_phone.h"
 
 namespace callbase::contacts {
 namespace {
@@ -18,16 +19,7 @@ constexpr int64_t kDay = 86400;
 
 class FilterTest : public ::testing::TestWithParam<store::Backend> {
 protected:
-    static void SetUpTestSuite() {
-        auto plan = phone::NumberingPlan::LoadDefault(CALLBASE_DATA_DIR);
-        ASSERT_TRUE(plan) << plan.error().message;
-        plan_ = new phone::NumberingPlan(std::move(*plan));
-        cleaner_ = new phone::Cleaner(*plan_);
-    }
-    static void TearDownTestSuite() {
-        delete cleaner_;
-        delete plan_;
-    }
+    const phone::Cleaner& cleaner_ = callbase::testing::TestCleaner();
 
     void SetUp() override {
         db_ = test::FreshStore(GetParam());
@@ -71,7 +63,7 @@ protected:
     }
 
     std::vector<int64_t> Select(const std::vector<std::string>& exprs) {
-        auto filter = ParseFilter(exprs, *cleaner_);
+        auto filter = ParseFilter(exprs, cleaner_);
         EXPECT_TRUE(filter) << (filter ? "" : filter.error().message);
         if (!filter) return {};
         auto found = book_->Find(*filter, 100, 0);
@@ -83,16 +75,11 @@ protected:
         return ids;
     }
 
-    static phone::NumberingPlan* plan_;
-    static phone::Cleaner* cleaner_;
     FixedClock clock_{kStart};
     std::unique_ptr<store::Store> db_;
     std::unique_ptr<ContactBook> book_;
     int64_t ivan_ = 0, ivanova_ = 0, smith_ = 0;
 };
-
-phone::NumberingPlan* FilterTest::plan_ = nullptr;
-phone::Cleaner* FilterTest::cleaner_ = nullptr;
 
 using Ids = std::vector<int64_t>;  // expected ids, ascending
 
@@ -132,7 +119,7 @@ TEST_P(FilterTest, PhoneMatchesAnySpellingOfTheNumber) {
     EXPECT_EQ(Select({"phone=+7 916 1234567"}), (Ids{ivan_}));
     EXPECT_EQ(Select({"phone=9161234567"}), (Ids{ivan_}));
     EXPECT_EQ(Select({"phone!=89161234567"}), (Ids{ivanova_, smith_}));
-    auto bad = ParseFilter({"phone=123"}, *cleaner_);
+    auto bad = ParseFilter({"phone=123"}, cleaner_);
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("phone=123: not a phone number"), std::string::npos);
 }
@@ -140,7 +127,7 @@ TEST_P(FilterTest, PhoneMatchesAnySpellingOfTheNumber) {
 TEST_P(FilterTest, MergedContactsAreHiddenUnlessAsked) {
     ASSERT_TRUE(db_->Exec("UPDATE contacts SET merged_into = $1 WHERE id = $2", {ivan_, smith_}));
     EXPECT_EQ(Select({"source=site"}), (Ids{ivan_}));
-    auto filter = ParseFilter({"source=site"}, *cleaner_);
+    auto filter = ParseFilter({"source=site"}, cleaner_);
     filter->include_merged = true;
     EXPECT_EQ(*book_->Count(*filter), 2);
 }

@@ -77,10 +77,18 @@ Encoding DetectEncoding(std::string_view bytes) {
     return IsValidUtf8(bytes) ? Encoding::kUtf8 : Encoding::kCp1251;
 }
 
+namespace {
+
+// The 1-based line of the byte at offset.
+int64_t LineAt(std::string_view bytes, size_t offset) {
+    return 1 + std::count(bytes.begin(), bytes.begin() + static_cast<ptrdiff_t>(offset), '\n');
+}
+
+}  // namespace
+
 Result<Encoding> DetectFileEncoding(std::string_view bytes, std::string_view file) {
     if (size_t nul = bytes.find('\0'); nul != std::string_view::npos) {
-        auto line =
-            1 + std::count(bytes.begin(), bytes.begin() + static_cast<ptrdiff_t>(nul), '\n');
+        auto line = LineAt(bytes, nul);
         return Fail(
             ErrorCode::kInvalidInput,
             fmt::format("{}: line {} holds a NUL byte: UTF-16 or not a text file", file, line),
@@ -105,7 +113,7 @@ Result<Encoding> DetectFileEncoding(std::string_view bytes, std::string_view fil
             ++utf8_pairs;
         }
     }
-    auto line = 1 + std::count(bytes.begin(), bytes.begin() + static_cast<ptrdiff_t>(bad), '\n');
+    auto line = LineAt(bytes, bad);
     // In real cp1251 Russian text a letter followed by 0x80..0xBF is rare (that
     // is a letter then punctuation); in UTF-8 Cyrillic every letter is one.
     if (utf8_pairs * 4 > letters) {

@@ -10,6 +10,7 @@
 #include "ingest/csv.h"
 #include "phone/clean.h"
 #include "phone/numbering_plan.h"
+#include "support/test_phone.h"
 
 namespace callbase::ingest {
 namespace {
@@ -21,9 +22,8 @@ std::string Generate(const phone::NumberingPlan& plan, GeneratorOptions o) {
 }
 
 TEST(GeneratorTest, DeterministicRatesAndValidNumbers) {
-    auto plan = phone::NumberingPlan::LoadDefault(CALLBASE_DATA_DIR);
-    ASSERT_TRUE(plan);
-    phone::Cleaner cleaner(*plan);
+    const phone::NumberingPlan* plan = &callbase::testing::TestPlan();
+    const phone::Cleaner& cleaner = callbase::testing::TestCleaner();
     GeneratorOptions o{.rows = 20000, .seed = 5, .dup_rate = 0.05, .junk_rate = 0.03};
     std::string a = Generate(*plan, o);
     EXPECT_EQ(a, Generate(*plan, o));
@@ -59,8 +59,7 @@ TEST(GeneratorTest, DeterministicRatesAndValidNumbers) {
 }
 
 TEST(GeneratorTest, Cp1251OutputDecodesBack) {
-    auto plan = phone::NumberingPlan::LoadDefault(CALLBASE_DATA_DIR);
-    ASSERT_TRUE(plan);
+    const phone::NumberingPlan* plan = &callbase::testing::TestPlan();
     GeneratorOptions o{.rows = 500, .seed = 3};
     std::string utf8 = Generate(*plan, o);
     o.encoding = Encoding::kCp1251;

@@ -18,6 +18,7 @@
 #include "ingest/importer.h"
 #include "phone/clean.h"
 #include "phone/numbering_plan.h"
+#include "support/test_phone.h"
 #include "support/test_store.h"
 
 namespace callbase::ingest {
@@ -27,16 +28,7 @@ namespace fs = std::filesystem;
 
 class ImporterTest : public ::testing::TestWithParam<store::Backend> {
 protected:
-    static void SetUpTestSuite() {
-        auto plan = phone::NumberingPlan::LoadDefault(CALLBASE_DATA_DIR);
-        ASSERT_TRUE(plan) << plan.error().message;
-        plan_ = new phone::NumberingPlan(std::move(*plan));
-        cleaner_ = new phone::Cleaner(*plan_);
-    }
-    static void TearDownTestSuite() {
-        delete cleaner_;
-        delete plan_;
-    }
+    const phone::Cleaner& cleaner_ = callbase::testing::TestCleaner();
     void SetUp() override {
         db_ = testing::OpenFreshStore(GetParam());
         ASSERT_NE(db_, nullptr);
@@ -53,7 +45,7 @@ protected:
         return path;
     }
     Result<ImportSummary> Import(const std::string& path, ImportOptions options = {}) {
-        Importer importer(*db_, *cleaner_, clock_, "test");
+        Importer importer(*db_, cleaner_, clock_, "test");
         return importer.Import(path, options);
     }
     int64_t Count(const std::string& sql) {
@@ -80,14 +72,10 @@ protected:
         return out;
     }
 
-    static phone::NumberingPlan* plan_;
-    static phone::Cleaner* cleaner_;
     std::unique_ptr<store::Store> db_;
     FixedClock clock_{1790000000};
     fs::path dir_;
 };
-phone::NumberingPlan* ImporterTest::plan_ = nullptr;
-phone::Cleaner* ImporterTest::cleaner_ = nullptr;
 
 constexpr const char* kMessy =
     "ФИО;Телефон;Рабочий телефон;Город;Комментарий;Сумма заказа\n"
@@ -245,7 +233,7 @@ TEST_P(ImporterTest, Cp1251TabFileIsDetected) {
 TEST_P(ImporterTest, ExportThenImportGivesTheSameContacts) {
     std::stringstream generated;
     GeneratorOptions g{.rows = 300, .seed = 9, .today = 1790000000};
-    ASSERT_TRUE(GenerateContacts(*plan_, g, generated));
+    ASSERT_TRUE(GenerateContacts(callbase::testing::TestPlan(), g, generated));
     auto s = Import(Write("gen.csv", generated.str()));
     ASSERT_TRUE(s) << s.error().message;
     for (Encoding enc : {Encoding::kUtf8, Encoding::kCp1251}) {
@@ -255,7 +243,7 @@ TEST_P(ImporterTest, ExportThenImportGivesTheSameContacts) {
         EXPECT_EQ(e->contacts, s->inserted);
         EXPECT_EQ(e->unmappable, 0u);
         auto fresh = testing::OpenFreshStore(GetParam());
-        Importer importer(*fresh, *cleaner_, clock_, "test");
+        Importer importer(*fresh, cleaner_, clock_, "test");
         auto back = importer.Import(out, {});
         ASSERT_TRUE(back) << back.error().message;
         EXPECT_EQ(back->inserted, s->inserted);

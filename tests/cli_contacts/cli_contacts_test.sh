@@ -2,13 +2,9 @@
 # The contacts commands through the real binary on a temp SQLite base: init, add,
 # find by another spelling of the phone, show, set-status, tag (and a refused
 # invented tag), fields, dedup --apply, merge --undo, report health --json.
-set -uo pipefail
+source "$(dirname "$0")/../support/cli_test.sh"
 cb=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 db="$tmp/base.db"
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 run() {  # run WANT_RC DESCRIPTION -- args...
     local want=$1 what=$2; shift 3
     "$cb" --db "$db" "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
@@ -82,5 +78,4 @@ run 0 "health json" -- report health --json
 run 0 "health ru" -- report health --lang ru
 has "Объедините дубли" "health ru action"
 
-if ((failures)); then echo "$failures failed"; exit 1; fi
-echo "cli_contacts: all checks passed"
+finish cli_contacts

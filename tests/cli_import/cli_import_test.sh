@@ -3,12 +3,8 @@
 # a messy Windows-1251 file, the error report, the summary line, the same file
 # twice, and bad input (missing file, no phone column, unknown encoding, newer
 # schema) refused with a clear message, a non-zero exit and the base unchanged.
-set -uo pipefail
+source "$(dirname "$0")/../support/cli_test.sh"
 cb=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 run() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
 db="$tmp/base.db"
 count() { sqlite3 "$db" "SELECT COUNT(*) FROM contacts"; }
@@ -82,5 +78,4 @@ rc=$(run "$cb" --db "$db" import contacts "$tmp/new.csv")
 cmp -s "$tmp/a.csv" "$tmp/b.csv" || fail "gen is not deterministic"
 [ "$(wc -l <"$tmp/a.csv")" -ge 2001 ] || fail "gen row count"
 
-if ((failures)); then echo "$failures failed"; exit 1; fi
-echo "cli_import: all checks passed"
+finish cli_import

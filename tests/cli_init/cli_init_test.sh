@@ -3,12 +3,8 @@
 # create, migrate again (nothing to do), refuse a newer schema, refuse a database
 # it cannot open, refuse commands on a database with no schema — on SQLite and on
 # the test PostgreSQL server.
-set -uo pipefail
+source "$(dirname "$0")/../support/cli_test.sh"
 cb=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 expect_rc() {  # expect_rc WANT DESCRIPTION -- command...
     local want=$1 what=$2; shift 3
     "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
@@ -62,5 +58,4 @@ else
     psql "$url" -qc "DROP DATABASE $pgdb" >/dev/null
 fi
 
-if ((failures)); then echo "$failures failed"; exit 1; fi
-echo "cli_init: all checks passed"
+finish cli_init

@@ -2,13 +2,9 @@
 # `callbase phone clean` and `callbase numbering load` through the real binary:
 # one JSON line per input from arguments or stdin; a newer numbering file is
 # installed; a broken one is refused with file:line and nothing changes.
-set -uo pipefail
+source "$(dirname "$0")/../support/cli_test.sh"
 cb=$1
 data=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 out=$("$cb" phone clean '8 (916) 123-45-67' 'нет')
 [ "$(echo "$out" | wc -l)" = 2 ] || fail "two inputs, two lines: $out"
@@ -34,5 +30,4 @@ fi
 grep -q "broken.csv:2:" "$tmp/out" || fail "broken file message: $(cat "$tmp/out")"
 cmp -s "$tmp/installed.csv" "$tmp/data/numbering/DEF-9xx.csv" || fail "a broken file changed the plan"
 
-if ((failures)); then echo "$failures failed"; exit 1; fi
-echo "cli_phone: all checks passed"
+finish cli_phone
