@@ -16,6 +16,7 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <future>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -23,7 +24,6 @@
 #include <unordered_map>
 
 #include "contacts/field_registry.h"
-#include "contacts/history.h"
 #include "contacts/status.h"
 #include "contacts/tag_dictionary.h"
 #include "contacts/text.h"
@@ -265,6 +265,23 @@ struct Incoming {
     std::vector<std::pair<int64_t, std::string>> fields;  // field id, value
 };
 
+// An E.164 number as a hash key: its digits (at most 15, the first never 0).
+uint64_t E164Key(std::string_view e164) {
+    uint64_t key = 0;
+    for (char c : e164)
+        if (c >= '0' && c <= '9') key = key * 10 + static_cast<uint64_t>(c - '0');
+    return key;
+}
+
+// Moves a string into a parameter slot by swapping it with the string the slot
+// may hold, so the slot and the source both keep their storage.
+void Put(Value& slot, std::string& text) {
+    if (auto* s = std::get_if<std::string>(&slot))
+        s->swap(text);
+    else
+        slot = std::move(text);
+}
+
 // Assigns into a parameter slot, reusing the string it may already hold.
 void Set(Value& slot, std::string_view text) {
     if (auto* s = std::get_if<std::string>(&slot))
@@ -273,14 +290,19 @@ void Set(Value& slot, std::string_view text) {
         slot = std::string(text);
 }
 
-// One record as the reading thread hands it over: its cells (UTF-8) and, for
-// each column, the cleaned numbers of a phone cell (empty for other columns and
+// One record as the reading thread hands it over: its cells (UTF-8); for each
+// column, the cleaned numbers of a phone cell (empty for other columns and
 // empty extra-phone cells; one invalid result for a cell with no valid number;
-// every number of a cell that holds several).
+// every number of a cell that holds several); and the contact shaped from them
+// (RowShaper), which leaves the writing thread only the store's part.
 struct ParsedRow {
     int64_t line = 0;
     std::vector<std::string> cells;
     std::vector<std::vector<phone::CleanResult>> phones;
+    Incoming in;
+    std::vector<RowError> warnings;   // in column order
+    std::vector<size_t> tag_columns;  // tag cells: the dictionary is in the store
+    bool rejected = false;            // no valid phone
 };
 
 void CleanPhones(const phone::Cleaner& cleaner, const std::vector<Column>& columns,
@@ -301,6 +323,147 @@ void CleanPhones(const phone::Cleaner& cleaner, const std::vector<Column>& colum
         }
     }
 }
+
+// Turns a parsed row into the contact it describes, with a warning for each
+// value left out; everything but the tags (whose dictionary is in the store)
+// and the duplicate check. Runs on the reading thread; read-only, so it needs
+// no lock.
+class RowShaper {
+public:
+    RowShaper(const std::vector<Column>& columns,
+              const std::unordered_map<std::string, contacts::FieldDef>& field_defs,
+              const std::string& source, int64_t now)
+        : columns_(columns), field_defs_(field_defs), source_(source), now_(now) {}
+
+    void Shape(ParsedRow* row) const {
+        const std::vector<std::string>& cells = row->cells;
+        Incoming& in = row->in;
+        in.name.clear();
+        in.region.clear();
+        in.email.clear();
+        in.comment.clear();
+        in.status.clear();
+        in.source.assign(source_);
+        in.created_at = now_;
+        in.phones.clear();
+        in.tags.clear();
+        in.fields.clear();
+        row->warnings.clear();
+        row->tag_columns.clear();
+        auto warn = [&](const Column& col, std::string_view value, std::string reason) {
+            row->warnings.push_back({row->line, col.header, std::string(value), std::move(reason)});
+        };
+        std::string_view last, first, middle, main_phone_cell;
+        bool have_main_cell = false;
+        for (size_t i = 0; i < columns_.size(); ++i) {
+            const Column& col = columns_[i];
+            std::string_view value = i < cells.size() ? TrimSpaces(cells[i]) : std::string_view();
+            switch (col.target) {
+                case Target::kPhone:
+                case Target::kExtraPhone: {
+                    if (col.target == Target::kPhone && !have_main_cell) {
+                        main_phone_cell = value;
+                        have_main_cell = !value.empty();
+                    }
+                    std::vector<phone::CleanResult>& cleaned = row->phones[i];
+                    if (cleaned.empty()) break;  // an empty extra phone
+                    if (!cleaned[0].valid()) {
+                        warn(col, value,
+                             col.target == Target::kPhone ? "no valid phone: " + cleaned[0].reason
+                                                          : "phone dropped: " + cleaned[0].reason);
+                        break;
+                    }
+                    // Further numbers of one cell are extra numbers of the person.
+                    for (size_t k = 0; k < cleaned.size(); ++k) {
+                        in.phones.emplace_back(std::move(cleaned[k]),
+                                               k == 0 ? col.label : "дополнительный");
+                    }
+                    break;
+                }
+                case Target::kName:
+                    in.name.assign(value);
+                    break;
+                case Target::kLastName:
+                    last = value;
+                    break;
+                case Target::kFirstName:
+                    first = value;
+                    break;
+                case Target::kMiddleName:
+                    middle = value;
+                    break;
+                case Target::kRegion:
+                    in.region.assign(value);
+                    break;
+                case Target::kSource:
+                    if (!value.empty()) in.source.assign(value);
+                    break;
+                case Target::kEmail:
+                    in.email.assign(value);
+                    break;
+                case Target::kComment:
+                    in.comment.assign(value);
+                    break;
+                case Target::kStatus:
+                    if (value.empty()) break;
+                    if (auto status = contacts::ParseStatus(value)) {
+                        in.status.assign(contacts::StatusId(*status));
+                    } else {
+                        warn(col, value, "unknown status, row kept without it");
+                    }
+                    break;
+                case Target::kTags:
+                    row->tag_columns.push_back(i);
+                    break;
+                case Target::kDateAdded:
+                    if (value.empty()) break;
+                    if (auto at = ParseDateTime(value)) {
+                        in.created_at = *at;
+                    } else {
+                        warn(col, value,
+                             "not a date (YYYY-MM-DD or DD.MM.YYYY); the import date is used");
+                    }
+                    break;
+                case Target::kCustom: {
+                    if (value.empty()) break;
+                    const auto& def = field_defs_.at(col.header);
+                    if (auto ok = contacts::ValidateFieldValue(def, value))
+                        in.fields.emplace_back(def.id, std::move(*ok));
+                    else
+                        warn(col, value, ok.error().message + "; field skipped");
+                    break;
+                }
+                case Target::kIgnore:
+                    break;
+            }
+        }
+        if (in.name.empty() && (!last.empty() || !first.empty() || !middle.empty())) {
+            for (std::string_view part : {last, first, middle}) {
+                if (part.empty()) continue;
+                if (!in.name.empty()) in.name += ' ';
+                in.name.append(part);
+            }
+        }
+        row->rejected = in.phones.empty();
+        if (!row->rejected) return;
+        // The reason recorded for the phone cell becomes the row's.
+        std::vector<RowError>& w = row->warnings;
+        auto phone_warning = std::find_if(w.begin(), w.end(), [](const RowError& e) {
+            return e.reason.starts_with("no valid phone");
+        });
+        if (phone_warning != w.end()) {
+            phone_warning->reason = "row rejected: " + phone_warning->reason;
+        } else {
+            w.push_back({row->line, "", std::string(main_phone_cell), "row rejected: no phone"});
+        }
+    }
+
+private:
+    const std::vector<Column>& columns_;
+    const std::unordered_map<std::string, contacts::FieldDef>& field_defs_;
+    const std::string& source_;
+    int64_t now_;
+};
 
 // Rows pass from the reading thread (CSV, encoding, phone cleaning: no store)
 // to the writing thread (the store) in blocks through a small bounded queue;
@@ -403,20 +566,26 @@ public:
                   bulk_ ? kBatchRows : 1),
           contact_tags_("INSERT INTO contact_tags",
                         {"contact_id", "tag_id", "added_at", "added_by"}, bulk_ ? kBatchRows : 1,
-                        " ON CONFLICT DO NOTHING") {}
+                        " ON CONFLICT DO NOTHING"),
+          history_("INSERT INTO history",
+                   {"contact_id", "at", "actor", "action", "field", "before", "after", "detail"},
+                   bulk_ ? kBatchRows : 1) {}
 
-    Result<void> Prepare(const std::vector<Column>& columns, int64_t import_id) {
+    // `expected_rows` sizes the index of numbers (an estimate is enough).
+    Result<void> Prepare(const std::vector<Column>& columns, int64_t import_id,
+                         size_t expected_rows) {
         columns_ = columns;
         import_id_ = import_id;
+        history_detail_ = fmt::format("import #{}", import_id);
         auto ok = store_.ForEach(
             "SELECT p.e164, p.contact_id FROM phones p JOIN contacts c ON c.id = p.contact_id "
             "WHERE c.merged_into IS NULL",
             {}, [&](const store::Row& r) {
-                owner_.emplace(r.Text(0), r.Int(1));
+                owner_.emplace(E164Key(r.Text(0)), r.Int(1));
                 return true;
             });
         if (!ok) return std::unexpected(ok.error());
-        owner_.reserve(owner_.size() * 2 + 1024);
+        owner_.reserve(owner_.size() + expected_rows + 1024);
         if (bulk_) {
             // AUTOINCREMENT never reuses an id, even of a deleted row: start above
             // both the largest id and the table's sequence.
@@ -445,128 +614,24 @@ public:
     }
 
     Result<void> Row(ParsedRow& row) {
-        const std::vector<std::string>& cells = row.cells;
-        const int64_t line = row.line;
         ++summary_.read;
-        line_ = line;
-        Incoming& in = in_;
-        in.name.clear();
-        in.region.clear();
-        in.email.clear();
-        in.comment.clear();
-        in.status.clear();
-        in.source = options_.source;
-        in.created_at = now_;
-        in.phones.clear();
-        in.tags.clear();
-        in.fields.clear();
-        std::string_view last, first, middle, main_phone_cell;
-        bool have_main_cell = false;
-        for (size_t i = 0; i < columns_.size(); ++i) {
-            const Column& col = columns_[i];
-            std::string_view value = i < cells.size() ? TrimSpaces(cells[i]) : std::string_view();
-            switch (col.target) {
-                case Target::kPhone:
-                case Target::kExtraPhone: {
-                    if (col.target == Target::kPhone && !have_main_cell) {
-                        main_phone_cell = value;
-                        have_main_cell = !value.empty();
-                    }
-                    std::vector<phone::CleanResult>& cleaned = row.phones[i];
-                    if (cleaned.empty()) break;  // an empty extra phone
-                    if (!cleaned[0].valid()) {
-                        Warn(line, col.header, value,
-                             col.target == Target::kPhone ? "no valid phone: " + cleaned[0].reason
-                                                          : "phone dropped: " + cleaned[0].reason);
-                        break;
-                    }
-                    // Further numbers of one cell are extra numbers of the person.
-                    for (size_t k = 0; k < cleaned.size(); ++k) {
-                        in.phones.emplace_back(std::move(cleaned[k]),
-                                               k == 0 ? col.label : "дополнительный");
-                    }
-                    break;
-                }
-                case Target::kName:
-                    in.name.assign(value);
-                    break;
-                case Target::kLastName:
-                    last = value;
-                    break;
-                case Target::kFirstName:
-                    first = value;
-                    break;
-                case Target::kMiddleName:
-                    middle = value;
-                    break;
-                case Target::kRegion:
-                    in.region.assign(value);
-                    break;
-                case Target::kSource:
-                    if (!value.empty()) in.source.assign(value);
-                    break;
-                case Target::kEmail:
-                    in.email.assign(value);
-                    break;
-                case Target::kComment:
-                    in.comment.assign(value);
-                    break;
-                case Target::kStatus:
-                    if (value.empty()) break;
-                    if (auto s = contacts::ParseStatus(value)) {
-                        in.status = std::string(contacts::StatusId(*s));
-                    } else {
-                        Warn(line, col.header, value, "unknown status, row kept without it");
-                    }
-                    break;
-                case Target::kTags:
-                    if (auto ok = AddTags(value, line, col.header, &in); !ok) return ok;
-                    break;
-                case Target::kDateAdded:
-                    if (value.empty()) break;
-                    if (auto at = ParseDateTime(value)) {
-                        in.created_at = *at;
-                    } else {
-                        Warn(line, col.header, value,
-                             "not a date (YYYY-MM-DD or DD.MM.YYYY); the import date is used");
-                    }
-                    break;
-                case Target::kCustom: {
-                    if (value.empty()) break;
-                    const auto& def = field_defs_.at(col.header);
-                    auto ok = contacts::ValidateFieldValue(def, std::string(value));
-                    if (ok)
-                        in.fields.emplace_back(def.id, *ok);
-                    else
-                        Warn(line, col.header, value, ok.error().message + "; field skipped");
-                    break;
-                }
-                case Target::kIgnore:
-                    break;
-            }
-        }
-        if (in.name.empty() && (!last.empty() || !first.empty() || !middle.empty())) {
-            for (std::string_view part : {last, first, middle}) {
-                if (part.empty()) continue;
-                if (!in.name.empty()) in.name += ' ';
-                in.name.append(part);
-            }
-        }
-        if (in.phones.empty()) {
+        line_ = row.line;
+        for (RowError& w : row.warnings)
+            summary_.errors.push_back(std::move(w));
+        if (row.rejected) {
             ++summary_.rejected;
-            // The reason was recorded by Warn for the phone cell; make it the row's.
-            if (!summary_.errors.empty() && summary_.errors.back().line == line &&
-                summary_.errors.back().reason.starts_with("no valid phone")) {
-                summary_.errors.back().reason = "row rejected: " + summary_.errors.back().reason;
-            } else {
-                summary_.errors.push_back(
-                    {line, "", std::string(main_phone_cell), "row rejected: no phone"});
-            }
             return {};
+        }
+        Incoming& in = row.in;
+        for (size_t i : row.tag_columns) {
+            const Column& col = columns_[i];
+            if (auto ok = AddTags(TrimSpaces(row.cells[i]), row.line, col.header, &in); !ok) {
+                return ok;
+            }
         }
         int64_t existing = 0;
         for (const auto& [p, label] : in.phones) {
-            auto it = owner_.find(p.e164);
+            auto it = owner_.find(E164Key(p.e164));
             if (it != owner_.end()) {
                 existing = it->second;
                 break;
@@ -594,7 +659,7 @@ public:
     // with `all` true everything is written (after the last row, and before a
     // merge reads a contact whose rows may still wait).
     Result<void> Flush(bool all) {
-        for (Batch* b : {&contacts_, &phones_, &values_, &contact_tags_}) {
+        for (Batch* b : {&contacts_, &phones_, &values_, &contact_tags_, &history_}) {
             if (auto ok = b->Flush(store_, all, bulk_, &failed_line_); !ok) return ok;
         }
         if (bulk_) {
@@ -606,6 +671,12 @@ public:
         return {};
     }
     Result<void> FlushAll() { return Flush(true); }
+
+    int64_t now() const { return now_; }
+    // The custom fields by header, once Prepare has run.
+    const std::unordered_map<std::string, contacts::FieldDef>& field_defs() const {
+        return field_defs_;
+    }
 
     // The line of the row a failed batch stopped at (0 when none failed).
     int64_t failed_line() const { return failed_line_; }
@@ -654,7 +725,9 @@ private:
         return {};
     }
 
-    Result<void> Insert(const Incoming& in) {
+    // Takes the strings of `in` (swapping them with the batch's slots, so both
+    // keep their storage).
+    Result<void> Insert(Incoming& in) {
         const std::string& region = in.region.empty() ? in.phones.front().first.region : in.region;
         std::string_view status = in.status.empty() ? std::string_view("new") : in.status;
         int64_t id;
@@ -662,11 +735,14 @@ private:
             id = next_id_++;
             Value* v = contacts_.Append(line_);
             v[0] = id;
-            Set(v[1], in.name);
-            Set(v[2], region);
-            Set(v[3], in.source);
-            Set(v[4], in.email);
-            Set(v[5], in.comment);
+            Put(v[1], in.name);
+            if (in.region.empty())
+                Set(v[2], region);
+            else
+                Put(v[2], in.region);
+            Put(v[3], in.source);
+            Put(v[4], in.email);
+            Put(v[5], in.comment);
             Set(v[6], status);
             v[7] = in.created_at;
             v[8] = now_;
@@ -681,9 +757,9 @@ private:
             id = *inserted;
         }
         int position = 0;
-        for (const auto& [p, label] : in.phones) {
+        for (auto& [p, label] : in.phones) {
+            owner_.emplace(E164Key(p.e164), id);
             FillPhone(phones_.Append(line_), id, position++, p, label);
-            owner_.emplace(p.e164, id);
         }
         for (int64_t tag : in.tags) {
             Value* v = contact_tags_.Append(line_);
@@ -692,11 +768,11 @@ private:
             v[2] = now_;
             Set(v[3], actor_);
         }
-        for (const auto& [field, value] : in.fields) {
+        for (auto& [field, value] : in.fields) {
             Value* v = values_.Append(line_);
             v[0] = id;
             v[1] = field;
-            Set(v[2], value);
+            Put(v[2], value);
         }
         ++summary_.inserted;
         // Every hundred contacts (on SQLite) the batches are written: the
@@ -707,36 +783,46 @@ private:
         return {};
     }
 
-    void FillPhone(Value* v, int64_t contact, int position, const phone::CleanResult& p,
+    // Takes the strings of `p` (see Insert).
+    void FillPhone(Value* v, int64_t contact, int position, phone::CleanResult& p,
                    const std::string& label) {
         v[0] = contact;
         v[1] = int64_t{position};
-        Set(v[2], p.e164);
-        Set(v[3], p.extension);
+        Put(v[2], p.e164);
+        Put(v[3], p.extension);
         Set(v[4], label);
-        Set(v[5], p.input);
+        Put(v[5], p.input);
         Set(v[6], phone::LineTypeName(p.type));
-        Set(v[7], p.region);
-        Set(v[8], p.operator_name);
+        Put(v[7], p.region);
+        Put(v[8], p.operator_name);
         if (p.utc_offset_minutes)
             v[9] = int64_t{*p.utc_offset_minutes};
         else
             v[9] = Value();
-        Set(v[10], p.timezone);
+        Put(v[10], p.timezone);
         v[11] = int64_t{static_cast<int>(p.qc)};
         v[12] = int64_t{1};
         v[13] = now_;
     }
 
     // Fills the existing contact's empty fields, adds what it lacks, writes
-    // history for each change; true when anything changed. Writes at once (not
-    // through the batches), so the next merge into the same contact sees it.
-    Result<bool> Merge(int64_t id, const Incoming& in) {
+    // history for each change; true when anything changed. The contact's own
+    // row and its phones, tags and values are written at once (not through the
+    // batches), so the next merge into the same contact sees them; its history
+    // rows go through a batch.
+    Result<bool> Merge(int64_t id, Incoming& in) {
         auto rows = store_.Query(
             "SELECT name, region, source, email, comment FROM contacts WHERE id = $1", {id});
         if (!rows) return std::unexpected(rows.error());
         const store::Row& row = rows->front();
-        bool changed = false;
+        // One UPDATE sets every filled column and updated_at.
+        std::string update = "UPDATE contacts SET ";
+        std::vector<Value> params;
+        auto set = [&](const char* column, const std::string& before, const std::string& after) {
+            params.emplace_back(after);
+            update += fmt::format("{} = ${}, ", column, params.size());
+            History(id, column, before, after);
+        };
         struct Fill {
             const char* column;
             size_t index;
@@ -745,40 +831,38 @@ private:
         for (const Fill& f : {Fill{"name", 0, &in.name}, Fill{"region", 1, &in.region},
                               Fill{"source", 2, &in.source}, Fill{"email", 3, &in.email}}) {
             if (f.incoming->empty() || !row.Text(f.index).empty()) continue;
-            if (auto ok = Update(id, f.column, row.Text(f.index), *f.incoming); !ok) {
-                return std::unexpected(ok.error());
-            }
-            changed = true;
+            set(f.column, "", *f.incoming);
         }
         std::string comment = row.Text(4);
         if (!in.comment.empty() && comment.find(in.comment) == std::string::npos) {
-            std::string joined = comment.empty() ? in.comment : comment + "\n" + in.comment;
-            if (auto ok = Update(id, "comment", comment, joined); !ok) {
-                return std::unexpected(ok.error());
-            }
-            changed = true;
+            set("comment", comment, comment.empty() ? in.comment : comment + "\n" + in.comment);
         }
-        auto count = store_.QueryValue("SELECT COUNT(*) FROM phones WHERE contact_id = $1", {id});
-        if (!count) return std::unexpected(count.error());
-        int position = static_cast<int>(store::Row({*count}).Int(0));
-        for (const auto& [p, label] : in.phones) {
-            if (owner_.contains(p.e164)) continue;  // known (here or on another contact)
+        bool changed = !params.empty();
+        int position = -1;  // where the contact's next phone goes, counted when needed
+        for (auto& [p, label] : in.phones) {
+            uint64_t key = E164Key(p.e164);
+            if (owner_.contains(key)) continue;  // known (here or on another contact)
+            if (position < 0) {
+                auto count =
+                    store_.QueryValue("SELECT COUNT(*) FROM phones WHERE contact_id = $1", {id});
+                if (!count) return std::unexpected(count.error());
+                position = static_cast<int>(store::Row({*count}).Int(0));
+            }
+            std::string e164 = p.e164;
             std::vector<Value> v(14);
             FillPhone(v.data(), id, position++, p, label);
             if (auto ok = store_.Exec(phones_.SingleSql(), v); !ok) {
                 return std::unexpected(ok.error());
             }
-            owner_.emplace(p.e164, id);
-            if (auto ok = History(id, "phone", "", p.e164); !ok) return std::unexpected(ok.error());
+            owner_.emplace(key, id);
+            History(id, "phone", "", e164);
             changed = true;
         }
         for (int64_t tag : in.tags) {
             auto added = store_.Exec(contact_tags_.SingleSql(), {id, tag, now_, actor_});
             if (!added) return std::unexpected(added.error());
             if (*added > 0) {
-                if (auto ok = History(id, "tag", "", std::to_string(tag)); !ok) {
-                    return std::unexpected(ok.error());
-                }
+                History(id, "tag", "", std::to_string(tag));
                 changed = true;
             }
         }
@@ -789,40 +873,35 @@ private:
                 {id, field, value});
             if (!added) return std::unexpected(added.error());
             if (*added > 0) {
-                if (auto ok = History(id, "field", "", value); !ok)
-                    return std::unexpected(ok.error());
+                History(id, "field", "", value);
                 changed = true;
             }
         }
         if (changed) {
-            auto ok = store_.Exec("UPDATE contacts SET updated_at = $1 WHERE id = $2", {now_, id});
-            if (!ok) return std::unexpected(ok.error());
+            params.emplace_back(now_);
+            params.emplace_back(id);
+            update +=
+                fmt::format("updated_at = ${} WHERE id = ${}", params.size() - 1, params.size());
+            if (auto ok = store_.Exec(update, params); !ok) return std::unexpected(ok.error());
         }
         return changed;
     }
 
-    Result<void> Update(int64_t id, const char* column, const std::string& before,
-                        const std::string& after) {
-        auto ok = store_.Exec(fmt::format("UPDATE contacts SET {} = $1 WHERE id = $2", column),
-                              {after, id});
-        if (!ok) return std::unexpected(ok.error());
-        return History(id, column, before, after);
-    }
-
-    Result<void> History(int64_t id, const std::string& field, const std::string& before,
-                         const std::string& after) {
-        contacts::HistoryEntry e;
-        e.contact_id = id;
-        e.at = now_;
-        e.actor = actor_;
-        e.action = "import_merge";
-        e.field = field;
-        if (!before.empty()) e.before = before;
-        e.after = after;
-        e.detail = fmt::format("import #{}", import_id_);
-        auto ok = contacts::AppendHistory(store_, e);
-        if (!ok) return std::unexpected(ok.error());
-        return {};
+    // An import_merge history row, written with the next flush.
+    void History(int64_t id, const std::string& field, const std::string& before,
+                 const std::string& after) {
+        Value* v = history_.Append(line_);
+        v[0] = id;
+        v[1] = now_;
+        Set(v[2], actor_);
+        Set(v[3], "import_merge");
+        Set(v[4], field);
+        if (before.empty())
+            v[5] = Value();
+        else
+            Set(v[5], before);
+        Set(v[6], after);
+        Set(v[7], history_detail_);
     }
 
     store::Store& store_;
@@ -835,16 +914,16 @@ private:
     contacts::TagDictionary tags_;
     contacts::FieldRegistry fields_;
     bool bulk_;
-    Batch contacts_, phones_, values_, contact_tags_;
+    Batch contacts_, phones_, values_, contact_tags_, history_;
+    std::string history_detail_;  // "import #N"
     int64_t next_id_ = 0;
     // Contacts with this id or above may still wait in a batch (never, row by row).
     int64_t first_pending_id_ = std::numeric_limits<int64_t>::max();
     int64_t failed_line_ = 0;
-    Incoming in_;
     std::vector<Column> columns_;
     std::unordered_map<std::string, contacts::FieldDef> field_defs_;
     std::unordered_map<std::string, std::pair<int64_t, std::string>> tag_cache_;  // id or why not
-    std::unordered_map<std::string, int64_t> owner_;  // E.164 -> live contact
+    std::unordered_map<uint64_t, int64_t> owner_;  // E164Key -> live contact
 };
 
 }  // namespace
@@ -857,6 +936,11 @@ Result<OnDuplicate> ParseOnDuplicate(std::string_view text) {
                 "use merge, skip or new");
 }
 
+// Rows a file of this many bytes holds at least, roughly (a name, a phone, a
+// city and a source take about that much): a file estimated to hold as many
+// rows as the base holds contacts is imported in bulk mode.
+constexpr size_t kBytesPerRowEstimate = 128;
+
 Result<ImportSummary> Importer::Import(const std::string& path, const ImportOptions& options) {
     auto started = std::chrono::steady_clock::now();
     if (sodium_init() < 0) return Fail(ErrorCode::kInternal, "libsodium failed to start");
@@ -864,16 +948,28 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
     if (!file) return std::unexpected(file.error());
     std::string_view bytes = file->bytes();
     ImportSummary summary;
-    std::string sha = Sha256Hex(bytes);
-    auto earlier = store_.Query(
-        "SELECT id, finished_at FROM imports WHERE sha256 = $1 AND status = 'done' "
-        "ORDER BY id LIMIT 1",
-        {sha});
-    if (!earlier) return std::unexpected(earlier.error());
-    if (!earlier->empty()) {
-        summary.already_imported_as = earlier->front().Int(0);
-        summary.already_imported_at = earlier->front().Int(1);
-        return summary;
+    // The file's SHA-256 is computed beside the import. Only when an earlier
+    // import had the same size could this file be that one again: then the
+    // hash is awaited before anything is written.
+    std::future<std::string> sha =
+        std::async(std::launch::async, [bytes] { return Sha256Hex(bytes); });
+    const auto size = static_cast<int64_t>(bytes.size());
+    auto same_size = store_.QueryValue(
+        "SELECT COUNT(*) FROM imports WHERE size = $1 AND status = 'done'", {size});
+    if (!same_size) return std::unexpected(same_size.error());
+    std::string sha256;
+    if (store::Row({*same_size}).Int(0) > 0) {
+        sha256 = sha.get();
+        auto earlier = store_.Query(
+            "SELECT id, finished_at FROM imports WHERE sha256 = $1 AND status = 'done' "
+            "ORDER BY id LIMIT 1",
+            {sha256});
+        if (!earlier) return std::unexpected(earlier.error());
+        if (!earlier->empty()) {
+            summary.already_imported_as = earlier->front().Int(0);
+            summary.already_imported_at = earlier->front().Int(1);
+            return summary;
+        }
     }
 
     std::string_view text = bytes;
@@ -918,14 +1014,43 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
     auto columns = MapColumns(cells_of(), options.mapping, path);
     if (!columns) return std::unexpected(columns.error());
 
+    // A large import into a small base runs in the store's bulk mode
+    // (docs/performance.md, ## Import).
+    auto contacts_before = store_.QueryValue("SELECT COUNT(*) FROM contacts");
+    if (!contacts_before) return std::unexpected(contacts_before.error());
+    bool bulk = false;
+    if (static_cast<int64_t>(bytes.size() / kBytesPerRowEstimate) >=
+        store::Row({*contacts_before}).Int(0)) {
+        auto entered = store_.EnterBulkMode();
+        if (!entered) return std::unexpected(entered.error());
+        bulk = *entered;
+    }
+    // Left after the transaction has ended, however it ends.
+    struct LeaveBulk {
+        store::Store& store;
+        bool bulk;
+        ~LeaveBulk() {
+            if (bulk) (void)store.LeaveBulkMode();
+        }
+    } leave_bulk{store_, bulk};
     auto tx = store::Transaction::Start(store_);
     if (!tx) return std::unexpected(tx.error());
+    // In bulk mode the indexes that rows do not reach in order are built after
+    // the rows (phones_contact stays: merges count a contact's phones by it).
+    std::vector<std::string> deferred_indexes;
+    if (bulk) {
+        for (const char* index : {"phones_e164"}) {
+            auto dropped = store_.DropIndex(index);
+            if (!dropped) return std::unexpected(dropped.error());
+            deferred_indexes.push_back(std::move(*dropped));
+        }
+    }
     int64_t now = clock_.Now();
     auto import_id = store_.QueryValue(
         "INSERT INTO imports (file, sha256, size, source, encoding, delimiter, actor, started_at, "
         "status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running') RETURNING id",
-        {path, sha, static_cast<int64_t>(bytes.size()), options.source, summary.encoding,
-         summary.delimiter, actor_, now});
+        {path, std::string(), size, options.source, summary.encoding, summary.delimiter, actor_,
+         now});
     if (!import_id) return std::unexpected(import_id.error());
     int64_t id = store::Row({*import_id}).Int(0);
 
@@ -935,7 +1060,10 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
         return Fail(error.code, fmt::format("{}:{}: {}", path, at, error.message),
                     "nothing was imported; fix the cause and run the import again");
     };
-    if (auto ok = run.Prepare(*columns, id); !ok) return std::unexpected(ok.error());
+    if (auto ok = run.Prepare(*columns, id, bytes.size() / kBytesPerRowEstimate); !ok) {
+        return std::unexpected(ok.error());
+    }
+    RowShaper shaper(*columns, run.field_defs(), options.source, run.now());
     {
         // Two threads: this one writes to the store; the reader splits the file,
         // converts the encoding and cleans the phones (the Cleaner is safe to
@@ -960,6 +1088,7 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
                             Cp1251ToUtf8(cp_cells[i], &row.cells[i]);
                     }
                     CleanPhones(cleaner_, *columns, &row);
+                    shaper.Shape(&row);
                     ++block->count;
                 }
                 block->offset = reader.offset();
@@ -1006,13 +1135,17 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
         return std::unexpected(ok.error());
     summary.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (sha256.empty()) sha256 = sha.get();
     auto done = store_.Exec(
         "UPDATE imports SET status = $1, finished_at = $2, rows_read = $3, inserted = $4, "
-        "merged = $5, unchanged = $6, rejected = $7 WHERE id = $8",
+        "merged = $5, unchanged = $6, rejected = $7, sha256 = $8 WHERE id = $9",
         {std::string(options.dry_run ? "dry_run" : "done"), clock_.Now(), summary.read,
-         summary.inserted, summary.merged, summary.unchanged, summary.rejected, id});
+         summary.inserted, summary.merged, summary.unchanged, summary.rejected, sha256, id});
     if (!done) return std::unexpected(done.error());
     if (options.dry_run) return summary;  // the transaction rolls back
+    for (const std::string& index : deferred_indexes) {
+        if (auto ok = store_.ExecScript(index); !ok) return std::unexpected(ok.error());
+    }
     if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
     summary.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

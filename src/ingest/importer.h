@@ -15,9 +15,11 @@
 // "inserted". Columns no header rule claims become custom text fields, created
 // when absent; an existing field's definition validates the values.
 //
-// How it is fast (docs/performance.md, ## Import): the file is memory-mapped,
-// never copied whole (a cp1251 file is converted cell by cell);
-// a second thread splits the CSV and cleans the phones while this one writes;
+// How it is fast (docs/performance.md, ## Import): a large import into a small
+// base runs in the store's bulk mode (rollback journal, the E.164 index built
+// after the rows); the file is memory-mapped, never copied whole (a cp1251
+// file is converted cell by cell); a second thread splits the CSV, cleans the
+// phones and shapes the rows while this one writes, a third hashes the file;
 // on SQLite new contacts are written a hundred rows per INSERT with ids given
 // by the importer; duplicates are found in an in-memory index of E.164 ->
 // contact loaded with one query at the start.

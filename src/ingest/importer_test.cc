@@ -384,6 +384,65 @@ TEST_P(ImporterTest, AFailureInTheMiddleOfABatchNamesItsLine) {
     EXPECT_EQ(Count("SELECT COUNT(*) FROM field_defs"), 0);
 }
 
+TEST_P(ImporterTest, ABulkImportLeavesTheBaseInItsUsualMode) {
+    // Into an empty base, an import runs in the store's bulk mode (on SQLite:
+    // rollback journal, no foreign-key checks, the E.164 index built after the
+    // rows); afterwards, whether it landed or failed, the base is as usual.
+    auto usual = [&] {
+        EXPECT_EQ(Count(GetParam() == store::Backend::kSqlite
+                            ? "SELECT COUNT(*) FROM sqlite_master WHERE name = 'phones_e164'"
+                            : "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'phones_e164'"),
+                  1);
+        if (GetParam() != store::Backend::kSqlite) return;
+        EXPECT_EQ(db_->Query("PRAGMA journal_mode")->front().Text(0), "wal");
+        EXPECT_EQ(Count("PRAGMA foreign_keys"), 1);
+        EXPECT_TRUE(db_->Query("PRAGMA foreign_key_check")->empty());
+        EXPECT_EQ(db_->Query("PRAGMA integrity_check")->front().Text(0), "ok");
+    };
+    ASSERT_TRUE(db_->ExecScript(
+        GetParam() == store::Backend::kSqlite
+            ? "CREATE TRIGGER boom BEFORE INSERT ON contacts WHEN NEW.name = 'Клиент 250' "
+              "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+            : "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN IF NEW.name = 'Клиент 250' "
+              "THEN RAISE EXCEPTION 'disk on fire'; END IF; RETURN NEW; END $$ LANGUAGE "
+              "plpgsql; CREATE TRIGGER boom BEFORE INSERT ON contacts FOR EACH ROW EXECUTE "
+              "FUNCTION boom()"));
+    ASSERT_FALSE(Import(Write("fails.csv", ManyRows(300))));
+    usual();
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM phones"), 0);
+    ASSERT_TRUE(
+        db_->ExecScript("DROP TRIGGER boom" +
+                        std::string(GetParam() == store::Backend::kSqlite ? "" : " ON contacts")));
+    auto s = Import(Write("lands.csv", ManyRows(300)));
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->inserted, 300);
+    usual();
+    // The index is used: a number is found by it.
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM phones WHERE e164 = '+79161000180'"), 1);
+    // A second, smaller import into the now larger base takes the usual path
+    // and merges by the rebuilt index's numbers.
+    auto more =
+        Import(Write("more.csv", "ФИО;Телефон;E-mail\nКлиент 180;89161000180;k@example.ru\n"));
+    ASSERT_TRUE(more) << more.error().message;
+    EXPECT_EQ(more->merged, 1);
+    usual();
+}
+
+TEST_P(ImporterTest, AnImportWhileAnotherConnectionIsOpenWorksWithoutBulkMode) {
+    if (GetParam() != store::Backend::kSqlite) GTEST_SKIP() << "bulk mode is SQLite's";
+    std::string url = db_->Describe();
+    auto other = store::Open(url.substr(url.find(':') + 1));
+    ASSERT_TRUE(other) << other.error().message;
+    auto s = Import(Write("many.csv", ManyRows(300)));
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->inserted, 300);
+    // The other connection reads the rows: the base stayed in WAL mode.
+    auto seen = (*other)->QueryValue("SELECT COUNT(*) FROM contacts");
+    ASSERT_TRUE(seen);
+    EXPECT_EQ(store::Row({*seen}).Int(0), 300);
+    EXPECT_EQ((*other)->Query("PRAGMA journal_mode")->front().Text(0), "wal");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ImporterTest, ::testing::ValuesIn(testing::TestBackends()),
                          testing::BackendName);
 

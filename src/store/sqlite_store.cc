@@ -80,9 +80,37 @@ public:
     Result<void> Commit() override { return ExecScript("COMMIT"); }
     Result<void> Rollback() override { return ExecScript("ROLLBACK"); }
 
+    Result<bool> EnterBulkMode() override {
+        if (bulk_) return true;
+        // Leaving WAL mode needs the only connection: when another one has the
+        // database open, the pragma fails at once (no busy wait) or answers "wal".
+        sqlite3_busy_timeout(db_.get(), 0);
+        auto mode = QueryValue("PRAGMA journal_mode = DELETE");
+        sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
+        if (!mode || Row({*mode}).Text(0) != "delete") {
+            (void)ExecScript("PRAGMA journal_mode = WAL");
+            return false;
+        }
+        // FULL: in rollback-journal mode NORMAL may lose the journal's sync.
+        if (auto ok = ExecScript("PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF"); !ok) {
+            (void)LeaveBulkMode();
+            return std::unexpected(ok.error());
+        }
+        bulk_ = true;
+        return true;
+    }
+
+    Result<void> LeaveBulkMode() override {
+        bulk_ = false;
+        return ExecScript(kNormalMode);
+    }
+
+    static constexpr int kBusyTimeoutMs = 5000;
+    // The pragmas every connection starts with.
+    static constexpr const char* kNormalMode =
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON";
+
 private:
-    // Prepared statements are cached by their SQL text: the import hot path runs
-    // the same few statements millions of times.
     // A prepared statement and, for each $N, its SQLite parameter index (0 when
     // the statement does not use $N).
     struct Prepared {
@@ -112,7 +140,9 @@ private:
         }
         sqlite3_stmt* stmt = it->second.stmt.get();
         const std::vector<int>& index_of = it->second.index_of;
-        sqlite3_clear_bindings(stmt);
+        // Every parameter is bound below; a statement given fewer values than
+        // it has parameters must not see the last call's values in the rest.
+        if (params.size() < index_of.size()) sqlite3_clear_bindings(stmt);
         for (size_t i = 0; i < params.size() && i < index_of.size(); ++i) {
             int index = index_of[i];
             if (index == 0) continue;  // parameter not used by this statement
@@ -160,6 +190,7 @@ private:
 
     DbPtr db_;
     std::string path_;
+    bool bulk_ = false;
     // Transparent hashing: look statements up by string_view without a copy.
     struct SqlHash {
         using is_transparent = void;
@@ -190,11 +221,10 @@ Result<std::unique_ptr<Store>> OpenSqlite(std::string_view path_view) {
                                 raw ? sqlite3_errmsg(raw) : "out of memory"),
                     "check the path and its permissions");
     }
-    sqlite3_busy_timeout(db.get(), 5000);
+    sqlite3_busy_timeout(db.get(), SqliteStore::kBusyTimeoutMs);
     auto store = std::make_unique<SqliteStore>(std::move(db), path);
     // A file that is not a database fails here, on the first read.
-    for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
-                               "PRAGMA foreign_keys = ON", "PRAGMA cache_size = -65536"}) {
+    for (const char* pragma : {SqliteStore::kNormalMode, "PRAGMA cache_size = -65536"}) {
         if (auto ok = store->ExecScript(pragma); !ok) {
             return Fail(ErrorCode::kDatabase,
                         fmt::format("cannot use {} as a database: {}", path, ok.error().message),

@@ -55,6 +55,26 @@ Result<Value> Store::QueryValue(std::string_view sql, const std::vector<Value>& 
     return rows->front().Cell(0);
 }
 
+Result<std::string> Store::DropIndex(std::string_view name) {
+    // The name goes into DDL, which takes no parameters: only plain names.
+    if (name.empty() ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string_view::npos) {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("not an index name: {}", name));
+    }
+    auto definition = QueryValue(backend() == Backend::kSqlite
+                                     ? "SELECT sql FROM sqlite_master WHERE type = 'index' "
+                                       "AND name = $1"
+                                     : "SELECT indexdef FROM pg_indexes WHERE indexname = $1 "
+                                       "AND schemaname = current_schema()",
+                                 {std::string(name)});
+    if (!definition && definition.error().code == ErrorCode::kNotFound) {
+        return Fail(ErrorCode::kNotFound, fmt::format("{}: no index named {}", Describe(), name));
+    }
+    if (!definition) return std::unexpected(definition.error());
+    if (auto ok = Exec(fmt::format("DROP INDEX {}", name)); !ok) return std::unexpected(ok.error());
+    return Row({*definition}).Text(0);
+}
+
 Result<std::unique_ptr<Store>> Open(std::string_view url) {
     if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
         return OpenPostgres(url);

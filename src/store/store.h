@@ -76,6 +76,22 @@ public:
     virtual Result<void> Commit() = 0;
     virtual Result<void> Rollback() = 0;
 
+    // Bulk mode, for loading many rows in one transaction (a large import).
+    // Entered outside a transaction. On SQLite the write-ahead log gives way to
+    // a rollback journal (each page is written once, not to the log and again
+    // at the checkpoint; a crash still rolls the transaction back) and foreign
+    // keys are not checked (the caller guarantees them); other connections
+    // wait until it is left. Returns false, changing nothing, where the backend
+    // has no such mode (PostgreSQL) or cannot enter it now (another connection
+    // has the database open).
+    virtual Result<bool> EnterBulkMode() { return false; }
+    // Back to the normal mode; nothing to do when not in bulk mode.
+    virtual Result<void> LeaveBulkMode() { return {}; }
+    // Drops an index and returns the statement that builds it again: after a
+    // bulk load, one sort beats a B-tree insert per row. DDL is transactional
+    // in both backends, so a rollback brings the index back.
+    Result<std::string> DropIndex(std::string_view name);
+
     // Convenience overloads taking a brace list: store.Exec("... $1", {x}).
     Result<int64_t> Exec(std::string_view sql, Params params = {}) {
         return Exec(sql, std::vector<Value>(params));

@@ -1,7 +1,9 @@
 // The Store contract that every domain module relies on, on both backends:
 // parameters of every type, portable SQL, transactions, errors, migrations and
 // the schema guard.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -157,6 +159,60 @@ TEST_P(StoreTest, EveryTableOfTheSchemaTakesARow) {
     EXPECT_FALSE(bad_status);
 }
 
+TEST_P(StoreTest, DropIndexGivesTheStatementThatBuildsItAgain) {
+    ASSERT_TRUE(db_->ExecScript("CREATE INDEX t_s ON t (s)"));
+    auto exists = [&] {
+        auto n = db_->QueryValue(GetParam() == Backend::kSqlite
+                                     ? "SELECT COUNT(*) FROM sqlite_master WHERE name = 't_s'"
+                                     : "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 't_s'");
+        EXPECT_TRUE(n);
+        return n && Row({*n}).Int(0) == 1;
+    };
+    {
+        auto tx = Transaction::Start(*db_);
+        ASSERT_TRUE(tx);
+        auto sql = db_->DropIndex("t_s");
+        ASSERT_TRUE(sql) << sql.error().message;
+        EXPECT_NE(sql->find("CREATE INDEX t_s ON"), std::string::npos) << *sql;
+        EXPECT_FALSE(exists());
+    }  // rolled back: the index is there again
+    EXPECT_TRUE(exists());
+    auto sql = db_->DropIndex("t_s");
+    ASSERT_TRUE(sql);
+    EXPECT_FALSE(exists());
+    ASSERT_TRUE(db_->ExecScript(*sql));
+    EXPECT_TRUE(exists());
+
+    auto injected = db_->DropIndex("t_s; DROP TABLE t");
+    ASSERT_FALSE(injected);
+    EXPECT_EQ(injected.error().code, ErrorCode::kInvalidInput);
+    auto missing = db_->DropIndex("no_such_index");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+    EXPECT_TRUE(exists());
+}
+
+TEST_P(StoreTest, BulkModeOnlyWhereTheBackendHasIt) {
+    auto entered = db_->EnterBulkMode();
+    ASSERT_TRUE(entered) << entered.error().message;
+    EXPECT_EQ(*entered, GetParam() == Backend::kSqlite);
+    // Writes in bulk mode land and roll back as usual.
+    {
+        auto tx = Transaction::Start(*db_);
+        ASSERT_TRUE(db_->Exec("INSERT INTO t (id) VALUES (1)"));
+    }
+    {
+        auto tx = Transaction::Start(*db_);
+        ASSERT_TRUE(db_->Exec("INSERT INTO t (id) VALUES (2)"));
+        ASSERT_TRUE(tx->Commit());
+    }
+    EXPECT_TRUE(db_->LeaveBulkMode());
+    auto ids = db_->Query("SELECT id FROM t");
+    ASSERT_TRUE(ids);
+    ASSERT_EQ(ids->size(), 1u);
+    EXPECT_EQ((*ids)[0].Int(0), 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing::TestBackends()),
                          testing::BackendName);
 
@@ -177,6 +233,43 @@ TEST(OpenTest, MissingFolderNotADatabaseAndUnreachableServer) {
     EXPECT_EQ(pg.error().code, ErrorCode::kDatabase);
     EXPECT_NE(pg.error().message.find("127.0.0.1"), std::string::npos) << pg.error().message;
     EXPECT_EQ(pg.error().message.find("hunter2"), std::string::npos) << pg.error().message;
+}
+
+// SQLite's bulk mode: a rollback journal and no foreign-key checks while it
+// lasts, WAL and foreign keys after; refused while another connection has the
+// database open, which then keeps WAL.
+TEST(SqliteBulkModeTest, SwitchesTheJournalAndBackOrDeclinesWhenShared) {
+    auto path = std::filesystem::temp_directory_path() /
+                ("callbase-bulk-" + std::to_string(::getpid()) + ".db");
+    auto pragma = [](Store& db, const char* name) {
+        auto v = db.QueryValue(fmt::format("PRAGMA {}", name));
+        EXPECT_TRUE(v);
+        return v ? Row({*v}).Text(0) : std::string();
+    };
+    {
+        auto db = Open(path.string());
+        ASSERT_TRUE(db) << db.error().message;
+        EXPECT_EQ(pragma(**db, "journal_mode"), "wal");
+        auto entered = (*db)->EnterBulkMode();
+        ASSERT_TRUE(entered) << entered.error().message;
+        EXPECT_TRUE(*entered);
+        EXPECT_EQ(pragma(**db, "journal_mode"), "delete");
+        EXPECT_EQ(pragma(**db, "foreign_keys"), "0");
+        ASSERT_TRUE((*db)->LeaveBulkMode());
+        EXPECT_EQ(pragma(**db, "journal_mode"), "wal");
+        EXPECT_EQ(pragma(**db, "foreign_keys"), "1");
+
+        auto other = Open(path.string());
+        ASSERT_TRUE(other);
+        EXPECT_EQ(pragma(**other, "journal_mode"), "wal");  // the other connection reads
+        auto shared = (*db)->EnterBulkMode();
+        ASSERT_TRUE(shared) << shared.error().message;
+        EXPECT_FALSE(*shared);
+        EXPECT_EQ(pragma(**db, "journal_mode"), "wal");
+        EXPECT_EQ(pragma(**db, "foreign_keys"), "1");
+    }
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+        std::filesystem::remove(path.string() + suffix);
 }
 
 }  // namespace

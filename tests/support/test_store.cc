@@ -35,6 +35,8 @@ public:
     Result<void> Begin() override { return inner_->Begin(); }
     Result<void> Commit() override { return inner_->Commit(); }
     Result<void> Rollback() override { return inner_->Rollback(); }
+    Result<bool> EnterBulkMode() override { return inner_->EnterBulkMode(); }
+    Result<void> LeaveBulkMode() override { return inner_->LeaveBulkMode(); }
 
 private:
     std::unique_ptr<store::Store> inner_;
