@@ -8,19 +8,29 @@
 #include <CLI/CLI.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "contacts/contact.h"
+#include "contacts/contact_book.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "phone/clean.h"
+#include "phone/numbering_plan.h"
+#include "security/permissions.h"
 #include "store/store.h"
 
 namespace callbase::cli {
 
 struct App {
-    std::string db_url;    // --db, else $CALLBASE_DB, else ./callbase.db
-    bool json = false;     // --json: output for scripts
-    std::string actor;     // who is acting, for history records: $USER by default
-    std::string data_dir;  // where the shipped reference data is (numbering plan)
+    std::string db_url;                  // --db, else $CALLBASE_DB, else ./callbase.db
+    bool json = false;                   // --json: output for scripts
+    std::string actor;                   // who is acting, for history records: $USER by default
+    std::string data_dir;                // where the shipped reference data is (numbering plan)
+    std::string user;                    // --user: who is acting, once the base has users
+    std::optional<security::Role> role;  // the authenticated user's role (none: single-user mode)
+    int64_t user_id = 0;                 // the authenticated user's id
     SystemClock clock;
     int exit_code = 0;
 
@@ -30,11 +40,44 @@ struct App {
     void Report(const Error& error);
 };
 
-void RegisterInitCommands(CLI::App& cli, App& app);     // init
-void RegisterPhoneCommands(CLI::App& cli, App& app);    // phone clean, numbering load
-void RegisterImportCommands(CLI::App& cli, App& app);   // import contacts, export contacts
-void RegisterContactCommands(CLI::App& cli, App& app);  // contacts, tags, fields, dedup, merge
-void RegisterReportCommands(CLI::App& cli, App& app);   // report health
-void RegisterGenCommands(CLI::App& cli, App& app);      // gen contacts
+// The numbering plan and the cleaner that borrows it, kept together.
+struct PhoneTools {
+    std::unique_ptr<phone::NumberingPlan> plan;
+    std::unique_ptr<phone::Cleaner> cleaner;
+};
+Result<PhoneTools> LoadPhoneTools(const App& app);
+// A phone given as an argument, as E.164; an error that says what is wrong.
+Result<std::string> CleanPhoneArg(const phone::Cleaner& cleaner, const std::string& text);
+// A positive id given as an argument; `what` names it in the error.
+Result<int64_t> ParseId(const std::string& text, std::string_view what);
+// "2026-03-01 15:00", "2026-03-01T15:00:00", "01.03.2026 15:00", with an optional
+// "Z" or "+03:00"; without one the time is local (TZ). Plain digits are Unix seconds.
+Result<int64_t> ParseTime(const std::string& text);
+
+// A moment in the machine's local time zone (TZ): "2026-11-23 09:00", with
+// ":05" seconds when asked.
+std::string LocalTime(UnixSeconds t, bool seconds = false);
+
+// The key file (outside the database, mode 0600): $CALLBASE_KEY_FILE, else
+// beside an SQLite base (base.db.key), else ./callbase.key. ReadKey creates it
+// on first use and refuses one that others can read.
+std::string KeyFilePath(const App& app);
+Result<std::string> ReadKey(const App& app);
+// What the acting role may see of contacts about to be printed (redact.cc).
+Result<void> RedactCard(App& app, store::Store& db, contacts::Card* card);
+Result<void> RedactFound(App& app, store::Store& db, std::vector<contacts::FoundContact>* found);
+
+void RegisterInitCommands(CLI::App& cli, App& app);      // init
+void RegisterPhoneCommands(CLI::App& cli, App& app);     // phone clean, numbering load
+void RegisterImportCommands(CLI::App& cli, App& app);    // import contacts, export contacts
+void RegisterContactCommands(CLI::App& cli, App& app);   // contacts, tags, fields, dedup, merge
+void RegisterReportCommands(CLI::App& cli, App& app);    // report health
+void RegisterGenCommands(CLI::App& cli, App& app);       // gen contacts
+void RegisterRegistryCommands(CLI::App& cli, App& app);  // registry load, check, diff, list
+// dnc, consent, can-call, attempts, inactive, deletion, rules
+void RegisterComplianceCommands(CLI::App& cli, App& app);
+void RegisterAuditCommands(CLI::App& cli, App& app);  // audit list, verify, head, alerts
+// user …, --user, and the permission check before every command
+void RegisterAccessControl(CLI::App& cli, App& app);
 
 }  // namespace callbase::cli

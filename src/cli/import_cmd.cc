@@ -1,14 +1,19 @@
 // callbase import contacts, callbase export contacts.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "cli/app.h"
+#include "cli/text_table.h"
 #include "contacts/filter.h"
 #include "core/progress.h"
 #include "ingest/exporter.h"
 #include "ingest/importer.h"
 #include "phone/clean.h"
 #include "phone/numbering_plan.h"
+#include "security/export_requests.h"
 
 namespace callbase::cli {
 namespace {
@@ -125,35 +130,56 @@ struct ExportArgs {
     std::string out, encoding = "utf-8", delimiter = ";", phones = "all";
 };
 
-void ExportCommand(App& app, const ExportArgs& args) {
+// Writes the export; the number of contacts written, or nothing after reporting.
+std::optional<int64_t> ExportCommand(App& app, const ExportArgs& args) {
     ingest::ExportOptions options;
     auto enc = ingest::ParseEncoding(args.encoding);
-    if (!enc) return app.Report(enc.error());
+    if (!enc) {
+        app.Report(enc.error());
+        return std::nullopt;
+    }
     options.encoding = *enc;
     auto d = ParseDelimiter(args.delimiter);
-    if (!d) return app.Report(d.error());
+    if (!d) {
+        app.Report(d.error());
+        return std::nullopt;
+    }
     options.delimiter = *d;
     if (args.phones != "all" && args.phones != "first") {
-        return app.Report(Error{ErrorCode::kInvalidInput,
-                                fmt::format("--phones {}: unknown", args.phones),
-                                "use all or first"});
+        {
+            app.Report(Error{ErrorCode::kInvalidInput,
+                             fmt::format("--phones {}: unknown", args.phones), "use all or first"});
+            return std::nullopt;
+        }
     }
     options.all_phones = args.phones == "all";
     auto plan = phone::NumberingPlan::LoadDefault(app.data_dir);
-    if (!plan) return app.Report(plan.error());
+    if (!plan) {
+        app.Report(plan.error());
+        return std::nullopt;
+    }
     phone::Cleaner cleaner(*plan);
     auto filter = contacts::ParseFilter(args.filters, cleaner);
-    if (!filter) return app.Report(filter.error());
+    if (!filter) {
+        app.Report(filter.error());
+        return std::nullopt;
+    }
     auto db = app.OpenStore();
-    if (!db) return app.Report(db.error());
+    if (!db) {
+        app.Report(db.error());
+        return std::nullopt;
+    }
     auto summary = ingest::ExportContacts(**db, *filter, app.clock.Now(), args.out, options);
-    if (!summary) return app.Report(summary.error());
+    if (!summary) {
+        app.Report(summary.error());
+        return std::nullopt;
+    }
     if (app.json) {
         fmt::print("{}\n", nlohmann::json{{"file", args.out},
                                           {"contacts", summary->contacts},
                                           {"unmappable_characters", summary->unmappable}}
                                .dump());
-        return;
+        return summary->contacts;
     }
     fmt::print("exported {} contacts to {} ({}, delimiter {})\n", summary->contacts, args.out,
                ingest::EncodingName(options.encoding), args.delimiter);
@@ -161,6 +187,7 @@ void ExportCommand(App& app, const ExportArgs& args) {
         fmt::print("{} characters have no cp1251 form and were written as '?'\n",
                    summary->unmappable);
     }
+    return summary->contacts;
 }
 
 }  // namespace
@@ -189,7 +216,121 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
     ec->add_option("--encoding", eargs->encoding, "utf-8 (with BOM, default) or cp1251");
     ec->add_option("--delimiter", eargs->delimiter, "';' (default), ',' or tab");
     ec->add_option("--phones", eargs->phones, "all (default) or first");
-    ec->callback([&app, eargs] { ExportCommand(app, *eargs); });
+    ec->callback([&app, eargs] {
+        if (app.role) {
+            return app.Report({ErrorCode::kConflict,
+                               "with users, an export needs a second person's approval",
+                               "use `callbase export request --reason …`, then a supervisor's "
+                               "`export approve ID`, then `export download ID --out FILE`"});
+        }
+        ExportCommand(app, *eargs);
+    });
+
+    // The four-eyes path: request, approve (or reject), download once.
+    auto rargs = std::make_shared<ExportArgs>();
+    auto reason = std::make_shared<std::string>();
+    auto* request = exp->add_subcommand("request", "ask for an export; a supervisor approves it");
+    request->add_option("--filter", rargs->filters, "e.g. status=new tag=VIP region=Москва");
+    request->add_option("--encoding", rargs->encoding, "utf-8 (with BOM, default) or cp1251");
+    request->add_option("--reason", *reason, "why the export is needed")->required();
+    request->callback([&app, rargs, reason] {
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        if (auto enc = ingest::ParseEncoding(rargs->encoding); !enc) return app.Report(enc.error());
+        auto plan = phone::NumberingPlan::LoadDefault(app.data_dir);
+        if (!plan) return app.Report(plan.error());
+        phone::Cleaner cleaner(*plan);
+        if (auto f = contacts::ParseFilter(rargs->filters, cleaner); !f) {
+            return app.Report(f.error());
+        }
+        security::ExportRequests requests(**db, app.clock);
+        auto id = requests.Request(app.actor, fmt::format("{}", fmt::join(rargs->filters, "\n")),
+                                   rargs->encoding, *reason);
+        if (!id) return app.Report(id.error());
+        if (app.json)
+            fmt::print("{}\n", nlohmann::json{{"id", *id}, {"status", "pending"}}.dump());
+        else
+            fmt::print("export request #{} waits for approval\n", *id);
+    });
+    for (bool approve : {true, false}) {
+        auto id_text = std::make_shared<std::string>();
+        auto* decide = exp->add_subcommand(
+            approve ? "approve" : "reject",
+            approve ? "approve someone's export request" : "reject someone's export request");
+        decide->add_option("id", *id_text, "the request id")->required();
+        decide->callback([&app, id_text, approve] {
+            auto id = ParseId(*id_text, "export request");
+            if (!id) return app.Report(id.error());
+            auto db = app.OpenStore();
+            if (!db) return app.Report(db.error());
+            security::ExportRequests requests(**db, app.clock);
+            if (auto ok = requests.Decide(*id, approve, app.actor); !ok) {
+                return app.Report(ok.error());
+            }
+            if (app.json) {
+                fmt::print("{}\n", nlohmann::json{{"id", *id},
+                                                  {"status", approve ? "approved" : "rejected"}}
+                                       .dump());
+            } else {
+                fmt::print("export request #{} {}\n", *id, approve ? "approved" : "rejected");
+            }
+        });
+    }
+    auto dl = std::make_shared<std::pair<std::string, std::string>>();
+    auto* download = exp->add_subcommand("download", "write an approved export, once");
+    download->add_option("id", dl->first, "the request id")->required();
+    download->add_option("--out", dl->second, "the CSV file to write")->required();
+    download->callback([&app, dl] {
+        auto id = ParseId(dl->first, "export request");
+        if (!id) return app.Report(id.error());
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        security::ExportRequests requests(**db, app.clock);
+        auto approved = requests.TakeApproved(*id, app.actor);
+        if (!approved) return app.Report(approved.error());
+        ExportArgs args;
+        for (size_t start = 0; start < approved->filter.size();) {
+            size_t end = approved->filter.find('\n', start);
+            if (end == std::string::npos) end = approved->filter.size();
+            if (end > start) args.filters.push_back(approved->filter.substr(start, end - start));
+            start = end + 1;
+        }
+        args.out = dl->second;
+        args.encoding = approved->encoding;
+        auto rows = ExportCommand(app, args);
+        if (!rows) return;
+        if (auto ok = requests.MarkDownloaded(*id, *rows); !ok) return app.Report(ok.error());
+    });
+    auto all = std::make_shared<bool>(false);
+    auto* list = exp->add_subcommand("list", "export requests (default: pending ones)");
+    list->add_flag("--all", *all, "decided ones too");
+    list->callback([&app, all] {
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        security::ExportRequests requests(**db, app.clock);
+        auto items = requests.List(!*all);
+        if (!items) return app.Report(items.error());
+        nlohmann::json out = nlohmann::json::array();
+        Table t({"id", "by", "at", "filter", "reason", "status", "decided by"});
+        for (const auto& e : *items) {
+            out.push_back({{"id", e.id},
+                           {"requested_by", e.requested_by},
+                           {"requested_at", e.requested_at},
+                           {"filter", e.filter},
+                           {"encoding", e.encoding},
+                           {"reason", e.reason},
+                           {"status", e.status},
+                           {"decided_by", e.decided_by}});
+            std::string filter = e.filter;
+            std::replace(filter.begin(), filter.end(), '\n', ' ');
+            t.Add({std::to_string(e.id), e.requested_by, contacts::FormatUtc(e.requested_at),
+                   filter, e.reason, e.status, e.decided_by});
+        }
+        if (app.json)
+            fmt::print("{}\n", out.dump());
+        else
+            t.Print();
+    });
 }
 
 }  // namespace callbase::cli

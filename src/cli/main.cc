@@ -32,6 +32,10 @@ int main(int argc, char** argv) {
     cli::RegisterContactCommands(cli, app);
     cli::RegisterReportCommands(cli, app);
     cli::RegisterGenCommands(cli, app);
+    cli::RegisterRegistryCommands(cli, app);
+    cli::RegisterComplianceCommands(cli, app);
+    cli::RegisterAuditCommands(cli, app);
+    cli::RegisterAccessControl(cli, app);
 
     try {
         cli.parse(argc, argv);

@@ -15,8 +15,13 @@ namespace {
 // Forwards to the real store; removes the database when destroyed.
 class DisposableStore final : public store::Store {
 public:
-    DisposableStore(std::unique_ptr<store::Store> inner, std::function<void(store::Store&)> dispose)
-        : inner_(std::move(inner)), dispose_(std::move(dispose)) {}
+    // `url` and `setup` (a script run after opening) open another connection to it.
+    DisposableStore(std::unique_ptr<store::Store> inner, std::function<void(store::Store&)> dispose,
+                    std::string url, std::string setup)
+        : inner_(std::move(inner)),
+          dispose_(std::move(dispose)),
+          url_(std::move(url)),
+          setup_(std::move(setup)) {}
     ~DisposableStore() override { dispose_(*inner_); }
 
     store::Backend backend() const override { return inner_->backend(); }
@@ -38,9 +43,19 @@ public:
     Result<bool> EnterBulkMode() override { return inner_->EnterBulkMode(); }
     Result<void> LeaveBulkMode() override { return inner_->LeaveBulkMode(); }
 
+    Result<std::unique_ptr<store::Store>> OpenAgain() const {
+        auto db = store::Open(url_);
+        if (!db) return db;
+        if (!setup_.empty()) {
+            if (auto ok = (*db)->ExecScript(setup_); !ok) return std::unexpected(ok.error());
+        }
+        return db;
+    }
+
 private:
     std::unique_ptr<store::Store> inner_;
     std::function<void(store::Store&)> dispose_;
+    std::string url_, setup_;
 };
 
 std::string UniqueName() {
@@ -84,12 +99,15 @@ std::unique_ptr<store::Store> OpenFreshStore(store::Backend backend) {
             ADD_FAILURE() << m.error().message;
             return nullptr;
         }
-        return std::make_unique<DisposableStore>(std::move(*db), [path](store::Store&) {
-            std::error_code ec;
-            for (const char* suffix : {"", "-wal", "-shm"}) {
-                std::filesystem::remove(path.string() + suffix, ec);
-            }
-        });
+        return std::make_unique<DisposableStore>(
+            std::move(*db),
+            [path](store::Store&) {
+                std::error_code ec;
+                for (const char* suffix : {"", "-wal", "-shm"}) {
+                    std::filesystem::remove(path.string() + suffix, ec);
+                }
+            },
+            path.string(), "");
     }
     auto url = PostgresUrl();
     if (!url) {
@@ -112,9 +130,26 @@ std::unique_ptr<store::Store> OpenFreshStore(store::Backend backend) {
         ADD_FAILURE() << m.error().message;
         return nullptr;
     }
-    return std::make_unique<DisposableStore>(std::move(*db), [schema](store::Store& s) {
-        (void)s.ExecScript(fmt::format("DROP SCHEMA {} CASCADE", schema));
-    });
+    return std::make_unique<DisposableStore>(
+        std::move(*db),
+        [schema](store::Store& s) {
+            (void)s.ExecScript(fmt::format("DROP SCHEMA {} CASCADE", schema));
+        },
+        *url, fmt::format("SET search_path TO {}", schema));
+}
+
+std::unique_ptr<store::Store> OpenSecondConnection(store::Store& fresh) {
+    auto* disposable = dynamic_cast<DisposableStore*>(&fresh);
+    if (!disposable) {
+        ADD_FAILURE() << "OpenSecondConnection takes a store from OpenFreshStore";
+        return nullptr;
+    }
+    auto db = disposable->OpenAgain();
+    if (!db) {
+        ADD_FAILURE() << Describe(db.error());
+        return nullptr;
+    }
+    return std::move(*db);
 }
 
 }  // namespace callbase::testing

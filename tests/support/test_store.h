@@ -24,6 +24,13 @@ std::vector<store::Backend> TestBackends();
 // failure recorded) when it cannot be had.
 std::unique_ptr<store::Store> OpenFreshStore(store::Backend backend);
 
+// A second connection to the database of a store from OpenFreshStore (the
+// same SQLite file, the same PostgreSQL schema), for tests of concurrent
+// writers: one Store per thread. It does not remove the database; `fresh`
+// does, so destroy the second connection first. nullptr (with a test failure
+// recorded) when it cannot be had.
+std::unique_ptr<store::Store> OpenSecondConnection(store::Store& fresh);
+
 // The URL of the test PostgreSQL server, or an error saying how to start it.
 Result<std::string> PostgresUrl();
 

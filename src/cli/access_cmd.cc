@@ -1,0 +1,522 @@
+// Access control for every command, and `callbase user …`.
+//
+// Until the base has a user, callbase runs in single-user mode: every command
+// is allowed and acts as $USER (the first user added must be an admin). From
+// the first user on, a command that touches the base needs `--user NAME` (or
+// $CALLBASE_USER) and that user's password ($CALLBASE_PASSWORD, else asked on
+// the terminal), plus a TOTP code for the roles that need one ($CALLBASE_TOTP,
+// else asked); then the permission table (security/permissions.h) decides, once,
+// before the command runs. Commands that do not touch the base (phone clean,
+// gen, user permissions) need no user.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <termios.h>
+#include <unistd.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/app.h"
+#include "cli/text_table.h"
+#include "security/audit.h"
+#include "security/permissions.h"
+#include "security/users.h"
+
+namespace callbase::cli {
+namespace {
+
+using nlohmann::json;
+using security::Permission;
+
+// The permission each command needs, by its path ("dnc add"). A path that is
+// missing needs kAdminister: new commands are closed until listed here.
+const std::map<std::string, std::optional<Permission>, std::less<>>& CommandTable() {
+    static const std::map<std::string, std::optional<Permission>, std::less<>> kTable = {
+        {"phone clean", std::nullopt},
+        {"gen contacts", std::nullopt},
+        {"user permissions", std::nullopt},
+        {"user totp", std::nullopt},  // the named user's own password opens it
+        {"init", Permission::kAdminister},
+        {"numbering load", Permission::kAdminister},
+        {"import contacts", Permission::kImport},
+        {"export contacts", Permission::kApproveExport},
+        {"export request", Permission::kRequestExport},
+        {"export approve", Permission::kApproveExport},
+        {"export reject", Permission::kApproveExport},
+        {"export download", Permission::kRequestExport},
+        {"export list", Permission::kRequestExport},
+        {"contacts find", Permission::kReadContacts},
+        {"contacts show", Permission::kReadContacts},
+        {"contacts add", Permission::kEditContacts},
+        {"contacts set-status", Permission::kEditContacts},
+        {"contacts tag", Permission::kEditContacts},
+        {"contacts untag", Permission::kEditContacts},
+        {"contacts set-field", Permission::kEditContacts},
+        {"tags", Permission::kReadContacts},
+        {"tags list", Permission::kReadContacts},
+        {"tags init", Permission::kDictionaries},
+        {"tags add-category", Permission::kDictionaries},
+        {"tags add", Permission::kDictionaries},
+        {"tags retire", Permission::kDictionaries},
+        {"fields", Permission::kReadContacts},
+        {"fields list", Permission::kReadContacts},
+        {"fields add", Permission::kDictionaries},
+        {"dedup", Permission::kMerge},
+        {"merge", Permission::kMerge},
+        {"report health", Permission::kReadContacts},
+        {"dnc add", Permission::kStopList},
+        {"dnc remove", Permission::kStopList},
+        {"dnc check", Permission::kStopList},
+        {"dnc list", Permission::kStopList},
+        {"dnc import", Permission::kStopList},
+        {"consent add", Permission::kConsents},
+        {"consent revoke", Permission::kConsents},
+        {"consent show", Permission::kConsents},
+        {"consent request", Permission::kConsents},
+        {"consent confirm", Permission::kConsents},
+        {"consent purpose list", Permission::kConsents},
+        {"consent purpose add", Permission::kRules},
+        {"consent text add", Permission::kRules},
+        {"can-call", Permission::kCanCall},
+        {"attempts record", Permission::kCanCall},
+        {"inactive list", Permission::kCanCall},
+        {"inactive review", Permission::kRules},
+        {"deletion request", Permission::kDeletionRequest},
+        {"deletion process", Permission::kDeletionProcess},
+        {"deletion status", Permission::kDeletionProcess},
+        {"deletion report", Permission::kDeletionProcess},
+        {"deletion archives-done", Permission::kDeletionProcess},
+        {"deletion notice", Permission::kDeletionProcess},
+        {"rules show", Permission::kCanCall},
+        {"rules set", Permission::kRules},
+        {"rules holiday add", Permission::kRules},
+        {"rules holiday remove", Permission::kRules},
+        {"registry load", Permission::kRegistries},
+        {"registry check", Permission::kCanCall},
+        {"registry diff", Permission::kRegistries},
+        {"registry list", Permission::kCanCall},
+        {"audit list", Permission::kReadAudit},
+        {"audit verify", Permission::kReadAudit},
+        {"audit head", Permission::kReadAudit},
+        {"audit alerts", Permission::kReadAudit},
+        {"audit alert-rules show", Permission::kReadAudit},
+        {"audit alert-rules set", Permission::kManageUsers},
+        {"user add", Permission::kManageUsers},
+        {"user passwd", Permission::kManageUsers},
+        {"user role", Permission::kManageUsers},
+        {"user disable", Permission::kManageUsers},
+        {"user list", Permission::kManageUsers},
+    };
+    return kTable;
+}
+
+// What the audit log records for a command (R-SEC-3): reads of personal data,
+// changes, exports, merges, deletions. Commands missing here are not audited
+// beyond the login (phone clean, gen, help, the audit log itself).
+std::string_view AuditAction(std::string_view path) {
+    static const std::map<std::string, std::string, std::less<>> kActions = {
+        {"contacts find", "read"},
+        {"contacts show", "read"},
+        {"contacts add", "change"},
+        {"contacts set-status", "change"},
+        {"contacts tag", "change"},
+        {"contacts untag", "change"},
+        {"contacts set-field", "change"},
+        {"import contacts", "mass_edit"},
+        {"export contacts", "export"},
+        {"export request", "export"},
+        {"export approve", "export"},
+        {"export reject", "export"},
+        {"export download", "export"},
+        {"dedup", "merge"},
+        {"merge", "merge"},
+        {"dnc add", "change"},
+        {"dnc remove", "change"},
+        {"dnc check", "read"},
+        {"dnc list", "read"},
+        {"dnc import", "mass_edit"},
+        {"consent add", "change"},
+        {"consent revoke", "change"},
+        {"consent show", "read"},
+        {"consent request", "change"},
+        {"consent confirm", "change"},
+        {"can-call", "read"},
+        {"attempts record", "change"},
+        {"inactive list", "read"},
+        {"inactive review", "change"},
+        {"deletion request", "delete"},
+        {"deletion process", "delete"},
+        {"deletion status", "read"},
+        {"deletion report", "read"},
+        {"deletion archives-done", "delete"},
+        {"deletion notice", "read"},
+        {"registry load", "mass_edit"},
+        {"registry check", "read"},
+        {"registry diff", "read"},
+        {"rules set", "admin"},
+        {"rules holiday add", "admin"},
+        {"rules holiday remove", "admin"},
+        {"user add", "admin"},
+        {"user passwd", "admin"},
+        {"user role", "admin"},
+        {"user disable", "admin"},
+        {"user totp", "admin"},
+        {"numbering load", "admin"},
+        {"audit alert-rules set", "admin"},
+    };
+    auto it = kActions.find(path);
+    return it == kActions.end() ? std::string_view() : std::string_view(it->second);
+}
+
+// The leaf command's positional arguments and options as given: which records.
+std::string CommandRecords(const CLI::App& cli) {
+    const CLI::App* at = &cli;
+    while (!at->get_subcommands().empty())
+        at = at->get_subcommands().front();
+    std::string out;
+    for (const CLI::Option* opt : at->get_options()) {
+        if (opt->count() == 0 || opt->get_name() == "--help") continue;
+        std::string value = fmt::format("{}", fmt::join(opt->results(), ","));
+        // Secrets never reach the log.
+        if (opt->get_name().find("password") != std::string::npos) value = "***";
+        out += fmt::format("{}{}{}", out.empty() ? "" : " ",
+                           opt->get_positional() ? "" : opt->get_name() + "=", value);
+    }
+    return out;
+}
+
+std::string Source() {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    return fmt::format("cli:{}:uid{}", host, getuid());
+}
+
+// Appends to the audit log; an error here stops the command (no unaudited
+// access to personal data).
+Result<void> Audit(App& app, const std::string& action, const std::string& path,
+                   const std::string& records, const std::string& detail) {
+    auto db = app.OpenStore();
+    if (!db) return std::unexpected(db.error());
+    security::AuditLog log(**db, app.clock);
+    auto ok = log.Append({app.actor, action, path, records, Source(), detail});
+    if (!ok) return std::unexpected(ok.error());
+    return {};
+}
+
+// "dnc add": the chosen subcommands from the top.
+std::string CommandPath(const CLI::App& cli) {
+    std::string path;
+    const CLI::App* at = &cli;
+    for (;;) {
+        auto chosen = at->get_subcommands();
+        if (chosen.empty()) break;
+        at = chosen.front();
+        path += (path.empty() ? "" : " ") + at->get_name();
+    }
+    return path;
+}
+
+// A secret from the environment, else asked on the terminal without echo.
+std::optional<std::string> Secret(const char* env, const char* prompt) {
+    if (const char* v = std::getenv(env); v && *v) return std::string(v);
+    if (!isatty(STDIN_FILENO)) return std::nullopt;
+    fmt::print(stderr, "{}: ", prompt);
+    termios old{};
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    std::string line;
+    std::getline(std::cin, line);
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    fmt::print(stderr, "\n");
+    return line;
+}
+
+// Checks who is acting and whether the role may do this; false when there is
+// no base yet (init, numbering load before init): nobody to ask, nothing to log.
+Result<bool> Authorize(App& app, Permission needed) {
+    auto db = app.OpenStore();
+    if (!db) {
+        if (needed == Permission::kAdminister) return false;
+        return std::unexpected(db.error());
+    }
+    security::Users users(**db, app.clock);
+    auto active = users.CountActive();
+    if (!active) return std::unexpected(active.error());
+    if (*active == 0) return true;  // single-user mode
+    std::string name = app.user;
+    if (const char* env = std::getenv("CALLBASE_USER"); name.empty() && env) name = env;
+    if (name.empty()) {
+        return Fail(ErrorCode::kInvalidInput, "this base has users: say who you are",
+                    "give --user NAME (or set CALLBASE_USER); the password comes from "
+                    "CALLBASE_PASSWORD or is asked");
+    }
+    auto password = Secret("CALLBASE_PASSWORD", fmt::format("password for {}", name).c_str());
+    if (!password) {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("no password for {}", name),
+                    "set CALLBASE_PASSWORD, or run on a terminal to be asked");
+    }
+    auto found = users.Find(name);
+    std::string code;
+    if (found && (found->totp_enabled || security::RoleNeedsTotp(found->role))) {
+        code = Secret("CALLBASE_TOTP", "TOTP code").value_or("");
+    }
+    auto user = users.Authenticate(name, *password, code);
+    security::AuditLog log(**db, app.clock);
+    if (!user) {
+        // A failed login is recorded under the name that was tried.
+        auto logged = log.Append({name, "login_failed", "", "", Source(), user.error().message});
+        if (!logged) return std::unexpected(logged.error());
+        return std::unexpected(user.error());
+    }
+    auto logged = log.Append({user->name, "login", "", "", Source(),
+                              fmt::format("role {}", security::RoleId(user->role))});
+    if (!logged) return std::unexpected(logged.error());
+    if (!security::Allowed(user->role, needed)) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("{} ({}) may not do this: it needs the {} permission", name,
+                                security::RoleId(user->role), security::PermissionId(needed)),
+                    "see `callbase user permissions`; ask an administrator for another role");
+    }
+    app.actor = user->name;
+    app.role = user->role;
+    app.user_id = user->id;
+    return true;
+}
+
+Result<std::string> NewPassword(const std::string& name) {
+    auto first = Secret("CALLBASE_NEW_PASSWORD", fmt::format("new password for {}", name).c_str());
+    if (!first) {
+        return Fail(ErrorCode::kInvalidInput, "no new password given",
+                    "set CALLBASE_NEW_PASSWORD, or run on a terminal to be asked");
+    }
+    if (!std::getenv("CALLBASE_NEW_PASSWORD")) {
+        auto again = Secret("CALLBASE_NEW_PASSWORD", "again");
+        if (!again || *again != *first) {
+            return Fail(ErrorCode::kInvalidInput, "the two passwords differ", "type it again");
+        }
+    }
+    return *first;
+}
+
+Result<security::Role> RoleArg(const std::string& text) {
+    auto role = security::ParseRole(text);
+    if (!role) {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("unknown role {}", text),
+                    "use operator, supervisor, analyst, admin, dpo or service");
+    }
+    return *role;
+}
+
+template <typename Body>
+void WithUsers(App& app, Body&& body) {
+    auto db = app.OpenStore();
+    if (!db) return app.Report(db.error());
+    security::Users users(**db, app.clock);
+    if (Result<void> ok = body(users); !ok) app.Report(ok.error());
+}
+
+void RegisterUsers(CLI::App& cli, App& app) {
+    auto* user = cli.add_subcommand("user", "users, roles and second factors");
+    user->require_subcommand(1);
+
+    auto add_args = std::make_shared<std::pair<std::string, std::string>>();
+    auto* add = user->add_subcommand("add",
+                                     "add a user (password from CALLBASE_NEW_PASSWORD "
+                                     "or asked)");
+    add->add_option("name", add_args->first, "the login name")->required();
+    add->add_option("--role", add_args->second,
+                    "operator, supervisor, analyst, admin, dpo or service")
+        ->required();
+    add->callback([&app, add_args] {
+        WithUsers(app, [&](security::Users& users) -> Result<void> {
+            auto role = RoleArg(add_args->second);
+            if (!role) return std::unexpected(role.error());
+            auto active = users.CountActive();
+            if (!active) return std::unexpected(active.error());
+            if (*active == 0 && *role != security::Role::kAdmin) {
+                return Fail(ErrorCode::kInvalidInput, "the first user must be an admin",
+                            "add an admin first: it can then add everyone else");
+            }
+            auto password = NewPassword(add_args->first);
+            if (!password) return std::unexpected(password.error());
+            auto id = users.Add(add_args->first, *role, *password);
+            if (!id) return std::unexpected(id.error());
+            if (app.json) {
+                fmt::print("{}\n",
+                           json{{"id", *id}, {"name", add_args->first}, {"role", add_args->second}}
+                               .dump());
+            } else {
+                fmt::print("user {} added as {}{}\n", add_args->first, add_args->second,
+                           security::RoleNeedsTotp(*role)
+                               ? fmt::format("; enrol a second factor with `callbase user totp "
+                                             "{}`",
+                                             add_args->first)
+                               : "");
+            }
+            return {};
+        });
+    });
+
+    auto passwd_name = std::make_shared<std::string>();
+    auto* passwd = user->add_subcommand("passwd", "set a user's password (unlocks it)");
+    passwd->add_option("name", *passwd_name, "the user")->required();
+    passwd->callback([&app, passwd_name] {
+        WithUsers(app, [&](security::Users& users) -> Result<void> {
+            auto password = NewPassword(*passwd_name);
+            if (!password) return std::unexpected(password.error());
+            if (auto ok = users.SetPassword(*passwd_name, *password); !ok) return ok;
+            fmt::print("{}\n", app.json ? json{{"name", *passwd_name}}.dump()
+                                        : "password set for " + *passwd_name);
+            return {};
+        });
+    });
+
+    auto role_args = std::make_shared<std::pair<std::string, std::string>>();
+    auto* role = user->add_subcommand("role", "change a user's role");
+    role->add_option("name", role_args->first, "the user")->required();
+    role->add_option("role", role_args->second, "the new role")->required();
+    role->callback([&app, role_args] {
+        WithUsers(app, [&](security::Users& users) -> Result<void> {
+            auto r = RoleArg(role_args->second);
+            if (!r) return std::unexpected(r.error());
+            if (auto ok = users.SetRole(role_args->first, *r); !ok) return ok;
+            fmt::print("{}\n",
+                       app.json
+                           ? json{{"name", role_args->first}, {"role", role_args->second}}.dump()
+                           : fmt::format("{} is now {}", role_args->first, role_args->second));
+            return {};
+        });
+    });
+
+    auto disable_name = std::make_shared<std::string>();
+    auto* disable = user->add_subcommand("disable", "disable a user (kept for the audit log)");
+    disable->add_option("name", *disable_name, "the user")->required();
+    disable->callback([&app, disable_name] {
+        WithUsers(app, [&](security::Users& users) -> Result<void> {
+            if (auto ok = users.Disable(*disable_name); !ok) return ok;
+            fmt::print("{}\n", app.json ? json{{"disabled", *disable_name}}.dump()
+                                        : "disabled " + *disable_name);
+            return {};
+        });
+    });
+
+    user->add_subcommand("list", "every user with role and state")->callback([&app] {
+        WithUsers(app, [&](security::Users& users) -> Result<void> {
+            auto all = users.List();
+            if (!all) return std::unexpected(all.error());
+            json out = json::array();
+            Table t({"name", "role", "TOTP", "state"});
+            const UnixSeconds now = app.clock.Now();
+            for (const auto& u : *all) {
+                std::string state = u.disabled_at                               ? "disabled"
+                                    : (u.locked_until && *u.locked_until > now) ? "locked"
+                                                                                : "active";
+                out.push_back({{"name", u.name},
+                               {"role", security::RoleId(u.role)},
+                               {"totp", u.totp_enabled},
+                               {"state", state}});
+                t.Add({u.name, std::string(security::RoleId(u.role)),
+                       u.totp_enabled                    ? "on"
+                       : security::RoleNeedsTotp(u.role) ? "needed, not enrolled"
+                                                         : "off",
+                       state});
+            }
+            if (app.json)
+                fmt::print("{}\n", out.dump());
+            else
+                t.Print();
+            return {};
+        });
+    });
+
+    auto totp_args = std::make_shared<std::pair<std::string, std::string>>();
+    auto* totp = user->add_subcommand(
+        "totp", "enrol a second factor: prints the secret; then --confirm CODE");
+    totp->add_option("name", totp_args->first, "the user (its password opens this)")->required();
+    totp->add_option("--confirm", totp_args->second, "the code the authenticator app shows");
+    totp->callback([&app, totp_args] {
+        WithUsers(app, [&](security::Users& users) -> Result<void> {
+            const std::string& name = totp_args->first;
+            auto password =
+                Secret("CALLBASE_PASSWORD", fmt::format("password for {}", name).c_str());
+            if (!password) {
+                return Fail(ErrorCode::kInvalidInput, fmt::format("no password for {}", name),
+                            "set CALLBASE_PASSWORD, or run on a terminal to be asked");
+            }
+            auto who = users.Authenticate(name, *password, "", /*enrolling=*/true);
+            if (!who) return std::unexpected(who.error());
+            if (!totp_args->second.empty()) {
+                if (auto ok = users.ConfirmTotp(name, totp_args->second); !ok) return ok;
+                fmt::print("{}\n", app.json ? json{{"name", name}, {"totp", true}}.dump()
+                                            : "second factor on for " + name);
+                return {};
+            }
+            auto secret = users.BeginTotp(name);
+            if (!secret) return std::unexpected(secret.error());
+            if (app.json) {
+                fmt::print("{}\n", json{{"name", name},
+                                        {"secret", *secret},
+                                        {"uri", security::TotpUri(name, *secret)}}
+                                       .dump());
+            } else {
+                fmt::print(
+                    "add this to the authenticator app (or scan the URI as a QR code):\n"
+                    "  secret: {}\n  uri:    {}\nthen: callbase user totp {} --confirm "
+                    "CODE\n",
+                    *secret, security::TotpUri(name, *secret), name);
+            }
+            return {};
+        });
+    });
+
+    user->add_subcommand("permissions", "the permission table")->callback([&app] {
+        if (!app.json) {
+            fmt::print("{}", security::PermissionTableMarkdown());
+            return;
+        }
+        json out = json::object();
+        for (auto p : security::AllPermissions()) {
+            json roles = json::array();
+            for (auto r : security::AllRoles())
+                if (security::Allowed(r, p)) roles.push_back(security::RoleId(r));
+            out[std::string(security::PermissionId(p))] = roles;
+        }
+        fmt::print("{}\n", out.dump());
+    });
+}
+
+}  // namespace
+
+void RegisterAccessControl(CLI::App& cli, App& app) {
+    RegisterUsers(cli, app);
+    cli.add_option("--user", app.user, "who you are, once the base has users ($CALLBASE_USER)");
+    cli.parse_complete_callback([&cli, &app] {
+        std::string path = CommandPath(cli);
+        if (path.empty()) return;
+        const auto& table = CommandTable();
+        auto it = table.find(path);
+        std::optional<Permission> needed =
+            it == table.end() ? std::optional<Permission>(Permission::kAdminister) : it->second;
+        if (!needed) return;
+        auto base = Authorize(app, *needed);
+        if (!base) {
+            app.Report(base.error());
+            throw CLI::RuntimeError(app.exit_code);
+        }
+        std::string_view action = AuditAction(path);
+        if (!*base || action.empty()) return;
+        if (auto ok = Audit(app, std::string(action), path, CommandRecords(cli), ""); !ok) {
+            app.Report(ok.error());
+            throw CLI::RuntimeError(app.exit_code);
+        }
+    });
+}
+
+}  // namespace callbase::cli

@@ -1,0 +1,360 @@
+// Stop-list, consents with double opt-in, attempts and the inactivity rule,
+// deletion requests and the calling rules, on both backends, as a supervisor
+// and the data-protection officer rely on them; and the gate fed from the store.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "compliance/attempts.h"
+#include "compliance/consent.h"
+#include "compliance/deletion.h"
+#include "compliance/rules.h"
+#include "compliance/stop_list.h"
+#include "support/test_phone.h"
+#include "support/test_store.h"
+
+namespace callbase::compliance {
+namespace {
+
+// 2026-11-23 (a Monday) 09:00 in Moscow.
+constexpr UnixSeconds kNow = 1795413600;
+const std::string kPhone = "+79161234567";
+
+// Keeps the messages instead of sending them.
+class CapturingSender final : public SmsSender {
+public:
+    Result<void> Send(const std::string& e164, const std::string& text) override {
+        sent.emplace_back(e164, text);
+        return {};
+    }
+    std::string LastCode() const {
+        const std::string& text = sent.back().second;
+        size_t at = text.find_first_of("0123456789");
+        return text.substr(at, 6);
+    }
+    std::vector<std::pair<std::string, std::string>> sent;
+};
+
+class ComplianceStoreTest : public ::testing::TestWithParam<store::Backend> {
+protected:
+    void SetUp() override {
+        db_ = testing::OpenFreshStore(GetParam());
+        ASSERT_NE(db_, nullptr);
+    }
+    int64_t Count(const std::string& sql, const std::vector<store::Value>& params = {}) {
+        auto v = db_->QueryValue(sql, params);
+        EXPECT_TRUE(v) << sql << (v ? "" : ": " + v.error().message);
+        return v ? store::Row({*v}).Int(0) : -1;
+    }
+    Decision Gate(const std::string& purpose, UnixSeconds at) {
+        auto state = LoadNumberState(*db_, kPhone, 180, at, nullptr);
+        EXPECT_TRUE(state) << state.error().message;
+        auto rules = LoadRules(*db_);
+        EXPECT_TRUE(rules) << rules.error().message;
+        return DialGate::Check(*state, purpose, at, *rules);
+    }
+    static bool Has(const Decision& d, DenyReason reason) {
+        for (const auto& r : d.reasons)
+            if (r.reason == reason) return true;
+        return false;
+    }
+    std::unique_ptr<store::Store> db_;
+    FixedClock clock_{kNow};
+};
+
+TEST_P(ComplianceStoreTest, StopListCategoriesReasonsAndTheGate) {
+    StopList list(*db_, clock_);
+    EXPECT_TRUE(Gate("service", kNow).allowed);
+    auto later = list.Add(kPhone, StopCategory::kNotNow, std::nullopt, "operator", "", "anna");
+    ASSERT_TRUE(later) << later.error().message;
+    EXPECT_EQ(later->until, kNow + kNotNowDefault);  // six months by default
+    auto d = Gate("service", kNow);
+    ASSERT_TRUE(Has(d, DenyReason::kStopList));
+    EXPECT_EQ(d.earliest, kNow + kNotNowDefault);
+    // The same request twice is one entry.
+    auto again = list.Add(kPhone, StopCategory::kNotNow, std::nullopt, "robot", "", "robot");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->id, later->id);
+    EXPECT_FALSE(list.Add(kPhone, StopCategory::kDoNotDisturb, kNow + 10, "cli", "", "a"));
+    EXPECT_FALSE(list.Add(kPhone, StopCategory::kDoNotDisturb, std::nullopt, "fax", "", "a"));
+    ASSERT_TRUE(list.Add(kPhone, StopCategory::kDoNotDisturb, std::nullopt, "cli", "", "anna"));
+    EXPECT_FALSE(Gate("service", kNow + kNotNowDefault + 86400).earliest) << "for good";
+
+    auto no_reason = list.Remove(kPhone, std::nullopt, "  ", "anna");
+    ASSERT_FALSE(no_reason);
+    EXPECT_EQ(no_reason.error().code, ErrorCode::kInvalidInput);
+    auto removed = list.Remove(kPhone, StopCategory::kDoNotDisturb, "asked to be called", "olga");
+    ASSERT_TRUE(removed) << removed.error().message;
+    EXPECT_EQ(*removed, 1);
+    // The removal is kept: who, when, why.
+    auto all = list.List(std::nullopt, true);
+    ASSERT_TRUE(all);
+    ASSERT_EQ(all->size(), 2u);
+    EXPECT_EQ(all->front().removed_by, "olga");
+    EXPECT_EQ(all->front().removal_reason, "asked to be called");
+    EXPECT_EQ(list.List(std::nullopt, false)->size(), 1u);
+    EXPECT_EQ(list.Remove(kPhone, StopCategory::kDoNotDisturb, "again", "olga").error().code,
+              ErrorCode::kNotFound);
+}
+
+TEST_P(ComplianceStoreTest, StopListImportSkipsBadLinesAndKeepsTheRest) {
+    auto path = std::filesystem::temp_directory_path() /
+                ("dnc-" + std::to_string(::getpid()) + "-" +
+                 std::to_string(static_cast<int>(GetParam())) + ".txt");
+    std::ofstream(path) << "Телефон\n8 (916) 123-45-67\n+7 903 111-22-33\r\nнет\n\n# note\n"
+                           "89161234567\n";
+    StopList list(*db_, clock_);
+    auto report = list.Import(path.string(), StopCategory::kDoNotDisturb, std::nullopt,
+                              callbase::testing::TestCleaner(), "anna");
+    std::filesystem::remove(path);
+    ASSERT_TRUE(report) << report.error().message;
+    EXPECT_EQ(report->read, 4);
+    EXPECT_EQ(report->added, 2);
+    EXPECT_EQ(report->already, 1);
+    EXPECT_EQ(report->rejected, 1);
+    ASSERT_EQ(report->errors.size(), 1u);
+    EXPECT_NE(report->errors[0].find(":4: нет"), std::string::npos) << report->errors[0];
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM stop_list WHERE channel = 'import'"), 2);
+}
+
+TEST_P(ComplianceStoreTest, ConsentsPurposesTextsAndRevocation) {
+    Consents consents(*db_, clock_);
+    EXPECT_TRUE(Has(Gate("marketing", kNow), DenyReason::kNoConsent));
+    EXPECT_TRUE(Gate("service", kNow).allowed) << "service needs no consent";
+    auto text = consents.AddText("marketing", "Согласен получать предложения.");
+    ASSERT_TRUE(text) << text.error().message;
+    EXPECT_EQ(*text, 1);
+    EXPECT_EQ(*consents.AddText("marketing", "Согласен получать предложения по SMS."), 2);
+    ConsentInput in{kPhone,      "marketing",   kNow - 3600,   "web_form",   std::nullopt,
+                    "landing-7", "203.0.113.5", "Mozilla/5.0", std::nullopt, std::nullopt};
+    auto id = consents.Add(in, "site");
+    ASSERT_TRUE(id) << id.error().message;
+    auto shown = consents.ForNumber(kPhone);
+    ASSERT_TRUE(shown);
+    ASSERT_EQ(shown->size(), 1u);
+    EXPECT_EQ(shown->front().text_version, 2);  // the latest text when none is named
+    EXPECT_EQ(shown->front().ip, "203.0.113.5");
+    EXPECT_TRUE(Gate("marketing", kNow).allowed);
+
+    in.purpose = "survey";
+    auto unknown = consents.Add(in, "site");
+    ASSERT_FALSE(unknown);
+    EXPECT_NE(unknown.error().hint.find("marketing"), std::string::npos);
+    ASSERT_TRUE(consents.AddPurpose("survey", "short surveys"));
+    EXPECT_TRUE(consents.Add(in, "site"));
+    EXPECT_FALSE(consents.AddPurpose("Опросы", ""));
+    in.text_version = 9;
+    EXPECT_FALSE(consents.Add(in, "site"));
+    in.channel = "telepathy";
+    in.text_version.reset();
+    EXPECT_FALSE(consents.Add(in, "site"));
+
+    EXPECT_FALSE(consents.Revoke(kPhone, "marketing", "", "anna"));
+    ASSERT_TRUE(consents.Revoke(kPhone, "marketing", "said no on a call", "anna"));
+    auto revoked = Gate("marketing", kNow);
+    EXPECT_TRUE(Has(revoked, DenyReason::kConsentRevoked));
+    EXPECT_FALSE(revoked.earliest);
+    EXPECT_EQ(consents.Revoke(kPhone, "marketing", "again", "anna").error().code,
+              ErrorCode::kNotFound);
+    EXPECT_EQ(consents.ForNumber(kPhone)->front().revoked_how, "said no on a call");
+}
+
+TEST_P(ComplianceStoreTest, DoubleOptInCodesExpireAndLockAfterFiveWrongOnes) {
+    Consents consents(*db_, clock_);
+    CapturingSender sms;
+    auto req = consents.Request(kPhone, "marketing", sms, "site");
+    ASSERT_TRUE(req) << req.error().message;
+    EXPECT_EQ(req->expires_at, kNow + Consents::kCodeLifetime);
+    ASSERT_EQ(sms.sent.size(), 1u);
+    EXPECT_EQ(sms.sent[0].first, kPhone);
+    std::string code = sms.LastCode();
+    EXPECT_EQ(
+        Count("SELECT COUNT(*) FROM consent_requests WHERE code_hash LIKE $1", {"%" + code + "%"}),
+        0)
+        << "the code itself is not stored";
+    std::string wrong = code == "000000" ? "111111" : "000000";
+    for (int i = 1; i < Consents::kMaxWrongCodes; ++i) {
+        auto bad = consents.Confirm(kPhone, wrong, "site");
+        ASSERT_FALSE(bad);
+        EXPECT_NE(bad.error().message.find("tries left"), std::string::npos);
+    }
+    auto ok = consents.Confirm(kPhone, code, "site");
+    ASSERT_TRUE(ok) << ok.error().message;
+    auto c = consents.ForNumber(kPhone)->front();
+    EXPECT_EQ(c.channel, "sms");
+    EXPECT_EQ(c.sms_sent_at, kNow);
+    EXPECT_EQ(c.sms_confirmed_at, kNow);
+    EXPECT_TRUE(Gate("marketing", kNow).allowed);
+    EXPECT_FALSE(consents.Confirm(kPhone, code, "site")) << "a code is good once";
+
+    // Five wrong codes lock the request; the right one then does nothing.
+    ASSERT_TRUE(consents.Request(kPhone, "marketing", sms, "site"));
+    code = sms.LastCode();
+    wrong = code == "000000" ? "111111" : "000000";
+    for (int i = 0; i < Consents::kMaxWrongCodes; ++i)
+        ASSERT_FALSE(consents.Confirm(kPhone, wrong, "site"));
+    auto locked = consents.Confirm(kPhone, code, "site");
+    ASSERT_FALSE(locked);
+    EXPECT_NE(locked.error().message.find("locked"), std::string::npos);
+
+    // A code expires after 24 hours.
+    ASSERT_TRUE(consents.Request(kPhone, "marketing", sms, "site"));
+    clock_.Advance(Consents::kCodeLifetime);
+    auto expired = consents.Confirm(kPhone, sms.LastCode(), "site");
+    ASSERT_FALSE(expired);
+    EXPECT_NE(expired.error().message.find("expired"), std::string::npos);
+    EXPECT_EQ(consents.ForNumber(kPhone)->size(), 1u);
+}
+
+TEST_P(ComplianceStoreTest, ThreeFailedDaysMakeTheNumberInactiveUntilReviewed) {
+    ASSERT_TRUE(db_->Exec(
+        "INSERT INTO contacts (id, name, created_at, updated_at) VALUES (1, 'Анна', 0, 0)"));
+    ASSERT_TRUE(
+        db_->Exec("INSERT INTO phones (contact_id, e164, created_at) VALUES (1, $1, 0)", {kPhone}));
+    Attempts attempts(*db_, clock_);
+    const int64_t day = 86400;
+    // Two failures on the same local day count once; an answer resets the count.
+    ASSERT_TRUE(attempts.Record(kPhone, kNow - 10 * day, "busy", 180, "cli"));
+    ASSERT_TRUE(attempts.Record(kPhone, kNow - 9 * day, "no_answer", 180, "cli"));
+    ASSERT_TRUE(attempts.Record(kPhone, kNow - 8 * day, "answered", 180, "cli"));
+    ASSERT_TRUE(attempts.Record(kPhone, kNow - 3 * day, "busy", 180, "cli"));
+    auto same_day = attempts.Record(kPhone, kNow - 3 * day + 3600, "no_answer", 180, "cli");
+    ASSERT_TRUE(same_day);
+    EXPECT_EQ(same_day->failed_days, 1);
+    ASSERT_TRUE(attempts.Record(kPhone, kNow - 2 * day, "failed", 180, "cli"));
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM phones WHERE inactive = 1"), 0);
+    auto third = attempts.Record(kPhone, kNow - day, "no_answer", 180, "cli");
+    ASSERT_TRUE(third);
+    EXPECT_TRUE(third->became_inactive);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM phones WHERE inactive = 1"), 1);
+    EXPECT_TRUE(Has(Gate("service", kNow), DenyReason::kInactive));
+    auto list = attempts.ReviewList(true);
+    ASSERT_TRUE(list);
+    ASSERT_EQ(list->size(), 1u);
+    EXPECT_NE(list->front().reason.find("3 different days"), std::string::npos);
+    EXPECT_FALSE(attempts.Record(kPhone, kNow, "maybe", 180, "cli"));
+
+    EXPECT_FALSE(attempts.Review(kPhone, "forget", "olga"));
+    ASSERT_TRUE(attempts.Review(kPhone, "reactivate", "olga"));
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM phones WHERE inactive = 1"), 0);
+    EXPECT_TRUE(attempts.ReviewList(true)->empty());
+    // Old failures do not count again after a reactivation.
+    clock_.Advance(3600);
+    auto next = attempts.Record(kPhone, kNow + 2 * 3600, "busy", 180, "cli");
+    ASSERT_TRUE(next);
+    EXPECT_EQ(next->failed_days, 1);
+    EXPECT_FALSE(next->became_inactive);
+}
+
+TEST_P(ComplianceStoreTest, ADeletionRequestStopsCallsAtOnceAndProcessingRemovesTheData) {
+    ASSERT_TRUE(db_->ExecScript(
+        "INSERT INTO contacts (id, name, email, comment, region, created_at, updated_at) VALUES "
+        "(1, 'Анна Петрова', 'anna@example.ru', 'звонить вечером', 'Москва', 0, 0);"
+        "INSERT INTO contacts (id, name, created_at, updated_at) VALUES (2, 'Борис', 0, 0);"
+        "INSERT INTO phones (contact_id, e164, raw, created_at) VALUES (1, '+79161234567', "
+        "'8 916 123-45-67', 0);"
+        "INSERT INTO phones (contact_id, e164, created_at) VALUES (1, '+74951234567', 0);"
+        "INSERT INTO phones (contact_id, e164, created_at) VALUES (2, '+79031112233', 0);"
+        "INSERT INTO history (contact_id, at, actor, action, after) VALUES (1, 0, 'a', "
+        "'created', 'Анна Петрова');"
+        "INSERT INTO field_defs (id, name, type, created_at) VALUES (1, 'Сумма', 'number', 0);"
+        "INSERT INTO field_values (contact_id, field_id, value) VALUES (1, 1, '1500');"
+        "INSERT INTO merges (at, actor, kept_id, merged_ids, snapshot) VALUES (0, 'a', 2, "
+        "'[1]', '{\"contacts\":[\"Анна Петрова\"]}');"));
+    Consents consents(*db_, clock_);
+    ASSERT_TRUE(consents.Add({kPhone, "marketing", kNow - 60, "paper", std::nullopt, "", "", "",
+                              std::nullopt, std::nullopt},
+                             "anna"));
+    Deletions deletions(*db_, clock_);
+    EXPECT_FALSE(deletions.Request(kPhone, "pigeon", "", "dpo"));
+    auto id = deletions.Request(kPhone, "email", "письмо от 20.11", "dpo");
+    ASSERT_TRUE(id) << id.error().message;
+    auto denied = Gate("marketing", kNow);
+    EXPECT_TRUE(Has(denied, DenyReason::kDeletionPending));
+    EXPECT_TRUE(Has(denied, DenyReason::kInactive));
+    EXPECT_TRUE(*deletions.Pending(kPhone));
+
+    auto processed = deletions.Process("dpo");
+    ASSERT_TRUE(processed) << processed.error().message;
+    EXPECT_EQ(*processed, std::vector<int64_t>{*id});
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE id = 1 AND name = '' AND email = '' AND "
+                    "comment = '' AND region = ''"),
+              1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM phones WHERE contact_id = 1"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM phones WHERE contact_id = 2"), 1) << "others stay";
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM history WHERE contact_id = 1"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM field_values WHERE contact_id = 1"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM merges WHERE snapshot LIKE '%Анна%'"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM consents WHERE e164 = $1", {kPhone}), 0);
+    // What stays: the request, its steps, a do-not-disturb entry.
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM stop_list WHERE e164 = $1 AND category = "
+                    "'do_not_disturb'",
+                    {kPhone}),
+              1);
+    auto after = Gate("service", kNow);
+    EXPECT_FALSE(after.allowed);
+    EXPECT_TRUE(Has(after, DenyReason::kStopList));
+    EXPECT_FALSE(after.earliest);
+
+    auto status = deletions.Status(*id);
+    ASSERT_TRUE(status);
+    EXPECT_EQ(status->status, "processed");
+    EXPECT_EQ(status->archives_due_at, kNow + kArchiveDeadline);
+    EXPECT_GE(status->steps.size(), 4u);
+    EXPECT_FALSE(status->archives_done_at);
+    ASSERT_TRUE(deletions.ArchivesDone(*id, "dpo"));
+    EXPECT_TRUE(deletions.Status(*id)->archives_done_at);
+    auto report = deletions.Report(kNow - 86400, kNow + 86400);
+    ASSERT_TRUE(report);
+    EXPECT_EQ(report->size(), 1u);
+    std::string ru = DeletionNotice(*status, "ru");
+    EXPECT_NE(ru.find("+79161234567"), std::string::npos);
+    EXPECT_NE(ru.find("152-ФЗ"), std::string::npos);
+    EXPECT_NE(DeletionNotice(*status, "en").find("2026-12-23"), std::string::npos);
+    EXPECT_EQ(deletions.Status(999).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(ComplianceStoreTest, CallingRulesAndHolidaysAreSavedAndChecked) {
+    auto rules = LoadRules(*db_);
+    ASSERT_TRUE(rules);
+    EXPECT_EQ(rules->window_start_minute, 9 * 60);
+    auto saved = SaveRulesJson(*db_,
+                               R"({"window_start": "10:00", "window_end": "19:30",
+                                   "weekdays": ["mon","tue","wed","thu","fri","sat"],
+                                   "max_attempts": 2})",
+                               "olga", clock_);
+    ASSERT_TRUE(saved) << saved.error().message;
+    auto loaded = LoadRules(*db_);
+    EXPECT_EQ(loaded->window_start_minute, 600);
+    EXPECT_EQ(loaded->window_end_minute, 19 * 60 + 30);
+    EXPECT_EQ(loaded->weekdays, 0b0111111);
+    EXPECT_EQ(loaded->max_attempts, 2);
+    EXPECT_EQ(loaded->min_gap, CallingRules{}.min_gap) << "unnamed rules keep their value";
+    for (const char* bad :
+         {"[1]", R"({"window_start": "25:00"})", R"({"weekdays": ["mon", "xyz"]})",
+          R"({"window_start": "20:00", "window_end": "09:00"})", R"({"speed": 3})",
+          R"({"max_attempts": "many"})"}) {
+        auto refused = SaveRulesJson(*db_, bad, "olga", clock_);
+        EXPECT_FALSE(refused) << bad;
+        if (!refused) continue;
+        EXPECT_EQ(refused.error().code, ErrorCode::kInvalidInput) << bad;
+    }
+    EXPECT_EQ(LoadRules(*db_)->max_attempts, 2) << "a refused change changes nothing";
+
+    ASSERT_TRUE(AddHoliday(*db_, "2026-11-23", "test"));
+    EXPECT_FALSE(AddHoliday(*db_, "2026-02-30", ""));
+    auto d = Gate("service", kNow + 3600);
+    ASSERT_FALSE(d.allowed);
+    EXPECT_EQ(d.reasons[0].detail, "holiday");
+    EXPECT_EQ(d.earliest, kNow + 86400 + 3600);  // Tuesday 10:00
+    ASSERT_TRUE(RemoveHoliday(*db_, "2026-11-23"));
+    EXPECT_FALSE(RemoveHoliday(*db_, "2026-11-23"));
+    EXPECT_TRUE(Gate("service", kNow + 3600).allowed);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ComplianceStoreTest,
+                         ::testing::ValuesIn(testing::TestBackends()), testing::BackendName);
+
+}  // namespace
+}  // namespace callbase::compliance

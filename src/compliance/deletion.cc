@@ -1,0 +1,242 @@
+#include "compliance/deletion.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <chrono>
+
+namespace callbase::compliance {
+namespace {
+
+std::string Date(UnixSeconds t) {
+    return fmt::format("{:%Y-%m-%d}", std::chrono::sys_seconds{std::chrono::seconds{t}});
+}
+
+}  // namespace
+
+Result<int64_t> Deletions::Request(const std::string& e164, const std::string& channel,
+                                   const std::string& note, const std::string& actor) {
+    if (channel != "email" && channel != "call" && channel != "web" && channel != "letter") {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("unknown channel {}", channel),
+                    "use email, call, web or letter");
+    }
+    const UnixSeconds now = clock_.Now();
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto id = store_.QueryValue(
+        "INSERT INTO deletion_requests (e164, channel, note, received_at, received_by, "
+        "archives_due_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        {e164, channel, note, now, actor, now + kArchiveDeadline});
+    if (!id) return std::unexpected(id.error());
+    const int64_t request = store::Row({*id}).Int(0);
+    if (auto ok = Step(request, "received", fmt::format("by {} via {}", actor, channel)); !ok) {
+        return std::unexpected(ok.error());
+    }
+    auto inactive = store_.Exec("UPDATE phones SET inactive = 1 WHERE e164 = $1", {e164});
+    if (!inactive) return std::unexpected(inactive.error());
+    if (auto ok = Step(request, "number made inactive",
+                       fmt::format("{} phone record(s); the dial gate denies it", *inactive));
+        !ok) {
+        return std::unexpected(ok.error());
+    }
+    if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+    return request;
+}
+
+Result<void> Deletions::Step(int64_t id, const std::string& step, const std::string& detail) {
+    auto ok = store_.Exec(
+        "INSERT INTO deletion_steps (request_id, at, step, detail) VALUES ($1, $2, $3, $4)",
+        {id, clock_.Now(), step, detail});
+    if (!ok) return std::unexpected(ok.error());
+    return {};
+}
+
+Result<void> Deletions::ProcessOne(int64_t id, const std::string& e164, const std::string& actor) {
+    auto contacts = store_.Query("SELECT DISTINCT contact_id FROM phones WHERE e164 = $1", {e164});
+    if (!contacts) return std::unexpected(contacts.error());
+    int64_t rows = 0;
+    for (const auto& c : *contacts) {
+        const int64_t contact = c.Int(0);
+        for (const char* sql :
+             {"DELETE FROM field_values WHERE contact_id = $1",
+              "DELETE FROM contact_tags WHERE contact_id = $1",
+              "DELETE FROM history WHERE contact_id = $1",
+              "DELETE FROM phones WHERE contact_id = $1",
+              "UPDATE merges SET snapshot = '{}' WHERE kept_id = $1",
+              "UPDATE contacts SET name = '', email = '', comment = '', region = '', "
+              "source = '', owner_group = '', status = 'inactive', callback_at = NULL WHERE id = "
+              "$1"}) {
+            auto n = store_.Exec(sql, {contact});
+            if (!n) return std::unexpected(n.error());
+            rows += *n;
+        }
+    }
+    // Merges whose snapshot names one of these contacts among the merged ones.
+    for (const auto& c : *contacts) {
+        auto n = store_.Exec(
+            "UPDATE merges SET snapshot = '{}' WHERE merged_ids LIKE $1 OR merged_ids LIKE $2 OR "
+            "merged_ids LIKE $3 OR merged_ids = $4",
+            {fmt::format("[{},%", c.Int(0)), fmt::format("%,{},%", c.Int(0)),
+             fmt::format("%,{}]", c.Int(0)), fmt::format("[{}]", c.Int(0))});
+        if (!n) return std::unexpected(n.error());
+        rows += *n;
+    }
+    if (auto ok = Step(id, "contacts cleared",
+                       fmt::format("{} contact(s): name, e-mail, comment, region, fields, tags, "
+                                   "history, phones; {} row(s) changed",
+                                   contacts->size(), rows));
+        !ok) {
+        return std::unexpected(ok.error());
+    }
+    int64_t other = 0;
+    for (const char* sql :
+         {"DELETE FROM consent_requests WHERE e164 = $1", "DELETE FROM consents WHERE e164 = $1",
+          "DELETE FROM call_attempts WHERE e164 = $1",
+          "DELETE FROM inactive_review WHERE e164 = $1"}) {
+        auto n = store_.Exec(sql, {e164});
+        if (!n) return std::unexpected(n.error());
+        other += *n;
+    }
+    if (auto ok = Step(id, "number's records deleted",
+                       fmt::format("{} consent, request, attempt and review row(s)", other));
+        !ok) {
+        return std::unexpected(ok.error());
+    }
+    const UnixSeconds now = clock_.Now();
+    auto listed = store_.QueryValue(
+        "SELECT COUNT(*) FROM stop_list WHERE e164 = $1 AND category = 'do_not_disturb' AND "
+        "removed_at IS NULL",
+        {e164});
+    if (!listed) return std::unexpected(listed.error());
+    if (store::Row({*listed}).Int(0) == 0) {
+        auto ok = store_.Exec(
+            "INSERT INTO stop_list (e164, category, channel, note, added_at, added_by) VALUES "
+            "($1, 'do_not_disturb', 'api', $2, $3, $4)",
+            {e164, fmt::format("deletion request #{}", id), now, actor});
+        if (!ok) return std::unexpected(ok.error());
+    }
+    if (auto ok = Step(id, "kept", "the request, its steps and a do-not-disturb entry"); !ok) {
+        return std::unexpected(ok.error());
+    }
+    auto done = store_.Exec(
+        "UPDATE deletion_requests SET status = 'processed', processed_at = $1, processed_by = $2 "
+        "WHERE id = $3",
+        {now, actor, id});
+    if (!done) return std::unexpected(done.error());
+    return {};
+}
+
+Result<std::vector<int64_t>> Deletions::Process(const std::string& actor) {
+    auto pending =
+        store_.Query("SELECT id, e164 FROM deletion_requests WHERE status = 'pending' ORDER BY id");
+    if (!pending) return std::unexpected(pending.error());
+    std::vector<int64_t> done;
+    for (const auto& r : *pending) {
+        auto tx = store::Transaction::Start(store_);
+        if (!tx) return std::unexpected(tx.error());
+        if (auto ok = ProcessOne(r.Int(0), r.Text(1), actor); !ok) {
+            return Fail(ok.error().code,
+                        fmt::format("deletion request #{}: {}", r.Int(0), ok.error().message),
+                        "the requests before it were processed; this one is unchanged");
+        }
+        if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+        done.push_back(r.Int(0));
+    }
+    return done;
+}
+
+Result<DeletionRequest> Deletions::Status(int64_t id) {
+    auto rows = store_.Query(
+        "SELECT id, e164, channel, note, received_at, received_by, status, processed_at, "
+        "processed_by, archives_due_at, archives_done_at FROM deletion_requests WHERE id = $1",
+        {id});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) {
+        return Fail(ErrorCode::kNotFound, fmt::format("no deletion request #{}", id),
+                    "see `callbase deletion report`");
+    }
+    const store::Row& r = rows->front();
+    DeletionRequest d;
+    d.id = r.Int(0);
+    d.e164 = r.Text(1);
+    d.channel = r.Text(2);
+    d.note = r.Text(3);
+    d.received_at = r.Int(4);
+    d.received_by = r.Text(5);
+    d.status = r.Text(6);
+    if (!r.IsNull(7)) d.processed_at = r.Int(7);
+    d.processed_by = r.Text(8);
+    d.archives_due_at = r.Int(9);
+    if (!r.IsNull(10)) d.archives_done_at = r.Int(10);
+    auto steps = store_.Query(
+        "SELECT at, step, detail FROM deletion_steps WHERE request_id = $1 ORDER BY at, step",
+        {id});
+    if (!steps) return std::unexpected(steps.error());
+    for (const auto& s : *steps)
+        d.steps.push_back({s.Int(0), s.Text(1), s.Text(2)});
+    return d;
+}
+
+Result<std::vector<DeletionRequest>> Deletions::Report(UnixSeconds from, UnixSeconds to) {
+    auto ids = store_.Query(
+        "SELECT id FROM deletion_requests WHERE received_at >= $1 AND received_at < $2 ORDER BY "
+        "id",
+        {from, to});
+    if (!ids) return std::unexpected(ids.error());
+    std::vector<DeletionRequest> out;
+    for (const auto& r : *ids) {
+        auto d = Status(r.Int(0));
+        if (!d) return std::unexpected(d.error());
+        out.push_back(std::move(*d));
+    }
+    return out;
+}
+
+Result<void> Deletions::ArchivesDone(int64_t id, const std::string& actor) {
+    auto d = Status(id);
+    if (!d) return std::unexpected(d.error());
+    if (d->status != "processed") {
+        return Fail(ErrorCode::kConflict, fmt::format("request #{} is not processed yet", id),
+                    "run `callbase deletion process` first");
+    }
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto ok = store_.Exec("UPDATE deletion_requests SET archives_done_at = $1 WHERE id = $2",
+                          {clock_.Now(), id});
+    if (!ok) return std::unexpected(ok.error());
+    if (auto s = Step(id, "archives and backups cleared", "confirmed by " + actor); !s) {
+        return std::unexpected(s.error());
+    }
+    if (auto done = tx->Commit(); !done) return std::unexpected(done.error());
+    return {};
+}
+
+Result<bool> Deletions::Pending(const std::string& e164) {
+    auto n = store_.QueryValue(
+        "SELECT COUNT(*) FROM deletion_requests WHERE e164 = $1 AND status = 'pending'", {e164});
+    if (!n) return std::unexpected(n.error());
+    return store::Row({*n}).Int(0) > 0;
+}
+
+std::string DeletionNotice(const DeletionRequest& r, const std::string& language) {
+    if (language == "en") {
+        return fmt::format(
+            "Re: your request of {} (no. {}) to delete your personal data.\n"
+            "We have deleted the personal data linked to the number {} from our contact base "
+            "on {}. Copies in archives and backups will be deleted by {}. We keep only a record "
+            "of your request and the number on our do-not-call list, so that we never call it "
+            "again.\n",
+            Date(r.received_at), r.id, r.e164, r.processed_at ? Date(*r.processed_at) : "(pending)",
+            Date(r.archives_due_at));
+    }
+    return fmt::format(
+        "Ответ на ваше обращение от {} (№ {}) об удалении персональных данных.\n"
+        "Персональные данные, связанные с номером {}, удалены из нашей базы контактов {}. "
+        "Копии в архивах и резервных копиях будут удалены до {}. Мы храним только запись о "
+        "вашем обращении и номер в списке запрета звонков, чтобы больше никогда на него не "
+        "звонить (ст. 21 Федерального закона № 152-ФЗ).\n",
+        Date(r.received_at), r.id, r.e164, r.processed_at ? Date(*r.processed_at) : "(в работе)",
+        Date(r.archives_due_at));
+}
+
+}  // namespace callbase::compliance

@@ -1,0 +1,44 @@
+// The calling rules in force (R-LAW-5) and the state of one number, loaded from
+// the store for the dial gate.
+//
+// The rules live in the settings table as JSON ("calling_rules"), each field
+// optional over the defaults of CallingRules; public holidays in the holidays
+// table (local dates). LoadNumberState() gathers what the gate needs about one
+// number: stop-list entries in force, consents, a pending deletion, the
+// inactivity flag, earlier attempts; registries are asked through a callback
+// (the registry catalog lives in registry.h).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compliance/gate.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "store/store.h"
+
+namespace callbase::compliance {
+
+Result<CallingRules> LoadRules(store::Store& store);
+// Validates and saves; the JSON is the one `callbase rules show --json` prints.
+Result<CallingRules> SaveRulesJson(store::Store& store, const std::string& json,
+                                   const std::string& actor, const Clock& clock);
+std::string RulesJson(const CallingRules& rules);
+
+// date: YYYY-MM-DD.
+Result<void> AddHoliday(store::Store& store, const std::string& date, const std::string& name);
+Result<void> RemoveHoliday(store::Store& store, const std::string& date);
+// YYYY-MM-DD <-> days since 1970-01-01.
+Result<int32_t> ParseDay(const std::string& date);
+std::string FormatDay(int32_t day);
+
+// The names of the registries that list the number.
+using RegistryCheck = std::function<Result<std::vector<std::string>>(const std::string& e164)>;
+
+Result<NumberState> LoadNumberState(store::Store& store, const std::string& e164,
+                                    std::optional<int> utc_offset_minutes, UnixSeconds at,
+                                    const RegistryCheck& registries);
+
+}  // namespace callbase::compliance

@@ -1,0 +1,111 @@
+#include "security/export_requests.h"
+
+#include <fmt/format.h>
+
+namespace callbase::security {
+namespace {
+
+constexpr const char* kColumns =
+    "id, requested_by, requested_at, filter, encoding, reason, status, decided_by, decided_at, "
+    "rows_written";
+
+ExportRequest FromRow(const store::Row& r) {
+    ExportRequest e;
+    e.id = r.Int(0);
+    e.requested_by = r.Text(1);
+    e.requested_at = r.Int(2);
+    e.filter = r.Text(3);
+    e.encoding = r.Text(4);
+    e.reason = r.Text(5);
+    e.status = r.Text(6);
+    e.decided_by = r.Text(7);
+    if (!r.IsNull(8)) e.decided_at = r.Int(8);
+    if (!r.IsNull(9)) e.rows_written = r.Int(9);
+    return e;
+}
+
+}  // namespace
+
+Result<int64_t> ExportRequests::Request(const std::string& actor, const std::string& filter,
+                                        const std::string& encoding, const std::string& reason) {
+    if (reason.empty()) {
+        return Fail(ErrorCode::kInvalidInput, "say why the export is needed",
+                    "give --reason, e.g. --reason \"list for the courier service\"");
+    }
+    auto id = store_.QueryValue(
+        "INSERT INTO export_requests (requested_by, requested_at, filter, encoding, reason) "
+        "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        {actor, clock_.Now(), filter, encoding, reason});
+    if (!id) return std::unexpected(id.error());
+    return store::Row({*id}).Int(0);
+}
+
+Result<ExportRequest> ExportRequests::Get(int64_t id) {
+    auto rows =
+        store_.Query(fmt::format("SELECT {} FROM export_requests WHERE id = $1", kColumns), {id});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) {
+        return Fail(ErrorCode::kNotFound, fmt::format("no export request #{}", id),
+                    "see `callbase export list`");
+    }
+    return FromRow(rows->front());
+}
+
+Result<void> ExportRequests::Decide(int64_t id, bool approve, const std::string& actor) {
+    auto e = Get(id);
+    if (!e) return std::unexpected(e.error());
+    if (e->status != "pending") {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("export request #{} is {} already", id, e->status));
+    }
+    if (e->requested_by == actor) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("{} asked for export #{} and cannot decide it", actor, id),
+                    "another supervisor or the dpo must approve it");
+    }
+    auto ok = store_.Exec(
+        "UPDATE export_requests SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 "
+        "AND status = 'pending'",
+        {std::string(approve ? "approved" : "rejected"), actor, clock_.Now(), id});
+    if (!ok) return std::unexpected(ok.error());
+    return {};
+}
+
+Result<ExportRequest> ExportRequests::TakeApproved(int64_t id, const std::string& actor) {
+    auto e = Get(id);
+    if (!e) return std::unexpected(e.error());
+    if (e->requested_by != actor) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("export #{} was requested by {}: only they may download it", id,
+                                e->requested_by));
+    }
+    if (e->status != "approved") {
+        return Fail(ErrorCode::kConflict, fmt::format("export #{} is {}", id, e->status),
+                    e->status == "pending" ? "wait for a supervisor or the dpo to approve it"
+                                           : "request a new export");
+    }
+    return *e;
+}
+
+Result<void> ExportRequests::MarkDownloaded(int64_t id, int64_t rows) {
+    auto ok = store_.Exec(
+        "UPDATE export_requests SET status = 'downloaded', rows_written = $1 WHERE id = $2",
+        {rows, id});
+    if (!ok) return std::unexpected(ok.error());
+    return {};
+}
+
+Result<std::vector<ExportRequest>> ExportRequests::List(bool pending_only) {
+    auto rows = store_.Query(
+        fmt::format("SELECT {} FROM export_requests WHERE status = 'pending' OR $1 = 0 ORDER BY "
+                    "id DESC",
+                    kColumns),
+        {int64_t{pending_only ? 1 : 0}});
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<ExportRequest> out;
+    for (const auto& r : *rows)
+        out.push_back(FromRow(r));
+    return out;
+}
+
+}  // namespace callbase::security

@@ -1,0 +1,168 @@
+#include "security/permissions.h"
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <array>
+
+namespace callbase::security {
+namespace {
+
+struct Grant {
+    Permission permission;
+    std::string_view description;
+    // operator, supervisor, analyst, admin, dpo, service
+    std::array<bool, 6> roles;
+};
+
+// The permission table. Columns: operator, supervisor, analyst, admin, dpo, service.
+constexpr Grant kTable[] = {
+    {Permission::kReadContacts, "find and read contacts, base health", {1, 1, 1, 1, 1, 1}},
+    {Permission::kSeeFullNumbers, "see full phone numbers", {0, 1, 0, 1, 1, 1}},
+    {Permission::kSeeNames, "see real numbers and names (else pseudonyms)", {1, 1, 0, 1, 1, 1}},
+    {Permission::kEditContacts, "create and edit contacts, tags, statuses", {1, 1, 0, 1, 0, 1}},
+    {Permission::kDictionaries, "manage tags and custom fields", {0, 1, 0, 1, 0, 0}},
+    {Permission::kImport, "import files", {0, 1, 0, 1, 0, 1}},
+    {Permission::kRequestExport, "request an export", {0, 1, 1, 1, 1, 0}},
+    {Permission::kApproveExport, "approve an export", {0, 1, 0, 0, 1, 0}},
+    {Permission::kMerge, "merge contacts and undo merges", {0, 1, 0, 1, 0, 0}},
+    {Permission::kStopList, "add to and remove from the stop-list", {1, 1, 0, 1, 1, 1}},
+    {Permission::kConsents, "record and revoke consents", {1, 1, 0, 1, 1, 1}},
+    {Permission::kCanCall, "ask the dial gate, record attempts", {1, 1, 0, 1, 0, 1}},
+    {Permission::kRegistries, "load do-not-call registries", {0, 1, 0, 1, 1, 0}},
+    {Permission::kRules, "change calling rules and holidays", {0, 1, 0, 1, 0, 0}},
+    {Permission::kDeletionRequest, "take a deletion request", {1, 1, 0, 1, 1, 1}},
+    {Permission::kDeletionProcess,
+     "process deletions, report to the regulator",
+     {0, 0, 0, 0, 1, 0}},
+    {Permission::kManageUsers, "manage users and roles", {0, 0, 0, 1, 0, 0}},
+    {Permission::kReadAudit, "read and verify the audit log", {0, 0, 0, 1, 1, 0}},
+    {Permission::kAdminister, "initialize, migrate, load reference data", {0, 0, 0, 1, 0, 0}},
+};
+
+constexpr std::string_view kRoleIds[] = {"operator", "supervisor", "analyst",
+                                         "admin",    "dpo",        "service"};
+
+}  // namespace
+
+std::string_view RoleId(Role role) {
+    return kRoleIds[static_cast<int>(role)];
+}
+
+std::optional<Role> ParseRole(std::string_view text) {
+    for (size_t i = 0; i < std::size(kRoleIds); ++i)
+        if (kRoleIds[i] == text) return static_cast<Role>(i);
+    return std::nullopt;
+}
+
+bool RoleNeedsTotp(Role role) {
+    return role == Role::kAdmin || role == Role::kAnalyst || role == Role::kDpo;
+}
+
+std::string_view PermissionId(Permission permission) {
+    switch (permission) {
+        case Permission::kReadContacts:
+            return "read_contacts";
+        case Permission::kSeeFullNumbers:
+            return "see_full_numbers";
+        case Permission::kSeeNames:
+            return "see_names";
+        case Permission::kEditContacts:
+            return "edit_contacts";
+        case Permission::kDictionaries:
+            return "dictionaries";
+        case Permission::kImport:
+            return "import";
+        case Permission::kRequestExport:
+            return "request_export";
+        case Permission::kApproveExport:
+            return "approve_export";
+        case Permission::kMerge:
+            return "merge";
+        case Permission::kStopList:
+            return "stop_list";
+        case Permission::kConsents:
+            return "consents";
+        case Permission::kCanCall:
+            return "can_call";
+        case Permission::kRegistries:
+            return "registries";
+        case Permission::kRules:
+            return "rules";
+        case Permission::kDeletionRequest:
+            return "deletion_request";
+        case Permission::kDeletionProcess:
+            return "deletion_process";
+        case Permission::kManageUsers:
+            return "manage_users";
+        case Permission::kReadAudit:
+            return "read_audit";
+        case Permission::kAdminister:
+            return "administer";
+    }
+    return "administer";
+}
+
+const std::vector<Permission>& AllPermissions() {
+    static const std::vector<Permission> kAll = [] {
+        std::vector<Permission> all;
+        for (const Grant& g : kTable)
+            all.push_back(g.permission);
+        return all;
+    }();
+    return kAll;
+}
+
+const std::vector<Role>& AllRoles() {
+    static const std::vector<Role> kAll = {Role::kOperator, Role::kSupervisor, Role::kAnalyst,
+                                           Role::kAdmin,    Role::kDpo,        Role::kService};
+    return kAll;
+}
+
+bool Allowed(Role role, Permission permission) {
+    for (const Grant& g : kTable)
+        if (g.permission == permission) return g.roles[static_cast<size_t>(role)];
+    return false;
+}
+
+std::string PermissionTableMarkdown() {
+    std::string out = "| permission | what it allows |";
+    std::string rule = "|---|---|";
+    for (std::string_view r : kRoleIds) {
+        out += fmt::format(" {} |", r);
+        rule += "---|";
+    }
+    out += "\n" + rule + "\n";
+    for (const Grant& g : kTable) {
+        out += fmt::format("| `{}` | {} |", PermissionId(g.permission), g.description);
+        for (bool yes : g.roles)
+            out += yes ? " yes |" : " — |";
+        out += "\n";
+    }
+    return out;
+}
+
+std::string MaskPhone(std::string_view e164) {
+    if (e164.size() < 6 || e164[0] != '+') return "***";
+    if (e164.starts_with("+7") && e164.size() == 12) {
+        return fmt::format("+7 ({}) ***-**-{}", e164.substr(2, 3), e164.substr(10, 2));
+    }
+    // Elsewhere: the country code's first digit and the last two, the rest hidden.
+    return fmt::format("+{} ***{}", e164.substr(1, 1), e164.substr(e164.size() - 2));
+}
+
+std::string Pseudonym(std::string_view value, std::string_view key) {
+    std::array<unsigned char, 16> hash;
+    std::array<unsigned char, crypto_generichash_KEYBYTES> k{};
+    crypto_generichash(k.data(), k.size(), reinterpret_cast<const unsigned char*>(key.data()),
+                       key.size(), nullptr, 0);
+    crypto_generichash(hash.data(), hash.size(),
+                       reinterpret_cast<const unsigned char*>(value.data()), value.size(), k.data(),
+                       k.size());
+    std::string out = "P-";
+    for (size_t i = 0; i < 6; ++i)
+        out += fmt::format("{:02x}", hash[i]);
+    return out;
+}
+
+}  // namespace callbase::security

@@ -1,0 +1,62 @@
+// Roles and the one permission table (R-SEC-1, R-SEC-2): who may see full
+// numbers, export, merge, delete, manage users, read the audit log, ... The
+// table lives here, in code; docs/security.md holds the same table, and a test
+// fails when they differ (PermissionTableMarkdown() prints it).
+//
+// Masking: a role that may not see full numbers sees +7 (912) ***-**-89; the
+// analyst sees stable pseudonyms (a keyed hash) instead of numbers and names,
+// so their aggregates still join. Plain functions and constant data: safe to
+// use from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace callbase::security {
+
+enum class Role { kOperator, kSupervisor, kAnalyst, kAdmin, kDpo, kService };
+std::string_view RoleId(Role role);  // "operator", ...
+std::optional<Role> ParseRole(std::string_view text);
+// Roles that must use a second factor (TOTP) to log in.
+bool RoleNeedsTotp(Role role);
+
+enum class Permission {
+    kReadContacts,     // find, show, report health
+    kSeeFullNumbers,   // unmasked numbers (else +7 (912) ***-**-89)
+    kSeeNames,         // real numbers and names (the analyst sees pseudonyms)
+    kEditContacts,     // create, edit, tag, set status
+    kDictionaries,     // the tag dictionary and custom field definitions
+    kImport,           // import files, generate demo data
+    kRequestExport,    // ask for an export
+    kApproveExport,    // approve someone's export
+    kMerge,            // dedup --apply, merge, undo
+    kStopList,         // add to / remove from the stop-list
+    kConsents,         // record and revoke consents
+    kCanCall,          // ask the dial gate; record attempts
+    kRegistries,       // load registries
+    kRules,            // change calling rules and holidays
+    kDeletionRequest,  // take a deletion request
+    kDeletionProcess,  // process deletions, report to the regulator
+    kManageUsers,      // users and roles
+    kReadAudit,        // the audit log, verify, alerts
+    kAdminister,       // init, numbering load, settings
+};
+std::string_view PermissionId(Permission permission);
+const std::vector<Permission>& AllPermissions();
+const std::vector<Role>& AllRoles();
+
+bool Allowed(Role role, Permission permission);
+
+// The table as Markdown (one row per permission, one column per role).
+std::string PermissionTableMarkdown();
+
+// "+7 (912) ***-**-89" for "+79121234589"; other countries keep the country
+// code and the last two digits.
+std::string MaskPhone(std::string_view e164);
+// A stable pseudonym for a value under a key: "P-" and 12 hex digits of a
+// keyed BLAKE2b; the same value and key give the same pseudonym.
+std::string Pseudonym(std::string_view value, std::string_view key);
+
+}  // namespace callbase::security

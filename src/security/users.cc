@@ -1,0 +1,304 @@
+#include "security/users.h"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+
+namespace callbase::security {
+namespace {
+
+constexpr std::string_view kBase32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+Result<void> CheckPassword(const std::string& password) {
+    if (password.size() < kMinPasswordLength) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("the password is too short ({} characters)", password.size()),
+                    fmt::format("use at least {} characters; a phrase of a few words is easiest",
+                                kMinPasswordLength));
+    }
+    return {};
+}
+
+Result<std::string> HashPassword(const std::string& password) {
+    if (sodium_init() < 0) return Fail(ErrorCode::kInternal, "libsodium failed to start");
+    std::array<char, crypto_pwhash_STRBYTES> out{};
+    if (crypto_pwhash_str(out.data(), password.data(), password.size(),
+                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        return Fail(ErrorCode::kInternal, "out of memory hashing the password");
+    }
+    return std::string(out.data());
+}
+
+User FromRow(const store::Row& r) {
+    User u;
+    u.id = r.Int(0);
+    u.name = r.Text(1);
+    u.role = ParseRole(r.Text(2)).value_or(Role::kOperator);
+    u.totp_enabled = r.Int(3) != 0;
+    u.failed_logins = static_cast<int>(r.Int(4));
+    if (!r.IsNull(5)) u.locked_until = r.Int(5);
+    if (!r.IsNull(6)) u.disabled_at = r.Int(6);
+    u.created_at = r.Int(7);
+    return u;
+}
+
+constexpr const char* kColumns =
+    "id, name, role, totp_enabled, failed_logins, locked_until, disabled_at, created_at";
+
+Error NoUser(const std::string& name) {
+    return Error{ErrorCode::kNotFound, fmt::format("no user named {}", name),
+                 "see `callbase user list`"};
+}
+
+}  // namespace
+
+std::string Base32Encode(std::span<const unsigned char> bytes) {
+    std::string out;
+    uint32_t buffer = 0;
+    int bits = 0;
+    for (unsigned char b : bytes) {
+        buffer = (buffer << 8) | b;
+        bits += 8;
+        while (bits >= 5) {
+            out += kBase32[(buffer >> (bits - 5)) & 31];
+            bits -= 5;
+        }
+    }
+    if (bits > 0) out += kBase32[(buffer << (5 - bits)) & 31];
+    return out;
+}
+
+std::optional<std::vector<unsigned char>> Base32Decode(std::string_view text) {
+    std::vector<unsigned char> out;
+    uint32_t buffer = 0;
+    int bits = 0;
+    for (char c : text) {
+        if (c == ' ' || c == '=' || c == '-') continue;
+        char up = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+        size_t v = kBase32.find(up);
+        if (v == std::string_view::npos) return std::nullopt;
+        buffer = (buffer << 5) | static_cast<uint32_t>(v);
+        bits += 5;
+        if (bits >= 8) {
+            out.push_back(static_cast<unsigned char>((buffer >> (bits - 8)) & 0xFF));
+            bits -= 8;
+        }
+    }
+    return out;
+}
+
+std::string TotpCode(std::span<const unsigned char> secret, UnixSeconds at, int digits) {
+    uint64_t counter = static_cast<uint64_t>(at / 30);
+    std::array<unsigned char, 8> message;
+    for (int i = 7; i >= 0; --i) {
+        message[static_cast<size_t>(i)] = static_cast<unsigned char>(counter & 0xFF);
+        counter >>= 8;
+    }
+    std::array<unsigned char, EVP_MAX_MD_SIZE> mac;
+    unsigned int mac_size = 0;
+    HMAC(EVP_sha1(), secret.data(), static_cast<int>(secret.size()), message.data(), message.size(),
+         mac.data(), &mac_size);
+    const size_t offset = mac[mac_size - 1] & 0x0F;
+    const uint32_t binary = (static_cast<uint32_t>(mac[offset] & 0x7F) << 24) |
+                            (static_cast<uint32_t>(mac[offset + 1]) << 16) |
+                            (static_cast<uint32_t>(mac[offset + 2]) << 8) |
+                            static_cast<uint32_t>(mac[offset + 3]);
+    uint32_t modulo = 1;
+    for (int i = 0; i < digits; ++i)
+        modulo *= 10;
+    return fmt::format("{:0{}}", binary % modulo, digits);
+}
+
+bool TotpMatches(std::span<const unsigned char> secret, std::string_view code, UnixSeconds at) {
+    if (code.size() != 6) return false;
+    bool match = false;
+    for (int step = -1; step <= 1; ++step) {
+        std::string want = TotpCode(secret, at + step * 30);
+        // Compare every step in constant time, and all of them.
+        match |= sodium_memcmp(want.data(), code.data(), 6) == 0;
+    }
+    return match;
+}
+
+std::string TotpUri(const std::string& name, const std::string& secret_base32) {
+    return fmt::format("otpauth://totp/callbase:{}?secret={}&issuer=callbase&digits=6&period=30",
+                       name, secret_base32);
+}
+
+Result<int64_t> Users::Add(const std::string& name, Role role, const std::string& password) {
+    if (name.empty() || name.size() > 64 || name.find_first_of(" \t\r\n:/") != std::string::npos) {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("bad user name '{}'", name),
+                    "use 1-64 characters without spaces, ':' or '/'");
+    }
+    if (auto ok = CheckPassword(password); !ok) return std::unexpected(ok.error());
+    auto hash = HashPassword(password);
+    if (!hash) return std::unexpected(hash.error());
+    const UnixSeconds now = clock_.Now();
+    auto id = store_.QueryValue(
+        "INSERT INTO users (name, role, password_hash, created_at, updated_at) VALUES ($1, $2, "
+        "$3, $4, $4) RETURNING id",
+        {name, std::string(RoleId(role)), *hash, now});
+    if (!id && id.error().code == ErrorCode::kConflict) {
+        return Fail(ErrorCode::kConflict, fmt::format("user {} exists already", name),
+                    "pick another name, or change that user with `callbase user role|passwd`");
+    }
+    if (!id) return std::unexpected(id.error());
+    return store::Row({*id}).Int(0);
+}
+
+Result<User> Users::Find(const std::string& name) {
+    auto rows = store_.Query(fmt::format("SELECT {} FROM users WHERE name = $1", kColumns), {name});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) return std::unexpected(NoUser(name));
+    return FromRow(rows->front());
+}
+
+Result<std::vector<User>> Users::List() {
+    auto rows = store_.Query(fmt::format("SELECT {} FROM users ORDER BY name", kColumns));
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<User> out;
+    for (const auto& r : *rows)
+        out.push_back(FromRow(r));
+    return out;
+}
+
+Result<int64_t> Users::CountActive() {
+    auto n = store_.QueryValue("SELECT COUNT(*) FROM users WHERE disabled_at IS NULL");
+    if (!n) return std::unexpected(n.error());
+    return store::Row({*n}).Int(0);
+}
+
+Result<void> Users::SetPassword(const std::string& name, const std::string& password) {
+    if (auto ok = CheckPassword(password); !ok) return ok;
+    auto hash = HashPassword(password);
+    if (!hash) return std::unexpected(hash.error());
+    auto n = store_.Exec(
+        "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, "
+        "updated_at = $2 WHERE name = $3",
+        {*hash, clock_.Now(), name});
+    if (!n) return std::unexpected(n.error());
+    if (*n == 0) return std::unexpected(NoUser(name));
+    return {};
+}
+
+Result<void> Users::SetRole(const std::string& name, Role role) {
+    auto n = store_.Exec("UPDATE users SET role = $1, updated_at = $2 WHERE name = $3",
+                         {std::string(RoleId(role)), clock_.Now(), name});
+    if (!n) return std::unexpected(n.error());
+    if (*n == 0) return std::unexpected(NoUser(name));
+    return {};
+}
+
+Result<void> Users::Disable(const std::string& name) {
+    auto n = store_.Exec(
+        "UPDATE users SET disabled_at = $1, updated_at = $1 WHERE name = $2 AND disabled_at IS "
+        "NULL",
+        {clock_.Now(), name});
+    if (!n) return std::unexpected(n.error());
+    if (*n == 0) {
+        auto u = Find(name);
+        if (!u) return std::unexpected(u.error());
+        return Fail(ErrorCode::kConflict, fmt::format("user {} is disabled already", name));
+    }
+    return {};
+}
+
+Result<std::string> Users::BeginTotp(const std::string& name) {
+    if (sodium_init() < 0) return Fail(ErrorCode::kInternal, "libsodium failed to start");
+    std::array<unsigned char, 20> secret;
+    randombytes_buf(secret.data(), secret.size());
+    std::string encoded = Base32Encode(secret);
+    auto n = store_.Exec(
+        "UPDATE users SET totp_secret = $1, totp_enabled = 0, updated_at = $2 WHERE name = $3",
+        {encoded, clock_.Now(), name});
+    if (!n) return std::unexpected(n.error());
+    if (*n == 0) return std::unexpected(NoUser(name));
+    return encoded;
+}
+
+Result<void> Users::ConfirmTotp(const std::string& name, const std::string& code) {
+    auto secret = store_.Query("SELECT totp_secret FROM users WHERE name = $1", {name});
+    if (!secret) return std::unexpected(secret.error());
+    if (secret->empty()) return std::unexpected(NoUser(name));
+    auto bytes = Base32Decode(secret->front().Text(0));
+    if (!bytes || bytes->empty()) {
+        return Fail(ErrorCode::kConflict, fmt::format("{} has no TOTP enrolment open", name),
+                    "start one with `callbase user totp NAME`");
+    }
+    if (!TotpMatches(*bytes, code, clock_.Now())) {
+        return Fail(ErrorCode::kInvalidInput, "wrong TOTP code",
+                    "type the six digits the authenticator app shows now; check the phone's "
+                    "clock");
+    }
+    auto n = store_.Exec("UPDATE users SET totp_enabled = 1, updated_at = $1 WHERE name = $2",
+                         {clock_.Now(), name});
+    if (!n) return std::unexpected(n.error());
+    return {};
+}
+
+Result<User> Users::Authenticate(const std::string& name, const std::string& password,
+                                 const std::string& totp_code, bool enrolling) {
+    const UnixSeconds now = clock_.Now();
+    auto rows = store_.Query(
+        fmt::format("SELECT {}, password_hash, totp_secret FROM users WHERE name = $1", kColumns),
+        {name});
+    if (!rows) return std::unexpected(rows.error());
+    // The same answer for an unknown user and a wrong password.
+    auto refused = [] {
+        return Fail(ErrorCode::kInvalidInput, "wrong user name or password",
+                    "check both; after 5 wrong tries the account is locked for 15 minutes");
+    };
+    if (rows->empty()) return refused();
+    User user = FromRow(rows->front());
+    const std::string stored = rows->front().Text(8);
+    const std::string secret = rows->front().Text(9);
+    if (user.disabled_at) {
+        return Fail(ErrorCode::kConflict, fmt::format("user {} is disabled", name),
+                    "ask an administrator");
+    }
+    if (user.locked_until && *user.locked_until > now) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("user {} is locked after {} failed logins for {} more minute(s)",
+                                name, kMaxFailedLogins, (*user.locked_until - now + 59) / 60),
+                    "wait, or ask an administrator to set a new password");
+    }
+    auto fail = [&](Result<User> error) -> Result<User> {
+        const int failed = user.failed_logins + 1;
+        auto ok = store_.Exec(
+            "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3",
+            {int64_t{failed >= kMaxFailedLogins ? 0 : failed},
+             failed >= kMaxFailedLogins ? store::Value(now + kLockout) : store::Value(), user.id});
+        if (!ok) return std::unexpected(ok.error());
+        return error;
+    };
+    if (crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) != 0) {
+        return fail(refused());
+    }
+    const bool needs_totp = user.totp_enabled || (RoleNeedsTotp(user.role) && !enrolling);
+    if (needs_totp) {
+        if (!user.totp_enabled) {
+            return Fail(ErrorCode::kConflict,
+                        fmt::format("the {} role needs a second factor and {} has none yet",
+                                    RoleId(user.role), name),
+                        fmt::format("enrol it with `callbase user totp {}`", name));
+        }
+        auto bytes = Base32Decode(secret);
+        if (!bytes || !TotpMatches(*bytes, totp_code, now)) {
+            return fail(Fail(ErrorCode::kInvalidInput,
+                             totp_code.empty() ? "a TOTP code is needed" : "wrong TOTP code",
+                             "give the six digits of the authenticator app (CALLBASE_TOTP)"));
+        }
+    }
+    auto ok = store_.Exec("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+                          {user.id});
+    if (!ok) return std::unexpected(ok.error());
+    user.failed_logins = 0;
+    return user;
+}
+
+}  // namespace callbase::security

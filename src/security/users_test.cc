@@ -1,0 +1,115 @@
+// Users on both backends: argon2id passwords, lock-out, disabling, TOTP by
+// RFC 6238's own test vectors and the enrolment an administrator goes through.
+#include <gtest/gtest.h>
+
+#include <string_view>
+
+#include "security/users.h"
+#include "support/test_store.h"
+
+namespace callbase::security {
+namespace {
+
+std::span<const unsigned char> Bytes(std::string_view s) {
+    return {reinterpret_cast<const unsigned char*>(s.data()), s.size()};
+}
+
+TEST(Totp, Rfc6238TestVectorsForSha1) {
+    const std::string_view secret = "12345678901234567890";
+    EXPECT_EQ(TotpCode(Bytes(secret), 59, 8), "94287082");
+    EXPECT_EQ(TotpCode(Bytes(secret), 1111111109, 8), "07081804");
+    EXPECT_EQ(TotpCode(Bytes(secret), 1234567890, 8), "89005924");
+    EXPECT_EQ(TotpCode(Bytes(secret), 20000000000, 8), "65353130");
+    EXPECT_EQ(TotpCode(Bytes(secret), 59), "287082");
+    EXPECT_TRUE(TotpMatches(Bytes(secret), "287082", 59 + 30)) << "one step of drift";
+    EXPECT_FALSE(TotpMatches(Bytes(secret), "287082", 59 + 90));
+    EXPECT_FALSE(TotpMatches(Bytes(secret), "28708", 59));
+}
+
+TEST(Totp, Base32FollowsRfc4648) {
+    EXPECT_EQ(Base32Encode(Bytes("foobar")), "MZXW6YTBOI");
+    EXPECT_EQ(Base32Encode(Bytes("f")), "MY");
+    auto back = Base32Decode("mzxw 6ytb oi");
+    ASSERT_TRUE(back);
+    EXPECT_EQ(std::string(back->begin(), back->end()), "foobar");
+    EXPECT_FALSE(Base32Decode("MZ1"));
+}
+
+class UsersTest : public ::testing::TestWithParam<store::Backend> {
+protected:
+    void SetUp() override {
+        db_ = testing::OpenFreshStore(GetParam());
+        ASSERT_NE(db_, nullptr);
+    }
+    std::unique_ptr<store::Store> db_;
+    FixedClock clock_{1795413600};
+};
+
+TEST_P(UsersTest, PasswordsLockOutAndDisabling) {
+    Users users(*db_, clock_);
+    EXPECT_EQ(*users.CountActive(), 0);
+    EXPECT_FALSE(users.Add("anna", Role::kOperator, "short"));
+    EXPECT_FALSE(users.Add("anna smith", Role::kOperator, "long enough password"));
+    ASSERT_TRUE(users.Add("anna", Role::kOperator, "correct horse battery"));
+    EXPECT_EQ(users.Add("anna", Role::kOperator, "correct horse battery").error().code,
+              ErrorCode::kConflict);
+    auto hash = db_->QueryValue("SELECT password_hash FROM users WHERE name = 'anna'");
+    ASSERT_TRUE(hash);
+    EXPECT_TRUE(store::Row({*hash}).Text(0).starts_with("$argon2id$"));
+
+    auto ok = users.Authenticate("anna", "correct horse battery", "");
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(ok->role, Role::kOperator);
+    auto unknown = users.Authenticate("nobody", "correct horse battery", "");
+    auto wrong = users.Authenticate("anna", "wrong horse battery", "");
+    ASSERT_FALSE(unknown);
+    ASSERT_FALSE(wrong);
+    EXPECT_EQ(unknown.error().message, wrong.error().message) << "no hint which one was wrong";
+    for (int i = 1; i < kMaxFailedLogins; ++i)
+        ASSERT_FALSE(users.Authenticate("anna", "wrong horse battery", ""));
+    auto locked = users.Authenticate("anna", "correct horse battery", "");
+    ASSERT_FALSE(locked);
+    EXPECT_NE(locked.error().message.find("locked"), std::string::npos);
+    clock_.Advance(kLockout);
+    EXPECT_TRUE(users.Authenticate("anna", "correct horse battery", ""));
+
+    ASSERT_TRUE(users.SetRole("anna", Role::kSupervisor));
+    EXPECT_EQ(users.Find("anna")->role, Role::kSupervisor);
+    ASSERT_TRUE(users.SetPassword("anna", "a new long passphrase"));
+    EXPECT_TRUE(users.Authenticate("anna", "a new long passphrase", ""));
+    ASSERT_TRUE(users.Disable("anna"));
+    EXPECT_FALSE(users.Authenticate("anna", "a new long passphrase", ""));
+    EXPECT_EQ(*users.CountActive(), 0);
+    EXPECT_EQ(users.SetRole("bob", Role::kAdmin).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(UsersTest, AnAdministratorNeedsTotpAndEnrolsIt) {
+    Users users(*db_, clock_);
+    ASSERT_TRUE(users.Add("root", Role::kAdmin, "an admin passphrase"));
+    auto no_factor = users.Authenticate("root", "an admin passphrase", "");
+    ASSERT_FALSE(no_factor);
+    EXPECT_NE(no_factor.error().hint.find("callbase user totp root"), std::string::npos);
+    // Enrolment: the password alone opens it.
+    ASSERT_TRUE(users.Authenticate("root", "an admin passphrase", "", /*enrolling=*/true));
+    auto secret = users.BeginTotp("root");
+    ASSERT_TRUE(secret);
+    auto bytes = Base32Decode(*secret);
+    ASSERT_TRUE(bytes);
+    EXPECT_EQ(bytes->size(), 20u);
+    EXPECT_FALSE(users.ConfirmTotp("root", "000000") && TotpCode(*bytes, clock_.Now()) != "000000");
+    ASSERT_TRUE(users.ConfirmTotp("root", TotpCode(*bytes, clock_.Now())));
+    EXPECT_TRUE(users.Find("root")->totp_enabled);
+    auto in = users.Authenticate("root", "an admin passphrase", TotpCode(*bytes, clock_.Now()));
+    ASSERT_TRUE(in) << in.error().message;
+    auto missing = users.Authenticate("root", "an admin passphrase", "");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().message, "a TOTP code is needed");
+    EXPECT_FALSE(users.Authenticate("root", "an admin passphrase", "123456") &&
+                 TotpCode(*bytes, clock_.Now()) != "123456");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, UsersTest, ::testing::ValuesIn(testing::TestBackends()),
+                         testing::BackendName);
+
+}  // namespace
+}  // namespace callbase::security
