@@ -5,10 +5,10 @@
 // 79161234567). RegistrySet is a roaring-style set of such keys: a key's high
 // bits (key >> 16) name a bucket, its low 16 bits are stored in the bucket's
 // container, a sorted array of uint16 when the bucket holds at most 4096
-// numbers, else an 8 KiB bitmap. A dense list (the +7 9XX space) costs about
-// 1.3 bytes a number, a sparse one at most 2 bytes plus 16 per bucket; a
-// lookup is a table index, a directory entry and one container probe
-// (docs/performance.md, ## Registry).
+// numbers, else an 8 KiB bitmap. A dense list (100M numbers of the +7 9XX
+// space) costs 1.25 bytes a number, a sparse one 2 bytes a number plus at most
+// 22 a bucket; a lookup is a table index, a directory entry and one container
+// probe (docs/performance.md, ## Registry).
 //
 // The set is one contiguous image, the same in memory and on disk (format
 // below), so OpenRegistryFile maps a file read-only and answers from the page
