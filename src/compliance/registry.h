@@ -29,13 +29,12 @@
 #include <vector>
 
 #include "core/error.h"
+#include "phone/clean.h"
 
 namespace callbase::compliance {
 
-// The key of an E.164 number: its digits as an integer ("+79161234567" ->
-// 79161234567). A leading '+' is optional; anything else that is not 1 to 15
-// digits gives 0, which is never a key.
-uint64_t E164Key(std::string_view e164);
+// The key of an E.164 number (phone/clean.h): its digits as an integer.
+using phone::E164Key;
 // The E.164 text of a key: 79161234567 -> "+79161234567".
 std::string KeyToE164(uint64_t key);
 

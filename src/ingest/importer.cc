@@ -265,14 +265,6 @@ struct Incoming {
     std::vector<std::pair<int64_t, std::string>> fields;  // field id, value
 };
 
-// An E.164 number as a hash key: its digits (at most 15, the first never 0).
-uint64_t E164Key(std::string_view e164) {
-    uint64_t key = 0;
-    for (char c : e164)
-        if (c >= '0' && c <= '9') key = key * 10 + static_cast<uint64_t>(c - '0');
-    return key;
-}
-
 // Moves a string into a parameter slot by swapping it with the string the slot
 // may hold, so the slot and the source both keep their storage.
 void Put(Value& slot, std::string& text) {
@@ -581,7 +573,7 @@ public:
             "SELECT p.e164, p.contact_id FROM phones p JOIN contacts c ON c.id = p.contact_id "
             "WHERE c.merged_into IS NULL",
             {}, [&](const store::Row& r) {
-                owner_.emplace(E164Key(r.Text(0)), r.Int(1));
+                owner_.emplace(phone::E164Key(r.Text(0)), r.Int(1));
                 return true;
             });
         if (!ok) return std::unexpected(ok.error());
@@ -631,7 +623,7 @@ public:
         }
         int64_t existing = 0;
         for (const auto& [p, label] : in.phones) {
-            auto it = owner_.find(E164Key(p.e164));
+            auto it = owner_.find(phone::E164Key(p.e164));
             if (it != owner_.end()) {
                 existing = it->second;
                 break;
@@ -758,7 +750,7 @@ private:
         }
         int position = 0;
         for (auto& [p, label] : in.phones) {
-            owner_.emplace(E164Key(p.e164), id);
+            owner_.emplace(phone::E164Key(p.e164), id);
             FillPhone(phones_.Append(line_), id, position++, p, label);
         }
         for (int64_t tag : in.tags) {
@@ -840,7 +832,7 @@ private:
         bool changed = !params.empty();
         int position = -1;  // where the contact's next phone goes, counted when needed
         for (auto& [p, label] : in.phones) {
-            uint64_t key = E164Key(p.e164);
+            uint64_t key = phone::E164Key(p.e164);
             if (owner_.contains(key)) continue;  // known (here or on another contact)
             if (position < 0) {
                 auto count =

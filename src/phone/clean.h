@@ -31,6 +31,11 @@ enum class LineType { kMobile, kFixed, kTollFree, kPremium, kVoip, kUnknown };
 // "mobile", "fixed", "toll_free", "premium", "voip", "unknown".
 std::string_view LineTypeName(LineType type);
 
+// The key of an E.164 number: its digits as an integer ("+79161234567" ->
+// 79161234567), for hash indexes and registries. A leading '+' is optional;
+// anything else that is not 1 to 15 digits gives 0, which is never a key.
+uint64_t E164Key(std::string_view e164);
+
 // The quality code, as the commercial cleaning services give it.
 enum class Quality : uint8_t {
     kSure = 0,       // clean: one valid number, nothing assumed
