@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/sha256.h"
+
 namespace callbase::compliance {
 
 static_assert(std::endian::native == std::endian::little,
@@ -104,14 +106,6 @@ void SortUnique(std::vector<uint64_t>& keys) {
         i = j;
     }
     keys.resize(out);
-}
-
-std::string Hex(const uint8_t* bytes, size_t n) {
-    std::string hex;
-    hex.reserve(2 * n);
-    for (size_t i = 0; i < n; ++i)
-        hex += fmt::format("{:02x}", bytes[i]);
-    return hex;
 }
 
 std::array<uint8_t, 32> BodyChecksum(const uint8_t* body, uint64_t n) {
@@ -391,10 +385,9 @@ Result<RegistryFileInfo> WriteRegistryFile(const RegistrySet& set, const std::st
         return Fail(ErrorCode::kIo, fmt::format("cannot write {}: {}", path, std::strerror(errno)),
                     "check that the registry folder is writable (--registry-dir)");
     }
-    crypto_hash_sha256_state sha;
-    crypto_hash_sha256_init(&sha);
+    Sha256 sha;
     auto write_all = [&](const uint8_t* p, uint64_t n) -> bool {
-        crypto_hash_sha256_update(&sha, p, n);
+        sha.Update(p, n);
         while (n > 0) {
             ssize_t w = ::write(fd, p, std::min<uint64_t>(n, uint64_t{1} << 30));
             if (w < 0 && errno == EINTR) continue;
@@ -413,9 +406,7 @@ Result<RegistryFileInfo> WriteRegistryFile(const RegistrySet& set, const std::st
         return Fail(ErrorCode::kIo, fmt::format("cannot write {}: {}", path, std::strerror(err)),
                     "check the free space and that the registry folder is writable");
     }
-    std::array<uint8_t, crypto_hash_sha256_BYTES> digest{};
-    crypto_hash_sha256_final(&sha, digest.data());
-    return RegistryFileInfo{source.image_size_, Hex(digest.data(), digest.size())};
+    return RegistryFileInfo{source.image_size_, Sha256::Hex(sha.Final())};
 }
 
 Result<RegistrySet> OpenRegistryFile(const std::string& path, Verify verify) {

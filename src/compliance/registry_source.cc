@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "compliance/registry.h"
+#include "core/sha256.h"
 #include "phone/clean.h"
 
 namespace callbase::compliance {
@@ -188,7 +189,6 @@ private:
     // The reading thread: the file's bytes -> SHA-256, inflated when gzip,
     // cut into blocks of whole lines.
     void Read() {
-        crypto_hash_sha256_init(&sha_);
         std::vector<char> raw(kReadBytes);
         buffer_.resize(block_bytes_ + kReadBytes);
         z_stream zs{};
@@ -211,8 +211,7 @@ private:
                 break;
             }
             if (n == 0) break;
-            crypto_hash_sha256_update(&sha_, reinterpret_cast<const unsigned char*>(into),
-                                      static_cast<size_t>(n));
+            sha_.Update(into, static_cast<size_t>(n));
             read_bytes_.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
             if (direct) {
                 used_ += static_cast<size_t>(n);
@@ -255,7 +254,7 @@ private:
                 Emit(used_);
             }
         }
-        crypto_hash_sha256_final(&sha_, digest_.data());
+        digest_ = sha_.Final();
         queue_.Done();
     }
 
@@ -467,9 +466,7 @@ private:
             out.keys.insert(out.keys.end(), t.keys.begin(), t.keys.end());
             std::vector<uint64_t>().swap(t.keys);
         }
-        out.sha256.reserve(2 * digest_.size());
-        for (unsigned char b : digest_)
-            out.sha256 += fmt::format("{:02x}", b);
+        out.sha256 = Sha256::Hex(digest_);
         return out;
     }
 
@@ -483,8 +480,8 @@ private:
     std::atomic<uint64_t> read_bytes_{0};
 
     // Reading thread only, until it ends (then read by Merge after the join).
-    crypto_hash_sha256_state sha_{};
-    std::array<unsigned char, crypto_hash_sha256_BYTES> digest_{};
+    Sha256 sha_;
+    Sha256::Digest digest_{};
     bool gzip_ = false;
     std::vector<char> buffer_;
     size_t used_ = 0;

@@ -33,7 +33,8 @@ struct Phone {
     std::string extension;
     std::string label;  // основной, рабочий, ...
     std::string raw;    // as written
-    std::string type, region, operator_name, timezone;
+    // From the phone's class (contacts::PhoneClasses).
+    std::string type, country, region, operator_name, timezone;
     std::optional<int> utc_offset_minutes;
     int qc = 0;
     bool valid = true;

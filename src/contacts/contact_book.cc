@@ -8,6 +8,7 @@
 
 #include "contacts/field_registry.h"
 #include "contacts/history.h"
+#include "contacts/phone_classes.h"
 #include "contacts/status.h"
 #include "contacts/tag_dictionary.h"
 #include "contacts/text.h"
@@ -149,18 +150,17 @@ Result<int64_t> ContactBook::Create(const NewContact& in) {
 
     std::vector<std::string> phone_list;
     int position = 0;
+    PhoneClasses classes(store_);
     for (const auto& p : in.phones) {
         const phone::CleanResult& c = p.cleaned;
-        store::Value offset = std::monostate{};
-        if (c.utc_offset_minutes) offset = int64_t{*c.utc_offset_minutes};
+        auto class_id = classes.Id(c);
+        if (!class_id) return std::unexpected(class_id.error());
         auto ok = store_.Exec(
-            "INSERT INTO phones (contact_id, position, e164, extension, label, raw, type, region, "
-            "operator, utc_offset, timezone, qc, valid, inactive, created_at) VALUES "
-            "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14)",
+            "INSERT INTO phones (contact_id, position, e164, extension, label, raw, class_id, qc, "
+            "valid, inactive, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10)",
             {id, int64_t{position++}, c.e164, c.extension,
-             p.label.empty() ? std::string("основной") : Trim(p.label), c.input,
-             std::string(phone::LineTypeName(c.type)), c.region, c.operator_name, offset,
-             c.timezone, int64_t{static_cast<int>(c.qc)}, int64_t{c.valid() ? 1 : 0}, now});
+             p.label.empty() ? std::string("основной") : Trim(p.label), c.input, *class_id,
+             int64_t{static_cast<int>(c.qc)}, int64_t{c.valid() ? 1 : 0}, now});
         if (!ok) return std::unexpected(ok.error());
         phone_list.push_back(c.valid() ? c.e164 : c.input + " (invalid)");
     }
@@ -200,8 +200,10 @@ Result<Card> ContactBook::Get(int64_t id) {
     card.contact = *contact;
 
     auto phones = store_.Query(
-        "SELECT id, position, e164, extension, label, raw, type, region, operator, utc_offset, "
-        "timezone, qc, valid, inactive FROM phones WHERE contact_id = $1 ORDER BY position, id",
+        "SELECT p.id, p.position, p.e164, p.extension, p.label, p.raw, k.type, k.region, "
+        "k.operator, k.utc_offset, k.timezone, p.qc, p.valid, p.inactive, k.country FROM phones p "
+        "LEFT JOIN phone_classes k ON k.id = p.class_id WHERE p.contact_id = $1 "
+        "ORDER BY p.position, p.id",
         {id});
     if (!phones) return std::unexpected(phones.error());
     for (const auto& r : *phones) {
@@ -212,7 +214,7 @@ Result<Card> ContactBook::Get(int64_t id) {
         p.extension = r.Text(3);
         p.label = r.Text(4);
         p.raw = r.Text(5);
-        p.type = r.Text(6);
+        p.type = r.IsNull(6) ? "unknown" : r.Text(6);
         p.region = r.Text(7);
         p.operator_name = r.Text(8);
         if (!r.IsNull(9)) p.utc_offset_minutes = static_cast<int>(r.Int(9));
@@ -220,6 +222,7 @@ Result<Card> ContactBook::Get(int64_t id) {
         p.qc = static_cast<int>(r.Int(11));
         p.valid = r.Int(12) != 0;
         p.inactive = r.Int(13) != 0;
+        p.country = r.Text(14);
         card.phones.push_back(std::move(p));
     }
 

@@ -59,11 +59,7 @@ const std::vector<Table>& Tables() {
           {"extension", false},
           {"label", false},
           {"raw", false},
-          {"type", false},
-          {"region", false},
-          {"operator", false},
-          {"utc_offset", true},
-          {"timezone", false},
+          {"class_id", true},
           {"qc", true},
           {"valid", true},
           {"inactive", true},
@@ -137,21 +133,28 @@ Result<void> RestoreTable(store::Store& store, const Table& t, const json& rows,
         if (!del) return std::unexpected(del.error());
     }
     for (const auto& row : rows) {
+        // A snapshot taken before a migration may lack a column added since
+        // (phones.class_id, migration 004): the row keeps what it has there.
+        std::vector<std::string_view> names;
         std::vector<store::Value> params;
-        for (const auto& c : t.columns)
-            params.push_back(FromJson(row.at(std::string(c.name))));
+        for (const auto& c : t.columns) {
+            auto it = row.find(std::string(c.name));
+            if (it == row.end()) continue;
+            names.push_back(c.name);
+            params.push_back(FromJson(*it));
+        }
         Result<int64_t> ok = 0;
         if (t.keyed) {
+            // names[0] is id.
             std::vector<std::string> sets;
-            for (size_t i = 1; i < t.columns.size(); ++i) {
-                sets.push_back(fmt::format("{} = ${}", t.columns[i].name, i + 1));
-            }
+            for (size_t i = 1; i < names.size(); ++i)
+                sets.push_back(fmt::format("{} = ${}", names[i], i + 1));
             ok = store.Exec(
                 fmt::format("UPDATE {} SET {} WHERE id = $1", t.name, fmt::join(sets, ", ")),
                 params);
         } else {
-            ok = store.Exec(fmt::format("INSERT INTO {} ({}) VALUES ({})", t.name, ColumnList(t),
-                                        InList(t.columns.size(), 1)),
+            ok = store.Exec(fmt::format("INSERT INTO {} ({}) VALUES ({})", t.name,
+                                        fmt::join(names, ", "), InList(names.size(), 1)),
                             params);
         }
         if (!ok) return std::unexpected(ok.error());

@@ -2,6 +2,10 @@
 // files that are neither (mixed, Latin-1, UTF-16) refused with the line to look at.
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 #include "ingest/encoding.h"
 
 namespace callbase::ingest {
@@ -74,6 +78,68 @@ TEST(EncodingTest, FirstInvalidUtf8FindsTheByte) {
     EXPECT_EQ(FirstInvalidUtf8(s), s.size() - 1);
     EXPECT_EQ(FirstInvalidUtf8("\xc0\x80"), 0u);  // overlong
     EXPECT_EQ(FirstInvalidUtf8("ab\xd0"), 2u);    // cut short
+}
+
+}  // namespace
+}  // namespace callbase::ingest
+
+namespace callbase::ingest {
+namespace {
+
+// A deliberately plain reference: the offset of the first byte that does not
+// start a well-formed sequence (no overlong two-byte forms), or npos.
+size_t ReferenceFirstInvalid(std::string_view s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        auto b = static_cast<unsigned char>(s[i]);
+        size_t len = 0;
+        if (b < 0x80)
+            len = 1;
+        else if (b >= 0xC2 && b < 0xE0)
+            len = 2;
+        else if (b >= 0xE0 && b < 0xF0)
+            len = 3;
+        else if (b >= 0xF0 && b < 0xF8)
+            len = 4;
+        if (len == 0 || i + len > s.size()) return i;
+        for (size_t k = 1; k < len; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
+        i += len;
+    }
+    return std::string_view::npos;
+}
+
+TEST(EncodingTest, FirstInvalidUtf8AgreesWithAPlainReferenceOnLargeAndSmallText) {
+    // Over 4 MB, so the check runs in two halves; broken bytes land anywhere,
+    // around the middle included.
+    const std::string pieces[] = {"Иванов ", "ёлка;", "a,b ", "中文", "😀", "\"\n", "Щ"};
+    std::mt19937 rng(7);
+    std::string text;
+    while (text.size() < (5u << 20))
+        text += pieces[rng() % std::size(pieces)];
+    ASSERT_EQ(FirstInvalidUtf8(text), std::string_view::npos);
+    std::vector<size_t> spots;
+    for (size_t d = 0; d < 8; ++d) {
+        spots.push_back(text.size() / 2 - 4 + d);
+    }
+    for (int k = 0; k < 16; ++k)
+        spots.push_back(rng() % text.size());
+    const unsigned char bad[] = {0xFF, 0x80, 0xC0, 0xD0, 0xE2, 0xF0, 'a'};
+    int broken = 0;
+    for (size_t at : spots) {
+        for (unsigned char b : bad) {
+            std::string& copy = text;  // broken in place, mended below
+            const char was = copy[at];
+            copy[at] = static_cast<char>(b);
+            size_t want = ReferenceFirstInvalid(copy);
+            broken += want != std::string_view::npos;
+            EXPECT_EQ(FirstInvalidUtf8(copy), want) << "byte " << int(b) << " at " << at;
+            std::string_view small = std::string_view(copy).substr(at > 100 ? at - 100 : 0, 300);
+            EXPECT_EQ(FirstInvalidUtf8(small), ReferenceFirstInvalid(small));
+            copy[at] = was;
+        }
+    }
+    EXPECT_GT(broken, 100);  // most replacements do break the text
 }
 
 }  // namespace

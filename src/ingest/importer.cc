@@ -1,7 +1,6 @@
 #include "ingest/importer.h"
 
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -24,9 +23,11 @@
 #include <unordered_map>
 
 #include "contacts/field_registry.h"
+#include "contacts/phone_classes.h"
 #include "contacts/status.h"
 #include "contacts/tag_dictionary.h"
 #include "contacts/text.h"
+#include "core/sha256.h"
 #include "ingest/column_map.h"
 #include "ingest/csv.h"
 #include "phone/clean.h"
@@ -85,12 +86,7 @@ private:
 };
 
 std::string Sha256Hex(std::string_view bytes) {
-    unsigned char hash[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-    std::string hex;
-    for (unsigned char b : hash)
-        hex += fmt::format("{:02x}", b);
-    return hex;
+    return Sha256::Hex(Sha256::Of(bytes));
 }
 
 // "2026-01-31", "31.01.2026", either with " 10:30" after it -> Unix seconds.
@@ -171,26 +167,14 @@ public:
             // rows): a handful of statement texts, each prepared once.
             size_t n = std::min(capacity_, rows_ - done);
             if (n < capacity_) n = std::bit_floor(n);
-            auto begin = params_.begin() + static_cast<ptrdiff_t>(done * cols);
-            // The statement takes exactly its own parameters: swap them into a
-            // vector of that size (no copy of the strings), or copy a short tail.
-            Result<int64_t> ok;
-            if (n == capacity_) {
-                chunk_.resize(n * cols);
-                std::swap_ranges(begin, begin + static_cast<ptrdiff_t>(n * cols), chunk_.begin());
-                ok = store.Exec(Sql(n), chunk_);
-                std::swap_ranges(begin, begin + static_cast<ptrdiff_t>(n * cols), chunk_.begin());
-            } else {
-                ok = store.Exec(
-                    Sql(n), std::vector<Value>(begin, begin + static_cast<ptrdiff_t>(n * cols)));
-            }
+            // The statement takes exactly its own rows' parameters, in place.
+            auto ok = store.Exec(Sql(n), std::span<const Value>(&params_[done * cols], n * cols));
             if (!ok) {
                 *failed_line = lines_[done];
                 if (retry_rows) {
                     for (size_t r = done; r < done + n; ++r) {
-                        auto row = params_.begin() + static_cast<ptrdiff_t>(r * cols);
-                        auto one = store.Exec(
-                            Sql(1), std::vector<Value>(row, row + static_cast<ptrdiff_t>(cols)));
+                        auto one =
+                            store.Exec(Sql(1), std::span<const Value>(&params_[r * cols], cols));
                         if (!one) {
                             *failed_line = lines_[r];
                             Clear();
@@ -204,8 +188,11 @@ public:
             done += n;
         }
         if (done > 0) {
-            std::rotate(params_.begin(), params_.begin() + static_cast<ptrdiff_t>(done * cols),
-                        params_.begin() + static_cast<ptrdiff_t>(rows_ * cols));
+            // The rows left (fewer than a statement's, so fewer than the rows
+            // written) move to the front; the written slots keep their strings.
+            std::swap_ranges(params_.begin() + static_cast<ptrdiff_t>(done * cols),
+                             params_.begin() + static_cast<ptrdiff_t>(rows_ * cols),
+                             params_.begin());
             lines_.erase(lines_.begin(), lines_.begin() + static_cast<ptrdiff_t>(done));
             rows_ -= done;
         }
@@ -252,7 +239,6 @@ private:
     std::vector<Value> params_;
     std::vector<int64_t> lines_;
     size_t rows_ = 0;
-    std::vector<Value> chunk_;      // the parameters of the statement being run
     std::vector<std::string> sql_;  // by row count
 };
 
@@ -260,7 +246,12 @@ private:
 struct Incoming {
     std::string name, region, source, email, comment, status;
     int64_t created_at = 0;
-    std::vector<std::pair<phone::CleanResult, std::string>> phones;  // result, label
+    struct Phone {
+        phone::CleanResult cleaned;
+        std::string label;
+        contacts::PhoneClassKey class_key;  // made on the reading thread
+    };
+    std::vector<Phone> phones;
     std::vector<int64_t> tags;
     std::vector<std::pair<int64_t, std::string>> fields;  // field id, value
 };
@@ -367,8 +358,10 @@ public:
                     }
                     // Further numbers of one cell are extra numbers of the person.
                     for (size_t k = 0; k < cleaned.size(); ++k) {
-                        in.phones.emplace_back(std::move(cleaned[k]),
-                                               k == 0 ? col.label : "дополнительный");
+                        contacts::PhoneClassKey key(cleaned[k]);
+                        in.phones.push_back({std::move(cleaned[k]),
+                                             k == 0 ? col.label : "дополнительный",
+                                             std::move(key)});
                     }
                     break;
                 }
@@ -542,6 +535,7 @@ public:
           now_(clock.Now()),
           tags_(store, clock),
           fields_(store, clock),
+          classes_(store),
           // On SQLite new contacts are written a hundred rows per statement with
           // ids given here; on PostgreSQL row by row (an error there aborts the
           // transaction, so rows could not be retried to name the failing line).
@@ -551,8 +545,8 @@ public:
                      "updated_at", "import_id"},
                     bulk_ ? kBatchRows : 1),
           phones_("INSERT INTO phones",
-                  {"contact_id", "position", "e164", "extension", "label", "raw", "type", "region",
-                   "operator", "utc_offset", "timezone", "qc", "valid", "created_at"},
+                  {"contact_id", "position", "e164", "extension", "label", "raw", "class_id", "qc",
+                   "valid", "created_at"},
                   bulk_ ? kBatchRows : 1),
           values_("INSERT INTO field_values", {"contact_id", "field_id", "value"},
                   bulk_ ? kBatchRows : 1),
@@ -622,7 +616,7 @@ public:
             }
         }
         int64_t existing = 0;
-        for (const auto& [p, label] : in.phones) {
+        for (const auto& [p, label, key] : in.phones) {
             auto it = owner_.find(phone::E164Key(p.e164));
             if (it != owner_.end()) {
                 existing = it->second;
@@ -675,6 +669,7 @@ public:
 
 private:
     static constexpr size_t kBatchRows = 100;
+    static constexpr size_t kPhoneColumns = 10;
 
     void Warn(int64_t line, const std::string& column, std::string_view value, std::string reason) {
         summary_.errors.push_back({line, column, std::string(value), std::move(reason)});
@@ -720,7 +715,8 @@ private:
     // Takes the strings of `in` (swapping them with the batch's slots, so both
     // keep their storage).
     Result<void> Insert(Incoming& in) {
-        const std::string& region = in.region.empty() ? in.phones.front().first.region : in.region;
+        const std::string& region =
+            in.region.empty() ? in.phones.front().cleaned.region : in.region;
         std::string_view status = in.status.empty() ? std::string_view("new") : in.status;
         int64_t id;
         if (bulk_) {
@@ -749,9 +745,9 @@ private:
             id = *inserted;
         }
         int position = 0;
-        for (auto& [p, label] : in.phones) {
-            owner_.emplace(phone::E164Key(p.e164), id);
-            FillPhone(phones_.Append(line_), id, position++, p, label);
+        for (auto& phone : in.phones) {
+            owner_.emplace(phone::E164Key(phone.cleaned.e164), id);
+            if (auto ok = FillPhone(phones_.Append(line_), id, position++, phone); !ok) return ok;
         }
         for (int64_t tag : in.tags) {
             Value* v = contact_tags_.Append(line_);
@@ -775,26 +771,21 @@ private:
         return {};
     }
 
-    // Takes the strings of `p` (see Insert).
-    void FillPhone(Value* v, int64_t contact, int position, phone::CleanResult& p,
-                   const std::string& label) {
+    // Takes the strings of `phone` (see Insert).
+    Result<void> FillPhone(Value* v, int64_t contact, int position, Incoming::Phone& phone) {
+        auto class_id = classes_.Id(phone.class_key, phone.cleaned);
+        if (!class_id) return std::unexpected(class_id.error());
         v[0] = contact;
         v[1] = int64_t{position};
-        Put(v[2], p.e164);
-        Put(v[3], p.extension);
-        Set(v[4], label);
-        Put(v[5], p.input);
-        Set(v[6], phone::LineTypeName(p.type));
-        Put(v[7], p.region);
-        Put(v[8], p.operator_name);
-        if (p.utc_offset_minutes)
-            v[9] = int64_t{*p.utc_offset_minutes};
-        else
-            v[9] = Value();
-        Put(v[10], p.timezone);
-        v[11] = int64_t{static_cast<int>(p.qc)};
-        v[12] = int64_t{1};
-        v[13] = now_;
+        Put(v[2], phone.cleaned.e164);
+        Put(v[3], phone.cleaned.extension);
+        Set(v[4], phone.label);
+        Put(v[5], phone.cleaned.input);
+        v[6] = *class_id;
+        v[7] = int64_t{static_cast<int>(phone.cleaned.qc)};
+        v[8] = int64_t{1};
+        v[9] = now_;
+        return {};
     }
 
     // Fills the existing contact's empty fields, adds what it lacks, writes
@@ -831,8 +822,8 @@ private:
         }
         bool changed = !params.empty();
         int position = -1;  // where the contact's next phone goes, counted when needed
-        for (auto& [p, label] : in.phones) {
-            uint64_t key = phone::E164Key(p.e164);
+        for (auto& phone : in.phones) {
+            uint64_t key = phone::E164Key(phone.cleaned.e164);
             if (owner_.contains(key)) continue;  // known (here or on another contact)
             if (position < 0) {
                 auto count =
@@ -840,9 +831,11 @@ private:
                 if (!count) return std::unexpected(count.error());
                 position = static_cast<int>(store::Row({*count}).Int(0));
             }
-            std::string e164 = p.e164;
-            std::vector<Value> v(14);
-            FillPhone(v.data(), id, position++, p, label);
+            std::string e164 = phone.cleaned.e164;
+            std::vector<Value> v(kPhoneColumns);
+            if (auto ok = FillPhone(v.data(), id, position++, phone); !ok) {
+                return std::unexpected(ok.error());
+            }
             if (auto ok = store_.Exec(phones_.SingleSql(), v); !ok) {
                 return std::unexpected(ok.error());
             }
@@ -905,6 +898,7 @@ private:
     int64_t line_ = 0;
     contacts::TagDictionary tags_;
     contacts::FieldRegistry fields_;
+    contacts::PhoneClasses classes_;
     bool bulk_;
     Batch contacts_, phones_, values_, contact_tags_, history_;
     std::string history_detail_;  // "import #N"
@@ -935,7 +929,6 @@ constexpr size_t kBytesPerRowEstimate = 128;
 
 Result<ImportSummary> Importer::Import(const std::string& path, const ImportOptions& options) {
     auto started = std::chrono::steady_clock::now();
-    if (sodium_init() < 0) return Fail(ErrorCode::kInternal, "libsodium failed to start");
     auto file = MappedFile::Open(path);
     if (!file) return std::unexpected(file.error());
     std::string_view bytes = file->bytes();

@@ -391,7 +391,8 @@ TEST_P(ImporterTest, ABulkImportLeavesTheBaseInItsUsualMode) {
     auto usual = [&] {
         EXPECT_EQ(Count(GetParam() == store::Backend::kSqlite
                             ? "SELECT COUNT(*) FROM sqlite_master WHERE name = 'phones_e164'"
-                            : "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'phones_e164'"),
+                            : "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'phones_e164' "
+                              "AND schemaname = current_schema()"),
                   1);
         if (GetParam() != store::Backend::kSqlite) return;
         EXPECT_EQ(db_->Query("PRAGMA journal_mode")->front().Text(0), "wal");

@@ -546,7 +546,22 @@ void Cleaner::Enrich(const Number& number, CleanResult* result) const {
     pn::PhoneNumber n;
     n.set_country_code(static_cast<int>(number.country_code));
     n.set_national_number(number.national);
-    std::string where = state_->geocoder.GetDescriptionForNumber(n, state_->russian);
+    // Leading zeros of the national number (Italy's 06 for Rome) are not in
+    // the integer; the geocoder needs them to find the area.
+    std::string_view national = result->e164;
+    national.remove_prefix(1 + std::to_string(number.country_code).size());
+    size_t zeros = national.find_first_not_of('0');
+    if (zeros != 0 && zeros != std::string_view::npos) {
+        n.set_italian_leading_zero(true);
+        if (zeros > 1) n.set_number_of_leading_zeros(static_cast<int>(zeros));
+    }
+    // A landline's type is already known (from the prefix table or
+    // libphonenumber), so the geocoder is asked for its area directly:
+    // GetDescriptionForNumber would work the type out again, which costs as
+    // much as the rest of the cleaning. Other types take the full call.
+    std::string where = number.type == LineType::kFixed
+                            ? state_->geocoder.GetDescriptionForValidNumber(n, state_->russian)
+                            : state_->geocoder.GetDescriptionForNumber(n, state_->russian);
     if (number.country_code == 7 && result->country == "RU") {
         if (where == "Россия") where.clear();  // the geocoder knows only the country
         if (auto zone = plan_.ZoneOfRegion(where); zone && !where.empty()) {

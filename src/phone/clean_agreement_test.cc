@@ -13,6 +13,7 @@
 // digit, so the reference counts a number whose digits are not all written in
 // the input as invalid. docs/performance.md lists both.
 #include <gtest/gtest.h>
+#include <phonenumbers/geocoding/phonenumber_offline_geocoder.h>
 #include <phonenumbers/phonenumberutil.h>
 
 #include <array>
@@ -33,6 +34,17 @@ struct Input {
     std::string text;
     std::vector<std::string> pieces;  // what libphonenumber sees, in order
 };
+
+// The region the cleaner must give a valid number that is not a +7 mobile of
+// the numbering plan: the geocoder's full answer ("Россия" alone says nothing).
+std::string ReferenceRegion(const CleanResult& r) {
+    static pn::PhoneNumberOfflineGeocoder geocoder;
+    pn::PhoneNumber n;
+    pn::PhoneNumberUtil::GetInstance()->Parse(r.e164, "ZZ", &n);
+    std::string where = geocoder.GetDescriptionForNumber(n, icu::Locale("ru"));
+    if (r.country == "RU" && where == "Россия") where.clear();
+    return where;
+}
 
 std::string Reference(const std::string& text) {
     const auto* util = pn::PhoneNumberUtil::GetInstance();
@@ -138,7 +150,7 @@ TEST(CleanAgreementTest, AgreesWithLibphonenumberOnAMillionMessyInputs) {
     Cleaner cleaner(*plan);
     Corpus corpus(20261123);
     constexpr int kInputs = 1000000;
-    int disagreements = 0, valid = 0;
+    int disagreements = 0, valid = 0, regions = 0, region_disagreements = 0;
     for (int i = 0; i < kInputs; ++i) {
         Input in = corpus.Next();
         std::string expected;
@@ -149,8 +161,21 @@ TEST(CleanAgreementTest, AgreesWithLibphonenumberOnAMillionMessyInputs) {
         std::string fast;
         bool fast_valid = cleaner.ToE164(in.text, &fast);
         if (!fast_valid) fast.clear();
-        // The full cleaning on a tenth of the inputs (it adds enrichment, not parsing).
-        std::string full = i % 10 == 0 ? cleaner.Clean(in.text).e164 : fast;
+        // The full cleaning on a tenth of the inputs (it adds enrichment, not
+        // parsing), with the region checked where the geocoder gives it.
+        std::string full = fast;
+        if (i % 10 == 0) {
+            CleanResult r = cleaner.Clean(in.text);
+            full = r.e164;
+            bool from_plan = r.country == "RU" && !r.operator_name.empty();
+            if (r.valid() && !from_plan) {
+                ++regions;
+                if (r.region != ReferenceRegion(r) && ++region_disagreements <= 20) {
+                    ADD_FAILURE() << "input '" << in.text << "': geocoder '" << ReferenceRegion(r)
+                                  << "', Clean '" << r.region << "'";
+                }
+            }
+        }
         valid += !expected.empty();
         if (fast != expected || full != expected) {
             if (++disagreements <= 20) {
@@ -160,10 +185,14 @@ TEST(CleanAgreementTest, AgreesWithLibphonenumberOnAMillionMessyInputs) {
         }
     }
     EXPECT_EQ(disagreements, 0);
+    EXPECT_EQ(region_disagreements, 0);
+    EXPECT_GT(regions, kInputs / 100);  // landlines and foreign numbers in earnest
     // The corpus must exercise both outcomes in earnest.
     EXPECT_GT(valid, kInputs / 2);
     EXPECT_GT(kInputs - valid, kInputs / 10);
-    std::printf("%d inputs, %d valid, %d disagreements\n", kInputs, valid, disagreements);
+    std::printf("%d inputs, %d valid, %d disagreements; %d regions from the geocoder, %d "
+                "disagreements\n",
+                kInputs, valid, disagreements, regions, region_disagreements);
 }
 
 }  // namespace

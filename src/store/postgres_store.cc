@@ -41,7 +41,7 @@ public:
     Backend backend() const override { return Backend::kPostgres; }
     std::string Describe() const override { return Redact(url_); }
 
-    Result<int64_t> Exec(std::string_view sql, const std::vector<Value>& params) override {
+    Result<int64_t> Exec(std::string_view sql, std::span<const Value> params) override {
         auto res = Run(sql, params);
         if (!res) return std::unexpected(res.error());
         const char* tuples = PQcmdTuples(res->get());
@@ -86,7 +86,7 @@ public:
 private:
     // Prepares each distinct statement once per connection, then executes it
     // with text-format parameters.
-    Result<ResultPtr> Run(std::string_view sql, const std::vector<Value>& params) {
+    Result<ResultPtr> Run(std::string_view sql, std::span<const Value> params) {
         std::string key(sql);
         auto it = prepared_.find(key);
         if (it == prepared_.end()) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <string>
@@ -127,6 +128,10 @@ Error TooNew(const Store& store, int version) {
 }  // namespace
 
 Result<MigrationReport> Migrate(Store& store) {
+    return Migrate(store, LatestSchemaVersion());
+}
+
+Result<MigrationReport> Migrate(Store& store, int up_to) {
     auto current = CurrentVersion(store);
     if (!current) return std::unexpected(current.error());
     MigrationReport report{*current, *current, {}};
@@ -138,7 +143,7 @@ Result<MigrationReport> Migrate(Store& store) {
         if (!ok) return std::unexpected(ok.error());
     }
     const auto& all = Migrations(store.backend());
-    for (int v = *current + 1; v <= static_cast<int>(all.size()); ++v) {
+    for (int v = *current + 1; v <= std::min(up_to, static_cast<int>(all.size())); ++v) {
         const Migration& m = all[v - 1];
         auto tx = Transaction::Start(store);
         if (!tx) return std::unexpected(tx.error());

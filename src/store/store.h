@@ -19,6 +19,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -59,7 +60,7 @@ public:
     virtual std::string Describe() const = 0;
 
     // Runs one statement; returns the number of rows it changed.
-    virtual Result<int64_t> Exec(std::string_view sql, const std::vector<Value>& params) = 0;
+    virtual Result<int64_t> Exec(std::string_view sql, std::span<const Value> params) = 0;
     // Runs an INSERT of one row into a table whose key is `id` and returns the
     // new id (SQLite: the last rowid; PostgreSQL: RETURNING id). Cheaper than
     // INSERT ... RETURNING on SQLite, which the importer does a million times.
@@ -79,8 +80,9 @@ public:
     // Bulk mode, for loading many rows in one transaction (a large import).
     // Entered outside a transaction. On SQLite the write-ahead log gives way to
     // a rollback journal (each page is written once, not to the log and again
-    // at the checkpoint; a crash still rolls the transaction back) and foreign
-    // keys are not checked (the caller guarantees them); other connections
+    // at the checkpoint; a crash still rolls the transaction back), and foreign
+    // keys and CHECK constraints are not checked (the caller guarantees them:
+    // it gives the ids and validates every value); other connections
     // wait until it is left. Returns false, changing nothing, where the backend
     // has no such mode (PostgreSQL) or cannot enter it now (another connection
     // has the database open).
@@ -127,6 +129,9 @@ int LatestSchemaVersion();
 // Applies every missing migration, each in its own transaction.
 // Fails with kSchemaTooNew when the database is ahead of this binary.
 Result<MigrationReport> Migrate(Store& store);
+// Applies the missing migrations up to version `up_to` only (tests of a
+// migration start from the version before it).
+Result<MigrationReport> Migrate(Store& store, int up_to);
 
 // Succeeds when the schema is exactly the one this binary knows; otherwise says
 // whether to run `callbase init` (older or empty) or upgrade callbase (newer).

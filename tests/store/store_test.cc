@@ -164,7 +164,8 @@ TEST_P(StoreTest, DropIndexGivesTheStatementThatBuildsItAgain) {
     auto exists = [&] {
         auto n = db_->QueryValue(GetParam() == Backend::kSqlite
                                      ? "SELECT COUNT(*) FROM sqlite_master WHERE name = 't_s'"
-                                     : "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 't_s'");
+                                     : "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 't_s' "
+                                       "AND schemaname = current_schema()");
         EXPECT_TRUE(n);
         return n && Row({*n}).Int(0) == 1;
     };

@@ -26,7 +26,7 @@ public:
 
     store::Backend backend() const override { return inner_->backend(); }
     std::string Describe() const override { return inner_->Describe(); }
-    Result<int64_t> Exec(std::string_view sql, const std::vector<store::Value>& p) override {
+    Result<int64_t> Exec(std::string_view sql, std::span<const store::Value> p) override {
         return inner_->Exec(sql, p);
     }
     Result<int64_t> InsertRow(std::string_view sql, const std::vector<store::Value>& p) override {
@@ -87,7 +87,8 @@ Result<std::string> PostgresUrl() {
     return url;
 }
 
-std::unique_ptr<store::Store> OpenFreshStore(store::Backend backend) {
+std::unique_ptr<store::Store> OpenFreshStore(store::Backend backend, int schema_version) {
+    const int version = schema_version > 0 ? schema_version : store::LatestSchemaVersion();
     if (backend == store::Backend::kSqlite) {
         auto path = std::filesystem::temp_directory_path() / (UniqueName() + ".db");
         auto db = store::Open(path.string());
@@ -95,7 +96,7 @@ std::unique_ptr<store::Store> OpenFreshStore(store::Backend backend) {
             ADD_FAILURE() << db.error().message;
             return nullptr;
         }
-        if (auto m = store::Migrate(**db); !m) {
+        if (auto m = store::Migrate(**db, version); !m) {
             ADD_FAILURE() << m.error().message;
             return nullptr;
         }
@@ -126,7 +127,7 @@ std::unique_ptr<store::Store> OpenFreshStore(store::Backend backend) {
         ADD_FAILURE() << ok.error().message;
         return nullptr;
     }
-    if (auto m = store::Migrate(**db); !m) {
+    if (auto m = store::Migrate(**db, version); !m) {
         ADD_FAILURE() << m.error().message;
         return nullptr;
     }

@@ -21,8 +21,9 @@ namespace callbase::testing {
 std::vector<store::Backend> TestBackends();
 
 // A fresh, migrated, empty database for one test; nullptr (with a test
-// failure recorded) when it cannot be had.
-std::unique_ptr<store::Store> OpenFreshStore(store::Backend backend);
+// failure recorded) when it cannot be had. `schema_version` stops the
+// migrations at that version (0: the latest), for tests of a migration.
+std::unique_ptr<store::Store> OpenFreshStore(store::Backend backend, int schema_version = 0);
 
 // A second connection to the database of a store from OpenFreshStore (the
 // same SQLite file, the same PostgreSQL schema), for tests of concurrent
