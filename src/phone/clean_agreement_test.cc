@@ -190,9 +190,10 @@ TEST(CleanAgreementTest, AgreesWithLibphonenumberOnAMillionMessyInputs) {
     // The corpus must exercise both outcomes in earnest.
     EXPECT_GT(valid, kInputs / 2);
     EXPECT_GT(kInputs - valid, kInputs / 10);
-    std::printf("%d inputs, %d valid, %d disagreements; %d regions from the geocoder, %d "
-                "disagreements\n",
-                kInputs, valid, disagreements, regions, region_disagreements);
+    std::printf(
+        "%d inputs, %d valid, %d disagreements; %d regions from the geocoder, %d "
+        "disagreements\n",
+        kInputs, valid, disagreements, regions, region_disagreements);
 }
 
 }  // namespace
