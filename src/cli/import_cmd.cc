@@ -98,6 +98,7 @@ void ImportCommand(App& app, const ImportArgs& args) {
                          {"merged", summary->merged},
                          {"unchanged", summary->unchanged},
                          {"rejected", summary->rejected},
+                         {"consents", summary->consents},
                          {"seconds", summary->seconds},
                          {"custom_fields", summary->custom_fields},
                          {"errors", summary->errors.size()},
@@ -120,9 +121,11 @@ void ImportCommand(App& app, const ImportArgs& args) {
             "  … and {} more{}\n", summary->errors.size() - shown,
             args.errors.empty() ? " — save them all with --errors FILE" : " — see " + args.errors);
     }
-    fmt::print("{}read {}, inserted {}, merged {}, unchanged {}, rejected {} in {:.1f} s\n",
+    fmt::print("{}read {}, inserted {}, merged {}, unchanged {}, rejected {}{} in {:.1f} s\n",
                args.dry_run ? "dry run, nothing written: " : "", summary->read, summary->inserted,
-               summary->merged, summary->unchanged, summary->rejected, summary->seconds);
+               summary->merged, summary->unchanged, summary->rejected,
+               summary->consents > 0 ? fmt::format(", consents {}", summary->consents) : "",
+               summary->seconds);
 }
 
 struct ExportArgs {

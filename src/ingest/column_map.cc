@@ -36,8 +36,24 @@ const std::vector<Synonyms>& Known() {
         {Target::kTags, {"теги", "метки", "тег", "tags", "tag"}},
         {Target::kDateAdded,
          {"дата", "дата добавления", "дата создания", "создан", "created", "date added", "date"}},
+        {Target::kConsentDate,
+         {"дата согласия", "согласие дата", "согласие получено", "consent date", "consent at",
+          "consented at"}},
     };
     return kKnown;
+}
+
+// Consent columns by header: the purpose each one records.
+const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& ConsentHeaders() {
+    static const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> kHeaders =
+        {{"marketing",
+          {"согласие", "согласие на рекламу", "согласие на маркетинг", "согласие на рассылку",
+           "согласие реклама", "consent", "marketing consent", "consent marketing",
+           "consent to marketing"}},
+         {"service",
+          {"согласие на обслуживание", "согласие сервис", "сервисное согласие", "service consent",
+           "consent service"}}};
+    return kHeaders;
 }
 
 std::string Key(std::string_view header) {
@@ -54,31 +70,37 @@ std::string Key(std::string_view header) {
 }
 
 Result<Column> FromMapName(const std::string& header, std::string_view field) {
-    static const std::map<std::string_view, Target> kByName = {{"phone", Target::kPhone},
-                                                               {"phone2", Target::kExtraPhone},
-                                                               {"name", Target::kName},
-                                                               {"last_name", Target::kLastName},
-                                                               {"first_name", Target::kFirstName},
-                                                               {"middle_name", Target::kMiddleName},
-                                                               {"region", Target::kRegion},
-                                                               {"source", Target::kSource},
-                                                               {"email", Target::kEmail},
-                                                               {"comment", Target::kComment},
-                                                               {"status", Target::kStatus},
-                                                               {"tags", Target::kTags},
-                                                               {"date", Target::kDateAdded},
-                                                               {"ignore", Target::kIgnore}};
+    static const std::map<std::string_view, Target> kByName = {
+        {"phone", Target::kPhone},
+        {"phone2", Target::kExtraPhone},
+        {"name", Target::kName},
+        {"last_name", Target::kLastName},
+        {"first_name", Target::kFirstName},
+        {"middle_name", Target::kMiddleName},
+        {"region", Target::kRegion},
+        {"source", Target::kSource},
+        {"email", Target::kEmail},
+        {"comment", Target::kComment},
+        {"status", Target::kStatus},
+        {"tags", Target::kTags},
+        {"date", Target::kDateAdded},
+        {"consent_date", Target::kConsentDate},
+        {"ignore", Target::kIgnore}};
     if (field.starts_with("field:") && field.size() > 6) {
-        return Column{std::string(field.substr(6)), Target::kCustom, ""};
+        return Column{std::string(field.substr(6)), Target::kCustom, "", ""};
+    }
+    if (field.starts_with("consent:") && field.size() > 8) {
+        return Column{header, Target::kConsent, "", std::string(field.substr(8))};
     }
     auto it = kByName.find(field);
     if (it == kByName.end()) {
         return Fail(ErrorCode::kInvalidInput,
                     fmt::format("--map {}={}: unknown field", header, field),
                     "use phone, phone2, name, last_name, first_name, middle_name, region, source, "
-                    "email, comment, status, tags, date, ignore or field:NAME");
+                    "email, comment, status, tags, date, consent:PURPOSE, consent_date, ignore or "
+                    "field:NAME");
     }
-    return Column{header, it->second, ""};
+    return Column{header, it->second, "", ""};
 }
 
 }  // namespace
@@ -88,11 +110,19 @@ Result<std::vector<Column>> MapColumns(const std::vector<std::string>& header,
                                        const std::string& file) {
     std::vector<Column> columns;
     for (const auto& h : header) {
-        Column c{contacts::Trim(h), Target::kCustom, ""};
+        Column c{contacts::Trim(h), Target::kCustom, "", ""};
         std::string key = Key(h);
         for (const auto& s : Known()) {
             for (auto name : s.names) {
                 if (key == name) c.target = s.target;
+            }
+        }
+        for (const auto& [purpose, names] : ConsentHeaders()) {
+            for (auto name : names) {
+                if (key == name) {
+                    c.target = Target::kConsent;
+                    c.purpose = std::string(purpose);
+                }
             }
         }
         if (key.empty()) c.target = Target::kIgnore;
@@ -114,6 +144,7 @@ Result<std::vector<Column>> MapColumns(const std::vector<std::string>& header,
                 std::string custom = mapped->target == Target::kCustom ? mapped->header : c.header;
                 c.target = mapped->target;
                 c.header = custom;
+                c.purpose = mapped->purpose;
                 found = true;
             }
         }

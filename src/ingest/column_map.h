@@ -25,19 +25,26 @@ enum class Target {
     kStatus,
     kTags,
     kDateAdded,
-    kCustom,  // a custom field named by the header
+    kConsent,      // consent for the purpose in Column::purpose: да/нет, yes/no, 1/0
+    kConsentDate,  // when the row's consents were obtained (the import's time if none)
+    kCustom,       // a custom field named by the header
     kIgnore,
 };
 
 struct Column {
     std::string header;
     Target target = Target::kCustom;
-    std::string label;  // phone label for kPhone / kExtraPhone
+    std::string label;    // phone label for kPhone / kExtraPhone
+    std::string purpose;  // consent purpose for kConsent (service, marketing, ...)
 };
 
 // The field names `--map` accepts: phone, phone2, name, last_name, first_name,
 // middle_name, region, source, email, comment, status, tags, date, ignore,
-// field:<name>.
+// field:<name>, consent:<purpose>, consent_date. Headers "Согласие на рекламу"
+// / "Marketing consent" are consent:marketing, "Согласие на обслуживание" /
+// "Service consent" consent:service, and a bare "Согласие" / "Consent" is
+// taken as consent:marketing (the consent a call center's lists mean: to be
+// called with offers); "Дата согласия" / "Consent date" is consent_date.
 // Maps the header row; `overrides` are "COLUMN=field" strings. Fails when an
 // override names no column or an unknown field, or when no column is a phone
 // (the message lists the headers seen and how to use --map).

@@ -30,6 +30,25 @@ TEST(ColumnMapTest, RussianAndEnglishHeaders) {
     EXPECT_EQ((*parts)[3].target, Target::kPhone);
 }
 
+TEST(ColumnMapTest, ConsentColumnsNameTheirPurpose) {
+    auto cols = MapColumns(
+        {"Телефон", "Согласие на рекламу", "Service consent", "Согласие", "Дата согласия", "Опрос"},
+        {"Опрос=consent:surveys"}, "f.csv");
+    ASSERT_TRUE(cols) << cols.error().message;
+    std::vector<std::pair<Target, std::string>> want = {
+        {Target::kPhone, ""},          {Target::kConsent, "marketing"},
+        {Target::kConsent, "service"}, {Target::kConsent, "marketing"},
+        {Target::kConsentDate, ""},    {Target::kConsent, "surveys"}};
+    for (size_t i = 0; i < want.size(); ++i) {
+        EXPECT_EQ((*cols)[i].target, want[i].first) << i;
+        EXPECT_EQ((*cols)[i].purpose, want[i].second) << i;
+    }
+    auto date =
+        MapColumns({"Телефон", "Когда согласился"}, {"Когда согласился=consent_date"}, "f.csv");
+    ASSERT_TRUE(date);
+    EXPECT_EQ((*date)[1].target, Target::kConsentDate);
+}
+
 TEST(ColumnMapTest, NoPhoneColumnIsRefusedWithTheHeadersAndAHint) {
     auto cols = MapColumns({"ФИО", "Сотовый номер клиента"}, {}, "f.csv");
     ASSERT_FALSE(cols);

@@ -22,6 +22,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "compliance/consent.h"
 #include "contacts/field_registry.h"
 #include "contacts/phone_classes.h"
 #include "contacts/status.h"
@@ -254,7 +255,23 @@ struct Incoming {
     std::vector<Phone> phones;
     std::vector<int64_t> tags;
     std::vector<std::pair<int64_t, std::string>> fields;  // field id, value
+    std::vector<std::string> consents;                    // purposes agreed to
+    int64_t consent_at = 0;                               // 0: the import's time
 };
+
+// A consent cell: true for yes, false for no (or empty), nullopt when it is
+// neither.
+std::optional<bool> ParseConsent(std::string_view value) {
+    static const std::vector<std::string_view> kYes = {
+        "да", "д", "yes", "y", "1", "true", "+", "x", "х", "есть", "согласен", "согласна", "v"};
+    static const std::vector<std::string_view> kNo = {
+        "нет", "н", "no", "n", "0", "false", "-", "отказ", "не согласен", "не согласна"};
+    std::string folded = contacts::FoldCase(value);
+    if (folded.empty()) return false;
+    if (std::find(kYes.begin(), kYes.end(), folded) != kYes.end()) return true;
+    if (std::find(kNo.begin(), kNo.end(), folded) != kNo.end()) return false;
+    return std::nullopt;
+}
 
 // Moves a string into a parameter slot by swapping it with the string the slot
 // may hold, so the slot and the source both keep their storage.
@@ -331,6 +348,8 @@ public:
         in.phones.clear();
         in.tags.clear();
         in.fields.clear();
+        in.consents.clear();
+        in.consent_at = 0;
         row->warnings.clear();
         row->tag_columns.clear();
         auto warn = [&](const Column& col, std::string_view value, std::string reason) {
@@ -418,6 +437,27 @@ public:
                         warn(col, value, ok.error().message + "; field skipped");
                     break;
                 }
+                case Target::kConsent: {
+                    auto agreed = ParseConsent(value);
+                    if (!agreed) {
+                        warn(col, value,
+                             "consent not understood (да/нет, yes/no, 1/0); row kept without it");
+                    } else if (*agreed) {
+                        in.consents.push_back(col.purpose);
+                    }
+                    break;
+                }
+                case Target::kConsentDate:
+                    if (value.empty()) break;
+                    if (auto at = ParseDateTime(value); !at) {
+                        warn(col, value,
+                             "not a date (YYYY-MM-DD or DD.MM.YYYY); the import date is used");
+                    } else if (*at > now_) {
+                        warn(col, value, "consent dated in the future; the import date is used");
+                    } else {
+                        in.consent_at = *at;
+                    }
+                    break;
                 case Target::kIgnore:
                     break;
             }
@@ -536,6 +576,7 @@ public:
           tags_(store, clock),
           fields_(store, clock),
           classes_(store),
+          consents_(store, clock),
           // On SQLite new contacts are written a hundred rows per statement with
           // ids given here; on PostgreSQL row by row (an error there aborts the
           // transaction, so rows could not be retried to name the failing line).
@@ -581,6 +622,25 @@ public:
             if (!top) return std::unexpected(top.error());
             next_id_ = store::Row({*top}).Int(0) + 1;
             first_pending_id_ = next_id_;
+        }
+        std::vector<std::string> purposes;
+        if (auto known = consents_.Purposes(); !known) {
+            return std::unexpected(known.error());
+        } else {
+            for (const auto& p : *known)
+                purposes.push_back(p.name);
+        }
+        for (const auto& c : columns_) {
+            if (c.target != Target::kConsent ||
+                std::find(purposes.begin(), purposes.end(), c.purpose) != purposes.end()) {
+                continue;
+            }
+            return Fail(
+                ErrorCode::kInvalidInput,
+                fmt::format("column '{}': unknown consent purpose '{}'", c.header, c.purpose),
+                fmt::format("the purposes are {}; add one with `callbase consent purpose "
+                            "add NAME`",
+                            fmt::join(purposes, ", ")));
         }
         for (auto& c : columns_) {
             if (c.target != Target::kCustom) continue;
@@ -632,11 +692,14 @@ public:
             if (existing >= first_pending_id_) {
                 if (auto ok = FlushAll(); !ok) return ok;
             }
+            // Consents first: Merge and Insert take the strings of `in`.
+            if (auto ok = RecordConsents(in); !ok) return ok;
             auto changed = Merge(existing, in);
             if (!changed) return std::unexpected(changed.error());
             ++(*changed ? summary_.merged : summary_.unchanged);
             return {};
         }
+        if (auto ok = RecordConsents(in); !ok) return ok;
         return Insert(in);
     }
 
@@ -707,6 +770,43 @@ private:
             } else if (std::find(in->tags.begin(), in->tags.end(), cached->second.first) ==
                        in->tags.end()) {
                 in->tags.push_back(cached->second.first);
+            }
+        }
+        return {};
+    }
+
+    // Records the row's consents for each of its numbers (channel import, the
+    // file's line as the proof), unless one for the purpose is in force. A
+    // consent revoked on or after the row's consent date (or with no date) is
+    // not restored by a file: the row is kept and says why.
+    Result<void> RecordConsents(const Incoming& in) {
+        if (in.consents.empty()) return {};
+        const int64_t at = in.consent_at != 0 ? in.consent_at : now_;
+        for (const auto& phone : in.phones) {
+            const std::string& e164 = phone.cleaned.e164;
+            for (const std::string& purpose : in.consents) {
+                auto state = store_.Query(
+                    "SELECT COUNT(*), MAX(revoked_at), SUM(CASE WHEN revoked_at IS NULL THEN 1 "
+                    "ELSE 0 END) FROM consents WHERE e164 = $1 AND purpose = $2",
+                    {e164, purpose});
+                if (!state) return std::unexpected(state.error());
+                const store::Row& r = state->front();
+                if (r.Int(0) > 0 && r.Int(2) > 0) continue;  // one is in force
+                if (r.Int(0) > 0 && (in.consent_at == 0 || r.Int(1) >= at)) {
+                    Warn(line_, "", e164,
+                         fmt::format("consent for {} was revoked before; a file does not restore "
+                                     "it without a later consent date",
+                                     purpose));
+                    continue;
+                }
+                compliance::ConsentInput c;
+                c.e164 = e164;
+                c.purpose = purpose;
+                c.obtained_at = at;
+                c.channel = "import";
+                c.form_id = fmt::format("import #{} line {}", import_id_, line_);
+                if (auto ok = consents_.Add(c, actor_); !ok) return std::unexpected(ok.error());
+                ++summary_.consents;
             }
         }
         return {};
@@ -899,6 +999,7 @@ private:
     contacts::TagDictionary tags_;
     contacts::FieldRegistry fields_;
     contacts::PhoneClasses classes_;
+    compliance::Consents consents_;
     bool bulk_;
     Batch contacts_, phones_, values_, contact_tags_, history_;
     std::string history_detail_;  // "import #N"

@@ -75,6 +75,7 @@ struct ImportSummary {
     std::string encoding;
     std::string delimiter;
     int64_t read = 0, inserted = 0, merged = 0, unchanged = 0, rejected = 0;
+    int64_t consents = 0;  // consent records added from consent columns
     double seconds = 0;
     std::vector<std::string> custom_fields;  // columns taken as custom fields
     std::vector<RowError> errors;            // every error, rejected rows and warnings

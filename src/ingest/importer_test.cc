@@ -444,6 +444,77 @@ TEST_P(ImporterTest, AnImportWhileAnotherConnectionIsOpenWorksWithoutBulkMode) {
     EXPECT_EQ((*other)->Query("PRAGMA journal_mode")->front().Text(0), "wal");
 }
 
+TEST_P(ImporterTest, ConsentColumnsRecordConsentsWithTheLineAsProof) {
+    // 1790000000 is 2026-09-21; the file's consent dates are before it.
+    auto s = Import(Write("consents.csv",
+                          "ФИО;Телефон;Рабочий телефон;Согласие на рекламу;Согласие на "
+                          "обслуживание;Дата согласия\n"
+                          "Анна;89161234567;84951234567;да;нет;2026-03-01\n"
+                          "Борис;89031112233;;yes;1;\n"
+                          "Вера;89051112233;;может быть;;01.02.2026\n"
+                          "Глеб;89061112233;;+;;2030-01-01\n"));
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->inserted, 4);
+    // Анна: marketing on both her numbers; Борис: both purposes; Глеб: one.
+    EXPECT_EQ(s->consents, 5);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM consents WHERE channel = 'import'"), 5);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM consents WHERE e164 = '+74951234567' AND purpose = "
+                    "'marketing' AND obtained_at = 1772323200"),
+              1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM consents WHERE e164 = '+79031112233' AND purpose = "
+                    "'service' AND obtained_at = 1790000000"),
+              1);
+    auto proof = db_->QueryValue(
+        "SELECT form_id FROM consents WHERE e164 = '+79031112233' AND purpose = 'marketing'");
+    ASSERT_TRUE(proof);
+    EXPECT_EQ(store::Row({*proof}).Text(0), fmt::format("import #{} line 3", s->import_id));
+    // Вера's answer is not a yes or a no; Глеб's date is in the future (the
+    // consent is kept, dated by the import).
+    std::vector<std::string> reasons;
+    for (const auto& e : s->errors)
+        reasons.push_back(std::to_string(e.line) + ": " + e.reason);
+    EXPECT_EQ(reasons.size(), 2u) << fmt::format("{}", fmt::join(reasons, "; "));
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM consents WHERE e164 = '+79051112233'"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM consents WHERE e164 = '+79061112233' AND "
+                    "obtained_at = 1790000000"),
+              1);
+
+    // Another file with the same consents adds none; a revoked consent is not
+    // restored by a file unless its consent date is later than the revocation.
+    ASSERT_TRUE(
+        db_->Exec("UPDATE consents SET revoked_at = 1780000000, revoked_how = 'call' "
+                  "WHERE e164 = '+79161234567'"));
+    auto again = Import(Write("again.csv",
+                              "ФИО;Телефон;Согласие;Дата согласия\n"
+                              "Анна;89161234567;да;2026-03-01\n"
+                              "Борис;89031112233;да;\n"));
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(again->consents, 0);
+    ASSERT_EQ(again->errors.size(), 1u);
+    EXPECT_NE(again->errors[0].reason.find("revoked"), std::string::npos);
+    auto later = Import(Write("later.csv",
+                              "ФИО;Телефон;Согласие;Дата согласия\n"
+                              "Анна;89161234567;да;2026-09-01\n"));
+    ASSERT_TRUE(later) << later.error().message;
+    EXPECT_EQ(later->consents, 1);
+}
+
+TEST_P(ImporterTest, AConsentColumnForAnUnknownPurposeStopsTheImportBeforeAnyRow) {
+    ImportOptions options;
+    options.mapping = {"Опрос=consent:surveys"};
+    auto s = Import(Write("survey.csv", "ФИО;Телефон;Опрос\nАнна;89161234567;да\n"), options);
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("unknown consent purpose 'surveys'"), std::string::npos);
+    EXPECT_NE(s.error().hint.find("consent purpose add"), std::string::npos);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), 0);
+    ASSERT_TRUE(
+        db_->Exec("INSERT INTO consent_purposes (name, description, builtin, created_at) "
+                  "VALUES ('surveys', 'опросы', 0, 0)"));
+    auto ok = Import(Write("survey.csv", "ФИО;Телефон;Опрос\nАнна;89161234567;да\n"), options);
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(ok->consents, 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ImporterTest, ::testing::ValuesIn(testing::TestBackends()),
                          testing::BackendName);
 
