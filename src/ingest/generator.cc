@@ -136,7 +136,9 @@ Result<void> GenerateContacts(const phone::NumberingPlan& plan, const GeneratorO
     auto pick = [&](uint64_t n) { return rng() % n; };
     auto chance = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
 
-    // Ranges weighted by their capacity, as real numbers are.
+    // People live where real numbers are: a city from a range of the plan
+    // weighted by its capacity. Their numbers are invented in the stretches no
+    // operator holds (pseudonymized data: never a real subscriber's number).
     std::vector<uint64_t> cumulative(plan.size());
     uint64_t total = 0;
     for (size_t i = 0; i < plan.size(); ++i) {
@@ -144,9 +146,28 @@ Result<void> GenerateContacts(const phone::NumberingPlan& plan, const GeneratorO
         total += r.to - r.from + 1;
         cumulative[i] = total;
     }
+    const std::vector<phone::NumberingPlan::RangeInfo> free_ranges = plan.Unassigned();
+    std::vector<uint64_t> free_cumulative(free_ranges.size());
+    uint64_t free_total = 0;
+    for (size_t i = 0; i < free_ranges.size(); ++i) {
+        free_total += free_ranges[i].to - free_ranges[i].from + 1;
+        free_cumulative[i] = free_total;
+    }
+    if (total == 0 || free_total == 0) {
+        return Fail(ErrorCode::kInvalidInput,
+                    "the numbering plan leaves no unassigned +7 9XX numbers to invent from",
+                    "load the shipped plan (data/numbering/DEF-9xx.csv)");
+    }
+    auto invented = [&] {
+        uint64_t at = pick(free_total);
+        size_t i = std::upper_bound(free_cumulative.begin(), free_cumulative.end(), at) -
+                   free_cumulative.begin();
+        const auto& r = free_ranges[i];
+        return uint64_t{r.code} * 10000000 + r.from + pick(r.to - r.from + 1);
+    };
     struct Person {
         uint64_t national;
-        std::string name, email;
+        std::string name, email, city;
     };
     std::vector<Person> people;
     people.reserve(static_cast<size_t>(o.rows));
@@ -170,7 +191,6 @@ Result<void> GenerateContacts(const phone::NumberingPlan& plan, const GeneratorO
         bool dup = roll < o.dup_rate && !people.empty();
         bool junk = !dup && roll < o.dup_rate + o.junk_rate;
         Person person;
-        std::string city;
         if (dup) {
             person = people[pick(people.size())];
             if (chance(0.3)) person.email.clear();
@@ -186,31 +206,19 @@ Result<void> GenerateContacts(const phone::NumberingPlan& plan, const GeneratorO
                 person.email = fmt::format("{}.{}{}@{}", Translit(first), Translit(surname),
                                            pick(100), chance(0.5) ? "mail.ru" : "yandex.ru");
             }
-            if (chance(0.1)) {
-                // Moscow, St Petersburg landlines.
-                static constexpr std::array<uint64_t, 3> kCodes = {495, 499, 812};
-                person.national = kCodes[pick(3)] * 10000000 + 2000000 + pick(7999999);
-            } else {
-                uint64_t at = pick(total);
-                size_t i =
-                    std::upper_bound(cumulative.begin(), cumulative.end(), at) - cumulative.begin();
-                auto r = plan.Range(i);
-                person.national = uint64_t{r.code} * 10000000 + r.from + pick(r.to - r.from + 1);
-            }
+            uint64_t at = pick(total);
+            size_t i =
+                std::upper_bound(cumulative.begin(), cumulative.end(), at) - cumulative.begin();
+            person.city = CityOf(plan.Range(i).entry.region);
+            person.national = invented();
             people.push_back(person);
-        }
-        if (person.national / 10000000 >= 900) {
-            auto entry = plan.Find(person.national);
-            city = entry ? CityOf(entry->region) : "";
-        } else {
-            city = person.national / 10000000 == 812 ? "Санкт-Петербург" : "Москва";
         }
         // A repeated person is sometimes written without the patronymic.
         rec[0] = dup && chance(0.5) ? person.name.substr(0, person.name.rfind(' ')) : person.name;
         rec[1] = junk ? std::string(kJunk[pick(kJunk.size())])
                       : phone::SpellRussian(person.national, rng);
-        rec[2] = chance(0.1) ? phone::SpellRussian(9000000000 + pick(999999999), rng) : "";
-        rec[3] = city;
+        rec[2] = chance(0.1) ? phone::SpellRussian(invented(), rng) : "";
+        rec[3] = person.city;
         rec[4] = std::string(kSources[pick(kSources.size())]);
         rec[5] = person.email;
         std::time_t added = o.today - static_cast<int64_t>(pick(730 * 86400));

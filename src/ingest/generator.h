@@ -1,9 +1,10 @@
 // Realistic, pseudonymized Russian contacts for demos, tests and benchmarks:
 // a CSV as a CRM or Excel export really looks — Russian headers, names with the
-// right gender forms, valid-looking but invented numbers drawn from real ranges
-// of the numbering plan in mixed spellings, cities matching the numbers'
-// regions, duplicates, junk rows, quoted comments with delimiters and line
-// breaks, dates over two years and an order-sum column.
+// right gender forms, valid-looking but invented mobile numbers from the
+// stretches of +7 9XX that no operator holds (NumberingPlan::Unassigned: valid
+// to libphonenumber, never a real subscriber's) in mixed spellings, cities
+// spread as the plan's ranges are, duplicates, junk rows, quoted comments with
+// delimiters and line breaks, dates over two years and an order-sum column.
 //
 // Deterministic: the same seed and options give the same bytes. Borrows the
 // NumberingPlan; not thread-safe (one generator per thread).

@@ -21,7 +21,7 @@ std::string Generate(const phone::NumberingPlan& plan, GeneratorOptions o) {
     return out.str();
 }
 
-TEST(GeneratorTest, DeterministicRatesAndValidNumbers) {
+TEST(GeneratorTest, DeterministicRatesAndValidInventedNumbers) {
     const phone::NumberingPlan* plan = &callbase::testing::TestPlan();
     const phone::Cleaner& cleaner = callbase::testing::TestCleaner();
     GeneratorOptions o{.rows = 20000, .seed = 5, .dup_rate = 0.05, .junk_rate = 0.03};
@@ -35,7 +35,8 @@ TEST(GeneratorTest, DeterministicRatesAndValidNumbers) {
     int64_t line;
     ASSERT_TRUE(reader.Next(&f, &line));
     EXPECT_EQ(f.size(), 9u);
-    int rows = 0, junk = 0, repeated = 0, city_matches = 0, mobiles = 0;
+    int rows = 0, junk = 0, repeated = 0, held = 0, mobiles = 0;
+    std::set<std::string> cities;
     std::set<std::string> seen;
     while (reader.Next(&f, &line)) {
         ASSERT_EQ(f.size(), 9u) << "line " << line;
@@ -47,15 +48,20 @@ TEST(GeneratorTest, DeterministicRatesAndValidNumbers) {
         }
         EXPECT_EQ(r.country, "RU") << f[1];
         if (!seen.insert(r.e164).second) ++repeated;
-        if (r.type == phone::LineType::kMobile) {
-            ++mobiles;
-            city_matches += r.region.find(f[3]) != std::string::npos;
-        }
+        // Pseudonymized: a valid mobile that no operator of the plan holds.
+        mobiles += r.type == phone::LineType::kMobile;
+        held += plan->Find(std::stoull(r.e164.substr(2))).has_value();
+        for (const std::string& extra : cleaner.Clean(f[2]).all)
+            held += plan->Find(std::stoull(extra.substr(2))).has_value();
+        EXPECT_FALSE(f[3].empty()) << "line " << line;
+        cities.insert(f[3]);
     }
     EXPECT_EQ(rows, 20000);
     EXPECT_NEAR(junk / 20000.0, 0.03, 0.01);
     EXPECT_NEAR(repeated / 20000.0, 0.05, 0.01);
-    EXPECT_EQ(city_matches, mobiles);
+    EXPECT_EQ(mobiles, rows - junk);
+    EXPECT_EQ(held, 0);
+    EXPECT_GT(cities.size(), 50u);  // people all over the country
 }
 
 TEST(GeneratorTest, Cp1251OutputDecodesBack) {

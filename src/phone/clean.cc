@@ -543,6 +543,12 @@ void Cleaner::Enrich(const Number& number, CleanResult* result) const {
             return;
         }
     }
+    // A Russian mobile outside the plan: libphonenumber's geocoder names only
+    // the country for mobiles here (they are not geographical), which says
+    // nothing, so it is not asked.
+    if (number.country_code == 7 && result->country == "RU" && number.type == LineType::kMobile) {
+        return;
+    }
     pn::PhoneNumber n;
     n.set_country_code(static_cast<int>(number.country_code));
     n.set_national_number(number.national);

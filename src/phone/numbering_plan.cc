@@ -194,6 +194,32 @@ NumberingPlan::RangeInfo NumberingPlan::Range(size_t i) const {
                      static_cast<uint32_t>(row.start % 10000000 + row.span), table_->EntryOf(row)};
 }
 
+std::vector<NumberingPlan::RangeInfo> NumberingPlan::Unassigned() const {
+    std::vector<std::pair<uint64_t, uint64_t>> taken;  // [first, last] as 10-digit numbers
+    taken.reserve(table_->rows.size());
+    for (const auto& row : table_->rows)
+        taken.emplace_back(row.start, row.start + row.span);
+    std::sort(taken.begin(), taken.end());
+    std::vector<RangeInfo> out;
+    auto add_gap = [&](uint64_t first, uint64_t last) {  // inclusive, may cross codes
+        while (first <= last) {
+            uint64_t code_end = first / 10000000 * 10000000 + 9999999;
+            uint64_t end = std::min(last, code_end);
+            out.push_back(RangeInfo{static_cast<uint32_t>(first / 10000000),
+                                    static_cast<uint32_t>(first % 10000000),
+                                    static_cast<uint32_t>(end % 10000000), Entry{}});
+            first = end + 1;
+        }
+    };
+    uint64_t next = 9000000000;  // the first number not yet known to be covered
+    for (const auto& [first, last] : taken) {
+        if (first > next) add_gap(next, first - 1);
+        next = std::max(next, last + 1);
+    }
+    if (next <= 9999999999) add_gap(next, 9999999999);
+    return out;
+}
+
 std::vector<std::string> NumberingPlan::UnresolvedRegions() const {
     std::vector<std::string> out;
     for (const auto& r : table_->regions) {

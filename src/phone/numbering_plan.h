@@ -48,6 +48,11 @@ public:
 
     size_t size() const;
     RangeInfo Range(size_t i) const;
+    // The stretches of +7 900..999 that no range of the plan covers: numbers
+    // libphonenumber calls valid mobiles but no operator holds (their entries
+    // are empty). Demo and test data take their numbers from here, so they
+    // never reach a real subscriber. In order; a stretch never crosses a code.
+    std::vector<RangeInfo> Unassigned() const;
     size_t OperatorCount() const;
     size_t RegionCount() const;
     // The UTC offset and time zone of a region name in any common spelling

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -58,6 +60,35 @@ TEST(NumberingPlanTest, FindsTheRangeOfANumber) {
         }
     }
     EXPECT_TRUE(norilsk_seen);
+}
+
+TEST(NumberingPlanTest, UnassignedIsExactlyWhatNoRangeCovers) {
+    auto plan = NumberingPlan::LoadDefault(CALLBASE_DATA_DIR);
+    ASSERT_TRUE(plan) << plan.error().message;
+    auto free = plan->Unassigned();
+    ASSERT_FALSE(free.empty());
+    uint64_t free_numbers = 0, last_end = 0;
+    std::set<uint32_t> whole_codes;
+    for (const auto& r : free) {
+        uint64_t from = uint64_t{r.code} * 10000000 + r.from;
+        uint64_t to = uint64_t{r.code} * 10000000 + r.to;
+        ASSERT_LE(r.from, r.to);
+        ASSERT_GE(from, last_end);  // in order, not overlapping
+        last_end = to + 1;
+        free_numbers += to - from + 1;
+        EXPECT_FALSE(plan->Find(from)) << from;
+        EXPECT_FALSE(plan->Find(to)) << to;
+        if (r.from > 0) EXPECT_TRUE(plan->Find(from - 1)) << from - 1;
+        if (r.to < 9999999) EXPECT_TRUE(plan->Find(to + 1)) << to + 1;
+        if (r.from == 0 && r.to == 9999999) whole_codes.insert(r.code);
+    }
+    uint64_t held = 0;
+    for (size_t i = 0; i < plan->size(); ++i)
+        held += plan->Range(i).to - plan->Range(i).from + 1;
+    EXPECT_EQ(free_numbers + held, 1'000'000'000u);  // 100 codes of 10M numbers
+    // Codes the shipped plan gives to nobody (the demo data's numbers live here).
+    for (uint32_t code : {907u, 935u, 940u, 998u})
+        EXPECT_TRUE(whole_codes.contains(code)) << code;
 }
 
 TEST(NumberingPlanTest, ZoneOfGeocoderSpellings) {
