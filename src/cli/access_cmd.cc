@@ -200,8 +200,12 @@ Result<void> Audit(App& app, const std::string& action, const std::string& path,
                    const std::string& records, const std::string& detail) {
     auto db = app.OpenStore();
     if (!db) return std::unexpected(db.error());
+    // Numbers are kept as their pseudonyms (security::PseudonymizeNumbers).
+    auto key = ReadKey(app);
+    if (!key) return std::unexpected(key.error());
     security::AuditLog log(**db, app.clock);
-    auto ok = log.Append({app.actor, action, path, records, Source(), detail});
+    auto ok = log.Append({app.actor, action, path, security::PseudonymizeNumbers(records, *key),
+                          Source(), security::PseudonymizeNumbers(detail, *key)});
     if (!ok) return std::unexpected(ok.error());
     return {};
 }

@@ -60,7 +60,7 @@ json RecordJson(const sec::AuditRecord& r) {
 
 void RegisterList(CLI::App& audit, App& app) {
     struct Args {
-        std::string actor, action, from, to;
+        std::string actor, action, from, to, number;
         int64_t limit = 100;
     };
     auto a = std::make_shared<Args>();
@@ -72,9 +72,21 @@ void RegisterList(CLI::App& audit, App& app) {
     cmd->add_option("--from", a->from, "records at or after this time");
     cmd->add_option("--to", a->to, "records before this time");
     cmd->add_option("--limit", a->limit, "at most this many records")->capture_default_str();
+    cmd->add_option("--number", a->number,
+                    "only records about this phone number (any spelling; the log keeps numbers "
+                    "as pseudonyms)");
     cmd->callback([&app, a] {
         WithStore(app, [&](store::Store& db) -> Result<void> {
-            sec::AuditLog::Filter f{a->actor, a->action, std::nullopt, std::nullopt, a->limit};
+            sec::AuditLog::Filter f{a->actor, a->action, std::nullopt, std::nullopt, a->limit, ""};
+            if (!a->number.empty()) {
+                auto tools = LoadPhoneTools(app);
+                if (!tools) return std::unexpected(tools.error());
+                auto e164 = CleanPhoneArg(*tools->cleaner, a->number);
+                if (!e164) return std::unexpected(e164.error());
+                auto key = ReadKey(app);
+                if (!key) return std::unexpected(key.error());
+                f.records_contain = sec::PseudonymizeNumbers(*e164, *key);
+            }
             auto from = OptionalTime(a->from);
             if (!from) return std::unexpected(from.error());
             auto to = OptionalTime(a->to);

@@ -374,11 +374,14 @@ Result<std::vector<AuditRecord>> AuditLog::List(const Filter& f) {
                     "give --limit 1 or more");
     }
     auto rows = store_.Query(
-        fmt::format("SELECT {} FROM audit_log WHERE ($1 = '' OR actor = $1) AND "
-                    "($2 = '' OR action = $2) AND at >= $3 AND at < $4 ORDER BY id DESC LIMIT $5",
-                    kColumns),
+        fmt::format(
+            "SELECT {} FROM audit_log WHERE ($1 = '' OR actor = $1) AND "
+            "($2 = '' OR action = $2) AND at >= $3 AND at < $4 AND ($6 = '' OR "
+            "records LIKE '%' || $6 || '%' OR detail LIKE '%' || $6 || '%') ORDER BY id DESC "
+            "LIMIT $5",
+            kColumns),
         {f.actor, f.action, f.from.value_or(std::numeric_limits<int64_t>::min()),
-         f.to.value_or(std::numeric_limits<int64_t>::max()), f.limit});
+         f.to.value_or(std::numeric_limits<int64_t>::max()), f.limit, f.records_contain});
     if (!rows) return std::unexpected(rows.error());
     std::vector<AuditRecord> out;
     out.reserve(rows->size());

@@ -139,6 +139,9 @@ public:
         std::string actor, action;
         std::optional<UnixSeconds> from, to;  // from <= at < to
         int64_t limit = 100;
+        // Only records whose records or detail hold this text (no % or _):
+        // a number's "tel:P-..." (PseudonymizeNumbers).
+        std::string records_contain;
     };
     // Newest first. kInvalidInput for an unknown action or a limit below 1.
     Result<std::vector<AuditRecord>> List(const Filter& f);

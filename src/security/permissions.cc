@@ -165,4 +165,48 @@ std::string Pseudonym(std::string_view value, std::string_view key) {
     return out;
 }
 
+std::string PseudonymizeNumbers(std::string_view text, std::string_view key) {
+    auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    auto is_joiner = [](char c) { return c == ' ' || c == '-' || c == '(' || c == ')'; };
+    std::string out;
+    size_t i = 0;
+    while (i < text.size()) {
+        const bool plus =
+            text[i] == '+' && i + 1 < text.size() && (is_digit(text[i + 1]) || text[i + 1] == '(');
+        if (!plus && !is_digit(text[i])) {
+            out += text[i++];
+            continue;
+        }
+        // The run: digits and joiners, ending at its last digit.
+        size_t end = i + (plus ? 1 : 0), last_digit = i;
+        std::string digits;
+        while (end < text.size() && (is_digit(text[end]) || is_joiner(text[end]))) {
+            if (is_digit(text[end])) {
+                digits += text[end];
+                last_digit = end;
+            }
+            ++end;
+        }
+        std::string e164;
+        if (plus && digits.size() >= 8 && digits.size() <= 15) {
+            e164 = "+" + digits;
+        } else if (!plus && digits.size() == 11 && (digits[0] == '7' || digits[0] == '8')) {
+            e164 = "+7" + digits.substr(1);
+        } else if (!plus && digits.size() == 10 &&
+                   std::string_view("3489").find(digits[0]) != std::string_view::npos) {
+            e164 = "+7" + digits;
+        }
+        if (e164.empty() || last_digit < i) {
+            // Not a number: keep the run's first character and look again after it.
+            out += text[i++];
+            while (i < text.size() && is_digit(text[i]))
+                out += text[i++];
+            continue;
+        }
+        out += "tel:" + Pseudonym(e164, key);
+        i = last_digit + 1;
+    }
+    return out;
+}
+
 }  // namespace callbase::security

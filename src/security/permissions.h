@@ -59,4 +59,14 @@ std::string MaskPhone(std::string_view e164);
 // keyed BLAKE2b; the same value and key give the same pseudonym.
 std::string Pseudonym(std::string_view value, std::string_view key);
 
+// `text` with every phone number in it replaced by "tel:" and the number's
+// pseudonym (Pseudonym of its E.164 form, as analysts see it), for what is
+// kept about commands (the audit log): the log never holds a number a
+// deletion request would have to erase, and a number's records are still
+// found by its pseudonym. A number is a run of digits, spaces, dashes and
+// brackets: one starting with '+' and holding 8 to 15 digits, or a Russian
+// spelling (11 digits from 7 or 8, 10 digits from 3, 4, 8 or 9). Dates, times
+// and ids do not look like that and stay.
+std::string PseudonymizeNumbers(std::string_view text, std::string_view key);
+
 }  // namespace callbase::security

@@ -55,5 +55,26 @@ TEST(Masking, NumbersAreMaskedAndPseudonymsAreStablePerKey) {
     EXPECT_EQ(a.find("9121234589"), std::string::npos);
 }
 
+TEST(PermissionsTest, PseudonymizeNumbersHidesEveryNumberAndKeepsTheRest) {
+    const std::string key = "key-1";
+    const std::string p = "tel:" + Pseudonym("+79161234567", key);
+    for (const char* spelling : {"89161234567", "+7 (916) 123-45-67", "8 916 123 45 67",
+                                 "9161234567", "7-916-123-45-67"}) {
+        EXPECT_EQ(PseudonymizeNumbers(std::string("dnc add ") + spelling + " --channel=call", key),
+                  "dnc add " + p + " --channel=call")
+            << spelling;
+    }
+    EXPECT_EQ(PseudonymizeNumbers("phone=89161234567,4951234567", key),
+              "phone=" + p + ",tel:" + Pseudonym("+74951234567", key));
+    EXPECT_EQ(PseudonymizeNumbers("+44 20 7946 0958", key),
+              "tel:" + Pseudonym("+442079460958", key));
+    // Ids, dates, times and short numbers stay as they are.
+    for (const char* kept : {"42", "--at=2026-11-23 09:00", "merge 1234567 7654321", "1234567890",
+                             "--limit=100", "2026-11-23T10:00:00+03:00"}) {
+        EXPECT_EQ(PseudonymizeNumbers(kept, key), kept);
+    }
+    EXPECT_EQ(PseudonymizeNumbers("id 12 89161234567", key), "id 12 " + p);
+}
+
 }  // namespace
 }  // namespace callbase::security

@@ -117,6 +117,14 @@ audit=$("$cb" --db "$db" --user root --json audit list --actor anna --limit 1000
 echo "$audit" | grep -q '"action":"change".*"object":"dnc add"\|"object":"dnc add".*"action":"change"' ||
     fail "anna's stop-list change is audited: $audit"
 echo "$audit" | grep -q '"records":"1"' || fail "anna's read of contact 1 is audited: $audit"
+# Numbers are kept as pseudonyms (a deletion request never has to edit the
+# log), and a number's records are found by any spelling of it.
+all=$("$cb" --db "$db" --user root --json audit list --limit 1000)
+if echo "$all" | grep -q "9035556677\|903) 555"; then fail "the audit log holds a number: $all"; fi
+echo "$all" | grep -q '"records":"tel:P-[0-9a-f]\{12\} ' || fail "pseudonym in the records: $all"
+about=$("$cb" --db "$db" --user root --json audit list --number '+7 (903) 555-66-77')
+echo "$about" | grep -q '"object":"dnc add"' || fail "audit list --number finds the change: $about"
+[ "$(echo "$about" | grep -o '"id":' | wc -l)" = 1 ] || fail "only that number's records: $about"
 "$cb" --db "$db" --user root --json audit list --action export --limit 1000 | grep -q "sup2" ||
     fail "the approval is audited"
 "$cb" --db "$db" --user root audit verify >"$tmp/out" 2>&1 || fail "audit verify: $(cat "$tmp/out")"
