@@ -1,0 +1,290 @@
+#include "security/vault.h"
+
+#include <fmt/format.h>
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace callbase::security {
+namespace {
+
+constexpr std::string_view kSealed = "enc1:";
+constexpr int kBase64 = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+
+std::string Base64(const uint8_t* bytes, size_t n) {
+    std::string out(sodium_base64_ENCODED_LEN(n, kBase64), '\0');
+    sodium_bin2base64(out.data(), out.size(), bytes, n, kBase64);
+    out.resize(out.size() - 1);  // the terminating NUL
+    return out;
+}
+
+std::string Hex(const Vault::Key& key) {
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, key.data(), key.size());
+    return hex;
+}
+
+Vault::Key NewKey() {
+    Vault::Key key;
+    randombytes_buf(key.data(), key.size());
+    return key;
+}
+
+// The key file's lines: the pseudonym key, then "data|index ID HEX".
+struct KeyFile {
+    std::string pseudonym_key;
+    std::map<uint32_t, Vault::Key> data, index;
+};
+
+Result<KeyFile> ReadKeyFile(const std::string& path) {
+    if (sodium_init() < 0) return Fail(ErrorCode::kInternal, "libsodium failed to start");
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) {
+        return Fail(ErrorCode::kNotFound, fmt::format("no key file at {}", path),
+                    "restore it from the backup, or give its place with CALLBASE_KEY_FILE");
+    }
+    if ((st.st_mode & 077) != 0) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("the key file {} can be read by others", path),
+                    fmt::format("chmod 600 {}", path));
+    }
+    std::ifstream in(path);
+    KeyFile file;
+    std::string line;
+    int number = 0;
+    auto bad = [&](std::string_view what) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("{}:{}: {}; this is not a callbase key file", path, number, what),
+                    "restore the key file from the backup");
+    };
+    while (std::getline(in, line)) {
+        ++number;
+        if (line.empty()) continue;
+        if (number == 1) {
+            if (line.size() != 64) return bad("the first line must be the 64-digit pseudonym key");
+            file.pseudonym_key = line;
+            continue;
+        }
+        std::istringstream words(line);
+        std::string kind, hex;
+        uint32_t id = 0;
+        if (!(words >> kind >> id >> hex) || (kind != "data" && kind != "index") || id == 0) {
+            return bad("expected 'data ID KEY' or 'index ID KEY'");
+        }
+        Vault::Key key{};
+        size_t length = 0;
+        if (hex.size() != 64 ||
+            sodium_hex2bin(key.data(), key.size(), hex.data(), hex.size(), nullptr, &length,
+                           nullptr) != 0 ||
+            length != key.size()) {
+            return bad("a key must be 64 hex digits");
+        }
+        auto& keys = kind == "data" ? file.data : file.index;
+        if (!keys.emplace(id, key).second) return bad(fmt::format("{} key {} twice", kind, id));
+    }
+    if (file.pseudonym_key.empty()) return bad("the file is empty");
+    return file;
+}
+
+// Writes the whole file beside itself and renames it over the old one, so a
+// crash leaves either the old file or the new one.
+Result<void> WriteKeyFile(const std::string& path, const KeyFile& file) {
+    std::string text = file.pseudonym_key + "\n";
+    for (const auto& [id, key] : file.data)
+        text += fmt::format("data {} {}\n", id, Hex(key));
+    for (const auto& [id, key] : file.index)
+        text += fmt::format("index {} {}\n", id, Hex(key));
+    const std::string tmp = path + ".new";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        std::filesystem::permissions(
+            tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        if (!out || !(out << text) || !out.flush()) {
+            std::remove(tmp.c_str());
+            return Fail(ErrorCode::kIo, fmt::format("cannot write the key file {}", tmp),
+                        "check the free space and the folder's permissions");
+        }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        return Fail(ErrorCode::kIo, fmt::format("cannot replace the key file {}", path),
+                    "check the folder's permissions");
+    }
+    return {};
+}
+
+}  // namespace
+
+struct Vault::Hot {
+    std::array<uint8_t, 16> nonce_prefix{};
+    std::atomic<uint64_t> counter{0};
+    crypto_generichash_state keyed{};  // BLAKE2b keyed with the newest index key
+};
+
+void Vault::Prepare() {
+    hot_ = std::make_shared<Hot>();
+    randombytes_buf(hot_->nonce_prefix.data(), hot_->nonce_prefix.size());
+    if (!index_keys_.empty()) {
+        const Key& key = index_keys_.rbegin()->second;
+        crypto_generichash_init(&hot_->keyed, key.data(), key.size(), 16);
+    }
+}
+
+Result<Vault> Vault::FromKeyFile(const std::string& path) {
+    auto file = ReadKeyFile(path);
+    if (!file) return std::unexpected(file.error());
+    Vault v;
+    v.data_keys_ = std::move(file->data);
+    v.index_keys_ = std::move(file->index);
+    v.Prepare();
+    return v;
+}
+
+Result<Vault> Vault::AddKeys(const std::string& path) {
+    KeyFile file;
+    if (auto read = ReadKeyFile(path)) {
+        file = std::move(*read);
+    } else if (read.error().code == ErrorCode::kNotFound) {
+        Key pseudonym = NewKey();
+        file.pseudonym_key = Hex(pseudonym);
+    } else {
+        return std::unexpected(read.error());
+    }
+    file.data.emplace(file.data.empty() ? 1 : file.data.rbegin()->first + 1, NewKey());
+    file.index.emplace(file.index.empty() ? 1 : file.index.rbegin()->first + 1, NewKey());
+    if (auto ok = WriteKeyFile(path, file); !ok) return std::unexpected(ok.error());
+    return FromKeyFile(path);
+}
+
+Result<void> Vault::KeepOnly(const std::string& path, uint32_t data_key, uint32_t index_key) {
+    auto file = ReadKeyFile(path);
+    if (!file) return std::unexpected(file.error());
+    if (!file->data.contains(data_key) || !file->index.contains(index_key)) {
+        return Fail(
+            ErrorCode::kNotFound,
+            fmt::format("{} has no data key {} or no index key {}", path, data_key, index_key),
+            "nothing was removed; check which keys the base uses");
+    }
+    std::erase_if(file->data, [&](const auto& kv) { return kv.first != data_key; });
+    std::erase_if(file->index, [&](const auto& kv) { return kv.first != index_key; });
+    return WriteKeyFile(path, *file);
+}
+
+std::string Vault::Seal(std::string_view plaintext, std::string_view column) const {
+    const auto& [id, key] = *data_keys_.rbegin();
+    std::vector<uint8_t> box(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plaintext.size() +
+                             crypto_aead_xchacha20poly1305_ietf_ABYTES);
+    uint8_t* nonce = box.data();
+    static_assert(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == 24);
+    std::memcpy(nonce, hot_->nonce_prefix.data(), 16);
+    const uint64_t n = hot_->counter.fetch_add(1, std::memory_order_relaxed);
+    std::memcpy(nonce + 16, &n, 8);
+    unsigned long long length = 0;
+    crypto_aead_xchacha20poly1305_ietf_encrypt(
+        nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &length,
+        reinterpret_cast<const uint8_t*>(plaintext.data()), plaintext.size(),
+        reinterpret_cast<const uint8_t*>(column.data()), column.size(), nullptr, nonce, key.data());
+    std::string out(kSealed);
+    out += std::to_string(id);
+    out += ':';
+    out += Base64(box.data(), box.size());
+    return out;
+}
+
+Result<std::string> Vault::Open(std::string_view sealed, std::string_view column) const {
+    auto not_sealed = [&](std::string_view why) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("a value of {} cannot be opened: {}", column, why),
+                    "the database was changed outside callbase, or the key file is not the one "
+                    "it was sealed with; restore both from the same backup");
+    };
+    if (!IsSealed(sealed)) return not_sealed("it is not a sealed value");
+    sealed.remove_prefix(kSealed.size());
+    size_t colon = sealed.find(':');
+    uint32_t id = 0;
+    if (colon == std::string_view::npos ||
+        std::sscanf(std::string(sealed.substr(0, colon)).c_str(), "%u", &id) != 1) {
+        return not_sealed("it names no key");
+    }
+    auto key = data_keys_.find(id);
+    if (key == data_keys_.end()) {
+        return Fail(ErrorCode::kNotFound,
+                    fmt::format("a value of {} is sealed with data key {}, which the key file "
+                                "does not hold",
+                                column, id),
+                    "use the key file of this base (CALLBASE_KEY_FILE), restored from the backup");
+    }
+    std::string_view text = sealed.substr(colon + 1);
+    std::vector<uint8_t> box(text.size());
+    size_t length = 0;
+    if (sodium_base642bin(box.data(), box.size(), text.data(), text.size(), nullptr, &length,
+                          nullptr, kBase64) != 0 ||
+        length < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
+                     crypto_aead_xchacha20poly1305_ietf_ABYTES) {
+        return not_sealed("it is damaged");
+    }
+    const uint8_t* nonce = box.data();
+    const uint8_t* cipher = nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+    const size_t cipher_length = length - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+    std::string plain(cipher_length - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
+    unsigned long long plain_length = 0;
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<uint8_t*>(plain.data()),
+                                                   &plain_length, nullptr, cipher, cipher_length,
+                                                   reinterpret_cast<const uint8_t*>(column.data()),
+                                                   column.size(), nonce, key->second.data()) != 0) {
+        return not_sealed("it fails authentication (changed, or another column's value)");
+    }
+    plain.resize(plain_length);
+    return plain;
+}
+
+std::string Vault::Index(std::string_view value, std::string_view domain) const {
+    const uint32_t id = index_keys_.rbegin()->first;
+    crypto_generichash_state state = hot_->keyed;
+    crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(domain.data()),
+                              domain.size());
+    const uint8_t zero = 0;
+    crypto_generichash_update(&state, &zero, 1);
+    crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(value.data()), value.size());
+    std::array<uint8_t, 16> hash{};
+    crypto_generichash_final(&state, hash.data(), hash.size());
+    std::string out = "bi";
+    out += std::to_string(id);
+    out += ':';
+    out += Base64(hash.data(), hash.size());
+    return out;
+}
+
+std::vector<std::string> Vault::WordIndexes(std::string_view folded_name) const {
+    std::vector<std::string> words;
+    std::string word;
+    auto flush = [&] {
+        if (!word.empty() && std::find(words.begin(), words.end(), word) == words.end())
+            words.push_back(word);
+        word.clear();
+    };
+    for (char c : folded_name) {
+        // ASCII spaces and punctuation split; UTF-8 bytes (>= 0x80) are letters.
+        auto u = static_cast<unsigned char>(c);
+        if (u < 0x80 && !std::isalnum(u)) {
+            flush();
+        } else {
+            word += c;
+        }
+    }
+    flush();
+    std::vector<std::string> out;
+    out.reserve(words.size());
+    for (const auto& w : words)
+        out.push_back(Index(w, "word"));
+    return out;
+}
+
+}  // namespace callbase::security

@@ -1,0 +1,88 @@
+// Vault: the encryption-at-rest primitives (R-SEC-4) — personal data sealed
+// with XChaCha20-Poly1305 (libsodium) and found again through a keyed blind
+// index — and the keys they use, kept in the key file outside the database
+// (mode 0600, the file that also holds the pseudonym key).
+//
+// Status: the primitives and the key file are done and tested; the stores do
+// not call them yet (docs/security.md, "Encryption at rest", says what is
+// left and how it will be wired).
+//
+// Formats, both plain ASCII so that one TEXT column holds them on SQLite and
+// on PostgreSQL:
+//   sealed       "enc1:<data key id>:<base64url(nonce 24 B | ciphertext | tag 16 B)>"
+//                The associated data is the column's name ("phones.e164"):
+//                a sealed value moved to another column does not open.
+//   blind index  "bi<index key id>:<base64url(16 B keyed BLAKE2b(domain, 0, value))>"
+//                The domain ("phone", "word") makes the same number give the
+//                same index in every table, so tables still join on it.
+//
+// Key file lines after the pseudonym key (line 1, unchanged):
+//   data <id> <64 hex>     data keys; the largest id seals, every one opens
+//   index <id> <64 hex>    index keys; the largest id indexes
+// Rotation adds a new data key and a new index key (AddKeys), re-seals and
+// re-indexes every value with them in one transaction, and then drops the old
+// keys (KeepOnly); a crash in between leaves a file that opens both states.
+//
+// Threads: a Vault is immutable once loaded; share it freely.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace callbase::security {
+
+class Vault {
+public:
+    using Key = std::array<uint8_t, 32>;
+
+    // The keys of a key file. A file with no data key gives an empty vault
+    // (has_keys() false). kNotFound when the file is missing, kConflict when
+    // others can read it, kInvalidInput (with the line) when it is malformed.
+    static Result<Vault> FromKeyFile(const std::string& path);
+    // Appends a new data key and a new index key (ids one above the largest)
+    // to the key file, creating the file (0600) with a new pseudonym key when
+    // it does not exist; returns the vault with every key.
+    static Result<Vault> AddKeys(const std::string& path);
+    // Rewrites the key file with only these data and index keys (and the
+    // pseudonym key): after a rotation has re-sealed everything.
+    static Result<void> KeepOnly(const std::string& path, uint32_t data_key, uint32_t index_key);
+
+    bool has_keys() const { return !data_keys_.empty() && !index_keys_.empty(); }
+    uint32_t data_key() const { return data_keys_.rbegin()->first; }
+    uint32_t index_key() const { return index_keys_.rbegin()->first; }
+
+    // Seals with the newest data key; `column` is the associated data.
+    std::string Seal(std::string_view plaintext, std::string_view column) const;
+    // Opens a sealed value of `column`. kInvalidInput when the text is not a
+    // sealed value or fails authentication (tampered, or another column's);
+    // kNotFound when its data key is not in the key file.
+    Result<std::string> Open(std::string_view sealed, std::string_view column) const;
+    static bool IsSealed(std::string_view text) { return text.starts_with("enc1:"); }
+
+    // The blind index of a value under the newest index key.
+    std::string Index(std::string_view value, std::string_view domain) const;
+    // The blind indexes of the words of a name already case-folded by the
+    // caller (contacts::FoldCase), split on spaces and ASCII punctuation,
+    // each once, in order: exact-word search over sealed names.
+    std::vector<std::string> WordIndexes(std::string_view folded_name) const;
+
+private:
+    // Nonces: 16 random bytes drawn once per vault and a counter, so sealing
+    // needs no system call per value (a 24-byte XChaCha20 nonce leaves room
+    // for both); the index key's BLAKE2b state is keyed once.
+    struct Hot;
+    void Prepare();
+
+    std::map<uint32_t, Key> data_keys_, index_keys_;
+    std::shared_ptr<Hot> hot_;
+};
+
+}  // namespace callbase::security
