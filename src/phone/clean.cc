@@ -7,7 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <atomic>
 #include <cstring>
+#include <memory>
+#include <mutex>
 
 #include "phone/numbering_plan.h"
 
@@ -147,8 +150,67 @@ struct Cleaner::State {
     std::array<LineType, 1000> type{};
     std::array<bool, 1000> kazakhstan{};
     bool russian_default = true;  // numbers without a country code are Russian
+    bool nanp_default = false;    // ... or of the North American plan (+1: US, CA, ...)
 
     State() { LearnPrefixes(); }
+
+    // +1 numbers (a US do-not-call list has 250M of them): libphonenumber's
+    // verdict kept by the first six national digits (area code and exchange),
+    // asked once per prefix. Its North American metadata decides validity
+    // within those six digits, so one answer holds for every number under the
+    // prefix (clean_agreement_test.cc checks a corpus of +1 numbers that
+    // share prefixes; it fails when the verdict is kept by the area code
+    // alone). 1 MB, made on first use; shared by threads.
+    mutable std::once_flag nanp_once;
+    mutable std::unique_ptr<std::atomic<uint8_t>[]> nanp;  // 0 not asked, 1 valid, 2 invalid
+
+    bool NanpValid(uint64_t national) const {
+        std::call_once(nanp_once,
+                       [this] { nanp = std::make_unique<std::atomic<uint8_t>[]>(1000000); });
+        std::atomic<uint8_t>& cell = nanp[national / 10000];
+        uint8_t verdict = cell.load(std::memory_order_relaxed);
+        if (verdict == 0) {
+            pn::PhoneNumber n;
+            n.set_country_code(1);
+            n.set_national_number(national);
+            verdict = util->IsValidNumber(n) ? 1 : 2;
+            cell.store(verdict, std::memory_order_relaxed);
+        }
+        return verdict == 1;
+    }
+
+    // A +1 number alone: "+1 202 555-0123", or with a North American default
+    // "(202) 555-0123" and "1-202-555-0123". False when unsure.
+    bool FastParseNanp(std::string_view s, uint64_t* national) const {
+        size_t i = 0;
+        while (i < s.size() && s[i] == ' ')
+            ++i;
+        const bool plus = i < s.size() && s[i] == '+';
+        if (plus) ++i;
+        if (!plus && !nanp_default) return false;
+        char digits[11];
+        size_t n = 0;
+        for (; i < s.size(); ++i) {
+            if (IsDigit(s[i])) {
+                if (n == sizeof digits) return false;
+                digits[n++] = s[i];
+            } else if (!IsPunct(s[i])) {
+                return false;
+            }
+        }
+        const char* d = digits;
+        if (n == 11 && digits[0] == '1') {
+            d = digits + 1;
+        } else if (plus || n != 10) {
+            return false;
+        }
+        if (d[0] < '2') return false;  // an area code starts with 2-9
+        uint64_t value = 0;
+        for (int k = 0; k < 10; ++k)
+            value = value * 10 + static_cast<uint64_t>(d[k] - '0');
+        *national = value;
+        return true;
+    }
 
     // The fast path: a Russian spelling made only of digits, spaces, dashes,
     // dots and brackets, with an optional leading '+'. Returns false when
@@ -206,6 +268,7 @@ struct Cleaner::State {
 Cleaner::Cleaner(const NumberingPlan& plan, std::string default_country)
     : plan_(plan), default_country_(std::move(default_country)), state_(std::make_unique<State>()) {
     state_->russian_default = default_country_ == "RU";
+    state_->nanp_default = state_->util->GetCountryCodeForRegion(default_country_) == 1;
 }
 
 Cleaner::~Cleaner() = default;
@@ -412,6 +475,14 @@ bool Cleaner::ToE164(std::string_view text, std::string* e164) const {
         // "+7" and ten digits, without a formatting library on the hot path.
         char buffer[12] = {'+', '7'};
         uint64_t national = number.national;
+        for (int k = 11; k >= 2; --k, national /= 10)
+            buffer[k] = static_cast<char>('0' + national % 10);
+        e164->assign(buffer, sizeof buffer);
+        return true;
+    }
+    if (uint64_t national = 0;
+        state_->FastParseNanp(text, &national) && state_->NanpValid(national)) {
+        char buffer[12] = {'+', '1'};
         for (int k = 11; k >= 2; --k, national /= 10)
             buffer[k] = static_cast<char>('0' + national % 10);
         e164->assign(buffer, sizeof buffer);

@@ -12,6 +12,7 @@
 // contact base letters next to digits are junk, and the cleaner never invents a
 // digit, so the reference counts a number whose digits are not all written in
 // the input as invalid. docs/performance.md lists both.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <phonenumbers/geocoding/phonenumber_offline_geocoder.h>
 #include <phonenumbers/phonenumberutil.h>
@@ -194,6 +195,75 @@ TEST(CleanAgreementTest, AgreesWithLibphonenumberOnAMillionMessyInputs) {
         "%d inputs, %d valid, %d disagreements; %d regions from the geocoder, %d "
         "disagreements\n",
         kInputs, valid, disagreements, regions, region_disagreements);
+}
+
+// +1 numbers take their own fast path (a verdict kept per six-digit
+// prefix). Many numbers share each prefix here, and the prefixes whose
+// validity libphonenumber decides below the area code (305-20x, 505-64x) are
+// in the mix, so a verdict that did not hold for a whole prefix would show.
+TEST(CleanAgreementTest, NorthAmericanNumbersAgreeWithLibphonenumber) {
+    const auto* util = pn::PhoneNumberUtil::GetInstance();
+    auto plan = NumberingPlan::LoadDefault(CALLBASE_DATA_DIR);
+    ASSERT_TRUE(plan.has_value()) << plan.error().message;
+    Cleaner us(*plan, "US");
+    Cleaner ru(*plan);
+    std::mt19937_64 rng(1123);
+    std::vector<uint64_t> prefixes;  // seven digits: NPA, NXX, the line's first digit
+    for (int k = 0; k < 20000; ++k)
+        prefixes.push_back(rng() % 10000000);
+    // Every exchange of a few area codes, so that a verdict kept by too short a
+    // prefix would meet numbers it does not hold for.
+    for (uint64_t npa : {212u, 305u, 505u, 800u, 876u})
+        for (uint64_t nxx = 0; nxx < 1000; ++nxx)
+            prefixes.push_back(npa * 10000 + nxx * 10 + rng() % 10);
+    for (uint64_t special :
+         {3052000u, 3052090u, 3052095u, 5056400u, 5056470u, 5056480u, 8005550u, 9002220u, 2125550u})
+        for (uint64_t d = 0; d < 10; ++d)
+            prefixes.push_back(special + d);
+    int inputs = 0, valid = 0, disagreements = 0;
+    for (int i = 0; i < 200000; ++i) {
+        uint64_t national = prefixes[rng() % prefixes.size()] * 1000 + rng() % 1000;
+        std::string d = fmt::format("{:010}", national);
+        std::string text;
+        switch (rng() % 5) {
+            case 0:
+                text = fmt::format("+1 {} {} {}", d.substr(0, 3), d.substr(3, 3), d.substr(6));
+                break;
+            case 1:
+                text = fmt::format("({}) {}-{}", d.substr(0, 3), d.substr(3, 3), d.substr(6));
+                break;
+            case 2:
+                text = fmt::format("1-{}-{}-{}", d.substr(0, 3), d.substr(3, 3), d.substr(6));
+                break;
+            case 3:
+                text = fmt::format("{}.{}.{}", d.substr(0, 3), d.substr(3, 3), d.substr(6));
+                break;
+            default:
+                text = d;
+                break;
+        }
+        for (const Cleaner* cleaner : {&us, &ru}) {
+            const char* region = cleaner == &us ? "US" : "RU";
+            pn::PhoneNumber n;
+            std::string expected;
+            if (util->Parse(text, region, &n) == pn::PhoneNumberUtil::NO_PARSING_ERROR &&
+                util->IsValidNumber(n)) {
+                util->Format(n, pn::PhoneNumberUtil::E164, &expected);
+            }
+            std::string got;
+            if (!cleaner->ToE164(text, &got)) got.clear();
+            ++inputs;
+            valid += !expected.empty();
+            if (got != expected && ++disagreements <= 20) {
+                ADD_FAILURE() << "input '" << text << "' (" << region << "): libphonenumber '"
+                              << expected << "', ToE164 '" << got << "'";
+            }
+        }
+    }
+    EXPECT_EQ(disagreements, 0);
+    EXPECT_GT(valid, inputs / 10);
+    EXPECT_LT(valid, inputs * 9 / 10);
+    std::printf("%d +1 inputs, %d valid, %d disagreements\n", inputs, valid, disagreements);
 }
 
 }  // namespace
