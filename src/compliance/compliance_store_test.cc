@@ -116,6 +116,20 @@ TEST_P(ComplianceStoreTest, StopListImportSkipsBadLinesAndKeepsTheRest) {
     ASSERT_EQ(report->errors.size(), 1u);
     EXPECT_NE(report->errors[0].find(":4: нет"), std::string::npos) << report->errors[0];
     EXPECT_EQ(Count("SELECT COUNT(*) FROM stop_list WHERE channel = 'import'"), 2);
+
+    // A "not now" entry that has lapsed is not "already there": the import
+    // adds a new one and says so.
+    auto lapsing =
+        list.Add("+79051112233", StopCategory::kNotNow, kNow + 3600, "operator", "", "anna");
+    ASSERT_TRUE(lapsing) << lapsing.error().message;
+    clock_.Advance(7200);
+    std::ofstream(path) << "8 905 111-22-33\n";
+    auto again = list.Import(path.string(), StopCategory::kNotNow, std::nullopt,
+                             callbase::testing::TestCleaner(), "anna");
+    std::filesystem::remove(path);
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(again->added, 1);
+    EXPECT_EQ(again->already, 0);
 }
 
 TEST_P(ComplianceStoreTest, ConsentsPurposesTextsAndRevocation) {

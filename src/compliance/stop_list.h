@@ -55,9 +55,11 @@ public:
 
     // Adds the number (or finds its active entry of that category). `until`
     // only for not now (default kNotNowDefault from now); refused for others.
+    // *inserted, when given, says whether a new entry was written.
     Result<StopListEntry> Add(const std::string& e164, StopCategory category,
                               std::optional<UnixSeconds> until, const std::string& channel,
-                              const std::string& note, const std::string& actor);
+                              const std::string& note, const std::string& actor,
+                              bool* inserted = nullptr);
     // Removes the number's active entries (of one category, or all); the reason
     // is required. NotFound when the number has no active entry.
     Result<int64_t> Remove(const std::string& e164, std::optional<StopCategory> category,
