@@ -2,7 +2,10 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <chrono>
 #include <filesystem>
@@ -43,6 +46,29 @@ void SyncFolder(const fs::path& folder) {
     if (fd < 0) return;
     ::fsync(fd);
     ::close(fd);
+}
+
+// Removes the temporary files of loads that died before their rename
+// (".v3.cbreg.4711.tmp"): those whose process no longer runs. A load that is
+// running keeps its file.
+void RemoveDeadLoads(const fs::path& folder) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (!name.starts_with(".v") || !name.ends_with(".tmp")) continue;
+        // The pid: between the last two dots.
+        const std::string stem = name.substr(0, name.size() - 4);
+        const std::string digits = stem.substr(stem.rfind('.') + 1);
+        if (digits.empty() || digits.size() > 9 ||
+            digits.find_first_not_of("0123456789") != std::string::npos) {
+            continue;
+        }
+        const auto pid = static_cast<pid_t>(std::stol(digits));
+        if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) {
+            std::error_code ignored;
+            fs::remove(entry.path(), ignored);
+        }
+    }
 }
 
 }  // namespace
@@ -119,6 +145,7 @@ Result<LoadSummary> RegistryCatalog::Load(std::string_view name, const std::stri
             fmt::format("cannot create the registry folder {}: {}", folder.string(), ec.message()),
             "check --registry-dir and its permissions; nothing was loaded");
     }
+    RemoveDeadLoads(folder);
     auto info = WriteRegistryFile(set, temp.string());
     if (!info) return std::unexpected(info.error());
     row.bytes = info->bytes;

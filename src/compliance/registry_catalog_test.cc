@@ -4,7 +4,9 @@
 // leaves no row and no file, and a missing or damaged index is refused.
 #include "compliance/registry_catalog.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -184,6 +186,22 @@ TEST_P(RegistryCatalogTest, AFailedInsertRemovesTheFile) {
     auto latest = catalog.Latest("ru_dnc");
     ASSERT_TRUE(latest);
     EXPECT_EQ((*latest)->size(), 3u);
+}
+
+TEST_P(RegistryCatalogTest, ALoadRemovesTheTemporaryFilesOfLoadsThatDied) {
+    auto catalog = Catalog();
+    ASSERT_TRUE(Load(catalog, "ru_dnc", Write("first.txt", kFirst)));
+    // A process that has ended: its pid is free (for now), as a crashed load's.
+    pid_t dead = ::fork();
+    if (dead == 0) ::_exit(0);
+    ASSERT_GT(dead, 0);
+    ::waitpid(dead, nullptr, 0);
+    const fs::path folder = fs::path(registries_) / "ru_dnc";
+    std::ofstream(folder / fmt::format(".v2.cbreg.{}.tmp", dead)) << "half a file";
+    std::ofstream(folder / fmt::format(".v9.cbreg.{}.tmp", ::getpid())) << "a running load's";
+    ASSERT_TRUE(Load(catalog, "ru_dnc", Write("second.txt", kSecond)));
+    EXPECT_EQ(Files(), (std::vector<std::string>{fmt::format("ru_dnc/.v9.cbreg.{}.tmp", ::getpid()),
+                                                 "ru_dnc/v1.cbreg", "ru_dnc/v2.cbreg"}));
 }
 
 TEST_P(RegistryCatalogTest, MissingOrDamagedIndexIsRefused) {
