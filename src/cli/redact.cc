@@ -5,16 +5,12 @@
 // contact with in the last 24 hours (operator_access, kept by `attempts
 // record`). Pseudonyms are keyed by the key file (KeyFilePath), which lives
 // outside the database.
-#include <fmt/format.h>
-#include <sodium.h>
-#include <sys/stat.h>
 
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 
 #include "cli/app.h"
 #include "security/permissions.h"
+#include "security/vault.h"
 
 namespace callbase::cli {
 namespace {
@@ -79,37 +75,7 @@ std::string KeyFilePath(const App& app) {
 }
 
 Result<std::string> ReadKey(const App& app) {
-    const std::string path = KeyFilePath(app);
-    if (sodium_init() < 0) return Fail(ErrorCode::kInternal, "libsodium failed to start");
-    struct stat st {};
-    if (stat(path.c_str(), &st) != 0) {
-        // First use: a new random key, readable by its owner only.
-        unsigned char key[32];
-        randombytes_buf(key, sizeof key);
-        char hex[65];
-        sodium_bin2hex(hex, sizeof hex, key, sizeof key);
-        std::ofstream out(path, std::ios::trunc);
-        if (!out || !(out << hex << '\n')) {
-            return Fail(ErrorCode::kIo, fmt::format("cannot write the key file {}", path),
-                        "give a writable place with CALLBASE_KEY_FILE");
-        }
-        out.close();
-        std::filesystem::permissions(
-            path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-        return std::string(hex);
-    }
-    if ((st.st_mode & 077) != 0) {
-        return Fail(ErrorCode::kConflict,
-                    fmt::format("the key file {} can be read by others", path),
-                    fmt::format("chmod 600 {}", path));
-    }
-    std::ifstream in(path);
-    std::string key;
-    if (!(in >> key) || key.size() != 64) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("{} is not a callbase key file", path),
-                    "restore it from the backup; without it pseudonyms change");
-    }
-    return key;
+    return security::Vault::PseudonymKey(KeyFilePath(app));
 }
 
 Result<void> RedactCard(App& app, store::Store& db, contacts::Card* card) {

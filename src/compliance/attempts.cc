@@ -31,8 +31,7 @@ Result<AttemptResult> Attempts::Record(const std::string& e164, UnixSeconds at,
     auto id = store_.QueryValue(
         "INSERT INTO call_attempts (e164, at, outcome, failed, utc_offset, recorded_by) VALUES "
         "($1, $2, $3, $4, $5, $6) RETURNING id",
-        {e164, at, outcome, int64_t{failed ? 1 : 0},
-         utc_offset_minutes ? store::Value(int64_t{*utc_offset_minutes}) : store::Value(), actor});
+        {e164, at, outcome, int64_t{failed ? 1 : 0}, store::Nullable(utc_offset_minutes), actor});
     if (!id) return std::unexpected(id.error());
     AttemptResult result;
     result.id = store::Row({*id}).Int(0);

@@ -14,15 +14,6 @@ constexpr const char* kColumns =
     "c.user_agent, c.sms_sent_at, c.sms_confirmed_at, c.recorded_at, c.recorded_by, "
     "c.revoked_at, c.revoked_how, c.revoked_by";
 
-std::optional<int64_t> Opt(const store::Row& r, size_t i) {
-    if (r.IsNull(i)) return std::nullopt;
-    return r.Int(i);
-}
-
-store::Value Nullable(std::optional<int64_t> v) {
-    return v ? store::Value(*v) : store::Value();
-}
-
 std::string Hex(const unsigned char* bytes, size_t size) {
     std::string out(size * 2 + 1, '\0');
     sodium_bin2hex(out.data(), out.size(), bytes, size);
@@ -120,7 +111,7 @@ Result<int64_t> Consents::Add(const ConsentInput& in, const std::string& actor) 
         "user_agent, sms_sent_at, sms_confirmed_at, recorded_at, recorded_by) VALUES ($1, $2, "
         "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         {in.e164, in.purpose, in.obtained_at, in.channel, text_id, in.form_id, in.ip, in.user_agent,
-         Nullable(in.sms_sent_at), Nullable(in.sms_confirmed_at), now, actor});
+         store::Nullable(in.sms_sent_at), store::Nullable(in.sms_confirmed_at), now, actor});
     if (!id) return std::unexpected(id.error());
     return store::Row({*id}).Int(0);
 }
@@ -163,11 +154,11 @@ Result<std::vector<Consent>> Consents::ForNumber(const std::string& e164) {
         c.form_id = r.Text(6);
         c.ip = r.Text(7);
         c.user_agent = r.Text(8);
-        c.sms_sent_at = Opt(r, 9);
-        c.sms_confirmed_at = Opt(r, 10);
+        c.sms_sent_at = r.OptInt(9);
+        c.sms_confirmed_at = r.OptInt(10);
         c.recorded_at = r.Int(11);
         c.recorded_by = r.Text(12);
-        c.revoked_at = Opt(r, 13);
+        c.revoked_at = r.OptInt(13);
         c.revoked_how = r.Text(14);
         c.revoked_by = r.Text(15);
         out.push_back(std::move(c));

@@ -77,8 +77,8 @@ Result<StopListEntry> StopList::Add(const std::string& e164, StopCategory catego
     auto id = store_.QueryValue(
         "INSERT INTO stop_list (e164, category, until_at, channel, note, added_at, added_by) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        {e164, std::string(StopCategoryId(category)), until ? store::Value(*until) : store::Value(),
-         channel, note, now, actor});
+        {e164, std::string(StopCategoryId(category)), store::Nullable(until), channel, note, now,
+         actor});
     if (!id) return std::unexpected(id.error());
     if (inserted) *inserted = true;
     StopListEntry e{store::Row({*id}).Int(0),

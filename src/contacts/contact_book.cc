@@ -21,16 +21,6 @@ const std::string_view kContactColumns =
 
 namespace {
 
-std::optional<int64_t> OptInt(const store::Row& r, size_t i) {
-    if (r.IsNull(i)) return std::nullopt;
-    return r.Int(i);
-}
-
-store::Value Nullable(const std::optional<int64_t>& v) {
-    if (!v) return std::monostate{};
-    return *v;
-}
-
 std::string ContactRef(int64_t id) {
     return fmt::format("contact #{}", id);
 }
@@ -47,12 +37,12 @@ Contact ReadContact(const store::Row& r, size_t f) {
     c.email = r.Text(f + 5);
     c.comment = r.Text(f + 6);
     c.status = r.Text(f + 7);
-    c.callback_at = OptInt(r, f + 8);
+    c.callback_at = r.OptInt(f + 8);
     c.created_at = r.Int(f + 9);
     c.updated_at = r.Int(f + 10);
-    c.last_interaction_at = OptInt(r, f + 11);
-    c.import_id = OptInt(r, f + 12);
-    c.merged_into = OptInt(r, f + 13);
+    c.last_interaction_at = r.OptInt(f + 11);
+    c.import_id = r.OptInt(f + 12);
+    c.merged_into = r.OptInt(f + 13);
     return c;
 }
 
@@ -337,7 +327,7 @@ Result<bool> ContactBook::SetStatus(int64_t id, std::string_view status_text,
     auto ok = store_.Exec(
         "UPDATE contacts SET status = $1, callback_at = $2, updated_at = $3, "
         "last_interaction_at = $3 WHERE id = $4",
-        {new_status, Nullable(callback_at), now, id});
+        {new_status, store::Nullable(callback_at), now, id});
     if (!ok) return std::unexpected(ok.error());
     HistoryEntry e = Entry(id, now, "status");
     e.field = "status";

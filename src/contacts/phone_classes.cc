@@ -43,8 +43,7 @@ Result<int64_t> PhoneClasses::Id(const PhoneClassKey& key, const phone::CleanRes
         "INSERT INTO phone_classes (key, type, country, region, operator, timezone, utc_offset) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING",
         {key.text, std::string(phone::LineTypeName(c.type)), c.country, c.region, c.operator_name,
-         c.timezone,
-         c.utc_offset_minutes ? store::Value(int64_t{*c.utc_offset_minutes}) : store::Value()});
+         c.timezone, store::Nullable(c.utc_offset_minutes)});
     if (!inserted) return std::unexpected(inserted.error());
     auto id = store_.QueryValue("SELECT id FROM phone_classes WHERE key = $1", {key.text});
     if (!id) return std::unexpected(id.error());

@@ -128,15 +128,14 @@ TEST(EncodingTest, FirstInvalidUtf8AgreesWithAPlainReferenceOnLargeAndSmallText)
     int broken = 0;
     for (size_t at : spots) {
         for (unsigned char b : bad) {
-            std::string& copy = text;  // broken in place, mended below
-            const char was = copy[at];
-            copy[at] = static_cast<char>(b);
-            size_t want = ReferenceFirstInvalid(copy);
+            const char was = text[at];  // broken in place, mended below
+            text[at] = static_cast<char>(b);
+            size_t want = ReferenceFirstInvalid(text);
             broken += want != std::string_view::npos;
-            EXPECT_EQ(FirstInvalidUtf8(copy), want) << "byte " << int(b) << " at " << at;
-            std::string_view small = std::string_view(copy).substr(at > 100 ? at - 100 : 0, 300);
+            EXPECT_EQ(FirstInvalidUtf8(text), want) << "byte " << int(b) << " at " << at;
+            std::string_view small = std::string_view(text).substr(at > 100 ? at - 100 : 0, 300);
             EXPECT_EQ(FirstInvalidUtf8(small), ReferenceFirstInvalid(small));
-            copy[at] = was;
+            text[at] = was;
         }
     }
     EXPECT_GT(broken, 100);  // most replacements do break the text

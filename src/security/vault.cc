@@ -147,16 +147,30 @@ Result<Vault> Vault::FromKeyFile(const std::string& path) {
     return v;
 }
 
-Result<Vault> Vault::AddKeys(const std::string& path) {
+namespace {
+
+// The key file, made with a new pseudonym key when there is none yet.
+Result<KeyFile> ReadOrCreateKeyFile(const std::string& path) {
+    auto read = ReadKeyFile(path);
+    if (read || read.error().code != ErrorCode::kNotFound) return read;
     KeyFile file;
-    if (auto read = ReadKeyFile(path)) {
-        file = std::move(*read);
-    } else if (read.error().code == ErrorCode::kNotFound) {
-        Key pseudonym = NewKey();
-        file.pseudonym_key = Hex(pseudonym);
-    } else {
-        return std::unexpected(read.error());
-    }
+    file.pseudonym_key = Hex(NewKey());
+    if (auto ok = WriteKeyFile(path, file); !ok) return std::unexpected(ok.error());
+    return file;
+}
+
+}  // namespace
+
+Result<std::string> Vault::PseudonymKey(const std::string& path) {
+    auto file = ReadOrCreateKeyFile(path);
+    if (!file) return std::unexpected(file.error());
+    return std::move(file->pseudonym_key);
+}
+
+Result<Vault> Vault::AddKeys(const std::string& path) {
+    auto read = ReadOrCreateKeyFile(path);
+    if (!read) return std::unexpected(read.error());
+    KeyFile& file = *read;
     file.data.emplace(file.data.empty() ? 1 : file.data.rbegin()->first + 1, NewKey());
     file.index.emplace(file.index.empty() ? 1 : file.index.rbegin()->first + 1, NewKey());
     if (auto ok = WriteKeyFile(path, file); !ok) return std::unexpected(ok.error());

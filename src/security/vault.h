@@ -47,6 +47,10 @@ public:
     // (has_keys() false). kNotFound when the file is missing, kConflict when
     // others can read it, kInvalidInput (with the line) when it is malformed.
     static Result<Vault> FromKeyFile(const std::string& path);
+    // The pseudonym key (the file's first line, 64 hex digits), creating the
+    // file (0600) with a new random key when it does not exist. The same
+    // checks as FromKeyFile.
+    static Result<std::string> PseudonymKey(const std::string& path);
     // Appends a new data key and a new index key (ids one above the largest)
     // to the key file, creating the file (0600) with a new pseudonym key when
     // it does not exist; returns the vault with every key.

@@ -19,6 +19,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -39,6 +40,11 @@ public:
     size_t size() const { return cells_.size(); }
     bool IsNull(size_t i) const { return std::holds_alternative<std::monostate>(cells_.at(i)); }
     int64_t Int(size_t i) const;
+    // Int, or nullopt for NULL.
+    std::optional<int64_t> OptInt(size_t i) const {
+        if (IsNull(i)) return std::nullopt;
+        return Int(i);
+    }
     double Double(size_t i) const;
     std::string Text(size_t i) const;
     const Value& Cell(size_t i) const { return cells_.at(i); }
@@ -46,6 +52,13 @@ public:
 private:
     std::vector<Value> cells_;
 };
+
+// A parameter that is NULL when the value is absent.
+template <typename T>
+Value Nullable(const std::optional<T>& v) {
+    if (!v) return std::monostate{};
+    return static_cast<int64_t>(*v);
+}
 
 enum class Backend { kSqlite, kPostgres };
 
