@@ -111,6 +111,9 @@ const std::map<std::string, std::optional<Permission>, std::less<>>& CommandTabl
         {"user role", Permission::kManageUsers},
         {"user disable", Permission::kManageUsers},
         {"user list", Permission::kManageUsers},
+        {"keys status", Permission::kAdminister},
+        {"keys encrypt", Permission::kAdminister},
+        {"keys rotate", Permission::kAdminister},
     };
     return kTable;
 }
@@ -168,6 +171,8 @@ std::string_view AuditAction(std::string_view path) {
         {"user totp", "admin"},
         {"numbering load", "admin"},
         {"audit alert-rules set", "admin"},
+        {"keys encrypt", "mass_edit"},
+        {"keys rotate", "mass_edit"},
     };
     auto it = kActions.find(path);
     return it == kActions.end() ? std::string_view() : std::string_view(it->second);

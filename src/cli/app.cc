@@ -10,6 +10,7 @@
 
 #include "contacts/field_registry.h"
 #include "contacts/text.h"
+#include "security/encryption.h"
 
 namespace callbase::cli {
 
@@ -18,6 +19,9 @@ Result<std::unique_ptr<store::Store>> App::OpenStore() {
     auto db = store::Open(url);
     if (!db) return std::unexpected(db.error());
     if (auto ok = store::CheckSchema(**db); !ok) return std::unexpected(ok.error());
+    if (auto ok = security::AttachCipher(**db, KeyFilePath(*this)); !ok) {
+        return std::unexpected(ok.error());
+    }
     return db;
 }
 

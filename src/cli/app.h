@@ -34,7 +34,8 @@ struct App {
     SystemClock clock;
     int exit_code = 0;
 
-    // Opens the database and checks its schema is the one this binary knows.
+    // Opens the database, checks its schema is the one this binary knows and,
+    // when the base is encrypted, gives it the key file's cipher.
     Result<std::unique_ptr<store::Store>> OpenStore();
     // Prints the error on stderr (or as JSON with --json) and records its exit code.
     void Report(const Error& error);
@@ -77,6 +78,7 @@ void RegisterRegistryCommands(CLI::App& cli, App& app);  // registry load, check
 // dnc, consent, can-call, attempts, inactive, deletion, rules
 void RegisterComplianceCommands(CLI::App& cli, App& app);
 void RegisterAuditCommands(CLI::App& cli, App& app);  // audit list, verify, head, alerts
+void RegisterKeysCommands(CLI::App& cli, App& app);   // keys status, encrypt, rotate
 // user …, --user, and the permission check before every command
 void RegisterAccessControl(CLI::App& cli, App& app);
 

@@ -634,7 +634,7 @@ void RegisterAttempts(CLI::App& cli, App& app) {
                         "INSERT INTO operator_access (user_id, e164, last_contact_at) VALUES ($1, "
                         "$2, "
                         "$3) ON CONFLICT (user_id, e164) DO UPDATE SET last_contact_at = $3",
-                        {app.user_id, e164, at});
+                        {app.user_id, store::PhoneKey(db, e164), at});
                     if (!ok) return std::unexpected(ok.error());
                 }
                 if (app.json) {

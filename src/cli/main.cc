@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
     cli::RegisterRegistryCommands(cli, app);
     cli::RegisterComplianceCommands(cli, app);
     cli::RegisterAuditCommands(cli, app);
+    cli::RegisterKeysCommands(cli, app);
     cli::RegisterAccessControl(cli, app);
 
     try {

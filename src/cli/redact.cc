@@ -22,7 +22,7 @@ Result<bool> OperatorMaySee(App& app, store::Store& db, const std::string& e164)
     auto n = db.QueryValue(
         "SELECT COUNT(*) FROM operator_access WHERE user_id = $1 AND e164 = $2 AND "
         "last_contact_at > $3",
-        {app.user_id, e164, app.clock.Now() - kOperatorAccess});
+        {app.user_id, store::PhoneKey(db, e164), app.clock.Now() - kOperatorAccess});
     if (!n) return std::unexpected(n.error());
     return store::Row({*n}).Int(0) > 0;
 }

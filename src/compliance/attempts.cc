@@ -26,12 +26,13 @@ Result<AttemptResult> Attempts::Record(const std::string& e164, UnixSeconds at,
         return Fail(ErrorCode::kInvalidInput, fmt::format("unknown outcome {}", outcome),
                     "use answered, busy, no_answer, failed, invalid or rejected");
     }
+    const std::string key = store::PhoneKey(store_, e164);
     auto tx = store::Transaction::Start(store_);
     if (!tx) return std::unexpected(tx.error());
     auto id = store_.QueryValue(
         "INSERT INTO call_attempts (e164, at, outcome, failed, utc_offset, recorded_by) VALUES "
         "($1, $2, $3, $4, $5, $6) RETURNING id",
-        {e164, at, outcome, int64_t{failed ? 1 : 0}, store::Nullable(utc_offset_minutes), actor});
+        {key, at, outcome, int64_t{failed ? 1 : 0}, store::Nullable(utc_offset_minutes), actor});
     if (!id) return std::unexpected(id.error());
     AttemptResult result;
     result.id = store::Row({*id}).Int(0);
@@ -42,7 +43,7 @@ Result<AttemptResult> Attempts::Record(const std::string& e164, UnixSeconds at,
         "COALESCE((SELECT MAX(at) FROM call_attempts WHERE e164 = $1 AND failed = 0), -1) AND "
         "at > COALESCE((SELECT MAX(reviewed_at) FROM inactive_review WHERE e164 = $1 AND "
         "decision = 'reactivate'), -1)",
-        {e164});
+        {key});
     if (!rows) return std::unexpected(rows.error());
     std::set<int64_t> days;
     for (const auto& r : *rows)
@@ -50,17 +51,17 @@ Result<AttemptResult> Attempts::Record(const std::string& e164, UnixSeconds at,
     result.failed_days = static_cast<int>(days.size());
     if (result.failed_days >= kFailedDaysToInactive) {
         auto open = store_.QueryValue(
-            "SELECT COUNT(*) FROM inactive_review WHERE e164 = $1 AND reviewed_at IS NULL", {e164});
+            "SELECT COUNT(*) FROM inactive_review WHERE e164 = $1 AND reviewed_at IS NULL", {key});
         if (!open) return std::unexpected(open.error());
         if (store::Row({*open}).Int(0) == 0) {
-            auto ok = store_.Exec("UPDATE phones SET inactive = 1 WHERE e164 = $1", {e164});
+            auto ok = store_.Exec("UPDATE phones SET inactive = 1 WHERE e164 = $1", {key});
             if (!ok) return std::unexpected(ok.error());
             // A number reviewed earlier comes back to the list.
-            auto removed = store_.Exec("DELETE FROM inactive_review WHERE e164 = $1", {e164});
+            auto removed = store_.Exec("DELETE FROM inactive_review WHERE e164 = $1", {key});
             if (!removed) return std::unexpected(removed.error());
             auto listed =
                 store_.Exec("INSERT INTO inactive_review (e164, since, reason) VALUES ($1, $2, $3)",
-                            {e164, clock_.Now(),
+                            {key, clock_.Now(),
                              fmt::format("{} failed attempts on {} different days", rows->size(),
                                          result.failed_days)});
             if (!listed) return std::unexpected(listed.error());
@@ -79,7 +80,9 @@ Result<std::vector<ReviewItem>> Attempts::ReviewList(bool pending_only) {
     if (!rows) return std::unexpected(rows.error());
     std::vector<ReviewItem> out;
     for (const auto& r : *rows) {
-        ReviewItem item{r.Text(0), r.Int(1), r.Text(2), std::nullopt, r.Text(4), r.Text(5)};
+        auto e164 = store::PhoneOf(store_, r.Text(0));
+        if (!e164) return std::unexpected(e164.error());
+        ReviewItem item{std::move(*e164), r.Int(1), r.Text(2), std::nullopt, r.Text(4), r.Text(5)};
         if (!r.IsNull(3)) item.reviewed_at = r.Int(3);
         out.push_back(std::move(item));
     }
@@ -92,19 +95,20 @@ Result<void> Attempts::Review(const std::string& e164, const std::string& decisi
         return Fail(ErrorCode::kInvalidInput, fmt::format("unknown decision {}", decision),
                     "use reactivate or keep");
     }
+    const std::string key = store::PhoneKey(store_, e164);
     auto tx = store::Transaction::Start(store_);
     if (!tx) return std::unexpected(tx.error());
     auto changed = store_.Exec(
         "UPDATE inactive_review SET reviewed_at = $1, reviewed_by = $2, decision = $3 WHERE "
         "e164 = $4 AND reviewed_at IS NULL",
-        {clock_.Now(), actor, decision, e164});
+        {clock_.Now(), actor, decision, key});
     if (!changed) return std::unexpected(changed.error());
     if (*changed == 0) {
         return Fail(ErrorCode::kNotFound, fmt::format("{} is not on the review list", e164),
                     "see `callbase inactive list`");
     }
     if (decision == "reactivate") {
-        auto ok = store_.Exec("UPDATE phones SET inactive = 0 WHERE e164 = $1", {e164});
+        auto ok = store_.Exec("UPDATE phones SET inactive = 0 WHERE e164 = $1", {key});
         if (!ok) return std::unexpected(ok.error());
     }
     if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());

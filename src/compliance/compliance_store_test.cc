@@ -43,6 +43,7 @@ protected:
         ASSERT_NE(db_, nullptr);
     }
     int64_t Count(const std::string& sql, const std::vector<store::Value>& params = {}) {
+        callbase::testing::PlainView plain(*db_);
         auto v = db_->QueryValue(sql, params);
         EXPECT_TRUE(v) << sql << (v ? "" : ": " + v.error().message);
         return v ? store::Row({*v}).Int(0) : -1;
@@ -226,6 +227,7 @@ TEST_P(ComplianceStoreTest, ThreeFailedDaysMakeTheNumberInactiveUntilReviewed) {
         "INSERT INTO contacts (id, name, created_at, updated_at) VALUES (1, 'Анна', 0, 0)"));
     ASSERT_TRUE(
         db_->Exec("INSERT INTO phones (contact_id, e164, created_at) VALUES (1, $1, 0)", {kPhone}));
+    callbase::testing::SealSeeded(*db_);
     Attempts attempts(*db_, clock_);
     const int64_t day = 86400;
     // Two failures on the same local day count once; an answer resets the count.
@@ -276,6 +278,7 @@ TEST_P(ComplianceStoreTest, ADeletionRequestStopsCallsAtOnceAndProcessingRemoves
         "INSERT INTO field_values (contact_id, field_id, value) VALUES (1, 1, '1500');"
         "INSERT INTO merges (at, actor, kept_id, merged_ids, snapshot) VALUES (0, 'a', 2, "
         "'[1]', '{\"contacts\":[\"Анна Петрова\"]}');"));
+    callbase::testing::SealSeeded(*db_);
     Consents consents(*db_, clock_);
     ASSERT_TRUE(consents.Add({kPhone, "marketing", kNow - 60, "paper", std::nullopt, "", "", "",
                               std::nullopt, std::nullopt},

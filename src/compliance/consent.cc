@@ -110,8 +110,9 @@ Result<int64_t> Consents::Add(const ConsentInput& in, const std::string& actor) 
         "INSERT INTO consents (e164, purpose, obtained_at, channel, text_id, form_id, ip, "
         "user_agent, sms_sent_at, sms_confirmed_at, recorded_at, recorded_by) VALUES ($1, $2, "
         "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-        {in.e164, in.purpose, in.obtained_at, in.channel, text_id, in.form_id, in.ip, in.user_agent,
-         store::Nullable(in.sms_sent_at), store::Nullable(in.sms_confirmed_at), now, actor});
+        {store::PhoneKey(store_, in.e164), in.purpose, in.obtained_at, in.channel, text_id,
+         in.form_id, in.ip, in.user_agent, store::Nullable(in.sms_sent_at),
+         store::Nullable(in.sms_confirmed_at), now, actor});
     if (!id) return std::unexpected(id.error());
     return store::Row({*id}).Int(0);
 }
@@ -126,7 +127,7 @@ Result<int64_t> Consents::Revoke(const std::string& e164, const std::string& pur
     auto changed = store_.Exec(
         "UPDATE consents SET revoked_at = $1, revoked_how = $2, revoked_by = $3 WHERE e164 = $4 "
         "AND purpose = $5 AND revoked_at IS NULL",
-        {clock_.Now(), how, actor, e164, purpose});
+        {clock_.Now(), how, actor, store::PhoneKey(store_, e164), purpose});
     if (!changed) return std::unexpected(changed.error());
     if (*changed == 0) {
         return Fail(ErrorCode::kNotFound,
@@ -140,13 +141,13 @@ Result<std::vector<Consent>> Consents::ForNumber(const std::string& e164) {
     auto rows = store_.Query(fmt::format("SELECT {} FROM consents c LEFT JOIN consent_texts t ON "
                                          "t.id = c.text_id WHERE c.e164 = $1 ORDER BY c.id",
                                          kColumns),
-                             {e164});
+                             {store::PhoneKey(store_, e164)});
     if (!rows) return std::unexpected(rows.error());
     std::vector<Consent> out;
     for (const auto& r : *rows) {
         Consent c;
         c.id = r.Int(0);
-        c.e164 = r.Text(1);
+        c.e164 = e164;  // the row's number is the one asked for
         c.purpose = r.Text(2);
         c.channel = r.Text(3);
         c.obtained_at = r.Int(4);
@@ -232,12 +233,13 @@ Result<ConsentRequestInfo> Consents::Request(const std::string& e164, const std:
     auto closed = store_.Exec(
         "UPDATE consent_requests SET locked_at = $1 WHERE e164 = $2 AND confirmed_at IS NULL "
         "AND locked_at IS NULL",
-        {now, e164});
+        {now, store::PhoneKey(store_, e164)});
     if (!closed) return std::unexpected(closed.error());
     auto id = store_.QueryValue(
         "INSERT INTO consent_requests (e164, purpose, text_id, code_hash, created_at, "
         "expires_at, requested_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        {e164, purpose, text->empty() ? store::Value() : store::Value(text->front().Int(0)),
+        {store::PhoneKey(store_, e164), purpose,
+         text->empty() ? store::Value() : store::Value(text->front().Int(0)),
          HashCode(code, salt.data()), now, now + kCodeLifetime, actor});
     if (!id) return std::unexpected(id.error());
     auto sent = sender.Send(
@@ -254,7 +256,7 @@ Result<int64_t> Consents::Confirm(const std::string& e164, const std::string& co
     auto rows = store_.Query(
         "SELECT id, purpose, text_id, code_hash, created_at, expires_at, wrong_codes, "
         "locked_at, confirmed_at FROM consent_requests WHERE e164 = $1 ORDER BY id DESC LIMIT 1",
-        {e164});
+        {store::PhoneKey(store_, e164)});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) {
         return Fail(ErrorCode::kNotFound, fmt::format("no consent request for {}", e164),
@@ -297,8 +299,8 @@ Result<int64_t> Consents::Confirm(const std::string& e164, const std::string& co
         "INSERT INTO consents (e164, purpose, obtained_at, channel, text_id, sms_sent_at, "
         "sms_confirmed_at, recorded_at, recorded_by) VALUES ($1, $2, $3, 'sms', $4, $5, $6, $7, "
         "$8) RETURNING id",
-        {e164, r.Text(1), now, r.IsNull(2) ? store::Value() : store::Value(r.Int(2)), r.Int(4), now,
-         now, actor});
+        {store::PhoneKey(store_, e164), r.Text(1), now,
+         r.IsNull(2) ? store::Value() : store::Value(r.Int(2)), r.Int(4), now, now, actor});
     if (!consent) return std::unexpected(consent.error());
     int64_t consent_id = store::Row({*consent}).Int(0);
     auto ok =

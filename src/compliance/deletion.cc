@@ -26,13 +26,14 @@ Result<int64_t> Deletions::Request(const std::string& e164, const std::string& c
     auto id = store_.QueryValue(
         "INSERT INTO deletion_requests (e164, channel, note, received_at, received_by, "
         "archives_due_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        {e164, channel, note, now, actor, now + kArchiveDeadline});
+        {store::PhoneKey(store_, e164), channel, note, now, actor, now + kArchiveDeadline});
     if (!id) return std::unexpected(id.error());
     const int64_t request = store::Row({*id}).Int(0);
     if (auto ok = Step(request, "received", fmt::format("by {} via {}", actor, channel)); !ok) {
         return std::unexpected(ok.error());
     }
-    auto inactive = store_.Exec("UPDATE phones SET inactive = 1 WHERE e164 = $1", {e164});
+    auto inactive = store_.Exec("UPDATE phones SET inactive = 1 WHERE e164 = $1",
+                                {store::PhoneKey(store_, e164)});
     if (!inactive) return std::unexpected(inactive.error());
     if (auto ok = Step(request, "number made inactive",
                        fmt::format("{} phone record(s); the dial gate denies it", *inactive));
@@ -51,6 +52,8 @@ Result<void> Deletions::Step(int64_t id, const std::string& step, const std::str
     return {};
 }
 
+// `e164` as deletion_requests holds it (sealed on an encrypted base), which is
+// how every other table holds it too.
 Result<void> Deletions::ProcessOne(int64_t id, const std::string& e164, const std::string& actor) {
     auto contacts = store_.Query("SELECT DISTINCT contact_id FROM phones WHERE e164 = $1", {e164});
     if (!contacts) return std::unexpected(contacts.error());
@@ -61,6 +64,7 @@ Result<void> Deletions::ProcessOne(int64_t id, const std::string& e164, const st
              {"DELETE FROM field_values WHERE contact_id = $1",
               "DELETE FROM contact_tags WHERE contact_id = $1",
               "DELETE FROM history WHERE contact_id = $1",
+              "DELETE FROM contact_words WHERE contact_id = $1",
               "DELETE FROM phones WHERE contact_id = $1",
               "UPDATE merges SET snapshot = '{}' WHERE kept_id = $1",
               "UPDATE contacts SET name = '', email = '', comment = '', region = '', "
@@ -92,13 +96,16 @@ Result<void> Deletions::ProcessOne(int64_t id, const std::string& e164, const st
     for (const char* sql :
          {"DELETE FROM consent_requests WHERE e164 = $1", "DELETE FROM consents WHERE e164 = $1",
           "DELETE FROM call_attempts WHERE e164 = $1",
-          "DELETE FROM inactive_review WHERE e164 = $1"}) {
+          "DELETE FROM inactive_review WHERE e164 = $1",
+          "DELETE FROM operator_access WHERE e164 = $1"}) {
         auto n = store_.Exec(sql, {e164});
         if (!n) return std::unexpected(n.error());
         other += *n;
     }
     if (auto ok = Step(id, "number's records deleted",
-                       fmt::format("{} consent, request, attempt and review row(s)", other));
+                       fmt::format("{} consent, request, attempt, review and operator-access "
+                                   "row(s)",
+                                   other));
         !ok) {
         return std::unexpected(ok.error());
     }
@@ -158,7 +165,9 @@ Result<DeletionRequest> Deletions::Status(int64_t id) {
     const store::Row& r = rows->front();
     DeletionRequest d;
     d.id = r.Int(0);
-    d.e164 = r.Text(1);
+    auto e164 = store::PhoneOf(store_, r.Text(1));
+    if (!e164) return std::unexpected(e164.error());
+    d.e164 = std::move(*e164);
     d.channel = r.Text(2);
     d.note = r.Text(3);
     d.received_at = r.Int(4);
@@ -213,7 +222,8 @@ Result<void> Deletions::ArchivesDone(int64_t id, const std::string& actor) {
 
 Result<bool> Deletions::Pending(const std::string& e164) {
     auto n = store_.QueryValue(
-        "SELECT COUNT(*) FROM deletion_requests WHERE e164 = $1 AND status = 'pending'", {e164});
+        "SELECT COUNT(*) FROM deletion_requests WHERE e164 = $1 AND status = 'pending'",
+        {store::PhoneKey(store_, e164)});
     if (!n) return std::unexpected(n.error());
     return store::Row({*n}).Int(0) > 0;
 }

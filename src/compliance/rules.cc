@@ -183,10 +183,11 @@ Result<NumberState> LoadNumberState(store::Store& store, const std::string& e164
                                     const RegistryCheck& registries) {
     NumberState s;
     s.utc_offset_minutes = utc_offset_minutes;
+    const std::string key = store::PhoneKey(store, e164);
     auto stops = store.Query(
         "SELECT category, until_at FROM stop_list WHERE e164 = $1 AND removed_at IS NULL ORDER "
         "BY id",
-        {e164});
+        {key});
     if (!stops) return std::unexpected(stops.error());
     for (const auto& r : *stops) {
         StopEntry e{ParseStopCategory(r.Text(0)).value_or(StopCategory::kDoNotDisturb),
@@ -195,8 +196,7 @@ Result<NumberState> LoadNumberState(store::Store& store, const std::string& e164
         s.stops.push_back(e);
     }
     auto consents = store.Query(
-        "SELECT purpose, obtained_at, revoked_at FROM consents WHERE e164 = $1 ORDER BY id",
-        {e164});
+        "SELECT purpose, obtained_at, revoked_at FROM consents WHERE e164 = $1 ORDER BY id", {key});
     if (!consents) return std::unexpected(consents.error());
     for (const auto& r : *consents) {
         ConsentRecord c{r.Text(0), r.Int(1), std::nullopt};
@@ -208,12 +208,12 @@ Result<NumberState> LoadNumberState(store::Store& store, const std::string& e164
         "'pending'), (SELECT COUNT(*) FROM phones WHERE e164 = $1 AND inactive = 1) + "
         "(SELECT COUNT(*) FROM inactive_review WHERE e164 = $1 AND (reviewed_at IS NULL OR "
         "decision = 'keep'))",
-        {e164});
+        {key});
     if (!flags) return std::unexpected(flags.error());
     s.deletion_pending = flags->front().Int(0) > 0;
     s.inactive = flags->front().Int(1) > 0;
     auto attempts = store.Query(
-        "SELECT at FROM call_attempts WHERE e164 = $1 AND at <= $2 ORDER BY at", {e164, at});
+        "SELECT at FROM call_attempts WHERE e164 = $1 AND at <= $2 ORDER BY at", {key, at});
     if (!attempts) return std::unexpected(attempts.error());
     for (const auto& r : *attempts)
         s.attempts.push_back(r.Int(0));

@@ -13,10 +13,12 @@ constexpr const char* kColumns =
     "id, e164, category, until_at, channel, note, added_at, added_by, removed_at, removed_by, "
     "removal_reason";
 
-StopListEntry FromRow(const store::Row& r) {
+Result<StopListEntry> FromRow(const store::Store& store, const store::Row& r) {
     StopListEntry e;
     e.id = r.Int(0);
-    e.e164 = r.Text(1);
+    auto e164 = store::PhoneOf(store, r.Text(1));
+    if (!e164) return std::unexpected(e164.error());
+    e.e164 = std::move(*e164);
     e.category = ParseStopCategory(r.Text(2)).value_or(StopCategory::kDoNotDisturb);
     if (!r.IsNull(3)) e.until = r.Int(3);
     e.channel = r.Text(4);
@@ -71,14 +73,14 @@ Result<StopListEntry> StopList::Add(const std::string& e164, StopCategory catego
                                  "removed_at IS NULL AND (until_at IS NULL OR until_at > $3) "
                                  "ORDER BY id LIMIT 1",
                                  kColumns),
-                     {e164, std::string(StopCategoryId(category)), now});
+                     {store::PhoneKey(store_, e164), std::string(StopCategoryId(category)), now});
     if (!existing) return std::unexpected(existing.error());
-    if (!existing->empty()) return FromRow(existing->front());
+    if (!existing->empty()) return FromRow(store_, existing->front());
     auto id = store_.QueryValue(
         "INSERT INTO stop_list (e164, category, until_at, channel, note, added_at, added_by) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        {e164, std::string(StopCategoryId(category)), store::Nullable(until), channel, note, now,
-         actor});
+        {store::PhoneKey(store_, e164), std::string(StopCategoryId(category)),
+         store::Nullable(until), channel, note, now, actor});
     if (!id) return std::unexpected(id.error());
     if (inserted) *inserted = true;
     StopListEntry e{store::Row({*id}).Int(0),
@@ -105,8 +107,8 @@ Result<int64_t> StopList::Remove(const std::string& e164, std::optional<StopCate
     auto changed = store_.Exec(
         "UPDATE stop_list SET removed_at = $1, removed_by = $2, removal_reason = $3 "
         "WHERE e164 = $4 AND removed_at IS NULL AND (category = $5 OR $6 = 1)",
-        {now, actor, Trim(reason), e164, std::string(category ? StopCategoryId(*category) : ""),
-         int64_t{category ? 0 : 1}});
+        {now, actor, Trim(reason), store::PhoneKey(store_, e164),
+         std::string(category ? StopCategoryId(*category) : ""), int64_t{category ? 0 : 1}});
     if (!changed) return std::unexpected(changed.error());
     if (*changed == 0) {
         return Fail(ErrorCode::kNotFound,
@@ -122,11 +124,14 @@ Result<std::vector<StopListEntry>> StopList::InForce(const std::string& e164, Un
         fmt::format("SELECT {} FROM stop_list WHERE e164 = $1 AND removed_at IS NULL AND "
                     "(until_at IS NULL OR until_at > $2) ORDER BY id",
                     kColumns),
-        {e164, at});
+        {store::PhoneKey(store_, e164), at});
     if (!rows) return std::unexpected(rows.error());
     std::vector<StopListEntry> out;
-    for (const auto& r : *rows)
-        out.push_back(FromRow(r));
+    for (const auto& r : *rows) {
+        auto e = FromRow(store_, r);
+        if (!e) return std::unexpected(e.error());
+        out.push_back(std::move(*e));
+    }
     return out;
 }
 
@@ -140,8 +145,11 @@ Result<std::vector<StopListEntry>> StopList::List(std::optional<StopCategory> ca
                       int64_t{category ? 0 : 1}, int64_t{with_removed ? 1 : 0}});
     if (!rows) return std::unexpected(rows.error());
     std::vector<StopListEntry> out;
-    for (const auto& r : *rows)
-        out.push_back(FromRow(r));
+    for (const auto& r : *rows) {
+        auto e = FromRow(store_, r);
+        if (!e) return std::unexpected(e.error());
+        out.push_back(std::move(*e));
+    }
     return out;
 }
 

@@ -27,10 +27,12 @@ std::string ContactRef(int64_t id) {
 
 }  // namespace
 
-Contact ReadContact(const store::Row& r, size_t f) {
+Result<Contact> ReadContact(const store::Store& store, const store::Row& r, size_t f) {
     Contact c;
     c.id = r.Int(f + 0);
-    c.name = r.Text(f + 1);
+    auto name = store::OpenText(store, r.Text(f + 1), kNameColumn);
+    if (!name) return std::unexpected(name.error());
+    c.name = std::move(*name);
     c.region = r.Text(f + 2);
     c.source = r.Text(f + 3);
     c.owner_group = r.Text(f + 4);
@@ -46,6 +48,24 @@ Contact ReadContact(const store::Row& r, size_t f) {
     return c;
 }
 
+std::string StoredName(const store::Store& store, std::string_view name) {
+    return store::SealText(store, name, kNameColumn);
+}
+
+Result<void> IndexNameWords(store::Store& store, int64_t contact_id, std::string_view name) {
+    const store::Cipher* cipher = store.cipher();
+    if (!cipher) return {};  // a plain base searches contacts.name itself
+    auto gone = store.Exec("DELETE FROM contact_words WHERE contact_id = $1", {contact_id});
+    if (!gone) return std::unexpected(gone.error());
+    for (const std::string& word : cipher->WordIndexes(FoldCase(name))) {
+        auto ok = store.Exec(
+            "INSERT INTO contact_words (contact_id, word) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            {contact_id, word});
+        if (!ok) return std::unexpected(ok.error());
+    }
+    return {};
+}
+
 Result<Contact> LoadContact(store::Store& store, int64_t id) {
     auto rows =
         store.Query(fmt::format("SELECT {} FROM contacts WHERE id = $1", kContactColumns), {id});
@@ -54,7 +74,7 @@ Result<Contact> LoadContact(store::Store& store, int64_t id) {
         return Fail(ErrorCode::kNotFound, fmt::format("{} does not exist", ContactRef(id)),
                     "find the id with `callbase contacts find`");
     }
-    return ReadContact(rows->front());
+    return ReadContact(store, rows->front());
 }
 
 std::string FormatUtc(int64_t t) {
@@ -134,9 +154,11 @@ Result<int64_t> ContactBook::Create(const NewContact& in) {
     auto id_value = store_.QueryValue(
         "INSERT INTO contacts (name, region, source, owner_group, email, comment, status, "
         "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $7) RETURNING id",
-        {name, region, Trim(in.source), Trim(in.owner_group), Trim(in.email), in.comment, now});
+        {StoredName(store_, name), region, Trim(in.source), Trim(in.owner_group), Trim(in.email),
+         in.comment, now});
     if (!id_value) return std::unexpected(id_value.error());
     int64_t id = store::Row({*id_value}).Int(0);
+    if (auto ok = IndexNameWords(store_, id, name); !ok) return std::unexpected(ok.error());
 
     std::vector<std::string> phone_list;
     int position = 0;
@@ -148,8 +170,9 @@ Result<int64_t> ContactBook::Create(const NewContact& in) {
         auto ok = store_.Exec(
             "INSERT INTO phones (contact_id, position, e164, extension, label, raw, class_id, qc, "
             "valid, inactive, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10)",
-            {id, int64_t{position++}, c.e164, c.extension,
-             p.label.empty() ? std::string("основной") : Trim(p.label), c.input, *class_id,
+            {id, int64_t{position++}, store::PhoneKey(store_, c.e164), c.extension,
+             p.label.empty() ? std::string("основной") : Trim(p.label),
+             store::SealText(store_, c.input, kRawColumn), *class_id,
              int64_t{static_cast<int>(c.qc)}, int64_t{c.valid() ? 1 : 0}, now});
         if (!ok) return std::unexpected(ok.error());
         phone_list.push_back(c.valid() ? c.e164 : c.input + " (invalid)");
@@ -200,10 +223,14 @@ Result<Card> ContactBook::Get(int64_t id) {
         Phone p;
         p.id = r.Int(0);
         p.position = static_cast<int>(r.Int(1));
-        p.e164 = r.Text(2);
+        auto e164 = store::PhoneOf(store_, r.Text(2));
+        if (!e164) return std::unexpected(e164.error());
+        p.e164 = std::move(*e164);
         p.extension = r.Text(3);
         p.label = r.Text(4);
-        p.raw = r.Text(5);
+        auto raw = store::OpenText(store_, r.Text(5), kRawColumn);
+        if (!raw) return std::unexpected(raw.error());
+        p.raw = std::move(*raw);
         p.type = r.IsNull(6) ? "unknown" : r.Text(6);
         p.region = r.Text(7);
         p.operator_name = r.Text(8);
@@ -269,30 +296,43 @@ Result<Card> ContactBook::Get(int64_t id) {
 
 Result<std::vector<FoundContact>> ContactBook::Find(const Filter& filter, int64_t limit,
                                                     int64_t offset) {
-    auto where = ToSql(filter, clock_.Now(), 3);
+    auto where = ToSql(filter, clock_.Now(), 3, store_.cipher());
     if (!where) return std::unexpected(where.error());
     std::vector<store::Value> params{limit, offset};
     params.insert(params.end(), where->params.begin(), where->params.end());
-    auto rows = store_.Query(
-        fmt::format("SELECT c.{}, "
-                    "(SELECT CASE WHEN p.e164 <> '' THEN p.e164 ELSE p.raw END FROM phones p "
-                    " WHERE p.contact_id = c.id ORDER BY p.position, p.id LIMIT 1), "
-                    "(SELECT COUNT(*) FROM phones p WHERE p.contact_id = c.id) "
-                    "FROM contacts c WHERE {} ORDER BY c.created_at DESC, c.id DESC "
-                    "LIMIT $1 OFFSET $2",
-                    kContactColumns, where->sql),
-        params);
+    auto rows =
+        store_.Query(fmt::format("SELECT c.{}, "
+                                 "(SELECT p.e164 || '|' || p.raw FROM phones p "
+                                 " WHERE p.contact_id = c.id ORDER BY p.position, p.id LIMIT 1), "
+                                 "(SELECT COUNT(*) FROM phones p WHERE p.contact_id = c.id) "
+                                 "FROM contacts c WHERE {} ORDER BY c.created_at DESC, c.id DESC "
+                                 "LIMIT $1 OFFSET $2",
+                                 kContactColumns, where->sql),
+                     params);
     if (!rows) return std::unexpected(rows.error());
     std::vector<FoundContact> out;
     out.reserve(rows->size());
     for (const auto& r : *rows) {
-        out.push_back({ReadContact(r), r.Text(14), static_cast<int>(r.Int(15))});
+        auto contact = ReadContact(store_, r);
+        if (!contact) return std::unexpected(contact.error());
+        // The first phone: its number, or its raw spelling when it has none
+        // (a number never holds '|'; both are sealed on an encrypted base).
+        std::string first = r.Text(14);
+        std::string_view e164(first), raw;
+        if (size_t bar = first.find('|'); bar != std::string::npos) {
+            e164 = std::string_view(first).substr(0, bar);
+            raw = std::string_view(first).substr(bar + 1);
+        }
+        auto shown =
+            e164.empty() ? store::OpenText(store_, raw, kRawColumn) : store::PhoneOf(store_, e164);
+        if (!shown) return std::unexpected(shown.error());
+        out.push_back({std::move(*contact), std::move(*shown), static_cast<int>(r.Int(15))});
     }
     return out;
 }
 
 Result<int64_t> ContactBook::Count(const Filter& filter) {
-    auto where = ToSql(filter, clock_.Now(), 1);
+    auto where = ToSql(filter, clock_.Now(), 1, store_.cipher());
     if (!where) return std::unexpected(where.error());
     auto v = store_.QueryValue(fmt::format("SELECT COUNT(*) FROM contacts c WHERE {}", where->sql),
                                where->params);

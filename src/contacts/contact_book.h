@@ -36,7 +36,17 @@ struct FoundContact {
 
 // The columns of `contacts` in the order ReadContact() expects.
 extern const std::string_view kContactColumns;
-Contact ReadContact(const store::Row& row, size_t first = 0);
+using store::kHistoryColumn;
+using store::kImportErrorColumn;
+using store::kNameColumn;
+using store::kRawColumn;
+
+// The name is opened on an encrypted base.
+Result<Contact> ReadContact(const store::Store& store, const store::Row& row, size_t first = 0);
+// The name as contacts.name holds it (sealed on an encrypted base), and the
+// word indexes that find it there (contact_words); call after every change of a name.
+std::string StoredName(const store::Store& store, std::string_view name);
+Result<void> IndexNameWords(store::Store& store, int64_t contact_id, std::string_view name);
 // The contact, or NotFound naming the id.
 Result<Contact> LoadContact(store::Store& store, int64_t id);
 // "2026-03-01 15:00:00 UTC".

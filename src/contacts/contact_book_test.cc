@@ -218,6 +218,7 @@ TEST_P(ContactBookTest, CardShowsTheImportThatCreatedTheContact) {
         "('Из файла', $1, $1, $2) RETURNING id",
         {kStart - 90, import_id});
     ASSERT_TRUE(cid);
+    callbase::testing::SealSeeded(*db_);
     auto card = book_->Get(store::Row({*cid}).Int(0));
     ASSERT_TRUE(card);
     ASSERT_EQ(card->history.size(), 1u);

@@ -114,7 +114,20 @@ std::string Negate(std::string_view op) {
     return op == "!=" ? "NOT " : "";
 }
 
-Result<std::string> TermSql(const FilterTerm& t, int64_t now, SqlBuilder& b) {
+// name=… / name~… on an encrypted base: every word of the value, whole.
+std::string SealedNameSql(const FilterTerm& t, const store::Cipher& cipher, SqlBuilder& b) {
+    std::vector<std::string> exists;
+    for (const std::string& word : cipher.WordIndexes(FoldCase(t.value))) {
+        exists.push_back(fmt::format(
+            "EXISTS (SELECT 1 FROM contact_words w WHERE w.contact_id = c.id AND w.word = {})",
+            b.Bind(word)));
+    }
+    if (exists.empty()) exists.emplace_back("c.name = ''");  // no word: an empty name
+    return fmt::format("{}({})", Negate(t.op), fmt::join(exists, " AND "));
+}
+
+Result<std::string> TermSql(const FilterTerm& t, int64_t now, SqlBuilder& b,
+                            const store::Cipher* cipher) {
     const std::string& op = t.op;
     if (t.key == "status") {
         return fmt::format("c.status {} {}", op == "!=" ? "<>" : "=", b.Bind(t.value));
@@ -128,8 +141,10 @@ Result<std::string> TermSql(const FilterTerm& t, int64_t now, SqlBuilder& b) {
     if (t.key == "phone") {
         return fmt::format(
             "{}EXISTS (SELECT 1 FROM phones ph WHERE ph.contact_id = c.id AND ph.e164 = {})",
-            Negate(op), b.Bind(t.value));
+            Negate(op),
+            b.Bind(cipher ? cipher->SealFindable(t.value, store::kPhoneDomain) : t.value));
     }
+    if (t.key == "name" && cipher) return SealedNameSql(t, *cipher, b);
     if (t.key == "name" || t.key == "region" || t.key == "source" || t.key == "email") {
         std::string column = "c." + t.key;
         if (op == "~") return b.Contains(column, t.value);
@@ -261,12 +276,13 @@ Result<Filter> ParseFilter(const std::vector<std::string>& expressions,
     return filter;
 }
 
-Result<SqlWhere> ToSql(const Filter& filter, int64_t now, int first_param) {
+Result<SqlWhere> ToSql(const Filter& filter, int64_t now, int first_param,
+                       const store::Cipher* cipher) {
     SqlBuilder b(first_param);
     std::vector<std::string> parts;
     if (!filter.include_merged) parts.emplace_back("c.merged_into IS NULL");
     for (const auto& term : filter.terms) {
-        auto sql = TermSql(term, now, b);
+        auto sql = TermSql(term, now, b, cipher);
         if (!sql) return std::unexpected(sql.error());
         parts.push_back(std::move(*sql));
     }

@@ -45,6 +45,11 @@ struct SqlWhere {
     std::string sql;
     std::vector<store::Value> params;
 };
-Result<SqlWhere> ToSql(const Filter& filter, int64_t now, int first_param = 1);
+// On an encrypted base (cipher given) a phone is compared in its sealed form
+// and a name by the blind indexes of its words: name=… and name~… both find
+// the contacts whose name holds every word given, whole (a part of a word
+// cannot be found in a sealed name).
+Result<SqlWhere> ToSql(const Filter& filter, int64_t now, int first_param = 1,
+                       const store::Cipher* cipher = nullptr);
 
 }  // namespace callbase::contacts

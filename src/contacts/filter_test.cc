@@ -94,7 +94,13 @@ TEST_P(FilterTest, EveryTermSelectsTheRightContacts) {
     EXPECT_EQ(Select({"region=Москва"}), (Ids{ivan_}));
     EXPECT_EQ(Select({"region~тверск"}), (Ids{ivanova_}));
     EXPECT_EQ(Select({"source=site"}), (Ids{ivan_, smith_}));
-    EXPECT_EQ(Select({"name~иван"}), (Ids{ivan_, ivanova_}));  // Иван and ИВАНОВА
+    if (callbase::testing::SealedRun()) {
+        // A sealed name is found by whole words only.
+        EXPECT_EQ(Select({"name~иван"}), (Ids{ivan_}));
+        EXPECT_EQ(Select({"name~иванова"}), (Ids{ivanova_}));
+    } else {
+        EXPECT_EQ(Select({"name~иван"}), (Ids{ivan_, ivanova_}));  // Иван and ИВАНОВА
+    }
     EXPECT_EQ(Select({"name~SMITH"}), (Ids{smith_}));
     EXPECT_EQ(Select({"name~100%"}), Ids{});  // LIKE wildcards are escaped
     EXPECT_EQ(Select({"added>=2026-02-01"}), (Ids{ivanova_, smith_}));

@@ -200,10 +200,15 @@ Result<std::vector<DuplicateGroup>> Deduplicator::FindDuplicates() {
         }
     }
     std::map<int64_t, DuplicateGroup> groups;
-    for (const auto& [number, ids] : by_number)
-        groups[find(ids[0])].numbers.push_back(number);
+    for (const auto& [number, ids] : by_number) {
+        auto e164 = store::PhoneOf(store_, number);
+        if (!e164) return std::unexpected(e164.error());
+        groups[find(ids[0])].numbers.push_back(std::move(*e164));
+    }
     for (const auto& [id, p] : parent)
         groups[find(id)].contact_ids.push_back(id);
+    for (auto& [root, g] : groups)  // by number (sealed ones came in another order)
+        std::sort(g.numbers.begin(), g.numbers.end());
     // Order each group oldest first (the one Merge keeps).
     std::vector<DuplicateGroup> out;
     for (auto& [root, g] : groups) {
@@ -318,9 +323,12 @@ Result<MergeResult> Deduplicator::Merge(std::vector<int64_t> ids) {
     auto upd = store_.Exec(
         "UPDATE contacts SET name = $1, region = $2, source = $3, owner_group = $4, email = $5, "
         "comment = $6, last_interaction_at = $7, updated_at = $8 WHERE id = $9",
-        {kept.name, kept.region, kept.source, kept.owner_group, kept.email, kept.comment, last, now,
-         kept_id});
+        {StoredName(store_, kept.name), kept.region, kept.source, kept.owner_group, kept.email,
+         kept.comment, last, now, kept_id});
     if (!upd) return std::unexpected(upd.error());
+    if (auto ok = IndexNameWords(store_, kept_id, kept.name); !ok) {
+        return std::unexpected(ok.error());
+    }
 
     // Phones: numbers the kept contact lacks move to it; a number it already has
     // stays on the merged (hidden) contact, so nothing is lost and none is doubled.
@@ -330,19 +338,30 @@ Result<MergeResult> Deduplicator::Merge(std::vector<int64_t> ids) {
                     InList(ids.size(), 1)),
         IdValues(ids));
     if (!phones) return std::unexpected(phones.error());
+    // A phone is the same as another by its number (sealed findably, so
+    // comparable as stored), or without one by its raw spelling (opened).
+    auto same_key = [&](const store::Row& r) -> Result<std::string> {
+        if (!r.Text(2).empty()) return r.Text(2);
+        auto raw = store::OpenText(store_, r.Text(3), kRawColumn);
+        if (!raw) return std::unexpected(raw.error());
+        return "raw:" + *raw;
+    };
     std::set<std::string> have;
     int64_t position = 0;
     for (const auto& r : *phones) {
         if (r.Int(1) != kept_id) continue;
-        have.insert(r.Text(2).empty() ? "raw:" + r.Text(3) : r.Text(2));
+        auto key = same_key(r);
+        if (!key) return std::unexpected(key.error());
+        have.insert(std::move(*key));
         ++position;
     }
     for (const auto& c : contacts) {
         if (c.id == kept_id) continue;
         for (const auto& r : *phones) {
             if (r.Int(1) != c.id) continue;
-            std::string key = r.Text(2).empty() ? "raw:" + r.Text(3) : r.Text(2);
-            if (!have.insert(key).second) continue;
+            auto key = same_key(r);
+            if (!key) return std::unexpected(key.error());
+            if (!have.insert(std::move(*key)).second) continue;
             auto mv = store_.Exec("UPDATE phones SET contact_id = $1, position = $2 WHERE id = $3",
                                   {kept_id, position++, r.Int(0)});
             if (!mv) return std::unexpected(mv.error());
@@ -524,6 +543,12 @@ Result<void> Deduplicator::Undo(int64_t merge_id) {
         if (auto ok = RestoreTable(store_, t, snapshot[key], ids); !ok) {
             return std::unexpected(ok.error());
         }
+    }
+    // The kept contact's name is back: so are the words that find it.
+    auto restored = LoadContact(store_, kept_id);
+    if (!restored) return std::unexpected(restored.error());
+    if (auto ok = IndexNameWords(store_, kept_id, restored->name); !ok) {
+        return std::unexpected(ok.error());
     }
     for (const auto& [contact, history_ids] : snapshot["history_moved"].items()) {
         int64_t cid = std::stoll(contact);

@@ -14,6 +14,7 @@ namespace {
 class PhoneClassesTest : public ::testing::TestWithParam<store::Backend> {};
 
 int64_t Count(store::Store& db, std::string_view sql) {
+    callbase::testing::PlainView plain(db);
     auto v = db.QueryValue(sql);
     EXPECT_TRUE(v) << (v ? "" : v.error().message);
     return v ? store::Row({*v}).Int(0) : -1;

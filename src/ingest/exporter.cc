@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "contacts/contact_book.h"
 #include "ingest/csv.h"
 
 namespace callbase::ingest {
@@ -13,7 +14,7 @@ namespace callbase::ingest {
 Result<ExportSummary> ExportContacts(store::Store& store, const contacts::Filter& filter,
                                      int64_t now, const std::string& path,
                                      const ExportOptions& options) {
-    auto where = contacts::ToSql(filter, now);
+    auto where = contacts::ToSql(filter, now, 1, store.cipher());
     if (!where) return std::unexpected(where.error());
     auto defs = store.Query("SELECT id, name FROM field_defs ORDER BY id");
     if (!defs) return std::unexpected(defs.error());
@@ -65,6 +66,13 @@ Result<ExportSummary> ExportContacts(store::Store& store, const contacts::Filter
     for (auto& rec : rows) {
         int64_t id = std::stoll(rec.back());
         rec.pop_back();
+        auto name = store::OpenText(store, rec[0], contacts::kNameColumn);
+        if (!name) {
+            failure = name.error();
+            failed = true;
+            break;
+        }
+        rec[0] = std::move(*name);
         auto phones = store.Query(
             "SELECT e164, extension FROM phones WHERE contact_id = $1 ORDER BY position", {id});
         auto tags = store.Query(
@@ -80,9 +88,16 @@ Result<ExportSummary> ExportContacts(store::Store& store, const contacts::Filter
         }
         std::vector<std::string> numbers;
         for (const auto& p : *phones) {
-            numbers.push_back(p.Text(1).empty() ? p.Text(0) : p.Text(0) + " доб. " + p.Text(1));
+            auto e164 = store::PhoneOf(store, p.Text(0));
+            if (!e164) {
+                failure = e164.error();
+                failed = true;
+                break;
+            }
+            numbers.push_back(p.Text(1).empty() ? *e164 : *e164 + " доб. " + p.Text(1));
             if (!options.all_phones) break;
         }
+        if (failed) break;
         rec[1] = fmt::format("{}", fmt::join(numbers, ", "));
         std::vector<std::string> names;
         for (const auto& t : *tags)

@@ -23,6 +23,7 @@
 #include <unordered_map>
 
 #include "compliance/consent.h"
+#include "contacts/contact_book.h"
 #include "contacts/field_registry.h"
 #include "contacts/phone_classes.h"
 #include "contacts/status.h"
@@ -247,10 +248,15 @@ private:
 struct Incoming {
     std::string name, region, source, email, comment, status;
     int64_t created_at = 0;
+    // On an encrypted base, sealed on the reading thread: the name and the
+    // blind indexes of its words.
+    std::string sealed_name;
+    std::vector<std::string> name_words;
     struct Phone {
         phone::CleanResult cleaned;
         std::string label;
-        contacts::PhoneClassKey class_key;  // made on the reading thread
+        contacts::PhoneClassKey class_key;    // made on the reading thread
+        std::string sealed_e164, sealed_raw;  // on an encrypted base
     };
     std::vector<Phone> phones;
     std::vector<int64_t> tags;
@@ -332,8 +338,8 @@ class RowShaper {
 public:
     RowShaper(const std::vector<Column>& columns,
               const std::unordered_map<std::string, contacts::FieldDef>& field_defs,
-              const std::string& source, int64_t now)
-        : columns_(columns), field_defs_(field_defs), source_(source), now_(now) {}
+              const std::string& source, int64_t now, const store::Cipher* cipher)
+        : columns_(columns), field_defs_(field_defs), source_(source), now_(now), cipher_(cipher) {}
 
     void Shape(ParsedRow* row) const {
         const std::vector<std::string>& cells = row->cells;
@@ -470,7 +476,10 @@ public:
             }
         }
         row->rejected = in.phones.empty();
-        if (!row->rejected) return;
+        if (!row->rejected) {
+            if (cipher_) Seal(&in);
+            return;
+        }
         // The reason recorded for the phone cell becomes the row's.
         std::vector<RowError>& w = row->warnings;
         auto phone_warning = std::find_if(w.begin(), w.end(), [](const RowError& e) {
@@ -484,10 +493,25 @@ public:
     }
 
 private:
+    // What the writing thread stores on an encrypted base (the Cipher is
+    // immutable and safe to share).
+    void Seal(Incoming* in) const {
+        in->sealed_name = in->name.empty() ? "" : cipher_->Seal(in->name, contacts::kNameColumn);
+        in->name_words = cipher_->WordIndexes(contacts::FoldCase(in->name));
+        for (auto& p : in->phones) {
+            p.sealed_e164 = p.cleaned.e164.empty()
+                                ? ""
+                                : cipher_->SealFindable(p.cleaned.e164, store::kPhoneDomain);
+            p.sealed_raw =
+                p.cleaned.input.empty() ? "" : cipher_->Seal(p.cleaned.input, contacts::kRawColumn);
+        }
+    }
+
     const std::vector<Column>& columns_;
     const std::unordered_map<std::string, contacts::FieldDef>& field_defs_;
     const std::string& source_;
     int64_t now_;
+    const store::Cipher* cipher_;
 };
 
 // Rows pass from the reading thread (CSV, encoding, phone cleaning: no store)
@@ -596,7 +620,9 @@ public:
                         " ON CONFLICT DO NOTHING"),
           history_("INSERT INTO history",
                    {"contact_id", "at", "actor", "action", "field", "before", "after", "detail"},
-                   bulk_ ? kBatchRows : 1) {}
+                   bulk_ ? kBatchRows : 1),
+          words_("INSERT INTO contact_words", {"contact_id", "word"}, bulk_ ? kBatchRows : 1,
+                 " ON CONFLICT DO NOTHING") {}
 
     // `expected_rows` sizes the index of numbers (an estimate is enough).
     Result<void> Prepare(const std::vector<Column>& columns, int64_t import_id,
@@ -604,14 +630,21 @@ public:
         columns_ = columns;
         import_id_ = import_id;
         history_detail_ = fmt::format("import #{}", import_id);
+        std::optional<Error> unreadable;
         auto ok = store_.ForEach(
             "SELECT p.e164, p.contact_id FROM phones p JOIN contacts c ON c.id = p.contact_id "
             "WHERE c.merged_into IS NULL",
             {}, [&](const store::Row& r) {
-                owner_.emplace(phone::E164Key(r.Text(0)), r.Int(1));
+                auto e164 = store::PhoneOf(store_, r.Text(0));
+                if (!e164) {
+                    unreadable = e164.error();
+                    return false;
+                }
+                owner_.emplace(phone::E164Key(*e164), r.Int(1));
                 return true;
             });
         if (!ok) return std::unexpected(ok.error());
+        if (unreadable) return std::unexpected(*unreadable);
         owner_.reserve(owner_.size() + expected_rows + 1024);
         if (bulk_) {
             // AUTOINCREMENT never reuses an id, even of a deleted row: start above
@@ -676,8 +709,8 @@ public:
             }
         }
         int64_t existing = 0;
-        for (const auto& [p, label, key] : in.phones) {
-            auto it = owner_.find(phone::E164Key(p.e164));
+        for (const auto& p : in.phones) {
+            auto it = owner_.find(phone::E164Key(p.cleaned.e164));
             if (it != owner_.end()) {
                 existing = it->second;
                 break;
@@ -708,14 +741,14 @@ public:
     // with `all` true everything is written (after the last row, and before a
     // merge reads a contact whose rows may still wait).
     Result<void> Flush(bool all) {
-        for (Batch* b : {&contacts_, &phones_, &values_, &contact_tags_, &history_}) {
+        for (Batch* b : {&contacts_, &phones_, &values_, &contact_tags_, &history_, &words_}) {
             if (auto ok = b->Flush(store_, all, bulk_, &failed_line_); !ok) return ok;
         }
         if (bulk_) {
             // Contacts from next_id_ on are yet to come, so they wait too.
-            first_pending_id_ =
-                std::min({next_id_, contacts_.FirstContact(), phones_.FirstContact(),
-                          values_.FirstContact(), contact_tags_.FirstContact()});
+            first_pending_id_ = std::min({next_id_, contacts_.FirstContact(),
+                                          phones_.FirstContact(), values_.FirstContact(),
+                                          contact_tags_.FirstContact(), words_.FirstContact()});
         }
         return {};
     }
@@ -788,7 +821,7 @@ private:
                 auto state = store_.Query(
                     "SELECT COUNT(*), MAX(revoked_at), SUM(CASE WHEN revoked_at IS NULL THEN 1 "
                     "ELSE 0 END) FROM consents WHERE e164 = $1 AND purpose = $2",
-                    {e164, purpose});
+                    {store::PhoneKey(store_, e164), purpose});
                 if (!state) return std::unexpected(state.error());
                 const store::Row& r = state->front();
                 if (r.Int(0) > 0 && r.Int(2) > 0) continue;  // one is in force
@@ -823,7 +856,7 @@ private:
             id = next_id_++;
             Value* v = contacts_.Append(line_);
             v[0] = id;
-            Put(v[1], in.name);
+            Put(v[1], sealed() ? in.sealed_name : in.name);
             if (in.region.empty())
                 Set(v[2], region);
             else
@@ -839,10 +872,15 @@ private:
             auto inserted = store_.InsertRow(
                 "INSERT INTO contacts (name, region, source, email, comment, status, created_at, "
                 "updated_at, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                {in.name, region, in.source, in.email, in.comment, std::string(status),
-                 in.created_at, now_, import_id_});
+                {sealed() ? in.sealed_name : in.name, region, in.source, in.email, in.comment,
+                 std::string(status), in.created_at, now_, import_id_});
             if (!inserted) return std::unexpected(inserted.error());
             id = *inserted;
+        }
+        for (std::string& word : in.name_words) {
+            Value* v = words_.Append(line_);
+            v[0] = id;
+            Put(v[1], word);
         }
         int position = 0;
         for (auto& phone : in.phones) {
@@ -877,10 +915,10 @@ private:
         if (!class_id) return std::unexpected(class_id.error());
         v[0] = contact;
         v[1] = int64_t{position};
-        Put(v[2], phone.cleaned.e164);
+        Put(v[2], sealed() ? phone.sealed_e164 : phone.cleaned.e164);
         Put(v[3], phone.cleaned.extension);
         Set(v[4], phone.label);
-        Put(v[5], phone.cleaned.input);
+        Put(v[5], sealed() ? phone.sealed_raw : phone.cleaned.input);
         v[6] = *class_id;
         v[7] = int64_t{static_cast<int>(phone.cleaned.qc)};
         v[8] = int64_t{1};
@@ -902,7 +940,8 @@ private:
         std::string update = "UPDATE contacts SET ";
         std::vector<Value> params;
         auto set = [&](const char* column, const std::string& before, const std::string& after) {
-            params.emplace_back(after);
+            params.emplace_back(sealed() && column == std::string_view("name") ? in.sealed_name
+                                                                               : after);
             update += fmt::format("{} = ${}, ", column, params.size());
             History(id, column, before, after);
         };
@@ -915,6 +954,10 @@ private:
                               Fill{"source", 2, &in.source}, Fill{"email", 3, &in.email}}) {
             if (f.incoming->empty() || !row.Text(f.index).empty()) continue;
             set(f.column, "", *f.incoming);
+        }
+        if (!in.name.empty() && row.Text(0).empty() && sealed()) {
+            auto ok = contacts::IndexNameWords(store_, id, in.name);
+            if (!ok) return std::unexpected(ok.error());
         }
         std::string comment = row.Text(4);
         if (!in.comment.empty() && comment.find(in.comment) == std::string::npos) {
@@ -984,10 +1027,12 @@ private:
         if (before.empty())
             v[5] = Value();
         else
-            Set(v[5], before);
-        Set(v[6], after);
-        Set(v[7], history_detail_);
+            v[5] = store::SealText(store_, before, contacts::kHistoryColumn);
+        v[6] = store::SealText(store_, after, contacts::kHistoryColumn);
+        v[7] = store::SealText(store_, history_detail_, contacts::kHistoryColumn);
     }
+
+    bool sealed() const { return store_.cipher() != nullptr; }
 
     store::Store& store_;
     const std::string& actor_;
@@ -1001,7 +1046,7 @@ private:
     contacts::PhoneClasses classes_;
     compliance::Consents consents_;
     bool bulk_;
-    Batch contacts_, phones_, values_, contact_tags_, history_;
+    Batch contacts_, phones_, values_, contact_tags_, history_, words_;
     std::string history_detail_;  // "import #N"
     int64_t next_id_ = 0;
     // Contacts with this id or above may still wait in a batch (never, row by row).
@@ -1149,7 +1194,7 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
     if (auto ok = run.Prepare(*columns, id, bytes.size() / kBytesPerRowEstimate); !ok) {
         return std::unexpected(ok.error());
     }
-    RowShaper shaper(*columns, run.field_defs(), options.source, run.now());
+    RowShaper shaper(*columns, run.field_defs(), options.source, run.now(), store_.cipher());
     {
         // Two threads: this one writes to the store; the reader splits the file,
         // converts the encoding and cleans the phones (the Cleaner is safe to
@@ -1209,7 +1254,7 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
         v[0] = id;
         v[1] = e.line;
         Set(v[2], e.column);
-        Set(v[3], e.value);
+        v[3] = store::SealText(store_, e.value, contacts::kImportErrorColumn);
         Set(v[4], e.reason);
         if (errors.full()) {
             if (auto ok = errors.Flush(store_, false, false, &unused); !ok) {

@@ -125,7 +125,8 @@ Result<void> WriteKeyFile(const std::string& path, const KeyFile& file) {
 struct Vault::Hot {
     std::array<uint8_t, 16> nonce_prefix{};
     std::atomic<uint64_t> counter{0};
-    crypto_generichash_state keyed{};  // BLAKE2b keyed with the newest index key
+    crypto_generichash_state keyed{};        // BLAKE2b keyed with the newest index key
+    crypto_generichash_state keyed_nonce{};  // the same key, 24-byte output (SealFindable)
 };
 
 void Vault::Prepare() {
@@ -134,6 +135,8 @@ void Vault::Prepare() {
     if (!index_keys_.empty()) {
         const Key& key = index_keys_.rbegin()->second;
         crypto_generichash_init(&hot_->keyed, key.data(), key.size(), 16);
+        crypto_generichash_init(&hot_->keyed_nonce, key.data(), key.size(),
+                                crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
     }
 }
 
@@ -191,25 +194,61 @@ Result<void> Vault::KeepOnly(const std::string& path, uint32_t data_key, uint32_
     return WriteKeyFile(path, *file);
 }
 
-std::string Vault::Seal(std::string_view plaintext, std::string_view column) const {
+Result<void> Vault::DropNewest(const std::string& path) {
+    auto file = ReadKeyFile(path);
+    if (!file) return std::unexpected(file.error());
+    if (file->data.size() < 2 || file->index.size() < 2) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("{} has only one data or index key; none was removed", path),
+                    "the base needs the key it is sealed with");
+    }
+    file->data.erase(std::prev(file->data.end()));
+    file->index.erase(std::prev(file->index.end()));
+    return WriteKeyFile(path, *file);
+}
+
+std::string Vault::SealWithNonce(std::string_view plaintext, std::string_view ad,
+                                 const uint8_t* nonce) const {
     const auto& [id, key] = *data_keys_.rbegin();
+    static_assert(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == 24);
     std::vector<uint8_t> box(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plaintext.size() +
                              crypto_aead_xchacha20poly1305_ietf_ABYTES);
-    uint8_t* nonce = box.data();
-    static_assert(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == 24);
-    std::memcpy(nonce, hot_->nonce_prefix.data(), 16);
-    const uint64_t n = hot_->counter.fetch_add(1, std::memory_order_relaxed);
-    std::memcpy(nonce + 16, &n, 8);
+    std::memcpy(box.data(), nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
     unsigned long long length = 0;
     crypto_aead_xchacha20poly1305_ietf_encrypt(
-        nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &length,
+        box.data() + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &length,
         reinterpret_cast<const uint8_t*>(plaintext.data()), plaintext.size(),
-        reinterpret_cast<const uint8_t*>(column.data()), column.size(), nullptr, nonce, key.data());
+        reinterpret_cast<const uint8_t*>(ad.data()), ad.size(), nullptr, box.data(), key.data());
     std::string out(kSealed);
     out += std::to_string(id);
     out += ':';
     out += Base64(box.data(), box.size());
     return out;
+}
+
+std::string Vault::Seal(std::string_view plaintext, std::string_view column) const {
+    std::array<uint8_t, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES> nonce{};
+    std::memcpy(nonce.data(), hot_->nonce_prefix.data(), 16);
+    const uint64_t n = hot_->counter.fetch_add(1, std::memory_order_relaxed);
+    std::memcpy(nonce.data() + 16, &n, 8);
+    return SealWithNonce(plaintext, column, nonce.data());
+}
+
+std::string Vault::SealFindable(std::string_view plaintext, std::string_view domain) const {
+    // The synthetic nonce: keyed BLAKE2b over "siv", the domain and the value
+    // (a different input from Index's, so the two never coincide).
+    crypto_generichash_state state = hot_->keyed_nonce;
+    static constexpr uint8_t kTag[] = {'s', 'i', 'v', 0};
+    crypto_generichash_update(&state, kTag, sizeof kTag);
+    crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(domain.data()),
+                              domain.size());
+    const uint8_t zero = 0;
+    crypto_generichash_update(&state, &zero, 1);
+    crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(plaintext.data()),
+                              plaintext.size());
+    std::array<uint8_t, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES> nonce{};
+    crypto_generichash_final(&state, nonce.data(), nonce.size());
+    return SealWithNonce(plaintext, domain, nonce.data());
 }
 
 Result<std::string> Vault::Open(std::string_view sealed, std::string_view column) const {

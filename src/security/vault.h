@@ -3,9 +3,9 @@
 // index — and the keys they use, kept in the key file outside the database
 // (mode 0600, the file that also holds the pseudonym key).
 //
-// Status: the primitives and the key file are done and tested; the stores do
-// not call them yet (docs/security.md, "Encryption at rest", says what is
-// left and how it will be wired).
+// A Vault is the store::Cipher of an encrypted base: modules reach it only
+// through store::PhoneKey/PhoneOf/SealText/OpenText (docs/security.md,
+// "Encryption at rest").
 //
 // Formats, both plain ASCII so that one TEXT column holds them on SQLite and
 // on PostgreSQL:
@@ -36,10 +36,11 @@
 #include <vector>
 
 #include "core/error.h"
+#include "store/store.h"
 
 namespace callbase::security {
 
-class Vault {
+class Vault final : public store::Cipher {
 public:
     using Key = std::array<uint8_t, 32>;
 
@@ -58,17 +59,26 @@ public:
     // Rewrites the key file with only these data and index keys (and the
     // pseudonym key): after a rotation has re-sealed everything.
     static Result<void> KeepOnly(const std::string& path, uint32_t data_key, uint32_t index_key);
+    // Removes the newest data key and the newest index key: the undo of an
+    // AddKeys whose rotation failed before anything was re-sealed.
+    static Result<void> DropNewest(const std::string& path);
 
     bool has_keys() const { return !data_keys_.empty() && !index_keys_.empty(); }
     uint32_t data_key() const { return data_keys_.rbegin()->first; }
     uint32_t index_key() const { return index_keys_.rbegin()->first; }
 
     // Seals with the newest data key; `column` is the associated data.
-    std::string Seal(std::string_view plaintext, std::string_view column) const;
+    std::string Seal(std::string_view plaintext, std::string_view column) const override;
+    // Seals deterministically: the nonce is the value's keyed BLAKE2b (under
+    // the newest index key, 24 bytes), so equal values give equal text and an
+    // e164 column both finds the number and holds it (the synthetic-IV
+    // construction; what it reveals is equality, as any blind index does).
+    // Opened by Open like any sealed value.
+    std::string SealFindable(std::string_view plaintext, std::string_view domain) const override;
     // Opens a sealed value of `column`. kInvalidInput when the text is not a
     // sealed value or fails authentication (tampered, or another column's);
     // kNotFound when its data key is not in the key file.
-    Result<std::string> Open(std::string_view sealed, std::string_view column) const;
+    Result<std::string> Open(std::string_view sealed, std::string_view column) const override;
     static bool IsSealed(std::string_view text) { return text.starts_with("enc1:"); }
 
     // The blind index of a value under the newest index key.
@@ -76,7 +86,7 @@ public:
     // The blind indexes of the words of a name already case-folded by the
     // caller (contacts::FoldCase), split on spaces and ASCII punctuation,
     // each once, in order: exact-word search over sealed names.
-    std::vector<std::string> WordIndexes(std::string_view folded_name) const;
+    std::vector<std::string> WordIndexes(std::string_view folded_name) const override;
 
 private:
     // Nonces: 16 random bytes drawn once per vault and a counter, so sealing
@@ -84,6 +94,8 @@ private:
     // for both); the index key's BLAKE2b state is keyed once.
     struct Hot;
     void Prepare();
+    std::string SealWithNonce(std::string_view plaintext, std::string_view ad,
+                              const uint8_t* nonce) const;
 
     std::map<uint32_t, Key> data_keys_, index_keys_;
     std::shared_ptr<Hot> hot_;

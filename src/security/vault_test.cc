@@ -80,6 +80,27 @@ TEST_F(VaultTest, BlindIndexesAreStablePerKeyAndDomainAndFindWords) {
     fs::remove(other);
 }
 
+TEST_F(VaultTest, FindableSealsAreEqualForEqualNumbersAndOpenLikeAnyOther) {
+    auto vault = Vault::AddKeys(path_);
+    ASSERT_TRUE(vault);
+    std::string a = vault->SealFindable("+79161234567", "phone");
+    EXPECT_EQ(a, vault->SealFindable("+79161234567", "phone"));  // WHERE e164 = $1 finds it
+    EXPECT_NE(a, vault->SealFindable("+79161234568", "phone"));
+    EXPECT_TRUE(a.starts_with("enc1:1:"));
+    EXPECT_EQ(a.find("9161234567"), std::string::npos);
+    EXPECT_EQ(*vault->Open(a, "phone"), "+79161234567");
+    EXPECT_FALSE(vault->Open(a, "contacts.name"));  // the domain is the associated data
+    std::string changed = a;
+    changed[changed.size() - 3] = changed[changed.size() - 3] == 'A' ? 'B' : 'A';
+    EXPECT_FALSE(vault->Open(changed, "phone"));
+    // Another key file seals the same number differently.
+    std::string other = path_ + ".other";
+    auto second = Vault::AddKeys(other);
+    ASSERT_TRUE(second);
+    EXPECT_NE(second->SealFindable("+79161234567", "phone"), a);
+    fs::remove(other);
+}
+
 TEST_F(VaultTest, RotationKeepsOldValuesOpenUntilTheOldKeysAreDropped) {
     auto first = Vault::AddKeys(path_);
     ASSERT_TRUE(first);

@@ -56,6 +56,37 @@ Result<Value> Store::QueryValue(std::string_view sql, const std::vector<Value>& 
     return rows->front().Cell(0);
 }
 
+std::string PhoneKey(const Store& store, std::string_view e164) {
+    const Cipher* cipher = store.cipher();
+    // An invalid phone has no number: '' stays '' (`e164 <> ''` still works).
+    if (!cipher || e164.empty()) return std::string(e164);
+    return cipher->SealFindable(e164, kPhoneDomain);
+}
+
+Result<std::string> PhoneOf(const Store& store, std::string_view stored) {
+    const Cipher* cipher = store.cipher();
+    if (!cipher || stored.empty()) return std::string(stored);
+    return cipher->Open(stored, kPhoneDomain);
+}
+
+std::string SealText(const Store& store, std::string_view value, std::string_view column) {
+    const Cipher* cipher = store.cipher();
+    if (!cipher || value.empty()) return std::string(value);
+    return cipher->Seal(value, column);
+}
+
+Value SealOptional(const Store& store, const std::optional<std::string>& value,
+                   std::string_view column) {
+    if (!value) return std::monostate{};
+    return SealText(store, *value, column);
+}
+
+Result<std::string> OpenText(const Store& store, std::string_view stored, std::string_view column) {
+    const Cipher* cipher = store.cipher();
+    if (!cipher || stored.empty()) return std::string(stored);
+    return cipher->Open(stored, column);
+}
+
 Result<std::string> Store::DropIndex(std::string_view name) {
     // The name goes into DDL, which takes no parameters: only plain names.
     if (name.empty() ||

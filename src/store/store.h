@@ -62,6 +62,28 @@ Value Nullable(const std::optional<T>& v) {
 
 enum class Backend { kSqlite, kPostgres };
 
+// Personal data at rest (R-SEC-4). A Store that carries a Cipher (a
+// security::Vault, loaded from the key file) holds numbers and names sealed;
+// without one it holds them as they are. Modules never call the Cipher
+// directly: they pass numbers and names through PhoneKey/PhoneOf and
+// SealText/OpenText below, so the same code runs on a plain base and an
+// encrypted one.
+class Cipher {
+public:
+    virtual ~Cipher() = default;
+    // Sealed so that the same value always gives the same text (the nonce is
+    // the value's keyed hash): `WHERE e164 = $1`, joins between tables and
+    // UNIQUE keep working. `domain` is the associated data ("phone").
+    virtual std::string SealFindable(std::string_view value, std::string_view domain) const = 0;
+    // Sealed with a fresh nonce; `column` is the associated data.
+    virtual std::string Seal(std::string_view value, std::string_view column) const = 0;
+    // Opens either kind; kInvalidInput when the text was changed or is not
+    // sealed, kNotFound when its key is not in the key file.
+    virtual Result<std::string> Open(std::string_view text, std::string_view column) const = 0;
+    // The blind indexes of the words of a case-folded name (exact-word search).
+    virtual std::vector<std::string> WordIndexes(std::string_view folded) const = 0;
+};
+
 using Params = std::initializer_list<Value>;
 
 class Store {
@@ -71,6 +93,11 @@ public:
     virtual Backend backend() const = 0;
     // The URL it was opened with, with any password removed (safe to print).
     virtual std::string Describe() const = 0;
+
+    // The cipher of an encrypted base (none: the base is plain). Set once,
+    // right after opening, by whoever holds the key file.
+    void set_cipher(std::shared_ptr<const Cipher> cipher) { cipher_ = std::move(cipher); }
+    const Cipher* cipher() const { return cipher_.get(); }
 
     // Runs one statement; returns the number of rows it changed.
     virtual Result<int64_t> Exec(std::string_view sql, std::span<const Value> params) = 0;
@@ -119,7 +146,31 @@ public:
     Result<Value> QueryValue(std::string_view sql, Params params = {}) {
         return QueryValue(sql, std::vector<Value>(params));
     }
+
+private:
+    std::shared_ptr<const Cipher> cipher_;
 };
+
+// The domain and columns of sealed personal data (the associated data of
+// each): numbers are sealed findably under kPhoneDomain in every e164 column;
+// the others with a fresh nonce (security/encryption.h lists them all).
+inline constexpr std::string_view kPhoneDomain = "phone";
+inline constexpr std::string_view kNameColumn = "contacts.name";
+inline constexpr std::string_view kRawColumn = "phones.raw";
+inline constexpr std::string_view kHistoryColumn = "history";
+inline constexpr std::string_view kImportErrorColumn = "import_errors.value";
+// What an e164 column holds for this number: the number, or on an encrypted
+// base its findable sealed form. Bind this, never the bare number.
+std::string PhoneKey(const Store& store, std::string_view e164);
+// The number back from an e164 column.
+Result<std::string> PhoneOf(const Store& store, std::string_view stored);
+// A name, raw spelling, history value, ...: sealed on an encrypted base (an
+// empty value stays empty), else as it is.
+std::string SealText(const Store& store, std::string_view value, std::string_view column);
+// SealText of a value that may be absent (NULL).
+Value SealOptional(const Store& store, const std::optional<std::string>& value,
+                   std::string_view column);
+Result<std::string> OpenText(const Store& store, std::string_view stored, std::string_view column);
 
 // Opens a database by URL:
 //   postgresql://user:pass@host:port/db (or postgres://)  -> PostgreSQL

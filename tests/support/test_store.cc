@@ -9,6 +9,8 @@
 #include <fstream>
 #include <random>
 
+#include "security/encryption.h"
+
 namespace callbase::testing {
 namespace {
 
@@ -87,6 +89,90 @@ Result<std::string> PostgresUrl() {
     return url;
 }
 
+bool SealedRun() {
+    const char* sealed = std::getenv("CALLBASE_TEST_SEALED");
+    return sealed && std::string_view(sealed) == "1";
+}
+
+namespace {
+
+// Under CALLBASE_TEST_SEALED=1 (the "/Sealed" runs of the store tests) every
+// fresh base is encrypted with `callbase keys encrypt`'s own code and a key
+// file of its own, so each test also runs on sealed numbers and names.
+std::unique_ptr<store::Store> SealedIfAsked(std::unique_ptr<DisposableStore> db, int version) {
+    // A base stopped before the latest migration (a migration's test) stays plain.
+    if (!db || !SealedRun() || version != store::LatestSchemaVersion()) return db;
+    auto path = std::filesystem::temp_directory_path() / (UniqueName() + ".key");
+    auto ok = security::Encrypt(*db, path.string(), "test");
+    std::error_code ec;
+    std::filesystem::remove(path, ec);  // the vault is in memory; the file is not needed again
+    if (!ok) {
+        ADD_FAILURE() << Describe(ok.error());
+        return nullptr;
+    }
+    return db;
+}
+
+}  // namespace
+
+namespace {
+
+// Opens sealed values and passes plain ones through: for sealing rows a test
+// wrote beside rows the code sealed.
+class PlainOrSealed final : public store::Cipher {
+public:
+    explicit PlainOrSealed(const store::Cipher& inner) : inner_(inner) {}
+    std::string SealFindable(std::string_view v, std::string_view d) const override {
+        return inner_.SealFindable(v, d);
+    }
+    std::string Seal(std::string_view v, std::string_view c) const override {
+        return inner_.Seal(v, c);
+    }
+    Result<std::string> Open(std::string_view text, std::string_view column) const override {
+        if (!security::Vault::IsSealed(text)) return std::string(text);
+        return inner_.Open(text, column);
+    }
+    std::vector<std::string> WordIndexes(std::string_view folded) const override {
+        return inner_.WordIndexes(folded);
+    }
+
+private:
+    const store::Cipher& inner_;
+};
+
+}  // namespace
+
+PlainView::PlainView(store::Store& db) {
+    if (!db.cipher()) return;
+    if (auto ok = db.Begin(); !ok) {
+        ADD_FAILURE() << Describe(ok.error());
+        return;
+    }
+    db_ = &db;
+    if (auto ok = security::ResealAll(db, db.cipher(), nullptr); !ok) {
+        ADD_FAILURE() << "a stored value is not sealed as it should be: " << Describe(ok.error());
+    }
+}
+
+PlainView::~PlainView() {
+    if (db_) (void)db_->Rollback();
+}
+
+void SealSeeded(store::Store& db) {
+    if (!db.cipher()) return;
+    PlainOrSealed from(*db.cipher());
+    auto tx = store::Transaction::Start(db);
+    if (!tx) {
+        ADD_FAILURE() << Describe(tx.error());
+        return;
+    }
+    if (auto ok = security::ResealAll(db, &from, db.cipher()); !ok) {
+        ADD_FAILURE() << Describe(ok.error());
+        return;
+    }
+    if (auto ok = tx->Commit(); !ok) ADD_FAILURE() << Describe(ok.error());
+}
+
 std::unique_ptr<store::Store> OpenFreshStore(store::Backend backend, int schema_version) {
     const int version = schema_version > 0 ? schema_version : store::LatestSchemaVersion();
     if (backend == store::Backend::kSqlite) {
@@ -100,15 +186,16 @@ std::unique_ptr<store::Store> OpenFreshStore(store::Backend backend, int schema_
             ADD_FAILURE() << m.error().message;
             return nullptr;
         }
-        return std::make_unique<DisposableStore>(
-            std::move(*db),
-            [path](store::Store&) {
-                std::error_code ec;
-                for (const char* suffix : {"", "-wal", "-shm"}) {
-                    std::filesystem::remove(path.string() + suffix, ec);
-                }
-            },
-            path.string(), "");
+        return SealedIfAsked(std::make_unique<DisposableStore>(
+                                 std::move(*db),
+                                 [path](store::Store&) {
+                                     std::error_code ec;
+                                     for (const char* suffix : {"", "-wal", "-shm"}) {
+                                         std::filesystem::remove(path.string() + suffix, ec);
+                                     }
+                                 },
+                                 path.string(), ""),
+                             version);
     }
     auto url = PostgresUrl();
     if (!url) {
@@ -131,12 +218,13 @@ std::unique_ptr<store::Store> OpenFreshStore(store::Backend backend, int schema_
         ADD_FAILURE() << m.error().message;
         return nullptr;
     }
-    return std::make_unique<DisposableStore>(
-        std::move(*db),
-        [schema](store::Store& s) {
-            (void)s.ExecScript(fmt::format("DROP SCHEMA {} CASCADE", schema));
-        },
-        *url, fmt::format("SET search_path TO {}", schema));
+    return SealedIfAsked(std::make_unique<DisposableStore>(
+                             std::move(*db),
+                             [schema](store::Store& s) {
+                                 (void)s.ExecScript(fmt::format("DROP SCHEMA {} CASCADE", schema));
+                             },
+                             *url, fmt::format("SET search_path TO {}", schema)),
+                         version);
 }
 
 std::unique_ptr<store::Store> OpenSecondConnection(store::Store& fresh) {

@@ -20,7 +20,31 @@ namespace callbase::testing {
 // The backends every store-dependent test runs on.
 std::vector<store::Backend> TestBackends();
 
-// A fresh, migrated, empty database for one test; nullptr (with a test
+// True in the "/Sealed" runs (CALLBASE_TEST_SEALED=1), where every fresh base
+// is encrypted: for the few assertions that read stored values directly.
+bool SealedRun();
+
+// In a sealed run, the base as if plain while it lives: a transaction that
+// opens every sealed value, rolled back when it goes (so tests read stored
+// rows with plain SQL). Opening fails the test when a value that should be
+// sealed is not: every look through it checks that nothing was left plain.
+// Nothing to do in a plain run.
+class PlainView {
+public:
+    explicit PlainView(store::Store& db);
+    ~PlainView();
+    PlainView(const PlainView&) = delete;
+    PlainView& operator=(const PlainView&) = delete;
+
+private:
+    store::Store* db_ = nullptr;
+};
+
+// In a sealed run, seals what a test wrote with plain SQL (values sealed
+// already are left as they are). Nothing to do in a plain run.
+void SealSeeded(store::Store& db);
+
+// A fresh, migrated, empty database for one test (encrypted in a sealed run); nullptr (with a test
 // failure recorded) when it cannot be had. `schema_version` stops the
 // migrations at that version (0: the latest), for tests of a migration.
 std::unique_ptr<store::Store> OpenFreshStore(store::Backend backend, int schema_version = 0);

@@ -1,0 +1,69 @@
+// Encryption at rest of a base (R-SEC-4): which bases are encrypted, with
+// which keys, and the one pass that seals, re-seals or opens every number and
+// name in them.
+//
+// A base records its state in `settings`:
+//   encryption        'on' (absent: a plain base)
+//   encryption.keys   the data and index key ids every value is sealed with
+//   encryption.check  a value sealed with them, so a wrong key file is caught
+//                     before anything is read or written
+// What is sealed: every e164 column (findably, so lookups and joins work:
+// phones, stop_list, consents, consent_requests, deletion_requests,
+// call_attempts, inactive_review, operator_access), phones.raw,
+// contacts.name (found by contact_words), history before/after/detail,
+// import_errors.value, and the sealed fields inside merge snapshots.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+#include "security/vault.h"
+#include "store/store.h"
+
+namespace callbase::security {
+
+struct EncryptionState {
+    bool on = false;
+    uint32_t data_key = 0, index_key = 0;  // what the base is sealed with
+};
+
+Result<EncryptionState> ReadEncryptionState(store::Store& store);
+
+// Gives an encrypted base its cipher from the key file; nothing to do for a
+// plain base (the key file is not read). Errors say what is wrong and what to
+// do: the key file is missing, others can read it, it is another base's, it
+// lacks the base's keys, or a rotation stopped half-way.
+Result<void> AttachCipher(store::Store& store, const std::string& key_file);
+
+// (table, rows done, rows in all) as a pass goes.
+using ResealProgress = std::function<void(std::string_view, int64_t, int64_t)>;
+
+struct ResealReport {
+    int64_t values = 0;  // values sealed (or opened)
+    int64_t words = 0;   // name words indexed
+};
+
+// The pass itself, inside the caller's transaction: every sealed column, the
+// sealed fields of merge snapshots and contact_words, from `from` to `to`
+// (nullptr: plain). Settings are left alone. A value `from` cannot open stops
+// it with the table, the row and why.
+Result<ResealReport> ResealAll(store::Store& store, const store::Cipher* from,
+                               const store::Cipher* to, const ResealProgress& progress = {});
+
+// Seals every number and name of a plain base with the key file's newest keys
+// (making them first when it has none), in one transaction. kConflict when the
+// base is encrypted already.
+Result<ResealReport> Encrypt(store::Store& store, const std::string& key_file,
+                             const std::string& actor, const ResealProgress& progress = {});
+
+// Adds new keys to the key file, re-seals everything with them in one
+// transaction, then drops the old keys from the file. A rotation that stopped
+// (the new keys are in the file, the base still on the old ones) is finished
+// with the keys already there.
+Result<ResealReport> Rotate(store::Store& store, const std::string& key_file,
+                            const std::string& actor, const ResealProgress& progress = {});
+
+}  // namespace callbase::security
