@@ -18,15 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$cb" gen contacts --rows "$rows" --seed 1 --out "$tmp/contacts.csv"
 size=$(du -m "$tmp/contacts.csv" | cut -f1)
 
-measure() {  # measure NAME command... -> prints seconds and peak RSS (MB)
-    local name=$1; shift
-    /usr/bin/time -f "%e %M" -o "$tmp/$name.time" "$@" >"$tmp/$name.out" 2>&1 ||
-        { cat "$tmp/$name.out" >&2; exit 1; }
-    read -r secs kb <"$tmp/$name.time"
-    echo "$secs $((kb / 1024))"
-}
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
-    print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+source "$(dirname "$0")/../timing.sh"
 
 echo "import of $rows generated rows ($size MB), $runs interleaved runs"
 ours_all=() floor_all=() schema_all=() ours_mb_max=0

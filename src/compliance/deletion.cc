@@ -64,10 +64,10 @@ Result<void> Deletions::ProcessOne(int64_t id, const std::string& e164, const st
              {"DELETE FROM field_values WHERE contact_id = $1",
               "DELETE FROM contact_tags WHERE contact_id = $1",
               "DELETE FROM history WHERE contact_id = $1",
-              "DELETE FROM contact_words WHERE contact_id = $1",
               "DELETE FROM phones WHERE contact_id = $1",
               "UPDATE merges SET snapshot = '{}' WHERE kept_id = $1",
-              "UPDATE contacts SET name = '', email = '', comment = '', region = '', "
+              "UPDATE contacts SET name = '', name_words = '', email = '', comment = '', region = "
+              "'', "
               "source = '', owner_group = '', status = 'inactive', callback_at = NULL WHERE id = "
               "$1"}) {
             auto n = store_.Exec(sql, {contact});

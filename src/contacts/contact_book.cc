@@ -52,18 +52,97 @@ std::string StoredName(const store::Store& store, std::string_view name) {
     return store::SealText(store, name, kNameColumn);
 }
 
-Result<void> IndexNameWords(store::Store& store, int64_t contact_id, std::string_view name) {
-    const store::Cipher* cipher = store.cipher();
-    if (!cipher) return {};  // a plain base searches contacts.name itself
-    auto gone = store.Exec("DELETE FROM contact_words WHERE contact_id = $1", {contact_id});
-    if (!gone) return std::unexpected(gone.error());
-    for (const std::string& word : cipher->WordIndexes(FoldCase(name))) {
-        auto ok = store.Exec(
-            "INSERT INTO contact_words (contact_id, word) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            {contact_id, word});
-        if (!ok) return std::unexpected(ok.error());
+std::string NameWordKey(int64_t key) {
+    // 48 of the key's 64 bits, in ten lowercase base-32 letters: two words of
+    // a base share a key with a chance of about 2^-48 per pair, which at worst
+    // adds a contact to a search; every byte here is written once a contact.
+    static constexpr char kBase32[] = "abcdefghijklmnopqrstuvwxyz234567";
+    std::string out(12, ' ');
+    auto u = static_cast<uint64_t>(key);
+    for (int i = 10; i >= 1; --i, u >>= 5)
+        out[i] = kBase32[u & 31];
+    return out;
+}
+
+namespace {
+
+constexpr std::string_view kShape = "fmt:";
+
+// The shape of `raw` as a spelling of `e164`, or "" when it is not one.
+std::string RawShape(std::string_view raw, std::string_view e164) {
+    std::string digits, number;
+    for (char c : raw) {
+        if (c >= '0' && c <= '9') {
+            digits += c;
+        } else if (std::string_view(" ()-+./").find(c) == std::string_view::npos) {
+            return "";  // a letter, a word: it may say more than the number
+        }
     }
-    return {};
+    for (char c : e164)
+        if (c >= '0' && c <= '9') number += c;
+    size_t common = 0;
+    while (common < digits.size() && common < number.size() &&
+           digits[digits.size() - 1 - common] == number[number.size() - 1 - common]) {
+        ++common;
+    }
+    // The whole national number, after at most a trunk prefix or country code.
+    if (number.size() < 8 || common + 3 < number.size() || digits.size() - common > 3) return "";
+    std::string shape(kShape);
+    size_t seen = 0;
+    for (char c : raw) {
+        const bool digit = c >= '0' && c <= '9';
+        shape += digit && seen++ >= digits.size() - common ? '#' : c;
+    }
+    return shape;
+}
+
+}  // namespace
+
+std::string StoredRaw(const store::Cipher* cipher, std::string_view raw, std::string_view e164) {
+    if (!cipher || raw.empty()) return std::string(raw);
+    std::string shape = RawShape(raw, e164);
+    return shape.empty() ? cipher->Seal(raw, store::kRawColumn) : shape;
+}
+
+bool IsRawShape(std::string_view stored) {
+    return stored.starts_with(kShape);
+}
+
+Result<std::string> OpenRaw(const store::Store& store, std::string_view stored,
+                            std::string_view e164) {
+    if (!store.cipher() || !IsRawShape(stored)) {
+        return store::OpenText(store, stored, store::kRawColumn);
+    }
+    return FillRawShape(stored, e164);
+}
+
+Result<std::string> FillRawShape(std::string_view stored, std::string_view e164) {
+    std::string_view shape = stored.substr(kShape.size());
+    std::string number;
+    for (char c : e164)
+        if (c >= '0' && c <= '9') number += c;
+    const auto holes = static_cast<size_t>(std::count(shape.begin(), shape.end(), '#'));
+    if (holes > number.size()) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("a value of phones.raw does not fit its number ({})", e164),
+                    "the database was changed outside callbase; restore it from the backup");
+    }
+    std::string out;
+    size_t next = number.size() - holes;
+    for (char c : shape)
+        out += c == '#' ? number[next++] : c;
+    return out;
+}
+
+std::string NameWords(const store::Cipher* cipher, std::string_view name) {
+    if (!cipher) return {};  // a plain base searches contacts.name itself
+    std::string out;
+    for (int64_t word : cipher->WordKeys(FoldCase(name))) {
+        // " a b " rather than " a  b ": every key has a space either side.
+        std::string term = NameWordKey(word);
+        out += out.empty() ? term : term.substr(1);
+    }
+    return out;
 }
 
 Result<Contact> LoadContact(store::Store& store, int64_t id) {
@@ -152,13 +231,13 @@ Result<int64_t> ContactBook::Create(const NewContact& in) {
     auto tx = store::Transaction::Start(store_);
     if (!tx) return std::unexpected(tx.error());
     auto id_value = store_.QueryValue(
-        "INSERT INTO contacts (name, region, source, owner_group, email, comment, status, "
-        "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $7) RETURNING id",
-        {StoredName(store_, name), region, Trim(in.source), Trim(in.owner_group), Trim(in.email),
-         in.comment, now});
+        "INSERT INTO contacts (name, name_words, region, source, owner_group, email, comment, "
+        "status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $8) "
+        "RETURNING id",
+        {StoredName(store_, name), NameWords(store_.cipher(), name), region, Trim(in.source),
+         Trim(in.owner_group), Trim(in.email), in.comment, now});
     if (!id_value) return std::unexpected(id_value.error());
     int64_t id = store::Row({*id_value}).Int(0);
-    if (auto ok = IndexNameWords(store_, id, name); !ok) return std::unexpected(ok.error());
 
     std::vector<std::string> phone_list;
     int position = 0;
@@ -172,7 +251,7 @@ Result<int64_t> ContactBook::Create(const NewContact& in) {
             "valid, inactive, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10)",
             {id, int64_t{position++}, store::PhoneKey(store_, c.e164), c.extension,
              p.label.empty() ? std::string("основной") : Trim(p.label),
-             store::SealText(store_, c.input, kRawColumn), *class_id,
+             StoredRaw(store_.cipher(), c.input, c.e164), *class_id,
              int64_t{static_cast<int>(c.qc)}, int64_t{c.valid() ? 1 : 0}, now});
         if (!ok) return std::unexpected(ok.error());
         phone_list.push_back(c.valid() ? c.e164 : c.input + " (invalid)");
@@ -228,7 +307,7 @@ Result<Card> ContactBook::Get(int64_t id) {
         p.e164 = std::move(*e164);
         p.extension = r.Text(3);
         p.label = r.Text(4);
-        auto raw = store::OpenText(store_, r.Text(5), kRawColumn);
+        auto raw = OpenRaw(store_, r.Text(5), p.e164);
         if (!raw) return std::unexpected(raw.error());
         p.raw = std::move(*raw);
         p.type = r.IsNull(6) ? "unknown" : r.Text(6);
@@ -323,8 +402,7 @@ Result<std::vector<FoundContact>> ContactBook::Find(const Filter& filter, int64_
             e164 = std::string_view(first).substr(0, bar);
             raw = std::string_view(first).substr(bar + 1);
         }
-        auto shown =
-            e164.empty() ? store::OpenText(store_, raw, kRawColumn) : store::PhoneOf(store_, e164);
+        auto shown = e164.empty() ? OpenRaw(store_, raw, "") : store::PhoneOf(store_, e164);
         if (!shown) return std::unexpected(shown.error());
         out.push_back({std::move(*contact), std::move(*shown), static_cast<int>(r.Int(15))});
     }

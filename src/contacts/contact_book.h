@@ -43,10 +43,26 @@ using store::kRawColumn;
 
 // The name is opened on an encrypted base.
 Result<Contact> ReadContact(const store::Store& store, const store::Row& row, size_t first = 0);
-// The name as contacts.name holds it (sealed on an encrypted base), and the
-// word indexes that find it there (contact_words); call after every change of a name.
+// The name as contacts.name holds it (sealed on an encrypted base), and what
+// contacts.name_words holds for it: the blind indexes of its words on an
+// encrypted base (" KEY KEY "), '' on a plain one. Written together, always.
 std::string StoredName(const store::Store& store, std::string_view name);
-Result<void> IndexNameWords(store::Store& store, int64_t contact_id, std::string_view name);
+std::string NameWords(const store::Cipher* cipher, std::string_view name);
+// The name_words term of one word (" KEY ": 48 bits of the word's key as ten
+// lowercase base-32 letters), for name_words LIKE '%…%'.
+std::string NameWordKey(int64_t key);
+// What phones.raw holds for a spelling of the number `e164`. On an encrypted
+// base: the spelling's shape when it is only digits and punctuation that
+// spell the number ("fmt:8 (###) ###-##-##": the digits of the number are
+// not in it, so there is nothing to seal and a few bytes to store), else the
+// spelling sealed. On a plain base: the spelling itself.
+std::string StoredRaw(const store::Cipher* cipher, std::string_view raw, std::string_view e164);
+// The spelling back from what phones.raw holds (`e164`: the phone's number).
+Result<std::string> OpenRaw(const store::Store& store, std::string_view stored,
+                            std::string_view e164);
+// A stored shape ("fmt:…") and the spelling it gives for `e164`.
+bool IsRawShape(std::string_view stored);
+Result<std::string> FillRawShape(std::string_view stored, std::string_view e164);
 // The contact, or NotFound naming the id.
 Result<Contact> LoadContact(store::Store& store, int64_t id);
 // "2026-03-01 15:00:00 UTC".

@@ -322,13 +322,10 @@ Result<MergeResult> Deduplicator::Merge(std::vector<int64_t> ids) {
     if (kept.last_interaction_at) last = *kept.last_interaction_at;
     auto upd = store_.Exec(
         "UPDATE contacts SET name = $1, region = $2, source = $3, owner_group = $4, email = $5, "
-        "comment = $6, last_interaction_at = $7, updated_at = $8 WHERE id = $9",
+        "comment = $6, last_interaction_at = $7, updated_at = $8, name_words = $10 WHERE id = $9",
         {StoredName(store_, kept.name), kept.region, kept.source, kept.owner_group, kept.email,
-         kept.comment, last, now, kept_id});
+         kept.comment, last, now, kept_id, NameWords(store_.cipher(), kept.name)});
     if (!upd) return std::unexpected(upd.error());
-    if (auto ok = IndexNameWords(store_, kept_id, kept.name); !ok) {
-        return std::unexpected(ok.error());
-    }
 
     // Phones: numbers the kept contact lacks move to it; a number it already has
     // stays on the merged (hidden) contact, so nothing is lost and none is doubled.
@@ -342,7 +339,7 @@ Result<MergeResult> Deduplicator::Merge(std::vector<int64_t> ids) {
     // comparable as stored), or without one by its raw spelling (opened).
     auto same_key = [&](const store::Row& r) -> Result<std::string> {
         if (!r.Text(2).empty()) return r.Text(2);
-        auto raw = store::OpenText(store_, r.Text(3), kRawColumn);
+        auto raw = OpenRaw(store_, r.Text(3), "");
         if (!raw) return std::unexpected(raw.error());
         return "raw:" + *raw;
     };
@@ -544,12 +541,13 @@ Result<void> Deduplicator::Undo(int64_t merge_id) {
             return std::unexpected(ok.error());
         }
     }
-    // The kept contact's name is back: so are the words that find it.
+    // The kept contact's name is back: so are the words that find it (the
+    // snapshot has no name_words).
     auto restored = LoadContact(store_, kept_id);
     if (!restored) return std::unexpected(restored.error());
-    if (auto ok = IndexNameWords(store_, kept_id, restored->name); !ok) {
-        return std::unexpected(ok.error());
-    }
+    auto words = store_.Exec("UPDATE contacts SET name_words = $1 WHERE id = $2",
+                             {NameWords(store_.cipher(), restored->name), kept_id});
+    if (!words) return std::unexpected(words.error());
     for (const auto& [contact, history_ids] : snapshot["history_moved"].items()) {
         int64_t cid = std::stoll(contact);
         for (const auto& hid : history_ids) {

@@ -248,10 +248,9 @@ private:
 struct Incoming {
     std::string name, region, source, email, comment, status;
     int64_t created_at = 0;
-    // On an encrypted base, sealed on the reading thread: the name and the
-    // blind indexes of its words.
-    std::string sealed_name;
-    std::vector<std::string> name_words;
+    // On an encrypted base, made on the reading thread: the sealed name and
+    // the blind indexes of its words (contacts.name_words); '' on a plain one.
+    std::string sealed_name, name_words;
     struct Phone {
         phone::CleanResult cleaned;
         std::string label;
@@ -497,13 +496,12 @@ private:
     // immutable and safe to share).
     void Seal(Incoming* in) const {
         in->sealed_name = in->name.empty() ? "" : cipher_->Seal(in->name, contacts::kNameColumn);
-        in->name_words = cipher_->WordIndexes(contacts::FoldCase(in->name));
+        in->name_words = contacts::NameWords(cipher_, in->name);
         for (auto& p : in->phones) {
             p.sealed_e164 = p.cleaned.e164.empty()
                                 ? ""
                                 : cipher_->SealFindable(p.cleaned.e164, store::kPhoneDomain);
-            p.sealed_raw =
-                p.cleaned.input.empty() ? "" : cipher_->Seal(p.cleaned.input, contacts::kRawColumn);
+            p.sealed_raw = contacts::StoredRaw(cipher_, p.cleaned.input, p.cleaned.e164);
         }
     }
 
@@ -607,7 +605,7 @@ public:
           bulk_(store.backend() == store::Backend::kSqlite),
           contacts_("INSERT INTO contacts",
                     {"id", "name", "region", "source", "email", "comment", "status", "created_at",
-                     "updated_at", "import_id"},
+                     "updated_at", "import_id", "name_words"},
                     bulk_ ? kBatchRows : 1),
           phones_("INSERT INTO phones",
                   {"contact_id", "position", "e164", "extension", "label", "raw", "class_id", "qc",
@@ -620,9 +618,7 @@ public:
                         " ON CONFLICT DO NOTHING"),
           history_("INSERT INTO history",
                    {"contact_id", "at", "actor", "action", "field", "before", "after", "detail"},
-                   bulk_ ? kBatchRows : 1),
-          words_("INSERT INTO contact_words", {"contact_id", "word"}, bulk_ ? kBatchRows : 1,
-                 " ON CONFLICT DO NOTHING") {}
+                   bulk_ ? kBatchRows : 1) {}
 
     // `expected_rows` sizes the index of numbers (an estimate is enough).
     Result<void> Prepare(const std::vector<Column>& columns, int64_t import_id,
@@ -741,14 +737,14 @@ public:
     // with `all` true everything is written (after the last row, and before a
     // merge reads a contact whose rows may still wait).
     Result<void> Flush(bool all) {
-        for (Batch* b : {&contacts_, &phones_, &values_, &contact_tags_, &history_, &words_}) {
+        for (Batch* b : {&contacts_, &phones_, &values_, &contact_tags_, &history_}) {
             if (auto ok = b->Flush(store_, all, bulk_, &failed_line_); !ok) return ok;
         }
         if (bulk_) {
             // Contacts from next_id_ on are yet to come, so they wait too.
-            first_pending_id_ = std::min({next_id_, contacts_.FirstContact(),
-                                          phones_.FirstContact(), values_.FirstContact(),
-                                          contact_tags_.FirstContact(), words_.FirstContact()});
+            first_pending_id_ =
+                std::min({next_id_, contacts_.FirstContact(), phones_.FirstContact(),
+                          values_.FirstContact(), contact_tags_.FirstContact()});
         }
         return {};
     }
@@ -868,19 +864,16 @@ private:
             v[7] = in.created_at;
             v[8] = now_;
             v[9] = import_id_;
+            Put(v[10], in.name_words);
         } else {
             auto inserted = store_.InsertRow(
                 "INSERT INTO contacts (name, region, source, email, comment, status, created_at, "
-                "updated_at, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                "updated_at, import_id, name_words) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+                "$10)",
                 {sealed() ? in.sealed_name : in.name, region, in.source, in.email, in.comment,
-                 std::string(status), in.created_at, now_, import_id_});
+                 std::string(status), in.created_at, now_, import_id_, in.name_words});
             if (!inserted) return std::unexpected(inserted.error());
             id = *inserted;
-        }
-        for (std::string& word : in.name_words) {
-            Value* v = words_.Append(line_);
-            v[0] = id;
-            Put(v[1], word);
         }
         int position = 0;
         for (auto& phone : in.phones) {
@@ -955,9 +948,9 @@ private:
             if (f.incoming->empty() || !row.Text(f.index).empty()) continue;
             set(f.column, "", *f.incoming);
         }
-        if (!in.name.empty() && row.Text(0).empty() && sealed()) {
-            auto ok = contacts::IndexNameWords(store_, id, in.name);
-            if (!ok) return std::unexpected(ok.error());
+        if (!in.name.empty() && row.Text(0).empty() && sealed()) {  // the name was set
+            params.emplace_back(in.name_words);
+            update += fmt::format("name_words = ${}, ", params.size());
         }
         std::string comment = row.Text(4);
         if (!in.comment.empty() && comment.find(in.comment) == std::string::npos) {
@@ -1046,7 +1039,7 @@ private:
     contacts::PhoneClasses classes_;
     compliance::Consents consents_;
     bool bulk_;
-    Batch contacts_, phones_, values_, contact_tags_, history_, words_;
+    Batch contacts_, phones_, values_, contact_tags_, history_;
     std::string history_detail_;  // "import #N"
     int64_t next_id_ = 0;
     // Contacts with this id or above may still wait in a batch (never, row by row).

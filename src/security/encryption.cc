@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "contacts/text.h"
+#include "contacts/contact_book.h"
 
 namespace callbase::security {
 namespace {
@@ -22,13 +22,17 @@ struct SealedColumn {
     std::vector<std::string_view> key;  // columns naming one row
     std::string_view ad;                // the associated data
     bool findable;                      // sealed deterministically (e164)
+    // phones.raw: its row's number, which a spelling stored as its shape
+    // needs (contacts::StoredRaw). Re-sealed before this column (the order of
+    // SealedColumns), so it is in `to`'s form when this one is done.
+    std::string_view number = {};
 };
 
 const std::vector<SealedColumn>& SealedColumns() {
     static const std::vector<SealedColumn> kColumns{
         {"contacts", "name", {"id"}, store::kNameColumn, false},
         {"phones", "e164", {"id"}, store::kPhoneDomain, true},
-        {"phones", "raw", {"id"}, store::kRawColumn, false},
+        {"phones", "raw", {"id"}, store::kRawColumn, false, "e164"},
         {"history", "before", {"id"}, store::kHistoryColumn, false},
         {"history", "after", {"id"}, store::kHistoryColumn, false},
         {"history", "detail", {"id"}, store::kHistoryColumn, false},
@@ -49,24 +53,37 @@ const std::vector<SealedColumn>& SealedColumns() {
 }
 
 // A stored value under `from` (nullptr: plain) as it is to be stored under
-// `to` (nullptr: plain). Empty stays empty.
-Result<std::string> Transform(const std::string& stored, std::string_view ad, bool findable,
-                              const store::Cipher* from, const store::Cipher* to) {
+// `to` (nullptr: plain). Empty stays empty. `number`: the row's number as
+// stored under `to`, for a column that has one (SealedColumn::number).
+Result<std::string> Transform(const std::string& stored, const SealedColumn& c,
+                              const store::Cipher* from, const store::Cipher* to,
+                              const std::string& number) {
+    std::string e164 = number;
+    if (!c.number.empty() && to && !number.empty()) {
+        auto opened = to->Open(number, store::kPhoneDomain);
+        if (!opened) return std::unexpected(opened.error());
+        e164 = std::move(*opened);
+    }
+    if (contacts::IsRawShape(stored)) {  // holds no digit of the number: no key
+        return to ? stored : contacts::FillRawShape(stored, e164);
+    }
     std::string plain = stored;
     if (from && !stored.empty()) {
-        auto opened = from->Open(stored, ad);
+        auto opened = from->Open(stored, c.ad);
         if (!opened) return std::unexpected(opened.error());
         plain = std::move(*opened);
     }
     if (!to || plain.empty()) return plain;
-    return findable ? to->SealFindable(plain, ad) : to->Seal(plain, ad);
+    if (!c.number.empty()) return contacts::StoredRaw(to, plain, e164);
+    return c.findable ? to->SealFindable(plain, c.ad) : to->Seal(plain, c.ad);
 }
 
 Result<int64_t> ResealColumn(store::Store& store, const SealedColumn& c, const store::Cipher* from,
                              const store::Cipher* to, const ResealProgress& progress) {
     std::string keys = fmt::format("{}", fmt::join(c.key, ", "));
-    auto rows = store.Query(fmt::format("SELECT {}, {} FROM {} WHERE {} IS NOT NULL AND {} <> ''",
-                                        c.column, keys, c.table, c.column, c.column));
+    auto rows = store.Query(
+        fmt::format("SELECT {}, {}, {} FROM {} WHERE {} IS NOT NULL AND {} <> ''", c.column, keys,
+                    c.number.empty() ? "''" : c.number, c.table, c.column, c.column));
     if (!rows) return std::unexpected(rows.error());
     std::vector<std::string> where;
     for (size_t i = 0; i < c.key.size(); ++i)
@@ -78,7 +95,7 @@ Result<int64_t> ResealColumn(store::Store& store, const SealedColumn& c, const s
     int64_t done = 0;
     std::vector<store::Value> params(c.key.size() + 1);
     for (const auto& r : *rows) {
-        auto value = Transform(r.Text(0), c.ad, c.findable, from, to);
+        auto value = Transform(r.Text(0), c, from, to, r.Text(c.key.size() + 1));
         if (!value) {
             return Fail(
                 value.error().code,
@@ -113,7 +130,12 @@ Result<int64_t> ResealSnapshots(store::Store& store, const store::Cipher* from,
             for (json& row : snapshot[table]) {
                 std::string column(c.column);
                 if (!row.contains(column) || !row[column].is_string()) continue;
-                auto value = Transform(row[column].get<std::string>(), c.ad, c.findable, from, to);
+                std::string number;
+                if (!c.number.empty() && row.contains(std::string(c.number)) &&
+                    row[std::string(c.number)].is_string()) {
+                    number = row[std::string(c.number)].get<std::string>();
+                }
+                auto value = Transform(row[column].get<std::string>(), c, from, to, number);
                 if (!value) {
                     return Fail(value.error().code,
                                 fmt::format("merge #{}: {}", r.Int(0), value.error().message),
@@ -132,24 +154,24 @@ Result<int64_t> ResealSnapshots(store::Store& store, const store::Cipher* from,
     return values;
 }
 
-// contact_words from the names, under `to` (none on a plain base).
+// contacts.name_words from the names (already sealed with `to`), or '' on a
+// plain base; the number of words indexed.
 Result<int64_t> RebuildWords(store::Store& store, const store::Cipher* to) {
-    if (auto ok = store.Exec("DELETE FROM contact_words"); !ok) return std::unexpected(ok.error());
-    if (!to) return 0;
+    if (!to) {
+        auto ok = store.Exec("UPDATE contacts SET name_words = '' WHERE name_words <> ''");
+        if (!ok) return std::unexpected(ok.error());
+        return 0;
+    }
     auto rows = store.Query("SELECT id, name FROM contacts WHERE name <> ''");
     if (!rows) return std::unexpected(rows.error());
     int64_t words = 0;
     for (const auto& r : *rows) {
         auto name = to->Open(r.Text(1), store::kNameColumn);
         if (!name) return std::unexpected(name.error());
-        for (const std::string& word : to->WordIndexes(contacts::FoldCase(*name))) {
-            auto ok = store.Exec(
-                "INSERT INTO contact_words (contact_id, word) VALUES ($1, $2) "
-                "ON CONFLICT DO NOTHING",
-                {r.Int(0), word});
-            if (!ok) return std::unexpected(ok.error());
-            ++words;
-        }
+        std::string keys = contacts::NameWords(to, *name);
+        if (!keys.empty()) words += std::count(keys.begin(), keys.end(), ' ') - 1;
+        auto ok = store.Exec("UPDATE contacts SET name_words = $1 WHERE id = $2", {keys, r.Int(0)});
+        if (!ok) return std::unexpected(ok.error());
     }
     return words;
 }

@@ -10,7 +10,7 @@
 // What is sealed: every e164 column (findably, so lookups and joins work:
 // phones, stop_list, consents, consent_requests, deletion_requests,
 // call_attempts, inactive_review, operator_access), phones.raw,
-// contacts.name (found by contact_words), history before/after/detail,
+// contacts.name (found by contacts.name_words), history before/after/detail,
 // import_errors.value, and the sealed fields inside merge snapshots.
 #pragma once
 
@@ -47,7 +47,7 @@ struct ResealReport {
 };
 
 // The pass itself, inside the caller's transaction: every sealed column, the
-// sealed fields of merge snapshots and contact_words, from `from` to `to`
+// sealed fields of merge snapshots and contacts.name_words, from `from` to `to`
 // (nullptr: plain). Settings are left alone. A value `from` cannot open stops
 // it with the table, the row and why.
 Result<ResealReport> ResealAll(store::Store& store, const store::Cipher* from,

@@ -85,7 +85,7 @@ protected:
     std::string Everything() {
         std::string all;
         for (const char* table : {"contacts", "phones", "history", "stop_list", "consents",
-                                  "call_attempts", "deletion_requests", "contact_words"}) {
+                                  "call_attempts", "deletion_requests"}) {
             auto rows = db_->Query(std::string("SELECT * FROM ") + table);
             EXPECT_TRUE(rows) << table;
             for (const auto& r : *rows) {
@@ -121,6 +121,18 @@ TEST_P(EncryptionTest, NoNumberOrNameIsLeftReadableAndEverythingStillWorks) {
                               "Петров", "Анна", "Смирнова"}) {
         EXPECT_EQ(after.find(plain), std::string::npos) << plain << " is still readable";
     }
+
+    // A spelling that is only digits and punctuation is kept as its shape
+    // (no digit of the number in it); one with words is sealed.
+    auto raw = db_->QueryValue("SELECT raw FROM phones WHERE contact_id = $1", {ivan_});
+    ASSERT_TRUE(raw);
+    EXPECT_EQ(store::Row({*raw}).Text(0), "fmt:8 (###) ###-##-##");
+    EXPECT_EQ(contacts::StoredRaw(db_->cipher(), "+7 903 111-22-33", "+79031112233"),
+              "fmt:+# ### ###-##-##");  // the country code is the number's too
+    EXPECT_TRUE(Vault::IsSealed(
+        contacts::StoredRaw(db_->cipher(), "Иван: 8 916 123-45-67", "+79161234567")));
+    EXPECT_TRUE(  // digits that are not the number's
+        Vault::IsSealed(contacts::StoredRaw(db_->cipher(), "8 916 123-45-67", "+79161234500")));
 
     // Another connection opens it with the key file, and everything reads back.
     auto second = Second();

@@ -15,7 +15,9 @@
 namespace callbase::security {
 namespace {
 
-constexpr std::string_view kSealed = "enc1:";
+constexpr std::string_view kSealed = "enc1:";    // a 24-byte nonce stored
+constexpr std::string_view kFindable = "encd:";  // a 16-byte synthetic nonce stored
+constexpr size_t kFindableNonce = 16;
 constexpr int kBase64 = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
 
 std::string Base64(const uint8_t* bytes, size_t n) {
@@ -125,18 +127,35 @@ Result<void> WriteKeyFile(const std::string& path, const KeyFile& file) {
 struct Vault::Hot {
     std::array<uint8_t, 16> nonce_prefix{};
     std::atomic<uint64_t> counter{0};
-    crypto_generichash_state keyed{};        // BLAKE2b keyed with the newest index key
-    crypto_generichash_state keyed_nonce{};  // the same key, 24-byte output (SealFindable)
+    // XChaCha20 derives a subkey from the key and the first 16 bytes of the
+    // nonce (HChaCha20); Seal's are the same for the life of the vault, so
+    // the subkey is derived once and each seal is the IETF ChaCha20-Poly1305
+    // of it, byte for byte what crypto_aead_xchacha20poly1305_ietf_encrypt
+    // writes (Open uses that function's decrypt).
+    std::array<uint8_t, 32> seal_subkey{};
+    // SipHash keys derived from the newest index key (BLAKE2b of it and a
+    // label): the PRF of the findable nonce (SipHash-2-4 with 128-bit output)
+    // and of the name-word keys (64-bit); both inputs are a few bytes, where
+    // SipHash is several times faster than BLAKE2b.
+    std::array<uint8_t, crypto_shorthash_siphashx24_KEYBYTES> siv_key{};
+    std::array<uint8_t, crypto_shorthash_siphash24_KEYBYTES> word_key{};
 };
 
 void Vault::Prepare() {
     hot_ = std::make_shared<Hot>();
     randombytes_buf(hot_->nonce_prefix.data(), hot_->nonce_prefix.size());
+    if (!data_keys_.empty()) {
+        crypto_core_hchacha20(hot_->seal_subkey.data(), hot_->nonce_prefix.data(),
+                              data_keys_.rbegin()->second.data(), nullptr);
+    }
     if (!index_keys_.empty()) {
         const Key& key = index_keys_.rbegin()->second;
-        crypto_generichash_init(&hot_->keyed, key.data(), key.size(), 16);
-        crypto_generichash_init(&hot_->keyed_nonce, key.data(), key.size(),
-                                crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+        auto derive = [&](std::string_view label, uint8_t* out, size_t size) {
+            crypto_generichash(out, size, reinterpret_cast<const uint8_t*>(label.data()),
+                               label.size(), key.data(), key.size());
+        };
+        derive("callbase.siv", hot_->siv_key.data(), hot_->siv_key.size());
+        derive("callbase.word", hot_->word_key.data(), hot_->word_key.size());
     }
 }
 
@@ -207,48 +226,85 @@ Result<void> Vault::DropNewest(const std::string& path) {
     return WriteKeyFile(path, *file);
 }
 
+namespace {
+
+// nonce | ciphertext | tag, on the stack for the short values of a base.
+class BoxBuffer {
+public:
+    explicit BoxBuffer(size_t size) : size_(size) {
+        if (size > small_.size()) large_.resize(size);
+    }
+    uint8_t* data() { return large_.empty() ? small_.data() : large_.data(); }
+    // "<prefix><key id>:<base64url of the box>"
+    std::string Written(std::string_view prefix, uint32_t id) {
+        std::string out(prefix);
+        out += std::to_string(id);
+        out += ':';
+        out += Base64(data(), size_);
+        return out;
+    }
+
+private:
+    size_t size_;
+    std::array<uint8_t, 256> small_;
+    std::vector<uint8_t> large_;
+};
+
+}  // namespace
+
 std::string Vault::SealWithNonce(std::string_view plaintext, std::string_view ad,
-                                 const uint8_t* nonce) const {
+                                 const uint8_t* nonce, size_t stored_nonce,
+                                 std::string_view prefix) const {
     const auto& [id, key] = *data_keys_.rbegin();
     static_assert(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == 24);
-    std::vector<uint8_t> box(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plaintext.size() +
-                             crypto_aead_xchacha20poly1305_ietf_ABYTES);
-    std::memcpy(box.data(), nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+    BoxBuffer box(stored_nonce + plaintext.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+    std::memcpy(box.data(), nonce, stored_nonce);
     unsigned long long length = 0;
     crypto_aead_xchacha20poly1305_ietf_encrypt(
-        box.data() + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &length,
-        reinterpret_cast<const uint8_t*>(plaintext.data()), plaintext.size(),
-        reinterpret_cast<const uint8_t*>(ad.data()), ad.size(), nullptr, box.data(), key.data());
-    std::string out(kSealed);
-    out += std::to_string(id);
-    out += ':';
-    out += Base64(box.data(), box.size());
-    return out;
+        box.data() + stored_nonce, &length, reinterpret_cast<const uint8_t*>(plaintext.data()),
+        plaintext.size(), reinterpret_cast<const uint8_t*>(ad.data()), ad.size(), nullptr, nonce,
+        key.data());
+    return box.Written(prefix, id);
 }
 
 std::string Vault::Seal(std::string_view plaintext, std::string_view column) const {
-    std::array<uint8_t, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES> nonce{};
-    std::memcpy(nonce.data(), hot_->nonce_prefix.data(), 16);
+    BoxBuffer box(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plaintext.size() +
+                  crypto_aead_xchacha20poly1305_ietf_ABYTES);
+    // The stored nonce: the vault's 16-byte prefix and a counter.
     const uint64_t n = hot_->counter.fetch_add(1, std::memory_order_relaxed);
-    std::memcpy(nonce.data() + 16, &n, 8);
-    return SealWithNonce(plaintext, column, nonce.data());
+    std::memcpy(box.data(), hot_->nonce_prefix.data(), 16);
+    std::memcpy(box.data() + 16, &n, 8);
+    std::array<uint8_t, crypto_aead_chacha20poly1305_ietf_NPUBBYTES> inner{};  // 0000 | counter
+    std::memcpy(inner.data() + 4, &n, 8);
+    unsigned long long length = 0;
+    crypto_aead_chacha20poly1305_ietf_encrypt(
+        box.data() + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &length,
+        reinterpret_cast<const uint8_t*>(plaintext.data()), plaintext.size(),
+        reinterpret_cast<const uint8_t*>(column.data()), column.size(), nullptr, inner.data(),
+        hot_->seal_subkey.data());
+    return box.Written(kSealed, data_keys_.rbegin()->first);
 }
 
 std::string Vault::SealFindable(std::string_view plaintext, std::string_view domain) const {
-    // The synthetic nonce: keyed BLAKE2b over "siv", the domain and the value
-    // (a different input from Index's, so the two never coincide).
-    crypto_generichash_state state = hot_->keyed_nonce;
-    static constexpr uint8_t kTag[] = {'s', 'i', 'v', 0};
-    crypto_generichash_update(&state, kTag, sizeof kTag);
-    crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(domain.data()),
-                              domain.size());
-    const uint8_t zero = 0;
-    crypto_generichash_update(&state, &zero, 1);
-    crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(plaintext.data()),
-                              plaintext.size());
+    // The synthetic nonce: SipHash-2-4 (128-bit output, its own key) over the
+    // domain, a zero byte and the value, then 8 zero bytes; only the 16 are
+    // stored. Two different numbers share a nonce with a chance of about
+    // 2^-128 per pair.
+    std::array<uint8_t, 128> input;
+    std::string joined;
+    const size_t length = domain.size() + 1 + plaintext.size();
+    uint8_t* in = input.data();
+    if (length > input.size()) {
+        joined.resize(length);
+        in = reinterpret_cast<uint8_t*>(joined.data());
+    }
+    std::memcpy(in, domain.data(), domain.size());
+    in[domain.size()] = 0;
+    std::memcpy(in + domain.size() + 1, plaintext.data(), plaintext.size());
     std::array<uint8_t, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES> nonce{};
-    crypto_generichash_final(&state, nonce.data(), nonce.size());
-    return SealWithNonce(plaintext, domain, nonce.data());
+    static_assert(crypto_shorthash_siphashx24_BYTES == kFindableNonce);
+    crypto_shorthash_siphashx24(nonce.data(), in, length, hot_->siv_key.data());
+    return SealWithNonce(plaintext, domain, nonce.data(), kFindableNonce, kFindable);
 }
 
 Result<std::string> Vault::Open(std::string_view sealed, std::string_view column) const {
@@ -259,6 +315,9 @@ Result<std::string> Vault::Open(std::string_view sealed, std::string_view column
                     "it was sealed with; restore both from the same backup");
     };
     if (!IsSealed(sealed)) return not_sealed("it is not a sealed value");
+    const size_t stored_nonce = sealed.starts_with(kFindable)
+                                    ? kFindableNonce
+                                    : crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
     sealed.remove_prefix(kSealed.size());
     size_t colon = sealed.find(':');
     uint32_t id = 0;
@@ -279,43 +338,26 @@ Result<std::string> Vault::Open(std::string_view sealed, std::string_view column
     size_t length = 0;
     if (sodium_base642bin(box.data(), box.size(), text.data(), text.size(), nullptr, &length,
                           nullptr, kBase64) != 0 ||
-        length < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
-                     crypto_aead_xchacha20poly1305_ietf_ABYTES) {
+        length < stored_nonce + crypto_aead_xchacha20poly1305_ietf_ABYTES) {
         return not_sealed("it is damaged");
     }
-    const uint8_t* nonce = box.data();
-    const uint8_t* cipher = nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-    const size_t cipher_length = length - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+    std::array<uint8_t, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES> nonce{};  // zero-padded
+    std::memcpy(nonce.data(), box.data(), stored_nonce);
+    const uint8_t* cipher = box.data() + stored_nonce;
+    const size_t cipher_length = length - stored_nonce;
     std::string plain(cipher_length - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
     unsigned long long plain_length = 0;
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<uint8_t*>(plain.data()),
-                                                   &plain_length, nullptr, cipher, cipher_length,
-                                                   reinterpret_cast<const uint8_t*>(column.data()),
-                                                   column.size(), nonce, key->second.data()) != 0) {
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+            reinterpret_cast<uint8_t*>(plain.data()), &plain_length, nullptr, cipher, cipher_length,
+            reinterpret_cast<const uint8_t*>(column.data()), column.size(), nonce.data(),
+            key->second.data()) != 0) {
         return not_sealed("it fails authentication (changed, or another column's value)");
     }
     plain.resize(plain_length);
     return plain;
 }
 
-std::string Vault::Index(std::string_view value, std::string_view domain) const {
-    const uint32_t id = index_keys_.rbegin()->first;
-    crypto_generichash_state state = hot_->keyed;
-    crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(domain.data()),
-                              domain.size());
-    const uint8_t zero = 0;
-    crypto_generichash_update(&state, &zero, 1);
-    crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(value.data()), value.size());
-    std::array<uint8_t, 16> hash{};
-    crypto_generichash_final(&state, hash.data(), hash.size());
-    std::string out = "bi";
-    out += std::to_string(id);
-    out += ':';
-    out += Base64(hash.data(), hash.size());
-    return out;
-}
-
-std::vector<std::string> Vault::WordIndexes(std::string_view folded_name) const {
+std::vector<int64_t> Vault::WordKeys(std::string_view folded_name) const {
     std::vector<std::string> words;
     std::string word;
     auto flush = [&] {
@@ -333,10 +375,19 @@ std::vector<std::string> Vault::WordIndexes(std::string_view folded_name) const 
         }
     }
     flush();
-    std::vector<std::string> out;
+    std::vector<int64_t> out;
     out.reserve(words.size());
-    for (const auto& w : words)
-        out.push_back(Index(w, "word"));
+    for (const auto& w : words) {
+        // SipHash-2-4 of the word under its own key: 64 bits; two words of the
+        // base share one with a chance of about 2^-64 per pair, which at
+        // worst adds a contact to a search.
+        std::array<uint8_t, crypto_shorthash_siphash24_BYTES> hash{};
+        crypto_shorthash_siphash24(hash.data(), reinterpret_cast<const uint8_t*>(w.data()),
+                                   w.size(), hot_->word_key.data());
+        int64_t key = 0;
+        std::memcpy(&key, hash.data(), sizeof key);
+        out.push_back(key);
+    }
     return out;
 }
 

@@ -7,14 +7,15 @@
 // through store::PhoneKey/PhoneOf/SealText/OpenText (docs/security.md,
 // "Encryption at rest").
 //
-// Formats, both plain ASCII so that one TEXT column holds them on SQLite and
-// on PostgreSQL:
+// Formats; the sealed ones are plain ASCII, so that one TEXT column holds them
+// on SQLite and on PostgreSQL:
 //   sealed       "enc1:<data key id>:<base64url(nonce 24 B | ciphertext | tag 16 B)>"
-//                The associated data is the column's name ("phones.e164"):
+//                The associated data is the column's name ("phones.raw"):
 //                a sealed value moved to another column does not open.
-//   blind index  "bi<index key id>:<base64url(16 B keyed BLAKE2b(domain, 0, value))>"
-//                The domain ("phone", "word") makes the same number give the
-//                same index in every table, so tables still join on it.
+//   findable     "encd:<data key id>:<base64url(nonce 16 B | ciphertext | tag 16 B)>"
+//                (SealFindable: numbers; the associated data is the domain)
+//   word keys    64-bit SipHash-2-4 of each case-folded word of a name under
+//                a key derived from the index key (WordKeys)
 //
 // Key file lines after the pseudonym key (line 1, unchanged):
 //   data <id> <64 hex>     data keys; the largest id seals, every one opens
@@ -69,24 +70,28 @@ public:
 
     // Seals with the newest data key; `column` is the associated data.
     std::string Seal(std::string_view plaintext, std::string_view column) const override;
-    // Seals deterministically: the nonce is the value's keyed BLAKE2b (under
-    // the newest index key, 24 bytes), so equal values give equal text and an
-    // e164 column both finds the number and holds it (the synthetic-IV
-    // construction; what it reveals is equality, as any blind index does).
-    // Opened by Open like any sealed value.
+    // Seals deterministically: the nonce is the value's keyed SipHash (128
+    // bits, a key derived from the newest index key, and 8 zero bytes), so
+    // equal values give
+    // equal text and an e164 column both finds the number and holds it (the
+    // synthetic-IV construction; what it reveals is equality, as any blind
+    // index does). Written "encd:<data key id>:<base64url(16-byte nonce |
+    // ciphertext | tag)>"; opened by Open like any sealed value.
     std::string SealFindable(std::string_view plaintext, std::string_view domain) const override;
     // Opens a sealed value of `column`. kInvalidInput when the text is not a
     // sealed value or fails authentication (tampered, or another column's);
     // kNotFound when its data key is not in the key file.
     Result<std::string> Open(std::string_view sealed, std::string_view column) const override;
-    static bool IsSealed(std::string_view text) { return text.starts_with("enc1:"); }
+    static bool IsSealed(std::string_view text) {
+        return text.starts_with("enc1:") || text.starts_with("encd:");
+    }
 
-    // The blind index of a value under the newest index key.
-    std::string Index(std::string_view value, std::string_view domain) const;
     // The blind indexes of the words of a name already case-folded by the
     // caller (contacts::FoldCase), split on spaces and ASCII punctuation,
-    // each once, in order: exact-word search over sealed names.
-    std::vector<std::string> WordIndexes(std::string_view folded_name) const override;
+    // each once, in order, as 64-bit keys (SipHash-2-4 under a key derived
+    // from the newest index key): exact-word search over sealed names
+    // (contacts.name_words).
+    std::vector<int64_t> WordKeys(std::string_view folded_name) const override;
 
 private:
     // Nonces: 16 random bytes drawn once per vault and a counter, so sealing
@@ -94,8 +99,10 @@ private:
     // for both); the index key's BLAKE2b state is keyed once.
     struct Hot;
     void Prepare();
-    std::string SealWithNonce(std::string_view plaintext, std::string_view ad,
-                              const uint8_t* nonce) const;
+    // Seals with the 24-byte `nonce`, of which the first `stored_nonce` bytes
+    // are written (the rest is zero when fewer are stored).
+    std::string SealWithNonce(std::string_view plaintext, std::string_view ad, const uint8_t* nonce,
+                              size_t stored_nonce, std::string_view prefix) const;
 
     std::map<uint32_t, Key> data_keys_, index_keys_;
     std::shared_ptr<Hot> hot_;

@@ -80,8 +80,9 @@ public:
     // Opens either kind; kInvalidInput when the text was changed or is not
     // sealed, kNotFound when its key is not in the key file.
     virtual Result<std::string> Open(std::string_view text, std::string_view column) const = 0;
-    // The blind indexes of the words of a case-folded name (exact-word search).
-    virtual std::vector<std::string> WordIndexes(std::string_view folded) const = 0;
+    // The blind indexes of the words of a case-folded name, as 64-bit keys
+    // (exact-word search: contacts.name_words).
+    virtual std::vector<int64_t> WordKeys(std::string_view folded) const = 0;
 };
 
 using Params = std::initializer_list<Value>;

@@ -132,8 +132,8 @@ public:
         if (!security::Vault::IsSealed(text)) return std::string(text);
         return inner_.Open(text, column);
     }
-    std::vector<std::string> WordIndexes(std::string_view folded) const override {
-        return inner_.WordIndexes(folded);
+    std::vector<int64_t> WordKeys(std::string_view folded) const override {
+        return inner_.WordKeys(folded);
     }
 
 private:
