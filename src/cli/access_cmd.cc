@@ -24,6 +24,7 @@
 #include "cli/app.h"
 #include "cli/text_table.h"
 #include "security/audit.h"
+#include "security/encryption.h"
 #include "security/permissions.h"
 #include "security/users.h"
 
@@ -203,9 +204,12 @@ std::string Source() {
 // access to personal data).
 Result<void> Audit(App& app, const std::string& action, const std::string& path,
                    const std::string& records, const std::string& detail) {
-    auto db = app.OpenStore();
+    auto db = app.OpenStore(/*with_keys=*/false);  // the log holds pseudonyms, nothing sealed
     if (!db) return std::unexpected(db.error());
-    // Numbers are kept as their pseudonyms (security::PseudonymizeNumbers).
+    // Numbers are kept as their pseudonyms (security::PseudonymizeNumbers),
+    // under the key file's pseudonym key: made when missing, unless the base
+    // is encrypted and the file holds its keys too.
+    if (auto ok = security::RequireKeyFile(**db, KeyFilePath(app)); !ok) return ok;
     auto key = ReadKey(app);
     if (!key) return std::unexpected(key.error());
     security::AuditLog log(**db, app.clock);
@@ -248,7 +252,9 @@ std::optional<std::string> Secret(const char* env, const char* prompt) {
 // Checks who is acting and whether the role may do this; false when there is
 // no base yet (init, numbering load before init): nobody to ask, nothing to log.
 Result<bool> Authorize(App& app, Permission needed) {
-    auto db = app.OpenStore();
+    // Users are not sealed: logging in needs no key file (so `keys rotate`
+    // can finish a stopped rotation, which the key file cannot yet open).
+    auto db = app.OpenStore(/*with_keys=*/false);
     if (!db) {
         if (needed == Permission::kAdminister) return false;
         return std::unexpected(db.error());

@@ -14,11 +14,12 @@
 
 namespace callbase::cli {
 
-Result<std::unique_ptr<store::Store>> App::OpenStore() {
+Result<std::unique_ptr<store::Store>> App::OpenStore(bool with_keys) {
     std::string url = db_url.empty() ? store::DefaultUrl() : db_url;
     auto db = store::Open(url);
     if (!db) return std::unexpected(db.error());
     if (auto ok = store::CheckSchema(**db); !ok) return std::unexpected(ok.error());
+    if (!with_keys) return db;
     if (auto ok = security::AttachCipher(**db, KeyFilePath(*this)); !ok) {
         return std::unexpected(ok.error());
     }

@@ -35,8 +35,10 @@ struct App {
     int exit_code = 0;
 
     // Opens the database, checks its schema is the one this binary knows and,
-    // when the base is encrypted, gives it the key file's cipher.
-    Result<std::unique_ptr<store::Store>> OpenStore();
+    // when the base is encrypted, gives it the key file's cipher. Without
+    // `with_keys` the key file is not read: for what needs no sealed value
+    // (logging in, the audit log, the keys commands, which read it themselves).
+    Result<std::unique_ptr<store::Store>> OpenStore(bool with_keys = true);
     // Prints the error on stderr (or as JSON with --json) and records its exit code.
     void Report(const Error& error);
 };

@@ -51,21 +51,13 @@ void PrintReport(const App& app, std::string_view done, const security::ResealRe
         key_file);
 }
 
-// The base without its cipher: these commands read the key file themselves.
-Result<std::unique_ptr<store::Store>> OpenWithoutKeys(const App& app) {
-    auto db = store::Open(app.db_url.empty() ? store::DefaultUrl() : app.db_url);
-    if (!db) return std::unexpected(db.error());
-    if (auto ok = store::CheckSchema(**db); !ok) return std::unexpected(ok.error());
-    return db;
-}
-
 using Pass = Result<security::ResealReport> (*)(store::Store&, const std::string&,
                                                 const std::string&,
                                                 const security::ResealProgress&);
 
 // keys encrypt / keys rotate: the pass with a bar per column, then the report.
 void RunPass(App& app, Pass pass, std::string_view done) {
-    auto db = OpenWithoutKeys(app);
+    auto db = app.OpenStore(/*with_keys=*/false);  // the pass reads the key file itself
     if (!db) return app.Report(db.error());
     const std::string path = KeyFilePath(app);
     ColumnProgress progress;
@@ -82,7 +74,7 @@ void RegisterKeysCommands(CLI::App& cli, App& app) {
     keys->require_subcommand(1);
 
     keys->add_subcommand("status", "is the base encrypted, and with which keys")->callback([&app] {
-        auto db = OpenWithoutKeys(app);
+        auto db = app.OpenStore(/*with_keys=*/false);
         if (!db) return app.Report(db.error());
         auto state = security::ReadEncryptionState(**db);
         if (!state) return app.Report(state.error());

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <memory>
 #include <vector>
 
@@ -207,17 +208,18 @@ Result<ResealReport> Reseal(store::Store& store, const store::Cipher* from, cons
     return report;
 }
 
+std::unexpected<Error> MissingKeyFile(const std::string& key_file) {
+    return Fail(ErrorCode::kNotFound,
+                fmt::format("this base is encrypted and its key file {} is missing", key_file),
+                "the key file is not in the database or its backup: restore it from where you "
+                "keep it, or give its place with CALLBASE_KEY_FILE");
+}
+
 // The key file's vault, checked against the base: it opens the check value.
 Result<Vault> LoadChecked(store::Store& store, const std::string& key_file) {
     auto vault = Vault::FromKeyFile(key_file);
     if (!vault) {
-        if (vault.error().code == ErrorCode::kNotFound) {
-            return Fail(
-                ErrorCode::kNotFound,
-                fmt::format("this base is encrypted and its key file {} is missing", key_file),
-                "the key file is not in the database or its backup: restore it from "
-                "where you keep it, or give its place with CALLBASE_KEY_FILE");
-        }
+        if (vault.error().code == ErrorCode::kNotFound) return MissingKeyFile(key_file);
         return std::unexpected(vault.error());
     }
     if (!vault->has_keys()) {
@@ -276,6 +278,14 @@ Result<EncryptionState> ReadEncryptionState(store::Store& store) {
         }
     }
     return state;
+}
+
+Result<void> RequireKeyFile(store::Store& store, const std::string& key_file) {
+    auto state = ReadEncryptionState(store);
+    if (!state) return std::unexpected(state.error());
+    std::error_code ec;
+    if (state->on && !std::filesystem::exists(key_file, ec)) return MissingKeyFile(key_file);
+    return {};
 }
 
 Result<void> AttachCipher(store::Store& store, const std::string& key_file) {

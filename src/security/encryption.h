@@ -53,6 +53,11 @@ struct ResealReport {
 Result<ResealReport> ResealAll(store::Store& store, const store::Cipher* from,
                                const store::Cipher* to, const ResealProgress& progress = {});
 
+// On an encrypted base the key file must exist: kNotFound, saying what to
+// do, when it does not (for what must not make a new one in its place, such
+// as the pseudonym key of the audit log). Nothing to check on a plain base.
+Result<void> RequireKeyFile(store::Store& store, const std::string& key_file);
+
 // Seals every number and name of a plain base with the key file's newest keys
 // (making them first when it has none), in one transaction. kConflict when the
 // base is encrypted already.

@@ -72,4 +72,22 @@ rc=$(run env CALLBASE_KEY_FILE="$tmp/old.key" "$cb" --db "$db" contacts find)
 [ "$rc" != 0 ] || fail "the old key file still opens the base"
 rc=$(run "$cb" --db "$db" keys encrypt)
 grep -q "encrypted already" "$tmp/err" || fail "encrypt twice: $(cat "$tmp/err")"
+
+# A rotation that stopped after writing its keys: commands refuse and say how
+# to finish it, and `keys rotate` (which logs in without the key file) does.
+printf 'data 3 %s\nindex 3 %s\n' "$(openssl rand -hex 32)" "$(openssl rand -hex 32)" >>"$key"
+rc=$(run "$cb" --db "$db" contacts find)
+[ "$rc" != 0 ] || fail "find with a half-rotated key file succeeded"
+grep -q "rotation stopped half-way" "$tmp/err" || fail "half-way message: $(cat "$tmp/err")"
+rc=$(run "$cb" --db "$db" keys rotate)
+[ "$rc" = 0 ] || fail "finishing the rotation: exit $rc: $(cat "$tmp/err")"
+grep -q "data key 3, index key 3" "$tmp/out" || fail "finished rotation: $(cat "$tmp/out")"
+"$cb" --db "$db" contacts find phone=89161234567 | grep -q "Иванов Иван" || fail "find after finishing"
+
+# With users, the keys commands need an administrator like every other.
+CALLBASE_NEW_PASSWORD="the admin passphrase" "$cb" --db "$db" user add root --role admin \
+    >/dev/null || fail "add admin"
+rc=$(run "$cb" --db "$db" keys status)
+[ "$rc" != 0 ] || fail "keys status without logging in succeeded"
+grep -q "say who you are" "$tmp/err" || fail "keys status login message: $(cat "$tmp/err")"
 finish cli_keys
