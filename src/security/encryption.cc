@@ -65,7 +65,7 @@ Result<std::string> Transform(const std::string& stored, const SealedColumn& c,
         if (!opened) return std::unexpected(opened.error());
         e164 = std::move(*opened);
     }
-    if (contacts::IsRawShape(stored)) {  // holds no digit of the number: no key
+    if (!c.number.empty() && contacts::IsRawShape(stored)) {  // no digit of the number: no key
         return to ? stored : contacts::FillRawShape(stored, e164);
     }
     std::string plain = stored;
