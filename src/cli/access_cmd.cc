@@ -115,6 +115,7 @@ const std::map<std::string, std::optional<Permission>, std::less<>>& CommandTabl
         {"keys status", Permission::kAdminister},
         {"keys encrypt", Permission::kAdminister},
         {"keys rotate", Permission::kAdminister},
+        {"serve", Permission::kAdminister},
     };
     return kTable;
 }

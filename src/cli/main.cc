@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
     cli::RegisterComplianceCommands(cli, app);
     cli::RegisterAuditCommands(cli, app);
     cli::RegisterKeysCommands(cli, app);
+    cli::RegisterServeCommands(cli, app);
     cli::RegisterAccessControl(cli, app);
 
     try {

@@ -1,0 +1,120 @@
+// The HTTP server against a real client over loopback: routes answer, an
+// unknown path and a wrong method get RFC 9457 problems, an oversized body is
+// refused with 413 before it is read whole, malformed HTTP gets 400, a
+// handler's exception never reaches the client, and /metrics counts it all.
+#include "server/http_server.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <stdexcept>
+
+namespace callbase::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using boost::asio::ip::tcp;
+
+class HttpServerTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        server_ = std::make_unique<HttpServer>(HttpServer::Options{"127.0.0.1", 0, 2, 1024});
+        server_->Route("GET", "/healthz", [](const Request&) {
+            return Response{200, "application/json", R"({"status":"ok"})"};
+        });
+        server_->Route("POST", "/echo", [](const Request& r) {
+            return Response{200, "text/plain", r.body + "|" + r.query};
+        });
+        server_->Route("GET", "/boom", [](const Request&) -> Response {
+            throw std::runtime_error("SELECT secret FROM users");
+        });
+        server_->Route("GET", "/metrics", [this](const Request&) {
+            return Response{200, "text/plain; version=0.0.4", server_->metrics().Text()};
+        });
+        auto port = server_->Start();
+        ASSERT_TRUE(port) << port.error().message;
+        port_ = *port;
+    }
+    void TearDown() override { server_->Stop(); }
+
+    http::response<http::string_body> Call(http::verb verb, const std::string& target,
+                                           const std::string& body = "") {
+        asio::io_context io;
+        beast::tcp_stream stream(io);
+        stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+        http::request<http::string_body> req(verb, target, 11);
+        req.set(http::field::host, "127.0.0.1");
+        req.body() = body;
+        req.prepare_payload();
+        http::write(stream, req);
+        beast::flat_buffer buffer;
+        http::response<http::string_body> res;
+        http::read(stream, buffer, res);
+        return res;
+    }
+
+    std::unique_ptr<HttpServer> server_;
+    uint16_t port_ = 0;
+};
+
+TEST_F(HttpServerTest, RoutesAnswerAndUnknownOnesGetProblems) {
+    auto ok = Call(http::verb::get, "/healthz");
+    EXPECT_EQ(ok.result_int(), 200);
+    EXPECT_EQ(ok.body(), R"({"status":"ok"})");
+    EXPECT_EQ(ok[http::field::cache_control], "no-store");
+
+    auto echo = Call(http::verb::post, "/echo?x=1", "hello");
+    EXPECT_EQ(echo.body(), "hello|x=1");
+
+    auto missing = Call(http::verb::get, "/nowhere");
+    EXPECT_EQ(missing.result_int(), 404);
+    EXPECT_EQ(missing[http::field::content_type], "application/problem+json");
+    EXPECT_NE(missing.body().find(R"("title":"Not found")"), std::string::npos);
+    EXPECT_NE(missing.body().find("/nowhere"), std::string::npos);
+
+    auto wrong = Call(http::verb::delete_, "/healthz");
+    EXPECT_EQ(wrong.result_int(), 405);
+
+    auto boom = Call(http::verb::get, "/boom");
+    EXPECT_EQ(boom.result_int(), 500);
+    EXPECT_EQ(boom.body().find("SELECT"), std::string::npos);  // nothing of the exception
+}
+
+TEST_F(HttpServerTest, AnOversizedBodyAndMalformedHttpAreRefused) {
+    auto big = Call(http::verb::post, "/echo", std::string(5000, 'x'));
+    EXPECT_EQ(big.result_int(), 413);
+    EXPECT_NE(big.body().find("at most 1024 bytes"), std::string::npos);
+
+    asio::io_context io;
+    tcp::socket socket(io);
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    asio::write(socket, asio::buffer(std::string("NOT HTTP AT ALL\r\n\r\n")));
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(socket, buffer, res);
+    EXPECT_EQ(res.result_int(), 400);
+    EXPECT_EQ(res[http::field::content_type], "application/problem+json");
+}
+
+TEST_F(HttpServerTest, MetricsCountRequestsByRouteAndStatus) {
+    Call(http::verb::get, "/healthz");
+    Call(http::verb::get, "/healthz");
+    Call(http::verb::get, "/nowhere");
+    auto metrics = Call(http::verb::get, "/metrics").body();
+    const std::string healthz = R"(callbase_http_requests_total{route="/healthz",status="200"} 2)";
+    const std::string unknown =
+        R"m(callbase_http_requests_total{route="(unknown)",status="404"} 1)m";
+    EXPECT_NE(metrics.find(healthz), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find(unknown), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("callbase_http_request_seconds_count 3"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace callbase::server

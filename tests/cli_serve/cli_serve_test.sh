@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `callbase serve` through the real binary on 127.0.0.1 (a free port): it says
+# where it listens, answers /healthz and /metrics, gives an unknown path a
+# problem document, stops cleanly on SIGTERM, and refuses a bad --listen and a
+# base that does not open.
+source "$(dirname "$0")/../support/cli_test.sh"
+cb=$1
+db="$tmp/base.db"
+"$cb" --db "$db" init >/dev/null || fail "init"
+
+"$cb" --db "$db" serve --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 50); do grep -q "listening on" "$tmp/out" && break; sleep 0.1; done
+url=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/out")
+[ -n "$url" ] || fail "no address printed: $(cat "$tmp/out" "$tmp/err")"
+get() {  # get PATH -> "STATUS BODY"
+    python3 - "$url$1" <<'PY'
+import sys, urllib.request, urllib.error
+try:
+    with urllib.request.urlopen(sys.argv[1], timeout=5) as r:
+        print(r.status, r.read().decode())
+except urllib.error.HTTPError as e:
+    print(e.code, e.headers.get("Content-Type"), e.read().decode())
+PY
+}
+get /healthz | grep -q '^200 {"status":"ok"' || fail "healthz: $(get /healthz)"
+get /nowhere | grep -q '^404 application/problem+json .*"title":"Not found"' ||
+    fail "unknown path: $(get /nowhere)"
+get /metrics | grep -q 'callbase_http_requests_total{route="/healthz",status="200"} 1' ||
+    fail "metrics: $(get /metrics)"
+kill -TERM "$pid"
+for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$pid" 2>/dev/null; then fail "still running after SIGTERM"; kill -KILL "$pid"; fi
+wait "$pid"; rc=$?
+[ "$rc" = 0 ] || fail "exit $rc after SIGTERM"
+grep -q "stopped" "$tmp/err" || fail "no stop message: $(cat "$tmp/err")"
+
+if "$cb" --db "$db" serve --listen localhost >"$tmp/out" 2>&1; then fail "bad --listen accepted"; fi
+grep -q "is not ADDRESS:PORT" "$tmp/out" || fail "bad listen message: $(cat "$tmp/out")"
+if "$cb" --db "$tmp/none.db" serve --listen 127.0.0.1:0 >"$tmp/out" 2>&1; then
+    fail "served a base that is not there"
+fi
+grep -q "callbase init" "$tmp/out" || fail "no base message: $(cat "$tmp/out")"
+finish cli_serve
