@@ -6,7 +6,7 @@ JOBS ?= 2
 CALLBASE := $(BUILD_DIR)/src/cli/callbase
 DEMO_DIR ?= demo
 
-.PHONY: all deps configure build test demo lint bench clean
+.PHONY: all deps configure build web test demo lint bench clean
 
 all: build
 
@@ -20,7 +20,11 @@ configure: deps
 build: configure
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
-test: build
+# The web UI (web/dist) and the end-to-end test's npm packages.
+web: deps
+	scripts/build-web --e2e
+
+test: build web
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 900
 
 lint: configure
@@ -29,7 +33,7 @@ lint: configure
 bench: build
 	scripts/run-benchmarks $(BUILD_DIR)
 
-demo: build
+demo: build web
 	scripts/demo $(CALLBASE) $(DEMO_DIR)
 
 clean:

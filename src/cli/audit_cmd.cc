@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "api/json.h"
 #include "cli/app.h"
 #include "cli/text_table.h"
 #include "core/progress.h"
@@ -49,13 +50,6 @@ Result<std::optional<UnixSeconds>> OptionalTime(const std::string& text) {
     auto t = Time(text);
     if (!t) return std::unexpected(t.error());
     return *t;
-}
-
-json RecordJson(const sec::AuditRecord& r) {
-    return json{{"id", r.id},         {"at", r.at},         {"actor", r.actor},
-                {"action", r.action}, {"object", r.object}, {"records", r.records},
-                {"source", r.source}, {"detail", r.detail}, {"prev_hash", r.prev_hash},
-                {"hash", r.hash}};
 }
 
 void RegisterList(CLI::App& audit, App& app) {
@@ -99,7 +93,7 @@ void RegisterList(CLI::App& audit, App& app) {
             if (app.json) {
                 json out = json::array();
                 for (const auto& r : *records)
-                    out.push_back(RecordJson(r));
+                    out.push_back(api::AuditRecordJson(r));
                 fmt::print("{}\n", out.dump());
                 return {};
             }

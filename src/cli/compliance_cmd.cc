@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "api/json.h"
 #include "cli/app.h"
 #include "cli/text_table.h"
 #include "compliance/attempts.h"
@@ -26,12 +27,12 @@
 namespace callbase::cli {
 namespace {
 
+using api::ConsentJson;
+using api::DeletionJson;
+using api::OptionalTime;
+using api::StopJson;
 using nlohmann::json;
 namespace cp = compliance;
-
-json OptionalTime(std::optional<UnixSeconds> t) {
-    return t ? json(*t) : json(nullptr);
-}
 
 // Opens the store, runs the body and reports its error, if any.
 template <typename Body>
@@ -70,20 +71,6 @@ Result<cp::StopCategory> Category(const std::string& text) {
                     "use do_not_disturb (dnd), written_only (written) or not_now");
     }
     return *c;
-}
-
-json StopJson(const cp::StopListEntry& e) {
-    return json{{"id", e.id},
-                {"e164", e.e164},
-                {"category", cp::StopCategoryId(e.category)},
-                {"until", OptionalTime(e.until)},
-                {"channel", e.channel},
-                {"note", e.note},
-                {"added_at", e.added_at},
-                {"added_by", e.added_by},
-                {"removed_at", OptionalTime(e.removed_at)},
-                {"removed_by", e.removed_by},
-                {"removal_reason", e.removal_reason}};
 }
 
 void PrintStops(const App& app, const std::vector<cp::StopListEntry>& entries) {
@@ -253,25 +240,6 @@ void RegisterDnc(CLI::App& cli, App& app) {
     });
 });
 }  // namespace
-
-json ConsentJson(const cp::Consent& c) {
-    return json{{"id", c.id},
-                {"e164", c.e164},
-                {"purpose", c.purpose},
-                {"channel", c.channel},
-                {"obtained_at", c.obtained_at},
-                {"text_version", c.text_version ? json(*c.text_version) : json(nullptr)},
-                {"form_id", c.form_id},
-                {"ip", c.ip},
-                {"user_agent", c.user_agent},
-                {"sms_sent_at", OptionalTime(c.sms_sent_at)},
-                {"sms_confirmed_at", OptionalTime(c.sms_confirmed_at)},
-                {"recorded_at", c.recorded_at},
-                {"recorded_by", c.recorded_by},
-                {"revoked_at", OptionalTime(c.revoked_at)},
-                {"revoked_how", c.revoked_how},
-                {"revoked_by", c.revoked_by}};
-}
 
 std::string SmsLogPath() {
     const char* env = std::getenv("CALLBASE_SMS_LOG");
@@ -498,30 +466,6 @@ void RegisterConsent(CLI::App& cli, App& app) {
     });
 }
 
-// The registries listing a number: the latest version of each, opened on the
-// first question (their files' structure checked; `registry load` verified the
-// checksum when it wrote them).
-cp::RegistryCheck RegistryLookup(store::Store& db, const std::string& dir,
-                                 std::shared_ptr<cp::RegistryCatalog>& catalog) {
-    return [&db, dir, &catalog](const std::string& e164) -> Result<std::vector<std::string>> {
-        if (!catalog) {
-            auto opened = cp::RegistryCatalog::Open(db, dir, cp::Verify::kStructure);
-            if (!opened) return std::unexpected(opened.error());
-            catalog = std::make_shared<cp::RegistryCatalog>(std::move(*opened));
-        }
-        auto names = catalog->Names();
-        if (!names) return std::unexpected(names.error());
-        std::vector<std::string> listing;
-        const uint64_t key = cp::E164Key(e164);
-        for (const auto& name : *names) {
-            auto set = catalog->Latest(name);
-            if (!set) return std::unexpected(set.error());
-            if ((*set)->Contains(key)) listing.push_back(name);
-        }
-        return listing;
-    };
-}
-
 void RegisterCanCall(CLI::App& cli, App& app) {
     struct Args {
         std::string phone, purpose, at, registry_dir;
@@ -563,7 +507,7 @@ void RegisterCanCall(CLI::App& cli, App& app) {
             }
             std::shared_ptr<cp::RegistryCatalog> catalog;
             auto state = cp::LoadNumberState(db, cleaned.e164, cleaned.utc_offset_minutes, at,
-                                             RegistryLookup(db, dir, catalog));
+                                             cp::CatalogCheck(db, dir, catalog));
             if (!state) return std::unexpected(state.error());
             auto d = cp::DialGate::Check(*state, a->purpose, at, *rules);
             if (app.json) {
@@ -702,23 +646,6 @@ void RegisterAttempts(CLI::App& cli, App& app) {
                       return {};
                   });
     });
-}
-
-json DeletionJson(const cp::DeletionRequest& d) {
-    json steps = json::array();
-    for (const auto& s : d.steps)
-        steps.push_back({{"at", s.at}, {"step", s.step}, {"detail", s.detail}});
-    return json{{"id", d.id},
-                {"e164", d.e164},
-                {"channel", d.channel},
-                {"note", d.note},
-                {"received_at", d.received_at},
-                {"received_by", d.received_by},
-                {"status", d.status},
-                {"processed_at", OptionalTime(d.processed_at)},
-                {"archives_due_at", d.archives_due_at},
-                {"archives_done_at", OptionalTime(d.archives_done_at)},
-                {"steps", steps}};
 }
 
 void RegisterDeletion(CLI::App& cli, App& app) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "api/json.h"
 #include "cli/app.h"
 #include "cli/text_table.h"
 #include "contacts/contact_book.h"
@@ -28,25 +29,9 @@
 namespace callbase::cli {
 namespace {
 
+using api::CardJson;
+using api::ContactJson;
 using nlohmann::json;
-
-json ContactJson(const contacts::Contact& c) {
-    json j{{"id", c.id},
-           {"name", c.name},
-           {"region", c.region},
-           {"source", c.source},
-           {"owner_group", c.owner_group},
-           {"email", c.email},
-           {"comment", c.comment},
-           {"status", c.status},
-           {"created_at", c.created_at},
-           {"updated_at", c.updated_at}};
-    j["callback_at"] = c.callback_at ? json(*c.callback_at) : json(nullptr);
-    j["last_interaction_at"] = c.last_interaction_at ? json(*c.last_interaction_at) : json(nullptr);
-    j["import_id"] = c.import_id ? json(*c.import_id) : json(nullptr);
-    j["merged_into"] = c.merged_into ? json(*c.merged_into) : json(nullptr);
-    return j;
-}
 
 std::string StatusText(const contacts::Contact& c) {
     auto s = contacts::ParseStatus(c.status);
@@ -106,46 +91,6 @@ void PrintCard(const contacts::Card& card) {
                e.after.value_or(""), e.detail});
     }
     h.Print();
-}
-
-json CardJson(const contacts::Card& card) {
-    json j = ContactJson(card.contact);
-    j["phones"] = json::array();
-    for (const auto& p : card.phones) {
-        j["phones"].push_back({{"e164", p.e164},
-                               {"extension", p.extension},
-                               {"label", p.label},
-                               {"raw", p.raw},
-                               {"type", p.type},
-                               {"region", p.region},
-                               {"operator", p.operator_name},
-                               {"timezone", p.timezone},
-                               {"qc", p.qc},
-                               {"valid", p.valid},
-                               {"inactive", p.inactive}});
-    }
-    j["tags"] = json::array();
-    for (const auto& t : card.tags) {
-        j["tags"].push_back({{"category", t.category},
-                             {"name", t.name},
-                             {"retired", t.retired},
-                             {"added_at", t.added_at},
-                             {"added_by", t.added_by}});
-    }
-    j["fields"] = json::object();
-    for (const auto& f : card.fields)
-        j["fields"][f.name] = f.value;
-    j["history"] = json::array();
-    for (const auto& e : card.history) {
-        j["history"].push_back({{"at", e.at},
-                                {"actor", e.actor},
-                                {"action", e.action},
-                                {"field", e.field},
-                                {"before", e.before ? json(*e.before) : json(nullptr)},
-                                {"after", e.after ? json(*e.after) : json(nullptr)},
-                                {"detail", e.detail}});
-    }
-    return j;
 }
 
 void PrintChanged(App& app, int64_t id, std::string_view what, bool changed) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "api/json.h"
 #include "cli/app.h"
 #include "cli/text_table.h"
 #include "contacts/filter.h"
@@ -316,14 +317,7 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
         nlohmann::json out = nlohmann::json::array();
         Table t({"id", "by", "at", "filter", "reason", "status", "decided by"});
         for (const auto& e : *items) {
-            out.push_back({{"id", e.id},
-                           {"requested_by", e.requested_by},
-                           {"requested_at", e.requested_at},
-                           {"filter", e.filter},
-                           {"encoding", e.encoding},
-                           {"reason", e.reason},
-                           {"status", e.status},
-                           {"decided_by", e.decided_by}});
+            out.push_back(api::ExportRequestJson(e));
             std::string filter = e.filter;
             std::replace(filter.begin(), filter.end(), '\n', ' ');
             t.Add({std::to_string(e.id), e.requested_by, contacts::FormatUtc(e.requested_at),

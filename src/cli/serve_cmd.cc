@@ -1,9 +1,15 @@
-// callbase serve: the HTTP server (issue 4, first part): /healthz and
-// /metrics on the address given, until SIGINT or SIGTERM.
+// callbase serve: the HTTP server on the address given, until SIGINT or
+// SIGTERM: the API under /api/v1 (src/api), the web UI's files (--web),
+// /healthz and /metrics.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
+#include "api/api.h"
 #include "cli/app.h"
+#include "compliance/registry_catalog.h"
+#include "security/encryption.h"
 #include "server/http_server.h"
 
 namespace callbase::cli {
@@ -12,7 +18,23 @@ namespace {
 struct ServeArgs {
     std::string listen = "127.0.0.1:8080";
     int threads = 0;
+    std::string web;
+    int idle_minutes = 30;
+    int absolute_hours = 12;
 };
+
+// The web UI's files: --web, else web/dist beside the source tree the binary
+// was built from, when it is there.
+std::string WebDir(const ServeArgs& args) {
+    if (!args.web.empty()) return args.web;
+#ifdef CALLBASE_SOURCE_WEB_DIR
+    if (std::filesystem::is_regular_file(std::filesystem::path(CALLBASE_SOURCE_WEB_DIR) /
+                                         "index.html")) {
+        return CALLBASE_SOURCE_WEB_DIR;
+    }
+#endif
+    return "";
+}
 
 // "ADDRESS:PORT" (an IPv6 address in brackets).
 Result<server::HttpServer::Options> ParseListen(const ServeArgs& args) {
@@ -42,34 +64,72 @@ Result<server::HttpServer::Options> ParseListen(const ServeArgs& args) {
 
 void RegisterServeCommands(CLI::App& cli, App& app) {
     auto args = std::make_shared<ServeArgs>();
-    auto* serve = cli.add_subcommand("serve", "the HTTP server: /healthz and /metrics so far");
+    auto* serve = cli.add_subcommand("serve", "the HTTP server: the API, the web UI, metrics");
     serve->add_option("--listen", args->listen, "ADDRESS:PORT to listen on (127.0.0.1:8080)");
     serve->add_option("--threads", args->threads, "io threads (default: one per core)");
+    serve->add_option("--web", args->web, "the web UI's built files (default: web/dist)");
+    serve->add_option("--session-idle", args->idle_minutes,
+                      "minutes without a request that end a session (30)");
+    serve->add_option("--session-max", args->absolute_hours,
+                      "hours after login that end a session (12)");
     serve->callback([&app, args] {
         auto options = ParseListen(*args);
         if (!options) return app.Report(options.error());
-        auto db = app.OpenStore();  // the base must open before anyone is told it is up
-        if (!db) return app.Report(db.error());
+        auto tools = LoadPhoneTools(app);
+        if (!tools) return app.Report(tools.error());
+        const std::string url = app.db_url.empty() ? store::DefaultUrl() : app.db_url;
+        std::string registry_dir;
+        if (const char* env = std::getenv("CALLBASE_REGISTRY_DIR"); env && *env) {
+            registry_dir = env;
+        } else {
+            registry_dir = compliance::DefaultRegistryDir(url);
+        }
+        api::ApiOptions api_options;
+        api_options.open_store = [&app] { return app.OpenStore(); };
+        api_options.cleaner = tools->cleaner.get();
+        api_options.clock = &app.clock;
+        api_options.pseudonym_key = [&app] { return ReadKey(app); };
+        api_options.registry_dir = registry_dir;
+        api_options.web_dir = WebDir(*args);
+        api_options.work_dir = std::filesystem::temp_directory_path().string();
+        api_options.session_limits = {args->idle_minutes * 60LL, args->absolute_hours * 3600LL};
+        api::Api api(api_options);
+        // The base must open before anyone is told it is up.
+        if (auto ok = api.Start(); !ok) return app.Report(ok.error());
         server::HttpServer http(*options);
-        const std::string described = (*db)->Describe();
+        const std::string described = api.pool().Acquire().value().store->Describe();
         http.Route("GET", "/healthz", [described](const server::Request&) {
             nlohmann::json j{{"status", "ok"}, {"version", CALLBASE_VERSION}};
-            return server::Response{200, "application/json", j.dump()};
+            return server::Response{200, "application/json", j.dump(), {}};
         });
-        http.Route("GET", "/metrics", [&http](const server::Request&) {
-            return server::Response{200, "text/plain; version=0.0.4", http.metrics().Text()};
+        http.Route("GET", "/metrics", [&http, &api](const server::Request&) {
+            std::string text = http.metrics().Text();
+            text += fmt::format(
+                "# HELP callbase_sessions Logged-in sessions.\n"
+                "# TYPE callbase_sessions gauge\ncallbase_sessions {}\n",
+                api.sessions().Count());
+            return server::Response{200, "text/plain; version=0.0.4", text, {}};
         });
+        api.Mount(http);
         auto port = http.Start();
         if (!port) return app.Report(port.error());
+        const std::string address = fmt::format("http://{}:{}", options->address, *port);
         if (app.json) {
-            fmt::print(
-                "{}\n",
-                nlohmann::json{{"listening", fmt::format("http://{}:{}", options->address, *port)},
-                               {"database", described}}
-                    .dump());
+            fmt::print("{}\n", nlohmann::json{{"listening", address},
+                                              {"database", described},
+                                              {"web", api_options.web_dir}}
+                                   .dump());
         } else {
-            fmt::print("callbase serve: listening on http://{}:{} ({}); Ctrl-C stops it\n",
-                       options->address, *port, described);
+            fmt::print("callbase serve: listening on {} ({}); Ctrl-C stops it\n", address,
+                       described);
+            if (api_options.web_dir.empty()) {
+                fmt::print(
+                    "  no web UI found (build it with `make web`, or give --web DIR); the "
+                    "API is at {}/api/v1\n",
+                    address);
+            } else {
+                fmt::print("  web UI: {}/  (files from {})\n", address, api_options.web_dir);
+            }
         }
         std::fflush(stdout);
         http.Wait(/*signals=*/true);

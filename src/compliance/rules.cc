@@ -1,5 +1,7 @@
 #include "compliance/rules.h"
 
+#include "compliance/registry_catalog.h"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -223,6 +225,27 @@ Result<NumberState> LoadNumberState(store::Store& store, const std::string& e164
         s.registries = std::move(*hits);
     }
     return s;
+}
+
+RegistryCheck CatalogCheck(store::Store& store, const std::string& dir,
+                           std::shared_ptr<RegistryCatalog>& catalog) {
+    return [&store, dir, &catalog](const std::string& e164) -> Result<std::vector<std::string>> {
+        if (!catalog) {
+            auto opened = RegistryCatalog::Open(store, dir, Verify::kStructure);
+            if (!opened) return std::unexpected(opened.error());
+            catalog = std::make_shared<RegistryCatalog>(std::move(*opened));
+        }
+        auto names = catalog->Names();
+        if (!names) return std::unexpected(names.error());
+        std::vector<std::string> listing;
+        const uint64_t key = E164Key(e164);
+        for (const auto& name : *names) {
+            auto set = catalog->Latest(name);
+            if (!set) return std::unexpected(set.error());
+            if ((*set)->Contains(key)) listing.push_back(name);
+        }
+        return listing;
+    };
 }
 
 }  // namespace callbase::compliance

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,14 @@ std::string FormatDay(int32_t day);
 
 // The names of the registries that list the number.
 using RegistryCheck = std::function<Result<std::vector<std::string>>(const std::string& e164)>;
+
+class RegistryCatalog;
+// The registries listing a number: the latest version of each, from the
+// catalog in `dir`, opened on the first question into `catalog` (their files'
+// structure checked; `registry load` verified the checksum when it wrote
+// them). `store` and `catalog` must outlive the check.
+RegistryCheck CatalogCheck(store::Store& store, const std::string& dir,
+                           std::shared_ptr<RegistryCatalog>& catalog);
 
 Result<NumberState> LoadNumberState(store::Store& store, const std::string& e164,
                                     std::optional<int> utc_offset_minutes, UnixSeconds at,

@@ -69,7 +69,8 @@ std::string Key(std::string_view header) {
     return out;
 }
 
-Result<Column> FromMapName(const std::string& header, std::string_view field) {
+// The --map field names of the fixed targets.
+const std::map<std::string_view, Target>& TargetsByName() {
     static const std::map<std::string_view, Target> kByName = {
         {"phone", Target::kPhone},
         {"phone2", Target::kExtraPhone},
@@ -86,14 +87,19 @@ Result<Column> FromMapName(const std::string& header, std::string_view field) {
         {"date", Target::kDateAdded},
         {"consent_date", Target::kConsentDate},
         {"ignore", Target::kIgnore}};
+    return kByName;
+}
+
+Result<Column> FromMapName(const std::string& header, std::string_view field) {
+    const auto& by_name = TargetsByName();
     if (field.starts_with("field:") && field.size() > 6) {
         return Column{std::string(field.substr(6)), Target::kCustom, "", ""};
     }
     if (field.starts_with("consent:") && field.size() > 8) {
         return Column{header, Target::kConsent, "", std::string(field.substr(8))};
     }
-    auto it = kByName.find(field);
-    if (it == kByName.end()) {
+    auto it = by_name.find(field);
+    if (it == by_name.end()) {
         return Fail(ErrorCode::kInvalidInput,
                     fmt::format("--map {}={}: unknown field", header, field),
                     "use phone, phone2, name, last_name, first_name, middle_name, region, source, "
@@ -104,6 +110,19 @@ Result<Column> FromMapName(const std::string& header, std::string_view field) {
 }
 
 }  // namespace
+
+std::string MapName(const Column& column) {
+    switch (column.target) {
+        case Target::kCustom:
+            return "field:" + column.header;
+        case Target::kConsent:
+            return "consent:" + column.purpose;
+        default:
+            for (const auto& [name, target] : TargetsByName())
+                if (target == column.target) return std::string(name);
+            return "ignore";
+    }
+}
 
 Result<std::vector<Column>> MapColumns(const std::vector<std::string>& header,
                                        const std::vector<std::string>& overrides,

@@ -48,6 +48,9 @@ struct Column {
 // Maps the header row; `overrides` are "COLUMN=field" strings. Fails when an
 // override names no column or an unknown field, or when no column is a phone
 // (the message lists the headers seen and how to use --map).
+// The --map field name of a mapped column: "phone", "field:Сумма", "consent:marketing".
+std::string MapName(const Column& column);
+
 Result<std::vector<Column>> MapColumns(const std::vector<std::string>& header,
                                        const std::vector<std::string>& overrides,
                                        const std::string& file);

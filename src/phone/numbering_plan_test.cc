@@ -7,7 +7,6 @@
 
 #include <set>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -16,19 +15,15 @@ namespace {
 
 const std::string kData = CALLBASE_DATA_DIR;
 
-TEST(NumberingPlanTest, LoadsTheShippedFileWellUnder100Ms) {
-    auto start = std::chrono::steady_clock::now();
+// Its load time is held by bench/phone_clean (start-up), not by a timed test.
+TEST(NumberingPlanTest, LoadsEveryRangeOfTheShippedFile) {
     auto plan = NumberingPlan::LoadDefault(kData);
-    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
     ASSERT_TRUE(plan.has_value()) << plan.error().message;
     std::ifstream in(kData + "/numbering/DEF-9xx.csv");
     size_t lines = 0;
     for (std::string line; std::getline(in, line);)
         lines += !line.empty();
     EXPECT_EQ(plan->size(), lines - 1);  // every range but the header
-    // A generous bound for a loaded CI machine; the benchmark records the real figure.
-    EXPECT_LT(ms.count(), 100.0);
-    std::printf("numbering plan: %zu ranges loaded in %.1f ms\n", plan->size(), ms.count());
 }
 
 TEST(NumberingPlanTest, EveryRegionHasATimeZone) {

@@ -103,6 +103,12 @@ std::string_view PermissionId(Permission permission) {
     return "administer";
 }
 
+std::string_view PermissionDescription(Permission permission) {
+    for (const Grant& g : kTable)
+        if (g.permission == permission) return g.description;
+    return "";
+}
+
 const std::vector<Permission>& AllPermissions() {
     static const std::vector<Permission> kAll = [] {
         std::vector<Permission> all;

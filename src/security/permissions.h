@@ -44,6 +44,8 @@ enum class Permission {
     kAdminister,       // init, numbering load, settings
 };
 std::string_view PermissionId(Permission permission);
+// "see full phone numbers": what the permission allows, for people.
+std::string_view PermissionDescription(Permission permission);
 const std::vector<Permission>& AllPermissions();
 const std::vector<Role>& AllRoles();
 

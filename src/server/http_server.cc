@@ -4,13 +4,16 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <limits>
 
 namespace callbase::server {
 namespace {
@@ -18,13 +21,111 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 using boost::asio::ip::tcp;
 
 // Seconds a connection may take to send a whole request, and may stay idle
 // between requests.
 constexpr auto kRequestTimeout = std::chrono::seconds(30);
 
+// "/api/v1/contacts/{id}" -> {"api", "v1", "contacts", "{id}"}.
+std::vector<std::string> Segments(std::string_view path) {
+    std::vector<std::string> out;
+    size_t at = 0;
+    while (at < path.size()) {
+        if (path[at] == '/') {
+            ++at;
+            continue;
+        }
+        size_t end = path.find('/', at);
+        if (end == std::string_view::npos) end = path.size();
+        out.emplace_back(path.substr(at, end - at));
+        at = end;
+    }
+    return out;
+}
+
+int HexDigit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// Calls `visit(name, raw value)` for each name=value of a query string.
+template <typename Visit>
+void EachParam(std::string_view query, Visit&& visit) {
+    size_t at = 0;
+    while (at <= query.size()) {
+        size_t end = query.find('&', at);
+        if (end == std::string_view::npos) end = query.size();
+        std::string_view pair = query.substr(at, end - at);
+        if (!pair.empty()) {
+            size_t eq = pair.find('=');
+            visit(PercentDecode(pair.substr(0, eq)),
+                  eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+        }
+        at = end + 1;
+    }
+}
+
 }  // namespace
+
+std::string PercentDecode(std::string_view text, bool plus_is_space) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size()) {
+            int hi = HexDigit(text[i + 1]), lo = HexDigit(text[i + 2]);
+            if (hi >= 0 && lo >= 0) {
+                out += static_cast<char>(hi * 16 + lo);
+                i += 2;
+                continue;
+            }
+        }
+        out += plus_is_space && text[i] == '+' ? ' ' : text[i];
+    }
+    return out;
+}
+
+std::string Request::Header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+}
+
+std::optional<std::string> Request::Query(std::string_view name) const {
+    std::optional<std::string> found;
+    EachParam(query, [&](const std::string& key, std::string_view value) {
+        if (!found && key == name) found = PercentDecode(value);
+    });
+    return found;
+}
+
+std::vector<std::string> Request::QueryAll(std::string_view name) const {
+    std::vector<std::string> found;
+    EachParam(query, [&](const std::string& key, std::string_view value) {
+        if (key == name) found.push_back(PercentDecode(value));
+    });
+    return found;
+}
+
+std::optional<std::string> Request::Cookie(std::string_view name) const {
+    const std::string header = Header("cookie");
+    std::string_view rest(header);
+    while (!rest.empty()) {
+        size_t end = rest.find(';');
+        std::string_view pair = rest.substr(0, end);
+        while (!pair.empty() && pair.front() == ' ')
+            pair.remove_prefix(1);
+        size_t eq = pair.find('=');
+        if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+            return std::string(pair.substr(eq + 1));
+        }
+        if (end == std::string_view::npos) break;
+        rest.remove_prefix(end + 1);
+    }
+    return std::nullopt;
+}
 
 Response Problem(int status, std::string_view title, std::string_view detail) {
     nlohmann::json j{{"type", "about:blank"},
@@ -74,7 +175,8 @@ std::string Metrics::Text() const {
 struct HttpServer::Impl {
     explicit Impl(HttpServer& owner) : owner(owner), acceptor(io) {}
 
-    // One connection: read a request, answer it, again while it keeps alive.
+    // One connection: read a request's header, find its route, read its body
+    // within the route's limit, answer, again while it keeps alive.
     class Session : public std::enable_shared_from_this<Session> {
     public:
         Session(tcp::socket socket, Impl& impl) : stream_(std::move(socket)), impl_(impl) {}
@@ -83,70 +185,170 @@ struct HttpServer::Impl {
     private:
         void Read() {
             parser_.emplace();
-            parser_->body_limit(impl_.owner.options_.body_limit);
+            parser_->header_limit(16 * 1024);
+            // The route's limit is set once the header names the route.
+            parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
             stream_.expires_after(kRequestTimeout);
-            http::async_read(
+            http::async_read_header(
                 stream_, buffer_, *parser_,
-                [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+                [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
         }
 
-        void OnRead(beast::error_code ec) {
-            if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-                ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
-                return Close();
-            }
-            if (ec == http::error::body_limit) {
-                return Answer(Problem(413, "Request too large",
-                                      fmt::format("a request body may hold at most {} bytes; "
-                                                  "send less, or upload a file in parts",
-                                                  impl_.owner.options_.body_limit)),
-                              "(too large)", false, 11);
-            }
-            if (ec) {
-                return Answer(Problem(400, "Malformed request",
-                                      "the request is not valid HTTP/1.1: " + ec.message()),
-                              "(malformed)", false, 11);
-            }
+        static bool Closed(beast::error_code ec) {
+            return ec == http::error::end_of_stream || ec == beast::error::timeout ||
+                   ec == asio::error::operation_aborted || ec == asio::error::connection_reset;
+        }
+
+        void OnHeader(beast::error_code ec) {
+            if (Closed(ec)) return Close();
+            if (ec == http::error::body_limit) return TooLarge(impl_.owner.options_.body_limit, 11);
+            if (ec) return Malformed(ec);
             const auto& req = parser_->get();
-            Request r;
-            r.method = std::string(req.method_string());
             std::string_view target(req.target().data(), req.target().size());
+            request_ = Request{};
+            request_.method = std::string(req.method_string());
             size_t q = target.find('?');
-            r.path = std::string(target.substr(0, q));
-            if (q != std::string_view::npos) r.query = std::string(target.substr(q + 1));
-            r.body = req.body();
+            request_.path = PercentDecode(target.substr(0, q), /*plus_is_space=*/false);
+            if (q != std::string_view::npos) request_.query = std::string(target.substr(q + 1));
+            for (const auto& field : req) {
+                std::string name(field.name_string());
+                for (char& c : name)
+                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                request_.headers[name] = std::string(field.value());
+            }
             beast::error_code ignored;
             auto endpoint = stream_.socket().remote_endpoint(ignored);
-            r.remote = fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port());
-            const auto started = std::chrono::steady_clock::now();
-            auto route = impl_.owner.routes_.find({r.method, r.path});
-            Response response;
-            std::string label = r.path;
-            if (route != impl_.owner.routes_.end()) {
+            request_.remote = fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port());
+            route_ =
+                impl_.owner.Match(request_.method, request_.path, &request_.params, &path_known_);
+            const size_t limit =
+                route_ && route_->body_limit ? route_->body_limit : impl_.owner.options_.body_limit;
+            if (req.has_content_length() && *parser_->content_length() > limit) {
+                return TooLarge(limit, req.version());
+            }
+            parser_->body_limit(limit);
+            http::async_read(stream_, buffer_, *parser_,
+                             [self = shared_from_this(), limit](beast::error_code ec, size_t) {
+                                 self->OnBody(ec, limit);
+                             });
+        }
+
+        void Malformed(beast::error_code ec) {
+            Answer(Problem(400, "Malformed request",
+                           "the request is not valid HTTP/1.1: " + ec.message()),
+                   "(malformed)", false, 11);
+        }
+
+        void TooLarge(size_t limit, unsigned version) {
+            Answer(Problem(413, "Request too large",
+                           fmt::format("a request body here may hold at most {} bytes; send "
+                                       "less, or split the file",
+                                       limit)),
+                   "(too large)", false, version);
+        }
+
+        void OnBody(beast::error_code ec, size_t limit) {
+            if (Closed(ec)) return Close();
+            if (ec == http::error::body_limit) return TooLarge(limit, 11);
+            if (ec) return Malformed(ec);
+            auto& req = parser_->get();
+            request_.body = std::move(req.body());
+            if (route_ && route_->socket) {
+                if (websocket::is_upgrade(req)) return Upgrade(req);
+                // Asked as plain HTTP: the route's refusal (no session, no
+                // permission, no such thing), else a hint to use a socket.
+                ::callbase::server::Upgrade probe;
                 try {
-                    response = route->second(r);
+                    probe = route_->socket(request_);
                 } catch (const std::exception&) {
-                    // Never the exception's text: it may hold SQL or data.
-                    response = Problem(500, "Internal error",
-                                       "the server failed to answer; the request changed "
-                                       "nothing it should not, and the log says more");
+                    probe.refusal = Problem(500, "Internal error", "the server failed to answer");
                 }
+                return Answer(probe.refusal.value_or(
+                                  Problem(426, "Upgrade required",
+                                          fmt::format("{} is a WebSocket: open it with a WebSocket "
+                                                      "client (ws:// or wss://)",
+                                                      request_.path))),
+                              route_->path, false, req.version());
+            }
+            const auto started = std::chrono::steady_clock::now();
+            Response response;
+            std::string label = route_ ? route_->path : "(unknown)";
+            if (route_) {
+                response = Call(route_->handler);
+            } else if (impl_.owner.fallback_ &&
+                       (request_.method == "GET" || request_.method == "HEAD") && !path_known_) {
+                label = "(static)";
+                response = Call(impl_.owner.fallback_);
             } else {
-                bool path_known = false;
-                for (const auto& [key, handler] : impl_.owner.routes_)
-                    path_known = path_known || key.second == r.path;
-                label = "(unknown)";
-                response =
-                    path_known
-                        ? Problem(405, "Method not allowed",
-                                  fmt::format("{} does not take {}", r.path, r.method))
-                        : Problem(404, "Not found",
-                                  fmt::format("there is no {}; see /api/v1/openapi.json", r.path));
+                response = path_known_
+                               ? Problem(405, "Method not allowed",
+                                         fmt::format("{} does not take {}", request_.path,
+                                                     request_.method))
+                               : Problem(404, "Not found",
+                                         fmt::format("there is no {}; see /api/v1/openapi.json",
+                                                     request_.path));
             }
             const double seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             impl_.owner.metrics_.Record(label, response.status, seconds);
             Answer(std::move(response), "", req.keep_alive(), req.version());
+        }
+
+        Response Call(const Handler& handler) {
+            try {
+                return handler(request_);
+            } catch (const std::exception&) {
+                // Never the exception's text: it may hold SQL or data.
+                return Problem(500, "Internal error",
+                               "the server failed to answer; the request changed nothing it "
+                               "should not, and the log says more");
+            }
+        }
+
+        // Hands the connection to a thread of its own that writes the feed.
+        void Upgrade(const http::request<http::string_body>& req) {
+            ::callbase::server::Upgrade upgrade;
+            try {
+                upgrade = route_->socket(request_);
+            } catch (const std::exception&) {
+                upgrade.refusal = Problem(500, "Internal error", "the server failed to answer");
+            }
+            if (upgrade.refusal || !upgrade.feed) {
+                Response refusal =
+                    upgrade.refusal.value_or(Problem(404, "Not found", "nothing to follow here"));
+                impl_.owner.metrics_.Record(route_->path, refusal.status, 0);
+                return Answer(std::move(refusal), "", false, req.version());
+            }
+            impl_.owner.metrics_.Record(route_->path, 101, 0);
+            stream_.expires_never();
+            Impl& impl = impl_;
+            std::lock_guard lock(impl.sockets_mutex);
+            impl.socket_threads.emplace_back([&impl, socket = stream_.release_socket(), req,
+                                              feed = std::move(upgrade.feed)]() mutable {
+                websocket::stream<tcp::socket> ws(std::move(socket));
+                beast::error_code ec;
+                ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+                    res.set(http::field::server, "callbase");
+                }));
+                ws.accept(req, ec);
+                if (ec) return;
+                ws.text(true);
+                try {
+                    while (!impl.stopping) {
+                        auto message = feed();
+                        if (!message) break;
+                        if (message->empty()) continue;  // nothing new yet
+                        ws.write(asio::buffer(*message), ec);
+                        if (ec) return;
+                    }
+                } catch (const std::exception&) {
+                    ws.close(websocket::close_reason(websocket::close_code::internal_error), ec);
+                    return;
+                }
+                ws.close(impl.stopping ? websocket::close_code::going_away
+                                       : websocket::close_code::normal,
+                         ec);
+            });
         }
 
         void Answer(Response response, const std::string& label, bool keep_alive,
@@ -158,9 +360,15 @@ struct HttpServer::Impl {
             res->set(http::field::content_type, response.content_type);
             res->set(http::field::cache_control, "no-store");
             res->set("X-Content-Type-Options", "nosniff");
+            res->set("X-Frame-Options", "DENY");
+            res->set("Referrer-Policy", "no-referrer");
+            for (auto& [name, value] : response.headers)
+                res->insert(name, value);
             res->keep_alive(keep_alive);
+            const bool head = request_.method == "HEAD";
             res->body() = std::move(response.body);
             res->prepare_payload();
+            if (head) res->body().clear();
             http::async_write(stream_, *res,
                               [self = shared_from_this(), res](beast::error_code ec, size_t) {
                                   if (ec || !res->keep_alive()) return self->Close();
@@ -176,6 +384,9 @@ struct HttpServer::Impl {
         beast::tcp_stream stream_;
         beast::flat_buffer buffer_;
         std::optional<http::request_parser<http::string_body>> parser_;
+        Request request_;
+        const RouteEntry* route_ = nullptr;
+        bool path_known_ = false;
         Impl& impl_;
     };
 
@@ -193,6 +404,10 @@ struct HttpServer::Impl {
     asio::io_context io;
     tcp::acceptor acceptor;
     std::vector<std::thread> threads;
+    // WebSocket feeds, a thread each; joined by Stop before the io_context goes.
+    std::mutex sockets_mutex;
+    std::vector<std::thread> socket_threads;
+    std::atomic<bool> stopping{false};
     std::mutex mutex;
     std::condition_variable stopped_cv;
     bool stopped = false;
@@ -204,8 +419,63 @@ HttpServer::~HttpServer() {
     Stop();
 }
 
-void HttpServer::Route(std::string method, std::string path, Handler handler) {
-    routes_[{std::move(method), std::move(path)}] = std::move(handler);
+void HttpServer::Route(std::string method, std::string path, Handler handler, size_t body_limit) {
+    RouteEntry entry{std::move(method), path, Segments(path), std::move(handler), {}, body_limit};
+    routes_.push_back(std::move(entry));
+}
+
+void HttpServer::Socket(std::string path, SocketHandler handler) {
+    RouteEntry entry{"GET", path, Segments(path), {}, std::move(handler), 0};
+    routes_.push_back(std::move(entry));
+}
+
+void HttpServer::Fallback(Handler handler) {
+    fallback_ = std::move(handler);
+}
+
+const HttpServer::RouteEntry* HttpServer::Match(std::string_view method, std::string_view path,
+                                                std::map<std::string, std::string>* params,
+                                                bool* path_known) const {
+    const std::vector<std::string> segments = Segments(path);
+    const RouteEntry* best = nullptr;
+    int best_exact = -1;
+    *path_known = false;
+    for (const RouteEntry& route : routes_) {
+        if (route.segments.size() != segments.size()) continue;
+        int exact = 0;
+        bool matches = true;
+        for (size_t i = 0; i < segments.size() && matches; ++i) {
+            const std::string& want = route.segments[i];
+            if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
+                matches = !segments[i].empty();
+            } else {
+                matches = want == segments[i];
+                ++exact;
+            }
+        }
+        if (!matches) continue;
+        const bool same_method =
+            route.method == method || (method == "HEAD" && route.method == "GET");
+        if (!same_method) {
+            *path_known = true;
+            continue;
+        }
+        if (exact > best_exact) {
+            best = &route;
+            best_exact = exact;
+        }
+    }
+    if (best) {
+        params->clear();
+        for (size_t i = 0; i < segments.size(); ++i) {
+            const std::string& want = best->segments[i];
+            if (want.size() > 2 && want.front() == '{') {
+                (*params)[want.substr(1, want.size() - 2)] = segments[i];
+            }
+        }
+        *path_known = false;
+    }
+    return best;
 }
 
 Result<uint16_t> HttpServer::Start() {
@@ -241,10 +511,17 @@ Result<uint16_t> HttpServer::Start() {
 void HttpServer::Stop() {
     if (!impl_) return;
     std::lock_guard stopping(stop_mutex_);
+    impl_->stopping = true;
     impl_->io.stop();
     for (auto& t : impl_->threads)
         if (t.joinable()) t.join();
     impl_->threads.clear();
+    {
+        std::lock_guard lock(impl_->sockets_mutex);
+        for (auto& t : impl_->socket_threads)
+            if (t.joinable()) t.join();
+        impl_->socket_threads.clear();
+    }
     {
         std::lock_guard lock(impl_->mutex);
         impl_->stopped = true;

@@ -1,12 +1,14 @@
-// The HTTP server of `callbase serve` (issue 4, first part): Boost.Beast
-// HTTP/1.1 on Asio, one io thread per core, a router of exact paths, request
-// size limits, errors as RFC 9457 problem details, /healthz and Prometheus
-// /metrics. Listens where it is told (127.0.0.1 by default).
+// The HTTP server of `callbase serve`: Boost.Beast HTTP/1.1 and WebSocket on
+// Asio, one io thread per core, a router of paths with {name} segments,
+// request size limits (per route), a read timeout, errors as RFC 9457 problem
+// details and Prometheus metrics. Listens where it is told (127.0.0.1 by
+// default).
 //
-// Handlers run on the io threads; they must not block for long (the API
-// routes that touch the store will run on a worker pool, see
-// docs/architecture.md). The server is started once and stopped once; Stop
-// may be called from any thread.
+// Handlers run on the io threads, so a handler that waits holds one of them:
+// the API's handlers are short (one indexed query or a few); long work (an
+// import) runs on a thread of its own and is followed over a WebSocket feed,
+// whose messages are written from a thread per socket. The server is started
+// once and stopped once; Stop may be called from any thread.
 #pragma once
 
 #include <array>
@@ -15,7 +17,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -25,17 +29,31 @@ namespace callbase::server {
 
 struct Request {
     std::string method;  // "GET"
-    std::string path;    // "/api/v1/contacts", without the query
+    std::string path;    // "/api/v1/contacts/42", without the query
     std::string query;   // "q=1&limit=5", without the '?'
     std::string body;
-    std::string remote;  // "127.0.0.1:51234"
+    std::string remote;                          // "127.0.0.1:51234"
+    std::map<std::string, std::string> headers;  // names in lowercase
+    std::map<std::string, std::string> params;   // {id} segments of the route: "id" -> "42"
+
+    // A header's value, "" when absent (name in lowercase).
+    std::string Header(const std::string& name) const;
+    // A query parameter, percent-decoded ('+' is a space); the first of repeats.
+    std::optional<std::string> Query(std::string_view name) const;
+    std::vector<std::string> QueryAll(std::string_view name) const;
+    // A cookie from the Cookie header.
+    std::optional<std::string> Cookie(std::string_view name) const;
 };
 
 struct Response {
     int status = 200;
     std::string content_type = "application/json";
     std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;  // added as they are
 };
+
+// "%D0%98+x" -> "И x".
+std::string PercentDecode(std::string_view text, bool plus_is_space = true);
 
 // An RFC 9457 problem: {"type":"about:blank","title":…,"status":…,"detail":…},
 // served as application/problem+json. `detail` says what to do; no stack
@@ -43,6 +61,19 @@ struct Response {
 Response Problem(int status, std::string_view title, std::string_view detail);
 
 using Handler = std::function<Response(const Request&)>;
+
+// A WebSocket route answers the upgrade request either with a refusal (a
+// Response with a status other than 101, sent as plain HTTP) or with a feed:
+// a function, called again and again on a thread of its own, that waits
+// (at most a second or so, so that Stop is not held up) for the next text
+// message and returns it, "" when there is nothing new yet, or nullopt when
+// there is nothing more (the socket is then closed normally).
+using Feed = std::function<std::optional<std::string>()>;
+struct Upgrade {
+    std::optional<Response> refusal;
+    Feed feed;
+};
+using SocketHandler = std::function<Upgrade(const Request&)>;
 
 // Request counts by route and status, and a latency histogram, in the
 // Prometheus text format. Thread-safe.
@@ -75,8 +106,17 @@ public:
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
-    // Routes by method and exact path; added before Start.
-    void Route(std::string method, std::string path, Handler handler);
+    // Routes by method and path, added before Start. A path segment "{name}"
+    // matches any one segment, given to the handler in Request::params; exact
+    // segments win over {name} ones. `body_limit` (0: Options::body_limit)
+    // caps the body of this route's requests: larger ones get 413 before the
+    // body is read.
+    void Route(std::string method, std::string path, Handler handler, size_t body_limit = 0);
+    // A WebSocket route (GET with Upgrade: websocket).
+    void Socket(std::string path, SocketHandler handler);
+    // What answers a GET or HEAD that no route takes (static files); without
+    // one, 404.
+    void Fallback(Handler handler);
 
     // Binds and starts the io threads; returns the port it listens on.
     Result<uint16_t> Start();
@@ -89,8 +129,21 @@ public:
 private:
     struct Impl;
     friend struct Impl;
+    struct RouteEntry {
+        std::string method, path;
+        std::vector<std::string> segments;
+        Handler handler;
+        SocketHandler socket;
+        size_t body_limit = 0;
+    };
+    // The route for a method and path (params filled), or null; *path_known
+    // says whether another method takes the path.
+    const RouteEntry* Match(std::string_view method, std::string_view path,
+                            std::map<std::string, std::string>* params, bool* path_known) const;
+
     Options options_;
-    std::map<std::pair<std::string, std::string>, Handler> routes_;
+    std::vector<RouteEntry> routes_;
+    Handler fallback_;
     Metrics metrics_;
     std::mutex stop_mutex_;
     std::unique_ptr<Impl> impl_;

@@ -11,7 +11,7 @@ db="$tmp/base.db"
 "$cb" --db "$db" serve --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 for _ in $(seq 50); do grep -q "listening on" "$tmp/out" && break; sleep 0.1; done
-url=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/out")
+url=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/out" | head -1)
 [ -n "$url" ] || fail "no address printed: $(cat "$tmp/out" "$tmp/err")"
 get() {  # get PATH -> "STATUS BODY"
     python3 - "$url$1" <<'PY'

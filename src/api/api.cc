@@ -1,0 +1,392 @@
+#include "api/api.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace callbase::api {
+namespace {
+
+using nlohmann::json;
+using server::Problem;
+using server::Request;
+using server::Response;
+
+// The address of a request without its port: "api:127.0.0.1".
+std::string SourceOf(const Request& request) {
+    std::string address = request.remote.substr(0, request.remote.rfind(':'));
+    return "api:" + address;
+}
+
+bool Changes(std::string_view method) {
+    return method == "POST" || method == "PUT" || method == "DELETE" || method == "PATCH";
+}
+
+std::string ContentType(const std::filesystem::path& file) {
+    static const std::map<std::string, std::string> kTypes = {
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".txt", "text/plain; charset=utf-8"},
+    };
+    auto it = kTypes.find(file.extension().string());
+    return it == kTypes.end() ? "application/octet-stream" : it->second;
+}
+
+// The web UI's files, read once: a request can only name one of these, so no
+// path reaches outside the folder.
+using StaticFiles = std::map<std::string, Response>;
+
+StaticFiles LoadStatic(const std::string& dir) {
+    StaticFiles files;
+    if (dir.empty() || !std::filesystem::is_directory(dir)) return files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+        if (!entry.is_regular_file()) continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        std::ostringstream body;
+        body << in.rdbuf();
+        std::string url = "/" + std::filesystem::relative(entry.path(), dir).generic_string();
+        files[url] = Response{200, ContentType(entry.path()), body.str(), {}};
+    }
+    if (auto index = files.find("/index.html"); index != files.end()) files["/"] = index->second;
+    return files;
+}
+
+constexpr std::string_view kSecurityPolicy =
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+}  // namespace
+
+Response JsonResponse(int status, const json& body) {
+    return {status, "application/json", body.dump(), {}};
+}
+
+Response ErrorResponse(const Error& error) {
+    std::string detail = error.message;
+    if (!error.hint.empty()) detail += "; " + error.hint;
+    switch (error.code) {
+        case ErrorCode::kInvalidInput:
+            return Problem(400, "Bad request", detail);
+        case ErrorCode::kNotFound:
+            return Problem(404, "Not found", detail);
+        case ErrorCode::kConflict:
+            return Problem(409, "Conflict", detail);
+        default:
+            // The base's or the disk's own words may hold SQL or paths: they go
+            // to the server's log, not to the client.
+            fmt::print(stderr, "callbase serve: {}\n", Describe(error));
+            return Problem(500, "Internal error",
+                           "the server could not answer; nothing was changed by halves, and "
+                           "the server's log says more");
+    }
+}
+
+StorePool::Lease::~Lease() {
+    if (pool && store) {
+        std::lock_guard lock(pool->mutex_);
+        pool->idle_.push_back(std::move(store));
+    }
+}
+
+Result<StorePool::Lease> StorePool::Acquire() {
+    {
+        std::lock_guard lock(mutex_);
+        if (!idle_.empty()) {
+            auto store = std::move(idle_.back());
+            idle_.pop_back();
+            return Lease(this, std::move(store));
+        }
+    }
+    auto opened = open_();
+    if (!opened) return std::unexpected(opened.error());
+    return Lease(this, std::move(*opened));
+}
+
+AuditWriter::AuditWriter(std::unique_ptr<store::Store> store, const Clock& clock)
+    : store_(std::move(store)), clock_(clock), thread_([this] { Run(); }) {}
+
+AuditWriter::~AuditWriter() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+}
+
+void AuditWriter::Post(security::AuditEvent event) {
+    {
+        std::lock_guard lock(mutex_);
+        queue_.push_back({std::move(event), nullptr});
+    }
+    wake_.notify_one();
+}
+
+Result<void> AuditWriter::Write(security::AuditEvent event) {
+    auto done = std::make_shared<std::optional<Result<void>>>();
+    std::unique_lock lock(mutex_);
+    queue_.push_back({std::move(event), done});
+    wake_.notify_one();
+    written_.wait(lock, [&] { return done->has_value(); });
+    return **done;
+}
+
+void AuditWriter::Run() {
+    security::AuditLog log(*store_, clock_);
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty() && stopping_) return;
+        std::vector<Item> batch;
+        while (!queue_.empty() && batch.size() < 500) {
+            batch.push_back(std::move(queue_.front()));
+            queue_.pop_front();
+        }
+        lock.unlock();
+        Result<void> outcome = [&]() -> Result<void> {
+            auto tx = store::Transaction::Start(*store_);
+            if (!tx) return std::unexpected(tx.error());
+            for (const Item& item : batch) {
+                auto id = log.AppendWithin(item.event);
+                if (!id) return std::unexpected(id.error());
+            }
+            return tx->Commit();
+        }();
+        if (!outcome) {
+            fmt::print(stderr, "callbase serve: the audit log could not be written: {}\n",
+                       Describe(outcome.error()));
+        }
+        lock.lock();
+        for (Item& item : batch)
+            if (item.done) *item.done = outcome;
+        written_.notify_all();
+    }
+}
+
+Viewer Call::viewer() const {
+    Viewer v;
+    if (session) {
+        v.role = session->role;
+        v.user_id = session->user_id;
+    }
+    v.now = api.options().clock->Now();
+    const std::string key = api.pseudonym_key();
+    v.pseudonym_key = [key]() -> Result<std::string> { return key; };
+    return v;
+}
+
+Result<json> Call::Body() const {
+    json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded() || !body.is_object()) {
+        return Fail(ErrorCode::kInvalidInput, "the request body is not a JSON object",
+                    "send Content-Type: application/json and a body like {\"name\": \"…\"}");
+    }
+    return body;
+}
+
+Result<int64_t> Call::Id(const std::string& name) const {
+    auto it = request.params.find(name);
+    const std::string text = it == request.params.end() ? "" : it->second;
+    char* end = nullptr;
+    long long v = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || v <= 0) {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("{} '{}' is not an id", name, text),
+                    "ids are positive whole numbers");
+    }
+    return v;
+}
+
+Result<int64_t> Call::QueryInt(std::string_view name, int64_t fallback, int64_t min,
+                               int64_t max) const {
+    auto text = request.Query(name);
+    if (!text || text->empty()) return fallback;
+    char* end = nullptr;
+    long long v = std::strtoll(text->c_str(), &end, 10);
+    if (*end != '\0' || v < min || v > max) {
+        return Fail(
+            ErrorCode::kInvalidInput,
+            fmt::format("{}={} is not a whole number from {} to {}", name, *text, min, max));
+    }
+    return v;
+}
+
+Result<std::string> Call::Phone(const std::string& text, std::string_view what) const {
+    if (text.empty()) {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("{} is missing", what),
+                    "give the number in any usual spelling, e.g. 8 916 123-45-67");
+    }
+    auto cleaned = api.options().cleaner->Clean(text);
+    if (!cleaned.valid()) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("{} '{}' is not a phone number: {}", what, text, cleaned.reason),
+                    "write it in any usual spelling, e.g. 8 916 123-45-67");
+    }
+    return cleaned.e164;
+}
+
+Result<std::string> Call::Shown(const std::string& e164) const {
+    return RedactNumber(viewer(), *db, e164);
+}
+
+Api::Api(ApiOptions options)
+    : options_(std::move(options)),
+      sessions_(*options_.clock, options_.session_limits),
+      limiter_(*options_.clock, options_.logins_per_minute),
+      pool_(options_.open_store) {}
+
+Api::~Api() {
+    JoinImports();
+}
+
+Result<void> Api::Start() {
+    auto first = pool_.Acquire();  // the base must open before anyone is told it is up
+    if (!first) return std::unexpected(first.error());
+    auto writer = options_.open_store();
+    if (!writer) return std::unexpected(writer.error());
+    audit_ = std::make_unique<AuditWriter>(std::move(*writer), *options_.clock);
+    if (options_.pseudonym_key) {
+        auto key = options_.pseudonym_key();
+        if (!key) return std::unexpected(key.error());
+        pseudonym_key_ = std::move(*key);
+    }
+    return {};
+}
+
+std::string Api::Pseudonymized(std::string_view text) const {
+    return security::PseudonymizeNumbers(text, pseudonym_key_);
+}
+
+Result<Session> Api::Authenticate(const Request& request, Response* refusal) {
+    auto token = request.Cookie(kSessionCookie);
+    if (!token) {
+        *refusal = Problem(401, "Not logged in", "log in first: POST /api/v1/session");
+        return Fail(ErrorCode::kNotFound, "no session");
+    }
+    auto session = sessions_.Find(*token);
+    if (!session) {
+        *refusal =
+            Problem(401, "Not logged in", session.error().message + "; " + session.error().hint);
+        return std::unexpected(session.error());
+    }
+    return session;
+}
+
+Response Api::Dispatch(const ApiRoute& route, const Request& request) {
+    Call call{request, *this};
+    call.source = SourceOf(request);
+    Response refusal;
+    std::string refused;  // why the call was refused, for the audit record
+    if (route.access != Access::kPublic) {
+        auto session = Authenticate(request, &refusal);
+        if (!session) return refusal;
+        call.session = *session;
+        if (Changes(request.method) && !SameSecret(request.Header("x-csrf-token"), session->csrf)) {
+            refused = "no valid CSRF token";
+            refusal = Problem(403, "Forbidden",
+                              "this request needs the X-CSRF-Token header with the token the "
+                              "login answered (csrf); reload the page and try again");
+        } else if (route.access == Access::kPermission &&
+                   !security::Allowed(session->role, route.permission)) {
+            refused =
+                fmt::format("needs the {} permission", security::PermissionId(route.permission));
+            refusal = Problem(403, "Forbidden",
+                              fmt::format("{} ({}) may not do this: it needs the {} permission; "
+                                          "ask an administrator",
+                                          session->user, security::RoleId(session->role),
+                                          security::PermissionId(route.permission)));
+        }
+    }
+    Response response;
+    if (!refused.empty()) {
+        response = refusal;
+    } else {
+        auto lease = pool_.Acquire();
+        if (!lease) return ErrorResponse(lease.error());
+        call.db = lease->store.get();
+        auto answered = route.handler(call);
+        response = answered ? std::move(*answered) : ErrorResponse(answered.error());
+    }
+    if (call.session && call.audit && !route.audit_action.empty()) {
+        std::string detail = call.detail.empty() ? request.query : call.detail;
+        detail = Pseudonymized(detail);
+        detail += fmt::format("{}status {}", detail.empty() ? "" : "; ", response.status);
+        if (!refused.empty()) detail += "; refused: " + refused;
+        security::AuditEvent event{
+            call.session->user,          route.audit_action, request.method + " " + route.path,
+            Pseudonymized(call.records), call.source,        detail};
+        if (route.audit_action == "read" || response.status >= 400) {
+            audit_->Post(std::move(event));
+        } else if (auto written = audit_->Write(std::move(event)); !written) {
+            return ErrorResponse(written.error());
+        }
+    }
+    return response;
+}
+
+server::Upgrade Api::DispatchSocket(const ApiRoute& route, const Request& request) {
+    server::Upgrade upgrade;
+    Response refusal;
+    auto session = Authenticate(request, &refusal);
+    if (!session) {
+        upgrade.refusal = refusal;
+        return upgrade;
+    }
+    if (!security::Allowed(session->role, route.permission)) {
+        upgrade.refusal = Problem(
+            403, "Forbidden",
+            fmt::format("this needs the {} permission", security::PermissionId(route.permission)));
+        return upgrade;
+    }
+    Call call{request, *this};
+    call.session = *session;
+    call.source = SourceOf(request);
+    auto feed = route.socket(call);
+    if (!feed) {
+        upgrade.refusal = ErrorResponse(feed.error());
+        return upgrade;
+    }
+    upgrade.feed = std::move(*feed);
+    return upgrade;
+}
+
+void Api::Mount(server::HttpServer& http) {
+    for (const ApiRoute& route : RouteTable()) {
+        if (route.socket) {
+            http.Socket(route.path, [this, &route](const Request& request) {
+                return DispatchSocket(route, request);
+            });
+            continue;
+        }
+        http.Route(
+            route.method, route.path,
+            [this, &route](const Request& request) { return Dispatch(route, request); },
+            route.body_limit);
+    }
+    auto files = std::make_shared<StaticFiles>(LoadStatic(options_.web_dir));
+    const bool have_ui = !files->empty();
+    http.Fallback([files, have_ui](const Request& request) {
+        auto it = files->find(request.path);
+        if (it == files->end()) {
+            return have_ui ? Problem(404, "Not found",
+                                     fmt::format("there is no {}; the web UI starts at /",
+                                                 request.path))
+                           : Problem(404, "Not found",
+                                     "this server has no web UI (serve --web DIR); the API is "
+                                     "under /api/v1, described at /api/v1/openapi.json");
+        }
+        Response r = it->second;
+        r.headers.emplace_back("Content-Security-Policy", std::string(kSecurityPolicy));
+        return r;
+    });
+}
+
+}  // namespace callbase::api

@@ -1,0 +1,215 @@
+// The HTTP API of `callbase serve` (docs/api.md): JSON routes under /api/v1
+// for what the CLI offers, sessions and CSRF, the permission table applied to
+// every route, the audit log written for every call, masking of personal data
+// in every answer, the import jobs and their WebSocket feeds, and the web UI's
+// static files.
+//
+// Routes: the table in routes.cc (RouteTable) names, for each method and
+// path, who may call it and what the audit log calls it; api_test.cc checks
+// the table against the permission table for every role and against
+// openapi.json.
+//
+// Threads: the handlers run on the HttpServer's io threads, each taking a
+// Store from the pool for the call (a Store is used by one thread at a time).
+// The audit log is written by one thread of its own, in batches (AuditWriter):
+// reads are queued, changes wait until their record has landed. An import
+// runs on a thread of its own with its own Store.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/redact.h"
+#include "api/sessions.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "phone/clean.h"
+#include "security/audit.h"
+#include "security/permissions.h"
+#include "server/http_server.h"
+#include "store/store.h"
+
+namespace callbase::api {
+
+using OpenStore = std::function<Result<std::unique_ptr<store::Store>>()>;
+
+struct ApiOptions {
+    OpenStore open_store;  // a new connection to the base, keys attached
+    const phone::Cleaner* cleaner = nullptr;
+    const Clock* clock = nullptr;
+    std::function<Result<std::string>()> pseudonym_key;  // the key file's pseudonym key
+    std::string registry_dir;                            // the do-not-call registries
+    std::string web_dir;                                 // the web UI's built files; "" serves none
+    std::string work_dir;         // uploads and export files while they are made
+    bool secure_cookies = false;  // under TLS
+    Sessions::Limits session_limits;
+    int logins_per_minute = 10;
+    size_t upload_limit = 256u << 20;  // an import's file
+};
+
+// Connections to the base, one per concurrent call, opened as needed and
+// kept. Thread-safe.
+class StorePool {
+public:
+    explicit StorePool(OpenStore open) : open_(std::move(open)) {}
+    struct Lease {
+        StorePool* pool = nullptr;
+        std::unique_ptr<store::Store> store;
+        Lease() = default;
+        Lease(StorePool* p, std::unique_ptr<store::Store> s) : pool(p), store(std::move(s)) {}
+        Lease(Lease&&) = default;
+        Lease& operator=(Lease&&) = default;
+        ~Lease();
+    };
+    Result<Lease> Acquire();
+
+private:
+    OpenStore open_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<store::Store>> idle_;
+};
+
+// The audit log's one writer: appends queued events in batches, one
+// transaction a batch, on a thread of its own. Thread-safe.
+class AuditWriter {
+public:
+    AuditWriter(std::unique_ptr<store::Store> store, const Clock& clock);
+    ~AuditWriter();
+    // Queued; written within milliseconds.
+    void Post(security::AuditEvent event);
+    // Returns once the event is in the log (or the error that kept it out).
+    Result<void> Write(security::AuditEvent event);
+
+private:
+    struct Item {
+        security::AuditEvent event;
+        std::shared_ptr<std::optional<Result<void>>> done;  // set when written, if waited for
+    };
+    void Run();
+
+    std::unique_ptr<store::Store> store_;
+    const Clock& clock_;
+    std::mutex mutex_;
+    std::condition_variable wake_, written_;
+    std::deque<Item> queue_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+// How a route is reached.
+enum class Access {
+    kPublic,      // anyone (login, the OpenAPI document)
+    kSession,     // any logged-in user (who am I, logout)
+    kPermission,  // a logged-in user whose role has `permission`
+};
+
+class Api;
+struct Call;
+using ApiHandler = std::function<Result<server::Response>(Call&)>;
+
+struct ApiRoute {
+    std::string method, path;  // "GET", "/api/v1/contacts/{id}"
+    Access access = Access::kPermission;
+    security::Permission permission = security::Permission::kAdminister;
+    std::string audit_action;  // read, change, export, ... (security/audit.h)
+    ApiHandler handler;
+    size_t body_limit = 0;  // 0: the server's (1 MiB); uploads take more
+    // A WebSocket route: the feed of its messages (handler unused).
+    std::function<Result<server::Feed>(Call&)> socket;
+};
+
+// The routes, in the order of docs/api.md.
+const std::vector<ApiRoute>& RouteTable();
+
+// One call being answered: the request, who makes it, a Store for it, and
+// what the audit record will say.
+struct Call {
+    const server::Request& request;
+    Api& api;
+    std::optional<Session> session;  // none on public routes
+    store::Store* db = nullptr;      // none on public routes that need no base
+    std::string source;              // "api:127.0.0.1"
+    std::string records, detail;     // for the audit record
+    bool audit = true;               // false: a route that wrote its own record
+
+    std::string actor() const { return session ? session->user : "anonymous"; }
+    Viewer viewer() const;
+    // The body as a JSON object; a 400 error that says where it is malformed.
+    Result<nlohmann::json> Body() const;
+    // A positive integer path parameter ({id}).
+    Result<int64_t> Id(const std::string& name) const;
+    // A query parameter as an integer within [min, max], or `fallback`.
+    Result<int64_t> QueryInt(std::string_view name, int64_t fallback, int64_t min,
+                             int64_t max) const;
+    // A phone number in any spelling, cleaned to E.164; `what` names it.
+    Result<std::string> Phone(const std::string& text, std::string_view what = "phone") const;
+    // The number as this caller may see it.
+    Result<std::string> Shown(const std::string& e164) const;
+};
+
+class Api {
+public:
+    explicit Api(ApiOptions options);
+    ~Api();
+    // Opens the first connections and the audit writer; reads the pseudonym key.
+    Result<void> Start();
+    // Registers every route (and the static files) on the server.
+    void Mount(server::HttpServer& http);
+
+    const ApiOptions& options() const { return options_; }
+    Sessions& sessions() { return sessions_; }
+    LoginLimiter& limiter() { return limiter_; }
+    AuditWriter& audit() { return *audit_; }
+    StorePool& pool() { return pool_; }
+    const std::string& pseudonym_key() const { return pseudonym_key_; }
+    // The numbers in a text replaced by their pseudonyms (for audit records).
+    std::string Pseudonymized(std::string_view text) const;
+
+    // Import jobs (routes_import.cc).
+    struct ImportJob;
+    std::shared_ptr<ImportJob> NewImportJob();
+    std::shared_ptr<ImportJob> FindImportJob(int64_t id);
+    // Waits for the imports still running (the destructor does).
+    void JoinImports();
+
+    // Answers one call of a route (checks, handler, audit record).
+    server::Response Dispatch(const ApiRoute& route, const server::Request& request);
+    server::Upgrade DispatchSocket(const ApiRoute& route, const server::Request& request);
+
+private:
+    // The session of a request, or the 401 problem to answer.
+    Result<Session> Authenticate(const server::Request& request, server::Response* refusal);
+
+    ApiOptions options_;
+    Sessions sessions_;
+    LoginLimiter limiter_;
+    StorePool pool_;
+    std::unique_ptr<AuditWriter> audit_;
+    std::string pseudonym_key_;
+    std::mutex jobs_mutex_;
+    std::map<int64_t, std::shared_ptr<ImportJob>> jobs_;
+    int64_t next_job_ = 1;
+};
+
+// A JSON answer.
+server::Response JsonResponse(int status, const nlohmann::json& body);
+// An Error as a problem: invalid input 400, not found 404, conflict 409;
+// failures of the base, the disk or the code 500 with no detail (the log on
+// stderr has it).
+server::Response ErrorResponse(const Error& error);
+
+// The session cookie's name.
+inline constexpr std::string_view kSessionCookie = "callbase_session";
+
+}  // namespace callbase::api

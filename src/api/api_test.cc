@@ -1,0 +1,672 @@
+// The API through a real HTTP client over loopback, on every backend: the
+// route table against openapi.json and against the permission table for every
+// role (a route missing from either fails), sessions and CSRF, expiry, the
+// login limit, masking by role, the audit trail of each call, hostile input
+// (SQL in filters, path traversal, oversized and malformed bodies), and an
+// import by upload followed over its WebSocket feed.
+#include "api/api.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "contacts/contact_book.h"
+#include "ingest/encoding.h"
+#include "security/audit.h"
+#include "security/users.h"
+#include "support/test_phone.h"
+#include "support/test_store.h"
+
+namespace callbase::api {
+
+extern const char* const kOpenApiDocument;
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using asio::ip::tcp;
+using nlohmann::json;
+using security::Permission;
+using security::Role;
+
+// The permission table of the API, written out independently of RouteTable():
+// who may call what. A route the server has and this table lacks fails
+// EveryRouteIsInThePermissionTable.
+const std::map<std::string, std::string>& ExpectedAccess() {
+    static const std::map<std::string, std::string> kAccess = {
+        {"GET /api/v1/openapi.json", "public"},
+        {"POST /api/v1/session", "public"},
+        {"GET /api/v1/session", "session"},
+        {"DELETE /api/v1/session", "session"},
+        {"GET /api/v1/permissions", "session"},
+        {"GET /api/v1/contacts", "read_contacts"},
+        {"POST /api/v1/contacts", "edit_contacts"},
+        {"GET /api/v1/contacts/{id}", "read_contacts"},
+        {"PUT /api/v1/contacts/{id}/status", "edit_contacts"},
+        {"POST /api/v1/contacts/{id}/tags", "edit_contacts"},
+        {"DELETE /api/v1/contacts/{id}/tags/{tag}", "edit_contacts"},
+        {"PUT /api/v1/contacts/{id}/fields/{field}", "edit_contacts"},
+        {"GET /api/v1/lookup", "read_contacts"},
+        {"GET /api/v1/tags", "read_contacts"},
+        {"GET /api/v1/fields", "read_contacts"},
+        {"GET /api/v1/statuses", "read_contacts"},
+        {"GET /api/v1/health", "read_contacts"},
+        {"POST /api/v1/imports/preview", "import"},
+        {"POST /api/v1/imports", "import"},
+        {"GET /api/v1/imports/{job}", "import"},
+        {"GET /api/v1/imports/{job}/events", "import"},
+        {"GET /api/v1/imports/{job}/errors", "import"},
+        {"POST /api/v1/exports", "request_export"},
+        {"GET /api/v1/exports", "request_export"},
+        {"POST /api/v1/exports/{id}/approve", "approve_export"},
+        {"POST /api/v1/exports/{id}/reject", "approve_export"},
+        {"GET /api/v1/exports/{id}/download", "request_export"},
+        {"GET /api/v1/stop-list", "stop_list"},
+        {"POST /api/v1/stop-list", "stop_list"},
+        {"DELETE /api/v1/stop-list", "stop_list"},
+        {"GET /api/v1/can-call", "can_call"},
+        {"GET /api/v1/registries", "can_call"},
+        {"GET /api/v1/consents", "consents"},
+        {"POST /api/v1/consents", "consents"},
+        {"POST /api/v1/consents/revoke", "consents"},
+        {"GET /api/v1/purposes", "consents"},
+        {"GET /api/v1/deletion-requests", "deletion_process"},
+        {"POST /api/v1/deletion-requests", "deletion_request"},
+        {"POST /api/v1/deletion-requests/process", "deletion_process"},
+        {"GET /api/v1/users", "manage_users"},
+        {"POST /api/v1/users", "manage_users"},
+        {"PUT /api/v1/users/{name}/role", "manage_users"},
+        {"POST /api/v1/users/{name}/disable", "manage_users"},
+        {"GET /api/v1/audit", "read_audit"},
+        {"GET /api/v1/audit/verify", "read_audit"},
+    };
+    return kAccess;
+}
+
+std::optional<Permission> PermissionNamed(const std::string& id) {
+    for (Permission p : security::AllPermissions())
+        if (security::PermissionId(p) == id) return p;
+    return std::nullopt;
+}
+
+// A clock the test moves while the server's threads read it.
+class TestClock final : public Clock {
+public:
+    UnixSeconds Now() const override { return now_.load(); }
+    void Advance(int64_t seconds) { now_ += seconds; }
+
+private:
+    std::atomic<UnixSeconds> now_{1'780'000'000};  // 2026-05-28, a Thursday
+};
+
+struct Reply {
+    int status = 0;
+    std::string body, content_type, set_cookie, retry_after;
+    json Json() const { return json::parse(body, nullptr, false); }
+};
+
+constexpr const char* kPassword = "long enough password";
+
+struct Person {
+    Role role;
+    std::string name;
+};
+const std::vector<Person>& People() {
+    static const std::vector<Person> kPeople = {
+        {Role::kAdmin, "root"},   {Role::kSupervisor, "anna"}, {Role::kOperator, "oleg"},
+        {Role::kAnalyst, "ivan"}, {Role::kDpo, "dina"},        {Role::kService, "robot"}};
+    return kPeople;
+}
+
+class ApiTest : public ::testing::TestWithParam<store::Backend> {
+protected:
+    void SetUp() override {
+        db_ = testing::OpenFreshStore(GetParam());
+        ASSERT_TRUE(db_);
+        security::Users users(*db_, clock_);
+        for (const auto& p : People()) {
+            ASSERT_TRUE(users.Add(p.name, p.role, kPassword));
+            if (security::RoleNeedsTotp(p.role)) {
+                auto secret = users.BeginTotp(p.name);
+                ASSERT_TRUE(secret);
+                secrets_[p.name] = *security::Base32Decode(*secret);
+                ASSERT_TRUE(
+                    users.ConfirmTotp(p.name, security::TotpCode(secrets_[p.name], clock_.Now())));
+            }
+        }
+        contacts::ContactBook book(*db_, clock_, "seed");
+        for (auto [name, phone] : {std::pair{"Иван Петров", "+79161234567"},
+                                   {"Мария Соколова", "+79031112233"},
+                                   {"Олег Сидоров", "+74951234567"}}) {
+            contacts::NewContact c;
+            c.name = name;
+            c.phones.push_back({testing::TestCleaner().Clean(phone)});
+            auto id = book.Create(c);
+            ASSERT_TRUE(id) << id.error().message;
+            ids_[phone] = *id;
+        }
+        ApiOptions options;
+        options.open_store = [this]() -> Result<std::unique_ptr<store::Store>> {
+            auto s = testing::OpenSecondConnection(*db_);
+            if (!s) return Fail(ErrorCode::kDatabase, "no second connection");
+            // Borrowed: db_ outlives every connection of the test.
+            if (db_->cipher()) {
+                s->set_cipher(std::shared_ptr<const store::Cipher>(db_->cipher(), [](auto*) {}));
+            }
+            return s;
+        };
+        options.cleaner = &testing::TestCleaner();
+        options.clock = &clock_;
+        options.pseudonym_key = [] { return Result<std::string>(std::string(32, 'k')); };
+        options.registry_dir = ::testing::TempDir() + "/callbase-api-registries";
+        options.work_dir = ::testing::TempDir();
+        options.session_limits = {1800, 12 * 3600};
+        api_ = std::make_unique<Api>(options);
+        ASSERT_TRUE(api_->Start());
+        http_ = std::make_unique<server::HttpServer>(
+            server::HttpServer::Options{"127.0.0.1", 0, 2, 1 << 20});
+        api_->Mount(*http_);
+        auto port = http_->Start();
+        ASSERT_TRUE(port);
+        port_ = *port;
+    }
+
+    void TearDown() override {
+        if (http_) http_->Stop();
+        http_.reset();
+        api_.reset();
+    }
+
+    struct Login {
+        std::string cookie, csrf;
+    };
+
+    Reply Send(http::verb verb, const std::string& target, const std::string& body = "",
+               const Login* who = nullptr, bool with_csrf = true,
+               const std::string& content_type = "application/json") {
+        asio::io_context io;
+        beast::tcp_stream stream(io);
+        stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+        http::request<http::string_body> req(verb, target, 11);
+        req.set(http::field::host, "127.0.0.1");
+        req.set(http::field::content_type, content_type);
+        if (who) {
+            req.set(http::field::cookie, std::string(kSessionCookie) + "=" + who->cookie);
+            if (with_csrf) req.set("X-CSRF-Token", who->csrf);
+        }
+        req.body() = body;
+        req.prepare_payload();
+        beast::error_code ec;
+        // The server may answer (413) and close before a large body is all sent.
+        http::write(stream, req, ec);
+        beast::flat_buffer buffer;
+        http::response<http::string_body> res;
+        http::read(stream, buffer, res, ec);
+        EXPECT_FALSE(ec && res.result_int() == 0) << target << ": " << ec.message();
+        return {static_cast<int>(res.result_int()), res.body(),
+                std::string(res[http::field::content_type]),
+                std::string(res[http::field::set_cookie]),
+                std::string(res[http::field::retry_after])};
+    }
+
+    std::string TotpFor(const std::string& name) {
+        auto it = secrets_.find(name);
+        return it == secrets_.end() ? "" : security::TotpCode(it->second, clock_.Now());
+    }
+
+    Login LogIn(const std::string& name) {
+        Reply r =
+            Send(http::verb::post, "/api/v1/session",
+                 json{{"user", name}, {"password", kPassword}, {"totp", TotpFor(name)}}.dump());
+        EXPECT_EQ(r.status, 200) << name << ": " << r.body;
+        Login login;
+        const std::string prefix = std::string(kSessionCookie) + "=";
+        if (r.set_cookie.starts_with(prefix)) {
+            login.cookie =
+                r.set_cookie.substr(prefix.size(), r.set_cookie.find(';') - prefix.size());
+        }
+        login.csrf = r.Json().value("csrf", "");
+        return login;
+    }
+
+    // The audit records of an actor, once the writer has caught up.
+    std::vector<security::AuditRecord> AuditOf(const std::string& actor, size_t at_least) {
+        auto reader = testing::OpenSecondConnection(*db_);
+        security::AuditLog log(*reader, clock_);
+        std::vector<security::AuditRecord> records;
+        for (int i = 0; i < 100; ++i) {
+            security::AuditLog::Filter f;
+            f.actor = actor;
+            f.limit = 1000;
+            auto listed = log.List(f);
+            EXPECT_TRUE(listed);
+            if (listed) records = *listed;
+            if (records.size() >= at_least) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return records;
+    }
+
+    TestClock clock_;
+    std::unique_ptr<store::Store> db_;
+    std::map<std::string, std::vector<unsigned char>> secrets_;
+    std::map<std::string, int64_t> ids_;
+    std::unique_ptr<Api> api_;
+    std::unique_ptr<server::HttpServer> http_;
+    uint16_t port_ = 0;
+};
+
+TEST(ApiRoutesTest, EveryRouteIsInOpenApiAndTheReverse) {
+    json doc = json::parse(kOpenApiDocument, nullptr, false);
+    ASSERT_FALSE(doc.is_discarded()) << "openapi.json is not JSON";
+    EXPECT_EQ(doc.value("openapi", "").substr(0, 2), "3.");
+    std::set<std::string> documented, served;
+    for (const auto& [path, item] : doc["paths"].items()) {
+        for (const auto& [method, operation] : item.items()) {
+            std::string upper = method;
+            for (char& c : upper)
+                c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            documented.insert(upper + " " + path);
+            EXPECT_TRUE(operation.contains("summary")) << upper << " " << path;
+            EXPECT_TRUE(operation.contains("responses")) << upper << " " << path;
+        }
+    }
+    for (const ApiRoute& r : RouteTable())
+        served.insert(r.method + " " + r.path);
+    for (const auto& route : served)
+        EXPECT_TRUE(documented.count(route)) << route << " is served but not in openapi.json";
+    for (const auto& route : documented)
+        EXPECT_TRUE(served.count(route)) << route << " is in openapi.json but not served";
+}
+
+TEST(ApiRoutesTest, EveryRouteIsInThePermissionTable) {
+    std::set<std::string> served;
+    for (const ApiRoute& r : RouteTable()) {
+        const std::string key = r.method + " " + r.path;
+        served.insert(key);
+        auto expected = ExpectedAccess().find(key);
+        ASSERT_NE(expected, ExpectedAccess().end()) << key << " has no entry in the test's table";
+        switch (r.access) {
+            case Access::kPublic:
+                EXPECT_EQ(expected->second, "public") << key;
+                break;
+            case Access::kSession:
+                EXPECT_EQ(expected->second, "session") << key;
+                break;
+            case Access::kPermission:
+                EXPECT_EQ(expected->second, security::PermissionId(r.permission)) << key;
+                EXPECT_FALSE(r.audit_action.empty() && r.method != "GET")
+                    << key << " changes something and writes no audit record";
+                if (!r.audit_action.empty()) {
+                    EXPECT_TRUE(security::CheckAction(r.audit_action));
+                }
+                break;
+        }
+    }
+    for (const auto& [key, access] : ExpectedAccess())
+        EXPECT_TRUE(served.count(key)) << key << " is in the table but not served";
+}
+
+// Every route as every role: 403 exactly where the table says no; never a
+// 401 with a live session, never a 500.
+TEST_P(ApiTest, EveryRouteAsEveryRoleMatchesThePermissionTable) {
+    for (const auto& person : People()) {
+        clock_.Advance(61);  // each role's logins in a minute of their own (the login limit)
+        Login login = LogIn(person.name);
+        for (const ApiRoute& r : RouteTable()) {
+            if (r.method == "DELETE" && r.path == "/api/v1/session") continue;  // logs out
+            std::string target = r.path;
+            for (auto [param, value] : {std::pair{"{id}", "999999"},
+                                        {"{job}", "999999"},
+                                        {"{tag}", "nothing"},
+                                        {"{field}", "nothing"},
+                                        {"{name}", "nobody"}}) {
+                if (auto at = target.find(param); at != std::string::npos)
+                    target.replace(at, std::string_view(param).size(), value);
+            }
+            Reply reply = Send(http::string_to_verb(r.method), target, "{}", &login);
+            const std::string& access = ExpectedAccess().at(r.method + " " + r.path);
+            auto permission = PermissionNamed(access);
+            const bool allowed = !permission || security::Allowed(person.role, *permission);
+            const std::string what =
+                fmt::format("{} {} as {}: {} {}", r.method, target, person.name, reply.status,
+                            reply.body.substr(0, 200));
+            if (allowed) {
+                EXPECT_NE(reply.status, 403) << what;
+                EXPECT_NE(reply.status, 401) << what;
+            } else {
+                EXPECT_EQ(reply.status, 403) << what;
+                EXPECT_NE(reply.body.find(access), std::string::npos)
+                    << "the refusal names the permission: " << what;
+            }
+            EXPECT_LT(reply.status, 500) << what;
+            if (reply.status >= 400) {
+                EXPECT_EQ(reply.content_type, "application/problem+json") << what;
+            }
+        }
+    }
+}
+
+TEST_P(ApiTest, WithoutASessionOnlyLoginAndTheDocumentAnswer) {
+    for (const ApiRoute& r : RouteTable()) {
+        std::string target = r.path;
+        if (auto at = target.find('{'); at != std::string::npos) {
+            target.replace(at, target.find('}') - at + 1, "1");
+        }
+        Reply reply = Send(http::string_to_verb(r.method), target, "{}");
+        if (r.access == Access::kPublic) {
+            EXPECT_NE(reply.status, 401) << r.method << " " << target;
+        } else {
+            EXPECT_EQ(reply.status, 401) << r.method << " " << target << ": " << reply.body;
+        }
+    }
+    Login forged{std::string(64, 'a'), "x"};
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/contacts", "", &forged).status, 401);
+}
+
+TEST_P(ApiTest, LoginSetsAStrictHttpOnlyCookieAndWrongSecretsAreRefused) {
+    Reply r = Send(http::verb::post, "/api/v1/session",
+                   json{{"user", "anna"}, {"password", kPassword}}.dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_NE(r.set_cookie.find("HttpOnly"), std::string::npos) << r.set_cookie;
+    EXPECT_NE(r.set_cookie.find("SameSite=Strict"), std::string::npos) << r.set_cookie;
+    EXPECT_EQ(r.set_cookie.find("Secure"), std::string::npos) << "no TLS here";
+    json who = r.Json();
+    EXPECT_EQ(who["role"], "supervisor");
+    EXPECT_EQ(who["csrf"].get<std::string>().size(), 64u);
+
+    Reply wrong = Send(http::verb::post, "/api/v1/session",
+                       json{{"user", "anna"}, {"password", "not the password"}}.dump());
+    EXPECT_EQ(wrong.status, 401);
+    EXPECT_TRUE(wrong.set_cookie.empty());
+    Reply no_code = Send(http::verb::post, "/api/v1/session",
+                         json{{"user", "root"}, {"password", kPassword}}.dump());
+    EXPECT_EQ(no_code.status, 401) << "an admin needs the TOTP code";
+    Reply malformed = Send(http::verb::post, "/api/v1/session", "{\"user\": ");
+    EXPECT_EQ(malformed.status, 400);
+    EXPECT_NE(malformed.body.find("not a JSON object"), std::string::npos) << malformed.body;
+
+    auto failed = AuditOf("anna", 2);
+    bool saw_failed = false, saw_login = false;
+    for (const auto& rec : failed) {
+        saw_failed = saw_failed || rec.action == "login_failed";
+        saw_login = saw_login || rec.action == "login";
+    }
+    EXPECT_TRUE(saw_failed && saw_login);
+}
+
+TEST_P(ApiTest, ChangesNeedTheCsrfTokenAndLogoutEndsTheSession) {
+    Login anna = LogIn("anna");
+    const std::string stop = json{{"phone", "8 916 123-45-67"}}.dump();
+    Reply without = Send(http::verb::post, "/api/v1/stop-list", stop, &anna, false);
+    EXPECT_EQ(without.status, 403);
+    EXPECT_NE(without.body.find("X-CSRF-Token"), std::string::npos) << without.body;
+    Login wrong{anna.cookie, std::string(64, '0')};
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/stop-list", stop, &wrong).status, 403);
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/stop-list", stop, &anna).status, 201);
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/session", "", &anna).status, 200);
+    EXPECT_EQ(Send(http::verb::delete_, "/api/v1/session", "", &anna).status, 204);
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/session", "", &anna).status, 401);
+}
+
+TEST_P(ApiTest, SessionsExpireWhenIdleAndAfterTwelveHours) {
+    Login anna = LogIn("anna");
+    clock_.Advance(1799);
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/session", "", &anna).status, 200);
+    clock_.Advance(1800);
+    Reply idle = Send(http::verb::get, "/api/v1/contacts", "", &anna);
+    EXPECT_EQ(idle.status, 401);
+    EXPECT_NE(idle.body.find("without activity"), std::string::npos) << idle.body;
+
+    Login again = LogIn("anna");
+    for (int i = 0; i < 25; ++i) {
+        clock_.Advance(1790);
+        if (Send(http::verb::get, "/api/v1/session", "", &again).status != 200) {
+            EXPECT_GE(i, 24) << "ended early, at step " << i;
+            break;
+        }
+    }
+    Reply ended = Send(http::verb::get, "/api/v1/session", "", &again);
+    EXPECT_EQ(ended.status, 401);
+}
+
+TEST_P(ApiTest, LoginsFromOneAddressAreLimited) {
+    int refused = 0;
+    for (int i = 0; i < 12; ++i) {
+        Reply r = Send(
+            http::verb::post, "/api/v1/session",
+            json{{"user", "nobody"}, {"password", "guess number " + std::to_string(i)}}.dump());
+        if (r.status == 429) {
+            ++refused;
+            EXPECT_FALSE(r.retry_after.empty());
+        } else {
+            EXPECT_EQ(r.status, 401);
+        }
+    }
+    EXPECT_EQ(refused, 2) << "ten a minute, then 429";
+}
+
+TEST_P(ApiTest, NumbersAreMaskedByRole) {
+    const int64_t id = ids_["+79161234567"];
+    Login anna = LogIn("anna"), oleg = LogIn("oleg"), ivan = LogIn("ivan");
+    auto card = [&](const Login& who) {
+        return Send(http::verb::get, fmt::format("/api/v1/contacts/{}", id), "", &who).Json();
+    };
+    json full = card(anna);
+    EXPECT_EQ(full["phones"][0]["e164"], "+79161234567");
+    EXPECT_EQ(full["name"], "Иван Петров");
+    ASSERT_TRUE(full["can_call"].is_object());
+    EXPECT_TRUE(full["can_call"]["service"].contains("allowed"));
+
+    json masked = card(oleg);
+    EXPECT_EQ(masked["phones"][0]["e164"], "+7 (916) ***-**-67");
+    EXPECT_EQ(masked["phones"][0]["raw"], "");
+    EXPECT_EQ(masked.dump().find("1234567"), std::string::npos) << masked.dump();
+
+    json pseudo = card(ivan);
+    EXPECT_TRUE(pseudo["phones"][0]["e164"].get<std::string>().starts_with("P-"));
+    EXPECT_NE(pseudo["name"], "Иван Петров");
+    EXPECT_TRUE(pseudo["stop_list"].is_null()) << "the analyst has no stop-list permission";
+
+    for (const Login* who : {&oleg, &ivan}) {
+        json found =
+            Send(http::verb::get, "/api/v1/contacts?phone=8%20916%20123-45-67", "", who).Json();
+        ASSERT_EQ(found["total"], 1);
+        EXPECT_EQ(found.dump().find("+79161234567"), std::string::npos) << found.dump();
+        json pop = Send(http::verb::get, "/api/v1/lookup?phone=89161234567", "", who).Json();
+        EXPECT_EQ(pop["found"], true);
+        EXPECT_EQ(pop["contact"]["id"], id);
+        EXPECT_EQ(pop.dump().find("+79161234567"), std::string::npos) << pop.dump();
+    }
+    json pop =
+        Send(http::verb::get, "/api/v1/lookup?phone=%2B7%20916%20123%2045%2067", "", &anna).Json();
+    EXPECT_EQ(pop["phone"], "+79161234567");
+    EXPECT_EQ(pop["contact"]["name"], "Иван Петров");
+}
+
+TEST_P(ApiTest, EveryCallIsAuditedWithoutPlainNumbers) {
+    Login anna = LogIn("anna"), oleg = LogIn("oleg");
+    const int64_t id = ids_["+79031112233"];
+    EXPECT_EQ(Send(http::verb::get, fmt::format("/api/v1/contacts/{}", id), "", &anna).status, 200);
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/lookup?phone=89031112233", "", &anna).status, 200);
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/stop-list",
+                   json{{"contact_id", id}, {"category", "do_not_disturb"}}.dump(), &anna)
+                  .status,
+              201);
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/audit", "", &oleg).status, 403);
+    auto records = AuditOf("anna", 4);
+    std::set<std::string> seen;
+    for (const auto& r : records) {
+        seen.insert(r.action + " " + r.object + " " + r.records);
+        EXPECT_EQ((r.detail + r.records).find("79031112233"), std::string::npos)
+            << "a plain number in the audit log: " << r.detail << " / " << r.records;
+        EXPECT_EQ(r.source, "api:127.0.0.1");
+    }
+    const std::string contact = fmt::format("contact:{}", id);
+    EXPECT_TRUE(seen.count("read GET /api/v1/contacts/{id} " + contact))
+        << fmt::format("{}", fmt::join(seen, "\n"));
+    EXPECT_TRUE(seen.count("read GET /api/v1/lookup " + contact));
+    bool changed = false;
+    for (const auto& s : seen)
+        changed = changed || s.starts_with("change POST /api/v1/stop-list ");
+    EXPECT_TRUE(changed);
+    auto refused = AuditOf("oleg", 2);
+    bool logged_refusal = false;
+    for (const auto& r : refused)
+        logged_refusal = logged_refusal || r.detail.find("refused") != std::string::npos;
+    EXPECT_TRUE(logged_refusal) << "a refused call is recorded too";
+}
+
+TEST_P(ApiTest, AStopListEntryChangesTheCardsCanCall) {
+    Login anna = LogIn("anna");
+    const int64_t id = ids_["+74951234567"];
+    auto card = [&] {
+        return Send(http::verb::get, fmt::format("/api/v1/contacts/{}", id), "", &anna).Json();
+    };
+    json before = card();
+    EXPECT_TRUE(before["stop_list"].empty());
+    for (const auto& r : before["can_call"]["service"]["reasons"])
+        EXPECT_NE(r["reason"], "stop_list");
+    Reply added = Send(http::verb::post, "/api/v1/stop-list",
+                       json{{"phone", "8 (495) 123-45-67"},
+                            {"category", "do_not_disturb"},
+                            {"note", "asked on the phone"}}
+                           .dump(),
+                       &anna);
+    ASSERT_EQ(added.status, 201) << added.body;
+    json after = card();
+    ASSERT_EQ(after["stop_list"].size(), 1u);
+    EXPECT_EQ(after["stop_list"][0]["category"], "do_not_disturb");
+    EXPECT_EQ(after["can_call"]["service"]["allowed"], false);
+    EXPECT_EQ(after["can_call"]["service"]["reasons"][0]["reason"], "stop_list");
+    Reply removed = Send(http::verb::delete_,
+                         "/api/v1/stop-list?phone=84951234567&reason=by%20mistake", "", &anna);
+    EXPECT_EQ(removed.status, 200) << removed.body;
+    EXPECT_TRUE(card()["stop_list"].empty());
+}
+
+TEST_P(ApiTest, HostileInputIsRefusedCleanly) {
+    Login anna = LogIn("anna");
+    // SQL in a filter is a value, never SQL.
+    for (const char* q :
+         {"name=%27%20OR%201%3D1%20--", "name=x%27%3B%20DROP%20TABLE%20contacts%3B--",
+          "filter=status%3Dnew%27%20OR%20%271%27%3D%271",
+          "region=%22%29%20UNION%20SELECT%20password_hash%20FROM%20users--"}) {
+        Reply r = Send(http::verb::get, std::string("/api/v1/contacts?") + q, "", &anna);
+        EXPECT_TRUE(r.status == 200 || r.status == 400) << q << ": " << r.body;
+        if (r.status == 200) {
+            EXPECT_EQ(r.Json()["total"], 0) << q;
+        }
+        EXPECT_EQ(r.body.find("SELECT"), std::string::npos) << q;
+    }
+    Reply all = Send(http::verb::get, "/api/v1/contacts", "", &anna);
+    EXPECT_EQ(all.Json()["total"], 3) << "the contacts are all still there";
+    // Paths that climb out of the web folder find nothing.
+    for (const char* path : {"/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+                             "/assets/..%2f..%2f..%2fetc%2fpasswd", "/api/v1/contacts/..%2f1"}) {
+        Reply r = Send(http::verb::get, path, "", &anna);
+        EXPECT_TRUE(r.status == 404 || r.status == 400) << path << ": " << r.status;
+        EXPECT_EQ(r.body.find("root:"), std::string::npos) << path;
+    }
+    // Oversized and malformed bodies.
+    Reply big = Send(http::verb::post, "/api/v1/stop-list", std::string(2 << 20, 'x'), &anna);
+    EXPECT_EQ(big.status, 413);
+    Reply bad = Send(http::verb::post, "/api/v1/stop-list", "{\"phone\": [1,", &anna);
+    EXPECT_EQ(bad.status, 400);
+    Reply wrong_type = Send(http::verb::post, "/api/v1/stop-list", "{\"phone\": 42}", &anna);
+    EXPECT_EQ(wrong_type.status, 400);
+    EXPECT_NE(wrong_type.body.find("must be a string"), std::string::npos);
+    Reply not_a_number =
+        Send(http::verb::post, "/api/v1/stop-list", "{\"phone\": \"call me\"}", &anna);
+    EXPECT_EQ(not_a_number.status, 400);
+    EXPECT_NE(not_a_number.body.find("not a phone number"), std::string::npos);
+    Reply bad_id = Send(http::verb::get, "/api/v1/contacts/1%20OR%201=1", "", &anna);
+    EXPECT_EQ(bad_id.status, 400);
+}
+
+TEST_P(ApiTest, AnImportByUploadIsFollowedOverAWebSocketAndReportsItsErrors) {
+    Login anna = LogIn("anna");
+    size_t lost = 0;
+    const std::string file = ingest::Utf8ToCp1251(
+        "ФИО;Телефон;Город\r\n"
+        "Анна Смирнова;8 (916) 555-12-34;Москва\r\n"
+        "Плохой Номер;12345;Тверь\r\n"
+        "Борис Котов;+7 903 444 55 66;Казань\r\n",
+        &lost);
+    ASSERT_EQ(lost, 0u);
+    Reply preview = Send(http::verb::post, "/api/v1/imports/preview?file_name=list.csv", file,
+                         &anna, true, "text/csv");
+    ASSERT_EQ(preview.status, 200) << preview.body;
+    json p = preview.Json();
+    EXPECT_EQ(p["encoding"], "cp1251");
+    EXPECT_EQ(p["delimiter"], ";");
+    EXPECT_EQ(p["header"][1], "Телефон");
+    EXPECT_EQ(p["rows"].size(), 3u);
+    EXPECT_EQ(p["rows"][0][0], "Анна Смирнова");
+    EXPECT_EQ(p["mapping"][1]["field"], "phone");
+
+    Reply started = Send(http::verb::post, "/api/v1/imports?file_name=list.csv&source=fair", file,
+                         &anna, true, "text/csv");
+    ASSERT_EQ(started.status, 202) << started.body;
+    const int64_t job = started.Json()["job"];
+
+    asio::io_context io;
+    websocket::stream<tcp::socket> ws(io);
+    ws.next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    ws.set_option(websocket::stream_base::decorator([&](websocket::request_type& req) {
+        req.set(http::field::cookie, std::string(kSessionCookie) + "=" + anna.cookie);
+    }));
+    ws.handshake("127.0.0.1", fmt::format("/api/v1/imports/{}/events", job));
+    json last;
+    int messages = 0;
+    for (;;) {
+        beast::flat_buffer buffer;
+        beast::error_code ec;
+        ws.read(buffer, ec);
+        if (ec == websocket::error::closed) break;
+        ASSERT_FALSE(ec) << ec.message();
+        last = json::parse(beast::buffers_to_string(buffer.data()));
+        ++messages;
+        ASSERT_LT(messages, 1000);
+    }
+    EXPECT_GE(messages, 1);
+    ASSERT_EQ(last["state"], "done") << last.dump();
+    EXPECT_EQ(last["summary"]["read"], 3);
+    EXPECT_EQ(last["summary"]["inserted"], 2);
+    EXPECT_EQ(last["summary"]["rejected"], 1);
+    EXPECT_EQ(last["summary"]["encoding"], "cp1251");
+
+    Reply errors = Send(http::verb::get, fmt::format("/api/v1/imports/{}/errors", job), "", &anna);
+    ASSERT_EQ(errors.status, 200);
+    EXPECT_TRUE(errors.content_type.starts_with("text/csv"));
+    EXPECT_NE(errors.body.find("3;"), std::string::npos) << errors.body;
+    EXPECT_NE(errors.body.find("12345"), std::string::npos) << errors.body;
+
+    json found = Send(http::verb::get, "/api/v1/contacts?source=fair", "", &anna).Json();
+    EXPECT_EQ(found["total"], 2);
+
+    // Without a session the feed is refused before the upgrade.
+    websocket::stream<tcp::socket> anonymous(io);
+    anonymous.next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    beast::error_code ec;
+    anonymous.handshake("127.0.0.1", fmt::format("/api/v1/imports/{}/events", job), ec);
+    EXPECT_TRUE(ec) << "an anonymous socket was accepted";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::ValuesIn(testing::TestBackends()),
+                         testing::BackendName);
+
+}  // namespace
+}  // namespace callbase::api

@@ -1,0 +1,77 @@
+// The handlers of the API's routes (internal to src/api): one function per
+// route, grouped by file. RouteTable() in routes.cc ties them to paths.
+#pragma once
+
+#include "api/api.h"
+
+namespace callbase::api::handlers {
+
+using server::Response;
+
+// routes.cc: sessions, the permission table, the OpenAPI document
+Result<Response> OpenApi(Call& c);
+Result<Response> Login(Call& c);
+Result<Response> WhoAmI(Call& c);
+Result<Response> Logout(Call& c);
+Result<Response> Permissions(Call& c);
+
+// routes_contacts.cc
+Result<Response> FindContacts(Call& c);
+Result<Response> CreateContact(Call& c);
+Result<Response> ShowContact(Call& c);
+Result<Response> SetStatus(Call& c);
+Result<Response> AddTag(Call& c);
+Result<Response> RemoveTag(Call& c);
+Result<Response> SetField(Call& c);
+Result<Response> Lookup(Call& c);
+Result<Response> ListTags(Call& c);
+Result<Response> ListFields(Call& c);
+Result<Response> ListStatuses(Call& c);
+Result<Response> Health(Call& c);
+
+// routes_import.cc
+Result<Response> PreviewImport(Call& c);
+Result<Response> StartImport(Call& c);
+Result<Response> ImportState(Call& c);
+Result<server::Feed> ImportEvents(Call& c);
+Result<Response> ImportErrors(Call& c);
+
+// routes_admin.cc: exports, users, the audit log
+Result<Response> RequestExport(Call& c);
+Result<Response> ListExports(Call& c);
+Result<Response> ApproveExport(Call& c);
+Result<Response> RejectExport(Call& c);
+Result<Response> DownloadExport(Call& c);
+Result<Response> ListUsers(Call& c);
+Result<Response> AddUser(Call& c);
+Result<Response> SetUserRole(Call& c);
+Result<Response> DisableUser(Call& c);
+Result<Response> ListAudit(Call& c);
+Result<Response> VerifyAudit(Call& c);
+
+// routes_compliance.cc
+Result<Response> ListStops(Call& c);
+Result<Response> AddStop(Call& c);
+Result<Response> RemoveStop(Call& c);
+Result<Response> CanCall(Call& c);
+Result<Response> ListRegistries(Call& c);
+Result<Response> ListConsents(Call& c);
+Result<Response> AddConsent(Call& c);
+Result<Response> RevokeConsent(Call& c);
+Result<Response> ListPurposes(Call& c);
+Result<Response> ListDeletions(Call& c);
+Result<Response> RequestDeletion(Call& c);
+Result<Response> ProcessDeletions(Call& c);
+
+// Shared by the handlers.
+// A string member of a JSON body; "" when absent; 400 when not a string.
+Result<std::string> Text(const nlohmann::json& body, const char* name, bool required = false);
+// An optional time member (Unix seconds).
+Result<std::optional<int64_t>> OptionalSeconds(const nlohmann::json& body, const char* name);
+// The can-call decision for a number now (registries, stop-list, consents, rules).
+Result<nlohmann::json> Decide(Call& c, const std::string& e164, const std::string& purpose,
+                              int64_t at);
+// "phone" renamed from "e164", shown as the caller may see it.
+Result<void> ShowPhone(Call& c, nlohmann::json* item);
+
+}  // namespace callbase::api::handlers

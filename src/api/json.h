@@ -1,0 +1,37 @@
+// The JSON shapes of the base's records, shared by the CLI's --json output
+// and the HTTP API (docs/api.md), so that a script and the web UI read the
+// same fields. Plain functions; thread-safe.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+#include "compliance/consent.h"
+#include "compliance/deletion.h"
+#include "compliance/gate.h"
+#include "compliance/stop_list.h"
+#include "contacts/contact.h"
+#include "contacts/health.h"
+#include "core/clock.h"
+#include "security/audit.h"
+#include "security/export_requests.h"
+#include "security/users.h"
+
+namespace callbase::api {
+
+nlohmann::json OptionalTime(std::optional<UnixSeconds> t);
+nlohmann::json ContactJson(const contacts::Contact& c);
+// The contact with its phones, tags, fields and history.
+nlohmann::json CardJson(const contacts::Card& card);
+nlohmann::json StopJson(const compliance::StopListEntry& e);
+nlohmann::json ConsentJson(const compliance::Consent& c);
+nlohmann::json DeletionJson(const compliance::DeletionRequest& d);
+nlohmann::json AuditRecordJson(const security::AuditRecord& r);
+nlohmann::json ExportRequestJson(const security::ExportRequest& e);
+nlohmann::json UserJson(const security::User& u);
+nlohmann::json HealthJson(const contacts::HealthReport& report);
+// {"allowed", "reasons":[{"reason","detail"}], "earliest", "utc_offset_assumed"}
+nlohmann::json DecisionJson(const compliance::Decision& d);
+
+}  // namespace callbase::api

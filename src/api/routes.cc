@@ -1,0 +1,221 @@
+// The route table, and the handlers of sessions, the permission table and the
+// OpenAPI document.
+#include <fmt/format.h>
+
+#include "api/handlers.h"
+#include "security/users.h"
+
+namespace callbase::api {
+
+extern const char* const kOpenApiDocument;  // openapi.json, embedded by CMake
+
+namespace {
+
+using nlohmann::json;
+using security::Permission;
+using server::Response;
+namespace h = handlers;
+
+constexpr size_t kUploadLimit = 256u << 20;
+
+ApiRoute Public(std::string method, std::string path, ApiHandler handler) {
+    return {std::move(method), std::move(path), Access::kPublic, Permission::kAdminister, "",
+            std::move(handler)};
+}
+
+ApiRoute LoggedIn(std::string method, std::string path, ApiHandler handler) {
+    return {std::move(method), std::move(path), Access::kSession, Permission::kAdminister, "",
+            std::move(handler)};
+}
+
+ApiRoute Needs(Permission permission, std::string action, std::string method, std::string path,
+               ApiHandler handler, size_t body_limit = 0) {
+    return {std::move(method), std::move(path),    Access::kPermission, permission,
+            std::move(action), std::move(handler), body_limit};
+}
+
+json SessionJson(const api::Session& s) {
+    json permissions = json::array();
+    for (Permission p : security::AllPermissions())
+        if (security::Allowed(s.role, p)) permissions.push_back(security::PermissionId(p));
+    return json{{"user", s.user},
+                {"role", security::RoleId(s.role)},
+                {"permissions", permissions},
+                {"csrf", s.csrf},
+                {"created_at", s.created_at}};
+}
+
+}  // namespace
+
+const std::vector<ApiRoute>& RouteTable() {
+    using P = Permission;
+    static const std::vector<ApiRoute> kRoutes = [] {
+        std::vector<ApiRoute> r = {
+            Public("GET", "/api/v1/openapi.json", h::OpenApi),
+            Public("POST", "/api/v1/session", h::Login),
+            LoggedIn("GET", "/api/v1/session", h::WhoAmI),
+            LoggedIn("DELETE", "/api/v1/session", h::Logout),
+            LoggedIn("GET", "/api/v1/permissions", h::Permissions),
+
+            Needs(P::kReadContacts, "read", "GET", "/api/v1/contacts", h::FindContacts),
+            Needs(P::kEditContacts, "change", "POST", "/api/v1/contacts", h::CreateContact),
+            Needs(P::kReadContacts, "read", "GET", "/api/v1/contacts/{id}", h::ShowContact),
+            Needs(P::kEditContacts, "change", "PUT", "/api/v1/contacts/{id}/status", h::SetStatus),
+            Needs(P::kEditContacts, "change", "POST", "/api/v1/contacts/{id}/tags", h::AddTag),
+            Needs(P::kEditContacts, "change", "DELETE", "/api/v1/contacts/{id}/tags/{tag}",
+                  h::RemoveTag),
+            Needs(P::kEditContacts, "change", "PUT", "/api/v1/contacts/{id}/fields/{field}",
+                  h::SetField),
+            Needs(P::kReadContacts, "read", "GET", "/api/v1/lookup", h::Lookup),
+            Needs(P::kReadContacts, "", "GET", "/api/v1/tags", h::ListTags),
+            Needs(P::kReadContacts, "", "GET", "/api/v1/fields", h::ListFields),
+            Needs(P::kReadContacts, "", "GET", "/api/v1/statuses", h::ListStatuses),
+            Needs(P::kReadContacts, "read", "GET", "/api/v1/health", h::Health),
+
+            Needs(P::kImport, "mass_edit", "POST", "/api/v1/imports/preview", h::PreviewImport,
+                  kUploadLimit),
+            Needs(P::kImport, "mass_edit", "POST", "/api/v1/imports", h::StartImport, kUploadLimit),
+            Needs(P::kImport, "", "GET", "/api/v1/imports/{job}", h::ImportState),
+            Needs(P::kImport, "read", "GET", "/api/v1/imports/{job}/errors", h::ImportErrors),
+
+            Needs(P::kRequestExport, "export", "POST", "/api/v1/exports", h::RequestExport),
+            Needs(P::kRequestExport, "", "GET", "/api/v1/exports", h::ListExports),
+            Needs(P::kApproveExport, "export", "POST", "/api/v1/exports/{id}/approve",
+                  h::ApproveExport),
+            Needs(P::kApproveExport, "export", "POST", "/api/v1/exports/{id}/reject",
+                  h::RejectExport),
+            Needs(P::kRequestExport, "export", "GET", "/api/v1/exports/{id}/download",
+                  h::DownloadExport),
+
+            Needs(P::kStopList, "read", "GET", "/api/v1/stop-list", h::ListStops),
+            Needs(P::kStopList, "change", "POST", "/api/v1/stop-list", h::AddStop),
+            Needs(P::kStopList, "change", "DELETE", "/api/v1/stop-list", h::RemoveStop),
+            Needs(P::kCanCall, "read", "GET", "/api/v1/can-call", h::CanCall),
+            Needs(P::kCanCall, "", "GET", "/api/v1/registries", h::ListRegistries),
+            Needs(P::kConsents, "read", "GET", "/api/v1/consents", h::ListConsents),
+            Needs(P::kConsents, "change", "POST", "/api/v1/consents", h::AddConsent),
+            Needs(P::kConsents, "change", "POST", "/api/v1/consents/revoke", h::RevokeConsent),
+            Needs(P::kConsents, "", "GET", "/api/v1/purposes", h::ListPurposes),
+            Needs(P::kDeletionProcess, "read", "GET", "/api/v1/deletion-requests",
+                  h::ListDeletions),
+            Needs(P::kDeletionRequest, "change", "POST", "/api/v1/deletion-requests",
+                  h::RequestDeletion),
+            Needs(P::kDeletionProcess, "delete", "POST", "/api/v1/deletion-requests/process",
+                  h::ProcessDeletions),
+
+            Needs(P::kManageUsers, "admin", "GET", "/api/v1/users", h::ListUsers),
+            Needs(P::kManageUsers, "admin", "POST", "/api/v1/users", h::AddUser),
+            Needs(P::kManageUsers, "admin", "PUT", "/api/v1/users/{name}/role", h::SetUserRole),
+            Needs(P::kManageUsers, "admin", "POST", "/api/v1/users/{name}/disable", h::DisableUser),
+            Needs(P::kReadAudit, "read", "GET", "/api/v1/audit", h::ListAudit),
+            Needs(P::kReadAudit, "read", "GET", "/api/v1/audit/verify", h::VerifyAudit),
+        };
+        ApiRoute events = Needs(P::kImport, "", "GET", "/api/v1/imports/{job}/events", nullptr);
+        events.socket = h::ImportEvents;
+        r.push_back(std::move(events));
+        return r;
+    }();
+    return kRoutes;
+}
+
+namespace handlers {
+
+Result<Response> OpenApi(Call&) {
+    return Response{200, "application/json", kOpenApiDocument, {}};
+}
+
+Result<Response> Login(Call& c) {
+    c.audit = false;  // the record is written here, under the name tried
+    if (auto wait = c.api.limiter().Attempt(c.source)) {
+        Response r = server::Problem(
+            429, "Too many logins",
+            fmt::format("too many login attempts from this address; wait {} seconds", *wait));
+        r.headers.emplace_back("Retry-After", std::to_string(*wait));
+        return r;
+    }
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto name = Text(*body, "user", true);
+    if (!name) return std::unexpected(name.error());
+    auto password = Text(*body, "password", true);
+    if (!password) return std::unexpected(password.error());
+    auto totp = Text(*body, "totp");
+    if (!totp) return std::unexpected(totp.error());
+    security::Users users(*c.db, *c.api.options().clock);
+    auto user = users.Authenticate(*name, *password, *totp);
+    if (!user) {
+        auto logged = c.api.audit().Write(
+            {*name, "login_failed", "POST /api/v1/session", "", c.source, user.error().message});
+        if (!logged) return std::unexpected(logged.error());
+        return server::Problem(
+            401, "Login failed",
+            user.error().message + (user.error().hint.empty() ? "" : "; " + user.error().hint));
+    }
+    auto [token, session] = c.api.sessions().Create(user->id, user->name, user->role);
+    auto logged = c.api.audit().Write({user->name, "login", "POST /api/v1/session", "", c.source,
+                                       fmt::format("role {}", security::RoleId(user->role))});
+    if (!logged) return std::unexpected(logged.error());
+    Response r = JsonResponse(200, SessionJson(session));
+    r.headers.emplace_back("Set-Cookie",
+                           fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict{}", kSessionCookie,
+                                       token, c.api.options().secure_cookies ? "; Secure" : ""));
+    return r;
+}
+
+Result<Response> WhoAmI(Call& c) {
+    return JsonResponse(200, SessionJson(*c.session));
+}
+
+Result<Response> Logout(Call& c) {
+    if (auto token = c.request.Cookie(kSessionCookie)) c.api.sessions().Remove(*token);
+    Response r{204, "application/json", "", {}};
+    r.headers.emplace_back(
+        "Set-Cookie",
+        fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}", kSessionCookie,
+                    c.api.options().secure_cookies ? "; Secure" : ""));
+    return r;
+}
+
+Result<Response> Permissions(Call&) {
+    json roles = json::array();
+    for (security::Role role : security::AllRoles())
+        roles.push_back(security::RoleId(role));
+    json rows = json::array();
+    for (Permission p : security::AllPermissions()) {
+        json allowed = json::array();
+        for (security::Role role : security::AllRoles())
+            if (security::Allowed(role, p)) allowed.push_back(security::RoleId(role));
+        rows.push_back({{"id", security::PermissionId(p)},
+                        {"description", security::PermissionDescription(p)},
+                        {"roles", allowed}});
+    }
+    return JsonResponse(200, json{{"roles", roles}, {"permissions", rows}});
+}
+
+Result<std::string> Text(const json& body, const char* name, bool required) {
+    auto it = body.find(name);
+    if (it == body.end() || it->is_null()) {
+        if (required) {
+            return Fail(ErrorCode::kInvalidInput, fmt::format("\"{}\" is missing", name),
+                        "see /api/v1/openapi.json for what this request takes");
+        }
+        return std::string();
+    }
+    if (!it->is_string()) {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("\"{}\" must be a string", name));
+    }
+    return it->get<std::string>();
+}
+
+Result<std::optional<int64_t>> OptionalSeconds(const json& body, const char* name) {
+    auto it = body.find(name);
+    if (it == body.end() || it->is_null()) return std::nullopt;
+    if (!it->is_number_integer()) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("\"{}\" must be a time in Unix seconds (a whole number)", name));
+    }
+    return it->get<int64_t>();
+}
+
+}  // namespace handlers
+}  // namespace callbase::api

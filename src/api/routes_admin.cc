@@ -1,0 +1,233 @@
+// Exports (request, approve, download once), users and the audit log.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "api/handlers.h"
+#include "api/json.h"
+#include "contacts/filter.h"
+#include "ingest/exporter.h"
+#include "security/export_requests.h"
+#include "security/users.h"
+
+namespace callbase::api::handlers {
+namespace {
+
+using nlohmann::json;
+
+const Clock& ClockOf(Call& c) {
+    return *c.api.options().clock;
+}
+
+Result<Response> Decided(Call& c, bool approve) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    security::ExportRequests requests(*c.db, ClockOf(c));
+    if (auto ok = requests.Decide(*id, approve, c.actor()); !ok) return std::unexpected(ok.error());
+    auto request = requests.Get(*id);
+    if (!request) return std::unexpected(request.error());
+    c.records = fmt::format("export:{}", *id);
+    c.detail = approve ? "approved" : "rejected";
+    return JsonResponse(200, json{{"id", *id}, {"status", request->status}});
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Fail(ErrorCode::kIo, "cannot read " + path);
+    std::ostringstream body;
+    body << in.rdbuf();
+    return body.str();
+}
+
+}  // namespace
+
+Result<Response> RequestExport(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    std::vector<std::string> expressions;
+    const json filter = body->value("filter", json::array());
+    if (!filter.is_array()) {
+        return Fail(ErrorCode::kInvalidInput,
+                    "\"filter\" must be an array of expressions like \"status=new\"");
+    }
+    for (const auto& e : filter) {
+        if (!e.is_string()) return Fail(ErrorCode::kInvalidInput, "a filter must be a string");
+        expressions.push_back(e.get<std::string>());
+    }
+    if (auto parsed = contacts::ParseFilter(expressions, *c.api.options().cleaner); !parsed) {
+        return std::unexpected(parsed.error());
+    }
+    auto reason = Text(*body, "reason", true);
+    if (!reason) return std::unexpected(reason.error());
+    auto encoding = Text(*body, "encoding");
+    if (!encoding) return std::unexpected(encoding.error());
+    if (encoding->empty()) *encoding = "utf-8";
+    if (auto ok = ingest::ParseEncoding(*encoding); !ok) return std::unexpected(ok.error());
+    auto id = security::ExportRequests(*c.db, ClockOf(c))
+                  .Request(c.actor(), fmt::format("{}", fmt::join(expressions, "\n")), *encoding,
+                           *reason);
+    if (!id) return std::unexpected(id.error());
+    c.records = fmt::format("export:{}", *id);
+    c.detail = fmt::format("requested: {}; reason: {}", fmt::join(expressions, " "), *reason);
+    return JsonResponse(201, json{{"id", *id}, {"status", "pending"}});
+}
+
+Result<Response> ListExports(Call& c) {
+    auto all = security::ExportRequests(*c.db, ClockOf(c)).List(false);
+    if (!all) return std::unexpected(all.error());
+    json items = json::array();
+    for (const auto& e : *all)
+        items.push_back(ExportRequestJson(e));
+    return JsonResponse(200, json{{"items", items}});
+}
+
+Result<Response> ApproveExport(Call& c) {
+    return Decided(c, true);
+}
+
+Result<Response> RejectExport(Call& c) {
+    return Decided(c, false);
+}
+
+Result<Response> DownloadExport(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    security::ExportRequests requests(*c.db, ClockOf(c));
+    auto approved = requests.TakeApproved(*id, c.actor());
+    if (!approved) return std::unexpected(approved.error());
+    std::vector<std::string> expressions;
+    std::istringstream lines(approved->filter);
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) expressions.push_back(line);
+    auto filter = contacts::ParseFilter(expressions, *c.api.options().cleaner);
+    if (!filter) return std::unexpected(filter.error());
+    ingest::ExportOptions options;
+    auto encoding = ingest::ParseEncoding(approved->encoding);
+    if (!encoding) return std::unexpected(encoding.error());
+    options.encoding = *encoding;
+    const std::string path =
+        (std::filesystem::path(c.api.options().work_dir.empty() ? "/tmp"
+                                                                : c.api.options().work_dir) /
+         fmt::format("callbase-export-{}-{}.csv", getpid(), *id))
+            .string();
+    auto summary = ingest::ExportContacts(*c.db, *filter, ClockOf(c).Now(), path, options);
+    auto bytes = summary ? ReadFile(path) : Result<std::string>(std::unexpected(summary.error()));
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+    if (!bytes) return std::unexpected(bytes.error());
+    if (auto ok = requests.MarkDownloaded(*id, summary->contacts); !ok) {
+        return std::unexpected(ok.error());
+    }
+    c.records = fmt::format("export:{}", *id);
+    c.detail = fmt::format("downloaded {} contacts", summary->contacts);
+    Response r{200, "text/csv; charset=" + approved->encoding, std::move(*bytes), {}};
+    r.headers.emplace_back("Content-Disposition",
+                           fmt::format("attachment; filename=\"export-{}.csv\"", *id));
+    return r;
+}
+
+Result<Response> ListUsers(Call& c) {
+    auto all = security::Users(*c.db, ClockOf(c)).List();
+    if (!all) return std::unexpected(all.error());
+    json items = json::array();
+    for (const auto& u : *all)
+        items.push_back(UserJson(u));
+    return JsonResponse(200, json{{"items", items}});
+}
+
+Result<Response> AddUser(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto name = Text(*body, "name", true);
+    if (!name) return std::unexpected(name.error());
+    auto role_text = Text(*body, "role", true);
+    if (!role_text) return std::unexpected(role_text.error());
+    auto password = Text(*body, "password", true);
+    if (!password) return std::unexpected(password.error());
+    auto role = security::ParseRole(*role_text);
+    if (!role) {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("unknown role '{}'", *role_text),
+                    "use operator, supervisor, analyst, admin, dpo or service");
+    }
+    auto id = security::Users(*c.db, ClockOf(c)).Add(*name, *role, *password);
+    if (!id) return std::unexpected(id.error());
+    c.records = "user:" + *name;
+    c.detail = "user added as " + *role_text;
+    return JsonResponse(201, json{{"id", *id}, {"name", *name}, {"role", *role_text}});
+}
+
+Result<Response> SetUserRole(Call& c) {
+    const std::string name = c.request.params.at("name");
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto role_text = Text(*body, "role", true);
+    if (!role_text) return std::unexpected(role_text.error());
+    auto role = security::ParseRole(*role_text);
+    if (!role) {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("unknown role '{}'", *role_text),
+                    "use operator, supervisor, analyst, admin, dpo or service");
+    }
+    security::Users users(*c.db, ClockOf(c));
+    if (auto ok = users.SetRole(name, *role); !ok) return std::unexpected(ok.error());
+    if (auto user = users.Find(name)) c.api.sessions().RemoveUser(user->id);
+    c.records = "user:" + name;
+    c.detail = "role " + *role_text;
+    return JsonResponse(200, json{{"name", name}, {"role", *role_text}});
+}
+
+Result<Response> DisableUser(Call& c) {
+    const std::string name = c.request.params.at("name");
+    security::Users users(*c.db, ClockOf(c));
+    if (auto ok = users.Disable(name); !ok) return std::unexpected(ok.error());
+    if (auto user = users.Find(name)) c.api.sessions().RemoveUser(user->id);
+    c.records = "user:" + name;
+    c.detail = "disabled";
+    return JsonResponse(200, json{{"name", name}, {"disabled", true}});
+}
+
+Result<Response> ListAudit(Call& c) {
+    security::AuditLog::Filter filter;
+    filter.actor = c.request.Query("actor").value_or("");
+    filter.action = c.request.Query("action").value_or("");
+    if (!filter.action.empty()) {
+        if (auto ok = security::CheckAction(filter.action); !ok) return std::unexpected(ok.error());
+    }
+    auto limit = c.QueryInt("limit", 100, 1, 1000);
+    if (!limit) return std::unexpected(limit.error());
+    filter.limit = *limit;
+    for (auto [name, field] : {std::pair{"from", &filter.from}, {"to", &filter.to}}) {
+        if (c.request.Query(name)) {
+            auto t = c.QueryInt(name, 0, 0, INT64_MAX);
+            if (!t) return std::unexpected(t.error());
+            *field = *t;
+        }
+    }
+    auto records = security::AuditLog(*c.db, ClockOf(c)).List(filter);
+    if (!records) return std::unexpected(records.error());
+    json items = json::array();
+    for (const auto& r : *records)
+        items.push_back(AuditRecordJson(r));
+    return JsonResponse(200, json{{"items", items}});
+}
+
+Result<Response> VerifyAudit(Call& c) {
+    auto check = security::AuditLog(*c.db, ClockOf(c)).Inspect(std::nullopt);
+    if (!check) return std::unexpected(check.error());
+    json broken = nullptr;
+    if (check->broken) {
+        broken = {{"kind", security::ChainBreakName(check->broken->kind)},
+                  {"record_id", check->broken->record_id},
+                  {"message", check->broken->message},
+                  {"hint", security::TamperHint(*check->broken)}};
+    }
+    return JsonResponse(200, json{{"ok", !check->broken},
+                                  {"records", check->records},
+                                  {"head_id", check->head_id},
+                                  {"head", check->head},
+                                  {"break", broken}});
+}
+
+}  // namespace callbase::api::handlers

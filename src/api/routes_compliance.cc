@@ -1,0 +1,277 @@
+// Stop-lists, registries, can-call, consents and deletion requests.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "api/handlers.h"
+#include "api/json.h"
+#include "compliance/consent.h"
+#include "compliance/deletion.h"
+#include "compliance/registry_catalog.h"
+#include "compliance/stop_list.h"
+#include "contacts/contact_book.h"
+
+namespace callbase::api::handlers {
+namespace {
+
+using nlohmann::json;
+namespace cp = compliance;
+
+const Clock& ClockOf(Call& c) {
+    return *c.api.options().clock;
+}
+
+// The number a changing request is about: "phone" in any spelling, or
+// "contact_id" (its first valid number), for roles that see numbers masked.
+Result<std::string> NumberOf(Call& c, const json& body) {
+    if (auto it = body.find("contact_id"); it != body.end() && !it->is_null()) {
+        if (!it->is_number_integer()) {
+            return Fail(ErrorCode::kInvalidInput, "\"contact_id\" must be a contact's id");
+        }
+        const int64_t id = it->get<int64_t>();
+        auto card = contacts::ContactBook(*c.db, ClockOf(c), c.actor()).Get(id);
+        if (!card) return std::unexpected(card.error());
+        for (const auto& p : card->phones)
+            if (p.valid && !p.e164.empty()) return p.e164;
+        return Fail(ErrorCode::kConflict, fmt::format("contact #{} has no valid number", id));
+    }
+    auto phone = Text(body, "phone", true);
+    if (!phone) return std::unexpected(phone.error());
+    return c.Phone(*phone);
+}
+
+Result<std::optional<cp::StopCategory>> CategoryOf(const std::string& text, bool required) {
+    if (text.empty() && !required) return std::nullopt;
+    auto category = cp::ParseStopCategory(text);
+    if (!category) {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("unknown category '{}'", text),
+                    "use do_not_disturb, written_only or not_now");
+    }
+    return *category;
+}
+
+Result<json> Items(Call& c, std::vector<json> items) {
+    json out = json::array();
+    for (auto& item : items) {
+        if (auto ok = ShowPhone(c, &item); !ok) return std::unexpected(ok.error());
+        out.push_back(std::move(item));
+    }
+    return json{{"items", out}};
+}
+
+}  // namespace
+
+Result<Response> ListStops(Call& c) {
+    auto category = CategoryOf(c.request.Query("category").value_or(""), false);
+    if (!category) return std::unexpected(category.error());
+    auto limit = c.QueryInt("limit", 50, 1, 1000);
+    if (!limit) return std::unexpected(limit.error());
+    auto offset = c.QueryInt("offset", 0, 0, INT64_MAX);
+    if (!offset) return std::unexpected(offset.error());
+    auto entries = cp::StopList(*c.db, ClockOf(c)).List(*category, false);
+    if (!entries) return std::unexpected(entries.error());
+    std::vector<json> page;
+    for (size_t i = static_cast<size_t>(*offset);
+         i < entries->size() && page.size() < static_cast<size_t>(*limit); ++i) {
+        page.push_back(StopJson((*entries)[i]));
+    }
+    auto out = Items(c, std::move(page));
+    if (!out) return std::unexpected(out.error());
+    (*out)["total"] = entries->size();
+    return JsonResponse(200, *out);
+}
+
+Result<Response> AddStop(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto e164 = NumberOf(c, *body);
+    if (!e164) return std::unexpected(e164.error());
+    auto category_text = Text(*body, "category");
+    if (!category_text) return std::unexpected(category_text.error());
+    auto category = CategoryOf(category_text->empty() ? "do_not_disturb" : *category_text, true);
+    if (!category) return std::unexpected(category.error());
+    auto until = OptionalSeconds(*body, "until");
+    if (!until) return std::unexpected(until.error());
+    auto note = Text(*body, "note");
+    if (!note) return std::unexpected(note.error());
+    bool inserted = false;
+    auto entry = cp::StopList(*c.db, ClockOf(c))
+                     .Add(*e164, **category, *until, "api", *note, c.actor(), &inserted);
+    if (!entry) return std::unexpected(entry.error());
+    c.records = *e164;
+    c.detail = fmt::format("stop-list add {}", cp::StopCategoryId(**category));
+    json item = StopJson(*entry);
+    if (auto ok = ShowPhone(c, &item); !ok) return std::unexpected(ok.error());
+    item["inserted"] = inserted;
+    return JsonResponse(inserted ? 201 : 200, item);
+}
+
+Result<Response> RemoveStop(Call& c) {
+    auto e164 = c.Phone(c.request.Query("phone").value_or(""));
+    if (!e164) return std::unexpected(e164.error());
+    auto category = CategoryOf(c.request.Query("category").value_or(""), false);
+    if (!category) return std::unexpected(category.error());
+    const std::string reason = c.request.Query("reason").value_or("");
+    if (reason.empty()) {
+        return Fail(ErrorCode::kInvalidInput, "a reason is required to take a number off",
+                    "add &reason=… (it is kept with the entry)");
+    }
+    auto removed = cp::StopList(*c.db, ClockOf(c)).Remove(*e164, *category, reason, c.actor());
+    if (!removed) return std::unexpected(removed.error());
+    c.records = *e164;
+    c.detail = "stop-list remove: " + reason;
+    return JsonResponse(200, json{{"removed", *removed}});
+}
+
+Result<Response> CanCall(Call& c) {
+    auto e164 = c.Phone(c.request.Query("phone").value_or(""));
+    if (!e164) return std::unexpected(e164.error());
+    const std::string purpose = c.request.Query("purpose").value_or("marketing");
+    const int64_t now = ClockOf(c).Now();
+    auto at = c.QueryInt("at", now, 0, INT64_MAX);
+    if (!at) return std::unexpected(at.error());
+    auto decision = Decide(c, *e164, purpose, *at);
+    if (!decision) return std::unexpected(decision.error());
+    auto shown = c.Shown(*e164);
+    if (!shown) return std::unexpected(shown.error());
+    c.records = *e164;
+    c.detail = "can-call " + purpose;
+    json out = *decision;
+    out["phone"] = *shown;
+    out["purpose"] = purpose;
+    out["at"] = *at;
+    return JsonResponse(200, out);
+}
+
+Result<Response> ListRegistries(Call& c) {
+    auto catalog =
+        cp::RegistryCatalog::Open(*c.db, c.api.options().registry_dir, cp::Verify::kStructure);
+    if (!catalog) return std::unexpected(catalog.error());
+    auto versions = catalog->Versions();
+    if (!versions) return std::unexpected(versions.error());
+    json items = json::array();
+    for (const auto& v : *versions) {
+        items.push_back({{"name", v.name},
+                         {"version", v.version},
+                         {"entries", v.numbers},
+                         {"rejected", v.rejected},
+                         {"loaded_at", v.loaded_at},
+                         {"loaded_by", v.loaded_by}});
+    }
+    return JsonResponse(200, json{{"items", items}});
+}
+
+Result<Response> ListConsents(Call& c) {
+    auto e164 = c.Phone(c.request.Query("phone").value_or(""));
+    if (!e164) return std::unexpected(e164.error());
+    auto list = cp::Consents(*c.db, ClockOf(c)).ForNumber(*e164);
+    if (!list) return std::unexpected(list.error());
+    std::vector<json> items;
+    for (const auto& consent : *list)
+        items.push_back(ConsentJson(consent));
+    c.records = *e164;
+    auto out = Items(c, std::move(items));
+    if (!out) return std::unexpected(out.error());
+    return JsonResponse(200, *out);
+}
+
+Result<Response> AddConsent(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    cp::ConsentInput in;
+    auto e164 = NumberOf(c, *body);
+    if (!e164) return std::unexpected(e164.error());
+    in.e164 = *e164;
+    auto purpose = Text(*body, "purpose", true);
+    if (!purpose) return std::unexpected(purpose.error());
+    in.purpose = *purpose;
+    auto channel = Text(*body, "channel", true);
+    if (!channel) return std::unexpected(channel.error());
+    in.channel = *channel;
+    if (auto ok = cp::CheckConsentChannel(in.channel); !ok) return std::unexpected(ok.error());
+    auto obtained = OptionalSeconds(*body, "obtained_at");
+    if (!obtained) return std::unexpected(obtained.error());
+    in.obtained_at = obtained->value_or(ClockOf(c).Now());
+    in.ip = c.source.substr(4);
+    in.user_agent = c.request.Header("user-agent");
+    auto id = cp::Consents(*c.db, ClockOf(c)).Add(in, c.actor());
+    if (!id) return std::unexpected(id.error());
+    c.records = *e164;
+    c.detail = fmt::format("consent {} via {}", in.purpose, in.channel);
+    return JsonResponse(201, json{{"id", *id}});
+}
+
+Result<Response> RevokeConsent(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto e164 = NumberOf(c, *body);
+    if (!e164) return std::unexpected(e164.error());
+    auto purpose = Text(*body, "purpose", true);
+    if (!purpose) return std::unexpected(purpose.error());
+    auto how = Text(*body, "how");
+    if (!how) return std::unexpected(how.error());
+    auto revoked = cp::Consents(*c.db, ClockOf(c))
+                       .Revoke(*e164, *purpose, how->empty() ? "api" : *how, c.actor());
+    if (!revoked) return std::unexpected(revoked.error());
+    c.records = *e164;
+    c.detail = "consent revoked: " + *purpose;
+    return JsonResponse(200, json{{"revoked", *revoked}});
+}
+
+Result<Response> ListPurposes(Call& c) {
+    auto purposes = cp::Consents(*c.db, ClockOf(c)).Purposes();
+    if (!purposes) return std::unexpected(purposes.error());
+    json items = json::array();
+    for (const auto& p : *purposes) {
+        items.push_back({{"name", p.name},
+                         {"description", p.description},
+                         {"builtin", p.builtin},
+                         {"latest_text", p.latest_text}});
+    }
+    return JsonResponse(200, json{{"items", items}});
+}
+
+Result<Response> ListDeletions(Call& c) {
+    const int64_t now = ClockOf(c).Now();
+    auto from = c.QueryInt("from", 0, 0, INT64_MAX);
+    if (!from) return std::unexpected(from.error());
+    auto to = c.QueryInt("to", now + 1, 0, INT64_MAX);
+    if (!to) return std::unexpected(to.error());
+    auto list = cp::Deletions(*c.db, ClockOf(c)).Report(*from, *to);
+    if (!list) return std::unexpected(list.error());
+    std::vector<json> items;
+    for (auto it = list->rbegin(); it != list->rend(); ++it)
+        items.push_back(DeletionJson(*it));
+    auto out = Items(c, std::move(items));
+    if (!out) return std::unexpected(out.error());
+    return JsonResponse(200, *out);
+}
+
+Result<Response> RequestDeletion(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto e164 = NumberOf(c, *body);
+    if (!e164) return std::unexpected(e164.error());
+    auto channel = Text(*body, "channel");
+    if (!channel) return std::unexpected(channel.error());
+    auto note = Text(*body, "note");
+    if (!note) return std::unexpected(note.error());
+    auto id = cp::Deletions(*c.db, ClockOf(c))
+                  .Request(*e164, channel->empty() ? "web" : *channel, *note, c.actor());
+    if (!id) return std::unexpected(id.error());
+    c.records = *e164;
+    c.detail = fmt::format("deletion request #{}", *id);
+    return JsonResponse(201, json{{"id", *id}});
+}
+
+Result<Response> ProcessDeletions(Call& c) {
+    auto processed = cp::Deletions(*c.db, ClockOf(c)).Process(c.actor());
+    if (!processed) return std::unexpected(processed.error());
+    std::string records;
+    for (int64_t id : *processed)
+        records += fmt::format("{}deletion:{}", records.empty() ? "" : ",", id);
+    c.records = records;
+    return JsonResponse(200, json{{"processed", *processed}});
+}
+
+}  // namespace callbase::api::handlers

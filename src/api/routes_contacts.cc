@@ -1,0 +1,304 @@
+// Contacts: search, the card, edits, the screen-pop lookup, the dictionaries
+// and base health.
+#include <fmt/format.h>
+
+#include "api/handlers.h"
+#include "api/json.h"
+#include "compliance/consent.h"
+#include "compliance/registry_catalog.h"
+#include "compliance/rules.h"
+#include "compliance/stop_list.h"
+#include "contacts/contact_book.h"
+#include "contacts/field_registry.h"
+#include "contacts/health.h"
+#include "contacts/status.h"
+#include "contacts/tag_dictionary.h"
+
+namespace callbase::api::handlers {
+namespace {
+
+using nlohmann::json;
+using security::Permission;
+namespace cp = compliance;
+
+contacts::ContactBook Book(Call& c) {
+    return contacts::ContactBook(*c.db, *c.api.options().clock, c.actor());
+}
+
+// "contact:1,contact:2" for the audit record (the first 50 ids).
+std::string ContactRecords(const std::vector<contacts::FoundContact>& found) {
+    std::string out;
+    for (size_t i = 0; i < found.size() && i < 50; ++i)
+        out += fmt::format("{}contact:{}", i ? "," : "", found[i].contact.id);
+    return out;
+}
+
+json FoundJson(const contacts::FoundContact& f) {
+    return json{{"id", f.contact.id},
+                {"name", f.contact.name},
+                {"phone", f.phone},
+                {"phone_count", f.phone_count},
+                {"status", f.contact.status},
+                {"region", f.contact.region},
+                {"source", f.contact.source},
+                {"callback_at", OptionalTime(f.contact.callback_at)},
+                {"updated_at", f.contact.updated_at}};
+}
+
+Result<Response> Changed(Call& c, int64_t id, Result<bool> changed, std::string what) {
+    if (!changed) return std::unexpected(changed.error());
+    c.records = fmt::format("contact:{}", id);
+    c.detail = std::move(what);
+    return JsonResponse(200, json{{"id", id}, {"changed", *changed}});
+}
+
+}  // namespace
+
+Result<void> ShowPhone(Call& c, json* item) {
+    auto e164 = item->value("e164", std::string());
+    item->erase("e164");
+    auto shown = c.Shown(e164);
+    if (!shown) return std::unexpected(shown.error());
+    (*item)["phone"] = *shown;
+    return {};
+}
+
+Result<json> Decide(Call& c, const std::string& e164, const std::string& purpose, int64_t at) {
+    auto rules = cp::LoadRules(*c.db);
+    if (!rules) return std::unexpected(rules.error());
+    std::shared_ptr<cp::RegistryCatalog> catalog;
+    auto cleaned = c.api.options().cleaner->Clean(e164);
+    auto state =
+        cp::LoadNumberState(*c.db, e164, cleaned.utc_offset_minutes, at,
+                            cp::CatalogCheck(*c.db, c.api.options().registry_dir, catalog));
+    if (!state) return std::unexpected(state.error());
+    return DecisionJson(cp::DialGate::Check(*state, purpose, at, *rules));
+}
+
+Result<Response> FindContacts(Call& c) {
+    std::vector<std::string> expressions = c.request.QueryAll("filter");
+    for (auto [param, prefix] : {std::pair{"phone", "phone="},
+                                 {"name", "name~"},
+                                 {"tag", "tag="},
+                                 {"status", "status="},
+                                 {"region", "region="},
+                                 {"source", "source="}}) {
+        if (auto v = c.request.Query(param); v && !v->empty()) expressions.push_back(prefix + *v);
+    }
+    auto limit = c.QueryInt("limit", 50, 1, 1000);
+    if (!limit) return std::unexpected(limit.error());
+    auto offset = c.QueryInt("offset", 0, 0, INT64_MAX);
+    if (!offset) return std::unexpected(offset.error());
+    auto filter = contacts::ParseFilter(expressions, *c.api.options().cleaner);
+    if (!filter) return std::unexpected(filter.error());
+    auto book = Book(c);
+    auto found = book.Find(*filter, *limit, *offset);
+    if (!found) return std::unexpected(found.error());
+    auto total = book.Count(*filter);
+    if (!total) return std::unexpected(total.error());
+    if (auto ok = RedactFound(c.viewer(), *c.db, &*found); !ok) return std::unexpected(ok.error());
+    json items = json::array();
+    for (const auto& f : *found)
+        items.push_back(FoundJson(f));
+    c.records = ContactRecords(*found);
+    c.detail = fmt::format("{}", fmt::join(expressions, " "));
+    return JsonResponse(200, json{{"total", *total}, {"items", items}});
+}
+
+Result<Response> CreateContact(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    contacts::NewContact contact;
+    for (auto [field, name] : {std::pair{&contact.name, "name"},
+                               {&contact.region, "region"},
+                               {&contact.source, "source"},
+                               {&contact.email, "email"},
+                               {&contact.comment, "comment"}}) {
+        auto v = Text(*body, name);
+        if (!v) return std::unexpected(v.error());
+        *field = *v;
+    }
+    const json phones = body->value("phones", json::array());
+    const json tags = body->value("tags", json::array());
+    if (!phones.is_array() || !tags.is_array()) {
+        return Fail(ErrorCode::kInvalidInput, "\"phones\" and \"tags\" must be arrays of strings");
+    }
+    for (const auto& p : phones) {
+        if (!p.is_string()) return Fail(ErrorCode::kInvalidInput, "a phone must be a string");
+        auto e164 = c.Phone(p.get<std::string>());
+        if (!e164) return std::unexpected(e164.error());
+        contacts::NewPhone phone;
+        phone.cleaned = c.api.options().cleaner->Clean(p.get<std::string>());
+        contact.phones.push_back(std::move(phone));
+    }
+    for (const auto& t : tags) {
+        if (!t.is_string()) return Fail(ErrorCode::kInvalidInput, "a tag must be a string");
+        contact.tags.push_back(t.get<std::string>());
+    }
+    auto id = Book(c).Create(contact);
+    if (!id) return std::unexpected(id.error());
+    c.records = fmt::format("contact:{}", *id);
+    c.detail = "created";
+    return JsonResponse(201, json{{"id", *id}});
+}
+
+Result<Response> ShowContact(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    auto card = Book(c).Get(*id);
+    if (!card) return std::unexpected(card.error());
+    c.records = fmt::format("contact:{}", *id);
+    const Clock& clock = *c.api.options().clock;
+    const security::Role role = c.session->role;
+    std::string e164;
+    for (const auto& p : card->phones) {
+        if (p.valid && !p.e164.empty()) {
+            e164 = p.e164;
+            break;
+        }
+    }
+    json stops = nullptr, consents = nullptr, can_call = nullptr;
+    if (!e164.empty() && security::Allowed(role, Permission::kStopList)) {
+        auto entries = cp::StopList(*c.db, clock).InForce(e164, clock.Now());
+        if (!entries) return std::unexpected(entries.error());
+        stops = json::array();
+        for (const auto& e : *entries) {
+            json item = StopJson(e);
+            if (auto ok = ShowPhone(c, &item); !ok) return std::unexpected(ok.error());
+            stops.push_back(std::move(item));
+        }
+    }
+    if (!e164.empty() && security::Allowed(role, Permission::kConsents)) {
+        auto list = cp::Consents(*c.db, clock).ForNumber(e164);
+        if (!list) return std::unexpected(list.error());
+        consents = json::array();
+        for (const auto& e : *list) {
+            json item = ConsentJson(e);
+            if (auto ok = ShowPhone(c, &item); !ok) return std::unexpected(ok.error());
+            consents.push_back(std::move(item));
+        }
+    }
+    if (!e164.empty() && security::Allowed(role, Permission::kCanCall)) {
+        can_call = json::object();
+        for (const char* purpose : {"service", "marketing"}) {
+            auto d = Decide(c, e164, purpose, clock.Now());
+            if (!d) return std::unexpected(d.error());
+            can_call[purpose] = std::move(*d);
+        }
+    }
+    if (auto ok = RedactCard(c.viewer(), *c.db, &*card); !ok) return std::unexpected(ok.error());
+    json out = CardJson(*card);
+    out["stop_list"] = std::move(stops);
+    out["consents"] = std::move(consents);
+    out["can_call"] = std::move(can_call);
+    return JsonResponse(200, out);
+}
+
+Result<Response> SetStatus(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto status = Text(*body, "status", true);
+    if (!status) return std::unexpected(status.error());
+    auto at = OptionalSeconds(*body, "callback_at");
+    if (!at) return std::unexpected(at.error());
+    return Changed(c, *id, Book(c).SetStatus(*id, *status, *at), "status " + *status);
+}
+
+Result<Response> AddTag(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto tag = Text(*body, "tag", true);
+    if (!tag) return std::unexpected(tag.error());
+    return Changed(c, *id, Book(c).Tag(*id, *tag), "tag " + *tag);
+}
+
+Result<Response> RemoveTag(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    const std::string tag = c.request.params.at("tag");
+    return Changed(c, *id, Book(c).Untag(*id, tag), "untag " + tag);
+}
+
+Result<Response> SetField(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto value = Text(*body, "value", true);
+    if (!value) return std::unexpected(value.error());
+    const std::string field = c.request.params.at("field");
+    return Changed(c, *id, Book(c).SetField(*id, field, *value), "field " + field);
+}
+
+Result<Response> Lookup(Call& c) {
+    auto e164 = c.Phone(c.request.Query("phone").value_or(""));
+    if (!e164) return std::unexpected(e164.error());
+    auto filter = contacts::ParseFilter({"phone=" + *e164}, *c.api.options().cleaner);
+    if (!filter) return std::unexpected(filter.error());
+    auto found = Book(c).Find(*filter, 1);
+    if (!found) return std::unexpected(found.error());
+    c.detail = "phone " + *e164;
+    if (found->empty()) {
+        auto shown = c.Shown(*e164);
+        if (!shown) return std::unexpected(shown.error());
+        return JsonResponse(200, json{{"found", false}, {"contact", nullptr}, {"phone", *shown}});
+    }
+    found->front().phone = *e164;
+    if (auto ok = RedactFound(c.viewer(), *c.db, &*found); !ok) return std::unexpected(ok.error());
+    const auto& f = found->front();
+    c.records = fmt::format("contact:{}", f.contact.id);
+    return JsonResponse(200, json{{"found", true},
+                                  {"contact",
+                                   {{"id", f.contact.id},
+                                    {"name", f.contact.name},
+                                    {"status", f.contact.status},
+                                    {"region", f.contact.region},
+                                    {"callback_at", OptionalTime(f.contact.callback_at)}}},
+                                  {"phone", f.phone}});
+}
+
+Result<Response> ListTags(Call& c) {
+    auto tags = contacts::TagDictionary(*c.db, *c.api.options().clock).List();
+    if (!tags) return std::unexpected(tags.error());
+    json items = json::array();
+    for (const auto& t : *tags) {
+        items.push_back({{"category", t.category},
+                         {"name", t.name},
+                         {"retired", t.retired_at.has_value()},
+                         {"usage", t.usage}});
+    }
+    return JsonResponse(200, json{{"items", items}});
+}
+
+Result<Response> ListFields(Call& c) {
+    auto fields = contacts::FieldRegistry(*c.db, *c.api.options().clock).List();
+    if (!fields) return std::unexpected(fields.error());
+    json items = json::array();
+    for (const auto& f : *fields) {
+        items.push_back(
+            {{"name", f.name}, {"type", f.type}, {"values", f.enum_values}, {"usage", f.usage}});
+    }
+    return JsonResponse(200, json{{"items", items}});
+}
+
+Result<Response> ListStatuses(Call&) {
+    json items = json::array();
+    for (contacts::Status s : contacts::AllStatuses()) {
+        items.push_back({{"id", contacts::StatusId(s)},
+                         {"en", contacts::StatusLabelEn(s)},
+                         {"ru", contacts::StatusLabelRu(s)}});
+    }
+    return JsonResponse(200, json{{"items", items}});
+}
+
+Result<Response> Health(Call& c) {
+    auto report = contacts::BaseHealth(*c.db, *c.api.options().clock).Compute();
+    if (!report) return std::unexpected(report.error());
+    return JsonResponse(200, HealthJson(*report));
+}
+
+}  // namespace callbase::api::handlers

@@ -1,0 +1,347 @@
+// Imports by upload: a preview (encoding, delimiter, columns, first rows), the
+// import itself on a thread of its own, its state and WebSocket feed, and the
+// error report.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "api/handlers.h"
+#include "ingest/column_map.h"
+#include "ingest/csv.h"
+#include "ingest/encoding.h"
+#include "ingest/importer.h"
+
+namespace callbase::api {
+
+using nlohmann::json;
+
+struct Api::ImportJob {
+    int64_t id = 0;
+    std::string user, file_name, path;
+    std::mutex mutex;
+    std::condition_variable changed;
+    int64_t version = 0;  // bumped on every change, for the feeds
+    std::string state = "running";
+    uint64_t done_bytes = 0, total_bytes = 0;
+    std::optional<ingest::ImportSummary> summary;
+    std::string error;
+    std::thread thread;
+
+    // Under the mutex.
+    json Json() const {
+        json out{{"job", id},
+                 {"state", state},
+                 {"file_name", file_name},
+                 {"done_bytes", done_bytes},
+                 {"total_bytes", total_bytes},
+                 {"summary", nullptr},
+                 {"error", error}};
+        if (summary) {
+            out["summary"] = {{"import_id", summary->import_id},
+                              {"already_imported_as", summary->already_imported_as},
+                              {"encoding", summary->encoding},
+                              {"delimiter", summary->delimiter},
+                              {"read", summary->read},
+                              {"inserted", summary->inserted},
+                              {"merged", summary->merged},
+                              {"unchanged", summary->unchanged},
+                              {"rejected", summary->rejected},
+                              {"consents", summary->consents},
+                              {"errors", summary->errors.size()},
+                              {"custom_fields", summary->custom_fields},
+                              {"seconds", summary->seconds}};
+        }
+        return out;
+    }
+};
+
+std::shared_ptr<Api::ImportJob> Api::NewImportJob() {
+    auto job = std::make_shared<ImportJob>();
+    std::lock_guard lock(jobs_mutex_);
+    job->id = next_job_++;
+    jobs_[job->id] = job;
+    return job;
+}
+
+std::shared_ptr<Api::ImportJob> Api::FindImportJob(int64_t id) {
+    std::lock_guard lock(jobs_mutex_);
+    auto it = jobs_.find(id);
+    return it == jobs_.end() ? nullptr : it->second;
+}
+
+void Api::JoinImports() {
+    std::vector<std::shared_ptr<ImportJob>> jobs;
+    {
+        std::lock_guard lock(jobs_mutex_);
+        for (auto& [id, job] : jobs_)
+            jobs.push_back(job);
+    }
+    for (auto& job : jobs)
+        if (job->thread.joinable()) job->thread.join();
+}
+
+namespace handlers {
+namespace {
+
+constexpr size_t kPreviewBytes = 64 * 1024;
+constexpr int kPreviewRows = 5;
+
+// A file name without folders or odd characters, for the upload's copy.
+std::string SafeName(const std::string& name) {
+    std::string base = std::filesystem::path(name).filename().string();
+    std::string out;
+    for (char ch : base) {
+        const unsigned char u = static_cast<unsigned char>(ch);
+        out += (u >= 0x80 || std::isalnum(u) || ch == '.' || ch == '-' || ch == '_') ? ch : '_';
+    }
+    if (out.empty() || out.front() == '.') out = "upload" + out;
+    return out.size() > 120 ? out.substr(0, 120) : out;
+}
+
+Result<std::optional<char>> DelimiterParam(Call& c) {
+    const std::string text = c.request.Query("delimiter").value_or("");
+    if (text.empty()) return std::nullopt;
+    if (text == ";" || text == "," || text == "|") return text[0];
+    if (text == "tab" || text == "\t") return '\t';
+    return Fail(ErrorCode::kInvalidInput, fmt::format("delimiter '{}' is not one we read", text),
+                "use ';', ',', '|' or tab");
+}
+
+Result<std::optional<ingest::Encoding>> EncodingParam(Call& c) {
+    const std::string text = c.request.Query("encoding").value_or("");
+    if (text.empty()) return std::nullopt;
+    auto e = ingest::ParseEncoding(text);
+    if (!e) return std::unexpected(e.error());
+    return *e;
+}
+
+Result<std::shared_ptr<Api::ImportJob>> JobOf(Call& c) {
+    auto id = c.Id("job");
+    if (!id) return std::unexpected(id.error());
+    auto job = c.api.FindImportJob(*id);
+    if (!job) {
+        return Fail(ErrorCode::kNotFound, fmt::format("there is no import job {}", *id),
+                    "jobs are kept while the server runs; start the import again");
+    }
+    return job;
+}
+
+}  // namespace
+
+Result<Response> PreviewImport(Call& c) {
+    const std::string file = c.request.Query("file_name").value_or("upload.csv");
+    std::string_view bytes(c.request.body);
+    if (bytes.empty()) {
+        return Fail(ErrorCode::kInvalidInput, "the file is empty",
+                    "send the file's bytes as the request body");
+    }
+    if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
+    auto forced = EncodingParam(c);
+    if (!forced) return std::unexpected(forced.error());
+    ingest::Encoding encoding;
+    if (*forced) {
+        encoding = **forced;
+    } else {
+        auto detected = ingest::DetectFileEncoding(bytes, file);
+        if (!detected) return std::unexpected(detected.error());
+        encoding = *detected;
+    }
+    std::string_view head = bytes.substr(0, kPreviewBytes);
+    if (head.size() < bytes.size()) {
+        size_t line_end = head.rfind('\n');
+        if (line_end != std::string_view::npos) head = head.substr(0, line_end + 1);
+    }
+    const std::string text =
+        encoding == ingest::Encoding::kCp1251 ? ingest::Cp1251ToUtf8(head) : std::string(head);
+    auto forced_delimiter = DelimiterParam(c);
+    if (!forced_delimiter) return std::unexpected(forced_delimiter.error());
+    const char delimiter = forced_delimiter->value_or(ingest::DetectDelimiter(text));
+    ingest::CsvReader reader(text, delimiter);
+    std::vector<std::string> header, fields;
+    int64_t line = 0;
+    json rows = json::array();
+    if (!reader.Next(&header, &line)) {
+        return Fail(ErrorCode::kInvalidInput, "the file has no header line");
+    }
+    while (static_cast<int>(rows.size()) < kPreviewRows && reader.Next(&fields, &line))
+        rows.push_back(fields);
+    json mapping = json::array();
+    std::string mapping_error;
+    auto columns = ingest::MapColumns(header, c.request.QueryAll("map"), file);
+    if (columns) {
+        for (const auto& column : *columns)
+            mapping.push_back({{"header", column.header}, {"field", ingest::MapName(column)}});
+    } else {
+        mapping_error = columns.error().message + "; " + columns.error().hint;
+    }
+    c.detail = fmt::format("preview of {}", file);
+    return JsonResponse(200,
+                        json{{"encoding", ingest::EncodingName(encoding)},
+                             {"delimiter", delimiter == '\t' ? "tab" : std::string(1, delimiter)},
+                             {"header", header},
+                             {"rows", rows},
+                             {"mapping", mapping},
+                             {"mapping_error", mapping_error},
+                             {"bytes", c.request.body.size()}});
+}
+
+Result<Response> StartImport(Call& c) {
+    if (c.request.body.empty()) {
+        return Fail(ErrorCode::kInvalidInput, "the file is empty",
+                    "send the file's bytes as the request body");
+    }
+    ingest::ImportOptions options;
+    options.source = c.request.Query("source").value_or("");
+    if (options.source.empty()) options.source = "web";
+    if (auto d = c.request.Query("on_duplicate"); d && !d->empty()) {
+        auto parsed = ingest::ParseOnDuplicate(*d);
+        if (!parsed) return std::unexpected(parsed.error());
+        options.on_duplicate = *parsed;
+    }
+    auto encoding = EncodingParam(c);
+    if (!encoding) return std::unexpected(encoding.error());
+    options.encoding = *encoding;
+    auto delimiter = DelimiterParam(c);
+    if (!delimiter) return std::unexpected(delimiter.error());
+    options.delimiter = *delimiter;
+    options.mapping = c.request.QueryAll("map");
+
+    auto job = c.api.NewImportJob();
+    job->user = c.actor();
+    job->file_name = SafeName(c.request.Query("file_name").value_or("upload.csv"));
+    const std::filesystem::path dir =
+        std::filesystem::path(c.api.options().work_dir.empty() ? "/tmp"
+                                                               : c.api.options().work_dir) /
+        fmt::format("callbase-import-{}-{}", getpid(), job->id);
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    job->path = (dir / job->file_name).string();
+    {
+        std::ofstream out(job->path, std::ios::binary);
+        out.write(c.request.body.data(), static_cast<std::streamsize>(c.request.body.size()));
+        if (!out) return Fail(ErrorCode::kIo, "cannot keep the uploaded file in " + dir.string());
+    }
+    job->total_bytes = c.request.body.size();
+    c.records = fmt::format("import-job:{}", job->id);
+    c.detail = fmt::format("import of {} ({} bytes) from {}", job->file_name, c.request.body.size(),
+                           options.source);
+
+    Api& api = c.api;
+    const std::string source = c.source;
+    options.on_progress = [job](uint64_t done, uint64_t total) {
+        std::lock_guard lock(job->mutex);
+        job->done_bytes = done;
+        job->total_bytes = total;
+        ++job->version;
+        job->changed.notify_all();
+    };
+    job->thread = std::thread([&api, job, options, source, dir] {
+        Result<ingest::ImportSummary> summary = [&]() -> Result<ingest::ImportSummary> {
+            auto db = api.options().open_store();
+            if (!db) return std::unexpected(db.error());
+            ingest::Importer importer(**db, *api.options().cleaner, *api.options().clock,
+                                      job->user);
+            return importer.Import(job->path, options);
+        }();
+        std::string records, detail;
+        {
+            std::lock_guard lock(job->mutex);
+            if (summary) {
+                job->state = "done";
+                job->done_bytes = job->total_bytes;
+                records = fmt::format("import:{}", summary->import_id);
+                detail = fmt::format("import of {}: read {}, inserted {}, merged {}, rejected {}",
+                                     job->file_name, summary->read, summary->inserted,
+                                     summary->merged, summary->rejected);
+                job->summary = std::move(*summary);
+            } else {
+                job->state = "failed";
+                const Error& e = summary.error();
+                const bool for_people = e.code == ErrorCode::kInvalidInput ||
+                                        e.code == ErrorCode::kNotFound ||
+                                        e.code == ErrorCode::kConflict;
+                job->error = for_people ? e.message + (e.hint.empty() ? "" : "; " + e.hint)
+                                        : "the import failed; nothing was imported, and the "
+                                          "server's log says why";
+                if (!for_people) fmt::print(stderr, "callbase serve: {}\n", Describe(e));
+                detail = fmt::format("import of {} failed", job->file_name);
+            }
+            ++job->version;
+        }
+        job->changed.notify_all();
+        api.audit().Post({job->user, "mass_edit", "import", records, source, detail});
+        std::error_code ignored;
+        std::filesystem::remove_all(dir, ignored);
+    });
+    std::lock_guard lock(job->mutex);
+    return JsonResponse(202, job->Json());
+}
+
+Result<Response> ImportState(Call& c) {
+    auto job = JobOf(c);
+    if (!job) return std::unexpected(job.error());
+    std::lock_guard lock((*job)->mutex);
+    return JsonResponse(200, (*job)->Json());
+}
+
+Result<server::Feed> ImportEvents(Call& c) {
+    auto job = JobOf(c);
+    if (!job) return std::unexpected(job.error());
+    auto last = std::make_shared<int64_t>(-1);
+    auto ended = std::make_shared<bool>(false);
+    return server::Feed([job = *job, last, ended]() -> std::optional<std::string> {
+        if (*ended) return std::nullopt;
+        std::unique_lock lock(job->mutex);
+        if (!job->changed.wait_for(lock, std::chrono::milliseconds(500),
+                                   [&] { return job->version != *last; })) {
+            return std::string();  // nothing new yet
+        }
+        *last = job->version;
+        *ended = job->state != "running";
+        json state = job->Json();
+        lock.unlock();
+        // At most ten messages a second: a progress bar needs no more.
+        if (!*ended) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        return state.dump();
+    });
+}
+
+Result<Response> ImportErrors(Call& c) {
+    auto job = JobOf(c);
+    if (!job) return std::unexpected(job.error());
+    std::vector<ingest::RowError> errors;
+    {
+        std::lock_guard lock((*job)->mutex);
+        if (!(*job)->summary) {
+            return Fail(ErrorCode::kConflict,
+                        fmt::format("import job {} is {}", (*job)->id, (*job)->state),
+                        "the error report is ready when the import is done");
+        }
+        errors = (*job)->summary->errors;
+    }
+    const std::string path =
+        (std::filesystem::path(c.api.options().work_dir.empty() ? "/tmp"
+                                                                : c.api.options().work_dir) /
+         fmt::format("callbase-errors-{}-{}.csv", getpid(), (*job)->id))
+            .string();
+    if (auto ok = ingest::WriteErrorReport(path, errors); !ok) return std::unexpected(ok.error());
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream body;
+    body << in.rdbuf();
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+    c.records = fmt::format("import-job:{}", (*job)->id);
+    c.detail = fmt::format("error report, {} rows", errors.size());
+    Response r{200, "text/csv; charset=utf-8", body.str(), {}};
+    r.headers.emplace_back(
+        "Content-Disposition",
+        fmt::format("attachment; filename=\"import-{}-errors.csv\"", (*job)->id));
+    return r;
+}
+
+}  // namespace handlers
+}  // namespace callbase::api

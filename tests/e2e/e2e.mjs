@@ -1,0 +1,878 @@
+// End-to-end test of the web UI: the real callbase binary serving web/dist, driven
+// through Debian's Chromium with playwright-core (which downloads nothing).
+//
+//   CALLBASE=build/src/cli/callbase WEB_DIR=web/dist OUT_DIR=out node tests/e2e/e2e.mjs
+//
+// It builds its own base in a temporary directory with the CLI (init, a generated
+// 300-contact file imported while the base has no users, then one user per role,
+// TOTP enrolled where the role needs it), starts `callbase serve --listen
+// 127.0.0.1:0 --web WEB_DIR`, runs the scenarios below and always stops the server.
+// Each scenario reports PASS or FAIL with the reason; the last line is
+// "N passed, N failed" and the exit code is non-zero when anything failed.
+// Screenshots (1366×768, and the search page at 375×667) go to OUT_DIR.
+//
+// Logins are limited to 10 a minute from one address, so each role logs in once
+// and keeps its browser context for the later scenarios.
+import { execFileSync, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const CALLBASE = resolve(requiredEnv('CALLBASE'));
+const WEB_DIR = resolve(requiredEnv('WEB_DIR'));
+const OUT_DIR = resolve(process.env.OUT_DIR || join(tmpdir(), 'callbase-e2e-out'));
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const KEEP = process.env.E2E_KEEP === '1'; // keep the temporary base for a look afterwards
+
+const DESKTOP = { width: 1366, height: 768 };
+const PHONE = { width: 375, height: 667 };
+
+const PASSWORDS = {
+    admin: 'admin-pass-0001',
+    supervisor: 'super-pass-0002',
+    operator: 'oper-pass-00003',
+    analyst: 'analyst-pass-04',
+    dpo: 'dpo-pass-000005',
+};
+// The nav links each role must see (and no others), from docs/security.md.
+const NAV = {
+    operator: ['contacts', 'stop-list', 'consents', 'deletions', 'health'],
+    supervisor: ['contacts', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'health'],
+    analyst: ['contacts', 'exports', 'health'],
+    admin: ['contacts', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'users'],
+    dpo: ['contacts', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health'],
+};
+const ALL_NAV = ['contacts', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'users'];
+
+function requiredEnv(name) {
+    const value = process.env[name];
+    if (!value) {
+        console.error(`e2e: set ${name} (CALLBASE = the binary, WEB_DIR = web/dist, OUT_DIR = where screenshots go)`);
+        process.exit(2);
+    }
+    return value;
+}
+
+// ---------------------------------------------------------------- helpers
+
+class Failure extends Error {}
+
+function check(condition, message) {
+    if (!condition) throw new Failure(message);
+}
+
+function log(...args) {
+    console.log(...args);
+}
+
+// RFC 6238: HMAC-SHA1, 30-second steps, 6 digits, base32 secret.
+function base32Decode(text) {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+    let bits = 0;
+    let value = 0;
+    const out = [];
+    for (const c of text.replace(/[=\s]/g, '').toUpperCase()) {
+        const index = alphabet.indexOf(c);
+        if (index < 0) throw new Error(`not base32: ${c}`);
+        value = ((value << 5) | index) & 0xffff;
+        bits += 5;
+        if (bits >= 8) {
+            out.push((value >>> (bits - 8)) & 0xff);
+            bits -= 8;
+        }
+    }
+    return Buffer.from(out);
+}
+
+export function totp(secret, now = Date.now()) {
+    const counter = Buffer.alloc(8);
+    counter.writeBigUInt64BE(BigInt(Math.floor(now / 1000 / 30)));
+    const mac = crypto.createHmac('sha1', base32Decode(secret)).update(counter).digest();
+    const offset = mac[mac.length - 1] & 0x0f;
+    return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+// A code that stays valid for the next few seconds (waits out the end of a step).
+async function freshTotp(secret) {
+    const left = 30 - (Math.floor(Date.now() / 1000) % 30);
+    if (left < 4) await sleep(left * 1000 + 200);
+    return totp(secret);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Windows-1251 for the letters a Russian file holds; everything else must be ASCII.
+function cp1251(text) {
+    const out = [];
+    for (const ch of text) {
+        const c = ch.codePointAt(0);
+        if (c < 0x80) out.push(c);
+        else if (c >= 0x410 && c <= 0x44f) out.push(c - 0x410 + 0xc0);
+        else if (c === 0x401) out.push(0xa8);
+        else if (c === 0x451) out.push(0xb8);
+        else if (c === 0x2116) out.push(0xb9);
+        else if (c === 0xab) out.push(0xab);
+        else if (c === 0xbb) out.push(0xbb);
+        else if (c === 0x2014) out.push(0x97);
+        else if (c === 0x2013) out.push(0x96);
+        else throw new Error(`no cp1251 form for ${ch}`);
+    }
+    return Buffer.from(out);
+}
+
+// A CSV reader for the generated file: quotes, doubled quotes, line breaks in quotes.
+function parseCsv(text, delimiter = ';') {
+    const rows = [];
+    let row = [];
+    let cell = '';
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quoted) {
+            if (c === '"' && text[i + 1] === '"') {
+                cell += '"';
+                i++;
+            } else if (c === '"') quoted = false;
+            else cell += c;
+        } else if (c === '"') quoted = true;
+        else if (c === delimiter) {
+            row.push(cell);
+            cell = '';
+        } else if (c === '\n' || c === '\r') {
+            if (c === '\r' && text[i + 1] === '\n') i++;
+            row.push(cell);
+            rows.push(row);
+            row = [];
+            cell = '';
+        } else cell += c;
+    }
+    if (cell || row.length) {
+        row.push(cell);
+        rows.push(row);
+    }
+    return rows;
+}
+
+// The ten national digits of a Russian mobile written any way, or null.
+function nationalDigits(spelling) {
+    let d = spelling.replace(/\D/g, '');
+    if (d.length === 11 && (d[0] === '7' || d[0] === '8')) d = d.slice(1);
+    return d.length === 10 && d[0] === '9' ? d : null;
+}
+
+const spell8 = (d) => `8 (${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6, 8)}-${d.slice(8)}`;
+
+// ---------------------------------------------------------------- the base
+
+const work = mkdtempSync(join(tmpdir(), 'callbase-e2e-'));
+const DB = join(work, 'base.db');
+const secrets = {};
+
+function cli(args, env = {}) {
+    try {
+        return execFileSync(CALLBASE, ['--db', DB, ...args], {
+            env: { ...process.env, CALLBASE_USER: '', ...env },
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+    } catch (e) {
+        throw new Error(`callbase ${args.join(' ')} failed (exit ${e.status}):\n${e.stderr || e.stdout || e.message}`);
+    }
+}
+
+async function asAdmin(args, env = {}) {
+    return cli(['--user', 'admin', ...args], {
+        CALLBASE_PASSWORD: PASSWORDS.admin,
+        CALLBASE_TOTP: await freshTotp(secrets.admin),
+        ...env,
+    });
+}
+
+async function enrolTotp(name) {
+    const env = { CALLBASE_PASSWORD: PASSWORDS[name] };
+    const answer = JSON.parse(cli(['--json', 'user', 'totp', name], env).trim().split('\n').pop());
+    check(answer.secret, `user totp ${name}: no secret in ${JSON.stringify(answer)}`);
+    secrets[name] = answer.secret;
+    cli(['user', 'totp', name, '--confirm', await freshTotp(answer.secret)], env);
+}
+
+async function setUp() {
+    log(`e2e: base in ${work}`);
+    cli(['init']);
+    const generated = join(work, 'contacts.csv');
+    cli(['gen', 'contacts', '--rows', '300', '--seed', '7', '--out', generated]);
+    cli(['import', 'contacts', generated, '--source', 'demo']);
+
+    cli(['user', 'add', 'admin', '--role', 'admin'], { CALLBASE_NEW_PASSWORD: PASSWORDS.admin });
+    await enrolTotp('admin');
+    for (const role of ['supervisor', 'operator', 'analyst', 'dpo']) {
+        await asAdmin(['user', 'add', role, '--role', role], { CALLBASE_NEW_PASSWORD: PASSWORDS[role] });
+        if (role === 'analyst' || role === 'dpo') await enrolTotp(role);
+    }
+
+    // Known contacts: rows of the generated file with a clean mobile number.
+    const rows = parseCsv(readFileSync(generated, 'utf8').replace(/^\uFEFF/, ''));
+    const header = rows[0];
+    const phoneCol = header.indexOf('Телефон');
+    const nameCol = header.indexOf('ФИО');
+    check(phoneCol >= 0 && nameCol >= 0, `generated file: no ФИО/Телефон in ${header.join(';')}`);
+    const seen = new Map();
+    for (const r of rows.slice(1)) {
+        const d = nationalDigits(r[phoneCol] ?? '');
+        if (d) seen.set(d, (seen.get(d) ?? 0) + 1);
+    }
+    const known = [];
+    for (const r of rows.slice(1)) {
+        const d = nationalDigits(r[phoneCol] ?? '');
+        if (d && seen.get(d) === 1 && r[nameCol]) known.push({ digits: d, name: r[nameCol], spelled: r[phoneCol] });
+    }
+    check(known.length >= 3, 'generated file: fewer than 3 contacts with a clean, unique mobile number');
+
+    // Numbers for the messy import file: another seed, none of them in the base.
+    const other = join(work, 'other.csv');
+    cli(['gen', 'contacts', '--rows', '40', '--seed', '99', '--junk-rate', '0', '--dup-rate', '0', '--out', other]);
+    const fresh = [];
+    for (const r of parseCsv(readFileSync(other, 'utf8').replace(/^\uFEFF/, '')).slice(1)) {
+        const d = nationalDigits(r[phoneCol] ?? '');
+        if (d && !seen.has(d) && !fresh.includes(d)) fresh.push(d);
+    }
+    check(fresh.length >= 6, 'second generated file: fewer than 6 fresh numbers');
+    return { known, fresh };
+}
+
+// The messy Windows-1251 file: `;`, Russian header, good rows in mixed spellings and
+// bad phone rows. Returns its path and the file lines (1 = header) of the bad rows.
+function writeMessyFile(fresh) {
+    const good = [
+        ['Петров Иван Сергеевич', spell8(fresh[0]), 'Москва', 'клиент с сайта'],
+        ['Сидорова Анна Павловна', `+7${fresh[1]}`, 'Казань', 'перезвонить вечером'],
+        ['Кузнецов Олег', `8${fresh[2]}`, 'Самара', ''],
+        ['Ёлкина Мария Ильинична', `7 ${fresh[3].slice(0, 3)} ${fresh[3].slice(3)}`, 'Пермь', 'заказ №12'],
+        ['Новиков Пётр', `тел. 8-${fresh[4].slice(0, 3)}-${fresh[4].slice(3, 6)}-${fresh[4].slice(6)}`, 'Уфа', 'дорого'],
+        ['Волкова Елена', spell8(fresh[5]), 'Тверь', 'VIP'],
+    ];
+    const bad = [
+        ['Безномерный Аркадий', 'нет телефона', 'Омск', 'номер не оставил'],
+        ['Коротков Семён', '12345', 'Томск', 'ошибка ввода'],
+        ['Буквин Лев', 'abc-def', 'Курск', 'мусор'],
+    ];
+    const lines = ['ФИО;Телефон;Город;Комментарий'];
+    const badLines = [];
+    const order = [good[0], bad[0], good[1], good[2], bad[1], good[3], good[4], bad[2], good[5]];
+    for (const row of order) {
+        lines.push(row.join(';'));
+        if (bad.includes(row)) badLines.push(lines.length);
+    }
+    const path = join(work, 'messy-cp1251.csv');
+    writeFileSync(path, cp1251(lines.join('\r\n') + '\r\n'));
+    return { path, badLines, badValues: bad.map((r) => r[1]) };
+}
+
+// ---------------------------------------------------------------- the server
+
+let server;
+
+function startServer() {
+    return new Promise((resolvePromise, reject) => {
+        server = spawn(CALLBASE, ['--db', DB, '--json', 'serve', '--listen', '127.0.0.1:0', '--web', WEB_DIR], {
+            env: { ...process.env, CALLBASE_USER: '' },
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        server.stderr.on('data', (d) => {
+            stderr += d;
+            if (process.env.E2E_SERVER_LOG === '1') process.stderr.write(d);
+        });
+        const timer = setTimeout(() => reject(new Error(`serve printed no first line in 20 s; stderr:\n${stderr}`)), 20000);
+        server.on('exit', (code) => {
+            clearTimeout(timer);
+            reject(new Error(`serve exited (${code}) before listening; stderr:\n${stderr}`));
+        });
+        const lines = createInterface({ input: server.stdout });
+        lines.once('line', (line) => {
+            clearTimeout(timer);
+            try {
+                const first = JSON.parse(line);
+                check(first.listening, `serve's first line has no "listening": ${line}`);
+                resolvePromise(first.listening.replace(/\/$/, ''));
+            } catch (e) {
+                reject(new Error(`serve's first line is not JSON: ${line} (${e.message})`));
+            }
+        });
+        lines.on('line', (line) => {
+            if (process.env.E2E_SERVER_LOG === '1') process.stderr.write(`${line}\n`);
+        });
+    });
+}
+
+async function stopServer() {
+    if (!server || server.exitCode !== null) return;
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    const timer = setTimeout(() => server.exitCode === null && server.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+}
+
+// ---------------------------------------------------------------- the browser
+
+let browser;
+let base;
+const sessions = {}; // role → { context, page }
+
+async function newPage(viewport = DESKTOP) {
+    const context = await browser.newContext({ viewport, locale: 'en-US', acceptDownloads: true });
+    context.setDefaultTimeout(10000);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => log(`  [page error] ${e.message}`));
+    return { context, page };
+}
+
+async function shot(page, name) {
+    // From the top: a sticky top bar on a scrolled page lands mid-picture in a full-page shot.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(OUT_DIR, `${name}.png`), fullPage: true });
+}
+
+async function errorText(page) {
+    const banner = page.getByTestId('error');
+    return (await banner.count()) ? (await banner.innerText()).trim() : '';
+}
+
+// Fails with what the error banner says, if anything, when a wait times out.
+async function waitFor(page, locator, what, options = {}) {
+    try {
+        await locator.first().waitFor({ state: 'visible', ...options });
+    } catch {
+        const banner = await errorText(page);
+        throw new Failure(`${what} did not appear${banner ? `; error banner: "${banner}"` : ''}`);
+    }
+}
+
+async function login(page, role, password = PASSWORDS[role]) {
+    await page.goto(`${base}/#/login`);
+    await waitFor(page, page.getByTestId('page-login'), 'the login page');
+    await page.getByTestId('login-user').fill(role);
+    await page.getByTestId('login-password').fill(password);
+    if (secrets[role]) await page.getByTestId('login-totp').fill(await freshTotp(secrets[role]));
+    await page.getByTestId('login-submit').click();
+}
+
+async function navNames(page) {
+    return page.locator('[data-testid^="nav-"]').evaluateAll((links) =>
+        links.map((a) => a.getAttribute('data-testid').slice(4)),
+    );
+}
+
+async function openContacts(page) {
+    await page.goto(`${base}/#/contacts`);
+    await waitFor(page, page.getByTestId('page-search'), 'the search page');
+}
+
+// The id of a known contact, found by its number through the API as the page's user.
+async function contactId(page, contact) {
+    const id = await page.evaluate(async (phone) => {
+        const r = await fetch(`/api/v1/contacts?phone=${encodeURIComponent(phone)}`);
+        const body = await r.json();
+        return body.items?.[0]?.id ?? null;
+    }, `+7${contact.digits}`);
+    check(id, `no contact with +7${contact.digits}`);
+    return id;
+}
+
+async function search(page, fields) {
+    await openContacts(page);
+    for (const key of ['phone', 'name', 'region', 'source']) {
+        await page.getByTestId(`search-${key}`).fill(fields[key] ?? '');
+    }
+    // Wait for this search's answer, and for the table to show it (not the list before).
+    await Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/contacts'),
+        page.getByTestId('search-submit').click(),
+    ]);
+    await page.waitForFunction(() => document.querySelector('[data-testid="results"]')?.getAttribute('aria-busy') !== 'true');
+}
+
+// ---------------------------------------------------------------- scenarios
+
+const results = [];
+
+async function scenario(name, fn) {
+    const started = Date.now();
+    try {
+        await fn();
+        results.push({ name, ok: true });
+        log(`PASS ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    } catch (e) {
+        results.push({ name, ok: false, why: e.message });
+        log(`FAIL ${name}: ${e instanceof Failure ? e.message : e.stack}`);
+    }
+}
+
+async function main() {
+    check(existsSync(CALLBASE), `no binary at ${CALLBASE}`);
+    check(existsSync(join(WEB_DIR, 'index.html')), `no index.html in ${WEB_DIR}: run npm run build --prefix web`);
+    check(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM`);
+    mkdirSync(OUT_DIR, { recursive: true });
+
+    const { known, fresh } = await setUp();
+    const messy = writeMessyFile(fresh);
+    base = await startServer();
+    log(`e2e: server at ${base}`);
+
+    browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+            '--no-sandbox',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-default-apps',
+            '--disable-sync',
+            '--no-first-run',
+            '--disable-domain-reliability',
+            '--metrics-recording-only',
+        ],
+    });
+
+    // a. Each role logs in and sees its nav; a wrong password shows the banner.
+    await scenario('a. wrong password shows the error banner', async () => {
+        const { context, page } = await newPage();
+        try {
+            await page.goto(`${base}/#/login`);
+            await waitFor(page, page.getByTestId('page-login'), 'the login page');
+            await shot(page, 'login');
+            await login(page, 'operator', 'not-the-password');
+            await waitFor(page, page.getByTestId('error'), 'the error banner');
+            check(await page.getByTestId('page-login').isVisible(), 'a wrong password left the login page');
+            await shot(page, 'login-error');
+        } finally {
+            await context.close();
+        }
+    });
+    for (const role of ['operator', 'supervisor', 'analyst', 'admin', 'dpo']) {
+        await scenario(`a. ${role} logs in and sees its nav`, async () => {
+            const s = await newPage();
+            sessions[role] = s;
+            await login(s.page, role);
+            await waitFor(s.page, s.page.getByTestId('page-search'), `the search page after ${role}'s login`);
+            await waitFor(s.page, s.page.getByTestId('logout'), 'the logout button');
+            const nav = (await navNames(s.page)).sort();
+            const want = [...NAV[role]].sort();
+            check(
+                JSON.stringify(nav) === JSON.stringify(want),
+                `${role}'s nav is [${nav.join(', ')}], expected [${want.join(', ')}] (not: ${ALL_NAV.filter((n) => !want.includes(n)).join(', ')})`,
+            );
+        });
+    }
+    const supervisor = sessions.supervisor?.page;
+    const operator = sessions.operator?.page;
+    const admin = sessions.admin?.page;
+
+    await scenario('a. the language switch turns the UI Russian and back', async () => {
+        check(supervisor, 'no supervisor session');
+        await supervisor.getByTestId('lang-switch').click();
+        const text = await supervisor.getByTestId('nav-contacts').innerText();
+        check(text.includes('Контакты'), `after the switch the contacts link reads "${text}"`);
+        await supervisor.reload();
+        await waitFor(supervisor, supervisor.getByTestId('page-search'), 'the search page after reload');
+        const kept = await supervisor.getByTestId('nav-contacts').innerText();
+        check(kept.includes('Контакты'), `the language was not kept across a reload ("${kept}")`);
+        await shot(supervisor, 'search-ru');
+        await supervisor.getByTestId('lang-switch').click();
+        const back = await supervisor.getByTestId('nav-contacts').innerText();
+        check(back.includes('Contacts'), `after switching back the link reads "${back}"`);
+    });
+
+    // b. Search by a known contact's number in another spelling; the card shows it in full.
+    const target = known[0];
+    await scenario('b. supervisor finds a contact by phone and its card shows the full number', async () => {
+        check(supervisor, 'no supervisor session');
+        await search(supervisor, { phone: spell8(target.digits) });
+        const rows = supervisor.getByTestId('result-row');
+        await waitFor(supervisor, rows, `a result for ${spell8(target.digits)}`);
+        const count = await rows.count();
+        check(count === 1, `searching ${spell8(target.digits)} found ${count} rows, expected 1`);
+        await shot(supervisor, 'search');
+        await rows.first().click();
+        await waitFor(supervisor, supervisor.getByTestId('page-card'), 'the card');
+        await waitFor(supervisor, supervisor.getByTestId('card-phone'), 'a phone on the card');
+        const phones = await supervisor.getByTestId('card-phone').allInnerTexts();
+        const full = `+7${target.digits}`;
+        check(
+            phones.some((p) => p.replace(/[\s()-]/g, '').includes(full)),
+            `the card's phones [${phones.join(' | ')}] do not show ${full}`,
+        );
+        const name = await supervisor.getByTestId('card-name').innerText();
+        check(name.trim().length > 0, 'the card shows no name');
+        await shot(supervisor, 'card');
+    });
+
+    // c. The import wizard with a messy cp1251 file.
+    await scenario('c. supervisor imports a messy Windows-1251 file through the wizard', async () => {
+        check(supervisor, 'no supervisor session');
+        await supervisor.goto(`${base}/#/import`);
+        await waitFor(supervisor, supervisor.getByTestId('page-import'), 'the import page');
+        await supervisor.getByTestId('import-file').setInputFiles(messy.path);
+        await waitFor(supervisor, supervisor.getByTestId('import-encoding'), 'the preview (encoding)');
+        const encoding = await supervisor.getByTestId('import-encoding').inputValue();
+        const delimiter = await supervisor.getByTestId('import-delimiter').inputValue();
+        check(/^(cp1251|windows-1251)$/i.test(encoding), `detected encoding "${encoding}", expected cp1251`);
+        check(delimiter === ';', `detected delimiter "${delimiter}", expected ";"`);
+        const maps = await supervisor.getByTestId('import-map').count();
+        check(maps === 4, `the mapping table has ${maps} column selects, expected 4`);
+        const phoneMap = await supervisor.locator('[data-testid="import-map"][data-header="Телефон"]').inputValue();
+        check(phoneMap === 'phone', `Телефон is mapped to "${phoneMap}", expected phone`);
+        const previewText = await supervisor.getByTestId('import-mapping').innerText();
+        check(previewText.includes('Петров Иван'), 'the preview does not show the first row decoded (Петров Иван)');
+        await supervisor.getByTestId('import-source').fill('e2e-messy');
+        await shot(supervisor, 'import-preview');
+        // The progress comes over the WebSocket (the page polls only when it fails).
+        let frames = 0;
+        const onSocket = (ws) => {
+            if (ws.url().includes('/api/v1/imports/')) ws.on('framereceived', () => frames++);
+        };
+        supervisor.on('websocket', onSocket);
+        await supervisor.getByTestId('import-start').click();
+        await waitFor(supervisor, supervisor.getByTestId('import-progress'), 'the progress bar');
+        await waitFor(supervisor, supervisor.getByTestId('import-summary'), 'the import summary', { timeout: 30000 });
+        const number = async (key) =>
+            Number((await supervisor.getByTestId(`import-summary-${key}`).innerText()).replace(/\D/g, ''));
+        const rejected = await number('rejected');
+        const inserted = await number('inserted');
+        check(rejected === messy.badValues.length, `summary says rejected ${rejected}, expected ${messy.badValues.length}`);
+        check(inserted === 6, `summary says inserted ${inserted}, expected 6`);
+        supervisor.off('websocket', onSocket);
+        check(frames > 0, 'no message came over /api/v1/imports/{job}/events (the page fell back to polling)');
+        await shot(supervisor, 'import-summary');
+
+        const [download] = await Promise.all([
+            supervisor.waitForEvent('download', { timeout: 15000 }),
+            supervisor.getByTestId('import-errors-link').click(),
+        ]);
+        const report = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
+        writeFileSync(join(OUT_DIR, 'import-errors.csv'), report);
+        const reportRows = parseCsv(report).filter((r) => r.length > 1);
+        const lines = new Set(reportRows.slice(1).map((r) => Number(r[0])));
+        const missing = messy.badLines.filter((n) => !lines.has(n));
+        check(
+            missing.length === 0,
+            `the error report lacks lines ${missing.join(', ')} (bad rows are at ${messy.badLines.join(', ')}); it holds:\n${report}`,
+        );
+        for (const value of messy.badValues) {
+            check(report.includes(value), `the error report does not quote the bad value "${value}"`);
+        }
+    });
+
+    // d. Add to the stop-list from the card; the service call turns denied.
+    const stopTarget = known[1];
+    await scenario('d. supervisor adds a contact to the stop-list from its card', async () => {
+        check(supervisor, 'no supervisor session');
+        await search(supervisor, { phone: `+7${stopTarget.digits}` });
+        await waitFor(supervisor, supervisor.getByTestId('result-row'), `a result for +7${stopTarget.digits}`);
+        await supervisor.getByTestId('result-row').first().click();
+        await waitFor(supervisor, supervisor.getByTestId('card-stop'), 'the stop-list state on the card');
+        const decision = /\b(allowed|denied)\b|разрешён|запрещён/;
+        for (const purpose of ['marketing', 'service']) {
+            const text = await supervisor.getByTestId(`can-call-${purpose}`).innerText();
+            check(decision.test(text), `can-call-${purpose} shows no decision: "${text}"`);
+        }
+        const before = await supervisor.getByTestId('card-stop').innerText();
+        check(!before.includes('do_not_disturb'), `the contact is in the stop-list already: "${before}"`);
+        await supervisor.getByTestId('card-add-stop').click();
+        try {
+            await supervisor.getByTestId('card-stop').filter({ hasText: 'do_not_disturb' }).waitFor();
+        } catch {
+            throw new Failure(
+                `card-stop does not show the entry after the click: "${await supervisor.getByTestId('card-stop').innerText()}"; banner: "${await errorText(supervisor)}"`,
+            );
+        }
+        const service = await supervisor.getByTestId('can-call-service').innerText();
+        check(/denied|запрещён/.test(service), `can-call-service after the stop-list entry: "${service}", expected denied`);
+        check(service.includes('stop_list'), `can-call-service gives no stop_list reason: "${service}"`);
+        await shot(supervisor, 'card-stopped');
+
+        await supervisor.goto(`${base}/#/stop-list`);
+        await waitFor(supervisor, supervisor.getByTestId('stop-row'), 'a row on the stop-list page');
+        const table = await supervisor.getByTestId('stop-table').innerText();
+        check(table.includes(stopTarget.digits.slice(-4)), `the stop-list page does not list …${stopTarget.digits.slice(-4)}`);
+        await shot(supervisor, 'stop-list');
+    });
+
+    // e. The operator sees masked numbers and nothing of exports.
+    await scenario('e. operator sees masked numbers and no exports', async () => {
+        check(operator, 'no operator session');
+        await search(operator, { name: target.name.split(' ')[0] });
+        await waitFor(operator, operator.getByTestId('result-row'), `a result for the name ${target.name}`);
+        check((await operator.getByTestId('export-request').count()) === 0, 'the operator sees the export request button');
+        check((await operator.getByTestId('nav-exports').count()) === 0, 'the operator sees the exports link');
+        await operator.getByTestId('result-row').first().click();
+        await waitFor(operator, operator.getByTestId('card-phone'), 'a phone on the card');
+        const phones = await operator.getByTestId('card-phone').allInnerTexts();
+        check(phones.every((p) => p.includes('***')), `the operator's card shows unmasked numbers: ${phones.join(' | ')}`);
+        const status = await operator.evaluate(() => fetch('/api/v1/exports', { credentials: 'same-origin' }).then((r) => r.status));
+        check(status === 403, `GET /api/v1/exports as the operator answered ${status}, expected 403`);
+        await shot(operator, 'card-operator');
+    });
+
+    // f. The admin reads the audit log: the actions above, filtered by actor.
+    await scenario('f. admin finds the actions above in the audit log', async () => {
+        check(admin, 'no admin session');
+        await admin.goto(`${base}/#/audit`);
+        await waitFor(admin, admin.getByTestId('page-audit'), 'the audit page');
+        await admin.getByTestId('audit-actor').fill('supervisor');
+        await admin.getByTestId('audit-submit').click();
+        await admin
+            .waitForFunction(() => {
+                const rows = [...document.querySelectorAll('[data-testid="audit-row"]')];
+                return rows.length > 0 && rows.every((r) => r.dataset.actor === 'supervisor');
+            })
+            .catch(() => undefined); // the checks below say what is wrong
+        const rows = await admin.getByTestId('audit-row').evaluateAll((trs) =>
+            trs.map((tr) => ({ actor: tr.dataset.actor, action: tr.dataset.action, text: tr.innerText })),
+        );
+        const others = rows.filter((r) => r.actor !== 'supervisor');
+        check(others.length === 0, `the actor filter let through ${others.map((r) => r.actor).join(', ')}`);
+        const actions = new Set(rows.map((r) => r.action));
+        for (const want of ['login', 'read']) check(actions.has(want), `no "${want}" record for supervisor; actions: ${[...actions].join(', ')}`);
+        check(
+            actions.has('change') || actions.has('mass_edit'),
+            `no change/mass_edit record (import, stop-list) for supervisor; actions: ${[...actions].join(', ')}`,
+        );
+        check(
+            rows.some((r) => /stop/i.test(r.text)),
+            `no audit record of the stop-list change; records:\n${rows.map((r) => r.text.replace(/\s+/g, ' ')).join('\n')}`,
+        );
+        await admin.getByTestId('audit-action').selectOption('login');
+        await admin.getByTestId('audit-submit').click();
+        await admin
+            .waitForFunction(() => {
+                const rows = [...document.querySelectorAll('[data-testid="audit-row"]')];
+                return rows.length > 0 && rows.every((r) => r.dataset.action === 'login');
+            })
+            .catch(() => undefined);
+        const logins = await admin.getByTestId('audit-row').evaluateAll((trs) => trs.map((tr) => tr.dataset.action));
+        check(logins.length > 0 && logins.every((a) => a === 'login'), `filtering by action login gave [${logins.join(', ')}]`);
+        await admin.getByTestId('audit-action').selectOption('');
+        await admin.getByTestId('audit-submit').click();
+        await admin.getByTestId('audit-verify').click();
+        await waitFor(admin, admin.getByTestId('audit-verify-result'), 'the verify result');
+        const verdict = await admin.getByTestId('audit-verify-result').innerText();
+        check(/chain holds/i.test(verdict), `audit verify says: "${verdict}"`);
+        await shot(admin, 'audit');
+    });
+
+    // g. The remaining screenshots, and the phone-sized search page.
+    await scenario('g. health, users and the phone-sized layout', async () => {
+        check(admin && supervisor, 'no admin or supervisor session');
+        await admin.goto(`${base}/#/health`);
+        await waitFor(admin, admin.getByTestId('health-metric'), 'a health metric');
+        await waitFor(admin, admin.locator('[data-testid="health-chart"] canvas'), 'the health chart');
+        const contacts = Number((await admin.getByTestId('health-contacts').innerText()).replace(/\D/g, ''));
+        check(contacts > 250, `health shows ${contacts} contacts, expected about 300`);
+        await shot(admin, 'health');
+        await admin.goto(`${base}/#/users`);
+        await waitFor(admin, admin.getByTestId('user-row'), 'a user row');
+        const users = await admin.getByTestId('user-row').evaluateAll((trs) => trs.map((tr) => tr.dataset.name));
+        for (const role of Object.keys(PASSWORDS)) check(users.includes(role), `the users page lacks ${role}`);
+        await waitFor(admin, admin.getByTestId('permission-table'), 'the permission table');
+        await shot(admin, 'users');
+
+        await supervisor.setViewportSize(PHONE);
+        await openContacts(supervisor);
+        await supervisor.getByTestId('search-reset').click();
+        await supervisor
+            .waitForFunction(() => document.querySelectorAll('[data-testid="result-row"]').length > 1)
+            .catch(() => {
+                throw new Failure('Reset did not bring back the whole list on the phone-sized page');
+            });
+        check(!(await supervisor.getByTestId('nav-import').isVisible()), 'the nav is not collapsed at 375 px');
+        const overflow = await supervisor.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        check(overflow <= 1, `the phone-sized page scrolls sideways by ${overflow} px`);
+        await shot(supervisor, 'search-phone');
+        await supervisor.getByTestId('menu-toggle').click();
+        await waitFor(supervisor, supervisor.getByTestId('nav-import'), 'the nav in the opened menu');
+        await shot(supervisor, 'search-phone-menu');
+        await supervisor.setViewportSize(DESKTOP);
+    });
+
+    // h. Editing on the card: status with a callback time, a custom field, a tag.
+    await scenario('h. supervisor edits a card: status, custom field, tag', async () => {
+        check(supervisor, 'no supervisor session');
+        await supervisor.goto(`${base}/#/contacts/${await contactId(supervisor, known[2])}`);
+        await waitFor(supervisor, supervisor.getByTestId('card-status-select'), 'the status editor');
+        await supervisor.getByTestId('card-status-select').selectOption('callback');
+        await supervisor.getByTestId('card-callback-at').fill('2031-03-04T10:30');
+        await supervisor.getByTestId('card-status-set').click();
+        await waitFor(supervisor, supervisor.getByTestId('card-callback'), 'the callback time on the card');
+        const callback = await supervisor.getByTestId('card-callback').innerText();
+        check(callback.includes('2031') && callback.includes('10:30'), `the card's callback time reads "${callback}"`);
+        const field = supervisor.getByTestId('card-field').first();
+        if (await field.count()) {
+            const name = await field.getAttribute('data-field');
+            await field.fill('4321');
+            await field.press('Enter');
+            await supervisor.getByTestId('card-history').filter({ hasText: '4321' }).waitFor().catch(async () => {
+                throw new Failure(`the history does not show the new value of ${name}; banner: "${await errorText(supervisor)}"`);
+            });
+        }
+        const options = await supervisor.getByTestId('card-tag-select').locator('option').evaluateAll((o) => o.map((x) => x.value).filter(Boolean));
+        if (options.length) {
+            await supervisor.getByTestId('card-tag-select').selectOption(options[0]);
+            await supervisor.getByTestId('card-tag-add').click();
+            await supervisor.getByTestId('card-tag').filter({ hasText: options[0] }).waitFor();
+            await supervisor.getByTestId('card-tag').filter({ hasText: options[0] }).getByRole('button').click();
+            await supervisor.getByTestId('card-tag').filter({ hasText: options[0] }).waitFor({ state: 'detached' });
+        } else {
+            log('  (the tag dictionary is empty: tags not tried)');
+        }
+        await shot(supervisor, 'card-edited');
+    });
+
+    // i. Four eyes: the supervisor asks for an export, the dpo approves, the supervisor downloads it.
+    await scenario('i. export: supervisor requests, dpo approves, supervisor downloads', async () => {
+        const dpo = sessions.dpo?.page;
+        check(supervisor && dpo, 'no supervisor or dpo session');
+        await search(supervisor, { region: 'Москва' });
+        await supervisor.getByTestId('export-reason').fill('e2e: calling list for Moscow');
+        await supervisor.getByTestId('export-request').click();
+        await waitFor(supervisor, supervisor.getByTestId('notice'), 'the export request notice');
+        await dpo.goto(`${base}/#/exports`);
+        await waitFor(dpo, dpo.getByTestId('export-approve'), 'an approve button for the dpo');
+        const row = dpo.getByTestId('export-row').filter({ hasText: 'e2e: calling list' });
+        check((await row.innerText()).includes('region=Москва'), `the request's filter is not region=Москва: "${await row.innerText()}"`);
+        await row.getByTestId('export-approve').click();
+        await row.filter({ has: dpo.locator('.badge.approved') }).waitFor().catch(async () => {
+            throw new Failure(`the request was not approved: "${await row.innerText()}"; banner: "${await errorText(dpo)}"`);
+        });
+        await supervisor.goto(`${base}/#/exports`);
+        const mine = supervisor.getByTestId('export-row').filter({ hasText: 'e2e: calling list' });
+        await waitFor(supervisor, mine.getByTestId('export-download'), 'the download link');
+        const [download] = await Promise.all([
+            supervisor.waitForEvent('download', { timeout: 15000 }),
+            mine.getByTestId('export-download').click(),
+        ]);
+        const csv = readFileSync(await download.path(), 'utf8');
+        check(csv.includes('Москва'), `the export holds no Москва rows: ${csv.slice(0, 200)}`);
+        await shot(supervisor, 'exports');
+    });
+
+    // j. Consents: record one for a known number, see it, revoke it.
+    await scenario('j. supervisor records and revokes a consent', async () => {
+        check(supervisor, 'no supervisor session');
+        const phone = spell8(known[3].digits);
+        await supervisor.goto(`${base}/#/consents`);
+        await waitFor(supervisor, supervisor.getByTestId('page-consents'), 'the consents page');
+        await supervisor.getByTestId('consent-phone').fill(phone);
+        await supervisor.getByTestId('consent-purpose').selectOption('marketing');
+        await supervisor.getByTestId('consent-add').click();
+        await waitFor(supervisor, supervisor.getByTestId('consent-row'), 'the recorded consent');
+        await supervisor.getByTestId('consent-revoke').first().click();
+        await supervisor.getByTestId('consent-revoke-how').fill('e2e: by phone to the operator');
+        await supervisor.getByTestId('consent-revoke-confirm').click();
+        await supervisor.locator('[data-testid="consent-row"].inactive').first().waitFor().catch(async () => {
+            throw new Failure(`the consent was not revoked; banner: "${await errorText(supervisor)}"`);
+        });
+        await shot(supervisor, 'consents');
+    });
+
+    // k. Deletion requests: the operator takes one, the dpo processes the pending ones.
+    await scenario('k. operator takes a deletion request, dpo processes it', async () => {
+        const dpo = sessions.dpo?.page;
+        check(operator && dpo, 'no operator or dpo session');
+        await operator.goto(`${base}/#/deletions`);
+        await waitFor(operator, operator.getByTestId('deletion-phone'), 'the deletion request form');
+        check((await operator.getByTestId('deletion-process').count()) === 0, 'the operator sees "process pending"');
+        await operator.getByTestId('deletion-phone').fill(`+7${known[4].digits}`);
+        await operator.getByTestId('deletion-note').fill('e2e: asked by phone');
+        await operator.getByTestId('deletion-add').click();
+        await waitFor(operator, operator.getByTestId('notice'), 'the request notice');
+        await dpo.goto(`${base}/#/deletions`);
+        await waitFor(dpo, dpo.getByTestId('deletion-row'), 'the request in the dpo list');
+        await dpo.getByTestId('deletion-process').click();
+        await waitFor(dpo, dpo.getByTestId('notice'), 'the processed notice');
+        const notice = await dpo.getByTestId('notice').innerText();
+        check(/Processed: [1-9]/.test(notice), `processing said "${notice}"`);
+        await shot(dpo, 'deletions');
+    });
+
+    // l. Users: add one, change the role, disable.
+    await scenario('l. admin adds a user, changes the role, disables it', async () => {
+        check(admin, 'no admin session');
+        await admin.goto(`${base}/#/users`);
+        await waitFor(admin, admin.getByTestId('user-name'), 'the add-user form');
+        await admin.getByTestId('user-name').fill('newbie');
+        await admin.getByTestId('user-role').selectOption('operator');
+        await admin.getByTestId('user-password').fill('newbie-pass-0001');
+        await admin.getByTestId('user-add').click();
+        const row = admin.locator('[data-testid="user-row"][data-name="newbie"]');
+        await waitFor(admin, row, 'the new user');
+        await row.locator('select').selectOption('supervisor');
+        await row.getByRole('button', { name: /save/i }).click();
+        await waitFor(admin, admin.getByTestId('notice').filter({ hasText: 'newbie' }), 'the role change notice');
+        await row.getByTestId('user-disable').click();
+        await admin.locator('[data-testid="user-row"][data-name="newbie"].inactive').waitFor().catch(async () => {
+            throw new Failure(`newbie was not disabled; banner: "${await errorText(admin)}"`);
+        });
+        const role = await admin.locator('[data-testid="user-row"][data-name="newbie"] select').inputValue();
+        check(role === 'supervisor', `newbie's role is ${role}, expected supervisor`);
+    });
+
+    // m. The stop-list page: add "not now" until a date, then remove it with a reason.
+    await scenario('m. supervisor adds and removes a stop-list entry on its page', async () => {
+        check(supervisor, 'no supervisor session');
+        const digits = known[5].digits;
+        await supervisor.goto(`${base}/#/stop-list`);
+        await waitFor(supervisor, supervisor.getByTestId('stop-phone'), 'the stop-list form');
+        await supervisor.getByTestId('stop-phone').fill(spell8(digits));
+        await supervisor.getByTestId('stop-category').selectOption('not_now');
+        await supervisor.getByTestId('stop-until').fill('2031-01-01T09:00');
+        await supervisor.getByTestId('stop-note').fill('e2e: call next year');
+        await supervisor.getByTestId('stop-add').click();
+        const row = supervisor.getByTestId('stop-row').filter({ hasText: 'e2e: call next year' });
+        await waitFor(supervisor, row, 'the new entry');
+        check((await row.innerText()).includes('2031'), `the entry shows no until date: "${await row.innerText()}"`);
+        await supervisor.getByTestId('stop-filter').selectOption('not_now');
+        await waitFor(supervisor, row, 'the entry under the not_now filter');
+        await row.getByTestId('stop-remove').click();
+        await row.getByTestId('stop-remove-reason').fill('e2e: asked again');
+        await row.getByTestId('stop-remove-confirm').click();
+        await row.waitFor({ state: 'detached' }).catch(async () => {
+            throw new Failure(`the entry was not removed; banner: "${await errorText(supervisor)}"`);
+        });
+    });
+
+    await scenario('logout ends the session', async () => {
+        check(operator, 'no operator session');
+        await operator.getByTestId('logout').click();
+        await waitFor(operator, operator.getByTestId('page-login'), 'the login page after logout');
+        const status = await operator.evaluate(() => fetch('/api/v1/session').then((r) => r.status));
+        check(status === 401, `GET /api/v1/session after logout answered ${status}, expected 401`);
+    });
+}
+
+let fatal = null;
+try {
+    await main();
+} catch (e) {
+    fatal = e;
+    console.error(`e2e: ${e instanceof Failure ? e.message : e.stack}`);
+} finally {
+    if (browser) await browser.close().catch(() => undefined);
+    await stopServer();
+    if (!KEEP) rmSync(work, { recursive: true, force: true });
+    else log(`e2e: kept ${work}`);
+}
+
+const failed = results.filter((r) => !r.ok).length + (fatal ? 1 : 0);
+const passed = results.filter((r) => r.ok).length;
+if (results.some((r) => !r.ok)) {
+    log('\nfailures:');
+    for (const r of results.filter((x) => !x.ok)) log(`  ${r.name}: ${r.why.split('\n')[0]}`);
+}
+log(`screenshots in ${OUT_DIR}`);
+log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,362 @@
+// The client of callbase's HTTP API (docs/api.md): same-origin fetch with the
+// session cookie, the CSRF token on every request that changes something, RFC 9457
+// problem details shown in the error banner, and a 401 sending the user to log in.
+import { createStore } from './store';
+
+export const API = '/api/v1';
+
+export interface Session {
+    user: string;
+    role: string;
+    permissions: string[];
+    csrf: string;
+}
+
+// The logged-in user, or null. Set by login and by the GET /session at start-up.
+export const session = createStore<Session | null>(null);
+// The message of the error banner (data-testid="error"), or null.
+export const errorBanner = createStore<string | null>(null);
+
+export function can(permission: string): boolean {
+    return session.get()?.permissions.includes(permission) ?? false;
+}
+
+export function showError(message: string | null): void {
+    errorBanner.set(message);
+}
+
+export class ApiError extends Error {
+    constructor(
+        readonly status: number,
+        readonly title: string,
+        readonly detail: string,
+    ) {
+        super(detail || title || `HTTP ${status}`);
+    }
+}
+
+export type Query = Record<string, string | number | boolean | string[] | null | undefined>;
+
+export interface RequestOptions {
+    query?: Query;
+    json?: unknown;
+    raw?: BodyInit;
+    // Don't show a failure in the error banner (the caller handles it).
+    quiet?: boolean;
+}
+
+export function buildQuery(query: Query | undefined): string {
+    if (!query) return '';
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+        if (value === undefined || value === null || value === '') continue;
+        if (Array.isArray(value)) {
+            for (const item of value) params.append(key, item);
+        } else {
+            params.append(key, String(value));
+        }
+    }
+    const text = params.toString();
+    return text ? `?${text}` : '';
+}
+
+function goToLogin(): void {
+    session.set(null);
+    if (!location.hash.startsWith('#/login')) location.hash = '#/login';
+}
+
+async function problemOf(response: Response): Promise<ApiError> {
+    let title = response.statusText;
+    let detail = '';
+    try {
+        const text = await response.text();
+        if (text) {
+            try {
+                const problem = JSON.parse(text) as { title?: string; detail?: string };
+                title = problem.title ?? title;
+                detail = problem.detail ?? '';
+            } catch {
+                detail = text.slice(0, 300);
+            }
+        }
+    } catch {
+        // the body could not be read; the status says enough
+    }
+    return new ApiError(response.status, title, detail);
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    let body: BodyInit | undefined;
+    if (options.json !== undefined) {
+        headers['Content-Type'] = 'application/json';
+        body = JSON.stringify(options.json);
+    } else if (options.raw !== undefined) {
+        headers['Content-Type'] = 'application/octet-stream';
+        body = options.raw;
+    }
+    const csrf = session.get()?.csrf;
+    if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
+
+    let response: Response;
+    try {
+        response = await fetch(API + path + buildQuery(options.query), {
+            method,
+            headers,
+            body,
+            credentials: 'same-origin',
+        });
+    } catch (e) {
+        const error = new ApiError(0, 'Network error', String(e instanceof Error ? e.message : e));
+        if (!options.quiet) showError(error.message);
+        throw error;
+    }
+    if (!response.ok) {
+        const error = await problemOf(response);
+        const isLogin = path === '/session' && method === 'POST';
+        if (response.status === 401 && !isLogin) goToLogin();
+        if (!options.quiet) showError(error.message);
+        throw error;
+    }
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const get = <T>(path: string, query?: Query, quiet = false) => request<T>('GET', path, { query, quiet });
+export const post = <T>(path: string, json?: unknown, query?: Query) =>
+    request<T>('POST', path, { json: json ?? {}, query });
+export const put = <T>(path: string, json: unknown) => request<T>('PUT', path, { json });
+export const del = <T>(path: string, query?: Query) => request<T>('DELETE', path, { query });
+
+// ---- Shapes of the answers (docs/api.md) ----
+
+export interface List<T> {
+    items: T[];
+    total?: number;
+}
+
+export interface ContactRow {
+    id: number;
+    name: string;
+    phone: string;
+    phone_count: number;
+    status: string;
+    region: string;
+    source: string;
+    callback_at: number | null;
+    updated_at: number | null;
+}
+
+export interface Phone {
+    e164: string;
+    extension?: string;
+    label?: string;
+    type?: string;
+    region?: string;
+    operator?: string;
+    timezone?: string;
+    qc?: string;
+    valid?: boolean;
+    inactive?: boolean;
+}
+
+export interface HistoryEntry {
+    at: number;
+    actor: string;
+    action: string;
+    field?: string;
+    before?: string;
+    after?: string;
+    detail?: string;
+}
+
+export interface StopEntry {
+    id: number;
+    phone: string;
+    category: string;
+    until: number | null;
+    channel: string;
+    note: string;
+    added_at: number;
+    added_by: string;
+}
+
+export interface Consent {
+    id: number;
+    phone: string;
+    purpose: string;
+    channel: string;
+    obtained_at: number | null;
+    text_version?: string;
+    recorded_by: string;
+    revoked_at: number | null;
+}
+
+export interface Reason {
+    reason: string;
+    detail?: string;
+}
+
+export interface Decision {
+    phone?: string;
+    purpose?: string;
+    at?: number;
+    allowed: boolean;
+    reasons: Reason[];
+    earliest?: number | null;
+    utc_offset_assumed?: boolean;
+}
+
+export interface Card {
+    id: number;
+    name: string;
+    region: string;
+    source: string;
+    owner_group?: string;
+    email?: string;
+    comment?: string;
+    status: string;
+    callback_at: number | null;
+    created_at?: number;
+    updated_at?: number;
+    last_interaction_at?: number | null;
+    merged_into?: number | null;
+    phones: Phone[];
+    tags: (string | { name: string; category?: string })[];
+    fields: Record<string, string> | { name: string; value: string }[];
+    history: HistoryEntry[];
+    stop_list?: StopEntry[] | null;
+    consents?: Consent[] | null;
+    can_call?: { service?: Decision; marketing?: Decision } | null;
+}
+
+export interface Tag {
+    category: string;
+    name: string;
+    retired: boolean;
+}
+
+export interface Status {
+    id: string;
+    en: string;
+    ru: string;
+}
+
+export interface Field {
+    name: string;
+    type: string;
+}
+
+export interface Purpose {
+    name: string;
+    description: string;
+    builtin: boolean;
+}
+
+export interface Metric {
+    id: string;
+    name_en: string;
+    name_ru: string;
+    percent: number | null;
+    count: number;
+    total: number;
+    target: string | number | null;
+    target_percent: number | null;
+    lower_is_better: boolean;
+    verdict: string;
+    note: string;
+    action_en: string;
+    action_ru: string;
+}
+
+export interface Health {
+    at: number;
+    contacts: number;
+    merged_contacts: number;
+    phones: number;
+    metrics: Metric[];
+}
+
+export interface Preview {
+    encoding: string;
+    delimiter: string;
+    header: string[];
+    rows: string[][];
+    mapping: { header: string; field: string }[];
+}
+
+export interface ImportJob {
+    job: number;
+    state: 'running' | 'done' | 'failed';
+    done_bytes: number;
+    total_bytes: number;
+    summary: Record<string, unknown> | null;
+    error?: string;
+}
+
+export interface ExportRequest {
+    id: number;
+    requested_by: string;
+    filter: string[] | string;
+    reason: string;
+    status: string;
+    requested_at: number;
+    decided_by: string | null;
+    decided_at: number | null;
+    rows: number | null;
+}
+
+export interface Registry {
+    name: string;
+    version: string;
+    entries: number;
+    loaded_at: number;
+}
+
+export interface DeletionRequest {
+    id: number;
+    phone: string;
+    channel: string;
+    note: string;
+    received_at: number;
+    received_by: string;
+    status: string;
+    processed_at: number | null;
+    archives_due_at: number | null;
+    archives_done_at: number | null;
+}
+
+export interface User {
+    id: number;
+    name: string;
+    role: string;
+    totp_enabled: boolean;
+    locked_until: number | null;
+    disabled_at: number | null;
+    created_at: number;
+}
+
+export interface PermissionTable {
+    roles: string[];
+    permissions: { id: string; description: string; roles: string[] }[];
+}
+
+export interface AuditRecord {
+    id: number;
+    at: number;
+    actor: string;
+    action: string;
+    object: string;
+    records: number | string;
+    source: string;
+    detail: string;
+}
+
+export interface AuditVerify {
+    ok: boolean;
+    records: number;
+    head_id?: number;
+    head?: string;
+    break: { kind: string; record_id: number; message: string; hint: string } | null;
+}

@@ -1,0 +1,202 @@
+// The shell: top bar (nav links the session's permissions allow, language switch,
+// logout; a menu on narrow screens), the error banner and the page of the route.
+import { useEffect, useState } from 'preact/hooks';
+import { del, errorBanner, get, session, showError, type Session } from './api';
+import { clearDictionaries } from './dictionaries';
+import { lang, setLang, t, type Key } from './i18n';
+import { navigate, route, type PageName } from './router';
+import { useStore } from './store';
+import { AuditPage } from './pages/audit';
+import { CardPage } from './pages/card';
+import { ConsentsPage } from './pages/consents';
+import { DeletionsPage } from './pages/deletions';
+import { ExportsPage } from './pages/exports';
+import { HealthPage } from './pages/health';
+import { ImportPage } from './pages/import';
+import { LoginPage } from './pages/login';
+import { SearchPage } from './pages/search';
+import { StopListPage } from './pages/stop_list';
+import { UsersPage } from './pages/users';
+
+interface NavItem {
+    name: string; // the hash path and data-testid="nav-<name>"
+    label: Key;
+    allowed: (permissions: string[]) => boolean;
+    pages: PageName[];
+}
+
+const has = (p: string) => (permissions: string[]) => permissions.includes(p);
+
+export const navItems: NavItem[] = [
+    { name: 'contacts', label: 'nav.contacts', allowed: has('read_contacts'), pages: ['search', 'card'] },
+    { name: 'import', label: 'nav.import', allowed: has('import'), pages: ['import'] },
+    {
+        name: 'exports',
+        label: 'nav.exports',
+        allowed: (p) => p.includes('request_export') || p.includes('approve_export'),
+        pages: ['exports'],
+    },
+    { name: 'stop-list', label: 'nav.stopList', allowed: has('stop_list'), pages: ['stop-list'] },
+    { name: 'consents', label: 'nav.consents', allowed: has('consents'), pages: ['consents'] },
+    {
+        name: 'deletions',
+        label: 'nav.deletions',
+        allowed: (p) => p.includes('deletion_request') || p.includes('deletion_process'),
+        pages: ['deletions'],
+    },
+    { name: 'audit', label: 'nav.audit', allowed: has('read_audit'), pages: ['audit'] },
+    { name: 'health', label: 'nav.health', allowed: has('read_contacts'), pages: ['health'] },
+    { name: 'users', label: 'nav.users', allowed: has('manage_users'), pages: ['users'] },
+];
+
+function ErrorBanner() {
+    const message = useStore(errorBanner);
+    if (!message) return null;
+    return (
+        <div class="error-banner" role="alert" data-testid="error">
+            <span>{message}</span>
+            <button type="button" class="link" onClick={() => showError(null)} aria-label={t('common.close')}>
+                ×
+            </button>
+        </div>
+    );
+}
+
+function TopBar(props: { user: Session | null; page: PageName }) {
+    const [menuOpen, setMenuOpen] = useState(false);
+    const current = useStore(lang);
+    const items = props.user ? navItems.filter((item) => item.allowed(props.user!.permissions)) : [];
+
+    useEffect(() => setMenuOpen(false), [props.page]);
+
+    async function logout() {
+        try {
+            await del('/session');
+        } catch {
+            // the session may be gone already; log out locally all the same
+        }
+        session.set(null);
+        clearDictionaries();
+        navigate('#/login');
+    }
+
+    return (
+        <header class="topbar">
+            <a class="brand" href={props.user ? '#/contacts' : '#/login'}>
+                callbase
+            </a>
+            {items.length > 0 && (
+                <button
+                    type="button"
+                    class="menu-toggle"
+                    data-testid="menu-toggle"
+                    aria-expanded={menuOpen}
+                    onClick={() => setMenuOpen(!menuOpen)}
+                >
+                    ☰ {t('nav.menu')}
+                </button>
+            )}
+            <nav class={menuOpen ? 'nav open' : 'nav'} data-testid="nav">
+                {items.map((item) => (
+                    <a
+                        key={item.name}
+                        href={`#/${item.name}`}
+                        data-testid={`nav-${item.name}`}
+                        class={item.pages.includes(props.page) ? 'active' : ''}
+                    >
+                        {t(item.label)}
+                    </a>
+                ))}
+            </nav>
+            <div class="topbar-right">
+                <button
+                    type="button"
+                    class="lang"
+                    data-testid="lang-switch"
+                    title={t('header.language')}
+                    onClick={() => setLang(current === 'ru' ? 'en' : 'ru')}
+                >
+                    {current === 'ru' ? 'EN' : 'RU'}
+                </button>
+                {props.user && (
+                    <>
+                        <span class="who" data-testid="who">
+                            {props.user.user} · {t(`role.${props.user.role}` as Key)}
+                        </span>
+                        <button type="button" class="logout" data-testid="logout" onClick={logout}>
+                            {t('header.logout')}
+                        </button>
+                    </>
+                )}
+            </div>
+        </header>
+    );
+}
+
+function Page(props: { page: PageName; id?: number }) {
+    switch (props.page) {
+        case 'login':
+            return <LoginPage />;
+        case 'search':
+            return <SearchPage />;
+        case 'card':
+            return <CardPage id={props.id!} />;
+        case 'import':
+            return <ImportPage />;
+        case 'stop-list':
+            return <StopListPage />;
+        case 'consents':
+            return <ConsentsPage />;
+        case 'deletions':
+            return <DeletionsPage />;
+        case 'exports':
+            return <ExportsPage />;
+        case 'audit':
+            return <AuditPage />;
+        case 'health':
+            return <HealthPage />;
+        case 'users':
+            return <UsersPage />;
+    }
+}
+
+export function App() {
+    const user = useStore(session);
+    const current = useStore(route);
+    useStore(lang);
+    const [checked, setChecked] = useState(false);
+
+    // Who am I: a live session cookie skips the login page.
+    useEffect(() => {
+        get<Session>('/session', undefined, true)
+            .then((s) => session.set(s))
+            .catch(() => session.set(null))
+            .finally(() => setChecked(true));
+    }, []);
+
+    // Errors belong to the page they happened on; the login page keeps the one that
+    // sent the user there (an expired session says so).
+    useEffect(() => {
+        if (current.page !== 'login') showError(null);
+    }, [current.page, current.id]);
+
+    useEffect(() => {
+        if (!checked) return;
+        if (!user && current.page !== 'login') navigate('#/login');
+    }, [checked, user, current.page]);
+
+    const page: PageName = !user ? 'login' : current.page === 'login' ? 'search' : current.page;
+    useEffect(() => {
+        if (checked && user && current.page === 'login') navigate('#/contacts');
+    }, [checked, user, current.page]);
+
+    return (
+        <div class="app">
+            <TopBar user={user} page={page} />
+            <main class="main">
+                <ErrorBanner />
+                {checked ? <Page page={page} id={current.id} key={`${page}/${current.id ?? ''}`} /> : null}
+            </main>
+        </div>
+    );
+}

@@ -1,0 +1,42 @@
+// Dates and numbers for people: the API gives Unix seconds; we show local time.
+import { lang } from './i18n';
+
+function locale(): string {
+    return lang.get() === 'ru' ? 'ru-RU' : 'en-GB';
+}
+
+export function dateTime(seconds: number | null | undefined): string {
+    if (seconds === null || seconds === undefined || seconds === 0) return '';
+    return new Date(seconds * 1000).toLocaleString(locale(), {
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+    });
+}
+
+export function date(seconds: number | null | undefined): string {
+    if (seconds === null || seconds === undefined || seconds === 0) return '';
+    return new Date(seconds * 1000).toLocaleDateString(locale());
+}
+
+export function number(value: number | null | undefined): string {
+    if (value === null || value === undefined) return '';
+    return value.toLocaleString(locale());
+}
+
+// The value of <input type="datetime-local"> or type="date" (local time) as Unix seconds.
+export function toUnix(local: string): number | undefined {
+    if (!local) return undefined;
+    const ms = new Date(local.length === 10 ? `${local}T00:00` : local).getTime();
+    return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}
+
+// Unix seconds as the value of <input type="datetime-local">.
+export function toLocalInput(seconds: number | null | undefined): string {
+    if (!seconds) return '';
+    const d = new Date(seconds * 1000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
