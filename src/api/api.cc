@@ -124,19 +124,25 @@ AuditWriter::~AuditWriter() {
 }
 
 void AuditWriter::Post(security::AuditEvent event) {
+    bool first = false;
     {
         std::lock_guard lock(mutex_);
         queue_.push_back({std::move(event), nullptr});
+        first = queue_.size() == 1;
     }
-    wake_.notify_one();
+    // Only the first of a batch wakes the writer: a wake-up per request would
+    // cost more than the record.
+    if (first) wake_.notify_one();
 }
 
 Result<void> AuditWriter::Write(security::AuditEvent event) {
     auto done = std::make_shared<std::optional<Result<void>>>();
     std::unique_lock lock(mutex_);
     queue_.push_back({std::move(event), done});
+    ++waiting_;
     wake_.notify_one();
     written_.wait(lock, [&] { return done->has_value(); });
+    --waiting_;
     return **done;
 }
 
@@ -146,8 +152,12 @@ void AuditWriter::Run() {
     for (;;) {
         wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
         if (queue_.empty() && stopping_) return;
+        // Queued reads wait a moment for company, so that a busy server
+        // writes a batch per transaction; a change being waited for does not.
+        wake_.wait_for(lock, kBatchWait,
+                       [&] { return stopping_ || waiting_ > 0 || queue_.size() >= kBatchSize; });
         std::vector<Item> batch;
-        while (!queue_.empty() && batch.size() < 500) {
+        while (!queue_.empty() && batch.size() < kBatchSize) {
             batch.push_back(std::move(queue_.front()));
             queue_.pop_front();
         }
@@ -355,6 +365,8 @@ server::Upgrade Api::DispatchSocket(const ApiRoute& route, const Request& reques
         return upgrade;
     }
     upgrade.feed = std::move(*feed);
+    audit_->Post({session->user, route.audit_action, request.method + " " + route.path,
+                  call.records, call.source, "websocket opened"});
     return upgrade;
 }
 

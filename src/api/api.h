@@ -16,6 +16,7 @@
 // runs on a thread of its own with its own Store.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -98,11 +99,15 @@ private:
     };
     void Run();
 
+    static constexpr size_t kBatchSize = 1000;
+    static constexpr std::chrono::milliseconds kBatchWait{5};
+
     std::unique_ptr<store::Store> store_;
     const Clock& clock_;
     std::mutex mutex_;
     std::condition_variable wake_, written_;
     std::deque<Item> queue_;
+    int waiting_ = 0;  // Write() calls waiting for their record
     bool stopping_ = false;
     std::thread thread_;
 };

@@ -67,19 +67,19 @@ const std::vector<ApiRoute>& RouteTable() {
             Needs(P::kEditContacts, "change", "PUT", "/api/v1/contacts/{id}/fields/{field}",
                   h::SetField),
             Needs(P::kReadContacts, "read", "GET", "/api/v1/lookup", h::Lookup),
-            Needs(P::kReadContacts, "", "GET", "/api/v1/tags", h::ListTags),
-            Needs(P::kReadContacts, "", "GET", "/api/v1/fields", h::ListFields),
-            Needs(P::kReadContacts, "", "GET", "/api/v1/statuses", h::ListStatuses),
+            Needs(P::kReadContacts, "read", "GET", "/api/v1/tags", h::ListTags),
+            Needs(P::kReadContacts, "read", "GET", "/api/v1/fields", h::ListFields),
+            Needs(P::kReadContacts, "read", "GET", "/api/v1/statuses", h::ListStatuses),
             Needs(P::kReadContacts, "read", "GET", "/api/v1/health", h::Health),
 
             Needs(P::kImport, "mass_edit", "POST", "/api/v1/imports/preview", h::PreviewImport,
                   kUploadLimit),
             Needs(P::kImport, "mass_edit", "POST", "/api/v1/imports", h::StartImport, kUploadLimit),
-            Needs(P::kImport, "", "GET", "/api/v1/imports/{job}", h::ImportState),
+            Needs(P::kImport, "read", "GET", "/api/v1/imports/{job}", h::ImportState),
             Needs(P::kImport, "read", "GET", "/api/v1/imports/{job}/errors", h::ImportErrors),
 
             Needs(P::kRequestExport, "export", "POST", "/api/v1/exports", h::RequestExport),
-            Needs(P::kRequestExport, "", "GET", "/api/v1/exports", h::ListExports),
+            Needs(P::kRequestExport, "read", "GET", "/api/v1/exports", h::ListExports),
             Needs(P::kApproveExport, "export", "POST", "/api/v1/exports/{id}/approve",
                   h::ApproveExport),
             Needs(P::kApproveExport, "export", "POST", "/api/v1/exports/{id}/reject",
@@ -91,11 +91,11 @@ const std::vector<ApiRoute>& RouteTable() {
             Needs(P::kStopList, "change", "POST", "/api/v1/stop-list", h::AddStop),
             Needs(P::kStopList, "change", "DELETE", "/api/v1/stop-list", h::RemoveStop),
             Needs(P::kCanCall, "read", "GET", "/api/v1/can-call", h::CanCall),
-            Needs(P::kCanCall, "", "GET", "/api/v1/registries", h::ListRegistries),
+            Needs(P::kCanCall, "read", "GET", "/api/v1/registries", h::ListRegistries),
             Needs(P::kConsents, "read", "GET", "/api/v1/consents", h::ListConsents),
             Needs(P::kConsents, "change", "POST", "/api/v1/consents", h::AddConsent),
             Needs(P::kConsents, "change", "POST", "/api/v1/consents/revoke", h::RevokeConsent),
-            Needs(P::kConsents, "", "GET", "/api/v1/purposes", h::ListPurposes),
+            Needs(P::kConsents, "read", "GET", "/api/v1/purposes", h::ListPurposes),
             Needs(P::kDeletionProcess, "read", "GET", "/api/v1/deletion-requests",
                   h::ListDeletions),
             Needs(P::kDeletionRequest, "change", "POST", "/api/v1/deletion-requests",
@@ -110,7 +110,7 @@ const std::vector<ApiRoute>& RouteTable() {
             Needs(P::kReadAudit, "read", "GET", "/api/v1/audit", h::ListAudit),
             Needs(P::kReadAudit, "read", "GET", "/api/v1/audit/verify", h::VerifyAudit),
         };
-        ApiRoute events = Needs(P::kImport, "", "GET", "/api/v1/imports/{job}/events", nullptr);
+        ApiRoute events = Needs(P::kImport, "read", "GET", "/api/v1/imports/{job}/events", nullptr);
         events.socket = h::ImportEvents;
         r.push_back(std::move(events));
         return r;

@@ -291,6 +291,7 @@ Result<Response> ImportState(Call& c) {
 Result<server::Feed> ImportEvents(Call& c) {
     auto job = JobOf(c);
     if (!job) return std::unexpected(job.error());
+    c.records = fmt::format("import-job:{}", (*job)->id);
     auto last = std::make_shared<int64_t>(-1);
     auto ended = std::make_shared<bool>(false);
     return server::Feed([job = *job, last, ended]() -> std::optional<std::string> {

@@ -19,6 +19,7 @@ struct ServeArgs {
     std::string listen = "127.0.0.1:8080";
     int threads = 0;
     std::string web;
+    std::string tls_cert, tls_key;
     int idle_minutes = 30;
     int absolute_hours = 12;
 };
@@ -57,6 +58,8 @@ Result<server::HttpServer::Options> ParseListen(const ServeArgs& args) {
     }
     options.port = static_cast<uint16_t>(std::stoi(port));
     options.threads = args.threads;
+    options.tls_cert = args.tls_cert;
+    options.tls_key = args.tls_key;
     return options;
 }
 
@@ -68,6 +71,9 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
     serve->add_option("--listen", args->listen, "ADDRESS:PORT to listen on (127.0.0.1:8080)");
     serve->add_option("--threads", args->threads, "io threads (default: one per core)");
     serve->add_option("--web", args->web, "the web UI's built files (default: web/dist)");
+    serve->add_option("--tls-cert", args->tls_cert,
+                      "a PEM certificate chain: serve HTTPS (and secure cookies)");
+    serve->add_option("--tls-key", args->tls_key, "the certificate's PEM private key");
     serve->add_option("--session-idle", args->idle_minutes,
                       "minutes without a request that end a session (30)");
     serve->add_option("--session-max", args->absolute_hours,
@@ -93,6 +99,7 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
         api_options.web_dir = WebDir(*args);
         api_options.work_dir = std::filesystem::temp_directory_path().string();
         api_options.session_limits = {args->idle_minutes * 60LL, args->absolute_hours * 3600LL};
+        api_options.secure_cookies = !args->tls_cert.empty();
         api::Api api(api_options);
         // The base must open before anyone is told it is up.
         if (auto ok = api.Start(); !ok) return app.Report(ok.error());
@@ -113,7 +120,8 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
         api.Mount(http);
         auto port = http.Start();
         if (!port) return app.Report(port.error());
-        const std::string address = fmt::format("http://{}:{}", options->address, *port);
+        const std::string address =
+            fmt::format("{}://{}:{}", http.tls() ? "https" : "http", options->address, *port);
         if (app.json) {
             fmt::print("{}\n", nlohmann::json{{"listening", address},
                                               {"database", described},

@@ -10,9 +10,12 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <limits>
 
 namespace callbase::server {
@@ -177,21 +180,40 @@ struct HttpServer::Impl {
 
     // One connection: read a request's header, find its route, read its body
     // within the route's limit, answer, again while it keeps alive.
-    class Session : public std::enable_shared_from_this<Session> {
+    // Stream: beast::tcp_stream, or beast::ssl_stream of one under TLS.
+    template <class Stream>
+    class Session : public std::enable_shared_from_this<Session<Stream>> {
     public:
-        Session(tcp::socket socket, Impl& impl) : stream_(std::move(socket)), impl_(impl) {}
-        void Start() { Read(); }
+        template <class... Args>
+        explicit Session(Impl& impl, Args&&... args)
+            : stream_(std::forward<Args>(args)...), impl_(impl) {}
+
+        void Start() {
+            if constexpr (kTls) {
+                Lowest().expires_after(kRequestTimeout);
+                stream_.async_handshake(asio::ssl::stream_base::server,
+                                        [self = this->shared_from_this()](beast::error_code ec) {
+                                            if (ec) return self->Close();
+                                            self->Read();
+                                        });
+            } else {
+                Read();
+            }
+        }
 
     private:
+        static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+        beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
         void Read() {
             parser_.emplace();
             parser_->header_limit(16 * 1024);
             // The route's limit is set once the header names the route.
             parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-            stream_.expires_after(kRequestTimeout);
-            http::async_read_header(
-                stream_, buffer_, *parser_,
-                [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+            Lowest().expires_after(kRequestTimeout);
+            http::async_read_header(stream_, buffer_, *parser_,
+                                    [self = this->shared_from_this()](
+                                        beast::error_code ec, size_t) { self->OnHeader(ec); });
         }
 
         static bool Closed(beast::error_code ec) {
@@ -217,7 +239,7 @@ struct HttpServer::Impl {
                 request_.headers[name] = std::string(field.value());
             }
             beast::error_code ignored;
-            auto endpoint = stream_.socket().remote_endpoint(ignored);
+            auto endpoint = Lowest().socket().remote_endpoint(ignored);
             request_.remote = fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port());
             route_ =
                 impl_.owner.Match(request_.method, request_.path, &request_.params, &path_known_);
@@ -228,9 +250,8 @@ struct HttpServer::Impl {
             }
             parser_->body_limit(limit);
             http::async_read(stream_, buffer_, *parser_,
-                             [self = shared_from_this(), limit](beast::error_code ec, size_t) {
-                                 self->OnBody(ec, limit);
-                             });
+                             [self = this->shared_from_this(), limit](
+                                 beast::error_code ec, size_t) { self->OnBody(ec, limit); });
         }
 
         void Malformed(beast::error_code ec) {
@@ -320,12 +341,12 @@ struct HttpServer::Impl {
                 return Answer(std::move(refusal), "", false, req.version());
             }
             impl_.owner.metrics_.Record(route_->path, 101, 0);
-            stream_.expires_never();
+            Lowest().expires_never();
             Impl& impl = impl_;
             std::lock_guard lock(impl.sockets_mutex);
-            impl.socket_threads.emplace_back([&impl, socket = stream_.release_socket(), req,
+            impl.socket_threads.emplace_back([&impl, stream = std::move(stream_), req,
                                               feed = std::move(upgrade.feed)]() mutable {
-                websocket::stream<tcp::socket> ws(std::move(socket));
+                websocket::stream<Stream> ws(std::move(stream));
                 beast::error_code ec;
                 ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
                     res.set(http::field::server, "callbase");
@@ -362,6 +383,8 @@ struct HttpServer::Impl {
             res->set("X-Content-Type-Options", "nosniff");
             res->set("X-Frame-Options", "DENY");
             res->set("Referrer-Policy", "no-referrer");
+            if constexpr (kTls)
+                res->set(http::field::strict_transport_security, "max-age=31536000");
             for (auto& [name, value] : response.headers)
                 res->insert(name, value);
             res->keep_alive(keep_alive);
@@ -370,7 +393,7 @@ struct HttpServer::Impl {
             res->prepare_payload();
             if (head) res->body().clear();
             http::async_write(stream_, *res,
-                              [self = shared_from_this(), res](beast::error_code ec, size_t) {
+                              [self = this->shared_from_this(), res](beast::error_code ec, size_t) {
                                   if (ec || !res->keep_alive()) return self->Close();
                                   self->Read();
                               });
@@ -378,10 +401,10 @@ struct HttpServer::Impl {
 
         void Close() {
             beast::error_code ignored;
-            stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
         }
 
-        beast::tcp_stream stream_;
+        Stream stream_;
         beast::flat_buffer buffer_;
         std::optional<http::request_parser<http::string_body>> parser_;
         Request request_;
@@ -391,16 +414,22 @@ struct HttpServer::Impl {
     };
 
     void Accept() {
-        acceptor.async_accept(asio::make_strand(io),
-                              [this](beast::error_code ec, tcp::socket socket) {
-                                  if (ec == asio::error::operation_aborted) return;
-                                  if (!ec)
-                                      std::make_shared<Session>(std::move(socket), *this)->Start();
-                                  Accept();
-                              });
+        acceptor.async_accept(
+            asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+                if (ec == asio::error::operation_aborted) return;
+                if (!ec && tls) {
+                    std::make_shared<Session<TlsStream>>(*this, std::move(socket), *tls)->Start();
+                } else if (!ec) {
+                    std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket))->Start();
+                }
+                Accept();
+            });
     }
 
+    using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
     HttpServer& owner;
+    std::optional<asio::ssl::context> tls;  // under TLS: the certificate and key
     asio::io_context io;
     tcp::acceptor acceptor;
     std::vector<std::thread> threads;
@@ -486,6 +515,39 @@ Result<uint16_t> HttpServer::Start() {
         return Fail(ErrorCode::kInvalidInput,
                     fmt::format("cannot listen on '{}': not an IP address", options_.address),
                     "give --listen ADDRESS:PORT, e.g. 127.0.0.1:8080");
+    }
+    if (!options_.tls_cert.empty() || !options_.tls_key.empty()) {
+        if (options_.tls_cert.empty() || options_.tls_key.empty()) {
+            return Fail(ErrorCode::kInvalidInput, "TLS needs both a certificate and its key",
+                        "give --tls-cert FILE and --tls-key FILE (PEM)");
+        }
+        for (const std::string& file : {options_.tls_cert, options_.tls_key}) {
+            if (std::FILE* f = std::fopen(file.c_str(), "r")) {
+                std::fclose(f);
+            } else {
+                return Fail(ErrorCode::kNotFound, fmt::format("cannot read {}", file),
+                            "check the path of --tls-cert and --tls-key and that this user may "
+                            "read them");
+            }
+        }
+        impl_->tls.emplace(asio::ssl::context::tls_server);
+        impl_->tls->set_options(asio::ssl::context::default_workarounds |
+                                asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                                asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+        impl_->tls->use_certificate_chain_file(options_.tls_cert, ec);
+        if (ec) {
+            return Fail(ErrorCode::kInvalidInput,
+                        fmt::format("cannot use {} as the TLS certificate: {}", options_.tls_cert,
+                                    ec.message()),
+                        "give a PEM certificate chain (the server's certificate first)");
+        }
+        impl_->tls->use_private_key_file(options_.tls_key, asio::ssl::context::pem, ec);
+        if (ec) {
+            return Fail(
+                ErrorCode::kInvalidInput,
+                fmt::format("cannot use {} as the TLS key: {}", options_.tls_key, ec.message()),
+                "give the certificate's private key in PEM, readable by this user");
+        }
     }
     tcp::endpoint endpoint(address, options_.port);
     impl_->acceptor.open(endpoint.protocol(), ec);

@@ -99,6 +99,7 @@ public:
         uint16_t port = 8080;  // 0: any free port (tests)
         int threads = 0;       // 0: one per core
         size_t body_limit = 1 << 20;
+        std::string tls_cert, tls_key;  // PEM files: HTTPS and WSS instead of HTTP
     };
 
     explicit HttpServer(Options options);
@@ -125,6 +126,7 @@ public:
     void Wait(bool signals);
 
     Metrics& metrics() { return metrics_; }
+    bool tls() const { return !options_.tls_cert.empty(); }
 
 private:
     struct Impl;

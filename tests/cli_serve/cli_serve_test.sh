@@ -41,4 +41,33 @@ if "$cb" --db "$tmp/none.db" serve --listen 127.0.0.1:0 >"$tmp/out" 2>&1; then
     fail "served a base that is not there"
 fi
 grep -q "callbase init" "$tmp/out" || fail "no base message: $(cat "$tmp/out")"
+# Under TLS: HTTPS only, and the session cookie is Secure.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
+    -subj /CN=127.0.0.1 2>/dev/null || fail "openssl could not make a certificate"
+CALLBASE_NEW_PASSWORD=admin-tls-pass "$cb" --db "$db" user add admin --role admin >/dev/null ||
+    fail "user add"
+secret=$(CALLBASE_PASSWORD=admin-tls-pass "$cb" --db "$db" --json user totp admin |
+    sed -n 's/.*"secret":"\([A-Z2-7]*\)".*/\1/p')
+CALLBASE_PASSWORD=admin-tls-pass "$cb" --db "$db" user totp admin \
+    --confirm "$("$cb" user totp-code "$secret")" >/dev/null || fail "totp"
+"$cb" --db "$db" serve --listen 127.0.0.1:0 --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" \
+    >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 50); do grep -q "listening on" "$tmp/out" && break; sleep 0.1; done
+url=$(grep -o "https://127.0.0.1:[0-9]*" "$tmp/out" | head -1)
+[ -n "$url" ] || fail "no https address printed: $(cat "$tmp/out" "$tmp/err")"
+curl -sk "$url/healthz" | grep -q '"status":"ok"' || fail "healthz over TLS"
+if curl -s "${url/https/http}/healthz" >/dev/null 2>&1; then fail "plain HTTP answered on the TLS port"; fi
+sleep 1  # the enrolment's code is not taken twice
+headers=$(curl -sk -D - -o /dev/null -X POST "$url/api/v1/session" \
+    -d "{\"user\":\"admin\",\"password\":\"admin-tls-pass\",\"totp\":\"$("$cb" user totp-code "$secret")\"}")
+grep -qi '^set-cookie: callbase_session=.*HttpOnly; SameSite=Strict; Secure' <<<"$headers" ||
+    fail "no Secure session cookie under TLS: $headers"
+grep -qi '^strict-transport-security:' <<<"$headers" || fail "no HSTS header: $headers"
+kill -TERM "$pid"; wait "$pid" || fail "TLS server exit"
+if "$cb" --db "$db" serve --listen 127.0.0.1:0 --tls-cert "$tmp/none.pem" --tls-key "$tmp/key.pem" \
+    >"$tmp/out" 2>&1; then
+    fail "served with a missing certificate"
+fi
+grep -q "cannot read .*none.pem" "$tmp/out" || fail "missing certificate message: $(cat "$tmp/out")"
 finish cli_serve
