@@ -7,6 +7,10 @@ namespace {
 
 constexpr int64_t kOperatorAccess = 24 * 3600;
 
+std::string PseudonymOfName(const std::string& name, const std::string& key) {
+    return name.empty() ? name : security::Pseudonym("name:" + name, key);
+}
+
 // The operator's numbers contacted in the last 24 hours.
 Result<bool> OperatorMaySee(const Viewer& viewer, store::Store& db, const std::string& e164) {
     auto n = db.QueryValue(
@@ -45,7 +49,7 @@ public:
         return *may ? e164 : security::MaskPhone(e164);
     }
     std::string Name(const std::string& name) const {
-        return pseudonyms_ && !name.empty() ? security::Pseudonym("name:" + name, key_) : name;
+        return pseudonyms_ ? PseudonymOfName(name, key_) : name;
     }
 
 private:
@@ -59,6 +63,16 @@ private:
 
 bool SeesNumbers(const Viewer& viewer) {
     return !viewer.role || security::Allowed(*viewer.role, security::Permission::kSeeFullNumbers);
+}
+
+Result<std::string> RedactName(const Viewer& viewer, const std::string& name) {
+    if (!viewer.role || security::Allowed(*viewer.role, security::Permission::kSeeNames)) {
+        return name;
+    }
+    if (!viewer.pseudonym_key) return Fail(ErrorCode::kInternal, "no pseudonym key");
+    auto key = viewer.pseudonym_key();
+    if (!key) return std::unexpected(key.error());
+    return PseudonymOfName(name, *key);
 }
 
 Result<std::string> RedactNumber(const Viewer& viewer, store::Store& db, const std::string& e164) {

@@ -41,6 +41,8 @@ Result<void> RedactFound(const Viewer& viewer, store::Store& db,
                          std::vector<contacts::FoundContact>* found);
 // One number as the viewer may see it.
 Result<std::string> RedactNumber(const Viewer& viewer, store::Store& db, const std::string& e164);
+// A name as the viewer may see it (a pseudonym for the analyst).
+Result<std::string> RedactName(const Viewer& viewer, const std::string& name);
 // Whether the viewer sees numbers as they are (may copy them into a form).
 bool SeesNumbers(const Viewer& viewer);
 

@@ -237,28 +237,26 @@ Result<Response> SetField(Call& c) {
 Result<Response> Lookup(Call& c) {
     auto e164 = c.Phone(c.request.Query("phone").value_or(""));
     if (!e164) return std::unexpected(e164.error());
-    auto filter = contacts::ParseFilter({"phone=" + *e164}, *c.api.options().cleaner);
-    if (!filter) return std::unexpected(filter.error());
-    auto found = Book(c).Find(*filter, 1);
+    auto found = Book(c).FindByPhone(*e164);
     if (!found) return std::unexpected(found.error());
     c.detail = "phone " + *e164;
-    if (found->empty()) {
-        auto shown = c.Shown(*e164);
-        if (!shown) return std::unexpected(shown.error());
+    auto shown = c.Shown(*e164);
+    if (!shown) return std::unexpected(shown.error());
+    if (!*found) {
         return JsonResponse(200, json{{"found", false}, {"contact", nullptr}, {"phone", *shown}});
     }
-    found->front().phone = *e164;
-    if (auto ok = RedactFound(c.viewer(), *c.db, &*found); !ok) return std::unexpected(ok.error());
-    const auto& f = found->front();
-    c.records = fmt::format("contact:{}", f.contact.id);
+    const contacts::Contact& contact = **found;
+    c.records = fmt::format("contact:{}", contact.id);
+    auto name = RedactName(c.viewer(), contact.name);
+    if (!name) return std::unexpected(name.error());
     return JsonResponse(200, json{{"found", true},
                                   {"contact",
-                                   {{"id", f.contact.id},
-                                    {"name", f.contact.name},
-                                    {"status", f.contact.status},
-                                    {"region", f.contact.region},
-                                    {"callback_at", OptionalTime(f.contact.callback_at)}}},
-                                  {"phone", f.phone}});
+                                   {{"id", contact.id},
+                                    {"name", *name},
+                                    {"status", contact.status},
+                                    {"region", contact.region},
+                                    {"callback_at", OptionalTime(contact.callback_at)}}},
+                                  {"phone", *shown}});
 }
 
 Result<Response> ListTags(Call& c) {

@@ -21,41 +21,49 @@ bool SameSecret(const std::string& a, const std::string& b) {
     return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+Sessions::Shard& Sessions::ShardOf(std::string_view token) {
+    const char c = token.empty() ? '0' : token.front();
+    const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 0;
+    return shards_[static_cast<size_t>(digit)];
+}
+
 std::pair<std::string, Session> Sessions::Create(int64_t user_id, const std::string& user,
                                                  security::Role role) {
     const UnixSeconds now = clock_.Now();
     Session s{user_id, user, role, RandomToken(), now, now};
     std::string token = RandomToken();
-    std::lock_guard lock(mutex_);
+    Shard& shard = ShardOf(token);
+    std::lock_guard lock(shard.mutex);
     // Drop the expired ones now and then, so that the table does not grow.
-    if (sessions_.size() % 256 == 255) {
-        std::erase_if(sessions_, [&](const auto& entry) {
+    if (shard.sessions.size() % 64 == 63) {
+        std::erase_if(shard.sessions, [&](const auto& entry) {
             return now - entry.second.last_seen >= limits_.idle ||
                    now - entry.second.created_at >= limits_.absolute;
         });
     }
-    sessions_[token] = s;
+    shard.sessions[token] = s;
     return {token, s};
 }
 
 Result<Session> Sessions::Find(const std::string& token) {
     const UnixSeconds now = clock_.Now();
-    std::lock_guard lock(mutex_);
-    auto it = sessions_.find(token);
-    if (it == sessions_.end()) {
+    Shard& shard = ShardOf(token);
+    std::lock_guard lock(shard.mutex);
+    auto it = shard.sessions.find(token);
+    if (it == shard.sessions.end()) {
         return Fail(ErrorCode::kNotFound, "you are not logged in (or the server was restarted)",
                     "log in again");
     }
     Session& s = it->second;
     if (now - s.created_at >= limits_.absolute) {
-        sessions_.erase(it);
+        shard.sessions.erase(it);
         return Fail(ErrorCode::kNotFound,
                     fmt::format("the session ended: sessions last at most {} hours",
                                 limits_.absolute / 3600),
                     "log in again");
     }
     if (now - s.last_seen >= limits_.idle) {
-        sessions_.erase(it);
+        shard.sessions.erase(it);
         return Fail(
             ErrorCode::kNotFound,
             fmt::format("the session ended after {} minutes without activity", limits_.idle / 60),
@@ -66,18 +74,26 @@ Result<Session> Sessions::Find(const std::string& token) {
 }
 
 void Sessions::Remove(const std::string& token) {
-    std::lock_guard lock(mutex_);
-    sessions_.erase(token);
+    Shard& shard = ShardOf(token);
+    std::lock_guard lock(shard.mutex);
+    shard.sessions.erase(token);
 }
 
 void Sessions::RemoveUser(int64_t user_id) {
-    std::lock_guard lock(mutex_);
-    std::erase_if(sessions_, [&](const auto& entry) { return entry.second.user_id == user_id; });
+    for (Shard& shard : shards_) {
+        std::lock_guard lock(shard.mutex);
+        std::erase_if(shard.sessions,
+                      [&](const auto& entry) { return entry.second.user_id == user_id; });
+    }
 }
 
 size_t Sessions::Count() {
-    std::lock_guard lock(mutex_);
-    return sessions_.size();
+    size_t n = 0;
+    for (Shard& shard : shards_) {
+        std::lock_guard lock(shard.mutex);
+        n += shard.sessions.size();
+    }
+    return n;
 }
 
 std::optional<int64_t> LoginLimiter::Attempt(const std::string& address) {

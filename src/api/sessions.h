@@ -7,12 +7,14 @@
 // Thread-safe: the io threads share one Sessions and one LoginLimiter.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/clock.h"
 #include "core/error.h"
@@ -48,10 +50,17 @@ public:
     size_t Count();
 
 private:
+    // Sessions in shards by their token's first hex digit, so that requests
+    // of different sessions rarely wait for one another's lock.
+    struct Shard {
+        std::mutex mutex;
+        std::map<std::string, Session, std::less<>> sessions;
+    };
+    Shard& ShardOf(std::string_view token);
+
     const Clock& clock_;
     Limits limits_;
-    std::mutex mutex_;
-    std::map<std::string, Session> sessions_;
+    std::array<Shard, 16> shards_;
 };
 
 class LoginLimiter {

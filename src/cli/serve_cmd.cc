@@ -60,6 +60,7 @@ Result<server::HttpServer::Options> ParseListen(const ServeArgs& args) {
     options.threads = args.threads;
     options.tls_cert = args.tls_cert;
     options.tls_key = args.tls_key;
+    options.catch_signals = true;
     return options;
 }
 

@@ -409,6 +409,27 @@ Result<std::vector<FoundContact>> ContactBook::Find(const Filter& filter, int64_
     return out;
 }
 
+Result<std::optional<Contact>> ContactBook::FindByPhone(const std::string& e164) {
+    static const std::string kSql = [] {
+        std::string columns;
+        for (std::string_view rest = kContactColumns; !rest.empty();) {
+            size_t comma = rest.find(", ");
+            columns += (columns.empty() ? "c." : ", c.") + std::string(rest.substr(0, comma));
+            rest = comma == std::string_view::npos ? "" : rest.substr(comma + 2);
+        }
+        return fmt::format(
+            "SELECT {} FROM phones p JOIN contacts c ON c.id = p.contact_id "
+            "WHERE p.e164 = $1 AND c.merged_into IS NULL ORDER BY c.id LIMIT 1",
+            columns);
+    }();
+    auto rows = store_.Query(kSql, {store::PhoneKey(store_, e164)});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) return std::optional<Contact>();
+    auto contact = ReadContact(store_, rows->front());
+    if (!contact) return std::unexpected(contact.error());
+    return std::optional<Contact>(std::move(*contact));
+}
+
 Result<int64_t> ContactBook::Count(const Filter& filter) {
     auto where = ToSql(filter, clock_.Now(), 1, store_.cipher());
     if (!where) return std::unexpected(where.error());

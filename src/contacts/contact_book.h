@@ -87,6 +87,10 @@ public:
                                            int64_t offset = 0);
     Result<int64_t> Count(const Filter& filter);
 
+    // The live contact that has the number (E.164), the oldest when several
+    // do: the screen pop's question when a call rings. One indexed query.
+    Result<std::optional<Contact>> FindByPhone(const std::string& e164);
+
     // Status by id or any accepted name (status.h). Callback requires callback_at;
     // other statuses refuse one. Returns false when nothing changed.
     Result<bool> SetStatus(int64_t id, std::string_view status,

@@ -66,6 +66,21 @@ TEST_P(ContactBookTest, CreateStoresPhonesRegionAndACreatedHistoryRow) {
     EXPECT_NE(card->history[0].detail.find("+79161234567"), std::string::npos);
 }
 
+TEST_P(ContactBookTest, FindByPhoneFindsTheOldestLiveContactOfTheNumber) {
+    EXPECT_FALSE(book_->FindByPhone("+79161234567").value().has_value());
+    const int64_t first = NewContactId("Иван Петров");
+    const int64_t second = NewContactId("Пётр Иванов");  // the same two numbers
+    auto found = book_->FindByPhone("+74951234567");
+    ASSERT_TRUE(found && *found);
+    EXPECT_EQ((*found)->id, first);
+    EXPECT_EQ((*found)->name, "Иван Петров");
+    ASSERT_TRUE(db_->Exec("UPDATE contacts SET merged_into = $1 WHERE id = $2", {second, first}));
+    found = book_->FindByPhone("+79161234567");
+    ASSERT_TRUE(found && *found);
+    EXPECT_EQ((*found)->id, second) << "a contact merged into another is not the answer";
+    EXPECT_FALSE(book_->FindByPhone("+79990000000").value().has_value());
+}
+
 TEST_P(ContactBookTest, CreateRefusesAContactWithNeitherNameNorPhone) {
     auto id = book_->Create(NewContact{});
     ASSERT_FALSE(id);

@@ -224,14 +224,20 @@ Result<int64_t> AuditLog::Append(const AuditEvent& e) {
 }
 
 Result<int64_t> AuditLog::AppendWithin(const AuditEvent& e) {
-    if (auto ok = CheckAction(e.action); !ok) return std::unexpected(ok.error());
-    if (e.actor.empty()) {
-        return Fail(ErrorCode::kInvalidInput, "an audit record needs an actor",
-                    "say who acted: a user name, or the name tried for a failed login");
-    }
-    if (e.source.empty()) {
-        return Fail(ErrorCode::kInvalidInput, "an audit record needs a source",
-                    "say from where: cli, cli:HOST or api:ADDRESS");
+    return AppendAllWithin(std::span<const AuditEvent>(&e, 1));
+}
+
+Result<int64_t> AuditLog::AppendAllWithin(std::span<const AuditEvent> events) {
+    for (const AuditEvent& e : events) {
+        if (auto ok = CheckAction(e.action); !ok) return std::unexpected(ok.error());
+        if (e.actor.empty()) {
+            return Fail(ErrorCode::kInvalidInput, "an audit record needs an actor",
+                        "say who acted: a user name, or the name tried for a failed login");
+        }
+        if (e.source.empty()) {
+            return Fail(ErrorCode::kInvalidInput, "an audit record needs a source",
+                        "say from where: cli, cli:HOST or api:ADDRESS");
+        }
     }
     if (store_.backend() == store::Backend::kPostgres) {
         // Held to the end of the transaction: the next appender reads our hash.
@@ -244,18 +250,22 @@ Result<int64_t> AuditLog::AppendWithin(const AuditEvent& e) {
     }
     auto last = store_.Query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
     if (!last) return std::unexpected(last.error());
-    AuditRecord r{0,         clock_.Now(), e.actor,  e.action, e.object,
-                  e.records, e.source,     e.detail, "",       ""};
-    r.id = last->empty() ? 1 : last->front().Int(0) + 1;
-    r.prev_hash = last->empty() ? kGenesisHash : last->front().Text(1);
-    r.hash = RecordHash(r);
-    auto ok = store_.Exec(
-        "INSERT INTO audit_log (id, at, actor, action, object, records, source, detail, "
-        "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        {r.id, r.at, r.actor, r.action, r.object, r.records, r.source, r.detail, r.prev_hash,
-         r.hash});
-    if (!ok) return std::unexpected(ok.error());
-    return r.id;
+    int64_t id = last->empty() ? 0 : last->front().Int(0);
+    std::string prev = last->empty() ? kGenesisHash : last->front().Text(1);
+    const UnixSeconds now = clock_.Now();
+    for (const AuditEvent& e : events) {
+        AuditRecord r{++id,      now,      e.actor,  e.action, e.object,
+                      e.records, e.source, e.detail, prev,     ""};
+        r.hash = RecordHash(r);
+        auto ok = store_.Exec(
+            "INSERT INTO audit_log (id, at, actor, action, object, records, source, detail, "
+            "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            {r.id, r.at, r.actor, r.action, r.object, r.records, r.source, r.detail, r.prev_hash,
+             r.hash});
+        if (!ok) return std::unexpected(ok.error());
+        prev = std::move(r.hash);
+    }
+    return id;
 }
 
 Result<ChainCheck> AuditLog::Inspect(const std::optional<Anchor>& anchor,

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -117,6 +118,10 @@ public:
     // lands (or not) with the change it describes. On SQLite the transaction
     // must have been begun by Transaction::Start (BEGIN IMMEDIATE).
     Result<int64_t> AppendWithin(const AuditEvent& e);
+    // Several events, in order, inside a transaction the caller has open:
+    // the chain's head is read once (a server's batch). Nothing is written
+    // when one of them is invalid. Returns the last record's id.
+    Result<int64_t> AppendAllWithin(std::span<const AuditEvent> events);
 
     struct VerifyReport {
         int64_t records = 0;

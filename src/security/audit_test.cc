@@ -126,6 +126,32 @@ TEST_P(AuditTest, RefusesABadEventAndWritesNothing) {
     EXPECT_EQ(Add("olga", "read", "contact:1"), 1);
 }
 
+TEST_P(AuditTest, ABatchAppendsInOrderAndTheChainVerifies) {
+    ASSERT_TRUE(log_->Append({"olga", "login", "", "", "api:10.0.0.1", ""}));
+    std::vector<AuditEvent> batch;
+    for (int i = 0; i < 50; ++i) {
+        batch.push_back({"olga", "read", "GET /api/v1/lookup", "contact:" + std::to_string(i),
+                         "api:10.0.0.1", "status 200"});
+    }
+    {
+        auto tx = store::Transaction::Start(*db_);
+        ASSERT_TRUE(tx);
+        EXPECT_EQ(log_->AppendAllWithin(batch).value(), 51);
+        ASSERT_TRUE(tx->Commit());
+    }
+    auto report = log_->Verify();
+    ASSERT_TRUE(report) << report.error().message;
+    EXPECT_EQ(report->records, 51);
+    EXPECT_EQ(Record(2).records, "contact:0");
+    EXPECT_EQ(Record(51).records, "contact:49");
+    batch[7].action = "steal";
+    auto tx = store::Transaction::Start(*db_);
+    ASSERT_TRUE(tx);
+    EXPECT_FALSE(log_->AppendAllWithin(batch)) << "one bad event refuses the batch";
+    ASSERT_TRUE(tx->Commit());
+    EXPECT_EQ(Count(), 51);
+}
+
 TEST_P(AuditTest, AppendWithinLandsOrNotWithTheCallersTransaction) {
     {
         auto tx = store::Transaction::Start(*db_);

@@ -15,6 +15,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <cstdio>
 #include <limits>
 
@@ -138,23 +139,55 @@ Response Problem(int status, std::string_view title, std::string_view detail) {
     return {status, "application/problem+json", j.dump()};
 }
 
+uint64_t Metrics::NextId() {
+    static std::atomic<uint64_t> next{1};
+    return next++;
+}
+
+Metrics::Shard& Metrics::ThisThreadsShard() {
+    // Keyed by the Metrics' id, not its address, which a later one may reuse.
+    thread_local std::vector<std::pair<uint64_t, Shard*>> mine;
+    for (const auto& [id, shard] : mine)
+        if (id == id_) return *shard;
+    std::lock_guard lock(shards_mutex_);
+    shards_.push_back(std::make_unique<Shard>());
+    mine.emplace_back(id_, shards_.back().get());
+    return *shards_.back();
+}
+
 void Metrics::Record(const std::string& route, int status, double seconds) {
-    std::lock_guard lock(mutex_);
-    ++requests_[{route, status}];
+    Shard& shard = ThisThreadsShard();
+    std::lock_guard lock(shard.mutex);  // taken by this thread, and by Text() now and then
+    ++shard.requests[{route, status}];
     size_t bucket = 0;
     while (bucket < std::size(kBuckets) && seconds > kBuckets[bucket])
         ++bucket;
-    ++latency_[bucket];
-    latency_sum_ += seconds;
-    ++latency_count_;
+    ++shard.latency[bucket];
+    shard.latency_sum += seconds;
+    ++shard.latency_count;
 }
 
 std::string Metrics::Text() const {
-    std::lock_guard lock(mutex_);
+    std::map<std::pair<std::string, int>, int64_t> requests;
+    std::array<int64_t, std::size(kBuckets) + 1> latency{};
+    double latency_sum = 0;
+    int64_t latency_count = 0;
+    {
+        std::lock_guard shards(shards_mutex_);
+        for (const auto& shard : shards_) {
+            std::lock_guard lock(shard->mutex);
+            for (const auto& [key, n] : shard->requests)
+                requests[key] += n;
+            for (size_t i = 0; i < latency.size(); ++i)
+                latency[i] += shard->latency[i];
+            latency_sum += shard->latency_sum;
+            latency_count += shard->latency_count;
+        }
+    }
     std::string out =
         "# HELP callbase_http_requests_total HTTP requests by route and status.\n"
         "# TYPE callbase_http_requests_total counter\n";
-    for (const auto& [key, n] : requests_) {
+    for (const auto& [key, n] : requests) {
         out += fmt::format("callbase_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n",
                            key.first, key.second, n);
     }
@@ -164,19 +197,29 @@ std::string Metrics::Text() const {
         "# TYPE callbase_http_request_seconds histogram\n";
     int64_t cumulative = 0;
     for (size_t i = 0; i < std::size(kBuckets); ++i) {
-        cumulative += latency_[i];
+        cumulative += latency[i];
         out += fmt::format("callbase_http_request_seconds_bucket{{le=\"{}\"}} {}\n", kBuckets[i],
                            cumulative);
     }
-    cumulative += latency_.back();
+    cumulative += latency.back();
     out += fmt::format("callbase_http_request_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
-    out += fmt::format("callbase_http_request_seconds_sum {}\n", latency_sum_);
-    out += fmt::format("callbase_http_request_seconds_count {}\n", latency_count_);
+    out += fmt::format("callbase_http_request_seconds_sum {}\n", latency_sum);
+    out += fmt::format("callbase_http_request_seconds_count {}\n", latency_count);
     return out;
 }
 
 struct HttpServer::Impl {
-    explicit Impl(HttpServer& owner) : owner(owner), acceptor(io) {}
+    // One io_context per thread (concurrency hint 1: no locking inside Asio's
+    // scheduler); a connection stays on the context it was accepted onto.
+    Impl(HttpServer& owner, int threads)
+        : owner(owner), contexts(MakeContexts(threads)), acceptor(*contexts.front()) {}
+
+    static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int n) {
+        std::vector<std::unique_ptr<asio::io_context>> out;
+        for (int i = 0; i < n; ++i)
+            out.push_back(std::make_unique<asio::io_context>(1));
+        return out;
+    }
 
     // One connection: read a request's header, find its route, read its body
     // within the route's limit, answer, again while it keeps alive.
@@ -238,9 +281,12 @@ struct HttpServer::Impl {
                     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
                 request_.headers[name] = std::string(field.value());
             }
-            beast::error_code ignored;
-            auto endpoint = Lowest().socket().remote_endpoint(ignored);
-            request_.remote = fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port());
+            if (remote_.empty()) {  // once per connection
+                beast::error_code ignored;
+                auto endpoint = Lowest().socket().remote_endpoint(ignored);
+                remote_ = fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port());
+            }
+            request_.remote = remote_;
             route_ =
                 impl_.owner.Match(request_.method, request_.path, &request_.params, &path_known_);
             const size_t limit =
@@ -408,29 +454,31 @@ struct HttpServer::Impl {
         beast::flat_buffer buffer_;
         std::optional<http::request_parser<http::string_body>> parser_;
         Request request_;
+        std::string remote_;
         const RouteEntry* route_ = nullptr;
         bool path_known_ = false;
         Impl& impl_;
     };
 
     void Accept() {
-        acceptor.async_accept(
-            asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
-                if (ec == asio::error::operation_aborted) return;
-                if (!ec && tls) {
-                    std::make_shared<Session<TlsStream>>(*this, std::move(socket), *tls)->Start();
-                } else if (!ec) {
-                    std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket))->Start();
-                }
-                Accept();
-            });
+        asio::io_context& next = *contexts[next_context++ % contexts.size()];
+        acceptor.async_accept(next, [this](beast::error_code ec, tcp::socket socket) {
+            if (ec == asio::error::operation_aborted) return;
+            if (!ec && tls) {
+                std::make_shared<Session<TlsStream>>(*this, std::move(socket), *tls)->Start();
+            } else if (!ec) {
+                std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket))->Start();
+            }
+            Accept();
+        });
     }
 
     using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
     HttpServer& owner;
     std::optional<asio::ssl::context> tls;  // under TLS: the certificate and key
-    asio::io_context io;
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    size_t next_context = 0;  // the acceptor's, on the first context's thread
     tcp::acceptor acceptor;
     std::vector<std::thread> threads;
     // WebSocket feeds, a thread each; joined by Stop before the io_context goes.
@@ -508,7 +556,20 @@ const HttpServer::RouteEntry* HttpServer::Match(std::string_view method, std::st
 }
 
 Result<uint16_t> HttpServer::Start() {
-    impl_ = std::make_unique<Impl>(*this);
+    if (options_.catch_signals) {
+        // Until Wait(true) handles them, SIGINT and SIGTERM wait (blocked here
+        // and in the io threads, which inherit the mask): a signal that comes
+        // right after the server says it is up stops it cleanly, not by default.
+        sigset_t stop_signals;
+        sigemptyset(&stop_signals);
+        sigaddset(&stop_signals, SIGINT);
+        sigaddset(&stop_signals, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    }
+    const int n = options_.threads > 0
+                      ? options_.threads
+                      : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    impl_ = std::make_unique<Impl>(*this, n);
     beast::error_code ec;
     auto address = asio::ip::make_address(options_.address, ec);
     if (ec) {
@@ -562,11 +623,12 @@ Result<uint16_t> HttpServer::Start() {
     }
     const uint16_t port = impl_->acceptor.local_endpoint().port();
     impl_->Accept();
-    int n = options_.threads > 0
-                ? options_.threads
-                : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-    for (int i = 0; i < n; ++i)
-        impl_->threads.emplace_back([this] { impl_->io.run(); });
+    for (auto& context : impl_->contexts) {
+        impl_->threads.emplace_back([io = context.get()] {
+            auto busy = asio::make_work_guard(*io);  // run until stopped, idle or not
+            io->run();
+        });
+    }
     return port;
 }
 
@@ -574,7 +636,8 @@ void HttpServer::Stop() {
     if (!impl_) return;
     std::lock_guard stopping(stop_mutex_);
     impl_->stopping = true;
-    impl_->io.stop();
+    for (auto& context : impl_->contexts)
+        context->stop();
     for (auto& t : impl_->threads)
         if (t.joinable()) t.join();
     impl_->threads.clear();
@@ -598,6 +661,13 @@ void HttpServer::Wait(bool signals) {
         asio::io_context waiting;
         asio::signal_set set(waiting, SIGINT, SIGTERM);
         set.async_wait([&](beast::error_code, int) { waiting.stop(); });
+        // Blocked since Start (options.catch_signals): one that came early is
+        // delivered now, to the handler.
+        sigset_t stop_signals;
+        sigemptyset(&stop_signals);
+        sigaddset(&stop_signals, SIGINT);
+        sigaddset(&stop_signals, SIGTERM);
+        pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
         std::thread stop_watch([&] {
             std::unique_lock lock(impl_->mutex);
             impl_->stopped_cv.wait(lock, [this] { return impl_->stopped; });

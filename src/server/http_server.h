@@ -76,20 +76,32 @@ struct Upgrade {
 using SocketHandler = std::function<Upgrade(const Request&)>;
 
 // Request counts by route and status, and a latency histogram, in the
-// Prometheus text format. Thread-safe.
+// Prometheus text format. Thread-safe: each thread counts into a shard of its
+// own (no lock is contended on the request path); Text() adds them up.
 class Metrics {
 public:
+    Metrics() = default;
+    Metrics(const Metrics&) = delete;
+    Metrics& operator=(const Metrics&) = delete;
     void Record(const std::string& route, int status, double seconds);
     std::string Text() const;
 
 private:
     static constexpr double kBuckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
                                           0.025,  0.05,  0.1,    0.25,  1.0};
-    mutable std::mutex mutex_;
-    std::map<std::pair<std::string, int>, int64_t> requests_;
-    std::array<int64_t, std::size(kBuckets) + 1> latency_{};
-    double latency_sum_ = 0;
-    int64_t latency_count_ = 0;
+    struct Shard {
+        std::mutex mutex;
+        std::map<std::pair<std::string, int>, int64_t> requests;
+        std::array<int64_t, std::size(kBuckets) + 1> latency{};
+        double latency_sum = 0;
+        int64_t latency_count = 0;
+    };
+    Shard& ThisThreadsShard();
+
+    mutable std::mutex shards_mutex_;
+    std::vector<std::unique_ptr<Shard>> shards_;
+    const uint64_t id_ = NextId();
+    static uint64_t NextId();
 };
 
 class HttpServer {
@@ -100,6 +112,7 @@ public:
         int threads = 0;       // 0: one per core
         size_t body_limit = 1 << 20;
         std::string tls_cert, tls_key;  // PEM files: HTTPS and WSS instead of HTTP
+        bool catch_signals = false;     // Wait(true) will follow: hold SIGINT/SIGTERM until then
     };
 
     explicit HttpServer(Options options);
