@@ -125,6 +125,22 @@ json AuditRecordJson(const security::AuditRecord& r) {
                 {"hash", r.hash}};
 }
 
+json ImportSummaryJson(const ingest::ImportSummary& s) {
+    return json{{"import_id", s.import_id},
+                {"already_imported_as", s.already_imported_as},
+                {"encoding", s.encoding},
+                {"delimiter", s.delimiter},
+                {"read", s.read},
+                {"inserted", s.inserted},
+                {"merged", s.merged},
+                {"unchanged", s.unchanged},
+                {"rejected", s.rejected},
+                {"consents", s.consents},
+                {"errors", s.errors.size()},
+                {"custom_fields", s.custom_fields},
+                {"seconds", s.seconds}};
+}
+
 json ExportRequestJson(const security::ExportRequest& e) {
     return json{{"id", e.id},
                 {"requested_by", e.requested_by},

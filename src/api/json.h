@@ -14,6 +14,7 @@
 #include "contacts/contact.h"
 #include "contacts/health.h"
 #include "core/clock.h"
+#include "ingest/importer.h"
 #include "security/audit.h"
 #include "security/export_requests.h"
 #include "security/users.h"
@@ -28,6 +29,8 @@ nlohmann::json StopJson(const compliance::StopListEntry& e);
 nlohmann::json ConsentJson(const compliance::Consent& c);
 nlohmann::json DeletionJson(const compliance::DeletionRequest& d);
 nlohmann::json AuditRecordJson(const security::AuditRecord& r);
+// An import's counts (without its errors, which are listed apart).
+nlohmann::json ImportSummaryJson(const ingest::ImportSummary& s);
 nlohmann::json ExportRequestJson(const security::ExportRequest& e);
 nlohmann::json UserJson(const security::User& u);
 nlohmann::json HealthJson(const contacts::HealthReport& report);

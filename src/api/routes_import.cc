@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "api/handlers.h"
+#include "api/json.h"
 #include "ingest/column_map.h"
 #include "ingest/csv.h"
 #include "ingest/encoding.h"
@@ -40,21 +41,7 @@ struct Api::ImportJob {
                  {"total_bytes", total_bytes},
                  {"summary", nullptr},
                  {"error", error}};
-        if (summary) {
-            out["summary"] = {{"import_id", summary->import_id},
-                              {"already_imported_as", summary->already_imported_as},
-                              {"encoding", summary->encoding},
-                              {"delimiter", summary->delimiter},
-                              {"read", summary->read},
-                              {"inserted", summary->inserted},
-                              {"merged", summary->merged},
-                              {"unchanged", summary->unchanged},
-                              {"rejected", summary->rejected},
-                              {"consents", summary->consents},
-                              {"errors", summary->errors.size()},
-                              {"custom_fields", summary->custom_fields},
-                              {"seconds", summary->seconds}};
-        }
+        if (summary) out["summary"] = ImportSummaryJson(*summary);
         return out;
     }
 };

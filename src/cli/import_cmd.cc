@@ -90,20 +90,9 @@ void ImportCommand(App& app, const ImportArgs& args) {
             errors.push_back(
                 {{"line", e.line}, {"column", e.column}, {"value", e.value}, {"reason", e.reason}});
         }
-        nlohmann::json j{{"import_id", summary->import_id},
-                         {"dry_run", args.dry_run},
-                         {"encoding", summary->encoding},
-                         {"delimiter", summary->delimiter},
-                         {"read", summary->read},
-                         {"inserted", summary->inserted},
-                         {"merged", summary->merged},
-                         {"unchanged", summary->unchanged},
-                         {"rejected", summary->rejected},
-                         {"consents", summary->consents},
-                         {"seconds", summary->seconds},
-                         {"custom_fields", summary->custom_fields},
-                         {"errors", summary->errors.size()},
-                         {"first_errors", errors}};
+        nlohmann::json j = api::ImportSummaryJson(*summary);
+        j["dry_run"] = args.dry_run;
+        j["first_errors"] = errors;
         fmt::print("{}\n", j.dump());
         return;
     }

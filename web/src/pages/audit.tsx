@@ -1,7 +1,7 @@
 // The audit log: filter by actor, action and dates; verify the hash chain.
 import { useState } from 'preact/hooks';
 import { get, type AuditRecord, type AuditVerify, type List } from '../api';
-import { KeyOptions, Labeled, OpenPager, Section, useLoad } from '../components';
+import { Empty, KeyOptions, Labeled, OpenPager, Section, useLoad } from '../components';
 import { dateTime, number, toUnix } from '../format';
 import { t } from '../i18n';
 
@@ -144,11 +144,7 @@ export function AuditPage() {
                                     <td class="break">{r.detail}</td>
                                 </tr>
                             ))}
-                            {!list.loading && items.length === 0 && (
-                                <tr class="empty">
-                                    <td colSpan={8}>{t('common.empty')}</td>
-                                </tr>
-                            )}
+                            {!list.loading && items.length === 0 && <Empty colSpan={8} />}
                         </tbody>
                     </table>
                 </div>

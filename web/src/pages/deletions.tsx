@@ -2,7 +2,7 @@
 // them and processes the pending ones.
 import { useState } from 'preact/hooks';
 import { can, get, post, type DeletionRequest, type List } from '../api';
-import { Labeled, Notice, Section, useLoad } from '../components';
+import { Empty, Labeled, Notice, Section, useLoad } from '../components';
 import { dateTime, toUnix } from '../format';
 import { t, type Key } from '../i18n';
 
@@ -112,11 +112,7 @@ function RequestList(props: { version: number; onProcessed: (ids: number[]) => v
                                 </td>
                             </tr>
                         ))}
-                        {!list.loading && items.length === 0 && (
-                            <tr class="empty">
-                                <td colSpan={8}>{t('common.empty')}</td>
-                            </tr>
-                        )}
+                        {!list.loading && items.length === 0 && <Empty colSpan={8} />}
                     </tbody>
                 </table>
             </div>

@@ -2,7 +2,7 @@
 // reject (four eyes); the requester downloads an approved export once.
 import { useState } from 'preact/hooks';
 import { API, can, get, post, session, type ExportRequest, type List } from '../api';
-import { Notice, Section, useLoad } from '../components';
+import { Empty, Notice, Section, useLoad } from '../components';
 import { dateTime, number } from '../format';
 import { t, type Key } from '../i18n';
 
@@ -75,11 +75,7 @@ export function ExportsPage() {
                                     </td>
                                 </tr>
                             ))}
-                            {!list.loading && items.length === 0 && (
-                                <tr class="empty">
-                                    <td colSpan={8}>{t('common.empty')}</td>
-                                </tr>
-                            )}
+                            {!list.loading && items.length === 0 && <Empty colSpan={8} />}
                         </tbody>
                     </table>
                 </div>

@@ -2,7 +2,7 @@
 // reason; below, the do-not-call registries loaded into the base.
 import { useState } from 'preact/hooks';
 import { can, del, get, post, type List, type Registry, type StopEntry } from '../api';
-import { KeyOptions, Labeled, Notice, OpenPager, Section, useLoad } from '../components';
+import { Empty, KeyOptions, Labeled, Notice, OpenPager, Section, useLoad } from '../components';
 import { dateTime, number, toUnix } from '../format';
 import { t, type Key } from '../i18n';
 
@@ -201,11 +201,7 @@ export function StopListPage() {
                                     </td>
                                 </tr>
                             ))}
-                            {!list.loading && items.length === 0 && (
-                                <tr class="empty">
-                                    <td colSpan={8}>{t('common.empty')}</td>
-                                </tr>
-                            )}
+                            {!list.loading && items.length === 0 && <Empty colSpan={8} />}
                         </tbody>
                     </table>
                 </div>
