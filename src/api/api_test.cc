@@ -60,7 +60,9 @@ const std::map<std::string, std::string>& ExpectedAccess() {
         {"PUT /api/v1/contacts/{id}/fields/{field}", "edit_contacts"},
         {"GET /api/v1/lookup", "read_contacts"},
         {"GET /api/v1/tags", "read_contacts"},
+        {"POST /api/v1/tags", "dictionaries"},
         {"GET /api/v1/fields", "read_contacts"},
+        {"POST /api/v1/fields", "dictionaries"},
         {"GET /api/v1/statuses", "read_contacts"},
         {"GET /api/v1/health", "read_contacts"},
         {"POST /api/v1/imports/preview", "import"},
@@ -551,6 +553,19 @@ TEST_P(ApiTest, AStopListEntryChangesTheCardsCanCall) {
     Reply removed = Send(http::verb::delete_,
                          "/api/v1/stop-list?phone=84951234567&reason=by%20mistake", "", &anna);
     EXPECT_EQ(removed.status, 200) << removed.body;
+    EXPECT_TRUE(card()["stop_list"].empty());
+
+    // An operator sees the number masked and takes the entry off by its id.
+    Login oleg = LogIn("oleg");
+    Reply again = Send(http::verb::post, "/api/v1/stop-list",
+                       json{{"contact_id", id}, {"category", "not_now"}}.dump(), &oleg);
+    ASSERT_EQ(again.status, 201) << again.body;
+    EXPECT_EQ(again.Json()["phone"], "+7 (495) ***-**-67");
+    const int64_t entry = again.Json()["id"];
+    const std::string by_id = fmt::format("/api/v1/stop-list?id={}", entry);
+    EXPECT_EQ(Send(http::verb::delete_, by_id, "", &oleg).status, 400) << "a reason is required";
+    EXPECT_EQ(Send(http::verb::delete_, by_id + "&reason=called%20back", "", &oleg).status, 200);
+    EXPECT_EQ(Send(http::verb::delete_, by_id + "&reason=again", "", &oleg).status, 404);
     EXPECT_TRUE(card()["stop_list"].empty());
 }
 

@@ -25,7 +25,9 @@ Result<Response> RemoveTag(Call& c);
 Result<Response> SetField(Call& c);
 Result<Response> Lookup(Call& c);
 Result<Response> ListTags(Call& c);
+Result<Response> AddTagDefinition(Call& c);
 Result<Response> ListFields(Call& c);
+Result<Response> AddFieldDefinition(Call& c);
 Result<Response> ListStatuses(Call& c);
 Result<Response> Health(Call& c);
 

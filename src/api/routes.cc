@@ -68,7 +68,9 @@ const std::vector<ApiRoute>& RouteTable() {
                   h::SetField),
             Needs(P::kReadContacts, "read", "GET", "/api/v1/lookup", h::Lookup),
             Needs(P::kReadContacts, "read", "GET", "/api/v1/tags", h::ListTags),
+            Needs(P::kDictionaries, "change", "POST", "/api/v1/tags", h::AddTagDefinition),
             Needs(P::kReadContacts, "read", "GET", "/api/v1/fields", h::ListFields),
+            Needs(P::kDictionaries, "change", "POST", "/api/v1/fields", h::AddFieldDefinition),
             Needs(P::kReadContacts, "read", "GET", "/api/v1/statuses", h::ListStatuses),
             Needs(P::kReadContacts, "read", "GET", "/api/v1/health", h::Health),
 

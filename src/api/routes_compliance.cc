@@ -107,6 +107,16 @@ Result<Response> AddStop(Call& c) {
 }
 
 Result<Response> RemoveStop(Call& c) {
+    if (c.request.Query("id")) {
+        auto id = c.QueryInt("id", 0, 1, INT64_MAX);
+        if (!id) return std::unexpected(id.error());
+        const std::string reason = c.request.Query("reason").value_or("");
+        auto removed = cp::StopList(*c.db, ClockOf(c)).RemoveEntry(*id, reason, c.actor());
+        if (!removed) return std::unexpected(removed.error());
+        c.records = fmt::format("stop:{}", *id);
+        c.detail = "stop-list remove: " + reason;
+        return JsonResponse(200, json{{"removed", 1}});
+    }
     auto e164 = c.Phone(c.request.Query("phone").value_or(""));
     if (!e164) return std::unexpected(e164.error());
     auto category = CategoryOf(c.request.Query("category").value_or(""), false);

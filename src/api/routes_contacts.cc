@@ -272,6 +272,46 @@ Result<Response> ListTags(Call& c) {
     return JsonResponse(200, json{{"items", items}});
 }
 
+Result<Response> AddTagDefinition(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto category = Text(*body, "category", true);
+    if (!category) return std::unexpected(category.error());
+    auto name = Text(*body, "name", true);
+    if (!name) return std::unexpected(name.error());
+    auto tag = contacts::TagDictionary(*c.db, *c.api.options().clock).AddTag(*category, *name);
+    if (!tag) return std::unexpected(tag.error());
+    c.records = fmt::format("tag:{}", tag->id);
+    c.detail = "tag defined: " + tag->Qualified();
+    return JsonResponse(201,
+                        json{{"id", tag->id}, {"category", tag->category}, {"name", tag->name}});
+}
+
+Result<Response> AddFieldDefinition(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto name = Text(*body, "name", true);
+    if (!name) return std::unexpected(name.error());
+    auto type = Text(*body, "type", true);
+    if (!type) return std::unexpected(type.error());
+    std::vector<std::string> values;
+    const json listed = body->value("values", json::array());
+    if (!listed.is_array()) return Fail(ErrorCode::kInvalidInput, "\"values\" must be an array");
+    for (const auto& v : listed) {
+        if (!v.is_string()) return Fail(ErrorCode::kInvalidInput, "a value must be a string");
+        values.push_back(v.get<std::string>());
+    }
+    auto field =
+        contacts::FieldRegistry(*c.db, *c.api.options().clock).Define(*name, *type, values);
+    if (!field) return std::unexpected(field.error());
+    c.records = fmt::format("field:{}", field->id);
+    c.detail = fmt::format("field defined: {} ({})", field->name, field->type);
+    return JsonResponse(201, json{{"id", field->id},
+                                  {"name", field->name},
+                                  {"type", field->type},
+                                  {"values", field->enum_values}});
+}
+
 Result<Response> ListFields(Call& c) {
     auto fields = contacts::FieldRegistry(*c.db, *c.api.options().clock).List();
     if (!fields) return std::unexpected(fields.error());

@@ -119,6 +119,25 @@ Result<int64_t> StopList::Remove(const std::string& e164, std::optional<StopCate
     return *changed;
 }
 
+Result<void> StopList::RemoveEntry(int64_t id, const std::string& reason,
+                                   const std::string& actor) {
+    if (Trim(reason).empty()) {
+        return Fail(ErrorCode::kInvalidInput, "removing a number from the stop-list needs a reason",
+                    "say why, e.g. \"the person asked to be called\"");
+    }
+    auto changed = store_.Exec(
+        "UPDATE stop_list SET removed_at = $1, removed_by = $2, removal_reason = $3 "
+        "WHERE id = $4 AND removed_at IS NULL",
+        {clock_.Now(), actor, Trim(reason), id});
+    if (!changed) return std::unexpected(changed.error());
+    if (*changed == 0) {
+        return Fail(ErrorCode::kNotFound,
+                    fmt::format("stop-list entry {} is not there or was removed already", id),
+                    "reload the stop-list");
+    }
+    return {};
+}
+
 Result<std::vector<StopListEntry>> StopList::InForce(const std::string& e164, UnixSeconds at) {
     auto rows = store_.Query(
         fmt::format("SELECT {} FROM stop_list WHERE e164 = $1 AND removed_at IS NULL AND "

@@ -64,6 +64,9 @@ public:
     // is required. NotFound when the number has no active entry.
     Result<int64_t> Remove(const std::string& e164, std::optional<StopCategory> category,
                            const std::string& reason, const std::string& actor);
+    // Removes one active entry by its id (for those who see the number masked);
+    // NotFound when there is no such active entry.
+    Result<void> RemoveEntry(int64_t id, const std::string& reason, const std::string& actor);
     // The number's entries in force at `at` (not removed, not lapsed).
     Result<std::vector<StopListEntry>> InForce(const std::string& e164, UnixSeconds at);
     // Every entry, newest first; removed ones only when asked.

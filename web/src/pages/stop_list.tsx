@@ -55,9 +55,9 @@ function RemoveButton(props: { entry: StopEntry; onRemoved: (n: number) => void 
     const [reason, setReason] = useState('');
     async function submit(e: Event) {
         e.preventDefault();
+        // By the entry's id: the number may be shown masked.
         const answer = await del<{ removed: number }>('/stop-list', {
-            phone: props.entry.phone,
-            category: props.entry.category,
+            id: props.entry.id,
             reason: reason.trim(),
         });
         setOpen(false);
