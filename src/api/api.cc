@@ -281,6 +281,7 @@ Api::Api(ApiOptions options)
     : options_(std::move(options)),
       sessions_(*options_.clock, options_.session_limits),
       limiter_(*options_.clock, options_.logins_per_minute),
+      requests_(options_.requests_per_second),
       pool_(options_.open_store) {}
 
 Api::~Api() {
@@ -323,6 +324,16 @@ Result<Session> Api::Authenticate(const Request& request, Response* refusal) {
 Response Api::Dispatch(const ApiRoute& route, const Request& request) {
     Call call{request, *this};
     call.source = SourceOf(request);
+    const double now =
+        std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    if (auto wait = requests_.Take(call.source, now)) {
+        Response r = Problem(429, "Too many requests",
+                             fmt::format("more than {} requests a second from this address; "
+                                         "wait {} s and try again",
+                                         requests_.per_second(), *wait));
+        r.headers.emplace_back("Retry-After", std::to_string(*wait));
+        return r;
+    }
     Response refusal;
     std::string refused;  // why the call was refused, for the audit record
     if (route.access != Access::kPublic) {

@@ -56,6 +56,7 @@ struct ApiOptions {
     bool secure_cookies = false;  // under TLS
     Sessions::Limits session_limits;
     int logins_per_minute = 10;
+    int requests_per_second = 200;     // per address, twice that in a burst; 0: no limit
     size_t upload_limit = 256u << 20;  // an import's file
 };
 
@@ -207,6 +208,7 @@ private:
     ApiOptions options_;
     Sessions sessions_;
     LoginLimiter limiter_;
+    RequestLimiter requests_;
     StorePool pool_;
     std::unique_ptr<AuditWriter> audit_;
     std::string pseudonym_key_;

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 
 namespace callbase::api {
 
@@ -94,6 +96,22 @@ size_t Sessions::Count() {
         n += shard.sessions.size();
     }
     return n;
+}
+
+std::optional<int64_t> RequestLimiter::Take(const std::string& address, double now_seconds) {
+    if (per_second_ <= 0) return std::nullopt;
+    Shard& shard = shards_[std::hash<std::string>{}(address) % shards_.size()];
+    std::lock_guard lock(shard.mutex);
+    const double burst = 2.0 * per_second_;
+    auto [it, added] = shard.buckets.try_emplace(address, Bucket{burst, now_seconds});
+    Bucket& b = it->second;
+    b.tokens = std::min(burst, b.tokens + (now_seconds - b.at) * per_second_);
+    b.at = now_seconds;
+    if (b.tokens < 1) {
+        return static_cast<int64_t>(std::ceil((1 - b.tokens) / per_second_));
+    }
+    b.tokens -= 1;
+    return std::nullopt;
 }
 
 std::optional<int64_t> LoginLimiter::Attempt(const std::string& address) {

@@ -77,6 +77,28 @@ private:
     std::map<std::string, std::deque<UnixSeconds>> attempts_;
 };
 
+// Requests a second from one address (a token bucket: `per_second` sustained,
+// twice that in a burst); 0 turns it off. Thread-safe, sharded by address.
+class RequestLimiter {
+public:
+    explicit RequestLimiter(int per_second) : per_second_(per_second) {}
+    // Takes a token for `address` at `now_seconds` (a steady clock, fractions
+    // allowed); the seconds to wait when there is none, else nullopt.
+    std::optional<int64_t> Take(const std::string& address, double now_seconds);
+    int per_second() const { return per_second_; }
+
+private:
+    struct Bucket {
+        double tokens = 0, at = 0;
+    };
+    struct Shard {
+        std::mutex mutex;
+        std::map<std::string, Bucket, std::less<>> buckets;
+    };
+    int per_second_;
+    std::array<Shard, 16> shards_;
+};
+
 // 32 random bytes as 64 hex digits (libsodium).
 std::string RandomToken();
 // Equal in time that does not depend on where they differ.

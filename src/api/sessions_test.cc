@@ -77,5 +77,25 @@ TEST(LoginLimiterTest, TenAMinuteFromOneAddress) {
     EXPECT_FALSE(limiter.Attempt("api:10.0.0.1"));
 }
 
+TEST(RequestLimiterTest, ABurstOfTwiceTheRateThenTheRate) {
+    RequestLimiter limiter(10);
+    double now = 1000.0;
+    int taken = 0;
+    while (!limiter.Take("api:10.0.0.1", now))
+        ++taken;
+    EXPECT_EQ(taken, 20) << "the burst is twice the rate";
+    auto wait = limiter.Take("api:10.0.0.1", now);
+    ASSERT_TRUE(wait);
+    EXPECT_EQ(*wait, 1);
+    EXPECT_FALSE(limiter.Take("api:10.0.0.2", now)) << "another address has its own bucket";
+    now += 0.5;  // five tokens come back in half a second
+    for (int i = 0; i < 5; ++i)
+        EXPECT_FALSE(limiter.Take("api:10.0.0.1", now)) << i;
+    EXPECT_TRUE(limiter.Take("api:10.0.0.1", now));
+    RequestLimiter off(0);
+    for (int i = 0; i < 10000; ++i)
+        ASSERT_FALSE(off.Take("api:10.0.0.1", now));
+}
+
 }  // namespace
 }  // namespace callbase::api

@@ -22,6 +22,7 @@ struct ServeArgs {
     std::string tls_cert, tls_key;
     int idle_minutes = 30;
     int absolute_hours = 12;
+    int rate_limit = 200;
 };
 
 // The web UI's files: --web, else web/dist beside the source tree the binary
@@ -79,6 +80,9 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                       "minutes without a request that end a session (30)");
     serve->add_option("--session-max", args->absolute_hours,
                       "hours after login that end a session (12)");
+    serve->add_option("--rate-limit", args->rate_limit,
+                      "API requests a second from one address, twice that in a burst (200; 0: "
+                      "no limit)");
     serve->callback([&app, args] {
         auto options = ParseListen(*args);
         if (!options) return app.Report(options.error());
@@ -101,6 +105,7 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
         api_options.work_dir = std::filesystem::temp_directory_path().string();
         api_options.session_limits = {args->idle_minutes * 60LL, args->absolute_hours * 3600LL};
         api_options.secure_cookies = !args->tls_cert.empty();
+        api_options.requests_per_second = args->rate_limit;
         api::Api api(api_options);
         // The base must open before anyone is told it is up.
         if (auto ok = api.Start(); !ok) return app.Report(ok.error());

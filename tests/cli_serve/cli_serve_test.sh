@@ -41,6 +41,18 @@ if "$cb" --db "$tmp/none.db" serve --listen 127.0.0.1:0 >"$tmp/out" 2>&1; then
     fail "served a base that is not there"
 fi
 grep -q "callbase init" "$tmp/out" || fail "no base message: $(cat "$tmp/out")"
+# The request limit per address: a burst of twice the rate, then 429.
+"$cb" --db "$db" serve --listen 127.0.0.1:0 --rate-limit 2 >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 50); do grep -q "listening on" "$tmp/out" && break; sleep 0.1; done
+url=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/out" | head -1)
+codes=$(seq 12 | xargs -P 12 -I{} curl -s -o /dev/null -w "%{http_code}\n" "$url/api/v1/openapi.json")
+[ "$(grep -c '^200$' <<<"$codes")" -ge 4 ] || fail "rate limit: the burst of 4 refused: $codes"
+grep -q '^429$' <<<"$codes" || fail "rate limit: 12 at once all answered: $codes"
+curl -s -D - -o /dev/null "$url/api/v1/openapi.json" | grep -qi '^retry-after: 1' ||
+    fail "no Retry-After on 429"
+kill -TERM "$pid"; wait "$pid"
+
 # Under TLS: HTTPS only, and the session cookie is Secure.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
     -subj /CN=127.0.0.1 2>/dev/null || fail "openssl could not make a certificate"
