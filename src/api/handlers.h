@@ -2,6 +2,9 @@
 // route, grouped by file. RouteTable() in routes.cc ties them to paths.
 #pragma once
 
+#include <filesystem>
+#include <string>
+
 #include "api/api.h"
 
 namespace callbase::api::handlers {
@@ -66,6 +69,13 @@ Result<Response> RequestDeletion(Call& c);
 Result<Response> ProcessDeletions(Call& c);
 
 // Shared by the handlers.
+inline const Clock& ClockOf(const Call& c) {
+    return *c.api.options().clock;
+}
+// Where uploads and export files are kept while they are made.
+std::filesystem::path WorkDir(const Call& c);
+// A whole file's bytes.
+Result<std::string> ReadFile(const std::string& path);
 // A string member of a JSON body; "" when absent; 400 when not a string.
 Result<std::string> Text(const nlohmann::json& body, const char* name, bool required = false);
 // An optional time member (Unix seconds).

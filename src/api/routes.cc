@@ -2,6 +2,9 @@
 // OpenAPI document.
 #include <fmt/format.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "api/handlers.h"
 #include "security/users.h"
 
@@ -192,6 +195,19 @@ Result<Response> Permissions(Call&) {
                         {"roles", allowed}});
     }
     return JsonResponse(200, json{{"roles", roles}, {"permissions", rows}});
+}
+
+std::filesystem::path WorkDir(const Call& c) {
+    const std::string& dir = c.api.options().work_dir;
+    return dir.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(dir);
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Fail(ErrorCode::kIo, "cannot read " + path);
+    std::ostringstream body;
+    body << in.rdbuf();
+    return body.str();
 }
 
 Result<std::string> Text(const json& body, const char* name, bool required) {

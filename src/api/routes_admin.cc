@@ -18,10 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-const Clock& ClockOf(Call& c) {
-    return *c.api.options().clock;
-}
-
 Result<Response> Decided(Call& c, bool approve) {
     auto id = c.Id("id");
     if (!id) return std::unexpected(id.error());
@@ -32,14 +28,6 @@ Result<Response> Decided(Call& c, bool approve) {
     c.records = fmt::format("export:{}", *id);
     c.detail = approve ? "approved" : "rejected";
     return JsonResponse(200, json{{"id", *id}, {"status", request->status}});
-}
-
-Result<std::string> ReadFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Fail(ErrorCode::kIo, "cannot read " + path);
-    std::ostringstream body;
-    body << in.rdbuf();
-    return body.str();
 }
 
 }  // namespace
@@ -109,10 +97,7 @@ Result<Response> DownloadExport(Call& c) {
     if (!encoding) return std::unexpected(encoding.error());
     options.encoding = *encoding;
     const std::string path =
-        (std::filesystem::path(c.api.options().work_dir.empty() ? "/tmp"
-                                                                : c.api.options().work_dir) /
-         fmt::format("callbase-export-{}-{}.csv", getpid(), *id))
-            .string();
+        (WorkDir(c) / fmt::format("callbase-export-{}-{}.csv", getpid(), *id)).string();
     auto summary = ingest::ExportContacts(*c.db, *filter, ClockOf(c).Now(), path, options);
     auto bytes = summary ? ReadFile(path) : Result<std::string>(std::unexpected(summary.error()));
     std::error_code ignored;

@@ -17,10 +17,6 @@ namespace {
 using nlohmann::json;
 namespace cp = compliance;
 
-const Clock& ClockOf(Call& c) {
-    return *c.api.options().clock;
-}
-
 // The number a changing request is about: "phone" in any spelling, or
 // "contact_id" (its first valid number), for roles that see numbers masked.
 Result<std::string> NumberOf(Call& c, const json& body) {

@@ -201,9 +201,7 @@ Result<Response> StartImport(Call& c) {
     job->user = c.actor();
     job->file_name = SafeName(c.request.Query("file_name").value_or("upload.csv"));
     const std::filesystem::path dir =
-        std::filesystem::path(c.api.options().work_dir.empty() ? "/tmp"
-                                                               : c.api.options().work_dir) /
-        fmt::format("callbase-import-{}-{}", getpid(), job->id);
+        WorkDir(c) / fmt::format("callbase-import-{}-{}", getpid(), job->id);
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     job->path = (dir / job->file_name).string();
@@ -312,19 +310,15 @@ Result<Response> ImportErrors(Call& c) {
         errors = (*job)->summary->errors;
     }
     const std::string path =
-        (std::filesystem::path(c.api.options().work_dir.empty() ? "/tmp"
-                                                                : c.api.options().work_dir) /
-         fmt::format("callbase-errors-{}-{}.csv", getpid(), (*job)->id))
-            .string();
+        (WorkDir(c) / fmt::format("callbase-errors-{}-{}.csv", getpid(), (*job)->id)).string();
     if (auto ok = ingest::WriteErrorReport(path, errors); !ok) return std::unexpected(ok.error());
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream body;
-    body << in.rdbuf();
+    auto body = ReadFile(path);
     std::error_code ignored;
     std::filesystem::remove(path, ignored);
+    if (!body) return std::unexpected(body.error());
     c.records = fmt::format("import-job:{}", (*job)->id);
     c.detail = fmt::format("error report, {} rows", errors.size());
-    Response r{200, "text/csv; charset=utf-8", body.str(), {}};
+    Response r{200, "text/csv; charset=utf-8", std::move(*body), {}};
     r.headers.emplace_back(
         "Content-Disposition",
         fmt::format("attachment; filename=\"import-{}-errors.csv\"", (*job)->id));
