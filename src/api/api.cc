@@ -212,15 +212,15 @@ void AuditWriter::Run() {
     }
 }
 
-Viewer Call::viewer() const {
-    Viewer v;
+const Viewer& Call::viewer() const {
+    if (viewer_made) return *viewer_made;
+    Viewer& v = viewer_made.emplace();
     if (session) {
         v.role = session->role;
         v.user_id = session->user_id;
     }
     v.now = api.options().clock->Now();
-    const std::string key = api.pseudonym_key();
-    v.pseudonym_key = [key]() -> Result<std::string> { return key; };
+    v.pseudonym_key = [&key = api.pseudonym_key()]() -> Result<std::string> { return key; };
     return v;
 }
 

@@ -106,10 +106,13 @@ private:
     };
     void Run();
 
-    static constexpr size_t kBatchSize = 1000;
-    // How long queued reads wait for company: 5 ms measured faster under the
-    // screen-pop load than 50 ms (bench/screenpop).
-    static constexpr std::chrono::milliseconds kBatchWait{5};
+    static constexpr size_t kBatchSize = 10000;
+    // How long queued reads wait for company. Every commit makes the io
+    // threads' SQLite page caches stale (a WAL reader cannot tell which pages
+    // changed), so the lookups after it read their pages again: a commit
+    // every quarter second keeps them warm (bench/screenpop). Changes do not
+    // wait for it: a waited Write() is committed at once, with the queue.
+    static constexpr std::chrono::milliseconds kBatchWait{250};
 
     std::unique_ptr<store::Store> store_;
     const Clock& clock_;
@@ -158,7 +161,8 @@ struct Call {
     bool audit = true;               // false: a route that wrote its own record
 
     std::string actor() const { return session ? session->user : "anonymous"; }
-    Viewer viewer() const;
+    // Who sees the answer (role, user, the time), made once per call.
+    const Viewer& viewer() const;
     // The body as a JSON object; a 400 error that says where it is malformed.
     Result<nlohmann::json> Body() const;
     // A positive integer path parameter ({id}).
@@ -170,6 +174,8 @@ struct Call {
     Result<std::string> Phone(const std::string& text, std::string_view what = "phone") const;
     // The number as this caller may see it.
     Result<std::string> Shown(const std::string& e164) const;
+
+    mutable std::optional<Viewer> viewer_made;  // viewer()'s, once made
 };
 
 class Api {

@@ -5,6 +5,7 @@
 // (SQL in filters, path traversal, oversized and malformed bodies), and an
 // import by upload followed over its WebSocket feed.
 #include "api/api.h"
+#include "api/json.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -51,6 +52,9 @@ const std::map<std::string, std::string>& ExpectedAccess() {
         {"GET /api/v1/session", "session"},
         {"DELETE /api/v1/session", "session"},
         {"GET /api/v1/permissions", "session"},
+        {"PUT /api/v1/session/password", "session"},
+        {"POST /api/v1/totp", "public"},
+        {"POST /api/v1/totp/confirm", "public"},
         {"GET /api/v1/contacts", "read_contacts"},
         {"POST /api/v1/contacts", "edit_contacts"},
         {"GET /api/v1/contacts/{id}", "read_contacts"},
@@ -65,6 +69,10 @@ const std::map<std::string, std::string>& ExpectedAccess() {
         {"POST /api/v1/fields", "dictionaries"},
         {"GET /api/v1/statuses", "read_contacts"},
         {"GET /api/v1/health", "read_contacts"},
+        {"GET /api/v1/duplicates", "merge"},
+        {"POST /api/v1/duplicates/merge", "merge"},
+        {"POST /api/v1/merges", "merge"},
+        {"POST /api/v1/merges/{id}/undo", "merge"},
         {"POST /api/v1/imports/preview", "import"},
         {"POST /api/v1/imports", "import"},
         {"GET /api/v1/imports/{job}", "import"},
@@ -91,6 +99,7 @@ const std::map<std::string, std::string>& ExpectedAccess() {
         {"POST /api/v1/users", "manage_users"},
         {"PUT /api/v1/users/{name}/role", "manage_users"},
         {"POST /api/v1/users/{name}/disable", "manage_users"},
+        {"PUT /api/v1/users/{name}/password", "manage_users"},
         {"GET /api/v1/audit", "read_audit"},
         {"GET /api/v1/audit/verify", "read_audit"},
     };
@@ -293,6 +302,19 @@ TEST(ApiRoutesTest, EveryRouteIsInOpenApiAndTheReverse) {
         EXPECT_TRUE(served.count(route)) << route << " is in openapi.json but not served";
 }
 
+TEST(JsonTest, AppendedStringsReadBackAsWritten) {
+    for (std::string text : {std::string(""), std::string("Иван \"Ваня\" Петров"),
+                             std::string("C:\\base\\x"), std::string("line\nnext\ttab\x01end"),
+                             std::string("</script>"), std::string("+7 (916) ***-**-67")}) {
+        std::string out = "[";
+        AppendJsonString(out, text);
+        out += "]";
+        json parsed = json::parse(out, nullptr, /*allow_exceptions=*/false);
+        ASSERT_FALSE(parsed.is_discarded()) << out;
+        EXPECT_EQ(parsed.at(0).get<std::string>(), text) << out;
+    }
+}
+
 TEST(ApiRoutesTest, EveryRouteIsInThePermissionTable) {
     std::set<std::string> served;
     for (const ApiRoute& r : RouteTable()) {
@@ -404,6 +426,85 @@ TEST_P(ApiTest, LoginSetsAStrictHttpOnlyCookieAndWrongSecretsAreRefused) {
         saw_login = saw_login || rec.action == "login";
     }
     EXPECT_TRUE(saw_failed && saw_login);
+}
+
+// A new admin has no second factor yet, so cannot log in: it enrols one with
+// its password, then logs in; a user changes its own password; an
+// administrator sets another's. Each ends the sessions the old password opened.
+TEST_P(ApiTest, PasswordsAndSecondFactorsAreSetOverTheApi) {
+    ASSERT_TRUE(security::Users(*db_, clock_).Add("nina", Role::kAdmin, kPassword));
+    auto login = [&](const std::string& password, const std::string& code) {
+        return Send(http::verb::post, "/api/v1/session",
+                    json{{"user", "nina"}, {"password", password}, {"totp", code}}.dump());
+    };
+    EXPECT_EQ(login(kPassword, "").status, 401) << "an admin without a second factor";
+
+    Reply wrong = Send(http::verb::post, "/api/v1/totp",
+                       json{{"user", "nina"}, {"password", "not the password"}}.dump());
+    EXPECT_EQ(wrong.status, 401) << wrong.body;
+    Reply begun = Send(http::verb::post, "/api/v1/totp",
+                       json{{"user", "nina"}, {"password", kPassword}}.dump());
+    ASSERT_EQ(begun.status, 200) << begun.body;
+    const std::string secret_text = begun.Json().value("secret", "");
+    EXPECT_TRUE(begun.Json().value("uri", "").starts_with("otpauth://totp/")) << begun.body;
+    auto secret = security::Base32Decode(secret_text);
+    ASSERT_TRUE(secret) << begun.body;
+    auto code = [&] { return security::TotpCode(*secret, clock_.Now()); };
+
+    Reply bad_code =
+        Send(http::verb::post, "/api/v1/totp/confirm",
+             json{{"user", "nina"}, {"password", kPassword}, {"code", "000000"}}.dump());
+    EXPECT_EQ(bad_code.status, 400) << bad_code.body;
+    Reply confirmed =
+        Send(http::verb::post, "/api/v1/totp/confirm",
+             json{{"user", "nina"}, {"password", kPassword}, {"code", code()}}.dump());
+    ASSERT_EQ(confirmed.status, 200) << confirmed.body;
+    clock_.Advance(30);
+    Reply in = login(kPassword, code());
+    ASSERT_EQ(in.status, 200) << in.body;
+    Login nina{in.set_cookie.substr(std::string(kSessionCookie).size() + 1, 64),
+               in.Json().value("csrf", "")};
+
+    const std::string fresh = "a new password, long enough";
+    Reply no_code = Send(http::verb::put, "/api/v1/session/password",
+                         json{{"password", kPassword}, {"new_password", fresh}}.dump(), &nina);
+    EXPECT_EQ(no_code.status, 401) << "the second factor is asked again: " << no_code.body;
+    clock_.Advance(61);  // the password checks above count against the login limit
+    Reply changed = Send(
+        http::verb::put, "/api/v1/session/password",
+        json{{"password", kPassword}, {"totp", code()}, {"new_password", fresh}}.dump(), &nina);
+    ASSERT_EQ(changed.status, 200) << changed.body;
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/session", "", &nina).status, 401)
+        << "the session the old password opened ended";
+    clock_.Advance(30);
+    EXPECT_EQ(login(kPassword, code()).status, 401);
+    clock_.Advance(30);
+    EXPECT_EQ(login(fresh, code()).status, 200);
+
+    Login anna = LogIn("anna");
+    Login root = LogIn("root");
+    EXPECT_EQ(Send(http::verb::put, "/api/v1/users/anna/password",
+                   json{{"password", "too short"}}.dump(), &root)
+                  .status,
+              400);
+    Reply reset = Send(http::verb::put, "/api/v1/users/anna/password",
+                       json{{"password", fresh}}.dump(), &root);
+    ASSERT_EQ(reset.status, 200) << reset.body;
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/session", "", &anna).status, 401);
+
+    std::set<std::string> details;
+    for (const auto& rec : AuditOf("nina", 5))
+        details.insert(rec.action + ": " + rec.detail);
+    for (const char* expected :
+         {"admin: second-factor enrolment started", "admin: second factor on"}) {
+        EXPECT_TRUE(details.count(expected)) << expected << " is not in the audit log";
+    }
+    bool password_change = false, refused = false;
+    for (const auto& d : details) {
+        password_change = password_change || d.starts_with("admin: own password changed");
+        refused = refused || d.starts_with("login_failed: second-factor enrolment");
+    }
+    EXPECT_TRUE(password_change && refused);
 }
 
 TEST_P(ApiTest, ChangesNeedTheCsrfTokenAndLogoutEndsTheSession) {
@@ -526,6 +627,53 @@ TEST_P(ApiTest, EveryCallIsAuditedWithoutPlainNumbers) {
     for (const auto& r : refused)
         logged_refusal = logged_refusal || r.detail.find("refused") != std::string::npos;
     EXPECT_TRUE(logged_refusal) << "a refused call is recorded too";
+}
+
+// Two contacts that share a number are a duplicate group; a supervisor
+// merges them into the older one and undoes it; every step is audited.
+TEST_P(ApiTest, DuplicatesAreMergedAndTheMergeUndone) {
+    Login anna = LogIn("anna");
+    const int64_t older = ids_["+74951234567"];
+    Reply created =
+        Send(http::verb::post, "/api/v1/contacts",
+             json{{"name", "И. Петров"}, {"phones", {"8 495 123-45-67"}}}.dump(), &anna);
+    ASSERT_EQ(created.status, 201) << created.body;
+    const int64_t newer = created.Json()["id"].get<int64_t>();
+
+    json groups = Send(http::verb::get, "/api/v1/duplicates", "", &anna).Json()["groups"];
+    ASSERT_EQ(groups.size(), 1u) << groups.dump();
+    EXPECT_EQ(groups[0]["contacts"], json::array({older, newer})) << "the oldest first";
+    EXPECT_EQ(groups[0]["numbers"], json::array({"+74951234567"}));
+
+    EXPECT_EQ(
+        Send(http::verb::post, "/api/v1/merges", json{{"contacts", {newer}}}.dump(), &anna).status,
+        400);
+    Reply merged =
+        Send(http::verb::post, "/api/v1/merges", json{{"contacts", {newer, older}}}.dump(), &anna);
+    ASSERT_EQ(merged.status, 201) << merged.body;
+    EXPECT_EQ(merged.Json()["kept_id"], older);
+    EXPECT_EQ(merged.Json()["merged_ids"], json::array({newer}));
+    const int64_t merge_id = merged.Json()["merge_id"].get<int64_t>();
+    auto merged_into = [&] {
+        json card =
+            Send(http::verb::get, fmt::format("/api/v1/contacts/{}", newer), "", &anna).Json();
+        return card["merged_into"];
+    };
+    EXPECT_EQ(merged_into(), older);
+    EXPECT_TRUE(Send(http::verb::get, "/api/v1/duplicates", "", &anna).Json()["groups"].empty());
+
+    Reply undone =
+        Send(http::verb::post, fmt::format("/api/v1/merges/{}/undo", merge_id), "{}", &anna);
+    ASSERT_EQ(undone.status, 200) << undone.body;
+    EXPECT_TRUE(merged_into().is_null());
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/merges/999/undo", "{}", &anna).status, 404);
+
+    std::set<std::string> objects;
+    for (const auto& rec : AuditOf("anna", 6))
+        if (rec.action == "merge") objects.insert(rec.object);
+    EXPECT_TRUE(objects.count("POST /api/v1/merges") &&
+                objects.count("POST /api/v1/merges/{id}/undo"))
+        << "the merge and its undo are audited as merges";
 }
 
 TEST_P(ApiTest, AStopListEntryChangesTheCardsCanCall) {

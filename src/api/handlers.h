@@ -33,6 +33,10 @@ Result<Response> ListFields(Call& c);
 Result<Response> AddFieldDefinition(Call& c);
 Result<Response> ListStatuses(Call& c);
 Result<Response> Health(Call& c);
+Result<Response> ListDuplicates(Call& c);
+Result<Response> MergeAllDuplicates(Call& c);
+Result<Response> MergeContacts(Call& c);
+Result<Response> UndoMerge(Call& c);
 
 // routes_import.cc
 Result<Response> PreviewImport(Call& c);
@@ -51,6 +55,10 @@ Result<Response> ListUsers(Call& c);
 Result<Response> AddUser(Call& c);
 Result<Response> SetUserRole(Call& c);
 Result<Response> DisableUser(Call& c);
+Result<Response> SetUserPassword(Call& c);
+Result<Response> ChangeOwnPassword(Call& c);
+Result<Response> BeginTotpEnrolment(Call& c);
+Result<Response> ConfirmTotpEnrolment(Call& c);
 Result<Response> ListAudit(Call& c);
 Result<Response> VerifyAudit(Call& c);
 

@@ -1,11 +1,29 @@
 #include "api/json.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 namespace callbase::api {
 
 using nlohmann::json;
 namespace cp = compliance;
+
+void AppendJsonString(std::string& out, std::string_view text) {
+    out += '"';
+    for (char ch : text) {
+        const auto u = static_cast<unsigned char>(ch);
+        if (ch == '"' || ch == '\\') {
+            out += '\\';
+            out += ch;
+        } else if (u < 0x20) {
+            out += fmt::format("\\u{:04x}", u);
+        } else {
+            out += ch;
+        }
+    }
+    out += '"';
+}
 
 json OptionalTime(std::optional<UnixSeconds> t) {
     return t ? json(*t) : json(nullptr);

@@ -22,6 +22,9 @@
 namespace callbase::api {
 
 nlohmann::json OptionalTime(std::optional<UnixSeconds> t);
+// `text` as a JSON string, quoted and escaped, appended to `out` (for an
+// answer on a hot path, written without building a JSON tree).
+void AppendJsonString(std::string& out, std::string_view text);
 nlohmann::json ContactJson(const contacts::Contact& c);
 // The contact with its phones, tags, fields and history.
 nlohmann::json CardJson(const contacts::Card& card);

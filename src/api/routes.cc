@@ -26,9 +26,11 @@ ApiRoute Public(std::string method, std::string path, ApiHandler handler) {
             std::move(handler)};
 }
 
-ApiRoute LoggedIn(std::string method, std::string path, ApiHandler handler) {
-    return {std::move(method), std::move(path), Access::kSession, Permission::kAdminister, "",
-            std::move(handler)};
+// Any logged-in user; `action` names the audit record of a route that writes one.
+ApiRoute LoggedIn(std::string method, std::string path, ApiHandler handler,
+                  std::string action = "") {
+    return {std::move(method),       std::move(path),   Access::kSession,
+            Permission::kAdminister, std::move(action), std::move(handler)};
 }
 
 ApiRoute Needs(Permission permission, std::string action, std::string method, std::string path,
@@ -59,6 +61,11 @@ const std::vector<ApiRoute>& RouteTable() {
             LoggedIn("GET", "/api/v1/session", h::WhoAmI),
             LoggedIn("DELETE", "/api/v1/session", h::Logout),
             LoggedIn("GET", "/api/v1/permissions", h::Permissions),
+            LoggedIn("PUT", "/api/v1/session/password", h::ChangeOwnPassword, "admin"),
+            // Before a first login: the roles that need a second factor cannot
+            // log in without one.
+            Public("POST", "/api/v1/totp", h::BeginTotpEnrolment),
+            Public("POST", "/api/v1/totp/confirm", h::ConfirmTotpEnrolment),
 
             Needs(P::kReadContacts, "read", "GET", "/api/v1/contacts", h::FindContacts),
             Needs(P::kEditContacts, "change", "POST", "/api/v1/contacts", h::CreateContact),
@@ -76,6 +83,10 @@ const std::vector<ApiRoute>& RouteTable() {
             Needs(P::kDictionaries, "change", "POST", "/api/v1/fields", h::AddFieldDefinition),
             Needs(P::kReadContacts, "read", "GET", "/api/v1/statuses", h::ListStatuses),
             Needs(P::kReadContacts, "read", "GET", "/api/v1/health", h::Health),
+            Needs(P::kMerge, "read", "GET", "/api/v1/duplicates", h::ListDuplicates),
+            Needs(P::kMerge, "merge", "POST", "/api/v1/duplicates/merge", h::MergeAllDuplicates),
+            Needs(P::kMerge, "merge", "POST", "/api/v1/merges", h::MergeContacts),
+            Needs(P::kMerge, "merge", "POST", "/api/v1/merges/{id}/undo", h::UndoMerge),
 
             Needs(P::kImport, "mass_edit", "POST", "/api/v1/imports/preview", h::PreviewImport,
                   kUploadLimit),
@@ -112,6 +123,8 @@ const std::vector<ApiRoute>& RouteTable() {
             Needs(P::kManageUsers, "admin", "POST", "/api/v1/users", h::AddUser),
             Needs(P::kManageUsers, "admin", "PUT", "/api/v1/users/{name}/role", h::SetUserRole),
             Needs(P::kManageUsers, "admin", "POST", "/api/v1/users/{name}/disable", h::DisableUser),
+            Needs(P::kManageUsers, "admin", "PUT", "/api/v1/users/{name}/password",
+                  h::SetUserPassword),
             Needs(P::kReadAudit, "read", "GET", "/api/v1/audit", h::ListAudit),
             Needs(P::kReadAudit, "read", "GET", "/api/v1/audit/verify", h::VerifyAudit),
         };

@@ -173,6 +173,120 @@ Result<Response> DisableUser(Call& c) {
     return JsonResponse(200, json{{"name", name}, {"disabled", true}});
 }
 
+Result<Response> SetUserPassword(Call& c) {
+    const std::string name = c.request.params.at("name");
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto password = Text(*body, "password", true);
+    if (!password) return std::unexpected(password.error());
+    security::Users users(*c.db, ClockOf(c));
+    if (auto ok = users.SetPassword(name, *password); !ok) return std::unexpected(ok.error());
+    // Whoever knew the old password is logged out with it.
+    if (auto user = users.Find(name)) c.api.sessions().RemoveUser(user->id);
+    c.records = "user:" + name;
+    c.detail = "password set by an administrator";
+    return JsonResponse(200, json{{"name", name}, {"password_set", true}});
+}
+
+namespace {
+
+// The user and password of a body, checked as a login checks them (limited
+// per address, failures counted towards the lock); `code` is the TOTP code of
+// a user who has one. A refusal is audited as a failed login.
+Result<security::User> CheckOwner(Call& c, const json& body, const std::string& name,
+                                  std::string_view what, Response* refusal) {
+    if (auto wait = c.api.limiter().Attempt(c.source)) {
+        *refusal = server::Problem(
+            429, "Too many attempts",
+            fmt::format("too many password checks from this address; wait {} seconds", *wait));
+        refusal->headers.emplace_back("Retry-After", std::to_string(*wait));
+        return Fail(ErrorCode::kConflict, "limited");
+    }
+    auto password = Text(body, "password", true);
+    if (!password) return std::unexpected(password.error());
+    auto totp = Text(body, "totp");
+    if (!totp) return std::unexpected(totp.error());
+    security::Users users(*c.db, ClockOf(c));
+    auto user = users.Authenticate(name, *password, *totp, /*enrolling=*/true);
+    if (!user) {
+        auto logged = c.api.audit().Write(
+            {name, "login_failed", fmt::format("{} {}", c.request.method, c.request.path), "",
+             c.source, fmt::format("{}: {}", what, user.error().message)});
+        if (!logged) return std::unexpected(logged.error());
+        *refusal = server::Problem(
+            401, "Not allowed",
+            user.error().message + (user.error().hint.empty() ? "" : "; " + user.error().hint));
+        return std::unexpected(user.error());
+    }
+    return user;
+}
+
+// Writes the record of a change a route made on its own (no session to
+// write it for the route).
+Result<void> Audited(Call& c, const std::string& actor, const std::string& detail) {
+    return c.api.audit().Write({actor, "admin",
+                                fmt::format("{} {}", c.request.method, c.request.path),
+                                "user:" + actor, c.source, detail});
+}
+
+}  // namespace
+
+Result<Response> ChangeOwnPassword(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto fresh = Text(*body, "new_password", true);
+    if (!fresh) return std::unexpected(fresh.error());
+    Response refusal;
+    auto user = CheckOwner(c, *body, c.session->user, "password change", &refusal);
+    if (!user) return refusal.status ? Result<Response>(refusal) : std::unexpected(user.error());
+    security::Users users(*c.db, ClockOf(c));
+    if (auto ok = users.SetPassword(user->name, *fresh); !ok) return std::unexpected(ok.error());
+    // Every session of the user ends, this one too: the browser logs in anew.
+    c.api.sessions().RemoveUser(user->id);
+    c.records = "user:" + user->name;
+    c.detail = "own password changed";
+    return JsonResponse(200, json{{"name", user->name}, {"password_set", true}});
+}
+
+Result<Response> BeginTotpEnrolment(Call& c) {
+    c.audit = false;  // no session: the record is written here
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto name = Text(*body, "user", true);
+    if (!name) return std::unexpected(name.error());
+    Response refusal;
+    auto user = CheckOwner(c, *body, *name, "second-factor enrolment", &refusal);
+    if (!user) return refusal.status ? Result<Response>(refusal) : std::unexpected(user.error());
+    auto secret = security::Users(*c.db, ClockOf(c)).BeginTotp(user->name);
+    if (!secret) return std::unexpected(secret.error());
+    if (auto ok = Audited(c, user->name, "second-factor enrolment started"); !ok) {
+        return std::unexpected(ok.error());
+    }
+    return JsonResponse(200, json{{"user", user->name},
+                                  {"secret", *secret},
+                                  {"uri", security::TotpUri(user->name, *secret)}});
+}
+
+Result<Response> ConfirmTotpEnrolment(Call& c) {
+    c.audit = false;  // no session: the record is written here
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto name = Text(*body, "user", true);
+    if (!name) return std::unexpected(name.error());
+    auto code = Text(*body, "code", true);
+    if (!code) return std::unexpected(code.error());
+    Response refusal;
+    auto user = CheckOwner(c, *body, *name, "second-factor confirmation", &refusal);
+    if (!user) return refusal.status ? Result<Response>(refusal) : std::unexpected(user.error());
+    if (auto ok = security::Users(*c.db, ClockOf(c)).ConfirmTotp(user->name, *code); !ok) {
+        return std::unexpected(ok.error());
+    }
+    if (auto ok = Audited(c, user->name, "second factor on"); !ok) {
+        return std::unexpected(ok.error());
+    }
+    return JsonResponse(200, json{{"user", user->name}, {"totp", true}});
+}
+
 Result<Response> ListAudit(Call& c) {
     security::AuditLog::Filter filter;
     filter.actor = c.request.Query("actor").value_or("");

@@ -11,6 +11,7 @@
 #include "contacts/contact_book.h"
 #include "contacts/field_registry.h"
 #include "contacts/health.h"
+#include "contacts/merge.h"
 #include "contacts/status.h"
 #include "contacts/tag_dictionary.h"
 
@@ -237,6 +238,9 @@ Result<Response> SetField(Call& c) {
 Result<Response> Lookup(Call& c) {
     auto e164 = c.Phone(c.request.Query("phone").value_or(""));
     if (!e164) return std::unexpected(e164.error());
+    // The card and the operator's right to see the number, read at one moment.
+    auto snapshot = store::ReadSnapshot::Start(*c.db);
+    if (!snapshot) return std::unexpected(snapshot.error());
     auto found = Book(c).FindByPhone(*e164);
     if (!found) return std::unexpected(found.error());
     c.detail = "phone " + *e164;
@@ -249,14 +253,20 @@ Result<Response> Lookup(Call& c) {
     c.records = fmt::format("contact:{}", contact.id);
     auto name = RedactName(c.viewer(), contact.name);
     if (!name) return std::unexpected(name.error());
-    return JsonResponse(200, json{{"found", true},
-                                  {"contact",
-                                   {{"id", contact.id},
-                                    {"name", *name},
-                                    {"status", contact.status},
-                                    {"region", contact.region},
-                                    {"callback_at", OptionalTime(contact.callback_at)}}},
-                                  {"phone", *shown}});
+    // Written directly (the screen pop's hot path), in the key order a JSON
+    // tree would give.
+    std::string body = R"({"contact":{"callback_at":)";
+    body += contact.callback_at ? std::to_string(*contact.callback_at) : "null";
+    body += R"(,"id":)" + std::to_string(contact.id) + R"(,"name":)";
+    AppendJsonString(body, *name);
+    body += R"(,"region":)";
+    AppendJsonString(body, contact.region);
+    body += R"(,"status":)";
+    AppendJsonString(body, contact.status);
+    body += R"(},"found":true,"phone":)";
+    AppendJsonString(body, *shown);
+    body += '}';
+    return Response{200, "application/json", std::move(body), {}};
 }
 
 Result<Response> ListTags(Call& c) {
@@ -337,6 +347,98 @@ Result<Response> Health(Call& c) {
     auto report = contacts::BaseHealth(*c.db, *c.api.options().clock).Compute();
     if (!report) return std::unexpected(report.error());
     return JsonResponse(200, HealthJson(*report));
+}
+
+}  // namespace callbase::api::handlers
+
+namespace callbase::api::handlers {
+namespace {
+
+nlohmann::json MergeResultJson(const contacts::MergeResult& m) {
+    return nlohmann::json{{"merge_id", m.merge_id},
+                          {"kept_id", m.kept_id},
+                          {"merged_ids", m.merged_ids},
+                          {"conflicts", m.conflicts}};
+}
+
+std::string ContactRecords(const std::vector<int64_t>& ids) {
+    std::string records;
+    for (int64_t id : ids)
+        records += fmt::format("{}contact:{}", records.empty() ? "" : ",", id);
+    return records;
+}
+
+}  // namespace
+
+Result<Response> ListDuplicates(Call& c) {
+    auto groups = contacts::Deduplicator(*c.db, ClockOf(c), c.actor()).FindDuplicates();
+    if (!groups) return std::unexpected(groups.error());
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& g : *groups) {
+        nlohmann::json numbers = nlohmann::json::array();
+        for (const auto& number : g.numbers) {
+            auto shown = c.Shown(number);
+            if (!shown) return std::unexpected(shown.error());
+            numbers.push_back(*shown);
+        }
+        items.push_back({{"numbers", numbers}, {"contacts", g.contact_ids}});
+    }
+    c.detail = fmt::format("{} groups", groups->size());
+    return JsonResponse(200, nlohmann::json{{"groups", items}});
+}
+
+Result<Response> MergeAllDuplicates(Call& c) {
+    auto summary = contacts::Deduplicator(*c.db, ClockOf(c), c.actor()).ApplyDedup();
+    if (!summary) return std::unexpected(summary.error());
+    nlohmann::json merges = nlohmann::json::array();
+    std::vector<int64_t> kept;
+    for (const auto& m : summary->merges) {
+        merges.push_back(MergeResultJson(m));
+        kept.push_back(m.kept_id);
+    }
+    c.records = ContactRecords(kept);
+    c.detail = fmt::format("{} groups merged, {} contacts merged into others", summary->groups,
+                           summary->contacts_merged);
+    return JsonResponse(200, nlohmann::json{{"groups", summary->groups},
+                                            {"contacts_merged", summary->contacts_merged},
+                                            {"merges", merges}});
+}
+
+Result<Response> MergeContacts(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    const auto it = body->find("contacts");
+    std::vector<int64_t> ids;
+    if (it != body->end() && it->is_array()) {
+        for (const auto& id : *it) {
+            if (!id.is_number_integer() || id.get<int64_t>() <= 0) {
+                ids.clear();
+                break;
+            }
+            ids.push_back(id.get<int64_t>());
+        }
+    }
+    if (ids.size() < 2) {
+        return Fail(ErrorCode::kInvalidInput,
+                    "\"contacts\" must be a list of two or more contact ids",
+                    "e.g. {\"contacts\": [12, 57]}; the oldest of them is kept");
+    }
+    auto merged = contacts::Deduplicator(*c.db, ClockOf(c), c.actor()).Merge(ids);
+    if (!merged) return std::unexpected(merged.error());
+    c.records = ContactRecords(ids);
+    c.detail = fmt::format("merge {} kept contact:{}", merged->merge_id, merged->kept_id);
+    return JsonResponse(201, MergeResultJson(*merged));
+}
+
+Result<Response> UndoMerge(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    if (auto ok = contacts::Deduplicator(*c.db, ClockOf(c), c.actor()).Undo(*id); !ok) {
+        return std::unexpected(ok.error());
+    }
+    c.records = fmt::format("merge:{}", *id);
+    c.detail = "undone";
+    return JsonResponse(200, nlohmann::json{{"merge_id", *id}, {"undone", true}});
 }
 
 }  // namespace callbase::api::handlers

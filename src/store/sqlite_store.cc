@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -79,6 +80,16 @@ public:
     Result<void> Begin() override { return ExecScript("BEGIN IMMEDIATE"); }
     Result<void> Commit() override { return ExecScript("COMMIT"); }
     Result<void> Rollback() override { return ExecScript("ROLLBACK"); }
+    // A deferred BEGIN takes the read lock at the first SELECT; both are
+    // prepared once (Exec), not parsed on every request (ExecScript).
+    Result<void> BeginRead() override {
+        if (auto ok = Exec("BEGIN", {}); !ok) return std::unexpected(ok.error());
+        return {};
+    }
+    Result<void> EndRead() override {
+        if (auto ok = Exec("COMMIT", {}); !ok) return std::unexpected(ok.error());
+        return {};
+    }
 
     Result<bool> EnterBulkMode() override {
         if (bulk_) return true;
@@ -217,6 +228,13 @@ Result<std::unique_ptr<Store>> OpenSqlite(std::string_view path_view) {
             fmt::format("cannot open database {}: folder {} does not exist", path, parent.string()),
             "create the folder or give another --db path");
     }
+    static std::once_flag configured;
+    std::call_once(configured, [] {
+        // SQLite counts every allocation under one process-wide mutex unless
+        // told not to; the server's threads, each with its own connection,
+        // would take turns at it on every query.
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    });
     sqlite3* raw = nullptr;
     int rc =
         // NOMUTEX: a Store is used by one thread at a time (store.h), so the

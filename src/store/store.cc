@@ -227,4 +227,13 @@ Result<void> Transaction::Commit() {
     return s->Commit();
 }
 
+Result<ReadSnapshot> ReadSnapshot::Start(Store& store) {
+    if (auto ok = store.BeginRead(); !ok) return std::unexpected(ok.error());
+    return ReadSnapshot(store);
+}
+
+ReadSnapshot::~ReadSnapshot() {
+    if (store_) (void)store_->EndRead();
+}
+
 }  // namespace callbase::store

@@ -117,6 +117,12 @@ public:
     virtual Result<void> Begin() = 0;
     virtual Result<void> Commit() = 0;
     virtual Result<void> Rollback() = 0;
+    // Several reads that see one moment of the base (ReadSnapshot below). On
+    // SQLite they share one read transaction instead of starting one each,
+    // with its two shared-memory locks; PostgreSQL reads each statement alone,
+    // since BEGIN and COMMIT would add two round trips. Not inside Begin().
+    virtual Result<void> BeginRead() { return {}; }
+    virtual Result<void> EndRead() { return {}; }
 
     // Bulk mode, for loading many rows in one transaction (a large import).
     // Entered outside a transaction. On SQLite the write-ahead log gives way to
@@ -213,6 +219,20 @@ public:
 
 private:
     explicit Transaction(Store& store) : store_(&store) {}
+    Store* store_;
+};
+
+// Reads between Start() and the destructor see one moment of the base
+// (Store::BeginRead); only reads: a write inside may find the base moved on.
+class ReadSnapshot {
+public:
+    static Result<ReadSnapshot> Start(Store& store);
+    ReadSnapshot(ReadSnapshot&& other) noexcept : store_(other.store_) { other.store_ = nullptr; }
+    ReadSnapshot& operator=(ReadSnapshot&&) = delete;
+    ~ReadSnapshot();
+
+private:
+    explicit ReadSnapshot(Store& store) : store_(&store) {}
     Store* store_;
 };
 

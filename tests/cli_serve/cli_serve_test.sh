@@ -23,10 +23,10 @@ except urllib.error.HTTPError as e:
     print(e.code, e.headers.get("Content-Type"), e.read().decode())
 PY
 }
-get /healthz | grep -q '^200 {"status":"ok"' || fail "healthz: $(get /healthz)"
-get /nowhere | grep -q '^404 application/problem+json .*"title":"Not found"' ||
+grep -q '^200 {"status":"ok"' <<<"$(get /healthz)" || fail "healthz: $(get /healthz)"
+grep -q '^404 application/problem+json .*"title":"Not found"' <<<"$(get /nowhere)" ||
     fail "unknown path: $(get /nowhere)"
-get /metrics | grep -q 'callbase_http_requests_total{route="/healthz",status="200"} 1' ||
+grep -q 'callbase_http_requests_total{route="/healthz",status="200"} 1' <<<"$(get /metrics)" ||
     fail "metrics: $(get /metrics)"
 kill -TERM "$pid"
 for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -49,7 +49,7 @@ url=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/out" | head -1)
 codes=$(seq 12 | xargs -P 12 -I{} curl -s -o /dev/null -w "%{http_code}\n" "$url/api/v1/openapi.json")
 [ "$(grep -c '^200$' <<<"$codes")" -ge 4 ] || fail "rate limit: the burst of 4 refused: $codes"
 grep -q '^429$' <<<"$codes" || fail "rate limit: 12 at once all answered: $codes"
-curl -s -D - -o /dev/null "$url/api/v1/openapi.json" | grep -qi '^retry-after: 1' ||
+grep -qi '^retry-after: 1' <<<"$(curl -s -D - -o /dev/null "$url/api/v1/openapi.json")" ||
     fail "no Retry-After on 429"
 kill -TERM "$pid"; wait "$pid"
 
@@ -68,7 +68,7 @@ pid=$!
 for _ in $(seq 50); do grep -q "listening on" "$tmp/out" && break; sleep 0.1; done
 url=$(grep -o "https://127.0.0.1:[0-9]*" "$tmp/out" | head -1)
 [ -n "$url" ] || fail "no https address printed: $(cat "$tmp/out" "$tmp/err")"
-curl -sk "$url/healthz" | grep -q '"status":"ok"' || fail "healthz over TLS"
+grep -q '"status":"ok"' <<<"$(curl -sk "$url/healthz")" || fail "healthz over TLS"
 if curl -s "${url/https/http}/healthz" >/dev/null 2>&1; then fail "plain HTTP answered on the TLS port"; fi
 sleep 1  # the enrolment's code is not taken twice
 headers=$(curl -sk -D - -o /dev/null -X POST "$url/api/v1/session" \

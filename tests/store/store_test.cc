@@ -273,5 +273,36 @@ TEST(SqliteBulkModeTest, SwitchesTheJournalAndBackOrDeclinesWhenShared) {
         std::filesystem::remove(path.string() + suffix);
 }
 
+TEST(SqliteReadSnapshotTest, ReadsInsideSeeOneMomentAndTheNextSeesTheChange) {
+    auto path = std::filesystem::temp_directory_path() /
+                ("callbase-snapshot-" + std::to_string(::getpid()) + ".db");
+    {
+        auto reader = Open(path.string());
+        auto writer = Open(path.string());
+        ASSERT_TRUE(reader && writer);
+        ASSERT_TRUE((*writer)->ExecScript("CREATE TABLE t (id INTEGER PRIMARY KEY)"));
+        auto count = [&] {
+            auto v = (*reader)->QueryValue("SELECT COUNT(*) FROM t");
+            EXPECT_TRUE(v);
+            return v ? Row({*v}).Int(0) : -1;
+        };
+        {
+            auto snapshot = ReadSnapshot::Start(**reader);
+            ASSERT_TRUE(snapshot) << snapshot.error().message;
+            EXPECT_EQ(count(), 0);
+            ASSERT_TRUE((*writer)->Exec("INSERT INTO t (id) VALUES (1)", {}));
+            EXPECT_EQ(count(), 0) << "a read inside the snapshot saw a later commit";
+        }
+        EXPECT_EQ(count(), 1) << "the read after the snapshot did not see the commit";
+        // The snapshot ended: the reader's connection is free for a transaction.
+        auto tx = Transaction::Start(**reader);
+        ASSERT_TRUE(tx) << tx.error().message;
+        ASSERT_TRUE((*reader)->Exec("INSERT INTO t (id) VALUES (2)", {}));
+        ASSERT_TRUE(tx->Commit());
+    }
+    for (const char* suffix : {"", "-wal", "-shm"})
+        std::filesystem::remove(path.string() + suffix);
+}
+
 }  // namespace
 }  // namespace callbase::store
