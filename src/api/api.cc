@@ -293,6 +293,14 @@ Result<void> Api::Start() {
     if (!first) return std::unexpected(first.error());
     auto writer = options_.open_store();
     if (!writer) return std::unexpected(writer.error());
+    if ((*writer)->backend() == store::Backend::kSqlite) {
+        // The audit writer makes nearly all the server's commits, so it runs
+        // the checkpoints: one per 32 MB of log instead of per 4 MB copies the
+        // audit table's hot index pages back to the base eight times less often.
+        if (auto ok = (*writer)->ExecScript("PRAGMA wal_autocheckpoint = 8192"); !ok) {
+            return std::unexpected(ok.error());
+        }
+    }
     audit_ = std::make_unique<AuditWriter>(std::move(*writer), *options_.clock);
     if (options_.pseudonym_key) {
         auto key = options_.pseudonym_key();

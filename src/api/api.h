@@ -52,8 +52,9 @@ struct ApiOptions {
     std::function<Result<std::string>()> pseudonym_key;  // the key file's pseudonym key
     std::string registry_dir;                            // the do-not-call registries
     std::string web_dir;                                 // the web UI's built files; "" serves none
-    std::string work_dir;         // uploads and export files while they are made
-    bool secure_cookies = false;  // under TLS
+    std::string work_dir;                    // uploads and export files while they are made
+    std::string sms_log = "sms-outbox.log";  // where double opt-in codes are sent (a log)
+    bool secure_cookies = false;             // under TLS
     Sessions::Limits session_limits;
     int logins_per_minute = 10;
     int requests_per_second = 200;     // per address, twice that in a burst; 0: no limit

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <boost/asio/connect.hpp>
@@ -91,10 +92,18 @@ const std::map<std::string, std::string>& ExpectedAccess() {
         {"GET /api/v1/consents", "consents"},
         {"POST /api/v1/consents", "consents"},
         {"POST /api/v1/consents/revoke", "consents"},
+        {"POST /api/v1/consents/request", "consents"},
+        {"POST /api/v1/consents/confirm", "consents"},
         {"GET /api/v1/purposes", "consents"},
         {"GET /api/v1/deletion-requests", "deletion_process"},
         {"POST /api/v1/deletion-requests", "deletion_request"},
         {"POST /api/v1/deletion-requests/process", "deletion_process"},
+        {"GET /api/v1/deletion-requests/{id}", "deletion_process"},
+        {"GET /api/v1/deletion-requests/{id}/notice", "deletion_process"},
+        {"GET /api/v1/rules", "can_call"},
+        {"PUT /api/v1/rules", "rules"},
+        {"POST /api/v1/holidays", "rules"},
+        {"DELETE /api/v1/holidays/{date}", "rules"},
         {"GET /api/v1/users", "manage_users"},
         {"POST /api/v1/users", "manage_users"},
         {"PUT /api/v1/users/{name}/role", "manage_users"},
@@ -183,6 +192,9 @@ protected:
         options.pseudonym_key = [] { return Result<std::string>(std::string(32, 'k')); };
         options.registry_dir = ::testing::TempDir() + "/callbase-api-registries";
         options.work_dir = ::testing::TempDir();
+        // One file per test process: the two backends' tests run at once.
+        options.sms_log =
+            ::testing::TempDir() + fmt::format("/callbase-api-sms-{}.log", ::getpid());
         options.session_limits = {1800, 12 * 3600};
         api_ = std::make_unique<Api>(options);
         ASSERT_TRUE(api_->Start());
@@ -353,7 +365,8 @@ TEST_P(ApiTest, EveryRouteAsEveryRoleMatchesThePermissionTable) {
                                         {"{job}", "999999"},
                                         {"{tag}", "nothing"},
                                         {"{field}", "nothing"},
-                                        {"{name}", "nobody"}}) {
+                                        {"{name}", "nobody"},
+                                        {"{date}", "2026-01-07"}}) {
                 if (auto at = target.find(param); at != std::string::npos)
                     target.replace(at, std::string_view(param).size(), value);
             }
@@ -674,6 +687,90 @@ TEST_P(ApiTest, DuplicatesAreMergedAndTheMergeUndone) {
     EXPECT_TRUE(objects.count("POST /api/v1/merges") &&
                 objects.count("POST /api/v1/merges/{id}/undo"))
         << "the merge and its undo are audited as merges";
+}
+
+// The calling rules and holidays: a supervisor changes them, a bad value
+// changes nothing, and the change is audited.
+TEST_P(ApiTest, CallingRulesAndHolidaysAreChangedOverTheApi) {
+    Login anna = LogIn("anna");
+    auto rules = [&] { return Send(http::verb::get, "/api/v1/rules", "", &anna).Json(); };
+    const json before = rules();
+    ASSERT_TRUE(before.contains("window_start")) << before.dump();
+    Reply changed = Send(http::verb::put, "/api/v1/rules",
+                         json{{"window_start", "10:00"}, {"max_attempts", 2}}.dump(), &anna);
+    ASSERT_EQ(changed.status, 200) << changed.body;
+    EXPECT_EQ(rules()["window_start"], "10:00");
+    EXPECT_EQ(rules()["max_attempts"], 2);
+    Reply bad = Send(http::verb::put, "/api/v1/rules",
+                     json{{"window_start", "25:99"}, {"max_attempts", 5}}.dump(), &anna);
+    EXPECT_EQ(bad.status, 400) << bad.body;
+    EXPECT_EQ(rules()["max_attempts"], 2) << "a refused change changes nothing";
+
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/holidays",
+                   json{{"date", "2027-01-07"}, {"name", "Рождество"}}.dump(), &anna)
+                  .status,
+              201);
+    EXPECT_EQ(rules()["holidays"], json::array({"2027-01-07"}));
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/holidays", json{{"date", "7 January"}}.dump(), &anna)
+                  .status,
+              400);
+    EXPECT_EQ(Send(http::verb::delete_, "/api/v1/holidays/2027-01-07", "", &anna).status, 200);
+    EXPECT_TRUE(rules()["holidays"].empty());
+
+    bool audited = false;
+    for (const auto& rec : AuditOf("anna", 4))
+        audited = audited || (rec.action == "admin" && rec.object == "PUT /api/v1/rules");
+    EXPECT_TRUE(audited);
+}
+
+// Double opt-in over the API: the code goes to the SMS log, the person's code
+// makes the consent; a deletion request shows its steps and its notice.
+TEST_P(ApiTest, ConsentCodesAndDeletionRequestsAreFollowedOverTheApi) {
+    const std::string sms_log = api_->options().sms_log;
+    std::filesystem::remove(sms_log);
+    Login anna = LogIn("anna");
+    const json who = {{"phone", "8 903 111-22-33"}, {"purpose", "marketing"}};
+    Reply requested = Send(http::verb::post, "/api/v1/consents/request", who.dump(), &anna);
+    ASSERT_EQ(requested.status, 201) << requested.body;
+    std::ifstream in(sms_log);
+    std::string line, last;
+    while (std::getline(in, line))
+        last = line;
+    ASSERT_NE(last.find("+79031112233"), std::string::npos) << last;
+    std::string code;
+    for (char ch : last.substr(last.rfind('\t') + 1))
+        if (std::isdigit(static_cast<unsigned char>(ch)) && code.size() < 6) code += ch;
+    ASSERT_EQ(code.size(), 6u) << last;
+    json wrong = {{"phone", "+79031112233"}, {"code", code == "000000" ? "111111" : "000000"}};
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/consents/confirm", wrong.dump(), &anna).status, 400);
+    Reply confirmed = Send(http::verb::post, "/api/v1/consents/confirm",
+                           json{{"phone", "+79031112233"}, {"code", code}}.dump(), &anna);
+    ASSERT_EQ(confirmed.status, 201) << confirmed.body;
+    json consents =
+        Send(http::verb::get, "/api/v1/consents?phone=%2B79031112233", "", &anna).Json();
+    EXPECT_NE(consents.dump().find("marketing"), std::string::npos) << consents.dump();
+
+    Login dina = LogIn("dina");
+    Reply taken = Send(http::verb::post, "/api/v1/deletion-requests",
+                       json{{"phone", "+79031112233"}, {"channel", "email"}}.dump(), &dina);
+    ASSERT_EQ(taken.status, 201) << taken.body;
+    const int64_t id = taken.Json()["id"].get<int64_t>();
+    json status =
+        Send(http::verb::get, fmt::format("/api/v1/deletion-requests/{}", id), "", &dina).Json();
+    EXPECT_EQ(status["id"], id);
+    EXPECT_FALSE(status["steps"].empty()) << status.dump();
+    for (const char* lang : {"ru", "en"}) {
+        json notice =
+            Send(http::verb::get,
+                 fmt::format("/api/v1/deletion-requests/{}/notice?lang={}", id, lang), "", &dina)
+                .Json();
+        EXPECT_FALSE(notice.value("text", "").empty()) << lang << ": " << notice.dump();
+    }
+    EXPECT_EQ(Send(http::verb::get, fmt::format("/api/v1/deletion-requests/{}/notice?lang=de", id),
+                   "", &dina)
+                  .status,
+              400);
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/deletion-requests/999999", "", &dina).status, 404);
 }
 
 TEST_P(ApiTest, AStopListEntryChangesTheCardsCanCall) {

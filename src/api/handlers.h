@@ -75,6 +75,14 @@ Result<Response> ListPurposes(Call& c);
 Result<Response> ListDeletions(Call& c);
 Result<Response> RequestDeletion(Call& c);
 Result<Response> ProcessDeletions(Call& c);
+Result<Response> DeletionStatus(Call& c);
+Result<Response> DeletionNotice(Call& c);
+Result<Response> RequestConsentCode(Call& c);
+Result<Response> ConfirmConsentCode(Call& c);
+Result<Response> ShowRules(Call& c);
+Result<Response> SetRules(Call& c);
+Result<Response> AddHoliday(Call& c);
+Result<Response> RemoveHoliday(Call& c);
 
 // Shared by the handlers.
 inline const Clock& ClockOf(const Call& c) {

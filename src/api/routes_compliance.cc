@@ -8,6 +8,7 @@
 #include "compliance/consent.h"
 #include "compliance/deletion.h"
 #include "compliance/registry_catalog.h"
+#include "compliance/rules.h"
 #include "compliance/stop_list.h"
 #include "contacts/contact_book.h"
 
@@ -278,6 +279,112 @@ Result<Response> ProcessDeletions(Call& c) {
         records += fmt::format("{}deletion:{}", records.empty() ? "" : ",", id);
     c.records = records;
     return JsonResponse(200, json{{"processed", *processed}});
+}
+
+}  // namespace callbase::api::handlers
+
+namespace callbase::api::handlers {
+
+Result<Response> ShowRules(Call& c) {
+    auto rules = compliance::LoadRules(*c.db);
+    if (!rules) return std::unexpected(rules.error());
+    return Response{200, "application/json", compliance::RulesJson(*rules), {}};
+}
+
+Result<Response> SetRules(Call& c) {
+    if (auto body = c.Body(); !body) return std::unexpected(body.error());
+    auto rules = compliance::SaveRulesJson(*c.db, c.request.body, c.actor(), ClockOf(c));
+    if (!rules) return std::unexpected(rules.error());
+    c.records = "settings:calling_rules";
+    c.detail = "rules changed: " + c.request.body.substr(0, 500);
+    return Response{200, "application/json", compliance::RulesJson(*rules), {}};
+}
+
+Result<Response> AddHoliday(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto date = Text(*body, "date", true);
+    if (!date) return std::unexpected(date.error());
+    auto name = Text(*body, "name");
+    if (!name) return std::unexpected(name.error());
+    if (auto ok = compliance::AddHoliday(*c.db, *date, *name); !ok) {
+        return std::unexpected(ok.error());
+    }
+    c.records = "holiday:" + *date;
+    c.detail = "holiday added" + (name->empty() ? "" : ": " + *name);
+    return JsonResponse(201, nlohmann::json{{"date", *date}, {"name", *name}});
+}
+
+Result<Response> RemoveHoliday(Call& c) {
+    const std::string date = c.request.params.at("date");
+    if (auto ok = compliance::RemoveHoliday(*c.db, date); !ok) return std::unexpected(ok.error());
+    c.records = "holiday:" + date;
+    c.detail = "holiday removed";
+    return JsonResponse(200, nlohmann::json{{"date", date}, {"removed", true}});
+}
+
+}  // namespace callbase::api::handlers
+
+namespace callbase::api::handlers {
+
+Result<Response> DeletionStatus(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    auto d = compliance::Deletions(*c.db, ClockOf(c)).Status(*id);
+    if (!d) return std::unexpected(d.error());
+    nlohmann::json out = DeletionJson(*d);
+    if (auto ok = ShowPhone(c, &out); !ok) return std::unexpected(ok.error());
+    c.records = fmt::format("deletion:{}", *id);
+    return JsonResponse(200, out);
+}
+
+Result<Response> DeletionNotice(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    const std::string lang = c.request.Query("lang").value_or("ru");
+    if (lang != "ru" && lang != "en") {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("no notice in '{}'", lang),
+                    "use lang=ru or lang=en");
+    }
+    auto d = compliance::Deletions(*c.db, ClockOf(c)).Status(*id);
+    if (!d) return std::unexpected(d.error());
+    auto shown = c.Shown(d->e164);
+    if (!shown) return std::unexpected(shown.error());
+    d->e164 = *shown;
+    c.records = fmt::format("deletion:{}", *id);
+    return JsonResponse(
+        200, nlohmann::json{{"id", *id}, {"text", compliance::DeletionNotice(*d, lang)}});
+}
+
+Result<Response> RequestConsentCode(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto e164 = NumberOf(c, *body);
+    if (!e164) return std::unexpected(e164.error());
+    auto purpose = Text(*body, "purpose", true);
+    if (!purpose) return std::unexpected(purpose.error());
+    compliance::LogSmsSender sender(c.api.options().sms_log, ClockOf(c));
+    auto request =
+        compliance::Consents(*c.db, ClockOf(c)).Request(*e164, *purpose, sender, c.actor());
+    if (!request) return std::unexpected(request.error());
+    c.records = *e164;
+    c.detail = fmt::format("confirmation code sent for {}", *purpose);
+    return JsonResponse(
+        201, nlohmann::json{{"request", request->id}, {"expires_at", request->expires_at}});
+}
+
+Result<Response> ConfirmConsentCode(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto e164 = NumberOf(c, *body);
+    if (!e164) return std::unexpected(e164.error());
+    auto code = Text(*body, "code", true);
+    if (!code) return std::unexpected(code.error());
+    auto id = compliance::Consents(*c.db, ClockOf(c)).Confirm(*e164, *code, c.actor());
+    if (!id) return std::unexpected(id.error());
+    c.records = *e164;
+    c.detail = fmt::format("consent {} confirmed by SMS code", *id);
+    return JsonResponse(201, nlohmann::json{{"consent", *id}});
 }
 
 }  // namespace callbase::api::handlers

@@ -103,6 +103,10 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
         api_options.registry_dir = registry_dir;
         api_options.web_dir = WebDir(*args);
         api_options.work_dir = std::filesystem::temp_directory_path().string();
+        // As `consent request` sends them: the log file stands in for an SMS gateway.
+        if (const char* sms = std::getenv("CALLBASE_SMS_LOG"); sms && *sms) {
+            api_options.sms_log = sms;
+        }
         api_options.session_limits = {args->idle_minutes * 60LL, args->absolute_hours * 3600LL};
         api_options.secure_cookies = !args->tls_cert.empty();
         api_options.requests_per_second = args->rate_limit;

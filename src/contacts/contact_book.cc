@@ -417,9 +417,12 @@ Result<std::optional<Contact>> ContactBook::FindByPhone(const std::string& e164)
             columns += (columns.empty() ? "c." : ", c.") + std::string(rest.substr(0, comma));
             rest = comma == std::string_view::npos ? "" : rest.substr(comma + 2);
         }
+        // MIN() over the number's few rows, not ORDER BY ... LIMIT 1: SQLite
+        // sorts the latter in a temporary B-tree, opened and freed on every
+        // call (the screen pop's hot path).
         return fmt::format(
-            "SELECT {} FROM phones p JOIN contacts c ON c.id = p.contact_id "
-            "WHERE p.e164 = $1 AND c.merged_into IS NULL ORDER BY c.id LIMIT 1",
+            "SELECT {} FROM contacts c WHERE c.id = (SELECT MIN(p.contact_id) FROM phones p "
+            "JOIN contacts m ON m.id = p.contact_id WHERE p.e164 = $1 AND m.merged_into IS NULL)",
             columns);
     }();
     auto rows = store_.Query(kSql, {store::PhoneKey(store_, e164)});

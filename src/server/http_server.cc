@@ -155,10 +155,14 @@ Metrics::Shard& Metrics::ThisThreadsShard() {
     return *shards_.back();
 }
 
-void Metrics::Record(const std::string& route, int status, double seconds) {
+void Metrics::Record(std::string_view route, int status, double seconds) {
     Shard& shard = ThisThreadsShard();
     std::lock_guard lock(shard.mutex);  // taken by this thread, and by Text() now and then
-    ++shard.requests[{route, status}];
+    auto it = shard.requests.find(std::pair<std::string_view, int>(route, status));
+    if (it == shard.requests.end()) {
+        it = shard.requests.emplace(std::pair<std::string, int>(route, status), 0).first;
+    }
+    ++it->second;
     size_t bucket = 0;
     while (bucket < std::size(kBuckets) && seconds > kBuckets[bucket])
         ++bucket;
@@ -339,7 +343,7 @@ struct HttpServer::Impl {
             }
             const auto started = std::chrono::steady_clock::now();
             Response response;
-            std::string label = route_ ? route_->path : "(unknown)";
+            std::string_view label = route_ ? std::string_view(route_->path) : "(unknown)";
             if (route_) {
                 response = Call(route_->handler);
             } else if (impl_.owner.fallback_ &&

@@ -83,15 +83,25 @@ public:
     Metrics() = default;
     Metrics(const Metrics&) = delete;
     Metrics& operator=(const Metrics&) = delete;
-    void Record(const std::string& route, int status, double seconds);
+    void Record(std::string_view route, int status, double seconds);
     std::string Text() const;
 
 private:
     static constexpr double kBuckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
                                           0.025,  0.05,  0.1,    0.25,  1.0};
+    // Route and status, looked up by a string_view: no copy of the route's
+    // path on every request.
+    struct RouteStatusLess {
+        using is_transparent = void;
+        template <class A, class B>
+        bool operator()(const A& a, const B& b) const {
+            return std::pair<std::string_view, int>(a.first, a.second) <
+                   std::pair<std::string_view, int>(b.first, b.second);
+        }
+    };
     struct Shard {
         std::mutex mutex;
-        std::map<std::pair<std::string, int>, int64_t> requests;
+        std::map<std::pair<std::string, int>, int64_t, RouteStatusLess> requests;
         std::array<int64_t, std::size(kBuckets) + 1> latency{};
         double latency_sum = 0;
         int64_t latency_count = 0;
