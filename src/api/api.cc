@@ -120,6 +120,7 @@ StorePool::Lease::~Lease() {
         t_store.store = std::move(store);
         return;
     }
+    store->EndKeptSnapshot(false);  // no tick ends what waits in the pool
     std::lock_guard lock(pool->mutex_);
     pool->idle_.push_back(std::move(store));
 }
@@ -138,6 +139,10 @@ Result<StorePool::Lease> StorePool::Acquire() {
     auto opened = open_();
     if (!opened) return std::unexpected(opened.error());
     return Lease(this, std::move(*opened));
+}
+
+void StorePool::EndStaleSnapshot() {
+    if (t_store.pool == id_ && t_store.store) t_store.store->EndKeptSnapshot(true);
 }
 
 AuditWriter::AuditWriter(std::unique_ptr<store::Store> store, const Clock& clock)
@@ -282,7 +287,11 @@ Api::Api(ApiOptions options)
       sessions_(*options_.clock, options_.session_limits),
       limiter_(*options_.clock, options_.logins_per_minute),
       requests_(options_.requests_per_second),
-      pool_(options_.open_store) {}
+      pool_([open = options_.open_store]() -> Result<std::unique_ptr<store::Store>> {
+          auto store = open();
+          if (store) (*store)->KeepSnapshots(kSnapshotAge);
+          return store;
+      }) {}
 
 Api::~Api() {
     JoinImports();
@@ -293,14 +302,6 @@ Result<void> Api::Start() {
     if (!first) return std::unexpected(first.error());
     auto writer = options_.open_store();
     if (!writer) return std::unexpected(writer.error());
-    if ((*writer)->backend() == store::Backend::kSqlite) {
-        // The audit writer makes nearly all the server's commits, so it runs
-        // the checkpoints: one per 32 MB of log instead of per 4 MB copies the
-        // audit table's hot index pages back to the base eight times less often.
-        if (auto ok = (*writer)->ExecScript("PRAGMA wal_autocheckpoint = 8192"); !ok) {
-            return std::unexpected(ok.error());
-        }
-    }
     audit_ = std::make_unique<AuditWriter>(std::move(*writer), *options_.clock);
     if (options_.pseudonym_key) {
         auto key = options_.pseudonym_key();
@@ -420,6 +421,7 @@ server::Upgrade Api::DispatchSocket(const ApiRoute& route, const Request& reques
 }
 
 void Api::Mount(server::HttpServer& http) {
+    http.Every(kSnapshotAge, [this] { pool_.EndStaleSnapshot(); });
     for (const ApiRoute& route : RouteTable()) {
         if (route.socket) {
             http.Socket(route.path, [this, &route](const Request& request) {

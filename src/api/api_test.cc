@@ -21,6 +21,7 @@
 #include <set>
 #include <thread>
 
+#include "compliance/attempts.h"
 #include "contacts/contact_book.h"
 #include "ingest/encoding.h"
 #include "security/audit.h"
@@ -66,6 +67,8 @@ const std::map<std::string, std::string>& ExpectedAccess() {
         {"GET /api/v1/lookup", "read_contacts"},
         {"GET /api/v1/tags", "read_contacts"},
         {"POST /api/v1/tags", "dictionaries"},
+        {"POST /api/v1/tags/retire", "dictionaries"},
+        {"POST /api/v1/tag-categories", "dictionaries"},
         {"GET /api/v1/fields", "read_contacts"},
         {"POST /api/v1/fields", "dictionaries"},
         {"GET /api/v1/statuses", "read_contacts"},
@@ -100,6 +103,8 @@ const std::map<std::string, std::string>& ExpectedAccess() {
         {"POST /api/v1/deletion-requests/process", "deletion_process"},
         {"GET /api/v1/deletion-requests/{id}", "deletion_process"},
         {"GET /api/v1/deletion-requests/{id}/notice", "deletion_process"},
+        {"GET /api/v1/inactive", "can_call"},
+        {"POST /api/v1/inactive/review", "rules"},
         {"GET /api/v1/rules", "can_call"},
         {"PUT /api/v1/rules", "rules"},
         {"POST /api/v1/holidays", "rules"},
@@ -771,6 +776,51 @@ TEST_P(ApiTest, ConsentCodesAndDeletionRequestsAreFollowedOverTheApi) {
                   .status,
               400);
     EXPECT_EQ(Send(http::verb::get, "/api/v1/deletion-requests/999999", "", &dina).status, 404);
+}
+
+// The dictionary: a category and a tag in it; a retired tag can no longer be
+// put on a contact. A number with three failed attempts on different days
+// waits for review, and a supervisor's decision takes it off the list.
+TEST_P(ApiTest, TagsAreRetiredAndInactiveNumbersReviewed) {
+    Login anna = LogIn("anna");
+    ASSERT_EQ(
+        Send(http::verb::post, "/api/v1/tag-categories", json{{"name", "Акции"}}.dump(), &anna)
+            .status,
+        201);
+    ASSERT_EQ(Send(http::verb::post, "/api/v1/tags",
+                   json{{"category", "Акции"}, {"name", "весна"}}.dump(), &anna)
+                  .status,
+              201);
+    const std::string tags_of = fmt::format("/api/v1/contacts/{}/tags", ids_["+79161234567"]);
+    Reply retired =
+        Send(http::verb::post, "/api/v1/tags/retire", json{{"name", "Акции:весна"}}.dump(), &anna);
+    ASSERT_EQ(retired.status, 200) << retired.body;
+    EXPECT_EQ(retired.Json()["retired"], true);
+    Reply refused = Send(http::verb::post, tags_of, json{{"tag", "Акции:весна"}}.dump(), &anna);
+    EXPECT_GE(refused.status, 400) << "a retired tag is not put on a contact: " << refused.body;
+    EXPECT_LT(refused.status, 500) << refused.body;
+
+    compliance::Attempts attempts(*db_, clock_);
+    for (int day = 3; day >= 1; --day)
+        ASSERT_TRUE(
+            attempts.Record("+79031112233", clock_.Now() - day * 86400, "no_answer", 180, "test"));
+    json waiting = Send(http::verb::get, "/api/v1/inactive", "", &anna).Json();
+    ASSERT_EQ(waiting["items"].size(), 1u) << waiting.dump();
+    EXPECT_EQ(waiting["items"][0]["phone"], "+79031112233");
+    Login oleg = LogIn("oleg");
+    json masked = Send(http::verb::get, "/api/v1/inactive", "", &oleg).Json();
+    EXPECT_EQ(masked.dump().find("+79031112233"), std::string::npos) << masked.dump();
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/inactive/review",
+                   json{{"phone", "+79031112233"}, {"decision", "forget"}}.dump(), &anna)
+                  .status,
+              400);
+    Reply reviewed =
+        Send(http::verb::post, "/api/v1/inactive/review",
+             json{{"phone", "+79031112233"}, {"decision", "reactivate"}}.dump(), &anna);
+    ASSERT_EQ(reviewed.status, 200) << reviewed.body;
+    EXPECT_TRUE(Send(http::verb::get, "/api/v1/inactive", "", &anna).Json()["items"].empty());
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/inactive?all=1", "", &anna).Json()["items"].size(),
+              1u);
 }
 
 TEST_P(ApiTest, AStopListEntryChangesTheCardsCanCall) {

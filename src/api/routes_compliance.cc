@@ -5,6 +5,7 @@
 
 #include "api/handlers.h"
 #include "api/json.h"
+#include "compliance/attempts.h"
 #include "compliance/consent.h"
 #include "compliance/deletion.h"
 #include "compliance/registry_catalog.h"
@@ -385,6 +386,46 @@ Result<Response> ConfirmConsentCode(Call& c) {
     c.records = *e164;
     c.detail = fmt::format("consent {} confirmed by SMS code", *id);
     return JsonResponse(201, nlohmann::json{{"consent", *id}});
+}
+
+}  // namespace callbase::api::handlers
+
+namespace callbase::api::handlers {
+
+Result<Response> ListInactive(Call& c) {
+    const bool all = c.request.Query("all").value_or("") == "1";
+    auto items = compliance::Attempts(*c.db, ClockOf(c)).ReviewList(!all);
+    if (!items) return std::unexpected(items.error());
+    std::vector<nlohmann::json> out;
+    for (const auto& i : *items) {
+        out.push_back({{"e164", i.e164},
+                       {"since", i.since},
+                       {"reason", i.reason},
+                       {"reviewed_at", OptionalTime(i.reviewed_at)},
+                       {"reviewed_by", i.reviewed_by},
+                       {"decision", i.decision}});
+    }
+    auto shown = Items(c, std::move(out));
+    if (!shown) return std::unexpected(shown.error());
+    return JsonResponse(200, *shown);
+}
+
+Result<Response> ReviewInactive(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto e164 = NumberOf(c, *body);
+    if (!e164) return std::unexpected(e164.error());
+    auto decision = Text(*body, "decision", true);
+    if (!decision) return std::unexpected(decision.error());
+    if (auto ok = compliance::Attempts(*c.db, ClockOf(c)).Review(*e164, *decision, c.actor());
+        !ok) {
+        return std::unexpected(ok.error());
+    }
+    c.records = *e164;
+    c.detail = "inactive number reviewed: " + *decision;
+    auto shown = c.Shown(*e164);
+    if (!shown) return std::unexpected(shown.error());
+    return JsonResponse(200, nlohmann::json{{"phone", *shown}, {"decision", *decision}});
 }
 
 }  // namespace callbase::api::handlers

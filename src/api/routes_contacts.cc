@@ -442,3 +442,34 @@ Result<Response> UndoMerge(Call& c) {
 }
 
 }  // namespace callbase::api::handlers
+
+namespace callbase::api::handlers {
+
+Result<Response> AddTagCategory(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto name = Text(*body, "name", true);
+    if (!name) return std::unexpected(name.error());
+    auto id = contacts::TagDictionary(*c.db, ClockOf(c)).AddCategory(*name);
+    if (!id) return std::unexpected(id.error());
+    c.records = fmt::format("tag_category:{}", *id);
+    c.detail = "tag category defined: " + *name;
+    return JsonResponse(201, nlohmann::json{{"id", *id}, {"name", *name}});
+}
+
+Result<Response> RetireTag(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto name = Text(*body, "name", true);
+    if (!name) return std::unexpected(name.error());
+    auto tag = contacts::TagDictionary(*c.db, ClockOf(c)).Retire(*name);
+    if (!tag) return std::unexpected(tag.error());
+    c.records = fmt::format("tag:{}", tag->id);
+    c.detail = "tag retired: " + tag->Qualified();
+    return JsonResponse(
+        200,
+        nlohmann::json{
+            {"id", tag->id}, {"category", tag->category}, {"name", tag->name}, {"retired", true}});
+}
+
+}  // namespace callbase::api::handlers

@@ -482,6 +482,16 @@ struct HttpServer::Impl {
     HttpServer& owner;
     std::optional<asio::ssl::context> tls;  // under TLS: the certificate and key
     std::vector<std::unique_ptr<asio::io_context>> contexts;
+    // Every(): a timer per context (destroyed before the contexts).
+    std::vector<std::unique_ptr<asio::steady_timer>> ticks;
+    void ArmTick(asio::steady_timer& timer) {
+        timer.expires_after(owner.tick_period_);
+        timer.async_wait([this, &timer](beast::error_code ec) {
+            if (ec || stopping) return;
+            owner.tick_();
+            ArmTick(timer);
+        });
+    }
     size_t next_context = 0;  // the acceptor's, on the first context's thread
     tcp::acceptor acceptor;
     std::vector<std::thread> threads;
@@ -512,6 +522,11 @@ void HttpServer::Socket(std::string path, SocketHandler handler) {
 
 void HttpServer::Fallback(Handler handler) {
     fallback_ = std::move(handler);
+}
+
+void HttpServer::Every(std::chrono::milliseconds period, std::function<void()> tick) {
+    tick_period_ = period;
+    tick_ = std::move(tick);
 }
 
 const HttpServer::RouteEntry* HttpServer::Match(std::string_view method, std::string_view path,
@@ -627,6 +642,12 @@ Result<uint16_t> HttpServer::Start() {
     }
     const uint16_t port = impl_->acceptor.local_endpoint().port();
     impl_->Accept();
+    if (tick_) {
+        for (auto& context : impl_->contexts) {
+            impl_->ticks.push_back(std::make_unique<asio::steady_timer>(*context));
+            impl_->ArmTick(*impl_->ticks.back());
+        }
+    }
     for (auto& context : impl_->contexts) {
         impl_->threads.emplace_back([io = context.get()] {
             auto busy = asio::make_work_guard(*io);  // run until stopped, idle or not

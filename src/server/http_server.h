@@ -12,6 +12,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -141,6 +142,9 @@ public:
     // What answers a GET or HEAD that no route takes (static files); without
     // one, 404.
     void Fallback(Handler handler);
+    // Runs `tick` on every io thread every `period`, set before Start (work
+    // that belongs to the thread, such as ending what it keeps open when idle).
+    void Every(std::chrono::milliseconds period, std::function<void()> tick);
 
     // Binds and starts the io threads; returns the port it listens on.
     Result<uint16_t> Start();
@@ -169,6 +173,8 @@ private:
     Options options_;
     std::vector<RouteEntry> routes_;
     Handler fallback_;
+    std::chrono::milliseconds tick_period_{0};
+    std::function<void()> tick_;
     Metrics metrics_;
     std::mutex stop_mutex_;
     std::unique_ptr<Impl> impl_;

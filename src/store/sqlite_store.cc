@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 #include <string>
@@ -18,6 +20,10 @@ struct StmtFinalizer {
     void operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
 };
 using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
+
+// Writes made by any connection of this process (a kept snapshot that began
+// before the latest one is stale).
+std::atomic<uint64_t> g_writes{0};
 using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
 class SqliteStore final : public Store {
@@ -27,15 +33,11 @@ public:
     Backend backend() const override { return Backend::kSqlite; }
     std::string Describe() const override { return "sqlite:" + path_; }
 
+    ~SqliteStore() override { EndKeptSnapshot(false); }
+
     Result<int64_t> Exec(std::string_view sql, std::span<const Value> params) override {
-        auto stmt = Prepare(sql, params);
-        if (!stmt) return std::unexpected(stmt.error());
-        int rc;
-        while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW) {
-        }
-        sqlite3_reset(*stmt);
-        if (rc != SQLITE_DONE) return Failure(sql);
-        return static_cast<int64_t>(sqlite3_changes64(db_.get()));
+        if (auto ok = EndKept(); !ok) return std::unexpected(ok.error());
+        return Step(sql, params);
     }
 
     Result<int64_t> InsertRow(std::string_view sql, const std::vector<Value>& params) override {
@@ -46,6 +48,7 @@ public:
 
     Result<void> ForEach(std::string_view sql, const std::vector<Value>& params,
                          const std::function<bool(const Row&)>& on_row) override {
+        if (auto ok = EndKept(); !ok) return ok;
         auto stmt = Prepare(sql, params);
         if (!stmt) return std::unexpected(stmt.error());
         sqlite3_stmt* s = *stmt;
@@ -62,11 +65,13 @@ public:
             }
         }
         sqlite3_reset(s);
+        if (!sqlite3_stmt_readonly(s)) Wrote();
         if (rc != SQLITE_DONE) return Failure(sql);
         return {};
     }
 
     Result<void> ExecScript(std::string_view sql) override {
+        if (auto ok = EndKept(); !ok) return ok;
         std::string text(sql);
         char* err = nullptr;
         if (sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
@@ -74,6 +79,7 @@ public:
             sqlite3_free(err);
             return Fail(ErrorCode::kDatabase, fmt::format("{}: {}", Describe(), message));
         }
+        Wrote();  // scripts are schema changes, COMMIT and the like
         return {};
     }
 
@@ -83,12 +89,34 @@ public:
     // A deferred BEGIN takes the read lock at the first SELECT; both are
     // prepared once (Exec), not parsed on every request (ExecScript).
     Result<void> BeginRead() override {
-        if (auto ok = Exec("BEGIN", {}); !ok) return std::unexpected(ok.error());
+        if (kept_) {
+            if (g_writes.load(std::memory_order_acquire) == kept_generation_ &&
+                std::chrono::steady_clock::now() - kept_since_ < keep_) {
+                kept_ = false;  // the kept snapshot is still the base as it is
+                return {};
+            }
+            if (auto ok = EndKept(); !ok) return ok;
+        }
+        // Read before the snapshot is taken: a write between the two only
+        // makes the next BeginRead start afresh.
+        kept_generation_ = g_writes.load(std::memory_order_acquire);
+        kept_since_ = std::chrono::steady_clock::now();
+        if (auto ok = Step("BEGIN", {}); !ok) return std::unexpected(ok.error());
         return {};
     }
     Result<void> EndRead() override {
-        if (auto ok = Exec("COMMIT", {}); !ok) return std::unexpected(ok.error());
+        if (keep_.count() > 0) {
+            kept_ = true;
+            return {};
+        }
+        if (auto ok = Step("COMMIT", {}); !ok) return std::unexpected(ok.error());
         return {};
+    }
+    void KeepSnapshots(std::chrono::milliseconds max_age) override { keep_ = max_age; }
+    void EndKeptSnapshot(bool only_if_stale) override {
+        if (!kept_) return;
+        if (only_if_stale && std::chrono::steady_clock::now() - kept_since_ < keep_) return;
+        (void)EndKept();
     }
 
     Result<bool> EnterBulkMode() override {
@@ -128,6 +156,30 @@ public:
         "PRAGMA ignore_check_constraints = OFF";
 
 private:
+    // Runs one prepared statement to its end.
+    Result<int64_t> Step(std::string_view sql, std::span<const Value> params) {
+        auto stmt = Prepare(sql, params);
+        if (!stmt) return std::unexpected(stmt.error());
+        int rc;
+        while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW) {
+        }
+        sqlite3_reset(*stmt);
+        if (!sqlite3_stmt_readonly(*stmt)) Wrote();
+        if (rc != SQLITE_DONE) return Failure(sql);
+        return static_cast<int64_t>(sqlite3_changes64(db_.get()));
+    }
+
+    // Ends the kept snapshot, if any, before the connection does anything else.
+    Result<void> EndKept() {
+        if (!kept_) return {};
+        kept_ = false;
+        if (auto ok = Step("COMMIT", {}); !ok) return std::unexpected(ok.error());
+        return {};
+    }
+
+    // Tells every kept snapshot of the process that the base may have changed.
+    static void Wrote() { g_writes.fetch_add(1, std::memory_order_release); }
+
     // A prepared statement and, for each $N, its SQLite parameter index (0 when
     // the statement does not use $N).
     struct Prepared {
@@ -208,6 +260,10 @@ private:
     DbPtr db_;
     std::string path_;
     bool bulk_ = false;
+    std::chrono::milliseconds keep_{0};  // KeepSnapshots
+    bool kept_ = false;                  // a read transaction left open by EndRead
+    uint64_t kept_generation_ = 0;       // g_writes when it began
+    std::chrono::steady_clock::time_point kept_since_;
     // Transparent hashing: look statements up by string_view without a copy.
     struct SqlHash {
         using is_transparent = void;

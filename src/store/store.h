@@ -15,6 +15,7 @@
 // threads at once; open one Store per thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -123,6 +124,16 @@ public:
     // since BEGIN and COMMIT would add two round trips. Not inside Begin().
     virtual Result<void> BeginRead() { return {}; }
     virtual Result<void> EndRead() { return {}; }
+    // Kept snapshots (the server's io threads, for the screen pop): EndRead()
+    // leaves the read transaction open, and the next BeginRead() takes it up
+    // again while no connection of this process has written since and it is
+    // younger than `max_age`; so a write made through this process is seen at
+    // once, and one made by another process (the CLI) within `max_age`. Any
+    // other use of the Store ends the kept snapshot first. 0 (the default): off.
+    virtual void KeepSnapshots(std::chrono::milliseconds max_age) { (void)max_age; }
+    // Ends a kept snapshot (only once it is `max_age` old when `only_if_stale`):
+    // a snapshot left open would hold back the log's checkpoints.
+    virtual void EndKeptSnapshot(bool only_if_stale) { (void)only_if_stale; }
 
     // Bulk mode, for loading many rows in one transaction (a large import).
     // Entered outside a transaction. On SQLite the write-ahead log gives way to

@@ -3,11 +3,13 @@
 // the schema guard.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <thread>
 
 #include "store/store.h"
 #include "support/test_store.h"
@@ -299,6 +301,56 @@ TEST(SqliteReadSnapshotTest, ReadsInsideSeeOneMomentAndTheNextSeesTheChange) {
         ASSERT_TRUE(tx) << tx.error().message;
         ASSERT_TRUE((*reader)->Exec("INSERT INTO t (id) VALUES (2)", {}));
         ASSERT_TRUE(tx->Commit());
+    }
+    for (const char* suffix : {"", "-wal", "-shm"})
+        std::filesystem::remove(path.string() + suffix);
+}
+
+// Kept snapshots (the server's screen pop): taken up again while nothing was
+// written through this process and they are young; a write through this
+// process is seen at once, one from outside (a raw connection here) within
+// the age; any other use of the Store ends the kept snapshot first.
+TEST(SqliteReadSnapshotTest, KeptSnapshotsSeeThisProcessAtOnceAndOthersWithinTheirAge) {
+    auto path = std::filesystem::temp_directory_path() /
+                ("callbase-kept-" + std::to_string(::getpid()) + ".db");
+    {
+        auto reader = Open(path.string());
+        auto writer = Open(path.string());
+        ASSERT_TRUE(reader && writer);
+        ASSERT_TRUE((*writer)->ExecScript("CREATE TABLE t (id INTEGER PRIMARY KEY)"));
+        (*reader)->KeepSnapshots(std::chrono::milliseconds(300));
+        sqlite3* outside = nullptr;
+        ASSERT_EQ(sqlite3_open(path.c_str(), &outside), SQLITE_OK);
+        auto outside_insert = [&](int id) {
+            const std::string sql = fmt::format("INSERT INTO t (id) VALUES ({})", id);
+            ASSERT_EQ(sqlite3_exec(outside, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+        };
+        auto snapshot_count = [&] {
+            auto snapshot = ReadSnapshot::Start(**reader);
+            EXPECT_TRUE(snapshot);
+            auto v = (*reader)->QueryValue("SELECT COUNT(*) FROM t");
+            EXPECT_TRUE(v);
+            return v ? Row({*v}).Int(0) : -1;
+        };
+        EXPECT_EQ(snapshot_count(), 0);
+        ASSERT_TRUE((*writer)->Exec("INSERT INTO t (id) VALUES (1)", {}));
+        EXPECT_EQ(snapshot_count(), 1) << "a write through this process is seen at once";
+        outside_insert(2);
+        EXPECT_EQ(snapshot_count(), 1) << "the kept snapshot was taken up again";
+        std::this_thread::sleep_for(std::chrono::milliseconds(350));
+        EXPECT_EQ(snapshot_count(), 2) << "an outside write is seen once the snapshot is old";
+        outside_insert(3);
+        EXPECT_EQ(snapshot_count(), 2);
+        auto plain = (*reader)->QueryValue("SELECT COUNT(*) FROM t");
+        ASSERT_TRUE(plain);
+        EXPECT_EQ(Row({*plain}).Int(0), 3) << "a read outside a snapshot ended the kept one";
+        // Ended: the connection can write, and an idle end leaves nothing open.
+        EXPECT_EQ(snapshot_count(), 3);
+        (*reader)->EndKeptSnapshot(false);
+        auto tx = Transaction::Start(**reader);
+        ASSERT_TRUE(tx) << tx.error().message;
+        ASSERT_TRUE(tx->Commit());
+        sqlite3_close(outside);
     }
     for (const char* suffix : {"", "-wal", "-shm"})
         std::filesystem::remove(path.string() + suffix);
