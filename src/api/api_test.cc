@@ -90,6 +90,7 @@ const std::map<std::string, std::string>& ExpectedAccess() {
         {"GET /api/v1/stop-list", "stop_list"},
         {"POST /api/v1/stop-list", "stop_list"},
         {"DELETE /api/v1/stop-list", "stop_list"},
+        {"POST /api/v1/stop-list/import", "stop_list"},
         {"GET /api/v1/can-call", "can_call"},
         {"GET /api/v1/registries", "can_call"},
         {"GET /api/v1/consents", "consents"},
@@ -98,11 +99,15 @@ const std::map<std::string, std::string>& ExpectedAccess() {
         {"POST /api/v1/consents/request", "consents"},
         {"POST /api/v1/consents/confirm", "consents"},
         {"GET /api/v1/purposes", "consents"},
+        {"POST /api/v1/purposes", "rules"},
+        {"POST /api/v1/purposes/{name}/texts", "rules"},
         {"GET /api/v1/deletion-requests", "deletion_process"},
         {"POST /api/v1/deletion-requests", "deletion_request"},
         {"POST /api/v1/deletion-requests/process", "deletion_process"},
+        {"POST /api/v1/deletion-requests/{id}/archives-done", "deletion_process"},
         {"GET /api/v1/deletion-requests/{id}", "deletion_process"},
         {"GET /api/v1/deletion-requests/{id}/notice", "deletion_process"},
+        {"POST /api/v1/attempts", "can_call"},
         {"GET /api/v1/inactive", "can_call"},
         {"POST /api/v1/inactive/review", "rules"},
         {"GET /api/v1/rules", "can_call"},
@@ -116,6 +121,10 @@ const std::map<std::string, std::string>& ExpectedAccess() {
         {"PUT /api/v1/users/{name}/password", "manage_users"},
         {"GET /api/v1/audit", "read_audit"},
         {"GET /api/v1/audit/verify", "read_audit"},
+        {"GET /api/v1/audit/head", "read_audit"},
+        {"GET /api/v1/audit/alerts", "read_audit"},
+        {"GET /api/v1/audit/alert-rules", "read_audit"},
+        {"PUT /api/v1/audit/alert-rules", "manage_users"},
     };
     return kAccess;
 }
@@ -821,6 +830,93 @@ TEST_P(ApiTest, TagsAreRetiredAndInactiveNumbersReviewed) {
     EXPECT_TRUE(Send(http::verb::get, "/api/v1/inactive", "", &anna).Json()["items"].empty());
     EXPECT_EQ(Send(http::verb::get, "/api/v1/inactive?all=1", "", &anna).Json()["items"].size(),
               1u);
+}
+
+// The rest of what the CLI offers: attempts that make a number inactive,
+// consent purposes and their texts, archives cleared after a deletion, the
+// audit chain's head, and the alert rules.
+TEST_P(ApiTest, AttemptsPurposesArchivesAndAuditAlertsOverTheApi) {
+    Login anna = LogIn("anna");
+    json last;
+    for (int day = 3; day >= 1; --day) {
+        Reply r = Send(http::verb::post, "/api/v1/attempts",
+                       json{{"phone", "8 903 111-22-33"},
+                            {"outcome", "busy"},
+                            {"at", clock_.Now() - day * 86400}}
+                           .dump(),
+                       &anna);
+        ASSERT_EQ(r.status, 201) << r.body;
+        last = r.Json();
+    }
+    EXPECT_EQ(last["failed_days"], 3);
+    EXPECT_EQ(last["became_inactive"], true);
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/attempts",
+                   json{{"phone", "+79031112233"}, {"outcome", "maybe"}}.dump(), &anna)
+                  .status,
+              400);
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/inactive", "", &anna).Json()["items"].size(), 1u);
+
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/purposes",
+                   json{{"name", "surveys"}, {"description", "опросы"}}.dump(), &anna)
+                  .status,
+              201);
+    Reply text = Send(http::verb::post, "/api/v1/purposes/surveys/texts",
+                      json{{"text", "Согласен на опросы"}}.dump(), &anna);
+    ASSERT_EQ(text.status, 201) << text.body;
+    EXPECT_EQ(text.Json()["version"], 1);
+
+    Login dina = LogIn("dina");
+    Reply taken = Send(http::verb::post, "/api/v1/deletion-requests",
+                       json{{"phone", "+79161234567"}, {"channel", "email"}}.dump(), &dina);
+    ASSERT_EQ(taken.status, 201) << taken.body;
+    const int64_t id = taken.Json()["id"].get<int64_t>();
+    const std::string archives = fmt::format("/api/v1/deletion-requests/{}/archives-done", id);
+    EXPECT_EQ(Send(http::verb::post, archives, "{}", &dina).status, 409) << "not processed yet";
+    ASSERT_EQ(Send(http::verb::post, "/api/v1/deletion-requests/process", "{}", &dina).status, 200);
+    Reply cleared = Send(http::verb::post, archives, "{}", &dina);
+    ASSERT_EQ(cleared.status, 200) << cleared.body;
+    json status =
+        Send(http::verb::get, fmt::format("/api/v1/deletion-requests/{}", id), "", &dina).Json();
+    EXPECT_FALSE(status["archives_done_at"].is_null()) << status.dump();
+
+    Login root = LogIn("root");
+    json verify = Send(http::verb::get, "/api/v1/audit/verify", "", &root).Json();
+    json head = Send(http::verb::get, "/api/v1/audit/head", "", &root).Json();
+    EXPECT_TRUE(head.value("head", "").ends_with(verify.value("head", "?"))) << head.dump();
+    Reply rules = Send(http::verb::put, "/api/v1/audit/alert-rules",
+                       json{{"copies_per_hour", 0}}.dump(), &root);
+    ASSERT_EQ(rules.status, 200) << rules.body;
+    EXPECT_EQ(
+        Send(http::verb::get, "/api/v1/audit/alert-rules", "", &root).Json()["copies_per_hour"], 0);
+    EXPECT_EQ(Send(http::verb::put, "/api/v1/audit/alert-rules",
+                   json{{"copies_per_hour", "many"}}.dump(), &root)
+                  .status,
+              400);
+    json alerts = Send(http::verb::get, "/api/v1/audit/alerts", "", &root).Json();
+    EXPECT_TRUE(alerts["items"].is_array()) << alerts.dump();
+}
+
+// A file of numbers goes onto the stop-list in one request; a line that is no
+// number is reported and the rest are added.
+TEST_P(ApiTest, AStopListFileIsImportedAndItsBadLinesReported) {
+    Login anna = LogIn("anna");
+    const std::string file = "phone\n8 916 123-45-67\nне номер\n# a comment\n+7 903 111 22 33\n";
+    Reply r = Send(http::verb::post, "/api/v1/stop-list/import?category=do_not_disturb", file,
+                   &anna, true, "text/plain");
+    ASSERT_EQ(r.status, 200) << r.body;
+    json report = r.Json();
+    EXPECT_EQ(report["added"], 2) << report.dump();
+    EXPECT_EQ(report["rejected"], 1) << report.dump();
+    EXPECT_EQ(report["errors"].size(), 1u) << report.dump();
+    json listed = Send(http::verb::get, "/api/v1/stop-list", "", &anna).Json();
+    EXPECT_NE(listed.dump().find("+79031112233"), std::string::npos) << listed.dump();
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/stop-list/import?category=never", file, &anna, true,
+                   "text/plain")
+                  .status,
+              400);
+    EXPECT_EQ(
+        Send(http::verb::post, "/api/v1/stop-list/import", "", &anna, true, "text/plain").status,
+        400);
 }
 
 TEST_P(ApiTest, AStopListEntryChangesTheCardsCanCall) {

@@ -63,6 +63,10 @@ Result<Response> BeginTotpEnrolment(Call& c);
 Result<Response> ConfirmTotpEnrolment(Call& c);
 Result<Response> ListAudit(Call& c);
 Result<Response> VerifyAudit(Call& c);
+Result<Response> AuditHead(Call& c);
+Result<Response> AuditAlerts(Call& c);
+Result<Response> ShowAlertRules(Call& c);
+Result<Response> SetAlertRules(Call& c);
 
 // routes_compliance.cc
 Result<Response> ListStops(Call& c);
@@ -81,6 +85,11 @@ Result<Response> DeletionStatus(Call& c);
 Result<Response> DeletionNotice(Call& c);
 Result<Response> RequestConsentCode(Call& c);
 Result<Response> ConfirmConsentCode(Call& c);
+Result<Response> ImportStops(Call& c);
+Result<Response> RecordAttempt(Call& c);
+Result<Response> AddPurpose(Call& c);
+Result<Response> AddConsentText(Call& c);
+Result<Response> ArchivesDone(Call& c);
 Result<Response> ListInactive(Call& c);
 Result<Response> ReviewInactive(Call& c);
 Result<Response> ShowRules(Call& c);

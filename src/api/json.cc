@@ -219,4 +219,36 @@ json DecisionJson(const cp::Decision& d) {
                 {"utc_offset_assumed", d.offset_assumed}};
 }
 
+json MergeJson(const contacts::MergeResult& m) {
+    return json{{"merge_id", m.merge_id},
+                {"kept_id", m.kept_id},
+                {"merged_ids", m.merged_ids},
+                {"conflicts", m.conflicts}};
+}
+
+json ReviewItemJson(const compliance::ReviewItem& i) {
+    return json{{"e164", i.e164},
+                {"since", i.since},
+                {"reason", i.reason},
+                {"reviewed_at", OptionalTime(i.reviewed_at)},
+                {"reviewed_by", i.reviewed_by},
+                {"decision", i.decision}};
+}
+
+json AlertJson(const security::Alert& a) {
+    return json{{"rule", a.rule},
+                {"actor", a.actor},
+                {"at", a.at},
+                {"detail", a.detail},
+                {"record_ids", a.record_ids}};
+}
+
+json StopImportJson(const compliance::StopListImport& r) {
+    return json{{"read", r.read},
+                {"added", r.added},
+                {"already", r.already},
+                {"rejected", r.rejected},
+                {"errors", r.errors}};
+}
+
 }  // namespace callbase::api

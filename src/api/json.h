@@ -7,15 +7,18 @@
 
 #include <optional>
 
+#include "compliance/attempts.h"
 #include "compliance/consent.h"
 #include "compliance/deletion.h"
 #include "compliance/gate.h"
 #include "compliance/stop_list.h"
 #include "contacts/contact.h"
 #include "contacts/health.h"
+#include "contacts/merge.h"
 #include "core/clock.h"
 #include "ingest/importer.h"
 #include "security/audit.h"
+#include "security/audit_alerts.h"
 #include "security/export_requests.h"
 #include "security/users.h"
 
@@ -37,6 +40,11 @@ nlohmann::json ImportSummaryJson(const ingest::ImportSummary& s);
 nlohmann::json ExportRequestJson(const security::ExportRequest& e);
 nlohmann::json UserJson(const security::User& u);
 nlohmann::json HealthJson(const contacts::HealthReport& report);
+nlohmann::json MergeJson(const contacts::MergeResult& m);
+// An inactive number of the review list; `e164` as stored (callers mask it).
+nlohmann::json ReviewItemJson(const compliance::ReviewItem& i);
+nlohmann::json AlertJson(const security::Alert& a);
+nlohmann::json StopImportJson(const compliance::StopListImport& r);
 // {"allowed", "reasons":[{"reason","detail"}], "earliest", "utc_offset_assumed"}
 nlohmann::json DecisionJson(const compliance::Decision& d);
 

@@ -10,6 +10,7 @@
 #include "api/json.h"
 #include "contacts/filter.h"
 #include "ingest/exporter.h"
+#include "security/audit_alerts.h"
 #include "security/export_requests.h"
 #include "security/users.h"
 
@@ -327,6 +328,46 @@ Result<Response> VerifyAudit(Call& c) {
                                   {"head_id", check->head_id},
                                   {"head", check->head},
                                   {"break", broken}});
+}
+
+}  // namespace callbase::api::handlers
+
+namespace callbase::api::handlers {
+
+Result<Response> AuditHead(Call& c) {
+    auto head = security::AuditLog(*c.db, ClockOf(c)).Head();
+    if (!head) return std::unexpected(head.error());
+    return JsonResponse(200, json{{"head", *head}});
+}
+
+Result<Response> AuditAlerts(Call& c) {
+    auto since = c.QueryInt("since", ClockOf(c).Now() - 86400, 0, INT64_MAX);
+    if (!since) return std::unexpected(since.error());
+    auto alerts = security::AuditLog(*c.db, ClockOf(c)).Alerts(*since);
+    if (!alerts) return std::unexpected(alerts.error());
+    json items = json::array();
+    for (const auto& a : *alerts) {
+        items.push_back(AlertJson(a));
+    }
+    return JsonResponse(200, json{{"since", *since}, {"items", items}});
+}
+
+Result<Response> ShowAlertRules(Call& c) {
+    auto rules = security::LoadAlertSettings(*c.db);
+    if (!rules) return std::unexpected(rules.error());
+    return Response{200, "application/json", security::AlertRulesJson(*rules), {}};
+}
+
+Result<Response> SetAlertRules(Call& c) {
+    if (auto body = c.Body(); !body) return std::unexpected(body.error());
+    if (auto ok = security::SaveAlertSettings(*c.db, c.request.body, c.actor(), ClockOf(c)); !ok) {
+        return std::unexpected(ok.error());
+    }
+    auto rules = security::LoadAlertSettings(*c.db);
+    if (!rules) return std::unexpected(rules.error());
+    c.records = "settings:audit_alerts";
+    c.detail = "alert rules changed: " + c.request.body.substr(0, 500);
+    return Response{200, "application/json", security::AlertRulesJson(*rules), {}};
 }
 
 }  // namespace callbase::api::handlers

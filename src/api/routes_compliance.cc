@@ -1,7 +1,12 @@
 // Stop-lists, registries, can-call, consents and deletion requests.
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
 
 #include "api/handlers.h"
 #include "api/json.h"
@@ -398,12 +403,7 @@ Result<Response> ListInactive(Call& c) {
     if (!items) return std::unexpected(items.error());
     std::vector<nlohmann::json> out;
     for (const auto& i : *items) {
-        out.push_back({{"e164", i.e164},
-                       {"since", i.since},
-                       {"reason", i.reason},
-                       {"reviewed_at", OptionalTime(i.reviewed_at)},
-                       {"reviewed_by", i.reviewed_by},
-                       {"decision", i.decision}});
+        out.push_back(ReviewItemJson(i));
     }
     auto shown = Items(c, std::move(out));
     if (!shown) return std::unexpected(shown.error());
@@ -426,6 +426,110 @@ Result<Response> ReviewInactive(Call& c) {
     auto shown = c.Shown(*e164);
     if (!shown) return std::unexpected(shown.error());
     return JsonResponse(200, nlohmann::json{{"phone", *shown}, {"decision", *decision}});
+}
+
+}  // namespace callbase::api::handlers
+
+namespace callbase::api::handlers {
+
+Result<Response> RecordAttempt(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto e164 = NumberOf(c, *body);
+    if (!e164) return std::unexpected(e164.error());
+    auto outcome = Text(*body, "outcome", true);
+    if (!outcome) return std::unexpected(outcome.error());
+    auto at = OptionalSeconds(*body, "at");
+    if (!at) return std::unexpected(at.error());
+    // The callee's offset, as the numbering plan gives it for the number.
+    const auto cleaned = c.api.options().cleaner->Clean(*e164);
+    auto result = compliance::Attempts(*c.db, ClockOf(c))
+                      .Record(*e164, at->value_or(ClockOf(c).Now()), *outcome,
+                              cleaned.utc_offset_minutes, c.actor());
+    if (!result) return std::unexpected(result.error());
+    c.records = *e164;
+    c.detail = fmt::format("attempt recorded: {}{}", *outcome,
+                           result->became_inactive ? "; the number became inactive" : "");
+    return JsonResponse(201, nlohmann::json{{"id", result->id},
+                                            {"failed_days", result->failed_days},
+                                            {"became_inactive", result->became_inactive}});
+}
+
+Result<Response> AddPurpose(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto name = Text(*body, "name", true);
+    if (!name) return std::unexpected(name.error());
+    auto description = Text(*body, "description");
+    if (!description) return std::unexpected(description.error());
+    if (auto ok = compliance::Consents(*c.db, ClockOf(c)).AddPurpose(*name, *description); !ok) {
+        return std::unexpected(ok.error());
+    }
+    c.records = "purpose:" + *name;
+    c.detail = "consent purpose added";
+    return JsonResponse(201, nlohmann::json{{"name", *name}, {"description", *description}});
+}
+
+Result<Response> AddConsentText(Call& c) {
+    const std::string purpose = c.request.params.at("name");
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto text = Text(*body, "text", true);
+    if (!text) return std::unexpected(text.error());
+    auto version = compliance::Consents(*c.db, ClockOf(c)).AddText(purpose, *text);
+    if (!version) return std::unexpected(version.error());
+    c.records = "purpose:" + purpose;
+    c.detail = fmt::format("consent text version {}", *version);
+    return JsonResponse(201, nlohmann::json{{"purpose", purpose}, {"version", *version}});
+}
+
+Result<Response> ArchivesDone(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    if (auto ok = compliance::Deletions(*c.db, ClockOf(c)).ArchivesDone(*id, c.actor()); !ok) {
+        return std::unexpected(ok.error());
+    }
+    c.records = fmt::format("deletion:{}", *id);
+    c.detail = "archives and backups cleared";
+    return JsonResponse(200, nlohmann::json{{"id", *id}, {"archives_done", true}});
+}
+
+}  // namespace callbase::api::handlers
+
+namespace callbase::api::handlers {
+
+Result<Response> ImportStops(Call& c) {
+    auto category = CategoryOf(c.request.Query("category").value_or("do_not_disturb"), true);
+    if (!category) return std::unexpected(category.error());
+    std::optional<UnixSeconds> until;
+    if (c.request.Query("until")) {
+        auto at = c.QueryInt("until", 0, 1, INT64_MAX);
+        if (!at) return std::unexpected(at.error());
+        until = *at;
+    }
+    if (c.request.body.empty()) {
+        return Fail(ErrorCode::kInvalidInput, "the request has no file",
+                    "send the file as the body: one number per line, in any usual spelling");
+    }
+    static std::atomic<uint64_t> uploads{0};
+    const std::string path =
+        (WorkDir(c) / fmt::format("callbase-stops-{}-{}.txt", ::getpid(), ++uploads)).string();
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << c.request.body;
+        if (!out)
+            return Fail(ErrorCode::kIo, "cannot keep the uploaded file",
+                        "the server's log says more");
+    }
+    auto report = cp::StopList(*c.db, ClockOf(c))
+                      .Import(path, **category, until, *c.api.options().cleaner, c.actor());
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+    if (!report) return std::unexpected(report.error());
+    c.records = fmt::format("stop_list:{}", cp::StopCategoryId(**category));
+    c.detail = fmt::format("stop-list import: read {}, added {}, already {}, rejected {}",
+                           report->read, report->added, report->already, report->rejected);
+    return JsonResponse(200, StopImportJson(*report));
 }
 
 }  // namespace callbase::api::handlers

@@ -354,13 +354,6 @@ Result<Response> Health(Call& c) {
 namespace callbase::api::handlers {
 namespace {
 
-nlohmann::json MergeResultJson(const contacts::MergeResult& m) {
-    return nlohmann::json{{"merge_id", m.merge_id},
-                          {"kept_id", m.kept_id},
-                          {"merged_ids", m.merged_ids},
-                          {"conflicts", m.conflicts}};
-}
-
 std::string ContactRecords(const std::vector<int64_t>& ids) {
     std::string records;
     for (int64_t id : ids)
@@ -393,7 +386,7 @@ Result<Response> MergeAllDuplicates(Call& c) {
     nlohmann::json merges = nlohmann::json::array();
     std::vector<int64_t> kept;
     for (const auto& m : summary->merges) {
-        merges.push_back(MergeResultJson(m));
+        merges.push_back(MergeJson(m));
         kept.push_back(m.kept_id);
     }
     c.records = ContactRecords(kept);
@@ -427,7 +420,7 @@ Result<Response> MergeContacts(Call& c) {
     if (!merged) return std::unexpected(merged.error());
     c.records = ContactRecords(ids);
     c.detail = fmt::format("merge {} kept contact:{}", merged->merge_id, merged->kept_id);
-    return JsonResponse(201, MergeResultJson(*merged));
+    return JsonResponse(201, MergeJson(*merged));
 }
 
 Result<Response> UndoMerge(Call& c) {

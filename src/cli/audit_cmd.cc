@@ -216,11 +216,7 @@ void RegisterAlerts(CLI::App& audit, App& app) {
             if (app.json) {
                 json out = json::array();
                 for (const auto& a : *alerts) {
-                    out.push_back(json{{"rule", a.rule},
-                                       {"actor", a.actor},
-                                       {"at", a.at},
-                                       {"detail", a.detail},
-                                       {"record_ids", a.record_ids}});
+                    out.push_back(api::AlertJson(a));
                 }
                 fmt::print("{}\n", out.dump());
                 return {};

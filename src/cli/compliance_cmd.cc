@@ -224,12 +224,7 @@ void RegisterDnc(CLI::App& cli, App& app) {
         auto report = list.Import(im->file, *category, *until, *tools->cleaner, app.actor);
         if (!report) return std::unexpected(report.error());
         if (app.json) {
-            fmt::print("{}\n", json{{"read", report->read},
-                                    {"added", report->added},
-                                    {"already", report->already},
-                                    {"rejected", report->rejected},
-                                    {"errors", report->errors}}
-                                   .dump());
+            fmt::print("{}\n", api::StopImportJson(*report).dump());
             return {};
         }
         for (const auto& e : report->errors)
@@ -611,12 +606,7 @@ void RegisterAttempts(CLI::App& cli, App& app) {
             json out = json::array();
             Table t({"number", "since", "reason", "reviewed"});
             for (const auto& i : *items) {
-                out.push_back({{"e164", i.e164},
-                               {"since", i.since},
-                               {"reason", i.reason},
-                               {"reviewed_at", OptionalTime(i.reviewed_at)},
-                               {"reviewed_by", i.reviewed_by},
-                               {"decision", i.decision}});
+                out.push_back(api::ReviewItemJson(i));
                 t.Add({i.e164, LocalTime(i.since), i.reason,
                        i.reviewed_at ? fmt::format("{} by {}: {}", LocalTime(*i.reviewed_at),
                                                    i.reviewed_by, i.decision)

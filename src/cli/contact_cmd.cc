@@ -101,13 +101,6 @@ void PrintChanged(App& app, int64_t id, std::string_view what, bool changed) {
     }
 }
 
-json MergeJson(const contacts::MergeResult& m) {
-    return json{{"merge_id", m.merge_id},
-                {"kept_id", m.kept_id},
-                {"merged_ids", m.merged_ids},
-                {"conflicts", m.conflicts}};
-}
-
 void RegisterContacts(CLI::App& cli, App& app) {
     auto* group = cli.add_subcommand("contacts", "find, show, add and change contacts");
     group->require_subcommand(1);
@@ -494,7 +487,7 @@ void RegisterDedup(CLI::App& cli, App& app) {
             if (app.json) {
                 json merges = json::array();
                 for (const auto& m : summary->merges)
-                    merges.push_back(MergeJson(m));
+                    merges.push_back(api::MergeJson(m));
                 fmt::print("{}\n", json{{"groups", summary->groups},
                                         {"contacts_merged", summary->contacts_merged},
                                         {"merges", merges}}
@@ -579,7 +572,7 @@ void RegisterMerge(CLI::App& cli, App& app) {
         auto result = dd.Merge(ids);
         if (!result) return app.Report(result.error());
         if (app.json) {
-            fmt::print("{}\n", MergeJson(*result).dump());
+            fmt::print("{}\n", api::MergeJson(*result).dump());
             return;
         }
         std::vector<std::string> merged;

@@ -40,12 +40,12 @@ const PASSWORDS = {
 // The nav links each role must see (and no others), from docs/security.md.
 const NAV = {
     operator: ['contacts', 'stop-list', 'consents', 'deletions', 'health'],
-    supervisor: ['contacts', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'health'],
+    supervisor: ['contacts', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'health', 'dictionaries'],
     analyst: ['contacts', 'exports', 'health'],
-    admin: ['contacts', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'users'],
+    admin: ['contacts', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'dictionaries', 'users'],
     dpo: ['contacts', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health'],
 };
-const ALL_NAV = ['contacts', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'users'];
+const ALL_NAV = ['contacts', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'dictionaries', 'users'];
 
 function requiredEnv(name) {
     const value = process.env[name];
@@ -843,6 +843,55 @@ async function main() {
         await row.waitFor({ state: 'detached' }).catch(async () => {
             throw new Failure(`the entry was not removed; banner: "${await errorText(supervisor)}"`);
         });
+    });
+
+    // n. Dictionaries: a category, a tag in it, the tag retired; a field of a list.
+    await scenario('n. supervisor defines a tag and a field, and retires the tag', async () => {
+        check(supervisor, 'no supervisor session');
+        await supervisor.goto(`${base}/#/dictionaries`);
+        await waitFor(supervisor, supervisor.getByTestId('dict-category'), 'the dictionaries page');
+        await supervisor.getByTestId('dict-category').fill('E2E');
+        await supervisor.getByTestId('dict-category-add').click();
+        await waitFor(supervisor, supervisor.getByTestId('notice').filter({ hasText: 'E2E' }), 'the category notice');
+        await supervisor.getByTestId('dict-tag-category').fill('E2E');
+        await supervisor.getByTestId('dict-tag-name').fill('весна');
+        await supervisor.getByTestId('dict-tag-add').click();
+        const row = supervisor.locator('[data-testid="dict-tag-row"][data-name="E2E:весна"]');
+        await waitFor(supervisor, row, 'the new tag');
+        await row.getByTestId('dict-tag-retire').click();
+        await supervisor.locator('[data-testid="dict-tag-row"][data-name="E2E:весна"].inactive').waitFor().catch(async () => {
+            throw new Failure(`the tag was not retired; banner: "${await errorText(supervisor)}"`);
+        });
+        await supervisor.getByTestId('dict-field-name').fill('e2e_channel');
+        await supervisor.getByTestId('dict-field-type').selectOption('enum');
+        await supervisor.getByTestId('dict-field-values').fill('site, call, shop');
+        await supervisor.getByTestId('dict-field-add').click();
+        await waitFor(supervisor, supervisor.locator('[data-testid="dict-field-row"][data-name="e2e_channel"]'), 'the new field');
+        await shot(supervisor, 'dictionaries');
+    });
+
+    // o. A new analyst has no one-time code yet: it sets one up on the login page.
+    await scenario('o. a new analyst sets up its one-time code on the login page and signs in', async () => {
+        const password = 'nadia-e2e-pass-01';
+        await asAdmin(['user', 'add', 'nadia', '--role', 'analyst'], { CALLBASE_NEW_PASSWORD: password });
+        const { context, page } = await newPage();
+        try {
+            await page.goto(`${base}/#/login`);
+            await waitFor(page, page.getByTestId('page-login'), 'the login page');
+            await page.getByTestId('login-user').fill('nadia');
+            await page.getByTestId('login-password').fill(password);
+            await page.getByTestId('totp-enrol').click();
+            await waitFor(page, page.getByTestId('totp-secret'), 'the new secret');
+            const secret = (await page.getByTestId('totp-secret').innerText()).trim();
+            await page.getByTestId('login-totp').fill(await freshTotp(secret));
+            await page.getByTestId('totp-confirm').click();
+            await waitFor(page, page.getByTestId('totp-enrolled'), 'the confirmation');
+            await page.getByTestId('login-totp').fill(await freshTotp(secret));
+            await page.getByTestId('login-submit').click();
+            await waitFor(page, page.getByTestId('page-search'), 'the search page after the first sign-in');
+        } finally {
+            await context.close();
+        }
     });
 
     await scenario('logout ends the session', async () => {

@@ -235,6 +235,7 @@ export interface Tag {
     category: string;
     name: string;
     retired: boolean;
+    usage?: number;
 }
 
 export interface Status {

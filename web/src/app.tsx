@@ -16,6 +16,7 @@ import { ImportPage } from './pages/import';
 import { LoginPage } from './pages/login';
 import { SearchPage } from './pages/search';
 import { StopListPage } from './pages/stop_list';
+import { DictionariesPage } from './pages/dictionaries';
 import { UsersPage } from './pages/users';
 
 interface NavItem {
@@ -46,6 +47,7 @@ export const navItems: NavItem[] = [
     },
     { name: 'audit', label: 'nav.audit', allowed: has('read_audit'), pages: ['audit'] },
     { name: 'health', label: 'nav.health', allowed: has('read_contacts'), pages: ['health'] },
+    { name: 'dictionaries', label: 'nav.dictionaries', allowed: has('dictionaries'), pages: ['dictionaries'] },
     { name: 'users', label: 'nav.users', allowed: has('manage_users'), pages: ['users'] },
 ];
 
@@ -155,6 +157,8 @@ function Page(props: { page: PageName; id?: number }) {
             return <AuditPage />;
         case 'health':
             return <HealthPage />;
+        case 'dictionaries':
+            return <DictionariesPage />;
         case 'users':
             return <UsersPage />;
     }

@@ -13,6 +13,7 @@ export type PageName =
     | 'exports'
     | 'audit'
     | 'health'
+    | 'dictionaries'
     | 'users';
 
 export interface Route {
@@ -30,6 +31,7 @@ const simplePages: Record<string, PageName> = {
     exports: 'exports',
     audit: 'audit',
     health: 'health',
+    dictionaries: 'dictionaries',
     users: 'users',
 };
 

@@ -1,4 +1,7 @@
 // Log in: name, password and, for admin, analyst and dpo, a 6-digit TOTP code.
+// A user whose role needs a code and who has none yet sets one up here first:
+// the password gives a secret for the authenticator app, and a code from the
+// app turns it on.
 import { useState } from 'preact/hooks';
 import { ApiError, post, session, showError, type Session } from '../api';
 import { clearDictionaries } from '../dictionaries';
@@ -10,6 +13,26 @@ export function LoginPage() {
     const [password, setPassword] = useState('');
     const [totp, setTotp] = useState('');
     const [busy, setBusy] = useState(false);
+    const [enrolment, setEnrolment] = useState<{ secret: string; uri: string } | null>(null);
+    const [enrolled, setEnrolled] = useState(false);
+
+    async function beginEnrolment() {
+        showError(null);
+        const body: Record<string, string> = { user: user.trim(), password };
+        if (totp.trim()) body.totp = totp.trim();
+        const answer = await post<{ secret: string; uri: string }>('/totp', body);
+        setEnrolment(answer);
+        setEnrolled(false);
+        setTotp('');
+    }
+
+    async function confirmEnrolment() {
+        showError(null);
+        await post('/totp/confirm', { user: user.trim(), password, code: totp.trim() });
+        setEnrolment(null);
+        setEnrolled(true);
+        setTotp('');
+    }
 
     async function submit(e: Event) {
         e.preventDefault();
@@ -68,9 +91,32 @@ export function LoginPage() {
                     />
                     <span class="hint">{t('login.totpHint')}</span>
                 </label>
-                <button type="submit" class="primary" data-testid="login-submit" disabled={busy}>
-                    {busy ? t('common.wait') : t('login.submit')}
-                </button>
+                {enrolment ? (
+                    <div class="enrol" data-testid="totp-enrolment">
+                        <p class="hint">{t('login.enrolHint')}</p>
+                        <p>
+                            {t('login.secret')}: <code data-testid="totp-secret">{enrolment.secret}</code>
+                        </p>
+                        <p class="small muted break">{enrolment.uri}</p>
+                        <button type="button" class="primary" data-testid="totp-confirm" onClick={() => confirmEnrolment().catch(() => undefined)}>
+                            {t('login.confirm')}
+                        </button>
+                    </div>
+                ) : (
+                    <button type="submit" class="primary" data-testid="login-submit" disabled={busy}>
+                        {busy ? t('common.wait') : t('login.submit')}
+                    </button>
+                )}
+                {enrolled && (
+                    <p class="notice" role="status" data-testid="totp-enrolled">
+                        {t('login.enrolled')}
+                    </p>
+                )}
+                {!enrolment && (
+                    <button type="button" class="link" data-testid="totp-enrol" onClick={() => beginEnrolment().catch(() => undefined)}>
+                        {t('login.enrol')}
+                    </button>
+                )}
             </form>
         </div>
     );
