@@ -17,11 +17,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <thread>
 
 #include "compliance/attempts.h"
+#include "compliance/registry_catalog.h"
 #include "contacts/contact_book.h"
 #include "ingest/encoding.h"
 #include "security/audit.h"
@@ -54,6 +56,7 @@ const std::map<std::string, std::string>& ExpectedAccess() {
         {"GET /api/v1/session", "session"},
         {"DELETE /api/v1/session", "session"},
         {"GET /api/v1/permissions", "session"},
+        {"GET /api/v1/phone", "session"},
         {"PUT /api/v1/session/password", "session"},
         {"POST /api/v1/totp", "public"},
         {"POST /api/v1/totp/confirm", "public"},
@@ -68,6 +71,7 @@ const std::map<std::string, std::string>& ExpectedAccess() {
         {"GET /api/v1/tags", "read_contacts"},
         {"POST /api/v1/tags", "dictionaries"},
         {"POST /api/v1/tags/retire", "dictionaries"},
+        {"POST /api/v1/tags/defaults", "dictionaries"},
         {"POST /api/v1/tag-categories", "dictionaries"},
         {"GET /api/v1/fields", "read_contacts"},
         {"POST /api/v1/fields", "dictionaries"},
@@ -93,6 +97,9 @@ const std::map<std::string, std::string>& ExpectedAccess() {
         {"POST /api/v1/stop-list/import", "stop_list"},
         {"GET /api/v1/can-call", "can_call"},
         {"GET /api/v1/registries", "can_call"},
+        {"GET /api/v1/registries/{name}/diff", "registries"},
+        {"POST /api/v1/registries/{name}/versions", "registries"},
+        {"GET /api/v1/registry-loads/{job}", "registries"},
         {"GET /api/v1/consents", "consents"},
         {"POST /api/v1/consents", "consents"},
         {"POST /api/v1/consents/revoke", "consents"},
@@ -204,7 +211,8 @@ protected:
         options.cleaner = &testing::TestCleaner();
         options.clock = &clock_;
         options.pseudonym_key = [] { return Result<std::string>(std::string(32, 'k')); };
-        options.registry_dir = ::testing::TempDir() + "/callbase-api-registries";
+        options.registry_dir =
+            ::testing::TempDir() + fmt::format("/callbase-api-registries-{}", ::getpid());
         options.work_dir = ::testing::TempDir();
         // One file per test process: the two backends' tests run at once.
         options.sms_log =
@@ -917,6 +925,65 @@ TEST_P(ApiTest, AStopListFileIsImportedAndItsBadLinesReported) {
     EXPECT_EQ(
         Send(http::verb::post, "/api/v1/stop-list/import", "", &anna, true, "text/plain").status,
         400);
+}
+
+// Two versions of a registry, loaded as the CLI loads them: the diff counts
+// what came and went; the default tags are seeded once.
+TEST_P(ApiTest, RegistryVersionsAreComparedAndDefaultTagsSeeded) {
+    const std::string dir = api_->options().registry_dir;
+    std::filesystem::remove_all(dir);
+    auto catalog = compliance::RegistryCatalog::Open(*db_, dir, compliance::Verify::kStructure);
+    ASSERT_TRUE(catalog) << catalog.error().message;
+    for (const char* numbers : {"+79161234567\n+79031112233\n", "+79031112233\n+74951234567\n"}) {
+        const std::string file = dir + "-source.txt";
+        std::ofstream(file) << numbers;
+        auto loaded = catalog->Load("fas", file, testing::TestCleaner(), clock_, "test");
+        ASSERT_TRUE(loaded) << loaded.error().message;
+    }
+    Login anna = LogIn("anna");
+    Reply diff = Send(http::verb::get, "/api/v1/registries/fas/diff?from=1&to=2", "", &anna);
+    ASSERT_EQ(diff.status, 200) << diff.body;
+    EXPECT_EQ(diff.Json()["added"], 1);
+    EXPECT_EQ(diff.Json()["removed"], 1);
+    EXPECT_EQ(diff.body.find("+7"), std::string::npos) << "counts, not numbers: " << diff.body;
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/registries/fas/diff?from=1&to=9", "", &anna).status,
+              404);
+
+    // A third version by upload: a job, followed until it is done.
+    Reply started = Send(http::verb::post, "/api/v1/registries/fas/versions",
+                         "phone\n8 916 123-45-67\n8 (495) 123-45-67\n", &anna, true, "text/plain");
+    ASSERT_EQ(started.status, 202) << started.body;
+    const std::string state =
+        fmt::format("/api/v1/registry-loads/{}", started.Json()["job"].get<int64_t>());
+    json job;
+    for (int i = 0; i < 100; ++i) {
+        job = Send(http::verb::get, state, "", &anna).Json();
+        if (job["state"] != "running") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_EQ(job["state"], "done") << job.dump();
+    EXPECT_EQ(job["summary"]["version"], 3);
+    EXPECT_EQ(job["summary"]["numbers"], 2);
+    json to3 = Send(http::verb::get, "/api/v1/registries/fas/diff?from=2&to=3", "", &anna).Json();
+    EXPECT_EQ(to3["added"], 1) << to3.dump();
+    EXPECT_EQ(to3["removed"], 1) << to3.dump();
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/imports/" + job["job"].dump(), "", &anna).status, 404)
+        << "a registry load is not an import";
+    Login oleg = LogIn("oleg");
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/registries/fas/versions", "8 916 123-45-67\n", &oleg,
+                   true, "text/plain")
+                  .status,
+              403);
+
+    json cleaned =
+        Send(http::verb::get, "/api/v1/phone?number=8%20(916)%20123-45-67", "", &oleg).Json();
+    EXPECT_EQ(cleaned["e164"], "+79161234567") << cleaned.dump();
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/phone", "", &oleg).status, 400);
+
+    Reply seeded = Send(http::verb::post, "/api/v1/tags/defaults", "{}", &anna);
+    ASSERT_EQ(seeded.status, 200) << seeded.body;
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/tags/defaults", "{}", &anna).Json()["seeded"], false);
+    EXPECT_FALSE(Send(http::verb::get, "/api/v1/tags", "", &anna).Json()["items"].empty());
 }
 
 TEST_P(ApiTest, AStopListEntryChangesTheCardsCanCall) {

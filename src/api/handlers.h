@@ -33,7 +33,9 @@ Result<Response> ListFields(Call& c);
 Result<Response> AddFieldDefinition(Call& c);
 Result<Response> ListStatuses(Call& c);
 Result<Response> Health(Call& c);
+Result<Response> CleanPhone(Call& c);
 Result<Response> AddTagCategory(Call& c);
+Result<Response> SeedDefaultTags(Call& c);
 Result<Response> RetireTag(Call& c);
 Result<Response> ListDuplicates(Call& c);
 Result<Response> MergeAllDuplicates(Call& c);
@@ -46,6 +48,9 @@ Result<Response> StartImport(Call& c);
 Result<Response> ImportState(Call& c);
 Result<server::Feed> ImportEvents(Call& c);
 Result<Response> ImportErrors(Call& c);
+// A registry's next version from an upload, loaded on a job thread.
+Result<Response> LoadRegistry(Call& c);
+Result<Response> RegistryLoadState(Call& c);
 
 // routes_admin.cc: exports, users, the audit log
 Result<Response> RequestExport(Call& c);
@@ -86,6 +91,7 @@ Result<Response> DeletionNotice(Call& c);
 Result<Response> RequestConsentCode(Call& c);
 Result<Response> ConfirmConsentCode(Call& c);
 Result<Response> ImportStops(Call& c);
+Result<Response> DiffRegistry(Call& c);
 Result<Response> RecordAttempt(Call& c);
 Result<Response> AddPurpose(Call& c);
 Result<Response> AddConsentText(Call& c);

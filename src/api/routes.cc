@@ -61,6 +61,7 @@ const std::vector<ApiRoute>& RouteTable() {
             LoggedIn("GET", "/api/v1/session", h::WhoAmI),
             LoggedIn("DELETE", "/api/v1/session", h::Logout),
             LoggedIn("GET", "/api/v1/permissions", h::Permissions),
+            LoggedIn("GET", "/api/v1/phone", h::CleanPhone),
             LoggedIn("PUT", "/api/v1/session/password", h::ChangeOwnPassword, "admin"),
             // Before a first login: the roles that need a second factor cannot
             // log in without one.
@@ -80,6 +81,7 @@ const std::vector<ApiRoute>& RouteTable() {
             Needs(P::kReadContacts, "read", "GET", "/api/v1/tags", h::ListTags),
             Needs(P::kDictionaries, "change", "POST", "/api/v1/tags", h::AddTagDefinition),
             Needs(P::kDictionaries, "change", "POST", "/api/v1/tags/retire", h::RetireTag),
+            Needs(P::kDictionaries, "change", "POST", "/api/v1/tags/defaults", h::SeedDefaultTags),
             Needs(P::kDictionaries, "change", "POST", "/api/v1/tag-categories", h::AddTagCategory),
             Needs(P::kReadContacts, "read", "GET", "/api/v1/fields", h::ListFields),
             Needs(P::kDictionaries, "change", "POST", "/api/v1/fields", h::AddFieldDefinition),
@@ -112,6 +114,11 @@ const std::vector<ApiRoute>& RouteTable() {
                   kUploadLimit),
             Needs(P::kCanCall, "read", "GET", "/api/v1/can-call", h::CanCall),
             Needs(P::kCanCall, "read", "GET", "/api/v1/registries", h::ListRegistries),
+            Needs(P::kRegistries, "read", "GET", "/api/v1/registries/{name}/diff", h::DiffRegistry),
+            Needs(P::kRegistries, "mass_edit", "POST", "/api/v1/registries/{name}/versions",
+                  h::LoadRegistry, kUploadLimit),
+            Needs(P::kRegistries, "read", "GET", "/api/v1/registry-loads/{job}",
+                  h::RegistryLoadState),
             Needs(P::kConsents, "read", "GET", "/api/v1/consents", h::ListConsents),
             Needs(P::kConsents, "change", "POST", "/api/v1/consents", h::AddConsent),
             Needs(P::kConsents, "change", "POST", "/api/v1/consents/revoke", h::RevokeConsent),

@@ -533,3 +533,35 @@ Result<Response> ImportStops(Call& c) {
 }
 
 }  // namespace callbase::api::handlers
+
+namespace callbase::api::handlers {
+
+Result<Response> DiffRegistry(Call& c) {
+    const std::string name = c.request.params.at("name");
+    auto from = c.QueryInt("from", 0, 1, INT64_MAX);
+    if (!from) return std::unexpected(from.error());
+    auto to = c.QueryInt("to", 0, 1, INT64_MAX);
+    if (!to) return std::unexpected(to.error());
+    if (*from == 0 || *to == 0) {
+        return Fail(ErrorCode::kInvalidInput,
+                    "from and to are needed: two versions of the registry",
+                    "e.g. ?from=1&to=2; GET /api/v1/registries lists the versions");
+    }
+    auto catalog =
+        cp::RegistryCatalog::Open(*c.db, c.api.options().registry_dir, cp::Verify::kStructure);
+    if (!catalog) return std::unexpected(catalog.error());
+    auto older = catalog->AtVersion(name, *from);
+    if (!older) return std::unexpected(older.error());
+    auto newer = catalog->AtVersion(name, *to);
+    if (!newer) return std::unexpected(newer.error());
+    const cp::RegistryDiff diff = (*older)->Diff(**newer);
+    c.records = fmt::format("registry:{}", name);
+    // Counts only: the numbers themselves are personal data (the CLI lists them).
+    return JsonResponse(200, json{{"registry", name},
+                                  {"from", *from},
+                                  {"to", *to},
+                                  {"added", diff.added},
+                                  {"removed", diff.removed}});
+}
+
+}  // namespace callbase::api::handlers

@@ -14,6 +14,7 @@
 #include "contacts/merge.h"
 #include "contacts/status.h"
 #include "contacts/tag_dictionary.h"
+#include "phone/clean.h"
 
 namespace callbase::api::handlers {
 namespace {
@@ -463,6 +464,33 @@ Result<Response> RetireTag(Call& c) {
         200,
         nlohmann::json{
             {"id", tag->id}, {"category", tag->category}, {"name", tag->name}, {"retired", true}});
+}
+
+}  // namespace callbase::api::handlers
+
+namespace callbase::api::handlers {
+
+Result<Response> SeedDefaultTags(Call& c) {
+    auto seeded = contacts::TagDictionary(*c.db, ClockOf(c)).EnsureDefaults();
+    if (!seeded) return std::unexpected(seeded.error());
+    c.detail = *seeded ? "default tag dictionary seeded" : "the tag dictionary had categories";
+    return JsonResponse(200, nlohmann::json{{"seeded", *seeded}});
+}
+
+}  // namespace callbase::api::handlers
+
+namespace callbase::api::handlers {
+
+Result<Response> CleanPhone(Call& c) {
+    const std::string text = c.request.Query("number").value_or("");
+    if (text.empty()) {
+        return Fail(ErrorCode::kInvalidInput, "number is missing",
+                    "give ?number= in any spelling, e.g. 8 916 123-45-67");
+    }
+    // What `callbase phone clean` prints: the number the caller typed, cleaned
+    // (E.164, type, region, operator, time zone, or why it is no number).
+    return Response{
+        200, "application/json", phone::ToJson(c.api.options().cleaner->Clean(text)), {}};
 }
 
 }  // namespace callbase::api::handlers

@@ -11,6 +11,8 @@
 
 #include "api/handlers.h"
 #include "api/json.h"
+#include "compliance/registry_catalog.h"
+#include "compliance/registry_source.h"
 #include "ingest/column_map.h"
 #include "ingest/csv.h"
 #include "ingest/encoding.h"
@@ -20,8 +22,12 @@ namespace callbase::api {
 
 using nlohmann::json;
 
+// A job on a thread of its own: an import of contacts, or the load of a
+// registry's next version (kind "registry", its summary in `result`).
 struct Api::ImportJob {
     int64_t id = 0;
+    std::string kind = "contacts";
+    json result;  // a registry load's summary
     std::string user, file_name, path;
     std::mutex mutex;
     std::condition_variable changed;
@@ -42,6 +48,8 @@ struct Api::ImportJob {
                  {"summary", nullptr},
                  {"error", error}};
         if (summary) out["summary"] = ImportSummaryJson(*summary);
+        if (!result.is_null()) out["summary"] = result;
+        if (kind != "contacts") out["kind"] = kind;
         return out;
     }
 };
@@ -106,13 +114,14 @@ Result<std::optional<ingest::Encoding>> EncodingParam(Call& c) {
     return *e;
 }
 
-Result<std::shared_ptr<Api::ImportJob>> JobOf(Call& c) {
+Result<std::shared_ptr<Api::ImportJob>> JobOf(Call& c, std::string_view kind = "contacts") {
     auto id = c.Id("job");
     if (!id) return std::unexpected(id.error());
     auto job = c.api.FindImportJob(*id);
-    if (!job) {
-        return Fail(ErrorCode::kNotFound, fmt::format("there is no import job {}", *id),
-                    "jobs are kept while the server runs; start the import again");
+    if (!job || job->kind != kind) {
+        return Fail(ErrorCode::kNotFound,
+                    fmt::format("there is no {} job {}", kind == "contacts" ? "import" : kind, *id),
+                    "jobs are kept while the server runs; start it again");
     }
     return job;
 }
@@ -323,6 +332,99 @@ Result<Response> ImportErrors(Call& c) {
         "Content-Disposition",
         fmt::format("attachment; filename=\"import-{}-errors.csv\"", (*job)->id));
     return r;
+}
+
+}  // namespace handlers
+namespace handlers {
+
+Result<Response> LoadRegistry(Call& c) {
+    const std::string name = c.request.params.at("name");
+    if (auto ok = compliance::RegistryCatalog::CheckName(name); !ok) {
+        return std::unexpected(ok.error());
+    }
+    if (c.request.body.empty()) {
+        return Fail(ErrorCode::kInvalidInput, "the file is empty",
+                    "send the list of numbers (one a line, plain or gzip) as the request body");
+    }
+    auto job = c.api.NewImportJob();
+    job->kind = "registry";
+    job->user = c.actor();
+    job->file_name = name;
+    const std::filesystem::path dir =
+        WorkDir(c) / fmt::format("callbase-registry-{}-{}", getpid(), job->id);
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    job->path = (dir / "source").string();
+    {
+        std::ofstream out(job->path, std::ios::binary);
+        out.write(c.request.body.data(), static_cast<std::streamsize>(c.request.body.size()));
+        if (!out) return Fail(ErrorCode::kIo, "cannot keep the uploaded file in " + dir.string());
+    }
+    job->total_bytes = c.request.body.size();
+    c.records = fmt::format("registry:{}", name);
+    c.detail = fmt::format("registry load started ({} bytes), job {}", job->total_bytes, job->id);
+
+    Api& api = c.api;
+    const std::string source = c.source;
+    job->thread = std::thread([&api, job, name, source, dir] {
+        compliance::SourceOptions options;
+        options.on_progress = [job](uint64_t done, uint64_t total) {
+            std::lock_guard lock(job->mutex);
+            job->done_bytes = done;
+            job->total_bytes = total;
+            ++job->version;
+            job->changed.notify_all();
+        };
+        auto summary = [&]() -> Result<compliance::LoadSummary> {
+            auto db = api.options().open_store();
+            if (!db) return std::unexpected(db.error());
+            auto catalog = compliance::RegistryCatalog::Open(**db, api.options().registry_dir,
+                                                             compliance::Verify::kStructure);
+            if (!catalog) return std::unexpected(catalog.error());
+            return catalog->Load(name, job->path, *api.options().cleaner, *api.options().clock,
+                                 job->user, options);
+        }();
+        std::string detail;
+        {
+            std::lock_guard lock(job->mutex);
+            if (summary) {
+                const auto& v = summary->version;
+                job->state = "done";
+                job->done_bytes = job->total_bytes;
+                job->result = json{{"registry", v.name},      {"version", v.version},
+                                   {"numbers", v.numbers},    {"rejected", v.rejected},
+                                   {"lines", summary->lines}, {"duplicates", summary->duplicates}};
+                detail = fmt::format("registry {} version {}: {} numbers, {} rejected", v.name,
+                                     v.version, v.numbers, v.rejected);
+            } else {
+                job->state = "failed";
+                const Error& e = summary.error();
+                const bool for_people = e.code == ErrorCode::kInvalidInput ||
+                                        e.code == ErrorCode::kNotFound ||
+                                        e.code == ErrorCode::kConflict;
+                job->error = for_people ? e.message + (e.hint.empty() ? "" : "; " + e.hint)
+                                        : "the load failed; the registry is as it was, and the "
+                                          "server's log says why";
+                if (!for_people) fmt::print(stderr, "callbase serve: {}\n", Describe(e));
+                detail = fmt::format("registry {} load failed", name);
+            }
+            ++job->version;
+        }
+        job->changed.notify_all();
+        api.audit().Post(
+            {job->user, "mass_edit", "registry load", "registry:" + name, source, detail});
+        std::error_code ignored;
+        std::filesystem::remove_all(dir, ignored);
+    });
+    std::lock_guard lock(job->mutex);
+    return JsonResponse(202, job->Json());
+}
+
+Result<Response> RegistryLoadState(Call& c) {
+    auto job = JobOf(c, "registry");
+    if (!job) return std::unexpected(job.error());
+    std::lock_guard lock((*job)->mutex);
+    return JsonResponse(200, (*job)->Json());
 }
 
 }  // namespace handlers
