@@ -38,6 +38,36 @@ struct Api::ImportJob {
     std::string error;
     std::thread thread;
 
+    // Keeps the request's body as dir/name for the job's thread.
+    Result<void> KeepUpload(const std::string& body, const std::filesystem::path& dir,
+                            const std::string& name) {
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        path = (dir / name).string();
+        std::ofstream out(path, std::ios::binary);
+        out.write(body.data(), static_cast<std::streamsize>(body.size()));
+        if (!out) return Fail(ErrorCode::kIo, "cannot keep the uploaded file in " + dir.string());
+        total_bytes = body.size();
+        return {};
+    }
+    // The reader's progress, for GET and the feeds.
+    void Progress(uint64_t done, uint64_t total) {
+        std::lock_guard lock(mutex);
+        done_bytes = done;
+        total_bytes = total;
+        ++version;
+        changed.notify_all();
+    }
+    // Under the mutex: the job failed. Errors a person can act on are shown as
+    // they are; others go to the server's log and `otherwise` to the client.
+    void Failed(const Error& e, const char* otherwise) {
+        state = "failed";
+        const bool for_people = e.code == ErrorCode::kInvalidInput ||
+                                e.code == ErrorCode::kNotFound || e.code == ErrorCode::kConflict;
+        error = for_people ? e.message + (e.hint.empty() ? "" : "; " + e.hint) : otherwise;
+        if (!for_people) fmt::print(stderr, "callbase serve: {}\n", Describe(e));
+    }
+
     // Under the mutex.
     json Json() const {
         json out{{"job", id},
@@ -211,28 +241,16 @@ Result<Response> StartImport(Call& c) {
     job->file_name = SafeName(c.request.Query("file_name").value_or("upload.csv"));
     const std::filesystem::path dir =
         WorkDir(c) / fmt::format("callbase-import-{}-{}", getpid(), job->id);
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    job->path = (dir / job->file_name).string();
-    {
-        std::ofstream out(job->path, std::ios::binary);
-        out.write(c.request.body.data(), static_cast<std::streamsize>(c.request.body.size()));
-        if (!out) return Fail(ErrorCode::kIo, "cannot keep the uploaded file in " + dir.string());
+    if (auto ok = job->KeepUpload(c.request.body, dir, job->file_name); !ok) {
+        return std::unexpected(ok.error());
     }
-    job->total_bytes = c.request.body.size();
     c.records = fmt::format("import-job:{}", job->id);
     c.detail = fmt::format("import of {} ({} bytes) from {}", job->file_name, c.request.body.size(),
                            options.source);
 
     Api& api = c.api;
     const std::string source = c.source;
-    options.on_progress = [job](uint64_t done, uint64_t total) {
-        std::lock_guard lock(job->mutex);
-        job->done_bytes = done;
-        job->total_bytes = total;
-        ++job->version;
-        job->changed.notify_all();
-    };
+    options.on_progress = [job](uint64_t done, uint64_t total) { job->Progress(done, total); };
     job->thread = std::thread([&api, job, options, source, dir] {
         Result<ingest::ImportSummary> summary = [&]() -> Result<ingest::ImportSummary> {
             auto db = api.options().open_store();
@@ -253,15 +271,9 @@ Result<Response> StartImport(Call& c) {
                                      summary->merged, summary->rejected);
                 job->summary = std::move(*summary);
             } else {
-                job->state = "failed";
-                const Error& e = summary.error();
-                const bool for_people = e.code == ErrorCode::kInvalidInput ||
-                                        e.code == ErrorCode::kNotFound ||
-                                        e.code == ErrorCode::kConflict;
-                job->error = for_people ? e.message + (e.hint.empty() ? "" : "; " + e.hint)
-                                        : "the import failed; nothing was imported, and the "
-                                          "server's log says why";
-                if (!for_people) fmt::print(stderr, "callbase serve: {}\n", Describe(e));
+                job->Failed(summary.error(),
+                            "the import failed; nothing was imported, and the server's log says "
+                            "why");
                 detail = fmt::format("import of {} failed", job->file_name);
             }
             ++job->version;
@@ -352,15 +364,9 @@ Result<Response> LoadRegistry(Call& c) {
     job->file_name = name;
     const std::filesystem::path dir =
         WorkDir(c) / fmt::format("callbase-registry-{}-{}", getpid(), job->id);
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    job->path = (dir / "source").string();
-    {
-        std::ofstream out(job->path, std::ios::binary);
-        out.write(c.request.body.data(), static_cast<std::streamsize>(c.request.body.size()));
-        if (!out) return Fail(ErrorCode::kIo, "cannot keep the uploaded file in " + dir.string());
+    if (auto ok = job->KeepUpload(c.request.body, dir, "source"); !ok) {
+        return std::unexpected(ok.error());
     }
-    job->total_bytes = c.request.body.size();
     c.records = fmt::format("registry:{}", name);
     c.detail = fmt::format("registry load started ({} bytes), job {}", job->total_bytes, job->id);
 
@@ -368,13 +374,7 @@ Result<Response> LoadRegistry(Call& c) {
     const std::string source = c.source;
     job->thread = std::thread([&api, job, name, source, dir] {
         compliance::SourceOptions options;
-        options.on_progress = [job](uint64_t done, uint64_t total) {
-            std::lock_guard lock(job->mutex);
-            job->done_bytes = done;
-            job->total_bytes = total;
-            ++job->version;
-            job->changed.notify_all();
-        };
+        options.on_progress = [job](uint64_t done, uint64_t total) { job->Progress(done, total); };
         auto summary = [&]() -> Result<compliance::LoadSummary> {
             auto db = api.options().open_store();
             if (!db) return std::unexpected(db.error());
@@ -397,15 +397,9 @@ Result<Response> LoadRegistry(Call& c) {
                 detail = fmt::format("registry {} version {}: {} numbers, {} rejected", v.name,
                                      v.version, v.numbers, v.rejected);
             } else {
-                job->state = "failed";
-                const Error& e = summary.error();
-                const bool for_people = e.code == ErrorCode::kInvalidInput ||
-                                        e.code == ErrorCode::kNotFound ||
-                                        e.code == ErrorCode::kConflict;
-                job->error = for_people ? e.message + (e.hint.empty() ? "" : "; " + e.hint)
-                                        : "the load failed; the registry is as it was, and the "
-                                          "server's log says why";
-                if (!for_people) fmt::print(stderr, "callbase serve: {}\n", Describe(e));
+                job->Failed(summary.error(),
+                            "the load failed; the registry is as it was, and the server's log "
+                            "says why");
                 detail = fmt::format("registry {} load failed", name);
             }
             ++job->version;
