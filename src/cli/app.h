@@ -81,7 +81,8 @@ void RegisterRegistryCommands(CLI::App& cli, App& app);  // registry load, check
 void RegisterComplianceCommands(CLI::App& cli, App& app);
 void RegisterAuditCommands(CLI::App& cli, App& app);  // audit list, verify, head, alerts
 void RegisterKeysCommands(CLI::App& cli, App& app);   // keys status, encrypt, rotate
-void RegisterServeCommands(CLI::App& cli, App& app);  // serve
+void RegisterServeCommands(CLI::App& cli, App& app);     // serve
+void RegisterSimulateCommands(CLI::App& cli, App& app);  // simulate
 // user …, --user, and the permission check before every command
 void RegisterAccessControl(CLI::App& cli, App& app);
 

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     cli::RegisterAuditCommands(cli, app);
     cli::RegisterKeysCommands(cli, app);
     cli::RegisterServeCommands(cli, app);
+    cli::RegisterSimulateCommands(cli, app);
     cli::RegisterAccessControl(cli, app);
 
     try {

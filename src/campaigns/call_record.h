@@ -1,0 +1,66 @@
+// What a campaign leaves behind for each dial: the call record with the dial
+// gate's decision and its evidence (the legal trail, R-LAW-4), the operator's
+// disposition, and the callback it may schedule.
+//
+// Plain values, safe to copy across threads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "telephony/telephony.h"
+
+namespace callbase::campaigns {
+
+using telephony::CallId;
+using telephony::Millis;
+
+// Why a dial was allowed: what the gate relied on, as it stood at the dial.
+struct GateEvidence {
+    std::string consent;     // "marketing, given 2026-03-01" or "not needed: service"
+    std::string registries;  // the registries and versions checked: "rkn-refusals v12, ..."
+    int local_minute = 0;    // the callee's local time, minutes after midnight
+    int local_weekday = 0;   // 0 = Monday
+    int utc_offset_minutes = 0;
+    bool offset_assumed = false;  // the callee's zone was unknown
+    int attempts_before = 0;      // attempts in the cap's period before this one
+};
+
+struct CallRecord {
+    uint64_t id = 0;  // per campaign run, from 1
+    int64_t campaign_id = 0;
+    int64_t contact_id = 0;
+    std::string number;
+    std::string caller_id;
+    bool caller_id_local = false;
+    Millis started = 0;
+    Millis answered = 0;  // 0: not answered
+    Millis bridged = 0;   // 0: never reached an agent
+    Millis ended = 0;
+    // answered, busy, no_answer, invalid, rejected, failed, abandoned (answered,
+    // no agent within the wait; the callee heard the recorded message or hung
+    // up waiting).
+    std::string outcome;
+    int cause = 0;
+    std::string agent;
+    bool short_call = false;  // answered, and over within the short-call limit
+    int attempt = 0;          // this lead's attempt in the campaign, from 1
+    // Robots: the step reached and the keys pressed.
+    std::string robot_step;
+    std::string robot_keys;
+    GateEvidence evidence;
+};
+
+struct Disposition {
+    uint64_t call = 0;  // CallRecord::id
+    std::string agent;
+    std::string status;  // a contact status id (contacts/status.h)
+    std::vector<std::string> tags;
+    std::string note;
+    std::optional<UnixSeconds> callback_at;  // becomes a task for this agent
+};
+
+}  // namespace callbase::campaigns

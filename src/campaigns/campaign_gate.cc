@@ -1,0 +1,97 @@
+#include "campaigns/campaign_gate.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "compliance/attempts.h"
+#include "compliance/rules.h"
+
+namespace callbase::campaigns {
+namespace {
+
+constexpr int64_t kDay = 86400;
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+}  // namespace
+
+bool IsFailedOutcome(std::string_view outcome) {
+    return outcome == "busy" || outcome == "no_answer" || outcome == "failed" ||
+           outcome == "invalid" || outcome == "rejected";
+}
+
+GateEvidence MakeEvidence(const compliance::NumberState& state, std::string_view purpose,
+                          UnixSeconds at, const compliance::CallingRules& rules,
+                          std::string_view registries_checked) {
+    GateEvidence e;
+    e.offset_assumed = !state.utc_offset_minutes;
+    e.utc_offset_minutes = state.utc_offset_minutes.value_or(rules.default_utc_offset_minutes);
+    int64_t local = at + int64_t{e.utc_offset_minutes} * 60;
+    int64_t day = FloorDiv(local, kDay);
+    e.local_minute = static_cast<int>((local - day * kDay) / 60);
+    e.local_weekday = static_cast<int>(((day + 3) % 7 + 7) % 7);  // 1970-01-01 was a Thursday
+    const auto& free = rules.purposes_without_consent;
+    if (std::find(free.begin(), free.end(), purpose) != free.end()) {
+        e.consent = fmt::format("not needed: {}", purpose);
+    } else {
+        const compliance::ConsentRecord* relied = nullptr;
+        for (const auto& c : state.consents) {
+            if (c.purpose != purpose || c.obtained_at > at) continue;
+            if (c.revoked_at && *c.revoked_at <= at) continue;
+            if (relied == nullptr || c.obtained_at > relied->obtained_at) relied = &c;
+        }
+        e.consent = relied ? fmt::format("{}, given {}", purpose,
+                                         compliance::FormatDay(static_cast<int32_t>(
+                                             FloorDiv(relied->obtained_at, kDay))))
+                           : std::string("none");
+    }
+    e.registries = std::string(registries_checked);
+    e.attempts_before = static_cast<int>(
+        std::count_if(state.attempts.begin(), state.attempts.end(),
+                      [&](UnixSeconds t) { return t <= at && t > at - rules.attempt_period; }));
+    return e;
+}
+
+void MemoryGate::Set(int64_t contact_id, compliance::NumberState state) {
+    entries_[contact_id] = Entry{std::move(state), {}};
+}
+
+const compliance::NumberState* MemoryGate::State(int64_t contact_id) const {
+    auto it = entries_.find(contact_id);
+    return it == entries_.end() ? nullptr : &it->second.state;
+}
+
+GateCheck MemoryGate::Check(const Lead& lead, std::string_view purpose, UnixSeconds at) {
+    Entry& entry = entries_[lead.contact_id];
+    if (!entry.state.utc_offset_minutes) entry.state.utc_offset_minutes = lead.utc_offset_minutes;
+    GateCheck check;
+    check.decision = compliance::DialGate::Check(entry.state, purpose, at, rules_);
+    if (check.decision.allowed) {
+        check.evidence = MakeEvidence(entry.state, purpose, at, rules_, registries_checked_);
+    }
+    return check;
+}
+
+void MemoryGate::Attempted(const Lead& lead, UnixSeconds at, std::string_view outcome) {
+    Entry& entry = entries_[lead.contact_id];
+    auto& attempts = entry.state.attempts;
+    attempts.insert(std::upper_bound(attempts.begin(), attempts.end(), at), at);
+    if (!IsFailedOutcome(outcome)) {
+        entry.failed_days.clear();
+        return;
+    }
+    int offset = entry.state.utc_offset_minutes.value_or(rules_.default_utc_offset_minutes);
+    auto day = static_cast<int32_t>(FloorDiv(at + int64_t{offset} * 60, kDay));
+    auto& days = entry.failed_days;
+    if (std::find(days.begin(), days.end(), day) == days.end()) days.push_back(day);
+    if (!entry.state.inactive &&
+        static_cast<int>(days.size()) >= compliance::kFailedDaysToInactive) {
+        entry.state.inactive = true;
+        ++became_inactive_;
+    }
+}
+
+}  // namespace callbase::campaigns

@@ -1,0 +1,705 @@
+#include "campaigns/dialer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace callbase::campaigns {
+namespace {
+
+constexpr Millis kDayMs = 86'400'000;
+
+struct LaterDue {
+    bool operator()(const std::pair<Millis, size_t>& a, const std::pair<Millis, size_t>& b) const {
+        return a.first != b.first ? a.first > b.first : a.second > b.second;
+    }
+};
+
+UnixSeconds Seconds(Millis ms) {
+    return ms / 1000 - (ms % 1000 < 0 ? 1 : 0);
+}
+
+std::string_view OutcomeOf(telephony::EventKind kind) {
+    switch (kind) {
+        case telephony::EventKind::kBusy:
+            return "busy";
+        case telephony::EventKind::kNoAnswer:
+            return "no_answer";
+        case telephony::EventKind::kInvalid:
+            return "invalid";
+        case telephony::EventKind::kRejected:
+            return "rejected";
+        default:
+            return "failed";
+    }
+}
+
+Error NoAgent(const std::string& id) {
+    return Error{ErrorCode::kNotFound, fmt::format("agent '{}' is not in this campaign", id),
+                 "add the agent to the campaign first"};
+}
+
+}  // namespace
+
+std::string_view AgentStateId(AgentState state) {
+    switch (state) {
+        case AgentState::kOffline:
+            return "offline";
+        case AgentState::kReady:
+            return "ready";
+        case AgentState::kOnCall:
+            return "on_call";
+        case AgentState::kWrapUp:
+            return "wrap_up";
+        case AgentState::kPaused:
+            return "paused";
+    }
+    return "?";
+}
+
+double DialerStats::Occupancy() const {
+    double busy = static_cast<double>(talk_ms + wrap_ms + dialing_ms);
+    double logged = busy + static_cast<double>(ready_ms);
+    return logged > 0 ? busy / logged : 0.0;
+}
+
+double DialerStats::AbandonRate() const {
+    return answered > 0 ? static_cast<double>(abandoned) / static_cast<double>(answered) : 0.0;
+}
+
+Dialer::Dialer(telephony::Loop& loop, telephony::Telephony& telephony, CampaignGate& gate,
+               CallerIdPool& pool, std::vector<Lead> leads, DialerOptions options)
+    : loop_(loop),
+      telephony_(telephony),
+      gate_(gate),
+      pool_(pool),
+      leads_(std::move(leads)),
+      lead_state_(leads_.size()),
+      options_(std::move(options)),
+      pacer_(options_.pacing) {
+    for (size_t i = 0; i < leads_.size(); ++i)
+        lead_of_contact_[leads_[i].contact_id] = i;
+    telephony_.OnEvent([this](const telephony::Event& e) { Handle(e); });
+}
+
+void Dialer::Start() {
+    running_ = true;
+    if (!ticking_) {
+        ticking_ = true;
+        loop_.At(loop_.Now() + options_.tick, [this] { Tick(); });
+    }
+    Pump();
+}
+
+void Dialer::Pause() {
+    running_ = false;
+}
+
+void Dialer::Tick() {
+    if (!running_ && live_.empty()) {
+        ticking_ = false;
+        return;
+    }
+    Pump();
+    loop_.At(loop_.Now() + options_.tick, [this] { Tick(); });
+}
+
+bool Dialer::InSchedule(Millis now) const {
+    Millis local = now + Millis{options_.center_utc_offset_minutes} * 60'000;
+    int minute = static_cast<int>(((local % kDayMs) + kDayMs) % kDayMs / 60'000);
+    return minute >= options_.schedule_start_minute && minute < options_.schedule_end_minute;
+}
+
+int32_t Dialer::CenterDay(Millis now) const {
+    Millis local = now + Millis{options_.center_utc_offset_minutes} * 60'000;
+    return static_cast<int32_t>(local / kDayMs - (local % kDayMs < 0 ? 1 : 0));
+}
+
+void Dialer::Pump() {
+    const Millis now = loop_.Now();
+    if (!running_ || !InSchedule(now) || CenterDay(now) == pool_blocked_day_) return;
+    if (options_.pacing.mode == Pacing::kPreview) {
+        if (!options_.simulated_agents) return;
+        for (Agent& a : agents_) {
+            if (a.state == AgentState::kReady && a.card == SIZE_MAX && !a.dialing) {
+                if (!NextCard(a.id)) break;
+                std::string id = a.id;
+                loop_.At(now + options_.preview_read, [this, id] { (void)DialCard(id); });
+            }
+        }
+        return;
+    }
+    PacingView view;
+    view.now = now;
+    view.wrap_up = options_.wrap_up;
+    view.mean_talk_seconds = mean_talk_seconds_;
+    view.live_calls = static_cast<int>(live_.size());
+    view.waiting = static_cast<int>(waiting_.size());
+    for (const Agent& a : agents_) {
+        if (a.state == AgentState::kReady) ++view.ready;
+        if (a.state == AgentState::kWrapUp && !a.logout_pending) {
+            view.wrap_ends.push_back(a.wrap_elapsed ? now : a.since + options_.wrap_up);
+        }
+        if (a.state == AgentState::kOnCall && !a.logout_pending)
+            view.talk_starts.push_back(a.since);
+    }
+    for (const auto& [id, call] : live_) {
+        if (call.phase == Phase::kRinging) view.ringing_since.push_back(call.record.started);
+    }
+    int n = pacer_.Decide(view);
+    if (options_.max_lines > 0) n = std::min(n, options_.max_lines - view.live_calls);
+    for (int i = 0; i < n; ++i) {
+        if (!DialNext()) break;
+    }
+}
+
+std::optional<size_t> Dialer::TakeLead(Millis now) {
+    while (!retries_.empty() && retries_.front().first <= now) {
+        std::pop_heap(retries_.begin(), retries_.end(), LaterDue{});
+        size_t lead = retries_.back().second;
+        retries_.pop_back();
+        if (!lead_state_[lead].closed && !lead_state_[lead].busy) return lead;
+    }
+    while (next_fresh_ < leads_.size()) {
+        size_t lead = next_fresh_++;
+        if (!lead_state_[lead].closed && !lead_state_[lead].busy) return lead;
+    }
+    return std::nullopt;
+}
+
+bool Dialer::DialNext() {
+    const Millis now = loop_.Now();
+    while (auto lead = TakeLead(now)) {
+        if (Dial(*lead, {})) return true;
+        if (CenterDay(now) == pool_blocked_day_) return false;
+    }
+    return false;
+}
+
+bool Dialer::Dial(size_t index, const std::string& reserved_agent) {
+    const Millis now = loop_.Now();
+    const Lead& lead = leads_[index];
+    LeadState& state = lead_state_[index];
+    if (Seconds(now) < state.no_redial_until) {
+        retries_.emplace_back(state.no_redial_until * 1000, index);
+        std::push_heap(retries_.begin(), retries_.end(), LaterDue{});
+        return false;
+    }
+    GateCheck check = gate_.Check(lead, options_.purpose, Seconds(now));
+    if (!check.decision.allowed) {
+        for (const auto& denial : check.decision.reasons) {
+            ++stats_.denials[std::string(compliance::DenyReasonId(denial.reason))];
+        }
+        if (check.decision.earliest) {
+            retries_.emplace_back(*check.decision.earliest * 1000, index);
+            std::push_heap(retries_.begin(), retries_.end(), LaterDue{});
+        } else {
+            state.closed = true;
+            ++stats_.leads_closed_by_gate;
+        }
+        return false;
+    }
+    auto pick = pool_.Pick(lead.phone_region, CenterDay(now));
+    if (!pick) {
+        // Every caller ID has reached its cap: nothing more today.
+        ++stats_.no_caller_id;
+        pool_blocked_day_ = CenterDay(now);
+        retries_.emplace_back(
+            (CenterDay(now) + 1) * kDayMs - Millis{options_.center_utc_offset_minutes} * 60'000,
+            index);
+        std::push_heap(retries_.begin(), retries_.end(), LaterDue{});
+        return false;
+    }
+    ++state.attempts;
+    state.busy = true;
+    CallRecord record;
+    record.id = next_record_++;
+    record.campaign_id = options_.campaign_id;
+    record.contact_id = lead.contact_id;
+    record.number = lead.e164;
+    record.caller_id = pick->number;
+    record.caller_id_local = pick->local;
+    record.started = now;
+    record.attempt = state.attempts;
+    record.evidence = std::move(check.evidence);
+    CallId id =
+        telephony_.Originate(telephony::Dial{pick->number, lead.e164, options_.ring_timeout});
+    LiveCall& call = live_[id];
+    call.record = std::move(record);
+    call.lead = index;
+    call.reserved = reserved_agent;
+    ++stats_.attempts;
+    stats_.max_live_calls = std::max(stats_.max_live_calls, static_cast<int>(live_.size()));
+    pacer_.Dialed(now);
+    return true;
+}
+
+void Dialer::Handle(const telephony::Event& event) {
+    auto it = live_.find(event.call);
+    if (it == live_.end()) return;
+    LiveCall& call = it->second;
+    const Millis now = loop_.Now();
+    using telephony::EventKind;
+    switch (event.kind) {
+        case EventKind::kRinging:
+            return;
+        case EventKind::kAnswered:
+            pacer_.Resolved(now - call.record.started, true);
+            call.record.answered = now;
+            ++stats_.answered;
+            Answered(event.call, call);
+            break;
+        case EventKind::kBusy:
+        case EventKind::kNoAnswer:
+        case EventKind::kInvalid:
+        case EventKind::kRejected:
+        case EventKind::kFailed: {
+            pacer_.Resolved(now - call.record.started, false);
+            std::string reserved = call.reserved;
+            Finish(event.call, std::string(OutcomeOf(event.kind)), event.cause);
+            if (!reserved.empty()) {
+                if (Agent* a = FindAgent(reserved)) {
+                    a->dialing = false;
+                    a->card = SIZE_MAX;
+                    a->contact_id = 0;
+                    AgentFree(*a);
+                }
+            }
+            break;
+        }
+        case EventKind::kHungUp:
+            if (call.phase == Phase::kWaiting) {
+                waiting_.erase(std::find(waiting_.begin(), waiting_.end(), event.call));
+                pacer_.AnsweredCall(now, true);
+                lead_state_[call.lead].no_redial_until =
+                    Seconds(now) + options_.abandon_no_redial_seconds;
+                Finish(event.call, "abandoned", 0);
+            } else if (call.phase == Phase::kTalking) {
+                std::string agent = call.record.agent;
+                Finish(event.call, "answered", 0);
+                if (Agent* a = FindAgent(agent)) {
+                    a->call = 0;
+                    a->wrap_elapsed = false;
+                    a->disposition_due = true;
+                    SetState(*a, AgentState::kWrapUp);
+                    Tell(*a, "ended");
+                    uint64_t record = a->last_record;
+                    loop_.At(now + options_.wrap_up, [this, agent, record] {
+                        if (Agent* w = FindAgent(agent)) WrapUpOver(*w, record);
+                    });
+                }
+            } else if (call.phase == Phase::kRobot) {
+                ++stats_.robot_hangup_steps[call.record.robot_step];
+                Finish(event.call, "answered", 0);
+            } else {
+                Finish(event.call, "abandoned", 0);
+            }
+            break;
+        case EventKind::kPromptDone:
+        case EventKind::kDigits:
+            if (call.phase == Phase::kAbandonMessage) {
+                telephony_.Hangup(event.call);
+                Finish(event.call, "abandoned", 0);
+            } else if (call.phase == Phase::kRobot) {
+                RobotStep(event.call, call, event);
+            }
+            break;
+    }
+    Pump();
+}
+
+void Dialer::Answered(CallId id, LiveCall& call) {
+    if (options_.pacing.mode == Pacing::kRobot) {
+        call.phase = Phase::kRobot;
+        call.record.robot_step = "greeting";
+        telephony_.Play(id, options_.robot.greeting);
+        return;
+    }
+    if (!call.reserved.empty()) {
+        if (Agent* a = FindAgent(call.reserved)) {
+            a->dialing = false;
+            pacer_.AnsweredCall(loop_.Now(), false);
+            Connect(id, call, *a);
+            return;
+        }
+    }
+    if (Agent* a = LongestReady()) {
+        pacer_.AnsweredCall(loop_.Now(), false);
+        Connect(id, call, *a);
+        return;
+    }
+    call.phase = Phase::kWaiting;
+    waiting_.push_back(id);
+    loop_.At(loop_.Now() + options_.abandon_wait, [this, id] {
+        auto it = live_.find(id);
+        if (it != live_.end() && it->second.phase == Phase::kWaiting) Abandon(id);
+    });
+}
+
+void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
+    call.phase = Phase::kTalking;
+    call.record.agent = agent.id;
+    call.record.bridged = loop_.Now();
+    ++stats_.bridged;
+    agent.call = id;
+    agent.card = SIZE_MAX;
+    agent.last_record = call.record.id;
+    agent.contact_id = call.record.contact_id;
+    SetState(agent, AgentState::kOnCall);
+    telephony_.Bridge(id, agent.id);
+    Tell(agent, "connected", &leads_[call.lead]);
+}
+
+void Dialer::Abandon(CallId id) {
+    auto it = live_.find(id);
+    LiveCall& call = it->second;
+    waiting_.erase(std::find(waiting_.begin(), waiting_.end(), id));
+    pacer_.AnsweredCall(loop_.Now(), true);
+    lead_state_[call.lead].no_redial_until =
+        Seconds(loop_.Now()) + options_.abandon_no_redial_seconds;
+    call.phase = Phase::kAbandonMessage;
+    telephony_.Play(id, options_.robot.abandon);
+}
+
+void Dialer::RobotStep(CallId id, LiveCall& call, const telephony::Event& event) {
+    std::string& step = call.record.robot_step;
+    if (step == "greeting") {
+        step = "question";
+        telephony_.Play(id, options_.robot.question);
+    } else if (step == "question") {
+        step = "answer";
+        telephony_.Collect(id, 1, options_.robot.answer_timeout);
+    } else if (step == "answer") {
+        call.record.robot_keys = event.digits;
+        ++stats_.robot_keys[event.digits.empty() ? "none" : event.digits];
+        step = "goodbye";
+        telephony_.Play(id, options_.robot.goodbye);
+    } else {
+        step = "done";
+        telephony_.Hangup(id);
+        Finish(id, "answered", 0);
+    }
+}
+
+void Dialer::Finish(CallId id, const std::string& outcome, int cause) {
+    auto it = live_.find(id);
+    if (it == live_.end()) return;
+    LiveCall call = std::move(it->second);
+    live_.erase(it);
+    const Millis now = loop_.Now();
+    CallRecord& r = call.record;
+    r.ended = now;
+    r.outcome = outcome;
+    r.cause = cause;
+    if (r.answered != 0 && now - r.answered < options_.short_call && outcome == "answered") {
+        r.short_call = true;
+        ++stats_.short_calls;
+    }
+    if (r.bridged != 0) {
+        Millis talk = now - r.bridged;
+        stats_.human_talk_ms += talk;
+        mean_talk_seconds_ += (talk / 1000.0 - mean_talk_seconds_) * 0.01;
+    }
+    ++stats_.outcomes[outcome];
+    if (outcome == "abandoned") ++stats_.abandoned;
+    LeadState& state = lead_state_[call.lead];
+    state.busy = false;
+    gate_.Attempted(leads_[call.lead], Seconds(r.started), outcome);
+    if (on_call_) on_call_(r);
+    if (outcome == "answered" || outcome == "invalid") {
+        state.closed = true;
+    } else {
+        Retry(call.lead, outcome);
+    }
+}
+
+void Dialer::Retry(size_t lead, const std::string& outcome) {
+    LeadState& state = lead_state_[lead];
+    if (state.attempts >= options_.max_attempts) {
+        state.closed = true;
+        return;
+    }
+    int64_t delay = -1;
+    for (const RetryRule& rule : options_.retries) {
+        if (rule.outcome == outcome) delay = rule.delay_seconds;
+    }
+    if (outcome == "abandoned") {
+        delay = std::max(delay, options_.abandon_no_redial_seconds);
+    }
+    if (delay < 0) {
+        state.closed = true;
+        return;
+    }
+    retries_.emplace_back(loop_.Now() + delay * 1000, lead);
+    std::push_heap(retries_.begin(), retries_.end(), LaterDue{});
+}
+
+void Dialer::AddAgent(const std::string& id) {
+    if (FindAgent(id) != nullptr) return;
+    Agent a;
+    a.id = id;
+    a.since = loop_.Now();
+    agents_.push_back(std::move(a));
+}
+
+Dialer::Agent* Dialer::FindAgent(const std::string& id) {
+    for (Agent& a : agents_) {
+        if (a.id == id) return &a;
+    }
+    return nullptr;
+}
+
+Dialer::Agent* Dialer::LongestReady() {
+    Agent* best = nullptr;
+    for (Agent& a : agents_) {
+        if (a.state != AgentState::kReady || a.card != SIZE_MAX || a.dialing) continue;
+        if (best == nullptr || a.since < best->since) best = &a;
+    }
+    return best;
+}
+
+void Dialer::SetState(Agent& agent, AgentState state) {
+    const Millis now = loop_.Now();
+    Millis spent = now - agent.since;
+    switch (agent.state) {
+        case AgentState::kReady:
+            (agent.dialing ? stats_.dialing_ms : stats_.ready_ms) += spent;
+            break;
+        case AgentState::kOnCall:
+            stats_.talk_ms += spent;
+            break;
+        case AgentState::kWrapUp:
+            stats_.wrap_ms += spent;
+            break;
+        case AgentState::kPaused:
+            stats_.paused_ms += spent;
+            break;
+        case AgentState::kOffline:
+            break;
+    }
+    agent.state = state;
+    agent.since = now;
+    Tell(agent, "state");
+}
+
+// An agent with nothing to do: a waiting caller first, else ready.
+void Dialer::AgentFree(Agent& agent) {
+    if (agent.logout_pending) {
+        agent.logout_pending = false;
+        SetState(agent, AgentState::kOffline);
+        return;
+    }
+    if (agent.state != AgentState::kReady) SetState(agent, AgentState::kReady);
+    if (!waiting_.empty()) {
+        CallId id = waiting_.front();
+        waiting_.pop_front();
+        LiveCall& call = live_.at(id);
+        pacer_.AnsweredCall(loop_.Now(), false);
+        Connect(id, call, agent);
+    }
+}
+
+void Dialer::WrapUpOver(Agent& agent, uint64_t record) {
+    if (agent.state != AgentState::kWrapUp || agent.last_record != record) return;
+    agent.wrap_elapsed = true;
+    if (agent.disposition_due && options_.simulated_agents) {
+        (void)Dispose(agent.id,
+                      Disposition{.call = record, .agent = agent.id, .status = "in_progress"});
+        return;
+    }
+    if (!agent.disposition_due) {
+        AgentFree(agent);
+        Pump();
+    }
+}
+
+Result<void> Dialer::SetReady(const std::string& id) {
+    Agent* a = FindAgent(id);
+    if (a == nullptr) return std::unexpected(NoAgent(id));
+    if (a->state == AgentState::kOnCall || a->state == AgentState::kWrapUp) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("agent '{}' is {}", id, AgentStateId(a->state)),
+                    "finish the call and record its disposition first");
+    }
+    a->logout_pending = false;
+    AgentFree(*a);
+    Pump();
+    return {};
+}
+
+Result<void> Dialer::SetPaused(const std::string& id) {
+    Agent* a = FindAgent(id);
+    if (a == nullptr) return std::unexpected(NoAgent(id));
+    if (a->state == AgentState::kOnCall || a->state == AgentState::kWrapUp || a->dialing) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("agent '{}' is {}", id, AgentStateId(a->state)),
+                    "pause after the call's disposition");
+    }
+    if (a->card != SIZE_MAX) {
+        lead_state_[a->card].busy = false;
+        retries_.emplace_back(loop_.Now(), a->card);
+        std::push_heap(retries_.begin(), retries_.end(), LaterDue{});
+        a->card = SIZE_MAX;
+        a->contact_id = 0;
+    }
+    SetState(*a, AgentState::kPaused);
+    return {};
+}
+
+Result<void> Dialer::Logout(const std::string& id) {
+    Agent* a = FindAgent(id);
+    if (a == nullptr) return std::unexpected(NoAgent(id));
+    if (a->state == AgentState::kOnCall || a->state == AgentState::kWrapUp || a->dialing) {
+        a->logout_pending = true;
+        return {};
+    }
+    if (a->card != SIZE_MAX) {
+        lead_state_[a->card].busy = false;
+        retries_.emplace_back(loop_.Now(), a->card);
+        std::push_heap(retries_.begin(), retries_.end(), LaterDue{});
+        a->card = SIZE_MAX;
+    }
+    SetState(*a, AgentState::kOffline);
+    return {};
+}
+
+Result<void> Dialer::Dispose(const std::string& id, Disposition d) {
+    Agent* a = FindAgent(id);
+    if (a == nullptr) return std::unexpected(NoAgent(id));
+    if (!a->disposition_due) {
+        return Fail(ErrorCode::kConflict, fmt::format("agent '{}' has no call to close", id),
+                    "a disposition follows a call the agent talked on");
+    }
+    d.call = a->last_record;
+    d.agent = id;
+    a->disposition_due = false;
+    ++stats_.dispositions;
+    if (d.callback_at) {
+        ++stats_.callbacks;
+        auto lead = lead_of_contact_.find(a->contact_id);
+        callbacks_.push_back(
+            Callback{id, a->contact_id,
+                     lead == lead_of_contact_.end() ? std::string() : leads_[lead->second].e164,
+                     *d.callback_at});
+    }
+    if (on_disposition_) on_disposition_(d);
+    if (a->state == AgentState::kWrapUp && a->wrap_elapsed) {
+        a->contact_id = 0;
+        AgentFree(*a);
+        Pump();
+    }
+    return {};
+}
+
+Result<void> Dialer::HangupByAgent(const std::string& id) {
+    Agent* a = FindAgent(id);
+    if (a == nullptr) return std::unexpected(NoAgent(id));
+    if (a->call == 0) {
+        return Fail(ErrorCode::kConflict, fmt::format("agent '{}' is not on a call", id));
+    }
+    CallId call = a->call;
+    telephony_.Hangup(call);
+    Handle(
+        telephony::Event{.call = call, .kind = telephony::EventKind::kHungUp, .at = loop_.Now()});
+    return {};
+}
+
+Result<Lead> Dialer::NextCard(const std::string& id) {
+    Agent* a = FindAgent(id);
+    if (a == nullptr) return std::unexpected(NoAgent(id));
+    if (a->state != AgentState::kReady || a->dialing) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("agent '{}' is {}", id, AgentStateId(a->state)),
+                    "take the next card when ready");
+    }
+    if (a->card != SIZE_MAX) return leads_[a->card];
+    if (!running_) return Fail(ErrorCode::kConflict, "the campaign is not running");
+    const Millis now = loop_.Now();
+    while (auto lead = TakeLead(now)) {
+        // The gate is asked now, to show only callable cards, and again at the dial.
+        GateCheck check = gate_.Check(leads_[*lead], options_.purpose, Seconds(now));
+        if (!check.decision.allowed) {
+            for (const auto& denial : check.decision.reasons) {
+                ++stats_.denials[std::string(compliance::DenyReasonId(denial.reason))];
+            }
+            if (check.decision.earliest) {
+                retries_.emplace_back(*check.decision.earliest * 1000, *lead);
+                std::push_heap(retries_.begin(), retries_.end(), LaterDue{});
+            } else {
+                lead_state_[*lead].closed = true;
+                ++stats_.leads_closed_by_gate;
+            }
+            continue;
+        }
+        lead_state_[*lead].busy = true;
+        a->card = *lead;
+        a->contact_id = leads_[*lead].contact_id;
+        return leads_[*lead];
+    }
+    return Fail(ErrorCode::kNotFound, "no lead can be called now",
+                "wait for retries, or widen the campaign's segment");
+}
+
+Result<void> Dialer::DialCard(const std::string& id) {
+    Agent* a = FindAgent(id);
+    if (a == nullptr) return std::unexpected(NoAgent(id));
+    if (a->card == SIZE_MAX || a->state != AgentState::kReady) {
+        return Fail(ErrorCode::kConflict, fmt::format("agent '{}' has no card to dial", id),
+                    "take the next card first");
+    }
+    size_t lead = a->card;
+    lead_state_[lead].busy = false;
+    a->dialing = true;
+    SetState(*a, AgentState::kReady);  // time from here counts as dialing
+    if (!Dial(lead, id)) {
+        a->dialing = false;
+        a->card = SIZE_MAX;
+        a->contact_id = 0;
+        return Fail(ErrorCode::kConflict, "the dial gate or the caller-ID pool held the call back",
+                    "take the next card");
+    }
+    return {};
+}
+
+void Dialer::Tell(const Agent& agent, const char* kind, const Lead* lead) {
+    if (!on_agent_) return;
+    on_agent_(AgentEvent{agent.id, kind, agent.state, lead, agent.last_record});
+}
+
+const DialerStats& Dialer::Stats() {
+    for (Agent& a : agents_)
+        SetState(a, a.state);
+    return stats_;
+}
+
+std::vector<AgentView> Dialer::Agents() const {
+    std::vector<AgentView> out;
+    for (const Agent& a : agents_) {
+        out.push_back(
+            AgentView{a.id, a.state, a.since, a.contact_id, a.last_record, a.disposition_due});
+    }
+    return out;
+}
+
+std::vector<Callback> Dialer::CallbacksDue(const std::string& agent, UnixSeconds until) const {
+    std::vector<Callback> out;
+    for (const Callback& c : callbacks_) {
+        if (c.agent == agent && c.at <= until) out.push_back(c);
+    }
+    return out;
+}
+
+const Lead* Dialer::LeadOf(int64_t contact_id) const {
+    auto it = lead_of_contact_.find(contact_id);
+    return it == lead_of_contact_.end() ? nullptr : &leads_[it->second];
+}
+
+size_t Dialer::LeadsLeft() const {
+    size_t n = 0;
+    for (const LeadState& s : lead_state_)
+        n += s.closed ? 0 : 1;
+    return n;
+}
+
+}  // namespace callbase::campaigns

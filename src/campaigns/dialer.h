@@ -1,0 +1,242 @@
+// Dialer: one running campaign. It takes leads in order, asks the dial gate
+// about each, picks a caller ID, originates through the Telephony port, and
+// connects answered calls to operators (or runs the robot), pacing the dials
+// as the campaign's mode says (pacing.h). It writes a CallRecord for every
+// dial and a Disposition for every call an operator closes.
+//
+// Operators (agents) are offline, ready, on a call, in wrap-up or paused.
+// After a call an agent is in wrap-up for the wrap-up time and until the
+// disposition is recorded; simulated agents record one at the end of the
+// wrap-up. A callback time in a disposition becomes a task for that agent.
+//
+// An answered call waits at most abandon_wait (2 s) for an agent; then the
+// callee hears the recorded message and the call is abandoned; the number is
+// not dialed again for 72 hours. Retries follow the campaign's rules per
+// outcome and the gate's own limits; an attempt cap per lead holds in the
+// campaign. Answered calls that end within short_call (3 s) are flagged.
+//
+// Threads: everything runs on the Loop's thread; the Dialer is not
+// synchronized. Callers on other threads go through the loop (SimLoop::Post).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "campaigns/call_record.h"
+#include "campaigns/caller_id_pool.h"
+#include "campaigns/campaign_gate.h"
+#include "campaigns/lead.h"
+#include "campaigns/pacing.h"
+#include "core/error.h"
+#include "telephony/telephony.h"
+
+namespace callbase::campaigns {
+
+enum class AgentState { kOffline, kReady, kOnCall, kWrapUp, kPaused };
+std::string_view AgentStateId(AgentState state);
+
+struct RetryRule {
+    std::string outcome;  // busy, no_answer, rejected, failed, invalid, abandoned
+    int64_t delay_seconds = 0;
+};
+
+struct RobotScript {
+    std::string greeting = "Здравствуйте! Это автоматический звонок, с вами говорит робот.";
+    std::string question = "Чтобы подтвердить запись, нажмите 1. Чтобы отменить, нажмите 2.";
+    std::string goodbye = "Спасибо, ваш выбор записан. До свидания!";
+    std::string abandon = "Извините, все операторы заняты. Мы перезвоним вам позже.";
+    Millis answer_timeout = 6'000;
+};
+
+struct DialerOptions {
+    int64_t campaign_id = 0;
+    std::string purpose = "service";
+    PacingOptions pacing;
+    Millis abandon_wait = 2'000;
+    int64_t abandon_no_redial_seconds = 72 * 3600;
+    Millis ring_timeout = 25'000;
+    Millis wrap_up = 10'000;
+    Millis short_call = 3'000;
+    int max_attempts = 3;  // per lead in this campaign
+    std::vector<RetryRule> retries = {
+        {"busy", 30 * 60}, {"no_answer", 4 * 3600}, {"rejected", 24 * 3600}, {"failed", 3600}};
+    int max_lines = 0;  // trunk lines; 0: no limit
+    int center_utc_offset_minutes = 180;
+    // The campaign dials between these minutes of the call center's day.
+    int schedule_start_minute = 0;
+    int schedule_end_minute = 24 * 60;
+    Millis tick = 1'000;
+    bool simulated_agents = false;
+    Millis preview_read = 10'000;  // simulated agents read a preview card this long
+    RobotScript robot;
+};
+
+struct DialerStats {
+    int64_t attempts = 0, answered = 0, bridged = 0, abandoned = 0, short_calls = 0;
+    std::map<std::string, int64_t> outcomes;  // per CallRecord::outcome
+    std::map<std::string, int64_t> denials;   // per gate reason, one per denial
+    int64_t leads_closed_by_gate = 0;         // a reason that never lapses
+    int64_t no_caller_id = 0;                 // dials held back: every caller ID at its cap
+    int64_t dispositions = 0, callbacks = 0;
+    // Agent time, summed over agents, in milliseconds.
+    int64_t ready_ms = 0, talk_ms = 0, wrap_ms = 0, paused_ms = 0, dialing_ms = 0;
+    int64_t human_talk_ms = 0;  // bridged calls, from bridge to hang-up
+    // Robots.
+    std::map<std::string, int64_t> robot_keys;          // keys pressed -> calls
+    std::map<std::string, int64_t> robot_hangup_steps;  // hung up at step -> calls
+    int max_live_calls = 0;
+
+    // Share of the agents' logged-in time spent on calls and wrap-up.
+    double Occupancy() const;
+    double AbandonRate() const;  // of answered calls
+};
+
+struct AgentView {
+    std::string id;
+    AgentState state = AgentState::kOffline;
+    Millis since = 0;
+    int64_t contact_id = 0;  // the lead on the agent's call or card, 0 when none
+    uint64_t call = 0;       // CallRecord::id of the current or last call
+    bool disposition_due = false;
+};
+
+struct Callback {
+    std::string agent;
+    int64_t contact_id = 0;
+    std::string number;
+    UnixSeconds at = 0;
+};
+
+// What the dialer tells its agents' screens: a call connected (the card to
+// show), a call over, a state change.
+struct AgentEvent {
+    std::string agent;
+    std::string kind;  // connected, ended, state
+    AgentState state = AgentState::kOffline;
+    const Lead* lead = nullptr;  // connected: valid during the callback only
+    uint64_t call = 0;
+};
+
+class Dialer {
+public:
+    // Leads come sorted (order.h). Loop, telephony, gate and pool must outlive
+    // the dialer.
+    Dialer(telephony::Loop& loop, telephony::Telephony& telephony, CampaignGate& gate,
+           CallerIdPool& pool, std::vector<Lead> leads, DialerOptions options);
+    Dialer(const Dialer&) = delete;
+    Dialer& operator=(const Dialer&) = delete;
+
+    void OnCall(std::function<void(const CallRecord&)> fn) { on_call_ = std::move(fn); }
+    void OnDisposition(std::function<void(const Disposition&)> fn) {
+        on_disposition_ = std::move(fn);
+    }
+    void OnAgentEvent(std::function<void(const AgentEvent&)> fn) { on_agent_ = std::move(fn); }
+
+    void Start();
+    void Pause();  // no new dials; calls in progress go on
+    bool Running() const { return running_; }
+
+    void AddAgent(const std::string& id);
+    Result<void> SetReady(const std::string& agent);
+    Result<void> SetPaused(const std::string& agent);
+    Result<void> Logout(const std::string& agent);
+    Result<void> Dispose(const std::string& agent, Disposition disposition);
+    Result<void> HangupByAgent(const std::string& agent);
+    // Preview: the next card for the agent (the lead is reserved for them),
+    // then dial it.
+    Result<Lead> NextCard(const std::string& agent);
+    Result<void> DialCard(const std::string& agent);
+
+    const DialerStats& Stats();  // agent time counted up to now
+    std::vector<AgentView> Agents() const;
+    std::vector<Callback> CallbacksDue(const std::string& agent, UnixSeconds until) const;
+    const Lead* LeadOf(int64_t contact_id) const;
+    int LiveCalls() const { return static_cast<int>(live_.size()); }
+    size_t LeadsLeft() const;  // not yet closed: fresh, or waiting for a retry
+    Pacer& pacer() { return pacer_; }
+    double WindowAbandonRate() { return pacer_.WindowAbandonRate(loop_.Now()); }
+
+private:
+    enum class Phase { kRinging, kWaiting, kTalking, kRobot, kAbandonMessage };
+    struct LiveCall {
+        CallRecord record;
+        size_t lead = 0;
+        Phase phase = Phase::kRinging;
+        std::string reserved;  // preview: the agent who dialed
+    };
+    struct LeadState {
+        int attempts = 0;
+        bool busy = false;    // on a call or a preview card
+        bool closed = false;  // no more dials
+        UnixSeconds no_redial_until = 0;
+    };
+    struct Agent {
+        std::string id;
+        AgentState state = AgentState::kOffline;
+        Millis since = 0;
+        CallId call = 0;           // live call, 0 when none
+        uint64_t last_record = 0;  // CallRecord::id of the last call
+        size_t card = SIZE_MAX;    // preview: the reserved lead
+        bool dialing = false;      // preview: dialed, not yet answered
+        bool disposition_due = false;
+        bool wrap_elapsed = false;
+        bool logout_pending = false;
+        int64_t contact_id = 0;
+    };
+
+    void Tick();
+    void Pump();
+    bool DialNext();
+    std::optional<size_t> TakeLead(Millis now);
+    // Gate and caller ID for a lead, then originate. False when it was not dialed.
+    bool Dial(size_t lead, const std::string& reserved_agent);
+    void Handle(const telephony::Event& event);
+    void Answered(CallId id, LiveCall& call);
+    void Connect(CallId id, LiveCall& call, Agent& agent);
+    void Abandon(CallId id);
+    void Finish(CallId id, const std::string& outcome, int cause);
+    void Retry(size_t lead, const std::string& outcome);
+    void RobotStep(CallId id, LiveCall& call, const telephony::Event& event);
+    void SetState(Agent& agent, AgentState state);
+    void AgentFree(Agent& agent);
+    void WrapUpOver(Agent& agent, uint64_t record);
+    Agent* FindAgent(const std::string& id);
+    Agent* LongestReady();
+    bool InSchedule(Millis now) const;
+    int32_t CenterDay(Millis now) const;
+    void Tell(const Agent& agent, const char* kind, const Lead* lead = nullptr);
+
+    telephony::Loop& loop_;
+    telephony::Telephony& telephony_;
+    CampaignGate& gate_;
+    CallerIdPool& pool_;
+    std::vector<Lead> leads_;
+    std::vector<LeadState> lead_state_;
+    DialerOptions options_;
+    Pacer pacer_;
+
+    bool running_ = false;
+    bool ticking_ = false;
+    size_t next_fresh_ = 0;
+    std::vector<std::pair<Millis, size_t>> retries_;  // min-heap on due time
+    std::unordered_map<CallId, LiveCall> live_;
+    std::deque<CallId> waiting_;
+    std::vector<Agent> agents_;
+    std::vector<Callback> callbacks_;
+    std::unordered_map<int64_t, size_t> lead_of_contact_;
+    uint64_t next_record_ = 1;
+    int32_t pool_blocked_day_ = INT32_MIN;
+    double mean_talk_seconds_ = 120;
+    DialerStats stats_;
+    std::function<void(const CallRecord&)> on_call_;
+    std::function<void(const Disposition&)> on_disposition_;
+    std::function<void(const AgentEvent&)> on_agent_;
+};
+
+}  // namespace callbase::campaigns

@@ -1,0 +1,122 @@
+// Simulation scenarios: a campaign, its operators, its leads and the
+// simulated callees, described in a TOML file (docs/simulation.md), run
+// against telephony::SimNetwork on a simulated clock (`callbase simulate`).
+//
+// The leads are invented (valid-looking numbers, spread over Russia's time
+// zones) with the shares of stop-listed, registry-listed, consenting and
+// deleted numbers the scenario gives; every dial still goes through the real
+// dial gate. A run reports what a supervisor would ask before a campaign:
+// attempts, contacts reached, occupancy, the abandon rate against its limit,
+// contacts per agent-hour, calls per caller ID, gate denials by reason, and
+// rule violations found by re-checking every call record afterwards (must
+// be 0).
+//
+// Runs on the calling thread; Run() is reentrant (each run owns its world).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "campaigns/caller_id_pool.h"
+#include "campaigns/dialer.h"
+#include "compliance/gate.h"
+#include "core/error.h"
+#include "telephony/sim/sim_network.h"
+
+namespace callbase::campaigns {
+
+struct LeadMix {
+    int64_t count = 100'000;
+    // UTC offsets of the callees (minutes) and their weights.
+    std::vector<std::pair<int, double>> utc_offsets = {
+        {180, 0.55}, {120, 0.02}, {240, 0.08}, {300, 0.12}, {360, 0.04},
+        {420, 0.08}, {480, 0.04}, {540, 0.02}, {600, 0.03}, {720, 0.02}};
+    double unknown_zone = 0.01;
+    double stop_list = 0.02;  // do not disturb
+    double not_now = 0.01;    // a stop until a date within the next 30 days
+    double registry = 0.01;   // listed in a refusal registry
+    double consent = 0.70;    // hold a consent for the campaign's purpose
+    double revoked = 0.02;    // ... and revoked it
+    double deletion = 0.002;  // a deletion request is pending
+    double inactive = 0.005;
+    double dialed_before = 0;  // had one attempt in the last days
+};
+
+struct Scenario {
+    std::string name;
+    uint64_t seed = 1;
+    Millis start = 0;  // the first day's start of dialing
+    int days = 1;
+    Millis day_length = 8 * 3'600'000;
+    int agents = 100;
+    DialerOptions dialer;
+    compliance::CallingRules rules;
+    telephony::Population population;
+    int caller_ids = 1000;
+    PoolOptions pool;
+    LeadMix leads;
+};
+
+// Reads a scenario file; errors name the file, the line and the key.
+Result<Scenario> LoadScenario(const std::string& path);
+Result<Scenario> ParseScenario(std::string_view text, const std::string& name);
+
+struct CallerIdDay {
+    int32_t day = 0;
+    int numbers_used = 0;
+    int max_calls = 0;
+    double mean_calls = 0;
+    int near_cap = 0;  // numbers at 90 % of their cap or more
+};
+
+struct RunResult {
+    DialerStats stats;
+    int agents = 0;
+    double agent_hours = 0;
+    int64_t contacts_reached = 0;   // answered by a person and connected (robots: answered)
+    double max_window_abandon = 0;  // the highest rolling-window abandon rate seen
+    std::vector<CallerIdDay> caller_id_days;
+    std::map<std::string, int64_t> violations;  // rule -> calls that broke it
+    int64_t Violations() const;
+    int64_t timers = 0;
+    double wall_seconds = 0;
+    Millis simulated = 0;
+};
+
+struct RunOptions {
+    std::function<void(const CallRecord&)> on_call;  // every record, as it is written
+    bool check = true;                               // re-check the records
+    // Replace the scenario's pacing (the sweep).
+    std::optional<PacingOptions> pacing;
+};
+
+// The leads and their states, as Run() makes them (for tests that check the
+// records against the truth).
+struct World {
+    std::vector<Lead> leads;
+    std::vector<compliance::NumberState> states;  // by lead index
+    std::vector<CallerId> caller_ids;
+    std::string registries_checked;
+};
+World MakeWorld(const Scenario& scenario);
+
+RunResult Run(const Scenario& scenario, const RunOptions& options = {});
+
+struct SweepPoint {
+    double ratio = 0;
+    double occupancy = 0;
+    double abandon = 0;
+};
+struct SweepResult {
+    std::vector<SweepPoint> points;
+    std::optional<SweepPoint> best;  // the highest occupancy with abandon at or under the limit
+};
+// Runs the scenario at constant dial ratios from `from` to `to`, then again
+// in finer steps around the best one.
+SweepResult Sweep(const Scenario& scenario, double from, double to, double step,
+                  const std::function<void(const SweepPoint&)>& progress = {});
+
+}  // namespace callbase::campaigns

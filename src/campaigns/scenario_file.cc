@@ -1,0 +1,427 @@
+#include "campaigns/scenario_file.h"
+
+#include <fmt/format.h>
+
+#include <toml++/toml.h>
+
+#include <chrono>
+#include <initializer_list>
+#include <optional>
+
+namespace callbase::campaigns {
+namespace {
+
+using telephony::Distribution;
+
+constexpr std::string_view kHint = "see docs/simulation.md for every key and its meaning";
+
+// Reads values out of the parsed tables; the first problem is kept and the
+// rest of the reading goes on harmlessly.
+class Reader {
+public:
+    explicit Reader(std::string file) : file_(std::move(file)) {}
+
+    void Problem(const toml::node* node, std::string_view where, std::string_view what) {
+        if (error_) return;
+        std::string at = file_;
+        if (node != nullptr && node->source().begin.line > 0) {
+            at = fmt::format("{}:{}", file_, node->source().begin.line);
+        }
+        error_ = Error{ErrorCode::kInvalidInput, fmt::format("{}: {}: {}", at, where, what),
+                       std::string(kHint)};
+    }
+
+    // Refuses keys that mean nothing here (a typo would otherwise be ignored).
+    void Known(const toml::table* table, std::string_view section,
+               std::initializer_list<std::string_view> keys) {
+        if (table == nullptr) return;
+        for (auto&& [key, node] : *table) {
+            bool found = false;
+            for (auto k : keys)
+                found = found || k == key.str();
+            if (!found) {
+                std::string list;
+                for (auto k : keys)
+                    list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
+                Problem(&node, Where(section, key.str()),
+                        fmt::format("unknown key; the keys here are {}", list));
+            }
+        }
+    }
+
+    template <typename T>
+    void Number(const toml::table* table, std::string_view section, std::string_view key, T& out,
+                double min, double max) {
+        const toml::node* node = table ? table->get(key) : nullptr;
+        if (node == nullptr) return;
+        std::optional<double> v = node->value<double>();
+        if (!v) {
+            Problem(node, Where(section, key), "must be a number");
+            return;
+        }
+        if (*v < min || *v > max) {
+            Problem(node, Where(section, key),
+                    fmt::format("{} is out of range {}..{}", *v, min, max));
+            return;
+        }
+        out = static_cast<T>(*v);
+    }
+
+    void Share(const toml::table* table, std::string_view section, std::string_view key,
+               double& out) {
+        Number(table, section, key, out, 0.0, 1.0);
+    }
+
+    void Text(const toml::table* table, std::string_view section, std::string_view key,
+              std::string& out) {
+        const toml::node* node = table ? table->get(key) : nullptr;
+        if (node == nullptr) return;
+        auto v = node->value<std::string>();
+        if (!v) {
+            Problem(node, Where(section, key), "must be a string");
+            return;
+        }
+        out = *v;
+    }
+
+    void Flag(const toml::table* table, std::string_view section, std::string_view key, bool& out) {
+        const toml::node* node = table ? table->get(key) : nullptr;
+        if (node == nullptr) return;
+        auto v = node->value<bool>();
+        if (!v) {
+            Problem(node, Where(section, key), "must be true or false");
+            return;
+        }
+        out = *v;
+    }
+
+    // 8 (fixed), { mean = 120 } (exponential), { mean = 8, sd = 4 }
+    // (lognormal), { min = 1, max = 4 } (uniform); seconds.
+    void Duration(const toml::table* table, std::string_view section, std::string_view key,
+                  Distribution& out) {
+        const toml::node* node = table ? table->get(key) : nullptr;
+        if (node == nullptr) return;
+        if (auto v = node->value<double>()) {
+            if (*v < 0) Problem(node, Where(section, key), "must not be negative");
+            out = Distribution::Fixed(*v);
+            return;
+        }
+        const toml::table* t = node->as_table();
+        if (t == nullptr) {
+            Problem(node, Where(section, key),
+                    "write seconds, { mean = S }, { mean = S, sd = S } or { min = S, max = S }");
+            return;
+        }
+        std::string where = Where(section, key);
+        Known(t, where, {"mean", "sd", "min", "max"});
+        double mean = -1, sd = -1, lo = -1, hi = -1;
+        Number(t, where, "mean", mean, 0.0, 1e6);
+        Number(t, where, "sd", sd, 0.0, 1e6);
+        Number(t, where, "min", lo, 0.0, 1e6);
+        Number(t, where, "max", hi, 0.0, 1e6);
+        if (mean >= 0 && sd >= 0) {
+            out = Distribution::Lognormal(mean, sd);
+        } else if (mean >= 0 && lo < 0 && hi < 0) {
+            out = Distribution::Exponential(mean);
+        } else if (lo >= 0 && hi >= lo && mean < 0) {
+            out = Distribution::Uniform(lo, hi);
+        } else {
+            Problem(node, where, "give mean (and sd), or min and max (min <= max)");
+        }
+    }
+
+    // "HH:MM" -> minutes after midnight.
+    std::optional<int> Clock(const toml::node* node, std::string_view where) {
+        auto v = node ? node->value<std::string>() : std::nullopt;
+        int h = 0, m = 0;
+        if (!v || std::sscanf(v->c_str(), "%d:%d", &h, &m) != 2 || h < 0 || h > 24 || m < 0 ||
+            m > 59 || h * 60 + m > 24 * 60) {
+            Problem(node, where, "write a time of day as HH:MM");
+            return std::nullopt;
+        }
+        return h * 60 + m;
+    }
+
+    static std::string Where(std::string_view section, std::string_view key) {
+        return section.empty() ? std::string(key) : fmt::format("[{}] {}", section, key);
+    }
+
+    const std::optional<Error>& error() const { return error_; }
+
+private:
+    std::string file_;
+    std::optional<Error> error_;
+};
+
+int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return int64_t{era} * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+Result<Scenario> Read(const toml::table& root, const std::string& file) {
+    Scenario s;
+    s.name = file;
+    Reader r(file);
+    r.Known(&root, "",
+            {"name", "seed", "start", "days", "hours", "agents", "campaign", "caller_ids", "leads",
+             "network", "rules"});
+    r.Text(&root, "", "name", s.name);
+    r.Number(&root, "", "seed", s.seed, 0.0, 9e15);
+    r.Number(&root, "", "days", s.days, 1.0, 366.0);
+    double hours = 8;
+    r.Number(&root, "", "hours", hours, 0.01, 24.0);
+    s.day_length = static_cast<Millis>(hours * 3'600'000);
+    // 2026-12-01T09:00:00+03:00 by default: a Tuesday morning in Moscow.
+    s.start = (DaysFromCivil(2026, 12, 1) * 86400 + 6 * 3600) * 1000;
+    if (const toml::node* node = root.get("start")) {
+        auto dt = node->value<toml::date_time>();
+        if (!dt || !dt->offset) {
+            r.Problem(node, "start",
+                      "write a date and time with its offset, e.g. "
+                      "2026-12-01T09:00:00+03:00");
+        } else {
+            int64_t days = DaysFromCivil(dt->date.year, dt->date.month, dt->date.day);
+            int64_t secs = days * 86400 + dt->time.hour * 3600 + dt->time.minute * 60 +
+                           dt->time.second - int64_t{dt->offset->minutes} * 60;
+            s.start = secs * 1000;
+            s.dialer.center_utc_offset_minutes = dt->offset->minutes;
+            s.population.clock_utc_offset_minutes = dt->offset->minutes;
+        }
+    }
+
+    const toml::table* agents = root["agents"].as_table();
+    r.Known(agents, "agents", {"count", "wrap_up", "preview_read"});
+    r.Number(agents, "agents", "count", s.agents, 1.0, 100'000.0);
+    double wrap = 10, read = 10;
+    r.Number(agents, "agents", "wrap_up", wrap, 0.0, 3600.0);
+    r.Number(agents, "agents", "preview_read", read, 0.0, 3600.0);
+    s.dialer.wrap_up = static_cast<Millis>(wrap * 1000);
+    s.dialer.preview_read = static_cast<Millis>(read * 1000);
+
+    const toml::table* campaign = root["campaign"].as_table();
+    constexpr std::string_view kC = "campaign";
+    r.Known(campaign, kC,
+            {"pacing", "ratio", "purpose", "abandon_limit", "abandon_window_minutes",
+             "abandon_wait", "ring_timeout", "max_attempts", "max_lines", "retry",
+             "robot_max_calls", "robot_calls_per_second"});
+    std::string pacing = "predictive";
+    r.Text(campaign, kC, "pacing", pacing);
+    if (auto p = ParsePacing(pacing)) {
+        s.dialer.pacing.mode = *p;
+    } else {
+        r.Problem(campaign ? campaign->get("pacing") : nullptr, "[campaign] pacing",
+                  fmt::format("'{}' is not a pacing mode; write preview, progressive, "
+                              "predictive, ratio or robot",
+                              pacing));
+    }
+    auto& pace = s.dialer.pacing;
+    r.Number(campaign, kC, "ratio", pace.ratio, 0.1, 50.0);
+    r.Text(campaign, kC, "purpose", s.dialer.purpose);
+    r.Number(campaign, kC, "abandon_limit", pace.abandon_limit, 0.0, 1.0);
+    double window_min = 60, abandon_wait = 2, ring = 25;
+    r.Number(campaign, kC, "abandon_window_minutes", window_min, 1.0, 60.0 * 24 * 31);
+    r.Number(campaign, kC, "abandon_wait", abandon_wait, 0.0, 60.0);
+    r.Number(campaign, kC, "ring_timeout", ring, 1.0, 300.0);
+    pace.abandon_window = static_cast<Millis>(window_min * 60'000);
+    s.dialer.abandon_wait = static_cast<Millis>(abandon_wait * 1000);
+    s.dialer.ring_timeout = static_cast<Millis>(ring * 1000);
+    r.Number(campaign, kC, "max_attempts", s.dialer.max_attempts, 1.0, 100.0);
+    r.Number(campaign, kC, "max_lines", s.dialer.max_lines, 0.0, 1e6);
+    r.Number(campaign, kC, "robot_max_calls", pace.robot_max_calls, 1.0, 1e6);
+    r.Number(campaign, kC, "robot_calls_per_second", pace.robot_calls_per_second, 0.01, 1e5);
+    if (const toml::node* node = campaign ? campaign->get("retry") : nullptr) {
+        const toml::table* retry = node->as_table();
+        if (retry == nullptr) {
+            r.Problem(node, "[campaign] retry",
+                      "write { busy = 1800, no_answer = 14400 } (seconds per outcome)");
+        } else {
+            r.Known(retry, "campaign.retry",
+                    {"busy", "no_answer", "rejected", "failed", "abandoned"});
+            s.dialer.retries.clear();
+            for (auto&& [key, value] : *retry) {
+                int64_t seconds = 0;
+                r.Number(retry, "campaign.retry", key.str(), seconds, 0.0, 86400.0 * 365);
+                s.dialer.retries.push_back({std::string(key.str()), seconds});
+            }
+        }
+    }
+
+    const toml::table* ids = root["caller_ids"].as_table();
+    r.Known(ids, "caller_ids", {"count", "daily_cap", "warn_share", "local_presence"});
+    r.Number(ids, "caller_ids", "count", s.caller_ids, 1.0, 1e6);
+    r.Number(ids, "caller_ids", "daily_cap", s.pool.daily_cap, 1.0, 1e6);
+    r.Share(ids, "caller_ids", "warn_share", s.pool.warn_share);
+    r.Flag(ids, "caller_ids", "local_presence", s.pool.local_presence);
+
+    const toml::table* leads = root["leads"].as_table();
+    constexpr std::string_view kL = "leads";
+    r.Known(leads, kL,
+            {"count", "unknown_zone", "stop_list", "not_now", "registry", "consent", "revoked",
+             "deletion", "inactive", "dialed_before"});
+    auto& mix = s.leads;
+    r.Number(leads, kL, "count", mix.count, 1.0, 1e8);
+    r.Share(leads, kL, "unknown_zone", mix.unknown_zone);
+    r.Share(leads, kL, "stop_list", mix.stop_list);
+    r.Share(leads, kL, "not_now", mix.not_now);
+    r.Share(leads, kL, "registry", mix.registry);
+    r.Share(leads, kL, "consent", mix.consent);
+    r.Share(leads, kL, "revoked", mix.revoked);
+    r.Share(leads, kL, "deletion", mix.deletion);
+    r.Share(leads, kL, "inactive", mix.inactive);
+    r.Share(leads, kL, "dialed_before", mix.dialed_before);
+
+    const toml::table* net = root["network"].as_table();
+    constexpr std::string_view kN = "network";
+    r.Known(
+        net, kN,
+        {"answer_rate", "answer_rate_changes", "busy", "rejected", "failed", "invalid", "machine",
+         "ring_time", "talk_time", "machine_talk", "patience", "keys", "hangup_in_prompt"});
+    auto& pop = s.population;
+    double rate = 0.30;
+    r.Share(net, kN, "answer_rate", rate);
+    pop.answer_rate = {{0, rate}};
+    if (const toml::node* node = net ? net->get("answer_rate_changes") : nullptr) {
+        const toml::array* changes = node->as_array();
+        if (changes == nullptr) {
+            r.Problem(node, "[network] answer_rate_changes",
+                      "write [ { at = \"13:00\", rate = 0.15 } ]");
+        } else {
+            for (const toml::node& item : *changes) {
+                const toml::table* t = item.as_table();
+                if (t == nullptr) {
+                    r.Problem(&item, "[network] answer_rate_changes",
+                              "each change is { at = \"HH:MM\", rate = 0.15 }");
+                    continue;
+                }
+                r.Known(t, "network.answer_rate_changes", {"at", "rate"});
+                auto at = r.Clock(t->get("at"), "[network] answer_rate_changes at");
+                double v = -1;
+                r.Share(t, "network.answer_rate_changes", "rate", v);
+                if (v < 0) r.Problem(&item, "[network] answer_rate_changes", "rate is missing");
+                if (at && v >= 0) pop.answer_rate.emplace_back(*at, v);
+            }
+            std::sort(pop.answer_rate.begin() + 1, pop.answer_rate.end());
+        }
+    }
+    r.Share(net, kN, "busy", pop.busy);
+    r.Share(net, kN, "rejected", pop.rejected);
+    r.Share(net, kN, "failed", pop.failed);
+    r.Share(net, kN, "invalid", pop.invalid);
+    r.Share(net, kN, "machine", pop.machine);
+    if (pop.busy + pop.rejected + pop.failed > 1.0) {
+        r.Problem(net, "[network] busy + rejected + failed", "the shares add up to more than 1");
+    }
+    r.Duration(net, kN, "ring_time", pop.ring_time);
+    r.Duration(net, kN, "talk_time", pop.talk_time);
+    r.Duration(net, kN, "machine_talk", pop.machine_talk);
+    r.Duration(net, kN, "patience", pop.patience);
+    r.Share(net, kN, "hangup_in_prompt", pop.hangup_in_prompt);
+    if (const toml::node* node = net ? net->get("keys") : nullptr) {
+        const toml::table* keys = node->as_table();
+        if (keys == nullptr) {
+            r.Problem(node, "[network] keys", "write { \"1\" = 0.45, \"2\" = 0.35, none = 0.2 }");
+        } else {
+            pop.keys.clear();
+            for (auto&& [key, value] : *keys) {
+                double w = 0;
+                r.Number(keys, "network.keys", key.str(), w, 0.0, 1e6);
+                pop.keys.emplace_back(key.str() == "none" ? "" : std::string(key.str()), w);
+            }
+        }
+    }
+
+    const toml::table* rules = root["rules"].as_table();
+    constexpr std::string_view kR = "rules";
+    r.Known(rules, kR,
+            {"window", "weekdays", "max_attempts", "attempt_period_days", "min_gap_minutes",
+             "purposes_without_consent", "default_utc_offset"});
+    auto& cr = s.rules;
+    if (const toml::node* node = rules ? rules->get("window") : nullptr) {
+        auto v = node->value<std::string>();
+        auto dash = v ? v->find('-') : std::string::npos;
+        if (dash == std::string::npos) {
+            r.Problem(node, "[rules] window", "write HH:MM-HH:MM, e.g. 09:00-20:00");
+        } else {
+            toml::value<std::string> a(v->substr(0, dash)), b(v->substr(dash + 1));
+            auto from = r.Clock(&a, "[rules] window");
+            auto to = r.Clock(&b, "[rules] window");
+            if (from && to) {
+                cr.window_start_minute = *from;
+                cr.window_end_minute = *to;
+            }
+        }
+    }
+    if (const toml::node* node = rules ? rules->get("weekdays") : nullptr) {
+        const toml::array* days = node->as_array();
+        constexpr std::string_view kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+        cr.weekdays = 0;
+        if (days == nullptr) r.Problem(node, "[rules] weekdays", "write [\"mon\", \"tue\", ...]");
+        for (const toml::node& d : days ? *days : toml::array{}) {
+            auto v = d.value<std::string>();
+            int bit = -1;
+            for (int i = 0; i < 7; ++i) {
+                if (v && *v == kDays[i]) bit = i;
+            }
+            if (bit < 0) {
+                r.Problem(&d, "[rules] weekdays", "days are mon, tue, wed, thu, fri, sat, sun");
+            } else {
+                cr.weekdays = static_cast<uint8_t>(cr.weekdays | (1 << bit));
+            }
+        }
+    }
+    r.Number(rules, kR, "max_attempts", cr.max_attempts, 0.0, 1000.0);
+    double period_days = 7, gap_min = 30;
+    r.Number(rules, kR, "attempt_period_days", period_days, 0.0, 366.0);
+    r.Number(rules, kR, "min_gap_minutes", gap_min, 0.0, 60.0 * 24 * 30);
+    cr.attempt_period = static_cast<int64_t>(period_days * 86400);
+    cr.min_gap = static_cast<int64_t>(gap_min * 60);
+    r.Number(rules, kR, "default_utc_offset", cr.default_utc_offset_minutes, -720.0, 840.0);
+    if (const toml::node* node = rules ? rules->get("purposes_without_consent") : nullptr) {
+        cr.purposes_without_consent.clear();
+        const toml::array* list = node->as_array();
+        if (list == nullptr) r.Problem(node, "[rules] purposes_without_consent", "write a list");
+        for (const toml::node& p : list ? *list : toml::array{}) {
+            if (auto v = p.value<std::string>()) cr.purposes_without_consent.push_back(*v);
+        }
+    }
+    if (r.error()) return std::unexpected(*r.error());
+    return s;
+}
+
+Result<Scenario> Parse(std::string_view text, const std::string& name) {
+    try {
+        toml::table root = toml::parse(text, name);
+        return Read(root, name);
+    } catch (const toml::parse_error& e) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("{}:{}: {}", name, e.source().begin.line, e.description()),
+                    std::string(kHint));
+    }
+}
+
+}  // namespace
+
+Result<Scenario> ReadScenarioFile(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) {
+        return Fail(ErrorCode::kNotFound, fmt::format("{}: cannot open the scenario file", path),
+                    "give the path of a .toml file; examples are in examples/scenarios");
+    }
+    std::string text;
+    char buf[65536];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
+        text.append(buf, n);
+    std::fclose(f);
+    return Parse(text, path);
+}
+
+Result<Scenario> ReadScenarioText(std::string_view text, const std::string& name) {
+    return Parse(text, name);
+}
+
+}  // namespace callbase::campaigns

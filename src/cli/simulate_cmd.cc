@@ -1,0 +1,230 @@
+// callbase simulate SCENARIO.toml: a campaign run against the simulated
+// network (campaigns/scenario.h), with the figures a supervisor asks for
+// before dialing; --sweep looks for the best constant dial ratio in hindsight.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+#include "campaigns/scenario.h"
+#include "cli/app.h"
+#include "cli/text_table.h"
+
+namespace callbase::cli {
+namespace {
+
+using campaigns::RunResult;
+using campaigns::Scenario;
+
+std::string Percent(double share) {
+    return fmt::format("{:.2f} %", share * 100);
+}
+
+std::string Joined(const std::map<std::string, int64_t>& counts) {
+    std::string out;
+    for (const auto& [key, n] : counts)
+        out += fmt::format("{}{} {}", out.empty() ? "" : " · ", key, n);
+    return out.empty() ? "none" : out;
+}
+
+std::string Day(int32_t day) {
+    int64_t z = int64_t{day} + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    auto doe = static_cast<unsigned>(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = static_cast<int64_t>(yoe) + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    return fmt::format("{:04d}-{:02d}-{:02d}", y + (m <= 2), m, d);
+}
+
+nlohmann::json ResultJson(const Scenario& s, const RunResult& r) {
+    const auto& st = r.stats;
+    nlohmann::json ids = nlohmann::json::array();
+    for (const auto& d : r.caller_id_days) {
+        ids.push_back({{"day", Day(d.day)},
+                       {"numbers_used", d.numbers_used},
+                       {"max_calls", d.max_calls},
+                       {"mean_calls", d.mean_calls},
+                       {"near_cap", d.near_cap}});
+    }
+    return {
+        {"scenario", s.name},
+        {"pacing", campaigns::PacingId(s.dialer.pacing.mode)},
+        {"agents", r.agents},
+        {"attempts", st.attempts},
+        {"answered", st.answered},
+        {"contacts_reached", r.contacts_reached},
+        {"abandoned", st.abandoned},
+        {"abandon_rate", st.AbandonRate()},
+        {"abandon_limit", s.dialer.pacing.abandon_limit},
+        {"max_window_abandon_rate", r.max_window_abandon},
+        {"occupancy", st.Occupancy()},
+        {"agent_hours", r.agent_hours},
+        {"contacts_per_agent_hour", r.agent_hours > 0 ? r.contacts_reached / r.agent_hours : 0.0},
+        {"short_calls", st.short_calls},
+        {"outcomes", st.outcomes},
+        {"gate_denials", st.denials},
+        {"leads_closed_by_gate", st.leads_closed_by_gate},
+        {"held_for_caller_id", st.no_caller_id},
+        {"caller_ids", ids},
+        {"robot_keys", st.robot_keys},
+        {"robot_hangup_steps", st.robot_hangup_steps},
+        {"max_simultaneous_calls", st.max_live_calls},
+        {"violations", r.violations},
+        {"violation_count", r.Violations()},
+        {"simulated_seconds", r.simulated / 1000},
+        {"wall_seconds", r.wall_seconds}};
+}
+
+void PrintResult(const Scenario& s, const RunResult& r) {
+    const auto& st = r.stats;
+    bool robot = s.dialer.pacing.mode == campaigns::Pacing::kRobot;
+    fmt::print("{} — {} day(s) × {:.1f} h, {}, {}\n", s.name, s.days, s.day_length / 3.6e6,
+               robot ? std::string("robot") : fmt::format("{} agents", s.agents),
+               campaigns::PacingId(s.dialer.pacing.mode));
+    fmt::print("simulated {:.1f} h in {:.2f} s of real time\n\n", r.simulated / 3.6e6,
+               r.wall_seconds);
+    Table t({"", ""});
+    t.Add({"attempts", fmt::format("{}", st.attempts)});
+    t.Add({"answered", fmt::format("{} ({} of attempts)", st.answered,
+                                   Percent(st.attempts ? double(st.answered) / st.attempts : 0))});
+    t.Add({"contacts reached", fmt::format("{}", r.contacts_reached)});
+    if (!robot) {
+        t.Add({"abandoned",
+               fmt::format("{} ({} of answered; limit {}; worst window {})", st.abandoned,
+                           Percent(st.AbandonRate()), Percent(s.dialer.pacing.abandon_limit),
+                           Percent(r.max_window_abandon))});
+        t.Add({"agent occupancy", Percent(st.Occupancy())});
+        t.Add({"contacts per agent-hour",
+               fmt::format("{:.1f}", r.agent_hours > 0 ? r.contacts_reached / r.agent_hours : 0)});
+    } else {
+        t.Add({"keys pressed", Joined(st.robot_keys)});
+        t.Add({"hung up at step", Joined(st.robot_hangup_steps)});
+        t.Add({"most calls at once", fmt::format("{}", st.max_live_calls)});
+    }
+    t.Add({"short calls (< 3 s)", fmt::format("{}", st.short_calls)});
+    t.Add({"outcomes", Joined(st.outcomes)});
+    t.Add({"gate denials", Joined(st.denials)});
+    t.Add({"leads the gate closed", fmt::format("{}", st.leads_closed_by_gate)});
+    for (const auto& d : r.caller_id_days) {
+        t.Add({fmt::format("caller IDs {}", Day(d.day)),
+               fmt::format("{} numbers used, at most {} calls each (mean {:.1f}), {} near the cap",
+                           d.numbers_used, d.max_calls, d.mean_calls, d.near_cap)});
+    }
+    if (st.no_caller_id > 0) {
+        t.Add({"held: no caller ID left",
+               fmt::format("{} dials (every number at its cap)", st.no_caller_id)});
+    }
+    t.Add({"rule violations", r.Violations() == 0
+                                  ? std::string("0")
+                                  : fmt::format("{} ({})", r.Violations(), Joined(r.violations))});
+    t.Print(false);
+}
+
+}  // namespace
+
+void RegisterSimulateCommands(CLI::App& cli, App& app) {
+    struct Options {
+        std::string file, pacing;
+        double ratio = 0;
+        bool sweep = false;
+        double from = 1.0, to = 6.0, step = 0.25;
+    };
+    auto o = std::make_shared<Options>();
+    auto* cmd = cli.add_subcommand(
+        "simulate", "run a campaign against the simulated telephone network (nothing is dialed)");
+    cmd->add_option("scenario", o->file, "the scenario file (TOML; see docs/simulation.md)")
+        ->required();
+    cmd->add_option(
+        "--pacing", o->pacing,
+        "override the scenario's pacing: preview, progressive, predictive, ratio, robot");
+    cmd->add_option("--ratio", o->ratio, "lines per ready agent (sets --pacing ratio)");
+    cmd->add_flag("--sweep", o->sweep,
+                  "run constant dial ratios to find the best one in hindsight (abandon within "
+                  "the limit)");
+    cmd->add_option("--from", o->from, "sweep: the first ratio (default 1.0)");
+    cmd->add_option("--to", o->to, "sweep: the last ratio (default 6.0)");
+    cmd->add_option("--step", o->step, "sweep: the step (default 0.25; refined around the best)");
+    cmd->callback([&app, o] {
+        auto loaded = campaigns::LoadScenario(o->file);
+        if (!loaded) return app.Report(loaded.error());
+        Scenario s = std::move(*loaded);
+        if (!o->pacing.empty()) {
+            auto p = campaigns::ParsePacing(o->pacing);
+            if (!p) {
+                return app.Report(Error{ErrorCode::kInvalidInput,
+                                        fmt::format("--pacing {}: not a pacing mode", o->pacing),
+                                        "write preview, progressive, predictive, ratio or robot"});
+            }
+            s.dialer.pacing.mode = *p;
+        }
+        if (o->ratio > 0) {
+            s.dialer.pacing.mode = campaigns::Pacing::kRatio;
+            s.dialer.pacing.ratio = o->ratio;
+        }
+        if (o->sweep) {
+            if (o->step <= 0 || o->from <= 0 || o->to < o->from) {
+                return app.Report(Error{ErrorCode::kInvalidInput,
+                                        "--from, --to and --step must make a rising range",
+                                        "e.g. --from 1 --to 6 --step 0.25"});
+            }
+            if (!app.json) {
+                fmt::print("{}: constant ratios {:.2f}..{:.2f}, abandon limit {}\n", s.name,
+                           o->from, o->to, Percent(s.dialer.pacing.abandon_limit));
+            }
+            auto sweep =
+                campaigns::Sweep(s, o->from, o->to, o->step, [&](const campaigns::SweepPoint& p) {
+                    if (!app.json) {
+                        fmt::print(stderr,
+                                   "  ratio {:.2f}: occupancy {}, "
+                                   "abandon {}\n",
+                                   p.ratio, Percent(p.occupancy), Percent(p.abandon));
+                    }
+                });
+            if (app.json) {
+                nlohmann::json points = nlohmann::json::array();
+                for (const auto& p : sweep.points) {
+                    points.push_back({{"ratio", p.ratio},
+                                      {"occupancy", p.occupancy},
+                                      {"abandon_rate", p.abandon}});
+                }
+                nlohmann::json j{{"scenario", s.name}, {"points", points}};
+                if (sweep.best) {
+                    j["best"] = {{"ratio", sweep.best->ratio},
+                                 {"occupancy", sweep.best->occupancy},
+                                 {"abandon_rate", sweep.best->abandon}};
+                }
+                fmt::print("{}\n", j.dump());
+                return;
+            }
+            Table t({"ratio", "occupancy", "abandon"});
+            for (const auto& p : sweep.points) {
+                t.Add({fmt::format("{:.2f}", p.ratio), Percent(p.occupancy), Percent(p.abandon)});
+            }
+            t.Print();
+            if (sweep.best) {
+                fmt::print(
+                    "\nbest constant ratio within the limit: {:.2f} — occupancy {}, "
+                    "abandon {}\n",
+                    sweep.best->ratio, Percent(sweep.best->occupancy),
+                    Percent(sweep.best->abandon));
+            } else {
+                fmt::print("\nno ratio in the range kept abandon within the limit\n");
+            }
+            return;
+        }
+        auto result = campaigns::Run(s);
+        if (app.json) {
+            fmt::print("{}\n", ResultJson(s, result).dump());
+        } else {
+            PrintResult(s, result);
+        }
+        if (result.Violations() > 0) app.exit_code = 1;
+    });
+}
+
+}  // namespace callbase::cli

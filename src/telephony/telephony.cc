@@ -1,0 +1,37 @@
+#include "telephony/telephony.h"
+
+namespace callbase::telephony {
+
+std::string_view EventKindId(EventKind kind) {
+    switch (kind) {
+        case EventKind::kRinging:
+            return "ringing";
+        case EventKind::kAnswered:
+            return "answered";
+        case EventKind::kBusy:
+            return "busy";
+        case EventKind::kNoAnswer:
+            return "no_answer";
+        case EventKind::kInvalid:
+            return "invalid";
+        case EventKind::kRejected:
+            return "rejected";
+        case EventKind::kFailed:
+            return "failed";
+        case EventKind::kHungUp:
+            return "hung_up";
+        case EventKind::kPromptDone:
+            return "prompt_done";
+        case EventKind::kDigits:
+            return "digits";
+    }
+    return "?";
+}
+
+bool IsFinalFailure(EventKind kind) {
+    return kind == EventKind::kBusy || kind == EventKind::kNoAnswer ||
+           kind == EventKind::kInvalid || kind == EventKind::kRejected ||
+           kind == EventKind::kFailed;
+}
+
+}  // namespace callbase::telephony

@@ -1,0 +1,84 @@
+// The Telephony port: everything a campaign asks of the telephone network,
+// and the Loop that gives it time and timers.
+//
+// A campaign originates calls (caller ID, number, ring timeout) and hears back
+// through one handler: ringing, then exactly one of answered, busy, no answer,
+// invalid number, rejected or failed (with a SIP-style cause); an answered call
+// later ends with hung up (by the callee) unless the campaign hangs it up
+// first. An answered call can be bridged to an agent, or given a prompt to
+// play (prompt done) and digits to collect (digits; empty when none came).
+//
+// Two implementations: telephony/sim (a discrete-event network of simulated
+// callees, on a simulated clock) and telephony/sip (libre, a later issue).
+// Both call the handler on their Loop's thread only, and must be used from
+// that thread: a campaign runs on one thread, the Loop's.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace callbase::telephony {
+
+using Millis = int64_t;  // milliseconds since 1970-01-01 UTC (simulated or real)
+using CallId = uint64_t;
+
+enum class EventKind {
+    kRinging,
+    kAnswered,
+    kBusy,
+    kNoAnswer,
+    kInvalid,   // the number does not exist or is not in service
+    kRejected,  // the callee declined
+    kFailed,    // the network could not place the call
+    kHungUp,    // the callee hung up an answered call
+    kPromptDone,
+    kDigits,
+};
+std::string_view EventKindId(EventKind kind);  // "ringing", "answered", ...
+// Whether the event ends an unanswered call.
+bool IsFinalFailure(EventKind kind);
+
+struct Event {
+    CallId call = 0;
+    EventKind kind = EventKind::kRinging;
+    Millis at = 0;
+    int cause = 0;       // SIP response code for failures (486, 480, 404, 603, 503), else 0
+    std::string digits;  // kDigits: the keys pressed, "" when the caller pressed none
+};
+
+struct Dial {
+    std::string caller_id;  // E.164, from the campaign's pool
+    std::string number;     // E.164
+    Millis ring_timeout = 25'000;
+};
+
+// Time and timers. The simulator's Loop jumps from one timer to the next; the
+// real one waits on the wall clock.
+class Loop {
+public:
+    virtual ~Loop() = default;
+    virtual Millis Now() const = 0;
+    // Runs fn on the loop's thread at `when` (at once when it is already past).
+    virtual void At(Millis when, std::function<void()> fn) = 0;
+};
+
+class Telephony {
+public:
+    using Handler = std::function<void(const Event&)>;
+    virtual ~Telephony() = default;
+
+    virtual void OnEvent(Handler handler) = 0;
+    virtual CallId Originate(const Dial& dial) = 0;
+    // Connects an answered call to an agent (an endpoint name); the
+    // conversation lasts until either side hangs up.
+    virtual void Bridge(CallId call, std::string_view agent) = 0;
+    virtual void Play(CallId call, std::string_view prompt) = 0;
+    virtual void Collect(CallId call, int max_digits, Millis timeout) = 0;
+    // Ends the call whatever its state (CANCEL while ringing, BYE when
+    // answered). No event follows.
+    virtual void Hangup(CallId call) = 0;
+};
+
+}  // namespace callbase::telephony
