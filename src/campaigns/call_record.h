@@ -27,6 +27,9 @@ struct GateEvidence {
     int utc_offset_minutes = 0;
     bool offset_assumed = false;  // the callee's zone was unknown
     int attempts_before = 0;      // attempts in the cap's period before this one
+    // The rules in force: "window 09:00-20:00 Mon-Fri except holidays; at most
+    // 3 attempts in 7 days, 30 min apart".
+    std::string rules;
 };
 
 struct CallRecord {

@@ -49,6 +49,17 @@ GateEvidence MakeEvidence(const compliance::NumberState& state, std::string_view
                            : std::string("none");
     }
     e.registries = std::string(registries_checked);
+    static constexpr std::string_view kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    std::string days;
+    for (int d = 0; d < 7; ++d) {
+        if (rules.weekdays >> d & 1) days += fmt::format("{}{}", days.empty() ? "" : ",", kDays[d]);
+    }
+    e.rules = fmt::format(
+        "window {:02d}:{:02d}-{:02d}:{:02d} {} except holidays; at most {} attempts in {} days, "
+        "{} min apart",
+        rules.window_start_minute / 60, rules.window_start_minute % 60,
+        rules.window_end_minute / 60, rules.window_end_minute % 60, days, rules.max_attempts,
+        rules.attempt_period / 86400, rules.min_gap / 60);
     e.attempts_before = static_cast<int>(
         std::count_if(state.attempts.begin(), state.attempts.end(),
                       [&](UnixSeconds t) { return t <= at && t > at - rules.attempt_period; }));

@@ -260,6 +260,7 @@ void Dialer::Handle(const telephony::Event& event) {
             Finish(event.call, std::string(OutcomeOf(event.kind)), event.cause);
             if (!reserved.empty()) {
                 if (Agent* a = FindAgent(reserved)) {
+                    SetState(*a, a->state);  // the ringing so far counts as dialing
                     a->dialing = false;
                     a->card = SIZE_MAX;
                     a->contact_id = 0;
@@ -318,6 +319,7 @@ void Dialer::Answered(CallId id, LiveCall& call) {
     }
     if (!call.reserved.empty()) {
         if (Agent* a = FindAgent(call.reserved)) {
+            SetState(*a, a->state);  // the ringing so far counts as dialing
             a->dialing = false;
             pacer_.AnsweredCall(loop_.Now(), false);
             Connect(id, call, *a);
@@ -461,23 +463,7 @@ Dialer::Agent* Dialer::LongestReady() {
 
 void Dialer::SetState(Agent& agent, AgentState state) {
     const Millis now = loop_.Now();
-    Millis spent = now - agent.since;
-    switch (agent.state) {
-        case AgentState::kReady:
-            (agent.dialing ? stats_.dialing_ms : stats_.ready_ms) += spent;
-            break;
-        case AgentState::kOnCall:
-            stats_.talk_ms += spent;
-            break;
-        case AgentState::kWrapUp:
-            stats_.wrap_ms += spent;
-            break;
-        case AgentState::kPaused:
-            stats_.paused_ms += spent;
-            break;
-        case AgentState::kOffline:
-            break;
-    }
+    AddTime(stats_, agent, now - agent.since);
     agent.state = state;
     agent.since = now;
     Tell(agent, "state");
@@ -650,9 +636,10 @@ Result<void> Dialer::DialCard(const std::string& id) {
     }
     size_t lead = a->card;
     lead_state_[lead].busy = false;
-    a->dialing = true;
-    SetState(*a, AgentState::kReady);  // time from here counts as dialing
+    SetState(*a, AgentState::kReady);  // the card read so far counts as ready
+    a->dialing = true;                 // from here, as dialing
     if (!Dial(lead, id)) {
+        SetState(*a, AgentState::kReady);
         a->dialing = false;
         a->card = SIZE_MAX;
         a->contact_id = 0;
@@ -667,10 +654,31 @@ void Dialer::Tell(const Agent& agent, const char* kind, const Lead* lead) {
     on_agent_(AgentEvent{agent.id, kind, agent.state, lead, agent.last_record});
 }
 
-const DialerStats& Dialer::Stats() {
-    for (Agent& a : agents_)
-        SetState(a, a.state);
-    return stats_;
+DialerStats Dialer::Stats() const {
+    DialerStats out = stats_;
+    const Millis now = loop_.Now();
+    for (const Agent& a : agents_)
+        AddTime(out, a, now - a.since);
+    return out;
+}
+
+void Dialer::AddTime(DialerStats& stats, const Agent& agent, Millis spent) {
+    switch (agent.state) {
+        case AgentState::kReady:
+            (agent.dialing ? stats.dialing_ms : stats.ready_ms) += spent;
+            break;
+        case AgentState::kOnCall:
+            stats.talk_ms += spent;
+            break;
+        case AgentState::kWrapUp:
+            stats.wrap_ms += spent;
+            break;
+        case AgentState::kPaused:
+            stats.paused_ms += spent;
+            break;
+        case AgentState::kOffline:
+            break;
+    }
 }
 
 std::vector<AgentView> Dialer::Agents() const {

@@ -153,7 +153,7 @@ public:
     Result<Lead> NextCard(const std::string& agent);
     Result<void> DialCard(const std::string& agent);
 
-    const DialerStats& Stats();  // agent time counted up to now
+    DialerStats Stats() const;  // agent time counted up to now
     std::vector<AgentView> Agents() const;
     std::vector<Callback> CallbacksDue(const std::string& agent, UnixSeconds until) const;
     const Lead* LeadOf(int64_t contact_id) const;
@@ -204,6 +204,7 @@ private:
     void Retry(size_t lead, const std::string& outcome);
     void RobotStep(CallId id, LiveCall& call, const telephony::Event& event);
     void SetState(Agent& agent, AgentState state);
+    static void AddTime(DialerStats& stats, const Agent& agent, Millis spent);
     void AgentFree(Agent& agent);
     void WrapUpOver(Agent& agent, uint64_t record);
     Agent* FindAgent(const std::string& id);

@@ -85,10 +85,12 @@ public:
         for (const auto& id : w.caller_ids) {
             caps_[id.number] = id.daily_cap > 0 ? id.daily_cap : s.pool.daily_cap;
         }
+        for (size_t i = 0; i < w.leads.size(); ++i)
+            index_.emplace(w.leads[i].contact_id, i);
     }
 
     void Add(const CallRecord& r) {
-        size_t i = static_cast<size_t>(r.contact_id - 1);
+        const size_t i = index_.at(r.contact_id);
         PerLead& p = per_lead_[i];
         compliance::NumberState state = world_.states[i];
         state.attempts.insert(state.attempts.end(), p.attempts.begin(), p.attempts.end());
@@ -140,6 +142,7 @@ private:
     std::vector<PerLead> per_lead_;
     std::map<std::pair<std::string, int32_t>, int> caller_id_calls_;
     std::unordered_map<std::string, int> caps_;
+    std::unordered_map<int64_t, size_t> index_;  // contact id -> lead
     std::map<std::string, int64_t> violations_;
 };
 
@@ -239,7 +242,14 @@ World MakeWorld(const Scenario& s) {
 
 RunResult Run(const Scenario& s, const RunOptions& run) {
     auto wall_start = std::chrono::steady_clock::now();
-    World world = MakeWorld(s);
+    RunResult result = RunWorld(s, MakeWorld(s), run);
+    result.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    return result;
+}
+
+RunResult RunWorld(const Scenario& s, World world, const RunOptions& run) {
+    auto wall_start = std::chrono::steady_clock::now();
     telephony::SimLoop loop(s.start);
     telephony::SimNetwork network(loop, s.population, s.seed);
     MemoryGate gate(s.rules, world.registries_checked);

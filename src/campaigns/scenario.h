@@ -104,6 +104,8 @@ struct World {
 World MakeWorld(const Scenario& scenario);
 
 RunResult Run(const Scenario& scenario, const RunOptions& options = {});
+// The same over a world made elsewhere (a forecast's leads from the base).
+RunResult RunWorld(const Scenario& scenario, World world, const RunOptions& options = {});
 
 struct SweepPoint {
     double ratio = 0;

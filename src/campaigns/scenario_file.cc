@@ -4,6 +4,8 @@
 
 #include <toml++/toml.h>
 
+#include "core/clock_text.h"
+
 #include <chrono>
 #include <initializer_list>
 #include <optional>
@@ -133,13 +135,12 @@ public:
     // "HH:MM" -> minutes after midnight.
     std::optional<int> Clock(const toml::node* node, std::string_view where) {
         auto v = node ? node->value<std::string>() : std::nullopt;
-        int h = 0, m = 0;
-        if (!v || std::sscanf(v->c_str(), "%d:%d", &h, &m) != 2 || h < 0 || h > 24 || m < 0 ||
-            m > 59 || h * 60 + m > 24 * 60) {
-            Problem(node, where, "write a time of day as HH:MM");
+        auto minutes = v ? ParseClockTime(*v, where) : Result<int>(std::unexpected(Error{}));
+        if (!minutes) {
+            Problem(node, where, "write a time of day as HH:MM, 00:00 to 24:00");
             return std::nullopt;
         }
-        return h * 60 + m;
+        return *minutes;
     }
 
     static std::string Where(std::string_view section, std::string_view key) {
@@ -349,7 +350,11 @@ Result<Scenario> Read(const toml::table& root, const std::string& file) {
             toml::value<std::string> a(v->substr(0, dash)), b(v->substr(dash + 1));
             auto from = r.Clock(&a, "[rules] window");
             auto to = r.Clock(&b, "[rules] window");
-            if (from && to) {
+            if (!from || !to)
+                r.Problem(node, "[rules] window", "write HH:MM-HH:MM, e.g. 09:00-20:00");
+            if (from && to && *from >= *to) {
+                r.Problem(node, "[rules] window", "the window must start before it ends");
+            } else if (from && to) {
                 cr.window_start_minute = *from;
                 cr.window_end_minute = *to;
             }
@@ -357,21 +362,18 @@ Result<Scenario> Read(const toml::table& root, const std::string& file) {
     }
     if (const toml::node* node = rules ? rules->get("weekdays") : nullptr) {
         const toml::array* days = node->as_array();
-        constexpr std::string_view kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
         cr.weekdays = 0;
         if (days == nullptr) r.Problem(node, "[rules] weekdays", "write [\"mon\", \"tue\", ...]");
         for (const toml::node& d : days ? *days : toml::array{}) {
             auto v = d.value<std::string>();
-            int bit = -1;
-            for (int i = 0; i < 7; ++i) {
-                if (v && *v == kDays[i]) bit = i;
-            }
-            if (bit < 0) {
+            std::optional<int> bit = v ? ParseWeekday(*v) : std::nullopt;
+            if (!bit) {
                 r.Problem(&d, "[rules] weekdays", "days are mon, tue, wed, thu, fri, sat, sun");
             } else {
-                cr.weekdays = static_cast<uint8_t>(cr.weekdays | (1 << bit));
+                cr.weekdays = static_cast<uint8_t>(cr.weekdays | (1 << *bit));
             }
         }
+        if (cr.weekdays == 0) r.Problem(node, "[rules] weekdays", "give at least one day");
     }
     r.Number(rules, kR, "max_attempts", cr.max_attempts, 0.0, 1000.0);
     double period_days = 7, gap_min = 30;

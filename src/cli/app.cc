@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "compliance/registry_catalog.h"
 #include "contacts/field_registry.h"
 #include "contacts/text.h"
 #include "security/encryption.h"
@@ -120,6 +121,12 @@ std::string LocalTime(UnixSeconds t, bool seconds) {
     char text[32];
     std::strftime(text, sizeof text, seconds ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M", &tm);
     return text;
+}
+
+std::string RegistryDir(const App& app, const std::string& given) {
+    if (!given.empty()) return given;
+    if (const char* env = std::getenv("CALLBASE_REGISTRY_DIR"); env && *env) return env;
+    return compliance::DefaultRegistryDir(app.db_url.empty() ? store::DefaultUrl() : app.db_url);
 }
 
 }  // namespace callbase::cli

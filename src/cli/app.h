@@ -61,6 +61,10 @@ Result<int64_t> ParseTime(const std::string& text);
 // ":05" seconds when asked.
 std::string LocalTime(UnixSeconds t, bool seconds = false);
 
+// The do-not-call registries' folder: `given`, else $CALLBASE_REGISTRY_DIR,
+// else beside the SQLite file (./registries for PostgreSQL).
+std::string RegistryDir(const App& app, const std::string& given = {});
+
 // The key file (outside the database, mode 0600): $CALLBASE_KEY_FILE, else
 // beside an SQLite base (base.db.key), else ./callbase.key. ReadKey creates it
 // on first use and refuses one that others can read.
@@ -79,10 +83,13 @@ void RegisterGenCommands(CLI::App& cli, App& app);       // gen contacts
 void RegisterRegistryCommands(CLI::App& cli, App& app);  // registry load, check, diff, list
 // dnc, consent, can-call, attempts, inactive, deletion, rules
 void RegisterComplianceCommands(CLI::App& cli, App& app);
-void RegisterAuditCommands(CLI::App& cli, App& app);  // audit list, verify, head, alerts
-void RegisterKeysCommands(CLI::App& cli, App& app);   // keys status, encrypt, rotate
+void RegisterAuditCommands(CLI::App& cli, App& app);     // audit list, verify, head, alerts
+void RegisterKeysCommands(CLI::App& cli, App& app);      // keys status, encrypt, rotate
 void RegisterServeCommands(CLI::App& cli, App& app);     // serve
 void RegisterSimulateCommands(CLI::App& cli, App& app);  // simulate
+void RegisterCampaignCommands(CLI::App& cli, App& app);  // campaign, why
+// simulate --campaign ID: today's forecast for a campaign of the base.
+Result<void> RunForecast(App& app, int64_t campaign_id, int agents);
 // user …, --user, and the permission check before every command
 void RegisterAccessControl(CLI::App& cli, App& app);
 

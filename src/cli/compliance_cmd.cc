@@ -493,13 +493,7 @@ void RegisterCanCall(CLI::App& cli, App& app) {
             }
             auto rules = cp::LoadRules(db);
             if (!rules) return std::unexpected(rules.error());
-            std::string dir = a->registry_dir;
-            if (const char* env = std::getenv("CALLBASE_REGISTRY_DIR"); dir.empty() && env) {
-                dir = env;
-            }
-            if (dir.empty()) {
-                dir = cp::DefaultRegistryDir(app.db_url.empty() ? store::DefaultUrl() : app.db_url);
-            }
+            const std::string dir = RegistryDir(app, a->registry_dir);
             std::shared_ptr<cp::RegistryCatalog> catalog;
             auto state = cp::LoadNumberState(db, cleaned.e164, cleaned.utc_offset_minutes, at,
                                              cp::CatalogCheck(db, dir, catalog));

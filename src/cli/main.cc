@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     cli::RegisterKeysCommands(cli, app);
     cli::RegisterServeCommands(cli, app);
     cli::RegisterSimulateCommands(cli, app);
+    cli::RegisterCampaignCommands(cli, app);
     cli::RegisterAccessControl(cli, app);
 
     try {

@@ -37,12 +37,6 @@ struct RegistryArgs {
     bool list = false;
 };
 
-std::string RegistryDir(const App& app, const RegistryArgs& args) {
-    if (!args.registry_dir.empty()) return args.registry_dir;
-    if (const char* env = std::getenv("CALLBASE_REGISTRY_DIR"); env && *env) return env;
-    return compliance::DefaultRegistryDir(app.db_url.empty() ? store::DefaultUrl() : app.db_url);
-}
-
 std::string Utc(UnixSeconds at) {
     std::time_t t = at;
     char text[32];
@@ -71,7 +65,7 @@ Result<Opened> OpenCatalog(App& app, const RegistryArgs& args) {
     auto db = app.OpenStore();
     if (!db) return std::unexpected(db.error());
     opened.db = std::move(*db);
-    auto catalog = RegistryCatalog::Open(*opened.db, RegistryDir(app, args));
+    auto catalog = RegistryCatalog::Open(*opened.db, RegistryDir(app, args.registry_dir));
     if (!catalog) return std::unexpected(catalog.error());
     opened.catalog.emplace(std::move(*catalog));
     return opened;

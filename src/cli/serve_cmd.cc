@@ -89,12 +89,7 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
         auto tools = LoadPhoneTools(app);
         if (!tools) return app.Report(tools.error());
         const std::string url = app.db_url.empty() ? store::DefaultUrl() : app.db_url;
-        std::string registry_dir;
-        if (const char* env = std::getenv("CALLBASE_REGISTRY_DIR"); env && *env) {
-            registry_dir = env;
-        } else {
-            registry_dir = compliance::DefaultRegistryDir(url);
-        }
+        const std::string registry_dir = RegistryDir(app);
         api::ApiOptions api_options;
         api_options.open_store = [&app] { return app.OpenStore(); };
         api_options.cleaner = tools->cleaner.get();

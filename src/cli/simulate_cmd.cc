@@ -133,12 +133,16 @@ void RegisterSimulateCommands(CLI::App& cli, App& app) {
         double ratio = 0;
         bool sweep = false;
         double from = 1.0, to = 6.0, step = 0.25;
+        int64_t campaign = 0;
+        int agents = 10;
     };
     auto o = std::make_shared<Options>();
     auto* cmd = cli.add_subcommand(
         "simulate", "run a campaign against the simulated telephone network (nothing is dialed)");
-    cmd->add_option("scenario", o->file, "the scenario file (TOML; see docs/simulation.md)")
-        ->required();
+    cmd->add_option("scenario", o->file, "the scenario file (TOML; see docs/simulation.md)");
+    cmd->add_option("--campaign", o->campaign,
+                    "forecast today for a campaign of the base instead (nothing is dialed)");
+    cmd->add_option("--agents", o->agents, "--campaign: operators to simulate (default 10)");
     cmd->add_option(
         "--pacing", o->pacing,
         "override the scenario's pacing: preview, progressive, predictive, ratio, robot");
@@ -150,6 +154,15 @@ void RegisterSimulateCommands(CLI::App& cli, App& app) {
     cmd->add_option("--to", o->to, "sweep: the last ratio (default 6.0)");
     cmd->add_option("--step", o->step, "sweep: the step (default 0.25; refined around the best)");
     cmd->callback([&app, o] {
+        if (o->campaign > 0) {
+            if (auto r = RunForecast(app, o->campaign, o->agents); !r) app.Report(r.error());
+            return;
+        }
+        if (o->file.empty()) {
+            return app.Report(
+                Error{ErrorCode::kInvalidInput, "simulate needs a scenario file or --campaign ID",
+                      "e.g. callbase simulate examples/scenarios/predictive-100.toml"});
+        }
         auto loaded = campaigns::LoadScenario(o->file);
         if (!loaded) return app.Report(loaded.error());
         Scenario s = std::move(*loaded);

@@ -49,6 +49,8 @@ const std::vector<SealedColumn>& SealedColumns() {
         {"call_attempts", "e164", {"id"}, store::kPhoneDomain, true},
         {"inactive_review", "e164", {"e164"}, store::kPhoneDomain, true},
         {"operator_access", "e164", {"user_id", "e164"}, store::kPhoneDomain, true},
+        {"campaign_calls", "e164", {"id"}, store::kPhoneDomain, true},
+        {"campaign_calls", "disposition_note", {"id"}, store::kHistoryColumn, false},
     };
     return kColumns;
 }

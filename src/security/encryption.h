@@ -9,7 +9,8 @@
 //                     before anything is read or written
 // What is sealed: every e164 column (findably, so lookups and joins work:
 // phones, stop_list, consents, consent_requests, deletion_requests,
-// call_attempts, inactive_review, operator_access), phones.raw,
+// call_attempts, inactive_review, operator_access, campaign_calls),
+// phones.raw, campaign_calls.disposition_note,
 // contacts.name (found by contacts.name_words), history before/after/detail,
 // import_errors.value, and the sealed fields inside merge snapshots.
 #pragma once

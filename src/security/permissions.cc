@@ -31,6 +31,10 @@ constexpr Grant kTable[] = {
     {Permission::kCanCall, "ask the dial gate, record attempts", {1, 1, 0, 1, 0, 1}},
     {Permission::kRegistries, "load do-not-call registries", {0, 1, 0, 1, 1, 0}},
     {Permission::kRules, "change calling rules and holidays", {0, 1, 0, 1, 0, 0}},
+    {Permission::kCampaigns, "set up, start, pause and stop campaigns", {0, 1, 0, 1, 0, 0}},
+    {Permission::kCallRecords,
+     "read call records and why each dial was allowed",
+     {0, 1, 0, 1, 1, 0}},
     {Permission::kDeletionRequest, "take a deletion request", {1, 1, 0, 1, 1, 1}},
     {Permission::kDeletionProcess,
      "process deletions, report to the regulator",
@@ -89,6 +93,10 @@ std::string_view PermissionId(Permission permission) {
             return "registries";
         case Permission::kRules:
             return "rules";
+        case Permission::kCampaigns:
+            return "campaigns";
+        case Permission::kCallRecords:
+            return "call_records";
         case Permission::kDeletionRequest:
             return "deletion_request";
         case Permission::kDeletionProcess:

@@ -37,6 +37,8 @@ enum class Permission {
     kCanCall,          // ask the dial gate; record attempts
     kRegistries,       // load registries
     kRules,            // change calling rules and holidays
+    kCampaigns,        // set up, start, pause and stop campaigns
+    kCallRecords,      // read call records and why each dial was allowed
     kDeletionRequest,  // take a deletion request
     kDeletionProcess,  // process deletions, report to the regulator
     kManageUsers,      // users and roles

@@ -1,0 +1,596 @@
+#include "campaigns/campaign_book.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+
+#include "campaigns/order.h"
+#include "compliance/attempts.h"
+#include "compliance/registry_catalog.h"
+#include "contacts/contact_book.h"
+#include "contacts/filter.h"
+#include "contacts/status.h"
+#include "phone/clean.h"
+
+namespace callbase::campaigns {
+namespace {
+
+using nlohmann::json;
+constexpr std::string_view kNoteColumn = store::kHistoryColumn;
+
+Error Invalid(std::string message, std::string hint = {}) {
+    return Error{ErrorCode::kInvalidInput, std::move(message), std::move(hint)};
+}
+
+json EvidenceJson(const GateEvidence& e) {
+    return {{"consent", e.consent},
+            {"registries", e.registries},
+            {"local_minute", e.local_minute},
+            {"local_weekday", e.local_weekday},
+            {"utc_offset", e.utc_offset_minutes},
+            {"offset_assumed", e.offset_assumed},
+            {"attempts_before", e.attempts_before},
+            {"rules", e.rules}};
+}
+
+Result<StoredCall> ReadCall(const store::Store& store, const store::Row& r) {
+    StoredCall c;
+    c.id = r.Int(0);
+    c.campaign_id = r.Int(1);
+    c.campaign = r.Text(2);
+    c.purpose = r.Text(3);
+    c.contact_id = r.Int(4);
+    auto number = store::PhoneOf(store, r.Text(5));
+    if (!number) return std::unexpected(number.error());
+    c.number = std::move(*number);
+    c.caller_id = r.Text(6);
+    c.attempt = static_cast<int>(r.Int(7));
+    c.started = r.Int(8);
+    c.answered = r.OptInt(9).value_or(0);
+    c.bridged = r.OptInt(10).value_or(0);
+    c.ended = r.Int(11);
+    c.outcome = r.Text(12);
+    c.cause = static_cast<int>(r.Int(13));
+    c.agent = r.Text(14);
+    c.short_call = r.Int(15) != 0;
+    c.network = r.Text(16);
+    c.evidence_json = r.Text(17);
+    if (!r.IsNull(18)) c.disposition = r.Text(18);
+    c.callback_at = r.OptInt(19);
+    return c;
+}
+
+constexpr std::string_view kCallColumns =
+    "cc.id, cc.campaign_id, ca.name, ca.purpose, cc.contact_id, cc.e164, cc.caller_id, "
+    "cc.attempt, cc.started_at, cc.answered_at, cc.bridged_at, cc.ended_at, cc.outcome, "
+    "cc.cause, cc.agent, cc.short_call, cc.network, cc.evidence, cc.disposition, cc.callback_at";
+
+}  // namespace
+
+std::string SpecJson(const CampaignSpec& s) {
+    json ids = json::array();
+    for (const auto& c : s.caller_ids) {
+        ids.push_back({{"number", c.number}, {"region", c.region}, {"daily_cap", c.daily_cap}});
+    }
+    json retries = json::object();
+    for (const auto& r : s.retries)
+        retries[r.outcome] = r.delay_seconds;
+    return json{{"id", s.id},
+                {"name", s.name},
+                {"state", s.state},
+                {"purpose", s.purpose},
+                {"pacing", PacingId(s.pacing)},
+                {"segment", s.segment},
+                {"order_by", s.order_by},
+                {"rules", s.rules},
+                {"caller_ids", ids},
+                {"daily_cap", s.daily_cap},
+                {"local_presence", s.local_presence},
+                {"retries", retries},
+                {"max_attempts", s.max_attempts},
+                {"schedule_start_minute", s.schedule_start_minute},
+                {"schedule_end_minute", s.schedule_end_minute},
+                {"abandon_limit", s.abandon_limit},
+                {"abandon_window_minutes", s.abandon_window_minutes},
+                {"robot_max_calls", s.robot_max_calls},
+                {"robot_calls_per_second", s.robot_calls_per_second},
+                {"wrap_up_seconds", s.wrap_up_seconds},
+                {"ring_timeout_seconds", s.ring_timeout_seconds},
+                {"script", s.script},
+                {"target_contacts", s.target_contacts},
+                {"created_at", s.created_at},
+                {"created_by", s.created_by}}
+        .dump();
+}
+
+Result<CampaignSpec> SpecFromJson(std::string_view text) {
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        return std::unexpected(Invalid("campaign settings: not a JSON object"));
+    }
+    CampaignSpec s;
+    try {
+        s.id = j.value("id", int64_t{0});
+        s.name = j.value("name", std::string());
+        s.state = j.value("state", std::string("draft"));
+        s.purpose = j.value("purpose", std::string("service"));
+        auto pacing = ParsePacing(j.value("pacing", std::string("progressive")));
+        if (!pacing) return std::unexpected(Invalid("campaign settings: unknown pacing"));
+        s.pacing = *pacing;
+        s.segment = j.value("segment", std::vector<std::string>{});
+        s.order_by = j.value("order_by", std::string("id"));
+        s.rules = j.value("rules", std::vector<std::string>{});
+        if (j.contains("caller_ids")) {
+            s.caller_ids.clear();
+            for (const auto& c : j["caller_ids"]) {
+                s.caller_ids.push_back(CallerId{c.value("number", std::string()),
+                                                c.value("region", std::string()),
+                                                c.value("daily_cap", 0)});
+            }
+        }
+        s.daily_cap = j.value("daily_cap", 75);
+        s.local_presence = j.value("local_presence", true);
+        if (j.contains("retries") && j["retries"].is_object()) {
+            s.retries.clear();
+            for (const auto& [outcome, delay] : j["retries"].items()) {
+                s.retries.push_back(RetryRule{outcome, delay.get<int64_t>()});
+            }
+        }
+        s.max_attempts = j.value("max_attempts", 3);
+        s.schedule_start_minute = j.value("schedule_start_minute", 9 * 60);
+        s.schedule_end_minute = j.value("schedule_end_minute", 20 * 60);
+        s.abandon_limit = j.value("abandon_limit", 0.03);
+        s.abandon_window_minutes = j.value("abandon_window_minutes", 60);
+        s.robot_max_calls = j.value("robot_max_calls", 30);
+        s.robot_calls_per_second = j.value("robot_calls_per_second", 5.0);
+        s.wrap_up_seconds = j.value("wrap_up_seconds", 10);
+        s.ring_timeout_seconds = j.value("ring_timeout_seconds", 25);
+        s.script = j.value("script", std::string());
+        s.target_contacts = j.value("target_contacts", 0);
+        s.created_at = j.value("created_at", int64_t{0});
+        s.created_by = j.value("created_by", std::string());
+    } catch (const json::exception& e) {
+        return std::unexpected(Invalid(fmt::format("campaign settings: {}", e.what())));
+    }
+    return s;
+}
+
+DialerOptions OptionsOf(const CampaignSpec& s, int center_utc_offset_minutes) {
+    DialerOptions o;
+    o.campaign_id = s.id;
+    o.purpose = s.purpose;
+    o.pacing.mode = s.pacing;
+    o.pacing.abandon_limit = s.abandon_limit;
+    o.pacing.abandon_window = Millis{s.abandon_window_minutes} * 60'000;
+    o.pacing.robot_max_calls = s.robot_max_calls;
+    o.pacing.robot_calls_per_second = s.robot_calls_per_second;
+    o.ring_timeout = Millis{s.ring_timeout_seconds} * 1000;
+    o.wrap_up = Millis{s.wrap_up_seconds} * 1000;
+    o.max_attempts = s.max_attempts;
+    o.retries = s.retries;
+    o.center_utc_offset_minutes = center_utc_offset_minutes;
+    o.schedule_start_minute = s.schedule_start_minute;
+    o.schedule_end_minute = s.schedule_end_minute;
+    return o;
+}
+
+Result<CampaignSpec> CampaignBook::Create(CampaignSpec s, const phone::Cleaner& cleaner,
+                                          const std::string& actor) {
+    if (s.name.empty() || s.name.size() > 200) {
+        return std::unexpected(Invalid("a campaign needs a name of 1 to 200 bytes"));
+    }
+    auto purpose = store_.Query("SELECT name FROM consent_purposes ORDER BY name");
+    if (!purpose) return std::unexpected(purpose.error());
+    std::string purposes;
+    bool known = false;
+    for (const auto& r : *purpose) {
+        known = known || r.Text(0) == s.purpose;
+        purposes += fmt::format("{}{}", purposes.empty() ? "" : ", ", r.Text(0));
+    }
+    if (!known) {
+        return std::unexpected(Invalid(fmt::format("purpose '{}' is not defined", s.purpose),
+                                       fmt::format("use one of {}, or add it with "
+                                                   "`callbase consent purpose add`",
+                                                   purposes)));
+    }
+    if (s.pacing == Pacing::kRatio) {
+        return std::unexpected(Invalid("pacing 'ratio' is a baseline for `callbase simulate`",
+                                       "use preview, progressive, predictive or robot"));
+    }
+    auto filter = contacts::ParseFilter(s.segment, cleaner);
+    if (!filter) return std::unexpected(filter.error());
+    auto order = ParseOrder(s.order_by, s.rules, cleaner);
+    if (!order) return std::unexpected(order.error());
+    if (s.caller_ids.empty()) {
+        return std::unexpected(Invalid("a campaign needs at least one caller ID",
+                                       "give --caller-id NUMBER for each number it calls from"));
+    }
+    std::set<std::string> seen;
+    for (auto& id : s.caller_ids) {
+        auto cleaned = cleaner.Clean(id.number);
+        if (!cleaned.valid()) {
+            return std::unexpected(Invalid(fmt::format("caller ID '{}' is not a phone number: {}",
+                                                       id.number, cleaned.reason)));
+        }
+        id.number = cleaned.e164;
+        if (id.region.empty()) id.region = cleaned.region;
+        if (!seen.insert(id.number).second) {
+            return std::unexpected(Invalid(fmt::format("caller ID {} is given twice", id.number)));
+        }
+    }
+    if (s.daily_cap < 1 || s.max_attempts < 1 || s.max_attempts > 20) {
+        return std::unexpected(
+            Invalid("the daily cap must be at least 1 and attempts 1 to 20 per number"));
+    }
+    if (s.schedule_start_minute < 0 || s.schedule_end_minute > 24 * 60 ||
+        s.schedule_start_minute >= s.schedule_end_minute) {
+        return std::unexpected(Invalid("the schedule must be HH:MM-HH:MM, start before end"));
+    }
+    if (s.abandon_limit <= 0 || s.abandon_limit > 0.2) {
+        return std::unexpected(
+            Invalid(fmt::format("abandon limit {} is out of range", s.abandon_limit),
+                    "give a share above 0 and at most 0.2 (the law's limit is 0.03)"));
+    }
+    for (const auto& r : s.retries) {
+        static const std::set<std::string, std::less<>> kOutcomes = {
+            "busy", "no_answer", "rejected", "failed", "abandoned"};
+        if (!kOutcomes.contains(r.outcome) || r.delay_seconds < 0) {
+            return std::unexpected(Invalid(
+                fmt::format("retry rule '{}={}': unknown outcome or negative delay", r.outcome,
+                            r.delay_seconds),
+                "outcomes that can be retried: busy, no_answer, rejected, failed, abandoned"));
+        }
+    }
+    const UnixSeconds now = clock_.Now();
+    s.state = "draft";
+    s.created_at = now;
+    s.created_by = actor;
+    auto exists = store_.Query("SELECT id FROM campaigns WHERE name = $1", {s.name});
+    if (!exists) return std::unexpected(exists.error());
+    if (!exists->empty()) {
+        return Fail(
+            ErrorCode::kConflict,
+            fmt::format("a campaign named '{}' exists (#{})", s.name, exists->front().Int(0)),
+            "choose another name");
+    }
+    auto id = store_.InsertRow(
+        "INSERT INTO campaigns (name, state, purpose, pacing, settings, created_at, created_by, "
+        "updated_at, updated_by) VALUES ($1, 'draft', $2, $3, $4, $5, $6, $5, $6) RETURNING id",
+        {s.name, s.purpose, std::string(PacingId(s.pacing)), SpecJson(s), now, actor});
+    if (!id) return std::unexpected(id.error());
+    s.id = *id;
+    auto saved =
+        store_.Exec("UPDATE campaigns SET settings = $1 WHERE id = $2", {SpecJson(s), s.id});
+    if (!saved) return std::unexpected(saved.error());
+    return s;
+}
+
+Result<std::vector<CampaignSpec>> CampaignBook::List() {
+    auto rows = store_.Query("SELECT id, state, settings FROM campaigns ORDER BY id");
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<CampaignSpec> out;
+    for (const auto& r : *rows) {
+        auto s = SpecFromJson(r.Text(2));
+        if (!s) return std::unexpected(s.error());
+        s->id = r.Int(0);
+        s->state = r.Text(1);
+        out.push_back(std::move(*s));
+    }
+    return out;
+}
+
+Result<CampaignSpec> CampaignBook::Get(int64_t id) {
+    auto rows = store_.Query("SELECT id, state, settings FROM campaigns WHERE id = $1", {id});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) {
+        return Fail(ErrorCode::kNotFound, fmt::format("campaign #{} does not exist", id),
+                    "`callbase campaign list` shows the campaigns");
+    }
+    auto s = SpecFromJson(rows->front().Text(2));
+    if (!s) return std::unexpected(s.error());
+    s->id = id;
+    s->state = rows->front().Text(1);
+    return s;
+}
+
+Result<CampaignSpec> CampaignBook::Transition(int64_t id, std::string_view action,
+                                              const std::string& actor) {
+    auto s = Get(id);
+    if (!s) return s;
+    std::string to;
+    if (action == "start" && (s->state == "draft" || s->state == "paused")) to = "running";
+    if (action == "pause" && s->state == "running") to = "paused";
+    if (action == "stop" && s->state != "stopped") to = "stopped";
+    if (to.empty()) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("campaign #{} is {}: it cannot {}", id, s->state, action),
+                    "start works on a draft or paused campaign, pause on a running one, stop on "
+                    "any but a stopped one");
+    }
+    s->state = to;
+    auto done = store_.Exec(
+        "UPDATE campaigns SET state = $1, settings = $2, updated_at = $3, updated_by = $4 WHERE "
+        "id = $5",
+        {to, SpecJson(*s), clock_.Now(), actor, id});
+    if (!done) return std::unexpected(done.error());
+    return s;
+}
+
+Result<std::vector<Lead>> CampaignBook::Leads(const CampaignSpec& spec,
+                                              const phone::Cleaner& cleaner) {
+    auto filter = contacts::ParseFilter(spec.segment, cleaner);
+    if (!filter) return std::unexpected(filter.error());
+    auto order = ParseOrder(spec.order_by, spec.rules, cleaner);
+    if (!order) return std::unexpected(order.error());
+    const UnixSeconds now = clock_.Now();
+    auto where = contacts::ToSql(*filter, now, 1, store_.cipher());
+    if (!where) return std::unexpected(where.error());
+    std::vector<Lead> leads;
+    std::unordered_map<int64_t, size_t> index;
+    std::optional<Error> failed;
+    auto loaded = store_.ForEach(
+        fmt::format(
+            "SELECT c.id, c.status, c.source, c.region, c.created_at, c.last_interaction_at, "
+            "p.e164, k.region, k.utc_offset FROM contacts c "
+            "JOIN phones p ON p.id = (SELECT p2.id FROM phones p2 WHERE p2.contact_id = c.id "
+            "AND p2.e164 <> '' AND p2.valid = 1 ORDER BY p2.position, p2.id LIMIT 1) "
+            "LEFT JOIN phone_classes k ON k.id = p.class_id WHERE {} ORDER BY c.id",
+            where->sql),
+        where->params, [&](const store::Row& r) {
+            Lead lead;
+            lead.contact_id = r.Int(0);
+            lead.status = r.Text(1);
+            lead.source = r.Text(2);
+            lead.region = r.Text(3);
+            lead.added_at = r.Int(4);
+            lead.last_contact_at = r.OptInt(5);
+            auto number = store::PhoneOf(store_, r.Text(6));
+            if (!number) {
+                failed = number.error();
+                return false;
+            }
+            lead.e164 = std::move(*number);
+            lead.phone_region = r.IsNull(7) ? std::string() : r.Text(7);
+            if (auto offset = r.OptInt(8)) lead.utc_offset_minutes = static_cast<int>(*offset);
+            index.emplace(lead.contact_id, leads.size());
+            leads.push_back(std::move(lead));
+            return true;
+        });
+    if (!loaded) return std::unexpected(loaded.error());
+    if (failed) return std::unexpected(*failed);
+    // Tags and custom fields, when the order looks at them.
+    bool tags = false, fields = false;
+    for (const auto& rule : order->rules) {
+        tags = tags || rule.term.key == "tag";
+        fields = fields || rule.term.key.starts_with("field:");
+    }
+    fields = fields || order->by.starts_with("field:");
+    if (tags) {
+        auto r = store_.ForEach(
+            "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id", {},
+            [&](const store::Row& row) {
+                if (auto it = index.find(row.Int(0)); it != index.end()) {
+                    leads[it->second].tags.push_back(row.Text(1));
+                }
+                return true;
+            });
+        if (!r) return std::unexpected(r.error());
+    }
+    if (fields) {
+        auto r = store_.ForEach(
+            "SELECT fv.contact_id, d.name, fv.value FROM field_values fv JOIN field_defs d ON "
+            "d.id = fv.field_id",
+            {}, [&](const store::Row& row) {
+                if (auto it = index.find(row.Int(0)); it != index.end()) {
+                    leads[it->second].fields.emplace(row.Text(1), row.Text(2));
+                }
+                return true;
+            });
+        if (!r) return std::unexpected(r.error());
+    }
+    SortLeads(leads, *order, now);
+    return leads;
+}
+
+Result<int64_t> CampaignBook::WriteCall(const CallRecord& r, std::string_view network) {
+    auto opt = [](Millis v) { return v == 0 ? store::Value{} : store::Value{v}; };
+    auto id = store_.InsertRow(
+        "INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id, attempt, "
+        "started_at, answered_at, bridged_at, ended_at, outcome, cause, agent, short_call, "
+        "robot_step, robot_keys, evidence, network) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+        "$10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+        {r.campaign_id, r.contact_id, store::PhoneKey(store_, r.number), r.caller_id,
+         int64_t{r.attempt}, r.started, opt(r.answered), opt(r.bridged), r.ended, r.outcome,
+         int64_t{r.cause}, r.agent, int64_t{r.short_call}, r.robot_step, r.robot_keys,
+         EvidenceJson(r.evidence).dump(), std::string(network)});
+    if (!id) return std::unexpected(id.error());
+    if (r.answered != 0) {
+        auto touched = store_.Exec(
+            "UPDATE contacts SET last_interaction_at = $1 WHERE id = $2 AND "
+            "(last_interaction_at IS NULL OR last_interaction_at < $1)",
+            {r.answered / 1000, r.contact_id});
+        if (!touched) return std::unexpected(touched.error());
+    }
+    return id;
+}
+
+Result<void> CampaignBook::WriteDisposition(int64_t call_id, const Disposition& d) {
+    std::string status = d.status;
+    if (status.empty() && d.callback_at) status = "callback";
+    if (!status.empty()) {
+        auto parsed = contacts::ParseStatus(status);
+        if (!parsed) return std::unexpected(parsed.error());
+        status = std::string(contacts::StatusId(*parsed));
+    }
+    auto call =
+        store_.Query("SELECT campaign_id, contact_id FROM campaign_calls WHERE id = $1", {call_id});
+    if (!call) return std::unexpected(call.error());
+    if (call->empty()) {
+        return Fail(ErrorCode::kNotFound, fmt::format("call #{} does not exist", call_id));
+    }
+    const int64_t campaign = call->front().Int(0), contact = call->front().Int(1);
+    const UnixSeconds now = clock_.Now();
+    if (auto r = store_.Begin(); !r) return r;
+    auto fail = [&](Error e) -> Result<void> {
+        (void)store_.Rollback();
+        return std::unexpected(std::move(e));
+    };
+    auto updated = store_.Exec(
+        "UPDATE campaign_calls SET disposition = $1, disposition_tags = $2, disposition_note = $3, "
+        "callback_at = $4, disposed_at = $5 WHERE id = $6",
+        {status, json(d.tags).dump(), store::SealText(store_, d.note, kNoteColumn),
+         d.callback_at ? store::Value{*d.callback_at} : store::Value{}, now, call_id});
+    if (!updated) return fail(updated.error());
+    if (d.callback_at) {
+        auto cb = store_.Exec(
+            "INSERT INTO callbacks (campaign_id, call_id, contact_id, agent, due_at) VALUES ($1, "
+            "$2, $3, $4, $5)",
+            {campaign, call_id, contact, d.agent, *d.callback_at});
+        if (!cb) return fail(cb.error());
+    }
+    if (auto r = store_.Commit(); !r) return fail(r.error());
+    // The contact's card changes as the operator said, with history, as them.
+    contacts::ContactBook book(store_, clock_, d.agent);
+    if (!status.empty()) {
+        auto set =
+            book.SetStatus(contact, status, status == "callback" ? d.callback_at : std::nullopt);
+        if (!set) return std::unexpected(set.error());
+    }
+    for (const auto& tag : d.tags) {
+        auto tagged = book.Tag(contact, tag);
+        if (!tagged) return std::unexpected(tagged.error());
+    }
+    return {};
+}
+
+Result<CampaignStats> CampaignBook::Stats(int64_t campaign_id) {
+    CampaignStats s;
+    auto rows = store_.Query(
+        "SELECT outcome, COUNT(*), SUM(short_call) FROM campaign_calls WHERE campaign_id = $1 "
+        "GROUP BY outcome",
+        {campaign_id});
+    if (!rows) return std::unexpected(rows.error());
+    for (const auto& r : *rows) {
+        s.outcomes[r.Text(0)] = r.Int(1);
+        s.attempts += r.Int(1);
+        s.short_calls += r.Int(2);
+        if (r.Text(0) == "answered" || r.Text(0) == "abandoned") s.answered += r.Int(1);
+        if (r.Text(0) == "abandoned") s.abandoned += r.Int(1);
+    }
+    auto dispositions = store_.Query(
+        "SELECT disposition, COUNT(*) FROM campaign_calls WHERE campaign_id = $1 AND "
+        "disposed_at IS NOT NULL GROUP BY disposition",
+        {campaign_id});
+    if (!dispositions) return std::unexpected(dispositions.error());
+    for (const auto& r : *dispositions) {
+        s.dispositions_by_status[r.Text(0)] = r.Int(1);
+        s.dispositions += r.Int(1);
+    }
+    auto pending = store_.QueryValue(
+        "SELECT COUNT(*) FROM callbacks WHERE campaign_id = $1 AND done_at IS NULL", {campaign_id});
+    if (!pending) return std::unexpected(pending.error());
+    s.callbacks_pending = std::get<int64_t>(*pending);
+    const Millis since = (clock_.Now() - 86400) * 1000;
+    auto ids = store_.Query(
+        "SELECT caller_id, COUNT(*) FROM campaign_calls WHERE campaign_id = $1 AND started_at >= "
+        "$2 GROUP BY caller_id ORDER BY COUNT(*) DESC, caller_id",
+        {campaign_id, since});
+    if (!ids) return std::unexpected(ids.error());
+    for (const auto& r : *ids)
+        s.calls_per_caller_id.emplace_back(r.Text(0), r.Int(1));
+    return s;
+}
+
+Result<std::vector<StoredCall>> CampaignBook::CallsTo(const std::string& e164) {
+    auto rows =
+        store_.Query(fmt::format("SELECT {} FROM campaign_calls cc JOIN campaigns ca ON ca.id = "
+                                 "cc.campaign_id WHERE cc.e164 = $1 ORDER BY cc.started_at, cc.id",
+                                 kCallColumns),
+                     {store::PhoneKey(store_, e164)});
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<StoredCall> out;
+    for (const auto& r : *rows) {
+        auto c = ReadCall(store_, r);
+        if (!c) return std::unexpected(c.error());
+        out.push_back(std::move(*c));
+    }
+    return out;
+}
+
+Result<std::vector<CallbackTask>> CampaignBook::Callbacks(const std::string& agent,
+                                                          UnixSeconds until) {
+    auto rows = store_.Query(
+        "SELECT id, campaign_id, contact_id, agent, due_at FROM callbacks WHERE agent = $1 AND "
+        "due_at <= $2 AND done_at IS NULL ORDER BY due_at, id",
+        {agent, until});
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<CallbackTask> out;
+    for (const auto& r : *rows) {
+        out.push_back(CallbackTask{r.Int(0), r.Int(1), r.Int(2), r.Text(3), r.Int(4)});
+    }
+    return out;
+}
+
+Result<std::vector<std::pair<std::string, int>>> CampaignBook::CallerIdCalls(int64_t /*campaign*/,
+                                                                             int32_t day,
+                                                                             int offset_minutes) {
+    // A caller ID's cap is per number and day, whichever campaign calls from it.
+    const Millis from = (int64_t{day} * 86400 - int64_t{offset_minutes} * 60) * 1000;
+    auto rows = store_.Query(
+        "SELECT caller_id, COUNT(*) FROM campaign_calls WHERE started_at >= $1 AND started_at < "
+        "$2 GROUP BY caller_id",
+        {from, from + 86'400'000});
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<std::pair<std::string, int>> out;
+    for (const auto& r : *rows)
+        out.emplace_back(r.Text(0), static_cast<int>(r.Int(1)));
+    return out;
+}
+
+GateCheck StoreGate::Check(const Lead& lead, std::string_view purpose, UnixSeconds at) {
+    GateCheck check;
+    auto state =
+        compliance::LoadNumberState(store_, lead.e164, lead.utc_offset_minutes, at, registries_);
+    if (!state) {
+        // The base could not answer: no dial on a guess; try again in a minute.
+        if (!error_) error_ = state.error();
+        check.decision.allowed = false;
+        check.decision.earliest = at + 60;
+        return check;
+    }
+    check.decision = compliance::DialGate::Check(*state, purpose, at, rules_);
+    if (check.decision.allowed) {
+        check.evidence = MakeEvidence(*state, purpose, at, rules_, registries_checked_);
+    }
+    return check;
+}
+
+void StoreGate::Attempted(const Lead& lead, UnixSeconds at, std::string_view outcome) {
+    if (!record_) return;
+    // The callee answered an abandoned call: for the inactivity rule it is an answer.
+    std::string kept = outcome == "abandoned" ? "answered" : std::string(outcome);
+    compliance::Attempts attempts(store_, clock_);
+    auto r = attempts.Record(lead.e164, at, kept, lead.utc_offset_minutes, actor_);
+    if (!r && !error_) error_ = r.error();
+}
+
+std::string RegistriesChecked(store::Store& store, const std::string& registry_dir) {
+    auto catalog =
+        compliance::RegistryCatalog::Open(store, registry_dir, compliance::Verify::kStructure);
+    if (!catalog) return "none loaded";
+    auto versions = catalog->Versions();
+    if (!versions) return "none loaded";
+    std::map<std::string, int64_t> latest;
+    for (const auto& v : *versions)
+        latest[v.name] = std::max(latest[v.name], v.version);
+    std::string out;
+    for (const auto& [name, version] : latest) {
+        out += fmt::format("{}{} v{}", out.empty() ? "" : ", ", name, version);
+    }
+    return out.empty() ? "none loaded" : out;
+}
+
+}  // namespace callbase::campaigns

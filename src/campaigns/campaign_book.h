@@ -1,0 +1,180 @@
+// CampaignBook: campaigns kept in the base — their settings, the record of
+// every dial with the gate's evidence, dispositions and callbacks — and the
+// leads a campaign's segment selects, in its order. StoreGate asks the dial
+// gate about numbers of the base and records every attempt where the
+// inactivity rule and the attempt cap look (compliance::Attempts).
+//
+// Borrows the Store and Clock (same thread rules as the Store: one book per
+// thread). Each writing method is its own transaction.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "campaigns/call_record.h"
+#include "campaigns/caller_id_pool.h"
+#include "campaigns/campaign_gate.h"
+#include "campaigns/dialer.h"
+#include "campaigns/lead.h"
+#include "campaigns/pacing.h"
+#include "compliance/rules.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "store/store.h"
+
+namespace callbase::phone {
+class Cleaner;
+}
+
+namespace callbase::campaigns {
+
+// Everything a supervisor sets up; kept as JSON in campaigns.settings.
+struct CampaignSpec {
+    int64_t id = 0;
+    std::string name;
+    std::string state = "draft";  // draft, running, paused, stopped
+    std::string purpose = "service";
+    Pacing pacing = Pacing::kProgressive;
+    std::vector<std::string> segment;  // filter expressions (contacts/filter.h)
+    std::string order_by = "id";       // order.h
+    std::vector<std::string> rules;    // "EXPR:WEIGHT"
+    std::vector<CallerId> caller_ids;
+    int daily_cap = 75;
+    bool local_presence = true;
+    std::vector<RetryRule> retries = DialerOptions{}.retries;
+    int max_attempts = 3;
+    int schedule_start_minute = 9 * 60;  // the call center's clock
+    int schedule_end_minute = 20 * 60;
+    double abandon_limit = 0.03;
+    int abandon_window_minutes = 60;
+    int robot_max_calls = 30;
+    double robot_calls_per_second = 5;
+    int wrap_up_seconds = 10;
+    int ring_timeout_seconds = 25;
+    std::string script;       // hints shown to operators beside the card
+    int target_contacts = 0;  // contacts to reach a day (the forecast sizes agents for it)
+    int64_t created_at = 0;
+    std::string created_by;
+};
+
+std::string SpecJson(const CampaignSpec& spec);  // the settings column and --json
+Result<CampaignSpec> SpecFromJson(std::string_view json);
+// The dialer's options for a campaign at the call center's UTC offset.
+DialerOptions OptionsOf(const CampaignSpec& spec, int center_utc_offset_minutes);
+
+// A call record as the base keeps it, for `why` and the statistics.
+struct StoredCall {
+    int64_t id = 0;
+    int64_t campaign_id = 0;
+    std::string campaign;
+    std::string purpose;
+    int64_t contact_id = 0;
+    std::string number;
+    std::string caller_id;
+    int attempt = 0;
+    Millis started = 0, answered = 0, bridged = 0, ended = 0;
+    std::string outcome;
+    int cause = 0;
+    std::string agent;
+    bool short_call = false;
+    std::string network;  // sim or sip
+    std::string evidence_json;
+    std::optional<std::string> disposition;
+    std::optional<UnixSeconds> callback_at;
+};
+
+struct CampaignStats {
+    int64_t attempts = 0, answered = 0, abandoned = 0, short_calls = 0, dispositions = 0;
+    int64_t callbacks_pending = 0;
+    std::map<std::string, int64_t> outcomes;
+    std::map<std::string, int64_t> dispositions_by_status;
+    std::vector<std::pair<std::string, int64_t>> calls_per_caller_id;  // today, most first
+    double AbandonRate() const {
+        return answered ? static_cast<double>(abandoned) / static_cast<double>(answered) : 0;
+    }
+};
+
+struct CallbackTask {
+    int64_t id = 0;
+    int64_t campaign_id = 0;
+    int64_t contact_id = 0;
+    std::string agent;
+    UnixSeconds due_at = 0;
+};
+
+class CampaignBook {
+public:
+    CampaignBook(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+    // Validates the name, purpose, segment, order, rules, caller IDs (cleaned
+    // to E.164, their region from the numbering plan) and limits.
+    Result<CampaignSpec> Create(CampaignSpec spec, const phone::Cleaner& cleaner,
+                                const std::string& actor);
+    Result<std::vector<CampaignSpec>> List();
+    Result<CampaignSpec> Get(int64_t id);
+    // start (draft or paused -> running), pause (running -> paused), stop
+    // (anything but stopped -> stopped, for good).
+    Result<CampaignSpec> Transition(int64_t id, std::string_view action, const std::string& actor);
+
+    // The segment's contacts with a callable first number, in the campaign's order.
+    Result<std::vector<Lead>> Leads(const CampaignSpec& spec, const phone::Cleaner& cleaner);
+
+    Result<int64_t> WriteCall(const CallRecord& record, std::string_view network);
+    // Keeps the disposition on the call, applies status and tags to the
+    // contact (with history, as the agent), and makes the callback a task.
+    Result<void> WriteDisposition(int64_t call_id, const Disposition& disposition);
+
+    Result<CampaignStats> Stats(int64_t campaign_id);
+    // Every campaign call to a number, oldest first.
+    Result<std::vector<StoredCall>> CallsTo(const std::string& e164);
+    Result<std::vector<CallbackTask>> Callbacks(const std::string& agent, UnixSeconds until);
+    // Calls per caller ID on the call center's day, to seed a pool on restart.
+    Result<std::vector<std::pair<std::string, int>>> CallerIdCalls(int64_t campaign_id, int32_t day,
+                                                                   int offset_minutes);
+
+private:
+    store::Store& store_;
+    const Clock& clock_;
+};
+
+// The dial gate over the base: each check loads the number's state
+// (compliance::LoadNumberState); each attempt is recorded in call_attempts
+// (so the attempt cap and the inactivity rule see it) unless record is off
+// (a forecast, which dials nothing).
+class StoreGate final : public CampaignGate {
+public:
+    StoreGate(store::Store& store, const Clock& clock, compliance::CallingRules rules,
+              compliance::RegistryCheck registries, std::string registries_checked,
+              std::string actor, bool record)
+        : store_(store),
+          clock_(clock),
+          rules_(std::move(rules)),
+          registries_(std::move(registries)),
+          registries_checked_(std::move(registries_checked)),
+          actor_(std::move(actor)),
+          record_(record) {}
+
+    GateCheck Check(const Lead& lead, std::string_view purpose, UnixSeconds at) override;
+    void Attempted(const Lead& lead, UnixSeconds at, std::string_view outcome) override;
+    // The first error the store gave (a check that failed denies the dial).
+    const std::optional<Error>& error() const { return error_; }
+
+private:
+    store::Store& store_;
+    const Clock& clock_;
+    compliance::CallingRules rules_;
+    compliance::RegistryCheck registries_;
+    std::string registries_checked_;
+    std::string actor_;
+    bool record_;
+    std::optional<Error> error_;
+};
+
+// "rkn-refusals v12, operator-refusals v3", or "none loaded".
+std::string RegistriesChecked(store::Store& store, const std::string& registry_dir);
+
+}  // namespace callbase::campaigns

@@ -1,0 +1,1045 @@
+// The dialer's behaviour in small, deterministic worlds: a simulated network
+// whose callees we control, a dial gate in memory, a caller-ID pool, a few
+// leads. Each test watches what a user relies on (lines per ready agent, the
+// agent's cycle, abandoned calls, retries, the gate and its evidence, short
+// calls, caller-ID caps, preview cards, robots, the inactivity rule), and the
+// shipped predictive scenarios are run against their abandon limit.
+#include "campaigns/dialer.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "campaigns/scenario.h"
+
+namespace callbase::campaigns {
+namespace {
+
+using telephony::CallId;
+using telephony::Distribution;
+using telephony::EventKind;
+using telephony::Population;
+using telephony::SimLoop;
+using telephony::SimNetwork;
+
+constexpr Millis kSecond = 1'000;
+constexpr Millis kMinute = 60 * kSecond;
+constexpr Millis kHour = 60 * kMinute;
+constexpr Millis kDayMs = 24 * kHour;
+// 2026-12-01 06:00 UTC: a Tuesday, 09:00 on the call center's (Moscow) clock.
+constexpr Millis kMorning = 1'796'104'800'000;
+
+std::string Number(int64_t i) {
+    return "+7916" + std::to_string(1000000 + i);
+}
+
+UnixSeconds DayStart(int y, unsigned m, unsigned d) {
+    using namespace std::chrono;
+    return sys_days{year{y} / month{m} / day{d}}.time_since_epoch().count() * int64_t{86400};
+}
+
+// Every dial is answered after 5 s of ringing by a person who talks 60 s and
+// waits 30 s in silence before giving up; no machines, no invalid numbers.
+Population Answering() {
+    Population p;
+    p.answer_rate = {{0, 1.0}};
+    p.busy = 0;
+    p.rejected = 0;
+    p.failed = 0;
+    p.invalid = 0;
+    p.machine = 0;
+    p.ring_time = Distribution::Fixed(5);
+    p.talk_time = Distribution::Fixed(60);
+    p.patience = Distribution::Fixed(30);
+    p.hangup_in_prompt = 0;
+    return p;
+}
+
+// Nobody answers; every dial ends as `kind` (busy, rejected or no answer).
+Population Unanswered(EventKind kind) {
+    Population p = Answering();
+    p.answer_rate = {{0, 0.0}};
+    if (kind == EventKind::kBusy) p.busy = 1;
+    if (kind == EventKind::kRejected) p.rejected = 1;
+    return p;
+}
+
+// Any time, any day, no cap on attempts that would get in the way.
+compliance::CallingRules WideRules() {
+    compliance::CallingRules r;
+    r.window_start_minute = 0;
+    r.window_end_minute = 24 * 60;
+    r.weekdays = 0b1111111;
+    r.max_attempts = 100;
+    r.min_gap = 0;
+    return r;
+}
+
+std::vector<Lead> Leads(int count, std::optional<int> offset = 180) {
+    std::vector<Lead> leads;
+    for (int i = 1; i <= count; ++i) {
+        Lead lead;
+        lead.contact_id = i;
+        lead.e164 = Number(i);
+        lead.utc_offset_minutes = offset;
+        lead.phone_region = "Москва";
+        leads.push_back(std::move(lead));
+    }
+    return leads;
+}
+
+DialerOptions Options(Pacing mode, bool simulated_agents = true) {
+    DialerOptions o;
+    o.pacing.mode = mode;
+    o.simulated_agents = simulated_agents;
+    return o;
+}
+
+std::vector<CallerId> CallerIds(int count) {
+    std::vector<CallerId> ids;
+    for (int i = 1; i <= count; ++i)
+        ids.push_back({"+7495" + std::to_string(1000000 + i), "Москва", 0});
+    return ids;
+}
+
+// The Telephony the dialer sees: the simulated network, watched. It keeps the
+// calls still ringing and still live, every dial and every prompt played.
+class Tap final : public telephony::Telephony {
+public:
+    struct Played {
+        CallId call = 0;
+        std::string prompt;
+        Millis at = 0;
+    };
+    struct Dialed {
+        CallId call = 0;
+        telephony::Dial dial;
+        Millis at = 0;
+    };
+
+    Tap(SimLoop& loop, SimNetwork& net) : loop_(loop), net_(net) {}
+
+    void OnEvent(Handler handler) override {
+        handler_ = std::move(handler);
+        net_.OnEvent([this](const telephony::Event& e) {
+            if (e.kind == EventKind::kAnswered || telephony::IsFinalFailure(e.kind)) {
+                ringing_.erase(e.call);
+            }
+            if (e.kind == EventKind::kHungUp || telephony::IsFinalFailure(e.kind)) {
+                live_.erase(e.call);
+            }
+            if (handler_) handler_(e);
+            if (after_event) after_event();
+        });
+    }
+    CallId Originate(const telephony::Dial& dial) override {
+        CallId id = net_.Originate(dial);
+        ringing_.insert(id);
+        live_.insert(id);
+        dials.push_back({id, dial, loop_.Now()});
+        if (on_dial) on_dial();
+        return id;
+    }
+    void Bridge(CallId call, std::string_view agent) override {
+        bridged[call] = std::string(agent);
+        net_.Bridge(call, agent);
+    }
+    void Play(CallId call, std::string_view prompt) override {
+        plays.push_back({call, std::string(prompt), loop_.Now()});
+        net_.Play(call, prompt);
+    }
+    void Collect(CallId call, int max_digits, Millis timeout) override {
+        net_.Collect(call, max_digits, timeout);
+    }
+    void Hangup(CallId call) override {
+        hangups[call] = loop_.Now();
+        ringing_.erase(call);
+        live_.erase(call);
+        net_.Hangup(call);
+    }
+
+    int Ringing() const { return static_cast<int>(ringing_.size()); }
+    int Live() const { return static_cast<int>(live_.size()); }
+
+    std::function<void()> on_dial;      // after each dial
+    std::function<void()> after_event;  // after the dialer handled an event
+    std::vector<Dialed> dials;
+    std::vector<Played> plays;
+    std::map<CallId, std::string> bridged;
+    std::map<CallId, Millis> hangups;
+
+private:
+    SimLoop& loop_;
+    SimNetwork& net_;
+    Handler handler_;
+    std::set<CallId> ringing_, live_;
+};
+
+// An AgentEvent copied out of its callback (its lead is valid only there).
+struct SeenAgentEvent {
+    std::string agent, kind;
+    AgentState state = AgentState::kOffline;
+    int64_t contact_id = 0;
+    std::string number;
+    uint64_t call = 0;
+    Millis at = 0;
+};
+
+// One small world: loop, network, gate, pool, dialer; records, dispositions
+// and agent events as the dialer reports them.
+struct Rig {
+    Rig(Population population, DialerOptions options, std::vector<Lead> leads,
+        compliance::CallingRules rules = WideRules(),
+        std::vector<CallerId> caller_ids = CallerIds(50), PoolOptions pool_options = {},
+        uint64_t seed = 7)
+        : options(options),
+          loop(kMorning),
+          net(loop, std::move(population), seed),
+          tap(loop, net),
+          gate(std::move(rules), "rkn-refusals v12"),
+          pool(std::move(caller_ids), pool_options),
+          dialer(loop, tap, gate, pool, std::move(leads), options) {
+        dialer.OnCall([this](const CallRecord& r) { records.push_back(r); });
+        dialer.OnDisposition([this](const Disposition& d) { dispositions.push_back(d); });
+        dialer.OnAgentEvent([this](const AgentEvent& e) {
+            SeenAgentEvent seen{e.agent, e.kind, e.state, 0, "", e.call, loop.Now()};
+            if (e.lead != nullptr) {
+                seen.contact_id = e.lead->contact_id;
+                seen.number = e.lead->e164;
+            }
+            agent_events.push_back(seen);
+        });
+    }
+
+    void AddReady(const std::vector<std::string>& agents) {
+        for (const auto& a : agents) {
+            dialer.AddAgent(a);
+            ASSERT_TRUE(dialer.SetReady(a)) << a;
+        }
+    }
+
+    AgentView Agent(const std::string& id) const {
+        for (const AgentView& a : dialer.Agents()) {
+            if (a.id == id) return a;
+        }
+        ADD_FAILURE() << "no agent " << id;
+        return {};
+    }
+    int ReadyAgents() const {
+        int n = 0;
+        for (const AgentView& a : dialer.Agents())
+            n += a.state == AgentState::kReady ? 1 : 0;
+        return n;
+    }
+    std::vector<CallRecord> RecordsOf(int64_t contact_id) const {
+        std::vector<CallRecord> out;
+        for (const CallRecord& r : records) {
+            if (r.contact_id == contact_id) out.push_back(r);
+        }
+        return out;
+    }
+
+    // Working days from 09:00 to 17:00 on the call center's clock: the
+    // agents come in, the campaign runs, then pauses and the agents pause.
+    void WorkDays(int first_day, int days, const std::vector<std::string>& agents) {
+        for (int day = first_day; day < first_day + days; ++day) {
+            const Millis t0 = kMorning + day * kDayMs;
+            loop.RunUntil(t0);
+            for (const auto& a : agents)
+                (void)dialer.SetReady(a);
+            dialer.Start();
+            loop.RunUntil(t0 + 8 * kHour);
+            dialer.Pause();
+            loop.RunUntil(t0 + 9 * kHour);
+            for (const auto& a : agents)
+                (void)dialer.SetPaused(a);
+        }
+    }
+
+    DialerOptions options;
+    SimLoop loop;
+    SimNetwork net;
+    Tap tap;
+    MemoryGate gate;
+    CallerIdPool pool;
+    Dialer dialer;
+    std::vector<CallRecord> records;
+    std::vector<Disposition> dispositions;
+    std::vector<SeenAgentEvent> agent_events;
+};
+
+// The day of the call center's (Moscow) calendar, from 0 = 2026-12-01.
+int DayOf(Millis t) {
+    return static_cast<int>((t - (kMorning - 9 * kHour)) / kDayMs);
+}
+
+// The callee's local minute of the day at `t`.
+int LocalMinute(Millis t, int offset_minutes) {
+    int64_t local = t / 1000 + int64_t{offset_minutes} * 60;
+    return static_cast<int>(((local % 86400) + 86400) % 86400 / 60);
+}
+
+// --- Progressive ----------------------------------------------------------
+
+TEST(Dialer, ProgressiveNeverRingsMoreLinesThanReadyAgentsAndAbandonsNobody) {
+    Population pop = Answering();
+    pop.answer_rate = {{0, 0.5}};
+    pop.busy = 0.4;
+    pop.ring_time = Distribution::Uniform(2, 15);
+    pop.talk_time = Distribution::Uniform(20, 90);
+    Rig rig(pop, Options(Pacing::kProgressive), Leads(400));
+    rig.AddReady({"a1", "a2", "a3", "a4"});
+    int worst_excess = INT_MIN;  // ringing lines minus ready agents
+    int most_ringing = 0;
+    auto check = [&] {
+        worst_excess = std::max(worst_excess, rig.tap.Ringing() - rig.ReadyAgents());
+        most_ringing = std::max(most_ringing, rig.tap.Ringing());
+    };
+    rig.tap.on_dial = check;
+    rig.tap.after_event = check;
+    rig.dialer.Start();
+    EXPECT_EQ(rig.tap.dials.size(), 4u) << "one line per ready agent at the start";
+    rig.loop.RunUntil(kMorning + 2 * kHour);
+
+    const DialerStats& stats = rig.dialer.Stats();
+    EXPECT_LE(worst_excess, 0) << "a line rang with no ready agent for it";
+    EXPECT_EQ(most_ringing, 4);
+    EXPECT_GT(stats.attempts, 150);
+    EXPECT_GT(stats.answered, 50);
+    EXPECT_EQ(stats.abandoned, 0);
+    EXPECT_EQ(stats.outcomes.count("abandoned"), 0u);
+    EXPECT_EQ(stats.bridged, stats.answered) << "every answered call reached an agent";
+    for (const CallRecord& r : rig.records) {
+        if (r.answered != 0) {
+            EXPECT_EQ(r.bridged, r.answered) << "call " << r.id << " waited for an agent";
+        }
+    }
+}
+
+// --- An agent's cycle -----------------------------------------------------
+
+TEST(Dialer, AnAgentWrapsUpUntilTheDispositionAndTheCallbackBecomesTheirTask) {
+    Population pop = Answering();
+    pop.talk_time = Distribution::Fixed(40);
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    options.wrap_up = 10 * kSecond;
+    Rig rig(pop, options, Leads(3));
+    rig.dialer.AddAgent("anna");
+    auto early = rig.dialer.Dispose("anna", Disposition{.status = "decided"});
+    ASSERT_FALSE(early);
+    EXPECT_EQ(early.error().code, ErrorCode::kConflict) << "no call to close yet";
+    ASSERT_TRUE(rig.dialer.SetReady("anna"));
+    rig.dialer.Start();
+
+    // Answered at 5 s: the agent's screen gets the lead's card.
+    rig.loop.RunUntil(kMorning + 6 * kSecond);
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kOnCall);
+    auto connected = std::find_if(rig.agent_events.begin(), rig.agent_events.end(),
+                                  [](const SeenAgentEvent& e) { return e.kind == "connected"; });
+    ASSERT_NE(connected, rig.agent_events.end());
+    EXPECT_EQ(connected->agent, "anna");
+    EXPECT_EQ(connected->contact_id, 1);
+    EXPECT_EQ(connected->number, Number(1));
+    EXPECT_EQ(connected->state, AgentState::kOnCall);
+
+    // The callee hangs up after 40 s of talk: wrap-up.
+    rig.loop.RunUntil(kMorning + 46 * kSecond);
+    ASSERT_EQ(rig.records.size(), 1u);
+    const CallRecord call = rig.records[0];
+    EXPECT_EQ(call.outcome, "answered");
+    EXPECT_EQ(call.agent, "anna");
+    EXPECT_EQ(call.id, connected->call);
+    EXPECT_EQ(call.ended - call.bridged, 40 * kSecond);
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kWrapUp);
+    EXPECT_TRUE(rig.Agent("anna").disposition_due);
+    EXPECT_TRUE(std::any_of(rig.agent_events.begin(), rig.agent_events.end(),
+                            [](const SeenAgentEvent& e) { return e.kind == "ended"; }));
+
+    // Long past the wrap-up time, still in wrap-up: the disposition is missing.
+    rig.loop.RunUntil(kMorning + 10 * kMinute);
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kWrapUp);
+    EXPECT_EQ(rig.tap.dials.size(), 1u) << "no call for an agent in wrap-up";
+
+    const UnixSeconds callback_at = kMorning / 1000 + 3 * 3600;
+    ASSERT_TRUE(rig.dialer.Dispose("anna", Disposition{.status = "callback",
+                                                       .tags = {"vip", "дорого"},
+                                                       .note = "перезвонить после обеда",
+                                                       .callback_at = callback_at}));
+    ASSERT_EQ(rig.dispositions.size(), 1u);
+    const Disposition& d = rig.dispositions[0];
+    EXPECT_EQ(d.call, call.id);
+    EXPECT_EQ(d.agent, "anna");
+    EXPECT_EQ(d.status, "callback");
+    EXPECT_EQ(d.tags, (std::vector<std::string>{"vip", "дорого"}));
+    EXPECT_EQ(d.note, "перезвонить после обеда");
+    EXPECT_EQ(d.callback_at, callback_at);
+
+    auto due = rig.dialer.CallbacksDue("anna", callback_at);
+    ASSERT_EQ(due.size(), 1u);
+    EXPECT_EQ(due[0].agent, "anna");
+    EXPECT_EQ(due[0].contact_id, 1);
+    EXPECT_EQ(due[0].number, Number(1));
+    EXPECT_EQ(due[0].at, callback_at);
+    EXPECT_TRUE(rig.dialer.CallbacksDue("anna", callback_at - 1).empty()) << "not due yet";
+    EXPECT_TRUE(rig.dialer.CallbacksDue("boris", callback_at).empty()) << "anna's task only";
+    EXPECT_EQ(rig.dialer.Stats().callbacks, 1);
+    EXPECT_EQ(rig.dialer.Stats().dispositions, 1);
+
+    // Ready again, and dialed for at once.
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kReady);
+    EXPECT_EQ(rig.tap.dials.size(), 2u);
+    auto again = rig.dialer.Dispose("anna", Disposition{.status = "decided"});
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, ErrorCode::kConflict) << "the call was already closed";
+
+    auto unknown = rig.dialer.Dispose("nobody", Disposition{.status = "decided"});
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(rig.dialer.SetReady("nobody").error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(rig.dialer.SetPaused("nobody").error().code, ErrorCode::kNotFound);
+}
+
+TEST(Dialer, ADispositionRecordedEarlyStillLeavesTheAgentTheWrapUpTime) {
+    Population pop = Answering();
+    pop.talk_time = Distribution::Fixed(40);
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    options.wrap_up = 30 * kSecond;
+    Rig rig(pop, options, Leads(3));
+    rig.AddReady({"anna"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 46 * kSecond);  // hung up at 45 s
+    ASSERT_EQ(rig.Agent("anna").state, AgentState::kWrapUp);
+    ASSERT_TRUE(rig.dialer.Dispose("anna", Disposition{.status = "decided"}));
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kWrapUp);
+    rig.loop.RunUntil(kMorning + 74 * kSecond);
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kWrapUp);
+    EXPECT_EQ(rig.tap.dials.size(), 1u);
+    rig.loop.RunUntil(kMorning + 76 * kSecond);  // the wrap-up ended at 75 s
+    EXPECT_EQ(rig.tap.dials.size(), 2u);
+    EXPECT_EQ(rig.tap.dials[1].at, kMorning + 75 * kSecond);
+}
+
+// --- Abandoned calls --------------------------------------------------------
+
+TEST(Dialer, AnAnsweredCallWithNoAgentIsAbandonedAfter2sAndHearsTheRecordedMessage) {
+    Rig rig(Answering(), Options(Pacing::kProgressive), Leads(1));
+    rig.AddReady({"anna"});
+    rig.dialer.Start();
+    ASSERT_EQ(rig.tap.dials.size(), 1u);
+    rig.loop.RunUntil(kMorning + 1 * kSecond);
+    ASSERT_TRUE(rig.dialer.SetPaused("anna"));  // steps away while the call rings
+    rig.loop.RunUntil(kMorning + kMinute);
+
+    ASSERT_EQ(rig.records.size(), 1u);
+    const CallRecord& r = rig.records[0];
+    EXPECT_EQ(r.outcome, "abandoned");
+    EXPECT_EQ(r.answered, kMorning + 5 * kSecond);
+    EXPECT_EQ(r.bridged, 0);
+    EXPECT_EQ(r.agent, "");
+    ASSERT_EQ(rig.tap.plays.size(), 1u);
+    EXPECT_EQ(rig.tap.plays[0].prompt, rig.options.robot.abandon);
+    EXPECT_EQ(rig.tap.plays[0].at, r.answered + 2 * kSecond);
+    // The call ends once the message is over, not when it starts.
+    const double message_ms = static_cast<double>(rig.options.robot.abandon.size()) *
+                              rig.net.population().prompt_ms_per_char;
+    EXPECT_NEAR(static_cast<double>(r.ended - rig.tap.plays[0].at), message_ms, 1.0);
+    EXPECT_EQ(rig.tap.hangups.count(rig.tap.plays[0].call), 1u);
+    EXPECT_TRUE(rig.tap.bridged.empty());
+
+    const DialerStats& stats = rig.dialer.Stats();
+    EXPECT_EQ(stats.answered, 1);
+    EXPECT_EQ(stats.abandoned, 1);
+    EXPECT_DOUBLE_EQ(stats.AbandonRate(), 1.0);
+}
+
+TEST(Dialer, ACalleeWhoHangsUpWhileWaitingIsAbandonedWithoutAMessage) {
+    Population pop = Answering();
+    pop.patience = Distribution::Fixed(1);
+    Rig rig(pop, Options(Pacing::kProgressive), Leads(1));
+    rig.AddReady({"anna"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 1 * kSecond);
+    ASSERT_TRUE(rig.dialer.SetPaused("anna"));
+    rig.loop.RunUntil(kMorning + kMinute);
+    ASSERT_EQ(rig.records.size(), 1u);
+    EXPECT_EQ(rig.records[0].outcome, "abandoned");
+    EXPECT_EQ(rig.records[0].ended, rig.records[0].answered + 1 * kSecond);
+    EXPECT_TRUE(rig.tap.plays.empty());
+    EXPECT_EQ(rig.dialer.Stats().abandoned, 1);
+}
+
+TEST(Dialer, ACallerWaitingLessThan2sIsConnectedToTheAgentWhoBecomesFree) {
+    Rig rig(Answering(), Options(Pacing::kProgressive), Leads(1));
+    rig.AddReady({"anna"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 1 * kSecond);
+    ASSERT_TRUE(rig.dialer.SetPaused("anna"));
+    rig.loop.RunUntil(kMorning + 6 * kSecond + 500);  // answered at 5 s, waiting
+    ASSERT_TRUE(rig.dialer.SetReady("anna"));
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kOnCall);
+    rig.loop.RunUntil(kMorning + 2 * kMinute);
+    ASSERT_EQ(rig.records.size(), 1u);
+    EXPECT_EQ(rig.records[0].outcome, "answered");
+    EXPECT_EQ(rig.records[0].bridged - rig.records[0].answered, 1'500);
+    EXPECT_EQ(rig.records[0].agent, "anna");
+    EXPECT_TRUE(rig.tap.plays.empty());
+    EXPECT_EQ(rig.dialer.Stats().abandoned, 0);
+}
+
+TEST(Dialer, AnAbandonedNumberIsNotDialedAgainFor72HoursWhateverTheRetryRulesSay) {
+    DialerOptions options = Options(Pacing::kProgressive);
+    options.retries = {{"abandoned", 600}};  // the rules alone would retry in 10 minutes
+    options.max_attempts = 5;
+    Rig rig(Answering(), options, Leads(1));
+    rig.AddReady({"anna"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 1 * kSecond);
+    ASSERT_TRUE(rig.dialer.SetPaused("anna"));
+    rig.loop.RunUntil(kMorning + 8 * kHour);
+    rig.dialer.Pause();
+    // Four more days; the agent is ready all day long.
+    rig.WorkDays(1, 4, {"anna"});
+
+    auto calls = rig.RecordsOf(1);
+    ASSERT_EQ(calls.size(), 2u);
+    EXPECT_EQ(calls[0].outcome, "abandoned");
+    const Millis abandoned_at = calls[0].answered + 2 * kSecond;
+    EXPECT_GE(calls[1].started, abandoned_at + 72 * kHour);
+    EXPECT_EQ(DayOf(calls[1].started), 3) << "dialed again as soon as the 72 hours were over";
+    EXPECT_EQ(calls[1].outcome, "answered");
+    EXPECT_EQ(calls[1].attempt, 2);
+}
+
+TEST(Dialer, AnAgentWhoHangsUpEndsTheCallAndGoesToWrapUp) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    Rig rig(Answering(), options, Leads(2));
+    rig.AddReady({"anna"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 20 * kSecond);
+    ASSERT_EQ(rig.Agent("anna").state, AgentState::kOnCall);
+    ASSERT_TRUE(rig.dialer.HangupByAgent("anna"));
+    ASSERT_EQ(rig.records.size(), 1u);
+    EXPECT_EQ(rig.records[0].outcome, "answered");
+    EXPECT_EQ(rig.records[0].ended, kMorning + 20 * kSecond);
+    EXPECT_EQ(rig.tap.hangups.size(), 1u);
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kWrapUp);
+    EXPECT_EQ(rig.dialer.HangupByAgent("anna").error().code, ErrorCode::kConflict);
+    rig.loop.RunUntil(kMorning + 2 * kMinute);
+    EXPECT_EQ(rig.records.size(), 1u) << "nothing more is heard of the call";
+}
+
+TEST(Dialer, NoMoreCallsAreLiveThanTheTrunkHasLines) {
+    DialerOptions options = Options(Pacing::kProgressive);
+    options.max_lines = 2;
+    Rig rig(Answering(), options, Leads(30));
+    int most_live = 0;
+    rig.tap.on_dial = [&] { most_live = std::max(most_live, rig.tap.Live()); };
+    rig.AddReady({"a1", "a2", "a3", "a4", "a5"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + kHour);
+    EXPECT_EQ(most_live, 2);
+    EXPECT_GT(rig.records.size(), 20u);
+}
+
+TEST(Dialer, TheCampaignDialsOnlyWithinItsScheduleOnTheCallCentersClock) {
+    DialerOptions options = Options(Pacing::kProgressive);
+    options.schedule_start_minute = 10 * 60;
+    options.schedule_end_minute = 11 * 60;
+    Rig rig(Answering(), options, Leads(100));
+    rig.AddReady({"anna", "boris"});
+    rig.dialer.Start();  // at 09:00
+    rig.loop.RunUntil(kMorning + 4 * kHour);
+    ASSERT_FALSE(rig.tap.dials.empty());
+    EXPECT_EQ(rig.tap.dials.front().at, kMorning + kHour) << "first dial at 10:00";
+    for (const auto& d : rig.tap.dials) {
+        EXPECT_GE(d.at, kMorning + kHour);
+        EXPECT_LT(d.at, kMorning + 2 * kHour);
+    }
+}
+
+// --- Retries ----------------------------------------------------------------
+
+TEST(Dialer, ABusyNumberIsRetriedAfterTheRulesDelayAndAtMostMaxAttemptsTimes) {
+    DialerOptions options = Options(Pacing::kProgressive);
+    options.retries = {{"busy", 1800}, {"no_answer", 4 * 3600}};
+    options.max_attempts = 3;
+    Rig rig(Unanswered(EventKind::kBusy), options, Leads(1));
+    rig.AddReady({"anna"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 6 * kHour);
+
+    ASSERT_EQ(rig.records.size(), 3u);
+    for (size_t i = 0; i < rig.records.size(); ++i) {
+        const CallRecord& r = rig.records[i];
+        EXPECT_EQ(r.outcome, "busy");
+        EXPECT_EQ(r.cause, 486);
+        EXPECT_EQ(r.attempt, static_cast<int>(i) + 1);
+        if (i == 0) continue;
+        Millis gap = r.started - rig.records[i - 1].ended;
+        EXPECT_GE(gap, 1800 * kSecond) << "attempt " << i + 1 << " came too soon";
+        EXPECT_LE(gap, 1800 * kSecond + rig.options.tick) << "attempt " << i + 1 << " came late";
+    }
+    EXPECT_EQ(rig.dialer.LeadsLeft(), 0u);
+    EXPECT_EQ(rig.dialer.Stats().outcomes.at("busy"), 3);
+}
+
+TEST(Dialer, AnInvalidNumberIsNeverRetried) {
+    Population pop = Answering();
+    pop.invalid = 1.0;
+    DialerOptions options = Options(Pacing::kProgressive);
+    options.retries = {{"invalid", 60}, {"busy", 60}};
+    options.max_attempts = 10;
+    Rig rig(pop, options, Leads(2));
+    rig.AddReady({"anna"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 2 * kHour);
+    ASSERT_EQ(rig.records.size(), 2u);
+    EXPECT_EQ(rig.RecordsOf(1).size(), 1u);
+    EXPECT_EQ(rig.RecordsOf(2).size(), 1u);
+    EXPECT_EQ(rig.records[0].outcome, "invalid");
+    EXPECT_EQ(rig.records[0].cause, 404);
+    EXPECT_EQ(rig.dialer.LeadsLeft(), 0u);
+}
+
+TEST(Dialer, AnOutcomeWithoutARetryRuleClosesTheLead) {
+    DialerOptions options = Options(Pacing::kProgressive);
+    options.retries = {{"busy", 60}};
+    options.max_attempts = 10;
+    Rig rig(Unanswered(EventKind::kRejected), options, Leads(1));
+    rig.AddReady({"anna"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 2 * kHour);
+    ASSERT_EQ(rig.records.size(), 1u);
+    EXPECT_EQ(rig.records[0].outcome, "rejected");
+    EXPECT_EQ(rig.dialer.LeadsLeft(), 0u);
+}
+
+// --- The dial gate ----------------------------------------------------------
+
+TEST(Dialer, AStopListedOrRegistryListedLeadIsNeverDialedAndIsClosedByTheGate) {
+    Rig rig(Answering(), Options(Pacing::kProgressive), Leads(3));
+    compliance::NumberState stopped;
+    stopped.stops.push_back({compliance::StopCategory::kDoNotDisturb, std::nullopt});
+    rig.gate.Set(2, stopped);
+    compliance::NumberState listed;
+    listed.registries.push_back("rkn-refusals");
+    rig.gate.Set(3, listed);
+    rig.AddReady({"anna", "boris", "vera"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + kHour);
+
+    for (const auto& d : rig.tap.dials) {
+        EXPECT_NE(d.dial.number, Number(2));
+        EXPECT_NE(d.dial.number, Number(3));
+    }
+    EXPECT_EQ(rig.RecordsOf(1).size(), 1u);
+    EXPECT_TRUE(rig.RecordsOf(2).empty());
+    EXPECT_TRUE(rig.RecordsOf(3).empty());
+    const DialerStats& stats = rig.dialer.Stats();
+    EXPECT_EQ(stats.denials.at("stop_list"), 1);
+    EXPECT_EQ(stats.denials.at("registry"), 1);
+    EXPECT_EQ(stats.leads_closed_by_gate, 2);
+    EXPECT_EQ(stats.attempts, 1);
+    EXPECT_EQ(rig.dialer.LeadsLeft(), 0u);
+}
+
+TEST(Dialer, ALeadOutsideItsLocalCallingWindowIsDialedWhenTheWindowOpens) {
+    compliance::CallingRules rules = WideRules();
+    rules.window_start_minute = 9 * 60;
+    rules.window_end_minute = 20 * 60;
+    std::vector<Lead> leads = Leads(3);
+    leads[1].utc_offset_minutes = 120;  // Kaliningrad: 08:00 when Moscow is at 09:00
+    leads[2].utc_offset_minutes = std::nullopt;
+    Rig rig(Answering(), Options(Pacing::kProgressive), leads, rules);
+    rig.AddReady({"anna", "boris", "vera"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 2 * kHour);
+
+    auto moscow = rig.RecordsOf(1);
+    ASSERT_EQ(moscow.size(), 1u);
+    EXPECT_EQ(moscow[0].started, kMorning);
+    EXPECT_EQ(moscow[0].evidence.local_minute, 9 * 60);
+    EXPECT_EQ(moscow[0].evidence.local_weekday, 1) << "2026-12-01 is a Tuesday";
+    EXPECT_EQ(moscow[0].evidence.utc_offset_minutes, 180);
+    EXPECT_FALSE(moscow[0].evidence.offset_assumed);
+    EXPECT_EQ(moscow[0].evidence.registries, "rkn-refusals v12");
+
+    auto kaliningrad = rig.RecordsOf(2);
+    ASSERT_EQ(kaliningrad.size(), 1u);
+    const Millis opens = kMorning + kHour;  // 09:00 in Kaliningrad
+    EXPECT_GE(kaliningrad[0].started, opens);
+    EXPECT_LE(kaliningrad[0].started, opens + rig.options.tick);
+    EXPECT_EQ(LocalMinute(kaliningrad[0].started, 120), 9 * 60);
+    EXPECT_EQ(kaliningrad[0].evidence.local_minute, LocalMinute(kaliningrad[0].started, 120));
+    EXPECT_EQ(kaliningrad[0].evidence.utc_offset_minutes, 120);
+
+    auto unknown = rig.RecordsOf(3);
+    ASSERT_EQ(unknown.size(), 1u);
+    EXPECT_TRUE(unknown[0].evidence.offset_assumed);
+    EXPECT_EQ(unknown[0].evidence.utc_offset_minutes, rules.default_utc_offset_minutes);
+    EXPECT_GE(rig.dialer.Stats().denials.at("outside_window"), 1);
+    EXPECT_EQ(rig.dialer.Stats().leads_closed_by_gate, 0);
+}
+
+TEST(Dialer, TheEvidenceNamesTheConsentReliedOnForMarketingAndNoneNeededForService) {
+    DialerOptions marketing = Options(Pacing::kProgressive);
+    marketing.purpose = "marketing";
+    Rig rig(Answering(), marketing, Leads(3));
+    compliance::NumberState two_consents;  // the newer one is relied on
+    two_consents.consents = {{"marketing", DayStart(2026, 1, 10), std::nullopt},
+                             {"marketing", DayStart(2026, 3, 1) + 4000, std::nullopt}};
+    rig.gate.Set(1, two_consents);
+    compliance::NumberState newer_revoked;  // the older one still holds
+    newer_revoked.consents = {{"marketing", DayStart(2025, 11, 20), std::nullopt},
+                              {"marketing", DayStart(2026, 2, 1), DayStart(2026, 4, 1)},
+                              {"service", DayStart(2026, 5, 5), std::nullopt}};
+    rig.gate.Set(2, newer_revoked);
+    rig.gate.Set(3, compliance::NumberState{});  // no consent: not called for marketing
+    rig.AddReady({"anna", "boris", "vera"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + kHour);
+
+    ASSERT_EQ(rig.RecordsOf(1).size(), 1u);
+    EXPECT_EQ(rig.RecordsOf(1)[0].evidence.consent, "marketing, given 2026-03-01");
+    ASSERT_EQ(rig.RecordsOf(2).size(), 1u);
+    EXPECT_EQ(rig.RecordsOf(2)[0].evidence.consent, "marketing, given 2025-11-20");
+    EXPECT_TRUE(rig.RecordsOf(3).empty());
+    EXPECT_EQ(rig.dialer.Stats().denials.at("no_consent"), 1);
+
+    Rig service(Answering(), Options(Pacing::kProgressive), Leads(1));
+    service.AddReady({"anna"});
+    service.dialer.Start();
+    service.loop.RunUntil(kMorning + 2 * kMinute);
+    ASSERT_EQ(service.records.size(), 1u);
+    EXPECT_EQ(service.records[0].evidence.consent, "not needed: service");
+}
+
+// --- Short calls ------------------------------------------------------------
+
+TEST(Dialer, AnsweredCallsShorterThan3SecondsAreFlagged) {
+    Population machines = Answering();
+    machines.machine = 1;
+    machines.machine_talk = Distribution::Fixed(1.5);
+    Rig rig(machines, Options(Pacing::kProgressive), Leads(10));
+    rig.AddReady({"anna", "boris"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 30 * kMinute);
+    ASSERT_EQ(rig.records.size(), 10u);
+    for (const CallRecord& r : rig.records) {
+        EXPECT_EQ(r.outcome, "answered");
+        EXPECT_EQ(r.ended - r.answered, 1'500);
+        EXPECT_TRUE(r.short_call) << "call " << r.id;
+    }
+    EXPECT_EQ(rig.dialer.Stats().short_calls, 10);
+
+    // The limit: 2.9 s is short, 3 s is not.
+    for (double talk : {2.9, 3.0}) {
+        Population people = Answering();
+        people.talk_time = Distribution::Fixed(talk);
+        Rig r2(people, Options(Pacing::kProgressive), Leads(4));
+        r2.AddReady({"anna"});
+        r2.dialer.Start();
+        r2.loop.RunUntil(kMorning + 30 * kMinute);
+        ASSERT_EQ(r2.records.size(), 4u);
+        for (const CallRecord& r : r2.records)
+            EXPECT_EQ(r.short_call, talk < 3.0) << talk << " s";
+        EXPECT_EQ(r2.dialer.Stats().short_calls, talk < 3.0 ? 4 : 0);
+    }
+}
+
+// --- Caller IDs -------------------------------------------------------------
+
+TEST(Dialer, DialingStopsWhenEveryCallerIdReachesItsDailyCapAndResumesTheNextDay) {
+    PoolOptions pool;
+    pool.daily_cap = 3;
+    Population pop = Answering();
+    pop.talk_time = Distribution::Fixed(20);
+    Rig rig(pop, Options(Pacing::kProgressive), Leads(20), WideRules(), CallerIds(2), pool);
+    const std::vector<std::string> agents = {"a1", "a2", "a3", "a4"};
+    for (const auto& a : agents)
+        rig.dialer.AddAgent(a);
+    rig.WorkDays(0, 1, agents);
+    EXPECT_EQ(rig.records.size(), 6u) << "2 caller IDs of 3 calls a day";
+    EXPECT_GT(rig.dialer.Stats().no_caller_id, 0);
+    EXPECT_GT(rig.dialer.LeadsLeft(), 0u) << "the other leads wait for tomorrow";
+    rig.WorkDays(1, 1, agents);
+
+    std::map<int, int> per_day;
+    std::map<std::pair<int, std::string>, int> per_number_and_day;
+    std::set<int64_t> contacts;
+    for (const CallRecord& r : rig.records) {
+        ++per_day[DayOf(r.started)];
+        ++per_number_and_day[{DayOf(r.started), r.caller_id}];
+        contacts.insert(r.contact_id);
+    }
+    EXPECT_EQ(per_day, (std::map<int, int>{{0, 6}, {1, 6}}));
+    for (const auto& [key, calls] : per_number_and_day)
+        EXPECT_LE(calls, 3) << key.second << " on day " << key.first;
+    EXPECT_EQ(contacts.size(), 12u) << "each lead reached once";
+}
+
+// --- Preview ----------------------------------------------------------------
+
+TEST(Dialer, APreviewCardIsReservedForItsAgentAndItsAnsweredCallConnectsToThem) {
+    Rig rig(Answering(), Options(Pacing::kPreview, /*simulated_agents=*/false), Leads(5));
+    for (const char* a : {"carl", "anna", "boris"})
+        rig.dialer.AddAgent(a);
+    ASSERT_TRUE(rig.dialer.SetReady("carl"));  // carl has been ready the longest
+    rig.loop.RunUntil(kMorning + 10 * kSecond);
+    ASSERT_TRUE(rig.dialer.SetReady("anna"));
+    ASSERT_TRUE(rig.dialer.SetReady("boris"));
+    rig.dialer.Start();
+    EXPECT_TRUE(rig.tap.dials.empty()) << "preview dials only when the agent says so";
+
+    auto anna = rig.dialer.NextCard("anna");
+    ASSERT_TRUE(anna) << anna.error().message;
+    auto boris = rig.dialer.NextCard("boris");
+    ASSERT_TRUE(boris) << boris.error().message;
+    EXPECT_NE(anna->contact_id, boris->contact_id);
+    auto anna_again = rig.dialer.NextCard("anna");
+    ASSERT_TRUE(anna_again);
+    EXPECT_EQ(anna_again->contact_id, anna->contact_id) << "the card stays the agent's";
+    EXPECT_EQ(rig.Agent("anna").contact_id, anna->contact_id);
+
+    rig.loop.RunUntil(kMorning + 30 * kSecond);  // reading the card
+    EXPECT_TRUE(rig.tap.dials.empty());
+    ASSERT_TRUE(rig.dialer.DialCard("anna"));
+    ASSERT_EQ(rig.tap.dials.size(), 1u);
+    EXPECT_EQ(rig.tap.dials[0].dial.number, anna->e164);
+    rig.loop.RunUntil(kMorning + 36 * kSecond);  // answered at 35 s
+
+    EXPECT_EQ(rig.tap.bridged.at(rig.tap.dials[0].call), "anna");
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kOnCall);
+    EXPECT_EQ(rig.Agent("carl").state, AgentState::kReady);
+    auto connected = std::find_if(rig.agent_events.begin(), rig.agent_events.end(),
+                                  [](const SeenAgentEvent& e) { return e.kind == "connected"; });
+    ASSERT_NE(connected, rig.agent_events.end());
+    EXPECT_EQ(connected->agent, "anna");
+    EXPECT_EQ(connected->contact_id, anna->contact_id);
+
+    // Boris pauses holding his card: the lead goes back to the list.
+    ASSERT_TRUE(rig.dialer.SetPaused("boris"));
+    EXPECT_EQ(rig.Agent("boris").contact_id, 0);
+    auto carl = rig.dialer.NextCard("carl");
+    ASSERT_TRUE(carl);
+    EXPECT_EQ(carl->contact_id, boris->contact_id);
+
+    EXPECT_EQ(rig.dialer.DialCard("boris").error().code, ErrorCode::kConflict);
+    EXPECT_EQ(rig.dialer.NextCard("boris").error().code, ErrorCode::kConflict) << "paused";
+    EXPECT_EQ(rig.dialer.NextCard("nobody").error().code, ErrorCode::kNotFound);
+}
+
+TEST(Dialer, APreviewAgentsWaitWhileTheirDialRingsCountsAsDialingNotReady) {
+    Population pop = Answering();
+    pop.ring_time = Distribution::Fixed(8);
+    Rig rig(pop, Options(Pacing::kPreview, /*simulated_agents=*/false), Leads(2));
+    rig.AddReady({"anna"});
+    rig.dialer.Start();
+    ASSERT_TRUE(rig.dialer.NextCard("anna"));
+    rig.loop.RunUntil(kMorning + 2 * kSecond);  // 2 s reading the card
+    ASSERT_TRUE(rig.dialer.DialCard("anna"));
+    rig.loop.RunUntil(kMorning + 10 * kSecond);  // 8 s ringing, then answered
+    ASSERT_EQ(rig.Agent("anna").state, AgentState::kOnCall);
+    const DialerStats& stats = rig.dialer.Stats();
+    EXPECT_EQ(stats.ready_ms + stats.dialing_ms, 10'000);
+    // Whether reading the card counts as ready or as dialing, the 8 s the
+    // agent waited on their own ringing call are not idle time.
+    EXPECT_GE(stats.dialing_ms, 8'000);
+    EXPECT_LE(stats.ready_ms, 2'000);
+}
+
+// --- Robots -----------------------------------------------------------------
+
+TEST(Dialer, ARobotKeepsToItsLinesAndCallsPerSecondAndRecordsTheKeysPressed) {
+    Population pop = Answering();
+    pop.invalid = 0.5;  // quick failures, so that the rate limit matters
+    pop.ring_time = Distribution::Uniform(1, 8);
+    pop.keys = {{"1", 0.5}, {"2", 0.3}, {"", 0.2}};
+    pop.hangup_in_prompt = 0.1;
+    DialerOptions options = Options(Pacing::kRobot);
+    options.pacing.robot_max_calls = 5;
+    options.pacing.robot_calls_per_second = 2;
+    Rig rig(pop, options, Leads(200));
+    int most_live = 0;
+    rig.tap.on_dial = [&] { most_live = std::max(most_live, rig.tap.Live()); };
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 2 * kHour);
+
+    ASSERT_EQ(rig.records.size(), 200u);
+    EXPECT_TRUE(rig.tap.bridged.empty()) << "no agents";
+    EXPECT_LE(most_live, 5);
+    EXPECT_EQ(most_live, 5) << "the robot uses the lines it has";
+    EXPECT_LE(rig.dialer.Stats().max_live_calls, 5);
+    std::vector<Millis> starts;
+    for (const auto& d : rig.tap.dials)
+        starts.push_back(d.at);
+    std::sort(starts.begin(), starts.end());
+    size_t busiest = 0;
+    for (size_t i = 0; i < starts.size(); ++i) {
+        size_t j = i;
+        while (j < starts.size() && starts[j] < starts[i] + kSecond)
+            ++j;
+        busiest = std::max(busiest, j - i);
+    }
+    EXPECT_LE(busiest, 2u) << "more than 2 dials within one second";
+    EXPECT_EQ(busiest, 2u);
+
+    std::map<std::string, int64_t> keys, hangups;
+    int completed = 0;
+    for (const CallRecord& r : rig.records) {
+        if (r.outcome != "answered") continue;
+        if (r.robot_step == "goodbye" || r.robot_step == "done") {
+            ++keys[r.robot_keys.empty() ? "none" : r.robot_keys];
+            EXPECT_TRUE(r.robot_keys == "1" || r.robot_keys == "2" || r.robot_keys.empty())
+                << r.robot_keys;
+        }
+        if (r.robot_step == "done") {
+            ++completed;
+        } else {
+            ++hangups[r.robot_step];
+        }
+    }
+    const DialerStats& stats = rig.dialer.Stats();
+    EXPECT_EQ(stats.robot_keys, keys);
+    EXPECT_EQ(keys.size(), 3u) << "1, 2 and none were all pressed";
+    EXPECT_EQ(stats.robot_hangup_steps, hangups);
+    EXPECT_GT(hangups.size(), 0u);
+    EXPECT_GT(completed, 40);
+    // A completed call heard the greeting, the question and the goodbye.
+    std::map<CallId, std::vector<std::string>> heard;
+    for (const auto& p : rig.tap.plays)
+        heard[p.call].push_back(p.prompt);
+    int full = 0;
+    for (const auto& [call, prompts] : heard) {
+        if (prompts.size() == 3) {
+            ++full;
+            EXPECT_EQ(prompts,
+                      (std::vector<std::string>{options.robot.greeting, options.robot.question,
+                                                options.robot.goodbye}));
+        }
+    }
+    EXPECT_EQ(full, completed + hangups["goodbye"]) << "hung up in the goodbye: heard all three";
+}
+
+TEST(Dialer, ACalleeWhoHangsUpDuringTheRobotsGreetingIsCountedAtThatStep) {
+    Population pop = Answering();
+    pop.hangup_in_prompt = 1.0;
+    DialerOptions options = Options(Pacing::kRobot);
+    Rig rig(pop, options, Leads(20));
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + kHour);
+    ASSERT_EQ(rig.records.size(), 20u);
+    for (const CallRecord& r : rig.records) {
+        EXPECT_EQ(r.robot_step, "greeting");
+        EXPECT_EQ(r.robot_keys, "");
+    }
+    const DialerStats& stats = rig.dialer.Stats();
+    EXPECT_EQ(stats.robot_hangup_steps, (std::map<std::string, int64_t>{{"greeting", 20}}));
+    EXPECT_TRUE(stats.robot_keys.empty());
+}
+
+// --- The inactivity rule ----------------------------------------------------
+
+TEST(Dialer, ANumberThatFailsOnThreeDifferentDaysBecomesInactiveAndIsNotDialedOnTheFourth) {
+    DialerOptions options = Options(Pacing::kProgressive);
+    options.retries = {{"no_answer", 86400}};
+    options.max_attempts = 20;
+    Rig rig(Unanswered(EventKind::kNoAnswer), options, Leads(1));
+    rig.dialer.AddAgent("anna");
+    rig.WorkDays(0, 2, {"anna"});
+    ASSERT_EQ(rig.records.size(), 2u);
+    ASSERT_NE(rig.gate.State(1), nullptr);
+    EXPECT_FALSE(rig.gate.State(1)->inactive) << "two days of failures are not enough";
+    rig.WorkDays(2, 2, {"anna"});
+
+    ASSERT_EQ(rig.records.size(), 3u);
+    for (int day = 0; day < 3; ++day) {
+        EXPECT_EQ(DayOf(rig.records[day].started), day);
+        EXPECT_EQ(rig.records[day].outcome, "no_answer");
+    }
+    EXPECT_TRUE(rig.gate.State(1)->inactive);
+    EXPECT_EQ(rig.gate.BecameInactive(), 1);
+    const DialerStats& stats = rig.dialer.Stats();
+    EXPECT_EQ(stats.denials.at("inactive"), 1) << "the retry on day 4 met the gate";
+    EXPECT_EQ(stats.leads_closed_by_gate, 1);
+    EXPECT_EQ(rig.dialer.LeadsLeft(), 0u);
+}
+
+// --- Agents' time and order -------------------------------------------------
+
+TEST(Dialer, ReadingTheStatsChangesNeitherAnAgentsSinceNorWhoHasBeenReadyLongest) {
+    Rig rig(Answering(), Options(Pacing::kProgressive), Leads(1));
+    rig.dialer.AddAgent("boris");
+    rig.dialer.AddAgent("anna");
+    ASSERT_TRUE(rig.dialer.SetReady("anna"));
+    rig.loop.RunUntil(kMorning + 10 * kSecond);
+    ASSERT_TRUE(rig.dialer.SetReady("boris"));
+    rig.loop.RunUntil(kMorning + 20 * kSecond);
+    const size_t events = rig.agent_events.size();
+    (void)rig.dialer.Stats();  // a supervisor's screen polls the figures
+    EXPECT_EQ(rig.dialer.Stats().ready_ms, 30'000);
+    EXPECT_EQ(rig.agent_events.size(), events) << "no agent changed state";
+    EXPECT_EQ(rig.Agent("anna").since, kMorning);
+    EXPECT_EQ(rig.Agent("boris").since, kMorning + 10 * kSecond);
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + kMinute);
+    ASSERT_EQ(rig.records.size(), 0u);
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kOnCall)
+        << "the call goes to the agent ready the longest";
+}
+
+// --- Predictive, on the shipped scenarios -----------------------------------
+
+void ExpectPredictiveHoldsTheLimitAndBeatsProgressive(const std::string& file) {
+    auto scenario = LoadScenario(std::string(CALLBASE_SOURCE_DIR "/examples/scenarios/") + file);
+    ASSERT_TRUE(scenario) << scenario.error().message;
+    ASSERT_EQ(scenario->dialer.pacing.mode, Pacing::kPredictive);
+    RunResult predictive = Run(*scenario);
+    RunOptions as_progressive;
+    as_progressive.pacing = scenario->dialer.pacing;
+    as_progressive.pacing->mode = Pacing::kProgressive;
+    // Progressive abandons only the calls still ringing when the day ends
+    // and the agents log out.
+    std::vector<Millis> abandoned_at;
+    as_progressive.on_call = [&](const CallRecord& r) {
+        if (r.outcome == "abandoned") abandoned_at.push_back(r.answered);
+    };
+    RunResult progressive = Run(*scenario, as_progressive);
+
+    const DialerStats& p = predictive.stats;
+    EXPECT_GT(p.answered, 5'000);
+    EXPECT_GT(p.abandoned, 0) << "a predictive dialer that never abandons is not pacing";
+    EXPECT_LE(p.AbandonRate(), 0.03);
+    EXPECT_LE(predictive.max_window_abandon, 0.03);
+    std::string broken;
+    for (const auto& [rule, count] : predictive.violations)
+        broken += rule + "=" + std::to_string(count) + " ";
+    EXPECT_EQ(predictive.Violations(), 0) << broken;
+    EXPECT_EQ(progressive.Violations(), 0);
+    ASSERT_EQ(scenario->days, 1);
+    for (Millis at : abandoned_at)
+        EXPECT_GE(at, scenario->start + scenario->day_length) << "abandoned during the day";
+    EXPECT_GT(p.Occupancy(), progressive.stats.Occupancy())
+        << "predictive " << p.Occupancy() << ", progressive " << progressive.stats.Occupancy();
+    EXPECT_GT(predictive.contacts_reached, progressive.contacts_reached);
+}
+
+TEST(Dialer, PredictiveOnTheShippedScenarioKeepsAbandonsUnder3PercentAndBeatsProgressive) {
+    ExpectPredictiveHoldsTheLimitAndBeatsProgressive("predictive-100.toml");
+}
+
+TEST(Dialer, PredictiveFollowsAFallingAnswerRateWithoutBreakingTheAbandonLimit) {
+    ExpectPredictiveHoldsTheLimitAndBeatsProgressive("predictive-100-drop.toml");
+}
+
+}  // namespace
+}  // namespace callbase::campaigns

@@ -1,0 +1,493 @@
+// callbase campaign create|list|show|start|pause|stop|stats, callbase why
+// PHONE (the legal trail of every campaign call to a number), and the
+// forecast of `callbase simulate --campaign ID` (campaigns/forecast.h).
+// Campaigns run inside `callbase serve`; these commands set them up and
+// change their state.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+#include "campaigns/campaign_book.h"
+#include "campaigns/forecast.h"
+#include "cli/app.h"
+#include "cli/text_table.h"
+#include "compliance/registry_catalog.h"
+#include "compliance/rules.h"
+
+namespace callbase::cli {
+namespace {
+
+using campaigns::CampaignBook;
+using campaigns::CampaignSpec;
+using nlohmann::json;
+
+Error Bad(std::string message, std::string hint) {
+    return Error{ErrorCode::kInvalidInput, std::move(message), std::move(hint)};
+}
+
+// "90", "30m", "4h", "1d" -> seconds.
+Result<int64_t> ParseDuration(std::string_view text) {
+    int64_t unit = 1;
+    std::string digits(text);
+    if (!digits.empty() && std::string_view("smhd").find(digits.back()) != std::string::npos) {
+        char u = digits.back();
+        digits.pop_back();
+        unit = u == 'm' ? 60 : u == 'h' ? 3600 : u == 'd' ? 86400 : 1;
+    }
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
+        return std::unexpected(Bad(fmt::format("'{}' is not a duration", text),
+                                   "write seconds or a number with s, m, h or d: 30m, 4h, 1d"));
+    }
+    return std::stoll(digits) * unit;
+}
+
+// "09:00-20:00" -> minutes after midnight.
+Result<std::pair<int, int>> ParseSchedule(std::string_view text) {
+    int h1 = 0, m1 = 0, h2 = 0, m2 = 0;
+    std::string t(text);
+    if (std::sscanf(t.c_str(), "%d:%d-%d:%d", &h1, &m1, &h2, &m2) != 4 || h1 < 0 || h2 > 24 ||
+        m1 < 0 || m1 > 59 || m2 < 0 || m2 > 59) {
+        return std::unexpected(Bad(fmt::format("schedule '{}' is not HH:MM-HH:MM", text),
+                                   "e.g. --schedule 09:00-20:00"));
+    }
+    return std::pair{h1 * 60 + m1, h2 * 60 + m2};
+}
+
+std::string Clock(int minute) {
+    return fmt::format("{:02d}:{:02d}", minute / 60, minute % 60);
+}
+
+std::string Percent(double share) {
+    return fmt::format("{:.2f} %", share * 100);
+}
+
+void PrintSpec(const CampaignSpec& s) {
+    Table t({"", ""});
+    t.Add({"campaign", fmt::format("#{} {}", s.id, s.name)});
+    t.Add({"state", s.state});
+    t.Add({"purpose", s.purpose});
+    t.Add({"pacing", std::string(campaigns::PacingId(s.pacing))});
+    t.Add({"segment",
+           s.segment.empty() ? "every contact" : fmt::format("{}", fmt::join(s.segment, " "))});
+    t.Add({"order", s.rules.empty()
+                        ? fmt::format("sequential by {}", s.order_by)
+                        : fmt::format("rules {} then {}", fmt::join(s.rules, ", "), s.order_by)});
+    std::string ids;
+    for (const auto& c : s.caller_ids) {
+        ids += fmt::format("{}{}{}", ids.empty() ? "" : ", ", c.number,
+                           c.region.empty() ? "" : " (" + c.region + ")");
+    }
+    t.Add({"caller IDs", fmt::format("{} — cap {} a day each, local presence {}", ids, s.daily_cap,
+                                     s.local_presence ? "on" : "off")});
+    std::string retries;
+    for (const auto& r : s.retries) {
+        retries += fmt::format("{}{} +{} min", retries.empty() ? "" : ", ", r.outcome,
+                               r.delay_seconds / 60);
+    }
+    t.Add({"retries", fmt::format("{}; at most {} attempts a number", retries, s.max_attempts)});
+    t.Add({"schedule", fmt::format("{}-{} (call center's clock)", Clock(s.schedule_start_minute),
+                                   Clock(s.schedule_end_minute))});
+    if (s.pacing == campaigns::Pacing::kPredictive) {
+        t.Add({"abandon limit",
+               fmt::format("{} over {} min", Percent(s.abandon_limit), s.abandon_window_minutes)});
+    }
+    if (s.pacing == campaigns::Pacing::kRobot) {
+        t.Add({"robot limits", fmt::format("{} calls at once, {} a second", s.robot_max_calls,
+                                           s.robot_calls_per_second)});
+    } else {
+        t.Add({"wrap-up", fmt::format("{} s", s.wrap_up_seconds)});
+    }
+    if (!s.script.empty()) t.Add({"script", s.script});
+    if (s.target_contacts > 0)
+        t.Add({"target", fmt::format("{} contacts a day", s.target_contacts)});
+    t.Print(false);
+}
+
+// The legal trail of one call, for people.
+std::string WhyText(const campaigns::StoredCall& c) {
+    json e = json::parse(c.evidence_json, nullptr, false);
+    static constexpr std::string_view kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    int minute = e.value("local_minute", 0);
+    int offset = e.value("utc_offset", 180);
+    std::string out = fmt::format(
+        "    allowed because: the callee's local time was {} {} (UTC{:+03d}:{:02d}{}); no "
+        "stop-list entry in force; not listed in the registries checked ({}); consent: {}; no "
+        "deletion pending; not inactive; {} earlier attempt(s) in the period\n    rules in "
+        "force: {}\n",
+        kDays[e.value("local_weekday", 0) % 7], Clock(minute), offset / 60, std::abs(offset % 60),
+        e.value("offset_assumed", false) ? ", zone unknown: Moscow assumed" : "",
+        e.value("registries", std::string("none loaded")), e.value("consent", std::string("?")),
+        e.value("attempts_before", 0), e.value("rules", std::string("?")));
+    return out;
+}
+
+}  // namespace
+
+void RegisterCampaignCommands(CLI::App& cli, App& app) {
+    auto* campaign = cli.add_subcommand("campaign", "outbound campaigns (they run in serve)");
+    campaign->require_subcommand(1);
+
+    struct CreateArgs {
+        CampaignSpec spec;
+        std::string pacing = "progressive", schedule = "09:00-20:00";
+        std::vector<std::string> retries;
+        bool no_local = false;
+    };
+    auto c = std::make_shared<CreateArgs>();
+    auto* create = campaign->add_subcommand("create", "set up a campaign (it starts as a draft)");
+    create->add_option("name", c->spec.name, "the campaign's name")->required();
+    create->add_option("--segment", c->spec.segment,
+                       "which contacts: filter expressions, all must hold (status=new tag=VIP "
+                       "region=Москва idle>=30 field:Сумма>1000)");
+    create->add_option("--order", c->spec.order_by,
+                       "sequential order: id, added, idle, status, source, region or "
+                       "field:NAME; '-' in front for descending (default id)");
+    create->add_option("--rule", c->spec.rules,
+                       "a priority rule EXPR:WEIGHT (status=new:100); the score is the sum of "
+                       "matching weights, higher first");
+    create->add_option("--pacing", c->pacing, "preview, progressive, predictive or robot");
+    create->add_option("--purpose", c->spec.purpose, "service (default), marketing, ...");
+    auto ids = std::make_shared<std::vector<std::string>>();
+    create->add_option("--caller-id", *ids, "a number the campaign calls from (repeat)")
+        ->required();
+    create->add_option("--daily-cap", c->spec.daily_cap, "calls a day per caller ID (default 75)");
+    create->add_flag("--no-local-presence", c->no_local,
+                     "do not prefer a caller ID from the callee's region");
+    create->add_option("--retry", c->retries,
+                       "OUTCOME=DELAY, e.g. busy=30m no_answer=4h (replaces the defaults)");
+    create->add_option("--max-attempts", c->spec.max_attempts, "attempts a number (default 3)");
+    create->add_option("--schedule", c->schedule,
+                       "dialing hours, HH:MM-HH:MM (default 09:00-20:00)");
+    create->add_option("--abandon-limit", c->spec.abandon_limit,
+                       "predictive: the share of answered calls that may be abandoned (0.03)");
+    create->add_option("--wrap-up", c->spec.wrap_up_seconds, "seconds after each call (10)");
+    create->add_option("--robot-max-calls", c->spec.robot_max_calls, "robot: calls at once (30)");
+    create->add_option("--robot-cps", c->spec.robot_calls_per_second,
+                       "robot: new calls a second (5)");
+    create->add_option("--script", c->spec.script, "hints shown to operators beside the card");
+    create->add_option("--target", c->spec.target_contacts, "contacts to reach a day");
+    create->callback([&app, c, ids] {
+        CampaignSpec spec = c->spec;
+        auto pacing = campaigns::ParsePacing(c->pacing);
+        if (!pacing) {
+            return app.Report(Bad(fmt::format("--pacing {}: not a pacing mode", c->pacing),
+                                  "write preview, progressive, predictive or robot"));
+        }
+        spec.pacing = *pacing;
+        auto schedule = ParseSchedule(c->schedule);
+        if (!schedule) return app.Report(schedule.error());
+        spec.schedule_start_minute = schedule->first;
+        spec.schedule_end_minute = schedule->second;
+        spec.local_presence = !c->no_local;
+        for (const auto& number : *ids)
+            spec.caller_ids.push_back({number, "", 0});
+        if (!c->retries.empty()) {
+            spec.retries.clear();
+            for (const auto& r : c->retries) {
+                auto eq = r.find('=');
+                if (eq == std::string::npos) {
+                    return app.Report(Bad(fmt::format("--retry {}: write OUTCOME=DELAY", r),
+                                          "e.g. --retry busy=30m --retry no_answer=4h"));
+                }
+                auto delay = ParseDuration(r.substr(eq + 1));
+                if (!delay) return app.Report(delay.error());
+                spec.retries.push_back({r.substr(0, eq), *delay});
+            }
+        }
+        auto tools = LoadPhoneTools(app);
+        if (!tools) return app.Report(tools.error());
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        CampaignBook book(**db, app.clock);
+        auto created = book.Create(spec, *tools->cleaner, app.actor);
+        if (!created) return app.Report(created.error());
+        auto leads = book.Leads(*created, *tools->cleaner);
+        if (!leads) return app.Report(leads.error());
+        if (app.json) {
+            json j = json::parse(campaigns::SpecJson(*created));
+            j["leads"] = leads->size();
+            fmt::print("{}\n", j.dump());
+            return;
+        }
+        fmt::print("created campaign #{} «{}» as a draft: {} contacts in its segment\n",
+                   created->id, created->name, leads->size());
+        fmt::print("start it with: callbase campaign start {}\n", created->id);
+    });
+
+    auto* list = campaign->add_subcommand("list", "the campaigns");
+    list->callback([&app] {
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        CampaignBook book(**db, app.clock);
+        auto all = book.List();
+        if (!all) return app.Report(all.error());
+        if (app.json) {
+            json out = json::array();
+            for (const auto& s : *all)
+                out.push_back(json::parse(campaigns::SpecJson(s)));
+            fmt::print("{}\n", out.dump());
+            return;
+        }
+        if (all->empty()) {
+            fmt::print("no campaigns yet: callbase campaign create NAME --caller-id NUMBER ...\n");
+            return;
+        }
+        Table t({"id", "name", "state", "pacing", "purpose", "schedule"});
+        for (const auto& s : *all) {
+            t.Add({fmt::format("{}", s.id), s.name, s.state,
+                   std::string(campaigns::PacingId(s.pacing)), s.purpose,
+                   fmt::format("{}-{}", Clock(s.schedule_start_minute),
+                               Clock(s.schedule_end_minute))});
+        }
+        t.Print();
+    });
+
+    auto id_arg = std::make_shared<int64_t>(0);
+    auto* show = campaign->add_subcommand("show", "a campaign's settings and segment size");
+    show->add_option("id", *id_arg, "the campaign")->required();
+    show->callback([&app, id_arg] {
+        auto tools = LoadPhoneTools(app);
+        if (!tools) return app.Report(tools.error());
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        CampaignBook book(**db, app.clock);
+        auto spec = book.Get(*id_arg);
+        if (!spec) return app.Report(spec.error());
+        auto leads = book.Leads(*spec, *tools->cleaner);
+        if (!leads) return app.Report(leads.error());
+        if (app.json) {
+            json j = json::parse(campaigns::SpecJson(*spec));
+            j["leads"] = leads->size();
+            fmt::print("{}\n", j.dump());
+            return;
+        }
+        PrintSpec(*spec);
+        fmt::print("\n{} contacts in the segment now\n", leads->size());
+    });
+
+    for (std::string action : {"start", "pause", "stop"}) {
+        auto* cmd = campaign->add_subcommand(
+            action, action == "start"   ? "start (or resume) a campaign: serve dials it"
+                    : action == "pause" ? "pause a campaign: no new dials, calls in progress end"
+                                        : "stop a campaign for good");
+        auto id = std::make_shared<int64_t>(0);
+        cmd->add_option("id", *id, "the campaign")->required();
+        cmd->callback([&app, id, action] {
+            auto db = app.OpenStore();
+            if (!db) return app.Report(db.error());
+            CampaignBook book(**db, app.clock);
+            auto spec = book.Transition(*id, action, app.actor);
+            if (!spec) return app.Report(spec.error());
+            if (app.json) {
+                fmt::print("{}\n", json{{"id", spec->id}, {"state", spec->state}}.dump());
+                return;
+            }
+            fmt::print("campaign #{} «{}» is {}\n", spec->id, spec->name, spec->state);
+        });
+    }
+
+    auto stats_id = std::make_shared<int64_t>(0);
+    auto* stats = campaign->add_subcommand("stats", "a campaign's calls so far");
+    stats->add_option("id", *stats_id, "the campaign")->required();
+    stats->callback([&app, stats_id] {
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        CampaignBook book(**db, app.clock);
+        auto spec = book.Get(*stats_id);
+        if (!spec) return app.Report(spec.error());
+        auto st = book.Stats(*stats_id);
+        if (!st) return app.Report(st.error());
+        if (app.json) {
+            json ids = json::array();
+            for (const auto& [number, n] : st->calls_per_caller_id) {
+                ids.push_back({{"caller_id", number}, {"calls", n}});
+            }
+            fmt::print("{}\n", json{{"id", spec->id},
+                                    {"state", spec->state},
+                                    {"attempts", st->attempts},
+                                    {"answered", st->answered},
+                                    {"abandoned", st->abandoned},
+                                    {"abandon_rate", st->AbandonRate()},
+                                    {"abandon_limit", spec->abandon_limit},
+                                    {"short_calls", st->short_calls},
+                                    {"outcomes", st->outcomes},
+                                    {"dispositions", st->dispositions_by_status},
+                                    {"callbacks_pending", st->callbacks_pending},
+                                    {"calls_per_caller_id_24h", ids}}
+                                   .dump());
+            return;
+        }
+        fmt::print("campaign #{} «{}» ({})\n\n", spec->id, spec->name, spec->state);
+        Table t({"", ""});
+        t.Add({"attempts", fmt::format("{}", st->attempts)});
+        t.Add({"answered", fmt::format("{}", st->answered)});
+        t.Add({"abandoned", fmt::format("{} ({} of answered; limit {})", st->abandoned,
+                                        Percent(st->AbandonRate()), Percent(spec->abandon_limit))});
+        t.Add({"short calls (< 3 s)", fmt::format("{}", st->short_calls)});
+        std::string outcomes, dispositions, ids;
+        for (const auto& [k, n] : st->outcomes) {
+            outcomes += fmt::format("{}{} {}", outcomes.empty() ? "" : " · ", k, n);
+        }
+        for (const auto& [k, n] : st->dispositions_by_status) {
+            dispositions += fmt::format("{}{} {}", dispositions.empty() ? "" : " · ", k, n);
+        }
+        for (const auto& [k, n] : st->calls_per_caller_id) {
+            ids += fmt::format("{}{} {}", ids.empty() ? "" : " · ", k, n);
+        }
+        t.Add({"outcomes", outcomes.empty() ? "none yet" : outcomes});
+        t.Add({"dispositions", dispositions.empty() ? "none yet" : dispositions});
+        t.Add({"callbacks pending", fmt::format("{}", st->callbacks_pending)});
+        t.Add({"calls per caller ID (24 h)", ids.empty() ? "none" : ids});
+        t.Print(false);
+    });
+
+    auto phone = std::make_shared<std::string>();
+    auto* why = cli.add_subcommand(
+        "why", "every campaign call to a number and why the dial gate allowed it");
+    why->add_option("phone", *phone, "the number, any spelling")->required();
+    why->callback([&app, phone] {
+        auto tools = LoadPhoneTools(app);
+        if (!tools) return app.Report(tools.error());
+        auto e164 = CleanPhoneArg(*tools->cleaner, *phone);
+        if (!e164) return app.Report(e164.error());
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        CampaignBook book(**db, app.clock);
+        auto calls = book.CallsTo(*e164);
+        if (!calls) return app.Report(calls.error());
+        if (app.json) {
+            json out = json::array();
+            for (const auto& c : *calls) {
+                out.push_back(
+                    {{"call", c.id},
+                     {"campaign_id", c.campaign_id},
+                     {"campaign", c.campaign},
+                     {"purpose", c.purpose},
+                     {"number", c.number},
+                     {"caller_id", c.caller_id},
+                     {"attempt", c.attempt},
+                     {"started_ms", c.started},
+                     {"answered_ms", c.answered ? json(c.answered) : json(nullptr)},
+                     {"ended_ms", c.ended},
+                     {"outcome", c.outcome},
+                     {"cause", c.cause},
+                     {"agent", c.agent},
+                     {"network", c.network},
+                     {"disposition", c.disposition ? json(*c.disposition) : json(nullptr)},
+                     {"evidence", json::parse(c.evidence_json, nullptr, false)}});
+            }
+            fmt::print("{}\n", json{{"e164", *e164}, {"calls", out}}.dump());
+            return;
+        }
+        if (calls->empty()) {
+            fmt::print("{}: no campaign has called this number\n", *e164);
+            return;
+        }
+        fmt::print("{}: {} campaign call(s)\n", *e164, calls->size());
+        for (const auto& c : *calls) {
+            fmt::print("\n{}  campaign #{} «{}» ({}), attempt {}, from {}{}\n",
+                       LocalTime(c.started / 1000, true), c.campaign_id, c.campaign, c.purpose,
+                       c.attempt, c.caller_id, c.network == "sim" ? "  [simulated network]" : "");
+            fmt::print("    outcome: {}{}{}{}\n", c.outcome,
+                       c.cause ? fmt::format(" (cause {})", c.cause) : "",
+                       c.agent.empty() ? "" : ", operator " + c.agent,
+                       c.disposition ? ", disposition " + *c.disposition : "");
+            fmt::print("{}", WhyText(c));
+        }
+    });
+}
+
+Result<void> RunForecast(App& app, int64_t id, int agents) {
+    auto tools = LoadPhoneTools(app);
+    if (!tools) return std::unexpected(tools.error());
+    auto db = app.OpenStore();
+    if (!db) return std::unexpected(db.error());
+    CampaignBook book(**db, app.clock);
+    auto spec = book.Get(id);
+    if (!spec) return std::unexpected(spec.error());
+    auto leads = book.Leads(*spec, *tools->cleaner);
+    if (!leads) return std::unexpected(leads.error());
+    auto rules = compliance::LoadRules(**db);
+    if (!rules) return std::unexpected(rules.error());
+    const std::string dir = RegistryDir(app);
+    std::shared_ptr<compliance::RegistryCatalog> catalog;
+    campaigns::ForecastOptions options;
+    options.agents = agents;
+    options.center_utc_offset_minutes = rules->default_utc_offset_minutes;
+    // Today's schedule start on the call center's clock (or now, when later).
+    const UnixSeconds now = app.clock.Now();
+    const int64_t offset = int64_t{options.center_utc_offset_minutes} * 60;
+    const UnixSeconds midnight = (now + offset) / 86400 * 86400 - offset;
+    const UnixSeconds day_start = midnight + int64_t{spec->schedule_start_minute} * 60;
+    auto f = campaigns::ForecastToday(**db, *spec, std::move(*leads), *rules,
+                                      compliance::CatalogCheck(**db, dir, catalog),
+                                      campaigns::RegistriesChecked(**db, dir), day_start, options);
+    if (!f) return std::unexpected(f.error());
+    const auto& st = f->run.stats;
+    if (app.json) {
+        json hours = json::object();
+        for (const auto& [h, n] : f->first_callable_at)
+            hours[fmt::format("{:02d}:00", h)] = n;
+        fmt::print("{}\n", json{{"campaign", spec->id},
+                                {"leads", f->leads},
+                                {"allowed_today", f->allowed_today},
+                                {"first_callable_at", hours},
+                                {"held", f->held},
+                                {"agents", f->agents},
+                                {"attempts", st.attempts},
+                                {"contacts_reached", f->run.contacts_reached},
+                                {"abandon_rate", st.AbandonRate()},
+                                {"occupancy", st.Occupancy()},
+                                {"contacts_per_agent_hour", f->contacts_per_agent_hour},
+                                {"target", spec->target_contacts},
+                                {"agents_for_target",
+                                 st.no_caller_id == 0 ? json(f->agents_for_target) : json(nullptr)},
+                                {"caller_ids_ran_out", st.no_caller_id > 0},
+                                {"violations", f->run.Violations()}}
+                               .dump());
+        return {};
+    }
+    fmt::print("forecast for campaign #{} «{}» today, {}-{} (simulated: nothing is dialed)\n\n",
+               spec->id, spec->name, Clock(spec->schedule_start_minute),
+               Clock(spec->schedule_end_minute));
+    Table t({"", ""});
+    t.Add({"contacts in the segment", fmt::format("{}", f->leads)});
+    t.Add({"the rules allow today", fmt::format("{}", f->allowed_today)});
+    std::string hours;
+    for (const auto& [h, n] : f->first_callable_at) {
+        hours += fmt::format("{}{:02d}:00 {}", hours.empty() ? "" : " · ", h, n);
+    }
+    t.Add({"callable from", hours.empty() ? "—" : hours});
+    std::string held;
+    for (const auto& [k, n] : f->held)
+        held += fmt::format("{}{} {}", held.empty() ? "" : " · ", k, n);
+    t.Add({"held today", held.empty() ? "none" : held});
+    t.Add({"simulated with", spec->pacing == campaigns::Pacing::kRobot
+                                 ? std::string("the robot")
+                                 : fmt::format("{} agents", f->agents)});
+    t.Add({"attempts", fmt::format("{}", st.attempts)});
+    t.Add({"contacts reached", fmt::format("{}", f->run.contacts_reached)});
+    if (spec->pacing != campaigns::Pacing::kRobot) {
+        t.Add({"occupancy", Percent(st.Occupancy())});
+        t.Add({"abandoned", Percent(st.AbandonRate())});
+        t.Add({"contacts per agent-hour", fmt::format("{:.1f}", f->contacts_per_agent_hour)});
+        if (spec->target_contacts > 0 && st.no_caller_id == 0) {
+            t.Add({"agents for the target",
+                   fmt::format("{} for {} contacts a day", f->agents_for_target,
+                               spec->target_contacts)});
+        }
+    }
+    if (st.no_caller_id > 0) {
+        t.Add({"caller IDs ran out",
+               fmt::format("{} numbers × {} calls = {} dials a day; add numbers to the pool "
+                           "before sizing the team",
+                           spec->caller_ids.size(), spec->daily_cap,
+                           spec->caller_ids.size() * static_cast<size_t>(spec->daily_cap))});
+    }
+    t.Print(false);
+    return {};
+}
+
+}  // namespace callbase::cli
