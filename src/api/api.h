@@ -41,6 +41,10 @@
 #include "server/http_server.h"
 #include "store/store.h"
 
+namespace callbase::campaigns {
+class CampaignRunner;
+}
+
 namespace callbase::api {
 
 using OpenStore = std::function<Result<std::unique_ptr<store::Store>>()>;
@@ -59,6 +63,9 @@ struct ApiOptions {
     int logins_per_minute = 10;
     int requests_per_second = 200;     // per address, twice that in a burst; 0: no limit
     size_t upload_limit = 256u << 20;  // an import's file
+    // The campaigns running in this server (the operators' routes need it);
+    // none: campaigns can be set up but not worked.
+    campaigns::CampaignRunner* campaigns = nullptr;
 };
 
 // Connections to the base, one per concurrent call, opened as needed and

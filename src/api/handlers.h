@@ -103,6 +103,27 @@ Result<Response> SetRules(Call& c);
 Result<Response> AddHoliday(Call& c);
 Result<Response> RemoveHoliday(Call& c);
 
+// routes_campaigns.cc
+Result<Response> ListCampaigns(Call& c);
+Result<Response> CreateCampaign(Call& c);
+Result<Response> ShowCampaign(Call& c);
+Result<Response> StartCampaign(Call& c);
+Result<Response> PauseCampaign(Call& c);
+Result<Response> StopCampaign(Call& c);
+Result<server::Feed> CampaignLive(Call& c);
+Result<Response> CallsToNumber(Call& c);
+Result<Response> AgentCampaigns(Call& c);
+Result<Response> AgentState(Call& c);
+Result<Response> AgentJoin(Call& c);
+Result<Response> AgentLeave(Call& c);
+Result<Response> AgentReady(Call& c);
+Result<Response> AgentPause(Call& c);
+Result<Response> AgentNextCard(Call& c);
+Result<Response> AgentDial(Call& c);
+Result<Response> AgentHangup(Call& c);
+Result<Response> AgentDisposition(Call& c);
+Result<server::Feed> AgentEvents(Call& c);
+
 // Shared by the handlers.
 inline const Clock& ClockOf(const Call& c) {
     return *c.api.options().clock;

@@ -162,9 +162,40 @@ const std::vector<ApiRoute>& RouteTable() {
             Needs(P::kReadAudit, "read", "GET", "/api/v1/audit/alert-rules", h::ShowAlertRules),
             Needs(P::kManageUsers, "admin", "PUT", "/api/v1/audit/alert-rules", h::SetAlertRules),
         };
+        for (ApiRoute route : {
+                 Needs(P::kCampaigns, "read", "GET", "/api/v1/campaigns", h::ListCampaigns),
+                 Needs(P::kCampaigns, "change", "POST", "/api/v1/campaigns", h::CreateCampaign),
+                 Needs(P::kCampaigns, "read", "GET", "/api/v1/campaigns/{id}", h::ShowCampaign),
+                 Needs(P::kCampaigns, "change", "POST", "/api/v1/campaigns/{id}/start",
+                       h::StartCampaign),
+                 Needs(P::kCampaigns, "change", "POST", "/api/v1/campaigns/{id}/pause",
+                       h::PauseCampaign),
+                 Needs(P::kCampaigns, "change", "POST", "/api/v1/campaigns/{id}/stop",
+                       h::StopCampaign),
+                 Needs(P::kCallRecords, "read", "GET", "/api/v1/calls", h::CallsToNumber),
+                 Needs(P::kCanCall, "read", "GET", "/api/v1/agent", h::AgentState),
+                 Needs(P::kCanCall, "read", "GET", "/api/v1/agent/campaigns", h::AgentCampaigns),
+                 Needs(P::kCanCall, "change", "POST", "/api/v1/agent/join", h::AgentJoin),
+                 Needs(P::kCanCall, "change", "POST", "/api/v1/agent/leave", h::AgentLeave),
+                 Needs(P::kCanCall, "change", "POST", "/api/v1/agent/ready", h::AgentReady),
+                 Needs(P::kCanCall, "change", "POST", "/api/v1/agent/pause", h::AgentPause),
+                 Needs(P::kCanCall, "read", "POST", "/api/v1/agent/next-card", h::AgentNextCard),
+                 Needs(P::kCanCall, "change", "POST", "/api/v1/agent/dial", h::AgentDial),
+                 Needs(P::kCanCall, "change", "POST", "/api/v1/agent/hangup", h::AgentHangup),
+                 Needs(P::kEditContacts, "change", "POST", "/api/v1/agent/disposition",
+                       h::AgentDisposition),
+             }) {
+            r.push_back(std::move(route));
+        }
         ApiRoute events = Needs(P::kImport, "read", "GET", "/api/v1/imports/{job}/events", nullptr);
         events.socket = h::ImportEvents;
         r.push_back(std::move(events));
+        ApiRoute live = Needs(P::kCampaigns, "read", "GET", "/api/v1/campaigns/{id}/live", nullptr);
+        live.socket = h::CampaignLive;
+        r.push_back(std::move(live));
+        ApiRoute agent = Needs(P::kCanCall, "read", "GET", "/api/v1/agent/events", nullptr);
+        agent.socket = h::AgentEvents;
+        r.push_back(std::move(agent));
         return r;
     }();
     return kRoutes;

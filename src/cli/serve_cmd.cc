@@ -7,6 +7,8 @@
 #include <filesystem>
 
 #include "api/api.h"
+#include "campaigns/runner.h"
+#include "campaigns/scenario.h"
 #include "cli/app.h"
 #include "compliance/registry_catalog.h"
 #include "security/encryption.h"
@@ -23,6 +25,9 @@ struct ServeArgs {
     int idle_minutes = 30;
     int absolute_hours = 12;
     int rate_limit = 200;
+    std::string telephony = "sim";
+    std::string sim_scenario;
+    double sim_speed = 1.0;
 };
 
 // The web UI's files: --web, else web/dist beside the source tree the binary
@@ -83,6 +88,15 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
     serve->add_option("--rate-limit", args->rate_limit,
                       "API requests a second from one address, twice that in a burst (200; 0: "
                       "no limit)");
+    serve
+        ->add_option("--telephony", args->telephony,
+                     "what campaigns dial: sim (the simulated network, the default until SIP "
+                     "comes) or none (campaigns are set up but not run)")
+        ->check(CLI::IsMember({"sim", "none"}));
+    serve->add_option("--sim-scenario", args->sim_scenario,
+                      "the simulated callees: the [network] and seed of a scenario file");
+    serve->add_option("--sim-speed", args->sim_speed,
+                      "simulated seconds per real second (1: real time, for people to work it)");
     serve->callback([&app, args] {
         auto options = ParseListen(*args);
         if (!options) return app.Report(options.error());
@@ -105,6 +119,23 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
         api_options.session_limits = {args->idle_minutes * 60LL, args->absolute_hours * 3600LL};
         api_options.secure_cookies = !args->tls_cert.empty();
         api_options.requests_per_second = args->rate_limit;
+        std::unique_ptr<campaigns::CampaignRunner> runner;
+        if (args->telephony == "sim") {
+            campaigns::RunnerOptions ro;
+            ro.open_store = [&app] { return app.OpenStore(); };
+            ro.cleaner = tools->cleaner.get();
+            ro.registry_dir = registry_dir;
+            ro.speed = args->sim_speed > 0 ? args->sim_speed : 1.0;
+            if (!args->sim_scenario.empty()) {
+                auto scenario = campaigns::LoadScenario(args->sim_scenario);
+                if (!scenario) return app.Report(scenario.error());
+                ro.population = scenario->population;
+                ro.seed = scenario->seed;
+            }
+            runner = std::make_unique<campaigns::CampaignRunner>(std::move(ro));
+            if (auto ok = runner->Start(); !ok) return app.Report(ok.error());
+            api_options.campaigns = runner.get();
+        }
         api::Api api(api_options);
         // The base must open before anyone is told it is up.
         if (auto ok = api.Start(); !ok) return app.Report(ok.error());
@@ -142,6 +173,12 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                     address);
             } else {
                 fmt::print("  web UI: {}/  (files from {})\n", address, api_options.web_dir);
+            }
+            if (runner) {
+                fmt::print(
+                    "  campaigns: on the simulated network ({}x real time); nothing is "
+                    "really dialed\n",
+                    args->sim_speed);
             }
         }
         std::fflush(stdout);

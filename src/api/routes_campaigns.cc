@@ -1,0 +1,332 @@
+// Campaigns over the API: the supervisors' routes (set up, start, pause,
+// stop, the live figures over a WebSocket), the call records with the dial
+// gate's evidence (why a number was called), and the operators' routes
+// (join a campaign, ready, pause, next card, dial, hang up, disposition, and
+// their own state over a WebSocket). The campaigns themselves run in the
+// server's CampaignRunner (campaigns/runner.h).
+#include <fmt/format.h>
+
+#include "api/handlers.h"
+#include "campaigns/campaign_book.h"
+#include "campaigns/runner.h"
+
+namespace callbase::api::handlers {
+namespace {
+
+using campaigns::CampaignBook;
+using nlohmann::json;
+
+Result<campaigns::CampaignRunner*> RunnerOf(const Call& c) {
+    campaigns::CampaignRunner* runner = c.api.options().campaigns;
+    if (runner == nullptr) {
+        return Fail(ErrorCode::kConflict, "campaigns do not run in this server",
+                    "start callbase serve with its telephony (see docs/campaigns.md)");
+    }
+    return runner;
+}
+
+json SpecOut(const campaigns::CampaignSpec& spec) {
+    return json::parse(campaigns::SpecJson(spec));
+}
+
+Result<Response> Transition(Call& c, std::string_view action) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    CampaignBook book(*c.db, ClockOf(c));
+    auto spec = book.Transition(*id, action, c.actor());
+    if (!spec) return std::unexpected(spec.error());
+    if (c.api.options().campaigns) c.api.options().campaigns->Refresh();
+    c.records = fmt::format("campaign:{}", *id);
+    c.detail = fmt::format("campaign {}: {}", action, spec->state);
+    return JsonResponse(200, SpecOut(*spec));
+}
+
+// Runs an agent's action and answers with their state.
+Result<Response> AgentAction(
+    Call& c, const std::function<Result<void>(campaigns::CampaignRunner&, const std::string&)>& act,
+    std::string_view what) {
+    auto runner = RunnerOf(c);
+    if (!runner) return std::unexpected(runner.error());
+    if (auto r = act(**runner, c.actor()); !r) return std::unexpected(r.error());
+    c.records = "agent:" + c.actor();
+    c.detail = std::string(what);
+    return JsonResponse(200, json::parse((*runner)->AgentJson(c.actor()).second));
+}
+
+}  // namespace
+
+Result<Response> ListCampaigns(Call& c) {
+    CampaignBook book(*c.db, ClockOf(c));
+    auto all = book.List();
+    if (!all) return std::unexpected(all.error());
+    json out = json::array();
+    for (const auto& s : *all) {
+        json j = SpecOut(s);
+        if (auto* runner = c.api.options().campaigns) {
+            if (auto live = runner->LiveJson(s.id)) j["live"] = json::parse(live->second);
+        }
+        out.push_back(std::move(j));
+    }
+    c.records = "campaigns";
+    return JsonResponse(200, json{{"campaigns", out}});
+}
+
+Result<Response> CreateCampaign(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    json spec = *body;
+    // Caller IDs may come as plain numbers.
+    if (spec.contains("caller_ids") && spec["caller_ids"].is_array()) {
+        json ids = json::array();
+        for (const auto& id : spec["caller_ids"]) {
+            ids.push_back(id.is_string() ? json{{"number", id}} : id);
+        }
+        spec["caller_ids"] = ids;
+    }
+    if (spec.contains("schedule") && spec["schedule"].is_string()) {
+        int h1 = 0, m1 = 0, h2 = 0, m2 = 0;
+        std::string text = spec["schedule"];
+        if (std::sscanf(text.c_str(), "%d:%d-%d:%d", &h1, &m1, &h2, &m2) != 4) {
+            return Fail(ErrorCode::kInvalidInput,
+                        fmt::format("schedule '{}' is not HH:MM-HH:MM", text),
+                        "e.g. \"09:00-20:00\"");
+        }
+        spec["schedule_start_minute"] = h1 * 60 + m1;
+        spec["schedule_end_minute"] = h2 * 60 + m2;
+        spec.erase("schedule");
+    }
+    auto parsed = campaigns::SpecFromJson(spec.dump());
+    if (!parsed) return std::unexpected(parsed.error());
+    CampaignBook book(*c.db, ClockOf(c));
+    auto created = book.Create(*parsed, *c.api.options().cleaner, c.actor());
+    if (!created) return std::unexpected(created.error());
+    auto leads = book.Leads(*created, *c.api.options().cleaner);
+    if (!leads) return std::unexpected(leads.error());
+    c.records = fmt::format("campaign:{}", created->id);
+    c.detail = fmt::format("campaign created: {}", created->name);
+    json out = SpecOut(*created);
+    out["leads"] = leads->size();
+    return JsonResponse(201, out);
+}
+
+Result<Response> ShowCampaign(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    CampaignBook book(*c.db, ClockOf(c));
+    auto spec = book.Get(*id);
+    if (!spec) return std::unexpected(spec.error());
+    auto stats = book.Stats(*id);
+    if (!stats) return std::unexpected(stats.error());
+    auto leads = book.Leads(*spec, *c.api.options().cleaner);
+    if (!leads) return std::unexpected(leads.error());
+    json out = SpecOut(*spec);
+    out["leads"] = leads->size();
+    json ids = json::array();
+    for (const auto& [number, n] : stats->calls_per_caller_id) {
+        ids.push_back({{"caller_id", number}, {"calls", n}});
+    }
+    out["stats"] = {{"attempts", stats->attempts},
+                    {"answered", stats->answered},
+                    {"abandoned", stats->abandoned},
+                    {"abandon_rate", stats->AbandonRate()},
+                    {"short_calls", stats->short_calls},
+                    {"outcomes", stats->outcomes},
+                    {"dispositions", stats->dispositions_by_status},
+                    {"callbacks_pending", stats->callbacks_pending},
+                    {"calls_per_caller_id_24h", ids}};
+    if (auto* runner = c.api.options().campaigns) {
+        if (auto live = runner->LiveJson(*id)) out["live"] = json::parse(live->second);
+    }
+    c.records = fmt::format("campaign:{}", *id);
+    return JsonResponse(200, out);
+}
+
+Result<Response> StartCampaign(Call& c) {
+    return Transition(c, "start");
+}
+Result<Response> PauseCampaign(Call& c) {
+    return Transition(c, "pause");
+}
+Result<Response> StopCampaign(Call& c) {
+    return Transition(c, "stop");
+}
+
+Result<server::Feed> CampaignLive(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    auto runner = RunnerOf(c);
+    if (!runner) return std::unexpected(runner.error());
+    CampaignBook book(*c.db, ClockOf(c));
+    if (auto spec = book.Get(*id); !spec) return std::unexpected(spec.error());
+    c.records = fmt::format("campaign:{}", *id);
+    auto seen = std::make_shared<uint64_t>(0);
+    return server::Feed([runner = *runner, campaign = *id, seen]() -> std::optional<std::string> {
+        runner->WaitLive(campaign, *seen, std::chrono::milliseconds(1000));
+        auto live = runner->LiveJson(campaign);
+        if (!live || live->first == *seen) return std::string();
+        *seen = live->first;
+        return live->second;
+    });
+}
+
+Result<Response> CallsToNumber(Call& c) {
+    auto phone = c.request.Query("phone");
+    if (!phone) return Fail(ErrorCode::kInvalidInput, "give the number: /api/v1/calls?phone=...");
+    auto e164 = c.Phone(*phone);
+    if (!e164) return std::unexpected(e164.error());
+    CampaignBook book(*c.db, ClockOf(c));
+    auto calls = book.CallsTo(*e164);
+    if (!calls) return std::unexpected(calls.error());
+    json out = json::array();
+    for (const auto& call : *calls) {
+        auto shown = c.Shown(call.number);
+        if (!shown) return std::unexpected(shown.error());
+        out.push_back({{"call", call.id},
+                       {"campaign_id", call.campaign_id},
+                       {"campaign", call.campaign},
+                       {"purpose", call.purpose},
+                       {"contact_id", call.contact_id},
+                       {"phone", *shown},
+                       {"caller_id", call.caller_id},
+                       {"attempt", call.attempt},
+                       {"started_ms", call.started},
+                       {"answered_ms", call.answered ? json(call.answered) : json(nullptr)},
+                       {"ended_ms", call.ended},
+                       {"outcome", call.outcome},
+                       {"cause", call.cause},
+                       {"agent", call.agent},
+                       {"network", call.network},
+                       {"disposition", call.disposition ? json(*call.disposition) : json(nullptr)},
+                       {"evidence", json::parse(call.evidence_json, nullptr, false)}});
+    }
+    auto shown = c.Shown(*e164);
+    if (!shown) return std::unexpected(shown.error());
+    c.records = "calls-to:" + c.api.Pseudonymized(*e164);
+    return JsonResponse(200, json{{"phone", *shown}, {"calls", out}});
+}
+
+Result<Response> AgentCampaigns(Call& c) {
+    CampaignBook book(*c.db, ClockOf(c));
+    auto all = book.List();
+    if (!all) return std::unexpected(all.error());
+    json out = json::array();
+    for (const auto& s : *all) {
+        if (s.state != "running" || s.pacing == campaigns::Pacing::kRobot) continue;
+        out.push_back({{"id", s.id},
+                       {"name", s.name},
+                       {"pacing", campaigns::PacingId(s.pacing)},
+                       {"script", s.script}});
+    }
+    c.records = "campaigns";
+    return JsonResponse(200, json{{"campaigns", out}});
+}
+
+Result<Response> AgentState(Call& c) {
+    auto runner = RunnerOf(c);
+    json state = runner ? json::parse((*runner)->AgentJson(c.actor()).second)
+                        : json{{"agent", c.actor()}, {"campaign", nullptr}, {"state", "offline"}};
+    CampaignBook book(*c.db, ClockOf(c));
+    auto due = book.Callbacks(c.actor(), ClockOf(c).Now() + 7 * 86400);
+    if (!due) return std::unexpected(due.error());
+    json callbacks = json::array();
+    for (const auto& t : *due) {
+        callbacks.push_back({{"id", t.id},
+                             {"campaign_id", t.campaign_id},
+                             {"contact_id", t.contact_id},
+                             {"due_at", t.due_at},
+                             {"due", t.due_at <= ClockOf(c).Now()}});
+    }
+    state["callbacks"] = callbacks;
+    state["campaigns_running"] = runner.has_value();
+    c.records = "agent:" + c.actor();
+    return JsonResponse(200, state);
+}
+
+Result<Response> AgentJoin(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    if (!body->contains("campaign") || !(*body)["campaign"].is_number_integer()) {
+        return Fail(ErrorCode::kInvalidInput, "give the campaign's id: {\"campaign\": 1}");
+    }
+    const int64_t campaign = (*body)["campaign"];
+    return AgentAction(
+        c, [campaign](auto& r, const std::string& a) { return r.Join(a, campaign); },
+        fmt::format("joined campaign {}", campaign));
+}
+
+Result<Response> AgentLeave(Call& c) {
+    return AgentAction(
+        c, [](auto& r, const std::string& a) { return r.Leave(a); }, "left");
+}
+Result<Response> AgentReady(Call& c) {
+    return AgentAction(
+        c, [](auto& r, const std::string& a) { return r.Ready(a); }, "ready");
+}
+Result<Response> AgentPause(Call& c) {
+    return AgentAction(
+        c, [](auto& r, const std::string& a) { return r.Pause(a); }, "paused");
+}
+Result<Response> AgentHangup(Call& c) {
+    return AgentAction(
+        c, [](auto& r, const std::string& a) { return r.Hangup(a); }, "hung up");
+}
+Result<Response> AgentDial(Call& c) {
+    return AgentAction(
+        c, [](auto& r, const std::string& a) { return r.DialCard(a); }, "dialed");
+}
+Result<Response> AgentNextCard(Call& c) {
+    return AgentAction(
+        c,
+        [](auto& r, const std::string& a) -> Result<void> {
+            auto contact = r.NextCard(a);
+            if (!contact) return std::unexpected(contact.error());
+            return {};
+        },
+        "took the next card");
+}
+
+Result<Response> AgentDisposition(Call& c) {
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    campaigns::Disposition d;
+    auto status = Text(*body, "status");
+    if (!status) return std::unexpected(status.error());
+    auto note = Text(*body, "note");
+    if (!note) return std::unexpected(note.error());
+    auto callback = OptionalSeconds(*body, "callback_at");
+    if (!callback) return std::unexpected(callback.error());
+    d.status = *status;
+    d.note = *note;
+    d.callback_at = *callback;
+    if (body->contains("tags")) {
+        if (!(*body)["tags"].is_array()) {
+            return Fail(ErrorCode::kInvalidInput, "tags must be a list of tag names");
+        }
+        for (const auto& t : (*body)["tags"]) {
+            if (!t.is_string()) return Fail(ErrorCode::kInvalidInput, "tags must be strings");
+            d.tags.push_back(t);
+        }
+    }
+    return AgentAction(
+        c, [d](auto& r, const std::string& a) { return r.Dispose(a, d); },
+        fmt::format("disposition {}", d.status.empty() ? "(none)" : d.status));
+}
+
+Result<server::Feed> AgentEvents(Call& c) {
+    auto runner = RunnerOf(c);
+    if (!runner) return std::unexpected(runner.error());
+    c.records = "agent:" + c.actor();
+    auto seen = std::make_shared<uint64_t>(UINT64_MAX);
+    return server::Feed(
+        [runner = *runner, agent = c.actor(), seen]() -> std::optional<std::string> {
+            if (*seen != UINT64_MAX) {
+                runner->WaitAgent(agent, *seen, std::chrono::milliseconds(1000));
+            }
+            auto [version, state] = runner->AgentJson(agent);
+            if (version == *seen) return std::string();
+            *seen = version;
+            return state;
+        });
+}
+
+}  // namespace callbase::api::handlers

@@ -1,0 +1,486 @@
+#include "campaigns/runner.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <deque>
+#include <future>
+#include <unordered_map>
+
+#include "campaigns/dialer.h"
+#include "compliance/registry_catalog.h"
+#include "compliance/rules.h"
+
+namespace callbase::campaigns {
+namespace {
+
+using nlohmann::json;
+using telephony::CallId;
+
+// The loop's time as a Clock: what the books and the gate see.
+class LoopClock final : public Clock {
+public:
+    explicit LoopClock(const telephony::Loop& loop) : loop_(loop) {}
+    UnixSeconds Now() const override { return loop_.Now() / 1000; }
+
+private:
+    const telephony::Loop& loop_;
+};
+
+// Several campaigns share one network: each gets a line that hears only
+// the events of its own calls.
+class Exchange {
+public:
+    explicit Exchange(telephony::Telephony& network) : network_(network) {
+        network_.OnEvent([this](const telephony::Event& e) {
+            auto it = owners_.find(e.call);
+            if (it == owners_.end()) return;
+            auto handler = it->second;
+            if (telephony::IsFinalFailure(e.kind) || e.kind == telephony::EventKind::kHungUp) {
+                owners_.erase(it);
+            }
+            if (*handler) (*handler)(e);
+        });
+    }
+    telephony::Telephony& network() { return network_; }
+    void Own(CallId call, std::shared_ptr<telephony::Telephony::Handler> handler) {
+        owners_[call] = std::move(handler);
+    }
+    void Release(CallId call) { owners_.erase(call); }
+
+private:
+    telephony::Telephony& network_;
+    std::unordered_map<CallId, std::shared_ptr<telephony::Telephony::Handler>> owners_;
+};
+
+class Line final : public telephony::Telephony {
+public:
+    explicit Line(Exchange& exchange)
+        : exchange_(exchange), handler_(std::make_shared<Handler>()) {}
+    void OnEvent(Handler handler) override { *handler_ = std::move(handler); }
+    CallId Originate(const telephony::Dial& dial) override {
+        CallId id = exchange_.network().Originate(dial);
+        exchange_.Own(id, handler_);
+        return id;
+    }
+    void Bridge(CallId call, std::string_view agent) override {
+        exchange_.network().Bridge(call, agent);
+    }
+    void Play(CallId call, std::string_view prompt) override {
+        exchange_.network().Play(call, prompt);
+    }
+    void Collect(CallId call, int max_digits, telephony::Millis timeout) override {
+        exchange_.network().Collect(call, max_digits, timeout);
+    }
+    void Hangup(CallId call) override {
+        exchange_.Release(call);
+        exchange_.network().Hangup(call);
+    }
+
+private:
+    Exchange& exchange_;
+    std::shared_ptr<Handler> handler_;
+};
+
+Error NotInCampaign(const std::string& agent) {
+    return Error{ErrorCode::kConflict, fmt::format("{} is not working a campaign", agent),
+                 "join a running campaign first"};
+}
+
+}  // namespace
+
+struct CampaignRunner::Active {
+    CampaignSpec spec;
+    std::unique_ptr<CallerIdPool> pool;
+    std::unique_ptr<StoreGate> gate;
+    std::unique_ptr<Line> line;
+    std::unique_ptr<Dialer> dialer;
+    std::unordered_map<uint64_t, int64_t> call_rows;  // dialer's record id -> campaign_calls.id
+    std::deque<json> points;                          // the live charts
+    int64_t leads = 0;
+    bool dialing = false;
+};
+
+struct CampaignRunner::Parts {
+    std::unique_ptr<LoopClock> clock;
+    std::unique_ptr<Exchange> exchange;
+};
+
+CampaignRunner::CampaignRunner(RunnerOptions options) : options_(std::move(options)) {}
+
+CampaignRunner::~CampaignRunner() {
+    Stop();
+}
+
+Result<void> CampaignRunner::Start() {
+    auto store = options_.open_store();
+    if (!store) return std::unexpected(store.error());
+    store_ = std::move(*store);
+    const Millis now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    loop_ = std::make_unique<telephony::SimLoop>(now);
+    network_ = std::make_unique<telephony::SimNetwork>(*loop_, options_.population, options_.seed);
+    parts_ = std::make_unique<Parts>();
+    parts_->clock = std::make_unique<LoopClock>(*loop_);
+    parts_->exchange = std::make_unique<Exchange>(*network_);
+    thread_ = std::thread([this] {
+        std::function<void()> poll = [this, &poll] {
+            Poll();
+            loop_->At(loop_->Now() + options_.poll, poll);
+        };
+        std::function<void()> sample = [this, &sample] {
+            Sample();
+            loop_->At(loop_->Now() + options_.sample, sample);
+        };
+        poll();
+        loop_->At(loop_->Now() + options_.sample, sample);
+        // Runs until Stop(); a century is "until stopped".
+        loop_->RunPaced(loop_->Now() + Millis{100} * 365 * 86'400'000, options_.speed);
+        active_.clear();
+    });
+    return {};
+}
+
+void CampaignRunner::Stop() {
+    if (!thread_.joinable()) return;
+    loop_->Stop();
+    thread_.join();
+}
+
+void CampaignRunner::Refresh() {
+    if (loop_) loop_->Post([this] { Poll(); });
+}
+
+Result<void> CampaignRunner::OnLoop(std::function<Result<void>()> fn) {
+    if (!loop_ || !thread_.joinable()) {
+        return Fail(ErrorCode::kConflict, "campaigns are not running in this server");
+    }
+    auto done = std::make_shared<std::promise<Result<void>>>();
+    auto answer = done->get_future();
+    loop_->Post([fn = std::move(fn), done] { done->set_value(fn()); });
+    if (answer.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+        return Fail(ErrorCode::kInternal, "the campaign loop did not answer");
+    }
+    return answer.get();
+}
+
+void CampaignRunner::Poll() {
+    CampaignBook book(*store_, *parts_->clock);
+    auto all = book.List();
+    if (!all) {
+        std::lock_guard lock(mutex_);
+        if (!error_) error_ = all.error();
+        return;
+    }
+    for (const auto& spec : *all) {
+        auto it = active_.find(spec.id);
+        if (spec.state == "running") {
+            if (it == active_.end()) {
+                if (auto r = Activate(spec); !r) {
+                    std::lock_guard lock(mutex_);
+                    if (!error_) error_ = r.error();
+                }
+            } else if (!it->second->dialing) {
+                it->second->spec.state = spec.state;
+                it->second->dialer->Start();
+                it->second->dialing = true;
+            }
+        } else if (it != active_.end() && it->second->dialing) {
+            it->second->spec.state = spec.state;
+            it->second->dialer->Pause();
+            it->second->dialing = false;
+            PublishLive(*it->second);
+        } else if (it != active_.end() && spec.state == "stopped" &&
+                   it->second->dialer->LiveCalls() == 0) {
+            for (const auto& a : it->second->dialer->Agents())
+                agent_campaign_.erase(a.id);
+            for (const auto& a : it->second->dialer->Agents())
+                PublishAgent(a.id);
+            active_.erase(it);
+            std::lock_guard lock(mutex_);
+            live_.erase(spec.id);
+            changed_.notify_all();
+        }
+    }
+}
+
+Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
+    const Clock& clock = *parts_->clock;
+    CampaignBook book(*store_, clock);
+    auto leads = book.Leads(spec, *options_.cleaner);
+    if (!leads) return std::unexpected(leads.error());
+    auto rules = compliance::LoadRules(*store_);
+    if (!rules) return std::unexpected(rules.error());
+    auto a = std::make_unique<Active>();
+    a->spec = spec;
+    a->leads = static_cast<int64_t>(leads->size());
+    a->pool = std::make_unique<CallerIdPool>(spec.caller_ids,
+                                             PoolOptions{spec.daily_cap, 0.9, spec.local_presence});
+    const int offset = options_.center_utc_offset_minutes;
+    const Millis now = loop_->Now();
+    const auto day = static_cast<int32_t>((now / 1000 + int64_t{offset} * 60) / 86400);
+    auto counts = book.CallerIdCalls(spec.id, day, offset);
+    if (!counts) return std::unexpected(counts.error());
+    for (const auto& [number, calls] : *counts)
+        a->pool->Count(number, day, calls);
+    auto catalog = std::make_shared<std::shared_ptr<compliance::RegistryCatalog>>();
+    compliance::RegistryCheck check = [this, catalog,
+                                       dir = options_.registry_dir](const std::string& e164) {
+        return compliance::CatalogCheck(*store_, dir, *catalog)(e164);
+    };
+    a->gate = std::make_unique<StoreGate>(*store_, clock, *rules, std::move(check),
+                                          RegistriesChecked(*store_, options_.registry_dir),
+                                          "campaign:" + std::to_string(spec.id),
+                                          /*record=*/false);
+    a->line = std::make_unique<Line>(*parts_->exchange);
+    a->dialer = std::make_unique<Dialer>(*loop_, *a->line, *a->gate, *a->pool, std::move(*leads),
+                                         OptionsOf(spec, offset));
+    Active* raw = a.get();
+    a->dialer->OnCall([this, raw](const CallRecord& r) {
+        CampaignBook book(*store_, *parts_->clock);
+        auto id = book.WriteCall(r, "sim");
+        if (!id) {
+            std::lock_guard lock(mutex_);
+            if (!error_) error_ = id.error();
+            return;
+        }
+        raw->call_rows[r.id] = *id;
+    });
+    a->dialer->OnDisposition([this, raw](const Disposition& d) {
+        auto row = raw->call_rows.find(d.call);
+        if (row == raw->call_rows.end()) return;
+        CampaignBook book(*store_, *parts_->clock);
+        if (auto r = book.WriteDisposition(row->second, d); !r) {
+            std::lock_guard lock(mutex_);
+            if (!error_) error_ = r.error();
+        }
+    });
+    a->dialer->OnAgentEvent([this](const AgentEvent& e) { PublishAgent(e.agent); });
+    a->dialer->Start();
+    a->dialing = true;
+    PublishLive(*a);
+    active_[spec.id] = std::move(a);
+    return {};
+}
+
+CampaignRunner::Active* CampaignRunner::ActiveOf(const std::string& agent) {
+    auto it = agent_campaign_.find(agent);
+    if (it == agent_campaign_.end()) return nullptr;
+    auto a = active_.find(it->second);
+    return a == active_.end() ? nullptr : a->second.get();
+}
+
+Result<void> CampaignRunner::Join(const std::string& agent, int64_t campaign) {
+    return OnLoop([this, agent, campaign]() -> Result<void> {
+        auto it = active_.find(campaign);
+        if (it == active_.end()) Poll();
+        it = active_.find(campaign);
+        if (it == active_.end()) {
+            return Fail(ErrorCode::kConflict, fmt::format("campaign #{} is not running", campaign),
+                        "a supervisor starts it first");
+        }
+        if (it->second->spec.pacing == Pacing::kRobot) {
+            return Fail(
+                ErrorCode::kConflict,
+                fmt::format("campaign #{} is a robot campaign: it has no operators", campaign));
+        }
+        if (Active* current = ActiveOf(agent); current && current != it->second.get()) {
+            auto left = current->dialer->Logout(agent);
+            if (!left) return left;
+        }
+        agent_campaign_[agent] = campaign;
+        it->second->dialer->AddAgent(agent);
+        auto paused = it->second->dialer->SetPaused(agent);
+        PublishAgent(agent);
+        return paused;
+    });
+}
+
+Result<void> CampaignRunner::Leave(const std::string& agent) {
+    return OnLoop([this, agent]() -> Result<void> {
+        Active* a = ActiveOf(agent);
+        if (a == nullptr) return std::unexpected(NotInCampaign(agent));
+        auto r = a->dialer->Logout(agent);
+        agent_campaign_.erase(agent);
+        PublishAgent(agent);
+        return r;
+    });
+}
+
+Result<void> CampaignRunner::AgentCall(const std::string& agent,
+                                       Result<void> (Dialer::*action)(const std::string&)) {
+    return OnLoop([this, agent, action]() -> Result<void> {
+        Active* a = ActiveOf(agent);
+        if (a == nullptr) return std::unexpected(NotInCampaign(agent));
+        auto r = (a->dialer.get()->*action)(agent);
+        PublishAgent(agent);
+        return r;
+    });
+}
+
+Result<void> CampaignRunner::Ready(const std::string& agent) {
+    return AgentCall(agent, &Dialer::SetReady);
+}
+Result<void> CampaignRunner::Pause(const std::string& agent) {
+    return AgentCall(agent, &Dialer::SetPaused);
+}
+Result<void> CampaignRunner::Hangup(const std::string& agent) {
+    return AgentCall(agent, &Dialer::HangupByAgent);
+}
+Result<void> CampaignRunner::DialCard(const std::string& agent) {
+    return AgentCall(agent, &Dialer::DialCard);
+}
+
+Result<void> CampaignRunner::Dispose(const std::string& agent, Disposition disposition) {
+    return OnLoop([this, agent, d = std::move(disposition)]() mutable -> Result<void> {
+        Active* a = ActiveOf(agent);
+        if (a == nullptr) return std::unexpected(NotInCampaign(agent));
+        auto r = a->dialer->Dispose(agent, std::move(d));
+        PublishAgent(agent);
+        return r;
+    });
+}
+
+Result<int64_t> CampaignRunner::NextCard(const std::string& agent) {
+    auto contact = std::make_shared<int64_t>(0);
+    auto r = OnLoop([this, agent, contact]() -> Result<void> {
+        Active* a = ActiveOf(agent);
+        if (a == nullptr) return std::unexpected(NotInCampaign(agent));
+        auto lead = a->dialer->NextCard(agent);
+        if (!lead) return std::unexpected(lead.error());
+        *contact = lead->contact_id;
+        PublishAgent(agent);
+        return {};
+    });
+    if (!r) return std::unexpected(r.error());
+    return *contact;
+}
+
+void CampaignRunner::PublishAgent(const std::string& agent) {
+    json j{{"agent", agent}, {"campaign", nullptr}, {"state", "offline"}};
+    if (Active* a = ActiveOf(agent)) {
+        j["campaign"] = a->spec.id;
+        j["campaign_name"] = a->spec.name;
+        j["pacing"] = PacingId(a->spec.pacing);
+        j["script"] = a->spec.script;
+        for (const auto& v : a->dialer->Agents()) {
+            if (v.id != agent) continue;
+            j["state"] = AgentStateId(v.state);
+            j["since"] = v.since;
+            j["contact_id"] = v.contact_id ? json(v.contact_id) : json(nullptr);
+            auto row = a->call_rows.find(v.call);
+            j["call"] = row == a->call_rows.end() ? json(nullptr) : json(row->second);
+            j["disposition_due"] = v.disposition_due;
+        }
+    }
+    std::lock_guard lock(mutex_);
+    Published& p = agents_[agent];
+    std::string text = j.dump();
+    if (text != p.json) {
+        p.json = std::move(text);
+        ++p.version;
+        changed_.notify_all();
+    }
+}
+
+void CampaignRunner::PublishLive(Active& a) {
+    const DialerStats st = a.dialer->Stats();
+    json agents = json::array();
+    std::map<std::string, int> by_state;
+    for (const auto& v : a.dialer->Agents()) {
+        agents.push_back({{"agent", v.id}, {"state", AgentStateId(v.state)}, {"since", v.since}});
+        ++by_state[std::string(AgentStateId(v.state))];
+    }
+    const int offset = options_.center_utc_offset_minutes;
+    const auto day = static_cast<int32_t>((loop_->Now() / 1000 + int64_t{offset} * 60) / 86400);
+    json ids = json::array();
+    for (const auto& u : a.pool->Report(day)) {
+        ids.push_back({{"caller_id", u.number},
+                       {"calls", u.calls},
+                       {"cap", u.cap},
+                       {"near_cap", u.near_cap}});
+    }
+    json j{{"campaign", a.spec.id},
+           {"name", a.spec.name},
+           {"state", a.spec.state},
+           {"pacing", PacingId(a.spec.pacing)},
+           {"now", loop_->Now()},
+           {"leads", a.leads},
+           {"leads_left", a.dialer->LeadsLeft()},
+           {"attempts", st.attempts},
+           {"answered", st.answered},
+           {"bridged", st.bridged},
+           {"abandoned", st.abandoned},
+           {"abandon_rate", st.AbandonRate()},
+           {"window_abandon_rate", a.dialer->WindowAbandonRate()},
+           {"abandon_limit", a.spec.abandon_limit},
+           {"occupancy", st.Occupancy()},
+           {"live_calls", a.dialer->LiveCalls()},
+           {"outcomes", st.outcomes},
+           {"denials", st.denials},
+           {"agents", agents},
+           {"agents_by_state", by_state},
+           {"caller_ids", ids},
+           {"points", json(std::vector<json>(a.points.begin(), a.points.end()))}};
+    std::lock_guard lock(mutex_);
+    Published& p = live_[a.spec.id];
+    p.json = j.dump();
+    ++p.version;
+    changed_.notify_all();
+}
+
+void CampaignRunner::Sample() {
+    for (auto& [id, a] : active_) {
+        const DialerStats st = a->dialer->Stats();
+        a->points.push_back({{"t", loop_->Now()},
+                             {"attempts", st.attempts},
+                             {"answered", st.answered},
+                             {"abandon_rate", a->dialer->WindowAbandonRate()},
+                             {"occupancy", st.Occupancy()}});
+        while (a->points.size() > 360)
+            a->points.pop_front();
+        PublishLive(*a);
+    }
+}
+
+std::pair<uint64_t, std::string> CampaignRunner::AgentJson(const std::string& agent) {
+    std::lock_guard lock(mutex_);
+    auto it = agents_.find(agent);
+    if (it == agents_.end()) {
+        return {0, json{{"agent", agent}, {"campaign", nullptr}, {"state", "offline"}}.dump()};
+    }
+    return {it->second.version, it->second.json};
+}
+
+std::optional<std::pair<uint64_t, std::string>> CampaignRunner::LiveJson(int64_t campaign) {
+    std::lock_guard lock(mutex_);
+    auto it = live_.find(campaign);
+    if (it == live_.end()) return std::nullopt;
+    return std::pair{it->second.version, it->second.json};
+}
+
+void CampaignRunner::WaitAgent(const std::string& agent, uint64_t seen,
+                               std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, timeout, [&] {
+        auto it = agents_.find(agent);
+        return it != agents_.end() && it->second.version != seen;
+    });
+}
+
+void CampaignRunner::WaitLive(int64_t campaign, uint64_t seen, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, timeout, [&] {
+        auto it = live_.find(campaign);
+        return it != live_.end() && it->second.version != seen;
+    });
+}
+
+std::optional<Error> CampaignRunner::error() const {
+    std::lock_guard lock(mutex_);
+    return error_;
+}
+
+}  // namespace callbase::campaigns

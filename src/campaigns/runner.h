@@ -1,0 +1,134 @@
+// CampaignRunner: the campaigns of the base, running inside `callbase serve`.
+//
+// One thread of its own runs the telephony loop (for now the simulated
+// network, paced to the wall clock: SimLoop::RunPaced) and every running
+// campaign's Dialer on it, with a Store of its own. Every couple of seconds
+// it reads the campaigns' states from the base, so that `callbase campaign
+// start|pause|stop` and the API both steer it: a running campaign gets a
+// dialer (its leads loaded, its caller-ID pool seeded with today's calls), a
+// paused one stops dialing, a stopped one is let go once its calls end.
+//
+// Operators work through the agent calls below (the API's /agent routes):
+// each is posted to the loop and answered from it. What they and the
+// supervisors' screens need to follow — an agent's state and card, a
+// campaign's live figures — is published as versioned JSON that WebSocket
+// feeds wait on (Wait*).
+//
+// On the simulated network nothing real is dialed: call records are written
+// (network "sim") so that people can see and train on them, but no attempt is
+// recorded where the dial gate's attempt cap and the inactivity rule look.
+//
+// Thread-safe: every public method may be called from any thread.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "campaigns/call_record.h"
+#include "campaigns/campaign_book.h"
+#include "campaigns/dialer.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "store/store.h"
+#include "telephony/sim/sim_network.h"
+
+namespace callbase::phone {
+class Cleaner;
+}
+
+namespace callbase::campaigns {
+
+struct RunnerOptions {
+    std::function<Result<std::unique_ptr<store::Store>>()> open_store;
+    const phone::Cleaner* cleaner = nullptr;
+    std::string registry_dir;
+    telephony::Population population;  // the simulated callees
+    uint64_t seed = 1;
+    double speed = 1.0;     // simulated seconds per wall second
+    Millis poll = 2'000;    // how often the base is asked for state changes
+    Millis sample = 5'000;  // a point of the live charts
+    int center_utc_offset_minutes = 180;
+};
+
+class CampaignRunner {
+public:
+    explicit CampaignRunner(RunnerOptions options);
+    ~CampaignRunner();
+    CampaignRunner(const CampaignRunner&) = delete;
+    CampaignRunner& operator=(const CampaignRunner&) = delete;
+
+    Result<void> Start();
+    void Stop();
+    // Read the base's campaign states now (after a start/pause/stop).
+    void Refresh();
+
+    // Agents. `agent` is the user's name. Join puts the agent in a running
+    // campaign (paused until Ready); an agent is in one campaign at a time.
+    Result<void> Join(const std::string& agent, int64_t campaign);
+    Result<void> Leave(const std::string& agent);
+    Result<void> Ready(const std::string& agent);
+    Result<void> Pause(const std::string& agent);
+    Result<void> Hangup(const std::string& agent);
+    Result<void> Dispose(const std::string& agent, Disposition disposition);
+    Result<int64_t> NextCard(const std::string& agent);  // the contact's id
+    Result<void> DialCard(const std::string& agent);
+
+    // The agent's state as JSON: campaign, state, since, contact_id, call,
+    // script, disposition_due; and a version that changes with it.
+    std::pair<uint64_t, std::string> AgentJson(const std::string& agent);
+    // A campaign's live figures as JSON (attempts, answered, abandoned, the
+    // rolling abandon rate and its limit, occupancy, agents, calls per caller
+    // ID, the chart's points); none when it is not running here.
+    std::optional<std::pair<uint64_t, std::string>> LiveJson(int64_t campaign);
+    // Wait until the version differs from `seen` (or `timeout`); for feeds.
+    void WaitAgent(const std::string& agent, uint64_t seen, std::chrono::milliseconds timeout);
+    void WaitLive(int64_t campaign, uint64_t seen, std::chrono::milliseconds timeout);
+
+    // The first error the runner met (the base failing), for /healthz and logs.
+    std::optional<Error> error() const;
+
+private:
+    struct Active;
+    struct Published {
+        uint64_t version = 0;
+        std::string json;
+    };
+    // An agent's action on their campaign's dialer, on the loop.
+    Result<void> AgentCall(const std::string& agent,
+                           Result<void> (Dialer::*action)(const std::string&));
+    // Runs `fn` on the loop and returns its result.
+    Result<void> OnLoop(std::function<Result<void>()> fn);
+    void Poll();
+    void Sample();
+    Result<void> Activate(const CampaignSpec& spec);
+    void PublishAgent(const std::string& agent);
+    void PublishLive(Active& active);
+    Active* ActiveOf(const std::string& agent);
+
+    struct Parts;  // the loop's clock and the exchange its campaigns share
+
+    RunnerOptions options_;
+    std::unique_ptr<store::Store> store_;
+    std::unique_ptr<telephony::SimLoop> loop_;
+    std::unique_ptr<telephony::SimNetwork> network_;
+    std::unique_ptr<Parts> parts_;
+    std::map<int64_t, std::unique_ptr<Active>> active_;  // loop thread only
+    std::map<std::string, int64_t> agent_campaign_;      // loop thread only
+    std::thread thread_;
+
+    mutable std::mutex mutex_;  // guards what follows
+    std::condition_variable changed_;
+    std::map<std::string, Published> agents_;
+    std::map<int64_t, Published> live_;
+    std::optional<Error> error_;
+};
+
+}  // namespace callbase::campaigns
