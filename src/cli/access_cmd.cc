@@ -121,7 +121,9 @@ const std::map<std::string, std::optional<Permission>, std::less<>>& CommandTabl
         {"campaign stop", Permission::kCampaigns},
         {"campaign stats", Permission::kCampaigns},
         {"why", Permission::kCallRecords},
-        {"simulate", Permission::kCampaigns},
+        // A scenario file needs no base; a forecast reads the campaign's contacts.
+        {"simulate", std::nullopt},
+        {"simulate --campaign", Permission::kCampaigns},
         {"keys status", Permission::kAdminister},
         {"keys encrypt", Permission::kAdminister},
         {"keys rotate", Permission::kAdminister},
@@ -190,6 +192,7 @@ std::string_view AuditAction(std::string_view path) {
         {"campaign pause", "change"},
         {"campaign stop", "change"},
         {"why", "read"},
+        {"simulate --campaign", "read"},
         {"keys encrypt", "mass_edit"},
         {"keys rotate", "mass_edit"},
     };
@@ -547,6 +550,10 @@ void RegisterAccessControl(CLI::App& cli, App& app) {
     cli.parse_complete_callback([&cli, &app] {
         std::string path = CommandPath(cli);
         if (path.empty()) return;
+        if (path == "simulate" &&
+            cli.get_subcommand("simulate")->get_option("--campaign")->count()) {
+            path = "simulate --campaign";
+        }
         const auto& table = CommandTable();
         auto it = table.find(path);
         std::optional<Permission> needed =

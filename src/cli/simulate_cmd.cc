@@ -83,9 +83,11 @@ nlohmann::json ResultJson(const Scenario& s, const RunResult& r) {
 void PrintResult(const Scenario& s, const RunResult& r) {
     const auto& st = r.stats;
     bool robot = s.dialer.pacing.mode == campaigns::Pacing::kRobot;
-    fmt::print("{} — {} day(s) × {:.1f} h, {}, {}\n", s.name, s.days, s.day_length / 3.6e6,
-               robot ? std::string("robot") : fmt::format("{} agents", s.agents),
-               campaigns::PacingId(s.dialer.pacing.mode));
+    fmt::print(
+        "{} — {} day(s) × {:.1f} h, {}\n", s.name, s.days, s.day_length / 3.6e6,
+        robot ? fmt::format("robot, at most {} calls at once and {} a second",
+                            s.dialer.pacing.robot_max_calls, s.dialer.pacing.robot_calls_per_second)
+              : fmt::format("{} agents, {}", s.agents, campaigns::PacingId(s.dialer.pacing.mode)));
     fmt::print("simulated {:.1f} h in {:.2f} s of real time\n\n", r.simulated / 3.6e6,
                r.wall_seconds);
     Table t({"", ""});
