@@ -192,7 +192,8 @@ bool Dialer::Dial(size_t index, const std::string& reserved_agent) {
             ++stats_.denials[std::string(compliance::DenyReasonId(denial.reason))];
         }
         if (check.decision.earliest) {
-            retries_.emplace_back(*check.decision.earliest * 1000, index);
+            // Never at or before now: a gate that said "not now, but now" would spin.
+            retries_.emplace_back(std::max(*check.decision.earliest * 1000, now + 1000), index);
             std::push_heap(retries_.begin(), retries_.end(), LaterDue{});
         } else {
             state.closed = true;
@@ -404,8 +405,13 @@ void Dialer::Finish(CallId id, const std::string& outcome, int cause) {
         mean_talk_seconds_ += (talk / 1000.0 - mean_talk_seconds_) * 0.01;
     }
     ++stats_.outcomes[outcome];
-    if (outcome == "abandoned") ++stats_.abandoned;
     LeadState& state = lead_state_[call.lead];
+    if (outcome == "abandoned") {
+        ++stats_.abandoned;
+        // 72 hours from the end of the abandoned call, its recorded message included.
+        state.no_redial_until =
+            std::max(state.no_redial_until, Seconds(now) + options_.abandon_no_redial_seconds);
+    }
     state.busy = false;
     gate_.Attempted(leads_[call.lead], Seconds(r.started), outcome);
     if (on_call_) on_call_(r);
@@ -610,7 +616,7 @@ Result<Lead> Dialer::NextCard(const std::string& id) {
                 ++stats_.denials[std::string(compliance::DenyReasonId(denial.reason))];
             }
             if (check.decision.earliest) {
-                retries_.emplace_back(*check.decision.earliest * 1000, *lead);
+                retries_.emplace_back(std::max(*check.decision.earliest * 1000, now + 1000), *lead);
                 std::push_heap(retries_.begin(), retries_.end(), LaterDue{});
             } else {
                 lead_state_[*lead].closed = true;

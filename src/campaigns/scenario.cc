@@ -113,7 +113,7 @@ public:
             ++violations_["caller_id_cap"];
         }
         p.attempts.push_back(at);
-        if (r.outcome == "abandoned") p.abandoned_at = at;
+        if (r.outcome == "abandoned") p.abandoned_at = r.ended / 1000;  // 72 h from its end
         if (r.outcome == "answered") p.reached = true;
         if (IsFailedOutcome(r.outcome)) {
             int32_t local = DayOf(

@@ -299,6 +299,20 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
         if (!spec) return app.Report(spec.error());
         auto st = book.Stats(*stats_id);
         if (!st) return app.Report(st.error());
+        // Today's calls per caller ID on the call center's clock, against the caps.
+        auto rules = compliance::LoadRules(**db);
+        if (!rules) return app.Report(rules.error());
+        const int offset = rules->default_utc_offset_minutes;
+        const auto day = static_cast<int32_t>((app.clock.Now() + int64_t{offset} * 60) / 86400);
+        auto today = book.CallerIdCalls(spec->id, day, offset);
+        if (!today) return app.Report(today.error());
+        std::vector<std::pair<std::string, int>> near;
+        for (const auto& [number, calls] : *today) {
+            for (const auto& id : spec->caller_ids) {
+                int cap = id.daily_cap > 0 ? id.daily_cap : spec->daily_cap;
+                if (id.number == number && calls * 10 >= cap * 9) near.emplace_back(number, calls);
+            }
+        }
         if (app.json) {
             json ids = json::array();
             for (const auto& [number, n] : st->calls_per_caller_id) {
@@ -315,7 +329,8 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                                     {"outcomes", st->outcomes},
                                     {"dispositions", st->dispositions_by_status},
                                     {"callbacks_pending", st->callbacks_pending},
-                                    {"calls_per_caller_id_24h", ids}}
+                                    {"calls_per_caller_id_24h", ids},
+                                    {"caller_ids_near_cap", near}}
                                    .dump());
             return;
         }
@@ -340,6 +355,13 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
         t.Add({"dispositions", dispositions.empty() ? "none yet" : dispositions});
         t.Add({"callbacks pending", fmt::format("{}", st->callbacks_pending)});
         t.Add({"calls per caller ID (24 h)", ids.empty() ? "none" : ids});
+        if (!near.empty()) {
+            std::string list;
+            for (const auto& [number, calls] : near) {
+                list += fmt::format("{}{} ({} today)", list.empty() ? "" : ", ", number, calls);
+            }
+            t.Add({"WARNING near the daily cap", list});
+        }
         t.Print(false);
     });
 
