@@ -294,6 +294,8 @@ RunResult RunWorld(const Scenario& s, World world, const RunOptions& run) {
         dialer.Start();
         loop.RunUntil(t0 + s.day_length);
         dialer.Pause();
+        // Operators stay until the lines dialed for them have rung out.
+        loop.RunUntil(t0 + s.day_length + options.ring_timeout + options.abandon_wait);
         for (const auto& a : agents)
             (void)dialer.Logout(a);
         loop.RunUntil(t0 + s.day_length + kHourMs);
