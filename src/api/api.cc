@@ -409,6 +409,14 @@ server::Upgrade Api::DispatchSocket(const ApiRoute& route, const Request& reques
     Call call{request, *this};
     call.session = *session;
     call.source = SourceOf(request);
+    // The feed's set-up may read the base (it checks what it follows exists);
+    // the feed itself runs later, on a thread of its own, without this lease.
+    auto lease = pool_.Acquire();
+    if (!lease) {
+        upgrade.refusal = ErrorResponse(lease.error());
+        return upgrade;
+    }
+    call.db = lease->store.get();
     auto feed = route.socket(call);
     if (!feed) {
         upgrade.refusal = ErrorResponse(feed.error());

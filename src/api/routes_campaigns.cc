@@ -100,12 +100,12 @@ Result<Response> CreateCampaign(Call& c) {
     CampaignBook book(*c.db, ClockOf(c));
     auto created = book.Create(*parsed, *c.api.options().cleaner, c.actor());
     if (!created) return std::unexpected(created.error());
-    auto leads = book.Leads(*created, *c.api.options().cleaner);
+    auto leads = book.SegmentSize(*created, *c.api.options().cleaner);
     if (!leads) return std::unexpected(leads.error());
     c.records = fmt::format("campaign:{}", created->id);
     c.detail = fmt::format("campaign created: {}", created->name);
     json out = SpecOut(*created);
-    out["leads"] = leads->size();
+    out["leads"] = *leads;
     return JsonResponse(201, out);
 }
 
@@ -117,10 +117,10 @@ Result<Response> ShowCampaign(Call& c) {
     if (!spec) return std::unexpected(spec.error());
     auto stats = book.Stats(*id);
     if (!stats) return std::unexpected(stats.error());
-    auto leads = book.Leads(*spec, *c.api.options().cleaner);
+    auto leads = book.SegmentSize(*spec, *c.api.options().cleaner);
     if (!leads) return std::unexpected(leads.error());
     json out = SpecOut(*spec);
-    out["leads"] = leads->size();
+    out["leads"] = *leads;
     json ids = json::array();
     for (const auto& [number, n] : stats->calls_per_caller_id) {
         ids.push_back({{"caller_id", number}, {"calls", n}});

@@ -63,6 +63,11 @@ Result<StoredCall> ReadCall(const store::Store& store, const store::Row& r) {
     return c;
 }
 
+// A contact's number a campaign calls: the first valid one.
+constexpr std::string_view kFirstNumber =
+    "JOIN phones p ON p.id = (SELECT p2.id FROM phones p2 WHERE p2.contact_id = c.id AND "
+    "p2.e164 <> '' AND p2.valid = 1 ORDER BY p2.position, p2.id LIMIT 1)";
+
 constexpr std::string_view kCallColumns =
     "cc.id, cc.campaign_id, ca.name, ca.purpose, cc.contact_id, cc.e164, cc.caller_id, "
     "cc.attempt, cc.started_at, cc.answered_at, cc.bridged_at, cc.ended_at, cc.outcome, "
@@ -334,11 +339,9 @@ Result<std::vector<Lead>> CampaignBook::Leads(const CampaignSpec& spec,
     auto loaded = store_.ForEach(
         fmt::format(
             "SELECT c.id, c.status, c.source, c.region, c.created_at, c.last_interaction_at, "
-            "p.e164, k.region, k.utc_offset FROM contacts c "
-            "JOIN phones p ON p.id = (SELECT p2.id FROM phones p2 WHERE p2.contact_id = c.id "
-            "AND p2.e164 <> '' AND p2.valid = 1 ORDER BY p2.position, p2.id LIMIT 1) "
-            "LEFT JOIN phone_classes k ON k.id = p.class_id WHERE {} ORDER BY c.id",
-            where->sql),
+            "p.e164, k.region, k.utc_offset FROM contacts c {} LEFT JOIN phone_classes k ON "
+            "k.id = p.class_id WHERE {} ORDER BY c.id",
+            kFirstNumber, where->sql),
         where->params, [&](const store::Row& r) {
             Lead lead;
             lead.contact_id = r.Int(0);
@@ -393,6 +396,18 @@ Result<std::vector<Lead>> CampaignBook::Leads(const CampaignSpec& spec,
     }
     SortLeads(leads, *order, now);
     return leads;
+}
+
+Result<int64_t> CampaignBook::SegmentSize(const CampaignSpec& spec, const phone::Cleaner& cleaner) {
+    auto filter = contacts::ParseFilter(spec.segment, cleaner);
+    if (!filter) return std::unexpected(filter.error());
+    auto where = contacts::ToSql(*filter, clock_.Now(), 1, store_.cipher());
+    if (!where) return std::unexpected(where.error());
+    auto n = store_.QueryValue(
+        fmt::format("SELECT COUNT(*) FROM contacts c {} WHERE {}", kFirstNumber, where->sql),
+        where->params);
+    if (!n) return std::unexpected(n.error());
+    return std::get<int64_t>(*n);
 }
 
 Result<int64_t> CampaignBook::WriteCall(const CallRecord& r, std::string_view network) {

@@ -122,6 +122,8 @@ public:
 
     // The segment's contacts with a callable first number, in the campaign's order.
     Result<std::vector<Lead>> Leads(const CampaignSpec& spec, const phone::Cleaner& cleaner);
+    // How many leads the segment has now (one query; Leads() reads them all).
+    Result<int64_t> SegmentSize(const CampaignSpec& spec, const phone::Cleaner& cleaner);
 
     Result<int64_t> WriteCall(const CallRecord& record, std::string_view network);
     // Keeps the disposition on the call, applies status and tags to the

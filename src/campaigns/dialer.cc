@@ -87,7 +87,7 @@ void Dialer::Start() {
     running_ = true;
     if (!ticking_) {
         ticking_ = true;
-        loop_.At(loop_.Now() + options_.tick, [this] { Tick(); });
+        Later(loop_.Now() + options_.tick, [this] { Tick(); });
     }
     Pump();
 }
@@ -102,7 +102,7 @@ void Dialer::Tick() {
         return;
     }
     Pump();
-    loop_.At(loop_.Now() + options_.tick, [this] { Tick(); });
+    Later(loop_.Now() + options_.tick, [this] { Tick(); });
 }
 
 bool Dialer::InSchedule(Millis now) const {
@@ -125,7 +125,7 @@ void Dialer::Pump() {
             if (a.state == AgentState::kReady && a.card == SIZE_MAX && !a.dialing) {
                 if (!NextCard(a.id)) break;
                 std::string id = a.id;
-                loop_.At(now + options_.preview_read, [this, id] { (void)DialCard(id); });
+                Later(now + options_.preview_read, [this, id] { (void)DialCard(id); });
             }
         }
         return;
@@ -287,7 +287,7 @@ void Dialer::Handle(const telephony::Event& event) {
                     SetState(*a, AgentState::kWrapUp);
                     Tell(*a, "ended");
                     uint64_t record = a->last_record;
-                    loop_.At(now + options_.wrap_up, [this, agent, record] {
+                    Later(now + options_.wrap_up, [this, agent, record] {
                         if (Agent* w = FindAgent(agent)) WrapUpOver(*w, record);
                     });
                 }
@@ -334,7 +334,7 @@ void Dialer::Answered(CallId id, LiveCall& call) {
     }
     call.phase = Phase::kWaiting;
     waiting_.push_back(id);
-    loop_.At(loop_.Now() + options_.abandon_wait, [this, id] {
+    Later(loop_.Now() + options_.abandon_wait, [this, id] {
         auto it = live_.find(id);
         if (it != live_.end() && it->second.phase == Phase::kWaiting) Abandon(id);
     });
@@ -482,6 +482,7 @@ void Dialer::AgentFree(Agent& agent) {
         SetState(agent, AgentState::kOffline);
         return;
     }
+    agent.contact_id = 0;
     if (agent.state != AgentState::kReady) SetState(agent, AgentState::kReady);
     if (!waiting_.empty()) {
         CallId id = waiting_.front();
@@ -653,6 +654,12 @@ Result<void> Dialer::DialCard(const std::string& id) {
                     "take the next card");
     }
     return {};
+}
+
+void Dialer::Later(Millis when, std::function<void()> fn) {
+    loop_.At(when, [life = std::weak_ptr<int>(life_), fn = std::move(fn)] {
+        if (life.lock()) fn();
+    });
 }
 
 void Dialer::Tell(const Agent& agent, const char* kind, const Lead* lead) {

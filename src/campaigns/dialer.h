@@ -23,6 +23,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -212,6 +213,9 @@ private:
     bool InSchedule(Millis now) const;
     int32_t CenterDay(Millis now) const;
     void Tell(const Agent& agent, const char* kind, const Lead* lead = nullptr);
+    // A timer that does nothing once the dialer is gone (a stopped campaign
+    // is let go while the loop still holds its timers).
+    void Later(Millis when, std::function<void()> fn);
 
     telephony::Loop& loop_;
     telephony::Telephony& telephony_;
@@ -238,6 +242,7 @@ private:
     std::function<void(const CallRecord&)> on_call_;
     std::function<void(const Disposition&)> on_disposition_;
     std::function<void(const AgentEvent&)> on_agent_;
+    std::shared_ptr<int> life_ = std::make_shared<int>(0);  // timers hold it weakly
 };
 
 }  // namespace callbase::campaigns

@@ -58,6 +58,10 @@ class Line final : public telephony::Telephony {
 public:
     explicit Line(Exchange& exchange)
         : exchange_(exchange), handler_(std::make_shared<Handler>()) {}
+    // Events still on their way to this line's calls go nowhere.
+    ~Line() override { *handler_ = nullptr; }
+    Line(const Line&) = delete;
+    Line& operator=(const Line&) = delete;
     void OnEvent(Handler handler) override { *handler_ = std::move(handler); }
     CallId Originate(const telephony::Dial& dial) override {
         CallId id = exchange_.network().Originate(dial);
@@ -103,7 +107,8 @@ struct CampaignRunner::Active {
 };
 
 struct CampaignRunner::Parts {
-    std::unique_ptr<LoopClock> clock;
+    std::unique_ptr<LoopClock> clock;  // the network's time: the gate, the pool's days
+    SystemClock wall;                  // people's time: records of changes, history
     std::unique_ptr<Exchange> exchange;
 };
 
@@ -167,7 +172,7 @@ Result<void> CampaignRunner::OnLoop(std::function<Result<void>()> fn) {
 }
 
 void CampaignRunner::Poll() {
-    CampaignBook book(*store_, *parts_->clock);
+    CampaignBook book(*store_, parts_->wall);
     auto all = book.List();
     if (!all) {
         std::lock_guard lock(mutex_);
@@ -208,7 +213,7 @@ void CampaignRunner::Poll() {
 
 Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
     const Clock& clock = *parts_->clock;
-    CampaignBook book(*store_, clock);
+    CampaignBook book(*store_, parts_->wall);
     auto leads = book.Leads(spec, *options_.cleaner);
     if (!leads) return std::unexpected(leads.error());
     auto rules = compliance::LoadRules(*store_);
@@ -239,7 +244,7 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
                                          OptionsOf(spec, offset));
     Active* raw = a.get();
     a->dialer->OnCall([this, raw](const CallRecord& r) {
-        CampaignBook book(*store_, *parts_->clock);
+        CampaignBook book(*store_, parts_->wall);
         auto id = book.WriteCall(r, "sim");
         if (!id) {
             std::lock_guard lock(mutex_);
@@ -251,13 +256,21 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
     a->dialer->OnDisposition([this, raw](const Disposition& d) {
         auto row = raw->call_rows.find(d.call);
         if (row == raw->call_rows.end()) return;
-        CampaignBook book(*store_, *parts_->clock);
+        CampaignBook book(*store_, parts_->wall);
         if (auto r = book.WriteDisposition(row->second, d); !r) {
             std::lock_guard lock(mutex_);
             if (!error_) error_ = r.error();
         }
     });
-    a->dialer->OnAgentEvent([this](const AgentEvent& e) { PublishAgent(e.agent); });
+    a->dialer->OnAgentEvent([this, id = spec.id](const AgentEvent& e) {
+        if (e.kind == std::string_view("state") && e.state == AgentState::kOffline) {
+            if (auto it = agent_campaign_.find(e.agent);
+                it != agent_campaign_.end() && it->second == id) {
+                agent_campaign_.erase(it);
+            }
+        }
+        PublishAgent(e.agent);
+    });
     a->dialer->Start();
     a->dialing = true;
     PublishLive(*a);
@@ -302,8 +315,13 @@ Result<void> CampaignRunner::Leave(const std::string& agent) {
     return OnLoop([this, agent]() -> Result<void> {
         Active* a = ActiveOf(agent);
         if (a == nullptr) return std::unexpected(NotInCampaign(agent));
+        // On a call or in wrap-up the agent leaves once the call is closed
+        // (the disposition still goes to this campaign); the offline event
+        // then lets go of them.
         auto r = a->dialer->Logout(agent);
-        agent_campaign_.erase(agent);
+        for (const auto& v : a->dialer->Agents()) {
+            if (v.id == agent && v.state == AgentState::kOffline) agent_campaign_.erase(agent);
+        }
         PublishAgent(agent);
         return r;
     });
@@ -359,7 +377,7 @@ Result<int64_t> CampaignRunner::NextCard(const std::string& agent) {
 }
 
 void CampaignRunner::PublishAgent(const std::string& agent) {
-    json j{{"agent", agent}, {"campaign", nullptr}, {"state", "offline"}};
+    json j{{"agent", agent}, {"campaign", nullptr}, {"state", "offline"}, {"now", loop_->Now()}};
     if (Active* a = ActiveOf(agent)) {
         j["campaign"] = a->spec.id;
         j["campaign_name"] = a->spec.name;

@@ -203,16 +203,16 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
         CampaignBook book(**db, app.clock);
         auto created = book.Create(spec, *tools->cleaner, app.actor);
         if (!created) return app.Report(created.error());
-        auto leads = book.Leads(*created, *tools->cleaner);
+        auto leads = book.SegmentSize(*created, *tools->cleaner);
         if (!leads) return app.Report(leads.error());
         if (app.json) {
             json j = json::parse(campaigns::SpecJson(*created));
-            j["leads"] = leads->size();
+            j["leads"] = *leads;
             fmt::print("{}\n", j.dump());
             return;
         }
         fmt::print("created campaign #{} «{}» as a draft: {} contacts in its segment\n",
-                   created->id, created->name, leads->size());
+                   created->id, created->name, *leads);
         fmt::print("start it with: callbase campaign start {}\n", created->id);
     });
 
@@ -255,16 +255,16 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
         CampaignBook book(**db, app.clock);
         auto spec = book.Get(*id_arg);
         if (!spec) return app.Report(spec.error());
-        auto leads = book.Leads(*spec, *tools->cleaner);
+        auto leads = book.SegmentSize(*spec, *tools->cleaner);
         if (!leads) return app.Report(leads.error());
         if (app.json) {
             json j = json::parse(campaigns::SpecJson(*spec));
-            j["leads"] = leads->size();
+            j["leads"] = *leads;
             fmt::print("{}\n", j.dump());
             return;
         }
         PrintSpec(*spec);
-        fmt::print("\n{} contacts in the segment now\n", leads->size());
+        fmt::print("\n{} contacts in the segment now\n", *leads);
     });
 
     for (std::string action : {"start", "pause", "stop"}) {

@@ -4,11 +4,12 @@
 //   CALLBASE=build/src/cli/callbase WEB_DIR=web/dist OUT_DIR=out node tests/e2e/e2e.mjs
 //
 // It builds its own base in a temporary directory with the CLI (init, a generated
-// 300-contact file imported while the base has no users, then one user per role,
-// TOTP enrolled where the role needs it), starts `callbase serve --listen
-// 127.0.0.1:0 --web WEB_DIR`, runs the scenarios below and always stops the server.
-// Each scenario reports PASS or FAIL with the reason; the last line is
-// "N passed, N failed" and the exit code is non-zero when anything failed.
+// 300-contact file imported while the base has no users, calls allowed all day, then
+// one user per role, TOTP enrolled where the role needs it), starts `callbase serve
+// --listen 127.0.0.1:0 --web WEB_DIR` on the simulated network of sim.toml, runs
+// the scenarios below and always stops the server. Each scenario reports PASS or
+// FAIL with the reason; the last line is "N passed, N failed" and the exit code is
+// non-zero when anything failed.
 // Screenshots (1366×768, and the search page at 375×667) go to OUT_DIR.
 //
 // Logins are limited to 10 a minute from one address, so each role logs in once
@@ -39,13 +40,17 @@ const PASSWORDS = {
 };
 // The nav links each role must see (and no others), from docs/security.md.
 const NAV = {
-    operator: ['contacts', 'stop-list', 'consents', 'deletions', 'health'],
-    supervisor: ['contacts', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'health', 'dictionaries'],
+    operator: ['contacts', 'work', 'stop-list', 'consents', 'deletions', 'health'],
+    supervisor: ['contacts', 'work', 'campaigns', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'health', 'dictionaries'],
     analyst: ['contacts', 'exports', 'health'],
-    admin: ['contacts', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'dictionaries', 'users'],
+    admin: ['contacts', 'work', 'campaigns', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'dictionaries', 'users'],
     dpo: ['contacts', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health'],
 };
-const ALL_NAV = ['contacts', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'dictionaries', 'users'];
+const ALL_NAV = ['contacts', 'work', 'campaigns', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'dictionaries', 'users'];
+// The simulated callees of the campaign scenario: everyone answers within a second
+// and talks for four; serve runs the simulation at 4× real time.
+const SIM_SCENARIO = resolve(import.meta.dirname, 'sim.toml');
+const SIM_SPEED = '4';
 
 function requiredEnv(name) {
     const value = process.env[name];
@@ -205,6 +210,8 @@ async function setUp() {
     const generated = join(work, 'contacts.csv');
     cli(['gen', 'contacts', '--rows', '300', '--seed', '7', '--out', generated]);
     cli(['import', 'contacts', generated, '--source', 'demo']);
+    // The campaign scenario dials whenever the test runs: calls allowed all day, every day.
+    cli(['rules', 'set', JSON.stringify({ window_start: '00:00', window_end: '24:00', weekdays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] })]);
 
     cli(['user', 'add', 'admin', '--role', 'admin'], { CALLBASE_NEW_PASSWORD: PASSWORDS.admin });
     await enrolTotp('admin');
@@ -277,7 +284,8 @@ let server;
 
 function startServer() {
     return new Promise((resolvePromise, reject) => {
-        server = spawn(CALLBASE, ['--db', DB, '--json', 'serve', '--listen', '127.0.0.1:0', '--web', WEB_DIR], {
+        const args = ['--db', DB, '--json', 'serve', '--listen', '127.0.0.1:0', '--web', WEB_DIR];
+        server = spawn(CALLBASE, [...args, '--sim-scenario', SIM_SCENARIO, '--sim-speed', SIM_SPEED], {
             env: { ...process.env, CALLBASE_USER: '' },
             stdio: ['ignore', 'pipe', 'pipe'],
         });
@@ -309,7 +317,8 @@ function startServer() {
 }
 
 async function stopServer() {
-    if (!server || server.exitCode !== null) return;
+    // Gone already (an exit code, or a signal such as SIGSEGV): no exit event will come.
+    if (!server || server.exitCode !== null || server.signalCode !== null) return;
     const exited = new Promise((r) => server.once('exit', r));
     server.kill('SIGTERM');
     const timer = setTimeout(() => server.exitCode === null && server.kill('SIGKILL'), 5000);
@@ -407,8 +416,11 @@ async function scenario(name, fn) {
         results.push({ name, ok: true });
         log(`PASS ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     } catch (e) {
-        results.push({ name, ok: false, why: e.message });
-        log(`FAIL ${name}: ${e instanceof Failure ? e.message : e.stack}`);
+        // A server that died mid-scenario is the likelier story than what the page said.
+        const died = server && (server.exitCode !== null || server.signalCode !== null);
+        const why = died ? `${e.message} (callbase serve has exited: ${server.signalCode ?? `code ${server.exitCode}`})` : e.message;
+        results.push({ name, ok: false, why });
+        log(`FAIL ${name}: ${e instanceof Failure ? why : e.stack}${died && !(e instanceof Failure) ? `\n  (callbase serve has exited: ${server.signalCode ?? `code ${server.exitCode}`})` : ''}`);
     }
 }
 
@@ -892,6 +904,169 @@ async function main() {
         } finally {
             await context.close();
         }
+    });
+
+    // p. A campaign on the simulated network (sim.toml: everyone answers, talks 4 s;
+    // serve at 4× real time): the supervisor sets it up and starts it, the operator
+    // takes calls and records dispositions, the live figures move.
+    await scenario('p. supervisor starts a campaign on the simulated network, an operator takes calls and records dispositions, the statistics move', async () => {
+        check(supervisor && operator, 'no supervisor or operator session');
+        const NAME = 'e2e progressive';
+        const SCRIPT = 'E2E script: greet the client by name and ask about the last order.';
+        await supervisor.goto(`${base}/#/campaigns`);
+        await waitFor(supervisor, supervisor.getByTestId('campaign-form'), 'the campaign form');
+        await supervisor.getByTestId('campaign-name').fill(NAME);
+        await supervisor.getByTestId('campaign-purpose').selectOption('service');
+        await supervisor.getByTestId('campaign-pacing').selectOption('progressive');
+        await supervisor.getByTestId('campaign-segment').fill('stat=new');
+        await supervisor.getByTestId('campaign-rules').fill('region=Москва:10');
+        await supervisor.getByTestId('campaign-caller-ids').fill('+7 495 123-45-67\n8 (495) 123-45-68');
+        await supervisor.getByTestId('campaign-schedule').fill('00:00-24:00');
+        await supervisor.getByTestId('campaign-wrap-up').fill('3');
+        await supervisor.getByTestId('campaign-script').fill(SCRIPT);
+        // A segment the server refuses: its message shows by the form.
+        await supervisor.getByTestId('campaign-create').click();
+        await waitFor(supervisor, supervisor.getByTestId('campaign-error'), 'the refusal of the segment "stat=new"');
+        const refusal = await supervisor.getByTestId('campaign-error').innerText();
+        check(refusal.includes("'stat=new'") && /unknown key/.test(refusal), `the refusal reads "${refusal}"`);
+        await supervisor.getByTestId('campaign-segment').fill('status=new');
+        await supervisor.getByTestId('campaign-create').click();
+        const row = supervisor.locator(`[data-testid="campaign-row"][data-name="${NAME}"]`);
+        await waitFor(supervisor, row, 'the new campaign in the list');
+        const created = await supervisor.getByTestId('notice').innerText();
+        const leads = Number(/(\d+) contacts/.exec(created)?.[1] ?? 0);
+        check(leads >= 5, `the campaign has ${leads} contacts to call ("${created}")`);
+        check((await row.getByTestId('campaign-state').getAttribute('data-state')) === 'draft', 'the new campaign is not a draft');
+        const id = Number(await row.getAttribute('data-id'));
+        await row.getByTestId('campaign-start').click();
+        await row.locator('[data-testid="campaign-state"][data-state="running"]').waitFor().catch(async () => {
+            throw new Failure(`the campaign did not start: "${await row.innerText()}"; banner: "${await errorText(supervisor)}"`);
+        });
+
+        // The live view: figures from the feed before anyone works.
+        const frames = [];
+        const onSocket = (ws) => {
+            if (ws.url().includes(`/api/v1/campaigns/${id}/live`)) ws.on('framereceived', (f) => frames.push(f.payload));
+        };
+        supervisor.on('websocket', onSocket);
+        await row.getByTestId('campaign-open').click();
+        await waitFor(supervisor, supervisor.getByTestId('page-campaign'), 'the campaign page');
+        await supervisor.waitForFunction(() => Number(document.querySelector('[data-testid="page-campaign"]')?.dataset.frames) > 0, null, { timeout: 15000 }).catch(() => {
+            throw new Failure('no live figures came over /api/v1/campaigns/{id}/live');
+        });
+        const figure = async (key) => Number((await supervisor.getByTestId(`live-${key}`).innerText()).replace(/\D/g, ''));
+        const before = { attempts: await figure('attempts'), answered: await figure('answered') };
+
+        // The operator joins, goes ready and works two calls.
+        await operator.goto(`${base}/#/work`);
+        await waitFor(operator, operator.getByTestId('work-campaign'), 'the running campaigns on the operator desk');
+        await operator.getByTestId('work-campaign').selectOption(String(id));
+        await operator.getByTestId('work-join').click();
+        await waitFor(operator, operator.locator('[data-testid="work-state"][data-state="paused"]'), 'the operator paused after joining');
+        await operator.getByTestId('work-ready').click();
+        const seen = [];
+        for (let i = 0; i < 2; i++) {
+            await operator
+                .waitForFunction((ids) => {
+                    const card = document.querySelector('[data-testid="work-card"]');
+                    return card && !ids.includes(card.dataset.contact);
+                }, seen, { timeout: 20000 })
+                .catch(async () => {
+                    throw new Failure(
+                        `call ${i + 1}: no contact card came; state "${await operator.getByTestId('work-state').innerText()}"; banner: "${await errorText(operator)}"`,
+                    );
+                });
+            const contact = await operator.getByTestId('work-card').getAttribute('data-contact');
+            seen.push(contact);
+            const script = await operator.getByTestId('work-script').innerText();
+            check(script.includes(SCRIPT), `the script beside the card reads "${script}"`);
+            check((await operator.getByTestId('work-card-name').innerText()).trim().length > 0, 'the card shows no name');
+            const phones = await operator.getByTestId('work-card-phone').allInnerTexts();
+            check(phones.length > 0 && phones.every((p) => p.includes('***')), `the operator's card shows [${phones.join(' | ')}], expected masked numbers`);
+            await waitFor(operator, operator.getByTestId('work-disposition'), `call ${i + 1}: the disposition form in wrap-up`, { timeout: 20000 });
+            check((await operator.getByTestId('work-state').getAttribute('data-state')) === 'wrap_up', 'the disposition form shows outside wrap-up');
+            await operator.getByTestId('work-disp-status').selectOption('in_progress');
+            await operator.getByTestId('work-disp-note').fill(`e2e: call ${i + 1} went well`);
+            if (i === 0) await shot(operator, 'operator');
+            await operator.getByTestId('work-disp-save').click();
+            await operator.getByTestId('work-disposition').waitFor({ state: 'detached' }).catch(async () => {
+                throw new Failure(`call ${i + 1}: the disposition was not taken; banner: "${await errorText(operator)}"`);
+            });
+        }
+        // The dispositions are on the contacts: status and history, as the operator.
+        for (const contact of seen) {
+            const card = await supervisor.evaluate((c) => fetch(`/api/v1/contacts/${c}`).then((r) => r.json()), contact);
+            check(card.status === 'in_progress', `contact #${contact} is "${card.status}" after the disposition, expected in_progress`);
+            check(
+                card.history.some((h) => h.actor === 'operator' && h.after === 'in_progress'),
+                `contact #${contact}'s history has no status change by the operator`,
+            );
+        }
+
+        // The supervisor's figures moved.
+        await supervisor
+            .waitForFunction(
+                (b) => {
+                    const n = (k) => Number(document.querySelector(`[data-testid="live-${k}"]`)?.textContent.replace(/\D/g, '') ?? 0);
+                    return n('attempts') >= b.attempts + 2 && n('answered') >= b.answered + 2;
+                },
+                before,
+                { timeout: 15000 },
+            )
+            .catch(() => undefined);
+        const after = { attempts: await figure('attempts'), answered: await figure('answered') };
+        log(`  live figures: attempts ${before.attempts} → ${after.attempts}, answered ${before.answered} → ${after.answered}`);
+        check(after.attempts >= 2 && after.attempts >= before.attempts + 2, `attempts went ${before.attempts} → ${after.attempts}, expected 2 more`);
+        check(after.answered >= 2 && after.answered >= before.answered + 2, `answered went ${before.answered} → ${after.answered}, expected 2 more`);
+        await supervisor.waitForFunction(() => document.querySelectorAll('[data-testid="chart-calls"] polyline').length === 2, null, { timeout: 15000 }).catch(() => {
+            throw new Failure('the attempts/answered chart has no lines');
+        });
+        check((await supervisor.getByTestId('chart-abandon-limit').count()) === 1, 'the abandon chart has no limit line');
+        const bars = await supervisor.getByTestId('caller-id-bar').count();
+        check(bars === 2, `the caller-ID bars are ${bars}, expected 2`);
+        supervisor.off('websocket', onSocket);
+        check(frames.length > 0, 'no frame came over the live WebSocket');
+        await shot(supervisor, 'campaigns');
+
+        // Wind down: the campaign pauses, the operator closes what is in flight, pauses and leaves.
+        await supervisor.getByTestId('campaign-pause').click();
+        await waitFor(supervisor, supervisor.locator('[data-testid="campaign-state"][data-state="paused"]'), 'the paused state');
+        const deadline = Date.now() + 20000;
+        for (;;) {
+            check(Date.now() < deadline, 'the operator never came back to ready after the pause');
+            if (await operator.getByTestId('work-disposition').isVisible()) {
+                await operator.getByTestId('work-disp-status').selectOption('in_progress');
+                await operator.getByTestId('work-disp-save').click();
+                await operator.getByTestId('work-disposition').waitFor({ state: 'detached' });
+            }
+            const state = await operator.getByTestId('work-state').getAttribute('data-state');
+            if (state === 'ready' && (await figure('calls')) === 0) break;
+            await sleep(300);
+        }
+        await operator.getByTestId('work-pause').click();
+        await waitFor(operator, operator.locator('[data-testid="work-state"][data-state="paused"]'), 'the operator paused');
+        await operator.getByTestId('work-leave').click();
+        await waitFor(operator, operator.getByTestId('work-join-panel'), 'the join panel after leaving');
+
+        // Why was the first contact called: the calls to its number with the gate's evidence.
+        const card = await supervisor.evaluate((c) => fetch(`/api/v1/contacts/${c}`).then((r) => r.json()), seen[0]);
+        await supervisor.goto(`${base}/#/campaigns`);
+        await supervisor.getByTestId('why-phone').fill(card.phones[0].e164);
+        await supervisor.getByTestId('why-submit').click();
+        await waitFor(supervisor, supervisor.getByTestId('call-row'), 'a call in the "why" lookup');
+        const evidence = await supervisor.getByTestId('call-evidence').first().innerText();
+        check(evidence.includes('not needed: service') && evidence.includes('00:00-24:00'), `the evidence reads "${evidence}"`);
+        // The same on the contact's card.
+        await supervisor.goto(`${base}/#/contacts/${seen[0]}`);
+        await waitFor(supervisor, supervisor.getByTestId('card-calls-show'), 'the campaign calls button on the card');
+        await supervisor.getByTestId('card-calls-show').click();
+        await waitFor(supervisor, supervisor.locator('[data-testid="card-calls"] [data-testid="call-row"]'), 'a call on the card');
+        await supervisor.goto(`${base}/#/campaigns`);
+        const stopRow = supervisor.locator(`[data-testid="campaign-row"][data-name="${NAME}"]`);
+        await stopRow.getByTestId('campaign-stop').click();
+        await stopRow.getByTestId('campaign-stop-confirm').click();
+        await waitFor(supervisor, stopRow.locator('[data-testid="campaign-state"][data-state="stopped"]'), 'the stopped state');
+        await shot(supervisor, 'campaigns-list');
     });
 
     await scenario('logout ends the session', async () => {

@@ -361,3 +361,201 @@ export interface AuditVerify {
     head?: string;
     break: { kind: string; record_id: number; message: string; hint: string } | null;
 }
+
+// ---- Campaigns (src/api/routes_campaigns.cc, src/campaigns/runner.cc) ----
+
+export interface CallerIdSpec {
+    number: string;
+    region: string;
+    daily_cap: number;
+}
+
+// A campaign's settings (campaigns::SpecJson), with its live figures when it runs.
+export interface Campaign {
+    id: number;
+    name: string;
+    state: 'draft' | 'running' | 'paused' | 'stopped' | string;
+    purpose: string;
+    pacing: string;
+    segment: string[];
+    order_by: string;
+    rules: string[];
+    caller_ids: CallerIdSpec[];
+    daily_cap: number;
+    max_attempts: number;
+    schedule_start_minute: number;
+    schedule_end_minute: number;
+    abandon_limit: number;
+    abandon_window_minutes: number;
+    wrap_up_seconds: number;
+    ring_timeout_seconds: number;
+    script: string;
+    created_at: number;
+    created_by: string;
+    leads?: number;
+    live?: CampaignLive;
+    stats?: CampaignStats;
+}
+
+// What the base knows of a campaign's calls (GET /campaigns/{id}).
+export interface CampaignStats {
+    attempts: number;
+    answered: number;
+    abandoned: number;
+    abandon_rate: number;
+    short_calls: number;
+    outcomes: Record<string, number>;
+    dispositions: Record<string, number>;
+    callbacks_pending: number;
+    calls_per_caller_id_24h: { caller_id: string; calls: number }[];
+}
+
+export interface LivePoint {
+    t: number; // simulated milliseconds
+    attempts: number;
+    answered: number;
+    abandon_rate: number;
+    occupancy: number;
+}
+
+// The live figures (CampaignRunner::PublishLive), over /campaigns/{id}/live.
+export interface CampaignLive {
+    campaign: number;
+    name: string;
+    state: string;
+    pacing: string;
+    now: number; // the loop's time, milliseconds
+    leads: number;
+    leads_left: number;
+    attempts: number;
+    answered: number;
+    bridged: number;
+    abandoned: number;
+    abandon_rate: number;
+    window_abandon_rate: number;
+    abandon_limit: number;
+    occupancy: number;
+    live_calls: number;
+    outcomes: Record<string, number>;
+    denials: Record<string, number>;
+    agents: { agent: string; state: string; since: number }[];
+    agents_by_state: Record<string, number>;
+    caller_ids: { caller_id: string; calls: number; cap: number; near_cap: boolean }[];
+    points: LivePoint[];
+}
+
+export interface CallEvidence {
+    consent: string;
+    registries: string;
+    local_minute: number;
+    local_weekday: number;
+    utc_offset: number;
+    offset_assumed: boolean;
+    attempts_before: number;
+    rules: string;
+}
+
+// A campaign's call to a number, with why the dial gate allowed it (GET /calls?phone=).
+export interface CallRecord {
+    call: number;
+    campaign_id: number;
+    campaign: string;
+    purpose: string;
+    contact_id: number;
+    phone: string;
+    caller_id: string;
+    attempt: number;
+    started_ms: number;
+    answered_ms: number | null;
+    ended_ms: number;
+    outcome: string;
+    cause: number;
+    agent: string;
+    network: string;
+    disposition: string | null;
+    evidence: CallEvidence | null;
+}
+
+export type AgentStateId = 'offline' | 'ready' | 'on_call' | 'wrap_up' | 'paused';
+
+// An operator's state (CampaignRunner::PublishAgent), over /agent/events and from the
+// /agent routes; GET /agent adds the callbacks.
+export interface AgentState {
+    agent: string;
+    campaign: number | null;
+    campaign_name?: string;
+    pacing?: string;
+    script?: string;
+    state: AgentStateId;
+    since?: number;
+    contact_id?: number | null;
+    call?: number | null;
+    disposition_due?: boolean;
+    callbacks?: { id: number; campaign_id: number; contact_id: number; due_at: number; due: boolean }[];
+    campaigns_running?: boolean;
+}
+
+export interface AgentCampaign {
+    id: number;
+    name: string;
+    pacing: string;
+    script: string;
+}
+
+// Follows a server feed (a WebSocket under /api/v1 that sends JSON messages): opens
+// it again after it closes (a second, doubling to ten while it keeps failing), and,
+// when `poll` is given, asks for the state that way every `every` ms while the socket
+// is down. Returns a function that stops.
+export function follow<T>(path: string, onMessage: (value: T) => void, poll?: () => Promise<T>, every = 1000): () => void {
+    let stopped = false;
+    let socket: WebSocket | undefined;
+    let retry: number | undefined;
+    let timer: number | undefined;
+    let delay = 1000;
+
+    const startPolling = () => {
+        if (!poll || timer !== undefined || stopped) return;
+        const tick = () => {
+            poll().then((v) => !stopped && onMessage(v), () => undefined);
+        };
+        tick();
+        timer = window.setInterval(tick, every);
+    };
+    const stopPolling = () => {
+        if (timer !== undefined) window.clearInterval(timer);
+        timer = undefined;
+    };
+    const open = () => {
+        if (stopped) return;
+        try {
+            const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+            const ws = new WebSocket(`${scheme}//${location.host}${API}${path}`);
+            socket = ws;
+            ws.onopen = () => stopPolling();
+            ws.onmessage = (e) => {
+                if (stopped) return;
+                delay = 1000;
+                try {
+                    onMessage(JSON.parse(String(e.data)) as T);
+                } catch {
+                    // a frame that is not JSON: skip it
+                }
+            };
+            ws.onclose = () => {
+                if (stopped) return;
+                startPolling();
+                retry = window.setTimeout(open, delay);
+                delay = Math.min(10000, delay * 2);
+            };
+        } catch {
+            startPolling();
+        }
+    };
+    open();
+    return () => {
+        stopped = true;
+        stopPolling();
+        if (retry !== undefined) window.clearTimeout(retry);
+        if (socket && socket.readyState <= WebSocket.OPEN) socket.close();
+    };
+}

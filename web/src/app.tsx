@@ -7,6 +7,8 @@ import { lang, setLang, t, type Key } from './i18n';
 import { navigate, route, type PageName } from './router';
 import { useStore } from './store';
 import { AuditPage } from './pages/audit';
+import { CampaignPage } from './pages/campaign';
+import { CampaignsPage } from './pages/campaigns';
 import { CardPage } from './pages/card';
 import { ConsentsPage } from './pages/consents';
 import { DeletionsPage } from './pages/deletions';
@@ -18,6 +20,7 @@ import { SearchPage } from './pages/search';
 import { StopListPage } from './pages/stop_list';
 import { DictionariesPage } from './pages/dictionaries';
 import { UsersPage } from './pages/users';
+import { WorkPage } from './pages/work';
 
 interface NavItem {
     name: string; // the hash path and data-testid="nav-<name>"
@@ -30,6 +33,8 @@ const has = (p: string) => (permissions: string[]) => permissions.includes(p);
 
 export const navItems: NavItem[] = [
     { name: 'contacts', label: 'nav.contacts', allowed: has('read_contacts'), pages: ['search', 'card'] },
+    { name: 'work', label: 'nav.work', allowed: has('can_call'), pages: ['work'] },
+    { name: 'campaigns', label: 'nav.campaigns', allowed: has('campaigns'), pages: ['campaigns', 'campaign'] },
     { name: 'import', label: 'nav.import', allowed: has('import'), pages: ['import'] },
     {
         name: 'exports',
@@ -161,6 +166,12 @@ function Page(props: { page: PageName; id?: number }) {
             return <DictionariesPage />;
         case 'users':
             return <UsersPage />;
+        case 'campaigns':
+            return <CampaignsPage />;
+        case 'campaign':
+            return <CampaignPage id={props.id!} />;
+        case 'work':
+            return <WorkPage />;
     }
 }
 

@@ -40,3 +40,24 @@ export function toLocalInput(seconds: number | null | undefined): string {
     const pad = (n: number) => String(n).padStart(2, '0');
     return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+// A share (0.031) as a percentage for people: "3.1 %".
+export function percent(share: number | null | undefined, digits = 1): string {
+    if (share === null || share === undefined || Number.isNaN(share)) return '—';
+    return `${(share * 100).toLocaleString(locale(), { maximumFractionDigits: digits, minimumFractionDigits: 0 })} %`;
+}
+
+// Minutes after midnight as HH:MM (1440 is 24:00).
+export function clockMinutes(minutes: number): string {
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
+// A span of milliseconds as m:ss, or h:mm:ss from an hour on.
+export function duration(ms: number): string {
+    const s = Math.max(0, Math.floor(ms / 1000));
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    return h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
+}

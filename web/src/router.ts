@@ -1,5 +1,6 @@
-// A hash router: #/contacts, #/contacts/42, #/import, … The route is the page name
-// and an optional numeric id; anything unknown falls back to the contacts search.
+// A hash router: #/contacts, #/contacts/42, #/import, #/campaigns/3, … The route is
+// the page name and an optional numeric id; anything unknown falls back to the
+// contacts search.
 import { createStore } from './store';
 
 export type PageName =
@@ -14,7 +15,10 @@ export type PageName =
     | 'audit'
     | 'health'
     | 'dictionaries'
-    | 'users';
+    | 'users'
+    | 'campaigns'
+    | 'campaign'
+    | 'work';
 
 export interface Route {
     page: PageName;
@@ -33,6 +37,8 @@ const simplePages: Record<string, PageName> = {
     health: 'health',
     dictionaries: 'dictionaries',
     users: 'users',
+    campaigns: 'campaigns',
+    work: 'work',
 };
 
 export function parseRoute(hash: string): Route {
@@ -40,6 +46,9 @@ export function parseRoute(hash: string): Route {
     const head = parts[0] ?? 'contacts';
     if (head === 'contacts' && parts[1] && /^\d+$/.test(parts[1])) {
         return { page: 'card', id: Number(parts[1]) };
+    }
+    if (head === 'campaigns' && parts[1] && /^\d+$/.test(parts[1])) {
+        return { page: 'campaign', id: Number(parts[1]) };
     }
     return { page: simplePages[head] ?? 'search' };
 }

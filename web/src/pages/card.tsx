@@ -1,6 +1,7 @@
 // The contact card: who, status (with callback time), phones as the role may see
 // them, tags, custom fields, history, consents, the stop-list and the dial gate's
-// decision for marketing and service calls.
+// decision for marketing and service calls; for those with call_records, the
+// campaign calls to its numbers with the gate's evidence.
 import { useEffect, useState } from 'preact/hooks';
 import {
     can,
@@ -18,6 +19,7 @@ import { Notice, Section, useLoad } from '../components';
 import * as dict from '../dictionaries';
 import { dateTime, toLocalInput, toUnix } from '../format';
 import { t, type Key } from '../i18n';
+import { CardCalls } from './calls';
 
 function tagName(tag: Card['tags'][number]): string {
     return typeof tag === 'string' ? tag : tag.name;
@@ -432,6 +434,12 @@ export function CardPage(props: { id: number }) {
                             </tbody>
                         </table>
                     </Section>
+
+                    {can('call_records') && (
+                        <Section title={t('calls.campaignCalls')} testid="card-calls">
+                            <CardCalls phones={c.phones.filter((p) => p.e164 && !p.e164.includes('*')).map((p) => p.e164)} />
+                        </Section>
+                    )}
 
                     <Section title={t('card.history')}>
                         <ol class="timeline" data-testid="card-history">

@@ -1,0 +1,337 @@
+// One campaign: its settings, start / pause / stop, and while it runs its live
+// figures over the WebSocket /campaigns/{id}/live — attempts, answers, abandoned
+// calls against the limit, occupancy, agents, charts of the last half hour (simulated
+// time) and the calls from each caller ID against its daily cap. When it does not run
+// here, the figures are those the base keeps.
+import { useEffect, useState } from 'preact/hooks';
+import { get, follow, type Campaign, type CampaignLive } from '../api';
+import { BarList, LineChart, type Bar } from '../charts';
+import { Section, useLoad } from '../components';
+import { clockMinutes, dateTime, duration, number, percent } from '../format';
+import { t, type Key } from '../i18n';
+import { CampaignActions, stateBadge } from './campaigns';
+
+const COLORS = { attempts: '#1d5fbf', answered: '#2e7d32', abandon: '#c62828', occupancy: '#6a3fb5' };
+
+function Figure(props: { label: string; value: string; testid: string; sub?: string; warn?: boolean }) {
+    return (
+        <div class={props.warn ? 'total warn' : 'total'}>
+            <span class="total-value" data-testid={props.testid}>
+                {props.value}
+            </span>
+            <span class="total-label">{props.label}</span>
+            {props.sub && <span class="total-sub">{props.sub}</span>}
+        </div>
+    );
+}
+
+function Counts(props: { title: string; counts: Record<string, number>; prefix?: string; testid: string }) {
+    const entries = Object.entries(props.counts).sort((a, b) => b[1] - a[1]);
+    return (
+        <div data-testid={props.testid}>
+            <h3 class="subhead">{props.title}</h3>
+            {entries.length === 0 ? (
+                <p class="muted small">{t('common.empty')}</p>
+            ) : (
+                <table class="kv">
+                    <tbody>
+                        {entries.map(([k, v]) => (
+                            <tr key={k}>
+                                <th scope="row">{props.prefix ? t(`${props.prefix}${k}` as Key) : <code>{k}</code>}</th>
+                                <td class="num">{number(v)}</td>
+                            </tr>
+                        ))}
+                    </tbody>
+                </table>
+            )}
+        </div>
+    );
+}
+
+function Charts(props: { live: CampaignLive }) {
+    const points = props.live.points ?? [];
+    const t0 = points[0]?.t ?? 0;
+    const xs = points.map((p) => (p.t - t0) / 60000);
+    const minutes = (v: number) => `${Math.round(v * 10) / 10} ${t('live.min')}`;
+    const pct = (v: number) => `${Math.round(v * 100) / 100} %`;
+    const limit = props.live.abandon_limit * 100;
+    return (
+        <div class="chart-grid">
+            <LineChart
+                title={t('live.chartCalls')}
+                testid="chart-calls"
+                xs={xs}
+                xFormat={minutes}
+                yFormat={(v) => String(Math.round(v))}
+                yMax={4}
+                empty={t('live.chartWaiting')}
+                series={[
+                    { label: t('live.attempts'), color: COLORS.attempts, width: 5, values: points.map((p) => p.attempts) },
+                    { label: t('live.answered'), color: COLORS.answered, values: points.map((p) => p.answered) },
+                ]}
+            />
+            <LineChart
+                title={t('live.chartAbandon')}
+                testid="chart-abandon"
+                xs={xs}
+                xFormat={minutes}
+                yFormat={pct}
+                yMax={limit * 1.5}
+                limit={{ value: limit, label: t('live.limit', { limit: percent(props.live.abandon_limit) }) }}
+                empty={t('live.chartWaiting')}
+                series={[{ label: t('live.abandonWindow'), color: COLORS.abandon, values: points.map((p) => p.abandon_rate * 100) }]}
+            />
+            <LineChart
+                title={t('live.chartOccupancy')}
+                testid="chart-occupancy"
+                xs={xs}
+                xFormat={minutes}
+                yFormat={pct}
+                yMax={100}
+                empty={t('live.chartWaiting')}
+                series={[{ label: t('live.occupancy'), color: COLORS.occupancy, values: points.map((p) => p.occupancy * 100) }]}
+            />
+        </div>
+    );
+}
+
+function Settings(props: { c: Campaign }) {
+    const { c } = props;
+    return (
+        <table class="kv" data-testid="campaign-settings">
+            <tbody>
+                <tr>
+                    <th scope="row">{t('campaigns.purpose')}</th>
+                    <td>{c.purpose}</td>
+                </tr>
+                <tr>
+                    <th scope="row">{t('campaigns.pacing')}</th>
+                    <td>{t(`pacing.${c.pacing}` as Key)}</td>
+                </tr>
+                <tr>
+                    <th scope="row">{t('campaigns.segmentShort')}</th>
+                    <td>{c.segment.length ? c.segment.map((s) => <code key={s} class="code-chip">{s}</code>) : <span class="muted">{t('campaigns.wholeBase')}</span>}</td>
+                </tr>
+                <tr>
+                    <th scope="row">{t('campaigns.order')}</th>
+                    <td>
+                        <code>{c.order_by}</code>
+                        {c.rules.map((r) => (
+                            <code key={r} class="code-chip">
+                                {r}
+                            </code>
+                        ))}
+                    </td>
+                </tr>
+                <tr>
+                    <th scope="row">{t('campaigns.leads')}</th>
+                    <td>{c.leads !== undefined ? number(c.leads) : '—'}</td>
+                </tr>
+                <tr>
+                    <th scope="row">{t('campaigns.scheduleShort')}</th>
+                    <td>
+                        {clockMinutes(c.schedule_start_minute)}–{clockMinutes(c.schedule_end_minute)}
+                    </td>
+                </tr>
+                <tr>
+                    <th scope="row">{t('campaigns.abandonLimit')}</th>
+                    <td>
+                        {percent(c.abandon_limit)} · {t('live.window', { minutes: c.abandon_window_minutes })}
+                    </td>
+                </tr>
+                <tr>
+                    <th scope="row">{t('campaigns.wrapUp')}</th>
+                    <td>{c.wrap_up_seconds}</td>
+                </tr>
+                <tr>
+                    <th scope="row">{t('campaigns.callerIdsShort')}</th>
+                    <td>
+                        {c.caller_ids.map((id) => (
+                            <div key={id.number} class="mono">
+                                {id.number} <span class="muted">{id.region}</span>
+                            </div>
+                        ))}
+                        <span class="muted small">{t('campaigns.capEach', { cap: c.daily_cap })}</span>
+                    </td>
+                </tr>
+                <tr>
+                    <th scope="row">{t('campaigns.scriptShort')}</th>
+                    <td class="pre">{c.script || '—'}</td>
+                </tr>
+                <tr>
+                    <th scope="row">{t('campaigns.createdBy')}</th>
+                    <td>
+                        {c.created_by} · {dateTime(c.created_at)}
+                    </td>
+                </tr>
+            </tbody>
+        </table>
+    );
+}
+
+export function CampaignPage(props: { id: number }) {
+    const spec = useLoad(() => get<Campaign>(`/campaigns/${props.id}`), [props.id]);
+    const [feed, setFeed] = useState<CampaignLive | null>(null);
+    const [frames, setFrames] = useState(0);
+    useEffect(
+        () =>
+            follow<CampaignLive>(`/campaigns/${props.id}/live`, (live) => {
+                setFeed(live);
+                setFrames((n) => n + 1);
+            }),
+        [props.id],
+    );
+    // A start, pause or stop shows in the feed within a couple of seconds; the
+    // settings and the base's figures are read again then.
+    useEffect(() => {
+        if (feed && spec.data && feed.state !== spec.data.state) spec.reload();
+    }, [feed?.state]);
+
+    const c = spec.data;
+    if (!c) {
+        return (
+            <div class="page" data-testid="page-campaign">
+                <p class="muted">{spec.loading ? t('common.loading') : t('campaigns.notFound')}</p>
+            </div>
+        );
+    }
+    const live = feed ?? c.live ?? null;
+    const stats = c.stats;
+    const attempts = live?.attempts ?? stats?.attempts ?? 0;
+    const answered = live?.answered ?? stats?.answered ?? 0;
+    const abandoned = live?.abandoned ?? stats?.abandoned ?? 0;
+    const rate = live?.abandon_rate ?? stats?.abandon_rate ?? 0;
+    const limit = live?.abandon_limit ?? c.abandon_limit;
+    const windowRate = live?.window_abandon_rate ?? null;
+    const over = (windowRate ?? rate) > limit;
+
+    const bars: Bar[] = live
+        ? live.caller_ids.map((u) => ({
+              key: u.caller_id,
+              label: <span class="mono">{u.caller_id}</span>,
+              value: u.calls,
+              max: u.cap,
+              text: `${number(u.calls)} / ${number(u.cap)}`,
+              warn: u.near_cap,
+          }))
+        : (stats?.calls_per_caller_id_24h ?? []).map((u) => {
+              const cap = c.caller_ids.find((id) => id.number === u.caller_id)?.daily_cap || c.daily_cap;
+              return {
+                  key: u.caller_id,
+                  label: <span class="mono">{u.caller_id}</span>,
+                  value: u.calls,
+                  max: cap,
+                  text: `${number(u.calls)} / ${number(cap)}`,
+                  warn: u.calls >= cap * 0.9,
+              };
+          });
+
+    return (
+        <div class="page" data-testid="page-campaign" data-frames={frames}>
+            <div class="card-head">
+                <div>
+                    <a href="#/campaigns" class="back">
+                        ← {t('campaigns.back')}
+                    </a>
+                    <h1 data-testid="campaign-title">{c.name}</h1>
+                    <div class="card-meta">
+                        {stateBadge(c.state)}
+                        <span>{t(`pacing.${c.pacing}` as Key)}</span>
+                        <span>{c.purpose}</span>
+                        <span class="muted">#{c.id}</span>
+                        <span class={live ? 'live-dot on' : 'live-dot'} data-testid="live-indicator">
+                            {live && c.state === 'running' ? t('live.on') : t('live.off')}
+                        </span>
+                    </div>
+                </div>
+                <CampaignActions campaign={c} onChanged={() => spec.reload()} />
+            </div>
+
+            <div class="totals" data-testid="live-figures">
+                <Figure label={t('live.attempts')} value={number(attempts)} testid="live-attempts" />
+                <Figure label={t('live.answered')} value={number(answered)} testid="live-answered" sub={live ? t('live.bridged', { n: number(live.bridged) }) : undefined} />
+                <Figure
+                    label={t('live.abandoned')}
+                    value={`${number(abandoned)} · ${percent(rate)}`}
+                    testid="live-abandoned"
+                    warn={over}
+                    sub={
+                        windowRate !== null
+                            ? t('live.abandonVsLimit', { window: percent(windowRate), limit: percent(limit) })
+                            : t('live.limit', { limit: percent(limit) })
+                    }
+                />
+                <Figure label={t('live.occupancy')} value={live ? percent(live.occupancy) : '—'} testid="live-occupancy" />
+                <Figure label={t('live.liveCalls')} value={live ? number(live.live_calls) : '—'} testid="live-calls" />
+                <Figure
+                    label={t('live.leadsLeft')}
+                    value={live ? `${number(live.leads_left)} / ${number(live.leads)}` : c.leads !== undefined ? number(c.leads) : '—'}
+                    testid="live-leads"
+                />
+            </div>
+
+            {live && (
+                <Section title={t('live.agents')} testid="live-agents">
+                    <div class="chips" data-testid="agents-by-state">
+                        {Object.keys(live.agents_by_state).length === 0 && <span class="muted">{t('live.noAgents')}</span>}
+                        {Object.entries(live.agents_by_state).map(([state, n]) => (
+                            <span key={state} class={`chip agent-${state}`}>
+                                {t(`agentState.${state}` as Key)}: {n}
+                            </span>
+                        ))}
+                    </div>
+                    {live.agents.length > 0 && (
+                        <table class="grid">
+                            <thead>
+                                <tr>
+                                    <th>{t('live.agent')}</th>
+                                    <th>{t('live.agentState')}</th>
+                                    <th class="num">{t('live.for')}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {live.agents.map((a) => (
+                                    <tr key={a.agent} data-testid="live-agent" data-agent={a.agent}>
+                                        <td>{a.agent}</td>
+                                        <td>
+                                            <span class={`badge agent-${a.state}`}>{t(`agentState.${a.state}` as Key)}</span>
+                                        </td>
+                                        <td class="num">{duration(live.now - a.since)}</td>
+                                    </tr>
+                                ))}
+                            </tbody>
+                        </table>
+                    )}
+                </Section>
+            )}
+
+            {live && (
+                <Section title={t('live.charts')} testid="live-charts">
+                    <Charts live={live} />
+                    <p class="hint">{t('live.chartsHint')}</p>
+                </Section>
+            )}
+
+            <div class="card-grid">
+                <div class="card-col">
+                    <Section title={t('live.callerIds')} testid="live-caller-ids">
+                        {bars.length === 0 ? <p class="muted">{t('live.noCalls')}</p> : <BarList bars={bars} testid="caller-id-bars" rowTestid="caller-id-bar" />}
+                        <p class="hint">{t('live.callerIdsHint')}</p>
+                    </Section>
+                    <Section title={t('live.breakdown')}>
+                        <div class="counts-grid">
+                            <Counts title={t('live.outcomes')} counts={live?.outcomes ?? stats?.outcomes ?? {}} prefix="outcome." testid="live-outcomes" />
+                            {live && <Counts title={t('live.denials')} counts={live.denials} testid="live-denials" />}
+                            {stats && <Counts title={t('live.dispositions')} counts={stats.dispositions} testid="live-dispositions" />}
+                        </div>
+                    </Section>
+                </div>
+                <div class="card-col">
+                    <Section title={t('campaigns.settings')}>
+                        <Settings c={c} />
+                    </Section>
+                </div>
+            </div>
+        </div>
+    );
+}

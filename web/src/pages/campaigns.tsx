@@ -1,0 +1,310 @@
+// Campaigns, for those with the campaigns permission: the list with each running
+// campaign's live attempts and answers, start / pause / stop, a form to set one up
+// (the server's message shown on a refusal), and "why was this number called": the
+// calls to a number with the dial gate's evidence (for those with call_records).
+import { useState } from 'preact/hooks';
+import { ApiError, can, get, post, request, type Campaign, type Purpose } from '../api';
+import { Empty, Labeled, Notice, Section, useLoad } from '../components';
+import * as dict from '../dictionaries';
+import { dateTime, number } from '../format';
+import { t, type Key } from '../i18n';
+import { WhyLookup } from './calls';
+
+export const pacings = ['preview', 'progressive', 'predictive', 'robot'] as const;
+const orders = ['id', 'added', 'idle', '-idle', 'status', 'source', 'region'];
+
+const lines = (text: string) =>
+    text
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean);
+
+export function stateBadge(state: string) {
+    return (
+        <span class={`badge campaign-${state}`} data-testid="campaign-state" data-state={state}>
+            {t(`campaignState.${state}` as Key)}
+        </span>
+    );
+}
+
+// Start, pause and stop as the campaign's state allows; stop asks once more (it is for good).
+export function CampaignActions(props: { campaign: Campaign; onChanged: (c: Campaign) => void }) {
+    const { campaign } = props;
+    const [confirming, setConfirming] = useState(false);
+    const [busy, setBusy] = useState(false);
+    async function act(action: 'start' | 'pause' | 'stop') {
+        setBusy(true);
+        try {
+            props.onChanged(await post<Campaign>(`/campaigns/${campaign.id}/${action}`));
+        } finally {
+            setBusy(false);
+            setConfirming(false);
+        }
+    }
+    const run = (action: 'start' | 'pause' | 'stop') => () => act(action).catch(() => undefined);
+    if (campaign.state === 'stopped') return <span class="muted small">{t('campaigns.over')}</span>;
+    return (
+        <span class="campaign-actions">
+            {(campaign.state === 'draft' || campaign.state === 'paused') && (
+                <button type="button" class="small primary" data-testid="campaign-start" disabled={busy} onClick={run('start')}>
+                    ▶ {t('campaigns.start')}
+                </button>
+            )}
+            {campaign.state === 'running' && (
+                <button type="button" class="small" data-testid="campaign-pause" disabled={busy} onClick={run('pause')}>
+                    ❚❚ {t('campaigns.pause')}
+                </button>
+            )}
+            {confirming ? (
+                <>
+                    <button type="button" class="small danger" data-testid="campaign-stop-confirm" disabled={busy} onClick={run('stop')}>
+                        {t('campaigns.stopForGood')}
+                    </button>
+                    <button type="button" class="small" onClick={() => setConfirming(false)}>
+                        {t('common.cancel')}
+                    </button>
+                </>
+            ) : (
+                <button type="button" class="small danger" data-testid="campaign-stop" disabled={busy} onClick={() => setConfirming(true)}>
+                    ■ {t('campaigns.stop')}
+                </button>
+            )}
+        </span>
+    );
+}
+
+function CreateForm(props: { onCreated: (c: Campaign) => void }) {
+    const purposes = useLoad<Purpose[]>(() => dict.purposes().catch(() => []), []);
+    const [name, setName] = useState('');
+    const [purpose, setPurpose] = useState('service');
+    const [pacing, setPacing] = useState<string>('progressive');
+    const [segment, setSegment] = useState('');
+    const [order, setOrder] = useState('id');
+    const [rules, setRules] = useState('');
+    const [callerIds, setCallerIds] = useState('');
+    const [dailyCap, setDailyCap] = useState('75');
+    const [schedule, setSchedule] = useState('09:00-20:00');
+    const [abandon, setAbandon] = useState('3');
+    const [wrapUp, setWrapUp] = useState('10');
+    const [script, setScript] = useState('');
+    const [error, setError] = useState<string | null>(null);
+    const [busy, setBusy] = useState(false);
+    const names = (purposes.data ?? []).map((p) => p.name);
+    const purposeNames = names.length ? names : ['service', 'marketing'];
+
+    async function submit(e: Event) {
+        e.preventDefault();
+        setError(null);
+        setBusy(true);
+        try {
+            const created = await request<Campaign>('POST', '/campaigns', {
+                quiet: true,
+                json: {
+                    name: name.trim(),
+                    purpose,
+                    pacing,
+                    segment: lines(segment),
+                    order_by: order.trim() || 'id',
+                    rules: lines(rules),
+                    caller_ids: lines(callerIds),
+                    daily_cap: Number(dailyCap),
+                    schedule: schedule.trim(),
+                    abandon_limit: Number(abandon.replace(',', '.')) / 100,
+                    wrap_up_seconds: Number(wrapUp),
+                    script,
+                },
+            });
+            setName('');
+            props.onCreated(created);
+        } catch (err) {
+            setError(err instanceof ApiError ? err.message : String(err));
+        } finally {
+            setBusy(false);
+        }
+    }
+
+    return (
+        <form class="campaign-form" data-testid="campaign-form" onSubmit={(e) => submit(e)}>
+            <div class="row-form">
+                <Labeled label={t('campaigns.name')} wide>
+                    <input data-testid="campaign-name" required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+                </Labeled>
+                <Labeled label={t('campaigns.purpose')}>
+                    <select data-testid="campaign-purpose" value={purpose} onChange={(e) => setPurpose(e.currentTarget.value)}>
+                        {purposeNames.map((p) => (
+                            <option key={p} value={p}>
+                                {p === 'service' || p === 'marketing' ? t(`purpose.${p}` as Key) : p}
+                            </option>
+                        ))}
+                    </select>
+                </Labeled>
+                <Labeled label={t('campaigns.pacing')}>
+                    <select data-testid="campaign-pacing" value={pacing} onChange={(e) => setPacing(e.currentTarget.value)}>
+                        {pacings.map((p) => (
+                            <option key={p} value={p}>
+                                {t(`pacing.${p}`)}
+                            </option>
+                        ))}
+                    </select>
+                </Labeled>
+                <Labeled label={t('campaigns.order')}>
+                    <input data-testid="campaign-order" list="campaign-orders" value={order} onInput={(e) => setOrder(e.currentTarget.value)} />
+                    <datalist id="campaign-orders">
+                        {orders.map((o) => (
+                            <option key={o} value={o} />
+                        ))}
+                    </datalist>
+                </Labeled>
+            </div>
+            <div class="row-form">
+                <Labeled label={t('campaigns.segment')} wide>
+                    <textarea
+                        data-testid="campaign-segment"
+                        rows={3}
+                        placeholder={'status=new\nregion=Москва'}
+                        value={segment}
+                        onInput={(e) => setSegment(e.currentTarget.value)}
+                    />
+                    <span class="hint">{t('campaigns.segmentHint')}</span>
+                </Labeled>
+                <Labeled label={t('campaigns.rules')} wide>
+                    <textarea
+                        data-testid="campaign-rules"
+                        rows={3}
+                        placeholder={'status=new:100\nidle>30:70'}
+                        value={rules}
+                        onInput={(e) => setRules(e.currentTarget.value)}
+                    />
+                    <span class="hint">{t('campaigns.rulesHint')}</span>
+                </Labeled>
+                <Labeled label={t('campaigns.callerIds')} wide>
+                    <textarea
+                        data-testid="campaign-caller-ids"
+                        rows={3}
+                        required
+                        placeholder={'+7 495 123-45-67\n+7 495 123-45-68'}
+                        value={callerIds}
+                        onInput={(e) => setCallerIds(e.currentTarget.value)}
+                    />
+                    <span class="hint">{t('campaigns.callerIdsHint')}</span>
+                </Labeled>
+            </div>
+            <div class="row-form">
+                <Labeled label={t('campaigns.dailyCap')}>
+                    <input data-testid="campaign-daily-cap" type="number" min={1} required value={dailyCap} onInput={(e) => setDailyCap(e.currentTarget.value)} />
+                </Labeled>
+                <Labeled label={t('campaigns.schedule')}>
+                    <input
+                        data-testid="campaign-schedule"
+                        required
+                        placeholder="09:00-20:00"
+                        value={schedule}
+                        onInput={(e) => setSchedule(e.currentTarget.value)}
+                    />
+                </Labeled>
+                <Labeled label={t('campaigns.abandonLimit')}>
+                    <input data-testid="campaign-abandon" inputMode="decimal" required value={abandon} onInput={(e) => setAbandon(e.currentTarget.value)} />
+                </Labeled>
+                <Labeled label={t('campaigns.wrapUp')}>
+                    <input data-testid="campaign-wrap-up" type="number" min={0} required value={wrapUp} onInput={(e) => setWrapUp(e.currentTarget.value)} />
+                </Labeled>
+            </div>
+            <Labeled label={t('campaigns.script')} wide>
+                <textarea data-testid="campaign-script" rows={3} value={script} onInput={(e) => setScript(e.currentTarget.value)} />
+            </Labeled>
+            {error && (
+                <p class="error-inline" role="alert" data-testid="campaign-error">
+                    {error}
+                </p>
+            )}
+            <div class="form-actions">
+                <button type="submit" class="primary" data-testid="campaign-create" disabled={busy}>
+                    {t('campaigns.create')}
+                </button>
+            </div>
+        </form>
+    );
+}
+
+export function CampaignsPage() {
+    const list = useLoad(() => get<{ campaigns: Campaign[] }>('/campaigns'), []);
+    const [notice, setNotice] = useState<string | null>(null);
+    const campaigns = list.data?.campaigns ?? [];
+    return (
+        <div class="page" data-testid="page-campaigns">
+            <h1>{t('campaigns.title')}</h1>
+            <Notice text={notice} onClose={() => setNotice(null)} />
+            <Section
+                title={t('campaigns.list')}
+                actions={
+                    <button type="button" class="small" data-testid="campaigns-refresh" onClick={list.reload}>
+                        ↻ {t('campaigns.refresh')}
+                    </button>
+                }
+            >
+                <div class="table-wrap">
+                    <table class="grid" data-testid="campaigns-table" aria-busy={list.loading}>
+                        <thead>
+                            <tr>
+                                <th>{t('campaigns.name')}</th>
+                                <th>{t('campaigns.state')}</th>
+                                <th>{t('campaigns.pacing')}</th>
+                                <th>{t('campaigns.purpose')}</th>
+                                <th class="num">{t('live.attempts')}</th>
+                                <th class="num">{t('live.answered')}</th>
+                                <th />
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {campaigns.map((c) => (
+                                <tr key={c.id} data-testid="campaign-row" data-name={c.name} data-id={c.id}>
+                                    <td>
+                                        <a href={`#/campaigns/${c.id}`} data-testid="campaign-open">
+                                            {c.name}
+                                        </a>
+                                        <div class="muted small">
+                                            #{c.id} · {c.created_by} · {dateTime(c.created_at)}
+                                        </div>
+                                    </td>
+                                    <td>{stateBadge(c.state)}</td>
+                                    <td>{t(`pacing.${c.pacing}` as Key)}</td>
+                                    <td>{c.purpose}</td>
+                                    <td class="num" data-testid="campaign-attempts">
+                                        {c.live ? number(c.live.attempts) : '—'}
+                                    </td>
+                                    <td class="num" data-testid="campaign-answered">
+                                        {c.live ? number(c.live.answered) : '—'}
+                                    </td>
+                                    <td class="actions">
+                                        <CampaignActions
+                                            campaign={c}
+                                            onChanged={(changed) => {
+                                                setNotice(t('campaigns.changed', { name: changed.name, state: t(`campaignState.${changed.state}` as Key) }));
+                                                list.reload();
+                                            }}
+                                        />
+                                    </td>
+                                </tr>
+                            ))}
+                            {campaigns.length === 0 && !list.loading && <Empty colSpan={7} text={t('campaigns.none')} />}
+                        </tbody>
+                    </table>
+                </div>
+            </Section>
+            <Section title={t('campaigns.new')}>
+                <CreateForm
+                    onCreated={(c) => {
+                        setNotice(t('campaigns.created', { name: c.name, leads: c.leads ?? 0 }));
+                        list.reload();
+                    }}
+                />
+            </Section>
+            {can('call_records') && (
+                <Section title={t('calls.why')}>
+                    <p class="hint">{t('calls.whyHint')}</p>
+                    <WhyLookup />
+                </Section>
+            )}
+        </div>
+    );
+}

@@ -1,0 +1,459 @@
+// The operator's desk, for those who may call: join a running campaign, go ready or
+// pause, and follow their own state over the WebSocket /agent/events. A connected
+// call brings the contact's card with the campaign's script beside it; after the
+// call, the disposition (status, tags, note, a callback time) closes it. In preview
+// pacing the operator takes the next card and dials it. Their callbacks are below.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import {
+    follow,
+    get,
+    post,
+    type AgentCampaign,
+    type AgentState,
+    type Card,
+    type Status,
+    type Tag,
+} from '../api';
+import { Empty, Labeled, Notice, Section, useLoad } from '../components';
+import * as dict from '../dictionaries';
+import { dateTime, duration, toUnix } from '../format';
+import { t, type Key } from '../i18n';
+
+function tagName(tag: Card['tags'][number]): string {
+    return typeof tag === 'string' ? tag : tag.name;
+}
+
+// Seconds in the current state, counted here from when the state was first seen
+// (the server's `since` is on the campaign's clock, which a simulation runs faster).
+function useStateTimer(key: string): string {
+    const started = useRef<{ key: string; at: number }>({ key, at: Date.now() });
+    const [, setTick] = useState(0);
+    if (started.current.key !== key) started.current = { key, at: Date.now() };
+    useEffect(() => {
+        const timer = window.setInterval(() => setTick((n) => n + 1), 1000);
+        return () => window.clearInterval(timer);
+    }, []);
+    return duration(Date.now() - started.current.at);
+}
+
+function ContactCard(props: { card: Card; statuses: Status[] }) {
+    const c = props.card;
+    return (
+        <div class="work-card" data-testid="work-card" data-contact={c.id}>
+            <div class="work-card-head">
+                <h2 data-testid="work-card-name">{c.name || '—'}</h2>
+                <span class={`status status-${c.status}`} data-testid="work-card-status">
+                    {dict.statusLabel(props.statuses, c.status)}
+                </span>
+                <a href={`#/contacts/${c.id}`} class="muted small" target="_blank" rel="noopener">
+                    #{c.id}
+                </a>
+            </div>
+            <div class="work-phones">
+                {c.phones.map((p, i) => (
+                    <div key={i} class="mono work-phone" data-testid="work-card-phone">
+                        {p.e164}
+                        {p.extension ? ` ${t('card.ext')} ${p.extension}` : ''}
+                        {p.label ? <span class="muted"> ({p.label})</span> : null}
+                    </div>
+                ))}
+            </div>
+            <div class="card-meta">
+                {c.region && (
+                    <span>
+                        {t('field.region')}: {c.region}
+                    </span>
+                )}
+                {c.source && (
+                    <span>
+                        {t('field.source')}: {c.source}
+                    </span>
+                )}
+                {c.callback_at ? (
+                    <span>
+                        {t('card.callbackAt')}: {dateTime(c.callback_at)}
+                    </span>
+                ) : null}
+            </div>
+            {c.comment && <p class="pre work-comment">{c.comment}</p>}
+            <div class="chips" data-testid="work-card-tags">
+                {c.tags.length === 0 && <span class="muted small">{t('card.noTags')}</span>}
+                {c.tags.map((tag) => (
+                    <span class="chip plain" key={tagName(tag)}>
+                        {tagName(tag)}
+                    </span>
+                ))}
+            </div>
+            <h3 class="subhead">{t('card.history')}</h3>
+            <ol class="timeline short" data-testid="work-card-history">
+                {[...(c.history ?? [])]
+                    .sort((a, b) => b.at - a.at)
+                    .slice(0, 12)
+                    .map((h, i) => (
+                        <li key={i}>
+                            <div class="timeline-when">
+                                {dateTime(h.at)} · <strong>{h.actor}</strong>
+                            </div>
+                            <div>
+                                <code>{h.action}</code>
+                                {h.before || h.after ? (
+                                    <span>
+                                        : <del>{h.before}</del> → <ins>{h.after}</ins>
+                                    </span>
+                                ) : null}
+                            </div>
+                            {h.detail && <div class="muted small">{h.detail}</div>}
+                        </li>
+                    ))}
+                {(c.history ?? []).length === 0 && <li class="muted">{t('card.noHistory')}</li>}
+            </ol>
+        </div>
+    );
+}
+
+function DispositionForm(props: { statuses: Status[]; tags: Tag[]; onDone: (state: AgentState) => void }) {
+    const [status, setStatus] = useState('');
+    const [chosen, setChosen] = useState<string[]>([]);
+    const [note, setNote] = useState('');
+    const [when, setWhen] = useState('');
+    const [busy, setBusy] = useState(false);
+    const available = props.tags.filter((tag) => !tag.retired && !chosen.includes(tag.name));
+    async function submit(e: Event) {
+        e.preventDefault();
+        setBusy(true);
+        try {
+            const body: { status: string; tags: string[]; note: string; callback_at?: number } = { status, tags: chosen, note };
+            const at = toUnix(when);
+            if (at !== undefined) body.callback_at = at;
+            props.onDone(await post<AgentState>('/agent/disposition', body));
+        } finally {
+            setBusy(false);
+        }
+    }
+    return (
+        <form class="disposition" data-testid="work-disposition" onSubmit={(e) => submit(e).catch(() => undefined)}>
+            <Labeled label={t('work.status')}>
+                <select data-testid="work-disp-status" required value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+                    <option value="">{t('work.chooseStatus')}</option>
+                    {props.statuses.map((s) => (
+                        <option key={s.id} value={s.id}>
+                            {dict.statusLabel(props.statuses, s.id)}
+                        </option>
+                    ))}
+                </select>
+            </Labeled>
+            <Labeled label={t('work.tags')}>
+                <select
+                    data-testid="work-disp-tag"
+                    value=""
+                    onChange={(e) => {
+                        const v = e.currentTarget.value;
+                        if (v) setChosen([...chosen, v]);
+                    }}
+                >
+                    <option value="">{t('card.chooseTag')}</option>
+                    {available.map((tag) => (
+                        <option key={`${tag.category}:${tag.name}`} value={tag.name}>
+                            {tag.category ? `${tag.category}: ${tag.name}` : tag.name}
+                        </option>
+                    ))}
+                </select>
+            </Labeled>
+            {chosen.length > 0 && (
+                <div class="chips">
+                    {chosen.map((name) => (
+                        <span class="chip" key={name} data-testid="work-disp-chip">
+                            {name}
+                            <button
+                                type="button"
+                                class="chip-x"
+                                aria-label={`${t('common.remove')} ${name}`}
+                                onClick={() => setChosen(chosen.filter((n) => n !== name))}
+                            >
+                                ×
+                            </button>
+                        </span>
+                    ))}
+                </div>
+            )}
+            <Labeled label={t('work.note')}>
+                <textarea data-testid="work-disp-note" rows={3} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+            </Labeled>
+            <Labeled label={status === 'callback' ? t('work.callbackAt') : t('work.callbackOptional')}>
+                <input
+                    type="datetime-local"
+                    data-testid="work-disp-callback"
+                    required={status === 'callback'}
+                    value={when}
+                    onInput={(e) => setWhen(e.currentTarget.value)}
+                />
+            </Labeled>
+            <div class="form-actions">
+                <button type="submit" class="primary" data-testid="work-disp-save" disabled={busy || !status}>
+                    {t('work.saveDisposition')}
+                </button>
+            </div>
+        </form>
+    );
+}
+
+function Callbacks(props: { items: NonNullable<AgentState['callbacks']> }) {
+    return (
+        <div class="table-wrap">
+            <table class="grid" data-testid="work-callbacks">
+                <thead>
+                    <tr>
+                        <th>{t('work.dueAt')}</th>
+                        <th>{t('work.contact')}</th>
+                        <th>{t('work.campaign')}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {props.items.map((cb) => (
+                        <tr key={cb.id} class={cb.due ? 'due' : ''} data-testid="work-callback" data-due={cb.due ? 'yes' : 'no'}>
+                            <td class="nowrap">
+                                {dateTime(cb.due_at)} {cb.due && <span class="badge due">{t('work.due')}</span>}
+                            </td>
+                            <td>
+                                <a href={`#/contacts/${cb.contact_id}`}>#{cb.contact_id}</a>
+                            </td>
+                            <td>#{cb.campaign_id}</td>
+                        </tr>
+                    ))}
+                    {props.items.length === 0 && <Empty colSpan={3} text={t('work.noCallbacks')} />}
+                </tbody>
+            </table>
+        </div>
+    );
+}
+
+export function WorkPage() {
+    const [agent, setAgent] = useState<AgentState | null>(null);
+    const [callbacks, setCallbacks] = useState<NonNullable<AgentState['callbacks']>>([]);
+    const [running, setRunning] = useState(true);
+    const campaigns = useLoad(() => get<{ campaigns: AgentCampaign[] }>('/agent/campaigns'), []);
+    const statuses = useLoad<Status[]>(dict.statuses, []);
+    const tags = useLoad<Tag[]>(dict.tags, []);
+    const [choice, setChoice] = useState<number | null>(null);
+    const [card, setCard] = useState<Card | null>(null);
+    const [previewCard, setPreviewCard] = useState<number | null>(null);
+    const [busy, setBusy] = useState(false);
+    const [notice, setNotice] = useState<string | null>(null);
+
+    const loadAgent = async () => {
+        const state = await get<AgentState>('/agent', undefined, true);
+        setCallbacks(state.callbacks ?? []);
+        setRunning(state.campaigns_running !== false);
+        return state;
+    };
+
+    // The state: GET /agent once (it adds the callbacks), then the feed.
+    useEffect(() => {
+        loadAgent().then(setAgent, () => undefined);
+        return follow<AgentState>('/agent/events', setAgent, () => get<AgentState>('/agent', undefined, true), 2000);
+    }, []);
+
+    // The callbacks change with a disposition: read them again when the state changes.
+    const stateKey = agent ? `${agent.campaign}/${agent.state}/${agent.since ?? ''}` : '';
+    useEffect(() => {
+        if (agent && agent.state !== 'on_call') loadAgent().catch(() => undefined);
+    }, [agent?.state, agent?.campaign]);
+
+    const timer = useStateTimer(stateKey);
+    const state = agent?.state ?? 'offline';
+    const inCampaign = agent?.campaign !== null && agent?.campaign !== undefined;
+    const preview = agent?.pacing === 'preview';
+    const contactId = agent?.contact_id ?? null;
+    useEffect(() => {
+        if (state === 'on_call' || state === 'wrap_up' || !inCampaign) setPreviewCard(null);
+    }, [state, inCampaign]);
+    // Whose card to show: the call's (on a call and in wrap-up), or the preview card taken.
+    const shown =
+        contactId && (state === 'on_call' || state === 'wrap_up' || (preview && state === 'ready' && previewCard === contactId))
+            ? contactId
+            : null;
+
+    useEffect(() => {
+        if (!shown) {
+            setCard(null);
+            return undefined;
+        }
+        let live = true;
+        get<Card>(`/contacts/${shown}`).then(
+            (c) => live && setCard(c),
+            () => undefined,
+        );
+        return () => {
+            live = false;
+        };
+    }, [shown]);
+
+    async function act(path: string, body?: unknown) {
+        setBusy(true);
+        try {
+            const next = await post<AgentState>(path, body);
+            setAgent(next);
+            return next;
+        } finally {
+            setBusy(false);
+        }
+    }
+    const run = (fn: () => Promise<unknown>) => () => {
+        fn().catch(() => undefined);
+    };
+
+    const list = campaigns.data?.campaigns ?? [];
+    const selected = choice ?? list[0]?.id ?? null;
+    const script = agent?.script ?? list.find((c) => c.id === agent?.campaign)?.script ?? '';
+
+    return (
+        <div class="page" data-testid="page-work">
+            <h1>{t('work.title')}</h1>
+            <Notice text={notice} onClose={() => setNotice(null)} />
+            {!running && <p class="notice warn-notice">{t('work.noRunner')}</p>}
+
+            {!inCampaign ? (
+                <Section title={t('work.join')} testid="work-join-panel">
+                    {list.length === 0 ? (
+                        <p class="muted" data-testid="work-no-campaigns">
+                            {campaigns.loading ? t('common.loading') : t('work.noCampaigns')}
+                        </p>
+                    ) : (
+                        <form
+                            class="row-form"
+                            onSubmit={(e) => {
+                                e.preventDefault();
+                                if (selected !== null) run(() => act('/agent/join', { campaign: selected }))();
+                            }}
+                        >
+                            <Labeled label={t('work.campaign')} wide>
+                                <select
+                                    data-testid="work-campaign"
+                                    value={selected ?? ''}
+                                    onChange={(e) => setChoice(Number(e.currentTarget.value))}
+                                >
+                                    {list.map((c) => (
+                                        <option key={c.id} value={c.id}>
+                                            {c.name} · {t(`pacing.${c.pacing}` as Key)}
+                                        </option>
+                                    ))}
+                                </select>
+                            </Labeled>
+                            <button type="submit" class="primary" data-testid="work-join" disabled={busy || selected === null}>
+                                {t('work.joinButton')}
+                            </button>
+                            <button type="button" class="small" onClick={campaigns.reload}>
+                                ↻ {t('campaigns.refresh')}
+                            </button>
+                        </form>
+                    )}
+                </Section>
+            ) : (
+                <div class="work-bar" data-testid="work-bar">
+                    <div class="work-who">
+                        <strong data-testid="work-campaign-name">{agent?.campaign_name}</strong>
+                        <span class="muted">{t(`pacing.${agent?.pacing ?? 'progressive'}` as Key)}</span>
+                    </div>
+                    <span class={`agent-state agent-${state}`} data-testid="work-state" data-state={state}>
+                        {t(`agentState.${state}` as Key)}
+                    </span>
+                    <span class="mono work-timer" data-testid="work-timer">
+                        {timer}
+                    </span>
+                    <div class="work-buttons">
+                        <button
+                            type="button"
+                            class="primary"
+                            data-testid="work-ready"
+                            disabled={busy || !(state === 'paused' || state === 'offline')}
+                            onClick={run(() => act('/agent/ready'))}
+                        >
+                            {t('work.ready')}
+                        </button>
+                        <button type="button" data-testid="work-pause" disabled={busy || state !== 'ready'} onClick={run(() => act('/agent/pause'))}>
+                            {t('work.pause')}
+                        </button>
+                        {preview && (
+                            <>
+                                <button
+                                    type="button"
+                                    data-testid="work-next-card"
+                                    disabled={busy || state !== 'ready' || previewCard !== null}
+                                    onClick={run(async () => {
+                                        const next = await act('/agent/next-card');
+                                        setPreviewCard(next.contact_id ?? null);
+                                    })}
+                                >
+                                    {t('work.nextCard')}
+                                </button>
+                                <button
+                                    type="button"
+                                    class="primary"
+                                    data-testid="work-dial"
+                                    disabled={busy || state !== 'ready' || previewCard === null}
+                                    onClick={run(() => act('/agent/dial'))}
+                                >
+                                    ☎ {t('work.dial')}
+                                </button>
+                            </>
+                        )}
+                        <button type="button" class="danger" data-testid="work-hangup" disabled={busy || state !== 'on_call'} onClick={run(() => act('/agent/hangup'))}>
+                            {t('work.hangup')}
+                        </button>
+                        <button
+                            type="button"
+                            data-testid="work-leave"
+                            disabled={busy}
+                            onClick={run(async () => {
+                                await act('/agent/leave');
+                                setNotice(t('work.left'));
+                                campaigns.reload();
+                            })}
+                        >
+                            {t('work.leave')}
+                        </button>
+                    </div>
+                </div>
+            )}
+
+            {inCampaign && (
+                <div class="work-grid">
+                    <Section title={t('work.card')} testid="work-card-panel">
+                        {card && shown === card.id ? (
+                            <ContactCard card={card} statuses={statuses.data ?? []} />
+                        ) : (
+                            <p class="muted" data-testid="work-waiting">
+                                {state === 'ready' ? (preview ? t('work.takeCard') : t('work.waiting')) : state === 'paused' ? t('work.paused') : t('common.loading')}
+                            </p>
+                        )}
+                    </Section>
+                    <div>
+                        <Section title={t('work.script')} testid="work-script-panel">
+                            <div class="script pre" data-testid="work-script">
+                                {script || <span class="muted">{t('work.noScript')}</span>}
+                            </div>
+                        </Section>
+                        {agent?.disposition_due && (
+                            <Section title={t('work.disposition')} testid="work-disposition-panel">
+                                <DispositionForm
+                                    key={agent.call ?? 0}
+                                    statuses={statuses.data ?? []}
+                                    tags={tags.data ?? []}
+                                    onDone={(next) => {
+                                        setAgent(next);
+                                        setNotice(t('work.saved'));
+                                        loadAgent().catch(() => undefined);
+                                    }}
+                                />
+                            </Section>
+                        )}
+                    </div>
+                </div>
+            )}
+
+            <Section title={t('work.callbacks')} testid="work-callbacks-panel">
+                <Callbacks items={callbacks} />
+            </Section>
+        </div>
+    );
+}
