@@ -141,8 +141,18 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
         if (auto ok = api.Start(); !ok) return app.Report(ok.error());
         server::HttpServer http(*options);
         const std::string described = api.pool().Acquire().value().store->Describe();
-        http.Route("GET", "/healthz", [described](const server::Request&) {
+        http.Route("GET", "/healthz", [described, &runner](const server::Request&) {
             nlohmann::json j{{"status", "ok"}, {"version", CALLBASE_VERSION}};
+            // Campaigns that cannot run (the base failed under them) make the
+            // server unhealthy: calls would silently stop.
+            if (runner) {
+                j["telephony"] = "sim";
+                if (auto error = runner->error()) {
+                    j["status"] = "degraded";
+                    j["telephony_error"] = error->message;
+                    return server::Response{503, "application/json", j.dump(), {}};
+                }
+            }
             return server::Response{200, "application/json", j.dump(), {}};
         });
         http.Route("GET", "/metrics", [&http, &api](const server::Request&) {
