@@ -6,9 +6,15 @@
 // server's CampaignRunner (campaigns/runner.h).
 #include <fmt/format.h>
 
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <iterator>
+
 #include "api/handlers.h"
 #include "campaigns/campaign_book.h"
 #include "campaigns/runner.h"
+#include "core/clock_text.h"
 
 namespace callbase::api::handlers {
 namespace {
@@ -74,6 +80,34 @@ Result<Response> ListCampaigns(Call& c) {
 Result<Response> CreateCampaign(Call& c) {
     auto body = c.Body();
     if (!body) return std::unexpected(body.error());
+    static constexpr std::string_view kKeys[] = {"name",
+                                                 "purpose",
+                                                 "pacing",
+                                                 "segment",
+                                                 "order_by",
+                                                 "rules",
+                                                 "caller_ids",
+                                                 "daily_cap",
+                                                 "local_presence",
+                                                 "retries",
+                                                 "max_attempts",
+                                                 "schedule",
+                                                 "schedule_start_minute",
+                                                 "schedule_end_minute",
+                                                 "abandon_limit",
+                                                 "abandon_window_minutes",
+                                                 "robot_max_calls",
+                                                 "robot_calls_per_second",
+                                                 "wrap_up_seconds",
+                                                 "ring_timeout_seconds",
+                                                 "script",
+                                                 "target_contacts"};
+    for (const auto& [key, value] : body->items()) {
+        if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
+            return Fail(ErrorCode::kInvalidInput, fmt::format("unknown key '{}'", key),
+                        fmt::format("the keys are {}", fmt::join(kKeys, ", ")));
+        }
+    }
     json spec = *body;
     // Caller IDs may come as plain numbers.
     if (spec.contains("caller_ids") && spec["caller_ids"].is_array()) {
@@ -84,15 +118,18 @@ Result<Response> CreateCampaign(Call& c) {
         spec["caller_ids"] = ids;
     }
     if (spec.contains("schedule") && spec["schedule"].is_string()) {
-        int h1 = 0, m1 = 0, h2 = 0, m2 = 0;
         std::string text = spec["schedule"];
-        if (std::sscanf(text.c_str(), "%d:%d-%d:%d", &h1, &m1, &h2, &m2) != 4) {
+        size_t dash = text.find('-');
+        auto from = ParseClockTime(text.substr(0, dash), "schedule");
+        auto to =
+            dash == std::string::npos ? from : ParseClockTime(text.substr(dash + 1), "schedule");
+        if (dash == std::string::npos || !from || !to) {
             return Fail(ErrorCode::kInvalidInput,
                         fmt::format("schedule '{}' is not HH:MM-HH:MM", text),
                         "e.g. \"09:00-20:00\"");
         }
-        spec["schedule_start_minute"] = h1 * 60 + m1;
-        spec["schedule_end_minute"] = h2 * 60 + m2;
+        spec["schedule_start_minute"] = *from;
+        spec["schedule_end_minute"] = *to;
         spec.erase("schedule");
     }
     auto parsed = campaigns::SpecFromJson(spec.dump());

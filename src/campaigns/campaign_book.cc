@@ -122,8 +122,13 @@ Result<CampaignSpec> SpecFromJson(std::string_view text) {
         s.name = j.value("name", std::string());
         s.state = j.value("state", std::string("draft"));
         s.purpose = j.value("purpose", std::string("service"));
-        auto pacing = ParsePacing(j.value("pacing", std::string("progressive")));
-        if (!pacing) return std::unexpected(Invalid("campaign settings: unknown pacing"));
+        const std::string pacing_text = j.value("pacing", std::string("progressive"));
+        auto pacing = ParsePacing(pacing_text);
+        if (!pacing || *pacing == Pacing::kRatio) {
+            return std::unexpected(
+                Invalid(fmt::format("pacing '{}' is not a pacing mode", pacing_text),
+                        "use preview, progressive, predictive or robot"));
+        }
         s.pacing = *pacing;
         s.segment = j.value("segment", std::vector<std::string>{});
         s.order_by = j.value("order_by", std::string("id"));
@@ -263,7 +268,7 @@ Result<CampaignSpec> CampaignBook::Create(CampaignSpec s, const phone::Cleaner& 
     }
     auto id = store_.InsertRow(
         "INSERT INTO campaigns (name, state, purpose, pacing, settings, created_at, created_by, "
-        "updated_at, updated_by) VALUES ($1, 'draft', $2, $3, $4, $5, $6, $5, $6) RETURNING id",
+        "updated_at, updated_by) VALUES ($1, 'draft', $2, $3, $4, $5, $6, $5, $6)",
         {s.name, s.purpose, std::string(PacingId(s.pacing)), SpecJson(s), now, actor});
     if (!id) return std::unexpected(id.error());
     s.id = *id;
@@ -416,7 +421,7 @@ Result<int64_t> CampaignBook::WriteCall(const CallRecord& r, std::string_view ne
         "INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id, attempt, "
         "started_at, answered_at, bridged_at, ended_at, outcome, cause, agent, short_call, "
         "robot_step, robot_keys, evidence, network) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-        "$10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+        "$10, $11, $12, $13, $14, $15, $16, $17)",
         {r.campaign_id, r.contact_id, store::PhoneKey(store_, r.number), r.caller_id,
          int64_t{r.attempt}, r.started, opt(r.answered), opt(r.bridged), r.ended, r.outcome,
          int64_t{r.cause}, r.agent, int64_t{r.short_call}, r.robot_step, r.robot_keys,
@@ -432,7 +437,45 @@ Result<int64_t> CampaignBook::WriteCall(const CallRecord& r, std::string_view ne
     return id;
 }
 
+Result<void> CampaignBook::CheckDisposition(const Disposition& d) {
+    if (!d.status.empty()) {
+        auto parsed = contacts::ParseStatus(d.status);
+        if (!parsed) return std::unexpected(parsed.error());
+        if (d.callback_at && *parsed != contacts::Status::kCallback) {
+            return Fail(
+                ErrorCode::kInvalidInput,
+                fmt::format("a callback time goes with the status callback, not {}", d.status),
+                "leave the status empty or choose callback");
+        }
+    }
+    if (d.callback_at && *d.callback_at < clock_.Now() - 60) {
+        return Fail(ErrorCode::kInvalidInput, "the callback time is in the past",
+                    "choose a time from now on");
+    }
+    for (const auto& tag : d.tags) {
+        auto found = store_.Query("SELECT t.retired_at FROM tags t WHERE t.name = $1", {tag});
+        if (!found) return std::unexpected(found.error());
+        if (found->empty()) {
+            return Fail(ErrorCode::kInvalidInput,
+                        fmt::format("tag '{}' is not in the dictionary", tag),
+                        "choose a tag from the list (GET /api/v1/tags, callbase tags list)");
+        }
+        bool live = false;
+        for (const auto& r : *found)
+            live = live || r.IsNull(0);
+        if (!live) {
+            return Fail(ErrorCode::kInvalidInput, fmt::format("tag '{}' is retired", tag),
+                        "choose a tag in use");
+        }
+    }
+    if (d.note.size() > 4000) {
+        return Fail(ErrorCode::kInvalidInput, "the note is longer than 4,000 bytes", "shorten it");
+    }
+    return {};
+}
+
 Result<void> CampaignBook::WriteDisposition(int64_t call_id, const Disposition& d) {
+    if (auto ok = CheckDisposition(d); !ok) return ok;
     std::string status = d.status;
     if (status.empty() && d.callback_at) status = "callback";
     if (!status.empty()) {

@@ -126,6 +126,10 @@ public:
     Result<int64_t> SegmentSize(const CampaignSpec& spec, const phone::Cleaner& cleaner);
 
     Result<int64_t> WriteCall(const CallRecord& record, std::string_view network);
+    // A disposition the base will take: a known status (callback when a
+    // callback time is given, which must not be past), tags from the
+    // dictionary and not retired, a note of at most 4,000 bytes.
+    Result<void> CheckDisposition(const Disposition& disposition);
     // Keeps the disposition on the call, applies status and tags to the
     // contact (with history, as the agent), and makes the callback a task.
     Result<void> WriteDisposition(int64_t call_id, const Disposition& disposition);

@@ -108,11 +108,15 @@ struct CampaignRunner::Active {
 
 struct CampaignRunner::Parts {
     std::unique_ptr<LoopClock> clock;  // the network's time: the gate, the pool's days
-    SystemClock wall;                  // people's time: records of changes, history
+    SystemClock system;                // people's time unless the options give one
     std::unique_ptr<Exchange> exchange;
 };
 
 CampaignRunner::CampaignRunner(RunnerOptions options) : options_(std::move(options)) {}
+
+const Clock& CampaignRunner::Wall() const {
+    return options_.clock ? *options_.clock : parts_->system;
+}
 
 CampaignRunner::~CampaignRunner() {
     Stop();
@@ -172,7 +176,7 @@ Result<void> CampaignRunner::OnLoop(std::function<Result<void>()> fn) {
 }
 
 void CampaignRunner::Poll() {
-    CampaignBook book(*store_, parts_->wall);
+    CampaignBook book(*store_, Wall());
     auto all = book.List();
     if (!all) {
         std::lock_guard lock(mutex_);
@@ -213,7 +217,7 @@ void CampaignRunner::Poll() {
 
 Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
     const Clock& clock = *parts_->clock;
-    CampaignBook book(*store_, parts_->wall);
+    CampaignBook book(*store_, Wall());
     auto leads = book.Leads(spec, *options_.cleaner);
     if (!leads) return std::unexpected(leads.error());
     auto rules = compliance::LoadRules(*store_);
@@ -244,7 +248,7 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
                                          OptionsOf(spec, offset));
     Active* raw = a.get();
     a->dialer->OnCall([this, raw](const CallRecord& r) {
-        CampaignBook book(*store_, parts_->wall);
+        CampaignBook book(*store_, Wall());
         auto id = book.WriteCall(r, "sim");
         if (!id) {
             std::lock_guard lock(mutex_);
@@ -256,7 +260,7 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
     a->dialer->OnDisposition([this, raw](const Disposition& d) {
         auto row = raw->call_rows.find(d.call);
         if (row == raw->call_rows.end()) return;
-        CampaignBook book(*store_, parts_->wall);
+        CampaignBook book(*store_, Wall());
         if (auto r = book.WriteDisposition(row->second, d); !r) {
             std::lock_guard lock(mutex_);
             if (!error_) error_ = r.error();
@@ -355,6 +359,10 @@ Result<void> CampaignRunner::Dispose(const std::string& agent, Disposition dispo
     return OnLoop([this, agent, d = std::move(disposition)]() mutable -> Result<void> {
         Active* a = ActiveOf(agent);
         if (a == nullptr) return std::unexpected(NotInCampaign(agent));
+        // Checked here, so that the operator hears of a mistake and the call
+        // stays open for a corrected disposition.
+        CampaignBook book(*store_, Wall());
+        if (auto ok = book.CheckDisposition(d); !ok) return ok;
         auto r = a->dialer->Dispose(agent, std::move(d));
         PublishAgent(agent);
         return r;

@@ -50,6 +50,9 @@ struct RunnerOptions {
     std::function<Result<std::unique_ptr<store::Store>>()> open_store;
     const phone::Cleaner* cleaner = nullptr;
     std::string registry_dir;
+    // People's time: dispositions, history, callbacks (none: the system
+    // clock). The network keeps its own simulated clock.
+    const Clock* clock = nullptr;
     telephony::Population population;  // the simulated callees
     uint64_t seed = 1;
     double speed = 1.0;     // simulated seconds per wall second
@@ -112,6 +115,7 @@ private:
     void PublishAgent(const std::string& agent);
     void PublishLive(Active& active);
     Active* ActiveOf(const std::string& agent);
+    const Clock& Wall() const;  // people's time
 
     struct Parts;  // the loop's clock and the exchange its campaigns share
 
