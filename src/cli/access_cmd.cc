@@ -123,6 +123,9 @@ const std::map<std::string, std::optional<Permission>, std::less<>>& CommandTabl
         {"why", Permission::kCallRecords},
         // A scenario file needs no base; a forecast reads the campaign's contacts.
         {"simulate", std::nullopt},
+        // A script file on the disk: nothing of the base.
+        {"ivr check", std::nullopt},
+        {"ivr try", std::nullopt},
         {"simulate --campaign", Permission::kCampaigns},
         {"keys status", Permission::kAdminister},
         {"keys encrypt", Permission::kAdminister},

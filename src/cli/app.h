@@ -88,6 +88,7 @@ void RegisterKeysCommands(CLI::App& cli, App& app);      // keys status, encrypt
 void RegisterServeCommands(CLI::App& cli, App& app);     // serve
 void RegisterSimulateCommands(CLI::App& cli, App& app);  // simulate
 void RegisterCampaignCommands(CLI::App& cli, App& app);  // campaign, why
+void RegisterIvrCommands(CLI::App& cli, App& app);       // ivr check, ivr try
 // simulate --campaign ID: today's forecast for a campaign of the base.
 Result<void> RunForecast(App& app, int64_t campaign_id, int agents);
 // user …, --user, and the permission check before every command

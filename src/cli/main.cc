@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
     cli::RegisterServeCommands(cli, app);
     cli::RegisterSimulateCommands(cli, app);
     cli::RegisterCampaignCommands(cli, app);
+    cli::RegisterIvrCommands(cli, app);
     cli::RegisterAccessControl(cli, app);
 
     try {

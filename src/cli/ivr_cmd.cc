@@ -1,0 +1,94 @@
+// callbase ivr check FILE, callbase ivr try FILE: robot scripts (src/ivr).
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "cli/app.h"
+#include "ivr/script.h"
+
+namespace callbase::cli {
+namespace {
+
+void PrintStep(const ivr::Walk::Step& step) {
+    for (const auto& text : step.said)
+        fmt::print("  robot: {}\n", text);
+    for (const auto& a : step.actions) {
+        fmt::print("  [{}{}]\n", ivr::ActionId(a.kind), a.value.empty() ? "" : ": " + a.value);
+    }
+}
+
+}  // namespace
+
+void RegisterIvrCommands(CLI::App& cli, App& app) {
+    auto* ivr = cli.add_subcommand("ivr", "robot scripts: check one, or walk it with typed keys");
+    ivr->require_subcommand(1);
+    auto file = std::make_shared<std::string>();
+    auto* check = ivr->add_subcommand("check", "check a robot script (errors point at the node)");
+    check->add_option("file", *file, "the script (YAML; see docs/ivr.md)")->required();
+    check->callback([&app, file] {
+        auto script = ivr::LoadScript(*file);
+        if (!script) return app.Report(script.error());
+        auto problems = ivr::CheckScript(*script);
+        int errors = 0;
+        for (const auto& p : problems)
+            errors += p.error ? 1 : 0;
+        if (app.json) {
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto& p : problems) {
+                list.push_back({{"where", p.where}, {"message", p.message}, {"error", p.error}});
+            }
+            fmt::print("{}\n", nlohmann::json{{"file", *file},
+                                              {"name", script->name},
+                                              {"nodes", script->nodes.size()},
+                                              {"errors", errors},
+                                              {"problems", list}}
+                                   .dump());
+        } else {
+            for (const auto& p : problems) {
+                fmt::print(stderr, "{}: {}: {}\n", p.where, p.error ? "error" : "warning",
+                           p.message);
+            }
+            if (errors == 0) {
+                fmt::print("{}: «{}», {} nodes, starts at '{}': ok\n", *file, script->name,
+                           script->nodes.size(), script->start);
+            }
+        }
+        if (errors > 0) app.exit_code = 2;
+    });
+
+    auto try_file = std::make_shared<std::string>();
+    auto* walk = ivr->add_subcommand(
+        "try", "walk a script in the terminal: type the keys a caller would press");
+    walk->add_option("file", *try_file, "the script (YAML)")->required();
+    walk->callback([&app, try_file] {
+        auto script = ivr::LoadScript(*try_file);
+        if (!script) return app.Report(script.error());
+        for (const auto& p : ivr::CheckScript(*script)) {
+            if (p.error) {
+                return app.Report(Error{ErrorCode::kInvalidInput,
+                                        fmt::format("{}: {}", p.where, p.message),
+                                        "fix the script first: callbase ivr check FILE"});
+            }
+        }
+        ivr::Walk w(*script);
+        auto step = w.Start();
+        PrintStep(step);
+        while (!step.ended) {
+            fmt::print("keys (Enter alone: silence for {} s)> ", step.timeout_seconds);
+            std::fflush(stdout);
+            std::string line;
+            if (!std::getline(std::cin, line)) {
+                fmt::print("\n  (the caller hung up)\n");
+                return;
+            }
+            step = w.Keys(line);
+            PrintStep(step);
+        }
+        fmt::print("  (the call ends)\n");
+    });
+}
+
+}  // namespace callbase::cli

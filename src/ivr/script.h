@@ -1,0 +1,109 @@
+// Robot scripts (R-OUT-6): what a robot says, what it asks, where each answer
+// leads, and what it does — connect to an operator, schedule a callback,
+// confirm or cancel a visit, record an opt-out, tag, set a status, hang up.
+// docs/ivr.md describes the file format (YAML) with seed 003's examples.
+//
+// ParseScript reads the shape (every error names the file, the line and the
+// node); CheckScript finds what makes a script wrong for people even when it
+// parses: a target that does not exist, a node that never reaches an end,
+// a robot that does not introduce itself as a robot, an answer that is not
+// repeated back, a hang-up without a goodbye. Walk runs a script one step at
+// a time, without a network: `callbase ivr try` and, later, the SIP robot.
+//
+// Plain values; a Script is immutable once parsed and safe to share.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace callbase::ivr {
+
+enum class ActionKind {
+    kConnectOperator,
+    kScheduleCallback,  // value: the delay ("2h", "1d")
+    kConfirmVisit,
+    kCancelVisit,
+    kOptOut,     // the number goes on the stop-list
+    kTag,        // value: the tag
+    kSetStatus,  // value: the status
+    kHangup,
+};
+std::string_view ActionId(ActionKind kind);  // "connect_operator", ...
+
+struct Action {
+    ActionKind kind = ActionKind::kHangup;
+    std::string value;
+    int line = 0;
+};
+
+struct Node {
+    std::string id;
+    int line = 0;
+    std::string say;    // text for speech synthesis
+    std::string audio;  // or a recorded file
+    // A question: after saying, wait for keys.
+    bool ask = false;
+    bool yes_no = false;  // branches "yes" and "no": 1 is yes, 2 is no
+    int max_digits = 1;
+    int timeout_seconds = 6;
+    int retries = 1;                              // asked again this many times on silence
+    std::map<std::string, std::string> branches;  // keys (or yes/no) -> node
+    std::string no_input;                         // after the retries; empty: hang up
+    std::vector<Action> actions;                  // done after saying
+    std::string next;                             // then here (not for a question)
+
+    bool Ends() const;  // hangs up or connects to an operator
+};
+
+struct Script {
+    std::string file;
+    std::string name;
+    std::string language = "ru";
+    std::string start;
+    std::vector<Node> nodes;
+
+    const Node* Find(std::string_view id) const;
+};
+
+Result<Script> ParseScript(std::string_view yaml, const std::string& file);
+Result<Script> LoadScript(const std::string& path);
+
+struct Problem {
+    std::string where;  // "webinar.yaml:12: node 'ask'"
+    std::string message;
+    bool error = true;  // false: a warning (an unreachable node)
+};
+std::vector<Problem> CheckScript(const Script& script);
+
+// One call through a script. Start() and each Keys() return what the robot
+// says and does next, until it ends.
+class Walk {
+public:
+    explicit Walk(const Script& script) : script_(script) {}
+
+    struct Step {
+        std::vector<std::string> said;  // in order
+        std::vector<Action> actions;    // in order
+        bool waiting = false;           // a question waits for keys
+        int max_digits = 1;
+        int timeout_seconds = 0;
+        bool ended = false;
+        std::string node;  // where the walk stands
+    };
+    Step Start();
+    // The keys pressed ("" when the time ran out).
+    Step Keys(std::string_view keys);
+
+private:
+    Step Run(const Node* node, Step step);
+    const Script& script_;
+    const Node* at_ = nullptr;
+    int tries_ = 0;
+};
+
+}  // namespace callbase::ivr
