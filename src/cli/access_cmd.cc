@@ -126,6 +126,7 @@ const std::map<std::string, std::optional<Permission>, std::less<>>& CommandTabl
         // A script file on the disk: nothing of the base.
         {"ivr check", std::nullopt},
         {"ivr try", std::nullopt},
+        {"ivr render", std::nullopt},
         {"simulate --campaign", Permission::kCampaigns},
         {"keys status", Permission::kAdminister},
         {"keys encrypt", Permission::kAdminister},

@@ -8,6 +8,7 @@
 
 #include "cli/app.h"
 #include "ivr/script.h"
+#include "telephony/media/speech.h"
 
 namespace callbase::cli {
 namespace {
@@ -57,6 +58,42 @@ void RegisterIvrCommands(CLI::App& cli, App& app) {
             }
         }
         if (errors > 0) app.exit_code = 2;
+    });
+
+    struct RenderArgs {
+        std::string file, out = "prompts";
+    };
+    auto ra = std::make_shared<RenderArgs>();
+    auto* render = ivr->add_subcommand(
+        "render", "synthesize every prompt of a script to 8 kHz WAV files (espeak-ng, cached)");
+    render->add_option("file", ra->file, "the script (YAML)")->required();
+    render->add_option("--out", ra->out, "the folder for NODE.wav files (default ./prompts)");
+    render->callback([&app, ra] {
+        auto script = ivr::LoadScript(ra->file);
+        if (!script) return app.Report(script.error());
+        telephony::media::EspeakSynth espeak;
+        // The cache is keyed by voice and text: a prompt is synthesized once.
+        telephony::media::CachedSynth synth(espeak, ra->out + "/.cache");
+        nlohmann::json rendered = nlohmann::json::array();
+        for (const auto& node : script->nodes) {
+            if (node.say.empty()) continue;
+            auto audio = synth.Render(node.say, script->language);
+            if (!audio) return app.Report(audio.error());
+            const std::string path = ra->out + "/" + node.id + ".wav";
+            if (auto ok = telephony::media::WriteWav(path, *audio); !ok) {
+                return app.Report(ok.error());
+            }
+            rendered.push_back({{"node", node.id}, {"file", path}, {"seconds", audio->Seconds()}});
+            if (!app.json) fmt::print("{:<16} {:5.1f} s  {}\n", node.id, audio->Seconds(), path);
+        }
+        if (app.json) {
+            fmt::print(
+                "{}\n",
+                nlohmann::json{{"prompts", rendered}, {"synthesized", synth.misses()}}.dump());
+        } else {
+            fmt::print("{} prompts, {} synthesized now (the rest from the cache)\n",
+                       rendered.size(), synth.misses());
+        }
     });
 
     auto try_file = std::make_shared<std::string>();

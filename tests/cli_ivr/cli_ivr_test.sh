@@ -36,4 +36,19 @@ grep -q "(the call ends)" <<<"$walk" || fail "end: $walk"
 # The caller hangs up (end of input) in the middle of a question.
 walk=$(printf '' | "$cb" ivr try "$examples/short-survey.yaml")
 grep -q "(the caller hung up)" <<<"$walk" || fail "hang-up: $walk"
+# Every prompt synthesized to 8 kHz WAV, once: the second run is all cache.
+"$cb" --json ivr render "$examples/webinar-reminder.yaml" --out "$tmp/prompts" >"$tmp/r1" ||
+    fail "render: $(cat "$tmp/r1")"
+"$cb" --json ivr render "$examples/webinar-reminder.yaml" --out "$tmp/prompts" >"$tmp/r2" ||
+    fail "render again: $(cat "$tmp/r2")"
+python3 - "$tmp/r1" "$tmp/r2" "$tmp/prompts" <<'PY' || fail "render: $(cat "$tmp/r1")"
+import json, struct, sys
+first, second = (json.load(open(p)) for p in sys.argv[1:3])
+assert first["synthesized"] == 5 and second["synthesized"] == 0, (first, second)
+for p in first["prompts"]:
+    data = open(p["file"], "rb").read()
+    assert data[:4] == b"RIFF" and struct.unpack("<I", data[24:28])[0] == 8000, p
+    samples = struct.unpack(f"<{(len(data) - 44) // 2}h", data[44:44 + (len(data) - 44) // 2 * 2])
+    assert p["seconds"] > 1.0 and max(abs(s) for s in samples) > 3000, p
+PY
 finish cli_ivr

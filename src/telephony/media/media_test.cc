@@ -1,0 +1,151 @@
+// The media a call carries: G.711 both ways, in-band DTMF, WAV files, and
+// speech synthesis in Russian and English with its cache.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+
+#include "telephony/media/dtmf.h"
+#include "telephony/media/g711.h"
+#include "telephony/media/speech.h"
+#include "telephony/media/wav.h"
+
+namespace callbase::telephony::media {
+namespace {
+
+TEST(G711, KnownCodesAndTheRoundTripStaysWithinOneStep) {
+    // Silence and the extremes, as every G.711 implementation has them.
+    EXPECT_EQ(LinearToUlaw(0), 0xFF);
+    EXPECT_EQ(LinearToAlaw(0), 0xD5);
+    EXPECT_EQ(LinearToUlaw(32767), 0x80);
+    EXPECT_EQ(LinearToUlaw(-32768), 0x00);
+    EXPECT_EQ(LinearToAlaw(32767), 0xAA);
+    EXPECT_EQ(LinearToAlaw(-32768), 0x2A);
+    EXPECT_EQ(UlawToLinear(0xFF), 0);
+    EXPECT_EQ(AlawToLinear(0xD5), 8);
+    for (int v = -32768; v <= 32767; v += 7) {
+        auto s = static_cast<int16_t>(v);
+        // Logarithmic steps: the error is at most about 1/16 of the value, and small near 0.
+        int tolerance = std::max(std::abs(v) / 16, 16);
+        EXPECT_LE(std::abs(UlawToLinear(LinearToUlaw(s)) - v), std::max(tolerance, 140)) << v;
+        EXPECT_LE(std::abs(AlawToLinear(LinearToAlaw(s)) - v), tolerance + 16) << v;
+    }
+    // Every code decodes to a value that encodes back to the same code.
+    for (int code = 0; code < 256; ++code) {
+        auto c = static_cast<uint8_t>(code);
+        EXPECT_EQ(LinearToAlaw(AlawToLinear(c)), c) << code;
+        if (code != 0x7F) {  // µ-law's negative zero encodes as positive zero
+            EXPECT_EQ(LinearToUlaw(UlawToLinear(c)), c) << code;
+        }
+    }
+}
+
+TEST(Dtmf, EveryKeyIsHeardOnceAtAnyLevelAndSplitAcrossPackets) {
+    const std::string keys = "0123456789*#ABCD";
+    for (double level : {0.05, 0.3, 0.45}) {
+        std::vector<int16_t> pcm;
+        for (char k : keys) {
+            auto tone = ToneFor(k, 70, 50, level);
+            pcm.insert(pcm.end(), tone.begin(), tone.end());
+        }
+        DtmfDetector detector;
+        std::string heard;
+        for (size_t at = 0; at < pcm.size(); at += 160) {  // 20 ms RTP packets
+            size_t n = std::min<size_t>(160, pcm.size() - at);
+            heard += detector.Feed(std::span<const int16_t>(pcm).subspan(at, n));
+        }
+        EXPECT_EQ(heard, keys) << "level " << level;
+    }
+}
+
+TEST(Dtmf, NoiseSpeechLikeSoundAndOneToneAreNotKeys) {
+    std::mt19937 rng(1);
+    std::normal_distribution<double> noise(0, 3000);
+    std::vector<int16_t> pcm;
+    for (int i = 0; i < 8000 * 2; ++i)
+        pcm.push_back(static_cast<int16_t>(noise(rng)));
+    // A vowel-like sound: a 150 Hz buzz with harmonics.
+    for (int i = 0; i < 8000; ++i) {
+        double t = i / 8000.0, v = 0;
+        for (int h = 1; h < 20; ++h)
+            v += std::sin(2 * M_PI * 150 * h * t) / h;
+        pcm.push_back(static_cast<int16_t>(4000 * v));
+    }
+    // A single DTMF frequency (a row without its column).
+    for (int i = 0; i < 8000; ++i) {
+        pcm.push_back(static_cast<int16_t>(8000 * std::sin(2 * M_PI * 770 * i / 8000.0)));
+    }
+    DtmfDetector detector;
+    EXPECT_EQ(detector.Feed(pcm), "");
+}
+
+TEST(Wav, WhatIsWrittenIsReadBackAndOtherFormatsAreRefused) {
+    auto dir =
+        std::filesystem::temp_directory_path() / ("callbase-wav-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    Audio a;
+    a.rate = 8000;
+    for (int i = 0; i < 800; ++i)
+        a.samples.push_back(static_cast<int16_t>(i * 37 - 10000));
+    std::string path = (dir / "a.wav").string();
+    ASSERT_TRUE(WriteWav(path, a));
+    auto b = ReadWav(path);
+    ASSERT_TRUE(b) << b.error().message;
+    EXPECT_EQ(b->rate, 8000);
+    EXPECT_EQ(b->samples, a.samples);
+    std::FILE* f = std::fopen((dir / "text.wav").c_str(), "wb");
+    std::fputs("hello, not audio", f);
+    std::fclose(f);
+    auto bad = ReadWav((dir / "text.wav").string());
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("text.wav"), std::string::npos);
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Resample, AToneInTheVoiceBandKeepsItsLevelAndAToneAboveItIsFilteredOut) {
+    auto tone = [](double hz) {
+        std::vector<int16_t> v;
+        for (int i = 0; i < 22050; ++i) {
+            v.push_back(static_cast<int16_t>(10000 * std::sin(2 * M_PI * hz * i / 22050.0)));
+        }
+        return v;
+    };
+    auto kept = Resample(tone(1000), 22050, 8000);
+    EXPECT_NEAR(static_cast<double>(kept.size()), 8000, 2);
+    EXPECT_NEAR(Rms(kept), 10000 / 32768.0 / std::sqrt(2.0), 0.02);
+    auto gone = Resample(tone(6000), 22050, 8000);  // would alias to 2 kHz
+    EXPECT_LT(Rms(gone), 0.01);
+}
+
+TEST(Speech, RussianAndEnglishAreSpokenAt8kHzAndCachedOnce) {
+    EspeakSynth espeak;
+    auto dir =
+        std::filesystem::temp_directory_path() / ("callbase-tts-" + std::to_string(getpid()));
+    CachedSynth cached(espeak, dir.string());
+    const std::string ru = "Здравствуйте! С вами говорит робот. Нажмите один, чтобы подтвердить.";
+    auto a = cached.Render(ru, "ru");
+    ASSERT_TRUE(a) << a.error().message;
+    EXPECT_EQ(a->rate, 8000);
+    // About four seconds of speech, not silence.
+    EXPECT_GT(a->Seconds(), 2.0);
+    EXPECT_LT(a->Seconds(), 10.0);
+    EXPECT_GT(Rms(a->samples), 0.02);
+    auto en = cached.Render("Hello, this is a robot calling.", "en");
+    ASSERT_TRUE(en);
+    EXPECT_GT(en->Seconds(), 1.0);
+    EXPECT_NE(en->samples, a->samples);
+    EXPECT_EQ(cached.misses(), 2);
+    // The second time comes from the cache, the same samples.
+    auto again = cached.Render(ru, "ru");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(cached.misses(), 2);
+    EXPECT_EQ(again->samples, a->samples);
+    EXPECT_TRUE(std::filesystem::exists(cached.PathOf(ru, "ru")));
+    std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace callbase::telephony::media

@@ -1,0 +1,25 @@
+// WAV files of 16-bit mono PCM: the prompts the synthesizer renders and the
+// recordings of calls. Plain functions; errors name the file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace callbase::telephony::media {
+
+struct Audio {
+    int rate = 8000;
+    std::vector<int16_t> samples;
+    double Seconds() const { return rate ? static_cast<double>(samples.size()) / rate : 0; }
+};
+
+Result<void> WriteWav(const std::string& path, const Audio& audio);
+// Reads 16-bit PCM mono (other formats are refused, saying what they are).
+Result<Audio> ReadWav(const std::string& path);
+// Root mean square level, 0..1 of full scale: silence is near 0.
+double Rms(const std::vector<int16_t>& samples);
+
+}  // namespace callbase::telephony::media
