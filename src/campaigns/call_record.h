@@ -52,8 +52,9 @@ struct CallRecord {
     bool short_call = false;  // answered, and over within the short-call limit
     int attempt = 0;          // this lead's attempt in the campaign, from 1
     // Robots: the step reached and the keys pressed.
-    std::string robot_step;
-    std::string robot_keys;
+    std::string robot_step;     // the fixed robot's step, or the script's node
+    std::string robot_keys;     // keys pressed, one answer after another, comma-separated
+    std::string robot_actions;  // what a script did: "confirm_visit,tag:Придёт,hangup"
     GateEvidence evidence;
 };
 

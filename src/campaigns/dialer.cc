@@ -314,6 +314,11 @@ void Dialer::Handle(const telephony::Event& event) {
 void Dialer::Answered(CallId id, LiveCall& call) {
     if (options_.pacing.mode == Pacing::kRobot) {
         call.phase = Phase::kRobot;
+        if (options_.script != nullptr) {
+            call.walk = std::make_unique<ivr::Walk>(*options_.script);
+            ScriptStep(id, call, call.walk->Start());
+            return;
+        }
         call.record.robot_step = "greeting";
         telephony_.Play(id, options_.robot.greeting);
         return;
@@ -365,7 +370,50 @@ void Dialer::Abandon(CallId id) {
     telephony_.Play(id, options_.robot.abandon);
 }
 
+// What a script says next is played as one prompt; then the call waits for
+// keys, or ends, as the step says.
+void Dialer::ScriptStep(CallId id, LiveCall& call, const ivr::Walk::Step& step) {
+    call.record.robot_step = step.node;
+    for (const ivr::Action& a : step.actions) {
+        std::string done(ivr::ActionId(a.kind));
+        if (!a.value.empty()) done += ":" + a.value;
+        call.record.robot_actions += (call.record.robot_actions.empty() ? "" : ",") + done;
+        ++stats_.robot_actions[std::string(ivr::ActionId(a.kind))];
+    }
+    call.then_collect = step.waiting;
+    call.then_end = step.ended;
+    call.max_digits = step.max_digits;
+    call.timeout = Millis{step.timeout_seconds} * 1000;
+    if (!step.said.empty()) {
+        std::string prompt;
+        for (const auto& text : step.said)
+            prompt += (prompt.empty() ? "" : " ") + text;
+        telephony_.Play(id, prompt);
+        return;
+    }
+    if (call.then_collect) {
+        telephony_.Collect(id, call.max_digits, call.timeout);
+    } else {
+        telephony_.Hangup(id);
+        Finish(id, "answered", 0);
+    }
+}
+
 void Dialer::RobotStep(CallId id, LiveCall& call, const telephony::Event& event) {
+    if (call.walk) {
+        if (event.kind == telephony::EventKind::kDigits) {
+            call.record.robot_keys += (call.record.robot_keys.empty() ? "" : ",") +
+                                      (event.digits.empty() ? std::string("-") : event.digits);
+            ++stats_.robot_keys[event.digits.empty() ? "none" : event.digits];
+            ScriptStep(id, call, call.walk->Keys(event.digits));
+        } else if (call.then_collect) {
+            telephony_.Collect(id, call.max_digits, call.timeout);
+        } else {
+            telephony_.Hangup(id);
+            Finish(id, "answered", 0);
+        }
+        return;
+    }
     std::string& step = call.record.robot_step;
     if (step == "greeting") {
         step = "question";

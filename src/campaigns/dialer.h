@@ -35,6 +35,7 @@
 #include "campaigns/lead.h"
 #include "campaigns/pacing.h"
 #include "core/error.h"
+#include "ivr/script.h"
 #include "telephony/telephony.h"
 
 namespace callbase::campaigns {
@@ -76,6 +77,9 @@ struct DialerOptions {
     bool simulated_agents = false;
     Millis preview_read = 10'000;  // simulated agents read a preview card this long
     RobotScript robot;
+    // Robots: a script (docs/ivr.md) instead of the fixed greeting, question
+    // and goodbye above; it must outlive the dialer.
+    const ivr::Script* script = nullptr;
 };
 
 struct DialerStats {
@@ -91,6 +95,7 @@ struct DialerStats {
     // Robots.
     std::map<std::string, int64_t> robot_keys;          // keys pressed -> calls
     std::map<std::string, int64_t> robot_hangup_steps;  // hung up at step -> calls
+    std::map<std::string, int64_t> robot_actions;       // script actions done -> calls
     int max_live_calls = 0;
 
     // Share of the agents' logged-in time spent on calls and wrap-up.
@@ -167,6 +172,11 @@ private:
     enum class Phase { kRinging, kWaiting, kTalking, kRobot, kAbandonMessage };
     struct LiveCall {
         CallRecord record;
+        std::unique_ptr<ivr::Walk> walk;  // a scripted robot's place in its script
+        bool then_collect = false;        // after the prompt: wait for keys
+        bool then_end = false;            // after the prompt: hang up
+        int max_digits = 1;
+        Millis timeout = 0;
         size_t lead = 0;
         Phase phase = Phase::kRinging;
         std::string reserved;  // preview: the agent who dialed
@@ -204,6 +214,7 @@ private:
     void Finish(CallId id, const std::string& outcome, int cause);
     void Retry(size_t lead, const std::string& outcome);
     void RobotStep(CallId id, LiveCall& call, const telephony::Event& event);
+    void ScriptStep(CallId id, LiveCall& call, const ivr::Walk::Step& step);
     void SetState(Agent& agent, AgentState state);
     static void AddTime(DialerStats& stats, const Agent& agent, Millis spent);
     void AgentFree(Agent& agent);

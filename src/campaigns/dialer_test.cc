@@ -947,6 +947,50 @@ TEST(Dialer, ACalleeWhoHangsUpDuringTheRobotsGreetingIsCountedAtThatStep) {
     EXPECT_TRUE(stats.robot_keys.empty());
 }
 
+TEST(Dialer, AScriptedRobotPlaysItsNodesCollectsKeysAndRecordsWhatItDid) {
+    auto script = ivr::ParseScript(
+        "nodes:\n"
+        "  hello:\n    say: Здравствуйте, с вами говорит робот.\n    next: ask\n"
+        "  ask:\n    ask: Нажмите 1, чтобы подтвердить.\n    timeout: 5\n    retries: 0\n"
+        "    branches: {\"1\": yes}\n    no_input: bye\n"
+        "  yes:\n    say: Вы нажали 1 и подтвердили. До свидания!\n"
+        "    actions: [confirm_visit, {tag: Подтвердил}, hangup]\n"
+        "  bye:\n    say: До свидания!\n    actions: [hangup]\n",
+        "t.yaml");
+    ASSERT_TRUE(script) << script.error().message;
+    ASSERT_TRUE(ivr::CheckScript(*script).empty());
+    Population pop = Answering();
+    pop.hangup_in_prompt = 0;
+    pop.keys = {{"1", 1.0}};
+    DialerOptions options = Options(Pacing::kRobot);
+    options.script = &*script;
+    Rig rig(pop, options, Leads(5));
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + kHour);
+    ASSERT_EQ(rig.records.size(), 5u);
+    for (const CallRecord& r : rig.records) {
+        EXPECT_EQ(r.outcome, "answered");
+        EXPECT_EQ(r.robot_step, "yes");
+        EXPECT_EQ(r.robot_keys, "1");
+        EXPECT_EQ(r.robot_actions, "confirm_visit,tag:Подтвердил,hangup");
+    }
+    const DialerStats stats = rig.dialer.Stats();
+    EXPECT_EQ(stats.robot_actions.at("confirm_visit"), 5);
+    EXPECT_EQ(stats.robot_keys.at("1"), 5);
+
+    // Silence takes the no_input way.
+    pop.keys = {{"", 1.0}};
+    Rig quiet(pop, options, Leads(3));
+    quiet.dialer.Start();
+    quiet.loop.RunUntil(kMorning + kHour);
+    ASSERT_EQ(quiet.records.size(), 3u);
+    for (const CallRecord& r : quiet.records) {
+        EXPECT_EQ(r.robot_step, "bye");
+        EXPECT_EQ(r.robot_keys, "-");
+        EXPECT_EQ(r.robot_actions, "hangup");
+    }
+}
+
 // --- The inactivity rule ----------------------------------------------------
 
 TEST(Dialer, ANumberThatFailsOnThreeDifferentDaysBecomesInactiveAndIsNotDialedOnTheFourth) {

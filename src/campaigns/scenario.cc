@@ -260,6 +260,7 @@ RunResult RunWorld(const Scenario& s, World world, const RunOptions& run) {
     CallerIdPool pool(world.caller_ids, s.pool);
     DialerOptions options = s.dialer;
     if (run.pacing) options.pacing = *run.pacing;
+    options.script = s.script.get();
     options.simulated_agents = true;
     options.schedule_start_minute = 0;
     options.schedule_end_minute = 24 * 60;

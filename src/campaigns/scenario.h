@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "campaigns/dialer.h"
 #include "compliance/gate.h"
 #include "core/error.h"
+#include "ivr/script.h"
 #include "telephony/sim/sim_network.h"
 
 namespace callbase::campaigns {
@@ -55,6 +57,7 @@ struct Scenario {
     DialerOptions dialer;
     compliance::CallingRules rules;
     telephony::Population population;
+    std::shared_ptr<const ivr::Script> script;  // [campaign] script: a robot's script
     int caller_ids = 1000;
     PoolOptions pool;
     LeadMix leads;

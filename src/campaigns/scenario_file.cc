@@ -7,6 +7,7 @@
 #include "core/clock_text.h"
 
 #include <chrono>
+#include <filesystem>
 #include <initializer_list>
 #include <optional>
 
@@ -208,7 +209,7 @@ Result<Scenario> Read(const toml::table& root, const std::string& file) {
     r.Known(campaign, kC,
             {"pacing", "ratio", "purpose", "abandon_limit", "abandon_window_minutes",
              "abandon_wait", "ring_timeout", "max_attempts", "max_lines", "retry",
-             "robot_max_calls", "robot_calls_per_second"});
+             "robot_max_calls", "robot_calls_per_second", "script"});
     std::string pacing = "predictive";
     r.Text(campaign, kC, "pacing", pacing);
     if (auto p = ParsePacing(pacing)) {
@@ -234,6 +235,28 @@ Result<Scenario> Read(const toml::table& root, const std::string& file) {
     r.Number(campaign, kC, "max_lines", s.dialer.max_lines, 0.0, 1e6);
     r.Number(campaign, kC, "robot_max_calls", pace.robot_max_calls, 1.0, 1e6);
     r.Number(campaign, kC, "robot_calls_per_second", pace.robot_calls_per_second, 0.01, 1e5);
+    if (const toml::node* node = campaign ? campaign->get("script") : nullptr) {
+        // A robot's script, relative to the scenario file.
+        auto path = node->value<std::string>();
+        if (!path) {
+            r.Problem(node, "[campaign] script", "the path of a robot script (YAML)");
+        } else {
+            std::filesystem::path p(*path);
+            if (p.is_relative()) p = std::filesystem::path(file).parent_path() / p;
+            auto script = ivr::LoadScript(p.string());
+            if (!script) {
+                r.Problem(node, "[campaign] script", script.error().message);
+            } else {
+                for (const auto& problem : ivr::CheckScript(*script)) {
+                    if (problem.error) {
+                        r.Problem(node, "[campaign] script",
+                                  fmt::format("{}: {}", problem.where, problem.message));
+                    }
+                }
+                s.script = std::make_shared<const ivr::Script>(std::move(*script));
+            }
+        }
+    }
     if (const toml::node* node = campaign ? campaign->get("retry") : nullptr) {
         const toml::table* retry = node->as_table();
         if (retry == nullptr) {

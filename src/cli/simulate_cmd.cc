@@ -73,6 +73,7 @@ nlohmann::json ResultJson(const Scenario& s, const RunResult& r) {
         {"caller_ids", ids},
         {"robot_keys", st.robot_keys},
         {"robot_hangup_steps", st.robot_hangup_steps},
+        {"robot_actions", st.robot_actions},
         {"max_simultaneous_calls", st.max_live_calls},
         {"violations", r.violations},
         {"violation_count", r.Violations()},
@@ -106,6 +107,7 @@ void PrintResult(const Scenario& s, const RunResult& r) {
     } else {
         t.Add({"keys pressed", Joined(st.robot_keys)});
         t.Add({"hung up at step", Joined(st.robot_hangup_steps)});
+        if (!st.robot_actions.empty()) t.Add({"script actions", Joined(st.robot_actions)});
         t.Add({"most calls at once", fmt::format("{}", st.max_live_calls)});
     }
     t.Add({"short calls (< 3 s)", fmt::format("{}", st.short_calls)});
