@@ -10,6 +10,7 @@
 
 #include "telephony/media/dtmf.h"
 #include "telephony/media/g711.h"
+#include "telephony/media/rfc4733.h"
 #include "telephony/media/speech.h"
 #include "telephony/media/wav.h"
 
@@ -80,6 +81,36 @@ TEST(Dtmf, NoiseSpeechLikeSoundAndOneToneAreNotKeys) {
     }
     DtmfDetector detector;
     EXPECT_EQ(detector.Feed(pcm), "");
+}
+
+TEST(Rfc4733, EventsRoundTripAndAHeldKeyCountsOnce) {
+    for (char key : std::string("0123456789*#ABCD")) {
+        auto bytes = EncodeEvent({key, true, 10, 800});
+        auto back = DecodeEvent(bytes);
+        ASSERT_TRUE(back) << key;
+        EXPECT_EQ(back->key, key);
+        EXPECT_TRUE(back->end);
+        EXPECT_EQ(back->volume, 10);
+        EXPECT_EQ(back->duration, 800);
+    }
+    EXPECT_EQ(EncodeEvent({'#', false, 7, 0x1234}), (std::array<uint8_t, 4>{11, 7, 0x12, 0x34}));
+    EXPECT_FALSE(DecodeEvent(std::array<uint8_t, 4>{16, 0, 0, 0})) << "not a DTMF event";
+    EXPECT_FALSE(DecodeEvent(std::array<uint8_t, 2>{1, 0})) << "too short";
+    // "1" held for 4 packets, its end sent three times; then "2".
+    EventReceiver receiver;
+    std::string heard;
+    auto feed = [&](uint32_t ts, char key, bool end, uint16_t duration) {
+        if (auto k = receiver.Packet(ts, EncodeEvent({key, end, 10, duration}))) heard += *k;
+    };
+    for (uint16_t d : {160, 320, 480, 640})
+        feed(1000, '1', false, d);
+    for (int i = 0; i < 3; ++i)
+        feed(1000, '1', true, 800);
+    for (uint16_t d : {160, 320})
+        feed(3000, '2', false, d);
+    for (int i = 0; i < 3; ++i)
+        feed(3000, '2', true, 480);
+    EXPECT_EQ(heard, "12");
 }
 
 TEST(Wav, WhatIsWrittenIsReadBackAndOtherFormatsAreRefused) {
