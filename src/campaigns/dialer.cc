@@ -182,23 +182,12 @@ bool Dialer::Dial(size_t index, const std::string& reserved_agent) {
     const Lead& lead = leads_[index];
     LeadState& state = lead_state_[index];
     if (Seconds(now) < state.no_redial_until) {
-        retries_.emplace_back(state.no_redial_until * 1000, index);
-        std::push_heap(retries_.begin(), retries_.end(), LaterDue{});
+        RetryAt(state.no_redial_until * 1000, index);
         return false;
     }
     GateCheck check = gate_.Check(lead, options_.purpose, Seconds(now));
     if (!check.decision.allowed) {
-        for (const auto& denial : check.decision.reasons) {
-            ++stats_.denials[std::string(compliance::DenyReasonId(denial.reason))];
-        }
-        if (check.decision.earliest) {
-            // Never at or before now: a gate that said "not now, but now" would spin.
-            retries_.emplace_back(std::max(*check.decision.earliest * 1000, now + 1000), index);
-            std::push_heap(retries_.begin(), retries_.end(), LaterDue{});
-        } else {
-            state.closed = true;
-            ++stats_.leads_closed_by_gate;
-        }
+        Denied(index, check.decision);
         return false;
     }
     auto pick = pool_.Pick(lead.phone_region, CenterDay(now));
@@ -206,10 +195,8 @@ bool Dialer::Dial(size_t index, const std::string& reserved_agent) {
         // Every caller ID has reached its cap: nothing more today.
         ++stats_.no_caller_id;
         pool_blocked_day_ = CenterDay(now);
-        retries_.emplace_back(
-            (CenterDay(now) + 1) * kDayMs - Millis{options_.center_utc_offset_minutes} * 60'000,
-            index);
-        std::push_heap(retries_.begin(), retries_.end(), LaterDue{});
+        RetryAt((CenterDay(now) + 1) * kDayMs - Millis{options_.center_utc_offset_minutes} * 60'000,
+                index);
         return false;
     }
     ++state.attempts;
@@ -487,8 +474,27 @@ void Dialer::Retry(size_t lead, const std::string& outcome) {
         state.closed = true;
         return;
     }
-    retries_.emplace_back(loop_.Now() + delay * 1000, lead);
+    RetryAt(loop_.Now() + delay * 1000, lead);
+}
+
+void Dialer::RetryAt(Millis when, size_t lead) {
+    retries_.emplace_back(when, lead);
     std::push_heap(retries_.begin(), retries_.end(), LaterDue{});
+}
+
+// A dial the gate refused: counted by reason, and tried again when the reason
+// lapses (never at or before now: a gate that said "not now, but now" would
+// spin), or closed for good.
+void Dialer::Denied(size_t lead, const compliance::Decision& decision) {
+    for (const auto& denial : decision.reasons) {
+        ++stats_.denials[std::string(compliance::DenyReasonId(denial.reason))];
+    }
+    if (decision.earliest) {
+        RetryAt(std::max(*decision.earliest * 1000, loop_.Now() + 1000), lead);
+    } else {
+        lead_state_[lead].closed = true;
+        ++stats_.leads_closed_by_gate;
+    }
 }
 
 void Dialer::AddAgent(const std::string& id) {
@@ -579,8 +585,7 @@ Result<void> Dialer::SetPaused(const std::string& id) {
     }
     if (a->card != SIZE_MAX) {
         lead_state_[a->card].busy = false;
-        retries_.emplace_back(loop_.Now(), a->card);
-        std::push_heap(retries_.begin(), retries_.end(), LaterDue{});
+        RetryAt(loop_.Now(), a->card);
         a->card = SIZE_MAX;
         a->contact_id = 0;
     }
@@ -597,8 +602,7 @@ Result<void> Dialer::Logout(const std::string& id) {
     }
     if (a->card != SIZE_MAX) {
         lead_state_[a->card].busy = false;
-        retries_.emplace_back(loop_.Now(), a->card);
-        std::push_heap(retries_.begin(), retries_.end(), LaterDue{});
+        RetryAt(loop_.Now(), a->card);
         a->card = SIZE_MAX;
     }
     SetState(*a, AgentState::kOffline);
@@ -661,16 +665,7 @@ Result<Lead> Dialer::NextCard(const std::string& id) {
         // The gate is asked now, to show only callable cards, and again at the dial.
         GateCheck check = gate_.Check(leads_[*lead], options_.purpose, Seconds(now));
         if (!check.decision.allowed) {
-            for (const auto& denial : check.decision.reasons) {
-                ++stats_.denials[std::string(compliance::DenyReasonId(denial.reason))];
-            }
-            if (check.decision.earliest) {
-                retries_.emplace_back(std::max(*check.decision.earliest * 1000, now + 1000), *lead);
-                std::push_heap(retries_.begin(), retries_.end(), LaterDue{});
-            } else {
-                lead_state_[*lead].closed = true;
-                ++stats_.leads_closed_by_gate;
-            }
+            Denied(*lead, check.decision);
             continue;
         }
         lead_state_[*lead].busy = true;

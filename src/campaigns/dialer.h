@@ -213,6 +213,8 @@ private:
     void Abandon(CallId id);
     void Finish(CallId id, const std::string& outcome, int cause);
     void Retry(size_t lead, const std::string& outcome);
+    void RetryAt(Millis when, size_t lead);
+    void Denied(size_t lead, const compliance::Decision& decision);
     void RobotStep(CallId id, LiveCall& call, const telephony::Event& event);
     void ScriptStep(CallId id, LiveCall& call, const ivr::Walk::Step& step);
     void SetState(Agent& agent, AgentState state);

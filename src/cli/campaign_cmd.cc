@@ -15,6 +15,7 @@
 #include "cli/text_table.h"
 #include "compliance/registry_catalog.h"
 #include "compliance/rules.h"
+#include "core/clock_text.h"
 
 namespace callbase::cli {
 namespace {
@@ -45,14 +46,15 @@ Result<int64_t> ParseDuration(std::string_view text) {
 
 // "09:00-20:00" -> minutes after midnight.
 Result<std::pair<int, int>> ParseSchedule(std::string_view text) {
-    int h1 = 0, m1 = 0, h2 = 0, m2 = 0;
-    std::string t(text);
-    if (std::sscanf(t.c_str(), "%d:%d-%d:%d", &h1, &m1, &h2, &m2) != 4 || h1 < 0 || h2 > 24 ||
-        m1 < 0 || m1 > 59 || m2 < 0 || m2 > 59) {
+    const std::string t(text);
+    const size_t dash = t.find('-');
+    auto from = ParseClockTime(t.substr(0, dash), "--schedule");
+    auto to = ParseClockTime(dash == std::string::npos ? "" : t.substr(dash + 1), "--schedule");
+    if (!from || !to) {
         return std::unexpected(Bad(fmt::format("schedule '{}' is not HH:MM-HH:MM", text),
                                    "e.g. --schedule 09:00-20:00"));
     }
-    return std::pair{h1 * 60 + m1, h2 * 60 + m2};
+    return std::pair{*from, *to};
 }
 
 std::string Clock(int minute) {

@@ -10,6 +10,7 @@
 #include "campaigns/scenario.h"
 #include "cli/app.h"
 #include "cli/text_table.h"
+#include "compliance/rules.h"
 
 namespace callbase::cli {
 namespace {
@@ -29,16 +30,7 @@ std::string Joined(const std::map<std::string, int64_t>& counts) {
 }
 
 std::string Day(int32_t day) {
-    int64_t z = int64_t{day} + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    auto doe = static_cast<unsigned>(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = static_cast<int64_t>(yoe) + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    return fmt::format("{:04d}-{:02d}-{:02d}", y + (m <= 2), m, d);
+    return compliance::FormatDay(day);
 }
 
 nlohmann::json ResultJson(const Scenario& s, const RunResult& r) {
