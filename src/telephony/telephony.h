@@ -44,8 +44,9 @@ struct Event {
     CallId call = 0;
     EventKind kind = EventKind::kRinging;
     Millis at = 0;
-    int cause = 0;       // SIP response code for failures (486, 480, 404, 603, 503), else 0
-    std::string digits;  // kDigits: the keys pressed, "" when the caller pressed none
+    int cause = 0;          // SIP response code for failures (486, 480, 404, 603, 503), else 0
+    std::string digits;     // kDigits: the keys pressed, "" when the caller pressed none
+    std::string recording;  // kAnswered: the WAV file the call is recorded to, "" for none
 };
 
 struct Dial {

@@ -36,10 +36,11 @@ Result<void> WriteWav(const std::string& path, const Audio& audio) {
     head += "WAVEfmt ";
     Put32(head, 16);
     Put16(head, 1);  // PCM
-    Put16(head, 1);  // mono
+    const auto channels = static_cast<uint16_t>(audio.channels);
+    Put16(head, channels);
     Put32(head, static_cast<uint32_t>(audio.rate));
-    Put32(head, static_cast<uint32_t>(audio.rate) * 2);
-    Put16(head, 2);
+    Put32(head, static_cast<uint32_t>(audio.rate) * 2 * channels);
+    Put16(head, static_cast<uint16_t>(2 * channels));
     Put16(head, 16);
     head += "data";
     Put32(head, bytes);
@@ -65,7 +66,7 @@ Result<Audio> ReadWav(const std::string& path) {
     auto bad = [&](std::string_view why) {
         return Fail(ErrorCode::kInvalidInput,
                     fmt::format("{}: not a WAV file we read: {}", path, why),
-                    "give 16-bit mono PCM");
+                    "give 16-bit PCM, mono or stereo");
     };
     const auto* p = reinterpret_cast<const unsigned char*>(data.data());
     if (data.size() < 12 || data.compare(0, 4, "RIFF") != 0 || data.compare(8, 4, "WAVE") != 0) {
@@ -82,8 +83,9 @@ Result<Audio> ReadWav(const std::string& path) {
             if (size < 16) return bad("a short fmt chunk");
             if (Get16(p + body) != 1)
                 return bad(fmt::format("format {}, not PCM", Get16(p + body)));
-            if (Get16(p + body + 2) != 1)
-                return bad(fmt::format("{} channels", Get16(p + body + 2)));
+            audio.channels = Get16(p + body + 2);
+            if (audio.channels != 1 && audio.channels != 2)
+                return bad(fmt::format("{} channels", audio.channels));
             if (Get16(p + body + 14) != 16)
                 return bad(fmt::format("{} bits", Get16(p + body + 14)));
             audio.rate = static_cast<int>(Get32(p + body + 4));
@@ -97,6 +99,21 @@ Result<Audio> ReadWav(const std::string& path) {
         at = body + size + (size & 1);
     }
     return bad("no data chunk");
+}
+
+Audio ToMono(Audio audio) {
+    if (audio.channels <= 1) return audio;
+    const auto ch = static_cast<size_t>(audio.channels);
+    std::vector<int16_t> mono(audio.samples.size() / ch);
+    for (size_t i = 0; i < mono.size(); ++i) {
+        int sum = 0;
+        for (size_t c = 0; c < ch; ++c)
+            sum += audio.samples[i * ch + c];
+        mono[i] = static_cast<int16_t>(sum / static_cast<int>(ch));
+    }
+    audio.samples = std::move(mono);
+    audio.channels = 1;
+    return audio;
 }
 
 double Rms(const std::vector<int16_t>& samples) {

@@ -1,0 +1,811 @@
+#include "telephony/sip/sip_telephony.h"
+
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "telephony/media/dtmf.h"
+#include "telephony/media/g711.h"
+#include "telephony/media/rfc4733.h"
+#include "telephony/media/wav.h"
+#include "telephony/sip/causes.h"
+
+extern "C" {
+#include <re.h>
+}
+
+namespace callbase::telephony::sip {
+
+namespace {
+
+constexpr int kFrame = 160;  // samples in 20 ms at 8 kHz
+constexpr int kFrameMs = 20;
+constexpr int kCauseExtensionRequired = 421;
+
+Millis WallMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// A prompt ready to send: its samples and both G.711 encodings.
+struct Prompt {
+    std::vector<int16_t> pcm;
+    std::vector<uint8_t> alaw, ulaw;
+};
+
+std::string Day(Millis at) {
+    auto days = std::chrono::floor<std::chrono::days>(
+        std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(at)));
+    std::chrono::year_month_day ymd(days);
+    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+}  // namespace
+
+std::string DialString(const std::string& e164, NumberFormat format) {
+    std::string digits = e164.starts_with('+') ? e164.substr(1) : e164;
+    switch (format) {
+        case NumberFormat::kPlus:
+            return "+" + digits;
+        case NumberFormat::kDigits:
+            return digits;
+        case NumberFormat::kNational:
+            if (digits.size() == 11 && digits.front() == '7') return "8" + digits.substr(1);
+            return "810" + digits;  // international from Russia
+    }
+    return digits;
+}
+
+Result<NumberFormat> ParseNumberFormat(std::string_view text) {
+    if (text == "plus" || text == "e164") return NumberFormat::kPlus;
+    if (text == "digits") return NumberFormat::kDigits;
+    if (text == "national") return NumberFormat::kNational;
+    return Fail(ErrorCode::kInvalidInput, fmt::format("unknown number format '{}'", text),
+                "use plus (+79161234567), digits (79161234567) or national (89161234567)");
+}
+
+struct SipTelephony::Impl {
+    // A call, owned by the SIP thread.
+    struct Call {
+        Impl* impl = nullptr;
+        CallId id = 0;
+        Dial dial;
+        struct sipsess* sess = nullptr;
+        struct sdp_session* sdp = nullptr;
+        struct sdp_media* media = nullptr;
+        struct rtp_sock* rtp = nullptr;
+        struct sa remote {};
+        bool ringing = false, answered = false, ended = false;
+        int pt = 8;       // PCMA, or 0 for PCMU
+        int tev_pt = -1;  // the far end's telephone-event payload type
+        struct tmr ring_timer {
+        }, collect_timer{};
+        uint32_t ts = 0;
+        bool marker = true;
+        std::shared_ptr<const Prompt> prompt;
+        size_t play_pos = 0;
+        bool collecting = false;
+        int max_digits = 1;
+        std::string keys;  // pressed and not yet collected
+        media::DtmfDetector inband;
+        media::EventReceiver events;
+        bool saw_events = false;  // RFC 4733 seen: in-band detection is off
+        std::string recording;
+        std::vector<int16_t> rx, tx;  // the two sides, from the answer on
+    };
+
+    SipOptions options;
+    media::SpeechSynth& speech;
+    std::function<void(std::function<void()>)> post;
+    std::shared_ptr<Handler> handler = std::make_shared<Handler>();
+
+    // The way in from the campaign's thread.
+    std::mutex queue_mutex;
+    std::vector<std::function<void()>> queue;  // GUARDED_BY(queue_mutex)
+    int wake_fd = -1;
+    std::atomic<CallId> next_id{1};
+    std::atomic<bool> running{false};
+    std::thread thread;
+    std::string bound;  // the SIP address after Start
+
+    // Prompts rendered so far (the campaign's thread).
+    std::mutex prompts_mutex;
+    std::map<std::string, std::shared_ptr<const Prompt>> prompts;
+
+    // The SIP thread's own.
+    struct sip* stack = nullptr;
+    struct sipsess_sock* sock = nullptr;
+    struct dnsc* dns = nullptr;
+    struct tmr media_timer {
+    }, stop_timer{};
+    uint64_t media_next = 0;  // jiffies of the next frame
+    std::unordered_map<CallId, std::unique_ptr<Call>> calls;
+    std::vector<CallId> dead;
+    bool told_100rel = false, told_unreachable = false;
+    std::string run_token;  // makes recording names unique across restarts
+
+    mutable std::mutex counters_mutex;
+    SipCounters counters;  // GUARDED_BY(counters_mutex)
+
+    Impl(SipOptions o, media::SpeechSynth& s, std::function<void(std::function<void()>)> p)
+        : options(std::move(o)), speech(s), post(std::move(p)) {}
+
+    void Log(const std::string& line) {
+        if (options.log) {
+            options.log(line);
+        } else {
+            fmt::print(stderr, "{}\n", line);
+        }
+    }
+
+    template <typename F>
+    void Count(F f) {
+        std::lock_guard lock(counters_mutex);
+        f(counters);
+    }
+
+    // --- the campaign's side ---
+
+    void Send(std::function<void()> fn) {
+        {
+            std::lock_guard lock(queue_mutex);
+            queue.push_back(std::move(fn));
+        }
+        uint64_t one = 1;
+        [[maybe_unused]] auto n = ::write(wake_fd, &one, sizeof one);
+    }
+
+    void Emit(Event event) {
+        event.at = WallMs();
+        std::weak_ptr<Handler> weak = handler;
+        post([weak, event = std::move(event)] {
+            if (auto h = weak.lock(); h && *h) (*h)(event);
+        });
+    }
+
+    std::shared_ptr<const Prompt> PromptFor(std::string_view text) {
+        std::string key(text);
+        {
+            std::lock_guard lock(prompts_mutex);
+            if (auto it = prompts.find(key); it != prompts.end()) return it->second;
+        }
+        auto prompt = std::make_shared<Prompt>();
+        Result<media::Audio> audio = key.size() > 2 && key.front() == '[' && key.back() == ']'
+                                         ? media::ReadWav(key.substr(1, key.size() - 2))
+                                         : speech.Render(text, options.language);
+        if (!audio) {
+            Log(fmt::format("sip: prompt not played: {}", audio.error().message));
+        } else {
+            *audio = media::ToMono(std::move(*audio));
+            prompt->pcm = audio->rate == 8000 ? std::move(audio->samples)
+                                              : media::Resample(audio->samples, audio->rate, 8000);
+            prompt->alaw = media::EncodeAlaw(prompt->pcm);
+            prompt->ulaw = media::EncodeUlaw(prompt->pcm);
+        }
+        std::lock_guard lock(prompts_mutex);
+        return prompts.emplace(key, std::move(prompt)).first->second;
+    }
+
+    // --- the SIP thread ---
+
+    static void OnWake(int /*flags*/, void* arg) {
+        auto* self = static_cast<Impl*>(arg);
+        uint64_t n = 0;
+        [[maybe_unused]] auto r = ::read(self->wake_fd, &n, sizeof n);
+        std::vector<std::function<void()>> work;
+        {
+            std::lock_guard lock(self->queue_mutex);
+            work.swap(self->queue);
+        }
+        for (auto& fn : work)
+            fn();
+    }
+
+    Call* Find(CallId id) {
+        auto it = calls.find(id);
+        return it == calls.end() || it->second->ended ? nullptr : it->second.get();
+    }
+
+    // Ends a call on our side: CANCEL or BYE goes out as the session is freed.
+    void End(Call& call) {
+        if (call.ended) return;
+        call.ended = true;
+        tmr_cancel(&call.ring_timer);
+        tmr_cancel(&call.collect_timer);
+        call.sess = static_cast<struct sipsess*>(mem_deref(call.sess));
+        if (call.answered) SaveRecording(call);
+        dead.push_back(call.id);
+        Count([](SipCounters& c) { --c.active; });
+    }
+
+    void Reap() {
+        for (CallId id : dead) {
+            auto it = calls.find(id);
+            if (it == calls.end()) continue;
+            Call& call = *it->second;
+            mem_deref(call.rtp);
+            mem_deref(call.sdp);
+            calls.erase(it);
+        }
+        dead.clear();
+    }
+
+    void Failed(Call& call, EventKind kind, int cause) {
+        Emit(Event{.call = call.id, .kind = kind, .cause = cause});
+        Count([](SipCounters& c) { ++c.failed; });
+        End(call);
+    }
+
+    void DoOriginate(CallId id, Dial dial) {
+        int active = 0;
+        Count([&](SipCounters& c) {
+            ++c.invites;
+            active = static_cast<int>(c.active);
+        });
+        if (active >= options.max_calls) {
+            Log(fmt::format("sip: call to {} refused: {} calls are up, the most allowed",
+                            dial.number, options.max_calls));
+            Emit(Event{.call = id, .kind = EventKind::kFailed, .cause = 503});
+            return;
+        }
+        auto owned = std::make_unique<Call>();
+        Call& call = *owned;
+        call.impl = this;
+        call.id = id;
+        call.dial = std::move(dial);
+        tmr_init(&call.ring_timer);
+        tmr_init(&call.collect_timer);
+        calls.emplace(id, std::move(owned));
+        Count([](SipCounters& c) { c.peak_active = std::max(c.peak_active, ++c.active); });
+
+        struct sa rtp_ip {};
+        int err = sa_set_str(&rtp_ip, options.rtp_ip.c_str(), 0);
+        if (!err)
+            err = rtp_listen(&call.rtp, IPPROTO_UDP, &rtp_ip, options.rtp_min_port,
+                             options.rtp_max_port, false, OnRtp, nullptr, &call);
+        if (err) {
+            Log(fmt::format("sip: no RTP port for the call to {} on {} ports {}-{}: {}",
+                            call.dial.number, options.rtp_ip, options.rtp_min_port,
+                            options.rtp_max_port, std::strerror(err)));
+            Failed(call, EventKind::kFailed, 503);
+            return;
+        }
+        struct sa local {};
+        udp_local_get(static_cast<struct udp_sock*>(rtp_sock(call.rtp)), &local);
+        struct mbuf* offer = nullptr;
+        err = sdp_session_alloc(&call.sdp, &rtp_ip);
+        if (!err) err = sdp_media_add(&call.media, call.sdp, "audio", sa_port(&local), "RTP/AVP");
+        const bool ulaw_first = options.codec == "PCMU";
+        if (!err)
+            err = sdp_format_add(nullptr, call.media, false, ulaw_first ? "0" : "8",
+                                 ulaw_first ? "PCMU" : "PCMA", 8000, 1, nullptr, nullptr, nullptr,
+                                 false, nullptr);
+        if (!err)
+            err = sdp_format_add(nullptr, call.media, false, ulaw_first ? "8" : "0",
+                                 ulaw_first ? "PCMA" : "PCMU", 8000, 1, nullptr, nullptr, nullptr,
+                                 false, nullptr);
+        if (!err)
+            err = sdp_format_add(nullptr, call.media, false, "101", "telephone-event", 8000, 1,
+                                 nullptr, nullptr, nullptr, false, "0-15");
+        if (!err) err = sdp_encode(&offer, call.sdp, true);
+
+        const Trunk& trunk = options.trunk;
+        const std::string to =
+            fmt::format("sip:{}@{}", DialString(call.dial.number, trunk.number_format), trunk.host);
+        const std::string from_host = trunk.from_domain.empty() ? trunk.host : trunk.from_domain;
+        const std::string from_user = DialString(call.dial.caller_id, trunk.number_format);
+        const std::string from = fmt::format("sip:{}@{}", from_user, from_host);
+        std::string headers;
+        if (trunk.assert_identity)
+            headers = fmt::format("P-Asserted-Identity: <sip:{}@{}>\r\n", from_user, from_host);
+        const char* route = trunk.outbound_proxy.c_str();
+        if (!err)
+            err = sipsess_connect(&call.sess, sock, to.c_str(), nullptr, from.c_str(), "callbase",
+                                  trunk.outbound_proxy.empty() ? nullptr : &route,
+                                  trunk.outbound_proxy.empty() ? 0 : 1, "application/sdp", offer,
+                                  OnAuth, this, false, OnOffer, OnAnswer, OnProgress, OnEstablished,
+                                  nullptr, nullptr, OnClose, &call, "%s", headers.c_str());
+        mem_deref(offer);
+        if (err) {
+            Log(fmt::format("sip: INVITE to {} not sent: {}", to, std::strerror(err)));
+            Failed(call, EventKind::kFailed, 503);
+            return;
+        }
+        tmr_start(&call.ring_timer,
+                  static_cast<uint64_t>(std::max<Millis>(call.dial.ring_timeout, 1)), OnRingTimeout,
+                  &call);
+    }
+
+    static int OnAuth(char** user, char** password, const char* /*realm*/, void* arg) {
+        auto* self = static_cast<Impl*>(arg);
+        if (self->options.trunk.username.empty()) return EAUTH;
+        int err = str_dup(user, self->options.trunk.username.c_str());
+        return err ? err : str_dup(password, self->options.trunk.password.c_str());
+    }
+
+    static int OnOffer(struct mbuf** answer, const struct sip_msg* msg, void* arg) {
+        // A re-INVITE from the far end: answer with what we have.
+        auto* call = static_cast<Call*>(arg);
+        int err = sdp_decode(call->sdp, msg->mb, true);
+        if (err) return err;
+        return sdp_encode(answer, call->sdp, false);
+    }
+
+    static int OnAnswer(const struct sip_msg* msg, void* arg) {
+        auto* call = static_cast<Call*>(arg);
+        int err = sdp_decode(call->sdp, msg->mb, false);
+        if (err) return err;
+        call->impl->UseAnswer(*call);
+        return 0;
+    }
+
+    void UseAnswer(Call& call) {
+        const struct sdp_format* audio = sdp_media_rformat(call.media, nullptr);
+        if (audio != nullptr && audio->name != nullptr && str_casecmp(audio->name, "PCMU") == 0) {
+            call.pt = 0;
+        } else if (audio != nullptr && audio->name != nullptr &&
+                   str_casecmp(audio->name, "PCMA") == 0) {
+            call.pt = 8;
+        } else if (sdp_media_rformat(call.media, "PCMA") != nullptr) {
+            call.pt = 8;
+        } else if (sdp_media_rformat(call.media, "PCMU") != nullptr) {
+            call.pt = 0;
+        }
+        const struct sdp_format* tev = sdp_media_rformat(call.media, "telephone-event");
+        call.tev_pt = tev != nullptr ? tev->pt : -1;
+        call.remote = *sdp_media_raddr(call.media);
+    }
+
+    static bool Requires100rel(const struct sip_msg* msg) {
+        return msg != nullptr && sip_msg_hdr_has_value(msg, SIP_HDR_REQUIRE, "100rel");
+    }
+
+    void Tell100rel(const Call& call) {
+        if (told_100rel) return;
+        told_100rel = true;
+        Log(fmt::format(
+            "sip: the trunk {} requires 100rel (reliable provisional responses, PRACK), which "
+            "callbase's SIP stack (libre 1.1.0) does not do; the call to {} ends as failed with "
+            "cause 421. Turn 100rel off for this trunk at the provider or in its settings "
+            "(docs/telephony.md, \"Known limits\").",
+            options.trunk.host, call.dial.number));
+    }
+
+    static void OnProgress(const struct sip_msg* msg, void* arg) {
+        auto* call = static_cast<Call*>(arg);
+        Impl* self = call->impl;
+        if (Requires100rel(msg)) {
+            self->Tell100rel(*call);
+            self->Failed(*call, EventKind::kFailed, kCauseExtensionRequired);
+            return;
+        }
+        if (!call->ringing && msg->scode >= 180) {
+            call->ringing = true;
+            self->Emit(Event{.call = call->id, .kind = EventKind::kRinging});
+        }
+    }
+
+    static void OnEstablished(const struct sip_msg* /*msg*/, void* arg) {
+        auto* call = static_cast<Call*>(arg);
+        Impl* self = call->impl;
+        if (call->ended) return;
+        tmr_cancel(&call->ring_timer);
+        call->answered = true;
+        call->ts = static_cast<uint32_t>(rand_u32());
+        if (!self->options.recordings_dir.empty()) {
+            const Millis now = WallMs();
+            call->recording = fmt::format("{}/{}/{}-{}.wav", self->options.recordings_dir, Day(now),
+                                          self->run_token, call->id);
+        }
+        self->Count([](SipCounters& c) { ++c.answered; });
+        Event event{.call = call->id, .kind = EventKind::kAnswered};
+        event.recording = call->recording;
+        self->Emit(std::move(event));
+    }
+
+    static void OnClose(int err, const struct sip_msg* msg, void* arg) {
+        auto* call = static_cast<Call*>(arg);
+        Impl* self = call->impl;
+        if (call->ended) return;
+        if (call->answered) {
+            self->Emit(Event{.call = call->id, .kind = EventKind::kHungUp});
+            self->End(*call);
+            return;
+        }
+        if (msg != nullptr && msg->scode >= 300) {
+            if (msg->scode == kCauseExtensionRequired || Requires100rel(msg))
+                self->Tell100rel(*call);
+            Outcome outcome = OutcomeOfStatus(msg->scode);
+            self->Failed(*call, outcome.kind, msg->scode);
+            return;
+        }
+        if (!self->told_unreachable) {
+            self->told_unreachable = true;
+            self->Log(fmt::format("sip: the trunk {} did not answer the INVITE to {}: {}",
+                                  self->options.trunk.host, call->dial.number,
+                                  std::strerror(err ? err : ETIMEDOUT)));
+        }
+        self->Failed(*call, EventKind::kFailed, 0);
+    }
+
+    static void OnRingTimeout(void* arg) {
+        auto* call = static_cast<Call*>(arg);
+        if (call->ended || call->answered) return;
+        // Freeing the session sends CANCEL; the trunk answers 487.
+        call->impl->Failed(*call, EventKind::kNoAnswer, 487);
+    }
+
+    static void OnRtp(const struct sa* /*src*/, const struct rtp_header* hdr, struct mbuf* mb,
+                      void* arg) {
+        auto* call = static_cast<Call*>(arg);
+        Impl* self = call->impl;
+        if (call->ended || !call->answered) return;
+        self->Count([](SipCounters& c) { ++c.rtp_received; });
+        std::span<const uint8_t> payload(mbuf_buf(mb), mbuf_get_left(mb));
+        if (call->tev_pt >= 0 && hdr->pt == call->tev_pt) {
+            call->saw_events = true;
+            if (auto key = call->events.Packet(hdr->ts, payload)) self->Key(*call, *key);
+            return;
+        }
+        if (hdr->pt != 0 && hdr->pt != 8) return;
+        std::vector<int16_t> pcm =
+            hdr->pt == 0 ? media::DecodeUlaw(payload) : media::DecodeAlaw(payload);
+        if (!call->recording.empty()) call->rx.insert(call->rx.end(), pcm.begin(), pcm.end());
+        if (!call->saw_events) {
+            for (char key : call->inband.Feed(pcm))
+                self->Key(*call, key);
+        }
+    }
+
+    void Key(Call& call, char key) {
+        Count([](SipCounters& c) { ++c.keys; });
+        call.keys.push_back(key);
+        if (call.collecting) TryCollect(call, false);
+    }
+
+    // Hands collected keys to the campaign: when enough came, at '#', or at
+    // the timeout (whatever came, maybe nothing).
+    void TryCollect(Call& call, bool timed_out) {
+        size_t hash = call.keys.find('#');
+        std::string got;
+        if (call.max_digits > 1 && hash != std::string::npos &&
+            hash <= static_cast<size_t>(call.max_digits)) {
+            got = call.keys.substr(0, hash);
+            call.keys.erase(0, hash + 1);
+        } else if (call.keys.size() >= static_cast<size_t>(call.max_digits)) {
+            got = call.keys.substr(0, static_cast<size_t>(call.max_digits));
+            call.keys.erase(0, static_cast<size_t>(call.max_digits));
+        } else if (timed_out) {
+            got.swap(call.keys);
+        } else {
+            return;
+        }
+        call.collecting = false;
+        tmr_cancel(&call.collect_timer);
+        Emit(Event{.call = call.id, .kind = EventKind::kDigits, .digits = std::move(got)});
+    }
+
+    static void OnCollectTimeout(void* arg) {
+        auto* call = static_cast<Call*>(arg);
+        if (call->ended || !call->collecting) return;
+        call->impl->TryCollect(*call, true);
+    }
+
+    void DoCollect(CallId id, int max_digits, Millis timeout) {
+        Call* call = Find(id);
+        if (call == nullptr || !call->answered) return;
+        call->collecting = true;
+        call->max_digits = std::max(1, max_digits);
+        tmr_start(&call->collect_timer, static_cast<uint64_t>(std::max<Millis>(timeout, 1)),
+                  OnCollectTimeout, call);
+        TryCollect(*call, false);
+    }
+
+    void DoPlay(CallId id, std::shared_ptr<const Prompt> prompt) {
+        Call* call = Find(id);
+        if (call == nullptr || !call->answered) return;
+        call->prompt = std::move(prompt);
+        call->play_pos = 0;
+        if (call->prompt->pcm.empty()) {
+            call->prompt.reset();
+            Emit(Event{.call = id, .kind = EventKind::kPromptDone});
+        }
+    }
+
+    // Every 20 ms: one frame to every answered call, the prompt's or silence.
+    static void OnMediaTick(void* arg) {
+        auto* self = static_cast<Impl*>(arg);
+        self->Reap();
+        const uint64_t now = tmr_jiffies();
+        int frames = 0;
+        while (self->media_next <= now && frames < 5) {
+            self->SendFrame();
+            self->media_next += kFrameMs;
+            ++frames;
+        }
+        if (self->media_next <= now) self->media_next = now + kFrameMs;  // too far behind: skip
+        tmr_start(&self->media_timer, self->media_next - now, OnMediaTick, self);
+    }
+
+    void SendFrame() {
+        uint8_t silence_a[kFrame], silence_u[kFrame];
+        std::memset(silence_a, media::LinearToAlaw(0), kFrame);
+        std::memset(silence_u, media::LinearToUlaw(0), kFrame);
+        struct mbuf* mb = mbuf_alloc(RTP_HEADER_SIZE + kFrame);
+        if (mb == nullptr) return;
+        int64_t sent = 0;
+        for (auto& [id, owned] : calls) {
+            Call& call = *owned;
+            if (call.ended || !call.answered || !sa_isset(&call.remote, SA_ALL)) continue;
+            const uint8_t* bytes = call.pt == 0 ? silence_u : silence_a;
+            const int16_t* pcm = nullptr;
+            bool finished = false;
+            if (call.prompt) {
+                const auto& coded = call.pt == 0 ? call.prompt->ulaw : call.prompt->alaw;
+                size_t left = coded.size() - call.play_pos;
+                if (left >= kFrame) {
+                    bytes = coded.data() + call.play_pos;
+                    pcm = call.prompt->pcm.data() + call.play_pos;
+                    call.play_pos += kFrame;
+                    finished = call.play_pos == coded.size();
+                } else {
+                    finished = true;  // the short tail is dropped (under 20 ms)
+                }
+            }
+            mb->pos = RTP_HEADER_SIZE;
+            mb->end = RTP_HEADER_SIZE;
+            mbuf_write_mem(mb, bytes, kFrame);
+            mb->pos = RTP_HEADER_SIZE;
+            rtp_send(call.rtp, &call.remote, false, call.marker, static_cast<uint8_t>(call.pt),
+                     call.ts, mb);
+            call.marker = false;
+            call.ts += kFrame;
+            ++sent;
+            if (!call.recording.empty()) {
+                if (pcm != nullptr) {
+                    call.tx.insert(call.tx.end(), pcm, pcm + kFrame);
+                } else {
+                    call.tx.resize(call.tx.size() + kFrame, 0);
+                }
+            }
+            if (finished) {
+                call.prompt.reset();
+                Emit(Event{.call = call.id, .kind = EventKind::kPromptDone});
+            }
+        }
+        mem_deref(mb);
+        Count([sent](SipCounters& c) { c.rtp_sent += sent; });
+    }
+
+    void SaveRecording(Call& call) {
+        if (call.recording.empty()) return;
+        media::Audio audio;
+        audio.channels = 2;
+        const size_t n = std::max(call.rx.size(), call.tx.size());
+        audio.samples.resize(n * 2, 0);
+        for (size_t i = 0; i < call.rx.size(); ++i)
+            audio.samples[2 * i] = call.rx[i];
+        for (size_t i = 0; i < call.tx.size(); ++i)
+            audio.samples[2 * i + 1] = call.tx[i];
+        std::error_code ec;
+        std::filesystem::create_directories(std::filesystem::path(call.recording).parent_path(),
+                                            ec);
+        if (auto ok = media::WriteWav(call.recording, audio); !ok) {
+            Log(fmt::format("sip: recording lost: {}", ok.error().message));
+            return;
+        }
+        Count([](SipCounters& c) { ++c.recordings; });
+        call.rx = {};
+        call.tx = {};
+    }
+
+    // Deletes recordings older than the retention (folders are days).
+    void SweepRecordings() {
+        if (options.recordings_dir.empty() || options.recordings_keep_days <= 0) return;
+        const std::string oldest =
+            Day(WallMs() - Millis{options.recordings_keep_days} * 86'400'000);
+        std::error_code ec;
+        for (const auto& entry : std::filesystem::directory_iterator(options.recordings_dir, ec)) {
+            const std::string name = entry.path().filename().string();
+            if (entry.is_directory() && name.size() == 10 && name < oldest) {
+                std::filesystem::remove_all(entry.path(), ec);
+                Log(fmt::format("sip: recordings of {} deleted (kept {} days)", name,
+                                options.recordings_keep_days));
+            }
+        }
+    }
+
+    void Run(std::promise<Result<void>> started) {
+        auto fail = [&](std::string what, int err) {
+            started.set_value(callbase::Fail(ErrorCode::kIo,
+                                             fmt::format("SIP: {}: {}", what, std::strerror(err)),
+                                             "check the sip settings (docs/telephony.md)"));
+        };
+        int err = libre_init();
+        if (err) return fail("libre_init", err);
+        // Room for thousands of calls: every call has an RTP socket.
+        struct rlimit limit {};
+        if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+            limit.rlim_cur = limit.rlim_max;
+            setrlimit(RLIMIT_NOFILE, &limit);
+        }
+        fd_setsize(static_cast<int>(std::min<rlim_t>(limit.rlim_cur, 65536)));
+
+        struct sa servers[4];
+        uint32_t count = 4;
+        char domain[64] = "";
+        if (dns_srv_get(domain, sizeof domain, servers, &count) == 0 && count > 0)
+            dnsc_alloc(&dns, nullptr, servers, count);
+
+        struct sa laddr {};
+        err = sa_decode(&laddr, options.listen.c_str(), options.listen.size());
+        if (err) {
+            started.set_value(callbase::Fail(
+                ErrorCode::kInvalidInput,
+                fmt::format("SIP listen address '{}' is not ip:port", options.listen),
+                "give it like 127.0.0.1:5060"));
+            libre_close();
+            return;
+        }
+        const sip_transp tp = options.trunk.transport == "tcp" ? SIP_TRANSP_TCP : SIP_TRANSP_UDP;
+        err = sip_alloc(&stack, dns, 64, 64, 64, "callbase", nullptr, nullptr);
+        if (!err) err = sip_transp_add(stack, tp, &laddr);
+        if (err) {
+            fail(fmt::format("cannot listen on {}", options.listen), err);
+            mem_deref(stack);
+            mem_deref(dns);
+            libre_close();
+            return;
+        }
+        struct sa bound_addr {};
+        sip_transp_laddr(stack, &bound_addr, tp, nullptr);
+        bound = fmt::format("{}:{}", options.listen.substr(0, options.listen.rfind(':')),
+                            sa_port(&bound_addr));
+        err = sipsess_listen(&sock, stack, 64, OnIncoming, this);
+        if (!err) err = fd_listen(wake_fd, FD_READ, OnWake, this);
+        if (err) {
+            fail("cannot start the SIP session layer", err);
+            mem_deref(sock);
+            mem_deref(stack);
+            mem_deref(dns);
+            libre_close();
+            return;
+        }
+        run_token = fmt::format("{:x}", WallMs());
+        SweepRecordings();
+        tmr_init(&media_timer);
+        media_next = tmr_jiffies() + kFrameMs;
+        tmr_start(&media_timer, kFrameMs, OnMediaTick, this);
+        running = true;
+        started.set_value({});
+
+        re_main(nullptr);
+
+        tmr_cancel(&media_timer);
+        for (auto& [id, call] : calls)
+            if (!call->ended) End(*call);
+        Reap();
+        fd_close(wake_fd);
+        sipsess_close_all(sock);
+        mem_deref(sock);
+        sip_close(stack, true);
+        mem_deref(stack);
+        mem_deref(dns);
+        libre_close();
+    }
+
+    static void OnIncoming(const struct sip_msg* msg, void* arg) {
+        // Inbound calls are not taken yet on this trunk: refuse them plainly.
+        auto* self = static_cast<Impl*>(arg);
+        sip_treply(nullptr, self->stack, msg, 480, "Temporarily Unavailable");
+    }
+
+    void Shutdown() {
+        // Hang up what is up, give BYE and CANCEL a moment to go out, then stop.
+        for (auto& [id, call] : calls)
+            if (!call->ended) End(*call);
+        tmr_init(&stop_timer);
+        tmr_start(
+            &stop_timer, 200, [](void*) { re_cancel(); }, nullptr);
+    }
+};
+
+SipTelephony::SipTelephony(SipOptions options, media::SpeechSynth& speech,
+                           std::function<void(std::function<void()>)> post)
+    : impl_(std::make_unique<Impl>(std::move(options), speech, std::move(post))) {}
+
+SipTelephony::~SipTelephony() {
+    Stop();
+    impl_->handler.reset();  // events still queued on the loop are dropped
+}
+
+Result<void> SipTelephony::Start() {
+    if (impl_->thread.joinable()) return {};
+    impl_->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (impl_->wake_fd < 0)
+        return Fail(ErrorCode::kIo, fmt::format("SIP: eventfd: {}", std::strerror(errno)));
+    std::promise<Result<void>> started;
+    auto result = started.get_future();
+    impl_->thread =
+        std::thread([this, p = std::move(started)]() mutable { impl_->Run(std::move(p)); });
+    Result<void> r = result.get();
+    if (!r) {
+        impl_->thread.join();
+        ::close(impl_->wake_fd);
+        impl_->wake_fd = -1;
+    }
+    return r;
+}
+
+void SipTelephony::Stop() {
+    if (!impl_->thread.joinable()) return;
+    if (impl_->running.exchange(false)) impl_->Send([impl = impl_.get()] { impl->Shutdown(); });
+    impl_->thread.join();
+    ::close(impl_->wake_fd);
+    impl_->wake_fd = -1;
+}
+
+void SipTelephony::OnEvent(Handler handler) {
+    *impl_->handler = std::move(handler);
+}
+
+CallId SipTelephony::Originate(const Dial& dial) {
+    CallId id = impl_->next_id++;
+    if (!impl_->running) {
+        impl_->Emit(Event{.call = id, .kind = EventKind::kFailed, .cause = 503});
+        return id;
+    }
+    impl_->Send([impl = impl_.get(), id, dial] { impl->DoOriginate(id, dial); });
+    return id;
+}
+
+void SipTelephony::Bridge(CallId call, std::string_view /*agent*/) {
+    // Operators over SIP are not connected yet: the call stays with the robot
+    // side (silence) until either end hangs up.
+    (void)call;
+}
+
+void SipTelephony::Play(CallId call, std::string_view prompt) {
+    auto audio = impl_->PromptFor(prompt);
+    impl_->Send([impl = impl_.get(), call, audio] { impl->DoPlay(call, audio); });
+}
+
+void SipTelephony::Collect(CallId call, int max_digits, Millis timeout) {
+    impl_->Send([impl = impl_.get(), call, max_digits, timeout] {
+        impl->DoCollect(call, max_digits, timeout);
+    });
+}
+
+void SipTelephony::Hangup(CallId call) {
+    impl_->Send([impl = impl_.get(), call] {
+        if (Impl::Call* c = impl->Find(call)) impl->End(*c);
+    });
+}
+
+SipCounters SipTelephony::counters() const {
+    std::lock_guard lock(impl_->counters_mutex);
+    return impl_->counters;
+}
+
+std::string SipTelephony::local_address() const {
+    return impl_->bound;
+}
+
+}  // namespace callbase::telephony::sip

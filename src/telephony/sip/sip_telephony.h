@@ -1,0 +1,118 @@
+// SipTelephony: the Telephony port over real SIP and RTP (libre), for robot
+// campaigns dialing a trunk.
+//
+// libre lives in sip_telephony.cc only, on a thread of its own running libre's
+// event loop. The campaign's thread reaches it through a queue (every call of
+// the Telephony port is posted there), and it reaches the campaign's thread
+// through `post`: events are handed to the handler on that thread only, as
+// the port promises.
+//
+// A call is an INVITE through the trunk (outbound proxy, digest
+// authentication, From = the caller ID, optional P-Asserted-Identity) with an
+// SDP offer of G.711 A-law and µ-law and RFC 4733 telephone-events. A final
+// response becomes an outcome through OutcomeOfStatus (causes.h); the ring
+// timeout sends CANCEL. Once answered, the call sends RTP every 20 ms: the
+// prompt's audio (text rendered by the speech synthesizer, or a WAV file
+// given as "[path]"), silence otherwise. Keys come as RFC 4733 events, or from
+// in-band tones when the far end sends none; keys pressed during a prompt are
+// kept for the next Collect. Both sides of an answered call can be recorded to
+// a stereo WAV file (left: the callee, right: callbase); its path comes with
+// the answered event.
+//
+// libre 1.1.0 has no 100rel (PRACK). A trunk that requires it (421, or a
+// provisional response with Require: 100rel) ends the call as failed with
+// cause 421 and a log line that says what to change.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/error.h"
+#include "telephony/media/speech.h"
+#include "telephony/telephony.h"
+
+namespace callbase::telephony::sip {
+
+// How numbers are written in the request URI.
+enum class NumberFormat {
+    kPlus,      // +79161234567
+    kDigits,    // 79161234567
+    kNational,  // 89161234567 (Russian trunks that want the trunk prefix 8)
+};
+
+struct Trunk {
+    // Where INVITEs go: the provider's host[:port], e.g. "sip.example.ru" or
+    // "127.0.0.1:5080". Request URIs are sip:NUMBER@host.
+    std::string host;
+    // An outbound proxy ("sip:10.0.0.1:5060;lr"), empty for none.
+    std::string outbound_proxy;
+    std::string username;  // digest authentication; empty for IP-authenticated trunks
+    std::string password;
+    // The domain of the From URI (the caller ID's); empty = host.
+    std::string from_domain;
+    bool assert_identity = false;  // add P-Asserted-Identity with the caller ID
+    NumberFormat number_format = NumberFormat::kPlus;
+    std::string transport = "udp";  // udp or tcp
+};
+
+struct SipOptions {
+    Trunk trunk;
+    std::string listen = "127.0.0.1:5060";  // our SIP address (ip:port)
+    std::string rtp_ip = "127.0.0.1";       // the address RTP is sent from and offered in SDP
+    uint16_t rtp_min_port = 20000;
+    uint16_t rtp_max_port = 40000;
+    std::string language = "ru";  // of the prompts' speech
+    std::string codec = "PCMA";   // preferred: PCMA or PCMU
+    // Record both sides of answered calls here (one WAV per call, under a
+    // folder per day); empty for no recording.
+    std::string recordings_dir;
+    int recordings_keep_days = 90;  // older recordings are deleted (0 = keep all)
+    int max_calls = 4000;           // simultaneous calls; more are refused as failed
+    // For log lines (one line each, no newline); stderr when unset.
+    std::function<void(const std::string&)> log;
+};
+
+struct SipCounters {
+    int64_t invites = 0, answered = 0, failed = 0, active = 0, peak_active = 0;
+    int64_t rtp_sent = 0, rtp_received = 0, keys = 0, recordings = 0;
+};
+
+class SipTelephony final : public Telephony {
+public:
+    // `post` runs a function on the campaign's loop thread; `speech` renders
+    // prompts (it must outlive this and be safe to call from the loop thread).
+    SipTelephony(SipOptions options, media::SpeechSynth& speech,
+                 std::function<void(std::function<void()>)> post);
+    ~SipTelephony() override;
+    SipTelephony(const SipTelephony&) = delete;
+    SipTelephony& operator=(const SipTelephony&) = delete;
+
+    // Starts the SIP thread and binds the listening address; an error says
+    // what could not be set up.
+    Result<void> Start();
+    // Hangs up every call and stops the thread. No events follow.
+    void Stop();
+
+    void OnEvent(Handler handler) override;
+    CallId Originate(const Dial& dial) override;
+    void Bridge(CallId call, std::string_view agent) override;
+    void Play(CallId call, std::string_view prompt) override;
+    void Collect(CallId call, int max_digits, Millis timeout) override;
+    void Hangup(CallId call) override;
+
+    SipCounters counters() const;
+    // The address the SIP socket is bound to (after Start), "ip:port".
+    std::string local_address() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// The request-URI user part of an E.164 number in a trunk's format.
+std::string DialString(const std::string& e164, NumberFormat format);
+Result<NumberFormat> ParseNumberFormat(std::string_view text);
+
+}  // namespace callbase::telephony::sip

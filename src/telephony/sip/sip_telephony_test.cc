@@ -1,0 +1,452 @@
+// SipTelephony against SIPp (Debian's sip-tester) playing the trunk and the
+// callee on loopback: the scenarios are tests/sip/*.xml. Each test runs one
+// SIPp process for one call and checks both sides: the events callbase's
+// campaign would hear, and SIPp's own verdict on the SIP it received (its
+// exit status is 0 only when every message it expected came in order and
+// every check_it regexp matched).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "telephony/media/dtmf.h"
+#include "telephony/media/g711.h"
+#include "telephony/media/wav.h"
+#include "telephony/sip/sip_telephony.h"
+
+extern char** environ;
+
+namespace callbase::telephony::sip {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+int FreeUdpPort() {
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    close(fd);
+    return ntohs(addr.sin_port);
+}
+
+std::string ReadText(const fs::path& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string Fill(std::string text, const std::map<std::string, std::string>& values) {
+    for (const auto& [key, value] : values) {
+        for (size_t at; (at = text.find(key)) != std::string::npos;)
+            text.replace(at, key.size(), value);
+    }
+    return text;
+}
+
+// One SIPp process playing a scenario of tests/sip for one call.
+class Sipp {
+public:
+    Sipp(const fs::path& dir, const std::string& scenario,
+         const std::map<std::string, std::string>& values)
+        : port_(FreeUdpPort()) {
+        fs::path xml = dir / ("scenario-" + std::to_string(port_) + ".xml");
+        std::ofstream(xml) << Fill(ReadText(fs::path(CALLBASE_SOURCE_DIR) / "tests/sip" / scenario),
+                                   values);
+        log_ = (dir / ("sipp-" + std::to_string(port_) + ".log")).string();
+        std::vector<std::string> args = {"sipp",
+                                         "-sf",
+                                         xml.string(),
+                                         "-i",
+                                         "127.0.0.1",
+                                         "-p",
+                                         std::to_string(port_),
+                                         "-mi",
+                                         "127.0.0.1",
+                                         "-mp",
+                                         std::to_string(FreeUdpPort()),
+                                         "-m",
+                                         "1",
+                                         "-timeout",
+                                         "30s",
+                                         "-nostdin",
+                                         "-trace_err",
+                                         "-error_file",
+                                         log_};
+        std::vector<char*> argv;
+        for (auto& a : args)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+        int err = posix_spawnp(&pid_, "sipp", &actions, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        if (err != 0) pid_ = -1;
+        std::this_thread::sleep_for(300ms);  // until it listens
+    }
+    ~Sipp() {
+        if (pid_ > 0) {
+            kill(pid_, SIGKILL);
+            waitpid(pid_, nullptr, 0);
+        }
+    }
+    bool started() const { return pid_ > 0; }
+    std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+    // SIPp's exit status (0: the call went as the scenario says), -1 on timeout.
+    int Wait(std::chrono::seconds limit = 20s) {
+        auto until = std::chrono::steady_clock::now() + limit;
+        while (std::chrono::steady_clock::now() < until) {
+            int status = 0;
+            if (waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = -1;
+                return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+            }
+            std::this_thread::sleep_for(20ms);
+        }
+        return -1;
+    }
+    std::string errors() const { return ReadText(log_); }
+
+private:
+    int port_;
+    pid_t pid_ = -1;
+    std::string log_;
+};
+
+// The campaign's thread: events are posted here and run by the test.
+class Queue {
+public:
+    void Post(std::function<void()> fn) {
+        std::lock_guard lock(mutex_);
+        work_.push_back(std::move(fn));
+        wake_.notify_all();
+    }
+    // Runs posted work until `done` holds or `limit` passes.
+    bool RunUntil(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+        auto until = std::chrono::steady_clock::now() + limit;
+        while (!done()) {
+            std::unique_lock lock(mutex_);
+            if (!wake_.wait_until(lock, until, [&] { return !work_.empty(); })) return done();
+            auto fn = std::move(work_.front());
+            work_.pop_front();
+            lock.unlock();
+            fn();
+        }
+        return true;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<std::function<void()>> work_;
+};
+
+// A pcap of RTP (PCMA, payload type 8) carrying in-band DTMF tones, for
+// SIPp's play_pcap_audio.
+void WriteToneCapture(const fs::path& path, const std::string& keys) {
+    std::vector<int16_t> pcm(1600, 0);  // 200 ms of silence first
+    for (char key : keys) {
+        auto tone = media::ToneFor(key, 200, 200);
+        pcm.insert(pcm.end(), tone.begin(), tone.end());
+    }
+    pcm.resize((pcm.size() / 160 + 1) * 160, 0);
+    std::vector<uint8_t> alaw = media::EncodeAlaw(pcm);
+    std::ofstream out(path, std::ios::binary);
+    auto put = [&](uint64_t v, int bytes, bool big) {
+        for (int i = 0; i < bytes; ++i) {
+            int shift = big ? 8 * (bytes - 1 - i) : 8 * i;
+            out.put(static_cast<char>((v >> shift) & 0xff));
+        }
+    };
+    put(0xa1b2c3d4, 4, false);
+    put(2, 2, false);
+    put(4, 2, false);
+    put(0, 4, false);
+    put(0, 4, false);
+    put(65535, 4, false);
+    put(1, 4, false);  // Ethernet
+    const size_t frames = alaw.size() / 160;
+    for (size_t i = 0; i < frames; ++i) {
+        const int rtp = 12 + 160, udp = 8 + rtp, ip = 20 + udp, frame = 14 + ip;
+        put(1'000 + i / 50, 4, false);
+        put((i % 50) * 20'000, 4, false);
+        put(frame, 4, false);
+        put(frame, 4, false);
+        for (int b = 0; b < 12; ++b)
+            out.put(0);
+        put(0x0800, 2, true);
+        put(0x45, 1, true);
+        put(0, 1, true);
+        put(ip, 2, true);
+        put(i, 2, true);
+        put(0, 2, true);
+        put(64, 1, true);
+        put(17, 1, true);
+        put(0, 2, true);
+        put(0x7f000001, 4, true);
+        put(0x7f000001, 4, true);
+        put(4000, 2, true);
+        put(4000, 2, true);
+        put(udp, 2, true);
+        put(0, 2, true);
+        put(0x80, 1, true);
+        put(i == 0 ? 0x88 : 0x08, 1, true);
+        put(i, 2, true);
+        put(i * 160, 4, true);
+        put(0x1234, 4, true);
+        out.write(reinterpret_cast<const char*>(alaw.data() + i * 160), 160);
+    }
+}
+
+class SipTelephonyTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() /
+               ("callbase-sip-" + std::to_string(getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::create_directories(dir_);
+        cached_ = std::make_unique<media::CachedSynth>(espeak_, (dir_ / "speech").string());
+    }
+    void TearDown() override {
+        telephony_.reset();
+        if (!HasFailure()) fs::remove_all(dir_);
+    }
+
+    SipTelephony& Connect(const std::string& trunk, SipOptions options = {}) {
+        options.trunk.host = trunk;
+        options.listen = "127.0.0.1:0";
+        options.recordings_dir = (dir_ / "recordings").string();
+        options.log = [this](const std::string& line) {
+            std::lock_guard lock(log_mutex_);
+            log_ += line + "\n";
+        };
+        telephony_ = std::make_unique<SipTelephony>(
+            options, *cached_, [this](auto fn) { queue_.Post(std::move(fn)); });
+        auto started = telephony_->Start();
+        EXPECT_TRUE(started) << started.error().message;
+        telephony_->OnEvent([this](const Event& e) { events_.push_back(e); });
+        return *telephony_;
+    }
+
+    const Event* Seen(EventKind kind) const {
+        for (const auto& e : events_)
+            if (e.kind == kind) return &e;
+        return nullptr;
+    }
+    bool WaitFor(EventKind kind, std::chrono::milliseconds limit = 10s) {
+        return queue_.RunUntil([&] { return Seen(kind) != nullptr; }, limit);
+    }
+    std::string Kinds() const {
+        std::string out;
+        for (const auto& e : events_)
+            out += std::string(EventKindId(e.kind)) +
+                   (e.cause ? "(" + std::to_string(e.cause) + ")" : "") + " ";
+        return out;
+    }
+    std::string Log() {
+        std::lock_guard lock(log_mutex_);
+        return log_;
+    }
+
+    // One call to a trunk that ends it with a final response.
+    const Event* CallEndedWith(const std::string& status) {
+        Sipp sipp(dir_, "final.xml", {{"@STATUS@", status}});
+        EXPECT_TRUE(sipp.started());
+        SipTelephony& sip = Connect(sipp.address());
+        events_.clear();
+        sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+        queue_.RunUntil([&] { return !events_.empty() && IsFinalFailure(events_.back().kind); },
+                        10s);
+        EXPECT_EQ(sipp.Wait(), 0) << status << ": " << sipp.errors();
+        telephony_.reset();
+        return events_.empty() ? nullptr : &events_.back();
+    }
+
+    fs::path dir_;
+    media::EspeakSynth espeak_;
+    std::unique_ptr<media::CachedSynth> cached_;
+    Queue queue_;
+    std::unique_ptr<SipTelephony> telephony_;
+    std::vector<Event> events_;
+    std::mutex log_mutex_;
+    std::string log_;
+};
+
+TEST_F(SipTelephonyTest, ARobotCallPlaysItsPromptHearsKeyOneAndIsRecordedBothWays) {
+    Sipp sipp(dir_, "answer-keys.xml",
+              {{"@PAYLOADS@", "8 101"}, {"@PCAP@", "/usr/share/sip-tester/dtmf_2833_1.pcap"}});
+    ASSERT_TRUE(sipp.started());
+    SipTelephony& sip = Connect(sipp.address());
+    const CallId id = sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+
+    ASSERT_TRUE(WaitFor(EventKind::kAnswered)) << Kinds() << Log();
+    EXPECT_TRUE(Seen(EventKind::kRinging)) << "180 Ringing came first";
+    const std::string recording = Seen(EventKind::kAnswered)->recording;
+    EXPECT_NE(recording.find(".wav"), std::string::npos);
+
+    sip.Play(id, "Здравствуйте! С вами говорит робот. Чтобы подтвердить запись, нажмите 1.");
+    ASSERT_TRUE(WaitFor(EventKind::kPromptDone, 20s)) << Kinds();
+    sip.Collect(id, 1, 5'000);
+    ASSERT_TRUE(WaitFor(EventKind::kDigits)) << Kinds();
+    EXPECT_EQ(Seen(EventKind::kDigits)->digits, "1") << "the key SIPp sent as RFC 4733 events";
+    sip.Hangup(id);
+    EXPECT_EQ(sipp.Wait(), 0) << "SIPp got our BYE: " << sipp.errors();
+    EXPECT_FALSE(Seen(EventKind::kHungUp)) << "no event follows our own hang-up";
+
+    SipCounters counters = sip.counters();
+    EXPECT_EQ(counters.answered, 1);
+    EXPECT_GT(counters.rtp_sent, 100) << "the prompt went out as RTP (over 2 s of it)";
+    EXPECT_GE(counters.keys, 1);
+    telephony_.reset();  // the recording is written as the call ends
+
+    auto wav = media::ReadWav(recording);
+    ASSERT_TRUE(wav) << wav.error().message;
+    EXPECT_EQ(wav->channels, 2);
+    std::vector<int16_t> ours;
+    for (size_t i = 1; i < wav->samples.size(); i += 2)
+        ours.push_back(wav->samples[i]);
+    EXPECT_GT(wav->Seconds(), 2.0) << "the whole prompt is in the recording";
+    EXPECT_GT(media::Rms(ours), 0.01) << "the robot's side holds speech";
+}
+
+TEST_F(SipTelephonyTest, InBandTonesAreHeardWhenTheFarEndSendsNoTelephoneEvents) {
+    const fs::path pcap = dir_ / "tones-7.pcap";
+    WriteToneCapture(pcap, "7");
+    Sipp sipp(dir_, "answer-keys.xml", {{"@PAYLOADS@", "8"}, {"@PCAP@", pcap.string()}});
+    ASSERT_TRUE(sipp.started());
+    SipTelephony& sip = Connect(sipp.address());
+    const CallId id = sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+    ASSERT_TRUE(WaitFor(EventKind::kAnswered)) << Kinds() << Log();
+    sip.Collect(id, 1, 5'000);
+    ASSERT_TRUE(WaitFor(EventKind::kDigits)) << Kinds();
+    EXPECT_EQ(Seen(EventKind::kDigits)->digits, "7");
+    const std::string recording = Seen(EventKind::kAnswered)->recording;
+    sip.Hangup(id);
+    EXPECT_EQ(sipp.Wait(), 0) << sipp.errors();
+    telephony_.reset();
+
+    auto wav = media::ReadWav(recording);
+    ASSERT_TRUE(wav) << wav.error().message;
+    std::vector<int16_t> theirs;
+    for (size_t i = 0; i < wav->samples.size(); i += 2)
+        theirs.push_back(wav->samples[i]);
+    EXPECT_GT(media::Rms(theirs), 0.01) << "the callee's side holds the tones";
+}
+
+TEST_F(SipTelephonyTest, FinalResponsesBecomeOutcomesThroughTheTable) {
+    struct Case {
+        std::string status;
+        EventKind kind;
+        int cause;
+    };
+    for (const Case& c : {Case{"486 Busy Here", EventKind::kBusy, 486},
+                          Case{"404 Not Found", EventKind::kInvalid, 404},
+                          Case{"480 Temporarily Unavailable", EventKind::kNoAnswer, 480},
+                          Case{"603 Decline", EventKind::kRejected, 603},
+                          Case{"503 Service Unavailable", EventKind::kFailed, 503}}) {
+        const Event* e = CallEndedWith(c.status);
+        ASSERT_NE(e, nullptr) << c.status;
+        EXPECT_EQ(e->kind, c.kind) << c.status << ": " << Kinds();
+        EXPECT_EQ(e->cause, c.cause) << c.status;
+    }
+}
+
+TEST_F(SipTelephonyTest, ACallUnansweredAtTheRingTimeoutIsCancelled) {
+    Sipp sipp(dir_, "ring-cancel.xml",
+              {{"@PROVISIONAL@", "180 Ringing"}, {"@EXTRA@", "Allow: INVITE, ACK, CANCEL, BYE"}});
+    ASSERT_TRUE(sipp.started());
+    SipTelephony& sip = Connect(sipp.address());
+    auto start = std::chrono::steady_clock::now();
+    sip.Originate(
+        Dial{.caller_id = "+74950000001", .number = "+79161234567", .ring_timeout = 1'500});
+    ASSERT_TRUE(WaitFor(EventKind::kNoAnswer)) << Kinds() << Log();
+    auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_GE(took, 1'400ms);
+    EXPECT_LT(took, 3'000ms);
+    EXPECT_TRUE(Seen(EventKind::kRinging));
+    EXPECT_EQ(Seen(EventKind::kNoAnswer)->cause, 487);
+    EXPECT_EQ(sipp.Wait(), 0) << "SIPp got CANCEL and the ACK of its 487: " << sipp.errors();
+}
+
+TEST_F(SipTelephonyTest, ACalleeHangingUpInTheMiddleOfAPromptEndsTheCall) {
+    Sipp sipp(dir_, "answer-hangup.xml", {{"@AFTER@", "800"}});
+    ASSERT_TRUE(sipp.started());
+    SipTelephony& sip = Connect(sipp.address());
+    const CallId id = sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+    ASSERT_TRUE(WaitFor(EventKind::kAnswered)) << Kinds() << Log();
+    sip.Play(id,
+             "Здравствуйте! С вами говорит робот. Напоминаем о записи на завтра, на десять утра.");
+    ASSERT_TRUE(WaitFor(EventKind::kHungUp)) << Kinds();
+    EXPECT_FALSE(Seen(EventKind::kPromptDone)) << "the prompt was cut short";
+    EXPECT_EQ(sipp.Wait(), 0) << "our 200 for SIPp's BYE: " << sipp.errors();
+}
+
+TEST_F(SipTelephonyTest, ATrunkRequiring100relFailsTheCallWithCause421AndSaysWhy) {
+    {
+        Sipp sipp(
+            dir_, "ring-cancel.xml",
+            {{"@PROVISIONAL@", "183 Session Progress"}, {"@EXTRA@", "Require: 100rel\nRSeq: 1"}});
+        ASSERT_TRUE(sipp.started());
+        SipTelephony& sip = Connect(sipp.address());
+        sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+        ASSERT_TRUE(WaitFor(EventKind::kFailed, 5s)) << Kinds() << Log();
+        EXPECT_EQ(Seen(EventKind::kFailed)->cause, 421);
+        EXPECT_EQ(sipp.Wait(), 0) << "the reliable 183 was answered with CANCEL: " << sipp.errors();
+        EXPECT_NE(Log().find("requires 100rel"), std::string::npos) << Log();
+    }
+    {
+        log_.clear();
+        const Event* e = CallEndedWith("421 Extension Required\nRequire: 100rel");
+        ASSERT_NE(e, nullptr);
+        EXPECT_EQ(e->kind, EventKind::kFailed);
+        EXPECT_EQ(e->cause, 421);
+        EXPECT_NE(Log().find("requires 100rel"), std::string::npos) << Log();
+    }
+}
+
+TEST_F(SipTelephonyTest, DigestAuthenticationAndTheCallerIdReachTheTrunk) {
+    Sipp sipp(dir_, "auth.xml", {});
+    ASSERT_TRUE(sipp.started());
+    SipOptions options;
+    options.trunk.username = "callbase";
+    options.trunk.password = "s3cret";
+    options.trunk.assert_identity = true;
+    SipTelephony& sip = Connect(sipp.address(), options);
+    sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+    ASSERT_TRUE(queue_.RunUntil(
+        [&] { return !events_.empty() && IsFinalFailure(events_.back().kind); }, 10s))
+        << Kinds() << Log();
+    EXPECT_EQ(events_.back().kind, EventKind::kBusy)
+        << "the trunk answers busy only to a valid password; 403 otherwise: " << Kinds();
+    EXPECT_EQ(sipp.Wait(), 0) << "From and P-Asserted-Identity carry the caller ID: "
+                              << sipp.errors();
+}
+
+TEST(DialString, WritesNumbersAsTheTrunkWants) {
+    EXPECT_EQ(DialString("+79161234567", NumberFormat::kPlus), "+79161234567");
+    EXPECT_EQ(DialString("+79161234567", NumberFormat::kDigits), "79161234567");
+    EXPECT_EQ(DialString("+79161234567", NumberFormat::kNational), "89161234567");
+    EXPECT_EQ(DialString("+375291234567", NumberFormat::kNational), "810375291234567");
+    EXPECT_FALSE(ParseNumberFormat("8xx"));
+}
+
+}  // namespace
+}  // namespace callbase::telephony::sip
