@@ -101,6 +101,7 @@ Result<Response> CreateCampaign(Call& c) {
                                                  "wrap_up_seconds",
                                                  "ring_timeout_seconds",
                                                  "script",
+                                                 "robot_script",
                                                  "target_contacts"};
     for (const auto& [key, value] : body->items()) {
         if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
@@ -233,6 +234,9 @@ Result<Response> CallsToNumber(Call& c) {
                        {"cause", call.cause},
                        {"agent", call.agent},
                        {"network", call.network},
+                       {"robot_keys", call.robot_keys},
+                       {"robot_actions", call.robot_actions},
+                       {"recording", call.recording},
                        {"disposition", call.disposition ? json(*call.disposition) : json(nullptr)},
                        {"evidence", json::parse(call.evidence_json, nullptr, false)}});
     }

@@ -55,6 +55,7 @@ struct CallRecord {
     std::string robot_step;     // the fixed robot's step, or the script's node
     std::string robot_keys;     // keys pressed, one answer after another, comma-separated
     std::string robot_actions;  // what a script did: "confirm_visit,tag:Придёт,hangup"
+    std::string recording;      // the WAV file of an answered call on a real network, or ""
     GateEvidence evidence;
 };
 

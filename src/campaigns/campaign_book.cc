@@ -4,15 +4,20 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <unordered_map>
 
 #include "campaigns/order.h"
 #include "compliance/attempts.h"
 #include "compliance/registry_catalog.h"
+#include "compliance/stop_list.h"
 #include "contacts/contact_book.h"
 #include "contacts/filter.h"
+#include "contacts/history.h"
 #include "contacts/status.h"
+#include "core/clock_text.h"
+#include "ivr/script.h"
 #include "phone/clean.h"
 
 namespace callbase::campaigns {
@@ -60,6 +65,9 @@ Result<StoredCall> ReadCall(const store::Store& store, const store::Row& r) {
     c.evidence_json = r.Text(17);
     if (!r.IsNull(18)) c.disposition = r.Text(18);
     c.callback_at = r.OptInt(19);
+    c.robot_keys = r.Text(20);
+    c.robot_actions = r.Text(21);
+    c.recording = r.Text(22);
     return c;
 }
 
@@ -71,7 +79,8 @@ constexpr std::string_view kFirstNumber =
 constexpr std::string_view kCallColumns =
     "cc.id, cc.campaign_id, ca.name, ca.purpose, cc.contact_id, cc.e164, cc.caller_id, "
     "cc.attempt, cc.started_at, cc.answered_at, cc.bridged_at, cc.ended_at, cc.outcome, "
-    "cc.cause, cc.agent, cc.short_call, cc.network, cc.evidence, cc.disposition, cc.callback_at";
+    "cc.cause, cc.agent, cc.short_call, cc.network, cc.evidence, cc.disposition, cc.callback_at, "
+    "cc.robot_keys, cc.robot_actions, cc.recording";
 
 }  // namespace
 
@@ -105,6 +114,7 @@ std::string SpecJson(const CampaignSpec& s) {
                 {"wrap_up_seconds", s.wrap_up_seconds},
                 {"ring_timeout_seconds", s.ring_timeout_seconds},
                 {"script", s.script},
+                {"robot_script", s.robot_script},
                 {"target_contacts", s.target_contacts},
                 {"created_at", s.created_at},
                 {"created_by", s.created_by}}
@@ -159,6 +169,7 @@ Result<CampaignSpec> SpecFromJson(std::string_view text) {
         s.wrap_up_seconds = j.value("wrap_up_seconds", 10);
         s.ring_timeout_seconds = j.value("ring_timeout_seconds", 25);
         s.script = j.value("script", std::string());
+        s.robot_script = j.value("robot_script", std::string());
         s.target_contacts = j.value("target_contacts", 0);
         s.created_at = j.value("created_at", int64_t{0});
         s.created_by = j.value("created_by", std::string());
@@ -187,6 +198,40 @@ DialerOptions OptionsOf(const CampaignSpec& s, int center_utc_offset_minutes) {
     return o;
 }
 
+// A robot campaign's script must load, pass `ivr check`, and tag only with
+// tags of the dictionary; the spec keeps its absolute path.
+Result<void> CampaignBook::CheckRobotScript(CampaignSpec& s) {
+    if (s.robot_script.empty()) return {};
+    if (s.pacing != Pacing::kRobot) {
+        return std::unexpected(Invalid("a robot script goes with pacing robot",
+                                       "choose --pacing robot, or leave the script out"));
+    }
+    auto script = ivr::LoadScript(s.robot_script);
+    if (!script) return std::unexpected(script.error());
+    for (const auto& problem : ivr::CheckScript(*script)) {
+        if (problem.error) {
+            return std::unexpected(Invalid(fmt::format("{}: {}", problem.where, problem.message),
+                                           "`callbase ivr check FILE` lists every problem"));
+        }
+    }
+    for (const auto& node : script->nodes) {
+        for (const auto& action : node.actions) {
+            if (action.kind != ivr::ActionKind::kTag) continue;
+            auto found = store_.Query("SELECT 1 FROM tags WHERE name = $1 AND retired_at IS NULL",
+                                      {action.value});
+            if (!found) return std::unexpected(found.error());
+            if (found->empty()) {
+                return std::unexpected(
+                    Invalid(fmt::format("{}:{}: node '{}': tag '{}' is not in the dictionary",
+                                        script->file, action.line, node.id, action.value),
+                            "add it with `callbase tags add`, or change the script"));
+            }
+        }
+    }
+    s.robot_script = std::filesystem::absolute(s.robot_script).lexically_normal().string();
+    return {};
+}
+
 Result<CampaignSpec> CampaignBook::Create(CampaignSpec s, const phone::Cleaner& cleaner,
                                           const std::string& actor) {
     if (s.name.empty() || s.name.size() > 200) {
@@ -210,6 +255,7 @@ Result<CampaignSpec> CampaignBook::Create(CampaignSpec s, const phone::Cleaner& 
         return std::unexpected(Invalid("pacing 'ratio' is a baseline for `callbase simulate`",
                                        "use preview, progressive, predictive or robot"));
     }
+    if (auto ok = CheckRobotScript(s); !ok) return std::unexpected(ok.error());
     auto filter = contacts::ParseFilter(s.segment, cleaner);
     if (!filter) return std::unexpected(filter.error());
     auto order = ParseOrder(s.order_by, s.rules, cleaner);
@@ -420,12 +466,12 @@ Result<int64_t> CampaignBook::WriteCall(const CallRecord& r, std::string_view ne
     auto id = store_.InsertRow(
         "INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id, attempt, "
         "started_at, answered_at, bridged_at, ended_at, outcome, cause, agent, short_call, "
-        "robot_step, robot_keys, evidence, network) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-        "$10, $11, $12, $13, $14, $15, $16, $17)",
+        "robot_step, robot_keys, evidence, network, robot_actions, recording) VALUES ($1, $2, $3, "
+        "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
         {r.campaign_id, r.contact_id, store::PhoneKey(store_, r.number), r.caller_id,
          int64_t{r.attempt}, r.started, opt(r.answered), opt(r.bridged), r.ended, r.outcome,
          int64_t{r.cause}, r.agent, int64_t{r.short_call}, r.robot_step, r.robot_keys,
-         EvidenceJson(r.evidence).dump(), std::string(network)});
+         EvidenceJson(r.evidence).dump(), std::string(network), r.robot_actions, r.recording});
     if (!id) return std::unexpected(id.error());
     if (r.answered != 0) {
         auto touched = store_.Exec(
@@ -560,6 +606,71 @@ Result<CampaignStats> CampaignBook::Stats(int64_t campaign_id) {
     for (const auto& r : *ids)
         s.calls_per_caller_id.emplace_back(r.Text(0), r.Int(1));
     return s;
+}
+
+Result<std::vector<std::string>> CampaignBook::ApplyRobotActions(const CallRecord& r) {
+    std::vector<std::string> skipped;
+    if (r.robot_actions.empty()) return skipped;
+    const std::string actor = fmt::format("robot:campaign {}", r.campaign_id);
+    const UnixSeconds now = clock_.Now();
+    contacts::ContactBook book(store_, clock_, actor);
+    auto history = [&](std::string field, std::string after) -> Result<void> {
+        contacts::HistoryEntry e;
+        e.contact_id = r.contact_id;
+        e.at = now;
+        e.actor = actor;
+        e.action = "robot";
+        e.field = std::move(field);
+        e.after = std::move(after);
+        e.detail = r.robot_keys.empty() ? "" : "keys " + r.robot_keys;
+        auto row = contacts::AppendHistory(store_, e);
+        if (!row) return std::unexpected(row.error());
+        return {};
+    };
+    for (size_t at = 0; at <= r.robot_actions.size();) {
+        size_t comma = r.robot_actions.find(',', at);
+        if (comma == std::string::npos) comma = r.robot_actions.size();
+        const std::string item = r.robot_actions.substr(at, comma - at);
+        at = comma + 1;
+        const size_t colon = item.find(':');
+        const std::string kind = item.substr(0, colon);
+        const std::string value = colon == std::string::npos ? "" : item.substr(colon + 1);
+        Result<void> done;
+        if (kind == "opt_out") {
+            compliance::StopList stop(store_, clock_);
+            auto added = stop.Add(
+                r.number, compliance::StopCategory::kDoNotDisturb, std::nullopt, "robot",
+                fmt::format("opted out by key on a call of campaign #{}", r.campaign_id), actor);
+            if (!added) done = std::unexpected(added.error());
+        } else if (kind == "tag") {
+            auto tagged = book.Tag(r.contact_id, value);
+            if (!tagged) done = std::unexpected(tagged.error());
+        } else if (kind == "set_status") {
+            auto set = book.SetStatus(r.contact_id, value);
+            if (!set) done = std::unexpected(set.error());
+        } else if (kind == "schedule_callback") {
+            auto delay = ParseDuration(value.empty() ? "1d" : value);
+            if (!delay) {
+                done = std::unexpected(delay.error());
+            } else {
+                auto set = book.SetStatus(r.contact_id, "callback", now + *delay);
+                if (!set) done = std::unexpected(set.error());
+            }
+        } else if (kind == "confirm_visit" || kind == "cancel_visit") {
+            done = history("visit", kind == "confirm_visit" ? "confirmed" : "cancelled");
+        }
+        if (!done) {
+            // The store failing is the runner's error; a refused action is skipped.
+            const ErrorCode code = done.error().code;
+            if (code == ErrorCode::kDatabase || code == ErrorCode::kIo ||
+                code == ErrorCode::kInternal) {
+                return std::unexpected(done.error());
+            }
+            skipped.push_back(fmt::format("call to contact #{}: {} skipped: {}", r.contact_id, item,
+                                          done.error().message));
+        }
+    }
+    return skipped;
 }
 
 Result<std::vector<StoredCall>> CampaignBook::CallsTo(const std::string& e164) {

@@ -55,8 +55,9 @@ struct CampaignSpec {
     double robot_calls_per_second = 5;
     int wrap_up_seconds = 10;
     int ring_timeout_seconds = 25;
-    std::string script;       // hints shown to operators beside the card
-    int target_contacts = 0;  // contacts to reach a day (the forecast sizes agents for it)
+    std::string script;        // hints shown to operators beside the card
+    std::string robot_script;  // robots: a script file (docs/ivr.md) the server reads at start
+    int target_contacts = 0;   // contacts to reach a day (the forecast sizes agents for it)
     int64_t created_at = 0;
     std::string created_by;
 };
@@ -82,6 +83,8 @@ struct StoredCall {
     std::string agent;
     bool short_call = false;
     std::string network;  // sim or sip
+    std::string robot_keys, robot_actions;
+    std::string recording;  // the WAV file of both sides, "" for none
     std::string evidence_json;
     std::optional<std::string> disposition;
     std::optional<UnixSeconds> callback_at;
@@ -135,6 +138,12 @@ public:
     Result<void> WriteDisposition(int64_t call_id, const Disposition& disposition);
 
     Result<CampaignStats> Stats(int64_t campaign_id);
+    // What a robot script's actions ask of the base, done as "robot:campaign
+    // N": opt_out puts the number on the do-not-disturb stop-list, tag and
+    // set_status change the card (with history), confirm_visit, cancel_visit
+    // and schedule_callback leave history rows. An action the base refuses (a
+    // tag not in the dictionary) is skipped and said in the returned lines.
+    Result<std::vector<std::string>> ApplyRobotActions(const CallRecord& record);
     // Every campaign call to a number, oldest first.
     Result<std::vector<StoredCall>> CallsTo(const std::string& e164);
     Result<std::vector<CallbackTask>> Callbacks(const std::string& agent, UnixSeconds until);
@@ -143,6 +152,7 @@ public:
                                                                    int offset_minutes);
 
 private:
+    Result<void> CheckRobotScript(CampaignSpec& spec);
     store::Store& store_;
     const Clock& clock_;
 };

@@ -235,6 +235,7 @@ void Dialer::Handle(const telephony::Event& event) {
         case EventKind::kAnswered:
             pacer_.Resolved(now - call.record.started, true);
             call.record.answered = now;
+            call.record.recording = event.recording;
             ++stats_.answered;
             Answered(event.call, call);
             break;

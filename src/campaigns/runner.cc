@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <pthread.h>
+
 #include <chrono>
+#include <csignal>
 #include <deque>
 #include <future>
 #include <unordered_map>
@@ -11,6 +14,7 @@
 #include "campaigns/dialer.h"
 #include "compliance/registry_catalog.h"
 #include "compliance/rules.h"
+#include "ivr/script.h"
 
 namespace callbase::campaigns {
 namespace {
@@ -96,6 +100,7 @@ Error NotInCampaign(const std::string& agent) {
 
 struct CampaignRunner::Active {
     CampaignSpec spec;
+    std::unique_ptr<ivr::Script> script;  // a robot's, when the campaign names one
     std::unique_ptr<CallerIdPool> pool;
     std::unique_ptr<StoreGate> gate;
     std::unique_ptr<Line> line;
@@ -130,11 +135,24 @@ Result<void> CampaignRunner::Start() {
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
     loop_ = std::make_unique<telephony::SimLoop>(now);
-    network_ = std::make_unique<telephony::SimNetwork>(*loop_, options_.population, options_.seed);
+    if (options_.real_network) {
+        options_.speed = 1.0;
+        auto real = options_.real_network(
+            [loop = loop_.get()](std::function<void()> fn) { loop->Post(std::move(fn)); });
+        if (!real) return std::unexpected(real.error());
+        network_ = std::move(*real);
+    } else {
+        network_ =
+            std::make_unique<telephony::SimNetwork>(*loop_, options_.population, options_.seed);
+    }
     parts_ = std::make_unique<Parts>();
     parts_->clock = std::make_unique<LoopClock>(*loop_);
     parts_->exchange = std::make_unique<Exchange>(*network_);
     thread_ = std::thread([this] {
+        // Signals are the process's business (serve waits for SIGTERM): none here.
+        sigset_t all;
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, nullptr);
         std::function<void()> poll = [this, &poll] {
             Poll();
             loop_->At(loop_->Now() + options_.poll, poll);
@@ -242,20 +260,39 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
     a->gate = std::make_unique<StoreGate>(*store_, clock, *rules, std::move(check),
                                           RegistriesChecked(*store_, options_.registry_dir),
                                           "campaign:" + std::to_string(spec.id),
-                                          /*record=*/false);
+                                          /*record=*/static_cast<bool>(options_.real_network));
     a->line = std::make_unique<Line>(*parts_->exchange);
+    DialerOptions dialer_options = OptionsOf(spec, offset);
+    if (spec.pacing == Pacing::kRobot && !spec.robot_script.empty()) {
+        auto script = ivr::LoadScript(spec.robot_script);
+        if (!script) return std::unexpected(script.error());
+        a->script = std::make_unique<ivr::Script>(std::move(*script));
+        dialer_options.script = a->script.get();
+    }
     a->dialer = std::make_unique<Dialer>(*loop_, *a->line, *a->gate, *a->pool, std::move(*leads),
-                                         OptionsOf(spec, offset));
+                                         std::move(dialer_options));
     Active* raw = a.get();
     a->dialer->OnCall([this, raw](const CallRecord& r) {
         CampaignBook book(*store_, Wall());
-        auto id = book.WriteCall(r, "sim");
+        const bool real = static_cast<bool>(options_.real_network);
+        auto id = book.WriteCall(r, real ? options_.network_name : "sim");
         if (!id) {
             std::lock_guard lock(mutex_);
             if (!error_) error_ = id.error();
             return;
         }
         raw->call_rows[r.id] = *id;
+        // What a robot did on a simulated call stays in the record; on a real
+        // one it reaches the contact's card and the stop-list.
+        if (!real || r.robot_actions.empty()) return;
+        auto skipped = book.ApplyRobotActions(r);
+        if (!skipped) {
+            std::lock_guard lock(mutex_);
+            if (!error_) error_ = skipped.error();
+            return;
+        }
+        for (const auto& line : *skipped)
+            fmt::print(stderr, "campaign #{}: {}\n", r.campaign_id, line);
     });
     a->dialer->OnDisposition([this, raw](const Disposition& d) {
         auto row = raw->call_rows.find(d.call);

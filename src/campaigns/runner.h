@@ -17,6 +17,10 @@
 // On the simulated network nothing real is dialed: call records are written
 // (network "sim") so that people can see and train on them, but no attempt is
 // recorded where the dial gate's attempt cap and the inactivity rule look.
+// With a real network (RunnerOptions::real_network, telephony/sip) time runs
+// at the wall clock's pace, every dial is an attempt the rules count, records
+// carry the network's name and the recording, and what robot scripts do
+// (opt-outs, tags, statuses, visits) reaches the base.
 //
 // Thread-safe: every public method may be called from any thread.
 #pragma once
@@ -55,7 +59,13 @@ struct RunnerOptions {
     const Clock* clock = nullptr;
     telephony::Population population;  // the simulated callees
     uint64_t seed = 1;
-    double speed = 1.0;     // simulated seconds per wall second
+    double speed = 1.0;  // simulated seconds per wall second
+    // A real network instead of the simulated one, made at Start with the
+    // way onto the runner's loop (post). Its records carry `network_name`.
+    std::function<Result<std::unique_ptr<telephony::Telephony>>(
+        std::function<void(std::function<void()>)> post)>
+        real_network;
+    std::string network_name = "sip";
     Millis poll = 2'000;    // how often the base is asked for state changes
     Millis sample = 5'000;  // a point of the live charts
     int center_utc_offset_minutes = 180;
@@ -122,7 +132,7 @@ private:
     RunnerOptions options_;
     std::unique_ptr<store::Store> store_;
     std::unique_ptr<telephony::SimLoop> loop_;
-    std::unique_ptr<telephony::SimNetwork> network_;
+    std::unique_ptr<telephony::Telephony> network_;
     std::unique_ptr<Parts> parts_;
     std::map<int64_t, std::unique_ptr<Active>> active_;  // loop thread only
     std::map<std::string, int64_t> agent_campaign_;      // loop thread only

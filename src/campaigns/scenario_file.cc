@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include "core/clock_text.h"
+#include "core/toml_reader.h"
 
 #include <chrono>
 #include <filesystem>
@@ -18,85 +19,10 @@ using telephony::Distribution;
 
 constexpr std::string_view kHint = "see docs/simulation.md for every key and its meaning";
 
-// Reads values out of the parsed tables; the first problem is kept and the
-// rest of the reading goes on harmlessly.
-class Reader {
+// The scenario's own kinds of value on top of the generic reader.
+class Reader : public TomlReader {
 public:
-    explicit Reader(std::string file) : file_(std::move(file)) {}
-
-    void Problem(const toml::node* node, std::string_view where, std::string_view what) {
-        if (error_) return;
-        std::string at = file_;
-        if (node != nullptr && node->source().begin.line > 0) {
-            at = fmt::format("{}:{}", file_, node->source().begin.line);
-        }
-        error_ = Error{ErrorCode::kInvalidInput, fmt::format("{}: {}: {}", at, where, what),
-                       std::string(kHint)};
-    }
-
-    // Refuses keys that mean nothing here (a typo would otherwise be ignored).
-    void Known(const toml::table* table, std::string_view section,
-               std::initializer_list<std::string_view> keys) {
-        if (table == nullptr) return;
-        for (auto&& [key, node] : *table) {
-            bool found = false;
-            for (auto k : keys)
-                found = found || k == key.str();
-            if (!found) {
-                std::string list;
-                for (auto k : keys)
-                    list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
-                Problem(&node, Where(section, key.str()),
-                        fmt::format("unknown key; the keys here are {}", list));
-            }
-        }
-    }
-
-    template <typename T>
-    void Number(const toml::table* table, std::string_view section, std::string_view key, T& out,
-                double min, double max) {
-        const toml::node* node = table ? table->get(key) : nullptr;
-        if (node == nullptr) return;
-        std::optional<double> v = node->value<double>();
-        if (!v) {
-            Problem(node, Where(section, key), "must be a number");
-            return;
-        }
-        if (*v < min || *v > max) {
-            Problem(node, Where(section, key),
-                    fmt::format("{} is out of range {}..{}", *v, min, max));
-            return;
-        }
-        out = static_cast<T>(*v);
-    }
-
-    void Share(const toml::table* table, std::string_view section, std::string_view key,
-               double& out) {
-        Number(table, section, key, out, 0.0, 1.0);
-    }
-
-    void Text(const toml::table* table, std::string_view section, std::string_view key,
-              std::string& out) {
-        const toml::node* node = table ? table->get(key) : nullptr;
-        if (node == nullptr) return;
-        auto v = node->value<std::string>();
-        if (!v) {
-            Problem(node, Where(section, key), "must be a string");
-            return;
-        }
-        out = *v;
-    }
-
-    void Flag(const toml::table* table, std::string_view section, std::string_view key, bool& out) {
-        const toml::node* node = table ? table->get(key) : nullptr;
-        if (node == nullptr) return;
-        auto v = node->value<bool>();
-        if (!v) {
-            Problem(node, Where(section, key), "must be true or false");
-            return;
-        }
-        out = *v;
-    }
+    explicit Reader(std::string file) : TomlReader(std::move(file), std::string(kHint)) {}
 
     // 8 (fixed), { mean = 120 } (exponential), { mean = 8, sd = 4 }
     // (lognormal), { min = 1, max = 4 } (uniform); seconds.
@@ -143,16 +69,6 @@ public:
         }
         return *minutes;
     }
-
-    static std::string Where(std::string_view section, std::string_view key) {
-        return section.empty() ? std::string(key) : fmt::format("[{}] {}", section, key);
-    }
-
-    const std::optional<Error>& error() const { return error_; }
-
-private:
-    std::string file_;
-    std::optional<Error> error_;
 };
 
 int64_t DaysFromCivil(int y, unsigned m, unsigned d) {

@@ -28,22 +28,6 @@ Error Bad(std::string message, std::string hint) {
     return Error{ErrorCode::kInvalidInput, std::move(message), std::move(hint)};
 }
 
-// "90", "30m", "4h", "1d" -> seconds.
-Result<int64_t> ParseDuration(std::string_view text) {
-    int64_t unit = 1;
-    std::string digits(text);
-    if (!digits.empty() && std::string_view("smhd").find(digits.back()) != std::string::npos) {
-        char u = digits.back();
-        digits.pop_back();
-        unit = u == 'm' ? 60 : u == 'h' ? 3600 : u == 'd' ? 86400 : 1;
-    }
-    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
-        return std::unexpected(Bad(fmt::format("'{}' is not a duration", text),
-                                   "write seconds or a number with s, m, h or d: 30m, 4h, 1d"));
-    }
-    return std::stoll(digits) * unit;
-}
-
 // "09:00-20:00" -> minutes after midnight.
 Result<std::pair<int, int>> ParseSchedule(std::string_view text) {
     const std::string t(text);
@@ -102,6 +86,7 @@ void PrintSpec(const CampaignSpec& s) {
         t.Add({"wrap-up", fmt::format("{} s", s.wrap_up_seconds)});
     }
     if (!s.script.empty()) t.Add({"script", s.script});
+    if (!s.robot_script.empty()) t.Add({"robot script", s.robot_script});
     if (s.target_contacts > 0)
         t.Add({"target", fmt::format("{} contacts a day", s.target_contacts)});
     t.Print(false);
@@ -169,6 +154,9 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
     create->add_option("--robot-cps", c->spec.robot_calls_per_second,
                        "robot: new calls a second (5)");
     create->add_option("--script", c->spec.script, "hints shown to operators beside the card");
+    create->add_option("--robot-script", c->spec.robot_script,
+                       "robots: the script they follow (YAML, docs/ivr.md; checked as by `ivr "
+                       "check`)");
     create->add_option("--target", c->spec.target_contacts, "contacts to reach a day");
     create->callback([&app, c, ids] {
         CampaignSpec spec = c->spec;
@@ -399,6 +387,9 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                      {"cause", c.cause},
                      {"agent", c.agent},
                      {"network", c.network},
+                     {"robot_keys", c.robot_keys},
+                     {"robot_actions", c.robot_actions},
+                     {"recording", c.recording},
                      {"disposition", c.disposition ? json(*c.disposition) : json(nullptr)},
                      {"evidence", json::parse(c.evidence_json, nullptr, false)}});
             }
@@ -418,6 +409,12 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                        c.cause ? fmt::format(" (cause {})", c.cause) : "",
                        c.agent.empty() ? "" : ", operator " + c.agent,
                        c.disposition ? ", disposition " + *c.disposition : "");
+            if (!c.robot_keys.empty() || !c.robot_actions.empty()) {
+                fmt::print("    robot: keys {}, did {}\n",
+                           c.robot_keys.empty() ? "none" : c.robot_keys,
+                           c.robot_actions.empty() ? "nothing" : c.robot_actions);
+            }
+            if (!c.recording.empty()) fmt::print("    recording: {}\n", c.recording);
             fmt::print("{}", WhyText(c));
         }
     });

@@ -13,6 +13,8 @@
 #include "compliance/registry_catalog.h"
 #include "security/encryption.h"
 #include "server/http_server.h"
+#include "telephony/media/speech.h"
+#include "telephony/sip/sip_config.h"
 
 namespace callbase::cli {
 namespace {
@@ -28,6 +30,8 @@ struct ServeArgs {
     std::string telephony = "sim";
     std::string sim_scenario;
     double sim_speed = 1.0;
+    std::string sip_config;
+    std::string speech_cache;
 };
 
 // The web UI's files: --web, else web/dist beside the source tree the binary
@@ -90,9 +94,15 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                       "no limit)");
     serve
         ->add_option("--telephony", args->telephony,
-                     "what campaigns dial: sim (the simulated network, the default until SIP "
-                     "comes) or none (campaigns are set up but not run)")
-        ->check(CLI::IsMember({"sim", "none"}));
+                     "what campaigns dial: sim (the simulated network, the default), sip (a "
+                     "real trunk, --sip-config) or none (campaigns are set up but not run)")
+        ->check(CLI::IsMember({"sim", "sip", "none"}));
+    serve->add_option("--sip-config", args->sip_config,
+                      "the SIP settings file (TOML: trunk, addresses, recordings; "
+                      "docs/telephony.md) for --telephony sip");
+    serve->add_option("--speech-cache", args->speech_cache,
+                      "where robots' prompts rendered by espeak-ng are kept (default: "
+                      "callbase-speech in the temporary folder)");
     serve->add_option("--sim-scenario", args->sim_scenario,
                       "the simulated callees: the [network] and seed of a scenario file");
     serve->add_option("--sim-speed", args->sim_speed,
@@ -119,14 +129,40 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
         api_options.session_limits = {args->idle_minutes * 60LL, args->absolute_hours * 3600LL};
         api_options.secure_cookies = !args->tls_cert.empty();
         api_options.requests_per_second = args->rate_limit;
+        // Robots' speech on a real network: espeak-ng, each prompt rendered once.
+        telephony::media::EspeakSynth espeak;
+        telephony::media::CachedSynth speech(
+            espeak, args->speech_cache.empty()
+                        ? (std::filesystem::temp_directory_path() / "callbase-speech").string()
+                        : args->speech_cache);
         std::unique_ptr<campaigns::CampaignRunner> runner;
-        if (args->telephony == "sim") {
+        if (args->telephony == "sip" && args->sip_config.empty()) {
+            return app.Report(Error{ErrorCode::kInvalidInput,
+                                    "--telephony sip needs --sip-config FILE",
+                                    "write the trunk's settings (docs/telephony.md, "
+                                    "examples/sip/) and give the file"});
+        }
+        if (args->telephony != "none") {
             campaigns::RunnerOptions ro;
+            if (args->telephony == "sip") {
+                auto sip = telephony::sip::LoadSipConfig(args->sip_config);
+                if (!sip) return app.Report(sip.error());
+                ro.network_name = "sip";
+                ro.real_network = [sip = *sip, &speech](
+                                      auto post) -> Result<std::unique_ptr<telephony::Telephony>> {
+                    auto net = std::make_unique<telephony::sip::SipTelephony>(sip, speech,
+                                                                              std::move(post));
+                    if (auto ok = net->Start(); !ok) return std::unexpected(ok.error());
+                    fmt::print(stderr, "sip: listening on {}, trunk {}\n", net->local_address(),
+                               sip.trunk.host);
+                    return net;
+                };
+            }
             ro.open_store = [&app] { return app.OpenStore(); };
             ro.cleaner = tools->cleaner.get();
             ro.registry_dir = registry_dir;
             ro.speed = args->sim_speed > 0 ? args->sim_speed : 1.0;
-            if (!args->sim_scenario.empty()) {
+            if (!args->sim_scenario.empty() && args->telephony == "sim") {
                 auto scenario = campaigns::LoadScenario(args->sim_scenario);
                 if (!scenario) return app.Report(scenario.error());
                 ro.population = scenario->population;
@@ -141,20 +177,21 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
         if (auto ok = api.Start(); !ok) return app.Report(ok.error());
         server::HttpServer http(*options);
         const std::string described = api.pool().Acquire().value().store->Describe();
-        http.Route("GET", "/healthz", [described, &runner](const server::Request&) {
-            nlohmann::json j{{"status", "ok"}, {"version", CALLBASE_VERSION}};
-            // Campaigns that cannot run (the base failed under them) make the
-            // server unhealthy: calls would silently stop.
-            if (runner) {
-                j["telephony"] = "sim";
-                if (auto error = runner->error()) {
-                    j["status"] = "degraded";
-                    j["telephony_error"] = error->message;
-                    return server::Response{503, "application/json", j.dump(), {}};
-                }
-            }
-            return server::Response{200, "application/json", j.dump(), {}};
-        });
+        http.Route("GET", "/healthz",
+                   [described, &runner, network = args->telephony](const server::Request&) {
+                       nlohmann::json j{{"status", "ok"}, {"version", CALLBASE_VERSION}};
+                       // Campaigns that cannot run (the base failed under them) make the
+                       // server unhealthy: calls would silently stop.
+                       if (runner) {
+                           j["telephony"] = network;
+                           if (auto error = runner->error()) {
+                               j["status"] = "degraded";
+                               j["telephony_error"] = error->message;
+                               return server::Response{503, "application/json", j.dump(), {}};
+                           }
+                       }
+                       return server::Response{200, "application/json", j.dump(), {}};
+                   });
         http.Route("GET", "/metrics", [&http, &api](const server::Request&) {
             std::string text = http.metrics().Text();
             text += fmt::format(

@@ -27,4 +27,20 @@ std::string FormatClockTime(int minutes) {
     return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60);
 }
 
+Result<int64_t> ParseDuration(std::string_view text) {
+    int64_t unit = 1;
+    std::string digits(text);
+    if (!digits.empty() && std::string_view("smhd").find(digits.back()) != std::string::npos) {
+        char u = digits.back();
+        digits.pop_back();
+        unit = u == 'm' ? 60 : u == 'h' ? 3600 : u == 'd' ? 86400 : 1;
+    }
+    if (digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("'{}' is not a duration", text),
+                    "write seconds or a number with s, m, h or d: 30m, 4h, 1d");
+    }
+    return std::stoll(digits) * unit;
+}
+
 }  // namespace callbase

@@ -21,4 +21,7 @@ Result<int> ParseClockTime(const std::string& text, std::string_view field);
 // Minutes after midnight as "HH:MM".
 std::string FormatClockTime(int minutes);
 
+// A length of time as settings write it: "90" (seconds), "30m", "4h", "1d".
+Result<int64_t> ParseDuration(std::string_view text);
+
 }  // namespace callbase

@@ -1,5 +1,6 @@
 #include "telephony/sip/sip_telephony.h"
 
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <future>
@@ -638,8 +640,16 @@ struct SipTelephony::Impl {
                                              fmt::format("SIP: {}: {}", what, std::strerror(err)),
                                              "check the sip settings (docs/telephony.md)"));
         };
+        // Signals are the process's business (serve waits for SIGTERM): none here.
+        sigset_t all;
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, nullptr);
         int err = libre_init();
         if (err) return fail("libre_init", err);
+        // libre_init sets a one-shot SIGPIPE handler (SA_RESETHAND): a second
+        // broken pipe anywhere in the process would then kill it. Ignore them:
+        // every writer here checks its errors.
+        std::signal(SIGPIPE, SIG_IGN);
         // Room for thousands of calls: every call has an RTP socket.
         struct rlimit limit {};
         if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {

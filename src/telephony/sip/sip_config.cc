@@ -1,0 +1,106 @@
+#include "telephony/sip/sip_config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/toml_reader.h"
+
+namespace callbase::telephony::sip {
+
+namespace {
+
+constexpr std::string_view kHint = "see docs/telephony.md, \"Connecting a trunk\"";
+
+std::string Beside(const std::filesystem::path& file, const std::string& path) {
+    if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+    return (file.parent_path() / path).lexically_normal().string();
+}
+
+}  // namespace
+
+Result<SipOptions> LoadSipConfig(const std::string& path) {
+    toml::table root;
+    try {
+        root = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+        if (!std::filesystem::exists(path)) {
+            return Fail(ErrorCode::kNotFound, fmt::format("{}: no such file", path),
+                        std::string(kHint));
+        }
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("{}:{}: {}", path, e.source().begin.line, e.description()),
+                    std::string(kHint));
+    }
+    SipOptions o;
+    TomlReader r(path, std::string(kHint));
+    r.Known(
+        &root, "",
+        {"listen", "rtp_ip", "rtp_ports", "language", "codec", "max_calls", "trunk", "recordings"});
+    r.Text(&root, "", "listen", o.listen);
+    r.Text(&root, "", "rtp_ip", o.rtp_ip);
+    r.Text(&root, "", "language", o.language);
+    r.Text(&root, "", "codec", o.codec);
+    r.Number(&root, "", "max_calls", o.max_calls, 1.0, 60'000.0);
+    if (const toml::node* ports = root.get("rtp_ports")) {
+        const toml::array* a = ports->as_array();
+        auto lo = a && a->size() == 2 ? (*a)[0].value<int64_t>() : std::nullopt;
+        auto hi = a && a->size() == 2 ? (*a)[1].value<int64_t>() : std::nullopt;
+        if (!lo || !hi || *lo < 1024 || *hi > 65535 || *lo >= *hi) {
+            r.Problem(ports, "rtp_ports", "write [FIRST, LAST], 1024..65535, e.g. [20000, 40000]");
+        } else {
+            o.rtp_min_port = static_cast<uint16_t>(*lo);
+            o.rtp_max_port = static_cast<uint16_t>(*hi);
+        }
+    }
+    if (o.codec != "PCMA" && o.codec != "PCMU")
+        r.Problem(root.get("codec"), "codec", "PCMA (G.711 A-law) or PCMU (G.711 µ-law)");
+    if (o.language != "ru" && o.language != "en")
+        r.Problem(root.get("language"), "language", "ru or en");
+
+    const toml::table* trunk = root["trunk"].as_table();
+    if (trunk == nullptr) r.Problem(nullptr, "[trunk]", "missing: the trunk's host at least");
+    r.Known(trunk, "trunk",
+            {"host", "outbound_proxy", "username", "password", "password_file", "from_domain",
+             "assert_identity", "number_format", "transport"});
+    Trunk& t = o.trunk;
+    r.Text(trunk, "trunk", "host", t.host);
+    r.Text(trunk, "trunk", "outbound_proxy", t.outbound_proxy);
+    r.Text(trunk, "trunk", "username", t.username);
+    r.Text(trunk, "trunk", "password", t.password);
+    r.Text(trunk, "trunk", "from_domain", t.from_domain);
+    r.Flag(trunk, "trunk", "assert_identity", t.assert_identity);
+    r.Text(trunk, "trunk", "transport", t.transport);
+    std::string format = "plus", password_file;
+    r.Text(trunk, "trunk", "number_format", format);
+    r.Text(trunk, "trunk", "password_file", password_file);
+    if (trunk != nullptr && t.host.empty())
+        r.Problem(trunk, "[trunk] host", "missing: the provider's host[:port]");
+    if (auto f = ParseNumberFormat(format); f) {
+        t.number_format = *f;
+    } else if (trunk != nullptr) {
+        r.Problem(trunk->get("number_format"), "[trunk] number_format", f.error().hint);
+    }
+    if (t.transport != "udp" && t.transport != "tcp")
+        r.Problem(trunk ? trunk->get("transport") : nullptr, "[trunk] transport", "udp or tcp");
+    if (!password_file.empty()) {
+        const std::string file = Beside(path, password_file);
+        std::ifstream in(file);
+        if (!in) {
+            r.Problem(trunk->get("password_file"), "[trunk] password_file",
+                      fmt::format("cannot read {}", file));
+        } else {
+            std::getline(in, t.password);
+        }
+    }
+
+    const toml::table* rec = root["recordings"].as_table();
+    r.Known(rec, "recordings", {"dir", "keep_days"});
+    r.Text(rec, "recordings", "dir", o.recordings_dir);
+    r.Number(rec, "recordings", "keep_days", o.recordings_keep_days, 0.0, 36'500.0);
+    o.recordings_dir = Beside(path, o.recordings_dir);
+    if (r.error()) return std::unexpected(*r.error());
+    return o;
+}
+
+}  // namespace callbase::telephony::sip
