@@ -12,6 +12,21 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 db="$tmp/base.db"
 cbx() { "$cb" --db "$db" --actor olga "$@"; }
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# SIPp's media: the port given and the three above it (RTCP, video) must be free.
+media_port() {
+    python3 -c '
+import socket, random
+for _ in range(200):
+    p = random.randrange(41000, 60000, 4)
+    try:
+        socks = []
+        for q in range(p, p + 4):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", q)); socks.append(s)
+        print(p); break
+    except OSError:
+        pass
+'
+}
 pids=()
 trap 'for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 
@@ -39,7 +54,7 @@ id=$(cbx --json campaign list | python3 -c 'import json,sys; print([c["id"] for 
 
 sipp_port=$(free_port)
 sed "s|@PCAPS@|/usr/share/sip-tester|g" "$root/tests/sip/callees.xml" >"$tmp/callees.xml"
-sipp -sf "$tmp/callees.xml" -i 127.0.0.1 -p "$sipp_port" -mi 127.0.0.1 -mp "$(free_port)" \
+sipp -sf "$tmp/callees.xml" -i 127.0.0.1 -p "$sipp_port" -mi 127.0.0.1 -mp "$(media_port)" \
     -m 8 -timeout 90s -nostdin -trace_err -error_file "$tmp/sipp.err" >/dev/null 2>&1 &
 sipp_pid=$!
 pids+=("$sipp_pid")

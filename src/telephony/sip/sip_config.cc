@@ -34,9 +34,9 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     }
     SipOptions o;
     TomlReader r(path, std::string(kHint));
-    r.Known(
-        &root, "",
-        {"listen", "rtp_ip", "rtp_ports", "language", "codec", "max_calls", "trunk", "recordings"});
+    r.Known(&root, "",
+            {"listen", "rtp_ip", "rtp_ports", "language", "codec", "max_calls", "trunk",
+             "recordings", "agents"});
     r.Text(&root, "", "listen", o.listen);
     r.Text(&root, "", "rtp_ip", o.rtp_ip);
     r.Text(&root, "", "language", o.language);
@@ -91,6 +91,19 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
                       fmt::format("cannot read {}", file));
         } else {
             std::getline(in, t.password);
+        }
+    }
+
+    // Operators' phones: name = "sip:URI".
+    if (const toml::table* agents = root["agents"].as_table()) {
+        for (auto&& [name, node] : *agents) {
+            auto uri = node.value<std::string>();
+            if (!uri || !uri->starts_with("sip:")) {
+                r.Problem(&node, fmt::format("[agents] {}", name.str()),
+                          "write the phone's SIP URI, e.g. \"sip:olga@192.0.2.15:5060\"");
+                continue;
+            }
+            o.agents[std::string(name.str())] = *uri;
         }
     }
 

@@ -38,6 +38,8 @@ namespace {
 constexpr int kFrame = 160;  // samples in 20 ms at 8 kHz
 constexpr int kFrameMs = 20;
 constexpr int kCauseExtensionRequired = 421;
+constexpr CallId kAgentLeg = CallId{1} << 62;  // agents' legs have ids of their own
+constexpr uint64_t kAgentRingMs = 20'000;
 
 Millis WallMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -111,6 +113,13 @@ struct SipTelephony::Impl {
         bool saw_events = false;  // RFC 4733 seen: in-band detection is off
         std::string recording;
         std::vector<int16_t> rx, tx;  // the two sides, from the answer on
+        // Operators: a callee's call is bridged to an agent's leg (peer); an
+        // agent's leg is a call of its own, never reported to the campaign.
+        bool agent_leg = false;
+        std::string agent;
+        CallId peer = 0;
+        bool bridged = false;  // RTP is relayed between the two legs
+        uint32_t relay_ts = 0;
     };
 
     SipOptions options;
@@ -123,6 +132,7 @@ struct SipTelephony::Impl {
     std::vector<std::function<void()>> queue;  // GUARDED_BY(queue_mutex)
     int wake_fd = -1;
     std::atomic<CallId> next_id{1};
+    CallId next_leg = 1;  // the SIP thread's
     std::atomic<bool> running{false};
     std::thread thread;
     std::string bound;  // the SIP address after Start
@@ -234,7 +244,93 @@ struct SipTelephony::Impl {
         call.sess = static_cast<struct sipsess*>(mem_deref(call.sess));
         if (call.answered) SaveRecording(call);
         dead.push_back(call.id);
-        Count([](SipCounters& c) { --c.active; });
+        if (!call.agent_leg) Count([](SipCounters& c) { --c.active; });
+        // The other leg of a bridged call ends with it (BYE or CANCEL).
+        if (Call* peer = call.peer ? Find(call.peer) : nullptr) End(*peer);
+    }
+
+    // --- operators: the agent's leg of a bridged call ---
+
+    void DoBridge(CallId id, const std::string& agent) {
+        Call* call = Find(id);
+        if (call == nullptr || !call->answered) return;
+        auto uri = options.agents.find(agent);
+        if (uri == options.agents.end()) {
+            Log(
+                fmt::format("sip: operator {} has no SIP address ([agents] in the SIP settings); "
+                            "the call to {} ends",
+                            agent, call->dial.number));
+            Emit(Event{.call = id, .kind = EventKind::kHungUp});
+            End(*call);
+            return;
+        }
+        call->prompt.reset();
+        auto owned = std::make_unique<Call>();
+        Call& leg = *owned;
+        leg.impl = this;
+        leg.id = kAgentLeg | next_leg++;
+        leg.agent_leg = true;
+        leg.agent = agent;
+        leg.peer = id;
+        leg.dial.number = uri->second;
+        leg.dial.ring_timeout = kAgentRingMs;
+        tmr_init(&leg.ring_timer);
+        tmr_init(&leg.collect_timer);
+        call->peer = leg.id;
+        calls.emplace(leg.id, std::move(owned));
+        // The operator's phone shows who is on the line.
+        const std::string from = fmt::format("sip:{}@{}", call->dial.number,
+                                             options.listen.substr(0, options.listen.rfind(':')));
+        if (!Invite(leg, uri->second, from, "", "")) {
+            AgentLegOver(leg);
+            return;
+        }
+        tmr_start(&leg.ring_timer, kAgentRingMs, OnRingTimeout, &leg);
+    }
+
+    // The operator answered: audio now goes straight between the two legs.
+    void Bridged(Call& leg) {
+        Call* callee = Find(leg.peer);
+        if (callee == nullptr) {
+            End(leg);
+            return;
+        }
+        leg.bridged = true;
+        callee->bridged = true;
+        Count([](SipCounters& c) { ++c.bridged; });
+    }
+
+    // The operator's leg is over (hung up, never answered, or failed): the
+    // call is over for the campaign too.
+    void AgentLegOver(Call& leg) {
+        Call* callee = Find(leg.peer);
+        leg.peer = 0;
+        End(leg);
+        if (callee != nullptr) {
+            callee->peer = 0;
+            Emit(Event{.call = callee->id, .kind = EventKind::kHungUp});
+            End(*callee);
+        }
+    }
+
+    // One received frame goes on to the other leg, in its codec.
+    void Relay(Call& from, const std::vector<int16_t>& pcm) {
+        Call* to = Find(from.peer);
+        if (to == nullptr || !to->bridged || !sa_isset(&to->remote, SA_ALL)) return;
+        std::vector<uint8_t> coded = to->pt == 0 ? media::EncodeUlaw(pcm) : media::EncodeAlaw(pcm);
+        struct mbuf* mb = mbuf_alloc(RTP_HEADER_SIZE + coded.size());
+        if (mb == nullptr) return;
+        mb->pos = RTP_HEADER_SIZE;
+        mb->end = RTP_HEADER_SIZE;
+        mbuf_write_mem(mb, coded.data(), coded.size());
+        mb->pos = RTP_HEADER_SIZE;
+        rtp_send(to->rtp, &to->remote, false, false, static_cast<uint8_t>(to->pt), to->ts, mb);
+        mem_deref(mb);
+        to->ts += static_cast<uint32_t>(pcm.size());
+        // The callee's recording: their side (left) as it came, the operator (right).
+        if (from.agent_leg && !to->recording.empty())
+            to->tx.insert(to->tx.end(), pcm.begin(), pcm.end());
+        Count([](SipCounters& c) { ++c.relayed; });
     }
 
     void Reap() {
@@ -250,6 +346,10 @@ struct SipTelephony::Impl {
     }
 
     void Failed(Call& call, EventKind kind, int cause) {
+        if (call.agent_leg) {
+            AgentLegOver(call);
+            return;
+        }
         Emit(Event{.call = call.id, .kind = kind, .cause = cause});
         Count([](SipCounters& c) { ++c.failed; });
         End(call);
@@ -277,17 +377,38 @@ struct SipTelephony::Impl {
         calls.emplace(id, std::move(owned));
         Count([](SipCounters& c) { c.peak_active = std::max(c.peak_active, ++c.active); });
 
+        const Trunk& trunk = options.trunk;
+        const std::string to =
+            fmt::format("sip:{}@{}", DialString(call.dial.number, trunk.number_format), trunk.host);
+        const std::string from_host = trunk.from_domain.empty() ? trunk.host : trunk.from_domain;
+        const std::string from_user = DialString(call.dial.caller_id, trunk.number_format);
+        std::string headers;
+        if (trunk.assert_identity)
+            headers = fmt::format("P-Asserted-Identity: <sip:{}@{}>\r\n", from_user, from_host);
+        if (!Invite(call, to, fmt::format("sip:{}@{}", from_user, from_host), trunk.outbound_proxy,
+                    headers)) {
+            Failed(call, EventKind::kFailed, 503);
+            return;
+        }
+        tmr_start(&call.ring_timer,
+                  static_cast<uint64_t>(std::max<Millis>(call.dial.ring_timeout, 1)), OnRingTimeout,
+                  &call);
+    }
+
+    // Sends the INVITE of a leg with our SDP offer; false (logged) when it
+    // could not go out.
+    bool Invite(Call& call, const std::string& to, const std::string& from,
+                const std::string& proxy, const std::string& headers) {
         struct sa rtp_ip {};
         int err = sa_set_str(&rtp_ip, options.rtp_ip.c_str(), 0);
         if (!err)
             err = rtp_listen(&call.rtp, IPPROTO_UDP, &rtp_ip, options.rtp_min_port,
                              options.rtp_max_port, false, OnRtp, nullptr, &call);
         if (err) {
-            Log(fmt::format("sip: no RTP port for the call to {} on {} ports {}-{}: {}",
-                            call.dial.number, options.rtp_ip, options.rtp_min_port,
-                            options.rtp_max_port, std::strerror(err)));
-            Failed(call, EventKind::kFailed, 503);
-            return;
+            Log(fmt::format("sip: no RTP port for the call to {} on {} ports {}-{}: {}", to,
+                            options.rtp_ip, options.rtp_min_port, options.rtp_max_port,
+                            std::strerror(err)));
+            return false;
         }
         struct sa local {};
         udp_local_get(static_cast<struct udp_sock*>(rtp_sock(call.rtp)), &local);
@@ -307,37 +428,26 @@ struct SipTelephony::Impl {
             err = sdp_format_add(nullptr, call.media, false, "101", "telephone-event", 8000, 1,
                                  nullptr, nullptr, nullptr, false, "0-15");
         if (!err) err = sdp_encode(&offer, call.sdp, true);
-
-        const Trunk& trunk = options.trunk;
-        const std::string to =
-            fmt::format("sip:{}@{}", DialString(call.dial.number, trunk.number_format), trunk.host);
-        const std::string from_host = trunk.from_domain.empty() ? trunk.host : trunk.from_domain;
-        const std::string from_user = DialString(call.dial.caller_id, trunk.number_format);
-        const std::string from = fmt::format("sip:{}@{}", from_user, from_host);
-        std::string headers;
-        if (trunk.assert_identity)
-            headers = fmt::format("P-Asserted-Identity: <sip:{}@{}>\r\n", from_user, from_host);
-        const char* route = trunk.outbound_proxy.c_str();
+        const char* route = proxy.c_str();
         if (!err)
             err = sipsess_connect(&call.sess, sock, to.c_str(), nullptr, from.c_str(), "callbase",
-                                  trunk.outbound_proxy.empty() ? nullptr : &route,
-                                  trunk.outbound_proxy.empty() ? 0 : 1, "application/sdp", offer,
-                                  OnAuth, this, false, OnOffer, OnAnswer, OnProgress, OnEstablished,
-                                  nullptr, nullptr, OnClose, &call, "%s", headers.c_str());
+                                  proxy.empty() ? nullptr : &route, proxy.empty() ? 0 : 1,
+                                  "application/sdp", offer, OnAuth, &call, false, OnOffer, OnAnswer,
+                                  OnProgress, OnEstablished, nullptr, nullptr, OnClose, &call, "%s",
+                                  headers.c_str());
         mem_deref(offer);
         if (err) {
             Log(fmt::format("sip: INVITE to {} not sent: {}", to, std::strerror(err)));
-            Failed(call, EventKind::kFailed, 503);
-            return;
+            return false;
         }
-        tmr_start(&call.ring_timer,
-                  static_cast<uint64_t>(std::max<Millis>(call.dial.ring_timeout, 1)), OnRingTimeout,
-                  &call);
+        return true;
     }
 
     static int OnAuth(char** user, char** password, const char* /*realm*/, void* arg) {
-        auto* self = static_cast<Impl*>(arg);
-        if (self->options.trunk.username.empty()) return EAUTH;
+        auto* call = static_cast<Call*>(arg);
+        Impl* self = call->impl;
+        // The trunk's password goes to the trunk only, never to a softphone.
+        if (call->agent_leg || self->options.trunk.username.empty()) return EAUTH;
         int err = str_dup(user, self->options.trunk.username.c_str());
         return err ? err : str_dup(password, self->options.trunk.password.c_str());
     }
@@ -398,6 +508,7 @@ struct SipTelephony::Impl {
             self->Failed(*call, EventKind::kFailed, kCauseExtensionRequired);
             return;
         }
+        if (call->agent_leg) return;
         if (!call->ringing && msg->scode >= 180) {
             call->ringing = true;
             self->Emit(Event{.call = call->id, .kind = EventKind::kRinging});
@@ -411,6 +522,10 @@ struct SipTelephony::Impl {
         tmr_cancel(&call->ring_timer);
         call->answered = true;
         call->ts = static_cast<uint32_t>(rand_u32());
+        if (call->agent_leg) {
+            self->Bridged(*call);
+            return;
+        }
         if (!self->options.recordings_dir.empty()) {
             const Millis now = WallMs();
             call->recording = fmt::format("{}/{}/{}-{}.wav", self->options.recordings_dir, Day(now),
@@ -426,6 +541,16 @@ struct SipTelephony::Impl {
         auto* call = static_cast<Call*>(arg);
         Impl* self = call->impl;
         if (call->ended) return;
+        if (call->agent_leg) {
+            if (!call->answered) {
+                self->Log(fmt::format(
+                    "sip: operator {}'s phone did not take the call: {}", call->agent,
+                    msg != nullptr ? fmt::format("{}", msg->scode)
+                                   : std::string(std::strerror(err ? err : ETIMEDOUT))));
+            }
+            self->AgentLegOver(*call);
+            return;
+        }
         if (call->answered) {
             self->Emit(Event{.call = call->id, .kind = EventKind::kHungUp});
             self->End(*call);
@@ -450,6 +575,12 @@ struct SipTelephony::Impl {
     static void OnRingTimeout(void* arg) {
         auto* call = static_cast<Call*>(arg);
         if (call->ended || call->answered) return;
+        if (call->agent_leg) {
+            call->impl->Log(fmt::format("sip: operator {}'s phone did not answer in {} s",
+                                        call->agent, call->dial.ring_timeout / 1000));
+            call->impl->AgentLegOver(*call);
+            return;
+        }
         // Freeing the session sends CANCEL; the trunk answers 487.
         call->impl->Failed(*call, EventKind::kNoAnswer, 487);
     }
@@ -469,6 +600,8 @@ struct SipTelephony::Impl {
         if (hdr->pt != 0 && hdr->pt != 8) return;
         std::vector<int16_t> pcm =
             hdr->pt == 0 ? media::DecodeUlaw(payload) : media::DecodeAlaw(payload);
+        if (call->bridged) self->Relay(*call, pcm);
+        if (call->agent_leg) return;
         if (!call->recording.empty()) call->rx.insert(call->rx.end(), pcm.begin(), pcm.end());
         if (!call->saw_events) {
             for (char key : call->inband.Feed(pcm))
@@ -477,6 +610,7 @@ struct SipTelephony::Impl {
     }
 
     void Key(Call& call, char key) {
+        if (call.agent_leg) return;
         Count([](SipCounters& c) { ++c.keys; });
         call.keys.push_back(key);
         if (call.collecting) TryCollect(call, false);
@@ -555,7 +689,8 @@ struct SipTelephony::Impl {
         int64_t sent = 0;
         for (auto& [id, owned] : calls) {
             Call& call = *owned;
-            if (call.ended || !call.answered || !sa_isset(&call.remote, SA_ALL)) continue;
+            if (call.ended || !call.answered || call.bridged || !sa_isset(&call.remote, SA_ALL))
+                continue;
             const uint8_t* bytes = call.pt == 0 ? silence_u : silence_a;
             const int16_t* pcm = nullptr;
             bool finished = false;
@@ -786,10 +921,9 @@ CallId SipTelephony::Originate(const Dial& dial) {
     return id;
 }
 
-void SipTelephony::Bridge(CallId call, std::string_view /*agent*/) {
-    // Operators over SIP are not connected yet: the call stays with the robot
-    // side (silence) until either end hangs up.
-    (void)call;
+void SipTelephony::Bridge(CallId call, std::string_view agent) {
+    impl_->Send(
+        [impl = impl_.get(), call, agent = std::string(agent)] { impl->DoBridge(call, agent); });
 }
 
 void SipTelephony::Play(CallId call, std::string_view prompt) {

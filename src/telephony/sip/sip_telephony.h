@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -70,6 +71,10 @@ struct SipOptions {
     std::string recordings_dir;
     int recordings_keep_days = 90;  // older recordings are deleted (0 = keep all)
     int max_calls = 4000;           // simultaneous calls; more are refused as failed
+    // Operators' phones: agent name (the user's name) -> SIP URI, e.g.
+    // "olga" -> "sip:olga@192.0.2.15:5060". An answered call bridged to an
+    // agent rings that URI; callbase relays the RTP of the two legs.
+    std::map<std::string, std::string> agents;
     // For log lines (one line each, no newline); stderr when unset.
     std::function<void(const std::string&)> log;
 };
@@ -77,6 +82,7 @@ struct SipOptions {
 struct SipCounters {
     int64_t invites = 0, answered = 0, failed = 0, active = 0, peak_active = 0;
     int64_t rtp_sent = 0, rtp_received = 0, keys = 0, recordings = 0;
+    int64_t bridged = 0, relayed = 0;  // calls put through to operators, frames relayed
 };
 
 class SipTelephony final : public Telephony {

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -61,6 +62,30 @@ std::string Fill(std::string text, const std::map<std::string, std::string>& val
     return text;
 }
 
+// SIPp's media port: it and the three above it (RTCP, video) must be free;
+// above callbase's RTP range (20000-40000).
+int FreeMediaPort() {
+    static std::mt19937 rng(static_cast<unsigned>(getpid()));
+    for (int tries = 0; tries < 200; ++tries) {
+        const int base = 41'000 + static_cast<int>(rng() % 4'000) * 4;
+        bool free = true;
+        std::vector<int> fds;
+        for (int port = base; port < base + 4 && free; ++port) {
+            int fd = socket(AF_INET, SOCK_DGRAM, 0);
+            sockaddr_in addr{};
+            addr.sin_family = AF_INET;
+            addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            addr.sin_port = htons(static_cast<uint16_t>(port));
+            free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+            fds.push_back(fd);
+        }
+        for (int fd : fds)
+            close(fd);
+        if (free) return base;
+    }
+    return 41'000;
+}
+
 // One SIPp process playing a scenario of tests/sip for one call.
 class Sipp {
 public:
@@ -81,7 +106,7 @@ public:
                                          "-mi",
                                          "127.0.0.1",
                                          "-mp",
-                                         std::to_string(FreeUdpPort()),
+                                         std::to_string(FreeMediaPort()),
                                          "-m",
                                          "1",
                                          "-timeout",
@@ -387,7 +412,8 @@ TEST_F(SipTelephonyTest, ACallUnansweredAtTheRingTimeoutIsCancelled) {
 }
 
 TEST_F(SipTelephonyTest, ACalleeHangingUpInTheMiddleOfAPromptEndsTheCall) {
-    Sipp sipp(dir_, "answer-hangup.xml", {{"@AFTER@", "800"}});
+    Sipp sipp(dir_, "answer-hangup.xml",
+              {{"@AFTER@", "800"}, {"@PAYLOADS@", "0 101"}, {"@TALK@", ""}});
     ASSERT_TRUE(sipp.started());
     SipTelephony& sip = Connect(sipp.address());
     const CallId id = sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
@@ -438,6 +464,57 @@ TEST_F(SipTelephonyTest, DigestAuthenticationAndTheCallerIdReachTheTrunk) {
         << "the trunk answers busy only to a valid password; 403 otherwise: " << Kinds();
     EXPECT_EQ(sipp.Wait(), 0) << "From and P-Asserted-Identity carry the caller ID: "
                               << sipp.errors();
+}
+
+TEST_F(SipTelephonyTest, AnAnsweredCallIsPutThroughToTheOperatorsPhoneWithAudioBothWays) {
+    // The callee talks (SIPp's G.711 capture) and hangs up after 4 s; the
+    // operator's softphone answers, talks too, and gets our BYE.
+    const std::string talk =
+        "<nop><action><exec play_pcap_audio=\"/usr/share/sip-tester/g711a.pcap\"/></action></nop>";
+    Sipp callee(dir_, "answer-hangup.xml",
+                {{"@AFTER@", "4000"}, {"@PAYLOADS@", "8 101"}, {"@TALK@", talk}});
+    Sipp agent(dir_, "answer-keys.xml",
+               {{"@PAYLOADS@", "8 101"}, {"@PCAP@", "/usr/share/sip-tester/g711a.pcap"}});
+    ASSERT_TRUE(callee.started() && agent.started());
+    SipOptions options;
+    options.agents["olga"] = "sip:olga@" + agent.address();
+    SipTelephony& sip = Connect(callee.address(), options);
+    const CallId id = sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+    ASSERT_TRUE(WaitFor(EventKind::kAnswered)) << Kinds() << Log();
+    const std::string recording = Seen(EventKind::kAnswered)->recording;
+    sip.Bridge(id, "olga");
+    ASSERT_TRUE(WaitFor(EventKind::kHungUp, 15s)) << Kinds() << Log();
+    EXPECT_EQ(callee.Wait(), 0) << "the callee's BYE was answered: " << callee.errors();
+    EXPECT_EQ(agent.Wait(), 0) << "the operator's phone got the INVITE, then our BYE: "
+                               << agent.errors();
+    SipCounters counters = sip.counters();
+    EXPECT_EQ(counters.bridged, 1);
+    EXPECT_GT(counters.relayed, 150) << "about 3 s of audio each way was relayed";
+    telephony_.reset();
+
+    auto wav = media::ReadWav(recording);
+    ASSERT_TRUE(wav) << wav.error().message;
+    std::vector<int16_t> left, right;
+    for (size_t i = 0; i + 1 < wav->samples.size(); i += 2) {
+        left.push_back(wav->samples[i]);
+        right.push_back(wav->samples[i + 1]);
+    }
+    EXPECT_GT(media::Rms(left), 0.01) << "the callee's voice";
+    EXPECT_GT(media::Rms(right), 0.01) << "the operator's voice";
+}
+
+TEST_F(SipTelephonyTest, AnOperatorWithoutAPhoneEndsTheCallWithALogLine) {
+    Sipp callee(dir_, "answer-keys.xml",
+                {{"@PAYLOADS@", "8 101"}, {"@PCAP@", "/usr/share/sip-tester/dtmf_2833_1.pcap"}});
+    ASSERT_TRUE(callee.started());
+    SipTelephony& sip = Connect(callee.address());
+    const CallId id = sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+    ASSERT_TRUE(WaitFor(EventKind::kAnswered)) << Kinds() << Log();
+    queue_.RunUntil([] { return false; }, 1'500ms);  // the callee's scenario waits a second
+    sip.Bridge(id, "ivan");
+    ASSERT_TRUE(WaitFor(EventKind::kHungUp)) << Kinds();
+    EXPECT_NE(Log().find("operator ivan has no SIP address"), std::string::npos) << Log();
+    EXPECT_EQ(callee.Wait(), 0) << "the callee got our BYE: " << callee.errors();
 }
 
 TEST(DialString, WritesNumbersAsTheTrunkWants) {

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# An operator campaign end to end over real SIP on loopback. `callbase serve
+# --telephony sip` dials a callee through SIPp playing the trunk (it answers,
+# talks with SIPp's G.711 capture and hangs up after 6 s) and, once answered,
+# rings the operator's softphone (a second SIPp: it answers and talks too).
+# The operator works through the API as the browser does: log in, join,
+# ready, and after the call a disposition. Checked: both SIPp verdicts, the
+# call record (answered, operator, bridged, network sip), the disposition on
+# the record and the card, and a recording with both voices in it.
+source "$(dirname "$0")/../support/cli_test.sh"
+cb=$1
+root=$(cd "$(dirname "$0")/../.." && pwd)
+db="$tmp/base.db"
+free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# SIPp's media: the port given and the three above it (RTCP, video) must be free.
+media_port() {
+    python3 -c '
+import socket, random
+for _ in range(200):
+    p = random.randrange(41000, 60000, 4)
+    try:
+        socks = []
+        for q in range(p, p + 4):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", q)); socks.append(s)
+        print(p); break
+    except OSError:
+        pass
+'
+}
+pids=()
+trap 'for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+# Set up in single-user mode, then the users: an admin (with a second
+# factor, as the role needs) and the operator.
+one() { "$cb" --db "$db" --actor setup "$@"; }
+"$cb" --db "$db" init >/dev/null || fail "init"
+one rules set '{"window_start": "00:00", "window_end": "24:00", "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}' >/dev/null ||
+    fail "rules set"
+one contacts add --name "Иван Петров" --phone "+7 916 000-00-30" >/dev/null || fail "contact"
+one campaign create "Продление договора" --pacing progressive --segment status=new \
+    --schedule 00:00-24:00 --caller-id "+7 495 000-00-01" >"$tmp/out" 2>&1 || fail "create: $(cat "$tmp/out")"
+id=$(one --json campaign list | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+CALLBASE_NEW_PASSWORD=admin-pass-1234 "$cb" --db "$db" user add admin --role admin >/dev/null || fail "admin"
+secret=$(CALLBASE_PASSWORD=admin-pass-1234 "$cb" --db "$db" --json user totp admin | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+CALLBASE_PASSWORD=admin-pass-1234 "$cb" --db "$db" user totp admin --confirm "$("$cb" user totp-code "$secret")" >/dev/null || fail "totp"
+as_admin() {
+    CALLBASE_PASSWORD=admin-pass-1234 CALLBASE_TOTP=$("$cb" user totp-code "$secret") \
+        "$cb" --db "$db" --user admin "$@"
+}
+CALLBASE_NEW_PASSWORD=olga-pass-1234 as_admin user add olga --role operator >/dev/null || fail "operator"
+
+trunk_port=$(free_port)
+agent_port=$(free_port)
+talk='<nop><action><exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap"/></action></nop>'
+sed -e "s|@AFTER@|6000|" -e "s|@PAYLOADS@|8 101|" -e "s|@TALK@|$talk|" \
+    "$root/tests/sip/answer-hangup.xml" >"$tmp/callee.xml"
+sed -e "s|@PAYLOADS@|8 101|" -e "s|@PCAP@|/usr/share/sip-tester/g711a.pcap|" \
+    "$root/tests/sip/answer-keys.xml" >"$tmp/softphone.xml"
+sipp -sf "$tmp/callee.xml" -i 127.0.0.1 -p "$trunk_port" -mi 127.0.0.1 -mp "$(media_port)" \
+    -m 1 -timeout 60s -nostdin -trace_err -error_file "$tmp/callee.err" >/dev/null 2>&1 &
+callee_pid=$!
+sipp -sf "$tmp/softphone.xml" -i 127.0.0.1 -p "$agent_port" -mi 127.0.0.1 -mp "$(media_port)" \
+    -m 1 -timeout 60s -nostdin -trace_err -error_file "$tmp/softphone.err" >/dev/null 2>&1 &
+softphone_pid=$!
+pids+=("$callee_pid" "$softphone_pid")
+cat >"$tmp/sip.toml" <<TOML
+listen = "127.0.0.1:0"
+[trunk]
+host = "127.0.0.1:$trunk_port"
+[agents]
+olga = "sip:olga@127.0.0.1:$agent_port"
+[recordings]
+dir = "recordings"
+TOML
+"$cb" --db "$db" serve --listen 127.0.0.1:0 --telephony sip --sip-config "$tmp/sip.toml" \
+    --speech-cache "$tmp/speech" >"$tmp/serve.out" 2>"$tmp/serve.err" &
+serve_pid=$!
+pids+=("$serve_pid")
+for _ in $(seq 100); do grep -q "listening on" "$tmp/serve.out" && break; sleep 0.1; done
+url=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/serve.out" | head -1)
+[ -n "$url" ] || fail "no address: $(cat "$tmp/serve.out" "$tmp/serve.err")"
+as_admin campaign start "$id" >/dev/null || fail "campaign start"
+
+# The operator, as the browser does it.
+jar="$tmp/cookies"
+csrf=$(curl -s -c "$jar" -X POST "$url/api/v1/session" \
+    -d '{"user":"olga","password":"olga-pass-1234"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
+[ -n "$csrf" ] || fail "login"
+post() { curl -s -b "$jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -X POST "$url/api/v1$1" -d "$2"; }
+for _ in $(seq 50); do
+    out=$(post /agent/join "{\"campaign\": $id}")
+    grep -q '"state"' <<<"$out" && break
+    sleep 0.2  # until the server has read that the campaign runs
+done
+grep -q '"state"' <<<"$out" || fail "join: $out"
+out=$(post /agent/ready '{}')
+grep -q '"ready"' <<<"$out" || fail "ready: $out"
+
+for p in "$callee_pid" "$softphone_pid"; do
+    for _ in $(seq 400); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+done
+wait "$callee_pid"; rc=$?
+[ "$rc" = 0 ] || fail "the callee's SIPp: exit $rc: $(head -c 2000 "$tmp/callee.err" 2>/dev/null)"
+wait "$softphone_pid"; rc=$?
+[ "$rc" = 0 ] || fail "the softphone's SIPp: exit $rc: $(head -c 2000 "$tmp/softphone.err" 2>/dev/null)"
+
+# Wrap-up: the disposition closes the call.
+for _ in $(seq 50); do
+    out=$(curl -s -b "$jar" "$url/api/v1/agent")
+    grep -q '"disposition_due":true' <<<"$out" && break
+    sleep 0.2
+done
+grep -q '"disposition_due":true' <<<"$out" || fail "no wrap-up after the call: $out"
+out=$(post /agent/disposition '{"status": "decided", "note": "Продлевает на год"}')
+grep -q '"error"\|"title"' <<<"$out" && fail "disposition: $out"
+as_admin campaign stop "$id" >/dev/null || fail "campaign stop"
+kill -TERM "$serve_pid"; wait "$serve_pid"; rc=$?
+[ "$rc" = 0 ] || fail "serve exit $rc: $(tail -5 "$tmp/serve.err")"
+
+as_admin --json why "+7 916 000-00-30" >"$tmp/why.json" || fail "why"
+python3 - "$tmp/why.json" <<'PY' || fail "the call: $(cat "$tmp/why.json")"
+import json, sys, struct, math
+calls = json.load(open(sys.argv[1]))["calls"]
+assert len(calls) == 1, calls
+c = calls[0]
+assert c["network"] == "sip" and c["outcome"] == "answered", c
+assert c["agent"] == "olga" and c["disposition"] == "decided", c
+assert c["recording"], c
+data = open(c["recording"], "rb").read()
+channels, rate = struct.unpack("<HI", data[22:28])
+n = (len(data) - 44) // 2
+s = struct.unpack(f"<{n}h", data[44:44 + n * 2])
+left, right = s[0::2], s[1::2]
+rms = lambda x: math.sqrt(sum(v * v for v in x) / max(1, len(x))) / 32768
+assert channels == 2 and rate == 8000
+assert rms(left) > 0.01, ("callee", rms(left))
+assert rms(right) > 0.01, ("operator", rms(right))
+assert len(left) / rate > 4, len(left) / rate
+PY
+as_admin --json contacts show 1 >"$tmp/card.json" || fail "card"
+grep -q '"status":"decided"' "$tmp/card.json" || fail "the card's status: $(cat "$tmp/card.json")"
+finish sip_operator_campaign
