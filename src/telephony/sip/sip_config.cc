@@ -36,12 +36,16 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     TomlReader r(path, std::string(kHint));
     r.Known(&root, "",
             {"listen", "rtp_ip", "rtp_ports", "language", "codec", "max_calls", "trunk",
-             "recordings", "agents"});
+             "recordings", "agents", "transfer"});
     r.Text(&root, "", "listen", o.listen);
     r.Text(&root, "", "rtp_ip", o.rtp_ip);
     r.Text(&root, "", "language", o.language);
     r.Text(&root, "", "codec", o.codec);
     r.Number(&root, "", "max_calls", o.max_calls, 1.0, 60'000.0);
+    r.Text(&root, "", "transfer", o.transfer);
+    if (!o.transfer.empty() && !o.transfer.starts_with("sip:"))
+        r.Problem(root.get("transfer"), "transfer",
+                  "write the queue's SIP URI, e.g. \"sip:queue@pbx\"");
     if (const toml::node* ports = root.get("rtp_ports")) {
         const toml::array* a = ports->as_array();
         auto lo = a && a->size() == 2 ? (*a)[0].value<int64_t>() : std::nullopt;

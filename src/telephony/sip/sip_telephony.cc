@@ -254,6 +254,10 @@ struct SipTelephony::Impl {
     void DoBridge(CallId id, const std::string& agent) {
         Call* call = Find(id);
         if (call == nullptr || !call->answered) return;
+        if (!options.transfer.empty()) {
+            Transfer(*call);
+            return;
+        }
         auto uri = options.agents.find(agent);
         if (uri == options.agents.end()) {
             Log(
@@ -286,6 +290,47 @@ struct SipTelephony::Impl {
             return;
         }
         tmr_start(&leg.ring_timer, kAgentRingMs, OnRingTimeout, &leg);
+    }
+
+    // Sites where a PBX queues the calls: the callee is sent there by REFER
+    // (RFC 3515) and our leg ends once the far end accepts it.
+    void Transfer(Call& call) {
+        struct Pending {
+            Impl* impl;
+            CallId id;
+        };
+        auto* pending = new Pending{this, call.id};
+        call.prompt.reset();
+        int err = sip_drequestf(
+            nullptr, stack, true, "REFER", sipsess_dialog(call.sess), 0, nullptr, nullptr,
+            [](int err, const struct sip_msg* msg, void* arg) {
+                std::unique_ptr<Pending> p(static_cast<Pending*>(arg));
+                if (msg != nullptr && msg->scode < 200) return static_cast<void>(p.release());
+                Call* c = p->impl->Find(p->id);
+                if (c == nullptr) return;
+                if (msg == nullptr || msg->scode >= 300) {
+                    p->impl->Log(fmt::format(
+                        "sip: the transfer of the call to {} to {} was refused: {}", c->dial.number,
+                        p->impl->options.transfer,
+                        msg ? fmt::format("{}", msg->scode) : std::string(std::strerror(err))));
+                } else {
+                    p->impl->Count([](SipCounters& k) { ++k.transferred; });
+                }
+                p->impl->Emit(Event{.call = c->id, .kind = EventKind::kHungUp});
+                p->impl->End(*c);
+            },
+            pending,
+            "Contact: <sip:callbase@%s>\r\n"
+            "Refer-To: <%s>\r\n"
+            "Content-Length: 0\r\n\r\n",
+            bound.c_str(), options.transfer.c_str());
+        if (err) {
+            delete pending;
+            Log(fmt::format("sip: REFER for the call to {} not sent: {}", call.dial.number,
+                            std::strerror(err)));
+            Emit(Event{.call = call.id, .kind = EventKind::kHungUp});
+            End(call);
+        }
     }
 
     // The operator answered: audio now goes straight between the two legs.

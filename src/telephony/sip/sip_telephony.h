@@ -75,6 +75,9 @@ struct SipOptions {
     // "olga" -> "sip:olga@192.0.2.15:5060". An answered call bridged to an
     // agent rings that URI; callbase relays the RTP of the two legs.
     std::map<std::string, std::string> agents;
+    // Where a PBX queues calls for operators: an answered call put through to
+    // any agent is transferred there by REFER instead ("sip:queue@pbx").
+    std::string transfer;
     // For log lines (one line each, no newline); stderr when unset.
     std::function<void(const std::string&)> log;
 };
@@ -83,6 +86,7 @@ struct SipCounters {
     int64_t invites = 0, answered = 0, failed = 0, active = 0, peak_active = 0;
     int64_t rtp_sent = 0, rtp_received = 0, keys = 0, recordings = 0;
     int64_t bridged = 0, relayed = 0;  // calls put through to operators, frames relayed
+    int64_t transferred = 0;           // calls the far end took to the transfer URI
 };
 
 class SipTelephony final : public Telephony {

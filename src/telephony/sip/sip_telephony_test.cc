@@ -517,6 +517,21 @@ TEST_F(SipTelephonyTest, AnOperatorWithoutAPhoneEndsTheCallWithALogLine) {
     EXPECT_EQ(callee.Wait(), 0) << "the callee got our BYE: " << callee.errors();
 }
 
+TEST_F(SipTelephonyTest, WhereAPbxQueuesCallsTheyAreTransferredByRefer) {
+    Sipp trunk(dir_, "refer.xml", {{"@QUEUE@", "sip:queue@pbx.example"}});
+    ASSERT_TRUE(trunk.started());
+    SipOptions options;
+    options.transfer = "sip:queue@pbx.example";
+    SipTelephony& sip = Connect(trunk.address(), options);
+    const CallId id = sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+    ASSERT_TRUE(WaitFor(EventKind::kAnswered)) << Kinds() << Log();
+    sip.Bridge(id, "olga");
+    ASSERT_TRUE(WaitFor(EventKind::kHungUp)) << Kinds() << Log();
+    EXPECT_EQ(trunk.Wait(), 0) << "REFER with the queue's URI, then BYE: " << trunk.errors();
+    EXPECT_EQ(sip.counters().transferred, 1);
+    EXPECT_EQ(sip.counters().bridged, 0) << "no operator's phone was rung";
+}
+
 TEST(DialString, WritesNumbersAsTheTrunkWants) {
     EXPECT_EQ(DialString("+79161234567", NumberFormat::kPlus), "+79161234567");
     EXPECT_EQ(DialString("+79161234567", NumberFormat::kDigits), "79161234567");
