@@ -221,7 +221,9 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
             } else {
                 fmt::print("  web UI: {}/  (files from {})\n", address, api_options.web_dir);
             }
-            if (runner) {
+            if (runner && args->telephony == "sip") {
+                fmt::print("  campaigns: dial for real over SIP ({})\n", args->sip_config);
+            } else if (runner) {
                 fmt::print(
                     "  campaigns: on the simulated network ({}x real time); nothing is "
                     "really dialed\n",
