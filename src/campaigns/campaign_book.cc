@@ -216,6 +216,23 @@ Result<void> CampaignBook::CheckRobotScript(CampaignSpec& s) {
     }
     for (const auto& node : script->nodes) {
         for (const auto& action : node.actions) {
+            auto bad = [&](const std::string& what, const std::string& hint) {
+                return std::unexpected(Invalid(
+                    fmt::format("{}:{}: node '{}': {}", script->file, action.line, node.id, what),
+                    hint));
+            };
+            if (action.kind == ivr::ActionKind::kSetStatus) {
+                auto status = contacts::ParseStatus(action.value);
+                if (!status) return bad(status.error().message, status.error().hint);
+                if (*status == contacts::Status::kCallback) {
+                    return bad("set_status: callback needs a time",
+                               "use schedule_callback: DELAY (2h, 1d) instead");
+                }
+            }
+            if (action.kind == ivr::ActionKind::kScheduleCallback && !action.value.empty()) {
+                if (auto delay = ParseDuration(action.value); !delay)
+                    return bad(delay.error().message, delay.error().hint);
+            }
             if (action.kind != ivr::ActionKind::kTag) continue;
             auto found = store_.Query("SELECT 1 FROM tags WHERE name = $1 AND retired_at IS NULL",
                                       {action.value});

@@ -264,8 +264,17 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
     a->line = std::make_unique<Line>(*parts_->exchange);
     DialerOptions dialer_options = OptionsOf(spec, offset);
     if (spec.pacing == Pacing::kRobot && !spec.robot_script.empty()) {
+        // Checked again: the file may have changed since the campaign was made.
         auto script = ivr::LoadScript(spec.robot_script);
         if (!script) return std::unexpected(script.error());
+        for (const auto& problem : ivr::CheckScript(*script)) {
+            if (problem.error) {
+                return Fail(
+                    ErrorCode::kInvalidInput,
+                    fmt::format("campaign #{}: {}: {}", spec.id, problem.where, problem.message),
+                    "fix the script (`callbase ivr check FILE`) and start it again");
+            }
+        }
         a->script = std::make_unique<ivr::Script>(std::move(*script));
         dialer_options.script = a->script.get();
     }

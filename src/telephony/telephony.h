@@ -9,7 +9,7 @@
 // play (prompt done) and digits to collect (digits; empty when none came).
 //
 // Two implementations: telephony/sim (a discrete-event network of simulated
-// callees, on a simulated clock) and telephony/sip (libre, a later issue).
+// callees, on a simulated clock) and telephony/sip (a real trunk over libre).
 // Both call the handler on their Loop's thread only, and must be used from
 // that thread: a campaign runs on one thread, the Loop's.
 #pragma once

@@ -47,6 +47,11 @@ if cbx campaign create "Не робот" --pacing progressive \
     --robot-script "$root/examples/ivr/short-survey.yaml" --caller-id "+7 495 000-00-01" \
     >"$tmp/out" 2>&1; then fail "a script for operators accepted"; fi
 grep -q "pacing robot" "$tmp/out" || fail "script without robot pacing: $(cat "$tmp/out")"
+sed 's/actions: \[{tag: Доволен}, hangup\]/actions: [{set_status: whatever}, hangup]/' \
+    "$root/examples/ivr/short-survey.yaml" >"$tmp/bad-status.yaml"
+if cbx campaign create "Плохой статус" --pacing robot --robot-script "$tmp/bad-status.yaml" \
+    --caller-id "+7 495 000-00-01" >"$tmp/out" 2>&1; then fail "an unknown status accepted"; fi
+grep -q "bad-status.yaml:[0-9]*: node 'liked'" "$tmp/out" || fail "bad status message: $(cat "$tmp/out")"
 cbx campaign create "Опрос после покупки" --pacing robot --segment status=new --schedule 00:00-24:00 \
     --robot-script "$root/examples/ivr/short-survey.yaml" --caller-id "+7 495 000-00-01" \
     >"$tmp/out" 2>&1 || fail "campaign create: $(cat "$tmp/out")"
@@ -136,6 +141,7 @@ for d in (0, 3, 4):
     assert channels == 2 and rate == 8000, (channels, rate)
     assert rms > 0.02, (d, rms)
     assert seconds > 8, (d, seconds)
+    assert oct(os.stat(path).st_mode & 0o777) == "0o600", (path, oct(os.stat(path).st_mode))
     answered, ended = c[d]["answered_ms"], c[d]["ended_ms"]
     assert abs(seconds - (ended - answered) / 1000) < 1.5, (seconds, answered, ended)
 assert c[1]["recording"] == "" and c[2]["recording"] == ""

@@ -786,13 +786,19 @@ struct SipTelephony::Impl {
             audio.samples[2 * i] = call.rx[i];
         for (size_t i = 0; i < call.tx.size(); ++i)
             audio.samples[2 * i + 1] = call.tx[i];
+        // Recordings are personal data: for the service's user only.
+        namespace fs = std::filesystem;
         std::error_code ec;
-        std::filesystem::create_directories(std::filesystem::path(call.recording).parent_path(),
-                                            ec);
+        const fs::path day = fs::path(call.recording).parent_path();
+        fs::create_directories(day, ec);
+        fs::permissions(day, fs::perms::owner_all, fs::perm_options::replace, ec);
+        fs::permissions(day.parent_path(), fs::perms::owner_all, fs::perm_options::replace, ec);
         if (auto ok = media::WriteWav(call.recording, audio); !ok) {
             Log(fmt::format("sip: recording lost: {}", ok.error().message));
             return;
         }
+        fs::permissions(call.recording, fs::perms::owner_read | fs::perms::owner_write,
+                        fs::perm_options::replace, ec);
         Count([](SipCounters& c) { ++c.recordings; });
         call.rx = {};
         call.tx = {};

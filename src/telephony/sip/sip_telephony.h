@@ -1,5 +1,5 @@
-// SipTelephony: the Telephony port over real SIP and RTP (libre), for robot
-// campaigns dialing a trunk.
+// SipTelephony: the Telephony port over real SIP and RTP (libre): campaigns
+// dial a trunk; robots talk to the callee, operators' phones are bridged.
 //
 // libre lives in sip_telephony.cc only, on a thread of its own running libre's
 // event loop. The campaign's thread reaches it through a queue (every call of
@@ -16,8 +16,13 @@
 // given as "[path]"), silence otherwise. Keys come as RFC 4733 events, or from
 // in-band tones when the far end sends none; keys pressed during a prompt are
 // kept for the next Collect. Both sides of an answered call can be recorded to
-// a stereo WAV file (left: the callee, right: callbase); its path comes with
-// the answered event.
+// a stereo WAV file (left: the callee, right: callbase or the operator); its
+// path comes with the answered event.
+//
+// Bridge(call, agent) rings the agent's phone (SipOptions::agents) and, once
+// it answers, relays RTP between the two legs (a B2BUA); either side hanging
+// up ends both, and the campaign hears kHungUp. With SipOptions::transfer the
+// call is sent to that URI by REFER instead (a PBX queues it).
 //
 // libre 1.1.0 has no 100rel (PRACK). A trunk that requires it (421, or a
 // provisional response with Require: 100rel) ends the call as failed with
