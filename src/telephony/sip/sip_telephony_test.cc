@@ -25,6 +25,7 @@
 #include "telephony/media/dtmf.h"
 #include "telephony/media/g711.h"
 #include "telephony/media/wav.h"
+#include "telephony/sip/sip_config.h"
 #include "telephony/sip/sip_telephony.h"
 
 extern char** environ;
@@ -530,6 +531,49 @@ TEST_F(SipTelephonyTest, WhereAPbxQueuesCallsTheyAreTransferredByRefer) {
     EXPECT_EQ(trunk.Wait(), 0) << "REFER with the queue's URI, then BYE: " << trunk.errors();
     EXPECT_EQ(sip.counters().transferred, 1);
     EXPECT_EQ(sip.counters().bridged, 0) << "no operator's phone was rung";
+}
+
+TEST(SipConfig, TheExamplesLoadAndMistakesAreNamedByFileAndLine) {
+    const fs::path examples = fs::path(CALLBASE_SOURCE_DIR) / "examples/sip";
+    auto loopback = LoadSipConfig((examples / "loopback-sipp.toml").string());
+    ASSERT_TRUE(loopback) << loopback.error().message;
+    EXPECT_EQ(loopback->trunk.host, "127.0.0.1:5080");
+    EXPECT_EQ(loopback->rtp_min_port, 20000);
+    EXPECT_TRUE(loopback->trunk.assert_identity);
+
+    // The provider's example reads its password from a file the admin makes.
+    auto russian = LoadSipConfig((examples / "russian-trunk.toml").string());
+    ASSERT_FALSE(russian);
+    EXPECT_NE(russian.error().message.find("password_file"), std::string::npos)
+        << russian.error().message;
+
+    const fs::path dir =
+        fs::temp_directory_path() / ("callbase-sipconf-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "secret") << "s3cret\n";
+    std::ofstream(dir / "ok.toml") << "[trunk]\nhost = \"sip.example.ru\"\nusername = \"u\"\n"
+                                      "password_file = \"secret\"\nnumber_format = \"national\"\n"
+                                      "[agents]\nolga = \"sip:olga@10.0.0.5\"\n";
+    auto ok = LoadSipConfig((dir / "ok.toml").string());
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(ok->trunk.password, "s3cret") << "read from the file beside the settings";
+    EXPECT_EQ(ok->trunk.number_format, NumberFormat::kNational);
+    EXPECT_EQ(ok->agents.at("olga"), "sip:olga@10.0.0.5");
+
+    std::ofstream(dir / "typo.toml")
+        << "[trunk]\nhost = \"sip.example.ru\"\nnumber_fromat = \"plus\"\n";
+    auto typo = LoadSipConfig((dir / "typo.toml").string());
+    ASSERT_FALSE(typo);
+    EXPECT_NE(typo.error().message.find("typo.toml:3: [trunk] number_fromat: unknown key"),
+              std::string::npos)
+        << typo.error().message;
+    std::ofstream(dir / "agent.toml")
+        << "[trunk]\nhost = \"h\"\n[agents]\nolga = \"olga@10.0.0.5\"\n";
+    auto agent = LoadSipConfig((dir / "agent.toml").string());
+    ASSERT_FALSE(agent);
+    EXPECT_NE(agent.error().message.find("[agents] olga"), std::string::npos)
+        << agent.error().message;
+    fs::remove_all(dir);
 }
 
 TEST(DialString, WritesNumbersAsTheTrunkWants) {
