@@ -87,6 +87,7 @@ function CreateForm(props: { onCreated: (c: Campaign) => void }) {
     const [abandon, setAbandon] = useState('3');
     const [wrapUp, setWrapUp] = useState('10');
     const [script, setScript] = useState('');
+    const [robotScript, setRobotScript] = useState('');
     const [error, setError] = useState<string | null>(null);
     const [busy, setBusy] = useState(false);
     const names = (purposes.data ?? []).map((p) => p.name);
@@ -112,6 +113,7 @@ function CreateForm(props: { onCreated: (c: Campaign) => void }) {
                     abandon_limit: Number(abandon.replace(',', '.')) / 100,
                     wrap_up_seconds: Number(wrapUp),
                     script,
+                    ...(pacing === 'robot' && robotScript.trim() ? { robot_script: robotScript.trim() } : {}),
                 },
             });
             setName('');
@@ -212,6 +214,16 @@ function CreateForm(props: { onCreated: (c: Campaign) => void }) {
             <Labeled label={t('campaigns.script')} wide>
                 <textarea data-testid="campaign-script" rows={3} value={script} onInput={(e) => setScript(e.currentTarget.value)} />
             </Labeled>
+            {pacing === 'robot' && (
+                <Labeled label={t('campaigns.robotScript')} wide>
+                    <input
+                        data-testid="campaign-robot-script"
+                        placeholder="/etc/callbase/scripts/visit-confirmation.yaml"
+                        value={robotScript}
+                        onInput={(e) => setRobotScript(e.currentTarget.value)}
+                    />
+                </Labeled>
+            )}
             {error && (
                 <p class="error-inline" role="alert" data-testid="campaign-error">
                     {error}
