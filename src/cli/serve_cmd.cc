@@ -136,6 +136,8 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                         ? (std::filesystem::temp_directory_path() / "callbase-speech").string()
                         : args->speech_cache);
         std::unique_ptr<campaigns::CampaignRunner> runner;
+        // The runner owns it; /metrics reads its counters (the runner outlives the server).
+        const telephony::sip::SipTelephony* sip_network = nullptr;
         if (args->telephony == "sip" && args->sip_config.empty()) {
             return app.Report(Error{ErrorCode::kInvalidInput,
                                     "--telephony sip needs --sip-config FILE",
@@ -148,13 +150,14 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                 auto sip = telephony::sip::LoadSipConfig(args->sip_config);
                 if (!sip) return app.Report(sip.error());
                 ro.network_name = "sip";
-                ro.real_network = [sip = *sip, &speech](
+                ro.real_network = [sip = *sip, &speech, &sip_network](
                                       auto post) -> Result<std::unique_ptr<telephony::Telephony>> {
                     auto net = std::make_unique<telephony::sip::SipTelephony>(sip, speech,
                                                                               std::move(post));
                     if (auto ok = net->Start(); !ok) return std::unexpected(ok.error());
                     fmt::print(stderr, "sip: listening on {}, trunk {}\n", net->local_address(),
                                sip.trunk.host);
+                    sip_network = net.get();
                     return net;
                 };
             }
@@ -192,12 +195,31 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                        }
                        return server::Response{200, "application/json", j.dump(), {}};
                    });
-        http.Route("GET", "/metrics", [&http, &api](const server::Request&) {
+        http.Route("GET", "/metrics", [&http, &api, &sip_network](const server::Request&) {
             std::string text = http.metrics().Text();
             text += fmt::format(
                 "# HELP callbase_sessions Logged-in sessions.\n"
                 "# TYPE callbase_sessions gauge\ncallbase_sessions {}\n",
                 api.sessions().Count());
+            if (sip_network != nullptr) {
+                const telephony::sip::SipCounters c = sip_network->counters();
+                auto counter = [&text](std::string_view name, std::string_view help, int64_t v,
+                                       std::string_view type = "counter") {
+                    text += fmt::format(
+                        "# HELP callbase_sip_{0} {1}\n# TYPE callbase_sip_{0} {2}\n"
+                        "callbase_sip_{0} {3}\n",
+                        name, help, type, v);
+                };
+                counter("invites_total", "INVITEs sent to the trunk.", c.invites);
+                counter("answered_total", "Calls answered.", c.answered);
+                counter("failed_total", "Calls that ended unanswered.", c.failed);
+                counter("active_calls", "Calls up now.", c.active, "gauge");
+                counter("rtp_sent_total", "RTP packets sent.", c.rtp_sent);
+                counter("rtp_received_total", "RTP packets received.", c.rtp_received);
+                counter("keys_total", "Keys heard (RFC 4733 or in-band).", c.keys);
+                counter("bridged_total", "Calls put through to operators' phones.", c.bridged);
+                counter("recordings_total", "Recordings written.", c.recordings);
+            }
             return server::Response{200, "text/plain; version=0.0.4", text, {}};
         });
         api.Mount(http);

@@ -92,6 +92,10 @@ for _ in $(seq 100); do
     [ "$n" -ge 8 ] && break
     sleep 0.2
 done
+url=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/serve.out" | head -1)
+metrics=$(curl -s "$url/metrics")
+grep -q '^callbase_sip_invites_total 8$' <<<"$metrics" || fail "metrics: $(grep sip <<<"$metrics")"
+grep -q '^callbase_sip_answered_total 6$' <<<"$metrics" || fail "metrics: $(grep sip <<<"$metrics")"
 cbx campaign stop "$id" >/dev/null || fail "campaign stop"
 kill -TERM "$serve_pid"; wait "$serve_pid"; rc=$?
 [ "$rc" = 0 ] || fail "serve exit $rc: $(tail -5 "$tmp/serve.err")"
