@@ -7,28 +7,11 @@
 # what the robot did, the opt-out's stop-list entry, the tags and callback
 # status on the cards, real attempts counted, and recordings that hold speech.
 source "$(dirname "$0")/../support/cli_test.sh"
+source "$(dirname "$0")/../support/sip_test.sh"
 cb=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
 db="$tmp/base.db"
 cbx() { "$cb" --db "$db" --actor olga "$@"; }
-free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-# SIPp's media: the port given and the three above it (RTCP, video) must be free.
-media_port() {
-    python3 -c '
-import socket, random
-for _ in range(200):
-    p = random.randrange(41000, 60000, 4)
-    try:
-        socks = []
-        for q in range(p, p + 4):
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", q)); socks.append(s)
-        print(p); break
-    except OSError:
-        pass
-'
-}
-pids=()
-trap 'for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 
 cbx init >/dev/null || fail "init"
 cbx rules set '{"window_start": "00:00", "window_end": "24:00", "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}' >/dev/null ||
