@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -75,6 +76,16 @@ std::string DialString(const std::string& e164, NumberFormat format) {
             return "810" + digits;  // international from Russia
     }
     return digits;
+}
+
+std::string_view VoiceLanguage(std::string_view text, std::string_view fallback) {
+    bool latin = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if ((c == 0xD0 || c == 0xD1) && i + 1 < text.size()) return "ru";  // U+0400..U+047F
+        latin = latin || (c < 0x80 && std::isalpha(c));
+    }
+    return latin ? "en" : fallback;
 }
 
 Result<NumberFormat> ParseNumberFormat(std::string_view text) {
@@ -199,9 +210,10 @@ struct SipTelephony::Impl {
             if (auto it = prompts.find(key); it != prompts.end()) return it->second;
         }
         auto prompt = std::make_shared<Prompt>();
-        Result<media::Audio> audio = key.size() > 2 && key.front() == '[' && key.back() == ']'
-                                         ? media::ReadWav(key.substr(1, key.size() - 2))
-                                         : speech.Render(text, options.language);
+        Result<media::Audio> audio =
+            key.size() > 2 && key.front() == '[' && key.back() == ']'
+                ? media::ReadWav(key.substr(1, key.size() - 2))
+                : speech.Render(text, VoiceLanguage(text, options.language));
         if (!audio) {
             Log(fmt::format("sip: prompt not played: {}", audio.error().message));
         } else {

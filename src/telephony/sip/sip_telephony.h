@@ -69,8 +69,10 @@ struct SipOptions {
     std::string rtp_ip = "127.0.0.1";       // the address RTP is sent from and offered in SDP
     uint16_t rtp_min_port = 20000;
     uint16_t rtp_max_port = 40000;
-    std::string language = "ru";  // of the prompts' speech
-    std::string codec = "PCMA";   // preferred: PCMA or PCMU
+    // The voice of prompts without letters; text in Cyrillic is read in
+    // Russian, text in Latin letters in English, whatever this says.
+    std::string language = "ru";
+    std::string codec = "PCMA";  // preferred: PCMA or PCMU
     // Record both sides of answered calls here (one WAV per call, under a
     // folder per day); empty for no recording.
     std::string recordings_dir;
@@ -129,5 +131,8 @@ private:
 // The request-URI user part of an E.164 number in a trunk's format.
 std::string DialString(const std::string& e164, NumberFormat format);
 Result<NumberFormat> ParseNumberFormat(std::string_view text);
+// The voice a prompt is read in: "ru" for Cyrillic text, "en" for Latin
+// letters, `fallback` when it has neither.
+std::string_view VoiceLanguage(std::string_view text, std::string_view fallback);
 
 }  // namespace callbase::telephony::sip

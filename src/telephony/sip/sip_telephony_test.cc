@@ -584,5 +584,13 @@ TEST(DialString, WritesNumbersAsTheTrunkWants) {
     EXPECT_FALSE(ParseNumberFormat("8xx"));
 }
 
+TEST(VoiceLanguage, RussianTextIsReadInRussianAndLatinInEnglish) {
+    EXPECT_EQ(VoiceLanguage("Здравствуйте! Нажмите 1.", "en"), "ru");
+    EXPECT_EQ(VoiceLanguage("Sorry, I did not get that.", "ru"), "en");
+    EXPECT_EQ(VoiceLanguage("Press 1, или нажмите 2", "en"), "ru");
+    EXPECT_EQ(VoiceLanguage("1 2 3", "ru"), "ru");
+    EXPECT_EQ(VoiceLanguage("1 2 3", "en"), "en");
+}
+
 }  // namespace
 }  // namespace callbase::telephony::sip
