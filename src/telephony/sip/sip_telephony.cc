@@ -159,6 +159,7 @@ struct SipTelephony::Impl {
     struct tmr media_timer {
     }, stop_timer{};
     uint64_t media_next = 0;  // jiffies of the next frame
+    uint64_t next_sweep = 0;  // jiffies of the next retention sweep (hourly)
     std::unordered_map<CallId, std::unique_ptr<Call>> calls;
     std::vector<CallId> dead;
     bool told_100rel = false, told_unreachable = false;
@@ -727,6 +728,10 @@ struct SipTelephony::Impl {
         auto* self = static_cast<Impl*>(arg);
         self->Reap();
         const uint64_t now = tmr_jiffies();
+        if (now >= self->next_sweep) {
+            self->next_sweep = now + 3'600'000;
+            self->SweepRecordings();
+        }
         int frames = 0;
         while (self->media_next <= now && frames < 5) {
             self->SendFrame();
@@ -816,7 +821,8 @@ struct SipTelephony::Impl {
         call.tx = {};
     }
 
-    // Deletes recordings older than the retention (folders are days).
+    // Deletes recordings older than the retention (folders are days): at
+    // start, then every hour.
     void SweepRecordings() {
         if (options.recordings_dir.empty() || options.recordings_keep_days <= 0) return;
         const std::string oldest =
@@ -900,6 +906,7 @@ struct SipTelephony::Impl {
         SweepRecordings();
         tmr_init(&media_timer);
         media_next = tmr_jiffies() + kFrameMs;
+        next_sweep = tmr_jiffies() + 3'600'000;  // swept just above, then every hour
         tmr_start(&media_timer, kFrameMs, OnMediaTick, this);
         running = true;
         started.set_value({});

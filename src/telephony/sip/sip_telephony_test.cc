@@ -533,6 +533,27 @@ TEST_F(SipTelephonyTest, WhereAPbxQueuesCallsTheyAreTransferredByRefer) {
     EXPECT_EQ(sip.counters().bridged, 0) << "no operator's phone was rung";
 }
 
+TEST_F(SipTelephonyTest, RecordingsOlderThanTheRetentionAreDeleted) {
+    // Day folders: one far older than 30 days, and today's.
+    const fs::path recordings = dir_ / "recordings";
+    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    const std::chrono::year_month_day ymd(today);
+    char recent[16];
+    std::snprintf(recent, sizeof recent, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    fs::create_directories(recordings / "2020-01-01");
+    fs::create_directories(recordings / recent);
+    std::ofstream(recordings / "2020-01-01" / "old.wav") << "RIFF";
+    std::ofstream(recordings / recent / "new.wav") << "RIFF";
+    SipOptions options;
+    options.recordings_keep_days = 30;
+    Connect("127.0.0.1:9", options);
+    EXPECT_FALSE(fs::exists(recordings / "2020-01-01")) << "older than 30 days";
+    EXPECT_TRUE(fs::exists(recordings / recent / "new.wav")) << "today's is kept";
+    EXPECT_NE(Log().find("recordings of 2020-01-01 deleted (kept 30 days)"), std::string::npos)
+        << Log();
+}
+
 TEST(SipConfig, TheExamplesLoadAndMistakesAreNamedByFileAndLine) {
     const fs::path examples = fs::path(CALLBASE_SOURCE_DIR) / "examples/sip";
     auto loopback = LoadSipConfig((examples / "loopback-sipp.toml").string());
