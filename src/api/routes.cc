@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "api/handlers.h"
+#include "core/file.h"
 #include "security/users.h"
 
 namespace callbase::api {
@@ -281,11 +282,9 @@ std::filesystem::path WorkDir(const Call& c) {
 }
 
 Result<std::string> ReadFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Fail(ErrorCode::kIo, "cannot read " + path);
-    std::ostringstream body;
-    body << in.rdbuf();
-    return body.str();
+    auto body = ReadWholeFile(path);
+    if (!body) return Fail(ErrorCode::kIo, "cannot read " + path);
+    return *body;
 }
 
 Result<std::string> Text(const json& body, const char* name, bool required) {

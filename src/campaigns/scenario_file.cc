@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include "core/clock_text.h"
+#include "core/file.h"
 #include "core/toml_reader.h"
 
 #include <chrono>
@@ -347,18 +348,12 @@ Result<Scenario> Parse(std::string_view text, const std::string& name) {
 }  // namespace
 
 Result<Scenario> ReadScenarioFile(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) {
+    auto text = ReadWholeFile(path);
+    if (!text) {
         return Fail(ErrorCode::kNotFound, fmt::format("{}: cannot open the scenario file", path),
                     "give the path of a .toml file; examples are in examples/scenarios");
     }
-    std::string text;
-    char buf[65536];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
-        text.append(buf, n);
-    std::fclose(f);
-    return Parse(text, path);
+    return Parse(*text, path);
 }
 
 Result<Scenario> ReadScenarioText(std::string_view text, const std::string& name) {

@@ -8,6 +8,8 @@
 #include <deque>
 #include <set>
 
+#include "core/file.h"
+
 namespace callbase::ivr {
 namespace {
 
@@ -264,18 +266,12 @@ Result<Script> ParseScript(std::string_view yaml, const std::string& file) {
 }
 
 Result<Script> LoadScript(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) {
+    auto text = ReadWholeFile(path);
+    if (!text) {
         return Fail(ErrorCode::kNotFound, fmt::format("{}: cannot open the script", path),
                     "give the path of a .yaml script; examples are in examples/ivr");
     }
-    std::string text;
-    char buf[65536];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
-        text.append(buf, n);
-    std::fclose(f);
-    return ParseScript(text, path);
+    return ParseScript(*text, path);
 }
 
 std::vector<Problem> CheckScript(const Script& s) {

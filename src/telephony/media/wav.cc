@@ -7,6 +7,8 @@
 #include <cstring>
 #include <memory>
 
+#include "core/file.h"
+
 namespace callbase::telephony::media {
 namespace {
 
@@ -56,13 +58,9 @@ Result<void> WriteWav(const std::string& path, const Audio& audio) {
 }
 
 Result<Audio> ReadWav(const std::string& path) {
-    File f(std::fopen(path.c_str(), "rb"), std::fclose);
-    if (!f) return Fail(ErrorCode::kNotFound, fmt::format("{}: cannot open", path));
-    std::string data;
-    char buf[65536];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0)
-        data.append(buf, n);
+    auto read = ReadWholeFile(path);
+    if (!read) return Fail(ErrorCode::kNotFound, fmt::format("{}: cannot open", path));
+    const std::string& data = *read;
     auto bad = [&](std::string_view why) {
         return Fail(ErrorCode::kInvalidInput,
                     fmt::format("{}: not a WAV file we read: {}", path, why),
