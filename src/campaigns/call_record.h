@@ -56,6 +56,11 @@ struct CallRecord {
     std::string robot_keys;     // keys pressed, one answer after another, comma-separated
     std::string robot_actions;  // what a script did: "confirm_visit,tag:Придёт,hangup"
     std::string recording;      // the WAV file of an answered call on a real network, or ""
+    // An incoming call (R-IN-2): `number` called `caller_id` (one of the
+    // center's numbers); attempt 0; contact_id 0 when the caller is unknown.
+    // Outcomes: answered (put through to an agent) or abandoned (the caller
+    // gave up, or nobody was free in time: cause 480).
+    bool inbound = false;
     GateEvidence evidence;
 };
 

@@ -68,6 +68,7 @@ Result<StoredCall> ReadCall(const store::Store& store, const store::Row& r) {
     c.robot_keys = r.Text(20);
     c.robot_actions = r.Text(21);
     c.recording = r.Text(22);
+    c.inbound = r.Text(23) == "in";
     return c;
 }
 
@@ -80,7 +81,7 @@ constexpr std::string_view kCallColumns =
     "cc.id, cc.campaign_id, ca.name, ca.purpose, cc.contact_id, cc.e164, cc.caller_id, "
     "cc.attempt, cc.started_at, cc.answered_at, cc.bridged_at, cc.ended_at, cc.outcome, "
     "cc.cause, cc.agent, cc.short_call, cc.network, cc.evidence, cc.disposition, cc.callback_at, "
-    "cc.robot_keys, cc.robot_actions, cc.recording";
+    "cc.robot_keys, cc.robot_actions, cc.recording, cc.direction";
 
 }  // namespace
 
@@ -483,14 +484,31 @@ Result<int64_t> CampaignBook::WriteCall(const CallRecord& r, std::string_view ne
     auto id = store_.InsertRow(
         "INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id, attempt, "
         "started_at, answered_at, bridged_at, ended_at, outcome, cause, agent, short_call, "
-        "robot_step, robot_keys, evidence, network, robot_actions, recording) VALUES ($1, $2, $3, "
-        "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-        {r.campaign_id, r.contact_id, store::PhoneKey(store_, r.number), r.caller_id,
-         int64_t{r.attempt}, r.started, opt(r.answered), opt(r.bridged), r.ended, r.outcome,
-         int64_t{r.cause}, r.agent, int64_t{r.short_call}, r.robot_step, r.robot_keys,
-         EvidenceJson(r.evidence).dump(), std::string(network), r.robot_actions, r.recording});
+        "robot_step, robot_keys, evidence, network, robot_actions, recording, direction) VALUES "
+        "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
+        "$20)",
+        {r.campaign_id,
+         r.contact_id,
+         store::PhoneKey(store_, r.number),
+         r.caller_id,
+         int64_t{r.attempt},
+         r.started,
+         opt(r.answered),
+         opt(r.bridged),
+         r.ended,
+         r.outcome,
+         int64_t{r.cause},
+         r.agent,
+         int64_t{r.short_call},
+         r.robot_step,
+         r.robot_keys,
+         EvidenceJson(r.evidence).dump(),
+         std::string(network),
+         r.robot_actions,
+         r.recording,
+         std::string(r.inbound ? "in" : "out")});
     if (!id) return std::unexpected(id.error());
-    if (r.answered != 0) {
+    if (r.answered != 0 && r.contact_id != 0) {
         auto touched = store_.Exec(
             "UPDATE contacts SET last_interaction_at = $1 WHERE id = $2 AND "
             "(last_interaction_at IS NULL OR last_interaction_at < $1)",
@@ -553,6 +571,12 @@ Result<void> CampaignBook::WriteDisposition(int64_t call_id, const Disposition& 
         return Fail(ErrorCode::kNotFound, fmt::format("call #{} does not exist", call_id));
     }
     const int64_t campaign = call->front().Int(0), contact = call->front().Int(1);
+    if (contact == 0 && d.callback_at) {
+        return Fail(ErrorCode::kInvalidInput,
+                    "the caller is not in the base, so a callback has no card to go on",
+                    "record the disposition without a callback time, add the caller as a "
+                    "contact and schedule the callback on their card");
+    }
     const UnixSeconds now = clock_.Now();
     if (auto r = store_.Begin(); !r) return r;
     auto fail = [&](Error e) -> Result<void> {
@@ -573,7 +597,9 @@ Result<void> CampaignBook::WriteDisposition(int64_t call_id, const Disposition& 
         if (!cb) return fail(cb.error());
     }
     if (auto r = store_.Commit(); !r) return fail(r.error());
-    // The contact's card changes as the operator said, with history, as them.
+    // The contact's card changes as the operator said, with history, as them;
+    // an unknown caller's call keeps the disposition on the call alone.
+    if (contact == 0) return {};
     contacts::ContactBook book(store_, clock_, d.agent);
     if (!status.empty()) {
         auto set =
@@ -590,11 +616,17 @@ Result<void> CampaignBook::WriteDisposition(int64_t call_id, const Disposition& 
 Result<CampaignStats> CampaignBook::Stats(int64_t campaign_id) {
     CampaignStats s;
     auto rows = store_.Query(
-        "SELECT outcome, COUNT(*), SUM(short_call) FROM campaign_calls WHERE campaign_id = $1 "
-        "GROUP BY outcome",
+        "SELECT outcome, COUNT(*), SUM(short_call), direction FROM campaign_calls WHERE "
+        "campaign_id = $1 GROUP BY outcome, direction",
         {campaign_id});
     if (!rows) return std::unexpected(rows.error());
     for (const auto& r : *rows) {
+        // Inbound calls are the operators' work, not the campaign's dials.
+        if (r.Text(3) == "in") {
+            s.inbound += r.Int(1);
+            if (r.Text(0) == "answered") s.inbound_answered += r.Int(1);
+            continue;
+        }
         s.outcomes[r.Text(0)] = r.Int(1);
         s.attempts += r.Int(1);
         s.short_calls += r.Int(2);
@@ -617,7 +649,7 @@ Result<CampaignStats> CampaignBook::Stats(int64_t campaign_id) {
     const Millis since = (clock_.Now() - 86400) * 1000;
     auto ids = store_.Query(
         "SELECT caller_id, COUNT(*) FROM campaign_calls WHERE campaign_id = $1 AND started_at >= "
-        "$2 GROUP BY caller_id ORDER BY COUNT(*) DESC, caller_id",
+        "$2 AND direction = 'out' GROUP BY caller_id ORDER BY COUNT(*) DESC, caller_id",
         {campaign_id, since});
     if (!ids) return std::unexpected(ids.error());
     for (const auto& r : *ids)
@@ -727,7 +759,7 @@ Result<std::vector<std::pair<std::string, int>>> CampaignBook::CallerIdCalls(int
     const Millis from = (int64_t{day} * 86400 - int64_t{offset_minutes} * 60) * 1000;
     auto rows = store_.Query(
         "SELECT caller_id, COUNT(*) FROM campaign_calls WHERE started_at >= $1 AND started_at < "
-        "$2 GROUP BY caller_id",
+        "$2 AND direction = 'out' GROUP BY caller_id",
         {from, from + 86'400'000});
     if (!rows) return std::unexpected(rows.error());
     std::vector<std::pair<std::string, int>> out;

@@ -85,6 +85,7 @@ struct StoredCall {
     std::string network;  // sim or sip
     std::string robot_keys, robot_actions;
     std::string recording;  // the WAV file of both sides, "" for none
+    bool inbound = false;   // the caller called us (caller_id: the number they dialed)
     std::string evidence_json;
     std::optional<std::string> disposition;
     std::optional<UnixSeconds> callback_at;
@@ -93,6 +94,7 @@ struct StoredCall {
 struct CampaignStats {
     int64_t attempts = 0, answered = 0, abandoned = 0, short_calls = 0, dispositions = 0;
     int64_t callbacks_pending = 0;
+    int64_t inbound = 0, inbound_answered = 0;  // calls the operators took (not dials)
     std::map<std::string, int64_t> outcomes;
     std::map<std::string, int64_t> dispositions_by_status;
     std::vector<std::pair<std::string, int64_t>> calls_per_caller_id;  // today, most first

@@ -231,8 +231,18 @@ void Dialer::Handle(const telephony::Event& event) {
     using telephony::EventKind;
     switch (event.kind) {
         case EventKind::kRinging:
+        case EventKind::kIncoming:
             return;
         case EventKind::kAnswered:
+            if (call.inbound) {
+                // The agent has had the card for card_lead: now the voices.
+                call.record.answered = now;
+                call.record.bridged = now;
+                call.record.recording = event.recording;
+                ++stats_.inbound_answered;
+                telephony_.Bridge(event.call, call.record.agent);
+                break;
+            }
             pacer_.Resolved(now - call.record.started, true);
             call.record.answered = now;
             call.record.recording = event.recording;
@@ -259,7 +269,20 @@ void Dialer::Handle(const telephony::Event& event) {
             break;
         }
         case EventKind::kHungUp:
-            if (call.phase == Phase::kWaiting) {
+            if (call.inbound && call.record.answered == 0) {
+                // The caller gave up ringing: waiting for an agent, or with
+                // the card already on an agent's screen.
+                if (call.phase == Phase::kWaiting) {
+                    waiting_.erase(std::find(waiting_.begin(), waiting_.end(), event.call));
+                }
+                std::string agent = call.record.agent;
+                Finish(event.call, "abandoned", 0);
+                if (Agent* a = FindAgent(agent); a != nullptr && a->call == event.call) {
+                    a->call = 0;
+                    Tell(*a, "ended");
+                    AgentFree(*a);
+                }
+            } else if (call.phase == Phase::kWaiting) {
                 waiting_.erase(std::find(waiting_.begin(), waiting_.end(), event.call));
                 pacer_.AnsweredCall(now, true);
                 lead_state_[call.lead].no_redial_until =
@@ -336,15 +359,75 @@ void Dialer::Answered(CallId id, LiveCall& call) {
 void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
     call.phase = Phase::kTalking;
     call.record.agent = agent.id;
-    call.record.bridged = loop_.Now();
-    ++stats_.bridged;
     agent.call = id;
     agent.card = SIZE_MAX;
     agent.last_record = call.record.id;
     agent.contact_id = call.record.contact_id;
+    if (call.inbound) {
+        // The card goes to the agent's screen now (the state change publishes
+        // it); the call is answered card_lead later and put through then.
+        agent.inbound_from = call.record.number;
+        agent.inbound_to = call.record.caller_id;
+        SetState(agent, AgentState::kOnCall);
+        Tell(agent, "connected");
+        Later(loop_.Now() + options_.card_lead, [this, id, who = agent.id] {
+            auto it = live_.find(id);
+            if (it != live_.end() && it->second.record.agent == who &&
+                it->second.record.answered == 0) {
+                telephony_.Answer(id);
+            }
+        });
+        return;
+    }
+    call.record.bridged = loop_.Now();
+    ++stats_.bridged;
     SetState(agent, AgentState::kOnCall);
     telephony_.Bridge(id, agent.id);
     Tell(agent, "connected", &leads_[call.lead]);
+}
+
+void Dialer::Offer(CallId id, Incoming incoming) {
+    const Millis now = loop_.Now();
+    LiveCall& call = live_[id];
+    call.inbound = true;
+    call.lead = kNoLead;
+    CallRecord& r = call.record;
+    r.id = next_record_++;
+    r.campaign_id = options_.campaign_id;
+    r.contact_id = incoming.contact_id;
+    r.number = std::move(incoming.number);
+    r.caller_id = std::move(incoming.did);
+    r.started = now;
+    r.inbound = true;
+    r.evidence.consent = "not needed: the caller called";
+    r.evidence.rules = fmt::format("inbound call to {}", r.caller_id);
+    ++stats_.inbound;
+    stats_.max_live_calls = std::max(stats_.max_live_calls, static_cast<int>(live_.size()));
+    if (Agent* a = LongestReady()) {
+        Connect(id, call, *a);
+        return;
+    }
+    call.phase = Phase::kWaiting;
+    waiting_.push_back(id);
+    Later(now + options_.inbound_wait, [this, id] {
+        auto it = live_.find(id);
+        if (it == live_.end() || it->second.phase != Phase::kWaiting) return;
+        waiting_.erase(std::find(waiting_.begin(), waiting_.end(), id));
+        telephony_.Hangup(id);  // refused: nobody was free
+        Finish(id, "abandoned", 480);
+    });
+}
+
+std::optional<Millis> Dialer::LongestReadySince() {
+    if (Agent* a = LongestReady()) return a->since;
+    return std::nullopt;
+}
+
+int Dialer::AgentsWorking() const {
+    int n = 0;
+    for (const Agent& a : agents_)
+        n += a.state != AgentState::kOffline ? 1 : 0;
+    return n;
 }
 
 void Dialer::Abandon(CallId id) {
@@ -431,6 +514,16 @@ void Dialer::Finish(CallId id, const std::string& outcome, int cause) {
     r.ended = now;
     r.outcome = outcome;
     r.cause = cause;
+    if (call.inbound) {
+        if (r.answered != 0) {
+            Millis talk = now - r.answered;
+            stats_.human_talk_ms += talk;
+            mean_talk_seconds_ += (talk / 1000.0 - mean_talk_seconds_) * 0.01;
+        }
+        if (outcome != "answered") ++stats_.inbound_abandoned;
+        if (on_call_) on_call_(r);
+        return;
+    }
     if (r.answered != 0 && now - r.answered < options_.short_call && outcome == "answered") {
         r.short_call = true;
         ++stats_.short_calls;
@@ -538,12 +631,14 @@ void Dialer::AgentFree(Agent& agent) {
         return;
     }
     agent.contact_id = 0;
+    agent.inbound_from.clear();
+    agent.inbound_to.clear();
     if (agent.state != AgentState::kReady) SetState(agent, AgentState::kReady);
     if (!waiting_.empty()) {
         CallId id = waiting_.front();
         waiting_.pop_front();
         LiveCall& call = live_.at(id);
-        pacer_.AnsweredCall(loop_.Now(), false);
+        if (!call.inbound) pacer_.AnsweredCall(loop_.Now(), false);
         Connect(id, call, agent);
     }
 }
@@ -741,8 +836,8 @@ void Dialer::AddTime(DialerStats& stats, const Agent& agent, Millis spent) {
 std::vector<AgentView> Dialer::Agents() const {
     std::vector<AgentView> out;
     for (const Agent& a : agents_) {
-        out.push_back(
-            AgentView{a.id, a.state, a.since, a.contact_id, a.last_record, a.disposition_due});
+        out.push_back(AgentView{a.id, a.state, a.since, a.contact_id, a.last_record,
+                                a.disposition_due, a.inbound_from, a.inbound_to});
     }
     return out;
 }

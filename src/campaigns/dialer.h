@@ -15,6 +15,13 @@
 // outcome and the gate's own limits; an attempt cap per lead holds in the
 // campaign. Answered calls that end within short_call (3 s) are flagged.
 //
+// Calls come in too (R-IN-2, Offer): the longest-ready agent's screen shows
+// the caller's card first, and the call is answered card_lead later and put
+// through. With nobody ready the caller keeps ringing, first in line for the
+// next free agent, for at most inbound_wait; then the call is refused.
+// Inbound calls are the agents' work, not the campaign's dials: they take no
+// lead, no caller ID and no attempt, and stay out of the abandon rate.
+//
 // Threads: everything runs on the Loop's thread; the Dialer is not
 // synchronized. Callers on other threads go through the loop (SimLoop::Post).
 #pragma once
@@ -80,6 +87,17 @@ struct DialerOptions {
     // Robots: a script (docs/ivr.md) instead of the fixed greeting, question
     // and goodbye above; it must outlive the dialer.
     const ivr::Script* script = nullptr;
+    // Inbound: how long the agent sees the card before the call is answered,
+    // and how long a caller rings when nobody is free.
+    Millis card_lead = 500;
+    Millis inbound_wait = 30'000;
+};
+
+// An incoming call for the campaign's agents.
+struct Incoming {
+    std::string number;      // the caller: E.164 when it could be cleaned, else as given
+    std::string did;         // the number they dialed
+    int64_t contact_id = 0;  // the caller's card, 0 when the number is not in the base
 };
 
 struct DialerStats {
@@ -97,6 +115,8 @@ struct DialerStats {
     std::map<std::string, int64_t> robot_hangup_steps;  // hung up at step -> calls
     std::map<std::string, int64_t> robot_actions;       // script actions done -> calls
     int max_live_calls = 0;
+    // Inbound calls offered, put through, and given up (or refused: nobody free).
+    int64_t inbound = 0, inbound_answered = 0, inbound_abandoned = 0;
 
     // Share of the agents' logged-in time spent on calls and wrap-up.
     double Occupancy() const;
@@ -110,6 +130,8 @@ struct AgentView {
     int64_t contact_id = 0;  // the lead on the agent's call or card, 0 when none
     uint64_t call = 0;       // CallRecord::id of the current or last call
     bool disposition_due = false;
+    // An incoming call's caller and the number they dialed; empty otherwise.
+    std::string inbound_from, inbound_to;
 };
 
 struct Callback {
@@ -158,6 +180,12 @@ public:
     // then dial it.
     Result<Lead> NextCard(const std::string& agent);
     Result<void> DialCard(const std::string& agent);
+    // An incoming call (telephony's kIncoming, still ringing) for this
+    // campaign's agents; its events come to this dialer from now on.
+    void Offer(CallId id, Incoming incoming);
+    // Whether an agent is ready for a call now, and since when.
+    std::optional<Millis> LongestReadySince();
+    int AgentsWorking() const;  // logged in: not offline
 
     DialerStats Stats() const;  // agent time counted up to now
     std::vector<AgentView> Agents() const;
@@ -180,7 +208,9 @@ private:
         size_t lead = 0;
         Phase phase = Phase::kRinging;
         std::string reserved;  // preview: the agent who dialed
+        bool inbound = false;  // offered to us (Offer); lead is kNoLead
     };
+    static constexpr size_t kNoLead = SIZE_MAX;
     struct LeadState {
         int attempts = 0;
         bool busy = false;    // on a call or a preview card
@@ -199,6 +229,7 @@ private:
         bool wrap_elapsed = false;
         bool logout_pending = false;
         int64_t contact_id = 0;
+        std::string inbound_from, inbound_to;  // the incoming call on the agent's screen
     };
 
     void Tick();

@@ -160,6 +160,10 @@ public:
     void Collect(CallId call, int max_digits, Millis timeout) override {
         net_.Collect(call, max_digits, timeout);
     }
+    void Answer(CallId call) override {
+        answers[call] = loop_.Now();
+        net_.Answer(call);
+    }
     void Hangup(CallId call) override {
         hangups[call] = loop_.Now();
         ringing_.erase(call);
@@ -176,6 +180,7 @@ public:
     std::vector<Played> plays;
     std::map<CallId, std::string> bridged;
     std::map<CallId, Millis> hangups;
+    std::map<CallId, Millis> answers;
 
 private:
     SimLoop& loop_;
@@ -535,6 +540,125 @@ TEST(Dialer, AnAgentWhoHangsUpEndsTheCallAndGoesToWrapUp) {
     EXPECT_EQ(rig.dialer.HangupByAgent("anna").error().code, ErrorCode::kConflict);
     rig.loop.RunUntil(kMorning + 2 * kMinute);
     EXPECT_EQ(rig.records.size(), 1u) << "nothing more is heard of the call";
+}
+
+// --- Inbound ---------------------------------------------------------------
+
+TEST(Dialer, AnIncomingCallShowsItsCardToTheLongestReadyAgentBeforeItIsAnswered) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    Rig rig(Answering(), options, Leads(0));
+    rig.AddReady({"anna"});
+    rig.loop.RunUntil(kMorning + kSecond);
+    rig.AddReady({"boris"});  // ready later: anna has waited longest
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 10 * kSecond);
+    const CallId id = rig.net.Offer("+79161234567", "+74950000001", 60 * kSecond);
+    rig.dialer.Offer(id, Incoming{"+79161234567", "+74950000001", 42});
+
+    // At once: anna is on the call with the caller's card, not yet answered.
+    const AgentView anna = rig.Agent("anna");
+    EXPECT_EQ(anna.state, AgentState::kOnCall);
+    EXPECT_EQ(anna.contact_id, 42);
+    EXPECT_EQ(anna.inbound_from, "+79161234567");
+    EXPECT_EQ(anna.inbound_to, "+74950000001");
+    EXPECT_EQ(rig.Agent("boris").state, AgentState::kReady);
+    ASSERT_FALSE(rig.agent_events.empty());
+    EXPECT_EQ(rig.agent_events.back().kind, "connected");
+    EXPECT_EQ(rig.agent_events.back().at, kMorning + 10 * kSecond);
+    EXPECT_TRUE(rig.tap.answers.empty()) << "answered before the card was shown";
+    EXPECT_TRUE(rig.tap.bridged.empty());
+
+    // card_lead later it is answered, then put through to anna.
+    rig.loop.RunUntil(kMorning + 11 * kSecond);
+    ASSERT_EQ(rig.tap.answers.count(id), 1u);
+    EXPECT_EQ(rig.tap.answers[id], kMorning + 10 * kSecond + options.card_lead);
+    ASSERT_EQ(rig.tap.bridged.count(id), 1u);
+    EXPECT_EQ(rig.tap.bridged[id], "anna");
+
+    ASSERT_TRUE(rig.dialer.HangupByAgent("anna"));
+    ASSERT_EQ(rig.records.size(), 1u);
+    const CallRecord& r = rig.records[0];
+    EXPECT_TRUE(r.inbound);
+    EXPECT_EQ(r.outcome, "answered");
+    EXPECT_EQ(r.number, "+79161234567");
+    EXPECT_EQ(r.caller_id, "+74950000001") << "the number they dialed";
+    EXPECT_EQ(r.contact_id, 42);
+    EXPECT_EQ(r.attempt, 0);
+    EXPECT_EQ(r.agent, "anna");
+    EXPECT_EQ(r.answered, kMorning + 10 * kSecond + options.card_lead);
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kWrapUp);
+    EXPECT_TRUE(rig.Agent("anna").disposition_due);
+    ASSERT_TRUE(rig.dialer.Dispose("anna", Disposition{.status = "decided"}));
+    ASSERT_EQ(rig.dispositions.size(), 1u);
+    EXPECT_EQ(rig.dispositions[0].call, r.id);
+
+    // Not a dial: no attempt, no answered dial, nothing for the abandon rate.
+    const DialerStats stats = rig.dialer.Stats();
+    EXPECT_EQ(stats.inbound, 1);
+    EXPECT_EQ(stats.inbound_answered, 1);
+    EXPECT_EQ(stats.attempts, 0);
+    EXPECT_EQ(stats.answered, 0);
+    EXPECT_EQ(rig.tap.dials.size(), 0u);
+}
+
+TEST(Dialer, AnIncomingCallRingsUntilAnAgentIsFreeAndIsRefusedWhenNobodyIsInTime) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    Rig rig(Answering(), options, Leads(0));
+    rig.dialer.AddAgent("anna");
+    ASSERT_TRUE(rig.dialer.SetPaused("anna"));
+    rig.dialer.Start();
+    const CallId first = rig.net.Offer("+79161234567", "+74950000001", 60 * kSecond);
+    rig.dialer.Offer(first, Incoming{"+79161234567", "+74950000001", 0});
+    rig.loop.RunUntil(kMorning + 5 * kSecond);
+    EXPECT_TRUE(rig.tap.answers.empty()) << "nobody is ready: the caller keeps ringing";
+    ASSERT_TRUE(rig.dialer.SetReady("anna"));
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kOnCall) << "the waiting caller comes first";
+    EXPECT_EQ(rig.Agent("anna").inbound_from, "+79161234567");
+    EXPECT_EQ(rig.Agent("anna").contact_id, 0) << "an unknown caller has no card, only a number";
+    rig.loop.RunUntil(kMorning + 6 * kSecond);
+    EXPECT_EQ(rig.tap.answers.count(first), 1u);
+    ASSERT_TRUE(rig.dialer.HangupByAgent("anna"));
+
+    // anna is in wrap-up: the next caller rings for inbound_wait, then is refused.
+    const Millis second_at = rig.loop.Now();
+    const CallId second = rig.net.Offer("+79031112233", "+74950000001", 60 * kSecond);
+    rig.dialer.Offer(second, Incoming{"+79031112233", "+74950000001", 7});
+    rig.loop.RunUntil(second_at + options.inbound_wait + kSecond);
+    ASSERT_EQ(rig.records.size(), 2u);
+    const CallRecord& refused = rig.records[1];
+    EXPECT_TRUE(refused.inbound);
+    EXPECT_EQ(refused.outcome, "abandoned");
+    EXPECT_EQ(refused.cause, 480);
+    EXPECT_EQ(refused.ended, second_at + options.inbound_wait);
+    EXPECT_EQ(rig.tap.hangups.count(second), 1u) << "refused on the network";
+    EXPECT_EQ(rig.tap.answers.count(second), 0u);
+    const DialerStats stats = rig.dialer.Stats();
+    EXPECT_EQ(stats.inbound, 2);
+    EXPECT_EQ(stats.inbound_abandoned, 1);
+    EXPECT_EQ(stats.abandoned, 0) << "inbound calls stay out of the dials' abandon rate";
+}
+
+TEST(Dialer, ACallerWhoGivesUpRingingIsAbandonedAndTheAgentsCardGoesAway) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    options.card_lead = 3 * kSecond;
+    Rig rig(Answering(), options, Leads(0));
+    rig.AddReady({"anna"});
+    rig.dialer.Start();
+    const Millis at = rig.loop.Now();
+    const CallId id = rig.net.Offer("+79161234567", "+74950000001", kSecond);
+    rig.dialer.Offer(id, Incoming{"+79161234567", "+74950000001", 42});
+    EXPECT_EQ(rig.Agent("anna").contact_id, 42);
+    rig.loop.RunUntil(at + 5 * kSecond);
+    ASSERT_EQ(rig.records.size(), 1u);
+    EXPECT_EQ(rig.records[0].outcome, "abandoned");
+    EXPECT_EQ(rig.records[0].cause, 0);
+    EXPECT_EQ(rig.records[0].ended, at + kSecond);
+    EXPECT_TRUE(rig.tap.answers.empty()) << "a call the caller left is never answered";
+    const AgentView anna = rig.Agent("anna");
+    EXPECT_EQ(anna.state, AgentState::kReady);
+    EXPECT_EQ(anna.contact_id, 0);
+    EXPECT_EQ(anna.inbound_from, "");
+    EXPECT_FALSE(anna.disposition_due);
 }
 
 TEST(Dialer, NoMoreCallsAreLiveThanTheTrunkHasLines) {

@@ -14,7 +14,9 @@
 #include "campaigns/dialer.h"
 #include "compliance/registry_catalog.h"
 #include "compliance/rules.h"
+#include "contacts/contact_book.h"
 #include "ivr/script.h"
+#include "phone/clean.h"
 
 namespace callbase::campaigns {
 namespace {
@@ -33,13 +35,23 @@ private:
 };
 
 // Several campaigns share one network: each gets a line that hears only
-// the events of its own calls.
+// the events of its own calls. Incoming calls belong to nobody until the
+// runner gives them to a campaign (`incoming`).
 class Exchange {
 public:
     explicit Exchange(telephony::Telephony& network) : network_(network) {
         network_.OnEvent([this](const telephony::Event& e) {
             auto it = owners_.find(e.call);
-            if (it == owners_.end()) return;
+            if (it == owners_.end()) {
+                if (e.kind == telephony::EventKind::kIncoming) {
+                    if (incoming) {
+                        incoming(e);
+                    } else {
+                        network_.Hangup(e.call);
+                    }
+                }
+                return;
+            }
             auto handler = it->second;
             if (telephony::IsFinalFailure(e.kind) || e.kind == telephony::EventKind::kHungUp) {
                 owners_.erase(it);
@@ -52,6 +64,7 @@ public:
         owners_[call] = std::move(handler);
     }
     void Release(CallId call) { owners_.erase(call); }
+    std::function<void(const telephony::Event&)> incoming;
 
 private:
     telephony::Telephony& network_;
@@ -81,6 +94,9 @@ public:
     void Collect(CallId call, int max_digits, telephony::Millis timeout) override {
         exchange_.network().Collect(call, max_digits, timeout);
     }
+    void Answer(CallId call) override { exchange_.network().Answer(call); }
+    // An incoming call's events come to this line from now on.
+    void Take(CallId call) { exchange_.Own(call, handler_); }
     void Hangup(CallId call) override {
         exchange_.Release(call);
         exchange_.network().Hangup(call);
@@ -148,6 +164,7 @@ Result<void> CampaignRunner::Start() {
     parts_ = std::make_unique<Parts>();
     parts_->clock = std::make_unique<LoopClock>(*loop_);
     parts_->exchange = std::make_unique<Exchange>(*network_);
+    parts_->exchange->incoming = [this](const telephony::Event& e) { Incoming(e); };
     thread_ = std::thread([this] {
         // Signals are the process's business (serve waits for SIGTERM): none here.
         sigset_t all;
@@ -328,6 +345,53 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
     return {};
 }
 
+// An incoming call goes to the campaign whose ready agent has waited
+// longest; with nobody ready, to the campaign with the most agents at work
+// (the caller rings until one is free). Its card is the contact with the
+// caller's number, if any.
+void CampaignRunner::Incoming(const telephony::Event& e) {
+    Active* best = nullptr;
+    std::optional<Millis> best_since;
+    int best_working = 0;
+    for (auto& [id, a] : active_) {
+        if (a->spec.pacing == Pacing::kRobot || a->spec.state != "running") continue;
+        const auto since = a->dialer->LongestReadySince();
+        const int working = a->dialer->AgentsWorking();
+        if (working == 0) continue;
+        const bool better =
+            since ? (!best_since || *since < *best_since) : (!best_since && working > best_working);
+        if (best == nullptr || better) {
+            best = a.get();
+            best_since = since;
+            best_working = working;
+        }
+    }
+    if (best == nullptr) {
+        fmt::print(stderr,
+                   "inbound: the call from {} to {} is refused: no operator campaign is running "
+                   "with operators at work\n",
+                   e.from, e.to);
+        parts_->exchange->network().Hangup(e.call);
+        return;
+    }
+    campaigns::Incoming incoming{.number = e.from, .did = e.to};
+    std::string e164;
+    if (options_.cleaner != nullptr && options_.cleaner->ToE164(e.from, &e164)) {
+        incoming.number = e164;
+        contacts::ContactBook book(*store_, Wall(), "inbound");
+        auto found = book.FindByPhone(e164);
+        if (!found) {
+            std::lock_guard lock(mutex_);
+            if (!error_) error_ = found.error();
+        } else if (*found) {
+            incoming.contact_id = (*found)->id;
+        }
+    }
+    if (options_.cleaner != nullptr && options_.cleaner->ToE164(e.to, &e164)) incoming.did = e164;
+    best->line->Take(e.call);
+    best->dialer->Offer(e.call, std::move(incoming));
+}
+
 CampaignRunner::Active* CampaignRunner::ActiveOf(const std::string& agent) {
     auto it = agent_campaign_.find(agent);
     if (it == agent_campaign_.end()) return nullptr;
@@ -409,6 +473,15 @@ Result<void> CampaignRunner::Dispose(const std::string& agent, Disposition dispo
         // stays open for a corrected disposition.
         CampaignBook book(*store_, Wall());
         if (auto ok = book.CheckDisposition(d); !ok) return ok;
+        for (const auto& v : a->dialer->Agents()) {
+            if (v.id == agent && d.callback_at && v.contact_id == 0 && !v.inbound_from.empty()) {
+                return Fail(ErrorCode::kInvalidInput,
+                            fmt::format("{} is not in the base, so a callback has no card to go on",
+                                        v.inbound_from),
+                            "record the disposition without a callback time, then add the "
+                            "caller as a contact and schedule the callback on their card");
+            }
+        }
         auto r = a->dialer->Dispose(agent, std::move(d));
         PublishAgent(agent);
         return r;
@@ -445,6 +518,9 @@ void CampaignRunner::PublishAgent(const std::string& agent) {
             auto row = a->call_rows.find(v.call);
             j["call"] = row == a->call_rows.end() ? json(nullptr) : json(row->second);
             j["disposition_due"] = v.disposition_due;
+            j["inbound"] = v.inbound_from.empty()
+                               ? json(nullptr)
+                               : json{{"from", v.inbound_from}, {"to", v.inbound_to}};
         }
     }
     std::lock_guard lock(mutex_);
@@ -495,6 +571,9 @@ void CampaignRunner::PublishLive(Active& a) {
            {"short_calls", st.short_calls},
            {"robot_keys", st.robot_keys},
            {"robot_hangup_steps", st.robot_hangup_steps},
+           {"inbound", st.inbound},
+           {"inbound_answered", st.inbound_answered},
+           {"inbound_abandoned", st.inbound_abandoned},
            {"agents", agents},
            {"agents_by_state", by_state},
            {"caller_ids", ids},

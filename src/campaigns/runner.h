@@ -22,6 +22,11 @@
 // carry the network's name and the recording, and what robot scripts do
 // (opt-outs, tags, statuses, visits) reaches the base.
 //
+// Calls to the center's numbers (a real network's incoming calls) go to the
+// operator campaign whose ready agent has waited longest (Dialer::Offer),
+// with the caller's card found by their number; the agent's state carries
+// the caller and the number dialed ("inbound") from before the answer.
+//
 // Thread-safe: every public method may be called from any thread.
 #pragma once
 
@@ -121,6 +126,7 @@ private:
     Result<void> OnLoop(std::function<Result<void>()> fn);
     void Poll();
     void Sample();
+    void Incoming(const telephony::Event& e);
     Result<void> Activate(const CampaignSpec& spec);
     void PublishAgent(const std::string& agent);
     void PublishLive(Active& active);

@@ -24,6 +24,8 @@ std::string_view EventKindId(EventKind kind) {
             return "prompt_done";
         case EventKind::kDigits:
             return "digits";
+        case EventKind::kIncoming:
+            return "incoming";
     }
     return "?";
 }

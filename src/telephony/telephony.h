@@ -8,6 +8,11 @@
 // first. An answered call can be bridged to an agent, or given a prompt to
 // play (prompt done) and digits to collect (digits; empty when none came).
 //
+// Calls come in as well: an incoming event offers a call (the caller's number
+// and the number dialed) that rings on our side until it is answered (Answer:
+// then answered follows) or refused (Hangup). A caller who gives up first is
+// heard as hung up.
+//
 // Two implementations: telephony/sim (a discrete-event network of simulated
 // callees, on a simulated clock) and telephony/sip (a real trunk over libre).
 // Both call the handler on their Loop's thread only, and must be used from
@@ -35,6 +40,7 @@ enum class EventKind {
     kHungUp,    // the callee hung up an answered call
     kPromptDone,
     kDigits,
+    kIncoming,  // a call offered to us: Event::from calls Event::to
 };
 std::string_view EventKindId(EventKind kind);  // "ringing", "answered", ...
 // Whether the event ends an unanswered call.
@@ -47,6 +53,8 @@ struct Event {
     int cause = 0;          // SIP response code for failures (486, 480, 404, 603, 503), else 0
     std::string digits;     // kDigits: the keys pressed, "" when the caller pressed none
     std::string recording;  // kAnswered: the WAV file the call is recorded to, "" for none
+    std::string from;       // kIncoming: the caller's number as the network gave it
+    std::string to;         // kIncoming: the number they dialed (one of ours)
 };
 
 struct Dial {
@@ -77,8 +85,11 @@ public:
     virtual void Bridge(CallId call, std::string_view agent) = 0;
     virtual void Play(CallId call, std::string_view prompt) = 0;
     virtual void Collect(CallId call, int max_digits, Millis timeout) = 0;
+    // Answers an incoming call; answered follows.
+    virtual void Answer(CallId call) = 0;
     // Ends the call whatever its state (CANCEL while ringing, BYE when
-    // answered). No event follows.
+    // answered, a refusal for an incoming call not yet answered). No event
+    // follows.
     virtual void Hangup(CallId call) = 0;
 };
 

@@ -215,6 +215,26 @@ void SimNetwork::Collect(CallId id, int max_digits, Millis timeout) {
              false);
 }
 
+CallId SimNetwork::Offer(std::string from, std::string to, Millis patience) {
+    const CallId id = next_id_++;
+    Call& call = calls_[id];
+    call.rng = Rng(Fnv1a(from, seed_ ^ id));
+    Schedule(id, 0, loop_.Now(),
+             Event{.kind = EventKind::kIncoming, .from = std::move(from), .to = std::move(to)},
+             false);
+    Schedule(id, 0, loop_.Now() + patience, Event{.kind = EventKind::kHungUp}, true);
+    return id;
+}
+
+void SimNetwork::Answer(CallId id) {
+    Call* call = Find(id);
+    if (call == nullptr || call->state != State::kRinging) return;
+    call->state = State::kWaiting;
+    ++call->step;
+    Wait(id, *call);
+    Schedule(id, call->step, loop_.Now(), Event{.kind = EventKind::kAnswered}, false);
+}
+
 void SimNetwork::Hangup(CallId id) {
     calls_.erase(id);
 }

@@ -96,7 +96,13 @@ public:
     void Bridge(CallId call, std::string_view agent) override;
     void Play(CallId call, std::string_view prompt) override;
     void Collect(CallId call, int max_digits, Millis timeout) override;
+    void Answer(CallId call) override;
     void Hangup(CallId call) override;
+
+    // An incoming call: `from` calls `to` now (the incoming event follows on
+    // the loop). The caller hangs up after `patience` unless answered first;
+    // once answered, they behave as an answered callee does.
+    CallId Offer(std::string from, std::string to, Millis patience);
 
     // The population can change mid-run (a scenario's answer rate falls).
     Population& population() { return population_; }

@@ -36,7 +36,7 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     TomlReader r(path, std::string(kHint));
     r.Known(&root, "",
             {"listen", "rtp_ip", "rtp_ports", "language", "codec", "max_calls", "trunk",
-             "recordings", "agents", "transfer"});
+             "recordings", "agents", "transfer", "dids"});
     r.Text(&root, "", "listen", o.listen);
     r.Text(&root, "", "rtp_ip", o.rtp_ip);
     r.Text(&root, "", "language", o.language);
@@ -95,6 +95,24 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
                       fmt::format("cannot read {}", file));
         } else {
             std::getline(in, t.password);
+        }
+    }
+
+    // The center's numbers callers dial: ["+74951234567", ...].
+    if (const toml::node* dids = root.get("dids")) {
+        const toml::array* list = dids->as_array();
+        if (list == nullptr) r.Problem(dids, "dids", "write a list: [\"+74951234567\"]");
+        for (size_t i = 0; list != nullptr && i < list->size(); ++i) {
+            auto number = (*list)[i].value<std::string>();
+            const bool e164 = number && number->size() >= 9 && number->size() <= 16 &&
+                              number->front() == '+' &&
+                              number->find_first_not_of("0123456789", 1) == std::string::npos;
+            if (!e164) {
+                r.Problem(&(*list)[i], "dids",
+                          "write each number in E.164 with its plus, e.g. \"+74951234567\"");
+                continue;
+            }
+            o.dids.push_back(*number);
         }
     }
 

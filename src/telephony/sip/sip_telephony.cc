@@ -108,8 +108,9 @@ struct SipTelephony::Impl {
         struct rtp_sock* rtp = nullptr;
         struct sa remote {};
         bool ringing = false, answered = false, ended = false;
-        int pt = 8;       // PCMA, or 0 for PCMU
-        int tev_pt = -1;  // the far end's telephone-event payload type
+        bool inbound = false;  // the far end called us (a DID); dial.number is the caller
+        int pt = 8;            // PCMA, or 0 for PCMU
+        int tev_pt = -1;       // the far end's telephone-event payload type
         struct tmr ring_timer {
         }, collect_timer{};
         uint32_t ts = 0;
@@ -254,6 +255,10 @@ struct SipTelephony::Impl {
         call.ended = true;
         tmr_cancel(&call.ring_timer);
         tmr_cancel(&call.collect_timer);
+        // An incoming call we never answered is refused (the caller hears
+        // 480); after the caller's CANCEL this does nothing.
+        if (call.inbound && !call.answered && call.sess != nullptr)
+            (void)sipsess_reject(call.sess, 480, "Temporarily Unavailable", "%s", "");
         call.sess = static_cast<struct sipsess*>(mem_deref(call.sess));
         if (call.answered) SaveRecording(call);
         dead.push_back(call.id);
@@ -457,20 +462,40 @@ struct SipTelephony::Impl {
     // could not go out.
     bool Invite(Call& call, const std::string& to, const std::string& from,
                 const std::string& proxy, const std::string& headers) {
+        if (!Media(call, to)) return false;
+        struct mbuf* offer = nullptr;
+        int err = sdp_encode(&offer, call.sdp, true);
+        const char* route = proxy.c_str();
+        if (!err)
+            err = sipsess_connect(&call.sess, sock, to.c_str(), nullptr, from.c_str(), "callbase",
+                                  proxy.empty() ? nullptr : &route, proxy.empty() ? 0 : 1,
+                                  "application/sdp", offer, OnAuth, &call, false, OnOffer, OnAnswer,
+                                  OnProgress, OnEstablished, nullptr, nullptr, OnClose, &call, "%s",
+                                  headers.c_str());
+        mem_deref(offer);
+        if (err) {
+            Log(fmt::format("sip: INVITE to {} not sent: {}", to, std::strerror(err)));
+            return false;
+        }
+        return true;
+    }
+
+    // A call's RTP socket and SDP session with our formats (G.711 both laws,
+    // the preferred first, and telephone-events); false (logged) when none.
+    bool Media(Call& call, const std::string& who) {
         struct sa rtp_ip {};
         int err = sa_set_str(&rtp_ip, options.rtp_ip.c_str(), 0);
         if (!err)
             err = rtp_listen(&call.rtp, IPPROTO_UDP, &rtp_ip, options.rtp_min_port,
                              options.rtp_max_port, false, OnRtp, nullptr, &call);
         if (err) {
-            Log(fmt::format("sip: no RTP port for the call to {} on {} ports {}-{}: {}", to,
+            Log(fmt::format("sip: no RTP port for the call with {} on {} ports {}-{}: {}", who,
                             options.rtp_ip, options.rtp_min_port, options.rtp_max_port,
                             std::strerror(err)));
             return false;
         }
         struct sa local {};
         udp_local_get(static_cast<struct udp_sock*>(rtp_sock(call.rtp)), &local);
-        struct mbuf* offer = nullptr;
         err = sdp_session_alloc(&call.sdp, &rtp_ip);
         if (!err) err = sdp_media_add(&call.media, call.sdp, "audio", sa_port(&local), "RTP/AVP");
         const bool ulaw_first = options.codec == "PCMU";
@@ -485,17 +510,8 @@ struct SipTelephony::Impl {
         if (!err)
             err = sdp_format_add(nullptr, call.media, false, "101", "telephone-event", 8000, 1,
                                  nullptr, nullptr, nullptr, false, "0-15");
-        if (!err) err = sdp_encode(&offer, call.sdp, true);
-        const char* route = proxy.c_str();
-        if (!err)
-            err = sipsess_connect(&call.sess, sock, to.c_str(), nullptr, from.c_str(), "callbase",
-                                  proxy.empty() ? nullptr : &route, proxy.empty() ? 0 : 1,
-                                  "application/sdp", offer, OnAuth, &call, false, OnOffer, OnAnswer,
-                                  OnProgress, OnEstablished, nullptr, nullptr, OnClose, &call, "%s",
-                                  headers.c_str());
-        mem_deref(offer);
         if (err) {
-            Log(fmt::format("sip: INVITE to {} not sent: {}", to, std::strerror(err)));
+            Log(fmt::format("sip: no SDP for the call with {}: {}", who, std::strerror(err)));
             return false;
         }
         return true;
@@ -609,7 +625,8 @@ struct SipTelephony::Impl {
             self->AgentLegOver(*call);
             return;
         }
-        if (call->answered) {
+        if (call->answered || call->inbound) {
+            // Hung up; or, for a call to us, the caller gave up ringing (CANCEL).
             self->Emit(Event{.call = call->id, .kind = EventKind::kHungUp});
             self->End(*call);
             return;
@@ -927,9 +944,120 @@ struct SipTelephony::Impl {
     }
 
     static void OnIncoming(const struct sip_msg* msg, void* arg) {
-        // Inbound calls are not taken yet on this trunk: refuse them plainly.
-        auto* self = static_cast<Impl*>(arg);
-        sip_treply(nullptr, self->stack, msg, 480, "Temporarily Unavailable");
+        static_cast<Impl*>(arg)->Incoming(msg);
+    }
+
+    // The DID an INVITE is for (its request URI's user, else its To's), as
+    // configured; "" when it is none of ours. The trunk may write it in its
+    // number format or with or without the plus.
+    std::string DidOf(const struct sip_msg* msg) const {
+        auto digits = [](std::string_view text) {
+            std::string out;
+            for (char c : text)
+                if (c >= '0' && c <= '9') out.push_back(c);
+            return out;
+        };
+        for (const struct pl* user : {&msg->uri.user, &msg->to.uri.user}) {
+            const std::string dialed = digits(std::string_view(user->p, user->l));
+            if (dialed.empty()) continue;
+            for (const std::string& did : options.dids) {
+                if (dialed == digits(did) ||
+                    dialed == digits(DialString(did, options.trunk.number_format)))
+                    return did;
+            }
+        }
+        return {};
+    }
+
+    // An INVITE: a call to one of our numbers rings here (180) and is offered
+    // to the campaign; it is answered or refused from there.
+    void Incoming(const struct sip_msg* msg) {
+        const std::string did = DidOf(msg);
+        if (did.empty()) {
+            (void)sip_treply(nullptr, stack, msg, 404, "Not Found");
+            return;
+        }
+        int active = 0;
+        Count([&](SipCounters& c) { active = static_cast<int>(c.active); });
+        const std::string caller(msg->from.uri.user.p, msg->from.uri.user.l);
+        if (active >= options.max_calls) {
+            Log(
+                fmt::format("sip: the call from {} to {} is refused: {} calls are up, the most "
+                            "allowed",
+                            caller, did, options.max_calls));
+            (void)sip_treply(nullptr, stack, msg, 503, "Service Unavailable");
+            return;
+        }
+        auto owned = std::make_unique<Call>();
+        Call& call = *owned;
+        call.impl = this;
+        call.id = next_id++;
+        call.inbound = true;
+        call.dial.number = caller;
+        call.dial.caller_id = did;
+        tmr_init(&call.ring_timer);
+        tmr_init(&call.collect_timer);
+        if (!Media(call, caller)) {
+            (void)sip_treply(nullptr, stack, msg, 503, "Service Unavailable");
+            Drop(call);
+            return;
+        }
+        // The caller's offer (a call without one, a late offer, is not taken).
+        int err = mbuf_get_left(msg->mb) > 0 ? sdp_decode(call.sdp, msg->mb, true) : EPROTO;
+        if (!err) {
+            UseAnswer(call);
+            if (sdp_media_rformat(call.media, "PCMA") == nullptr &&
+                sdp_media_rformat(call.media, "PCMU") == nullptr)
+                err = ENOTSUP;
+        }
+        if (err) {
+            Log(
+                fmt::format("sip: the call from {} to {} is refused: its SDP offer has no G.711 "
+                            "audio, or there is none",
+                            caller, did));
+            (void)sip_treply(nullptr, stack, msg, 488, "Not Acceptable Here");
+            Drop(call);
+            return;
+        }
+        err = sipsess_accept(&call.sess, sock, msg, 180, "Ringing", "callbase", "application/sdp",
+                             nullptr, OnAuth, &call, false, OnOffer, OnAnswer, OnEstablished,
+                             nullptr, nullptr, OnClose, &call, "%s", "");
+        if (err) {
+            Log(fmt::format("sip: the call from {} to {} could not be taken: {}", caller, did,
+                            std::strerror(err)));
+            (void)sip_treply(nullptr, stack, msg, 500, "Server Internal Error");
+            Drop(call);
+            return;
+        }
+        call.ringing = true;
+        const CallId id = call.id;
+        calls.emplace(id, std::move(owned));
+        Count([](SipCounters& c) {
+            ++c.incoming;
+            c.peak_active = std::max(c.peak_active, ++c.active);
+        });
+        Emit(Event{.call = id, .kind = EventKind::kIncoming, .from = caller, .to = did});
+    }
+
+    // A call that never got into `calls`: its media goes.
+    static void Drop(Call& call) {
+        call.rtp = static_cast<struct rtp_sock*>(mem_deref(call.rtp));
+        call.sdp = static_cast<struct sdp_session*>(mem_deref(call.sdp));
+    }
+
+    void DoAnswer(CallId id) {
+        Call* call = Find(id);
+        if (call == nullptr || !call->inbound || call->answered) return;
+        struct mbuf* answer = nullptr;
+        int err = sdp_encode(&answer, call->sdp, false);
+        if (!err) err = sipsess_answer(call->sess, 200, "OK", answer, "%s", "");
+        mem_deref(answer);
+        if (err) {
+            Log(fmt::format("sip: the call from {} could not be answered: {}", call->dial.number,
+                            std::strerror(err)));
+            Emit(Event{.call = id, .kind = EventKind::kHungUp});
+            End(*call);
+        }
     }
 
     void Shutdown() {
@@ -1005,6 +1133,10 @@ void SipTelephony::Collect(CallId call, int max_digits, Millis timeout) {
     impl_->Send([impl = impl_.get(), call, max_digits, timeout] {
         impl->DoCollect(call, max_digits, timeout);
     });
+}
+
+void SipTelephony::Answer(CallId call) {
+    impl_->Send([impl = impl_.get(), call] { impl->DoAnswer(call); });
 }
 
 void SipTelephony::Hangup(CallId call) {

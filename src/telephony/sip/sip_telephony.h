@@ -24,6 +24,11 @@
 // up ends both, and the campaign hears kHungUp. With SipOptions::transfer the
 // call is sent to that URI by REFER instead (a PBX queues it).
 //
+// Calls to the center's numbers (SipOptions::dids) ring on our side (180)
+// and are offered to the campaign (kIncoming, with the caller's number and
+// the number dialed); Answer sends 200 with our SDP answer, Hangup refuses
+// the call (480). A caller who gives up first is heard as kHungUp.
+//
 // libre 1.1.0 has no 100rel (PRACK). A trunk that requires it (421, or a
 // provisional response with Require: 100rel) ends the call as failed with
 // cause 421 and a log line that says what to change.
@@ -34,6 +39,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "telephony/media/speech.h"
@@ -85,6 +91,10 @@ struct SipOptions {
     // Where a PBX queues calls for operators: an answered call put through to
     // any agent is transferred there by REFER instead ("sip:queue@pbx").
     std::string transfer;
+    // The center's numbers (DIDs, E.164) callers dial to reach the operators.
+    // An INVITE from the trunk to one of them rings (180) and is offered to
+    // the campaign (kIncoming); INVITEs to other numbers are refused 404.
+    std::vector<std::string> dids;
     // For log lines (one line each, no newline); stderr when unset.
     std::function<void(const std::string&)> log;
 };
@@ -94,6 +104,7 @@ struct SipCounters {
     int64_t rtp_sent = 0, rtp_received = 0, keys = 0, recordings = 0;
     int64_t bridged = 0, relayed = 0;  // calls put through to operators, frames relayed
     int64_t transferred = 0;           // calls the far end took to the transfer URI
+    int64_t incoming = 0;              // calls to our numbers taken (ringing here)
 };
 
 class SipTelephony final : public Telephony {
@@ -117,6 +128,7 @@ public:
     void Bridge(CallId call, std::string_view agent) override;
     void Play(CallId call, std::string_view prompt) override;
     void Collect(CallId call, int max_digits, Millis timeout) override;
+    void Answer(CallId call) override;
     void Hangup(CallId call) override;
 
     SipCounters counters() const;

@@ -90,8 +90,9 @@ int FreeMediaPort() {
 // One SIPp process playing a scenario of tests/sip for one call.
 class Sipp {
 public:
+    // `remote`: SIPp calls there (a UAC scenario); empty, it waits for calls.
     Sipp(const fs::path& dir, const std::string& scenario,
-         const std::map<std::string, std::string>& values)
+         const std::map<std::string, std::string>& values, const std::string& remote = "")
         : port_(FreeUdpPort()) {
         fs::path xml = dir / ("scenario-" + std::to_string(port_) + ".xml");
         std::ofstream(xml) << Fill(ReadText(fs::path(CALLBASE_SOURCE_DIR) / "tests/sip" / scenario),
@@ -116,6 +117,7 @@ public:
                                          "-trace_err",
                                          "-error_file",
                                          log_};
+        if (!remote.empty()) args.push_back(remote);
         std::vector<char*> argv;
         for (auto& a : args)
             argv.push_back(a.data());
@@ -240,6 +242,20 @@ void WriteToneCapture(const fs::path& path, const std::string& keys) {
         put(0x1234, 4, true);
         out.write(reinterpret_cast<const char*>(alaw.data() + i * 160), 160);
     }
+}
+
+// The caller scenario (tests/sip/caller.xml) with what follows its INVITE:
+// "answered", "refused" or "cancel" (tests/sip/caller-*.part).
+std::map<std::string, std::string> Caller(const std::string& then, const std::string& dialed,
+                                          std::map<std::string, std::string> values = {}) {
+    values["@DIALED@"] = dialed;
+    values["@CALLER@"] = "79161234567";
+    values.emplace("@ANSWERED_EXEC@", "");
+    // The part's own keys are filled in first.
+    values["@THEN@"] =
+        Fill(ReadText(fs::path(CALLBASE_SOURCE_DIR) / "tests/sip" / ("caller-" + then + ".part")),
+             values);
+    return values;
 }
 
 class SipTelephonyTest : public ::testing::Test {
@@ -595,6 +611,85 @@ TEST(SipConfig, TheExamplesLoadAndMistakesAreNamedByFileAndLine) {
     EXPECT_NE(agent.error().message.find("[agents] olga"), std::string::npos)
         << agent.error().message;
     fs::remove_all(dir);
+}
+
+// --- Inbound ---------------------------------------------------------------
+
+SipOptions WithDid() {
+    SipOptions options;
+    options.dids = {"+74950000001"};
+    options.trunk.number_format = NumberFormat::kDigits;
+    return options;
+}
+
+TEST_F(SipTelephonyTest, ACallToADidRingsUntilAnsweredAndThenCarriesAudioBothWays) {
+    SipTelephony& sip = Connect("127.0.0.1:9", WithDid());
+    Sipp caller(dir_, "caller.xml",
+                Caller("answered", "74950000001",
+                       {{"@PCAP@", "/usr/share/sip-tester/g711a.pcap"}, {"@TALK@", "3000"}}),
+                sip.local_address());
+    ASSERT_TRUE(caller.started());
+    ASSERT_TRUE(WaitFor(EventKind::kIncoming)) << Kinds() << Log();
+    const Event offered = *Seen(EventKind::kIncoming);
+    EXPECT_EQ(offered.from, "79161234567") << "the caller as the network gave it";
+    EXPECT_EQ(offered.to, "+74950000001") << "the DID, as configured";
+
+    // It rings until callbase answers: nothing is answered in a second.
+    queue_.RunUntil([] { return false; }, 1'000ms);
+    EXPECT_FALSE(Seen(EventKind::kAnswered)) << Kinds();
+    EXPECT_EQ(caller.Wait(0s), -1) << "the caller is still ringing: " << caller.errors();
+
+    sip.Answer(offered.call);
+    ASSERT_TRUE(WaitFor(EventKind::kAnswered)) << Kinds() << Log();
+    const std::string recording = Seen(EventKind::kAnswered)->recording;
+    sip.Play(offered.call, "Здравствуйте! Оператор слушает.");
+    ASSERT_TRUE(WaitFor(EventKind::kHungUp, 15s)) << "the caller hangs up after 3 s: " << Kinds();
+    EXPECT_EQ(caller.Wait(), 0) << "SIPp saw 180, then 200 with PCMA, and our 200 to its BYE: "
+                                << caller.errors();
+    SipCounters counters = sip.counters();
+    EXPECT_EQ(counters.incoming, 1);
+    EXPECT_EQ(counters.answered, 1);
+    EXPECT_GT(counters.rtp_received, 50);
+    telephony_.reset();
+
+    auto wav = media::ReadWav(recording);
+    ASSERT_TRUE(wav) << wav.error().message;
+    std::vector<int16_t> theirs, ours;
+    for (size_t i = 0; i + 1 < wav->samples.size(); i += 2) {
+        theirs.push_back(wav->samples[i]);
+        ours.push_back(wav->samples[i + 1]);
+    }
+    EXPECT_GT(media::Rms(theirs), 0.01) << "the caller's voice is recorded";
+    EXPECT_GT(media::Rms(ours), 0.01) << "so is ours";
+}
+
+TEST_F(SipTelephonyTest, CallsToOtherNumbersGet404AndAnOfferedCallCanBeRefusedOrGivenUp) {
+    SipTelephony& sip = Connect("127.0.0.1:9", WithDid());
+    {
+        Sipp caller(dir_, "caller.xml", Caller("refused", "74950000002", {{"@STATUS@", "404"}}),
+                    sip.local_address());
+        EXPECT_EQ(caller.Wait(), 0) << "a number that is not ours: 404. " << caller.errors();
+        EXPECT_TRUE(events_.empty()) << Kinds();
+    }
+    {
+        Sipp caller(dir_, "caller.xml", Caller("refused", "+74950000001", {{"@STATUS@", "480"}}),
+                    sip.local_address());
+        ASSERT_TRUE(WaitFor(EventKind::kIncoming)) << Kinds() << Log();
+        sip.Hangup(Seen(EventKind::kIncoming)->call);
+        EXPECT_EQ(caller.Wait(), 0) << "refused with 480 and ACKed: " << caller.errors();
+        EXPECT_FALSE(Seen(EventKind::kHungUp)) << "no event follows our own refusal";
+    }
+    events_.clear();
+    {
+        Sipp caller(dir_, "caller.xml", Caller("cancel", "74950000001", {{"@WAIT@", "500"}}),
+                    sip.local_address());
+        ASSERT_TRUE(WaitFor(EventKind::kIncoming)) << Kinds() << Log();
+        ASSERT_TRUE(WaitFor(EventKind::kHungUp)) << "the caller gave up ringing: " << Kinds();
+        EXPECT_EQ(Seen(EventKind::kHungUp)->call, Seen(EventKind::kIncoming)->call);
+        EXPECT_EQ(caller.Wait(), 0) << "CANCEL answered 200, the INVITE 487: " << caller.errors();
+    }
+    EXPECT_EQ(sip.counters().incoming, 2);
+    EXPECT_EQ(sip.counters().active, 0);
 }
 
 TEST(DialString, WritesNumbersAsTheTrunkWants) {
