@@ -226,6 +226,7 @@ Result<Response> CallsToNumber(Call& c) {
                        {"contact_id", call.contact_id},
                        {"phone", *shown},
                        {"caller_id", call.caller_id},
+                       {"direction", call.inbound ? "in" : "out"},
                        {"attempt", call.attempt},
                        {"started_ms", call.started},
                        {"answered_ms", call.answered ? json(call.answered) : json(nullptr)},

@@ -379,6 +379,7 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                      {"purpose", c.purpose},
                      {"number", c.number},
                      {"caller_id", c.caller_id},
+                     {"direction", c.inbound ? "in" : "out"},
                      {"attempt", c.attempt},
                      {"started_ms", c.started},
                      {"answered_ms", c.answered ? json(c.answered) : json(nullptr)},
@@ -397,11 +398,23 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
             return;
         }
         if (calls->empty()) {
-            fmt::print("{}: no campaign has called this number\n", *e164);
+            fmt::print("{}: no campaign has called this number, nor has it called us\n", *e164);
             return;
         }
         fmt::print("{}: {} campaign call(s)\n", *e164, calls->size());
         for (const auto& c : *calls) {
+            if (c.inbound) {
+                // The caller called: no dial, so no gate and no trail to show.
+                fmt::print("\n{}  incoming call to {}, taken by campaign #{} «{}»{}\n",
+                           LocalTime(c.started / 1000, true), c.caller_id, c.campaign_id,
+                           c.campaign, c.network == "sim" ? "  [simulated network]" : "");
+                fmt::print("    outcome: {}{}{}{}\n", c.outcome,
+                           c.cause == 480 ? " (no operator was free in time: refused)" : "",
+                           c.agent.empty() ? "" : ", operator " + c.agent,
+                           c.disposition ? ", disposition " + *c.disposition : "");
+                if (!c.recording.empty()) fmt::print("    recording: {}\n", c.recording);
+                continue;
+            }
             fmt::print("\n{}  campaign #{} «{}» ({}), attempt {}, from {}{}\n",
                        LocalTime(c.started / 1000, true), c.campaign_id, c.campaign, c.purpose,
                        c.attempt, c.caller_id, c.network == "sim" ? "  [simulated network]" : "");

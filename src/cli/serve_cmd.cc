@@ -2,6 +2,7 @@
 // SIGTERM: the API under /api/v1 (src/api), the web UI's files (--web),
 // /healthz and /metrics.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -155,8 +156,11 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                     auto net = std::make_unique<telephony::sip::SipTelephony>(sip, speech,
                                                                               std::move(post));
                     if (auto ok = net->Start(); !ok) return std::unexpected(ok.error());
-                    fmt::print(stderr, "sip: listening on {}, trunk {}\n", net->local_address(),
-                               sip.trunk.host);
+                    fmt::print(stderr, "sip: listening on {}, trunk {}{}\n", net->local_address(),
+                               sip.trunk.host,
+                               sip.dids.empty() ? std::string()
+                                                : fmt::format(", taking calls to {}",
+                                                              fmt::join(sip.dids, ", ")));
                     sip_network = net.get();
                     return net;
                 };
@@ -211,7 +215,9 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                         name, help, type, v);
                 };
                 counter("invites_total", "INVITEs sent to the trunk.", c.invites);
-                counter("answered_total", "Calls answered.", c.answered);
+                counter("incoming_total", "Calls to the center's numbers taken (rung here).",
+                        c.incoming);
+                counter("answered_total", "Calls answered (dialed and incoming).", c.answered);
                 counter("failed_total", "Calls that ended unanswered.", c.failed);
                 counter("active_calls", "Calls up now.", c.active, "gauge");
                 counter("rtp_sent_total", "RTP packets sent.", c.rtp_sent);

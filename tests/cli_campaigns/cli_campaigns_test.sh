@@ -104,7 +104,7 @@ run 0 "stats --json" -- --json campaign stats 1
 
 # why: a number never called says so.
 run 0 "why" -- why "8 916 000-00-01"
-has "+79160000001: no campaign has called this number" "why never called"
+has "+79160000001: no campaign has called this number, nor has it called us" "why never called"
 run 0 "why --json" -- --json why "+7 916 000 00 01"
 [ "$(json '(d["e164"], len(d["calls"]))')" = "('+79160000001', 0)" ] || fail "why --json: $(cat "$tmp/out")"
 run 2 "why junk" -- why "позвоните"

@@ -12,24 +12,11 @@ source "$(dirname "$0")/../support/sip_test.sh"
 cb=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
 db="$tmp/base.db"
-# Set up in single-user mode, then the users: an admin (with a second
-# factor, as the role needs) and the operator.
-one() { "$cb" --db "$db" --actor setup "$@"; }
-"$cb" --db "$db" init >/dev/null || fail "init"
-one rules set '{"window_start": "00:00", "window_end": "24:00", "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}' >/dev/null ||
-    fail "rules set"
-one contacts add --name "Иван Петров" --phone "+7 916 000-00-30" >/dev/null || fail "contact"
+base_setup
 one campaign create "Продление договора" --pacing progressive --segment status=new \
     --schedule 00:00-24:00 --caller-id "+7 495 000-00-01" >"$tmp/out" 2>&1 || fail "create: $(cat "$tmp/out")"
 id=$(one --json campaign list | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
-CALLBASE_NEW_PASSWORD=admin-pass-1234 "$cb" --db "$db" user add admin --role admin >/dev/null || fail "admin"
-secret=$(CALLBASE_PASSWORD=admin-pass-1234 "$cb" --db "$db" --json user totp admin | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
-CALLBASE_PASSWORD=admin-pass-1234 "$cb" --db "$db" user totp admin --confirm "$("$cb" user totp-code "$secret")" >/dev/null || fail "totp"
-as_admin() {
-    CALLBASE_PASSWORD=admin-pass-1234 CALLBASE_TOTP=$("$cb" user totp-code "$secret") \
-        "$cb" --db "$db" --user admin "$@"
-}
-CALLBASE_NEW_PASSWORD=olga-pass-1234 as_admin user add olga --role operator >/dev/null || fail "operator"
+base_users
 
 trunk_port=$(free_port)
 agent_port=$(free_port)
@@ -58,25 +45,10 @@ TOML
     --speech-cache "$tmp/speech" >"$tmp/serve.out" 2>"$tmp/serve.err" &
 serve_pid=$!
 pids+=("$serve_pid")
-for _ in $(seq 100); do grep -q "listening on" "$tmp/serve.out" && break; sleep 0.1; done
-url=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/serve.out" | head -1)
-[ -n "$url" ] || fail "no address: $(cat "$tmp/serve.out" "$tmp/serve.err")"
+server_url
 as_admin campaign start "$id" >/dev/null || fail "campaign start"
 
-# The operator, as the browser does it.
-jar="$tmp/cookies"
-csrf=$(curl -s -c "$jar" -X POST "$url/api/v1/session" \
-    -d '{"user":"olga","password":"olga-pass-1234"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
-[ -n "$csrf" ] || fail "login"
-post() { curl -s -b "$jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -X POST "$url/api/v1$1" -d "$2"; }
-for _ in $(seq 50); do
-    out=$(post /agent/join "{\"campaign\": $id}")
-    grep -q '"state"' <<<"$out" && break
-    sleep 0.2  # until the server has read that the campaign runs
-done
-grep -q '"state"' <<<"$out" || fail "join: $out"
-out=$(post /agent/ready '{}')
-grep -q '"ready"' <<<"$out" || fail "ready: $out"
+operator_ready "$id"
 
 for p in "$callee_pid" "$softphone_pid"; do
     for _ in $(seq 400); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done

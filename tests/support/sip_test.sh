@@ -24,3 +24,54 @@ for _ in range(200):
 # Background processes to kill at exit (SIPp, the server), whatever happens.
 pids=()
 trap 'for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+
+# An operator's base, in two steps: base_setup (in single-user mode: rules
+# open all week, one contact, Иван Петров, +7 916 000-00-30; `one` runs the
+# CLI this way until there are users), then base_users (an admin with a
+# second factor, as_admin runs the CLI as them; and the operator olga).
+# Needs $cb and $db.
+one() { "$cb" --db "$db" --actor setup "$@"; }
+base_setup() {
+    "$cb" --db "$db" init >/dev/null || fail "init"
+    one rules set '{"window_start": "00:00", "window_end": "24:00", "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}' >/dev/null ||
+        fail "rules set"
+    one contacts add --name "Иван Петров" --phone "+7 916 000-00-30" >/dev/null || fail "contact"
+}
+base_users() {
+    CALLBASE_NEW_PASSWORD=admin-pass-1234 "$cb" --db "$db" user add admin --role admin >/dev/null || fail "admin"
+    secret=$(CALLBASE_PASSWORD=admin-pass-1234 "$cb" --db "$db" --json user totp admin | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+    CALLBASE_PASSWORD=admin-pass-1234 "$cb" --db "$db" user totp admin --confirm "$("$cb" user totp-code "$secret")" >/dev/null || fail "totp"
+    CALLBASE_NEW_PASSWORD=olga-pass-1234 as_admin user add olga --role operator >/dev/null || fail "operator"
+}
+as_admin() {
+    CALLBASE_PASSWORD=admin-pass-1234 CALLBASE_TOTP=$("$cb" user totp-code "$secret") \
+        "$cb" --db "$db" --user admin "$@"
+}
+
+# After `serve` was started in the background with its output in
+# $tmp/serve.out and $tmp/serve.err: its address, in $url.
+server_url() {
+    for _ in $(seq 100); do grep -q "listening on" "$tmp/serve.out" && break; sleep 0.1; done
+    url=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/serve.out" | head -1)
+    [ -n "$url" ] || fail "no address: $(cat "$tmp/serve.out" "$tmp/serve.err")"
+}
+
+# olga logs in as the browser does (cookies in $jar, $csrf), joins campaign
+# $1 once the server has read that it runs, and goes ready. post PATH BODY
+# then acts as her.
+operator_ready() {
+    jar="$tmp/cookies"
+    csrf=$(curl -s -c "$jar" -X POST "$url/api/v1/session" \
+        -d '{"user":"olga","password":"olga-pass-1234"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
+    [ -n "$csrf" ] || fail "login"
+    local out
+    for _ in $(seq 50); do
+        out=$(post /agent/join "{\"campaign\": $1}")
+        grep -q '"state"' <<<"$out" && break
+        sleep 0.2
+    done
+    grep -q '"state"' <<<"$out" || fail "join: $out"
+    out=$(post /agent/ready '{}')
+    grep -q '"ready"' <<<"$out" || fail "ready: $out"
+}
+post() { curl -s -b "$jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -X POST "$url/api/v1$1" -d "$2"; }

@@ -455,7 +455,8 @@ export interface CallEvidence {
     rules: string;
 }
 
-// A campaign's call to a number, with why the dial gate allowed it (GET /calls?phone=).
+// A campaign's call to a number, with why the dial gate allowed it (GET /calls?phone=);
+// or the number's call to us (direction "in": caller_id is the number they dialed).
 export interface CallRecord {
     call: number;
     campaign_id: number;
@@ -464,6 +465,7 @@ export interface CallRecord {
     contact_id: number;
     phone: string;
     caller_id: string;
+    direction: 'in' | 'out';
     attempt: number;
     started_ms: number;
     answered_ms: number | null;
@@ -491,6 +493,8 @@ export interface AgentState {
     contact_id?: number | null;
     call?: number | null;
     disposition_due?: boolean;
+    // An incoming call on the agent's screen: the caller and the number they dialed.
+    inbound?: { from: string; to: string } | null;
     callbacks?: { id: number; campaign_id: number; contact_id: number; due_at: number; due: boolean }[];
     campaigns_running?: boolean;
 }

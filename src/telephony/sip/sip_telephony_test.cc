@@ -250,7 +250,6 @@ std::map<std::string, std::string> Caller(const std::string& then, const std::st
                                           std::map<std::string, std::string> values = {}) {
     values["@DIALED@"] = dialed;
     values["@CALLER@"] = "79161234567";
-    values.emplace("@ANSWERED_EXEC@", "");
     // The part's own keys are filled in first.
     values["@THEN@"] =
         Fill(ReadText(fs::path(CALLBASE_SOURCE_DIR) / "tests/sip" / ("caller-" + then + ".part")),

@@ -38,8 +38,8 @@ export function CallsTable(props: { calls: CallRecord[] }) {
                         <tr key={c.call} data-testid="call-row">
                             <td class="nowrap">
                                 {dateTime(Math.floor(c.started_ms / 1000))}
-                                <div class="muted small">
-                                    {t('calls.attempt')} {c.attempt}
+                                <div class="muted small" data-testid="call-direction" data-direction={c.direction}>
+                                    {c.direction === 'in' ? `⇦ ${t('calls.incoming')}` : `${t('calls.attempt')} ${c.attempt}`}
                                     {c.network === 'sim' ? ` · ${t('calls.simulated')}` : ''}
                                 </div>
                             </td>
@@ -54,7 +54,9 @@ export function CallsTable(props: { calls: CallRecord[] }) {
                             </td>
                             <td>{c.disposition ? dict.statusLabel(statuses.data ?? [], c.disposition) : '—'}</td>
                             <td>
-                                {c.evidence ? (
+                                {c.direction === 'in' ? (
+                                    <span class="muted">{t('calls.noGate')}</span>
+                                ) : c.evidence ? (
                                     <table class="kv evidence" data-testid="call-evidence">
                                         <tbody>
                                             <tr>

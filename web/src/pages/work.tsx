@@ -2,7 +2,9 @@
 // pause, and follow their own state over the WebSocket /agent/events. A connected
 // call brings the contact's card with the campaign's script beside it; after the
 // call, the disposition (status, tags, note, a callback time) closes it. In preview
-// pacing the operator takes the next card and dials it. Their callbacks are below.
+// pacing the operator takes the next card and dials it. An incoming call shows who
+// is calling (and their card, when the number is in the base) before it is
+// answered. Their callbacks are below.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
     follow,
@@ -419,7 +421,13 @@ export function WorkPage() {
             {inCampaign && (
                 <div class="work-grid">
                     <Section title={t('work.card')} testid="work-card-panel">
-                        {card && shown === card.id ? (
+                        {agent?.inbound && (state === 'on_call' || state === 'wrap_up') && (
+                            <p class="notice work-inbound" data-testid="work-inbound">
+                                ☎ {t('work.inbound', { from: agent.inbound.from, to: agent.inbound.to })}
+                                {!contactId && <span data-testid="work-unknown-caller"> {t('work.unknownCaller')}</span>}
+                            </p>
+                        )}
+                        {agent?.inbound && !contactId ? null : card && shown === card.id ? (
                             <ContactCard card={card} statuses={statuses.data ?? []} />
                         ) : (
                             <p class="muted" data-testid="work-waiting">

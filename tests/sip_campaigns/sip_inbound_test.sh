@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Inbound calls end to end over real SIP on loopback (R-IN-2). `callbase serve
+# --telephony sip` takes calls to the center's number +7 495 000-00-01 (a
+# DID). The operator olga works an operator campaign through the API, and
+# follows her state over the WebSocket as the browser does.
+#   1. A known caller (SIPp, from 79160000030 as trunks write it) dials the
+#      DID: olga's WebSocket gets the caller's card before SIPp gets the 200
+#      that answers the call; the call is put through to her softphone (a
+#      second SIPp) with audio both ways, and she records a disposition.
+#   2. An unknown caller gives up ringing while olga is in wrap-up.
+# Checked: the SIPp verdicts, the card's time against the answer's, both call
+# records (direction in, the DID, outcome, operator, recording with both
+# voices), the disposition on the card, and /metrics.
+source "$(dirname "$0")/../support/cli_test.sh"
+source "$(dirname "$0")/../support/sip_test.sh"
+cb=$1
+root=$(cd "$(dirname "$0")/../.." && pwd)
+db="$tmp/base.db"
+base_setup
+# An operator campaign with nobody left to dial: its operators take calls.
+one campaign create "Входящая линия" --pacing progressive --segment status=decided \
+    --schedule 00:00-24:00 --caller-id "+7 495 000-00-01" >"$tmp/out" 2>&1 || fail "create: $(cat "$tmp/out")"
+id=$(one --json campaign list | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+base_users
+
+sip_port=$(free_port)
+agent_port=$(free_port)
+sed -e "s|@PAYLOADS@|8 101|" -e "s|@PCAP@|/usr/share/sip-tester/g711a.pcap|" \
+    "$root/tests/sip/answer-keys.xml" >"$tmp/softphone.xml"
+sipp -sf "$tmp/softphone.xml" -i 127.0.0.1 -p "$agent_port" -mi 127.0.0.1 -mp "$(media_port)" \
+    -m 1 -timeout 60s -nostdin -trace_err -error_file "$tmp/softphone.err" >/dev/null 2>&1 &
+softphone_pid=$!
+pids+=("$softphone_pid")
+cat >"$tmp/sip.toml" <<TOML
+listen = "127.0.0.1:$sip_port"
+dids = ["+74950000001"]
+[trunk]
+host = "127.0.0.1:9"
+number_format = "digits"
+[agents]
+olga = "sip:olga@127.0.0.1:$agent_port"
+[recordings]
+dir = "recordings"
+TOML
+"$cb" --db "$db" serve --listen 127.0.0.1:0 --telephony sip --sip-config "$tmp/sip.toml" \
+    --speech-cache "$tmp/speech" >"$tmp/serve.out" 2>"$tmp/serve.err" &
+serve_pid=$!
+pids+=("$serve_pid")
+server_url
+grep -q "taking calls to +74950000001" "$tmp/serve.err" || fail "serve does not say it takes the DID: $(cat "$tmp/serve.err")"
+as_admin campaign start "$id" >/dev/null || fail "campaign start"
+operator_ready "$id"
+
+# olga's screen: her state over the WebSocket, until the call's wrap-up.
+python3 "$root/tests/support/ws_follow.py" "${url/http/ws}/api/v1/agent/events" "$jar" \
+    "$tmp/feed" '"state":"wrap_up"' 40 &
+feed_pid=$!
+pids+=("$feed_pid")
+for _ in $(seq 50); do grep -q '"ready"' "$tmp/feed" 2>/dev/null && break; sleep 0.1; done
+grep -q '"ready"' "$tmp/feed" || fail "the WebSocket did not give olga's state: $(cat "$tmp/feed" 2>/dev/null)"
+
+# The caller: a call to the DID, answered, 4 s of talk, then BYE.
+caller_scenario() {  # caller_scenario PART DIALED CALLER [KEY VALUE]...
+    python3 - "$root/tests/sip" "$@" <<'PY'
+import sys
+folder, part, dialed, caller, *pairs = sys.argv[1:]
+values = {"@DIALED@": dialed, "@CALLER@": caller}
+values.update(zip(pairs[0::2], pairs[1::2]))
+text = open(f"{folder}/caller.xml").read().replace("@THEN@", open(f"{folder}/caller-{part}.part").read())
+for key, value in values.items():
+    text = text.replace(key, value)
+print(text)
+PY
+}
+caller_scenario answered 74950000001 79160000030 @PCAP@ /usr/share/sip-tester/g711a.pcap \
+    @TALK@ 4000 >"$tmp/caller.xml"
+# -trace_msg: SIPp's log of each message with the time it went or came.
+sipp -sf "$tmp/caller.xml" -i 127.0.0.1 -p "$(free_port)" -mi 127.0.0.1 -mp "$(media_port)" \
+    -m 1 -timeout 60s -nostdin -trace_err -error_file "$tmp/caller.err" \
+    -trace_msg -message_file "$tmp/caller.msg" "127.0.0.1:$sip_port" >/dev/null 2>&1 &
+caller_pid=$!
+pids+=("$caller_pid")
+for p in "$caller_pid" "$softphone_pid"; do
+    for _ in $(seq 300); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+done
+wait "$caller_pid"; rc=$?
+[ "$rc" = 0 ] || fail "the caller's SIPp: exit $rc: $(head -c 2000 "$tmp/caller.err" 2>/dev/null)"
+wait "$softphone_pid"; rc=$?
+[ "$rc" = 0 ] || fail "the softphone's SIPp: exit $rc: $(head -c 2000 "$tmp/softphone.err" 2>/dev/null)"
+wait "$feed_pid"
+
+# The card came before the answer.
+python3 - "$tmp/feed" "$tmp/caller.msg" <<'PY' || fail "the card and the answer: $(cat "$tmp/feed")"
+import datetime, json, re, sys
+answered = None
+for block in re.split(r"^-{20,} ", open(sys.argv[2]).read(), flags=re.M):
+    stamp, _, rest = block.partition("\n")
+    if "message received" in rest and "SIP/2.0 200 OK" in rest and "CSeq: 1 INVITE" in rest:
+        answered = datetime.datetime.strptime(stamp.strip(), "%Y-%m-%d %H:%M:%S.%f").timestamp()
+        break
+assert answered, "SIPp's log has no 200 to the INVITE"
+card = None
+for line in open(sys.argv[1]):
+    at, text = line.split(" ", 1)
+    state = json.loads(text)
+    if state["state"] == "on_call" and state.get("inbound"):
+        card = (float(at), state)
+        break
+assert card, "no on_call state with an incoming call"
+at, state = card
+assert state["contact_id"] == 1, state
+assert state["inbound"] == {"from": "+79160000030", "to": "+74950000001"}, state
+assert at < answered, f"the card came {at - answered:.3f} s after the answer"
+print(f"the card came {answered - at:.3f} s before the caller got the 200")
+PY
+
+# Wrap-up: the disposition closes the call and goes on the card.
+out=$(post /agent/disposition '{"status": "decided", "note": "Звонил сам, продлевает"}')
+grep -q '"error"\|"title"' <<<"$out" && fail "disposition: $out"
+
+# An unknown caller gives up after a second of ringing (olga is in wrap-up).
+caller_scenario cancel 74950000001 79031112233 @WAIT@ 1000 >"$tmp/gone.xml"
+sipp -sf "$tmp/gone.xml" -i 127.0.0.1 -p "$(free_port)" -mi 127.0.0.1 -mp "$(media_port)" \
+    -m 1 -timeout 30s -nostdin -trace_err -error_file "$tmp/gone.err" "127.0.0.1:$sip_port" \
+    >/dev/null 2>&1
+rc=$?
+[ "$rc" = 0 ] || fail "the second caller's SIPp: exit $rc: $(head -c 2000 "$tmp/gone.err" 2>/dev/null)"
+sleep 0.5
+metrics=$(curl -s "$url/metrics")
+grep -q "^callbase_sip_incoming_total 2$" <<<"$metrics" || fail "metrics: $(grep sip_ <<<"$metrics")"
+grep -q "^callbase_sip_invites_total 0$" <<<"$metrics" || fail "nothing was dialed: $(grep sip_ <<<"$metrics")"
+as_admin campaign stop "$id" >/dev/null || fail "campaign stop"
+kill -TERM "$serve_pid"; wait "$serve_pid"; rc=$?
+[ "$rc" = 0 ] || fail "serve exit $rc: $(tail -5 "$tmp/serve.err")"
+
+as_admin --json why "+7 916 000-00-30" >"$tmp/why.json" || fail "why"
+python3 - "$tmp/why.json" <<'PY' || fail "the call: $(cat "$tmp/why.json")"
+import json, sys, struct, math
+calls = json.load(open(sys.argv[1]))["calls"]
+assert len(calls) == 1, calls
+c = calls[0]
+assert c["direction"] == "in" and c["caller_id"] == "+74950000001", c
+assert c["network"] == "sip" and c["outcome"] == "answered" and c["attempt"] == 0, c
+assert c["agent"] == "olga" and c["disposition"] == "decided", c
+data = open(c["recording"], "rb").read()
+n = (len(data) - 44) // 2
+s = struct.unpack(f"<{n}h", data[44:44 + n * 2])
+rms = lambda x: math.sqrt(sum(v * v for v in x) / max(1, len(x))) / 32768
+assert rms(s[0::2]) > 0.01, ("caller", rms(s[0::2]))
+assert rms(s[1::2]) > 0.01, ("operator", rms(s[1::2]))
+assert len(s) / 2 / 8000 > 3, len(s) / 2 / 8000
+PY
+as_admin why "+7 903 111-22-33" >"$tmp/why.txt" || fail "why unknown"
+grep -q "incoming call to +74950000001" "$tmp/why.txt" || fail "the unknown caller's call: $(cat "$tmp/why.txt")"
+grep -q "outcome: abandoned" "$tmp/why.txt" || fail "the unknown caller gave up: $(cat "$tmp/why.txt")"
+as_admin --json contacts show 1 >"$tmp/card.json" || fail "card"
+grep -q '"status":"decided"' "$tmp/card.json" || fail "the card's status: $(cat "$tmp/card.json")"
+finish sip_inbound
