@@ -587,7 +587,8 @@ TEST(SipConfig, TheExamplesLoadAndMistakesAreNamedByFileAndLine) {
         fs::temp_directory_path() / ("callbase-sipconf-" + std::to_string(getpid()));
     fs::create_directories(dir);
     std::ofstream(dir / "secret") << "s3cret\n";
-    std::ofstream(dir / "ok.toml") << "[trunk]\nhost = \"sip.example.ru\"\nusername = \"u\"\n"
+    std::ofstream(dir / "ok.toml") << "dids = [\"+74951234567\", \"+78001234567\"]\n"
+                                      "[trunk]\nhost = \"sip.example.ru\"\nusername = \"u\"\n"
                                       "password_file = \"secret\"\nnumber_format = \"national\"\n"
                                       "[agents]\nolga = \"sip:olga@10.0.0.5\"\n";
     auto ok = LoadSipConfig((dir / "ok.toml").string());
@@ -595,6 +596,14 @@ TEST(SipConfig, TheExamplesLoadAndMistakesAreNamedByFileAndLine) {
     EXPECT_EQ(ok->trunk.password, "s3cret") << "read from the file beside the settings";
     EXPECT_EQ(ok->trunk.number_format, NumberFormat::kNational);
     EXPECT_EQ(ok->agents.at("olga"), "sip:olga@10.0.0.5");
+    EXPECT_EQ(ok->dids, (std::vector<std::string>{"+74951234567", "+78001234567"}));
+
+    std::ofstream(dir / "did.toml") << "dids = [\"+74951234567\",\n  \"84951234567\"]\n"
+                                       "[trunk]\nhost = \"h\"\n";
+    auto did = LoadSipConfig((dir / "did.toml").string());
+    ASSERT_FALSE(did);
+    EXPECT_NE(did.error().message.find("did.toml:2: dids"), std::string::npos)
+        << did.error().message;
 
     std::ofstream(dir / "typo.toml")
         << "[trunk]\nhost = \"sip.example.ru\"\nnumber_fromat = \"plus\"\n";
