@@ -171,6 +171,8 @@ Result<Response> ShowCampaign(Call& c) {
                     {"outcomes", stats->outcomes},
                     {"dispositions", stats->dispositions_by_status},
                     {"callbacks_pending", stats->callbacks_pending},
+                    {"inbound", stats->inbound},
+                    {"inbound_answered", stats->inbound_answered},
                     {"calls_per_caller_id_24h", ids}};
     if (auto* runner = c.api.options().campaigns) {
         if (auto live = runner->LiveJson(*id)) out["live"] = json::parse(live->second);

@@ -319,6 +319,8 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                                     {"outcomes", st->outcomes},
                                     {"dispositions", st->dispositions_by_status},
                                     {"callbacks_pending", st->callbacks_pending},
+                                    {"inbound", st->inbound},
+                                    {"inbound_answered", st->inbound_answered},
                                     {"calls_per_caller_id_24h", ids},
                                     {"caller_ids_near_cap", near}}
                                    .dump());
@@ -344,6 +346,10 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
         t.Add({"outcomes", outcomes.empty() ? "none yet" : outcomes});
         t.Add({"dispositions", dispositions.empty() ? "none yet" : dispositions});
         t.Add({"callbacks pending", fmt::format("{}", st->callbacks_pending)});
+        if (st->inbound > 0) {
+            t.Add({"incoming calls", fmt::format("{} ({} put through to an operator)", st->inbound,
+                                                 st->inbound_answered)});
+        }
         t.Add({"calls per caller ID (24 h)", ids.empty() ? "none" : ids});
         if (!near.empty()) {
             std::string list;

@@ -153,6 +153,14 @@ PY
 as_admin why "+7 903 111-22-33" >"$tmp/why.txt" || fail "why unknown"
 grep -q "incoming call to +74950000001" "$tmp/why.txt" || fail "the unknown caller's call: $(cat "$tmp/why.txt")"
 grep -q "outcome: abandoned" "$tmp/why.txt" || fail "the unknown caller gave up: $(cat "$tmp/why.txt")"
+# The campaign's figures: two incoming calls, one put through, no dials.
+as_admin --json campaign stats "$id" >"$tmp/stats.json" || fail "stats"
+python3 - "$tmp/stats.json" <<'PY' || fail "the campaign's figures: $(cat "$tmp/stats.json")"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["inbound"] == 2 and s["inbound_answered"] == 1, s
+assert s["attempts"] == 0 and s["abandoned"] == 0 and s["calls_per_caller_id_24h"] == [], s
+PY
 as_admin --json contacts show 1 >"$tmp/card.json" || fail "card"
 grep -q '"status":"decided"' "$tmp/card.json" || fail "the card's status: $(cat "$tmp/card.json")"
 finish sip_inbound

@@ -407,6 +407,8 @@ export interface CampaignStats {
     outcomes: Record<string, number>;
     dispositions: Record<string, number>;
     callbacks_pending: number;
+    inbound: number; // calls to the center's numbers its operators took (not dials)
+    inbound_answered: number;
     calls_per_caller_id_24h: { caller_id: string; calls: number }[];
 }
 
@@ -438,6 +440,9 @@ export interface CampaignLive {
     live_calls: number;
     outcomes: Record<string, number>;
     denials: Record<string, number>;
+    inbound: number;
+    inbound_answered: number;
+    inbound_abandoned: number;
     agents: { agent: string; state: string; since: number }[];
     agents_by_state: Record<string, number>;
     caller_ids: { caller_id: string; calls: number; cap: number; near_cap: boolean }[];

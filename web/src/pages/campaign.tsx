@@ -200,6 +200,8 @@ export function CampaignPage(props: { id: number }) {
     const attempts = live?.attempts ?? stats?.attempts ?? 0;
     const answered = live?.answered ?? stats?.answered ?? 0;
     const abandoned = live?.abandoned ?? stats?.abandoned ?? 0;
+    const inbound = live?.inbound ?? stats?.inbound ?? 0;
+    const inboundAnswered = live?.inbound_answered ?? stats?.inbound_answered ?? 0;
     const rate = live?.abandon_rate ?? stats?.abandon_rate ?? 0;
     const limit = live?.abandon_limit ?? c.abandon_limit;
     const windowRate = live?.window_abandon_rate ?? null;
@@ -261,6 +263,14 @@ export function CampaignPage(props: { id: number }) {
                             : t('live.limit', { limit: percent(limit) })
                     }
                 />
+                {inbound > 0 && (
+                    <Figure
+                        label={t('live.inbound')}
+                        value={number(inbound)}
+                        testid="live-inbound"
+                        sub={t('live.inboundAnswered', { n: number(inboundAnswered) })}
+                    />
+                )}
                 <Figure label={t('live.occupancy')} value={live ? percent(live.occupancy) : '—'} testid="live-occupancy" />
                 <Figure label={t('live.liveCalls')} value={live ? number(live.live_calls) : '—'} testid="live-calls" />
                 <Figure
