@@ -47,6 +47,16 @@ Result<Response> Transition(Call& c, std::string_view action) {
     return JsonResponse(200, SpecOut(*spec));
 }
 
+// An operator's state as the viewer may see it: the caller of an incoming
+// call is masked for roles that do not see full numbers, as the card's
+// numbers are (only roles that may call reach these routes).
+std::string AgentShown(bool sees_numbers, std::string state) {
+    if (sees_numbers || state.find("\"inbound\":{") == std::string::npos) return state;
+    json j = json::parse(state);
+    j["inbound"]["from"] = security::MaskPhone(j["inbound"]["from"].get<std::string>());
+    return j.dump();
+}
+
 // Runs an agent's action and answers with their state.
 Result<Response> AgentAction(
     Call& c, const std::function<Result<void>(campaigns::CampaignRunner&, const std::string&)>& act,
@@ -56,7 +66,8 @@ Result<Response> AgentAction(
     if (auto r = act(**runner, c.actor()); !r) return std::unexpected(r.error());
     c.records = "agent:" + c.actor();
     c.detail = std::string(what);
-    return JsonResponse(200, json::parse((*runner)->AgentJson(c.actor()).second));
+    return JsonResponse(200, json::parse(AgentShown(SeesNumbers(c.viewer()),
+                                                    (*runner)->AgentJson(c.actor()).second)));
 }
 
 }  // namespace
@@ -267,7 +278,8 @@ Result<Response> AgentCampaigns(Call& c) {
 
 Result<Response> AgentState(Call& c) {
     auto runner = RunnerOf(c);
-    json state = runner ? json::parse((*runner)->AgentJson(c.actor()).second)
+    json state = runner ? json::parse(AgentShown(SeesNumbers(c.viewer()),
+                                                 (*runner)->AgentJson(c.actor()).second))
                         : json{{"agent", c.actor()}, {"campaign", nullptr}, {"state", "offline"}};
     CampaignBook book(*c.db, ClockOf(c));
     auto due = book.Callbacks(c.actor(), ClockOf(c).Now() + 7 * 86400);
@@ -361,16 +373,16 @@ Result<server::Feed> AgentEvents(Call& c) {
     if (!runner) return std::unexpected(runner.error());
     c.records = "agent:" + c.actor();
     auto seen = std::make_shared<uint64_t>(UINT64_MAX);
-    return server::Feed(
-        [runner = *runner, agent = c.actor(), seen]() -> std::optional<std::string> {
-            if (*seen != UINT64_MAX) {
-                runner->WaitAgent(agent, *seen, std::chrono::milliseconds(1000));
-            }
-            auto [version, state] = runner->AgentJson(agent);
-            if (version == *seen) return std::string();
-            *seen = version;
-            return state;
-        });
+    return server::Feed([runner = *runner, agent = c.actor(), seen,
+                         sees = SeesNumbers(c.viewer())]() -> std::optional<std::string> {
+        if (*seen != UINT64_MAX) {
+            runner->WaitAgent(agent, *seen, std::chrono::milliseconds(1000));
+        }
+        auto [version, state] = runner->AgentJson(agent);
+        if (version == *seen) return std::string();
+        *seen = version;
+        return AgentShown(sees, std::move(state));
+    });
 }
 
 }  // namespace callbase::api::handlers
