@@ -42,10 +42,7 @@ id=$(cbx --json campaign list | python3 -c 'import json,sys; print([c["id"] for 
 
 sipp_port=$(free_port)
 sed "s|@PCAPS@|/usr/share/sip-tester|g" "$root/tests/sip/callees.xml" >"$tmp/callees.xml"
-sipp -sf "$tmp/callees.xml" -i 127.0.0.1 -p "$sipp_port" -mi 127.0.0.1 -mp "$(media_port)" \
-    -m 8 -timeout 90s -nostdin -trace_err -error_file "$tmp/sipp.err" >/dev/null 2>&1 &
-sipp_pid=$!
-pids+=("$sipp_pid")
+sipp_start callees "$tmp/callees.xml" -p "$sipp_port" -m 8 -timeout 90s
 cat >"$tmp/sip.toml" <<TOML
 listen = "127.0.0.1:0"
 rtp_ip = "127.0.0.1"
@@ -66,9 +63,7 @@ grep -q "sip: listening on 127.0.0.1:" "$tmp/serve.err" || fail "no SIP address:
 cbx campaign start "$id" >/dev/null || fail "campaign start"
 
 # SIPp ends when its eight calls are over; its exit status is its verdict.
-for _ in $(seq 1200); do kill -0 "$sipp_pid" 2>/dev/null || break; sleep 0.1; done
-wait "$sipp_pid"; rc=$?
-[ "$rc" = 0 ] || fail "SIPp: exit $rc: $(head -c 3000 "$tmp/sipp.err" 2>/dev/null)"
+sipp_verdict callees
 # The records are written as each call ends; the server reads state every 2 s.
 for _ in $(seq 100); do
     n=$(cbx --json campaign stats "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["attempts"])')

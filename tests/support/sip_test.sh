@@ -23,6 +23,37 @@ for _ in range(200):
 }
 # Background processes to kill at exit (SIPp, the server), whatever happens.
 pids=()
+
+# sipp_start NAME SCENARIO [ARGS...]: SIPp on 127.0.0.1 in the background,
+# its errors in $tmp/NAME.err, its pid in sipp_pids[NAME] (killed at exit).
+declare -A sipp_pids
+sipp_start() {
+    local name=$1 scenario=$2
+    shift 2
+    sipp -sf "$scenario" -i 127.0.0.1 -mi 127.0.0.1 -mp "$(media_port)" -nostdin -trace_err \
+        -error_file "$tmp/$name.err" "$@" >/dev/null 2>&1 &
+    sipp_pids[$name]=$!
+    pids+=("$!")
+}
+# sipp_verdict NAME...: waits (at most 120 s each) for those SIPp processes to
+# end; a check fails for each whose exit status (SIPp's verdict) is not 0.
+sipp_verdict() {
+    local name rc
+    for name in "$@"; do
+        for _ in $(seq 1200); do kill -0 "${sipp_pids[$name]}" 2>/dev/null || break; sleep 0.1; done
+        wait "${sipp_pids[$name]}"
+        rc=$?
+        [ "$rc" = 0 ] || fail "SIPp ($name): exit $rc: $(head -c 3000 "$tmp/$name.err" 2>/dev/null)"
+    done
+}
+# The operator's softphone, SIPp as "softphone": it answers, talks with
+# SIPp's G.711 capture and waits for our BYE. Its SIP port in agent_port.
+softphone_start() {
+    agent_port=$(free_port)
+    sed -e "s|@PAYLOADS@|8 101|" -e "s|@PCAP@|/usr/share/sip-tester/g711a.pcap|" \
+        "$root/tests/sip/answer-keys.xml" >"$tmp/softphone.xml"
+    sipp_start softphone "$tmp/softphone.xml" -p "$agent_port" -m 1 -timeout 60s
+}
 trap 'for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 
 # An operator's base, in two steps: base_setup (in single-user mode: rules
@@ -48,6 +79,24 @@ as_admin() {
         "$cb" --db "$db" --user admin "$@"
 }
 
+# serve_sip: `callbase serve --telephony sip` with $tmp/sip.toml in the
+# background (its pid in serve_pid, its output in $tmp/serve.out and .err),
+# until it listens; its address in $url. serve_end stops it (SIGTERM) and
+# checks that it exits cleanly.
+serve_sip() {
+    "$cb" --db "$db" serve --listen 127.0.0.1:0 --telephony sip --sip-config "$tmp/sip.toml" \
+        --speech-cache "$tmp/speech" >"$tmp/serve.out" 2>"$tmp/serve.err" &
+    serve_pid=$!
+    pids+=("$serve_pid")
+    server_url
+}
+serve_end() {
+    local rc
+    kill -TERM "$serve_pid"
+    wait "$serve_pid"
+    rc=$?
+    [ "$rc" = 0 ] || fail "serve exit $rc: $(tail -5 "$tmp/serve.err")"
+}
 # After `serve` was started in the background with its output in
 # $tmp/serve.out and $tmp/serve.err: its address, in $url.
 server_url() {
