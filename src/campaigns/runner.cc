@@ -476,8 +476,7 @@ Result<void> CampaignRunner::Dispose(const std::string& agent, Disposition dispo
         for (const auto& v : a->dialer->Agents()) {
             if (v.id == agent && d.callback_at && v.contact_id == 0 && !v.inbound_from.empty()) {
                 return Fail(ErrorCode::kInvalidInput,
-                            fmt::format("{} is not in the base, so a callback has no card to go on",
-                                        v.inbound_from),
+                            "the caller is not in the base, so a callback has no card to go on",
                             "record the disposition without a callback time, then add the "
                             "caller as a contact and schedule the callback on their card");
             }
