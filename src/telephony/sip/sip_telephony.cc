@@ -287,17 +287,13 @@ struct SipTelephony::Impl {
             return;
         }
         call->prompt.reset();
-        auto owned = std::make_unique<Call>();
+        auto owned = NewCall(kAgentLeg | next_leg++);
         Call& leg = *owned;
-        leg.impl = this;
-        leg.id = kAgentLeg | next_leg++;
         leg.agent_leg = true;
         leg.agent = agent;
         leg.peer = id;
         leg.dial.number = uri->second;
         leg.dial.ring_timeout = kAgentRingMs;
-        tmr_init(&leg.ring_timer);
-        tmr_init(&leg.collect_timer);
         call->peer = leg.id;
         calls.emplace(leg.id, std::move(owned));
         // The operator's phone shows who is on the line.
@@ -400,9 +396,7 @@ struct SipTelephony::Impl {
         for (CallId id : dead) {
             auto it = calls.find(id);
             if (it == calls.end()) continue;
-            Call& call = *it->second;
-            mem_deref(call.rtp);
-            mem_deref(call.sdp);
+            Drop(*it->second);
             calls.erase(it);
         }
         dead.clear();
@@ -418,25 +412,34 @@ struct SipTelephony::Impl {
         End(call);
     }
 
-    void DoOriginate(CallId id, Dial dial) {
+    // A call of ours, not yet in `calls`, with its timers ready.
+    std::unique_ptr<Call> NewCall(CallId id) {
+        auto call = std::make_unique<Call>();
+        call->impl = this;
+        call->id = id;
+        tmr_init(&call->ring_timer);
+        tmr_init(&call->collect_timer);
+        return call;
+    }
+
+    // Whether max_calls calls are up: a new one, either way, is refused.
+    bool Full() {
         int active = 0;
-        Count([&](SipCounters& c) {
-            ++c.invites;
-            active = static_cast<int>(c.active);
-        });
-        if (active >= options.max_calls) {
+        Count([&](SipCounters& c) { active = static_cast<int>(c.active); });
+        return active >= options.max_calls;
+    }
+
+    void DoOriginate(CallId id, Dial dial) {
+        Count([](SipCounters& c) { ++c.invites; });
+        if (Full()) {
             Log(fmt::format("sip: call to {} refused: {} calls are up, the most allowed",
                             dial.number, options.max_calls));
             Emit(Event{.call = id, .kind = EventKind::kFailed, .cause = 503});
             return;
         }
-        auto owned = std::make_unique<Call>();
+        auto owned = NewCall(id);
         Call& call = *owned;
-        call.impl = this;
-        call.id = id;
         call.dial = std::move(dial);
-        tmr_init(&call.ring_timer);
-        tmr_init(&call.collect_timer);
         calls.emplace(id, std::move(owned));
         Count([](SipCounters& c) { c.peak_active = std::max(c.peak_active, ++c.active); });
 
@@ -977,10 +980,8 @@ struct SipTelephony::Impl {
             (void)sip_treply(nullptr, stack, msg, 404, "Not Found");
             return;
         }
-        int active = 0;
-        Count([&](SipCounters& c) { active = static_cast<int>(c.active); });
         const std::string caller(msg->from.uri.user.p, msg->from.uri.user.l);
-        if (active >= options.max_calls) {
+        if (Full()) {
             Log(
                 fmt::format("sip: the call from {} to {} is refused: {} calls are up, the most "
                             "allowed",
@@ -988,15 +989,11 @@ struct SipTelephony::Impl {
             (void)sip_treply(nullptr, stack, msg, 503, "Service Unavailable");
             return;
         }
-        auto owned = std::make_unique<Call>();
+        auto owned = NewCall(next_id++);
         Call& call = *owned;
-        call.impl = this;
-        call.id = next_id++;
         call.inbound = true;
         call.dial.number = caller;
         call.dial.caller_id = did;
-        tmr_init(&call.ring_timer);
-        tmr_init(&call.collect_timer);
         if (!Media(call, caller)) {
             (void)sip_treply(nullptr, stack, msg, 503, "Service Unavailable");
             Drop(call);
@@ -1039,7 +1036,7 @@ struct SipTelephony::Impl {
         Emit(Event{.call = id, .kind = EventKind::kIncoming, .from = caller, .to = did});
     }
 
-    // A call that never got into `calls`: its media goes.
+    // A call's media goes (an ended call's, or one that never got into `calls`).
     static void Drop(Call& call) {
         call.rtp = static_cast<struct rtp_sock*>(mem_deref(call.rtp));
         call.sdp = static_cast<struct sdp_session*>(mem_deref(call.sdp));

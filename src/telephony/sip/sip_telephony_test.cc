@@ -138,18 +138,19 @@ public:
     }
     bool started() const { return pid_ > 0; }
     std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
-    // SIPp's exit status (0: the call went as the scenario says), -1 on timeout.
+    // SIPp's exit status (0: the call went as the scenario says), -1 while it
+    // still runs at `limit` (0s: asks once, without waiting).
     int Wait(std::chrono::seconds limit = 20s) {
         auto until = std::chrono::steady_clock::now() + limit;
-        while (std::chrono::steady_clock::now() < until) {
+        for (;;) {
             int status = 0;
             if (waitpid(pid_, &status, WNOHANG) == pid_) {
                 pid_ = -1;
                 return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
             }
+            if (std::chrono::steady_clock::now() >= until) return -1;
             std::this_thread::sleep_for(20ms);
         }
-        return -1;
     }
     std::string errors() const { return ReadText(log_); }
 
