@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <deque>
 #include <limits>
 
 namespace callbase::server {
@@ -31,6 +32,27 @@ using boost::asio::ip::tcp;
 // Seconds a connection may take to send a whole request, and may stay idle
 // between requests.
 constexpr auto kRequestTimeout = std::chrono::seconds(30);
+
+// A WebSocket feed's peer that answers nothing for this long is gone: a ping
+// goes out after half of it, and the socket is closed when no pong (nor
+// anything else) came back.
+constexpr auto kFeedIdleTimeout = std::chrono::seconds(30);
+// Messages a feed may have queued for a peer that does not read them; more
+// and the peer is dropped (it is too slow, or gone without a word).
+constexpr size_t kFeedBacklog = 256;
+
+// Whether Sec-WebSocket-Key is what RFC 6455 4.1 asks for: 16 bytes in
+// base64, that is 22 characters of the alphabet and "==".
+bool GoodWebSocketKey(std::string_view key) {
+    if (key.size() != 24 || !key.ends_with("==")) return false;
+    for (char c : key.substr(0, 22)) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/') return false;
+    }
+    // The last character's two low bits are padding: zero in a canonical key.
+    static constexpr std::string_view kAlphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    return (kAlphabet.find(key[21]) & 0x0F) == 0;
+}
 
 // "/api/v1/contacts/{id}" -> {"api", "v1", "contacts", "{id}"}.
 std::vector<std::string> Segments(std::string_view path) {
@@ -225,6 +247,143 @@ struct HttpServer::Impl {
         return out;
     }
 
+    // One WebSocket feed. The socket is used on the io thread of the
+    // connection only: it reads all the time (so that a close, a ping or a
+    // lost peer is seen at once; Beast answers pings and sends its own after
+    // half of kFeedIdleTimeout) and writes the queued messages. The feed is
+    // called on a thread of its own, which posts each message to the io
+    // thread, and ends within one call of the feed (a second or so) once the
+    // socket is closed by either side or the server stops.
+    template <class Stream>
+    class FeedSocket : public std::enable_shared_from_this<FeedSocket<Stream>> {
+    public:
+        FeedSocket(Impl& impl, Stream stream) : ws_(std::move(stream)), impl_(impl) {}
+
+        void Start(const http::request<http::string_body>& req, Feed feed) {
+            websocket::stream_base::timeout timeout{};
+            timeout.handshake_timeout = kRequestTimeout;
+            timeout.idle_timeout = kFeedIdleTimeout;
+            timeout.keep_alive_pings = true;
+            ws_.set_option(timeout);
+            ws_.set_option(websocket::stream_base::decorator(
+                [](websocket::response_type& res) { res.set(http::field::server, "callbase"); }));
+            ws_.text(true);
+            ws_.read_message_max(64 * 1024);  // a peer has nothing to say to a feed
+            ws_.async_accept(req, [self = this->shared_from_this(),
+                                   feed = std::move(feed)](beast::error_code ec) mutable {
+                if (ec) return self->Gone();
+                self->Read();
+                self->impl_.StartFeedThread([self, feed = std::move(feed)]() mutable {
+                    self->RunFeed(feed);
+                    feed = nullptr;  // what the feed holds goes before the thread ends
+                });
+            });
+        }
+
+    private:
+        // Reads until the socket closes; what the peer sends is not used.
+        void Read() {
+            ws_.async_read(in_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                self->in_.clear();
+                if (ec) return self->Gone();
+                self->Read();
+            });
+        }
+
+        // On the feed's thread.
+        void RunFeed(Feed& feed) {
+            websocket::close_code code = websocket::close_code::normal;
+            try {
+                while (!gone_ && !impl_.stopping) {
+                    auto message = feed();
+                    if (!message) break;
+                    if (message->empty()) continue;  // nothing new yet
+                    asio::post(ws_.get_executor(),
+                               [self = this->shared_from_this(),
+                                m = std::move(*message)]() mutable { self->Queue(std::move(m)); });
+                }
+            } catch (const std::exception&) {
+                code = websocket::close_code::internal_error;
+            }
+            if (impl_.stopping) return;  // Stop drops every connection
+            asio::post(ws_.get_executor(),
+                       [self = this->shared_from_this(), code] { self->Finish(code); });
+        }
+
+        void Queue(std::string message) {
+            if (gone_ || closing_) return;
+            if (out_.size() >= kFeedBacklog) return Drop();
+            out_.push_back(std::move(message));
+            WriteNext();
+        }
+
+        void WriteNext() {
+            if (writing_ || gone_) return;
+            if (out_.empty()) {
+                if (closing_) Close();
+                return;
+            }
+            writing_ = true;
+            ws_.async_write(asio::buffer(out_.front()),
+                            [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                                self->writing_ = false;
+                                if (ec) return self->Gone();
+                                self->out_.pop_front();
+                                self->WriteNext();
+                            });
+        }
+
+        // The feed has nothing more: the queued messages, then a close.
+        void Finish(websocket::close_code code) {
+            if (gone_ || closing_) return;
+            closing_ = true;
+            close_code_ = code;
+            WriteNext();
+        }
+
+        void Close() {
+            if (closed_) return;
+            closed_ = true;
+            ws_.async_close(close_code_,
+                            [self = this->shared_from_this()](beast::error_code) { self->Gone(); });
+        }
+
+        void Drop() {
+            Gone();
+            beast::error_code ignored;
+            beast::get_lowest_layer(ws_).socket().close(ignored);
+        }
+
+        // The peer closed, went away or failed: the feed's thread ends.
+        void Gone() { gone_ = true; }
+
+        websocket::stream<Stream> ws_;
+        Impl& impl_;
+        beast::flat_buffer in_;
+        std::deque<std::string> out_;
+        bool writing_ = false, closing_ = false, closed_ = false;
+        websocket::close_code close_code_ = websocket::close_code::normal;
+        std::atomic<bool> gone_{false};  // read by the feed's thread
+    };
+
+    // Starts a feed's thread; the threads of feeds that ended are joined
+    // first, so that they do not pile up.
+    void StartFeedThread(std::function<void()> run) {
+        std::lock_guard lock(sockets_mutex);
+        std::erase_if(socket_threads, [](FeedThread& t) {
+            if (!t.ended->load()) return false;
+            t.thread.join();
+            return true;
+        });
+        auto ended = std::make_shared<std::atomic<bool>>(false);
+        socket_threads.push_back(FeedThread{std::thread([run = std::move(run), ended]() mutable {
+                                                run();
+                                                run = nullptr;
+                                                ended->store(true);
+                                            }),
+                                            ended});
+    }
+
     // One connection: read a request's header, find its route, read its body
     // within the route's limit, answer, again while it keeps alive.
     // Stream: beast::tcp_stream, or beast::ssl_stream of one under TLS.
@@ -376,8 +535,17 @@ struct HttpServer::Impl {
             }
         }
 
-        // Hands the connection to a thread of its own that writes the feed.
+        // Hands the connection to a FeedSocket: its reads and writes stay on
+        // this io thread, and the feed is called on a thread of its own.
         void Upgrade(const http::request<http::string_body>& req) {
+            const std::string key(req[http::field::sec_websocket_key]);
+            if (!GoodWebSocketKey(key)) {
+                impl_.owner.metrics_.Record(route_->path, 400, 0);
+                return Answer(Problem(400, "Bad WebSocket upgrade",
+                                      "Sec-WebSocket-Key must be 16 random bytes in base64 (24 "
+                                      "characters ending in ==); use a WebSocket client"),
+                              "", false, req.version());
+            }
             ::callbase::server::Upgrade upgrade;
             try {
                 upgrade = route_->socket(request_);
@@ -391,35 +559,10 @@ struct HttpServer::Impl {
                 return Answer(std::move(refusal), "", false, req.version());
             }
             impl_.owner.metrics_.Record(route_->path, 101, 0);
+            // The WebSocket's own timeouts (pings) take over.
             Lowest().expires_never();
-            Impl& impl = impl_;
-            std::lock_guard lock(impl.sockets_mutex);
-            impl.socket_threads.emplace_back([&impl, stream = std::move(stream_), req,
-                                              feed = std::move(upgrade.feed)]() mutable {
-                websocket::stream<Stream> ws(std::move(stream));
-                beast::error_code ec;
-                ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-                    res.set(http::field::server, "callbase");
-                }));
-                ws.accept(req, ec);
-                if (ec) return;
-                ws.text(true);
-                try {
-                    while (!impl.stopping) {
-                        auto message = feed();
-                        if (!message) break;
-                        if (message->empty()) continue;  // nothing new yet
-                        ws.write(asio::buffer(*message), ec);
-                        if (ec) return;
-                    }
-                } catch (const std::exception&) {
-                    ws.close(websocket::close_reason(websocket::close_code::internal_error), ec);
-                    return;
-                }
-                ws.close(impl.stopping ? websocket::close_code::going_away
-                                       : websocket::close_code::normal,
-                         ec);
-            });
+            auto socket = std::make_shared<FeedSocket<Stream>>(impl_, std::move(stream_));
+            socket->Start(req, std::move(upgrade.feed));
         }
 
         void Answer(Response response, const std::string& label, bool keep_alive,
@@ -495,9 +638,14 @@ struct HttpServer::Impl {
     size_t next_context = 0;  // the acceptor's, on the first context's thread
     tcp::acceptor acceptor;
     std::vector<std::thread> threads;
-    // WebSocket feeds, a thread each; joined by Stop before the io_context goes.
+    // WebSocket feeds, a thread each while they are open; joined by Stop
+    // before the io_context goes, and by StartFeedThread once ended.
+    struct FeedThread {
+        std::thread thread;
+        std::shared_ptr<std::atomic<bool>> ended;
+    };
     std::mutex sockets_mutex;
-    std::vector<std::thread> socket_threads;
+    std::vector<FeedThread> socket_threads;
     std::atomic<bool> stopping{false};
     std::mutex mutex;
     std::condition_variable stopped_cv;
@@ -669,7 +817,7 @@ void HttpServer::Stop() {
     {
         std::lock_guard lock(impl_->sockets_mutex);
         for (auto& t : impl_->socket_threads)
-            if (t.joinable()) t.join();
+            if (t.thread.joinable()) t.thread.join();
         impl_->socket_threads.clear();
     }
     {

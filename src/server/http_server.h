@@ -7,8 +7,10 @@
 // Handlers run on the io threads, so a handler that waits holds one of them:
 // the API's handlers are short (one indexed query or a few); long work (an
 // import) runs on a thread of its own and is followed over a WebSocket feed,
-// whose messages are written from a thread per socket. The server is started
-// once and stopped once; Stop may be called from any thread.
+// whose function is called on a thread per open feed while the socket itself
+// is read and written on its io thread (so a peer that closes or vanishes is
+// seen at once, and pinged when quiet). The server is started once and stopped
+// once; Stop may be called from any thread.
 #pragma once
 
 #include <array>
@@ -66,9 +68,13 @@ using Handler = std::function<Response(const Request&)>;
 // A WebSocket route answers the upgrade request either with a refusal (a
 // Response with a status other than 101, sent as plain HTTP) or with a feed:
 // a function, called again and again on a thread of its own, that waits
-// (at most a second or so, so that Stop is not held up) for the next text
-// message and returns it, "" when there is nothing new yet, or nullopt when
-// there is nothing more (the socket is then closed normally).
+// (at most a second or so, so that Stop and a closed peer are not held up)
+// for the next text message and returns it, "" when there is nothing new yet,
+// or nullopt when there is nothing more (the socket is then closed normally,
+// after the messages before). The feed is destroyed, on its thread, once the
+// socket has closed, whichever side closed it. An upgrade whose
+// Sec-WebSocket-Key is not 16 bytes in base64 is refused with 400 before the
+// route is asked.
 using Feed = std::function<std::optional<std::string>()>;
 struct Upgrade {
     std::optional<Response> refusal;
