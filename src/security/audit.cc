@@ -10,6 +10,8 @@
 #include <limits>
 #include <tuple>
 
+#include "security/audit_watch.h"
+
 namespace callbase::security {
 namespace {
 
@@ -294,9 +296,12 @@ Result<ChainCheck> AuditLog::Inspect(const std::optional<Anchor>& anchor,
             }
         }
         if (r.id > expected) {
-            return breaks(ChainBreak::Kind::kMissing, r.id,
-                          fmt::format("{} missing before record {}: deleted",
-                                      IdRange(expected, r.id - 1), r.id));
+            breaks(ChainBreak::Kind::kMissing, r.id,
+                   fmt::format("{} missing before record {}: deleted", IdRange(expected, r.id - 1),
+                               r.id));
+            check.broken->first_missing = expected;
+            check.broken->last_missing = r.id - 1;
+            return false;
         }
         if (!hash_ok) {
             return breaks(
@@ -348,9 +353,13 @@ Result<ChainCheck> AuditLog::Inspect(const std::optional<Anchor>& anchor,
         if (anchor->id > check.head_id) {
             check.broken = ChainBreak{
                 ChainBreak::Kind::kAnchorMissing, check.head_id + 1,
-                fmt::format("the log ends at record {}, but the anchored head is record {}: {} "
-                            "missing: deleted from the tail",
-                            check.head_id, anchor->id, IdRange(check.head_id + 1, anchor->id))};
+                fmt::format("{}, but the anchored head is record {}: {} missing: deleted from "
+                            "the tail",
+                            check.head_id == 0
+                                ? std::string("the log is empty")
+                                : fmt::format("the log ends at record {}", check.head_id),
+                            anchor->id, IdRange(check.head_id + 1, anchor->id)),
+                check.head_id + 1, anchor->id};
         }
     }
     if (on_progress) on_progress(check.records);
@@ -433,6 +442,19 @@ Result<std::vector<Alert>> AuditLog::Alerts(UnixSeconds since, const AlertRules&
         for (auto& a : counter.Take())
             alerts.push_back(std::move(a));
     }
+
+    // Breaks of the chain that a scheduled verify recorded (audit_watch.h):
+    // always on, whatever the rules say.
+    auto recorded = store_.ForEach(
+        "SELECT id, actor, at, detail FROM audit_log WHERE action = 'admin' AND object = $1 AND "
+        "actor = $2 AND at >= $3 ORDER BY id",
+        {std::string(kChainAlertObject), std::string(kChainAlertActor), since},
+        [&](const store::Row& row) {
+            alerts.push_back(Alert{
+                std::string(kChainAlertRule), row.Text(1), row.Int(2), row.Text(3), {row.Int(0)}});
+            return true;
+        });
+    if (!recorded) return std::unexpected(recorded.error());
 
     std::vector<std::string> actions = rules.off_hours_actions;
     std::sort(actions.begin(), actions.end());

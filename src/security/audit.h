@@ -87,6 +87,9 @@ struct ChainBreak {
     Kind kind = Kind::kEdited;
     int64_t record_id = 0;
     std::string message;  // "record 17 was edited: ..."
+    // kMissing and kAnchorMissing: the ids of the records that are gone,
+    // first to last (the message names them too); 0 otherwise.
+    int64_t first_missing = 0, last_missing = 0;
 };
 std::string_view ChainBreakName(ChainBreak::Kind kind);  // "edited", "missing", ...
 // What to do about a break: which records can still be trusted, and next steps.

@@ -359,7 +359,15 @@ export interface AuditVerify {
     records: number;
     head_id?: number;
     head?: string;
-    break: { kind: string; record_id: number; message: string; hint: string } | null;
+    anchor_checked?: boolean;
+    break: {
+        kind: string;
+        record_id: number;
+        message: string;
+        hint: string;
+        // Records deleted (a gap, or the tail after an anchor): their ids.
+        missing?: { first: number; last: number };
+    } | null;
 }
 
 // ---- Campaigns (src/api/routes_campaigns.cc, src/campaigns/runner.cc) ----

@@ -23,26 +23,42 @@ interface Filter {
     to: string;
 }
 
+// The chain's check; an anchor (ID:HASH, as `callbase audit head` printed it
+// earlier and kept elsewhere) also catches records deleted from the tail.
 function Verify() {
     const [result, setResult] = useState<AuditVerify | null>(null);
     const [busy, setBusy] = useState(false);
+    const [anchor, setAnchor] = useState('');
     async function run() {
         setBusy(true);
         try {
-            setResult(await get<AuditVerify>('/audit/verify'));
+            setResult(await get<AuditVerify>('/audit/verify', { anchor: anchor.trim() || undefined }));
         } finally {
             setBusy(false);
         }
     }
     return (
         <div class="verify">
+            <Labeled label={t('audit.anchor')}>
+                <input
+                    data-testid="audit-anchor"
+                    type="text"
+                    placeholder="42817:9f2c…"
+                    title={t('audit.anchorHint')}
+                    value={anchor}
+                    onInput={(e) => setAnchor((e.currentTarget as HTMLInputElement).value)}
+                />
+            </Labeled>
             <button type="button" data-testid="audit-verify" disabled={busy} onClick={() => run().catch(() => undefined)}>
                 {t('audit.verify')}
             </button>
             {result && (
                 <div class={result.ok ? 'verify-result pass' : 'verify-result fail'} data-testid="audit-verify-result">
                     {result.ok ? (
-                        <span>{t('audit.verifyOk', { records: number(result.records) })}</span>
+                        <span>
+                            {t('audit.verifyOk', { records: number(result.records) })}
+                            {result.anchor_checked && ` ${t('audit.anchorMatches')}`}
+                        </span>
                     ) : (
                         <>
                             <strong>{t('audit.verifyBroken')}</strong>
