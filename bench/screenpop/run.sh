@@ -47,7 +47,7 @@ pids+=($!)
 for _ in $(seq 100); do grep -q listening "$tmp/serve.out" && break; sleep 0.1; done
 url=$(sed -n 's/.*"listening":"\([^"]*\)".*/\1/p' "$tmp/serve.out")
 [ -n "$url" ] || { cat "$tmp/serve.err" >&2; exit 1; }
-cookie=$(curl -s -i -X POST "$url/api/v1/session" \
+cookie=$(curl -s -i -X POST "$url/api/v1/session" -H "Content-Type: application/json" \
     -d '{"user":"operator","password":"operator-bench-pass"}' |
     sed -n 's/^Set-Cookie: \(callbase_session=[0-9a-f]*\).*/\1/p')
 [ -n "$cookie" ] || { echo "screenpop: could not log in" >&2; exit 1; }

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "security/users.h"
+
 namespace callbase::api {
 namespace {
 
@@ -89,6 +91,57 @@ Response ErrorResponse(const Error& error) {
                            "the server could not answer; nothing was changed by halves, and "
                            "the server's log says more");
     }
+}
+
+namespace {
+
+std::string Lower(std::string_view text) {
+    std::string out(text);
+    for (char& ch : out)
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return out;
+}
+
+}  // namespace
+
+bool OriginAllowed(const Request& request, const std::vector<std::string>& allowed) {
+    auto it = request.headers.find("origin");
+    if (it == request.headers.end()) return true;
+    const std::string origin = Lower(it->second);
+    for (const std::string& a : allowed) {
+        std::string_view want = a;
+        while (want.ends_with('/'))
+            want.remove_suffix(1);
+        if (origin == Lower(want)) return true;
+    }
+    // "scheme://host[:port]": the host and port must be the Host header's
+    // (the scheme is not compared: a TLS proxy may stand in front).
+    const size_t scheme = origin.find("://");
+    if (scheme == std::string::npos) return false;
+    const std::string host = Lower(request.Header("host"));
+    return !host.empty() && origin.substr(scheme + 3) == host;
+}
+
+std::optional<Response> CrossSiteRefusal(const Request& request,
+                                         const std::vector<std::string>& allowed) {
+    std::string type = Lower(request.Header("content-type"));
+    type = type.substr(0, type.find(';'));
+    while (!type.empty() && type.back() == ' ')
+        type.pop_back();
+    if (type != "application/json") {
+        return Problem(415, "Unsupported media type",
+                       fmt::format("a login is sent as Content-Type: application/json, not '{}' "
+                                   "(a form of another site cannot send that)",
+                                   type));
+    }
+    if (!OriginAllowed(request, allowed)) {
+        return Problem(403, "Forbidden",
+                       fmt::format("a page of {} may not log in here; open the server's own "
+                                   "page, or have the administrator allow that origin (serve "
+                                   "--allowed-origin)",
+                                   request.Header("origin")));
+    }
+    return std::nullopt;
 }
 
 namespace {
@@ -315,7 +368,7 @@ std::string Api::Pseudonymized(std::string_view text) const {
     return security::PseudonymizeNumbers(text, pseudonym_key_);
 }
 
-Result<Session> Api::Authenticate(const Request& request, Response* refusal) {
+Result<Session> Api::Authenticate(const Request& request, store::Store& db, Response* refusal) {
     auto token = request.Cookie(kSessionCookie);
     if (!token) {
         *refusal = Problem(401, "Not logged in", "log in first: POST /api/v1/session");
@@ -327,7 +380,40 @@ Result<Session> Api::Authenticate(const Request& request, Response* refusal) {
             Problem(401, "Not logged in", session.error().message + "; " + session.error().hint);
         return std::unexpected(session.error());
     }
+    auto ended = Ended(db, *session);
+    if (!ended) {
+        *refusal = ErrorResponse(ended.error());
+        return std::unexpected(ended.error());
+    }
+    if (*ended) {
+        sessions_.Remove(*token);
+        *refusal = Problem(401, "Not logged in",
+                           fmt::format("the session ended: {}; log in again", **ended));
+        return Fail(ErrorCode::kNotFound, **ended);
+    }
     return session;
+}
+
+Result<std::optional<std::string>> Api::Ended(store::Store& db, const Session& session) {
+    // In the io thread's kept snapshot when there is one: a change made by
+    // this process is seen at once, one made by another (the CLI, another
+    // server) within kSnapshotAge; one query by primary key either way.
+    auto snapshot = store::ReadSnapshot::Start(db);
+    if (!snapshot) return std::unexpected(snapshot.error());
+    auto user = security::Users(db, *options_.clock).FindById(session.user_id);
+    if (!user && user.error().code == ErrorCode::kNotFound) {
+        return std::optional<std::string>("the user is gone");
+    }
+    if (!user) return std::unexpected(user.error());
+    if (user->disabled_at) {
+        return std::optional<std::string>(fmt::format("user {} was disabled", session.user));
+    }
+    if (user->role != session.role) {
+        return std::optional<std::string>(fmt::format("the role of {} was changed from {} to {}",
+                                                      session.user, security::RoleId(session.role),
+                                                      security::RoleId(user->role)));
+    }
+    return std::optional<std::string>();
 }
 
 Response Api::Dispatch(const ApiRoute& route, const Request& request) {
@@ -343,10 +429,13 @@ Response Api::Dispatch(const ApiRoute& route, const Request& request) {
         r.headers.emplace_back("Retry-After", std::to_string(*wait));
         return r;
     }
+    auto lease = pool_.Acquire();
+    if (!lease) return ErrorResponse(lease.error());
+    call.db = lease->store.get();
     Response refusal;
     std::string refused;  // why the call was refused, for the audit record
     if (route.access != Access::kPublic) {
-        auto session = Authenticate(request, &refusal);
+        auto session = Authenticate(request, *call.db, &refusal);
         if (!session) return refusal;
         call.session = *session;
         if (Changes(request.method) && !SameSecret(request.Header("x-csrf-token"), session->csrf)) {
@@ -369,9 +458,6 @@ Response Api::Dispatch(const ApiRoute& route, const Request& request) {
     if (!refused.empty()) {
         response = refusal;
     } else {
-        auto lease = pool_.Acquire();
-        if (!lease) return ErrorResponse(lease.error());
-        call.db = lease->store.get();
         auto answered = route.handler(call);
         response = answered ? std::move(*answered) : ErrorResponse(answered.error());
     }
@@ -394,10 +480,40 @@ Response Api::Dispatch(const ApiRoute& route, const Request& request) {
 
 server::Upgrade Api::DispatchSocket(const ApiRoute& route, const Request& request) {
     server::Upgrade upgrade;
+    const std::string source = SourceOf(request);
+    // A feed counts as a request: opening them in a loop is limited too.
+    const double now =
+        std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    if (auto wait = requests_.Take(source, now)) {
+        Response r = Problem(429, "Too many requests",
+                             fmt::format("more than {} requests a second from this address; "
+                                         "wait {} s and try again",
+                                         requests_.per_second(), *wait));
+        r.headers.emplace_back("Retry-After", std::to_string(*wait));
+        upgrade.refusal = r;
+        return upgrade;
+    }
+    // The feed's set-up may read the base (it checks what it follows exists);
+    // the feed itself runs later, on a thread of its own, without this lease.
+    auto lease = pool_.Acquire();
+    if (!lease) {
+        upgrade.refusal = ErrorResponse(lease.error());
+        return upgrade;
+    }
     Response refusal;
-    auto session = Authenticate(request, &refusal);
+    auto session = Authenticate(request, *lease->store, &refusal);
     if (!session) {
         upgrade.refusal = refusal;
+        return upgrade;
+    }
+    // A browser opens a WebSocket from any page, with the cookie: only the
+    // server's own pages (and the allowed origins) may.
+    if (!OriginAllowed(request, options_.allowed_origins)) {
+        upgrade.refusal = Problem(
+            403, "Forbidden",
+            fmt::format("a page of {} may not open this feed; open the server's own page, or "
+                        "have the administrator allow that origin (serve --allowed-origin)",
+                        request.Header("origin")));
         return upgrade;
     }
     if (!security::Allowed(session->role, route.permission)) {
@@ -406,26 +522,60 @@ server::Upgrade Api::DispatchSocket(const ApiRoute& route, const Request& reques
             fmt::format("this needs the {} permission", security::PermissionId(route.permission)));
         return upgrade;
     }
-    Call call{request, *this};
-    call.session = *session;
-    call.source = SourceOf(request);
-    // The feed's set-up may read the base (it checks what it follows exists);
-    // the feed itself runs later, on a thread of its own, without this lease.
-    auto lease = pool_.Acquire();
-    if (!lease) {
-        upgrade.refusal = ErrorResponse(lease.error());
+    const std::string token = *request.Cookie(kSessionCookie);
+    auto slot = TakeFeedSlot(token);
+    if (!slot) {
+        upgrade.refusal = Problem(429, "Too many feeds",
+                                  fmt::format("this session has {} feeds open, the most it may; "
+                                              "close one (or a browser tab) and try again",
+                                              options_.feeds_per_session));
         return upgrade;
     }
+    Call call{request, *this};
+    call.session = *session;
+    call.source = source;
     call.db = lease->store.get();
     auto feed = route.socket(call);
     if (!feed) {
         upgrade.refusal = ErrorResponse(feed.error());
         return upgrade;
     }
-    upgrade.feed = std::move(*feed);
+    // The feed ends with its session: logged out, or its user disabled or
+    // given another role (checked every kFeedSessionCheck).
+    auto checked =
+        std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
+    upgrade.feed = [this, inner = std::move(*feed), slot, checked, token,
+                    session = *session]() -> std::optional<std::string> {
+        const auto at = std::chrono::steady_clock::now();
+        if (at - *checked >= kFeedSessionCheck) {
+            *checked = at;
+            if (!sessions_.Has(token)) return std::nullopt;
+            auto lease = pool_.Acquire();
+            if (!lease) return std::nullopt;
+            auto ended = Ended(*lease->store, session);
+            if (!ended || *ended) {
+                if (ended) sessions_.Remove(token);
+                return std::nullopt;
+            }
+        }
+        return inner();
+    };
     audit_->Post({session->user, route.audit_action, request.method + " " + route.path,
                   call.records, call.source, "websocket opened"});
     return upgrade;
+}
+
+std::shared_ptr<void> Api::TakeFeedSlot(const std::string& token) {
+    std::lock_guard lock(feeds_mutex_);
+    int& open = feeds_[token];
+    if (open >= options_.feeds_per_session) return nullptr;
+    ++open;
+    // Given back when the feed is destroyed (its socket closed).
+    return std::shared_ptr<void>(new int(0), [this, token](void* place) {
+        delete static_cast<int*>(place);
+        std::lock_guard lock(feeds_mutex_);
+        if (--feeds_[token] <= 0) feeds_.erase(token);
+    });
 }
 
 void Api::Mount(server::HttpServer& http) {

@@ -63,6 +63,12 @@ struct ApiOptions {
     int logins_per_minute = 10;
     int requests_per_second = 200;     // per address, twice that in a burst; 0: no limit
     size_t upload_limit = 256u << 20;  // an import's file
+    // Origins ("https://crm.example.com") besides the server's own (the one
+    // the Host header names) whose pages may log in and open the feeds
+    // (`serve --allowed-origin`).
+    std::vector<std::string> allowed_origins;
+    // WebSocket feeds open at once per session; more are refused (429).
+    int feeds_per_session = 4;
     // The campaigns running in this server (the operators' routes need it);
     // none: campaigns can be set up but not worked.
     campaigns::CampaignRunner* campaigns = nullptr;
@@ -227,8 +233,21 @@ public:
     server::Upgrade DispatchSocket(const ApiRoute& route, const server::Request& request);
 
 private:
-    // The session of a request, or the 401 problem to answer.
-    Result<Session> Authenticate(const server::Request& request, server::Response* refusal);
+    // The session of a request, or the 401 problem to answer: none, expired,
+    // or ended because its user was disabled or given another role since
+    // the login (Ended; the session is then removed).
+    Result<Session> Authenticate(const server::Request& request, store::Store& db,
+                                 server::Response* refusal);
+    // Why a session must end (its user disabled, gone, or in another role
+    // now, changed by anyone: this server, another one, the CLI); nullopt
+    // while it may go on.
+    Result<std::optional<std::string>> Ended(store::Store& db, const Session& session);
+
+    // A place among the session's open feeds (ApiOptions::feeds_per_session),
+    // held until the returned pointer goes; null when they are all taken.
+    std::shared_ptr<void> TakeFeedSlot(const std::string& token);
+    // How often an open feed checks that its session still holds.
+    static constexpr std::chrono::seconds kFeedSessionCheck{2};
 
     ApiOptions options_;
     Sessions sessions_;
@@ -237,6 +256,8 @@ private:
     StorePool pool_;
     std::unique_ptr<AuditWriter> audit_;
     std::string pseudonym_key_;
+    std::mutex feeds_mutex_;
+    std::map<std::string, int> feeds_;  // open feeds by session token
     std::mutex jobs_mutex_;
     std::map<int64_t, std::shared_ptr<ImportJob>> jobs_;
     int64_t next_job_ = 1;
@@ -248,6 +269,16 @@ server::Response JsonResponse(int status, const nlohmann::json& body);
 // failures of the base, the disk or the code 500 with no detail (the log on
 // stderr has it).
 server::Response ErrorResponse(const Error& error);
+
+// Whether a request's Origin header is acceptable: absent (not a browser's
+// cross-site request), the server's own (its host and port are the Host
+// header's) or one of `allowed`. "null" (a sandboxed page, a file) is not.
+bool OriginAllowed(const server::Request& request, const std::vector<std::string>& allowed);
+// The refusal of a login that a page of another site could have sent: a body
+// that is not JSON (415: an HTML form or text/plain needs no CORS
+// preflight, JSON does) or a foreign Origin (403); nullopt when neither.
+std::optional<server::Response> CrossSiteRefusal(const server::Request& request,
+                                                 const std::vector<std::string>& allowed);
 
 // The session cookie's name.
 inline constexpr std::string_view kSessionCookie = "callbase_session";

@@ -127,6 +127,7 @@ inline const std::map<std::string, std::string>& ExpectedAccess() {
         {"POST /api/v1/users", "manage_users"},
         {"PUT /api/v1/users/{name}/role", "manage_users"},
         {"POST /api/v1/users/{name}/disable", "manage_users"},
+        {"POST /api/v1/users/{name}/unlock", "manage_users"},
         {"PUT /api/v1/users/{name}/password", "manage_users"},
         {"GET /api/v1/audit", "read_audit"},
         {"GET /api/v1/audit/verify", "read_audit"},
@@ -323,9 +324,18 @@ protected:
                 std::string(res[http::field::retry_after])};
     }
 
+    // A code no login took before (the server takes each code once): this
+    // step's, else the next step's (one step of drift is accepted), else the
+    // clock moves on until that one is.
     std::string TotpFor(const std::string& name) {
         auto it = secrets_.find(name);
-        return it == secrets_.end() ? "" : security::TotpCode(it->second, clock_.Now());
+        if (it == secrets_.end()) return "";
+        int64_t& last = totp_steps_[name];
+        const int64_t now = clock_.Now() / 30;
+        const int64_t step = std::max(now, last + 1);
+        if (step > now + 1) clock_.Advance((step - now - 1) * 30);
+        last = step;
+        return security::TotpCode(it->second, step * 30);
     }
 
     Login LogIn(const std::string& name) {
@@ -409,6 +419,7 @@ protected:
     TestClock clock_;
     std::unique_ptr<store::Store> db_;
     std::map<std::string, std::vector<unsigned char>> secrets_;
+    std::map<std::string, int64_t> totp_steps_;  // the last step TotpFor gave, per user
     std::map<std::string, int64_t> ids_;
     ApiOptions options_;
     std::unique_ptr<campaigns::CampaignRunner> runner_;  // none: campaigns do not run

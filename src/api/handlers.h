@@ -62,6 +62,7 @@ Result<Response> ListUsers(Call& c);
 Result<Response> AddUser(Call& c);
 Result<Response> SetUserRole(Call& c);
 Result<Response> DisableUser(Call& c);
+Result<Response> UnlockUser(Call& c);
 Result<Response> SetUserPassword(Call& c);
 Result<Response> ChangeOwnPassword(Call& c);
 Result<Response> BeginTotpEnrolment(Call& c);
@@ -134,6 +135,9 @@ std::filesystem::path WorkDir(const Call& c);
 Result<std::string> ReadFile(const std::string& path);
 // A string member of a JSON body; "" when absent; 400 when not a string.
 Result<std::string> Text(const nlohmann::json& body, const char* name, bool required = false);
+// The "user" member of a login-like body: 400 when missing or empty (an
+// empty name would reach the audit log as a record without an actor).
+Result<std::string> UserName(const nlohmann::json& body);
 // An optional time member (Unix seconds).
 Result<std::optional<int64_t>> OptionalSeconds(const nlohmann::json& body, const char* name);
 // The can-call decision for a number now (registries, stop-list, consents, rules).

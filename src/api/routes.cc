@@ -154,6 +154,7 @@ const std::vector<ApiRoute>& RouteTable() {
             Needs(P::kManageUsers, "admin", "POST", "/api/v1/users", h::AddUser),
             Needs(P::kManageUsers, "admin", "PUT", "/api/v1/users/{name}/role", h::SetUserRole),
             Needs(P::kManageUsers, "admin", "POST", "/api/v1/users/{name}/disable", h::DisableUser),
+            Needs(P::kManageUsers, "admin", "POST", "/api/v1/users/{name}/unlock", h::UnlockUser),
             Needs(P::kManageUsers, "admin", "PUT", "/api/v1/users/{name}/password",
                   h::SetUserPassword),
             Needs(P::kReadAudit, "read", "GET", "/api/v1/audit", h::ListAudit),
@@ -217,16 +218,20 @@ Result<Response> Login(Call& c) {
         r.headers.emplace_back("Retry-After", std::to_string(*wait));
         return r;
     }
+    if (auto refused = CrossSiteRefusal(c.request, c.api.options().allowed_origins)) {
+        return *refused;
+    }
     auto body = c.Body();
     if (!body) return std::unexpected(body.error());
-    auto name = Text(*body, "user", true);
+    auto name = UserName(*body);
     if (!name) return std::unexpected(name.error());
     auto password = Text(*body, "password", true);
     if (!password) return std::unexpected(password.error());
     auto totp = Text(*body, "totp");
     if (!totp) return std::unexpected(totp.error());
     security::Users users(*c.db, *c.api.options().clock);
-    auto user = users.Authenticate(*name, *password, *totp);
+    auto user = users.Authenticate(*name, *password, *totp, /*enrolling=*/false,
+                                   /*spend_code=*/true);
     if (!user) {
         auto logged = c.api.audit().Write(
             {*name, "login_failed", "POST /api/v1/session", "", c.source, user.error().message});
@@ -300,6 +305,16 @@ Result<std::string> Text(const json& body, const char* name, bool required) {
         return Fail(ErrorCode::kInvalidInput, fmt::format("\"{}\" must be a string", name));
     }
     return it->get<std::string>();
+}
+
+Result<std::string> UserName(const json& body) {
+    auto name = Text(body, "user", true);
+    if (!name) return std::unexpected(name.error());
+    if (name->empty()) {
+        return Fail(ErrorCode::kInvalidInput, "\"user\" is empty",
+                    "give the user name, e.g. {\"user\": \"anna\", \"password\": \"…\"}");
+    }
+    return name;
 }
 
 Result<std::optional<int64_t>> OptionalSeconds(const json& body, const char* name) {

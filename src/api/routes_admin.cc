@@ -174,6 +174,16 @@ Result<Response> DisableUser(Call& c) {
     return JsonResponse(200, json{{"name", name}, {"disabled", true}});
 }
 
+Result<Response> UnlockUser(Call& c) {
+    const std::string name = c.request.params.at("name");
+    if (auto ok = security::Users(*c.db, ClockOf(c)).Unlock(name); !ok) {
+        return std::unexpected(ok.error());
+    }
+    c.records = "user:" + name;
+    c.detail = "unlocked";
+    return JsonResponse(200, json{{"name", name}, {"locked", false}});
+}
+
 Result<Response> SetUserPassword(Call& c) {
     const std::string name = c.request.params.at("name");
     auto body = c.Body();
@@ -208,7 +218,8 @@ Result<security::User> CheckOwner(Call& c, const json& body, const std::string& 
     auto totp = Text(body, "totp");
     if (!totp) return std::unexpected(totp.error());
     security::Users users(*c.db, ClockOf(c));
-    auto user = users.Authenticate(name, *password, *totp, /*enrolling=*/true);
+    auto user = users.Authenticate(name, *password, *totp, /*enrolling=*/true,
+                                   /*spend_code=*/true);
     if (!user) {
         auto logged = c.api.audit().Write(
             {name, "login_failed", fmt::format("{} {}", c.request.method, c.request.path), "",
@@ -253,7 +264,7 @@ Result<Response> BeginTotpEnrolment(Call& c) {
     c.audit = false;  // no session: the record is written here
     auto body = c.Body();
     if (!body) return std::unexpected(body.error());
-    auto name = Text(*body, "user", true);
+    auto name = UserName(*body);
     if (!name) return std::unexpected(name.error());
     Response refusal;
     auto user = CheckOwner(c, *body, *name, "second-factor enrolment", &refusal);
@@ -272,7 +283,7 @@ Result<Response> ConfirmTotpEnrolment(Call& c) {
     c.audit = false;  // no session: the record is written here
     auto body = c.Body();
     if (!body) return std::unexpected(body.error());
-    auto name = Text(*body, "user", true);
+    auto name = UserName(*body);
     if (!name) return std::unexpected(name.error());
     auto code = Text(*body, "code", true);
     if (!code) return std::unexpected(code.error());
@@ -314,19 +325,33 @@ Result<Response> ListAudit(Call& c) {
 }
 
 Result<Response> VerifyAudit(Call& c) {
-    auto check = security::AuditLog(*c.db, ClockOf(c)).Inspect(std::nullopt);
+    // ?anchor=ID:HASH, as `callbase audit head` printed it earlier and as
+    // `callbase audit verify --anchor` takes it.
+    std::optional<security::Anchor> anchor;
+    if (auto text = c.request.Query("anchor"); text && !text->empty()) {
+        auto parsed = security::ParseAnchor(*text);
+        if (!parsed) return std::unexpected(parsed.error());
+        anchor = *parsed;
+        c.detail = fmt::format("anchor {}", anchor->id);
+    }
+    auto check = security::AuditLog(*c.db, ClockOf(c)).Inspect(anchor);
     if (!check) return std::unexpected(check.error());
     json broken = nullptr;
     if (check->broken) {
-        broken = {{"kind", security::ChainBreakName(check->broken->kind)},
-                  {"record_id", check->broken->record_id},
-                  {"message", check->broken->message},
-                  {"hint", security::TamperHint(*check->broken)}};
+        const security::ChainBreak& b = *check->broken;
+        broken = {{"kind", security::ChainBreakName(b.kind)},
+                  {"record_id", b.record_id},
+                  {"message", b.message},
+                  {"hint", security::TamperHint(b)}};
+        if (b.first_missing > 0) {
+            broken["missing"] = {{"first", b.first_missing}, {"last", b.last_missing}};
+        }
     }
     return JsonResponse(200, json{{"ok", !check->broken},
                                   {"records", check->records},
                                   {"head_id", check->head_id},
                                   {"head", check->head},
+                                  {"anchor_checked", check->anchor_checked},
                                   {"break", broken}});
 }
 

@@ -75,6 +75,14 @@ Result<Session> Sessions::Find(const std::string& token) {
     return s;
 }
 
+bool Sessions::Has(const std::string& token) {
+    const UnixSeconds now = clock_.Now();
+    Shard& shard = ShardOf(token);
+    std::lock_guard lock(shard.mutex);
+    auto it = shard.sessions.find(token);
+    return it != shard.sessions.end() && now - it->second.created_at < limits_.absolute;
+}
+
 void Sessions::Remove(const std::string& token) {
     Shard& shard = ShardOf(token);
     std::lock_guard lock(shard.mutex);

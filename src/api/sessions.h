@@ -44,6 +44,9 @@ public:
     // The session of a token, touched (its idle time restarts). kNotFound
     // when there is none, with a message that says whether it expired.
     Result<Session> Find(const std::string& token);
+    // Whether a token's session is there and within its absolute limit, not
+    // touching it (an open feed does not keep its session alive).
+    bool Has(const std::string& token);
     void Remove(const std::string& token);
     // Ends every session of a user (disabled, role changed).
     void RemoveUser(int64_t user_id);

@@ -112,6 +112,7 @@ const std::map<std::string, std::optional<Permission>, std::less<>>& CommandTabl
         {"user passwd", Permission::kManageUsers},
         {"user role", Permission::kManageUsers},
         {"user disable", Permission::kManageUsers},
+        {"user unlock", Permission::kManageUsers},
         {"user list", Permission::kManageUsers},
         {"campaign create", Permission::kCampaigns},
         {"campaign list", Permission::kCampaigns},
@@ -188,6 +189,7 @@ std::string_view AuditAction(std::string_view path) {
         {"user passwd", "admin"},
         {"user role", "admin"},
         {"user disable", "admin"},
+        {"user unlock", "admin"},
         {"user totp", "admin"},
         {"numbering load", "admin"},
         {"audit alert-rules set", "admin"},
@@ -441,6 +443,19 @@ void RegisterUsers(CLI::App& cli, App& app) {
             if (auto ok = users.Disable(*disable_name); !ok) return ok;
             fmt::print("{}\n", app.json ? json{{"disabled", *disable_name}}.dump()
                                         : "disabled " + *disable_name);
+            return {};
+        });
+    });
+
+    auto unlock_name = std::make_shared<std::string>();
+    auto* unlock = user->add_subcommand(
+        "unlock", "end the lock after failed logins and clear the failure count");
+    unlock->add_option("name", *unlock_name, "the user")->required();
+    unlock->callback([&app, unlock_name] {
+        WithUsers(app, [&](security::Users& users) -> Result<void> {
+            if (auto ok = users.Unlock(*unlock_name); !ok) return ok;
+            fmt::print("{}\n", app.json ? json{{"name", *unlock_name}, {"locked", false}}.dump()
+                                        : "unlocked " + *unlock_name);
             return {};
         });
     });

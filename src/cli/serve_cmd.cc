@@ -12,6 +12,8 @@
 #include "campaigns/scenario.h"
 #include "cli/app.h"
 #include "compliance/registry_catalog.h"
+#include "core/clock_text.h"
+#include "security/audit_watch.h"
 #include "security/encryption.h"
 #include "server/http_server.h"
 #include "telephony/media/speech.h"
@@ -33,6 +35,9 @@ struct ServeArgs {
     double sim_speed = 1.0;
     std::string sip_config;
     std::string speech_cache;
+    std::vector<std::string> allowed_origins;
+    int feeds_per_session = 4;
+    std::string audit_verify_every = "1h";
 };
 
 // The web UI's files: --web, else web/dist beside the source tree the binary
@@ -93,6 +98,14 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
     serve->add_option("--rate-limit", args->rate_limit,
                       "API requests a second from one address, twice that in a burst (200; 0: "
                       "no limit)");
+    serve->add_option("--allowed-origin", args->allowed_origins,
+                      "an origin (https://crm.example.com) besides the server's own whose pages "
+                      "may log in and open feeds; repeat for more");
+    serve->add_option("--feeds-per-session", args->feeds_per_session,
+                      "WebSocket feeds one session may have open at once (4)");
+    serve->add_option("--audit-verify-every", args->audit_verify_every,
+                      "check the audit log's chain this often, alerting on a break (1h; 30m, "
+                      "1d; 0: never)");
     serve
         ->add_option("--telephony", args->telephony,
                      "what campaigns dial: sim (the simulated network, the default), sip (a "
@@ -130,6 +143,21 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
         api_options.session_limits = {args->idle_minutes * 60LL, args->absolute_hours * 3600LL};
         api_options.secure_cookies = !args->tls_cert.empty();
         api_options.requests_per_second = args->rate_limit;
+        api_options.allowed_origins = args->allowed_origins;
+        if (args->feeds_per_session < 1) {
+            return app.Report(
+                Error{ErrorCode::kInvalidInput,
+                      fmt::format("--feeds-per-session {} is below 1", args->feeds_per_session),
+                      "give 1 or more (4 suits a person with a few tabs)"});
+        }
+        api_options.feeds_per_session = args->feeds_per_session;
+        auto verify_every = ParseDuration(args->audit_verify_every);
+        if (!verify_every) {
+            return app.Report(
+                Error{ErrorCode::kInvalidInput,
+                      fmt::format("--audit-verify-every: {}", verify_every.error().message),
+                      verify_every.error().hint});
+        }
         // Robots' speech on a real network: espeak-ng, each prompt rendered once.
         telephony::media::EspeakSynth espeak;
         telephony::media::CachedSynth speech(
@@ -229,6 +257,16 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
             return server::Response{200, "text/plain; version=0.0.4", text, {}};
         });
         api.Mount(http);
+        // The audit log's chain, checked on a schedule (security/audit_watch.h).
+        std::unique_ptr<security::AuditSchedule> audit_schedule;
+        if (*verify_every > 0) {
+            audit_schedule = std::make_unique<security::AuditSchedule>(
+                [&app] { return app.OpenStore(); }, app.clock, std::chrono::seconds(*verify_every),
+                [](const Error& error) {
+                    fmt::print(stderr, "callbase serve: the scheduled audit verify failed: {}\n",
+                               Describe(error));
+                });
+        }
         auto port = http.Start();
         if (!port) return app.Report(port.error());
         const std::string address =

@@ -115,12 +115,17 @@ std::string TotpCode(std::span<const unsigned char> secret, UnixSeconds at, int 
 }
 
 bool TotpMatches(std::span<const unsigned char> secret, std::string_view code, UnixSeconds at) {
-    if (code.size() != 6) return false;
-    bool match = false;
+    return TotpStep(secret, code, at).has_value();
+}
+
+std::optional<int64_t> TotpStep(std::span<const unsigned char> secret, std::string_view code,
+                                UnixSeconds at) {
+    if (code.size() != 6) return std::nullopt;
+    std::optional<int64_t> match;
     for (int step = -1; step <= 1; ++step) {
         std::string want = TotpCode(secret, at + step * 30);
         // Compare every step in constant time, and all of them.
-        match |= sodium_memcmp(want.data(), code.data(), 6) == 0;
+        if (sodium_memcmp(want.data(), code.data(), 6) == 0) match = at / 30 + step;
     }
     return match;
 }
@@ -155,6 +160,16 @@ Result<User> Users::Find(const std::string& name) {
     auto rows = store_.Query(fmt::format("SELECT {} FROM users WHERE name = $1", kColumns), {name});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) return std::unexpected(NoUser(name));
+    return FromRow(rows->front());
+}
+
+Result<User> Users::FindById(int64_t id) {
+    auto rows = store_.Query(fmt::format("SELECT {} FROM users WHERE id = $1", kColumns), {id});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) {
+        return Fail(ErrorCode::kNotFound, fmt::format("no user with id {}", id),
+                    "see `callbase user list`");
+    }
     return FromRow(rows->front());
 }
 
@@ -241,63 +256,179 @@ Result<void> Users::ConfirmTotp(const std::string& name, const std::string& code
     return {};
 }
 
+namespace {
+
+// A hash of a random password, checked for names that are no user so that
+// they cost the same time as a wrong password (made once, on first use).
+const std::string& DecoyHash() {
+    static const std::string hash = [] {
+        std::array<unsigned char, 16> random{};
+        randombytes_buf(random.data(), random.size());
+        std::string password(reinterpret_cast<const char*>(random.data()), random.size());
+        return HashPassword(password).value_or("");
+    }();
+    return hash;
+}
+
+// The failure count and lock of one name: a user's row in `users`, any
+// other name's in `login_failures`, with the same rules.
+struct FailureCount {
+    store::Store& store;
+    const char* table;  // "users" or "login_failures"
+    std::string key_column;
+    store::Value key;
+
+    // Takes the next place in the count, unless locked: one statement, so
+    // that concurrent tries get distinct places. A lapsed lock starts the
+    // count over. nullopt while locked.
+    Result<std::optional<int64_t>> Take(UnixSeconds now) {
+        auto rows = store.Query(
+            fmt::format("UPDATE {0} SET failed_logins = CASE WHEN locked_until IS NULL THEN "
+                        "failed_logins + 1 ELSE 1 END, locked_until = NULL{1} WHERE {2} = $1 AND "
+                        "(locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins",
+                        table, std::string_view(table) == "users" ? "" : ", updated_at = $2",
+                        key_column),
+            {key, now});
+        if (!rows) return std::unexpected(rows.error());
+        if (rows->empty()) return std::optional<int64_t>();
+        return std::optional<int64_t>(rows->front().Int(0));
+    }
+    // The try at `place` failed: the last allowed one locks.
+    Result<void> Failed(int64_t place, UnixSeconds now) {
+        if (place < kMaxFailedLogins) return {};
+        auto ok = store.Exec(fmt::format("UPDATE {} SET failed_logins = 0, locked_until = $1 "
+                                         "WHERE {} = $2",
+                                         table, key_column),
+                             {now + kLockout, key});
+        if (!ok) return std::unexpected(ok.error());
+        return {};
+    }
+};
+
+}  // namespace
+
+Result<void> Users::Unlock(const std::string& name) {
+    auto n = store_.Exec(
+        "UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = $1 WHERE name = $2",
+        {clock_.Now(), name});
+    if (!n) return std::unexpected(n.error());
+    if (*n == 0) return std::unexpected(NoUser(name));
+    return {};
+}
+
 Result<User> Users::Authenticate(const std::string& name, const std::string& password,
-                                 const std::string& totp_code, bool enrolling) {
+                                 const std::string& totp_code, bool enrolling, bool spend_code) {
     const UnixSeconds now = clock_.Now();
+    // One answer for an unknown name, a wrong password and a wrong or
+    // missing code: none of them confirms the others.
+    auto refused = [] {
+        return Fail(ErrorCode::kInvalidInput, "wrong user name, password or code",
+                    fmt::format("check them (the code: the six digits of the authenticator app, "
+                                "for users who have one); after {} wrong tries in a row the name "
+                                "is locked for {} minutes",
+                                kMaxFailedLogins, kLockout / 60));
+    };
+    // One answer for a locked name, whether or not it is a user.
+    auto locked = [&](std::optional<UnixSeconds> until) {
+        const int64_t left = until && *until > now ? *until - now : kLockout;
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("{} is locked after {} failed logins for {} more minute(s)", name,
+                                kMaxFailedLogins, (left + 59) / 60),
+                    "wait, or ask an administrator to unlock it (`callbase user unlock NAME`)");
+    };
     auto rows = store_.Query(
-        fmt::format("SELECT {}, password_hash, totp_secret FROM users WHERE name = $1", kColumns),
+        fmt::format("SELECT {}, password_hash, totp_secret, totp_last_step FROM users WHERE name "
+                    "= $1",
+                    kColumns),
         {name});
     if (!rows) return std::unexpected(rows.error());
-    // The same answer for an unknown user and a wrong password.
-    auto refused = [] {
-        return Fail(ErrorCode::kInvalidInput, "wrong user name or password",
-                    "check both; after 5 wrong tries the account is locked for 15 minutes");
-    };
-    if (rows->empty()) return refused();
+
+    if (rows->empty()) {
+        // Dropped a day after their last try, so that the table does not grow.
+        auto pruned =
+            store_.Exec("DELETE FROM login_failures WHERE updated_at < $1", {now - 24 * 3600});
+        if (!pruned) return std::unexpected(pruned.error());
+        auto added = store_.Exec(
+            "INSERT INTO login_failures (name, failed_logins, updated_at) VALUES ($1, 0, $2) "
+            "ON CONFLICT (name) DO NOTHING",
+            {name, now});
+        if (!added) return std::unexpected(added.error());
+        FailureCount count{store_, "login_failures", "name", name};
+        auto place = count.Take(now);
+        if (!place) return std::unexpected(place.error());
+        if (!*place || **place > kMaxFailedLogins) {
+            auto until = store_.QueryValue(
+                "SELECT locked_until FROM login_failures WHERE name = $1", {name});
+            std::optional<UnixSeconds> at;
+            if (until && !store::Row({*until}).IsNull(0)) at = store::Row({*until}).Int(0);
+            return locked(at);
+        }
+        // The same work as a wrong password.
+        const std::string& decoy = DecoyHash();
+        (void)crypto_pwhash_str_verify(decoy.c_str(), password.data(), password.size());
+        if (auto ok = count.Failed(**place, now); !ok) return std::unexpected(ok.error());
+        return refused();
+    }
+
     User user = FromRow(rows->front());
     const std::string stored = rows->front().Text(8);
     const std::string secret = rows->front().Text(9);
+    const std::optional<int64_t> last_step =
+        rows->front().IsNull(10) ? std::nullopt : std::optional<int64_t>(rows->front().Int(10));
+    FailureCount count{store_, "users", "id", user.id};
+    auto place = count.Take(now);
+    if (!place) return std::unexpected(place.error());
+    if (!*place || **place > kMaxFailedLogins) {
+        // Locked, or concurrent tries took the last places: no check.
+        auto user_now = Find(name);
+        return locked(user_now ? user_now->locked_until : std::nullopt);
+    }
+    auto fail = [&]() -> Result<User> {
+        if (auto ok = count.Failed(**place, now); !ok) return std::unexpected(ok.error());
+        return refused();
+    };
+    auto succeeded = [&]() -> Result<void> {
+        auto ok = store_.Exec(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", {user.id});
+        if (!ok) return std::unexpected(ok.error());
+        return {};
+    };
+    if (crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) != 0) {
+        return fail();
+    }
+    // Said only to whoever knows the password.
     if (user.disabled_at) {
         return Fail(ErrorCode::kConflict, fmt::format("user {} is disabled", name),
                     "ask an administrator");
     }
-    if (user.locked_until && *user.locked_until > now) {
-        return Fail(ErrorCode::kConflict,
-                    fmt::format("user {} is locked after {} failed logins for {} more minute(s)",
-                                name, kMaxFailedLogins, (*user.locked_until - now + 59) / 60),
-                    "wait, or ask an administrator to set a new password");
-    }
-    auto fail = [&](Result<User> error) -> Result<User> {
-        const int failed = user.failed_logins + 1;
-        auto ok = store_.Exec(
-            "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3",
-            {int64_t{failed >= kMaxFailedLogins ? 0 : failed},
-             failed >= kMaxFailedLogins ? store::Value(now + kLockout) : store::Value(), user.id});
-        if (!ok) return std::unexpected(ok.error());
-        return error;
-    };
-    if (crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) != 0) {
-        return fail(refused());
-    }
     const bool needs_totp = user.totp_enabled || (RoleNeedsTotp(user.role) && !enrolling);
     if (needs_totp) {
         if (!user.totp_enabled) {
+            if (auto ok = succeeded(); !ok) return std::unexpected(ok.error());
             return Fail(ErrorCode::kConflict,
                         fmt::format("the {} role needs a second factor and {} has none yet",
                                     RoleId(user.role), name),
                         fmt::format("enrol it with `callbase user totp {}`", name));
         }
         auto bytes = Base32Decode(secret);
-        if (!bytes || !TotpMatches(*bytes, totp_code, now)) {
-            return fail(Fail(ErrorCode::kInvalidInput,
-                             totp_code.empty() ? "a TOTP code is needed" : "wrong TOTP code",
-                             "give the six digits of the authenticator app (CALLBASE_TOTP)"));
+        const std::optional<int64_t> step = bytes ? TotpStep(*bytes, totp_code, now) : std::nullopt;
+        if (!step) return fail();
+        if (spend_code) {
+            // Taken once: the step is stored only if it is later than the last
+            // one taken, in one statement, so that two servers cannot both
+            // accept the same code.
+            if (last_step && *step <= *last_step) return fail();
+            auto n = store_.Exec(
+                "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL "
+                "OR totp_last_step < $1)",
+                {*step, user.id});
+            if (!n) return std::unexpected(n.error());
+            if (*n == 0) return fail();
         }
     }
-    auto ok = store_.Exec("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
-                          {user.id});
-    if (!ok) return std::unexpected(ok.error());
+    if (auto ok = succeeded(); !ok) return std::unexpected(ok.error());
     user.failed_logins = 0;
+    user.locked_until.reset();
     return user;
 }
 

@@ -5,6 +5,14 @@
 // Disabled users cannot log in; users are never deleted (the audit log names
 // them).
 //
+// What a login answers tells nothing it should not (docs/security.md,
+// "Login"): a wrong password and a wrong or missing code give the same
+// answer; a name that is no user gets the same answers as one that is,
+// locked after the same number of tries (counted in login_failures), and
+// costs the same password hashing. Each try takes its place in the failure
+// count with one UPDATE before the password is checked, so that concurrent
+// tries (on any number of servers) check at most kMaxFailedLogins passwords.
+//
 // Borrows the Store and Clock; same thread rules as the Store.
 #pragma once
 
@@ -44,6 +52,8 @@ public:
     Result<void> SetRole(const std::string& name, Role role);
     Result<void> Disable(const std::string& name);
     Result<User> Find(const std::string& name);
+    // By id (a session's user, checked on each request); kNotFound for none.
+    Result<User> FindById(int64_t id);
     Result<std::vector<User>> List();
     // Users that may log in (not disabled).
     Result<int64_t> CountActive();
@@ -56,8 +66,16 @@ public:
     // Checks the password (and the TOTP code when the user has TOTP on, or
     // must have it: a role that needs TOTP without it enrolled is refused
     // unless `enrolling`). Counts failures and locks; resets on success.
+    // With `spend_code` the code is taken once: its step is stored
+    // (users.totp_last_step) and a code of that step or an earlier one is
+    // refused afterwards (the API's logins; the CLI reads CALLBASE_TOTP for
+    // each command of a script and does not spend it).
     Result<User> Authenticate(const std::string& name, const std::string& password,
-                              const std::string& totp_code, bool enrolling = false);
+                              const std::string& totp_code, bool enrolling = false,
+                              bool spend_code = false);
+    // Ends a lock and clears the failure count (`callbase user unlock`, the
+    // API's POST /api/v1/users/{name}/unlock). kNotFound for no such user.
+    Result<void> Unlock(const std::string& name);
 
 private:
     store::Store& store_;
@@ -71,6 +89,10 @@ std::optional<std::vector<unsigned char>> Base32Decode(std::string_view text);
 std::string TotpCode(std::span<const unsigned char> secret, UnixSeconds at, int digits = 6);
 // A code is good for the current step and one step before or after.
 bool TotpMatches(std::span<const unsigned char> secret, std::string_view code, UnixSeconds at);
+// The step (Unix seconds / 30) a good code belongs to (the latest when more
+// match), else nullopt. Every step is compared, in constant time.
+std::optional<int64_t> TotpStep(std::span<const unsigned char> secret, std::string_view code,
+                                UnixSeconds at);
 // otpauth://totp/callbase:NAME?secret=...&issuer=callbase, for the authenticator app.
 std::string TotpUri(const std::string& name, const std::string& secret_base32);
 

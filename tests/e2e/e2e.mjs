@@ -100,11 +100,24 @@ export function totp(secret, now = Date.now()) {
     return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }
 
-// A code that stays valid for the next few seconds (waits out the end of a step).
+// A code that stays valid for the next few seconds (waits out the end of a
+// step) and that no login took before: the server takes each code once, so a
+// second login within a step uses the next step's code (one step of clock
+// drift is accepted), and a third waits for the step to pass.
+const usedSteps = new Map();
 async function freshTotp(secret) {
-    const left = 30 - (Math.floor(Date.now() / 1000) % 30);
-    if (left < 4) await sleep(left * 1000 + 200);
-    return totp(secret);
+    for (;;) {
+        const left = 30 - (Math.floor(Date.now() / 1000) % 30);
+        if (left < 4) await sleep(left * 1000 + 200);
+        const now = Math.floor(Date.now() / 1000 / 30);
+        const last = usedSteps.get(secret) ?? -1;
+        const step = Math.max(now, last + 1);
+        if (step <= now + 1) {
+            usedSteps.set(secret, step);
+            return totp(secret, step * 30 * 1000);
+        }
+        await sleep(left * 1000 + 200);
+    }
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

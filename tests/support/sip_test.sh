@@ -110,7 +110,7 @@ server_url() {
 # then acts as her.
 operator_ready() {
     jar="$tmp/cookies"
-    csrf=$(curl -s -c "$jar" -X POST "$url/api/v1/session" \
+    csrf=$(curl -s -c "$jar" -X POST "$url/api/v1/session" -H "Content-Type: application/json" \
         -d '{"user":"olga","password":"olga-pass-1234"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
     [ -n "$csrf" ] || fail "login"
     local out
