@@ -173,6 +173,10 @@ Result<CampaignSpec> SpecFromJson(std::string_view text) {
         s.script = j.value("script", std::string());
         s.robot_script = j.value("robot_script", std::string());
         s.target_contacts = j.value("target_contacts", 0);
+        if (j.contains("sensitive") && !j["sensitive"].is_boolean()) {
+            return std::unexpected(Invalid("campaign settings: sensitive must be true or false",
+                                           "give \"sensitive\": true for a sensitive campaign"));
+        }
         s.sensitive = j.value("sensitive", false);
         s.created_at = j.value("created_at", int64_t{0});
         s.created_by = j.value("created_by", std::string());
