@@ -113,7 +113,8 @@ Result<Response> CreateCampaign(Call& c) {
                                                  "ring_timeout_seconds",
                                                  "script",
                                                  "robot_script",
-                                                 "target_contacts"};
+                                                 "target_contacts",
+                                                 "sensitive"};
     for (const auto& [key, value] : body->items()) {
         if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
             return Fail(ErrorCode::kInvalidInput, fmt::format("unknown key '{}'", key),

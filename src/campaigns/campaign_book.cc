@@ -56,8 +56,8 @@ Result<StoredCall> ReadCall(const store::Store& store, const store::Row& r) {
     c.started = r.Int(8);
     c.answered = r.OptInt(9).value_or(0);
     c.bridged = r.OptInt(10).value_or(0);
-    c.ended = r.Int(11);
-    c.outcome = r.Text(12);
+    c.ended = r.OptInt(11).value_or(0);
+    c.outcome = r.IsNull(12) ? "in_progress" : r.Text(12);
     c.cause = static_cast<int>(r.Int(13));
     c.agent = r.Text(14);
     c.short_call = r.Int(15) != 0;
@@ -117,6 +117,7 @@ std::string SpecJson(const CampaignSpec& s) {
                 {"script", s.script},
                 {"robot_script", s.robot_script},
                 {"target_contacts", s.target_contacts},
+                {"sensitive", s.sensitive},
                 {"created_at", s.created_at},
                 {"created_by", s.created_by}}
         .dump();
@@ -172,6 +173,11 @@ Result<CampaignSpec> SpecFromJson(std::string_view text) {
         s.script = j.value("script", std::string());
         s.robot_script = j.value("robot_script", std::string());
         s.target_contacts = j.value("target_contacts", 0);
+        if (j.contains("sensitive") && !j["sensitive"].is_boolean()) {
+            return std::unexpected(Invalid("campaign settings: sensitive must be true or false",
+                                           "give \"sensitive\": true for a sensitive campaign"));
+        }
+        s.sensitive = j.value("sensitive", false);
         s.created_at = j.value("created_at", int64_t{0});
         s.created_by = j.value("created_by", std::string());
     } catch (const json::exception& e) {
@@ -196,6 +202,7 @@ DialerOptions OptionsOf(const CampaignSpec& s, int center_utc_offset_minutes) {
     o.center_utc_offset_minutes = center_utc_offset_minutes;
     o.schedule_start_minute = s.schedule_start_minute;
     o.schedule_end_minute = s.schedule_end_minute;
+    o.sensitive = s.sensitive;
     return o;
 }
 
@@ -310,12 +317,13 @@ Result<CampaignSpec> CampaignBook::Create(CampaignSpec s, const phone::Cleaner& 
     }
     for (const auto& r : s.retries) {
         static const std::set<std::string, std::less<>> kOutcomes = {
-            "busy", "no_answer", "rejected", "failed", "abandoned"};
+            "busy", "no_answer", "rejected", "failed", "abandoned", "interrupted"};
         if (!kOutcomes.contains(r.outcome) || r.delay_seconds < 0) {
             return std::unexpected(Invalid(
                 fmt::format("retry rule '{}={}': unknown outcome or negative delay", r.outcome,
                             r.delay_seconds),
-                "outcomes that can be retried: busy, no_answer, rejected, failed, abandoned"));
+                "outcomes that can be retried: busy, no_answer, rejected, failed, abandoned, "
+                "interrupted"));
         }
     }
     const UnixSeconds now = clock_.Now();
@@ -518,6 +526,83 @@ Result<int64_t> CampaignBook::WriteCall(const CallRecord& r, std::string_view ne
     return id;
 }
 
+Result<int64_t> CampaignBook::OpenCall(const CallRecord& r, std::string_view network) {
+    return store_.InsertRow(
+        "INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id, attempt, "
+        "started_at, evidence, network, direction) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        {r.campaign_id, r.contact_id, store::PhoneKey(store_, r.number), r.caller_id,
+         int64_t{r.attempt}, r.started, EvidenceJson(r.evidence).dump(), std::string(network),
+         std::string(r.inbound ? "in" : "out")});
+}
+
+Result<void> CampaignBook::UpdateCall(int64_t call_id, const CallRecord& r) {
+    auto opt = [](Millis v) { return v == 0 ? store::Value{} : store::Value{v}; };
+    auto done = store_.Exec(
+        "UPDATE campaign_calls SET answered_at = $1, bridged_at = $2, agent = $3, recording = $4 "
+        "WHERE id = $5 AND ended_at IS NULL",
+        {opt(r.answered), opt(r.bridged), r.agent, r.recording, call_id});
+    if (!done) return std::unexpected(done.error());
+    return {};
+}
+
+Result<void> CampaignBook::CloseCall(int64_t call_id, const CallRecord& r) {
+    auto opt = [](Millis v) { return v == 0 ? store::Value{} : store::Value{v}; };
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto done = store_.Exec(
+        "UPDATE campaign_calls SET answered_at = $1, bridged_at = $2, ended_at = $3, outcome = "
+        "$4, cause = $5, agent = $6, short_call = $7, robot_step = $8, robot_keys = $9, "
+        "robot_actions = $10, recording = $11 WHERE id = $12",
+        {opt(r.answered), opt(r.bridged), r.ended, r.outcome, int64_t{r.cause}, r.agent,
+         int64_t{r.short_call}, r.robot_step, r.robot_keys, r.robot_actions, r.recording, call_id});
+    if (!done) return std::unexpected(done.error());
+    if (*done == 0) {
+        return Fail(ErrorCode::kNotFound, fmt::format("call #{} does not exist", call_id));
+    }
+    if (r.answered != 0 && r.contact_id != 0) {
+        auto touched = store_.Exec(
+            "UPDATE contacts SET last_interaction_at = $1 WHERE id = $2 AND "
+            "(last_interaction_at IS NULL OR last_interaction_at < $1)",
+            {r.answered / 1000, r.contact_id});
+        if (!touched) return std::unexpected(touched.error());
+    }
+    return tx->Commit();
+}
+
+Result<int64_t> CampaignBook::CloseInterrupted(Millis now) {
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto closed = store_.Exec(
+        "UPDATE campaign_calls SET outcome = 'interrupted', ended_at = $1 WHERE ended_at IS NULL",
+        {now});
+    if (!closed) return std::unexpected(closed.error());
+    compliance::Attempts attempts(store_, clock_);
+    if (auto ok = attempts.CloseInterrupted(); !ok) return std::unexpected(ok.error());
+    if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+    return *closed;
+}
+
+Result<std::map<int64_t, PastCalls>> CampaignBook::PastCallsOf(int64_t campaign_id) {
+    std::map<int64_t, PastCalls> out;
+    auto done = store_.ForEach(
+        "SELECT contact_id, outcome, answered_at, ended_at, started_at FROM campaign_calls WHERE "
+        "campaign_id = $1 AND direction = 'out' ORDER BY contact_id, started_at, id",
+        {campaign_id}, [&](const store::Row& r) {
+            PastCalls& p = out[r.Int(0)];
+            const std::string outcome = r.IsNull(1) ? "interrupted" : r.Text(1);
+            const bool answered = !r.IsNull(2);
+            ++p.attempts;
+            p.reached =
+                p.reached || outcome == "answered" || (outcome == "interrupted" && answered);
+            p.last_outcome = outcome;
+            p.last_ended = r.OptInt(3).value_or(r.Int(4));
+            if (outcome == "abandoned") p.abandoned_ended = p.last_ended;
+            return true;
+        });
+    if (!done) return std::unexpected(done.error());
+    return out;
+}
+
 Result<void> CampaignBook::CheckDisposition(const Disposition& d) {
     if (!d.status.empty()) {
         auto parsed = contacts::ParseStatus(d.status);
@@ -616,8 +701,8 @@ Result<void> CampaignBook::WriteDisposition(int64_t call_id, const Disposition& 
 Result<CampaignStats> CampaignBook::Stats(int64_t campaign_id) {
     CampaignStats s;
     auto rows = store_.Query(
-        "SELECT outcome, COUNT(*), SUM(short_call), direction FROM campaign_calls WHERE "
-        "campaign_id = $1 GROUP BY outcome, direction",
+        "SELECT COALESCE(outcome, 'in_progress'), COUNT(*), SUM(short_call), direction FROM "
+        "campaign_calls WHERE campaign_id = $1 GROUP BY outcome, direction",
         {campaign_id});
     if (!rows) return std::unexpected(rows.error());
     for (const auto& r : *rows) {
@@ -786,13 +871,47 @@ GateCheck StoreGate::Check(const Lead& lead, std::string_view purpose, UnixSecon
     return check;
 }
 
+void StoreGate::Dialed(const Lead& lead, UnixSeconds at) {
+    if (!record_) return;
+    compliance::Attempts attempts(store_, clock_);
+    auto id = attempts.Begin(lead.e164, at, lead.utc_offset_minutes, actor_);
+    if (!id) {
+        if (!error_) error_ = id.error();
+        return;
+    }
+    dialing_[lead.contact_id] = *id;
+}
+
 void StoreGate::Attempted(const Lead& lead, UnixSeconds at, std::string_view outcome) {
     if (!record_) return;
     // The callee answered an abandoned call: for the inactivity rule it is an answer.
     std::string kept = outcome == "abandoned" ? "answered" : std::string(outcome);
     compliance::Attempts attempts(store_, clock_);
+    auto begun = dialing_.find(lead.contact_id);
+    if (begun != dialing_.end()) {
+        const int64_t id = begun->second;
+        dialing_.erase(begun);
+        auto r = attempts.Complete(id, kept);
+        if (!r && !error_) error_ = r.error();
+        return;
+    }
+    if (kept == "interrupted") return;  // never begun here: nothing to close
     auto r = attempts.Record(lead.e164, at, kept, lead.utc_offset_minutes, actor_);
     if (!r && !error_) error_ = r.error();
+}
+
+std::optional<OperatorContact> StoreGate::LastOperator(const Lead& lead, UnixSeconds since) {
+    auto rows = store_.Query(
+        "SELECT agent, started_at FROM campaign_calls WHERE e164 = $1 AND started_at >= $2 AND "
+        "agent <> '' ORDER BY started_at DESC, id DESC LIMIT 1",
+        {store::PhoneKey(store_, lead.e164), since * 1000});
+    if (!rows) {
+        if (!error_) error_ = rows.error();
+        // The base could not answer: as if another operator had the number.
+        return OperatorContact{"(unknown: the base did not answer)", since};
+    }
+    if (rows->empty()) return std::nullopt;
+    return OperatorContact{rows->front().Text(0), rows->front().Int(1) / 1000};
 }
 
 std::string RegistriesChecked(store::Store& store, const std::string& registry_dir) {

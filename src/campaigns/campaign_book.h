@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "campaigns/call_record.h"
@@ -58,6 +59,9 @@ struct CampaignSpec {
     std::string script;        // hints shown to operators beside the card
     std::string robot_script;  // robots: a script file (docs/ivr.md) the server reads at start
     int target_contacts = 0;   // contacts to reach a day (the forecast sizes agents for it)
+    // Sensitive: within a day a number talks with one operator only
+    // (CampaignGate::CheckOperator).
+    bool sensitive = false;
     int64_t created_at = 0;
     std::string created_by;
 };
@@ -77,8 +81,8 @@ struct StoredCall {
     std::string number;
     std::string caller_id;
     int attempt = 0;
-    Millis started = 0, answered = 0, bridged = 0, ended = 0;
-    std::string outcome;
+    Millis started = 0, answered = 0, bridged = 0, ended = 0;  // ended 0: in progress
+    std::string outcome;  // "in_progress" while the call goes on
     int cause = 0;
     std::string agent;
     bool short_call = false;
@@ -130,7 +134,20 @@ public:
     // How many leads the segment has now (one query; Leads() reads them all).
     Result<int64_t> SegmentSize(const CampaignSpec& spec, const phone::Cleaner& cleaner);
 
+    // A whole call's record at once (the outcome known).
     Result<int64_t> WriteCall(const CallRecord& record, std::string_view network);
+    // A call's record from its dial to its end (issue 17, item 13): opened
+    // when it is dialed (no outcome, no end), updated after the answer and
+    // the operator, closed with its outcome. Each is one statement.
+    Result<int64_t> OpenCall(const CallRecord& record, std::string_view network);
+    Result<void> UpdateCall(int64_t call_id, const CallRecord& record);
+    Result<void> CloseCall(int64_t call_id, const CallRecord& record);
+    // At a server's start: every record still open (and every gate attempt
+    // still "dialing") was left by a server that stopped during the call;
+    // they become "interrupted", ended `now`. One transaction; how many records.
+    Result<int64_t> CloseInterrupted(Millis now);
+    // Each contact's outbound calls in the campaign, folded for Dialer::Resume.
+    Result<std::map<int64_t, PastCalls>> PastCallsOf(int64_t campaign_id);
     // A disposition the base will take: a known status (callback when a
     // callback time is given, which must not be past), tags from the
     // dictionary and not retired, a note of at most 4,000 bytes.
@@ -177,7 +194,10 @@ public:
           record_(record) {}
 
     GateCheck Check(const Lead& lead, std::string_view purpose, UnixSeconds at) override;
+    void Dialed(const Lead& lead, UnixSeconds at) override;
     void Attempted(const Lead& lead, UnixSeconds at, std::string_view outcome) override;
+    // From the base's call records (every campaign, both directions).
+    std::optional<OperatorContact> LastOperator(const Lead& lead, UnixSeconds since) override;
     // The first error the store gave (a check that failed denies the dial).
     const std::optional<Error>& error() const { return error_; }
 
@@ -189,6 +209,7 @@ private:
     std::string registries_checked_;
     std::string actor_;
     bool record_;
+    std::unordered_map<int64_t, int64_t> dialing_;  // contact -> its attempt begun (Dialed)
     std::optional<Error> error_;
 };
 

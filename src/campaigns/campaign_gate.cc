@@ -16,6 +16,12 @@ int64_t FloorDiv(int64_t a, int64_t b) {
     return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
+std::string UtcTime(UnixSeconds t) {
+    const int64_t day = FloorDiv(t, kDay), second = t - day * kDay;
+    return fmt::format("{} {:02d}:{:02d} UTC", compliance::FormatDay(static_cast<int32_t>(day)),
+                       second / 3600, second / 60 % 60);
+}
+
 }  // namespace
 
 bool IsFailedOutcome(std::string_view outcome) {
@@ -66,6 +72,23 @@ GateEvidence MakeEvidence(const compliance::NumberState& state, std::string_view
     return e;
 }
 
+compliance::Decision CampaignGate::CheckOperator(const Lead& lead, const std::string& agent,
+                                                 UnixSeconds at) {
+    compliance::Decision d;
+    d.allowed = true;
+    d.earliest = at;
+    auto last = LastOperator(lead, at - kSensitiveSeconds + 1);
+    if (!last || last->agent == agent) return d;
+    d.allowed = false;
+    d.earliest = last->at + kSensitiveSeconds;
+    d.reasons.push_back(
+        {compliance::DenyReason::kOtherOperator,
+         fmt::format("a sensitive campaign's number talked with operator {} in the last 24 h; "
+                     "only they may call it until {}",
+                     last->agent, UtcTime(*d.earliest))});
+    return d;
+}
+
 void MemoryGate::Set(int64_t contact_id, compliance::NumberState state) {
     entries_[contact_id] = Entry{std::move(state), {}};
 }
@@ -86,10 +109,21 @@ GateCheck MemoryGate::Check(const Lead& lead, std::string_view purpose, UnixSeco
     return check;
 }
 
+std::optional<OperatorContact> MemoryGate::LastOperator(const Lead& lead, UnixSeconds since) {
+    auto it = operators_.find(lead.contact_id);
+    if (it == operators_.end() || it->second.at < since) return std::nullopt;
+    return it->second;
+}
+
+void MemoryGate::Talked(const Lead& lead, const std::string& agent, UnixSeconds at) {
+    operators_[lead.contact_id] = OperatorContact{agent, at};
+}
+
 void MemoryGate::Attempted(const Lead& lead, UnixSeconds at, std::string_view outcome) {
     Entry& entry = entries_[lead.contact_id];
     auto& attempts = entry.state.attempts;
     attempts.insert(std::upper_bound(attempts.begin(), attempts.end(), at), at);
+    if (outcome == "interrupted") return;  // neither a failure nor an answer
     if (!IsFailedOutcome(outcome)) {
         entry.failed_days.clear();
         return;

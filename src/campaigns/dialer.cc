@@ -9,6 +9,9 @@ namespace callbase::campaigns {
 namespace {
 
 constexpr Millis kDayMs = 86'400'000;
+// How long a sensitive campaign's number waits before asking again whether
+// its operator is free.
+constexpr Millis kOperatorWait = 60'000;
 
 struct LaterDue {
     bool operator()(const std::pair<Millis, size_t>& a, const std::pair<Millis, size_t>& b) const {
@@ -96,6 +99,41 @@ void Dialer::Pause() {
     running_ = false;
 }
 
+void Dialer::Interrupt() {
+    running_ = false;
+    waiting_.clear();
+    std::vector<CallId> calls;
+    for (const auto& [id, call] : live_)
+        calls.push_back(id);
+    for (CallId id : calls) {
+        telephony_.Hangup(id);
+        Finish(id, "interrupted", 0);
+    }
+}
+
+void Dialer::Resume(int64_t contact_id, const PastCalls& past) {
+    auto it = lead_of_contact_.find(contact_id);
+    if (it == lead_of_contact_.end() || past.attempts == 0) return;
+    const size_t index = it->second;
+    LeadState& state = lead_state_[index];
+    state.attempts = past.attempts;
+    if (past.abandoned_ended != 0) {
+        state.no_redial_until =
+            std::max(state.no_redial_until,
+                     Seconds(past.abandoned_ended) + options_.abandon_no_redial_seconds);
+    }
+    if (past.reached || past.last_outcome == "invalid" || state.attempts >= options_.max_attempts) {
+        state.closed = true;
+        return;
+    }
+    const int64_t delay = RetryDelay(past.last_outcome);
+    if (delay < 0) {
+        state.closed = true;
+        return;
+    }
+    RetryAt(past.last_ended + delay * 1000, index);
+}
+
 void Dialer::Tick() {
     if (!running_ && live_.empty()) {
         ticking_ = false;
@@ -163,7 +201,9 @@ std::optional<size_t> Dialer::TakeLead(Millis now) {
     }
     while (next_fresh_ < leads_.size()) {
         size_t lead = next_fresh_++;
-        if (!lead_state_[lead].closed && !lead_state_[lead].busy) return lead;
+        // A lead dialed in an earlier run (Resume) waits for its retry instead.
+        const LeadState& state = lead_state_[lead];
+        if (!state.closed && !state.busy && state.attempts == 0) return lead;
     }
     return std::nullopt;
 }
@@ -177,6 +217,17 @@ bool Dialer::DialNext() {
     return false;
 }
 
+bool Dialer::OperatorAllows(size_t lead, const std::string& agent) {
+    if (!options_.sensitive) return true;
+    compliance::Decision d = gate_.CheckOperator(leads_[lead], agent, Seconds(loop_.Now()));
+    if (d.allowed) return true;
+    for (const auto& denial : d.reasons)
+        ++stats_.denials[std::string(compliance::DenyReasonId(denial.reason))];
+    // Their operator may be ready in a minute: the lead waits for them.
+    RetryAt(loop_.Now() + kOperatorWait, lead);
+    return false;
+}
+
 bool Dialer::Dial(size_t index, const std::string& reserved_agent) {
     const Millis now = loop_.Now();
     const Lead& lead = leads_[index];
@@ -185,6 +236,24 @@ bool Dialer::Dial(size_t index, const std::string& reserved_agent) {
         RetryAt(state.no_redial_until * 1000, index);
         return false;
     }
+    // A sensitive campaign's number that talked with an operator within the
+    // day is dialed for that operator alone, when they are free.
+    std::string reserved = reserved_agent;
+    Agent* holder = nullptr;
+    if (options_.sensitive && reserved.empty()) {
+        auto last = gate_.LastOperator(lead, Seconds(now) - kSensitiveSeconds + 1);
+        if (last) {
+            holder = FindAgent(last->agent);
+            if (holder == nullptr || holder->state != AgentState::kReady ||
+                holder->card != SIZE_MAX || holder->dialing) {
+                holder = nullptr;
+                RetryAt(now + kOperatorWait, index);
+                return false;
+            }
+            reserved = holder->id;
+        }
+    }
+    if (!reserved.empty() && !OperatorAllows(index, reserved)) return false;
     GateCheck check = gate_.Check(lead, options_.purpose, Seconds(now));
     if (!check.decision.allowed) {
         Denied(index, check.decision);
@@ -199,8 +268,16 @@ bool Dialer::Dial(size_t index, const std::string& reserved_agent) {
                 index);
         return false;
     }
+    if (holder != nullptr) {
+        SetState(*holder, AgentState::kReady);  // ready so far; from here, dialing
+        holder->dialing = true;
+        holder->contact_id = lead.contact_id;
+    }
     ++state.attempts;
     state.busy = true;
+    // The gate's attempt and the open record come first: a crash during the
+    // call must not hide it from the caps or from the next start.
+    gate_.Dialed(lead, Seconds(now));
     CallRecord record;
     record.id = next_record_++;
     record.campaign_id = options_.campaign_id;
@@ -211,12 +288,13 @@ bool Dialer::Dial(size_t index, const std::string& reserved_agent) {
     record.started = now;
     record.attempt = state.attempts;
     record.evidence = std::move(check.evidence);
+    if (on_opened_) on_opened_(record);
     CallId id =
         telephony_.Originate(telephony::Dial{pick->number, lead.e164, options_.ring_timeout});
     LiveCall& call = live_[id];
     call.record = std::move(record);
     call.lead = index;
-    call.reserved = reserved_agent;
+    call.reserved = reserved;
     ++stats_.attempts;
     stats_.max_live_calls = std::max(stats_.max_live_calls, static_cast<int>(live_.size()));
     pacer_.Dialed(now);
@@ -240,6 +318,7 @@ void Dialer::Handle(const telephony::Event& event) {
                 call.record.bridged = now;
                 call.record.recording = event.recording;
                 ++stats_.inbound_answered;
+                if (on_progress_) on_progress_(call.record);
                 telephony_.Bridge(event.call, call.record.agent);
                 break;
             }
@@ -247,6 +326,7 @@ void Dialer::Handle(const telephony::Event& event) {
             call.record.answered = now;
             call.record.recording = event.recording;
             ++stats_.answered;
+            if (on_progress_) on_progress_(call.record);
             Answered(event.call, call);
             break;
         case EventKind::kBusy:
@@ -369,6 +449,7 @@ void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
         agent.inbound_from = call.record.number;
         agent.inbound_to = call.record.caller_id;
         SetState(agent, AgentState::kOnCall);
+        if (on_progress_) on_progress_(call.record);
         Tell(agent, "connected");
         Later(loop_.Now() + options_.card_lead, [this, id, who = agent.id] {
             auto it = live_.find(id);
@@ -381,6 +462,8 @@ void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
     }
     call.record.bridged = loop_.Now();
     ++stats_.bridged;
+    gate_.Talked(leads_[call.lead], agent.id, Seconds(loop_.Now()));
+    if (on_progress_) on_progress_(call.record);
     SetState(agent, AgentState::kOnCall);
     telephony_.Bridge(id, agent.id);
     Tell(agent, "connected", &leads_[call.lead]);
@@ -403,6 +486,7 @@ void Dialer::Offer(CallId id, Incoming incoming) {
     r.evidence.rules = fmt::format("inbound call to {}", r.caller_id);
     ++stats_.inbound;
     stats_.max_live_calls = std::max(stats_.max_live_calls, static_cast<int>(live_.size()));
+    if (on_opened_) on_opened_(r);
     if (Agent* a = LongestReady()) {
         Connect(id, call, *a);
         return;
@@ -544,11 +628,30 @@ void Dialer::Finish(CallId id, const std::string& outcome, int cause) {
     state.busy = false;
     gate_.Attempted(leads_[call.lead], Seconds(r.started), outcome);
     if (on_call_) on_call_(r);
-    if (outcome == "answered" || outcome == "invalid") {
+    // An interrupted call that had been answered reached the person.
+    if (outcome == "answered" || outcome == "invalid" ||
+        (outcome == "interrupted" && r.answered != 0)) {
         state.closed = true;
     } else {
         Retry(call.lead, outcome);
     }
+}
+
+int64_t Dialer::RetryDelay(const std::string& outcome) const {
+    int64_t delay = -1;
+    for (const RetryRule& rule : options_.retries) {
+        if (rule.outcome == outcome) delay = rule.delay_seconds;
+    }
+    if (outcome == "interrupted" && delay < 0) {
+        // Nobody knows how the call would have ended: as if it rang out.
+        for (const RetryRule& rule : options_.retries) {
+            if (rule.outcome == "no_answer") delay = rule.delay_seconds;
+        }
+    }
+    if (outcome == "abandoned") {
+        delay = std::max(delay, options_.abandon_no_redial_seconds);
+    }
+    return delay;
 }
 
 void Dialer::Retry(size_t lead, const std::string& outcome) {
@@ -557,13 +660,7 @@ void Dialer::Retry(size_t lead, const std::string& outcome) {
         state.closed = true;
         return;
     }
-    int64_t delay = -1;
-    for (const RetryRule& rule : options_.retries) {
-        if (rule.outcome == outcome) delay = rule.delay_seconds;
-    }
-    if (outcome == "abandoned") {
-        delay = std::max(delay, options_.abandon_no_redial_seconds);
-    }
+    const int64_t delay = RetryDelay(outcome);
     if (delay < 0) {
         state.closed = true;
         return;
@@ -759,6 +856,7 @@ Result<Lead> Dialer::NextCard(const std::string& id) {
     const Millis now = loop_.Now();
     while (auto lead = TakeLead(now)) {
         // The gate is asked now, to show only callable cards, and again at the dial.
+        if (!OperatorAllows(*lead, id)) continue;
         GateCheck check = gate_.Check(leads_[*lead], options_.purpose, Seconds(now));
         if (!check.decision.allowed) {
             Denied(*lead, check.decision);

@@ -22,6 +22,19 @@
 // Inbound calls are the agents' work, not the campaign's dials: they take no
 // lead, no caller ID and no attempt, and stay out of the abandon rate.
 //
+// Records survive a restart (issue 17, item 13): a call's record is opened
+// when it is dialed (OnCallOpened, before the network is asked, with the
+// gate's attempt), follows the answer and the operator (OnCallProgress), and
+// is closed when the call ends (OnCall). A dialer that stops with calls in
+// progress hangs them up and closes them as "interrupted" (Interrupt); a
+// dialer that starts again takes each lead's past calls (Resume): the
+// attempts made, and when and whether it may be dialed again.
+//
+// Sensitive campaigns (issue 17, item 11): a number an operator talked with
+// is put through to that operator alone for a day (CampaignGate::
+// CheckOperator). Its dial waits until that operator is ready and is
+// reserved for them; another operator's preview card for it is refused.
+//
 // Threads: everything runs on the Loop's thread; the Dialer is not
 // synchronized. Callers on other threads go through the loop (SimLoop::Post).
 #pragma once
@@ -91,6 +104,18 @@ struct DialerOptions {
     // and how long a caller rings when nobody is free.
     Millis card_lead = 500;
     Millis inbound_wait = 30'000;
+    // One operator per number for a day (CampaignGate::CheckOperator).
+    bool sensitive = false;
+};
+
+// What a lead's earlier calls in the campaign leave for a dialer that starts
+// again: the call records, folded.
+struct PastCalls {
+    int attempts = 0;            // dials made, interrupted ones included
+    bool reached = false;        // a call was answered (closes the lead)
+    std::string last_outcome;    // of the latest call
+    Millis last_ended = 0;       // when the latest call ended
+    Millis abandoned_ended = 0;  // when the latest abandoned call ended, 0 for none
 };
 
 // An incoming call for the campaign's agents.
@@ -160,14 +185,31 @@ public:
     Dialer(const Dialer&) = delete;
     Dialer& operator=(const Dialer&) = delete;
 
+    // The record of a call just dialed (or offered), before the network is
+    // asked: outcome "" and ended 0 until OnCall closes it.
+    void OnCallOpened(std::function<void(const CallRecord&)> fn) { on_opened_ = std::move(fn); }
+    // The open record after the answer and after the operator is put through.
+    void OnCallProgress(std::function<void(const CallRecord&)> fn) { on_progress_ = std::move(fn); }
+    // The record of a call that ended (the same CallRecord::id as opened).
     void OnCall(std::function<void(const CallRecord&)> fn) { on_call_ = std::move(fn); }
     void OnDisposition(std::function<void(const Disposition&)> fn) {
         on_disposition_ = std::move(fn);
     }
     void OnAgentEvent(std::function<void(const AgentEvent&)> fn) { on_agent_ = std::move(fn); }
 
+    // Before Start: a lead's calls from earlier runs of the campaign. Its
+    // attempts count on; a lead reached, invalid, at max_attempts or without
+    // a retry rule for its last outcome is closed; an abandoned call keeps it
+    // for 72 h; otherwise it is dialed again when its retry rule allows,
+    // counted from the end of its last call. An interrupted call that was
+    // not answered is retried as the rule for "interrupted" says, or else as
+    // for no_answer. Unknown contacts are ignored.
+    void Resume(int64_t contact_id, const PastCalls& past);
     void Start();
     void Pause();  // no new dials; calls in progress go on
+    // The server stops: every call in progress is hung up and closed as
+    // "interrupted" (an attempt), and no more dials.
+    void Interrupt();
     bool Running() const { return running_; }
 
     void AddAgent(const std::string& id);
@@ -244,8 +286,13 @@ private:
     void Abandon(CallId id);
     void Finish(CallId id, const std::string& outcome, int cause);
     void Retry(size_t lead, const std::string& outcome);
+    // The retry delay for an outcome, in seconds; -1: no rule, the lead closes.
+    int64_t RetryDelay(const std::string& outcome) const;
     void RetryAt(Millis when, size_t lead);
     void Denied(size_t lead, const compliance::Decision& decision);
+    // Sensitive campaigns: whether `agent` may talk with the lead; if not,
+    // the refusal is counted by reason and the lead waits a minute.
+    bool OperatorAllows(size_t lead, const std::string& agent);
     void RobotStep(CallId id, LiveCall& call, const telephony::Event& event);
     void ScriptStep(CallId id, LiveCall& call, const ivr::Walk::Step& step);
     void SetState(Agent& agent, AgentState state);
@@ -283,7 +330,7 @@ private:
     int32_t pool_blocked_day_ = INT32_MIN;
     double mean_talk_seconds_ = 120;
     DialerStats stats_;
-    std::function<void(const CallRecord&)> on_call_;
+    std::function<void(const CallRecord&)> on_opened_, on_progress_, on_call_;
     std::function<void(const Disposition&)> on_disposition_;
     std::function<void(const AgentEvent&)> on_agent_;
     std::shared_ptr<int> life_ = std::make_shared<int>(0);  // timers hold it weakly

@@ -19,7 +19,10 @@
 #include <utility>
 #include <vector>
 
+#include "campaigns/campaign_book.h"
 #include "campaigns/scenario.h"
+#include "compliance/rules.h"
+#include "support/test_store.h"
 
 namespace callbase::campaigns {
 namespace {
@@ -1207,6 +1210,228 @@ TEST(Dialer, PredictiveOnTheShippedScenarioKeepsAbandonsUnder3PercentAndBeatsPro
 
 TEST(Dialer, PredictiveFollowsAFallingAnswerRateWithoutBreakingTheAbandonLimit) {
     ExpectPredictiveHoldsTheLimitAndBeatsProgressive("predictive-100-drop.toml");
+}
+
+// --- Restarts (issue 17, item 13) -------------------------------------------
+
+TEST(Dialer, ARecordIsOpenedAtTheDialAndClosedWithItsOutcomeUnderTheSameId) {
+    Rig rig(Answering(), Options(Pacing::kProgressive), Leads(1));
+    std::vector<CallRecord> opened, progress;
+    rig.dialer.OnCallOpened([&](const CallRecord& r) {
+        EXPECT_TRUE(rig.tap.dials.empty()) << "the record is written before the network is asked";
+        opened.push_back(r);
+    });
+    rig.dialer.OnCallProgress([&](const CallRecord& r) { progress.push_back(r); });
+    rig.AddReady({"anna"});
+    rig.dialer.Start();
+    ASSERT_EQ(opened.size(), 1u);
+    EXPECT_EQ(opened[0].outcome, "");
+    EXPECT_EQ(opened[0].ended, 0);
+    EXPECT_EQ(opened[0].attempt, 1);
+    EXPECT_TRUE(rig.records.empty()) << "nothing closed while the call goes on";
+    rig.loop.RunUntil(kMorning + 10 * kSecond);  // answered at 5 s, put through to anna
+    ASSERT_FALSE(progress.empty());
+    EXPECT_EQ(progress.back().agent, "anna");
+    EXPECT_NE(progress.back().answered, 0);
+    rig.loop.RunUntil(kMorning + 2 * kMinute);
+    ASSERT_EQ(rig.records.size(), 1u);
+    EXPECT_EQ(rig.records[0].id, opened[0].id);
+    EXPECT_EQ(rig.records[0].outcome, "answered");
+}
+
+TEST(Dialer, AStoppedDialerClosesItsCallsAsInterruptedAndCountsThemAsAttempts) {
+    Population pop = Answering();
+    pop.ring_time = Distribution::Fixed(20);
+    Rig rig(pop, Options(Pacing::kProgressive), Leads(3));
+    rig.AddReady({"anna", "boris"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 5 * kSecond);  // two calls ringing
+    ASSERT_EQ(rig.tap.Ringing(), 2);
+    rig.dialer.Interrupt();
+    ASSERT_EQ(rig.records.size(), 2u);
+    for (const CallRecord& r : rig.records) {
+        EXPECT_EQ(r.outcome, "interrupted");
+        EXPECT_EQ(r.ended, kMorning + 5 * kSecond);
+        EXPECT_TRUE(rig.tap.hangups.contains(rig.tap.dials[r.id - 1].call)) << "hung up";
+        ASSERT_NE(rig.gate.State(r.contact_id), nullptr);
+        EXPECT_EQ(rig.gate.State(r.contact_id)->attempts.size(), 1u) << "an attempt for the caps";
+    }
+    EXPECT_EQ(rig.dialer.Stats().outcomes.at("interrupted"), 2);
+    EXPECT_EQ(rig.dialer.LiveCalls(), 0);
+    rig.loop.RunUntil(kMorning + kHour);
+    EXPECT_EQ(rig.tap.dials.size(), 2u) << "a stopped dialer dials no more";
+}
+
+// The base's side of a restart: the records a killed server left open are
+// closed as interrupted (with the gate's attempts), and a new dialer goes on
+// from each lead's records: attempts counted on, answered people left alone,
+// retries when their rule allows.
+class DialerRestart : public ::testing::TestWithParam<store::Backend> {};
+
+TEST_P(DialerRestart, OpenRecordsAreClosedAsInterruptedAndCountedAndLeadsGoOnFromTheirRecords) {
+    auto db = testing::OpenFreshStore(GetParam());
+    ASSERT_TRUE(db);
+    FixedClock clock(kMorning / 1000);
+    ASSERT_TRUE(
+        db->Exec("INSERT INTO campaigns (name, state, purpose, pacing, settings, "
+                 "created_at, created_by, updated_at, updated_by) VALUES ('c', 'running', "
+                 "'service', 'progressive', '{}', 0, 't', 0, 't')"));
+    auto campaign = db->QueryValue("SELECT id FROM campaigns");
+    ASSERT_TRUE(campaign);
+    const int64_t id = std::get<int64_t>(*campaign);
+    CampaignBook book(*db, clock);
+    StoreGate gate(*db, clock, WideRules(), {}, "none", "campaign:1", /*record=*/true);
+    const std::vector<Lead> leads = Leads(6);
+    // The first run, killed at kMorning: what it left in the base.
+    const Millis t0 = kMorning - kHour;
+    auto call = [&](int contact, int attempt, Millis started, std::string outcome,
+                    bool answered = false, std::string agent = "") {
+        CallRecord r;
+        r.campaign_id = id;
+        r.contact_id = contact;
+        r.number = leads[contact - 1].e164;
+        r.caller_id = "+74951000001";
+        r.attempt = attempt;
+        r.started = started;
+        gate.Dialed(leads[contact - 1], started / 1000);
+        auto row = book.OpenCall(r, "sip");
+        ASSERT_TRUE(row) << row.error().message;
+        r.answered = answered ? started + 5 * kSecond : 0;
+        r.agent = agent;
+        if (answered) ASSERT_TRUE(book.UpdateCall(*row, r));
+        if (outcome.empty()) return;  // killed during the call
+        r.ended = started + 30 * kSecond;
+        r.outcome = outcome;
+        ASSERT_TRUE(book.CloseCall(*row, r));
+        gate.Attempted(leads[contact - 1], started / 1000, outcome);
+    };
+    call(1, 1, t0, "busy");
+    call(1, 2, t0 + 40 * kMinute, "");              // ringing when killed
+    call(2, 1, t0, "", /*answered=*/true, "anna");  // talking when killed
+    call(3, 1, t0, "answered", true, "anna");
+    call(4, 1, t0, "no_answer");
+    call(4, 2, t0 + 10 * kMinute, "no_answer");
+    call(4, 3, t0 + 20 * kMinute, "");  // the third and last attempt, interrupted
+    call(5, 1, t0, "abandoned", true);
+    // contact 6: never dialed
+
+    auto closed = book.CloseInterrupted(kMorning);
+    ASSERT_TRUE(closed) << closed.error().message;
+    EXPECT_EQ(*closed, 3);
+    EXPECT_EQ(*book.CloseInterrupted(kMorning), 0) << "closed once";
+    auto stats = book.Stats(id);
+    ASSERT_TRUE(stats);
+    EXPECT_EQ(stats->attempts, 8) << "no record lost";
+    EXPECT_EQ(stats->outcomes.at("interrupted"), 3);
+    auto calls = book.CallsTo(leads[0].e164);
+    ASSERT_TRUE(calls);
+    ASSERT_EQ(calls->size(), 2u);
+    EXPECT_EQ((*calls)[1].outcome, "interrupted");
+    EXPECT_EQ((*calls)[1].ended, kMorning);
+    // The gate's attempts: none still dialing, the interrupted ones counted.
+    auto dialing = db->QueryValue("SELECT COUNT(*) FROM call_attempts WHERE outcome = 'dialing'");
+    ASSERT_TRUE(dialing);
+    EXPECT_EQ(std::get<int64_t>(*dialing), 0);
+    auto state = compliance::LoadNumberState(*db, leads[0].e164, 180, kMorning / 1000, {});
+    ASSERT_TRUE(state) << state.error().message;
+    EXPECT_EQ(state->attempts.size(), 2u) << "the interrupted dial counts for the gate's caps";
+    // A sensitive campaign's gate knows who talked with contact 2.
+    auto last = gate.LastOperator(leads[1], kMorning / 1000 - 86400);
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->agent, "anna");
+
+    auto past = book.PastCallsOf(id);
+    ASSERT_TRUE(past) << past.error().message;
+    EXPECT_EQ(past->at(1).attempts, 2);
+    EXPECT_EQ(past->at(1).last_outcome, "interrupted");
+    EXPECT_TRUE(past->at(2).reached) << "answered, then interrupted";
+    EXPECT_FALSE(past->contains(6));
+
+    // The second run: everyone busy; busy after 30 min, no answer after 1 h.
+    DialerOptions options = Options(Pacing::kProgressive);
+    options.max_attempts = 3;
+    options.retries = {{"busy", 1800}, {"no_answer", 3600}};
+    Rig rig(Unanswered(EventKind::kBusy), options, leads);
+    for (const auto& [contact, calls] : *past)
+        rig.dialer.Resume(contact, calls);
+    EXPECT_EQ(rig.dialer.LeadsLeft(), 3u) << "1 (retry), 5 (after 72 h) and 6 (fresh)";
+    rig.AddReady({"anna"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 3 * kHour);
+    ASSERT_FALSE(rig.records.empty());
+    EXPECT_EQ(rig.records[0].contact_id, 6) << "the fresh lead first";
+    EXPECT_EQ(rig.records[0].attempt, 1);
+    auto one = rig.RecordsOf(1);
+    ASSERT_EQ(one.size(), 1u) << "its third and last attempt";
+    EXPECT_EQ(one[0].attempt, 3);
+    EXPECT_GE(one[0].started, kMorning + kHour) << "interrupted: retried as no_answer, 1 h on";
+    EXPECT_TRUE(rig.RecordsOf(2).empty()) << "answered before the restart";
+    EXPECT_TRUE(rig.RecordsOf(3).empty()) << "answered before the restart";
+    EXPECT_TRUE(rig.RecordsOf(4).empty()) << "at max attempts";
+    EXPECT_TRUE(rig.RecordsOf(5).empty()) << "abandoned: not within 72 h";
+    EXPECT_LE(rig.RecordsOf(6).size(), 3u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DialerRestart, ::testing::ValuesIn(testing::TestBackends()),
+                         testing::BackendName);
+
+// --- Sensitive campaigns (issue 17, item 11) ---------------------------------
+
+TEST(Dialer, ASensitiveNumberIsPutThroughOnlyToTheOperatorWhoTalkedWithItThatDay) {
+    DialerOptions options = Options(Pacing::kProgressive);
+    options.sensitive = true;
+    Rig rig(Answering(), options, Leads(2));
+    const std::vector<Lead> leads = Leads(2);
+    // anna talked with number 1 an hour ago (in another campaign).
+    rig.gate.Talked(leads[0], "anna", kMorning / 1000 - 3600);
+    rig.dialer.AddAgent("anna");
+    rig.AddReady({"boris"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 5 * kMinute);
+    ASSERT_EQ(rig.tap.dials.size(), 1u) << "boris gets number 2 only";
+    EXPECT_EQ(rig.records.at(0).contact_id, 2);
+    EXPECT_EQ(rig.records.at(0).agent, "boris");
+    EXPECT_TRUE(rig.RecordsOf(1).empty());
+
+    ASSERT_TRUE(rig.dialer.SetReady("anna"));
+    rig.loop.RunUntil(kMorning + 10 * kMinute);
+    auto one = rig.RecordsOf(1);
+    ASSERT_EQ(one.size(), 1u) << "the same operator may call back";
+    EXPECT_EQ(one[0].agent, "anna");
+
+    // Preview: another operator's card for the number is refused, with the reason.
+    DialerOptions preview = Options(Pacing::kPreview, /*simulated_agents=*/false);
+    preview.sensitive = true;
+    Rig cards(Answering(), preview, Leads(2));
+    cards.gate.Talked(leads[0], "anna", kMorning / 1000 - 3600);
+    cards.AddReady({"boris", "anna"});
+    cards.dialer.Start();
+    auto boris = cards.dialer.NextCard("boris");
+    ASSERT_TRUE(boris);
+    EXPECT_EQ(boris->contact_id, 2);
+    EXPECT_EQ(cards.dialer.Stats().denials.at("other_operator"), 1);
+    compliance::Decision d = cards.gate.CheckOperator(leads[0], "boris", kMorning / 1000);
+    ASSERT_FALSE(d.allowed);
+    ASSERT_EQ(d.reasons.size(), 1u);
+    EXPECT_EQ(d.reasons[0].reason, compliance::DenyReason::kOtherOperator);
+    EXPECT_NE(d.reasons[0].detail.find("anna"), std::string::npos) << d.reasons[0].detail;
+    EXPECT_EQ(d.earliest, kMorning / 1000 - 3600 + 86400) << "a day after anna's call";
+    EXPECT_TRUE(cards.gate.CheckOperator(leads[0], "anna", kMorning / 1000).allowed);
+    EXPECT_TRUE(cards.gate.CheckOperator(leads[0], "boris", kMorning / 1000 + 82800).allowed)
+        << "a day later anyone may";
+    cards.loop.RunUntil(kMorning + 2 * kMinute);
+    auto anna = cards.dialer.NextCard("anna");
+    ASSERT_TRUE(anna);
+    EXPECT_EQ(anna->contact_id, 1);
+
+    // Not sensitive: whoever is ready.
+    Rig plain(Answering(), Options(Pacing::kProgressive), Leads(2));
+    plain.gate.Talked(leads[0], "anna", kMorning / 1000 - 3600);
+    plain.AddReady({"boris"});
+    plain.dialer.Start();
+    plain.loop.RunUntil(kMorning + 5 * kMinute);
+    ASSERT_FALSE(plain.RecordsOf(1).empty());
+    EXPECT_EQ(plain.RecordsOf(1)[0].agent, "boris");
 }
 
 }  // namespace

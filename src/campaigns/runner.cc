@@ -150,6 +150,18 @@ Result<void> CampaignRunner::Start() {
     const Millis now = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
+    // Records a stopped server left open (kill -9, a crash, a power cut) are
+    // closed before anything dials, so that each lead's past is whole.
+    {
+        auto closed = CampaignBook(*store_, Wall()).CloseInterrupted(now);
+        if (!closed) return std::unexpected(closed.error());
+        if (*closed > 0) {
+            fmt::print(stderr,
+                       "campaigns: {} call record(s) left open when the server last stopped are "
+                       "closed as interrupted\n",
+                       *closed);
+        }
+    }
     loop_ = std::make_unique<telephony::SimLoop>(now);
     if (options_.real_network) {
         options_.speed = 1.0;
@@ -182,6 +194,9 @@ Result<void> CampaignRunner::Start() {
         loop_->At(loop_->Now() + options_.sample, sample);
         // Runs until Stop(); a century is "until stopped".
         loop_->RunPaced(loop_->Now() + Millis{100} * 365 * 86'400'000, options_.speed);
+        // Calls still going on are hung up and closed as interrupted (SIGTERM).
+        for (auto& [id, a] : active_)
+            a->dialer->Interrupt();
         active_.clear();
     });
     return {};
@@ -297,17 +312,41 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
     }
     a->dialer = std::make_unique<Dialer>(*loop_, *a->line, *a->gate, *a->pool, std::move(*leads),
                                          std::move(dialer_options));
+    // Each lead goes on from its calls in earlier runs: attempts, retries, closed.
+    auto past = book.PastCallsOf(spec.id);
+    if (!past) return std::unexpected(past.error());
+    for (const auto& [contact, calls] : *past)
+        a->dialer->Resume(contact, calls);
     Active* raw = a.get();
-    a->dialer->OnCall([this, raw](const CallRecord& r) {
+    auto failed = [this](const Error& e) {
+        std::lock_guard lock(mutex_);
+        if (!error_) error_ = e;
+    };
+    const std::string network = options_.real_network ? options_.network_name : "sim";
+    a->dialer->OnCallOpened([this, raw, network, failed](const CallRecord& r) {
+        CampaignBook book(*store_, Wall());
+        auto id = book.OpenCall(r, network);
+        if (!id) return failed(id.error());
+        raw->call_rows[r.id] = *id;
+    });
+    a->dialer->OnCallProgress([this, raw, failed](const CallRecord& r) {
+        auto row = raw->call_rows.find(r.id);
+        if (row == raw->call_rows.end()) return;
+        CampaignBook book(*store_, Wall());
+        if (auto ok = book.UpdateCall(row->second, r); !ok) failed(ok.error());
+    });
+    a->dialer->OnCall([this, raw, network, failed](const CallRecord& r) {
         CampaignBook book(*store_, Wall());
         const bool real = static_cast<bool>(options_.real_network);
-        auto id = book.WriteCall(r, real ? options_.network_name : "sim");
-        if (!id) {
-            std::lock_guard lock(mutex_);
-            if (!error_) error_ = id.error();
-            return;
+        auto row = raw->call_rows.find(r.id);
+        if (row != raw->call_rows.end()) {
+            if (auto ok = book.CloseCall(row->second, r); !ok) return failed(ok.error());
+        } else {
+            // Its opening was not written (the base failed then): the whole record now.
+            auto id = book.WriteCall(r, network);
+            if (!id) return failed(id.error());
+            raw->call_rows[r.id] = *id;
         }
-        raw->call_rows[r.id] = *id;
         // What a robot did on a simulated call stays in the record; on a real
         // one it reaches the contact's card and the stop-list.
         if (!real || r.robot_actions.empty()) return;

@@ -89,6 +89,9 @@ void PrintSpec(const CampaignSpec& s) {
     if (!s.robot_script.empty()) t.Add({"robot script", s.robot_script});
     if (s.target_contacts > 0)
         t.Add({"target", fmt::format("{} contacts a day", s.target_contacts)});
+    if (s.sensitive) {
+        t.Add({"sensitive", "yes: within a day a number talks with one operator only"});
+    }
     t.Print(false);
 }
 
@@ -158,6 +161,8 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                        "robots: the script they follow (YAML, docs/ivr.md; checked as by `ivr "
                        "check`)");
     create->add_option("--target", c->spec.target_contacts, "contacts to reach a day");
+    create->add_flag("--sensitive", c->spec.sensitive,
+                     "a sensitive campaign: within a day a number talks with one operator only");
     create->callback([&app, c, ids] {
         CampaignSpec spec = c->spec;
         auto pacing = campaigns::ParsePacing(c->pacing);

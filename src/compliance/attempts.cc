@@ -14,34 +14,90 @@ int64_t LocalDay(int64_t t, int offset_minutes) {
 
 }  // namespace
 
+namespace {
+
+// Whether an outcome is a failure for the inactivity rule; none when unknown.
+std::optional<bool> Failed(const std::string& outcome) {
+    if (outcome == "answered") return false;
+    if (outcome == "busy" || outcome == "no_answer" || outcome == "failed" ||
+        outcome == "invalid" || outcome == "rejected") {
+        return true;
+    }
+    return std::nullopt;
+}
+
+Error UnknownOutcome(const std::string& outcome) {
+    return Error{ErrorCode::kInvalidInput, fmt::format("unknown outcome {}", outcome),
+                 "use answered, busy, no_answer, failed, invalid or rejected"};
+}
+
+}  // namespace
+
 Result<AttemptResult> Attempts::Record(const std::string& e164, UnixSeconds at,
                                        const std::string& outcome,
                                        std::optional<int> utc_offset_minutes,
                                        const std::string& actor) {
-    bool failed = true;
-    if (outcome == "answered") {
-        failed = false;
-    } else if (outcome != "busy" && outcome != "no_answer" && outcome != "failed" &&
-               outcome != "invalid" && outcome != "rejected") {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("unknown outcome {}", outcome),
-                    "use answered, busy, no_answer, failed, invalid or rejected");
-    }
+    const auto failed = Failed(outcome);
+    if (!failed) return std::unexpected(UnknownOutcome(outcome));
     const std::string key = store::PhoneKey(store_, e164);
     auto tx = store::Transaction::Start(store_);
     if (!tx) return std::unexpected(tx.error());
     auto id = store_.QueryValue(
         "INSERT INTO call_attempts (e164, at, outcome, failed, utc_offset, recorded_by) VALUES "
         "($1, $2, $3, $4, $5, $6) RETURNING id",
-        {key, at, outcome, int64_t{failed ? 1 : 0}, store::Nullable(utc_offset_minutes), actor});
+        {key, at, outcome, int64_t{*failed ? 1 : 0}, store::Nullable(utc_offset_minutes), actor});
     if (!id) return std::unexpected(id.error());
+    auto result = ApplyInactivity(key, store::Row({*id}).Int(0));
+    if (!result) return result;
+    if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+    return result;
+}
+
+Result<int64_t> Attempts::Begin(const std::string& e164, UnixSeconds at,
+                                std::optional<int> utc_offset_minutes, const std::string& actor) {
+    auto id = store_.QueryValue(
+        "INSERT INTO call_attempts (e164, at, outcome, failed, utc_offset, recorded_by) VALUES "
+        "($1, $2, 'dialing', 0, $3, $4) RETURNING id",
+        {store::PhoneKey(store_, e164), at, store::Nullable(utc_offset_minutes), actor});
+    if (!id) return std::unexpected(id.error());
+    return store::Row({*id}).Int(0);
+}
+
+Result<AttemptResult> Attempts::Complete(int64_t id, const std::string& outcome) {
+    const auto failed = Failed(outcome);
+    if (!failed && outcome != "interrupted") return std::unexpected(UnknownOutcome(outcome));
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto key = store_.Query("SELECT e164 FROM call_attempts WHERE id = $1", {id});
+    if (!key) return std::unexpected(key.error());
+    if (key->empty()) {
+        return Fail(ErrorCode::kNotFound, fmt::format("attempt #{} does not exist", id));
+    }
+    auto set = store_.Exec("UPDATE call_attempts SET outcome = $1, failed = $2 WHERE id = $3",
+                           {outcome, int64_t{failed.value_or(false) ? 1 : 0}, id});
+    if (!set) return std::unexpected(set.error());
+    auto result = ApplyInactivity(key->front().Text(0), id);
+    if (!result) return result;
+    if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+    return result;
+}
+
+Result<int64_t> Attempts::CloseInterrupted() {
+    auto n = store_.Exec(
+        "UPDATE call_attempts SET outcome = 'interrupted', failed = 0 WHERE outcome = 'dialing'");
+    if (!n) return std::unexpected(n.error());
+    return static_cast<int64_t>(*n);
+}
+
+Result<AttemptResult> Attempts::ApplyInactivity(const std::string& key, int64_t id) {
     AttemptResult result;
-    result.id = store::Row({*id}).Int(0);
+    result.id = id;
     // Failures after the last answered call and after a reactivation, by the
-    // callee's local day.
+    // callee's local day. A dial in progress or interrupted is neither.
     auto rows = store_.Query(
         "SELECT at, utc_offset FROM call_attempts WHERE e164 = $1 AND failed = 1 AND at > "
-        "COALESCE((SELECT MAX(at) FROM call_attempts WHERE e164 = $1 AND failed = 0), -1) AND "
-        "at > COALESCE((SELECT MAX(reviewed_at) FROM inactive_review WHERE e164 = $1 AND "
+        "COALESCE((SELECT MAX(at) FROM call_attempts WHERE e164 = $1 AND outcome = 'answered'), "
+        "-1) AND at > COALESCE((SELECT MAX(reviewed_at) FROM inactive_review WHERE e164 = $1 AND "
         "decision = 'reactivate'), -1)",
         {key});
     if (!rows) return std::unexpected(rows.error());
@@ -68,7 +124,6 @@ Result<AttemptResult> Attempts::Record(const std::string& e164, UnixSeconds at,
             result.became_inactive = true;
         }
     }
-    if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
     return result;
 }
 

@@ -72,6 +72,8 @@ std::string_view DenyReasonId(DenyReason reason) {
             return "attempt_cap";
         case DenyReason::kTooSoon:
             return "too_soon";
+        case DenyReason::kOtherOperator:
+            return "other_operator";
     }
     return "stop_list";
 }

@@ -81,6 +81,9 @@ enum class DenyReason {
     kOutsideWindow,
     kAttemptCap,
     kTooSoon,  // within the minimum gap after the last attempt
+    // A sensitive campaign's number talked with another operator within the
+    // last day (campaigns::CampaignGate::CheckOperator; DialGate never says it).
+    kOtherOperator,
 };
 std::string_view DenyReasonId(DenyReason reason);  // "stop_list", ...
 

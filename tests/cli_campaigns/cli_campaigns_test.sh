@@ -44,6 +44,15 @@ run 0 "show --json" -- --json campaign show 1
 [ "$(json 'd["rules"]')" = "['region=Москва:100']" ] || fail "priority rule kept: $(cat "$tmp/out")"
 [ "$(json 'd["state"]')" = draft ] || fail "a new campaign is a draft: $(cat "$tmp/out")"
 
+# A sensitive campaign (issue 17, item 11) says so; others are not.
+[ "$(json 'd["sensitive"]')" = False ] || fail "a campaign is not sensitive by default: $(cat "$tmp/out")"
+run 0 "create --sensitive" -- --json campaign create "Долги" --segment status=new \
+    --caller-id "+7 495 111-22-66" --sensitive
+[ "$(json 'd["sensitive"]')" = True ] || fail "create --sensitive: $(cat "$tmp/out")"
+run 0 "show a sensitive campaign" -- campaign show 3
+has "sensitive *yes: within a day a number talks with one operator only" "show sensitive"
+run 0 "stop the sensitive campaign" -- campaign stop 3
+
 # Bad settings: exit 2, a message that says what is wrong, nothing created.
 run 2 "bad caller ID" -- campaign create bad --caller-id 12
 says "caller ID '12' is not a phone number" "bad caller ID"
@@ -65,7 +74,7 @@ says "filter 'colour=red': unknown key 'colour'" "bad segment"
 run 4 "a name taken" -- campaign create "Продление" --caller-id "+74951112233"
 says "a campaign named 'Продление' exists (#1)" "a name taken"
 run 0 "list --json" -- --json campaign list
-[ "$(json 'len(d)')" = 2 ] || fail "refused campaigns were kept: $(cat "$tmp/out")"
+[ "$(json 'len(d)')" = 3 ] || fail "refused campaigns were kept: $(cat "$tmp/out")"
 
 # List, show and the transitions.
 run 0 "list" -- campaign list
@@ -92,7 +101,7 @@ run 4 "stop a stopped campaign" -- campaign stop 1
 run 4 "start a stopped campaign" -- campaign start 1
 says "campaign #1 is stopped: it cannot start" "start a stopped campaign"
 run 0 "list --json after" -- --json campaign list
-[ "$(json '",".join(c["state"] for c in d)')" = "stopped,draft" ] || fail "states: $(cat "$tmp/out")"
+[ "$(json '",".join(c["state"] for c in d)')" = "stopped,draft,stopped" ] || fail "states: $(cat "$tmp/out")"
 
 # Stats of a campaign that has not called yet.
 run 0 "stats" -- campaign stats 1

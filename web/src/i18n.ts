@@ -425,6 +425,8 @@ const en = {
     'outcome.rejected': 'rejected',
     'outcome.failed': 'failed',
     'outcome.abandoned': 'abandoned',
+    'outcome.interrupted': 'interrupted',
+    'outcome.in_progress': 'in progress',
 
     'calls.why': 'Why was this number called?',
     'calls.whyHint': 'Every campaign call to the number, with what the dial gate relied on when it allowed the dial.',
@@ -916,6 +918,8 @@ const ru: Record<Key, string> = {
     'outcome.rejected': 'отклонён',
     'outcome.failed': 'сбой',
     'outcome.abandoned': 'брошен',
+    'outcome.interrupted': 'прерван',
+    'outcome.in_progress': 'идёт',
 
     'calls.why': 'Почему звонили на этот номер?',
     'calls.whyHint': 'Все звонки кампаний на номер и то, на что опиралась проверка, разрешая набор.',
