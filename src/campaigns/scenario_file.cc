@@ -32,7 +32,8 @@ public:
         const toml::node* node = table ? table->get(key) : nullptr;
         if (node == nullptr) return;
         if (auto v = node->value<double>()) {
-            if (*v < 0) Problem(node, Where(section, key), "must not be negative");
+            if (!std::isfinite(*v) || *v < 0)
+                Problem(node, Where(section, key), "must be a number of seconds, 0 or more");
             out = Distribution::Fixed(*v);
             return;
         }
@@ -339,9 +340,7 @@ Result<Scenario> Parse(std::string_view text, const std::string& name) {
         toml::table root = toml::parse(text, name);
         return Read(root, name);
     } catch (const toml::parse_error& e) {
-        return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("{}:{}: {}", name, e.source().begin.line, e.description()),
-                    std::string(kHint));
+        return std::unexpected(TomlParseError(e, name, text, std::string(kHint)));
     }
 }
 

@@ -278,6 +278,46 @@ TEST(ScenarioFile, AShareOutsideZeroToOneIsRefused) {
     EXPECT_MENTIONS(sum, "more than 1");
 }
 
+// Issue 17, item 17: `count = nan` gave -2147483648 agents, other nan and
+// inf values hung the simulation; a key given twice meant one of the two.
+TEST(ScenarioFile, NanAndInfAreRefusedWhereverANumberIsExpected) {
+    struct Case {
+        const char* text;
+        const char* where;
+    };
+    for (const Case& c :
+         {Case{"[agents]\ncount = nan\n", "[agents] count"},
+          Case{"[agents]\ncount = -nan\n", "[agents] count"},
+          Case{"[agents]\ncount = inf\n", "[agents] count"}, Case{"hours = +inf\n", "hours"},
+          Case{"days = nan\n", "days"}, Case{"seed = nan\n", "seed"},
+          Case{"[leads]\ncount = 10\nstop_list = nan\n", "[leads] stop_list"},
+          Case{"[network]\nanswer_rate = nan\n", "[network] answer_rate"},
+          Case{"[network]\ntalk_time = nan\n", "[network] talk_time"},
+          Case{"[network]\ntalk_time = -inf\n", "[network] talk_time"},
+          Case{"[network]\ntalk_time = { mean = nan }\n", "talk_time"},
+          Case{"[network]\nring_time = { min = 1, max = inf }\n", "ring_time"},
+          Case{"[campaign]\nratio = nan\n", "[campaign] ratio"},
+          Case{"[campaign]\nretry = { busy = nan }\n", "busy"},
+          Case{"[rules]\nmax_attempts = nan\n", "[rules] max_attempts"}}) {
+        auto s = ParseScenario(c.text, "t.toml");
+        ASSERT_FALSE(s) << c.text;
+        EXPECT_NE(s.error().message.find(c.where), std::string::npos)
+            << c.text << s.error().message;
+        EXPECT_NE(s.error().message.find("t.toml:"), std::string::npos) << s.error().message;
+    }
+}
+
+TEST(ScenarioFile, AKeyOrTableGivenTwiceIsRefusedNamingBothLines) {
+    Error key = ErrorOf("seed = 1\n[agents]\ncount = 10\nwrap_up = 5\ncount = 20\n");
+    EXPECT_MENTIONS(key, "t.toml:5: key count is given twice, on line 3 and on line 5");
+    Error table = ErrorOf(
+        "[agents]\ncount = 10\n\n[campaign]\npacing = \"progressive\"\n"
+        "[agents]\ncount = 20\n");
+    EXPECT_MENTIONS(table, "t.toml:6: table [agents] is given twice, on line 1 and on line 6");
+    // The same key in two tables is two keys.
+    EXPECT_TRUE(ParseScenario("[agents]\ncount = 10\n[leads]\ncount = 10\n", "t.toml"));
+}
+
 TEST(ScenarioFile, AnUnknownPacingModeIsRefusedWithTheModesThatExist) {
     Error e = ErrorOf("[campaign]\npacing = \"agressive\"\n");
     EXPECT_MENTIONS(e, "t.toml:2");

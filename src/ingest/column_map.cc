@@ -5,6 +5,7 @@
 #include <map>
 
 #include "contacts/text.h"
+#include "core/utf8.h"
 
 namespace callbase::ingest {
 namespace {
@@ -206,6 +207,35 @@ Result<std::vector<Column>> MapColumns(const std::vector<std::string>& header,
                     "name the phone column with --map, e.g. --map 'Сотовый=phone'");
     }
     return columns;
+}
+
+std::string ColumnName(size_t index, std::string_view header) {
+    if (header.empty()) return fmt::format("column {}", index + 1);
+    std::string_view shown = Utf8Prefix(header, 60);
+    return fmt::format("column {} '{}{}'", index + 1, shown,
+                       shown.size() < header.size() ? "…" : "");
+}
+
+Result<void> CheckHeaderLimits(const std::vector<std::string>& header, const ImportLimits& limits,
+                               const std::string& file) {
+    if (header.size() > limits.max_columns) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("{}:1: the header row has {} columns, more than the {} an import "
+                                "takes (the first one over is {})",
+                                file, header.size(), limits.max_columns,
+                                ColumnName(limits.max_columns, header[limits.max_columns])),
+                    "remove the columns you do not need, or raise the limit with --max-columns");
+    }
+    for (size_t i = 0; i < header.size(); ++i) {
+        if (header[i].size() <= limits.max_cell_bytes) continue;
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("{}:1: {} of the header row holds {} bytes, more than the {} a "
+                                "cell may hold",
+                                file, ColumnName(i, ""), header[i].size(), limits.max_cell_bytes),
+                    "check the file is a CSV with a header row (a quote left open makes the rest "
+                    "of the file one cell), or raise the limit with --max-cell-bytes");
+    }
+    return {};
 }
 
 }  // namespace callbase::ingest

@@ -103,10 +103,56 @@ std::string DelimiterName(char delimiter) {
     return std::string("'") + delimiter + "'";
 }
 
+namespace {
+
+bool StartsAFormula(std::string_view cell) {
+    return !cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@' ||
+                             cell[0] == '\t' || cell[0] == '\r');
+}
+
+// "+79161234567", "-12", "-12.5", "+3,25": a sign, digits and at most one
+// decimal separator.
+bool PlainNumber(std::string_view cell) {
+    if (cell.size() < 2 || (cell[0] != '+' && cell[0] != '-')) return false;
+    bool digit = false, separator = false;
+    for (char c : cell.substr(1)) {
+        if (c >= '0' && c <= '9') {
+            digit = true;
+        } else if ((c == '.' || c == ',') && digit && !separator) {
+            separator = true;
+        } else {
+            return false;
+        }
+    }
+    return digit && cell.back() != '.' && cell.back() != ',';
+}
+
+}  // namespace
+
+std::string SpreadsheetText(std::string_view cell) {
+    if (!StartsAFormula(cell) || PlainNumber(cell)) return std::string(cell);
+    std::string out;
+    out.reserve(cell.size() + 1);
+    out.push_back('\'');
+    out.append(cell);
+    return out;
+}
+
+std::string_view ImportedText(std::string_view cell) {
+    if (cell.size() >= 2 && cell[0] == '\'' && StartsAFormula(cell.substr(1)) &&
+        !PlainNumber(cell.substr(1))) {
+        cell.remove_prefix(1);
+    }
+    return cell;
+}
+
 void AppendCsvRecord(std::string& out, const std::vector<std::string>& fields, char delimiter) {
+    std::string safe;
     for (size_t i = 0; i < fields.size(); ++i) {
         if (i > 0) out.push_back(delimiter);
-        const std::string& f = fields[i];
+        const bool neutralize = StartsAFormula(fields[i]) && !PlainNumber(fields[i]);
+        if (neutralize) safe = SpreadsheetText(fields[i]);
+        const std::string& f = neutralize ? safe : fields[i];
         bool quote = f.find_first_of(std::string("\"\r\n") + delimiter) != std::string::npos;
         if (!quote) {
             out += f;

@@ -37,7 +37,21 @@ private:
 };
 
 // Appends one record, quoting fields that hold the delimiter, quotes or breaks;
-// ends it with CRLF, as Excel expects.
+// ends it with CRLF, as Excel expects. Every field goes through
+// SpreadsheetText first: every CSV callbase writes (exports, error reports,
+// generated files) is one a spreadsheet may open.
 void AppendCsvRecord(std::string& out, const std::vector<std::string>& fields, char delimiter);
+
+// A cell as a spreadsheet will show it as text (formula injection, OWASP): a
+// cell that begins with '=', '+', '-', '@', tab or CR gets a single quote in
+// front, unless the whole cell is a plain number ("+79161234567", "-12.5"),
+// which no spreadsheet runs as a formula and which stays a number people can
+// sort and dial. ImportedText undoes it.
+std::string SpreadsheetText(std::string_view cell);
+
+// A cell read from a CSV with the quote SpreadsheetText added taken off
+// again ("'=1+2" -> "=1+2"), so that export -> import gives back what was
+// exported. Other cells are returned as they are.
+std::string_view ImportedText(std::string_view cell);
 
 }  // namespace callbase::ingest

@@ -84,5 +84,22 @@ TEST(CsvTest, Cp1251BytesAreSplitAsTheyAre) {
     EXPECT_EQ(Cp1251ToUtf8(f[0]), "Ёлкин; Пётр");
 }
 
+// Issue 17, item 18: formula injection.
+TEST(CsvTest, CellsThatWouldRunAsFormulasAreWrittenAsText) {
+    for (std::string_view cell : {"=1+2", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx",
+                                  "+7 916 123-45-67", "-", "+", "--1"}) {
+        EXPECT_EQ(SpreadsheetText(cell), "'" + std::string(cell)) << cell;
+        EXPECT_EQ(ImportedText(SpreadsheetText(cell)), cell);
+    }
+    for (std::string_view cell :
+         {"+79161234567", "-12", "-12.5", "+3,25", "Иван", "a=b", "", "'quoted already"}) {
+        EXPECT_EQ(SpreadsheetText(cell), cell) << cell;
+        EXPECT_EQ(ImportedText(cell), cell);
+    }
+    std::string out;
+    AppendCsvRecord(out, {"=1+2", "+79161234567", "\r=x", "ok"}, ';');
+    EXPECT_EQ(out, "'=1+2;+79161234567;\"'\r=x\";ok\r\n");
+}
+
 }  // namespace
 }  // namespace callbase::ingest

@@ -30,6 +30,7 @@
 #include "contacts/tag_dictionary.h"
 #include "contacts/text.h"
 #include "core/sha256.h"
+#include "core/utf8.h"
 #include "ingest/column_map.h"
 #include "ingest/csv.h"
 #include "phone/clean.h"
@@ -309,6 +310,27 @@ struct ParsedRow {
     std::vector<size_t> tag_columns;  // tag cells: the dictionary is in the store
     bool rejected = false;            // no valid phone
 };
+
+// Rejects a row with a cell larger than the limit (a 16 MB cell was stored as
+// it came); the error names the line and column and keeps the cell's start.
+bool RejectOversizedCell(const std::vector<Column>& columns, const ImportLimits& limits,
+                         ParsedRow* row) {
+    for (size_t i = 0; i < row->cells.size(); ++i) {
+        const std::string& cell = row->cells[i];
+        if (cell.size() <= limits.max_cell_bytes) continue;
+        row->rejected = true;
+        row->warnings.clear();
+        row->warnings.push_back(
+            {row->line, i < columns.size() ? columns[i].header : ColumnName(i, ""),
+             std::string(Utf8Prefix(cell, 100)) + "…",
+             fmt::format("row rejected: {} holds {} bytes, more than the {} a cell may hold "
+                         "(--max-cell-bytes)",
+                         ColumnName(i, i < columns.size() ? columns[i].header : ""), cell.size(),
+                         limits.max_cell_bytes)});
+        return true;
+    }
+    return false;
+}
 
 void CleanPhones(const phone::Cleaner& cleaner, const std::vector<Column>& columns,
                  ParsedRow* row) {
@@ -670,6 +692,22 @@ public:
                 fmt::format("the purposes are {}; add one with `callbase consent purpose "
                             "add NAME`",
                             fmt::join(purposes, ", ")));
+        }
+        // The fields a file would create are counted before any is made.
+        size_t new_fields = 0;
+        for (size_t i = 0; i < columns_.size(); ++i) {
+            const Column& c = columns_[i];
+            if (c.target != Target::kCustom || fields_.Find(c.header)) continue;
+            if (++new_fields <= options_.limits.max_new_fields) continue;
+            return Fail(
+                ErrorCode::kInvalidInput,
+                fmt::format("{} would be new custom field number {}; an import may create "
+                            "at most {} (columns no header rule claims become custom "
+                            "fields)",
+                            ColumnName(i, c.header), new_fields, options_.limits.max_new_fields),
+                "map the columns you need with --map COLUMN=field and the rest with "
+                "--map COLUMN=ignore, create the fields first (callbase fields add), or "
+                "raise the limit with --max-new-fields");
         }
         for (auto& c : columns_) {
             if (c.target != Target::kCustom) continue;
@@ -1135,7 +1173,13 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
         return Fail(ErrorCode::kInvalidInput, fmt::format("{} is empty", path),
                     "export the contacts with a header row");
     }
-    auto columns = MapColumns(cells_of(), options.mapping, path);
+    std::vector<std::string> header = cells_of();
+    if (auto ok = CheckHeaderLimits(header, options.limits, path); !ok) {
+        return std::unexpected(ok.error());
+    }
+    for (std::string& h : header)
+        h = std::string(ImportedText(h));
+    auto columns = MapColumns(header, options.mapping, path);
     if (!columns) return std::unexpected(columns.error());
 
     // A large import into a small base runs in the store's bulk mode
@@ -1211,9 +1255,15 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
                         for (size_t i = 0; i < cp_cells.size(); ++i)
                             Cp1251ToUtf8(cp_cells[i], &row.cells[i]);
                     }
+                    // The quote an export put before "=…" comes off again.
+                    for (std::string& cell : row.cells) {
+                        if (!cell.starts_with('\'')) continue;
+                        if (ImportedText(cell).size() < cell.size()) cell.erase(0, 1);
+                    }
+                    ++block->count;
+                    if (RejectOversizedCell(*columns, options.limits, &row)) continue;
                     CleanPhones(cleaner_, *columns, &row);
                     shaper.Shape(&row);
-                    ++block->count;
                 }
                 block->offset = reader.offset();
                 queue.PutFull(std::move(block));

@@ -38,6 +38,7 @@
 
 #include "core/clock.h"
 #include "core/error.h"
+#include "ingest/column_map.h"
 #include "ingest/encoding.h"
 #include "store/store.h"
 
@@ -57,6 +58,7 @@ struct ImportOptions {
     std::optional<Encoding> encoding;  // detected when unset
     std::optional<char> delimiter;     // detected when unset
     std::vector<std::string> mapping;  // "COLUMN=field"
+    ImportLimits limits;               // columns, new custom fields, cell size
     // Called with bytes done and total as the file is read (progress bar).
     std::function<void(uint64_t, uint64_t)> on_progress;
 };

@@ -12,6 +12,7 @@
 #include <functional>
 
 #include "contacts/filter.h"
+#include "ingest/csv.h"
 #include "ingest/encoding.h"
 #include "ingest/exporter.h"
 #include "ingest/generator.h"
@@ -527,6 +528,161 @@ TEST_P(ImporterTest, AConsentColumnForAnUnknownPurposeStopsTheImportBeforeAnyRow
     auto ok = Import(Write("survey.csv", "ФИО;Телефон;Опрос\nАнна;89161234567;да\n"), options);
     ASSERT_TRUE(ok) << ok.error().message;
     EXPECT_EQ(ok->consents, 1);
+}
+
+// Issue 17, item 16: 16,000 extra columns made 16,001 custom fields and a
+// 16 MB cell was stored. The caps stop both and name the row and column.
+TEST_P(ImporterTest, AFileWiderThanTheColumnLimitIsRefusedBeforeAnythingIsWritten) {
+    std::string header = "ФИО;Телефон";
+    std::string row = "Анна;89161234567";
+    for (int i = 0; i < 16'000; ++i) {
+        header += fmt::format(";c{}", i);
+        row += ";x";
+    }
+    auto s = Import(Write("wide.csv", header + "\n" + row + "\n"));
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().code, ErrorCode::kInvalidInput);
+    EXPECT_NE(s.error().message.find("wide.csv:1: the header row has 16002 columns, more than "
+                                     "the 500"),
+              std::string::npos)
+        << s.error().message;
+    EXPECT_NE(s.error().message.find("column 501 'c498'"), std::string::npos) << s.error().message;
+    EXPECT_NE(s.error().hint.find("--max-columns"), std::string::npos);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM field_defs"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), 0);
+}
+
+TEST_P(ImporterTest, AnImportCreatesNoMoreCustomFieldsThanTheLimit) {
+    std::string header = "ФИО;Телефон";
+    std::string row = "Анна;89161234567";
+    for (int i = 0; i < 60; ++i) {
+        header += fmt::format(";Поле {}", i);
+        row += ";x";
+    }
+    const std::string file = Write("fields.csv", header + "\n" + row + "\n");
+    auto s = Import(file);
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("column 53 'Поле 50' would be new custom field number 51; "
+                                     "an import may create at most 50"),
+              std::string::npos)
+        << s.error().message;
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM field_defs"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), 0);
+
+    // Raised on purpose, the same file goes in whole.
+    ImportOptions raised;
+    raised.limits.max_new_fields = 60;
+    auto ok = Import(file, raised);
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(ok->custom_fields.size(), 60u);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM field_defs"), 60);
+}
+
+TEST_P(ImporterTest, ARowWithACellOverTheLimitIsRejectedWithItsLineAndColumn) {
+    const std::string big(16 << 20, 'a');
+    auto s = Import(Write("big.csv",
+                          "ФИО;Телефон;Комментарий\n"
+                          "Анна;89161234567;обычный\n"
+                          "Борис;89031112233;" +
+                              big +
+                              "\n"
+                              "Вера;84951234567;ок\n"));
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->read, 3);
+    EXPECT_EQ(s->inserted, 2);
+    EXPECT_EQ(s->rejected, 1);
+    ASSERT_EQ(s->errors.size(), 1u);
+    EXPECT_EQ(s->errors[0].line, 3);
+    EXPECT_EQ(s->errors[0].column, "Комментарий");
+    EXPECT_LT(s->errors[0].value.size(), 200u);
+    EXPECT_NE(s->errors[0].reason.find("column 3 'Комментарий' holds 16777216 bytes, more than "
+                                       "the 65536"),
+              std::string::npos)
+        << s->errors[0].reason;
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE LENGTH(comment) > 65536"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM import_errors WHERE LENGTH(value) > 1000"), 0);
+
+    // A quote left open makes the rest of the file one header cell.
+    auto open = Import(Write("open.csv", "ФИО;\"Телефон\n" + big + "\n"));
+    ASSERT_FALSE(open);
+    EXPECT_NE(open.error().message.find("open.csv:1: column 2 of the header row holds"),
+              std::string::npos)
+        << open.error().message;
+}
+
+// Issue 17, item 18: text a spreadsheet would run as a formula is written so
+// that it shows as text, in exports and error reports; numbers stay numbers,
+// and an export imports back to the same values.
+TEST_P(ImporterTest, ExportsAndErrorReportsWriteFormulasAsText) {
+    auto s = Import(Write("evil.csv",
+                          "ФИО;Телефон;Город;Комментарий;E-mail;Сумма\n"
+                          "=1+2;89161234567;-2+3;@SUM(A1);-cmd;+cmd|' /C calc'!A0\n"
+                          "\"=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\";89031112233;Москва;обычный;"
+                          "a@b.ru;-12.5\n"
+                          "Нет Телефона;=2+2;;;;\n"));
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->inserted, 2);
+    ASSERT_EQ(s->errors.size(), 1u);
+    EXPECT_EQ(s->errors[0].value, "=2+2");
+
+    const std::string out = (dir_ / "export.csv").string();
+    auto e = ExportContacts(*db_, contacts::Filter{}, clock_.Now(), out, {});
+    ASSERT_TRUE(e) << e.error().message;
+    std::ifstream in(out, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    std::vector<std::string> lines;
+    for (size_t at = 0; at < bytes.size();) {
+        size_t end = bytes.find("\r\n", at);
+        lines.push_back(bytes.substr(at, end - at));
+        at = end + 2;
+    }
+    ASSERT_EQ(lines.size(), 3u) << bytes;
+    EXPECT_TRUE(lines[1].starts_with("'=1+2;+79161234567;'-2+3;;'-cmd;")) << lines[1];
+    EXPECT_NE(lines[1].find(";'@SUM(A1);"), std::string::npos) << lines[1];
+    EXPECT_TRUE(lines[1].ends_with(";'+cmd|' /C calc'!A0")) << lines[1];
+    EXPECT_TRUE(lines[2].starts_with("\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\";+79031112233;"))
+        << lines[2];
+    EXPECT_TRUE(lines[2].ends_with(";-12.5")) << "a number stays a number: " << lines[2];
+    // No cell of the file begins a formula.
+    for (size_t i = 1; i < lines.size(); ++i) {
+        CsvReader reader(lines[i], ';');
+        std::vector<std::string> cells;
+        int64_t line = 0;
+        ASSERT_TRUE(reader.Next(&cells, &line));
+        for (const std::string& cell : cells) {
+            if (cell.empty() || cell == "-12.5" || cell.starts_with("+7")) continue;
+            EXPECT_EQ(std::string("=+-@\t\r").find(cell[0]), std::string::npos) << cell;
+        }
+    }
+
+    // The error report too.
+    const std::string report = (dir_ / "errors.csv").string();
+    ASSERT_TRUE(WriteErrorReport(report, s->errors));
+    std::ifstream report_in(report, std::ios::binary);
+    const std::string report_bytes((std::istreambuf_iterator<char>(report_in)), {});
+    EXPECT_NE(report_bytes.find("\r\n4;Телефон;'=2+2;"), std::string::npos) << report_bytes;
+
+    // Imported back, the values are what was exported.
+    auto fresh = testing::OpenFreshStore(GetParam());
+    Importer importer(*fresh, cleaner_, clock_, "test");
+    auto back = importer.Import(out, {});
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(back->inserted, 2);
+    auto values = [](store::Store& db) {
+        callbase::testing::PlainView plain(db);
+        std::string all;
+        auto rows = db.Query(
+            "SELECT c.name, c.region, c.comment, c.email, COALESCE(v.value, '') FROM contacts c "
+            "LEFT JOIN field_values v ON v.contact_id = c.id ORDER BY c.id");
+        for (const auto& r : *rows)
+            all += fmt::format("{}|{}|{}|{}|{}\n", r.Text(0), r.Text(1), r.Text(2), r.Text(3),
+                               r.Text(4));
+        return all;
+    };
+    EXPECT_EQ(values(*fresh), values(*db_));
+    EXPECT_NE(values(*fresh).find("=1+2|-2+3|@SUM(A1)|-cmd|+cmd|' /C calc'!A0\n"),
+              std::string::npos)
+        << values(*fresh);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ImporterTest, ::testing::ValuesIn(testing::TestBackends()),

@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <deque>
+#include <filesystem>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "core/file.h"
@@ -133,6 +136,31 @@ bool MentionsRobot(std::string_view text) {
     return false;
 }
 
+// A key written twice in one map. yaml-cpp keeps both and a lookup takes the
+// first, so `"1": confirmed` then `"1": cancelled` silently meant confirmed.
+struct DuplicateKey {
+    std::string key;
+    int first_line = 0, second_line = 0;
+};
+
+std::optional<DuplicateKey> FindDuplicateKey(const YAML::Node& node) {
+    if (node.IsSequence()) {
+        for (const auto& item : node)
+            if (auto d = FindDuplicateKey(item)) return d;
+    }
+    if (!node.IsMap()) return std::nullopt;
+    std::map<std::string, int> seen;
+    for (const auto& kv : node) {
+        if (kv.first.IsScalar()) {
+            const int line = kv.first.Mark().line + 1;
+            auto [it, fresh] = seen.emplace(kv.first.Scalar(), line);
+            if (!fresh) return DuplicateKey{kv.first.Scalar(), it->second, line};
+        }
+        if (auto d = FindDuplicateKey(kv.second)) return d;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view ActionId(ActionKind kind) {
@@ -160,18 +188,30 @@ Result<Script> ParseScript(std::string_view yaml, const std::string& file) {
     try {
         root = YAML::Load(std::string(yaml));
     } catch (const YAML::Exception& e) {
+        // Line, column and the parser's reason only: e.what() would add
+        // nothing, and no excerpt of a file that is not a script is shown.
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("{}:{}: {}", file, e.mark.line + 1, e.msg), std::string(kHint));
+                    fmt::format("{}:{}:{}: not a YAML script: {}", file, e.mark.line + 1,
+                                e.mark.column + 1, e.msg),
+                    std::string(kHint));
     }
     Reader r(file);
     Script s;
     s.file = file;
-    if (!root.IsMap()) {
+    // A file without nodes is not a script: nothing of it is quoted (the
+    // first line of /etc/shadow once came back as an "unknown key").
+    if (!root.IsMap() || !root["nodes"]) {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("{}: a script is a map with name, start "
+                    fmt::format("{}: not a robot script: a script is a map with name, start "
                                 "and nodes",
                                 file),
                     std::string(kHint));
+    }
+    if (auto d = FindDuplicateKey(root)) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("{}:{}: key '{}' is given twice, on line {} and on line {}", file,
+                                d->second_line, d->key, d->first_line, d->second_line),
+                    "keep one of them: the script would mean one or the other");
     }
     r.Known(root, "script", {"name", "language", "start", "nodes"});
     s.name = r.Text(root, "name", "script");
@@ -272,6 +312,29 @@ Result<Script> LoadScript(const std::string& path) {
                     "give the path of a .yaml script; examples are in examples/ivr");
     }
     return ParseScript(*text, path);
+}
+
+Result<std::string> ScriptInFolder(const std::string& folder, const std::string& name) {
+    namespace fs = std::filesystem;
+    auto refused = [&] {
+        return Fail(
+            ErrorCode::kNotFound,
+            fmt::format("robot script '{}' is not a script of the server's scripts folder", name),
+            "name a .yaml file of the scripts folder (serve --scripts-dir) relative to "
+            "it, e.g. reminder.yaml, or send the script itself as robot_script_text");
+    };
+    if (folder.empty() || name.empty()) return refused();
+    std::error_code ec;
+    const fs::path base = fs::weakly_canonical(fs::absolute(folder, ec), ec);
+    if (ec) return refused();
+    // weakly_canonical follows every symlink of the existing part, so a link
+    // that leads out of the folder resolves to where it leads.
+    const fs::path file = fs::weakly_canonical(base / name, ec);
+    if (ec) return refused();
+    const fs::path inside = file.lexically_relative(base);
+    if (inside.empty() || inside == "." || *inside.begin() == "..") return refused();
+    if (!fs::is_regular_file(file, ec)) return refused();
+    return file.string();
 }
 
 std::vector<Problem> CheckScript(const Script& s) {

@@ -73,6 +73,13 @@ struct Script {
 Result<Script> ParseScript(std::string_view yaml, const std::string& file);
 Result<Script> LoadScript(const std::string& path);
 
+// The path of script `name` in `folder` (the server's scripts folder, `serve
+// --scripts-dir`): `name` is taken relative to the folder, and the resolved
+// path (symlinks followed) must be a regular file inside it. A file that does
+// not exist and one outside the folder get the same answer, so the answer
+// tells nothing about other files of the server; nothing is read.
+Result<std::string> ScriptInFolder(const std::string& folder, const std::string& name);
+
 struct Problem {
     std::string where;  // "webinar.yaml:12: node 'ask'"
     std::string message;

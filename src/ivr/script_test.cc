@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
 #include <string>
 
 namespace callbase::ivr {
@@ -171,6 +176,82 @@ TEST(IvrScript, TheCheckFindsWhatIsWrongForPeople) {
     ASSERT_EQ(problems.size(), 1u) << Described(problems);
     EXPECT_FALSE(problems[0].error);
     EXPECT_NE(problems[0].where.find("node 'b'"), std::string::npos);
+}
+
+// Issue 17, item 17: yaml-cpp kept both entries of a key written twice and a
+// lookup took the first, so pressing 1 silently confirmed.
+TEST(IvrScript, AKeyGivenTwiceIsAnErrorNamingBothLines) {
+    auto r = ParseScript(
+        "name: x\nstart: q\nnodes:\n  q:\n    ask: Это робот. Нажмите 1.\n    branches:\n"
+        "      \"1\": confirmed\n      \"1\": cancelled\n  confirmed:\n    say: Да. Пока!\n"
+        "    actions: [hangup]\n  cancelled:\n    say: Нет. Пока!\n    actions: [hangup]\n",
+        "twice.yaml");
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("twice.yaml:8: key '1' is given twice, on line 7 and on "
+                                     "line 8"),
+              std::string::npos)
+        << r.error().message;
+    auto nodes = ParseScript(
+        "start: a\nnodes:\n  a:\n    say: Это робот. Пока!\n    actions: [hangup]\n"
+        "  a:\n    say: Это робот. Привет!\n    actions: [hangup]\n",
+        "nodes.yaml");
+    ASSERT_FALSE(nodes);
+    EXPECT_NE(nodes.error().message.find("nodes.yaml:6: key 'a' is given twice, on line 3 and "
+                                         "on line 6"),
+              std::string::npos)
+        << nodes.error().message;
+    auto top = ParseScript("name: x\nname: y\nnodes: {}\n", "top.yaml");
+    ASSERT_FALSE(top);
+    EXPECT_NE(top.error().message.find("top.yaml:2: key 'name'"), std::string::npos);
+}
+
+// Issue 17, item 12: a file that is not a script is named by line and column
+// and the parser's reason, never by an excerpt of its lines.
+TEST(IvrScript, AFileThatIsNotYamlIsNamedByLineAndColumnWithoutItsContent) {
+    auto r = ParseScript("name: ok\npassword: \"hunter2-secret\n", "secret.yaml");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message.find("hunter2"), std::string::npos) << r.error().message;
+    EXPECT_TRUE(r.error().message.starts_with("secret.yaml:")) << r.error().message;
+    auto shadow = ParseScript("root:$6$s3cr3t$hash:19000:0:99999:7:::\n", "shadow");
+    ASSERT_FALSE(shadow);
+    EXPECT_EQ(shadow.error().message.find("s3cr3t"), std::string::npos) << shadow.error().message;
+    auto bad = ParseScript("nodes: [\n  a: {\n", "bad.yaml");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("bad.yaml:3:1: not a YAML script: "), std::string::npos)
+        << bad.error().message;
+}
+
+TEST(IvrScript, AScriptOfTheFolderIsFoundAndNothingOutsideIt) {
+    namespace fs = std::filesystem;
+    const fs::path root = fs::temp_directory_path() / ("callbase-ivr-" + std::to_string(getpid()));
+    fs::remove_all(root);
+    fs::create_directories(root / "scripts" / "sub");
+    std::ofstream(root / "secret") << "x";
+    std::ofstream(root / "scripts" / "a.yaml") << "x";
+    std::ofstream(root / "scripts" / "sub" / "b.yaml") << "x";
+    fs::create_symlink(root / "secret", root / "scripts" / "out.yaml");
+    fs::create_symlink(root / "scripts" / "a.yaml", root / "scripts" / "in.yaml");
+    const std::string folder = (root / "scripts").string();
+    const std::string canonical = fs::canonical(root / "scripts").string();
+    EXPECT_EQ(ScriptInFolder(folder, "a.yaml").value_or(""), canonical + "/a.yaml");
+    EXPECT_EQ(ScriptInFolder(folder, "sub/b.yaml").value_or(""), canonical + "/sub/b.yaml");
+    EXPECT_EQ(ScriptInFolder(folder, "in.yaml").value_or(""), canonical + "/a.yaml");
+    EXPECT_EQ(ScriptInFolder(folder, canonical + "/a.yaml").value_or(""), canonical + "/a.yaml");
+    std::set<std::string> answers;
+    for (const std::string& name :
+         {std::string("../secret"), (root / "secret").string(), std::string("out.yaml"),
+          std::string("missing.yaml"), std::string("sub"), std::string(""), std::string("."),
+          std::string("sub/../../secret"), std::string("/etc/passwd")}) {
+        auto found = ScriptInFolder(folder, name);
+        ASSERT_FALSE(found) << name;
+        EXPECT_EQ(found.error().code, ErrorCode::kNotFound) << name;
+        std::string message = found.error().message;
+        message.replace(message.find("'" + name + "'"), name.size() + 2, "NAME");
+        answers.insert(message + found.error().hint);
+    }
+    EXPECT_EQ(answers.size(), 1u);
+    EXPECT_FALSE(ScriptInFolder("", "a.yaml"));
+    fs::remove_all(root);
 }
 
 }  // namespace

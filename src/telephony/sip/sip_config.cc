@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/file.h"
 #include "core/toml_reader.h"
 
 namespace callbase::telephony::sip {
@@ -20,17 +21,16 @@ std::string Beside(const std::filesystem::path& file, const std::string& path) {
 }  // namespace
 
 Result<SipOptions> LoadSipConfig(const std::string& path) {
+    auto text = ReadWholeFile(path);
+    if (!text) {
+        return Fail(ErrorCode::kNotFound, fmt::format("{}: no such file", path),
+                    std::string(kHint));
+    }
     toml::table root;
     try {
-        root = toml::parse_file(path);
+        root = toml::parse(*text, path);
     } catch (const toml::parse_error& e) {
-        if (!std::filesystem::exists(path)) {
-            return Fail(ErrorCode::kNotFound, fmt::format("{}: no such file", path),
-                        std::string(kHint));
-        }
-        return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("{}:{}: {}", path, e.source().begin.line, e.description()),
-                    std::string(kHint));
+        return std::unexpected(TomlParseError(e, path, *text, std::string(kHint)));
     }
     SipOptions o;
     TomlReader r(path, std::string(kHint));

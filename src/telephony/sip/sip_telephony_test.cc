@@ -619,6 +619,24 @@ TEST(SipConfig, TheExamplesLoadAndMistakesAreNamedByFileAndLine) {
     ASSERT_FALSE(agent);
     EXPECT_NE(agent.error().message.find("[agents] olga"), std::string::npos)
         << agent.error().message;
+
+    // Issue 17, item 17: a key given twice names both lines; nan is no number.
+    std::ofstream(dir / "twice.toml")
+        << "[trunk]\nhost = \"a.example.ru\"\nusername = \"u\"\nhost = \"b.example.ru\"\n";
+    auto twice = LoadSipConfig((dir / "twice.toml").string());
+    ASSERT_FALSE(twice);
+    EXPECT_NE(twice.error().message.find(
+                  "twice.toml:4: key host is given twice, on line 2 and on line 4"),
+              std::string::npos)
+        << twice.error().message;
+    for (const char* value : {"nan", "inf", "-inf"}) {
+        std::ofstream(dir / "nan.toml") << "max_calls = " << value << "\n[trunk]\nhost = \"h\"\n";
+        auto nan = LoadSipConfig((dir / "nan.toml").string());
+        ASSERT_FALSE(nan) << value;
+        EXPECT_NE(nan.error().message.find("nan.toml:1: max_calls: must be a number"),
+                  std::string::npos)
+            << nan.error().message;
+    }
     fs::remove_all(dir);
 }
 
