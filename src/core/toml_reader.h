@@ -62,7 +62,9 @@ public:
             Problem(node, Where(section, key), "must be a number");
             return;
         }
-        if (*v < min || *v > max) {
+        // Written so that nan is out of range too (casting it is undefined;
+        // `count = nan` gave -2147483648 agents), as fuzz_scenario showed.
+        if (!(*v >= min && *v <= max)) {
             Problem(node, Where(section, key),
                     fmt::format("{} is out of range {}..{}", *v, min, max));
             return;

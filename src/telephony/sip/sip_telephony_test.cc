@@ -619,6 +619,20 @@ TEST(SipConfig, TheExamplesLoadAndMistakesAreNamedByFileAndLine) {
     ASSERT_FALSE(agent);
     EXPECT_NE(agent.error().message.find("[agents] olga"), std::string::npos)
         << agent.error().message;
+
+    // Found by fuzz/fuzz_sip_config (inputs in fuzz/corpus/fuzz_sip_config/):
+    // nan passed the range checks, and a port of 1e300 was converted to an
+    // integer (undefined; UBSan stops at both). Both are refused, by name.
+    std::ofstream(dir / "nan.toml") << "max_calls = nan\n[trunk]\nhost = \"h\"\n";
+    auto nan = LoadSipConfig((dir / "nan.toml").string());
+    ASSERT_FALSE(nan);
+    EXPECT_NE(nan.error().message.find("nan.toml:1: max_calls"), std::string::npos)
+        << nan.error().message;
+    std::ofstream(dir / "ports.toml") << "rtp_ports = [1e300, 20999]\n[trunk]\nhost = \"h\"\n";
+    auto ports = LoadSipConfig((dir / "ports.toml").string());
+    ASSERT_FALSE(ports);
+    EXPECT_NE(ports.error().message.find("ports.toml:1: rtp_ports"), std::string::npos)
+        << ports.error().message;
     fs::remove_all(dir);
 }
 
