@@ -5,8 +5,14 @@ BUILD_TYPE ?= Release
 JOBS ?= 2
 CALLBASE := $(BUILD_DIR)/src/cli/callbase
 DEMO_DIR ?= demo
+# The clang build of the fuzz harnesses, ASan + UBSan (fuzz/README.md).
+FUZZ_DIR ?= build-fuzz
+FUZZ_CC ?= clang-16
+FUZZ_CXX ?= clang++-16
+FUZZ_TIME ?= 600
+FUZZ_TEST_TIME ?= 20
 
-.PHONY: all deps configure build web test demo lint bench clean
+.PHONY: all deps configure build web test demo lint bench clean fuzz-configure fuzz-build fuzz
 
 all: build
 
@@ -24,8 +30,26 @@ build: configure
 web: deps
 	scripts/build-web --e2e
 
-test: build web
+# The unit and integration tests (GCC build), then each fuzz harness for
+# FUZZ_TEST_TIME seconds (clang build in FUZZ_DIR, ASan + UBSan).
+test: build web fuzz-build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 900
+	cd $(FUZZ_DIR) && FUZZ_TIME=$(FUZZ_TEST_TIME) ctest -L '^fuzz$$' --output-on-failure \
+	    -j$(JOBS) --timeout $$(( $(FUZZ_TEST_TIME) + 120 ))
+
+fuzz-configure: deps
+	@if [ ! -f $(FUZZ_DIR)/build.ninja ]; then \
+	    cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCALLBASE_FUZZ=ON \
+	        -DCMAKE_C_COMPILER=$(FUZZ_CC) -DCMAKE_CXX_COMPILER=$(FUZZ_CXX); fi
+
+fuzz-build: fuzz-configure
+	cmake --build $(FUZZ_DIR) -j$(JOBS) --target fuzzers
+
+# Every harness for FUZZ_TIME seconds (make fuzz FUZZ_TIME=3600); what they
+# find is kept in $(FUZZ_DIR)/fuzz/work/<harness>/ (fuzz/README.md).
+fuzz: fuzz-build
+	cd $(FUZZ_DIR) && FUZZ_TIME=$(FUZZ_TIME) ctest -L '^fuzz$$' --output-on-failure \
+	    -j$(JOBS) --timeout $$(( $(FUZZ_TIME) + 300 ))
 
 lint: configure
 	scripts/lint
@@ -37,4 +61,4 @@ demo: build web
 	scripts/demo $(CALLBASE) $(DEMO_DIR)
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR)

@@ -220,6 +220,16 @@ Error ErrorOf(const std::string& text) {
 #define EXPECT_MENTIONS(error, text) \
     EXPECT_NE((error).message.find(text), std::string::npos) << (error).message
 
+// Found by fuzz/fuzz_scenario (input in fuzz/corpus/fuzz_scenario/nan-count.toml):
+// nan passed the range check and was cast to an int (-2147483648 agents; an
+// undefined conversion that UBSan stops at).
+TEST(ScenarioFile, NanIsNotANumberOfAgents) {
+    Error e = ErrorOf("name = \"x\"\n[agents]\ncount = nan\n");
+    EXPECT_MENTIONS(e, "t.toml:3");
+    EXPECT_MENTIONS(e, "[agents] count");
+    EXPECT_MENTIONS(e, "out of range");
+}
+
 TEST(ScenarioFile, AnUnknownKeyIsNamedWithItsLineAndTheKeysThatAreValidThere) {
     Error e = ErrorOf("name = \"x\"\n\n[campaign]\npacing = \"progressive\"\npacnig = \"ratio\"\n");
     EXPECT_MENTIONS(e, "t.toml:5");

@@ -671,7 +671,9 @@ std::string ToJson(const CleanResult& r) {
     j["qc"] = static_cast<int>(r.qc);
     if (r.qc != Quality::kSure) j["reason"] = r.reason;
     if (r.qc == Quality::kSeveral) j["all"] = r.all;
-    return j.dump();
+    // The input is echoed as typed, which may not be UTF-8 (fuzz_phone found
+    // dump() throwing on it): invalid bytes become U+FFFD.
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace callbase::phone

@@ -169,5 +169,15 @@ TEST_F(CleanTest, JsonLineHasEveryField) {
     EXPECT_EQ(several["all"].size(), 2u);
 }
 
+// Found by fuzz/fuzz_phone (input in fuzz/corpus/fuzz_phone/invalid-utf8.txt):
+// the JSON line echoes the input, and bytes that are not UTF-8 made the JSON
+// writer throw (`printf '\xff' | callbase phone clean` aborted).
+TEST_F(CleanTest, JsonLineOfInputThatIsNotUtf8ReplacesTheBadBytes) {
+    const std::string line = ToJson(cleaner_.Clean("\xd0\xbd\xbd 8 916 123-45-67 \xff"));
+    auto j = nlohmann::json::parse(line);
+    EXPECT_TRUE(j.contains("qc"));
+    EXPECT_EQ(j["input"], "\xd0\xbd\xef\xbf\xbd 8 916 123-45-67 \xef\xbf\xbd");
+}
+
 }  // namespace
 }  // namespace callbase::phone

@@ -158,7 +158,10 @@ Response Problem(int status, std::string_view title, std::string_view detail) {
                      {"title", std::string(title)},
                      {"status", status},
                      {"detail", std::string(detail)}};
-    return {status, "application/problem+json", j.dump()};
+    // The detail may quote the request (a path of invalid UTF-8, /%FF): dump()
+    // would throw out of the io thread and end the server (fuzz_http found it).
+    return {status, "application/problem+json",
+            j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
 }
 
 uint64_t Metrics::NextId() {
@@ -720,6 +723,25 @@ const HttpServer::RouteEntry* HttpServer::Match(std::string_view method, std::st
         *path_known = false;
     }
     return best;
+}
+
+Response HttpServer::Respond(Request& request) const {
+    const Response failed = Problem(500, "Internal error", "the server failed to answer");
+    bool path_known = false;
+    const RouteEntry* route = Match(request.method, request.path, &request.params, &path_known);
+    try {
+        if (route && route->socket) {
+            return route->socket(request).refusal.value_or(
+                Problem(426, "Upgrade required", request.path + " is a WebSocket"));
+        }
+        if (route) return route->handler(request);
+        if (fallback_ && (request.method == "GET" || request.method == "HEAD") && !path_known)
+            return fallback_(request);
+    } catch (const std::exception&) {
+        return failed;
+    }
+    return path_known ? Problem(405, "Method not allowed", request.method)
+                      : Problem(404, "Not found", request.path);
 }
 
 Result<uint16_t> HttpServer::Start() {

@@ -158,6 +158,12 @@ public:
     // Blocks until Stop (or SIGINT/SIGTERM when `signals` is true).
     void Wait(bool signals);
 
+    // Answers a request as a connection does once it has read one (route,
+    // fallback, 404, 405; a WebSocket route answers its refusal or 426),
+    // without a socket and without metrics: the request path under the fuzz
+    // harness fuzz/fuzz_http.cc. Fills request.params.
+    Response Respond(Request& request) const;
+
     Metrics& metrics() { return metrics_; }
     bool tls() const { return !options_.tls_cert.empty(); }
 

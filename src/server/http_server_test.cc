@@ -95,6 +95,17 @@ TEST_F(HttpServerTest, RoutesAnswerAndUnknownOnesGetProblems) {
     EXPECT_EQ(boom.body().find("SELECT"), std::string::npos);  // nothing of the exception
 }
 
+// Found by fuzz/fuzz_http (input in fuzz/corpus/fuzz_http/invalid-utf8-path.txt):
+// the 404 for a path of invalid UTF-8 quoted it in JSON, whose writer threw
+// out of the io thread and ended the whole server.
+TEST_F(HttpServerTest, APathOfInvalidUtf8GetsA404AndTheServerStaysUp) {
+    auto bad = Call(http::verb::get, "/%FF%8E");
+    EXPECT_EQ(bad.result_int(), 404);
+    EXPECT_NE(bad.body().find("\xEF\xBF\xBD"), std::string::npos) << "U+FFFD for each bad byte";
+    auto after = Call(http::verb::get, "/healthz");
+    EXPECT_EQ(after.result_int(), 200) << "the server still answers";
+}
+
 TEST_F(HttpServerTest, AnOversizedBodyAndMalformedHttpAreRefused) {
     auto big = Call(http::verb::post, "/echo", std::string(5000, 'x'));
     EXPECT_EQ(big.result_int(), 413);
@@ -263,6 +274,34 @@ TEST(HttpServerFeeds, ABadUpgradeKeyIsRefused) {
     }
     EXPECT_EQ(asked, 1) << "a bad key never reaches the route";
     server.Stop();
+
+// Respond answers without a socket as a connection does (fuzz/fuzz_http.cc
+// feeds the request path through it): the route with its {params}, 405 for a
+// known path with another method, 404, and a throwing handler's 500.
+TEST(HttpServerRespond, RoutesLikeAConnectionWithoutASocket) {
+    HttpServer server(HttpServer::Options{});
+    server.Route("GET", "/items/{id}", [](const Request& r) {
+        return Response{200, "text/plain", r.params.at("id") + "|" + r.Query("q").value_or("-")};
+    });
+    server.Route("GET", "/items/all", [](const Request&) {
+        return Response{200, "text/plain", "all"};
+    });
+    server.Route("POST", "/boom",
+                 [](const Request&) -> Response { throw std::runtime_error("x"); });
+    Request get{.method = "GET", .path = "/items/42", .query = "q=a%20b"};
+    Response r = server.Respond(get);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "42|a b");
+    Request exact{.method = "GET", .path = "/items/all"};
+    EXPECT_EQ(server.Respond(exact).body, "all") << "an exact segment wins over {id}";
+    Request wrong{.method = "DELETE", .path = "/items/42"};
+    EXPECT_EQ(server.Respond(wrong).status, 405);
+    Request none{.method = "GET", .path = "/nothing"};
+    EXPECT_EQ(server.Respond(none).status, 404);
+    Request boom{.method = "POST", .path = "/boom"};
+    Response failed = server.Respond(boom);
+    EXPECT_EQ(failed.status, 500);
+    EXPECT_EQ(failed.body.find("x\""), std::string::npos) << "never the exception's text";
 }
 
 }  // namespace

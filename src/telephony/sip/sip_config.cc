@@ -48,9 +48,11 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
                   "write the queue's SIP URI, e.g. \"sip:queue@pbx\"");
     if (const toml::node* ports = root.get("rtp_ports")) {
         const toml::array* a = ports->as_array();
-        auto lo = a && a->size() == 2 ? (*a)[0].value<int64_t>() : std::nullopt;
-        auto hi = a && a->size() == 2 ? (*a)[1].value<int64_t>() : std::nullopt;
-        if (!lo || !hi || *lo < 1024 || *hi > 65535 || *lo >= *hi) {
+        // Read as numbers, then checked: toml++'s value<int64_t>() of 1e300
+        // or nan is an undefined conversion (fuzz_sip_config found it).
+        auto lo = a && a->size() == 2 ? (*a)[0].value<double>() : std::nullopt;
+        auto hi = a && a->size() == 2 ? (*a)[1].value<double>() : std::nullopt;
+        if (!lo || !hi || !(*lo >= 1024) || !(*hi <= 65535) || !(*lo < *hi)) {
             r.Problem(ports, "rtp_ports", "write [FIRST, LAST], 1024..65535, e.g. [20000, 40000]");
         } else {
             o.rtp_min_port = static_cast<uint16_t>(*lo);

@@ -637,6 +637,13 @@ TEST(SipConfig, TheExamplesLoadAndMistakesAreNamedByFileAndLine) {
                   std::string::npos)
             << nan.error().message;
     }
+    // Found by fuzz/fuzz_sip_config: a port of 1e300 was converted to an
+    // integer (undefined; UBSan stops at it). It is refused, by name.
+    std::ofstream(dir / "ports.toml") << "rtp_ports = [1e300, 20999]\n[trunk]\nhost = \"h\"\n";
+    auto ports = LoadSipConfig((dir / "ports.toml").string());
+    ASSERT_FALSE(ports);
+    EXPECT_NE(ports.error().message.find("ports.toml:1: rtp_ports"), std::string::npos)
+        << ports.error().message;
     fs::remove_all(dir);
 }
 
