@@ -30,12 +30,13 @@ build: configure
 web: deps
 	scripts/build-web --e2e
 
-# The unit and integration tests (GCC build), then each fuzz harness for
-# FUZZ_TEST_TIME seconds (clang build in FUZZ_DIR, ASan + UBSan).
+# Each fuzz harness for FUZZ_TEST_TIME seconds (clang build in FUZZ_DIR, ASan +
+# UBSan), then the unit and integration tests (GCC build), whose CTest summary
+# comes last.
 test: build web fuzz-build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 900
 	cd $(FUZZ_DIR) && FUZZ_TIME=$(FUZZ_TEST_TIME) ctest -L '^fuzz$$' --output-on-failure \
 	    -j$(JOBS) --timeout $$(( $(FUZZ_TEST_TIME) + 120 ))
+	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 900
 
 fuzz-configure: deps
 	@if [ ! -f $(FUZZ_DIR)/build.ninja ]; then \
