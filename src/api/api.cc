@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -9,6 +10,8 @@
 #include <sstream>
 
 #include "security/users.h"
+#include "security/access_review.h"
+#include "security/break_glass.h"
 
 namespace callbase::api {
 namespace {
@@ -233,12 +236,18 @@ Result<void> AuditWriter::Write(security::AuditEvent event) {
     return **done;
 }
 
+void AuditWriter::NoteUse(const std::string& user, std::string_view permission, UnixSeconds at) {
+    std::lock_guard lock(mutex_);
+    UnixSeconds& last = uses_[{user, std::string(permission)}];
+    last = std::max(last, at);
+}
+
 void AuditWriter::Run() {
     security::AuditLog log(*store_, clock_);
     std::unique_lock lock(mutex_);
     for (;;) {
         wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty() && stopping_) return;
+        if (queue_.empty() && uses_.empty() && stopping_) return;
         // Queued reads wait a moment for company, so that a busy server
         // writes a batch per transaction; a change being waited for does not.
         wake_.wait_for(lock, kBatchWait,
@@ -248,6 +257,8 @@ void AuditWriter::Run() {
             batch.push_back(std::move(queue_.front()));
             queue_.pop_front();
         }
+        auto uses = std::move(uses_);
+        uses_.clear();
         lock.unlock();
         Result<void> outcome = [&]() -> Result<void> {
             auto tx = store::Transaction::Start(*store_);
@@ -256,7 +267,15 @@ void AuditWriter::Run() {
             events.reserve(batch.size());
             for (Item& item : batch)
                 events.push_back(std::move(item.event));
-            if (auto id = log.AppendAllWithin(events); !id) return std::unexpected(id.error());
+            if (!events.empty()) {
+                if (auto id = log.AppendAllWithin(events); !id) return std::unexpected(id.error());
+            }
+            for (const auto& [who, at] : uses) {
+                if (auto ok = security::RecordPermissionUse(*store_, who.first, who.second, at);
+                    !ok) {
+                    return ok;
+                }
+            }
             return tx->Commit();
         }();
         if (!outcome) {
@@ -276,6 +295,14 @@ const Viewer& Call::viewer() const {
     if (session) {
         v.role = session->role;
         v.user_id = session->user_id;
+        // An admin sees business data only through an open break-glass access
+        // (security/break_glass.h); when it cannot be read, the admin's own view.
+        if (db && session->role == security::Role::kAdmin) {
+            if (auto role = security::ViewingRole(*db, *api.options().clock, session->user,
+                                                  session->role)) {
+                v.role = *role;
+            }
+        }
     }
     v.now = api.options().clock->Now();
     v.pseudonym_key = [&key = api.pseudonym_key()]() -> Result<std::string> { return key; };
@@ -458,6 +485,10 @@ Response Api::Dispatch(const ApiRoute& route, const Request& request) {
     if (!refused.empty()) {
         response = refusal;
     } else {
+        if (route.access == Access::kPermission) {
+            audit_->NoteUse(call.session->user, security::PermissionId(route.permission),
+                            options_.clock->Now());
+        }
         auto answered = route.handler(call);
         response = answered ? std::move(*answered) : ErrorResponse(answered.error());
     }

@@ -115,6 +115,9 @@ public:
     void Post(security::AuditEvent event);
     // Returns once the event is in the log (or the error that kept it out).
     Result<void> Write(security::AuditEvent event);
+    // Notes that `user` used `permission` (security/access_review.h); kept
+    // with the next batch, the latest time per user and permission.
+    void NoteUse(const std::string& user, std::string_view permission, UnixSeconds at);
 
 private:
     struct Item {
@@ -138,6 +141,7 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_, written_;
     std::deque<Item> queue_;
+    std::map<std::pair<std::string, std::string>, UnixSeconds> uses_;  // NoteUse's, not yet kept
     int waiting_ = 0;  // Write() calls waiting for their record
     bool stopping_ = false;
     std::thread thread_;

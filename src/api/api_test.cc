@@ -294,6 +294,11 @@ TEST_P(ApiTest, LoginsFromOneAddressAreLimited) {
 TEST_P(ApiTest, NumbersAreMaskedByRole) {
     const int64_t id = ids_["+79161234567"];
     Login anna = LogIn("anna"), oleg = LogIn("oleg"), ivan = LogIn("ivan");
+    // An operator sees only what is assigned to them (privilege_test.cc).
+    ASSERT_EQ(Send(http::verb::post, "/api/v1/assignments",
+                   json{{"to", "oleg"}, {"ids", {id}}}.dump(), &anna)
+                  .status,
+              200);
     auto card = [&](const Login& who) {
         return Send(http::verb::get, fmt::format("/api/v1/contacts/{}", id), "", &who).Json();
     };
@@ -714,6 +719,10 @@ TEST_P(ApiTest, AStopListEntryChangesTheCardsCanCall) {
 
     // An operator sees the number masked and takes the entry off by its id.
     Login oleg = LogIn("oleg");
+    ASSERT_EQ(Send(http::verb::post, "/api/v1/assignments",
+                   json{{"to", "oleg"}, {"ids", {id}}}.dump(), &anna)
+                  .status,
+              200);
     Reply again = Send(http::verb::post, "/api/v1/stop-list",
                        json{{"contact_id", id}, {"category", "not_now"}}.dump(), &oleg);
     ASSERT_EQ(again.status, 201) << again.body;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "api/api.h"
+#include "contacts/contact_book.h"
 
 namespace callbase::api::handlers {
 
@@ -124,6 +125,23 @@ Result<Response> AgentDial(Call& c);
 Result<Response> AgentHangup(Call& c);
 Result<Response> AgentDisposition(Call& c);
 Result<server::Feed> AgentEvents(Call& c);
+
+// routes_access.cc: break-glass access, the access review, assignment, teams
+Result<Response> ListBreakGlass(Call& c);
+Result<Response> RequestBreakGlass(Call& c);
+Result<Response> ApproveBreakGlass(Call& c);
+Result<Response> EndBreakGlass(Call& c);
+
+// The contacts the caller may see (api/scope.h): every read of contacts by a
+// handler goes through this book.
+Result<contacts::ContactBook> ScopedBook(Call& c);
+// A contact an operator creates is assigned to them.
+Result<void> AssignToCreator(Call& c, int64_t contact_id);
+Result<Response> AssignContacts(Call& c);
+Result<Response> ListTeams(Call& c);
+Result<Response> AddTeam(Call& c);
+Result<Response> SetUserTeam(Call& c);
+Result<Response> AccessReview(Call& c);
 
 // Shared by the handlers.
 inline const Clock& ClockOf(const Call& c) {

@@ -163,6 +163,16 @@ const std::vector<ApiRoute>& RouteTable() {
             Needs(P::kReadAudit, "read", "GET", "/api/v1/audit/alerts", h::AuditAlerts),
             Needs(P::kReadAudit, "read", "GET", "/api/v1/audit/alert-rules", h::ShowAlertRules),
             Needs(P::kManageUsers, "admin", "PUT", "/api/v1/audit/alert-rules", h::SetAlertRules),
+            Needs(P::kReadAudit, "read", "GET", "/api/v1/break-glass", h::ListBreakGlass),
+            Needs(P::kBreakGlass, "admin", "POST", "/api/v1/break-glass", h::RequestBreakGlass),
+            Needs(P::kApproveBreakGlass, "admin", "POST", "/api/v1/break-glass/{id}/approve",
+                  h::ApproveBreakGlass),
+            Needs(P::kReadAudit, "admin", "POST", "/api/v1/break-glass/{id}/end", h::EndBreakGlass),
+            Needs(P::kAssignContacts, "change", "POST", "/api/v1/assignments", h::AssignContacts),
+            Needs(P::kManageUsers, "admin", "GET", "/api/v1/teams", h::ListTeams),
+            Needs(P::kManageUsers, "admin", "POST", "/api/v1/teams", h::AddTeam),
+            Needs(P::kManageUsers, "admin", "PUT", "/api/v1/users/{name}/team", h::SetUserTeam),
+            Needs(P::kReadAudit, "read", "GET", "/api/v1/access-review", h::AccessReview),
         };
         for (ApiRoute route : {
                  Needs(P::kCampaigns, "read", "GET", "/api/v1/campaigns", h::ListCampaigns),

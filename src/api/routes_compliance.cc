@@ -32,7 +32,9 @@ Result<std::string> NumberOf(Call& c, const json& body) {
             return Fail(ErrorCode::kInvalidInput, "\"contact_id\" must be a contact's id");
         }
         const int64_t id = it->get<int64_t>();
-        auto card = contacts::ContactBook(*c.db, ClockOf(c), c.actor()).Get(id);
+        auto book = ScopedBook(c);  // a contact the caller may not see does not exist
+        if (!book) return std::unexpected(book.error());
+        auto card = book->Get(id);
         if (!card) return std::unexpected(card.error());
         for (const auto& p : card->phones)
             if (p.valid && !p.e164.empty()) return p.e164;

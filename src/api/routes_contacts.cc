@@ -23,8 +23,10 @@ using nlohmann::json;
 using security::Permission;
 namespace cp = compliance;
 
-contacts::ContactBook Book(Call& c) {
-    return contacts::ContactBook(*c.db, *c.api.options().clock, c.actor());
+// The contact book as the caller may see it (api/scope.h): an operator's or
+// a team supervisor's contacts only.
+Result<contacts::ContactBook> Book(Call& c) {
+    return ScopedBook(c);
 }
 
 // "contact:1,contact:2" for the audit record (the first 50 ids).
@@ -94,9 +96,10 @@ Result<Response> FindContacts(Call& c) {
     auto filter = contacts::ParseFilter(expressions, *c.api.options().cleaner);
     if (!filter) return std::unexpected(filter.error());
     auto book = Book(c);
-    auto found = book.Find(*filter, *limit, *offset);
+    if (!book) return std::unexpected(book.error());
+    auto found = book->Find(*filter, *limit, *offset);
     if (!found) return std::unexpected(found.error());
-    auto total = book.Count(*filter);
+    auto total = book->Count(*filter);
     if (!total) return std::unexpected(total.error());
     if (auto ok = RedactFound(c.viewer(), *c.db, &*found); !ok) return std::unexpected(ok.error());
     json items = json::array();
@@ -137,8 +140,10 @@ Result<Response> CreateContact(Call& c) {
         if (!t.is_string()) return Fail(ErrorCode::kInvalidInput, "a tag must be a string");
         contact.tags.push_back(t.get<std::string>());
     }
-    auto id = Book(c).Create(contact);
+    auto id = contacts::ContactBook(*c.db, ClockOf(c), c.actor()).Create(contact);
     if (!id) return std::unexpected(id.error());
+    // What an operator adds is theirs to work (else they could not see it).
+    if (auto ok = AssignToCreator(c, *id); !ok) return std::unexpected(ok.error());
     c.records = fmt::format("contact:{}", *id);
     c.detail = "created";
     return JsonResponse(201, json{{"id", *id}});
@@ -147,7 +152,9 @@ Result<Response> CreateContact(Call& c) {
 Result<Response> ShowContact(Call& c) {
     auto id = c.Id("id");
     if (!id) return std::unexpected(id.error());
-    auto card = Book(c).Get(*id);
+    auto book = Book(c);
+    if (!book) return std::unexpected(book.error());
+    auto card = book->Get(*id);
     if (!card) return std::unexpected(card.error());
     c.records = fmt::format("contact:{}", *id);
     const Clock& clock = *c.api.options().clock;
@@ -205,7 +212,9 @@ Result<Response> SetStatus(Call& c) {
     if (!status) return std::unexpected(status.error());
     auto at = OptionalSeconds(*body, "callback_at");
     if (!at) return std::unexpected(at.error());
-    return Changed(c, *id, Book(c).SetStatus(*id, *status, *at), "status " + *status);
+    auto book = Book(c);
+    if (!book) return std::unexpected(book.error());
+    return Changed(c, *id, book->SetStatus(*id, *status, *at), "status " + *status);
 }
 
 Result<Response> AddTag(Call& c) {
@@ -215,14 +224,18 @@ Result<Response> AddTag(Call& c) {
     if (!body) return std::unexpected(body.error());
     auto tag = Text(*body, "tag", true);
     if (!tag) return std::unexpected(tag.error());
-    return Changed(c, *id, Book(c).Tag(*id, *tag), "tag " + *tag);
+    auto book = Book(c);
+    if (!book) return std::unexpected(book.error());
+    return Changed(c, *id, book->Tag(*id, *tag), "tag " + *tag);
 }
 
 Result<Response> RemoveTag(Call& c) {
     auto id = c.Id("id");
     if (!id) return std::unexpected(id.error());
     const std::string tag = c.request.params.at("tag");
-    return Changed(c, *id, Book(c).Untag(*id, tag), "untag " + tag);
+    auto book = Book(c);
+    if (!book) return std::unexpected(book.error());
+    return Changed(c, *id, book->Untag(*id, tag), "untag " + tag);
 }
 
 Result<Response> SetField(Call& c) {
@@ -233,7 +246,9 @@ Result<Response> SetField(Call& c) {
     auto value = Text(*body, "value", true);
     if (!value) return std::unexpected(value.error());
     const std::string field = c.request.params.at("field");
-    return Changed(c, *id, Book(c).SetField(*id, field, *value), "field " + field);
+    auto book = Book(c);
+    if (!book) return std::unexpected(book.error());
+    return Changed(c, *id, book->SetField(*id, field, *value), "field " + field);
 }
 
 Result<Response> Lookup(Call& c) {
@@ -242,7 +257,9 @@ Result<Response> Lookup(Call& c) {
     // The card and the operator's right to see the number, read at one moment.
     auto snapshot = store::ReadSnapshot::Start(*c.db);
     if (!snapshot) return std::unexpected(snapshot.error());
-    auto found = Book(c).FindByPhone(*e164);
+    auto book = Book(c);
+    if (!book) return std::unexpected(book.error());
+    auto found = book->FindByPhone(*e164);
     if (!found) return std::unexpected(found.error());
     c.detail = "phone " + *e164;
     auto shown = c.Shown(*e164);

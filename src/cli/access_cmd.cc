@@ -23,7 +23,9 @@
 
 #include "cli/app.h"
 #include "cli/text_table.h"
+#include "security/access_review.h"
 #include "security/audit.h"
+#include "security/break_glass.h"
 #include "security/encryption.h"
 #include "security/permissions.h"
 #include "security/users.h"
@@ -129,6 +131,15 @@ const std::map<std::string, std::optional<Permission>, std::less<>>& CommandTabl
         {"ivr try", std::nullopt},
         {"ivr render", std::nullopt},
         {"simulate --campaign", Permission::kCampaigns},
+        {"access break-glass request", Permission::kBreakGlass},
+        {"access break-glass approve", Permission::kApproveBreakGlass},
+        {"access break-glass end", Permission::kReadAudit},
+        {"access break-glass list", Permission::kReadAudit},
+        {"access review", Permission::kReadAudit},
+        {"contacts assign", Permission::kAssignContacts},
+        {"team add", Permission::kManageUsers},
+        {"team member", Permission::kManageUsers},
+        {"team list", Permission::kManageUsers},
         {"keys status", Permission::kAdminister},
         {"keys encrypt", Permission::kAdminister},
         {"keys rotate", Permission::kAdminister},
@@ -193,6 +204,13 @@ std::string_view AuditAction(std::string_view path) {
         {"user totp", "admin"},
         {"numbering load", "admin"},
         {"audit alert-rules set", "admin"},
+        {"access break-glass request", "admin"},
+        {"access break-glass approve", "admin"},
+        {"access break-glass end", "admin"},
+        {"access review", "read"},
+        {"contacts assign", "change"},
+        {"team add", "admin"},
+        {"team member", "admin"},
         {"campaign create", "change"},
         {"campaign start", "change"},
         {"campaign pause", "change"},
@@ -327,6 +345,15 @@ Result<bool> Authorize(App& app, Permission needed) {
     app.actor = user->name;
     app.role = user->role;
     app.user_id = user->id;
+    // The access review's "last use of each right" (security/access_review.h).
+    if (auto used = security::RecordPermissionUse(**db, user->name, security::PermissionId(needed),
+                                                  app.clock.Now());
+        !used) {
+        return std::unexpected(used.error());
+    }
+    auto sees_as = security::ViewingRole(**db, app.clock, user->name, user->role);
+    if (!sees_as) return std::unexpected(sees_as.error());
+    app.sees_as = *sees_as;
     return true;
 }
 

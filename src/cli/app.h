@@ -31,6 +31,9 @@ struct App {
     std::string user;                    // --user: who is acting, once the base has users
     std::optional<security::Role> role;  // the authenticated user's role (none: single-user mode)
     int64_t user_id = 0;                 // the authenticated user's id
+    // The role whose view of personal data applies: a supervisor's for an
+    // admin with an open break-glass access (security/break_glass.h).
+    std::optional<security::Role> sees_as;
     SystemClock clock;
     int exit_code = 0;
 
@@ -73,6 +76,12 @@ Result<std::string> ReadKey(const App& app);
 // What the acting role may see of contacts about to be printed (redact.cc).
 Result<void> RedactCard(App& app, store::Store& db, contacts::Card* card);
 Result<void> RedactFound(App& app, store::Store& db, std::vector<contacts::FoundContact>* found);
+// The contacts the acting user may see (api/scope.h), applied to a book; the
+// scope itself; and whether the acting user may assign contacts to `name`
+// (its id).
+Result<void> RestrictBook(App& app, store::Store& db, contacts::ContactBook* book);
+Result<std::optional<contacts::Scope>> ScopeOf(App& app, store::Store& db);
+Result<int64_t> AssignableUser(App& app, store::Store& db, const std::string& name);
 
 void RegisterInitCommands(CLI::App& cli, App& app);      // init
 void RegisterPhoneCommands(CLI::App& cli, App& app);     // phone clean, numbering load
@@ -93,5 +102,7 @@ void RegisterIvrCommands(CLI::App& cli, App& app);       // ivr check, ivr try
 Result<void> RunForecast(App& app, int64_t campaign_id, int agents);
 // user …, --user, and the permission check before every command
 void RegisterAccessControl(CLI::App& cli, App& app);
+// access break-glass …, access review, contacts assign, team … (privilege_cmd.cc)
+void RegisterPrivilegeCommands(CLI::App& cli, App& app);
 
 }  // namespace callbase::cli

@@ -128,6 +128,7 @@ void RegisterContacts(CLI::App& cli, App& app) {
         if (!filter) return app.Report(filter.error());
         filter->include_merged = find_args->all;
         contacts::ContactBook book(**db, app.clock, app.actor);
+        if (auto ok = RestrictBook(app, **db, &book); !ok) return app.Report(ok.error());
         auto total = book.Count(*filter);
         if (!total) return app.Report(total.error());
         auto found = book.Find(*filter, find_args->limit, find_args->offset);
@@ -166,6 +167,7 @@ void RegisterContacts(CLI::App& cli, App& app) {
         auto db = app.OpenStore();
         if (!db) return app.Report(db.error());
         contacts::ContactBook book(**db, app.clock, app.actor);
+        if (auto ok = RestrictBook(app, **db, &book); !ok) return app.Report(ok.error());
         auto card = book.Get(*id);
         if (!card) return app.Report(card.error());
         if (auto ok = RedactCard(app, **db, &*card); !ok) return app.Report(ok.error());
@@ -234,6 +236,12 @@ void RegisterContacts(CLI::App& cli, App& app) {
         contacts::ContactBook book(**db, app.clock, app.actor);
         auto id = book.Create(nc);
         if (!id) return app.Report(id.error());
+        // What an operator adds is theirs to work (else they could not see it).
+        if (app.role == security::Role::kOperator) {
+            auto mine = contacts::AssignContacts(**db, app.clock, app.actor, {*id}, {},
+                                                 std::nullopt, std::pair{app.user_id, app.actor});
+            if (!mine) return app.Report(mine.error());
+        }
         if (app.json) {
             json phones = json::array();
             for (const auto& p : nc.phones)
@@ -269,6 +277,7 @@ void RegisterContacts(CLI::App& cli, App& app) {
         auto db = app.OpenStore();
         if (!db) return app.Report(db.error());
         contacts::ContactBook book(**db, app.clock, app.actor);
+        if (auto ok = RestrictBook(app, **db, &book); !ok) return app.Report(ok.error());
         auto changed = book.SetStatus(*id, st->status, at);
         if (!changed) return app.Report(changed.error());
         auto status = contacts::ParseStatus(st->status);
@@ -293,6 +302,7 @@ void RegisterContacts(CLI::App& cli, App& app) {
             auto db = app.OpenStore();
             if (!db) return app.Report(db.error());
             contacts::ContactBook book(**db, app.clock, app.actor);
+            if (auto ok = RestrictBook(app, **db, &book); !ok) return app.Report(ok.error());
             for (const auto& tag : ta->tags) {
                 auto changed = adding ? book.Tag(*id, tag) : book.Untag(*id, tag);
                 if (!changed) return app.Report(changed.error());
@@ -317,6 +327,7 @@ void RegisterContacts(CLI::App& cli, App& app) {
         auto db = app.OpenStore();
         if (!db) return app.Report(db.error());
         contacts::ContactBook book(**db, app.clock, app.actor);
+        if (auto ok = RestrictBook(app, **db, &book); !ok) return app.Report(ok.error());
         auto changed = book.SetField(*id, fa->field, fa->value);
         if (!changed) return app.Report(changed.error());
         PrintChanged(app, *id, fmt::format("{} = {}", fa->field, fa->value), *changed);

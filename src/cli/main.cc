@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
     cli::RegisterSimulateCommands(cli, app);
     cli::RegisterCampaignCommands(cli, app);
     cli::RegisterIvrCommands(cli, app);
+    cli::RegisterPrivilegeCommands(cli, app);
     cli::RegisterAccessControl(cli, app);
 
     try {

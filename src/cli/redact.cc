@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "api/redact.h"
+#include "api/scope.h"
 #include "cli/app.h"
 #include "security/vault.h"
 
@@ -11,7 +12,8 @@ namespace callbase::cli {
 namespace {
 
 api::Viewer ViewerOf(const App& app) {
-    return {app.role, app.user_id, app.clock.Now(), [&app] { return ReadKey(app); }};
+    return {app.sees_as ? app.sees_as : app.role, app.user_id, app.clock.Now(),
+            [&app] { return ReadKey(app); }};
 }
 
 }  // namespace
@@ -35,6 +37,21 @@ Result<void> RedactCard(App& app, store::Store& db, contacts::Card* card) {
 
 Result<void> RedactFound(App& app, store::Store& db, std::vector<contacts::FoundContact>* found) {
     return api::RedactFound(ViewerOf(app), db, found);
+}
+
+Result<void> RestrictBook(App& app, store::Store& db, contacts::ContactBook* book) {
+    auto scope = api::ContactScope(ViewerOf(app), db, app.clock, nullptr, nullptr);
+    if (!scope) return std::unexpected(scope.error());
+    book->Restrict(std::move(*scope));
+    return {};
+}
+
+Result<std::optional<contacts::Scope>> ScopeOf(App& app, store::Store& db) {
+    return api::ContactScope(ViewerOf(app), db, app.clock, nullptr, nullptr);
+}
+
+Result<int64_t> AssignableUser(App& app, store::Store& db, const std::string& name) {
+    return api::AssignableUser(ViewerOf(app), db, app.clock, name);
 }
 
 }  // namespace callbase::cli

@@ -1,5 +1,7 @@
 #include "contacts/contact_book.h"
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -173,7 +175,34 @@ HistoryEntry ContactBook::Entry(int64_t contact_id, int64_t now, std::string act
     return e;
 }
 
+Result<bool> ContactBook::Sees(int64_t id) {
+    if (!scope_) return true;
+    return InScope(store_, *scope_, clock_.Now(), id);
+}
+
+Result<void> ContactBook::RequireSeen(int64_t id) {
+    auto sees = Sees(id);
+    if (!sees) return std::unexpected(sees.error());
+    if (!*sees) {
+        return Fail(ErrorCode::kNotFound, fmt::format("{} does not exist", ContactRef(id)),
+                    "find the id with `callbase contacts find`");
+    }
+    return {};
+}
+
+Result<SqlWhere> ContactBook::Where(const Filter& filter, int first_param) {
+    auto where = ToSql(filter, clock_.Now(), first_param, store_.cipher());
+    if (!where || !scope_) return where;
+    auto scoped = ScopeSql(*scope_, clock_.Now(),
+                           first_param + static_cast<int>(where->params.size()), store_.cipher());
+    if (!scoped) return std::unexpected(scoped.error());
+    where->sql = fmt::format("({}) AND {}", where->sql, scoped->sql);
+    where->params.insert(where->params.end(), scoped->params.begin(), scoped->params.end());
+    return where;
+}
+
 Result<Contact> ContactBook::RequireLive(int64_t id) {
+    if (auto seen = RequireSeen(id); !seen) return std::unexpected(seen.error());
     auto c = LoadContact(store_, id);
     if (!c) return c;
     if (c->merged_into) {
@@ -286,6 +315,7 @@ Result<int64_t> ContactBook::Create(const NewContact& in) {
 }
 
 Result<Card> ContactBook::Get(int64_t id) {
+    if (auto seen = RequireSeen(id); !seen) return std::unexpected(seen.error());
     Card card;
     auto contact = LoadContact(store_, id);
     if (!contact) return std::unexpected(contact.error());
@@ -375,7 +405,7 @@ Result<Card> ContactBook::Get(int64_t id) {
 
 Result<std::vector<FoundContact>> ContactBook::Find(const Filter& filter, int64_t limit,
                                                     int64_t offset) {
-    auto where = ToSql(filter, clock_.Now(), 3, store_.cipher());
+    auto where = Where(filter, 3);
     if (!where) return std::unexpected(where.error());
     std::vector<store::Value> params{limit, offset};
     params.insert(params.end(), where->params.begin(), where->params.end());
@@ -430,11 +460,16 @@ Result<std::optional<Contact>> ContactBook::FindByPhone(const std::string& e164)
     if (rows->empty()) return std::optional<Contact>();
     auto contact = ReadContact(store_, rows->front());
     if (!contact) return std::unexpected(contact.error());
+    if (scope_) {
+        auto sees = Sees(contact->id);
+        if (!sees) return std::unexpected(sees.error());
+        if (!*sees) return std::optional<Contact>();
+    }
     return std::optional<Contact>(std::move(*contact));
 }
 
 Result<int64_t> ContactBook::Count(const Filter& filter) {
-    auto where = ToSql(filter, clock_.Now(), 1, store_.cipher());
+    auto where = Where(filter, 1);
     if (!where) return std::unexpected(where.error());
     auto v = store_.QueryValue(fmt::format("SELECT COUNT(*) FROM contacts c WHERE {}", where->sql),
                                where->params);
@@ -587,6 +622,87 @@ Result<bool> ContactBook::SetField(int64_t id, std::string_view field, std::stri
     if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
     if (auto c = tx->Commit(); !c) return std::unexpected(c.error());
     return true;
+}
+
+Result<int64_t> AssignContacts(store::Store& store, const Clock& clock, const std::string& actor,
+                               const std::vector<int64_t>& ids, const Filter& filter,
+                               const std::optional<Scope>& scope,
+                               std::optional<std::pair<int64_t, std::string>> to) {
+    auto tx = store::Transaction::Start(store);
+    if (!tx) return std::unexpected(tx.error());
+    ContactBook book(store, clock, actor);
+    book.Restrict(scope);
+    // The contacts and who has them now.
+    std::vector<std::pair<int64_t, std::optional<int64_t>>> targets;
+    std::map<int64_t, std::string> names;  // user id -> name, for the history
+    auto read = [&](const std::string& where, std::vector<store::Value> params) -> Result<void> {
+        return store.ForEach(
+            fmt::format("SELECT c.id, c.assigned_to, u.name FROM contacts c LEFT JOIN users u ON "
+                        "u.id = c.assigned_to WHERE {} ORDER BY c.id",
+                        where),
+            params, [&](const store::Row& r) {
+                targets.emplace_back(r.Int(0), r.OptInt(1));
+                if (!r.IsNull(1)) names[r.Int(1)] = r.Text(2);
+                return true;
+            });
+    };
+    const int64_t now = clock.Now();
+    if (!ids.empty()) {
+        for (int64_t id : ids) {
+            auto sees = book.Sees(id);
+            if (!sees) return std::unexpected(sees.error());
+            std::optional<Contact> live;
+            if (*sees) {
+                auto c = LoadContact(store, id);
+                if (!c && c.error().code != ErrorCode::kNotFound) return std::unexpected(c.error());
+                if (c) live = std::move(*c);
+            }
+            if (!live) {
+                return Fail(ErrorCode::kNotFound,
+                            fmt::format("{} does not exist; nothing was assigned", ContactRef(id)),
+                            "find the ids with `callbase contacts find`");
+            }
+            if (live->merged_into) {
+                return Fail(ErrorCode::kConflict,
+                            fmt::format("{} was merged into contact #{}; nothing was assigned",
+                                        ContactRef(id), *live->merged_into),
+                            fmt::format("assign contact #{}", *live->merged_into));
+            }
+            if (auto ok = read("c.id = $1", {id}); !ok) return std::unexpected(ok.error());
+        }
+    } else {
+        auto where = ToSql(filter, now, 1, store.cipher());
+        if (!where) return std::unexpected(where.error());
+        if (scope) {
+            auto s =
+                ScopeSql(*scope, now, 1 + static_cast<int>(where->params.size()), store.cipher());
+            if (!s) return std::unexpected(s.error());
+            where->sql = fmt::format("({}) AND {}", where->sql, s->sql);
+            where->params.insert(where->params.end(), s->params.begin(), s->params.end());
+        }
+        if (auto ok = read(where->sql, where->params); !ok) return std::unexpected(ok.error());
+    }
+    const std::optional<int64_t> new_id = to ? std::optional<int64_t>(to->first) : std::nullopt;
+    int64_t changed = 0;
+    for (const auto& [id, old] : targets) {
+        if (old == new_id) continue;
+        auto ok = store.Exec("UPDATE contacts SET assigned_to = $1, updated_at = $2 WHERE id = $3",
+                             {new_id ? store::Value(*new_id) : store::Value(), now, id});
+        if (!ok) return std::unexpected(ok.error());
+        HistoryEntry e;
+        e.contact_id = id;
+        e.at = now;
+        e.actor = actor;
+        e.action = "assign";
+        e.field = "assigned_to";
+        if (old) e.before = names[*old];
+        if (to) e.after = to->second;
+        e.detail = to ? (old ? "reassigned" : "assigned") : "unassigned";
+        if (auto h = AppendHistory(store, e); !h) return std::unexpected(h.error());
+        ++changed;
+    }
+    if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+    return changed;
 }
 
 }  // namespace callbase::contacts

@@ -21,6 +21,7 @@
 
 #include "contacts/contact.h"
 #include "contacts/filter.h"
+#include "contacts/scope.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "store/store.h"
@@ -73,6 +74,13 @@ public:
     ContactBook(store::Store& store, const Clock& clock, std::string actor)
         : store_(store), clock_(clock), actor_(std::move(actor)) {}
 
+    // From now on this book sees only the contacts of `scope` (none: all):
+    // Find and Count leave the others out, Get, FindByPhone and every change
+    // by id treat them as contacts that do not exist (the same NotFound).
+    void Restrict(std::optional<Scope> scope) { scope_ = std::move(scope); }
+    // Whether the book may see contact `id` (true when unrestricted).
+    Result<bool> Sees(int64_t id);
+
     // Creates a contact with its phones, custom fields and tags; returns its id.
     // Needs a name or at least one phone. Phones that could not be cleaned are kept
     // as written, marked invalid. The region defaults to the first phone's region.
@@ -109,9 +117,27 @@ private:
     Result<void> Touch(int64_t id, int64_t now);
     HistoryEntry Entry(int64_t contact_id, int64_t now, std::string action) const;
 
+    // The WHERE of a search: the filter's, and the scope's when restricted.
+    Result<SqlWhere> Where(const Filter& filter, int first_param);
+    // NotFound for a contact outside the scope, worded as for a missing one.
+    Result<void> RequireSeen(int64_t id);
+
     store::Store& store_;
     const Clock& clock_;
     std::string actor_;
+    std::optional<Scope> scope_;
 };
+
+// Assigns contacts to a user (`to`: the user's id and name; none: to nobody):
+// those with the ids given, or, with no ids, those matching `filter`; only
+// within `scope` when one is given (a team's supervisor reassigns their own
+// team's contacts). Each contact whose assignee changes gets a history record
+// (action "assign", field assigned_to, before and after the user names) in
+// the same transaction. Returns how many changed. Ids that do not exist or
+// lie outside the scope are NotFound, and nothing is changed.
+Result<int64_t> AssignContacts(store::Store& store, const Clock& clock, const std::string& actor,
+                               const std::vector<int64_t>& ids, const Filter& filter,
+                               const std::optional<Scope>& scope,
+                               std::optional<std::pair<int64_t, std::string>> to);
 
 }  // namespace callbase::contacts

@@ -456,6 +456,21 @@ Result<std::vector<Alert>> AuditLog::Alerts(UnixSeconds since, const AlertRules&
         });
     if (!recorded) return std::unexpected(recorded.error());
 
+    // Every break-glass access granted: an administrator sees business data.
+    auto granted = store_.ForEach(
+        "SELECT id, actor, at, records, detail FROM audit_log WHERE action = 'break_glass' AND "
+        "object = 'break-glass granted' AND at >= $1 ORDER BY at, id",
+        {since}, [&](const store::Row& row) {
+            alerts.push_back(Alert{"break_glass",
+                                   row.Text(1),
+                                   row.Int(2),
+                                   fmt::format("break-glass access granted ({}): {}", row.Text(3),
+                                               Clip(row.Text(4), 120)),
+                                   {row.Int(0)}});
+            return true;
+        });
+    if (!granted) return std::unexpected(granted.error());
+
     std::vector<std::string> actions = rules.off_hours_actions;
     std::sort(actions.begin(), actions.end());
     actions.erase(std::unique(actions.begin(), actions.end()), actions.end());

@@ -46,9 +46,11 @@ struct AuditEvent {
     std::string actor, action, object, records, source, detail;
 };
 
-inline constexpr std::string_view kAuditActions[] = {"read",      "change", "copy",  "export",
-                                                     "merge",     "delete", "login", "login_failed",
-                                                     "mass_edit", "admin"};
+// break_glass: an administrator's time-limited view of business data opened
+// (security/break_glass.h); every such record raises the `break_glass` alert.
+inline constexpr std::string_view kAuditActions[] = {
+    "read",  "change",       "copy",      "export", "merge",      "delete",
+    "login", "login_failed", "mass_edit", "admin",  "break_glass"};
 
 // Succeeds for a known action; otherwise kInvalidInput naming the known ones.
 Result<void> CheckAction(std::string_view action);

@@ -18,13 +18,16 @@ struct Grant {
 // The permission table. Columns: operator, supervisor, analyst, admin, dpo, service.
 constexpr Grant kTable[] = {
     {Permission::kReadContacts, "find and read contacts, base health", {1, 1, 1, 1, 1, 1}},
-    {Permission::kSeeFullNumbers, "see full phone numbers", {0, 1, 0, 1, 1, 1}},
-    {Permission::kSeeNames, "see real numbers and names (else pseudonyms)", {1, 1, 0, 1, 1, 1}},
+    {Permission::kSeeFullNumbers, "see full phone numbers", {0, 1, 0, 0, 1, 1}},
+    {Permission::kSeeNames, "see real numbers and names (else pseudonyms)", {1, 1, 0, 0, 1, 1}},
     {Permission::kEditContacts, "create and edit contacts, tags, statuses", {1, 1, 0, 1, 0, 1}},
     {Permission::kDictionaries, "manage tags and custom fields", {0, 1, 0, 1, 0, 0}},
     {Permission::kImport, "import files", {0, 1, 0, 1, 0, 1}},
-    {Permission::kRequestExport, "request an export", {0, 1, 1, 1, 1, 0}},
+    {Permission::kRequestExport, "request an export", {0, 1, 1, 0, 1, 0}},
     {Permission::kApproveExport, "approve an export", {0, 1, 0, 0, 1, 0}},
+    {Permission::kAssignContacts,
+     "assign contacts to operators (a team's supervisor: within the team)",
+     {0, 1, 0, 0, 0, 0}},
     {Permission::kMerge, "merge contacts and undo merges", {0, 1, 0, 1, 0, 0}},
     {Permission::kStopList, "add to and remove from the stop-list", {1, 1, 0, 1, 1, 1}},
     {Permission::kConsents, "record and revoke consents", {1, 1, 0, 1, 1, 1}},
@@ -42,6 +45,10 @@ constexpr Grant kTable[] = {
     {Permission::kManageUsers, "manage users and roles", {0, 0, 0, 1, 0, 0}},
     {Permission::kReadAudit, "read and verify the audit log", {0, 0, 0, 1, 1, 0}},
     {Permission::kAdminister, "initialize, migrate, load reference data", {0, 0, 0, 1, 0, 0}},
+    {Permission::kBreakGlass,
+     "ask for a time-limited supervisor's view for a support case (break-glass)",
+     {0, 0, 0, 1, 0, 0}},
+    {Permission::kApproveBreakGlass, "approve break-glass access", {0, 0, 0, 0, 1, 0}},
 };
 
 constexpr std::string_view kRoleIds[] = {"operator", "supervisor", "analyst",
@@ -107,6 +114,12 @@ std::string_view PermissionId(Permission permission) {
             return "read_audit";
         case Permission::kAdminister:
             return "administer";
+        case Permission::kAssignContacts:
+            return "assign_contacts";
+        case Permission::kBreakGlass:
+            return "break_glass";
+        case Permission::kApproveBreakGlass:
+            return "approve_break_glass";
     }
     return "administer";
 }

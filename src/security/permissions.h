@@ -31,6 +31,7 @@ enum class Permission {
     kImport,           // import files, generate demo data
     kRequestExport,    // ask for an export
     kApproveExport,    // approve someone's export
+    kAssignContacts,   // assign contacts to operators (api/scope.h)
     kMerge,            // dedup --apply, merge, undo
     kStopList,         // add to / remove from the stop-list
     kConsents,         // record and revoke consents
@@ -44,6 +45,10 @@ enum class Permission {
     kManageUsers,      // users and roles
     kReadAudit,        // the audit log, verify, alerts
     kAdminister,       // init, numbering load, settings
+    // The admin's time-limited view of business data for a support case
+    // (break_glass.h): asked for by the admin, approved by the dpo.
+    kBreakGlass,
+    kApproveBreakGlass,
 };
 std::string_view PermissionId(Permission permission);
 // "see full phone numbers": what the permission allows, for people.

@@ -30,6 +30,16 @@ TEST(Permissions, WhatEachRoleMayDo) {
     EXPECT_TRUE(Allowed(Role::kSupervisor, Permission::kApproveExport));
     EXPECT_FALSE(Allowed(Role::kAdmin, Permission::kApproveExport)) << "four eyes";
     EXPECT_TRUE(Allowed(Role::kAdmin, Permission::kManageUsers));
+    // Seed 004: the admin runs the system but neither views nor exports
+    // business data (break-glass, approved by the dpo, is the way to see it).
+    EXPECT_FALSE(Allowed(Role::kAdmin, Permission::kSeeNames));
+    EXPECT_FALSE(Allowed(Role::kAdmin, Permission::kSeeFullNumbers));
+    EXPECT_FALSE(Allowed(Role::kAdmin, Permission::kRequestExport));
+    for (Role r : AllRoles()) {
+        EXPECT_EQ(Allowed(r, Permission::kBreakGlass), r == Role::kAdmin) << RoleId(r);
+        EXPECT_EQ(Allowed(r, Permission::kApproveBreakGlass), r == Role::kDpo) << RoleId(r);
+        EXPECT_EQ(Allowed(r, Permission::kAssignContacts), r == Role::kSupervisor) << RoleId(r);
+    }
     for (Role r : AllRoles()) {
         EXPECT_EQ(Allowed(r, Permission::kDeletionProcess), r == Role::kDpo) << RoleId(r);
         EXPECT_EQ(Allowed(r, Permission::kManageUsers), r == Role::kAdmin) << RoleId(r);

@@ -43,7 +43,7 @@ const NAV = {
     operator: ['contacts', 'work', 'stop-list', 'consents', 'deletions', 'health'],
     supervisor: ['contacts', 'work', 'campaigns', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'health', 'dictionaries'],
     analyst: ['contacts', 'exports', 'health'],
-    admin: ['contacts', 'work', 'campaigns', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'dictionaries', 'users'],
+    admin: ['contacts', 'work', 'campaigns', 'import', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'dictionaries', 'users'],
     dpo: ['contacts', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health'],
 };
 const ALL_NAV = ['contacts', 'work', 'campaigns', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'dictionaries', 'users'];
@@ -232,6 +232,10 @@ async function setUp() {
         await asAdmin(['user', 'add', role, '--role', role], { CALLBASE_NEW_PASSWORD: PASSWORDS[role] });
         if (role === 'analyst' || role === 'dpo') await enrolTotp(role);
     }
+    // An operator sees only the contacts assigned to them (docs/security.md): all, here.
+    cli(['--user', 'supervisor', 'contacts', 'assign', '--filter', 'added>=2000-01-01', '--to', 'operator'], {
+        CALLBASE_PASSWORD: PASSWORDS.supervisor,
+    });
 
     // Known contacts: rows of the generated file with a clean mobile number.
     const rows = parseCsv(readFileSync(generated, 'utf8').replace(/^\uFEFF/, ''));

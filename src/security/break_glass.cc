@@ -1,0 +1,171 @@
+#include "security/break_glass.h"
+
+#include <fmt/format.h>
+
+#include "security/audit.h"
+
+namespace callbase::security {
+namespace {
+
+constexpr const char* kColumns =
+    "id, user_name, reason, seconds, requested_at, approved_by, approved_at, ends_at, ended_at, "
+    "ended_by";
+
+BreakGlass FromRow(const store::Row& r) {
+    BreakGlass b;
+    b.id = r.Int(0);
+    b.user = r.Text(1);
+    b.reason = r.Text(2);
+    b.seconds = r.Int(3);
+    b.requested_at = r.Int(4);
+    b.approved_by = r.Text(5);
+    b.approved_at = r.OptInt(6);
+    b.ends_at = r.OptInt(7);
+    b.ended_at = r.OptInt(8);
+    b.ended_by = r.Text(9);
+    return b;
+}
+
+std::string Duration(int64_t seconds) {
+    if (seconds % 3600 == 0) return fmt::format("{} h", seconds / 3600);
+    if (seconds % 60 == 0) return fmt::format("{} min", seconds / 60);
+    return fmt::format("{} s", seconds);
+}
+
+}  // namespace
+
+std::string BreakGlass::State(UnixSeconds now) const {
+    if (ended_at) return "ended";
+    if (!approved_at) return "pending";
+    return ends_at && *ends_at > now ? "active" : "expired";
+}
+
+Result<int64_t> BreakGlassAccess::Request(const std::string& user, Role role,
+                                          const std::string& reason, int64_t seconds) {
+    if (role != Role::kAdmin) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("{} ({}) cannot ask for break-glass access: it is the "
+                                "administrator's way to see business data for a support case",
+                                user, RoleId(role)),
+                    "your role already shows what it may see; see `callbase user permissions`");
+    }
+    if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+        return Fail(ErrorCode::kInvalidInput, "say why break-glass access is needed",
+                    "give a reason naming the support case, e.g. --reason \"ticket 4711: "
+                    "the card of a caller does not open\"");
+    }
+    if (seconds <= 0 || seconds > kBreakGlassMaxSeconds) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("a break-glass access of {} seconds is not allowed", seconds),
+                    fmt::format("ask for 1 second up to {} ({} seconds)",
+                                Duration(kBreakGlassMaxSeconds), kBreakGlassMaxSeconds));
+    }
+    auto id = store_.QueryValue(
+        "INSERT INTO break_glass (user_name, reason, seconds, requested_at) VALUES ($1, $2, $3, "
+        "$4) RETURNING id",
+        {user, reason, seconds, clock_.Now()});
+    if (!id) return std::unexpected(id.error());
+    return store::Row({*id}).Int(0);
+}
+
+Result<BreakGlass> BreakGlassAccess::Get(int64_t id) {
+    auto rows =
+        store_.Query(fmt::format("SELECT {} FROM break_glass WHERE id = $1", kColumns), {id});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) {
+        return Fail(ErrorCode::kNotFound, fmt::format("no break-glass request #{}", id),
+                    "see `callbase access break-glass list`");
+    }
+    return FromRow(rows->front());
+}
+
+Result<BreakGlass> BreakGlassAccess::Approve(int64_t id, const std::string& approver,
+                                             Role approver_role, const std::string& source) {
+    if (approver_role != Role::kDpo) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("{} ({}) cannot approve break-glass access", approver,
+                                RoleId(approver_role)),
+                    "the data-protection officer (dpo) approves it");
+    }
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto b = Get(id);
+    if (!b) return std::unexpected(b.error());
+    const UnixSeconds now = clock_.Now();
+    if (b->State(now) != "pending") {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("break-glass request #{} is {} already", id, b->State(now)),
+                    "the admin asks again for a new one");
+    }
+    if (b->user == approver) {
+        return Fail(
+            ErrorCode::kConflict,
+            fmt::format("{} asked for break-glass #{} and cannot approve it", approver, id));
+    }
+    auto ok = store_.Exec(
+        "UPDATE break_glass SET approved_by = $1, approved_at = $2, ends_at = $3 WHERE id = $4 "
+        "AND approved_at IS NULL AND ended_at IS NULL",
+        {approver, now, now + b->seconds, id});
+    if (!ok) return std::unexpected(ok.error());
+    // The reason stays out of the log: it may name a person, and the log is
+    // append-only. The request (break-glass:ID) holds it.
+    AuditLog log(store_, clock_);
+    auto logged = log.AppendWithin({approver, "break_glass", "break-glass granted",
+                                    fmt::format("break-glass:{},user:{}", id, b->user), source,
+                                    fmt::format("{} sees as a supervisor for {}, until {}", b->user,
+                                                Duration(b->seconds), now + b->seconds)});
+    if (!logged) return std::unexpected(logged.error());
+    if (auto done = tx->Commit(); !done) return std::unexpected(done.error());
+    return Get(id);
+}
+
+Result<BreakGlass> BreakGlassAccess::End(int64_t id, const std::string& by, Role by_role) {
+    auto b = Get(id);
+    if (!b) return std::unexpected(b.error());
+    if (b->user != by && by_role != Role::kDpo) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("break-glass #{} is {}'s: {} cannot end it", id, b->user, by),
+                    "the admin who asked or the dpo ends it");
+    }
+    const UnixSeconds now = clock_.Now();
+    const std::string state = b->State(now);
+    if (state != "pending" && state != "active") {
+        return Fail(ErrorCode::kConflict, fmt::format("break-glass #{} is {} already", id, state));
+    }
+    auto ok = store_.Exec(
+        "UPDATE break_glass SET ended_at = $1, ended_by = $2 WHERE id = $3 AND ended_at IS NULL",
+        {now, by, id});
+    if (!ok) return std::unexpected(ok.error());
+    return Get(id);
+}
+
+Result<std::vector<BreakGlass>> BreakGlassAccess::List(int64_t limit) {
+    auto rows = store_.Query(
+        fmt::format("SELECT {} FROM break_glass ORDER BY id DESC LIMIT $1", kColumns), {limit});
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<BreakGlass> out;
+    for (const auto& r : *rows)
+        out.push_back(FromRow(r));
+    return out;
+}
+
+Result<std::optional<BreakGlass>> BreakGlassAccess::Open(const std::string& user) {
+    auto rows = store_.Query(
+        fmt::format("SELECT {} FROM break_glass WHERE user_name = $1 AND approved_at IS NOT NULL "
+                    "AND ended_at IS NULL AND ends_at > $2 ORDER BY ends_at DESC LIMIT 1",
+                    kColumns),
+        {user, clock_.Now()});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) return std::optional<BreakGlass>();
+    return std::optional<BreakGlass>(FromRow(rows->front()));
+}
+
+Result<Role> ViewingRole(store::Store& store, const Clock& clock, const std::string& user,
+                         Role role) {
+    if (role != Role::kAdmin) return role;
+    auto open = BreakGlassAccess(store, clock).Open(user);
+    if (!open) return std::unexpected(open.error());
+    return *open ? Role::kSupervisor : role;
+}
+
+}  // namespace callbase::security
