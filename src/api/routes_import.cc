@@ -13,6 +13,7 @@
 #include "api/json.h"
 #include "compliance/registry_catalog.h"
 #include "compliance/registry_source.h"
+#include "core/json_text.h"
 #include "ingest/column_map.h"
 #include "ingest/csv.h"
 #include "ingest/encoding.h"
@@ -313,7 +314,7 @@ Result<server::Feed> ImportEvents(Call& c) {
         lock.unlock();
         // At most ten messages a second: a progress bar needs no more.
         if (!*ended) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        return state.dump();
+        return JsonText(state);
     });
 }
 

@@ -9,6 +9,7 @@
 #include "cli/app.h"
 #include "cli/text_table.h"
 #include "contacts/filter.h"
+#include "core/json_text.h"
 #include "core/progress.h"
 #include "ingest/exporter.h"
 #include "ingest/importer.h"
@@ -69,9 +70,9 @@ void ImportCommand(App& app, const ImportArgs& args) {
         char date[32];
         std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&at));
         if (app.json) {
-            fmt::print("{}\n", nlohmann::json{{"already_imported_as", summary->already_imported_as},
-                                              {"changed", false}}
-                                   .dump());
+            fmt::print("{}\n", JsonText(nlohmann::json{
+                                   {"already_imported_as", summary->already_imported_as},
+                                   {"changed", false}}));
         } else {
             fmt::print("{} was already imported as import #{} on {}: nothing changed\n", args.file,
                        summary->already_imported_as, date);
@@ -93,7 +94,7 @@ void ImportCommand(App& app, const ImportArgs& args) {
         nlohmann::json j = api::ImportSummaryJson(*summary);
         j["dry_run"] = args.dry_run;
         j["first_errors"] = errors;
-        fmt::print("{}\n", j.dump());
+        fmt::print("{}\n", JsonText(j));
         return;
     }
     fmt::print("{}: {}, delimiter {}\n", args.file, summary->encoding, summary->delimiter);
@@ -168,10 +169,10 @@ std::optional<int64_t> ExportCommand(App& app, const ExportArgs& args) {
         return std::nullopt;
     }
     if (app.json) {
-        fmt::print("{}\n", nlohmann::json{{"file", args.out},
-                                          {"contacts", summary->contacts},
-                                          {"unmappable_characters", summary->unmappable}}
-                               .dump());
+        fmt::print("{}\n",
+                   JsonText(nlohmann::json{{"file", args.out},
+                                           {"contacts", summary->contacts},
+                                           {"unmappable_characters", summary->unmappable}}));
         return summary->contacts;
     }
     fmt::print("exported {} contacts to {} ({}, delimiter {})\n", summary->contacts, args.out,
@@ -241,7 +242,7 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
                                    rargs->encoding, *reason);
         if (!id) return app.Report(id.error());
         if (app.json)
-            fmt::print("{}\n", nlohmann::json{{"id", *id}, {"status", "pending"}}.dump());
+            fmt::print("{}\n", JsonText(nlohmann::json{{"id", *id}, {"status", "pending"}}));
         else
             fmt::print("export request #{} waits for approval\n", *id);
     });
@@ -261,9 +262,9 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
                 return app.Report(ok.error());
             }
             if (app.json) {
-                fmt::print("{}\n", nlohmann::json{{"id", *id},
-                                                  {"status", approve ? "approved" : "rejected"}}
-                                       .dump());
+                fmt::print("{}\n",
+                           JsonText(nlohmann::json{{"id", *id},
+                                                   {"status", approve ? "approved" : "rejected"}}));
             } else {
                 fmt::print("export request #{} {}\n", *id, approve ? "approved" : "rejected");
             }
@@ -313,7 +314,7 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
                    filter, e.reason, e.status, e.decided_by});
         }
         if (app.json)
-            fmt::print("{}\n", out.dump());
+            fmt::print("{}\n", JsonText(out));
         else
             t.Print();
     });

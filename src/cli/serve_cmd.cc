@@ -12,6 +12,7 @@
 #include "campaigns/scenario.h"
 #include "cli/app.h"
 #include "compliance/registry_catalog.h"
+#include "core/json_text.h"
 #include "security/encryption.h"
 #include "server/http_server.h"
 #include "telephony/media/speech.h"
@@ -194,10 +195,10 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                            if (auto error = runner->error()) {
                                j["status"] = "degraded";
                                j["telephony_error"] = error->message;
-                               return server::Response{503, "application/json", j.dump(), {}};
+                               return server::Response{503, "application/json", JsonText(j), {}};
                            }
                        }
-                       return server::Response{200, "application/json", j.dump(), {}};
+                       return server::Response{200, "application/json", JsonText(j), {}};
                    });
         http.Route("GET", "/metrics", [&http, &api, &sip_network](const server::Request&) {
             std::string text = http.metrics().Text();
@@ -234,10 +235,9 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
         const std::string address =
             fmt::format("{}://{}:{}", http.tls() ? "https" : "http", options->address, *port);
         if (app.json) {
-            fmt::print("{}\n", nlohmann::json{{"listening", address},
-                                              {"database", described},
-                                              {"web", api_options.web_dir}}
-                                   .dump());
+            fmt::print("{}\n", JsonText(nlohmann::json{{"listening", address},
+                                                       {"database", described},
+                                                       {"web", api_options.web_dir}}));
         } else {
             fmt::print("callbase serve: listening on {} ({}); Ctrl-C stops it\n", address,
                        described);

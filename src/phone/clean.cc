@@ -671,7 +671,8 @@ std::string ToJson(const CleanResult& r) {
     j["qc"] = static_cast<int>(r.qc);
     if (r.qc != Quality::kSure) j["reason"] = r.reason;
     if (r.qc == Quality::kSeveral) j["all"] = r.all;
-    return j.dump();
+    // ordered_json: JsonText's nlohmann::json would sort the keys.
+    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace callbase::phone

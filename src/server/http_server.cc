@@ -19,6 +19,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "core/json_text.h"
+
 namespace callbase::server {
 namespace {
 
@@ -136,7 +138,7 @@ Response Problem(int status, std::string_view title, std::string_view detail) {
                      {"title", std::string(title)},
                      {"status", status},
                      {"detail", std::string(detail)}};
-    return {status, "application/problem+json", j.dump()};
+    return {status, "application/problem+json", JsonText(j)};
 }
 
 uint64_t Metrics::NextId() {
