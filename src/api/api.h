@@ -35,6 +35,7 @@
 #include "api/sessions.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "ingest/column_map.h"
 #include "phone/clean.h"
 #include "security/audit.h"
 #include "security/permissions.h"
@@ -61,8 +62,12 @@ struct ApiOptions {
     bool secure_cookies = false;             // under TLS
     Sessions::Limits session_limits;
     int logins_per_minute = 10;
-    int requests_per_second = 200;     // per address, twice that in a burst; 0: no limit
-    size_t upload_limit = 256u << 20;  // an import's file
+    int requests_per_second = 200;       // per address, twice that in a burst; 0: no limit
+    size_t upload_limit = 256u << 20;    // an import's file
+    ingest::ImportLimits import_limits;  // columns, new custom fields, cell size of an import
+    // Robot scripts: a campaign names a file of this folder or sends the
+    // script itself (kept in its uploaded/ folder); "" takes no script.
+    std::string scripts_dir;
     // The campaigns running in this server (the operators' routes need it);
     // none: campaigns can be set up but not worked.
     campaigns::CampaignRunner* campaigns = nullptr;

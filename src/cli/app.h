@@ -16,6 +16,7 @@
 #include "contacts/contact_book.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "ingest/column_map.h"
 #include "phone/clean.h"
 #include "phone/numbering_plan.h"
 #include "security/permissions.h"
@@ -73,6 +74,10 @@ Result<std::string> ReadKey(const App& app);
 // What the acting role may see of contacts about to be printed (redact.cc).
 Result<void> RedactCard(App& app, store::Store& db, contacts::Card* card);
 Result<void> RedactFound(App& app, store::Store& db, std::vector<contacts::FoundContact>* found);
+
+// --max-columns, --max-new-fields, --max-cell-bytes of `import contacts` and
+// `serve` (docs/security.md, "Malformed input").
+void AddImportLimitOptions(CLI::App* command, ingest::ImportLimits* limits);
 
 void RegisterInitCommands(CLI::App& cli, App& app);      // init
 void RegisterPhoneCommands(CLI::App& cli, App& app);     // phone clean, numbering load

@@ -24,6 +24,7 @@ struct ImportArgs {
     std::string file, source, on_duplicate = "merge", errors, encoding, delimiter;
     std::vector<std::string> mapping;
     bool dry_run = false;
+    ingest::ImportLimits limits;
 };
 
 Result<char> ParseDelimiter(const std::string& text) {
@@ -38,6 +39,7 @@ void ImportCommand(App& app, const ImportArgs& args) {
     options.source = args.source;
     options.dry_run = args.dry_run;
     options.mapping = args.mapping;
+    options.limits = args.limits;
     auto mode = ingest::ParseOnDuplicate(args.on_duplicate);
     if (!mode) return app.Report(mode.error());
     options.on_duplicate = *mode;
@@ -186,6 +188,24 @@ std::optional<int64_t> ExportCommand(App& app, const ExportArgs& args) {
 
 }  // namespace
 
+void AddImportLimitOptions(CLI::App* command, ingest::ImportLimits* limits) {
+    command
+        ->add_option("--max-columns", limits->max_columns,
+                     "the most columns an imported file may have")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    command
+        ->add_option("--max-new-fields", limits->max_new_fields,
+                     "the most custom fields one import may create")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    command
+        ->add_option("--max-cell-bytes", limits->max_cell_bytes,
+                     "the largest cell of an imported file, in bytes")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+}
+
 void RegisterImportCommands(CLI::App& cli, App& app) {
     auto* import = cli.add_subcommand("import", "import into the base");
     import->require_subcommand(1);
@@ -199,6 +219,7 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
     contacts->add_flag("--dry-run", args->dry_run, "check everything, write nothing");
     contacts->add_option("--encoding", args->encoding, "utf-8 or cp1251 (default: detected)");
     contacts->add_option("--delimiter", args->delimiter, "';', ',' or tab (default: detected)");
+    AddImportLimitOptions(contacts, &args->limits);
     contacts->callback([&app, args] { ImportCommand(app, *args); });
 
     auto* exp = cli.add_subcommand("export", "export from the base");

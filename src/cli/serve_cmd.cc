@@ -34,7 +34,23 @@ struct ServeArgs {
     double sim_speed = 1.0;
     std::string sip_config;
     std::string speech_cache;
+    ingest::ImportLimits import_limits;
+    std::string scripts_dir;
 };
+
+// Robot scripts of campaigns set up over the API: --scripts-dir, else beside
+// an SQLite base (base.db.scripts), else ./scripts for PostgreSQL.
+std::string ScriptsDir(const App& app, const ServeArgs& args) {
+    if (!args.scripts_dir.empty()) return args.scripts_dir;
+    const std::string url = app.db_url.empty() ? store::DefaultUrl() : app.db_url;
+    if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return "./scripts";
+    std::string_view file = url;
+    if (file.starts_with("sqlite:"))
+        file.remove_prefix(7);
+    else if (file.starts_with("file:"))
+        file.remove_prefix(5);
+    return std::string(file) + ".scripts";
+}
 
 // The web UI's files: --web, else web/dist beside the source tree the binary
 // was built from, when it is there.
@@ -109,6 +125,10 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                       "the simulated callees: the [network] and seed of a scenario file");
     serve->add_option("--sim-speed", args->sim_speed,
                       "simulated seconds per real second (1: real time, for people to work it)");
+    AddImportLimitOptions(serve, &args->import_limits);
+    serve->add_option("--scripts-dir", args->scripts_dir,
+                      "the robot scripts campaigns may name (default: beside an SQLite base, "
+                      "BASE.scripts; ./scripts for PostgreSQL)");
     serve->callback([&app, args] {
         auto options = ParseListen(*args);
         if (!options) return app.Report(options.error());
@@ -131,6 +151,8 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
         api_options.session_limits = {args->idle_minutes * 60LL, args->absolute_hours * 3600LL};
         api_options.secure_cookies = !args->tls_cert.empty();
         api_options.requests_per_second = args->rate_limit;
+        api_options.import_limits = args->import_limits;
+        api_options.scripts_dir = ScriptsDir(app, *args);
         // Robots' speech on a real network: espeak-ng, each prompt rendered once.
         telephony::media::EspeakSynth espeak;
         telephony::media::CachedSynth speech(
