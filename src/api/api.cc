@@ -12,6 +12,8 @@
 #include "security/users.h"
 #include "security/access_review.h"
 #include "security/break_glass.h"
+#include "core/json_text.h"
+#include "core/utf8.h"
 
 namespace callbase::api {
 namespace {
@@ -66,6 +68,49 @@ StaticFiles LoadStatic(const std::string& dir) {
     return files;
 }
 
+// The headers the API reads; their values must be UTF-8 like the rest of a
+// request (other headers are left to HTTP's own rules).
+constexpr std::string_view kHeadersRead[] = {"cookie", "x-csrf-token", "user-agent", "origin",
+                                             "content-type"};
+
+// A 400 for a request with bytes that are not UTF-8 where text is expected:
+// the path and query (after percent-decoding), the headers the API reads and
+// a JSON body. Such bytes used to reach the audit log and the base, after
+// which every answer that showed them failed; they are refused at the door.
+std::optional<Response> RefuseNonUtf8(const Request& request) {
+    auto refuse = [](std::string_view where, std::string_view text) {
+        return Problem(400, "Bad request",
+                       fmt::format("{} is not UTF-8 text ({}); send text as UTF-8 and "
+                                   "percent-encode it in URLs",
+                                   where, DescribeInvalidUtf8(text)));
+    };
+    if (!IsUtf8(request.path)) return refuse("the path", request.path);
+    std::string_view query = request.query;
+    for (size_t n = 1; !query.empty(); ++n) {
+        const size_t amp = query.find('&');
+        std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        const size_t eq = pair.find('=');
+        const std::string key = server::PercentDecode(pair.substr(0, eq));
+        if (!IsUtf8(key)) return refuse(fmt::format("query parameter {}'s name", n), key);
+        if (eq == std::string_view::npos) continue;
+        const std::string value = server::PercentDecode(pair.substr(eq + 1));
+        if (!IsUtf8(value)) {
+            return refuse(fmt::format("the value of query parameter {}",
+                                      IsUtf8(key) && key.size() <= 64 ? key : std::to_string(n)),
+                          value);
+        }
+    }
+    for (std::string_view name : kHeadersRead) {
+        auto it = request.headers.find(std::string(name));
+        if (it != request.headers.end() && !IsUtf8(it->second))
+            return refuse(fmt::format("the {} header", name), it->second);
+    }
+    if (request.Header("content-type").starts_with("application/json") && !IsUtf8(request.body))
+        return refuse("the JSON body", request.body);
+    return std::nullopt;
+}
+
 constexpr std::string_view kSecurityPolicy =
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -73,7 +118,7 @@ constexpr std::string_view kSecurityPolicy =
 }  // namespace
 
 Response JsonResponse(int status, const json& body) {
-    return {status, "application/json", body.dump(), {}};
+    return {status, "application/json", JsonText(body), {}};
 }
 
 Response ErrorResponse(const Error& error) {
@@ -310,6 +355,12 @@ const Viewer& Call::viewer() const {
 }
 
 Result<json> Call::Body() const {
+    if (!IsUtf8(request.body)) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("the request body is not UTF-8 text ({})",
+                                DescribeInvalidUtf8(request.body)),
+                    "send JSON encoded as UTF-8");
+    }
     json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
     if (body.is_discarded() || !body.is_object()) {
         return Fail(ErrorCode::kInvalidInput, "the request body is not a JSON object",
@@ -456,6 +507,7 @@ Response Api::Dispatch(const ApiRoute& route, const Request& request) {
         r.headers.emplace_back("Retry-After", std::to_string(*wait));
         return r;
     }
+    if (auto refused = RefuseNonUtf8(request)) return *refused;
     auto lease = pool_.Acquire();
     if (!lease) return ErrorResponse(lease.error());
     call.db = lease->store.get();
@@ -494,7 +546,7 @@ Response Api::Dispatch(const ApiRoute& route, const Request& request) {
     }
     if (call.session && call.audit && !route.audit_action.empty()) {
         std::string detail = call.detail.empty() ? request.query : call.detail;
-        detail = Pseudonymized(detail);
+        detail = ToValidUtf8(Pseudonymized(detail));  // the log holds text, whatever came
         detail += fmt::format("{}status {}", detail.empty() ? "" : "; ", response.status);
         if (!refused.empty()) detail += "; refused: " + refused;
         security::AuditEvent event{
@@ -511,6 +563,10 @@ Response Api::Dispatch(const ApiRoute& route, const Request& request) {
 
 server::Upgrade Api::DispatchSocket(const ApiRoute& route, const Request& request) {
     server::Upgrade upgrade;
+    if (auto refused = RefuseNonUtf8(request)) {
+        upgrade.refusal = *refused;
+        return upgrade;
+    }
     const std::string source = SourceOf(request);
     // A feed counts as a request: opening them in a loop is limited too.
     const double now =

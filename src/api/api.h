@@ -35,6 +35,7 @@
 #include "api/sessions.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "ingest/column_map.h"
 #include "phone/clean.h"
 #include "security/audit.h"
 #include "security/permissions.h"
@@ -69,6 +70,10 @@ struct ApiOptions {
     std::vector<std::string> allowed_origins;
     // WebSocket feeds open at once per session; more are refused (429).
     int feeds_per_session = 4;
+    ingest::ImportLimits import_limits;  // columns, new custom fields, cell size of an import
+    // Robot scripts: a campaign names a file of this folder or sends the
+    // script itself (kept in its uploaded/ folder); "" takes no script.
+    std::string scripts_dir;
     // The campaigns running in this server (the operators' routes need it);
     // none: campaigns can be set up but not worked.
     campaigns::CampaignRunner* campaigns = nullptr;

@@ -9,6 +9,7 @@
 #include "api/handlers.h"
 #include "api/json.h"
 #include "contacts/filter.h"
+#include "core/utf8.h"
 #include "ingest/exporter.h"
 #include "security/audit_alerts.h"
 #include "security/export_requests.h"
@@ -391,7 +392,7 @@ Result<Response> SetAlertRules(Call& c) {
     auto rules = security::LoadAlertSettings(*c.db);
     if (!rules) return std::unexpected(rules.error());
     c.records = "settings:audit_alerts";
-    c.detail = "alert rules changed: " + c.request.body.substr(0, 500);
+    c.detail = "alert rules changed: " + std::string(Utf8Prefix(c.request.body, 500));
     return Response{200, "application/json", security::AlertRulesJson(*rules), {}};
 }
 

@@ -17,6 +17,7 @@
 #include "compliance/rules.h"
 #include "compliance/stop_list.h"
 #include "contacts/contact_book.h"
+#include "core/utf8.h"
 
 namespace callbase::api::handlers {
 namespace {
@@ -304,7 +305,7 @@ Result<Response> SetRules(Call& c) {
     auto rules = compliance::SaveRulesJson(*c.db, c.request.body, c.actor(), ClockOf(c));
     if (!rules) return std::unexpected(rules.error());
     c.records = "settings:calling_rules";
-    c.detail = "rules changed: " + c.request.body.substr(0, 500);
+    c.detail = "rules changed: " + std::string(Utf8Prefix(c.request.body, 500));
     return Response{200, "application/json", compliance::RulesJson(*rules), {}};
 }
 

@@ -13,6 +13,7 @@
 #include "api/json.h"
 #include "compliance/registry_catalog.h"
 #include "compliance/registry_source.h"
+#include "core/json_text.h"
 #include "ingest/column_map.h"
 #include "ingest/csv.h"
 #include "ingest/encoding.h"
@@ -197,7 +198,10 @@ Result<Response> PreviewImport(Call& c) {
         rows.push_back(fields);
     json mapping = json::array();
     std::string mapping_error;
-    auto columns = ingest::MapColumns(header, c.request.QueryAll("map"), file);
+    auto limits = ingest::CheckHeaderLimits(header, c.api.options().import_limits, file);
+    Result<std::vector<ingest::Column>> columns =
+        limits ? ingest::MapColumns(header, c.request.QueryAll("map"), file)
+               : Result<std::vector<ingest::Column>>(std::unexpected(limits.error()));
     if (columns) {
         for (const auto& column : *columns)
             mapping.push_back({{"header", column.header}, {"field", ingest::MapName(column)}});
@@ -235,6 +239,7 @@ Result<Response> StartImport(Call& c) {
     if (!delimiter) return std::unexpected(delimiter.error());
     options.delimiter = *delimiter;
     options.mapping = c.request.QueryAll("map");
+    options.limits = c.api.options().import_limits;
 
     auto job = c.api.NewImportJob();
     job->user = c.actor();
@@ -313,7 +318,7 @@ Result<server::Feed> ImportEvents(Call& c) {
         lock.unlock();
         // At most ten messages a second: a progress bar needs no more.
         if (!*ended) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        return state.dump();
+        return JsonText(state);
     });
 }
 

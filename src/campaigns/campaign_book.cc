@@ -17,6 +17,7 @@
 #include "contacts/history.h"
 #include "contacts/status.h"
 #include "core/clock_text.h"
+#include "core/json_text.h"
 #include "ivr/script.h"
 #include "phone/clean.h"
 
@@ -93,34 +94,32 @@ std::string SpecJson(const CampaignSpec& s) {
     json retries = json::object();
     for (const auto& r : s.retries)
         retries[r.outcome] = r.delay_seconds;
-    return json{{"id", s.id},
-                {"name", s.name},
-                {"state", s.state},
-                {"purpose", s.purpose},
-                {"pacing", PacingId(s.pacing)},
-                {"segment", s.segment},
-                {"order_by", s.order_by},
-                {"rules", s.rules},
-                {"caller_ids", ids},
-                {"daily_cap", s.daily_cap},
-                {"local_presence", s.local_presence},
-                {"retries", retries},
-                {"max_attempts", s.max_attempts},
-                {"schedule_start_minute", s.schedule_start_minute},
-                {"schedule_end_minute", s.schedule_end_minute},
-                {"abandon_limit", s.abandon_limit},
-                {"abandon_window_minutes", s.abandon_window_minutes},
-                {"robot_max_calls", s.robot_max_calls},
-                {"robot_calls_per_second", s.robot_calls_per_second},
-                {"wrap_up_seconds", s.wrap_up_seconds},
-                {"ring_timeout_seconds", s.ring_timeout_seconds},
-                {"script", s.script},
-                {"robot_script", s.robot_script},
-                {"target_contacts", s.target_contacts},
-                {"sensitive", s.sensitive},
-                {"created_at", s.created_at},
-                {"created_by", s.created_by}}
-        .dump();
+    return JsonText(json{{"id", s.id},
+                         {"name", s.name},
+                         {"state", s.state},
+                         {"purpose", s.purpose},
+                         {"pacing", PacingId(s.pacing)},
+                         {"segment", s.segment},
+                         {"order_by", s.order_by},
+                         {"rules", s.rules},
+                         {"caller_ids", ids},
+                         {"daily_cap", s.daily_cap},
+                         {"local_presence", s.local_presence},
+                         {"retries", retries},
+                         {"max_attempts", s.max_attempts},
+                         {"schedule_start_minute", s.schedule_start_minute},
+                         {"schedule_end_minute", s.schedule_end_minute},
+                         {"abandon_limit", s.abandon_limit},
+                         {"abandon_window_minutes", s.abandon_window_minutes},
+                         {"robot_max_calls", s.robot_max_calls},
+                         {"robot_calls_per_second", s.robot_calls_per_second},
+                         {"wrap_up_seconds", s.wrap_up_seconds},
+                         {"ring_timeout_seconds", s.ring_timeout_seconds},
+                         {"script", s.script},
+                         {"robot_script", s.robot_script},
+                         {"target_contacts", s.target_contacts},
+                         {"created_at", s.created_at},
+                         {"created_by", s.created_by}});
 }
 
 Result<CampaignSpec> SpecFromJson(std::string_view text) {
@@ -510,7 +509,7 @@ Result<int64_t> CampaignBook::WriteCall(const CallRecord& r, std::string_view ne
          int64_t{r.short_call},
          r.robot_step,
          r.robot_keys,
-         EvidenceJson(r.evidence).dump(),
+         JsonText(EvidenceJson(r.evidence)),
          std::string(network),
          r.robot_actions,
          r.recording,
@@ -671,7 +670,7 @@ Result<void> CampaignBook::WriteDisposition(int64_t call_id, const Disposition& 
     auto updated = store_.Exec(
         "UPDATE campaign_calls SET disposition = $1, disposition_tags = $2, disposition_note = $3, "
         "callback_at = $4, disposed_at = $5 WHERE id = $6",
-        {status, json(d.tags).dump(), store::SealText(store_, d.note, kNoteColumn),
+        {status, JsonText(json(d.tags)), store::SealText(store_, d.note, kNoteColumn),
          d.callback_at ? store::Value{*d.callback_at} : store::Value{}, now, call_id});
     if (!updated) return fail(updated.error());
     if (d.callback_at) {

@@ -15,6 +15,7 @@
 #include "compliance/registry_catalog.h"
 #include "compliance/rules.h"
 #include "contacts/contact_book.h"
+#include "core/json_text.h"
 #include "ivr/script.h"
 #include "phone/clean.h"
 
@@ -563,7 +564,7 @@ void CampaignRunner::PublishAgent(const std::string& agent) {
     }
     std::lock_guard lock(mutex_);
     Published& p = agents_[agent];
-    std::string text = j.dump();
+    std::string text = JsonText(j);
     if (text != p.json) {
         p.json = std::move(text);
         ++p.version;
@@ -618,7 +619,7 @@ void CampaignRunner::PublishLive(Active& a) {
            {"points", json(std::vector<json>(a.points.begin(), a.points.end()))}};
     std::lock_guard lock(mutex_);
     Published& p = live_[a.spec.id];
-    p.json = j.dump();
+    p.json = JsonText(j);
     ++p.version;
     changed_.notify_all();
 }
@@ -641,7 +642,7 @@ std::pair<uint64_t, std::string> CampaignRunner::AgentJson(const std::string& ag
     std::lock_guard lock(mutex_);
     auto it = agents_.find(agent);
     if (it == agents_.end()) {
-        return {0, json{{"agent", agent}, {"campaign", nullptr}, {"state", "offline"}}.dump()};
+        return {0, JsonText(json{{"agent", agent}, {"campaign", nullptr}, {"state", "offline"}})};
     }
     return {it->second.version, it->second.json};
 }

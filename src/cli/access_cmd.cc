@@ -24,6 +24,7 @@
 #include "cli/app.h"
 #include "cli/text_table.h"
 #include "security/access_review.h"
+#include "core/json_text.h"
 #include "security/audit.h"
 #include "security/break_glass.h"
 #include "security/encryption.h"
@@ -416,9 +417,9 @@ void RegisterUsers(CLI::App& cli, App& app) {
             auto id = users.Add(add_args->first, *role, *password);
             if (!id) return std::unexpected(id.error());
             if (app.json) {
-                fmt::print("{}\n",
-                           json{{"id", *id}, {"name", add_args->first}, {"role", add_args->second}}
-                               .dump());
+                fmt::print("{}\n", JsonText(json{{"id", *id},
+                                                 {"name", add_args->first},
+                                                 {"role", add_args->second}}));
             } else {
                 fmt::print("user {} added as {}{}\n", add_args->first, add_args->second,
                            security::RoleNeedsTotp(*role)
@@ -439,7 +440,7 @@ void RegisterUsers(CLI::App& cli, App& app) {
             auto password = NewPassword(*passwd_name);
             if (!password) return std::unexpected(password.error());
             if (auto ok = users.SetPassword(*passwd_name, *password); !ok) return ok;
-            fmt::print("{}\n", app.json ? json{{"name", *passwd_name}}.dump()
+            fmt::print("{}\n", app.json ? JsonText(json{{"name", *passwd_name}})
                                         : "password set for " + *passwd_name);
             return {};
         });
@@ -456,7 +457,7 @@ void RegisterUsers(CLI::App& cli, App& app) {
             if (auto ok = users.SetRole(role_args->first, *r); !ok) return ok;
             fmt::print("{}\n",
                        app.json
-                           ? json{{"name", role_args->first}, {"role", role_args->second}}.dump()
+                           ? JsonText(json{{"name", role_args->first}, {"role", role_args->second}})
                            : fmt::format("{} is now {}", role_args->first, role_args->second));
             return {};
         });
@@ -468,7 +469,7 @@ void RegisterUsers(CLI::App& cli, App& app) {
     disable->callback([&app, disable_name] {
         WithUsers(app, [&](security::Users& users) -> Result<void> {
             if (auto ok = users.Disable(*disable_name); !ok) return ok;
-            fmt::print("{}\n", app.json ? json{{"disabled", *disable_name}}.dump()
+            fmt::print("{}\n", app.json ? JsonText(json{{"disabled", *disable_name}})
                                         : "disabled " + *disable_name);
             return {};
         });
@@ -509,7 +510,7 @@ void RegisterUsers(CLI::App& cli, App& app) {
                        state});
             }
             if (app.json)
-                fmt::print("{}\n", out.dump());
+                fmt::print("{}\n", JsonText(out));
             else
                 t.Print();
             return {};
@@ -529,7 +530,7 @@ void RegisterUsers(CLI::App& cli, App& app) {
                                "give the secret as `callbase user totp` printed it"});
         }
         const std::string now = security::TotpCode(*secret, app.clock.Now());
-        fmt::print("{}\n", app.json ? json{{"code", now}}.dump() : now);
+        fmt::print("{}\n", app.json ? JsonText(json{{"code", now}}) : now);
     });
 
     auto totp_args = std::make_shared<std::pair<std::string, std::string>>();
@@ -550,17 +551,16 @@ void RegisterUsers(CLI::App& cli, App& app) {
             if (!who) return std::unexpected(who.error());
             if (!totp_args->second.empty()) {
                 if (auto ok = users.ConfirmTotp(name, totp_args->second); !ok) return ok;
-                fmt::print("{}\n", app.json ? json{{"name", name}, {"totp", true}}.dump()
+                fmt::print("{}\n", app.json ? JsonText(json{{"name", name}, {"totp", true}})
                                             : "second factor on for " + name);
                 return {};
             }
             auto secret = users.BeginTotp(name);
             if (!secret) return std::unexpected(secret.error());
             if (app.json) {
-                fmt::print("{}\n", json{{"name", name},
-                                        {"secret", *secret},
-                                        {"uri", security::TotpUri(name, *secret)}}
-                                       .dump());
+                fmt::print("{}\n", JsonText(json{{"name", name},
+                                                 {"secret", *secret},
+                                                 {"uri", security::TotpUri(name, *secret)}}));
             } else {
                 fmt::print(
                     "add this to the authenticator app (or scan the URI as a QR code):\n"
@@ -584,7 +584,7 @@ void RegisterUsers(CLI::App& cli, App& app) {
                 if (security::Allowed(r, p)) roles.push_back(security::RoleId(r));
             out[std::string(security::PermissionId(p))] = roles;
         }
-        fmt::print("{}\n", out.dump());
+        fmt::print("{}\n", JsonText(out));
     });
 }
 

@@ -11,6 +11,7 @@
 #include "compliance/registry_catalog.h"
 #include "contacts/field_registry.h"
 #include "contacts/text.h"
+#include "core/json_text.h"
 #include "security/encryption.h"
 
 namespace callbase::cli {
@@ -30,7 +31,7 @@ Result<std::unique_ptr<store::Store>> App::OpenStore(bool with_keys) {
 void App::Report(const Error& error) {
     if (json) {
         nlohmann::json j{{"error", error.message}, {"hint", error.hint}};
-        fmt::print(stderr, "{}\n", j.dump());
+        fmt::print(stderr, "{}\n", JsonText(j));
     } else {
         fmt::print(stderr, "{}\n", Describe(error));
     }

@@ -16,6 +16,7 @@
 #include "contacts/contact_book.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "ingest/column_map.h"
 #include "phone/clean.h"
 #include "phone/numbering_plan.h"
 #include "security/permissions.h"
@@ -82,6 +83,10 @@ Result<void> RedactFound(App& app, store::Store& db, std::vector<contacts::Found
 Result<void> RestrictBook(App& app, store::Store& db, contacts::ContactBook* book);
 Result<std::optional<contacts::Scope>> ScopeOf(App& app, store::Store& db);
 Result<int64_t> AssignableUser(App& app, store::Store& db, const std::string& name);
+
+// --max-columns, --max-new-fields, --max-cell-bytes of `import contacts` and
+// `serve` (docs/security.md, "Malformed input").
+void AddImportLimitOptions(CLI::App* command, ingest::ImportLimits* limits);
 
 void RegisterInitCommands(CLI::App& cli, App& app);      // init
 void RegisterPhoneCommands(CLI::App& cli, App& app);     // phone clean, numbering load

@@ -14,6 +14,7 @@
 #include "api/json.h"
 #include "cli/app.h"
 #include "cli/text_table.h"
+#include "core/json_text.h"
 #include "core/progress.h"
 #include "security/audit.h"
 
@@ -94,7 +95,7 @@ void RegisterList(CLI::App& audit, App& app) {
                 json out = json::array();
                 for (const auto& r : *records)
                     out.push_back(api::AuditRecordJson(r));
-                fmt::print("{}\n", out.dump());
+                fmt::print("{}\n", JsonText(out));
                 return {};
             }
             if (records->empty()) {
@@ -141,24 +142,22 @@ void RegisterVerify(CLI::App& audit, App& app) {
             if (check->broken) {
                 const sec::ChainBreak& b = *check->broken;
                 if (app.json) {
-                    fmt::print("{}\n", json{{"intact", false},
-                                            {"record", b.record_id},
-                                            {"problem", sec::ChainBreakName(b.kind)},
-                                            {"message", b.message},
-                                            {"intact_up_to", check->head_id}}
-                                           .dump());
+                    fmt::print("{}\n", JsonText(json{{"intact", false},
+                                                     {"record", b.record_id},
+                                                     {"problem", sec::ChainBreakName(b.kind)},
+                                                     {"message", b.message},
+                                                     {"intact_up_to", check->head_id}}));
                 }
                 return Fail(ErrorCode::kConflict,
                             fmt::format("the audit log was tampered with: {}", b.message),
                             sec::TamperHint(b));
             }
             if (app.json) {
-                fmt::print("{}\n", json{{"intact", true},
-                                        {"records", check->records},
-                                        {"head_id", check->head_id},
-                                        {"head", check->head},
-                                        {"anchor_checked", check->anchor_checked}}
-                                       .dump());
+                fmt::print("{}\n", JsonText(json{{"intact", true},
+                                                 {"records", check->records},
+                                                 {"head_id", check->head_id},
+                                                 {"head", check->head},
+                                                 {"anchor_checked", check->anchor_checked}}));
             } else if (check->records == 0) {
                 fmt::print("0 records, chain intact (the audit log is empty)\n");
             } else {
@@ -182,10 +181,9 @@ void RegisterHead(CLI::App& audit, App& app) {
             if (!head) return std::unexpected(head.error());
             if (app.json) {
                 auto a = sec::ParseAnchor(*head);
-                fmt::print(
-                    "{}\n",
-                    json{{"id", a ? a->id : 0}, {"hash", a ? a->hash : ""}, {"anchor", *head}}
-                        .dump());
+                fmt::print("{}\n", JsonText(json{{"id", a ? a->id : 0},
+                                                 {"hash", a ? a->hash : ""},
+                                                 {"anchor", *head}}));
             } else if (head->empty()) {
                 fmt::print(stderr, "the audit log is empty\n");
             } else {
@@ -218,7 +216,7 @@ void RegisterAlerts(CLI::App& audit, App& app) {
                 for (const auto& a : *alerts) {
                     out.push_back(api::AlertJson(a));
                 }
-                fmt::print("{}\n", out.dump());
+                fmt::print("{}\n", JsonText(out));
                 return {};
             }
             if (alerts->empty()) {
@@ -248,7 +246,7 @@ void RegisterAlertRules(CLI::App& audit, App& app) {
         auto r = sec::LoadAlertSettings(db);
         if (!r) return std::unexpected(r.error());
         json j = json::parse(sec::AlertRulesJson(*r));
-        fmt::print("{}\n", app.json ? j.dump() : j.dump(2));
+        fmt::print("{}\n", app.json ? JsonText(j) : JsonText(j, 2));
         return {};
     };
     auto* show = rules->add_subcommand("show", "the rules in force, as JSON");

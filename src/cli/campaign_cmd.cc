@@ -16,6 +16,7 @@
 #include "compliance/registry_catalog.h"
 #include "compliance/rules.h"
 #include "core/clock_text.h"
+#include "core/json_text.h"
 
 namespace callbase::cli {
 namespace {
@@ -203,7 +204,7 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
         if (app.json) {
             json j = json::parse(campaigns::SpecJson(*created));
             j["leads"] = *leads;
-            fmt::print("{}\n", j.dump());
+            fmt::print("{}\n", JsonText(j));
             return;
         }
         fmt::print("created campaign #{} «{}» as a draft: {} contacts in its segment\n",
@@ -222,7 +223,7 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
             json out = json::array();
             for (const auto& s : *all)
                 out.push_back(json::parse(campaigns::SpecJson(s)));
-            fmt::print("{}\n", out.dump());
+            fmt::print("{}\n", JsonText(out));
             return;
         }
         if (all->empty()) {
@@ -255,7 +256,7 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
         if (app.json) {
             json j = json::parse(campaigns::SpecJson(*spec));
             j["leads"] = *leads;
-            fmt::print("{}\n", j.dump());
+            fmt::print("{}\n", JsonText(j));
             return;
         }
         PrintSpec(*spec);
@@ -276,7 +277,7 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
             auto spec = book.Transition(*id, action, app.actor);
             if (!spec) return app.Report(spec.error());
             if (app.json) {
-                fmt::print("{}\n", json{{"id", spec->id}, {"state", spec->state}}.dump());
+                fmt::print("{}\n", JsonText(json{{"id", spec->id}, {"state", spec->state}}));
                 return;
             }
             fmt::print("campaign #{} «{}» is {}\n", spec->id, spec->name, spec->state);
@@ -313,22 +314,21 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
             for (const auto& [number, n] : st->calls_per_caller_id) {
                 ids.push_back({{"caller_id", number}, {"calls", n}});
             }
-            fmt::print("{}\n", json{{"id", spec->id},
-                                    {"state", spec->state},
-                                    {"attempts", st->attempts},
-                                    {"answered", st->answered},
-                                    {"abandoned", st->abandoned},
-                                    {"abandon_rate", st->AbandonRate()},
-                                    {"abandon_limit", spec->abandon_limit},
-                                    {"short_calls", st->short_calls},
-                                    {"outcomes", st->outcomes},
-                                    {"dispositions", st->dispositions_by_status},
-                                    {"callbacks_pending", st->callbacks_pending},
-                                    {"inbound", st->inbound},
-                                    {"inbound_answered", st->inbound_answered},
-                                    {"calls_per_caller_id_24h", ids},
-                                    {"caller_ids_near_cap", near}}
-                                   .dump());
+            fmt::print("{}\n", JsonText(json{{"id", spec->id},
+                                             {"state", spec->state},
+                                             {"attempts", st->attempts},
+                                             {"answered", st->answered},
+                                             {"abandoned", st->abandoned},
+                                             {"abandon_rate", st->AbandonRate()},
+                                             {"abandon_limit", spec->abandon_limit},
+                                             {"short_calls", st->short_calls},
+                                             {"outcomes", st->outcomes},
+                                             {"dispositions", st->dispositions_by_status},
+                                             {"callbacks_pending", st->callbacks_pending},
+                                             {"inbound", st->inbound},
+                                             {"inbound_answered", st->inbound_answered},
+                                             {"calls_per_caller_id_24h", ids},
+                                             {"caller_ids_near_cap", near}}));
             return;
         }
         fmt::print("campaign #{} «{}» ({})\n\n", spec->id, spec->name, spec->state);
@@ -405,7 +405,7 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                      {"disposition", c.disposition ? json(*c.disposition) : json(nullptr)},
                      {"evidence", json::parse(c.evidence_json, nullptr, false)}});
             }
-            fmt::print("{}\n", json{{"e164", *e164}, {"calls", out}}.dump());
+            fmt::print("{}\n", JsonText(json{{"e164", *e164}, {"calls", out}}));
             return;
         }
         if (calls->empty()) {
@@ -475,23 +475,23 @@ Result<void> RunForecast(App& app, int64_t id, int agents) {
         json hours = json::object();
         for (const auto& [h, n] : f->first_callable_at)
             hours[fmt::format("{:02d}:00", h)] = n;
-        fmt::print("{}\n", json{{"campaign", spec->id},
-                                {"leads", f->leads},
-                                {"allowed_today", f->allowed_today},
-                                {"first_callable_at", hours},
-                                {"held", f->held},
-                                {"agents", f->agents},
-                                {"attempts", st.attempts},
-                                {"contacts_reached", f->run.contacts_reached},
-                                {"abandon_rate", st.AbandonRate()},
-                                {"occupancy", st.Occupancy()},
-                                {"contacts_per_agent_hour", f->contacts_per_agent_hour},
-                                {"target", spec->target_contacts},
-                                {"agents_for_target",
-                                 st.no_caller_id == 0 ? json(f->agents_for_target) : json(nullptr)},
-                                {"caller_ids_ran_out", st.no_caller_id > 0},
-                                {"violations", f->run.Violations()}}
-                               .dump());
+        fmt::print("{}\n", JsonText(json{
+                               {"campaign", spec->id},
+                               {"leads", f->leads},
+                               {"allowed_today", f->allowed_today},
+                               {"first_callable_at", hours},
+                               {"held", f->held},
+                               {"agents", f->agents},
+                               {"attempts", st.attempts},
+                               {"contacts_reached", f->run.contacts_reached},
+                               {"abandon_rate", st.AbandonRate()},
+                               {"occupancy", st.Occupancy()},
+                               {"contacts_per_agent_hour", f->contacts_per_agent_hour},
+                               {"target", spec->target_contacts},
+                               {"agents_for_target",
+                                st.no_caller_id == 0 ? json(f->agents_for_target) : json(nullptr)},
+                               {"caller_ids_ran_out", st.no_caller_id > 0},
+                               {"violations", f->run.Violations()}}));
         return {};
     }
     fmt::print("forecast for campaign #{} «{}» today, {}-{} (simulated: nothing is dialed)\n\n",

@@ -23,6 +23,7 @@
 #include "compliance/registry_catalog.h"
 #include "compliance/rules.h"
 #include "compliance/stop_list.h"
+#include "core/json_text.h"
 
 namespace callbase::cli {
 namespace {
@@ -78,7 +79,7 @@ void PrintStops(const App& app, const std::vector<cp::StopListEntry>& entries) {
         json out = json::array();
         for (const auto& e : entries)
             out.push_back(StopJson(e));
-        fmt::print("{}\n", out.dump());
+        fmt::print("{}\n", JsonText(out));
         return;
     }
     Table t({"number", "category", "until", "channel", "added", "by", "note", "removed"});
@@ -121,7 +122,7 @@ void RegisterDnc(CLI::App& cli, App& app) {
                       auto e = list.Add(e164, *category, *until, a->channel, a->note, app.actor);
                       if (!e) return std::unexpected(e.error());
                       if (app.json) {
-                          fmt::print("{}\n", StopJson(*e).dump());
+                          fmt::print("{}\n", JsonText(StopJson(*e)));
                       } else {
                           fmt::print("{} is on the stop-list: {}{}\n", e164,
                                      cp::StopCategoryId(*category),
@@ -153,7 +154,7 @@ void RegisterDnc(CLI::App& cli, App& app) {
                       auto n = list.Remove(e164, category, r->reason, app.actor);
                       if (!n) return std::unexpected(n.error());
                       if (app.json)
-                          fmt::print("{}\n", json{{"e164", e164}, {"removed", *n}}.dump());
+                          fmt::print("{}\n", JsonText(json{{"e164", e164}, {"removed", *n}}));
                       else
                           fmt::print("{} taken off the stop-list ({} entr{})\n", e164, *n,
                                      *n == 1 ? "y" : "ies");
@@ -224,7 +225,7 @@ void RegisterDnc(CLI::App& cli, App& app) {
         auto report = list.Import(im->file, *category, *until, *tools->cleaner, app.actor);
         if (!report) return std::unexpected(report.error());
         if (app.json) {
-            fmt::print("{}\n", api::StopImportJson(*report).dump());
+            fmt::print("{}\n", JsonText(api::StopImportJson(*report)));
             return {};
         }
         for (const auto& e : report->errors)
@@ -276,7 +277,7 @@ void RegisterConsent(CLI::App& cli, App& app) {
                       auto id = consents.Add(in, app.actor);
                       if (!id) return std::unexpected(id.error());
                       if (app.json)
-                          fmt::print("{}\n", json{{"id", *id}, {"e164", e164}}.dump());
+                          fmt::print("{}\n", JsonText(json{{"id", *id}, {"e164", e164}}));
                       else
                           fmt::print("consent #{} recorded: {} for {}\n", *id, e164, a->purpose);
                       return {};
@@ -298,7 +299,7 @@ void RegisterConsent(CLI::App& cli, App& app) {
                       auto n = consents.Revoke(e164, r->purpose, r->how, app.actor);
                       if (!n) return std::unexpected(n.error());
                       if (app.json)
-                          fmt::print("{}\n", json{{"e164", e164}, {"revoked", *n}}.dump());
+                          fmt::print("{}\n", JsonText(json{{"e164", e164}, {"revoked", *n}}));
                       else
                           fmt::print("consent for {} revoked: {}\n", r->purpose, e164);
                       return {};
@@ -319,7 +320,7 @@ void RegisterConsent(CLI::App& cli, App& app) {
                     json out = json::array();
                     for (const auto& c : *all)
                         out.push_back(ConsentJson(c));
-                    fmt::print("{}\n", out.dump());
+                    fmt::print("{}\n", JsonText(out));
                     return {};
                 }
                 if (all->empty()) {
@@ -364,10 +365,9 @@ void RegisterConsent(CLI::App& cli, App& app) {
                       auto req = consents.Request(e164, rq->purpose, sender, app.actor);
                       if (!req) return std::unexpected(req.error());
                       if (app.json) {
-                          fmt::print("{}\n", json{{"request", req->id},
-                                                  {"e164", e164},
-                                                  {"expires_at", req->expires_at}}
-                                                 .dump());
+                          fmt::print("{}\n", JsonText(json{{"request", req->id},
+                                                           {"e164", e164},
+                                                           {"expires_at", req->expires_at}}));
                       } else {
                           fmt::print("code sent to {} (request #{}); it expires {}\n", e164,
                                      req->id, LocalTime(req->expires_at));
@@ -387,7 +387,7 @@ void RegisterConsent(CLI::App& cli, App& app) {
                       auto id = consents.Confirm(e164, cf->second, app.actor);
                       if (!id) return std::unexpected(id.error());
                       if (app.json)
-                          fmt::print("{}\n", json{{"consent", *id}, {"e164", e164}}.dump());
+                          fmt::print("{}\n", JsonText(json{{"consent", *id}, {"e164", e164}}));
                       else
                           fmt::print("confirmed: consent #{} for {}\n", *id, e164);
                       return {};
@@ -414,7 +414,7 @@ void RegisterConsent(CLI::App& cli, App& app) {
                            p.builtin ? "built in" : "added"});
                 }
                 if (app.json)
-                    fmt::print("{}\n", out.dump());
+                    fmt::print("{}\n", JsonText(out));
                 else
                     t.Print();
                 return {};
@@ -428,7 +428,7 @@ void RegisterConsent(CLI::App& cli, App& app) {
         WithStore(app, [&](store::Store& db) -> Result<void> {
             cp::Consents consents(db, app.clock);
             if (auto ok = consents.AddPurpose(pa->first, pa->second); !ok) return ok;
-            fmt::print("{}\n", app.json ? json{{"purpose", pa->first}}.dump()
+            fmt::print("{}\n", app.json ? JsonText(json{{"purpose", pa->first}})
                                         : "added purpose " + pa->first);
             return {};
         });
@@ -453,7 +453,7 @@ void RegisterConsent(CLI::App& cli, App& app) {
             auto version = consents.AddText(ta->first, body.str());
             if (!version) return std::unexpected(version.error());
             if (app.json)
-                fmt::print("{}\n", json{{"purpose", ta->first}, {"version", *version}}.dump());
+                fmt::print("{}\n", JsonText(json{{"purpose", ta->first}, {"version", *version}}));
             else
                 fmt::print("{}: text version {} recorded\n", ta->first, *version);
             return {};
@@ -504,14 +504,13 @@ void RegisterCanCall(CLI::App& cli, App& app) {
                 for (const auto& r : d.reasons)
                     reasons.push_back(
                         {{"reason", cp::DenyReasonId(r.reason)}, {"detail", r.detail}});
-                fmt::print("{}\n", json{{"e164", cleaned.e164},
-                                        {"purpose", a->purpose},
-                                        {"at", at},
-                                        {"allowed", d.allowed},
-                                        {"reasons", reasons},
-                                        {"earliest", OptionalTime(d.earliest)},
-                                        {"utc_offset_assumed", d.offset_assumed}}
-                                       .dump());
+                fmt::print("{}\n", JsonText(json{{"e164", cleaned.e164},
+                                                 {"purpose", a->purpose},
+                                                 {"at", at},
+                                                 {"allowed", d.allowed},
+                                                 {"reasons", reasons},
+                                                 {"earliest", OptionalTime(d.earliest)},
+                                                 {"utc_offset_assumed", d.offset_assumed}}));
                 return {};
             }
             fmt::print("{} {} for {} at {}\n", cleaned.e164,
@@ -571,10 +570,9 @@ void RegisterAttempts(CLI::App& cli, App& app) {
                     if (!ok) return std::unexpected(ok.error());
                 }
                 if (app.json) {
-                    fmt::print("{}\n", json{{"id", r->id},
-                                            {"failed_days", r->failed_days},
-                                            {"became_inactive", r->became_inactive}}
-                                           .dump());
+                    fmt::print("{}\n", JsonText(json{{"id", r->id},
+                                                     {"failed_days", r->failed_days},
+                                                     {"became_inactive", r->became_inactive}}));
                 } else {
                     fmt::print("recorded #{}: {} {}{}\n", r->id, e164, a->outcome,
                                r->became_inactive
@@ -607,7 +605,7 @@ void RegisterAttempts(CLI::App& cli, App& app) {
                                      : ""});
             }
             if (app.json)
-                fmt::print("{}\n", out.dump());
+                fmt::print("{}\n", JsonText(out));
             else if (items->empty())
                 fmt::print("no number waits for review\n");
             else
@@ -624,9 +622,9 @@ void RegisterAttempts(CLI::App& cli, App& app) {
                   [&](store::Store& db, const std::string& e164, PhoneTools&) -> Result<void> {
                       cp::Attempts log(db, app.clock);
                       if (auto ok = log.Review(e164, rv->second, app.actor); !ok) return ok;
-                      fmt::print("{}\n", app.json
-                                             ? json{{"e164", e164}, {"decision", rv->second}}.dump()
-                                             : fmt::format("{}: {}", e164, rv->second));
+                      fmt::print("{}\n",
+                                 app.json ? JsonText(json{{"e164", e164}, {"decision", rv->second}})
+                                          : fmt::format("{}: {}", e164, rv->second));
                       return {};
                   });
     });
@@ -652,7 +650,7 @@ void RegisterDeletion(CLI::App& cli, App& app) {
                       auto id = deletions.Request(e164, a->channel, a->note, app.actor);
                       if (!id) return std::unexpected(id.error());
                       if (app.json)
-                          fmt::print("{}\n", json{{"id", *id}, {"e164", e164}}.dump());
+                          fmt::print("{}\n", JsonText(json{{"id", *id}, {"e164", e164}}));
                       else
                           fmt::print(
                               "deletion request #{} taken: {} is inactive and will not be called; "
@@ -669,7 +667,7 @@ void RegisterDeletion(CLI::App& cli, App& app) {
                 auto done = deletions.Process(app.actor);
                 if (!done) return std::unexpected(done.error());
                 if (app.json)
-                    fmt::print("{}\n", json{{"processed", *done}}.dump());
+                    fmt::print("{}\n", JsonText(json{{"processed", *done}}));
                 else
                     fmt::print("processed {} request(s)\n", done->size());
                 return {};
@@ -687,7 +685,7 @@ void RegisterDeletion(CLI::App& cli, App& app) {
             auto d = deletions.Status(*id);
             if (!d) return std::unexpected(d.error());
             if (app.json) {
-                fmt::print("{}\n", DeletionJson(*d).dump());
+                fmt::print("{}\n", JsonText(DeletionJson(*d)));
                 return {};
             }
             fmt::print("request #{}: {} via {}, received {} by {} — {}\n", d->id, d->e164,
@@ -731,7 +729,7 @@ void RegisterDeletion(CLI::App& cli, App& app) {
                        d.archives_done_at ? "cleared" : "due " + LocalTime(d.archives_due_at)});
             }
             if (app.json)
-                fmt::print("{}\n", out.dump());
+                fmt::print("{}\n", JsonText(out));
             else
                 t.Print();
             return {};
@@ -748,7 +746,7 @@ void RegisterDeletion(CLI::App& cli, App& app) {
             if (!id) return std::unexpected(id.error());
             cp::Deletions deletions(db, app.clock);
             if (auto ok = deletions.ArchivesDone(*id, app.actor); !ok) return ok;
-            fmt::print("{}\n", app.json ? json{{"id", *id}, {"archives_done", true}}.dump()
+            fmt::print("{}\n", app.json ? JsonText(json{{"id", *id}, {"archives_done", true}})
                                         : fmt::format("request #{}: archives cleared", *id));
             return {};
         });
@@ -771,7 +769,7 @@ void RegisterDeletion(CLI::App& cli, App& app) {
             if (!d) return std::unexpected(d.error());
             std::string text = cp::DeletionNotice(*d, notice->second);
             if (app.json)
-                fmt::print("{}\n", json{{"id", *id}, {"text", text}}.dump());
+                fmt::print("{}\n", JsonText(json{{"id", *id}, {"text", text}}));
             else
                 fmt::print("{}", text);
             return {};
@@ -793,7 +791,7 @@ void RegisterRules(CLI::App& cli, App& app) {
             json j = json::parse(cp::RulesJson(*r));
             for (auto& [key, value] : j.items())
                 fmt::print("{:28} {}\n", key,
-                           value.is_string() ? value.get<std::string>() : value.dump());
+                           value.is_string() ? value.get<std::string>() : JsonText(value));
             return {};
         });
     });
@@ -818,7 +816,7 @@ void RegisterRules(CLI::App& cli, App& app) {
     hadd->callback([&app, h] {
         WithStore(app, [&](store::Store& db) -> Result<void> {
             if (auto ok = cp::AddHoliday(db, h->first, h->second); !ok) return ok;
-            fmt::print("{}\n", app.json ? json{{"holiday", h->first}}.dump()
+            fmt::print("{}\n", app.json ? JsonText(json{{"holiday", h->first}})
                                         : "holiday added: " + h->first);
             return {};
         });
@@ -830,7 +828,7 @@ void RegisterRules(CLI::App& cli, App& app) {
         WithStore(app, [&](store::Store& db) -> Result<void> {
             if (auto ok = cp::RemoveHoliday(db, *hr); !ok) return ok;
             fmt::print("{}\n",
-                       app.json ? json{{"removed", *hr}}.dump() : "holiday removed: " + *hr);
+                       app.json ? JsonText(json{{"removed", *hr}}) : "holiday removed: " + *hr);
             return {};
         });
     });

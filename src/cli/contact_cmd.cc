@@ -23,6 +23,7 @@
 #include "contacts/status.h"
 #include "contacts/tag_dictionary.h"
 #include "contacts/text.h"
+#include "core/json_text.h"
 #include "phone/clean.h"
 #include "phone/numbering_plan.h"
 
@@ -95,7 +96,7 @@ void PrintCard(const contacts::Card& card) {
 
 void PrintChanged(App& app, int64_t id, std::string_view what, bool changed) {
     if (app.json) {
-        fmt::print("{}\n", json{{"id", id}, {"changed", changed}, {"what", what}}.dump());
+        fmt::print("{}\n", JsonText(json{{"id", id}, {"changed", changed}, {"what", what}}));
     } else {
         fmt::print("contact #{}: {}{}\n", id, what, changed ? "" : " (no change)");
     }
@@ -142,7 +143,7 @@ void RegisterContacts(CLI::App& cli, App& app) {
                 j["phones"] = f.phone_count;
                 list.push_back(std::move(j));
             }
-            fmt::print("{}\n", json{{"total", *total}, {"contacts", list}}.dump());
+            fmt::print("{}\n", JsonText(json{{"total", *total}, {"contacts", list}}));
             return;
         }
         Table t({"id", "name", "phone", "status", "region", "source", "added"});
@@ -172,7 +173,7 @@ void RegisterContacts(CLI::App& cli, App& app) {
         if (!card) return app.Report(card.error());
         if (auto ok = RedactCard(app, **db, &*card); !ok) return app.Report(ok.error());
         if (app.json)
-            fmt::print("{}\n", CardJson(*card).dump());
+            fmt::print("{}\n", JsonText(CardJson(*card)));
         else
             PrintCard(*card);
     });
@@ -246,7 +247,7 @@ void RegisterContacts(CLI::App& cli, App& app) {
             json phones = json::array();
             for (const auto& p : nc.phones)
                 phones.push_back(p.cleaned.e164);
-            fmt::print("{}\n", json{{"id", *id}, {"phones", phones}}.dump());
+            fmt::print("{}\n", JsonText(json{{"id", *id}, {"phones", phones}}));
         } else {
             fmt::print("added contact #{}\n", *id);
         }
@@ -349,7 +350,7 @@ void ListTags(App& app) {
                             {"retired", t.retired_at.has_value()},
                             {"usage", t.usage}});
         }
-        fmt::print("{}\n", json{{"tags", list}}.dump());
+        fmt::print("{}\n", JsonText(json{{"tags", list}}));
         return;
     }
     Table table({"category", "tag", "contacts", "state"});
@@ -373,7 +374,7 @@ void RegisterTags(CLI::App& cli, App& app) {
         auto seeded = dict.EnsureDefaults();
         if (!seeded) return app.Report(seeded.error());
         if (app.json)
-            fmt::print("{}\n", json{{"seeded", *seeded}}.dump());
+            fmt::print("{}\n", JsonText(json{{"seeded", *seeded}}));
         else
             fmt::print("{}\n", *seeded ? "seeded the default tag dictionary"
                                        : "the tag dictionary already has categories");
@@ -388,7 +389,7 @@ void RegisterTags(CLI::App& cli, App& app) {
         auto id = dict.AddCategory(*cat_name);
         if (!id) return app.Report(id.error());
         if (app.json)
-            fmt::print("{}\n", json{{"id", *id}, {"category", *cat_name}}.dump());
+            fmt::print("{}\n", JsonText(json{{"id", *id}, {"category", *cat_name}}));
         else
             fmt::print("added category '{}'\n", *cat_name);
     });
@@ -405,7 +406,7 @@ void RegisterTags(CLI::App& cli, App& app) {
         if (app.json) {
             fmt::print(
                 "{}\n",
-                json{{"id", tag->id}, {"category", tag->category}, {"name", tag->name}}.dump());
+                JsonText(json{{"id", tag->id}, {"category", tag->category}, {"name", tag->name}}));
         } else {
             fmt::print("added tag '{}'\n", tag->Qualified());
         }
@@ -421,7 +422,7 @@ void RegisterTags(CLI::App& cli, App& app) {
         auto tag = dict.Retire(*retire_name);
         if (!tag) return app.Report(tag.error());
         if (app.json)
-            fmt::print("{}\n", json{{"id", tag->id}, {"retired", tag->name}}.dump());
+            fmt::print("{}\n", JsonText(json{{"id", tag->id}, {"retired", tag->name}}));
         else
             fmt::print("retired tag '{}'\n", tag->Qualified());
     });
@@ -447,7 +448,7 @@ void RegisterFields(CLI::App& cli, App& app) {
                                {"values", f.enum_values},
                                {"usage", f.usage}});
             }
-            fmt::print("{}\n", json{{"fields", out}}.dump());
+            fmt::print("{}\n", JsonText(json{{"fields", out}}));
             return;
         }
         Table t({"field", "type", "values", "contacts"});
@@ -472,11 +473,10 @@ void RegisterFields(CLI::App& cli, App& app) {
         auto def = registry.Define(a->name, a->type, contacts::SplitList(a->values));
         if (!def) return app.Report(def.error());
         if (app.json) {
-            fmt::print("{}\n", json{{"id", def->id},
-                                    {"name", def->name},
-                                    {"type", def->type},
-                                    {"values", def->enum_values}}
-                                   .dump());
+            fmt::print("{}\n", JsonText(json{{"id", def->id},
+                                             {"name", def->name},
+                                             {"type", def->type},
+                                             {"values", def->enum_values}}));
         } else {
             fmt::print("defined field '{}' ({})\n", def->name, def->type);
         }
@@ -499,10 +499,9 @@ void RegisterDedup(CLI::App& cli, App& app) {
                 json merges = json::array();
                 for (const auto& m : summary->merges)
                     merges.push_back(api::MergeJson(m));
-                fmt::print("{}\n", json{{"groups", summary->groups},
-                                        {"contacts_merged", summary->contacts_merged},
-                                        {"merges", merges}}
-                                       .dump());
+                fmt::print("{}\n", JsonText(json{{"groups", summary->groups},
+                                                 {"contacts_merged", summary->contacts_merged},
+                                                 {"merges", merges}}));
                 return;
             }
             Table t({"merge", "kept", "merged", "conflicts"});
@@ -528,7 +527,7 @@ void RegisterDedup(CLI::App& cli, App& app) {
             for (const auto& g : *groups) {
                 out.push_back({{"numbers", g.numbers}, {"contacts", g.contact_ids}});
             }
-            fmt::print("{}\n", json{{"groups", out}}.dump());
+            fmt::print("{}\n", JsonText(json{{"groups", out}}));
             return;
         }
         Table t({"numbers", "contacts (first is kept)"});
@@ -569,7 +568,7 @@ void RegisterMerge(CLI::App& cli, App& app) {
             auto ok = dd.Undo(*id);
             if (!ok) return app.Report(ok.error());
             if (app.json)
-                fmt::print("{}\n", json{{"undone", *id}}.dump());
+                fmt::print("{}\n", JsonText(json{{"undone", *id}}));
             else
                 fmt::print("merge #{} undone\n", *id);
             return;
@@ -583,7 +582,7 @@ void RegisterMerge(CLI::App& cli, App& app) {
         auto result = dd.Merge(ids);
         if (!result) return app.Report(result.error());
         if (app.json) {
-            fmt::print("{}\n", api::MergeJson(*result).dump());
+            fmt::print("{}\n", JsonText(api::MergeJson(*result)));
             return;
         }
         std::vector<std::string> merged;

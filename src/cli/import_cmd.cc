@@ -9,6 +9,7 @@
 #include "cli/app.h"
 #include "cli/text_table.h"
 #include "contacts/filter.h"
+#include "core/json_text.h"
 #include "core/progress.h"
 #include "ingest/exporter.h"
 #include "ingest/importer.h"
@@ -23,6 +24,7 @@ struct ImportArgs {
     std::string file, source, on_duplicate = "merge", errors, encoding, delimiter;
     std::vector<std::string> mapping;
     bool dry_run = false;
+    ingest::ImportLimits limits;
 };
 
 Result<char> ParseDelimiter(const std::string& text) {
@@ -37,6 +39,7 @@ void ImportCommand(App& app, const ImportArgs& args) {
     options.source = args.source;
     options.dry_run = args.dry_run;
     options.mapping = args.mapping;
+    options.limits = args.limits;
     auto mode = ingest::ParseOnDuplicate(args.on_duplicate);
     if (!mode) return app.Report(mode.error());
     options.on_duplicate = *mode;
@@ -69,9 +72,9 @@ void ImportCommand(App& app, const ImportArgs& args) {
         char date[32];
         std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&at));
         if (app.json) {
-            fmt::print("{}\n", nlohmann::json{{"already_imported_as", summary->already_imported_as},
-                                              {"changed", false}}
-                                   .dump());
+            fmt::print("{}\n", JsonText(nlohmann::json{
+                                   {"already_imported_as", summary->already_imported_as},
+                                   {"changed", false}}));
         } else {
             fmt::print("{} was already imported as import #{} on {}: nothing changed\n", args.file,
                        summary->already_imported_as, date);
@@ -93,7 +96,7 @@ void ImportCommand(App& app, const ImportArgs& args) {
         nlohmann::json j = api::ImportSummaryJson(*summary);
         j["dry_run"] = args.dry_run;
         j["first_errors"] = errors;
-        fmt::print("{}\n", j.dump());
+        fmt::print("{}\n", JsonText(j));
         return;
     }
     fmt::print("{}: {}, delimiter {}\n", args.file, summary->encoding, summary->delimiter);
@@ -168,10 +171,10 @@ std::optional<int64_t> ExportCommand(App& app, const ExportArgs& args) {
         return std::nullopt;
     }
     if (app.json) {
-        fmt::print("{}\n", nlohmann::json{{"file", args.out},
-                                          {"contacts", summary->contacts},
-                                          {"unmappable_characters", summary->unmappable}}
-                               .dump());
+        fmt::print("{}\n",
+                   JsonText(nlohmann::json{{"file", args.out},
+                                           {"contacts", summary->contacts},
+                                           {"unmappable_characters", summary->unmappable}}));
         return summary->contacts;
     }
     fmt::print("exported {} contacts to {} ({}, delimiter {})\n", summary->contacts, args.out,
@@ -184,6 +187,24 @@ std::optional<int64_t> ExportCommand(App& app, const ExportArgs& args) {
 }
 
 }  // namespace
+
+void AddImportLimitOptions(CLI::App* command, ingest::ImportLimits* limits) {
+    command
+        ->add_option("--max-columns", limits->max_columns,
+                     "the most columns an imported file may have")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    command
+        ->add_option("--max-new-fields", limits->max_new_fields,
+                     "the most custom fields one import may create")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    command
+        ->add_option("--max-cell-bytes", limits->max_cell_bytes,
+                     "the largest cell of an imported file, in bytes")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+}
 
 void RegisterImportCommands(CLI::App& cli, App& app) {
     auto* import = cli.add_subcommand("import", "import into the base");
@@ -198,6 +219,7 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
     contacts->add_flag("--dry-run", args->dry_run, "check everything, write nothing");
     contacts->add_option("--encoding", args->encoding, "utf-8 or cp1251 (default: detected)");
     contacts->add_option("--delimiter", args->delimiter, "';', ',' or tab (default: detected)");
+    AddImportLimitOptions(contacts, &args->limits);
     contacts->callback([&app, args] { ImportCommand(app, *args); });
 
     auto* exp = cli.add_subcommand("export", "export from the base");
@@ -241,7 +263,7 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
                                    rargs->encoding, *reason);
         if (!id) return app.Report(id.error());
         if (app.json)
-            fmt::print("{}\n", nlohmann::json{{"id", *id}, {"status", "pending"}}.dump());
+            fmt::print("{}\n", JsonText(nlohmann::json{{"id", *id}, {"status", "pending"}}));
         else
             fmt::print("export request #{} waits for approval\n", *id);
     });
@@ -261,9 +283,9 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
                 return app.Report(ok.error());
             }
             if (app.json) {
-                fmt::print("{}\n", nlohmann::json{{"id", *id},
-                                                  {"status", approve ? "approved" : "rejected"}}
-                                       .dump());
+                fmt::print("{}\n",
+                           JsonText(nlohmann::json{{"id", *id},
+                                                   {"status", approve ? "approved" : "rejected"}}));
             } else {
                 fmt::print("export request #{} {}\n", *id, approve ? "approved" : "rejected");
             }
@@ -313,7 +335,7 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
                    filter, e.reason, e.status, e.decided_by});
         }
         if (app.json)
-            fmt::print("{}\n", out.dump());
+            fmt::print("{}\n", JsonText(out));
         else
             t.Print();
     });

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.h"
+#include "core/json_text.h"
 
 namespace callbase::cli {
 
@@ -19,7 +20,7 @@ void RegisterInitCommands(CLI::App& cli, App& app) {
                              {"from_version", report->from_version},
                              {"to_version", report->to_version},
                              {"applied", report->applied}};
-            fmt::print("{}\n", j.dump());
+            fmt::print("{}\n", JsonText(j));
         } else if (report->applied.empty()) {
             fmt::print("{}: schema is up to date (version {})\n", (*db)->Describe(),
                        report->to_version);

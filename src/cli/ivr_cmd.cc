@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/app.h"
+#include "core/json_text.h"
 #include "ivr/script.h"
 #include "telephony/media/speech.h"
 
@@ -41,12 +42,11 @@ void RegisterIvrCommands(CLI::App& cli, App& app) {
             for (const auto& p : problems) {
                 list.push_back({{"where", p.where}, {"message", p.message}, {"error", p.error}});
             }
-            fmt::print("{}\n", nlohmann::json{{"file", *file},
-                                              {"name", script->name},
-                                              {"nodes", script->nodes.size()},
-                                              {"errors", errors},
-                                              {"problems", list}}
-                                   .dump());
+            fmt::print("{}\n", JsonText(nlohmann::json{{"file", *file},
+                                                       {"name", script->name},
+                                                       {"nodes", script->nodes.size()},
+                                                       {"errors", errors},
+                                                       {"problems", list}}));
         } else {
             for (const auto& p : problems) {
                 fmt::print(stderr, "{}: {}: {}\n", p.where, p.error ? "error" : "warning",
@@ -87,9 +87,8 @@ void RegisterIvrCommands(CLI::App& cli, App& app) {
             if (!app.json) fmt::print("{:<16} {:5.1f} s  {}\n", node.id, audio->Seconds(), path);
         }
         if (app.json) {
-            fmt::print(
-                "{}\n",
-                nlohmann::json{{"prompts", rendered}, {"synthesized", synth.misses()}}.dump());
+            fmt::print("{}\n", JsonText(nlohmann::json{{"prompts", rendered},
+                                                       {"synthesized", synth.misses()}}));
         } else {
             fmt::print("{} prompts, {} synthesized now (the rest from the cache)\n",
                        rendered.size(), synth.misses());

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/app.h"
+#include "core/json_text.h"
 #include "core/progress.h"
 #include "security/encryption.h"
 #include "security/vault.h"
@@ -39,7 +40,7 @@ void PrintReport(const App& app, std::string_view done, const security::ResealRe
                          {"key_file", key_file},
                          {"data_key", state ? state->data_key : 0},
                          {"index_key", state ? state->index_key : 0}};
-        fmt::print("{}\n", j.dump());
+        fmt::print("{}\n", JsonText(j));
         return;
     }
     fmt::print("{}: {} values sealed, {} name words indexed; data key {}, index key {} in {}\n",
@@ -97,7 +98,7 @@ void RegisterKeysCommands(CLI::App& cli, App& app) {
                 j["index_key"] = state->index_key;
             }
             if (!opens) j["problem"] = opens.error().message;
-            fmt::print("{}\n", j.dump());
+            fmt::print("{}\n", JsonText(j));
             return;
         }
         fmt::print("base:      {}\n", (*db)->Describe());

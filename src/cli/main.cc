@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <string_view>
 
 #include "cli/app.h"
+#include "core/utf8.h"
 
 int main(int argc, char** argv) {
     using namespace callbase;
@@ -43,6 +45,20 @@ int main(int argc, char** argv) {
     cli::RegisterPrivilegeCommands(cli, app);
     cli::RegisterAccessControl(cli, app);
 
+    // Text that is not UTF-8 would reach the base and the audit log, where
+    // every later answer that shows it would have to cope: refused here.
+    for (int i = 1; i < argc; ++i) {
+        if (std::string_view(argv[i]) == "--json") app.json = true;
+    }
+    for (int i = 1; i < argc; ++i) {
+        if (IsUtf8(argv[i])) continue;
+        app.Report(Error{ErrorCode::kInvalidInput,
+                         fmt::format("argument {} '{}' is not UTF-8 text ({})", i,
+                                     ToValidUtf8(argv[i]), DescribeInvalidUtf8(argv[i])),
+                         "give text in UTF-8: switch the terminal to a UTF-8 locale or convert "
+                         "it (iconv -f cp1251 -t utf-8)"});
+        return app.exit_code;
+    }
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -8,6 +8,8 @@
 #include <iostream>
 
 #include "cli/app.h"
+#include "core/json_text.h"
+#include "core/utf8.h"
 #include "phone/clean.h"
 #include "phone/numbering_plan.h"
 
@@ -26,8 +28,21 @@ void CleanCommand(App& app, const std::vector<std::string>& inputs) {
             print(text);
         return;
     }
+    int line_no = 0;
     for (std::string line; std::getline(std::cin, line);) {
+        ++line_no;
         if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!IsUtf8(line)) {
+            // The lines before were answered; stopping here keeps one answer
+            // per line, in order, for whatever reads the output.
+            return app.Report(Error{
+                ErrorCode::kInvalidInput,
+                fmt::format("line {} of stdin is not UTF-8 text ({}); the lines before it were "
+                            "cleaned, the rest were not read",
+                            line_no, DescribeInvalidUtf8(line)),
+                "convert the input to UTF-8 (iconv -f cp1251 -t utf-8) and run again from that "
+                "line"});
+        }
         print(line);
     }
 }
@@ -56,7 +71,7 @@ void LoadCommand(App& app, const std::string& file) {
                          {"operators", plan->OperatorCount()},
                          {"regions", plan->RegionCount()},
                          {"regions_without_time_zone", unresolved}};
-        fmt::print("{}\n", j.dump());
+        fmt::print("{}\n", JsonText(j));
         return;
     }
     fmt::print("installed {}: {} ranges, {} operators, {} regions\n", target.string(), plan->size(),

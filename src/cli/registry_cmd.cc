@@ -14,6 +14,7 @@
 #include "cli/app.h"
 #include "cli/text_table.h"
 #include "compliance/registry_catalog.h"
+#include "core/json_text.h"
 #include "core/progress.h"
 #include "phone/clean.h"
 #include "phone/numbering_plan.h"
@@ -104,7 +105,7 @@ void LoadCommand(App& app, const RegistryArgs& args) {
             j["rejected_lines"].push_back(
                 {{"line", r.line}, {"text", r.text}, {"reason", r.reason}});
         }
-        fmt::print("{}\n", j.dump());
+        fmt::print("{}\n", JsonText(j));
         return;
     }
     fmt::print("loaded {} version {}: {} numbers from {}{}\n", v.name, v.version, v.numbers,
@@ -147,11 +148,10 @@ void CheckCommand(App& app, const RegistryArgs& args) {
     if (!set) return app.Report(set.error());
     const bool listed = (*set)->Contains(compliance::E164Key(cleaned.e164));
     if (app.json) {
-        fmt::print("{}\n", nlohmann::json{{"registry", args.name},
-                                          {"version", version},
-                                          {"e164", cleaned.e164},
-                                          {"listed", listed}}
-                               .dump());
+        fmt::print("{}\n", JsonText(nlohmann::json{{"registry", args.name},
+                                                   {"version", version},
+                                                   {"e164", cleaned.e164},
+                                                   {"listed", listed}}));
         return;
     }
     fmt::print("{} is {}listed in {} (version {})\n", cleaned.e164, listed ? "" : "not ", args.name,
@@ -192,7 +192,7 @@ void DiffCommand(App& app, const RegistryArgs& args) {
             j["added_numbers"] = numbers(added);
             j["removed_numbers"] = numbers(removed);
         }
-        fmt::print("{}\n", j.dump());
+        fmt::print("{}\n", JsonText(j));
         return;
     }
     fmt::print("{}: version {} -> {}: {} added, {} removed\n", args.name, args.from, args.to,
@@ -220,7 +220,7 @@ void ListCommand(App& app, const RegistryArgs& args) {
         nlohmann::json j = nlohmann::json::array();
         for (const auto& v : *versions)
             j.push_back(VersionJson(v));
-        fmt::print("{}\n", j.dump());
+        fmt::print("{}\n", JsonText(j));
         return;
     }
     if (versions->empty()) {

@@ -11,6 +11,7 @@
 #include "cli/app.h"
 #include "cli/text_table.h"
 #include "contacts/health.h"
+#include "core/json_text.h"
 
 namespace callbase::cli {
 namespace {
@@ -55,12 +56,11 @@ void RegisterReportCommands(CLI::App& cli, App& app) {
                 if (!m.note.empty()) j["note"] = m.note;
                 metrics.push_back(std::move(j));
             }
-            fmt::print("{}\n", nlohmann::json{{"at", r->at},
-                                              {"contacts", r->contacts},
-                                              {"merged_contacts", r->merged_contacts},
-                                              {"phones", r->phones},
-                                              {"metrics", metrics}}
-                                   .dump());
+            fmt::print("{}\n", JsonText(nlohmann::json{{"at", r->at},
+                                                       {"contacts", r->contacts},
+                                                       {"merged_contacts", r->merged_contacts},
+                                                       {"phones", r->phones},
+                                                       {"metrics", metrics}}));
             return;
         }
         fmt::print("Base health: {} contacts ({} merged into others), {} phones\n\n", r->contacts,

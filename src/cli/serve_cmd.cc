@@ -14,6 +14,7 @@
 #include "compliance/registry_catalog.h"
 #include "core/clock_text.h"
 #include "security/audit_watch.h"
+#include "core/json_text.h"
 #include "security/encryption.h"
 #include "server/http_server.h"
 #include "telephony/media/speech.h"
@@ -38,7 +39,23 @@ struct ServeArgs {
     std::vector<std::string> allowed_origins;
     int feeds_per_session = 4;
     std::string audit_verify_every = "1h";
+    ingest::ImportLimits import_limits;
+    std::string scripts_dir;
 };
+
+// Robot scripts of campaigns set up over the API: --scripts-dir, else beside
+// an SQLite base (base.db.scripts), else ./scripts for PostgreSQL.
+std::string ScriptsDir(const App& app, const ServeArgs& args) {
+    if (!args.scripts_dir.empty()) return args.scripts_dir;
+    const std::string url = app.db_url.empty() ? store::DefaultUrl() : app.db_url;
+    if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return "./scripts";
+    std::string_view file = url;
+    if (file.starts_with("sqlite:"))
+        file.remove_prefix(7);
+    else if (file.starts_with("file:"))
+        file.remove_prefix(5);
+    return std::string(file) + ".scripts";
+}
 
 // The web UI's files: --web, else web/dist beside the source tree the binary
 // was built from, when it is there.
@@ -121,6 +138,10 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                       "the simulated callees: the [network] and seed of a scenario file");
     serve->add_option("--sim-speed", args->sim_speed,
                       "simulated seconds per real second (1: real time, for people to work it)");
+    AddImportLimitOptions(serve, &args->import_limits);
+    serve->add_option("--scripts-dir", args->scripts_dir,
+                      "the robot scripts campaigns may name (default: beside an SQLite base, "
+                      "BASE.scripts; ./scripts for PostgreSQL)");
     serve->callback([&app, args] {
         auto options = ParseListen(*args);
         if (!options) return app.Report(options.error());
@@ -158,6 +179,8 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                       fmt::format("--audit-verify-every: {}", verify_every.error().message),
                       verify_every.error().hint});
         }
+        api_options.import_limits = args->import_limits;
+        api_options.scripts_dir = ScriptsDir(app, *args);
         // Robots' speech on a real network: espeak-ng, each prompt rendered once.
         telephony::media::EspeakSynth espeak;
         telephony::media::CachedSynth speech(
@@ -222,10 +245,10 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                            if (auto error = runner->error()) {
                                j["status"] = "degraded";
                                j["telephony_error"] = error->message;
-                               return server::Response{503, "application/json", j.dump(), {}};
+                               return server::Response{503, "application/json", JsonText(j), {}};
                            }
                        }
-                       return server::Response{200, "application/json", j.dump(), {}};
+                       return server::Response{200, "application/json", JsonText(j), {}};
                    });
         http.Route("GET", "/metrics", [&http, &api, &sip_network](const server::Request&) {
             std::string text = http.metrics().Text();
@@ -272,10 +295,9 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
         const std::string address =
             fmt::format("{}://{}:{}", http.tls() ? "https" : "http", options->address, *port);
         if (app.json) {
-            fmt::print("{}\n", nlohmann::json{{"listening", address},
-                                              {"database", described},
-                                              {"web", api_options.web_dir}}
-                                   .dump());
+            fmt::print("{}\n", JsonText(nlohmann::json{{"listening", address},
+                                                       {"database", described},
+                                                       {"web", api_options.web_dir}}));
         } else {
             fmt::print("callbase serve: listening on {} ({}); Ctrl-C stops it\n", address,
                        described);

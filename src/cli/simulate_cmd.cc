@@ -11,6 +11,7 @@
 #include "cli/app.h"
 #include "cli/text_table.h"
 #include "compliance/rules.h"
+#include "core/json_text.h"
 
 namespace callbase::cli {
 namespace {
@@ -207,7 +208,7 @@ void RegisterSimulateCommands(CLI::App& cli, App& app) {
                                  {"occupancy", sweep.best->occupancy},
                                  {"abandon_rate", sweep.best->abandon}};
                 }
-                fmt::print("{}\n", j.dump());
+                fmt::print("{}\n", JsonText(j));
                 return;
             }
             Table t({"ratio", "occupancy", "abandon"});
@@ -228,7 +229,7 @@ void RegisterSimulateCommands(CLI::App& cli, App& app) {
         }
         auto result = campaigns::Run(s);
         if (app.json) {
-            fmt::print("{}\n", ResultJson(s, result).dump());
+            fmt::print("{}\n", JsonText(ResultJson(s, result)));
         } else {
             PrintResult(s, result);
         }

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include "core/clock_text.h"
+#include "core/json_text.h"
 
 namespace callbase::compliance {
 
@@ -44,16 +45,15 @@ std::string RulesJson(const CallingRules& r) {
     json holidays = json::array();
     for (int32_t h : r.holidays)
         holidays.push_back(FormatDay(h));
-    return json{{"window_start", FormatClockTime(r.window_start_minute)},
-                {"window_end", FormatClockTime(r.window_end_minute)},
-                {"weekdays", days},
-                {"max_attempts", r.max_attempts},
-                {"attempt_period_days", r.attempt_period / 86400},
-                {"min_gap_minutes", r.min_gap / 60},
-                {"purposes_without_consent", r.purposes_without_consent},
-                {"default_utc_offset_minutes", r.default_utc_offset_minutes},
-                {"holidays", holidays}}
-        .dump();
+    return JsonText(json{{"window_start", FormatClockTime(r.window_start_minute)},
+                         {"window_end", FormatClockTime(r.window_end_minute)},
+                         {"weekdays", days},
+                         {"max_attempts", r.max_attempts},
+                         {"attempt_period_days", r.attempt_period / 86400},
+                         {"min_gap_minutes", r.min_gap / 60},
+                         {"purposes_without_consent", r.purposes_without_consent},
+                         {"default_utc_offset_minutes", r.default_utc_offset_minutes},
+                         {"holidays", holidays}});
 }
 
 namespace {
@@ -155,7 +155,7 @@ Result<CallingRules> SaveRulesJson(store::Store& store, const std::string& text,
     auto ok = store.Exec(
         "INSERT INTO settings (name, value, updated_at, updated_by) VALUES ('calling_rules', $1, "
         "$2, $3) ON CONFLICT (name) DO UPDATE SET value = $1, updated_at = $2, updated_by = $3",
-        {saved.dump(), clock.Now(), actor});
+        {JsonText(saved), clock.Now(), actor});
     if (!ok) return std::unexpected(ok.error());
     return rules;
 }

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "contacts/text.h"
+#include "core/json_text.h"
 
 namespace callbase::contacts {
 namespace {
@@ -173,7 +174,7 @@ Result<FieldDef> FieldRegistry::Define(std::string_view name_in, std::string_vie
     auto id = store_.QueryValue(
         "INSERT INTO field_defs (name, type, enum_values, created_at) VALUES ($1, $2, $3, $4) "
         "RETURNING id",
-        {name, type, values.dump(), clock_.Now()});
+        {name, type, JsonText(values), clock_.Now()});
     if (!id) return std::unexpected(id.error());
     return FieldDef{store::Row({*id}).Int(0), name, type, enum_values, 0};
 }

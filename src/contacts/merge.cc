@@ -10,6 +10,7 @@
 
 #include "contacts/contact_book.h"
 #include "contacts/history.h"
+#include "core/json_text.h"
 
 namespace callbase::contacts {
 namespace {
@@ -433,7 +434,7 @@ Result<MergeResult> Deduplicator::Merge(std::vector<int64_t> ids) {
     auto merge_id_value = store_.QueryValue(
         "INSERT INTO merges (at, actor, kept_id, merged_ids, snapshot) VALUES ($1, $2, $3, $4, $5) "
         "RETURNING id",
-        {now, actor_, kept_id, merged_json.dump(), snapshot.dump()});
+        {now, actor_, kept_id, JsonText(merged_json), JsonText(snapshot)});
     if (!merge_id_value) return std::unexpected(merge_id_value.error());
     result.merge_id = store::Row({*merge_id_value}).Int(0);
 
@@ -462,7 +463,7 @@ Result<MergeResult> Deduplicator::Merge(std::vector<int64_t> ids) {
     // change made after the merge (see the undo policy in merge.h).
     snapshot["history_last_id"] = *last_history;
     auto upd_snapshot = store_.Exec("UPDATE merges SET snapshot = $1 WHERE id = $2",
-                                    {snapshot.dump(), result.merge_id});
+                                    {JsonText(snapshot), result.merge_id});
     if (!upd_snapshot) return std::unexpected(upd_snapshot.error());
     if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
     return result;

@@ -671,9 +671,8 @@ std::string ToJson(const CleanResult& r) {
     j["qc"] = static_cast<int>(r.qc);
     if (r.qc != Quality::kSure) j["reason"] = r.reason;
     if (r.qc == Quality::kSeveral) j["all"] = r.all;
-    // The input is echoed as typed, which may not be UTF-8 (fuzz_phone found
-    // dump() throwing on it): invalid bytes become U+FFFD.
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // ordered_json: JsonText's nlohmann::json would sort the keys.
+    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace callbase::phone

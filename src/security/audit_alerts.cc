@@ -8,6 +8,7 @@
 #include <cstdio>
 #include "core/clock_text.h"
 
+#include "core/json_text.h"
 #include "security/audit.h"
 
 namespace callbase::security {
@@ -82,7 +83,7 @@ Result<AlertRules> ApplyAlertJson(AlertRules r, const std::string& text) {
             }
         } catch (const json::exception&) {
             return std::unexpected(BadRules(
-                fmt::format("alert rule {}: {} is not {}", key, value.dump(), Expected(key))));
+                fmt::format("alert rule {}: {} is not {}", key, JsonText(value), Expected(key))));
         }
     }
     if (r.copies_per_hour < 0 || r.failed_logins_per_hour < 0) {
@@ -109,14 +110,13 @@ std::string AlertRulesJson(const AlertRules& r) {
     json days = json::array();
     for (int d = 0; d < 7; ++d)
         if (r.work_days >> d & 1) days.push_back(std::string(kWeekdayIds[d]));
-    return json{{"copies_per_hour", r.copies_per_hour},
-                {"failed_logins_per_hour", r.failed_logins_per_hour},
-                {"working_hours_start", FormatClockTime(r.work_start_minute)},
-                {"working_hours_end", FormatClockTime(r.work_end_minute)},
-                {"working_days", days},
-                {"utc_offset_minutes", r.utc_offset_minutes},
-                {"off_hours_actions", r.off_hours_actions}}
-        .dump();
+    return JsonText(json{{"copies_per_hour", r.copies_per_hour},
+                         {"failed_logins_per_hour", r.failed_logins_per_hour},
+                         {"working_hours_start", FormatClockTime(r.work_start_minute)},
+                         {"working_hours_end", FormatClockTime(r.work_end_minute)},
+                         {"working_days", days},
+                         {"utc_offset_minutes", r.utc_offset_minutes},
+                         {"off_hours_actions", r.off_hours_actions}});
 }
 
 Result<AlertRules> LoadAlertSettings(store::Store& store) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "contacts/contact_book.h"
+#include "core/json_text.h"
 
 namespace callbase::security {
 namespace {
@@ -151,7 +152,7 @@ Result<int64_t> ResealSnapshots(store::Store& store, const store::Cipher* from,
         }
         if (!changed) continue;
         auto ok = store.Exec("UPDATE merges SET snapshot = $1 WHERE id = $2",
-                             {snapshot.dump(), r.Int(0)});
+                             {JsonText(snapshot), r.Int(0)});
         if (!ok) return std::unexpected(ok.error());
     }
     return values;

@@ -20,6 +20,8 @@
 #include <deque>
 #include <limits>
 
+#include "core/json_text.h"
+
 namespace callbase::server {
 namespace {
 
@@ -158,10 +160,7 @@ Response Problem(int status, std::string_view title, std::string_view detail) {
                      {"title", std::string(title)},
                      {"status", status},
                      {"detail", std::string(detail)}};
-    // The detail may quote the request (a path of invalid UTF-8, /%FF): dump()
-    // would throw out of the io thread and end the server (fuzz_http found it).
-    return {status, "application/problem+json",
-            j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+    return {status, "application/problem+json", JsonText(j)};
 }
 
 uint64_t Metrics::NextId() {

@@ -140,4 +140,15 @@ out=$("$cb" --db "$tmp/truncated.db" audit verify) || fail "a truncated tail is 
 echo "$out" | grep -q "^$b records, chain intact" || fail "truncated: $out"
 verify_fails truncated "records $((b + 1))–$n are missing: deleted from the tail" --anchor "$head"
 
+# Issue 17, item 14: a record holding bytes that are not UTF-8 (an older
+# server stored `?region=%FF` so) is listed, with U+FFFD in their place, and
+# the chain still verifies; `--json audit list` aborted on it.
+printf '%s\tanna\tread\tGET /api/v1/contacts\t\tapi:127.0.0.1\tregion=\xff; status 200\n' \
+    "$mon10" | "$seed" "$db" >/dev/null || fail "seeding a record with 0xFF"
+run --json audit list --actor anna >"$tmp/out" 2>"$tmp/err" || fail "--json audit list: $(cat "$tmp/err")"
+python3 -c 'import json,sys; r=json.loads(open(sys.argv[1],encoding="utf-8").read()); assert any("region=\ufffd" in x["detail"] for x in r), r' "$tmp/out" ||
+    fail "the record is listed as JSON: $(cat "$tmp/out")"
+run audit list --actor anna >/dev/null || fail "audit list as a table"
+run audit verify | grep -q "chain intact" || fail "verify after a record with 0xFF"
+
 finish cli_audit

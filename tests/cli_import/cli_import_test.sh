@@ -78,4 +78,48 @@ rc=$(run "$cb" --db "$db" import contacts "$tmp/new.csv")
 cmp -s "$tmp/a.csv" "$tmp/b.csv" || fail "gen is not deterministic"
 [ "$(wc -l <"$tmp/a.csv")" -ge 2001 ] || fail "gen row count"
 
+# Issue 17, item 18: cells a spreadsheet would run as formulas are exported
+# as text; LibreOffice, when installed, opens the file with no formula cell.
+fdb="$tmp/formula.db"
+"$cb" --db "$fdb" init >/dev/null || fail "init formula base"
+printf 'ФИО;Телефон;Город;Комментарий\n=1+2;89161234567;-2+3;"@SUM(1;2)"\n"=HYPERLINK(""http://x"";""y"")";89031112233;Москва;+cmd\n' >"$tmp/formula.csv"
+rc=$(run "$cb" --db "$fdb" import contacts "$tmp/formula.csv")
+[ "$rc" = 0 ] || fail "formula import exit $rc: $(cat "$tmp/err")"
+rc=$(run "$cb" --db "$fdb" export contacts --out "$tmp/formula-out.csv")
+[ "$rc" = 0 ] || fail "formula export exit $rc: $(cat "$tmp/err")"
+grep -q "^'=1+2;+79161234567;'-2+3;" "$tmp/formula-out.csv" || fail "formula bytes: $(cat "$tmp/formula-out.csv")"
+grep -q ";\"'@SUM(1;2)\";" "$tmp/formula-out.csv" || fail "@ cell: $(cat "$tmp/formula-out.csv")"
+grep -q "^\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\";+79031112233;Москва;.*;'+cmd;" "$tmp/formula-out.csv" ||
+    fail "quoted formula cell: $(cat "$tmp/formula-out.csv")"
+if command -v soffice >/dev/null; then
+    (cd "$tmp" && HOME="$tmp" timeout 180 soffice --headless --infilter="CSV:59,34,76,1" \
+        --convert-to ods --outdir "$tmp" "$tmp/formula-out.csv" >/dev/null 2>&1)
+    if [ -f "$tmp/formula-out.ods" ]; then
+        content=$(unzip -p "$tmp/formula-out.ods" content.xml)
+        echo "$content" | grep -q 'table:formula' && fail "LibreOffice found a formula: $content"
+        echo "$content" | grep -q '&apos;=1+2' || fail "LibreOffice shows the cell as text: $content"
+        echo "$content" | grep -q 'office:value="79161234567"' ||
+            fail "the phone stays a number: $content"
+    else
+        fail "soffice did not convert the export"
+    fi
+else
+    echo "cli_import: soffice not installed, the written bytes were checked"
+fi
+
+# Issue 17, item 16: the import limits are options.
+printf 'ФИО;Телефон;a;b\nАнна;89161234567;1;2\n' >"$tmp/wide.csv"
+rc=$(run "$cb" --db "$fdb" import contacts "$tmp/wide.csv" --max-columns 3)
+[ "$rc" = 2 ] || fail "a file over --max-columns: exit $rc"
+grep -q "wide.csv:1: the header row has 4 columns, more than the 3 an import takes (the first one over is column 4 'b')" "$tmp/err" ||
+    fail "--max-columns message: $(cat "$tmp/err")"
+rc=$(run "$cb" --db "$fdb" import contacts "$tmp/wide.csv" --max-new-fields 1)
+[ "$rc" = 2 ] || fail "a file over --max-new-fields: exit $rc"
+grep -q "column 4 'b' would be new custom field number 2" "$tmp/err" || fail "--max-new-fields: $(cat "$tmp/err")"
+printf 'ФИО;Телефон;Комментарий\nАнна;89161234567;%s\n' "$(printf 'x%.0s' {1..40})" >"$tmp/cell.csv"
+rc=$(run "$cb" --db "$fdb" import contacts "$tmp/cell.csv" --max-cell-bytes 30 --errors "$tmp/cell-errors.csv")
+[ "$rc" = 0 ] || fail "a row over --max-cell-bytes is rejected, the import goes on: exit $rc"
+grep -q "^2;Комментарий;x*…;row rejected: column 3 'Комментарий' holds 40 bytes, more than the 30" "$tmp/cell-errors.csv" ||
+    fail "--max-cell-bytes: $(cat "$tmp/cell-errors.csv" "$tmp/err")"
+
 finish cli_import

@@ -16,6 +16,22 @@ echo "$stdin_out" | head -1 | grep -q '"extension":"101"' || fail "extension: $s
 echo "$stdin_out" | tail -1 | grep -q '"qc":3.*"all":\["+79161234567","+74957654321"\]' ||
     fail "several numbers: $stdin_out"
 
+# Issue 17, item 14: text that is not UTF-8 is refused with exit 2, naming
+# the line or the argument (it aborted the program).
+printf '89161234567\n\xff\n89031112233\n' | "$cb" phone clean >"$tmp/out" 2>"$tmp/err"
+[ $? = 2 ] || fail "a line that is not UTF-8: exit 2"
+grep -q "line 2 of stdin is not UTF-8 text (byte 0xFF at position 1)" "$tmp/err" ||
+    fail "stdin message: $(cat "$tmp/err")"
+[ "$(wc -l <"$tmp/out")" = 1 ] || fail "the line before was answered: $(cat "$tmp/out")"
+"$cb" phone clean 89161234567 $'8916\xc3' >"$tmp/out" 2>"$tmp/err"
+[ $? = 2 ] || fail "an argument that is not UTF-8: exit 2"
+grep -q "argument 4 '8916.*' is not UTF-8 text (byte 0xC3 at position 5)" "$tmp/err" ||
+    fail "argument message: $(cat "$tmp/err")"
+"$cb" --json phone clean $'\xff' >/dev/null 2>"$tmp/err"
+[ $? = 2 ] || fail "--json: exit 2"
+python3 -c 'import json,sys; json.loads(open(sys.argv[1]).read())' "$tmp/err" ||
+    fail "--json error is JSON: $(cat "$tmp/err")"
+
 cp -r "$data" "$tmp/data"
 head -n 1000 "$data/numbering/DEF-9xx.csv" >"$tmp/newer.csv"
 "$cb" --data-dir "$tmp/data" numbering load "$tmp/newer.csv" >"$tmp/out" 2>&1 || fail "load: $(cat "$tmp/out")"

@@ -218,7 +218,7 @@ function CreateForm(props: { onCreated: (c: Campaign) => void }) {
                 <Labeled label={t('campaigns.robotScript')} wide>
                     <input
                         data-testid="campaign-robot-script"
-                        placeholder="/etc/callbase/scripts/visit-confirmation.yaml"
+                        placeholder="visit-confirmation.yaml"
                         value={robotScript}
                         onInput={(e) => setRobotScript(e.currentTarget.value)}
                     />
