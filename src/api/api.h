@@ -31,6 +31,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/read_volume.h"
 #include "api/redact.h"
 #include "api/sessions.h"
 #include "core/clock.h"
@@ -215,6 +216,13 @@ public:
     // The numbers in a text replaced by their pseudonyms (for audit records).
     std::string Pseudonymized(std::string_view text) const;
 
+    // Contacts read per user, and the limits in force (the audit alert
+    // rules, read again a minute after they were last read, or at once
+    // after ForgetReadLimits when they change).
+    ReadVolume& reads() { return reads_; }
+    Result<ReadVolume::Limits> ReadLimits(store::Store& db);
+    void ForgetReadLimits();
+
     // Import jobs (routes_import.cc).
     struct ImportJob;
     std::shared_ptr<ImportJob> NewImportJob();
@@ -237,6 +245,10 @@ private:
     StorePool pool_;
     std::unique_ptr<AuditWriter> audit_;
     std::string pseudonym_key_;
+    ReadVolume reads_;
+    std::mutex limits_mutex_;
+    std::optional<ReadVolume::Limits> limits_;
+    UnixSeconds limits_read_at_ = 0;
     std::mutex jobs_mutex_;
     std::map<int64_t, std::shared_ptr<ImportJob>> jobs_;
     int64_t next_job_ = 1;
@@ -248,6 +260,11 @@ server::Response JsonResponse(int status, const nlohmann::json& body);
 // failures of the base, the disk or the code 500 with no detail (the log on
 // stderr has it).
 server::Response ErrorResponse(const Error& error);
+
+// `error` with every number in its text as the caller of `call` may see it
+// (the masking of the card, api/redact.h); Dispatch applies it to every
+// handler's failure.
+Error ShownError(const Call& call, Error error);
 
 // The session cookie's name.
 inline constexpr std::string_view kSessionCookie = "callbase_session";

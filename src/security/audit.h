@@ -46,9 +46,10 @@ struct AuditEvent {
     std::string actor, action, object, records, source, detail;
 };
 
-inline constexpr std::string_view kAuditActions[] = {"read",      "change", "copy",  "export",
-                                                     "merge",     "delete", "login", "login_failed",
-                                                     "mass_edit", "admin"};
+// bulk_read: a user went past the limits of contacts read (api/read_volume.h).
+inline constexpr std::string_view kAuditActions[] = {
+    "read",  "change",       "copy",      "export", "merge",    "delete",
+    "login", "login_failed", "mass_edit", "admin",  "bulk_read"};
 
 // Succeeds for a known action; otherwise kInvalidInput naming the known ones.
 Result<void> CheckAction(std::string_view action);
