@@ -14,6 +14,7 @@
 #include "security/break_glass.h"
 #include "core/json_text.h"
 #include "core/utf8.h"
+#include "security/audit_alerts.h"
 
 namespace callbase::api {
 namespace {
@@ -446,6 +447,40 @@ std::string Api::Pseudonymized(std::string_view text) const {
     return security::PseudonymizeNumbers(text, pseudonym_key_);
 }
 
+Result<ReadVolume::Limits> Api::ReadLimits(store::Store& db) {
+    const UnixSeconds now = options_.clock->Now();
+    {
+        std::lock_guard lock(limits_mutex_);
+        if (limits_ && now - limits_read_at_ < 60) return *limits_;
+    }
+    auto rules = security::LoadAlertSettings(db);
+    if (!rules) return std::unexpected(rules.error());
+    ReadVolume::Limits limits{rules->contacts_read_per_hour, rules->contacts_read_per_day};
+    std::lock_guard lock(limits_mutex_);
+    limits_ = limits;
+    limits_read_at_ = now;
+    return limits;
+}
+
+void Api::ForgetReadLimits() {
+    std::lock_guard lock(limits_mutex_);
+    limits_.reset();
+}
+
+Error ShownError(const Call& call, Error error) {
+    // A message names the number the request was about ("no consent request
+    // for +7…"), often one the caller gave only as a contact's id: it shows
+    // as the card would show it to this caller.
+    if (!call.session || !call.db) return error;
+    auto message = RedactText(call.viewer(), *call.db, error.message);
+    auto hint = message ? RedactText(call.viewer(), *call.db, error.hint) : message;
+    if (!message || !hint)
+        return Error{ErrorCode::kInternal, "masking an error: " + Describe(error)};
+    error.message = std::move(*message);
+    error.hint = std::move(*hint);
+    return error;
+}
+
 Result<Session> Api::Authenticate(const Request& request, store::Store& db, Response* refusal) {
     auto token = request.Cookie(kSessionCookie);
     if (!token) {
@@ -542,7 +577,8 @@ Response Api::Dispatch(const ApiRoute& route, const Request& request) {
                             options_.clock->Now());
         }
         auto answered = route.handler(call);
-        response = answered ? std::move(*answered) : ErrorResponse(answered.error());
+        response =
+            answered ? std::move(*answered) : ErrorResponse(ShownError(call, answered.error()));
     }
     if (call.session && call.audit && !route.audit_action.empty()) {
         std::string detail = call.detail.empty() ? request.query : call.detail;
@@ -624,7 +660,7 @@ server::Upgrade Api::DispatchSocket(const ApiRoute& route, const Request& reques
     call.db = lease->store.get();
     auto feed = route.socket(call);
     if (!feed) {
-        upgrade.refusal = ErrorResponse(feed.error());
+        upgrade.refusal = ErrorResponse(ShownError(call, feed.error()));
         return upgrade;
     }
     // The feed ends with its session: logged out, or its user disabled or

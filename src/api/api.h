@@ -31,6 +31,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/read_volume.h"
 #include "api/redact.h"
 #include "api/sessions.h"
 #include "core/clock.h"
@@ -230,6 +231,13 @@ public:
     // The numbers in a text replaced by their pseudonyms (for audit records).
     std::string Pseudonymized(std::string_view text) const;
 
+    // Contacts read per user, and the limits in force (the audit alert
+    // rules, read again a minute after they were last read, or at once
+    // after ForgetReadLimits when they change).
+    ReadVolume& reads() { return reads_; }
+    Result<ReadVolume::Limits> ReadLimits(store::Store& db);
+    void ForgetReadLimits();
+
     // Import jobs (routes_import.cc).
     struct ImportJob;
     std::shared_ptr<ImportJob> NewImportJob();
@@ -267,6 +275,10 @@ private:
     std::string pseudonym_key_;
     std::mutex feeds_mutex_;
     std::map<std::string, int> feeds_;  // open feeds by session token
+    ReadVolume reads_;
+    std::mutex limits_mutex_;
+    std::optional<ReadVolume::Limits> limits_;
+    UnixSeconds limits_read_at_ = 0;
     std::mutex jobs_mutex_;
     std::map<int64_t, std::shared_ptr<ImportJob>> jobs_;
     int64_t next_job_ = 1;
@@ -288,6 +300,10 @@ bool OriginAllowed(const server::Request& request, const std::vector<std::string
 // preflight, JSON does) or a foreign Origin (403); nullopt when neither.
 std::optional<server::Response> CrossSiteRefusal(const server::Request& request,
                                                  const std::vector<std::string>& allowed);
+// `error` with every number in its text as the caller of `call` may see it
+// (the masking of the card, api/redact.h); Dispatch applies it to every
+// handler's failure.
+Error ShownError(const Call& call, Error error);
 
 // The session cookie's name.
 inline constexpr std::string_view kSessionCookie = "callbase_session";

@@ -90,6 +90,7 @@ inline const std::map<std::string, std::string>& ExpectedAccess() {
         {"GET /api/v1/imports/{job}/errors", "import"},
         {"POST /api/v1/exports", "request_export"},
         {"GET /api/v1/exports", "request_export"},
+        {"GET /api/v1/exports/{id}", "request_export"},
         {"POST /api/v1/exports/{id}/approve", "approve_export"},
         {"POST /api/v1/exports/{id}/reject", "approve_export"},
         {"GET /api/v1/exports/{id}/download", "request_export"},

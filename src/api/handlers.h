@@ -56,6 +56,7 @@ Result<Response> RegistryLoadState(Call& c);
 // routes_admin.cc: exports, users, the audit log
 Result<Response> RequestExport(Call& c);
 Result<Response> ListExports(Call& c);
+Result<Response> ShowExport(Call& c);
 Result<Response> ApproveExport(Call& c);
 Result<Response> RejectExport(Call& c);
 Result<Response> DownloadExport(Call& c);
@@ -161,6 +162,12 @@ Result<std::optional<int64_t>> OptionalSeconds(const nlohmann::json& body, const
 // The can-call decision for a number now (registries, stop-list, consents, rules).
 Result<nlohmann::json> Decide(Call& c, const std::string& e164, const std::string& purpose,
                               int64_t at);
+// Before a read of contacts: the 429 to answer when the caller has read past
+// a limit of contacts read (api/read_volume.h), with the bulk_read audit
+// record written the first time in the window; nothing when under.
+Result<std::optional<Response>> OverReadLimit(Call& c);
+// After it: `contacts` more read by the caller.
+void CountRead(Call& c, int64_t contacts);
 // "phone" renamed from "e164", shown as the caller may see it.
 Result<void> ShowPhone(Call& c, nlohmann::json* item);
 

@@ -159,13 +159,14 @@ json ImportSummaryJson(const ingest::ImportSummary& s) {
                 {"seconds", s.seconds}};
 }
 
-json ExportRequestJson(const security::ExportRequest& e) {
+json ExportRequestJson(const security::ExportRequest& e, bool sees_purpose) {
     return json{{"id", e.id},
                 {"requested_by", e.requested_by},
                 {"requested_at", e.requested_at},
-                {"filter", e.filter},
+                {"filter", sees_purpose ? json(e.filter) : json(nullptr)},
                 {"encoding", e.encoding},
-                {"reason", e.reason},
+                {"reason", sees_purpose ? json(e.reason) : json(nullptr)},
+                {"view", security::ExportViewId(e.view)},
                 {"status", e.status},
                 {"decided_by", e.decided_by},
                 {"decided_at", OptionalTime(e.decided_at)},

@@ -37,7 +37,9 @@ nlohmann::json DeletionJson(const compliance::DeletionRequest& d);
 nlohmann::json AuditRecordJson(const security::AuditRecord& r);
 // An import's counts (without its errors, which are listed apart).
 nlohmann::json ImportSummaryJson(const ingest::ImportSummary& s);
-nlohmann::json ExportRequestJson(const security::ExportRequest& e);
+// An export request; its filter and reason are null unless `sees_purpose`
+// (export_view.h: SeesExportPurpose).
+nlohmann::json ExportRequestJson(const security::ExportRequest& e, bool sees_purpose = true);
 nlohmann::json UserJson(const security::User& u);
 nlohmann::json HealthJson(const contacts::HealthReport& report);
 nlohmann::json MergeJson(const contacts::MergeResult& m);

@@ -1,5 +1,7 @@
 #include "api/redact.h"
 
+#include <fmt/format.h>
+
 #include "security/permissions.h"
 
 namespace callbase::api {
@@ -80,6 +82,47 @@ Result<std::string> RedactNumber(const Viewer& viewer, store::Store& db, const s
     if (auto ok = r.Init(); !ok) return std::unexpected(ok.error());
     if (!r.active()) return e164;
     return r.Number(e164);
+}
+
+Result<std::string> RedactText(const Viewer& viewer, store::Store& db, std::string_view text) {
+    Redactor r(viewer, db);
+    if (auto ok = r.Init(); !ok) return std::unexpected(ok.error());
+    if (!r.active()) return std::string(text);
+    std::optional<Error> failed;
+    std::string out = security::ReplaceNumbers(text, [&](const std::string& e164) {
+        auto shown = r.Number(e164);
+        if (!shown) {
+            failed = shown.error();
+            return std::string("***");
+        }
+        return *shown;
+    });
+    if (failed) return std::unexpected(*failed);
+    return out;
+}
+
+Result<void> CheckFilter(const Viewer& viewer, const contacts::Filter& filter) {
+    if (SeesNumbers(viewer)) return {};
+    const bool pseudonyms = !security::Allowed(*viewer.role, security::Permission::kSeeNames);
+    const std::string role(security::RoleId(*viewer.role));
+    for (const auto& t : filter.terms) {
+        if (pseudonyms && (t.key == "name" || t.key == "phone" || t.key == "email")) {
+            return Fail(ErrorCode::kInvalidInput,
+                        fmt::format("filter '{}{}…': the {} role sees names, numbers and e-mails "
+                                    "as pseudonyms and may not search by {}",
+                                    t.key, t.op, role, t.key),
+                        "search by status, tag, region, source, added, idle or field:NAME");
+        }
+        if (!pseudonyms && t.key == "phone" && t.op != "=") {
+            return Fail(ErrorCode::kInvalidInput,
+                        fmt::format("filter '{}{}…': the {} role sees numbers masked and may "
+                                    "only look a whole number up (phone=NUMBER)",
+                                    t.key, t.op, role),
+                        "write phone=NUMBER for a number you have, or search by name, status, "
+                        "tag or region");
+        }
+    }
+    return {};
 }
 
 Result<void> RedactCard(const Viewer& viewer, store::Store& db, contacts::Card* card) {

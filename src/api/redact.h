@@ -17,6 +17,7 @@
 
 #include "contacts/contact.h"
 #include "contacts/contact_book.h"
+#include "contacts/filter.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "security/permissions.h"
@@ -43,6 +44,17 @@ Result<void> RedactFound(const Viewer& viewer, store::Store& db,
 Result<std::string> RedactNumber(const Viewer& viewer, store::Store& db, const std::string& e164);
 // A name as the viewer may see it (a pseudonym for the analyst).
 Result<std::string> RedactName(const Viewer& viewer, const std::string& name);
+// A message about to be shown (an error's text): every phone number in it, in
+// any spelling security::ReplaceNumbers finds, as the viewer may see it.
+Result<std::string> RedactText(const Viewer& viewer, store::Store& db, std::string_view text);
+// Whether the viewer may search with `filter`: a role may not filter on what
+// it may not see, for a search's answers would rebuild it (issue 17: an
+// analyst spelt out a name with name~ terms, an operator a masked number with
+// batches of phone!= terms). Roles that see pseudonyms may not filter on
+// name, phone or email; roles that see numbers masked may look a number up
+// (phone=, which finds only what they already know) but not exclude numbers
+// (phone!=). A 400 naming the term otherwise.
+Result<void> CheckFilter(const Viewer& viewer, const contacts::Filter& filter);
 // Whether the viewer sees numbers as they are (may copy them into a form).
 bool SeesNumbers(const Viewer& viewer);
 

@@ -101,6 +101,7 @@ const std::vector<ApiRoute>& RouteTable() {
 
             Needs(P::kRequestExport, "export", "POST", "/api/v1/exports", h::RequestExport),
             Needs(P::kRequestExport, "read", "GET", "/api/v1/exports", h::ListExports),
+            Needs(P::kRequestExport, "read", "GET", "/api/v1/exports/{id}", h::ShowExport),
             Needs(P::kApproveExport, "export", "POST", "/api/v1/exports/{id}/approve",
                   h::ApproveExport),
             Needs(P::kApproveExport, "export", "POST", "/api/v1/exports/{id}/reject",

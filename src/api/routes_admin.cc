@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/export_view.h"
 #include "api/handlers.h"
 #include "api/json.h"
 #include "contacts/filter.h"
@@ -27,9 +28,16 @@ Result<Response> Decided(Call& c, bool approve) {
     if (auto ok = requests.Decide(*id, approve, c.actor()); !ok) return std::unexpected(ok.error());
     auto request = requests.Get(*id);
     if (!request) return std::unexpected(request.error());
+    auto preview = ExportPreview(*c.db, *request, *c.api.options().cleaner, ClockOf(c).Now());
+    if (!preview) return std::unexpected(preview.error());
     c.records = fmt::format("export:{}", *id);
-    c.detail = approve ? "approved" : "rejected";
-    return JsonResponse(200, json{{"id", *id}, {"status", request->status}});
+    c.detail = fmt::format("{} ({}, {} rows)", approve ? "approved" : "rejected",
+                           security::ExportViewId(request->view),
+                           (*preview)["matching_rows"].get<int64_t>());
+    json out = *preview;
+    out["id"] = *id;
+    out["status"] = request->status;
+    return JsonResponse(200, out);
 }
 
 }  // namespace
@@ -47,9 +55,9 @@ Result<Response> RequestExport(Call& c) {
         if (!e.is_string()) return Fail(ErrorCode::kInvalidInput, "a filter must be a string");
         expressions.push_back(e.get<std::string>());
     }
-    if (auto parsed = contacts::ParseFilter(expressions, *c.api.options().cleaner); !parsed) {
-        return std::unexpected(parsed.error());
-    }
+    auto parsed = contacts::ParseFilter(expressions, *c.api.options().cleaner);
+    if (!parsed) return std::unexpected(parsed.error());
+    if (auto ok = CheckFilter(c.viewer(), *parsed); !ok) return std::unexpected(ok.error());
     auto reason = Text(*body, "reason", true);
     if (!reason) return std::unexpected(reason.error());
     auto encoding = Text(*body, "encoding");
@@ -58,11 +66,13 @@ Result<Response> RequestExport(Call& c) {
     if (auto ok = ingest::ParseEncoding(*encoding); !ok) return std::unexpected(ok.error());
     auto id = security::ExportRequests(*c.db, ClockOf(c))
                   .Request(c.actor(), fmt::format("{}", fmt::join(expressions, "\n")), *encoding,
-                           *reason);
+                           *reason, ExportViewOf(c.viewer()));
     if (!id) return std::unexpected(id.error());
     c.records = fmt::format("export:{}", *id);
     c.detail = fmt::format("requested: {}; reason: {}", fmt::join(expressions, " "), *reason);
-    return JsonResponse(201, json{{"id", *id}, {"status", "pending"}});
+    return JsonResponse(201, json{{"id", *id},
+                                  {"status", "pending"},
+                                  {"view", security::ExportViewId(ExportViewOf(c.viewer()))}});
 }
 
 Result<Response> ListExports(Call& c) {
@@ -70,8 +80,22 @@ Result<Response> ListExports(Call& c) {
     if (!all) return std::unexpected(all.error());
     json items = json::array();
     for (const auto& e : *all)
-        items.push_back(ExportRequestJson(e));
+        items.push_back(ExportRequestJson(e, SeesExportPurpose(c.viewer(), c.actor(), e)));
     return JsonResponse(200, json{{"items", items}});
+}
+
+Result<Response> ShowExport(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    auto request = security::ExportRequests(*c.db, ClockOf(c)).Get(*id);
+    if (!request) return std::unexpected(request.error());
+    c.records = fmt::format("export:{}", *id);
+    json out = ExportRequestJson(*request, SeesExportPurpose(c.viewer(), c.actor(), *request));
+    if (!SeesExportPurpose(c.viewer(), c.actor(), *request)) return JsonResponse(200, out);
+    auto preview = ExportPreview(*c.db, *request, *c.api.options().cleaner, ClockOf(c).Now());
+    if (!preview) return std::unexpected(preview.error());
+    out.update(*preview);
+    return JsonResponse(200, out);
 }
 
 Result<Response> ApproveExport(Call& c) {
@@ -88,13 +112,15 @@ Result<Response> DownloadExport(Call& c) {
     security::ExportRequests requests(*c.db, ClockOf(c));
     auto approved = requests.TakeApproved(*id, c.actor());
     if (!approved) return std::unexpected(approved.error());
-    std::vector<std::string> expressions;
-    std::istringstream lines(approved->filter);
-    for (std::string line; std::getline(lines, line);)
-        if (!line.empty()) expressions.push_back(line);
-    auto filter = contacts::ParseFilter(expressions, *c.api.options().cleaner);
+    auto filter = contacts::ParseFilter(ExportFilterTerms(*approved), *c.api.options().cleaner);
     if (!filter) return std::unexpected(filter.error());
     ingest::ExportOptions options;
+    // As approved, or less if the requester's role now sees less.
+    if (auto ok = ApplyExportView(security::Stricter(approved->view, ExportViewOf(c.viewer())),
+                                  c.viewer(), &options);
+        !ok) {
+        return std::unexpected(ok.error());
+    }
     auto encoding = ingest::ParseEncoding(approved->encoding);
     if (!encoding) return std::unexpected(encoding.error());
     options.encoding = *encoding;
@@ -389,6 +415,7 @@ Result<Response> SetAlertRules(Call& c) {
     if (auto ok = security::SaveAlertSettings(*c.db, c.request.body, c.actor(), ClockOf(c)); !ok) {
         return std::unexpected(ok.error());
     }
+    c.api.ForgetReadLimits();
     auto rules = security::LoadAlertSettings(*c.db);
     if (!rules) return std::unexpected(rules.error());
     c.records = "settings:audit_alerts";

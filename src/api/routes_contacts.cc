@@ -67,6 +67,35 @@ Result<void> ShowPhone(Call& c, json* item) {
     return {};
 }
 
+Result<std::optional<Response>> OverReadLimit(Call& c) {
+    auto limits = c.api.ReadLimits(*c.db);
+    if (!limits) return std::unexpected(limits.error());
+    const UnixSeconds now = ClockOf(c).Now();
+    auto over = c.api.reads().Check(c.actor(), now, *limits);
+    if (!over) return std::nullopt;
+    if (over->first) {
+        auto logged = c.api.audit().Write(
+            {c.actor(), "bulk_read", c.request.method + " " + c.request.path, "", c.source,
+             fmt::format("массовая выгрузка: {} contacts read within {} (limit {}, {}); further "
+                         "reads refused for {} s",
+                         over->read, over->window, over->limit, over->rule, over->retry_after)});
+        if (!logged) return std::unexpected(logged.error());
+    }
+    Response r = server::Problem(
+        429, "Too many contacts read",
+        fmt::format("{} has read {} contacts within {}, the limit ({}); wait {} s. To take a "
+                    "list of contacts out of the base, request an export (POST /api/v1/exports): "
+                    "a supervisor or the dpo approves it. An administrator sets the limit in the "
+                    "audit alert rules",
+                    c.actor(), over->read, over->window, over->rule, over->retry_after));
+    r.headers.emplace_back("Retry-After", std::to_string(over->retry_after));
+    return std::optional<Response>(std::move(r));
+}
+
+void CountRead(Call& c, int64_t contacts) {
+    c.api.reads().Add(c.actor(), ClockOf(c).Now(), contacts);
+}
+
 Result<json> Decide(Call& c, const std::string& e164, const std::string& purpose, int64_t at) {
     auto rules = cp::LoadRules(*c.db);
     if (!rules) return std::unexpected(rules.error());
@@ -95,10 +124,15 @@ Result<Response> FindContacts(Call& c) {
     if (!offset) return std::unexpected(offset.error());
     auto filter = contacts::ParseFilter(expressions, *c.api.options().cleaner);
     if (!filter) return std::unexpected(filter.error());
+    if (auto ok = CheckFilter(c.viewer(), *filter); !ok) return std::unexpected(ok.error());
+    auto over = OverReadLimit(c);
+    if (!over) return std::unexpected(over.error());
+    if (*over) return std::move(**over);
     auto book = Book(c);
     if (!book) return std::unexpected(book.error());
     auto found = book->Find(*filter, *limit, *offset);
     if (!found) return std::unexpected(found.error());
+    CountRead(c, static_cast<int64_t>(found->size()));
     auto total = book->Count(*filter);
     if (!total) return std::unexpected(total.error());
     if (auto ok = RedactFound(c.viewer(), *c.db, &*found); !ok) return std::unexpected(ok.error());
@@ -152,10 +186,14 @@ Result<Response> CreateContact(Call& c) {
 Result<Response> ShowContact(Call& c) {
     auto id = c.Id("id");
     if (!id) return std::unexpected(id.error());
+    auto over = OverReadLimit(c);
+    if (!over) return std::unexpected(over.error());
+    if (*over) return std::move(**over);
     auto book = Book(c);
     if (!book) return std::unexpected(book.error());
     auto card = book->Get(*id);
     if (!card) return std::unexpected(card.error());
+    CountRead(c, 1);
     c.records = fmt::format("contact:{}", *id);
     const Clock& clock = *c.api.options().clock;
     const security::Role role = c.session->role;
@@ -254,6 +292,13 @@ Result<Response> SetField(Call& c) {
 Result<Response> Lookup(Call& c) {
     auto e164 = c.Phone(c.request.Query("phone").value_or(""));
     if (!e164) return std::unexpected(e164.error());
+    // A lookup is a search by phone= and obeys the same rule.
+    if (auto ok = CheckFilter(c.viewer(), contacts::Filter{{{"phone", "=", *e164}}}); !ok) {
+        return std::unexpected(ok.error());
+    }
+    auto over = OverReadLimit(c);
+    if (!over) return std::unexpected(over.error());
+    if (*over) return std::move(**over);
     // The card and the operator's right to see the number, read at one moment.
     auto snapshot = store::ReadSnapshot::Start(*c.db);
     if (!snapshot) return std::unexpected(snapshot.error());
@@ -268,6 +313,7 @@ Result<Response> Lookup(Call& c) {
         return JsonResponse(200, json{{"found", false}, {"contact", nullptr}, {"phone", *shown}});
     }
     const contacts::Contact& contact = **found;
+    CountRead(c, 1);
     c.records = fmt::format("contact:{}", contact.id);
     auto name = RedactName(c.viewer(), contact.name);
     if (!name) return std::unexpected(name.error());

@@ -617,6 +617,9 @@ Result<void> CampaignBook::CheckDisposition(const Disposition& d) {
         return Fail(ErrorCode::kInvalidInput, "the callback time is in the past",
                     "choose a time from now on");
     }
+    if (d.callback_at) {
+        if (auto ok = contacts::CheckCallbackHorizon(*d.callback_at, clock_.Now()); !ok) return ok;
+    }
     for (const auto& tag : d.tags) {
         auto found = store_.Query("SELECT t.retired_at FROM tags t WHERE t.name = $1", {tag});
         if (!found) return std::unexpected(found.error());

@@ -22,6 +22,10 @@
 #include "security/permissions.h"
 #include "store/store.h"
 
+namespace callbase::api {
+struct Viewer;
+}
+
 namespace callbase::cli {
 
 struct App {
@@ -74,6 +78,13 @@ std::string RegistryDir(const App& app, const std::string& given = {});
 // on first use and refuses one that others can read.
 std::string KeyFilePath(const App& app);
 Result<std::string> ReadKey(const App& app);
+// Who looks (api/redact.h): the acting user's role, id and the key file's
+// pseudonym key; single-user mode sees everything.
+api::Viewer ViewerOf(const App& app);
+// A number, and the numbers in a text, as the acting user may see them: the
+// CLI prints what the API would answer the same user (api/redact.h).
+Result<std::string> ShownNumber(App& app, store::Store& db, const std::string& e164);
+Result<std::string> ShownText(App& app, store::Store& db, std::string_view text);
 // What the acting role may see of contacts about to be printed (redact.cc).
 Result<void> RedactCard(App& app, store::Store& db, contacts::Card* card);
 Result<void> RedactFound(App& app, store::Store& db, std::vector<contacts::FoundContact>* found);

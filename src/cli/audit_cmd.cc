@@ -63,7 +63,7 @@ void RegisterList(CLI::App& audit, App& app) {
     cmd->add_option("--actor", a->actor, "only this actor's records");
     cmd->add_option("--action", a->action,
                     "only this action: read, change, copy, export, merge, delete, login, "
-                    "login_failed, mass_edit, admin");
+                    "login_failed, mass_edit, admin, bulk_read");
     cmd->add_option("--from", a->from, "records at or after this time");
     cmd->add_option("--to", a->to, "records before this time");
     cmd->add_option("--limit", a->limit, "at most this many records")->capture_default_str();

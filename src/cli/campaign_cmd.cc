@@ -380,6 +380,12 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
         CampaignBook book(**db, app.clock);
         auto calls = book.CallsTo(*e164);
         if (!calls) return app.Report(calls.error());
+        // The number as the acting user may see it (the API's view).
+        auto shown = ShownNumber(app, **db, *e164);
+        if (!shown) return app.Report(shown.error());
+        for (auto& c : *calls) {
+            if (c.number == *e164) c.number = *shown;
+        }
         if (app.json) {
             json out = json::array();
             for (const auto& c : *calls) {
@@ -405,14 +411,14 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                      {"disposition", c.disposition ? json(*c.disposition) : json(nullptr)},
                      {"evidence", json::parse(c.evidence_json, nullptr, false)}});
             }
-            fmt::print("{}\n", JsonText(json{{"e164", *e164}, {"calls", out}}));
+            fmt::print("{}\n", JsonText(json{{"e164", *shown}, {"calls", out}}));
             return;
         }
         if (calls->empty()) {
-            fmt::print("{}: no campaign has called this number, nor has it called us\n", *e164);
+            fmt::print("{}: no campaign has called this number, nor has it called us\n", *shown);
             return;
         }
-        fmt::print("{}: {} campaign call(s)\n", *e164, calls->size());
+        fmt::print("{}: {} campaign call(s)\n", *shown, calls->size());
         for (const auto& c : *calls) {
             if (c.inbound) {
                 // The caller called: no dial, so no gate and no trail to show.
@@ -439,7 +445,9 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                            c.robot_actions.empty() ? "nothing" : c.robot_actions);
             }
             if (!c.recording.empty()) fmt::print("    recording: {}\n", c.recording);
-            fmt::print("{}", WhyText(c));
+            auto why_text = ShownText(app, **db, WhyText(c));
+            if (!why_text) return app.Report(why_text.error());
+            fmt::print("{}", *why_text);
         }
     });
 }

@@ -74,6 +74,17 @@ Result<cp::StopCategory> Category(const std::string& text) {
     return *c;
 }
 
+// The entries' numbers as the acting user may see them (dnc list as an
+// operator prints them masked, as the card does).
+Result<void> ShowStops(App& app, store::Store& db, std::vector<cp::StopListEntry>* entries) {
+    for (auto& e : *entries) {
+        auto shown = ShownNumber(app, db, e.e164);
+        if (!shown) return std::unexpected(shown.error());
+        e.e164 = std::move(*shown);
+    }
+    return {};
+}
+
 void PrintStops(const App& app, const std::vector<cp::StopListEntry>& entries) {
     if (app.json) {
         json out = json::array();
@@ -121,10 +132,13 @@ void RegisterDnc(CLI::App& cli, App& app) {
                       cp::StopList list(db, app.clock);
                       auto e = list.Add(e164, *category, *until, a->channel, a->note, app.actor);
                       if (!e) return std::unexpected(e.error());
+                      auto shown = ShownNumber(app, db, e164);
+                      if (!shown) return std::unexpected(shown.error());
+                      e->e164 = *shown;
                       if (app.json) {
                           fmt::print("{}\n", JsonText(StopJson(*e)));
                       } else {
-                          fmt::print("{} is on the stop-list: {}{}\n", e164,
+                          fmt::print("{} is on the stop-list: {}{}\n", *shown,
                                      cp::StopCategoryId(*category),
                                      e->until ? " until " + LocalTime(*e->until) : "");
                       }
@@ -153,10 +167,12 @@ void RegisterDnc(CLI::App& cli, App& app) {
                       cp::StopList list(db, app.clock);
                       auto n = list.Remove(e164, category, r->reason, app.actor);
                       if (!n) return std::unexpected(n.error());
+                      auto shown = ShownNumber(app, db, e164);
+                      if (!shown) return std::unexpected(shown.error());
                       if (app.json)
-                          fmt::print("{}\n", JsonText(json{{"e164", e164}, {"removed", *n}}));
+                          fmt::print("{}\n", JsonText(json{{"e164", *shown}, {"removed", *n}}));
                       else
-                          fmt::print("{} taken off the stop-list ({} entr{})\n", e164, *n,
+                          fmt::print("{} taken off the stop-list ({} entr{})\n", *shown, *n,
                                      *n == 1 ? "y" : "ies");
                       return {};
                   });
@@ -172,9 +188,12 @@ void RegisterDnc(CLI::App& cli, App& app) {
                       auto entries = list.InForce(e164, app.clock.Now());
                       if (!entries) return std::unexpected(entries.error());
                       if (!app.json && entries->empty()) {
-                          fmt::print("{} is not on the stop-list\n", e164);
+                          auto shown = ShownNumber(app, db, e164);
+                          if (!shown) return std::unexpected(shown.error());
+                          fmt::print("{} is not on the stop-list\n", *shown);
                           return {};
                       }
+                      if (auto ok = ShowStops(app, db, &*entries); !ok) return ok;
                       PrintStops(app, *entries);
                       return {};
                   });
@@ -199,6 +218,7 @@ void RegisterDnc(CLI::App& cli, App& app) {
             cp::StopList list(db, app.clock);
             auto entries = list.List(category, l->all);
             if (!entries) return std::unexpected(entries.error());
+            if (auto ok = ShowStops(app, db, &*entries); !ok) return ok;
             PrintStops(app, *entries);
             return {};
         });
@@ -228,8 +248,11 @@ void RegisterDnc(CLI::App& cli, App& app) {
             fmt::print("{}\n", JsonText(api::StopImportJson(*report)));
             return {};
         }
-        for (const auto& e : report->errors)
-            fmt::print(stderr, "  {}\n", e);
+        for (const auto& e : report->errors) {
+            auto shown = ShownText(app, db, e);
+            if (!shown) return std::unexpected(shown.error());
+            fmt::print(stderr, "  {}\n", *shown);
+        }
         fmt::print("read {}, added {}, already listed {}, rejected {}\n", report->read,
                    report->added, report->already, report->rejected);
         return {};
@@ -276,10 +299,12 @@ void RegisterConsent(CLI::App& cli, App& app) {
                       cp::Consents consents(db, app.clock);
                       auto id = consents.Add(in, app.actor);
                       if (!id) return std::unexpected(id.error());
+                      auto shown = ShownNumber(app, db, e164);
+                      if (!shown) return std::unexpected(shown.error());
                       if (app.json)
-                          fmt::print("{}\n", JsonText(json{{"id", *id}, {"e164", e164}}));
+                          fmt::print("{}\n", JsonText(json{{"id", *id}, {"e164", *shown}}));
                       else
-                          fmt::print("consent #{} recorded: {} for {}\n", *id, e164, a->purpose);
+                          fmt::print("consent #{} recorded: {} for {}\n", *id, *shown, a->purpose);
                       return {};
                   });
     });
@@ -298,10 +323,12 @@ void RegisterConsent(CLI::App& cli, App& app) {
                       cp::Consents consents(db, app.clock);
                       auto n = consents.Revoke(e164, r->purpose, r->how, app.actor);
                       if (!n) return std::unexpected(n.error());
+                      auto shown = ShownNumber(app, db, e164);
+                      if (!shown) return std::unexpected(shown.error());
                       if (app.json)
-                          fmt::print("{}\n", JsonText(json{{"e164", e164}, {"revoked", *n}}));
+                          fmt::print("{}\n", JsonText(json{{"e164", *shown}, {"revoked", *n}}));
                       else
-                          fmt::print("consent for {} revoked: {}\n", r->purpose, e164);
+                          fmt::print("consent for {} revoked: {}\n", r->purpose, *shown);
                       return {};
                   });
     });
@@ -316,15 +343,19 @@ void RegisterConsent(CLI::App& cli, App& app) {
                 cp::Consents consents(db, app.clock);
                 auto all = consents.ForNumber(e164);
                 if (!all) return std::unexpected(all.error());
+                auto shown = ShownNumber(app, db, e164);
+                if (!shown) return std::unexpected(shown.error());
                 if (app.json) {
                     json out = json::array();
-                    for (const auto& c : *all)
+                    for (auto c : *all) {
+                        c.e164 = *shown;
                         out.push_back(ConsentJson(c));
+                    }
                     fmt::print("{}\n", JsonText(out));
                     return {};
                 }
                 if (all->empty()) {
-                    fmt::print("{} has no consent records\n", e164);
+                    fmt::print("{} has no consent records\n", *shown);
                     return {};
                 }
                 Table t({"id", "purpose", "obtained", "channel", "text", "proof", "revoked"});
@@ -364,12 +395,14 @@ void RegisterConsent(CLI::App& cli, App& app) {
                       cp::Consents consents(db, app.clock);
                       auto req = consents.Request(e164, rq->purpose, sender, app.actor);
                       if (!req) return std::unexpected(req.error());
+                      auto shown = ShownNumber(app, db, e164);
+                      if (!shown) return std::unexpected(shown.error());
                       if (app.json) {
                           fmt::print("{}\n", JsonText(json{{"request", req->id},
-                                                           {"e164", e164},
-                                                           {"expires_at", req->expires_at}}));
+                                                  {"e164", *shown},
+                                                  {"expires_at", req->expires_at}}));
                       } else {
-                          fmt::print("code sent to {} (request #{}); it expires {}\n", e164,
+                          fmt::print("code sent to {} (request #{}); it expires {}\n", *shown,
                                      req->id, LocalTime(req->expires_at));
                       }
                       return {};
@@ -386,10 +419,12 @@ void RegisterConsent(CLI::App& cli, App& app) {
                       cp::Consents consents(db, app.clock);
                       auto id = consents.Confirm(e164, cf->second, app.actor);
                       if (!id) return std::unexpected(id.error());
+                      auto shown = ShownNumber(app, db, e164);
+                      if (!shown) return std::unexpected(shown.error());
                       if (app.json)
-                          fmt::print("{}\n", JsonText(json{{"consent", *id}, {"e164", e164}}));
+                          fmt::print("{}\n", JsonText(json{{"consent", *id}, {"e164", *shown}}));
                       else
-                          fmt::print("confirmed: consent #{} for {}\n", *id, e164);
+                          fmt::print("confirmed: consent #{} for {}\n", *id, *shown);
                       return {};
                   });
     });
@@ -499,21 +534,28 @@ void RegisterCanCall(CLI::App& cli, App& app) {
                                              cp::CatalogCheck(db, dir, catalog));
             if (!state) return std::unexpected(state.error());
             auto d = cp::DialGate::Check(*state, a->purpose, at, *rules);
+            auto shown = ShownNumber(app, db, cleaned.e164);
+            if (!shown) return std::unexpected(shown.error());
+            for (auto& r : d.reasons) {
+                auto detail = ShownText(app, db, r.detail);
+                if (!detail) return std::unexpected(detail.error());
+                r.detail = *detail;
+            }
             if (app.json) {
                 json reasons = json::array();
                 for (const auto& r : d.reasons)
                     reasons.push_back(
                         {{"reason", cp::DenyReasonId(r.reason)}, {"detail", r.detail}});
-                fmt::print("{}\n", JsonText(json{{"e164", cleaned.e164},
-                                                 {"purpose", a->purpose},
-                                                 {"at", at},
-                                                 {"allowed", d.allowed},
-                                                 {"reasons", reasons},
-                                                 {"earliest", OptionalTime(d.earliest)},
-                                                 {"utc_offset_assumed", d.offset_assumed}}));
+                fmt::print("{}\n", JsonText(json{{"e164", *shown},
+                                        {"purpose", a->purpose},
+                                        {"at", at},
+                                        {"allowed", d.allowed},
+                                        {"reasons", reasons},
+                                        {"earliest", OptionalTime(d.earliest)},
+                                        {"utc_offset_assumed", d.offset_assumed}}));
                 return {};
             }
-            fmt::print("{} {} for {} at {}\n", cleaned.e164,
+            fmt::print("{} {} for {} at {}\n", *shown,
                        d.allowed ? "may be called" : "may NOT be called", a->purpose,
                        LocalTime(at));
             for (const auto& r : d.reasons)
@@ -574,7 +616,9 @@ void RegisterAttempts(CLI::App& cli, App& app) {
                                                      {"failed_days", r->failed_days},
                                                      {"became_inactive", r->became_inactive}}));
                 } else {
-                    fmt::print("recorded #{}: {} {}{}\n", r->id, e164, a->outcome,
+                    auto shown = ShownNumber(app, db, e164);
+                    if (!shown) return std::unexpected(shown.error());
+                    fmt::print("recorded #{}: {} {}{}\n", r->id, *shown, a->outcome,
                                r->became_inactive
                                    ? fmt::format(" — {} failed days: the number is "
                                                  "now inactive and on the review list",
@@ -597,7 +641,10 @@ void RegisterAttempts(CLI::App& cli, App& app) {
             if (!items) return std::unexpected(items.error());
             json out = json::array();
             Table t({"number", "since", "reason", "reviewed"});
-            for (const auto& i : *items) {
+            for (auto i : *items) {
+                auto shown = ShownNumber(app, db, i.e164);
+                if (!shown) return std::unexpected(shown.error());
+                i.e164 = *shown;
                 out.push_back(api::ReviewItemJson(i));
                 t.Add({i.e164, LocalTime(i.since), i.reason,
                        i.reviewed_at ? fmt::format("{} by {}: {}", LocalTime(*i.reviewed_at),
@@ -622,9 +669,11 @@ void RegisterAttempts(CLI::App& cli, App& app) {
                   [&](store::Store& db, const std::string& e164, PhoneTools&) -> Result<void> {
                       cp::Attempts log(db, app.clock);
                       if (auto ok = log.Review(e164, rv->second, app.actor); !ok) return ok;
+                      auto shown = ShownNumber(app, db, e164);
+                      if (!shown) return std::unexpected(shown.error());
                       fmt::print("{}\n",
-                                 app.json ? JsonText(json{{"e164", e164}, {"decision", rv->second}})
-                                          : fmt::format("{}: {}", e164, rv->second));
+                                 app.json ? JsonText(json{{"e164", *shown}, {"decision", rv->second}})
+                                          : fmt::format("{}: {}", *shown, rv->second));
                       return {};
                   });
     });
@@ -649,13 +698,15 @@ void RegisterDeletion(CLI::App& cli, App& app) {
                       cp::Deletions deletions(db, app.clock);
                       auto id = deletions.Request(e164, a->channel, a->note, app.actor);
                       if (!id) return std::unexpected(id.error());
+                      auto shown = ShownNumber(app, db, e164);
+                      if (!shown) return std::unexpected(shown.error());
                       if (app.json)
-                          fmt::print("{}\n", JsonText(json{{"id", *id}, {"e164", e164}}));
+                          fmt::print("{}\n", JsonText(json{{"id", *id}, {"e164", *shown}}));
                       else
                           fmt::print(
                               "deletion request #{} taken: {} is inactive and will not be called; "
                               "run `callbase deletion process` to delete the data\n",
-                              *id, e164);
+                              *id, *shown);
                       return {};
                   });
     });
@@ -684,6 +735,9 @@ void RegisterDeletion(CLI::App& cli, App& app) {
             cp::Deletions deletions(db, app.clock);
             auto d = deletions.Status(*id);
             if (!d) return std::unexpected(d.error());
+            auto shown = ShownNumber(app, db, d->e164);
+            if (!shown) return std::unexpected(shown.error());
+            d->e164 = *shown;
             if (app.json) {
                 fmt::print("{}\n", JsonText(DeletionJson(*d)));
                 return {};
@@ -693,8 +747,11 @@ void RegisterDeletion(CLI::App& cli, App& app) {
             fmt::print("archives and backups: {}\n",
                        d->archives_done_at ? "cleared " + LocalTime(*d->archives_done_at)
                                            : "due by " + LocalTime(d->archives_due_at));
-            for (const auto& s : d->steps)
-                fmt::print("  {}  {}: {}\n", LocalTime(s.at), s.step, s.detail);
+            for (const auto& s : d->steps) {
+                auto detail = ShownText(app, db, s.detail);
+                if (!detail) return std::unexpected(detail.error());
+                fmt::print("  {}  {}: {}\n", LocalTime(s.at), s.step, *detail);
+            }
             return {};
         });
     });
@@ -720,7 +777,10 @@ void RegisterDeletion(CLI::App& cli, App& app) {
             if (!all) return std::unexpected(all.error());
             json out = json::array();
             Table t({"id", "number", "received", "via", "status", "processed", "days", "archives"});
-            for (const auto& d : *all) {
+            for (auto d : *all) {
+                auto shown = ShownNumber(app, db, d.e164);
+                if (!shown) return std::unexpected(shown.error());
+                d.e164 = *shown;
                 out.push_back(DeletionJson(d));
                 t.Add({std::to_string(d.id), d.e164, LocalTime(d.received_at), d.channel, d.status,
                        d.processed_at ? LocalTime(*d.processed_at) : "",
@@ -767,6 +827,9 @@ void RegisterDeletion(CLI::App& cli, App& app) {
             cp::Deletions deletions(db, app.clock);
             auto d = deletions.Status(*id);
             if (!d) return std::unexpected(d.error());
+            auto shown = ShownNumber(app, db, d->e164);
+            if (!shown) return std::unexpected(shown.error());
+            d->e164 = *shown;
             std::string text = cp::DeletionNotice(*d, notice->second);
             if (app.json)
                 fmt::print("{}\n", JsonText(json{{"id", *id}, {"text", text}}));

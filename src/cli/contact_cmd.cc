@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "api/json.h"
+#include "api/redact.h"
 #include "cli/app.h"
 #include "cli/text_table.h"
 #include "contacts/contact_book.h"
@@ -127,6 +128,7 @@ void RegisterContacts(CLI::App& cli, App& app) {
         if (!tools) return app.Report(tools.error());
         auto filter = contacts::ParseFilter(find_args->exprs, *tools->cleaner);
         if (!filter) return app.Report(filter.error());
+        if (auto ok = api::CheckFilter(ViewerOf(app), *filter); !ok) return app.Report(ok.error());
         filter->include_merged = find_args->all;
         contacts::ContactBook book(**db, app.clock, app.actor);
         if (auto ok = RestrictBook(app, **db, &book); !ok) return app.Report(ok.error());
@@ -245,8 +247,11 @@ void RegisterContacts(CLI::App& cli, App& app) {
         }
         if (app.json) {
             json phones = json::array();
-            for (const auto& p : nc.phones)
-                phones.push_back(p.cleaned.e164);
+            for (const auto& p : nc.phones) {
+                auto shown = ShownNumber(app, **db, p.cleaned.e164);
+                if (!shown) return app.Report(shown.error());
+                phones.push_back(*shown);
+            }
             fmt::print("{}\n", JsonText(json{{"id", *id}, {"phones", phones}}));
         } else {
             fmt::print("added contact #{}\n", *id);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "api/export_view.h"
 #include "api/json.h"
 #include "cli/app.h"
 #include "cli/text_table.h"
@@ -124,7 +125,34 @@ void ImportCommand(App& app, const ImportArgs& args) {
 struct ExportArgs {
     std::vector<std::string> filters;
     std::string out, encoding = "utf-8", delimiter = ";", phones = "all";
+    security::ExportView view = security::ExportView::kFull;  // what leaves of each person
 };
+
+// What an export request holds and will write, for the requester, the
+// approvers and the dpo: the request, then its columns and how each is
+// shown, and the contacts its filter finds now.
+void PrintExportPreview(App& app, const security::ExportRequest& e, const nlohmann::json& preview,
+                        const std::string& status) {
+    if (app.json) {
+        nlohmann::json out = api::ExportRequestJson(e);
+        out.update(preview);
+        out["status"] = status;
+        fmt::print("{}\n", out.dump());
+        return;
+    }
+    std::string filter = e.filter;
+    std::replace(filter.begin(), filter.end(), '\n', ' ');
+    fmt::print("export request #{} by {}, {}: {}\n", e.id, e.requested_by, status,
+               filter.empty() ? "every contact" : filter);
+    fmt::print("reason: {}\n", e.reason);
+    fmt::print("{} contacts match now; each shown as {} sees it ({}):\n",
+               preview["matching_rows"].get<int64_t>(), e.requested_by,
+               preview["view"].get<std::string>());
+    Table t({"column", "shown"});
+    for (const auto& c : preview["columns"])
+        t.Add({c["name"].get<std::string>(), c["shown"].get<std::string>()});
+    t.Print();
+}
 
 // Writes the export; the number of contacts written, or nothing after reporting.
 std::optional<int64_t> ExportCommand(App& app, const ExportArgs& args) {
@@ -149,6 +177,10 @@ std::optional<int64_t> ExportCommand(App& app, const ExportArgs& args) {
         }
     }
     options.all_phones = args.phones == "all";
+    if (auto ok = api::ApplyExportView(args.view, ViewerOf(app), &options); !ok) {
+        app.Report(ok.error());
+        return std::nullopt;
+    }
     auto plan = phone::NumberingPlan::LoadDefault(app.data_dir);
     if (!plan) {
         app.Report(plan.error());
@@ -255,17 +287,22 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
         auto plan = phone::NumberingPlan::LoadDefault(app.data_dir);
         if (!plan) return app.Report(plan.error());
         phone::Cleaner cleaner(*plan);
-        if (auto f = contacts::ParseFilter(rargs->filters, cleaner); !f) {
-            return app.Report(f.error());
-        }
+        auto f = contacts::ParseFilter(rargs->filters, cleaner);
+        if (!f) return app.Report(f.error());
+        if (auto ok = api::CheckFilter(ViewerOf(app), *f); !ok) return app.Report(ok.error());
+        const security::ExportView view = api::ExportViewOf(ViewerOf(app));
         security::ExportRequests requests(**db, app.clock);
         auto id = requests.Request(app.actor, fmt::format("{}", fmt::join(rargs->filters, "\n")),
-                                   rargs->encoding, *reason);
+                                   rargs->encoding, *reason, view);
         if (!id) return app.Report(id.error());
-        if (app.json)
-            fmt::print("{}\n", JsonText(nlohmann::json{{"id", *id}, {"status", "pending"}}));
-        else
-            fmt::print("export request #{} waits for approval\n", *id);
+        if (app.json) {
+            fmt::print("{}\n", JsonText(nlohmann::json{{"id", *id},
+                                              {"status", "pending"},
+                                              {"view", security::ExportViewId(view)}}));
+        } else {
+            fmt::print("export request #{} waits for approval; it will show {}\n", *id,
+                       security::ExportViewId(view));
+        }
     });
     for (bool approve : {true, false}) {
         auto id_text = std::make_shared<std::string>();
@@ -282,13 +319,14 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
             if (auto ok = requests.Decide(*id, approve, app.actor); !ok) {
                 return app.Report(ok.error());
             }
-            if (app.json) {
-                fmt::print("{}\n",
-                           JsonText(nlohmann::json{{"id", *id},
-                                                   {"status", approve ? "approved" : "rejected"}}));
-            } else {
-                fmt::print("export request #{} {}\n", *id, approve ? "approved" : "rejected");
-            }
+            auto tools = LoadPhoneTools(app);
+            if (!tools) return app.Report(tools.error());
+            auto request = requests.Get(*id);
+            if (!request) return app.Report(request.error());
+            // What was decided: the same preview as `export show`.
+            auto preview = api::ExportPreview(**db, *request, *tools->cleaner, app.clock.Now());
+            if (!preview) return app.Report(preview.error());
+            PrintExportPreview(app, *request, *preview, request->status);
         });
     }
     auto dl = std::make_shared<std::pair<std::string, std::string>>();
@@ -312,6 +350,8 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
         }
         args.out = dl->second;
         args.encoding = approved->encoding;
+        // As approved, or less if the requester's role now sees less.
+        args.view = security::Stricter(approved->view, api::ExportViewOf(ViewerOf(app)));
         auto rows = ExportCommand(app, args);
         if (!rows) return;
         if (auto ok = requests.MarkDownloaded(*id, *rows); !ok) return app.Report(ok.error());
@@ -326,18 +366,44 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
         auto items = requests.List(!*all);
         if (!items) return app.Report(items.error());
         nlohmann::json out = nlohmann::json::array();
-        Table t({"id", "by", "at", "filter", "reason", "status", "decided by"});
+        Table t({"id", "by", "at", "filter", "reason", "shows", "status", "decided by"});
         for (const auto& e : *items) {
-            out.push_back(api::ExportRequestJson(e));
-            std::string filter = e.filter;
+            const bool sees = api::SeesExportPurpose(ViewerOf(app), app.actor, e);
+            out.push_back(api::ExportRequestJson(e, sees));
+            std::string filter = sees ? e.filter : "(hidden)";
             std::replace(filter.begin(), filter.end(), '\n', ' ');
             t.Add({std::to_string(e.id), e.requested_by, contacts::FormatUtc(e.requested_at),
-                   filter, e.reason, e.status, e.decided_by});
+                   filter, sees ? e.reason : "(hidden)",
+                   std::string(security::ExportViewId(e.view)), e.status, e.decided_by});
         }
         if (app.json)
             fmt::print("{}\n", JsonText(out));
         else
             t.Print();
+    });
+    auto show_id = std::make_shared<std::string>();
+    auto* show = exp->add_subcommand(
+        "show", "what an export request will write: columns, masking, contacts matching now");
+    show->add_option("id", *show_id, "the request id")->required();
+    show->callback([&app, show_id] {
+        auto id = ParseId(*show_id, "export request");
+        if (!id) return app.Report(id.error());
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        auto request = security::ExportRequests(**db, app.clock).Get(*id);
+        if (!request) return app.Report(request.error());
+        if (!api::SeesExportPurpose(ViewerOf(app), app.actor, *request)) {
+            return app.Report({ErrorCode::kInvalidInput,
+                               fmt::format("export request #{} is {}'s: its filter and reason are "
+                                           "for them, the approvers and the dpo",
+                                           *id, request->requested_by),
+                               "`callbase export list` shows that it exists and its status"});
+        }
+        auto tools = LoadPhoneTools(app);
+        if (!tools) return app.Report(tools.error());
+        auto preview = api::ExportPreview(**db, *request, *tools->cleaner, app.clock.Now());
+        if (!preview) return app.Report(preview.error());
+        PrintExportPreview(app, *request, *preview, request->status);
     });
 }
 

@@ -9,14 +9,11 @@
 #include "security/vault.h"
 
 namespace callbase::cli {
-namespace {
 
 api::Viewer ViewerOf(const App& app) {
     return {app.sees_as ? app.sees_as : app.role, app.user_id, app.clock.Now(),
             [&app] { return ReadKey(app); }};
 }
-
-}  // namespace
 
 std::string KeyFilePath(const App& app) {
     if (const char* env = std::getenv("CALLBASE_KEY_FILE"); env && *env) return env;
@@ -29,6 +26,14 @@ std::string KeyFilePath(const App& app) {
 
 Result<std::string> ReadKey(const App& app) {
     return security::Vault::PseudonymKey(KeyFilePath(app));
+}
+
+Result<std::string> ShownNumber(App& app, store::Store& db, const std::string& e164) {
+    return api::RedactNumber(ViewerOf(app), db, e164);
+}
+
+Result<std::string> ShownText(App& app, store::Store& db, std::string_view text) {
+    return api::RedactText(ViewerOf(app), db, text);
 }
 
 Result<void> RedactCard(App& app, store::Store& db, contacts::Card* card) {

@@ -493,6 +493,12 @@ Result<bool> ContactBook::SetStatus(int64_t id, std::string_view status_text,
                                 id, StatusId(*status)),
                     "drop --callback-at or set the status to callback");
     }
+    if (callback_at) {
+        if (auto ok = CheckCallbackHorizon(*callback_at, clock_.Now()); !ok) {
+            return Fail(ErrorCode::kInvalidInput,
+                        fmt::format("contact #{}: {}", id, ok.error().message), ok.error().hint);
+        }
+    }
     auto tx = store::Transaction::Start(store_);
     if (!tx) return std::unexpected(tx.error());
     auto contact = RequireLive(id);

@@ -31,6 +31,14 @@ Error BadTerm(std::string_view expr, std::string_view why) {
                  std::string(kKeysHint)};
 }
 
+// The first `bytes` of `text`, not cutting a UTF-8 character.
+std::string_view Head(std::string_view text, size_t bytes) {
+    if (text.size() <= bytes) return text;
+    while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80)
+        --bytes;
+    return text.substr(0, bytes);
+}
+
 bool OpAllowed(std::string_view key, std::string_view op) {
     if (key == "status" || key == "tag" || key == "phone") return op == "=" || op == "!=";
     if (key == "name" || key == "region" || key == "source" || key == "email") {
@@ -218,6 +226,13 @@ Result<std::string> TermSql(const FilterTerm& t, int64_t now, SqlBuilder& b,
 Result<Filter> ParseFilter(const std::vector<std::string>& expressions,
                            const phone::Cleaner& cleaner) {
     Filter filter;
+    if (expressions.size() > kMaxFilterTerms) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("the filter has {} terms; one search takes at most {}",
+                                expressions.size(), kMaxFilterTerms),
+                    "narrow the search in steps (status, tag, region first)");
+    }
+    size_t contains = 0;
     for (const auto& expr : expressions) {
         size_t pos = 0;
         while (pos < expr.size() && !IsOpChar(expr[pos]))
@@ -245,6 +260,19 @@ Result<Filter> ParseFilter(const std::vector<std::string>& expressions,
                 BadTerm(expr, fmt::format("'{}' does not work with {}", term.op, term.key)));
         }
         if (term.value.empty()) return std::unexpected(BadTerm(expr, "value missing"));
+        if (term.value.size() > kMaxFilterValueBytes) {
+            return Fail(ErrorCode::kInvalidInput,
+                        fmt::format("filter '{}…': the value is longer than {} bytes",
+                                    Head(expr, 40), kMaxFilterValueBytes),
+                        "search for a shorter part of it");
+        }
+        if (term.op == "~" && ++contains > kMaxContainsTerms) {
+            return Fail(ErrorCode::kInvalidInput,
+                        fmt::format("filter '{}': one search takes at most {} '~' terms (each "
+                                    "reads every contact)",
+                                    expr, kMaxContainsTerms),
+                        "use '=' where the whole value is known, or narrow the search in steps");
+        }
         if (term.key == "status") {
             auto status = ParseStatus(term.value);
             if (!status) {

@@ -33,9 +33,19 @@ struct Filter {
     bool include_merged = false;  // contacts merged into another are hidden unless asked
 };
 
+// What one search may cost: every filter is refused beyond these, with a
+// message naming the term. A term is a condition the base checks for every
+// contact, and a `~` term a scan of a column per contact (three spellings of
+// the value on SQLite); more terms than a person writes are a script probing
+// the base (issue 17: masked numbers were rebuilt from batches of terms).
+inline constexpr size_t kMaxFilterTerms = 20;
+inline constexpr size_t kMaxContainsTerms = 4;
+inline constexpr size_t kMaxFilterValueBytes = 200;
+
 // Parses expressions like "status=new". Errors name the expression and list the
 // keys and operators that are accepted. A phone value that cannot be cleaned is
-// an error ("phone=123: not a phone number").
+// an error ("phone=123: not a phone number"); so are more terms, `~` terms or
+// longer values than the limits above.
 Result<Filter> ParseFilter(const std::vector<std::string>& expressions,
                            const phone::Cleaner& cleaner);
 

@@ -86,4 +86,13 @@ Result<Status> ParseStatus(std::string_view text) {
                 fmt::format("use one of: {}", fmt::join(accepted, "; ")));
 }
 
+Result<void> CheckCallbackHorizon(int64_t callback_at, int64_t now) {
+    if (callback_at - now <= kCallbackHorizonSeconds) return {};
+    return Fail(ErrorCode::kInvalidInput,
+                fmt::format("the callback time is {} days ahead; a callback may be set at most "
+                            "{} days ahead",
+                            (callback_at - now) / 86400, kCallbackHorizonSeconds / 86400),
+                "check the year of the date");
+}
+
 }  // namespace callbase::contacts

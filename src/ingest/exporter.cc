@@ -11,6 +11,13 @@
 
 namespace callbase::ingest {
 
+const std::vector<std::string>& ExportFixedColumns() {
+    static const std::vector<std::string> kColumns = {"ФИО",      "Телефон",     "Регион",
+                                                      "Источник", "E-mail",      "Статус",
+                                                      "Теги",     "Комментарий", "Дата добавления"};
+    return kColumns;
+}
+
 Result<ExportSummary> ExportContacts(store::Store& store, const contacts::Filter& filter,
                                      int64_t now, const std::string& path,
                                      const ExportOptions& options) {
@@ -36,9 +43,7 @@ Result<ExportSummary> ExportContacts(store::Store& store, const contacts::Filter
         buffer.clear();
     };
     if (options.encoding == Encoding::kUtf8) out.write("\xEF\xBB\xBF", 3);
-    std::vector<std::string> header = {"ФИО",      "Телефон",     "Регион",
-                                       "Источник", "E-mail",      "Статус",
-                                       "Теги",     "Комментарий", "Дата добавления"};
+    std::vector<std::string> header = ExportFixedColumns();
     for (const auto& d : *defs)
         header.push_back(d.Text(1));
     AppendCsvRecord(buffer, header, options.delimiter);
@@ -72,7 +77,8 @@ Result<ExportSummary> ExportContacts(store::Store& store, const contacts::Filter
             failed = true;
             break;
         }
-        rec[0] = std::move(*name);
+        rec[0] = options.name ? options.name(*name) : std::move(*name);
+        if (!options.free_text) rec[4] = rec[7] = "";
         auto phones = store.Query(
             "SELECT e164, extension FROM phones WHERE contact_id = $1 ORDER BY position", {id});
         auto tags = store.Query(
@@ -94,7 +100,13 @@ Result<ExportSummary> ExportContacts(store::Store& store, const contacts::Filter
                 failed = true;
                 break;
             }
-            numbers.push_back(p.Text(1).empty() ? *e164 : *e164 + " доб. " + p.Text(1));
+            auto shown = options.number ? options.number(*e164) : Result<std::string>(*e164);
+            if (!shown) {
+                failure = shown.error();
+                failed = true;
+                break;
+            }
+            numbers.push_back(p.Text(1).empty() ? *shown : *shown + " доб. " + p.Text(1));
             if (!options.all_phones) break;
         }
         if (failed) break;

@@ -4,6 +4,7 @@
 // failed export leaves no half file. Borrows the Store; not thread-safe.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,15 @@ struct ExportOptions {
     Encoding encoding = Encoding::kUtf8;
     char delimiter = ';';
     bool all_phones = true;  // false: the first phone only
+    // What leaves of each person: the requester's view (api/export_view.h).
+    // A number (E.164) and a name as written to the file; none: as stored.
+    std::function<Result<std::string>(const std::string& e164)> number;
+    std::function<std::string(const std::string& name)> name;
+    bool free_text = true;  // false: the e-mail and comment columns are left empty
 };
+
+// The columns every export has, in order; the custom fields follow them.
+const std::vector<std::string>& ExportFixedColumns();
 
 struct ExportSummary {
     int64_t contacts = 0;

@@ -505,6 +505,17 @@ Result<std::vector<Alert>> AuditLog::Alerts(UnixSeconds since, const AlertRules&
             });
         if (!ok) return std::unexpected(ok.error());
     }
+    // Every bulk read is an alert: the API wrote it when a user went past a
+    // limit of contacts read («массовая выгрузка»).
+    auto bulk = store_.ForEach(
+        "SELECT id, actor, at, detail FROM audit_log WHERE action = 'bulk_read' AND at >= $1 "
+        "ORDER BY at, id",
+        {since}, [&](const store::Row& row) {
+            alerts.push_back(
+                Alert{"bulk_reads", row.Text(1), row.Int(2), row.Text(3), {row.Int(0)}});
+            return true;
+        });
+    if (!bulk) return std::unexpected(bulk.error());
     std::stable_sort(alerts.begin(), alerts.end(), [](const Alert& a, const Alert& b) {
         return std::tie(a.at, a.rule, a.actor) < std::tie(b.at, b.rule, b.actor);
     });

@@ -48,9 +48,10 @@ struct AuditEvent {
 
 // break_glass: an administrator's time-limited view of business data opened
 // (security/break_glass.h); every such record raises the `break_glass` alert.
+// bulk_read: a user went past the limits of contacts read (api/read_volume.h).
 inline constexpr std::string_view kAuditActions[] = {
-    "read",  "change",       "copy",      "export", "merge",      "delete",
-    "login", "login_failed", "mass_edit", "admin",  "break_glass"};
+    "read",  "change",       "copy",      "export", "merge",       "delete",
+    "login", "login_failed", "mass_edit", "admin",  "break_glass", "bulk_read"};
 
 // Succeeds for a known action; otherwise kInvalidInput naming the known ones.
 Result<void> CheckAction(std::string_view action);

@@ -67,6 +67,10 @@ Result<AlertRules> ApplyAlertJson(AlertRules r, const std::string& text) {
                     }
                     r.work_days |= static_cast<uint8_t>(1 << *day);
                 }
+            } else if (key == "contacts_read_per_hour") {
+                r.contacts_read_per_hour = value.get<int>();
+            } else if (key == "contacts_read_per_day") {
+                r.contacts_read_per_day = value.get<int>();
             } else if (key == "utc_offset_minutes") {
                 r.utc_offset_minutes = value.get<int>();
             } else if (key == "off_hours_actions") {
@@ -89,6 +93,10 @@ Result<AlertRules> ApplyAlertJson(AlertRules r, const std::string& text) {
     if (r.copies_per_hour < 0 || r.failed_logins_per_hour < 0) {
         return std::unexpected(
             BadRules("copies_per_hour and failed_logins_per_hour must be 0 (off) or more"));
+    }
+    if (r.contacts_read_per_hour < 0 || r.contacts_read_per_day < 0) {
+        return std::unexpected(
+            BadRules("contacts_read_per_hour and contacts_read_per_day must be 0 (off) or more"));
     }
     if (r.work_start_minute >= r.work_end_minute) {
         return Fail(ErrorCode::kInvalidInput, "the working hours end before they start",
@@ -116,7 +124,9 @@ std::string AlertRulesJson(const AlertRules& r) {
                          {"working_hours_end", FormatClockTime(r.work_end_minute)},
                          {"working_days", days},
                          {"utc_offset_minutes", r.utc_offset_minutes},
-                         {"off_hours_actions", r.off_hours_actions}});
+                         {"off_hours_actions", r.off_hours_actions},
+                         {"contacts_read_per_hour", r.contacts_read_per_hour},
+                         {"contacts_read_per_day", r.contacts_read_per_day}});
 }
 
 Result<AlertRules> LoadAlertSettings(store::Store& store) {

@@ -1,5 +1,6 @@
 // Alert rules over the audit log (R-SEC-3): bursts of copies of numbers or of
-// failed logins by one actor, and exports or mass edits outside working hours.
+// failed logins by one actor, exports or mass edits outside working hours,
+// and bulk reads (a user past the limits of contacts read, api/read_volume.h).
 //
 // The rules live in the settings table as JSON under "audit_alerts", each field
 // optional over the defaults of AlertRules; `callbase audit alert-rules show`
@@ -28,7 +29,7 @@ inline constexpr std::string_view kAlertSettingsName = "audit_alerts";
 // One finding: which rule, whose actions, when it fired (the time of the event
 // that reached the threshold, or of the off-hours event) and the records.
 struct Alert {
-    std::string rule;  // copies_per_hour, failed_logins_per_hour, off_hours_<action>
+    std::string rule;  // copies_per_hour, failed_logins_per_hour, off_hours_<action>, bulk_reads
     std::string actor;
     UnixSeconds at = 0;
     std::string detail;
@@ -48,6 +49,13 @@ struct AlertRules {
     int utc_offset_minutes = 180;
     // The actions that raise an alert when done outside working hours.
     std::vector<std::string> off_hours_actions = {"export", "mass_edit"};
+    // Contacts one user may read through the API (search results, cards,
+    // screen pops) within 60 minutes and within 24 hours; past either the
+    // API answers 429 and writes a bulk_read record, which is an alert
+    // (rule bulk_reads, «массовая выгрузка»). 0 turns a limit off. Reading
+    // the base in bulk is what an approved export is for.
+    int contacts_read_per_hour = 2000;
+    int contacts_read_per_day = 10000;
 };
 
 // The rules in force: the defaults with the saved JSON over them. A saved value

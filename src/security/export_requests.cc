@@ -7,7 +7,7 @@ namespace {
 
 constexpr const char* kColumns =
     "id, requested_by, requested_at, filter, encoding, reason, status, decided_by, decided_at, "
-    "rows_written";
+    "rows_written, shown_as";
 
 ExportRequest FromRow(const store::Row& r) {
     ExportRequest e;
@@ -21,21 +21,46 @@ ExportRequest FromRow(const store::Row& r) {
     e.decided_by = r.Text(7);
     if (!r.IsNull(8)) e.decided_at = r.Int(8);
     if (!r.IsNull(9)) e.rows_written = r.Int(9);
+    // A value this binary does not know shows the least.
+    e.view = ParseExportView(r.Text(10)).value_or(ExportView::kPseudonyms);
     return e;
 }
 
 }  // namespace
 
+std::string_view ExportViewId(ExportView view) {
+    switch (view) {
+        case ExportView::kFull:
+            return "full";
+        case ExportView::kMasked:
+            return "masked";
+        case ExportView::kPseudonyms:
+            return "pseudonyms";
+    }
+    return "pseudonyms";
+}
+
+std::optional<ExportView> ParseExportView(std::string_view text) {
+    for (ExportView v : {ExportView::kFull, ExportView::kMasked, ExportView::kPseudonyms})
+        if (ExportViewId(v) == text) return v;
+    return std::nullopt;
+}
+
+ExportView Stricter(ExportView a, ExportView b) {
+    return static_cast<int>(a) > static_cast<int>(b) ? a : b;
+}
+
 Result<int64_t> ExportRequests::Request(const std::string& actor, const std::string& filter,
-                                        const std::string& encoding, const std::string& reason) {
+                                        const std::string& encoding, const std::string& reason,
+                                        ExportView view) {
     if (reason.empty()) {
         return Fail(ErrorCode::kInvalidInput, "say why the export is needed",
                     "give --reason, e.g. --reason \"list for the courier service\"");
     }
     auto id = store_.QueryValue(
-        "INSERT INTO export_requests (requested_by, requested_at, filter, encoding, reason) "
-        "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        {actor, clock_.Now(), filter, encoding, reason});
+        "INSERT INTO export_requests (requested_by, requested_at, filter, encoding, reason, "
+        "shown_as) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        {actor, clock_.Now(), filter, encoding, reason, std::string(ExportViewId(view))});
     if (!id) return std::unexpected(id.error());
     return store::Row({*id}).Int(0);
 }

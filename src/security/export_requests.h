@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -16,6 +17,17 @@
 #include "store/store.h"
 
 namespace callbase::security {
+
+// What an export shows of the people in it: the requester's view of the card
+// (api/redact.h), fixed when the export is requested, shown to the approver
+// and applied when the file is written. kFull: as stored; kMasked: numbers as
+// +7 (912) ***-**-89; kPseudonyms: numbers and names as pseudonyms, no
+// e-mail or comment.
+enum class ExportView { kFull, kMasked, kPseudonyms };
+std::string_view ExportViewId(ExportView view);  // "full", "masked", "pseudonyms"
+std::optional<ExportView> ParseExportView(std::string_view text);
+// The one of the two that shows less.
+ExportView Stricter(ExportView a, ExportView b);
 
 struct ExportRequest {
     int64_t id = 0;
@@ -26,6 +38,7 @@ struct ExportRequest {
     std::string decided_by;
     std::optional<UnixSeconds> decided_at;
     std::optional<int64_t> rows_written;
+    ExportView view = ExportView::kFull;
 };
 
 class ExportRequests {
@@ -33,7 +46,8 @@ public:
     ExportRequests(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
     Result<int64_t> Request(const std::string& actor, const std::string& filter,
-                            const std::string& encoding, const std::string& reason);
+                            const std::string& encoding, const std::string& reason,
+                            ExportView view);
     // approve or reject; the requester cannot decide its own request.
     Result<void> Decide(int64_t id, bool approve, const std::string& actor);
     // The approved request, for its requester to download once.

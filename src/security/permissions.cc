@@ -193,6 +193,12 @@ std::string Pseudonym(std::string_view value, std::string_view key) {
 }
 
 std::string PseudonymizeNumbers(std::string_view text, std::string_view key) {
+    return ReplaceNumbers(text,
+                          [&](const std::string& e164) { return "tel:" + Pseudonym(e164, key); });
+}
+
+std::string ReplaceNumbers(std::string_view text,
+                           const std::function<std::string(const std::string& e164)>& replace) {
     auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
     auto is_joiner = [](char c) { return c == ' ' || c == '-' || c == '(' || c == ')'; };
     std::string out;
@@ -211,6 +217,9 @@ std::string PseudonymizeNumbers(std::string_view text, std::string_view key) {
             if (is_digit(text[end])) {
                 digits += text[end];
                 last_digit = end;
+                // +7 and ten digits is a whole number: what follows is not
+                // part of it ("+79161234567 (3 tries left)").
+                if (plus && digits.size() == 11 && digits[0] == '7') break;
             }
             ++end;
         }
@@ -230,7 +239,7 @@ std::string PseudonymizeNumbers(std::string_view text, std::string_view key) {
                 out += text[i++];
             continue;
         }
-        out += "tel:" + Pseudonym(e164, key);
+        out += replace(e164);
         i = last_digit + 1;
     }
     return out;

@@ -9,6 +9,7 @@
 // use from any thread.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,5 +78,10 @@ std::string Pseudonym(std::string_view value, std::string_view key);
 // spelling (11 digits from 7 or 8, 10 digits from 3, 4, 8 or 9). Dates, times
 // and ids do not look like that and stay.
 std::string PseudonymizeNumbers(std::string_view text, std::string_view key);
+// `text` with every phone number in it, found as PseudonymizeNumbers finds
+// them, replaced by what `replace` makes of its E.164 form (the masking of
+// messages shown to a role that sees numbers masked, api/redact.h).
+std::string ReplaceNumbers(std::string_view text,
+                           const std::function<std::string(const std::string& e164)>& replace);
 
 }  // namespace callbase::security

@@ -86,5 +86,15 @@ TEST(PermissionsTest, PseudonymizeNumbersHidesEveryNumberAndKeepsTheRest) {
     EXPECT_EQ(PseudonymizeNumbers("id 12 89161234567", key), "id 12 " + p);
 }
 
+// The masking of error messages (api::RedactText) finds numbers the same way:
+// a +7 number ends at its eleventh digit, whatever follows it.
+TEST(PermissionsTest, ReplaceNumbersStopsARussianNumberAtItsLastDigit) {
+    auto mask = [](const std::string& e164) { return MaskPhone(e164); };
+    EXPECT_EQ(ReplaceNumbers("wrong code for +79161234567 (3 tries left)", mask),
+              "wrong code for +7 (916) ***-**-67 (3 tries left)");
+    EXPECT_EQ(ReplaceNumbers("no consent request for +7 (916) 123-45-67", mask),
+              "no consent request for +7 (916) ***-**-67");
+}
+
 }  // namespace
 }  // namespace callbase::security
