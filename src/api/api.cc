@@ -9,12 +9,12 @@
 #include <fstream>
 #include <sstream>
 
-#include "security/users.h"
-#include "security/access_review.h"
-#include "security/break_glass.h"
 #include "core/json_text.h"
 #include "core/utf8.h"
+#include "security/access_review.h"
 #include "security/audit_alerts.h"
+#include "security/break_glass.h"
+#include "security/users.h"
 
 namespace callbase::api {
 namespace {

@@ -530,7 +530,7 @@ Result<int64_t> CampaignBook::OpenCall(const CallRecord& r, std::string_view net
         "INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id, attempt, "
         "started_at, evidence, network, direction) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         {r.campaign_id, r.contact_id, store::PhoneKey(store_, r.number), r.caller_id,
-         int64_t{r.attempt}, r.started, EvidenceJson(r.evidence).dump(), std::string(network),
+         int64_t{r.attempt}, r.started, JsonText(EvidenceJson(r.evidence)), std::string(network),
          std::string(r.inbound ? "in" : "out")});
 }
 

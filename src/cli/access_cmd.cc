@@ -23,8 +23,8 @@
 
 #include "cli/app.h"
 #include "cli/text_table.h"
-#include "security/access_review.h"
 #include "core/json_text.h"
+#include "security/access_review.h"
 #include "security/audit.h"
 #include "security/break_glass.h"
 #include "security/encryption.h"
@@ -484,7 +484,7 @@ void RegisterUsers(CLI::App& cli, App& app) {
     unlock->callback([&app, unlock_name] {
         WithUsers(app, [&](security::Users& users) -> Result<void> {
             if (auto ok = users.Unlock(*unlock_name); !ok) return ok;
-            fmt::print("{}\n", app.json ? json{{"name", *unlock_name}, {"locked", false}}.dump()
+            fmt::print("{}\n", app.json ? JsonText(json{{"name", *unlock_name}, {"locked", false}})
                                         : "unlocked " + *unlock_name);
             return {};
         });

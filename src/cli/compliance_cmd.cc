@@ -399,8 +399,8 @@ void RegisterConsent(CLI::App& cli, App& app) {
                       if (!shown) return std::unexpected(shown.error());
                       if (app.json) {
                           fmt::print("{}\n", JsonText(json{{"request", req->id},
-                                                  {"e164", *shown},
-                                                  {"expires_at", req->expires_at}}));
+                                                           {"e164", *shown},
+                                                           {"expires_at", req->expires_at}}));
                       } else {
                           fmt::print("code sent to {} (request #{}); it expires {}\n", *shown,
                                      req->id, LocalTime(req->expires_at));
@@ -547,12 +547,12 @@ void RegisterCanCall(CLI::App& cli, App& app) {
                     reasons.push_back(
                         {{"reason", cp::DenyReasonId(r.reason)}, {"detail", r.detail}});
                 fmt::print("{}\n", JsonText(json{{"e164", *shown},
-                                        {"purpose", a->purpose},
-                                        {"at", at},
-                                        {"allowed", d.allowed},
-                                        {"reasons", reasons},
-                                        {"earliest", OptionalTime(d.earliest)},
-                                        {"utc_offset_assumed", d.offset_assumed}}));
+                                                 {"purpose", a->purpose},
+                                                 {"at", at},
+                                                 {"allowed", d.allowed},
+                                                 {"reasons", reasons},
+                                                 {"earliest", OptionalTime(d.earliest)},
+                                                 {"utc_offset_assumed", d.offset_assumed}}));
                 return {};
             }
             fmt::print("{} {} for {} at {}\n", *shown,
@@ -671,9 +671,9 @@ void RegisterAttempts(CLI::App& cli, App& app) {
                       if (auto ok = log.Review(e164, rv->second, app.actor); !ok) return ok;
                       auto shown = ShownNumber(app, db, e164);
                       if (!shown) return std::unexpected(shown.error());
-                      fmt::print("{}\n",
-                                 app.json ? JsonText(json{{"e164", *shown}, {"decision", rv->second}})
-                                          : fmt::format("{}: {}", *shown, rv->second));
+                      fmt::print("{}\n", app.json ? JsonText(json{{"e164", *shown},
+                                                                  {"decision", rv->second}})
+                                                  : fmt::format("{}: {}", *shown, rv->second));
                       return {};
                   });
     });

@@ -137,7 +137,7 @@ void PrintExportPreview(App& app, const security::ExportRequest& e, const nlohma
         nlohmann::json out = api::ExportRequestJson(e);
         out.update(preview);
         out["status"] = status;
-        fmt::print("{}\n", out.dump());
+        fmt::print("{}\n", JsonText(out));
         return;
     }
     std::string filter = e.filter;
@@ -297,8 +297,8 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
         if (!id) return app.Report(id.error());
         if (app.json) {
             fmt::print("{}\n", JsonText(nlohmann::json{{"id", *id},
-                                              {"status", "pending"},
-                                              {"view", security::ExportViewId(view)}}));
+                                                       {"status", "pending"},
+                                                       {"view", security::ExportViewId(view)}}));
         } else {
             fmt::print("export request #{} waits for approval; it will show {}\n", *id,
                        security::ExportViewId(view));

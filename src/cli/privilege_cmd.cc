@@ -18,6 +18,7 @@
 #include "cli/text_table.h"
 #include "contacts/contact_book.h"
 #include "contacts/filter.h"
+#include "core/json_text.h"
 #include "security/access_review.h"
 #include "security/break_glass.h"
 #include "security/teams.h"
@@ -66,7 +67,7 @@ json BreakGlassJson(const sec::BreakGlass& b, UnixSeconds now) {
 
 void PrintOne(const App& app, const sec::BreakGlass& b, const std::string& what) {
     if (app.json) {
-        fmt::print("{}\n", BreakGlassJson(b, app.clock.Now()).dump());
+        fmt::print("{}\n", JsonText(BreakGlassJson(b, app.clock.Now())));
         return;
     }
     fmt::print("break-glass #{} {}: {} ({}){}\n", b.id, what, b.user, b.State(app.clock.Now()),
@@ -156,7 +157,7 @@ void RegisterBreakGlass(CLI::App& access, App& app) {
                        When(b.ended_at ? b.ended_at : b.ends_at), b.reason});
             }
             if (app.json)
-                fmt::print("{}\n", out.dump());
+                fmt::print("{}\n", JsonText(out));
             else
                 t.Print();
             return {};
@@ -202,7 +203,7 @@ void RegisterReview(CLI::App& access, App& app) {
                           u.break_glass_until ? json(*u.break_glass_until) : json(nullptr)},
                          {"rights", rights}});
                 }
-                fmt::print("{}\n", out.dump());
+                fmt::print("{}\n", JsonText(out));
                 return {};
             }
             Table t({"user", "role", "state", "team", "last login", "rights used (last use)",
@@ -276,9 +277,8 @@ void RegisterAssign(CLI::App& cli, App& app) {
                 contacts::AssignContacts(db, app.clock, app.actor, a->ids, *filter, *scope, to);
             if (!changed) return std::unexpected(changed.error());
             if (app.json) {
-                fmt::print(
-                    "{}\n",
-                    json{{"to", to ? json(a->to) : json(nullptr)}, {"changed", *changed}}.dump());
+                fmt::print("{}\n", JsonText(json{{"to", to ? json(a->to) : json(nullptr)},
+                                                 {"changed", *changed}}));
             } else {
                 fmt::print("{} contacts {}\n", *changed,
                            to ? "assigned to " + a->to : std::string("unassigned"));
@@ -299,7 +299,7 @@ void RegisterTeams(CLI::App& cli, App& app) {
         WithStore(app, [&](store::Store& db) -> Result<void> {
             auto id = sec::Teams(db, app.clock).Add(*add_name, app.actor);
             if (!id) return std::unexpected(id.error());
-            fmt::print("{}\n", app.json ? json{{"id", *id}, {"name", *add_name}}.dump()
+            fmt::print("{}\n", app.json ? JsonText(json{{"id", *id}, {"name", *add_name}})
                                         : fmt::format("team {} added", *add_name));
             return {};
         });
@@ -322,9 +322,9 @@ void RegisterTeams(CLI::App& cli, App& app) {
             fmt::print(
                 "{}\n",
                 app.json
-                    ? json{{"user", member->first},
-                           {"team", member->second.empty() ? json(nullptr) : json(member->second)}}
-                          .dump()
+                    ? JsonText(json{
+                          {"user", member->first},
+                          {"team", member->second.empty() ? json(nullptr) : json(member->second)}})
                     : fmt::format("{} is {}", member->first,
                                   member->second.empty() ? "in no team" : "in " + member->second));
             return {};
@@ -341,7 +341,7 @@ void RegisterTeams(CLI::App& cli, App& app) {
                 t.Add({x.name, fmt::format("{}", fmt::join(x.members, ", "))});
             }
             if (app.json)
-                fmt::print("{}\n", out.dump());
+                fmt::print("{}\n", JsonText(out));
             else
                 t.Print();
             return {};
