@@ -34,6 +34,7 @@ struct SealedColumn {
 const std::vector<SealedColumn>& SealedColumns() {
     static const std::vector<SealedColumn> kColumns{
         {"contacts", "name", {"id"}, store::kNameColumn, false},
+        {"contacts", "comment", {"id"}, store::kNoteColumn, false},
         {"phones", "e164", {"id"}, store::kPhoneDomain, true},
         {"phones", "raw", {"id"}, store::kRawColumn, false, "e164"},
         {"history", "before", {"id"}, store::kHistoryColumn, false},

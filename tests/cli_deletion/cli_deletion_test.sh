@@ -7,8 +7,9 @@
 # the key file's folder, byte by byte; PostgreSQL: every table, read through
 # SQL), on a plain base and an encrypted one; the dial gate still refuses the
 # number, the audit chain still verifies, and the dpo still finds the
-# records by the number and by the name. On an encrypted base the notes are
-# sealed even before the deletion, and the audit log never holds the name.
+# records by the number and by the name. On an encrypted base the notes
+# (and the contact's comment) are sealed even before the deletion, and the audit
+# log never holds the name.
 source "$(dirname "$0")/../support/cli_test.sh"
 cb=$1
 export CALLBASE_SMS_LOG="$tmp/sms.log"  # outside the folders searched
@@ -104,7 +105,7 @@ for mode in plain encrypted; do
     if [ $mode = encrypted ]; then
         # Sealed before any deletion: notes and reasons as well as names.
         sqlite3 "$db" .dump >"$tmp/dump.sql"
-        for s in Аграфена Пантелеймонова "просила позже" "перезвонила сама"; do
+        for s in Аграфена Пантелеймонова "просила позже" "перезвонила сама" "ул. Лесная"; do
             grep -qF -- "$s" "$tmp/dump.sql" && fail "encrypted: '$s' readable before the deletion"
         done
     fi
