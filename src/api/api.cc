@@ -447,6 +447,44 @@ std::string Api::Pseudonymized(std::string_view text) const {
     return security::PseudonymizeNumbers(text, pseudonym_key_);
 }
 
+std::string Api::PseudonymizedText(std::string_view text) const {
+    return security::PseudonymizeText(text, pseudonym_key_);
+}
+
+std::string Api::PseudonymizedFilters(const std::vector<std::string>& expressions) const {
+    std::string out;
+    for (const std::string& e : expressions)
+        out += (out.empty() ? "" : " ") + security::PseudonymizeFilter(e, pseudonym_key_);
+    return out;
+}
+
+std::string Api::PseudonymizedQuery(std::string_view query) const {
+    static constexpr std::string_view kShared[] = {
+        "limit",   "offset",   "status",   "tag",     "region", "source", "category",
+        "purpose", "at",       "id",       "from",    "to",     "since",  "action",
+        "actor",   "all",      "campaign", "removed", "lang",   "page",   "sort",
+        "order",   "decision", "outcome",  "phone",   "number"};
+    std::string out;
+    size_t start = 0;
+    while (start <= query.size() && !query.empty()) {
+        size_t end = query.find('&', start);
+        if (end == std::string_view::npos) end = query.size();
+        const std::string_view pair = query.substr(start, end - start);
+        const size_t eq = pair.find('=');
+        const std::string_view name = pair.substr(0, eq);
+        out += start == 0 ? "" : "&";
+        if (std::find(std::begin(kShared), std::end(kShared), name) != std::end(kShared)) {
+            out += Pseudonymized(pair);
+        } else if (eq == std::string_view::npos) {
+            out += PseudonymizedText(pair);
+        } else {
+            out += fmt::format("{}={}", name, PseudonymizedText(pair.substr(eq + 1)));
+        }
+        start = end + 1;
+    }
+    return out;
+}
+
 Result<ReadVolume::Limits> Api::ReadLimits(store::Store& db) {
     const UnixSeconds now = options_.clock->Now();
     {
@@ -581,7 +619,7 @@ Response Api::Dispatch(const ApiRoute& route, const Request& request) {
             answered ? std::move(*answered) : ErrorResponse(ShownError(call, answered.error()));
     }
     if (call.session && call.audit && !route.audit_action.empty()) {
-        std::string detail = call.detail.empty() ? request.query : call.detail;
+        std::string detail = call.detail.empty() ? PseudonymizedQuery(request.query) : call.detail;
         detail = ToValidUtf8(Pseudonymized(detail));  // the log holds text, whatever came
         detail += fmt::format("{}status {}", detail.empty() ? "" : "; ", response.status);
         if (!refused.empty()) detail += "; refused: " + refused;

@@ -230,6 +230,15 @@ public:
     const std::string& pseudonym_key() const { return pseudonym_key_; }
     // The numbers in a text replaced by their pseudonyms (for audit records).
     std::string Pseudonymized(std::string_view text) const;
+    // Free text that may name a person, and filter expressions, as the audit
+    // log keeps them (security::PseudonymizeText, PseudonymizeFilter).
+    std::string PseudonymizedText(std::string_view text) const;
+    std::string PseudonymizedFilters(const std::vector<std::string>& expressions) const;
+    // A query string for the audit log: parameters that name a class many
+    // share (limit, status, category, ...) and numbers as Pseudonymized, any
+    // other value (a name, a filter, a reason) as PseudonymizedText of its
+    // text as sent.
+    std::string PseudonymizedQuery(std::string_view query) const;
 
     // Contacts read per user, and the limits in force (the audit alert
     // rules, read again a minute after they were last read, or at once

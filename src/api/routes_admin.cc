@@ -69,7 +69,8 @@ Result<Response> RequestExport(Call& c) {
                            *reason, ExportViewOf(c.viewer()));
     if (!id) return std::unexpected(id.error());
     c.records = fmt::format("export:{}", *id);
-    c.detail = fmt::format("requested: {}; reason: {}", fmt::join(expressions, " "), *reason);
+    c.detail = fmt::format("requested: {}; reason: {}", c.api.PseudonymizedFilters(expressions),
+                           c.api.PseudonymizedText(*reason));
     return JsonResponse(201, json{{"id", *id},
                                   {"status", "pending"},
                                   {"view", security::ExportViewId(ExportViewOf(c.viewer()))}});

@@ -120,7 +120,7 @@ Result<Response> RemoveStop(Call& c) {
         auto removed = cp::StopList(*c.db, ClockOf(c)).RemoveEntry(*id, reason, c.actor());
         if (!removed) return std::unexpected(removed.error());
         c.records = fmt::format("stop:{}", *id);
-        c.detail = "stop-list remove: " + reason;
+        c.detail = "stop-list remove: " + c.api.PseudonymizedText(reason);
         return JsonResponse(200, json{{"removed", 1}});
     }
     auto e164 = c.Phone(c.request.Query("phone").value_or(""));
@@ -135,7 +135,7 @@ Result<Response> RemoveStop(Call& c) {
     auto removed = cp::StopList(*c.db, ClockOf(c)).Remove(*e164, *category, reason, c.actor());
     if (!removed) return std::unexpected(removed.error());
     c.records = *e164;
-    c.detail = "stop-list remove: " + reason;
+    c.detail = "stop-list remove: " + c.api.PseudonymizedText(reason);
     return JsonResponse(200, json{{"removed", *removed}});
 }
 

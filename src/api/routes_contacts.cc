@@ -140,7 +140,7 @@ Result<Response> FindContacts(Call& c) {
     for (const auto& f : *found)
         items.push_back(FoundJson(f));
     c.records = ContactRecords(*found);
-    c.detail = fmt::format("{}", fmt::join(expressions, " "));
+    c.detail = c.api.PseudonymizedFilters(expressions);
     return JsonResponse(200, json{{"total", *total}, {"items", items}});
 }
 

@@ -227,15 +227,58 @@ std::string_view AuditAction(std::string_view path) {
     return it == kActions.end() ? std::string_view() : std::string_view(it->second);
 }
 
-// The leaf command's positional arguments and options as given: which records.
-std::string CommandRecords(const CLI::App& cli) {
+// How the audit log keeps the value of a command's option or argument: a
+// number anywhere becomes its pseudonym; free text that may name a person (a
+// contact's name, e-mail or comment, a note, a reason, proof of consent, a
+// custom field's value) is kept as its pseudonym (security::PseudonymizeText);
+// a filter keeps its key and operator and hides the value unless the key is
+// a class many share (security::PseudonymizeFilter).
+enum class ValueKind { kPlain, kText, kFilter, kFieldAssignment };
+
+ValueKind KindOf(std::string_view path, std::string_view option) {
+    for (std::string_view text : {"--note", "--reason", "--how", "--comment", "--email", "--ip",
+                                  "--user-agent", "--form-id"}) {
+        if (option == text) return ValueKind::kText;
+    }
+    if (path == "contacts add" && option == "--name") return ValueKind::kText;
+    if (path == "contacts add" && option == "--field") return ValueKind::kFieldAssignment;
+    if (path == "contacts set-field" && option == "value") return ValueKind::kText;
+    if (option == "--filter" || option == "--segment") return ValueKind::kFilter;
+    if (path == "contacts find" && option == "expr") return ValueKind::kFilter;
+    return ValueKind::kPlain;
+}
+
+std::string Pseudonymized(ValueKind kind, const std::string& value, const std::string& key) {
+    switch (kind) {
+        case ValueKind::kText:
+            return security::PseudonymizeText(value, key);
+        case ValueKind::kFilter:
+            return security::PseudonymizeFilter(value, key);
+        case ValueKind::kFieldAssignment: {
+            const size_t eq = value.find('=');
+            if (eq == std::string::npos) return security::PseudonymizeText(value, key);
+            return value.substr(0, eq + 1) + security::PseudonymizeText(value.substr(eq + 1), key);
+        }
+        case ValueKind::kPlain:
+            break;
+    }
+    return security::PseudonymizeNumbers(value, key);
+}
+
+// The leaf command's positional arguments and options as given, personal
+// data as pseudonyms under `key`: which records.
+std::string CommandRecords(const CLI::App& cli, std::string_view path, const std::string& key) {
     const CLI::App* at = &cli;
     while (!at->get_subcommands().empty())
         at = at->get_subcommands().front();
     std::string out;
     for (const CLI::Option* opt : at->get_options()) {
         if (opt->count() == 0 || opt->get_name() == "--help") continue;
-        const std::string value = fmt::format("{}", fmt::join(opt->results(), ","));
+        const ValueKind kind = KindOf(path, opt->get_name());
+        std::vector<std::string> values;
+        for (const std::string& v : opt->results())
+            values.push_back(Pseudonymized(kind, v, key));
+        const std::string value = fmt::format("{}", fmt::join(values, ","));
         out += fmt::format("{}{}{}", out.empty() ? "" : " ",
                            opt->get_positional() ? "" : opt->get_name() + "=", value);
     }
@@ -251,18 +294,17 @@ std::string Source() {
 // Appends to the audit log; an error here stops the command (no unaudited
 // access to personal data).
 Result<void> Audit(App& app, const std::string& action, const std::string& path,
-                   const std::string& records, const std::string& detail) {
+                   const CLI::App& cli) {
     auto db = app.OpenStore(/*with_keys=*/false);  // the log holds pseudonyms, nothing sealed
     if (!db) return std::unexpected(db.error());
-    // Numbers are kept as their pseudonyms (security::PseudonymizeNumbers),
+    // Numbers and free text are kept as their pseudonyms (CommandRecords),
     // under the key file's pseudonym key: made when missing, unless the base
     // is encrypted and the file holds its keys too.
     if (auto ok = security::RequireKeyFile(**db, KeyFilePath(app)); !ok) return ok;
     auto key = ReadKey(app);
     if (!key) return std::unexpected(key.error());
     security::AuditLog log(**db, app.clock);
-    auto ok = log.Append({app.actor, action, path, security::PseudonymizeNumbers(records, *key),
-                          Source(), security::PseudonymizeNumbers(detail, *key)});
+    auto ok = log.Append({app.actor, action, path, CommandRecords(cli, path, *key), Source(), ""});
     if (!ok) return std::unexpected(ok.error());
     return {};
 }
@@ -614,7 +656,7 @@ void RegisterAccessControl(CLI::App& cli, App& app) {
         }
         std::string_view action = AuditAction(path);
         if (!*base || action.empty()) return;
-        if (auto ok = Audit(app, std::string(action), path, CommandRecords(cli), ""); !ok) {
+        if (auto ok = Audit(app, std::string(action), path, cli); !ok) {
             app.Report(ok.error());
             throw CLI::RuntimeError(app.exit_code);
         }

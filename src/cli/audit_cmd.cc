@@ -55,7 +55,7 @@ Result<std::optional<UnixSeconds>> OptionalTime(const std::string& text) {
 
 void RegisterList(CLI::App& audit, App& app) {
     struct Args {
-        std::string actor, action, from, to, number;
+        std::string actor, action, from, to, number, text;
         int64_t limit = 100;
     };
     auto a = std::make_shared<Args>();
@@ -70,9 +70,21 @@ void RegisterList(CLI::App& audit, App& app) {
     cmd->add_option("--number", a->number,
                     "only records about this phone number (any spelling; the log keeps numbers "
                     "as pseudonyms)");
+    cmd->add_option("--text", a->text,
+                    "only records that wrote this text: a name, a note, a reason, a search "
+                    "value, exactly as given (the log keeps them as pseudonyms)");
     cmd->callback([&app, a] {
         WithStore(app, [&](store::Store& db) -> Result<void> {
             sec::AuditLog::Filter f{a->actor, a->action, std::nullopt, std::nullopt, a->limit, ""};
+            if (!a->number.empty() && !a->text.empty()) {
+                return Fail(ErrorCode::kInvalidInput, "--number and --text cannot be combined",
+                            "give one of them");
+            }
+            if (!a->text.empty()) {
+                auto key = ReadKey(app);
+                if (!key) return std::unexpected(key.error());
+                f.records_contain = sec::PseudonymizeText(a->text, *key);
+            }
             if (!a->number.empty()) {
                 auto tools = LoadPhoneTools(app);
                 if (!tools) return std::unexpected(tools.error());

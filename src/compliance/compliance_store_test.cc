@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "compliance/attempts.h"
 #include "compliance/consent.h"
@@ -304,10 +305,13 @@ TEST_P(ComplianceStoreTest, ADeletionRequestStopsCallsAtOnceAndProcessingRemoves
     EXPECT_EQ(Count("SELECT COUNT(*) FROM field_values WHERE contact_id = 1"), 0);
     EXPECT_EQ(Count("SELECT COUNT(*) FROM merges WHERE snapshot LIKE '%Анна%'"), 0);
     EXPECT_EQ(Count("SELECT COUNT(*) FROM consents WHERE e164 = $1", {kPhone}), 0);
-    // What stays: the request, its steps, a do-not-disturb entry.
+    // What stays: the request, its steps, a do-not-disturb entry, under the
+    // number's keyed hash.
+    auto forgotten = ForgottenKey(*db_, kPhone);
+    ASSERT_TRUE(forgotten && *forgotten);
     EXPECT_EQ(Count("SELECT COUNT(*) FROM stop_list WHERE e164 = $1 AND category = "
                     "'do_not_disturb'",
-                    {kPhone}),
+                    {**forgotten}),
               1);
     auto after = Gate("service", kNow);
     EXPECT_FALSE(after.allowed);
@@ -326,10 +330,83 @@ TEST_P(ComplianceStoreTest, ADeletionRequestStopsCallsAtOnceAndProcessingRemoves
     ASSERT_TRUE(report);
     EXPECT_EQ(report->size(), 1u);
     std::string ru = DeletionNotice(*status, "ru");
-    EXPECT_NE(ru.find("+79161234567"), std::string::npos);
+    EXPECT_EQ(ru.find("9161234567"), std::string::npos) << "the number is forgotten";
     EXPECT_NE(ru.find("152-ФЗ"), std::string::npos);
     EXPECT_NE(DeletionNotice(*status, "en").find("2026-12-23"), std::string::npos);
     EXPECT_EQ(deletions.Status(999).error().code, ErrorCode::kNotFound);
+}
+
+// Issue 17, item 7: what a processed deletion keeps holds the number as a
+// keyed hash the gate matches; the person's earlier stop-list entries lose
+// their notes; and on SQLite the bytes leave the database's files.
+TEST_P(ComplianceStoreTest, AProcessedDeletionKeepsTheNumberOnlyAsAKeyedHash) {
+    const std::string kOther = "+79031112233";
+    StopList stops(*db_, clock_);
+    ASSERT_TRUE(stops.Add(kPhone, StopCategory::kNotNow, std::nullopt, "operator",
+                          "Аграфена просила позже", "op"));
+    ASSERT_TRUE(stops.Remove(kPhone, std::nullopt, "Пантелеймонова перезвонила", "op"));
+    ASSERT_TRUE(stops.Add(kOther, StopCategory::kWrittenOnly, std::nullopt, "operator",
+                          "только письменно", "op"));
+    Deletions deletions(*db_, clock_);
+    ASSERT_TRUE(deletions.Request(kPhone, "letter", "письмо Пантелеймоновой", "dpo"));
+    auto none = ForgottenKey(*db_, kPhone);
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(*none) << "no key before the first processed deletion";
+    ASSERT_TRUE(deletions.Process("dpo"));
+
+    auto forgotten = ForgottenKey(*db_, kPhone);
+    ASSERT_TRUE(forgotten && *forgotten);
+    EXPECT_TRUE(forgotten->value().starts_with("del:"));
+    EXPECT_EQ(forgotten->value().find("9161234567"), std::string::npos);
+    EXPECT_NE(**ForgottenKey(*db_, kOther), **forgotten);
+    EXPECT_EQ(
+        Count("SELECT COUNT(*) FROM stop_list WHERE e164 = $1", {store::PhoneKey(*db_, kPhone)}),
+        0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM deletion_requests WHERE e164 = $1",
+                    {store::PhoneKey(*db_, kPhone)}),
+              0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM deletion_requests WHERE e164 = $1 AND note = ''",
+                    {**forgotten}),
+              1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM stop_list WHERE e164 = $1", {**forgotten}), 2)
+        << "the earlier not_now entry and the do-not-disturb entry";
+    auto listed = stops.List(std::nullopt, true);
+    ASSERT_TRUE(listed) << listed.error().message;
+    for (const auto& e : *listed) {
+        if (e.e164 == kOther) {
+            EXPECT_EQ(e.note, "только письменно") << "another number's entry keeps its note";
+            continue;
+        }
+        EXPECT_EQ(e.e164, **forgotten);
+        EXPECT_EQ(e.note.find("Аграфена"), std::string::npos) << e.note;
+        EXPECT_EQ(e.removal_reason.find("Пантелеймонова"), std::string::npos) << e.removal_reason;
+    }
+    // The gate and `dnc check` still find the number, in any later lookup.
+    auto after = Gate("service", kNow);
+    EXPECT_FALSE(after.allowed);
+    EXPECT_TRUE(Has(after, DenyReason::kStopList));
+    auto in_force = stops.InForce(kPhone, kNow);
+    ASSERT_TRUE(in_force);
+    ASSERT_EQ(in_force->size(), 1u);
+    EXPECT_EQ(in_force->front().category, StopCategory::kDoNotDisturb);
+    auto other = LoadNumberState(*db_, kOther, 180, kNow, nullptr);
+    ASSERT_TRUE(other);
+    EXPECT_EQ(other->stops.size(), 1u) << "another number is matched by itself only";
+
+    if (GetParam() == store::Backend::kSqlite) {
+        // No byte of the number, the names or the notes in the files.
+        const std::string path = db_->Describe().substr(std::string_view("sqlite:").size());
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            std::ifstream in(path + suffix, std::ios::binary);
+            if (!in) continue;
+            const std::string bytes((std::istreambuf_iterator<char>(in)),
+                                    std::istreambuf_iterator<char>());
+            for (const char* secret : {"9161234567", "Аграфена", "Пантелеймонов"}) {
+                EXPECT_EQ(bytes.find(secret), std::string::npos)
+                    << secret << " is still in " << path << suffix;
+            }
+        }
+    }
 }
 
 TEST_P(ComplianceStoreTest, CallingRulesAndHolidaysAreSavedAndChecked) {

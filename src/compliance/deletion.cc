@@ -2,8 +2,11 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <sodium.h>
 
+#include <array>
 #include <chrono>
+#include <ctime>
 
 namespace callbase::compliance {
 namespace {
@@ -12,7 +15,56 @@ std::string Date(UnixSeconds t) {
     return fmt::format("{:%Y-%m-%d}", std::chrono::sys_seconds{std::chrono::seconds{t}});
 }
 
+constexpr std::string_view kNumberKeySetting = "deletion.number_key";
+
+std::string Hex(const unsigned char* bytes, size_t n) {
+    std::string out;
+    for (size_t i = 0; i < n; ++i)
+        out += fmt::format("{:02x}", bytes[i]);
+    return out;
+}
+
 }  // namespace
+
+Result<std::optional<std::string>> NumberHashKey(store::Store& store, bool make) {
+    auto rows =
+        store.Query("SELECT value FROM settings WHERE name = $1", {std::string(kNumberKeySetting)});
+    if (!rows) return std::unexpected(rows.error());
+    if (!rows->empty()) {
+        auto key = store::OpenText(store, rows->front().Text(0), store::kNumberHashKeyColumn);
+        if (!key) return std::unexpected(key.error());
+        return std::optional<std::string>(std::move(*key));
+    }
+    if (!make) return std::optional<std::string>();
+    if (sodium_init() < 0) return Fail(ErrorCode::kInternal, "libsodium failed to start");
+    std::array<unsigned char, 32> random;
+    randombytes_buf(random.data(), random.size());
+    std::string key = Hex(random.data(), random.size());
+    auto ok = store.Exec(
+        "INSERT INTO settings (name, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)",
+        {std::string(kNumberKeySetting), store::SealText(store, key, store::kNumberHashKeyColumn),
+         static_cast<int64_t>(std::time(nullptr)), std::string("deletion")});
+    if (!ok) return std::unexpected(ok.error());
+    return std::optional<std::string>(std::move(key));
+}
+
+std::string ForgottenHash(std::string_view e164, std::string_view key) {
+    std::array<unsigned char, 16> hash;
+    std::array<unsigned char, crypto_generichash_KEYBYTES> k{};
+    crypto_generichash(k.data(), k.size(), reinterpret_cast<const unsigned char*>(key.data()),
+                       key.size(), nullptr, 0);
+    crypto_generichash(hash.data(), hash.size(),
+                       reinterpret_cast<const unsigned char*>(e164.data()), e164.size(), k.data(),
+                       k.size());
+    return std::string(store::kForgottenPrefix) + Hex(hash.data(), hash.size());
+}
+
+Result<std::optional<std::string>> ForgottenKey(store::Store& store, std::string_view e164) {
+    auto key = NumberHashKey(store);
+    if (!key) return std::unexpected(key.error());
+    if (!*key) return std::optional<std::string>();
+    return std::optional<std::string>(ForgottenHash(e164, **key));
+}
 
 Result<int64_t> Deletions::Request(const std::string& e164, const std::string& channel,
                                    const std::string& note, const std::string& actor) {
@@ -26,7 +78,8 @@ Result<int64_t> Deletions::Request(const std::string& e164, const std::string& c
     auto id = store_.QueryValue(
         "INSERT INTO deletion_requests (e164, channel, note, received_at, received_by, "
         "archives_due_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        {store::PhoneKey(store_, e164), channel, note, now, actor, now + kArchiveDeadline});
+        {store::PhoneKey(store_, e164), channel, store::SealText(store_, note, store::kNoteColumn),
+         now, actor, now + kArchiveDeadline});
     if (!id) return std::unexpected(id.error());
     const int64_t request = store::Row({*id}).Int(0);
     if (auto ok = Step(request, "received", fmt::format("by {} via {}", actor, channel)); !ok) {
@@ -109,26 +162,60 @@ Result<void> Deletions::ProcessOne(int64_t id, const std::string& e164, const st
         !ok) {
         return std::unexpected(ok.error());
     }
+    // What is kept holds the number as its keyed hash, which the dial gate
+    // matches (LoadNumberState) but which is not the number.
+    auto number = store::PhoneOf(store_, e164);
+    if (!number) return std::unexpected(number.error());
+    auto key = NumberHashKey(store_, /*make=*/true);
+    if (!key) return std::unexpected(key.error());
+    const std::string forgotten =
+        store::IsForgotten(*number) ? *number : ForgottenHash(*number, **key);
+    const std::string cleared = store::SealText(
+        store_, fmt::format("cleared by deletion request #{}", id), store::kNoteColumn);
+    auto reasons = store_.Exec(
+        "UPDATE stop_list SET removal_reason = $1 WHERE e164 = $2 AND removal_reason <> ''",
+        {cleared, e164});
+    if (!reasons) return std::unexpected(reasons.error());
+    auto stops =
+        store_.Exec("UPDATE stop_list SET e164 = $1, note = '' WHERE e164 = $2", {forgotten, e164});
+    if (!stops) return std::unexpected(stops.error());
+    auto calls =
+        store_.Exec("UPDATE campaign_calls SET e164 = $1, disposition_note = '' WHERE e164 = $2",
+                    {forgotten, e164});
+    if (!calls) return std::unexpected(calls.error());
+    if (auto ok = Step(id, "number forgotten",
+                       fmt::format("kept as its keyed hash in the request, {} stop-list entry(ies) "
+                                   "(notes and removal reasons cleared) and {} call record(s) "
+                                   "(disposition notes cleared)",
+                                   *stops, *calls));
+        !ok) {
+        return std::unexpected(ok.error());
+    }
     const UnixSeconds now = clock_.Now();
     auto listed = store_.QueryValue(
         "SELECT COUNT(*) FROM stop_list WHERE e164 = $1 AND category = 'do_not_disturb' AND "
         "removed_at IS NULL",
-        {e164});
+        {forgotten});
     if (!listed) return std::unexpected(listed.error());
     if (store::Row({*listed}).Int(0) == 0) {
         auto ok = store_.Exec(
             "INSERT INTO stop_list (e164, category, channel, note, added_at, added_by) VALUES "
             "($1, 'do_not_disturb', 'api', $2, $3, $4)",
-            {e164, fmt::format("deletion request #{}", id), now, actor});
+            {forgotten,
+             store::SealText(store_, fmt::format("deletion request #{}", id), store::kNoteColumn),
+             now, actor});
         if (!ok) return std::unexpected(ok.error());
     }
-    if (auto ok = Step(id, "kept", "the request, its steps and a do-not-disturb entry"); !ok) {
+    if (auto ok = Step(id, "kept",
+                       "the request, its steps and a do-not-disturb entry, the number as its "
+                       "keyed hash");
+        !ok) {
         return std::unexpected(ok.error());
     }
     auto done = store_.Exec(
-        "UPDATE deletion_requests SET status = 'processed', processed_at = $1, processed_by = $2 "
-        "WHERE id = $3",
-        {now, actor, id});
+        "UPDATE deletion_requests SET status = 'processed', processed_at = $1, processed_by = $2, "
+        "e164 = $3, note = '' WHERE id = $4",
+        {now, actor, forgotten, id});
     if (!done) return std::unexpected(done.error());
     return {};
 }
@@ -148,6 +235,11 @@ Result<std::vector<int64_t>> Deletions::Process(const std::string& actor) {
         }
         if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
         done.push_back(r.Int(0));
+    }
+    // Old versions of the changed pages stay in SQLite's write-ahead log until
+    // it is emptied; when a reader holds it (a server), a later checkpoint does.
+    if (!done.empty()) {
+        if (auto emptied = store_.EmptyLog(); !emptied) return std::unexpected(emptied.error());
     }
     return done;
 }
@@ -169,7 +261,9 @@ Result<DeletionRequest> Deletions::Status(int64_t id) {
     if (!e164) return std::unexpected(e164.error());
     d.e164 = std::move(*e164);
     d.channel = r.Text(2);
-    d.note = r.Text(3);
+    auto note = store::OpenText(store_, r.Text(3), store::kNoteColumn);
+    if (!note) return std::unexpected(note.error());
+    d.note = std::move(*note);
     d.received_at = r.Int(4);
     d.received_by = r.Text(5);
     d.status = r.Text(6);
@@ -229,24 +323,28 @@ Result<bool> Deletions::Pending(const std::string& e164) {
 }
 
 std::string DeletionNotice(const DeletionRequest& r, const std::string& language) {
+    // Once processed the request holds the number's hash only.
+    const bool forgotten = store::IsForgotten(r.e164);
     if (language == "en") {
         return fmt::format(
             "Re: your request of {} (no. {}) to delete your personal data.\n"
-            "We have deleted the personal data linked to the number {} from our contact base "
+            "We have deleted the personal data linked to {} from our contact base "
             "on {}. Copies in archives and backups will be deleted by {}. We keep only a record "
             "of your request and the number on our do-not-call list, so that we never call it "
             "again.\n",
-            Date(r.received_at), r.id, r.e164, r.processed_at ? Date(*r.processed_at) : "(pending)",
-            Date(r.archives_due_at));
+            Date(r.received_at), r.id,
+            forgotten ? std::string("the number given in your request") : "the number " + r.e164,
+            r.processed_at ? Date(*r.processed_at) : "(pending)", Date(r.archives_due_at));
     }
     return fmt::format(
         "Ответ на ваше обращение от {} (№ {}) об удалении персональных данных.\n"
-        "Персональные данные, связанные с номером {}, удалены из нашей базы контактов {}. "
+        "Персональные данные, связанные с {}, удалены из нашей базы контактов {}. "
         "Копии в архивах и резервных копиях будут удалены до {}. Мы храним только запись о "
         "вашем обращении и номер в списке запрета звонков, чтобы больше никогда на него не "
         "звонить (ст. 21 Федерального закона № 152-ФЗ).\n",
-        Date(r.received_at), r.id, r.e164, r.processed_at ? Date(*r.processed_at) : "(в работе)",
-        Date(r.archives_due_at));
+        Date(r.received_at), r.id,
+        forgotten ? std::string("номером, указанным в обращении") : "номером " + r.e164,
+        r.processed_at ? Date(*r.processed_at) : "(в работе)", Date(r.archives_due_at));
 }
 
 }  // namespace callbase::compliance

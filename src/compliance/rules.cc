@@ -1,5 +1,7 @@
 #include "compliance/rules.h"
 
+#include "compliance/deletion.h"
+
 #include "compliance/registry_catalog.h"
 
 #include <fmt/format.h>
@@ -186,10 +188,27 @@ Result<NumberState> LoadNumberState(store::Store& store, const std::string& e164
     NumberState s;
     s.utc_offset_minutes = utc_offset_minutes;
     const std::string key = store::PhoneKey(store, e164);
-    auto stops = store.Query(
-        "SELECT category, until_at FROM stop_list WHERE e164 = $1 AND removed_at IS NULL ORDER "
-        "BY id",
+    // The flags, and the key of forgotten numbers' hashes (NumberHashKey): a
+    // number whose deletion was processed is on the stop-list as its hash.
+    auto flags = store.Query(
+        "SELECT (SELECT COUNT(*) FROM deletion_requests WHERE e164 = $1 AND status = "
+        "'pending'), (SELECT COUNT(*) FROM phones WHERE e164 = $1 AND inactive = 1) + "
+        "(SELECT COUNT(*) FROM inactive_review WHERE e164 = $1 AND (reviewed_at IS NULL OR "
+        "decision = 'keep')), (SELECT value FROM settings WHERE name = 'deletion.number_key')",
         {key});
+    if (!flags) return std::unexpected(flags.error());
+    s.deletion_pending = flags->front().Int(0) > 0;
+    s.inactive = flags->front().Int(1) > 0;
+    std::string forgotten = key;
+    if (!flags->front().IsNull(2)) {
+        auto hash_key = store::OpenText(store, flags->front().Text(2), store::kNumberHashKeyColumn);
+        if (!hash_key) return std::unexpected(hash_key.error());
+        forgotten = ForgottenHash(e164, *hash_key);
+    }
+    auto stops = store.Query(
+        "SELECT category, until_at FROM stop_list WHERE e164 IN ($1, $2) AND removed_at IS NULL "
+        "ORDER BY id",
+        {key, forgotten});
     if (!stops) return std::unexpected(stops.error());
     for (const auto& r : *stops) {
         StopEntry e{ParseStopCategory(r.Text(0)).value_or(StopCategory::kDoNotDisturb),
@@ -205,15 +224,6 @@ Result<NumberState> LoadNumberState(store::Store& store, const std::string& e164
         if (!r.IsNull(2)) c.revoked_at = r.Int(2);
         s.consents.push_back(std::move(c));
     }
-    auto flags = store.Query(
-        "SELECT (SELECT COUNT(*) FROM deletion_requests WHERE e164 = $1 AND status = "
-        "'pending'), (SELECT COUNT(*) FROM phones WHERE e164 = $1 AND inactive = 1) + "
-        "(SELECT COUNT(*) FROM inactive_review WHERE e164 = $1 AND (reviewed_at IS NULL OR "
-        "decision = 'keep'))",
-        {key});
-    if (!flags) return std::unexpected(flags.error());
-    s.deletion_pending = flags->front().Int(0) > 0;
-    s.inactive = flags->front().Int(1) > 0;
     auto attempts = store.Query(
         "SELECT at FROM call_attempts WHERE e164 = $1 AND at <= $2 ORDER BY at", {key, at});
     if (!attempts) return std::unexpected(attempts.error());

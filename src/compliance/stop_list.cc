@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "compliance/deletion.h"
 #include "phone/clean.h"
 
 namespace callbase::compliance {
@@ -22,12 +23,16 @@ Result<StopListEntry> FromRow(const store::Store& store, const store::Row& r) {
     e.category = ParseStopCategory(r.Text(2)).value_or(StopCategory::kDoNotDisturb);
     if (!r.IsNull(3)) e.until = r.Int(3);
     e.channel = r.Text(4);
-    e.note = r.Text(5);
+    auto note = store::OpenText(store, r.Text(5), store::kNoteColumn);
+    if (!note) return std::unexpected(note.error());
+    e.note = std::move(*note);
     e.added_at = r.Int(6);
     e.added_by = r.Text(7);
     if (!r.IsNull(8)) e.removed_at = r.Int(8);
     e.removed_by = r.Text(9);
-    e.removal_reason = r.Text(10);
+    auto reason = store::OpenText(store, r.Text(10), store::kNoteColumn);
+    if (!reason) return std::unexpected(reason.error());
+    e.removal_reason = std::move(*reason);
     return e;
 }
 
@@ -80,7 +85,8 @@ Result<StopListEntry> StopList::Add(const std::string& e164, StopCategory catego
         "INSERT INTO stop_list (e164, category, until_at, channel, note, added_at, added_by) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         {store::PhoneKey(store_, e164), std::string(StopCategoryId(category)),
-         store::Nullable(until), channel, note, now, actor});
+         store::Nullable(until), channel, store::SealText(store_, note, store::kNoteColumn), now,
+         actor});
     if (!id) return std::unexpected(id.error());
     if (inserted) *inserted = true;
     StopListEntry e{store::Row({*id}).Int(0),
@@ -107,8 +113,9 @@ Result<int64_t> StopList::Remove(const std::string& e164, std::optional<StopCate
     auto changed = store_.Exec(
         "UPDATE stop_list SET removed_at = $1, removed_by = $2, removal_reason = $3 "
         "WHERE e164 = $4 AND removed_at IS NULL AND (category = $5 OR $6 = 1)",
-        {now, actor, Trim(reason), store::PhoneKey(store_, e164),
-         std::string(category ? StopCategoryId(*category) : ""), int64_t{category ? 0 : 1}});
+        {now, actor, store::SealText(store_, Trim(reason), store::kNoteColumn),
+         store::PhoneKey(store_, e164), std::string(category ? StopCategoryId(*category) : ""),
+         int64_t{category ? 0 : 1}});
     if (!changed) return std::unexpected(changed.error());
     if (*changed == 0) {
         return Fail(ErrorCode::kNotFound,
@@ -128,7 +135,7 @@ Result<void> StopList::RemoveEntry(int64_t id, const std::string& reason,
     auto changed = store_.Exec(
         "UPDATE stop_list SET removed_at = $1, removed_by = $2, removal_reason = $3 "
         "WHERE id = $4 AND removed_at IS NULL",
-        {clock_.Now(), actor, Trim(reason), id});
+        {clock_.Now(), actor, store::SealText(store_, Trim(reason), store::kNoteColumn), id});
     if (!changed) return std::unexpected(changed.error());
     if (*changed == 0) {
         return Fail(ErrorCode::kNotFound,
@@ -139,11 +146,15 @@ Result<void> StopList::RemoveEntry(int64_t id, const std::string& reason,
 }
 
 Result<std::vector<StopListEntry>> StopList::InForce(const std::string& e164, UnixSeconds at) {
+    // A number whose deletion was processed is listed under its hash.
+    auto forgotten = ForgottenKey(store_, e164);
+    if (!forgotten) return std::unexpected(forgotten.error());
+    const std::string key = store::PhoneKey(store_, e164);
     auto rows = store_.Query(
-        fmt::format("SELECT {} FROM stop_list WHERE e164 = $1 AND removed_at IS NULL AND "
+        fmt::format("SELECT {} FROM stop_list WHERE e164 IN ($1, $3) AND removed_at IS NULL AND "
                     "(until_at IS NULL OR until_at > $2) ORDER BY id",
                     kColumns),
-        {store::PhoneKey(store_, e164), at});
+        {key, at, forgotten->value_or(key)});
     if (!rows) return std::unexpected(rows.error());
     std::vector<StopListEntry> out;
     for (const auto& r : *rows) {

@@ -39,7 +39,9 @@ Result<Contact> ReadContact(const store::Store& store, const store::Row& r, size
     c.source = r.Text(f + 3);
     c.owner_group = r.Text(f + 4);
     c.email = r.Text(f + 5);
-    c.comment = r.Text(f + 6);
+    auto comment = store::OpenText(store, r.Text(f + 6), store::kNoteColumn);
+    if (!comment) return std::unexpected(comment.error());
+    c.comment = std::move(*comment);
     c.status = r.Text(f + 7);
     c.callback_at = r.OptInt(f + 8);
     c.created_at = r.Int(f + 9);
@@ -264,7 +266,8 @@ Result<int64_t> ContactBook::Create(const NewContact& in) {
         "status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $8) "
         "RETURNING id",
         {StoredName(store_, name), NameWords(store_.cipher(), name), region, Trim(in.source),
-         Trim(in.owner_group), Trim(in.email), in.comment, now});
+         Trim(in.owner_group), Trim(in.email),
+         store::SealText(store_, in.comment, store::kNoteColumn), now});
     if (!id_value) return std::unexpected(id_value.error());
     int64_t id = store::Row({*id_value}).Int(0);
 

@@ -325,7 +325,8 @@ Result<MergeResult> Deduplicator::Merge(std::vector<int64_t> ids) {
         "UPDATE contacts SET name = $1, region = $2, source = $3, owner_group = $4, email = $5, "
         "comment = $6, last_interaction_at = $7, updated_at = $8, name_words = $10 WHERE id = $9",
         {StoredName(store_, kept.name), kept.region, kept.source, kept.owner_group, kept.email,
-         kept.comment, last, now, kept_id, NameWords(store_.cipher(), kept.name)});
+         store::SealText(store_, kept.comment, store::kNoteColumn), last, now, kept_id,
+         NameWords(store_.cipher(), kept.name)});
     if (!upd) return std::unexpected(upd.error());
 
     // Phones: numbers the kept contact lacks move to it; a number it already has

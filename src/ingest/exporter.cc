@@ -78,6 +78,13 @@ Result<ExportSummary> ExportContacts(store::Store& store, const contacts::Filter
             break;
         }
         rec[0] = options.name ? options.name(*name) : std::move(*name);
+        auto comment = store::OpenText(store, rec[7], store::kNoteColumn);
+        if (!comment) {
+            failure = comment.error();
+            failed = true;
+            break;
+        }
+        rec[7] = std::move(*comment);
         if (!options.free_text) rec[4] = rec[7] = "";
         auto phones = store.Query(
             "SELECT e164, extension FROM phones WHERE contact_id = $1 ORDER BY position", {id});

@@ -897,6 +897,7 @@ private:
                 Put(v[2], in.region);
             Put(v[3], in.source);
             Put(v[4], in.email);
+            if (sealed()) in.comment = store::SealText(store_, in.comment, store::kNoteColumn);
             Put(v[5], in.comment);
             Set(v[6], status);
             v[7] = in.created_at;
@@ -908,8 +909,9 @@ private:
                 "INSERT INTO contacts (name, region, source, email, comment, status, created_at, "
                 "updated_at, import_id, name_words) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
                 "$10)",
-                {sealed() ? in.sealed_name : in.name, region, in.source, in.email, in.comment,
-                 std::string(status), in.created_at, now_, import_id_, in.name_words});
+                {sealed() ? in.sealed_name : in.name, region, in.source, in.email,
+                 store::SealText(store_, in.comment, store::kNoteColumn), std::string(status),
+                 in.created_at, now_, import_id_, in.name_words});
             if (!inserted) return std::unexpected(inserted.error());
             id = *inserted;
         }
@@ -971,8 +973,12 @@ private:
         std::string update = "UPDATE contacts SET ";
         std::vector<Value> params;
         auto set = [&](const char* column, const std::string& before, const std::string& after) {
-            params.emplace_back(sealed() && column == std::string_view("name") ? in.sealed_name
-                                                                               : after);
+            if (sealed() && column == std::string_view("name"))
+                params.emplace_back(in.sealed_name);
+            else if (column == std::string_view("comment"))
+                params.emplace_back(store::SealText(store_, after, store::kNoteColumn));
+            else
+                params.emplace_back(after);
             update += fmt::format("{} = ${}, ", column, params.size());
             History(id, column, before, after);
         };
@@ -990,7 +996,9 @@ private:
             params.emplace_back(in.name_words);
             update += fmt::format("name_words = ${}, ", params.size());
         }
-        std::string comment = row.Text(4);
+        auto opened = store::OpenText(store_, row.Text(4), store::kNoteColumn);
+        if (!opened) return std::unexpected(opened.error());
+        std::string comment = std::move(*opened);
         if (!in.comment.empty() && comment.find(in.comment) == std::string::npos) {
             set("comment", comment, comment.empty() ? in.comment : comment + "\n" + in.comment);
         }

@@ -28,11 +28,14 @@ struct SealedColumn {
     // needs (contacts::StoredRaw). Re-sealed before this column (the order of
     // SealedColumns), so it is in `to`'s form when this one is done.
     std::string_view number = {};
+    // Only the rows that match (a single row of settings); empty: every row.
+    std::string_view where = {};
 };
 
 const std::vector<SealedColumn>& SealedColumns() {
     static const std::vector<SealedColumn> kColumns{
         {"contacts", "name", {"id"}, store::kNameColumn, false},
+        {"contacts", "comment", {"id"}, store::kNoteColumn, false},
         {"phones", "e164", {"id"}, store::kPhoneDomain, true},
         {"phones", "raw", {"id"}, store::kRawColumn, false, "e164"},
         {"history", "before", {"id"}, store::kHistoryColumn, false},
@@ -44,14 +47,26 @@ const std::vector<SealedColumn>& SealedColumns() {
          store::kImportErrorColumn,
          false},
         {"stop_list", "e164", {"id"}, store::kPhoneDomain, true},
+        {"stop_list", "note", {"id"}, store::kNoteColumn, false},
+        {"stop_list", "removal_reason", {"id"}, store::kNoteColumn, false},
         {"consents", "e164", {"id"}, store::kPhoneDomain, true},
         {"consent_requests", "e164", {"id"}, store::kPhoneDomain, true},
         {"deletion_requests", "e164", {"id"}, store::kPhoneDomain, true},
+        {"deletion_requests", "note", {"id"}, store::kNoteColumn, false},
         {"call_attempts", "e164", {"id"}, store::kPhoneDomain, true},
         {"inactive_review", "e164", {"e164"}, store::kPhoneDomain, true},
         {"operator_access", "e164", {"user_id", "e164"}, store::kPhoneDomain, true},
         {"campaign_calls", "e164", {"id"}, store::kPhoneDomain, true},
         {"campaign_calls", "disposition_note", {"id"}, store::kHistoryColumn, false},
+        // The key of forgotten numbers' hashes (compliance::NumberHashKey):
+        // on an encrypted base the database alone cannot test a guess.
+        {"settings",
+         "value",
+         {"name"},
+         store::kNumberHashKeyColumn,
+         false,
+         {},
+         "name = 'deletion.number_key'"},
     };
     return kColumns;
 }
@@ -62,6 +77,8 @@ const std::vector<SealedColumn>& SealedColumns() {
 Result<std::string> Transform(const std::string& stored, const SealedColumn& c,
                               const store::Cipher* from, const store::Cipher* to,
                               const std::string& number) {
+    // A forgotten number is a keyed hash, not a sealed number: it stays as it is.
+    if (c.findable && store::IsForgotten(stored)) return stored;
     std::string e164 = number;
     if (!c.number.empty() && to && !number.empty()) {
         auto opened = to->Open(number, store::kPhoneDomain);
@@ -85,9 +102,10 @@ Result<std::string> Transform(const std::string& stored, const SealedColumn& c,
 Result<int64_t> ResealColumn(store::Store& store, const SealedColumn& c, const store::Cipher* from,
                              const store::Cipher* to, const ResealProgress& progress) {
     std::string keys = fmt::format("{}", fmt::join(c.key, ", "));
-    auto rows = store.Query(
-        fmt::format("SELECT {}, {}, {} FROM {} WHERE {} IS NOT NULL AND {} <> ''", c.column, keys,
-                    c.number.empty() ? "''" : c.number, c.table, c.column, c.column));
+    auto rows =
+        store.Query(fmt::format("SELECT {}, {}, {} FROM {} WHERE {} IS NOT NULL AND {} <> ''{}{}",
+                                c.column, keys, c.number.empty() ? "''" : c.number, c.table,
+                                c.column, c.column, c.where.empty() ? "" : " AND ", c.where));
     if (!rows) return std::unexpected(rows.error());
     std::vector<std::string> where;
     for (size_t i = 0; i < c.key.size(); ++i)

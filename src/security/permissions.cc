@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace callbase::security {
 namespace {
@@ -201,9 +203,18 @@ std::string ReplaceNumbers(std::string_view text,
                            const std::function<std::string(const std::string& e164)>& replace) {
     auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
     auto is_joiner = [](char c) { return c == ' ' || c == '-' || c == '(' || c == ')'; };
+    auto is_hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
     std::string out;
     size_t i = 0;
     while (i < text.size()) {
+        // A pseudonym written before: its hex digits are not a number.
+        if (text.substr(i).starts_with("P-") && i + 14 <= text.size() &&
+            std::all_of(text.begin() + i + 2, text.begin() + i + 14, is_hex) &&
+            (i + 14 == text.size() || !std::isalnum(static_cast<unsigned char>(text[i + 14])))) {
+            out += text.substr(i, 14);
+            i += 14;
+            continue;
+        }
         const bool plus =
             text[i] == '+' && i + 1 < text.size() && (is_digit(text[i + 1]) || text[i + 1] == '(');
         if (!plus && !is_digit(text[i])) {
@@ -243,6 +254,26 @@ std::string ReplaceNumbers(std::string_view text,
         i = last_digit + 1;
     }
     return out;
+}
+
+std::string PseudonymizeText(std::string_view text, std::string_view key) {
+    if (text.empty()) return {};
+    return "text:" + Pseudonym(fmt::format("text:{}", text), key);
+}
+
+std::string PseudonymizeFilter(std::string_view expression, std::string_view key) {
+    const size_t op = expression.find_first_of("=!~<>");
+    if (op == 0 || op == std::string_view::npos) return PseudonymizeText(expression, key);
+    size_t value = op;
+    while (value < expression.size() &&
+           std::string_view("=!~<>").find(expression[value]) != std::string_view::npos)
+        ++value;
+    const std::string_view name = expression.substr(0, op);
+    for (std::string_view shared : {"status", "tag", "region", "source", "added", "idle"}) {
+        if (name == shared) return std::string(expression);
+    }
+    return std::string(expression.substr(0, value)) +
+           PseudonymizeText(expression.substr(value), key);
 }
 
 }  // namespace callbase::security

@@ -76,12 +76,28 @@ std::string Pseudonym(std::string_view value, std::string_view key);
 // found by its pseudonym. A number is a run of digits, spaces, dashes and
 // brackets: one starting with '+' and holding 8 to 15 digits, or a Russian
 // spelling (11 digits from 7 or 8, 10 digits from 3, 4, 8 or 9). Dates, times
-// and ids do not look like that and stay.
+// and ids do not look like that and stay. A pseudonym already in the text
+// ("P-" and 12 hex digits) is left as it is, so the function can be applied
+// twice.
 std::string PseudonymizeNumbers(std::string_view text, std::string_view key);
 // `text` with every phone number in it, found as PseudonymizeNumbers finds
 // them, replaced by what `replace` makes of its E.164 form (the masking of
 // messages shown to a role that sees numbers masked, api/redact.h).
 std::string ReplaceNumbers(std::string_view text,
                            const std::function<std::string(const std::string& e164)>& replace);
+
+// Free text that may name a person (a contact's name, a note, a reason, an
+// e-mail, a search value), for the audit log: "text:" and the pseudonym of
+// the whole text under the same key as numbers. The log is append-only, so
+// it never holds what a deletion request would have to erase; the dpo still
+// finds the records that wrote a given text (`audit list --text`). An empty
+// text stays empty.
+std::string PseudonymizeText(std::string_view text, std::string_view key);
+
+// A filter expression ("name~иван", "field:Сумма>=1000") with its value as
+// PseudonymizeText, unless its key is a class that many people share
+// (status, tag, region, source, added, idle) and says nothing of one person.
+// Something that is not an expression is pseudonymized whole.
+std::string PseudonymizeFilter(std::string_view expression, std::string_view key);
 
 }  // namespace callbase::security

@@ -84,6 +84,31 @@ TEST(PermissionsTest, PseudonymizeNumbersHidesEveryNumberAndKeepsTheRest) {
         EXPECT_EQ(PseudonymizeNumbers(kept, key), kept);
     }
     EXPECT_EQ(PseudonymizeNumbers("id 12 89161234567", key), "id 12 " + p);
+    // A pseudonym whose hex digits look like a number is left alone.
+    EXPECT_EQ(PseudonymizeNumbers("tel:P-891612345670 x", key), "tel:P-891612345670 x");
+    EXPECT_EQ(PseudonymizeNumbers(PseudonymizeNumbers("dnc add 89161234567", key), key),
+              "dnc add " + p);
+}
+
+// Issue 17, item 6: names, notes and search values reach the audit log as
+// pseudonyms only; the dpo finds them again by the same text.
+TEST(PermissionsTest, PseudonymizeTextAndFiltersKeepNoPersonalText) {
+    const std::string key = "key-1";
+    const std::string name = PseudonymizeText("Аграфена Пантелеймонова", key);
+    EXPECT_TRUE(name.starts_with("text:P-")) << name;
+    EXPECT_EQ(name, PseudonymizeText("Аграфена Пантелеймонова", key));
+    EXPECT_NE(name, PseudonymizeText("Аграфена Пантелеймонова", "key-2"));
+    EXPECT_NE(name, PseudonymizeText("Аграфена", key));
+    EXPECT_EQ(PseudonymizeText("", key), "");
+    EXPECT_EQ(PseudonymizeFilter("name~Пантелеймонова", key),
+              "name~" + PseudonymizeText("Пантелеймонова", key));
+    EXPECT_EQ(PseudonymizeFilter("field:Паспорт=4510 123456", key),
+              "field:Паспорт=" + PseudonymizeText("4510 123456", key));
+    EXPECT_EQ(PseudonymizeFilter("email!=a@b.ru", key),
+              "email!=" + PseudonymizeText("a@b.ru", key));
+    for (const char* shared : {"status=new", "tag=VIP", "region=Москва", "added>=2026-01-01"})
+        EXPECT_EQ(PseudonymizeFilter(shared, key), shared);
+    EXPECT_EQ(PseudonymizeFilter("Пантелеймонова", key), PseudonymizeText("Пантелеймонова", key));
 }
 
 // The masking of error messages (api::RedactText) finds numbers the same way:

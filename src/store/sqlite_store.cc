@@ -149,6 +149,14 @@ public:
         return ExecScript(kNormalMode);
     }
 
+    Result<bool> EmptyLog() override {
+        // TRUNCATE: copies every frame into the file and cuts the log to
+        // zero bytes; it cannot while another connection reads an older frame.
+        auto rows = Query("PRAGMA wal_checkpoint(TRUNCATE)");
+        if (!rows) return std::unexpected(rows.error());
+        return !rows->empty() && rows->front().Int(0) == 0;
+    }
+
     static constexpr int kBusyTimeoutMs = 5000;
     // The pragmas every connection starts with.
     static constexpr const char* kNormalMode =
@@ -309,9 +317,12 @@ Result<std::unique_ptr<Store>> OpenSqlite(std::string_view path_view) {
     auto store = std::make_unique<SqliteStore>(std::move(db), path);
     // A file that is not a database fails here, on the first read.
     // Large sorts (building an index after a bulk import, a big ORDER BY) may
-    // use a helper thread per core.
-    for (const char* pragma :
-         {SqliteStore::kNormalMode, "PRAGMA cache_size = -65536", "PRAGMA threads = 2"}) {
+    // use a helper thread per core. secure_delete: what a DELETE or UPDATE
+    // frees is overwritten with zeros, so a deleted name or number does not
+    // linger in free space of the file (a processed deletion request relies on
+    // it; docs/compliance.md). It costs writes of pages already being written.
+    for (const char* pragma : {SqliteStore::kNormalMode, "PRAGMA cache_size = -65536",
+                               "PRAGMA threads = 2", "PRAGMA secure_delete = ON"}) {
         if (auto ok = store->ExecScript(pragma); !ok) {
             return Fail(ErrorCode::kDatabase,
                         fmt::format("cannot use {} as a database: {}", path, ok.error().message),

@@ -65,7 +65,7 @@ std::string PhoneKey(const Store& store, std::string_view e164) {
 
 Result<std::string> PhoneOf(const Store& store, std::string_view stored) {
     const Cipher* cipher = store.cipher();
-    if (!cipher || stored.empty()) return std::string(stored);
+    if (!cipher || stored.empty() || IsForgotten(stored)) return std::string(stored);
     return cipher->Open(stored, kPhoneDomain);
 }
 

@@ -147,6 +147,13 @@ public:
     virtual Result<bool> EnterBulkMode() { return false; }
     // Back to the normal mode; nothing to do when not in bulk mode.
     virtual Result<void> LeaveBulkMode() { return {}; }
+    // Empties the write-ahead log, so that old versions of changed pages (a
+    // deleted name, say) are no longer kept in it: SQLite checkpoints with
+    // TRUNCATE; false when another connection's read kept it from finishing
+    // (the log then empties at a later checkpoint). PostgreSQL: nothing to do
+    // here (its log and dead rows are the server's; docs/compliance.md).
+    virtual Result<bool> EmptyLog() { return true; }
+
     // Drops an index and returns the statement that builds it again: after a
     // bulk load, one sort beats a B-tree insert per row. DDL is transactional
     // in both backends, so a rollback brings the index back.
@@ -177,10 +184,20 @@ inline constexpr std::string_view kNameColumn = "contacts.name";
 inline constexpr std::string_view kRawColumn = "phones.raw";
 inline constexpr std::string_view kHistoryColumn = "history";
 inline constexpr std::string_view kImportErrorColumn = "import_errors.value";
+// Free text that may name a person: stop-list notes and removal reasons,
+// deletion requests' notes.
+inline constexpr std::string_view kNoteColumn = "note";
+inline constexpr std::string_view kNumberHashKeyColumn = "settings.deletion.number_key";
+// What an e164 column holds instead of the number once a deletion request for
+// it was processed: "del:" and a keyed hash (compliance::ForgottenKey), which
+// the dial gate can still match but which is not the number, sealed or not.
+inline constexpr std::string_view kForgottenPrefix = "del:";
+inline bool IsForgotten(std::string_view stored) { return stored.starts_with(kForgottenPrefix); }
 // What an e164 column holds for this number: the number, or on an encrypted
 // base its findable sealed form. Bind this, never the bare number.
 std::string PhoneKey(const Store& store, std::string_view e164);
-// The number back from an e164 column.
+// The number back from an e164 column; a forgotten number (IsForgotten) comes
+// back as it is stored, its hash.
 Result<std::string> PhoneOf(const Store& store, std::string_view stored);
 // A name, raw spelling, history value, ...: sealed on an encrypted base (an
 // empty value stays empty), else as it is.

@@ -44,6 +44,7 @@ public:
     Result<void> Rollback() override { return inner_->Rollback(); }
     Result<bool> EnterBulkMode() override { return inner_->EnterBulkMode(); }
     Result<void> LeaveBulkMode() override { return inner_->LeaveBulkMode(); }
+    Result<bool> EmptyLog() override { return inner_->EmptyLog(); }
 
     Result<std::unique_ptr<store::Store>> OpenAgain() const {
         auto db = store::Open(url_);
