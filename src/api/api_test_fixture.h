@@ -38,7 +38,6 @@ namespace callbase::api {
 
 extern const char* const kOpenApiDocument;
 
-
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;

@@ -192,7 +192,9 @@ inline constexpr std::string_view kNumberHashKeyColumn = "settings.deletion.numb
 // it was processed: "del:" and a keyed hash (compliance::ForgottenKey), which
 // the dial gate can still match but which is not the number, sealed or not.
 inline constexpr std::string_view kForgottenPrefix = "del:";
-inline bool IsForgotten(std::string_view stored) { return stored.starts_with(kForgottenPrefix); }
+inline bool IsForgotten(std::string_view stored) {
+    return stored.starts_with(kForgottenPrefix);
+}
 // What an e164 column holds for this number: the number, or on an encrypted
 // base its findable sealed form. Bind this, never the bare number.
 std::string PhoneKey(const Store& store, std::string_view e164);
