@@ -274,36 +274,36 @@ TEST(HttpServerFeeds, ABadUpgradeKeyIsRefused) {
     }
     EXPECT_EQ(asked, 1) << "a bad key never reaches the route";
     server.Stop();
+}
 
-    // Respond answers without a socket as a connection does (fuzz/fuzz_http.cc
-    // feeds the request path through it): the route with its {params}, 405 for a
-    // known path with another method, 404, and a throwing handler's 500.
-    TEST(HttpServerRespond, RoutesLikeAConnectionWithoutASocket) {
-        HttpServer server(HttpServer::Options{});
-        server.Route("GET", "/items/{id}", [](const Request& r) {
-            return Response{200, "text/plain",
-                            r.params.at("id") + "|" + r.Query("q").value_or("-")};
-        });
-        server.Route("GET", "/items/all", [](const Request&) {
-            return Response{200, "text/plain", "all"};
-        });
-        server.Route("POST", "/boom",
-                     [](const Request&) -> Response { throw std::runtime_error("x"); });
-        Request get{.method = "GET", .path = "/items/42", .query = "q=a%20b"};
-        Response r = server.Respond(get);
-        EXPECT_EQ(r.status, 200);
-        EXPECT_EQ(r.body, "42|a b");
-        Request exact{.method = "GET", .path = "/items/all"};
-        EXPECT_EQ(server.Respond(exact).body, "all") << "an exact segment wins over {id}";
-        Request wrong{.method = "DELETE", .path = "/items/42"};
-        EXPECT_EQ(server.Respond(wrong).status, 405);
-        Request none{.method = "GET", .path = "/nothing"};
-        EXPECT_EQ(server.Respond(none).status, 404);
-        Request boom{.method = "POST", .path = "/boom"};
-        Response failed = server.Respond(boom);
-        EXPECT_EQ(failed.status, 500);
-        EXPECT_EQ(failed.body.find("x\""), std::string::npos) << "never the exception's text";
-    }
+// Respond answers without a socket as a connection does (fuzz/fuzz_http.cc
+// feeds the request path through it): the route with its {params}, 405 for a
+// known path with another method, 404, and a throwing handler's 500.
+TEST(HttpServerRespond, RoutesLikeAConnectionWithoutASocket) {
+    HttpServer server(HttpServer::Options{});
+    server.Route("GET", "/items/{id}", [](const Request& r) {
+        return Response{200, "text/plain", r.params.at("id") + "|" + r.Query("q").value_or("-")};
+    });
+    server.Route("GET", "/items/all", [](const Request&) {
+        return Response{200, "text/plain", "all"};
+    });
+    server.Route("POST", "/boom",
+                 [](const Request&) -> Response { throw std::runtime_error("x"); });
+    Request get{.method = "GET", .path = "/items/42", .query = "q=a%20b"};
+    Response r = server.Respond(get);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "42|a b");
+    Request exact{.method = "GET", .path = "/items/all"};
+    EXPECT_EQ(server.Respond(exact).body, "all") << "an exact segment wins over {id}";
+    Request wrong{.method = "DELETE", .path = "/items/42"};
+    EXPECT_EQ(server.Respond(wrong).status, 405);
+    Request none{.method = "GET", .path = "/nothing"};
+    EXPECT_EQ(server.Respond(none).status, 404);
+    Request boom{.method = "POST", .path = "/boom"};
+    Response failed = server.Respond(boom);
+    EXPECT_EQ(failed.status, 500);
+    EXPECT_EQ(failed.body.find("x\""), std::string::npos) << "never the exception's text";
+}
 
 }  // namespace
 }  // namespace callbase::server
