@@ -118,6 +118,7 @@ std::string SpecJson(const CampaignSpec& s) {
                          {"script", s.script},
                          {"robot_script", s.robot_script},
                          {"target_contacts", s.target_contacts},
+                         {"sensitive", s.sensitive},
                          {"created_at", s.created_at},
                          {"created_by", s.created_by}});
 }

@@ -734,11 +734,14 @@ async function main() {
         await supervisor.goto(`${base}/#/contacts/${await contactId(supervisor, known[2])}`);
         await waitFor(supervisor, supervisor.getByTestId('card-status-select'), 'the status editor');
         await supervisor.getByTestId('card-status-select').selectOption('callback');
-        await supervisor.getByTestId('card-callback-at').fill('2031-03-04T10:30');
+        // A month ahead: a callback more than a year ahead is refused (issue 17).
+        const ahead = new Date(Date.now() + 30 * 86400e3);
+        const day = `${ahead.getFullYear()}-${String(ahead.getMonth() + 1).padStart(2, '0')}-${String(ahead.getDate()).padStart(2, '0')}`;
+        await supervisor.getByTestId('card-callback-at').fill(`${day}T10:30`);
         await supervisor.getByTestId('card-status-set').click();
         await waitFor(supervisor, supervisor.getByTestId('card-callback'), 'the callback time on the card');
         const callback = await supervisor.getByTestId('card-callback').innerText();
-        check(callback.includes('2031') && callback.includes('10:30'), `the card's callback time reads "${callback}"`);
+        check(callback.includes(String(ahead.getFullYear())) && callback.includes('10:30'), `the card's callback time reads "${callback}"`);
         const field = supervisor.getByTestId('card-field').first();
         if (await field.count()) {
             const name = await field.getAttribute('data-field');
