@@ -20,7 +20,7 @@ const std::vector<std::string> kSeededNameParts = {"Иван",     "Петров
 std::vector<std::regex> SeededNumberPatterns() {
     std::vector<std::regex> out;
     for (const auto& e164 : kSeededNumbers) {
-        for (const std::string digits : {e164.substr(2), e164.substr(5)}) {
+        for (const std::string& digits : {e164.substr(2), e164.substr(5)}) {
             std::string pattern;
             for (size_t i = 0; i < digits.size(); ++i) {
                 if (i > 0) pattern += R"([\s\-().]*)";
@@ -47,9 +47,9 @@ std::string UrlEncode(const std::string& text) {
 }
 
 std::string Leak(const std::string& answer, Role role) {
-    static const std::vector<std::regex> numbers = SeededNumberPatterns();
+    static const std::vector<std::regex> kNumbers = SeededNumberPatterns();
     std::smatch m;
-    for (const auto& re : numbers)
+    for (const auto& re : kNumbers)
         if (std::regex_search(answer, m, re)) return "the number " + m.str();
     if (role == Role::kAnalyst) {
         for (const auto& part : kSeededNameParts)

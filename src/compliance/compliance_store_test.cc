@@ -340,12 +340,12 @@ TEST_P(ComplianceStoreTest, ADeletionRequestStopsCallsAtOnceAndProcessingRemoves
 // keyed hash the gate matches; the person's earlier stop-list entries lose
 // their notes; and on SQLite the bytes leave the database's files.
 TEST_P(ComplianceStoreTest, AProcessedDeletionKeepsTheNumberOnlyAsAKeyedHash) {
-    const std::string kOther = "+79031112233";
+    const std::string other_number = "+79031112233";
     StopList stops(*db_, clock_);
     ASSERT_TRUE(stops.Add(kPhone, StopCategory::kNotNow, std::nullopt, "operator",
                           "Аграфена просила позже", "op"));
     ASSERT_TRUE(stops.Remove(kPhone, std::nullopt, "Пантелеймонова перезвонила", "op"));
-    ASSERT_TRUE(stops.Add(kOther, StopCategory::kWrittenOnly, std::nullopt, "operator",
+    ASSERT_TRUE(stops.Add(other_number, StopCategory::kWrittenOnly, std::nullopt, "operator",
                           "только письменно", "op"));
     Deletions deletions(*db_, clock_);
     ASSERT_TRUE(deletions.Request(kPhone, "letter", "письмо Пантелеймоновой", "dpo"));
@@ -358,7 +358,7 @@ TEST_P(ComplianceStoreTest, AProcessedDeletionKeepsTheNumberOnlyAsAKeyedHash) {
     ASSERT_TRUE(forgotten && *forgotten);
     EXPECT_TRUE(forgotten->value().starts_with("del:"));
     EXPECT_EQ(forgotten->value().find("9161234567"), std::string::npos);
-    EXPECT_NE(**ForgottenKey(*db_, kOther), **forgotten);
+    EXPECT_NE(**ForgottenKey(*db_, other_number), **forgotten);
     EXPECT_EQ(
         Count("SELECT COUNT(*) FROM stop_list WHERE e164 = $1", {store::PhoneKey(*db_, kPhone)}),
         0);
@@ -373,7 +373,7 @@ TEST_P(ComplianceStoreTest, AProcessedDeletionKeepsTheNumberOnlyAsAKeyedHash) {
     auto listed = stops.List(std::nullopt, true);
     ASSERT_TRUE(listed) << listed.error().message;
     for (const auto& e : *listed) {
-        if (e.e164 == kOther) {
+        if (e.e164 == other_number) {
             EXPECT_EQ(e.note, "только письменно") << "another number's entry keeps its note";
             continue;
         }
@@ -389,7 +389,7 @@ TEST_P(ComplianceStoreTest, AProcessedDeletionKeepsTheNumberOnlyAsAKeyedHash) {
     ASSERT_TRUE(in_force);
     ASSERT_EQ(in_force->size(), 1u);
     EXPECT_EQ(in_force->front().category, StopCategory::kDoNotDisturb);
-    auto other = LoadNumberState(*db_, kOther, 180, kNow, nullptr);
+    auto other = LoadNumberState(*db_, other_number, 180, kNow, nullptr);
     ASSERT_TRUE(other);
     EXPECT_EQ(other->stops.size(), 1u) << "another number is matched by itself only";
 

@@ -261,13 +261,13 @@ namespace {
 // A hash of a random password, checked for names that are no user so that
 // they cost the same time as a wrong password (made once, on first use).
 const std::string& DecoyHash() {
-    static const std::string hash = [] {
+    static const std::string kHash = [] {
         std::array<unsigned char, 16> random{};
         randombytes_buf(random.data(), random.size());
         std::string password(reinterpret_cast<const char*>(random.data()), random.size());
         return HashPassword(password).value_or("");
     }();
-    return hash;
+    return kHash;
 }
 
 // The failure count and lock of one name: a user's row in `users`, any
