@@ -71,6 +71,13 @@ TEST_P(ApiTest, NoAnswerOfAnyRouteShowsAnOperatorOrAnAnalystMoreThanTheCard) {
     options_.requests_per_second = 0;
     Serve();
     const int64_t id = ids_.at("+79161234567");
+    // The operator works the contact (an operator sees only the contacts
+    // assigned to them; others answer 404 and would show nothing here).
+    Login anna = LogIn("anna");
+    Reply assigned =
+        Send(http::verb::post, "/api/v1/assignments",
+             json{{"to", "oleg"}, {"ids", {id, ids_.at("+79031112233")}}}.dump(), &anna);
+    ASSERT_EQ(assigned.status, 200) << assigned.body;
     const std::string body = json{
         {"contact_id", id},
         {"code", "000000"},

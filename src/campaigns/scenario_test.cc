@@ -227,7 +227,7 @@ TEST(ScenarioFile, NanIsNotANumberOfAgents) {
     Error e = ErrorOf("name = \"x\"\n[agents]\ncount = nan\n");
     EXPECT_MENTIONS(e, "t.toml:3");
     EXPECT_MENTIONS(e, "[agents] count");
-    EXPECT_MENTIONS(e, "out of range");
+    EXPECT_MENTIONS(e, "must be a number from 1 to 100000, not nan");
 }
 
 TEST(ScenarioFile, AnUnknownKeyIsNamedWithItsLineAndTheKeysThatAreValidThere) {

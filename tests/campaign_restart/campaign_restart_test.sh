@@ -100,7 +100,7 @@ serve_run() {  # serve_run MILLISECONDS SIGNAL
     pids+=("$serve_pid")
     server_url
     local jar="$tmp/jar$run"
-    curl -s -c "$jar" -X POST "$url/api/v1/session" \
+    curl -s -c "$jar" -X POST "$url/api/v1/session" -H "Content-Type: application/json" \
         -d '{"user":"sup","password":"sup-pass-12345"}' >/dev/null || fail "login (run $run)"
     sleep "$(awk "BEGIN {print $1 / 1000}")"
     attempts=$(curl -s -b "$jar" "$url/api/v1/campaigns/1" |
