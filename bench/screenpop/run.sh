@@ -38,6 +38,14 @@ CALLBASE_PASSWORD=admin-bench-pass "$cb" --db "$db" user totp admin \
 sleep 1  # a new 30 s step is not needed, but a code is used once per login
 CALLBASE_USER=admin CALLBASE_PASSWORD=admin-bench-pass CALLBASE_TOTP=$("$cb" user totp-code "$secret") \
     CALLBASE_NEW_PASSWORD=operator-bench-pass "$cb" --db "$db" user add operator --role operator >/dev/null
+# An operator sees only the contacts assigned to them (docs/security.md): the
+# base is this operator's, as a supervisor's `contacts assign` would make it.
+sqlite3 "$db" "UPDATE contacts SET assigned_to = (SELECT id FROM users WHERE name = 'operator')"
+# One operator reads thousands of cards a second here: the limits of contacts
+# read per user (2,000 an hour by default, the bulk-read alert) are off.
+CALLBASE_USER=admin CALLBASE_PASSWORD=admin-bench-pass CALLBASE_TOTP=$("$cb" user totp-code "$secret") \
+    "$cb" --db "$db" audit alert-rules set '{"contacts_read_per_hour": 0, "contacts_read_per_day": 0}' \
+    >/dev/null
 
 # --rate-limit 0: one address asks for thousands a second here, which the
 # default limit (200 a second per address) would refuse.
