@@ -183,6 +183,10 @@ const Node* Script::Find(std::string_view id) const {
     return nullptr;
 }
 
+namespace {
+Result<Script> WalkScript(const YAML::Node& root, const std::string& file);
+}  // namespace
+
 Result<Script> ParseScript(std::string_view yaml, const std::string& file) {
     YAML::Node root;
     try {
@@ -195,6 +199,22 @@ Result<Script> ParseScript(std::string_view yaml, const std::string& file) {
                                 e.mark.column + 1, e.msg),
                     std::string(kHint));
     }
+    // The walk reads scalars with as<>(), which throws where the file has a
+    // map or a list instead (a key written `? key`, say): that is an error in
+    // the file, named by line and column like the parser's own.
+    try {
+        return WalkScript(root, file);
+    } catch (const YAML::Exception& e) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("{}:{}:{}: not a robot script: {}", file, e.mark.line + 1,
+                                e.mark.column + 1, e.msg),
+                    std::string(kHint));
+    }
+}
+
+namespace {
+
+Result<Script> WalkScript(const YAML::Node& root, const std::string& file) {
     Reader r(file);
     Script s;
     s.file = file;
@@ -304,6 +324,8 @@ Result<Script> ParseScript(std::string_view yaml, const std::string& file) {
     if (r.error()) return std::unexpected(*r.error());
     return s;
 }
+
+}  // namespace
 
 Result<Script> LoadScript(const std::string& path) {
     auto text = ReadWholeFile(path);

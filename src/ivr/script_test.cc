@@ -105,6 +105,17 @@ Result<Script> Parse(const std::string& yaml) {
     return ParseScript(yaml, "t.yaml");
 }
 
+// Found by fuzz/fuzz_ivr_script (input in fuzz/corpus/fuzz_ivr_script/complex-key.yaml):
+// a key written as YAML's complex key (`? no_input`) is a map where a name
+// is read, and the conversion threw out of ParseScript.
+TEST(IvrScript, AKeyThatIsNotTextIsAnErrorNotACrash) {
+    auto s = Parse(
+        "name: x\nstart: hello\nnodes:\n  hello:\n    say: hi\n  ? [no_input]\n  : goodbye\n");
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("t.yaml:6:"), std::string::npos) << s.error().message;
+    EXPECT_NE(s.error().message.find("not a robot script"), std::string::npos) << s.error().message;
+}
+
 TEST(IvrScript, ShapeErrorsNameTheFileTheLineAndTheNode) {
     struct Case {
         const char* yaml;
