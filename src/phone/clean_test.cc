@@ -172,6 +172,15 @@ TEST_F(CleanTest, JsonLineHasEveryField) {
 // Found by fuzz/fuzz_phone (input in fuzz/corpus/fuzz_phone/invalid-utf8.txt):
 // the JSON line echoes the input, and bytes that are not UTF-8 made the JSON
 // writer throw (`printf '\xff' | callbase phone clean` aborted).
+// Found by fuzz/fuzz_phone (input in fuzz/corpus/fuzz_phone/seventeen-digits.txt):
+// libphonenumber took a German number of 17 digits as valid; E.164 has 15.
+TEST_F(CleanTest, ANumberOfMoreThanFifteenDigitsIsNotValid) {
+    auto r = cleaner_.Clean("891A61234~67; +4 9266w75-6746123 4 92");
+    EXPECT_FALSE(r.valid()) << r.e164;
+    std::string e164;
+    EXPECT_FALSE(cleaner_.ToE164("+4 9266w75-6746123 4 92", &e164)) << e164;
+}
+
 TEST_F(CleanTest, JsonLineOfInputThatIsNotUtf8ReplacesTheBadBytes) {
     const std::string line = ToJson(cleaner_.Clean("\xd0\xbd\xbd 8 916 123-45-67 \xff"));
     auto j = nlohmann::json::parse(line);
