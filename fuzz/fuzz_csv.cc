@@ -48,12 +48,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         AppendCsvRecord(written, fields, delimiter);
         records.push_back(fields);
     }
-    // What the writer writes, the reader reads back as it was.
+    // What the writer writes, the reader reads back as it was, once the quote
+    // the writer put before a formula (SpreadsheetText) is taken off as the
+    // importer does. A cell that itself began with that quote cannot be told
+    // apart from one the writer quoted: it is left out of the comparison.
     CsvReader again(written, delimiter);
     size_t i = 0;
     while (again.Next(&fields, &line)) {
-        if (i >= records.size() || fields != records[i])
+        if (i >= records.size() || fields.size() != records[i].size())
             fuzz::Broken("a record written and read back differs");
+        for (size_t j = 0; j < fields.size(); ++j) {
+            const std::string& was = records[i][j];
+            if (ImportedText(was) != was) continue;
+            if (ImportedText(fields[j]) != was)
+                fuzz::Broken("a record written and read back differs");
+        }
         ++i;
     }
     if (i != records.size()) fuzz::Broken("records lost when written and read back");
