@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "campaigns/runner.h"
@@ -186,6 +187,7 @@ private:
 struct Reply {
     int status = 0;
     std::string body, content_type, set_cookie, retry_after;
+    std::string whole;  // the answer as sent: status line, headers, body
     json Json() const { return json::parse(body, nullptr, false); }
 };
 
@@ -327,10 +329,12 @@ protected:
         http::response<http::string_body> res;
         http::read(stream, buffer, res, ec);
         EXPECT_FALSE(ec && res.result_int() == 0) << target << ": " << ec.message();
-        return {static_cast<int>(res.result_int()), res.body(),
-                std::string(res[http::field::content_type]),
-                std::string(res[http::field::set_cookie]),
-                std::string(res[http::field::retry_after])};
+        std::ostringstream whole;
+        whole << res;
+        return {
+            static_cast<int>(res.result_int()),          res.body(),
+            std::string(res[http::field::content_type]), std::string(res[http::field::set_cookie]),
+            std::string(res[http::field::retry_after]),  whole.str()};
     }
 
     // A code no login took before (the server takes each code once): this

@@ -29,6 +29,20 @@ json OptionalTime(std::optional<UnixSeconds> t) {
     return t ? json(*t) : json(nullptr);
 }
 
+json BreakGlassJson(const security::BreakGlass& b, UnixSeconds now) {
+    return json{{"id", b.id},
+                {"user", b.user},
+                {"reason", b.reason},
+                {"seconds", b.seconds},
+                {"requested_at", b.requested_at},
+                {"approved_by", b.approved_by},
+                {"approved_at", OptionalTime(b.approved_at)},
+                {"ends_at", OptionalTime(b.ends_at)},
+                {"ended_at", OptionalTime(b.ended_at)},
+                {"ended_by", b.ended_by},
+                {"state", b.State(now)}};
+}
+
 json ContactJson(const contacts::Contact& c) {
     return json{{"id", c.id},
                 {"name", c.name},

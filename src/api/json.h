@@ -19,6 +19,7 @@
 #include "ingest/importer.h"
 #include "security/audit.h"
 #include "security/audit_alerts.h"
+#include "security/break_glass.h"
 #include "security/export_requests.h"
 #include "security/users.h"
 
@@ -46,6 +47,8 @@ nlohmann::json MergeJson(const contacts::MergeResult& m);
 // An inactive number of the review list; `e164` as stored (callers mask it).
 nlohmann::json ReviewItemJson(const compliance::ReviewItem& i);
 nlohmann::json AlertJson(const security::Alert& a);
+// A break-glass access with its state at `now` (pending, active, expired, ended).
+nlohmann::json BreakGlassJson(const security::BreakGlass& b, UnixSeconds now);
 nlohmann::json StopImportJson(const compliance::StopListImport& r);
 // {"allowed", "reasons":[{"reason","detail"}], "earliest", "utc_offset_assumed"}
 nlohmann::json DecisionJson(const compliance::Decision& d);

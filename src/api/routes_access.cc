@@ -13,25 +13,7 @@
 #include "security/teams.h"
 
 namespace callbase::api::handlers {
-namespace {
-
 using nlohmann::json;
-
-json BreakGlassJson(const security::BreakGlass& b, UnixSeconds now) {
-    return json{{"id", b.id},
-                {"user", b.user},
-                {"reason", b.reason},
-                {"seconds", b.seconds},
-                {"requested_at", b.requested_at},
-                {"approved_by", b.approved_by},
-                {"approved_at", OptionalTime(b.approved_at)},
-                {"ends_at", OptionalTime(b.ends_at)},
-                {"ended_at", OptionalTime(b.ended_at)},
-                {"ended_by", b.ended_by},
-                {"state", b.State(now)}};
-}
-
-}  // namespace
 
 Result<Response> ListBreakGlass(Call& c) {
     auto list = security::BreakGlassAccess(*c.db, ClockOf(c)).List();

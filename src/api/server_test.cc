@@ -237,12 +237,7 @@ TEST_P(ApiTest, TheAuditVerifyTakesAnAnchorAndNamesTheMissingRecords) {
     EXPECT_EQ(ok["anchor_checked"], true) << ok.dump();
 
     // Someone with the base's password deletes the tail.
-    ASSERT_TRUE(db_->ExecScript(GetParam() == store::Backend::kSqlite
-                                    ? "DROP TRIGGER IF EXISTS audit_log_no_update; "
-                                      "DROP TRIGGER IF EXISTS audit_log_no_delete"
-                                    : "DROP TRIGGER IF EXISTS audit_log_no_update_delete ON "
-                                      "audit_log; DROP TRIGGER IF EXISTS audit_log_no_truncate "
-                                      "ON audit_log"));
+    ASSERT_TRUE(testing::DropAuditGuards(*db_));
     ASSERT_TRUE(db_->Exec("DELETE FROM audit_log WHERE id > $1", {anchor->id - 3}));
     json plain = Send(http::verb::get, "/api/v1/audit/verify", "", &dina).Json();
     EXPECT_EQ(plain["ok"], true) << "without an anchor a cut tail cannot show";
@@ -268,12 +263,7 @@ TEST_P(ApiTest, AScheduledVerifyRaisesAnAlertOnABreak) {
     ASSERT_TRUE(watch.anchor());
     const int64_t head = watch.anchor()->id;
 
-    ASSERT_TRUE(db_->ExecScript(GetParam() == store::Backend::kSqlite
-                                    ? "DROP TRIGGER IF EXISTS audit_log_no_update; "
-                                      "DROP TRIGGER IF EXISTS audit_log_no_delete"
-                                    : "DROP TRIGGER IF EXISTS audit_log_no_update_delete ON "
-                                      "audit_log; DROP TRIGGER IF EXISTS audit_log_no_truncate "
-                                      "ON audit_log"));
+    ASSERT_TRUE(testing::DropAuditGuards(*db_));
     ASSERT_TRUE(db_->Exec("DELETE FROM audit_log WHERE id > $1", {head - 2}));
     auto broken = watch.Run();
     ASSERT_TRUE(broken) << broken.error().message;

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "api/json.h"
 #include "cli/app.h"
 #include "cli/text_table.h"
 #include "contacts/contact_book.h"
@@ -50,24 +51,9 @@ std::string When(std::optional<UnixSeconds> t) {
     return t ? LocalTime(*t) : "";
 }
 
-json BreakGlassJson(const sec::BreakGlass& b, UnixSeconds now) {
-    auto opt = [](std::optional<UnixSeconds> t) { return t ? json(*t) : json(nullptr); };
-    return json{{"id", b.id},
-                {"user", b.user},
-                {"reason", b.reason},
-                {"seconds", b.seconds},
-                {"requested_at", b.requested_at},
-                {"approved_by", b.approved_by},
-                {"approved_at", opt(b.approved_at)},
-                {"ends_at", opt(b.ends_at)},
-                {"ended_at", opt(b.ended_at)},
-                {"ended_by", b.ended_by},
-                {"state", b.State(now)}};
-}
-
 void PrintOne(const App& app, const sec::BreakGlass& b, const std::string& what) {
     if (app.json) {
-        fmt::print("{}\n", JsonText(BreakGlassJson(b, app.clock.Now())));
+        fmt::print("{}\n", JsonText(api::BreakGlassJson(b, app.clock.Now())));
         return;
     }
     fmt::print("break-glass #{} {}: {} ({}){}\n", b.id, what, b.user, b.State(app.clock.Now()),
@@ -151,7 +137,7 @@ void RegisterBreakGlass(CLI::App& access, App& app) {
             Table t(
                 {"id", "user", "state", "minutes", "requested", "approved by", "ends", "reason"});
             for (const auto& b : *list) {
-                out.push_back(BreakGlassJson(b, now));
+                out.push_back(api::BreakGlassJson(b, now));
                 t.Add({std::to_string(b.id), b.user, b.State(now), std::to_string(b.seconds / 60),
                        LocalTime(b.requested_at), b.approved_by,
                        When(b.ended_at ? b.ended_at : b.ends_at), b.reason});

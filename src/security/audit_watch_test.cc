@@ -28,12 +28,7 @@ protected:
     }
     // What an attacker with write access to the database does first.
     void DropTriggers() {
-        auto ok =
-            db_->ExecScript(GetParam() == Backend::kSqlite
-                                ? "DROP TRIGGER IF EXISTS audit_log_no_update; "
-                                  "DROP TRIGGER IF EXISTS audit_log_no_delete"
-                                : "DROP TRIGGER IF EXISTS audit_log_no_update_delete ON audit_log; "
-                                  "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log");
+        auto ok = testing::DropAuditGuards(*db_);
         ASSERT_TRUE(ok) << ok.error().message;
     }
     std::vector<Alert> ChainAlerts() {

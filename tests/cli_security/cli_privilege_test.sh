@@ -9,13 +9,6 @@ source "$(dirname "$0")/../support/cli_test.sh"
 cb=$1
 db="$tmp/base.db"
 "$cb" --db "$db" init >/dev/null || fail "init"
-totp() {  # totp BASE32_SECRET -> the current six-digit code
-    python3 -c 'import base64,hmac,hashlib,struct,sys,time
-k=base64.b32decode(sys.argv[1]+"="*(-len(sys.argv[1])%8))
-h=hmac.new(k,struct.pack(">Q",int(time.time())//30),hashlib.sha1).digest()
-o=h[-1]&15
-print("%06d"%((struct.unpack(">I",h[o:o+4])[0]&0x7fffffff)%1000000))' "$1"
-}
 declare -A secrets=()
 enrol() {  # enrol NAME: a second factor for the user
     secrets[$1]=$(CALLBASE_PASSWORD="$1 passphrase" "$cb" --db "$db" --json user totp "$1" |

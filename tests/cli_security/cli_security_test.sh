@@ -8,13 +8,6 @@ source "$(dirname "$0")/../support/cli_test.sh"
 cb=$1
 db="$tmp/base.db"
 "$cb" --db "$db" init >/dev/null || fail "init"
-totp() {  # totp BASE32_SECRET -> the current six-digit code
-    python3 -c 'import base64,hmac,hashlib,struct,sys,time
-k=base64.b32decode(sys.argv[1]+"="*(-len(sys.argv[1])%8))
-h=hmac.new(k,struct.pack(">Q",int(time.time())//30),hashlib.sha1).digest()
-o=h[-1]&15
-print("%06d"%((struct.unpack(">I",h[o:o+4])[0]&0x7fffffff)%1000000))' "$1"
-}
 
 "$cb" --db "$db" dnc add 89161234567 >/dev/null || fail "single-user mode allows everything"
 if CALLBASE_NEW_PASSWORD="a long passphrase" "$cb" --db "$db" user add anna --role operator \

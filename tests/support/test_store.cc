@@ -73,6 +73,14 @@ std::vector<store::Backend> TestBackends() {
     return {store::Backend::kSqlite, store::Backend::kPostgres};
 }
 
+Result<void> DropAuditGuards(store::Store& db) {
+    return db.ExecScript(db.backend() == store::Backend::kSqlite
+                             ? "DROP TRIGGER IF EXISTS audit_log_no_update; "
+                               "DROP TRIGGER IF EXISTS audit_log_no_delete"
+                             : "DROP TRIGGER IF EXISTS audit_log_no_update_delete ON audit_log; "
+                               "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log");
+}
+
 std::string BackendName(const ::testing::TestParamInfo<store::Backend>& info) {
     return info.param == store::Backend::kSqlite ? "Sqlite" : "Postgres";
 }

@@ -59,6 +59,10 @@ std::unique_ptr<store::Store> OpenSecondConnection(store::Store& fresh);
 // The URL of the test PostgreSQL server, or an error saying how to start it.
 Result<std::string> PostgresUrl();
 
+// Drops the triggers that keep audit_log append-only: what an attacker with
+// write access to the database does first, for the tests of tamper evidence.
+Result<void> DropAuditGuards(store::Store& db);
+
 // "Sqlite" / "Postgres", for INSTANTIATE_TEST_SUITE_P.
 std::string BackendName(const ::testing::TestParamInfo<store::Backend>& info);
 
