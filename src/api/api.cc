@@ -341,6 +341,7 @@ const Viewer& Call::viewer() const {
     if (session) {
         v.role = session->role;
         v.user_id = session->user_id;
+        v.user = session->user;
         // An admin sees business data only through an open break-glass access
         // (security/break_glass.h); when it cannot be read, the admin's own view.
         if (db && session->role == security::Role::kAdmin) {

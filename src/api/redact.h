@@ -34,6 +34,9 @@ struct Viewer {
     // role sees pseudonyms: a function, so that roles that do not need it
     // never touch the key file.
     std::function<Result<std::string>()> pseudonym_key;
+    // The user's name (the session's, the CLI's --user); "" in single-user
+    // mode. Saves a look-up where a name is needed (an operator's scope).
+    std::string user;
 };
 
 // Replaces numbers (and for pseudonym roles, names and free text) in place.

@@ -30,11 +30,14 @@ Result<std::optional<contacts::Scope>> ContactScope(const Viewer& viewer, store:
     if (*viewer.role != Role::kOperator) return std::nullopt;
     contacts::Scope scope;
     scope.assignees = {viewer.user_id};
-    auto name = db.Query("SELECT name FROM users WHERE id = $1", {viewer.user_id});
-    if (!name) return std::unexpected(name.error());
-    // An operator with no user row (cannot happen through a login) sees
-    // only what is assigned to that id.
-    if (!name->empty()) scope.agent = name->front().Text(0);
+    scope.agent = viewer.user;
+    if (scope.agent.empty()) {  // a Viewer made without the name: look it up
+        auto name = db.Query("SELECT name FROM users WHERE id = $1", {viewer.user_id});
+        if (!name) return std::unexpected(name.error());
+        // An operator with no user row (cannot happen through a login) sees
+        // only what is assigned to that id.
+        if (!name->empty()) scope.agent = name->front().Text(0);
+    }
     scope.calls_since = viewer.now - kOperatorCallScope;
     if (runner && cleaner && !scope.agent.empty()) {
         auto state = nlohmann::json::parse(runner->AgentJson(scope.agent).second, nullptr, false);

@@ -12,7 +12,7 @@ namespace callbase::cli {
 
 api::Viewer ViewerOf(const App& app) {
     return {app.sees_as ? app.sees_as : app.role, app.user_id, app.clock.Now(),
-            [&app] { return ReadKey(app); }};
+            [&app] { return ReadKey(app); }, app.role ? app.actor : std::string()};
 }
 
 std::string KeyFilePath(const App& app) {
