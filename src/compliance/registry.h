@@ -51,7 +51,10 @@ enum class Verify {
     // Costs a walk over the directory only (microseconds).
     kStructure,
     // kStructure and the BLAKE2b checksum of the whole body, so that a flipped
-    // bit anywhere is refused. Reads the whole file once (about 0.9 GB/s).
+    // bit anywhere is refused, and every container held to its directory entry
+    // (a bitmap's bits, an array's order), so that a file whose checksum was
+    // set over wrong contents is refused too. Reads the whole file once (about
+    // 0.9 GB/s).
     kChecksum,
 };
 

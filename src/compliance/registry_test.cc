@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -285,6 +287,50 @@ TEST_F(RegistryFileTest, StructureCheckCatchesDirectoryDamage) {
     ASSERT_FALSE(opened);
     EXPECT_NE(opened.error().message.find("directory entry 1"), std::string::npos)
         << opened.error().message;
+}
+
+// A program that writes the format wrong can still set a right checksum (the
+// fuzzer did, from the comparison it saw): the full open holds each container
+// to its directory entry. Found by fuzz_registry_file.
+TEST_F(RegistryFileTest, AGoodChecksumOverContainersThatDisagreeIsRefused) {
+    std::vector<uint64_t> keys;
+    constexpr uint64_t kBucketStart = 79159951360;  // a multiple of 2^16
+    for (uint64_t k = kBucketStart; k < kBucketStart + 20000; k += 2)
+        keys.push_back(k);  // one bucket of 10,000 even lows: a bitmap
+    keys.push_back(79261234567);
+    keys.push_back(79261234999);  // a bucket of two: an array
+    auto set = RegistrySet::Build(keys);
+    ASSERT_TRUE(WriteRegistryFile(set, Path("good.cbreg")));
+    const std::string good = ReadAll(Path("good.cbreg"));
+    ASSERT_TRUE(OpenRegistryFile(Path("good.cbreg"), Verify::kChecksum));
+    // Directory: 16 bytes per bucket; the bitmap bucket comes first.
+    const size_t directory = kRegistryHeaderBytes;
+    const size_t containers = directory + 16 * set.bucket_count();
+    auto reseal = [](std::string bytes) {
+        std::array<uint8_t, 32> sum{};
+        crypto_generichash(sum.data(), sum.size(),
+                           reinterpret_cast<const uint8_t*>(bytes.data()) + kRegistryHeaderBytes,
+                           bytes.size() - kRegistryHeaderBytes, nullptr, 0);
+        std::memcpy(bytes.data() + 40, sum.data(), sum.size());  // the header's checksum
+        return bytes;
+    };
+    std::string extra_bit = good;
+    extra_bit[containers] ^= 0x02;  // low 1 is odd, not in the set: one bit too many
+    std::string out_of_order = good;
+    const size_t array = containers + 8192;
+    std::swap(out_of_order[array], out_of_order[array + 2]);
+    std::swap(out_of_order[array + 1], out_of_order[array + 3]);
+    for (const auto& [name, bytes] :
+         {std::pair{"bits.cbreg", reseal(extra_bit)}, {"order.cbreg", reseal(out_of_order)}}) {
+        WriteAll(Path(name), bytes);
+        auto opened = OpenRegistryFile(Path(name), Verify::kChecksum);
+        ASSERT_FALSE(opened) << name;
+        EXPECT_NE(opened.error().message.find("does not hold"), std::string::npos)
+            << opened.error().message;
+        EXPECT_FALSE(opened.error().hint.empty());
+        // The cheap open does not read containers; it still reads inside the file.
+        EXPECT_TRUE(OpenRegistryFile(Path(name), Verify::kStructure)) << name;
+    }
 }
 
 TEST_F(RegistryFileTest, TruncatedFilesAreRefused) {
