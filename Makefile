@@ -12,7 +12,7 @@ FUZZ_CXX ?= clang++-16
 FUZZ_TIME ?= 600
 FUZZ_TEST_TIME ?= 20
 
-.PHONY: all deps configure build web test demo lint bench clean fuzz-configure fuzz-build fuzz
+.PHONY: all deps configure build web test test-asan demo lint bench clean fuzz-configure fuzz-build fuzz
 
 all: build
 
@@ -30,13 +30,21 @@ build: configure
 web: deps
 	scripts/build-web --e2e
 
-# Each fuzz harness for FUZZ_TEST_TIME seconds (clang build in FUZZ_DIR, ASan +
-# UBSan), then the unit and integration tests (GCC build), whose CTest summary
-# comes last.
+# Each fuzz harness for FUZZ_TEST_TIME seconds and the parsers' unit tests
+# (clang build in FUZZ_DIR, ASan + UBSan), then the unit and integration tests
+# (GCC build), whose CTest summary comes last.
 test: build web fuzz-build
 	cd $(FUZZ_DIR) && FUZZ_TIME=$(FUZZ_TEST_TIME) ctest -L '^fuzz$$' \
 	    --output-on-failure -j$(JOBS) --timeout $$(( $(FUZZ_TEST_TIME) + 120 ))
+	$(MAKE) --no-print-directory test-asan
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 900
+
+# The unit tests marked SANITIZED in their CMakeLists (the parsers', the
+# registry's, the HTTP server's) under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: fuzz-build
+	cmake --build $(FUZZ_DIR) -j$(JOBS) --target sanitized_tests
+	cd $(FUZZ_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    ctest -L '^sanitized$$' --output-on-failure -j$(JOBS) --timeout 900
 
 fuzz-configure: deps
 	@if [ ! -f $(FUZZ_DIR)/build.ninja ]; then \
@@ -49,7 +57,8 @@ fuzz-build: fuzz-configure
 # Every harness for FUZZ_TIME seconds (make fuzz FUZZ_TIME=3600); what they
 # find is kept in $(FUZZ_DIR)/fuzz/work/<harness>/ (fuzz/README.md).
 fuzz: fuzz-build
-	cd $(FUZZ_DIR) && FUZZ_TIME=$(FUZZ_TIME) ctest -L '^fuzz$$' --output-on-failure \
+	cmake --build $(FUZZ_DIR) -j$(JOBS) --target fuzzers_long
+	cd $(FUZZ_DIR) && FUZZ_TIME=$(FUZZ_TIME) ctest -L '^fuzz(-long)?$$' --output-on-failure \
 	    -j$(JOBS) --timeout $$(( $(FUZZ_TIME) + 300 ))
 
 lint: configure

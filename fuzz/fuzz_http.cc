@@ -4,15 +4,10 @@
 // read as the API reads them (Call::Id, Call::QueryInt) and JSON bodies parsed
 // and written back as the API does (Call::Body, then json::dump).
 //
-// It stops short of the API's handlers: the clang build of src/api with the
-// sanitizers did not fit the time of this change on the loaded 2-core machine
-// (fuzz/README.md, "Not yet fuzzed").
+// It stops short of the API's handlers, which fuzz_api drives (built by
+// `make fuzz` only: fuzz/README.md).
 //
-// The input is a request as text (Boost.Beast, which reads the bytes off the
-// socket, is not ours to fuzz):
-//   METHOD TARGET            e.g. "POST /api/v1/contacts?x=1"
-//   name: value              headers, up to an empty line
-//   body                     the rest
+// The input is a request as text (fuzz_request.h).
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
@@ -24,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fuzz/fuzz_request.h"
 #include "fuzz/fuzz_util.h"
 #include "server/http_server.h"
 
@@ -85,36 +81,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    std::string_view text = fuzz::Bytes(data, size);
-    auto line = [&]() {
-        const size_t end = text.find('\n');
-        std::string_view l = text.substr(0, end);
-        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
-        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-        return l;
-    };
-    server::Request request;
-    const std::string_view first = line();
-    const size_t space = first.find(' ');
-    if (space == std::string_view::npos) return 0;
-    request.method = std::string(first.substr(0, space));
-    const std::string_view target = first.substr(space + 1);
-    const size_t q = target.find('?');
-    request.path = server::PercentDecode(target.substr(0, q), /*plus_is_space=*/false);
-    if (q != std::string_view::npos) request.query = std::string(target.substr(q + 1));
-    for (std::string_view h = line(); !h.empty(); h = line()) {
-        const size_t colon = h.find(':');
-        if (colon == std::string_view::npos) continue;
-        std::string name(h.substr(0, colon));
-        for (char& c : name)
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        std::string_view value = h.substr(colon + 1);
-        while (!value.empty() && value.front() == ' ')
-            value.remove_prefix(1);
-        request.headers[name] = std::string(value);
-    }
-    request.body = std::string(text);
-    const server::Response response = http->Respond(request);
+    auto request = fuzz::ParseRequest(fuzz::Bytes(data, size));
+    if (!request) return 0;
+    const server::Response response = http->Respond(*request);
     if (response.status < 100 || response.status > 599) fuzz::Broken("a status that is not HTTP");
     return 0;
 }
