@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <sstream>
+#include <string_view>
 
 #include "contacts/filter.h"
 
@@ -72,22 +73,30 @@ Result<json> ExportPreview(store::Store& db, const security::ExportRequest& requ
     if (!fields) return std::unexpected(fields.error());
     const ExportView view = request.view;
     json columns = json::array();
-    auto shown = [&](const std::string& column) -> std::string {
-        if (view == ExportView::kFull) return "as stored";
+    // "masking" is the code a tool shows in its own language; "shown" says the same in English.
+    struct Shown {
+        std::string_view masking, text;
+    };
+    auto shown = [&](const std::string& column) -> Shown {
+        if (view == ExportView::kFull) return {"full", "as stored"};
         if (column == "Телефон") {
-            return view == ExportView::kMasked ? "masked: +7 (912) ***-**-89"
-                                               : "pseudonym: P- and 12 hex digits";
+            return view == ExportView::kMasked
+                       ? Shown{"masked", "masked: +7 (912) ***-**-89"}
+                       : Shown{"pseudonym", "pseudonym: P- and 12 hex digits"};
         }
         if (view == ExportView::kPseudonyms) {
-            if (column == "ФИО") return "pseudonym: P- and 12 hex digits";
-            if (column == "E-mail" || column == "Комментарий") return "left empty";
+            if (column == "ФИО") return {"pseudonym", "pseudonym: P- and 12 hex digits"};
+            if (column == "E-mail" || column == "Комментарий") return {"empty", "left empty"};
         }
-        return "as stored";
+        return {"full", "as stored"};
+    };
+    auto add = [&](const std::string& column, Shown how) {
+        columns.push_back({{"name", column}, {"masking", how.masking}, {"shown", how.text}});
     };
     for (const auto& column : ingest::ExportFixedColumns())
-        columns.push_back({{"name", column}, {"shown", shown(column)}});
+        add(column, shown(column));
     for (const auto& f : *fields)
-        columns.push_back({{"name", f.Text(0)}, {"shown", "as stored"}});
+        add(f.Text(0), {"full", "as stored"});
     return json{{"view", security::ExportViewId(view)},
                 {"columns", columns},
                 {"matching_rows", store::Row({*count}).Int(0)}};

@@ -23,8 +23,10 @@ security::ExportView ExportViewOf(const Viewer& viewer);
 Result<void> ApplyExportView(security::ExportView view, const Viewer& viewer,
                              ingest::ExportOptions* options);
 // What the export would hold if written now: {"view", "columns": [{"name",
-// "shown"}], "matching_rows"}: the columns of the file, how each is shown
-// under the request's view, and how many contacts its filter finds now.
+// "masking", "shown"}], "matching_rows"}: the columns of the file, how each is
+// shown under the request's view ("masking": "full", "masked", "pseudonym" or
+// "empty", for a tool to say in its language; "shown": the same in English)
+// and how many contacts its filter finds now.
 Result<nlohmann::json> ExportPreview(store::Store& db, const security::ExportRequest& request,
                                      const phone::Cleaner& cleaner, UnixSeconds now);
 // The request's filter as the expressions it was given.

@@ -219,9 +219,17 @@ TEST_P(ApiTest, AnExportHoldsWhatItsRequesterMaySeeAndTheApproverSeesItFirst) {
     EXPECT_EQ(preview["view"], "pseudonyms");
     EXPECT_EQ(preview["matching_rows"], 3);
     EXPECT_EQ(preview["filter"], "status=new");
-    std::map<std::string, std::string> shown;
-    for (const auto& c : preview["columns"])
+    EXPECT_EQ(preview["requested_by"], "ivan");
+    EXPECT_EQ(preview["requested_by_role"], "analyst");
+    std::map<std::string, std::string> shown, masking;
+    for (const auto& c : preview["columns"]) {
         shown[c["name"]] = c["shown"];
+        masking[c["name"]] = c["masking"];
+    }
+    EXPECT_EQ(masking["ФИО"], "pseudonym") << preview.dump();
+    EXPECT_EQ(masking["Телефон"], "pseudonym") << preview.dump();
+    EXPECT_EQ(masking["E-mail"], "empty");
+    EXPECT_EQ(masking["Регион"], "full");
     EXPECT_TRUE(shown["ФИО"].starts_with("pseudonym")) << preview.dump();
     EXPECT_TRUE(shown["Телефон"].starts_with("pseudonym")) << preview.dump();
     EXPECT_EQ(shown["E-mail"], "left empty");

@@ -96,6 +96,13 @@ Result<Response> ShowExport(Call& c) {
     auto preview = ExportPreview(*c.db, *request, *c.api.options().cleaner, ClockOf(c).Now());
     if (!preview) return std::unexpected(preview.error());
     out.update(*preview);
+    // The requester's role now (null when the user is gone): the view was its
+    // role's when it asked, and the file is written with the stricter of the two.
+    auto requester = security::Users(*c.db, ClockOf(c)).Find(request->requested_by);
+    if (!requester && requester.error().code != ErrorCode::kNotFound) {
+        return std::unexpected(requester.error());
+    }
+    out["requested_by_role"] = requester ? json(security::RoleId(requester->role)) : json(nullptr);
     return JsonResponse(200, out);
 }
 

@@ -46,6 +46,16 @@ const NAV = {
     admin: ['contacts', 'work', 'campaigns', 'import', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'dictionaries', 'users'],
     dpo: ['contacts', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health'],
 };
+// The people of the analyst's export (scenario q): name and comment; numbers are fresh.
+const EXPORT_SOURCE = 'e2e-export';
+const EXPORT_SEGMENT = [
+    ['Выгрузкин Глеб Ильич', 'просил не звонить утром'],
+    ['Одобрина Зоя Петровна', 'клиентка с 2019 года'],
+    ['Проверкин Савелий', 'почта: savely@example.ru'],
+    ['Пседонимова Ада', 'любит звонки по пятницам'],
+];
+// The columns every export has, in order, before the custom fields (ingest/exporter.cc).
+const EXPORT_FIXED_COLUMNS = ['ФИО', 'Телефон', 'Регион', 'Источник', 'E-mail', 'Статус', 'Теги', 'Комментарий', 'Дата добавления'];
 const ALL_NAV = ['contacts', 'work', 'campaigns', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'dictionaries', 'users'];
 // The simulated callees of the campaign scenario: everyone answers within a second
 // and talks for four; serve runs the simulation at 4× real time.
@@ -263,8 +273,20 @@ async function setUp() {
         const d = nationalDigits(r[phoneCol] ?? '');
         if (d && !seen.has(d) && !fresh.includes(d)) fresh.push(d);
     }
-    check(fresh.length >= 6, 'second generated file: fewer than 6 fresh numbers');
-    return { known, fresh };
+    check(fresh.length >= 6 + EXPORT_SEGMENT.length, `second generated file: fewer than ${6 + EXPORT_SEGMENT.length} fresh numbers`);
+
+    // The analyst's export (scenario q): a few people of their own source, so the
+    // rows it must hold are known exactly.
+    const segment = EXPORT_SEGMENT.map(([name, comment], i) => ({ name, comment, digits: fresh[6 + i] }));
+    const segmentFile = join(work, 'export-segment.csv');
+    writeFileSync(
+        segmentFile,
+        ['ФИО;Телефон;Город;Комментарий', ...segment.map((p) => `${p.name};+7${p.digits};Казань;${p.comment}`)].join('\n') + '\n',
+    );
+    cli(['--user', 'supervisor', 'import', 'contacts', segmentFile, '--source', EXPORT_SOURCE], {
+        CALLBASE_PASSWORD: PASSWORDS.supervisor,
+    });
+    return { known, fresh, segment };
 }
 
 // The messy Windows-1251 file: `;`, Russian header, good rows in mixed spellings and
@@ -447,7 +469,7 @@ async function main() {
     check(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM`);
     mkdirSync(OUT_DIR, { recursive: true });
 
-    const { known, fresh } = await setUp();
+    const { known, fresh, segment } = await setUp();
     const messy = writeMessyFile(fresh);
     base = await startServer();
     log(`e2e: server at ${base}`);
@@ -773,10 +795,17 @@ async function main() {
         await supervisor.getByTestId('export-request').click();
         await waitFor(supervisor, supervisor.getByTestId('notice'), 'the export request notice');
         await dpo.goto(`${base}/#/exports`);
-        await waitFor(dpo, dpo.getByTestId('export-approve'), 'an approve button for the dpo');
+        await waitFor(dpo, dpo.getByTestId('export-review'), 'a review button for the dpo');
         const row = dpo.getByTestId('export-row').filter({ hasText: 'e2e: calling list' });
         check((await row.innerText()).includes('region=Москва'), `the request's filter is not region=Москва: "${await row.innerText()}"`);
-        await row.getByTestId('export-approve').click();
+        // The approver approves from the preview: a supervisor's export leaves as stored.
+        await row.getByTestId('export-review').click();
+        const preview = dpo.getByTestId('export-preview');
+        await waitFor(dpo, preview.getByTestId('export-preview-rows'), 'the export preview');
+        const names = preview.locator('[data-testid="export-preview-column"][data-column="ФИО"]');
+        const shownAs = (await names.innerText()).trim();
+        check(shownAs.endsWith('as stored'), `the supervisor's export shows ФИО as "${shownAs}", expected "as stored"`);
+        await preview.getByTestId('export-approve').click();
         await row.filter({ has: dpo.locator('.badge.approved') }).waitFor().catch(async () => {
             throw new Failure(`the request was not approved: "${await row.innerText()}"; banner: "${await errorText(dpo)}"`);
         });
@@ -790,6 +819,110 @@ async function main() {
         const csv = readFileSync(await download.path(), 'utf8');
         check(csv.includes('Москва'), `the export holds no Москва rows: ${csv.slice(0, 200)}`);
         await shot(supervisor, 'exports');
+    });
+
+    // i. An analyst's export carries the analyst's view, and the approver sees it
+    // before approving, in Russian: who asked and in which role, the exact row
+    // count, every column and how it leaves; then the file holds what was shown.
+    await scenario('i. export: analyst requests, the approver sees what will leave (Russian UI), the file holds it', async () => {
+        const analyst = sessions.analyst?.page;
+        check(supervisor && analyst, 'no supervisor or analyst session');
+        const reason = 'e2e: размер сегмента для отчёта';
+        await search(analyst, { source: EXPORT_SOURCE });
+        const found = await analyst.getByTestId('results').getByRole('row').count();
+        check(found === segment.length + 1, `the analyst's search by source found ${found - 1} rows, expected ${segment.length}`);
+        await analyst.getByTestId('export-reason').fill(reason);
+        await analyst.getByTestId('export-request').click();
+        await waitFor(analyst, analyst.getByTestId('notice'), "the analyst's export request notice");
+
+        await supervisor.getByTestId('lang-switch').click();
+        try {
+            const navText = await supervisor.getByTestId('nav-contacts').innerText();
+            check(navText.includes('Контакты'), `the supervisor's UI is not Russian ("${navText}")`);
+            // A fresh list: scenario i leaves the supervisor on this page, and a same-hash goto loads nothing.
+            await supervisor.goto(`${base}/#/exports`);
+            await supervisor.reload();
+            const row = supervisor.getByTestId('export-row').filter({ hasText: reason });
+            await waitFor(supervisor, row, "the analyst's request");
+            check((await row.getByTestId('export-approve').count()) === 0, 'the request can be approved from the list, without its preview');
+            await row.getByTestId('export-review').click();
+            const preview = supervisor.getByTestId('export-preview');
+            await waitFor(supervisor, preview.getByTestId('export-preview-rows'), 'the export preview');
+            const text = async (id) => (await preview.getByTestId(id).innerText()).trim();
+
+            const rows = await preview.getByTestId('export-preview-rows').getAttribute('data-rows');
+            check(rows === String(segment.length), `the preview says ${rows} rows, expected ${segment.length}`);
+            check((await text('export-preview-rows')) === String(segment.length), `the preview shows "${await text('export-preview-rows')}" rows`);
+            const requester = await text('export-preview-requester');
+            check(requester.startsWith('analyst') && requester.includes('Аналитик'), `the requester reads "${requester}", expected analyst · Аналитик`);
+            const view = await text('export-preview-view');
+            check(view.startsWith('псевдонимы'), `the view reads "${view}", expected псевдонимы…`);
+            check((await text('export-preview-filter')) === `source=${EXPORT_SOURCE}`, `the filter reads "${await text('export-preview-filter')}"`);
+            check((await text('export-preview-reason')) === reason, `the reason reads "${await text('export-preview-reason')}"`);
+
+            // Every column the file will have, in its order, and how each leaves.
+            const columns = await preview.getByTestId('export-preview-column').evaluateAll((trs) =>
+                trs.map((tr) => ({ name: tr.dataset.column, shown: tr.cells[1].innerText.trim() })),
+            );
+            const custom = await supervisor.evaluate(() =>
+                fetch('/api/v1/fields').then((r) => r.json()).then((b) => b.items.map((f) => f.name)),
+            );
+            const names = columns.map((c) => c.name);
+            check(
+                JSON.stringify(names.slice(0, EXPORT_FIXED_COLUMNS.length)) === JSON.stringify(EXPORT_FIXED_COLUMNS) &&
+                    JSON.stringify(names.slice(EXPORT_FIXED_COLUMNS.length).sort()) === JSON.stringify([...custom].sort()),
+                `the preview's columns are [${names.join(', ')}], expected [${EXPORT_FIXED_COLUMNS.join(', ')}] and the fields [${custom.join(', ')}]`,
+            );
+            const pseudonym = 'псевдоним (P- и 12 шестнадцатеричных цифр)';
+            const want = { ФИО: pseudonym, Телефон: pseudonym, 'E-mail': 'пусто', Комментарий: 'пусто', Регион: 'как хранится', Источник: 'как хранится' };
+            for (const c of columns) {
+                const expected = want[c.name] ?? 'как хранится';
+                check(c.shown === expected, `the preview shows ${c.name} as "${c.shown}", expected "${expected}"`);
+            }
+            // What the approver sees is what leaves: no name, number or comment of the segment.
+            const all = await preview.innerText();
+            for (const p of segment) {
+                for (const leak of [p.name.split(' ')[0], p.digits.slice(-7), p.comment]) {
+                    check(!all.includes(leak), `the preview shows "${leak}" of ${p.name}`);
+                }
+            }
+            await shot(supervisor, 'export-preview-ru');
+
+            const approve = preview.getByTestId('export-approve');
+            check(await approve.isEnabled(), 'the approve button of a loaded preview is disabled');
+            check((await approve.innerText()).includes('Одобрить'), `the approve button reads "${await approve.innerText()}"`);
+            await approve.click();
+            await waitFor(supervisor, supervisor.getByTestId('notice'), 'the approval notice');
+            const notice = await supervisor.getByTestId('notice').innerText();
+            check(notice.includes('одобрена') && notice.includes(String(segment.length)), `the approval notice reads "${notice}"`);
+            await row.filter({ has: supervisor.locator('.badge.approved') }).waitFor();
+        } finally {
+            await supervisor.getByTestId('lang-switch').click();
+        }
+
+        // The analyst's file holds what the approver was shown.
+        await analyst.goto(`${base}/#/exports`);
+        const mine = analyst.getByTestId('export-row').filter({ hasText: reason });
+        await waitFor(analyst, mine.getByTestId('export-download'), "the analyst's download link");
+        const [download] = await Promise.all([analyst.waitForEvent('download', { timeout: 15000 }), mine.getByTestId('export-download').click()]);
+        const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
+        const table = parseCsv(csv, csv.split('\n')[0].includes(';') ? ';' : ',').filter((r) => r.length > 1);
+        const header = table[0];
+        check(
+            JSON.stringify(header.slice(0, EXPORT_FIXED_COLUMNS.length)) === JSON.stringify(EXPORT_FIXED_COLUMNS),
+            `the file's header is [${header.join(', ')}]`,
+        );
+        check(table.length - 1 === segment.length, `the file holds ${table.length - 1} rows, the preview said ${segment.length}`);
+        for (const r of table.slice(1)) {
+            for (const column of ['ФИО', 'Телефон']) {
+                const value = r[header.indexOf(column)];
+                check(/^P-[0-9a-f]{12}$/i.test(value), `the file's ${column} is "${value}", expected a pseudonym`);
+            }
+            for (const column of ['E-mail', 'Комментарий']) check(r[header.indexOf(column)] === '', `the file's ${column} is "${r[header.indexOf(column)]}"`);
+        }
+        for (const p of segment) {
+            for (const leak of [p.name.split(' ')[0], p.digits.slice(-7), p.comment]) check(!csv.includes(leak), `the file holds "${leak}" of ${p.name}`);
+        }
     });
 
     // j. Consents: record one for a known number, see it, revoke it.

@@ -308,6 +308,19 @@ export interface ExportRequest {
     rows: number | null;
 }
 
+// How an export writes a column in its requester's view.
+export type ExportMasking = 'full' | 'masked' | 'pseudonym' | 'empty';
+
+// GET /exports/{id}: the request and what it will write (for its requester,
+// the approvers and the dpo; others get the request without the preview).
+export interface ExportPreview extends ExportRequest {
+    encoding: string;
+    view: 'full' | 'masked' | 'pseudonyms';
+    requested_by_role?: string | null;
+    columns?: { name: string; masking: ExportMasking; shown: string }[];
+    matching_rows?: number;
+}
+
 export interface Registry {
     name: string;
     version: string;
