@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "api/handlers.h"
+#include "api/scope.h"
 #include "campaigns/campaign_book.h"
 #include "campaigns/runner.h"
 #include "core/clock_text.h"
@@ -114,22 +115,38 @@ Result<Response> AgentAction(
                                                     (*runner)->AgentJson(c.actor()).second)));
 }
 
+// A campaign's live figures as the viewer sees them (api/scope.h): the
+// whole, or the team's view over the team's calls.
+Result<std::optional<json>> LiveShown(Call& c, const std::optional<security::Team>& team,
+                                      int64_t campaign) {
+    campaigns::CampaignRunner* runner = c.api.options().campaigns;
+    if (runner == nullptr) return std::nullopt;
+    auto live = runner->LiveJson(campaign);
+    if (!live) return std::nullopt;
+    if (!team) return std::optional<json>(json::parse(live->second));
+    auto stats = CampaignBook(*c.db, ClockOf(c)).Stats(campaign, team->members);
+    if (!stats) return std::unexpected(stats.error());
+    return std::optional<json>(json::parse(TeamLive(live->second, *team, *stats)));
+}
+
 }  // namespace
 
 Result<Response> ListCampaigns(Call& c) {
     CampaignBook book(*c.db, ClockOf(c));
     auto all = book.List();
     if (!all) return std::unexpected(all.error());
+    auto team = FiguresTeam(c.viewer(), *c.db, ClockOf(c));
+    if (!team) return std::unexpected(team.error());
     json out = json::array();
     for (const auto& s : *all) {
         json j = SpecOut(s);
-        if (auto* runner = c.api.options().campaigns) {
-            if (auto live = runner->LiveJson(s.id)) j["live"] = json::parse(live->second);
-        }
+        auto live = LiveShown(c, *team, s.id);
+        if (!live) return std::unexpected(live.error());
+        if (*live) j["live"] = std::move(**live);
         out.push_back(std::move(j));
     }
     c.records = "campaigns";
-    return JsonResponse(200, json{{"campaigns", out}});
+    return JsonResponse(200, json{{"campaigns", out}, {"team", TeamJson(*team)}});
 }
 
 Result<Response> CreateCampaign(Call& c) {
@@ -241,7 +258,9 @@ Result<Response> ShowCampaign(Call& c) {
     CampaignBook book(*c.db, ClockOf(c));
     auto spec = book.Get(*id);
     if (!spec) return std::unexpected(spec.error());
-    auto stats = book.Stats(*id);
+    auto team = FiguresTeam(c.viewer(), *c.db, ClockOf(c));
+    if (!team) return std::unexpected(team.error());
+    auto stats = *team ? book.Stats(*id, (*team)->members) : book.Stats(*id);
     if (!stats) return std::unexpected(stats.error());
     auto leads = book.SegmentSize(*spec, *c.api.options().cleaner);
     if (!leads) return std::unexpected(leads.error());
@@ -262,9 +281,10 @@ Result<Response> ShowCampaign(Call& c) {
                     {"inbound", stats->inbound},
                     {"inbound_answered", stats->inbound_answered},
                     {"calls_per_caller_id_24h", ids}};
-    if (auto* runner = c.api.options().campaigns) {
-        if (auto live = runner->LiveJson(*id)) out["live"] = json::parse(live->second);
-    }
+    out["team"] = TeamJson(*team);
+    auto live = LiveShown(c, *team, *id);
+    if (!live) return std::unexpected(live.error());
+    if (*live) out["live"] = std::move(**live);
     c.records = fmt::format("campaign:{}", *id);
     return JsonResponse(200, out);
 }
@@ -286,15 +306,51 @@ Result<server::Feed> CampaignLive(Call& c) {
     if (!runner) return std::unexpected(runner.error());
     CampaignBook book(*c.db, ClockOf(c));
     if (auto spec = book.Get(*id); !spec) return std::unexpected(spec.error());
+    auto team = FiguresTeam(c.viewer(), *c.db, ClockOf(c));
+    if (!team) return std::unexpected(team.error());
     c.records = fmt::format("campaign:{}", *id);
     auto seen = std::make_shared<uint64_t>(0);
-    return server::Feed([runner = *runner, campaign = *id, seen]() -> std::optional<std::string> {
-        runner->WaitLive(campaign, *seen, std::chrono::milliseconds(1000));
-        auto live = runner->LiveJson(campaign);
-        if (!live || live->first == *seen) return std::string();
-        *seen = live->first;
-        return live->second;
-    });
+    if (!*team) {
+        return server::Feed(
+            [runner = *runner, campaign = *id, seen]() -> std::optional<std::string> {
+                runner->WaitLive(campaign, *seen, std::chrono::milliseconds(1000));
+                auto live = runner->LiveJson(campaign);
+                if (!live || live->first == *seen) return std::string();
+                *seen = live->first;
+                return live->second;
+            });
+    }
+    // The team's view: its figures come from the call records, read on the
+    // feed's thread through a connection of its own, at most once a second.
+    auto open = c.api.options().open_store();
+    if (!open) return std::unexpected(open.error());
+    struct TeamFeed {
+        std::unique_ptr<store::Store> db;
+        security::Team team;
+        campaigns::CampaignStats stats;
+        std::chrono::steady_clock::time_point read_at;
+        bool read = false;
+    };
+    auto feed = std::make_shared<TeamFeed>();
+    feed->db = std::move(*open);
+    feed->team = std::move(**team);
+    const Clock* clock = &ClockOf(c);
+    return server::Feed(
+        [runner = *runner, campaign = *id, seen, feed, clock]() -> std::optional<std::string> {
+            runner->WaitLive(campaign, *seen, std::chrono::milliseconds(1000));
+            auto live = runner->LiveJson(campaign);
+            if (!live || live->first == *seen) return std::string();
+            const auto now = std::chrono::steady_clock::now();
+            if (!feed->read || now - feed->read_at >= std::chrono::seconds(1)) {
+                auto stats = CampaignBook(*feed->db, *clock).Stats(campaign, feed->team.members);
+                if (!stats) return std::nullopt;  // the feed ends; the page reconnects
+                feed->stats = std::move(*stats);
+                feed->read_at = now;
+                feed->read = true;
+            }
+            *seen = live->first;
+            return TeamLive(live->second, feed->team, feed->stats);
+        });
 }
 
 Result<Response> CallsToNumber(Call& c) {
@@ -305,6 +361,12 @@ Result<Response> CallsToNumber(Call& c) {
     CampaignBook book(*c.db, ClockOf(c));
     auto calls = book.CallsTo(*e164);
     if (!calls) return std::unexpected(calls.error());
+    // A team's supervisor reads the calls the team's members took.
+    auto team = FiguresTeam(c.viewer(), *c.db, ClockOf(c));
+    if (!team) return std::unexpected(team.error());
+    if (*team) {
+        std::erase_if(*calls, [&](const auto& call) { return !InTeam(**team, call.agent); });
+    }
     json out = json::array();
     for (const auto& call : *calls) {
         auto shown = c.Shown(call.number);
@@ -334,7 +396,7 @@ Result<Response> CallsToNumber(Call& c) {
     auto shown = c.Shown(*e164);
     if (!shown) return std::unexpected(shown.error());
     c.records = "calls-to:" + c.api.Pseudonymized(*e164);
-    return JsonResponse(200, json{{"phone", *shown}, {"calls", out}});
+    return JsonResponse(200, json{{"phone", *shown}, {"calls", out}, {"team", TeamJson(*team)}});
 }
 
 Result<Response> AgentCampaigns(Call& c) {

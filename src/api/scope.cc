@@ -3,9 +3,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <functional>
+
 #include "campaigns/campaign_book.h"
 #include "campaigns/runner.h"
 #include "contacts/filter.h"
+#include "core/json_text.h"
 #include "security/teams.h"
 
 namespace callbase::api {
@@ -82,6 +86,85 @@ Result<int64_t> AssignableUser(const Viewer& viewer, store::Store& db, const Clo
                     "administrator to move them");
     }
     return id;
+}
+
+Result<std::optional<security::Team>> FiguresTeam(const Viewer& viewer, store::Store& db,
+                                                  const Clock& clock) {
+    if (!viewer.role || *viewer.role != security::Role::kSupervisor) return std::nullopt;
+    security::Teams teams(db, clock);
+    auto id = teams.TeamOf(viewer.user_id);
+    if (!id) return std::unexpected(id.error());
+    if (!*id) return std::nullopt;
+    auto team = teams.Get(**id);
+    if (!team) return std::unexpected(team.error());
+    return std::optional<security::Team>(std::move(*team));
+}
+
+bool InTeam(const security::Team& team, std::string_view agent) {
+    return !agent.empty() &&
+           std::binary_search(team.members.begin(), team.members.end(), agent, std::less<>());
+}
+
+nlohmann::json TeamJson(const std::optional<security::Team>& team) {
+    if (!team) return nullptr;
+    return {{"id", team->id}, {"name", team->name}, {"members", team->members}};
+}
+
+std::string TeamLive(std::string_view live, const security::Team& team,
+                     const campaigns::CampaignStats& team_stats) {
+    using nlohmann::json;
+    const json whole = json::parse(live, nullptr, false);
+    json out = json::object();
+    if (whole.is_object()) {
+        for (const char* key : {"campaign", "name", "state", "pacing", "now", "leads", "leads_left",
+                                "abandon_limit"}) {
+            if (auto it = whole.find(key); it != whole.end()) out[key] = *it;
+        }
+    }
+    json agents = json::array();
+    json by_state = json::object();
+    if (auto it = whole.find("agents"); whole.is_object() && it != whole.end() && it->is_array()) {
+        for (const auto& a : *it) {
+            if (!a.is_object() || !a.contains("agent") || !a["agent"].is_string()) continue;
+            if (!InTeam(team, a["agent"].get<std::string>())) continue;
+            agents.push_back(a);
+            const std::string state = a.value("state", "");
+            by_state[state] = by_state.value(state, 0) + 1;
+        }
+    }
+    out["agents"] = agents;
+    out["agents_by_state"] = by_state;
+    const auto& st = team_stats;
+    auto answered_outcome = st.outcomes.find("answered");
+    out["attempts"] = st.attempts;
+    out["answered"] = st.answered;
+    out["bridged"] = answered_outcome == st.outcomes.end() ? 0 : answered_outcome->second;
+    out["abandoned"] = st.abandoned;
+    out["abandon_rate"] = st.AbandonRate();
+    out["short_calls"] = st.short_calls;
+    out["outcomes"] = st.outcomes;
+    out["inbound"] = st.inbound;
+    out["inbound_answered"] = st.inbound_answered;
+    out["inbound_abandoned"] = st.inbound - st.inbound_answered;
+    // The team's calls per caller ID; the cap and its warning are the number's,
+    // whoever called from it.
+    json ids = json::array();
+    for (const auto& [number, calls] : st.calls_per_caller_id) {
+        json id{{"caller_id", number}, {"calls", calls}, {"cap", nullptr}, {"near_cap", false}};
+        if (auto it = whole.find("caller_ids"); whole.is_object() && it != whole.end()) {
+            for (const auto& u : *it) {
+                if (u.is_object() && u.value("caller_id", "") == number) {
+                    id["cap"] = u.value("cap", json(nullptr));
+                    id["near_cap"] = u.value("near_cap", false);
+                }
+            }
+        }
+        ids.push_back(std::move(id));
+    }
+    out["caller_ids"] = ids;
+    out["points"] = json::array();
+    out["team"] = TeamJson(team);
+    return JsonText(out);
 }
 
 }  // namespace callbase::api

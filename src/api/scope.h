@@ -13,15 +13,25 @@
 // - everyone else (a supervisor without a team, analyst, admin, dpo,
 //   service): no restriction here (the analyst and the admin see pseudonyms).
 //
+// Which figures a viewer sees (the same item): a supervisor in a team sees
+// a campaign's figures over the calls the team's members took, the call
+// records of those calls and, of the live view, the team's operators; every
+// other viewer (a supervisor without a team included) sees the whole.
+//
 // Plain functions over the Store given; the Store's thread rules apply.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/redact.h"
+#include "campaigns/campaign_book.h"
 #include "contacts/scope.h"
 #include "core/error.h"
+#include "security/teams.h"
 #include "store/store.h"
 
 namespace callbase::phone {
@@ -49,5 +59,27 @@ Result<std::optional<contacts::Scope>> ContactScope(const Viewer& viewer, store:
 // unknown user, Conflict one outside the team.
 Result<int64_t> AssignableUser(const Viewer& viewer, store::Store& db, const Clock& clock,
                                const std::string& name);
+
+// The team whose figures the viewer sees: a supervisor's team, with its
+// members' names; none (the whole view) for a supervisor without a team and
+// for every other role.
+Result<std::optional<security::Team>> FiguresTeam(const Viewer& viewer, store::Store& db,
+                                                  const Clock& clock);
+// Whether a call's operator (a user name) is one of the team's members.
+bool InTeam(const security::Team& team, std::string_view agent);
+// The "team" field of an answer with figures, which tells the UI whose they
+// are: {"id", "name", "members"}, or null for the whole view.
+nlohmann::json TeamJson(const std::optional<security::Team>& team);
+// A campaign's live figures (CampaignRunner::PublishLive) as a team's
+// supervisor sees them: the campaign's settings and progress (leads left);
+// the team's operators only (and their count per state); the call figures
+// over the team's calls (`team_stats`: CampaignBook::Stats for the members),
+// calls per caller ID too; "points" empty. The dialer-wide figures that no
+// operator's calls make up (occupancy, live calls, the rolling abandon rate,
+// the gate's denials, robot keys) are left out. Built from a list of what
+// is kept, so that a figure the runner adds later stays out until it is
+// placed here.
+std::string TeamLive(std::string_view live, const security::Team& team,
+                     const campaigns::CampaignStats& team_stats);
 
 }  // namespace callbase::api

@@ -701,12 +701,27 @@ Result<void> CampaignBook::WriteDisposition(int64_t call_id, const Disposition& 
     return {};
 }
 
-Result<CampaignStats> CampaignBook::Stats(int64_t campaign_id) {
+Result<CampaignStats> CampaignBook::Stats(int64_t campaign_id,
+                                          const std::optional<std::vector<std::string>>& agents) {
     CampaignStats s;
+    // " AND agent IN ($n, ...)" after `params`, or nothing for the whole view.
+    auto only_agents = [&agents](std::vector<store::Value>& params) {
+        if (!agents) return std::string();
+        if (agents->empty()) return std::string(" AND 1 = 0");
+        std::string in;
+        for (const auto& name : *agents) {
+            params.emplace_back(name);
+            in += fmt::format("{}${}", in.empty() ? "" : ", ", params.size());
+        }
+        return fmt::format(" AND agent IN ({})", in);
+    };
+    std::vector<store::Value> params = {campaign_id};
+    std::string where = only_agents(params);
     auto rows = store_.Query(
         "SELECT COALESCE(outcome, 'in_progress'), COUNT(*), SUM(short_call), direction FROM "
-        "campaign_calls WHERE campaign_id = $1 GROUP BY outcome, direction",
-        {campaign_id});
+        "campaign_calls WHERE campaign_id = $1" +
+            where + " GROUP BY outcome, direction",
+        params);
     if (!rows) return std::unexpected(rows.error());
     for (const auto& r : *rows) {
         // Inbound calls are the operators' work, not the campaign's dials.
@@ -723,22 +738,26 @@ Result<CampaignStats> CampaignBook::Stats(int64_t campaign_id) {
     }
     auto dispositions = store_.Query(
         "SELECT disposition, COUNT(*) FROM campaign_calls WHERE campaign_id = $1 AND "
-        "disposed_at IS NOT NULL GROUP BY disposition",
-        {campaign_id});
+        "disposed_at IS NOT NULL" +
+            where + " GROUP BY disposition",
+        params);
     if (!dispositions) return std::unexpected(dispositions.error());
     for (const auto& r : *dispositions) {
         s.dispositions_by_status[r.Text(0)] = r.Int(1);
         s.dispositions += r.Int(1);
     }
     auto pending = store_.QueryValue(
-        "SELECT COUNT(*) FROM callbacks WHERE campaign_id = $1 AND done_at IS NULL", {campaign_id});
+        "SELECT COUNT(*) FROM callbacks WHERE campaign_id = $1 AND done_at IS NULL" + where,
+        params);
     if (!pending) return std::unexpected(pending.error());
     s.callbacks_pending = std::get<int64_t>(*pending);
     const Millis since = (clock_.Now() - 86400) * 1000;
+    std::vector<store::Value> id_params = {campaign_id, since};
     auto ids = store_.Query(
         "SELECT caller_id, COUNT(*) FROM campaign_calls WHERE campaign_id = $1 AND started_at >= "
-        "$2 AND direction = 'out' GROUP BY caller_id ORDER BY COUNT(*) DESC, caller_id",
-        {campaign_id, since});
+        "$2 AND direction = 'out'" +
+            only_agents(id_params) + " GROUP BY caller_id ORDER BY COUNT(*) DESC, caller_id",
+        id_params);
     if (!ids) return std::unexpected(ids.error());
     for (const auto& r : *ids)
         s.calls_per_caller_id.emplace_back(r.Text(0), r.Int(1));

@@ -156,7 +156,12 @@ public:
     // contact (with history, as the agent), and makes the callback a task.
     Result<void> WriteDisposition(int64_t call_id, const Disposition& disposition);
 
-    Result<CampaignStats> Stats(int64_t campaign_id);
+    // The campaign's figures from its call records; with `agents`, only the
+    // calls those operators took and the callbacks they owe (a team's view,
+    // api/scope.h): a call no operator took (no answer, busy, abandoned, a
+    // robot's) belongs to no one's team and is counted in the whole view only.
+    Result<CampaignStats> Stats(int64_t campaign_id,
+                                const std::optional<std::vector<std::string>>& agents = {});
     // What a robot script's actions ask of the base, done as "robot:campaign
     // N": opt_out puts the number on the do-not-disturb stop-list, tag and
     // set_status change the card (with history), confirm_visit, cancel_visit

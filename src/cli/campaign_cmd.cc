@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "api/scope.h"
 #include "campaigns/campaign_book.h"
 #include "campaigns/forecast.h"
 #include "cli/app.h"
@@ -293,7 +294,10 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
         CampaignBook book(**db, app.clock);
         auto spec = book.Get(*stats_id);
         if (!spec) return app.Report(spec.error());
-        auto st = book.Stats(*stats_id);
+        // A team's supervisor sees the figures of the team's calls (api/scope.h).
+        auto team = api::FiguresTeam(ViewerOf(app), **db, app.clock);
+        if (!team) return app.Report(team.error());
+        auto st = *team ? book.Stats(*stats_id, (*team)->members) : book.Stats(*stats_id);
         if (!st) return app.Report(st.error());
         // Today's calls per caller ID on the call center's clock, against the caps.
         auto rules = compliance::LoadRules(**db);
@@ -328,10 +332,16 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                                              {"inbound", st->inbound},
                                              {"inbound_answered", st->inbound_answered},
                                              {"calls_per_caller_id_24h", ids},
-                                             {"caller_ids_near_cap", near}}));
+                                             {"caller_ids_near_cap", near},
+                                             {"team", api::TeamJson(*team)}}));
             return;
         }
-        fmt::print("campaign #{} «{}» ({})\n\n", spec->id, spec->name, spec->state);
+        fmt::print("campaign #{} «{}» ({})\n", spec->id, spec->name, spec->state);
+        if (*team) {
+            fmt::print("team {}: the calls of its {} member(s) only\n", (*team)->name,
+                       (*team)->members.size());
+        }
+        fmt::print("\n");
         Table t({"", ""});
         t.Add({"attempts", fmt::format("{}", st->attempts)});
         t.Add({"answered", fmt::format("{}", st->answered)});
@@ -380,6 +390,13 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
         CampaignBook book(**db, app.clock);
         auto calls = book.CallsTo(*e164);
         if (!calls) return app.Report(calls.error());
+        // A team's supervisor reads the calls the team's members took.
+        auto team = api::FiguresTeam(ViewerOf(app), **db, app.clock);
+        if (!team) return app.Report(team.error());
+        if (*team) {
+            std::erase_if(*calls,
+                          [&](const auto& call) { return !api::InTeam(**team, call.agent); });
+        }
         // The number as the acting user may see it (the API's view).
         auto shown = ShownNumber(app, **db, *e164);
         if (!shown) return app.Report(shown.error());
@@ -411,10 +428,17 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                      {"disposition", c.disposition ? json(*c.disposition) : json(nullptr)},
                      {"evidence", json::parse(c.evidence_json, nullptr, false)}});
             }
-            fmt::print("{}\n", JsonText(json{{"e164", *shown}, {"calls", out}}));
+            fmt::print(
+                "{}\n",
+                JsonText(json{{"e164", *shown}, {"calls", out}, {"team", api::TeamJson(*team)}}));
             return;
         }
         if (calls->empty()) {
+            if (*team) {
+                fmt::print("{}: no call of team {} to or from this number\n", *shown,
+                           (*team)->name);
+                return;
+            }
             fmt::print("{}: no campaign has called this number, nor has it called us\n", *shown);
             return;
         }

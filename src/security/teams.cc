@@ -83,4 +83,21 @@ Result<std::vector<int64_t>> Teams::MemberIds(int64_t team_id) {
     return out;
 }
 
+Result<Team> Teams::Get(int64_t team_id) {
+    auto rows = store_.Query("SELECT name FROM teams WHERE id = $1", {team_id});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) {
+        return Fail(ErrorCode::kNotFound, fmt::format("no team #{}", team_id),
+                    "see `callbase team list`");
+    }
+    Team team{team_id, rows->front().Text(0), {}};
+    auto ok = store_.ForEach("SELECT name FROM users WHERE team_id = $1 ORDER BY name", {team_id},
+                             [&](const store::Row& r) {
+                                 team.members.push_back(r.Text(0));
+                                 return true;
+                             });
+    if (!ok) return std::unexpected(ok.error());
+    return team;
+}
+
 }  // namespace callbase::security

@@ -2,7 +2,9 @@
 // and reassigns contacts between operators"): a user belongs to at most one
 // team (users.team_id). A supervisor with a team sees the contacts assigned
 // to the team's members and the unassigned pool, and assigns only to the
-// team's members; a supervisor without a team sees the whole base, as before
+// team's members; of the campaigns, they see the figures of the calls the
+// team's members took, their call records and their live states only. A
+// supervisor without a team sees the whole base and every figure, as before
 // teams existed (a small center needs no teams). api/scope.h applies this.
 //
 // Borrows the Store and Clock; same thread rules as the Store.
@@ -37,6 +39,8 @@ public:
     Result<std::optional<int64_t>> TeamOf(int64_t user_id);
     // The ids of a team's members.
     Result<std::vector<int64_t>> MemberIds(int64_t team_id);
+    // A team (by id) with its members' names; NotFound for an unknown id.
+    Result<Team> Get(int64_t team_id);
 
 private:
     store::Store& store_;

@@ -3,7 +3,8 @@
 # sees pseudonyms and may not export; break-glass, asked for by the admin and
 # approved by the dpo, shows a supervisor's view until it ends and raises an
 # alert; an operator sees only the contacts assigned to them (the same "does
-# not exist" for the others); a supervisor in a team sees the team's; the
+# not exist" for the others); a supervisor in a team sees the team's
+# contacts and the figures of the team's calls; the
 # access review lists rights, last login and last use, also as CSV.
 source "$(dirname "$0")/../support/cli_test.sh"
 cb=$1
@@ -85,8 +86,39 @@ as root team list | grep -q "north *olga, sup" || fail "team list: $(as root tea
 as sup --json contacts find | grep -q '"total":1' || fail "sup sees olga's, not petr's: $(as sup --json contacts find)"
 if as sup contacts assign 1 --to petr >"$tmp/out" 2>&1; then fail "assigned outside the team"; fi
 grep -q "not in your team" "$tmp/out" || fail "team message: $(cat "$tmp/out")"
+# A team's figures: the calls its members took (olga's 2 of the 6), not petr's
+# 3 nor the one nobody took; `why` lists the team's calls to the number.
+as sup campaign create "Команды" --caller-id 84950000001 >/dev/null || fail "campaign"
+for agent in olga olga petr petr petr ""; do
+    sqlite3 "$db" "INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id,
+        attempt, started_at, ended_at, outcome, evidence, agent) VALUES (1, 2, '+79031112233',
+        '+74950000001', 1, 1780000000000, 1780000000000,
+        CASE WHEN '$agent' = '' THEN 'no_answer' ELSE 'answered' END, '{}', '$agent')" ||
+        fail "call by '$agent'"
+done
+as sup --json campaign stats 1 | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+assert s["attempts"] == 2 and s["outcomes"] == {"answered": 2}, s
+assert s["team"]["name"] == "north" and s["team"]["members"] == ["olga", "sup"], s["team"]' ||
+    fail "team stats: $(as sup --json campaign stats 1)"
+as sup campaign stats 1 | grep -q "team north: the calls of its 2 member(s) only" ||
+    fail "team stats say whose: $(as sup campaign stats 1)"
+as sup --json why 89031112233 | python3 -c '
+import json, sys
+w = json.load(sys.stdin)
+assert [c["agent"] for c in w["calls"]] == ["olga", "olga"] and w["team"]["name"] == "north", w' ||
+    fail "team calls: $(as sup --json why 89031112233)"
 as root team member sup --none >/dev/null || fail "sup out of the team"
 as sup --json contacts find | grep -q '"total":2' || fail "no team: the whole base"
+as sup --json campaign stats 1 | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+assert s["attempts"] == 6 and s["team"] is None, s' ||
+    fail "no team: every call: $(as sup --json campaign stats 1)"
+as sup --json why 89031112233 | python3 -c '
+import json, sys
+assert len(json.load(sys.stdin)["calls"]) == 6' || fail "no team: every call to the number"
 
 # 10. The access review: rights, last login, last use; CSV for the file.
 as dina --json access review >"$tmp/review.json" || fail "access review"
