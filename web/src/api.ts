@@ -416,6 +416,14 @@ export interface Campaign {
     leads?: number;
     live?: CampaignLive;
     stats?: CampaignStats;
+    team?: TeamView | null; // a team's supervisor sees the team's calls only
+}
+
+// Whose figures an answer holds when its reader is a team's supervisor.
+export interface TeamView {
+    id: number;
+    name: string;
+    members: string[];
 }
 
 // What the base knows of a campaign's calls (GET /campaigns/{id}).
@@ -455,19 +463,22 @@ export interface CampaignLive {
     bridged: number;
     abandoned: number;
     abandon_rate: number;
-    window_abandon_rate: number;
+    // The team view (a team's supervisor) leaves out what no operator's calls
+    // make up: the rolling window, occupancy, calls now, gate denials.
+    window_abandon_rate?: number;
     abandon_limit: number;
-    occupancy: number;
-    live_calls: number;
+    occupancy?: number;
+    live_calls?: number;
     outcomes: Record<string, number>;
-    denials: Record<string, number>;
+    denials?: Record<string, number>;
     inbound: number;
     inbound_answered: number;
     inbound_abandoned: number;
     agents: { agent: string; state: string; since: number }[];
     agents_by_state: Record<string, number>;
-    caller_ids: { caller_id: string; calls: number; cap: number; near_cap: boolean }[];
+    caller_ids: { caller_id: string; calls: number; cap: number | null; near_cap: boolean }[];
     points: LivePoint[];
+    team?: TeamView | null;
 }
 
 export interface CallEvidence {

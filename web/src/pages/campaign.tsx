@@ -207,15 +207,19 @@ export function CampaignPage(props: { id: number }) {
     const windowRate = live?.window_abandon_rate ?? null;
     const over = (windowRate ?? rate) > limit;
 
+    const team = c.team ?? live?.team ?? null;
     const bars: Bar[] = live
-        ? live.caller_ids.map((u) => ({
-              key: u.caller_id,
-              label: <span class="mono">{u.caller_id}</span>,
-              value: u.calls,
-              max: u.cap,
-              text: `${number(u.calls)} / ${number(u.cap)}`,
-              warn: u.near_cap,
-          }))
+        ? live.caller_ids.map((u) => {
+              const cap = u.cap ?? c.caller_ids.find((id) => id.number === u.caller_id)?.daily_cap ?? c.daily_cap;
+              return {
+                  key: u.caller_id,
+                  label: <span class="mono">{u.caller_id}</span>,
+                  value: u.calls,
+                  max: cap,
+                  text: `${number(u.calls)} / ${number(cap)}`,
+                  warn: u.near_cap,
+              };
+          })
         : (stats?.calls_per_caller_id_24h ?? []).map((u) => {
               const cap = c.caller_ids.find((id) => id.number === u.caller_id)?.daily_cap || c.daily_cap;
               return {
@@ -248,6 +252,11 @@ export function CampaignPage(props: { id: number }) {
                 </div>
                 <CampaignActions campaign={c} onChanged={() => spec.reload()} />
             </div>
+            {team && (
+                <p class="notice" data-testid="team-view">
+                    {t('campaign.teamView', { team: team.name, n: number(team.members.length) })}
+                </p>
+            )}
 
             <div class="totals" data-testid="live-figures">
                 <Figure label={t('live.attempts')} value={number(attempts)} testid="live-attempts" />
@@ -271,8 +280,8 @@ export function CampaignPage(props: { id: number }) {
                         sub={t('live.inboundAnswered', { n: number(inboundAnswered) })}
                     />
                 )}
-                <Figure label={t('live.occupancy')} value={live ? percent(live.occupancy) : '—'} testid="live-occupancy" />
-                <Figure label={t('live.liveCalls')} value={live ? number(live.live_calls) : '—'} testid="live-calls" />
+                <Figure label={t('live.occupancy')} value={live?.occupancy !== undefined ? percent(live.occupancy) : '—'} testid="live-occupancy" />
+                <Figure label={t('live.liveCalls')} value={live?.live_calls !== undefined ? number(live.live_calls) : '—'} testid="live-calls" />
                 <Figure
                     label={t('live.leadsLeft')}
                     value={live ? `${number(live.leads_left)} / ${number(live.leads)}` : c.leads !== undefined ? number(c.leads) : '—'}
@@ -331,7 +340,7 @@ export function CampaignPage(props: { id: number }) {
                     <Section title={t('live.breakdown')}>
                         <div class="counts-grid">
                             <Counts title={t('live.outcomes')} counts={live?.outcomes ?? stats?.outcomes ?? {}} prefix="outcome." testid="live-outcomes" />
-                            {live && <Counts title={t('live.denials')} counts={live.denials} testid="live-denials" />}
+                            {live?.denials && <Counts title={t('live.denials')} counts={live.denials} testid="live-denials" />}
                             {stats && <Counts title={t('live.dispositions')} counts={stats.dispositions} testid="live-dispositions" />}
                         </div>
                     </Section>
