@@ -280,6 +280,13 @@ TEST_P(ComplianceStoreTest, ADeletionRequestStopsCallsAtOnceAndProcessingRemoves
         "INSERT INTO merges (at, actor, kept_id, merged_ids, snapshot) VALUES (0, 'a', 2, "
         "'[1]', '{\"contacts\":[\"Анна Петрова\"]}');"));
     callbase::testing::SealSeeded(*db_);
+    // The e-mail's blind index, read as stored (PlainView would clear it).
+    auto email_key = [&] {
+        auto v = db_->QueryValue("SELECT email_key FROM contacts WHERE id = 1");
+        EXPECT_TRUE(v);
+        return v ? store::Row({*v}).Text(0) : std::string("?");
+    };
+    EXPECT_EQ(email_key().empty(), db_->cipher() == nullptr);
     Consents consents(*db_, clock_);
     ASSERT_TRUE(consents.Add({kPhone, "marketing", kNow - 60, "paper", std::nullopt, "", "", "",
                               std::nullopt, std::nullopt},
@@ -299,6 +306,7 @@ TEST_P(ComplianceStoreTest, ADeletionRequestStopsCallsAtOnceAndProcessingRemoves
     EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE id = 1 AND name = '' AND email = '' AND "
                     "comment = '' AND region = ''"),
               1);
+    EXPECT_EQ(email_key(), "") << "the blind index of the e-mail goes with it";
     EXPECT_EQ(Count("SELECT COUNT(*) FROM phones WHERE contact_id = 1"), 0);
     EXPECT_EQ(Count("SELECT COUNT(*) FROM phones WHERE contact_id = 2"), 1) << "others stay";
     EXPECT_EQ(Count("SELECT COUNT(*) FROM history WHERE contact_id = 1"), 0);

@@ -119,10 +119,9 @@ Result<void> Deletions::ProcessOne(int64_t id, const std::string& e164, const st
               "DELETE FROM history WHERE contact_id = $1",
               "DELETE FROM phones WHERE contact_id = $1",
               "UPDATE merges SET snapshot = '{}' WHERE kept_id = $1",
-              "UPDATE contacts SET name = '', name_words = '', email = '', comment = '', region = "
-              "'', "
-              "source = '', owner_group = '', status = 'inactive', callback_at = NULL WHERE id = "
-              "$1"}) {
+              "UPDATE contacts SET name = '', name_words = '', email = '', email_key = '', "
+              "comment = '', region = '', source = '', owner_group = '', status = 'inactive', "
+              "callback_at = NULL WHERE id = $1"}) {
             auto n = store_.Exec(sql, {contact});
             if (!n) return std::unexpected(n.error());
             rows += *n;

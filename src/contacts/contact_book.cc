@@ -38,7 +38,9 @@ Result<Contact> ReadContact(const store::Store& store, const store::Row& r, size
     c.region = r.Text(f + 2);
     c.source = r.Text(f + 3);
     c.owner_group = r.Text(f + 4);
-    c.email = r.Text(f + 5);
+    auto email = store::OpenText(store, r.Text(f + 5), kEmailColumn);
+    if (!email) return std::unexpected(email.error());
+    c.email = std::move(*email);
     auto comment = store::OpenText(store, r.Text(f + 6), store::kNoteColumn);
     if (!comment) return std::unexpected(comment.error());
     c.comment = std::move(*comment);
@@ -54,6 +56,16 @@ Result<Contact> ReadContact(const store::Store& store, const store::Row& r, size
 
 std::string StoredName(const store::Store& store, std::string_view name) {
     return store::SealText(store, name, kNameColumn);
+}
+
+std::string StoredEmail(const store::Store& store, std::string_view email) {
+    return store::SealText(store, email, kEmailColumn);
+}
+
+std::string EmailKey(const store::Cipher* cipher, std::string_view email) {
+    std::string normalised = FoldCase(Trim(email));
+    if (!cipher || normalised.empty()) return {};
+    return cipher->BlindIndex(normalised, kEmailColumn);
 }
 
 std::string NameWordKey(int64_t key) {
@@ -262,11 +274,12 @@ Result<int64_t> ContactBook::Create(const NewContact& in) {
     auto tx = store::Transaction::Start(store_);
     if (!tx) return std::unexpected(tx.error());
     auto id_value = store_.QueryValue(
-        "INSERT INTO contacts (name, name_words, region, source, owner_group, email, comment, "
-        "status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $8) "
-        "RETURNING id",
+        "INSERT INTO contacts (name, name_words, region, source, owner_group, email, email_key, "
+        "comment, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'new', "
+        "$9, $9) RETURNING id",
         {StoredName(store_, name), NameWords(store_.cipher(), name), region, Trim(in.source),
-         Trim(in.owner_group), Trim(in.email),
+         Trim(in.owner_group), StoredEmail(store_, Trim(in.email)),
+         EmailKey(store_.cipher(), in.email),
          store::SealText(store_, in.comment, store::kNoteColumn), now});
     if (!id_value) return std::unexpected(id_value.error());
     int64_t id = store::Row({*id_value}).Int(0);

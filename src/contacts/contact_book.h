@@ -37,12 +37,13 @@ struct FoundContact {
 
 // The columns of `contacts` in the order ReadContact() expects.
 extern const std::string_view kContactColumns;
+using store::kEmailColumn;
 using store::kHistoryColumn;
 using store::kImportErrorColumn;
 using store::kNameColumn;
 using store::kRawColumn;
 
-// The name is opened on an encrypted base.
+// The name, e-mail and comment are opened on an encrypted base.
 Result<Contact> ReadContact(const store::Store& store, const store::Row& row, size_t first = 0);
 // The name as contacts.name holds it (sealed on an encrypted base), and what
 // contacts.name_words holds for it: the blind indexes of its words on an
@@ -52,6 +53,13 @@ std::string NameWords(const store::Cipher* cipher, std::string_view name);
 // The name_words term of one word (" KEY ": 48 bits of the word's key as ten
 // lowercase base-32 letters), for name_words LIKE '%…%'.
 std::string NameWordKey(int64_t key);
+// The e-mail as contacts.email holds it (sealed on an encrypted base), and
+// what contacts.email_key holds for it: on an encrypted base the blind index
+// of the address trimmed and case-folded (so `email=` finds it whatever its
+// case), '' on a plain one (which searches contacts.email itself) and for no
+// address. Written together, always.
+std::string StoredEmail(const store::Store& store, std::string_view email);
+std::string EmailKey(const store::Cipher* cipher, std::string_view email);
 // What phones.raw holds for a spelling of the number `e164`. On an encrypted
 // base: the spelling's shape when it is only digits and punctuation that
 // spell the number ("fmt:8 (###) ###-##-##": the digits of the number are

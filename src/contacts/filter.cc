@@ -134,6 +134,25 @@ std::string SealedNameSql(const FilterTerm& t, const store::Cipher& cipher, SqlB
     return fmt::format("{}({})", Negate(t.op), fmt::join(exists, " AND "));
 }
 
+// email=… / email~… on an encrypted base: the whole address, whatever its
+// case, through its blind index (contacts.email_key). `~` takes a whole
+// address too; a part of one cannot be found in a sealed e-mail, which is
+// said rather than answered with nothing.
+Result<std::string> SealedEmailSql(const FilterTerm& t, const store::Cipher& cipher,
+                                   SqlBuilder& b) {
+    if (t.op == "~" && t.value.find('@') == std::string::npos) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("filter 'email~{}': on an encrypted base an e-mail is found only "
+                                "whole / в зашифрованной базе e-mail ищется только целиком",
+                                t.value),
+                    "give the whole address, e.g. email=ivan@example.ru (any case)");
+    }
+    std::string key = EmailKey(&cipher, t.value);
+    // `email_key <> ''` lets SQLite use the partial index contacts_email_key.
+    if (t.op == "!=") return fmt::format("c.email_key <> {}", b.Bind(key));
+    return fmt::format("(c.email_key <> '' AND c.email_key = {})", b.Bind(key));
+}
+
 Result<std::string> TermSql(const FilterTerm& t, int64_t now, SqlBuilder& b,
                             const store::Cipher* cipher) {
     const std::string& op = t.op;
@@ -154,6 +173,12 @@ Result<std::string> TermSql(const FilterTerm& t, int64_t now, SqlBuilder& b,
             b.Bind(cipher ? cipher->SealFindable(t.value, store::kPhoneDomain) : t.value));
     }
     if (t.key == "name" && cipher) return SealedNameSql(t, *cipher, b);
+    if (t.key == "email" && cipher) return SealedEmailSql(t, *cipher, b);
+    if (t.key == "email" && op != "~") {
+        // An address is the same whatever its case: email= on a plain base
+        // finds what it finds on an encrypted one.
+        return fmt::format("{}({})", Negate(op), b.Equals("c.email", t.value));
+    }
     if (t.key == "name" || t.key == "region" || t.key == "source" || t.key == "email") {
         std::string column = "c." + t.key;
         if (op == "~") return b.Contains(column, t.value);

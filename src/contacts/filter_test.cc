@@ -130,6 +130,44 @@ TEST_P(FilterTest, PhoneMatchesAnySpellingOfTheNumber) {
     EXPECT_NE(bad.error().message.find("phone=123: not a phone number"), std::string::npos);
 }
 
+TEST_P(FilterTest, AnEMailIsFoundWholeWhateverItsCaseAndSealedOnAnEncryptedBase) {
+    NewContact nc;
+    nc.name = "Пётр Почтов";
+    nc.email = " Ivan.Petrov.Unique@Example.RU ";
+    nc.phones = {test::Mobile("+79165550011")};
+    auto mail = book_->Create(nc);
+    ASSERT_TRUE(mail) << mail.error().message;
+    EXPECT_EQ(book_->Get(*mail)->contact.email, "Ivan.Petrov.Unique@Example.RU");
+    EXPECT_EQ(Select({"email=ivan.petrov.unique@example.ru"}), (Ids{*mail}));
+    EXPECT_EQ(Select({"email=IVAN.PETROV.UNIQUE@EXAMPLE.RU"}), (Ids{*mail}));
+    EXPECT_EQ(Select({"email=ivan.petrov.unique@example.r"}), Ids{});
+    EXPECT_EQ(Select({"email!=Ivan.Petrov.Unique@example.ru"}), (Ids{ivan_, ivanova_, smith_}));
+    EXPECT_EQ(Select({"email~ivan.petrov.unique@example.ru"}), (Ids{*mail}));
+    auto stored = db_->Query("SELECT email, email_key FROM contacts WHERE id = $1", {*mail});
+    ASSERT_TRUE(stored && stored->size() == 1);
+    if (callbase::testing::SealedRun()) {
+        // Sealed, and found through its blind index; no part of it is readable.
+        EXPECT_TRUE(stored->front().Text(0).starts_with("enc1:")) << stored->front().Text(0);
+        EXPECT_EQ(stored->front().Text(0).find("petrov"), std::string::npos);
+        EXPECT_TRUE(stored->front().Text(1).starts_with("bi1:")) << stored->front().Text(1);
+        EXPECT_EQ(stored->front().Text(1).size(), 4u + 32u);
+        // A part of a sealed address cannot be found: said, not answered with nothing.
+        auto part = ParseFilter({"email~petrov"}, cleaner_);
+        ASSERT_TRUE(part);
+        auto found = book_->Find(*part, 100, 0);
+        ASSERT_FALSE(found);
+        EXPECT_EQ(found.error().code, ErrorCode::kInvalidInput);
+        EXPECT_NE(found.error().message.find("found only whole"), std::string::npos)
+            << found.error().message;
+        EXPECT_NE(found.error().message.find("ищется только целиком"), std::string::npos);
+    } else {
+        EXPECT_EQ(stored->front().Text(0), "Ivan.Petrov.Unique@Example.RU");
+        EXPECT_EQ(stored->front().Text(1), "");
+        EXPECT_EQ(Select({"email~petrov"}), (Ids{*mail}));
+        EXPECT_EQ(Select({"email~EXAMPLE.ru"}), (Ids{*mail}));
+    }
+}
+
 TEST_P(FilterTest, MergedContactsAreHiddenUnlessAsked) {
     ASSERT_TRUE(db_->Exec("UPDATE contacts SET merged_into = $1 WHERE id = $2", {ivan_, smith_}));
     EXPECT_EQ(Select({"source=site"}), (Ids{ivan_}));

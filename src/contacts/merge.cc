@@ -323,10 +323,12 @@ Result<MergeResult> Deduplicator::Merge(std::vector<int64_t> ids) {
     if (kept.last_interaction_at) last = *kept.last_interaction_at;
     auto upd = store_.Exec(
         "UPDATE contacts SET name = $1, region = $2, source = $3, owner_group = $4, email = $5, "
-        "comment = $6, last_interaction_at = $7, updated_at = $8, name_words = $10 WHERE id = $9",
-        {StoredName(store_, kept.name), kept.region, kept.source, kept.owner_group, kept.email,
-         store::SealText(store_, kept.comment, store::kNoteColumn), last, now, kept_id,
-         NameWords(store_.cipher(), kept.name)});
+        "comment = $6, last_interaction_at = $7, updated_at = $8, name_words = $10, "
+        "email_key = $11 WHERE id = $9",
+        {StoredName(store_, kept.name), kept.region, kept.source, kept.owner_group,
+         StoredEmail(store_, kept.email), store::SealText(store_, kept.comment, store::kNoteColumn),
+         last, now, kept_id, NameWords(store_.cipher(), kept.name),
+         EmailKey(store_.cipher(), kept.email)});
     if (!upd) return std::unexpected(upd.error());
 
     // Phones: numbers the kept contact lacks move to it; a number it already has
@@ -543,12 +545,13 @@ Result<void> Deduplicator::Undo(int64_t merge_id) {
             return std::unexpected(ok.error());
         }
     }
-    // The kept contact's name is back: so are the words that find it (the
-    // snapshot has no name_words).
+    // The kept contact's name and e-mail are back: so are the keys that find
+    // them (the snapshot has no name_words or email_key).
     auto restored = LoadContact(store_, kept_id);
     if (!restored) return std::unexpected(restored.error());
-    auto words = store_.Exec("UPDATE contacts SET name_words = $1 WHERE id = $2",
-                             {NameWords(store_.cipher(), restored->name), kept_id});
+    auto words = store_.Exec("UPDATE contacts SET name_words = $1, email_key = $2 WHERE id = $3",
+                             {NameWords(store_.cipher(), restored->name),
+                              EmailKey(store_.cipher(), restored->email), kept_id});
     if (!words) return std::unexpected(words.error());
     for (const auto& [contact, history_ids] : snapshot["history_moved"].items()) {
         int64_t cid = std::stoll(contact);

@@ -85,6 +85,13 @@ Result<ExportSummary> ExportContacts(store::Store& store, const contacts::Filter
             break;
         }
         rec[7] = std::move(*comment);
+        auto email = store::OpenText(store, rec[4], store::kEmailColumn);
+        if (!email) {
+            failure = email.error();
+            failed = true;
+            break;
+        }
+        rec[4] = std::move(*email);
         if (!options.free_text) rec[4] = rec[7] = "";
         auto phones = store.Query(
             "SELECT e164, extension FROM phones WHERE contact_id = $1 ORDER BY position", {id});

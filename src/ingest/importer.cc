@@ -250,8 +250,9 @@ struct Incoming {
     std::string name, region, source, email, comment, status;
     int64_t created_at = 0;
     // On an encrypted base, made on the reading thread: the sealed name and
-    // the blind indexes of its words (contacts.name_words); '' on a plain one.
-    std::string sealed_name, name_words;
+    // the blind indexes of its words (contacts.name_words), the sealed e-mail
+    // and its blind index (contacts.email_key); '' on a plain one.
+    std::string sealed_name, name_words, sealed_email, email_key;
     struct Phone {
         phone::CleanResult cleaned;
         std::string label;
@@ -519,6 +520,9 @@ private:
     void Seal(Incoming* in) const {
         in->sealed_name = in->name.empty() ? "" : cipher_->Seal(in->name, contacts::kNameColumn);
         in->name_words = contacts::NameWords(cipher_, in->name);
+        in->sealed_email =
+            in->email.empty() ? "" : cipher_->Seal(in->email, contacts::kEmailColumn);
+        in->email_key = contacts::EmailKey(cipher_, in->email);
         for (auto& p : in->phones) {
             p.sealed_e164 = p.cleaned.e164.empty()
                                 ? ""
@@ -627,7 +631,7 @@ public:
           bulk_(store.backend() == store::Backend::kSqlite),
           contacts_("INSERT INTO contacts",
                     {"id", "name", "region", "source", "email", "comment", "status", "created_at",
-                     "updated_at", "import_id", "name_words"},
+                     "updated_at", "import_id", "name_words", "email_key"},
                     bulk_ ? kBatchRows : 1),
           phones_("INSERT INTO phones",
                   {"contact_id", "position", "e164", "extension", "label", "raw", "class_id", "qc",
@@ -896,7 +900,7 @@ private:
             else
                 Put(v[2], in.region);
             Put(v[3], in.source);
-            Put(v[4], in.email);
+            Put(v[4], sealed() ? in.sealed_email : in.email);
             if (sealed()) in.comment = store::SealText(store_, in.comment, store::kNoteColumn);
             Put(v[5], in.comment);
             Set(v[6], status);
@@ -904,14 +908,16 @@ private:
             v[8] = now_;
             v[9] = import_id_;
             Put(v[10], in.name_words);
+            Put(v[11], in.email_key);
         } else {
             auto inserted = store_.InsertRow(
                 "INSERT INTO contacts (name, region, source, email, comment, status, created_at, "
-                "updated_at, import_id, name_words) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-                "$10)",
-                {sealed() ? in.sealed_name : in.name, region, in.source, in.email,
+                "updated_at, import_id, name_words, email_key) VALUES ($1, $2, $3, $4, $5, $6, "
+                "$7, $8, $9, $10, $11)",
+                {sealed() ? in.sealed_name : in.name, region, in.source,
+                 sealed() ? in.sealed_email : in.email,
                  store::SealText(store_, in.comment, store::kNoteColumn), std::string(status),
-                 in.created_at, now_, import_id_, in.name_words});
+                 in.created_at, now_, import_id_, in.name_words, in.email_key});
             if (!inserted) return std::unexpected(inserted.error());
             id = *inserted;
         }
@@ -975,6 +981,8 @@ private:
         auto set = [&](const char* column, const std::string& before, const std::string& after) {
             if (sealed() && column == std::string_view("name"))
                 params.emplace_back(in.sealed_name);
+            else if (sealed() && column == std::string_view("email"))
+                params.emplace_back(in.sealed_email);
             else if (column == std::string_view("comment"))
                 params.emplace_back(store::SealText(store_, after, store::kNoteColumn));
             else
@@ -995,6 +1003,10 @@ private:
         if (!in.name.empty() && row.Text(0).empty() && sealed()) {  // the name was set
             params.emplace_back(in.name_words);
             update += fmt::format("name_words = ${}, ", params.size());
+        }
+        if (!in.email.empty() && row.Text(3).empty() && sealed()) {  // the e-mail was set
+            params.emplace_back(in.email_key);
+            update += fmt::format("email_key = ${}, ", params.size());
         }
         auto opened = store::OpenText(store_, row.Text(4), store::kNoteColumn);
         if (!opened) return std::unexpected(opened.error());

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -17,6 +18,9 @@ using nlohmann::json;
 
 constexpr std::string_view kCheckColumn = "settings.encryption.check";
 constexpr std::string_view kCheckText = "callbase key check";
+// What an encrypted base has sealed (settings 'encryption.version'; absent: 1):
+// 1 numbers, names, comments and notes; 2 e-mails too (and contacts.email_key).
+constexpr int kSealVersion = 2;
 
 // One column that holds personal data, and what finds its rows again.
 struct SealedColumn {
@@ -36,6 +40,7 @@ const std::vector<SealedColumn>& SealedColumns() {
     static const std::vector<SealedColumn> kColumns{
         {"contacts", "name", {"id"}, store::kNameColumn, false},
         {"contacts", "comment", {"id"}, store::kNoteColumn, false},
+        {"contacts", "email", {"id"}, store::kEmailColumn, false},
         {"phones", "e164", {"id"}, store::kPhoneDomain, true},
         {"phones", "raw", {"id"}, store::kRawColumn, false, "e164"},
         {"history", "before", {"id"}, store::kHistoryColumn, false},
@@ -198,6 +203,26 @@ Result<int64_t> RebuildWords(store::Store& store, const store::Cipher* to) {
     return words;
 }
 
+// contacts.email_key from the e-mails (already sealed with `to`), or '' on a
+// plain base.
+Result<void> RebuildEmailKeys(store::Store& store, const store::Cipher* to) {
+    if (!to) {
+        auto ok = store.Exec("UPDATE contacts SET email_key = '' WHERE email_key <> ''");
+        if (!ok) return std::unexpected(ok.error());
+        return {};
+    }
+    auto rows = store.Query("SELECT id, email FROM contacts WHERE email <> ''");
+    if (!rows) return std::unexpected(rows.error());
+    for (const auto& r : *rows) {
+        auto email = to->Open(r.Text(1), store::kEmailColumn);
+        if (!email) return std::unexpected(email.error());
+        auto ok = store.Exec("UPDATE contacts SET email_key = $1 WHERE id = $2",
+                             {contacts::EmailKey(to, *email), r.Int(0)});
+        if (!ok) return std::unexpected(ok.error());
+    }
+    return {};
+}
+
 Result<void> SaveSetting(store::Store& store, std::string_view name, const std::string& value,
                          const std::string& actor) {
     auto ok = store.Exec(
@@ -220,7 +245,8 @@ Result<ResealReport> Reseal(store::Store& store, const store::Cipher* from, cons
          {std::pair{std::string_view("encryption"), std::string("on")},
           std::pair{std::string_view("encryption.keys"),
                     fmt::format("data {} index {}", to.data_key(), to.index_key())},
-          std::pair{std::string_view("encryption.check"), to.Seal(kCheckText, kCheckColumn)}}) {
+          std::pair{std::string_view("encryption.check"), to.Seal(kCheckText, kCheckColumn)},
+          std::pair{std::string_view("encryption.version"), std::to_string(kSealVersion)}}) {
         if (auto ok = SaveSetting(store, name, value, actor); !ok) {
             return std::unexpected(ok.error());
         }
@@ -264,6 +290,32 @@ Result<Vault> LoadChecked(store::Store& store, const std::string& key_file) {
     return vault;
 }
 
+// A base encrypted by an earlier callbase holds what that version did not
+// seal in clear: seals it now with `vault`, in one transaction, and records
+// the version. Values sealed already are left as they are.
+Result<void> SealAddedColumns(store::Store& store, const Vault& vault, int version) {
+    if (version >= kSealVersion) return {};
+    auto tx = store::Transaction::Start(store);
+    if (!tx) return std::unexpected(tx.error());
+    // Version 2: e-mails and their blind indexes.
+    auto rows = store.Query("SELECT id, email FROM contacts WHERE email <> ''");
+    if (!rows) return std::unexpected(rows.error());
+    for (const auto& r : *rows) {
+        const std::string email = r.Text(1);
+        if (Vault::IsSealed(email)) continue;
+        auto ok = store.Exec(
+            "UPDATE contacts SET email = $1, email_key = $2 WHERE id = $3",
+            {vault.Seal(email, store::kEmailColumn), contacts::EmailKey(&vault, email), r.Int(0)});
+        if (!ok) return std::unexpected(ok.error());
+    }
+    if (auto ok =
+            SaveSetting(store, "encryption.version", std::to_string(kSealVersion), "callbase");
+        !ok) {
+        return std::unexpected(ok.error());
+    }
+    return tx->Commit();
+}
+
 }  // namespace
 
 Result<ResealReport> ResealAll(store::Store& store, const store::Cipher* from,
@@ -280,16 +332,19 @@ Result<ResealReport> ResealAll(store::Store& store, const store::Cipher* from,
     auto words = RebuildWords(store, to);
     if (!words) return std::unexpected(words.error());
     report.words = *words;
+    if (auto ok = RebuildEmailKeys(store, to); !ok) return std::unexpected(ok.error());
     return report;
 }
 
 Result<EncryptionState> ReadEncryptionState(store::Store& store) {
     auto rows = store.Query(
-        "SELECT name, value FROM settings WHERE name IN ('encryption', 'encryption.keys')");
+        "SELECT name, value FROM settings WHERE name IN ('encryption', 'encryption.keys', "
+        "'encryption.version')");
     if (!rows) return std::unexpected(rows.error());
     EncryptionState state;
     for (const auto& r : *rows) {
         if (r.Text(0) == "encryption") state.on = r.Text(1) == "on";
+        if (r.Text(0) == "encryption.version") state.version = std::atoi(r.Text(1).c_str());
         if (r.Text(0) == "encryption.keys" && std::sscanf(r.Text(1).c_str(), "data %u index %u",
                                                           &state.data_key, &state.index_key) != 2) {
             return Fail(
@@ -322,6 +377,9 @@ Result<void> AttachCipher(store::Store& store, const std::string& key_file) {
                                 key_file, vault->data_key(), vault->index_key(), state->data_key,
                                 state->index_key),
                     "run `callbase keys rotate` to finish it");
+    }
+    if (auto ok = SealAddedColumns(store, *vault, state->version); !ok) {
+        return std::unexpected(ok.error());
     }
     store.set_cipher(std::make_shared<Vault>(std::move(*vault)));
     return {};
@@ -359,6 +417,11 @@ Result<ResealReport> Rotate(store::Store& store, const std::string& key_file,
     }
     auto current = LoadChecked(store, key_file);
     if (!current) return std::unexpected(current.error());
+    // What an earlier callbase left in clear is sealed first, so that the
+    // rotation opens every value.
+    if (auto ok = SealAddedColumns(store, *current, state->version); !ok) {
+        return std::unexpected(ok.error());
+    }
     // A rotation that stopped left its new keys in the file: finish with them.
     const bool add =
         current->data_key() == state->data_key && current->index_key() == state->index_key;

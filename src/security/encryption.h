@@ -7,11 +7,16 @@
 //   encryption.keys   the data and index key ids every value is sealed with
 //   encryption.check  a value sealed with them, so a wrong key file is caught
 //                     before anything is read or written
+//   encryption.version what the base has sealed (absent: 1, before e-mails
+//                     were; 2: e-mails too); AttachCipher and Rotate seal
+//                     what a base of an older version holds in clear
 // What is sealed: every e164 column (findably, so lookups and joins work:
 // phones, stop_list, consents, consent_requests, deletion_requests,
 // call_attempts, inactive_review, operator_access, campaign_calls),
 // phones.raw, campaign_calls.disposition_note,
-// contacts.name (found by contacts.name_words), history before/after/detail,
+// contacts.name (found by contacts.name_words), contacts.email (found by
+// contacts.email_key), contacts.comment, stop-list and deletion notes,
+// history before/after/detail,
 // import_errors.value, and the sealed fields inside merge snapshots.
 #pragma once
 
@@ -29,12 +34,15 @@ namespace callbase::security {
 struct EncryptionState {
     bool on = false;
     uint32_t data_key = 0, index_key = 0;  // what the base is sealed with
+    int version = 1;                       // settings 'encryption.version'
 };
 
 Result<EncryptionState> ReadEncryptionState(store::Store& store);
 
 // Gives an encrypted base its cipher from the key file; nothing to do for a
-// plain base (the key file is not read). Errors say what is wrong and what to
+// plain base (the key file is not read). A base encrypted by an earlier
+// callbase has what it left in clear (e-mails) sealed now, once, in a
+// transaction of its own. Errors say what is wrong and what to
 // do: the key file is missing, others can read it, it is another base's, it
 // lacks the base's keys, or a rotation stopped half-way.
 Result<void> AttachCipher(store::Store& store, const std::string& key_file);

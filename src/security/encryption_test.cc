@@ -55,6 +55,7 @@ protected:
         contacts::NewContact ivan;
         ivan.name = "Иван Петров";
         ivan.phones = {Mobile("+79161234567", "8 (916) 123-45-67")};
+        ivan.email = "Ivan.Petrov.Unique@example.ru";
         auto id = book.Create(ivan);
         ASSERT_TRUE(id) << id.error().message;
         ivan_ = *id;
@@ -117,8 +118,9 @@ TEST_P(EncryptionTest, NoNumberOrNameIsLeftReadableAndEverythingStillWorks) {
               fs::perms::owner_read | fs::perms::owner_write);
 
     const std::string after = Everything();
-    for (const char* plain : {"9161234567", "9031112233", "4957770011", "916) 123", "Иван",
-                              "Петров", "Анна", "Смирнова"}) {
+    for (const char* plain :
+         {"9161234567", "9031112233", "4957770011", "916) 123", "Иван", "Петров", "Анна",
+          "Смирнова", "ivan.petrov", "Ivan.Petrov", "example.ru"}) {
         EXPECT_EQ(after.find(plain), std::string::npos) << plain << " is still readable";
     }
 
@@ -142,6 +144,7 @@ TEST_P(EncryptionTest, NoNumberOrNameIsLeftReadableAndEverythingStillWorks) {
     auto card = book.Get(ivan_);
     ASSERT_TRUE(card) << card.error().message;
     EXPECT_EQ(card->contact.name, "Иван Петров");
+    EXPECT_EQ(card->contact.email, "Ivan.Petrov.Unique@example.ru");
     ASSERT_EQ(card->phones.size(), 1u);
     EXPECT_EQ(card->phones[0].e164, "+79161234567");
     EXPECT_EQ(card->phones[0].raw, "8 (916) 123-45-67");
@@ -164,6 +167,8 @@ TEST_P(EncryptionTest, NoNumberOrNameIsLeftReadableAndEverythingStillWorks) {
     EXPECT_EQ(find("name", "=", "ПЕТРОВ иван"),
               std::vector<std::string>{"Иван Петров +79161234567"});
     EXPECT_TRUE(find("name", "~", "петр").empty());  // whole words only
+    EXPECT_EQ(find("email", "=", "ivan.petrov.unique@EXAMPLE.ru"),
+              std::vector<std::string>{"Иван Петров +79161234567"});
 
     compliance::StopList stops(*second, clock_);
     auto in_force = stops.InForce("+79031112233", kNow);
@@ -231,6 +236,13 @@ TEST_P(EncryptionTest, RotationReSealsEverythingAndRetiresTheOldKeys) {
     EXPECT_EQ(card->phones[0].e164, "+79161234567");
     compliance::StopList stops(*second, clock_);
     EXPECT_EQ(stops.InForce("+79031112233", kNow)->size(), 1u);
+    // The e-mail's blind index is rebuilt under the new index key.
+    contacts::Filter by_mail;
+    by_mail.terms.push_back({"email", "=", "ivan.petrov.unique@example.ru"});
+    auto found = book.Find(by_mail);
+    ASSERT_TRUE(found) << found.error().message;
+    ASSERT_EQ(found->size(), 1u);
+    EXPECT_EQ(found->front().contact.id, ivan_);
     auto old = AttachCipher(*Second(), key_file_ + ".old");
     ASSERT_FALSE(old);  // the old key file no longer opens the base
 
@@ -248,6 +260,51 @@ TEST_P(EncryptionTest, RotationReSealsEverythingAndRetiresTheOldKeys) {
     ASSERT_TRUE(AttachCipher(*finished, key_file_));
     EXPECT_EQ(contacts::ContactBook(*finished, clock_, "a").Get(ivan_)->contact.name,
               "Иван Петров");
+}
+
+// A base encrypted before e-mails were sealed (no 'encryption.version')
+// holds them in clear: the first command that opens it with its key file
+// seals them and builds their blind indexes, once; so does a rotation.
+TEST_P(EncryptionTest, EMailsLeftInClearByAnEarlierVersionAreSealedWhenTheBaseIsNextOpened) {
+    ASSERT_TRUE(Encrypt(*db_, key_file_, "admin"));
+    auto as_before = [&] {
+        ASSERT_TRUE(db_->Exec("UPDATE contacts SET email = $1, email_key = '' WHERE id = $2",
+                              {std::string("Ivan.Petrov.Unique@example.ru"), ivan_}));
+        ASSERT_TRUE(db_->Exec("DELETE FROM settings WHERE name = 'encryption.version'"));
+    };
+    auto stored = [&](int64_t id) {
+        auto rows = db_->Query("SELECT email, email_key FROM contacts WHERE id = $1", {id});
+        EXPECT_TRUE(rows && rows->size() == 1);
+        return std::pair{rows->front().Text(0), rows->front().Text(1)};
+    };
+    as_before();
+    auto second = Second();
+    ASSERT_TRUE(AttachCipher(*second, key_file_));
+    auto [email, key] = stored(ivan_);
+    EXPECT_TRUE(email.starts_with("enc1:")) << email;
+    EXPECT_TRUE(key.starts_with("bi1:")) << key;
+    EXPECT_EQ(ReadEncryptionState(*db_)->version, 2);
+    contacts::ContactBook book(*second, clock_, "anna");
+    EXPECT_EQ(book.Get(ivan_)->contact.email, "Ivan.Petrov.Unique@example.ru");
+    contacts::Filter by_mail;
+    by_mail.terms.push_back({"email", "=", "IVAN.petrov.unique@example.ru"});
+    auto found = book.Find(by_mail);
+    ASSERT_TRUE(found) << found.error().message;
+    ASSERT_EQ(found->size(), 1u);
+    // Once: the next opening leaves the sealed value as it is.
+    auto third = Second();
+    ASSERT_TRUE(AttachCipher(*third, key_file_));
+    EXPECT_EQ(stored(ivan_).first, email);
+
+    // `keys rotate` opens the base without attaching it first: it seals them too.
+    as_before();
+    auto rotated = Rotate(*db_, key_file_, "admin");
+    ASSERT_TRUE(rotated) << rotated.error().message;
+    EXPECT_TRUE(stored(ivan_).first.starts_with("enc1:2:")) << stored(ivan_).first;
+    auto fourth = Second();
+    ASSERT_TRUE(AttachCipher(*fourth, key_file_));
+    EXPECT_EQ(contacts::ContactBook(*fourth, clock_, "a").Get(ivan_)->contact.email,
+              "Ivan.Petrov.Unique@example.ru");
 }
 
 TEST_P(EncryptionTest, AChangedValueIsNamedWhenRead) {

@@ -139,6 +139,9 @@ struct Vault::Hot {
     // SipHash is several times faster than BLAKE2b.
     std::array<uint8_t, crypto_shorthash_siphashx24_KEYBYTES> siv_key{};
     std::array<uint8_t, crypto_shorthash_siphash24_KEYBYTES> word_key{};
+    // The BLAKE2b key of blind indexes (e-mails): longer inputs than a
+    // number, written once a contact, so the stronger hash costs nothing.
+    std::array<uint8_t, crypto_generichash_KEYBYTES> blind_key{};
 };
 
 void Vault::Prepare() {
@@ -156,6 +159,7 @@ void Vault::Prepare() {
         };
         derive("callbase.siv", hot_->siv_key.data(), hot_->siv_key.size());
         derive("callbase.word", hot_->word_key.data(), hot_->word_key.size());
+        derive("callbase.blind", hot_->blind_key.data(), hot_->blind_key.size());
     }
 }
 
@@ -389,6 +393,22 @@ std::vector<int64_t> Vault::WordKeys(std::string_view folded_name) const {
         out.push_back(key);
     }
     return out;
+}
+
+std::string Vault::BlindIndex(std::string_view normalised, std::string_view domain) const {
+    crypto_generichash_state state;
+    crypto_generichash_init(&state, hot_->blind_key.data(), hot_->blind_key.size(), 16);
+    const uint8_t zero = 0;
+    crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(domain.data()),
+                              domain.size());
+    crypto_generichash_update(&state, &zero, 1);
+    crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(normalised.data()),
+                              normalised.size());
+    std::array<uint8_t, 16> hash{};
+    crypto_generichash_final(&state, hash.data(), hash.size());
+    char hex[2 * 16 + 1];
+    sodium_bin2hex(hex, sizeof hex, hash.data(), hash.size());
+    return std::string("bi1:") + hex;
 }
 
 }  // namespace callbase::security

@@ -16,6 +16,9 @@
 //                (SealFindable: numbers; the associated data is the domain)
 //   word keys    64-bit SipHash-2-4 of each case-folded word of a name under
 //                a key derived from the index key (WordKeys)
+//   blind index  "bi1:" and 32 hex digits: BLAKE2b-128 of the domain, a zero
+//                byte and the normalised value, under a key derived from the
+//                index key (BlindIndex: e-mails)
 //
 // Key file lines after the pseudonym key (line 1, unchanged):
 //   data <id> <64 hex>     data keys; the largest id seals, every one opens
@@ -92,6 +95,11 @@ public:
     // from the newest index key): exact-word search over sealed names
     // (contacts.name_words).
     std::vector<int64_t> WordKeys(std::string_view folded_name) const override;
+    // The keyed BLAKE2b-128 of `domain`, a zero byte and `normalised`, under
+    // a key derived from the newest index key, as "bi1:" and 32 hex digits:
+    // exact search over sealed e-mails (contacts.email_key). A rotation
+    // rebuilds every index with the new key.
+    std::string BlindIndex(std::string_view normalised, std::string_view domain) const override;
 
 private:
     // Nonces: 16 random bytes drawn once per vault and a counter, so sealing

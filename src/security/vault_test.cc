@@ -101,6 +101,30 @@ TEST_F(VaultTest, FindableSealsAreEqualForEqualNumbersAndOpenLikeAnyOther) {
     fs::remove(other);
 }
 
+TEST_F(VaultTest, BlindIndexesAreEqualForEqualValuesAndSayNothingWithoutTheKeyFile) {
+    auto vault = Vault::AddKeys(path_);
+    ASSERT_TRUE(vault);
+    const std::string mail = "ivan.petrov.unique@example.ru";
+    std::string a = vault->BlindIndex(mail, "contacts.email");
+    EXPECT_EQ(a, vault->BlindIndex(mail, "contacts.email"));  // WHERE email_key = $1 finds it
+    ASSERT_EQ(a.size(), 4u + 32u);
+    EXPECT_TRUE(a.starts_with("bi1:"));
+    EXPECT_EQ(a.find_first_not_of("0123456789abcdef", 4), std::string::npos);
+    EXPECT_FALSE(Vault::IsSealed(a));  // a hash, nothing to open
+    EXPECT_NE(a, vault->BlindIndex("ivan.petrov.uniqu@example.ru", "contacts.email"));
+    EXPECT_NE(a, vault->BlindIndex(mail, "contacts.comment"));  // the domain is hashed too
+    // Not an unkeyed hash of the value: the database alone cannot test a guess.
+    std::string other = path_ + ".other";
+    auto second = Vault::AddKeys(other);
+    ASSERT_TRUE(second);
+    EXPECT_NE(second->BlindIndex(mail, "contacts.email"), a);
+    fs::remove(other);
+    // A rotation's new index key gives new indexes (encryption rebuilds them).
+    auto rotated = Vault::AddKeys(path_);
+    ASSERT_TRUE(rotated);
+    EXPECT_NE(rotated->BlindIndex(mail, "contacts.email"), a);
+}
+
 TEST_F(VaultTest, RotationKeepsOldValuesOpenUntilTheOldKeysAreDropped) {
     auto first = Vault::AddKeys(path_);
     ASSERT_TRUE(first);

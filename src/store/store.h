@@ -84,6 +84,11 @@ public:
     // The blind indexes of the words of a case-folded name, as 64-bit keys
     // (exact-word search: contacts.name_words).
     virtual std::vector<int64_t> WordKeys(std::string_view folded) const = 0;
+    // The blind index of a value already normalised by the caller (an
+    // e-mail: trimmed and case-folded), keyed so that the database alone
+    // cannot test a guess: equal values give equal text, and nothing else
+    // about the value shows. `domain` keeps the indexes of two columns apart.
+    virtual std::string BlindIndex(std::string_view normalised, std::string_view domain) const = 0;
 };
 
 using Params = std::initializer_list<Value>;
@@ -187,6 +192,8 @@ inline constexpr std::string_view kImportErrorColumn = "import_errors.value";
 // Free text that may name a person: stop-list notes and removal reasons,
 // deletion requests' notes.
 inline constexpr std::string_view kNoteColumn = "note";
+// A contact's e-mail: sealed, found by its blind index (contacts.email_key).
+inline constexpr std::string_view kEmailColumn = "contacts.email";
 inline constexpr std::string_view kNumberHashKeyColumn = "settings.deletion.number_key";
 // What an e164 column holds instead of the number once a deletion request for
 // it was processed: "del:" and a keyed hash (compliance::ForgottenKey), which

@@ -144,6 +144,9 @@ public:
     std::vector<int64_t> WordKeys(std::string_view folded) const override {
         return inner_.WordKeys(folded);
     }
+    std::string BlindIndex(std::string_view normalised, std::string_view domain) const override {
+        return inner_.BlindIndex(normalised, domain);
+    }
 
 private:
     const store::Cipher& inner_;
