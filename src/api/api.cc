@@ -247,8 +247,8 @@ void StorePool::EndStaleSnapshot() {
     if (t_store.pool == id_ && t_store.store) t_store.store->EndKeptSnapshot(true);
 }
 
-AuditWriter::AuditWriter(std::unique_ptr<store::Store> store, const Clock& clock)
-    : store_(std::move(store)), clock_(clock), thread_([this] { Run(); }) {}
+AuditWriter::AuditWriter(std::unique_ptr<store::Store> store, const Clock& clock, ReadVolume* reads)
+    : store_(std::move(store)), clock_(clock), reads_(reads), thread_([this] { Run(); }) {}
 
 AuditWriter::~AuditWriter() {
     {
@@ -321,6 +321,10 @@ void AuditWriter::Run() {
                     !ok) {
                     return ok;
                 }
+            }
+            // The contacts counted by the reads of this batch (and before).
+            if (reads_) {
+                if (auto ok = reads_->Flush(*store_, clock_.Now()); !ok) return ok;
             }
             return tx->Commit();
         }();
@@ -424,7 +428,8 @@ Api::Api(ApiOptions options)
           auto store = open();
           if (store) (*store)->KeepSnapshots(kSnapshotAge);
           return store;
-      }) {}
+      }),
+      reads_(RandomToken()) {}
 
 Api::~Api() {
     JoinImports();
@@ -435,7 +440,7 @@ Result<void> Api::Start() {
     if (!first) return std::unexpected(first.error());
     auto writer = options_.open_store();
     if (!writer) return std::unexpected(writer.error());
-    audit_ = std::make_unique<AuditWriter>(std::move(*writer), *options_.clock);
+    audit_ = std::make_unique<AuditWriter>(std::move(*writer), *options_.clock, &reads_);
     if (options_.pseudonym_key) {
         auto key = options_.pseudonym_key();
         if (!key) return std::unexpected(key.error());

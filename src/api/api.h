@@ -115,7 +115,10 @@ private:
 // transaction a batch, on a thread of its own. Thread-safe.
 class AuditWriter {
 public:
-    AuditWriter(std::unique_ptr<store::Store> store, const Clock& clock);
+    // `reads`, when given, has its counts written with each batch, in its
+    // transaction (api/read_volume.h); it must outlive the writer.
+    AuditWriter(std::unique_ptr<store::Store> store, const Clock& clock,
+                ReadVolume* reads = nullptr);
     ~AuditWriter();
     // Queued; written within milliseconds.
     void Post(security::AuditEvent event);
@@ -144,6 +147,7 @@ private:
 
     std::unique_ptr<store::Store> store_;
     const Clock& clock_;
+    ReadVolume* reads_;
     std::mutex mutex_;
     std::condition_variable wake_, written_;
     std::deque<Item> queue_;
@@ -280,11 +284,11 @@ private:
     LoginLimiter limiter_;
     RequestLimiter requests_;
     StorePool pool_;
+    ReadVolume reads_;  // before audit_: its writer flushes the counts until it stops
     std::unique_ptr<AuditWriter> audit_;
     std::string pseudonym_key_;
     std::mutex feeds_mutex_;
     std::map<std::string, int> feeds_;  // open feeds by session token
-    ReadVolume reads_;
     std::mutex limits_mutex_;
     std::optional<ReadVolume::Limits> limits_;
     UnixSeconds limits_read_at_ = 0;

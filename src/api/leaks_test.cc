@@ -371,4 +371,51 @@ TEST_P(ApiTest, BulkReadingPastTheLimitIsRefusedAndRaisesAnAlert) {
     EXPECT_EQ(Send(http::verb::get, "/api/v1/contacts?limit=1", "", &robot).status, 200);
 }
 
+// Item 4, the counts kept in the base: reads before a restart still count
+// after it. Six of the seven allowed an hour, the server restarts (a new Api
+// over the same base, sessions lost), the seventh is served and the eighth
+// refused with the figures. On main the counts were in memory and the
+// restarted server served seven more.
+TEST_P(ApiTest, ContactsReadBeforeARestartStillCountAfterIt) {
+    ASSERT_TRUE(
+        security::SaveAlertSettings(*db_, R"({"contacts_read_per_hour": 7})", "test", clock_));
+    Login robot = LogIn("robot");
+    Reply page = Send(http::verb::get, "/api/v1/contacts?limit=3", "", &robot);
+    ASSERT_EQ(page.status, 200) << page.body;
+    ASSERT_EQ(page.Json()["items"].size(), 3u) << page.body;
+    for (const auto& [phone, id] : ids_) {
+        Reply card = Send(http::verb::get, fmt::format("/api/v1/contacts/{}", id), "", &robot);
+        ASSERT_EQ(card.status, 200) << card.body;
+    }
+    // 6 read. The server stops and starts again, a minute later.
+    http_->Stop();
+    http_.reset();
+    api_.reset();
+    clock_.Advance(60);
+    Serve();
+    robot = LogIn("robot");
+    const std::string card = fmt::format("/api/v1/contacts/{}", ids_.at("+79161234567"));
+    Reply seventh = Send(http::verb::get, card, "", &robot);
+    EXPECT_EQ(seventh.status, 200) << "the 7th of 7: " << seventh.body;
+    Reply eighth = Send(http::verb::get, card, "", &robot);
+    ASSERT_EQ(eighth.status, 429) << "the 8th of 7: " << eighth.body;
+    EXPECT_NE(eighth.body.find("robot has read 7 contacts within 60 minutes, the limit "
+                               "contacts_read_per_hour (7)"),
+              std::string::npos)
+        << eighth.body;
+    EXPECT_NE(eighth.body.find("Массовая выгрузка: пользователь robot прочитал контактов за 60 "
+                               "минут: 7"),
+              std::string::npos)
+        << eighth.body;
+    // The window is 60 minutes of the base's counts, not of the server's
+    // run: 59 minutes after the first reads they are all in it; 62 minutes
+    // after, all out (a new login each time: the idle session has ended).
+    clock_.Advance(58 * 60);
+    robot = LogIn("robot");
+    EXPECT_EQ(Send(http::verb::get, card, "", &robot).status, 429);
+    clock_.Advance(3 * 60);
+    robot = LogIn("robot");
+    EXPECT_EQ(Send(http::verb::get, card, "", &robot).status, 200);
+}
+
 }  // namespace callbase::api

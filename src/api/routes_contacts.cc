@@ -70,29 +70,27 @@ Result<void> ShowPhone(Call& c, json* item) {
 Result<std::optional<Response>> OverReadLimit(Call& c) {
     auto limits = c.api.ReadLimits(*c.db);
     if (!limits) return std::unexpected(limits.error());
-    const UnixSeconds now = ClockOf(c).Now();
-    auto over = c.api.reads().Check(c.actor(), now, *limits);
-    if (!over) return std::nullopt;
-    if (over->first) {
-        auto logged = c.api.audit().Write(
-            {c.actor(), "bulk_read", c.request.method + " " + c.request.path, "", c.source,
-             fmt::format("массовая выгрузка: {} contacts read within {} (limit {}, {}); further "
-                         "reads refused for {} s",
-                         over->read, over->window, over->limit, over->rule, over->retry_after)});
+    auto over = c.api.reads().Check(*c.db, c.actor(), ClockOf(c).Now(), *limits);
+    if (!over) return std::unexpected(over.error());
+    if (!*over) return std::nullopt;
+    if ((*over)->first) {
+        auto logged =
+            c.api.audit().Write({c.actor(), "bulk_read", c.request.method + " " + c.request.path,
+                                 "", c.source, BulkReadDetail(**over)});
         if (!logged) return std::unexpected(logged.error());
     }
-    Response r = server::Problem(
-        429, "Too many contacts read",
-        fmt::format("{} has read {} contacts within {}, the limit ({}); wait {} s. To take a "
-                    "list of contacts out of the base, request an export (POST /api/v1/exports): "
-                    "a supervisor or the dpo approves it. An administrator sets the limit in the "
-                    "audit alert rules",
-                    c.actor(), over->read, over->window, over->rule, over->retry_after));
-    r.headers.emplace_back("Retry-After", std::to_string(over->retry_after));
+    const Error refusal = ReadRefusal(c.actor(), **over, "POST /api/v1/exports");
+    Response r = server::Problem(429, "Too many contacts read",
+                                 fmt::format("{}\n{}", refusal.message, refusal.hint));
+    r.headers.emplace_back("Retry-After", std::to_string((*over)->retry_after));
     return std::optional<Response>(std::move(r));
 }
 
 void CountRead(Call& c, int64_t contacts) {
+    // With both limits off nothing is counted (nor written): a read of the
+    // cached limits, no more, on the screen pop's path.
+    auto limits = c.api.ReadLimits(*c.db);
+    if (limits && limits->off()) return;
     c.api.reads().Add(c.actor(), ClockOf(c).Now(), contacts);
 }
 

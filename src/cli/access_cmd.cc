@@ -21,11 +21,14 @@
 #include <optional>
 #include <string>
 
+#include "api/read_volume.h"
+#include "api/sessions.h"
 #include "cli/app.h"
 #include "cli/text_table.h"
 #include "core/json_text.h"
 #include "security/access_review.h"
 #include "security/audit.h"
+#include "security/audit_alerts.h"
 #include "security/break_glass.h"
 #include "security/encryption.h"
 #include "security/permissions.h"
@@ -633,6 +636,37 @@ void RegisterUsers(CLI::App& cli, App& app) {
 }
 
 }  // namespace
+
+Result<void> CheckReadLimit(App& app, store::Store& db, const std::string& command) {
+    if (!app.role) return {};
+    auto rules = security::LoadAlertSettings(db);
+    if (!rules) return std::unexpected(rules.error());
+    const api::ReadVolume::Limits limits{rules->contacts_read_per_hour,
+                                         rules->contacts_read_per_day};
+    api::ReadVolume reads(api::RandomToken());
+    const UnixSeconds now = app.clock.Now();
+    auto over = reads.Check(db, app.actor, now, limits);
+    if (!over) return std::unexpected(over.error());
+    if (!*over) return {};
+    if ((*over)->first) {
+        security::AuditLog log(db, app.clock);
+        auto logged = log.Append(
+            {app.actor, "bulk_read", command, "", Source(), api::BulkReadDetail(**over)});
+        if (!logged) return std::unexpected(logged.error());
+    }
+    return std::unexpected(api::ReadRefusal(app.actor, **over, "`callbase export request`"));
+}
+
+Result<void> CountRead(App& app, store::Store& db, int64_t contacts) {
+    if (!app.role) return {};
+    auto rules = security::LoadAlertSettings(db);
+    if (!rules) return std::unexpected(rules.error());
+    if (rules->contacts_read_per_hour <= 0 && rules->contacts_read_per_day <= 0) return {};
+    api::ReadVolume reads(api::RandomToken());
+    const UnixSeconds now = app.clock.Now();
+    reads.Add(app.actor, now, contacts);
+    return reads.Flush(db, now);
+}
 
 void RegisterAccessControl(CLI::App& cli, App& app) {
     RegisterUsers(cli, app);

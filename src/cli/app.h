@@ -95,6 +95,14 @@ Result<void> RestrictBook(App& app, store::Store& db, contacts::ContactBook* boo
 Result<std::optional<contacts::Scope>> ScopeOf(App& app, store::Store& db);
 Result<int64_t> AssignableUser(App& app, store::Store& db, const std::string& name);
 
+// The limits of contacts read (api/read_volume.h), counted for the acting
+// user in the base with the API's reads: CheckReadLimit before a command shows
+// contacts refuses (exit 4) once the user has read up to a limit, writing the
+// bulk_read audit record at the first refusal of the window; CountRead after
+// the read adds the contacts shown. Single-user mode counts nothing.
+Result<void> CheckReadLimit(App& app, store::Store& db, const std::string& command);
+Result<void> CountRead(App& app, store::Store& db, int64_t contacts);
+
 // --max-columns, --max-new-fields, --max-cell-bytes of `import contacts` and
 // `serve` (docs/security.md, "Malformed input").
 void AddImportLimitOptions(CLI::App* command, ingest::ImportLimits* limits);

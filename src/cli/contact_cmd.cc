@@ -132,10 +132,14 @@ void RegisterContacts(CLI::App& cli, App& app) {
         filter->include_merged = find_args->all;
         contacts::ContactBook book(**db, app.clock, app.actor);
         if (auto ok = RestrictBook(app, **db, &book); !ok) return app.Report(ok.error());
+        if (auto ok = CheckReadLimit(app, **db, "contacts find"); !ok)
+            return app.Report(ok.error());
         auto total = book.Count(*filter);
         if (!total) return app.Report(total.error());
         auto found = book.Find(*filter, find_args->limit, find_args->offset);
         if (!found) return app.Report(found.error());
+        if (auto ok = CountRead(app, **db, static_cast<int64_t>(found->size())); !ok)
+            return app.Report(ok.error());
         if (auto ok = RedactFound(app, **db, &*found); !ok) return app.Report(ok.error());
         if (app.json) {
             json list = json::array();
@@ -171,8 +175,11 @@ void RegisterContacts(CLI::App& cli, App& app) {
         if (!db) return app.Report(db.error());
         contacts::ContactBook book(**db, app.clock, app.actor);
         if (auto ok = RestrictBook(app, **db, &book); !ok) return app.Report(ok.error());
+        if (auto ok = CheckReadLimit(app, **db, "contacts show"); !ok)
+            return app.Report(ok.error());
         auto card = book.Get(*id);
         if (!card) return app.Report(card.error());
+        if (auto ok = CountRead(app, **db, 1); !ok) return app.Report(ok.error());
         if (auto ok = RedactCard(app, **db, &*card); !ok) return app.Report(ok.error());
         if (app.json)
             fmt::print("{}\n", JsonText(CardJson(*card)));

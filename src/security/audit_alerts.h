@@ -50,10 +50,12 @@ struct AlertRules {
     // The actions that raise an alert when done outside working hours.
     std::vector<std::string> off_hours_actions = {"export", "mass_edit"};
     // Contacts one user may read through the API (search results, cards,
-    // screen pops) within 60 minutes and within 24 hours; past either the
-    // API answers 429 and writes a bulk_read record, which is an alert
-    // (rule bulk_reads, «массовая выгрузка»). 0 turns a limit off. Reading
-    // the base in bulk is what an approved export is for.
+    // screen pops) and the CLI (contacts find, show), in one count kept in
+    // the base, within 60 minutes and within 24 hours; past either the API
+    // answers 429, the CLI refuses, and the first refusal writes a bulk_read
+    // record, which is an alert (rule bulk_reads, «массовая выгрузка»). 0
+    // turns a limit off. Reading the base in bulk is what an approved export
+    // is for.
     int contacts_read_per_hour = 2000;
     int contacts_read_per_day = 10000;
 };
