@@ -118,28 +118,17 @@ for mode in plain encrypted; do
 done
 
 # PostgreSQL: the same, every table read through SQL (pg_dump of the data).
-url_file=${CALLBASE_TEST_PG_URL_FILE:-}
-if [ -z "$url_file" ] || [ ! -s "$url_file" ]; then
-    fail "no PostgreSQL test server (CALLBASE_TEST_PG_URL_FILE); run via ctest or make test"
-else
-    url=$(cat "$url_file")
-    for mode in plain encrypted; do
-        pgdb="cli_deletion_${mode}_$$"
-        psql "$url" -qc "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" >/dev/null
-        pgurl="${url%/*}/$pgdb"
-        export CALLBASE_KEY_FILE="$tmp/pg-$mode.key"
-        "$cb" --db "$pgurl" init >/dev/null || fail "pg $mode: init"
-        if [ $mode = encrypted ]; then
-            "$cb" --db "$pgurl" keys encrypt >/dev/null || fail "pg: encrypt"
-        fi
-        fill "$pgurl"
-        forget "$pgurl"
-        pg_dump --data-only "$pgurl" >"$tmp/pg-$mode.sql" || fail "pg $mode: pg_dump"
-        leftovers "pg $mode (every table)" "$tmp/pg-$mode.sql" "$CALLBASE_KEY_FILE"
-        after "$pgurl"
-        unset CALLBASE_KEY_FILE
-        psql "$url" -qc "DROP DATABASE $pgdb" >/dev/null
-    done
-fi
+for mode in plain encrypted; do
+    export CALLBASE_KEY_FILE="$tmp/pg-$mode.key"
+    pgdb="cli_deletion_${mode}_$$"
+    pg_base "$pgdb" $mode || break
+    fill "$pgurl"
+    forget "$pgurl"
+    pg_dump --data-only "$pgurl" >"$tmp/pg-$mode.sql" || fail "pg $mode: pg_dump"
+    leftovers "pg $mode (every table)" "$tmp/pg-$mode.sql" "$CALLBASE_KEY_FILE"
+    after "$pgurl"
+    unset CALLBASE_KEY_FILE
+    psql "$pg_server" -qc "DROP DATABASE $pgdb" >/dev/null
+done
 
 finish cli_deletion

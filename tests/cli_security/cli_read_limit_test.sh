@@ -9,19 +9,6 @@ source "$(dirname "$0")/../support/cli_test.sh"
 cb=$1
 db="$tmp/base.db"
 "$cb" --db "$db" init >/dev/null || fail "init"
-declare -A secrets=()
-enrol() {  # enrol NAME: a second factor for the user
-    secrets[$1]=$(CALLBASE_PASSWORD="$1 passphrase" "$cb" --db "$db" --json user totp "$1" |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
-    CALLBASE_PASSWORD="$1 passphrase" "$cb" --db "$db" user totp "$1" \
-        --confirm "$(totp "${secrets[$1]}")" >/dev/null || fail "TOTP for $1"
-}
-as() {  # as NAME ARGS...: callbase as that user
-    local who=$1
-    shift
-    CALLBASE_PASSWORD="$who passphrase" CALLBASE_TOTP=$([ -n "${secrets[$who]:-}" ] && totp "${secrets[$who]}") \
-        "$cb" --db "$db" --user "$who" "$@"
-}
 CALLBASE_NEW_PASSWORD="root passphrase" "$cb" --db "$db" user add root --role admin >/dev/null ||
     fail "add admin"
 enrol root

@@ -18,3 +18,40 @@ h=hmac.new(k,struct.pack(">Q",int(time.time())//30),hashlib.sha1).digest()
 o=h[-1]&15
 print("%06d"%((struct.unpack(">I",h[o:o+4])[0]&0x7fffffff)%1000000))' "$1"
 }
+# Users whose passphrase is "NAME passphrase", on the base "$db" of the binary
+# "$cb" (both set by the script): enrol NAME gives the user a second factor
+# (its secret kept in totp_secrets[NAME]); as NAME ARGS... runs callbase as them,
+# with the current code when they have one. Scripts whose users differ define
+# their own `as` after sourcing this.
+declare -A totp_secrets=()
+enrol() {  # enrol NAME
+    totp_secrets[$1]=$(CALLBASE_PASSWORD="$1 passphrase" "$cb" --db "$db" --json user totp "$1" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+    CALLBASE_PASSWORD="$1 passphrase" "$cb" --db "$db" user totp "$1" \
+        --confirm "$(totp "${totp_secrets[$1]}")" >/dev/null || fail "TOTP for $1"
+}
+as() {  # as NAME ARGS...
+    local who=$1
+    shift
+    CALLBASE_PASSWORD="$who passphrase" CALLBASE_TOTP=$([ -n "${totp_secrets[$who]:-}" ] && totp "${totp_secrets[$who]}") \
+        "$cb" --db "$db" --user "$who" "$@"
+}
+# pg_base NAME MODE: a new PostgreSQL database NAME on the test server the
+# ctest fixture started, set up by `callbase init` (and `keys encrypt` when
+# MODE is "encrypted", with the key file $CALLBASE_KEY_FILE). Sets pgurl (the
+# base's URL) and pg_server (the server's); returns 1 when there is no test
+# server.
+pg_base() {
+    local url_file=${CALLBASE_TEST_PG_URL_FILE:-}
+    if [ -z "$url_file" ] || [ ! -s "$url_file" ]; then
+        fail "no PostgreSQL test server (CALLBASE_TEST_PG_URL_FILE); run via ctest or make test"
+        return 1
+    fi
+    pg_server=$(cat "$url_file")
+    psql "$pg_server" -qc "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null
+    pgurl="${pg_server%/*}/$1"
+    "$cb" --db "$pgurl" init >/dev/null || fail "pg $2: init"
+    if [ "$2" = encrypted ]; then
+        "$cb" --db "$pgurl" keys encrypt >/dev/null || fail "pg $2: encrypt"
+    fi
+}

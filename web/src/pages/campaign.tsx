@@ -208,28 +208,21 @@ export function CampaignPage(props: { id: number }) {
     const over = (windowRate ?? rate) > limit;
 
     const team = c.team ?? live?.team ?? null;
+    // A caller ID's daily cap: its own, else the campaign's.
+    const capOf = (callerId: string) => c.caller_ids.find((id) => id.number === callerId)?.daily_cap || c.daily_cap;
+    const bar = (callerId: string, calls: number, cap: number, warn: boolean): Bar => ({
+        key: callerId,
+        label: <span class="mono">{callerId}</span>,
+        value: calls,
+        max: cap,
+        text: `${number(calls)} / ${number(cap)}`,
+        warn,
+    });
     const bars: Bar[] = live
-        ? live.caller_ids.map((u) => {
-              const cap = u.cap ?? c.caller_ids.find((id) => id.number === u.caller_id)?.daily_cap ?? c.daily_cap;
-              return {
-                  key: u.caller_id,
-                  label: <span class="mono">{u.caller_id}</span>,
-                  value: u.calls,
-                  max: cap,
-                  text: `${number(u.calls)} / ${number(cap)}`,
-                  warn: u.near_cap,
-              };
-          })
+        ? live.caller_ids.map((u) => bar(u.caller_id, u.calls, u.cap ?? capOf(u.caller_id), u.near_cap))
         : (stats?.calls_per_caller_id_24h ?? []).map((u) => {
-              const cap = c.caller_ids.find((id) => id.number === u.caller_id)?.daily_cap || c.daily_cap;
-              return {
-                  key: u.caller_id,
-                  label: <span class="mono">{u.caller_id}</span>,
-                  value: u.calls,
-                  max: cap,
-                  text: `${number(u.calls)} / ${number(cap)}`,
-                  warn: u.calls >= cap * 0.9,
-              };
+              const cap = capOf(u.caller_id);
+              return bar(u.caller_id, u.calls, cap, u.calls >= cap * 0.9);
           });
 
     return (
