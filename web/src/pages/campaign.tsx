@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { get, follow, type Campaign, type CampaignLive } from '../api';
 import { BarList, LineChart, type Bar } from '../charts';
 import { Section, useLoad } from '../components';
-import { clockMinutes, dateTime, duration, number, percent } from '../format';
+import { clockMinutes, dateTime, duration, number, percent, phone } from '../format';
 import { t, type Key } from '../i18n';
 import { CampaignActions, stateBadge } from './campaigns';
 
@@ -148,7 +148,7 @@ function Settings(props: { c: Campaign }) {
                     <td>
                         {c.caller_ids.map((id) => (
                             <div key={id.number} class="mono">
-                                {id.number} <span class="muted">{id.region}</span>
+                                {phone(id.number)} <span class="muted">{id.region}</span>
                             </div>
                         ))}
                         <span class="muted small">{t('campaigns.capEach', { cap: c.daily_cap })}</span>
@@ -212,7 +212,7 @@ export function CampaignPage(props: { id: number }) {
     const capOf = (callerId: string) => c.caller_ids.find((id) => id.number === callerId)?.daily_cap || c.daily_cap;
     const bar = (callerId: string, calls: number, cap: number, warn: boolean): Bar => ({
         key: callerId,
-        label: <span class="mono">{callerId}</span>,
+        label: <span class="mono">{phone(callerId)}</span>,
         value: calls,
         max: cap,
         text: `${number(calls)} / ${number(cap)}`,
