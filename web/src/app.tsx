@@ -15,6 +15,10 @@ import { DeletionsPage } from './pages/deletions';
 import { ExportsPage } from './pages/exports';
 import { HealthPage } from './pages/health';
 import { ImportPage } from './pages/import';
+import { PurposesPage } from './pages/purposes';
+import { RegistriesPage } from './pages/registries';
+import { RulesPage } from './pages/rules';
+import { TeamsPage } from './pages/teams';
 import { LoginPage } from './pages/login';
 import { SearchPage } from './pages/search';
 import { StopListPage } from './pages/stop_list';
@@ -44,6 +48,9 @@ export const navItems: NavItem[] = [
     },
     { name: 'stop-list', label: 'nav.stopList', allowed: has('stop_list'), pages: ['stop-list'] },
     { name: 'consents', label: 'nav.consents', allowed: has('consents'), pages: ['consents'] },
+    { name: 'rules', label: 'nav.rules', allowed: has('rules'), pages: ['rules'] },
+    { name: 'registries', label: 'nav.registries', allowed: has('registries'), pages: ['registries'] },
+    { name: 'purposes', label: 'nav.purposes', allowed: has('rules'), pages: ['purposes'] },
     {
         name: 'deletions',
         label: 'nav.deletions',
@@ -54,6 +61,7 @@ export const navItems: NavItem[] = [
     { name: 'health', label: 'nav.health', allowed: has('read_contacts'), pages: ['health'] },
     { name: 'dictionaries', label: 'nav.dictionaries', allowed: has('dictionaries'), pages: ['dictionaries'] },
     { name: 'users', label: 'nav.users', allowed: has('manage_users'), pages: ['users'] },
+    { name: 'teams', label: 'nav.teams', allowed: has('manage_users'), pages: ['teams'] },
 ];
 
 function ErrorBanner() {
@@ -166,6 +174,14 @@ function Page(props: { page: PageName; id?: number }) {
             return <DictionariesPage />;
         case 'users':
             return <UsersPage />;
+        case 'teams':
+            return <TeamsPage />;
+        case 'rules':
+            return <RulesPage />;
+        case 'registries':
+            return <RegistriesPage />;
+        case 'purposes':
+            return <PurposesPage />;
         case 'campaigns':
             return <CampaignsPage />;
         case 'campaign':
