@@ -163,7 +163,7 @@ function RulesForm(props: { rules: CallingRules; purposes: Purpose[]; onSaved: (
                 </div>
                 <FieldError field="attempts" error={error} />
                 <div class="row-form">
-                    <Labeled label={t('rules.zone')}>
+                    <Labeled label={t('rules.zone')} wide>
                         <select
                             data-testid="rules-zone"
                             value={String(form.default_utc_offset_minutes)}
