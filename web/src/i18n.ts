@@ -434,6 +434,8 @@ const en = {
     'reg.diffTo': 'To',
     'reg.compare': 'Compare',
     'reg.diffResult': 'From version {from} to version {to}:',
+    'reg.added': 'added',
+    'reg.removed': 'taken off',
     'reg.oneVersion': 'Only one version so far: nothing to compare.',
 
     'purp.title': 'Consent purposes and texts',
@@ -1073,6 +1075,8 @@ const ru: Record<Key, string> = {
     'reg.diffTo': 'По версию',
     'reg.compare': 'Сравнить',
     'reg.diffResult': 'С версии {from} по версию {to}:',
+    'reg.added': 'добавлено',
+    'reg.removed': 'исключено',
     'reg.oneVersion': 'Пока одна версия — сравнивать не с чем.',
 
     'purp.title': 'Цели и тексты согласий',

@@ -167,10 +167,11 @@ function Diff(props: { name: string; versions: RegistryVersion[]; pick: { from: 
             </button>
             {diff && (
                 <p class="diff-result" data-testid="registry-diff-result">
-                    {t('reg.diffResult', { from: diff.from, to: diff.to })}{' '}
+                    {t('reg.diffResult', { from: diff.from, to: diff.to })} {t('reg.added')}{' '}
                     <strong class="pass" data-testid="registry-diff-added">
                         +{number(diff.added)}
-                    </strong>{' '}
+                    </strong>
+                    , {t('reg.removed')}{' '}
                     <strong class="fail" data-testid="registry-diff-removed">
                         −{number(diff.removed)}
                     </strong>

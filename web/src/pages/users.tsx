@@ -158,24 +158,26 @@ function UserRow(props: { user: User; onChanged: (text: string) => void }) {
             </td>
             <td class="nowrap">{dateTime(u.disabled_at)}</td>
             <td class="nowrap">{dateTime(u.created_at)}</td>
-            <td class="actions">
-                {locked && (
-                    <button type="button" class="small primary" data-testid="user-unlock" onClick={() => unlock().catch(() => undefined)}>
-                        {t('users.unlock')}
-                    </button>
-                )}
-                {!u.disabled_at && !self && <PasswordReset user={u} onDone={props.onChanged} />}
-                {!u.disabled_at && u.totp_enabled && !self && <TotpReset user={u} onDone={props.onChanged} />}
-                {!u.disabled_at && !self && (
-                    <button type="button" class="small danger" data-testid="user-disable" onClick={() => disable().catch(() => undefined)}>
-                        {t('users.disable')}
-                    </button>
-                )}
-                {u.disabled_at && (
-                    <button type="button" class="small" data-testid="user-enable" onClick={() => enable().catch(() => undefined)}>
-                        {t('users.enable')}
-                    </button>
-                )}
+            <td>
+                <div class="row-actions">
+                    {locked && (
+                        <button type="button" class="small primary" data-testid="user-unlock" onClick={() => unlock().catch(() => undefined)}>
+                            {t('users.unlock')}
+                        </button>
+                    )}
+                    {!u.disabled_at && !self && <PasswordReset user={u} onDone={props.onChanged} />}
+                    {!u.disabled_at && u.totp_enabled && !self && <TotpReset user={u} onDone={props.onChanged} />}
+                    {!u.disabled_at && !self && (
+                        <button type="button" class="small danger" data-testid="user-disable" onClick={() => disable().catch(() => undefined)}>
+                            {t('users.disable')}
+                        </button>
+                    )}
+                    {u.disabled_at && (
+                        <button type="button" class="small" data-testid="user-enable" onClick={() => enable().catch(() => undefined)}>
+                            {t('users.enable')}
+                        </button>
+                    )}
+                </div>
             </td>
         </tr>
     );
