@@ -695,6 +695,112 @@ TEST_P(ApiTest, RegistryVersionsAreComparedAndDefaultTagsSeeded) {
     EXPECT_FALSE(Send(http::verb::get, "/api/v1/tags", "", &anna).Json()["items"].empty());
 }
 
+// What the web UI's pages for the supervisor and the administrator read and
+// do (issue 18): every version of the registries, for the dpo too, who loads
+// them but does not dial; the holidays with their names; every version of a
+// consent text; and a second factor reset, audited, that ends the user's
+// sessions and makes them set up a new one.
+TEST_P(ApiTest, RegistryVersionsHolidaysConsentTextsAndASecondFactorReset) {
+    const std::string dir = api_->options().registry_dir;
+    std::filesystem::remove_all(dir);
+    auto catalog = compliance::RegistryCatalog::Open(*db_, dir, compliance::Verify::kStructure);
+    ASSERT_TRUE(catalog) << catalog.error().message;
+    // A hundred numbers and a line that is none (at most 1 % may be).
+    std::string hundred;
+    for (int i = 0; i < 100; ++i)
+        hundred += fmt::format("+791610000{:02}\n", i);
+    for (auto [name, numbers] : {std::pair{"fas", hundred + "not a number\n"},
+                                 {"fas", std::string("+79031112233\n")},
+                                 {"own-list", std::string("+74951234567\n")}}) {
+        const std::string file = dir + "-source.txt";
+        std::ofstream(file) << numbers;
+        ASSERT_TRUE(catalog->Load(name, file, testing::TestCleaner(), clock_, "test"));
+    }
+    Login dina = LogIn("dina");
+    Reply all = Send(http::verb::get, "/api/v1/registry-versions", "", &dina);
+    ASSERT_EQ(all.status, 200) << all.body;
+    const json items = all.Json()["items"];
+    ASSERT_EQ(items.size(), 3u) << all.body;
+    EXPECT_EQ(items[0]["name"], "fas");
+    EXPECT_EQ(items[0]["version"], 1);
+    EXPECT_EQ(items[0]["entries"], 100);
+    EXPECT_EQ(items[0]["rejected"], 1);
+    EXPECT_EQ(items[0]["loaded_by"], "test");
+    EXPECT_EQ(items[1]["entries"], 1);
+    EXPECT_EQ(items[2]["name"], "own-list");
+    EXPECT_EQ(all.body.find("+7"), std::string::npos) << "versions, not numbers: " << all.body;
+    json one = Send(http::verb::get, "/api/v1/registry-versions?name=own-list", "", &dina).Json();
+    EXPECT_EQ(one["items"].size(), 1u) << one.dump();
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/registry-versions?name=Bad%20Name", "", &dina).status,
+              400);
+    Login oleg = LogIn("oleg");
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/registry-versions", "", &oleg).status, 403);
+
+    Login anna = LogIn("anna");
+    for (auto [date, name] : {std::pair{"2027-01-07", "Рождество"}, {"2026-12-31", ""}}) {
+        ASSERT_EQ(Send(http::verb::post, "/api/v1/holidays",
+                       json{{"date", date}, {"name", name}}.dump(), &anna)
+                      .status,
+                  201);
+    }
+    json holidays = Send(http::verb::get, "/api/v1/holidays", "", &oleg).Json();
+    ASSERT_EQ(holidays["items"].size(), 2u) << holidays.dump();
+    EXPECT_EQ(holidays["items"][0]["date"], "2026-12-31") << "by date";
+    EXPECT_EQ(holidays["items"][1]["name"], "Рождество");
+
+    ASSERT_EQ(Send(http::verb::post, "/api/v1/purposes",
+                   json{{"name", "surveys"}, {"description", "опросы"}}.dump(), &anna)
+                  .status,
+              201);
+    for (const char* text : {"Согласен на опросы", "Согласен на опросы по телефону и SMS"}) {
+        ASSERT_EQ(Send(http::verb::post, "/api/v1/purposes/surveys/texts",
+                       json{{"text", text}}.dump(), &anna)
+                      .status,
+                  201);
+        clock_.Advance(60);
+    }
+    Reply texts = Send(http::verb::get, "/api/v1/purposes/surveys/texts", "", &oleg);
+    ASSERT_EQ(texts.status, 200) << texts.body;
+    ASSERT_EQ(texts.Json()["items"].size(), 2u) << texts.body;
+    EXPECT_EQ(texts.Json()["items"][0]["version"], 2) << "newest first";
+    EXPECT_EQ(texts.Json()["items"][1]["text"], "Согласен на опросы");
+    EXPECT_LT(texts.Json()["items"][1]["created_at"], texts.Json()["items"][0]["created_at"]);
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/purposes/nothing/texts", "", &oleg).status, 400);
+    EXPECT_TRUE(Send(http::verb::get, "/api/v1/purposes/marketing/texts", "", &oleg)
+                    .Json()["items"]
+                    .empty());
+
+    // The dpo lost the phone: the administrator resets the second factor.
+    Login root = LogIn("root");
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/users/dina/totp/reset", "{}", &anna).status, 403);
+    Reply reset = Send(http::verb::post, "/api/v1/users/dina/totp/reset", "{}", &root);
+    ASSERT_EQ(reset.status, 200) << reset.body;
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/session", "", &dina).status, 401)
+        << "the session opened with the lost phone is still open";
+    json users = Send(http::verb::get, "/api/v1/users", "", &root).Json();
+    for (const auto& u : users["items"])
+        if (u["name"] == "dina") EXPECT_EQ(u["totp_enabled"], false) << u.dump();
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/users/dina/totp/reset", "{}", &root).status, 409);
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/users/oleg/totp/reset", "{}", &root).status, 409);
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/users/nobody/totp/reset", "{}", &root).status, 404);
+    // Without a code the dpo is refused, and sets up a new one with the password.
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/session",
+                   json{{"user", "dina"}, {"password", kPassword}}.dump())
+                  .status,
+              401);
+    Reply begun = Send(http::verb::post, "/api/v1/totp",
+                       json{{"user", "dina"}, {"password", kPassword}}.dump());
+    EXPECT_EQ(begun.status, 200) << begun.body;
+    json audit = Send(http::verb::get, "/api/v1/audit?actor=root", "", &root).Json();
+    bool audited = false;
+    for (const auto& r : audit["items"]) {
+        audited |= r.value("records", "") == "user:dina" &&
+                   r.value("detail", "") == "second factor reset; status 200" &&
+                   r.value("object", "") == "POST /api/v1/users/{name}/totp/reset";
+    }
+    EXPECT_TRUE(audited) << audit.dump();
+}
+
 TEST_P(ApiTest, AStopListEntryChangesTheCardsCanCall) {
     Login anna = LogIn("anna");
     const int64_t id = ids_["+74951234567"];

@@ -219,6 +219,17 @@ Result<Response> UnlockUser(Call& c) {
     return JsonResponse(200, json{{"name", name}, {"locked", false}});
 }
 
+Result<Response> ResetUserTotp(Call& c) {
+    const std::string name = c.request.params.at("name");
+    security::Users users(*c.db, ClockOf(c));
+    if (auto ok = users.ResetTotp(name); !ok) return std::unexpected(ok.error());
+    // A session opened with the lost phone ends with it.
+    if (auto user = users.Find(name)) c.api.sessions().RemoveUser(user->id);
+    c.records = "user:" + name;
+    c.detail = "second factor reset";
+    return JsonResponse(200, json{{"name", name}, {"totp_enabled", false}});
+}
+
 Result<Response> SetUserPassword(Call& c) {
     const std::string name = c.request.params.at("name");
     auto body = c.Body();

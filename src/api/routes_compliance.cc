@@ -177,6 +177,30 @@ Result<Response> ListRegistries(Call& c) {
     return JsonResponse(200, json{{"items", items}});
 }
 
+Result<Response> ListRegistryVersions(Call& c) {
+    const std::string name = c.request.Query("name").value_or("");
+    if (!name.empty()) {
+        if (auto ok = cp::RegistryCatalog::CheckName(name); !ok) return std::unexpected(ok.error());
+    }
+    auto catalog =
+        cp::RegistryCatalog::Open(*c.db, c.api.options().registry_dir, cp::Verify::kStructure);
+    if (!catalog) return std::unexpected(catalog.error());
+    auto versions = catalog->Versions(name);
+    if (!versions) return std::unexpected(versions.error());
+    json items = json::array();
+    for (const auto& v : *versions) {
+        items.push_back({{"name", v.name},
+                         {"version", v.version},
+                         {"entries", v.numbers},
+                         {"rejected", v.rejected},
+                         {"bytes", v.bytes},
+                         {"source_sha256", v.source_sha256},
+                         {"loaded_at", v.loaded_at},
+                         {"loaded_by", v.loaded_by}});
+    }
+    return JsonResponse(200, json{{"items", items}});
+}
+
 Result<Response> ListConsents(Call& c) {
     auto e164 = c.Phone(c.request.Query("phone").value_or(""));
     if (!e164) return std::unexpected(e164.error());
@@ -245,6 +269,17 @@ Result<Response> ListPurposes(Call& c) {
                          {"latest_text", p.latest_text}});
     }
     return JsonResponse(200, json{{"items", items}});
+}
+
+Result<Response> ListConsentTexts(Call& c) {
+    const std::string purpose = c.request.params.at("name");
+    auto texts = cp::Consents(*c.db, ClockOf(c)).Texts(purpose);
+    if (!texts) return std::unexpected(texts.error());
+    json items = json::array();
+    for (const auto& t : *texts) {
+        items.push_back({{"version", t.version}, {"text", t.body}, {"created_at", t.created_at}});
+    }
+    return JsonResponse(200, json{{"purpose", purpose}, {"items", items}});
 }
 
 Result<Response> ListDeletions(Call& c) {
@@ -322,6 +357,15 @@ Result<Response> AddHoliday(Call& c) {
     c.records = "holiday:" + *date;
     c.detail = "holiday added" + (name->empty() ? "" : ": " + *name);
     return JsonResponse(201, nlohmann::json{{"date", *date}, {"name", *name}});
+}
+
+Result<Response> ListHolidays(Call& c) {
+    auto holidays = compliance::ListHolidays(*c.db);
+    if (!holidays) return std::unexpected(holidays.error());
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& h : *holidays)
+        items.push_back({{"date", h.date}, {"name", h.name}});
+    return JsonResponse(200, nlohmann::json{{"items", items}});
 }
 
 Result<Response> RemoveHoliday(Call& c) {

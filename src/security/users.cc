@@ -327,6 +327,21 @@ Result<void> Users::Unlock(const std::string& name) {
     return {};
 }
 
+Result<void> Users::ResetTotp(const std::string& name) {
+    auto n = store_.Exec(
+        "UPDATE users SET totp_secret = '', totp_enabled = 0, totp_last_step = NULL, updated_at = "
+        "$1 WHERE name = $2 AND (totp_enabled <> 0 OR totp_secret <> '')",
+        {clock_.Now(), name});
+    if (!n) return std::unexpected(n.error());
+    if (*n == 0) {
+        auto u = Find(name);
+        if (!u) return std::unexpected(u.error());
+        return Fail(ErrorCode::kConflict, fmt::format("user {} has no second factor", name),
+                    "nothing to reset; they set one up on their next login if their role needs it");
+    }
+    return {};
+}
+
 Result<User> Users::Authenticate(const std::string& name, const std::string& password,
                                  const std::string& totp_code, bool enrolling, bool spend_code) {
     const UnixSeconds now = clock_.Now();

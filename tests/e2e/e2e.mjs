@@ -41,10 +41,10 @@ const PASSWORDS = {
 // The nav links each role must see (and no others), from docs/security.md.
 const NAV = {
     operator: ['contacts', 'work', 'stop-list', 'consents', 'deletions', 'health'],
-    supervisor: ['contacts', 'work', 'campaigns', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'health', 'dictionaries'],
+    supervisor: ['contacts', 'work', 'campaigns', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'health', 'dictionaries'],
     analyst: ['contacts', 'exports', 'health'],
-    admin: ['contacts', 'work', 'campaigns', 'import', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'dictionaries', 'users'],
-    dpo: ['contacts', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health'],
+    admin: ['contacts', 'work', 'campaigns', 'import', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'],
+    dpo: ['contacts', 'exports', 'stop-list', 'consents', 'registries', 'deletions', 'audit', 'health'],
 };
 // The people of the analyst's export (scenario q): name and comment; numbers are fresh.
 const EXPORT_SOURCE = 'e2e-export';
@@ -56,7 +56,7 @@ const EXPORT_SEGMENT = [
 ];
 // The columns every export has, in order, before the custom fields (ingest/exporter.cc).
 const EXPORT_FIXED_COLUMNS = ['ФИО', 'Телефон', 'Регион', 'Источник', 'E-mail', 'Статус', 'Теги', 'Комментарий', 'Дата добавления'];
-const ALL_NAV = ['contacts', 'work', 'campaigns', 'import', 'exports', 'stop-list', 'consents', 'deletions', 'audit', 'health', 'dictionaries', 'users'];
+const ALL_NAV = ['contacts', 'work', 'campaigns', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'];
 // The simulated callees of the campaign scenario: everyone answers within a second
 // and talks for four; serve runs the simulation at 4× real time.
 const SIM_SCENARIO = resolve(import.meta.dirname, 'sim.toml');
@@ -1282,6 +1282,211 @@ async function main() {
         await stopRow.getByTestId('campaign-stop-confirm').click();
         await waitFor(supervisor, stopRow.locator('[data-testid="campaign-state"][data-state="stopped"]'), 'the stopped state');
         await shot(supervisor, 'campaigns-list');
+    });
+
+    // r. The supervisor's everyday tools, as the administrator in Russian: the
+    // calling rules (a refusal at its field, then 09:00–20:00 Mon–Fri), a holiday
+    // added and removed, two versions of a registry loaded and compared, a purpose
+    // with two versions of its consent text, a locked user unlocked, a lost second
+    // factor reset (and set up anew on the login page), a team with a supervisor
+    // and an operator. The rules and the language are put back afterwards.
+    await scenario('r. admin edits the calling rules, holidays, registries, consent texts, users and teams in Russian', async () => {
+        check(admin, 'no admin session');
+        const ruNav = async () => {
+            if ((await admin.getByTestId('lang-switch').innerText()).trim() === 'RU') await admin.getByTestId('lang-switch').click();
+        };
+        const open = async (hash, testid) => {
+            await admin.goto(`${base}/#/${hash}`);
+            await waitFor(admin, admin.getByTestId(testid), `the ${hash} page`);
+        };
+        // The CLI takes a code without spending it: no wait for the next step.
+        const adminCli = (args, env = {}) =>
+            cli(['--user', 'admin', ...args], { CALLBASE_PASSWORD: PASSWORDS.admin, CALLBASE_TOTP: totp(secrets.admin), ...env });
+        const rulesNow = () => admin.evaluate(() => fetch('/api/v1/rules').then((r) => r.json()));
+        try {
+            // The calling rules.
+            await open('rules', 'page-rules');
+            await ruNav();
+            check((await admin.getByTestId('nav-rules').innerText()).includes('Правила обзвона'), 'the rules link is not Russian');
+            await admin.getByTestId('rules-window_start').fill('20:00');
+            await admin.getByTestId('rules-window_end').fill('09:00');
+            await admin.getByTestId('rules-save').click();
+            await waitFor(admin, admin.getByTestId('rules-error-window_end'), 'the refusal at the end of the window');
+            const refusal = await admin.getByTestId('rules-error-window_end').innerText();
+            check(refusal.includes('Окончание должно быть позже начала'), `the refusal at the field reads "${refusal}"`);
+            check(!(await errorText(admin)), `the refusal went to the banner: "${await errorText(admin)}"`);
+            check((await rulesNow()).window_start === '00:00', 'a refused change was saved');
+            await admin.getByTestId('rules-window_start').fill('09:00');
+            await admin.getByTestId('rules-window_end').fill('20:00');
+            for (const day of ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']) {
+                await admin.getByTestId(`rules-day-${day}`).setChecked(!['sat', 'sun'].includes(day));
+            }
+            await admin.getByTestId('rules-save').click();
+            await waitFor(admin, admin.getByTestId('notice'), 'the saved notice');
+            check((await admin.getByTestId('rules-error-window_end').count()) === 0, 'the refusal stayed after a good save');
+            const saved = await rulesNow();
+            check(
+                saved.window_start === '09:00' && saved.window_end === '20:00' && saved.weekdays.join() === 'mon,tue,wed,thu,fri',
+                `the rules in force: ${JSON.stringify(saved)}`,
+            );
+            await admin.reload();
+            await waitFor(admin, admin.getByTestId('rules-summary'), 'the rules summary');
+            const summary = await admin.getByTestId('rules-summary').innerText();
+            check(summary.includes('Пн–Пт') && summary.includes('с 09:00 до 20:00'), `the summary reads "${summary}"`);
+            check((await admin.getByTestId('rules-window_end').inputValue()) === '20:00', 'the form does not show the saved window');
+            check(!(await admin.getByTestId('rules-day-sat').isChecked()), 'Saturday is still ticked');
+
+            // A holiday, shown the Russian way, then removed.
+            await admin.getByTestId('holiday-date').fill('2026-12-31');
+            await admin.getByTestId('holiday-name').fill('Канун Нового года');
+            await admin.getByTestId('holiday-add').click();
+            const holiday = admin.locator('[data-testid="holiday-row"][data-date="2026-12-31"]');
+            await waitFor(admin, holiday, 'the new holiday');
+            const shown = (await holiday.getByTestId('holiday-shown').innerText()).trim();
+            check(shown === '31.12.2026', `the holiday is shown as "${shown}"`);
+            check((await rulesNow()).holidays.includes('2026-12-31'), 'the gate does not know the holiday');
+            await shot(admin, 'rules-ru');
+            await holiday.getByTestId('holiday-remove').click();
+            await holiday.waitFor({ state: 'detached' });
+            check(!(await rulesNow()).holidays.includes('2026-12-31'), 'the removed holiday is still in force');
+
+            // A registry: two versions, each followed to the end, then compared.
+            await open('registries', 'page-registries');
+            const load = async (lines, version) => {
+                await admin.getByTestId('registry-name').fill('e2e-fas');
+                await admin.getByTestId('registry-file').setInputFiles({
+                    name: `fas-v${version}.txt`,
+                    mimeType: 'text/plain',
+                    buffer: Buffer.from(`${lines.join('\r\n')}\r\n`),
+                });
+                await admin.getByTestId('registry-load').click();
+                // The summary of this version (not the one before): the job is done.
+                await waitFor(admin, admin.getByTestId('registry-loaded').filter({ hasText: `версия ${version}:` }), `version ${version} loaded`, {
+                    timeout: 20000,
+                });
+                const bar = admin.getByTestId('registry-progress');
+                const [state, percent] = [await bar.getAttribute('data-state'), await bar.getAttribute('aria-valuenow')];
+                check(state === 'done' && percent === '100', `the progress bar ended ${state} at ${percent}%`);
+                await waitFor(admin, admin.locator(`[data-testid="registry-version-row"][data-version="${version}"]`), `version ${version} in the list`);
+            };
+            await load(['Телефон', '8 999 100-00-01', '+7 (999) 100-00-02', '89991000003'], 1);
+            await load(['+79991000003', '8 999 100-00-04'], 2);
+            const row = admin.locator('[data-testid="registry-row"][data-name="e2e-fas"]');
+            check((await row.getByTestId('registry-latest').innerText()).trim() === '2', 'the registry list does not show version 2');
+            await waitFor(admin, admin.getByTestId('registry-diff-result'), 'the difference between the versions');
+            const added = (await admin.getByTestId('registry-diff-added').innerText()).trim();
+            const removed = (await admin.getByTestId('registry-diff-removed').innerText()).trim();
+            check(added === '+1' && removed === '−2', `the difference reads ${added} ${removed}, expected +1 −2`);
+            const v1 = admin.locator('[data-testid="registry-version-row"][data-version="1"]');
+            check((await v1.locator('td').nth(1).innerText()).trim() === '3', 'version 1 does not show its 3 numbers');
+            await shot(admin, 'registries-ru');
+
+            // A purpose and two versions of its consent text.
+            await open('purposes', 'page-purposes');
+            await admin.getByTestId('purpose-name').fill('e2e-survey');
+            await admin.getByTestId('purpose-description').fill('Опрос о качестве обслуживания');
+            await admin.getByTestId('purpose-add').click();
+            await waitFor(admin, admin.getByTestId('purpose-texts'), 'the texts of the new purpose');
+            const texts = ['Я согласен(на) на звонки с опросом о качестве обслуживания.', 'Я согласен(на) на звонки и SMS с опросом о качестве обслуживания.'];
+            for (const [i, text] of texts.entries()) {
+                await admin.getByTestId('purpose-text').fill(text);
+                await admin.getByTestId('purpose-text-add').click();
+                await waitFor(admin, admin.locator(`[data-testid="purpose-text-version"][data-version="${i + 1}"]`), `text version ${i + 1}`);
+            }
+            const newest = await admin.getByTestId('purpose-text-version').first().innerText();
+            check(newest.includes('Версия 2') && newest.includes('действует') && newest.includes('и SMS'), `the newest text reads "${newest}"`);
+            const older = await admin.locator('[data-testid="purpose-text-version"][data-version="1"]').innerText();
+            check(older.includes(texts[0]) && !older.includes('действует'), `the first text reads "${older}"`);
+            const purposeRow = admin.locator('[data-testid="purpose-row"][data-name="e2e-survey"]');
+            check((await purposeRow.getByTestId('purpose-latest').innerText()).trim() === '2', 'the list does not show text version 2');
+            await shot(admin, 'purposes-ru');
+
+            // Users: a locked operator unlocked; a lost second factor reset.
+            const lockedPassword = 'locked-e2e-pass-1';
+            adminCli(['user', 'add', 'e2e-locked', '--role', 'operator'], { CALLBASE_NEW_PASSWORD: lockedPassword });
+            for (let i = 0; i < 5; i++) {
+                try {
+                    cli(['--user', 'e2e-locked', 'rules', 'show'], { CALLBASE_PASSWORD: 'not-the-password' });
+                } catch {
+                    // refused, as meant
+                }
+            }
+            const lostPassword = 'lost-phone-pass-01';
+            PASSWORDS['e2e-lost'] = lostPassword;
+            adminCli(['user', 'add', 'e2e-lost', '--role', 'analyst'], { CALLBASE_NEW_PASSWORD: lostPassword });
+            await enrolTotp('e2e-lost');
+            await open('users', 'page-users');
+            const locked = admin.locator('[data-testid="user-row"][data-name="e2e-locked"]');
+            await waitFor(admin, locked.locator('[data-testid="user-unlock"]'), 'the unlock button of the locked user');
+            check((await locked.getAttribute('data-locked')) === 'yes', 'the locked user is not shown locked');
+            await locked.getByTestId('user-unlock').click();
+            await waitFor(admin, admin.locator('[data-testid="user-row"][data-name="e2e-locked"][data-locked="no"]'), 'the unlocked row');
+            check((await admin.getByTestId('notice').innerText()).includes('разблокирован'), 'no notice of the unlock');
+            cli(['--user', 'e2e-locked', 'rules', 'show'], { CALLBASE_PASSWORD: lockedPassword });
+            const lost = admin.locator('[data-testid="user-row"][data-name="e2e-lost"]');
+            check((await lost.getByTestId('user-totp').innerText()).includes('✓'), 'the enrolled user shows no one-time code');
+            await lost.getByTestId('user-totp-reset').click();
+            await lost.getByTestId('user-totp-reset-confirm').click();
+            await waitFor(admin, admin.locator('[data-testid="user-row"][data-name="e2e-lost"]:not(:has([data-testid="user-totp-reset"]))'), 'the row without a code');
+            check((await lost.getByTestId('user-totp').innerText()).trim() === '', 'the reset user still shows a code');
+            check((await admin.getByTestId('notice').innerText()).includes('сброшен'), 'no notice of the reset');
+            await shot(admin, 'users-ru');
+            // The user: the old code opens nothing; a new one is set up on the login page.
+            const oldSecret = secrets['e2e-lost'];
+            delete secrets['e2e-lost'];
+            let refused = false;
+            try {
+                cli(['--user', 'e2e-lost', 'rules', 'show'], { CALLBASE_PASSWORD: lostPassword, CALLBASE_TOTP: totp(oldSecret) });
+            } catch (e) {
+                refused = /needs a second factor and e2e-lost has none yet/.test(e.message);
+            }
+            check(refused, 'the lost phone\'s code still opened the account, or the refusal did not say a new code is needed');
+            const fresh = await newPage();
+            try {
+                const page = fresh.page;
+                await page.goto(`${base}/#/login`);
+                await waitFor(page, page.getByTestId('page-login'), 'the login page');
+                await page.getByTestId('login-user').fill('e2e-lost');
+                await page.getByTestId('login-password').fill(lostPassword);
+                await page.getByTestId('totp-enrol').click();
+                await waitFor(page, page.getByTestId('totp-secret'), 'the new secret');
+                const secret = (await page.getByTestId('totp-secret').innerText()).trim();
+                check(secret !== oldSecret, 'the same secret came back');
+                await page.getByTestId('login-totp').fill(await freshTotp(secret));
+                await page.getByTestId('totp-confirm').click();
+                await waitFor(page, page.getByTestId('totp-enrolled'), 'the confirmation of the new code');
+                await page.getByTestId('login-totp').fill(await freshTotp(secret));
+                await page.getByTestId('login-submit').click();
+                await waitFor(page, page.getByTestId('page-search'), 'the search page after the new code');
+            } finally {
+                await fresh.context.close();
+            }
+
+            // Teams: one with a supervisor and an operator.
+            adminCli(['user', 'add', 'e2e-lead', '--role', 'supervisor'], { CALLBASE_NEW_PASSWORD: 'lead-e2e-pass-01' });
+            await open('teams', 'page-teams');
+            await admin.getByTestId('team-name').fill('Смена А');
+            await admin.getByTestId('team-add').click();
+            const team = admin.locator('[data-testid="team-row"][data-name="Смена А"]');
+            await waitFor(admin, team, 'the new team');
+            for (const user of ['e2e-lead', 'e2e-locked']) {
+                await admin.getByTestId('team-move-user').selectOption(user);
+                await admin.getByTestId('team-move-to').selectOption('Смена А');
+                await admin.getByTestId('team-move').click();
+                await waitFor(admin, team.locator(`[data-testid="team-member"]:text-is("${user}")`), `${user} in the team`);
+            }
+            check((await team.getByTestId('team-supervisors').innerText()).includes('e2e-lead'), 'the supervisor is not shown as the team\'s supervisor');
+            check((await team.getByTestId('team-members').innerText()).includes('e2e-locked'), 'the operator is not among the members');
+            check(!(await team.getByTestId('team-members').innerText()).includes('e2e-lead'), 'the supervisor is listed among the members too');
+            const listed = await admin.evaluate(() => fetch('/api/v1/teams').then((r) => r.json()));
+            const stored = listed.items.find((x) => x.name === 'Смена А');
+            check(stored && stored.members.join() === 'e2e-lead,e2e-locked', `the team holds ${JSON.stringify(stored)}`);
+            await shot(admin, 'teams-ru');
+        } finally {
+            // The later scenarios dial at any hour, in English.
+            adminCli(['rules', 'set', JSON.stringify({ window_start: '00:00', window_end: '24:00', weekdays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] })]);
+            if ((await admin.getByTestId('lang-switch').innerText()).trim() === 'EN') await admin.getByTestId('lang-switch').click();
+        }
     });
 
     // z. Every page each role may open, in Russian: no English word on screen, and

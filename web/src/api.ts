@@ -276,6 +276,58 @@ export interface Purpose {
     name: string;
     description: string;
     builtin: boolean;
+    latest_text?: number; // 0: no text recorded yet
+}
+
+// GET /purposes/{name}/texts: one version of a consent text.
+export interface ConsentText {
+    version: number;
+    text: string;
+    created_at: number;
+}
+
+// GET /rules, PUT /rules (docs/api.md): the calling rules in force.
+export interface CallingRules {
+    window_start: string; // HH:MM, the callee's local time
+    window_end: string;
+    weekdays: string[]; // mon … sun
+    max_attempts: number; // 0: no cap
+    attempt_period_days: number;
+    min_gap_minutes: number;
+    purposes_without_consent: string[];
+    default_utc_offset_minutes: number;
+    holidays: string[]; // YYYY-MM-DD
+}
+
+export interface Holiday {
+    date: string; // YYYY-MM-DD
+    name: string;
+}
+
+// GET /registry-versions: one loaded version of a do-not-call registry.
+export interface RegistryVersion {
+    name: string;
+    version: number;
+    entries: number;
+    rejected: number;
+    bytes: number;
+    source_sha256: string;
+    loaded_at: number;
+    loaded_by: string;
+}
+
+export interface RegistryDiff {
+    registry: string;
+    from: number;
+    to: number;
+    added: number;
+    removed: number;
+}
+
+export interface Team {
+    id: number;
+    name: string;
+    members: string[];
 }
 
 export interface Metric {
@@ -369,6 +421,7 @@ export interface User {
     name: string;
     role: string;
     totp_enabled: boolean;
+    failed_logins?: number;
     locked_until: number | null;
     disabled_at: number | null;
     created_at: number;

@@ -15,6 +15,10 @@ import { DeletionsPage } from './pages/deletions';
 import { ExportsPage } from './pages/exports';
 import { HealthPage } from './pages/health';
 import { ImportPage } from './pages/import';
+import { PurposesPage } from './pages/purposes';
+import { RegistriesPage } from './pages/registries';
+import { RulesPage } from './pages/rules';
+import { TeamsPage } from './pages/teams';
 import { LoginPage } from './pages/login';
 import { SearchPage } from './pages/search';
 import { StopListPage } from './pages/stop_list';
@@ -51,6 +55,9 @@ export const navItems: NavItem[] = [
     },
     { name: 'stop-list', label: 'nav.stopList', allowed: has('stop_list'), pages: ['stop-list'], group: 'compliance' },
     { name: 'consents', label: 'nav.consents', allowed: has('consents'), pages: ['consents'], group: 'compliance' },
+    { name: 'rules', label: 'nav.rules', allowed: has('rules'), pages: ['rules'], group: 'compliance' },
+    { name: 'registries', label: 'nav.registries', allowed: has('registries'), pages: ['registries'], group: 'compliance' },
+    { name: 'purposes', label: 'nav.purposes', allowed: has('rules'), pages: ['purposes'], group: 'compliance' },
     {
         name: 'deletions',
         label: 'nav.deletions',
@@ -62,6 +69,7 @@ export const navItems: NavItem[] = [
     { name: 'health', label: 'nav.health', allowed: has('read_contacts'), pages: ['health'], group: 'data' },
     { name: 'dictionaries', label: 'nav.dictionaries', allowed: has('dictionaries'), pages: ['dictionaries'], group: 'data' },
     { name: 'users', label: 'nav.users', allowed: has('manage_users'), pages: ['users'], group: 'admin' },
+    { name: 'teams', label: 'nav.teams', allowed: has('manage_users'), pages: ['teams'], group: 'admin' },
 ];
 
 function ErrorBanner() {
@@ -210,6 +218,14 @@ function Page(props: { page: PageName; id?: number }) {
             return <DictionariesPage />;
         case 'users':
             return <UsersPage />;
+        case 'teams':
+            return <TeamsPage />;
+        case 'rules':
+            return <RulesPage />;
+        case 'registries':
+            return <RegistriesPage />;
+        case 'purposes':
+            return <PurposesPage />;
         case 'campaigns':
             return <CampaignsPage />;
         case 'campaign':

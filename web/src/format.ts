@@ -21,6 +21,17 @@ export function date(seconds: number | null | undefined): string {
     return new Date(seconds * 1000).toLocaleDateString(locale());
 }
 
+// A calendar date given as YYYY-MM-DD (a holiday), as people write it: 31.12.2026 in Russian.
+export function isoDay(text: string): string {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+    if (!m) return text;
+    return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).toLocaleDateString(locale(), {
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+    });
+}
+
 export function number(value: number | null | undefined): string {
     if (value === null || value === undefined) return '';
     return value.toLocaleString(locale());

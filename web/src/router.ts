@@ -16,6 +16,10 @@ export type PageName =
     | 'health'
     | 'dictionaries'
     | 'users'
+    | 'rules'
+    | 'registries'
+    | 'purposes'
+    | 'teams'
     | 'campaigns'
     | 'campaign'
     | 'work';
@@ -37,6 +41,10 @@ const simplePages: Record<string, PageName> = {
     health: 'health',
     dictionaries: 'dictionaries',
     users: 'users',
+    rules: 'rules',
+    registries: 'registries',
+    purposes: 'purposes',
+    teams: 'teams',
     campaigns: 'campaigns',
     work: 'work',
 };
