@@ -18,6 +18,8 @@ export type PageName =
     | 'users'
     | 'campaigns'
     | 'campaign'
+    | 'calls'
+    | 'reports'
     | 'work';
 
 export interface Route {
@@ -38,6 +40,8 @@ const simplePages: Record<string, PageName> = {
     dictionaries: 'dictionaries',
     users: 'users',
     campaigns: 'campaigns',
+    calls: 'calls',
+    reports: 'reports',
     work: 'work',
 };
 
