@@ -1,7 +1,8 @@
 // A campaign's caller IDs on its page, usable with hundreds of them: a summary (how
 // many, how many in use today, near their daily cap, at it and resting until the
 // next day), the numbers near or at their cap as bars, and every number behind a
-// search box and a filter, a page at a time.
+// search box and a filter, a page at a time. A campaign of a dozen numbers or
+// fewer shows each one's bar instead.
 import { useState } from 'preact/hooks';
 import { BarList, type Bar } from '../charts';
 import { Pager } from '../components';
@@ -35,22 +36,12 @@ function bar(r: CallerIdRow): Bar {
 }
 
 export function CallerIdPanel(props: { rows: CallerIdRow[] }) {
-    const [query, setQuery] = useState('');
-    const [which, setWhich] = useState<Which>('all');
-    const [offset, setOffset] = useState(0);
     const rows = props.rows;
     const near = rows.filter(nearCap);
     const capped = rows.filter(atCap);
     const used = rows.filter((r) => r.calls > 0);
     // The busiest first: those at or near the cap lead.
     const hot = [...capped, ...near].sort((a, b) => b.calls / b.cap - a.calls / a.cap);
-    const digits = query.replace(/\D/g, '');
-    const matching = rows
-        .filter((r) => (which === 'near' ? nearCap(r) : which === 'capped' ? atCap(r) : which === 'unused' ? r.calls === 0 : true))
-        .filter((r) => !digits || r.number.replace(/\D/g, '').includes(digits))
-        .sort((a, b) => b.calls - a.calls || a.number.localeCompare(b.number));
-    const from = Math.min(offset, Math.max(0, Math.floor((matching.length - 1) / PAGE) * PAGE));
-    const page = matching.slice(from, from + PAGE);
     return (
         <div data-testid="caller-id-panel">
             <div class="totals compact" data-testid="caller-id-summary">
@@ -79,7 +70,10 @@ export function CallerIdPanel(props: { rows: CallerIdRow[] }) {
                     <span class="total-label">{t('callerIds.capped')}</span>
                 </div>
             </div>
-            {hot.length > 0 ? (
+            {rows.length <= SHOWN_NEAR ? (
+                // A few numbers: each one's bar, as the page always showed them.
+                <BarList bars={[...rows].sort((a, b) => b.calls - a.calls || a.number.localeCompare(b.number)).map(bar)} testid="caller-id-bars" rowTestid="caller-id-bar" />
+            ) : hot.length > 0 ? (
                 <>
                     <h3 class="subhead">{t('callerIds.hot')}</h3>
                     <BarList bars={hot.slice(0, SHOWN_NEAR).map(bar)} testid="caller-id-bars" rowTestid="caller-id-bar" />
@@ -92,6 +86,27 @@ export function CallerIdPanel(props: { rows: CallerIdRow[] }) {
                     {t('callerIds.noneHot')}
                 </p>
             )}
+            {rows.length > SHOWN_NEAR && (
+                <CallerIdTable rows={rows} />
+            )}
+        </div>
+    );
+}
+
+// Every number behind a search box and a filter, a page at a time.
+function CallerIdTable(props: { rows: CallerIdRow[] }) {
+    const [query, setQuery] = useState('');
+    const [which, setWhich] = useState<Which>('all');
+    const [offset, setOffset] = useState(0);
+    const digits = query.replace(/\D/g, '');
+    const matching = props.rows
+        .filter((r) => (which === 'near' ? nearCap(r) : which === 'capped' ? atCap(r) : which === 'unused' ? r.calls === 0 : true))
+        .filter((r) => !digits || r.number.replace(/\D/g, '').includes(digits))
+        .sort((a, b) => b.calls - a.calls || a.number.localeCompare(b.number));
+    const from = Math.min(offset, Math.max(0, Math.floor((matching.length - 1) / PAGE) * PAGE));
+    const page = matching.slice(from, from + PAGE);
+    return (
+        <>
             <div class="row-form caller-id-filter">
                 <input
                     type="search"
@@ -153,6 +168,6 @@ export function CallerIdPanel(props: { rows: CallerIdRow[] }) {
                 </tbody>
             </table>
             {matching.length > PAGE && <Pager total={matching.length} offset={from} limit={PAGE} onChange={setOffset} />}
-        </div>
+        </>
     );
 }

@@ -206,7 +206,7 @@ function SettingsActions(props: { c: Campaign; editing: boolean; onEdit: () => v
                 </span>
             )}
             <button type="button" class="small" data-testid="campaign-clone" disabled={busy} onClick={() => clone()}>
-                ⧉ {t('campaignEdit.clone')}
+                {t('campaignEdit.clone')}
             </button>
         </>
     );

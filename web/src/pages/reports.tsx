@@ -26,7 +26,7 @@ const seconds = (v: number) => `${Math.round(v)} ${t('reports.sec')}`;
 
 // One uPlot chart over categories (hours or days): a series drawn as bars
 // (`bars`) or as a line.
-function Chart(props: { testid: string; labels: string[]; series: ChartSeries[]; yFormat?: (v: number) => string }) {
+function Chart(props: { testid: string; xLabel: string; labels: string[]; series: ChartSeries[]; yFormat?: (v: number) => string }) {
     const box = useRef<HTMLDivElement>(null);
     useEffect(() => {
         const el = box.current;
@@ -48,7 +48,7 @@ function Chart(props: { testid: string; labels: string[]; series: ChartSeries[];
                 { values: (_u, splits) => splits.map(format), size: 60 },
             ],
             series: [
-                { value: (_u, v) => (v === null || v === undefined ? '' : props.labels[v] ?? '') },
+                { label: props.xLabel, value: (_u, v) => (v === null || v === undefined ? '' : props.labels[v] ?? '') },
                 ...props.series.map((s) => ({
                     label: s.label,
                     stroke: s.color,
@@ -160,6 +160,7 @@ function Report(props: { r: CallReport; statuses: Status[] }) {
                 <Section title={t('reports.byHour')} testid="report-hours" actions={<CsvButton testid="report-csv-hours" name={file('calls-by-hour')} rows={() => [[t('reports.hour'), ...figuresHead()], ...r.hours.map((h, i) => [hourLabels[i]!, ...figuresCells(h)])]} />}>
                     <Chart
                         testid="report-chart-hours"
+                        xLabel={t('reports.hour')}
                         labels={hourLabels}
                         series={[
                             { label: t('reports.calls'), color: PALETTE[0]!, bars: true, values: r.hours.map((h) => h.calls) },
@@ -171,6 +172,7 @@ function Report(props: { r: CallReport; statuses: Status[] }) {
                 <Section title={t('reports.byDay')} testid="report-days" actions={<CsvButton testid="report-csv-days" name={file('calls-by-day')} rows={() => [[t('reports.day'), ...figuresHead()], ...r.days.map((d) => [dayText(d.day), ...figuresCells(d)])]} />}>
                     <Chart
                         testid="report-chart-days"
+                        xLabel={t('reports.day')}
                         labels={dayLabels}
                         series={[
                             { label: t('reports.calls'), color: PALETTE[0]!, bars: true, values: r.days.map((d) => d.calls) },
@@ -182,6 +184,7 @@ function Report(props: { r: CallReport; statuses: Status[] }) {
                 <Section title={t('reports.times')} testid="report-times" actions={<CsvButton testid="report-csv-times" name={file('handle-time-by-day')} rows={() => [[t('reports.day'), t('reports.ahtSec'), t('reports.talkSec'), t('reports.wrapUpSec')], ...r.days.map((d) => [dayText(d.day), round1(d.avg_handle_s), round1(d.avg_talk_s), round1(d.avg_wrap_up_s)])]} />}>
                     <Chart
                         testid="report-chart-times"
+                        xLabel={t('reports.day')}
                         labels={dayLabels}
                         yFormat={seconds}
                         series={[
@@ -197,6 +200,7 @@ function Report(props: { r: CallReport; statuses: Status[] }) {
                     ) : (
                         <Chart
                             testid="report-chart-dispositions"
+                        xLabel={t('reports.day')}
                             labels={dayLabels}
                             series={dispositionIds.map((id, i) => ({ label: label(id), color: PALETTE[i % PALETTE.length]!, values: r.days.map((d) => d.dispositions[id] ?? 0) }))}
                         />
