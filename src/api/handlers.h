@@ -113,6 +113,8 @@ Result<Response> ListHolidays(Call& c);
 // routes_campaigns.cc
 Result<Response> ListCampaigns(Call& c);
 Result<Response> CreateCampaign(Call& c);
+Result<Response> EditCampaign(Call& c);
+Result<Response> CloneCampaign(Call& c);
 Result<Response> ShowCampaign(Call& c);
 Result<Response> StartCampaign(Call& c);
 Result<Response> PauseCampaign(Call& c);
@@ -130,6 +132,13 @@ Result<Response> AgentDial(Call& c);
 Result<Response> AgentHangup(Call& c);
 Result<Response> AgentDisposition(Call& c);
 Result<server::Feed> AgentEvents(Call& c);
+
+// routes_calls.cc: the call log, recordings, the supervisors' reports
+Result<Response> CallLog(Call& c);
+Result<Response> OwnCalls(Call& c);
+Result<Response> ExportCallLog(Call& c);
+Result<Response> PlayRecording(Call& c);
+Result<Response> CallReport(Call& c);
 
 // routes_access.cc: break-glass access, the access review, assignment, teams
 Result<Response> ListBreakGlass(Call& c);

@@ -129,27 +129,15 @@ Result<std::optional<json>> LiveShown(Call& c, const std::optional<security::Tea
     return std::optional<json>(json::parse(TeamLive(live->second, *team, *stats)));
 }
 
-}  // namespace
+// A campaign's settings from a request's body (POST /campaigns, PUT
+// /campaigns/{id}), the robot script found in or kept to the scripts folder;
+// `named` is how the client named the script, for the messages.
+struct BodySpec {
+    campaigns::CampaignSpec spec;
+    std::string named;
+};
 
-Result<Response> ListCampaigns(Call& c) {
-    CampaignBook book(*c.db, ClockOf(c));
-    auto all = book.List();
-    if (!all) return std::unexpected(all.error());
-    auto team = FiguresTeam(c.viewer(), *c.db, ClockOf(c));
-    if (!team) return std::unexpected(team.error());
-    json out = json::array();
-    for (const auto& s : *all) {
-        json j = SpecOut(s);
-        auto live = LiveShown(c, *team, s.id);
-        if (!live) return std::unexpected(live.error());
-        if (*live) j["live"] = std::move(**live);
-        out.push_back(std::move(j));
-    }
-    c.records = "campaigns";
-    return JsonResponse(200, json{{"campaigns", out}, {"team", TeamJson(*team)}});
-}
-
-Result<Response> CreateCampaign(Call& c) {
+Result<BodySpec> SpecFromBody(Call& c) {
     auto body = c.Body();
     if (!body) return std::unexpected(body.error());
     static constexpr std::string_view kKeys[] = {"name",
@@ -233,21 +221,80 @@ Result<Response> CreateCampaign(Call& c) {
         if (!path) return std::unexpected(path.error());
         parsed->robot_script = *path;
     }
+    return BodySpec{std::move(*parsed), named};
+}
+
+// The script's problems name it as the client did, not by its place on the
+// server's disk.
+Error AsNamed(Error error, const BodySpec& b) {
+    if (!b.spec.robot_script.empty() && error.message.starts_with(b.spec.robot_script))
+        error.message = b.named + error.message.substr(b.spec.robot_script.size());
+    return error;
+}
+
+}  // namespace
+
+Result<Response> ListCampaigns(Call& c) {
     CampaignBook book(*c.db, ClockOf(c));
-    auto created = book.Create(*parsed, *c.api.options().cleaner, c.actor());
-    if (!created) {
-        // The script's problems name it as the client did, not by its place
-        // on the server's disk.
-        Error error = created.error();
-        if (!parsed->robot_script.empty() && error.message.starts_with(parsed->robot_script))
-            error.message = named + error.message.substr(parsed->robot_script.size());
-        return std::unexpected(error);
+    auto all = book.List();
+    if (!all) return std::unexpected(all.error());
+    auto team = FiguresTeam(c.viewer(), *c.db, ClockOf(c));
+    if (!team) return std::unexpected(team.error());
+    json out = json::array();
+    for (const auto& s : *all) {
+        json j = SpecOut(s);
+        auto live = LiveShown(c, *team, s.id);
+        if (!live) return std::unexpected(live.error());
+        if (*live) j["live"] = std::move(**live);
+        out.push_back(std::move(j));
     }
+    c.records = "campaigns";
+    return JsonResponse(200, json{{"campaigns", out}, {"team", TeamJson(*team)}});
+}
+
+Result<Response> CreateCampaign(Call& c) {
+    auto parsed = SpecFromBody(c);
+    if (!parsed) return std::unexpected(parsed.error());
+    CampaignBook book(*c.db, ClockOf(c));
+    auto created = book.Create(parsed->spec, *c.api.options().cleaner, c.actor());
+    if (!created) return std::unexpected(AsNamed(created.error(), *parsed));
     auto leads = book.SegmentSize(*created, *c.api.options().cleaner);
     if (!leads) return std::unexpected(leads.error());
     c.records = fmt::format("campaign:{}", created->id);
     c.detail = fmt::format("campaign created: {}", created->name);
     json out = SpecOut(*created);
+    out["leads"] = *leads;
+    return JsonResponse(201, out);
+}
+
+Result<Response> EditCampaign(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    auto parsed = SpecFromBody(c);
+    if (!parsed) return std::unexpected(parsed.error());
+    CampaignBook book(*c.db, ClockOf(c));
+    auto edited = book.Edit(*id, parsed->spec, *c.api.options().cleaner, c.actor());
+    if (!edited) return std::unexpected(AsNamed(edited.error(), *parsed));
+    auto leads = book.SegmentSize(*edited, *c.api.options().cleaner);
+    if (!leads) return std::unexpected(leads.error());
+    c.records = fmt::format("campaign:{}", *id);
+    c.detail = fmt::format("campaign edited: {}", edited->name);
+    json out = SpecOut(*edited);
+    out["leads"] = *leads;
+    return JsonResponse(200, out);
+}
+
+Result<Response> CloneCampaign(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    CampaignBook book(*c.db, ClockOf(c));
+    auto copy = book.Clone(*id, *c.api.options().cleaner, c.actor());
+    if (!copy) return std::unexpected(copy.error());
+    auto leads = book.SegmentSize(*copy, *c.api.options().cleaner);
+    if (!leads) return std::unexpected(leads.error());
+    c.records = fmt::format("campaign:{}", copy->id);
+    c.detail = fmt::format("campaign #{} cloned: {}", *id, copy->name);
+    json out = SpecOut(*copy);
     out["leads"] = *leads;
     return JsonResponse(201, out);
 }

@@ -40,11 +40,11 @@ const PASSWORDS = {
 };
 // The nav links each role must see (and no others), from docs/security.md.
 const NAV = {
-    operator: ['contacts', 'work', 'stop-list', 'consents', 'deletions', 'health'],
-    supervisor: ['contacts', 'work', 'campaigns', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'health', 'dictionaries'],
+    operator: ['contacts', 'work', 'calls', 'stop-list', 'consents', 'deletions', 'health'],
+    supervisor: ['contacts', 'work', 'campaigns', 'calls', 'reports', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'health', 'dictionaries'],
     analyst: ['contacts', 'exports', 'health'],
-    admin: ['contacts', 'work', 'campaigns', 'import', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'],
-    dpo: ['contacts', 'exports', 'stop-list', 'consents', 'registries', 'deletions', 'audit', 'health'],
+    admin: ['contacts', 'work', 'campaigns', 'calls', 'reports', 'import', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'],
+    dpo: ['contacts', 'calls', 'reports', 'exports', 'stop-list', 'consents', 'registries', 'deletions', 'audit', 'health'],
 };
 // The people of the analyst's export (scenario q): name and comment; numbers are fresh.
 const EXPORT_SOURCE = 'e2e-export';
@@ -56,7 +56,7 @@ const EXPORT_SEGMENT = [
 ];
 // The columns every export has, in order, before the custom fields (ingest/exporter.cc).
 const EXPORT_FIXED_COLUMNS = ['ФИО', 'Телефон', 'Регион', 'Источник', 'E-mail', 'Статус', 'Теги', 'Комментарий', 'Дата добавления'];
-const ALL_NAV = ['contacts', 'work', 'campaigns', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'];
+const ALL_NAV = ['contacts', 'work', 'campaigns', 'calls', 'reports', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'];
 // The simulated callees of the campaign scenario: everyone answers within a second
 // and talks for four; serve runs the simulation at 4× real time.
 const SIM_SCENARIO = resolve(import.meta.dirname, 'sim.toml');
@@ -1284,6 +1284,9 @@ async function main() {
         await shot(supervisor, 'campaigns-list');
     });
 
+    // Issue 18: campaigns edited and cloned, 500 caller IDs on the live page, the call
+    // log, a recording played in the browser, the reports — in the Russian UI.
+    await issue18CallsScenarios(supervisor);
     // r. The supervisor's everyday tools, as the administrator in Russian: the
     // calling rules (a refusal at its field, then 09:00–20:00 Mon–Fri), a holiday
     // added and removed, two versions of a registry loaded and compared, a purpose
@@ -1523,6 +1526,309 @@ async function main() {
         await waitFor(operator, operator.getByTestId('page-login'), 'the login page after logout');
         const status = await operator.evaluate(() => fetch('/api/v1/session').then((r) => r.status));
         check(status === 401, `GET /api/v1/session after logout answered ${status}, expected 401`);
+    });
+}
+
+// ---------------------------------------------------------------- issue 18: campaigns, calls, reports
+
+// A request of the API as the page's user, with the session's CSRF token.
+async function apiAs(page, method, path, body) {
+    return page.evaluate(
+        async ([method, path, body]) => {
+            const session = await fetch('/api/v1/session').then((r) => r.json());
+            const r = await fetch(`/api/v1${path}`, {
+                method,
+                headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.csrf },
+                body: body === undefined ? undefined : JSON.stringify(body),
+            });
+            const text = await r.text();
+            let json = null;
+            try {
+                json = JSON.parse(text);
+            } catch {
+                // not JSON
+            }
+            return { status: r.status, json, text };
+        },
+        [method, path, body],
+    );
+}
+
+// SQL straight into the base: call records of the past that no run of the test makes
+// (calls from many caller IDs, a recording of the SIP network).
+function sql(statement) {
+    return execFileSync('sqlite3', ['-cmd', '.timeout 10000', DB, statement], { encoding: 'utf8' });
+}
+
+// One second of stereo 8 kHz 16-bit WAV, as the SIP adapter records a call: a tone
+// on the left (the callee), another on the right (the operator).
+function writeStereoWav(path) {
+    const rate = 8000;
+    const samples = rate;
+    const data = Buffer.alloc(samples * 4);
+    for (let i = 0; i < samples; i++) {
+        data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 4);
+        data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 660 * i) / rate)), i * 4 + 2);
+    }
+    const header = Buffer.alloc(44);
+    header.write('RIFF', 0);
+    header.writeUInt32LE(36 + data.length, 4);
+    header.write('WAVEfmt ', 8);
+    header.writeUInt32LE(16, 16);
+    header.writeUInt16LE(1, 20);
+    header.writeUInt16LE(2, 22);
+    header.writeUInt32LE(rate, 24);
+    header.writeUInt32LE(rate * 4, 28);
+    header.writeUInt16LE(4, 32);
+    header.writeUInt16LE(16, 34);
+    header.write('data', 36);
+    header.writeUInt32LE(data.length, 40);
+    writeFileSync(path, Buffer.concat([header, data]));
+}
+
+// Today on the call center's clock (Moscow, the calling rules' default: the server
+// reads a period's days on it) as the Russian UI takes it: 05.12.2026.
+function todayRu() {
+    const d = new Date(Date.now() + 3 * 3600e3);
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${pad(d.getUTCDate())}.${pad(d.getUTCMonth() + 1)}.${d.getUTCFullYear()}`;
+}
+
+async function toRussian(page) {
+    if (!(await page.getByTestId('nav-contacts').innerText()).includes('Контакты')) await page.getByTestId('lang-switch').click();
+}
+
+async function toEnglish(page) {
+    if ((await page.getByTestId('nav-contacts').innerText()).includes('Контакты')) await page.getByTestId('lang-switch').click();
+}
+
+// The call log filtered as a person would: the period typed, an outcome chosen.
+async function filterCallLog(page, { from, to, outcome = '' }) {
+    await page.getByTestId('calls-from').fill(from);
+    await page.getByTestId('calls-to').fill(to);
+    await page.getByTestId('calls-outcome').selectOption(outcome);
+    await Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/call-log'),
+        page.getByTestId('calls-apply').click(),
+    ]);
+    await page.waitForFunction(() => document.querySelector('[data-testid="call-log-table"]')?.getAttribute('aria-busy') !== 'true');
+}
+
+async function issue18CallsScenarios(supervisor) {
+    await scenario('s. supervisor edits a draft campaign and clones it (Russian UI)', async () => {
+        check(supervisor, 'no supervisor session');
+        await toRussian(supervisor);
+        try {
+            const made = await apiAs(supervisor, 'POST', '/campaigns', {
+                name: 'E2E черновик',
+                caller_ids: ['+7 495 200-00-01'],
+                segment: ['status=new'],
+            });
+            check(made.status === 201, `creating the draft answered ${made.status}: ${made.text}`);
+            const id = made.json.id;
+            await supervisor.goto(`${base}/#/campaigns/${id}`);
+            await waitFor(supervisor, supervisor.getByTestId('campaign-edit'), 'the Edit button of the draft');
+            const label = await supervisor.getByTestId('campaign-edit').innerText();
+            check(label.includes('Изменить'), `the Edit button reads "${label}"`);
+            await supervisor.getByTestId('campaign-edit').click();
+            await waitFor(supervisor, supervisor.getByTestId('campaign-save'), 'the edit form');
+            check((await supervisor.getByTestId('campaign-caller-ids').inputValue()) === '+7 495 200-00-01', 'the form does not show the caller ID grouped');
+            await supervisor.getByTestId('campaign-name').fill('E2E черновик, правка');
+            await supervisor.getByTestId('campaign-caller-ids').fill('+7 495 200-00-01\n8 (495) 200-00-02');
+            await supervisor.getByTestId('campaign-schedule').fill('10:00-18:00');
+            await supervisor.getByTestId('campaign-pacing').selectOption('preview');
+            await shot(supervisor, 'campaign-edit-ru');
+            await supervisor.getByTestId('campaign-save').click();
+            await supervisor.getByTestId('campaign-title').filter({ hasText: 'E2E черновик, правка' }).waitFor().catch(async () => {
+                throw new Failure(`the title did not change; banner "${await errorText(supervisor)}", form error "${await supervisor.getByTestId('campaign-error').innerText().catch(() => '')}"`);
+            });
+            const settings = await supervisor.getByTestId('campaign-settings').innerText();
+            check(settings.includes('10:00–18:00'), `the settings do not show the new schedule: ${settings}`);
+            check(settings.includes('+7 495 200-00-02'), `the settings do not show the new caller ID grouped: ${settings}`);
+            const saved = (await apiAs(supervisor, 'GET', `/campaigns/${id}`)).json;
+            check(saved.pacing === 'preview' && saved.caller_ids.length === 2 && saved.state === 'draft', `saved: ${JSON.stringify(saved).slice(0, 300)}`);
+
+            // Clone: a new draft with the same settings, opened at once.
+            await supervisor.getByTestId('campaign-clone').click();
+            await supervisor.getByTestId('campaign-title').filter({ hasText: 'E2E черновик, правка (копия)' }).waitFor().catch(async () => {
+                throw new Failure(`the copy did not open; banner "${await errorText(supervisor)}"`);
+            });
+            const copyId = Number(new URL(supervisor.url()).hash.split('/').pop());
+            check(copyId !== id, 'the clone opened the original');
+            const copy = (await apiAs(supervisor, 'GET', `/campaigns/${copyId}`)).json;
+            check(copy.state === 'draft' && copy.schedule_start_minute === 600 && copy.caller_ids.length === 2, `the copy: ${JSON.stringify(copy).slice(0, 300)}`);
+            await shot(supervisor, 'campaign-clone-ru');
+
+            // Once started, the original is not a draft: the page says so, the API refuses with the reason.
+            check((await apiAs(supervisor, 'POST', `/campaigns/${id}/start`)).status === 200, 'the draft did not start');
+            await supervisor.goto(`${base}/#/campaigns/${id}`);
+            await waitFor(supervisor, supervisor.getByTestId('campaign-edit-refused'), 'the note that only a draft can be edited');
+            check((await supervisor.getByTestId('campaign-edit').count()) === 0, 'a running campaign offers Edit');
+            const refused = await apiAs(supervisor, 'PUT', `/campaigns/${id}`, { name: 'x', caller_ids: ['+74952000001'] });
+            check(refused.status === 409 && refused.text.includes('only a draft can be edited'), `editing a running campaign answered ${refused.status}: ${refused.text}`);
+            await apiAs(supervisor, 'POST', `/campaigns/${id}/stop`);
+        } finally {
+            await toEnglish(supervisor);
+        }
+    });
+
+    const hundreds = 'E2E 500 номеров';
+    await scenario('s. the campaign page with 500 caller IDs: a summary, the busy ones, search and pages', async () => {
+        check(supervisor, 'no supervisor session');
+        const numbers = Array.from({ length: 500 }, (_, i) => `+74953${String(i).padStart(6, '0')}`);
+        const made = await apiAs(supervisor, 'POST', '/campaigns', {
+            name: hundreds,
+            caller_ids: numbers,
+            daily_cap: 10,
+            segment: ['source=nobody-e2e'],
+        });
+        check(made.status === 201, `creating the campaign answered ${made.status}: ${made.text.slice(0, 300)}`);
+        const id = made.json.id;
+        // Today's calls: the first number at its cap, the next three near it, the fifth with three.
+        const now = Date.now();
+        const calls = [
+            [numbers[0], 10],
+            [numbers[1], 9],
+            [numbers[2], 9],
+            [numbers[3], 9],
+            [numbers[4], 3],
+        ];
+        for (const [number, n] of calls) {
+            sql(
+                `WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${n}) ` +
+                    `INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id, attempt, started_at, ended_at, outcome, evidence, direction) ` +
+                    `SELECT ${id}, 0, '+79990000001', '${number}', 1, ${now - 600000} + i * 1000, ${now - 590000} + i * 1000, 'no_answer', '{}', 'out' FROM k;`,
+            );
+        }
+        check((await apiAs(supervisor, 'POST', `/campaigns/${id}/start`)).status === 200, 'the campaign did not start');
+        try {
+            await supervisor.goto(`${base}/#/campaigns/${id}`);
+            await waitFor(supervisor, supervisor.getByTestId('caller-id-panel'), 'the caller-ID panel');
+            await supervisor.waitForFunction(() => document.querySelector('[data-testid="caller-ids-capped"]')?.textContent === '1', null, { timeout: 15000 }).catch(() => {
+                throw new Failure('the summary never showed the number at its cap');
+            });
+            const figure = async (testid) => Number((await supervisor.getByTestId(testid).innerText()).replace(/\D/g, ''));
+            check((await figure('caller-ids-total')) === 500, `the summary counts ${await figure('caller-ids-total')} caller IDs`);
+            check((await figure('caller-ids-used')) === 5, `the summary counts ${await figure('caller-ids-used')} in use`);
+            check((await figure('caller-ids-near')) === 3, `the summary counts ${await figure('caller-ids-near')} near the cap`);
+            const bars = await supervisor.getByTestId('caller-id-bar').evaluateAll((li) => li.map((x) => x.dataset.key));
+            check(bars.length === 4 && bars[0] === numbers[0], `the busy numbers listed: ${bars.join(', ')}`);
+            check((await supervisor.getByTestId('caller-id-row').count()) === 20, 'the table shows more than a page of numbers');
+            const settingsRows = await supervisor.getByTestId('settings-caller-ids').locator('div.mono').count();
+            check(settingsRows <= 5, `the settings list ${settingsRows} caller IDs`);
+            const height = await supervisor.evaluate(() => document.documentElement.scrollHeight);
+            check(height < 4000, `the page is ${height} px tall with 500 caller IDs`);
+            await shot(supervisor, 'campaign-500-caller-ids');
+            await supervisor.getByTestId('caller-id-search').fill('495 3000-499');
+            await supervisor.waitForFunction(() => document.querySelectorAll('[data-testid="caller-id-row"]').length === 1);
+            check((await supervisor.getByTestId('caller-id-row').getAttribute('data-number')) === numbers[499], 'the search found another number');
+            await supervisor.getByTestId('caller-id-search').fill('');
+            await supervisor.getByTestId('caller-id-which').selectOption('capped');
+            await supervisor.waitForFunction(() => document.querySelectorAll('[data-testid="caller-id-row"]').length === 1);
+            await supervisor.getByTestId('caller-id-which').selectOption('unused');
+            await supervisor.waitForFunction(() => document.querySelectorAll('[data-testid="caller-id-row"]').length === 20);
+            const pager = await supervisor.getByTestId('caller-id-panel').getByTestId('total').innerText();
+            check(pager.includes('495'), `the pager of unused numbers reads "${pager}"`);
+        } finally {
+            await apiAs(supervisor, 'POST', `/campaigns/${id}/stop`);
+        }
+    });
+
+    await scenario('s. the call log filtered by period and outcome (Russian UI)', async () => {
+        check(supervisor, 'no supervisor session');
+        await toRussian(supervisor);
+        try {
+            await supervisor.goto(`${base}/#/calls`);
+            await waitFor(supervisor, supervisor.getByTestId('page-calls'), 'the call log');
+            const title = await supervisor.locator('[data-testid="page-calls"] h1').innerText();
+            check(title === 'Журнал звонков', `the call log's title reads "${title}"`);
+            await filterCallLog(supervisor, { from: todayRu(), to: todayRu(), outcome: 'answered' });
+            const answered = await supervisor.getByTestId('call-log-row').evaluateAll((trs) => trs.map((tr) => tr.dataset.outcome));
+            check(answered.length > 0 && answered.every((o) => o === 'answered'), `answered calls today: [${answered.join(', ')}]`);
+            await filterCallLog(supervisor, { from: todayRu(), to: todayRu(), outcome: 'no_answer' });
+            const total = await supervisor.getByTestId('call-log-table').locator('xpath=../..').getByTestId('total').innerText();
+            check(/\b40\b/.test(total.replace(/\s/g, ' ')), `the 40 unanswered calls of the caller-ID scenario: the pager reads "${total}"`);
+            const outcomes = await supervisor.getByTestId('call-log-row').evaluateAll((trs) => trs.map((tr) => tr.dataset.outcome));
+            check(outcomes.length === 40 && outcomes.every((o) => o === 'no_answer'), `no-answer rows: ${outcomes.length}`);
+            const phoneCell = await supervisor.getByTestId('call-log-row').first().locator('td').nth(2).innerText();
+            check(phoneCell === '+7 999 000-00-01', `the number reads "${phoneCell}"`);
+            await shot(supervisor, 'call-log-ru');
+            await filterCallLog(supervisor, { from: '01.01.2026', to: '31.01.2026' });
+            check((await supervisor.getByTestId('call-log-row').count()) === 0, 'January has calls');
+            await supervisor.getByTestId('calls-from').fill('31.02.2026');
+            await supervisor.getByTestId('calls-apply').click();
+            await waitFor(supervisor, supervisor.getByTestId('calls-form-error'), 'the refusal of 31.02.2026');
+            // The export of today's unanswered calls: 40 rows, numbers masked.
+            await filterCallLog(supervisor, { from: todayRu(), to: todayRu(), outcome: 'no_answer' });
+            const [download] = await Promise.all([supervisor.waitForEvent('download'), supervisor.getByTestId('calls-export').click()]);
+            const csv = readFileSync(await download.path(), 'utf8');
+            const rows = parseCsv(csv.replace(/^\uFEFF/, '')).filter((r) => r.length > 1);
+            check(rows.length === 41 && rows[0][0] === 'Начало', `the export has ${rows.length} rows, header "${rows[0]?.join(';')}"`);
+            check(!csv.includes('9990000001') && csv.includes('***'), 'the export shows a number unmasked');
+        } finally {
+            await toEnglish(supervisor);
+        }
+    });
+
+    await scenario('s. a call recording plays in the browser', async () => {
+        check(supervisor, 'no supervisor session');
+        const wav = join(work, 'recording.wav');
+        writeStereoWav(wav);
+        const id = Number(sql(`SELECT MAX(id) FROM campaign_calls WHERE outcome = 'answered';`).trim());
+        check(id > 0, 'no answered call to give a recording');
+        sql(`UPDATE campaign_calls SET recording = '${wav.replace(/'/g, "''")}' WHERE id = ${id};`);
+        await supervisor.goto(`${base}/#/calls`);
+        await waitFor(supervisor, supervisor.getByTestId('page-calls'), 'the call log');
+        await filterCallLog(supervisor, { from: todayRu().replace(/\./g, '/'), to: todayRu().replace(/\./g, '/'), outcome: 'answered' });
+        const row = supervisor.locator(`[data-testid="call-log-row"][data-call="${id}"]`);
+        await waitFor(supervisor, row.getByTestId('call-play'), 'the Play button of the recorded call');
+        await row.getByTestId('call-play').click();
+        await waitFor(supervisor, row.getByTestId('call-audio'), 'the audio player');
+        const duration = await supervisor
+            .waitForFunction(
+                (call) => {
+                    const audio = document.querySelector(`[data-testid="call-log-row"][data-call="${call}"] audio`);
+                    return audio && audio.readyState >= 1 && audio.duration > 0 ? audio.duration : null;
+                },
+                id,
+                { timeout: 10000 },
+            )
+            .then((h) => h.jsonValue())
+            .catch(async () => {
+                const err = await row.getByTestId('call-audio').evaluate((a) => (a.error ? `error ${a.error.code}` : `readyState ${a.readyState}`));
+                throw new Failure(`the recording did not load (${err})`);
+            });
+        check(Math.abs(duration - 1) < 0.05, `the recording lasts ${duration} s, expected 1 s`);
+        // Seeking needs ranges: the server answers one with 206.
+        const ranged = await supervisor.evaluate((call) => fetch(`/api/v1/calls/${call}/recording`, { headers: { Range: 'bytes=44-1043' } }).then((r) => [r.status, r.headers.get('content-range')]), id);
+        check(ranged[0] === 206 && ranged[1] === 'bytes 44-1043/32044', `a range answered ${ranged.join(' ')}`);
+        await shot(supervisor, 'call-recording');
+    });
+
+    await scenario('s. the reports page shows charts for a period (Russian UI)', async () => {
+        check(supervisor, 'no supervisor session');
+        await toRussian(supervisor);
+        try {
+            await supervisor.goto(`${base}/#/reports`);
+            await waitFor(supervisor, supervisor.getByTestId('page-reports'), 'the reports page');
+            await supervisor.getByTestId('reports-from').fill(todayRu());
+            await supervisor.getByTestId('reports-to').fill(todayRu());
+            await supervisor.getByTestId('reports-apply').click();
+            for (const chart of ['report-chart-hours', 'report-chart-days', 'report-chart-times']) {
+                await waitFor(supervisor, supervisor.locator(`[data-testid="${chart}"] canvas`), `the chart ${chart}`);
+            }
+            const calls = Number((await supervisor.getByTestId('report-calls').innerText()).replace(/\D/g, ''));
+            check(calls >= 40, `the report counts ${calls} calls today`);
+            check((await supervisor.getByTestId('report-operators-row').count()) >= 1, 'no operator in the report');
+            const heading = await supervisor.getByTestId('report-hours').locator('h2').innerText();
+            check(heading === 'Звонки по часам суток', `the hours chart is titled "${heading}"`);
+            const [download] = await Promise.all([supervisor.waitForEvent('download'), supervisor.getByTestId('report-csv-hours').click()]);
+            const rows = parseCsv(readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '')).filter((r) => r.length > 1);
+            check(rows.length === 25 && rows[0][0] === 'Час', `the hours CSV has ${rows.length} rows`);
+            await shot(supervisor, 'reports-ru');
+        } finally {
+            await toEnglish(supervisor);
+        }
     });
 }
 

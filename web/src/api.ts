@@ -487,6 +487,13 @@ export interface Campaign {
     wrap_up_seconds: number;
     ring_timeout_seconds: number;
     script: string;
+    robot_script?: string;
+    local_presence?: boolean;
+    retries?: Record<string, number>;
+    robot_max_calls?: number;
+    robot_calls_per_second?: number;
+    target_contacts?: number;
+    sensitive?: boolean;
     created_at: number;
     created_by: string;
     leads?: number;
@@ -589,6 +596,64 @@ export interface CallRecord {
     network: string;
     disposition: string | null;
     evidence: CallEvidence | null;
+}
+
+// A call of the call log (GET /call-log, /agent/calls: src/api/routes_calls.cc).
+export interface LoggedCall {
+    call: number;
+    campaign_id: number;
+    campaign: string;
+    contact_id: number;
+    phone: string;
+    caller_id: string;
+    direction: 'in' | 'out';
+    attempt: number;
+    started_ms: number;
+    answered_ms: number | null;
+    bridged_ms: number | null;
+    ended_ms: number | null;
+    outcome: string;
+    agent: string;
+    network: string;
+    recording: boolean;
+    playable: boolean; // the reader may play its recording
+    disposition: string | null;
+    disposed_at: number | null;
+}
+
+export interface CallLogPage {
+    total: number;
+    offset: number;
+    limit: number;
+    utc_offset_minutes: number; // the call center's: times are shown on its clock
+    team: TeamView | null;
+    calls: LoggedCall[];
+}
+
+// The figures of a set of calls in a report (campaigns::ReportFigures).
+export interface ReportFigures {
+    calls: number;
+    answered: number;
+    abandoned: number;
+    handled: number;
+    wrapped: number;
+    avg_talk_s: number;
+    avg_wrap_up_s: number;
+    avg_handle_s: number;
+    dispositions: Record<string, number>;
+}
+
+// GET /reports/calls: a period's report, on the call center's days and hours.
+export interface CallReport {
+    from: string;
+    to: string;
+    utc_offset_minutes: number;
+    team: TeamView | null;
+    total: ReportFigures;
+    hours: (ReportFigures & { hour: number })[];
+    days: (ReportFigures & { day: string })[];
+    operators: (ReportFigures & { agent: string })[];
+    campaigns: (ReportFigures & { campaign_id: number; campaign: string })[];
 }
 
 export type AgentStateId = 'offline' | 'ready' | 'on_call' | 'wrap_up' | 'paused';

@@ -7,6 +7,7 @@ import { lang, setLang, t, type Key } from './i18n';
 import { navigate, route, type PageName } from './router';
 import { useStore } from './store';
 import { AuditPage } from './pages/audit';
+import { CallLogPage } from './pages/call_log';
 import { CampaignPage } from './pages/campaign';
 import { CampaignsPage } from './pages/campaigns';
 import { CardPage } from './pages/card';
@@ -20,6 +21,7 @@ import { RegistriesPage } from './pages/registries';
 import { RulesPage } from './pages/rules';
 import { TeamsPage } from './pages/teams';
 import { LoginPage } from './pages/login';
+import { ReportsPage } from './pages/reports';
 import { SearchPage } from './pages/search';
 import { StopListPage } from './pages/stop_list';
 import { DictionariesPage } from './pages/dictionaries';
@@ -45,6 +47,8 @@ export const navItems: NavItem[] = [
     { name: 'contacts', label: 'nav.contacts', allowed: has('read_contacts'), pages: ['search', 'card'] },
     { name: 'work', label: 'nav.work', allowed: has('can_call'), pages: ['work'] },
     { name: 'campaigns', label: 'nav.campaigns', allowed: has('campaigns'), pages: ['campaigns', 'campaign'] },
+    { name: 'calls', label: 'callLog.nav', allowed: (p) => p.includes('call_records') || p.includes('can_call'), pages: ['calls'] },
+    { name: 'reports', label: 'reports.nav', allowed: has('call_records'), pages: ['reports'] },
     { name: 'import', label: 'nav.import', allowed: has('import'), pages: ['import'], group: 'data' },
     {
         name: 'exports',
@@ -230,6 +234,10 @@ function Page(props: { page: PageName; id?: number }) {
             return <CampaignsPage />;
         case 'campaign':
             return <CampaignPage id={props.id!} />;
+        case 'calls':
+            return <CallLogPage />;
+        case 'reports':
+            return <ReportsPage />;
         case 'work':
             return <WorkPage />;
     }

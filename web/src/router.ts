@@ -22,6 +22,8 @@ export type PageName =
     | 'teams'
     | 'campaigns'
     | 'campaign'
+    | 'calls'
+    | 'reports'
     | 'work';
 
 export interface Route {
@@ -46,6 +48,8 @@ const simplePages: Record<string, PageName> = {
     purposes: 'purposes',
     teams: 'teams',
     campaigns: 'campaigns',
+    calls: 'calls',
+    reports: 'reports',
     work: 'work',
 };
 

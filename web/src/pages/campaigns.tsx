@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, can, get, post, request, type Campaign, type Purpose } from '../api';
 import { Empty, Labeled, Notice, Section, useLoad } from '../components';
 import * as dict from '../dictionaries';
-import { dateTime, number } from '../format';
+import { clockMinutes, dateTime, number, phone as phoneText } from '../format';
 import { t, type Key } from '../i18n';
 import { WhyLookup } from './calls';
 
@@ -73,21 +73,43 @@ export function CampaignActions(props: { campaign: Campaign; onChanged: (c: Camp
     );
 }
 
-function CreateForm(props: { onCreated: (c: Campaign) => void }) {
+// The settings a campaign is edited with that the form does not show: sent back as
+// they are, so that an edit changes only what the form changed (PUT replaces them all).
+const keptKeys = [
+    'local_presence',
+    'retries',
+    'max_attempts',
+    'abandon_window_minutes',
+    'robot_max_calls',
+    'robot_calls_per_second',
+    'ring_timeout_seconds',
+    'target_contacts',
+    'sensitive',
+] as const;
+
+// A draft's caller IDs as the form lists them: grouped, one a line.
+const callerIdLines = (c: Campaign) => c.caller_ids.map((id) => phoneText(id.number)).join('\n');
+
+// The form of a new campaign, or of a draft's edit (`initial`): PUT then replaces its
+// settings, each caller ID already there keeping its own cap.
+export function CreateForm(props: { onCreated: (c: Campaign) => void; initial?: Campaign; onCancel?: () => void }) {
+    const init = props.initial;
     const purposes = useLoad<Purpose[]>(() => dict.purposes().catch(() => []), []);
-    const [name, setName] = useState('');
-    const [purpose, setPurpose] = useState('service');
-    const [pacing, setPacing] = useState<string>('progressive');
-    const [segment, setSegment] = useState('');
-    const [order, setOrder] = useState('id');
-    const [rules, setRules] = useState('');
-    const [callerIds, setCallerIds] = useState('');
-    const [dailyCap, setDailyCap] = useState('75');
-    const [schedule, setSchedule] = useState('09:00-20:00');
-    const [abandon, setAbandon] = useState('3');
-    const [wrapUp, setWrapUp] = useState('10');
-    const [script, setScript] = useState('');
-    const [robotScript, setRobotScript] = useState('');
+    const [name, setName] = useState(init?.name ?? '');
+    const [purpose, setPurpose] = useState(init?.purpose ?? 'service');
+    const [pacing, setPacing] = useState<string>(init?.pacing ?? 'progressive');
+    const [segment, setSegment] = useState(init?.segment.join('\n') ?? '');
+    const [order, setOrder] = useState(init?.order_by ?? 'id');
+    const [rules, setRules] = useState(init?.rules.join('\n') ?? '');
+    const [callerIds, setCallerIds] = useState(init ? callerIdLines(init) : '');
+    const [dailyCap, setDailyCap] = useState(String(init?.daily_cap ?? 75));
+    const [schedule, setSchedule] = useState(
+        init ? `${clockMinutes(init.schedule_start_minute)}-${clockMinutes(init.schedule_end_minute)}` : '09:00-20:00',
+    );
+    const [abandon, setAbandon] = useState(init ? String(Math.round(init.abandon_limit * 10000) / 100) : '3');
+    const [wrapUp, setWrapUp] = useState(String(init?.wrap_up_seconds ?? 10));
+    const [script, setScript] = useState(init?.script ?? '');
+    const [robotScript, setRobotScript] = useState(init?.robot_script ?? '');
     const [error, setError] = useState<string | null>(null);
     const [busy, setBusy] = useState(false);
     const names = (purposes.data ?? []).map((p) => p.name);
@@ -98,16 +120,22 @@ function CreateForm(props: { onCreated: (c: Campaign) => void }) {
         setError(null);
         setBusy(true);
         try {
-            const created = await request<Campaign>('POST', '/campaigns', {
+            const kept: Record<string, unknown> = {};
+            for (const key of keptKeys) if (init && init[key] !== undefined) kept[key] = init[key];
+            // A caller ID already there keeps its region and own cap.
+            const national = (x: string) => x.replace(/\D/g, '').slice(-10);
+            const ids = lines(callerIds).map((line) => init?.caller_ids.find((id) => national(id.number) === national(line)) ?? line);
+            const created = await request<Campaign>(init ? 'PUT' : 'POST', init ? `/campaigns/${init.id}` : '/campaigns', {
                 quiet: true,
                 json: {
+                    ...kept,
                     name: name.trim(),
                     purpose,
                     pacing,
                     segment: lines(segment),
                     order_by: order.trim() || 'id',
                     rules: lines(rules),
-                    caller_ids: lines(callerIds),
+                    caller_ids: ids,
                     daily_cap: Number(dailyCap),
                     schedule: schedule.trim(),
                     abandon_limit: Number(abandon.replace(',', '.')) / 100,
@@ -116,7 +144,7 @@ function CreateForm(props: { onCreated: (c: Campaign) => void }) {
                     ...(pacing === 'robot' && robotScript.trim() ? { robot_script: robotScript.trim() } : {}),
                 },
             });
-            setName('');
+            if (!init) setName('');
             props.onCreated(created);
         } catch (err) {
             setError(err instanceof ApiError ? err.message : String(err));
@@ -230,9 +258,14 @@ function CreateForm(props: { onCreated: (c: Campaign) => void }) {
                 </p>
             )}
             <div class="form-actions">
-                <button type="submit" class="primary" data-testid="campaign-create" disabled={busy}>
-                    {t('campaigns.create')}
+                <button type="submit" class="primary" data-testid={init ? 'campaign-save' : 'campaign-create'} disabled={busy}>
+                    {init ? t('campaignEdit.save') : t('campaigns.create')}
                 </button>
+                {props.onCancel && (
+                    <button type="button" data-testid="campaign-edit-cancel" onClick={props.onCancel}>
+                        {t('common.cancel')}
+                    </button>
+                )}
             </div>
         </form>
     );
