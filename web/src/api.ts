@@ -391,6 +391,13 @@ export interface CallerIdSpec {
     daily_cap: number;
 }
 
+// Why a campaign dials nothing (campaign.stall.*) or what to read before starting
+// it (campaign.warning.*): a code and its parameters (docs/api.md).
+export interface Finding {
+    code: string;
+    params: Record<string, string>;
+}
+
 // A campaign's settings (campaigns::SpecJson), with its live figures when it runs.
 export interface Campaign {
     id: number;
@@ -417,6 +424,8 @@ export interface Campaign {
     live?: CampaignLive;
     stats?: CampaignStats;
     team?: TeamView | null; // a team's supervisor sees the team's calls only
+    stall?: Finding[]; // why it dials nothing now (running)
+    warnings?: Finding[]; // create, start, and a draft or paused campaign
 }
 
 // Whose figures an answer holds when its reader is a team's supervisor.
@@ -479,6 +488,7 @@ export interface CampaignLive {
     caller_ids: { caller_id: string; calls: number; cap: number | null; near_cap: boolean }[];
     points: LivePoint[];
     team?: TeamView | null;
+    stall?: Finding[];
 }
 
 export interface CallEvidence {
