@@ -1230,6 +1230,34 @@ async function main() {
         check(status === 401, `GET /api/v1/session after logout answered ${status}, expected 401`);
     });
 
+    // Issue 18, "nothing fails silently": an error banner belongs to the action that
+    // caused it and goes when the next action succeeds.
+    await scenario('silent-1. an error banner goes once the next action succeeds', async () => {
+        check(supervisor, 'no supervisor session');
+        await supervisor.goto(`${base}/#/stop-list`);
+        await waitFor(supervisor, supervisor.getByTestId('stop-phone'), 'the stop-list form');
+        await supervisor.getByTestId('stop-phone').fill('12345');
+        await supervisor.getByTestId('stop-add').click();
+        await waitFor(supervisor, supervisor.getByTestId('error'), 'the error banner after a number that is not one');
+        const digits = known[known.length - 1].digits;
+        await supervisor.getByTestId('stop-phone').fill(spell8(digits));
+        await supervisor.getByTestId('stop-note').fill('e2e: the banner goes');
+        await supervisor.getByTestId('stop-add').click();
+        const row = supervisor.getByTestId('stop-row').filter({ hasText: 'e2e: the banner goes' });
+        await waitFor(supervisor, row, 'the entry added after the error');
+        await supervisor
+            .getByTestId('error')
+            .waitFor({ state: 'detached', timeout: 5000 })
+            .catch(async () => {
+                throw new Failure(`a stale error banner sits above the success: "${await errorText(supervisor)}"`);
+            });
+        // The base as it was: the entry goes again.
+        await row.getByTestId('stop-remove').click();
+        await row.getByTestId('stop-remove-reason').fill('e2e: banner scenario over');
+        await row.getByTestId('stop-remove-confirm').click();
+        await row.waitFor({ state: 'detached' });
+    });
+
     // Issue 18: a running campaign that dials nothing says why at the top of its page,
     // in the user's language, with a link to the rules. Holidays on the dates around
     // now (whatever a callee's time zone, their today is one of them) hold it back.

@@ -16,13 +16,27 @@ export interface Session {
 export const session = createStore<Session | null>(null);
 // The message of the error banner (data-testid="error"), or null.
 export const errorBanner = createStore<string | null>(null);
+// The action whose failure the banner shows ("POST /stop-list"), or null. A
+// banner belongs to its action: it goes when that action next succeeds, or
+// when any other change the user makes succeeds (a POST, PUT or DELETE), so
+// that a stale error never sits above a success. Loads of other data in the
+// background leave it alone.
+let bannerAction: string | null = null;
 
 export function can(permission: string): boolean {
     return session.get()?.permissions.includes(permission) ?? false;
 }
 
-export function showError(message: string | null): void {
+export function showError(message: string | null, action: string | null = null): void {
+    bannerAction = message ? action : null;
     errorBanner.set(message);
+}
+
+// A request succeeded: the banner goes when it was this action's, or when this
+// was a change the user made.
+function succeeded(method: string, path: string): void {
+    if (errorBanner.get() === null) return;
+    if (method !== 'GET' || bannerAction === `${method} ${path}`) showError(null);
 }
 
 export class ApiError extends Error {
@@ -108,16 +122,17 @@ export async function request<T>(method: string, path: string, options: RequestO
         });
     } catch (e) {
         const error = new ApiError(0, 'Network error', String(e instanceof Error ? e.message : e));
-        if (!options.quiet) showError(error.message);
+        if (!options.quiet) showError(error.message, `${method} ${path}`);
         throw error;
     }
     if (!response.ok) {
         const error = await problemOf(response);
         const isLogin = path === '/session' && method === 'POST';
         if (response.status === 401 && !isLogin) goToLogin();
-        if (!options.quiet) showError(error.message);
+        if (!options.quiet) showError(error.message, `${method} ${path}`);
         throw error;
     }
+    succeeded(method, path);
     if (response.status === 204) return undefined as T;
     const text = await response.text();
     return (text ? JSON.parse(text) : undefined) as T;
