@@ -11,6 +11,7 @@
 #include <future>
 #include <unordered_map>
 
+#include "campaigns/demo_base.h"
 #include "campaigns/diagnosis.h"
 #include "campaigns/dialer.h"
 #include "compliance/registry_catalog.h"
@@ -151,6 +152,12 @@ Result<void> CampaignRunner::Start() {
     auto store = options_.open_store();
     if (!store) return std::unexpected(store.error());
     store_ = std::move(*store);
+    // A demo base's numbers may be real people's: never over a real network.
+    if (options_.real_network) {
+        auto demo = IsDemoBase(*store_);
+        if (!demo) return std::unexpected(demo.error());
+        if (*demo) return std::unexpected(DemoBaseRefusal(options_.network_name));
+    }
     const Millis now = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
