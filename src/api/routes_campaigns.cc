@@ -112,18 +112,22 @@ Result<Response> Transition(Call& c, std::string_view action) {
     auto id = c.Id("id");
     if (!id) return std::unexpected(id.error());
     CampaignBook book(*c.db, ClockOf(c));
+    // Read before the start, which they never forbid.
+    std::optional<json> warnings;
+    if (action == "start") {
+        auto before = book.Get(*id);
+        if (!before) return std::unexpected(before.error());
+        auto found = StartWarnings(c, book, *before);
+        if (!found) return std::unexpected(found.error());
+        warnings = std::move(*found);
+    }
     auto spec = book.Transition(*id, action, c.actor());
     if (!spec) return std::unexpected(spec.error());
     if (c.api.options().campaigns) c.api.options().campaigns->Refresh();
     c.records = fmt::format("campaign:{}", *id);
     c.detail = fmt::format("campaign {}: {}", action, spec->state);
     json out = SpecOut(*spec);
-    if (action == "start") {
-        // Started all the same: warnings never forbid a start.
-        auto warnings = StartWarnings(c, book, *spec);
-        if (!warnings) return std::unexpected(warnings.error());
-        out["warnings"] = std::move(*warnings);
-    }
+    if (warnings) out["warnings"] = std::move(*warnings);
     return JsonResponse(200, out);
 }
 

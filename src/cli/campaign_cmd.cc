@@ -299,17 +299,19 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
             auto db = app.OpenStore();
             if (!db) return app.Report(db.error());
             CampaignBook book(**db, app.clock);
-            auto spec = book.Transition(*id, action, app.actor);
-            if (!spec) return app.Report(spec.error());
-            // Started all the same: warnings never forbid a start.
+            // Read before the start, which they never forbid.
             std::vector<campaigns::Finding> warnings;
             if (action == "start") {
                 auto tools = LoadPhoneTools(app);
                 if (!tools) return app.Report(tools.error());
-                auto found = StartWarnings(**db, book, *spec, *tools->cleaner);
+                auto before = book.Get(*id);
+                if (!before) return app.Report(before.error());
+                auto found = StartWarnings(**db, book, *before, *tools->cleaner);
                 if (!found) return app.Report(found.error());
                 warnings = std::move(*found);
             }
+            auto spec = book.Transition(*id, action, app.actor);
+            if (!spec) return app.Report(spec.error());
             if (app.json) {
                 json j{{"id", spec->id}, {"state", spec->state}};
                 if (action == "start") j["warnings"] = campaigns::FindingsJson(warnings);
