@@ -32,10 +32,11 @@ int main(int argc, char** argv) {
     auto set_now = [&app](const std::string& text) {
         auto at = cli::ParseTime(text);
         if (!at) {
-            throw CLI::ValidationError(
-                "--now", fmt::format("'{}' is not a moment: {}; write e.g. --now '2026-12-05 "
-                                     "10:00+03:00'",
-                                     text, at.error().message));
+            // Bad input: exit 2, as every argument error.
+            throw CLI::ParseError(fmt::format("--now: '{}' is not a moment: {}; write e.g. --now "
+                                              "'2026-12-05 10:00+03:00'",
+                                              text, at.error().message),
+                                  2);
         }
         app.clock.StartAt(*at);
     };
