@@ -89,13 +89,21 @@ json CardJson(const contacts::Card& card) {
         j["fields"][f.name] = f.value;
     j["history"] = json::array();
     for (const auto& e : card.history) {
-        j["history"].push_back({{"at", e.at},
-                                {"actor", e.actor},
-                                {"action", e.action},
-                                {"field", e.field},
-                                {"before", e.before ? json(*e.before) : json(nullptr)},
-                                {"after", e.after ? json(*e.after) : json(nullptr)},
-                                {"detail", e.detail}});
+        json entry{{"at", e.at},
+                   {"actor", e.actor},
+                   {"action", e.action},
+                   {"field", e.field},
+                   {"before", e.before ? json(*e.before) : json(nullptr)},
+                   {"after", e.after ? json(*e.after) : json(nullptr)},
+                   {"detail", e.detail}};
+        if (!e.detail_key.empty()) {
+            entry["detail_code"] = e.detail_key;
+            json params = json::object();
+            for (const auto& [name, value] : e.detail_params)
+                params[name] = value;
+            entry["detail_params"] = std::move(params);
+        }
+        j["history"].push_back(std::move(entry));
     }
     return j;
 }

@@ -223,9 +223,11 @@ Result<Response> OpenApi(Call&) {
 Result<Response> Login(Call& c) {
     c.audit = false;  // the record is written here, under the name tried
     if (auto wait = c.api.limiter().Attempt(c.source)) {
-        Response r = server::Problem(
-            429, "Too many logins",
-            fmt::format("too many login attempts from this address; wait {} seconds", *wait));
+        Response r =
+            server::Problem(429, "Too many logins",
+                            Msg{"login.too_many", "too many login attempts from this address",
+                                "wait {wait} seconds"},
+                            {{"wait", std::to_string(*wait)}});
         r.headers.emplace_back("Retry-After", std::to_string(*wait));
         return r;
     }
@@ -247,9 +249,7 @@ Result<Response> Login(Call& c) {
         auto logged = c.api.audit().Write(
             {*name, "login_failed", "POST /api/v1/session", "", c.source, user.error().message});
         if (!logged) return std::unexpected(logged.error());
-        return server::Problem(
-            401, "Login failed",
-            user.error().message + (user.error().hint.empty() ? "" : "; " + user.error().hint));
+        return ErrorProblem(401, "Login failed", user.error());
     }
     auto [token, session] = c.api.sessions().Create(user->id, user->name, user->role);
     auto logged = c.api.audit().Write({user->name, "login", "POST /api/v1/session", "", c.source,
@@ -307,13 +307,17 @@ Result<std::string> Text(const json& body, const char* name, bool required) {
     auto it = body.find(name);
     if (it == body.end() || it->is_null()) {
         if (required) {
-            return Fail(ErrorCode::kInvalidInput, fmt::format("\"{}\" is missing", name),
-                        "see /api/v1/openapi.json for what this request takes");
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"request.field_missing", "\"{field}\" is missing",
+                            "see /api/v1/openapi.json for what this request takes"},
+                        {{"field", name}});
         }
         return std::string();
     }
     if (!it->is_string()) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("\"{}\" must be a string", name));
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"request.field_not_text", "\"{field}\" must be a string"},
+                    {{"field", name}});
     }
     return it->get<std::string>();
 }
@@ -322,8 +326,8 @@ Result<std::string> UserName(const json& body) {
     auto name = Text(body, "user", true);
     if (!name) return std::unexpected(name.error());
     if (name->empty()) {
-        return Fail(ErrorCode::kInvalidInput, "\"user\" is empty",
-                    "give the user name, e.g. {\"user\": \"anna\", \"password\": \"…\"}");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"login.no_user", "the user name is empty", "type the user name"});
     }
     return name;
 }

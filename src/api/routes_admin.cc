@@ -244,7 +244,9 @@ Result<security::User> CheckOwner(Call& c, const json& body, const std::string& 
     if (auto wait = c.api.limiter().Attempt(c.source)) {
         *refusal = server::Problem(
             429, "Too many attempts",
-            fmt::format("too many password checks from this address; wait {} seconds", *wait));
+            Msg{"password.too_many_checks", "too many password checks from this address",
+                "wait {wait} seconds"},
+            {{"wait", std::to_string(*wait)}});
         refusal->headers.emplace_back("Retry-After", std::to_string(*wait));
         return Fail(ErrorCode::kConflict, "limited");
     }
@@ -260,9 +262,7 @@ Result<security::User> CheckOwner(Call& c, const json& body, const std::string& 
             {name, "login_failed", fmt::format("{} {}", c.request.method, c.request.path), "",
              c.source, fmt::format("{}: {}", what, user.error().message)});
         if (!logged) return std::unexpected(logged.error());
-        *refusal = server::Problem(
-            401, "Not allowed",
-            user.error().message + (user.error().hint.empty() ? "" : "; " + user.error().hint));
+        *refusal = ErrorProblem(401, "Not allowed", user.error());
         return std::unexpected(user.error());
     }
     return user;

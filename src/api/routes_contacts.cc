@@ -80,8 +80,9 @@ Result<std::optional<Response>> OverReadLimit(Call& c) {
         if (!logged) return std::unexpected(logged.error());
     }
     const Error refusal = ReadRefusal(c.actor(), **over, "POST /api/v1/exports");
-    Response r = server::Problem(429, "Too many contacts read",
-                                 fmt::format("{}\n{}", refusal.message, refusal.hint));
+    Response r =
+        server::Problem(429, "Too many contacts read", refusal.message + "; " + refusal.hint,
+                        refusal.key, refusal.params);
     r.headers.emplace_back("Retry-After", std::to_string((*over)->retry_after));
     return std::optional<Response>(std::move(r));
 }

@@ -778,7 +778,9 @@ Result<std::vector<std::string>> CampaignBook::ApplyRobotActions(const CallRecor
         e.action = "robot";
         e.field = std::move(field);
         e.after = std::move(after);
-        e.detail = r.robot_keys.empty() ? "" : "keys " + r.robot_keys;
+        if (!r.robot_keys.empty())
+            contacts::SetDetail(e, Msg{"history.robot_keys", "keys {keys}"},
+                                {{"keys", r.robot_keys}});
         auto row = contacts::AppendHistory(store_, e);
         if (!row) return std::unexpected(row.error());
         return {};

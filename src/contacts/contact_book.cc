@@ -316,15 +316,19 @@ Result<int64_t> ContactBook::Create(const NewContact& in) {
     }
     HistoryEntry e = Entry(id, now, "created");
     e.after = name;
-    std::vector<std::string> detail;
-    if (!phone_list.empty())
-        detail.push_back(fmt::format("phones: {}", fmt::join(phone_list, ", ")));
-    if (!in.source.empty()) detail.push_back("source: " + Trim(in.source));
+    std::vector<std::string> field_texts, tag_names;
     for (const auto& [fid, fname, value] : fields)
-        detail.push_back(fname + ": " + value);
+        field_texts.push_back(fname + ": " + value);
     for (const auto& tag : resolved_tags)
-        detail.push_back("tag: " + tag.name);
-    e.detail = fmt::format("{}", fmt::join(detail, "; "));
+        tag_names.push_back(tag.name);
+    SetDetail(e,
+              Msg{"history.created",
+                  "[[phones: {phones}]][[; source: {source}]][[; fields: {fields}]][[; tags: "
+                  "{tags}]]"},
+              {{"phones", fmt::format("{}", fmt::join(phone_list, ", "))},
+               {"source", Trim(in.source)},
+               {"fields", fmt::format("{}", fmt::join(field_texts, "; "))},
+               {"tags", fmt::format("{}", fmt::join(tag_names, ", "))}});
     if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
     if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
     return id;
@@ -404,10 +408,17 @@ Result<Card> ContactBook::Get(int64_t id) {
         e.at = r.Int(1);
         e.actor = r.Text(4);
         e.action = "import";
-        e.detail = r.Int(0) == id
-                       ? fmt::format("created by import #{} ({})", r.Int(2), r.Text(3))
-                       : fmt::format("contact #{} (merged here) created by import #{} ({})",
-                                     r.Int(0), r.Int(2), r.Text(3));
+        if (r.Int(0) == id) {
+            SetDetail(e, Msg{"history.imported", "created by import #{import} ({file})"},
+                      {{"import", std::to_string(r.Int(2))}, {"file", r.Text(3)}});
+        } else {
+            SetDetail(e,
+                      Msg{"history.imported_merged",
+                          "contact #{contact} (merged here) created by import #{import} ({file})"},
+                      {{"contact", std::to_string(r.Int(0))},
+                       {"import", std::to_string(r.Int(2))},
+                       {"file", r.Text(3)}});
+        }
         card.history.push_back(std::move(e));
     }
     std::stable_sort(card.history.begin(), card.history.end(),
@@ -533,9 +544,9 @@ Result<bool> ContactBook::SetStatus(int64_t id, std::string_view status_text,
     e.before = contact->status;
     e.after = new_status;
     if (contact->callback_at || callback_at) {
-        e.detail = fmt::format("callback_at: {} -> {}",
-                               contact->callback_at ? FormatUtc(*contact->callback_at) : "-",
-                               callback_at ? FormatUtc(*callback_at) : "-");
+        SetDetail(e, Msg{"history.callback", "callback_at: {before} -> {after}"},
+                  {{"before", contact->callback_at ? FormatUtc(*contact->callback_at) : "-"},
+                   {"after", callback_at ? FormatUtc(*callback_at) : "-"}});
     }
     if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
     if (auto c = tx->Commit(); !c) return std::unexpected(c.error());
@@ -719,7 +730,12 @@ Result<int64_t> AssignContacts(store::Store& store, const Clock& clock, const st
         e.field = "assigned_to";
         if (old) e.before = names[*old];
         if (to) e.after = to->second;
-        e.detail = to ? (old ? "reassigned" : "assigned") : "unassigned";
+        if (!to)
+            SetDetail(e, Msg{"history.unassigned", "unassigned"}, {});
+        else if (old)
+            SetDetail(e, Msg{"history.reassigned", "reassigned"}, {});
+        else
+            SetDetail(e, Msg{"history.assigned", "assigned"}, {});
         if (auto h = AppendHistory(store, e); !h) return std::unexpected(h.error());
         ++changed;
     }

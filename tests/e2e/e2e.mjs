@@ -444,6 +444,64 @@ async function search(page, fields) {
     await page.waitForFunction(() => document.querySelector('[data-testid="results"]')?.getAttribute('aria-busy') !== 'true');
 }
 
+// ---------------------------------------------------------------- one language on screen
+
+// Latin words a Russian screen may show: the product's name, names of formats and
+// standards, and what the test itself typed (user names, file names, addresses).
+const LATIN_ALLOWED = new Set([
+    'callbase', 'csv', 'xlsx', 'xls', 'sip', 'utf', 'cp1251', 'windows', 'totp', 'json', 'api', 'url', 'ivr',
+    'utm', 'http', 'https', 'id', 'e', 'mail', 'e-mail', 'sms', 'dpo', 'pdf', 'wav', 'break-glass', 'otp',
+    'admin', 'supervisor', 'operator', 'analyst', 'dpo', 'service', 'robot', 'e2e', 'ok',
+]);
+
+// Every string a person sees on the page: text of visible elements and the titles,
+// placeholders and labels of controls (not what a user typed into a field).
+async function visibleStrings(page) {
+    return page.evaluate(() => {
+        const out = new Set();
+        const visible = (el) => {
+            const style = getComputedStyle(el);
+            if (style.visibility === 'hidden' || style.display === 'none') return false;
+            const r = el.getBoundingClientRect();
+            return r.width > 0 && r.height > 0;
+        };
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const text = node.textContent.trim();
+            const el = node.parentElement;
+            if (!text || !el || el.closest('script,style,[data-user-text]') || !visible(el)) continue;
+            out.add(text);
+        }
+        for (const el of document.querySelectorAll('[title],[placeholder],[aria-label]')) {
+            if (!visible(el) || el.closest('[data-user-text]')) continue;
+            for (const a of ['title', 'placeholder', 'aria-label']) {
+                const v = el.getAttribute(a);
+                if (v && v.trim()) out.add(v.trim());
+            }
+        }
+        for (const el of document.querySelectorAll('option')) if (el.textContent.trim()) out.add(el.textContent.trim());
+        return [...out];
+    });
+}
+
+// The strings of `strings` with a Latin word outside LATIN_ALLOWED and outside what
+// is data by its shape (addresses, file names, e-mails, numbers with letters).
+function englishIn(strings, extra = []) {
+    const allowed = new Set([...LATIN_ALLOWED, ...extra.map((w) => w.toLowerCase())]);
+    const found = [];
+    for (const text of strings) {
+        const cleaned = text
+            .replace(/https?:\/\/\S+/g, ' ')
+            .replace(/\S+@\S+/g, ' ')
+            .replace(/[\w.-]+\.(csv|xlsx|xls|txt|wav|json|toml|cbr|png)\b/gi, ' ')
+            .replace(/#\/[\w/-]*/g, ' ');
+        const words = cleaned.match(/[A-Za-z][A-Za-z-]*[A-Za-z]|[A-Za-z]/g) ?? [];
+        const bad = words.filter((w) => w.length > 1 && !allowed.has(w.toLowerCase()));
+        if (bad.length) found.push(`"${text.slice(0, 120)}" (${[...new Set(bad)].slice(0, 6).join(', ')})`);
+    }
+    return found;
+}
+
 // ---------------------------------------------------------------- scenarios
 
 const results = [];
@@ -632,10 +690,10 @@ async function main() {
             check(decision.test(text), `can-call-${purpose} shows no decision: "${text}"`);
         }
         const before = await supervisor.getByTestId('card-stop').innerText();
-        check(!before.includes('do_not_disturb'), `the contact is in the stop-list already: "${before}"`);
+        check(!/Do not disturb|Не беспокоить/.test(before), `the contact is in the stop-list already: "${before}"`);
         await supervisor.getByTestId('card-add-stop').click();
         try {
-            await supervisor.getByTestId('card-stop').filter({ hasText: 'do_not_disturb' }).waitFor();
+            await supervisor.getByTestId('card-stop').filter({ hasText: /Do not disturb|Не беспокоить/ }).waitFor();
         } catch {
             throw new Failure(
                 `card-stop does not show the entry after the click: "${await supervisor.getByTestId('card-stop').innerText()}"; banner: "${await errorText(supervisor)}"`,
@@ -643,13 +701,15 @@ async function main() {
         }
         const service = await supervisor.getByTestId('can-call-service').innerText();
         check(/denied|запрещён/.test(service), `can-call-service after the stop-list entry: "${service}", expected denied`);
-        check(service.includes('stop_list'), `can-call-service gives no stop_list reason: "${service}"`);
+        check(/on the stop-list: Do not disturb|в стоп-листе: Не беспокоить/.test(service), `can-call-service gives no stop-list reason in words: "${service}"`);
+        check(!/stop_list|do_not_disturb/.test(service), `can-call-service shows a raw code: "${service}"`);
         await shot(supervisor, 'card-stopped');
 
         await supervisor.goto(`${base}/#/stop-list`);
         await waitFor(supervisor, supervisor.getByTestId('stop-row'), 'a row on the stop-list page');
         const table = await supervisor.getByTestId('stop-table').innerText();
-        check(table.includes(stopTarget.digits.slice(-4)), `the stop-list page does not list …${stopTarget.digits.slice(-4)}`);
+        check(table.replace(/\D/g, '').includes(stopTarget.digits.slice(-4)), `the stop-list page does not list …${stopTarget.digits.slice(-4)}`);
+        check(table.includes(`+7 ${stopTarget.digits.slice(0, 3)} ${stopTarget.digits.slice(3, 6)}-`), `the stop-list page does not group the number: "${table.slice(0, 300)}"`);
         await shot(supervisor, 'stop-list');
     });
 
@@ -881,8 +941,10 @@ async function main() {
             }
             // What the approver sees is what leaves: no name, number or comment of the segment.
             const all = await preview.innerText();
+            const allDigits = all.replace(/\D/g, '');
             for (const p of segment) {
-                for (const leak of [p.name.split(' ')[0], p.digits.slice(-7), p.comment]) {
+                check(!allDigits.includes(p.digits.slice(-7)), `the preview shows the number of ${p.name}`);
+                for (const leak of [p.name.split(' ')[0], p.comment]) {
                     check(!all.includes(leak), `the preview shows "${leak}" of ${p.name}`);
                 }
             }
@@ -1220,6 +1282,34 @@ async function main() {
         await stopRow.getByTestId('campaign-stop-confirm').click();
         await waitFor(supervisor, stopRow.locator('[data-testid="campaign-state"][data-state="stopped"]'), 'the stopped state');
         await shot(supervisor, 'campaigns-list');
+    });
+
+    // z. Every page each role may open, in Russian: no English word on screen, and
+    // a screenshot of each page at 1366×768 in both languages (ru-*.png, en-*.png).
+    await scenario('z. every page in Russian as every role shows no English word', async () => {
+        const problems = [];
+        const typed = Object.keys(PASSWORDS);
+        for (const role of ['operator', 'supervisor', 'analyst', 'admin', 'dpo']) {
+            const page = sessions[role]?.page;
+            if (!page) {
+                problems.push(`${role}: no session`);
+                continue;
+            }
+            for (const language of ['ru', 'en']) {
+                await page.evaluate((l) => localStorage.setItem('callbase.lang', l), language);
+                await page.goto(`${base}/#/contacts`);
+                await page.reload();
+                for (const name of await navNames(page)) {
+                    await page.goto(`${base}/#/${name}`);
+                    await page.waitForLoadState('networkidle').catch(() => {});
+                    await sleep(300);
+                    await shot(page, `${language}-${role}-${name}`);
+                    if (language !== 'ru') continue;
+                    for (const line of englishIn(await visibleStrings(page), typed)) problems.push(`${role} #/${name}: ${line}`);
+                }
+            }
+        }
+        check(problems.length === 0, `English on Russian screens (${problems.length}):\n    ${problems.join('\n    ')}`);
     });
 
     await scenario('logout ends the session', async () => {

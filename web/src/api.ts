@@ -1,6 +1,7 @@
 // The client of callbase's HTTP API (docs/api.md): same-origin fetch with the
 // session cookie, the CSRF token on every request that changes something, RFC 9457
 // problem details shown in the error banner, and a 401 sending the user to log in.
+import { serverText } from './server_messages';
 import { createStore } from './store';
 
 export const API = '/api/v1';
@@ -39,13 +40,23 @@ function succeeded(method: string, path: string): void {
     if (method !== 'GET' || bannerAction === `${method} ${path}`) showError(null);
 }
 
+// A failed request. `message` is in the user's language: the translation of the
+// problem's code (server_messages.ts) when the server sent one, else its detail.
 export class ApiError extends Error {
     constructor(
         readonly status: number,
         readonly title: string,
         readonly detail: string,
+        readonly code?: string,
+        readonly params?: Record<string, unknown>,
     ) {
-        super(detail || title || `HTTP ${status}`);
+        super(
+            serverText(
+                code ?? (detail ? undefined : 'server.status'),
+                code ? params : { status, title },
+                detail || title || `HTTP ${status}`,
+            ),
+        );
     }
 }
 
@@ -82,13 +93,22 @@ function goToLogin(): void {
 async function problemOf(response: Response): Promise<ApiError> {
     let title = response.statusText;
     let detail = '';
+    let code: string | undefined;
+    let params: Record<string, unknown> | undefined;
     try {
         const text = await response.text();
         if (text) {
             try {
-                const problem = JSON.parse(text) as { title?: string; detail?: string };
+                const problem = JSON.parse(text) as {
+                    title?: string;
+                    detail?: string;
+                    code?: string;
+                    params?: Record<string, unknown>;
+                };
                 title = problem.title ?? title;
                 detail = problem.detail ?? '';
+                code = problem.code;
+                params = problem.params;
             } catch {
                 detail = text.slice(0, 300);
             }
@@ -96,7 +116,7 @@ async function problemOf(response: Response): Promise<ApiError> {
     } catch {
         // the body could not be read; the status says enough
     }
-    return new ApiError(response.status, title, detail);
+    return new ApiError(response.status, title, detail, code, params);
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
@@ -121,7 +141,8 @@ export async function request<T>(method: string, path: string, options: RequestO
             credentials: 'same-origin',
         });
     } catch (e) {
-        const error = new ApiError(0, 'Network error', String(e instanceof Error ? e.message : e));
+        const why = String(e instanceof Error ? e.message : e);
+        const error = new ApiError(0, 'Network error', why, 'server.network', { detail: why });
         if (!options.quiet) showError(error.message, `${method} ${path}`);
         throw error;
     }
@@ -184,6 +205,8 @@ export interface HistoryEntry {
     before?: string;
     after?: string;
     detail?: string;
+    detail_code?: string;
+    detail_params?: Record<string, string>;
 }
 
 export interface StopEntry {

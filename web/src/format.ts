@@ -61,3 +61,14 @@ export function duration(ms: number): string {
     const m = Math.floor((s % 3600) / 60);
     return h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
 }
+
+// A phone number as people read it: +7 970 920-69-46 for a Russian number in E.164;
+// a masked number (+7 (916) ***-**-67), a pseudonym or any other text as it came.
+export function phone(text: string | null | undefined): string {
+    if (!text) return '';
+    const ru = /^\+7(\d{3})(\d{3})(\d{2})(\d{2})$/.exec(text);
+    if (ru) return `+7 ${ru[1]} ${ru[2]}-${ru[3]}-${ru[4]}`;
+    const other = /^\+(\d{1,3})(\d{6,12})$/.exec(text);
+    if (other && !text.startsWith('+7')) return `+${other[1]} ${other[2].replace(/(\d{3})(?=\d{3,})/g, '$1 ')}`;
+    return text;
+}

@@ -9,6 +9,9 @@ const en = {
     'header.language': 'Switch language',
     'header.logout': 'Log out',
     'nav.menu': 'Menu',
+    'nav.group.compliance': 'Compliance',
+    'nav.group.data': 'Data',
+    'nav.group.admin': 'Administration',
     'nav.contacts': 'Contacts',
     'nav.import': 'Import',
     'nav.exports': 'Exports',
@@ -135,6 +138,22 @@ const en = {
     'card.noConsents': 'No consents recorded.',
     'card.history': 'History',
     'card.noHistory': 'No history yet.',
+    'history.hidden': 'hidden',
+    'history.action.created': 'Contact created',
+    'history.action.status': 'Status',
+    'history.action.tag': 'Tag added',
+    'history.action.untag': 'Tag removed',
+    'history.action.field': 'Field',
+    'history.action.merge': 'Duplicates merged here',
+    'history.action.merged_into': 'Merged into another contact',
+    'history.action.unmerge': 'Merge undone',
+    'history.action.import': 'Imported',
+    'history.action.assign': 'Assignment',
+    'history.action.robot': 'Robot',
+    'history.field.status': 'status',
+    'history.field.tag': 'tag',
+    'history.field.assigned_to': 'operator',
+    'history.field.merged_into': 'merged into',
 
     'canCall.allowed': 'allowed',
     'canCall.denied': 'denied',
@@ -579,6 +598,9 @@ const ru: Record<Key, string> = {
     'header.language': 'Сменить язык',
     'header.logout': 'Выйти',
     'nav.menu': 'Меню',
+    'nav.group.compliance': 'Комплаенс',
+    'nav.group.data': 'Данные',
+    'nav.group.admin': 'Управление',
     'nav.contacts': 'Контакты',
     'nav.import': 'Импорт',
     'nav.exports': 'Выгрузки',
@@ -705,6 +727,22 @@ const ru: Record<Key, string> = {
     'card.noConsents': 'Согласий нет.',
     'card.history': 'История',
     'card.noHistory': 'Истории пока нет.',
+    'history.hidden': 'скрыто',
+    'history.action.created': 'Контакт создан',
+    'history.action.status': 'Статус',
+    'history.action.tag': 'Добавлен тег',
+    'history.action.untag': 'Снят тег',
+    'history.action.field': 'Поле',
+    'history.action.merge': 'Сюда объединены дубли',
+    'history.action.merged_into': 'Объединён с другим контактом',
+    'history.action.unmerge': 'Объединение отменено',
+    'history.action.import': 'Импорт',
+    'history.action.assign': 'Назначение',
+    'history.action.robot': 'Робот',
+    'history.field.status': 'статус',
+    'history.field.tag': 'тег',
+    'history.field.assigned_to': 'оператор',
+    'history.field.merged_into': 'объединён с',
 
     'canCall.allowed': 'разрешён',
     'canCall.denied': 'запрещён',
@@ -1179,4 +1217,9 @@ export function t(key: Key, vars?: Record<string, string | number>): string {
         for (const [name, value] of Object.entries(vars)) text = text.split(`{${name}}`).join(String(value));
     }
     return text;
+}
+
+// The text of a key built at run time, or undefined when the dictionaries lack it.
+export function known(key: string, vars?: Record<string, string | number>): string | undefined {
+    return key in dictionaries[lang.get()] ? t(key as Key, vars) : undefined;
 }

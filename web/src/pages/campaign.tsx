@@ -9,7 +9,7 @@ import { get, follow, type Campaign, type CampaignLive } from '../api';
 import { BarList, LineChart, type Bar } from '../charts';
 import { Section, useLoad } from '../components';
 import { Findings } from '../findings';
-import { clockMinutes, dateTime, duration, number, percent } from '../format';
+import { clockMinutes, dateTime, duration, number, percent, phone } from '../format';
 import { t, type Key } from '../i18n';
 import { CampaignActions, stateBadge } from './campaigns';
 
@@ -150,7 +150,7 @@ function Settings(props: { c: Campaign }) {
                     <td>
                         {c.caller_ids.map((id) => (
                             <div key={id.number} class="mono">
-                                {id.number} <span class="muted">{id.region}</span>
+                                {phone(id.number)} <span class="muted">{id.region}</span>
                             </div>
                         ))}
                         <span class="muted small">{t('campaigns.capEach', { cap: c.daily_cap })}</span>
@@ -214,7 +214,7 @@ export function CampaignPage(props: { id: number }) {
     const capOf = (callerId: string) => c.caller_ids.find((id) => id.number === callerId)?.daily_cap || c.daily_cap;
     const bar = (callerId: string, calls: number, cap: number, warn: boolean): Bar => ({
         key: callerId,
-        label: <span class="mono">{callerId}</span>,
+        label: <span class="mono">{phone(callerId)}</span>,
         value: calls,
         max: cap,
         text: `${number(calls)} / ${number(cap)}`,

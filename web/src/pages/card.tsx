@@ -17,7 +17,9 @@ import {
 } from '../api';
 import { Notice, Section, useLoad } from '../components';
 import * as dict from '../dictionaries';
-import { dateTime, toLocalInput, toUnix } from '../format';
+import { dateTime, phone, toLocalInput, toUnix } from '../format';
+import { HistoryItem } from '../history';
+import { gateReason } from '../server_messages';
 import { t, type Key } from '../i18n';
 import { CardCalls } from './calls';
 
@@ -46,9 +48,8 @@ export function CanCall(props: { purpose: 'marketing' | 'service'; decision: Dec
                     {decision.reasons?.length > 0 && (
                         <ul class="reasons">
                             {decision.reasons.map((r, i) => (
-                                <li key={i}>
-                                    <code>{r.reason}</code>
-                                    {r.detail ? ` — ${r.detail}` : ''}
+                                <li key={i} data-reason={r.reason}>
+                                    {gateReason(r.reason, r.detail)}
                                 </li>
                             ))}
                         </ul>
@@ -281,7 +282,7 @@ export function CardPage(props: { id: number }) {
                                     {c.phones.map((p, i) => (
                                         <tr key={i} class={p.inactive ? 'inactive' : ''}>
                                             <td class="mono nowrap" data-testid="card-phone">
-                                                {p.e164}
+                                                {phone(p.e164)}
                                                 {p.extension ? ` ${t('card.ext')} ${p.extension}` : ''}
                                                 {p.label ? <span class="muted"> ({p.label})</span> : null}
                                             </td>
@@ -319,8 +320,8 @@ export function CardPage(props: { id: number }) {
                                 <ul class="reasons">
                                     {stops.map((s) => (
                                         <li key={s.id}>
-                                            <span class="verdict fail">{t(`stopCategory.${s.category}` as Key)}</span>{' '}
-                                            <code>{s.category}</code> · {s.phone}
+                                            <span class="verdict fail">{t(`stopCategory.${s.category}` as Key)}</span> ·{' '}
+                                            {phone(s.phone)}
                                             {s.until ? ` · ${t('stop.until')} ${dateTime(s.until)}` : ''}
                                             {s.note ? ` · ${s.note}` : ''}
                                             <span class="muted">
@@ -446,21 +447,7 @@ export function CardPage(props: { id: number }) {
                             {[...(c.history ?? [])]
                                 .sort((a, b) => b.at - a.at)
                                 .map((h, i) => (
-                                    <li key={i}>
-                                        <div class="timeline-when">
-                                            {dateTime(h.at)} · <strong>{h.actor}</strong>
-                                        </div>
-                                        <div>
-                                            <code>{h.action}</code>
-                                            {h.field ? <> {h.field}</> : null}
-                                            {h.before || h.after ? (
-                                                <span>
-                                                    : <del>{h.before}</del> → <ins>{h.after}</ins>
-                                                </span>
-                                            ) : null}
-                                        </div>
-                                        {h.detail && <div class="muted small">{h.detail}</div>}
-                                    </li>
+                                    <HistoryItem key={i} entry={h} statuses={statuses} />
                                 ))}
                             {(c.history ?? []).length === 0 && <li class="muted">{t('card.noHistory')}</li>}
                         </ol>

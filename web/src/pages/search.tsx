@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { can, get, post, type ContactRow, type Status, type Tag } from '../api';
 import { Labeled, Notice, Pager, Section, useLoad } from '../components';
 import * as dict from '../dictionaries';
-import { dateTime, number } from '../format';
+import { dateTime, number, phone } from '../format';
 import { t } from '../i18n';
 import { navigate } from '../router';
 
@@ -199,7 +199,7 @@ export function SearchPage() {
                                         <a href={`#/contacts/${row.id}`}>{row.name || '—'}</a>
                                     </td>
                                     <td class="mono nowrap">
-                                        {row.phone}
+                                        {phone(row.phone)}
                                         {row.phone_count > 1 && <span class="muted"> +{row.phone_count - 1}</span>}
                                     </td>
                                     <td>

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { get, post, put, session, type List, type PermissionTable, type User } from '../api';
 import { KeyOptions, Labeled, Notice, Section, useLoad } from '../components';
 import { dateTime } from '../format';
+import { serverText } from '../server_messages';
 import { t, type Key } from '../i18n';
 
 export const roles = ['operator', 'supervisor', 'analyst', 'admin', 'dpo', 'service'] as const;
@@ -110,9 +111,8 @@ function Permissions() {
                     <tbody>
                         {p.permissions.map((perm) => (
                             <tr key={perm.id}>
-                                <td>
-                                    <code>{perm.id}</code>
-                                    <div class="muted small">{perm.description}</div>
+                                <td title={perm.id} data-permission={perm.id}>
+                                    {serverText(`perm.${perm.id}`, undefined, perm.description)}
                                 </td>
                                 {p.roles.map((r) => (
                                     <td key={r} class="center">

@@ -18,7 +18,8 @@ import {
 } from '../api';
 import { Empty, Labeled, Notice, Section, useLoad } from '../components';
 import * as dict from '../dictionaries';
-import { dateTime, duration, toUnix } from '../format';
+import { dateTime, duration, phone, toUnix } from '../format';
+import { HistoryItem } from '../history';
 import { t, type Key } from '../i18n';
 
 function tagName(tag: Card['tags'][number]): string {
@@ -54,7 +55,7 @@ function ContactCard(props: { card: Card; statuses: Status[] }) {
             <div class="work-phones">
                 {c.phones.map((p, i) => (
                     <div key={i} class="mono work-phone" data-testid="work-card-phone">
-                        {p.e164}
+                        {phone(p.e164)}
                         {p.extension ? ` ${t('card.ext')} ${p.extension}` : ''}
                         {p.label ? <span class="muted"> ({p.label})</span> : null}
                     </div>
@@ -92,20 +93,7 @@ function ContactCard(props: { card: Card; statuses: Status[] }) {
                     .sort((a, b) => b.at - a.at)
                     .slice(0, 12)
                     .map((h, i) => (
-                        <li key={i}>
-                            <div class="timeline-when">
-                                {dateTime(h.at)} · <strong>{h.actor}</strong>
-                            </div>
-                            <div>
-                                <code>{h.action}</code>
-                                {h.before || h.after ? (
-                                    <span>
-                                        : <del>{h.before}</del> → <ins>{h.after}</ins>
-                                    </span>
-                                ) : null}
-                            </div>
-                            {h.detail && <div class="muted small">{h.detail}</div>}
-                        </li>
+                        <HistoryItem key={i} entry={h} statuses={props.statuses} />
                     ))}
                 {(c.history ?? []).length === 0 && <li class="muted">{t('card.noHistory')}</li>}
             </ol>
