@@ -1274,6 +1274,68 @@ TEST_P(ApiTest, WithoutCampaignsRunningTheOperatorsRoutesAnswerConflict) {
     EXPECT_EQ(Send(http::verb::post, "/api/v1/campaigns/999999/start", "{}", &anna).status, 404);
 }
 
+// Issue 18, "nothing fails silently": creating a campaign that would call
+// nobody warns (and it starts all the same); a running campaign that dials
+// nothing says why in codes the UI translates.
+TEST_P(ApiTest, ACampaignThatWouldCallNobodyWarnsAndARunningOneSaysWhyItDialsNothing) {
+    // Saturday 2026-05-30, 12:00 in Moscow (the rules' default zone).
+    clock_.Advance(1'780'131'600 - clock_.Now());
+    Login anna = LogIn("anna");
+    Reply empty = Send(http::verb::post, "/api/v1/campaigns",
+                       json{{"name", "Пусто"},
+                            {"segment", {"source=no-such-source"}},
+                            {"caller_ids", {"+74951112233"}}}
+                           .dump(),
+                       &anna);
+    ASSERT_EQ(empty.status, 201) << empty.body;
+    EXPECT_EQ(empty.Json()["leads"], 0);
+    EXPECT_EQ(empty.Json()["warnings"],
+              json::parse(R"([{"code":"campaign.warning.segment_empty","params":{}}])"));
+
+    Reply late =
+        Send(http::verb::post, "/api/v1/campaigns",
+             json{{"name", "Поздно"}, {"schedule", "21:00-23:00"}, {"caller_ids", {"+74951112244"}}}
+                 .dump(),
+             &anna);
+    ASSERT_EQ(late.status, 201) << late.body;
+    const json warned = late.Json()["warnings"];
+    ASSERT_EQ(warned.size(), 1u) << late.body;
+    EXPECT_EQ(warned[0]["code"], "campaign.warning.schedule_outside_rules");
+    EXPECT_EQ(warned[0]["params"]["schedule"], "21:00-23:00");
+    EXPECT_EQ(warned[0]["params"]["window"], "09:00-20:00");
+    const int64_t id = late.Json()["id"].get<int64_t>();
+    const std::string path = fmt::format("/api/v1/campaigns/{}", id);
+    json draft = Send(http::verb::get, path, "", &anna).Json();
+    EXPECT_EQ(draft["warnings"], warned) << "a draft shows its warnings";
+    EXPECT_EQ(draft["stall"], json::array()) << "a draft is not stalled";
+
+    // Warnings never forbid the start; the answer repeats them.
+    Reply started = Send(http::verb::post, path + "/start", "{}", &anna);
+    ASSERT_EQ(started.status, 200) << started.body;
+    EXPECT_EQ(started.Json()["state"], "running");
+    EXPECT_EQ(started.Json()["warnings"], warned);
+
+    json shown = Send(http::verb::get, path, "", &anna).Json();
+    std::vector<std::string> codes;
+    for (const auto& f : shown["stall"])
+        codes.push_back(f["code"].get<std::string>());
+    EXPECT_EQ(codes, (std::vector<std::string>{"campaign.stall.day_off",
+                                               "campaign.stall.schedule_closed"}))
+        << shown["stall"].dump();
+    EXPECT_EQ(shown["stall"][0]["params"]["weekday"], "sat");
+    EXPECT_EQ(shown["stall"][0]["params"]["allowed"], "mon-fri");
+    EXPECT_EQ(shown["stall"][1]["params"]["now"], "12:00");
+
+    // On Monday at 21:30 the rules' hours are over for Moscow callees, and
+    // the campaign's own schedule is open.
+    clock_.Advance(2 * 86400 + 9 * 3600 + 1800);
+    Login again = LogIn("anna");
+    json monday = Send(http::verb::get, path, "", &again).Json();
+    ASSERT_EQ(monday["stall"].size(), 1u) << monday["stall"].dump();
+    EXPECT_EQ(monday["stall"][0]["code"], "campaign.stall.outside_rules_window");
+    EXPECT_EQ(monday["stall"][0]["params"]["callee_time"], "21:30");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::ValuesIn(testing::TestBackends()),
                          testing::BackendName);
 

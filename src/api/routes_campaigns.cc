@@ -17,7 +17,9 @@
 #include "api/handlers.h"
 #include "api/scope.h"
 #include "campaigns/campaign_book.h"
+#include "campaigns/diagnosis.h"
 #include "campaigns/runner.h"
+#include "compliance/rules.h"
 #include "core/clock_text.h"
 #include "core/json_text.h"
 #include "core/sha256.h"
@@ -80,16 +82,53 @@ json SpecOut(const campaigns::CampaignSpec& spec) {
     return json::parse(campaigns::SpecJson(spec));
 }
 
+// What a supervisor should read before starting the campaign
+// (campaigns/diagnosis.h): an empty segment, a schedule the rules never allow.
+Result<json> StartWarnings(Call& c, CampaignBook& book, const campaigns::CampaignSpec& spec) {
+    auto rules = compliance::LoadRules(*c.db);
+    if (!rules) return std::unexpected(rules.error());
+    auto leads = book.Leads(spec, *c.api.options().cleaner);
+    if (!leads) return std::unexpected(leads.error());
+    return campaigns::FindingsJson(campaigns::CheckBeforeStart(
+        spec, *rules, static_cast<int64_t>(leads->size()), rules->default_utc_offset_minutes,
+        campaigns::CalleeOffsets(*leads, rules->default_utc_offset_minutes)));
+}
+
+// Why a running campaign dials nothing: the runner's diagnosis when it runs
+// the campaign, else what the rules, the clock and the segment tell.
+Result<json> StallOf(Call& c, const campaigns::CampaignSpec& spec, int64_t segment,
+                     const std::optional<json>& live) {
+    if (live && live->contains("stall")) return (*live)["stall"];
+    if (spec.state != "running") return json::array();
+    auto rules = compliance::LoadRules(*c.db);
+    if (!rules) return std::unexpected(rules.error());
+    campaigns::StallFigures figures;
+    figures.segment = segment;
+    return campaigns::FindingsJson(campaigns::DiagnoseStall(
+        spec, *rules, ClockOf(c).Now(), rules->default_utc_offset_minutes, figures));
+}
+
 Result<Response> Transition(Call& c, std::string_view action) {
     auto id = c.Id("id");
     if (!id) return std::unexpected(id.error());
     CampaignBook book(*c.db, ClockOf(c));
+    // Read before the start, which they never forbid.
+    std::optional<json> warnings;
+    if (action == "start") {
+        auto before = book.Get(*id);
+        if (!before) return std::unexpected(before.error());
+        auto found = StartWarnings(c, book, *before);
+        if (!found) return std::unexpected(found.error());
+        warnings = std::move(*found);
+    }
     auto spec = book.Transition(*id, action, c.actor());
     if (!spec) return std::unexpected(spec.error());
     if (c.api.options().campaigns) c.api.options().campaigns->Refresh();
     c.records = fmt::format("campaign:{}", *id);
     c.detail = fmt::format("campaign {}: {}", action, spec->state);
-    return JsonResponse(200, SpecOut(*spec));
+    json out = SpecOut(*spec);
+    if (warnings) out["warnings"] = std::move(*warnings);
+    return JsonResponse(200, out);
 }
 
 // An operator's state as the viewer may see it: the caller of an incoming
@@ -260,10 +299,13 @@ Result<Response> CreateCampaign(Call& c) {
     if (!created) return std::unexpected(AsNamed(created.error(), *parsed));
     auto leads = book.SegmentSize(*created, *c.api.options().cleaner);
     if (!leads) return std::unexpected(leads.error());
+    auto warnings = StartWarnings(c, book, *created);
+    if (!warnings) return std::unexpected(warnings.error());
     c.records = fmt::format("campaign:{}", created->id);
     c.detail = fmt::format("campaign created: {}", created->name);
     json out = SpecOut(*created);
     out["leads"] = *leads;
+    out["warnings"] = std::move(*warnings);
     return JsonResponse(201, out);
 }
 
@@ -331,6 +373,14 @@ Result<Response> ShowCampaign(Call& c) {
     out["team"] = TeamJson(*team);
     auto live = LiveShown(c, *team, *id);
     if (!live) return std::unexpected(live.error());
+    auto stall = StallOf(c, *spec, *leads, *live);
+    if (!stall) return std::unexpected(stall.error());
+    out["stall"] = std::move(*stall);
+    if (spec->state == "draft" || spec->state == "paused") {
+        auto warnings = StartWarnings(c, book, *spec);
+        if (!warnings) return std::unexpected(warnings.error());
+        out["warnings"] = std::move(*warnings);
+    }
     if (*live) out["live"] = std::move(**live);
     c.records = fmt::format("campaign:{}", *id);
     return JsonResponse(200, out);

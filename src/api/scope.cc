@@ -121,8 +121,9 @@ std::string TeamLive(std::string_view live, const security::Team& team,
     const json whole = json::parse(live, nullptr, false);
     json out = json::object();
     if (whole.is_object()) {
+        // Why the campaign dials nothing is the whole campaign's, and names nobody.
         for (const char* key : {"campaign", "name", "state", "pacing", "now", "leads", "leads_left",
-                                "abandon_limit"}) {
+                                "abandon_limit", "stall"}) {
             if (auto it = whole.find(key); it != whole.end()) out[key] = *it;
         }
     }

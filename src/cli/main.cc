@@ -27,6 +27,23 @@ int main(int argc, char** argv) {
     cli.add_option("--actor", app.actor, "who is acting, for the history (default: $USER)");
     cli.add_option("--data-dir", app.data_dir, "where the shipped reference data is")
         ->default_val(CALLBASE_DEFAULT_DATA_DIR);
+    // A chosen moment for the clock, which runs on from it: the calling rules,
+    // the forecast and the demo on any day (also $CALLBASE_NOW).
+    auto set_now = [&app](const std::string& text) {
+        auto at = cli::ParseTime(text);
+        if (!at) {
+            // Bad input: exit 2, as every argument error.
+            throw CLI::ParseError(fmt::format("--now: '{}' is not a moment: {}; write e.g. --now "
+                                              "'2026-12-05 10:00+03:00'",
+                                              text, at.error().message),
+                                  2);
+        }
+        app.clock.StartAt(*at);
+    };
+    cli.add_option_function<std::string>(
+        "--now", set_now,
+        "act as if the clock showed this moment (it runs on from there): '2026-12-05 10:00+03:00' "
+        "(default: $CALLBASE_NOW, else the system clock)");
 
     cli::RegisterInitCommands(cli, app);
     cli::RegisterPhoneCommands(cli, app);
@@ -60,6 +77,7 @@ int main(int argc, char** argv) {
         return app.exit_code;
     }
     try {
+        if (const char* now = std::getenv("CALLBASE_NOW"); now && *now) set_now(now);
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return cli.exit(e);

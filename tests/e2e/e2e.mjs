@@ -1527,6 +1527,75 @@ async function main() {
         const status = await operator.evaluate(() => fetch('/api/v1/session').then((r) => r.status));
         check(status === 401, `GET /api/v1/session after logout answered ${status}, expected 401`);
     });
+
+    // Issue 18, "nothing fails silently": an error banner belongs to the action that
+    // caused it and goes when the next action succeeds.
+    await scenario('silent-1. an error banner goes once the next action succeeds', async () => {
+        check(supervisor, 'no supervisor session');
+        await supervisor.goto(`${base}/#/stop-list`);
+        await waitFor(supervisor, supervisor.getByTestId('stop-phone'), 'the stop-list form');
+        await supervisor.getByTestId('stop-phone').fill('12345');
+        await supervisor.getByTestId('stop-add').click();
+        await waitFor(supervisor, supervisor.getByTestId('error'), 'the error banner after a number that is not one');
+        const digits = known[known.length - 1].digits;
+        await supervisor.getByTestId('stop-phone').fill(spell8(digits));
+        await supervisor.getByTestId('stop-note').fill('e2e: the banner goes');
+        await supervisor.getByTestId('stop-add').click();
+        const row = supervisor.getByTestId('stop-row').filter({ hasText: 'e2e: the banner goes' });
+        await waitFor(supervisor, row, 'the entry added after the error');
+        await supervisor
+            .getByTestId('error')
+            .waitFor({ state: 'detached', timeout: 5000 })
+            .catch(async () => {
+                throw new Failure(`a stale error banner sits above the success: "${await errorText(supervisor)}"`);
+            });
+        // The base as it was: the entry goes again.
+        await row.getByTestId('stop-remove').click();
+        await row.getByTestId('stop-remove-reason').fill('e2e: banner scenario over');
+        await row.getByTestId('stop-remove-confirm').click();
+        await row.waitFor({ state: 'detached' });
+    });
+
+    // Issue 18: a running campaign that dials nothing says why at the top of its page,
+    // in the user's language, with a link to the rules. Holidays on the dates around
+    // now (whatever a callee's time zone, their today is one of them) hold it back.
+    await scenario('silent-2. a stalled campaign says why in Russian, with the rules link', async () => {
+        check(supervisor, 'no supervisor session');
+        const asSupervisor = (args) => cli(['--user', 'supervisor', ...args], { CALLBASE_PASSWORD: PASSWORDS.supervisor });
+        const day = (shift) => new Date(Date.now() + shift * 86400000).toISOString().slice(0, 10);
+        const holidays = [day(-1), day(0), day(1)];
+        const switchTo = async (want) => {
+            const nav = await supervisor.getByTestId('nav-contacts').innerText();
+            if (nav.includes('Контакты') !== (want === 'ru')) await supervisor.getByTestId('lang-switch').click();
+        };
+        for (const d of holidays) asSupervisor(['rules', 'holiday', 'add', d, '--name', 'e2e']);
+        let id = null;
+        try {
+            const created = JSON.parse(
+                asSupervisor(['--json', 'campaign', 'create', 'E2E праздник', '--segment', 'status=new', '--caller-id', '+7 495 111-22-99']).trim().split('\n').pop(),
+            );
+            id = created.id;
+            asSupervisor(['campaign', 'start', String(id)]);
+            await supervisor.goto(`${base}/#/campaigns/${id}`);
+            await waitFor(supervisor, supervisor.getByTestId('campaign-title'), 'the campaign page');
+            await switchTo('ru');
+            const stall = supervisor.getByTestId('campaign-stall');
+            await waitFor(supervisor, stall, 'the stall banner of a campaign on a holiday', { timeout: 15000 });
+            const text = await stall.innerText();
+            check(text.includes('Кампания сейчас не звонит'), `the stall banner reads "${text}"`);
+            check(text.includes('праздничный день по правилам звонков'), `the stall banner does not say it is a holiday: "${text}"`);
+            check(/возобновятся/.test(text), `the stall banner does not say when calls resume: "${text}"`);
+            check(!/campaign\.stall|day_off|holiday\b/.test(text), `a raw code on a Russian screen: "${text}"`);
+            const link = supervisor.getByTestId('campaign-stall-rules');
+            check((await link.getAttribute('href')) === '#/rules', `the rules link goes to "${await link.getAttribute('href')}"`);
+            check((await link.innerText()).includes('Правила звонков'), `the rules link reads "${await link.innerText()}"`);
+            await shot(supervisor, 'campaign-stalled-ru');
+        } finally {
+            if (id !== null) asSupervisor(['campaign', 'stop', String(id)]);
+            for (const d of holidays) asSupervisor(['rules', 'holiday', 'remove', d]);
+            await switchTo('en').catch(() => undefined);
+        }
+    });
 }
 
 // ---------------------------------------------------------------- issue 18: campaigns, calls, reports

@@ -17,13 +17,27 @@ export interface Session {
 export const session = createStore<Session | null>(null);
 // The message of the error banner (data-testid="error"), or null.
 export const errorBanner = createStore<string | null>(null);
+// The action whose failure the banner shows ("POST /stop-list"), or null. A
+// banner belongs to its action: it goes when that action next succeeds, or
+// when any other change the user makes succeeds (a POST, PUT or DELETE), so
+// that a stale error never sits above a success. Loads of other data in the
+// background leave it alone.
+let bannerAction: string | null = null;
 
 export function can(permission: string): boolean {
     return session.get()?.permissions.includes(permission) ?? false;
 }
 
-export function showError(message: string | null): void {
+export function showError(message: string | null, action: string | null = null): void {
+    bannerAction = message ? action : null;
     errorBanner.set(message);
+}
+
+// A request succeeded: the banner goes when it was this action's, or when this
+// was a change the user made.
+function succeeded(method: string, path: string): void {
+    if (errorBanner.get() === null) return;
+    if (method !== 'GET' || bannerAction === `${method} ${path}`) showError(null);
 }
 
 // A failed request. `message` is in the user's language: the translation of the
@@ -129,16 +143,17 @@ export async function request<T>(method: string, path: string, options: RequestO
     } catch (e) {
         const why = String(e instanceof Error ? e.message : e);
         const error = new ApiError(0, 'Network error', why, 'server.network', { detail: why });
-        if (!options.quiet) showError(error.message);
+        if (!options.quiet) showError(error.message, `${method} ${path}`);
         throw error;
     }
     if (!response.ok) {
         const error = await problemOf(response);
         const isLogin = path === '/session' && method === 'POST';
         if (response.status === 401 && !isLogin) goToLogin();
-        if (!options.quiet) showError(error.message);
+        if (!options.quiet) showError(error.message, `${method} ${path}`);
         throw error;
     }
+    succeeded(method, path);
     if (response.status === 204) return undefined as T;
     const text = await response.text();
     return (text ? JSON.parse(text) : undefined) as T;
@@ -467,6 +482,13 @@ export interface CallerIdSpec {
     daily_cap: number;
 }
 
+// Why a campaign dials nothing (campaign.stall.*) or what to read before starting
+// it (campaign.warning.*): a code and its parameters (docs/api.md).
+export interface Finding {
+    code: string;
+    params: Record<string, string>;
+}
+
 // A campaign's settings (campaigns::SpecJson), with its live figures when it runs.
 export interface Campaign {
     id: number;
@@ -500,6 +522,8 @@ export interface Campaign {
     live?: CampaignLive;
     stats?: CampaignStats;
     team?: TeamView | null; // a team's supervisor sees the team's calls only
+    stall?: Finding[]; // why it dials nothing now (running)
+    warnings?: Finding[]; // create, start, and a draft or paused campaign
 }
 
 // Whose figures an answer holds when its reader is a team's supervisor.
@@ -562,6 +586,7 @@ export interface CampaignLive {
     caller_ids: { caller_id: string; calls: number; cap: number | null; near_cap: boolean }[];
     points: LivePoint[];
     team?: TeamView | null;
+    stall?: Finding[];
 }
 
 export interface CallEvidence {

@@ -2,11 +2,13 @@
 // figures over the WebSocket /campaigns/{id}/live — attempts, answers, abandoned
 // calls against the limit, occupancy, agents, charts of the last half hour (simulated
 // time) and the calls from each caller ID against its daily cap. When it does not run
-// here, the figures are those the base keeps.
+// here, the figures are those the base keeps. A running campaign that dials nothing
+// says why at the top, with the fix; a draft shows what to read before its start.
 import { useEffect, useState } from 'preact/hooks';
 import { get, follow, post, type Campaign, type CampaignLive } from '../api';
 import { LineChart } from '../charts';
 import { Section, useLoad } from '../components';
+import { Findings } from '../findings';
 import { clockMinutes, dateTime, duration, number, percent, phone } from '../format';
 import { t, type Key } from '../i18n';
 import { navigate } from '../router';
@@ -292,6 +294,8 @@ export function CampaignPage(props: { id: number }) {
                 </div>
                 <CampaignActions campaign={c} onChanged={() => spec.reload()} />
             </div>
+            {c.state === 'running' && <Findings findings={live?.stall ?? c.stall} kind="stall" testid="campaign-stall" />}
+            {(c.state === 'draft' || c.state === 'paused') && <Findings findings={c.warnings} kind="warning" testid="campaign-warnings" />}
             {team && (
                 <p class="notice" data-testid="team-view">
                     {t('campaign.teamView', { team: team.name, n: number(team.members.length) })}

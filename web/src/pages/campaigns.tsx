@@ -3,9 +3,10 @@
 // (the server's message shown on a refusal), and "why was this number called": the
 // calls to a number with the dial gate's evidence (for those with call_records).
 import { useState } from 'preact/hooks';
-import { ApiError, can, get, post, request, type Campaign, type Purpose } from '../api';
+import { ApiError, can, get, post, request, type Campaign, type Finding, type Purpose } from '../api';
 import { Empty, Labeled, Notice, Section, useLoad } from '../components';
 import * as dict from '../dictionaries';
+import { Findings } from '../findings';
 import { clockMinutes, dateTime, number, phone as phoneText } from '../format';
 import { t, type Key } from '../i18n';
 import { WhyLookup } from './calls';
@@ -27,10 +28,13 @@ export function stateBadge(state: string) {
     );
 }
 
-// Start, pause and stop as the campaign's state allows; stop asks once more (it is for good).
+// Start, pause and stop as the campaign's state allows; stop asks once more (it is for
+// good). Start first reads the campaign's warnings (an empty segment, a schedule the
+// rules never allow) and, when there are any, shows them and asks once more.
 export function CampaignActions(props: { campaign: Campaign; onChanged: (c: Campaign) => void }) {
     const { campaign } = props;
     const [confirming, setConfirming] = useState(false);
+    const [warnings, setWarnings] = useState<Finding[] | null>(null);
     const [busy, setBusy] = useState(false);
     async function act(action: 'start' | 'pause' | 'stop') {
         setBusy(true);
@@ -39,14 +43,42 @@ export function CampaignActions(props: { campaign: Campaign; onChanged: (c: Camp
         } finally {
             setBusy(false);
             setConfirming(false);
+            setWarnings(null);
         }
+    }
+    async function start() {
+        setBusy(true);
+        let found: Finding[] = [];
+        try {
+            found = (await get<Campaign>(`/campaigns/${campaign.id}`)).warnings ?? [];
+        } finally {
+            setBusy(false);
+        }
+        if (found.length > 0) {
+            setWarnings(found);
+            return;
+        }
+        await act('start');
     }
     const run = (action: 'start' | 'pause' | 'stop') => () => act(action).catch(() => undefined);
     if (campaign.state === 'stopped') return <span class="muted small">{t('campaigns.over')}</span>;
+    if (warnings) {
+        return (
+            <div class="campaign-actions">
+                <Findings findings={warnings} kind="warning" testid="start-warnings" />
+                <button type="button" class="small primary" data-testid="campaign-start-anyway" disabled={busy} onClick={run('start')}>
+                    ▶ {t('campaign.warning.startAnyway')}
+                </button>
+                <button type="button" class="small" onClick={() => setWarnings(null)}>
+                    {t('common.cancel')}
+                </button>
+            </div>
+        );
+    }
     return (
         <span class="campaign-actions">
             {(campaign.state === 'draft' || campaign.state === 'paused') && (
-                <button type="button" class="small primary" data-testid="campaign-start" disabled={busy} onClick={run('start')}>
+                <button type="button" class="small primary" data-testid="campaign-start" disabled={busy} onClick={() => start().catch(() => undefined)}>
                     ▶ {t('campaigns.start')}
                 </button>
             )}
@@ -274,11 +306,20 @@ export function CreateForm(props: { onCreated: (c: Campaign) => void; initial?: 
 export function CampaignsPage() {
     const list = useLoad(() => get<{ campaigns: Campaign[] }>('/campaigns'), []);
     const [notice, setNotice] = useState<string | null>(null);
+    // What the campaign just created should be read before its start.
+    const [created, setCreated] = useState<Finding[] | undefined>(undefined);
     const campaigns = list.data?.campaigns ?? [];
     return (
         <div class="page" data-testid="page-campaigns">
             <h1>{t('campaigns.title')}</h1>
-            <Notice text={notice} onClose={() => setNotice(null)} />
+            <Notice
+                text={notice}
+                onClose={() => {
+                    setNotice(null);
+                    setCreated(undefined);
+                }}
+            />
+            <Findings findings={created} kind="warning" testid="created-warnings" />
             <Section
                 title={t('campaigns.list')}
                 actions={
@@ -324,6 +365,7 @@ export function CampaignsPage() {
                                         <CampaignActions
                                             campaign={c}
                                             onChanged={(changed) => {
+                                                setCreated(undefined);
                                                 setNotice(t('campaigns.changed', { name: changed.name, state: t(`campaignState.${changed.state}` as Key) }));
                                                 list.reload();
                                             }}
@@ -340,6 +382,7 @@ export function CampaignsPage() {
                 <CreateForm
                     onCreated={(c) => {
                         setNotice(t('campaigns.created', { name: c.name, leads: c.leads ?? 0 }));
+                        setCreated(c.warnings);
                         list.reload();
                     }}
                 />
