@@ -61,3 +61,12 @@ export function duration(ms: number): string {
     const m = Math.floor((s % 3600) / 60);
     return h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
 }
+
+// A phone number for people: a Russian number grouped as +7 970 920-69-46;
+// a masked number (+7 (912) ***-**-89), a pseudonym or another country's
+// number as it came.
+export function phone(value: string | null | undefined): string {
+    if (!value) return '';
+    const m = /^\+7(\d{3})(\d{3})(\d{2})(\d{2})$/.exec(value);
+    return m ? `+7 ${m[1]} ${m[2]}-${m[3]}-${m[4]}` : value;
+}
