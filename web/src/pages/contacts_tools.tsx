@@ -88,7 +88,7 @@ export function NewContact(props: { onClose: () => void }) {
                             <LabelSelect testid="new-contact-label" value={p.label} onChange={(v) => setPhone(i, { label: v })} />
                         </Labeled>
                         {phones.length > 1 && (
-                            <button type="button" class="link" onClick={() => setPhones(phones.filter((_, j) => j !== i))}>
+                            <button type="button" class="small" onClick={() => setPhones(phones.filter((_, j) => j !== i))}>
                                 {t('common.remove')}
                             </button>
                         )}
@@ -262,7 +262,7 @@ export function SegmentBuilder(props: { onApply: (filter: string[]) => void }) {
                         ))}
                     </select>
                     {valueInput(c, i)}
-                    <button type="button" class="link" onClick={() => setConditions(conditions.filter((_, j) => j !== i))}>
+                    <button type="button" class="small" onClick={() => setConditions(conditions.filter((_, j) => j !== i))}>
                         {t('common.remove')}
                     </button>
                 </div>
