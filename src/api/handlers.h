@@ -43,6 +43,15 @@ Result<Response> MergeAllDuplicates(Call& c);
 Result<Response> MergeContacts(Call& c);
 Result<Response> UndoMerge(Call& c);
 
+// routes_contact_edits.cc: a contact's name and phones, mass edits, the count
+// of a filter, saved filters
+Result<Response> EditContact(Call& c);
+Result<Response> CountContacts(Call& c);
+Result<Response> MassEdit(Call& c);
+Result<Response> ListSavedFilters(Call& c);
+Result<Response> SaveFilter(Call& c);
+Result<Response> RemoveSavedFilter(Call& c);
+
 // routes_import.cc
 Result<Response> PreviewImport(Call& c);
 Result<Response> StartImport(Call& c);

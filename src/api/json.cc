@@ -64,7 +64,8 @@ json CardJson(const contacts::Card& card) {
     json j = ContactJson(card.contact);
     j["phones"] = json::array();
     for (const auto& p : card.phones) {
-        j["phones"].push_back({{"e164", p.e164},
+        j["phones"].push_back({{"id", p.id},
+                               {"e164", p.e164},
                                {"extension", p.extension},
                                {"label", p.label},
                                {"raw", p.raw},

@@ -521,16 +521,25 @@ Result<Response> AgentState(Call& c) {
     auto due = book.Callbacks(c.actor(), ClockOf(c).Now() + 7 * 86400);
     if (!due) return std::unexpected(due.error());
     json callbacks = json::array();
+    std::string records = "agent:" + c.actor();
     for (const auto& t : *due) {
+        // The person's name, as the card shows it to the caller (a read of
+        // personal data: the contact is in the audit record).
+        auto contact = contacts::LoadContact(*c.db, t.contact_id);
+        if (!contact) return std::unexpected(contact.error());
+        auto name = RedactName(c.viewer(), contact->name);
+        if (!name) return std::unexpected(name.error());
+        records += fmt::format(",contact:{}", t.contact_id);
         callbacks.push_back({{"id", t.id},
                              {"campaign_id", t.campaign_id},
                              {"contact_id", t.contact_id},
+                             {"name", *name},
                              {"due_at", t.due_at},
                              {"due", t.due_at <= ClockOf(c).Now()}});
     }
     state["callbacks"] = callbacks;
     state["campaigns_running"] = runner.has_value();
-    c.records = "agent:" + c.actor();
+    c.records = std::move(records);
     return JsonResponse(200, state);
 }
 

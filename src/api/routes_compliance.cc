@@ -37,8 +37,28 @@ Result<std::string> NumberOf(Call& c, const json& body) {
         if (!book) return std::unexpected(book.error());
         auto card = book->Get(id);
         if (!card) return std::unexpected(card.error());
-        for (const auto& p : card->phones)
+        // "phone_id": one of its phones (the card lists them with ids, also to
+        // those who see them masked); else its first valid number.
+        std::optional<int64_t> phone_id;
+        if (auto p = body.find("phone_id"); p != body.end() && !p->is_null()) {
+            if (!p->is_number_integer()) {
+                return Fail(ErrorCode::kInvalidInput, "\"phone_id\" must be a phone's id");
+            }
+            phone_id = p->get<int64_t>();
+        }
+        for (const auto& p : card->phones) {
+            if (phone_id && p.id != *phone_id) continue;
             if (p.valid && !p.e164.empty()) return p.e164;
+            if (phone_id) {
+                return Fail(
+                    ErrorCode::kConflict,
+                    fmt::format("phone #{} of contact #{} is not a valid number", *phone_id, id));
+            }
+        }
+        if (phone_id) {
+            return Fail(ErrorCode::kNotFound,
+                        fmt::format("contact #{} has no phone #{}", id, *phone_id));
+        }
         return Fail(ErrorCode::kConflict, fmt::format("contact #{} has no valid number", id));
     }
     auto phone = Text(body, "phone", true);

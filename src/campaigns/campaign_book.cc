@@ -16,6 +16,7 @@
 #include "contacts/filter.h"
 #include "contacts/history.h"
 #include "contacts/status.h"
+#include "contacts/text.h"
 #include "core/clock_text.h"
 #include "core/json_text.h"
 #include "ivr/script.h"
@@ -756,6 +757,10 @@ Result<void> CampaignBook::WriteDisposition(int64_t call_id, const Disposition& 
     for (const auto& tag : d.tags) {
         auto tagged = book.Tag(contact, tag);
         if (!tagged) return std::unexpected(tagged.error());
+    }
+    // The operator's words stay on the card, not only on the call.
+    if (!contacts::Trim(d.note).empty()) {
+        if (auto noted = book.AddNote(contact, d.note); !noted) return noted;
     }
     return {};
 }

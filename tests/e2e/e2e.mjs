@@ -692,6 +692,11 @@ async function main() {
         const before = await supervisor.getByTestId('card-stop').innerText();
         check(!/Do not disturb|Не беспокоить/.test(before), `the contact is in the stop-list already: "${before}"`);
         await supervisor.getByTestId('card-add-stop').click();
+        // It asks which category and why, offering the contact's numbers.
+        await waitFor(supervisor, supervisor.getByTestId('stop-ask'), 'the stop-list question');
+        await supervisor.getByTestId('stop-category').selectOption('do_not_disturb');
+        await supervisor.getByTestId('stop-reason').fill('asked not to be called');
+        await supervisor.getByTestId('stop-confirm').click();
         try {
             await supervisor.getByTestId('card-stop').filter({ hasText: /Do not disturb|Не беспокоить/ }).waitFor();
         } catch {
@@ -1282,6 +1287,276 @@ async function main() {
         await stopRow.getByTestId('campaign-stop-confirm').click();
         await waitFor(supervisor, stopRow.locator('[data-testid="campaign-state"][data-state="stopped"]'), 'the stopped state');
         await shot(supervisor, 'campaigns-list');
+    });
+
+    // r. Issue 18, sections 3 and 6, in Russian: the supervisor creates a contact with
+    // two phones, renames it, sorts the table, saves a filter and opens it again,
+    // builds a segment and watches the count, tags search results at once; the
+    // operator sees the name in their callbacks, the disposition's status and note on
+    // the card, and adds the contact's numbers to the stop-list with a category and
+    // a reason. Self-contained: its own contact and its own preview campaign.
+    const RU_NAME = 'Ксения Зимородкова-Тестова';
+    const RU_RENAMED = 'Ксения Зимородкова';
+    const RU_PHONES = ['8 (999) 123-45-01', '+7 999 123-45-02'];
+    let ruContact = null;
+    const inRussian = async (page) => {
+        if (!(await page.getByTestId('nav-contacts').innerText()).includes('Контакты')) await page.getByTestId('lang-switch').click();
+        await page.getByTestId('nav-contacts').filter({ hasText: 'Контакты' }).waitFor();
+    };
+    const searchSettled = (page) =>
+        page.waitForFunction(() => document.querySelector('[data-testid="results"]')?.getAttribute('aria-busy') !== 'true');
+    await scenario('r. supervisor creates a contact with two phones and renames it (in Russian)', async () => {
+        check(supervisor, 'no supervisor session');
+        await openContacts(supervisor);
+        await inRussian(supervisor);
+        await supervisor.getByTestId('tool-new').click();
+        await waitFor(supervisor, supervisor.getByTestId('new-contact'), 'the new contact form');
+        await supervisor.getByTestId('new-contact-name').fill(RU_NAME);
+        await supervisor.getByTestId('new-contact-phone').first().fill(RU_PHONES[0]);
+        await supervisor.getByTestId('new-contact-more').click();
+        await supervisor.getByTestId('new-contact-phone').nth(1).fill(RU_PHONES[1]);
+        await supervisor.getByTestId('new-contact-label').nth(1).selectOption('рабочий');
+        await shot(supervisor, 'contact-new-ru');
+        await supervisor.getByTestId('new-contact-save').click();
+        await waitFor(supervisor, supervisor.getByTestId('card-name').filter({ hasText: RU_NAME }), 'the new contact card');
+        ruContact = Number(/#\/contacts\/(\d+)/.exec(supervisor.url())?.[1]);
+        check(ruContact > 0, `the card's address is ${supervisor.url()}`);
+        const phones = await supervisor.getByTestId('card-phone').allInnerTexts();
+        check(phones.length === 2, `the new card shows ${phones.length} phones: ${phones.join(' | ')}`);
+        check(phones[0].includes('+7 999 123-45-01') && phones[0].includes('мобильный'), `the first phone reads "${phones[0]}"`);
+        check(phones[1].includes('+7 999 123-45-02') && phones[1].includes('рабочий'), `the second phone reads "${phones[1]}"`);
+        // A number that is no number is refused with the reason, and the card stays.
+        await supervisor.getByTestId('card-edit').click();
+        await waitFor(supervisor, supervisor.getByTestId('contact-editor'), 'the editor');
+        await supervisor.getByTestId('edit-name').fill(RU_RENAMED);
+        await supervisor.getByTestId('edit-more-phone').click();
+        await supervisor.getByTestId('edit-add-phone').fill('12-34');
+        await supervisor.getByTestId('edit-save').click();
+        await waitFor(supervisor, supervisor.getByTestId('error'), 'the refusal of "12-34"');
+        check((await errorText(supervisor)).includes('12-34'), `the refusal reads "${await errorText(supervisor)}"`);
+        await supervisor.getByTestId('edit-add-phone').fill('');
+        await supervisor.getByTestId('edit-save').click();
+        await waitFor(supervisor, supervisor.getByTestId('card-name').filter({ hasText: RU_RENAMED }), 'the new name on the card');
+        const history = await supervisor.getByTestId('card-history').innerText();
+        check(history.includes(RU_NAME) && history.includes(RU_RENAMED), `the history does not show the rename: "${history.slice(0, 300)}"`);
+        await shot(supervisor, 'contact-edited-ru');
+    });
+
+    await scenario('r. supervisor sorts the contacts by name, both ways (in Russian)', async () => {
+        check(supervisor, 'no supervisor session');
+        await openContacts(supervisor);
+        await supervisor.getByTestId('search-reset').click();
+        await searchSettled(supervisor);
+        for (const [want, compare] of [
+            ['name', (a, b) => a <= b],
+            ['-name', (a, b) => a >= b],
+        ]) {
+            const [answer] = await Promise.all([
+                supervisor.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/contacts' && new URL(r.url()).searchParams.get('sort') === want),
+                supervisor.getByTestId('sort-name').click(),
+            ]);
+            await supervisor.locator(`[data-testid="results"][data-sort="${want}"]`).waitFor();
+            await searchSettled(supervisor);
+            // The server's order (code points, as the base compares), and the table shows it.
+            const names = (await answer.json()).items.map((i) => i.name);
+            check(names.length > 10, `sorted by ${want}: ${names.length} rows`);
+            const first = (await supervisor.getByTestId('result-name').first().innerText()).trim();
+            check(first === (names[0] || '—').trim(), `the first row reads "${first}", the server sent "${names[0]}"`);
+            for (let i = 1; i < names.length; i++) {
+                check(compare(names[i - 1], names[i]), `sorted by ${want}, "${names[i - 1]}" comes before "${names[i]}"`);
+            }
+            if (want === 'name') await shot(supervisor, 'search-sorted-ru');
+        }
+    });
+
+    await scenario('r. supervisor saves a filter and opens it again (in Russian)', async () => {
+        check(supervisor && ruContact, 'no supervisor session or no contact of scenario r');
+        await openContacts(supervisor);
+        await supervisor.getByTestId('search-reset').click();
+        await search(supervisor, { name: 'Ксения' });
+        const found = await supervisor.getByTestId('result-row').count();
+        check(found >= 1, 'the search for Ксения found nobody');
+        await supervisor.getByTestId('tool-saved').click();
+        await waitFor(supervisor, supervisor.getByTestId('saved-filters'), 'the saved filters');
+        await supervisor.getByTestId('saved-name').fill('Все Ксении');
+        await supervisor.getByTestId('saved-save').click();
+        await waitFor(supervisor, supervisor.getByTestId('notice').filter({ hasText: 'Все Ксении' }), 'the saved notice');
+        await supervisor.getByTestId('search-reset').click();
+        await searchSettled(supervisor);
+        await shot(supervisor, 'saved-filter-ru');
+        // Away and back: the filter is in the base, not in the page.
+        await supervisor.goto(`${base}/#/stop-list`);
+        await openContacts(supervisor);
+        await supervisor.getByTestId('tool-saved').click();
+        await supervisor.locator('[data-testid="saved-select"] option', { hasText: 'Все Ксении' }).waitFor({ state: 'attached' });
+        await supervisor.getByTestId('saved-select').selectOption({ label: 'Все Ксении' });
+        await Promise.all([
+            supervisor.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/contacts' && new URL(r.url()).searchParams.getAll('filter').includes('name~Ксения')),
+            supervisor.getByTestId('saved-open').click(),
+        ]);
+        await searchSettled(supervisor);
+        const filter = await supervisor.getByTestId('search-filter').innerText();
+        check(filter.includes('name~Ксения'), `the opened filter reads "${filter}"`);
+        const again = await supervisor.getByTestId('result-row').count();
+        check(again === found, `the saved filter finds ${again}, the search found ${found}`);
+        check((await supervisor.locator(`[data-testid="result-row"][data-id="${ruContact}"]`).count()) === 1, 'the contact of scenario r is not among the results');
+    });
+
+    await scenario('r. supervisor builds a segment and sees the count change (in Russian)', async () => {
+        check(supervisor && ruContact, 'no supervisor session or no contact of scenario r');
+        await openContacts(supervisor);
+        await supervisor.getByTestId('tool-segment').click();
+        await waitFor(supervisor, supervisor.getByTestId('segment-builder'), 'the segment builder');
+        const counted = async () => {
+            await supervisor.waitForFunction(() => document.querySelector('[data-testid="segment-count"]')?.getAttribute('aria-busy') === 'false');
+            return Number((await supervisor.getByTestId('segment-count').getAttribute('data-count')) || -1);
+        };
+        const everyone = await counted();
+        check(everyone > 100, `with no condition the builder counts ${everyone}`);
+        await supervisor.getByTestId('segment-add').click();
+        await supervisor.getByTestId('segment-value').selectOption('new');
+        await supervisor.waitForFunction((n) => Number(document.querySelector('[data-testid="segment-count"]')?.dataset.count) !== n, everyone);
+        const fresh = await counted();
+        check(fresh > 0 && fresh < everyone, `status=new counts ${fresh} of ${everyone}`);
+        await supervisor.getByTestId('segment-add').click();
+        await supervisor.getByTestId('segment-key').nth(1).selectOption('name');
+        await supervisor.getByTestId('segment-op').nth(1).selectOption('~');
+        await supervisor.getByTestId('segment-value').nth(1).fill('Ксения');
+        await supervisor.waitForFunction((n) => Number(document.querySelector('[data-testid="segment-count"]')?.dataset.count) !== n, fresh);
+        const narrow = await counted();
+        check(narrow >= 1 && narrow < fresh, `status=new and name~Ксения count ${narrow} (status=new alone ${fresh})`);
+        const expression = await supervisor.getByTestId('segment-expression').innerText();
+        check(expression.includes('status=new') && expression.includes('name~Ксения'), `the builder wrote "${expression}"`);
+        await shot(supervisor, 'segment-ru');
+        await supervisor.getByTestId('segment-apply').click();
+        await searchSettled(supervisor);
+        await supervisor.waitForFunction((n) => document.querySelectorAll('[data-testid="result-row"]').length === n, narrow);
+    });
+
+    await scenario('r. supervisor tags all results of a search at once (in Russian)', async () => {
+        check(supervisor, 'no supervisor session');
+        await openContacts(supervisor);
+        await supervisor.getByTestId('search-reset').click();
+        await search(supervisor, { source: EXPORT_SOURCE });
+        const rows = await supervisor.getByTestId('result-row').count();
+        check(rows >= 2, `source=${EXPORT_SOURCE} found ${rows} rows`);
+        await supervisor.getByTestId('select-page').check();
+        await waitFor(supervisor, supervisor.getByTestId('mass-edit'), 'the mass edit bar');
+        const selected = await supervisor.getByTestId('mass-count').innerText();
+        check(selected.includes(String(rows)), `the bar reads "${selected}"`);
+        await supervisor.getByTestId('mass-action').selectOption('tag');
+        await supervisor.getByTestId('mass-tag').selectOption('VIP');
+        await supervisor.getByTestId('mass-apply').click();
+        await waitFor(supervisor, supervisor.getByTestId('mass-result'), 'the mass edit result');
+        const changed = Number(await supervisor.getByTestId('mass-result').getAttribute('data-changed'));
+        const failed = Number(await supervisor.getByTestId('mass-result').getAttribute('data-failed'));
+        check(changed >= 1 && failed === 0, `the mass edit changed ${changed} of ${rows}, ${failed} failed`);
+        const text = await supervisor.getByTestId('mass-result').innerText();
+        check(text.includes('Изменено'), `the result reads "${text}"`);
+        await shot(supervisor, 'mass-edit-ru');
+        const tagged = await supervisor.evaluate(
+            (src) => fetch(`/api/v1/contacts/count?filter=source=${encodeURIComponent(src)}&filter=tag=VIP`).then((r) => r.json()),
+            EXPORT_SOURCE,
+        );
+        check(tagged.total === rows, `tag=VIP and source=${EXPORT_SOURCE} count ${tagged.total}, expected ${rows}`);
+    });
+
+    await scenario('r. operator: the callback shows a name, the disposition shows on the card, the stop-list asks category and reason (in Russian)', async () => {
+        check(supervisor && operator && ruContact, 'no supervisor or operator session, or no contact of scenario r');
+        const NAME = 'e2e desk';
+        const created = await supervisor.evaluate(async (name) => {
+            const csrf = (await fetch('/api/v1/session').then((r) => r.json())).csrf;
+            const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf };
+            const r = await fetch('/api/v1/campaigns', {
+                method: 'POST',
+                headers,
+                body: JSON.stringify({
+                    name,
+                    purpose: 'service',
+                    pacing: 'preview',
+                    segment: ['name~Зимородкова'],
+                    caller_ids: ['+74951234569'],
+                    schedule: '00:00-24:00',
+                    wrap_up_seconds: 1,
+                }),
+            });
+            const body = await r.json();
+            if (!r.ok) return { error: body.detail ?? r.status };
+            const s = await fetch(`/api/v1/campaigns/${body.id}/start`, { method: 'POST', headers, body: '{}' });
+            return s.ok ? { id: body.id } : { error: (await s.json()).detail ?? s.status };
+        }, NAME);
+        check(created.id, `the desk campaign: ${created.error}`);
+        // From another page: the desk reads the running campaigns when it opens.
+        await operator.goto(`${base}/#/contacts`);
+        await operator.goto(`${base}/#/work`);
+        await inRussian(operator);
+        await waitFor(operator, operator.getByTestId('work-campaign'), 'the running campaigns on the desk');
+        await operator.getByTestId('work-campaign').selectOption(String(created.id));
+        await operator.getByTestId('work-join').click();
+        await waitFor(operator, operator.locator('[data-testid="work-state"][data-state="paused"]'), 'the operator paused after joining');
+        await operator.getByTestId('work-ready').click();
+        await waitFor(operator, operator.locator('[data-testid="work-state"][data-state="ready"]'), 'the operator ready');
+        await operator.getByTestId('work-next-card').click();
+        await waitFor(operator, operator.locator(`[data-testid="work-card"][data-contact="${ruContact}"]`), 'the card of the contact of scenario r', { timeout: 20000 });
+        await operator.getByTestId('work-dial').click();
+        await waitFor(operator, operator.getByTestId('work-disposition'), 'the disposition form', { timeout: 30000 });
+        const NOTE = 'Просила перезвонить после обеда';
+        const when = new Date(Date.now() + 2 * 3600 * 1000);
+        const pad = (n) => String(n).padStart(2, '0');
+        const local = `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())}T${pad(when.getHours())}:${pad(when.getMinutes())}`;
+        await operator.getByTestId('work-disp-status').selectOption('callback');
+        await operator.getByTestId('work-disp-note').fill(NOTE);
+        await operator.getByTestId('work-disp-callback').fill(local);
+        await operator.getByTestId('work-disp-save').click();
+        await operator.getByTestId('work-disposition').waitFor({ state: 'detached' }).catch(async () => {
+            throw new Failure(`the disposition was not taken; banner: "${await errorText(operator)}"`);
+        });
+        // The card as the disposition left it (the call's card while in wrap-up, then
+        // «Последний звонок»): the status and the note.
+        const statuses = await operator.evaluate(() => fetch('/api/v1/statuses').then((r) => r.json()));
+        const callbackRu = statuses.items.find((x) => x.id === 'callback').ru;
+        const deskCard = `[data-testid="work-card"][data-contact="${ruContact}"], [data-testid="work-last-card"][data-contact="${ruContact}"]`;
+        await waitFor(operator, operator.locator(`${deskCard} .status`).filter({ hasText: callbackRu }), `the status «${callbackRu}» on the desk's card`);
+        await waitFor(operator, operator.locator(`${deskCard} .timeline`).filter({ hasText: NOTE }), 'the note in the desk card history');
+        // «Мои перезвоны» names the person.
+        await waitFor(operator, operator.getByTestId('work-callback-name').filter({ hasText: RU_RENAMED }), `«${RU_RENAMED}» among the callbacks`);
+        await shot(operator, 'desk-callbacks-ru');
+        // Out of the campaign before anything else rings.
+        await operator.getByTestId('work-pause').click().catch(() => undefined);
+        await operator.getByTestId('work-leave').click();
+        await waitFor(operator, operator.getByTestId('work-join-panel'), 'the join panel after leaving');
+
+        // The card: status and the note in the history; the stop-list asks.
+        await operator.goto(`${base}/#/contacts/${ruContact}`);
+        await waitFor(operator, operator.getByTestId('card-status').filter({ hasText: callbackRu }), `the status «${callbackRu}» on the card`);
+        const history = await operator.getByTestId('card-history').innerText();
+        check(history.includes(NOTE), `the card's history lacks the note: "${history.slice(0, 300)}"`);
+        await operator.getByTestId('card-add-stop').click();
+        await waitFor(operator, operator.getByTestId('stop-ask'), 'the stop-list question');
+        const offered = operator.getByTestId('stop-phone');
+        check((await offered.count()) === 2, `the question offers ${await offered.count()} numbers, expected 2`);
+        const labels = await operator.locator('[data-testid="stop-ask"] label.check-line').allInnerTexts();
+        check(labels.every((l) => l.includes('***')), `the operator sees unmasked numbers: ${labels.join(' | ')}`);
+        await offered.nth(1).check();
+        await operator.getByTestId('stop-category').selectOption('written_only');
+        check(await operator.getByTestId('stop-confirm').isDisabled(), 'the stop-list can be confirmed without a reason');
+        await operator.getByTestId('stop-reason').fill('Просила связываться только письменно');
+        await shot(operator, 'card-stop-ask-ru');
+        await operator.getByTestId('stop-confirm').click();
+        await operator.waitForFunction(() => (document.querySelector('[data-testid="card-stop"]')?.textContent.match(/written_only/g) ?? []).length === 2).catch(async () => {
+            throw new Failure(`card-stop after the question: "${await operator.getByTestId('card-stop').innerText()}"; banner: "${await errorText(operator)}"`);
+        });
+        const stop = await operator.getByTestId('card-stop').innerText();
+        check(stop.includes('Просила связываться только письменно'), `the stop-list entries lack the reason: "${stop}"`);
+        await shot(operator, 'card-stopped-ru');
+
+        await supervisor.evaluate(async (id) => {
+            const csrf = (await fetch('/api/v1/session').then((r) => r.json())).csrf;
+            await fetch(`/api/v1/campaigns/${id}/stop`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: '{}' });
+        }, created.id);
+        await inRussian(supervisor);
+        await supervisor.getByTestId('lang-switch').click();
+        await operator.getByTestId('lang-switch').click();
     });
 
     // Issue 18: campaigns edited and cloned, 500 caller IDs on the live page, the call

@@ -181,11 +181,29 @@ export interface ContactRow {
     region: string;
     source: string;
     callback_at: number | null;
+    created_at?: number | null;
     updated_at: number | null;
 }
 
+// A user's search kept under a name (GET /saved-filters).
+export interface SavedFilter {
+    id: number;
+    name: string;
+    filter: string[];
+}
+
+// What a mass edit did (POST /contacts/bulk).
+export interface MassResult {
+    selected: number;
+    changed: number;
+    unchanged: number;
+    failed: { id: number; reason: string }[];
+}
+
 export interface Phone {
+    id?: number;
     e164: string;
+    raw?: string;
     extension?: string;
     label?: string;
     type?: string;
@@ -698,7 +716,7 @@ export interface AgentState {
     disposition_due?: boolean;
     // An incoming call on the agent's screen: the caller and the number they dialed.
     inbound?: { from: string; to: string } | null;
-    callbacks?: { id: number; campaign_id: number; contact_id: number; due_at: number; due: boolean }[];
+    callbacks?: { id: number; campaign_id: number; contact_id: number; name?: string; due_at: number; due: boolean }[];
     campaigns_running?: boolean;
 }
 
