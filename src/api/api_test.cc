@@ -7,6 +7,7 @@
 // to end with campaigns running in the server (a CampaignRunner on the
 // simulated network) and without.
 #include "api/api_test_fixture.h"
+#include "ingest/xlsx_writer.h"
 
 namespace callbase::api {
 namespace {
@@ -883,6 +884,59 @@ TEST_P(ApiTest, HostileInputIsRefusedCleanly) {
     EXPECT_NE(not_a_number.body.find("not a phone number"), std::string::npos);
     Reply bad_id = Send(http::verb::get, "/api/v1/contacts/1%20OR%201=1", "", &anna);
     EXPECT_EQ(bad_id.status, 400);
+}
+
+TEST_P(ApiTest, AWorkbookUploadIsPreviewedBySheetAndImportedFromTheSheetChosen) {
+    Login anna = LogIn("anna");
+    const std::string path =
+        ::testing::TempDir() + fmt::format("/callbase-api-{}.xlsx", ::getpid());
+    {
+        auto book = ingest::XlsxWriter::Create(path, "Клиенты", ::testing::TempDir());
+        ASSERT_TRUE(book);
+        ASSERT_TRUE((*book)->Row({"Выгрузка за март"}, {}));
+        ASSERT_TRUE((*book)->Row({"ФИО", "Телефон"}, {}));
+        ASSERT_TRUE((*book)->Row({"Анна Смирнова", "8 (916) 555-12-34"}, {}));
+        ASSERT_TRUE((*book)->Close());
+    }
+    std::ifstream in(path, std::ios::binary);
+    const std::string file((std::istreambuf_iterator<char>(in)), {});
+    std::filesystem::remove(path);
+    Reply preview =
+        Send(http::verb::post, "/api/v1/imports/preview?file_name=list.xlsx&header_row=2", file,
+             &anna, true, "application/octet-stream");
+    ASSERT_EQ(preview.status, 200) << preview.body;
+    json p = preview.Json();
+    EXPECT_EQ(p["format"], "xlsx");
+    EXPECT_EQ(p["sheets"], json::array({"Клиенты"}));
+    EXPECT_EQ(p["sheet"], "Клиенты");
+    EXPECT_EQ(p["header_row"], 2);
+    EXPECT_EQ(p["header"], json::array({"ФИО", "Телефон"}));
+    EXPECT_EQ(p["rows"][0][0], "Анна Смирнова");
+    EXPECT_EQ(p["mapping"][1]["field"], "phone");
+    // A sheet that is not there: the sheets it has, under the upload's name.
+    Reply missing =
+        Send(http::verb::post, "/api/v1/imports/preview?file_name=list.xlsx&sheet=Архив", file,
+             &anna, true, "application/octet-stream");
+    EXPECT_EQ(missing.status, 400) << missing.body;
+    EXPECT_NE(missing.body.find("list.xlsx has no sheet 'Архив'; its sheets: 1 'Клиенты'"),
+              std::string::npos)
+        << missing.body;
+
+    Reply started = Send(http::verb::post,
+                         "/api/v1/imports?file_name=list.xlsx&source=fair&sheet=1&header_row=2",
+                         file, &anna, true, "application/octet-stream");
+    ASSERT_EQ(started.status, 202) << started.body;
+    const std::string job = started.Json()["job"].dump();
+    json state;
+    for (int i = 0; i < 600; ++i) {
+        state = Send(http::verb::get, "/api/v1/imports/" + job, "", &anna).Json();
+        if (state["state"] != "running") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_EQ(state["state"], "done") << state.dump();
+    EXPECT_EQ(state["summary"]["encoding"], "xlsx");
+    EXPECT_EQ(state["summary"]["sheet"], "Клиенты");
+    EXPECT_EQ(state["summary"]["inserted"], 1);
 }
 
 TEST_P(ApiTest, AnImportByUploadIsFollowedOverAWebSocketAndReportsItsErrors) {

@@ -64,9 +64,13 @@ Result<Response> RequestExport(Call& c) {
     if (!encoding) return std::unexpected(encoding.error());
     if (encoding->empty()) *encoding = "utf-8";
     if (auto ok = ingest::ParseEncoding(*encoding); !ok) return std::unexpected(ok.error());
+    auto format = Text(*body, "format");
+    if (!format) return std::unexpected(format.error());
+    if (format->empty()) *format = "csv";
+    if (auto ok = ingest::ParseExportFormat(*format); !ok) return std::unexpected(ok.error());
     auto id = security::ExportRequests(*c.db, ClockOf(c))
                   .Request(c.actor(), fmt::format("{}", fmt::join(expressions, "\n")), *encoding,
-                           *reason, ExportViewOf(c.viewer()));
+                           *reason, ExportViewOf(c.viewer()), *format);
     if (!id) return std::unexpected(id.error());
     c.records = fmt::format("export:{}", *id);
     c.detail = fmt::format("requested: {}; reason: {}", c.api.PseudonymizedFilters(expressions),
@@ -132,8 +136,13 @@ Result<Response> DownloadExport(Call& c) {
     auto encoding = ingest::ParseEncoding(approved->encoding);
     if (!encoding) return std::unexpected(encoding.error());
     options.encoding = *encoding;
+    auto format = ingest::ParseExportFormat(approved->format);
+    if (!format) return std::unexpected(format.error());
+    options.format = *format;
+    const bool xlsx = options.format == ingest::ExportFormat::kXlsx;
     const std::string path =
-        (WorkDir(c) / fmt::format("callbase-export-{}-{}.csv", getpid(), *id)).string();
+        (WorkDir(c) / fmt::format("callbase-export-{}-{}.{}", getpid(), *id, xlsx ? "xlsx" : "csv"))
+            .string();
     auto summary = ingest::ExportContacts(*c.db, *filter, ClockOf(c).Now(), path, options);
     auto bytes = summary ? ReadFile(path) : Result<std::string>(std::unexpected(summary.error()));
     std::error_code ignored;
@@ -144,9 +153,14 @@ Result<Response> DownloadExport(Call& c) {
     }
     c.records = fmt::format("export:{}", *id);
     c.detail = fmt::format("downloaded {} contacts", summary->contacts);
-    Response r{200, "text/csv; charset=" + approved->encoding, std::move(*bytes), {}};
-    r.headers.emplace_back("Content-Disposition",
-                           fmt::format("attachment; filename=\"export-{}.csv\"", *id));
+    Response r{200,
+               xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                    : "text/csv; charset=" + approved->encoding,
+               std::move(*bytes),
+               {}};
+    r.headers.emplace_back(
+        "Content-Disposition",
+        fmt::format("attachment; filename=\"export-{}.{}\"", *id, xlsx ? "xlsx" : "csv"));
     return r;
 }
 

@@ -388,8 +388,12 @@ export interface Health {
 }
 
 export interface Preview {
-    encoding: string;
-    delimiter: string;
+    format: 'csv' | 'xlsx' | 'xls';
+    encoding: string | null; // CSV only
+    delimiter: string | null; // CSV only
+    sheets?: string[]; // workbooks: every sheet, and the one shown
+    sheet?: string;
+    header_row: number; // the line or row of the column names
     header: string[];
     rows: string[][];
     mapping: { header: string; field: string }[];
@@ -414,6 +418,7 @@ export interface ExportRequest {
     decided_by: string | null;
     decided_at: number | null;
     rows: number | null;
+    format?: 'csv' | 'xlsx'; // the file the export writes
 }
 
 // How an export writes a column in its requester's view.

@@ -101,6 +101,8 @@ export function ImportPage() {
     const [preview, setPreview] = useState<Preview | null>(null);
     const [encoding, setEncoding] = useState('');
     const [delimiter, setDelimiter] = useState('');
+    const [sheet, setSheet] = useState('');
+    const [headerRow, setHeaderRow] = useState('');
     const [mapping, setMapping] = useState<Record<string, string>>({});
     const [source, setSource] = useState('');
     const [onDuplicate, setOnDuplicate] = useState('merge');
@@ -110,16 +112,20 @@ export function ImportPage() {
 
     useEffect(() => () => stopFollowing.current?.(), []);
 
-    async function loadPreview(data: ArrayBuffer, enc?: string, delim?: string) {
+    // `choice`: what the user set (encoding and delimiter of a CSV, a
+    // workbook's sheet, the header row); the server detects the rest.
+    async function loadPreview(data: ArrayBuffer, choice: { encoding?: string; delimiter?: string; sheet?: string; headerRow?: string } = {}) {
         setBusy(true);
         try {
             const answer = await request<Preview>('POST', '/imports/preview', {
                 raw: data,
-                query: { encoding: enc, delimiter: delim },
+                query: { encoding: choice.encoding, delimiter: choice.delimiter, sheet: choice.sheet, header_row: choice.headerRow },
             });
             setPreview(answer);
-            setEncoding(answer.encoding);
-            setDelimiter(answer.delimiter);
+            setEncoding(answer.encoding ?? '');
+            setDelimiter(answer.delimiter ?? '');
+            setSheet(answer.sheet ?? '');
+            setHeaderRow(choice.headerRow ?? '');
             setMapping(Object.fromEntries(answer.mapping.map((m) => [m.header, m.field || 'ignore'])));
         } catch {
             setPreview(null);
@@ -147,9 +153,19 @@ export function ImportPage() {
         setBusy(true);
         try {
             const map = preview.header.map((h) => `${h}=${mapping[h] ?? 'ignore'}`);
+            const workbook = preview.format !== 'csv';
             const answer = await request<{ job: number }>('POST', '/imports', {
                 raw: bytes,
-                query: { file_name: file.name, source: source.trim(), on_duplicate: onDuplicate, encoding, delimiter, map },
+                query: {
+                    file_name: file.name,
+                    source: source.trim(),
+                    on_duplicate: onDuplicate,
+                    encoding: workbook ? undefined : encoding,
+                    delimiter: workbook ? undefined : delimiter,
+                    sheet: workbook ? sheet : undefined,
+                    header_row: headerRow || undefined,
+                    map,
+                },
             });
             const first: ImportJob = {
                 job: answer.job,
@@ -200,7 +216,7 @@ export function ImportPage() {
             <Section title={t('import.step1')}>
                 <div class="row-form">
                     <Labeled label={t('import.file')}>
-                        <input type="file" accept=".csv,.txt,text/csv,text/plain" data-testid="import-file" onChange={choose} disabled={!!job && job.state === 'running'} />
+                        <input type="file" accept=".csv,.txt,.xlsx,.xls,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel" data-testid="import-file" onChange={choose} disabled={!!job && job.state === 'running'} />
                     </Labeled>
                     {file && (
                         <span class="muted">
@@ -214,31 +230,67 @@ export function ImportPage() {
                 <form onSubmit={(e) => start(e).catch(() => undefined)}>
                     <Section title={t('import.step2')}>
                         <div class="row-form">
-                            <Labeled label={t('import.encoding')}>
-                                <select
-                                    data-testid="import-encoding"
-                                    value={encoding}
-                                    onChange={(e) => bytes && loadPreview(bytes, e.currentTarget.value, delimiter)}
-                                >
-                                    {[...new Set([...encodings, encoding])].map((x) => (
-                                        <option key={x} value={x}>
-                                            {x}
-                                        </option>
-                                    ))}
-                                </select>
-                            </Labeled>
-                            <Labeled label={t('import.delimiter')}>
-                                <select
-                                    data-testid="import-delimiter"
-                                    value={delimiter}
-                                    onChange={(e) => bytes && loadPreview(bytes, encoding, e.currentTarget.value)}
-                                >
-                                    {[...new Set([...delimiters, delimiter])].map((x) => (
-                                        <option key={x} value={x}>
-                                            {delimiterLabel(x)}
-                                        </option>
-                                    ))}
-                                </select>
+                            {preview.format === 'csv' ? (
+                                <>
+                                    <Labeled label={t('import.encoding')}>
+                                        <select
+                                            data-testid="import-encoding"
+                                            value={encoding}
+                                            onChange={(e) => bytes && loadPreview(bytes, { encoding: e.currentTarget.value, delimiter, headerRow })}
+                                        >
+                                            {[...new Set([...encodings, encoding])].map((x) => (
+                                                <option key={x} value={x}>
+                                                    {x}
+                                                </option>
+                                            ))}
+                                        </select>
+                                    </Labeled>
+                                    <Labeled label={t('import.delimiter')}>
+                                        <select
+                                            data-testid="import-delimiter"
+                                            value={delimiter}
+                                            onChange={(e) => bytes && loadPreview(bytes, { encoding, delimiter: e.currentTarget.value, headerRow })}
+                                        >
+                                            {[...new Set([...delimiters, delimiter])].map((x) => (
+                                                <option key={x} value={x}>
+                                                    {delimiterLabel(x)}
+                                                </option>
+                                            ))}
+                                        </select>
+                                    </Labeled>
+                                </>
+                            ) : (
+                                <Labeled label={t('import.sheet')}>
+                                    <select
+                                        data-testid="import-sheet"
+                                        value={sheet}
+                                        onChange={(e) => bytes && loadPreview(bytes, { sheet: e.currentTarget.value, headerRow })}
+                                    >
+                                        {(preview.sheets ?? []).map((x, i) => (
+                                            <option key={x} value={x}>
+                                                {i + 1}. {x}
+                                            </option>
+                                        ))}
+                                    </select>
+                                </Labeled>
+                            )}
+                            <Labeled label={t('import.headerRow')}>
+                                <input
+                                    data-testid="import-header-row"
+                                    type="number"
+                                    min={1}
+                                    class="narrow"
+                                    value={headerRow || String(preview.header_row)}
+                                    onChange={(e) =>
+                                        bytes &&
+                                        loadPreview(bytes, {
+                                            encoding: preview.format === 'csv' ? encoding : undefined,
+                                            delimiter: preview.format === 'csv' ? delimiter : undefined,
+                                            sheet: preview.format === 'csv' ? undefined : sheet,
+                                            headerRow: e.currentTarget.value,
+                                        })
+                                    }
+                                />
                             </Labeled>
                             <Labeled label={t('import.source')}>
                                 <input data-testid="import-source" required value={source} onInput={(e) => setSource(e.currentTarget.value)} />

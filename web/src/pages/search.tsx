@@ -69,11 +69,12 @@ export function filterExpressions(c: Criteria): string[] {
 
 function ExportRequest(props: { criteria: Criteria }) {
     const [reason, setReason] = useState('');
+    const [format, setFormat] = useState('xlsx');
     const [done, setDone] = useState<string | null>(null);
     const filter = filterExpressions(props.criteria);
     async function submit(e: Event) {
         e.preventDefault();
-        const answer = await post<{ id: number }>('/exports', { filter, reason: reason.trim() });
+        const answer = await post<{ id: number }>('/exports', { filter, reason: reason.trim(), format });
         setDone(t('search.exportRequested', { id: answer.id }));
         setReason('');
     }
@@ -90,6 +91,12 @@ function ExportRequest(props: { criteria: Criteria }) {
                         value={reason}
                         onInput={(e) => setReason(e.currentTarget.value)}
                     />
+                </Labeled>
+                <Labeled label={t('search.exportFormat')}>
+                    <select data-testid="export-format" value={format} onChange={(e) => setFormat(e.currentTarget.value)}>
+                        <option value="xlsx">{t('search.exportXlsx')}</option>
+                        <option value="csv">{t('search.exportCsv')}</option>
+                    </select>
                 </Labeled>
                 <button type="submit" data-testid="export-request">
                     {t('search.exportRequest')}
