@@ -564,9 +564,12 @@ Result<Session> Api::Authenticate(const Request& request, store::Store& db, Resp
     }
     auto session = sessions_.Find(*token);
     if (!session) {
-        *refusal =
-            Problem(401, "Not logged in",
-                    Msg{"session.unknown", "the session has ended or is unknown", "log in again"});
+        // The sessions' own words say why (idle too long, twelve hours, unknown);
+        // the code says to a screen in its language that the session is over.
+        const auto over =
+            Msg{"session.unknown", "the session has ended or is unknown", "log in again"};
+        *refusal = Problem(401, "Not logged in",
+                           session.error().message + "; " + session.error().hint, over.key, {});
         return std::unexpected(session.error());
     }
     auto ended = Ended(db, *session);

@@ -138,6 +138,7 @@ inline const std::map<std::string, std::string>& ExpectedAccess() {
         {"PUT /api/v1/users/{name}/role", "manage_users"},
         {"POST /api/v1/users/{name}/disable", "manage_users"},
         {"POST /api/v1/users/{name}/unlock", "manage_users"},
+        {"POST /api/v1/users/{name}/enable", "manage_users"},
         {"POST /api/v1/users/{name}/totp/reset", "manage_users"},
         {"PUT /api/v1/users/{name}/password", "manage_users"},
         {"GET /api/v1/audit", "read_audit"},

@@ -150,7 +150,7 @@ function TopBar(props: { user: Session | null; page: PageName }) {
                         <div
                             key={group}
                             class={`nav-group${openGroup === group ? ' open' : ''}${active ? ' active' : ''}`}
-                            data-testid={`nav-group-${group}`}
+                            data-testid={`navgroup-${group}`}
                             onMouseLeave={() => setOpenGroup(null)}
                         >
                             <button

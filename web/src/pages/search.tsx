@@ -66,7 +66,7 @@ export function filterExpressions(c: Criteria): string[] {
 
 function ExportRequest(props: { criteria: Criteria }) {
     const [reason, setReason] = useState('');
-    const [format, setFormat] = useState('xlsx');
+    const [format, setFormat] = useState('csv');
     const [done, setDone] = useState<string | null>(null);
     const filter = filterExpressions(props.criteria);
     async function submit(e: Event) {
