@@ -1794,10 +1794,10 @@ async function main() {
         }
         // Every finding is in english-on-russian-screens.txt. Until the server's
         // messages and the pages added for issue 18 are all translated, this holds
-        // the count where it stood when the scenario was written (1,024 on
-        // 2026-12-05, as a merge of issue 18's parts first ran it) and fails when
+        // the count where it stood in the first clean run (534 on
+        // 2026-12-05, fresh-clone CI of issue 18's merge) and fails when
         // it rises: lower KNOWN_ENGLISH as pages are translated, down to 0.
-        const KNOWN_ENGLISH = 1024;
+        const KNOWN_ENGLISH = 534;
         writeFileSync(join(OUT_DIR, 'english-on-russian-screens.txt'), problems.join('\n') + '\n');
         log(`  z: ${problems.length} English strings on Russian screens (at most ${KNOWN_ENGLISH}); list in ${join(OUT_DIR, 'english-on-russian-screens.txt')}`);
         check(problems.length <= KNOWN_ENGLISH, `English on Russian screens rose to ${problems.length} (at most ${KNOWN_ENGLISH}):\n    ${problems.slice(0, 40).join('\n    ')}`);
