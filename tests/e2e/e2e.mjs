@@ -1705,6 +1705,10 @@ async function main() {
             check((await lost.getByTestId('user-totp').innerText()).includes('✓'), 'the enrolled user shows no one-time code');
             await lost.getByTestId('user-totp-reset').click();
             await lost.getByTestId('user-totp-reset-confirm').click();
+            // The confirmation hides the reset button too: wait for the list read after the reset.
+            await admin
+                .waitForFunction(() => document.querySelector('[data-testid="user-row"][data-name="e2e-lost"] [data-testid="user-totp"]')?.textContent.trim() === '')
+                .catch(() => undefined);
             await waitFor(admin, admin.locator('[data-testid="user-row"][data-name="e2e-lost"]:not(:has([data-testid="user-totp-reset"]))'), 'the row without a code');
             check((await lost.getByTestId('user-totp').innerText()).trim() === '', 'the reset user still shows a code');
             check((await admin.getByTestId('notice').innerText()).includes('сброшен'), 'no notice of the reset');
