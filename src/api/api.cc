@@ -129,15 +129,13 @@ Response ErrorProblem(int status, std::string_view title, const Error& error) {
 }
 
 Response ErrorResponse(const Error& error) {
-    std::string detail = error.message;
-    if (!error.hint.empty()) detail += "; " + error.hint;
     switch (error.code) {
         case ErrorCode::kInvalidInput:
-            return Problem(400, "Bad request", detail, error.key, error.params);
+            return ErrorProblem(400, "Bad request", error);
         case ErrorCode::kNotFound:
-            return Problem(404, "Not found", detail, error.key, error.params);
+            return ErrorProblem(404, "Not found", error);
         case ErrorCode::kConflict:
-            return Problem(409, "Conflict", detail, error.key, error.params);
+            return ErrorProblem(409, "Conflict", error);
         default:
             // The base's or the disk's own words may hold SQL or paths: they go
             // to the server's log, not to the client.
@@ -580,8 +578,7 @@ Result<Session> Api::Authenticate(const Request& request, store::Store& db, Resp
     if (*ended) {
         sessions_.Remove(*token);
         const Error& why = **ended;
-        *refusal =
-            Problem(401, "Not logged in", why.message + "; " + why.hint, why.key, why.params);
+        *refusal = ErrorProblem(401, "Not logged in", why);
         return std::unexpected(why);
     }
     return session;
@@ -609,11 +606,12 @@ Result<std::optional<Error>> Api::Ended(store::Store& db, const Session& session
     if (user->role != session.role) {
         return Coded(ErrorCode::kNotFound,
                      Msg{"session.role_changed",
-                         "the session ended: the role of {user} was changed from {from} to {to}",
+                         "the session ended: the role of {user} was changed from {old_role} "
+                         "to {new_role}",
                          "log in again"},
                      {{"user", session.user},
-                      {"from", std::string(security::RoleId(session.role))},
-                      {"to", std::string(security::RoleId(user->role))}});
+                      {"old_role", std::string(security::RoleId(session.role))},
+                      {"new_role", std::string(security::RoleId(user->role))}});
     }
     return std::optional<Error>();
 }

@@ -38,10 +38,9 @@ void LoadDetail(std::string stored, HistoryEntry& e) {
 }  // namespace
 
 void SetDetail(HistoryEntry& entry, Msg msg, MessageParams params) {
-    const Error coded = Coded(ErrorCode::kInvalidInput, msg, std::move(params));
-    entry.detail = coded.message;
-    entry.detail_key = coded.key;
-    entry.detail_params = coded.params;
+    entry.detail = FillPlaceholders(msg.message, params);
+    entry.detail_key = std::string(msg.key);
+    entry.detail_params = std::move(params);
 }
 
 Result<int64_t> AppendHistory(store::Store& store, const HistoryEntry& e) {

@@ -53,7 +53,7 @@ export function serverText(code: string | undefined, params: Record<string, unkn
 }
 
 // Parameters that are codes themselves shown in words: a permission by what it
-// allows, a role, a weekday.
+// allows, a role (`role`, `…_role`).
 function shownParams(params: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
     if (!params) return params;
     const out: Record<string, unknown> = { ...params };
@@ -62,7 +62,7 @@ function shownParams(params: Record<string, unknown> | undefined): Record<string
         if (name === 'permission') {
             const text = messages[lang.get()][`perm.${value}`];
             if (text) out[name] = `«${text.charAt(0).toLowerCase()}${text.slice(1)}»`;
-        } else if (name === 'role' || name === 'from' || name === 'to') {
+        } else if (name === 'role' || name.endsWith('_role')) {
             out[name] = known(`role.${value}`) ?? value;
         }
     }

@@ -5,9 +5,9 @@
 // no approval: docs/security.md) and play a call's recording in the browser.
 import { useState } from 'preact/hooks';
 import { API, can, get, type Campaign, type CallLogPage, type Status } from '../api';
-import { Empty, Labeled, Pager, Section, useLoad } from '../components';
+import { CampaignSelect, Empty, Labeled, Pager, Section, TeamNotice, useLoad } from '../components';
 import * as dict from '../dictionaries';
-import { centerTime, dayText, duration, number, parseDay, phone } from '../format';
+import { centerTime, dayText, duration, parseDay, phone } from '../format';
 import { lang, t, type Key } from '../i18n';
 
 const LIMIT = 50;
@@ -114,26 +114,11 @@ export function CallLogPage() {
         <div class="page" data-testid="page-calls">
             <h1>{t('callLog.title')}</h1>
             <p class="hint">{full ? t('callLog.hint') : t('callLog.ownHint')}</p>
-            {page?.team && (
-                <p class="notice" data-testid="calls-team">
-                    {t('campaign.teamView', { team: page.team.name, n: number(page.team.members.length) })}
-                </p>
-            )}
+            <TeamNotice team={page?.team} testid="calls-team" />
             <Section title={t('callLog.filters')}>
                 <form class="row-form" data-testid="calls-filters" onSubmit={apply}>
                     <PeriodInputs from={from} to={to} onFrom={setFrom} onTo={setTo} prefix="calls" />
-                    {(campaigns.data ?? []).length > 0 && (
-                        <Labeled label={t('calls.campaign')}>
-                            <select data-testid="calls-campaign" value={campaign} onChange={(e) => setCampaign(e.currentTarget.value)}>
-                                <option value="">{t('callLog.any')}</option>
-                                {(campaigns.data ?? []).map((c) => (
-                                    <option key={c.id} value={String(c.id)}>
-                                        {c.name}
-                                    </option>
-                                ))}
-                            </select>
-                        </Labeled>
-                    )}
+                    <CampaignSelect campaigns={campaigns.data ?? []} value={campaign} onChange={setCampaign} testid="calls-campaign" />
                     {full && (
                         <Labeled label={t('callLog.operator')}>
                             <input data-testid="calls-agent" value={agent} onInput={(e) => setAgent(e.currentTarget.value)} />

@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, follow, post, type Campaign, type CampaignLive } from '../api';
 import { LineChart } from '../charts';
-import { Section, useLoad } from '../components';
+import { Section, TeamNotice, useLoad } from '../components';
 import { Findings } from '../findings';
 import { clockMinutes, dateTime, duration, number, percent, phone } from '../format';
 import { t, type Key } from '../i18n';
@@ -296,11 +296,7 @@ export function CampaignPage(props: { id: number }) {
             </div>
             {c.state === 'running' && <Findings findings={live?.stall ?? c.stall} kind="stall" testid="campaign-stall" />}
             {(c.state === 'draft' || c.state === 'paused') && <Findings findings={c.warnings} kind="warning" testid="campaign-warnings" />}
-            {team && (
-                <p class="notice" data-testid="team-view">
-                    {t('campaign.teamView', { team: team.name, n: number(team.members.length) })}
-                </p>
-            )}
+            <TeamNotice team={team} testid="team-view" />
 
             <div class="totals" data-testid="live-figures">
                 <Figure label={t('live.attempts')} value={number(attempts)} testid="live-attempts" />

@@ -3,7 +3,7 @@
 // a WebSocket (polling when the socket fails) → summary and the error report.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { API, buildQuery, get, request, type ImportJob, type Preview } from '../api';
-import { Labeled, Section } from '../components';
+import { JobProgress, Labeled, Section } from '../components';
 import { number } from '../format';
 import { t, type Key } from '../i18n';
 
@@ -200,8 +200,6 @@ export function ImportPage() {
         if (current && !list.includes(current)) list.push(current);
         return list;
     };
-    const percent =
-        job && job.total_bytes > 0 ? Math.min(100, Math.round((job.done_bytes / job.total_bytes) * 100)) : job?.state === 'done' ? 100 : 0;
     // The five counts people read first, then the other non-zero counts the server gives.
     const summary = (job?.summary ?? {}) as Record<string, unknown>;
     const summaryKeys = [
@@ -355,21 +353,7 @@ export function ImportPage() {
 
             {job && (
                 <Section title={t('import.step3')}>
-                    <div
-                        class="progress"
-                        data-testid="import-progress"
-                        role="progressbar"
-                        aria-valuemin={0}
-                        aria-valuemax={100}
-                        aria-valuenow={percent}
-                        data-state={job.state}
-                    >
-                        <div class={`progress-bar ${job.state}`} style={{ width: `${percent}%` }} />
-                    </div>
-                    <p class="progress-text" data-testid="import-progress-text">
-                        <strong>{percent}%</strong> · {number(job.done_bytes)} / {number(job.total_bytes)} {t('import.bytes')} ·{' '}
-                        {t(`import.state.${job.state}` as Key)} · {file?.name}
-                    </p>
+                    <JobProgress job={job} testid="import-progress" after={<> · {file?.name}</>} />
                     {job.state === 'failed' && (
                         <div class="error-inline" data-testid="import-failed">
                             {t('import.failed')}: {job.error}

@@ -4,9 +4,9 @@
 // changed between two of them (counts: the numbers stay in the CLI).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, request, type ImportJob, type List, type RegistryDiff, type RegistryVersion } from '../api';
-import { Empty, Labeled, Notice, Section, useLoad } from '../components';
+import { Empty, JobProgress, Labeled, Notice, Section, useLoad } from '../components';
 import { dateTime, number } from '../format';
-import { t, type Key } from '../i18n';
+import { t } from '../i18n';
 
 // The job of a registry load, until it is done or failed.
 function pollJob(job: number, onState: (state: ImportJob) => void): () => void {
@@ -62,8 +62,6 @@ function Upload(props: { names: string[]; onLoaded: (name: string, version: numb
         }
     }
 
-    const percent =
-        job && job.total_bytes > 0 ? Math.min(100, Math.round((job.done_bytes / job.total_bytes) * 100)) : job?.state === 'done' ? 100 : 0;
     const summary = (job?.summary ?? {}) as Record<string, number>;
     return (
         <Section title={t('reg.upload')} testid="registry-upload">
@@ -95,21 +93,7 @@ function Upload(props: { names: string[]; onLoaded: (name: string, version: numb
             </form>
             {job && (
                 <>
-                    <div
-                        class="progress"
-                        data-testid="registry-progress"
-                        role="progressbar"
-                        aria-valuemin={0}
-                        aria-valuemax={100}
-                        aria-valuenow={percent}
-                        data-state={job.state}
-                    >
-                        <div class={`progress-bar ${job.state}`} style={{ width: `${percent}%` }} />
-                    </div>
-                    <p class="progress-text" data-testid="registry-progress-text">
-                        <strong>{percent}%</strong> · {number(job.done_bytes)} / {number(job.total_bytes)} {t('import.bytes')} ·{' '}
-                        {t(`import.state.${job.state}` as Key)}
-                    </p>
+                    <JobProgress job={job} testid="registry-progress" />
                     {job.state === 'failed' && (
                         <div class="error-inline" data-testid="registry-failed">
                             {t('reg.failed')}: {job.error}

@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { get, type Campaign, type CallReport, type ReportFigures, type Status } from '../api';
-import { Labeled, Section, useLoad } from '../components';
+import { CampaignSelect, Section, TeamNotice, useLoad } from '../components';
 import * as dict from '../dictionaries';
 import { dayText, downloadCsv, number, parseDay, percent } from '../format';
 import { lang, t } from '../i18n';
@@ -245,25 +245,10 @@ export function ReportsPage() {
         <div class="page" data-testid="page-reports" data-loaded={r ? `${r.from}/${r.to}` : ''}>
             <h1>{t('reports.title')}</h1>
             <p class="hint">{t('reports.hint')}</p>
-            {r?.team && (
-                <p class="notice" data-testid="reports-team">
-                    {t('campaign.teamView', { team: r.team.name, n: number(r.team.members.length) })}
-                </p>
-            )}
+            <TeamNotice team={r?.team} testid="reports-team" />
             <form class="row-form" data-testid="reports-filters" onSubmit={apply}>
                 <PeriodInputs from={from} to={to} onFrom={setFrom} onTo={setTo} prefix="reports" />
-                {(campaigns.data ?? []).length > 0 && (
-                    <Labeled label={t('calls.campaign')}>
-                        <select data-testid="reports-campaign" value={campaign} onChange={(e) => setCampaign(e.currentTarget.value)}>
-                            <option value="">{t('callLog.any')}</option>
-                            {(campaigns.data ?? []).map((c) => (
-                                <option key={c.id} value={String(c.id)}>
-                                    {c.name}
-                                </option>
-                            ))}
-                        </select>
-                    </Labeled>
-                )}
+                <CampaignSelect campaigns={campaigns.data ?? []} value={campaign} onChange={setCampaign} testid="reports-campaign" />
                 <button type="submit" class="primary" data-testid="reports-apply">
                     {t('reports.show')}
                 </button>
