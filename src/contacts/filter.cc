@@ -14,21 +14,26 @@
 namespace callbase::contacts {
 namespace {
 
-constexpr std::string_view kKeysHint =
-    "write KEY OP VALUE with KEY one of status, tag, region, source, email, phone, name, "
-    "added, idle, field:<name> and OP one of = != ~ >= <= > < "
-    "(e.g. status=new tag=Дорого phone=89161234567 name~иван added>=2026-01-01 idle>=90 "
-    "field:Сумма>=1000)";
-
 constexpr int64_t kDay = 86400;
+
+constexpr Msg kUnknownKey = Msg{"filter.unknown_key", "filter '{term}': unknown key '{key}'",
+                                "the keys are status, tag, region, source, email, phone, name, "
+                                "added, idle and field:NAME"};
 
 bool IsOpChar(char c) {
     return c == '=' || c == '!' || c == '~' || c == '<' || c == '>';
 }
 
-Error BadTerm(std::string_view expr, std::string_view why) {
-    return Error{ErrorCode::kInvalidInput, fmt::format("filter '{}': {}", expr, why),
-                 std::string(kKeysHint)};
+// Characters (UTF-8 code points) in `text`.
+size_t Utf8Length(std::string_view text) {
+    return static_cast<size_t>(std::ranges::count_if(
+        text, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// A term that cannot be read: `msg` names it as {term}.
+Error BadTerm(std::string_view expr, Msg msg, MessageParams params = {}) {
+    params.emplace_back("term", std::string(expr));
+    return Coded(ErrorCode::kInvalidInput, msg, std::move(params));
 }
 
 // The first `bytes` of `text`, not cutting a UTF-8 character.
@@ -141,11 +146,12 @@ std::string SealedNameSql(const FilterTerm& t, const store::Cipher& cipher, SqlB
 Result<std::string> SealedEmailSql(const FilterTerm& t, const store::Cipher& cipher,
                                    SqlBuilder& b) {
     if (t.op == "~" && t.value.find('@') == std::string::npos) {
-        return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("filter 'email~{}': on an encrypted base an e-mail is found only "
-                                "whole / в зашифрованной базе e-mail ищется только целиком",
-                                t.value),
-                    "give the whole address, e.g. email=ivan@example.ru (any case)");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"filter.sealed_email_part",
+                "filter 'email~{value}': on an encrypted base an e-mail is found only whole",
+                "give the whole address, e.g. email=ivan@example.ru (any case)"},
+            {{"value", t.value}});
     }
     std::string key = EmailKey(&cipher, t.value);
     // `email_key <> ''` lets SQLite use the partial index contacts_email_key.
@@ -243,7 +249,7 @@ Result<std::string> TermSql(const FilterTerm& t, int64_t now, SqlBuilder& b,
         }
         return (negate ? "NOT " : "") + head + cond + ")";
     }
-    return std::unexpected(BadTerm(t.key + t.op + t.value, "unknown key"));
+    return std::unexpected(BadTerm(t.key + t.op + t.value, kUnknownKey, {{"key", t.key}}));
 }
 
 }  // namespace
@@ -253,77 +259,114 @@ Result<Filter> ParseFilter(const std::vector<std::string>& expressions,
     Filter filter;
     if (expressions.size() > kMaxFilterTerms) {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("the filter has {} terms; one search takes at most {}",
-                                expressions.size(), kMaxFilterTerms),
-                    "narrow the search in steps (status, tag, region first)");
+                    Msg{"filter.too_many_terms",
+                        "the filter has {count} terms; one search takes at most {max}",
+                        "narrow the search in steps (status, tag, region first)"},
+                    {{"count", std::to_string(expressions.size())},
+                     {"max", std::to_string(kMaxFilterTerms)}});
     }
     size_t contains = 0;
     for (const auto& expr : expressions) {
         size_t pos = 0;
         while (pos < expr.size() && !IsOpChar(expr[pos]))
             ++pos;
-        if (pos == expr.size()) return std::unexpected(BadTerm(expr, "no operator"));
+        if (pos == expr.size()) {
+            return std::unexpected(
+                BadTerm(expr, Msg{"filter.no_operator", "filter '{term}': no operator",
+                                  "write KEY OP VALUE, e.g. status=new, name~иван, idle>=90"}));
+        }
         size_t op_len = pos + 1 < expr.size() && expr[pos + 1] == '=' &&
                                 (expr[pos] == '!' || expr[pos] == '<' || expr[pos] == '>')
                             ? 2
                             : 1;
         FilterTerm term{FoldCase(Trim(expr.substr(0, pos))), expr.substr(pos, op_len),
                         Trim(expr.substr(pos + op_len))};
-        if (term.op == "!") return std::unexpected(BadTerm(expr, "'!' must be followed by '='"));
+        if (term.op == "!") {
+            return std::unexpected(
+                BadTerm(expr, Msg{"filter.bang", "filter '{term}': '!' must be followed by '='",
+                                  "write != for 'not equal', e.g. status!=refused"}));
+        }
         if (term.key.starts_with("field:")) {
             // Keep the field name as written (it is compared case-insensitively).
             term.key = "field:" + Trim(Trim(expr.substr(0, pos)).substr(6));
-            if (term.key.size() == 6) return std::unexpected(BadTerm(expr, "field name missing"));
+            if (term.key.size() == 6) {
+                return std::unexpected(
+                    BadTerm(expr, Msg{"filter.no_field_name", "filter '{term}': field name missing",
+                                      "write field:NAME OP VALUE, e.g. field:Сумма>=1000"}));
+            }
         } else if (term.key != "status" && term.key != "tag" && term.key != "region" &&
                    term.key != "source" && term.key != "email" && term.key != "phone" &&
                    term.key != "name" && term.key != "added" && term.key != "idle") {
             return std::unexpected(
-                BadTerm(expr, fmt::format("unknown key '{}'", Trim(expr.substr(0, pos)))));
+                BadTerm(expr, kUnknownKey, {{"key", Trim(expr.substr(0, pos))}}));
         }
         if (!OpAllowed(term.key, term.op)) {
-            return std::unexpected(
-                BadTerm(expr, fmt::format("'{}' does not work with {}", term.op, term.key)));
+            return std::unexpected(BadTerm(
+                expr,
+                Msg{"filter.bad_operator", "filter '{term}': '{op}' does not work with {key}",
+                    "= and != work with every key, ~ with text, > < >= <= with dates, numbers "
+                    "and idle"},
+                {{"op", term.op}, {"key", term.key}}));
         }
-        if (term.value.empty()) return std::unexpected(BadTerm(expr, "value missing"));
-        if (term.value.size() > kMaxFilterValueBytes) {
-            return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("filter '{}…': the value is longer than {} bytes",
-                                    Head(expr, 40), kMaxFilterValueBytes),
-                        "search for a shorter part of it");
+        if (term.value.empty()) {
+            return std::unexpected(
+                BadTerm(expr, Msg{"filter.no_value", "filter '{term}': value missing",
+                                  "write the value after the operator, e.g. region=Москва"}));
+        }
+        if (Utf8Length(term.value) > kMaxFilterValueChars) {
+            return std::unexpected(
+                BadTerm(fmt::format("{}…", Head(expr, 40)),
+                        Msg{"filter.value_too_long",
+                            "filter '{term}': the value is longer than {max} characters",
+                            "search for a shorter part of it"},
+                        {{"max", std::to_string(kMaxFilterValueChars)}}));
         }
         if (term.op == "~" && ++contains > kMaxContainsTerms) {
-            return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("filter '{}': one search takes at most {} '~' terms (each "
-                                    "reads every contact)",
-                                    expr, kMaxContainsTerms),
-                        "use '=' where the whole value is known, or narrow the search in steps");
+            return std::unexpected(BadTerm(
+                expr,
+                Msg{"filter.too_many_contains",
+                    "filter '{term}': one search takes at most {max} '~' terms (each reads every "
+                    "contact)",
+                    "use '=' where the whole value is known, or narrow the search in steps"},
+                {{"max", std::to_string(kMaxContainsTerms)}}));
         }
         if (term.key == "status") {
             auto status = ParseStatus(term.value);
             if (!status) {
-                return Fail(ErrorCode::kInvalidInput,
-                            fmt::format("filter '{}': {}", expr, status.error().message),
-                            status.error().hint);
+                return std::unexpected(BadTerm(
+                    expr,
+                    Msg{"filter.unknown_status", "filter '{term}': there is no status '{value}'",
+                        "the statuses are new, in_progress, callback, decided, refused and "
+                        "inactive (in Russian as well: новый, перезвонить, …)"},
+                    {{"value", term.value}}));
             }
             term.value = std::string(StatusId(*status));
         } else if (term.key == "phone") {
             auto cleaned = cleaner.Clean(term.value);
             if (!cleaned.valid()) {
-                return Fail(ErrorCode::kInvalidInput, fmt::format("{}: not a phone number", expr),
-                            "write the number in any usual form, e.g. phone=8 916 123-45-67");
+                return std::unexpected(BadTerm(
+                    expr, Msg{"filter.not_phone", "filter '{term}': not a phone number",
+                              "write the number in any usual form, e.g. phone=8 916 123-45-67"}));
             }
             term.value = cleaned.e164;
         } else if (term.key == "added") {
             auto date = NormalizeDate(term.value);
             if (!date) {
-                return std::unexpected(BadTerm(expr, "the date must be YYYY-MM-DD or DD.MM.YYYY"));
+                return std::unexpected(
+                    BadTerm(expr, Msg{"filter.bad_date",
+                                      "filter '{term}': the date must be YYYY-MM-DD or DD.MM.YYYY",
+                                      "e.g. added>=01.09.2026"}));
             }
             term.value = *date;
         } else if (term.key == "idle") {
             bool digits = term.value.size() <= 6;
             for (char c : term.value)
                 digits = digits && c >= '0' && c <= '9';
-            if (!digits) return std::unexpected(BadTerm(expr, "idle takes a number of days"));
+            if (!digits) {
+                return std::unexpected(BadTerm(
+                    expr, Msg{"filter.idle_days", "filter '{term}': idle takes a number of days",
+                              "e.g. idle>=90: no call for 90 days or more"}));
+            }
         }
         filter.terms.push_back(std::move(term));
     }

@@ -40,7 +40,7 @@ struct Filter {
 // the base (issue 17: masked numbers were rebuilt from batches of terms).
 inline constexpr size_t kMaxFilterTerms = 20;
 inline constexpr size_t kMaxContainsTerms = 4;
-inline constexpr size_t kMaxFilterValueBytes = 200;
+inline constexpr size_t kMaxFilterValueChars = 200;
 
 // Parses expressions like "status=new". Errors name the expression and list the
 // keys and operators that are accepted. A phone value that cannot be cleaned is

@@ -127,7 +127,8 @@ TEST_P(FilterTest, PhoneMatchesAnySpellingOfTheNumber) {
     EXPECT_EQ(Select({"phone!=89161234567"}), (Ids{ivanova_, smith_}));
     auto bad = ParseFilter({"phone=123"}, cleaner_);
     ASSERT_FALSE(bad);
-    EXPECT_NE(bad.error().message.find("phone=123: not a phone number"), std::string::npos);
+    EXPECT_NE(bad.error().message.find("filter 'phone=123': not a phone number"),
+              std::string::npos);
 }
 
 TEST_P(FilterTest, AnEMailIsFoundWholeWhateverItsCaseAndSealedOnAnEncryptedBase) {
@@ -159,7 +160,8 @@ TEST_P(FilterTest, AnEMailIsFoundWholeWhateverItsCaseAndSealedOnAnEncryptedBase)
         EXPECT_EQ(found.error().code, ErrorCode::kInvalidInput);
         EXPECT_NE(found.error().message.find("found only whole"), std::string::npos)
             << found.error().message;
-        EXPECT_NE(found.error().message.find("ищется только целиком"), std::string::npos);
+        EXPECT_EQ(found.error().key, "filter.sealed_email_part");
+        EXPECT_EQ(found.error().params, (MessageParams{{"value", "petrov"}}));
     } else {
         EXPECT_EQ(stored->front().Text(0), "Ivan.Petrov.Unique@Example.RU");
         EXPECT_EQ(stored->front().Text(1), "");
@@ -188,6 +190,26 @@ TEST(FilterParse, BadExpressionsNameTheExpressionAndListTheKeys) {
         EXPECT_NE(f.error().message.find(bad), std::string::npos) << f.error().message;
         EXPECT_FALSE(f.error().hint.empty()) << bad;
     }
+    // Each refusal is coded for the screen, with the term as written.
+    auto unknown = ParseFilter({"colour=red"}, cleaner);
+    EXPECT_EQ(unknown.error().key, "filter.unknown_key");
+    EXPECT_EQ(unknown.error().params, (MessageParams{{"key", "colour"}, {"term", "colour=red"}}));
+    EXPECT_EQ(ParseFilter({"status=думает"}, cleaner).error().key, "filter.unknown_status");
+    EXPECT_EQ(ParseFilter({"tag>VIP"}, cleaner).error().key, "filter.bad_operator");
+
+    // A value's limit is in characters: 200 Cyrillic letters (400 bytes) are a value,
+    // 201 are not, and the refusal names the limit.
+    std::string letters;
+    for (int i = 0; i < 200; ++i)
+        letters += "ж";
+    auto long_ok = ParseFilter({"source=" + letters}, cleaner);
+    ASSERT_TRUE(long_ok) << long_ok.error().message;
+    auto too_long = ParseFilter({"source=" + letters + "ж"}, cleaner);
+    ASSERT_FALSE(too_long);
+    EXPECT_EQ(too_long.error().key, "filter.value_too_long");
+    EXPECT_NE(too_long.error().message.find("longer than 200 characters"), std::string::npos)
+        << too_long.error().message;
+
     auto ok = ParseFilter({"status=В работе", "field:Сумма заказа>=10"}, cleaner);
     ASSERT_TRUE(ok) << ok.error().message;
     EXPECT_EQ(ok->terms[0].value, "in_progress");

@@ -409,6 +409,21 @@ async function login(page, role, password = PASSWORDS[role]) {
     await page.getByTestId('login-submit').click();
 }
 
+// Why the top bar does not fit the window (a string), or '' when it does: nothing
+// runs past its right edge and the links stay in one row.
+async function topBarFit(page) {
+    return page.evaluate(() => {
+        const bar = document.querySelector('header.topbar');
+        if (!bar) return 'no top bar';
+        if (bar.scrollWidth > bar.clientWidth + 1) return `the bar is ${bar.scrollWidth} px wide in ${bar.clientWidth} px`;
+        const items = [...bar.querySelectorAll('nav > *')].filter((el) => el.getBoundingClientRect().width > 0);
+        const tops = new Set(items.map((el) => Math.round(el.getBoundingClientRect().top)));
+        if (tops.size > 1) return `the links fall into ${tops.size} rows`;
+        const right = Math.max(...[...bar.querySelectorAll('*')].map((el) => el.getBoundingClientRect().right));
+        return right > window.innerWidth + 1 ? `an element ends at ${Math.round(right)} px of ${window.innerWidth}` : '';
+    });
+}
+
 async function navNames(page) {
     return page.locator('[data-testid^="nav-"]').evaluateAll((links) =>
         links.map((a) => a.getAttribute('data-testid').slice(4)),
@@ -1824,6 +1839,7 @@ async function main() {
         const probe = englishIn(['Сохранить', 'status=new', 'P-0a1b2c3d4e5f', 'Save changes', 'Кампания e2e desk: paused'], [], ['e2e desk']);
         check(probe.length === 2, `the English filter found ${JSON.stringify(probe)}, expected "Save changes" and "paused"`);
         const typed = Object.keys(PASSWORDS);
+        const layout = [];
         // What the base holds, as the administrator and the supervisor see it (a
         // DPO sees campaign names in the call log without the campaigns' list).
         const data = [];
@@ -1845,6 +1861,8 @@ async function main() {
                     await shot(page, `${language}-${role}-${name}`);
                     if (language !== 'ru') continue;
                     for (const line of englishIn(await visibleStrings(page), typed, data)) problems.push(`${role} #/${name}: ${line}`);
+                    const bar = await topBarFit(page);
+                    if (bar) layout.push(`${role} #/${name}: ${bar}`);
                 }
             }
         }
@@ -1855,6 +1873,51 @@ async function main() {
         writeFileSync(join(OUT_DIR, 'english-on-russian-screens.txt'), problems.join('\n') + '\n');
         log(`  z: ${problems.length} English strings on Russian screens (at most ${KNOWN_ENGLISH}); list in ${join(OUT_DIR, 'english-on-russian-screens.txt')}`);
         check(problems.length <= KNOWN_ENGLISH, `English on Russian screens rose to ${problems.length} (at most ${KNOWN_ENGLISH}):\n    ${problems.slice(0, 40).join('\n    ')}`);
+        check(layout.length === 0, `the top bar does not fit 1366 px in Russian:\n    ${layout.join('\n    ')}`);
+    });
+
+    // Issue 18, "layout that survives real data": a 300-character name and a
+    // 200-character source are cut in the contacts table, whole on hover and on a
+    // click, and the page does not scroll sideways at 1366 px.
+    await scenario('layout. long values are cut in the table and whole on demand (Russian, 1366 px)', async () => {
+        check(supervisor, 'no supervisor session');
+        const word = 'Константинопольская';
+        const name = Array.from({ length: 16 }, (_, i) => `${word}${i}`).join(' ').slice(0, 300);
+        const source = `e2e-long-${'источник-'.repeat(24)}`.slice(0, 200);
+        const digits = `916${String(Date.now() % 10000000).padStart(7, '0')}`;
+        const made = await apiAs(supervisor, 'POST', '/contacts', { name, phones: [`+7${digits}`], source, region: 'Москва' });
+        check(made.status === 201, `creating the long contact answered ${made.status}: ${made.text}`);
+        await supervisor.evaluate(() => localStorage.setItem('callbase.lang', 'ru'));
+        await supervisor.goto(`${base}/#/contacts`);
+        await supervisor.reload();
+        await waitFor(supervisor, supervisor.getByTestId('search-source'), 'the search form');
+        await supervisor.getByTestId('search-source').fill(source);
+        await supervisor.getByTestId('search-submit').click();
+        const row = supervisor.locator(`[data-testid="result-row"][data-id="${made.json.id}"]`);
+        await waitFor(supervisor, row, 'the long contact in the results');
+        check((await supervisor.getByTestId('error').count()) === 0, `searching by the long source says "${await errorText(supervisor)}"`);
+        const total = (await supervisor.getByTestId('results-total').innerText()).replace(/\D/g, '');
+        check(total === '1', `searching by the long source found ${total} contacts, expected 1`);
+        const wider = await supervisor.getByTestId('results').evaluate((table) => table.scrollWidth - table.parentElement.clientWidth);
+        check(wider <= 1, `the results table is ${wider} px wider than its frame at 1366 px`);
+        const cells = await row.locator('td').evaluateAll((tds) =>
+            tds.map((td) => ({ text: td.innerText.trim(), width: td.getBoundingClientRect().width, cut: td.scrollWidth > td.clientWidth + 1 })),
+        );
+        const nameCell = cells.find((c) => c.text.startsWith(word));
+        const sourceCell = cells.find((c) => c.text.startsWith('e2e-long-'));
+        check(nameCell && nameCell.cut && nameCell.width < 500, `the name cell is ${JSON.stringify(nameCell)}: not cut, or wider than 500 px`);
+        check(sourceCell && sourceCell.cut && sourceCell.width < 500, `the source cell is ${JSON.stringify(sourceCell)}: not cut, or wider than 500 px`);
+        const sideways = await supervisor.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        check(sideways <= 0, `the contacts page scrolls sideways by ${sideways} px`);
+        const sourceTd = row.locator('td', { hasText: 'e2e-long-' });
+        await sourceTd.hover();
+        check((await sourceTd.getAttribute('title')) === source, `hovering the cut source shows "${await sourceTd.getAttribute('title')}", not the whole source`);
+        await sourceTd.click();
+        check(await sourceTd.evaluate((td) => td.classList.contains('opened')), 'a click on the cut source does not open it in place');
+        check(supervisor.url().includes('#/contacts') && !supervisor.url().includes(`#/contacts/${made.json.id}`), `the click on the cut cell left the list for ${supervisor.url()}`);
+        const opened = await sourceTd.evaluate((td) => td.innerText.trim());
+        check(opened === source, `the opened cell shows "${opened.slice(0, 60)}…", not the whole source`);
+        await shot(supervisor, 'ru-long-values');
     });
 
     await scenario('logout ends the session', async () => {

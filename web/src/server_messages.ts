@@ -5,11 +5,12 @@
 // there, or when a file's en and ru differ.
 import { known, lang, type Lang } from './i18n';
 import * as core from './messages/core';
+import * as filter from './messages/filter';
 import * as gate from './messages/gate';
 import * as history from './messages/history';
 import * as permissions from './messages/permissions';
 
-const areas = [core, gate, history, permissions];
+const areas = [core, filter, gate, history, permissions];
 
 const messages: Record<Lang, Record<string, string>> = {
     en: Object.assign({}, ...areas.map((a) => a.en)),
