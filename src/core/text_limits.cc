@@ -1,0 +1,23 @@
+#include "core/text_limits.h"
+
+#include <fmt/format.h>
+
+namespace callbase {
+
+size_t CharCount(std::string_view text) {
+    size_t count = 0;
+    for (char c : text)
+        count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return count;
+}
+
+Result<void> CheckLength(std::string_view field, std::string_view value, size_t limit) {
+    if (value.size() <= limit) return {};  // a character takes at least a byte
+    const size_t chars = CharCount(value);
+    if (chars <= limit) return {};
+    return Fail(ErrorCode::kInvalidInput,
+                fmt::format("{}: {} characters, at most {} are accepted", field, chars, limit),
+                fmt::format("shorten the {}; a longer text belongs in a note or a file", field));
+}
+
+}  // namespace callbase
