@@ -62,7 +62,7 @@ Result<Contact> ReadContact(const store::Store& store, const store::Row& row, si
 // as е) between spaces on a plain base (" ксения борисова "), their blind
 // indexes on an encrypted one (" KEY KEY "); '' for a name with no word.
 // Written together, always: a trigger copies the words of name_words into
-// contact_words, which name searches read through its index (migration 015).
+// contact_words, which name searches read through its index (migration 017).
 std::string StoredName(const store::Store& store, std::string_view name);
 std::string NameWords(const store::Cipher* cipher, std::string_view name);
 // The name_words term of one word (" KEY ": 48 bits of the word's key as ten

@@ -197,6 +197,17 @@ TEST_P(FilterTest, ANameIsFoundByItsWordsInAnyOrderAnyCaseWithYoAsYe) {
         EXPECT_EQ(Select({"name~ксен"}), (Ids{ksenia, boris}));
         EXPECT_EQ(Select({"name~рисова"}), Ids{});  // the start of a word, not its middle
         EXPECT_EQ(Select({"name=ксен"}), Ids{});    // '=' takes whole words
+        // The longest word is read, the others checked, whatever the order
+        // typed; a word that starts another one given adds nothing.
+        EXPECT_EQ(Select({"name~ксения ксен"}), (Ids{ksenia}));
+        EXPECT_EQ(Select({"name~кс борисова КСЕНИЯ"}), (Ids{ksenia}));
+        EXPECT_EQ(Select({"name~бор ксенофонтов"}), (Ids{boris}));
+        EXPECT_EQ(Select({"name~ксенофонтов алена"}), Ids{});
+        // '!=' takes whole words: no name holds both «ксен» and «бор».
+        EXPECT_EQ(Select({"name!=ксен бор"}),
+                  (Ids{ivan_, ivanova_, smith_, ksenia, alyona, alena, boris}));
+        EXPECT_EQ(Select({"name!=КСЕНИЯ борисова"}),
+                  (Ids{ivan_, ivanova_, smith_, alyona, alena, boris}));
     }
     // The words the base keeps: folded on a plain base, keys on a sealed one.
     auto words =

@@ -290,8 +290,9 @@ Result<Vault> LoadChecked(store::Store& store, const std::string& key_file) {
 }
 
 // A base encrypted by an earlier callbase holds what that version did not
-// seal in clear: seals it now with `vault`, in one transaction, and records
-// the version. Values sealed already are left as they are.
+// seal in clear, and keys what it keyed otherwise: seals and re-keys it now
+// with `vault`, in one transaction, and records the version. Values sealed
+// already are left as they are.
 Result<void> SealAddedColumns(store::Store& store, const Vault& vault, int version) {
     if (version >= kSealVersion) return {};
     auto tx = store::Transaction::Start(store);
