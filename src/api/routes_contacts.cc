@@ -118,7 +118,11 @@ Result<Response> FindContacts(Call& c) {
                                  {"status", "status="},
                                  {"region", "region="},
                                  {"source", "source="}}) {
-        if (auto v = c.request.Query(param); v && !v->empty()) expressions.push_back(prefix + *v);
+        auto v = c.request.Query(param);
+        if (!v || v->empty()) continue;
+        // A few digits in the phone box are the end of a number (phone~).
+        const bool tail = std::string_view(param) == "phone" && contacts::PhoneTail(*v);
+        expressions.push_back((tail ? std::string("phone~") : std::string(prefix)) + *v);
     }
     auto limit = c.QueryInt("limit", 50, 1, 1000);
     if (!limit) return std::unexpected(limit.error());

@@ -19,6 +19,7 @@
 #include "contacts/text.h"
 #include "core/clock_text.h"
 #include "core/json_text.h"
+#include "core/text_limits.h"
 #include "ivr/script.h"
 #include "phone/clean.h"
 
@@ -697,10 +698,7 @@ Result<void> CampaignBook::CheckDisposition(const Disposition& d) {
                         "choose a tag in use");
         }
     }
-    if (d.note.size() > 4000) {
-        return Fail(ErrorCode::kInvalidInput, "the note is longer than 4,000 bytes", "shorten it");
-    }
-    return {};
+    return CheckLength("note", d.note, kMaxCommentChars);
 }
 
 Result<void> CampaignBook::WriteDisposition(int64_t call_id, const Disposition& d) {

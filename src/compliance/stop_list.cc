@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "compliance/deletion.h"
+#include "core/text_limits.h"
 #include "phone/clean.h"
 
 namespace callbase::compliance {
@@ -59,6 +60,9 @@ Result<StopListEntry> StopList::Add(const std::string& e164, StopCategory catego
                                     bool* inserted) {
     if (inserted) *inserted = false;
     if (auto ok = CheckStopChannel(channel); !ok) return std::unexpected(ok.error());
+    if (auto ok = CheckLength("note", note, kMaxReasonChars); !ok) {
+        return std::unexpected(ok.error());
+    }
     const UnixSeconds now = clock_.Now();
     if (category != StopCategory::kNotNow && until) {
         return Fail(ErrorCode::kInvalidInput,
@@ -105,6 +109,9 @@ Result<StopListEntry> StopList::Add(const std::string& e164, StopCategory catego
 
 Result<int64_t> StopList::Remove(const std::string& e164, std::optional<StopCategory> category,
                                  const std::string& reason, const std::string& actor) {
+    if (auto ok = CheckLength("reason", Trim(reason), kMaxReasonChars); !ok) {
+        return std::unexpected(ok.error());
+    }
     if (Trim(reason).empty()) {
         return Fail(ErrorCode::kInvalidInput, "removing a number from the stop-list needs a reason",
                     "say why with --reason, e.g. --reason \"the person asked to be called\"");
@@ -128,6 +135,9 @@ Result<int64_t> StopList::Remove(const std::string& e164, std::optional<StopCate
 
 Result<void> StopList::RemoveEntry(int64_t id, const std::string& reason,
                                    const std::string& actor) {
+    if (auto ok = CheckLength("reason", Trim(reason), kMaxReasonChars); !ok) {
+        return std::unexpected(ok.error());
+    }
     if (Trim(reason).empty()) {
         return Fail(ErrorCode::kInvalidInput, "removing a number from the stop-list needs a reason",
                     "say why, e.g. \"the person asked to be called\"");

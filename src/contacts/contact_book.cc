@@ -14,6 +14,7 @@
 #include "contacts/status.h"
 #include "contacts/tag_dictionary.h"
 #include "contacts/text.h"
+#include "core/text_limits.h"
 
 namespace callbase::contacts {
 
@@ -202,9 +203,12 @@ Result<std::string> FillRawShape(std::string_view stored, std::string_view e164)
 }
 
 std::string NameWords(const store::Cipher* cipher, std::string_view name) {
-    if (!cipher) return {};  // a plain base searches contacts.name itself
+    const std::vector<std::string> words = SearchWords(name);
+    if (words.empty()) return {};
+    const std::string joined = fmt::format(" {} ", fmt::join(words, " "));
+    if (!cipher) return joined;  // a plain base: the words themselves
     std::string out;
-    for (int64_t word : cipher->WordKeys(FoldCase(name))) {
+    for (int64_t word : cipher->WordKeys(joined)) {
         // " a b " rather than " a  b ": every key has a space either side.
         std::string term = NameWordKey(word);
         out += out.empty() ? term : term.substr(1);
@@ -291,6 +295,13 @@ Result<int64_t> ContactBook::Create(const NewContact& in) {
     if (name.empty() && in.phones.empty()) {
         return Fail(ErrorCode::kInvalidInput, "a new contact needs a name or a phone",
                     "give --name or --phone");
+    }
+    const std::string email = Trim(in.email);
+    for (auto [field, value, limit] :
+         {std::tuple<std::string_view, std::string_view, size_t>{"name", name, kMaxNameChars},
+          {"comment", in.comment, kMaxCommentChars},
+          {"email", email, kMaxEmailChars}}) {
+        if (auto ok = CheckLength(field, value, limit); !ok) return std::unexpected(ok.error());
     }
     // Resolve the dictionary and field types before the transaction (seeding the
     // tag dictionary runs a transaction of its own).

@@ -58,8 +58,11 @@ using store::kRawColumn;
 // The name, e-mail and comment are opened on an encrypted base.
 Result<Contact> ReadContact(const store::Store& store, const store::Row& row, size_t first = 0);
 // The name as contacts.name holds it (sealed on an encrypted base), and what
-// contacts.name_words holds for it: the blind indexes of its words on an
-// encrypted base (" KEY KEY "), '' on a plain one. Written together, always.
+// contacts.name_words holds for it: its search words (SearchWords: folded, ё
+// as е) between spaces on a plain base (" ксения борисова "), their blind
+// indexes on an encrypted one (" KEY KEY "); '' for a name with no word.
+// Written together, always: a trigger copies the words of name_words into
+// contact_words, which name searches read through its index (migration 017).
 std::string StoredName(const store::Store& store, std::string_view name);
 std::string NameWords(const store::Cipher* cipher, std::string_view name);
 // The name_words term of one word (" KEY ": 48 bits of the word's key as ten

@@ -9,6 +9,7 @@
 #include "contacts/contacts_test_env.h"
 #include "contacts/field_registry.h"
 #include "contacts/tag_dictionary.h"
+#include "core/text_limits.h"
 #include "support/test_phone.h"
 
 namespace callbase::contacts {
@@ -242,6 +243,63 @@ TEST_P(ContactBookTest, CardShowsTheImportThatCreatedTheContact) {
     EXPECT_EQ(card->history[0].action, "import");
     EXPECT_EQ(card->history[0].detail,
               fmt::format("created by import #{} (base-may.csv)", import_id));
+}
+
+// Issue 18, section 4: a value longer than its cap is refused with the field,
+// the cap and the length given; a value at the cap is taken whole. Lengths are
+// characters: 400 Cyrillic letters (800 bytes) are a name that fits.
+TEST_P(ContactBookTest, OverLongValuesAreRefusedNamingTheFieldTheCapAndTheLength) {
+    auto repeat = [](std::string_view piece, size_t times) {
+        std::string out;
+        for (size_t i = 0; i < times; ++i)
+            out += piece;
+        return out;
+    };
+    const std::string longest_name = repeat("Я", kMaxNameChars);
+    const int64_t fits = NewContactId(longest_name);
+    ASSERT_GT(fits, 0);
+    EXPECT_EQ(book_->Get(fits)->contact.name, longest_name);
+
+    NewContact nc;
+    nc.phones = {test::Mobile("+79031112233")};
+    nc.name = repeat("ж", kMaxNameChars + 7);
+    auto refused = book_->Create(nc);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidInput);
+    EXPECT_EQ(refused.error().message, fmt::format("name: {} characters, at most {} are accepted",
+                                                   kMaxNameChars + 7, kMaxNameChars));
+    EXPECT_FALSE(refused.error().hint.empty());
+    nc.name = "Пётр";
+    nc.comment = repeat("a", kMaxCommentChars + 1);
+    refused = book_->Create(nc);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find(fmt::format("comment: {} characters, at most {}",
+                                                       kMaxCommentChars + 1, kMaxCommentChars)),
+              std::string::npos)
+        << refused.error().message;
+    nc.comment = repeat("ю", kMaxCommentChars);
+    EXPECT_TRUE(book_->Create(nc));
+    // Nothing of a refused contact was written.
+    auto count = db_->QueryValue("SELECT COUNT(*) FROM contacts", {});
+    ASSERT_TRUE(count);
+    EXPECT_EQ(store::Row({*count}).Int(0), 2);
+
+    FieldRegistry fields(*db_, clock_);
+    ASSERT_TRUE(fields.Define("Пожелания", "text"));
+    auto field = book_->SetField(fits, "Пожелания", repeat("щ", kMaxFieldTextChars + 1));
+    ASSERT_FALSE(field);
+    EXPECT_NE(field.error().message.find(fmt::format("field 'Пожелания': {} characters, at most {}",
+                                                     kMaxFieldTextChars + 1, kMaxFieldTextChars)),
+              std::string::npos)
+        << field.error().message;
+    EXPECT_TRUE(book_->SetField(fits, "Пожелания", repeat("щ", kMaxFieldTextChars)));
+
+    TagDictionary tags(*db_, clock_);
+    ASSERT_TRUE(tags.EnsureDefaults());
+    auto tag = tags.AddCategory(repeat("т", kMaxTagNameChars + 1));
+    ASSERT_FALSE(tag);
+    EXPECT_NE(tag.error().message.find("tag category name: "), std::string::npos)
+        << tag.error().message;
 }
 
 TEST_P(ContactBookTest, GetOfAMissingContactSaysWhichId) {

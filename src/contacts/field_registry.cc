@@ -9,6 +9,7 @@
 
 #include "contacts/text.h"
 #include "core/json_text.h"
+#include "core/text_limits.h"
 
 namespace callbase::contacts {
 namespace {
@@ -115,6 +116,10 @@ std::optional<std::string> NormalizeNumber(std::string_view text) {
 }
 
 Result<std::string> ValidateFieldValue(const FieldDef& def, std::string_view value) {
+    if (auto ok = CheckLength(fmt::format("field '{}'", def.name), value, kMaxFieldTextChars);
+        !ok) {
+        return std::unexpected(ok.error());
+    }
     if (def.type == "number") {
         if (auto n = NormalizeNumber(value)) return *n;
         return Fail(ErrorCode::kInvalidInput,

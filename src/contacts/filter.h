@@ -3,7 +3,9 @@
 //
 // A filter is parsed from expressions such as `status=new`, `tag=Дорого`,
 // `region=Москва`, `source=site`, `phone=8 916 123-45-67` (any spelling: it is
-// cleaned first), `name~иван` (substring, case-insensitive), `field:Сумма>=1000`,
+// cleaned first), `phone~4567` (the last 4 to 7 digits), `name~борисова ксен`
+// (every word starts a word of the name, any order, any case, ё = е),
+// `field:Сумма>=1000`,
 // `added>=2026-01-01`, `idle>=90` (days since the last interaction). All terms
 // must hold (AND). Plain values; thread-safe to share once built.
 #pragma once
@@ -41,6 +43,14 @@ struct Filter {
 inline constexpr size_t kMaxFilterTerms = 20;
 inline constexpr size_t kMaxContainsTerms = 4;
 inline constexpr size_t kMaxFilterValueChars = 200;
+// phone~DIGITS: how many of a number's last digits it takes.
+inline constexpr size_t kMinPhoneTailDigits = 4;
+inline constexpr size_t kMaxPhoneTailDigits = 7;
+
+// The digits of a phone~ value ("123-45-67" -> "1234567"): when it is only
+// digits and the usual separators (space - ( ) .) and has
+// kMinPhoneTailDigits..kMaxPhoneTailDigits digits; otherwise none.
+std::optional<std::string> PhoneTail(std::string_view value);
 
 // Parses expressions like "status=new". Errors name the expression and list the
 // keys and operators that are accepted. A phone value that cannot be cleaned is
@@ -55,10 +65,12 @@ struct SqlWhere {
     std::string sql;
     std::vector<store::Value> params;
 };
-// On an encrypted base (cipher given) a phone is compared in its sealed form
-// and a name by the blind indexes of its words: name=… and name~… both find
-// the contacts whose name holds every word given, whole (a part of a word
-// cannot be found in a sealed name).
+// A name is found by its words (contacts::SearchWords: any case, ё = е, any
+// order) through the index of contact_words: name~… takes each word given as
+// the start of a word of the name, name=… as a whole word. On an encrypted
+// base (cipher given) a phone is compared in its sealed form and a name by the
+// blind indexes of its words, whole, for both operators (a part of a word
+// cannot be found in a sealed name); phone~ is refused there.
 Result<SqlWhere> ToSql(const Filter& filter, int64_t now, int first_param = 1,
                        const store::Cipher* cipher = nullptr);
 

@@ -102,7 +102,7 @@ TEST_P(FilterTest, EveryTermSelectsTheRightContacts) {
         EXPECT_EQ(Select({"name~иван"}), (Ids{ivan_, ivanova_}));  // Иван and ИВАНОВА
     }
     EXPECT_EQ(Select({"name~SMITH"}), (Ids{smith_}));
-    EXPECT_EQ(Select({"name~100%"}), Ids{});  // LIKE wildcards are escaped
+    EXPECT_EQ(Select({"name~100%"}), Ids{});  // '%' separates words, no wildcard
     EXPECT_EQ(Select({"added>=2026-02-01"}), (Ids{ivanova_, smith_}));
     EXPECT_EQ(Select({"added<=01.02.2026"}), (Ids{ivan_, ivanova_}));
     EXPECT_EQ(Select({"added=2026-03-01"}), (Ids{smith_}));
@@ -167,6 +167,115 @@ TEST_P(FilterTest, AnEMailIsFoundWholeWhateverItsCaseAndSealedOnAnEncryptedBase)
         EXPECT_EQ(stored->front().Text(1), "");
         EXPECT_EQ(Select({"email~petrov"}), (Ids{*mail}));
         EXPECT_EQ(Select({"email~EXAMPLE.ru"}), (Ids{*mail}));
+    }
+}
+
+// Issue 18: a name is searched as people type it — its words in any order,
+// any case (Cyrillic too), ё as е, the start of each word on a plain base.
+TEST_P(FilterTest, ANameIsFoundByItsWordsInAnyOrderAnyCaseWithYoAsYe) {
+    const int64_t ksenia = Add("Ксения Борисова", "Москва", "site", "+79160000001", kStart);
+    const int64_t alyona = Add("Алёна Фёдорова", "Москва", "site", "+79160000002", kStart);
+    const int64_t alena = Add("АЛЕНА Смирнова-Федорова", "Москва", "site", "+79160000003", kStart);
+    const int64_t boris = Add("Борис Ксенофонтов", "Москва", "site", "+79160000004", kStart);
+    for (const char* both :
+         {"Ксения Борисова", "Борисова Ксения", "БОРИСОВА КСЕНИЯ", "  борисова,  ксения "}) {
+        EXPECT_EQ(Select({std::string("name~") + both}), (Ids{ksenia})) << both;
+        EXPECT_EQ(Select({std::string("name=") + both}), (Ids{ksenia})) << both;
+    }
+    // ё and е are one letter, both ways, in the base and in the search.
+    EXPECT_EQ(Select({"name~Алена"}), (Ids{alyona, alena}));
+    EXPECT_EQ(Select({"name~алёна"}), (Ids{alyona, alena}));
+    EXPECT_EQ(Select({"name=Алёна Федорова"}), (Ids{alyona, alena}));  // both whole words
+    EXPECT_EQ(Select({"name=смирнова алёна"}), (Ids{alena}));
+    EXPECT_EQ(Select({"name~ФЕДОРОВА"}), (Ids{alyona, alena}));  // a hyphen splits words
+    EXPECT_EQ(Select({"name!=алена"}), (Ids{ivan_, ivanova_, smith_, ksenia, boris}));
+    if (callbase::testing::SealedRun()) {
+        // Whole words only: a start of a word is not in a sealed name's keys.
+        EXPECT_EQ(Select({"name~борисова ксен"}), Ids{});
+        EXPECT_EQ(Select({"name~ксения"}), (Ids{ksenia}));
+    } else {
+        EXPECT_EQ(Select({"name~борисова ксен"}), (Ids{ksenia}));
+        EXPECT_EQ(Select({"name~ксен бор"}), (Ids{ksenia, boris}));
+        EXPECT_EQ(Select({"name~ксен"}), (Ids{ksenia, boris}));
+        EXPECT_EQ(Select({"name~рисова"}), Ids{});  // the start of a word, not its middle
+        EXPECT_EQ(Select({"name=ксен"}), Ids{});    // '=' takes whole words
+        // The longest word is read, the others checked, whatever the order
+        // typed; a word that starts another one given adds nothing.
+        EXPECT_EQ(Select({"name~ксения ксен"}), (Ids{ksenia}));
+        EXPECT_EQ(Select({"name~кс борисова КСЕНИЯ"}), (Ids{ksenia}));
+        EXPECT_EQ(Select({"name~бор ксенофонтов"}), (Ids{boris}));
+        EXPECT_EQ(Select({"name~ксенофонтов алена"}), Ids{});
+        // '!=' takes whole words: no name holds both «ксен» and «бор».
+        EXPECT_EQ(Select({"name!=ксен бор"}),
+                  (Ids{ivan_, ivanova_, smith_, ksenia, alyona, alena, boris}));
+        EXPECT_EQ(Select({"name!=КСЕНИЯ борисова"}),
+                  (Ids{ivan_, ivanova_, smith_, alyona, alena, boris}));
+    }
+    // The words the base keeps: folded on a plain base, keys on a sealed one.
+    auto words =
+        db_->Query("SELECT word FROM contact_words WHERE contact_id = $1 ORDER BY word", {alyona});
+    ASSERT_TRUE(words);
+    ASSERT_EQ(words->size(), 2u);
+    if (!callbase::testing::SealedRun()) {
+        EXPECT_EQ(words->at(0).Text(0), "алена");
+        EXPECT_EQ(words->at(1).Text(0), "федорова");
+    } else {
+        for (const auto& w : *words)
+            EXPECT_EQ(w.Text(0).size(), 10u) << w.Text(0);
+    }
+    // A name changed or erased leaves no word behind.
+    ASSERT_TRUE(
+        db_->Exec("UPDATE contacts SET name = '', name_words = '' WHERE id = $1", {alyona}));
+    EXPECT_EQ(Select({"name~алена"}), (Ids{alena}));
+    // A value with no letter or digit is an error, not every contact.
+    auto none = ParseFilter({"name~--"}, cleaner_);
+    ASSERT_TRUE(none);
+    auto found = book_->Find(*none, 10, 0);
+    ASSERT_FALSE(found);
+    EXPECT_NE(found.error().message.find("name~--"), std::string::npos) << found.error().message;
+}
+
+// Issue 18: the last 4 to 7 digits find the numbers that end with them,
+// through an index; an encrypted base refuses, and keeps no digit in clear.
+TEST_P(FilterTest, TheLastDigitsOfANumberFindItsContacts) {
+    const int64_t zeros = Add("Нули", "Москва", "site", "+79160004567", kStart);
+    NewContact two;
+    two.name = "Два номера";
+    two.phones = {test::Mobile("+79035550000"), test::Mobile("+79037654567")};
+    auto second = book_->Create(two);
+    ASSERT_TRUE(second) << second.error().message;
+    if (callbase::testing::SealedRun()) {
+        auto tail = ParseFilter({"phone~4567"}, cleaner_);
+        ASSERT_TRUE(tail);
+        auto found = book_->Find(*tail, 100, 0);
+        ASSERT_FALSE(found);
+        EXPECT_EQ(found.error().code, ErrorCode::kInvalidInput);
+        EXPECT_NE(found.error().message.find("found only whole"), std::string::npos)
+            << found.error().message;
+        EXPECT_EQ(found.error().key, "filter.sealed_phone_part");
+        auto keys = db_->Query("SELECT COUNT(*) FROM phones WHERE tail_key IS NOT NULL", {});
+        ASSERT_TRUE(keys);
+        EXPECT_EQ(keys->front().Int(0), 0);  // no digit of a number in clear
+        return;
+    }
+    EXPECT_EQ(Select({"phone~4567"}), (Ids{ivan_, smith_, zeros, *second}));
+    EXPECT_EQ(Select({"phone~04567"}), (Ids{zeros}));
+    EXPECT_EQ(Select({"phone~54567"}), (Ids{*second}));
+    EXPECT_EQ(Select({"phone~123-45-67"}), (Ids{ivan_, smith_}));
+    EXPECT_EQ(Select({"phone~1234567"}), (Ids{ivan_, smith_}));
+    EXPECT_EQ(Select({"phone~2233"}), (Ids{ivanova_}));
+    EXPECT_EQ(Select({"phone~0000"}), (Ids{*second}));  // its other number
+    EXPECT_EQ(Select({"phone~9999"}), Ids{});
+    EXPECT_EQ(Select({"phone~4567", "name~нули"}), (Ids{zeros}));
+    auto key = db_->Query("SELECT tail_key FROM phones WHERE contact_id = $1", {ivan_});
+    ASSERT_TRUE(key);
+    EXPECT_EQ(key->front().Int(0), 7654321);
+    // Fewer than 4 or more than 7 digits, or letters: an error naming the term.
+    for (const char* bad : {"phone~567", "phone~61234567", "phone~45a7", "phone!~4567"}) {
+        auto f = ParseFilter({bad}, cleaner_);
+        ASSERT_FALSE(f) << bad;
+        EXPECT_NE(f.error().message.find(std::string(bad).substr(0, 6)), std::string::npos)
+            << f.error().message;
     }
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "contacts/text.h"
+#include "core/text_limits.h"
 
 namespace callbase::contacts {
 namespace {
@@ -79,6 +80,9 @@ Result<int64_t> TagDictionary::CategoryId(std::string_view name) {
 Result<int64_t> TagDictionary::AddCategory(std::string_view name_in) {
     if (auto seeded = EnsureDefaults(); !seeded) return std::unexpected(seeded.error());
     std::string name = Trim(name_in);
+    if (auto ok = CheckLength("tag category name", name, kMaxTagNameChars); !ok) {
+        return std::unexpected(ok.error());
+    }
     if (name.empty() || name.find(':') != std::string::npos) {
         return Fail(ErrorCode::kInvalidInput,
                     fmt::format("tag category name '{}' is empty or contains ':'", name_in),
@@ -101,6 +105,9 @@ Result<int64_t> TagDictionary::AddCategory(std::string_view name_in) {
 Result<TagInfo> TagDictionary::AddTag(std::string_view category, std::string_view name_in) {
     if (auto seeded = EnsureDefaults(); !seeded) return std::unexpected(seeded.error());
     std::string name = Trim(name_in);
+    if (auto ok = CheckLength("tag name", name, kMaxTagNameChars); !ok) {
+        return std::unexpected(ok.error());
+    }
     if (name.empty() || name.find(':') != std::string::npos) {
         return Fail(ErrorCode::kInvalidInput,
                     fmt::format("tag name '{}' is empty or contains ':'", name_in),

@@ -68,6 +68,28 @@ std::string Trim(std::string_view text) {
     return out;
 }
 
+std::vector<std::string> SearchWords(std::string_view text) {
+    std::vector<std::string> words;
+    std::string word;
+    auto flush = [&] {
+        if (!word.empty() && std::find(words.begin(), words.end(), word) == words.end())
+            words.push_back(word);
+        word.clear();
+    };
+    for (char32_t c : DecodeUtf8(text)) {
+        c = Lower(c);
+        if (c == 0x0451) c = 0x0435;  // ё -> е
+        const bool ascii_letter_or_digit = (c >= U'a' && c <= U'z') || (c >= U'0' && c <= U'9');
+        if (c < 0x80 && !ascii_letter_or_digit) {
+            flush();
+        } else {
+            AppendUtf8(word, c);
+        }
+    }
+    flush();
+    return words;
+}
+
 size_t EditDistance(std::string_view a, std::string_view b) {
     auto x = DecodeUtf8(a), y = DecodeUtf8(b);
     std::vector<size_t> prev(y.size() + 1), cur(y.size() + 1);

@@ -19,6 +19,15 @@ std::string UpperCase(std::string_view text);  // "иван" -> "ИВАН"
 std::string TitleCase(std::string_view text);  // first letter of every word upper
 std::string Trim(std::string_view text);
 
+// How a name is searched (issue 18: search as people type it): case-folded,
+// ё written е («Алёна» and «Алена» are one name to a search), split into words
+// at every ASCII character that is not a letter or a digit (spaces, hyphens,
+// dots, quotes), each word once, in the order written. "Анна-Мария  Фёдорова"
+// -> {"анна", "мария", "федорова"}. The same split as the blind indexes of an
+// encrypted base (security::Vault::WordKeys), so the two kinds of base find
+// the same contacts by whole words.
+std::vector<std::string> SearchWords(std::string_view text);
+
 // Levenshtein distance over code points.
 size_t EditDistance(std::string_view a, std::string_view b);
 

@@ -30,6 +30,7 @@
 #include "contacts/tag_dictionary.h"
 #include "contacts/text.h"
 #include "core/sha256.h"
+#include "core/text_limits.h"
 #include "core/utf8.h"
 #include "ingest/column_map.h"
 #include "ingest/csv.h"
@@ -548,9 +549,16 @@ public:
                 in.name.append(part);
             }
         }
+        // A value longer than its cap keeps the row out (core/text_limits.h):
+        // the error names the line, the column, the cap and the length.
+        if (RejectOverLong(in, row)) return;
         row->rejected = in.phones.empty();
         if (!row->rejected) {
-            if (cipher_) Seal(&in);
+            if (cipher_) {
+                Seal(&in);
+            } else {
+                in.name_words = contacts::NameWords(nullptr, in.name);
+            }
             return;
         }
         // The reason recorded for the phone cell becomes the row's.
@@ -566,6 +574,46 @@ public:
     }
 
 private:
+    // Rejects the row when its name, comment, e-mail or a custom field is
+    // longer than its cap; the other warnings of the row go with it.
+    bool RejectOverLong(const Incoming& in, ParsedRow* row) const {
+        auto headers_of = [&](std::initializer_list<Target> targets) {
+            std::vector<std::string> headers;
+            for (const Column& col : columns_) {
+                if (std::find(targets.begin(), targets.end(), col.target) != targets.end())
+                    headers.push_back(col.header);
+            }
+            return fmt::format("{}", fmt::join(headers, " + "));
+        };
+        struct Capped {
+            std::string column;
+            std::string_view field, value;
+            size_t limit;
+        };
+        std::vector<Capped> capped{
+            {headers_of(
+                 {Target::kName, Target::kLastName, Target::kFirstName, Target::kMiddleName}),
+             "name", in.name, kMaxNameChars},
+            {headers_of({Target::kComment}), "comment", in.comment, kMaxCommentChars},
+            {headers_of({Target::kEmail}), "email", in.email, kMaxEmailChars}};
+        for (size_t i = 0; i < columns_.size() && i < row->cells.size(); ++i) {
+            if (columns_[i].target != Target::kCustom) continue;
+            capped.push_back({columns_[i].header, columns_[i].header, TrimSpaces(row->cells[i]),
+                              kMaxFieldTextChars});
+        }
+        for (const Capped& c : capped) {
+            auto ok = CheckLength(c.field, c.value, c.limit);
+            if (ok) continue;
+            row->rejected = true;
+            row->warnings.clear();
+            row->warnings.push_back({row->line, c.column,
+                                     std::string(Utf8Prefix(c.value, 100)) + "…",
+                                     "row rejected: " + ok.error().message});
+            return true;
+        }
+        return false;
+    }
+
     // What the writing thread stores on an encrypted base (the Cipher is
     // immutable and safe to share).
     void Seal(Incoming* in) const {
@@ -1051,7 +1099,7 @@ private:
             if (f.incoming->empty() || !row.Text(f.index).empty()) continue;
             set(f.column, "", *f.incoming);
         }
-        if (!in.name.empty() && row.Text(0).empty() && sealed()) {  // the name was set
+        if (!in.name.empty() && row.Text(0).empty()) {  // the name was set
             params.emplace_back(in.name_words);
             update += fmt::format("name_words = ${}, ", params.size());
         }

@@ -19,8 +19,10 @@ using nlohmann::json;
 constexpr std::string_view kCheckColumn = "settings.encryption.check";
 constexpr std::string_view kCheckText = "callbase key check";
 // What an encrypted base has sealed (settings 'encryption.version'; absent: 1):
-// 1 numbers, names, comments and notes; 2 e-mails too (and contacts.email_key).
-constexpr int kSealVersion = 2;
+// 1 numbers, names, comments and notes; 2 e-mails too (and contacts.email_key);
+// 3 the same, with contacts.name_words keyed on ё-folded words
+// (contacts::SearchWords: «Алёна» finds «Алена»).
+constexpr int kSealVersion = 3;
 
 // One column that holds personal data, and what finds its rows again.
 struct SealedColumn {
@@ -182,19 +184,15 @@ Result<int64_t> ResealSnapshots(store::Store& store, const store::Cipher* from,
     return values;
 }
 
-// contacts.name_words from the names (already sealed with `to`), or '' on a
-// plain base; the number of words indexed.
+// contacts.name_words from the names (already sealed with `to`, or plain
+// when `to` is none): the blind indexes of their words, or on a plain base the
+// words themselves; the number of words indexed.
 Result<int64_t> RebuildWords(store::Store& store, const store::Cipher* to) {
-    if (!to) {
-        auto ok = store.Exec("UPDATE contacts SET name_words = '' WHERE name_words <> ''");
-        if (!ok) return std::unexpected(ok.error());
-        return 0;
-    }
     auto rows = store.Query("SELECT id, name FROM contacts WHERE name <> ''");
     if (!rows) return std::unexpected(rows.error());
     int64_t words = 0;
     for (const auto& r : *rows) {
-        auto name = to->Open(r.Text(1), store::kNameColumn);
+        auto name = to ? to->Open(r.Text(1), store::kNameColumn) : Result<std::string>(r.Text(1));
         if (!name) return std::unexpected(name.error());
         std::string keys = contacts::NameWords(to, *name);
         if (!keys.empty()) words += std::count(keys.begin(), keys.end(), ' ') - 1;
@@ -292,8 +290,9 @@ Result<Vault> LoadChecked(store::Store& store, const std::string& key_file) {
 }
 
 // A base encrypted by an earlier callbase holds what that version did not
-// seal in clear: seals it now with `vault`, in one transaction, and records
-// the version. Values sealed already are left as they are.
+// seal in clear, and keys what it keyed otherwise: seals and re-keys it now
+// with `vault`, in one transaction, and records the version. Values sealed
+// already are left as they are.
 Result<void> SealAddedColumns(store::Store& store, const Vault& vault, int version) {
     if (version >= kSealVersion) return {};
     auto tx = store::Transaction::Start(store);
@@ -308,6 +307,10 @@ Result<void> SealAddedColumns(store::Store& store, const Vault& vault, int versi
             "UPDATE contacts SET email = $1, email_key = $2 WHERE id = $3",
             {vault.Seal(email, store::kEmailColumn), contacts::EmailKey(&vault, email), r.Int(0)});
         if (!ok) return std::unexpected(ok.error());
+    }
+    // Version 3: the words of names keyed with ё as е.
+    if (version < 3) {
+        if (auto ok = RebuildWords(store, &vault); !ok) return std::unexpected(ok.error());
     }
     if (auto ok =
             SaveSetting(store, "encryption.version", std::to_string(kSealVersion), "callbase");

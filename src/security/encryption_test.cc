@@ -18,6 +18,7 @@
 #include "compliance/stop_list.h"
 #include "contacts/contact_book.h"
 #include "contacts/filter.h"
+#include "contacts/text.h"
 #include "core/clock.h"
 #include "support/test_store.h"
 
@@ -283,7 +284,8 @@ TEST_P(EncryptionTest, EMailsLeftInClearByAnEarlierVersionAreSealedWhenTheBaseIs
     auto [email, key] = stored(ivan_);
     EXPECT_TRUE(email.starts_with("enc1:")) << email;
     EXPECT_TRUE(key.starts_with("bi1:")) << key;
-    EXPECT_EQ(ReadEncryptionState(*db_)->version, 2);
+    // 3: what this callbase seals and keys (names' words with ё as е, below).
+    EXPECT_EQ(ReadEncryptionState(*db_)->version, 3);
     contacts::ContactBook book(*second, clock_, "anna");
     EXPECT_EQ(book.Get(ivan_)->contact.email, "Ivan.Petrov.Unique@example.ru");
     contacts::Filter by_mail;
@@ -305,6 +307,69 @@ TEST_P(EncryptionTest, EMailsLeftInClearByAnEarlierVersionAreSealedWhenTheBaseIs
     ASSERT_TRUE(AttachCipher(*fourth, key_file_));
     EXPECT_EQ(contacts::ContactBook(*fourth, clock_, "a").Get(ivan_)->contact.email,
               "Ivan.Petrov.Unique@example.ru");
+}
+
+// A base encrypted by callbase 2 (encryption.version 2) keyed the words of a
+// name as written: «Алёна» under the key of "алёна", which a search typed
+// "алена" (keyed ё as е since version 3) cannot match. The first command that
+// opens it with its key file re-keys every name's words, once, and records
+// version 3; what was sealed stays as it was.
+TEST_P(EncryptionTest, NameWordsKeyedByVersionTwoAreReKeyedWithYoAsYeWhenTheBaseIsNextOpened) {
+    int64_t alyona = 0;
+    {
+        contacts::NewContact c;
+        c.name = "Алёна Фёдорова-Королёва";
+        c.phones = {Mobile("+79265550101", "8 926 555-01-01")};
+        auto id = contacts::ContactBook(*db_, clock_, "anna").Create(c);
+        ASSERT_TRUE(id) << id.error().message;
+        alyona = *id;
+    }
+    ASSERT_TRUE(Encrypt(*db_, key_file_, "admin"));
+    auto vault = Vault::FromKeyFile(key_file_);
+    ASSERT_TRUE(vault) << vault.error().message;
+    auto stored = [&] {
+        auto rows =
+            db_->Query("SELECT name, name_words, email FROM contacts WHERE id = $1", {alyona});
+        EXPECT_TRUE(rows && rows->size() == 1);
+        return std::tuple{rows->front().Text(0), rows->front().Text(1), rows->front().Text(2)};
+    };
+    // How version 2 keyed them: the folded name split as written, ё kept.
+    std::string version_two;
+    for (int64_t key : vault->WordKeys(contacts::FoldCase("Алёна Фёдорова-Королёва"))) {
+        std::string term = contacts::NameWordKey(key);
+        version_two += version_two.empty() ? term : term.substr(1);
+    }
+    const std::string version_three = contacts::NameWords(&*vault, "Алёна Фёдорова-Королёва");
+    ASSERT_NE(version_two, version_three);  // ё changes the keys: the point of the upgrade
+    ASSERT_TRUE(
+        db_->Exec("UPDATE contacts SET name_words = $1 WHERE id = $2", {version_two, alyona}));
+    ASSERT_TRUE(db_->Exec("UPDATE settings SET value = '2' WHERE name = 'encryption.version'"));
+    auto [sealed_name, words_before, email_before] = stored();
+
+    auto second = Second();
+    ASSERT_TRUE(AttachCipher(*second, key_file_));
+    EXPECT_EQ(ReadEncryptionState(*db_)->version, 3);
+    auto [name_after, words_after, email_after] = stored();
+    EXPECT_EQ(words_after, version_three);
+    EXPECT_EQ(name_after, sealed_name);  // sealed values are not sealed again
+    EXPECT_EQ(email_after, email_before);
+    contacts::ContactBook book(*second, clock_, "anna");
+    for (const std::string typed : {"алена федорова", "КОРОЛЕВА Алёна", "Королёва"}) {
+        for (const std::string op : {"=", "~"}) {
+            contacts::Filter f;
+            f.terms.push_back({"name", op, typed});
+            auto found = book.Find(f);
+            ASSERT_TRUE(found) << found.error().message;
+            ASSERT_EQ(found->size(), 1u) << "name" << op << typed;
+            EXPECT_EQ(found->front().contact.id, alyona);
+        }
+    }
+    // Once: the next opening leaves the words as they are.
+    ASSERT_TRUE(
+        db_->Exec("UPDATE contacts SET name_words = $1 WHERE id = $2", {version_two, alyona}));
+    auto third = Second();
+    ASSERT_TRUE(AttachCipher(*third, key_file_));
+    EXPECT_EQ(std::get<1>(stored()), version_two);
 }
 
 TEST_P(EncryptionTest, AChangedValueIsNamedWhenRead) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text_limits.h"
+
 namespace callbase::security {
 namespace {
 
@@ -57,6 +59,9 @@ Result<int64_t> ExportRequests::Request(const std::string& actor, const std::str
     if (reason.empty()) {
         return Fail(ErrorCode::kInvalidInput, "say why the export is needed",
                     "give --reason, e.g. --reason \"list for the courier service\"");
+    }
+    if (auto ok = CheckLength("reason", reason, kMaxReasonChars); !ok) {
+        return std::unexpected(ok.error());
     }
     auto id = store_.QueryValue(
         "INSERT INTO export_requests (requested_by, requested_at, filter, encoding, reason, "

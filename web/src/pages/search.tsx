@@ -54,7 +54,10 @@ function SortHeader(props: { column: string; label: string; sort: string; onSort
 
 export function filterExpressions(c: Criteria): string[] {
     const out: string[] = [];
-    if (c.phone.trim()) out.push(`phone=${c.phone.trim()}`);
+    const phone = c.phone.trim();
+    // 4 to 7 digits are the end of a number (phone~), as the server reads them.
+    const digits = phone.replace(/[\s().-]/g, '');
+    if (phone) out.push(/^\d{4,7}$/.test(digits) ? `phone~${phone}` : `phone=${phone}`);
     if (c.name.trim()) out.push(`name~${c.name.trim()}`);
     if (c.tag) out.push(`tag=${c.tag}`);
     if (c.status) out.push(`status=${c.status}`);
