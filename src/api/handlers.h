@@ -64,6 +64,7 @@ Result<Response> ListUsers(Call& c);
 Result<Response> AddUser(Call& c);
 Result<Response> SetUserRole(Call& c);
 Result<Response> DisableUser(Call& c);
+Result<Response> EnableUser(Call& c);
 Result<Response> UnlockUser(Call& c);
 Result<Response> SetUserPassword(Call& c);
 Result<Response> ChangeOwnPassword(Call& c);

@@ -155,6 +155,7 @@ const std::vector<ApiRoute>& RouteTable() {
             Needs(P::kManageUsers, "admin", "POST", "/api/v1/users", h::AddUser),
             Needs(P::kManageUsers, "admin", "PUT", "/api/v1/users/{name}/role", h::SetUserRole),
             Needs(P::kManageUsers, "admin", "POST", "/api/v1/users/{name}/disable", h::DisableUser),
+            Needs(P::kManageUsers, "admin", "POST", "/api/v1/users/{name}/enable", h::EnableUser),
             Needs(P::kManageUsers, "admin", "POST", "/api/v1/users/{name}/unlock", h::UnlockUser),
             Needs(P::kManageUsers, "admin", "PUT", "/api/v1/users/{name}/password",
                   h::SetUserPassword),

@@ -209,6 +209,16 @@ Result<Response> DisableUser(Call& c) {
     return JsonResponse(200, json{{"name", name}, {"disabled", true}});
 }
 
+Result<Response> EnableUser(Call& c) {
+    const std::string name = c.request.params.at("name");
+    if (auto ok = security::Users(*c.db, ClockOf(c)).Enable(name); !ok) {
+        return std::unexpected(ok.error());
+    }
+    c.records = "user:" + name;
+    c.detail = "enabled";
+    return JsonResponse(200, json{{"name", name}, {"disabled", false}});
+}
+
 Result<Response> UnlockUser(Call& c) {
     const std::string name = c.request.params.at("name");
     if (auto ok = security::Users(*c.db, ClockOf(c)).Unlock(name); !ok) {

@@ -174,6 +174,33 @@ TEST_P(ApiTest, ARoleChangedOrAUserDisabledElsewhereEndsTheirSessions) {
     EXPECT_NE(disabled.body.find("anna was disabled"), std::string::npos) << disabled.body;
 }
 
+// Issue 18, section 8: a disabled user is re-enabled by an administrator
+// only, the change is in the audit log, and the user logs in again with the
+// password they had.
+TEST_P(ApiTest, AnAdministratorReEnablesADisabledUser) {
+    Login root = LogIn("root");
+    Login anna = LogIn("anna");
+    ASSERT_EQ(Send(http::verb::post, "/api/v1/users/oleg/disable", "{}", &root).status, 200);
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/users/oleg/enable", "{}", &anna).status, 403)
+        << "a supervisor re-enabled a user";
+    Reply enabled = Send(http::verb::post, "/api/v1/users/oleg/enable", "{}", &root);
+    ASSERT_EQ(enabled.status, 200) << enabled.body;
+    EXPECT_EQ(enabled.Json().value("disabled", true), false) << enabled.body;
+    Reply again = Send(http::verb::post, "/api/v1/users/oleg/enable", "{}", &root);
+    EXPECT_EQ(again.status, 409) << "enabling an enabled user said nothing: " << again.body;
+    EXPECT_NE(again.body.find("oleg is not disabled"), std::string::npos) << again.body;
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/users/nobody/enable", "{}", &root).status, 404);
+    auto records = db_->Query(
+        "SELECT actor, records, detail FROM audit_log WHERE detail = 'enabled' ORDER BY id");
+    ASSERT_TRUE(records);
+    ASSERT_EQ(records->size(), 1u);
+    EXPECT_EQ(records->front().Text(0), "root");
+    EXPECT_EQ(records->front().Text(1), "user:oleg");
+    clock_.Advance(61);
+    Login oleg = LogIn("oleg");
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/contacts", "", &oleg).status, 200);
+}
+
 TEST_P(ApiTest, FeedsCheckTheirOriginAndTheirKeyAndAreCappedPerSession) {
     options_.feeds_per_session = 2;
     ASSERT_NO_FATAL_FAILURE(ServeWithCampaigns(telephony::Population{}, 1));

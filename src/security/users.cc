@@ -223,6 +223,21 @@ Result<void> Users::Disable(const std::string& name) {
     return {};
 }
 
+Result<void> Users::Enable(const std::string& name) {
+    auto n = store_.Exec(
+        "UPDATE users SET disabled_at = NULL, updated_at = $1 WHERE name = $2 AND disabled_at IS "
+        "NOT NULL",
+        {clock_.Now(), name});
+    if (!n) return std::unexpected(n.error());
+    if (*n == 0) {
+        auto u = Find(name);
+        if (!u) return std::unexpected(u.error());
+        return Fail(ErrorCode::kConflict, fmt::format("user {} is not disabled", name),
+                    "`callbase user list` shows each user's state");
+    }
+    return {};
+}
+
 Result<std::string> Users::BeginTotp(const std::string& name) {
     if (sodium_init() < 0) return Fail(ErrorCode::kInternal, "libsodium failed to start");
     std::array<unsigned char, 20> secret;

@@ -51,6 +51,10 @@ public:
     Result<void> SetPassword(const std::string& name, const std::string& password);
     Result<void> SetRole(const std::string& name, Role role);
     Result<void> Disable(const std::string& name);
+    // Lets a disabled user log in again (`callbase user enable`, the API's
+    // POST /api/v1/users/{name}/enable), with the password and second factor
+    // they had. kNotFound for no such user, kConflict for one not disabled.
+    Result<void> Enable(const std::string& name);
     Result<User> Find(const std::string& name);
     // By id (a session's user, checked on each request); kNotFound for none.
     Result<User> FindById(int64_t id);
