@@ -257,8 +257,7 @@ Result<void> CampaignBook::CheckRobotScript(CampaignSpec& s) {
     return {};
 }
 
-Result<CampaignSpec> CampaignBook::Create(CampaignSpec s, const phone::Cleaner& cleaner,
-                                          const std::string& actor) {
+Result<void> CampaignBook::Validate(CampaignSpec& s, const phone::Cleaner& cleaner) {
     if (s.name.empty() || s.name.size() > 200) {
         return std::unexpected(Invalid("a campaign needs a name of 1 to 200 bytes"));
     }
@@ -326,18 +325,59 @@ Result<CampaignSpec> CampaignBook::Create(CampaignSpec s, const phone::Cleaner& 
                 "interrupted"));
         }
     }
+    return {};
+}
+
+Result<void> CampaignBook::CheckNameFree(const std::string& name, int64_t except) {
+    auto exists =
+        store_.Query("SELECT id FROM campaigns WHERE name = $1 AND id <> $2", {name, except});
+    if (!exists) return std::unexpected(exists.error());
+    if (!exists->empty()) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("a campaign named '{}' exists (#{})", name, exists->front().Int(0)),
+                    "choose another name");
+    }
+    return {};
+}
+
+Result<CampaignSpec> CampaignBook::Update(int64_t id, CampaignSpec s, const phone::Cleaner& cleaner,
+                                          const std::string& actor) {
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto now_spec = Get(id);
+    if (!now_spec) return now_spec;
+    if (now_spec->state != "draft") {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("campaign #{} «{}» is {}: only a draft can be edited", id,
+                                now_spec->name, now_spec->state),
+                    fmt::format("its calls were made under the settings it has; stop it "
+                                "(`callbase campaign stop {}`) and create a new campaign with the "
+                                "changed settings",
+                                id));
+    }
+    if (auto ok = Validate(s, cleaner); !ok) return std::unexpected(ok.error());
+    if (auto ok = CheckNameFree(s.name, id); !ok) return std::unexpected(ok.error());
+    s.id = id;
+    s.state = now_spec->state;
+    s.created_at = now_spec->created_at;
+    s.created_by = now_spec->created_by;
+    auto done = store_.Exec(
+        "UPDATE campaigns SET name = $1, purpose = $2, pacing = $3, settings = $4, updated_at = "
+        "$5, updated_by = $6 WHERE id = $7 AND state = 'draft'",
+        {s.name, s.purpose, std::string(PacingId(s.pacing)), SpecJson(s), clock_.Now(), actor, id});
+    if (!done) return std::unexpected(done.error());
+    if (auto c = tx->Commit(); !c) return std::unexpected(c.error());
+    return s;
+}
+
+Result<CampaignSpec> CampaignBook::Create(CampaignSpec s, const phone::Cleaner& cleaner,
+                                          const std::string& actor) {
+    if (auto ok = Validate(s, cleaner); !ok) return std::unexpected(ok.error());
     const UnixSeconds now = clock_.Now();
     s.state = "draft";
     s.created_at = now;
     s.created_by = actor;
-    auto exists = store_.Query("SELECT id FROM campaigns WHERE name = $1", {s.name});
-    if (!exists) return std::unexpected(exists.error());
-    if (!exists->empty()) {
-        return Fail(
-            ErrorCode::kConflict,
-            fmt::format("a campaign named '{}' exists (#{})", s.name, exists->front().Int(0)),
-            "choose another name");
-    }
+    if (auto ok = CheckNameFree(s.name, 0); !ok) return std::unexpected(ok.error());
     auto id = store_.InsertRow(
         "INSERT INTO campaigns (name, state, purpose, pacing, settings, created_at, created_by, "
         "updated_at, updated_by) VALUES ($1, 'draft', $2, $3, $4, $5, $6, $5, $6)",

@@ -123,6 +123,12 @@ public:
     // to E.164, their region from the numbering plan) and limits.
     Result<CampaignSpec> Create(CampaignSpec spec, const phone::Cleaner& cleaner,
                                 const std::string& actor);
+    // Replaces a draft's settings with `spec` (its id, state and creation
+    // kept), validated as Create validates them. A campaign that has started
+    // (running, paused, stopped) is a conflict: the calls it made were made
+    // under the settings it has. Returns the settings saved.
+    Result<CampaignSpec> Update(int64_t id, CampaignSpec spec, const phone::Cleaner& cleaner,
+                                const std::string& actor);
     Result<std::vector<CampaignSpec>> List();
     Result<CampaignSpec> Get(int64_t id);
     // start (draft or paused -> running), pause (running -> paused), stop
@@ -177,6 +183,10 @@ public:
 
 private:
     Result<void> CheckRobotScript(CampaignSpec& spec);
+    // What Create and Update check; caller IDs become E.164 with their region.
+    Result<void> Validate(CampaignSpec& spec, const phone::Cleaner& cleaner);
+    // Another campaign than `except` named `name`: a conflict.
+    Result<void> CheckNameFree(const std::string& name, int64_t except);
     store::Store& store_;
     const Clock& clock_;
 };

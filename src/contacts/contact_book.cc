@@ -3,6 +3,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <ctime>
@@ -644,6 +645,114 @@ Result<bool> ContactBook::SetField(int64_t id, std::string_view field, std::stri
     if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
     if (auto c = tx->Commit(); !c) return std::unexpected(c.error());
     return true;
+}
+
+Result<bool> ContactBook::SetName(int64_t id, std::string_view name_in) {
+    const std::string name = Trim(name_in);
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto contact = RequireLive(id);
+    if (!contact) return std::unexpected(contact.error());
+    if (contact->name == name) return false;
+    if (name.empty()) {
+        auto phones = store_.QueryValue("SELECT COUNT(*) FROM phones WHERE contact_id = $1", {id});
+        if (!phones) return std::unexpected(phones.error());
+        if (store::Row({*phones}).Int(0) == 0) {
+            return Fail(ErrorCode::kInvalidInput,
+                        fmt::format("{} has no phone: its name cannot be emptied", ContactRef(id)),
+                        "give a name, or add a phone first");
+        }
+    }
+    int64_t now = clock_.Now();
+    auto ok =
+        store_.Exec("UPDATE contacts SET name = $1, name_words = $2, updated_at = $3 WHERE id = $4",
+                    {StoredName(store_, name), NameWords(store_.cipher(), name), now, id});
+    if (!ok) return std::unexpected(ok.error());
+    HistoryEntry e = Entry(id, now, "name");
+    e.field = "name";
+    e.before = contact->name;
+    e.after = name;
+    if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
+    if (auto c = tx->Commit(); !c) return std::unexpected(c.error());
+    return true;
+}
+
+Result<void> ContactBook::AddPhone(int64_t id, const NewPhone& phone) {
+    const phone::CleanResult& c = phone.cleaned;
+    if (!c.valid()) {
+        return Fail(ErrorCode::kInvalidInput,
+                    fmt::format("{}: '{}' is not a phone number{}", ContactRef(id), c.input,
+                                c.reason.empty() ? "" : ": " + c.reason),
+                    "write it in any usual spelling, e.g. 8 916 123-45-67 or +7 916 1234567");
+    }
+    const std::string label = Trim(phone.label).empty() ? "основной" : Trim(phone.label);
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto contact = RequireLive(id);
+    if (!contact) return std::unexpected(contact.error());
+    auto had = store_.Query(
+        "SELECT COUNT(*), COALESCE(MAX(position) + 1, 0), SUM(CASE WHEN e164 = $2 AND extension = "
+        "$3 THEN 1 ELSE 0 END) FROM phones WHERE contact_id = $1",
+        {id, store::PhoneKey(store_, c.e164), c.extension});
+    if (!had) return std::unexpected(had.error());
+    if (!had->front().IsNull(2) && had->front().Int(2) > 0) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("{} has the number {} already", ContactRef(id), c.e164),
+                    "`callbase contacts show` lists its phones");
+    }
+    PhoneClasses classes(store_);
+    auto class_id = classes.Id(c);
+    if (!class_id) return std::unexpected(class_id.error());
+    const int64_t now = clock_.Now();
+    auto ok = store_.Exec(
+        "INSERT INTO phones (contact_id, position, e164, extension, label, raw, class_id, qc, "
+        "valid, inactive, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, 0, $9)",
+        {id, had->front().Int(1), store::PhoneKey(store_, c.e164), c.extension, label,
+         StoredRaw(store_.cipher(), c.input, c.e164), *class_id, int64_t{static_cast<int>(c.qc)},
+         now});
+    if (!ok) return std::unexpected(ok.error());
+    if (auto t = Touch(id, now); !t) return std::unexpected(t.error());
+    HistoryEntry e = Entry(id, now, "phone_added");
+    e.field = "phone";
+    e.after = fmt::format("{} ({})", c.e164, label);
+    if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
+    if (auto done = tx->Commit(); !done) return std::unexpected(done.error());
+    return {};
+}
+
+Result<void> ContactBook::RemovePhone(int64_t id, const std::string& e164) {
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto contact = RequireLive(id);
+    if (!contact) return std::unexpected(contact.error());
+    auto card = Get(id);
+    if (!card) return std::unexpected(card.error());
+    const Phone* found = nullptr;
+    std::vector<std::string> numbers;
+    for (const Phone& p : card->phones) {
+        numbers.push_back(p.e164.empty() ? p.raw : p.e164);
+        if (p.e164 == e164 && !found) found = &p;
+    }
+    if (!found) {
+        return Fail(ErrorCode::kNotFound, fmt::format("{} has no phone {}", ContactRef(id), e164),
+                    numbers.empty() ? std::string("it has no phones")
+                                    : fmt::format("its phones: {}", fmt::join(numbers, ", ")));
+    }
+    if (card->phones.size() == 1 && contact->name.empty()) {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("{} has no name and {} is its only phone", ContactRef(id), e164),
+                    "give it a name first (--name), or add another phone");
+    }
+    auto n = store_.Exec("DELETE FROM phones WHERE id = $1", {found->id});
+    if (!n) return std::unexpected(n.error());
+    const int64_t now = clock_.Now();
+    if (auto t = Touch(id, now); !t) return std::unexpected(t.error());
+    HistoryEntry e = Entry(id, now, "phone_removed");
+    e.field = "phone";
+    e.before = fmt::format("{} ({})", e164, found->label);
+    if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
+    if (auto done = tx->Commit(); !done) return std::unexpected(done.error());
+    return {};
 }
 
 Result<int64_t> AssignContacts(store::Store& store, const Clock& clock, const std::string& actor,

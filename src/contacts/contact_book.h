@@ -120,6 +120,21 @@ public:
     // Returns false when nothing changed.
     Result<bool> SetField(int64_t id, std::string_view field, std::string_view value);
 
+    // Renames the contact; an empty name only when it has a phone (a contact
+    // needs one or the other). History: action "name", before and after.
+    // Returns false when nothing changed.
+    Result<bool> SetName(int64_t id, std::string_view name);
+    // Adds a phone after the contact's others. The caller cleans it as the
+    // dial gate does (phone::Cleaner); one that is not valid is refused, and
+    // one the contact has already is a conflict. History: action "phone_added",
+    // field "phone", after = "E164 (label)".
+    Result<void> AddPhone(int64_t id, const NewPhone& phone);
+    // Removes the contact's phone with this number (E.164, cleaned by the
+    // caller); NotFound, listing its numbers, when it has none such. The last
+    // phone of a contact without a name stays. History: action
+    // "phone_removed", field "phone", before = "E164 (label)".
+    Result<void> RemovePhone(int64_t id, const std::string& e164);
+
 private:
     Result<Contact> RequireLive(int64_t id);
     Result<void> Touch(int64_t id, int64_t now);
