@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/app.h"
 #include "core/utf8.h"
@@ -25,8 +27,11 @@ int main(int argc, char** argv) {
                    "(default: $CALLBASE_DB, else ./callbase.db)");
     cli.add_flag("--json", app.json, "print JSON for scripts instead of tables for people");
     cli.add_option("--actor", app.actor, "who is acting, for the history (default: $USER)");
-    cli.add_option("--data-dir", app.data_dir, "where the shipped reference data is")
-        ->default_val(CALLBASE_DEFAULT_DATA_DIR);
+    // The default is set here, not through CLI11, so that --help shows no
+    // path of the machine the binary was built on.
+    app.data_dir = CALLBASE_DEFAULT_DATA_DIR;
+    cli.add_option("--data-dir", app.data_dir,
+                   "where the shipped reference data is (default: the installed data folder)");
 
     cli::RegisterInitCommands(cli, app);
     cli::RegisterPhoneCommands(cli, app);
@@ -61,8 +66,14 @@ int main(int argc, char** argv) {
     }
     try {
         cli.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return cli.exit(e);  // --help, --version: printed, exit 0
+    } catch (const CLI::RuntimeError& e) {
+        return e.get_exit_code();  // a command reported its error already
     } catch (const CLI::ParseError& e) {
-        return cli.exit(e);
+        // The one place a wrong invocation becomes a message and exit 2.
+        app.Report(cli::ArgumentError(cli, e, std::vector<std::string>(argv + 1, argv + argc)));
+        return app.exit_code;
     }
     return app.exit_code;
 }
