@@ -83,7 +83,15 @@ Error ArgumentError(const CLI::App& cli, const CLI::ParseError& e,
     const std::string command = CommandName(chain);
     const std::string help = fmt::format("run `{} --help` for what it takes", command);
     const std::string what = e.what();
-    const std::string kind = e.get_name();
+    // The kind by type: CLI11 names some errors after the command instead.
+    const std::string kind = dynamic_cast<const CLI::ConversionError*>(&e)    ? "ConversionError"
+                             : dynamic_cast<const CLI::RequiredError*>(&e)    ? "RequiredError"
+                             : dynamic_cast<const CLI::ArgumentMismatch*>(&e) ? "ArgumentMismatch"
+                             : dynamic_cast<const CLI::ExtrasError*>(&e)      ? "ExtrasError"
+                             : dynamic_cast<const CLI::ExcludesError*>(&e)    ? "ExcludesError"
+                             : dynamic_cast<const CLI::RequiresError*>(&e)    ? "RequiresError"
+                             : dynamic_cast<const CLI::ValidationError*>(&e)  ? "ValidationError"
+                                                                              : e.get_name();
     std::smatch m;
     auto fail = [](std::string message, std::string hint) {
         return Error{ErrorCode::kInvalidInput, std::move(message), std::move(hint)};
@@ -116,12 +124,11 @@ Error ArgumentError(const CLI::App& cli, const CLI::ParseError& e,
             const std::vector<std::string> left = cli.remaining(true);
             if (!left.empty() && !left.front().starts_with("-")) {
                 const std::string close = CloseCommand(*chain.back(), left.front());
-                return fail(fmt::format("{}: '{}' is not one of its commands ({})", command,
-                                        left.front(),
-                                        fmt::join(SubcommandNames(*chain.back()), ", ")),
-                            close.empty() ? help
-                                          : fmt::format("did you mean `{} {}`? {}", command,
-                                                        close, help));
+                return fail(
+                    fmt::format("{}: '{}' is not one of its commands ({})", command, left.front(),
+                                fmt::join(SubcommandNames(*chain.back()), ", ")),
+                    close.empty() ? help
+                                  : fmt::format("did you mean `{} {}`? {}", command, close, help));
             }
             return fail(fmt::format("{} needs a command: one of {}", command,
                                     fmt::join(SubcommandNames(*chain.back()), ", ")),
@@ -210,6 +217,14 @@ Error ArgumentError(const CLI::App& cli, const CLI::ParseError& e,
             const CLI::Option* opt = FindOption(chain, name);
             std::string reason = m[2];
             if (!reason.empty()) reason[0] = static_cast<char>(::tolower(reason[0]));
+            // CLI11's ranges print their bounds as doubles ("0.000000 to 1797…").
+            static const std::regex kRange(R"(^value (\S+) not in range .*$)");
+            std::smatch r;
+            if (std::regex_match(reason, r, kRange)) {
+                return fail(fmt::format("{}: {} '{}' is out of range", command,
+                                        OptionText(opt, name), std::string(r[1])),
+                            help);
+            }
             return fail(
                 fmt::format("{}: {} is not accepted: {}", command, OptionText(opt, name), reason),
                 help);

@@ -3,6 +3,7 @@
 // and cleaned first; times as ParseTime reads them. Tables for people, JSON
 // with --json; errors through App::Report.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <ctime>
@@ -55,6 +56,22 @@ void WithPhone(App& app, const std::string& phone, Body&& body) {
     auto e164 = CleanPhoneArg(*tools->cleaner, phone);
     if (!e164) return app.Report(e164.error());
     WithStore(app, [&](store::Store& db) { return body(db, *e164, *tools); });
+}
+
+// A purpose the base knows (consent purpose list); an unknown one is an
+// error listing the known ones.
+Result<void> KnownPurpose(store::Store& db, App& app, const std::string& purpose) {
+    auto all = cp::Consents(db, app.clock).Purposes();
+    if (!all) return std::unexpected(all.error());
+    std::vector<std::string> known;
+    for (const auto& p : *all) {
+        if (p.name == purpose) return {};
+        known.push_back(p.name);
+    }
+    return Fail(ErrorCode::kInvalidInput, fmt::format("unknown purpose {}", purpose),
+                fmt::format("known purposes: {}; add one with `callbase consent purpose add "
+                            "NAME --description TEXT`",
+                            fmt::join(known, ", ")));
 }
 
 Result<cp::StopCategory> Category(const std::string& text) {
@@ -236,7 +253,9 @@ void RegisterDnc(CLI::App& cli, App& app) {
         if (!until) return std::unexpected(until.error());
         // A picture, an archive or a workbook is refused as `import contacts`
         // refuses one, before any line is read as a number.
-        if (auto ok = ingest::CheckTextFile(im->file); !ok) return ok;
+        if (auto text = ingest::CheckTextFile(im->file); !text) {
+            return std::unexpected(text.error());
+        }
         cp::StopList list(db, app.clock);
         auto report = list.Import(im->file, *category, *until, *tools->cleaner, app.actor);
         if (!report) return std::unexpected(report.error());
@@ -526,7 +545,7 @@ void RegisterCanCall(CLI::App& cli, App& app) {
             }
             // A purpose the base does not know would be judged as one that
             // needs consent: "may NOT be called" for a typo. Refused instead.
-            if (auto ok = cp::Consents(db, app.clock).CheckPurpose(a->purpose); !ok) return ok;
+            if (auto ok = KnownPurpose(db, app, a->purpose); !ok) return ok;
             auto rules = cp::LoadRules(db);
             if (!rules) return std::unexpected(rules.error());
             const std::string dir = RegistryDir(app, a->registry_dir);
@@ -950,10 +969,9 @@ void RegisterRules(CLI::App& cli, App& app) {
             // for nothing, or exempt nothing).
             if (j.contains("purposes_without_consent") &&
                 j["purposes_without_consent"].is_array()) {
-                cp::Consents consents(db, app.clock);
                 for (const auto& p : j["purposes_without_consent"]) {
                     if (!p.is_string()) continue;
-                    if (auto ok = consents.CheckPurpose(p.get<std::string>()); !ok) return ok;
+                    if (auto ok = KnownPurpose(db, app, p.get<std::string>()); !ok) return ok;
                 }
             }
             auto r = cp::SaveRulesJson(db, JsonText(j), app.actor, app.clock);

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
         app.actor = "cli";
     }
     CLI::App cli{"callbase — the phone-number base of a call center"};
+    cli.name("callbase");  // not argv[0]: help shows no path of the machine
     cli.require_subcommand(1);
     cli.fallthrough();  // global options may follow the subcommand: `callbase init --json`
     cli.set_version_flag("--version", CALLBASE_VERSION);
