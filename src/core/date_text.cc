@@ -114,7 +114,13 @@ Result<DateTime> ParseDateTime(std::string_view text, std::string_view what) {
     }
     out.has_time = true;
     out.second_of_day = h * 3600 + m * 60 + sec;
-    std::string_view zone = Trimmed(s.substr(pos));
+    // "+0300" is "+03:00".
+    std::string written(Trimmed(s.substr(pos)));
+    if (written.size() == 5 && (written[0] == '+' || written[0] == '-') &&
+        written.find_first_not_of("0123456789", 1) == std::string::npos) {
+        written.insert(3, ":");
+    }
+    std::string_view zone = written;
     if (zone.empty()) return out;
     if (zone == "Z" || zone == "z" || zone == "UTC") {
         out.utc_offset_minutes = 0;
