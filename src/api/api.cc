@@ -81,9 +81,9 @@ constexpr std::string_view kHeadersRead[] = {"cookie", "x-csrf-token", "user-age
 std::optional<Response> RefuseNonUtf8(const Request& request) {
     auto refuse = [](std::string_view where, std::string_view text) {
         return Problem(400, "Bad request",
-                       fmt::format("{} is not UTF-8 text ({}); send text as UTF-8 and "
-                                   "percent-encode it in URLs",
-                                   where, DescribeInvalidUtf8(text)));
+                       Msg{"request.not_utf8", "{where} is not UTF-8 text ({why})",
+                           "send text as UTF-8 and percent-encode it in URLs"},
+                       {{"where", std::string(where)}, {"why", DescribeInvalidUtf8(text)}});
     };
     if (!IsUtf8(request.path)) return refuse("the path", request.path);
     std::string_view query = request.query;
@@ -122,27 +122,39 @@ Response JsonResponse(int status, const json& body) {
     return {status, "application/json", JsonText(body), {}};
 }
 
-Response ErrorResponse(const Error& error) {
+Response ErrorProblem(int status, std::string_view title, const Error& error) {
     std::string detail = error.message;
     if (!error.hint.empty()) detail += "; " + error.hint;
+    return Problem(status, title, detail, error.key, error.params);
+}
+
+Response ErrorResponse(const Error& error) {
     switch (error.code) {
         case ErrorCode::kInvalidInput:
-            return Problem(400, "Bad request", detail);
+            return ErrorProblem(400, "Bad request", error);
         case ErrorCode::kNotFound:
-            return Problem(404, "Not found", detail);
+            return ErrorProblem(404, "Not found", error);
         case ErrorCode::kConflict:
-            return Problem(409, "Conflict", detail);
+            return ErrorProblem(409, "Conflict", error);
         default:
             // The base's or the disk's own words may hold SQL or paths: they go
             // to the server's log, not to the client.
             fmt::print(stderr, "callbase serve: {}\n", Describe(error));
             return Problem(500, "Internal error",
                            "the server could not answer; nothing was changed by halves, and "
-                           "the server's log says more");
+                           "the server's log says more",
+                           "server.internal", {});
     }
 }
 
 namespace {
+
+Response TooManyRequests(int per_second, int64_t wait) {
+    return Problem(429, "Too many requests",
+                   Msg{"request.too_many", "more than {limit} requests a second from this address",
+                       "wait {wait} s and try again"},
+                   {{"limit", std::to_string(per_second)}, {"wait", std::to_string(wait)}});
+}
 
 std::string Lower(std::string_view text) {
     std::string out(text);
@@ -179,16 +191,17 @@ std::optional<Response> CrossSiteRefusal(const Request& request,
         type.pop_back();
     if (type != "application/json") {
         return Problem(415, "Unsupported media type",
-                       fmt::format("a login is sent as Content-Type: application/json, not '{}' "
-                                   "(a form of another site cannot send that)",
-                                   type));
+                       Msg{"login.not_json",
+                           "a login is sent as Content-Type: application/json, not '{type}' "
+                           "(a form of another site cannot send that)"},
+                       {{"type", type}});
     }
     if (!OriginAllowed(request, allowed)) {
         return Problem(403, "Forbidden",
-                       fmt::format("a page of {} may not log in here; open the server's own "
-                                   "page, or have the administrator allow that origin (serve "
-                                   "--allowed-origin)",
-                                   request.Header("origin")));
+                       Msg{"login.foreign_origin", "a page of {origin} may not log in here",
+                           "open the server's own page, or have the administrator allow that "
+                           "origin (serve --allowed-origin)"},
+                       {{"origin", request.Header("origin")}});
     }
     return std::nullopt;
 }
@@ -363,14 +376,15 @@ const Viewer& Call::viewer() const {
 Result<json> Call::Body() const {
     if (!IsUtf8(request.body)) {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("the request body is not UTF-8 text ({})",
-                                DescribeInvalidUtf8(request.body)),
-                    "send JSON encoded as UTF-8");
+                    Msg{"request.body_not_utf8", "the request body is not UTF-8 text ({why})",
+                        "send JSON encoded as UTF-8"},
+                    {{"why", DescribeInvalidUtf8(request.body)}});
     }
     json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
     if (body.is_discarded() || !body.is_object()) {
-        return Fail(ErrorCode::kInvalidInput, "the request body is not a JSON object",
-                    "send Content-Type: application/json and a body like {\"name\": \"…\"}");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"request.body_not_object", "the request body is not a JSON object",
+                        "send Content-Type: application/json and a JSON object"});
     }
     return body;
 }
@@ -381,8 +395,10 @@ Result<int64_t> Call::Id(const std::string& name) const {
     char* end = nullptr;
     long long v = std::strtoll(text.c_str(), &end, 10);
     if (text.empty() || *end != '\0' || v <= 0) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("{} '{}' is not an id", name, text),
-                    "ids are positive whole numbers");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"request.bad_id", "{name} '{value}' is not an id",
+                        "ids are positive whole numbers"},
+                    {{"name", name}, {"value", text}});
     }
     return v;
 }
@@ -396,21 +412,28 @@ Result<int64_t> Call::QueryInt(std::string_view name, int64_t fallback, int64_t 
     if (*end != '\0' || v < min || v > max) {
         return Fail(
             ErrorCode::kInvalidInput,
-            fmt::format("{}={} is not a whole number from {} to {}", name, *text, min, max));
+            Msg{"request.bad_number", "{name}={value} is not a whole number from {min} to {max}"},
+            {{"name", std::string(name)},
+             {"value", *text},
+             {"min", std::to_string(min)},
+             {"max", std::to_string(max)}});
     }
     return v;
 }
 
 Result<std::string> Call::Phone(const std::string& text, std::string_view what) const {
     if (text.empty()) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("{} is missing", what),
-                    "give the number in any usual spelling, e.g. 8 916 123-45-67");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"phone.missing", "{what} is missing",
+                        "give the number in any usual spelling, e.g. 8 916 123-45-67"},
+                    {{"what", std::string(what)}});
     }
     auto cleaned = api.options().cleaner->Clean(text);
     if (!cleaned.valid()) {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("{} '{}' is not a phone number: {}", what, text, cleaned.reason),
-                    "write it in any usual spelling, e.g. 8 916 123-45-67");
+                    Msg{"phone.invalid", "{what} '{value}' is not a phone number: {why}",
+                        "write it in any usual spelling, e.g. 8 916 123-45-67"},
+                    {{"what", std::string(what)}, {"value", text}, {"why", cleaned.reason}});
     }
     return cleaned.e164;
 }
@@ -522,19 +545,29 @@ Error ShownError(const Call& call, Error error) {
         return Error{ErrorCode::kInternal, "masking an error: " + Describe(error)};
     error.message = std::move(*message);
     error.hint = std::move(*hint);
+    for (auto& [name, value] : error.params) {
+        auto shown = RedactText(call.viewer(), *call.db, value);
+        if (!shown) return Error{ErrorCode::kInternal, "masking an error: " + Describe(error)};
+        value = std::move(*shown);
+    }
     return error;
 }
 
 Result<Session> Api::Authenticate(const Request& request, store::Store& db, Response* refusal) {
     auto token = request.Cookie(kSessionCookie);
     if (!token) {
-        *refusal = Problem(401, "Not logged in", "log in first: POST /api/v1/session");
+        *refusal = Problem(401, "Not logged in",
+                           Msg{"session.none", "you are not logged in", "log in first"});
         return Fail(ErrorCode::kNotFound, "no session");
     }
     auto session = sessions_.Find(*token);
     if (!session) {
-        *refusal =
-            Problem(401, "Not logged in", session.error().message + "; " + session.error().hint);
+        // The sessions' own words say why (idle too long, twelve hours, unknown);
+        // the code says to a screen in its language that the session is over.
+        const auto over =
+            Msg{"session.unknown", "the session has ended or is unknown", "log in again"};
+        *refusal = Problem(401, "Not logged in",
+                           session.error().message + "; " + session.error().hint, over.key, {});
         return std::unexpected(session.error());
     }
     auto ended = Ended(db, *session);
@@ -544,14 +577,14 @@ Result<Session> Api::Authenticate(const Request& request, store::Store& db, Resp
     }
     if (*ended) {
         sessions_.Remove(*token);
-        *refusal = Problem(401, "Not logged in",
-                           fmt::format("the session ended: {}; log in again", **ended));
-        return Fail(ErrorCode::kNotFound, **ended);
+        const Error& why = **ended;
+        *refusal = ErrorProblem(401, "Not logged in", why);
+        return std::unexpected(why);
     }
     return session;
 }
 
-Result<std::optional<std::string>> Api::Ended(store::Store& db, const Session& session) {
+Result<std::optional<Error>> Api::Ended(store::Store& db, const Session& session) {
     // In the io thread's kept snapshot when there is one: a change made by
     // this process is seen at once, one made by another (the CLI, another
     // server) within kSnapshotAge; one query by primary key either way.
@@ -559,18 +592,28 @@ Result<std::optional<std::string>> Api::Ended(store::Store& db, const Session& s
     if (!snapshot) return std::unexpected(snapshot.error());
     auto user = security::Users(db, *options_.clock).FindById(session.user_id);
     if (!user && user.error().code == ErrorCode::kNotFound) {
-        return std::optional<std::string>("the user is gone");
+        return Coded(
+            ErrorCode::kNotFound,
+            Msg{"session.user_gone", "the session ended: the user is gone", "log in again"});
     }
     if (!user) return std::unexpected(user.error());
     if (user->disabled_at) {
-        return std::optional<std::string>(fmt::format("user {} was disabled", session.user));
+        return Coded(ErrorCode::kNotFound,
+                     Msg{"session.user_disabled", "the session ended: user {user} was disabled",
+                         "log in again"},
+                     {{"user", session.user}});
     }
     if (user->role != session.role) {
-        return std::optional<std::string>(fmt::format("the role of {} was changed from {} to {}",
-                                                      session.user, security::RoleId(session.role),
-                                                      security::RoleId(user->role)));
+        return Coded(ErrorCode::kNotFound,
+                     Msg{"session.role_changed",
+                         "the session ended: the role of {user} was changed from {old_role} "
+                         "to {new_role}",
+                         "log in again"},
+                     {{"user", session.user},
+                      {"old_role", std::string(security::RoleId(session.role))},
+                      {"new_role", std::string(security::RoleId(user->role))}});
     }
-    return std::optional<std::string>();
+    return std::optional<Error>();
 }
 
 Response Api::Dispatch(const ApiRoute& route, const Request& request) {
@@ -579,10 +622,7 @@ Response Api::Dispatch(const ApiRoute& route, const Request& request) {
     const double now =
         std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
     if (auto wait = requests_.Take(call.source, now)) {
-        Response r = Problem(429, "Too many requests",
-                             fmt::format("more than {} requests a second from this address; "
-                                         "wait {} s and try again",
-                                         requests_.per_second(), *wait));
+        Response r = TooManyRequests(requests_.per_second(), *wait);
         r.headers.emplace_back("Retry-After", std::to_string(*wait));
         return r;
     }
@@ -599,17 +639,23 @@ Response Api::Dispatch(const ApiRoute& route, const Request& request) {
         if (Changes(request.method) && !SameSecret(request.Header("x-csrf-token"), session->csrf)) {
             refused = "no valid CSRF token";
             refusal = Problem(403, "Forbidden",
-                              "this request needs the X-CSRF-Token header with the token the "
-                              "login answered (csrf); reload the page and try again");
+                              Msg{"session.no_csrf",
+                                  "this request needs the X-CSRF-Token header with the token "
+                                  "the login answered (csrf)",
+                                  "reload the page and try again"});
         } else if (route.access == Access::kPermission &&
                    !security::Allowed(session->role, route.permission)) {
             refused =
                 fmt::format("needs the {} permission", security::PermissionId(route.permission));
-            refusal = Problem(403, "Forbidden",
-                              fmt::format("{} ({}) may not do this: it needs the {} permission; "
-                                          "ask an administrator",
-                                          session->user, security::RoleId(session->role),
-                                          security::PermissionId(route.permission)));
+            refusal =
+                Problem(403, "Forbidden",
+                        Msg{"permission.denied",
+                            "{user} ({role}) may not do this: it needs the {permission} "
+                            "permission",
+                            "ask an administrator"},
+                        {{"user", session->user},
+                         {"role", std::string(security::RoleId(session->role))},
+                         {"permission", std::string(security::PermissionId(route.permission))}});
         }
     }
     Response response;
@@ -652,10 +698,7 @@ server::Upgrade Api::DispatchSocket(const ApiRoute& route, const Request& reques
     const double now =
         std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
     if (auto wait = requests_.Take(source, now)) {
-        Response r = Problem(429, "Too many requests",
-                             fmt::format("more than {} requests a second from this address; "
-                                         "wait {} s and try again",
-                                         requests_.per_second(), *wait));
+        Response r = TooManyRequests(requests_.per_second(), *wait);
         r.headers.emplace_back("Retry-After", std::to_string(*wait));
         upgrade.refusal = r;
         return upgrade;
@@ -676,26 +719,28 @@ server::Upgrade Api::DispatchSocket(const ApiRoute& route, const Request& reques
     // A browser opens a WebSocket from any page, with the cookie: only the
     // server's own pages (and the allowed origins) may.
     if (!OriginAllowed(request, options_.allowed_origins)) {
-        upgrade.refusal = Problem(
-            403, "Forbidden",
-            fmt::format("a page of {} may not open this feed; open the server's own page, or "
-                        "have the administrator allow that origin (serve --allowed-origin)",
-                        request.Header("origin")));
+        upgrade.refusal =
+            Problem(403, "Forbidden",
+                    Msg{"feed.foreign_origin", "a page of {origin} may not open this feed",
+                        "open the server's own page, or have the administrator allow that origin "
+                        "(serve --allowed-origin)"},
+                    {{"origin", request.Header("origin")}});
         return upgrade;
     }
     if (!security::Allowed(session->role, route.permission)) {
-        upgrade.refusal = Problem(
-            403, "Forbidden",
-            fmt::format("this needs the {} permission", security::PermissionId(route.permission)));
+        upgrade.refusal =
+            Problem(403, "Forbidden", Msg{"feed.denied", "this needs the {permission} permission"},
+                    {{"permission", std::string(security::PermissionId(route.permission))}});
         return upgrade;
     }
     const std::string token = *request.Cookie(kSessionCookie);
     auto slot = TakeFeedSlot(token);
     if (!slot) {
-        upgrade.refusal = Problem(429, "Too many feeds",
-                                  fmt::format("this session has {} feeds open, the most it may; "
-                                              "close one (or a browser tab) and try again",
-                                              options_.feeds_per_session));
+        upgrade.refusal =
+            Problem(429, "Too many feeds",
+                    Msg{"feed.too_many", "this session has {count} feeds open, the most it may",
+                        "close one (or a browser tab) and try again"},
+                    {{"count", std::to_string(options_.feeds_per_session)}});
         return upgrade;
     }
     Call call{request, *this};
@@ -764,12 +809,13 @@ void Api::Mount(server::HttpServer& http) {
     http.Fallback([files, have_ui](const Request& request) {
         auto it = files->find(request.path);
         if (it == files->end()) {
-            return have_ui ? Problem(404, "Not found",
-                                     fmt::format("there is no {}; the web UI starts at /",
-                                                 request.path))
-                           : Problem(404, "Not found",
-                                     "this server has no web UI (serve --web DIR); the API is "
-                                     "under /api/v1, described at /api/v1/openapi.json");
+            return have_ui
+                       ? Problem(404, "Not found",
+                                 Msg{"web.no_page", "there is no {path}", "the web UI starts at /"},
+                                 {{"path", request.path}})
+                       : Problem(404, "Not found",
+                                 "this server has no web UI (serve --web DIR); the API is "
+                                 "under /api/v1, described at /api/v1/openapi.json");
         }
         Response r = it->second;
         r.headers.emplace_back("Content-Security-Policy", std::string(kSecurityPolicy));

@@ -269,9 +269,9 @@ private:
     Result<Session> Authenticate(const server::Request& request, store::Store& db,
                                  server::Response* refusal);
     // Why a session must end (its user disabled, gone, or in another role
-    // now, changed by anyone: this server, another one, the CLI); nullopt
-    // while it may go on.
-    Result<std::optional<std::string>> Ended(store::Store& db, const Session& session);
+    // now, changed by anyone: this server, another one, the CLI), as the
+    // coded error a 401 carries; nullopt while it may go on.
+    Result<std::optional<Error>> Ended(store::Store& db, const Session& session);
 
     // A place among the session's open feeds (ApiOptions::feeds_per_session),
     // held until the returned pointer goes; null when they are all taken.
@@ -303,6 +303,8 @@ server::Response JsonResponse(int status, const nlohmann::json& body);
 // failures of the base, the disk or the code 500 with no detail (the log on
 // stderr has it).
 server::Response ErrorResponse(const Error& error);
+// A problem of the given status carrying `error`'s message, hint, code and parameters.
+server::Response ErrorProblem(int status, std::string_view title, const Error& error);
 
 // Whether a request's Origin header is acceptable: absent (not a browser's
 // cross-site request), the server's own (its host and port are the Host

@@ -7,6 +7,7 @@
 // to end with campaigns running in the server (a CampaignRunner on the
 // simulated network) and without.
 #include "api/api_test_fixture.h"
+#include "ingest/xlsx_writer.h"
 
 namespace callbase::api {
 namespace {
@@ -695,6 +696,112 @@ TEST_P(ApiTest, RegistryVersionsAreComparedAndDefaultTagsSeeded) {
     EXPECT_FALSE(Send(http::verb::get, "/api/v1/tags", "", &anna).Json()["items"].empty());
 }
 
+// What the web UI's pages for the supervisor and the administrator read and
+// do (issue 18): every version of the registries, for the dpo too, who loads
+// them but does not dial; the holidays with their names; every version of a
+// consent text; and a second factor reset, audited, that ends the user's
+// sessions and makes them set up a new one.
+TEST_P(ApiTest, RegistryVersionsHolidaysConsentTextsAndASecondFactorReset) {
+    const std::string dir = api_->options().registry_dir;
+    std::filesystem::remove_all(dir);
+    auto catalog = compliance::RegistryCatalog::Open(*db_, dir, compliance::Verify::kStructure);
+    ASSERT_TRUE(catalog) << catalog.error().message;
+    // A hundred numbers and a line that is none (at most 1 % may be).
+    std::string hundred;
+    for (int i = 0; i < 100; ++i)
+        hundred += fmt::format("+791610000{:02}\n", i);
+    for (auto [name, numbers] : {std::pair{"fas", hundred + "not a number\n"},
+                                 {"fas", std::string("+79031112233\n")},
+                                 {"own-list", std::string("+74951234567\n")}}) {
+        const std::string file = dir + "-source.txt";
+        std::ofstream(file) << numbers;
+        ASSERT_TRUE(catalog->Load(name, file, testing::TestCleaner(), clock_, "test"));
+    }
+    Login dina = LogIn("dina");
+    Reply all = Send(http::verb::get, "/api/v1/registry-versions", "", &dina);
+    ASSERT_EQ(all.status, 200) << all.body;
+    const json items = all.Json()["items"];
+    ASSERT_EQ(items.size(), 3u) << all.body;
+    EXPECT_EQ(items[0]["name"], "fas");
+    EXPECT_EQ(items[0]["version"], 1);
+    EXPECT_EQ(items[0]["entries"], 100);
+    EXPECT_EQ(items[0]["rejected"], 1);
+    EXPECT_EQ(items[0]["loaded_by"], "test");
+    EXPECT_EQ(items[1]["entries"], 1);
+    EXPECT_EQ(items[2]["name"], "own-list");
+    EXPECT_EQ(all.body.find("+7"), std::string::npos) << "versions, not numbers: " << all.body;
+    json one = Send(http::verb::get, "/api/v1/registry-versions?name=own-list", "", &dina).Json();
+    EXPECT_EQ(one["items"].size(), 1u) << one.dump();
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/registry-versions?name=Bad%20Name", "", &dina).status,
+              400);
+    Login oleg = LogIn("oleg");
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/registry-versions", "", &oleg).status, 403);
+
+    Login anna = LogIn("anna");
+    for (auto [date, name] : {std::pair{"2027-01-07", "Рождество"}, {"2026-12-31", ""}}) {
+        ASSERT_EQ(Send(http::verb::post, "/api/v1/holidays",
+                       json{{"date", date}, {"name", name}}.dump(), &anna)
+                      .status,
+                  201);
+    }
+    json holidays = Send(http::verb::get, "/api/v1/holidays", "", &oleg).Json();
+    ASSERT_EQ(holidays["items"].size(), 2u) << holidays.dump();
+    EXPECT_EQ(holidays["items"][0]["date"], "2026-12-31") << "by date";
+    EXPECT_EQ(holidays["items"][1]["name"], "Рождество");
+
+    ASSERT_EQ(Send(http::verb::post, "/api/v1/purposes",
+                   json{{"name", "surveys"}, {"description", "опросы"}}.dump(), &anna)
+                  .status,
+              201);
+    for (const char* text : {"Согласен на опросы", "Согласен на опросы по телефону и SMS"}) {
+        ASSERT_EQ(Send(http::verb::post, "/api/v1/purposes/surveys/texts",
+                       json{{"text", text}}.dump(), &anna)
+                      .status,
+                  201);
+        clock_.Advance(60);
+    }
+    Reply texts = Send(http::verb::get, "/api/v1/purposes/surveys/texts", "", &oleg);
+    ASSERT_EQ(texts.status, 200) << texts.body;
+    ASSERT_EQ(texts.Json()["items"].size(), 2u) << texts.body;
+    EXPECT_EQ(texts.Json()["items"][0]["version"], 2) << "newest first";
+    EXPECT_EQ(texts.Json()["items"][1]["text"], "Согласен на опросы");
+    EXPECT_LT(texts.Json()["items"][1]["created_at"], texts.Json()["items"][0]["created_at"]);
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/purposes/nothing/texts", "", &oleg).status, 400);
+    EXPECT_TRUE(Send(http::verb::get, "/api/v1/purposes/marketing/texts", "", &oleg)
+                    .Json()["items"]
+                    .empty());
+
+    // The dpo lost the phone: the administrator resets the second factor.
+    Login root = LogIn("root");
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/users/dina/totp/reset", "{}", &anna).status, 403);
+    Reply reset = Send(http::verb::post, "/api/v1/users/dina/totp/reset", "{}", &root);
+    ASSERT_EQ(reset.status, 200) << reset.body;
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/session", "", &dina).status, 401)
+        << "the session opened with the lost phone is still open";
+    json users = Send(http::verb::get, "/api/v1/users", "", &root).Json();
+    for (const auto& u : users["items"])
+        if (u["name"] == "dina") EXPECT_EQ(u["totp_enabled"], false) << u.dump();
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/users/dina/totp/reset", "{}", &root).status, 409);
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/users/oleg/totp/reset", "{}", &root).status, 409);
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/users/nobody/totp/reset", "{}", &root).status, 404);
+    // Without a code the dpo is refused, and sets up a new one with the password.
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/session",
+                   json{{"user", "dina"}, {"password", kPassword}}.dump())
+                  .status,
+              401);
+    Reply begun = Send(http::verb::post, "/api/v1/totp",
+                       json{{"user", "dina"}, {"password", kPassword}}.dump());
+    EXPECT_EQ(begun.status, 200) << begun.body;
+    json audit = Send(http::verb::get, "/api/v1/audit?actor=root", "", &root).Json();
+    bool audited = false;
+    for (const auto& r : audit["items"]) {
+        audited |= r.value("records", "") == "user:dina" &&
+                   r.value("detail", "") == "second factor reset; status 200" &&
+                   r.value("object", "") == "POST /api/v1/users/{name}/totp/reset";
+    }
+    EXPECT_TRUE(audited) << audit.dump();
+}
+
 TEST_P(ApiTest, AStopListEntryChangesTheCardsCanCall) {
     Login anna = LogIn("anna");
     const int64_t id = ids_["+74951234567"];
@@ -777,6 +884,59 @@ TEST_P(ApiTest, HostileInputIsRefusedCleanly) {
     EXPECT_NE(not_a_number.body.find("not a phone number"), std::string::npos);
     Reply bad_id = Send(http::verb::get, "/api/v1/contacts/1%20OR%201=1", "", &anna);
     EXPECT_EQ(bad_id.status, 400);
+}
+
+TEST_P(ApiTest, AWorkbookUploadIsPreviewedBySheetAndImportedFromTheSheetChosen) {
+    Login anna = LogIn("anna");
+    const std::string path =
+        ::testing::TempDir() + fmt::format("/callbase-api-{}.xlsx", ::getpid());
+    {
+        auto book = ingest::XlsxWriter::Create(path, "Клиенты", ::testing::TempDir());
+        ASSERT_TRUE(book);
+        ASSERT_TRUE((*book)->Row({"Выгрузка за март"}, {}));
+        ASSERT_TRUE((*book)->Row({"ФИО", "Телефон"}, {}));
+        ASSERT_TRUE((*book)->Row({"Анна Смирнова", "8 (916) 555-12-34"}, {}));
+        ASSERT_TRUE((*book)->Close());
+    }
+    std::ifstream in(path, std::ios::binary);
+    const std::string file((std::istreambuf_iterator<char>(in)), {});
+    std::filesystem::remove(path);
+    Reply preview =
+        Send(http::verb::post, "/api/v1/imports/preview?file_name=list.xlsx&header_row=2", file,
+             &anna, true, "application/octet-stream");
+    ASSERT_EQ(preview.status, 200) << preview.body;
+    json p = preview.Json();
+    EXPECT_EQ(p["format"], "xlsx");
+    EXPECT_EQ(p["sheets"], json::array({"Клиенты"}));
+    EXPECT_EQ(p["sheet"], "Клиенты");
+    EXPECT_EQ(p["header_row"], 2);
+    EXPECT_EQ(p["header"], json::array({"ФИО", "Телефон"}));
+    EXPECT_EQ(p["rows"][0][0], "Анна Смирнова");
+    EXPECT_EQ(p["mapping"][1]["field"], "phone");
+    // A sheet that is not there: the sheets it has, under the upload's name.
+    Reply missing =
+        Send(http::verb::post, "/api/v1/imports/preview?file_name=list.xlsx&sheet=Архив", file,
+             &anna, true, "application/octet-stream");
+    EXPECT_EQ(missing.status, 400) << missing.body;
+    EXPECT_NE(missing.body.find("list.xlsx has no sheet 'Архив'; its sheets: 1 'Клиенты'"),
+              std::string::npos)
+        << missing.body;
+
+    Reply started = Send(http::verb::post,
+                         "/api/v1/imports?file_name=list.xlsx&source=fair&sheet=1&header_row=2",
+                         file, &anna, true, "application/octet-stream");
+    ASSERT_EQ(started.status, 202) << started.body;
+    const std::string job = started.Json()["job"].dump();
+    json state;
+    for (int i = 0; i < 600; ++i) {
+        state = Send(http::verb::get, "/api/v1/imports/" + job, "", &anna).Json();
+        if (state["state"] != "running") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_EQ(state["state"], "done") << state.dump();
+    EXPECT_EQ(state["summary"]["encoding"], "xlsx");
+    EXPECT_EQ(state["summary"]["sheet"], "Клиенты");
+    EXPECT_EQ(state["summary"]["inserted"], 1);
 }
 
 TEST_P(ApiTest, AnImportByUploadIsFollowedOverAWebSocketAndReportsItsErrors) {
@@ -1166,6 +1326,68 @@ TEST_P(ApiTest, WithoutCampaignsRunningTheOperatorsRoutesAnswerConflict) {
     EXPECT_EQ(Send(http::verb::post, path + "/start", "{}", &anna).status, 409)
         << "a stopped campaign stays stopped";
     EXPECT_EQ(Send(http::verb::post, "/api/v1/campaigns/999999/start", "{}", &anna).status, 404);
+}
+
+// Issue 18, "nothing fails silently": creating a campaign that would call
+// nobody warns (and it starts all the same); a running campaign that dials
+// nothing says why in codes the UI translates.
+TEST_P(ApiTest, ACampaignThatWouldCallNobodyWarnsAndARunningOneSaysWhyItDialsNothing) {
+    // Saturday 2026-05-30, 12:00 in Moscow (the rules' default zone).
+    clock_.Advance(1'780'131'600 - clock_.Now());
+    Login anna = LogIn("anna");
+    Reply empty = Send(http::verb::post, "/api/v1/campaigns",
+                       json{{"name", "Пусто"},
+                            {"segment", {"source=no-such-source"}},
+                            {"caller_ids", {"+74951112233"}}}
+                           .dump(),
+                       &anna);
+    ASSERT_EQ(empty.status, 201) << empty.body;
+    EXPECT_EQ(empty.Json()["leads"], 0);
+    EXPECT_EQ(empty.Json()["warnings"],
+              json::parse(R"([{"code":"campaign.warning.segment_empty","params":{}}])"));
+
+    Reply late =
+        Send(http::verb::post, "/api/v1/campaigns",
+             json{{"name", "Поздно"}, {"schedule", "21:00-23:00"}, {"caller_ids", {"+74951112244"}}}
+                 .dump(),
+             &anna);
+    ASSERT_EQ(late.status, 201) << late.body;
+    const json warned = late.Json()["warnings"];
+    ASSERT_EQ(warned.size(), 1u) << late.body;
+    EXPECT_EQ(warned[0]["code"], "campaign.warning.schedule_outside_rules");
+    EXPECT_EQ(warned[0]["params"]["schedule"], "21:00-23:00");
+    EXPECT_EQ(warned[0]["params"]["window"], "09:00-20:00");
+    const int64_t id = late.Json()["id"].get<int64_t>();
+    const std::string path = fmt::format("/api/v1/campaigns/{}", id);
+    json draft = Send(http::verb::get, path, "", &anna).Json();
+    EXPECT_EQ(draft["warnings"], warned) << "a draft shows its warnings";
+    EXPECT_EQ(draft["stall"], json::array()) << "a draft is not stalled";
+
+    // Warnings never forbid the start; the answer repeats them.
+    Reply started = Send(http::verb::post, path + "/start", "{}", &anna);
+    ASSERT_EQ(started.status, 200) << started.body;
+    EXPECT_EQ(started.Json()["state"], "running");
+    EXPECT_EQ(started.Json()["warnings"], warned);
+
+    json shown = Send(http::verb::get, path, "", &anna).Json();
+    std::vector<std::string> codes;
+    for (const auto& f : shown["stall"])
+        codes.push_back(f["code"].get<std::string>());
+    EXPECT_EQ(codes, (std::vector<std::string>{"campaign.stall.day_off",
+                                               "campaign.stall.schedule_closed"}))
+        << shown["stall"].dump();
+    EXPECT_EQ(shown["stall"][0]["params"]["weekday"], "sat");
+    EXPECT_EQ(shown["stall"][0]["params"]["allowed"], "mon-fri");
+    EXPECT_EQ(shown["stall"][1]["params"]["now"], "12:00");
+
+    // On Monday at 21:30 the rules' hours are over for Moscow callees, and
+    // the campaign's own schedule is open.
+    clock_.Advance(2 * 86400 + 9 * 3600 + 1800);
+    Login again = LogIn("anna");
+    json monday = Send(http::verb::get, path, "", &again).Json();
+    ASSERT_EQ(monday["stall"].size(), 1u) << monday["stall"].dump();
+    EXPECT_EQ(monday["stall"][0]["code"], "campaign.stall.outside_rules_window");
+    EXPECT_EQ(monday["stall"][0]["params"]["callee_time"], "21:30");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::ValuesIn(testing::TestBackends()),

@@ -43,6 +43,15 @@ Result<Response> MergeAllDuplicates(Call& c);
 Result<Response> MergeContacts(Call& c);
 Result<Response> UndoMerge(Call& c);
 
+// routes_contact_edits.cc: a contact's name and phones, mass edits, the count
+// of a filter, saved filters
+Result<Response> EditContact(Call& c);
+Result<Response> CountContacts(Call& c);
+Result<Response> MassEdit(Call& c);
+Result<Response> ListSavedFilters(Call& c);
+Result<Response> SaveFilter(Call& c);
+Result<Response> RemoveSavedFilter(Call& c);
+
 // routes_import.cc
 Result<Response> PreviewImport(Call& c);
 Result<Response> StartImport(Call& c);
@@ -66,6 +75,7 @@ Result<Response> SetUserRole(Call& c);
 Result<Response> DisableUser(Call& c);
 Result<Response> EnableUser(Call& c);
 Result<Response> UnlockUser(Call& c);
+Result<Response> ResetUserTotp(Call& c);
 Result<Response> SetUserPassword(Call& c);
 Result<Response> ChangeOwnPassword(Call& c);
 Result<Response> BeginTotpEnrolment(Call& c);
@@ -83,6 +93,7 @@ Result<Response> AddStop(Call& c);
 Result<Response> RemoveStop(Call& c);
 Result<Response> CanCall(Call& c);
 Result<Response> ListRegistries(Call& c);
+Result<Response> ListRegistryVersions(Call& c);
 Result<Response> ListConsents(Call& c);
 Result<Response> AddConsent(Call& c);
 Result<Response> RevokeConsent(Call& c);
@@ -99,6 +110,7 @@ Result<Response> DiffRegistry(Call& c);
 Result<Response> RecordAttempt(Call& c);
 Result<Response> AddPurpose(Call& c);
 Result<Response> AddConsentText(Call& c);
+Result<Response> ListConsentTexts(Call& c);
 Result<Response> ArchivesDone(Call& c);
 Result<Response> ListInactive(Call& c);
 Result<Response> ReviewInactive(Call& c);
@@ -106,10 +118,13 @@ Result<Response> ShowRules(Call& c);
 Result<Response> SetRules(Call& c);
 Result<Response> AddHoliday(Call& c);
 Result<Response> RemoveHoliday(Call& c);
+Result<Response> ListHolidays(Call& c);
 
 // routes_campaigns.cc
 Result<Response> ListCampaigns(Call& c);
 Result<Response> CreateCampaign(Call& c);
+Result<Response> EditCampaign(Call& c);
+Result<Response> CloneCampaign(Call& c);
 Result<Response> ShowCampaign(Call& c);
 Result<Response> StartCampaign(Call& c);
 Result<Response> PauseCampaign(Call& c);
@@ -127,6 +142,13 @@ Result<Response> AgentDial(Call& c);
 Result<Response> AgentHangup(Call& c);
 Result<Response> AgentDisposition(Call& c);
 Result<server::Feed> AgentEvents(Call& c);
+
+// routes_calls.cc: the call log, recordings, the supervisors' reports
+Result<Response> CallLog(Call& c);
+Result<Response> OwnCalls(Call& c);
+Result<Response> ExportCallLog(Call& c);
+Result<Response> PlayRecording(Call& c);
+Result<Response> CallReport(Call& c);
 
 // routes_access.cc: break-glass access, the access review, assignment, teams
 Result<Response> ListBreakGlass(Call& c);

@@ -64,7 +64,8 @@ json CardJson(const contacts::Card& card) {
     json j = ContactJson(card.contact);
     j["phones"] = json::array();
     for (const auto& p : card.phones) {
-        j["phones"].push_back({{"e164", p.e164},
+        j["phones"].push_back({{"id", p.id},
+                               {"e164", p.e164},
                                {"extension", p.extension},
                                {"label", p.label},
                                {"raw", p.raw},
@@ -89,13 +90,21 @@ json CardJson(const contacts::Card& card) {
         j["fields"][f.name] = f.value;
     j["history"] = json::array();
     for (const auto& e : card.history) {
-        j["history"].push_back({{"at", e.at},
-                                {"actor", e.actor},
-                                {"action", e.action},
-                                {"field", e.field},
-                                {"before", e.before ? json(*e.before) : json(nullptr)},
-                                {"after", e.after ? json(*e.after) : json(nullptr)},
-                                {"detail", e.detail}});
+        json entry{{"at", e.at},
+                   {"actor", e.actor},
+                   {"action", e.action},
+                   {"field", e.field},
+                   {"before", e.before ? json(*e.before) : json(nullptr)},
+                   {"after", e.after ? json(*e.after) : json(nullptr)},
+                   {"detail", e.detail}};
+        if (!e.detail_key.empty()) {
+            entry["detail_code"] = e.detail_key;
+            json params = json::object();
+            for (const auto& [name, value] : e.detail_params)
+                params[name] = value;
+            entry["detail_params"] = std::move(params);
+        }
+        j["history"].push_back(std::move(entry));
     }
     return j;
 }
@@ -162,6 +171,7 @@ json ImportSummaryJson(const ingest::ImportSummary& s) {
                 {"already_imported_as", s.already_imported_as},
                 {"encoding", s.encoding},
                 {"delimiter", s.delimiter},
+                {"sheet", s.sheet},
                 {"read", s.read},
                 {"inserted", s.inserted},
                 {"merged", s.merged},
@@ -179,6 +189,7 @@ json ExportRequestJson(const security::ExportRequest& e, bool sees_purpose) {
                 {"requested_at", e.requested_at},
                 {"filter", sees_purpose ? json(e.filter) : json(nullptr)},
                 {"encoding", e.encoding},
+                {"format", e.format},
                 {"reason", sees_purpose ? json(e.reason) : json(nullptr)},
                 {"view", security::ExportViewId(e.view)},
                 {"status", e.status},

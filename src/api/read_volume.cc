@@ -165,22 +165,30 @@ Result<void> ReadVolume::Flush(store::Store& db, UnixSeconds now) {
 
 Error ReadRefusal(const std::string& user, const ReadVolume::Over& over,
                   std::string_view export_how) {
-    const bool hour = over.rule == "contacts_read_per_hour";
-    return Error{
-        ErrorCode::kConflict,
-        fmt::format("Массовая выгрузка: пользователь {0} прочитал контактов за {1}: {2}, это "
-                    "предел {3} ({4}); читать снова можно через {5} с.\n"
-                    "Bulk read: {0} has read {2} contacts within {6}, the limit {3} ({4}); "
-                    "wait {5} s.",
-                    user, hour ? "60 минут" : "24 часа", over.read, over.rule, over.limit,
-                    over.retry_after, over.window),
-        fmt::format("чтобы вывести список контактов из базы, запросите выгрузку ({0}): её "
-                    "утверждает руководитель или dpo; предел задаёт администратор в правилах "
-                    "оповещений аудита.\n"
-                    "To take a list of contacts out of the base, request an export ({0}): a "
-                    "supervisor or the dpo approves it. An administrator sets the limit in the "
-                    "audit alert rules.",
-                    export_how)};
+    const MessageParams params{{"user", user},
+                               {"read", std::to_string(over.read)},
+                               {"rule", over.rule},
+                               {"limit", std::to_string(over.limit)},
+                               {"wait", std::to_string(over.retry_after)},
+                               {"export", std::string(export_how)}};
+    if (over.rule == "contacts_read_per_hour") {
+        return Coded(ErrorCode::kConflict,
+                     Msg{"read.limit_hour",
+                         "bulk read: {user} has read {read} contacts within 60 minutes, the limit "
+                         "{rule} ({limit}); wait {wait} s",
+                         "to take a list of contacts out of the base, request an export "
+                         "({export}): a supervisor or the dpo approves it. An administrator sets "
+                         "the limit in the audit alert rules"},
+                     params);
+    }
+    return Coded(ErrorCode::kConflict,
+                 Msg{"read.limit_day",
+                     "bulk read: {user} has read {read} contacts within 24 hours, the limit {rule} "
+                     "({limit}); wait {wait} s",
+                     "to take a list of contacts out of the base, request an export ({export}): a "
+                     "supervisor or the dpo approves it. An administrator sets the limit in the "
+                     "audit alert rules"},
+                 params);
 }
 
 std::string BulkReadDetail(const ReadVolume::Over& over) {

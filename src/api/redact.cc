@@ -163,6 +163,8 @@ Result<void> RedactCard(const Viewer& viewer, store::Store& db, contacts::Card* 
         if (e.before) hide(*e.before);
         if (e.after) hide(*e.after);
         hide(e.detail);
+        for (auto& [name, value] : e.detail_params)
+            hide(value);
         if (e.field == "phone") {
             if (e.before) e.before = security::ReplaceNumbers(*e.before, mask);
             if (e.after) e.after = security::ReplaceNumbers(*e.after, mask);
@@ -177,6 +179,8 @@ Result<void> RedactCard(const Viewer& viewer, store::Store& db, contacts::Card* 
             if (e.before) e.before = "[hidden]";
             if (e.after) e.after = "[hidden]";
             if (!e.detail.empty()) e.detail = "[hidden]";
+            e.detail_key.clear();
+            e.detail_params.clear();
         }
     }
     return {};

@@ -71,7 +71,10 @@ const std::vector<ApiRoute>& RouteTable() {
 
             Needs(P::kReadContacts, "read", "GET", "/api/v1/contacts", h::FindContacts),
             Needs(P::kEditContacts, "change", "POST", "/api/v1/contacts", h::CreateContact),
+            Needs(P::kReadContacts, "read", "GET", "/api/v1/contacts/count", h::CountContacts),
+            Needs(P::kEditContacts, "mass_edit", "POST", "/api/v1/contacts/bulk", h::MassEdit),
             Needs(P::kReadContacts, "read", "GET", "/api/v1/contacts/{id}", h::ShowContact),
+            Needs(P::kEditContacts, "change", "PUT", "/api/v1/contacts/{id}", h::EditContact),
             Needs(P::kEditContacts, "change", "PUT", "/api/v1/contacts/{id}/status", h::SetStatus),
             Needs(P::kEditContacts, "change", "POST", "/api/v1/contacts/{id}/tags", h::AddTag),
             Needs(P::kEditContacts, "change", "DELETE", "/api/v1/contacts/{id}/tags/{tag}",
@@ -79,6 +82,10 @@ const std::vector<ApiRoute>& RouteTable() {
             Needs(P::kEditContacts, "change", "PUT", "/api/v1/contacts/{id}/fields/{field}",
                   h::SetField),
             Needs(P::kReadContacts, "read", "GET", "/api/v1/lookup", h::Lookup),
+            Needs(P::kReadContacts, "read", "GET", "/api/v1/saved-filters", h::ListSavedFilters),
+            Needs(P::kReadContacts, "change", "POST", "/api/v1/saved-filters", h::SaveFilter),
+            Needs(P::kReadContacts, "change", "DELETE", "/api/v1/saved-filters/{id}",
+                  h::RemoveSavedFilter),
             Needs(P::kReadContacts, "read", "GET", "/api/v1/tags", h::ListTags),
             Needs(P::kDictionaries, "change", "POST", "/api/v1/tags", h::AddTagDefinition),
             Needs(P::kDictionaries, "change", "POST", "/api/v1/tags/retire", h::RetireTag),
@@ -116,6 +123,8 @@ const std::vector<ApiRoute>& RouteTable() {
                   kUploadLimit),
             Needs(P::kCanCall, "read", "GET", "/api/v1/can-call", h::CanCall),
             Needs(P::kCanCall, "read", "GET", "/api/v1/registries", h::ListRegistries),
+            Needs(P::kRegistries, "read", "GET", "/api/v1/registry-versions",
+                  h::ListRegistryVersions),
             Needs(P::kRegistries, "read", "GET", "/api/v1/registries/{name}/diff", h::DiffRegistry),
             Needs(P::kRegistries, "mass_edit", "POST", "/api/v1/registries/{name}/versions",
                   h::LoadRegistry, kUploadLimit),
@@ -131,6 +140,8 @@ const std::vector<ApiRoute>& RouteTable() {
             Needs(P::kConsents, "read", "GET", "/api/v1/purposes", h::ListPurposes),
             Needs(P::kRules, "admin", "POST", "/api/v1/purposes", h::AddPurpose),
             Needs(P::kRules, "admin", "POST", "/api/v1/purposes/{name}/texts", h::AddConsentText),
+            Needs(P::kConsents, "read", "GET", "/api/v1/purposes/{name}/texts",
+                  h::ListConsentTexts),
             Needs(P::kDeletionProcess, "read", "GET", "/api/v1/deletion-requests",
                   h::ListDeletions),
             Needs(P::kDeletionRequest, "change", "POST", "/api/v1/deletion-requests",
@@ -148,6 +159,7 @@ const std::vector<ApiRoute>& RouteTable() {
             Needs(P::kRules, "change", "POST", "/api/v1/inactive/review", h::ReviewInactive),
             Needs(P::kCanCall, "read", "GET", "/api/v1/rules", h::ShowRules),
             Needs(P::kRules, "admin", "PUT", "/api/v1/rules", h::SetRules),
+            Needs(P::kCanCall, "read", "GET", "/api/v1/holidays", h::ListHolidays),
             Needs(P::kRules, "admin", "POST", "/api/v1/holidays", h::AddHoliday),
             Needs(P::kRules, "admin", "DELETE", "/api/v1/holidays/{date}", h::RemoveHoliday),
 
@@ -159,6 +171,8 @@ const std::vector<ApiRoute>& RouteTable() {
             Needs(P::kManageUsers, "admin", "POST", "/api/v1/users/{name}/unlock", h::UnlockUser),
             Needs(P::kManageUsers, "admin", "PUT", "/api/v1/users/{name}/password",
                   h::SetUserPassword),
+            Needs(P::kManageUsers, "admin", "POST", "/api/v1/users/{name}/totp/reset",
+                  h::ResetUserTotp),
             Needs(P::kReadAudit, "read", "GET", "/api/v1/audit", h::ListAudit),
             Needs(P::kReadAudit, "read", "GET", "/api/v1/audit/verify", h::VerifyAudit),
             Needs(P::kReadAudit, "read", "GET", "/api/v1/audit/head", h::AuditHead),
@@ -180,6 +194,9 @@ const std::vector<ApiRoute>& RouteTable() {
                  Needs(P::kCampaigns, "read", "GET", "/api/v1/campaigns", h::ListCampaigns),
                  Needs(P::kCampaigns, "change", "POST", "/api/v1/campaigns", h::CreateCampaign),
                  Needs(P::kCampaigns, "read", "GET", "/api/v1/campaigns/{id}", h::ShowCampaign),
+                 Needs(P::kCampaigns, "change", "PUT", "/api/v1/campaigns/{id}", h::EditCampaign),
+                 Needs(P::kCampaigns, "change", "POST", "/api/v1/campaigns/{id}/clone",
+                       h::CloneCampaign),
                  Needs(P::kCampaigns, "change", "POST", "/api/v1/campaigns/{id}/start",
                        h::StartCampaign),
                  Needs(P::kCampaigns, "change", "POST", "/api/v1/campaigns/{id}/pause",
@@ -187,6 +204,13 @@ const std::vector<ApiRoute>& RouteTable() {
                  Needs(P::kCampaigns, "change", "POST", "/api/v1/campaigns/{id}/stop",
                        h::StopCampaign),
                  Needs(P::kCallRecords, "read", "GET", "/api/v1/calls", h::CallsToNumber),
+                 Needs(P::kCallRecords, "read", "GET", "/api/v1/call-log", h::CallLog),
+                 Needs(P::kCallRecords, "export", "GET", "/api/v1/call-log/export",
+                       h::ExportCallLog),
+                 Needs(P::kCallRecords, "read", "GET", "/api/v1/calls/{id}/recording",
+                       h::PlayRecording),
+                 Needs(P::kCallRecords, "read", "GET", "/api/v1/reports/calls", h::CallReport),
+                 Needs(P::kCanCall, "read", "GET", "/api/v1/agent/calls", h::OwnCalls),
                  Needs(P::kCanCall, "read", "GET", "/api/v1/agent", h::AgentState),
                  Needs(P::kCanCall, "read", "GET", "/api/v1/agent/campaigns", h::AgentCampaigns),
                  Needs(P::kCanCall, "change", "POST", "/api/v1/agent/join", h::AgentJoin),
@@ -224,9 +248,11 @@ Result<Response> OpenApi(Call&) {
 Result<Response> Login(Call& c) {
     c.audit = false;  // the record is written here, under the name tried
     if (auto wait = c.api.limiter().Attempt(c.source)) {
-        Response r = server::Problem(
-            429, "Too many logins",
-            fmt::format("too many login attempts from this address; wait {} seconds", *wait));
+        Response r =
+            server::Problem(429, "Too many logins",
+                            Msg{"login.too_many", "too many login attempts from this address",
+                                "wait {wait} seconds"},
+                            {{"wait", std::to_string(*wait)}});
         r.headers.emplace_back("Retry-After", std::to_string(*wait));
         return r;
     }
@@ -248,9 +274,7 @@ Result<Response> Login(Call& c) {
         auto logged = c.api.audit().Write(
             {*name, "login_failed", "POST /api/v1/session", "", c.source, user.error().message});
         if (!logged) return std::unexpected(logged.error());
-        return server::Problem(
-            401, "Login failed",
-            user.error().message + (user.error().hint.empty() ? "" : "; " + user.error().hint));
+        return ErrorProblem(401, "Login failed", user.error());
     }
     auto [token, session] = c.api.sessions().Create(user->id, user->name, user->role);
     auto logged = c.api.audit().Write({user->name, "login", "POST /api/v1/session", "", c.source,
@@ -308,13 +332,17 @@ Result<std::string> Text(const json& body, const char* name, bool required) {
     auto it = body.find(name);
     if (it == body.end() || it->is_null()) {
         if (required) {
-            return Fail(ErrorCode::kInvalidInput, fmt::format("\"{}\" is missing", name),
-                        "see /api/v1/openapi.json for what this request takes");
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"request.field_missing", "\"{field}\" is missing",
+                            "see /api/v1/openapi.json for what this request takes"},
+                        {{"field", name}});
         }
         return std::string();
     }
     if (!it->is_string()) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("\"{}\" must be a string", name));
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"request.field_not_text", "\"{field}\" must be a string"},
+                    {{"field", name}});
     }
     return it->get<std::string>();
 }
@@ -323,8 +351,8 @@ Result<std::string> UserName(const json& body) {
     auto name = Text(body, "user", true);
     if (!name) return std::unexpected(name.error());
     if (name->empty()) {
-        return Fail(ErrorCode::kInvalidInput, "\"user\" is empty",
-                    "give the user name, e.g. {\"user\": \"anna\", \"password\": \"…\"}");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"login.no_user", "the user name is empty", "type the user name"});
     }
     return name;
 }

@@ -64,9 +64,13 @@ Result<Response> RequestExport(Call& c) {
     if (!encoding) return std::unexpected(encoding.error());
     if (encoding->empty()) *encoding = "utf-8";
     if (auto ok = ingest::ParseEncoding(*encoding); !ok) return std::unexpected(ok.error());
+    auto format = Text(*body, "format");
+    if (!format) return std::unexpected(format.error());
+    if (format->empty()) *format = "csv";
+    if (auto ok = ingest::ParseExportFormat(*format); !ok) return std::unexpected(ok.error());
     auto id = security::ExportRequests(*c.db, ClockOf(c))
                   .Request(c.actor(), fmt::format("{}", fmt::join(expressions, "\n")), *encoding,
-                           *reason, ExportViewOf(c.viewer()));
+                           *reason, ExportViewOf(c.viewer()), *format);
     if (!id) return std::unexpected(id.error());
     c.records = fmt::format("export:{}", *id);
     c.detail = fmt::format("requested: {}; reason: {}", c.api.PseudonymizedFilters(expressions),
@@ -132,8 +136,13 @@ Result<Response> DownloadExport(Call& c) {
     auto encoding = ingest::ParseEncoding(approved->encoding);
     if (!encoding) return std::unexpected(encoding.error());
     options.encoding = *encoding;
+    auto format = ingest::ParseExportFormat(approved->format);
+    if (!format) return std::unexpected(format.error());
+    options.format = *format;
+    const bool xlsx = options.format == ingest::ExportFormat::kXlsx;
     const std::string path =
-        (WorkDir(c) / fmt::format("callbase-export-{}-{}.csv", getpid(), *id)).string();
+        (WorkDir(c) / fmt::format("callbase-export-{}-{}.{}", getpid(), *id, xlsx ? "xlsx" : "csv"))
+            .string();
     auto summary = ingest::ExportContacts(*c.db, *filter, ClockOf(c).Now(), path, options);
     auto bytes = summary ? ReadFile(path) : Result<std::string>(std::unexpected(summary.error()));
     std::error_code ignored;
@@ -144,9 +153,14 @@ Result<Response> DownloadExport(Call& c) {
     }
     c.records = fmt::format("export:{}", *id);
     c.detail = fmt::format("downloaded {} contacts", summary->contacts);
-    Response r{200, "text/csv; charset=" + approved->encoding, std::move(*bytes), {}};
-    r.headers.emplace_back("Content-Disposition",
-                           fmt::format("attachment; filename=\"export-{}.csv\"", *id));
+    Response r{200,
+               xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                    : "text/csv; charset=" + approved->encoding,
+               std::move(*bytes),
+               {}};
+    r.headers.emplace_back(
+        "Content-Disposition",
+        fmt::format("attachment; filename=\"export-{}.{}\"", *id, xlsx ? "xlsx" : "csv"));
     return r;
 }
 
@@ -229,6 +243,17 @@ Result<Response> UnlockUser(Call& c) {
     return JsonResponse(200, json{{"name", name}, {"locked", false}});
 }
 
+Result<Response> ResetUserTotp(Call& c) {
+    const std::string name = c.request.params.at("name");
+    security::Users users(*c.db, ClockOf(c));
+    if (auto ok = users.ResetTotp(name); !ok) return std::unexpected(ok.error());
+    // A session opened with the lost phone ends with it.
+    if (auto user = users.Find(name)) c.api.sessions().RemoveUser(user->id);
+    c.records = "user:" + name;
+    c.detail = "second factor reset";
+    return JsonResponse(200, json{{"name", name}, {"totp_enabled", false}});
+}
+
 Result<Response> SetUserPassword(Call& c) {
     const std::string name = c.request.params.at("name");
     auto body = c.Body();
@@ -254,7 +279,9 @@ Result<security::User> CheckOwner(Call& c, const json& body, const std::string& 
     if (auto wait = c.api.limiter().Attempt(c.source)) {
         *refusal = server::Problem(
             429, "Too many attempts",
-            fmt::format("too many password checks from this address; wait {} seconds", *wait));
+            Msg{"password.too_many_checks", "too many password checks from this address",
+                "wait {wait} seconds"},
+            {{"wait", std::to_string(*wait)}});
         refusal->headers.emplace_back("Retry-After", std::to_string(*wait));
         return Fail(ErrorCode::kConflict, "limited");
     }
@@ -270,9 +297,7 @@ Result<security::User> CheckOwner(Call& c, const json& body, const std::string& 
             {name, "login_failed", fmt::format("{} {}", c.request.method, c.request.path), "",
              c.source, fmt::format("{}: {}", what, user.error().message)});
         if (!logged) return std::unexpected(logged.error());
-        *refusal = server::Problem(
-            401, "Not allowed",
-            user.error().message + (user.error().hint.empty() ? "" : "; " + user.error().hint));
+        *refusal = ErrorProblem(401, "Not allowed", user.error());
         return std::unexpected(user.error());
     }
     return user;

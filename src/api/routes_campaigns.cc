@@ -17,7 +17,9 @@
 #include "api/handlers.h"
 #include "api/scope.h"
 #include "campaigns/campaign_book.h"
+#include "campaigns/diagnosis.h"
 #include "campaigns/runner.h"
+#include "compliance/rules.h"
 #include "core/clock_text.h"
 #include "core/json_text.h"
 #include "core/sha256.h"
@@ -80,16 +82,53 @@ json SpecOut(const campaigns::CampaignSpec& spec) {
     return json::parse(campaigns::SpecJson(spec));
 }
 
+// What a supervisor should read before starting the campaign
+// (campaigns/diagnosis.h): an empty segment, a schedule the rules never allow.
+Result<json> StartWarnings(Call& c, CampaignBook& book, const campaigns::CampaignSpec& spec) {
+    auto rules = compliance::LoadRules(*c.db);
+    if (!rules) return std::unexpected(rules.error());
+    auto leads = book.Leads(spec, *c.api.options().cleaner);
+    if (!leads) return std::unexpected(leads.error());
+    return campaigns::FindingsJson(campaigns::CheckBeforeStart(
+        spec, *rules, static_cast<int64_t>(leads->size()), rules->default_utc_offset_minutes,
+        campaigns::CalleeOffsets(*leads, rules->default_utc_offset_minutes)));
+}
+
+// Why a running campaign dials nothing: the runner's diagnosis when it runs
+// the campaign, else what the rules, the clock and the segment tell.
+Result<json> StallOf(Call& c, const campaigns::CampaignSpec& spec, int64_t segment,
+                     const std::optional<json>& live) {
+    if (live && live->contains("stall")) return (*live)["stall"];
+    if (spec.state != "running") return json::array();
+    auto rules = compliance::LoadRules(*c.db);
+    if (!rules) return std::unexpected(rules.error());
+    campaigns::StallFigures figures;
+    figures.segment = segment;
+    return campaigns::FindingsJson(campaigns::DiagnoseStall(
+        spec, *rules, ClockOf(c).Now(), rules->default_utc_offset_minutes, figures));
+}
+
 Result<Response> Transition(Call& c, std::string_view action) {
     auto id = c.Id("id");
     if (!id) return std::unexpected(id.error());
     CampaignBook book(*c.db, ClockOf(c));
+    // Read before the start, which they never forbid.
+    std::optional<json> warnings;
+    if (action == "start") {
+        auto before = book.Get(*id);
+        if (!before) return std::unexpected(before.error());
+        auto found = StartWarnings(c, book, *before);
+        if (!found) return std::unexpected(found.error());
+        warnings = std::move(*found);
+    }
     auto spec = book.Transition(*id, action, c.actor());
     if (!spec) return std::unexpected(spec.error());
     if (c.api.options().campaigns) c.api.options().campaigns->Refresh();
     c.records = fmt::format("campaign:{}", *id);
     c.detail = fmt::format("campaign {}: {}", action, spec->state);
-    return JsonResponse(200, SpecOut(*spec));
+    json out = SpecOut(*spec);
+    if (warnings) out["warnings"] = std::move(*warnings);
+    return JsonResponse(200, out);
 }
 
 // An operator's state as the viewer may see it: the caller of an incoming
@@ -129,27 +168,15 @@ Result<std::optional<json>> LiveShown(Call& c, const std::optional<security::Tea
     return std::optional<json>(json::parse(TeamLive(live->second, *team, *stats)));
 }
 
-}  // namespace
+// A campaign's settings from a request's body (POST /campaigns, PUT
+// /campaigns/{id}), the robot script found in or kept to the scripts folder;
+// `named` is how the client named the script, for the messages.
+struct BodySpec {
+    campaigns::CampaignSpec spec;
+    std::string named;
+};
 
-Result<Response> ListCampaigns(Call& c) {
-    CampaignBook book(*c.db, ClockOf(c));
-    auto all = book.List();
-    if (!all) return std::unexpected(all.error());
-    auto team = FiguresTeam(c.viewer(), *c.db, ClockOf(c));
-    if (!team) return std::unexpected(team.error());
-    json out = json::array();
-    for (const auto& s : *all) {
-        json j = SpecOut(s);
-        auto live = LiveShown(c, *team, s.id);
-        if (!live) return std::unexpected(live.error());
-        if (*live) j["live"] = std::move(**live);
-        out.push_back(std::move(j));
-    }
-    c.records = "campaigns";
-    return JsonResponse(200, json{{"campaigns", out}, {"team", TeamJson(*team)}});
-}
-
-Result<Response> CreateCampaign(Call& c) {
+Result<BodySpec> SpecFromBody(Call& c) {
     auto body = c.Body();
     if (!body) return std::unexpected(body.error());
     static constexpr std::string_view kKeys[] = {"name",
@@ -233,21 +260,83 @@ Result<Response> CreateCampaign(Call& c) {
         if (!path) return std::unexpected(path.error());
         parsed->robot_script = *path;
     }
+    return BodySpec{std::move(*parsed), named};
+}
+
+// The script's problems name it as the client did, not by its place on the
+// server's disk.
+Error AsNamed(Error error, const BodySpec& b) {
+    if (!b.spec.robot_script.empty() && error.message.starts_with(b.spec.robot_script))
+        error.message = b.named + error.message.substr(b.spec.robot_script.size());
+    return error;
+}
+
+}  // namespace
+
+Result<Response> ListCampaigns(Call& c) {
     CampaignBook book(*c.db, ClockOf(c));
-    auto created = book.Create(*parsed, *c.api.options().cleaner, c.actor());
-    if (!created) {
-        // The script's problems name it as the client did, not by its place
-        // on the server's disk.
-        Error error = created.error();
-        if (!parsed->robot_script.empty() && error.message.starts_with(parsed->robot_script))
-            error.message = named + error.message.substr(parsed->robot_script.size());
-        return std::unexpected(error);
+    auto all = book.List();
+    if (!all) return std::unexpected(all.error());
+    auto team = FiguresTeam(c.viewer(), *c.db, ClockOf(c));
+    if (!team) return std::unexpected(team.error());
+    json out = json::array();
+    for (const auto& s : *all) {
+        json j = SpecOut(s);
+        auto live = LiveShown(c, *team, s.id);
+        if (!live) return std::unexpected(live.error());
+        if (*live) j["live"] = std::move(**live);
+        out.push_back(std::move(j));
     }
+    c.records = "campaigns";
+    return JsonResponse(200, json{{"campaigns", out}, {"team", TeamJson(*team)}});
+}
+
+Result<Response> CreateCampaign(Call& c) {
+    auto parsed = SpecFromBody(c);
+    if (!parsed) return std::unexpected(parsed.error());
+    CampaignBook book(*c.db, ClockOf(c));
+    auto created = book.Create(parsed->spec, *c.api.options().cleaner, c.actor());
+    if (!created) return std::unexpected(AsNamed(created.error(), *parsed));
     auto leads = book.SegmentSize(*created, *c.api.options().cleaner);
     if (!leads) return std::unexpected(leads.error());
+    auto warnings = StartWarnings(c, book, *created);
+    if (!warnings) return std::unexpected(warnings.error());
     c.records = fmt::format("campaign:{}", created->id);
     c.detail = fmt::format("campaign created: {}", created->name);
     json out = SpecOut(*created);
+    out["leads"] = *leads;
+    out["warnings"] = std::move(*warnings);
+    return JsonResponse(201, out);
+}
+
+Result<Response> EditCampaign(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    auto parsed = SpecFromBody(c);
+    if (!parsed) return std::unexpected(parsed.error());
+    CampaignBook book(*c.db, ClockOf(c));
+    auto edited = book.Edit(*id, parsed->spec, *c.api.options().cleaner, c.actor());
+    if (!edited) return std::unexpected(AsNamed(edited.error(), *parsed));
+    auto leads = book.SegmentSize(*edited, *c.api.options().cleaner);
+    if (!leads) return std::unexpected(leads.error());
+    c.records = fmt::format("campaign:{}", *id);
+    c.detail = fmt::format("campaign edited: {}", edited->name);
+    json out = SpecOut(*edited);
+    out["leads"] = *leads;
+    return JsonResponse(200, out);
+}
+
+Result<Response> CloneCampaign(Call& c) {
+    auto id = c.Id("id");
+    if (!id) return std::unexpected(id.error());
+    CampaignBook book(*c.db, ClockOf(c));
+    auto copy = book.Clone(*id, *c.api.options().cleaner, c.actor());
+    if (!copy) return std::unexpected(copy.error());
+    auto leads = book.SegmentSize(*copy, *c.api.options().cleaner);
+    if (!leads) return std::unexpected(leads.error());
+    c.records = fmt::format("campaign:{}", copy->id);
+    c.detail = fmt::format("campaign #{} cloned: {}", *id, copy->name);
+    json out = SpecOut(*copy);
     out["leads"] = *leads;
     return JsonResponse(201, out);
 }
@@ -284,6 +373,14 @@ Result<Response> ShowCampaign(Call& c) {
     out["team"] = TeamJson(*team);
     auto live = LiveShown(c, *team, *id);
     if (!live) return std::unexpected(live.error());
+    auto stall = StallOf(c, *spec, *leads, *live);
+    if (!stall) return std::unexpected(stall.error());
+    out["stall"] = std::move(*stall);
+    if (spec->state == "draft" || spec->state == "paused") {
+        auto warnings = StartWarnings(c, book, *spec);
+        if (!warnings) return std::unexpected(warnings.error());
+        out["warnings"] = std::move(*warnings);
+    }
     if (*live) out["live"] = std::move(**live);
     c.records = fmt::format("campaign:{}", *id);
     return JsonResponse(200, out);
@@ -424,16 +521,25 @@ Result<Response> AgentState(Call& c) {
     auto due = book.Callbacks(c.actor(), ClockOf(c).Now() + 7 * 86400);
     if (!due) return std::unexpected(due.error());
     json callbacks = json::array();
+    std::string records = "agent:" + c.actor();
     for (const auto& t : *due) {
+        // The person's name, as the card shows it to the caller (a read of
+        // personal data: the contact is in the audit record).
+        auto contact = contacts::LoadContact(*c.db, t.contact_id);
+        if (!contact) return std::unexpected(contact.error());
+        auto name = RedactName(c.viewer(), contact->name);
+        if (!name) return std::unexpected(name.error());
+        records += fmt::format(",contact:{}", t.contact_id);
         callbacks.push_back({{"id", t.id},
                              {"campaign_id", t.campaign_id},
                              {"contact_id", t.contact_id},
+                             {"name", *name},
                              {"due_at", t.due_at},
                              {"due", t.due_at <= ClockOf(c).Now()}});
     }
     state["callbacks"] = callbacks;
     state["campaigns_running"] = runner.has_value();
-    c.records = "agent:" + c.actor();
+    c.records = std::move(records);
     return JsonResponse(200, state);
 }
 

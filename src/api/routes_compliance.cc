@@ -38,8 +38,28 @@ Result<std::string> NumberOf(Call& c, const json& body) {
         if (!book) return std::unexpected(book.error());
         auto card = book->Get(id);
         if (!card) return std::unexpected(card.error());
-        for (const auto& p : card->phones)
+        // "phone_id": one of its phones (the card lists them with ids, also to
+        // those who see them masked); else its first valid number.
+        std::optional<int64_t> phone_id;
+        if (auto p = body.find("phone_id"); p != body.end() && !p->is_null()) {
+            if (!p->is_number_integer()) {
+                return Fail(ErrorCode::kInvalidInput, "\"phone_id\" must be a phone's id");
+            }
+            phone_id = p->get<int64_t>();
+        }
+        for (const auto& p : card->phones) {
+            if (phone_id && p.id != *phone_id) continue;
             if (p.valid && !p.e164.empty()) return p.e164;
+            if (phone_id) {
+                return Fail(
+                    ErrorCode::kConflict,
+                    fmt::format("phone #{} of contact #{} is not a valid number", *phone_id, id));
+            }
+        }
+        if (phone_id) {
+            return Fail(ErrorCode::kNotFound,
+                        fmt::format("contact #{} has no phone #{}", id, *phone_id));
+        }
         return Fail(ErrorCode::kConflict, fmt::format("contact #{} has no valid number", id));
     }
     auto phone = Text(body, "phone", true);
@@ -178,6 +198,30 @@ Result<Response> ListRegistries(Call& c) {
     return JsonResponse(200, json{{"items", items}});
 }
 
+Result<Response> ListRegistryVersions(Call& c) {
+    const std::string name = c.request.Query("name").value_or("");
+    if (!name.empty()) {
+        if (auto ok = cp::RegistryCatalog::CheckName(name); !ok) return std::unexpected(ok.error());
+    }
+    auto catalog =
+        cp::RegistryCatalog::Open(*c.db, c.api.options().registry_dir, cp::Verify::kStructure);
+    if (!catalog) return std::unexpected(catalog.error());
+    auto versions = catalog->Versions(name);
+    if (!versions) return std::unexpected(versions.error());
+    json items = json::array();
+    for (const auto& v : *versions) {
+        items.push_back({{"name", v.name},
+                         {"version", v.version},
+                         {"entries", v.numbers},
+                         {"rejected", v.rejected},
+                         {"bytes", v.bytes},
+                         {"source_sha256", v.source_sha256},
+                         {"loaded_at", v.loaded_at},
+                         {"loaded_by", v.loaded_by}});
+    }
+    return JsonResponse(200, json{{"items", items}});
+}
+
 Result<Response> ListConsents(Call& c) {
     auto e164 = c.Phone(c.request.Query("phone").value_or(""));
     if (!e164) return std::unexpected(e164.error());
@@ -246,6 +290,17 @@ Result<Response> ListPurposes(Call& c) {
                          {"latest_text", p.latest_text}});
     }
     return JsonResponse(200, json{{"items", items}});
+}
+
+Result<Response> ListConsentTexts(Call& c) {
+    const std::string purpose = c.request.params.at("name");
+    auto texts = cp::Consents(*c.db, ClockOf(c)).Texts(purpose);
+    if (!texts) return std::unexpected(texts.error());
+    json items = json::array();
+    for (const auto& t : *texts) {
+        items.push_back({{"version", t.version}, {"text", t.body}, {"created_at", t.created_at}});
+    }
+    return JsonResponse(200, json{{"purpose", purpose}, {"items", items}});
 }
 
 Result<Response> ListDeletions(Call& c) {
@@ -323,6 +378,15 @@ Result<Response> AddHoliday(Call& c) {
     c.records = "holiday:" + *date;
     c.detail = "holiday added" + (name->empty() ? "" : ": " + *name);
     return JsonResponse(201, nlohmann::json{{"date", *date}, {"name", *name}});
+}
+
+Result<Response> ListHolidays(Call& c) {
+    auto holidays = compliance::ListHolidays(*c.db);
+    if (!holidays) return std::unexpected(holidays.error());
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& h : *holidays)
+        items.push_back({{"date", h.date}, {"name", h.name}});
+    return JsonResponse(200, nlohmann::json{{"items", items}});
 }
 
 Result<Response> RemoveHoliday(Call& c) {

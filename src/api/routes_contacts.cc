@@ -2,6 +2,8 @@
 // and base health.
 #include <fmt/format.h>
 
+#include <set>
+
 #include "api/handlers.h"
 #include "api/json.h"
 #include "compliance/consent.h"
@@ -46,6 +48,7 @@ json FoundJson(const contacts::FoundContact& f) {
                 {"region", f.contact.region},
                 {"source", f.contact.source},
                 {"callback_at", OptionalTime(f.contact.callback_at)},
+                {"created_at", f.contact.created_at},
                 {"updated_at", f.contact.updated_at}};
 }
 
@@ -80,8 +83,9 @@ Result<std::optional<Response>> OverReadLimit(Call& c) {
         if (!logged) return std::unexpected(logged.error());
     }
     const Error refusal = ReadRefusal(c.actor(), **over, "POST /api/v1/exports");
-    Response r = server::Problem(429, "Too many contacts read",
-                                 fmt::format("{}\n{}", refusal.message, refusal.hint));
+    Response r =
+        server::Problem(429, "Too many contacts read", refusal.message + "; " + refusal.hint,
+                        refusal.key, refusal.params);
     r.headers.emplace_back("Retry-After", std::to_string((*over)->retry_after));
     return std::optional<Response>(std::move(r));
 }
@@ -120,6 +124,8 @@ Result<Response> FindContacts(Call& c) {
     if (!limit) return std::unexpected(limit.error());
     auto offset = c.QueryInt("offset", 0, 0, INT64_MAX);
     if (!offset) return std::unexpected(offset.error());
+    auto sort = contacts::ParseSort(c.request.Query("sort").value_or(""));
+    if (!sort) return std::unexpected(sort.error());
     auto filter = contacts::ParseFilter(expressions, *c.api.options().cleaner);
     if (!filter) return std::unexpected(filter.error());
     if (auto ok = CheckFilter(c.viewer(), *filter); !ok) return std::unexpected(ok.error());
@@ -128,7 +134,7 @@ Result<Response> FindContacts(Call& c) {
     if (*over) return std::move(**over);
     auto book = Book(c);
     if (!book) return std::unexpected(book.error());
-    auto found = book->Find(*filter, *limit, *offset);
+    auto found = book->Find(*filter, *limit, *offset, *sort);
     if (!found) return std::unexpected(found.error());
     CountRead(c, static_cast<int64_t>(found->size()));
     auto total = book->Count(*filter);
@@ -161,12 +167,37 @@ Result<Response> CreateContact(Call& c) {
         return Fail(ErrorCode::kInvalidInput, "\"phones\" and \"tags\" must be arrays of strings");
     }
     for (const auto& p : phones) {
-        if (!p.is_string()) return Fail(ErrorCode::kInvalidInput, "a phone must be a string");
-        auto e164 = c.Phone(p.get<std::string>());
+        // A number, or {"phone": number, "label": "мобильный"}.
+        const json* number = p.is_object() && p.contains("phone") ? &p["phone"] : &p;
+        if (!number->is_string()) {
+            return Fail(ErrorCode::kInvalidInput,
+                        "a phone must be a string or {\"phone\": \"…\", \"label\": \"…\"}");
+        }
+        auto e164 = c.Phone(number->get<std::string>());
         if (!e164) return std::unexpected(e164.error());
         contacts::NewPhone phone;
-        phone.cleaned = c.api.options().cleaner->Clean(p.get<std::string>());
+        phone.cleaned = c.api.options().cleaner->Clean(number->get<std::string>());
+        if (p.is_object()) {
+            auto label = Text(p, "label");
+            if (!label) return std::unexpected(label.error());
+            if (!label->empty()) phone.label = *label;
+        }
         contact.phones.push_back(std::move(phone));
+    }
+    const json fields = body->value("fields", json::object());
+    if (!fields.is_object()) {
+        return Fail(
+            ErrorCode::kInvalidInput,
+            "\"fields\" must be an object of custom field values, e.g. {\"Сумма\": \"1000\"}");
+    }
+    for (const auto& [field, value] : fields.items()) {
+        if (!value.is_string()) {
+            return Fail(ErrorCode::kInvalidInput,
+                        fmt::format("the value of field '{}' must be a string", field));
+        }
+        if (!value.get<std::string>().empty()) {
+            contact.fields.emplace_back(field, value.get<std::string>());
+        }
     }
     for (const auto& t : tags) {
         if (!t.is_string()) return Fail(ErrorCode::kInvalidInput, "a tag must be a string");
@@ -204,13 +235,18 @@ Result<Response> ShowContact(Call& c) {
     }
     json stops = nullptr, consents = nullptr, can_call = nullptr;
     if (!e164.empty() && security::Allowed(role, Permission::kStopList)) {
-        auto entries = cp::StopList(*c.db, clock).InForce(e164, clock.Now());
-        if (!entries) return std::unexpected(entries.error());
+        // Every phone's entries: any of them may have been added from the card.
         stops = json::array();
-        for (const auto& e : *entries) {
-            json item = StopJson(e);
-            if (auto ok = ShowPhone(c, &item); !ok) return std::unexpected(ok.error());
-            stops.push_back(std::move(item));
+        std::set<std::string> asked;
+        for (const auto& p : card->phones) {
+            if (!p.valid || p.e164.empty() || !asked.insert(p.e164).second) continue;
+            auto entries = cp::StopList(*c.db, clock).InForce(p.e164, clock.Now());
+            if (!entries) return std::unexpected(entries.error());
+            for (const auto& e : *entries) {
+                json item = StopJson(e);
+                if (auto ok = ShowPhone(c, &item); !ok) return std::unexpected(ok.error());
+                stops.push_back(std::move(item));
+            }
         }
     }
     if (!e164.empty() && security::Allowed(role, Permission::kConsents)) {

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +20,7 @@
 #include "ingest/csv.h"
 #include "ingest/encoding.h"
 #include "ingest/importer.h"
+#include "ingest/spreadsheet.h"
 
 namespace callbase::api {
 
@@ -145,6 +148,104 @@ Result<std::optional<ingest::Encoding>> EncodingParam(Call& c) {
     return *e;
 }
 
+// ?sheet= (a workbook's sheet, name or number) and ?header_row= (the line or
+// row of the column names; 0 or absent: the first).
+Result<int64_t> HeaderRowParam(Call& c) {
+    const std::string text = c.request.Query("header_row").value_or("");
+    if (text.empty()) return 0;
+    int64_t row = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), row);
+    if (ec != std::errc() || end != text.data() + text.size() || row < 0 || row > 1048576) {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("header_row '{}' is not a row", text),
+                    "give the number of the row that holds the column names, 1 or more");
+    }
+    return row;
+}
+
+// The preview's columns and mapping, for CSV and workbooks alike.
+json PreviewJson(Call& c, const std::string& file, const std::vector<std::string>& header,
+                 const json& rows, int64_t header_line) {
+    json mapping = json::array();
+    std::string mapping_error;
+    auto limits = ingest::CheckHeaderLimits(header, c.api.options().import_limits, file);
+    Result<std::vector<ingest::Column>> columns =
+        limits ? ingest::MapColumns(header, c.request.QueryAll("map"), file)
+               : Result<std::vector<ingest::Column>>(std::unexpected(limits.error()));
+    if (columns) {
+        for (const auto& column : *columns)
+            mapping.push_back({{"header", column.header}, {"field", ingest::MapName(column)}});
+    } else {
+        mapping_error = columns.error().message + "; " + columns.error().hint;
+    }
+    return json{
+        {"header", header},   {"header_row", header_line},      {"rows", rows},
+        {"mapping", mapping}, {"mapping_error", mapping_error}, {"bytes", c.request.body.size()}};
+}
+
+// A workbook's preview: its sheets, the one shown, its header and first rows.
+// The upload is written to a file for the reader and removed at once.
+Result<Response> PreviewSheet(Call& c, const std::string& file, int64_t header_row) {
+    static std::atomic<int64_t> counter{0};
+    const std::filesystem::path path =
+        WorkDir(c) / fmt::format("callbase-preview-{}-{}", getpid(), ++counter);
+    {
+        std::ofstream out(path, std::ios::binary);
+        if (!out.write(c.request.body.data(),
+                       static_cast<std::streamsize>(c.request.body.size()))) {
+            return Fail(ErrorCode::kIo, "cannot keep the upload for its preview",
+                        "check the server's temporary folder has space");
+        }
+    }
+    struct Remove {
+        std::filesystem::path path;
+        ~Remove() {
+            std::error_code ignored;
+            std::filesystem::remove(path, ignored);
+        }
+    } remove{path};
+    auto sheet = ingest::OpenSheet(path.string(), c.request.Query("sheet").value_or(""));
+    if (!sheet) {
+        Error e = sheet.error();
+        // The message names the temporary copy: name the upload instead.
+        for (size_t at = e.message.find(path.string()); at != std::string::npos;
+             at = e.message.find(path.string())) {
+            e.message.replace(at, path.string().size(), file);
+        }
+        return std::unexpected(e);
+    }
+    std::vector<std::string> header, cells;
+    int64_t line = 0;
+    for (;;) {
+        auto more = (*sheet)->Next(&header, &line);
+        if (!more) return std::unexpected(more.error());
+        if (!*more) {
+            return Fail(
+                ErrorCode::kInvalidInput,
+                fmt::format("sheet '{}' has no header row{}", (*sheet)->sheet(),
+                            header_row > 0 ? fmt::format(" at or below row {}", header_row) : ""),
+                "choose the sheet and the row that hold the column names");
+        }
+        if (line >= header_row) break;
+    }
+    const int64_t header_line = line;
+    json rows = json::array();
+    while (static_cast<int>(rows.size()) < kPreviewRows) {
+        auto more = (*sheet)->Next(&cells, &line);
+        if (!more) return std::unexpected(more.error());
+        if (!*more) break;
+        rows.push_back(cells);
+    }
+    json out = PreviewJson(c, file, header, rows, header_line);
+    out["format"] =
+        ingest::KindOfFile(c.request.body.substr(0, 8)) == ingest::FileKind::kXlsx ? "xlsx" : "xls";
+    out["sheets"] = (*sheet)->sheets();
+    out["sheet"] = (*sheet)->sheet();
+    out["encoding"] = nullptr;
+    out["delimiter"] = nullptr;
+    c.detail = fmt::format("preview of {}", file);
+    return JsonResponse(200, out);
+}
+
 Result<std::shared_ptr<Api::ImportJob>> JobOf(Call& c, std::string_view kind = "contacts") {
     auto id = c.Id("job");
     if (!id) return std::unexpected(id.error());
@@ -165,6 +266,11 @@ Result<Response> PreviewImport(Call& c) {
     if (bytes.empty()) {
         return Fail(ErrorCode::kInvalidInput, "the file is empty",
                     "send the file's bytes as the request body");
+    }
+    auto header_row = HeaderRowParam(c);
+    if (!header_row) return std::unexpected(header_row.error());
+    if (ingest::KindOfFile(bytes.substr(0, 8)) != ingest::FileKind::kText) {
+        return PreviewSheet(c, file, *header_row);
     }
     if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
     auto forced = EncodingParam(c);
@@ -191,32 +297,25 @@ Result<Response> PreviewImport(Call& c) {
     std::vector<std::string> header, fields;
     int64_t line = 0;
     json rows = json::array();
-    if (!reader.Next(&header, &line)) {
-        return Fail(ErrorCode::kInvalidInput, "the file has no header line");
-    }
+    do {
+        if (!reader.Next(&header, &line)) {
+            return Fail(
+                ErrorCode::kInvalidInput,
+                *header_row > 0
+                    ? fmt::format("the file has no header line at or below line {}", *header_row)
+                    : std::string("the file has no header line"),
+                "give the line that holds the column names");
+        }
+    } while (line < *header_row);
+    const int64_t header_line = line;
     while (static_cast<int>(rows.size()) < kPreviewRows && reader.Next(&fields, &line))
         rows.push_back(fields);
-    json mapping = json::array();
-    std::string mapping_error;
-    auto limits = ingest::CheckHeaderLimits(header, c.api.options().import_limits, file);
-    Result<std::vector<ingest::Column>> columns =
-        limits ? ingest::MapColumns(header, c.request.QueryAll("map"), file)
-               : Result<std::vector<ingest::Column>>(std::unexpected(limits.error()));
-    if (columns) {
-        for (const auto& column : *columns)
-            mapping.push_back({{"header", column.header}, {"field", ingest::MapName(column)}});
-    } else {
-        mapping_error = columns.error().message + "; " + columns.error().hint;
-    }
     c.detail = fmt::format("preview of {}", file);
-    return JsonResponse(200,
-                        json{{"encoding", ingest::EncodingName(encoding)},
-                             {"delimiter", delimiter == '\t' ? "tab" : std::string(1, delimiter)},
-                             {"header", header},
-                             {"rows", rows},
-                             {"mapping", mapping},
-                             {"mapping_error", mapping_error},
-                             {"bytes", c.request.body.size()}});
+    json out = PreviewJson(c, file, header, rows, header_line);
+    out["format"] = "csv";
+    out["encoding"] = ingest::EncodingName(encoding);
+    out["delimiter"] = delimiter == '\t' ? "tab" : std::string(1, delimiter);
+    return JsonResponse(200, out);
 }
 
 Result<Response> StartImport(Call& c) {
@@ -240,6 +339,10 @@ Result<Response> StartImport(Call& c) {
     options.delimiter = *delimiter;
     options.mapping = c.request.QueryAll("map");
     options.limits = c.api.options().import_limits;
+    options.sheet = c.request.Query("sheet").value_or("");
+    auto header_row = HeaderRowParam(c);
+    if (!header_row) return std::unexpected(header_row.error());
+    options.header_row = *header_row;
 
     auto job = c.api.NewImportJob();
     job->user = c.actor();

@@ -65,12 +65,15 @@ Result<int64_t> AssignableUser(const Viewer& viewer, store::Store& db, const Clo
     auto rows = db.Query("SELECT id, disabled_at FROM users WHERE name = $1", {name});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) {
-        return Fail(ErrorCode::kNotFound, fmt::format("no user {}", name),
-                    "see `callbase user list`");
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"assign.no_user", "no user {name}", "see `callbase user list`"},
+                    {{"name", name}});
     }
     if (!rows->front().IsNull(1)) {
-        return Fail(ErrorCode::kConflict, fmt::format("{} is disabled", name),
-                    "assign the contacts to someone who works");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"assign.disabled", "{name} is disabled",
+                        "assign the contacts to someone who works"},
+                    {{"name", name}});
     }
     const int64_t id = rows->front().Int(0);
     if (!viewer.role || *viewer.role != security::Role::kSupervisor) return id;
@@ -81,9 +84,11 @@ Result<int64_t> AssignableUser(const Viewer& viewer, store::Store& db, const Clo
     auto theirs = teams.TeamOf(id);
     if (!theirs) return std::unexpected(theirs.error());
     if (*theirs != *mine) {
-        return Fail(ErrorCode::kConflict, fmt::format("{} is not in your team", name),
-                    "assign to a member of your team (`callbase team list`), or ask an "
-                    "administrator to move them");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"assign.not_in_team", "{name} is not in your team",
+                        "assign to a member of your team (`callbase team list`), or ask an "
+                        "administrator to move them"},
+                    {{"name", name}});
     }
     return id;
 }
@@ -116,8 +121,9 @@ std::string TeamLive(std::string_view live, const security::Team& team,
     const json whole = json::parse(live, nullptr, false);
     json out = json::object();
     if (whole.is_object()) {
+        // Why the campaign dials nothing is the whole campaign's, and names nobody.
         for (const char* key : {"campaign", "name", "state", "pacing", "now", "leads", "leads_left",
-                                "abandon_limit"}) {
+                                "abandon_limit", "stall"}) {
             if (auto it = whole.find(key); it != whole.end()) out[key] = *it;
         }
     }

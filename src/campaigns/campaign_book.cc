@@ -16,6 +16,7 @@
 #include "contacts/filter.h"
 #include "contacts/history.h"
 #include "contacts/status.h"
+#include "contacts/text.h"
 #include "core/clock_text.h"
 #include "core/json_text.h"
 #include "ivr/script.h"
@@ -70,6 +71,7 @@ Result<StoredCall> ReadCall(const store::Store& store, const store::Row& r) {
     c.robot_actions = r.Text(21);
     c.recording = r.Text(22);
     c.inbound = r.Text(23) == "in";
+    c.disposed_at = r.OptInt(24).value_or(0);
     return c;
 }
 
@@ -82,7 +84,7 @@ constexpr std::string_view kCallColumns =
     "cc.id, cc.campaign_id, ca.name, ca.purpose, cc.contact_id, cc.e164, cc.caller_id, "
     "cc.attempt, cc.started_at, cc.answered_at, cc.bridged_at, cc.ended_at, cc.outcome, "
     "cc.cause, cc.agent, cc.short_call, cc.network, cc.evidence, cc.disposition, cc.callback_at, "
-    "cc.robot_keys, cc.robot_actions, cc.recording, cc.direction";
+    "cc.robot_keys, cc.robot_actions, cc.recording, cc.direction, cc.disposed_at";
 
 }  // namespace
 
@@ -257,7 +259,7 @@ Result<void> CampaignBook::CheckRobotScript(CampaignSpec& s) {
     return {};
 }
 
-Result<void> CampaignBook::Validate(CampaignSpec& s, const phone::Cleaner& cleaner) {
+Result<void> CampaignBook::Check(CampaignSpec& s, const phone::Cleaner& cleaner) {
     if (s.name.empty() || s.name.size() > 200) {
         return std::unexpected(Invalid("a campaign needs a name of 1 to 200 bytes"));
     }
@@ -340,44 +342,21 @@ Result<void> CampaignBook::CheckNameFree(const std::string& name, int64_t except
     return {};
 }
 
-Result<CampaignSpec> CampaignBook::Update(int64_t id, CampaignSpec s, const phone::Cleaner& cleaner,
-                                          const std::string& actor) {
-    auto tx = store::Transaction::Start(store_);
-    if (!tx) return std::unexpected(tx.error());
-    auto now_spec = Get(id);
-    if (!now_spec) return now_spec;
-    if (now_spec->state != "draft") {
-        return Fail(ErrorCode::kConflict,
-                    fmt::format("campaign #{} «{}» is {}: only a draft can be edited", id,
-                                now_spec->name, now_spec->state),
-                    fmt::format("its calls were made under the settings it has; stop it "
-                                "(`callbase campaign stop {}`) and create a new campaign with the "
-                                "changed settings",
-                                id));
-    }
-    if (auto ok = Validate(s, cleaner); !ok) return std::unexpected(ok.error());
-    if (auto ok = CheckNameFree(s.name, id); !ok) return std::unexpected(ok.error());
-    s.id = id;
-    s.state = now_spec->state;
-    s.created_at = now_spec->created_at;
-    s.created_by = now_spec->created_by;
-    auto done = store_.Exec(
-        "UPDATE campaigns SET name = $1, purpose = $2, pacing = $3, settings = $4, updated_at = "
-        "$5, updated_by = $6 WHERE id = $7 AND state = 'draft'",
-        {s.name, s.purpose, std::string(PacingId(s.pacing)), SpecJson(s), clock_.Now(), actor, id});
-    if (!done) return std::unexpected(done.error());
-    if (auto c = tx->Commit(); !c) return std::unexpected(c.error());
-    return s;
-}
-
 Result<CampaignSpec> CampaignBook::Create(CampaignSpec s, const phone::Cleaner& cleaner,
                                           const std::string& actor) {
-    if (auto ok = Validate(s, cleaner); !ok) return std::unexpected(ok.error());
+    if (auto ok = Check(s, cleaner); !ok) return std::unexpected(ok.error());
     const UnixSeconds now = clock_.Now();
     s.state = "draft";
     s.created_at = now;
     s.created_by = actor;
-    if (auto ok = CheckNameFree(s.name, 0); !ok) return std::unexpected(ok.error());
+    auto exists = store_.Query("SELECT id FROM campaigns WHERE name = $1", {s.name});
+    if (!exists) return std::unexpected(exists.error());
+    if (!exists->empty()) {
+        return Fail(
+            ErrorCode::kConflict,
+            fmt::format("a campaign named '{}' exists (#{})", s.name, exists->front().Int(0)),
+            "choose another name");
+    }
     auto id = store_.InsertRow(
         "INSERT INTO campaigns (name, state, purpose, pacing, settings, created_at, created_by, "
         "updated_at, updated_by) VALUES ($1, 'draft', $2, $3, $4, $5, $6, $5, $6)",
@@ -388,6 +367,47 @@ Result<CampaignSpec> CampaignBook::Create(CampaignSpec s, const phone::Cleaner& 
         store_.Exec("UPDATE campaigns SET settings = $1 WHERE id = $2", {SpecJson(s), s.id});
     if (!saved) return std::unexpected(saved.error());
     return s;
+}
+
+Result<CampaignSpec> CampaignBook::Edit(int64_t id, CampaignSpec s, const phone::Cleaner& cleaner,
+                                        const std::string& actor) {
+    auto was = Get(id);
+    if (!was) return was;
+    if (was->state != "draft") {
+        return Fail(ErrorCode::kConflict,
+                    fmt::format("campaign #{} is {}: only a draft can be edited", id, was->state),
+                    "clone it (a new draft with the same settings) and edit the copy");
+    }
+    if (auto ok = Check(s, cleaner); !ok) return std::unexpected(ok.error());
+    if (auto free = CheckNameFree(s.name, id); !free) return std::unexpected(free.error());
+    s.id = id;
+    s.state = "draft";
+    s.created_at = was->created_at;
+    s.created_by = was->created_by;
+    auto done = store_.Exec(
+        "UPDATE campaigns SET name = $1, purpose = $2, pacing = $3, settings = $4, updated_at = "
+        "$5, updated_by = $6 WHERE id = $7 AND state = 'draft'",
+        {s.name, s.purpose, std::string(PacingId(s.pacing)), SpecJson(s), clock_.Now(), actor, id});
+    if (!done) return std::unexpected(done.error());
+    return s;
+}
+
+Result<CampaignSpec> CampaignBook::Clone(int64_t id, const phone::Cleaner& cleaner,
+                                         const std::string& actor) {
+    auto from = Get(id);
+    if (!from) return from;
+    CampaignSpec copy = *from;
+    copy.id = 0;
+    // "Name (копия)", then "Name (копия 2)", ...: the first name not taken.
+    for (int n = 1;; ++n) {
+        copy.name = n == 1 ? fmt::format("{} (копия)", from->name)
+                           : fmt::format("{} (копия {})", from->name, n);
+        auto free = CheckNameFree(copy.name, 0);
+        if (free) break;
+        if (free.error().code != ErrorCode::kConflict) return std::unexpected(free.error());
+        if (n >= 1000) return std::unexpected(free.error());
+    }
+    return Create(std::move(copy), cleaner, actor);
 }
 
 Result<std::vector<CampaignSpec>> CampaignBook::List() {
@@ -738,6 +758,10 @@ Result<void> CampaignBook::WriteDisposition(int64_t call_id, const Disposition& 
         auto tagged = book.Tag(contact, tag);
         if (!tagged) return std::unexpected(tagged.error());
     }
+    // The operator's words stay on the card, not only on the call.
+    if (!contacts::Trim(d.note).empty()) {
+        if (auto noted = book.AddNote(contact, d.note); !noted) return noted;
+    }
     return {};
 }
 
@@ -818,7 +842,9 @@ Result<std::vector<std::string>> CampaignBook::ApplyRobotActions(const CallRecor
         e.action = "robot";
         e.field = std::move(field);
         e.after = std::move(after);
-        e.detail = r.robot_keys.empty() ? "" : "keys " + r.robot_keys;
+        if (!r.robot_keys.empty())
+            contacts::SetDetail(e, Msg{"history.robot_keys", "keys {keys}"},
+                                {{"keys", r.robot_keys}});
         auto row = contacts::AppendHistory(store_, e);
         if (!row) return std::unexpected(row.error());
         return {};
@@ -883,6 +909,71 @@ Result<std::vector<StoredCall>> CampaignBook::CallsTo(const std::string& e164) {
         out.push_back(std::move(*c));
     }
     return out;
+}
+
+Result<std::pair<int64_t, std::vector<StoredCall>>> CampaignBook::CallLog(const CallFilter& f,
+                                                                          int64_t offset,
+                                                                          int64_t limit) {
+    std::vector<store::Value> params;
+    std::string where = "1 = 1";
+    auto add = [&params](store::Value v) {
+        params.push_back(std::move(v));
+        return fmt::format("${}", params.size());
+    };
+    if (f.from) where += " AND cc.started_at >= " + add(f.from);
+    if (f.to) where += " AND cc.started_at < " + add(f.to);
+    if (f.campaign_id) where += " AND cc.campaign_id = " + add(*f.campaign_id);
+    if (f.agents) {
+        if (f.agents->empty()) where += " AND 1 = 0";
+        std::string in;
+        for (const auto& name : *f.agents)
+            in += (in.empty() ? "" : ", ") + add(name);
+        if (!in.empty()) where += fmt::format(" AND cc.agent IN ({})", in);
+    }
+    if (!f.agent.empty()) where += " AND cc.agent = " + add(f.agent);
+    if (f.outcome == "in_progress") {
+        where += " AND cc.outcome IS NULL";
+    } else if (!f.outcome.empty()) {
+        where += " AND cc.outcome = " + add(f.outcome);
+    }
+    if (f.disposition == "none") {
+        where += " AND cc.disposition IS NULL";
+    } else if (!f.disposition.empty()) {
+        where += " AND cc.disposition = " + add(f.disposition);
+    }
+    if (!f.direction.empty()) where += " AND cc.direction = " + add(f.direction);
+    auto total = store_.QueryValue(
+        fmt::format("SELECT COUNT(*) FROM campaign_calls cc WHERE {}", where), params);
+    if (!total) return std::unexpected(total.error());
+    std::string page;
+    if (limit >= 0) page = fmt::format(" LIMIT {} OFFSET {}", limit, std::max<int64_t>(0, offset));
+    auto rows = store_.Query(
+        fmt::format("SELECT {} FROM campaign_calls cc JOIN campaigns ca ON ca.id = cc.campaign_id "
+                    "WHERE {} ORDER BY cc.started_at DESC, cc.id DESC{}",
+                    kCallColumns, where, page),
+        params);
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<StoredCall> out;
+    out.reserve(rows->size());
+    for (const auto& r : *rows) {
+        auto c = ReadCall(store_, r);
+        if (!c) return std::unexpected(c.error());
+        out.push_back(std::move(*c));
+    }
+    return std::pair{std::get<int64_t>(*total), std::move(out)};
+}
+
+Result<StoredCall> CampaignBook::CallById(int64_t call_id) {
+    auto rows = store_.Query(fmt::format("SELECT {} FROM campaign_calls cc JOIN campaigns ca ON "
+                                         "ca.id = cc.campaign_id WHERE cc.id = $1",
+                                         kCallColumns),
+                             {call_id});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) {
+        return Fail(ErrorCode::kNotFound, fmt::format("call #{} does not exist", call_id),
+                    "the call log (GET /api/v1/call-log) lists the calls");
+    }
+    return ReadCall(store_, rows->front());
 }
 
 Result<std::vector<CallbackTask>> CampaignBook::Callbacks(const std::string& agent,

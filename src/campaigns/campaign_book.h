@@ -93,6 +93,20 @@ struct StoredCall {
     std::string evidence_json;
     std::optional<std::string> disposition;
     std::optional<UnixSeconds> callback_at;
+    UnixSeconds disposed_at = 0;  // when the operator gave the disposition, 0 for none
+};
+
+// Which calls a call log shows (CampaignBook::CallLog). Empty members do not filter.
+struct CallFilter {
+    Millis from = 0, to = 0;  // started in [from, to); 0: open
+    std::optional<int64_t> campaign_id;
+    // The operators whose calls are shown (a team's view, an operator's own
+    // calls); an empty list shows none.
+    std::optional<std::vector<std::string>> agents;
+    std::string agent;        // one operator
+    std::string outcome;      // answered, ..., or in_progress (still open)
+    std::string disposition;  // a status id, or "none" (no disposition given)
+    std::string direction;    // in or out
 };
 
 struct CampaignStats {
@@ -123,12 +137,14 @@ public:
     // to E.164, their region from the numbering plan) and limits.
     Result<CampaignSpec> Create(CampaignSpec spec, const phone::Cleaner& cleaner,
                                 const std::string& actor);
-    // Replaces a draft's settings with `spec` (its id, state and creation
-    // kept), validated as Create validates them. A campaign that has started
-    // (running, paused, stopped) is a conflict: the calls it made were made
-    // under the settings it has. Returns the settings saved.
-    Result<CampaignSpec> Update(int64_t id, CampaignSpec spec, const phone::Cleaner& cleaner,
-                                const std::string& actor);
+    // A draft's settings replaced by `spec` (checked as Create checks them;
+    // its id, state and creator stay); Conflict for a campaign that is not a
+    // draft any more, whose calls were made under the settings it has.
+    Result<CampaignSpec> Edit(int64_t id, CampaignSpec spec, const phone::Cleaner& cleaner,
+                              const std::string& actor);
+    // A new draft with the settings of campaign `id` (in any state), named
+    // "NAME (копия)", or "NAME (копия 2)", ... when that is taken.
+    Result<CampaignSpec> Clone(int64_t id, const phone::Cleaner& cleaner, const std::string& actor);
     Result<std::vector<CampaignSpec>> List();
     Result<CampaignSpec> Get(int64_t id);
     // start (draft or paused -> running), pause (running -> paused), stop
@@ -176,6 +192,12 @@ public:
     Result<std::vector<std::string>> ApplyRobotActions(const CallRecord& record);
     // Every campaign call to a number, oldest first.
     Result<std::vector<StoredCall>> CallsTo(const std::string& e164);
+    // The calls `filter` selects, newest first: how many there are, and
+    // `limit` of them from `offset` (limit < 0: all of them).
+    Result<std::pair<int64_t, std::vector<StoredCall>>> CallLog(const CallFilter& filter,
+                                                                int64_t offset, int64_t limit);
+    // One call by its id (NotFound when there is none).
+    Result<StoredCall> CallById(int64_t call_id);
     Result<std::vector<CallbackTask>> Callbacks(const std::string& agent, UnixSeconds until);
     // Calls per caller ID on the call center's day, to seed a pool on restart.
     Result<std::vector<std::pair<std::string, int>>> CallerIdCalls(int64_t campaign_id, int32_t day,
@@ -183,9 +205,9 @@ public:
 
 private:
     Result<void> CheckRobotScript(CampaignSpec& spec);
-    // What Create and Update check; caller IDs become E.164 with their region.
-    Result<void> Validate(CampaignSpec& spec, const phone::Cleaner& cleaner);
-    // Another campaign than `except` named `name`: a conflict.
+    // Create's and Edit's checks of the settings (cleans the caller IDs).
+    Result<void> Check(CampaignSpec& spec, const phone::Cleaner& cleaner);
+    // Conflict when another campaign than `except` has the name.
     Result<void> CheckNameFree(const std::string& name, int64_t except);
     store::Store& store_;
     const Clock& clock_;

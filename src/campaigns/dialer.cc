@@ -259,6 +259,7 @@ bool Dialer::Dial(size_t index, const std::string& reserved_agent) {
         Denied(index, check.decision);
         return false;
     }
+    state.held = -1;
     auto pick = pool_.Pick(lead.phone_region, CenterDay(now));
     if (!pick) {
         // Every caller ID has reached its cap: nothing more today.
@@ -677,6 +678,10 @@ void Dialer::RetryAt(Millis when, size_t lead) {
 // lapses (never at or before now: a gate that said "not now, but now" would
 // spin), or closed for good.
 void Dialer::Denied(size_t lead, const compliance::Decision& decision) {
+    if (!decision.reasons.empty()) {
+        lead_state_[lead].held = static_cast<int>(decision.reasons.front().reason);
+        lead_state_[lead].held_until = decision.earliest.value_or(INT64_MAX);
+    }
     for (const auto& denial : decision.reasons) {
         ++stats_.denials[std::string(compliance::DenyReasonId(denial.reason))];
     }
@@ -958,6 +963,18 @@ size_t Dialer::LeadsLeft() const {
     for (const LeadState& s : lead_state_)
         n += s.closed ? 0 : 1;
     return n;
+}
+
+std::map<std::string, int64_t> Dialer::HeldByGate() const {
+    std::map<std::string, int64_t> out;
+    const UnixSeconds now = Seconds(loop_.Now());
+    for (const LeadState& s : lead_state_) {
+        if (s.held >= 0 && s.held_until > now) {
+            ++out[std::string(
+                compliance::DenyReasonId(static_cast<compliance::DenyReason>(s.held)))];
+        }
+    }
+    return out;
 }
 
 }  // namespace callbase::campaigns

@@ -235,6 +235,10 @@ public:
     const Lead* LeadOf(int64_t contact_id) const;
     int LiveCalls() const { return static_cast<int>(live_.size()); }
     size_t LeadsLeft() const;  // not yet closed: fresh, or waiting for a retry
+    // Leads the dial gate holds now: its last answer for them was a refusal
+    // that has not lapsed (closed ones included), by the refusal's first
+    // reason (compliance::DenyReasonId).
+    std::map<std::string, int64_t> HeldByGate() const;
     Pacer& pacer() { return pacer_; }
     double WindowAbandonRate() { return pacer_.WindowAbandonRate(loop_.Now()); }
 
@@ -258,6 +262,10 @@ private:
         bool busy = false;    // on a call or a preview card
         bool closed = false;  // no more dials
         UnixSeconds no_redial_until = 0;
+        // The first reason of the gate's last refusal, -1: none; and until when
+        // it holds (INT64_MAX: for good).
+        int held = -1;
+        UnixSeconds held_until = 0;
     };
     struct Agent {
         std::string id;

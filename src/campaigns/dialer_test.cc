@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "campaigns/campaign_book.h"
+#include "campaigns/diagnosis.h"
 #include "campaigns/scenario.h"
 #include "compliance/rules.h"
 #include "support/test_store.h"
@@ -1432,6 +1433,62 @@ TEST(Dialer, ASensitiveNumberIsPutThroughOnlyToTheOperatorWhoTalkedWithItThatDay
     plain.loop.RunUntil(kMorning + 5 * kMinute);
     ASSERT_FALSE(plain.RecordsOf(1).empty());
     EXPECT_EQ(plain.RecordsOf(1)[0].agent, "boris");
+}
+
+// Issue 18: a campaign started on Saturday under Monday-to-Friday rules dials
+// nothing and says why (the diagnosis of its live figures); on Monday at
+// 09:00 it dials, and the diagnosis is empty again.
+TEST(Dialer, ACampaignStartedOnSaturdaySaysItIsTheDayOffAndDialsWhenMondaysWindowOpens) {
+    compliance::CallingRules rules = WideRules();
+    rules.window_start_minute = 9 * 60;
+    rules.window_end_minute = 20 * 60;
+    rules.weekdays = 0b0011111;
+    Rig rig(Answering(), Options(Pacing::kProgressive), Leads(200), rules);
+    const Millis saturday = kMorning + 4 * kDayMs + kHour;  // 2026-12-05 10:00 Moscow
+    rig.loop.RunUntil(saturday);
+    rig.AddReady({"anna", "boris"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(saturday + 30 * kMinute);
+    EXPECT_TRUE(rig.records.empty());
+
+    CampaignSpec spec;
+    spec.state = "running";
+    spec.caller_ids = CallerIds(50);
+    auto figures = [&] {
+        StallFigures f;
+        f.segment = 200;
+        f.leads_left = static_cast<int64_t>(rig.dialer.LeadsLeft());
+        f.held = rig.dialer.HeldByGate();
+        f.agents_working = 0;
+        for (const AgentView& a : rig.dialer.Agents()) {
+            if (a.state != AgentState::kOffline && a.state != AgentState::kPaused)
+                ++*f.agents_working;
+        }
+        f.agents_logged_in = rig.dialer.AgentsWorking();
+        f.caller_id_calls_left =
+            rig.pool.Remaining(static_cast<int32_t>((rig.loop.Now() / 1000 + 180 * 60) / 86400));
+        f.callee_offsets = {{180, 200}};
+        return f;
+    };
+    StallFigures on_saturday = figures();
+    EXPECT_EQ(on_saturday.held, (std::map<std::string, int64_t>{{"outside_window", 200}}));
+    auto stall = DiagnoseStall(spec, rules, rig.loop.Now() / 1000, 180, on_saturday);
+    ASSERT_EQ(stall.size(), 1u) << FindingsJson(stall).dump();
+    EXPECT_EQ(stall[0].code, "campaign.stall.day_off");
+    EXPECT_EQ(stall[0].params.at("weekday"), "sat");
+    EXPECT_EQ(stall[0].params.at("resumes_weekday"), "mon");
+    EXPECT_EQ(stall[0].params.at("resumes_time"), "09:00");
+
+    const Millis monday = kMorning + 6 * kDayMs;  // 2026-12-07 09:00 Moscow
+    rig.loop.RunUntil(monday - kMinute);
+    EXPECT_TRUE(rig.records.empty()) << "nothing is dialed on Sunday either";
+    rig.loop.RunUntil(monday + 10 * kMinute);
+    ASSERT_FALSE(rig.records.empty());
+    EXPECT_GE(rig.records.front().started, monday);
+    StallFigures on_monday = figures();
+    EXPECT_TRUE(on_monday.held.empty() ||
+                on_monday.held.at("outside_window") < on_saturday.held.at("outside_window"));
+    EXPECT_TRUE(DiagnoseStall(spec, rules, rig.loop.Now() / 1000, 180, on_monday).empty());
 }
 
 }  // namespace

@@ -13,6 +13,7 @@ Result<Forecast> ForecastToday(store::Store& store, const CampaignSpec& spec,
                                const ForecastOptions& options) {
     Forecast f;
     f.leads = static_cast<int64_t>(leads.size());
+    const auto offsets = CalleeOffsets(leads, rules.default_utc_offset_minutes);
     const int hours = std::max(1, (spec.schedule_end_minute - spec.schedule_start_minute) / 60);
     f.hours = (spec.schedule_end_minute - spec.schedule_start_minute) / 60.0;
     World world;
@@ -46,6 +47,23 @@ Result<Forecast> ForecastToday(store::Store& store, const CampaignSpec& spec,
     }
     progress.Finish();
     world.leads = std::move(leads);
+    if (f.allowed_today == 0) {
+        CampaignSpec running = spec;
+        running.state = "running";
+        StallFigures figures;
+        figures.segment = f.leads;
+        figures.callee_offsets = offsets;
+        f.why_none_today =
+            DiagnoseStall(running, rules, day_start, options.center_utc_offset_minutes, figures);
+        for (auto& w :
+             CheckBeforeStart(spec, rules, f.leads, options.center_utc_offset_minutes, offsets)) {
+            // Said already as the stall's segment_empty and rules_no_days.
+            if (w.code != "campaign.warning.segment_empty" &&
+                w.code != "campaign.warning.rules_no_days") {
+                f.why_none_today.push_back(std::move(w));
+            }
+        }
+    }
 
     Scenario s;
     s.name = spec.name;

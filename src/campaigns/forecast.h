@@ -3,8 +3,9 @@
 // today's schedule, then dialed against the simulated network with the
 // numbers' real states (nothing is dialed, nothing is written). It says how
 // many contacts the rules allow today and from which hour, why the others
-// are held, what the campaign reaches with a given number of agents, and how
-// many agents its daily target needs.
+// are held (and, when nobody may be called today, why in words: the day off,
+// a holiday, the hours), what the campaign reaches with a given number of
+// agents, and how many agents its daily target needs.
 //
 // Reads the store on the calling thread; writes nothing.
 #pragma once
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "campaigns/campaign_book.h"
+#include "campaigns/diagnosis.h"
 #include "campaigns/scenario.h"
 #include "compliance/rules.h"
 #include "core/error.h"
@@ -38,6 +40,9 @@ struct Forecast {
     double hours = 0;
     double contacts_per_agent_hour = 0;
     int agents_for_target = 0;  // 0 when the campaign sets no target
+    // When the rules allow nobody today: why, at the schedule's start and for
+    // the schedule as a whole (diagnosis.h); empty otherwise.
+    std::vector<Finding> why_none_today;
 };
 
 // `day_start`: the moment today's schedule starts.

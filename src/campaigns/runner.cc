@@ -11,6 +11,8 @@
 #include <future>
 #include <unordered_map>
 
+#include "campaigns/demo_base.h"
+#include "campaigns/diagnosis.h"
 #include "campaigns/dialer.h"
 #include "compliance/registry_catalog.h"
 #include "compliance/rules.h"
@@ -126,6 +128,8 @@ struct CampaignRunner::Active {
     std::deque<json> points;                          // the live charts
     int64_t leads = 0;
     bool dialing = false;
+    compliance::CallingRules rules;  // as loaded when the campaign started here
+    std::map<int, int64_t> offsets;  // the callees' UTC offsets -> leads
 };
 
 struct CampaignRunner::Parts {
@@ -148,6 +152,12 @@ Result<void> CampaignRunner::Start() {
     auto store = options_.open_store();
     if (!store) return std::unexpected(store.error());
     store_ = std::move(*store);
+    // A demo base's numbers may be real people's: never over a real network.
+    if (options_.real_network) {
+        auto demo = IsDemoBase(*store_);
+        if (!demo) return std::unexpected(demo.error());
+        if (*demo) return std::unexpected(DemoBaseRefusal(options_.network_name));
+    }
     const Millis now = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
@@ -276,6 +286,8 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
     auto a = std::make_unique<Active>();
     a->spec = spec;
     a->leads = static_cast<int64_t>(leads->size());
+    a->rules = *rules;
+    a->offsets = CalleeOffsets(*leads, rules->default_utc_offset_minutes);
     a->pool = std::make_unique<CallerIdPool>(spec.caller_ids,
                                              PoolOptions{spec.daily_cap, 0.9, spec.local_presence});
     const int offset = options_.center_utc_offset_minutes;
@@ -617,6 +629,16 @@ void CampaignRunner::PublishLive(Active& a) {
            {"agents_by_state", by_state},
            {"caller_ids", ids},
            {"points", json(std::vector<json>(a.points.begin(), a.points.end()))}};
+    // Why it dials nothing, when it does not (campaigns/diagnosis.h).
+    StallFigures figures;
+    figures.segment = a.leads;
+    figures.leads_left = static_cast<int64_t>(a.dialer->LeadsLeft());
+    figures.held = a.dialer->HeldByGate();
+    figures.agents_working = by_state["ready"] + by_state["on_call"] + by_state["wrap_up"];
+    figures.agents_logged_in = a.dialer->AgentsWorking();
+    figures.caller_id_calls_left = a.pool->Remaining(day);
+    figures.callee_offsets = a.offsets;
+    j["stall"] = FindingsJson(DiagnoseStall(a.spec, a.rules, loop_->Now() / 1000, offset, figures));
     std::lock_guard lock(mutex_);
     Published& p = live_[a.spec.id];
     p.json = JsonText(j);

@@ -22,6 +22,8 @@
 // carry the network's name and the recording, and what robot scripts do
 // (opt-outs, tags, statuses, visits) reaches the base.
 //
+// A demo base (demo_base.h) is never given a real network: Start refuses.
+//
 // Calls to the center's numbers (a real network's incoming calls) go to the
 // operator campaign whose ready agent has waited longest (Dialer::Offer),
 // with the caller's card found by their number; the agent's state carries

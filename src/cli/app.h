@@ -28,6 +28,18 @@ struct Viewer;
 
 namespace callbase::cli {
 
+// The system's time moved by a fixed amount: --now ($CALLBASE_NOW) sets the
+// moment the clock shows, and it runs on from there (a demo or a test of the
+// calling rules on a chosen day). Set before any command runs.
+class AppClock final : public Clock {
+public:
+    UnixSeconds Now() const override { return SystemClock().Now() + shift_; }
+    void StartAt(UnixSeconds at) { shift_ = at - SystemClock().Now(); }
+
+private:
+    int64_t shift_ = 0;
+};
+
 struct App {
     std::string db_url;                  // --db, else $CALLBASE_DB, else ./callbase.db
     bool json = false;                   // --json: output for scripts
@@ -39,7 +51,7 @@ struct App {
     // The role whose view of personal data applies: a supervisor's for an
     // admin with an open break-glass access (security/break_glass.h).
     std::optional<security::Role> sees_as;
-    SystemClock clock;
+    AppClock clock;  // the system's time, or from --now on
     int exit_code = 0;
 
     // Opens the database, checks its schema is the one this binary knows and,

@@ -11,6 +11,7 @@
 
 #include "api/scope.h"
 #include "campaigns/campaign_book.h"
+#include "campaigns/diagnosis.h"
 #include "campaigns/forecast.h"
 #include "cli/app.h"
 #include "cli/text_table.h"
@@ -115,6 +116,24 @@ std::string WhyText(const campaigns::StoredCall& c) {
     return out;
 }
 
+// The warnings to read before starting a campaign (campaigns/diagnosis.h).
+Result<std::vector<campaigns::Finding>> StartWarnings(store::Store& db, CampaignBook& book,
+                                                      const CampaignSpec& spec,
+                                                      const phone::Cleaner& cleaner) {
+    auto rules = compliance::LoadRules(db);
+    if (!rules) return std::unexpected(rules.error());
+    auto leads = book.Leads(spec, cleaner);
+    if (!leads) return std::unexpected(leads.error());
+    return campaigns::CheckBeforeStart(
+        spec, *rules, static_cast<int64_t>(leads->size()), rules->default_utc_offset_minutes,
+        campaigns::CalleeOffsets(*leads, rules->default_utc_offset_minutes));
+}
+
+void PrintFindings(const std::vector<campaigns::Finding>& findings, std::string_view label) {
+    for (const auto& f : findings)
+        fmt::print("{}: {}\n", label, campaigns::FindingText(f));
+}
+
 }  // namespace
 
 void RegisterCampaignCommands(CLI::App& cli, App& app) {
@@ -202,15 +221,20 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
         if (!created) return app.Report(created.error());
         auto leads = book.SegmentSize(*created, *tools->cleaner);
         if (!leads) return app.Report(leads.error());
+        auto warnings = StartWarnings(**db, book, *created, *tools->cleaner);
+        if (!warnings) return app.Report(warnings.error());
         if (app.json) {
             json j = json::parse(campaigns::SpecJson(*created));
             j["leads"] = *leads;
+            j["warnings"] = campaigns::FindingsJson(*warnings);
             fmt::print("{}\n", JsonText(j));
             return;
         }
         fmt::print("created campaign #{} «{}» as a draft: {} contacts in its segment\n",
                    created->id, created->name, *leads);
-        fmt::print("start it with: callbase campaign start {}\n", created->id);
+        PrintFindings(*warnings, "warning");
+        fmt::print("start it with: callbase campaign start {}{}\n", created->id,
+                   warnings->empty() ? "" : " (the warnings do not prevent it)");
     });
 
     // campaign edit: the options given replace those settings of a draft; the
@@ -343,7 +367,7 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
         }
         auto tools = LoadPhoneTools(app);
         if (!tools) return app.Report(tools.error());
-        auto saved = book.Update(e->id, s, *tools->cleaner, app.actor);
+        auto saved = book.Edit(e->id, s, *tools->cleaner, app.actor);
         if (!saved) return app.Report(saved.error());
         auto leads = book.SegmentSize(*saved, *tools->cleaner);
         if (!leads) return app.Report(leads.error());
@@ -419,13 +443,27 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
             auto db = app.OpenStore();
             if (!db) return app.Report(db.error());
             CampaignBook book(**db, app.clock);
+            // Read before the start, which they never forbid.
+            std::vector<campaigns::Finding> warnings;
+            if (action == "start") {
+                auto tools = LoadPhoneTools(app);
+                if (!tools) return app.Report(tools.error());
+                auto before = book.Get(*id);
+                if (!before) return app.Report(before.error());
+                auto found = StartWarnings(**db, book, *before, *tools->cleaner);
+                if (!found) return app.Report(found.error());
+                warnings = std::move(*found);
+            }
             auto spec = book.Transition(*id, action, app.actor);
             if (!spec) return app.Report(spec.error());
             if (app.json) {
-                fmt::print("{}\n", JsonText(json{{"id", spec->id}, {"state", spec->state}}));
+                json j{{"id", spec->id}, {"state", spec->state}};
+                if (action == "start") j["warnings"] = campaigns::FindingsJson(warnings);
+                fmt::print("{}\n", JsonText(j));
                 return;
             }
             fmt::print("campaign #{} «{}» is {}\n", spec->id, spec->name, spec->state);
+            PrintFindings(warnings, "warning");
         });
     }
 
@@ -457,6 +495,30 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                 if (id.number == number && calls * 10 >= cap * 9) near.emplace_back(number, calls);
             }
         }
+        // Why a running campaign dials nothing, as far as the base tells: the
+        // rules and the clock, the segment, the caller IDs' caps (the server's
+        // live figures add the operators and the dial gate: the web UI, the API).
+        std::vector<campaigns::Finding> stall;
+        if (spec->state == "running") {
+            auto tools = LoadPhoneTools(app);
+            if (!tools) return app.Report(tools.error());
+            auto leads = book.Leads(*spec, *tools->cleaner);
+            if (!leads) return app.Report(leads.error());
+            campaigns::StallFigures figures;
+            figures.segment = static_cast<int64_t>(leads->size());
+            figures.callee_offsets = campaigns::CalleeOffsets(*leads, offset);
+            int64_t left = 0;
+            for (const auto& id : spec->caller_ids) {
+                const int cap = id.daily_cap > 0 ? id.daily_cap : spec->daily_cap;
+                int calls = 0;
+                for (const auto& [number, n] : *today) {
+                    if (number == id.number) calls = n;
+                }
+                left += std::max(0, cap - calls);
+            }
+            figures.caller_id_calls_left = left;
+            stall = campaigns::DiagnoseStall(*spec, *rules, app.clock.Now(), offset, figures);
+        }
         if (app.json) {
             json ids = json::array();
             for (const auto& [number, n] : st->calls_per_caller_id) {
@@ -477,10 +539,16 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                                              {"inbound_answered", st->inbound_answered},
                                              {"calls_per_caller_id_24h", ids},
                                              {"caller_ids_near_cap", near},
+                                             {"stall", campaigns::FindingsJson(stall)},
                                              {"team", api::TeamJson(*team)}}));
             return;
         }
         fmt::print("campaign #{} «{}» ({})\n", spec->id, spec->name, spec->state);
+        if (!stall.empty()) {
+            fmt::print("\nIt dials nothing now:\n");
+            for (const auto& f : stall)
+                fmt::print("  - {}\n", campaigns::FindingText(f));
+        }
         if (*team) {
             fmt::print("team {}: the calls of its {} member(s) only\n", (*team)->name,
                        (*team)->members.size());
@@ -647,6 +715,7 @@ Result<void> RunForecast(App& app, int64_t id, int agents) {
                                       campaigns::RegistriesChecked(**db, dir), day_start, options);
     if (!f) return std::unexpected(f.error());
     const auto& st = f->run.stats;
+    const auto& why = f->why_none_today;
     if (app.json) {
         json hours = json::object();
         for (const auto& [h, n] : f->first_callable_at)
@@ -667,6 +736,7 @@ Result<void> RunForecast(App& app, int64_t id, int agents) {
                                {"agents_for_target",
                                 st.no_caller_id == 0 ? json(f->agents_for_target) : json(nullptr)},
                                {"caller_ids_ran_out", st.no_caller_id > 0},
+                               {"why_none_today", campaigns::FindingsJson(why)},
                                {"violations", f->run.Violations()}}));
         return {};
     }
@@ -685,6 +755,8 @@ Result<void> RunForecast(App& app, int64_t id, int agents) {
     for (const auto& [k, n] : f->held)
         held += fmt::format("{}{} {}", held.empty() ? "" : " · ", k, n);
     t.Add({"held today", held.empty() ? "none" : held});
+    for (const auto& w : why)
+        t.Add({"why none today", campaigns::FindingText(w)});
     t.Add({"simulated with", spec->pacing == campaigns::Pacing::kRobot
                                  ? std::string("the robot")
                                  : fmt::format("{} agents", f->agents)});

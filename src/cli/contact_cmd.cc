@@ -389,6 +389,54 @@ void RegisterContacts(CLI::App& cli, App& app) {
         if (!db) return app.Report(db.error());
         contacts::ContactBook book(**db, app.clock, app.actor);
         if (auto ok = RestrictBook(app, **db, &book); !ok) return app.Report(ok.error());
+        // The contact's phones now: a number to remove becomes the phone's id
+        // (ContactBook::RemovePhone takes that), and what would be refused is
+        // refused here, before the first change, so that a refusal changes nothing.
+        auto card = book.Get(*id);
+        if (!card) return app.Report(card.error());
+        auto its_phones = [&] {
+            std::vector<std::string> numbers;
+            for (const auto& p : card->phones)
+                numbers.push_back(
+                    p.e164.empty() ? fmt::format("phone #{} (not a valid number)", p.id) : p.e164);
+            return numbers.empty() ? std::string("it has no phones")
+                                   : fmt::format("its phones: {}", fmt::join(numbers, ", "));
+        };
+        auto has = [&](const std::string& e164) {
+            return std::find_if(card->phones.begin(), card->phones.end(),
+                                [&](const auto& p) { return p.e164 == e164; });
+        };
+        std::vector<std::string> adding;
+        for (const auto& p : adds) {
+            const std::string& e164 = p.cleaned.e164;
+            if (has(e164) != card->phones.end() ||
+                std::find(adding.begin(), adding.end(), e164) != adding.end()) {
+                return app.Report({ErrorCode::kConflict,
+                                   fmt::format("contact #{} already has the number {}", *id, e164),
+                                   its_phones()});
+            }
+            adding.push_back(e164);
+        }
+        std::vector<std::pair<int64_t, std::string>> removes_by_id;  // phone id, E.164
+        for (const auto& e164 : removes) {
+            auto found = has(e164);
+            if (found == card->phones.end()) {
+                return app.Report({ErrorCode::kNotFound,
+                                   fmt::format("contact #{} has no phone {}", *id, e164),
+                                   its_phones()});
+            }
+            const bool twice = std::any_of(removes_by_id.begin(), removes_by_id.end(),
+                                           [&](const auto& r) { return r.first == found->id; });
+            if (!twice) removes_by_id.emplace_back(found->id, e164);
+        }
+        const std::string name_after =
+            rename ? contacts::Trim(ea->name) : contacts::Trim(card->contact.name);
+        if (name_after.empty() && card->phones.size() + adds.size() == removes_by_id.size()) {
+            return app.Report(
+                {ErrorCode::kInvalidInput,
+                 fmt::format("contact #{} would be left with neither a name nor a phone", *id),
+                 "keep a phone, or give it a name (--name)"});
+        }
         json added = json::array(), removed = json::array();
         std::vector<std::string> said;
         // Added first, then removed, then the name: a contact may swap its only
@@ -401,8 +449,8 @@ void RegisterContacts(CLI::App& cli, App& app) {
             said.push_back(
                 fmt::format("added {} ({})", *shown, p.label.empty() ? "основной" : p.label));
         }
-        for (const auto& e164 : removes) {
-            if (auto ok = book.RemovePhone(*id, e164); !ok) return app.Report(ok.error());
+        for (const auto& [phone_id, e164] : removes_by_id) {
+            if (auto ok = book.RemovePhone(*id, phone_id); !ok) return app.Report(ok.error());
             auto shown = ShownNumber(app, **db, e164);
             if (!shown) return app.Report(shown.error());
             removed.push_back(*shown);
@@ -410,7 +458,7 @@ void RegisterContacts(CLI::App& cli, App& app) {
         }
         bool renamed = false;
         if (rename) {
-            auto changed = book.SetName(*id, ea->name);
+            auto changed = book.Rename(*id, ea->name);
             if (!changed) return app.Report(changed.error());
             renamed = *changed;
             said.push_back(renamed ? "name set" : "name unchanged");

@@ -68,6 +68,9 @@ void RegisterGenCommands(CLI::App& cli, App& app) {
     contacts->add_option("--encoding", args->encoding, "utf-8 (default) or cp1251");
     contacts->add_option("--delimiter", args->delimiter, "';' (default), ',' or tab");
     contacts->add_option("--out", args->out, "write here instead of standard output");
+    contacts->add_flag("--real-ranges", args->options.real_ranges,
+                       "invent numbers inside the real range of each person's city (cards show "
+                       "region, operator, time zone), for a demo base only: callbase init --demo");
     contacts->callback([&app, args] { GenCommand(app, *args); });
 }
 

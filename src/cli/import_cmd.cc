@@ -22,7 +22,8 @@ namespace callbase::cli {
 namespace {
 
 struct ImportArgs {
-    std::string file, source, on_duplicate = "merge", errors, encoding, delimiter;
+    std::string file, source, on_duplicate = "merge", errors, encoding, delimiter, sheet;
+    int64_t header_row = 0;
     std::vector<std::string> mapping;
     bool dry_run = false;
     ingest::ImportLimits limits;
@@ -41,6 +42,8 @@ void ImportCommand(App& app, const ImportArgs& args) {
     options.dry_run = args.dry_run;
     options.mapping = args.mapping;
     options.limits = args.limits;
+    options.sheet = args.sheet;
+    options.header_row = args.header_row;
     auto mode = ingest::ParseOnDuplicate(args.on_duplicate);
     if (!mode) return app.Report(mode.error());
     options.on_duplicate = *mode;
@@ -100,7 +103,14 @@ void ImportCommand(App& app, const ImportArgs& args) {
         fmt::print("{}\n", JsonText(j));
         return;
     }
-    fmt::print("{}: {}, delimiter {}\n", args.file, summary->encoding, summary->delimiter);
+    if (summary->sheet.empty()) {
+        fmt::print("{}: {}, delimiter {}\n", args.file, summary->encoding, summary->delimiter);
+    } else {
+        fmt::print("{}: {}, sheet '{}' ({} of {})\n", args.file, summary->encoding, summary->sheet,
+                   std::find(summary->sheets.begin(), summary->sheets.end(), summary->sheet) -
+                       summary->sheets.begin() + 1,
+                   summary->sheets.size());
+    }
     if (!summary->custom_fields.empty()) {
         fmt::print("new custom fields (text): {}\n", fmt::join(summary->custom_fields, ", "));
     }
@@ -124,7 +134,7 @@ void ImportCommand(App& app, const ImportArgs& args) {
 
 struct ExportArgs {
     std::vector<std::string> filters;
-    std::string out, encoding = "utf-8", delimiter = ";", phones = "all";
+    std::string out, encoding = "utf-8", delimiter = ";", phones = "all", format;
     security::ExportView view = security::ExportView::kFull;  // what leaves of each person
 };
 
@@ -163,6 +173,15 @@ std::optional<int64_t> ExportCommand(App& app, const ExportArgs& args) {
         return std::nullopt;
     }
     options.encoding = *enc;
+    // The format: given, or the file name's extension (.xlsx), else CSV.
+    std::string format = args.format;
+    if (format.empty()) format = args.out.ends_with(".xlsx") ? "xlsx" : "csv";
+    auto parsed_format = ingest::ParseExportFormat(format);
+    if (!parsed_format) {
+        app.Report(parsed_format.error());
+        return std::nullopt;
+    }
+    options.format = *parsed_format;
     auto d = ParseDelimiter(args.delimiter);
     if (!d) {
         app.Report(d.error());
@@ -209,6 +228,10 @@ std::optional<int64_t> ExportCommand(App& app, const ExportArgs& args) {
                                            {"unmappable_characters", summary->unmappable}}));
         return summary->contacts;
     }
+    if (options.format == ingest::ExportFormat::kXlsx) {
+        fmt::print("exported {} contacts to {} (xlsx)\n", summary->contacts, args.out);
+        return summary->contacts;
+    }
     fmt::print("exported {} contacts to {} ({}, delimiter {})\n", summary->contacts, args.out,
                ingest::EncodingName(options.encoding), args.delimiter);
     if (summary->unmappable > 0) {
@@ -241,9 +264,20 @@ void AddImportLimitOptions(CLI::App* command, ingest::ImportLimits* limits) {
 void RegisterImportCommands(CLI::App& cli, App& app) {
     auto* import = cli.add_subcommand("import", "import into the base");
     import->require_subcommand(1);
-    auto* contacts = import->add_subcommand("contacts", "import contacts from a CSV file");
+    auto* contacts =
+        import->add_subcommand("contacts", "import contacts from a CSV file or an Excel workbook");
     auto args = std::make_shared<ImportArgs>();
-    contacts->add_option("file", args->file, "the CSV file (UTF-8 or Windows-1251)")->required();
+    contacts
+        ->add_option("file", args->file,
+                     "the CSV file (UTF-8 or Windows-1251) or Excel workbook (.xlsx, .xls)")
+        ->required();
+    contacts->add_option("--sheet", args->sheet,
+                         "a workbook's sheet, by name or number (default: the first)");
+    contacts
+        ->add_option("--header-row", args->header_row,
+                     "the line (CSV) or row (sheet) of the column names; rows above it are "
+                     "skipped (default: the first)")
+        ->check(CLI::PositiveNumber);
     contacts->add_option("--map", args->mapping, "COLUMN=field, e.g. 'Сотовый=phone' (repeatable)");
     contacts->add_option("--source", args->source, "the source channel of these contacts");
     contacts->add_option("--on-duplicate", args->on_duplicate, "merge (default), skip or new");
@@ -256,10 +290,13 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
 
     auto* exp = cli.add_subcommand("export", "export from the base");
     exp->require_subcommand(1);
-    auto* ec = exp->add_subcommand("contacts", "export contacts to a CSV file Excel opens");
+    auto* ec = exp->add_subcommand(
+        "contacts", "export contacts to a CSV file Excel opens, or an .xlsx workbook");
     auto eargs = std::make_shared<ExportArgs>();
     ec->add_option("--filter", eargs->filters, "e.g. status=new tag=VIP region=Москва");
-    ec->add_option("--out", eargs->out, "the CSV file to write")->required();
+    ec->add_option("--out", eargs->out, "the file to write (.csv or .xlsx)")->required();
+    ec->add_option("--format", eargs->format,
+                   "csv or xlsx (default: xlsx for a .xlsx file name, else csv)");
     ec->add_option("--encoding", eargs->encoding, "utf-8 (with BOM, default) or cp1251");
     ec->add_option("--delimiter", eargs->delimiter, "';' (default), ',' or tab");
     ec->add_option("--phones", eargs->phones, "all (default) or first");
@@ -280,10 +317,13 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
     request->add_option("--filter", rargs->filters, "e.g. status=new tag=VIP region=Москва");
     request->add_option("--encoding", rargs->encoding, "utf-8 (with BOM, default) or cp1251");
     request->add_option("--reason", *reason, "why the export is needed")->required();
+    request->add_option("--format", rargs->format, "csv (default) or xlsx");
     request->callback([&app, rargs, reason] {
         auto db = app.OpenStore();
         if (!db) return app.Report(db.error());
         if (auto enc = ingest::ParseEncoding(rargs->encoding); !enc) return app.Report(enc.error());
+        if (rargs->format.empty()) rargs->format = "csv";
+        if (auto f = ingest::ParseExportFormat(rargs->format); !f) return app.Report(f.error());
         auto plan = phone::NumberingPlan::LoadDefault(app.data_dir);
         if (!plan) return app.Report(plan.error());
         phone::Cleaner cleaner(*plan);
@@ -293,7 +333,7 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
         const security::ExportView view = api::ExportViewOf(ViewerOf(app));
         security::ExportRequests requests(**db, app.clock);
         auto id = requests.Request(app.actor, fmt::format("{}", fmt::join(rargs->filters, "\n")),
-                                   rargs->encoding, *reason, view);
+                                   rargs->encoding, *reason, view, rargs->format);
         if (!id) return app.Report(id.error());
         if (app.json) {
             fmt::print("{}\n", JsonText(nlohmann::json{{"id", *id},
@@ -332,7 +372,8 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
     auto dl = std::make_shared<std::pair<std::string, std::string>>();
     auto* download = exp->add_subcommand("download", "write an approved export, once");
     download->add_option("id", dl->first, "the request id")->required();
-    download->add_option("--out", dl->second, "the CSV file to write")->required();
+    download->add_option("--out", dl->second, "the file to write (the format requested)")
+        ->required();
     download->callback([&app, dl] {
         auto id = ParseId(dl->first, "export request");
         if (!id) return app.Report(id.error());
@@ -350,6 +391,7 @@ void RegisterImportCommands(CLI::App& cli, App& app) {
         }
         args.out = dl->second;
         args.encoding = approved->encoding;
+        args.format = approved->format;
         // As approved, or less if the requester's role now sees less.
         args.view = security::Stricter(approved->view, api::ExportViewOf(ViewerOf(app)));
         auto rows = ExportCommand(app, args);

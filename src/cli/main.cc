@@ -33,6 +33,25 @@ int main(int argc, char** argv) {
     app.data_dir = CALLBASE_DEFAULT_DATA_DIR;
     cli.add_option("--data-dir", app.data_dir,
                    "where the shipped reference data is (default: the installed data folder)");
+    // A chosen moment for the clock, which runs on from it: the calling rules,
+    // the forecast and the demo on any day (also $CALLBASE_NOW, read by CLI11
+    // after --db, so that a moment without a zone is the call center's time of
+    // the base named).
+    auto set_now = [&app](const std::string& text) {
+        auto at = cli::ParseTime(app, text, "--now");
+        if (!at) {
+            // Bad input: exit 2, as every argument error.
+            // (The message names --now and the value; the hint the forms.)
+            throw CLI::ParseError(fmt::format("{}; {}", at.error().message, at.error().hint), 2);
+        }
+        app.clock.StartAt(*at);
+    };
+    cli.add_option_function<std::string>(
+           "--now", set_now,
+           "act as if the clock showed this moment (it runs on from there): '05.12.2026 10:00', "
+           "'2026-12-05 10:00+03:00'; without a zone, the call center's time "
+           "(default: $CALLBASE_NOW, else the system clock)")
+        ->envname("CALLBASE_NOW");
 
     cli::RegisterInitCommands(cli, app);
     cli::RegisterPhoneCommands(cli, app);

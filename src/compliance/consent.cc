@@ -216,6 +216,19 @@ Result<int> Consents::AddText(const std::string& purpose, const std::string& bod
     return version;
 }
 
+Result<std::vector<ConsentText>> Consents::Texts(const std::string& purpose) {
+    if (auto ok = CheckPurpose(purpose); !ok) return std::unexpected(ok.error());
+    auto rows = store_.Query(
+        "SELECT version, body, created_at FROM consent_texts WHERE purpose = $1 ORDER BY version "
+        "DESC",
+        {purpose});
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<ConsentText> out;
+    for (const auto& r : *rows)
+        out.push_back({static_cast<int>(r.Int(0)), r.Text(1), r.Int(2)});
+    return out;
+}
+
 Result<ConsentRequestInfo> Consents::Request(const std::string& e164, const std::string& purpose,
                                              SmsSender& sender, const std::string& actor) {
     if (auto ok = CheckPurpose(purpose); !ok) return std::unexpected(ok.error());

@@ -74,6 +74,13 @@ struct Purpose {
     int latest_text = 0;  // 0 when no text was recorded
 };
 
+// One version of a purpose's consent text, as the person read it.
+struct ConsentText {
+    int version = 0;
+    std::string body;
+    UnixSeconds created_at = 0;
+};
+
 struct ConsentRequestInfo {
     int64_t id = 0;
     UnixSeconds expires_at = 0;
@@ -98,6 +105,9 @@ public:
     Result<void> AddPurpose(const std::string& name, const std::string& description);
     // Records a new version of the purpose's consent text; returns the version.
     Result<int> AddText(const std::string& purpose, const std::string& body);
+    // Every version of the purpose's consent text, newest first; an unknown
+    // purpose is refused as AddText refuses it.
+    Result<std::vector<ConsentText>> Texts(const std::string& purpose);
 
     Result<ConsentRequestInfo> Request(const std::string& e164, const std::string& purpose,
                                        SmsSender& sender, const std::string& actor);

@@ -52,6 +52,7 @@ std::optional<StopCategory> ParseStopCategory(std::string_view text) {
     return std::nullopt;
 }
 
+// i18n: gate.reason
 std::string_view DenyReasonId(DenyReason reason) {
     switch (reason) {
         case DenyReason::kStopList:
@@ -97,6 +98,19 @@ std::optional<UnixSeconds> DialGate::NextWindowStart(UnixSeconds t, int offset_m
     }
     return std::nullopt;
 }
+
+namespace {
+
+// Why a moment of `local_day` is outside the window: the day is a holiday, a
+// day off, or the hours are not the window's.
+// i18n: gate.window
+std::string_view OutsideWindowId(int64_t local_day, const CallingRules& rules) {
+    if (Holiday(local_day, rules)) return "holiday";
+    if (rules.weekdays >> Weekday(local_day) & 1) return "hours";
+    return "day_off";
+}
+
+}  // namespace
 
 Decision DialGate::Check(const NumberState& state, std::string_view purpose, UnixSeconds at,
                          const CallingRules& rules) {
@@ -169,10 +183,7 @@ Decision DialGate::Check(const NumberState& state, std::string_view purpose, Uni
     auto now_open = NextWindowStart(at, offset, rules);
     if (!now_open || *now_open != at) {
         const int64_t local_day = FloorDiv(at + int64_t{offset} * 60, kDay);
-        std::string_view why = Holiday(local_day, rules)                    ? "holiday"
-                               : (rules.weekdays >> Weekday(local_day) & 1) ? "hours"
-                                                                            : "day_off";
-        deny(DenyReason::kOutsideWindow, why);
+        deny(DenyReason::kOutsideWindow, OutsideWindowId(local_day, rules));
         if (!now_open) lapses = false;
     }
 

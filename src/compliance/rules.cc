@@ -168,6 +168,15 @@ Result<void> RemoveHoliday(store::Store& store, const std::string& date) {
     return {};
 }
 
+Result<std::vector<Holiday>> ListHolidays(store::Store& store) {
+    auto rows = store.Query("SELECT day, name FROM holidays ORDER BY day");
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<Holiday> out;
+    for (const auto& r : *rows)
+        out.push_back({r.Text(0), r.Text(1)});
+    return out;
+}
+
 Result<NumberState> LoadNumberState(store::Store& store, const std::string& e164,
                                     std::optional<int> utc_offset_minutes, UnixSeconds at,
                                     const RegistryCheck& registries) {

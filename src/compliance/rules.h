@@ -31,6 +31,12 @@ std::string RulesJson(const CallingRules& rules);
 // date: DD.MM.YYYY or YYYY-MM-DD (core/date_text.h).
 Result<void> AddHoliday(store::Store& store, const std::string& date, const std::string& name);
 Result<void> RemoveHoliday(store::Store& store, const std::string& date);
+struct Holiday {
+    std::string date;  // YYYY-MM-DD
+    std::string name;
+};
+// Every holiday with its name, by date.
+Result<std::vector<Holiday>> ListHolidays(store::Store& store);
 // DD.MM.YYYY or YYYY-MM-DD -> days since 1970-01-01 -> YYYY-MM-DD.
 Result<int32_t> ParseDay(const std::string& date);
 std::string FormatDay(int32_t day);

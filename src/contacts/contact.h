@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+
 #include <vector>
 
+#include "core/error.h"
 #include "phone/clean.h"
 
 namespace callbase::contacts {
@@ -63,8 +65,16 @@ struct HistoryEntry {
     std::string action;  // created, status, tag, untag, field, merge, merged_into, unmerge, import
     std::string field;
     std::optional<std::string> before, after;
-    std::string detail;
+    std::string detail;  // in English, for the CLI and logs
+    // The detail's code and parameters for screens in the user's language
+    // (core/error.h's Msg; web/src/server_messages.ts); empty for a plain detail
+    // and for rows written before details were coded.
+    std::string detail_key;
+    MessageParams detail_params;
 };
+
+// Sets `entry`'s detail from a coded message and its parameters.
+void SetDetail(HistoryEntry& entry, Msg msg, MessageParams params);
 
 // Everything an operator sees about one contact.
 struct Card {

@@ -3,7 +3,6 @@
 #include <map>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <ctime>
@@ -28,7 +27,58 @@ std::string ContactRef(int64_t id) {
     return fmt::format("contact #{}", id);
 }
 
+// The ORDER BY of a search: the key, then the id the same way.
+Result<std::string> OrderBy(Sort sort, bool sealed_names) {
+    const char* dir = sort.descending ? "DESC" : "ASC";
+    std::string column;
+    switch (sort.key) {
+        case SortKey::kAdded:
+            column = "c.created_at";
+            break;
+        case SortKey::kUpdated:
+            column = "c.updated_at";
+            break;
+        case SortKey::kStatus:
+            column = "c.status";
+            break;
+        case SortKey::kRegion:
+            column = "c.region";
+            break;
+        case SortKey::kName:
+            if (sealed_names) {
+                return Fail(ErrorCode::kInvalidInput,
+                            "contacts cannot be sorted by name on an encrypted base (names are "
+                            "sealed)",
+                            "sort by added, updated, status or region");
+            }
+            column = "c.name";
+            break;
+    }
+    return fmt::format("{} {}, c.id {}", column, dir, dir);
+}
+
 }  // namespace
+
+Result<Sort> ParseSort(std::string_view text) {
+    Sort sort;
+    if (text.empty()) return sort;
+    sort.descending = text.front() == '-';
+    if (sort.descending) text.remove_prefix(1);
+    static const std::pair<std::string_view, SortKey> kKeys[] = {{"added", SortKey::kAdded},
+                                                                 {"name", SortKey::kName},
+                                                                 {"status", SortKey::kStatus},
+                                                                 {"region", SortKey::kRegion},
+                                                                 {"updated", SortKey::kUpdated}};
+    for (const auto& [name, key] : kKeys) {
+        if (text == name) {
+            sort.key = key;
+            return sort;
+        }
+    }
+    return Fail(ErrorCode::kInvalidInput, fmt::format("cannot sort by '{}'", text),
+                "sort by added, name, status, region or updated; a leading '-' sorts "
+                "descending (e.g. -added, the newest first)");
+}
 
 Result<Contact> ReadContact(const store::Store& store, const store::Row& r, size_t f) {
     Contact c;
@@ -317,15 +367,19 @@ Result<int64_t> ContactBook::Create(const NewContact& in) {
     }
     HistoryEntry e = Entry(id, now, "created");
     e.after = name;
-    std::vector<std::string> detail;
-    if (!phone_list.empty())
-        detail.push_back(fmt::format("phones: {}", fmt::join(phone_list, ", ")));
-    if (!in.source.empty()) detail.push_back("source: " + Trim(in.source));
+    std::vector<std::string> field_texts, tag_names;
     for (const auto& [fid, fname, value] : fields)
-        detail.push_back(fname + ": " + value);
+        field_texts.push_back(fname + ": " + value);
     for (const auto& tag : resolved_tags)
-        detail.push_back("tag: " + tag.name);
-    e.detail = fmt::format("{}", fmt::join(detail, "; "));
+        tag_names.push_back(tag.name);
+    SetDetail(e,
+              Msg{"history.created",
+                  "[[phones: {phones}]][[; source: {source}]][[; fields: {fields}]][[; tags: "
+                  "{tags}]]"},
+              {{"phones", fmt::format("{}", fmt::join(phone_list, ", "))},
+               {"source", Trim(in.source)},
+               {"fields", fmt::format("{}", fmt::join(field_texts, "; "))},
+               {"tags", fmt::format("{}", fmt::join(tag_names, ", "))}});
     if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
     if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
     return id;
@@ -405,10 +459,17 @@ Result<Card> ContactBook::Get(int64_t id) {
         e.at = r.Int(1);
         e.actor = r.Text(4);
         e.action = "import";
-        e.detail = r.Int(0) == id
-                       ? fmt::format("created by import #{} ({})", r.Int(2), r.Text(3))
-                       : fmt::format("contact #{} (merged here) created by import #{} ({})",
-                                     r.Int(0), r.Int(2), r.Text(3));
+        if (r.Int(0) == id) {
+            SetDetail(e, Msg{"history.imported", "created by import #{import} ({file})"},
+                      {{"import", std::to_string(r.Int(2))}, {"file", r.Text(3)}});
+        } else {
+            SetDetail(e,
+                      Msg{"history.imported_merged",
+                          "contact #{contact} (merged here) created by import #{import} ({file})"},
+                      {{"contact", std::to_string(r.Int(0))},
+                       {"import", std::to_string(r.Int(2))},
+                       {"file", r.Text(3)}});
+        }
         card.history.push_back(std::move(e));
     }
     std::stable_sort(card.history.begin(), card.history.end(),
@@ -421,7 +482,9 @@ Result<Card> ContactBook::Get(int64_t id) {
 }
 
 Result<std::vector<FoundContact>> ContactBook::Find(const Filter& filter, int64_t limit,
-                                                    int64_t offset) {
+                                                    int64_t offset, Sort sort) {
+    auto order = OrderBy(sort, store_.cipher() != nullptr);
+    if (!order) return std::unexpected(order.error());
     auto where = Where(filter, 3);
     if (!where) return std::unexpected(where.error());
     std::vector<store::Value> params{limit, offset};
@@ -431,9 +494,9 @@ Result<std::vector<FoundContact>> ContactBook::Find(const Filter& filter, int64_
                                  "(SELECT p.e164 || '|' || p.raw FROM phones p "
                                  " WHERE p.contact_id = c.id ORDER BY p.position, p.id LIMIT 1), "
                                  "(SELECT COUNT(*) FROM phones p WHERE p.contact_id = c.id) "
-                                 "FROM contacts c WHERE {} ORDER BY c.created_at DESC, c.id DESC "
+                                 "FROM contacts c WHERE {} ORDER BY {} "
                                  "LIMIT $1 OFFSET $2",
-                                 kContactColumns, where->sql),
+                                 kContactColumns, where->sql, *order),
                      params);
     if (!rows) return std::unexpected(rows.error());
     std::vector<FoundContact> out;
@@ -534,9 +597,9 @@ Result<bool> ContactBook::SetStatus(int64_t id, std::string_view status_text,
     e.before = contact->status;
     e.after = new_status;
     if (contact->callback_at || callback_at) {
-        e.detail = fmt::format("callback_at: {} -> {}",
-                               contact->callback_at ? FormatUtc(*contact->callback_at) : "-",
-                               callback_at ? FormatUtc(*callback_at) : "-");
+        SetDetail(e, Msg{"history.callback", "callback_at: {before} -> {after}"},
+                  {{"before", contact->callback_at ? FormatUtc(*contact->callback_at) : "-"},
+                   {"after", callback_at ? FormatUtc(*callback_at) : "-"}});
     }
     if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
     if (auto c = tx->Commit(); !c) return std::unexpected(c.error());
@@ -647,114 +710,6 @@ Result<bool> ContactBook::SetField(int64_t id, std::string_view field, std::stri
     return true;
 }
 
-Result<bool> ContactBook::SetName(int64_t id, std::string_view name_in) {
-    const std::string name = Trim(name_in);
-    auto tx = store::Transaction::Start(store_);
-    if (!tx) return std::unexpected(tx.error());
-    auto contact = RequireLive(id);
-    if (!contact) return std::unexpected(contact.error());
-    if (contact->name == name) return false;
-    if (name.empty()) {
-        auto phones = store_.QueryValue("SELECT COUNT(*) FROM phones WHERE contact_id = $1", {id});
-        if (!phones) return std::unexpected(phones.error());
-        if (store::Row({*phones}).Int(0) == 0) {
-            return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("{} has no phone: its name cannot be emptied", ContactRef(id)),
-                        "give a name, or add a phone first");
-        }
-    }
-    int64_t now = clock_.Now();
-    auto ok =
-        store_.Exec("UPDATE contacts SET name = $1, name_words = $2, updated_at = $3 WHERE id = $4",
-                    {StoredName(store_, name), NameWords(store_.cipher(), name), now, id});
-    if (!ok) return std::unexpected(ok.error());
-    HistoryEntry e = Entry(id, now, "name");
-    e.field = "name";
-    e.before = contact->name;
-    e.after = name;
-    if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
-    if (auto c = tx->Commit(); !c) return std::unexpected(c.error());
-    return true;
-}
-
-Result<void> ContactBook::AddPhone(int64_t id, const NewPhone& phone) {
-    const phone::CleanResult& c = phone.cleaned;
-    if (!c.valid()) {
-        return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("{}: '{}' is not a phone number{}", ContactRef(id), c.input,
-                                c.reason.empty() ? "" : ": " + c.reason),
-                    "write it in any usual spelling, e.g. 8 916 123-45-67 or +7 916 1234567");
-    }
-    const std::string label = Trim(phone.label).empty() ? "основной" : Trim(phone.label);
-    auto tx = store::Transaction::Start(store_);
-    if (!tx) return std::unexpected(tx.error());
-    auto contact = RequireLive(id);
-    if (!contact) return std::unexpected(contact.error());
-    auto had = store_.Query(
-        "SELECT COUNT(*), COALESCE(MAX(position) + 1, 0), SUM(CASE WHEN e164 = $2 AND extension = "
-        "$3 THEN 1 ELSE 0 END) FROM phones WHERE contact_id = $1",
-        {id, store::PhoneKey(store_, c.e164), c.extension});
-    if (!had) return std::unexpected(had.error());
-    if (!had->front().IsNull(2) && had->front().Int(2) > 0) {
-        return Fail(ErrorCode::kConflict,
-                    fmt::format("{} has the number {} already", ContactRef(id), c.e164),
-                    "`callbase contacts show` lists its phones");
-    }
-    PhoneClasses classes(store_);
-    auto class_id = classes.Id(c);
-    if (!class_id) return std::unexpected(class_id.error());
-    const int64_t now = clock_.Now();
-    auto ok = store_.Exec(
-        "INSERT INTO phones (contact_id, position, e164, extension, label, raw, class_id, qc, "
-        "valid, inactive, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, 0, $9)",
-        {id, had->front().Int(1), store::PhoneKey(store_, c.e164), c.extension, label,
-         StoredRaw(store_.cipher(), c.input, c.e164), *class_id, int64_t{static_cast<int>(c.qc)},
-         now});
-    if (!ok) return std::unexpected(ok.error());
-    if (auto t = Touch(id, now); !t) return std::unexpected(t.error());
-    HistoryEntry e = Entry(id, now, "phone_added");
-    e.field = "phone";
-    e.after = fmt::format("{} ({})", c.e164, label);
-    if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
-    if (auto done = tx->Commit(); !done) return std::unexpected(done.error());
-    return {};
-}
-
-Result<void> ContactBook::RemovePhone(int64_t id, const std::string& e164) {
-    auto tx = store::Transaction::Start(store_);
-    if (!tx) return std::unexpected(tx.error());
-    auto contact = RequireLive(id);
-    if (!contact) return std::unexpected(contact.error());
-    auto card = Get(id);
-    if (!card) return std::unexpected(card.error());
-    const Phone* found = nullptr;
-    std::vector<std::string> numbers;
-    for (const Phone& p : card->phones) {
-        numbers.push_back(p.e164.empty() ? p.raw : p.e164);
-        if (p.e164 == e164 && !found) found = &p;
-    }
-    if (!found) {
-        return Fail(ErrorCode::kNotFound, fmt::format("{} has no phone {}", ContactRef(id), e164),
-                    numbers.empty() ? std::string("it has no phones")
-                                    : fmt::format("its phones: {}", fmt::join(numbers, ", ")));
-    }
-    if (card->phones.size() == 1 && contact->name.empty()) {
-        return Fail(ErrorCode::kConflict,
-                    fmt::format("{} has no name and {} is its only phone", ContactRef(id), e164),
-                    "give it a name first (--name), or add another phone");
-    }
-    auto n = store_.Exec("DELETE FROM phones WHERE id = $1", {found->id});
-    if (!n) return std::unexpected(n.error());
-    const int64_t now = clock_.Now();
-    if (auto t = Touch(id, now); !t) return std::unexpected(t.error());
-    HistoryEntry e = Entry(id, now, "phone_removed");
-    e.field = "phone";
-    e.before = fmt::format("{} ({})", e164, found->label);
-    if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
-    if (auto done = tx->Commit(); !done) return std::unexpected(done.error());
-    return {};
-}
-
 Result<int64_t> AssignContacts(store::Store& store, const Clock& clock, const std::string& actor,
                                const std::vector<int64_t>& ids, const Filter& filter,
                                const std::optional<Scope>& scope,
@@ -828,12 +783,175 @@ Result<int64_t> AssignContacts(store::Store& store, const Clock& clock, const st
         e.field = "assigned_to";
         if (old) e.before = names[*old];
         if (to) e.after = to->second;
-        e.detail = to ? (old ? "reassigned" : "assigned") : "unassigned";
+        if (!to)
+            SetDetail(e, Msg{"history.unassigned", "unassigned"}, {});
+        else if (old)
+            SetDetail(e, Msg{"history.reassigned", "reassigned"}, {});
+        else
+            SetDetail(e, Msg{"history.assigned", "assigned"}, {});
         if (auto h = AppendHistory(store, e); !h) return std::unexpected(h.error());
         ++changed;
     }
     if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
     return changed;
+}
+
+Result<std::vector<int64_t>> ContactBook::FindIds(const Filter& filter, int64_t limit) {
+    auto where = Where(filter, 2);
+    if (!where) return std::unexpected(where.error());
+    std::vector<store::Value> params{limit};
+    params.insert(params.end(), where->params.begin(), where->params.end());
+    auto rows = store_.Query(
+        fmt::format("SELECT c.id FROM contacts c WHERE {} ORDER BY c.id LIMIT $1", where->sql),
+        params);
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<int64_t> out;
+    out.reserve(rows->size());
+    for (const auto& r : *rows)
+        out.push_back(r.Int(0));
+    return out;
+}
+
+namespace {
+
+Result<int64_t> PhoneCount(store::Store& store, int64_t contact_id) {
+    auto v = store.QueryValue("SELECT COUNT(*) FROM phones WHERE contact_id = $1", {contact_id});
+    if (!v) return std::unexpected(v.error());
+    return store::Row({*v}).Int(0);
+}
+
+}  // namespace
+
+Result<bool> ContactBook::Rename(int64_t id, std::string_view name_text) {
+    const std::string name = Trim(name_text);
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto contact = RequireLive(id);
+    if (!contact) return std::unexpected(contact.error());
+    if (contact->name == name) return false;
+    if (name.empty()) {
+        auto phones = PhoneCount(store_, id);
+        if (!phones) return std::unexpected(phones.error());
+        if (*phones == 0) {
+            return Fail(ErrorCode::kInvalidInput,
+                        fmt::format("{} has no phone, so it cannot lose its name", ContactRef(id)),
+                        "give a name, or add a phone first");
+        }
+    }
+    const int64_t now = clock_.Now();
+    auto ok =
+        store_.Exec("UPDATE contacts SET name = $1, name_words = $2, updated_at = $3 WHERE id = $4",
+                    {StoredName(store_, name), NameWords(store_.cipher(), name), now, id});
+    if (!ok) return std::unexpected(ok.error());
+    HistoryEntry e = Entry(id, now, "rename");
+    e.field = "name";
+    e.before = contact->name;
+    e.after = name;
+    if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
+    if (auto c = tx->Commit(); !c) return std::unexpected(c.error());
+    return true;
+}
+
+Result<int64_t> ContactBook::AddPhone(int64_t id, const NewPhone& phone) {
+    const phone::CleanResult& c = phone.cleaned;
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto contact = RequireLive(id);
+    if (!contact) return std::unexpected(contact.error());
+    if (c.valid()) {
+        auto same =
+            store_.QueryValue("SELECT COUNT(*) FROM phones WHERE contact_id = $1 AND e164 = $2",
+                              {id, store::PhoneKey(store_, c.e164)});
+        if (!same) return std::unexpected(same.error());
+        if (store::Row({*same}).Int(0) > 0) {
+            return Fail(ErrorCode::kConflict,
+                        fmt::format("{} already has the number {}", ContactRef(id), c.e164),
+                        "change its label instead, or add another number");
+        }
+    }
+    auto last = store_.QueryValue(
+        "SELECT COALESCE(MAX(position), -1) FROM phones WHERE contact_id = $1", {id});
+    if (!last) return std::unexpected(last.error());
+    const int64_t position = store::Row({*last}).Int(0) + 1;
+    auto class_id = PhoneClasses(store_).Id(c);
+    if (!class_id) return std::unexpected(class_id.error());
+    const int64_t now = clock_.Now();
+    const std::string label = Trim(phone.label).empty() ? "основной" : Trim(phone.label);
+    auto phone_id = store_.QueryValue(
+        "INSERT INTO phones (contact_id, position, e164, extension, label, raw, class_id, qc, "
+        "valid, inactive, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10) "
+        "RETURNING id",
+        {id, position, store::PhoneKey(store_, c.e164), c.extension, label,
+         StoredRaw(store_.cipher(), c.input, c.e164), *class_id, int64_t{static_cast<int>(c.qc)},
+         int64_t{c.valid() ? 1 : 0}, now});
+    if (!phone_id) return std::unexpected(phone_id.error());
+    if (auto t = Touch(id, now); !t) return std::unexpected(t.error());
+    HistoryEntry e = Entry(id, now, "phone_add");
+    e.field = "phone";
+    e.after = c.valid() ? c.e164 : c.input + " (invalid)";
+    e.detail = label;
+    if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
+    if (auto ok = tx->Commit(); !ok) return std::unexpected(ok.error());
+    return store::Row({*phone_id}).Int(0);
+}
+
+Result<void> ContactBook::RemovePhone(int64_t id, int64_t phone_id) {
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto contact = RequireLive(id);
+    if (!contact) return std::unexpected(contact.error());
+    auto rows = store_.Query(
+        "SELECT e164, raw, label FROM phones WHERE id = $1 AND contact_id = $2", {phone_id, id});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) {
+        return Fail(ErrorCode::kNotFound,
+                    fmt::format("{} has no phone #{}", ContactRef(id), phone_id),
+                    "the card lists the contact's phones with their ids");
+    }
+    auto e164 = store::PhoneOf(store_, rows->front().Text(0));
+    if (!e164) return std::unexpected(e164.error());
+    auto raw = OpenRaw(store_, rows->front().Text(1), *e164);
+    if (!raw) return std::unexpected(raw.error());
+    if (Trim(contact->name).empty()) {
+        auto phones = PhoneCount(store_, id);
+        if (!phones) return std::unexpected(phones.error());
+        if (*phones <= 1) {
+            return Fail(
+                ErrorCode::kInvalidInput,
+                fmt::format("{} has no name, so it cannot lose its last phone", ContactRef(id)),
+                "give the contact a name first");
+        }
+    }
+    auto ok = store_.Exec("DELETE FROM phones WHERE id = $1", {phone_id});
+    if (!ok) return std::unexpected(ok.error());
+    const int64_t now = clock_.Now();
+    if (auto t = Touch(id, now); !t) return std::unexpected(t.error());
+    HistoryEntry e = Entry(id, now, "phone_remove");
+    e.field = "phone";
+    e.before = e164->empty() ? *raw : *e164;
+    e.detail = rows->front().Text(2);
+    if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
+    if (auto c = tx->Commit(); !c) return std::unexpected(c.error());
+    return {};
+}
+
+Result<void> ContactBook::AddNote(int64_t id, std::string_view note) {
+    const std::string text = Trim(note);
+    if (text.empty()) {
+        return Fail(ErrorCode::kInvalidInput, fmt::format("an empty note for {}", ContactRef(id)),
+                    "write what was said");
+    }
+    auto tx = store::Transaction::Start(store_);
+    if (!tx) return std::unexpected(tx.error());
+    auto contact = RequireLive(id);
+    if (!contact) return std::unexpected(contact.error());
+    const int64_t now = clock_.Now();
+    if (auto t = Touch(id, now); !t) return std::unexpected(t.error());
+    HistoryEntry e = Entry(id, now, "note");
+    e.detail = text;
+    if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
+    if (auto c = tx->Commit(); !c) return std::unexpected(c.error());
+    return {};
 }
 
 }  // namespace callbase::contacts

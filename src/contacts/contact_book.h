@@ -28,6 +28,18 @@
 
 namespace callbase::contacts {
 
+// The order of a search's results. Every order ends with the contact's id
+// (in the same direction), so pages of one search never repeat or skip a
+// contact.
+enum class SortKey { kAdded, kName, kStatus, kRegion, kUpdated };
+struct Sort {
+    SortKey key = SortKey::kAdded;
+    bool descending = true;  // the newest first by default
+};
+// "added", "name", "status", "region", "updated"; a leading '-' sorts
+// descending. "" is the default (-added). Errors list the accepted keys.
+Result<Sort> ParseSort(std::string_view text);
+
 // One line of a search result.
 struct FoundContact {
     Contact contact;
@@ -98,10 +110,14 @@ public:
     // the synthesized "created by import #N (file)" entries.
     Result<Card> Get(int64_t id);
 
-    // Contacts matching the filter, newest first.
+    // Contacts matching the filter, newest first unless `sort` says otherwise.
+    // Sorting by name is refused on an encrypted base (names are sealed).
     Result<std::vector<FoundContact>> Find(const Filter& filter, int64_t limit = 50,
-                                           int64_t offset = 0);
+                                           int64_t offset = 0, Sort sort = {});
     Result<int64_t> Count(const Filter& filter);
+    // The ids of the contacts matching the filter, oldest first, at most
+    // `limit` of them (a mass edit's selection).
+    Result<std::vector<int64_t>> FindIds(const Filter& filter, int64_t limit);
 
     // The live contact that has the number (E.164), the oldest when several
     // do: the screen pop's question when a call rings. One indexed query.
@@ -120,20 +136,23 @@ public:
     // Returns false when nothing changed.
     Result<bool> SetField(int64_t id, std::string_view field, std::string_view value);
 
-    // Renames the contact; an empty name only when it has a phone (a contact
-    // needs one or the other). History: action "name", before and after.
-    // Returns false when nothing changed.
-    Result<bool> SetName(int64_t id, std::string_view name);
-    // Adds a phone after the contact's others. The caller cleans it as the
-    // dial gate does (phone::Cleaner); one that is not valid is refused, and
-    // one the contact has already is a conflict. History: action "phone_added",
-    // field "phone", after = "E164 (label)".
-    Result<void> AddPhone(int64_t id, const NewPhone& phone);
-    // Removes the contact's phone with this number (E.164, cleaned by the
-    // caller); NotFound, listing its numbers, when it has none such. The last
-    // phone of a contact without a name stays. History: action
-    // "phone_removed", field "phone", before = "E164 (label)".
-    Result<void> RemovePhone(int64_t id, const std::string& e164);
+    // Renames the contact (trimmed). A contact keeps a name or a phone: an
+    // empty name is refused when it has no phone. Returns false when nothing
+    // changed.
+    Result<bool> Rename(int64_t id, std::string_view name);
+
+    // Adds a phone after the others; a number the contact already has is a
+    // conflict naming it. Returns the new phone's id.
+    Result<int64_t> AddPhone(int64_t id, const NewPhone& phone);
+
+    // Removes the phone `phone_id` of the contact (NotFound when the contact
+    // has no such phone). A contact keeps a name or a phone: removing the
+    // last phone of a contact without a name is refused.
+    Result<void> RemovePhone(int64_t id, int64_t phone_id);
+
+    // Adds a note to the contact's history (action "note"), e.g. the
+    // operator's words after a call. An empty note is refused.
+    Result<void> AddNote(int64_t id, std::string_view note);
 
 private:
     Result<Contact> RequireLive(int64_t id);

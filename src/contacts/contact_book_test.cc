@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "contacts/contacts_test_env.h"
 #include "contacts/field_registry.h"
 #include "contacts/tag_dictionary.h"
+#include "support/test_phone.h"
 
 namespace callbase::contacts {
 namespace {
@@ -247,6 +249,94 @@ TEST_P(ContactBookTest, GetOfAMissingContactSaysWhichId) {
     ASSERT_FALSE(card);
     EXPECT_EQ(card.error().code, ErrorCode::kNotFound);
     EXPECT_NE(card.error().message.find("424242"), std::string::npos);
+}
+
+TEST_P(ContactBookTest, RenameAddAndRemovePhonesKeepANameOrAPhoneWithHistory) {
+    const int64_t id = NewContactId();
+    ASSERT_TRUE(book_->Rename(id, "  Иван Сергеевич Петров "));
+    EXPECT_FALSE(*book_->Rename(id, "Иван Сергеевич Петров"));  // unchanged
+    auto added = book_->AddPhone(id, test::Mobile("+79265550011", "8 926 555-00-11", "домашний"));
+    ASSERT_TRUE(added) << added.error().message;
+    auto twice = book_->AddPhone(id, test::Mobile("+79265550011"));
+    ASSERT_FALSE(twice);
+    EXPECT_EQ(twice.error().code, ErrorCode::kConflict);
+    auto card = book_->Get(id);
+    ASSERT_TRUE(card);
+    EXPECT_EQ(card->contact.name, "Иван Сергеевич Петров");
+    ASSERT_EQ(card->phones.size(), 3u);
+    EXPECT_EQ(card->phones[2].id, *added);
+    EXPECT_EQ(card->phones[2].label, "домашний");
+    EXPECT_EQ(card->phones[2].raw, "8 926 555-00-11");
+    // Found by the new words of the name and by the new number.
+    auto by_name = book_->Find(*ParseFilter({"name~Сергеевич"}, callbase::testing::TestCleaner()));
+    ASSERT_TRUE(by_name);
+    ASSERT_EQ(by_name->size(), 1u);
+    auto by_phone = book_->FindByPhone("+79265550011");
+    ASSERT_TRUE(by_phone && *by_phone);
+    EXPECT_EQ((*by_phone)->id, id);
+
+    ASSERT_TRUE(book_->RemovePhone(id, card->phones[0].id));
+    auto gone = book_->RemovePhone(id, card->phones[0].id);
+    ASSERT_FALSE(gone);
+    EXPECT_EQ(gone.error().code, ErrorCode::kNotFound);
+    ASSERT_TRUE(book_->AddNote(id, "просил перезвонить вечером"));
+    EXPECT_FALSE(book_->AddNote(id, "  "));
+    card = book_->Get(id);
+    ASSERT_EQ(card->phones.size(), 2u);
+    std::map<std::string, int> actions;
+    for (const auto& h : card->history)
+        ++actions[h.action];
+    EXPECT_EQ(actions["rename"], 1);
+    EXPECT_EQ(actions["phone_add"], 1);
+    EXPECT_EQ(actions["phone_remove"], 1);
+    EXPECT_EQ(actions["note"], 1);
+    EXPECT_EQ(card->history.back().detail, "просил перезвонить вечером");
+
+    // Without a name, the last phone stays; without a phone, the name stays.
+    ASSERT_TRUE(book_->Rename(id, ""));
+    ASSERT_TRUE(book_->RemovePhone(id, card->phones[0].id));
+    auto last = book_->RemovePhone(id, card->phones[1].id);
+    ASSERT_FALSE(last);
+    EXPECT_EQ(last.error().code, ErrorCode::kInvalidInput);
+    NewContact named;
+    named.name = "Только Имя";
+    auto only_name = book_->Create(named);
+    ASSERT_TRUE(only_name);
+    EXPECT_FALSE(book_->Rename(*only_name, " "));
+}
+
+TEST_P(ContactBookTest, FindSortsByTheKeyThenTheIdAndParseSortNamesTheKeys) {
+    for (auto name : {"Борис", "Анна", "Вера", "Анна"}) {
+        NewContact nc;
+        nc.name = name;
+        ASSERT_TRUE(book_->Create(nc));
+        clock_.Advance(10);
+    }
+    auto sort = ParseSort("name");
+    ASSERT_TRUE(sort);
+    auto found = book_->Find(Filter{}, 50, 0, *sort);
+    if (db_->cipher()) {
+        ASSERT_FALSE(found);  // sealed names cannot be ordered
+    } else {
+        ASSERT_TRUE(found) << found.error().message;
+        std::vector<std::string> names;
+        for (const auto& f : *found)
+            names.push_back(f.contact.name);
+        EXPECT_EQ(names, (std::vector<std::string>{"Анна", "Анна", "Борис", "Вера"}));
+        EXPECT_LT((*found)[0].contact.id, (*found)[1].contact.id);  // the tie, by id
+    }
+    auto newest = book_->Find(Filter{}, 1, 0, *ParseSort(""));
+    ASSERT_TRUE(newest);
+    auto oldest = book_->Find(Filter{}, 1, 0, *ParseSort("added"));
+    ASSERT_TRUE(oldest);
+    EXPECT_GT((*newest)[0].contact.id, (*oldest)[0].contact.id);
+    auto ids = book_->FindIds(Filter{}, 3);
+    ASSERT_TRUE(ids);
+    EXPECT_EQ(ids->size(), 3u);
+    EXPECT_TRUE(std::is_sorted(ids->begin(), ids->end()));
+    auto bad = ParseSort("-phone");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("'phone'"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ContactBookTest, ::testing::ValuesIn(test::Backends()),

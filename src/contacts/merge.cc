@@ -442,11 +442,14 @@ Result<MergeResult> Deduplicator::Merge(std::vector<int64_t> ids) {
     result.merge_id = store::Row({*merge_id_value}).Int(0);
 
     HistoryEntry e{0, kept_id, now, actor_, "merge", "", std::nullopt, IdsText(merged_ids), ""};
-    e.detail =
-        fmt::format("merge #{}: {} merged into #{}", result.merge_id, IdsText(merged_ids), kept_id);
-    if (!result.conflicts.empty()) {
-        e.detail += fmt::format("; kept values won over: {}", fmt::join(result.conflicts, "; "));
-    }
+    SetDetail(e,
+              Msg{"history.merge",
+                  "merge #{merge}: {merged} merged into #{kept}[[; kept values won over: "
+                  "{conflicts}]]"},
+              {{"merge", std::to_string(result.merge_id)},
+               {"merged", IdsText(merged_ids)},
+               {"kept", std::to_string(kept_id)},
+               {"conflicts", fmt::format("{}", fmt::join(result.conflicts, "; "))}});
     auto last_history = AppendHistory(store_, e);
     if (!last_history) return std::unexpected(last_history.error());
     for (int64_t m : merged_ids) {
@@ -458,7 +461,9 @@ Result<MergeResult> Deduplicator::Merge(std::vector<int64_t> ids) {
                         "merged_into",
                         std::nullopt,
                         fmt::format("#{}", kept_id),
-                        fmt::format("merge #{}: merged into #{}", result.merge_id, kept_id)};
+                        ""};
+        SetDetail(me, Msg{"history.merged_into", "merge #{merge}: merged into #{kept}"},
+                  {{"merge", std::to_string(result.merge_id)}, {"kept", std::to_string(kept_id)}});
         last_history = AppendHistory(store_, me);
         if (!last_history) return std::unexpected(last_history.error());
     }
@@ -565,16 +570,13 @@ Result<void> Deduplicator::Undo(int64_t merge_id) {
     auto done = store_.Exec("UPDATE merges SET undone_at = $1 WHERE id = $2", {now, merge_id});
     if (!done) return std::unexpected(done.error());
     for (auto id : ids) {
-        HistoryEntry e{0,
-                       id,
-                       now,
-                       actor_,
-                       "unmerge",
-                       "merged_into",
-                       std::nullopt,
-                       std::nullopt,
-                       fmt::format("undo of merge #{} (kept #{}, merged {})", merge_id, kept_id,
-                                   IdsText(std::vector<int64_t>(ids.begin() + 1, ids.end())))};
+        HistoryEntry e{0, id, now, actor_, "unmerge", "merged_into", std::nullopt, std::nullopt,
+                       ""};
+        SetDetail(e,
+                  Msg{"history.unmerge", "undo of merge #{merge} (kept #{kept}, merged {merged})"},
+                  {{"merge", std::to_string(merge_id)},
+                   {"kept", std::to_string(kept_id)},
+                   {"merged", IdsText(std::vector<int64_t>(ids.begin() + 1, ids.end()))}});
         if (id != kept_id) e.before = fmt::format("#{}", kept_id);
         if (auto h = AppendHistory(store_, e); !h) return std::unexpected(h.error());
     }

@@ -11,7 +11,9 @@
 
 #include <expected>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 namespace callbase {
 
@@ -25,17 +27,55 @@ enum class ErrorCode {
     kInternal,      // a bug: should never reach a user
 };
 
+// A message's parameters in order, {"name", "value"}: what fills its {name}
+// placeholders in English here and in every translation on a screen.
+using MessageParams = std::vector<std::pair<std::string, std::string>>;
+
 struct Error {
     ErrorCode code = ErrorCode::kInternal;
     std::string message;  // what and where: "contacts.csv:17: column Телефон: ..."
     std::string hint;     // what to do; may be empty
+    // The message's code for screens in the user's language ("contact.not_found")
+    // and its parameters: the API sends both, and the web UI shows the translation
+    // "srv.<key>" (and "srv.<key>.hint") of web/src/i18n.ts, which
+    // `npm run check-i18n` requires for every key written as Msg{"key", ...} in src/.
+    // Empty for the errors of the CLI alone and for a base's or a disk's failures,
+    // which no screen shows in their own words.
+    std::string key;
+    MessageParams params;
 };
 
 template <typename T>
 using Result = std::expected<T, Error>;
 
 inline std::unexpected<Error> Fail(ErrorCode code, std::string message, std::string hint = {}) {
-    return std::unexpected(Error{code, std::move(message), std::move(hint)});
+    return std::unexpected(Error{code, std::move(message), std::move(hint), {}, {}});
+}
+
+// A message a screen may show: its code and its English message and hint, whose
+// {name} placeholders are filled from the parameters. Write the three as literals
+// at the call, so that the check of translations finds the key:
+//
+//   return Fail(ErrorCode::kNotFound,
+//               Msg{"contact.not_found", "no contact #{id}", "search for it by name or number"},
+//               {{"id", std::to_string(id)}});
+struct Msg {
+    std::string_view key;
+    std::string_view message;
+    std::string_view hint = {};
+};
+
+// The English of `text` with each {name} replaced by its parameter's value ({name}
+// without a parameter stays as written). A part in [[double brackets]] is left
+// out when a parameter in it is empty: "created[[; source: {source}]]".
+std::string FillPlaceholders(std::string_view text, const MessageParams& params);
+
+// The error of a coded message: its English for the CLI and logs, its key and
+// parameters for screens.
+Error Coded(ErrorCode code, Msg msg, MessageParams params = {});
+
+inline std::unexpected<Error> Fail(ErrorCode code, Msg msg, MessageParams params = {}) {
+    return std::unexpected(Coded(code, msg, std::move(params)));
 }
 
 // The process exit status for an error: 2 for bad input, 3 for missing things,

@@ -8,8 +8,20 @@
 
 #include "contacts/contact_book.h"
 #include "ingest/csv.h"
+#include "ingest/xlsx_writer.h"
 
 namespace callbase::ingest {
+
+Result<ExportFormat> ParseExportFormat(std::string_view text) {
+    if (text == "csv") return ExportFormat::kCsv;
+    if (text == "xlsx") return ExportFormat::kXlsx;
+    return Fail(ErrorCode::kInvalidInput, fmt::format("export format '{}': unknown", text),
+                "use csv or xlsx");
+}
+
+std::string_view ExportFormatId(ExportFormat format) {
+    return format == ExportFormat::kXlsx ? "xlsx" : "csv";
+}
 
 const std::vector<std::string>& ExportFixedColumns() {
     static const std::vector<std::string> kColumns = {"ФИО",      "Телефон",     "Регион",
@@ -27,14 +39,25 @@ Result<ExportSummary> ExportContacts(store::Store& store, const contacts::Filter
     if (!defs) return std::unexpected(defs.error());
 
     std::string temp = path + ".part";
-    std::ofstream out(temp, std::ios::binary);
-    if (!out) {
+    const bool xlsx = options.format == ExportFormat::kXlsx;
+    std::ofstream out;
+    std::unique_ptr<XlsxWriter> book;
+    if (xlsx) {
+        auto created = XlsxWriter::Create(temp, "Контакты",
+                                          std::filesystem::path(path).parent_path().string());
+        if (!created) return std::unexpected(created.error());
+        book = std::move(*created);
+    } else {
+        out.open(temp, std::ios::binary);
+    }
+    if (!xlsx && !out) {
         return Fail(ErrorCode::kIo, fmt::format("cannot write {}", path),
                     "check the folder exists and is writable");
     }
     ExportSummary summary;
     std::string buffer;
     auto flush = [&](bool force) {
+        if (xlsx) return;
         if (!force && buffer.size() < (1 << 20)) return;
         std::string bytes = options.encoding == Encoding::kCp1251
                                 ? Utf8ToCp1251(buffer, &summary.unmappable)
@@ -42,11 +65,18 @@ Result<ExportSummary> ExportContacts(store::Store& store, const contacts::Filter
         out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         buffer.clear();
     };
-    if (options.encoding == Encoding::kUtf8) out.write("\xEF\xBB\xBF", 3);
+    if (!xlsx && options.encoding == Encoding::kUtf8) out.write("\xEF\xBB\xBF", 3);
     std::vector<std::string> header = ExportFixedColumns();
     for (const auto& d : *defs)
         header.push_back(d.Text(1));
-    AppendCsvRecord(buffer, header, options.delimiter);
+    // The date added (column 9) is a real date in a workbook.
+    static const std::vector<size_t> kDateColumns = {8};
+    if (xlsx) {
+        std::vector<double> widths = {32, 20, 18, 14, 24, 12, 18, 32, 16};
+        if (auto ok = book->Header(header, widths); !ok) return std::unexpected(ok.error());
+    } else {
+        AppendCsvRecord(buffer, header, options.delimiter);
+    }
 
     std::string sql = fmt::format(
         "SELECT c.id, c.name, c.region, c.source, c.email, c.status, c.comment, c.created_at "
@@ -134,13 +164,29 @@ Result<ExportSummary> ExportContacts(store::Store& store, const contacts::Filter
                 if ((*defs)[k].Int(0) == v.Int(0)) rec[9 + k] = v.Text(1);
             }
         }
-        AppendCsvRecord(buffer, rec, options.delimiter);
+        if (xlsx) {
+            if (auto ok = book->Row(rec, kDateColumns); !ok) {
+                failure = ok.error();
+                failed = true;
+                break;
+            }
+        } else {
+            AppendCsvRecord(buffer, rec, options.delimiter);
+        }
         ++summary.contacts;
         flush(false);
     }
     flush(true);
-    out.close();
-    if (failed || !out) {
+    if (xlsx) {
+        if (failed) {
+            book.reset();  // removes the part file
+        } else if (auto ok = book->Close(); !ok) {
+            return std::unexpected(ok.error());
+        }
+    } else {
+        out.close();
+    }
+    if (failed || (!xlsx && !out)) {
         std::filesystem::remove(temp);
         if (failed) return std::unexpected(failure);
         return Fail(ErrorCode::kIo, fmt::format("cannot write {}", path), "check the disk space");

@@ -1,5 +1,7 @@
 // Exporting contacts to a CSV file that Excel opens with Cyrillic intact:
 // UTF-8 with a byte-order mark, or Windows-1251; CRLF line ends; ';' by default.
+// Or to an .xlsx workbook (xlsx_writer.h): the same columns and rows, every
+// value a text cell (no formula ever), the date added a real date.
 // The file is written under a temporary name and renamed when complete, so a
 // failed export leaves no half file. Borrows the Store; not thread-safe.
 #pragma once
@@ -15,8 +17,15 @@
 
 namespace callbase::ingest {
 
+enum class ExportFormat { kCsv, kXlsx };
+
+// "csv" or "xlsx"; fails naming the formats there are.
+Result<ExportFormat> ParseExportFormat(std::string_view text);
+std::string_view ExportFormatId(ExportFormat format);
+
 struct ExportOptions {
-    Encoding encoding = Encoding::kUtf8;
+    ExportFormat format = ExportFormat::kCsv;
+    Encoding encoding = Encoding::kUtf8;  // CSV only: an .xlsx file is always UTF-8
     char delimiter = ';';
     bool all_phones = true;  // false: the first phone only
     // What leaves of each person: the requester's view (api/export_view.h).
@@ -31,7 +40,7 @@ const std::vector<std::string>& ExportFixedColumns();
 
 struct ExportSummary {
     int64_t contacts = 0;
-    size_t unmappable = 0;  // characters written as '?' in cp1251
+    size_t unmappable = 0;  // characters written as '?' in cp1251 (CSV)
 };
 
 Result<ExportSummary> ExportContacts(store::Store& store, const contacts::Filter& filter,

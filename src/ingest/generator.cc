@@ -165,7 +165,13 @@ Result<void> GenerateContacts(const phone::NumberingPlan& plan, const GeneratorO
         const auto& r = free_ranges[i];
         return uint64_t{r.code} * 10000000 + r.from + pick(r.to - r.from + 1);
     };
+    // A number in range i of the plan (real_ranges: the demo's cards).
+    auto in_range = [&](size_t i) {
+        const auto r = plan.Range(i);
+        return uint64_t{r.code} * 10000000 + r.from + pick(r.to - r.from + 1);
+    };
     struct Person {
+        size_t range = 0;  // the plan's range the person's city came from
         uint64_t national;
         std::string name, email, city;
     };
@@ -210,14 +216,17 @@ Result<void> GenerateContacts(const phone::NumberingPlan& plan, const GeneratorO
             size_t i =
                 std::upper_bound(cumulative.begin(), cumulative.end(), at) - cumulative.begin();
             person.city = CityOf(plan.Range(i).entry.region);
-            person.national = invented();
+            person.range = i;
+            person.national = o.real_ranges ? in_range(i) : invented();
             people.push_back(person);
         }
         // A repeated person is sometimes written without the patronymic.
         rec[0] = dup && chance(0.5) ? person.name.substr(0, person.name.rfind(' ')) : person.name;
         rec[1] = junk ? std::string(kJunk[pick(kJunk.size())])
                       : phone::SpellRussian(person.national, rng);
-        rec[2] = chance(0.1) ? phone::SpellRussian(invented(), rng) : "";
+        rec[2] = chance(0.1)
+                     ? phone::SpellRussian(o.real_ranges ? in_range(person.range) : invented(), rng)
+                     : "";
         rec[3] = person.city;
         rec[4] = std::string(kSources[pick(kSources.size())]);
         rec[5] = person.email;

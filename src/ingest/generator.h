@@ -5,6 +5,8 @@
 // to libphonenumber, never a real subscriber's) in mixed spellings, cities
 // spread as the plan's ranges are, duplicates, junk rows, quoted comments with
 // delimiters and line breaks, dates over two years and an order-sum column.
+// With real_ranges (the demo), numbers are invented in the real range of the
+// person's city instead, so that cards show region, operator and time zone.
 //
 // Deterministic: the same seed and options give the same bytes. Borrows the
 // NumberingPlan; not thread-safe (one generator per thread).
@@ -33,6 +35,12 @@ struct GeneratorOptions {
     Encoding encoding = Encoding::kUtf8;
     char delimiter = ';';
     int64_t today = 1793491200;  // Unix seconds; dates fall in the two years before it
+    // Numbers invented inside the real range of each person's city instead of
+    // the stretches no operator holds: the cards then show the real region,
+    // operator and time zone, but a number may be a real subscriber's. For a
+    // demo base only (`callbase init --demo`), which is never dialed over a
+    // real network (campaigns/demo_base.h).
+    bool real_ranges = false;
 };
 
 // Checks the options (rates within 0..1, rows >= 0) with messages naming the option.

@@ -64,6 +64,49 @@ TEST(GeneratorTest, DeterministicRatesAndValidInventedNumbers) {
     EXPECT_GT(cities.size(), 50u);  // people all over the country
 }
 
+// The demo's data (issue 18): numbers invented inside the real range of each
+// person's city, so that the card shows the city's region, its operator and
+// its time zone. Such numbers may be real; the demo base is marked and never
+// dialed over a real network (campaigns/demo_base_test.cc).
+TEST(GeneratorTest, RealRangesGiveEveryNumberTheRegionOperatorAndTimeZoneOfItsCity) {
+    const phone::NumberingPlan* plan = &callbase::testing::TestPlan();
+    const phone::Cleaner& cleaner = callbase::testing::TestCleaner();
+    GeneratorOptions o{.rows = 3000, .seed = 42, .dup_rate = 0.05, .junk_rate = 0.03};
+    o.real_ranges = true;
+    const std::string text = Generate(*plan, o);
+    EXPECT_EQ(text, Generate(*plan, o)) << "deterministic";
+    o.real_ranges = false;
+    EXPECT_NE(text, Generate(*plan, o));
+
+    CsvReader reader(text, ';');
+    std::vector<std::string> f;
+    int64_t line;
+    ASSERT_TRUE(reader.Next(&f, &line));
+    int numbers = 0, with_zone = 0;
+    std::set<std::string> zones, operators;
+    while (reader.Next(&f, &line)) {
+        auto r = cleaner.Clean(f[1]);
+        if (!r.valid()) continue;
+        ++numbers;
+        auto entry = plan->Find(std::stoull(r.e164.substr(2)));
+        ASSERT_TRUE(entry) << f[1] << ": not in a real range";
+        EXPECT_NE(std::string(entry->region).find(f[3]), std::string::npos)
+            << "line " << line << ": the number's region " << entry->region << ", the city "
+            << f[3];
+        EXPECT_FALSE(r.region.empty()) << f[1];
+        EXPECT_FALSE(r.operator_name.empty()) << f[1];
+        with_zone += !r.timezone.empty();
+        zones.insert(r.timezone);
+        operators.insert(r.operator_name);
+        for (const std::string& extra : cleaner.Clean(f[2]).all)
+            EXPECT_TRUE(plan->Find(std::stoull(extra.substr(2)))) << extra;
+    }
+    EXPECT_GT(numbers, 2700);
+    EXPECT_GT(with_zone, numbers * 95 / 100) << "nearly every region has a known time zone";
+    EXPECT_GT(zones.size(), 5u) << "callees across Russia's time zones";
+    EXPECT_GT(operators.size(), 3u);
+}
+
 TEST(GeneratorTest, Cp1251OutputDecodesBack) {
     const phone::NumberingPlan* plan = &callbase::testing::TestPlan();
     GeneratorOptions o{.rows = 500, .seed = 3};

@@ -33,6 +33,7 @@
 #include "core/utf8.h"
 #include "ingest/column_map.h"
 #include "ingest/csv.h"
+#include "ingest/spreadsheet.h"
 #include "phone/clean.h"
 
 namespace callbase::ingest {
@@ -106,6 +107,45 @@ std::optional<int64_t> ParseDateTime(std::string_view text) {
         }
     }
     return at;
+}
+
+// Whether a cell is written like a date, DD.MM.YYYY or YYYY-MM-DD (a time
+// may follow), whether or not that day exists.
+bool LooksLikeDate(std::string_view text) {
+    text = text.substr(0, text.find_first_of(" T"));
+    auto digits = [&](size_t from, size_t count) {
+        if (from + count > text.size()) return false;
+        for (size_t i = from; i < from + count; ++i)
+            if (text[i] < '0' || text[i] > '9') return false;
+        return true;
+    };
+    if (text.size() == 10 && text[2] == '.' && text[5] == '.')
+        return digits(0, 2) && digits(3, 2) && digits(6, 4);
+    if (text.size() == 10 && text[4] == '-' && text[7] == '-')
+        return digits(0, 4) && digits(5, 2) && digits(8, 2);
+    return false;
+}
+
+// A number as Excel shows it in scientific notation ("7.916E+10", "7,92E+10"):
+// as text, its digits past the first few are gone.
+bool LooksScientific(std::string_view text) {
+    const size_t e = text.find_first_of("Ee");
+    if (e == std::string_view::npos || e == 0 || e + 1 >= text.size()) return false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        const bool ok = (c >= '0' && c <= '9') || i == e || ((c == '.' || c == ',') && i < e) ||
+                        ((c == '+' || c == '-') && i == e + 1);
+        if (!ok) return false;
+    }
+    return true;
+}
+
+// Why a date cell was not taken.
+std::string NotADate(std::string_view value, std::string_view then) {
+    if (LooksLikeDate(value)) {
+        return fmt::format("no such date (the month is 1–12, the day within the month); {}", then);
+    }
+    return fmt::format("not a date (YYYY-MM-DD or DD.MM.YYYY); {}", then);
 }
 
 // Spaces, tabs and no-break spaces around a cell (the hot loop: no decoding).
@@ -269,10 +309,11 @@ struct Incoming {
 // A consent cell: true for yes, false for no (or empty), nullopt when it is
 // neither.
 std::optional<bool> ParseConsent(std::string_view value) {
-    static const std::vector<std::string_view> kYes = {
-        "да", "д", "yes", "y", "1", "true", "+", "x", "х", "есть", "согласен", "согласна", "v"};
+    static const std::vector<std::string_view> kYes = {"да",   "д",        "yes",      "y", "1",
+                                                       "true", "истина",   "+",        "x", "х",
+                                                       "есть", "согласен", "согласна", "v"};
     static const std::vector<std::string_view> kNo = {
-        "нет", "н", "no", "n", "0", "false", "-", "отказ", "не согласен", "не согласна"};
+        "нет", "н", "no", "n", "0", "false", "ложь", "-", "отказ", "не согласен", "не согласна"};
     std::string folded = contacts::FoldCase(value);
     if (folded.empty()) return false;
     if (std::find(kYes.begin(), kYes.end(), folded) != kYes.end()) return true;
@@ -398,9 +439,15 @@ public:
                     std::vector<phone::CleanResult>& cleaned = row->phones[i];
                     if (cleaned.empty()) break;  // an empty extra phone
                     if (!cleaned[0].valid()) {
+                        const std::string why =
+                            LooksScientific(value)
+                                ? "the number was saved in scientific notation and lost its "
+                                  "digits (format the column in Excel as a number with no "
+                                  "decimals, or as text, and save the file again)"
+                                : cleaned[0].reason;
                         warn(col, value,
-                             col.target == Target::kPhone ? "no valid phone: " + cleaned[0].reason
-                                                          : "phone dropped: " + cleaned[0].reason);
+                             col.target == Target::kPhone ? "no valid phone: " + why
+                                                          : "phone dropped: " + why);
                         break;
                     }
                     // Further numbers of one cell are extra numbers of the person.
@@ -452,17 +499,22 @@ public:
                     if (auto at = ParseDateTime(value)) {
                         in.created_at = *at;
                     } else {
-                        warn(col, value,
-                             "not a date (YYYY-MM-DD or DD.MM.YYYY); the import date is used");
+                        warn(col, value, NotADate(value, "the import date is used"));
                     }
                     break;
                 case Target::kCustom: {
                     if (value.empty()) break;
                     const auto& def = field_defs_.at(col.header);
-                    if (auto ok = contacts::ValidateFieldValue(def, value))
+                    if (auto ok = contacts::ValidateFieldValue(def, value)) {
+                        // A text field keeps what it is given; a date that
+                        // cannot be (31.02.2000) is kept, and said.
+                        if (def.type == "text" && LooksLikeDate(value) && !ParseDateTime(value)) {
+                            warn(col, value, NotADate(value, "kept as text"));
+                        }
                         in.fields.emplace_back(def.id, std::move(*ok));
-                    else
+                    } else {
                         warn(col, value, ok.error().message + "; field skipped");
+                    }
                     break;
                 }
                 case Target::kConsent: {
@@ -478,8 +530,7 @@ public:
                 case Target::kConsentDate:
                     if (value.empty()) break;
                     if (auto at = ParseDateTime(value); !at) {
-                        warn(col, value,
-                             "not a date (YYYY-MM-DD or DD.MM.YYYY); the import date is used");
+                        warn(col, value, NotADate(value, "the import date is used"));
                     } else if (*at > now_) {
                         warn(col, value, "consent dated in the future; the import date is used");
                     } else {
@@ -1109,6 +1160,85 @@ private:
     std::unordered_map<uint64_t, int64_t> owner_;  // E164Key -> live contact
 };
 
+// The records of the file, whatever it is: a CSV text's records (cells
+// converted from cp1251, the quote an export put before "=…" taken off again)
+// or a workbook sheet's rows. Used by the reading thread only.
+class RowSource {
+public:
+    virtual ~RowSource() = default;
+    // The next record and its line (CSV) or row (sheet); false at the end.
+    virtual Result<bool> Next(std::vector<std::string>* cells, int64_t* line) = 0;
+    virtual uint64_t done() const = 0;
+    virtual uint64_t total() const = 0;
+    // "column 6" in a CSV, "column F" in a sheet (0-based index).
+    virtual std::string ColumnLabel(size_t index) const = 0;
+};
+
+class CsvRows final : public RowSource {
+public:
+    CsvRows(std::string_view text, char delimiter, Encoding encoding)
+        : reader_(text, delimiter), encoding_(encoding), total_(text.size()) {}
+
+    Result<bool> Next(std::vector<std::string>* cells, int64_t* line) override {
+        auto& target = encoding_ == Encoding::kUtf8 ? *cells : raw_;
+        if (!reader_.Next(&target, line)) return false;
+        if (encoding_ == Encoding::kCp1251) {
+            cells->resize(raw_.size());
+            for (size_t i = 0; i < raw_.size(); ++i)
+                Cp1251ToUtf8(raw_[i], &(*cells)[i]);
+        }
+        for (std::string& cell : *cells) {
+            if (!cell.starts_with('\'')) continue;
+            if (ImportedText(cell).size() < cell.size()) cell.erase(0, 1);
+        }
+        return true;
+    }
+    uint64_t done() const override { return reader_.offset(); }
+    uint64_t total() const override { return total_; }
+    std::string ColumnLabel(size_t index) const override {
+        return fmt::format("column {}", index + 1);
+    }
+
+private:
+    CsvReader reader_;
+    Encoding encoding_;
+    uint64_t total_;
+    std::vector<std::string> raw_;
+};
+
+class SheetRows final : public RowSource {
+public:
+    explicit SheetRows(std::unique_ptr<SheetReader> sheet) : sheet_(std::move(sheet)) {}
+    Result<bool> Next(std::vector<std::string>* cells, int64_t* line) override {
+        return sheet_->Next(cells, line);
+    }
+    uint64_t done() const override { return sheet_->done(); }
+    uint64_t total() const override { return sheet_->total(); }
+    std::string ColumnLabel(size_t index) const override {
+        std::string letters;
+        for (size_t n = index + 1; n > 0; n = (n - 1) / 26)
+            letters.insert(letters.begin(), static_cast<char>('A' + (n - 1) % 26));
+        return "column " + letters;
+    }
+
+private:
+    std::unique_ptr<SheetReader> sheet_;
+};
+
+// A warning for cells past the header's last column (they are not imported).
+void WarnExtraCells(const RowSource& source, size_t header_width, ParsedRow* row) {
+    for (size_t i = header_width; i < row->cells.size(); ++i) {
+        std::string_view value = TrimSpaces(row->cells[i]);
+        if (value.empty()) continue;
+        row->warnings.push_back(
+            {row->line, source.ColumnLabel(i), std::string(Utf8Prefix(value, 100)),
+             fmt::format("the row has more cells than the header's {} columns; the cells from "
+                         "{} on were not imported (give them a header, or delete them)",
+                         header_width, source.ColumnLabel(i))});
+        return;
+    }
+}
+
 }  // namespace
 
 Result<OnDuplicate> ParseOnDuplicate(std::string_view text) {
@@ -1123,6 +1253,8 @@ Result<OnDuplicate> ParseOnDuplicate(std::string_view text) {
 // city and a source take about that much): a file estimated to hold as many
 // rows as the base holds contacts is imported in bulk mode.
 constexpr size_t kBytesPerRowEstimate = 128;
+// The same for a sheet's XML (each cell is a <c r=".." t=".."><v>..</v></c>).
+constexpr size_t kSheetBytesPerRowEstimate = 256;
 
 Result<ImportSummary> Importer::Import(const std::string& path, const ImportOptions& options) {
     auto started = std::chrono::steady_clock::now();
@@ -1130,11 +1262,31 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
     if (!file) return std::unexpected(file.error());
     std::string_view bytes = file->bytes();
     ImportSummary summary;
+    // A workbook's sheet is opened first: which sheet (and which header row)
+    // is part of what was imported.
+    std::unique_ptr<RowSource> source;
+    const FileKind kind = KindOfFile(bytes.substr(0, 8));
+    if (kind != FileKind::kText) {
+        auto sheet = OpenSheet(path, options.sheet);
+        if (!sheet) return std::unexpected(sheet.error());
+        summary.encoding = kind == FileKind::kXlsx ? "xlsx" : "xls";
+        summary.sheet = (*sheet)->sheet();
+        summary.sheets = (*sheet)->sheets();
+        source = std::make_unique<SheetRows>(std::move(*sheet));
+    }
     // The file's SHA-256 is computed beside the import. Only when an earlier
     // import had the same size could this file be that one again: then the
-    // hash is awaited before anything is written.
-    std::future<std::string> sha =
-        std::async(std::launch::async, [bytes] { return Sha256Hex(bytes); });
+    // hash is awaited before anything is written. What makes an import the
+    // same as an earlier one: the file's hash, and for a workbook the sheet,
+    // for a header row given the row (two sheets of one workbook are two
+    // imports).
+    std::string identity;
+    if (kind != FileKind::kText) identity += "\nsheet:" + summary.sheet;
+    if (options.header_row > 0) identity += fmt::format("\nheader_row:{}", options.header_row);
+    std::future<std::string> sha = std::async(std::launch::async, [bytes, identity] {
+        std::string hash = Sha256Hex(bytes);
+        return identity.empty() ? hash : Sha256Hex(hash + identity);
+    });
     const auto size = static_cast<int64_t>(bytes.size());
     auto same_size = store_.QueryValue(
         "SELECT COUNT(*) FROM imports WHERE size = $1 AND status = 'done'", {size});
@@ -1154,51 +1306,70 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
         }
     }
 
-    std::string_view text = bytes;
-    bool bom = text.starts_with("\xEF\xBB\xBF");
-    if (bom) text.remove_prefix(3);
-    Encoding encoding = Encoding::kUtf8;
-    if (options.encoding) {
-        encoding = *options.encoding;
-    } else if (!bom) {
-        auto detected = DetectFileEncoding(text, path);
-        if (!detected) return std::unexpected(detected.error());
-        encoding = *detected;
-    }
-    if (encoding == Encoding::kUtf8 && (bom || options.encoding)) {
-        if (size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
-            auto at =
-                1 + std::count(text.begin(), text.begin() + static_cast<ptrdiff_t>(bad), '\n');
-            return Fail(ErrorCode::kInvalidInput, fmt::format("{}:{}: not valid UTF-8", path, at),
-                        "give --encoding cp1251 if it came from Excel on Windows");
+    if (kind == FileKind::kText) {
+        if (!options.sheet.empty()) {
+            return Fail(ErrorCode::kInvalidInput,
+                        fmt::format("{} is a CSV text, which has no sheets", path),
+                        "leave out --sheet, or give an .xlsx or .xls workbook");
         }
+        std::string_view text = bytes;
+        bool bom = text.starts_with("\xEF\xBB\xBF");
+        if (bom) text.remove_prefix(3);
+        Encoding encoding = Encoding::kUtf8;
+        if (options.encoding) {
+            encoding = *options.encoding;
+        } else if (!bom) {
+            auto detected = DetectFileEncoding(text, path);
+            if (!detected) return std::unexpected(detected.error());
+            encoding = *detected;
+        }
+        if (encoding == Encoding::kUtf8 && (bom || options.encoding)) {
+            if (size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
+                auto at =
+                    1 + std::count(text.begin(), text.begin() + static_cast<ptrdiff_t>(bad), '\n');
+                return Fail(ErrorCode::kInvalidInput,
+                            fmt::format("{}:{}: not valid UTF-8", path, at),
+                            "give --encoding cp1251 if it came from Excel on Windows");
+            }
+        }
+        // The CSV structure is ASCII in both encodings: the reader splits the
+        // raw bytes and each cell is converted as it is read, never the whole file.
+        char delimiter = options.delimiter ? *options.delimiter : DetectDelimiter(text);
+        summary.encoding = std::string(EncodingName(encoding)) + (bom ? " (BOM)" : "");
+        summary.delimiter = DelimiterName(delimiter);
+        source = std::make_unique<CsvRows>(text, delimiter, encoding);
     }
-    // The CSV structure is ASCII in both encodings: the reader splits the raw
-    // bytes and each cell is converted as it is read, never the whole file.
-    char delimiter = options.delimiter ? *options.delimiter : DetectDelimiter(text);
-    summary.encoding = std::string(EncodingName(encoding)) + (bom ? " (BOM)" : "");
-    summary.delimiter = DelimiterName(delimiter);
 
-    CsvReader reader(text, delimiter);
-    std::vector<std::string> raw, converted;
-    auto cells_of = [&]() -> const std::vector<std::string>& {
-        if (encoding == Encoding::kUtf8) return raw;
-        converted.resize(raw.size());
-        for (size_t i = 0; i < raw.size(); ++i)
-            Cp1251ToUtf8(raw[i], &converted[i]);
-        return converted;
-    };
+    // The header: the first record, or the one at --header-row (those above
+    // it, a title or notes over the table, are skipped).
+    std::vector<std::string> header;
     int64_t line = 0;
-    if (!reader.Next(&raw, &line)) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("{} is empty", path),
-                    "export the contacts with a header row");
+    for (;;) {
+        auto more = source->Next(&header, &line);
+        if (!more) return std::unexpected(more.error());
+        if (!*more) {
+            if (options.header_row > 0) {
+                return Fail(
+                    ErrorCode::kInvalidInput,
+                    fmt::format("{} has nothing at or below line {}", path, options.header_row),
+                    "give --header-row the line of the column names");
+            }
+            return Fail(ErrorCode::kInvalidInput, fmt::format("{} is empty", path),
+                        "export the contacts with a header row");
+        }
+        if (line >= options.header_row) break;
     }
-    std::vector<std::string> header = cells_of();
+    if (options.header_row > 0 && line != options.header_row) {
+        return Fail(
+            ErrorCode::kInvalidInput,
+            fmt::format("{}: line {}, given as the header row, is empty", path, options.header_row),
+            fmt::format("the first line with cells below it is {}; give --header-row {}", line,
+                        line));
+    }
+    const int64_t header_line = line;
     if (auto ok = CheckHeaderLimits(header, options.limits, path); !ok) {
         return std::unexpected(ok.error());
     }
-    for (std::string& h : header)
-        h = std::string(ImportedText(h));
     auto columns = MapColumns(header, options.mapping, path);
     if (!columns) return std::unexpected(columns.error());
 
@@ -1207,8 +1378,10 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
     auto contacts_before = store_.QueryValue("SELECT COUNT(*) FROM contacts");
     if (!contacts_before) return std::unexpected(contacts_before.error());
     bool bulk = false;
-    if (static_cast<int64_t>(bytes.size() / kBytesPerRowEstimate) >=
-        store::Row({*contacts_before}).Int(0)) {
+    const size_t expected_rows = kind == FileKind::kText
+                                     ? bytes.size() / kBytesPerRowEstimate
+                                     : source->total() / kSheetBytesPerRowEstimate;
+    if (static_cast<int64_t>(expected_rows) >= store::Row({*contacts_before}).Int(0)) {
         auto entered = store_.EnterBulkMode();
         if (!entered) return std::unexpected(entered.error());
         bulk = *entered;
@@ -1248,7 +1421,7 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
         return Fail(error.code, fmt::format("{}:{}: {}", path, at, error.message),
                     "nothing was imported; fix the cause and run the import again");
     };
-    if (auto ok = run.Prepare(*columns, id, bytes.size() / kBytesPerRowEstimate); !ok) {
+    if (auto ok = run.Prepare(*columns, id, expected_rows); !ok) {
         return std::unexpected(ok.error());
     }
     RowShaper shaper(*columns, run.field_defs(), options.source, run.now(), store_.cipher());
@@ -1257,35 +1430,28 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
         // converts the encoding and cleans the phones (the Cleaner is safe to
         // share), a few blocks ahead.
         RowQueue queue(4);
+        std::optional<Error> unreadable;  // the file turned out damaged
         std::jthread reading([&] {
-            std::vector<std::string> cp_cells;
             bool more = true;
             while (more) {
                 auto block = queue.TakeFree();
                 if (!block) break;
                 while (block->count < RowQueue::kBlockRows) {
                     ParsedRow& row = block->rows[block->count];
-                    auto& target = encoding == Encoding::kUtf8 ? row.cells : cp_cells;
-                    if (!reader.Next(&target, &row.line)) {
+                    auto next = source->Next(&row.cells, &row.line);
+                    if (!next) unreadable = next.error();
+                    if (!next || !*next) {
                         more = false;
                         break;
                     }
-                    if (encoding == Encoding::kCp1251) {
-                        row.cells.resize(cp_cells.size());
-                        for (size_t i = 0; i < cp_cells.size(); ++i)
-                            Cp1251ToUtf8(cp_cells[i], &row.cells[i]);
-                    }
-                    // The quote an export put before "=…" comes off again.
-                    for (std::string& cell : row.cells) {
-                        if (!cell.starts_with('\'')) continue;
-                        if (ImportedText(cell).size() < cell.size()) cell.erase(0, 1);
-                    }
                     ++block->count;
-                    if (RejectOversizedCell(*columns, options.limits, &row)) continue;
-                    CleanPhones(cleaner_, *columns, &row);
-                    shaper.Shape(&row);
+                    if (!RejectOversizedCell(*columns, options.limits, &row)) {
+                        CleanPhones(cleaner_, *columns, &row);
+                        shaper.Shape(&row);
+                    }
+                    WarnExtraCells(*source, columns->size(), &row);
                 }
-                block->offset = reader.offset();
+                block->offset = source->done();
                 queue.PutFull(std::move(block));
             }
             queue.Finish();
@@ -1303,10 +1469,20 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
                 written = run.Row(block->rows[i]);
             }
             if (!written) break;
-            if (options.on_progress) options.on_progress(block->offset, text.size());
+            if (options.on_progress) options.on_progress(block->offset, source->total());
             queue.PutFree(std::move(block));
         }
         if (!written) return failed(written.error());
+        reading.join();
+        if (unreadable) {
+            return Fail(unreadable->code, unreadable->message,
+                        unreadable->hint + "; nothing was imported");
+        }
+    }
+    if (summary.read == 0) {
+        summary.errors.push_back(
+            {header_line, "", "",
+             "the file has a header row and no rows under it: there was nothing to import"});
     }
     if (auto ok = run.FlushAll(); !ok) return failed(ok.error());
     Batch errors("INSERT INTO import_errors", {"import_id", "line", "col", "value", "reason"},

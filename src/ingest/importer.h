@@ -1,4 +1,7 @@
-// Importing contacts from a CSV file into the base (R-BASE-4).
+// Importing contacts from a CSV file or an Excel workbook (.xlsx, .xls: one
+// sheet, spreadsheet.h) into the base (R-BASE-4). A workbook is told from a
+// CSV by its first bytes; its rows go through the same mapping, cleaning and
+// checks as CSV records, and a row's line is its number in the sheet.
 //
 // The whole import is one transaction: it either lands completely or leaves the
 // base as it was (an interrupted import is not resumed: run it again). The file's
@@ -58,6 +61,8 @@ struct ImportOptions {
     std::optional<Encoding> encoding;  // detected when unset
     std::optional<char> delimiter;     // detected when unset
     std::vector<std::string> mapping;  // "COLUMN=field"
+    std::string sheet;                 // a workbook's sheet, name or number; "": the first
+    int64_t header_row = 0;            // the header's line (CSV) or row (sheet); 0: the first
     ImportLimits limits;               // columns, new custom fields, cell size
     // Called with bytes done and total as the file is read (progress bar).
     std::function<void(uint64_t, uint64_t)> on_progress;
@@ -74,8 +79,10 @@ struct ImportSummary {
     int64_t import_id = 0;            // 0 for a dry run or an already imported file
     int64_t already_imported_as = 0;  // the earlier import of the same file, or 0
     int64_t already_imported_at = 0;
-    std::string encoding;
-    std::string delimiter;
+    std::string encoding;             // "utf-8", "cp1251 (BOM)"; "xlsx" or "xls" for a workbook
+    std::string delimiter;            // CSV only
+    std::string sheet;                // the sheet read (workbooks only)
+    std::vector<std::string> sheets;  // every sheet of the workbook
     int64_t read = 0, inserted = 0, merged = 0, unchanged = 0, rejected = 0;
     int64_t consents = 0;  // consent records added from consent columns
     double seconds = 0;

@@ -685,6 +685,95 @@ TEST_P(ImporterTest, ExportsAndErrorReportsWriteFormulasAsText) {
         << values(*fresh);
 }
 
+TEST_P(ImporterTest, AnXlsxExportImportsBackWithTheSameValuesAndFormulasStayText) {
+    auto s = Import(Write("evil.csv",
+                          "ФИО;Телефон;Город;Комментарий;Дата добавления;Сумма\n"
+                          "=1+2;89161234567;-2+3;@SUM(A1);31.03.2026;+cmd|' /C calc'!A0\n"
+                          "Петров;8 903 111-22-33;Москва;обычный;2025-01-02;1500\n"));
+    ASSERT_TRUE(s) << s.error().message;
+    ASSERT_EQ(s->inserted, 2);
+    const std::string out = (dir_ / "export.xlsx").string();
+    auto e = ExportContacts(*db_, contacts::Filter{}, clock_.Now(), out,
+                            {.format = ExportFormat::kXlsx});
+    ASSERT_TRUE(e) << e.error().message;
+    EXPECT_EQ(e->contacts, 2);
+    EXPECT_FALSE(fs::exists(out + ".part"));
+
+    auto fresh = testing::OpenFreshStore(GetParam());
+    Importer importer(*fresh, cleaner_, clock_, "test");
+    auto back = importer.Import(out, {});
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(back->encoding, "xlsx");
+    EXPECT_EQ(back->sheet, "Контакты");
+    EXPECT_EQ(back->inserted, 2);
+    EXPECT_TRUE(back->errors.empty()) << back->errors[0].reason;
+    auto values = [](store::Store& db) {
+        callbase::testing::PlainView plain(db);
+        std::string all;
+        auto rows = db.Query(
+            "SELECT c.name, c.region, c.comment, c.created_at, p.e164, COALESCE(v.value, '') "
+            "FROM contacts c JOIN phones p ON p.contact_id = c.id "
+            "LEFT JOIN field_values v ON v.contact_id = c.id ORDER BY c.id");
+        for (const auto& r : *rows)
+            all += fmt::format("{}|{}|{}|{}|{}|{}\n", r.Text(0), r.Text(1), r.Text(2), r.Text(3),
+                               r.Text(4), r.Text(5));
+        return all;
+    };
+    EXPECT_EQ(values(*fresh), values(*db_));
+    EXPECT_NE(values(*fresh).find("=1+2|-2+3|@SUM(A1)|1774915200|+79161234567|+cmd|' /C calc'!A0"),
+              std::string::npos)
+        << values(*fresh);
+}
+
+TEST_P(ImporterTest, WarnsAboutImpossibleDatesExtraCellsAndKeepsTheRows) {
+    auto s = Import(Write("dates.csv",
+                          "ФИО;Телефон;Дата рождения;Дата добавления\n"
+                          "Иванов;89161234567;31.02.2000;1990-13-45\n"
+                          "Петров;89031112233;29.02.2000;31.12.2025;лишнее;\n"
+                          "Сидоров;89261112233;;;;\n"));
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->inserted, 3);  // warnings reject nothing
+    ASSERT_EQ(s->errors.size(), 3u);
+    EXPECT_EQ(s->errors[0].line, 2);
+    EXPECT_EQ(s->errors[0].column, "Дата рождения");
+    EXPECT_EQ(s->errors[0].value, "31.02.2000");
+    EXPECT_TRUE(s->errors[0].reason.starts_with("no such date")) << s->errors[0].reason;
+    EXPECT_NE(s->errors[0].reason.find("kept as text"), std::string::npos);
+    EXPECT_EQ(s->errors[1].line, 2);
+    EXPECT_EQ(s->errors[1].column, "Дата добавления");
+    EXPECT_EQ(s->errors[1].value, "1990-13-45");
+    EXPECT_NE(s->errors[1].reason.find("the import date is used"), std::string::npos);
+    EXPECT_EQ(s->errors[2].line, 3);
+    EXPECT_EQ(s->errors[2].column, "column 5");
+    EXPECT_EQ(s->errors[2].value, "лишнее");
+    EXPECT_NE(s->errors[2].reason.find("more cells than the header"), std::string::npos);
+    // The impossible date is kept as the text it was (nothing accepted is lost).
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM field_values WHERE value = '31.02.2000'"), 1);
+}
+
+TEST_P(ImporterTest, AHeaderWithNoRowsIsAWarningAndTheHeaderRowCanBeGiven) {
+    auto s = Import(Write("empty.csv", "ФИО;Телефон\r\n"));
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->read, 0);
+    ASSERT_EQ(s->errors.size(), 1u);
+    EXPECT_EQ(s->errors[0].line, 1);
+    EXPECT_NE(s->errors[0].reason.find("no rows"), std::string::npos);
+
+    const std::string titled = "Выгрузка из CRM за март\n\nФИО;Телефон\nИванов;89161234567\n";
+    auto wrong = Import(Write("titled.csv", titled));
+    ASSERT_FALSE(wrong);  // the title is taken for the header: no phone column
+    auto blank = Import(Write("titled2.csv", titled), {.header_row = 2});
+    ASSERT_FALSE(blank);
+    EXPECT_NE(blank.error().hint.find("--header-row 3"), std::string::npos) << blank.error().hint;
+    auto right = Import(Write("titled3.csv", titled), {.header_row = 3});
+    ASSERT_TRUE(right) << right.error().message;
+    EXPECT_EQ(right->inserted, 1);
+    auto sheet = Import(Write("titled4.csv", titled + "Петров;89031112233\n"),
+                        {.sheet = "2", .header_row = 3});
+    ASSERT_FALSE(sheet);
+    EXPECT_NE(sheet.error().message.find("no sheets"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ImporterTest, ::testing::ValuesIn(testing::TestBackends()),
                          testing::BackendName);
 

@@ -63,6 +63,7 @@ const std::vector<SealedColumn>& SealedColumns() {
         {"operator_access", "e164", {"user_id", "e164"}, store::kPhoneDomain, true},
         {"campaign_calls", "e164", {"id"}, store::kPhoneDomain, true},
         {"campaign_calls", "disposition_note", {"id"}, store::kHistoryColumn, false},
+        {"saved_filters", "expressions", {"id"}, store::kNoteColumn, false},
         // The key of forgotten numbers' hashes (compliance::NumberHashKey):
         // on an encrypted base the database alone cannot test a guess.
         {"settings",

@@ -7,7 +7,7 @@ namespace {
 
 constexpr const char* kColumns =
     "id, requested_by, requested_at, filter, encoding, reason, status, decided_by, decided_at, "
-    "rows_written, shown_as";
+    "rows_written, shown_as, format";
 
 ExportRequest FromRow(const store::Row& r) {
     ExportRequest e;
@@ -23,6 +23,7 @@ ExportRequest FromRow(const store::Row& r) {
     if (!r.IsNull(9)) e.rows_written = r.Int(9);
     // A value this binary does not know shows the least.
     e.view = ParseExportView(r.Text(10)).value_or(ExportView::kPseudonyms);
+    e.format = r.Text(11);
     return e;
 }
 
@@ -52,15 +53,15 @@ ExportView Stricter(ExportView a, ExportView b) {
 
 Result<int64_t> ExportRequests::Request(const std::string& actor, const std::string& filter,
                                         const std::string& encoding, const std::string& reason,
-                                        ExportView view) {
+                                        ExportView view, const std::string& format) {
     if (reason.empty()) {
         return Fail(ErrorCode::kInvalidInput, "say why the export is needed",
                     "give --reason, e.g. --reason \"list for the courier service\"");
     }
     auto id = store_.QueryValue(
         "INSERT INTO export_requests (requested_by, requested_at, filter, encoding, reason, "
-        "shown_as) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        {actor, clock_.Now(), filter, encoding, reason, std::string(ExportViewId(view))});
+        "shown_as, format) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        {actor, clock_.Now(), filter, encoding, reason, std::string(ExportViewId(view)), format});
     if (!id) return std::unexpected(id.error());
     return store::Row({*id}).Int(0);
 }

@@ -35,6 +35,7 @@ struct ExportRequest {
     UnixSeconds requested_at = 0;
     std::string filter;  // the filter expressions, space-separated, as given
     std::string encoding, reason, status;
+    std::string format = "csv";  // the file written: csv or xlsx
     std::string decided_by;
     std::optional<UnixSeconds> decided_at;
     std::optional<int64_t> rows_written;
@@ -46,8 +47,8 @@ public:
     ExportRequests(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
     Result<int64_t> Request(const std::string& actor, const std::string& filter,
-                            const std::string& encoding, const std::string& reason,
-                            ExportView view);
+                            const std::string& encoding, const std::string& reason, ExportView view,
+                            const std::string& format = "csv");
     // approve or reject; the requester cannot decide its own request.
     Result<void> Decide(int64_t id, bool approve, const std::string& actor);
     // The approved request, for its requester to download once.

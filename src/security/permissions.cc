@@ -72,6 +72,7 @@ bool RoleNeedsTotp(Role role) {
     return role == Role::kAdmin || role == Role::kAnalyst || role == Role::kDpo;
 }
 
+// i18n: perm
 std::string_view PermissionId(Permission permission) {
     switch (permission) {
         case Permission::kReadContacts:

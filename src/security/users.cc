@@ -16,9 +16,10 @@ constexpr std::string_view kBase32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 Result<void> CheckPassword(const std::string& password) {
     if (password.size() < kMinPasswordLength) {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("the password is too short ({} characters)", password.size()),
-                    fmt::format("use at least {} characters; a phrase of a few words is easiest",
-                                kMinPasswordLength));
+                    Msg{"password.too_short", "the password is too short ({length} characters)",
+                        "use at least {min} characters; a phrase of a few words is easiest"},
+                    {{"length", std::to_string(password.size())},
+                     {"min", std::to_string(kMinPasswordLength)}});
     }
     return {};
 }
@@ -137,8 +138,10 @@ std::string TotpUri(const std::string& name, const std::string& secret_base32) {
 
 Result<int64_t> Users::Add(const std::string& name, Role role, const std::string& password) {
     if (name.empty() || name.size() > 64 || name.find_first_of(" \t\r\n:/") != std::string::npos) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("bad user name '{}'", name),
-                    "use 1-64 characters without spaces, ':' or '/'");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"user.bad_name", "bad user name '{name}'",
+                        "use 1-64 characters without spaces, ':' or '/'"},
+                    {{"name", name}});
     }
     if (auto ok = CheckPassword(password); !ok) return std::unexpected(ok.error());
     auto hash = HashPassword(password);
@@ -149,8 +152,11 @@ Result<int64_t> Users::Add(const std::string& name, Role role, const std::string
         "$3, $4, $4) RETURNING id",
         {name, std::string(RoleId(role)), *hash, now});
     if (!id && id.error().code == ErrorCode::kConflict) {
-        return Fail(ErrorCode::kConflict, fmt::format("user {} exists already", name),
-                    "pick another name, or change that user with `callbase user role|passwd`");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"user.exists", "user {name} exists already",
+                        "pick another name, or change that user with `callbase user "
+                        "role|passwd`"},
+                    {{"name", name}});
     }
     if (!id) return std::unexpected(id.error());
     return store::Row({*id}).Int(0);
@@ -218,7 +224,9 @@ Result<void> Users::Disable(const std::string& name) {
     if (*n == 0) {
         auto u = Find(name);
         if (!u) return std::unexpected(u.error());
-        return Fail(ErrorCode::kConflict, fmt::format("user {} is disabled already", name));
+        return Fail(ErrorCode::kConflict,
+                    Msg{"user.disabled_already", "user {name} is disabled already"},
+                    {{"name", name}});
     }
     return {};
 }
@@ -257,13 +265,16 @@ Result<void> Users::ConfirmTotp(const std::string& name, const std::string& code
     if (secret->empty()) return std::unexpected(NoUser(name));
     auto bytes = Base32Decode(secret->front().Text(0));
     if (!bytes || bytes->empty()) {
-        return Fail(ErrorCode::kConflict, fmt::format("{} has no TOTP enrolment open", name),
-                    "start one with `callbase user totp NAME`");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"totp.no_enrolment", "{name} has no TOTP enrolment open",
+                        "start one with `callbase user totp NAME`"},
+                    {{"name", name}});
     }
     if (!TotpMatches(*bytes, code, clock_.Now())) {
-        return Fail(ErrorCode::kInvalidInput, "wrong TOTP code",
-                    "type the six digits the authenticator app shows now; check the phone's "
-                    "clock");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"totp.wrong_code", "wrong TOTP code",
+                        "type the six digits the authenticator app shows now; check the "
+                        "phone's clock"});
     }
     auto n = store_.Exec("UPDATE users SET totp_enabled = 1, updated_at = $1 WHERE name = $2",
                          {clock_.Now(), name});
@@ -331,25 +342,47 @@ Result<void> Users::Unlock(const std::string& name) {
     return {};
 }
 
+Result<void> Users::ResetTotp(const std::string& name) {
+    auto n = store_.Exec(
+        "UPDATE users SET totp_secret = '', totp_enabled = 0, totp_last_step = NULL, updated_at = "
+        "$1 WHERE name = $2 AND (totp_enabled <> 0 OR totp_secret <> '')",
+        {clock_.Now(), name});
+    if (!n) return std::unexpected(n.error());
+    if (*n == 0) {
+        auto u = Find(name);
+        if (!u) return std::unexpected(u.error());
+        return Fail(ErrorCode::kConflict, fmt::format("user {} has no second factor", name),
+                    "nothing to reset; they set one up on their next login if their role needs it");
+    }
+    return {};
+}
+
 Result<User> Users::Authenticate(const std::string& name, const std::string& password,
                                  const std::string& totp_code, bool enrolling, bool spend_code) {
     const UnixSeconds now = clock_.Now();
     // One answer for an unknown name, a wrong password and a wrong or
     // missing code: none of them confirms the others.
     auto refused = [] {
-        return Fail(ErrorCode::kInvalidInput, "wrong user name, password or code",
-                    fmt::format("check them (the code: the six digits of the authenticator app, "
-                                "for users who have one); after {} wrong tries in a row the name "
-                                "is locked for {} minutes",
-                                kMaxFailedLogins, kLockout / 60));
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"login.wrong", "wrong user name, password or code",
+                        "check them (the code: the six digits of the authenticator app, for "
+                        "users who have one); after {tries} wrong tries in a row the name is "
+                        "locked for {minutes} minutes"},
+                    {{"tries", std::to_string(kMaxFailedLogins)},
+                     {"minutes", std::to_string(kLockout / 60)}});
     };
     // One answer for a locked name, whether or not it is a user.
     auto locked = [&](std::optional<UnixSeconds> until) {
         const int64_t left = until && *until > now ? *until - now : kLockout;
         return Fail(ErrorCode::kConflict,
-                    fmt::format("{} is locked after {} failed logins for {} more minute(s)", name,
-                                kMaxFailedLogins, (left + 59) / 60),
-                    "wait, or ask an administrator to unlock it (`callbase user unlock NAME`)");
+                    Msg{"login.locked",
+                        "{name} is locked after {tries} failed logins for {minutes} more "
+                        "minute(s)",
+                        "wait, or ask an administrator to unlock it (`callbase user unlock "
+                        "{name}`)"},
+                    {{"name", name},
+                     {"tries", std::to_string(kMaxFailedLogins)},
+                     {"minutes", std::to_string((left + 59) / 60)}});
     };
     auto rows = store_.Query(
         fmt::format("SELECT {}, password_hash, totp_secret, totp_last_step FROM users WHERE name "
@@ -413,17 +446,19 @@ Result<User> Users::Authenticate(const std::string& name, const std::string& pas
     }
     // Said only to whoever knows the password.
     if (user.disabled_at) {
-        return Fail(ErrorCode::kConflict, fmt::format("user {} is disabled", name),
-                    "ask an administrator");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"login.disabled", "user {name} is disabled", "ask an administrator"},
+                    {{"name", name}});
     }
     const bool needs_totp = user.totp_enabled || (RoleNeedsTotp(user.role) && !enrolling);
     if (needs_totp) {
         if (!user.totp_enabled) {
             if (auto ok = succeeded(); !ok) return std::unexpected(ok.error());
             return Fail(ErrorCode::kConflict,
-                        fmt::format("the {} role needs a second factor and {} has none yet",
-                                    RoleId(user.role), name),
-                        fmt::format("enrol it with `callbase user totp {}`", name));
+                        Msg{"login.needs_totp",
+                            "the {role} role needs a second factor and {name} has none yet",
+                            "enrol it with `callbase user totp {name}` or on the login page"},
+                        {{"role", std::string(RoleId(user.role))}, {"name", name}});
         }
         auto bytes = Base32Decode(secret);
         const std::optional<int64_t> step = bytes ? TotpStep(*bytes, totp_code, now) : std::nullopt;

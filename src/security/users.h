@@ -80,6 +80,11 @@ public:
     // Ends a lock and clears the failure count (`callbase user unlock`, the
     // API's POST /api/v1/users/{name}/unlock). kNotFound for no such user.
     Result<void> Unlock(const std::string& name);
+    // Takes away the user's second factor (a lost phone): the secret is
+    // cleared and TOTP is off, so a role that needs one sets up a new one on
+    // its next login, with its password (POST /api/v1/totp). kNotFound for no
+    // such user, kConflict when the user has no second factor to reset.
+    Result<void> ResetTotp(const std::string& name);
 
 private:
     store::Store& store_;

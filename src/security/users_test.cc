@@ -203,6 +203,33 @@ TEST_P(UsersTest, ConcurrentWrongPasswordsGetNoMoreChecksThanTheLockAllows) {
     EXPECT_EQ(users.Unlock("nobody").error().code, ErrorCode::kNotFound);
 }
 
+// A lost phone: the administrator resets the second factor; the old codes
+// open nothing, the password alone does not either (the role needs one), and
+// the user enrols a new one with the password.
+TEST_P(UsersTest, AResetSecondFactorIsSetUpAnew) {
+    Users users(*db_, clock_);
+    ASSERT_TRUE(users.Add("dina", Role::kDpo, "a dpo passphrase"));
+    ASSERT_TRUE(users.Add("oleg", Role::kOperator, "an operator passphrase"));
+    auto old_secret = Base32Decode(*users.BeginTotp("dina"));
+    ASSERT_TRUE(users.ConfirmTotp("dina", TotpCode(*old_secret, clock_.Now())));
+    ASSERT_TRUE(users.ResetTotp("dina"));
+    EXPECT_FALSE(users.Find("dina")->totp_enabled);
+    EXPECT_FALSE(
+        users.Authenticate("dina", "a dpo passphrase", TotpCode(*old_secret, clock_.Now())))
+        << "the lost phone's code still opened the account";
+    EXPECT_FALSE(users.Authenticate("dina", "a dpo passphrase", ""))
+        << "a dpo logged in without a second factor";
+    EXPECT_TRUE(users.Authenticate("dina", "a dpo passphrase", "", /*enrolling=*/true));
+    auto fresh = Base32Decode(*users.BeginTotp("dina"));
+    ASSERT_NE(*fresh, *old_secret);
+    ASSERT_TRUE(users.ConfirmTotp("dina", TotpCode(*fresh, clock_.Now())));
+    clock_.Advance(30);
+    EXPECT_TRUE(users.Authenticate("dina", "a dpo passphrase", TotpCode(*fresh, clock_.Now())));
+
+    EXPECT_EQ(users.ResetTotp("oleg").error().code, ErrorCode::kConflict) << "oleg has none";
+    EXPECT_EQ(users.ResetTotp("nobody").error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(UsersTest, ATotpCodeIsTakenOnceAcrossConnections) {
     Users users(*db_, clock_);
     ASSERT_TRUE(users.Add("root", Role::kAdmin, "an admin passphrase"));

@@ -163,6 +163,28 @@ Response Problem(int status, std::string_view title, std::string_view detail) {
     return {status, "application/problem+json", JsonText(j)};
 }
 
+Response Problem(int status, std::string_view title, std::string_view detail, std::string_view code,
+                 const MessageParams& params) {
+    nlohmann::json j{{"type", "about:blank"},
+                     {"title", std::string(title)},
+                     {"status", status},
+                     {"detail", std::string(detail)}};
+    if (!code.empty()) {
+        j["code"] = std::string(code);
+        nlohmann::json values = nlohmann::json::object();
+        for (const auto& [name, value] : params)
+            values[name] = value;
+        j["params"] = std::move(values);
+    }
+    return {status, "application/problem+json", JsonText(j)};
+}
+
+Response Problem(int status, std::string_view title, Msg msg, const MessageParams& params) {
+    std::string detail = FillPlaceholders(msg.message, params);
+    if (!msg.hint.empty()) detail += "; " + FillPlaceholders(msg.hint, params);
+    return Problem(status, title, detail, msg.key, params);
+}
+
 uint64_t Metrics::NextId() {
     static std::atomic<uint64_t> next{1};
     return next++;

@@ -62,6 +62,12 @@ std::string PercentDecode(std::string_view text, bool plus_is_space = true);
 // served as application/problem+json. `detail` says what to do; no stack
 // trace or SQL ever goes in it.
 Response Problem(int status, std::string_view title, std::string_view detail);
+// The same with the message's code and parameters (core/error.h's Msg), which a
+// screen translates: "code": "contact.not_found", "params": {"id": "42"}.
+Response Problem(int status, std::string_view title, std::string_view detail, std::string_view code,
+                 const MessageParams& params);
+// A coded message's problem: detail is its English message and hint.
+Response Problem(int status, std::string_view title, Msg msg, const MessageParams& params = {});
 
 using Handler = std::function<Response(const Request&)>;
 

@@ -30,9 +30,7 @@ as sup contacts show 2 >"$tmp/out" 2>&1
 rc=$?
 [ "$rc" = 4 ] || fail "the 5th read: exit $rc, not 4: $(cat "$tmp/out")"
 grep -q "Борис" "$tmp/out" && fail "the refused card was shown: $(cat "$tmp/out")"
-grep -q "Массовая выгрузка: пользователь sup прочитал контактов за 60 минут: 4" "$tmp/out" ||
-    fail "Russian refusal: $(cat "$tmp/out")"
-grep -q "Bulk read: sup has read 4 contacts within 60 minutes, the limit contacts_read_per_hour (4)" \
+grep -q "bulk read: sup has read 4 contacts within 60 minutes, the limit contacts_read_per_hour (4)" \
     "$tmp/out" || fail "English refusal: $(cat "$tmp/out")"
 grep -q "callbase export request" "$tmp/out" || fail "refusal names the export: $(cat "$tmp/out")"
 as sup contacts find >"$tmp/out" 2>&1

@@ -1,6 +1,7 @@
 // The client of callbase's HTTP API (docs/api.md): same-origin fetch with the
 // session cookie, the CSRF token on every request that changes something, RFC 9457
 // problem details shown in the error banner, and a 401 sending the user to log in.
+import { serverText } from './server_messages';
 import { createStore } from './store';
 
 export const API = '/api/v1';
@@ -16,22 +17,46 @@ export interface Session {
 export const session = createStore<Session | null>(null);
 // The message of the error banner (data-testid="error"), or null.
 export const errorBanner = createStore<string | null>(null);
+// The action whose failure the banner shows ("POST /stop-list"), or null. A
+// banner belongs to its action: it goes when that action next succeeds, or
+// when any other change the user makes succeeds (a POST, PUT or DELETE), so
+// that a stale error never sits above a success. Loads of other data in the
+// background leave it alone.
+let bannerAction: string | null = null;
 
 export function can(permission: string): boolean {
     return session.get()?.permissions.includes(permission) ?? false;
 }
 
-export function showError(message: string | null): void {
+export function showError(message: string | null, action: string | null = null): void {
+    bannerAction = message ? action : null;
     errorBanner.set(message);
 }
 
+// A request succeeded: the banner goes when it was this action's, or when this
+// was a change the user made.
+function succeeded(method: string, path: string): void {
+    if (errorBanner.get() === null) return;
+    if (method !== 'GET' || bannerAction === `${method} ${path}`) showError(null);
+}
+
+// A failed request. `message` is in the user's language: the translation of the
+// problem's code (server_messages.ts) when the server sent one, else its detail.
 export class ApiError extends Error {
     constructor(
         readonly status: number,
         readonly title: string,
         readonly detail: string,
+        readonly code?: string,
+        readonly params?: Record<string, unknown>,
     ) {
-        super(detail || title || `HTTP ${status}`);
+        super(
+            serverText(
+                code ?? (detail ? undefined : 'server.status'),
+                code ? params : { status, title },
+                detail || title || `HTTP ${status}`,
+            ),
+        );
     }
 }
 
@@ -68,13 +93,22 @@ function goToLogin(): void {
 async function problemOf(response: Response): Promise<ApiError> {
     let title = response.statusText;
     let detail = '';
+    let code: string | undefined;
+    let params: Record<string, unknown> | undefined;
     try {
         const text = await response.text();
         if (text) {
             try {
-                const problem = JSON.parse(text) as { title?: string; detail?: string };
+                const problem = JSON.parse(text) as {
+                    title?: string;
+                    detail?: string;
+                    code?: string;
+                    params?: Record<string, unknown>;
+                };
                 title = problem.title ?? title;
                 detail = problem.detail ?? '';
+                code = problem.code;
+                params = problem.params;
             } catch {
                 detail = text.slice(0, 300);
             }
@@ -82,7 +116,7 @@ async function problemOf(response: Response): Promise<ApiError> {
     } catch {
         // the body could not be read; the status says enough
     }
-    return new ApiError(response.status, title, detail);
+    return new ApiError(response.status, title, detail, code, params);
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
@@ -107,17 +141,19 @@ export async function request<T>(method: string, path: string, options: RequestO
             credentials: 'same-origin',
         });
     } catch (e) {
-        const error = new ApiError(0, 'Network error', String(e instanceof Error ? e.message : e));
-        if (!options.quiet) showError(error.message);
+        const why = String(e instanceof Error ? e.message : e);
+        const error = new ApiError(0, 'Network error', why, 'server.network', { detail: why });
+        if (!options.quiet) showError(error.message, `${method} ${path}`);
         throw error;
     }
     if (!response.ok) {
         const error = await problemOf(response);
         const isLogin = path === '/session' && method === 'POST';
         if (response.status === 401 && !isLogin) goToLogin();
-        if (!options.quiet) showError(error.message);
+        if (!options.quiet) showError(error.message, `${method} ${path}`);
         throw error;
     }
+    succeeded(method, path);
     if (response.status === 204) return undefined as T;
     const text = await response.text();
     return (text ? JSON.parse(text) : undefined) as T;
@@ -145,11 +181,29 @@ export interface ContactRow {
     region: string;
     source: string;
     callback_at: number | null;
+    created_at?: number | null;
     updated_at: number | null;
 }
 
+// A user's search kept under a name (GET /saved-filters).
+export interface SavedFilter {
+    id: number;
+    name: string;
+    filter: string[];
+}
+
+// What a mass edit did (POST /contacts/bulk).
+export interface MassResult {
+    selected: number;
+    changed: number;
+    unchanged: number;
+    failed: { id: number; reason: string }[];
+}
+
 export interface Phone {
+    id?: number;
     e164: string;
+    raw?: string;
     extension?: string;
     label?: string;
     type?: string;
@@ -169,6 +223,8 @@ export interface HistoryEntry {
     before?: string;
     after?: string;
     detail?: string;
+    detail_code?: string;
+    detail_params?: Record<string, string>;
 }
 
 export interface StopEntry {
@@ -253,6 +309,58 @@ export interface Purpose {
     name: string;
     description: string;
     builtin: boolean;
+    latest_text?: number; // 0: no text recorded yet
+}
+
+// GET /purposes/{name}/texts: one version of a consent text.
+export interface ConsentText {
+    version: number;
+    text: string;
+    created_at: number;
+}
+
+// GET /rules, PUT /rules (docs/api.md): the calling rules in force.
+export interface CallingRules {
+    window_start: string; // HH:MM, the callee's local time
+    window_end: string;
+    weekdays: string[]; // mon … sun
+    max_attempts: number; // 0: no cap
+    attempt_period_days: number;
+    min_gap_minutes: number;
+    purposes_without_consent: string[];
+    default_utc_offset_minutes: number;
+    holidays: string[]; // YYYY-MM-DD
+}
+
+export interface Holiday {
+    date: string; // YYYY-MM-DD
+    name: string;
+}
+
+// GET /registry-versions: one loaded version of a do-not-call registry.
+export interface RegistryVersion {
+    name: string;
+    version: number;
+    entries: number;
+    rejected: number;
+    bytes: number;
+    source_sha256: string;
+    loaded_at: number;
+    loaded_by: string;
+}
+
+export interface RegistryDiff {
+    registry: string;
+    from: number;
+    to: number;
+    added: number;
+    removed: number;
+}
+
+export interface Team {
+    id: number;
+    name: string;
+    members: string[];
 }
 
 export interface Metric {
@@ -280,8 +388,12 @@ export interface Health {
 }
 
 export interface Preview {
-    encoding: string;
-    delimiter: string;
+    format: 'csv' | 'xlsx' | 'xls';
+    encoding: string | null; // CSV only
+    delimiter: string | null; // CSV only
+    sheets?: string[]; // workbooks: every sheet, and the one shown
+    sheet?: string;
+    header_row: number; // the line or row of the column names
     header: string[];
     rows: string[][];
     mapping: { header: string; field: string }[];
@@ -306,6 +418,7 @@ export interface ExportRequest {
     decided_by: string | null;
     decided_at: number | null;
     rows: number | null;
+    format?: 'csv' | 'xlsx'; // the file the export writes
 }
 
 // How an export writes a column in its requester's view.
@@ -346,6 +459,7 @@ export interface User {
     name: string;
     role: string;
     totp_enabled: boolean;
+    failed_logins?: number;
     locked_until: number | null;
     disabled_at: number | null;
     created_at: number;
@@ -391,6 +505,13 @@ export interface CallerIdSpec {
     daily_cap: number;
 }
 
+// Why a campaign dials nothing (campaign.stall.*) or what to read before starting
+// it (campaign.warning.*): a code and its parameters (docs/api.md).
+export interface Finding {
+    code: string;
+    params: Record<string, string>;
+}
+
 // A campaign's settings (campaigns::SpecJson), with its live figures when it runs.
 export interface Campaign {
     id: number;
@@ -411,12 +532,21 @@ export interface Campaign {
     wrap_up_seconds: number;
     ring_timeout_seconds: number;
     script: string;
+    robot_script?: string;
+    local_presence?: boolean;
+    retries?: Record<string, number>;
+    robot_max_calls?: number;
+    robot_calls_per_second?: number;
+    target_contacts?: number;
+    sensitive?: boolean;
     created_at: number;
     created_by: string;
     leads?: number;
     live?: CampaignLive;
     stats?: CampaignStats;
     team?: TeamView | null; // a team's supervisor sees the team's calls only
+    stall?: Finding[]; // why it dials nothing now (running)
+    warnings?: Finding[]; // create, start, and a draft or paused campaign
 }
 
 // Whose figures an answer holds when its reader is a team's supervisor.
@@ -479,6 +609,7 @@ export interface CampaignLive {
     caller_ids: { caller_id: string; calls: number; cap: number | null; near_cap: boolean }[];
     points: LivePoint[];
     team?: TeamView | null;
+    stall?: Finding[];
 }
 
 export interface CallEvidence {
@@ -515,6 +646,64 @@ export interface CallRecord {
     evidence: CallEvidence | null;
 }
 
+// A call of the call log (GET /call-log, /agent/calls: src/api/routes_calls.cc).
+export interface LoggedCall {
+    call: number;
+    campaign_id: number;
+    campaign: string;
+    contact_id: number;
+    phone: string;
+    caller_id: string;
+    direction: 'in' | 'out';
+    attempt: number;
+    started_ms: number;
+    answered_ms: number | null;
+    bridged_ms: number | null;
+    ended_ms: number | null;
+    outcome: string;
+    agent: string;
+    network: string;
+    recording: boolean;
+    playable: boolean; // the reader may play its recording
+    disposition: string | null;
+    disposed_at: number | null;
+}
+
+export interface CallLogPage {
+    total: number;
+    offset: number;
+    limit: number;
+    utc_offset_minutes: number; // the call center's: times are shown on its clock
+    team: TeamView | null;
+    calls: LoggedCall[];
+}
+
+// The figures of a set of calls in a report (campaigns::ReportFigures).
+export interface ReportFigures {
+    calls: number;
+    answered: number;
+    abandoned: number;
+    handled: number;
+    wrapped: number;
+    avg_talk_s: number;
+    avg_wrap_up_s: number;
+    avg_handle_s: number;
+    dispositions: Record<string, number>;
+}
+
+// GET /reports/calls: a period's report, on the call center's days and hours.
+export interface CallReport {
+    from: string;
+    to: string;
+    utc_offset_minutes: number;
+    team: TeamView | null;
+    total: ReportFigures;
+    hours: (ReportFigures & { hour: number })[];
+    days: (ReportFigures & { day: string })[];
+    operators: (ReportFigures & { agent: string })[];
+    campaigns: (ReportFigures & { campaign_id: number; campaign: string })[];
+}
+
 export type AgentStateId = 'offline' | 'ready' | 'on_call' | 'wrap_up' | 'paused';
 
 // An operator's state (CampaignRunner::PublishAgent), over /agent/events and from the
@@ -532,7 +721,7 @@ export interface AgentState {
     disposition_due?: boolean;
     // An incoming call on the agent's screen: the caller and the number they dialed.
     inbound?: { from: string; to: string } | null;
-    callbacks?: { id: number; campaign_id: number; contact_id: number; due_at: number; due: boolean }[];
+    callbacks?: { id: number; campaign_id: number; contact_id: number; name?: string; due_at: number; due: boolean }[];
     campaigns_running?: boolean;
 }
 

@@ -7,6 +7,7 @@ import { lang, setLang, t, type Key } from './i18n';
 import { navigate, route, type PageName } from './router';
 import { useStore } from './store';
 import { AuditPage } from './pages/audit';
+import { CallLogPage } from './pages/call_log';
 import { CampaignPage } from './pages/campaign';
 import { CampaignsPage } from './pages/campaigns';
 import { CardPage } from './pages/card';
@@ -15,18 +16,29 @@ import { DeletionsPage } from './pages/deletions';
 import { ExportsPage } from './pages/exports';
 import { HealthPage } from './pages/health';
 import { ImportPage } from './pages/import';
+import { PurposesPage } from './pages/purposes';
+import { RegistriesPage } from './pages/registries';
+import { RulesPage } from './pages/rules';
+import { TeamsPage } from './pages/teams';
 import { LoginPage } from './pages/login';
+import { ReportsPage } from './pages/reports';
 import { SearchPage } from './pages/search';
 import { StopListPage } from './pages/stop_list';
 import { DictionariesPage } from './pages/dictionaries';
 import { UsersPage } from './pages/users';
 import { WorkPage } from './pages/work';
 
+// The top bar keeps the day's work in sight (contacts, the desk, campaigns) and puts
+// the rest in three menus, so that it fits 1366 px in Russian for every role.
+type NavGroup = 'compliance' | 'data' | 'admin';
+const NAV_GROUPS: NavGroup[] = ['compliance', 'data', 'admin'];
+
 interface NavItem {
     name: string; // the hash path and data-testid="nav-<name>"
     label: Key;
     allowed: (permissions: string[]) => boolean;
     pages: PageName[];
+    group?: NavGroup; // none: always in the bar
 }
 
 const has = (p: string) => (permissions: string[]) => permissions.includes(p);
@@ -35,25 +47,33 @@ export const navItems: NavItem[] = [
     { name: 'contacts', label: 'nav.contacts', allowed: has('read_contacts'), pages: ['search', 'card'] },
     { name: 'work', label: 'nav.work', allowed: has('can_call'), pages: ['work'] },
     { name: 'campaigns', label: 'nav.campaigns', allowed: has('campaigns'), pages: ['campaigns', 'campaign'] },
-    { name: 'import', label: 'nav.import', allowed: has('import'), pages: ['import'] },
+    { name: 'calls', label: 'callLog.nav', allowed: (p) => p.includes('call_records') || p.includes('can_call'), pages: ['calls'] },
+    { name: 'reports', label: 'reports.nav', allowed: has('call_records'), pages: ['reports'] },
+    { name: 'import', label: 'nav.import', allowed: has('import'), pages: ['import'], group: 'data' },
     {
         name: 'exports',
         label: 'nav.exports',
         allowed: (p) => p.includes('request_export') || p.includes('approve_export'),
         pages: ['exports'],
+        group: 'data',
     },
-    { name: 'stop-list', label: 'nav.stopList', allowed: has('stop_list'), pages: ['stop-list'] },
-    { name: 'consents', label: 'nav.consents', allowed: has('consents'), pages: ['consents'] },
+    { name: 'stop-list', label: 'nav.stopList', allowed: has('stop_list'), pages: ['stop-list'], group: 'compliance' },
+    { name: 'consents', label: 'nav.consents', allowed: has('consents'), pages: ['consents'], group: 'compliance' },
+    { name: 'rules', label: 'nav.rules', allowed: has('rules'), pages: ['rules'], group: 'compliance' },
+    { name: 'registries', label: 'nav.registries', allowed: has('registries'), pages: ['registries'], group: 'compliance' },
+    { name: 'purposes', label: 'nav.purposes', allowed: has('rules'), pages: ['purposes'], group: 'compliance' },
     {
         name: 'deletions',
         label: 'nav.deletions',
         allowed: (p) => p.includes('deletion_request') || p.includes('deletion_process'),
         pages: ['deletions'],
+        group: 'compliance',
     },
-    { name: 'audit', label: 'nav.audit', allowed: has('read_audit'), pages: ['audit'] },
-    { name: 'health', label: 'nav.health', allowed: has('read_contacts'), pages: ['health'] },
-    { name: 'dictionaries', label: 'nav.dictionaries', allowed: has('dictionaries'), pages: ['dictionaries'] },
-    { name: 'users', label: 'nav.users', allowed: has('manage_users'), pages: ['users'] },
+    { name: 'audit', label: 'nav.audit', allowed: has('read_audit'), pages: ['audit'], group: 'admin' },
+    { name: 'health', label: 'nav.health', allowed: has('read_contacts'), pages: ['health'], group: 'data' },
+    { name: 'dictionaries', label: 'nav.dictionaries', allowed: has('dictionaries'), pages: ['dictionaries'], group: 'data' },
+    { name: 'users', label: 'nav.users', allowed: has('manage_users'), pages: ['users'], group: 'admin' },
+    { name: 'teams', label: 'nav.teams', allowed: has('manage_users'), pages: ['teams'], group: 'admin' },
 ];
 
 function ErrorBanner() {
@@ -69,12 +89,25 @@ function ErrorBanner() {
     );
 }
 
+function NavLink(props: { item: NavItem; page: PageName }) {
+    const { item } = props;
+    return (
+        <a href={`#/${item.name}`} data-testid={`nav-${item.name}`} class={item.pages.includes(props.page) ? 'active' : ''}>
+            {t(item.label)}
+        </a>
+    );
+}
+
 function TopBar(props: { user: Session | null; page: PageName }) {
     const [menuOpen, setMenuOpen] = useState(false);
     const current = useStore(lang);
     const items = props.user ? navItems.filter((item) => item.allowed(props.user!.permissions)) : [];
 
-    useEffect(() => setMenuOpen(false), [props.page]);
+    const [openGroup, setOpenGroup] = useState<NavGroup | null>(null);
+    useEffect(() => {
+        setMenuOpen(false);
+        setOpenGroup(null);
+    }, [props.page]);
 
     async function logout() {
         try {
@@ -104,16 +137,39 @@ function TopBar(props: { user: Session | null; page: PageName }) {
                 </button>
             )}
             <nav class={menuOpen ? 'nav open' : 'nav'} data-testid="nav">
-                {items.map((item) => (
-                    <a
-                        key={item.name}
-                        href={`#/${item.name}`}
-                        data-testid={`nav-${item.name}`}
-                        class={item.pages.includes(props.page) ? 'active' : ''}
-                    >
-                        {t(item.label)}
-                    </a>
-                ))}
+                {items
+                    .filter((item) => !item.group)
+                    .map((item) => (
+                        <NavLink key={item.name} item={item} page={props.page} />
+                    ))}
+                {NAV_GROUPS.map((group) => {
+                    const members = items.filter((item) => item.group === group);
+                    if (members.length === 0) return null;
+                    const active = members.some((item) => item.pages.includes(props.page));
+                    return (
+                        <div
+                            key={group}
+                            class={`nav-group${openGroup === group ? ' open' : ''}${active ? ' active' : ''}`}
+                            data-testid={`navgroup-${group}`}
+                            onMouseLeave={() => setOpenGroup(null)}
+                        >
+                            <button
+                                type="button"
+                                class="nav-group-button"
+                                aria-expanded={openGroup === group}
+                                aria-haspopup="true"
+                                onClick={() => setOpenGroup(openGroup === group ? null : group)}
+                            >
+                                {t(`nav.group.${group}` as Key)} ▾
+                            </button>
+                            <div class="nav-menu" role="menu">
+                                {members.map((item) => (
+                                    <NavLink key={item.name} item={item} page={props.page} />
+                                ))}
+                            </div>
+                        </div>
+                    );
+                })}
             </nav>
             <div class="topbar-right">
                 <button
@@ -166,10 +222,22 @@ function Page(props: { page: PageName; id?: number }) {
             return <DictionariesPage />;
         case 'users':
             return <UsersPage />;
+        case 'teams':
+            return <TeamsPage />;
+        case 'rules':
+            return <RulesPage />;
+        case 'registries':
+            return <RegistriesPage />;
+        case 'purposes':
+            return <PurposesPage />;
         case 'campaigns':
             return <CampaignsPage />;
         case 'campaign':
             return <CampaignPage id={props.id!} />;
+        case 'calls':
+            return <CallLogPage />;
+        case 'reports':
+            return <ReportsPage />;
         case 'work':
             return <WorkPage />;
     }

@@ -1,6 +1,7 @@
 // Small pieces the pages share: data loading, the pager, labelled inputs, badges.
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { number } from './format';
 import { t, type Key } from './i18n';
 
 export interface Loaded<T> {
@@ -125,6 +126,70 @@ export function KeyOptions(props: { ids: readonly string[]; prefix: string }) {
                     {t(`${props.prefix}${id}` as Key)}
                 </option>
             ))}
+        </>
+    );
+}
+
+// "Figures of team X (N people)": the notice over a page whose figures a team's
+// supervisor sees for the team alone.
+export function TeamNotice(props: { team: { name: string; members: string[] } | null | undefined; testid: string }) {
+    if (!props.team) return null;
+    return (
+        <p class="notice" data-testid={props.testid}>
+            {t('campaign.teamView', { team: props.team.name, n: number(props.team.members.length) })}
+        </p>
+    );
+}
+
+// A choice of one campaign or any, shown when there are campaigns to choose.
+export function CampaignSelect(props: {
+    campaigns: { id: number; name: string }[];
+    value: string;
+    onChange: (value: string) => void;
+    testid: string;
+}) {
+    if (props.campaigns.length === 0) return null;
+    return (
+        <Labeled label={t('calls.campaign')}>
+            <select data-testid={props.testid} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+                <option value="">{t('callLog.any')}</option>
+                {props.campaigns.map((c) => (
+                    <option key={c.id} value={String(c.id)}>
+                        {c.name}
+                    </option>
+                ))}
+            </select>
+        </Labeled>
+    );
+}
+
+// A file job's progress (an import, a registry load): the bar, then "42% · read / size
+// bytes · state" and what `after` adds.
+export function JobProgress(props: {
+    job: { state: string; done_bytes: number; total_bytes: number };
+    testid: string;
+    after?: ComponentChildren;
+}) {
+    const { job } = props;
+    const percent = job.total_bytes > 0 ? Math.min(100, Math.round((job.done_bytes / job.total_bytes) * 100)) : job.state === 'done' ? 100 : 0;
+    return (
+        <>
+            <div
+                class="progress"
+                data-testid={props.testid}
+                role="progressbar"
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={percent}
+                data-state={job.state}
+            >
+                <div class={`progress-bar ${job.state}`} style={{ width: `${percent}%` }} />
+            </div>
+            <p class="progress-text" data-testid={`${props.testid}-text`}>
+                <strong>{percent}%</strong> · {number(job.done_bytes)} / {number(job.total_bytes)} {t('import.bytes')} ·{' '}
+                {t(`import.state.${job.state}` as Key)}
+                {props.after}
+            </p>
         </>
     );
 }

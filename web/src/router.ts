@@ -16,8 +16,14 @@ export type PageName =
     | 'health'
     | 'dictionaries'
     | 'users'
+    | 'rules'
+    | 'registries'
+    | 'purposes'
+    | 'teams'
     | 'campaigns'
     | 'campaign'
+    | 'calls'
+    | 'reports'
     | 'work';
 
 export interface Route {
@@ -37,7 +43,13 @@ const simplePages: Record<string, PageName> = {
     health: 'health',
     dictionaries: 'dictionaries',
     users: 'users',
+    rules: 'rules',
+    registries: 'registries',
+    purposes: 'purposes',
+    teams: 'teams',
     campaigns: 'campaigns',
+    calls: 'calls',
+    reports: 'reports',
     work: 'work',
 };
 

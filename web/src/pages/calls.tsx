@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { get, type CallRecord, type Status } from '../api';
 import { Empty, Labeled, useLoad } from '../components';
 import * as dict from '../dictionaries';
-import { clockMinutes, dateTime } from '../format';
+import { clockMinutes, dateTime, phone } from '../format';
 import { t, type Key } from '../i18n';
 
 const weekday = (d: number) => t(`weekday.${d}` as Key);
@@ -47,7 +47,7 @@ export function CallsTable(props: { calls: CallRecord[] }) {
                                 <a href={`#/campaigns/${c.campaign_id}`}>{c.campaign}</a>
                                 <div class="muted small">{c.purpose}</div>
                             </td>
-                            <td class="mono nowrap">{c.caller_id}</td>
+                            <td class="mono nowrap">{phone(c.caller_id)}</td>
                             <td>
                                 <span class={`badge outcome-${c.outcome}`}>{t(`outcome.${c.outcome}` as Key)}</span>
                                 {c.agent && <div class="muted small">{c.agent}</div>}

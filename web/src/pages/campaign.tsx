@@ -2,14 +2,18 @@
 // figures over the WebSocket /campaigns/{id}/live — attempts, answers, abandoned
 // calls against the limit, occupancy, agents, charts of the last half hour (simulated
 // time) and the calls from each caller ID against its daily cap. When it does not run
-// here, the figures are those the base keeps.
+// here, the figures are those the base keeps. A running campaign that dials nothing
+// says why at the top, with the fix; a draft shows what to read before its start.
 import { useEffect, useState } from 'preact/hooks';
-import { get, follow, type Campaign, type CampaignLive } from '../api';
-import { BarList, LineChart, type Bar } from '../charts';
-import { Section, useLoad } from '../components';
-import { clockMinutes, dateTime, duration, number, percent } from '../format';
+import { get, follow, post, type Campaign, type CampaignLive } from '../api';
+import { LineChart } from '../charts';
+import { Section, TeamNotice, useLoad } from '../components';
+import { Findings } from '../findings';
+import { clockMinutes, dateTime, duration, number, percent, phone } from '../format';
 import { t, type Key } from '../i18n';
-import { CampaignActions, stateBadge } from './campaigns';
+import { navigate } from '../router';
+import { CallerIdPanel, type CallerIdRow } from './caller_ids';
+import { CampaignActions, CreateForm, stateBadge } from './campaigns';
 
 const COLORS = { attempts: '#1d5fbf', answered: '#2e7d32', abandon: '#c62828', occupancy: '#6a3fb5' };
 
@@ -95,6 +99,9 @@ function Charts(props: { live: CampaignLive }) {
     );
 }
 
+// Caller IDs the settings list; the caller-ID panel has them all.
+const SETTINGS_IDS = 5;
+
 function Settings(props: { c: Campaign }) {
     const { c } = props;
     return (
@@ -145,12 +152,15 @@ function Settings(props: { c: Campaign }) {
                 </tr>
                 <tr>
                     <th scope="row">{t('campaigns.callerIdsShort')}</th>
-                    <td>
-                        {c.caller_ids.map((id) => (
+                    <td data-testid="settings-caller-ids">
+                        {c.caller_ids.slice(0, SETTINGS_IDS).map((id) => (
                             <div key={id.number} class="mono">
-                                {id.number} <span class="muted">{id.region}</span>
+                                {phone(id.number)} <span class="muted">{id.region}</span>
                             </div>
                         ))}
+                        {c.caller_ids.length > SETTINGS_IDS && (
+                            <div class="muted small">{t('callerIds.more', { n: number(c.caller_ids.length - SETTINGS_IDS) })}</div>
+                        )}
                         <span class="muted small">{t('campaigns.capEach', { cap: c.daily_cap })}</span>
                     </td>
                 </tr>
@@ -169,8 +179,44 @@ function Settings(props: { c: Campaign }) {
     );
 }
 
+// Edit (a draft only: the others were dialed under the settings they have) and clone
+// (a new draft with these settings, opened at once).
+function SettingsActions(props: { c: Campaign; editing: boolean; onEdit: () => void }) {
+    const [busy, setBusy] = useState(false);
+    async function clone() {
+        setBusy(true);
+        try {
+            const copy = await post<Campaign>(`/campaigns/${props.c.id}/clone`);
+            navigate(`#/campaigns/${copy.id}`);
+        } catch {
+            // the error banner says why
+        } finally {
+            setBusy(false);
+        }
+    }
+    return (
+        <>
+            {props.c.state === 'draft' ? (
+                !props.editing && (
+                    <button type="button" class="small" data-testid="campaign-edit" onClick={props.onEdit}>
+                        ✎ {t('campaignEdit.edit')}
+                    </button>
+                )
+            ) : (
+                <span class="muted small" data-testid="campaign-edit-refused">
+                    {t('campaignEdit.onlyDraft')}
+                </span>
+            )}
+            <button type="button" class="small" data-testid="campaign-clone" disabled={busy} onClick={() => clone()}>
+                {t('campaignEdit.clone')}
+            </button>
+        </>
+    );
+}
+
 export function CampaignPage(props: { id: number }) {
     const spec = useLoad(() => get<Campaign>(`/campaigns/${props.id}`), [props.id]);
+    const [editing, setEditing] = useState(false);
     const [feed, setFeed] = useState<CampaignLive | null>(null);
     const [frames, setFrames] = useState(0);
     useEffect(
@@ -210,20 +256,23 @@ export function CampaignPage(props: { id: number }) {
     const team = c.team ?? live?.team ?? null;
     // A caller ID's daily cap: its own, else the campaign's.
     const capOf = (callerId: string) => c.caller_ids.find((id) => id.number === callerId)?.daily_cap || c.daily_cap;
-    const bar = (callerId: string, calls: number, cap: number, warn: boolean): Bar => ({
-        key: callerId,
-        label: <span class="mono">{callerId}</span>,
-        value: calls,
-        max: cap,
-        text: `${number(calls)} / ${number(cap)}`,
-        warn,
-    });
-    const bars: Bar[] = live
-        ? live.caller_ids.map((u) => bar(u.caller_id, u.calls, u.cap ?? capOf(u.caller_id), u.near_cap))
-        : (stats?.calls_per_caller_id_24h ?? []).map((u) => {
-              const cap = capOf(u.caller_id);
-              return bar(u.caller_id, u.calls, cap, u.calls >= cap * 0.9);
-          });
+    // Every caller ID of the campaign with its calls today (live) or in the last
+    // 24 hours (the base's figures), those without a call too.
+    const counted = new Map<string, CallerIdRow>();
+    if (live) {
+        for (const u of live.caller_ids) {
+            counted.set(u.caller_id, { number: u.caller_id, calls: u.calls, cap: u.cap ?? capOf(u.caller_id), near: u.near_cap });
+        }
+    } else {
+        for (const u of stats?.calls_per_caller_id_24h ?? []) {
+            const cap = capOf(u.caller_id);
+            counted.set(u.caller_id, { number: u.caller_id, calls: u.calls, cap, near: u.calls >= cap * 0.9 });
+        }
+    }
+    const callerIdRows: CallerIdRow[] = c.caller_ids.map(
+        (id) => counted.get(id.number) ?? { number: id.number, calls: 0, cap: capOf(id.number), near: false },
+    );
+    for (const [n, row] of counted) if (!c.caller_ids.some((id) => id.number === n)) callerIdRows.push(row);
 
     return (
         <div class="page" data-testid="page-campaign" data-frames={frames}>
@@ -245,11 +294,9 @@ export function CampaignPage(props: { id: number }) {
                 </div>
                 <CampaignActions campaign={c} onChanged={() => spec.reload()} />
             </div>
-            {team && (
-                <p class="notice" data-testid="team-view">
-                    {t('campaign.teamView', { team: team.name, n: number(team.members.length) })}
-                </p>
-            )}
+            {c.state === 'running' && <Findings findings={live?.stall ?? c.stall} kind="stall" testid="campaign-stall" />}
+            {(c.state === 'draft' || c.state === 'paused') && <Findings findings={c.warnings} kind="warning" testid="campaign-warnings" />}
+            <TeamNotice team={team} testid="team-view" />
 
             <div class="totals" data-testid="live-figures">
                 <Figure label={t('live.attempts')} value={number(attempts)} testid="live-attempts" />
@@ -327,7 +374,7 @@ export function CampaignPage(props: { id: number }) {
             <div class="card-grid">
                 <div class="card-col">
                     <Section title={t('live.callerIds')} testid="live-caller-ids">
-                        {bars.length === 0 ? <p class="muted">{t('live.noCalls')}</p> : <BarList bars={bars} testid="caller-id-bars" rowTestid="caller-id-bar" />}
+                        <CallerIdPanel rows={callerIdRows} />
                         <p class="hint">{t('live.callerIdsHint')}</p>
                     </Section>
                     <Section title={t('live.breakdown')}>
@@ -339,8 +386,19 @@ export function CampaignPage(props: { id: number }) {
                     </Section>
                 </div>
                 <div class="card-col">
-                    <Section title={t('campaigns.settings')}>
-                        <Settings c={c} />
+                    <Section title={t('campaigns.settings')} testid="campaign-settings-section" actions={<SettingsActions c={c} editing={editing} onEdit={() => setEditing(true)} />}>
+                        {editing && c.state === 'draft' ? (
+                            <CreateForm
+                                initial={c}
+                                onCancel={() => setEditing(false)}
+                                onCreated={() => {
+                                    setEditing(false);
+                                    spec.reload();
+                                }}
+                            />
+                        ) : (
+                            <Settings c={c} />
+                        )}
                     </Section>
                 </div>
             </div>

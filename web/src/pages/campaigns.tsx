@@ -3,10 +3,11 @@
 // (the server's message shown on a refusal), and "why was this number called": the
 // calls to a number with the dial gate's evidence (for those with call_records).
 import { useState } from 'preact/hooks';
-import { ApiError, can, get, post, request, type Campaign, type Purpose } from '../api';
+import { ApiError, can, get, post, request, type Campaign, type Finding, type Purpose } from '../api';
 import { Empty, Labeled, Notice, Section, useLoad } from '../components';
 import * as dict from '../dictionaries';
-import { dateTime, number } from '../format';
+import { Findings } from '../findings';
+import { clockMinutes, dateTime, number, phone as phoneText } from '../format';
 import { t, type Key } from '../i18n';
 import { WhyLookup } from './calls';
 
@@ -27,10 +28,13 @@ export function stateBadge(state: string) {
     );
 }
 
-// Start, pause and stop as the campaign's state allows; stop asks once more (it is for good).
+// Start, pause and stop as the campaign's state allows; stop asks once more (it is for
+// good). Start first reads the campaign's warnings (an empty segment, a schedule the
+// rules never allow) and, when there are any, shows them and asks once more.
 export function CampaignActions(props: { campaign: Campaign; onChanged: (c: Campaign) => void }) {
     const { campaign } = props;
     const [confirming, setConfirming] = useState(false);
+    const [warnings, setWarnings] = useState<Finding[] | null>(null);
     const [busy, setBusy] = useState(false);
     async function act(action: 'start' | 'pause' | 'stop') {
         setBusy(true);
@@ -39,14 +43,42 @@ export function CampaignActions(props: { campaign: Campaign; onChanged: (c: Camp
         } finally {
             setBusy(false);
             setConfirming(false);
+            setWarnings(null);
         }
+    }
+    async function start() {
+        setBusy(true);
+        let found: Finding[] = [];
+        try {
+            found = (await get<Campaign>(`/campaigns/${campaign.id}`)).warnings ?? [];
+        } finally {
+            setBusy(false);
+        }
+        if (found.length > 0) {
+            setWarnings(found);
+            return;
+        }
+        await act('start');
     }
     const run = (action: 'start' | 'pause' | 'stop') => () => act(action).catch(() => undefined);
     if (campaign.state === 'stopped') return <span class="muted small">{t('campaigns.over')}</span>;
+    if (warnings) {
+        return (
+            <div class="campaign-actions">
+                <Findings findings={warnings} kind="warning" testid="start-warnings" />
+                <button type="button" class="small primary" data-testid="campaign-start-anyway" disabled={busy} onClick={run('start')}>
+                    ▶ {t('campaign.warning.startAnyway')}
+                </button>
+                <button type="button" class="small" onClick={() => setWarnings(null)}>
+                    {t('common.cancel')}
+                </button>
+            </div>
+        );
+    }
     return (
         <span class="campaign-actions">
             {(campaign.state === 'draft' || campaign.state === 'paused') && (
-                <button type="button" class="small primary" data-testid="campaign-start" disabled={busy} onClick={run('start')}>
+                <button type="button" class="small primary" data-testid="campaign-start" disabled={busy} onClick={() => start().catch(() => undefined)}>
                     ▶ {t('campaigns.start')}
                 </button>
             )}
@@ -73,21 +105,43 @@ export function CampaignActions(props: { campaign: Campaign; onChanged: (c: Camp
     );
 }
 
-function CreateForm(props: { onCreated: (c: Campaign) => void }) {
+// The settings a campaign is edited with that the form does not show: sent back as
+// they are, so that an edit changes only what the form changed (PUT replaces them all).
+const keptKeys = [
+    'local_presence',
+    'retries',
+    'max_attempts',
+    'abandon_window_minutes',
+    'robot_max_calls',
+    'robot_calls_per_second',
+    'ring_timeout_seconds',
+    'target_contacts',
+    'sensitive',
+] as const;
+
+// A draft's caller IDs as the form lists them: grouped, one a line.
+const callerIdLines = (c: Campaign) => c.caller_ids.map((id) => phoneText(id.number)).join('\n');
+
+// The form of a new campaign, or of a draft's edit (`initial`): PUT then replaces its
+// settings, each caller ID already there keeping its own cap.
+export function CreateForm(props: { onCreated: (c: Campaign) => void; initial?: Campaign; onCancel?: () => void }) {
+    const init = props.initial;
     const purposes = useLoad<Purpose[]>(() => dict.purposes().catch(() => []), []);
-    const [name, setName] = useState('');
-    const [purpose, setPurpose] = useState('service');
-    const [pacing, setPacing] = useState<string>('progressive');
-    const [segment, setSegment] = useState('');
-    const [order, setOrder] = useState('id');
-    const [rules, setRules] = useState('');
-    const [callerIds, setCallerIds] = useState('');
-    const [dailyCap, setDailyCap] = useState('75');
-    const [schedule, setSchedule] = useState('09:00-20:00');
-    const [abandon, setAbandon] = useState('3');
-    const [wrapUp, setWrapUp] = useState('10');
-    const [script, setScript] = useState('');
-    const [robotScript, setRobotScript] = useState('');
+    const [name, setName] = useState(init?.name ?? '');
+    const [purpose, setPurpose] = useState(init?.purpose ?? 'service');
+    const [pacing, setPacing] = useState<string>(init?.pacing ?? 'progressive');
+    const [segment, setSegment] = useState(init?.segment.join('\n') ?? '');
+    const [order, setOrder] = useState(init?.order_by ?? 'id');
+    const [rules, setRules] = useState(init?.rules.join('\n') ?? '');
+    const [callerIds, setCallerIds] = useState(init ? callerIdLines(init) : '');
+    const [dailyCap, setDailyCap] = useState(String(init?.daily_cap ?? 75));
+    const [schedule, setSchedule] = useState(
+        init ? `${clockMinutes(init.schedule_start_minute)}-${clockMinutes(init.schedule_end_minute)}` : '09:00-20:00',
+    );
+    const [abandon, setAbandon] = useState(init ? String(Math.round(init.abandon_limit * 10000) / 100) : '3');
+    const [wrapUp, setWrapUp] = useState(String(init?.wrap_up_seconds ?? 10));
+    const [script, setScript] = useState(init?.script ?? '');
+    const [robotScript, setRobotScript] = useState(init?.robot_script ?? '');
     const [error, setError] = useState<string | null>(null);
     const [busy, setBusy] = useState(false);
     const names = (purposes.data ?? []).map((p) => p.name);
@@ -98,16 +152,22 @@ function CreateForm(props: { onCreated: (c: Campaign) => void }) {
         setError(null);
         setBusy(true);
         try {
-            const created = await request<Campaign>('POST', '/campaigns', {
+            const kept: Record<string, unknown> = {};
+            for (const key of keptKeys) if (init && init[key] !== undefined) kept[key] = init[key];
+            // A caller ID already there keeps its region and own cap.
+            const national = (x: string) => x.replace(/\D/g, '').slice(-10);
+            const ids = lines(callerIds).map((line) => init?.caller_ids.find((id) => national(id.number) === national(line)) ?? line);
+            const created = await request<Campaign>(init ? 'PUT' : 'POST', init ? `/campaigns/${init.id}` : '/campaigns', {
                 quiet: true,
                 json: {
+                    ...kept,
                     name: name.trim(),
                     purpose,
                     pacing,
                     segment: lines(segment),
                     order_by: order.trim() || 'id',
                     rules: lines(rules),
-                    caller_ids: lines(callerIds),
+                    caller_ids: ids,
                     daily_cap: Number(dailyCap),
                     schedule: schedule.trim(),
                     abandon_limit: Number(abandon.replace(',', '.')) / 100,
@@ -116,7 +176,7 @@ function CreateForm(props: { onCreated: (c: Campaign) => void }) {
                     ...(pacing === 'robot' && robotScript.trim() ? { robot_script: robotScript.trim() } : {}),
                 },
             });
-            setName('');
+            if (!init) setName('');
             props.onCreated(created);
         } catch (err) {
             setError(err instanceof ApiError ? err.message : String(err));
@@ -230,9 +290,14 @@ function CreateForm(props: { onCreated: (c: Campaign) => void }) {
                 </p>
             )}
             <div class="form-actions">
-                <button type="submit" class="primary" data-testid="campaign-create" disabled={busy}>
-                    {t('campaigns.create')}
+                <button type="submit" class="primary" data-testid={init ? 'campaign-save' : 'campaign-create'} disabled={busy}>
+                    {init ? t('campaignEdit.save') : t('campaigns.create')}
                 </button>
+                {props.onCancel && (
+                    <button type="button" data-testid="campaign-edit-cancel" onClick={props.onCancel}>
+                        {t('common.cancel')}
+                    </button>
+                )}
             </div>
         </form>
     );
@@ -241,11 +306,20 @@ function CreateForm(props: { onCreated: (c: Campaign) => void }) {
 export function CampaignsPage() {
     const list = useLoad(() => get<{ campaigns: Campaign[] }>('/campaigns'), []);
     const [notice, setNotice] = useState<string | null>(null);
+    // What the campaign just created should be read before its start.
+    const [created, setCreated] = useState<Finding[] | undefined>(undefined);
     const campaigns = list.data?.campaigns ?? [];
     return (
         <div class="page" data-testid="page-campaigns">
             <h1>{t('campaigns.title')}</h1>
-            <Notice text={notice} onClose={() => setNotice(null)} />
+            <Notice
+                text={notice}
+                onClose={() => {
+                    setNotice(null);
+                    setCreated(undefined);
+                }}
+            />
+            <Findings findings={created} kind="warning" testid="created-warnings" />
             <Section
                 title={t('campaigns.list')}
                 actions={
@@ -291,6 +365,7 @@ export function CampaignsPage() {
                                         <CampaignActions
                                             campaign={c}
                                             onChanged={(changed) => {
+                                                setCreated(undefined);
                                                 setNotice(t('campaigns.changed', { name: changed.name, state: t(`campaignState.${changed.state}` as Key) }));
                                                 list.reload();
                                             }}
@@ -307,6 +382,7 @@ export function CampaignsPage() {
                 <CreateForm
                     onCreated={(c) => {
                         setNotice(t('campaigns.created', { name: c.name, leads: c.leads ?? 0 }));
+                        setCreated(c.warnings);
                         list.reload();
                     }}
                 />

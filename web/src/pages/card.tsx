@@ -15,11 +15,14 @@ import {
     type Status,
     type Tag,
 } from '../api';
-import { Notice, Section, useLoad } from '../components';
+import { Labeled, Notice, Section, useLoad } from '../components';
 import * as dict from '../dictionaries';
-import { dateTime, toLocalInput, toUnix } from '../format';
+import { dateTime, phone, toLocalInput, toUnix } from '../format';
+import { HistoryItem } from '../history';
+import { gateReason } from '../server_messages';
 import { t, type Key } from '../i18n';
 import { CardCalls } from './calls';
+import { LabelSelect, phoneLabel, STOP_CATEGORIES } from './contacts_tools';
 
 function tagName(tag: Card['tags'][number]): string {
     return typeof tag === 'string' ? tag : tag.name;
@@ -46,9 +49,8 @@ export function CanCall(props: { purpose: 'marketing' | 'service'; decision: Dec
                     {decision.reasons?.length > 0 && (
                         <ul class="reasons">
                             {decision.reasons.map((r, i) => (
-                                <li key={i}>
-                                    <code>{r.reason}</code>
-                                    {r.detail ? ` — ${r.detail}` : ''}
+                                <li key={i} data-reason={r.reason}>
+                                    {gateReason(r.reason, r.detail)}
                                 </li>
                             ))}
                         </ul>
@@ -194,12 +196,175 @@ function FieldRow(props: { id: number; name: string; value: string; onChanged: (
     );
 }
 
+// The contact's name and phones: rename (for roles that see names), remove a
+// phone, add phones with labels. The server cleans each number and refuses one
+// that is no number with the reason; phones are named by their ids, so an
+// operator who sees them masked can remove one too.
+function ContactEditor(props: { card: Card; onDone: (changed: boolean) => void }) {
+    const c = props.card;
+    const seesNames = can('see_names');
+    const [name, setName] = useState(c.name);
+    const [removed, setRemoved] = useState<number[]>([]);
+    const [added, setAdded] = useState<{ phone: string; label: string }[]>([]);
+    const [busy, setBusy] = useState(false);
+    async function save(e: Event) {
+        e.preventDefault();
+        setBusy(true);
+        try {
+            const body: Record<string, unknown> = {
+                add_phones: added.filter((p) => p.phone.trim()).map((p) => ({ phone: p.phone.trim(), label: p.label })),
+                remove_phones: removed,
+            };
+            if (seesNames && name.trim() !== c.name) body.name = name.trim();
+            const answer = await put<{ changed: boolean }>(`/contacts/${c.id}`, body);
+            props.onDone(answer.changed);
+        } finally {
+            setBusy(false);
+        }
+    }
+    return (
+        <Section title={t('contactEdit.editTitle')} testid="contact-editor">
+            <form class="stack-form" onSubmit={(e) => save(e).catch(() => undefined)}>
+                {seesNames && (
+                    <Labeled label={t('field.name')} wide>
+                        <input data-testid="edit-name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+                    </Labeled>
+                )}
+                <table class="grid" data-testid="edit-phones">
+                    <tbody>
+                        {c.phones.map((p) => (
+                            <tr key={p.id} class={p.id !== undefined && removed.includes(p.id) ? 'inactive' : ''}>
+                                <td class="mono nowrap">{phone(p.e164) || p.raw}</td>
+                                <td>{phoneLabel(p.label)}</td>
+                                <td>
+                                    {p.id !== undefined && (
+                                        <label class="nowrap">
+                                            <input
+                                                type="checkbox"
+                                                data-testid="edit-remove-phone"
+                                                checked={removed.includes(p.id)}
+                                                onChange={() =>
+                                                    setRemoved(removed.includes(p.id!) ? removed.filter((x) => x !== p.id) : [...removed, p.id!])
+                                                }
+                                            />{' '}
+                                            {t('contactEdit.removePhone')}
+                                        </label>
+                                    )}
+                                </td>
+                            </tr>
+                        ))}
+                    </tbody>
+                </table>
+                {added.map((p, i) => (
+                    <div class="row-form" key={i}>
+                        <Labeled label={t('field.phone')}>
+                            <input
+                                data-testid="edit-add-phone"
+                                inputMode="tel"
+                                placeholder="8 (916) 123-45-67"
+                                value={p.phone}
+                                onInput={(e) => {
+                                    const v = e.currentTarget.value;
+                                    setAdded(added.map((x, j) => (j === i ? { ...x, phone: v } : x)));
+                                }}
+                            />
+                        </Labeled>
+                        <Labeled label={t('contactEdit.label')}>
+                            <LabelSelect
+                                testid="edit-add-label"
+                                value={p.label}
+                                onChange={(v) => setAdded(added.map((x, j) => (j === i ? { ...x, label: v } : x)))}
+                            />
+                        </Labeled>
+                    </div>
+                ))}
+                <div>
+                    <button type="button" data-testid="edit-more-phone" onClick={() => setAdded([...added, { phone: '', label: 'мобильный' }])}>
+                        + {t('contactEdit.addPhone')}
+                    </button>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="primary" data-testid="edit-save" disabled={busy}>
+                        {t('common.save')}
+                    </button>
+                    <button type="button" onClick={() => props.onDone(false)}>
+                        {t('common.cancel')}
+                    </button>
+                </div>
+            </form>
+        </Section>
+    );
+}
+
+// Adding to the stop-list from the card: which category, why, and which of the
+// contact's phones (all of them offered; the first checked).
+function StopAsk(props: { card: Card; onDone: (added: number) => void; onCancel: () => void }) {
+    const phones = props.card.phones.filter((p) => p.valid !== false && p.e164 && p.id !== undefined);
+    const [category, setCategory] = useState('do_not_disturb');
+    const [reason, setReason] = useState('');
+    const [chosen, setChosen] = useState<number[]>(phones.slice(0, 1).map((p) => p.id!));
+    const [busy, setBusy] = useState(false);
+    async function submit(e: Event) {
+        e.preventDefault();
+        setBusy(true);
+        try {
+            for (const id of chosen) {
+                await post('/stop-list', { contact_id: props.card.id, phone_id: id, category, note: reason.trim() });
+            }
+            props.onDone(chosen.length);
+        } finally {
+            setBusy(false);
+        }
+    }
+    return (
+        <form class="stack-form stop-ask" data-testid="stop-ask" onSubmit={(e) => submit(e).catch(() => undefined)}>
+            <Labeled label={t('stopAsk.category')}>
+                <select data-testid="stop-category" value={category} onChange={(e) => setCategory(e.currentTarget.value)}>
+                    {STOP_CATEGORIES.map((k) => (
+                        <option key={k} value={k}>
+                            {t(`stopCategory.${k}` as Key)}
+                        </option>
+                    ))}
+                </select>
+            </Labeled>
+            <Labeled label={t('stopAsk.reason')} wide>
+                <input data-testid="stop-reason" required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+            </Labeled>
+            <fieldset class="plain">
+                <legend class="field-label">{t('stopAsk.phones')}</legend>
+                {phones.map((p) => (
+                    <label key={p.id} class="nowrap check-line">
+                        <input
+                            type="checkbox"
+                            data-testid="stop-phone"
+                            checked={chosen.includes(p.id!)}
+                            onChange={() => setChosen(chosen.includes(p.id!) ? chosen.filter((x) => x !== p.id) : [...chosen, p.id!])}
+                        />{' '}
+                        <span class="mono">{phone(p.e164)}</span>
+                        {p.label ? <span class="muted"> ({phoneLabel(p.label)})</span> : null}
+                    </label>
+                ))}
+            </fieldset>
+            <div class="form-actions">
+                <button type="submit" class="danger" data-testid="stop-confirm" disabled={busy || !reason.trim() || chosen.length === 0}>
+                    {t('stopAsk.confirm')}
+                </button>
+                <button type="button" onClick={props.onCancel}>
+                    {t('common.cancel')}
+                </button>
+            </div>
+        </form>
+    );
+}
+
 export function CardPage(props: { id: number }) {
     const card = useLoad(() => get<Card>(`/contacts/${props.id}`), [props.id]);
     const statusList = useLoad<Status[]>(dict.statuses, []);
     const tagList = useLoad<Tag[]>(dict.tags, []);
     const fieldList = useLoad<Field[]>(dict.fields, []);
     const [notice, setNotice] = useState<string | null>(null);
+    const [editing, setEditing] = useState(false);
+    const [asking, setAsking] = useState(false);
 
     const c = card.data;
     if (!c) {
@@ -213,13 +378,7 @@ export function CardPage(props: { id: number }) {
     const values = fieldValues(c.fields);
     const fieldNames = [...new Set([...(fieldList.data ?? []).map((f) => f.name), ...Object.keys(values)])];
     const stops = c.stop_list ?? [];
-    const first = c.phones[0];
-
-    async function addStop() {
-        await post('/stop-list', { phone: first?.e164 ?? '', contact_id: c!.id, category: 'do_not_disturb' });
-        setNotice(t('card.stopAdded'));
-        card.reload();
-    }
+    const stoppable = c.phones.some((p) => p.valid !== false && p.e164 && p.id !== undefined);
 
     return (
         <div class="page" data-testid="page-card">
@@ -256,11 +415,31 @@ export function CardPage(props: { id: number }) {
                         </p>
                     ) : null}
                 </div>
-                {can('edit_contacts') && statuses.length > 0 && (
-                    <StatusEditor card={c} statuses={statuses} onChanged={card.reload} />
-                )}
+                <div class="card-actions">
+                    {can('edit_contacts') && statuses.length > 0 && (
+                        <StatusEditor card={c} statuses={statuses} onChanged={card.reload} />
+                    )}
+                    {can('edit_contacts') && !c.merged_into && !editing && (
+                        <button type="button" data-testid="card-edit" onClick={() => setEditing(true)}>
+                            {t('contactEdit.edit')}
+                        </button>
+                    )}
+                </div>
             </div>
             <Notice text={notice} onClose={() => setNotice(null)} />
+            {editing && (
+                <ContactEditor
+                    key={c.updated_at ?? 0}
+                    card={c}
+                    onDone={(changed) => {
+                        setEditing(false);
+                        if (changed) {
+                            setNotice(t('contactEdit.saved'));
+                            card.reload();
+                        }
+                    }}
+                />
+            )}
 
             <div class="card-grid">
                 <div class="card-col">
@@ -281,9 +460,9 @@ export function CardPage(props: { id: number }) {
                                     {c.phones.map((p, i) => (
                                         <tr key={i} class={p.inactive ? 'inactive' : ''}>
                                             <td class="mono nowrap" data-testid="card-phone">
-                                                {p.e164}
+                                                {phone(p.e164) || p.raw}
                                                 {p.extension ? ` ${t('card.ext')} ${p.extension}` : ''}
-                                                {p.label ? <span class="muted"> ({p.label})</span> : null}
+                                                {p.label ? <span class="muted"> ({phoneLabel(p.label)})</span> : null}
                                             </td>
                                             <td>{p.type}</td>
                                             <td>{p.region}</td>
@@ -319,8 +498,8 @@ export function CardPage(props: { id: number }) {
                                 <ul class="reasons">
                                     {stops.map((s) => (
                                         <li key={s.id}>
-                                            <span class="verdict fail">{t(`stopCategory.${s.category}` as Key)}</span>{' '}
-                                            <code>{s.category}</code> · {s.phone}
+                                            <span class="verdict fail">{t(`stopCategory.${s.category}` as Key)}</span> ·{' '}
+                                            {phone(s.phone)}
                                             {s.until ? ` · ${t('stop.until')} ${dateTime(s.until)}` : ''}
                                             {s.note ? ` · ${s.note}` : ''}
                                             <span class="muted">
@@ -332,15 +511,21 @@ export function CardPage(props: { id: number }) {
                                 </ul>
                             )}
                         </div>
-                        {can('stop_list') && first && !stops.some((s) => s.category === 'do_not_disturb') && (
-                            <button
-                                type="button"
-                                class="danger"
-                                data-testid="card-add-stop"
-                                onClick={() => addStop().catch(() => undefined)}
-                            >
+                        {can('stop_list') && stoppable && !asking && (
+                            <button type="button" class="danger" data-testid="card-add-stop" onClick={() => setAsking(true)}>
                                 {t('card.addStop')}
                             </button>
+                        )}
+                        {asking && (
+                            <StopAsk
+                                card={c}
+                                onCancel={() => setAsking(false)}
+                                onDone={(n) => {
+                                    setAsking(false);
+                                    setNotice(t('stopAsk.added', { count: n }));
+                                    card.reload();
+                                }}
+                            />
                         )}
                     </Section>
 
@@ -446,21 +631,7 @@ export function CardPage(props: { id: number }) {
                             {[...(c.history ?? [])]
                                 .sort((a, b) => b.at - a.at)
                                 .map((h, i) => (
-                                    <li key={i}>
-                                        <div class="timeline-when">
-                                            {dateTime(h.at)} · <strong>{h.actor}</strong>
-                                        </div>
-                                        <div>
-                                            <code>{h.action}</code>
-                                            {h.field ? <> {h.field}</> : null}
-                                            {h.before || h.after ? (
-                                                <span>
-                                                    : <del>{h.before}</del> → <ins>{h.after}</ins>
-                                                </span>
-                                            ) : null}
-                                        </div>
-                                        {h.detail && <div class="muted small">{h.detail}</div>}
-                                    </li>
+                                    <HistoryItem key={i} entry={h} statuses={statuses} />
                                 ))}
                             {(c.history ?? []).length === 0 && <li class="muted">{t('card.noHistory')}</li>}
                         </ol>

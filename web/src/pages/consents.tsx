@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { get, post, type Consent, type List, type Purpose } from '../api';
 import { Labeled, Notice, Section, useLoad } from '../components';
 import * as dict from '../dictionaries';
-import { dateTime, toUnix } from '../format';
+import { dateTime, phone as phoneText, toUnix } from '../format';
 import { t, type Key } from '../i18n';
 
 // The channels the server accepts (compliance/consent.cc).
@@ -144,7 +144,7 @@ export function ConsentsPage() {
                             <tbody>
                                 {items.map((c) => (
                                     <tr key={c.id} data-testid="consent-row" class={c.revoked_at ? 'inactive' : ''}>
-                                        <td class="mono nowrap">{c.phone}</td>
+                                        <td class="mono nowrap">{phoneText(c.phone)}</td>
                                         <td>{c.purpose}</td>
                                         <td>{t(`channel.${c.channel}` as Key)}</td>
                                         <td class="nowrap">{dateTime(c.obtained_at)}</td>

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { can, get, post, type DeletionRequest, type List } from '../api';
 import { Empty, Labeled, Notice, Section, useLoad } from '../components';
-import { dateTime, toUnix } from '../format';
+import { dateTime, phone, toUnix } from '../format';
 import { t, type Key } from '../i18n';
 
 // The channels the server accepts (compliance/deletion.cc).
@@ -96,7 +96,7 @@ function RequestList(props: { version: number; onProcessed: (ids: number[]) => v
                         {items.map((r) => (
                             <tr key={r.id} data-testid="deletion-row">
                                 <td>{r.id}</td>
-                                <td class="mono nowrap">{r.phone}</td>
+                                <td class="mono nowrap">{phone(r.phone)}</td>
                                 <td>{t(`channel.${r.channel}` as Key)}</td>
                                 <td>{r.note}</td>
                                 <td class="nowrap">

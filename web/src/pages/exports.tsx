@@ -126,8 +126,8 @@ function ExportReview(props: { id: number; onDecided: (text: string) => void; on
                                 </td>
                             </tr>
                             <tr>
-                                <th scope="row">{t('exports.preview.encoding')}</th>
-                                <td>{p.encoding}</td>
+                                <th scope="row">{t('exports.preview.format')}</th>
+                                <td data-testid="export-preview-format">{p.format === 'xlsx' ? 'Excel (.xlsx)' : `CSV, ${p.encoding}`}</td>
                             </tr>
                         </tbody>
                     </table>
@@ -231,7 +231,7 @@ export function ExportsPage() {
                                             </button>
                                         )}
                                         {x.status === 'approved' && x.requested_by === session.get()?.user && (
-                                            <a class="button small" data-testid="export-download" href={`${API}/exports/${x.id}/download`} download={`export-${x.id}.csv`}>
+                                            <a class="button small" data-testid="export-download" href={`${API}/exports/${x.id}/download`} download={`export-${x.id}.${x.format === 'xlsx' ? 'xlsx' : 'csv'}`}>
                                                 {t('exports.download')}
                                             </a>
                                         )}

@@ -3,7 +3,7 @@
 // a WebSocket (polling when the socket fails) → summary and the error report.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { API, buildQuery, get, request, type ImportJob, type Preview } from '../api';
-import { Labeled, Section } from '../components';
+import { JobProgress, Labeled, Section } from '../components';
 import { number } from '../format';
 import { t, type Key } from '../i18n';
 
@@ -101,6 +101,8 @@ export function ImportPage() {
     const [preview, setPreview] = useState<Preview | null>(null);
     const [encoding, setEncoding] = useState('');
     const [delimiter, setDelimiter] = useState('');
+    const [sheet, setSheet] = useState('');
+    const [headerRow, setHeaderRow] = useState('');
     const [mapping, setMapping] = useState<Record<string, string>>({});
     const [source, setSource] = useState('');
     const [onDuplicate, setOnDuplicate] = useState('merge');
@@ -110,16 +112,20 @@ export function ImportPage() {
 
     useEffect(() => () => stopFollowing.current?.(), []);
 
-    async function loadPreview(data: ArrayBuffer, enc?: string, delim?: string) {
+    // `choice`: what the user set (encoding and delimiter of a CSV, a
+    // workbook's sheet, the header row); the server detects the rest.
+    async function loadPreview(data: ArrayBuffer, choice: { encoding?: string; delimiter?: string; sheet?: string; headerRow?: string } = {}) {
         setBusy(true);
         try {
             const answer = await request<Preview>('POST', '/imports/preview', {
                 raw: data,
-                query: { encoding: enc, delimiter: delim },
+                query: { encoding: choice.encoding, delimiter: choice.delimiter, sheet: choice.sheet, header_row: choice.headerRow },
             });
             setPreview(answer);
-            setEncoding(answer.encoding);
-            setDelimiter(answer.delimiter);
+            setEncoding(answer.encoding ?? '');
+            setDelimiter(answer.delimiter ?? '');
+            setSheet(answer.sheet ?? '');
+            setHeaderRow(choice.headerRow ?? '');
             setMapping(Object.fromEntries(answer.mapping.map((m) => [m.header, m.field || 'ignore'])));
         } catch {
             setPreview(null);
@@ -147,9 +153,19 @@ export function ImportPage() {
         setBusy(true);
         try {
             const map = preview.header.map((h) => `${h}=${mapping[h] ?? 'ignore'}`);
+            const workbook = preview.format !== 'csv';
             const answer = await request<{ job: number }>('POST', '/imports', {
                 raw: bytes,
-                query: { file_name: file.name, source: source.trim(), on_duplicate: onDuplicate, encoding, delimiter, map },
+                query: {
+                    file_name: file.name,
+                    source: source.trim(),
+                    on_duplicate: onDuplicate,
+                    encoding: workbook ? undefined : encoding,
+                    delimiter: workbook ? undefined : delimiter,
+                    sheet: workbook ? sheet : undefined,
+                    header_row: headerRow || undefined,
+                    map,
+                },
             });
             const first: ImportJob = {
                 job: answer.job,
@@ -184,8 +200,6 @@ export function ImportPage() {
         if (current && !list.includes(current)) list.push(current);
         return list;
     };
-    const percent =
-        job && job.total_bytes > 0 ? Math.min(100, Math.round((job.done_bytes / job.total_bytes) * 100)) : job?.state === 'done' ? 100 : 0;
     // The five counts people read first, then the other non-zero counts the server gives.
     const summary = (job?.summary ?? {}) as Record<string, unknown>;
     const summaryKeys = [
@@ -200,7 +214,7 @@ export function ImportPage() {
             <Section title={t('import.step1')}>
                 <div class="row-form">
                     <Labeled label={t('import.file')}>
-                        <input type="file" accept=".csv,.txt,text/csv,text/plain" data-testid="import-file" onChange={choose} disabled={!!job && job.state === 'running'} />
+                        <input type="file" accept=".csv,.txt,.xlsx,.xls,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel" data-testid="import-file" onChange={choose} disabled={!!job && job.state === 'running'} />
                     </Labeled>
                     {file && (
                         <span class="muted">
@@ -214,31 +228,67 @@ export function ImportPage() {
                 <form onSubmit={(e) => start(e).catch(() => undefined)}>
                     <Section title={t('import.step2')}>
                         <div class="row-form">
-                            <Labeled label={t('import.encoding')}>
-                                <select
-                                    data-testid="import-encoding"
-                                    value={encoding}
-                                    onChange={(e) => bytes && loadPreview(bytes, e.currentTarget.value, delimiter)}
-                                >
-                                    {[...new Set([...encodings, encoding])].map((x) => (
-                                        <option key={x} value={x}>
-                                            {x}
-                                        </option>
-                                    ))}
-                                </select>
-                            </Labeled>
-                            <Labeled label={t('import.delimiter')}>
-                                <select
-                                    data-testid="import-delimiter"
-                                    value={delimiter}
-                                    onChange={(e) => bytes && loadPreview(bytes, encoding, e.currentTarget.value)}
-                                >
-                                    {[...new Set([...delimiters, delimiter])].map((x) => (
-                                        <option key={x} value={x}>
-                                            {delimiterLabel(x)}
-                                        </option>
-                                    ))}
-                                </select>
+                            {preview.format === 'csv' ? (
+                                <>
+                                    <Labeled label={t('import.encoding')}>
+                                        <select
+                                            data-testid="import-encoding"
+                                            value={encoding}
+                                            onChange={(e) => bytes && loadPreview(bytes, { encoding: e.currentTarget.value, delimiter, headerRow })}
+                                        >
+                                            {[...new Set([...encodings, encoding])].map((x) => (
+                                                <option key={x} value={x}>
+                                                    {x}
+                                                </option>
+                                            ))}
+                                        </select>
+                                    </Labeled>
+                                    <Labeled label={t('import.delimiter')}>
+                                        <select
+                                            data-testid="import-delimiter"
+                                            value={delimiter}
+                                            onChange={(e) => bytes && loadPreview(bytes, { encoding, delimiter: e.currentTarget.value, headerRow })}
+                                        >
+                                            {[...new Set([...delimiters, delimiter])].map((x) => (
+                                                <option key={x} value={x}>
+                                                    {delimiterLabel(x)}
+                                                </option>
+                                            ))}
+                                        </select>
+                                    </Labeled>
+                                </>
+                            ) : (
+                                <Labeled label={t('import.sheet')}>
+                                    <select
+                                        data-testid="import-sheet"
+                                        value={sheet}
+                                        onChange={(e) => bytes && loadPreview(bytes, { sheet: e.currentTarget.value, headerRow })}
+                                    >
+                                        {(preview.sheets ?? []).map((x, i) => (
+                                            <option key={x} value={x}>
+                                                {i + 1}. {x}
+                                            </option>
+                                        ))}
+                                    </select>
+                                </Labeled>
+                            )}
+                            <Labeled label={t('import.headerRow')}>
+                                <input
+                                    data-testid="import-header-row"
+                                    type="number"
+                                    min={1}
+                                    class="narrow"
+                                    value={headerRow || String(preview.header_row)}
+                                    onChange={(e) =>
+                                        bytes &&
+                                        loadPreview(bytes, {
+                                            encoding: preview.format === 'csv' ? encoding : undefined,
+                                            delimiter: preview.format === 'csv' ? delimiter : undefined,
+                                            sheet: preview.format === 'csv' ? undefined : sheet,
+                                            headerRow: e.currentTarget.value,
+                                        })
+                                    }
+                                />
                             </Labeled>
                             <Labeled label={t('import.source')}>
                                 <input data-testid="import-source" required value={source} onInput={(e) => setSource(e.currentTarget.value)} />
@@ -303,21 +353,7 @@ export function ImportPage() {
 
             {job && (
                 <Section title={t('import.step3')}>
-                    <div
-                        class="progress"
-                        data-testid="import-progress"
-                        role="progressbar"
-                        aria-valuemin={0}
-                        aria-valuemax={100}
-                        aria-valuenow={percent}
-                        data-state={job.state}
-                    >
-                        <div class={`progress-bar ${job.state}`} style={{ width: `${percent}%` }} />
-                    </div>
-                    <p class="progress-text" data-testid="import-progress-text">
-                        <strong>{percent}%</strong> · {number(job.done_bytes)} / {number(job.total_bytes)} {t('import.bytes')} ·{' '}
-                        {t(`import.state.${job.state}` as Key)} · {file?.name}
-                    </p>
+                    <JobProgress job={job} testid="import-progress" after={<> · {file?.name}</>} />
                     {job.state === 'failed' && (
                         <div class="error-inline" data-testid="import-failed">
                             {t('import.failed')}: {job.error}

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { can, del, get, post, type List, type Registry, type StopEntry } from '../api';
 import { Empty, KeyOptions, Labeled, Notice, OpenPager, Section, useLoad } from '../components';
-import { dateTime, number, toUnix } from '../format';
+import { dateTime, number, phone, toUnix } from '../format';
 import { t, type Key } from '../i18n';
 
 export const stopCategories = ['do_not_disturb', 'written_only', 'not_now'] as const;
@@ -183,7 +183,7 @@ export function StopListPage() {
                         <tbody>
                             {items.map((entry) => (
                                 <tr key={entry.id} data-testid="stop-row">
-                                    <td class="mono nowrap">{entry.phone}</td>
+                                    <td class="mono nowrap">{phone(entry.phone)}</td>
                                     <td>{t(`stopCategory.${entry.category}` as Key)}</td>
                                     <td class="nowrap">{dateTime(entry.until)}</td>
                                     <td>{entry.channel}</td>

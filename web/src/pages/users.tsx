@@ -1,9 +1,11 @@
-// Users: list, add (name, role, password), change a role, disable; and the
-// permission table read-only.
+// Users: list, add (name, role, password), change a role, disable and enable
+// again, unlock after failed logins, set a new password, reset a lost second
+// factor; and the permission table read-only.
 import { useState } from 'preact/hooks';
 import { get, post, put, session, type List, type PermissionTable, type User } from '../api';
 import { KeyOptions, Labeled, Notice, Section, useLoad } from '../components';
 import { dateTime } from '../format';
+import { serverText } from '../server_messages';
 import { t, type Key } from '../i18n';
 
 export const roles = ['operator', 'supervisor', 'analyst', 'admin', 'dpo', 'service'] as const;
@@ -48,6 +50,75 @@ function AddForm(props: { onAdded: (name: string) => void }) {
     );
 }
 
+// Sets a new password for a user who forgot theirs; their sessions end.
+function PasswordReset(props: { user: User; onDone: (text: string) => void }) {
+    const [open, setOpen] = useState(false);
+    const [password, setPassword] = useState('');
+    async function submit(e: Event) {
+        e.preventDefault();
+        await put(`/users/${encodeURIComponent(props.user.name)}/password`, { password });
+        setOpen(false);
+        setPassword('');
+        props.onDone(t('users.passwordSet', { name: props.user.name }));
+    }
+    if (!open) {
+        return (
+            <button type="button" class="small" data-testid="user-password-reset" onClick={() => setOpen(true)}>
+                {t('users.resetPassword')}
+            </button>
+        );
+    }
+    return (
+        <form class="inline-form" onSubmit={(e) => submit(e).catch(() => undefined)}>
+            <input
+                type="password"
+                required
+                minLength={10}
+                autocomplete="new-password"
+                placeholder={t('users.newPassword')}
+                aria-label={t('users.newPassword')}
+                data-testid="user-new-password"
+                value={password}
+                onInput={(e) => setPassword(e.currentTarget.value)}
+            />
+            <button type="submit" class="small primary" data-testid="user-password-save">
+                {t('common.save')}
+            </button>
+            <button type="button" class="small" onClick={() => setOpen(false)}>
+                {t('common.cancel')}
+            </button>
+        </form>
+    );
+}
+
+// Takes the second factor away (a lost phone), after a confirmation.
+function TotpReset(props: { user: User; onDone: (text: string) => void }) {
+    const [asking, setAsking] = useState(false);
+    async function reset() {
+        await post(`/users/${encodeURIComponent(props.user.name)}/totp/reset`);
+        setAsking(false);
+        props.onDone(t('users.totpResetN', { name: props.user.name }));
+    }
+    if (!asking) {
+        return (
+            <button type="button" class="small" data-testid="user-totp-reset" onClick={() => setAsking(true)}>
+                {t('users.resetTotp')}
+            </button>
+        );
+    }
+    return (
+        <span class="inline-form">
+            <span class="hint">{t('users.resetTotpAsk')}</span>
+            <button type="button" class="small danger" data-testid="user-totp-reset-confirm" onClick={() => reset().catch(() => undefined)}>
+                {t('users.resetTotp')}
+            </button>
+            <button type="button" class="small" onClick={() => setAsking(false)}>
+                {t('common.cancel')}
+            </button>
+        </span>
+    );
+}
+
 function UserRow(props: { user: User; onChanged: (text: string) => void }) {
     const u = props.user;
     const [role, setRole] = useState(u.role);
@@ -60,9 +131,17 @@ function UserRow(props: { user: User; onChanged: (text: string) => void }) {
         await post(`/users/${encodeURIComponent(u.name)}/disable`);
         props.onChanged(t('users.disabledN', { name: u.name }));
     }
-    const locked = u.locked_until && u.locked_until * 1000 > Date.now();
+    async function enable() {
+        await post(`/users/${encodeURIComponent(u.name)}/enable`);
+        props.onChanged(t('users.enabledN', { name: u.name }));
+    }
+    async function unlock() {
+        await post(`/users/${encodeURIComponent(u.name)}/unlock`);
+        props.onChanged(t('users.unlockedN', { name: u.name }));
+    }
+    const locked = !!u.locked_until && u.locked_until * 1000 > Date.now();
     return (
-        <tr data-testid="user-row" data-name={u.name} class={u.disabled_at ? 'inactive' : ''}>
+        <tr data-testid="user-row" data-name={u.name} data-locked={locked ? 'yes' : 'no'} class={u.disabled_at ? 'inactive' : ''}>
             <td>{u.name}</td>
             <td>
                 <select aria-label={t('users.role')} value={role} disabled={!!u.disabled_at} onChange={(e) => setRole(e.currentTarget.value)}>
@@ -74,16 +153,32 @@ function UserRow(props: { user: User; onChanged: (text: string) => void }) {
                     </button>
                 )}
             </td>
-            <td>{u.totp_enabled ? '✓' : ''}</td>
-            <td class="nowrap">{locked ? dateTime(u.locked_until) : ''}</td>
+            <td data-testid="user-totp">{u.totp_enabled ? '✓' : ''}</td>
+            <td class="nowrap" data-testid="user-locked">
+                {locked ? dateTime(u.locked_until) : ''}
+            </td>
             <td class="nowrap">{dateTime(u.disabled_at)}</td>
             <td class="nowrap">{dateTime(u.created_at)}</td>
             <td>
-                {!u.disabled_at && !self && (
-                    <button type="button" class="small danger" data-testid="user-disable" onClick={() => disable().catch(() => undefined)}>
-                        {t('users.disable')}
-                    </button>
-                )}
+                <div class="row-actions">
+                    {locked && (
+                        <button type="button" class="small primary" data-testid="user-unlock" onClick={() => unlock().catch(() => undefined)}>
+                            {t('users.unlock')}
+                        </button>
+                    )}
+                    {!u.disabled_at && !self && <PasswordReset user={u} onDone={props.onChanged} />}
+                    {!u.disabled_at && u.totp_enabled && !self && <TotpReset user={u} onDone={props.onChanged} />}
+                    {!u.disabled_at && !self && (
+                        <button type="button" class="small danger" data-testid="user-disable" onClick={() => disable().catch(() => undefined)}>
+                            {t('users.disable')}
+                        </button>
+                    )}
+                    {u.disabled_at && (
+                        <button type="button" class="small" data-testid="user-enable" onClick={() => enable().catch(() => undefined)}>
+                            {t('users.enable')}
+                        </button>
+                    )}
+                </div>
             </td>
         </tr>
     );
@@ -110,9 +205,8 @@ function Permissions() {
                     <tbody>
                         {p.permissions.map((perm) => (
                             <tr key={perm.id}>
-                                <td>
-                                    <code>{perm.id}</code>
-                                    <div class="muted small">{perm.description}</div>
+                                <td title={perm.id} data-permission={perm.id}>
+                                    {serverText(`perm.${perm.id}`, undefined, perm.description)}
                                 </td>
                                 {p.roles.map((r) => (
                                     <td key={r} class="center">

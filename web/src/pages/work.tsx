@@ -18,7 +18,8 @@ import {
 } from '../api';
 import { Empty, Labeled, Notice, Section, useLoad } from '../components';
 import * as dict from '../dictionaries';
-import { dateTime, duration, toUnix } from '../format';
+import { dateTime, duration, phone, toUnix } from '../format';
+import { HistoryItem } from '../history';
 import { t, type Key } from '../i18n';
 
 function tagName(tag: Card['tags'][number]): string {
@@ -38,13 +39,14 @@ function useStateTimer(key: string): string {
     return duration(Date.now() - started.current.at);
 }
 
-function ContactCard(props: { card: Card; statuses: Status[] }) {
+function ContactCard(props: { card: Card; statuses: Status[]; testid?: string }) {
     const c = props.card;
+    const id = props.testid ?? 'work-card';
     return (
-        <div class="work-card" data-testid="work-card" data-contact={c.id}>
+        <div class="work-card" data-testid={id} data-contact={c.id}>
             <div class="work-card-head">
-                <h2 data-testid="work-card-name">{c.name || '—'}</h2>
-                <span class={`status status-${c.status}`} data-testid="work-card-status">
+                <h2 data-testid={`${id}-name`}>{c.name || '—'}</h2>
+                <span class={`status status-${c.status}`} data-testid={`${id}-status`}>
                     {dict.statusLabel(props.statuses, c.status)}
                 </span>
                 <a href={`#/contacts/${c.id}`} class="muted small" target="_blank" rel="noopener">
@@ -53,8 +55,8 @@ function ContactCard(props: { card: Card; statuses: Status[] }) {
             </div>
             <div class="work-phones">
                 {c.phones.map((p, i) => (
-                    <div key={i} class="mono work-phone" data-testid="work-card-phone">
-                        {p.e164}
+                    <div key={i} class="mono work-phone" data-testid={`${id}-phone`}>
+                        {phone(p.e164)}
                         {p.extension ? ` ${t('card.ext')} ${p.extension}` : ''}
                         {p.label ? <span class="muted"> ({p.label})</span> : null}
                     </div>
@@ -78,7 +80,7 @@ function ContactCard(props: { card: Card; statuses: Status[] }) {
                 ) : null}
             </div>
             {c.comment && <p class="pre work-comment">{c.comment}</p>}
-            <div class="chips" data-testid="work-card-tags">
+            <div class="chips" data-testid={`${id}-tags`}>
                 {c.tags.length === 0 && <span class="muted small">{t('card.noTags')}</span>}
                 {c.tags.map((tag) => (
                     <span class="chip plain" key={tagName(tag)}>
@@ -87,25 +89,12 @@ function ContactCard(props: { card: Card; statuses: Status[] }) {
                 ))}
             </div>
             <h3 class="subhead">{t('card.history')}</h3>
-            <ol class="timeline short" data-testid="work-card-history">
+            <ol class="timeline short" data-testid={`${id}-history`}>
                 {[...(c.history ?? [])]
                     .sort((a, b) => b.at - a.at)
                     .slice(0, 12)
                     .map((h, i) => (
-                        <li key={i}>
-                            <div class="timeline-when">
-                                {dateTime(h.at)} · <strong>{h.actor}</strong>
-                            </div>
-                            <div>
-                                <code>{h.action}</code>
-                                {h.before || h.after ? (
-                                    <span>
-                                        : <del>{h.before}</del> → <ins>{h.after}</ins>
-                                    </span>
-                                ) : null}
-                            </div>
-                            {h.detail && <div class="muted small">{h.detail}</div>}
-                        </li>
+                        <HistoryItem key={i} entry={h} statuses={props.statuses} />
                     ))}
                 {(c.history ?? []).length === 0 && <li class="muted">{t('card.noHistory')}</li>}
             </ol>
@@ -217,7 +206,9 @@ function Callbacks(props: { items: NonNullable<AgentState['callbacks']> }) {
                                 {dateTime(cb.due_at)} {cb.due && <span class="badge due">{t('work.due')}</span>}
                             </td>
                             <td>
-                                <a href={`#/contacts/${cb.contact_id}`}>#{cb.contact_id}</a>
+                                <a href={`#/contacts/${cb.contact_id}`} data-testid="work-callback-name">
+                                    {cb.name || `#${cb.contact_id}`}
+                                </a>
                             </td>
                             <td>#{cb.campaign_id}</td>
                         </tr>
@@ -275,6 +266,10 @@ export function WorkPage() {
             ? contactId
             : null;
 
+    // The card again after a disposition (`cardTick`): its status, tags and the
+    // note in its history as saved.
+    const [cardTick, setCardTick] = useState(0);
+    const [recent, setRecent] = useState<Card | null>(null);
     useEffect(() => {
         if (!shown) {
             setCard(null);
@@ -288,7 +283,7 @@ export function WorkPage() {
         return () => {
             live = false;
         };
-    }, [shown]);
+    }, [shown, cardTick]);
 
     async function act(path: string, body?: unknown) {
         setBusy(true);
@@ -449,6 +444,11 @@ export function WorkPage() {
                                     tags={tags.data ?? []}
                                     onDone={(next) => {
                                         setAgent(next);
+                                        setCardTick((n) => n + 1);
+                                        // The card as the disposition left it, until the next call.
+                                        if (card) {
+                                            get<Card>(`/contacts/${card.id}`).then(setRecent, () => undefined);
+                                        }
                                         setNotice(t('work.saved'));
                                         loadAgent().catch(() => undefined);
                                     }}
@@ -457,6 +457,12 @@ export function WorkPage() {
                         )}
                     </div>
                 </div>
+            )}
+
+            {recent && !(card && shown === card.id) && (
+                <Section title={t('desk.lastCall')} testid="work-last-call">
+                    <ContactCard card={recent} statuses={statuses.data ?? []} testid="work-last-card" />
+                </Section>
             )}
 
             <Section title={t('work.callbacks')} testid="work-callbacks-panel">
