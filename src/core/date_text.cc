@@ -8,11 +8,8 @@
 namespace callbase {
 namespace {
 
-constexpr std::string_view kDateHint =
-    "write the date as DD.MM.YYYY (31.12.2026) or YYYY-MM-DD (2026-12-31)";
-constexpr std::string_view kTimeHint =
-    "write DD.MM.YYYY HH:MM (31.12.2026 10:00) or YYYY-MM-DDTHH:MM (2026-12-31T10:00), "
-    "optionally with a zone (+03:00 or Z); without one it is the call center's time";
+// The errors are coded (core/error.h): the API's answers carry them to the
+// web UI, whose texts are in web/src/messages/core.ts ("date.*").
 
 // Reads 1..max digits at `pos`; false when there are none or more.
 bool Digits(std::string_view s, size_t& pos, size_t min, size_t max, int& out) {
@@ -35,35 +32,66 @@ std::string_view Trimmed(std::string_view s) {
 // The date at the start of `s`; `pos` after it. An error names what is wrong.
 Result<int32_t> DateAt(std::string_view s, size_t& pos, std::string_view what,
                        std::string_view whole) {
-    auto bad = [&](std::string_view why) {
+    const MessageParams params = {{"what", std::string(what)}, {"text", std::string(whole)}};
+    auto with = [&](MessageParams more) {
+        MessageParams all = params;
+        all.insert(all.end(), more.begin(), more.end());
+        return all;
+    };
+    auto bad = [&] {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("{} '{}' is not a date{}", what, whole, why),
-                    std::string(kDateHint));
+                    Msg{"date.not_a_date", "{what} '{text}' is not a date",
+                        "write the date as DD.MM.YYYY (31.12.2026) or YYYY-MM-DD (2026-12-31)"},
+                    params);
     };
     int a = 0, b = 0, c = 0, y = 0, m = 0, d = 0;
     size_t p = 0;
-    if (!Digits(s, p, 1, 4, a) || p >= s.size()) return bad("");
+    if (!Digits(s, p, 1, 4, a) || p >= s.size()) return bad();
     if (p == 4 && s[p] == '-') {  // YYYY-MM-DD
         ++p;
-        if (!Digits(s, p, 2, 2, b) || p >= s.size() || s[p] != '-') return bad("");
+        if (!Digits(s, p, 2, 2, b) || p >= s.size() || s[p] != '-') return bad();
         ++p;
-        if (!Digits(s, p, 2, 2, c)) return bad("");
+        if (!Digits(s, p, 2, 2, c)) return bad();
         y = a, m = b, d = c;
     } else if (p <= 2 && s[p] == '.') {  // DD.MM.YYYY
         ++p;
-        if (!Digits(s, p, 1, 2, b) || p >= s.size() || s[p] != '.') return bad("");
+        if (!Digits(s, p, 1, 2, b) || p >= s.size() || s[p] != '.') return bad();
         ++p;
-        if (!Digits(s, p, 4, 4, c)) return bad(": the year needs four digits");
+        if (!Digits(s, p, 4, 4, c)) {
+            return Fail(
+                ErrorCode::kInvalidInput,
+                Msg{"date.year_digits", "{what} '{text}' is not a date: the year needs four digits",
+                    "write the year in full: 31.12.2026, not 31.12.26"},
+                params);
+        }
         d = a, m = b, y = c;
     } else {
-        return bad("");
+        return bad();
     }
-    if (y < 1800 || y > 2999) return bad(": the year is out of range");
-    if (m < 1 || m > 12) return bad(fmt::format(": there is no month {}", m));
+    if (y < 1800 || y > 2999) {
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"date.year_range", "{what} '{text}' is not a date: the year is out of range",
+                "write a year from 1800 to 2999"},
+            params);
+    }
+    if (m < 1 || m > 12) {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"date.no_month", "{what} '{text}' is not a date: there is no month {month}",
+                        "the month is 1 to 12: DD.MM.YYYY (31.12.2026) or YYYY-MM-DD (2026-12-31)"},
+                    with({{"month", std::to_string(m)}}));
+    }
     std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{unsigned(m)},
                                     std::chrono::day{unsigned(d)}};
     if (d < 1 || !ymd.ok()) {
-        return bad(fmt::format(": {:02}.{:04} has no day {}", m, y, d));
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"date.no_day", "{what} '{text}' is not a date: {month}.{year} has no day {day}",
+                "check the day in a calendar; write DD.MM.YYYY (28.02.2026) or "
+                "YYYY-MM-DD (2026-02-28)"},
+            with({{"month", fmt::format("{:02}", m)},
+                  {"year", fmt::format("{:04}", y)},
+                  {"day", std::to_string(d)}}));
     }
     pos = p;
     return static_cast<int32_t>(std::chrono::sys_days{ymd}.time_since_epoch().count());
@@ -77,20 +105,27 @@ Result<int32_t> ParseDate(std::string_view text, std::string_view what) {
     auto day = DateAt(s, pos, what, text);
     if (!day) return day;
     if (pos != s.size()) {
-        return Fail(
-            ErrorCode::kInvalidInput,
-            fmt::format("{} '{}' is not a date: '{}' follows it", what, text, s.substr(pos)),
-            std::string(kDateHint));
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"date.trailing", "{what} '{text}' is not a date: '{rest}' follows it",
+                        "write the date alone, as DD.MM.YYYY (31.12.2026) or YYYY-MM-DD "
+                        "(2026-12-31)"},
+                    {{"what", std::string(what)},
+                     {"text", std::string(text)},
+                     {"rest", std::string(s.substr(pos))}});
     }
     return day;
 }
 
 Result<DateTime> ParseDateTime(std::string_view text, std::string_view what) {
     std::string_view s = Trimmed(text);
-    auto bad = [&](std::string why) {
+    const MessageParams params = {{"what", std::string(what)}, {"text", std::string(text)}};
+    auto bad = [&] {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("{} '{}' is not a date and time{}", what, text, why),
-                    std::string(kTimeHint));
+                    Msg{"date.not_a_moment", "{what} '{text}' is not a date and time",
+                        "write DD.MM.YYYY HH:MM (31.12.2026 10:00) or YYYY-MM-DDTHH:MM "
+                        "(2026-12-31T10:00), optionally with a zone (+03:00 or Z); without one "
+                        "it is the call center's time"},
+                    params);
     };
     size_t pos = 0;
     auto day = DateAt(s, pos, what, text);
@@ -98,19 +133,26 @@ Result<DateTime> ParseDateTime(std::string_view text, std::string_view what) {
     DateTime out;
     out.day = *day;
     if (pos == s.size()) return out;
-    if (s[pos] != ' ' && s[pos] != 'T' && s[pos] != 't') return bad("");
+    if (s[pos] != ' ' && s[pos] != 'T' && s[pos] != 't') return bad();
     while (pos < s.size() && (s[pos] == ' ' || s[pos] == 'T' || s[pos] == 't'))
         ++pos;
     int h = 0, m = 0, sec = 0;
-    if (!Digits(s, pos, 1, 2, h) || pos >= s.size() || s[pos] != ':') return bad("");
+    if (!Digits(s, pos, 1, 2, h) || pos >= s.size() || s[pos] != ':') return bad();
     ++pos;
-    if (!Digits(s, pos, 2, 2, m)) return bad("");
+    if (!Digits(s, pos, 2, 2, m)) return bad();
     if (pos < s.size() && s[pos] == ':') {
         ++pos;
-        if (!Digits(s, pos, 2, 2, sec)) return bad("");
+        if (!Digits(s, pos, 2, 2, sec)) return bad();
     }
     if (h > 23 || m > 59 || sec > 59) {
-        return bad(fmt::format(": {:02}:{:02} is not a time of day (00:00 to 23:59)", h, m));
+        MessageParams more = params;
+        more.emplace_back("time", fmt::format("{:02}:{:02}", h, m));
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"date.no_time",
+                        "{what} '{text}' is not a date and time: {time} is not a time of day "
+                        "(00:00 to 23:59)",
+                        "write the time as HH:MM, from 00:00 to 23:59"},
+                    std::move(more));
     }
     out.has_time = true;
     out.second_of_day = h * 3600 + m * 60 + sec;
@@ -140,7 +182,14 @@ Result<DateTime> ParseDateTime(std::string_view text, std::string_view what) {
             return out;
         }
     }
-    return bad(fmt::format(": '{}' is not a zone", zone));
+    MessageParams more = params;
+    more.emplace_back("zone", std::string(zone));
+    return Fail(
+        ErrorCode::kInvalidInput,
+        Msg{"date.no_zone", "{what} '{text}' is not a date and time: '{zone}' is not a zone",
+            "write the zone as +03:00, +0300, +03 or Z, or leave it out for the call "
+            "center's time"},
+        std::move(more));
 }
 
 UnixSeconds ToUnixSeconds(const DateTime& at, int default_utc_offset_minutes) {

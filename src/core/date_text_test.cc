@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace callbase {
@@ -40,7 +41,26 @@ TEST(DateTextTest, RefusesDaysTheMonthDoesNotHave) {
         EXPECT_NE(d.error().message.find(text), std::string::npos) << d.error().message;
         EXPECT_NE(d.error().message.find("--until"), std::string::npos) << d.error().message;
         EXPECT_NE(d.error().hint.find("DD.MM.YYYY"), std::string::npos);
+        // Coded for the web UI (web/src/messages/core.ts), with the text as given.
+        EXPECT_TRUE(d.error().key.starts_with("date.")) << text << ": " << d.error().key;
+        EXPECT_NE(std::find(d.error().params.begin(), d.error().params.end(),
+                            std::pair<std::string, std::string>{"text", text}),
+                  d.error().params.end())
+            << text;
     }
+    // The reason is its own code, its numbers parameters a translation can place.
+    auto february = ParseDate("31.02.2026", "date");
+    ASSERT_FALSE(february);
+    EXPECT_EQ(february.error().key, "date.no_day");
+    EXPECT_EQ(february.error().message, "date '31.02.2026' is not a date: 02.2026 has no day 31");
+    auto month = ParseDate("2026-13-01", "date");
+    ASSERT_FALSE(month);
+    EXPECT_EQ(month.error().key, "date.no_month");
+    auto zone = ParseDateTime("31.12.2026 10:00 MSK", "--at");
+    ASSERT_FALSE(zone);
+    EXPECT_EQ(zone.error().key, "date.no_zone");
+    EXPECT_EQ(zone.error().message,
+              "--at '31.12.2026 10:00 MSK' is not a date and time: 'MSK' is not a zone");
 }
 
 TEST(DateTextTest, KnowsLeapYears) {
