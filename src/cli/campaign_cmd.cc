@@ -432,6 +432,30 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
         fmt::print("\n{} contacts in the segment now\n", *leads);
     });
 
+    // campaign clone: the way out the refusal of `campaign edit` names for a
+    // campaign that has started (CampaignBook::Clone, as the web's Clone).
+    auto clone_id = std::make_shared<int64_t>(0);
+    auto* clone = campaign->add_subcommand(
+        "clone", "a new draft with a campaign's settings, named \"NAME (копия)\", to edit");
+    clone->add_option("id", *clone_id, "the campaign to copy (in any state)")->required();
+    clone->callback([&app, clone_id] {
+        auto tools = LoadPhoneTools(app);
+        if (!tools) return app.Report(tools.error());
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        CampaignBook book(**db, app.clock);
+        auto copy = book.Clone(*clone_id, *tools->cleaner, app.actor);
+        if (!copy) return app.Report(copy.error());
+        if (app.json) {
+            fmt::print("{}\n", JsonText(json::parse(campaigns::SpecJson(*copy))));
+            return;
+        }
+        fmt::print(
+            "campaign #{} cloned as draft #{} «{}»; change it with: callbase campaign edit "
+            "{}\n",
+            *clone_id, copy->id, copy->name, copy->id);
+    });
+
     for (std::string action : {"start", "pause", "stop"}) {
         auto* cmd = campaign->add_subcommand(
             action, action == "start"   ? "start (or resume) a campaign: serve dials it"

@@ -201,6 +201,17 @@ run 0 "campaign start" -- campaign start "$cid"
 run 4 "edit a running campaign" -- campaign edit "$cid" --schedule 08:00-20:00
 said "is running: only a draft can be edited" "running refused"
 said "clone it" "the way out"
+# The way out on the command line: a clone is a draft with the settings, which edits.
+run 0 "campaign clone" -- --json campaign clone "$cid"
+clone=$(json 'd["id"]')
+[ "$(json 'd["name"], d["state"], d["schedule_start_minute"], len(d["caller_ids"])')" = "('Весна-2 (копия)', 'draft', 600, 2)" ] ||
+    fail "campaign clone: $(cat "$tmp/out")"
+run 0 "edit the clone" -- --json campaign edit "$clone" --schedule 08:00-20:00
+[ "$(json 'd["schedule_start_minute"]')" = 480 ] || fail "the clone did not edit: $(cat "$tmp/out")"
+run 0 "campaign show" -- --json campaign show "$cid"
+[ "$(json 'd["state"], d["schedule_start_minute"]')" = "('running', 600)" ] ||
+    fail "editing the clone changed the running campaign: $(cat "$tmp/out")"
+run 3 "clone a campaign that does not exist" -- campaign clone 99
 run 3 "edit a campaign that does not exist" -- campaign edit 99 --name x
 
 # user enable: an administrator re-enables a disabled user, who logs in again.
