@@ -225,6 +225,7 @@ json HealthJson(const contacts::HealthReport& report) {
              {"lower_is_better", m.lower_is_better},
              {"verdict", contacts::VerdictName(m.verdict)},
              {"note", m.note},
+             {"note_code", m.note_code},
              {"action_en", m.action_en},
              {"action_ru", m.action_ru}});
     }

@@ -200,6 +200,8 @@ Result<void> Deletions::ProcessOne(int64_t id, const std::string& e164, const st
         auto ok = store_.Exec(
             "INSERT INTO stop_list (e164, category, channel, note, added_at, added_by) VALUES "
             "($1, 'do_not_disturb', 'api', $2, $3, $4)",
+            // The web shows this note in the user's language by its shape
+            // (web/src/pages/stop_list.tsx, noteText): keep the two in step.
             {forgotten,
              store::SealText(store_, fmt::format("deletion request #{}", id), store::kNoteColumn),
              now, actor});

@@ -2,15 +2,26 @@
 
 #include <fmt/format.h>
 
+#include "core/error.h"
+
 namespace callbase::contacts {
 namespace {
 
 constexpr int64_t kIdleDays = 90;
 
+// Why a metric has no value yet.
+constexpr Msg kNothingYet = Msg{"health.note.nothing_yet", "nothing to measure yet"};
+constexpr Msg kNoCalls = Msg{"health.note.no_calls", "n/a until calls exist"};
+
+void SetNote(HealthMetric& m, const Msg& why) {
+    m.note = std::string(why.message);
+    m.note_code = std::string(why.key);
+}
+
 void Judge(HealthMetric& m) {
     if (m.total == 0) {
         m.verdict = HealthVerdict::kNotApplicable;
-        if (m.note.empty()) m.note = "nothing to measure yet";
+        if (m.note.empty()) SetNote(m, kNothingYet);
         return;
     }
     m.percent = 100.0 * static_cast<double>(m.count) / static_cast<double>(m.total);
@@ -91,7 +102,7 @@ Result<HealthReport> BaseHealth::Compute() {
     cr.target = "> 22 %";
     cr.target_percent = 22;
     cr.lower_is_better = false;
-    cr.note = "n/a until calls exist";
+    SetNote(cr, kNoCalls);
     cr.action_en = "Check that segments are current and the calling times are right";
     cr.action_ru = "Проверьте актуальность сегментов и время обзвона";
     Judge(cr);

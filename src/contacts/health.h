@@ -34,7 +34,8 @@ struct HealthMetric {
     double target_percent = 0;
     bool lower_is_better = true;
     HealthVerdict verdict = HealthVerdict::kNotApplicable;
-    std::string note;  // why n/a, when it is
+    std::string note;       // why n/a, when it is (English)
+    std::string note_code;  // the same as a message code the web shows in its language
     std::string action_en, action_ru;
 };
 

@@ -375,6 +375,7 @@ export interface Metric {
     lower_is_better: boolean;
     verdict: string;
     note: string;
+    note_code: string;
     action_en: string;
     action_ru: string;
 }

@@ -179,7 +179,8 @@ function TopBar(props: { user: Session | null; page: PageName }) {
                     title={t('header.language')}
                     onClick={() => setLang(current === 'ru' ? 'en' : 'ru')}
                 >
-                    {current === 'ru' ? 'EN' : 'RU'}
+                    {/* The language it switches to, named in that language. */}
+                    <span lang={current === 'ru' ? 'en' : 'ru'}>{current === 'ru' ? 'EN' : 'RU'}</span>
                 </button>
                 {props.user && (
                     <>

@@ -1,7 +1,7 @@
 // The base's dictionaries (tags, statuses, custom fields, consent purposes), fetched
 // once per session and shared by the pages that offer them in selects.
 import { get, type Field, type List, type Purpose, type Status, type Tag } from './api';
-import { lang } from './i18n';
+import { lang, t, type Key } from './i18n';
 
 const cache = new Map<string, Promise<unknown[]>>();
 
@@ -28,4 +28,16 @@ export function statusLabel(list: Status[], id: string): string {
     const status = list.find((s) => s.id === id);
     if (!status) return id;
     return lang.get() === 'ru' ? status.ru : status.en;
+}
+
+// A purpose's description; the built-in ones (service, marketing) were seeded in
+// English and are shown in the user's language unless an administrator changed them.
+const SEEDED: Record<string, string> = {
+    service: 'calls about a service the person uses',
+    marketing: 'advertising and offers',
+};
+
+export function purposeDescription(p: Purpose): string {
+    if (p.builtin && SEEDED[p.name] === p.description) return t(`purp.builtin.${p.name}` as Key);
+    return p.description;
 }

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { get, type AuditRecord, type AuditVerify, type List } from '../api';
 import { Empty, KeyOptions, Labeled, OpenPager, Section, useLoad } from '../components';
 import { dateTime, number, toUnix } from '../format';
-import { t } from '../i18n';
+import { known, t } from '../i18n';
 
 export const auditActions = ['read', 'change', 'copy', 'export', 'merge', 'delete', 'login', 'login_failed', 'mass_edit', 'admin'] as const;
 const LIMIT = 100;
@@ -148,16 +148,19 @@ export function AuditPage() {
                                 <tr key={r.id} data-testid="audit-row" data-action={r.action} data-actor={r.actor}>
                                     <td>{r.id}</td>
                                     <td class="nowrap">{dateTime(r.at)}</td>
-                                    <td>{r.actor}</td>
-                                    <td>
-                                        <code>{r.action}</code>
+                                    <td data-user-text>{r.actor}</td>
+                                    <td>{known(`auditAction.${r.action}`) ?? r.action}</td>
+                                    <td class="mono nowrap" data-user-text>
+                                        {r.object}
                                     </td>
-                                    <td class="mono nowrap">{r.object}</td>
-                                    <td class="records">
+                                    <td class="records" data-user-text>
                                         <Records value={r.records} />
                                     </td>
-                                    <td>{r.source}</td>
-                                    <td class="break">{r.detail}</td>
+                                    <td data-user-text>{r.source}</td>
+                                    {/* The record as the server wrote it (English, part of the hash chain). */}
+                                    <td class="break" lang="en">
+                                        {r.detail}
+                                    </td>
                                 </tr>
                             ))}
                             {!list.loading && items.length === 0 && <Empty colSpan={8} />}

@@ -28,9 +28,9 @@ function AddForm(props: { purposes: Purpose[]; phone: string; onAdded: (phone: s
             <Labeled label={t('consents.purpose')}>
                 <select data-testid="consent-purpose" value={purpose} onChange={(e) => setPurpose(e.currentTarget.value)}>
                     {props.purposes.map((p) => (
-                        <option key={p.name} value={p.name} title={p.description}>
+                        <option key={p.name} value={p.name} title={dict.purposeDescription(p)}>
                             {p.name}
-                            {p.description ? ` — ${p.description}` : ''}
+                            {p.description ? ` — ${dict.purposeDescription(p)}` : ''}
                         </option>
                     ))}
                 </select>

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { can, get, post, type DeletionRequest, type List } from '../api';
 import { Empty, Labeled, Notice, Section, useLoad } from '../components';
 import { dateTime, phone, toUnix } from '../format';
-import { t, type Key } from '../i18n';
+import { known, t, type Key } from '../i18n';
 
 // The channels the server accepts (compliance/deletion.cc).
 const deletionChannels = ['call', 'email', 'web', 'letter'];
@@ -103,7 +103,7 @@ function RequestList(props: { version: number; onProcessed: (ids: number[]) => v
                                     {dateTime(r.received_at)} <span class="muted">{r.received_by}</span>
                                 </td>
                                 <td>
-                                    <span class={`badge ${r.status}`}>{r.status}</span>
+                                    <span class={`badge ${r.status}`}>{known(`deletions.st.${r.status}`) ?? r.status}</span>
                                 </td>
                                 <td class="nowrap">{dateTime(r.processed_at)}</td>
                                 <td class="nowrap">

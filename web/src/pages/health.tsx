@@ -7,6 +7,7 @@ import { get, type Health, type Metric } from '../api';
 import { Section, useLoad } from '../components';
 import { dateTime, number } from '../format';
 import { lang, t } from '../i18n';
+import { serverText } from '../server_messages';
 
 const colors: Record<string, string> = { pass: '#2e7d32', fail: '#c62828', na: '#9e9e9e' };
 
@@ -203,7 +204,7 @@ export function HealthPage() {
                                                 </span>
                                             )}
                                         </div>
-                                        {m.note && <div class="muted small">{m.note}</div>}
+                                        {m.note && <div class="muted small">{serverText(m.note_code, undefined, m.note)}</div>}
                                         {v !== 'pass' && metricAction(m) && <div class="metric-action">→ {metricAction(m)}</div>}
                                     </li>
                                 );

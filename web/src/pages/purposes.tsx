@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import { can, get, post, type ConsentText, type List, type Purpose } from '../api';
 import { Empty, Labeled, Notice, Section, useLoad } from '../components';
+import { purposeDescription } from '../dictionaries';
 import { dateTime } from '../format';
 import { t } from '../i18n';
 
@@ -27,7 +28,7 @@ function AddPurpose(props: { onAdded: (name: string) => void }) {
                     autocomplete="off"
                     pattern="[a-z0-9_\-]{1,40}"
                     title={t('purp.nameHint')}
-                    placeholder="survey"
+                    placeholder={t('purp.namePlaceholder')}
                     value={name}
                     onInput={(e) => setName(e.currentTarget.value)}
                 />
@@ -124,7 +125,7 @@ export function PurposesPage() {
                                         <code>{p.name}</code>
                                         {p.builtin && <span class="badge">{t('purp.builtin')}</span>}
                                     </td>
-                                    <td>{p.description}</td>
+                                    <td>{purposeDescription(p)}</td>
                                     <td class="num" data-testid="purpose-latest">
                                         {p.latest_text ? p.latest_text : '—'}
                                     </td>

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, can, del, get, post, request, type CallingRules, type Holiday, type List, type Purpose } from '../api';
 import { Empty, Labeled, Notice, Section, useLoad } from '../components';
+import { purposeDescription } from '../dictionaries';
 import { isoDay } from '../format';
 import { t, type Key } from '../i18n';
 
@@ -185,7 +186,7 @@ function RulesForm(props: { rules: CallingRules; purposes: Purpose[]; onSaved: (
                     <span class="field-label">{t('rules.noConsent')}</span>
                     <div class="checks">
                         {props.purposes.map((p) => (
-                            <label key={p.name} class="check" title={p.description}>
+                            <label key={p.name} class="check" title={purposeDescription(p)}>
                                 <input
                                     type="checkbox"
                                     data-testid={`rules-purpose-${p.name}`}

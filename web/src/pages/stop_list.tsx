@@ -9,6 +9,13 @@ import { t, type Key } from '../i18n';
 export const stopCategories = ['do_not_disturb', 'written_only', 'not_now'] as const;
 const LIMIT = 50;
 
+// An entry's note; the one a deletion request writes ("deletion request #12",
+// src/compliance/deletion.cc) in the user's language.
+function noteText(note: string): string {
+    const deletion = /^deletion request #(\d+)$/.exec(note);
+    return deletion ? t('stop.noteDeletion', { id: deletion[1] }) : note;
+}
+
 function AddForm(props: { onAdded: () => void }) {
     const [phone, setPhone] = useState('');
     const [category, setCategory] = useState<string>('do_not_disturb');
@@ -187,7 +194,7 @@ export function StopListPage() {
                                     <td>{t(`stopCategory.${entry.category}` as Key)}</td>
                                     <td class="nowrap">{dateTime(entry.until)}</td>
                                     <td>{entry.channel}</td>
-                                    <td>{entry.note}</td>
+                                    <td>{noteText(entry.note)}</td>
                                     <td class="nowrap">{dateTime(entry.added_at)}</td>
                                     <td>{entry.added_by}</td>
                                     <td>

@@ -205,7 +205,7 @@ function Permissions() {
                     <tbody>
                         {p.permissions.map((perm) => (
                             <tr key={perm.id}>
-                                <td title={perm.id} data-permission={perm.id}>
+                                <td data-permission={perm.id}>
                                     {serverText(`perm.${perm.id}`, undefined, perm.description)}
                                 </td>
                                 {p.roles.map((r) => (
