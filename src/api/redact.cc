@@ -148,13 +148,29 @@ Result<void> RedactCard(const Viewer& viewer, store::Store& db, contacts::Card* 
             }
         }
     };
+    // A phone removed since is no longer on the card: its number in the
+    // history entry is masked on its own.
+    std::optional<Error> failed;
+    auto mask = [&](const std::string& e164) {
+        auto shown = r.Number(e164);
+        if (!shown) {
+            if (!failed) failed = shown.error();
+            return std::string("***");
+        }
+        return *shown;
+    };
     for (auto& e : card->history) {
         if (e.before) hide(*e.before);
         if (e.after) hide(*e.after);
         hide(e.detail);
         for (auto& [name, value] : e.detail_params)
             hide(value);
+        if (e.field == "phone") {
+            if (e.before) e.before = security::ReplaceNumbers(*e.before, mask);
+            if (e.after) e.after = security::ReplaceNumbers(*e.after, mask);
+        }
     }
+    if (failed) return std::unexpected(*failed);
     if (r.pseudonyms()) {
         card->contact.name = r.Name(card->contact.name);
         card->contact.email.clear();

@@ -18,6 +18,7 @@
 #include "compliance/stop_list.h"
 #include "contacts/contact_book.h"
 #include "core/utf8.h"
+#include "ingest/encoding.h"
 
 namespace callbase::api::handlers {
 namespace {
@@ -588,8 +589,15 @@ Result<Response> ImportStops(Call& c) {
             return Fail(ErrorCode::kIo, "cannot keep the uploaded file",
                         "the server's log says more");
     }
-    auto report = cp::StopList(*c.db, ClockOf(c))
-                      .Import(path, **category, until, *c.api.options().cleaner, c.actor());
+    // A picture, an archive or a workbook is refused as a contacts import
+    // refuses one.
+    Result<cp::StopListImport> report = std::unexpected(Error{});
+    if (auto text = ingest::CheckTextFile(path); !text) {
+        report = std::unexpected(text.error());
+    } else {
+        report = cp::StopList(*c.db, ClockOf(c))
+                     .Import(path, **category, until, *c.api.options().cleaner, c.actor());
+    }
     std::error_code ignored;
     std::filesystem::remove(path, ignored);
     if (!report) return std::unexpected(report.error());

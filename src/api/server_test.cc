@@ -189,6 +189,9 @@ TEST_P(ApiTest, AnAdministratorReEnablesADisabledUser) {
     Reply again = Send(http::verb::post, "/api/v1/users/oleg/enable", "{}", &root);
     EXPECT_EQ(again.status, 409) << "enabling an enabled user said nothing: " << again.body;
     EXPECT_NE(again.body.find("oleg is not disabled"), std::string::npos) << again.body;
+    // Coded, so that the users page says it in the user's language.
+    EXPECT_EQ(again.Json().value("code", ""), "user.not_disabled") << again.body;
+    EXPECT_EQ(again.Json().value("params", json::object()).value("name", ""), "oleg") << again.body;
     EXPECT_EQ(Send(http::verb::post, "/api/v1/users/nobody/enable", "{}", &root).status, 404);
     // Audit records are written a moment after their answer, their detail
     // followed by the answer's status.

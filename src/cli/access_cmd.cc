@@ -66,6 +66,7 @@ const std::map<std::string, std::optional<Permission>, std::less<>>& CommandTabl
         {"contacts tag", Permission::kEditContacts},
         {"contacts untag", Permission::kEditContacts},
         {"contacts set-field", Permission::kEditContacts},
+        {"contacts edit", Permission::kEditContacts},
         {"tags", Permission::kReadContacts},
         {"tags list", Permission::kReadContacts},
         {"tags init", Permission::kDictionaries},
@@ -119,9 +120,12 @@ const std::map<std::string, std::optional<Permission>, std::less<>>& CommandTabl
         {"user passwd", Permission::kManageUsers},
         {"user role", Permission::kManageUsers},
         {"user disable", Permission::kManageUsers},
+        {"user enable", Permission::kManageUsers},
         {"user unlock", Permission::kManageUsers},
         {"user list", Permission::kManageUsers},
         {"campaign create", Permission::kCampaigns},
+        {"campaign edit", Permission::kCampaigns},
+        {"campaign clone", Permission::kCampaigns},
         {"campaign list", Permission::kCampaigns},
         {"campaign show", Permission::kCampaigns},
         {"campaign start", Permission::kCampaigns},
@@ -167,6 +171,7 @@ std::string_view AuditAction(std::string_view path) {
         {"contacts tag", "change"},
         {"contacts untag", "change"},
         {"contacts set-field", "change"},
+        {"contacts edit", "change"},
         {"import contacts", "mass_edit"},
         {"export contacts", "export"},
         {"export request", "export"},
@@ -206,6 +211,7 @@ std::string_view AuditAction(std::string_view path) {
         {"user passwd", "admin"},
         {"user role", "admin"},
         {"user disable", "admin"},
+        {"user enable", "admin"},
         {"user unlock", "admin"},
         {"user totp", "admin"},
         {"numbering load", "admin"},
@@ -218,6 +224,8 @@ std::string_view AuditAction(std::string_view path) {
         {"team add", "admin"},
         {"team member", "admin"},
         {"campaign create", "change"},
+        {"campaign edit", "change"},
+        {"campaign clone", "change"},
         {"campaign start", "change"},
         {"campaign pause", "change"},
         {"campaign stop", "change"},
@@ -243,7 +251,9 @@ ValueKind KindOf(std::string_view path, std::string_view option) {
                                   "--user-agent", "--form-id"}) {
         if (option == text) return ValueKind::kText;
     }
-    if (path == "contacts add" && option == "--name") return ValueKind::kText;
+    if ((path == "contacts add" || path == "contacts edit") && option == "--name") {
+        return ValueKind::kText;
+    }
     if (path == "contacts add" && option == "--field") return ValueKind::kFieldAssignment;
     if (path == "contacts set-field" && option == "value") return ValueKind::kText;
     if (option == "--filter" || option == "--segment") return ValueKind::kFilter;
@@ -518,6 +528,20 @@ void RegisterUsers(CLI::App& cli, App& app) {
             if (auto ok = users.Disable(*disable_name); !ok) return ok;
             fmt::print("{}\n", app.json ? JsonText(json{{"disabled", *disable_name}})
                                         : "disabled " + *disable_name);
+            return {};
+        });
+    });
+
+    auto enable_name = std::make_shared<std::string>();
+    auto* enable = user->add_subcommand(
+        "enable", "let a disabled user log in again, with the password they had");
+    enable->add_option("name", *enable_name, "the user")->required();
+    enable->callback([&app, enable_name] {
+        WithUsers(app, [&](security::Users& users) -> Result<void> {
+            if (auto ok = users.Enable(*enable_name); !ok) return ok;
+            fmt::print("{}\n", app.json
+                                   ? JsonText(json{{"name", *enable_name}, {"disabled", false}})
+                                   : "enabled " + *enable_name);
             return {};
         });
     });

@@ -7,10 +7,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 
 #include "compliance/registry_catalog.h"
+#include "compliance/rules.h"
 #include "contacts/field_registry.h"
 #include "contacts/text.h"
+#include "core/date_text.h"
 #include "core/json_text.h"
 #include "security/encryption.h"
 
@@ -76,52 +79,46 @@ Result<int64_t> ParseId(const std::string& text, std::string_view what) {
     return v;
 }
 
-Result<int64_t> ParseTime(const std::string& text_in) {
+Result<int> App::CenterOffset() {
+    if (center_offset_) return *center_offset_;
+    const std::string url = db_url.empty() ? store::DefaultUrl() : db_url;
+    compliance::CallingRules rules;
+    // No base yet (a path that does not exist): the rules' default.
+    const bool no_base = !url.starts_with("postgres") &&
+                         !std::filesystem::exists(url.starts_with("sqlite:") ? url.substr(7) : url);
+    if (!no_base) {
+        auto db = OpenStore(/*with_keys=*/false);
+        if (!db) return std::unexpected(db.error());
+        auto loaded = compliance::LoadRules(**db);
+        if (!loaded) return std::unexpected(loaded.error());
+        rules = *loaded;
+    }
+    center_offset_ = rules.default_utc_offset_minutes;
+    return *center_offset_;
+}
+
+Result<int64_t> ParseTime(App& app, const std::string& text_in, std::string_view what) {
     std::string text = contacts::Trim(text_in);
-    if (!text.empty() && std::all_of(text.begin(), text.end(), ::isdigit) && text.size() > 8) {
+    if (text.size() > 8 && std::all_of(text.begin(), text.end(), ::isdigit)) {
         return std::stoll(text);
     }
-    auto bad = [&] {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("time '{}' cannot be read", text_in),
-                    "write it as YYYY-MM-DD HH:MM (local time), optionally with Z or +03:00");
-    };
-    if (text.size() < 16) return bad();
-    auto date = contacts::NormalizeDate(text.substr(0, 10));
-    if (!date || (text[10] != ' ' && text[10] != 'T')) return bad();
-    int hh = 0, mm = 0, ss = 0;
-    size_t pos = 11;
-    auto two = [&](int& out) {
-        if (pos + 2 > text.size() || !isdigit(text[pos]) || !isdigit(text[pos + 1])) return false;
-        out = (text[pos] - '0') * 10 + (text[pos + 1] - '0');
-        pos += 2;
-        return true;
-    };
-    if (!two(hh) || pos >= text.size() || text[pos++] != ':' || !two(mm)) return bad();
-    if (pos < text.size() && text[pos] == ':') {
-        ++pos;
-        if (!two(ss)) return bad();
+    auto at = ParseDateTime(text_in, what);
+    if (!at) return std::unexpected(at.error());
+    int offset = 0;
+    if (!at->utc_offset_minutes) {
+        auto center = app.CenterOffset();
+        if (!center) return std::unexpected(center.error());
+        offset = *center;
     }
-    if (hh > 23 || mm > 59 || ss > 59) return bad();
-    std::tm tm{};
-    tm.tm_year = std::stoi(date->substr(0, 4)) - 1900;
-    tm.tm_mon = std::stoi(date->substr(5, 2)) - 1;
-    tm.tm_mday = std::stoi(date->substr(8, 2));
-    tm.tm_hour = hh;
-    tm.tm_min = mm;
-    tm.tm_sec = ss;
-    std::string zone = contacts::Trim(text.substr(pos));
-    if (zone.empty()) {
-        tm.tm_isdst = -1;
-        return static_cast<int64_t>(std::mktime(&tm));
-    }
-    int64_t utc = static_cast<int64_t>(timegm(&tm));
-    if (zone == "Z" || zone == "UTC") return utc;
-    if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 6 && zone[3] == ':') {
-        int sign = zone[0] == '-' ? -1 : 1;
-        int oh = std::stoi(zone.substr(1, 2)), om = std::stoi(zone.substr(4, 2));
-        return utc - sign * (oh * 3600 + om * 60);
-    }
-    return bad();
+    return ToUnixSeconds(*at, offset);
+}
+
+Result<std::optional<int64_t>> ParseOptionalTime(App& app, const std::string& text,
+                                                 std::string_view what) {
+    if (contacts::Trim(text).empty()) return std::nullopt;
+    auto t = ParseTime(app, text, what);
+    if (!t) return std::unexpected(t.error());
+    return *t;
 }
 
 Result<std::string> CleanPhoneArg(const phone::Cleaner& cleaner, const std::string& text) {

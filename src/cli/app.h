@@ -61,7 +61,22 @@ struct App {
     Result<std::unique_ptr<store::Store>> OpenStore(bool with_keys = true);
     // Prints the error on stderr (or as JSON with --json) and records its exit code.
     void Report(const Error& error);
+    // The call center's UTC offset in minutes: the calling rules'
+    // default_utc_offset_minutes (`callbase rules set --timezone`), which the
+    // campaigns' schedules and the forecast use too; read from the base once.
+    // Without a base yet, the rules' default (Moscow, +03:00).
+    Result<int> CenterOffset();
+
+private:
+    std::optional<int> center_offset_;
 };
+
+// A wrong invocation that CLI11 caught (an unknown option or command, a value
+// that is not a number, a missing argument, ...) as an Error of kind
+// kInvalidInput (exit 2): what was wrong, naming the command, option and value,
+// and that command's --help as the hint. `argv` is the words after the program.
+Error ArgumentError(const CLI::App& cli, const CLI::ParseError& e,
+                    const std::vector<std::string>& argv);
 
 // The numbering plan and the cleaner that borrows it, kept together.
 struct PhoneTools {
@@ -73,9 +88,15 @@ Result<PhoneTools> LoadPhoneTools(const App& app);
 Result<std::string> CleanPhoneArg(const phone::Cleaner& cleaner, const std::string& text);
 // A positive id given as an argument; `what` names it in the error.
 Result<int64_t> ParseId(const std::string& text, std::string_view what);
-// "2026-03-01 15:00", "2026-03-01T15:00:00", "01.03.2026 15:00", with an optional
-// "Z" or "+03:00"; without one the time is local (TZ). Plain digits are Unix seconds.
-Result<int64_t> ParseTime(const std::string& text);
+// A date or a moment as people type it (core/date_text.h): "31.12.2026",
+// "31.12.2026 10:00", "2026-12-31T10:00", with an optional zone ("Z",
+// "+03:00"); a date alone is its midnight. Without a zone it is the call
+// center's time (App::CenterOffset). Plain digits (9 or more) are Unix
+// seconds. `what` names the option in the error ("--at").
+Result<int64_t> ParseTime(App& app, const std::string& text, std::string_view what = "time");
+// The same for an option that may be left out: none for "".
+Result<std::optional<int64_t>> ParseOptionalTime(App& app, const std::string& text,
+                                                 std::string_view what);
 
 // A moment in the machine's local time zone (TZ): "2026-11-23 09:00", with
 // ":05" seconds when asked.

@@ -1,7 +1,7 @@
 // callbase audit list / verify / head / alerts / alert-rules: thin handlers over
-// security::AuditLog. Times as ParseTime reads them, shown in the machine's
-// time zone; tables for people, JSON with --json; errors through App::Report.
-// These commands do not audit themselves: whoever wires auditing decides that.
+// security::AuditLog. Times as ParseTime reads them (a date alone is its midnight), shown in the
+// machine's time zone; tables for people, JSON with --json; errors through App::Report. These
+// commands do not audit themselves: whoever wires auditing decides that.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -40,19 +40,6 @@ void WithStore(App& app, Body&& body) {
     if (Result<void> ok = body(**db); !ok) app.Report(ok.error());
 }
 
-// A time as ParseTime reads it, or a plain date for its midnight.
-Result<UnixSeconds> Time(const std::string& text) {
-    if (text.size() == 10 && text[4] == '-' && text[7] == '-') return ParseTime(text + " 00:00");
-    return ParseTime(text);
-}
-
-Result<std::optional<UnixSeconds>> OptionalTime(const std::string& text) {
-    if (text.empty()) return std::nullopt;
-    auto t = Time(text);
-    if (!t) return std::unexpected(t.error());
-    return *t;
-}
-
 void RegisterList(CLI::App& audit, App& app) {
     struct Args {
         std::string actor, action, from, to, number, text;
@@ -64,8 +51,9 @@ void RegisterList(CLI::App& audit, App& app) {
     cmd->add_option("--action", a->action,
                     "only this action: read, change, copy, export, merge, delete, login, "
                     "login_failed, mass_edit, admin, bulk_read");
-    cmd->add_option("--from", a->from, "records at or after this time");
-    cmd->add_option("--to", a->to, "records before this time");
+    cmd->add_option("--from", a->from,
+                    "records at or after this time: 16.11.2026 10:00 (call center's time) or ISO");
+    cmd->add_option("--to", a->to, "records before this time, as --from");
     cmd->add_option("--limit", a->limit, "at most this many records")->capture_default_str();
     cmd->add_option("--number", a->number,
                     "only records about this phone number (any spelling; the log keeps numbers "
@@ -94,9 +82,9 @@ void RegisterList(CLI::App& audit, App& app) {
                 if (!key) return std::unexpected(key.error());
                 f.records_contain = sec::PseudonymizeNumbers(*e164, *key);
             }
-            auto from = OptionalTime(a->from);
+            auto from = ParseOptionalTime(app, a->from, "--from");
             if (!from) return std::unexpected(from.error());
-            auto to = OptionalTime(a->to);
+            auto to = ParseOptionalTime(app, a->to, "--to");
             if (!to) return std::unexpected(to.error());
             f.from = *from;
             f.to = *to;
@@ -210,13 +198,14 @@ void RegisterAlerts(CLI::App& audit, App& app) {
     auto since = std::make_shared<std::string>();
     auto* cmd = audit.add_subcommand(
         "alerts", "copies, failed logins, off-hours exports and mass edits over the thresholds");
-    cmd->add_option("--since", *since,
-                    "alerts that fired at or after this time (default: 24 h ago)");
+    cmd->add_option(
+        "--since", *since,
+        "alerts that fired at or after this time, 16.11.2026 10:00 (default: 24 h ago)");
     cmd->callback([&app, since] {
         WithStore(app, [&](store::Store& db) -> Result<void> {
             UnixSeconds from = app.clock.Now() - 86400;
             if (!since->empty()) {
-                auto t = Time(*since);
+                auto t = ParseTime(app, *since, "--since");
                 if (!t) return std::unexpected(t.error());
                 from = *t;
             }

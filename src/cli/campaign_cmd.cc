@@ -237,6 +237,150 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                    warnings->empty() ? "" : " (the warnings do not prevent it)");
     });
 
+    // campaign edit: the options given replace those settings of a draft; the
+    // others stay as they are.
+    struct EditArgs {
+        int64_t id = 0;
+        CampaignSpec spec;
+        std::string pacing, schedule, local_presence;
+        std::vector<std::string> caller_ids, retries;
+        bool every_contact = false, sensitive = false, not_sensitive = false;
+    };
+    auto e = std::make_shared<EditArgs>();
+    auto* edit = campaign->add_subcommand(
+        "edit", "change a draft's settings: the options given replace those, the rest stay");
+    edit->add_option("id", e->id, "the campaign")->required();
+    edit->add_option("--name", e->spec.name, "a new name");
+    edit->add_option("--segment", e->spec.segment,
+                     "which contacts: filter expressions, all must hold (replaces the segment)");
+    edit->add_flag("--every-contact", e->every_contact, "no segment: every contact")
+        ->excludes("--segment");
+    edit->add_option("--order", e->spec.order_by, "sequential order, as for create");
+    edit->add_option("--rule", e->spec.rules, "priority rules EXPR:WEIGHT (replace the rules)");
+    edit->add_option("--pacing", e->pacing, "preview, progressive, predictive or robot");
+    edit->add_option("--purpose", e->spec.purpose, "service, marketing, ...");
+    edit->add_option("--caller-id", e->caller_ids,
+                     "the numbers the campaign calls from (repeat; replace the list)");
+    edit->add_option("--daily-cap", e->spec.daily_cap, "calls a day per caller ID");
+    edit->add_option("--local-presence", e->local_presence,
+                     "on: prefer a caller ID from the callee's region; off: do not");
+    edit->add_option("--retry", e->retries, "OUTCOME=DELAY, e.g. busy=30m (replace the rules)");
+    edit->add_option("--max-attempts", e->spec.max_attempts, "attempts a number");
+    edit->add_option("--schedule", e->schedule, "dialing hours, HH:MM-HH:MM");
+    edit->add_option("--abandon-limit", e->spec.abandon_limit,
+                     "predictive: the share of answered calls that may be abandoned");
+    edit->add_option("--wrap-up", e->spec.wrap_up_seconds, "seconds after each call");
+    edit->add_option("--robot-max-calls", e->spec.robot_max_calls, "robot: calls at once");
+    edit->add_option("--robot-cps", e->spec.robot_calls_per_second, "robot: new calls a second");
+    edit->add_option("--script", e->spec.script, "hints shown to operators beside the card");
+    edit->add_option("--robot-script", e->spec.robot_script, "robots: the script they follow");
+    edit->add_option("--target", e->spec.target_contacts, "contacts to reach a day");
+    edit->add_flag("--sensitive", e->sensitive, "make it a sensitive campaign");
+    edit->add_flag("--not-sensitive", e->not_sensitive, "make it an ordinary campaign")
+        ->excludes("--sensitive");
+    edit->callback([&app, e, edit] {
+        auto given = [&](const char* name) { return edit->get_option(name)->count() > 0; };
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        CampaignBook book(**db, app.clock);
+        auto spec = book.Get(e->id);
+        if (!spec) return app.Report(spec.error());
+        CampaignSpec s = *spec;
+        const CampaignSpec& in = e->spec;
+        bool changed = false;
+        auto take = [&](const char* name, auto& to, const auto& from) {
+            if (!given(name)) return;
+            to = from;
+            changed = true;
+        };
+        take("--name", s.name, in.name);
+        take("--segment", s.segment, in.segment);
+        if (e->every_contact) {
+            s.segment.clear();
+            changed = true;
+        }
+        take("--order", s.order_by, in.order_by);
+        take("--rule", s.rules, in.rules);
+        take("--purpose", s.purpose, in.purpose);
+        take("--daily-cap", s.daily_cap, in.daily_cap);
+        take("--max-attempts", s.max_attempts, in.max_attempts);
+        take("--abandon-limit", s.abandon_limit, in.abandon_limit);
+        take("--wrap-up", s.wrap_up_seconds, in.wrap_up_seconds);
+        take("--robot-max-calls", s.robot_max_calls, in.robot_max_calls);
+        take("--robot-cps", s.robot_calls_per_second, in.robot_calls_per_second);
+        take("--script", s.script, in.script);
+        take("--robot-script", s.robot_script, in.robot_script);
+        take("--target", s.target_contacts, in.target_contacts);
+        if (e->sensitive || e->not_sensitive) {
+            s.sensitive = e->sensitive;
+            changed = true;
+        }
+        if (given("--pacing")) {
+            auto pacing = campaigns::ParsePacing(e->pacing);
+            if (!pacing) {
+                return app.Report(Bad(fmt::format("--pacing {}: not a pacing mode", e->pacing),
+                                      "write preview, progressive, predictive or robot"));
+            }
+            s.pacing = *pacing;
+            changed = true;
+        }
+        if (given("--schedule")) {
+            auto schedule = ParseSchedule(e->schedule);
+            if (!schedule) return app.Report(schedule.error());
+            s.schedule_start_minute = schedule->first;
+            s.schedule_end_minute = schedule->second;
+            changed = true;
+        }
+        if (given("--local-presence")) {
+            if (e->local_presence != "on" && e->local_presence != "off") {
+                return app.Report(
+                    Bad(fmt::format("--local-presence '{}': write on or off", e->local_presence),
+                        "e.g. --local-presence off"));
+            }
+            s.local_presence = e->local_presence == "on";
+            changed = true;
+        }
+        if (given("--caller-id")) {
+            s.caller_ids.clear();
+            for (const auto& number : e->caller_ids)
+                s.caller_ids.push_back({number, "", 0});
+            changed = true;
+        }
+        if (given("--retry")) {
+            s.retries.clear();
+            for (const auto& r : e->retries) {
+                auto eq = r.find('=');
+                if (eq == std::string::npos) {
+                    return app.Report(Bad(fmt::format("--retry {}: write OUTCOME=DELAY", r),
+                                          "e.g. --retry busy=30m --retry no_answer=4h"));
+                }
+                auto delay = ParseDuration(r.substr(eq + 1));
+                if (!delay) return app.Report(delay.error());
+                s.retries.push_back({r.substr(0, eq), *delay});
+            }
+            changed = true;
+        }
+        if (!changed) {
+            return app.Report(Bad(fmt::format("campaign edit {}: nothing to change", e->id),
+                                  "give the settings to change, e.g. --schedule 10:00-19:00; run "
+                                  "`callbase campaign edit --help`"));
+        }
+        auto tools = LoadPhoneTools(app);
+        if (!tools) return app.Report(tools.error());
+        auto saved = book.Edit(e->id, s, *tools->cleaner, app.actor);
+        if (!saved) return app.Report(saved.error());
+        auto leads = book.SegmentSize(*saved, *tools->cleaner);
+        if (!leads) return app.Report(leads.error());
+        if (app.json) {
+            json j = json::parse(campaigns::SpecJson(*saved));
+            j["leads"] = *leads;
+            fmt::print("{}\n", JsonText(j));
+            return;
+        }
+        fmt::print("campaign #{} «{}» saved: {} contacts in its segment\n", saved->id, saved->name,
+                   *leads);
+    });
+
     auto* list = campaign->add_subcommand("list", "the campaigns");
     list->callback([&app] {
         auto db = app.OpenStore();
@@ -286,6 +430,30 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
         }
         PrintSpec(*spec);
         fmt::print("\n{} contacts in the segment now\n", *leads);
+    });
+
+    // campaign clone: the way out the refusal of `campaign edit` names for a
+    // campaign that has started (CampaignBook::Clone, as the web's Clone).
+    auto clone_id = std::make_shared<int64_t>(0);
+    auto* clone = campaign->add_subcommand(
+        "clone", "a new draft with a campaign's settings, named \"NAME (копия)\", to edit");
+    clone->add_option("id", *clone_id, "the campaign to copy (in any state)")->required();
+    clone->callback([&app, clone_id] {
+        auto tools = LoadPhoneTools(app);
+        if (!tools) return app.Report(tools.error());
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        CampaignBook book(**db, app.clock);
+        auto copy = book.Clone(*clone_id, *tools->cleaner, app.actor);
+        if (!copy) return app.Report(copy.error());
+        if (app.json) {
+            fmt::print("{}\n", JsonText(json::parse(campaigns::SpecJson(*copy))));
+            return;
+        }
+        fmt::print(
+            "campaign #{} cloned as draft #{} «{}»; change it with: callbase campaign edit "
+            "{}\n",
+            *clone_id, copy->id, copy->name, copy->id);
     });
 
     for (std::string action : {"start", "pause", "stop"}) {

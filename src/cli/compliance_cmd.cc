@@ -3,6 +3,7 @@
 // and cleaned first; times as ParseTime reads them. Tables for people, JSON
 // with --json; errors through App::Report.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <ctime>
@@ -23,7 +24,11 @@
 #include "compliance/registry_catalog.h"
 #include "compliance/rules.h"
 #include "compliance/stop_list.h"
+#include "contacts/text.h"
+#include "core/clock_text.h"
 #include "core/json_text.h"
+#include "ingest/encoding.h"
+#include "phone/region_names.h"
 
 namespace callbase::cli {
 namespace {
@@ -53,16 +58,20 @@ void WithPhone(App& app, const std::string& phone, Body&& body) {
     WithStore(app, [&](store::Store& db) { return body(db, *e164, *tools); });
 }
 
-Result<std::optional<UnixSeconds>> OptionalDate(const std::string& text) {
-    if (text.empty()) return std::nullopt;
-    if (text.size() == 10) {
-        auto day = cp::ParseDay(text);
-        if (!day) return std::unexpected(day.error());
-        return ParseTime(text + " 00:00");
+// A purpose the base knows (consent purpose list); an unknown one is an
+// error listing the known ones.
+Result<void> KnownPurpose(store::Store& db, App& app, const std::string& purpose) {
+    auto all = cp::Consents(db, app.clock).Purposes();
+    if (!all) return std::unexpected(all.error());
+    std::vector<std::string> known;
+    for (const auto& p : *all) {
+        if (p.name == purpose) return {};
+        known.push_back(p.name);
     }
-    auto t = ParseTime(text);
-    if (!t) return std::unexpected(t.error());
-    return *t;
+    return Fail(ErrorCode::kInvalidInput, fmt::format("unknown purpose {}", purpose),
+                fmt::format("known purposes: {}; add one with `callbase consent purpose add "
+                            "NAME --description TEXT`",
+                            fmt::join(known, ", ")));
 }
 
 Result<cp::StopCategory> Category(const std::string& text) {
@@ -118,7 +127,8 @@ void RegisterDnc(CLI::App& cli, App& app) {
     add->add_option("--category", a->category,
                     "do_not_disturb (for good), written_only (e-mail/SMS only), not_now")
         ->capture_default_str();
-    add->add_option("--until", a->until, "not_now: until this date (default: 6 months)");
+    add->add_option("--until", a->until,
+                    "not_now: until this date, 31.12.2026 (default: 6 months)");
     add->add_option("--channel", a->channel, "operator, robot, import, api or cli")
         ->capture_default_str();
     add->add_option("--note", a->note, "why, in a few words");
@@ -127,7 +137,7 @@ void RegisterDnc(CLI::App& cli, App& app) {
                   [&](store::Store& db, const std::string& e164, PhoneTools&) -> Result<void> {
                       auto category = Category(a->category);
                       if (!category) return std::unexpected(category.error());
-                      auto until = OptionalDate(a->until);
+                      auto until = ParseOptionalTime(app, a->until, "--until");
                       if (!until) return std::unexpected(until.error());
                       cp::StopList list(db, app.clock);
                       auto e = list.Add(e164, *category, *until, a->channel, a->note, app.actor);
@@ -232,15 +242,20 @@ void RegisterDnc(CLI::App& cli, App& app) {
     import->add_option("file", im->file, "a text file, one number per line")->required();
     import->add_option("--category", im->category, "the category for all of them")
         ->capture_default_str();
-    import->add_option("--until", im->until, "not_now: until this date");
+    import->add_option("--until", im->until, "not_now: until this date, 31.12.2026");
     import->callback([&app, im] {
         auto tools = LoadPhoneTools(app);
     if (!tools) return app.Report(tools.error());
     WithStore(app, [&](store::Store& db) -> Result<void> {
         auto category = Category(im->category);
         if (!category) return std::unexpected(category.error());
-        auto until = OptionalDate(im->until);
+        auto until = ParseOptionalTime(app, im->until, "--until");
         if (!until) return std::unexpected(until.error());
+        // A picture, an archive or a workbook is refused as `import contacts`
+        // refuses one, before any line is read as a number.
+        if (auto text = ingest::CheckTextFile(im->file); !text) {
+            return std::unexpected(text.error());
+        }
         cp::StopList list(db, app.clock);
         auto report = list.Import(im->file, *category, *until, *tools->cleaner, app.actor);
         if (!report) return std::unexpected(report.error());
@@ -291,7 +306,7 @@ void RegisterConsent(CLI::App& cli, App& app) {
                                           std::nullopt, a->form_id,  a->ip,           a->user_agent,
                                           std::nullopt, std::nullopt};
                       if (!a->at.empty()) {
-                          auto at = ParseTime(a->at);
+                          auto at = ParseTime(app, a->at, "--at");
                           if (!at) return std::unexpected(at.error());
                           in.obtained_at = *at;
                       }
@@ -505,7 +520,9 @@ void RegisterCanCall(CLI::App& cli, App& app) {
     can->add_option("phone", a->phone, "the number, any spelling")->required();
     can->add_option("--purpose", a->purpose, "service, marketing or a purpose you added")
         ->required();
-    can->add_option("--at", a->at, "decide for this time instead of now");
+    can->add_option(
+        "--at", a->at,
+        "decide for this time instead of now: 23.11.2026 10:00 (call center's time) or ISO");
     can->add_option("--registry-dir", a->registry_dir,
                     "where the registries are (default: $CALLBASE_REGISTRY_DIR, else beside "
                     "the database)");
@@ -522,10 +539,13 @@ void RegisterCanCall(CLI::App& cli, App& app) {
         WithStore(app, [&](store::Store& db) -> Result<void> {
             UnixSeconds at = app.clock.Now();
             if (!a->at.empty()) {
-                auto t = ParseTime(a->at);
+                auto t = ParseTime(app, a->at, "--at");
                 if (!t) return std::unexpected(t.error());
                 at = *t;
             }
+            // A purpose the base does not know would be judged as one that
+            // needs consent: "may NOT be called" for a typo. Refused instead.
+            if (auto ok = KnownPurpose(db, app, a->purpose); !ok) return ok;
             auto rules = cp::LoadRules(db);
             if (!rules) return std::unexpected(rules.error());
             const std::string dir = RegistryDir(app, a->registry_dir);
@@ -594,7 +614,7 @@ void RegisterAttempts(CLI::App& cli, App& app) {
             [&](store::Store& db, const std::string& e164, PhoneTools& tools) -> Result<void> {
                 UnixSeconds at = app.clock.Now();
                 if (!a->at.empty()) {
-                    auto t = ParseTime(a->at);
+                    auto t = ParseTime(app, a->at, "--at");
                     if (!t) return std::unexpected(t.error());
                     at = *t;
                 }
@@ -760,16 +780,15 @@ void RegisterDeletion(CLI::App& cli, App& app) {
     auto* report = deletion->add_subcommand("report",
                                             "requests received in a period (for the "
                                             "regulator)");
-    report->add_option("--from", range->first, "first day, YYYY-MM-DD (default: 1 year ago)");
-    report->add_option("--to", range->second,
-                       "day after the last, YYYY-MM-DD (default: "
-                       "tomorrow)");
+    report->add_option("--from", range->first,
+                       "first day, 01.01.2026 or 2026-01-01 (default: 1 year ago)");
+    report->add_option("--to", range->second, "day after the last, as --from (default: tomorrow)");
     report->callback([&app, range] {
         WithStore(app, [&](store::Store& db) -> Result<void> {
             UnixSeconds now = app.clock.Now();
-            auto from = OptionalDate(range->first);
+            auto from = ParseOptionalTime(app, range->first, "--from");
             if (!from) return std::unexpected(from.error());
-            auto to = OptionalDate(range->second);
+            auto to = ParseOptionalTime(app, range->second, "--to");
             if (!to) return std::unexpected(to.error());
             cp::Deletions deletions(db, app.clock);
             auto all =
@@ -858,15 +877,117 @@ void RegisterRules(CLI::App& cli, App& app) {
             return {};
         });
     });
-    auto set_json = std::make_shared<std::string>();
-    auto* set = rules->add_subcommand("set", "change rules: a JSON object of the ones to change");
-    set->add_option("json", *set_json, R"(e.g. '{"window_start": "10:00", "max_attempts": 2}')")
-        ->required();
-    set->callback([&app, set_json] {
+    // rules set: flags for people, a JSON object for scripts (the shape `rules
+    // show --json` prints); both may be given, the flags win.
+    struct SetArgs {
+        std::string json, window, weekdays, timezone;
+        std::vector<std::string> purposes;
+        int max_attempts = 0, attempt_period_days = 0, min_gap_minutes = 0;
+    };
+    auto sa = std::make_shared<SetArgs>();
+    auto* set = rules->add_subcommand(
+        "set", "change rules: the flags given, or a JSON object of the ones to change");
+    set->add_option("json", sa->json, R"(e.g. '{"window_start": "10:00", "max_attempts": 2}')");
+    set->add_option("--window", sa->window, "the calling window in the callee's time: 09:00-20:00");
+    set->add_option("--weekdays", sa->weekdays,
+                    "the days calls are allowed: mon-fri, mon,wed,fri, пн-пт, пн-сб");
+    set->add_option("--timezone", sa->timezone,
+                    "the call center's zone, also assumed for numbers of unknown zone: +03:00, "
+                    "UTC+7, МСК+4 or Europe/Moscow");
+    set->add_option("--max-attempts", sa->max_attempts,
+                    "attempts a number in a period (0: no cap)");
+    set->add_option("--attempt-period-days", sa->attempt_period_days,
+                    "the period of --max-attempts, in days");
+    set->add_option("--min-gap-minutes", sa->min_gap_minutes,
+                    "minutes after an attempt before the next one");
+    set->add_option("--purposes-without-consent", sa->purposes,
+                    "purposes that need no consent, comma-separated (service)")
+        ->delimiter(',');
+    set->callback([&app, sa, set] {
+        auto given = [&](const char* name) { return set->get_option(name)->count() > 0; };
+        json j = json::object();
+        if (!sa->json.empty()) {
+            j = json::parse(sa->json, nullptr, false);
+            if (j.is_discarded() || !j.is_object()) {
+                return app.Report({ErrorCode::kInvalidInput,
+                                   fmt::format("rules set: '{}' is not a JSON object", sa->json),
+                                   "give flags (--window 09:00-20:00 --weekdays mon-fri) or a "
+                                   "JSON object as `callbase rules show --json` prints it"});
+            }
+        }
+        if (given("--window")) {
+            const size_t dash = sa->window.find('-');
+            auto from = ParseClockTime(sa->window.substr(0, dash), "--window");
+            auto to = ParseClockTime(dash == std::string::npos ? "" : sa->window.substr(dash + 1),
+                                     "--window");
+            if (!from || !to) {
+                return app.Report({ErrorCode::kInvalidInput,
+                                   fmt::format("--window '{}' is not HH:MM-HH:MM", sa->window),
+                                   "e.g. --window 09:00-20:00 (the callee's local time)"});
+            }
+            j["window_start"] = FormatClockTime(*from);
+            j["window_end"] = FormatClockTime(*to);
+        }
+        if (given("--weekdays")) {
+            auto days = ParseWeekdaySet(sa->weekdays, "--weekdays");
+            if (!days) return app.Report(days.error());
+            json list = json::array();
+            for (int d = 0; d < 7; ++d)
+                if (*days >> d & 1) list.push_back(std::string(kWeekdayIds[d]));
+            j["weekdays"] = list;
+        }
+        if (given("--timezone")) {
+            auto offset = ParseUtcOffset(sa->timezone, "--timezone");
+            if (!offset && sa->timezone.find('/') != std::string::npos) {
+                // An IANA name: Russia's zones, from the numbering plan's table.
+                auto table =
+                    phone::RegionTable::Load(app.data_dir + "/numbering/region-timezones.csv");
+                if (!table) return app.Report(table.error());
+                if (auto known = table->OffsetOfTimezone(contacts::Trim(sa->timezone))) {
+                    offset = *known;
+                }
+            }
+            if (!offset) return app.Report(offset.error());
+            j["default_utc_offset_minutes"] = *offset;
+        }
+        if (given("--max-attempts")) j["max_attempts"] = sa->max_attempts;
+        if (given("--attempt-period-days")) j["attempt_period_days"] = sa->attempt_period_days;
+        if (given("--min-gap-minutes")) j["min_gap_minutes"] = sa->min_gap_minutes;
+        if (given("--purposes-without-consent")) {
+            std::vector<std::string> purposes;
+            for (const auto& p : sa->purposes)
+                if (!contacts::Trim(p).empty()) purposes.push_back(contacts::Trim(p));
+            j["purposes_without_consent"] = purposes;
+        }
+        if (j.empty()) {
+            return app.Report({ErrorCode::kInvalidInput, "rules set: nothing to change",
+                               "give the rules to change, e.g. `callbase rules set --window "
+                               "09:00-20:00 --weekdays mon-fri`; run `callbase rules set --help`"});
+        }
         WithStore(app, [&](store::Store& db) -> Result<void> {
-            auto r = cp::SaveRulesJson(db, *set_json, app.actor, app.clock);
+            // Purposes must be ones the base knows (a typo would need consent
+            // for nothing, or exempt nothing).
+            if (j.contains("purposes_without_consent") &&
+                j["purposes_without_consent"].is_array()) {
+                for (const auto& p : j["purposes_without_consent"]) {
+                    if (!p.is_string()) continue;
+                    if (auto ok = KnownPurpose(db, app, p.get<std::string>()); !ok) return ok;
+                }
+            }
+            auto r = cp::SaveRulesJson(db, JsonText(j), app.actor, app.clock);
             if (!r) return std::unexpected(r.error());
-            fmt::print("{}\n", app.json ? cp::RulesJson(*r) : "rules saved");
+            if (app.json) {
+                fmt::print("{}\n", cp::RulesJson(*r));
+                return {};
+            }
+            std::string days;
+            for (int d = 0; d < 7; ++d)
+                if (r->weekdays >> d & 1)
+                    days += (days.empty() ? "" : ",") + std::string(kWeekdayIds[d]);
+            fmt::print("rules saved: calls {}-{} on {}, call center's zone UTC{}\n",
+                       FormatClockTime(r->window_start_minute),
+                       FormatClockTime(r->window_end_minute), days,
+                       FormatUtcOffset(r->default_utc_offset_minutes));
             return {};
         });
     });
@@ -874,7 +995,7 @@ void RegisterRules(CLI::App& cli, App& app) {
     holiday->require_subcommand(1);
     auto h = std::make_shared<std::pair<std::string, std::string>>();
     auto* hadd = holiday->add_subcommand("add", "add a holiday");
-    hadd->add_option("date", h->first, "YYYY-MM-DD")->required();
+    hadd->add_option("date", h->first, "the day: 07.01.2027 or 2027-01-07")->required();
     hadd->add_option("--name", h->second, "its name");
     hadd->callback([&app, h] {
         WithStore(app, [&](store::Store& db) -> Result<void> {
@@ -886,7 +1007,7 @@ void RegisterRules(CLI::App& cli, App& app) {
     });
     auto hr = std::make_shared<std::string>();
     auto* hremove = holiday->add_subcommand("remove", "remove a holiday");
-    hremove->add_option("date", *hr, "YYYY-MM-DD")->required();
+    hremove->add_option("date", *hr, "the day: 07.01.2027 or 2027-01-07")->required();
     hremove->callback([&app, hr] {
         WithStore(app, [&](store::Store& db) -> Result<void> {
             if (auto ok = cp::RemoveHoliday(db, *hr); !ok) return ok;

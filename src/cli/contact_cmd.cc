@@ -3,6 +3,7 @@
 // command opens the database with App::OpenStore(), prints an aligned table for
 // people or JSON with --json, and reports errors through App::Report.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -105,6 +106,7 @@ void PrintChanged(App& app, int64_t id, std::string_view what, bool changed) {
 
 void RegisterContacts(CLI::App& cli, App& app) {
     auto* group = cli.add_subcommand("contacts", "find, show, add and change contacts");
+    group->alias("contact");  // as people often type it: `callbase contact show 12`
     group->require_subcommand(1);
 
     // contacts find
@@ -276,14 +278,15 @@ void RegisterContacts(CLI::App& cli, App& app) {
         "(or Новый, В работе, Перезвонить, Решено, Отказ, Неактивный)");
     set_status->add_option("id", st->id, "contact id")->required();
     set_status->add_option("status", st->status, "status")->required();
-    set_status->add_option("--callback-at", st->callback_at,
-                           "when to call back (status callback): YYYY-MM-DD HH:MM, local time");
+    set_status->add_option(
+        "--callback-at", st->callback_at,
+        "when to call back (status callback): 01.03.2026 15:00, the call center's time");
     set_status->callback([&app, st] {
         auto id = ParseId(st->id, "contact");
         if (!id) return app.Report(id.error());
         std::optional<int64_t> at;
         if (!st->callback_at.empty()) {
-            auto t = ParseTime(st->callback_at);
+            auto t = ParseTime(app, st->callback_at, "--callback-at");
             if (!t) return app.Report(t.error());
             at = *t;
         }
@@ -324,6 +327,151 @@ void RegisterContacts(CLI::App& cli, App& app) {
             }
         });
     }
+
+    // contacts edit
+    struct EditArgs {
+        std::string id, name;
+        std::vector<std::string> add, labels, remove;
+    };
+    auto ea = std::make_shared<EditArgs>();
+    auto* edit = group->add_subcommand("edit", "change a contact's name and phones");
+    edit->add_option("id", ea->id, "contact id")->required();
+    edit->add_option("--name", ea->name, "the new full name");
+    edit->add_option("--add-phone", ea->add, "a phone to add, in any usual spelling (repeatable)");
+    edit->add_option("--label", ea->labels,
+                     "the label of the --add-phone in the same position (основной, рабочий, "
+                     "mobile, ...)");
+    edit->add_option("--remove-phone", ea->remove, "a phone to remove, any spelling (repeatable)");
+    edit->callback([&app, ea, edit] {
+        auto id = ParseId(ea->id, "contact");
+        if (!id) return app.Report(id.error());
+        const bool rename = edit->get_option("--name")->count() > 0;
+        if (!rename && ea->add.empty() && ea->remove.empty()) {
+            return app.Report({ErrorCode::kInvalidInput,
+                               fmt::format("contacts edit {}: nothing to change", ea->id),
+                               "give --name, --add-phone or --remove-phone; run `callbase "
+                               "contacts edit --help`"});
+        }
+        if (ea->labels.size() > ea->add.size()) {
+            return app.Report({ErrorCode::kInvalidInput,
+                               fmt::format("contacts edit {}: {} --label for {} --add-phone",
+                                           ea->id, ea->labels.size(), ea->add.size()),
+                               "give each --label after the --add-phone it names"});
+        }
+        auto tools = LoadPhoneTools(app);
+        if (!tools) return app.Report(tools.error());
+        // Every number is cleaned as the dial gate cleans it before anything
+        // changes: a typo in the third one leaves the contact as it was.
+        std::vector<contacts::NewPhone> adds;
+        for (size_t i = 0; i < ea->add.size(); ++i) {
+            contacts::NewPhone p;
+            p.cleaned = tools->cleaner->Clean(ea->add[i]);
+            if (!p.cleaned.valid()) {
+                return app.Report(
+                    {ErrorCode::kInvalidInput,
+                     fmt::format("--add-phone '{}' is not a phone number{}", ea->add[i],
+                                 p.cleaned.reason.empty() ? "" : ": " + p.cleaned.reason),
+                     "write it in any usual spelling, e.g. 8 916 123-45-67 or +7 916 1234567"});
+            }
+            if (i < ea->labels.size()) p.label = ea->labels[i];
+            adds.push_back(std::move(p));
+        }
+        std::vector<std::string> removes;
+        for (const auto& r : ea->remove) {
+            auto e164 = CleanPhoneArg(*tools->cleaner, r);
+            if (!e164) {
+                return app.Report({e164.error().code, "--remove-phone " + e164.error().message,
+                                   e164.error().hint});
+            }
+            removes.push_back(*e164);
+        }
+        auto db = app.OpenStore();
+        if (!db) return app.Report(db.error());
+        contacts::ContactBook book(**db, app.clock, app.actor);
+        if (auto ok = RestrictBook(app, **db, &book); !ok) return app.Report(ok.error());
+        // The contact's phones now: a number to remove becomes the phone's id
+        // (ContactBook::RemovePhone takes that), and what would be refused is
+        // refused here, before the first change, so that a refusal changes nothing.
+        auto card = book.Get(*id);
+        if (!card) return app.Report(card.error());
+        auto its_phones = [&] {
+            std::vector<std::string> numbers;
+            for (const auto& p : card->phones)
+                numbers.push_back(
+                    p.e164.empty() ? fmt::format("phone #{} (not a valid number)", p.id) : p.e164);
+            return numbers.empty() ? std::string("it has no phones")
+                                   : fmt::format("its phones: {}", fmt::join(numbers, ", "));
+        };
+        auto has = [&](const std::string& e164) {
+            return std::find_if(card->phones.begin(), card->phones.end(),
+                                [&](const auto& p) { return p.e164 == e164; });
+        };
+        std::vector<std::string> adding;
+        for (const auto& p : adds) {
+            const std::string& e164 = p.cleaned.e164;
+            if (has(e164) != card->phones.end() ||
+                std::find(adding.begin(), adding.end(), e164) != adding.end()) {
+                return app.Report({ErrorCode::kConflict,
+                                   fmt::format("contact #{} already has the number {}", *id, e164),
+                                   its_phones()});
+            }
+            adding.push_back(e164);
+        }
+        std::vector<std::pair<int64_t, std::string>> removes_by_id;  // phone id, E.164
+        for (const auto& e164 : removes) {
+            auto found = has(e164);
+            if (found == card->phones.end()) {
+                return app.Report({ErrorCode::kNotFound,
+                                   fmt::format("contact #{} has no phone {}", *id, e164),
+                                   its_phones()});
+            }
+            const bool twice = std::any_of(removes_by_id.begin(), removes_by_id.end(),
+                                           [&](const auto& r) { return r.first == found->id; });
+            if (!twice) removes_by_id.emplace_back(found->id, e164);
+        }
+        const std::string name_after =
+            rename ? contacts::Trim(ea->name) : contacts::Trim(card->contact.name);
+        if (name_after.empty() && card->phones.size() + adds.size() == removes_by_id.size()) {
+            return app.Report(
+                {ErrorCode::kInvalidInput,
+                 fmt::format("contact #{} would be left with neither a name nor a phone", *id),
+                 "keep a phone, or give it a name (--name)"});
+        }
+        json added = json::array(), removed = json::array();
+        std::vector<std::string> said;
+        // Added first, then removed, then the name: a contact may swap its only
+        // phone, or lose its name once it has a phone.
+        for (const auto& p : adds) {
+            if (auto ok = book.AddPhone(*id, p); !ok) return app.Report(ok.error());
+            auto shown = ShownNumber(app, **db, p.cleaned.e164);
+            if (!shown) return app.Report(shown.error());
+            added.push_back(*shown);
+            said.push_back(
+                fmt::format("added {} ({})", *shown, p.label.empty() ? "основной" : p.label));
+        }
+        for (const auto& [phone_id, e164] : removes_by_id) {
+            if (auto ok = book.RemovePhone(*id, phone_id); !ok) return app.Report(ok.error());
+            auto shown = ShownNumber(app, **db, e164);
+            if (!shown) return app.Report(shown.error());
+            removed.push_back(*shown);
+            said.push_back("removed " + *shown);
+        }
+        bool renamed = false;
+        if (rename) {
+            auto changed = book.Rename(*id, ea->name);
+            if (!changed) return app.Report(changed.error());
+            renamed = *changed;
+            said.push_back(renamed ? "name set" : "name unchanged");
+        }
+        if (app.json) {
+            fmt::print(
+                "{}\n",
+                JsonText(json{
+                    {"id", *id}, {"renamed", renamed}, {"added", added}, {"removed", removed}}));
+        } else {
+            fmt::print("contact #{}: {}\n", *id, fmt::join(said, "; "));
+        }
+    });
 
     // contacts set-field
     struct FieldArgs {

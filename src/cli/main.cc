@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/app.h"
 #include "core/utf8.h"
@@ -17,6 +19,7 @@ int main(int argc, char** argv) {
         app.actor = "cli";
     }
     CLI::App cli{"callbase — the phone-number base of a call center"};
+    cli.name("callbase");  // not argv[0]: help shows no path of the machine
     cli.require_subcommand(1);
     cli.fallthrough();  // global options may follow the subcommand: `callbase init --json`
     cli.set_version_flag("--version", CALLBASE_VERSION);
@@ -25,25 +28,30 @@ int main(int argc, char** argv) {
                    "(default: $CALLBASE_DB, else ./callbase.db)");
     cli.add_flag("--json", app.json, "print JSON for scripts instead of tables for people");
     cli.add_option("--actor", app.actor, "who is acting, for the history (default: $USER)");
-    cli.add_option("--data-dir", app.data_dir, "where the shipped reference data is")
-        ->default_val(CALLBASE_DEFAULT_DATA_DIR);
+    // The default is set here, not through CLI11, so that --help shows no
+    // path of the machine the binary was built on.
+    app.data_dir = CALLBASE_DEFAULT_DATA_DIR;
+    cli.add_option("--data-dir", app.data_dir,
+                   "where the shipped reference data is (default: the installed data folder)");
     // A chosen moment for the clock, which runs on from it: the calling rules,
-    // the forecast and the demo on any day (also $CALLBASE_NOW).
+    // the forecast and the demo on any day (also $CALLBASE_NOW, read by CLI11
+    // after --db, so that a moment without a zone is the call center's time of
+    // the base named).
     auto set_now = [&app](const std::string& text) {
-        auto at = cli::ParseTime(text);
+        auto at = cli::ParseTime(app, text, "--now");
         if (!at) {
             // Bad input: exit 2, as every argument error.
-            throw CLI::ParseError(fmt::format("--now: '{}' is not a moment: {}; write e.g. --now "
-                                              "'2026-12-05 10:00+03:00'",
-                                              text, at.error().message),
-                                  2);
+            // (The message names --now and the value; the hint the forms.)
+            throw CLI::ParseError(fmt::format("{}; {}", at.error().message, at.error().hint), 2);
         }
         app.clock.StartAt(*at);
     };
     cli.add_option_function<std::string>(
-        "--now", set_now,
-        "act as if the clock showed this moment (it runs on from there): '2026-12-05 10:00+03:00' "
-        "(default: $CALLBASE_NOW, else the system clock)");
+           "--now", set_now,
+           "act as if the clock showed this moment (it runs on from there): '05.12.2026 10:00', "
+           "'2026-12-05 10:00+03:00'; without a zone, the call center's time "
+           "(default: $CALLBASE_NOW, else the system clock)")
+        ->envname("CALLBASE_NOW");
 
     cli::RegisterInitCommands(cli, app);
     cli::RegisterPhoneCommands(cli, app);
@@ -77,10 +85,15 @@ int main(int argc, char** argv) {
         return app.exit_code;
     }
     try {
-        if (const char* now = std::getenv("CALLBASE_NOW"); now && *now) set_now(now);
         cli.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return cli.exit(e);  // --help, --version: printed, exit 0
+    } catch (const CLI::RuntimeError& e) {
+        return e.get_exit_code();  // a command reported its error already
     } catch (const CLI::ParseError& e) {
-        return cli.exit(e);
+        // The one place a wrong invocation becomes a message and exit 2.
+        app.Report(cli::ArgumentError(cli, e, std::vector<std::string>(argv + 1, argv + argc)));
+        return app.exit_code;
     }
     return app.exit_code;
 }

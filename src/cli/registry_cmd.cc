@@ -242,7 +242,7 @@ void ListCommand(App& app, const RegistryArgs& args) {
 }  // namespace
 
 void RegisterRegistryCommands(CLI::App& cli, App& app) {
-    auto* registry = cli.add_subcommand("registry", "do-not-call registries (R-LAW-3)");
+    auto* registry = cli.add_subcommand("registry", "do-not-call registries");
     registry->require_subcommand(1);
     auto args = std::make_shared<RegistryArgs>();
     auto dir_option = [&args](CLI::App* command) {

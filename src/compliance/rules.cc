@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include "core/clock_text.h"
+#include "core/date_text.h"
 #include "core/json_text.h"
 
 namespace callbase::compliance {
@@ -18,26 +19,11 @@ namespace callbase::compliance {
 using nlohmann::json;
 
 Result<int32_t> ParseDay(const std::string& date) {
-    int y = 0;
-    unsigned mo = 0, d = 0;
-    char a = 0, b = 0;
-    if (std::sscanf(date.c_str(), "%d%c%u%c%u", &y, &a, &mo, &b, &d) != 5 || a != '-' || b != '-') {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("'{}' is not a date", date),
-                    "write YYYY-MM-DD, e.g. 2027-01-07");
-    }
-    std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{mo},
-                                    std::chrono::day{d}};
-    if (!ymd.ok()) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("'{}' is not a date", date),
-                    "write YYYY-MM-DD, e.g. 2027-01-07");
-    }
-    return static_cast<int32_t>(std::chrono::sys_days{ymd}.time_since_epoch().count());
+    return ParseDate(date, "date");  // core/date_text.h: DD.MM.YYYY or YYYY-MM-DD
 }
 
 std::string FormatDay(int32_t day) {
-    std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
-    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
-                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return FormatIsoDate(day);
 }
 
 std::string RulesJson(const CallingRules& r) {

@@ -28,7 +28,7 @@ Result<CallingRules> SaveRulesJson(store::Store& store, const std::string& json,
                                    const std::string& actor, const Clock& clock);
 std::string RulesJson(const CallingRules& rules);
 
-// date: YYYY-MM-DD.
+// date: DD.MM.YYYY or YYYY-MM-DD (core/date_text.h).
 Result<void> AddHoliday(store::Store& store, const std::string& date, const std::string& name);
 Result<void> RemoveHoliday(store::Store& store, const std::string& date);
 struct Holiday {
@@ -37,7 +37,7 @@ struct Holiday {
 };
 // Every holiday with its name, by date.
 Result<std::vector<Holiday>> ListHolidays(store::Store& store);
-// YYYY-MM-DD <-> days since 1970-01-01.
+// DD.MM.YYYY or YYYY-MM-DD -> days since 1970-01-01 -> YYYY-MM-DD.
 Result<int32_t> ParseDay(const std::string& date);
 std::string FormatDay(int32_t day);
 

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "contacts/text.h"
+#include "core/date_text.h"
 #include "core/json_text.h"
 #include "core/text_limits.h"
 
@@ -51,29 +52,9 @@ FieldDef FromRow(const store::Row& r) {
 }  // namespace
 
 std::optional<std::string> NormalizeDate(std::string_view text) {
-    std::string t = Trim(text);
-    int y = 0, m = 0, d = 0;
-    if (t.size() == 10 && t[4] == '-' && t[7] == '-') {
-        if (!ParseInt(std::string_view(t).substr(0, 4), y) ||
-            !ParseInt(std::string_view(t).substr(5, 2), m) ||
-            !ParseInt(std::string_view(t).substr(8, 2), d)) {
-            return std::nullopt;
-        }
-    } else if (t.size() == 10 && t[2] == '.' && t[5] == '.') {
-        if (!ParseInt(std::string_view(t).substr(0, 2), d) ||
-            !ParseInt(std::string_view(t).substr(3, 2), m) ||
-            !ParseInt(std::string_view(t).substr(6, 4), y)) {
-            return std::nullopt;
-        }
-    } else {
-        return std::nullopt;
-    }
-    if (m < 1 || m > 12 || d < 1 || y < 1800 || y > 2999) return std::nullopt;
-    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    int max_day = kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-    if (d > max_day) return std::nullopt;
-    return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+    auto day = ParseDate(text, "date");  // core/date_text.h: the one date parser
+    if (!day) return std::nullopt;
+    return FormatIsoDate(*day);
 }
 
 int64_t DateToUnix(std::string_view iso) {

@@ -1,5 +1,6 @@
 #include "ingest/encoding.h"
 
+#include "core/file.h"
 #include "core/utf8.h"
 
 #include <fmt/format.h>
@@ -121,6 +122,22 @@ int64_t LineAt(std::string_view bytes, size_t offset) {
 }
 
 }  // namespace
+
+Result<Encoding> CheckTextFile(const std::string& path) {
+    auto bytes = ReadWholeFile(path);
+    if (!bytes) {
+        return Fail(ErrorCode::kNotFound, fmt::format("cannot read {}", path),
+                    "check the path and its permissions");
+    }
+    std::string_view text = *bytes;
+    if (text.starts_with("\xEF\xBB\xBF")) {
+        text.remove_prefix(3);
+        if (FirstInvalidUtf8(text) == std::string_view::npos && text.find('\0') == text.npos) {
+            return Encoding::kUtf8;
+        }
+    }
+    return DetectFileEncoding(text, path);
+}
 
 Result<Encoding> DetectFileEncoding(std::string_view bytes, std::string_view file) {
     if (size_t nul = bytes.find('\0'); nul != std::string_view::npos) {

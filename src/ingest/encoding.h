@@ -29,6 +29,11 @@ Encoding DetectEncoding(std::string_view bytes);
 // bytes): the user must re-save the file or give --encoding.
 Result<Encoding> DetectFileEncoding(std::string_view bytes, std::string_view file);
 
+// DetectFileEncoding of a whole file read from `path` (after any BOM): what
+// refuses a picture, an archive or a workbook given where a text file is
+// wanted (`import contacts`, `dnc import`). kNotFound when it cannot be read.
+Result<Encoding> CheckTextFile(const std::string& path);
+
 // The offset of the first byte that does not belong to valid UTF-8, or npos.
 size_t FirstInvalidUtf8(std::string_view text);
 

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <fstream>
 
@@ -111,6 +113,19 @@ const RegionTable::Zone* RegionTable::FindPtr(std::string_view name) const {
         start = comma + 1;
     }
     return nullptr;
+}
+
+std::optional<int> RegionTable::OffsetOfTimezone(std::string_view timezone) const {
+    auto same = [](std::string_view a, std::string_view b) {
+        return a.size() == b.size() &&
+               std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+                   return std::tolower(static_cast<unsigned char>(x)) ==
+                          std::tolower(static_cast<unsigned char>(y));
+               });
+    };
+    for (const auto& [name, zone] : zones_)
+        if (same(zone.timezone, timezone)) return zone.utc_offset_minutes;
+    return std::nullopt;
 }
 
 }  // namespace callbase::phone

@@ -36,6 +36,9 @@ public:
     std::optional<Zone> Find(std::string_view name) const;
     // The same, pointing into the table (valid while the table lives).
     const Zone* FindPtr(std::string_view name) const;
+    // The UTC offset of an IANA zone some region of the table is in
+    // ("Asia/Vladivostok": 600); none for a zone no region has.
+    std::optional<int> OffsetOfTimezone(std::string_view timezone) const;
 
 private:
     std::unordered_map<std::string, Zone> zones_;

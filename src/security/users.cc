@@ -240,8 +240,10 @@ Result<void> Users::Enable(const std::string& name) {
     if (*n == 0) {
         auto u = Find(name);
         if (!u) return std::unexpected(u.error());
-        return Fail(ErrorCode::kConflict, fmt::format("user {} is not disabled", name),
-                    "`callbase user list` shows each user's state");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"user.not_disabled", "user {name} is not disabled",
+                        "the list of users shows each user's state"},
+                    {{"name", name}});
     }
     return {};
 }
