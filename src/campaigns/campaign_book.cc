@@ -374,11 +374,14 @@ Result<CampaignSpec> CampaignBook::Edit(int64_t id, CampaignSpec s, const phone:
                                         const std::string& actor) {
     auto was = Get(id);
     if (!was) return was;
-    if (was->state != "draft") {
-        return Fail(ErrorCode::kConflict,
-                    fmt::format("campaign #{} is {}: only a draft can be edited", id, was->state),
-                    "clone it (a new draft with the same settings) and edit the copy");
-    }
+    auto not_draft = [id](const std::string& state) {
+        return Fail(
+            ErrorCode::kConflict,
+            Msg{"campaign.not_draft", "campaign #{id} is {state}: only a draft can be edited",
+                "clone it (a new draft with the same settings) and edit the copy"},
+            {{"id", std::to_string(id)}, {"state", state}});
+    };
+    if (was->state != "draft") return not_draft(was->state);
     if (auto ok = Check(s, cleaner); !ok) return std::unexpected(ok.error());
     if (auto free = CheckNameFree(s.name, id); !free) return std::unexpected(free.error());
     s.id = id;
@@ -390,6 +393,12 @@ Result<CampaignSpec> CampaignBook::Edit(int64_t id, CampaignSpec s, const phone:
         "$5, updated_by = $6 WHERE id = $7 AND state = 'draft'",
         {s.name, s.purpose, std::string(PacingId(s.pacing)), SpecJson(s), clock_.Now(), actor, id});
     if (!done) return std::unexpected(done.error());
+    if (*done == 0) {
+        // Started between the check and the write: nothing was saved.
+        auto now = Get(id);
+        if (!now) return now;
+        return not_draft(now->state);
+    }
     return s;
 }
 

@@ -158,10 +158,10 @@ std::string Negate(std::string_view op) {
 Result<std::string> NameSql(const FilterTerm& t, const store::Cipher* cipher, SqlBuilder& b) {
     std::vector<std::string> words = SearchWords(t.value);
     if (words.empty()) {
-        return std::unexpected(
-            BadTerm(t.key + t.op + t.value,
-                    Msg{"filter.name_no_letters", "filter '{term}': the name has no letter or digit",
-                        "write a part of the name, e.g. name~иван"}));
+        return std::unexpected(BadTerm(
+            t.key + t.op + t.value,
+            Msg{"filter.name_no_letters", "filter '{term}': the name has no letter or digit",
+                "write a part of the name, e.g. name~иван"}));
     }
     const bool prefix = !cipher && t.op == "~";
     if (prefix) {
@@ -426,14 +426,15 @@ Result<Filter> ParseFilter(const std::vector<std::string>& expressions,
         } else if (term.key == "phone" && term.op == "~") {
             auto digits = PhoneTail(term.value);
             if (!digits) {
-                return std::unexpected(BadTerm(
-                    expr,
-                    Msg{"filter.phone_tail", "filter '{term}': phone~ takes the last {min} to {max} "
-                        "digits of a number",
-                        "e.g. phone~4567 or phone~123-45-67; for a whole number write "
-                        "phone=8 916 123-45-67"},
-                    {{"min", std::to_string(kMinPhoneTailDigits)},
-                     {"max", std::to_string(kMaxPhoneTailDigits)}}));
+                return std::unexpected(
+                    BadTerm(expr,
+                            Msg{"filter.phone_tail",
+                                "filter '{term}': phone~ takes the last {min} to {max} "
+                                "digits of a number",
+                                "e.g. phone~4567 or phone~123-45-67; for a whole number write "
+                                "phone=8 916 123-45-67"},
+                            {{"min", std::to_string(kMinPhoneTailDigits)},
+                             {"max", std::to_string(kMaxPhoneTailDigits)}}));
             }
             term.value = *digits;
         } else if (term.key == "phone") {

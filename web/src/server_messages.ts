@@ -54,7 +54,8 @@ export function serverText(code: string | undefined, params: Record<string, unkn
 }
 
 // Parameters that are codes themselves shown in words: a permission by what it
-// allows, a role (`role`, `…_role`), the name of a text that is too long (`field`).
+// allows, a role (`role`, `…_role`), a campaign's state (`state`), the name of a text that
+// is too long (`field`).
 function shownParams(params: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
     if (!params) return params;
     const out: Record<string, unknown> = { ...params };
@@ -65,6 +66,8 @@ function shownParams(params: Record<string, unknown> | undefined): Record<string
             if (text) out[name] = `«${text.charAt(0).toLowerCase()}${text.slice(1)}»`;
         } else if (name === 'role' || name.endsWith('_role')) {
             out[name] = known(`role.${value}`) ?? value;
+        } else if (name === 'state') {
+            out[name] = known(`campaignState.${value}`) ?? value;
         } else if (name === 'field') {
             // A text's name (core/text_limits.cc's callers), or a custom field's.
             const custom = /^field '(.*)'$/.exec(value);
