@@ -319,6 +319,11 @@ protected:
         http_.reset();
         api_.reset();
         runner_.reset();
+        // The registry files and SMS log of this process (a test that wants
+        // them reads them before it ends): nothing is left in the temp dir.
+        std::error_code ignored;
+        std::filesystem::remove_all(options_.registry_dir, ignored);
+        std::filesystem::remove(options_.sms_log, ignored);
     }
 
     struct Login {
