@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> names;
     std::vector<std::pair<std::string, std::string>> as_stored;  // for the plain LIKE
     std::vector<std::vector<std::string>> tails(3);
-    const size_t kDigits[] = {4, 5, 7};
+    const size_t tail_digits[] = {4, 5, 7};
     for (int tries = 0; static_cast<int>(names.size()) < queries && tries < queries * 20; ++tries) {
         auto row = (*db)->Query(
             "SELECT c.name, p.e164 FROM contacts c JOIN phones p ON p.contact_id = c.id "
@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
         const size_t end = name.find(' ', space + 1);
         as_stored.emplace_back(name.substr(0, space), name.substr(space + 1, end - space - 1));
         for (size_t k = 0; k < 3; ++k)
-            tails[k].push_back(e164.substr(e164.size() - kDigits[k]));
+            tails[k].push_back(e164.substr(e164.size() - tail_digits[k]));
     }
     if (names.empty()) Die("no contact with a two-word name and a number");
 
@@ -218,7 +218,7 @@ int main(int argc, char** argv) {
                             "c.merged_into IS NULL AND c.id IN (SELECT ph.contact_id FROM "
                             "phones ph WHERE ph.e164 LIKE $1)",
                             params);
-        report(fmt::format("phone~ {} dig", kDigits[k]), ours, tails[k].size(), plain,
+        report(fmt::format("phone~ {} dig", tail_digits[k]), ours, tails[k].size(), plain,
                plain_queries);
     }
     fmt::print("  (found: contacts counted a query, on average)\n");
