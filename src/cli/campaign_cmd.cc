@@ -44,6 +44,32 @@ Result<std::pair<int, int>> ParseSchedule(std::string_view text) {
     return std::pair{*from, *to};
 }
 
+// --pacing as written -> the mode.
+Result<campaigns::Pacing> ParsePacingArg(const std::string& text) {
+    auto pacing = campaigns::ParsePacing(text);
+    if (!pacing) {
+        return std::unexpected(Bad(fmt::format("--pacing {}: not a pacing mode", text),
+                                   "write preview, progressive, predictive or robot"));
+    }
+    return *pacing;
+}
+
+// --retry OUTCOME=DELAY, repeated -> the retry rules.
+Result<std::vector<campaigns::RetryRule>> ParseRetries(const std::vector<std::string>& given) {
+    std::vector<campaigns::RetryRule> out;
+    for (const auto& r : given) {
+        auto eq = r.find('=');
+        if (eq == std::string::npos) {
+            return std::unexpected(Bad(fmt::format("--retry {}: write OUTCOME=DELAY", r),
+                                       "e.g. --retry busy=30m --retry no_answer=4h"));
+        }
+        auto delay = ParseDuration(r.substr(eq + 1));
+        if (!delay) return std::unexpected(delay.error());
+        out.push_back({r.substr(0, eq), *delay});
+    }
+    return out;
+}
+
 std::string Clock(int minute) {
     return fmt::format("{:02d}:{:02d}", minute / 60, minute % 60);
 }
@@ -186,11 +212,8 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                      "a sensitive campaign: within a day a number talks with one operator only");
     create->callback([&app, c, ids] {
         CampaignSpec spec = c->spec;
-        auto pacing = campaigns::ParsePacing(c->pacing);
-        if (!pacing) {
-            return app.Report(Bad(fmt::format("--pacing {}: not a pacing mode", c->pacing),
-                                  "write preview, progressive, predictive or robot"));
-        }
+        auto pacing = ParsePacingArg(c->pacing);
+        if (!pacing) return app.Report(pacing.error());
         spec.pacing = *pacing;
         auto schedule = ParseSchedule(c->schedule);
         if (!schedule) return app.Report(schedule.error());
@@ -200,17 +223,9 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
         for (const auto& number : *ids)
             spec.caller_ids.push_back({number, "", 0});
         if (!c->retries.empty()) {
-            spec.retries.clear();
-            for (const auto& r : c->retries) {
-                auto eq = r.find('=');
-                if (eq == std::string::npos) {
-                    return app.Report(Bad(fmt::format("--retry {}: write OUTCOME=DELAY", r),
-                                          "e.g. --retry busy=30m --retry no_answer=4h"));
-                }
-                auto delay = ParseDuration(r.substr(eq + 1));
-                if (!delay) return app.Report(delay.error());
-                spec.retries.push_back({r.substr(0, eq), *delay});
-            }
+            auto retries = ParseRetries(c->retries);
+            if (!retries) return app.Report(retries.error());
+            spec.retries = std::move(*retries);
         }
         auto tools = LoadPhoneTools(app);
         if (!tools) return app.Report(tools.error());
@@ -316,11 +331,8 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
             changed = true;
         }
         if (given("--pacing")) {
-            auto pacing = campaigns::ParsePacing(e->pacing);
-            if (!pacing) {
-                return app.Report(Bad(fmt::format("--pacing {}: not a pacing mode", e->pacing),
-                                      "write preview, progressive, predictive or robot"));
-            }
+            auto pacing = ParsePacingArg(e->pacing);
+            if (!pacing) return app.Report(pacing.error());
             s.pacing = *pacing;
             changed = true;
         }
@@ -347,17 +359,9 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
             changed = true;
         }
         if (given("--retry")) {
-            s.retries.clear();
-            for (const auto& r : e->retries) {
-                auto eq = r.find('=');
-                if (eq == std::string::npos) {
-                    return app.Report(Bad(fmt::format("--retry {}: write OUTCOME=DELAY", r),
-                                          "e.g. --retry busy=30m --retry no_answer=4h"));
-                }
-                auto delay = ParseDuration(r.substr(eq + 1));
-                if (!delay) return app.Report(delay.error());
-                s.retries.push_back({r.substr(0, eq), *delay});
-            }
+            auto retries = ParseRetries(e->retries);
+            if (!retries) return app.Report(retries.error());
+            s.retries = std::move(*retries);
             changed = true;
         }
         if (!changed) {

@@ -7,11 +7,6 @@
 source "$(dirname "$0")/../support/cli_test.sh"
 cb=$1
 db="$tmp/base.db"
-run() {  # run WANT_RC DESCRIPTION -- args...
-    local want=$1 what=$2; shift 3
-    "$cb" --db "$db" "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
-    [ "$rc" -eq "$want" ] || fail "$what: exit $rc, want $want; stdout: $(cat "$tmp/out"); stderr: $(cat "$tmp/err")"
-}
 names() { python3 -c "import json; d=json.load(open('$tmp/out')); print(','.join(sorted(c['name'] for c in d['contacts'])))"; }
 long() { python3 -c "print('$1' * $2)"; }
 

@@ -18,6 +18,15 @@ h=hmac.new(k,struct.pack(">Q",int(time.time())//30),hashlib.sha1).digest()
 o=h[-1]&15
 print("%06d"%((struct.unpack(">I",h[o:o+4])[0]&0x7fffffff)%1000000))' "$1"
 }
+# run WANT_RC DESCRIPTION -- ARGS...: callbase ARGS on the base "$db" of the
+# binary "$cb" (both set by the script), stdout in $tmp/out and stderr in
+# $tmp/err; a check fails when the exit code is not WANT_RC. Scripts that run
+# as someone (--actor) or keep the exit code define their own after sourcing.
+run() {  # run WANT_RC DESCRIPTION -- args...
+    local want=$1 what=$2; shift 3
+    "$cb" --db "$db" "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+    [ "$rc" -eq "$want" ] || fail "$what: exit $rc, want $want; stdout: $(cat "$tmp/out"); stderr: $(cat "$tmp/err")"
+}
 # Users whose passphrase is "NAME passphrase", on the base "$db" of the binary
 # "$cb" (both set by the script): enrol NAME gives the user a second factor
 # (its secret kept in totp_secrets[NAME]); as NAME ARGS... runs callbase as them,

@@ -1,7 +1,7 @@
 // The base's dictionaries (tags, statuses, custom fields, consent purposes), fetched
 // once per session and shared by the pages that offer them in selects.
 import { get, type Field, type List, type Purpose, type Status, type Tag } from './api';
-import { lang, t, type Key } from './i18n';
+import { dictionaries, lang, t, type Key } from './i18n';
 
 const cache = new Map<string, Promise<unknown[]>>();
 
@@ -30,14 +30,11 @@ export function statusLabel(list: Status[], id: string): string {
     return lang.get() === 'ru' ? status.ru : status.en;
 }
 
-// A purpose's description; the built-in ones (service, marketing) were seeded in
-// English and are shown in the user's language unless an administrator changed them.
-const SEEDED: Record<string, string> = {
-    service: 'calls about a service the person uses',
-    marketing: 'advertising and offers',
-};
-
+// A purpose's description; the built-in ones (service, marketing) were seeded with
+// the English of purp.builtin.* and are shown in the user's language unless an
+// administrator changed them.
 export function purposeDescription(p: Purpose): string {
-    if (p.builtin && SEEDED[p.name] === p.description) return t(`purp.builtin.${p.name}` as Key);
+    const key = `purp.builtin.${p.name}`;
+    if (p.builtin && key in dictionaries.en && dictionaries.en[key as Key] === p.description) return t(key as Key);
     return p.description;
 }
