@@ -4,13 +4,27 @@
 // file per area; `npm run check-i18n` fails when a code written in src/ has no text
 // there, or when a file's en and ru differ.
 import { known, lang, type Lang } from './i18n';
+import * as campaigns from './messages/campaigns';
+import * as compliance from './messages/compliance';
+import * as contacts from './messages/contacts';
 import * as core from './messages/core';
 import * as filter from './messages/filter';
 import * as gate from './messages/gate';
 import * as history from './messages/history';
+import * as ingest from './messages/ingest';
 import * as permissions from './messages/permissions';
 
-const areas = [core, filter, gate, history, permissions];
+const areas = [
+    campaigns,
+    compliance,
+    contacts,
+    core,
+    filter,
+    gate,
+    history,
+    ingest,
+    permissions,
+];
 
 const messages: Record<Lang, Record<string, string>> = {
     en: Object.assign({}, ...areas.map((a) => a.en)),
