@@ -138,11 +138,11 @@ Result<Response> FindContacts(Call& c) {
     if (*over) return std::move(**over);
     auto book = Book(c);
     if (!book) return std::unexpected(book.error());
-    auto found = book->Find(*filter, *limit, *offset, *sort);
-    if (!found) return std::unexpected(found.error());
+    auto page = book->Search(*filter, *limit, *offset, *sort);
+    if (!page) return std::unexpected(page.error());
+    auto* found = &page->items;
+    const int64_t* total = &page->total;
     CountRead(c, static_cast<int64_t>(found->size()));
-    auto total = book->Count(*filter);
-    if (!total) return std::unexpected(total.error());
     if (auto ok = RedactFound(c.viewer(), *c.db, &*found); !ok) return std::unexpected(ok.error());
     json items = json::array();
     for (const auto& f : *found)

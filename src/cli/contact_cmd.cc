@@ -136,10 +136,10 @@ void RegisterContacts(CLI::App& cli, App& app) {
         if (auto ok = RestrictBook(app, **db, &book); !ok) return app.Report(ok.error());
         if (auto ok = CheckReadLimit(app, **db, "contacts find"); !ok)
             return app.Report(ok.error());
-        auto total = book.Count(*filter);
-        if (!total) return app.Report(total.error());
-        auto found = book.Find(*filter, find_args->limit, find_args->offset);
-        if (!found) return app.Report(found.error());
+        auto page = book.Search(*filter, find_args->limit, find_args->offset);
+        if (!page) return app.Report(page.error());
+        auto* found = &page->items;
+        const int64_t* total = &page->total;
         if (auto ok = CountRead(app, **db, static_cast<int64_t>(found->size())); !ok)
             return app.Report(ok.error());
         if (auto ok = RedactFound(app, **db, &*found); !ok) return app.Report(ok.error());

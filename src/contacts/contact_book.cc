@@ -259,8 +259,8 @@ Result<void> ContactBook::RequireSeen(int64_t id) {
     return {};
 }
 
-Result<SqlWhere> ContactBook::Where(const Filter& filter, int first_param) {
-    auto where = ToSql(filter, clock_.Now(), first_param, store_.cipher());
+Result<SqlWhere> ContactBook::Where(const Filter& filter, int first_param, NameIds* names) {
+    auto where = ToSql(filter, clock_.Now(), first_param, store_.cipher(), names);
     if (!where || !scope_) return where;
     auto scoped = ScopeSql(*scope_, clock_.Now(),
                            first_param + static_cast<int>(where->params.size()), store_.cipher());
@@ -494,20 +494,44 @@ Result<Card> ContactBook::Get(int64_t id) {
 
 Result<std::vector<FoundContact>> ContactBook::Find(const Filter& filter, int64_t limit,
                                                     int64_t offset, Sort sort) {
+    NameIds names(store_);
+    return Find(filter, limit, offset, sort, &names);
+}
+
+Result<int64_t> ContactBook::Count(const Filter& filter) {
+    NameIds names(store_);
+    return Count(filter, &names);
+}
+
+Result<ContactBook::Page> ContactBook::Search(const Filter& filter, int64_t limit, int64_t offset,
+                                              Sort sort) {
+    NameIds names(store_);
+    auto items = Find(filter, limit, offset, sort, &names);
+    if (!items) return std::unexpected(items.error());
+    auto total = Count(filter, &names);
+    if (!total) return std::unexpected(total.error());
+    return Page{std::move(*items), *total};
+}
+
+Result<std::vector<FoundContact>> ContactBook::Find(const Filter& filter, int64_t limit,
+                                                    int64_t offset, Sort sort, NameIds* names) {
     auto order = OrderBy(sort, store_.cipher() != nullptr);
     if (!order) return std::unexpected(order.error());
-    auto where = Where(filter, 3);
+    auto where = Where(filter, 3, names);
     if (!where) return std::unexpected(where.error());
     std::vector<store::Value> params{limit, offset};
     params.insert(params.end(), where->params.begin(), where->params.end());
+    // The page's ids first, its rows after: the ids of the page are sorted
+    // from the index contacts_live_added (migration 018) when the filter
+    // needs no other column, and only the page's rows are read whole.
     auto rows =
         store_.Query(fmt::format("SELECT c.{}, "
                                  "(SELECT p.e164 || '|' || p.raw FROM phones p "
                                  " WHERE p.contact_id = c.id ORDER BY p.position, p.id LIMIT 1), "
                                  "(SELECT COUNT(*) FROM phones p WHERE p.contact_id = c.id) "
-                                 "FROM contacts c WHERE {} ORDER BY {} "
-                                 "LIMIT $1 OFFSET $2",
-                                 kContactColumns, where->sql, *order),
+                                 "FROM contacts c WHERE c.id IN (SELECT c.id FROM contacts c "
+                                 "WHERE {} ORDER BY {} LIMIT $1 OFFSET $2) ORDER BY {}",
+                                 kContactColumns, where->sql, *order, *order),
                      params);
     if (!rows) return std::unexpected(rows.error());
     std::vector<FoundContact> out;
@@ -559,8 +583,8 @@ Result<std::optional<Contact>> ContactBook::FindByPhone(const std::string& e164)
     return std::optional<Contact>(std::move(*contact));
 }
 
-Result<int64_t> ContactBook::Count(const Filter& filter) {
-    auto where = Where(filter, 1);
+Result<int64_t> ContactBook::Count(const Filter& filter, NameIds* names) {
+    auto where = Where(filter, 1, names);
     if (!where) return std::unexpected(where.error());
     auto v = store_.QueryValue(fmt::format("SELECT COUNT(*) FROM contacts c WHERE {}", where->sql),
                                where->params);
@@ -808,7 +832,8 @@ Result<int64_t> AssignContacts(store::Store& store, const Clock& clock, const st
 }
 
 Result<std::vector<int64_t>> ContactBook::FindIds(const Filter& filter, int64_t limit) {
-    auto where = Where(filter, 2);
+    NameIds names(store_);
+    auto where = Where(filter, 2, &names);
     if (!where) return std::unexpected(where.error());
     std::vector<store::Value> params{limit};
     params.insert(params.end(), where->params.begin(), where->params.end());

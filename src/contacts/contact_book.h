@@ -118,6 +118,14 @@ public:
     Result<std::vector<FoundContact>> Find(const Filter& filter, int64_t limit = 50,
                                            int64_t offset = 0, Sort sort = {});
     Result<int64_t> Count(const Filter& filter);
+    // A page of Find and the Count of the same filter, as a search screen
+    // shows them; the contacts of a name of several words are read once.
+    struct Page {
+        std::vector<FoundContact> items;
+        int64_t total = 0;
+    };
+    Result<Page> Search(const Filter& filter, int64_t limit = 50, int64_t offset = 0,
+                        Sort sort = {});
     // The ids of the contacts matching the filter, oldest first, at most
     // `limit` of them (a mass edit's selection).
     Result<std::vector<int64_t>> FindIds(const Filter& filter, int64_t limit);
@@ -163,7 +171,10 @@ private:
     HistoryEntry Entry(int64_t contact_id, int64_t now, std::string action) const;
 
     // The WHERE of a search: the filter's, and the scope's when restricted.
-    Result<SqlWhere> Where(const Filter& filter, int first_param);
+    Result<SqlWhere> Where(const Filter& filter, int first_param, NameIds* names);
+    Result<std::vector<FoundContact>> Find(const Filter& filter, int64_t limit, int64_t offset,
+                                           Sort sort, NameIds* names);
+    Result<int64_t> Count(const Filter& filter, NameIds* names);
     // NotFound for a contact outside the scope, worded as for a missing one.
     Result<void> RequireSeen(int64_t id);
 

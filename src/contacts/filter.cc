@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 
 #include "contacts/contact_book.h"
 #include "contacts/field_registry.h"
@@ -143,19 +144,42 @@ std::string Negate(std::string_view op) {
     return op == "!=" ? "NOT " : "";
 }
 
+// Appended to a word, the end of the range of the words that start with it:
+// U+10FFFF sorts after any character that may follow.
+constexpr std::string_view kAfterEveryWord = "\xF4\x8F\xBF\xBF";
+
+// How many words of a name each word of a search needs (see NameSql): 1 for
+// a whole word; for a prefix, 1 and one more for every other word given that
+// starts with it (`иван иванов`: two for «иван», one for «иванов»).
+std::vector<int64_t> WordsNeeded(const std::vector<std::string>& words, bool prefix) {
+    std::vector<int64_t> needed(words.size(), 1);
+    if (!prefix) return needed;
+    for (size_t i = 0; i < words.size(); ++i)
+        for (size_t j = 0; j < words.size(); ++j)
+            if (j != i && words[j].starts_with(words[i])) ++needed[i];
+    return needed;
+}
+
 // name=… / name~…: every word of the value, in any order, through the index
-// of contact_words (migration 017): one range of it a word, the contacts of
-// the words intersected there (INTERSECT of ids from the index). On a plain
-// base `~` takes each word as the start of a word of the name (борисова ксен
-// finds Ксения Борисова) and `=` as a whole word; on an encrypted base both
-// take whole words, by their blind indexes. A `~` word that starts another
-// word given is left out (`иван иванов`: whatever starts with «иванов» starts
-// with «иван»), which spares the widest ranges their intersection. Reading
-// the longest word's range and seeking each of its contacts in an index by
-// (contact_id, word) for the others was measured too, and was slower on
-// 1,000,000 contacts: random seeks against the INTERSECT's two sequential
-// ranges (docs/performance.md).
-Result<std::string> NameSql(const FilterTerm& t, const store::Cipher* cipher, SqlBuilder& b) {
+// of contact_words (migration 017), one range of it a word. On a plain base
+// `~` takes each word as the start of a word of the name (борисова ксен finds
+// Ксения Борисова) and `=` as a whole word; on an encrypted base both take
+// whole words, by their blind indexes. The words typed are as many words of
+// the name: `иван иванов` finds Иванов Иван and Иванова Анна Ивановна, not
+// every Иванов, and `александр александров` the few named so twice, not the
+// 67,000 whose patronymic is Александрович (1,000,000 generated contacts).
+// Two words of a prefix search can meet in one word of the name only when one
+// starts the other, so a word needs as many words of the name starting with
+// it as there are words typed that start with it (WordsNeeded); the ranges
+// nest or are disjoint, which makes that enough. With `names` (a search
+// screen) the ids are read and intersected in memory and written into the
+// SQL; without, or beyond NameIds::kMaxIds, the SQL intersects the ranges.
+// Reading one range and seeking each of its contacts in an index by
+// (contact_id, word) for the other words was measured too, and was slower on
+// 1,000,000 contacts: random seeks against sequential ranges
+// (docs/performance.md).
+Result<std::string> NameSql(const FilterTerm& t, const store::Cipher* cipher, SqlBuilder& b,
+                            NameIds* names) {
     std::vector<std::string> words = SearchWords(t.value);
     if (words.empty()) {
         return std::unexpected(BadTerm(
@@ -164,19 +188,6 @@ Result<std::string> NameSql(const FilterTerm& t, const store::Cipher* cipher, Sq
                 "write a part of the name, e.g. name~иван"}));
     }
     const bool prefix = !cipher && t.op == "~";
-    if (prefix) {
-        std::vector<std::string> kept;
-        for (size_t i = 0; i < words.size(); ++i) {
-            // SearchWords gives each word once: a word is implied by another,
-            // longer one that starts with it.
-            bool implied = false;
-            for (size_t j = 0; j < words.size() && !implied; ++j)
-                implied =
-                    j != i && words[j].size() > words[i].size() && words[j].starts_with(words[i]);
-            if (!implied) kept.push_back(words[i]);
-        }
-        words = std::move(kept);
-    }
     if (cipher) {
         std::vector<std::string> keys;
         for (int64_t key : cipher->WordKeys(fmt::format("{}", fmt::join(words, " ")))) {
@@ -185,16 +196,32 @@ Result<std::string> NameSql(const FilterTerm& t, const store::Cipher* cipher, Sq
         }
         words = std::move(keys);
     }
+    const std::vector<int64_t> needed = WordsNeeded(words, prefix);
+    if (names && words.size() > 1) {
+        auto ids = names->Find(words, prefix);
+        if (!ids) return std::unexpected(ids.error());
+        if (*ids) {
+            const bool negate = t.op == "!=";
+            if ((*ids)->empty()) return negate ? "1=1" : "0=1";
+            return fmt::format("{}c.id IN ({})", Negate(t.op), fmt::join(**ids, ","));
+        }
+    }
     std::vector<std::string> selects;
-    for (const auto& word : words) {
+    for (size_t i = 0; i < words.size(); ++i) {
+        const std::string& word = words[i];
         // Every word that starts with it: bytes compare (COLLATE "C" on
         // PostgreSQL) and U+10FFFF sorts after any character that may follow.
-        selects.push_back(
-            prefix ? fmt::format("SELECT w.contact_id FROM contact_words w WHERE w.word >= {} "
-                                 "AND w.word < {}",
-                                 b.Bind(word), b.Bind(word + "\xF4\x8F\xBF\xBF"))
+        std::string select =
+            prefix ? fmt::format(
+                         "SELECT w.contact_id FROM contact_words w WHERE w.word >= {} "
+                         "AND w.word < {}",
+                         b.Bind(word), b.Bind(word + std::string(kAfterEveryWord)))
                    : fmt::format("SELECT w.contact_id FROM contact_words w WHERE w.word = {}",
-                                 b.Bind(word)));
+                                 b.Bind(word));
+        if (needed[i] > 1) {
+            select += fmt::format(" GROUP BY w.contact_id HAVING COUNT(*) >= {}", needed[i]);
+        }
+        selects.push_back(std::move(select));
     }
     return fmt::format("{}c.id IN ({})", Negate(t.op), fmt::join(selects, " INTERSECT "));
 }
@@ -241,7 +268,7 @@ Result<std::string> SealedEmailSql(const FilterTerm& t, const store::Cipher& cip
 }
 
 Result<std::string> TermSql(const FilterTerm& t, int64_t now, SqlBuilder& b,
-                            const store::Cipher* cipher) {
+                            const store::Cipher* cipher, NameIds* names) {
     const std::string& op = t.op;
     if (t.key == "status") {
         return fmt::format("c.status {} {}", op == "!=" ? "<>" : "=", b.Bind(t.value));
@@ -260,7 +287,7 @@ Result<std::string> TermSql(const FilterTerm& t, int64_t now, SqlBuilder& b,
             "{}c.id IN (SELECT ph.contact_id FROM phones ph WHERE ph.e164 = {})", Negate(op),
             b.Bind(cipher ? cipher->SealFindable(t.value, store::kPhoneDomain) : t.value));
     }
-    if (t.key == "name") return NameSql(t, cipher, b);
+    if (t.key == "name") return NameSql(t, cipher, b, names);
     if (t.key == "email" && cipher) return SealedEmailSql(t, *cipher, b);
     if (t.key == "email" && op != "~") {
         // An address is the same whatever its case: email= on a plain base
@@ -469,13 +496,78 @@ Result<Filter> ParseFilter(const std::vector<std::string>& expressions,
     return filter;
 }
 
+Result<std::optional<std::vector<int64_t>>> NameIds::Find(const std::vector<std::string>& words,
+                                                          bool prefix) {
+    std::string key = fmt::format("{}{}", prefix ? '~' : '=', fmt::join(words, " "));
+    if (auto known = found_.find(key); known != found_.end()) return known->second;
+    const std::vector<int64_t> needed = WordsNeeded(words, prefix);
+    // The contacts still in, a bit an id. A range is sorted by word, then
+    // id (a run of ascending ids a word): no range is sorted, each is checked
+    // against these bits, and the ids come out of them ascending.
+    std::vector<uint64_t> in;
+    std::vector<int64_t> range;
+    for (size_t i = 0; i < words.size(); ++i) {
+        range.clear();
+        auto ok = store_.ForEach(
+            prefix ? "SELECT contact_id FROM contact_words WHERE word >= $1 AND word < $2"
+                   : "SELECT contact_id FROM contact_words WHERE word = $1",
+            prefix ? std::vector<store::Value>{words[i], words[i] + std::string(kAfterEveryWord)}
+                   : std::vector<store::Value>{words[i]},
+            [&](const store::Row& r) {
+                if (int64_t id = r.Int(0); id >= 0) range.push_back(id);
+                return true;
+            });
+        if (!ok) return std::unexpected(ok.error());
+        if (needed[i] > 1) {
+            // A contact is there once for every word of its name in the
+            // range; it stays when that is as many as the word needs.
+            std::sort(range.begin(), range.end());
+            size_t kept = 0;
+            for (size_t at = 0; at < range.size();) {
+                size_t run = at;
+                while (run < range.size() && range[run] == range[at])
+                    ++run;
+                if (static_cast<int64_t>(run - at) >= needed[i]) range[kept++] = range[at];
+                at = run;
+            }
+            range.resize(kept);
+        }
+        if (i == 0) {
+            int64_t top = -1;
+            for (int64_t id : range)
+                top = std::max(top, id);
+            in.assign(static_cast<size_t>(top / 64 + 1), 0);
+            for (int64_t id : range)
+                in[static_cast<size_t>(id / 64)] |= uint64_t{1} << (id % 64);
+        } else {
+            std::vector<uint64_t> both(in.size(), 0);
+            for (int64_t id : range) {
+                const size_t at = static_cast<size_t>(id / 64);
+                const uint64_t bit = uint64_t{1} << (id % 64);
+                if (at < in.size() && (in[at] & bit)) both[at] |= bit;
+            }
+            in.swap(both);
+        }
+    }
+    std::vector<int64_t> found;
+    for (size_t at = 0; at < in.size(); ++at) {
+        for (uint64_t bits = in[at]; bits != 0; bits &= bits - 1) {
+            found.push_back(static_cast<int64_t>(at * 64) + std::countr_zero(bits));
+        }
+    }
+    std::optional<std::vector<int64_t>> out;
+    if (found.size() <= kMaxIds) out = std::move(found);
+    found_.emplace(std::move(key), out);
+    return out;
+}
+
 Result<SqlWhere> ToSql(const Filter& filter, int64_t now, int first_param,
-                       const store::Cipher* cipher) {
+                       const store::Cipher* cipher, NameIds* names) {
     SqlBuilder b(first_param);
     std::vector<std::string> parts;
     if (!filter.include_merged) parts.emplace_back("c.merged_into IS NULL");
     for (const auto& term : filter.terms) {
-        auto sql = TermSql(term, now, b, cipher);
+        auto sql = TermSql(term, now, b, cipher, names);
         if (!sql) return std::unexpected(sql.error());
         parts.push_back(std::move(*sql));
     }

@@ -4,13 +4,15 @@
 // A filter is parsed from expressions such as `status=new`, `tag=Дорого`,
 // `region=Москва`, `source=site`, `phone=8 916 123-45-67` (any spelling: it is
 // cleaned first), `phone~4567` (the last 4 to 7 digits), `name~борисова ксен`
-// (every word starts a word of the name, any order, any case, ё = е),
+// (every word starts a word of the name, a word of its own, any order, any
+// case, ё = е),
 // `field:Сумма>=1000`,
 // `added>=2026-01-01`, `idle>=90` (days since the last interaction). All terms
 // must hold (AND). Plain values; thread-safe to share once built.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,7 +73,38 @@ struct SqlWhere {
 // base (cipher given) a phone is compared in its sealed form and a name by the
 // blind indexes of its words, whole, for both operators (a part of a word
 // cannot be found in a sealed name); phone~ is refused there.
+//
+// A name term of two or more words is answered faster when `names` is given:
+// the contacts with every word are read before the SQL is built, and the
+// SQL names them (NameIds).
+class NameIds;
 Result<SqlWhere> ToSql(const Filter& filter, int64_t now, int first_param = 1,
-                       const store::Cipher* cipher = nullptr);
+                       const store::Cipher* cipher = nullptr, NameIds* names = nullptr);
+
+// The contacts whose names hold every one of several words, read from
+// contact_words one range a word, in index order, and intersected in memory.
+// The SQL form of the same question (an INTERSECT of the ranges) makes SQLite
+// sort each range into a temporary B-tree, and a common word's range holds
+// tens of thousands of contacts (`петр` is also every Петров, Петрова,
+// Петрович and Петровна): reading them is a few milliseconds, sorting them
+// there ten times that (docs/performance.md). What one search found is kept
+// for the next query of that search (the page and its count); a NameIds lives
+// for one search, not across changes.
+class NameIds {
+public:
+    // Beyond this many contacts the ids are not written into the SQL; the
+    // INTERSECT answers.
+    static constexpr size_t kMaxIds = 20000;
+
+    explicit NameIds(store::Store& store) : store_(store) {}
+    // The ids, ascending, of the contacts that have every word (`prefix`: a
+    // word that starts with it); none when more than kMaxIds have them all.
+    Result<std::optional<std::vector<int64_t>>> Find(const std::vector<std::string>& words,
+                                                     bool prefix);
+
+private:
+    store::Store& store_;
+    std::map<std::string, std::optional<std::vector<int64_t>>> found_;
+};
 
 }  // namespace callbase::contacts
