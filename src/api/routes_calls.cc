@@ -87,24 +87,33 @@ Result<Period> PeriodOf(Call& c, int offset_minutes, bool required) {
     for (const char* name : {"from", "to"}) {
         auto text = c.request.Query(name);
         if (!text || text->empty()) {
+            if (required && std::string_view(name) == "from") {
+                return Fail(ErrorCode::kInvalidInput,
+                            Msg{"period.no_from", "give the period's from day",
+                                "e.g. ?from=2026-12-01&to=2026-12-31 (or 01.12.2026)"});
+            }
             if (required) {
-                return Fail(ErrorCode::kInvalidInput, fmt::format("give the period's {} day", name),
-                            "e.g. ?from=2026-12-01&to=2026-12-31 (or 01.12.2026)");
+                return Fail(ErrorCode::kInvalidInput,
+                            Msg{"period.no_to", "give the period's to day",
+                                "e.g. ?from=2026-12-01&to=2026-12-31 (or 01.12.2026)"});
             }
             continue;
         }
         auto day = DayNumber(*text);
         if (!day) {
-            return Fail(ErrorCode::kInvalidInput, fmt::format("{}='{}' is not a date", name, *text),
-                        "write it as 2026-12-31 or 31.12.2026");
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"period.not_a_date", "{name}='{text}' is not a date",
+                            "write it as 2026-12-31 or 31.12.2026"},
+                        {{"name", name}, {"text", *text}});
         }
         const UnixSeconds start = *day * 86400 - int64_t{offset_minutes} * 60;
         (std::string_view(name) == "from" ? p.from : p.to) =
             std::string_view(name) == "from" ? start : start + 86400;
     }
     if (p.from && p.to && p.from >= p.to) {
-        return Fail(ErrorCode::kInvalidInput, "the period ends before it begins",
-                    "give a 'from' day on or before the 'to' day");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"period.reversed", "the period ends before it begins",
+                        "give a 'from' day on or before the 'to' day"});
     }
     return p;
 }
@@ -128,14 +137,17 @@ Result<CallFilter> FilterOf(Call& c, int offset_minutes,
         "",        "answered", "abandoned", "busy",        "no_answer",
         "invalid", "rejected", "failed",    "interrupted", "in_progress"};
     if (!kOutcomes.contains(f.outcome)) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("outcome '{}' is unknown", f.outcome),
-                    "answered, abandoned, busy, no_answer, invalid, rejected, failed, "
-                    "interrupted or in_progress");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"calls.unknown_outcome", "outcome '{outcome}' is unknown",
+                        "answered, abandoned, busy, no_answer, invalid, rejected, failed, "
+                        "interrupted or in_progress"},
+                    {{"outcome", f.outcome}});
     }
     f.disposition = c.request.Query("disposition").value_or("");
     f.direction = c.request.Query("direction").value_or("");
     if (!f.direction.empty() && f.direction != "in" && f.direction != "out") {
-        return Fail(ErrorCode::kInvalidInput, "direction is in or out");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"calls.unknown_direction", "direction is in or out"});
     }
     return f;
 }
@@ -274,10 +286,12 @@ Result<Response> ExportCallLog(Call& c) {
     auto log = CampaignBook(*c.db, ClockOf(c)).CallLog(*filter, 0, kExportLimit + 1);
     if (!log) return std::unexpected(log.error());
     if (log->first > kExportLimit) {
-        return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("the filter selects {} calls; an export takes at most {}",
-                                log->first, kExportLimit),
-                    "narrow the period or add a filter");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"calls.export_too_many",
+                "the filter selects {count} calls; an export takes at most {limit}",
+                "narrow the period or add a filter"},
+            {{"count", std::to_string(log->first)}, {"limit", std::to_string(kExportLimit)}});
     }
     const bool ru = c.request.Query("lang").value_or("ru") != "en";
     std::string out = "\xEF\xBB\xBF";  // UTF-8, as a spreadsheet should read it
@@ -324,25 +338,31 @@ Result<Response> PlayRecording(Call& c) {
     // A call of another team is not there for this supervisor, as a contact
     // outside their scope is not.
     if (*team && !InTeam(**team, call->agent)) {
-        return Fail(ErrorCode::kNotFound, fmt::format("call #{} does not exist", *id),
-                    "the call log (GET /api/v1/call-log) lists the calls");
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"call.not_found_log", "call #{id} does not exist",
+                        "the call log (GET /api/v1/call-log) lists the calls"},
+                    {{"id", std::to_string(*id)}});
     }
     if (!HearsRecordings(c.viewer())) {
         return server::Problem(403, "Forbidden",
-                               "this role sees pseudonyms, not the people: it hears no recordings "
-                               "(a support case asks for break-glass access)");
+                               Msg{"recording.role_denied",
+                                   "this role sees pseudonyms, not the people: it hears no "
+                                   "recordings (a support case asks for break-glass access)"});
     }
     if (call->recording.empty()) {
-        return Fail(ErrorCode::kNotFound, fmt::format("call #{} was not recorded", *id),
-                    "calls are recorded on the SIP network when its [recordings] dir is set");
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"recording.none", "call #{id} was not recorded",
+                        "calls are recorded on the SIP network when its [recordings] dir is set"},
+                    {{"id", std::to_string(*id)}});
     }
     namespace fs = std::filesystem;
     std::error_code ec;
     const uint64_t size = fs::file_size(call->recording, ec);
     if (ec) {
         return Fail(ErrorCode::kNotFound,
-                    fmt::format("the recording of call #{} is no longer kept", *id),
-                    "recordings are deleted after [recordings] keep_days");
+                    Msg{"recording.gone", "the recording of call #{id} is no longer kept",
+                        "recordings are deleted after [recordings] keep_days"},
+                    {{"id", std::to_string(*id)}});
     }
     auto range = RangeOf(c.request.Header("range"), size);
     c.records = fmt::format("call:{} contact:{}", *id, call->contact_id);
@@ -378,8 +398,9 @@ Result<Response> CallReport(Call& c) {
     if (!period) return std::unexpected(period.error());
     if (period->to - period->from > kReportDays * 86400) {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("a report covers at most {} days", kReportDays),
-                    "choose a shorter period");
+                    Msg{"report.too_long", "a report covers at most {days} days",
+                        "choose a shorter period"},
+                    {{"days", std::to_string(kReportDays)}});
     }
     auto team = FiguresTeam(c.viewer(), *c.db, ClockOf(c));
     if (!team) return std::unexpected(team.error());

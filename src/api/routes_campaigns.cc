@@ -34,8 +34,9 @@ using nlohmann::json;
 Result<campaigns::CampaignRunner*> RunnerOf(const Call& c) {
     campaigns::CampaignRunner* runner = c.api.options().campaigns;
     if (runner == nullptr) {
-        return Fail(ErrorCode::kConflict, "campaigns do not run in this server",
-                    "start callbase serve with its telephony (see docs/campaigns.md)");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"campaign.no_telephony", "campaigns do not run in this server",
+                        "start callbase serve with its telephony (see docs/campaigns.md)"});
     }
     return runner;
 }
@@ -49,13 +50,15 @@ Result<std::string> KeepUploadedScript(const std::string& folder, const std::str
     for (const auto& problem : ivr::CheckScript(*script)) {
         if (problem.error) {
             return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("{}: {}", problem.where, problem.message),
-                        "`callbase ivr check FILE` lists every problem");
+                        Msg{"campaign.script_text_problem", "{where}: {problem}",
+                            "`callbase ivr check FILE` lists every problem"},
+                        {{"where", problem.where}, {"problem", problem.message}});
         }
     }
     if (folder.empty()) {
-        return Fail(ErrorCode::kConflict, "this server has no scripts folder",
-                    "start callbase serve with --scripts-dir DIR");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"campaign.no_scripts_dir", "this server has no scripts folder",
+                        "start callbase serve with --scripts-dir DIR"});
     }
     namespace fs = std::filesystem;
     const fs::path dir = fs::path(folder) / "uploaded";
@@ -206,8 +209,9 @@ Result<BodySpec> SpecFromBody(Call& c) {
                                                  "sensitive"};
     for (const auto& [key, value] : body->items()) {
         if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
-            return Fail(ErrorCode::kInvalidInput, fmt::format("unknown key '{}'", key),
-                        fmt::format("the keys are {}", fmt::join(kKeys, ", ")));
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"campaign.unknown_key", "unknown key '{key}'", "the keys are {keys}"},
+                        {{"key", key}, {"keys", fmt::format("{}", fmt::join(kKeys, ", "))}});
         }
     }
     json spec = *body;
@@ -227,8 +231,9 @@ Result<BodySpec> SpecFromBody(Call& c) {
             dash == std::string::npos ? from : ParseClockTime(text.substr(dash + 1), "schedule");
         if (dash == std::string::npos || !from || !to) {
             return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("schedule '{}' is not HH:MM-HH:MM", text),
-                        "e.g. \"09:00-20:00\"");
+                        Msg{"campaign.schedule_form", "schedule '{schedule}' is not HH:MM-HH:MM",
+                            "e.g. \"09:00-20:00\""},
+                        {{"schedule", text}});
         }
         spec["schedule_start_minute"] = *from;
         spec["schedule_end_minute"] = *to;
@@ -238,10 +243,11 @@ Result<BodySpec> SpecFromBody(Call& c) {
     if (spec.contains("robot_script_text")) {
         if (!spec["robot_script_text"].is_string() || spec.contains("robot_script")) {
             return Fail(ErrorCode::kInvalidInput,
-                        "robot_script_text is the script itself (YAML text), given instead of "
-                        "robot_script",
-                        "send one of robot_script (a file of the scripts folder) and "
-                        "robot_script_text");
+                        Msg{"campaign.script_text_or_file",
+                            "robot_script_text is the script itself (YAML text), given instead "
+                            "of robot_script",
+                            "send one of robot_script (a file of the scripts folder) and "
+                            "robot_script_text"});
         }
         script_text = spec["robot_script_text"].get<std::string>();
         spec.erase("robot_script_text");
@@ -452,7 +458,10 @@ Result<server::Feed> CampaignLive(Call& c) {
 
 Result<Response> CallsToNumber(Call& c) {
     auto phone = c.request.Query("phone");
-    if (!phone) return Fail(ErrorCode::kInvalidInput, "give the number: /api/v1/calls?phone=...");
+    if (!phone) {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"calls.no_phone", "give the number: /api/v1/calls?phone=..."});
+    }
     auto e164 = c.Phone(*phone);
     if (!e164) return std::unexpected(e164.error());
     CampaignBook book(*c.db, ClockOf(c));
@@ -547,7 +556,8 @@ Result<Response> AgentJoin(Call& c) {
     auto body = c.Body();
     if (!body) return std::unexpected(body.error());
     if (!body->contains("campaign") || !(*body)["campaign"].is_number_integer()) {
-        return Fail(ErrorCode::kInvalidInput, "give the campaign's id: {\"campaign\": 1}");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"agent.no_campaign_id", "give the campaign's id: {\"campaign\": 1}"});
     }
     const int64_t campaign = (*body)["campaign"];
     return AgentAction(
@@ -601,10 +611,14 @@ Result<Response> AgentDisposition(Call& c) {
     d.callback_at = *callback;
     if (body->contains("tags")) {
         if (!(*body)["tags"].is_array()) {
-            return Fail(ErrorCode::kInvalidInput, "tags must be a list of tag names");
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"disposition.tags_not_list", "tags must be a list of tag names"});
         }
         for (const auto& t : (*body)["tags"]) {
-            if (!t.is_string()) return Fail(ErrorCode::kInvalidInput, "tags must be strings");
+            if (!t.is_string()) {
+                return Fail(ErrorCode::kInvalidInput,
+                            Msg{"disposition.tag_not_text", "tags must be strings"});
+            }
             d.tags.push_back(t);
         }
     }

@@ -33,6 +33,11 @@ Error Invalid(std::string message, std::string hint = {}) {
     return Error{ErrorCode::kInvalidInput, std::move(message), std::move(hint)};
 }
 
+// A campaign's settings a user gave that are wrong, coded for the screens.
+Error Invalid(Msg msg, MessageParams params = {}) {
+    return Coded(ErrorCode::kInvalidInput, msg, std::move(params));
+}
+
 json EvidenceJson(const GateEvidence& e) {
     return {{"consent", e.consent},
             {"registries", e.registries},
@@ -129,7 +134,8 @@ std::string SpecJson(const CampaignSpec& s) {
 Result<CampaignSpec> SpecFromJson(std::string_view text) {
     json j = json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
-        return std::unexpected(Invalid("campaign settings: not a JSON object"));
+        return std::unexpected(
+            Invalid(Msg{"campaign.settings_not_object", "campaign settings: not a JSON object"}));
     }
     CampaignSpec s;
     try {
@@ -141,8 +147,9 @@ Result<CampaignSpec> SpecFromJson(std::string_view text) {
         auto pacing = ParsePacing(pacing_text);
         if (!pacing || *pacing == Pacing::kRatio) {
             return std::unexpected(
-                Invalid(fmt::format("pacing '{}' is not a pacing mode", pacing_text),
-                        "use preview, progressive, predictive or robot"));
+                Invalid(Msg{"campaign.pacing_unknown", "pacing '{pacing}' is not a pacing mode",
+                            "use preview, progressive, predictive or robot"},
+                        {{"pacing", pacing_text}}));
         }
         s.pacing = *pacing;
         s.segment = j.value("segment", std::vector<std::string>{});
@@ -177,14 +184,17 @@ Result<CampaignSpec> SpecFromJson(std::string_view text) {
         s.robot_script = j.value("robot_script", std::string());
         s.target_contacts = j.value("target_contacts", 0);
         if (j.contains("sensitive") && !j["sensitive"].is_boolean()) {
-            return std::unexpected(Invalid("campaign settings: sensitive must be true or false",
-                                           "give \"sensitive\": true for a sensitive campaign"));
+            return std::unexpected(Invalid(Msg{
+                "campaign.sensitive_not_bool", "campaign settings: sensitive must be true or false",
+                "give \"sensitive\": true for a sensitive campaign"}));
         }
         s.sensitive = j.value("sensitive", false);
         s.created_at = j.value("created_at", int64_t{0});
         s.created_by = j.value("created_by", std::string());
     } catch (const json::exception& e) {
-        return std::unexpected(Invalid(fmt::format("campaign settings: {}", e.what())));
+        // The JSON library's words (a value of the wrong type) go as they are.
+        return std::unexpected(Invalid(Msg{"campaign.settings_bad", "campaign settings: {problem}"},
+                                       {{"problem", e.what()}}));
     }
     return s;
 }
@@ -214,8 +224,9 @@ DialerOptions OptionsOf(const CampaignSpec& s, int center_utc_offset_minutes) {
 Result<void> CampaignBook::CheckRobotScript(CampaignSpec& s) {
     if (s.robot_script.empty()) return {};
     if (s.pacing != Pacing::kRobot) {
-        return std::unexpected(Invalid("a robot script goes with pacing robot",
-                                       "choose --pacing robot, or leave the script out"));
+        return std::unexpected(
+            Invalid(Msg{"campaign.script_needs_robot", "a robot script goes with pacing robot",
+                        "choose --pacing robot, or leave the script out"}));
     }
     auto script = ivr::LoadScript(s.robot_script);
     if (!script) return std::unexpected(script.error());
@@ -236,8 +247,13 @@ Result<void> CampaignBook::CheckRobotScript(CampaignSpec& s) {
                 auto status = contacts::ParseStatus(action.value);
                 if (!status) return bad(status.error().message, status.error().hint);
                 if (*status == contacts::Status::kCallback) {
-                    return bad("set_status: callback needs a time",
-                               "use schedule_callback: DELAY (2h, 1d) instead");
+                    return std::unexpected(Invalid(
+                        Msg{"campaign.script_callback_status",
+                            "{file}:{line}: node '{node}': set_status: callback needs a time",
+                            "use schedule_callback: DELAY (2h, 1d) instead"},
+                        {{"file", script->file},
+                         {"line", std::to_string(action.line)},
+                         {"node", node.id}}));
                 }
             }
             if (action.kind == ivr::ActionKind::kScheduleCallback && !action.value.empty()) {
@@ -249,10 +265,14 @@ Result<void> CampaignBook::CheckRobotScript(CampaignSpec& s) {
                                       {action.value});
             if (!found) return std::unexpected(found.error());
             if (found->empty()) {
-                return std::unexpected(
-                    Invalid(fmt::format("{}:{}: node '{}': tag '{}' is not in the dictionary",
-                                        script->file, action.line, node.id, action.value),
-                            "add it with `callbase tags add`, or change the script"));
+                return std::unexpected(Invalid(
+                    Msg{"campaign.script_tag_unknown",
+                        "{file}:{line}: node '{node}': tag '{tag}' is not in the dictionary",
+                        "add it with `callbase tags add`, or change the script"},
+                    {{"file", script->file},
+                     {"line", std::to_string(action.line)},
+                     {"node", node.id},
+                     {"tag", action.value}}));
             }
         }
     }
@@ -262,7 +282,8 @@ Result<void> CampaignBook::CheckRobotScript(CampaignSpec& s) {
 
 Result<void> CampaignBook::Check(CampaignSpec& s, const phone::Cleaner& cleaner) {
     if (s.name.empty() || s.name.size() > 200) {
-        return std::unexpected(Invalid("a campaign needs a name of 1 to 200 bytes"));
+        return std::unexpected(
+            Invalid(Msg{"campaign.name_size", "a campaign needs a name of 1 to 200 bytes"}));
     }
     auto purpose = store_.Query("SELECT name FROM consent_purposes ORDER BY name");
     if (!purpose) return std::unexpected(purpose.error());
@@ -273,14 +294,15 @@ Result<void> CampaignBook::Check(CampaignSpec& s, const phone::Cleaner& cleaner)
         purposes += fmt::format("{}{}", purposes.empty() ? "" : ", ", r.Text(0));
     }
     if (!known) {
-        return std::unexpected(Invalid(fmt::format("purpose '{}' is not defined", s.purpose),
-                                       fmt::format("use one of {}, or add it with "
-                                                   "`callbase consent purpose add`",
-                                                   purposes)));
+        return std::unexpected(
+            Invalid(Msg{"campaign.purpose_unknown", "purpose '{purpose}' is not defined",
+                        "use one of {purposes}, or add it with `callbase consent purpose add`"},
+                    {{"purpose", s.purpose}, {"purposes", purposes}}));
     }
     if (s.pacing == Pacing::kRatio) {
-        return std::unexpected(Invalid("pacing 'ratio' is a baseline for `callbase simulate`",
-                                       "use preview, progressive, predictive or robot"));
+        return std::unexpected(Invalid(Msg{"campaign.pacing_ratio",
+                                           "pacing 'ratio' is a baseline for `callbase simulate`",
+                                           "use preview, progressive, predictive or robot"}));
     }
     if (auto ok = CheckRobotScript(s); !ok) return std::unexpected(ok.error());
     auto filter = contacts::ParseFilter(s.segment, cleaner);
@@ -288,44 +310,52 @@ Result<void> CampaignBook::Check(CampaignSpec& s, const phone::Cleaner& cleaner)
     auto order = ParseOrder(s.order_by, s.rules, cleaner);
     if (!order) return std::unexpected(order.error());
     if (s.caller_ids.empty()) {
-        return std::unexpected(Invalid("a campaign needs at least one caller ID",
-                                       "give --caller-id NUMBER for each number it calls from"));
+        return std::unexpected(
+            Invalid(Msg{"campaign.no_caller_id", "a campaign needs at least one caller ID",
+                        "give --caller-id NUMBER for each number it calls from"}));
     }
     std::set<std::string> seen;
     for (auto& id : s.caller_ids) {
         auto cleaned = cleaner.Clean(id.number);
         if (!cleaned.valid()) {
-            return std::unexpected(Invalid(fmt::format("caller ID '{}' is not a phone number: {}",
-                                                       id.number, cleaned.reason)));
+            return std::unexpected(Invalid(Msg{"campaign.caller_id_invalid",
+                                               "caller ID '{number}' is not a phone number: {why}"},
+                                           {{"number", id.number}, {"why", cleaned.reason}}));
         }
         id.number = cleaned.e164;
         if (id.region.empty()) id.region = cleaned.region;
         if (!seen.insert(id.number).second) {
-            return std::unexpected(Invalid(fmt::format("caller ID {} is given twice", id.number)));
+            return std::unexpected(
+                Invalid(Msg{"campaign.caller_id_twice", "caller ID {number} is given twice"},
+                        {{"number", id.number}}));
         }
     }
     if (s.daily_cap < 1 || s.max_attempts < 1 || s.max_attempts > 20) {
         return std::unexpected(
-            Invalid("the daily cap must be at least 1 and attempts 1 to 20 per number"));
+            Invalid(Msg{"campaign.cap_range",
+                        "the daily cap must be at least 1 and attempts 1 to 20 per number"}));
     }
     if (s.schedule_start_minute < 0 || s.schedule_end_minute > 24 * 60 ||
         s.schedule_start_minute >= s.schedule_end_minute) {
-        return std::unexpected(Invalid("the schedule must be HH:MM-HH:MM, start before end"));
+        return std::unexpected(Invalid(
+            Msg{"campaign.schedule_order", "the schedule must be HH:MM-HH:MM, start before end"}));
     }
     if (s.abandon_limit <= 0 || s.abandon_limit > 0.2) {
         return std::unexpected(
-            Invalid(fmt::format("abandon limit {} is out of range", s.abandon_limit),
-                    "give a share above 0 and at most 0.2 (the law's limit is 0.03)"));
+            Invalid(Msg{"campaign.abandon_limit", "abandon limit {limit} is out of range",
+                        "give a share above 0 and at most 0.2 (the law's limit is 0.03)"},
+                    {{"limit", fmt::format("{}", s.abandon_limit)}}));
     }
     for (const auto& r : s.retries) {
         static const std::set<std::string, std::less<>> kOutcomes = {
             "busy", "no_answer", "rejected", "failed", "abandoned", "interrupted"};
         if (!kOutcomes.contains(r.outcome) || r.delay_seconds < 0) {
-            return std::unexpected(Invalid(
-                fmt::format("retry rule '{}={}': unknown outcome or negative delay", r.outcome,
-                            r.delay_seconds),
-                "outcomes that can be retried: busy, no_answer, rejected, failed, abandoned, "
-                "interrupted"));
+            return std::unexpected(
+                Invalid(Msg{"campaign.retry_rule",
+                            "retry rule '{outcome}={delay}': unknown outcome or negative delay",
+                            "outcomes that can be retried: busy, no_answer, rejected, failed, "
+                            "abandoned, interrupted"},
+                        {{"outcome", r.outcome}, {"delay", std::to_string(r.delay_seconds)}}));
         }
     }
     return {};
@@ -337,8 +367,9 @@ Result<void> CampaignBook::CheckNameFree(const std::string& name, int64_t except
     if (!exists) return std::unexpected(exists.error());
     if (!exists->empty()) {
         return Fail(ErrorCode::kConflict,
-                    fmt::format("a campaign named '{}' exists (#{})", name, exists->front().Int(0)),
-                    "choose another name");
+                    Msg{"campaign.name_taken", "a campaign named '{name}' exists (#{id})",
+                        "choose another name"},
+                    {{"name", name}, {"id", std::to_string(exists->front().Int(0))}});
     }
     return {};
 }
@@ -353,10 +384,10 @@ Result<CampaignSpec> CampaignBook::Create(CampaignSpec s, const phone::Cleaner& 
     auto exists = store_.Query("SELECT id FROM campaigns WHERE name = $1", {s.name});
     if (!exists) return std::unexpected(exists.error());
     if (!exists->empty()) {
-        return Fail(
-            ErrorCode::kConflict,
-            fmt::format("a campaign named '{}' exists (#{})", s.name, exists->front().Int(0)),
-            "choose another name");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"campaign.name_taken", "a campaign named '{name}' exists (#{id})",
+                        "choose another name"},
+                    {{"name", s.name}, {"id", std::to_string(exists->front().Int(0))}});
     }
     auto id = store_.InsertRow(
         "INSERT INTO campaigns (name, state, purpose, pacing, settings, created_at, created_by, "
@@ -438,8 +469,10 @@ Result<CampaignSpec> CampaignBook::Get(int64_t id) {
     auto rows = store_.Query("SELECT id, state, settings FROM campaigns WHERE id = $1", {id});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) {
-        return Fail(ErrorCode::kNotFound, fmt::format("campaign #{} does not exist", id),
-                    "`callbase campaign list` shows the campaigns");
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"campaign.not_found", "campaign #{id} does not exist",
+                        "`callbase campaign list` shows the campaigns"},
+                    {{"id", std::to_string(id)}});
     }
     auto s = SpecFromJson(rows->front().Text(2));
     if (!s) return std::unexpected(s.error());
@@ -457,10 +490,27 @@ Result<CampaignSpec> CampaignBook::Transition(int64_t id, std::string_view actio
     if (action == "pause" && s->state == "running") to = "paused";
     if (action == "stop" && s->state != "stopped") to = "stopped";
     if (to.empty()) {
+        // One code per action, so that a translation names the action in words.
+        const MessageParams params{{"id", std::to_string(id)}, {"state", s->state}};
+        if (action == "start") {
+            return Fail(ErrorCode::kConflict,
+                        Msg{"campaign.cannot_start", "campaign #{id} is {state}: it cannot start",
+                            "start works on a draft or paused campaign, pause on a running one, "
+                            "stop on any but a stopped one"},
+                        params);
+        }
+        if (action == "pause") {
+            return Fail(ErrorCode::kConflict,
+                        Msg{"campaign.cannot_pause", "campaign #{id} is {state}: it cannot pause",
+                            "start works on a draft or paused campaign, pause on a running one, "
+                            "stop on any but a stopped one"},
+                        params);
+        }
         return Fail(ErrorCode::kConflict,
-                    fmt::format("campaign #{} is {}: it cannot {}", id, s->state, action),
-                    "start works on a draft or paused campaign, pause on a running one, stop on "
-                    "any but a stopped one");
+                    Msg{"campaign.cannot_stop", "campaign #{id} is {state}: it cannot stop",
+                        "start works on a draft or paused campaign, pause on a running one, stop "
+                        "on any but a stopped one"},
+                    params);
     }
     s->state = to;
     auto done = store_.Exec(
@@ -627,7 +677,8 @@ Result<void> CampaignBook::CloseCall(int64_t call_id, const CallRecord& r) {
          int64_t{r.short_call}, r.robot_step, r.robot_keys, r.robot_actions, r.recording, call_id});
     if (!done) return std::unexpected(done.error());
     if (*done == 0) {
-        return Fail(ErrorCode::kNotFound, fmt::format("call #{} does not exist", call_id));
+        return Fail(ErrorCode::kNotFound, Msg{"call.not_found", "call #{id} does not exist"},
+                    {{"id", std::to_string(call_id)}});
     }
     if (r.answered != 0 && r.contact_id != 0) {
         auto touched = store_.Exec(
@@ -678,15 +729,17 @@ Result<void> CampaignBook::CheckDisposition(const Disposition& d) {
         auto parsed = contacts::ParseStatus(d.status);
         if (!parsed) return std::unexpected(parsed.error());
         if (d.callback_at && *parsed != contacts::Status::kCallback) {
-            return Fail(
-                ErrorCode::kInvalidInput,
-                fmt::format("a callback time goes with the status callback, not {}", d.status),
-                "leave the status empty or choose callback");
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"disposition.callback_status",
+                            "a callback time goes with the status callback, not {status}",
+                            "leave the status empty or choose callback"},
+                        {{"status", d.status}});
         }
     }
     if (d.callback_at && *d.callback_at < clock_.Now() - 60) {
-        return Fail(ErrorCode::kInvalidInput, "the callback time is in the past",
-                    "choose a time from now on");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"disposition.callback_past", "the callback time is in the past",
+                        "choose a time from now on"});
     }
     if (d.callback_at) {
         if (auto ok = contacts::CheckCallbackHorizon(*d.callback_at, clock_.Now()); !ok) return ok;
@@ -696,15 +749,18 @@ Result<void> CampaignBook::CheckDisposition(const Disposition& d) {
         if (!found) return std::unexpected(found.error());
         if (found->empty()) {
             return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("tag '{}' is not in the dictionary", tag),
-                        "choose a tag from the list (GET /api/v1/tags, callbase tags list)");
+                        Msg{"disposition.tag_unknown", "tag '{tag}' is not in the dictionary",
+                            "choose a tag from the list (GET /api/v1/tags, callbase tags list)"},
+                        {{"tag", tag}});
         }
         bool live = false;
         for (const auto& r : *found)
             live = live || r.IsNull(0);
         if (!live) {
-            return Fail(ErrorCode::kInvalidInput, fmt::format("tag '{}' is retired", tag),
-                        "choose a tag in use");
+            return Fail(
+                ErrorCode::kInvalidInput,
+                Msg{"disposition.tag_retired", "tag '{tag}' is retired", "choose a tag in use"},
+                {{"tag", tag}});
         }
     }
     return CheckLength("note", d.note, kMaxCommentChars);
@@ -723,14 +779,16 @@ Result<void> CampaignBook::WriteDisposition(int64_t call_id, const Disposition& 
         store_.Query("SELECT campaign_id, contact_id FROM campaign_calls WHERE id = $1", {call_id});
     if (!call) return std::unexpected(call.error());
     if (call->empty()) {
-        return Fail(ErrorCode::kNotFound, fmt::format("call #{} does not exist", call_id));
+        return Fail(ErrorCode::kNotFound, Msg{"call.not_found", "call #{id} does not exist"},
+                    {{"id", std::to_string(call_id)}});
     }
     const int64_t campaign = call->front().Int(0), contact = call->front().Int(1);
     if (contact == 0 && d.callback_at) {
         return Fail(ErrorCode::kInvalidInput,
-                    "the caller is not in the base, so a callback has no card to go on",
-                    "record the disposition without a callback time, add the caller as a "
-                    "contact and schedule the callback on their card");
+                    Msg{"disposition.callback_no_card",
+                        "the caller is not in the base, so a callback has no card to go on",
+                        "record the disposition without a callback time, add the caller as a "
+                        "contact and schedule the callback on their card"});
     }
     const UnixSeconds now = clock_.Now();
     if (auto r = store_.Begin(); !r) return r;
@@ -977,8 +1035,10 @@ Result<StoredCall> CampaignBook::CallById(int64_t call_id) {
                              {call_id});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) {
-        return Fail(ErrorCode::kNotFound, fmt::format("call #{} does not exist", call_id),
-                    "the call log (GET /api/v1/call-log) lists the calls");
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"call.not_found_log", "call #{id} does not exist",
+                        "the call log (GET /api/v1/call-log) lists the calls"},
+                    {{"id", std::to_string(call_id)}});
     }
     return ReadCall(store_, rows->front());
 }

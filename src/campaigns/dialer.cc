@@ -39,8 +39,10 @@ std::string_view OutcomeOf(telephony::EventKind kind) {
 }
 
 Error NoAgent(const std::string& id) {
-    return Error{ErrorCode::kNotFound, fmt::format("agent '{}' is not in this campaign", id),
-                 "add the agent to the campaign first"};
+    return Coded(ErrorCode::kNotFound,
+                 Msg{"agent.not_in_campaign", "agent '{agent}' is not in this campaign",
+                     "add the agent to the campaign first"},
+                 {{"agent", id}});
 }
 
 }  // namespace
@@ -764,8 +766,9 @@ Result<void> Dialer::SetReady(const std::string& id) {
     if (a == nullptr) return std::unexpected(NoAgent(id));
     if (a->state == AgentState::kOnCall || a->state == AgentState::kWrapUp) {
         return Fail(ErrorCode::kConflict,
-                    fmt::format("agent '{}' is {}", id, AgentStateId(a->state)),
-                    "finish the call and record its disposition first");
+                    Msg{"agent.busy_leave", "agent '{agent}' is {agent_state}",
+                        "finish the call and record its disposition first"},
+                    {{"agent", id}, {"agent_state", std::string(AgentStateId(a->state))}});
     }
     a->logout_pending = false;
     AgentFree(*a);
@@ -778,8 +781,9 @@ Result<void> Dialer::SetPaused(const std::string& id) {
     if (a == nullptr) return std::unexpected(NoAgent(id));
     if (a->state == AgentState::kOnCall || a->state == AgentState::kWrapUp || a->dialing) {
         return Fail(ErrorCode::kConflict,
-                    fmt::format("agent '{}' is {}", id, AgentStateId(a->state)),
-                    "pause after the call's disposition");
+                    Msg{"agent.busy_pause", "agent '{agent}' is {agent_state}",
+                        "pause after the call's disposition"},
+                    {{"agent", id}, {"agent_state", std::string(AgentStateId(a->state))}});
     }
     if (a->card != SIZE_MAX) {
         lead_state_[a->card].busy = false;
@@ -811,8 +815,10 @@ Result<void> Dialer::Dispose(const std::string& id, Disposition d) {
     Agent* a = FindAgent(id);
     if (a == nullptr) return std::unexpected(NoAgent(id));
     if (!a->disposition_due) {
-        return Fail(ErrorCode::kConflict, fmt::format("agent '{}' has no call to close", id),
-                    "a disposition follows a call the agent talked on");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"agent.no_call_to_close", "agent '{agent}' has no call to close",
+                        "a disposition follows a call the agent talked on"},
+                    {{"agent", id}});
     }
     d.call = a->last_record;
     d.agent = id;
@@ -839,7 +845,8 @@ Result<void> Dialer::HangupByAgent(const std::string& id) {
     Agent* a = FindAgent(id);
     if (a == nullptr) return std::unexpected(NoAgent(id));
     if (a->call == 0) {
-        return Fail(ErrorCode::kConflict, fmt::format("agent '{}' is not on a call", id));
+        return Fail(ErrorCode::kConflict,
+                    Msg{"agent.not_on_call", "agent '{agent}' is not on a call"}, {{"agent", id}});
     }
     CallId call = a->call;
     telephony_.Hangup(call);
@@ -853,11 +860,15 @@ Result<Lead> Dialer::NextCard(const std::string& id) {
     if (a == nullptr) return std::unexpected(NoAgent(id));
     if (a->state != AgentState::kReady || a->dialing) {
         return Fail(ErrorCode::kConflict,
-                    fmt::format("agent '{}' is {}", id, AgentStateId(a->state)),
-                    "take the next card when ready");
+                    Msg{"agent.busy_next_card", "agent '{agent}' is {agent_state}",
+                        "take the next card when ready"},
+                    {{"agent", id}, {"agent_state", std::string(AgentStateId(a->state))}});
     }
     if (a->card != SIZE_MAX) return leads_[a->card];
-    if (!running_) return Fail(ErrorCode::kConflict, "the campaign is not running");
+    if (!running_) {
+        return Fail(ErrorCode::kConflict,
+                    Msg{"campaign.not_running_now", "the campaign is not running"});
+    }
     const Millis now = loop_.Now();
     while (auto lead = TakeLead(now)) {
         // The gate is asked now, to show only callable cards, and again at the dial.
@@ -872,16 +883,18 @@ Result<Lead> Dialer::NextCard(const std::string& id) {
         a->contact_id = leads_[*lead].contact_id;
         return leads_[*lead];
     }
-    return Fail(ErrorCode::kNotFound, "no lead can be called now",
-                "wait for retries, or widen the campaign's segment");
+    return Fail(ErrorCode::kNotFound, Msg{"campaign.no_lead_now", "no lead can be called now",
+                                          "wait for retries, or widen the campaign's segment"});
 }
 
 Result<void> Dialer::DialCard(const std::string& id) {
     Agent* a = FindAgent(id);
     if (a == nullptr) return std::unexpected(NoAgent(id));
     if (a->card == SIZE_MAX || a->state != AgentState::kReady) {
-        return Fail(ErrorCode::kConflict, fmt::format("agent '{}' has no card to dial", id),
-                    "take the next card first");
+        return Fail(
+            ErrorCode::kConflict,
+            Msg{"agent.no_card", "agent '{agent}' has no card to dial", "take the next card first"},
+            {{"agent", id}});
     }
     size_t lead = a->card;
     lead_state_[lead].busy = false;
@@ -892,8 +905,10 @@ Result<void> Dialer::DialCard(const std::string& id) {
         a->dialing = false;
         a->card = SIZE_MAX;
         a->contact_id = 0;
-        return Fail(ErrorCode::kConflict, "the dial gate or the caller-ID pool held the call back",
-                    "take the next card");
+        return Fail(
+            ErrorCode::kConflict,
+            Msg{"campaign.dial_held_back", "the dial gate or the caller-ID pool held the call back",
+                "take the next card"});
     }
     return {};
 }

@@ -346,6 +346,9 @@ TEST(Dialer, AnAgentWrapsUpUntilTheDispositionAndTheCallbackBecomesTheirTask) {
     auto early = rig.dialer.Dispose("anna", Disposition{.status = "decided"});
     ASSERT_FALSE(early);
     EXPECT_EQ(early.error().code, ErrorCode::kConflict) << "no call to close yet";
+    EXPECT_EQ(early.error().key, "agent.no_call_to_close");
+    EXPECT_EQ(early.error().params, (MessageParams{{"agent", "anna"}}));
+    EXPECT_EQ(early.error().message, "agent 'anna' has no call to close");
     ASSERT_TRUE(rig.dialer.SetReady("anna"));
     rig.dialer.Start();
 
@@ -413,6 +416,8 @@ TEST(Dialer, AnAgentWrapsUpUntilTheDispositionAndTheCallbackBecomesTheirTask) {
     auto unknown = rig.dialer.Dispose("nobody", Disposition{.status = "decided"});
     ASSERT_FALSE(unknown);
     EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(unknown.error().key, "agent.not_in_campaign");
+    EXPECT_EQ(unknown.error().params, (MessageParams{{"agent", "nobody"}}));
     EXPECT_EQ(rig.dialer.SetReady("nobody").error().code, ErrorCode::kNotFound);
     EXPECT_EQ(rig.dialer.SetPaused("nobody").error().code, ErrorCode::kNotFound);
 }

@@ -20,11 +20,7 @@ constexpr std::string_view kRuleHint =
     "write a filter condition, a colon and an integer weight, e.g. status=new:100 or "
     "field:Сумма>10000:80";
 
-constexpr std::string_view kOrderHint =
-    "order by one of id, added, idle, status, source, region, field:<name>; "
-    "put '-' in front for descending, e.g. -added";
-
-Error BadRule(std::string_view text, std::string_view why, std::string_view hint = kRuleHint) {
+Error BadRule(std::string_view text, std::string_view why, std::string_view hint) {
     return Error{ErrorCode::kInvalidInput, fmt::format("priority rule '{}': {}", text, why),
                  std::string(hint)};
 }
@@ -149,21 +145,6 @@ bool MatchIdle(std::string_view op, UnixSeconds last, std::string_view days_text
     return false;
 }
 
-// What a rule cannot look at: keys a lead does not carry and operators the
-// base does not evaluate for a key. Empty when the term is usable.
-std::string Unusable(const contacts::FilterTerm& term) {
-    if (term.key == "name" || term.key == "email") {
-        return fmt::format(
-            "a lead does not carry the contact's {}; a rule may look at status, "
-            "tag, region, source, phone, added, idle or field:<name>",
-            term.key);
-    }
-    if ((term.key == "added" || term.key == "idle") && term.op == "~") {
-        return fmt::format("'~' does not work with {}", term.key);
-    }
-    return {};
-}
-
 // The sequential key of one lead, compared by CompareKeys().
 struct SortKey {
     bool missing = false;  // no value: last in either direction
@@ -226,27 +207,71 @@ int CompareKeys(const SortKey& a, const SortKey& b) {
 }  // namespace
 
 Result<PriorityRule> ParsePriorityRule(std::string_view text, const phone::Cleaner& cleaner) {
+    const MessageParams rule{{"rule", std::string(text)}};
     size_t colon = text.rfind(':');
-    if (colon == std::string_view::npos)
-        return std::unexpected(BadRule(text, "the weight is missing"));
+    if (colon == std::string_view::npos) {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"priority_rule.no_weight", "priority rule '{rule}': the weight is missing",
+                        "write a filter condition, a colon and an integer weight, e.g. "
+                        "status=new:100 or field:Сумма>10000:80"},
+                    rule);
+    }
     auto weight = ParseWeight(text.substr(colon + 1));
     if (!weight) {
-        return std::unexpected(
-            BadRule(text, fmt::format("'{}' after the last colon is not an integer weight",
-                                      contacts::Trim(text.substr(colon + 1)))));
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"priority_rule.bad_weight",
+                "priority rule '{rule}': '{weight}' after the last colon is not an "
+                "integer weight",
+                "write a filter condition, a colon and an integer weight, e.g. "
+                "status=new:100 or field:Сумма>10000:80"},
+            {{"rule", std::string(text)}, {"weight", contacts::Trim(text.substr(colon + 1))}});
     }
     std::string expr = contacts::Trim(text.substr(0, colon));
-    if (expr.empty()) return std::unexpected(BadRule(text, "the condition is missing"));
+    if (expr.empty()) {
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"priority_rule.no_condition", "priority rule '{rule}': the condition is missing",
+                "write a filter condition, a colon and an integer weight, e.g. "
+                "status=new:100 or field:Сумма>10000:80"},
+            rule);
+    }
     auto filter = contacts::ParseFilter({expr}, cleaner);
     if (!filter) {
-        return std::unexpected(BadRule(text, filter.error().message,
-                                       fmt::format("{}; {}", kRuleHint, filter.error().hint)));
+        // The filter's own code goes with it: a screen shows what is wrong with
+        // the condition in the user's language.
+        Error e = BadRule(text, filter.error().message,
+                          fmt::format("{}; {}", kRuleHint, filter.error().hint));
+        e.key = filter.error().key;
+        e.params = filter.error().params;
+        return std::unexpected(std::move(e));
     }
     if (filter->terms.size() != 1) {
-        return std::unexpected(BadRule(text, "a rule takes exactly one condition"));
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"priority_rule.one_condition",
+                        "priority rule '{rule}': a rule takes exactly one condition",
+                        "write a filter condition, a colon and an integer weight, e.g. "
+                        "status=new:100 or field:Сумма>10000:80"},
+                    rule);
     }
-    if (std::string why = Unusable(filter->terms[0]); !why.empty()) {
-        return std::unexpected(BadRule(text, why));
+    const contacts::FilterTerm& term = filter->terms[0];
+    if (term.key == "name" || term.key == "email") {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"priority_rule.not_on_lead",
+                        "priority rule '{rule}': a lead does not carry the contact's {key}; a "
+                        "rule may look at status, tag, region, source, phone, added, idle or "
+                        "field:<name>",
+                        "write a filter condition, a colon and an integer weight, e.g. "
+                        "status=new:100 or field:Сумма>10000:80"},
+                    {{"rule", std::string(text)}, {"key", term.key}});
+    }
+    if ((term.key == "added" || term.key == "idle") && term.op == "~") {
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"priority_rule.no_contains", "priority rule '{rule}': '~' does not work with {key}",
+                "write a filter condition, a colon and an integer weight, e.g. "
+                "status=new:100 or field:Сумма>10000:80"},
+            {{"rule", std::string(text)}, {"key", term.key}});
     }
     return PriorityRule{std::move(filter->terms[0]), *weight, std::string(text)};
 }
@@ -266,8 +291,11 @@ Result<Order> ParseOrder(std::string_view by, const std::vector<std::string>& ru
     if (folded.starts_with("field:")) {
         std::string name = contacts::Trim(std::string_view(trimmed).substr(6));
         if (name.empty()) {
-            return Fail(ErrorCode::kInvalidInput, fmt::format("order '{}': field name missing", by),
-                        std::string(kOrderHint));
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"order.no_field_name", "order '{order}': field name missing",
+                            "order by one of id, added, idle, status, source, region, "
+                            "field:<name>; put '-' in front for descending, e.g. -added"},
+                        {{"order", std::string(by)}});
         }
         order.by = "field:" + name;
     } else if (folded == "id" || folded == "added" || folded == "idle" || folded == "status" ||
@@ -275,8 +303,10 @@ Result<Order> ParseOrder(std::string_view by, const std::vector<std::string>& ru
         order.by = folded;
     } else {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("order '{}': cannot order by '{}'", by, trimmed),
-                    std::string(kOrderHint));
+                    Msg{"order.unknown_key", "order '{order}': cannot order by '{key}'",
+                        "order by one of id, added, idle, status, source, region, "
+                        "field:<name>; put '-' in front for descending, e.g. -added"},
+                    {{"order", std::string(by)}, {"key", std::string(trimmed)}});
     }
     for (const auto& text : rules) {
         auto rule = ParsePriorityRule(text, cleaner);

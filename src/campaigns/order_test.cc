@@ -298,21 +298,24 @@ TEST(ParsePriorityRule, ErrorsNameTheRuleAndShowHowToWriteOne) {
     struct Case {
         const char* text;
         const char* why;  // a part of the message
+        const char* key;  // its code for the screens
     };
     for (const Case& c : std::vector<Case>{
-             {"status=new", "weight is missing"},
-             {"status=new:", "not an integer weight"},
-             {"status=new:abc", "'abc'"},
-             {"status=new:1.5", "not an integer weight"},
-             {"status=new:99999999999", "not an integer weight"},
-             {"field:Сумма>10", "'Сумма>10'"},  // the field's colon is not a weight
-             {":100", "condition is missing"},
-             {"colour=red:10", "unknown key"},
-             {"status=думает:10", "думает"},
-             {"phone=123:10", "not a phone number"},
-             {"idle>=много:10", "idle takes a number of days"},
-             {"name~иван:10", "does not carry"},
-             {"idle~3:10", "'~' does not work with idle"},
+             {"status=new", "weight is missing", "priority_rule.no_weight"},
+             {"status=new:", "not an integer weight", "priority_rule.bad_weight"},
+             {"status=new:abc", "'abc'", "priority_rule.bad_weight"},
+             {"status=new:1.5", "not an integer weight", "priority_rule.bad_weight"},
+             {"status=new:99999999999", "not an integer weight", "priority_rule.bad_weight"},
+             // the field's colon is not a weight
+             {"field:Сумма>10", "'Сумма>10'", "priority_rule.bad_weight"},
+             {":100", "condition is missing", "priority_rule.no_condition"},
+             // The filter's own code, which names the term.
+             {"colour=red:10", "unknown key", "filter.unknown_key"},
+             {"status=думает:10", "думает", "filter.unknown_status"},
+             {"phone=123:10", "not a phone number", "filter.not_phone"},
+             {"idle>=много:10", "idle takes a number of days", "filter.idle_days"},
+             {"name~иван:10", "does not carry", "priority_rule.not_on_lead"},
+             {"idle~3:10", "'~' does not work with idle", "priority_rule.no_contains"},
          }) {
         auto rule = ParsePriorityRule(c.text, cleaner);
         ASSERT_FALSE(rule) << c.text;
@@ -322,7 +325,15 @@ TEST(ParsePriorityRule, ErrorsNameTheRuleAndShowHowToWriteOne) {
         EXPECT_NE(rule.error().message.find(c.why), std::string::npos) << rule.error().message;
         EXPECT_NE(rule.error().hint.find("status=new:100"), std::string::npos)
             << c.text << ": " << rule.error().hint;
+        EXPECT_EQ(rule.error().key, c.key) << c.text;
     }
+    auto weight = ParsePriorityRule("status=new: abc ", cleaner);
+    ASSERT_FALSE(weight);
+    EXPECT_EQ(weight.error().params,
+              (MessageParams{{"rule", "status=new: abc "}, {"weight", "abc"}}));
+    auto email = ParsePriorityRule("email~mail.ru:5", cleaner);
+    ASSERT_FALSE(email);
+    EXPECT_EQ(email.error().params, (MessageParams{{"rule", "email~mail.ru:5"}, {"key", "email"}}));
 }
 
 TEST(ParseOrder, KeysDirectionAndRules) {
@@ -341,6 +352,10 @@ TEST(ParseOrder, KeysDirectionAndRules) {
     EXPECT_EQ(field->rules[3].term.key, "idle");
     EXPECT_EQ(field->rules[3].weight, 70);
 
+    auto price = ParseOrder(" price", {}, cleaner);
+    ASSERT_FALSE(price);
+    EXPECT_EQ(price.error().key, "order.unknown_key");
+    EXPECT_EQ(price.error().params, (MessageParams{{"order", " price"}, {"key", "price"}}));
     for (const char* bad : {"name", "", "-", "--id", "field:", "price"}) {
         auto order = ParseOrder(bad, {}, cleaner);
         ASSERT_FALSE(order) << bad;

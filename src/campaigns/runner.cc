@@ -111,8 +111,10 @@ private:
 };
 
 Error NotInCampaign(const std::string& agent) {
-    return Error{ErrorCode::kConflict, fmt::format("{} is not working a campaign", agent),
-                 "join a running campaign first"};
+    return Coded(ErrorCode::kConflict,
+                 Msg{"agent.no_campaign", "{agent} is not working a campaign",
+                     "join a running campaign first"},
+                 {{"agent", agent}});
 }
 
 }  // namespace
@@ -225,7 +227,8 @@ void CampaignRunner::Refresh() {
 
 Result<void> CampaignRunner::OnLoop(std::function<Result<void>()> fn) {
     if (!loop_ || !thread_.joinable()) {
-        return Fail(ErrorCode::kConflict, "campaigns are not running in this server");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"campaign.no_runner", "campaigns are not running in this server"});
     }
     auto done = std::make_shared<std::promise<Result<void>>>();
     auto answer = done->get_future();
@@ -314,10 +317,12 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
         if (!script) return std::unexpected(script.error());
         for (const auto& problem : ivr::CheckScript(*script)) {
             if (problem.error) {
-                return Fail(
-                    ErrorCode::kInvalidInput,
-                    fmt::format("campaign #{}: {}: {}", spec.id, problem.where, problem.message),
-                    "fix the script (`callbase ivr check FILE`) and start it again");
+                return Fail(ErrorCode::kInvalidInput,
+                            Msg{"campaign.script_problem", "campaign #{id}: {where}: {problem}",
+                                "fix the script (`callbase ivr check FILE`) and start it again"},
+                            {{"id", std::to_string(spec.id)},
+                             {"where", problem.where},
+                             {"problem", problem.message}});
             }
         }
         a->script = std::make_unique<ivr::Script>(std::move(*script));
@@ -457,13 +462,16 @@ Result<void> CampaignRunner::Join(const std::string& agent, int64_t campaign) {
         if (it == active_.end()) Poll();
         it = active_.find(campaign);
         if (it == active_.end()) {
-            return Fail(ErrorCode::kConflict, fmt::format("campaign #{} is not running", campaign),
-                        "a supervisor starts it first");
+            return Fail(ErrorCode::kConflict,
+                        Msg{"campaign.not_running", "campaign #{id} is not running",
+                            "a supervisor starts it first"},
+                        {{"id", std::to_string(campaign)}});
         }
         if (it->second->spec.pacing == Pacing::kRobot) {
-            return Fail(
-                ErrorCode::kConflict,
-                fmt::format("campaign #{} is a robot campaign: it has no operators", campaign));
+            return Fail(ErrorCode::kConflict,
+                        Msg{"campaign.robot_no_operators",
+                            "campaign #{id} is a robot campaign: it has no operators"},
+                        {{"id", std::to_string(campaign)}});
         }
         if (Active* current = ActiveOf(agent); current && current != it->second.get()) {
             auto left = current->dialer->Logout(agent);
@@ -528,9 +536,10 @@ Result<void> CampaignRunner::Dispose(const std::string& agent, Disposition dispo
         for (const auto& v : a->dialer->Agents()) {
             if (v.id == agent && d.callback_at && v.contact_id == 0 && !v.inbound_from.empty()) {
                 return Fail(ErrorCode::kInvalidInput,
-                            "the caller is not in the base, so a callback has no card to go on",
-                            "record the disposition without a callback time, then add the "
-                            "caller as a contact and schedule the callback on their card");
+                            Msg{"disposition.callback_no_card_inbound",
+                                "the caller is not in the base, so a callback has no card to go on",
+                                "record the disposition without a callback time, then add the "
+                                "caller as a contact and schedule the callback on their card"});
             }
         }
         auto r = a->dialer->Dispose(agent, std::move(d));
