@@ -40,6 +40,8 @@ struct Api::ImportJob {
     uint64_t done_bytes = 0, total_bytes = 0;
     std::optional<ingest::ImportSummary> summary;
     std::string error;
+    std::string error_key;  // the error's code and parameters for the screens, when it has one
+    MessageParams error_params;
     std::thread thread;
 
     // Keeps the request's body as dir/name for the job's thread.
@@ -69,6 +71,10 @@ struct Api::ImportJob {
         const bool for_people = e.code == ErrorCode::kInvalidInput ||
                                 e.code == ErrorCode::kNotFound || e.code == ErrorCode::kConflict;
         error = for_people ? e.message + (e.hint.empty() ? "" : "; " + e.hint) : otherwise;
+        if (for_people) {
+            error_key = e.key;
+            error_params = e.params;
+        }
         if (!for_people) fmt::print(stderr, "callbase serve: {}\n", Describe(e));
     }
 
@@ -81,6 +87,13 @@ struct Api::ImportJob {
                  {"total_bytes", total_bytes},
                  {"summary", nullptr},
                  {"error", error}};
+        if (!error_key.empty()) {
+            json params = json::object();
+            for (const auto& [name, value] : error_params)
+                params[name] = value;
+            out["error_code"] = error_key;
+            out["error_params"] = std::move(params);
+        }
         if (summary) out["summary"] = ImportSummaryJson(*summary);
         if (!result.is_null()) out["summary"] = result;
         if (kind != "contacts") out["kind"] = kind;
@@ -136,8 +149,10 @@ Result<std::optional<char>> DelimiterParam(Call& c) {
     if (text.empty()) return std::nullopt;
     if (text == ";" || text == "," || text == "|") return text[0];
     if (text == "tab" || text == "\t") return '\t';
-    return Fail(ErrorCode::kInvalidInput, fmt::format("delimiter '{}' is not one we read", text),
-                "use ';', ',', '|' or tab");
+    return Fail(ErrorCode::kInvalidInput,
+                Msg{"import.unknown_delimiter", "delimiter '{delimiter}' is not one we read",
+                    "use ';', ',', '|' or tab"},
+                {{"delimiter", text}});
 }
 
 Result<std::optional<ingest::Encoding>> EncodingParam(Call& c) {
@@ -156,8 +171,10 @@ Result<int64_t> HeaderRowParam(Call& c) {
     int64_t row = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), row);
     if (ec != std::errc() || end != text.data() + text.size() || row < 0 || row > 1048576) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("header_row '{}' is not a row", text),
-                    "give the number of the row that holds the column names, 1 or more");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"import.bad_header_row", "header_row '{row}' is not a row",
+                        "give the number of the row that holds the column names, 1 or more"},
+                    {{"row", text}});
     }
     return row;
 }
@@ -211,6 +228,9 @@ Result<Response> PreviewSheet(Call& c, const std::string& file, int64_t header_r
              at = e.message.find(path.string())) {
             e.message.replace(at, path.string().size(), file);
         }
+        for (auto& [name, value] : e.params) {
+            if (value == path.string()) value = file;
+        }
         return std::unexpected(e);
     }
     std::vector<std::string> header, cells;
@@ -219,11 +239,17 @@ Result<Response> PreviewSheet(Call& c, const std::string& file, int64_t header_r
         auto more = (*sheet)->Next(&header, &line);
         if (!more) return std::unexpected(more.error());
         if (!*more) {
-            return Fail(
-                ErrorCode::kInvalidInput,
-                fmt::format("sheet '{}' has no header row{}", (*sheet)->sheet(),
-                            header_row > 0 ? fmt::format(" at or below row {}", header_row) : ""),
-                "choose the sheet and the row that hold the column names");
+            if (header_row > 0) {
+                return Fail(ErrorCode::kInvalidInput,
+                            Msg{"import.sheet_no_header_below",
+                                "sheet '{sheet}' has no header row at or below row {row}",
+                                "choose the sheet and the row that hold the column names"},
+                            {{"sheet", (*sheet)->sheet()}, {"row", std::to_string(header_row)}});
+            }
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"import.sheet_no_header", "sheet '{sheet}' has no header row",
+                            "choose the sheet and the row that hold the column names"},
+                        {{"sheet", (*sheet)->sheet()}});
         }
         if (line >= header_row) break;
     }
@@ -251,9 +277,16 @@ Result<std::shared_ptr<Api::ImportJob>> JobOf(Call& c, std::string_view kind = "
     if (!id) return std::unexpected(id.error());
     auto job = c.api.FindImportJob(*id);
     if (!job || job->kind != kind) {
+        if (kind == "contacts") {
+            return Fail(ErrorCode::kNotFound,
+                        Msg{"import.no_job", "there is no import job {job}",
+                            "jobs are kept while the server runs; start it again"},
+                        {{"job", std::to_string(*id)}});
+        }
         return Fail(ErrorCode::kNotFound,
-                    fmt::format("there is no {} job {}", kind == "contacts" ? "import" : kind, *id),
-                    "jobs are kept while the server runs; start it again");
+                    Msg{"import.no_registry_job", "there is no registry job {job}",
+                        "jobs are kept while the server runs; start it again"},
+                    {{"job", std::to_string(*id)}});
     }
     return job;
 }
@@ -264,8 +297,8 @@ Result<Response> PreviewImport(Call& c) {
     const std::string file = c.request.Query("file_name").value_or("upload.csv");
     std::string_view bytes(c.request.body);
     if (bytes.empty()) {
-        return Fail(ErrorCode::kInvalidInput, "the file is empty",
-                    "send the file's bytes as the request body");
+        return Fail(ErrorCode::kInvalidInput, Msg{"import.upload_empty", "the file is empty",
+                                                  "send the file's bytes as the request body"});
     }
     auto header_row = HeaderRowParam(c);
     if (!header_row) return std::unexpected(header_row.error());
@@ -299,12 +332,16 @@ Result<Response> PreviewImport(Call& c) {
     json rows = json::array();
     do {
         if (!reader.Next(&header, &line)) {
-            return Fail(
-                ErrorCode::kInvalidInput,
-                *header_row > 0
-                    ? fmt::format("the file has no header line at or below line {}", *header_row)
-                    : std::string("the file has no header line"),
-                "give the line that holds the column names");
+            if (*header_row > 0) {
+                return Fail(ErrorCode::kInvalidInput,
+                            Msg{"import.no_header_below",
+                                "the file has no header line at or below line {line}",
+                                "give the line that holds the column names"},
+                            {{"line", std::to_string(*header_row)}});
+            }
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"import.no_header", "the file has no header line",
+                            "give the line that holds the column names"});
         }
     } while (line < *header_row);
     const int64_t header_line = line;
@@ -320,8 +357,8 @@ Result<Response> PreviewImport(Call& c) {
 
 Result<Response> StartImport(Call& c) {
     if (c.request.body.empty()) {
-        return Fail(ErrorCode::kInvalidInput, "the file is empty",
-                    "send the file's bytes as the request body");
+        return Fail(ErrorCode::kInvalidInput, Msg{"import.upload_empty", "the file is empty",
+                                                  "send the file's bytes as the request body"});
     }
     ingest::ImportOptions options;
     options.source = c.request.Query("source").value_or("");
@@ -432,9 +469,17 @@ Result<Response> ImportErrors(Call& c) {
     {
         std::lock_guard lock((*job)->mutex);
         if (!(*job)->summary) {
+            // One code per state, so that a translation says it in words.
+            if ((*job)->state == "running") {
+                return Fail(ErrorCode::kConflict,
+                            Msg{"import.job_running", "import job {job} is running",
+                                "the error report is ready when the import is done"},
+                            {{"job", std::to_string((*job)->id)}});
+            }
             return Fail(ErrorCode::kConflict,
-                        fmt::format("import job {} is {}", (*job)->id, (*job)->state),
-                        "the error report is ready when the import is done");
+                        Msg{"import.job_failed", "import job {job} is failed",
+                            "the error report is ready when the import is done"},
+                        {{"job", std::to_string((*job)->id)}});
         }
         errors = (*job)->summary->errors;
     }
@@ -463,8 +508,10 @@ Result<Response> LoadRegistry(Call& c) {
         return std::unexpected(ok.error());
     }
     if (c.request.body.empty()) {
-        return Fail(ErrorCode::kInvalidInput, "the file is empty",
-                    "send the list of numbers (one a line, plain or gzip) as the request body");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"registry.upload_empty", "the file is empty",
+                        "send the list of numbers (one a line, plain or gzip) as the request "
+                        "body"});
     }
     auto job = c.api.NewImportJob();
     job->kind = "registry";

@@ -102,10 +102,11 @@ Result<Column> FromMapName(const std::string& header, std::string_view field) {
     auto it = by_name.find(field);
     if (it == by_name.end()) {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("--map {}={}: unknown field", header, field),
-                    "use phone, phone2, name, last_name, first_name, middle_name, region, source, "
-                    "email, comment, status, tags, date, consent:PURPOSE, consent_date, ignore or "
-                    "field:NAME");
+                    Msg{"import.map_unknown_field", "--map {header}={target}: unknown field",
+                        "use phone, phone2, name, last_name, first_name, middle_name, region, "
+                        "source, email, comment, status, tags, date, consent:PURPOSE, "
+                        "consent_date, ignore or field:NAME"},
+                    {{"header", std::string(header)}, {"target", std::string(field)}});
     }
     return Column{header, it->second, "", ""};
 }
@@ -152,8 +153,9 @@ Result<std::vector<Column>> MapColumns(const std::vector<std::string>& header,
         size_t eq = o.find('=');
         if (eq == std::string::npos) {
             return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("--map '{}': expected COLUMN=field", o),
-                        "for example --map 'Сотовый=phone'");
+                        Msg{"import.map_form", "--map '{map}': expected COLUMN=field",
+                            "for example --map 'Сотовый=phone'"},
+                        {{"map", o}});
         }
         std::string name = o.substr(0, eq);
         auto mapped = FromMapName(name, std::string_view(o).substr(eq + 1));
@@ -170,8 +172,12 @@ Result<std::vector<Column>> MapColumns(const std::vector<std::string>& header,
         }
         if (!found) {
             return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("--map {}: {} has no column '{}'", o, file, name),
-                        fmt::format("its columns are: {}", fmt::join(header, ", ")));
+                        Msg{"import.map_no_column", "--map {map}: {file} has no column '{name}'",
+                            "its columns are: {columns}"},
+                        {{"map", o},
+                         {"file", file},
+                         {"name", name},
+                         {"columns", fmt::format("{}", fmt::join(header, ", "))}});
         }
     }
     // A second column that also looks like the main phone is an extra phone.
@@ -203,8 +209,9 @@ Result<std::vector<Column>> MapColumns(const std::vector<std::string>& header,
     }
     if (!have_phone) {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("{}: no phone column among: {}", file, fmt::join(header, ", ")),
-                    "name the phone column with --map, e.g. --map 'Сотовый=phone'");
+                    Msg{"import.no_phone_column", "{file}: no phone column among: {columns}",
+                        "name the phone column with --map, e.g. --map 'Сотовый=phone'"},
+                    {{"file", file}, {"columns", fmt::format("{}", fmt::join(header, ", "))}});
     }
     return columns;
 }
@@ -216,24 +223,40 @@ std::string ColumnName(size_t index, std::string_view header) {
                        shown.size() < header.size() ? "…" : "");
 }
 
+MessageParams ColumnParams(size_t index, std::string_view header) {
+    std::string_view shown = Utf8Prefix(header, 60);
+    return {{"column", std::to_string(index + 1)},
+            {"header", std::string(shown) + (shown.size() < header.size() ? "…" : "")}};
+}
+
 Result<void> CheckHeaderLimits(const std::vector<std::string>& header, const ImportLimits& limits,
                                const std::string& file) {
     if (header.size() > limits.max_columns) {
+        MessageParams params{{"file", file},
+                             {"count", std::to_string(header.size())},
+                             {"limit", std::to_string(limits.max_columns)}};
+        for (auto& p : ColumnParams(limits.max_columns, header[limits.max_columns]))
+            params.push_back(std::move(p));
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("{}:1: the header row has {} columns, more than the {} an import "
-                                "takes (the first one over is {})",
-                                file, header.size(), limits.max_columns,
-                                ColumnName(limits.max_columns, header[limits.max_columns])),
-                    "remove the columns you do not need, or raise the limit with --max-columns");
+                    Msg{"import.too_many_columns",
+                        "{file}:1: the header row has {count} columns, more than the {limit} an "
+                        "import takes (the first one over is column {column}[[ '{header}']])",
+                        "remove the columns you do not need, or raise the limit with "
+                        "--max-columns"},
+                    params);
     }
     for (size_t i = 0; i < header.size(); ++i) {
         if (header[i].size() <= limits.max_cell_bytes) continue;
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("{}:1: {} of the header row holds {} bytes, more than the {} a "
-                                "cell may hold",
-                                file, ColumnName(i, ""), header[i].size(), limits.max_cell_bytes),
-                    "check the file is a CSV with a header row (a quote left open makes the rest "
-                    "of the file one cell), or raise the limit with --max-cell-bytes");
+                    Msg{"import.header_cell_too_big",
+                        "{file}:1: column {column} of the header row holds {bytes} bytes, more "
+                        "than the {limit} a cell may hold",
+                        "check the file is a CSV with a header row (a quote left open makes the "
+                        "rest of the file one cell), or raise the limit with --max-cell-bytes"},
+                    {{"file", file},
+                     {"column", std::to_string(i + 1)},
+                     {"bytes", std::to_string(header[i].size())},
+                     {"limit", std::to_string(limits.max_cell_bytes)}});
     }
     return {};
 }

@@ -74,4 +74,8 @@ Result<void> CheckHeaderLimits(const std::vector<std::string>& header, const Imp
 // "column 3 'Город'" for messages (1-based; the header cut to 60 bytes).
 std::string ColumnName(size_t index, std::string_view header);
 
+// The same as a coded message's parameters: {"column", "3"} and {"header",
+// "Город"} (empty for a column without a header), for "column {column}[[ '{header}']]".
+MessageParams ColumnParams(size_t index, std::string_view header);
+
 }  // namespace callbase::ingest

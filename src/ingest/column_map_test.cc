@@ -54,12 +54,21 @@ TEST(ColumnMapTest, NoPhoneColumnIsRefusedWithTheHeadersAndAHint) {
     ASSERT_FALSE(cols);
     EXPECT_NE(cols.error().message.find("Сотовый номер клиента"), std::string::npos);
     EXPECT_NE(cols.error().hint.find("--map"), std::string::npos);
+    EXPECT_EQ(cols.error().key, "import.no_phone_column");
+    EXPECT_EQ(cols.error().params,
+              (MessageParams{{"file", "f.csv"}, {"columns", "ФИО, Сотовый номер клиента"}}));
     auto mapped =
         MapColumns({"ФИО", "Сотовый номер клиента"}, {"Сотовый номер клиента=phone"}, "f.csv");
     ASSERT_TRUE(mapped) << mapped.error().message;
     EXPECT_EQ((*mapped)[1].target, Target::kPhone);
-    EXPECT_FALSE(MapColumns({"ФИО", "Тел"}, {"Нет такой=phone"}, "f.csv"));
-    EXPECT_FALSE(MapColumns({"ФИО", "Тел"}, {"ФИО=colour"}, "f.csv"));
+    auto no_column = MapColumns({"ФИО", "Тел"}, {"Нет такой=phone"}, "f.csv");
+    ASSERT_FALSE(no_column);
+    EXPECT_EQ(no_column.error().key, "import.map_no_column");
+    EXPECT_EQ(no_column.error().message, "--map Нет такой=phone: f.csv has no column 'Нет такой'");
+    auto colour = MapColumns({"ФИО", "Тел"}, {"ФИО=colour"}, "f.csv");
+    ASSERT_FALSE(colour);
+    EXPECT_EQ(colour.error().key, "import.map_unknown_field");
+    EXPECT_EQ(colour.error().params, (MessageParams{{"header", "ФИО"}, {"target", "colour"}}));
 }
 
 TEST(ColumnMapTest, HeadersAreTrimmedAndCaseInsensitive) {
@@ -87,6 +96,8 @@ TEST(ColumnMapTest, MapOverridesHeadersAndNamesCustomFields) {
     auto no_eq = MapColumns({"Тел"}, {"Тел"}, "f.csv");
     ASSERT_FALSE(no_eq);
     EXPECT_NE(no_eq.error().message.find("COLUMN=field"), std::string::npos);
+    EXPECT_EQ(no_eq.error().key, "import.map_form");
+    EXPECT_EQ(no_eq.error().params, (MessageParams{{"map", "Тел"}}));
 }
 
 TEST(ColumnMapTest, TwoPhoneColumnsMakeTheSecondAnExtraPhone) {
@@ -100,6 +111,25 @@ TEST(ColumnMapTest, TwoPhoneColumnsMakeTheSecondAnExtraPhone) {
     auto only = MapColumns({"ФИО", "Рабочий телефон"}, {}, "f.csv");
     ASSERT_TRUE(only);
     EXPECT_EQ((*only)[1].target, Target::kPhone);
+}
+
+TEST(ColumnMapTest, AHeaderWiderThanTheLimitNamesTheFirstColumnOver) {
+    ImportLimits limits;
+    limits.max_columns = 2;
+    auto wide = CheckHeaderLimits({"Телефон", "ФИО", "Город"}, limits, "f.csv");
+    ASSERT_FALSE(wide);
+    EXPECT_EQ(wide.error().key, "import.too_many_columns");
+    EXPECT_EQ(wide.error().message,
+              "f.csv:1: the header row has 3 columns, more than the 2 an import takes (the first "
+              "one over is column 3 'Город')");
+    auto unnamed = CheckHeaderLimits({"Телефон", "ФИО", ""}, limits, "f.csv");
+    ASSERT_FALSE(unnamed);
+    EXPECT_NE(unnamed.error().message.find("(the first one over is column 3)"), std::string::npos)
+        << unnamed.error().message;
+    EXPECT_EQ(
+        unnamed.error().params,
+        (MessageParams{
+            {"file", "f.csv"}, {"count", "3"}, {"limit", "2"}, {"column", "3"}, {"header", ""}}));
 }
 
 }  // namespace

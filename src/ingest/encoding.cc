@@ -44,8 +44,10 @@ Result<Encoding> ParseEncoding(std::string_view name) {
     if (lower == "cp1251" || lower == "windows-1251" || lower == "win1251" || lower == "cp-1251") {
         return Encoding::kCp1251;
     }
-    return Fail(ErrorCode::kInvalidInput, fmt::format("unknown encoding '{}'", name),
-                "use utf-8 or cp1251 (windows-1251)");
+    return Fail(ErrorCode::kInvalidInput,
+                Msg{"import.unknown_encoding", "unknown encoding '{encoding}'",
+                    "use utf-8 or cp1251 (windows-1251)"},
+                {{"encoding", std::string(name)}});
 }
 
 bool IsValidUtf8(std::string_view s) {
@@ -142,10 +144,11 @@ Result<Encoding> CheckTextFile(const std::string& path) {
 Result<Encoding> DetectFileEncoding(std::string_view bytes, std::string_view file) {
     if (size_t nul = bytes.find('\0'); nul != std::string_view::npos) {
         auto line = LineAt(bytes, nul);
-        return Fail(
-            ErrorCode::kInvalidInput,
-            fmt::format("{}: line {} holds a NUL byte: UTF-16 or not a text file", file, line),
-            "save it from the spreadsheet as CSV (UTF-8 or Windows-1251)");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"import.nul_byte",
+                        "{file}: line {line} holds a NUL byte: UTF-16 or not a text file",
+                        "save it from the spreadsheet as CSV (UTF-8 or Windows-1251)"},
+                    {{"file", std::string(file)}, {"line", std::to_string(line)}});
     }
     size_t bad = FirstInvalidUtf8(bytes);
     if (bad == std::string_view::npos) return Encoding::kUtf8;
@@ -170,18 +173,20 @@ Result<Encoding> DetectFileEncoding(std::string_view bytes, std::string_view fil
     // In real cp1251 Russian text a letter followed by 0x80..0xBF is rare (that
     // is a letter then punctuation); in UTF-8 Cyrillic every letter is one.
     if (utf8_pairs * 4 > letters) {
-        return Fail(
-            ErrorCode::kInvalidInput,
-            fmt::format("{}: mixes UTF-8 with another encoding (line {} is not UTF-8)", file, line),
-            "re-save the file in one encoding, or give --encoding utf-8|cp1251 to read "
-            "it all as one");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"import.mixed_encoding",
+                        "{file}: mixes UTF-8 with another encoding (line {line} is not UTF-8)",
+                        "re-save the file in one encoding, or give --encoding utf-8|cp1251 to "
+                        "read it all as one"},
+                    {{"file", std::string(file)}, {"line", std::to_string(line)}});
     }
     if (letters < 3 * others) {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("{}: neither UTF-8 nor Windows-1251 Cyrillic (line {} is not "
-                                "UTF-8)",
-                                file, line),
-                    "re-save it as UTF-8 or Windows-1251, or give --encoding utf-8|cp1251");
+                    Msg{"import.unknown_text",
+                        "{file}: neither UTF-8 nor Windows-1251 Cyrillic (line {line} is not "
+                        "UTF-8)",
+                        "re-save it as UTF-8 or Windows-1251, or give --encoding utf-8|cp1251"},
+                    {{"file", std::string(file)}, {"line", std::to_string(line)}});
     }
     return Encoding::kCp1251;
 }

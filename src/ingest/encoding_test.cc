@@ -56,6 +56,8 @@ TEST(EncodingTest, MixedFileIsRefusedWithTheFirstForeignLine) {
     EXPECT_NE(got.error().message.find("mixes UTF-8"), std::string::npos) << got.error().message;
     EXPECT_NE(got.error().message.find("line 4"), std::string::npos) << got.error().message;
     EXPECT_NE(got.error().hint.find("--encoding"), std::string::npos);
+    EXPECT_EQ(got.error().key, "import.mixed_encoding");
+    EXPECT_EQ(got.error().params, (MessageParams{{"file", "mixed.csv"}, {"line", "4"}}));
 }
 
 TEST(EncodingTest, NeitherUtf8NorCyrillicIsRefused) {

@@ -15,8 +15,10 @@ namespace callbase::ingest {
 Result<ExportFormat> ParseExportFormat(std::string_view text) {
     if (text == "csv") return ExportFormat::kCsv;
     if (text == "xlsx") return ExportFormat::kXlsx;
-    return Fail(ErrorCode::kInvalidInput, fmt::format("export format '{}': unknown", text),
-                "use csv or xlsx");
+    return Fail(
+        ErrorCode::kInvalidInput,
+        Msg{"export.unknown_format", "export format '{format}': unknown", "use csv or xlsx"},
+        {{"format", std::string(text)}});
 }
 
 std::string_view ExportFormatId(ExportFormat format) {

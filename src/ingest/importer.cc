@@ -142,11 +142,39 @@ bool LooksScientific(std::string_view text) {
 }
 
 // Why a date cell was not taken.
-std::string NotADate(std::string_view value, std::string_view then) {
+// A row's problem: its English reason (the error report's) filled from the
+// message and parameters, and its code for the screens.
+RowError RowProblem(int64_t line, std::string column, std::string value, Msg msg,
+                    MessageParams params = {}) {
+    std::string reason = FillPlaceholders(msg.message, params);
+    return RowError{line,
+                    std::move(column),
+                    std::move(value),
+                    std::move(reason),
+                    std::string(msg.key),
+                    std::move(params)};
+}
+
+// A date cell that is not a date: the import date is used in its place, or
+// (a text field) the cell is kept as text.
+RowError NotADate(int64_t line, std::string column, std::string_view value, bool kept_as_text) {
     if (LooksLikeDate(value)) {
-        return fmt::format("no such date (the month is 1–12, the day within the month); {}", then);
+        return kept_as_text ? RowProblem(line, std::move(column), std::string(value),
+                                         Msg{"import.row.no_such_date_kept",
+                                             "no such date (the month is 1–12, the day within the "
+                                             "month); kept as text"})
+                            : RowProblem(line, std::move(column), std::string(value),
+                                         Msg{"import.row.no_such_date",
+                                             "no such date (the month is 1–12, the day within the "
+                                             "month); the import date is used"});
     }
-    return fmt::format("not a date (YYYY-MM-DD or DD.MM.YYYY); {}", then);
+    return kept_as_text ? RowProblem(line, std::move(column), std::string(value),
+                                     Msg{"import.row.not_a_date_kept",
+                                         "not a date (YYYY-MM-DD or DD.MM.YYYY); kept as text"})
+                        : RowProblem(line, std::move(column), std::string(value),
+                                     Msg{"import.row.not_a_date",
+                                         "not a date (YYYY-MM-DD or DD.MM.YYYY); the import date "
+                                         "is used"});
 }
 
 // Spaces, tabs and no-break spaces around a cell (the hot loop: no decoding).
@@ -363,13 +391,16 @@ bool RejectOversizedCell(const std::vector<Column>& columns, const ImportLimits&
         if (cell.size() <= limits.max_cell_bytes) continue;
         row->rejected = true;
         row->warnings.clear();
+        MessageParams params = ColumnParams(i, i < columns.size() ? columns[i].header : "");
+        params.emplace_back("bytes", std::to_string(cell.size()));
+        params.emplace_back("limit", std::to_string(limits.max_cell_bytes));
         row->warnings.push_back(
-            {row->line, i < columns.size() ? columns[i].header : ColumnName(i, ""),
-             std::string(Utf8Prefix(cell, 100)) + "…",
-             fmt::format("row rejected: {} holds {} bytes, more than the {} a cell may hold "
-                         "(--max-cell-bytes)",
-                         ColumnName(i, i < columns.size() ? columns[i].header : ""), cell.size(),
-                         limits.max_cell_bytes)});
+            RowProblem(row->line, i < columns.size() ? columns[i].header : ColumnName(i, ""),
+                       std::string(Utf8Prefix(cell, 100)) + "…",
+                       Msg{"import.row.cell_too_big",
+                           "row rejected: column {column}[[ '{header}']] holds {bytes} bytes, "
+                           "more than the {limit} a cell may hold (--max-cell-bytes)"},
+                       std::move(params)));
         return true;
     }
     return false;
@@ -422,8 +453,10 @@ public:
         in.consent_at = 0;
         row->warnings.clear();
         row->tag_columns.clear();
-        auto warn = [&](const Column& col, std::string_view value, std::string reason) {
-            row->warnings.push_back({row->line, col.header, std::string(value), std::move(reason)});
+        auto warn = [&](const Column& col, std::string_view value, Msg msg,
+                        MessageParams params = {}) {
+            row->warnings.push_back(
+                RowProblem(row->line, col.header, std::string(value), msg, std::move(params)));
         };
         std::string_view last, first, middle, main_phone_cell;
         bool have_main_cell = false;
@@ -440,15 +473,33 @@ public:
                     std::vector<phone::CleanResult>& cleaned = row->phones[i];
                     if (cleaned.empty()) break;  // an empty extra phone
                     if (!cleaned[0].valid()) {
-                        const std::string why =
-                            LooksScientific(value)
-                                ? "the number was saved in scientific notation and lost its "
-                                  "digits (format the column in Excel as a number with no "
-                                  "decimals, or as text, and save the file again)"
-                                : cleaned[0].reason;
-                        warn(col, value,
-                             col.target == Target::kPhone ? "no valid phone: " + why
-                                                          : "phone dropped: " + why);
+                        // The cleaner's reason is in its own words (phone/clean.h).
+                        const bool main = col.target == Target::kPhone;
+                        if (LooksScientific(value)) {
+                            if (main) {
+                                warn(col, value,
+                                     Msg{"import.row.no_valid_phone_scientific",
+                                         "no valid phone: the number was saved in scientific "
+                                         "notation and lost its digits (format the column in "
+                                         "Excel as a number with no decimals, or as text, and "
+                                         "save the file again)"});
+                            } else {
+                                warn(col, value,
+                                     Msg{"import.row.phone_dropped_scientific",
+                                         "phone dropped: the number was saved in scientific "
+                                         "notation and lost its digits (format the column in "
+                                         "Excel as a number with no decimals, or as text, and "
+                                         "save the file again)"});
+                            }
+                        } else if (main) {
+                            warn(col, value,
+                                 Msg{"import.row.no_valid_phone", "no valid phone: {why}"},
+                                 {{"why", cleaned[0].reason}});
+                        } else {
+                            warn(col, value,
+                                 Msg{"import.row.phone_dropped", "phone dropped: {why}"},
+                                 {{"why", cleaned[0].reason}});
+                        }
                         break;
                     }
                     // Further numbers of one cell are extra numbers of the person.
@@ -489,7 +540,9 @@ public:
                     if (auto status = contacts::ParseStatus(value)) {
                         in.status.assign(contacts::StatusId(*status));
                     } else {
-                        warn(col, value, "unknown status, row kept without it");
+                        warn(col, value,
+                             Msg{"import.row.unknown_status",
+                                 "unknown status, row kept without it"});
                     }
                     break;
                 case Target::kTags:
@@ -500,7 +553,7 @@ public:
                     if (auto at = ParseDateTime(value)) {
                         in.created_at = *at;
                     } else {
-                        warn(col, value, NotADate(value, "the import date is used"));
+                        row->warnings.push_back(NotADate(row->line, col.header, value, false));
                     }
                     break;
                 case Target::kCustom: {
@@ -510,11 +563,14 @@ public:
                         // A text field keeps what it is given; a date that
                         // cannot be (31.02.2000) is kept, and said.
                         if (def.type == "text" && LooksLikeDate(value) && !ParseDateTime(value)) {
-                            warn(col, value, NotADate(value, "kept as text"));
+                            row->warnings.push_back(NotADate(row->line, col.header, value, true));
                         }
                         in.fields.emplace_back(def.id, std::move(*ok));
                     } else {
-                        warn(col, value, ok.error().message + "; field skipped");
+                        // The field's check says what is wrong in its own words.
+                        warn(col, value,
+                             Msg{"import.row.field_skipped", "{problem}; field skipped"},
+                             {{"problem", ok.error().message}});
                     }
                     break;
                 }
@@ -522,7 +578,9 @@ public:
                     auto agreed = ParseConsent(value);
                     if (!agreed) {
                         warn(col, value,
-                             "consent not understood (да/нет, yes/no, 1/0); row kept without it");
+                             Msg{"import.row.consent_unclear",
+                                 "consent not understood (да/нет, yes/no, 1/0); row kept without "
+                                 "it"});
                     } else if (*agreed) {
                         in.consents.push_back(col.purpose);
                     }
@@ -531,9 +589,11 @@ public:
                 case Target::kConsentDate:
                     if (value.empty()) break;
                     if (auto at = ParseDateTime(value); !at) {
-                        warn(col, value, NotADate(value, "the import date is used"));
+                        row->warnings.push_back(NotADate(row->line, col.header, value, false));
                     } else if (*at > now_) {
-                        warn(col, value, "consent dated in the future; the import date is used");
+                        warn(col, value,
+                             Msg{"import.row.consent_future",
+                                 "consent dated in the future; the import date is used"});
                     } else {
                         in.consent_at = *at;
                     }
@@ -564,12 +624,24 @@ public:
         // The reason recorded for the phone cell becomes the row's.
         std::vector<RowError>& w = row->warnings;
         auto phone_warning = std::find_if(w.begin(), w.end(), [](const RowError& e) {
-            return e.reason.starts_with("no valid phone");
+            return e.key == "import.row.no_valid_phone" ||
+                   e.key == "import.row.no_valid_phone_scientific";
         });
-        if (phone_warning != w.end()) {
-            phone_warning->reason = "row rejected: " + phone_warning->reason;
+        if (phone_warning == w.end()) {
+            w.push_back(RowProblem(row->line, "", std::string(main_phone_cell),
+                                   Msg{"import.row.no_phone", "row rejected: no phone"}));
+        } else if (phone_warning->key == "import.row.no_valid_phone") {
+            *phone_warning = RowProblem(
+                row->line, std::move(phone_warning->column), std::move(phone_warning->value),
+                Msg{"import.row.rejected_no_valid_phone", "row rejected: no valid phone: {why}"},
+                std::move(phone_warning->params));
         } else {
-            w.push_back({row->line, "", std::string(main_phone_cell), "row rejected: no phone"});
+            *phone_warning = RowProblem(
+                row->line, std::move(phone_warning->column), std::move(phone_warning->value),
+                Msg{"import.row.rejected_scientific",
+                    "row rejected: no valid phone: the number was saved in scientific notation "
+                    "and lost its digits (format the column in Excel as a number with no "
+                    "decimals, or as text, and save the file again)"});
         }
     }
 
@@ -606,9 +678,12 @@ private:
             if (ok) continue;
             row->rejected = true;
             row->warnings.clear();
-            row->warnings.push_back({row->line, c.column,
-                                     std::string(Utf8Prefix(c.value, 100)) + "…",
-                                     "row rejected: " + ok.error().message});
+            // text.too_long's parameters, the row's rejection said around them.
+            row->warnings.push_back(RowProblem(
+                row->line, c.column, std::string(Utf8Prefix(c.value, 100)) + "…",
+                Msg{"import.row.too_long",
+                    "row rejected: {field}: {chars} characters, at most {max} are accepted"},
+                ok.error().params));
             return true;
         }
         return false;
@@ -789,12 +864,14 @@ public:
                 std::find(purposes.begin(), purposes.end(), c.purpose) != purposes.end()) {
                 continue;
             }
-            return Fail(
-                ErrorCode::kInvalidInput,
-                fmt::format("column '{}': unknown consent purpose '{}'", c.header, c.purpose),
-                fmt::format("the purposes are {}; add one with `callbase consent purpose "
-                            "add NAME`",
-                            fmt::join(purposes, ", ")));
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"import.unknown_purpose",
+                            "column '{column}': unknown consent purpose '{purpose}'",
+                            "the purposes are {purposes}; add one with `callbase consent purpose "
+                            "add NAME`"},
+                        {{"column", c.header},
+                         {"purpose", c.purpose},
+                         {"purposes", fmt::format("{}", fmt::join(purposes, ", "))}});
         }
         // The fields a file would create are counted before any is made.
         size_t new_fields = 0;
@@ -802,15 +879,18 @@ public:
             const Column& c = columns_[i];
             if (c.target != Target::kCustom || fields_.Find(c.header)) continue;
             if (++new_fields <= options_.limits.max_new_fields) continue;
-            return Fail(
-                ErrorCode::kInvalidInput,
-                fmt::format("{} would be new custom field number {}; an import may create "
-                            "at most {} (columns no header rule claims become custom "
-                            "fields)",
-                            ColumnName(i, c.header), new_fields, options_.limits.max_new_fields),
-                "map the columns you need with --map COLUMN=field and the rest with "
-                "--map COLUMN=ignore, create the fields first (callbase fields add), or "
-                "raise the limit with --max-new-fields");
+            MessageParams params = ColumnParams(i, c.header);
+            params.emplace_back("number", std::to_string(new_fields));
+            params.emplace_back("limit", std::to_string(options_.limits.max_new_fields));
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"import.too_many_fields",
+                            "column {column}[[ '{header}']] would be new custom field number "
+                            "{number}; an import may create at most {limit} (columns no header "
+                            "rule claims become custom fields)",
+                            "map the columns you need with --map COLUMN=field and the rest with "
+                            "--map COLUMN=ignore, create the fields first (callbase fields add), "
+                            "or raise the limit with --max-new-fields"},
+                        params);
         }
         for (auto& c : columns_) {
             if (c.target != Target::kCustom) continue;
@@ -904,8 +984,10 @@ private:
     static constexpr size_t kBatchRows = 100;
     static constexpr size_t kPhoneColumns = 10;
 
-    void Warn(int64_t line, const std::string& column, std::string_view value, std::string reason) {
-        summary_.errors.push_back({line, column, std::string(value), std::move(reason)});
+    void Warn(int64_t line, const std::string& column, std::string_view value, Msg msg,
+              MessageParams params = {}) {
+        summary_.errors.push_back(
+            RowProblem(line, column, std::string(value), msg, std::move(params)));
     }
 
     Result<void> AddTags(std::string_view value, int64_t line, const std::string& column,
@@ -920,26 +1002,31 @@ private:
             auto cached = tag_cache_.find(name);
             if (cached == tag_cache_.end()) {
                 auto tag = tags_.Resolve(name);
-                std::string problem;
+                // Unknown (-1) or retired (-2) tags are cached as such.
                 int64_t id = 0;
                 if (!tag) {
                     if (tag.error().code != ErrorCode::kNotFound &&
                         tag.error().code != ErrorCode::kInvalidInput) {
                         return std::unexpected(tag.error());
                     }
-                    problem = "tag not in the dictionary, row kept without it";
+                    id = -1;
                 } else if (tag->retired_at) {
-                    problem = "tag is retired, row kept without it";
+                    id = -2;
                 } else {
                     id = tag->id;
                 }
-                cached = tag_cache_.emplace(name, std::make_pair(id, problem)).first;
+                cached = tag_cache_.emplace(name, id).first;
             }
-            if (cached->second.first == 0) {
-                Warn(line, column, name, cached->second.second);
-            } else if (std::find(in->tags.begin(), in->tags.end(), cached->second.first) ==
+            if (cached->second == -1) {
+                Warn(line, column, name,
+                     Msg{"import.row.tag_unknown",
+                         "tag not in the dictionary, row kept without it"});
+            } else if (cached->second == -2) {
+                Warn(line, column, name,
+                     Msg{"import.row.tag_retired", "tag is retired, row kept without it"});
+            } else if (std::find(in->tags.begin(), in->tags.end(), cached->second) ==
                        in->tags.end()) {
-                in->tags.push_back(cached->second.first);
+                in->tags.push_back(cached->second);
             }
         }
         return {};
@@ -964,9 +1051,10 @@ private:
                 if (r.Int(0) > 0 && r.Int(2) > 0) continue;  // one is in force
                 if (r.Int(0) > 0 && (in.consent_at == 0 || r.Int(1) >= at)) {
                     Warn(line_, "", e164,
-                         fmt::format("consent for {} was revoked before; a file does not restore "
-                                     "it without a later consent date",
-                                     purpose));
+                         Msg{"import.row.consent_revoked",
+                             "consent for {purpose} was revoked before; a file does not restore "
+                             "it without a later consent date"},
+                         {{"purpose", purpose}});
                     continue;
                 }
                 compliance::ConsentInput c;
@@ -1204,8 +1292,8 @@ private:
     int64_t failed_line_ = 0;
     std::vector<Column> columns_;
     std::unordered_map<std::string, contacts::FieldDef> field_defs_;
-    std::unordered_map<std::string, std::pair<int64_t, std::string>> tag_cache_;  // id or why not
-    std::unordered_map<uint64_t, int64_t> owner_;  // E164Key -> live contact
+    std::unordered_map<std::string, int64_t> tag_cache_;  // id, or -1 unknown, -2 retired
+    std::unordered_map<uint64_t, int64_t> owner_;         // E164Key -> live contact
 };
 
 // The records of the file, whatever it is: a CSV text's records (cells
@@ -1218,8 +1306,10 @@ public:
     virtual Result<bool> Next(std::vector<std::string>* cells, int64_t* line) = 0;
     virtual uint64_t done() const = 0;
     virtual uint64_t total() const = 0;
-    // "column 6" in a CSV, "column F" in a sheet (0-based index).
-    virtual std::string ColumnLabel(size_t index) const = 0;
+    // "6" in a CSV, "F" in a sheet (0-based index).
+    virtual std::string ColumnId(size_t index) const = 0;
+    // "column 6", "column F".
+    std::string ColumnLabel(size_t index) const { return "column " + ColumnId(index); }
 };
 
 class CsvRows final : public RowSource {
@@ -1243,9 +1333,7 @@ public:
     }
     uint64_t done() const override { return reader_.offset(); }
     uint64_t total() const override { return total_; }
-    std::string ColumnLabel(size_t index) const override {
-        return fmt::format("column {}", index + 1);
-    }
+    std::string ColumnId(size_t index) const override { return std::to_string(index + 1); }
 
 private:
     CsvReader reader_;
@@ -1262,11 +1350,11 @@ public:
     }
     uint64_t done() const override { return sheet_->done(); }
     uint64_t total() const override { return sheet_->total(); }
-    std::string ColumnLabel(size_t index) const override {
+    std::string ColumnId(size_t index) const override {
         std::string letters;
         for (size_t n = index + 1; n > 0; n = (n - 1) / 26)
             letters.insert(letters.begin(), static_cast<char>('A' + (n - 1) % 26));
-        return "column " + letters;
+        return letters;
     }
 
 private:
@@ -1278,11 +1366,12 @@ void WarnExtraCells(const RowSource& source, size_t header_width, ParsedRow* row
     for (size_t i = header_width; i < row->cells.size(); ++i) {
         std::string_view value = TrimSpaces(row->cells[i]);
         if (value.empty()) continue;
-        row->warnings.push_back(
-            {row->line, source.ColumnLabel(i), std::string(Utf8Prefix(value, 100)),
-             fmt::format("the row has more cells than the header's {} columns; the cells from "
-                         "{} on were not imported (give them a header, or delete them)",
-                         header_width, source.ColumnLabel(i))});
+        row->warnings.push_back(RowProblem(
+            row->line, source.ColumnLabel(i), std::string(Utf8Prefix(value, 100)),
+            Msg{"import.row.extra_cells",
+                "the row has more cells than the header's {columns} columns; the cells from "
+                "column {column} on were not imported (give them a header, or delete them)"},
+            {{"columns", std::to_string(header_width)}, {"column", source.ColumnId(i)}}));
         return;
     }
 }
@@ -1293,8 +1382,10 @@ Result<OnDuplicate> ParseOnDuplicate(std::string_view text) {
     if (text == "merge") return OnDuplicate::kMerge;
     if (text == "skip") return OnDuplicate::kSkip;
     if (text == "new") return OnDuplicate::kNew;
-    return Fail(ErrorCode::kInvalidInput, fmt::format("--on-duplicate {}: unknown mode", text),
-                "use merge, skip or new");
+    return Fail(ErrorCode::kInvalidInput,
+                Msg{"import.unknown_duplicate_mode", "--on-duplicate {mode}: unknown mode",
+                    "use merge, skip or new"},
+                {{"mode", std::string(text)}});
 }
 
 // Rows a file of this many bytes holds at least, roughly (a name, a phone, a
@@ -1357,8 +1448,9 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
     if (kind == FileKind::kText) {
         if (!options.sheet.empty()) {
             return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("{} is a CSV text, which has no sheets", path),
-                        "leave out --sheet, or give an .xlsx or .xls workbook");
+                        Msg{"import.csv_no_sheets", "{file} is a CSV text, which has no sheets",
+                            "leave out --sheet, or give an .xlsx or .xls workbook"},
+                        {{"file", path}});
         }
         std::string_view text = bytes;
         bool bom = text.starts_with("\xEF\xBB\xBF");
@@ -1376,8 +1468,9 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
                 auto at =
                     1 + std::count(text.begin(), text.begin() + static_cast<ptrdiff_t>(bad), '\n');
                 return Fail(ErrorCode::kInvalidInput,
-                            fmt::format("{}:{}: not valid UTF-8", path, at),
-                            "give --encoding cp1251 if it came from Excel on Windows");
+                            Msg{"import.not_utf8", "{file}:{line}: not valid UTF-8",
+                                "give --encoding cp1251 if it came from Excel on Windows"},
+                            {{"file", path}, {"line", std::to_string(at)}});
             }
         }
         // The CSV structure is ASCII in both encodings: the reader splits the
@@ -1399,20 +1492,25 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
             if (options.header_row > 0) {
                 return Fail(
                     ErrorCode::kInvalidInput,
-                    fmt::format("{} has nothing at or below line {}", path, options.header_row),
-                    "give --header-row the line of the column names");
+                    Msg{"import.nothing_below", "{file} has nothing at or below line {line}",
+                        "give --header-row the line of the column names"},
+                    {{"file", path}, {"line", std::to_string(options.header_row)}});
             }
-            return Fail(ErrorCode::kInvalidInput, fmt::format("{} is empty", path),
-                        "export the contacts with a header row");
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"import.file_empty", "{file} is empty",
+                            "export the contacts with a header row"},
+                        {{"file", path}});
         }
         if (line >= options.header_row) break;
     }
     if (options.header_row > 0 && line != options.header_row) {
         return Fail(
             ErrorCode::kInvalidInput,
-            fmt::format("{}: line {}, given as the header row, is empty", path, options.header_row),
-            fmt::format("the first line with cells below it is {}; give --header-row {}", line,
-                        line));
+            Msg{"import.header_row_empty", "{file}: line {line}, given as the header row, is empty",
+                "the first line with cells below it is {next}; give --header-row {next}"},
+            {{"file", path},
+             {"line", std::to_string(options.header_row)},
+             {"next", std::to_string(line)}});
     }
     const int64_t header_line = line;
     if (auto ok = CheckHeaderLimits(header, options.limits, path); !ok) {
@@ -1528,9 +1626,10 @@ Result<ImportSummary> Importer::Import(const std::string& path, const ImportOpti
         }
     }
     if (summary.read == 0) {
-        summary.errors.push_back(
-            {header_line, "", "",
-             "the file has a header row and no rows under it: there was nothing to import"});
+        summary.errors.push_back(RowProblem(
+            header_line, "", "",
+            Msg{"import.row.no_rows",
+                "the file has a header row and no rows under it: there was nothing to import"}));
     }
     if (auto ok = run.FlushAll(); !ok) return failed(ok.error());
     Batch errors("INSERT INTO import_errors", {"import_id", "line", "col", "value", "reason"},

@@ -68,11 +68,16 @@ struct ImportOptions {
     std::function<void(uint64_t, uint64_t)> on_progress;
 };
 
+// One row's problem. `reason` is the English of the error report, the CLI and
+// import_errors; `key` and `params` are its code for screens in the user's
+// language (as core/error.h's Msg: "import.row.unknown_status", filled the same).
 struct RowError {
     int64_t line = 0;
     std::string column;
     std::string value;
     std::string reason;
+    std::string key;
+    MessageParams params;
 };
 
 struct ImportSummary {

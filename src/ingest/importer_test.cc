@@ -288,6 +288,21 @@ TEST_P(ImporterTest, Utf8BomCommaFixtureFromASpreadsheet) {
     EXPECT_EQ(seen, (std::vector<std::string>{"5|Phone|n/a", "6|Work phone|garbage",
                                               "6|Status|sleeping", "6|Date added|yesterday"}));
     EXPECT_TRUE(s->errors[1].reason.starts_with("phone dropped")) << s->errors[1].reason;
+    // Each reason has its code for the import page, filled the same as the English.
+    std::vector<std::string> keys;
+    for (const auto& e : s->errors) {
+        keys.push_back(e.key);
+        if (e.key == "import.row.phone_dropped" || e.key == "import.row.rejected_no_valid_phone") {
+            ASSERT_EQ(e.params.size(), 1u) << e.key;
+            EXPECT_EQ(e.params[0].first, "why");
+            EXPECT_TRUE(e.reason.ends_with(": " + e.params[0].second)) << e.reason;
+        }
+    }
+    EXPECT_EQ(keys, (std::vector<std::string>{
+                        "import.row.rejected_no_valid_phone", "import.row.phone_dropped",
+                        "import.row.unknown_status", "import.row.not_a_date"}));
+    EXPECT_TRUE(s->errors[0].reason.starts_with("row rejected: no valid phone: "))
+        << s->errors[0].reason;
     EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE name = 'Smith, John' AND "
                     "comment = 'calls after 6pm, \"urgent\"'"),
               1);
@@ -599,6 +614,11 @@ TEST_P(ImporterTest, ARowWithACellOverTheLimitIsRejectedWithItsLineAndColumn) {
                                        "the 65536"),
               std::string::npos)
         << s->errors[0].reason;
+    EXPECT_EQ(s->errors[0].key, "import.row.cell_too_big");
+    EXPECT_EQ(s->errors[0].params, (MessageParams{{"column", "3"},
+                                                  {"header", "Комментарий"},
+                                                  {"bytes", "16777216"},
+                                                  {"limit", "65536"}}));
     EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts WHERE LENGTH(comment) > 65536"), 0);
     EXPECT_EQ(Count("SELECT COUNT(*) FROM import_errors WHERE LENGTH(value) > 1000"), 0);
 
@@ -747,6 +767,13 @@ TEST_P(ImporterTest, WarnsAboutImpossibleDatesExtraCellsAndKeepsTheRows) {
     EXPECT_EQ(s->errors[2].column, "column 5");
     EXPECT_EQ(s->errors[2].value, "лишнее");
     EXPECT_NE(s->errors[2].reason.find("more cells than the header"), std::string::npos);
+    EXPECT_EQ(s->errors[0].key, "import.row.no_such_date_kept");
+    EXPECT_EQ(s->errors[1].key, "import.row.no_such_date");
+    EXPECT_EQ(s->errors[2].key, "import.row.extra_cells");
+    EXPECT_EQ(s->errors[2].params, (MessageParams{{"columns", "4"}, {"column", "5"}}));
+    EXPECT_EQ(s->errors[2].reason,
+              "the row has more cells than the header's 4 columns; the cells from column 5 on "
+              "were not imported (give them a header, or delete them)");
     // The impossible date is kept as the text it was (nothing accepted is lost).
     EXPECT_EQ(Count("SELECT COUNT(*) FROM field_values WHERE value = '31.02.2000'"), 1);
 }
@@ -758,6 +785,7 @@ TEST_P(ImporterTest, AHeaderWithNoRowsIsAWarningAndTheHeaderRowCanBeGiven) {
     ASSERT_EQ(s->errors.size(), 1u);
     EXPECT_EQ(s->errors[0].line, 1);
     EXPECT_NE(s->errors[0].reason.find("no rows"), std::string::npos);
+    EXPECT_EQ(s->errors[0].key, "import.row.no_rows");
 
     const std::string titled = "Выгрузка из CRM за март\n\nФИО;Телефон\nИванов;89161234567\n";
     auto wrong = Import(Write("titled.csv", titled));
@@ -765,6 +793,10 @@ TEST_P(ImporterTest, AHeaderWithNoRowsIsAWarningAndTheHeaderRowCanBeGiven) {
     auto blank = Import(Write("titled2.csv", titled), {.header_row = 2});
     ASSERT_FALSE(blank);
     EXPECT_NE(blank.error().hint.find("--header-row 3"), std::string::npos) << blank.error().hint;
+    EXPECT_EQ(blank.error().key, "import.header_row_empty");
+    EXPECT_EQ(
+        blank.error().params,
+        (MessageParams{{"file", blank.error().params[0].second}, {"line", "2"}, {"next", "3"}}));
     auto right = Import(Write("titled3.csv", titled), {.header_row = 3});
     ASSERT_TRUE(right) << right.error().message;
     EXPECT_EQ(right->inserted, 1);

@@ -36,9 +36,11 @@ bool IsEncryptedOoxml(const std::string& path, bool whole) {
 }
 
 Error Encrypted(const std::string& path) {
-    return Error{ErrorCode::kInvalidInput, fmt::format("{} is protected with a password", path),
-                 "open it in Excel, remove the password (File → Info → Protect Workbook → "
-                 "Encrypt with Password, empty) and save it again"};
+    return Coded(ErrorCode::kInvalidInput,
+                 Msg{"import.xls_password", "{file} is protected with a password",
+                     "open it in Excel, remove the password (File → Info → Protect Workbook → "
+                     "Encrypt with Password, empty) and save it again"},
+                 {{"file", path}});
 }
 
 struct XlsCloser {
@@ -56,9 +58,11 @@ public:
             if (IsEncryptedOoxml(path, true)) return std::unexpected(Encrypted(path));
             return Fail(
                 ErrorCode::kInvalidInput,
-                fmt::format("{} is not a readable .xls file (libfreexl error {})", path, rc),
-                "open it in Excel or LibreOffice and save it again as .xlsx, or save the "
-                "sheet as CSV");
+                Msg{"import.xls_unreadable",
+                    "{file} is not a readable .xls file (libfreexl error {rc})",
+                    "open it in Excel or LibreOffice and save it again as .xlsx, or save the "
+                    "sheet as CSV"},
+                {{"file", path}, {"rc", std::to_string(rc)}});
         }
         unsigned int info = 0;
         if (freexl_get_info(handle, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
@@ -73,8 +77,10 @@ public:
             sheets_.emplace_back(name ? name : "");
         }
         if (sheets_.empty()) {
-            return Fail(ErrorCode::kInvalidInput, fmt::format("{} has no sheets", path),
-                        "open it in Excel and check it holds the contacts");
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"import.no_sheets", "{file} has no sheets",
+                            "open it in Excel and check it holds the contacts"},
+                        {{"file", path}});
         }
         size_t index = 0;
         if (!wanted.empty()) {
@@ -90,10 +96,11 @@ public:
                 std::string names;
                 for (size_t i = 0; i < sheets_.size(); ++i)
                     names += fmt::format("{}{} '{}'", i ? ", " : "", i + 1, sheets_[i]);
-                return Fail(
-                    ErrorCode::kInvalidInput,
-                    fmt::format("{} has no sheet '{}'; its sheets: {}", path, wanted, names),
-                    "give --sheet a sheet's name or number");
+                return Fail(ErrorCode::kInvalidInput,
+                            Msg{"import.no_such_sheet",
+                                "{file} has no sheet '{sheet}'; its sheets: {sheets}",
+                                "give --sheet a sheet's name or number"},
+                            {{"file", path}, {"sheet", std::string(wanted)}, {"sheets", names}});
             }
         }
         sheet_ = sheets_[index];
@@ -101,8 +108,9 @@ public:
                 FREEXL_OK ||
             freexl_worksheet_dimensions(handle, &rows_, &columns_) != FREEXL_OK) {
             return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("{}: sheet '{}' cannot be read", path, sheet_),
-                        "open it in Excel or LibreOffice and save it again as .xlsx");
+                        Msg{"import.sheet_unreadable", "{file}: sheet '{sheet}' cannot be read",
+                            "open it in Excel or LibreOffice and save it again as .xlsx"},
+                        {{"file", path}, {"sheet", sheet_}});
         }
         return {};
     }
@@ -114,10 +122,13 @@ public:
             for (unsigned short c = 0; c < columns_; ++c) {
                 FreeXL_CellValue value;
                 if (freexl_get_cell_value(handle_.get(), r, c, &value) != FREEXL_OK) {
-                    return Fail(
-                        ErrorCode::kInvalidInput,
-                        fmt::format("{}: row {}, column {} cannot be read", path_, r + 1, c + 1),
-                        "open it in Excel or LibreOffice and save it again as .xlsx");
+                    return Fail(ErrorCode::kInvalidInput,
+                                Msg{"import.cell_unreadable",
+                                    "{file}: row {row}, column {column} cannot be read",
+                                    "open it in Excel or LibreOffice and save it again as .xlsx"},
+                                {{"file", path_},
+                                 {"row", std::to_string(r + 1)},
+                                 {"column", std::to_string(c + 1)}});
                 }
                 std::string text;
                 switch (value.type) {
@@ -191,8 +202,9 @@ Result<std::unique_ptr<SheetReader>> OpenSheet(const std::string& path, std::str
             break;
     }
     return Fail(ErrorCode::kInvalidInput,
-                fmt::format("{} is neither an .xlsx nor an .xls workbook", path),
-                "save it from Excel as .xlsx, or import it as CSV");
+                Msg{"import.not_a_workbook", "{file} is neither an .xlsx nor an .xls workbook",
+                    "save it from Excel as .xlsx, or import it as CSV"},
+                {{"file", path}});
 }
 
 std::optional<std::string> ExcelSerialDate(double serial, bool date1904) {

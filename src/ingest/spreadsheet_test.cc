@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 
+#include "ingest/exporter.h"
 #include "ingest/spreadsheet.h"
 #include "ingest/xlsx_writer.h"
 
@@ -220,6 +221,10 @@ TEST_F(SpreadsheetTest, ChoosesASheetByNameOrNumberAndNamesTheSheetsWhenThereIsN
     EXPECT_NE(missing.error().message.find("1 'Клиенты', 2 'Архив'"), std::string::npos)
         << missing.error().message;
     EXPECT_FALSE(missing.error().hint.empty());
+    EXPECT_EQ(missing.error().key, "import.no_such_sheet");
+    EXPECT_EQ(
+        missing.error().params,
+        (MessageParams{{"file", path}, {"sheet", "Лист3"}, {"sheets", "1 'Клиенты', 2 'Архив'"}}));
 }
 
 TEST_F(SpreadsheetTest, RefusesDamagedAndEncryptedFiles) {
@@ -231,6 +236,7 @@ TEST_F(SpreadsheetTest, RefusesDamagedAndEncryptedFiles) {
     auto not_book = OpenSheet(Zip({{"readme.txt", "hi"}}), "");
     ASSERT_FALSE(not_book);
     EXPECT_NE(not_book.error().message.find("xl/workbook.xml is missing"), std::string::npos);
+    EXPECT_EQ(not_book.error().key, "import.xlsx_damaged");
     // Broken XML in the sheet: the error comes with the row it reached.
     std::string broken =
         Workbook({{"S", R"(<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c>)"}});
@@ -262,6 +268,18 @@ TEST_F(SpreadsheetTest, RefusesDamagedAndEncryptedFiles) {
     auto secret = OpenSheet(encrypted, "");
     ASSERT_FALSE(secret);
     EXPECT_NE(secret.error().message.find("password"), std::string::npos);
+    EXPECT_EQ(secret.error().key, "import.xls_password");
+    EXPECT_EQ(secret.error().params, (MessageParams{{"file", encrypted}}));
+}
+
+TEST(ExportFormat, IsCsvOrXlsxAndAnyOtherIsRefusedByName) {
+    EXPECT_EQ(*ParseExportFormat("csv"), ExportFormat::kCsv);
+    EXPECT_EQ(*ParseExportFormat("xlsx"), ExportFormat::kXlsx);
+    auto xls = ParseExportFormat("xls");
+    ASSERT_FALSE(xls);
+    EXPECT_EQ(xls.error().message, "export format 'xls': unknown");
+    EXPECT_EQ(xls.error().key, "export.unknown_format");
+    EXPECT_EQ(xls.error().params, (MessageParams{{"format", "xls"}}));
 }
 
 TEST_F(SpreadsheetTest, WhatTheWriterWritesTheReaderReadsBack) {

@@ -52,10 +52,12 @@ using ZipFile = std::unique_ptr<zip_file_t, ZipFileCloser>;
 using Parser = std::unique_ptr<XML_ParserStruct, ParserFree>;
 
 Error Damaged(const std::string& path, const std::string& what) {
-    return Error{ErrorCode::kInvalidInput,
-                 fmt::format("{} is not a readable .xlsx file: {}", path, what),
-                 "open it in Excel or LibreOffice and save it again as .xlsx, or save the sheet "
-                 "as CSV"};
+    // What is damaged is said in the zip or XML reader's words.
+    return Coded(ErrorCode::kInvalidInput,
+                 Msg{"import.xlsx_damaged", "{file} is not a readable .xlsx file: {problem}",
+                     "open it in Excel or LibreOffice and save it again as .xlsx, or save the "
+                     "sheet as CSV"},
+                 {{"file", path}, {"problem", what}});
 }
 
 // An element's name without its namespace prefix ("x:row" -> "row").
@@ -115,9 +117,10 @@ public:
         }
         if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
             return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("{} is encrypted with a password", path),
-                        "open it in Excel, remove the password (File → Info → Protect Workbook) "
-                        "and save it again");
+                        Msg{"import.xlsx_password", "{file} is encrypted with a password",
+                            "open it in Excel, remove the password (File → Info → Protect "
+                            "Workbook) and save it again"},
+                        {{"file", path}});
         }
         ZipFile file(zip_fopen_index(zip, static_cast<zip_uint64_t>(index), 0));
         if (!file)
@@ -402,9 +405,11 @@ private:
         for (size_t i = 0; i < sheets_.size(); ++i) {
             names += fmt::format("{}{} '{}'", i ? ", " : "", i + 1, sheets_[i]);
         }
-        return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("{} has no sheet '{}'; its sheets: {}", path_, wanted, names),
-                    "give --sheet a sheet's name or number");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"import.no_such_sheet", "{file} has no sheet '{sheet}'; its sheets: {sheets}",
+                "give --sheet a sheet's name or number"},
+            {{"file", path_}, {"sheet", std::string(wanted)}, {"sheets", names}});
     }
 
     // The sheet's elements: <row r><c r t s><v>…</v><is><t>…</t></is></c></row>.
