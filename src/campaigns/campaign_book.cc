@@ -232,8 +232,11 @@ Result<void> CampaignBook::CheckRobotScript(CampaignSpec& s) {
     if (!script) return std::unexpected(script.error());
     for (const auto& problem : ivr::CheckScript(*script)) {
         if (problem.error) {
-            return std::unexpected(Invalid(fmt::format("{}: {}", problem.where, problem.message),
-                                           "`callbase ivr check FILE` lists every problem"));
+            // The problem is in ivr/'s words.
+            return std::unexpected(
+                Invalid(Msg{"campaign.script_text_problem", "{where}: {problem}",
+                            "`callbase ivr check FILE` lists every problem"},
+                        {{"where", problem.where}, {"problem", problem.message}}));
         }
     }
     for (const auto& node : script->nodes) {

@@ -407,6 +407,8 @@ export interface ImportJob {
     total_bytes: number;
     summary: Record<string, unknown> | null;
     error?: string;
+    error_code?: string; // the error's code and parameters (server_messages.ts), when it has one
+    error_params?: Record<string, string>;
 }
 
 export interface ExportRequest {

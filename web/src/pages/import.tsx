@@ -6,6 +6,7 @@ import { API, buildQuery, get, request, type ImportJob, type Preview } from '../
 import { JobProgress, Labeled, Section } from '../components';
 import { number } from '../format';
 import { t, type Key } from '../i18n';
+import { serverText } from '../server_messages';
 
 export const importFields = [
     'phone',
@@ -356,7 +357,7 @@ export function ImportPage() {
                     <JobProgress job={job} testid="import-progress" after={<> · {file?.name}</>} />
                     {job.state === 'failed' && (
                         <div class="error-inline" data-testid="import-failed">
-                            {t('import.failed')}: {job.error}
+                            {t('import.failed')}: {serverText(job.error_code, job.error_params, job.error ?? '')}
                         </div>
                     )}
                     {job.state === 'done' && job.summary && (

@@ -7,6 +7,7 @@ import { get, request, type ImportJob, type List, type RegistryDiff, type Regist
 import { Empty, JobProgress, Labeled, Notice, Section, useLoad } from '../components';
 import { dateTime, number } from '../format';
 import { t } from '../i18n';
+import { serverText } from '../server_messages';
 
 // The job of a registry load, until it is done or failed.
 function pollJob(job: number, onState: (state: ImportJob) => void): () => void {
@@ -96,7 +97,7 @@ function Upload(props: { names: string[]; onLoaded: (name: string, version: numb
                     <JobProgress job={job} testid="registry-progress" />
                     {job.state === 'failed' && (
                         <div class="error-inline" data-testid="registry-failed">
-                            {t('reg.failed')}: {job.error}
+                            {t('reg.failed')}: {serverText(job.error_code, job.error_params, job.error ?? '')}
                         </div>
                     )}
                     {job.state === 'done' && (
