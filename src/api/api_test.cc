@@ -1013,6 +1013,35 @@ TEST_P(ApiTest, AnImportByUploadIsFollowedOverAWebSocketAndReportsItsErrors) {
     json found = Send(http::verb::get, "/api/v1/contacts?source=fair", "", &anna).Json();
     EXPECT_EQ(found["total"], 2);
 
+    // A refusal says what is wrong with a code and its parameters, for the page
+    // to show in the user's language: of the request at once, of the file in
+    // the job's state.
+    Reply empty =
+        Send(http::verb::post, "/api/v1/imports?file_name=list.csv", "", &anna, true, "text/csv");
+    EXPECT_EQ(empty.status, 400) << empty.body;
+    EXPECT_EQ(empty.Json()["code"], "import.upload_empty") << empty.body;
+    Reply pipe = Send(http::verb::post, "/api/v1/imports/preview?delimiter=%23", file, &anna, true,
+                      "text/csv");
+    EXPECT_EQ(pipe.status, 400) << pipe.body;
+    EXPECT_EQ(pipe.Json()["code"], "import.unknown_delimiter") << pipe.body;
+    EXPECT_EQ(pipe.Json()["params"], (json{{"delimiter", "#"}})) << pipe.body;
+    Reply phoneless = Send(http::verb::post, "/api/v1/imports?file_name=names.csv",
+                           "ФИО;Город\nАнна;Москва\n", &anna, true, "text/csv");
+    ASSERT_EQ(phoneless.status, 202) << phoneless.body;
+    const std::string state_path =
+        fmt::format("/api/v1/imports/{}", phoneless.Json()["job"].get<int64_t>());
+    json failed = Send(http::verb::get, state_path, "", &anna).Json();
+    for (int i = 0; i < 200 && failed["state"] == "running"; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        failed = Send(http::verb::get, state_path, "", &anna).Json();
+    }
+    ASSERT_EQ(failed["state"], "failed") << failed.dump();
+    EXPECT_EQ(failed["error_code"], "import.no_phone_column") << failed.dump();
+    EXPECT_EQ(failed["error_params"]["columns"], "ФИО, Город") << failed.dump();
+    EXPECT_NE(failed["error"].get<std::string>().find("no phone column among: ФИО, Город"),
+              std::string::npos)
+        << failed.dump();
+
     // Without a session the feed is refused before the upgrade.
     websocket::stream<tcp::socket> anonymous(io);
     anonymous.next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
@@ -1329,16 +1358,28 @@ TEST_P(ApiTest, WithoutCampaignsRunningTheOperatorsRoutesAnswerConflict) {
         EXPECT_EQ(r.content_type, "application/problem+json") << action;
         EXPECT_NE(r.body.find("campaigns do not run in this server"), std::string::npos)
             << action << ": " << r.body;
+        EXPECT_EQ(r.Json()["code"], "campaign.no_telephony") << action << ": " << r.body;
     }
     EXPECT_EQ(Open("/api/v1/agent/events", oleg)->refused, 409);
     EXPECT_EQ(Open(fmt::format("/api/v1/campaigns/{}/live", id), anna)->refused, 409);
 
     const std::string path = fmt::format("/api/v1/campaigns/{}", id);
     EXPECT_EQ(Send(http::verb::post, path + "/stop", "{}", &anna).Json()["state"], "stopped");
-    EXPECT_EQ(Send(http::verb::post, path + "/stop", "{}", &anna).status, 409);
-    EXPECT_EQ(Send(http::verb::post, path + "/start", "{}", &anna).status, 409)
-        << "a stopped campaign stays stopped";
-    EXPECT_EQ(Send(http::verb::post, "/api/v1/campaigns/999999/start", "{}", &anna).status, 404);
+    Reply twice = Send(http::verb::post, path + "/stop", "{}", &anna);
+    EXPECT_EQ(twice.status, 409);
+    EXPECT_EQ(twice.Json()["code"], "campaign.cannot_stop") << twice.body;
+    EXPECT_EQ(twice.Json()["params"], (json{{"id", std::to_string(id)}, {"state", "stopped"}}))
+        << twice.body;
+    Reply restart = Send(http::verb::post, path + "/start", "{}", &anna);
+    EXPECT_EQ(restart.status, 409) << "a stopped campaign stays stopped";
+    EXPECT_EQ(restart.Json()["code"], "campaign.cannot_start") << restart.body;
+    EXPECT_NE(restart.body.find(fmt::format("campaign #{} is stopped: it cannot start", id)),
+              std::string::npos)
+        << restart.body;
+    Reply none = Send(http::verb::post, "/api/v1/campaigns/999999/start", "{}", &anna);
+    EXPECT_EQ(none.status, 404);
+    EXPECT_EQ(none.Json()["code"], "campaign.not_found") << none.body;
+    EXPECT_EQ(none.Json()["params"], (json{{"id", "999999"}})) << none.body;
 }
 
 // Issue 18, "nothing fails silently": creating a campaign that would call

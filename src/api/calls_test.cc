@@ -156,6 +156,8 @@ TEST_P(CallsTest, ADraftIsEditedAndAnyCampaignCloned) {
                      json{{"name", "Весна-3"}, {"caller_ids", {"12"}}}.dump(), &anna);
     EXPECT_EQ(bad.status, 400) << bad.body;
     EXPECT_NE(bad.body.find("caller ID '12'"), std::string::npos) << bad.body;
+    EXPECT_EQ(bad.Json()["code"], "campaign.caller_id_invalid") << bad.body;
+    EXPECT_EQ(bad.Json()["params"]["number"], "12") << bad.body;
     EXPECT_EQ(Send(http::verb::get, path, "", &anna).Json()["name"], "Весна-2");
     // Another campaign's name is taken.
     ASSERT_EQ(Send(http::verb::post, "/api/v1/campaigns",
@@ -165,6 +167,8 @@ TEST_P(CallsTest, ADraftIsEditedAndAnyCampaignCloned) {
     Reply taken = Send(http::verb::put, path,
                        json{{"name", "Лето"}, {"caller_ids", {"+74951234567"}}}.dump(), &anna);
     EXPECT_EQ(taken.status, 409) << taken.body;
+    EXPECT_EQ(taken.Json()["code"], "campaign.name_taken") << taken.body;
+    EXPECT_EQ(taken.Json()["params"]["name"], "Лето") << taken.body;
 
     // Started, it is no longer a draft: refused with the reason.
     ASSERT_EQ(Send(http::verb::post, path + "/start", "", &anna).status, 200);
@@ -397,6 +401,7 @@ TEST_P(CallsTest, ARecordingStreamsWithRangesToThoseAllowedAndEachPlayIsAudited)
     Login root = LogIn("root");
     Reply admin = GetRange(path, "", root);
     EXPECT_EQ(admin.status, 403) << admin.body;
+    EXPECT_EQ(admin.Json()["code"], "recording.role_denied") << admin.body;
     EXPECT_EQ(admin.body.find("RIFF"), std::string::npos);
     EXPECT_FALSE(Send(http::verb::get, "/api/v1/call-log", "", &root)
                      .Json()["calls"][0]["playable"]
@@ -481,11 +486,21 @@ TEST_P(CallsTest, TheReportCountsThePeriodForTheViewer) {
     EXPECT_EQ(north["total"]["calls"], 2) << north.dump().substr(0, 300);
     EXPECT_EQ(north["operators"].size(), 1u);
 
-    EXPECT_EQ(Send(http::verb::get, "/api/v1/reports/calls?to=2026-03-02", "", &anna).status, 400);
-    EXPECT_EQ(
-        Send(http::verb::get, "/api/v1/reports/calls?from=2026-01-01&to=2026-06-01", "", &anna)
-            .status,
-        400);
+    Reply no_from = Send(http::verb::get, "/api/v1/reports/calls?to=2026-03-02", "", &anna);
+    EXPECT_EQ(no_from.status, 400);
+    EXPECT_EQ(no_from.Json()["code"], "period.no_from") << no_from.body;
+    Reply too_long =
+        Send(http::verb::get, "/api/v1/reports/calls?from=2026-01-01&to=2026-06-01", "", &anna);
+    EXPECT_EQ(too_long.status, 400);
+    EXPECT_EQ(too_long.Json()["code"], "report.too_long") << too_long.body;
+    EXPECT_EQ(too_long.Json()["params"], (json{{"days", "93"}})) << too_long.body;
+    EXPECT_NE(too_long.body.find("a report covers at most 93 days"), std::string::npos);
+    Reply not_date =
+        Send(http::verb::get, "/api/v1/reports/calls?from=31.02.2026&to=2026-06-01", "", &anna);
+    EXPECT_EQ(not_date.status, 400);
+    EXPECT_EQ(not_date.Json()["code"], "period.not_a_date") << not_date.body;
+    EXPECT_EQ(not_date.Json()["params"], (json{{"name", "from"}, {"text", "31.02.2026"}}))
+        << not_date.body;
     for (const char* who : {"oleg", "ivan"}) {
         Login l = LogIn(who);
         EXPECT_EQ(
