@@ -263,6 +263,9 @@ TEST_P(ApiTest, SessionsExpireWhenIdleAndAfterTwelveHours) {
     Reply idle = Send(http::verb::get, "/api/v1/contacts", "", &anna);
     EXPECT_EQ(idle.status, 401);
     EXPECT_NE(idle.body.find("without activity"), std::string::npos) << idle.body;
+    // A screen says why in its own language: the code and its parameter.
+    EXPECT_EQ(idle.Json().value("code", ""), "session.idle") << idle.body;
+    EXPECT_EQ(idle.Json()["params"].value("minutes", ""), "30") << idle.body;
 
     Login again = LogIn("anna");
     for (int i = 0; i < 25; ++i) {
