@@ -72,7 +72,7 @@ export function serverText(code: string | undefined, params: Record<string, unkn
 
 // Parameters that are codes themselves shown in words: a permission by what it
 // allows, a role (`role`, `…_role`), a campaign's state (`state`), an export's
-// (`export_state`), a built-in purpose (`purpose`), a stop-list category (`category`),
+// (`export_state`), an operator's (`agent_state`), a built-in purpose (`purpose`), a stop-list category (`category`),
 // the name of a text that is too long (`field`); a number is grouped (`phone`).
 function shownParams(params: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
     if (!params) return params;
@@ -90,6 +90,8 @@ function shownParams(params: Record<string, unknown> | undefined): Record<string
             out[name] = known(`purpose.${value}`) ?? value;
         } else if (name === 'category') {
             out[name] = known(`stopCategory.${value}`) ?? value;
+        } else if (name === 'agent_state') {
+            out[name] = known(`agentState.${value}`) ?? value;
         } else if (name === 'export_state') {
             out[name] = known(`exports.state.${value}`) ?? value;
         } else if (name === 'state') {
