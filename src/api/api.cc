@@ -562,12 +562,13 @@ Result<Session> Api::Authenticate(const Request& request, store::Store& db, Resp
     }
     auto session = sessions_.Find(*token);
     if (!session) {
-        // The sessions' own words say why (idle too long, twelve hours, unknown);
-        // the code says to a screen in its language that the session is over.
+        // The sessions' own words say why (idle too long, twelve hours, unknown),
+        // in a screen's language by their code.
+        const Error& e = session.error();
         const auto over =
             Msg{"session.unknown", "the session has ended or is unknown", "log in again"};
-        *refusal = Problem(401, "Not logged in",
-                           session.error().message + "; " + session.error().hint, over.key, {});
+        *refusal = Problem(401, "Not logged in", e.message + "; " + e.hint,
+                           e.key.empty() ? std::string(over.key) : e.key, e.params);
         return std::unexpected(session.error());
     }
     auto ended = Ended(db, *session);

@@ -263,6 +263,9 @@ TEST_P(ApiTest, SessionsExpireWhenIdleAndAfterTwelveHours) {
     Reply idle = Send(http::verb::get, "/api/v1/contacts", "", &anna);
     EXPECT_EQ(idle.status, 401);
     EXPECT_NE(idle.body.find("without activity"), std::string::npos) << idle.body;
+    // A screen says why in its own language: the code and its parameter.
+    EXPECT_EQ(idle.Json().value("code", ""), "session.idle") << idle.body;
+    EXPECT_EQ(idle.Json()["params"].value("minutes", ""), "30") << idle.body;
 
     Login again = LogIn("anna");
     for (int i = 0; i < 25; ++i) {
@@ -640,13 +643,15 @@ TEST_P(ApiTest, AStopListFileIsImportedAndItsBadLinesReported) {
     EXPECT_EQ(report["errors"].size(), 1u) << report.dump();
     json listed = Send(http::verb::get, "/api/v1/stop-list", "", &anna).Json();
     EXPECT_NE(listed.dump().find("+79031112233"), std::string::npos) << listed.dump();
-    EXPECT_EQ(Send(http::verb::post, "/api/v1/stop-list/import?category=never", file, &anna, true,
-                   "text/plain")
-                  .status,
-              400);
-    EXPECT_EQ(
-        Send(http::verb::post, "/api/v1/stop-list/import", "", &anna, true, "text/plain").status,
-        400);
+    Reply never = Send(http::verb::post, "/api/v1/stop-list/import?category=never", file, &anna,
+                       true, "text/plain");
+    EXPECT_EQ(never.status, 400);
+    EXPECT_EQ(never.Json().value("code", ""), "stop.unknown_category") << never.body;
+    EXPECT_EQ(never.Json().value("params", json::object()), json({{"category", "never"}}))
+        << never.body;
+    Reply empty = Send(http::verb::post, "/api/v1/stop-list/import", "", &anna, true, "text/plain");
+    EXPECT_EQ(empty.status, 400);
+    EXPECT_EQ(empty.Json().value("code", ""), "stop.import_no_file") << empty.body;
 }
 
 // Two versions of a registry, loaded as the CLI loads them: the diff counts
@@ -668,8 +673,15 @@ TEST_P(ApiTest, RegistryVersionsAreComparedAndDefaultTagsSeeded) {
     EXPECT_EQ(diff.Json()["added"], 1);
     EXPECT_EQ(diff.Json()["removed"], 1);
     EXPECT_EQ(diff.body.find("+7"), std::string::npos) << "counts, not numbers: " << diff.body;
-    EXPECT_EQ(Send(http::verb::get, "/api/v1/registries/fas/diff?from=1&to=9", "", &anna).status,
-              404);
+    Reply no_version = Send(http::verb::get, "/api/v1/registries/fas/diff?from=1&to=9", "", &anna);
+    EXPECT_EQ(no_version.status, 404);
+    EXPECT_EQ(no_version.Json().value("code", ""), "registry.no_version") << no_version.body;
+    EXPECT_EQ(no_version.Json().value("params", json::object()),
+              json({{"name", "fas"}, {"version", "9"}}))
+        << no_version.body;
+    Reply one = Send(http::verb::get, "/api/v1/registries/fas/diff?from=1", "", &anna);
+    EXPECT_EQ(one.status, 400);
+    EXPECT_EQ(one.Json().value("code", ""), "registry.diff_versions") << one.body;
 
     // A third version by upload: a job, followed until it is done.
     Reply started = Send(http::verb::post, "/api/v1/registries/fas/versions",
@@ -854,9 +866,35 @@ TEST_P(ApiTest, AStopListEntryChangesTheCardsCanCall) {
     EXPECT_EQ(again.Json()["phone"], "+7 (495) ***-**-67");
     const int64_t entry = again.Json()["id"];
     const std::string by_id = fmt::format("/api/v1/stop-list?id={}", entry);
-    EXPECT_EQ(Send(http::verb::delete_, by_id, "", &oleg).status, 400) << "a reason is required";
+    Reply no_reason = Send(http::verb::delete_, by_id, "", &oleg);
+    EXPECT_EQ(no_reason.status, 400) << "a reason is required";
+    EXPECT_EQ(no_reason.Json().value("code", ""), "stop.entry_no_reason") << no_reason.body;
     EXPECT_EQ(Send(http::verb::delete_, by_id + "&reason=called%20back", "", &oleg).status, 200);
-    EXPECT_EQ(Send(http::verb::delete_, by_id + "&reason=again", "", &oleg).status, 404);
+    Reply gone = Send(http::verb::delete_, by_id + "&reason=again", "", &oleg);
+    EXPECT_EQ(gone.status, 404);
+    EXPECT_EQ(gone.Json().value("code", ""), "stop.entry_gone") << gone.body;
+    EXPECT_EQ(gone.Json().value("params", json::object()), json({{"id", std::to_string(entry)}}))
+        << gone.body;
+    // A coded message's number is masked for the operator as the card masks it.
+    Reply no_consent = Send(http::verb::post, "/api/v1/consents/revoke",
+                            json{{"contact_id", id}, {"purpose", "marketing"}}.dump(), &oleg);
+    EXPECT_EQ(no_consent.status, 404);
+    EXPECT_EQ(no_consent.Json().value("code", ""), "consent.not_in_force") << no_consent.body;
+    EXPECT_EQ(no_consent.Json().value("params", json::object()),
+              json({{"phone", "+7 (495) ***-**-67"}, {"purpose", "marketing"}}))
+        << no_consent.body;
+    EXPECT_EQ(no_consent.body.find("4951234567"), std::string::npos) << no_consent.body;
+    // By number: a reason is asked for first, then the number is looked for.
+    Reply by_number = Send(http::verb::delete_, "/api/v1/stop-list?phone=84951234567", "", &anna);
+    EXPECT_EQ(by_number.status, 400);
+    EXPECT_EQ(by_number.Json().value("code", ""), "stop.reason_required") << by_number.body;
+    Reply not_listed =
+        Send(http::verb::delete_, "/api/v1/stop-list?phone=84951234567&reason=again", "", &anna);
+    EXPECT_EQ(not_listed.status, 404);
+    EXPECT_EQ(not_listed.Json().value("code", ""), "stop.not_listed") << not_listed.body;
+    EXPECT_EQ(not_listed.Json().value("params", json::object()),
+              json({{"phone", "+74951234567"}, {"category", ""}}))
+        << not_listed.body;
     EXPECT_TRUE(card()["stop_list"].empty());
 }
 

@@ -445,10 +445,17 @@ TEST_P(ContactEditsTest, StopListFromTheCardTakesTheChosenPhone) {
     EXPECT_EQ(stops[0]["category"], "written_only");
     // A phone of another contact is not this contact's.
     const int64_t ivans_phone = Card(ids_["+79161234567"], LogIn("anna"))["phones"][0]["id"];
-    EXPECT_EQ(Send(http::verb::post, "/api/v1/stop-list",
-                   json{{"contact_id", two}, {"phone_id", ivans_phone}}.dump(), &oleg)
-                  .status,
-              404);
+    Reply other = Send(http::verb::post, "/api/v1/stop-list",
+                       json{{"contact_id", two}, {"phone_id", ivans_phone}}.dump(), &oleg);
+    EXPECT_EQ(other.status, 404);
+    EXPECT_EQ(other.Json().value("code", ""), "contact.no_such_phone") << other.body;
+    EXPECT_EQ(other.Json().value("params", json::object()),
+              json({{"id", std::to_string(two)}, {"phone_id", std::to_string(ivans_phone)}}))
+        << other.body;
+    Reply not_id = Send(http::verb::post, "/api/v1/stop-list",
+                        json{{"contact_id", two}, {"phone_id", "second"}}.dump(), &oleg);
+    EXPECT_EQ(not_id.status, 400);
+    EXPECT_EQ(not_id.Json().value("code", ""), "request.not_phone_id") << not_id.body;
 }
 
 TEST_P(ContactEditsTest, CallbacksNameTheirContactsAsTheCallerMaySee) {

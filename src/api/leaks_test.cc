@@ -150,6 +150,10 @@ TEST_P(ApiTest, SearchesCannotRebuildWhatMaskingHides) {
         EXPECT_EQ(r.status, 400) << filter << ": " << r.body;
         const std::string key = filter.substr(0, filter.find_first_of("~=!"));
         EXPECT_NE(r.Json().value("detail", "").find("filter '" + key), std::string::npos) << r.body;
+        // In the screen's language: the code, the term and the role.
+        EXPECT_EQ(r.Json().value("code", ""), "filter.pseudonyms_only") << r.body;
+        EXPECT_EQ(r.Json()["params"].value("key", ""), key) << r.body;
+        EXPECT_EQ(r.Json()["params"].value("role", ""), "analyst") << r.body;
     }
     // The screen pop's lookup is a search by number, too.
     EXPECT_EQ(Send(http::verb::get, "/api/v1/lookup?phone=89161234567", "", &analyst).status, 400);
@@ -181,6 +185,8 @@ TEST_P(ApiTest, SearchesCannotRebuildWhatMaskingHides) {
         EXPECT_NE(r.Json().value("detail", "").find("may only look a whole number up"),
                   std::string::npos)
             << r.body;
+        EXPECT_EQ(r.Json().value("code", ""), "filter.masked_numbers") << r.body;
+        EXPECT_EQ(r.Json()["params"].value("op", ""), "~") << r.body;
         EXPECT_EQ(Leak(r.body, Role::kOperator), "") << r.body;
     }
     // A whole number the operator has may be looked up (what the search then

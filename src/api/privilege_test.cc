@@ -47,6 +47,9 @@ TEST_P(ApiTest, BreakGlassOpensASupervisorsViewApprovedByTheDpoUntilItEnds) {
                           json{{"reason", "ticket 4711"}, {"minutes", 300}}.dump(), &root);
     EXPECT_EQ(too_long.status, 400) << too_long.body;
     EXPECT_NE(too_long.body.find("4 h"), std::string::npos) << too_long.body;
+    EXPECT_EQ(too_long.Json().value("code", ""), "break_glass.bad_length") << too_long.body;
+    EXPECT_EQ(too_long.Json()["params"].value("seconds", ""), "18000") << too_long.body;
+    EXPECT_EQ(too_long.Json()["params"].value("most", ""), "4 h") << too_long.body;
     Reply no_reason = Send(http::verb::post, "/api/v1/break-glass",
                            json{{"reason", " "}, {"minutes", 60}}.dump(), &root);
     EXPECT_EQ(no_reason.status, 400) << no_reason.body;
@@ -70,7 +73,10 @@ TEST_P(ApiTest, BreakGlassOpensASupervisorsViewApprovedByTheDpoUntilItEnds) {
     ASSERT_EQ(approved.status, 200) << approved.body;
     EXPECT_EQ(approved.Json()["state"], "active");
     EXPECT_EQ(approved.Json()["ends_at"], clock_.Now() + 3600);
-    EXPECT_EQ(Send(http::verb::post, approve, "{}", &dina).status, 409) << "approved once";
+    Reply twice = Send(http::verb::post, approve, "{}", &dina);
+    EXPECT_EQ(twice.status, 409) << "approved once";
+    EXPECT_EQ(twice.Json().value("code", ""), "break_glass.decided") << twice.body;
+    EXPECT_EQ(twice.Json()["params"].value("break_glass_state", ""), "active") << twice.body;
 
     EXPECT_TRUE(sees_names()) << "a supervisor's view while it is open";
     EXPECT_EQ(Send(http::verb::post, "/api/v1/exports",

@@ -108,18 +108,20 @@ Result<void> CheckFilter(const Viewer& viewer, const contacts::Filter& filter) {
     for (const auto& t : filter.terms) {
         if (pseudonyms && (t.key == "name" || t.key == "phone" || t.key == "email")) {
             return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("filter '{}{}…': the {} role sees names, numbers and e-mails "
-                                    "as pseudonyms and may not search by {}",
-                                    t.key, t.op, role, t.key),
-                        "search by status, tag, region, source, added, idle or field:NAME");
+                        Msg{"filter.pseudonyms_only",
+                            "filter '{key}{op}…': the {role} role sees names, numbers and e-mails "
+                            "as pseudonyms and may not search by {key}",
+                            "search by status, tag, region, source, added, idle or field:NAME"},
+                        {{"key", t.key}, {"op", t.op}, {"role", role}});
         }
         if (!pseudonyms && t.key == "phone" && t.op != "=") {
             return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("filter '{}{}…': the {} role sees numbers masked and may "
-                                    "only look a whole number up (phone=NUMBER)",
-                                    t.key, t.op, role),
-                        "write phone=NUMBER for a number you have, or search by name, status, "
-                        "tag or region");
+                        Msg{"filter.masked_numbers",
+                            "filter '{key}{op}…': the {role} role sees numbers masked and may "
+                            "only look a whole number up (phone=NUMBER)",
+                            "write phone=NUMBER for a number you have, or search by name, status, "
+                            "tag or region"},
+                        {{"key", t.key}, {"op", t.op}, {"role", role}});
         }
     }
     return {};

@@ -31,8 +31,10 @@ Result<Response> RequestBreakGlass(Call& c) {
     if (!reason) return std::unexpected(reason.error());
     const json minutes = body->value("minutes", json(60));
     if (!minutes.is_number_integer()) {
-        return Fail(ErrorCode::kInvalidInput, "\"minutes\" must be a whole number of minutes",
-                    fmt::format("from 1 to {}", security::kBreakGlassMaxSeconds / 60));
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"break_glass.bad_minutes", "\"minutes\" must be a whole number of minutes",
+                        "from 1 to {most}"},
+                    {{"most", std::to_string(security::kBreakGlassMaxSeconds / 60)}});
     }
     security::BreakGlassAccess access(*c.db, ClockOf(c));
     auto id = access.Request(c.actor(), c.session->role, *reason, minutes.get<int64_t>() * 60);

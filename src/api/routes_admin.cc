@@ -184,8 +184,10 @@ Result<Response> AddUser(Call& c) {
     if (!password) return std::unexpected(password.error());
     auto role = security::ParseRole(*role_text);
     if (!role) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("unknown role '{}'", *role_text),
-                    "use operator, supervisor, analyst, admin, dpo or service");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"user.unknown_role", "unknown role '{name}'",
+                        "use operator, supervisor, analyst, admin, dpo or service"},
+                    {{"name", *role_text}});
     }
     auto id = security::Users(*c.db, ClockOf(c)).Add(*name, *role, *password);
     if (!id) return std::unexpected(id.error());
@@ -202,8 +204,10 @@ Result<Response> SetUserRole(Call& c) {
     if (!role_text) return std::unexpected(role_text.error());
     auto role = security::ParseRole(*role_text);
     if (!role) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("unknown role '{}'", *role_text),
-                    "use operator, supervisor, analyst, admin, dpo or service");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"user.unknown_role", "unknown role '{name}'",
+                        "use operator, supervisor, analyst, admin, dpo or service"},
+                    {{"name", *role_text}});
     }
     security::Users users(*c.db, ClockOf(c));
     if (auto ok = users.SetRole(name, *role); !ok) return std::unexpected(ok.error());

@@ -31,7 +31,8 @@ namespace cp = compliance;
 Result<std::string> NumberOf(Call& c, const json& body) {
     if (auto it = body.find("contact_id"); it != body.end() && !it->is_null()) {
         if (!it->is_number_integer()) {
-            return Fail(ErrorCode::kInvalidInput, "\"contact_id\" must be a contact's id");
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"request.not_contact_id", "\"contact_id\" must be a contact's id"});
         }
         const int64_t id = it->get<int64_t>();
         auto book = ScopedBook(c);  // a contact the caller may not see does not exist
@@ -43,7 +44,8 @@ Result<std::string> NumberOf(Call& c, const json& body) {
         std::optional<int64_t> phone_id;
         if (auto p = body.find("phone_id"); p != body.end() && !p->is_null()) {
             if (!p->is_number_integer()) {
-                return Fail(ErrorCode::kInvalidInput, "\"phone_id\" must be a phone's id");
+                return Fail(ErrorCode::kInvalidInput,
+                            Msg{"request.not_phone_id", "\"phone_id\" must be a phone's id"});
             }
             phone_id = p->get<int64_t>();
         }
@@ -51,16 +53,20 @@ Result<std::string> NumberOf(Call& c, const json& body) {
             if (phone_id && p.id != *phone_id) continue;
             if (p.valid && !p.e164.empty()) return p.e164;
             if (phone_id) {
-                return Fail(
-                    ErrorCode::kConflict,
-                    fmt::format("phone #{} of contact #{} is not a valid number", *phone_id, id));
+                return Fail(ErrorCode::kConflict,
+                            Msg{"contact.phone_invalid",
+                                "phone #{phone_id} of contact #{id} is not a valid number"},
+                            {{"phone_id", std::to_string(*phone_id)}, {"id", std::to_string(id)}});
             }
         }
         if (phone_id) {
             return Fail(ErrorCode::kNotFound,
-                        fmt::format("contact #{} has no phone #{}", id, *phone_id));
+                        Msg{"contact.no_such_phone", "contact #{id} has no phone #{phone_id}"},
+                        {{"id", std::to_string(id)}, {"phone_id", std::to_string(*phone_id)}});
         }
-        return Fail(ErrorCode::kConflict, fmt::format("contact #{} has no valid number", id));
+        return Fail(ErrorCode::kConflict,
+                    Msg{"contact.no_valid_number", "contact #{id} has no valid number"},
+                    {{"id", std::to_string(id)}});
     }
     auto phone = Text(body, "phone", true);
     if (!phone) return std::unexpected(phone.error());
@@ -71,8 +77,10 @@ Result<std::optional<cp::StopCategory>> CategoryOf(const std::string& text, bool
     if (text.empty() && !required) return std::nullopt;
     auto category = cp::ParseStopCategory(text);
     if (!category) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("unknown category '{}'", text),
-                    "use do_not_disturb, written_only or not_now");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"stop.unknown_category", "unknown category '{category}'",
+                        "use do_not_disturb, written_only or not_now"},
+                    {{"category", text}});
     }
     return *category;
 }
@@ -150,8 +158,9 @@ Result<Response> RemoveStop(Call& c) {
     if (!category) return std::unexpected(category.error());
     const std::string reason = c.request.Query("reason").value_or("");
     if (reason.empty()) {
-        return Fail(ErrorCode::kInvalidInput, "a reason is required to take a number off",
-                    "add &reason=… (it is kept with the entry)");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"stop.reason_required", "a reason is required to take a number off",
+                        "add &reason=… (it is kept with the entry)"});
     }
     auto removed = cp::StopList(*c.db, ClockOf(c)).Remove(*e164, *category, reason, c.actor());
     if (!removed) return std::unexpected(removed.error());
@@ -417,8 +426,10 @@ Result<Response> DeletionNotice(Call& c) {
     if (!id) return std::unexpected(id.error());
     const std::string lang = c.request.Query("lang").value_or("ru");
     if (lang != "ru" && lang != "en") {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("no notice in '{}'", lang),
-                    "use lang=ru or lang=en");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"deletion.no_notice_lang", "no notice in '{lang}'", "use lang=ru or lang=en"},
+            {{"lang", lang}});
     }
     auto d = compliance::Deletions(*c.db, ClockOf(c)).Status(*id);
     if (!d) return std::unexpected(d.error());
@@ -576,8 +587,9 @@ Result<Response> ImportStops(Call& c) {
         until = *at;
     }
     if (c.request.body.empty()) {
-        return Fail(ErrorCode::kInvalidInput, "the request has no file",
-                    "send the file as the body: one number per line, in any usual spelling");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"stop.import_no_file", "the request has no file",
+                        "send the file as the body: one number per line, in any usual spelling"});
     }
     static std::atomic<uint64_t> uploads{0};
     const std::string path =
@@ -618,9 +630,10 @@ Result<Response> DiffRegistry(Call& c) {
     auto to = c.QueryInt("to", 0, 1, INT64_MAX);
     if (!to) return std::unexpected(to.error());
     if (*from == 0 || *to == 0) {
-        return Fail(ErrorCode::kInvalidInput,
-                    "from and to are needed: two versions of the registry",
-                    "e.g. ?from=1&to=2; GET /api/v1/registries lists the versions");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"registry.diff_versions", "from and to are needed: two versions of the registry",
+                "e.g. ?from=1&to=2; GET /api/v1/registries lists the versions"});
     }
     auto catalog =
         cp::RegistryCatalog::Open(*c.db, c.api.options().registry_dir, cp::Verify::kStructure);

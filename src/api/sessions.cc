@@ -53,23 +53,25 @@ Result<Session> Sessions::Find(const std::string& token) {
     std::lock_guard lock(shard.mutex);
     auto it = shard.sessions.find(token);
     if (it == shard.sessions.end()) {
-        return Fail(ErrorCode::kNotFound, "you are not logged in (or the server was restarted)",
-                    "log in again");
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"session.not_found", "you are not logged in (or the server was restarted)",
+                        "log in again"});
     }
     Session& s = it->second;
     if (now - s.created_at >= limits_.absolute) {
         shard.sessions.erase(it);
         return Fail(ErrorCode::kNotFound,
-                    fmt::format("the session ended: sessions last at most {} hours",
-                                limits_.absolute / 3600),
-                    "log in again");
+                    Msg{"session.too_long",
+                        "the session ended: sessions last at most {hours} hours", "log in again"},
+                    {{"hours", std::to_string(limits_.absolute / 3600)}});
     }
     if (now - s.last_seen >= limits_.idle) {
         shard.sessions.erase(it);
         return Fail(
             ErrorCode::kNotFound,
-            fmt::format("the session ended after {} minutes without activity", limits_.idle / 60),
-            "log in again");
+            Msg{"session.idle", "the session ended after {minutes} minutes without activity",
+                "log in again"},
+            {{"minutes", std::to_string(limits_.idle / 60)}});
     }
     s.last_seen = now;
     return s;

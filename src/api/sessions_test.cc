@@ -29,12 +29,16 @@ TEST(SessionsTest, ASessionLivesWhileUsedAndEndsAfterIdleOrAbsoluteTime) {
     auto ended = sessions.Find(token);
     ASSERT_FALSE(ended);
     EXPECT_NE(ended.error().message.find("at most 12 hours"), std::string::npos);
+    EXPECT_EQ(ended.error().key, "session.too_long");
+    EXPECT_EQ(ended.error().params, (MessageParams{{"hours", "12"}}));
 
     auto [idle_token, idle] = sessions.Create(8, "boris", Role::kOperator);
     clock.Advance(1800);
     auto idled = sessions.Find(idle_token);
     ASSERT_FALSE(idled);
     EXPECT_NE(idled.error().message.find("30 minutes without activity"), std::string::npos);
+    EXPECT_EQ(idled.error().key, "session.idle");
+    EXPECT_EQ(idled.error().params, (MessageParams{{"minutes", "30"}}));
     EXPECT_FALSE(sessions.Find(idle_token)) << "an ended session stays ended";
 }
 

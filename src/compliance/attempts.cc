@@ -27,8 +27,10 @@ std::optional<bool> Failed(const std::string& outcome) {
 }
 
 Error UnknownOutcome(const std::string& outcome) {
-    return Error{ErrorCode::kInvalidInput, fmt::format("unknown outcome {}", outcome),
-                 "use answered, busy, no_answer, failed, invalid or rejected"};
+    return Coded(ErrorCode::kInvalidInput,
+                 Msg{"attempt.unknown_outcome", "unknown outcome {outcome}",
+                     "use answered, busy, no_answer, failed, invalid or rejected"},
+                 {{"outcome", outcome}});
 }
 
 }  // namespace
@@ -71,7 +73,8 @@ Result<AttemptResult> Attempts::Complete(int64_t id, const std::string& outcome)
     auto key = store_.Query("SELECT e164 FROM call_attempts WHERE id = $1", {id});
     if (!key) return std::unexpected(key.error());
     if (key->empty()) {
-        return Fail(ErrorCode::kNotFound, fmt::format("attempt #{} does not exist", id));
+        return Fail(ErrorCode::kNotFound, Msg{"attempt.not_found", "attempt #{id} does not exist"},
+                    {{"id", std::to_string(id)}});
     }
     auto set = store_.Exec("UPDATE call_attempts SET outcome = $1, failed = $2 WHERE id = $3",
                            {outcome, int64_t{failed.value_or(false) ? 1 : 0}, id});
@@ -147,8 +150,10 @@ Result<std::vector<ReviewItem>> Attempts::ReviewList(bool pending_only) {
 Result<void> Attempts::Review(const std::string& e164, const std::string& decision,
                               const std::string& actor) {
     if (decision != "reactivate" && decision != "keep") {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("unknown decision {}", decision),
-                    "use reactivate or keep");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"inactive.unknown_decision", "unknown decision {decision}",
+                        "use reactivate or keep"},
+                    {{"decision", decision}});
     }
     const std::string key = store::PhoneKey(store_, e164);
     auto tx = store::Transaction::Start(store_);
@@ -159,8 +164,10 @@ Result<void> Attempts::Review(const std::string& e164, const std::string& decisi
         {clock_.Now(), actor, decision, key});
     if (!changed) return std::unexpected(changed.error());
     if (*changed == 0) {
-        return Fail(ErrorCode::kNotFound, fmt::format("{} is not on the review list", e164),
-                    "see `callbase inactive list`");
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"inactive.not_listed", "{phone} is not on the review list",
+                        "see `callbase inactive list`"},
+                    {{"phone", e164}});
     }
     if (decision == "reactivate") {
         auto ok = store_.Exec("UPDATE phones SET inactive = 0 WHERE e164 = $1", {key});

@@ -78,14 +78,22 @@ TEST_P(ComplianceStoreTest, StopListCategoriesReasonsAndTheGate) {
     auto again = list.Add(kPhone, StopCategory::kNotNow, std::nullopt, "robot", "", "robot");
     ASSERT_TRUE(again);
     EXPECT_EQ(again->id, later->id);
-    EXPECT_FALSE(list.Add(kPhone, StopCategory::kDoNotDisturb, kNow + 10, "cli", "", "a"));
-    EXPECT_FALSE(list.Add(kPhone, StopCategory::kDoNotDisturb, std::nullopt, "fax", "", "a"));
+    auto dated = list.Add(kPhone, StopCategory::kDoNotDisturb, kNow + 10, "cli", "", "a");
+    ASSERT_FALSE(dated);
+    EXPECT_EQ(dated.error().key, "stop.no_end_date");
+    EXPECT_EQ(dated.error().params, (MessageParams{{"category", "do_not_disturb"}}));
+    auto fax = list.Add(kPhone, StopCategory::kDoNotDisturb, std::nullopt, "fax", "", "a");
+    ASSERT_FALSE(fax);
+    EXPECT_EQ(fax.error().key, "stop.unknown_channel");
+    EXPECT_EQ(fax.error().params, (MessageParams{{"channel", "fax"}}));
     ASSERT_TRUE(list.Add(kPhone, StopCategory::kDoNotDisturb, std::nullopt, "cli", "", "anna"));
     EXPECT_FALSE(Gate("service", kNow + kNotNowDefault + 86400).earliest) << "for good";
 
     auto no_reason = list.Remove(kPhone, std::nullopt, "  ", "anna");
     ASSERT_FALSE(no_reason);
     EXPECT_EQ(no_reason.error().code, ErrorCode::kInvalidInput);
+    EXPECT_EQ(no_reason.error().key, "stop.no_reason");
+    EXPECT_TRUE(no_reason.error().params.empty());
     auto removed = list.Remove(kPhone, StopCategory::kDoNotDisturb, "asked to be called", "olga");
     ASSERT_TRUE(removed) << removed.error().message;
     EXPECT_EQ(*removed, 1);
@@ -96,8 +104,23 @@ TEST_P(ComplianceStoreTest, StopListCategoriesReasonsAndTheGate) {
     EXPECT_EQ(all->front().removed_by, "olga");
     EXPECT_EQ(all->front().removal_reason, "asked to be called");
     EXPECT_EQ(list.List(std::nullopt, false)->size(), 1u);
-    EXPECT_EQ(list.Remove(kPhone, StopCategory::kDoNotDisturb, "again", "olga").error().code,
-              ErrorCode::kNotFound);
+    auto gone = list.Remove(kPhone, StopCategory::kDoNotDisturb, "again", "olga");
+    ASSERT_FALSE(gone);
+    EXPECT_EQ(gone.error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(gone.error().key, "stop.not_listed");
+    EXPECT_EQ(gone.error().params,
+              (MessageParams{{"phone", kPhone}, {"category", "do_not_disturb"}}));
+    EXPECT_EQ(gone.error().message, kPhone + " is not on the stop-list as do_not_disturb");
+    // Without a category the message names none.
+    auto never = list.Remove("+79031112233", std::nullopt, "why", "olga");
+    ASSERT_FALSE(never);
+    EXPECT_EQ(never.error().key, "stop.not_listed");
+    EXPECT_EQ(never.error().params, (MessageParams{{"phone", "+79031112233"}, {"category", ""}}));
+    EXPECT_EQ(never.error().message, "+79031112233 is not on the stop-list");
+    auto no_entry = list.RemoveEntry(999, "why", "olga");
+    ASSERT_FALSE(no_entry);
+    EXPECT_EQ(no_entry.error().key, "stop.entry_gone");
+    EXPECT_EQ(no_entry.error().params, (MessageParams{{"id", "999"}}));
 }
 
 TEST_P(ComplianceStoreTest, StopListImportSkipsBadLinesAndKeepsTheRest) {
@@ -157,22 +180,44 @@ TEST_P(ComplianceStoreTest, ConsentsPurposesTextsAndRevocation) {
     auto unknown = consents.Add(in, "site");
     ASSERT_FALSE(unknown);
     EXPECT_NE(unknown.error().hint.find("marketing"), std::string::npos);
+    EXPECT_EQ(unknown.error().key, "consent.unknown_purpose");
+    ASSERT_EQ(unknown.error().params.size(), 2u);
+    EXPECT_EQ(unknown.error().params[0],
+              (std::pair<std::string, std::string>{"purpose", "survey"}));
+    EXPECT_NE(unknown.error().params[1].second.find("marketing"), std::string::npos);
     ASSERT_TRUE(consents.AddPurpose("survey", "short surveys"));
+    auto twice = consents.AddPurpose("survey", "again");
+    ASSERT_FALSE(twice);
+    EXPECT_EQ(twice.error().key, "consent.purpose_exists");
+    EXPECT_EQ(twice.error().params, (MessageParams{{"name", "survey"}}));
     EXPECT_TRUE(consents.Add(in, "site"));
-    EXPECT_FALSE(consents.AddPurpose("Опросы", ""));
+    auto cyrillic = consents.AddPurpose("Опросы", "");
+    ASSERT_FALSE(cyrillic);
+    EXPECT_EQ(cyrillic.error().key, "consent.bad_purpose_name");
+    EXPECT_EQ(cyrillic.error().params, (MessageParams{{"name", "Опросы"}}));
     in.text_version = 9;
-    EXPECT_FALSE(consents.Add(in, "site"));
+    auto no_text = consents.Add(in, "site");
+    ASSERT_FALSE(no_text);
+    EXPECT_EQ(no_text.error().key, "consent.no_text_version");
+    EXPECT_EQ(no_text.error().params, (MessageParams{{"purpose", "survey"}, {"version", "9"}}));
+    EXPECT_EQ(no_text.error().message, "survey has no consent text version 9");
     in.channel = "telepathy";
     in.text_version.reset();
-    EXPECT_FALSE(consents.Add(in, "site"));
+    auto channel = consents.Add(in, "site");
+    ASSERT_FALSE(channel);
+    EXPECT_EQ(channel.error().key, "consent.unknown_channel");
+    EXPECT_EQ(channel.error().params, (MessageParams{{"channel", "telepathy"}}));
 
-    EXPECT_FALSE(consents.Revoke(kPhone, "marketing", "", "anna"));
+    EXPECT_EQ(consents.Revoke(kPhone, "marketing", "", "anna").error().key, "consent.no_how");
     ASSERT_TRUE(consents.Revoke(kPhone, "marketing", "said no on a call", "anna"));
     auto revoked = Gate("marketing", kNow);
     EXPECT_TRUE(Has(revoked, DenyReason::kConsentRevoked));
     EXPECT_FALSE(revoked.earliest);
-    EXPECT_EQ(consents.Revoke(kPhone, "marketing", "again", "anna").error().code,
-              ErrorCode::kNotFound);
+    auto again = consents.Revoke(kPhone, "marketing", "again", "anna");
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(again.error().key, "consent.not_in_force");
+    EXPECT_EQ(again.error().params, (MessageParams{{"phone", kPhone}, {"purpose", "marketing"}}));
     EXPECT_EQ(consents.ForNumber(kPhone)->front().revoked_how, "said no on a call");
 }
 
@@ -194,6 +239,10 @@ TEST_P(ComplianceStoreTest, DoubleOptInCodesExpireAndLockAfterFiveWrongOnes) {
         auto bad = consents.Confirm(kPhone, wrong, "site");
         ASSERT_FALSE(bad);
         EXPECT_NE(bad.error().message.find("tries left"), std::string::npos);
+        EXPECT_EQ(bad.error().key, "consent.wrong_code");
+        EXPECT_EQ(bad.error().params,
+                  (MessageParams{{"phone", kPhone},
+                                 {"left", std::to_string(Consents::kMaxWrongCodes - i)}}));
     }
     auto ok = consents.Confirm(kPhone, code, "site");
     ASSERT_TRUE(ok) << ok.error().message;
@@ -213,6 +262,8 @@ TEST_P(ComplianceStoreTest, DoubleOptInCodesExpireAndLockAfterFiveWrongOnes) {
     auto locked = consents.Confirm(kPhone, code, "site");
     ASSERT_FALSE(locked);
     EXPECT_NE(locked.error().message.find("locked"), std::string::npos);
+    EXPECT_EQ(locked.error().key, "consent.request_locked");
+    EXPECT_EQ(locked.error().params, (MessageParams{{"phone", kPhone}, {"count", "5"}}));
 
     // A code expires after 24 hours.
     ASSERT_TRUE(consents.Request(kPhone, "marketing", sms, "site"));
@@ -220,6 +271,8 @@ TEST_P(ComplianceStoreTest, DoubleOptInCodesExpireAndLockAfterFiveWrongOnes) {
     auto expired = consents.Confirm(kPhone, sms.LastCode(), "site");
     ASSERT_FALSE(expired);
     EXPECT_NE(expired.error().message.find("expired"), std::string::npos);
+    EXPECT_EQ(expired.error().key, "consent.code_expired");
+    EXPECT_EQ(expired.error().params, (MessageParams{{"phone", kPhone}}));
     EXPECT_EQ(consents.ForNumber(kPhone)->size(), 1u);
 }
 
@@ -250,10 +303,20 @@ TEST_P(ComplianceStoreTest, ThreeFailedDaysMakeTheNumberInactiveUntilReviewed) {
     ASSERT_TRUE(list);
     ASSERT_EQ(list->size(), 1u);
     EXPECT_NE(list->front().reason.find("3 different days"), std::string::npos);
-    EXPECT_FALSE(attempts.Record(kPhone, kNow, "maybe", 180, "cli"));
+    auto maybe = attempts.Record(kPhone, kNow, "maybe", 180, "cli");
+    ASSERT_FALSE(maybe);
+    EXPECT_EQ(maybe.error().key, "attempt.unknown_outcome");
+    EXPECT_EQ(maybe.error().params, (MessageParams{{"outcome", "maybe"}}));
 
-    EXPECT_FALSE(attempts.Review(kPhone, "forget", "olga"));
+    auto forget = attempts.Review(kPhone, "forget", "olga");
+    ASSERT_FALSE(forget);
+    EXPECT_EQ(forget.error().key, "inactive.unknown_decision");
+    EXPECT_EQ(forget.error().params, (MessageParams{{"decision", "forget"}}));
     ASSERT_TRUE(attempts.Review(kPhone, "reactivate", "olga"));
+    auto twice = attempts.Review(kPhone, "keep", "olga");
+    ASSERT_FALSE(twice);
+    EXPECT_EQ(twice.error().key, "inactive.not_listed");
+    EXPECT_EQ(twice.error().params, (MessageParams{{"phone", kPhone}}));
     EXPECT_EQ(Count("SELECT COUNT(*) FROM phones WHERE inactive = 1"), 0);
     EXPECT_TRUE(attempts.ReviewList(true)->empty());
     // Old failures do not count again after a reactivation.
@@ -292,9 +355,16 @@ TEST_P(ComplianceStoreTest, ADeletionRequestStopsCallsAtOnceAndProcessingRemoves
                               std::nullopt, std::nullopt},
                              "anna"));
     Deletions deletions(*db_, clock_);
-    EXPECT_FALSE(deletions.Request(kPhone, "pigeon", "", "dpo"));
+    auto pigeon = deletions.Request(kPhone, "pigeon", "", "dpo");
+    ASSERT_FALSE(pigeon);
+    EXPECT_EQ(pigeon.error().key, "deletion.unknown_channel");
+    EXPECT_EQ(pigeon.error().params, (MessageParams{{"channel", "pigeon"}}));
     auto id = deletions.Request(kPhone, "email", "письмо от 20.11", "dpo");
     ASSERT_TRUE(id) << id.error().message;
+    auto early = deletions.ArchivesDone(*id, "dpo");
+    ASSERT_FALSE(early);
+    EXPECT_EQ(early.error().key, "deletion.not_processed");
+    EXPECT_EQ(early.error().params, (MessageParams{{"id", std::to_string(*id)}}));
     auto denied = Gate("marketing", kNow);
     EXPECT_TRUE(Has(denied, DenyReason::kDeletionPending));
     EXPECT_TRUE(Has(denied, DenyReason::kInactive));
@@ -342,6 +412,8 @@ TEST_P(ComplianceStoreTest, ADeletionRequestStopsCallsAtOnceAndProcessingRemoves
     EXPECT_NE(ru.find("152-ФЗ"), std::string::npos);
     EXPECT_NE(DeletionNotice(*status, "en").find("2026-12-23"), std::string::npos);
     EXPECT_EQ(deletions.Status(999).error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(deletions.Status(999).error().key, "deletion.not_found");
+    EXPECT_EQ(deletions.Status(999).error().params, (MessageParams{{"id", "999"}}));
 }
 
 // Issue 17, item 7: what a processed deletion keeps holds the number as a
@@ -443,6 +515,18 @@ TEST_P(ComplianceStoreTest, CallingRulesAndHolidaysAreSavedAndChecked) {
         EXPECT_EQ(refused.error().code, ErrorCode::kInvalidInput) << bad;
     }
     EXPECT_EQ(LoadRules(*db_)->max_attempts, 2) << "a refused change changes nothing";
+    auto day = SaveRulesJson(*db_, R"({"weekdays": ["mon", "пн"]})", "olga", clock_);
+    ASSERT_FALSE(day);
+    EXPECT_EQ(day.error().key, "rules.unknown_day");
+    EXPECT_EQ(day.error().params, (MessageParams{{"day", "пн"}}));
+    auto rule = SaveRulesJson(*db_, R"({"speed": 3})", "olga", clock_);
+    ASSERT_FALSE(rule);
+    EXPECT_EQ(rule.error().key, "rules.unknown_rule");
+    EXPECT_EQ(rule.error().params, (MessageParams{{"rule", "speed"}}));
+    auto backwards =
+        SaveRulesJson(*db_, R"({"window_start": "20:00", "window_end": "09:00"})", "olga", clock_);
+    ASSERT_FALSE(backwards);
+    EXPECT_EQ(backwards.error().key, "rules.window_backwards");
 
     ASSERT_TRUE(AddHoliday(*db_, "2026-11-23", "test"));
     EXPECT_FALSE(AddHoliday(*db_, "2026-02-30", ""));
@@ -451,7 +535,10 @@ TEST_P(ComplianceStoreTest, CallingRulesAndHolidaysAreSavedAndChecked) {
     EXPECT_EQ(d.reasons[0].detail, "holiday");
     EXPECT_EQ(d.earliest, kNow + 86400 + 3600);  // Tuesday 10:00
     ASSERT_TRUE(RemoveHoliday(*db_, "2026-11-23"));
-    EXPECT_FALSE(RemoveHoliday(*db_, "2026-11-23"));
+    auto not_holiday = RemoveHoliday(*db_, "2026-11-23");
+    ASSERT_FALSE(not_holiday);
+    EXPECT_EQ(not_holiday.error().key, "holiday.not_found");
+    EXPECT_EQ(not_holiday.error().params, (MessageParams{{"date", "2026-11-23"}}));
     EXPECT_TRUE(Gate("service", kNow + 3600).allowed);
 }
 

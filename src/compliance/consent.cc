@@ -50,8 +50,10 @@ bool CodeMatches(const std::string& stored, const std::string& code) {
 Result<void> CheckConsentChannel(const std::string& channel) {
     for (const char* known : {"web_form", "call", "paper", "sms", "import"})
         if (channel == known) return {};
-    return Fail(ErrorCode::kInvalidInput, fmt::format("unknown consent channel {}", channel),
-                "use web_form, call, paper, sms or import");
+    return Fail(ErrorCode::kInvalidInput,
+                Msg{"consent.unknown_channel", "unknown consent channel {channel}",
+                    "use web_form, call, paper, sms or import"},
+                {{"channel", channel}});
 }
 
 Result<void> LogSmsSender::Send(const std::string& e164, const std::string& text) {
@@ -74,10 +76,11 @@ Result<void> Consents::CheckPurpose(const std::string& purpose) {
             for (const auto& p : *all)
                 known += (known.empty() ? "" : ", ") + p.name;
         }
-        return Fail(ErrorCode::kInvalidInput, fmt::format("unknown purpose {}", purpose),
-                    fmt::format("known purposes: {}; add one with `callbase consent purpose add "
-                                "NAME --description TEXT`",
-                                known));
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"consent.unknown_purpose", "unknown purpose {purpose}",
+                        "known purposes: {known}; add one with `callbase consent purpose add "
+                        "NAME --description TEXT`"},
+                    {{"purpose", purpose}, {"known", known}});
     }
     return {};
 }
@@ -87,8 +90,9 @@ Result<int64_t> Consents::Add(const ConsentInput& in, const std::string& actor) 
     if (auto ok = CheckConsentChannel(in.channel); !ok) return std::unexpected(ok.error());
     const UnixSeconds now = clock_.Now();
     if (in.obtained_at > now + 300) {
-        return Fail(ErrorCode::kInvalidInput, "the consent is dated in the future",
-                    "give the moment it was obtained with --at");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"consent.in_future", "the consent is dated in the future",
+                        "give the moment it was obtained with --at"});
     }
     store::Value text_id;
     auto text = store_.Query(
@@ -101,10 +105,12 @@ Result<int64_t> Consents::Add(const ConsentInput& in, const std::string& actor) 
     if (!text->empty()) {
         text_id = text->front().Int(0);
     } else if (in.text_version) {
-        return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("{} has no consent text version {}", in.purpose, *in.text_version),
-                    "see `callbase consent purpose list`; record a text with `callbase consent "
-                    "text add PURPOSE FILE`");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"consent.no_text_version", "{purpose} has no consent text version {version}",
+                "see `callbase consent purpose list`; record a text with `callbase consent "
+                "text add PURPOSE FILE`"},
+            {{"purpose", in.purpose}, {"version", std::to_string(*in.text_version)}});
     }
     auto id = store_.QueryValue(
         "INSERT INTO consents (e164, purpose, obtained_at, channel, text_id, form_id, ip, "
@@ -121,8 +127,9 @@ Result<int64_t> Consents::Revoke(const std::string& e164, const std::string& pur
                                  const std::string& how, const std::string& actor) {
     if (auto ok = CheckPurpose(purpose); !ok) return std::unexpected(ok.error());
     if (how.empty()) {
-        return Fail(ErrorCode::kInvalidInput, "say how the consent was revoked",
-                    "e.g. --how \"by phone to the operator\" or --how \"reply STOP to SMS\"");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"consent.no_how", "say how the consent was revoked",
+                        "e.g. --how \"by phone to the operator\" or --how \"reply STOP to SMS\""});
     }
     auto changed = store_.Exec(
         "UPDATE consents SET revoked_at = $1, revoked_how = $2, revoked_by = $3 WHERE e164 = $4 "
@@ -131,8 +138,9 @@ Result<int64_t> Consents::Revoke(const std::string& e164, const std::string& pur
     if (!changed) return std::unexpected(changed.error());
     if (*changed == 0) {
         return Fail(ErrorCode::kNotFound,
-                    fmt::format("{} has no consent in force for {}", e164, purpose),
-                    "see `callbase consent show PHONE`");
+                    Msg{"consent.not_in_force", "{phone} has no consent in force for {purpose}",
+                        "see `callbase consent show PHONE`"},
+                    {{"phone", e164}, {"purpose", purpose}});
     }
     return *changed;
 }
@@ -182,15 +190,19 @@ Result<std::vector<Purpose>> Consents::Purposes() {
 Result<void> Consents::AddPurpose(const std::string& name, const std::string& description) {
     if (name.empty() || name.size() > 40 ||
         name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("bad purpose name '{}'", name),
-                    "use 1-40 lower-case Latin letters, digits, _ or -, e.g. survey");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"consent.bad_purpose_name", "bad purpose name '{name}'",
+                        "use 1-40 lower-case Latin letters, digits, _ or -, e.g. survey"},
+                    {{"name", name}});
     }
     auto ok = store_.Exec(
         "INSERT INTO consent_purposes (name, description, builtin, created_at) VALUES ($1, $2, "
         "0, $3)",
         {name, description, clock_.Now()});
     if (!ok && ok.error().code == ErrorCode::kConflict) {
-        return Fail(ErrorCode::kConflict, fmt::format("purpose {} exists already", name));
+        return Fail(ErrorCode::kConflict,
+                    Msg{"consent.purpose_exists", "purpose {name} exists already"},
+                    {{"name", name}});
     }
     if (!ok) return std::unexpected(ok.error());
     return {};
@@ -199,8 +211,9 @@ Result<void> Consents::AddPurpose(const std::string& name, const std::string& de
 Result<int> Consents::AddText(const std::string& purpose, const std::string& body) {
     if (auto ok = CheckPurpose(purpose); !ok) return std::unexpected(ok.error());
     if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
-        return Fail(ErrorCode::kInvalidInput, "the consent text is empty",
-                    "give the file with the text the person agrees to");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"consent.text_empty", "the consent text is empty",
+                        "give the file with the text the person agrees to"});
     }
     auto tx = store::Transaction::Start(store_);
     if (!tx) return std::unexpected(tx.error());
@@ -272,24 +285,31 @@ Result<int64_t> Consents::Confirm(const std::string& e164, const std::string& co
         {store::PhoneKey(store_, e164)});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) {
-        return Fail(ErrorCode::kNotFound, fmt::format("no consent request for {}", e164),
-                    "send a code first with `callbase consent request PHONE --purpose P`");
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"consent.no_request", "no consent request for {phone}",
+                        "send a code first with `callbase consent request PHONE --purpose P`"},
+                    {{"phone", e164}});
     }
     const store::Row& r = rows->front();
     const int64_t id = r.Int(0);
     if (!r.IsNull(8)) {
-        return Fail(ErrorCode::kConflict,
-                    fmt::format("the request for {} is confirmed already", e164));
-    }
-    if (!r.IsNull(7)) {
         return Fail(
             ErrorCode::kConflict,
-            fmt::format("the request for {} is locked after {} wrong codes", e164, kMaxWrongCodes),
-            "send a new code with `callbase consent request`");
+            Msg{"consent.request_confirmed", "the request for {phone} is confirmed already"},
+            {{"phone", e164}});
+    }
+    if (!r.IsNull(7)) {
+        return Fail(ErrorCode::kConflict,
+                    Msg{"consent.request_locked",
+                        "the request for {phone} is locked after {count} wrong codes",
+                        "send a new code with `callbase consent request`"},
+                    {{"phone", e164}, {"count", std::to_string(kMaxWrongCodes)}});
     }
     if (now >= r.Int(5)) {
-        return Fail(ErrorCode::kConflict, fmt::format("the code sent to {} has expired", e164),
-                    "send a new code with `callbase consent request`");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"consent.code_expired", "the code sent to {phone} has expired",
+                        "send a new code with `callbase consent request`"},
+                    {{"phone", e164}});
     }
     if (!CodeMatches(r.Text(3), code)) {
         const int64_t wrong = r.Int(6) + 1;
@@ -299,12 +319,15 @@ Result<int64_t> Consents::Confirm(const std::string& e164, const std::string& co
         if (!ok) return std::unexpected(ok.error());
         if (wrong >= kMaxWrongCodes) {
             return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("wrong code; the request for {} is now locked", e164),
-                        "send a new code with `callbase consent request`");
+                        Msg{"consent.wrong_code_locked",
+                            "wrong code; the request for {phone} is now locked",
+                            "send a new code with `callbase consent request`"},
+                        {{"phone", e164}});
         }
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("wrong code for {} ({} tries left)", e164, kMaxWrongCodes - wrong),
-                    "type the six digits of the SMS");
+                    Msg{"consent.wrong_code", "wrong code for {phone} ({left} tries left)",
+                        "type the six digits of the SMS"},
+                    {{"phone", e164}, {"left", std::to_string(kMaxWrongCodes - wrong)}});
     }
     auto tx = store::Transaction::Start(store_);
     if (!tx) return std::unexpected(tx.error());

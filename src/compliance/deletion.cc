@@ -69,8 +69,10 @@ Result<std::optional<std::string>> ForgottenKey(store::Store& store, std::string
 Result<int64_t> Deletions::Request(const std::string& e164, const std::string& channel,
                                    const std::string& note, const std::string& actor) {
     if (channel != "email" && channel != "call" && channel != "web" && channel != "letter") {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("unknown channel {}", channel),
-                    "use email, call, web or letter");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"deletion.unknown_channel", "unknown channel {channel}",
+                        "use email, call, web or letter"},
+                    {{"channel", channel}});
     }
     const UnixSeconds now = clock_.Now();
     auto tx = store::Transaction::Start(store_);
@@ -252,8 +254,10 @@ Result<DeletionRequest> Deletions::Status(int64_t id) {
         {id});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) {
-        return Fail(ErrorCode::kNotFound, fmt::format("no deletion request #{}", id),
-                    "see `callbase deletion report`");
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"deletion.not_found", "no deletion request #{id}",
+                        "see `callbase deletion report`"},
+                    {{"id", std::to_string(id)}});
     }
     const store::Row& r = rows->front();
     DeletionRequest d;
@@ -300,8 +304,10 @@ Result<void> Deletions::ArchivesDone(int64_t id, const std::string& actor) {
     auto d = Status(id);
     if (!d) return std::unexpected(d.error());
     if (d->status != "processed") {
-        return Fail(ErrorCode::kConflict, fmt::format("request #{} is not processed yet", id),
-                    "run `callbase deletion process` first");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"deletion.not_processed", "request #{id} is not processed yet",
+                        "run `callbase deletion process` first"},
+                    {{"id", std::to_string(id)}});
     }
     auto tx = store::Transaction::Start(store_);
     if (!tx) return std::unexpected(tx.error());

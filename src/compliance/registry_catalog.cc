@@ -75,14 +75,17 @@ void RemoveDeadLoads(const fs::path& folder) {
 
 Result<RegistryCatalog> RegistryCatalog::Open(store::Store& store, std::string dir, Verify verify) {
     if (dir.empty()) {
-        return Fail(ErrorCode::kInvalidInput, "no registry folder given",
-                    "give one with --registry-dir or $CALLBASE_REGISTRY_DIR");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"registry.no_folder", "no registry folder given",
+                        "give one with --registry-dir or $CALLBASE_REGISTRY_DIR"});
     }
     std::error_code ec;
     if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
-        return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("the registry folder {} is a file, not a folder", dir),
-                    "give another folder with --registry-dir");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"registry.folder_is_file", "the registry folder {folder} is a file, not a folder",
+                "give another folder with --registry-dir"},
+            {{"folder", dir}});
     }
     return RegistryCatalog(store, std::move(dir), verify);
 }
@@ -93,9 +96,11 @@ Result<void> RegistryCatalog::CheckName(std::string_view name) {
             return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
         });
     if (ok) return {};
-    return Fail(ErrorCode::kInvalidInput, fmt::format("bad registry name '{}'", name),
-                "a registry name is 1 to 40 lowercase Latin letters, digits, '_' and '-', such "
-                "as ru_dnc or us-dnc");
+    return Fail(ErrorCode::kInvalidInput,
+                Msg{"registry.bad_name", "bad registry name '{name}'",
+                    "a registry name is 1 to 40 lowercase Latin letters, digits, '_' and '-', such "
+                    "as ru_dnc or us-dnc"},
+                {{"name", std::string(name)}});
 }
 
 Result<LoadSummary> RegistryCatalog::Load(std::string_view name, const std::string& source,
@@ -234,10 +239,11 @@ Result<RegistryVersion> RegistryCatalog::LatestVersion(std::string_view name) {
                               {std::string(name)});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) {
-        return Fail(ErrorCode::kNotFound, fmt::format("registry '{}' is not loaded", name),
-                    fmt::format("load it with `callbase registry load {} FILE`; `callbase "
-                                "registry list` shows the loaded ones",
-                                name));
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"registry.not_loaded", "registry '{name}' is not loaded",
+                        "load it with `callbase registry load {name} FILE`; `callbase "
+                        "registry list` shows the loaded ones"},
+                    {{"name", std::string(name)}});
     }
     return FromRow(rows->front());
 }
@@ -256,8 +262,9 @@ Result<const RegistrySet*> RegistryCatalog::AtVersion(std::string_view name, int
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) {
         return Fail(ErrorCode::kNotFound,
-                    fmt::format("registry '{}' has no version {}", name, version),
-                    fmt::format("`callbase registry list {}` shows its versions", name));
+                    Msg{"registry.no_version", "registry '{name}' has no version {version}",
+                        "`callbase registry list {name}` shows its versions"},
+                    {{"name", std::string(name)}, {"version", std::to_string(version)}});
     }
     return OpenSet(FromRow(rows->front()));
 }

@@ -156,6 +156,8 @@ TEST_P(RegistryCatalogTest, RefusedLoadChangesNothing) {
     auto no_name = Load(catalog, "RU DNC", Write("ok.txt", kSecond));
     ASSERT_FALSE(no_name);
     EXPECT_NE(no_name.error().message.find("bad registry name 'RU DNC'"), std::string::npos);
+    EXPECT_EQ(no_name.error().key, "registry.bad_name");
+    EXPECT_EQ(no_name.error().params, (MessageParams{{"name", "RU DNC"}}));
     EXPECT_EQ(Rows(), 1);
     for (const std::string& name :
          std::vector<std::string>{"", std::string(41, 'a'), "ru.dnc", "../x", "Ru"}) {
@@ -214,9 +216,14 @@ TEST_P(RegistryCatalogTest, MissingOrDamagedIndexIsRefused) {
     ASSERT_FALSE(unknown);
     EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
     EXPECT_NE(unknown.error().hint.find("callbase registry load eu_dnc FILE"), std::string::npos);
+    EXPECT_EQ(unknown.error().key, "registry.not_loaded");
+    EXPECT_EQ(unknown.error().params, (MessageParams{{"name", "eu_dnc"}}));
     auto no_version = Catalog().AtVersion("ru_dnc", 7);
     ASSERT_FALSE(no_version);
     EXPECT_EQ(no_version.error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(no_version.error().key, "registry.no_version");
+    EXPECT_EQ(no_version.error().params, (MessageParams{{"name", "ru_dnc"}, {"version", "7"}}));
+    EXPECT_EQ(no_version.error().message, "registry 'ru_dnc' has no version 7");
 
     fs::remove(fs::path(registries_) / "ru_dnc/v2.cbreg");
     auto missing = Catalog().Latest("ru_dnc");

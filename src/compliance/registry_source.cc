@@ -235,11 +235,12 @@ private:
         }
         if (gzip) {
             if (!stopped() && !stream_ended) {
-                Stop(
-                    Error{ErrorCode::kInvalidInput,
-                          fmt::format("{}: the gzip data ends early: the file is truncated", path_),
-                          fmt::format("download or copy the file again (gzip -t checks it); {}",
-                                      kNothingLoaded)});
+                Stop(Coded(ErrorCode::kInvalidInput,
+                           Msg{"registry.gzip_truncated",
+                               "{file}: the gzip data ends early: the file is truncated",
+                               "download or copy the file again (gzip -t checks it); nothing was "
+                               "loaded"},
+                           {{"file", path_}}));
             }
             inflateEnd(&zs);
         }
@@ -274,11 +275,14 @@ private:
             if (rc == Z_STREAM_END) {
                 *stream_ended = true;
             } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-                Stop(Error{ErrorCode::kInvalidInput,
-                           fmt::format("{}: damaged gzip data after {} bytes of the file ({})",
-                                       path_, zs->total_in, zs->msg ? zs->msg : "zlib error"),
-                           fmt::format("download or copy the file again (gzip -t checks it); {}",
-                                       kNothingLoaded)});
+                Stop(Coded(ErrorCode::kInvalidInput,
+                           Msg{"registry.gzip_damaged",
+                               "{file}: damaged gzip data after {bytes} bytes of the file ({why})",
+                               "download or copy the file again (gzip -t checks it); nothing was "
+                               "loaded"},
+                           {{"file", path_},
+                            {"bytes", std::to_string(zs->total_in)},
+                            {"why", zs->msg ? zs->msg : "zlib error"}}));
                 return false;
             }
         }
@@ -309,11 +313,14 @@ private:
     }
 
     void LineTooLong(int64_t line) {
-        Stop(Error{ErrorCode::kInvalidInput,
-                   fmt::format("{}:{}: a line longer than {} KiB: this is not a list of phone "
-                               "numbers",
-                               path_, line, block_bytes_ >> 10),
-                   fmt::format("give a text file with one number a line; {}", kNothingLoaded)});
+        Stop(Coded(ErrorCode::kInvalidInput,
+                   Msg{"registry.line_too_long",
+                       "{file}:{line}: a line longer than {kib} KiB: this is not a list of phone "
+                       "numbers",
+                       "give a text file with one number a line; nothing was loaded"},
+                   {{"file", path_},
+                    {"line", std::to_string(line)},
+                    {"kib", std::to_string(block_bytes_ >> 10)}}));
     }
 
     bool Emit(size_t bytes) {
@@ -343,12 +350,13 @@ private:
         if (const void* nul = std::memchr(block.text.data(), '\0', block.text.size())) {
             const auto offset =
                 static_cast<size_t>(static_cast<const char*>(nul) - block.text.data());
-            Stop(Error{ErrorCode::kInvalidInput,
-                       fmt::format("{}:{}: a NUL byte: this is a binary file, not a list of phone "
-                                   "numbers",
-                                   path_, LineOf(block, offset)),
-                       fmt::format("give a text file with one number a line, plain or gzip; {}",
-                                   kNothingLoaded)});
+            Stop(Coded(ErrorCode::kInvalidInput,
+                       Msg{"registry.binary",
+                           "{file}:{line}: a NUL byte: this is a binary file, not a list of phone "
+                           "numbers",
+                           "give a text file with one number a line, plain or gzip; nothing was "
+                           "loaded"},
+                       {{"file", path_}, {"line", std::to_string(LineOf(block, offset))}}));
             return false;
         }
         std::string_view text = block.text;
@@ -399,14 +407,17 @@ private:
         if (block.seq == 0 && lines >= 100 && rejected * 2 > lines) {
             std::vector<RejectedLine> shown(tally->first_rejected.begin(),
                                             tally->first_rejected.end());
-            Stop(Error{ErrorCode::kInvalidInput,
-                       fmt::format("{} does not look like a list of phone numbers: {} of its "
-                                   "first {} lines are not numbers{}",
-                                   path_, rejected, lines, Listing(shown)),
-                       fmt::format("give a file with one phone number a line (lines starting "
-                                   "with # are comments, a first line without digits is a "
-                                   "header); {}",
-                                   kNothingLoaded)});
+            Stop(Coded(ErrorCode::kInvalidInput,
+                       Msg{"registry.not_a_list",
+                           "{file} does not look like a list of phone numbers: {rejected} of its "
+                           "first {lines} lines are not numbers{listing}",
+                           "give a file with one phone number a line (lines starting with # are "
+                           "comments, a first line without digits is a header); nothing was "
+                           "loaded"},
+                       {{"file", path_},
+                        {"rejected", std::to_string(rejected)},
+                        {"lines", std::to_string(lines)},
+                        {"listing", Listing(shown)}}));
             return false;
         }
         return true;
@@ -437,23 +448,27 @@ private:
         if (out.first_rejected.size() > kReportedRejects)
             out.first_rejected.resize(kReportedRejects);
         if (out.lines == 0) {
-            return Fail(
-                ErrorCode::kInvalidInput, fmt::format("{} holds no phone numbers", path_),
-                fmt::format("give a file with one phone number a line; {}", kNothingLoaded));
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"registry.no_numbers", "{file} holds no phone numbers",
+                            "give a file with one phone number a line; nothing was loaded"},
+                        {{"file", path_}});
         }
         if (static_cast<double>(out.rejected) >
             options_.max_rejected_share * static_cast<double>(out.lines)) {
             return Fail(
                 ErrorCode::kInvalidInput,
-                fmt::format(
-                    "{}: {} of {} lines ({:.2f} %) are not phone numbers; at most {:g} % "
-                    "may be{}",
-                    path_, out.rejected, out.lines,
-                    100.0 * static_cast<double>(out.rejected) / static_cast<double>(out.lines),
-                    100 * options_.max_rejected_share, Listing(out.first_rejected)),
-                fmt::format("correct or delete those lines and load again (lines starting with # "
-                            "are comments, a first line without digits is a header); {}",
-                            kNothingLoaded));
+                Msg{"registry.too_many_rejected",
+                    "{file}: {rejected} of {lines} lines ({share} %) are not phone numbers; at "
+                    "most {most} % may be{listing}",
+                    "correct or delete those lines and load again (lines starting with # are "
+                    "comments, a first line without digits is a header); nothing was loaded"},
+                {{"file", path_},
+                 {"rejected", std::to_string(out.rejected)},
+                 {"lines", std::to_string(out.lines)},
+                 {"share", fmt::format("{:.2f}", 100.0 * static_cast<double>(out.rejected) /
+                                                     static_cast<double>(out.lines))},
+                 {"most", fmt::format("{:g}", 100 * options_.max_rejected_share)},
+                 {"listing", Listing(out.first_rejected)}});
         }
         // The largest tally takes the others, so the keys are copied once at most.
         auto largest = std::max_element(

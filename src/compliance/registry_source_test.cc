@@ -223,6 +223,13 @@ TEST_F(RegistrySourceTest, TooMuchJunkRefusesTheFileWithTheFirstTenLines) {
     EXPECT_NE(m.find("junk.txt:52: \"нет номера\""), std::string::npos) << m;
     EXPECT_NE(m.find("junk.txt:205:"), std::string::npos) << m;
     EXPECT_NE(s.error().hint.find("nothing was loaded"), std::string::npos);
+    EXPECT_EQ(s.error().key, "registry.too_many_rejected");
+    ASSERT_EQ(s.error().params.size(), 6u);
+    EXPECT_EQ(s.error().params[1], (std::pair<std::string, std::string>{"rejected", "4"}));
+    EXPECT_EQ(s.error().params[2], (std::pair<std::string, std::string>{"lines", "204"}));
+    EXPECT_EQ(s.error().params[3], (std::pair<std::string, std::string>{"share", "1.96"}));
+    EXPECT_EQ(s.error().params[4], (std::pair<std::string, std::string>{"most", "1"}));
+    EXPECT_NE(s.error().params[5].second.find("junk.txt:52: \"нет номера\""), std::string::npos);
     // Two junk lines in 204 (under 1 %) pass.
     std::string fewer = text;
     for (int k = 0; k < 2; ++k)
@@ -253,6 +260,7 @@ TEST_F(RegistrySourceTest, BadFilesAreRefused) {
         std::string name;
         std::string bytes;
         std::string message;  // a part of the error message
+        std::string key;      // its code for screens
     };
     std::string numbers;
     for (int i = 0; i < 1000; ++i)
@@ -263,18 +271,20 @@ TEST_F(RegistrySourceTest, BadFilesAreRefused) {
     std::string gz = ReadAll(WriteGzip("n.gz", numbers));
     std::vector<Case> cases = {
         {"binary.bin", numbers.substr(0, 500) + std::string("\0\x01\x02", 3) + numbers,
-         "binary.bin:42: a NUL byte"},
-        {"empty.txt", "", "holds no phone numbers"},
-        {"header-only.txt", "телефон\n# nothing\n\n", "holds no phone numbers"},
-        {"contacts.csv", csv, "does not look like a list of phone numbers"},
-        {"truncated.gz", gz.substr(0, gz.size() / 2), "truncated"},
-        {"damaged.gz", gz.substr(0, 20) + std::string(40, 'x') + gz.substr(60),
-         "damaged gzip data"},
-        {"long-line.txt", "89031234567\n" + std::string(5 << 20, '7'), "long-line.txt:2: a line"},
+         "binary.bin:42: a NUL byte", "registry.binary"},
+        {"empty.txt", "", "holds no phone numbers", "registry.no_numbers"},
+        {"header-only.txt", "телефон\n# nothing\n\n", "holds no phone numbers",
+         "registry.no_numbers"},
+        {"contacts.csv", csv, "does not look like a list of phone numbers", "registry.not_a_list"},
+        {"truncated.gz", gz.substr(0, gz.size() / 2), "truncated", "registry.gzip_truncated"},
+        {"damaged.gz", gz.substr(0, 20) + std::string(40, 'x') + gz.substr(60), "damaged gzip data",
+         "registry.gzip_damaged"},
+        {"long-line.txt", "89031234567\n" + std::string(5 << 20, '7'), "long-line.txt:2: a line",
+         "registry.line_too_long"},
         {"long-line.gz", ReadAll(WriteGzip("l.gz", "89031234567\n" + std::string(5 << 20, '7'))),
-         "long-line.gz:2: a line longer than 4096 KiB"},
+         "long-line.gz:2: a line longer than 4096 KiB", "registry.line_too_long"},
         {"last-line.txt", numbers + std::string(4 << 20, '7') + "7",
-         "last-line.txt:1001: a line longer"},
+         "last-line.txt:1001: a line longer", "registry.line_too_long"},
     };
     for (const auto& c : cases) {
         auto s = Read(Write(c.name, c.bytes));
@@ -284,6 +294,10 @@ TEST_F(RegistrySourceTest, BadFilesAreRefused) {
             << c.name << ": " << s.error().message;
         EXPECT_NE(s.error().message.find(c.name), std::string::npos) << s.error().message;
         EXPECT_FALSE(s.error().hint.empty()) << c.name;
+        EXPECT_EQ(s.error().key, c.key) << c.name;
+        ASSERT_FALSE(s.error().params.empty()) << c.name;
+        EXPECT_EQ(s.error().params[0].first, "file") << c.name;
+        EXPECT_TRUE(s.error().params[0].second.ends_with(c.name)) << s.error().params[0].second;
     }
     auto missing = Read((dir_ / "missing.txt").string());
     ASSERT_FALSE(missing);

@@ -49,8 +49,9 @@ namespace {
 Result<CallingRules> ApplyJson(CallingRules r, const std::string& text) {
     json j = json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
-        return Fail(ErrorCode::kInvalidInput, "the calling rules are not a JSON object",
-                    "see `callbase rules show --json` for the shape");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"rules.not_object", "the calling rules are not a JSON object",
+                        "see `callbase rules show --json` for the shape"});
     }
     try {
         for (auto& [key, value] : j.items()) {
@@ -69,8 +70,9 @@ Result<CallingRules> ApplyJson(CallingRules r, const std::string& text) {
                     auto day = ParseWeekday(name);
                     if (!day) {
                         return Fail(ErrorCode::kInvalidInput,
-                                    fmt::format("weekdays: unknown day '{}'", name),
-                                    "use mon, tue, wed, thu, fri, sat, sun");
+                                    Msg{"rules.unknown_day", "weekdays: unknown day '{day}'",
+                                        "use mon, tue, wed, thu, fri, sat, sun"},
+                                    {{"day", name}});
                     }
                     r.weekdays |= static_cast<uint8_t>(1 << *day);
                 }
@@ -87,26 +89,32 @@ Result<CallingRules> ApplyJson(CallingRules r, const std::string& text) {
             } else if (key == "holidays") {
                 // Holidays live in their own table (rules holiday add|remove).
             } else {
-                return Fail(ErrorCode::kInvalidInput, fmt::format("unknown rule '{}'", key),
-                            "see `callbase rules show --json` for the known ones");
+                return Fail(ErrorCode::kInvalidInput,
+                            Msg{"rules.unknown_rule", "unknown rule '{rule}'",
+                                "see `callbase rules show --json` for the known ones"},
+                            {{"rule", key}});
             }
         }
     } catch (const json::exception& e) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("calling rules: {}", e.what()),
-                    "see `callbase rules show --json` for the shape");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"rules.bad_value", "calling rules: {why}",
+                        "see `callbase rules show --json` for the shape"},
+                    {{"why", e.what()}});
     }
     if (r.window_start_minute >= r.window_end_minute) {
-        return Fail(ErrorCode::kInvalidInput, "the calling window ends before it starts",
-                    "window_end must be after window_start");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"rules.window_backwards", "the calling window ends before it starts",
+                        "window_end must be after window_start"});
     }
     if (r.weekdays == 0) {
-        return Fail(ErrorCode::kInvalidInput, "no weekday is allowed",
-                    "list at least one day in weekdays");
+        return Fail(ErrorCode::kInvalidInput, Msg{"rules.no_weekday", "no weekday is allowed",
+                                                  "list at least one day in weekdays"});
     }
     if (r.max_attempts < 0 || r.attempt_period <= 0 || r.min_gap < 0) {
-        return Fail(ErrorCode::kInvalidInput, "attempt limits must be positive",
-                    "max_attempts >= 0 (0: no cap), attempt_period_days >= 1, "
-                    "min_gap_minutes >= 0");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"rules.bad_limits", "attempt limits must be positive",
+                        "max_attempts >= 0 (0: no cap), attempt_period_days >= 1, "
+                        "min_gap_minutes >= 0"});
     }
     return r;
 }
@@ -164,7 +172,10 @@ Result<void> RemoveHoliday(store::Store& store, const std::string& date) {
     if (!day) return std::unexpected(day.error());
     auto n = store.Exec("DELETE FROM holidays WHERE day = $1", {FormatDay(*day)});
     if (!n) return std::unexpected(n.error());
-    if (*n == 0) return Fail(ErrorCode::kNotFound, fmt::format("{} is not a holiday", date));
+    if (*n == 0) {
+        return Fail(ErrorCode::kNotFound, Msg{"holiday.not_found", "{date} is not a holiday"},
+                    {{"date", date}});
+    }
     return {};
 }
 

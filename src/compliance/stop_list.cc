@@ -50,8 +50,10 @@ std::string Trim(std::string_view s) {
 Result<void> CheckStopChannel(const std::string& channel) {
     for (const char* known : {"operator", "robot", "import", "api", "cli"})
         if (channel == known) return {};
-    return Fail(ErrorCode::kInvalidInput, fmt::format("unknown channel {}", channel),
-                "use operator, robot, import, api or cli");
+    return Fail(ErrorCode::kInvalidInput,
+                Msg{"stop.unknown_channel", "unknown channel {channel}",
+                    "use operator, robot, import, api or cli"},
+                {{"channel", channel}});
 }
 
 Result<StopListEntry> StopList::Add(const std::string& e164, StopCategory category,
@@ -65,16 +67,18 @@ Result<StopListEntry> StopList::Add(const std::string& e164, StopCategory catego
     }
     const UnixSeconds now = clock_.Now();
     if (category != StopCategory::kNotNow && until) {
-        return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("{} has no end date: only not_now lasts until a date",
-                                StopCategoryId(category)),
-                    "drop --until, or use --category not_now");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"stop.no_end_date", "{category} has no end date: only not_now lasts until a date",
+                "drop --until, or use --category not_now"},
+            {{"category", std::string(StopCategoryId(category))}});
     }
     if (category == StopCategory::kNotNow) {
         if (!until) until = now + kNotNowDefault;
         if (*until <= now) {
-            return Fail(ErrorCode::kInvalidInput, "the not_now date is in the past",
-                        "give a date after today with --until YYYY-MM-DD");
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"stop.until_past", "the not_now date is in the past",
+                            "give a date after today with --until YYYY-MM-DD"});
         }
     }
     auto existing =
@@ -113,8 +117,9 @@ Result<int64_t> StopList::Remove(const std::string& e164, std::optional<StopCate
         return std::unexpected(ok.error());
     }
     if (Trim(reason).empty()) {
-        return Fail(ErrorCode::kInvalidInput, "removing a number from the stop-list needs a reason",
-                    "say why with --reason, e.g. --reason \"the person asked to be called\"");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"stop.no_reason", "removing a number from the stop-list needs a reason",
+                        "say why with --reason, e.g. --reason \"the person asked to be called\""});
     }
     const UnixSeconds now = clock_.Now();
     auto changed = store_.Exec(
@@ -126,9 +131,10 @@ Result<int64_t> StopList::Remove(const std::string& e164, std::optional<StopCate
     if (!changed) return std::unexpected(changed.error());
     if (*changed == 0) {
         return Fail(ErrorCode::kNotFound,
-                    fmt::format("{} is not on the stop-list{}", e164,
-                                category ? fmt::format(" as {}", StopCategoryId(*category)) : ""),
-                    "see `callbase dnc check PHONE`");
+                    Msg{"stop.not_listed", "{phone} is not on the stop-list[[ as {category}]]",
+                        "see `callbase dnc check PHONE`"},
+                    {{"phone", e164},
+                     {"category", std::string(category ? StopCategoryId(*category) : "")}});
     }
     return *changed;
 }
@@ -139,8 +145,10 @@ Result<void> StopList::RemoveEntry(int64_t id, const std::string& reason,
         return std::unexpected(ok.error());
     }
     if (Trim(reason).empty()) {
-        return Fail(ErrorCode::kInvalidInput, "removing a number from the stop-list needs a reason",
-                    "say why, e.g. \"the person asked to be called\"");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"stop.entry_no_reason", "removing a number from the stop-list needs a reason",
+                "say why, e.g. \"the person asked to be called\""});
     }
     auto changed = store_.Exec(
         "UPDATE stop_list SET removed_at = $1, removed_by = $2, removal_reason = $3 "
@@ -148,9 +156,11 @@ Result<void> StopList::RemoveEntry(int64_t id, const std::string& reason,
         {clock_.Now(), actor, store::SealText(store_, Trim(reason), store::kNoteColumn), id});
     if (!changed) return std::unexpected(changed.error());
     if (*changed == 0) {
-        return Fail(ErrorCode::kNotFound,
-                    fmt::format("stop-list entry {} is not there or was removed already", id),
-                    "reload the stop-list");
+        return Fail(
+            ErrorCode::kNotFound,
+            Msg{"stop.entry_gone", "stop-list entry {id} is not there or was removed already",
+                "reload the stop-list"},
+            {{"id", std::to_string(id)}});
     }
     return {};
 }

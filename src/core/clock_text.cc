@@ -63,11 +63,9 @@ std::optional<int> DayByName(std::string_view name) {
 }  // namespace
 
 Result<uint8_t> ParseWeekdaySet(std::string_view text, std::string_view field) {
-    auto bad = [&](std::string why) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("{} '{}': {}", field, text, why),
-                    "write days as mon-fri, mon,wed,fri or пн-пт (mon tue wed thu fri sat sun, "
-                    "пн вт ср чт пт сб вс)");
-    };
+    static constexpr std::string_view kDaysHint =
+        "write days as mon-fri, mon,wed,fri or пн-пт (mon tue wed thu fri sat sun, "
+        "пн вт ср чт пт сб вс)";
     const std::string all = Lower(text);
     uint8_t days = 0;
     size_t pos = 0;
@@ -88,28 +86,44 @@ Result<uint8_t> ParseWeekdaySet(std::string_view text, std::string_view field) {
         }
         if (dash == std::string::npos) {
             auto d = DayByName(part);
-            if (!d) return bad(fmt::format("'{}' is not a day", part));
+            if (!d) {
+                return Fail(
+                    ErrorCode::kInvalidInput,
+                    Msg{"days.not_a_day", "{where} '{text}': '{part}' is not a day", kDaysHint},
+                    {{"where", std::string(field)}, {"text", std::string(text)}, {"part", part}});
+            }
             days |= static_cast<uint8_t>(1 << *d);
             continue;
         }
         auto from = DayByName(part.substr(0, dash));
         auto to = DayByName(part.substr(dash + dash_len));
-        if (!from || !to) return bad(fmt::format("'{}' is not a range of days", part));
+        if (!from || !to) {
+            return Fail(
+                ErrorCode::kInvalidInput,
+                Msg{"days.not_a_range", "{where} '{text}': '{part}' is not a range of days",
+                    kDaysHint},
+                {{"where", std::string(field)}, {"text", std::string(text)}, {"part", part}});
+        }
         for (int d = *from;; d = (d + 1) % 7) {
             days |= static_cast<uint8_t>(1 << d);
             if (d == *to) break;
         }
     }
-    if (!any) return bad("no day given");
+    if (!any) {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"days.none", "{where} '{text}': no day given", kDaysHint},
+                    {{"where", std::string(field)}, {"text", std::string(text)}});
+    }
     return days;
 }
 
 Result<int> ParseUtcOffset(std::string_view text, std::string_view field) {
     auto bad = [&] {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("{} '{}' is not a time zone", field, text),
-                    "write a UTC offset (+03:00, UTC+7), МСК or МСК+4, or a zone of Russia "
-                    "(Europe/Moscow, Asia/Vladivostok)");
+                    Msg{"zone.not_a_zone", "{where} '{text}' is not a time zone",
+                        "write a UTC offset (+03:00, UTC+7), МСК or МСК+4, or a zone of Russia "
+                        "(Europe/Moscow, Asia/Vladivostok)"},
+                    {{"where", std::string(field)}, {"text", std::string(text)}});
     };
     std::string t = Lower(text);
     while (!t.empty() && t.front() == ' ')
@@ -149,8 +163,10 @@ Result<int> ParseClockTime(const std::string& text, std::string_view field) {
     char colon = 0, rest = 0;
     if (std::sscanf(text.c_str(), "%d%c%d%c", &h, &colon, &m, &rest) != 3 || colon != ':' ||
         h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0)) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("{}: '{}' is not a time", field, text),
-                    "write HH:MM, e.g. 09:00");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"time.not_a_time", "{where}: '{text}' is not a time", "write HH:MM, e.g. 09:00"},
+            {{"where", std::string(field)}, {"text", text}});
     }
     return h * 60 + m;
 }
@@ -169,8 +185,10 @@ Result<int64_t> ParseDuration(std::string_view text) {
     }
     if (digits.empty() || digits.size() > 9 ||
         digits.find_first_not_of("0123456789") != std::string::npos) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("'{}' is not a duration", text),
-                    "write seconds or a number with s, m, h or d: 30m, 4h, 1d");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"duration.bad", "'{text}' is not a duration",
+                        "write seconds or a number with s, m, h or d: 30m, 4h, 1d"},
+                    {{"text", std::string(text)}});
     }
     return std::stoll(digits) * unit;
 }

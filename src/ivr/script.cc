@@ -339,11 +339,12 @@ Result<Script> LoadScript(const std::string& path) {
 Result<std::string> ScriptInFolder(const std::string& folder, const std::string& name) {
     namespace fs = std::filesystem;
     auto refused = [&] {
-        return Fail(
-            ErrorCode::kNotFound,
-            fmt::format("robot script '{}' is not a script of the server's scripts folder", name),
-            "name a .yaml file of the scripts folder (serve --scripts-dir) relative to "
-            "it, e.g. reminder.yaml, or send the script itself as robot_script_text");
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"robot.no_script",
+                        "robot script '{name}' is not a script of the server's scripts folder",
+                        "name a .yaml file of the scripts folder (serve --scripts-dir) relative to "
+                        "it, e.g. reminder.yaml, or send the script itself as robot_script_text"},
+                    {{"name", name}});
     };
     if (folder.empty() || name.empty()) return refused();
     std::error_code ec;

@@ -256,6 +256,8 @@ TEST(IvrScript, AScriptOfTheFolderIsFoundAndNothingOutsideIt) {
         auto found = ScriptInFolder(folder, name);
         ASSERT_FALSE(found) << name;
         EXPECT_EQ(found.error().code, ErrorCode::kNotFound) << name;
+        EXPECT_EQ(found.error().key, "robot.no_script") << name;
+        EXPECT_EQ(found.error().params, (MessageParams{{"name", name}})) << name;
         std::string message = found.error().message;
         message.replace(message.find("'" + name + "'"), name.size() + 2, "NAME");
         answers.insert(message + found.error().hint);

@@ -44,21 +44,26 @@ Result<int64_t> BreakGlassAccess::Request(const std::string& user, Role role,
                                           const std::string& reason, int64_t seconds) {
     if (role != Role::kAdmin) {
         return Fail(ErrorCode::kConflict,
-                    fmt::format("{} ({}) cannot ask for break-glass access: it is the "
-                                "administrator's way to see business data for a support case",
-                                user, RoleId(role)),
-                    "your role already shows what it may see; see `callbase user permissions`");
+                    Msg{"break_glass.not_admin",
+                        "{name} ({role}) cannot ask for break-glass access: it is the "
+                        "administrator's way to see business data for a support case",
+                        "your role already shows what it may see; see `callbase user permissions`"},
+                    {{"name", user}, {"role", std::string(RoleId(role))}});
     }
     if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
-        return Fail(ErrorCode::kInvalidInput, "say why break-glass access is needed",
-                    "give a reason naming the support case, e.g. --reason \"ticket 4711: "
-                    "the card of a caller does not open\"");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"break_glass.no_reason", "say why break-glass access is needed",
+                        "give a reason naming the support case, e.g. --reason \"ticket 4711: "
+                        "the card of a caller does not open\""});
     }
     if (seconds <= 0 || seconds > kBreakGlassMaxSeconds) {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("a break-glass access of {} seconds is not allowed", seconds),
-                    fmt::format("ask for 1 second up to {} ({} seconds)",
-                                Duration(kBreakGlassMaxSeconds), kBreakGlassMaxSeconds));
+                    Msg{"break_glass.bad_length",
+                        "a break-glass access of {seconds} seconds is not allowed",
+                        "ask for 1 second up to {most} ({most_seconds} seconds)"},
+                    {{"seconds", std::to_string(seconds)},
+                     {"most", Duration(kBreakGlassMaxSeconds)},
+                     {"most_seconds", std::to_string(kBreakGlassMaxSeconds)}});
     }
     auto id = store_.QueryValue(
         "INSERT INTO break_glass (user_name, reason, seconds, requested_at) VALUES ($1, $2, $3, "
@@ -73,8 +78,10 @@ Result<BreakGlass> BreakGlassAccess::Get(int64_t id) {
         store_.Query(fmt::format("SELECT {} FROM break_glass WHERE id = $1", kColumns), {id});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) {
-        return Fail(ErrorCode::kNotFound, fmt::format("no break-glass request #{}", id),
-                    "see `callbase access break-glass list`");
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"break_glass.no_request", "no break-glass request #{id}",
+                        "see `callbase access break-glass list`"},
+                    {{"id", std::to_string(id)}});
     }
     return FromRow(rows->front());
 }
@@ -83,9 +90,9 @@ Result<BreakGlass> BreakGlassAccess::Approve(int64_t id, const std::string& appr
                                              Role approver_role, const std::string& source) {
     if (approver_role != Role::kDpo) {
         return Fail(ErrorCode::kConflict,
-                    fmt::format("{} ({}) cannot approve break-glass access", approver,
-                                RoleId(approver_role)),
-                    "the data-protection officer (dpo) approves it");
+                    Msg{"break_glass.not_dpo", "{name} ({role}) cannot approve break-glass access",
+                        "the data-protection officer (dpo) approves it"},
+                    {{"name", approver}, {"role", std::string(RoleId(approver_role))}});
     }
     auto tx = store::Transaction::Start(store_);
     if (!tx) return std::unexpected(tx.error());
@@ -93,14 +100,17 @@ Result<BreakGlass> BreakGlassAccess::Approve(int64_t id, const std::string& appr
     if (!b) return std::unexpected(b.error());
     const UnixSeconds now = clock_.Now();
     if (b->State(now) != "pending") {
-        return Fail(ErrorCode::kConflict,
-                    fmt::format("break-glass request #{} is {} already", id, b->State(now)),
-                    "the admin asks again for a new one");
-    }
-    if (b->user == approver) {
         return Fail(
             ErrorCode::kConflict,
-            fmt::format("{} asked for break-glass #{} and cannot approve it", approver, id));
+            Msg{"break_glass.decided", "break-glass request #{id} is {break_glass_state} already",
+                "the admin asks again for a new one"},
+            {{"id", std::to_string(id)}, {"break_glass_state", b->State(now)}});
+    }
+    if (b->user == approver) {
+        return Fail(ErrorCode::kConflict,
+                    Msg{"break_glass.own_request",
+                        "{name} asked for break-glass #{id} and cannot approve it"},
+                    {{"name", approver}, {"id", std::to_string(id)}});
     }
     auto ok = store_.Exec(
         "UPDATE break_glass SET approved_by = $1, approved_at = $2, ends_at = $3 WHERE id = $4 "
@@ -123,14 +133,18 @@ Result<BreakGlass> BreakGlassAccess::End(int64_t id, const std::string& by, Role
     auto b = Get(id);
     if (!b) return std::unexpected(b.error());
     if (b->user != by && by_role != Role::kDpo) {
-        return Fail(ErrorCode::kConflict,
-                    fmt::format("break-glass #{} is {}'s: {} cannot end it", id, b->user, by),
-                    "the admin who asked or the dpo ends it");
+        return Fail(
+            ErrorCode::kConflict,
+            Msg{"break_glass.not_yours", "break-glass #{id} is {owner}'s: {name} cannot end it",
+                "the admin who asked or the dpo ends it"},
+            {{"id", std::to_string(id)}, {"owner", b->user}, {"name", by}});
     }
     const UnixSeconds now = clock_.Now();
     const std::string state = b->State(now);
     if (state != "pending" && state != "active") {
-        return Fail(ErrorCode::kConflict, fmt::format("break-glass #{} is {} already", id, state));
+        return Fail(ErrorCode::kConflict,
+                    Msg{"break_glass.over", "break-glass #{id} is {break_glass_state} already"},
+                    {{"id", std::to_string(id)}, {"break_glass_state", state}});
     }
     auto ok = store_.Exec(
         "UPDATE break_glass SET ended_at = $1, ended_by = $2 WHERE id = $3 AND ended_at IS NULL",

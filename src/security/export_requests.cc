@@ -57,8 +57,9 @@ Result<int64_t> ExportRequests::Request(const std::string& actor, const std::str
                                         const std::string& encoding, const std::string& reason,
                                         ExportView view, const std::string& format) {
     if (reason.empty()) {
-        return Fail(ErrorCode::kInvalidInput, "say why the export is needed",
-                    "give --reason, e.g. --reason \"list for the courier service\"");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"export.no_reason", "say why the export is needed",
+                        "give --reason, e.g. --reason \"list for the courier service\""});
     }
     if (auto ok = CheckLength("reason", reason, kMaxReasonChars); !ok) {
         return std::unexpected(ok.error());
@@ -76,8 +77,10 @@ Result<ExportRequest> ExportRequests::Get(int64_t id) {
         store_.Query(fmt::format("SELECT {} FROM export_requests WHERE id = $1", kColumns), {id});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) {
-        return Fail(ErrorCode::kNotFound, fmt::format("no export request #{}", id),
-                    "see `callbase export list`");
+        return Fail(
+            ErrorCode::kNotFound,
+            Msg{"export.no_request", "no export request #{id}", "see `callbase export list`"},
+            {{"id", std::to_string(id)}});
     }
     return FromRow(rows->front());
 }
@@ -87,12 +90,14 @@ Result<void> ExportRequests::Decide(int64_t id, bool approve, const std::string&
     if (!e) return std::unexpected(e.error());
     if (e->status != "pending") {
         return Fail(ErrorCode::kConflict,
-                    fmt::format("export request #{} is {} already", id, e->status));
+                    Msg{"export.decided", "export request #{id} is {export_state} already"},
+                    {{"id", std::to_string(id)}, {"export_state", e->status}});
     }
     if (e->requested_by == actor) {
         return Fail(ErrorCode::kConflict,
-                    fmt::format("{} asked for export #{} and cannot decide it", actor, id),
-                    "another supervisor or the dpo must approve it");
+                    Msg{"export.own_request", "{name} asked for export #{id} and cannot decide it",
+                        "another supervisor or the dpo must approve it"},
+                    {{"name", actor}, {"id", std::to_string(id)}});
     }
     auto ok = store_.Exec(
         "UPDATE export_requests SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 "
@@ -107,13 +112,21 @@ Result<ExportRequest> ExportRequests::TakeApproved(int64_t id, const std::string
     if (!e) return std::unexpected(e.error());
     if (e->requested_by != actor) {
         return Fail(ErrorCode::kConflict,
-                    fmt::format("export #{} was requested by {}: only they may download it", id,
-                                e->requested_by));
+                    Msg{"export.not_yours",
+                        "export #{id} was requested by {name}: only they may download it"},
+                    {{"id", std::to_string(id)}, {"name", e->requested_by}});
     }
     if (e->status != "approved") {
-        return Fail(ErrorCode::kConflict, fmt::format("export #{} is {}", id, e->status),
-                    e->status == "pending" ? "wait for a supervisor or the dpo to approve it"
-                                           : "request a new export");
+        if (e->status == "pending") {
+            return Fail(ErrorCode::kConflict,
+                        Msg{"export.pending", "export #{id} is pending",
+                            "wait for a supervisor or the dpo to approve it"},
+                        {{"id", std::to_string(id)}});
+        }
+        return Fail(
+            ErrorCode::kConflict,
+            Msg{"export.not_approved", "export #{id} is {export_state}", "request a new export"},
+            {{"id", std::to_string(id)}, {"export_state", e->status}});
     }
     return *e;
 }

@@ -8,14 +8,16 @@ namespace callbase::security {
 
 Result<int64_t> Teams::Add(const std::string& name, const std::string& actor) {
     if (name.empty() || name.size() > 100) {
-        return Fail(ErrorCode::kInvalidInput, "a team needs a name of 1 to 100 characters",
-                    "e.g. `callbase team add sales-1`");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"team.bad_name", "a team needs a name of 1 to 100 characters",
+                        "e.g. `callbase team add sales-1`"});
     }
     auto exists = store_.QueryValue("SELECT COUNT(*) FROM teams WHERE name = $1", {name});
     if (!exists) return std::unexpected(exists.error());
     if (store::Row({*exists}).Int(0) > 0) {
-        return Fail(ErrorCode::kConflict, fmt::format("team {} exists already", name),
-                    "see `callbase team list`");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"team.exists", "team {team} exists already", "see `callbase team list`"},
+                    {{"team", name}});
     }
     auto id = store_.QueryValue(
         "INSERT INTO teams (name, created_at, created_by) VALUES ($1, $2, $3) RETURNING id",
@@ -50,8 +52,10 @@ Result<void> Teams::SetMember(const std::string& user, const std::string& team) 
         auto rows = store_.Query("SELECT id FROM teams WHERE name = $1", {team});
         if (!rows) return std::unexpected(rows.error());
         if (rows->empty()) {
-            return Fail(ErrorCode::kNotFound, fmt::format("no team {}", team),
-                        "add it with `callbase team add`, or see `callbase team list`");
+            return Fail(ErrorCode::kNotFound,
+                        Msg{"team.no_team", "no team {team}",
+                            "add it with `callbase team add`, or see `callbase team list`"},
+                        {{"team", team}});
         }
         team_id = rows->front().Int(0);
     }
@@ -59,8 +63,9 @@ Result<void> Teams::SetMember(const std::string& user, const std::string& team) 
                          {team_id, clock_.Now(), user});
     if (!n) return std::unexpected(n.error());
     if (*n == 0) {
-        return Fail(ErrorCode::kNotFound, fmt::format("no user {}", user),
-                    "see `callbase user list`");
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"user.no_user", "no user {name}", "see `callbase user list`"},
+                    {{"name", user}});
     }
     return {};
 }
@@ -87,8 +92,9 @@ Result<Team> Teams::Get(int64_t team_id) {
     auto rows = store_.Query("SELECT name FROM teams WHERE id = $1", {team_id});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) {
-        return Fail(ErrorCode::kNotFound, fmt::format("no team #{}", team_id),
-                    "see `callbase team list`");
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"team.no_id", "no team #{id}", "see `callbase team list`"},
+                    {{"id", std::to_string(team_id)}});
     }
     Team team{team_id, rows->front().Text(0), {}};
     auto ok = store_.ForEach("SELECT name FROM users WHERE team_id = $1 ORDER BY name", {team_id},

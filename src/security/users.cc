@@ -173,8 +173,9 @@ Result<User> Users::FindById(int64_t id) {
     auto rows = store_.Query(fmt::format("SELECT {} FROM users WHERE id = $1", kColumns), {id});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) {
-        return Fail(ErrorCode::kNotFound, fmt::format("no user with id {}", id),
-                    "see `callbase user list`");
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"user.no_id", "no user with id {id}", "see `callbase user list`"},
+                    {{"id", std::to_string(id)}});
     }
     return FromRow(rows->front());
 }
@@ -353,8 +354,11 @@ Result<void> Users::ResetTotp(const std::string& name) {
     if (*n == 0) {
         auto u = Find(name);
         if (!u) return std::unexpected(u.error());
-        return Fail(ErrorCode::kConflict, fmt::format("user {} has no second factor", name),
-                    "nothing to reset; they set one up on their next login if their role needs it");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"user.no_second_factor", "user {name} has no second factor",
+                        "nothing to reset; they set one up on their next login if their role "
+                        "needs it"},
+                    {{"name", name}});
     }
     return {};
 }

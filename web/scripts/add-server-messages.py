@@ -12,7 +12,8 @@ data = json.load(open(src))
 def add(block_start, end_marker, entries):
     global s
     a = s.index(block_start) + len(block_start)
-    b = s.index(end_marker, a)
+    # The block ends at a line that starts with the marker ("};" may end a text too).
+    b = s.index(end_marker, a - 1) + 1
     lines = [l for l in s[a:b].rstrip('\n').split('\n') if l.strip()]
     have = {re.match(r"\s*'([^']+)'", l).group(1): i for i, l in enumerate(lines)}
     for k, v in entries.items():
@@ -21,8 +22,8 @@ def add(block_start, end_marker, entries):
         else: lines.append(line)
     lines.sort(key=lambda l: re.match(r"\s*'([^']+)'", l).group(1))
     s = s[:a] + '\n'.join(lines) + ('\n' if lines else '') + s[b:]
-add("export const en = {\n", "} as const;", data['en'])
-add("export const ru: Record<keyof typeof en, string> = {\n", "};", data['ru'])
+add("export const en = {\n", "\n} as const;", data['en'])
+add("export const ru: Record<keyof typeof en, string> = {\n", "\n};", data['ru'])
 open(p, 'w').write(s)
 missing = set(data['en']) ^ set(data['ru'])
 if missing: print('not in both:', sorted(missing)); sys.exit(1)

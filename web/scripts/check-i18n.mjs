@@ -2,7 +2,7 @@
 //  - a key of src/i18n.ts (or a code of a file in src/messages/) is in one dictionary
 //    and not the other, or twice in one;
 //  - a message code the server sends has no entry in src/messages/*.ts: every
-//    Msg{"code", "message"[, "hint"]} in ../src (and "code.hint" when it has a hint),
+//    Msg{"code", "message"[, "hint" | kHint]} in ../src (and "code.hint" when it has a hint),
 //    and every string returned by a function marked `// i18n: <prefix>` (a code of
 //    data, such as a dial-gate reason, sent as "<prefix>.<string>");
 //  - src/messages/ holds a code the server no longer sends (except the
@@ -71,7 +71,8 @@ function* sourceFiles(dir) {
     }
 }
 const literal = String.raw`(?:"(?:[^"\\]|\\.)*"\s*)+`;
-const msgPattern = new RegExp(String.raw`Msg\{\s*"([a-z0-9_.]+)"\s*,\s*${literal}(,\s*${literal})?\}`, 'g');
+// A hint is a literal or a constant (kName) that holds one.
+const msgPattern = new RegExp(String.raw`Msg\{\s*"([a-z0-9_.]+)"\s*,\s*${literal}(,\s*(?:${literal}|k[A-Z]\w*\s*))?\}`, 'g');
 const sent = new Map(); // code -> where
 for (const file of sourceFiles(srcRoot)) {
     const text = readFileSync(file, 'utf8');

@@ -3,7 +3,9 @@
 // A code's hint, when it has one, is "<code>.hint". The texts live in messages/, a
 // file per area; `npm run check-i18n` fails when a code written in src/ has no text
 // there, or when a file's en and ru differ.
+import { phone } from './format';
 import { known, lang, type Lang } from './i18n';
+import * as access from './messages/access';
 import * as campaigns from './messages/campaigns';
 import * as compliance from './messages/compliance';
 import * as contacts from './messages/contacts';
@@ -15,6 +17,7 @@ import * as ingest from './messages/ingest';
 import * as permissions from './messages/permissions';
 
 const areas = [
+    access,
     campaigns,
     compliance,
     contacts,
@@ -68,8 +71,9 @@ export function serverText(code: string | undefined, params: Record<string, unkn
 }
 
 // Parameters that are codes themselves shown in words: a permission by what it
-// allows, a role (`role`, `…_role`), a campaign's state (`state`), the name of a text that
-// is too long (`field`).
+// allows, a role (`role`, `…_role`), a campaign's state (`state`), an export's
+// (`export_state`), a built-in purpose (`purpose`), a stop-list category (`category`),
+// the name of a text that is too long (`field`); a number is grouped (`phone`).
 function shownParams(params: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
     if (!params) return params;
     const out: Record<string, unknown> = { ...params };
@@ -80,6 +84,14 @@ function shownParams(params: Record<string, unknown> | undefined): Record<string
             if (text) out[name] = `«${text.charAt(0).toLowerCase()}${text.slice(1)}»`;
         } else if (name === 'role' || name.endsWith('_role')) {
             out[name] = known(`role.${value}`) ?? value;
+        } else if (name === 'phone') {
+            out[name] = phone(value);
+        } else if (name === 'purpose') {
+            out[name] = known(`purpose.${value}`) ?? value;
+        } else if (name === 'category') {
+            out[name] = known(`stopCategory.${value}`) ?? value;
+        } else if (name === 'export_state') {
+            out[name] = known(`exports.state.${value}`) ?? value;
         } else if (name === 'state') {
             out[name] = known(`campaignState.${value}`) ?? value;
         } else if (name === 'field') {
