@@ -73,6 +73,8 @@ TEST_P(ContactEditsTest, EditRenamesAddsAndRemovesPhonesWithHistory) {
     // refused with the reason, and the name sent with it is not changed.
     r = Edit(ivan, {{"add_phones", {{{"phone", "+7 916 555 44 33"}}}}}, anna);
     EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "contact.phone_exists") << r.body;
+    EXPECT_EQ(r.Json()["params"]["id"], std::to_string(ivan)) << r.body;
     r = Edit(ivan, {{"name", "Другое Имя"}, {"add_phones", {{{"phone", "12345"}}}}}, anna);
     EXPECT_EQ(r.status, 400) << r.body;
     EXPECT_NE(r.body.find("not a phone number"), std::string::npos) << r.body;
@@ -81,19 +83,32 @@ TEST_P(ContactEditsTest, EditRenamesAddsAndRemovesPhonesWithHistory) {
     // Removing by the phone's id; an id of another contact's phone is not found.
     const int64_t first = card["phones"][0]["id"];
     const int64_t marias_phone = Card(ids_["+79031112233"], anna)["phones"][0]["id"];
-    EXPECT_EQ(Edit(ivan, {{"remove_phones", {marias_phone}}}, anna).status, 404);
+    r = Edit(ivan, {{"remove_phones", {marias_phone}}}, anna);
+    EXPECT_EQ(r.status, 404) << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "contact.no_phone") << r.body;
+    EXPECT_EQ(r.Json()["params"],
+              (json{{"id", std::to_string(ivan)}, {"phone_id", std::to_string(marias_phone)}}))
+        << r.body;
     ASSERT_EQ(Edit(ivan, {{"remove_phones", {first}}}, anna).status, 200);
     card = Card(ivan, anna);
     ASSERT_EQ(card["phones"].size(), 1u);
     EXPECT_EQ(card["phones"][0]["e164"], "+79165554433");
     EXPECT_TRUE(HasHistory(card, "phone_remove"));
-    EXPECT_EQ(Edit(ivan, json::object(), anna).status, 400);  // nothing to change
+    r = Edit(ivan, json::object(), anna);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "contact_edit.nothing") << r.body;
+    EXPECT_EQ(r.Json()["params"], json::object()) << r.body;
+    r = Edit(ivan, {{"add_phones", "8 916 555-44-33"}}, anna);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "contact_edit.phones_not_arrays") << r.body;
 
     // A contact without a name keeps its last phone.
     const int64_t nameless = AddContact("", {"+79057654321"});
     const int64_t only = Card(nameless, anna)["phones"][0]["id"];
     r = Edit(nameless, {{"remove_phones", {only}}}, anna);
     EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "contact.keeps_last_phone") << r.body;
+    EXPECT_EQ(r.Json()["params"], (json{{"id", std::to_string(nameless)}})) << r.body;
     EXPECT_EQ(Card(nameless, anna)["phones"].size(), 1u);
 
     auto records = AuditOf("anna", 1);
@@ -152,6 +167,20 @@ TEST_P(ContactEditsTest, CreateTakesLabelsAndFields) {
     r = Send(http::verb::post, "/api/v1/contacts",
              json{{"name", "Ещё Одна"}, {"fields", {{"Сумма", "много"}}}}.dump(), &anna);
     EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "field.not_number") << r.body;
+    EXPECT_EQ(r.Json()["params"], (json{{"field", "Сумма"}, {"value", "много"}})) << r.body;
+    // A body of the wrong shape is refused with what was wrong in it.
+    r = Send(http::verb::post, "/api/v1/contacts",
+             json{{"name", "Ещё Одна"}, {"tags", {"VIP", 7}}}.dump(), &anna);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "contact_new.tag_not_text") << r.body;
+    r = Send(http::verb::post, "/api/v1/contacts",
+             json{{"name", "Ещё Одна"}, {"fields", {{"Сумма", 1500}}}}.dump(), &anna);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_NE(r.body.find("the value of field 'Сумма' must be a string"), std::string::npos)
+        << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "contact_new.field_not_text") << r.body;
+    EXPECT_EQ(r.Json()["params"], (json{{"field", "Сумма"}})) << r.body;
     EXPECT_EQ(Send(http::verb::get, "/api/v1/contacts/count", "", &anna).Json()["total"], before);
 }
 
@@ -208,6 +237,8 @@ TEST_P(ContactEditsTest, SortIsByTheColumnAndStableAcrossPages) {
     Reply bad = Send(http::verb::get, "/api/v1/contacts?sort=phone", "", &anna);
     EXPECT_EQ(bad.status, 400);
     EXPECT_NE(bad.body.find("cannot sort by 'phone'"), std::string::npos) << bad.body;
+    EXPECT_EQ(bad.Json().value("code", ""), "contact.sort_unknown") << bad.body;
+    EXPECT_EQ(bad.Json()["params"], (json{{"sort", "phone"}})) << bad.body;
 }
 
 TEST_P(ContactEditsTest, CountIsWhatTheSearchFindsAsTheCallerMaySee) {
@@ -277,14 +308,25 @@ TEST_P(ContactEditsTest, MassEditTagsSetsStatusStopsAndAssignsReportingFailures)
     ASSERT_EQ(stops.size(), 1u);
     EXPECT_EQ(stops[0]["category"], "do_not_disturb");
     EXPECT_EQ(stops[0]["note"], "просили не звонить");
-    EXPECT_EQ(
-        Mass(
-            {{"action", "stop"}, {"category", "do_not_disturb"}, {"reason", " "}, {"ids", {olegs}}},
-            anna)
-            .status,
-        400);
-    EXPECT_EQ(Mass({{"action", "paint"}, {"ids", {olegs}}}, anna).status, 400);
-    EXPECT_EQ(Mass({{"action", "tag"}, {"tag", "VIP"}}, anna).status, 400);  // no ids, no filter
+    r = Mass(
+        {{"action", "stop"}, {"category", "do_not_disturb"}, {"reason", " "}, {"ids", {olegs}}},
+        anna);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "mass_edit.stop_no_reason") << r.body;
+    r = Mass({{"action", "stop"}, {"category", "never"}, {"reason", "x"}, {"ids", {olegs}}}, anna);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "mass_edit.unknown_category") << r.body;
+    EXPECT_EQ(r.Json()["params"], (json{{"category", "never"}})) << r.body;
+    r = Mass({{"action", "paint"}, {"ids", {olegs}}}, anna);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "mass_edit.unknown_action") << r.body;
+    EXPECT_EQ(r.Json()["params"], (json{{"action", "paint"}})) << r.body;
+    r = Mass({{"action", "tag"}, {"tag", "VIP"}}, anna);  // no ids, no filter
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "mass_edit.ids_or_filter") << r.body;
+    r = Mass({{"action", "tag"}, {"tag", "VIP"}, {"ids", {olegs, -3}}}, anna);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "mass_edit.bad_id") << r.body;
 
     // Assign: the supervisor may; all at once.
     r = Mass({{"action", "assign"}, {"to", "oleg"}, {"ids", {ivan, maria}}}, anna);
@@ -294,7 +336,16 @@ TEST_P(ContactEditsTest, MassEditTagsSetsStatusStopsAndAssignsReportingFailures)
     // The operator: edits what is theirs, may not assign; a contact not theirs
     // is reported as not found, not changed.
     Login oleg = LogIn("oleg");
-    EXPECT_EQ(Mass({{"action", "assign"}, {"to", "oleg"}, {"ids", {olegs}}}, oleg).status, 403);
+    r = Mass({{"action", "assign"}, {"to", "oleg"}, {"ids", {olegs}}}, oleg);
+    EXPECT_EQ(r.status, 403) << r.body;
+    EXPECT_EQ(r.Json().value("detail", ""),
+              "oleg (operator) may not do this: it needs the assign_contacts permission; ask an "
+              "administrator")
+        << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "permission.denied") << r.body;
+    EXPECT_EQ(r.Json()["params"],
+              (json{{"user", "oleg"}, {"role", "operator"}, {"permission", "assign_contacts"}}))
+        << r.body;
     r = Mass({{"action", "untag"}, {"tag", "VIP"}, {"ids", {ivan, olegs}}}, oleg);
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.Json()["changed"], 1);
@@ -326,9 +377,10 @@ TEST_P(ContactEditsTest, SavedFiltersAreEachUsersOwn) {
     EXPECT_EQ(list["items"][0]["filter"], json::array({"region=Москва", "status=new"}));
     // Another user sees none of them and cannot remove them.
     EXPECT_EQ(Send(http::verb::get, "/api/v1/saved-filters", "", &oleg).Json()["items"].size(), 0u);
-    EXPECT_EQ(
-        Send(http::verb::delete_, fmt::format("/api/v1/saved-filters/{}", id), "", &oleg).status,
-        404);
+    r = Send(http::verb::delete_, fmt::format("/api/v1/saved-filters/{}", id), "", &oleg);
+    EXPECT_EQ(r.status, 404) << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "saved_filter.not_found") << r.body;
+    EXPECT_EQ(r.Json()["params"], (json{{"id", std::to_string(id)}})) << r.body;
     // The same name replaces the filter.
     r = Send(http::verb::post, "/api/v1/saved-filters",
              json{{"name", "Москва, новые"}, {"filter", {"region=Москва"}}}.dump(), &anna);
@@ -339,10 +391,14 @@ TEST_P(ContactEditsTest, SavedFiltersAreEachUsersOwn) {
     EXPECT_EQ(list["items"][0]["filter"], json::array({"region=Москва"}));
     // Refused: no name, a filter the search would refuse, one the role may not use.
     Login analyst = LogIn("ivan");
-    EXPECT_EQ(Send(http::verb::post, "/api/v1/saved-filters",
-                   json{{"name", " "}, {"filter", json::array()}}.dump(), &anna)
-                  .status,
-              400);
+    r = Send(http::verb::post, "/api/v1/saved-filters",
+             json{{"name", " "}, {"filter", json::array()}}.dump(), &anna);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "saved_filter.no_name") << r.body;
+    r = Send(http::verb::post, "/api/v1/saved-filters",
+             json{{"name", "x"}, {"filter", "region=Москва"}}.dump(), &anna);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.Json().value("code", ""), "request.filter_not_array") << r.body;
     EXPECT_EQ(Send(http::verb::post, "/api/v1/saved-filters",
                    json{{"name", "x"}, {"filter", {"stat=new"}}}.dump(), &anna)
                   .status,

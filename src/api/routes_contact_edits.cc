@@ -32,11 +32,15 @@ Result<std::pair<std::vector<std::string>, contacts::Filter>> BodyFilter(Call& c
     const json listed = body.value("filter", json::array());
     if (!listed.is_array()) {
         return Fail(ErrorCode::kInvalidInput,
-                    "\"filter\" must be an array of expressions like \"region=Москва\"");
+                    Msg{"request.filter_not_array",
+                        "\"filter\" must be an array of expressions like \"region=Москва\""});
     }
     std::vector<std::string> expressions;
     for (const auto& v : listed) {
-        if (!v.is_string()) return Fail(ErrorCode::kInvalidInput, "a filter must be a string");
+        if (!v.is_string()) {
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"request.filter_not_text", "a filter must be a string"});
+        }
         expressions.push_back(v.get<std::string>());
     }
     auto filter = contacts::ParseFilter(expressions, *c.api.options().cleaner);
@@ -48,11 +52,14 @@ Result<std::pair<std::vector<std::string>, contacts::Filter>> BodyFilter(Call& c
 // The refusal of a part of a route that needs a permission the route does
 // not, worded as the permission check of every route words it.
 Response Forbidden(const Call& c, Permission permission) {
-    return server::Problem(403, "Forbidden",
-                           fmt::format("{} ({}) may not do this: it needs the {} permission; "
-                                       "ask an administrator",
-                                       c.session->user, security::RoleId(c.session->role),
-                                       security::PermissionId(permission)));
+    return server::Problem(
+        403, "Forbidden",
+        Msg{"permission.denied",
+            "{user} ({role}) may not do this: it needs the {permission} permission",
+            "ask an administrator"},
+        {{"user", c.session->user},
+         {"role", std::string(security::RoleId(c.session->role))},
+         {"permission", std::string(security::PermissionId(permission))}});
 }
 
 std::string Records(const std::vector<int64_t>& ids) {
@@ -93,14 +100,17 @@ Result<MassChange> MassAction(Call& c, const json& body, std::string* what) {
         auto category = cp::ParseStopCategory(*category_text);
         if (!category) {
             return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("unknown category '{}'", *category_text),
-                        "use do_not_disturb, written_only or not_now");
+                        Msg{"mass_edit.unknown_category", "unknown category '{category}'",
+                            "use do_not_disturb, written_only or not_now"},
+                        {{"category", *category_text}});
         }
         auto reason = Text(body, "reason", true);
         if (!reason) return std::unexpected(reason.error());
         if (contacts::Trim(*reason).empty()) {
-            return Fail(ErrorCode::kInvalidInput, "a reason is required to add to the stop-list",
-                        "say why, e.g. «просил не звонить» (it is kept with each entry)");
+            return Fail(
+                ErrorCode::kInvalidInput,
+                Msg{"mass_edit.stop_no_reason", "a reason is required to add to the stop-list",
+                    "say why, e.g. «просил не звонить» (it is kept with each entry)"});
         }
         *what = "stop-list " + std::string(cp::StopCategoryId(*category));
         return MassChange([&c, category = *category, reason = contacts::Trim(*reason)](
@@ -120,14 +130,17 @@ Result<MassChange> MassAction(Call& c, const json& body, std::string* what) {
             }
             if (!any) {
                 return Fail(ErrorCode::kConflict,
-                            fmt::format("contact #{} has no valid number", id),
-                            "add a number to the contact first");
+                            Msg{"mass_edit.no_valid_number", "contact #{id} has no valid number",
+                                "add a number to the contact first"},
+                            {{"id", std::to_string(id)}});
             }
             return changed;
         });
     }
-    return Fail(ErrorCode::kInvalidInput, fmt::format("unknown mass edit '{}'", *action),
-                "\"action\" is tag, untag, status, stop or assign");
+    return Fail(ErrorCode::kInvalidInput,
+                Msg{"mass_edit.unknown_action", "unknown mass edit '{action}'",
+                    "\"action\" is tag, untag, status, stop or assign"},
+                {{"action", *action}});
 }
 
 }  // namespace
@@ -165,15 +178,17 @@ Result<Response> EditContact(Call& c) {
     const json remove = body->value("remove_phones", json::array());
     if (!add.is_array() || !remove.is_array()) {
         return Fail(ErrorCode::kInvalidInput,
-                    "\"add_phones\" must be an array of {\"phone\", \"label\"} and "
-                    "\"remove_phones\" an array of phone ids",
-                    "e.g. {\"add_phones\": [{\"phone\": \"8 916 123-45-67\", \"label\": "
-                    "\"мобильный\"}], \"remove_phones\": [12]}");
+                    Msg{"contact_edit.phones_not_arrays",
+                        "\"add_phones\" must be an array of {\"phone\", \"label\"} and "
+                        "\"remove_phones\" an array of phone ids",
+                        "e.g. {\"add_phones\": [{\"phone\": \"8 916 123-45-67\", \"label\": "
+                        "\"мобильный\"}], \"remove_phones\": [12]}"});
     }
     std::vector<contacts::NewPhone> phones;
     for (const auto& p : add) {
         if (!p.is_object()) {
-            return Fail(ErrorCode::kInvalidInput, "a phone to add is {\"phone\", \"label\"}");
+            return Fail(ErrorCode::kInvalidInput, Msg{"contact_edit.bad_phone_to_add",
+                                                      "a phone to add is {\"phone\", \"label\"}"});
         }
         auto number = Text(p, "phone", true);
         if (!number) return std::unexpected(number.error());
@@ -188,13 +203,15 @@ Result<Response> EditContact(Call& c) {
     std::vector<int64_t> removed;
     for (const auto& p : remove) {
         if (!p.is_number_integer() || p.get<int64_t>() <= 0) {
-            return Fail(ErrorCode::kInvalidInput, "a phone to remove is the phone's id");
+            return Fail(ErrorCode::kInvalidInput, Msg{"contact_edit.bad_phone_to_remove",
+                                                      "a phone to remove is the phone's id"});
         }
         removed.push_back(p.get<int64_t>());
     }
     if (!name && phones.empty() && removed.empty()) {
-        return Fail(ErrorCode::kInvalidInput, "nothing to change",
-                    "give \"name\", \"add_phones\" or \"remove_phones\"");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"contact_edit.nothing", "nothing to change",
+                        "give \"name\", \"add_phones\" or \"remove_phones\""});
     }
     auto book = ScopedBook(c);
     if (!book) return std::unexpected(book.error());
@@ -226,12 +243,14 @@ Result<Response> MassEdit(Call& c) {
     if (!body) return std::unexpected(body.error());
     const json ids_json = body->value("ids", json::array());
     if (!ids_json.is_array()) {
-        return Fail(ErrorCode::kInvalidInput, "\"ids\" must be an array of contact ids");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"mass_edit.ids_not_array", "\"ids\" must be an array of contact ids"});
     }
     std::vector<int64_t> ids;
     for (const auto& v : ids_json) {
         if (!v.is_number_integer() || v.get<int64_t>() <= 0) {
-            return Fail(ErrorCode::kInvalidInput, "a contact id is a positive whole number");
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"mass_edit.bad_id", "a contact id is a positive whole number"});
         }
         ids.push_back(v.get<int64_t>());
     }
@@ -239,8 +258,9 @@ Result<Response> MassEdit(Call& c) {
     if (!filter) return std::unexpected(filter.error());
     if (ids.empty() == body->value("filter", json()).is_null()) {
         return Fail(ErrorCode::kInvalidInput,
-                    "give either \"ids\" or \"filter\" (an empty filter is every contact)",
-                    "e.g. {\"action\": \"tag\", \"tag\": \"VIP\", \"ids\": [1, 2]}");
+                    Msg{"mass_edit.ids_or_filter",
+                        "give either \"ids\" or \"filter\" (an empty filter is every contact)",
+                        "e.g. {\"action\": \"tag\", \"tag\": \"VIP\", \"ids\": [1, 2]}"});
     }
     auto action_text = Text(*body, "action", true);
     if (!action_text) return std::unexpected(action_text.error());
@@ -274,10 +294,12 @@ Result<Response> MassEdit(Call& c) {
         auto total = book->Count(filter->second);
         if (!total) return std::unexpected(total.error());
         if (*total > kMassEditLimit) {
-            return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("the filter finds {} contacts, more than {} in one mass edit",
-                                    *total, kMassEditLimit),
-                        "narrow the filter (e.g. by region or status) and repeat for each part");
+            return Fail(
+                ErrorCode::kInvalidInput,
+                Msg{"mass_edit.filter_too_many",
+                    "the filter finds {count} contacts, more than {limit} in one mass edit",
+                    "narrow the filter (e.g. by region or status) and repeat for each part"},
+                {{"count", std::to_string(*total)}, {"limit", std::to_string(kMassEditLimit)}});
         }
         auto found = book->FindIds(filter->second, kMassEditLimit);
         if (!found) return std::unexpected(found.error());
@@ -285,8 +307,9 @@ Result<Response> MassEdit(Call& c) {
     } else if (static_cast<int64_t>(ids.size()) > kMassEditLimit) {
         return Fail(
             ErrorCode::kInvalidInput,
-            fmt::format("{} contacts, more than {} in one mass edit", ids.size(), kMassEditLimit),
-            "send them in parts");
+            Msg{"mass_edit.too_many", "{count} contacts, more than {limit} in one mass edit",
+                "send them in parts"},
+            {{"count", std::to_string(ids.size())}, {"limit", std::to_string(kMassEditLimit)}});
     }
     int64_t changed = 0;
     json failed = json::array();

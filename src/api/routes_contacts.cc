@@ -168,14 +168,17 @@ Result<Response> CreateContact(Call& c) {
     const json phones = body->value("phones", json::array());
     const json tags = body->value("tags", json::array());
     if (!phones.is_array() || !tags.is_array()) {
-        return Fail(ErrorCode::kInvalidInput, "\"phones\" and \"tags\" must be arrays of strings");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"contact_new.not_arrays", "\"phones\" and \"tags\" must be arrays of strings"});
     }
     for (const auto& p : phones) {
         // A number, or {"phone": number, "label": "мобильный"}.
         const json* number = p.is_object() && p.contains("phone") ? &p["phone"] : &p;
         if (!number->is_string()) {
             return Fail(ErrorCode::kInvalidInput,
-                        "a phone must be a string or {\"phone\": \"…\", \"label\": \"…\"}");
+                        Msg{"contact_new.bad_phone",
+                            "a phone must be a string or {\"phone\": \"…\", \"label\": \"…\"}"});
         }
         auto e164 = c.Phone(number->get<std::string>());
         if (!e164) return std::unexpected(e164.error());
@@ -190,21 +193,27 @@ Result<Response> CreateContact(Call& c) {
     }
     const json fields = body->value("fields", json::object());
     if (!fields.is_object()) {
-        return Fail(
-            ErrorCode::kInvalidInput,
-            "\"fields\" must be an object of custom field values, e.g. {\"Сумма\": \"1000\"}");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"contact_new.bad_fields",
+                        "\"fields\" must be an object of custom field values, e.g. {\"Сумма\": "
+                        "\"1000\"}"});
     }
     for (const auto& [field, value] : fields.items()) {
         if (!value.is_string()) {
-            return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("the value of field '{}' must be a string", field));
+            return Fail(
+                ErrorCode::kInvalidInput,
+                Msg{"contact_new.field_not_text", "the value of field '{field}' must be a string"},
+                {{"field", field}});
         }
         if (!value.get<std::string>().empty()) {
             contact.fields.emplace_back(field, value.get<std::string>());
         }
     }
     for (const auto& t : tags) {
-        if (!t.is_string()) return Fail(ErrorCode::kInvalidInput, "a tag must be a string");
+        if (!t.is_string()) {
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"contact_new.tag_not_text", "a tag must be a string"});
+        }
         contact.tags.push_back(t.get<std::string>());
     }
     auto id = contacts::ContactBook(*c.db, ClockOf(c), c.actor()).Create(contact);
@@ -408,9 +417,15 @@ Result<Response> AddFieldDefinition(Call& c) {
     if (!type) return std::unexpected(type.error());
     std::vector<std::string> values;
     const json listed = body->value("values", json::array());
-    if (!listed.is_array()) return Fail(ErrorCode::kInvalidInput, "\"values\" must be an array");
+    if (!listed.is_array()) {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"field.values_not_array", "\"values\" must be an array"});
+    }
     for (const auto& v : listed) {
-        if (!v.is_string()) return Fail(ErrorCode::kInvalidInput, "a value must be a string");
+        if (!v.is_string()) {
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"field.value_not_text", "a value must be a string"});
+        }
         values.push_back(v.get<std::string>());
     }
     auto field =
@@ -514,9 +529,10 @@ Result<Response> MergeContacts(Call& c) {
         }
     }
     if (ids.size() < 2) {
-        return Fail(ErrorCode::kInvalidInput,
-                    "\"contacts\" must be a list of two or more contact ids",
-                    "e.g. {\"contacts\": [12, 57]}; the oldest of them is kept");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"merge.too_few_ids", "\"contacts\" must be a list of two or more contact ids",
+                "e.g. {\"contacts\": [12, 57]}; the oldest of them is kept"});
     }
     auto merged = contacts::Deduplicator(*c.db, ClockOf(c), c.actor()).Merge(ids);
     if (!merged) return std::unexpected(merged.error());
@@ -585,8 +601,9 @@ namespace callbase::api::handlers {
 Result<Response> CleanPhone(Call& c) {
     const std::string text = c.request.Query("number").value_or("");
     if (text.empty()) {
-        return Fail(ErrorCode::kInvalidInput, "number is missing",
-                    "give ?number= in any spelling, e.g. 8 916 123-45-67");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"phone.clean_no_number", "number is missing",
+                        "give ?number= in any spelling, e.g. 8 916 123-45-67"});
     }
     // What `callbase phone clean` prints: the number the caller typed, cleaned
     // (E.164, type, region, operator, time zone, or why it is no number).

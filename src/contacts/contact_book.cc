@@ -24,9 +24,9 @@ const std::string_view kContactColumns =
 
 namespace {
 
-std::string ContactRef(int64_t id) {
-    return fmt::format("contact #{}", id);
-}
+// A contact that is not there (or that the caller may not see).
+constexpr Msg kNoContact = Msg{"contact.not_found", "contact #{id} does not exist",
+                               "find the id with `callbase contacts find`"};
 
 // The ORDER BY of a search: the key, then the id the same way.
 Result<std::string> OrderBy(Sort sort, bool sealed_names) {
@@ -48,9 +48,10 @@ Result<std::string> OrderBy(Sort sort, bool sealed_names) {
         case SortKey::kName:
             if (sealed_names) {
                 return Fail(ErrorCode::kInvalidInput,
-                            "contacts cannot be sorted by name on an encrypted base (names are "
-                            "sealed)",
-                            "sort by added, updated, status or region");
+                            Msg{"contact.sort_sealed_name",
+                                "contacts cannot be sorted by name on an encrypted base (names are "
+                                "sealed)",
+                                "sort by added, updated, status or region"});
             }
             column = "c.name";
             break;
@@ -76,9 +77,11 @@ Result<Sort> ParseSort(std::string_view text) {
             return sort;
         }
     }
-    return Fail(ErrorCode::kInvalidInput, fmt::format("cannot sort by '{}'", text),
-                "sort by added, name, status, region or updated; a leading '-' sorts "
-                "descending (e.g. -added, the newest first)");
+    return Fail(ErrorCode::kInvalidInput,
+                Msg{"contact.sort_unknown", "cannot sort by '{sort}'",
+                    "sort by added, name, status, region or updated; a leading '-' sorts "
+                    "descending (e.g. -added, the newest first)"},
+                {{"sort", std::string(text)}});
 }
 
 Result<Contact> ReadContact(const store::Store& store, const store::Row& r, size_t f) {
@@ -221,8 +224,7 @@ Result<Contact> LoadContact(store::Store& store, int64_t id) {
         store.Query(fmt::format("SELECT {} FROM contacts WHERE id = $1", kContactColumns), {id});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) {
-        return Fail(ErrorCode::kNotFound, fmt::format("{} does not exist", ContactRef(id)),
-                    "find the id with `callbase contacts find`");
+        return Fail(ErrorCode::kNotFound, kNoContact, {{"id", std::to_string(id)}});
     }
     return ReadContact(store, rows->front());
 }
@@ -253,8 +255,7 @@ Result<void> ContactBook::RequireSeen(int64_t id) {
     auto sees = Sees(id);
     if (!sees) return std::unexpected(sees.error());
     if (!*sees) {
-        return Fail(ErrorCode::kNotFound, fmt::format("{} does not exist", ContactRef(id)),
-                    "find the id with `callbase contacts find`");
+        return Fail(ErrorCode::kNotFound, kNoContact, {{"id", std::to_string(id)}});
     }
     return {};
 }
@@ -276,10 +277,10 @@ Result<Contact> ContactBook::RequireLive(int64_t id) {
     if (!c) return c;
     if (c->merged_into) {
         return Fail(ErrorCode::kConflict,
-                    fmt::format("{} was merged into contact #{} and cannot be changed",
-                                ContactRef(id), *c->merged_into),
-                    fmt::format("work with contact #{}, or undo the merge (callbase merge --undo)",
-                                *c->merged_into));
+                    Msg{"contact.merged",
+                        "contact #{id} was merged into contact #{into} and cannot be changed",
+                        "work with contact #{into}, or undo the merge (callbase merge --undo)"},
+                    {{"id", std::to_string(id)}, {"into", std::to_string(*c->merged_into)}});
     }
     return c;
 }
@@ -293,8 +294,9 @@ Result<void> ContactBook::Touch(int64_t id, int64_t now) {
 Result<int64_t> ContactBook::Create(const NewContact& in) {
     std::string name = Trim(in.name);
     if (name.empty() && in.phones.empty()) {
-        return Fail(ErrorCode::kInvalidInput, "a new contact needs a name or a phone",
-                    "give --name or --phone");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"contact.no_name_or_phone", "a new contact needs a name or a phone",
+                        "give --name or --phone"});
     }
     const std::string email = Trim(in.email);
     for (auto [field, value, limit] :
@@ -313,8 +315,10 @@ Result<int64_t> ContactBook::Create(const NewContact& in) {
         auto tag = tags.Resolve(t);
         if (!tag) return std::unexpected(tag.error());
         if (tag->retired_at) {
-            return Fail(ErrorCode::kConflict, fmt::format("tag '{}' is retired", tag->name),
-                        "retired tags stay on old contacts but cannot be added; pick another");
+            return Fail(ErrorCode::kConflict,
+                        Msg{"tag.retired", "tag '{tag}' is retired",
+                            "retired tags stay on old contacts but cannot be added; pick another"},
+                        {{"tag", tag->name}});
         }
         resolved_tags.push_back(*tag);
     }
@@ -598,20 +602,30 @@ Result<bool> ContactBook::SetStatus(int64_t id, std::string_view status_text,
     if (!status) return std::unexpected(status.error());
     if (*status == Status::kCallback && !callback_at) {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("status Callback for contact #{} needs a callback time", id),
-                    "give the time, e.g. --callback-at '2026-03-01 15:00'");
+                    Msg{"contact.callback_needs_time",
+                        "status Callback for contact #{id} needs a callback time",
+                        "give the time, e.g. --callback-at '2026-03-01 15:00'"},
+                    {{"id", std::to_string(id)}});
     }
     if (*status != Status::kCallback && callback_at) {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("a callback time only goes with status Callback (contact #{}, "
-                                "status {})",
-                                id, StatusId(*status)),
-                    "drop --callback-at or set the status to callback");
+                    Msg{"contact.callback_without_status",
+                        "a callback time only goes with status Callback (contact #{id}, "
+                        "status {status})",
+                        "drop --callback-at or set the status to callback"},
+                    {{"id", std::to_string(id)}, {"status", std::string(StatusId(*status))}});
     }
     if (callback_at) {
         if (auto ok = CheckCallbackHorizon(*callback_at, clock_.Now()); !ok) {
+            // The horizon's own message (status.callback_too_far), named for the contact.
+            MessageParams params{{"id", std::to_string(id)}};
+            params.insert(params.end(), ok.error().params.begin(), ok.error().params.end());
             return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("contact #{}: {}", id, ok.error().message), ok.error().hint);
+                        Msg{"contact.callback_too_far",
+                            "contact #{id}: the callback time is {days} days ahead; a callback "
+                            "may be set at most {max} days ahead",
+                            "check the year of the date"},
+                        std::move(params));
         }
     }
     auto tx = store::Transaction::Start(store_);
@@ -652,10 +666,13 @@ Result<bool> ContactBook::Tag(int64_t id, std::string_view tag_name) {
     if (!tag) return std::unexpected(tag.error());
     if (tag->retired_at) {
         return Fail(ErrorCode::kConflict,
-                    fmt::format("tag '{}' was retired on {} and cannot be added to contact #{}",
-                                tag->Qualified(), FormatUtc(*tag->retired_at), id),
-                    "retired tags stay on the contacts that have them; pick a current tag "
-                    "(callbase tags list)");
+                    Msg{"tag.retired_on",
+                        "tag '{tag}' was retired on {date} and cannot be added to contact #{id}",
+                        "retired tags stay on the contacts that have them; pick a current tag "
+                        "(callbase tags list)"},
+                    {{"tag", tag->Qualified()},
+                     {"date", FormatUtc(*tag->retired_at)},
+                     {"id", std::to_string(id)}});
     }
     int64_t now = clock_.Now();
     auto added = store_.Exec(
@@ -709,8 +726,11 @@ Result<bool> ContactBook::SetField(int64_t id, std::string_view field, std::stri
     if (!Trim(value).empty()) {
         auto v = ValidateFieldValue(*def, value);
         if (!v) {
-            return Fail(v.error().code, fmt::format("contact #{}: {}", id, v.error().message),
-                        v.error().hint);
+            // The value's own code and parameters (field.not_number, ...): a screen
+            // shows it on the contact's card; the English names the contact.
+            Error error = v.error();
+            error.message = fmt::format("contact #{}: {}", id, error.message);
+            return std::unexpected(std::move(error));
         }
         normalized = *v;
     }
@@ -779,15 +799,19 @@ Result<int64_t> AssignContacts(store::Store& store, const Clock& clock, const st
                 if (c) live = std::move(*c);
             }
             if (!live) {
-                return Fail(ErrorCode::kNotFound,
-                            fmt::format("{} does not exist; nothing was assigned", ContactRef(id)),
-                            "find the ids with `callbase contacts find`");
+                return Fail(
+                    ErrorCode::kNotFound,
+                    Msg{"assign.no_contact", "contact #{id} does not exist; nothing was assigned",
+                        "find the ids with `callbase contacts find`"},
+                    {{"id", std::to_string(id)}});
             }
             if (live->merged_into) {
-                return Fail(ErrorCode::kConflict,
-                            fmt::format("{} was merged into contact #{}; nothing was assigned",
-                                        ContactRef(id), *live->merged_into),
-                            fmt::format("assign contact #{}", *live->merged_into));
+                return Fail(
+                    ErrorCode::kConflict,
+                    Msg{"assign.merged",
+                        "contact #{id} was merged into contact #{into}; nothing was assigned",
+                        "assign contact #{into}"},
+                    {{"id", std::to_string(id)}, {"into", std::to_string(*live->merged_into)}});
             }
             if (auto ok = read("c.id = $1", {id}); !ok) return std::unexpected(ok.error());
         }
@@ -869,9 +893,11 @@ Result<bool> ContactBook::Rename(int64_t id, std::string_view name_text) {
         auto phones = PhoneCount(store_, id);
         if (!phones) return std::unexpected(phones.error());
         if (*phones == 0) {
-            return Fail(ErrorCode::kInvalidInput,
-                        fmt::format("{} has no phone, so it cannot lose its name", ContactRef(id)),
-                        "give a name, or add a phone first");
+            return Fail(
+                ErrorCode::kInvalidInput,
+                Msg{"contact.keeps_name", "contact #{id} has no phone, so it cannot lose its name",
+                    "give a name, or add a phone first"},
+                {{"id", std::to_string(id)}});
         }
     }
     const int64_t now = clock_.Now();
@@ -901,8 +927,9 @@ Result<int64_t> ContactBook::AddPhone(int64_t id, const NewPhone& phone) {
         if (!same) return std::unexpected(same.error());
         if (store::Row({*same}).Int(0) > 0) {
             return Fail(ErrorCode::kConflict,
-                        fmt::format("{} already has the number {}", ContactRef(id), c.e164),
-                        "change its label instead, or add another number");
+                        Msg{"contact.phone_exists", "contact #{id} already has the number {phone}",
+                            "change its label instead, or add another number"},
+                        {{"id", std::to_string(id)}, {"phone", c.e164}});
         }
     }
     auto last = store_.QueryValue(
@@ -941,8 +968,9 @@ Result<void> ContactBook::RemovePhone(int64_t id, int64_t phone_id) {
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) {
         return Fail(ErrorCode::kNotFound,
-                    fmt::format("{} has no phone #{}", ContactRef(id), phone_id),
-                    "the card lists the contact's phones with their ids");
+                    Msg{"contact.no_phone", "contact #{id} has no phone #{phone_id}",
+                        "the card lists the contact's phones with their ids"},
+                    {{"id", std::to_string(id)}, {"phone_id", std::to_string(phone_id)}});
     }
     auto e164 = store::PhoneOf(store_, rows->front().Text(0));
     if (!e164) return std::unexpected(e164.error());
@@ -952,10 +980,11 @@ Result<void> ContactBook::RemovePhone(int64_t id, int64_t phone_id) {
         auto phones = PhoneCount(store_, id);
         if (!phones) return std::unexpected(phones.error());
         if (*phones <= 1) {
-            return Fail(
-                ErrorCode::kInvalidInput,
-                fmt::format("{} has no name, so it cannot lose its last phone", ContactRef(id)),
-                "give the contact a name first");
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"contact.keeps_last_phone",
+                            "contact #{id} has no name, so it cannot lose its last phone",
+                            "give the contact a name first"},
+                        {{"id", std::to_string(id)}});
         }
     }
     auto ok = store_.Exec("DELETE FROM phones WHERE id = $1", {phone_id});
@@ -974,8 +1003,10 @@ Result<void> ContactBook::RemovePhone(int64_t id, int64_t phone_id) {
 Result<void> ContactBook::AddNote(int64_t id, std::string_view note) {
     const std::string text = Trim(note);
     if (text.empty()) {
-        return Fail(ErrorCode::kInvalidInput, fmt::format("an empty note for {}", ContactRef(id)),
-                    "write what was said");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"contact.empty_note", "an empty note for contact #{id}", "write what was said"},
+            {{"id", std::to_string(id)}});
     }
     auto tx = store::Transaction::Start(store_);
     if (!tx) return std::unexpected(tx.error());

@@ -125,6 +125,8 @@ TEST_P(ContactBookTest, SetStatusAcceptsRussianAndEnglishNamesAndWritesHistory) 
     auto no_time = book_->SetStatus(id, "Перезвонить");
     ASSERT_FALSE(no_time);
     EXPECT_NE(no_time.error().message.find("callback time"), std::string::npos);
+    EXPECT_EQ(no_time.error().key, "contact.callback_needs_time");
+    EXPECT_EQ(no_time.error().params, (MessageParams{{"id", std::to_string(id)}}));
     ASSERT_TRUE(book_->SetStatus(id, "Callback", kStart + 86400));
     EXPECT_EQ(book_->Get(id)->contact.callback_at, kStart + 86400);
     ASSERT_TRUE(book_->SetStatus(id, "Успех"));
@@ -137,8 +139,29 @@ TEST_P(ContactBookTest, SetStatusAcceptsRussianAndEnglishNamesAndWritesHistory) 
     auto unknown = book_->SetStatus(id, "Думает");
     ASSERT_FALSE(unknown);
     EXPECT_NE(unknown.error().hint.find("Отказ"), std::string::npos);
+    EXPECT_EQ(unknown.error().key, "status.unknown");
+    ASSERT_EQ(unknown.error().params.size(), 2u);
+    EXPECT_EQ(unknown.error().params[0], (std::pair<std::string, std::string>{"status", "Думает"}));
+    EXPECT_NE(unknown.error().params[1].second.find("refused (Refused, Отказ)"), std::string::npos);
     auto stray_time = book_->SetStatus(id, "Отказ", kStart);
     ASSERT_FALSE(stray_time);
+    EXPECT_EQ(stray_time.error().message,
+              fmt::format("a callback time only goes with status Callback (contact #{}, status "
+                          "refused)",
+                          id));
+    EXPECT_EQ(stray_time.error().key, "contact.callback_without_status");
+    EXPECT_EQ(stray_time.error().params,
+              (MessageParams{{"id", std::to_string(id)}, {"status", "refused"}}));
+    // A callback more than a year ahead names the contact and both spans in days.
+    auto far = book_->SetStatus(id, "Callback", clock_.Now() + 400 * 86400);
+    ASSERT_FALSE(far);
+    EXPECT_EQ(far.error().message,
+              fmt::format("contact #{}: the callback time is 400 days ahead; a callback may be set "
+                          "at most 366 days ahead",
+                          id));
+    EXPECT_EQ(far.error().key, "contact.callback_too_far");
+    EXPECT_EQ(far.error().params,
+              (MessageParams{{"id", std::to_string(id)}, {"days", "400"}, {"max", "366"}}));
     EXPECT_EQ(HistoryCount(id), 4);
 }
 
@@ -158,6 +181,10 @@ TEST_P(ContactBookTest, TagsComeOnlyFromTheDictionaryAndRetiredTagsAreRefused) {
     EXPECT_EQ(invented.error().code, ErrorCode::kNotFound);
     EXPECT_NE(invented.error().message.find("not in the tag dictionary"), std::string::npos);
     EXPECT_NE(invented.error().hint.find("Дорого"), std::string::npos);  // close match
+    EXPECT_EQ(invented.error().key, "tag.unknown_close");
+    ASSERT_EQ(invented.error().params.size(), 2u);
+    EXPECT_EQ(invented.error().params[0], (std::pair<std::string, std::string>{"tag", "Дорага"}));
+    EXPECT_NE(invented.error().params[1].second.find("Дорого"), std::string::npos);
 
     ASSERT_TRUE(book_->Tag(other, "VIP"));
     TagDictionary dict(*db_, clock_);
@@ -166,6 +193,12 @@ TEST_P(ContactBookTest, TagsComeOnlyFromTheDictionaryAndRetiredTagsAreRefused) {
     ASSERT_FALSE(retired);
     EXPECT_EQ(retired.error().code, ErrorCode::kConflict);
     EXPECT_NE(retired.error().message.find("retired"), std::string::npos);
+    EXPECT_EQ(retired.error().key, "tag.retired_on");
+    ASSERT_EQ(retired.error().params.size(), 3u);
+    EXPECT_EQ(retired.error().params[0].first, "tag");
+    EXPECT_NE(retired.error().params[0].second.find("VIP"), std::string::npos);
+    EXPECT_EQ(retired.error().params[2],
+              (std::pair<std::string, std::string>{"id", std::to_string(id)}));
     auto other_card = book_->Get(other);  // stays where it was
     ASSERT_EQ(other_card->tags.size(), 1u);
     EXPECT_TRUE(other_card->tags[0].retired);
@@ -189,15 +222,27 @@ TEST_P(ContactBookTest, SetFieldValidatesTypesAndNamesTheFieldInErrors) {
     ASSERT_FALSE(bad_number);
     EXPECT_EQ(bad_number.error().code, ErrorCode::kInvalidInput);
     EXPECT_NE(bad_number.error().message.find("Сумма заказа"), std::string::npos);
+    EXPECT_EQ(bad_number.error().key, "field.not_number");
+    EXPECT_EQ(bad_number.error().params,
+              (MessageParams{{"field", "Сумма заказа"}, {"value", "много"}}));
     auto bad_date = book_->SetField(id, "Дата заказа", "31.02.2026");
     ASSERT_FALSE(bad_date);
     EXPECT_NE(bad_date.error().message.find("Дата заказа"), std::string::npos);
     auto bad_enum = book_->SetField(id, "Город", "Тверь");
     ASSERT_FALSE(bad_enum);
     EXPECT_NE(bad_enum.error().hint.find("Казань"), std::string::npos);
+    EXPECT_EQ(bad_enum.error().key, "field.not_allowed");
+    EXPECT_EQ(
+        bad_enum.error().params,
+        (MessageParams{{"field", "Город"}, {"value", "Тверь"}, {"allowed", "Москва, Казань"}}));
+    EXPECT_EQ(bad_enum.error().hint, "use one of: Москва, Казань");
     auto unknown = book_->SetField(id, "Возраст", "30");
     ASSERT_FALSE(unknown);
     EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(unknown.error().key, "field.not_defined_among");
+    ASSERT_EQ(unknown.error().params.size(), 2u);
+    EXPECT_EQ(unknown.error().params[0], (std::pair<std::string, std::string>{"field", "Возраст"}));
+    EXPECT_NE(unknown.error().params[1].second.find("Сумма заказа"), std::string::npos);
     EXPECT_EQ(HistoryCount(id), 1);  // failed changes leave no trace
 
     ASSERT_TRUE(book_->SetField(id, "сумма заказа", "1 500,50"));
@@ -306,7 +351,9 @@ TEST_P(ContactBookTest, GetOfAMissingContactSaysWhichId) {
     auto card = book_->Get(424242);
     ASSERT_FALSE(card);
     EXPECT_EQ(card.error().code, ErrorCode::kNotFound);
-    EXPECT_NE(card.error().message.find("424242"), std::string::npos);
+    EXPECT_EQ(card.error().message, "contact #424242 does not exist");
+    EXPECT_EQ(card.error().key, "contact.not_found");
+    EXPECT_EQ(card.error().params, (MessageParams{{"id", "424242"}}));
 }
 
 TEST_P(ContactBookTest, RenameAddAndRemovePhonesKeepANameOrAPhoneWithHistory) {
@@ -318,6 +365,9 @@ TEST_P(ContactBookTest, RenameAddAndRemovePhonesKeepANameOrAPhoneWithHistory) {
     auto twice = book_->AddPhone(id, test::Mobile("+79265550011"));
     ASSERT_FALSE(twice);
     EXPECT_EQ(twice.error().code, ErrorCode::kConflict);
+    EXPECT_EQ(twice.error().key, "contact.phone_exists");
+    EXPECT_EQ(twice.error().params,
+              (MessageParams{{"id", std::to_string(id)}, {"phone", "+79265550011"}}));
     auto card = book_->Get(id);
     ASSERT_TRUE(card);
     EXPECT_EQ(card->contact.name, "Иван Сергеевич Петров");
@@ -337,6 +387,10 @@ TEST_P(ContactBookTest, RenameAddAndRemovePhonesKeepANameOrAPhoneWithHistory) {
     auto gone = book_->RemovePhone(id, card->phones[0].id);
     ASSERT_FALSE(gone);
     EXPECT_EQ(gone.error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(gone.error().key, "contact.no_phone");
+    EXPECT_EQ(gone.error().params,
+              (MessageParams{{"id", std::to_string(id)},
+                             {"phone_id", std::to_string(card->phones[0].id)}}));
     ASSERT_TRUE(book_->AddNote(id, "просил перезвонить вечером"));
     EXPECT_FALSE(book_->AddNote(id, "  "));
     card = book_->Get(id);
@@ -356,6 +410,8 @@ TEST_P(ContactBookTest, RenameAddAndRemovePhonesKeepANameOrAPhoneWithHistory) {
     auto last = book_->RemovePhone(id, card->phones[1].id);
     ASSERT_FALSE(last);
     EXPECT_EQ(last.error().code, ErrorCode::kInvalidInput);
+    EXPECT_EQ(last.error().key, "contact.keeps_last_phone");
+    EXPECT_EQ(last.error().params, (MessageParams{{"id", std::to_string(id)}}));
     NewContact named;
     named.name = "Только Имя";
     auto only_name = book_->Create(named);

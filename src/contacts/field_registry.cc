@@ -103,15 +103,18 @@ Result<std::string> ValidateFieldValue(const FieldDef& def, std::string_view val
     }
     if (def.type == "number") {
         if (auto n = NormalizeNumber(value)) return *n;
-        return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("field '{}' is a number; '{}' is not a number", def.name, value),
-                    "write a number such as 1500 or 1500.50");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"field.not_number", "field '{field}' is a number; '{value}' is not a number",
+                "write a number such as 1500 or 1500.50"},
+            {{"field", def.name}, {"value", std::string(value)}});
     }
     if (def.type == "date") {
         if (auto d = NormalizeDate(value)) return *d;
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("field '{}' is a date; '{}' is not a date", def.name, value),
-                    "write the date as YYYY-MM-DD (2026-03-31) or DD.MM.YYYY (31.03.2026)");
+                    Msg{"field.not_date", "field '{field}' is a date; '{value}' is not a date",
+                        "write the date as YYYY-MM-DD (2026-03-31) or DD.MM.YYYY (31.03.2026)"},
+                    {{"field", def.name}, {"value", std::string(value)}});
     }
     if (def.type == "enum") {
         std::string folded = FoldCase(Trim(value));
@@ -119,8 +122,11 @@ Result<std::string> ValidateFieldValue(const FieldDef& def, std::string_view val
             if (FoldCase(allowed) == folded) return allowed;
         }
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("field '{}' does not allow the value '{}'", def.name, value),
-                    fmt::format("use one of: {}", fmt::join(def.enum_values, ", ")));
+                    Msg{"field.not_allowed", "field '{field}' does not allow the value '{value}'",
+                        "use one of: {allowed}"},
+                    {{"field", def.name},
+                     {"value", std::string(value)},
+                     {"allowed", fmt::format("{}", fmt::join(def.enum_values, ", "))}});
     }
     return Trim(value);
 }
@@ -130,29 +136,33 @@ Result<FieldDef> FieldRegistry::Define(std::string_view name_in, std::string_vie
     std::string name = Trim(name_in);
     std::string type = FoldCase(Trim(type_in));
     if (name.empty()) {
-        return Fail(ErrorCode::kInvalidInput, "a field needs a name", "give the field a name");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"field.no_name", "a field needs a name", "give the field a name"});
     }
     if (std::find(std::begin(kTypes), std::end(kTypes), type) == std::end(kTypes)) {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("field '{}': type '{}' is not known", name, type_in),
-                    "use one of: number, date, text, enum");
+                    Msg{"field.unknown_type", "field '{field}': type '{type}' is not known",
+                        "use one of: number, date, text, enum"},
+                    {{"field", name}, {"type", std::string(type_in)}});
     }
     if (type == "enum" && enum_values.empty()) {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("enum field '{}' needs its allowed values", name),
-                    "list them, e.g. --values Москва,Санкт-Петербург");
+                    Msg{"field.enum_needs_values", "enum field '{field}' needs its allowed values",
+                        "list them, e.g. --values Москва,Санкт-Петербург"},
+                    {{"field", name}});
     }
     if (type != "enum" && !enum_values.empty()) {
-        return Fail(
-            ErrorCode::kInvalidInput,
-            fmt::format("field '{}' is of type {}; only enum fields take values", name, type),
-            "drop --values or use type enum");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"field.values_not_enum",
+                        "field '{field}' is of type {type}; only enum fields take values",
+                        "drop --values or use type enum"},
+                    {{"field", name}, {"type", type}});
     }
     if (auto existing = Find(name); existing) {
-        return Fail(
-            ErrorCode::kConflict,
-            fmt::format("field '{}' is already defined (type {})", existing->name, existing->type),
-            "choose another name");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"field.exists", "field '{field}' is already defined (type {type})",
+                        "choose another name"},
+                    {{"field", existing->name}, {"type", existing->type}});
     } else if (existing.error().code != ErrorCode::kNotFound) {
         return std::unexpected(existing.error());
     }
@@ -190,11 +200,17 @@ Result<FieldDef> FieldRegistry::Find(std::string_view name) {
         if (FoldCase(r.Text(1)) == wanted) return FromRow(r);
         names.push_back(r.Text(1));
     }
-    return Fail(ErrorCode::kNotFound, fmt::format("field '{}' is not defined", name),
-                names.empty() ? std::string("define it first: callbase fields add NAME TYPE")
-                              : fmt::format("defined fields: {}; or define it: callbase fields "
-                                            "add NAME TYPE",
-                                            fmt::join(names, ", ")));
+    if (names.empty()) {
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"field.not_defined", "field '{field}' is not defined",
+                        "define it first: callbase fields add NAME TYPE"},
+                    {{"field", std::string(name)}});
+    }
+    return Fail(
+        ErrorCode::kNotFound,
+        Msg{"field.not_defined_among", "field '{field}' is not defined",
+            "defined fields: {fields}; or define it: callbase fields add NAME TYPE"},
+        {{"field", std::string(name)}, {"fields", fmt::format("{}", fmt::join(names, ", "))}});
 }
 
 Result<std::string> FieldRegistry::Validate(std::string_view field, std::string_view value) {

@@ -237,8 +237,9 @@ Result<MergeResult> Deduplicator::Merge(std::vector<int64_t> ids) {
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     if (ids.size() < 2) {
-        return Fail(ErrorCode::kInvalidInput, "a merge needs at least two different contacts",
-                    "give two or more contact ids: callbase merge ID ID...");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"merge.too_few", "a merge needs at least two different contacts",
+                        "give two or more contact ids: callbase merge ID ID..."});
     }
     auto tx = store::Transaction::Start(store_);
     if (!tx) return std::unexpected(tx.error());
@@ -249,8 +250,9 @@ Result<MergeResult> Deduplicator::Merge(std::vector<int64_t> ids) {
         if (c->merged_into) {
             return Fail(
                 ErrorCode::kConflict,
-                fmt::format("contact #{} is already merged into contact #{}", id, *c->merged_into),
-                fmt::format("merge contact #{} instead", *c->merged_into));
+                Msg{"merge.already_merged", "contact #{id} is already merged into contact #{into}",
+                    "merge contact #{into} instead"},
+                {{"id", std::to_string(id)}, {"into", std::to_string(*c->merged_into)}});
         }
         contacts.push_back(std::move(*c));
     }
@@ -485,15 +487,17 @@ Result<void> Deduplicator::Undo(int64_t merge_id) {
         {merge_id});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) {
-        return Fail(ErrorCode::kNotFound, fmt::format("merge #{} does not exist", merge_id),
-                    "the merge id is printed by `callbase merge` and `callbase dedup --apply`");
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"merge.not_found", "merge #{merge} does not exist",
+                        "the merge id is printed by `callbase merge` and `callbase dedup --apply`"},
+                    {{"merge", std::to_string(merge_id)}});
     }
     const store::Row& m = rows->front();
     if (!m.IsNull(4)) {
-        return Fail(
-            ErrorCode::kConflict,
-            fmt::format("merge #{} was already undone at {}", merge_id, FormatUtc(m.Int(4))),
-            "nothing to do; a merge can be undone once");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"merge.already_undone", "merge #{merge} was already undone at {at}",
+                        "nothing to do; a merge can be undone once"},
+                    {{"merge", std::to_string(merge_id)}, {"at", FormatUtc(m.Int(4))}});
     }
     int64_t merged_at = m.Int(0);
     int64_t kept_id = m.Int(1);
@@ -521,10 +525,15 @@ Result<void> Deduplicator::Undo(int64_t merge_id) {
     if (!later->empty()) {
         const auto& r = later->front();
         return Fail(ErrorCode::kConflict,
-                    fmt::format("cannot undo merge #{}: contact #{} changed after it ({} by {} at "
-                                "{}); undoing would throw that change away",
-                                merge_id, r.Int(0), r.Text(1), r.Text(3), FormatUtc(r.Int(2))),
-                    "undo the later changes first, or correct the contacts by hand");
+                    Msg{"merge.changed_after",
+                        "cannot undo merge #{merge}: contact #{id} changed after it ({change} by "
+                        "{actor} at {at}); undoing would throw that change away",
+                        "undo the later changes first, or correct the contacts by hand"},
+                    {{"merge", std::to_string(merge_id)},
+                     {"id", std::to_string(r.Int(0))},
+                     {"change", r.Text(1)},
+                     {"actor", r.Text(3)},
+                     {"at", FormatUtc(r.Int(2))}});
     }
     std::vector<store::Value> upd_params{merged_at};
     for (auto id : ids)
@@ -536,11 +545,13 @@ Result<void> Deduplicator::Undo(int64_t merge_id) {
         upd_params);
     if (!touched) return std::unexpected(touched.error());
     if (!touched->empty()) {
-        return Fail(
-            ErrorCode::kConflict,
-            fmt::format("cannot undo merge #{}: contact #{} was updated after it (at {})", merge_id,
-                        touched->front().Int(0), FormatUtc(touched->front().Int(1))),
-            "undo the later changes first, or correct the contacts by hand");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"merge.updated_after",
+                        "cannot undo merge #{merge}: contact #{id} was updated after it (at {at})",
+                        "undo the later changes first, or correct the contacts by hand"},
+                    {{"merge", std::to_string(merge_id)},
+                     {"id", std::to_string(touched->front().Int(0))},
+                     {"at", FormatUtc(touched->front().Int(1))}});
     }
 
     for (const auto& t : Tables()) {

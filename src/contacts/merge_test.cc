@@ -207,6 +207,10 @@ TEST_P(MergeTest, UndoRestoresEveryInvolvedRowExactly) {
     ASSERT_FALSE(twice);
     EXPECT_EQ(twice.error().code, ErrorCode::kConflict);
     EXPECT_NE(twice.error().message.find("already undone"), std::string::npos);
+    EXPECT_EQ(twice.error().key, "merge.already_undone");
+    ASSERT_EQ(twice.error().params.size(), 2u);
+    EXPECT_EQ(twice.error().params[0],
+              (std::pair<std::string, std::string>{"merge", std::to_string(result->merge_id)}));
     // Contacts can be merged again after an undo.
     EXPECT_TRUE(dedup_->Merge(ids));
 }
@@ -244,20 +248,37 @@ TEST_P(MergeTest, UndoIsRefusedOnceTheKeptContactChanged) {
     EXPECT_EQ(undo.error().code, ErrorCode::kConflict);
     EXPECT_NE(undo.error().message.find("changed after"), std::string::npos);
     EXPECT_NE(undo.error().message.find(std::to_string(result->kept_id)), std::string::npos);
+    EXPECT_EQ(undo.error().key, "merge.changed_after");
+    ASSERT_EQ(undo.error().params.size(), 5u);
+    EXPECT_EQ(undo.error().params[0],
+              (std::pair<std::string, std::string>{"merge", std::to_string(result->merge_id)}));
+    EXPECT_EQ(undo.error().params[1],
+              (std::pair<std::string, std::string>{"id", std::to_string(result->kept_id)}));
+    EXPECT_EQ(undo.error().params[2], (std::pair<std::string, std::string>{"change", "tag"}));
     // Nothing was touched by the refused undo.
     EXPECT_EQ(book_->Get(ids[0])->contact.merged_into, result->kept_id);
 }
 
 TEST_P(MergeTest, MergeRefusesBadInput) {
     auto ids = ThreeDuplicates();
-    EXPECT_EQ(dedup_->Merge({ids[0]}).error().code, ErrorCode::kInvalidInput);
+    auto one = dedup_->Merge({ids[0]});
+    ASSERT_FALSE(one);
+    EXPECT_EQ(one.error().code, ErrorCode::kInvalidInput);
+    EXPECT_EQ(one.error().key, "merge.too_few");
     EXPECT_EQ(dedup_->Merge({ids[0], ids[0]}).error().code, ErrorCode::kInvalidInput);
     EXPECT_EQ(dedup_->Merge({ids[0], 99999}).error().code, ErrorCode::kNotFound);
     ASSERT_TRUE(dedup_->Merge({ids[0], ids[1]}));
     auto again = dedup_->Merge({ids[0], ids[2]});
     ASSERT_FALSE(again);
     EXPECT_NE(again.error().message.find("already merged"), std::string::npos);
-    EXPECT_EQ(dedup_->Undo(4242).error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(again.error().key, "merge.already_merged");
+    EXPECT_EQ(again.error().params,
+              (MessageParams{{"id", std::to_string(ids[0])}, {"into", std::to_string(ids[1])}}));
+    auto no_merge = dedup_->Undo(4242);
+    ASSERT_FALSE(no_merge);
+    EXPECT_EQ(no_merge.error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(no_merge.error().key, "merge.not_found");
+    EXPECT_EQ(no_merge.error().params, (MessageParams{{"merge", "4242"}}));
 }
 
 TEST_P(MergeTest, FindDuplicatesJoinsContactsConnectedByAnyNumber) {

@@ -38,14 +38,17 @@ Result<SavedFilter> SavedFilters::Save(std::string_view name_text,
                                        const std::vector<std::string>& expressions) {
     const std::string name = Trim(name_text);
     if (name.empty()) {
-        return Fail(ErrorCode::kInvalidInput, "a saved filter needs a name",
-                    "name it for what it finds, e.g. «Москва, новые»");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"saved_filter.no_name", "a saved filter needs a name",
+                        "name it for what it finds, e.g. «Москва, новые»"});
     }
     if (name.size() > kMaxNameBytes) {
-        return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("a saved filter's name is {} bytes long, more than {}", name.size(),
-                                kMaxNameBytes),
-                    "give a shorter name");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"saved_filter.name_too_long",
+                "a saved filter's name is {bytes} bytes long, more than {max}",
+                "give a shorter name"},
+            {{"bytes", std::to_string(name.size())}, {"max", std::to_string(kMaxNameBytes)}});
     }
     const std::string stored =
         store::SealText(store_, JsonText(nlohmann::json(expressions)), store::kNoteColumn);
@@ -69,8 +72,9 @@ Result<SavedFilter> SavedFilters::Save(std::string_view name_text,
         if (!count) return std::unexpected(count.error());
         if (store::Row({*count}).Int(0) >= kMaxPerUser) {
             return Fail(ErrorCode::kConflict,
-                        fmt::format("{} already keeps {} saved filters", owner_, kMaxPerUser),
-                        "remove the ones no longer used");
+                        Msg{"saved_filter.too_many", "{user} already keeps {count} saved filters",
+                            "remove the ones no longer used"},
+                        {{"user", owner_}, {"count", std::to_string(kMaxPerUser)}});
         }
         auto id = store_.QueryValue(
             "INSERT INTO saved_filters (owner, name, expressions, created_at, updated_at) VALUES "
@@ -88,8 +92,10 @@ Result<void> SavedFilters::Remove(int64_t id) {
         store_.Exec("DELETE FROM saved_filters WHERE id = $1 AND owner = $2", {id, owner_});
     if (!removed) return std::unexpected(removed.error());
     if (*removed == 0) {
-        return Fail(ErrorCode::kNotFound, fmt::format("saved filter #{} does not exist", id),
-                    "GET /api/v1/saved-filters lists yours");
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"saved_filter.not_found", "saved filter #{id} does not exist",
+                        "GET /api/v1/saved-filters lists yours"},
+                    {{"id", std::to_string(id)}});
     }
     return {};
 }

@@ -82,17 +82,21 @@ Result<Status> ParseStatus(std::string_view text) {
     std::vector<std::string> accepted;
     for (const auto& n : kNames)
         accepted.push_back(fmt::format("{} ({}, {})", n.id, n.en, n.ru));
-    return Fail(ErrorCode::kInvalidInput, fmt::format("status '{}' is not known", text),
-                fmt::format("use one of: {}", fmt::join(accepted, "; ")));
+    return Fail(ErrorCode::kInvalidInput,
+                Msg{"status.unknown", "status '{status}' is not known", "use one of: {accepted}"},
+                {{"status", std::string(text)},
+                 {"accepted", fmt::format("{}", fmt::join(accepted, "; "))}});
 }
 
 Result<void> CheckCallbackHorizon(int64_t callback_at, int64_t now) {
     if (callback_at - now <= kCallbackHorizonSeconds) return {};
     return Fail(ErrorCode::kInvalidInput,
-                fmt::format("the callback time is {} days ahead; a callback may be set at most "
-                            "{} days ahead",
-                            (callback_at - now) / 86400, kCallbackHorizonSeconds / 86400),
-                "check the year of the date");
+                Msg{"status.callback_too_far",
+                    "the callback time is {days} days ahead; a callback may be set at most "
+                    "{max} days ahead",
+                    "check the year of the date"},
+                {{"days", std::to_string((callback_at - now) / 86400)},
+                 {"max", std::to_string(kCallbackHorizonSeconds / 86400)}});
 }
 
 }  // namespace callbase::contacts

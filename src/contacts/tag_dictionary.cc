@@ -72,9 +72,11 @@ Result<int64_t> TagDictionary::CategoryId(std::string_view name) {
         if (FoldCase(r.Text(1)) == wanted) return r.Int(0);
         names.push_back(r.Text(1));
     }
-    return Fail(ErrorCode::kNotFound, fmt::format("tag category '{}' does not exist", name),
-                fmt::format("categories: {}; or add it: callbase tags add-category NAME",
-                            fmt::join(names, ", ")));
+    return Fail(ErrorCode::kNotFound,
+                Msg{"tag.no_category", "tag category '{category}' does not exist",
+                    "categories: {categories}; or add it: callbase tags add-category NAME"},
+                {{"category", std::string(name)},
+                 {"categories", fmt::format("{}", fmt::join(names, ", "))}});
 }
 
 Result<int64_t> TagDictionary::AddCategory(std::string_view name_in) {
@@ -84,13 +86,17 @@ Result<int64_t> TagDictionary::AddCategory(std::string_view name_in) {
         return std::unexpected(ok.error());
     }
     if (name.empty() || name.find(':') != std::string::npos) {
-        return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("tag category name '{}' is empty or contains ':'", name_in),
-                    "give a name without ':' (it separates category and tag)");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"tag.bad_category_name", "tag category name '{category}' is empty or contains ':'",
+                "give a name without ':' (it separates category and tag)"},
+            {{"category", std::string(name_in)}});
     }
     if (auto existing = CategoryId(name); existing) {
-        return Fail(ErrorCode::kConflict, fmt::format("tag category '{}' already exists", name),
-                    "add tags to it: callbase tags add CATEGORY NAME");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"tag.category_exists", "tag category '{category}' already exists",
+                        "add tags to it: callbase tags add CATEGORY NAME"},
+                    {{"category", name}});
     }
     auto tx = store::Transaction::Start(store_);
     if (!tx) return std::unexpected(tx.error());
@@ -110,8 +116,9 @@ Result<TagInfo> TagDictionary::AddTag(std::string_view category, std::string_vie
     }
     if (name.empty() || name.find(':') != std::string::npos) {
         return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("tag name '{}' is empty or contains ':'", name_in),
-                    "give a name without ':' (it separates category and tag)");
+                    Msg{"tag.bad_name", "tag name '{tag}' is empty or contains ':'",
+                        "give a name without ':' (it separates category and tag)"},
+                    {{"tag", std::string(name_in)}});
     }
     auto cat_id = CategoryId(category);
     if (!cat_id) return std::unexpected(cat_id.error());
@@ -119,10 +126,18 @@ Result<TagInfo> TagDictionary::AddTag(std::string_view category, std::string_vie
     if (!all) return std::unexpected(all.error());
     for (const auto& t : *all) {
         if (FoldCase(t.name) == FoldCase(name)) {
+            if (t.retired_at) {
+                return Fail(
+                    ErrorCode::kConflict,
+                    Msg{"tag.exists_retired",
+                        "tag '{tag}' already exists in category '{category}' (retired)",
+                        "tag names are unique across categories so operators can type them"},
+                    {{"tag", t.name}, {"category", t.category}});
+            }
             return Fail(ErrorCode::kConflict,
-                        fmt::format("tag '{}' already exists in category '{}'{}", t.name,
-                                    t.category, t.retired_at ? " (retired)" : ""),
-                        "tag names are unique across categories so operators can type them");
+                        Msg{"tag.exists", "tag '{tag}' already exists in category '{category}'",
+                            "tag names are unique across categories so operators can type them"},
+                        {{"tag", t.name}, {"category", t.category}});
         }
     }
     auto tx = store::Transaction::Start(store_);
@@ -140,8 +155,9 @@ Result<TagInfo> TagDictionary::Retire(std::string_view name) {
     auto tag = Resolve(name);
     if (!tag) return std::unexpected(tag.error());
     if (tag->retired_at) {
-        return Fail(ErrorCode::kConflict, fmt::format("tag '{}' is already retired", tag->name),
-                    "nothing to do");
+        return Fail(ErrorCode::kConflict,
+                    Msg{"tag.already_retired", "tag '{tag}' is already retired", "nothing to do"},
+                    {{"tag", tag->name}});
     }
     auto tx = store::Transaction::Start(store_);
     if (!tx) return std::unexpected(tx.error());
@@ -207,18 +223,26 @@ Result<TagInfo> TagDictionary::Resolve(std::string_view name_in) {
         std::vector<std::string> q;
         for (auto* t : found)
             q.push_back(t->Qualified());
-        return Fail(ErrorCode::kInvalidInput,
-                    fmt::format("tag '{}' is in several categories", name_in),
-                    fmt::format("write it with its category: {}", fmt::join(q, " or ")));
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"tag.ambiguous", "tag '{tag}' is in several categories",
+                "write it with its category: {choices}"},
+            {{"tag", std::string(name_in)}, {"choices", fmt::format("{}", fmt::join(q, " or "))}});
     }
     auto close = CloseMatches(name, names);
-    return Fail(ErrorCode::kNotFound, fmt::format("tag '{}' is not in the tag dictionary", name_in),
-                close.empty()
-                    ? std::string("operators cannot invent tags; see `callbase tags list`, or "
-                                  "ask a supervisor to add it: callbase tags add CATEGORY NAME")
-                    : fmt::format("did you mean: {}? Operators cannot invent tags; a supervisor "
-                                  "adds them with `callbase tags add CATEGORY NAME`",
-                                  fmt::join(close, ", ")));
+    if (close.empty()) {
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"tag.unknown", "tag '{tag}' is not in the tag dictionary",
+                        "operators cannot invent tags; see `callbase tags list`, or ask a "
+                        "supervisor to add it: callbase tags add CATEGORY NAME"},
+                    {{"tag", std::string(name_in)}});
+    }
+    return Fail(
+        ErrorCode::kNotFound,
+        Msg{"tag.unknown_close", "tag '{tag}' is not in the tag dictionary",
+            "did you mean: {close}? Operators cannot invent tags; a supervisor adds them "
+            "with `callbase tags add CATEGORY NAME`"},
+        {{"tag", std::string(name_in)}, {"close", fmt::format("{}", fmt::join(close, ", "))}});
 }
 
 }  // namespace callbase::contacts

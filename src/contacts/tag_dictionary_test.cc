@@ -48,11 +48,24 @@ TEST_P(TagDictionaryTest, AddsCategoriesAndTagsAndRefusesDuplicates) {
     auto tag = dict_->AddTag("канал", "Выставка");
     ASSERT_TRUE(tag) << tag.error().message;
     EXPECT_EQ(tag->category, "Канал");
-    EXPECT_EQ(dict_->AddTag("Сегмент", "выставка").error().code, ErrorCode::kConflict);
+    auto same = dict_->AddTag("Сегмент", "выставка");
+    ASSERT_FALSE(same);
+    EXPECT_EQ(same.error().code, ErrorCode::kConflict);
+    EXPECT_EQ(same.error().message, "tag 'Выставка' already exists in category 'Канал'");
+    EXPECT_EQ(same.error().key, "tag.exists");
+    EXPECT_EQ(same.error().params, (MessageParams{{"tag", "Выставка"}, {"category", "Канал"}}));
     auto no_cat = dict_->AddTag("Нет такой", "Тег");
     ASSERT_FALSE(no_cat);
     EXPECT_NE(no_cat.error().hint.find("Причина отказа"), std::string::npos);
-    EXPECT_EQ(dict_->AddTag("Канал", "a:b").error().code, ErrorCode::kInvalidInput);
+    EXPECT_EQ(no_cat.error().key, "tag.no_category");
+    ASSERT_EQ(no_cat.error().params.size(), 2u);
+    EXPECT_EQ(no_cat.error().params[0],
+              (std::pair<std::string, std::string>{"category", "Нет такой"}));
+    auto colon = dict_->AddTag("Канал", "a:b");
+    ASSERT_FALSE(colon);
+    EXPECT_EQ(colon.error().code, ErrorCode::kInvalidInput);
+    EXPECT_EQ(colon.error().key, "tag.bad_name");
+    EXPECT_EQ(colon.error().params, (MessageParams{{"tag", "a:b"}}));
     auto resolved = dict_->Resolve("Канал:Выставка");
     ASSERT_TRUE(resolved);
     EXPECT_EQ(resolved->id, tag->id);
@@ -68,7 +81,16 @@ TEST_P(TagDictionaryTest, RetiredTagsStayOnContactsButCannotBeAdded) {
     ASSERT_TRUE(book.Tag(*b, "Дорого"));
     auto retired = dict_->Retire("Холодный_контакт");
     ASSERT_TRUE(retired) << retired.error().message;
-    EXPECT_EQ(dict_->Retire("Холодный_контакт").error().code, ErrorCode::kConflict);
+    auto again = dict_->Retire("Холодный_контакт");
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+    EXPECT_EQ(again.error().key, "tag.already_retired");
+    EXPECT_EQ(again.error().params, (MessageParams{{"tag", "Холодный_контакт"}}));
+    // Its name stays taken: a new tag of that name is refused, and says it is retired.
+    auto retaken = dict_->AddTag("Причина отказа", "холодный_контакт");
+    ASSERT_FALSE(retaken);
+    EXPECT_EQ(retaken.error().key, "tag.exists_retired");
+    EXPECT_NE(retaken.error().message.find("(retired)"), std::string::npos);
     auto refused = book.Tag(*b, "Холодный_контакт");
     ASSERT_FALSE(refused);
     EXPECT_NE(refused.error().message.find("retired"), std::string::npos);
