@@ -304,6 +304,10 @@ TEST_P(ContactEditsTest, MassEditTagsSetsStatusStopsAndAssignsReportingFailures)
     EXPECT_EQ(r.Json()["failed"][0]["id"], nameless_phone);
     EXPECT_NE(r.Json()["failed"][0]["reason"].get<std::string>().find("no valid number"),
               std::string::npos);
+    // A Russian screen shows the reason by its code.
+    EXPECT_EQ(r.Json()["failed"][0].value("code", ""), "mass_edit.no_valid_number") << r.body;
+    EXPECT_EQ(r.Json()["failed"][0]["params"].value("id", ""), std::to_string(nameless_phone))
+        << r.body;
     json stops = Card(maria, anna)["stop_list"];
     ASSERT_EQ(stops.size(), 1u);
     EXPECT_EQ(stops[0]["category"], "do_not_disturb");

@@ -330,7 +330,18 @@ Result<Response> MassEdit(Call& c) {
         for (int64_t id : ids) {
             auto one = (*change)(*book, id);
             if (!one) {
-                failed.push_back({{"id", id}, {"reason", ShownError(c, one.error()).message}});
+                // The reason in English, and its code and parameters for a
+                // screen in another language.
+                const Error shown = ShownError(c, one.error());
+                json item{{"id", id}, {"reason", shown.message}};
+                if (!shown.key.empty()) {
+                    json params = json::object();
+                    for (const auto& [name, value] : shown.params)
+                        params[name] = value;
+                    item["code"] = shown.key;
+                    item["params"] = params;
+                }
+                failed.push_back(std::move(item));
             } else if (*one) {
                 ++changed;
             }

@@ -73,9 +73,9 @@ Result<int64_t> TagDictionary::CategoryId(std::string_view name) {
         names.push_back(r.Text(1));
     }
     return Fail(ErrorCode::kNotFound,
-                Msg{"tag.no_category", "tag category '{category}' does not exist",
+                Msg{"tag.no_category", "tag category '{tag_category}' does not exist",
                     "categories: {categories}; or add it: callbase tags add-category NAME"},
-                {{"category", std::string(name)},
+                {{"tag_category", std::string(name)},
                  {"categories", fmt::format("{}", fmt::join(names, ", "))}});
 }
 
@@ -86,17 +86,17 @@ Result<int64_t> TagDictionary::AddCategory(std::string_view name_in) {
         return std::unexpected(ok.error());
     }
     if (name.empty() || name.find(':') != std::string::npos) {
-        return Fail(
-            ErrorCode::kInvalidInput,
-            Msg{"tag.bad_category_name", "tag category name '{category}' is empty or contains ':'",
-                "give a name without ':' (it separates category and tag)"},
-            {{"category", std::string(name_in)}});
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"tag.bad_category_name",
+                        "tag category name '{tag_category}' is empty or contains ':'",
+                        "give a name without ':' (it separates category and tag)"},
+                    {{"tag_category", std::string(name_in)}});
     }
     if (auto existing = CategoryId(name); existing) {
         return Fail(ErrorCode::kConflict,
-                    Msg{"tag.category_exists", "tag category '{category}' already exists",
+                    Msg{"tag.category_exists", "tag category '{tag_category}' already exists",
                         "add tags to it: callbase tags add CATEGORY NAME"},
-                    {{"category", name}});
+                    {{"tag_category", name}});
     }
     auto tx = store::Transaction::Start(store_);
     if (!tx) return std::unexpected(tx.error());
@@ -130,14 +130,14 @@ Result<TagInfo> TagDictionary::AddTag(std::string_view category, std::string_vie
                 return Fail(
                     ErrorCode::kConflict,
                     Msg{"tag.exists_retired",
-                        "tag '{tag}' already exists in category '{category}' (retired)",
+                        "tag '{tag}' already exists in category '{tag_category}' (retired)",
                         "tag names are unique across categories so operators can type them"},
-                    {{"tag", t.name}, {"category", t.category}});
+                    {{"tag", t.name}, {"tag_category", t.category}});
             }
             return Fail(ErrorCode::kConflict,
-                        Msg{"tag.exists", "tag '{tag}' already exists in category '{category}'",
+                        Msg{"tag.exists", "tag '{tag}' already exists in category '{tag_category}'",
                             "tag names are unique across categories so operators can type them"},
-                        {{"tag", t.name}, {"category", t.category}});
+                        {{"tag", t.name}, {"tag_category", t.category}});
         }
     }
     auto tx = store::Transaction::Start(store_);

@@ -53,14 +53,14 @@ TEST_P(TagDictionaryTest, AddsCategoriesAndTagsAndRefusesDuplicates) {
     EXPECT_EQ(same.error().code, ErrorCode::kConflict);
     EXPECT_EQ(same.error().message, "tag 'Выставка' already exists in category 'Канал'");
     EXPECT_EQ(same.error().key, "tag.exists");
-    EXPECT_EQ(same.error().params, (MessageParams{{"tag", "Выставка"}, {"category", "Канал"}}));
+    EXPECT_EQ(same.error().params, (MessageParams{{"tag", "Выставка"}, {"tag_category", "Канал"}}));
     auto no_cat = dict_->AddTag("Нет такой", "Тег");
     ASSERT_FALSE(no_cat);
     EXPECT_NE(no_cat.error().hint.find("Причина отказа"), std::string::npos);
     EXPECT_EQ(no_cat.error().key, "tag.no_category");
     ASSERT_EQ(no_cat.error().params.size(), 2u);
     EXPECT_EQ(no_cat.error().params[0],
-              (std::pair<std::string, std::string>{"category", "Нет такой"}));
+              (std::pair<std::string, std::string>{"tag_category", "Нет такой"}));
     auto colon = dict_->AddTag("Канал", "a:b");
     ASSERT_FALSE(colon);
     EXPECT_EQ(colon.error().code, ErrorCode::kInvalidInput);

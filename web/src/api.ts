@@ -197,7 +197,7 @@ export interface MassResult {
     selected: number;
     changed: number;
     unchanged: number;
-    failed: { id: number; reason: string }[];
+    failed: { id: number; reason: string; code?: string; params?: Record<string, string> }[];
 }
 
 export interface Phone {

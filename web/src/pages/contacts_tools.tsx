@@ -8,6 +8,7 @@ import { Labeled, Notice, Section, useLoad } from '../components';
 import * as dict from '../dictionaries';
 import { number } from '../format';
 import { t, type Key } from '../i18n';
+import { serverText } from '../server_messages';
 import { navigate } from '../router';
 
 // Phone labels as the base keeps them (contacts.phones.label), shown translated.
@@ -471,7 +472,7 @@ export function MassEdit(props: { ids: number[]; filter: string[] | null; total:
                         <ul class="reasons" data-testid="mass-failures">
                             {result.failed.slice(0, 20).map((f) => (
                                 <li key={f.id}>
-                                    <a href={`#/contacts/${f.id}`}>#{f.id}</a> — {f.reason}
+                                    <a href={`#/contacts/${f.id}`}>#{f.id}</a> — {serverText(f.code, f.params, f.reason)}
                                 </li>
                             ))}
                             {result.failed.length > 20 && <li>{t('mass.moreFailures', { count: number(result.failed.length - 20) })}</li>}
