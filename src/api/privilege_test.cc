@@ -250,6 +250,13 @@ TEST_P(ApiTest, AnOperatorSeesOnlyAssignedContactsCallbacksAndRecentCalls) {
                    json{{"to", "nobody-here"}, {"ids", {ivan}}}.dump(), &anna)
                   .status,
               404);
+    // Both the chosen contacts and a filter, or neither: a 400 a screen names.
+    for (const json& body : {json{{"to", "oleg"}, {"ids", {ivan}}, {"filter", {"status=new"}}},
+                             json{{"to", "oleg"}}}) {
+        Reply either = Send(http::verb::post, "/api/v1/assignments", body.dump(), &anna);
+        EXPECT_EQ(either.status, 400) << either.body;
+        EXPECT_EQ(either.Json().value("code", ""), "request.ids_or_filter") << either.body;
+    }
 }
 
 // Item 9: a supervisor in a team sees the team's contacts and the unassigned

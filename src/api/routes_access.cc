@@ -91,8 +91,9 @@ Result<Response> AssignContacts(Call& c) {
     auto to_it = body->find("to");
     if (to_it == body->end() || !(to_it->is_string() || to_it->is_null())) {
         return Fail(ErrorCode::kInvalidInput,
-                    "\"to\" must name the user to assign to, or be null to unassign",
-                    "e.g. {\"to\": \"oleg\", \"ids\": [1, 2]}");
+                    Msg{"request.assign_to",
+                        "\"to\" must name the user to assign to, or be null to unassign",
+                        "e.g. {\"to\": \"oleg\", \"ids\": [1, 2]}"});
     }
     std::optional<std::pair<int64_t, std::string>> to;
     if (to_it->is_string()) {
@@ -107,22 +108,29 @@ Result<Response> AssignContacts(Call& c) {
     const json filter_json = body->value("filter", json::array());
     if (!ids_json.is_array() || !filter_json.is_array()) {
         return Fail(ErrorCode::kInvalidInput,
-                    "\"ids\" must be an array of contact ids and \"filter\" an array of "
-                    "expressions like \"region=Москва\"");
+                    Msg{"request.ids_and_filter",
+                        "\"ids\" must be an array of contact ids and \"filter\" an array of "
+                        "expressions like \"region=Москва\""});
     }
     for (const auto& v : ids_json) {
         if (!v.is_number_integer() || v.get<int64_t>() <= 0) {
-            return Fail(ErrorCode::kInvalidInput, "a contact id is a positive whole number");
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"request.contact_id", "a contact id is a positive whole number"});
         }
         ids.push_back(v.get<int64_t>());
     }
     for (const auto& v : filter_json) {
-        if (!v.is_string()) return Fail(ErrorCode::kInvalidInput, "a filter must be a string");
+        if (!v.is_string()) {
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"request.filter_not_text", "a filter must be a string"});
+        }
         expressions.push_back(v.get<std::string>());
     }
     if (ids.empty() == expressions.empty()) {
-        return Fail(ErrorCode::kInvalidInput, "give either \"ids\" or \"filter\", not both or none",
-                    "a filter selects every contact it matches: {\"filter\": [\"status=new\"]}");
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"request.ids_or_filter", "give either \"ids\" or \"filter\", not both or none",
+                "a filter selects every contact it matches: {\"filter\": [\"status=new\"]}"});
     }
     auto filter = contacts::ParseFilter(expressions, *c.api.options().cleaner);
     if (!filter) return std::unexpected(filter.error());
@@ -164,7 +172,8 @@ Result<Response> SetUserTeam(Call& c) {
     if (!body) return std::unexpected(body.error());
     auto team = body->find("team");
     if (team == body->end() || !(team->is_string() || team->is_null())) {
-        return Fail(ErrorCode::kInvalidInput, "\"team\" must name a team, or be null for none");
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"request.team", "\"team\" must name a team, or be null for none"});
     }
     const std::string user = c.request.params.at("name");
     const std::string name = team->is_string() ? team->get<std::string>() : "";

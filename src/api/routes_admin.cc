@@ -49,10 +49,14 @@ Result<Response> RequestExport(Call& c) {
     const json filter = body->value("filter", json::array());
     if (!filter.is_array()) {
         return Fail(ErrorCode::kInvalidInput,
-                    "\"filter\" must be an array of expressions like \"status=new\"");
+                    Msg{"request.filter_not_array",
+                        "\"filter\" must be an array of expressions like \"region=Москва\""});
     }
     for (const auto& e : filter) {
-        if (!e.is_string()) return Fail(ErrorCode::kInvalidInput, "a filter must be a string");
+        if (!e.is_string()) {
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"request.filter_not_text", "a filter must be a string"});
+        }
         expressions.push_back(e.get<std::string>());
     }
     auto parsed = contacts::ParseFilter(expressions, *c.api.options().cleaner);
