@@ -1047,6 +1047,22 @@ TEST_P(ApiTest, AnImportByUploadIsFollowedOverAWebSocketAndReportsItsErrors) {
     EXPECT_TRUE(errors.content_type.starts_with("text/csv"));
     EXPECT_NE(errors.body.find("3;"), std::string::npos) << errors.body;
     EXPECT_NE(errors.body.find("12345"), std::string::npos) << errors.body;
+    // The page's rows: the same row, its reason coded for the user's language.
+    Reply rows =
+        Send(http::verb::get, fmt::format("/api/v1/imports/{}/errors?format=json", job), "", &anna);
+    ASSERT_EQ(rows.status, 200) << rows.body;
+    EXPECT_EQ(rows.Json()["total"], 1) << rows.body;
+    ASSERT_EQ(rows.Json()["rows"].size(), 1u) << rows.body;
+    const json row = rows.Json()["rows"][0];
+    EXPECT_EQ(row["line"], 3) << row.dump();
+    EXPECT_NE(row["value"].get<std::string>().find("12345"), std::string::npos) << row.dump();
+    EXPECT_TRUE(row["code"].is_string() && row["code"].get<std::string>().starts_with("import."))
+        << row.dump();
+    EXPECT_EQ(
+        Send(http::verb::get, fmt::format("/api/v1/imports/{}/errors?format=xml", job), "", &anna)
+            .Json()
+            .value("code", ""),
+        "import.report_format");
 
     json found = Send(http::verb::get, "/api/v1/contacts?source=fair", "", &anna).Json();
     EXPECT_EQ(found["total"], 2);

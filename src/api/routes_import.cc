@@ -462,6 +462,9 @@ Result<server::Feed> ImportEvents(Call& c) {
     });
 }
 
+// How many rows of an error report the import page shows (format=json).
+constexpr size_t kErrorRowsShown = 100;
+
 Result<Response> ImportErrors(Call& c) {
     auto job = JobOf(c);
     if (!job) return std::unexpected(job.error());
@@ -483,6 +486,34 @@ Result<Response> ImportErrors(Call& c) {
         }
         errors = (*job)->summary->errors;
     }
+    c.records = fmt::format("import-job:{}", (*job)->id);
+    const auto format = c.request.Query("format").value_or("csv");
+    if (format == "json") {
+        // The first rows for the import page, each reason with its code and
+        // parameters so that the page says it in the user's language; the
+        // CSV holds them all.
+        json rows = json::array();
+        for (size_t i = 0; i < errors.size() && i < kErrorRowsShown; ++i) {
+            const auto& e = errors[i];
+            json params = json::object();
+            for (const auto& [name, value] : e.params)
+                params[name] = value;
+            rows.push_back({{"line", e.line},
+                            {"column", e.column},
+                            {"value", e.value},
+                            {"reason", e.reason},
+                            {"code", e.key.empty() ? json(nullptr) : json(e.key)},
+                            {"params", params}});
+        }
+        c.detail = fmt::format("error report, {} of {} rows", rows.size(), errors.size());
+        return JsonResponse(200, json{{"total", errors.size()}, {"rows", rows}});
+    }
+    if (format != "csv") {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"import.report_format", "format={format} is not known",
+                        "use format=csv (the default) or format=json"},
+                    {{"format", format}});
+    }
     const std::string path =
         (WorkDir(c) / fmt::format("callbase-errors-{}-{}.csv", getpid(), (*job)->id)).string();
     if (auto ok = ingest::WriteErrorReport(path, errors); !ok) return std::unexpected(ok.error());
@@ -490,7 +521,6 @@ Result<Response> ImportErrors(Call& c) {
     std::error_code ignored;
     std::filesystem::remove(path, ignored);
     if (!body) return std::unexpected(body.error());
-    c.records = fmt::format("import-job:{}", (*job)->id);
     c.detail = fmt::format("error report, {} rows", errors.size());
     Response r{200, "text/csv; charset=utf-8", std::move(*body), {}};
     r.headers.emplace_back(

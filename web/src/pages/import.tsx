@@ -3,7 +3,7 @@
 // a WebSocket (polling when the socket fails) → summary and the error report.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { API, buildQuery, get, request, type ImportJob, type Preview } from '../api';
-import { JobProgress, Labeled, Section } from '../components';
+import { JobProgress, Labeled, Section, useLoad } from '../components';
 import { number } from '../format';
 import { t, type Key } from '../i18n';
 import { serverText } from '../server_messages';
@@ -94,6 +94,55 @@ function follow(job: number, onState: (state: ImportJob) => void): () => void {
         poll();
     }
     return stop;
+}
+
+interface ErrorRow {
+    line: number;
+    column: string;
+    value: string;
+    reason: string;
+    code: string | null;
+    params: Record<string, string>;
+}
+
+// The first rows of the error report, each reason in the user's language
+// (its code); the CSV behind the link holds every row.
+function ErrorRows({ job }: { job: number }) {
+    const report = useLoad(
+        () => get<{ total: number; rows: ErrorRow[] }>(`/imports/${job}/errors`, { format: 'json' }, true),
+        [job],
+    );
+    if (!report.data || report.data.rows.length === 0) return null;
+    const { total, rows } = report.data;
+    return (
+        <>
+            <p>
+                {total > rows.length
+                    ? t('import.errorRows.some', { shown: number(rows.length), total: number(total) })
+                    : t('import.errorRows.all', { total: number(total) })}
+            </p>
+            <table class="grid" data-testid="import-error-rows">
+                <thead>
+                    <tr>
+                        <th scope="col">{t('import.errorRows.line')}</th>
+                        <th scope="col">{t('import.errorRows.column')}</th>
+                        <th scope="col">{t('import.errorRows.value')}</th>
+                        <th scope="col">{t('import.errorRows.reason')}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.map((r, i) => (
+                        <tr key={i}>
+                            <td class="num">{r.line || ''}</td>
+                            <td data-user-text>{r.column}</td>
+                            <td data-user-text>{r.value}</td>
+                            <td>{serverText(r.code ?? undefined, r.params, r.reason)}</td>
+                        </tr>
+                    ))}
+                </tbody>
+            </table>
+        </>
+    );
 }
 
 export function ImportPage() {
@@ -374,6 +423,7 @@ export function ImportPage() {
                                     ))}
                                 </tbody>
                             </table>
+                            {Number(summary.errors) > 0 && <ErrorRows job={job.job} />}
                             <p>
                                 <a
                                     data-testid="import-errors-link"
