@@ -717,6 +717,22 @@ async function main() {
         supervisor.off('websocket', onSocket);
         check(frames > 0, 'no message came over /api/v1/imports/{job}/events (the page fell back to polling)');
         await shot(supervisor, 'import-summary');
+        // The page lists the rows of the report, and says each reason in the
+        // user's language: in Russian, no English word in them (the phone
+        // cleaner's reasons too).
+        const rowLines = async () =>
+            (await supervisor.getByTestId('import-error-rows').locator('tbody tr td:first-child').allInnerTexts()).map(Number);
+        const shown = await rowLines();
+        check(
+            messy.badLines.every((n) => shown.includes(n)),
+            `the import page lists lines ${shown.join(', ')}; the bad rows are at ${messy.badLines.join(', ')}`,
+        );
+        await supervisor.getByTestId('lang-switch').click();
+        const reasons = await supervisor.getByTestId('import-error-rows').locator('tbody tr td:last-child').allInnerTexts();
+        const english = englishIn(reasons);
+        check(reasons.length > 0 && english.length === 0, `English in the import page's reasons in Russian: ${english.join('; ')}`);
+        await shot(supervisor, 'import-summary-ru');
+        await supervisor.getByTestId('lang-switch').click();
 
         const [download] = await Promise.all([
             supervisor.waitForEvent('download', { timeout: 15000 }),

@@ -5,6 +5,7 @@
 // there, or when a file's en and ru differ.
 import { phone } from './format';
 import { known, lang, type Lang } from './i18n';
+import { phoneReason } from './phone_reason';
 import * as access from './messages/access';
 import * as campaigns from './messages/campaigns';
 import * as compliance from './messages/compliance';
@@ -73,7 +74,8 @@ export function serverText(code: string | undefined, params: Record<string, unkn
 // Parameters that are codes themselves shown in words: a permission by what it
 // allows, a role (`role`, `…_role`), a campaign's state (`state`), an export's
 // (`export_state`), an operator's (`agent_state`), a built-in purpose (`purpose`), a stop-list category (`category`),
-// the name of a text that is too long (`field`); a number is grouped (`phone`).
+// the name of a text that is too long (`field`); a number is grouped (`phone`), and
+// the phone cleaner's reason why one is not a number is said in words (`why`).
 function shownParams(params: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
     if (!params) return params;
     const out: Record<string, unknown> = { ...params };
@@ -84,6 +86,9 @@ function shownParams(params: Record<string, unknown> | undefined): Record<string
             if (text) out[name] = `«${text.charAt(0).toLowerCase()}${text.slice(1)}»`;
         } else if (name === 'role' || name.endsWith('_role')) {
             out[name] = known(`role.${value}`) ?? value;
+        } else if (name === 'why') {
+            // A phone cleaner's reason (an import row's phone); any other stays.
+            out[name] = phoneReason(value);
         } else if (name === 'phone') {
             out[name] = phone(value);
         } else if (name === 'purpose') {
