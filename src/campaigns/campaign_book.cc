@@ -246,6 +246,14 @@ Result<void> CampaignBook::CheckRobotScript(CampaignSpec& s) {
                     fmt::format("{}:{}: node '{}': {}", script->file, action.line, node.id, what),
                     hint));
             };
+            // Where the action is, for a coded message: file, line and node.
+            auto at = [&](MessageParams more = {}) {
+                MessageParams where{{"file", script->file},
+                                    {"line", std::to_string(action.line)},
+                                    {"node", node.id}};
+                where.insert(where.end(), more.begin(), more.end());
+                return where;
+            };
             if (action.kind == ivr::ActionKind::kSetStatus) {
                 auto status = contacts::ParseStatus(action.value);
                 if (!status) return bad(status.error().message, status.error().hint);
@@ -254,9 +262,7 @@ Result<void> CampaignBook::CheckRobotScript(CampaignSpec& s) {
                         Msg{"campaign.script_callback_status",
                             "{file}:{line}: node '{node}': set_status: callback needs a time",
                             "use schedule_callback: DELAY (2h, 1d) instead"},
-                        {{"file", script->file},
-                         {"line", std::to_string(action.line)},
-                         {"node", node.id}}));
+                        at()));
                 }
             }
             if (action.kind == ivr::ActionKind::kScheduleCallback && !action.value.empty()) {
@@ -272,10 +278,7 @@ Result<void> CampaignBook::CheckRobotScript(CampaignSpec& s) {
                     Msg{"campaign.script_tag_unknown",
                         "{file}:{line}: node '{node}': tag '{tag}' is not in the dictionary",
                         "add it with `callbase tags add`, or change the script"},
-                    {{"file", script->file},
-                     {"line", std::to_string(action.line)},
-                     {"node", node.id},
-                     {"tag", action.value}}));
+                    at({{"tag", action.value}})));
             }
         }
     }

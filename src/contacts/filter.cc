@@ -196,7 +196,6 @@ Result<std::string> NameSql(const FilterTerm& t, const store::Cipher* cipher, Sq
         }
         words = std::move(keys);
     }
-    const std::vector<int64_t> needed = WordsNeeded(words, prefix);
     if (names && words.size() > 1) {
         auto ids = names->Find(words, prefix);
         if (!ids) return std::unexpected(ids.error());
@@ -206,6 +205,7 @@ Result<std::string> NameSql(const FilterTerm& t, const store::Cipher* cipher, Sq
             return fmt::format("{}c.id IN ({})", Negate(t.op), fmt::join(**ids, ","));
         }
     }
+    const std::vector<int64_t> needed = WordsNeeded(words, prefix);
     std::vector<std::string> selects;
     for (size_t i = 0; i < words.size(); ++i) {
         const std::string& word = words[i];
