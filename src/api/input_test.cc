@@ -259,6 +259,17 @@ TEST_P(ApiTest, RobotScriptsComeOnlyFromTheScriptsFolderAndNoErrorShowsAFile) {
     Reply bad_text = create({{"name", "Робот 3"}, {"robot_script_text", "name: x\nnodes: [\n"}});
     EXPECT_EQ(bad_text.status, 400) << bad_text.body;
     EXPECT_NE(bad_text.body.find("robot_script_text:"), std::string::npos) << bad_text.body;
+    // A tag the dictionary lacks: coded, with where it is and the tag.
+    Reply no_tag = create({{"name", "Робот 4"},
+                           {"robot_script_text",
+                            "name: t\nstart: a\nnodes:\n  a:\n    say: Здравствуйте, с вами "
+                            "говорит робот\n    actions: [{tag: Нет "
+                            "такого}, hangup]\n"}});
+    EXPECT_EQ(no_tag.status, 400) << no_tag.body;
+    EXPECT_EQ(no_tag.Json().value("code", ""), "campaign.script_tag_unknown") << no_tag.body;
+    EXPECT_EQ(no_tag.Json()["params"].value("node", ""), "a") << no_tag.body;
+    EXPECT_EQ(no_tag.Json()["params"].value("tag", ""), "Нет такого") << no_tag.body;
+    EXPECT_EQ(no_tag.Json()["params"].value("line", ""), "6") << no_tag.body;
     EXPECT_EQ(create({{"robot_script", "visit.yaml"}, {"robot_script_text", text}}).status, 400);
     fs::remove_all(root);
 }
