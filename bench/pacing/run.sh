@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Pacing on the simulated network: the predictive mode against the best
 # constant dial ratio found with hindsight (the same day swept over ratios,
-# the highest occupancy whose abandon rate stays within 3 %), with the
+# the highest occupancy whose abandon rate stays within 3 % over the day and
+# in every rolling window; the best by the day's rate alone is shown too), with the
 # progressive mode alongside, for each scenario; and how long a simulated
 # 8-hour day of 100 agents takes.
 # Usage: bench/pacing/run.sh CALLBASE [FROM TO STEP] [SCENARIO...]
-#   defaults: ratios 3.0..7.0 step 0.5 (refined around the best in fifths),
+#   defaults: ratios 1.0..7.0 step 0.5 (refined around the best in fifths),
 #   examples/scenarios/predictive-100.toml and predictive-100-drop.toml.
 set -euo pipefail
 cb=${1:?usage: bench/pacing/run.sh CALLBASE [FROM TO STEP] [SCENARIO...]}
 shift
-from=${1:-3.0}
+from=${1:-1.0}
 to=${2:-7.0}
 step=${3:-0.5}
 shift $(($# < 3 ? $# : 3))
@@ -50,9 +51,18 @@ for path in sys.argv[2:]:
               f"{r['violation_count']} |")
     row("predictive", p)
     row("progressive", prog)
+    # The best constant ratio by the whole day's abandon rate alone (what a
+    # ratio dialer's report shows), with the worst window it hides.
+    day_best = max((q for q in sweep["points"] if q["abandon_rate"] <= 0.03),
+                   key=lambda q: q["occupancy"], default=None)
+    if day_best:
+        print(f"| {name} | constant ratio {day_best['ratio']:.2f}, best by the day's rate (hindsight) | "
+              f"{day_best['occupancy']*100:.2f} % | {day_best['abandon_rate']*100:.2f} % | "
+              f"{day_best['worst_window_rate']*100:.2f} % | – | – |")
     if best:
-        print(f"| {name} | best constant ratio {best['ratio']:.2f} (hindsight) | "
-              f"{best['occupancy']*100:.2f} % | {best['abandon_rate']*100:.2f} % | – | – | – |")
+        print(f"| {name} | constant ratio {best['ratio']:.2f}, best within the limit in every window (hindsight) | "
+              f"{best['occupancy']*100:.2f} % | {best['abandon_rate']*100:.2f} % | "
+              f"{best['worst_window_rate']*100:.2f} % | – | – |")
     wall = statistics.median(r["wall_seconds"] for r in runs)
     summary.append((name, p, best, wall))
 print()

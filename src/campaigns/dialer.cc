@@ -177,11 +177,11 @@ void Dialer::Pump() {
     view.live_calls = static_cast<int>(live_.size());
     view.waiting = static_cast<int>(waiting_.size());
     for (const Agent& a : agents_) {
-        if (a.state == AgentState::kReady) ++view.ready;
-        if (a.state == AgentState::kWrapUp && !a.logout_pending) {
+        if (a.state == AgentState::kReady && a.leaving_until == 0) ++view.ready;
+        if (a.state == AgentState::kWrapUp && !a.logout_pending && !a.pause_pending) {
             view.wrap_ends.push_back(a.wrap_elapsed ? now : a.since + options_.wrap_up);
         }
-        if (a.state == AgentState::kOnCall && !a.logout_pending)
+        if (a.state == AgentState::kOnCall && !a.logout_pending && !a.pause_pending)
             view.talk_starts.push_back(a.since);
     }
     for (const auto& [id, call] : live_) {
@@ -325,7 +325,7 @@ void Dialer::Handle(const telephony::Event& event) {
                 telephony_.Bridge(event.call, call.record.agent);
                 break;
             }
-            pacer_.Resolved(now - call.record.started, true);
+            pacer_.Resolved(now, now - call.record.started, true);
             call.record.answered = now;
             call.record.recording = event.recording;
             ++stats_.answered;
@@ -337,7 +337,7 @@ void Dialer::Handle(const telephony::Event& event) {
         case EventKind::kInvalid:
         case EventKind::kRejected:
         case EventKind::kFailed: {
-            pacer_.Resolved(now - call.record.started, false);
+            pacer_.Resolved(now, now - call.record.started, false);
             std::string reserved = call.reserved;
             Finish(event.call, std::string(OutcomeOf(event.kind)), event.cause);
             if (!reserved.empty()) {
@@ -440,6 +440,12 @@ void Dialer::Answered(CallId id, LiveCall& call) {
 }
 
 void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
+    if (agent.leaving_until != 0) {
+        // The last call of one who is leaving: they go after it.
+        agent.leaving_until = 0;
+        (agent.leaving_to == AgentState::kPaused ? agent.pause_pending : agent.logout_pending) =
+            true;
+    }
     call.phase = Phase::kTalking;
     call.record.agent = agent.id;
     agent.call = id;
@@ -714,9 +720,37 @@ Dialer::Agent* Dialer::LongestReady() {
     Agent* best = nullptr;
     for (Agent& a : agents_) {
         if (a.state != AgentState::kReady || a.card != SIZE_MAX || a.dialing) continue;
-        if (best == nullptr || a.since < best->since) best = &a;
+        // One who is leaving takes a call only when no one else is free.
+        const bool better = best == nullptr || (a.leaving_until == 0) != (best->leaving_until == 0)
+                                ? best == nullptr || a.leaving_until == 0
+                                : a.since < best->since;
+        if (better) best = &a;
     }
     return best;
+}
+
+bool Dialer::HoldWhileLinesRing(Agent& agent, AgentState to) {
+    const Pacing mode = options_.pacing.mode;
+    if (agent.state != AgentState::kReady ||
+        (mode != Pacing::kPredictive && mode != Pacing::kRatio))
+        return false;
+    const bool ringing = std::any_of(live_.begin(), live_.end(), [](const auto& entry) {
+        return entry.second.phase == Phase::kRinging && !entry.second.inbound;
+    });
+    if (!ringing) return false;
+    const Millis until = loop_.Now() + options_.ring_timeout + options_.abandon_wait;
+    const bool scheduled = agent.leaving_until != 0;
+    agent.leaving_until = until;
+    agent.leaving_to = to;
+    if (!scheduled) {
+        Later(until, [this, id = agent.id] {
+            Agent* a = FindAgent(id);
+            if (a == nullptr || a->leaving_until == 0) return;
+            a->leaving_until = 0;
+            if (a->state == AgentState::kReady) SetState(*a, a->leaving_to);
+        });
+    }
+    return true;
 }
 
 void Dialer::SetState(Agent& agent, AgentState state) {
@@ -729,9 +763,11 @@ void Dialer::SetState(Agent& agent, AgentState state) {
 
 // An agent with nothing to do: a waiting caller first, else ready.
 void Dialer::AgentFree(Agent& agent) {
-    if (agent.logout_pending) {
-        agent.logout_pending = false;
-        SetState(agent, AgentState::kOffline);
+    if (agent.logout_pending || agent.pause_pending) {
+        const bool out = agent.logout_pending;
+        agent.logout_pending = agent.pause_pending = false;
+        agent.contact_id = 0;
+        SetState(agent, out ? AgentState::kOffline : AgentState::kPaused);
         return;
     }
     agent.contact_id = 0;
@@ -770,7 +806,8 @@ Result<void> Dialer::SetReady(const std::string& id) {
                         "finish the call and record its disposition first"},
                     {{"agent", id}, {"agent_state", std::string(AgentStateId(a->state))}});
     }
-    a->logout_pending = false;
+    a->logout_pending = a->pause_pending = false;
+    a->leaving_until = 0;
     AgentFree(*a);
     Pump();
     return {};
@@ -791,6 +828,7 @@ Result<void> Dialer::SetPaused(const std::string& id) {
         a->card = SIZE_MAX;
         a->contact_id = 0;
     }
+    if (HoldWhileLinesRing(*a, AgentState::kPaused)) return {};
     SetState(*a, AgentState::kPaused);
     return {};
 }
@@ -807,6 +845,7 @@ Result<void> Dialer::Logout(const std::string& id) {
         RetryAt(loop_.Now(), a->card);
         a->card = SIZE_MAX;
     }
+    if (HoldWhileLinesRing(*a, AgentState::kOffline)) return {};
     SetState(*a, AgentState::kOffline);
     return {};
 }
@@ -955,7 +994,7 @@ std::vector<AgentView> Dialer::Agents() const {
     std::vector<AgentView> out;
     for (const Agent& a : agents_) {
         out.push_back(AgentView{a.id, a.state, a.since, a.contact_id, a.last_record,
-                                a.disposition_due, a.inbound_from, a.inbound_to});
+                                a.disposition_due, a.inbound_from, a.inbound_to, a.leaving_until});
     }
     return out;
 }

@@ -157,6 +157,9 @@ struct AgentView {
     bool disposition_due = false;
     // An incoming call's caller and the number they dialed; empty otherwise.
     std::string inbound_from, inbound_to;
+    // Logging out or pausing: still ready until the lines dialed while the
+    // agent was counted have rung out (Unix ms), 0 otherwise.
+    Millis leaving_until = 0;
 };
 
 struct Callback {
@@ -278,6 +281,12 @@ private:
         bool disposition_due = false;
         bool wrap_elapsed = false;
         bool logout_pending = false;
+        bool pause_pending = false;  // a leaving agent's last call: paused after it
+        // Leaving (logout or pause) while lines dialed for them still ring:
+        // not counted by the pacer, given an answered call only when no one
+        // else is free, and gone when the lines have rung out.
+        Millis leaving_until = 0;
+        AgentState leaving_to = AgentState::kOffline;
         int64_t contact_id = 0;
         std::string inbound_from, inbound_to;  // the incoming call on the agent's screen
     };
@@ -306,6 +315,9 @@ private:
     void SetState(Agent& agent, AgentState state);
     static void AddTime(DialerStats& stats, const Agent& agent, Millis spent);
     void AgentFree(Agent& agent);
+    // Logout or pause of a ready agent while predictive lines ring: the agent
+    // stays until they have rung out. False when the agent can go now.
+    bool HoldWhileLinesRing(Agent& agent, AgentState to);
     void WrapUpOver(Agent& agent, uint64_t record);
     Agent* FindAgent(const std::string& id);
     Agent* LongestReady();

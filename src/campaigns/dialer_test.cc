@@ -475,6 +475,69 @@ TEST(Dialer, AnAnsweredCallWithNoAgentIsAbandonedAfter2sAndHearsTheRecordedMessa
     EXPECT_DOUBLE_EQ(stats.AbandonRate(), 1.0);
 }
 
+// An operator who logs out or pauses while lines dialed for them still ring
+// (predictive or ratio pacing) stays until those lines have rung out: the
+// pacer stops counting them at once, an answered call goes to them only when
+// no one else is free (instead of being abandoned), and they leave after it.
+TEST(Dialer, AnOperatorLeavingWhileTheirLinesRingTakesAnAnsweredCallNobodyElseCanAndLeavesAfterIt) {
+    DialerOptions o = Options(Pacing::kRatio);
+    o.pacing.ratio = 2;
+    Rig rig(Answering(), o, Leads(20));
+    rig.AddReady({"anna", "boris", "vera"});
+    rig.dialer.Start();
+    ASSERT_EQ(rig.tap.dials.size(), 6u);  // two lines for each of three
+    rig.loop.RunUntil(kMorning + 1 * kSecond);
+    ASSERT_TRUE(rig.dialer.Logout("vera"));
+    AgentView vera = rig.Agent("vera");
+    EXPECT_EQ(vera.state, AgentState::kReady);
+    EXPECT_EQ(vera.leaving_until, kMorning + 1 * kSecond + o.ring_timeout + o.abandon_wait);
+    // Six answer at 5 s; anna and boris take two, vera the third.
+    rig.loop.RunUntil(kMorning + 6 * kSecond);
+    std::map<std::string, int> taken;
+    for (const auto& [call, agent] : rig.tap.bridged)
+        ++taken[agent];
+    EXPECT_EQ(taken["anna"], 1);
+    EXPECT_EQ(taken["boris"], 1);
+    EXPECT_EQ(taken["vera"], 1);
+    EXPECT_EQ(rig.Agent("vera").leaving_until, 0);
+    // After her call and its wrap-up she is offline, not ready.
+    rig.loop.RunUntil(kMorning + 5 * kSecond + 60 * kSecond + o.wrap_up + kSecond);
+    EXPECT_EQ(rig.Agent("vera").state, AgentState::kOffline);
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kReady);  // for her next call
+}
+
+TEST(Dialer, AnOperatorPausingWhileTheirLinesRingIsPausedOnceTheyHaveRungOut) {
+    DialerOptions o = Options(Pacing::kRatio);
+    o.pacing.ratio = 2;
+    Rig rig(Unanswered(EventKind::kNoAnswer), o, Leads(20));
+    rig.AddReady({"anna", "boris"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 1 * kSecond);
+    ASSERT_TRUE(rig.dialer.SetPaused("boris"));
+    const Millis until = kMorning + 1 * kSecond + o.ring_timeout + o.abandon_wait;
+    EXPECT_EQ(rig.Agent("boris").leaving_until, until);
+    rig.loop.RunUntil(until - 1);
+    EXPECT_EQ(rig.Agent("boris").state, AgentState::kReady);
+    rig.loop.RunUntil(until);
+    EXPECT_EQ(rig.Agent("boris").state, AgentState::kPaused);
+    EXPECT_EQ(rig.Agent("boris").leaving_until, 0);
+    // Ready again, and counted again.
+    ASSERT_TRUE(rig.dialer.SetReady("boris"));
+    EXPECT_EQ(rig.Agent("boris").state, AgentState::kReady);
+}
+
+// Progressive dials one line per ready operator and never more, so there is
+// nothing to wait for: one who pauses is paused at once.
+TEST(Dialer, AProgressiveOperatorPausesAtOnce) {
+    Rig rig(Answering(), Options(Pacing::kProgressive), Leads(5));
+    rig.AddReady({"anna"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 1 * kSecond);
+    ASSERT_TRUE(rig.dialer.SetPaused("anna"));
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kPaused);
+    EXPECT_EQ(rig.Agent("anna").leaving_until, 0);
+}
+
 TEST(Dialer, ACalleeWhoHangsUpWhileWaitingIsAbandonedWithoutAMessage) {
     Population pop = Answering();
     pop.patience = Distribution::Fixed(1);

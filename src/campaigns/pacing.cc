@@ -2,14 +2,25 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 namespace callbase::campaigns {
 namespace {
 
-constexpr double kDecay = 1.0 - 1.0 / 1500.0;  // per resolved dial
 constexpr double kPriorAnswerChance = 0.25;
 constexpr int64_t kModelMinDials = 50;
 constexpr double kGain = 0.02;
+// The share of the window's remaining abandons that the calls in flight may
+// put at risk (their expected abandons).
+constexpr double kBudgetShare = 0.25;
+constexpr double kSpread = 2.5;
+constexpr double kJumpShare = 0.15;
+constexpr double kJumpZ = 2.0;
+constexpr double kJumpAbove = 1.15;  // the recent high, and a little more
+constexpr Millis kPeriod = 1'800'000;
+constexpr Millis kHighLookback = 3 * 3'600'000;
+constexpr int64_t kPeriodMinDials = 100;
+constexpr double kBurst = 3.0;
 
 }  // namespace
 
@@ -38,7 +49,7 @@ std::optional<Pacing> ParsePacing(std::string_view text) {
 }
 
 void AnswerModel::Resolved(Millis rang_for, bool answered) {
-    weight_ /= kDecay;
+    weight_ /= decay_;
     if (weight_ > 1e100) {
         for (double& v : alive_)
             v /= weight_;
@@ -75,12 +86,61 @@ void Pacer::Dialed(Millis at) {
     if (options_.mode == Pacing::kRobot) recent_dials_.push_back(at);
 }
 
+void Pacer::Resolved(Millis now, Millis rang_for, bool answered) {
+    model_.Resolved(rang_for, answered);
+    fast_.Resolved(rang_for, answered);
+    const Millis period = now - now % kPeriod;
+    if (periods_.empty() || periods_.back().start != period) periods_.push_back({period, 0, 0});
+    ++periods_.back().dials;
+    periods_.back().answered += answered ? 1 : 0;
+    while (periods_.front().start <= now - kHighLookback)
+        periods_.pop_front();
+}
+
+double Pacer::RecentHighAnswerRate() const {
+    double high = 0;
+    for (const Period& p : periods_) {
+        if (p.dials >= kPeriodMinDials) high = std::max(high, double(p.answered) / double(p.dials));
+    }
+    return high;
+}
+
+double Pacer::TargetRate(Millis now) {
+    (void)WindowAbandonRate(now);
+    const double n = static_cast<double>(window_.size());
+    if (n < 1) return 0;
+    // The windows to come: the one ending τ from now still holds the abandons
+    // younger than W − τ, and the answered calls of the next τ (the answered
+    // count taken as steady) share what the limit leaves of it. Their x
+    // expected abandons plus kSpread standard deviations of that count
+    // (abandons come in bursts, so the variance is kBurst times a Poisson
+    // one) must fit. A burst of abandons thus slows the rate for as long as
+    // it stays in the window, and a window of few answered calls (a small
+    // team, the first minutes of a day) aims low, where two abandons are
+    // already a large share.
+    const double b = kSpread * std::sqrt(kBurst);
+    const auto window = static_cast<double>(options_.abandon_window);
+    double rate = options_.abandon_limit * options_.abandon_set_point;
+    for (double share : {0.125, 0.25, 0.5, 0.75, 1.0}) {
+        const Millis younger = now - static_cast<Millis>(window * (1.0 - share));
+        const auto staying = static_cast<double>(
+            abandons_.end() - std::lower_bound(abandons_.begin(), abandons_.end(), younger));
+        const double room = std::max(0.0, options_.abandon_limit * n - staying);
+        const double y = (-b + std::sqrt(b * b + 4 * room)) / 2;
+        rate = std::min(rate, y * y / (n * share));
+    }
+    return rate;
+}
+
 void Pacer::AnsweredCall(Millis at, bool abandoned) {
-    double s = options_.abandon_limit * options_.abandon_set_point;
+    double s = TargetRate(at);
     z_ += kGain * (abandoned ? (1.0 - s) : -s);
-    z_ = std::clamp(z_, -1.0, 4.0);
+    z_ = std::clamp(z_, 0.0, 4.0);
     window_.emplace_back(at, abandoned);
-    if (abandoned) ++window_abandoned_;
+    if (abandoned) {
+        ++window_abandoned_;
+        abandons_.push_back(at);
+    }
 }
 
 double Pacer::WindowAbandonRate(Millis now) {
@@ -88,6 +148,8 @@ double Pacer::WindowAbandonRate(Millis now) {
         if (window_.front().second) --window_abandoned_;
         window_.pop_front();
     }
+    while (!abandons_.empty() && abandons_.front() < now - options_.abandon_window)
+        abandons_.pop_front();
     return window_.empty() ? 0.0 : window_abandoned_ / static_cast<double>(window_.size());
 }
 
@@ -117,45 +179,90 @@ int Pacer::Decide(const PacingView& view) {
     return 0;
 }
 
+double ExpectedOverflow(double mean, double variance, double supply) {
+    if (variance <= 1e-12) return std::max(0.0, mean - supply);
+    const double sd = std::sqrt(variance);
+    const double k = (supply - mean) / sd;
+    const double pdf = std::exp(-0.5 * k * k) / std::sqrt(2 * std::numbers::pi);
+    const double tail = 0.5 * std::erfc(k / std::numbers::sqrt2);
+    return std::max(0.0, sd * pdf - (supply - mean) * tail);
+}
+
+const AnswerModel& Pacer::Current() const {
+    if (fast_.Dials() < kModelMinDials || model_.Dials() < kModelMinDials) return model_;
+    const double slow = model_.AnswerChance(0);
+    const double noise = std::sqrt(std::max(slow * (1 - slow), 0.01) / fast_.Memory());
+    return fast_.AnswerChance(0) > slow + 2.5 * noise ? fast_ : model_;
+}
+
+double Pacer::AbandonBudget(Millis now) {
+    (void)WindowAbandonRate(now);  // drops what left the window
+    return options_.abandon_limit * static_cast<double>(window_.size()) - window_abandoned_;
+}
+
 int Pacer::Predictive(const PacingView& view) {
     const int ringing = static_cast<int>(view.ringing_since.size());
-    if (model_.Dials() < options_.warmup_dials) {
-        return std::max(0, view.ready - view.waiting - ringing);
-    }
+    const int progressive = std::max(0, view.ready - view.waiting - ringing);
+    if (model_.Dials() < options_.warmup_dials) return progressive;
+    // The abandons the window can still take. An abandon stays in the window
+    // for its whole length, so what is dialed now must not be able to spend
+    // more than a share of it; with less than two abandons left, dial only for
+    // operators free now, which cannot abandon.
+    // One abandon of the budget is always kept back for the calls in flight.
+    const double budget = AbandonBudget(view.now) - 1.0;
+    if (budget < 1.0) return progressive;
     // Callers expected to need an operator: those waiting, and the expected
     // answers among the calls ringing now.
     double demand = view.waiting;
     double variance = 0;
+    const AnswerModel& model = Current();
     for (Millis since : view.ringing_since) {
-        double p = model_.AnswerChance(view.now - since);
+        double p = model.AnswerChance(view.now - since);
         demand += p;
         variance += p * (1 - p);
     }
     // Operators free now or by the time a new call is answered.
-    const bool over = WindowAbandonRate(view.now) > options_.abandon_limit;
     double supply = view.ready;
-    if (!over) {
-        Millis horizon = view.now + static_cast<Millis>(model_.MeanTimeToAnswer() * 1000);
-        for (Millis end : view.wrap_ends) {
-            if (end <= horizon) supply += 1;
-        }
-        double talk_left = static_cast<double>(horizon - view.now - view.wrap_up) / 1000.0;
-        if (talk_left > 0 && view.mean_talk_seconds > 0) {
-            supply += static_cast<double>(view.talk_starts.size()) *
-                      (1 - std::exp(-talk_left / view.mean_talk_seconds));
+    Millis horizon = view.now + static_cast<Millis>(model.MeanTimeToAnswer() * 1000);
+    for (Millis end : view.wrap_ends) {
+        if (end <= horizon) supply += 1;
+    }
+    double talk_left = static_cast<double>(horizon - view.now - view.wrap_up) / 1000.0;
+    if (talk_left > 0 && view.mean_talk_seconds > 0) {
+        supply += static_cast<double>(view.talk_starts.size()) *
+                  (1 - std::exp(-talk_left / view.mean_talk_seconds));
+    }
+    const double risk = kBudgetShare * budget;
+    const double rate = TargetRate(view.now);
+    const double p = std::max(model.AnswerChance(0), 0.01);
+    // The same calls, were the answer rate to jump back to its recent high.
+    const double jump = std::max(1.0, kJumpAbove * RecentHighAnswerRate() / p);
+    double demand_high = view.waiting, variance_high = 0;
+    if (jump > 1.0) {
+        for (Millis since : view.ringing_since) {
+            double q = std::min(1.0, jump * model.AnswerChance(view.now - since));
+            demand_high += q;
+            variance_high += q * (1 - q);
         }
     }
-    const double z = over ? std::max(z_, 1.0) : z_;
-    const double p = std::max(model_.AnswerChance(0), 0.01);
+    const double p_high = std::min(1.0, jump * p);
     int n = 0;
     const int cap = static_cast<int>(10 * (supply + 1) / p);
     while (n < cap) {
         double d = demand + (n + 1) * p;
         double v = variance + (n + 1) * p * (1 - p);
-        if (d + z * std::sqrt(v) > supply) break;
+        if (d + z_ * std::sqrt(v) > supply) break;
+        const double overflow = ExpectedOverflow(d, v, supply);
+        if (overflow > risk || overflow > rate * d) break;
+        if (jump > 1.0) {
+            // The overflow the jump would bring, at a high quantile.
+            const double dh = demand_high + (n + 1) * p_high;
+            const double vh = variance_high + (n + 1) * p_high * (1 - p_high);
+            if (dh + kJumpZ * std::sqrt(vh) - supply > kJumpShare * budget) break;
+        }
         ++n;
     }
-    return n;
+    return std::max(n, progressive);
 }
 
 }  // namespace callbase::campaigns

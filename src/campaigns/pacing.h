@@ -18,8 +18,21 @@
 // while expected answers plus a safety margin (z standard deviations) fit.
 // z is steered by the abandon rate itself: up by (1 − s) on each abandon,
 // down by s on each answered call served, which holds the rate at the set
-// point s (80 % of the limit); over the limit in the rolling window it dials
-// only for operators free now.
+// point s (75 % of the limit).
+//
+// The limit holds in every rolling window, not only on average: the
+// abandons the window can still take (limit × answered calls in it −
+// abandoned ones) are a budget, and the expected abandons of every call in
+// flight (the overflow of the expected answers over the operators, under a
+// normal approximation) may use only a share of it. An empty window — the
+// first minutes of a day — has no budget, so the day starts progressive and
+// turns predictive as answered calls earn it. The rate aimed at is lower
+// while the window holds few answered calls (small teams, early morning),
+// where a couple of abandons are already a large share. A fast model (150
+// dials) takes over when the answer rate jumps up, and in a quiet spell the
+// calls in flight must also fit half the budget at the highest answer rate
+// of the last three hours, so that the rate jumping back does not flood the
+// operators with answers dialed for the quiet rate.
 //
 // Not synchronized: one per campaign, on the campaign's thread.
 #pragma once
@@ -48,12 +61,18 @@ class AnswerModel {
 public:
     static constexpr int kBins = 64;  // seconds; longer rings share the last bin
 
+    // memory: the dials after which an old dial's weight has fallen to 1/e.
+    explicit AnswerModel(double memory = 1500) : decay_(1.0 - 1.0 / memory), memory_(memory) {}
+
     void Resolved(Millis rang_for, bool answered);
     double AnswerChance(Millis ringing_for) const;  // prior before enough dials
     double MeanTimeToAnswer() const;                // seconds, of the answered ones
     int64_t Dials() const { return resolved_; }
+    double Memory() const { return memory_; }
 
 private:
+    double decay_;
+    double memory_;
     std::array<double, kBins> alive_{};     // dials unresolved after b seconds
     std::array<double, kBins> answered_{};  // ... and later answered
     double weight_ = 1.0;                   // decay as a growing weight, renormalized
@@ -86,6 +105,10 @@ struct PacingOptions {
     int warmup_dials = 200;  // predictive dials progressively until it has seen these
 };
 
+// E[max(0, X − supply)] for X normal with this mean and variance: the
+// expected answered calls that find no operator.
+double ExpectedOverflow(double mean, double variance, double supply);
+
 class Pacer {
 public:
     explicit Pacer(PacingOptions options) : options_(options) {}
@@ -94,13 +117,24 @@ public:
     int Decide(const PacingView& view);
 
     // Outcomes feed the model and the controller.
-    void Resolved(Millis rang_for, bool answered) { model_.Resolved(rang_for, answered); }
+    void Resolved(Millis now, Millis rang_for, bool answered);
+    // The highest answer rate of the recent past (half-hours of the last
+    // three hours): what a quiet spell's in-flight calls are checked against.
+    double RecentHighAnswerRate() const;
     void AnsweredCall(Millis at, bool abandoned);
     void Dialed(Millis at);
 
     double WindowAbandonRate(Millis now);
+    // Abandons the rolling window can still take: limit × answered − abandoned.
+    double AbandonBudget(Millis now);
+    // The abandon rate to aim at: the set point, lower while the window holds
+    // few answered calls and while a burst of abandons stays in it.
+    double TargetRate(Millis now);
     double Z() const { return z_; }
     const AnswerModel& model() const { return model_; }
+    // The model the decision uses: the slow one, or the fast one when it has
+    // seen the answer rate jump up beyond the slow one's noise.
+    const AnswerModel& Current() const;
     const PacingOptions& options() const { return options_; }
 
 private:
@@ -108,9 +142,17 @@ private:
 
     PacingOptions options_;
     AnswerModel model_;
-    double z_ = 2.5;  // a careful start: the controller lowers it as calls are served
+    AnswerModel fast_{150};
+    struct Period {
+        Millis start = 0;
+        int64_t dials = 0;
+        int64_t answered = 0;
+    };
+    std::deque<Period> periods_;  // half-hours, the last three hours
+    double z_ = 2.5;              // a careful start: the controller lowers it as calls are served
     std::deque<std::pair<Millis, bool>> window_;  // answered calls: when, abandoned
     int window_abandoned_ = 0;
+    std::deque<Millis> abandons_;      // the window's abandons, oldest first
     std::deque<Millis> recent_dials_;  // robots: the last second's dials
 };
 

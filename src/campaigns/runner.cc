@@ -578,6 +578,7 @@ void CampaignRunner::PublishAgent(const std::string& agent) {
             auto row = a->call_rows.find(v.call);
             j["call"] = row == a->call_rows.end() ? json(nullptr) : json(row->second);
             j["disposition_due"] = v.disposition_due;
+            j["leaving_until"] = v.leaving_until ? json(v.leaving_until) : json(nullptr);
             j["inbound"] = v.inbound_from.empty()
                                ? json(nullptr)
                                : json{{"from", v.inbound_from}, {"to", v.inbound_to}};

@@ -146,12 +146,13 @@ private:
     std::map<std::string, int64_t> violations_;
 };
 
-// The highest abandon rate over any window of the campaign's length that
-// holds at least kMinWindowCalls answered calls (fewer say little).
-constexpr size_t kMinWindowCalls = 100;
-double WorstWindow(std::vector<std::pair<Millis, bool>>& answered, Millis window) {
+// Every window of the campaign's length that ends at an answered call and
+// holds at least WindowCheck::kMinCalls answered calls (fewer say little): the worst
+// one, and how many were over the limit.
+WindowCheck CheckWindows(std::vector<std::pair<Millis, bool>>& answered, Millis window,
+                         double limit) {
     std::sort(answered.begin(), answered.end());
-    double worst = 0;
+    WindowCheck check;
     size_t first = 0;
     int64_t abandoned = 0;
     for (size_t i = 0; i < answered.size(); ++i) {
@@ -160,10 +161,19 @@ double WorstWindow(std::vector<std::pair<Millis, bool>>& answered, Millis window
             abandoned -= answered[first].second;
             ++first;
         }
-        size_t n = i - first + 1;
-        if (n >= kMinWindowCalls) worst = std::max(worst, double(abandoned) / double(n));
+        const auto n = static_cast<int64_t>(i - first + 1);
+        if (n < WindowCheck::kMinCalls) continue;
+        ++check.windows;
+        const double rate = double(abandoned) / double(n);
+        if (rate > limit + 1e-12) ++check.over_limit;
+        if (rate > check.worst) {
+            check.worst = rate;
+            check.worst_end = answered[i].first;
+            check.worst_answered = n;
+            check.worst_abandoned = abandoned;
+        }
     }
-    return worst;
+    return check;
 }
 
 }  // namespace
@@ -293,6 +303,21 @@ RunResult RunWorld(const Scenario& s, World world, const RunOptions& run) {
         for (const auto& a : agents)
             (void)dialer.SetReady(a);
         dialer.Start();
+        // Operators leaving and coming back during the day ([agents] changes):
+        // the last ones in the list leave first, as if called to other work.
+        const Millis local = t0 + Millis{options.center_utc_offset_minutes} * 60'000;
+        const Millis midnight = t0 - (local % (kDay * 1000) + kDay * 1000) % (kDay * 1000);
+        size_t logged_in = agents.size();
+        for (const auto& [minute, count] : s.agent_changes) {
+            const Millis at = midnight + Millis{minute} * 60'000;
+            if (at < t0 || at >= t0 + s.day_length || robot) continue;
+            loop.RunUntil(at);
+            const auto want = std::min(agents.size(), static_cast<size_t>(count));
+            for (; logged_in > want; --logged_in)
+                (void)dialer.Logout(agents[logged_in - 1]);
+            for (; logged_in < want; ++logged_in)
+                (void)dialer.SetReady(agents[logged_in]);
+        }
         loop.RunUntil(t0 + s.day_length);
         dialer.Pause();
         // Operators stay until the lines dialed for them have rung out.
@@ -314,7 +339,9 @@ RunResult RunWorld(const Scenario& s, World world, const RunOptions& run) {
         cd.mean_calls = cd.numbers_used ? double(total) / cd.numbers_used : 0;
         result.caller_id_days.push_back(cd);
     }
-    result.max_window_abandon = WorstWindow(answered, options.pacing.abandon_window);
+    result.window =
+        CheckWindows(answered, options.pacing.abandon_window, options.pacing.abandon_limit);
+    result.max_window_abandon = result.window.worst;
     result.stats = dialer.Stats();
     result.agents = robot ? 0 : s.agents;
     const auto& st = result.stats;
@@ -339,10 +366,13 @@ SweepResult Sweep(const Scenario& s, double from, double to, double step,
         pacing.ratio = ratio;
         run.pacing = pacing;
         RunResult r = Run(s, run);
-        SweepPoint p{ratio, r.stats.Occupancy(), r.stats.AbandonRate()};
+        SweepPoint p{ratio, r.stats.Occupancy(), r.stats.AbandonRate(), r.window.worst};
         out.points.push_back(p);
         if (progress) progress(p);
+        // Within the limit over the run and in every rolling window, as the
+        // predictive mode must be.
         if (p.abandon <= s.dialer.pacing.abandon_limit &&
+            p.worst_window <= s.dialer.pacing.abandon_limit + 1e-12 &&
             (!out.best || p.occupancy > out.best->occupancy)) {
             out.best = p;
         }

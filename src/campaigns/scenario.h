@@ -54,6 +54,9 @@ struct Scenario {
     int days = 1;
     Millis day_length = 8 * 3'600'000;
     int agents = 100;
+    // [agents] changes: from a minute of the call center's day, this many
+    // operators logged in (the rest called away, e.g. to inbound calls).
+    std::vector<std::pair<int, int>> agent_changes;
     DialerOptions dialer;
     compliance::CallingRules rules;
     telephony::Population population;
@@ -75,12 +78,25 @@ struct CallerIdDay {
     int near_cap = 0;  // numbers at 90 % of their cap or more
 };
 
+// The abandon rate in every rolling window of the campaign's length that ends
+// at an answered call and holds at least kMinCalls answered calls.
+struct WindowCheck {
+    static constexpr int64_t kMinCalls = 100;
+    int64_t windows = 0;
+    int64_t over_limit = 0;  // windows above the campaign's limit
+    double worst = 0;
+    Millis worst_end = 0;
+    int64_t worst_answered = 0;
+    int64_t worst_abandoned = 0;
+};
+
 struct RunResult {
     DialerStats stats;
     int agents = 0;
     double agent_hours = 0;
     int64_t contacts_reached = 0;   // answered by a person and connected (robots: answered)
     double max_window_abandon = 0;  // the highest rolling-window abandon rate seen
+    WindowCheck window;
     std::vector<CallerIdDay> caller_id_days;
     std::map<std::string, int64_t> violations;  // rule -> calls that broke it
     int64_t Violations() const;
@@ -114,10 +130,13 @@ struct SweepPoint {
     double ratio = 0;
     double occupancy = 0;
     double abandon = 0;
+    double worst_window = 0;  // the worst rolling window's abandon rate
 };
 struct SweepResult {
     std::vector<SweepPoint> points;
-    std::optional<SweepPoint> best;  // the highest occupancy with abandon at or under the limit
+    // The highest occupancy with abandon at or under the limit, over the run
+    // and in every rolling window.
+    std::optional<SweepPoint> best;
 };
 // Runs the scenario at constant dial ratios from `from` to `to`, then again
 // in finer steps around the best one.

@@ -114,8 +114,30 @@ Result<Scenario> Read(const toml::table& root, const std::string& file) {
     }
 
     const toml::table* agents = root["agents"].as_table();
-    r.Known(agents, "agents", {"count", "wrap_up", "preview_read"});
+    r.Known(agents, "agents", {"count", "wrap_up", "preview_read", "changes"});
     r.Number(agents, "agents", "count", s.agents, 1.0, 100'000.0);
+    if (const toml::node* node = agents ? agents->get("changes") : nullptr) {
+        const toml::array* changes = node->as_array();
+        if (changes == nullptr) {
+            r.Problem(node, "[agents] changes", "write [ { at = \"11:00\", count = 60 } ]");
+        } else {
+            for (const toml::node& item : *changes) {
+                const toml::table* t = item.as_table();
+                if (t == nullptr) {
+                    r.Problem(&item, "[agents] changes",
+                              "each change is { at = \"HH:MM\", count = 60 }");
+                    continue;
+                }
+                r.Known(t, "agents.changes", {"at", "count"});
+                auto at = r.Clock(t->get("at"), "[agents] changes at");
+                int count = -1;
+                r.Number(t, "agents.changes", "count", count, 0.0, 100'000.0);
+                if (count < 0) r.Problem(&item, "[agents] changes", "count is missing");
+                if (at && count >= 0) s.agent_changes.emplace_back(*at, count);
+            }
+            std::sort(s.agent_changes.begin(), s.agent_changes.end());
+        }
+    }
     double wrap = 10, read = 10;
     r.Number(agents, "agents", "wrap_up", wrap, 0.0, 3600.0);
     r.Number(agents, "agents", "preview_read", read, 0.0, 3600.0);

@@ -205,6 +205,58 @@ TEST(ScenarioFile, TheShippedExamplesLoad) {
     }
 }
 
+TEST(ScenarioFile, OperatorsCalledAwayAndBackAreReadInTheirOrder) {
+    auto s = ParseScenario(R"(
+[agents]
+count = 60
+changes = [ { at = "14:00", count = 30 }, { at = "11:00", count = 40 }, { at = "14:05", count = 60 } ]
+)",
+                           "t.toml");
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->agent_changes,
+              (std::vector<std::pair<int, int>>{{11 * 60, 40}, {14 * 60, 30}, {14 * 60 + 5, 60}}));
+}
+
+TEST(ScenarioFile, AnOperatorChangeWithoutACountOrWithABadTimeIsRefusedWithItsLine) {
+    auto s = ParseScenario("[agents]\nchanges = [ { at = \"11:00\" } ]\n", "t.toml");
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("t.toml:2"), std::string::npos) << s.error().message;
+    EXPECT_NE(s.error().message.find("count is missing"), std::string::npos) << s.error().message;
+    s = ParseScenario("[agents]\nchanges = [ { at = \"25:00\", count = 3 } ]\n", "t.toml");
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("HH:MM"), std::string::npos) << s.error().message;
+    s = ParseScenario("[agents]\nchanges = [ { at = \"11:00\", count = 3, who = 1 } ]\n", "t.toml");
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("who"), std::string::npos) << s.error().message;
+}
+
+// Operators called away leave the run's figures: fewer agent-hours than with
+// everyone all day, and nobody is lost (every agent back after the change).
+TEST(Scenario, OperatorsCalledAwayWorkFewerHours) {
+    auto s = ParseScenario(R"(
+seed = 3
+start = 2026-12-01T09:00:00+03:00
+hours = 2
+[agents]
+count = 10
+[campaign]
+pacing = "predictive"
+[caller_ids]
+count = 100
+[leads]
+count = 5000
+)",
+                           "t.toml");
+    ASSERT_TRUE(s) << s.error().message;
+    RunResult all = campaigns::Run(*s);
+    s->agent_changes = {{9 * 60 + 30, 4}, {10 * 60 + 30, 10}};
+    RunResult away = campaigns::Run(*s);
+    // Six operators away for an hour: about six agent-hours fewer.
+    EXPECT_NEAR(all.agent_hours - away.agent_hours, 6.0, 0.5);
+    EXPECT_EQ(away.Violations(), 0);
+    EXPECT_EQ(away.window.over_limit, 0);
+}
+
 // The error for `text`, which must not parse.
 Error ErrorOf(const std::string& text) {
     auto parsed = ParseScenario(text, "t.toml");

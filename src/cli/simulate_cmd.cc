@@ -34,6 +34,24 @@ std::string Day(int32_t day) {
     return compliance::FormatDay(day);
 }
 
+// A moment on the call center's clock: 2026-12-02 10:05.
+std::string CenterTime(const Scenario& s, campaigns::Millis at) {
+    const int64_t local = at / 1000 + int64_t{s.dialer.center_utc_offset_minutes} * 60;
+    const auto day = static_cast<int32_t>(local >= 0 ? local / 86400 : (local - 86399) / 86400);
+    const int64_t minute = (local - int64_t{day} * 86400) / 60;
+    return fmt::format("{} {:02d}:{:02d}", Day(day), minute / 60, minute % 60);
+}
+
+// The worst rolling window: "4.10 % (5 of 122 answered, 2026-12-02 09:04–10:04)".
+std::string WorstWindow(const Scenario& s, const RunResult& r) {
+    const auto& w = r.window;
+    if (w.windows == 0) return "no window held 100 answered calls";
+    const auto span = s.dialer.pacing.abandon_window;
+    return fmt::format("{} ({} of {} answered, {}–{})", Percent(w.worst), w.worst_abandoned,
+                       w.worst_answered, CenterTime(s, w.worst_end - span),
+                       CenterTime(s, w.worst_end).substr(11));
+}
+
 nlohmann::json ResultJson(const Scenario& s, const RunResult& r) {
     const auto& st = r.stats;
     nlohmann::json ids = nlohmann::json::array();
@@ -55,6 +73,15 @@ nlohmann::json ResultJson(const Scenario& s, const RunResult& r) {
         {"abandon_rate", st.AbandonRate()},
         {"abandon_limit", s.dialer.pacing.abandon_limit},
         {"max_window_abandon_rate", r.max_window_abandon},
+        {"abandon_windows",
+         {{"window_minutes", s.dialer.pacing.abandon_window / 60'000},
+          {"min_answered", campaigns::WindowCheck::kMinCalls},
+          {"checked", r.window.windows},
+          {"over_limit", r.window.over_limit},
+          {"worst_rate", r.window.worst},
+          {"worst_answered", r.window.worst_answered},
+          {"worst_abandoned", r.window.worst_abandoned},
+          {"worst_end", r.window.worst_end / 1000}}},
         {"occupancy", st.Occupancy()},
         {"agent_hours", r.agent_hours},
         {"contacts_per_agent_hour", r.agent_hours > 0 ? r.contacts_reached / r.agent_hours : 0.0},
@@ -91,9 +118,15 @@ void PrintResult(const Scenario& s, const RunResult& r) {
     t.Add({"contacts reached", fmt::format("{}", r.contacts_reached)});
     if (!robot) {
         t.Add({"abandoned",
-               fmt::format("{} ({} of answered; limit {}; worst window {})", st.abandoned,
-                           Percent(st.AbandonRate()), Percent(s.dialer.pacing.abandon_limit),
-                           Percent(r.max_window_abandon))});
+               fmt::format("{} ({} of answered; limit {})", st.abandoned, Percent(st.AbandonRate()),
+                           Percent(s.dialer.pacing.abandon_limit))});
+        t.Add({fmt::format("worst {}-minute window", s.dialer.pacing.abandon_window / 60'000),
+               WorstWindow(s, r)});
+        t.Add({"windows over the limit",
+               r.window.over_limit == 0
+                   ? fmt::format("0 of {}", r.window.windows)
+                   : fmt::format("{} of {} (the limit must hold in every window)",
+                                 r.window.over_limit, r.window.windows)});
         t.Add({"agent occupancy", Percent(st.Occupancy())});
         t.Add({"contacts per agent-hour",
                fmt::format("{:.1f}", r.agent_hours > 0 ? r.contacts_reached / r.agent_hours : 0)});
@@ -191,8 +224,9 @@ void RegisterSimulateCommands(CLI::App& cli, App& app) {
                     if (!app.json) {
                         fmt::print(stderr,
                                    "  ratio {:.2f}: occupancy {}, "
-                                   "abandon {}\n",
-                                   p.ratio, Percent(p.occupancy), Percent(p.abandon));
+                                   "abandon {}, worst window {}\n",
+                                   p.ratio, Percent(p.occupancy), Percent(p.abandon),
+                                   Percent(p.worst_window));
                     }
                 });
             if (app.json) {
@@ -200,28 +234,31 @@ void RegisterSimulateCommands(CLI::App& cli, App& app) {
                 for (const auto& p : sweep.points) {
                     points.push_back({{"ratio", p.ratio},
                                       {"occupancy", p.occupancy},
-                                      {"abandon_rate", p.abandon}});
+                                      {"abandon_rate", p.abandon},
+                                      {"worst_window_rate", p.worst_window}});
                 }
                 nlohmann::json j{{"scenario", s.name}, {"points", points}};
                 if (sweep.best) {
                     j["best"] = {{"ratio", sweep.best->ratio},
                                  {"occupancy", sweep.best->occupancy},
-                                 {"abandon_rate", sweep.best->abandon}};
+                                 {"abandon_rate", sweep.best->abandon},
+                                 {"worst_window_rate", sweep.best->worst_window}};
                 }
                 fmt::print("{}\n", JsonText(j));
                 return;
             }
-            Table t({"ratio", "occupancy", "abandon"});
+            Table t({"ratio", "occupancy", "abandon", "worst window"});
             for (const auto& p : sweep.points) {
-                t.Add({fmt::format("{:.2f}", p.ratio), Percent(p.occupancy), Percent(p.abandon)});
+                t.Add({fmt::format("{:.2f}", p.ratio), Percent(p.occupancy), Percent(p.abandon),
+                       Percent(p.worst_window)});
             }
             t.Print();
             if (sweep.best) {
                 fmt::print(
-                    "\nbest constant ratio within the limit: {:.2f} — occupancy {}, "
-                    "abandon {}\n",
-                    sweep.best->ratio, Percent(sweep.best->occupancy),
-                    Percent(sweep.best->abandon));
+                    "\nbest constant ratio within the limit in every window: {:.2f} — "
+                    "occupancy {}, abandon {}, worst window {}\n",
+                    sweep.best->ratio, Percent(sweep.best->occupancy), Percent(sweep.best->abandon),
+                    Percent(sweep.best->worst_window));
             } else {
                 fmt::print("\nno ratio in the range kept abandon within the limit\n");
             }
@@ -233,7 +270,9 @@ void RegisterSimulateCommands(CLI::App& cli, App& app) {
         } else {
             PrintResult(s, result);
         }
-        if (result.Violations() > 0) app.exit_code = 1;
+        // A rule broken, or the abandon limit exceeded in any rolling window
+        // (not only over the whole run): the run failed.
+        if (result.Violations() > 0 || result.window.over_limit > 0) app.exit_code = 1;
     });
 }
 

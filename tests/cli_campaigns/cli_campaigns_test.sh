@@ -4,8 +4,8 @@
 # refused with exit 2 and a clear message, list/show/start/pause/stop and the
 # transitions that are refused (exit 4), stats, why for a number never called,
 # the forecast of simulate --campaign (caller IDs running out), and simulate
-# on a scenario file (the example within the law; an unknown key named by
-# file:line).
+# on a scenario file (the example within the law; a run over the abandon
+# limit in one rolling window fails; an unknown key named by file:line).
 source "$(dirname "$0")/../support/cli_test.sh"
 cb=$1
 db="$tmp/base.db"
@@ -140,6 +140,16 @@ run 0 "simulate predictive-100" -- --json simulate "$scenarios/predictive-100.to
 [ "$(json 'd["abandon_rate"] <= 0.03 and d["max_window_abandon_rate"] <= 0.03')" = True ] ||
     fail "abandon over 3 %: $(cat "$tmp/out")"
 [ "$(json '(d["agents"], d["attempts"] > 0)')" = "(100, True)" ] || fail "simulate: $(cat "$tmp/out")"
+# A constant ratio that stays under 3 % over the day but floods the first
+# minute (460 lines for 100 operators): the run fails (exit 1) and names the
+# window, though the day's rate is under the limit.
+run 1 "a window over the limit" -- simulate "$scenarios/predictive-100-drop.toml" --ratio 4.6
+has "0.77 % of answered; limit 3.00 %" "the day's rate is under the limit"
+has "worst 60-minute window   28.28 % (41 of 145 answered, 2026-12-01 08:00–09:00)" "the worst window"
+has "windows over the limit   1930 of 21322 (the limit must hold in every window)" "windows over"
+run 1 "a window over the limit, --json" -- --json simulate "$scenarios/predictive-100-drop.toml" --ratio 4.6
+[ "$(json '(d["abandon_rate"] < 0.03, d["abandon_windows"]["over_limit"], d["abandon_windows"]["worst_abandoned"])')" = "(True, 1930, 41)" ] ||
+    fail "windows in --json: $(cat "$tmp/out")"
 # An unknown key is named with its file and line.
 sed 's/^count = 100$/count = 100\ncolour = "red"/' "$scenarios/predictive-100.toml" >"$tmp/bad.toml"
 run 2 "unknown scenario key" -- simulate "$tmp/bad.toml"

@@ -722,6 +722,9 @@ export interface AgentState {
     contact_id?: number | null;
     call?: number | null;
     disposition_due?: boolean;
+    // Logging out or pausing while lines dialed for the agent still ring: ready until
+    // then (Unix ms), null otherwise.
+    leaving_until?: number | null;
     // An incoming call on the agent's screen: the caller and the number they dialed.
     inbound?: { from: string; to: string } | null;
     callbacks?: { id: number; campaign_id: number; contact_id: number; name?: string; due_at: number; due: boolean }[];

@@ -422,6 +422,11 @@ export function WorkPage() {
                                 {!contactId && <span data-testid="work-unknown-caller"> {t('work.unknownCaller')}</span>}
                             </p>
                         )}
+                        {agent?.leaving_until ? (
+                            <p class="notice" data-testid="work-leaving">
+                                {t('work.leaving', { seconds: Math.max(0, Math.ceil((agent.leaving_until - Date.now()) / 1000)) })}
+                            </p>
+                        ) : null}
                         {agent?.inbound && !contactId ? null : card && shown === card.id ? (
                             <ContactCard card={card} statuses={statuses.data ?? []} />
                         ) : (
