@@ -16,6 +16,7 @@ import * as gate from './messages/gate';
 import * as history from './messages/history';
 import * as ingest from './messages/ingest';
 import * as permissions from './messages/permissions';
+import * as routing from './messages/routing';
 
 const areas = [
     access,
@@ -28,6 +29,7 @@ const areas = [
     history,
     ingest,
     permissions,
+    routing,
 ];
 
 const messages: Record<Lang, Record<string, string>> = {
@@ -73,7 +75,7 @@ export function serverText(code: string | undefined, params: Record<string, unkn
 
 // Parameters that are codes themselves shown in words: a permission by what it
 // allows, a role (`role`, `…_role`), a campaign's state (`state`), an export's
-// (`export_state`), an operator's (`agent_state`), a built-in purpose (`purpose`), a stop-list category (`category`),
+// (`export_state`), an operator's (`agent_state`), the calls an operator takes (`blend`), a built-in purpose (`purpose`), a stop-list category (`category`),
 // the name of a text that is too long (`field`); a number is grouped (`phone`), and
 // the phone cleaner's reason why one is not a number is said in words (`why`).
 function shownParams(params: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
@@ -97,6 +99,8 @@ function shownParams(params: Record<string, unknown> | undefined): Record<string
             out[name] = known(`stopCategory.${value}`) ?? value;
         } else if (name === 'agent_state') {
             out[name] = known(`agentState.${value}`) ?? value;
+        } else if (name === 'blend') {
+            out[name] = known(`agentBlend.${value}`) ?? value;
         } else if (name === 'export_state') {
             out[name] = known(`exports.state.${value}`) ?? value;
         } else if (name === 'state') {

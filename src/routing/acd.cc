@@ -1,0 +1,385 @@
+#include "routing/acd.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace callbase::routing {
+
+double QueueStats::ServiceLevel() const {
+    return answered > 0 ? static_cast<double>(answered_within) / static_cast<double>(answered) : 0;
+}
+
+double QueueStats::ServiceLevelWithAbandons() const {
+    const int64_t all = answered + abandoned;
+    return all > 0 ? static_cast<double>(answered_within + abandoned_within) / static_cast<double>(all)
+                   : 0;
+}
+
+double QueueStats::AverageSpeedOfAnswerSeconds() const {
+    return answered > 0 ? static_cast<double>(answered_wait_ms) / 1000.0 / static_cast<double>(answered)
+                        : 0;
+}
+
+Acd::Acd(telephony::Loop& loop, agents::Workforce& workforce, Hooks hooks)
+    : loop_(loop), workforce_(workforce), hooks_(std::move(hooks)) {
+    workforce_.AddListener([this](const agents::AgentInfo& a, agents::State from) {
+        const agents::State to = a.now.state;
+        if (from == agents::State::kOffered && to != agents::State::kOnCall) {
+            // The offer ended without an answer (the desk went away): the
+            // caller goes on to the next agent at once.
+            auto it = agent_offer_.find(a.spec.id);
+            if (it != agent_offer_.end()) {
+                const uint64_t offer = it->second;
+                loop_.At(loop_.Now(), [this, offer] { Decline(offer, false); });
+            }
+        }
+        if (to == agents::State::kReady || to == agents::State::kOffline ||
+            from == agents::State::kOffline) {
+            ScheduleDispatch();
+        }
+    });
+}
+
+Result<void> Acd::AddQueue(QueueSpec spec) {
+    if (spec.name.empty()) {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"routing.queue_no_name", "a queue needs a name", "e.g. sales, support"});
+    }
+    if (queues_.contains(spec.name)) {
+        return Fail(ErrorCode::kConflict,
+                    Msg{"routing.queue_exists", "queue '{queue}' is defined twice",
+                        "give each queue its own name"},
+                    {{"queue", spec.name}});
+    }
+    QueueState q;
+    for (size_t i = 0; i < spec.members.size(); ++i)
+        q.member_pos.emplace(spec.members[i], static_cast<int>(i));
+    std::sort(spec.widen.begin(), spec.widen.end());
+    q.spec = std::move(spec);
+    std::string name = q.spec.name;
+    queues_.emplace(std::move(name), std::move(q));
+    return {};
+}
+
+const QueueSpec* Acd::Queue(std::string_view name) const {
+    auto it = queues_.find(name);
+    return it == queues_.end() ? nullptr : &it->second.spec;
+}
+
+int Acd::MaxLevel(const QueueSpec& q, Millis waited) const {
+    int level = q.first_level;
+    for (const auto& [after, upto] : q.widen) {
+        if (waited >= after) level = std::max(level, upto);
+    }
+    return level;
+}
+
+std::optional<int> Acd::Eligible(const QueueState& q, const agents::AgentInfo& a,
+                                 Millis waited) const {
+    if (!a.Takes(agents::Work::kInbound)) return std::nullopt;
+    if (!q.spec.members.empty() && !q.member_pos.contains(a.spec.id)) return std::nullopt;
+    int level = 1;
+    if (!q.spec.skill.empty()) {
+        level = a.SkillLevel(q.spec.skill);
+        if (level == 0 || level > MaxLevel(q.spec, waited)) return std::nullopt;
+    }
+    return level;
+}
+
+std::pair<int, int> Acd::AgentsOf(const QueueSpec& spec) const {
+    const QueueState& q = queues_.find(spec.name)->second;
+    const Millis now = loop_.Now();
+    int logged = 0, ready = 0;
+    for (const agents::AgentInfo& a : workforce_.All()) {
+        if (a.now.state == agents::State::kOffline) continue;
+        // Logged in counts every level the queue may ever reach.
+        if (!Eligible(q, a, std::numeric_limits<Millis>::max() / 2)) continue;
+        ++logged;
+        if (workforce_.Available(a, agents::Work::kInbound, now)) ++ready;
+    }
+    return {logged, ready};
+}
+
+Result<JoinOutcome> Acd::Join(const std::string& queue, Entry entry) {
+    auto it = queues_.find(queue);
+    if (it == queues_.end()) {
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"routing.no_queue", "no queue '{queue}'", "define the queue first"},
+                    {{"queue", queue}});
+    }
+    QueueState& q = it->second;
+    const Millis now = loop_.Now();
+    entry.joined = entry.joined == 0 ? now : entry.joined;
+    if (!q.spec.join_when_empty && AgentsOf(q.spec).first == 0) {
+        ++q.stats.refused;
+        return JoinOutcome::kRefusedEmpty;
+    }
+    ++q.stats.offered;
+    Waiter w;
+    w.queue = queue;
+    w.rank = entry.joined - static_cast<Millis>(entry.priority) * q.spec.priority_step;
+    const CallId call = entry.call;
+    // Callers of lower priority already waiting behind whom this one goes.
+    if (entry.priority > 0) {
+        for (auto& [id, other] : waiting_) {
+            if (other.queue == queue && other.rank > w.rank && other.entry.priority < entry.priority)
+                ++other.higher_since;
+        }
+    }
+    w.entry = std::move(entry);
+    order_.emplace(w.rank, call);
+    waiting_.emplace(call, std::move(w));
+    const Millis joined = waiting_.at(call).entry.joined;
+    if (q.spec.max_wait > 0) {
+        loop_.At(joined + q.spec.max_wait, [this, call] {
+            if (waiting_.contains(call)) Exit(call, "max_wait");
+        });
+    }
+    for (const auto& [after, level] : q.spec.widen) {
+        loop_.At(joined + after, [this, call] {
+            if (waiting_.contains(call)) Dispatch();
+        });
+    }
+    Dispatch();
+    return JoinOutcome::kJoined;
+}
+
+void Acd::Leave(CallId call, bool cancel_offers) {
+    auto it = waiting_.find(call);
+    if (it == waiting_.end()) return;
+    const Millis now = loop_.Now();
+    for (uint64_t offer : it->second.offers) {
+        offer_call_.erase(offer);
+        std::optional<agents::Offer> o;
+        if (auto made = offers_made_.find(offer); made != offers_made_.end()) {
+            o = made->second;
+            offers_made_.erase(made);
+            agent_offer_.erase(o->agent);
+        }
+        (void)workforce_.Withdraw(offer, now, false);
+        if (cancel_offers && o && hooks_.cancel) hooks_.cancel(*o);
+    }
+    order_.erase({it->second.rank, call});
+    waiting_.erase(it);
+}
+
+void Acd::Exit(CallId call, std::string_view reason) {
+    auto it = waiting_.find(call);
+    if (it == waiting_.end()) return;
+    QueueState& q = queues_.at(it->second.queue);
+    ++q.stats.exits[std::string(reason)];
+    const Entry entry = it->second.entry;
+    q.stats.longest_wait_ms = std::max(q.stats.longest_wait_ms, loop_.Now() - entry.joined);
+    Leave(call, true);
+    if (hooks_.exit) hooks_.exit(q.spec, entry, reason);
+    ScheduleDispatch();
+}
+
+void Acd::Hangup(CallId call) {
+    auto it = waiting_.find(call);
+    if (it == waiting_.end()) return;
+    QueueState& q = queues_.at(it->second.queue);
+    const Millis waited = loop_.Now() - it->second.entry.joined;
+    ++q.stats.abandoned;
+    if (waited < q.spec.short_abandon) ++q.stats.short_abandoned;
+    if (waited <= q.spec.sl_threshold) ++q.stats.abandoned_within;
+    q.stats.longest_wait_ms = std::max(q.stats.longest_wait_ms, waited);
+    Leave(call, true);
+    ScheduleDispatch();
+}
+
+void Acd::ChooseCallback(CallId call) {
+    auto it = waiting_.find(call);
+    if (it == waiting_.end() || it->second.entry.callback) return;
+    it->second.entry.callback = true;
+    ++queues_.at(it->second.queue).stats.callbacks;
+}
+
+Result<void> Acd::Accept(uint64_t offer) {
+    auto oc = offer_call_.find(offer);
+    if (oc == offer_call_.end()) {
+        return Fail(ErrorCode::kConflict,
+                    Msg{"routing.offer_gone", "the caller offered is no longer waiting",
+                        "the caller hung up or another agent took the call"});
+    }
+    const CallId call = oc->second;
+    const Millis now = loop_.Now();
+    if (auto accepted = workforce_.Accept(offer, now); !accepted) {
+        // The desk went away meanwhile: the offer is lost, try the next agent.
+        Decline(offer, false);
+        return accepted;
+    }
+    offer_call_.erase(oc);
+    std::erase_if(agent_offer_, [offer](const auto& e) { return e.second == offer; });
+    offers_made_.erase(offer);
+    Waiter& w = waiting_.at(call);
+    std::erase(w.offers, offer);
+    QueueState& q = queues_.at(w.queue);
+    const Millis waited = now - w.entry.joined;
+    ++q.stats.answered;
+    q.stats.answered_wait_ms += waited;
+    if (waited <= q.spec.sl_threshold) ++q.stats.answered_within;
+    q.stats.longest_wait_ms = std::max(q.stats.longest_wait_ms, waited);
+    Leave(call, true);  // ring-all: the others stop ringing
+    ScheduleDispatch();
+    return {};
+}
+
+void Acd::Decline(uint64_t offer, bool missed) {
+    auto oc = offer_call_.find(offer);
+    if (oc == offer_call_.end()) return;
+    const CallId call = oc->second;
+    offer_call_.erase(oc);
+    std::erase_if(agent_offer_, [offer](const auto& e) { return e.second == offer; });
+    const std::optional<agents::Offer> o = offers_made_.contains(offer)
+                                               ? std::optional(offers_made_.at(offer))
+                                               : workforce_.FindOffer(offer);
+    offers_made_.erase(offer);
+    (void)workforce_.Withdraw(offer, loop_.Now(), missed);
+    auto it = waiting_.find(call);
+    if (it == waiting_.end()) return;
+    std::erase(it->second.offers, offer);
+    if (o) it->second.tried.insert(o->agent);
+    if (missed) ++queues_.at(it->second.queue).stats.offers_missed;
+    if (o && hooks_.cancel) hooks_.cancel(*o);
+    ScheduleDispatch();
+}
+
+void Acd::ScheduleDispatch() {
+    if (dispatch_scheduled_) return;
+    dispatch_scheduled_ = true;
+    loop_.At(loop_.Now(), [this] {
+        dispatch_scheduled_ = false;
+        Dispatch();
+    });
+}
+
+void Acd::Offered(CallId call, const agents::Offer& offer) {
+    Waiter& w = waiting_.at(call);
+    w.offers.push_back(offer.id);
+    offer_call_[offer.id] = call;
+    agent_offer_[offer.agent] = offer.id;
+    offers_made_[offer.id] = offer;
+    QueueState& q = queues_.at(w.queue);
+    loop_.At(loop_.Now() + q.spec.offer_timeout, [this, id = offer.id] {
+        if (offer_call_.contains(id)) Decline(id, true);
+    });
+    if (hooks_.offer) hooks_.offer(q.spec, w.entry, offer);
+}
+
+void Acd::Dispatch() {
+    if (dispatching_) return;
+    dispatching_ = true;
+    const Millis now = loop_.Now();
+    // The leave rule: callers of a queue whose last agent logged out.
+    std::vector<CallId> leaving;
+    for (auto& [name, q] : queues_) {
+        if (q.spec.leave_when_empty && WaitingIn(name) > 0 && AgentsOf(q.spec).first == 0) {
+            for (const auto& [rank, call] : order_) {
+                if (waiting_.at(call).queue == name && !waiting_.at(call).entry.callback)
+                    leaving.push_back(call);
+            }
+        }
+    }
+    dispatching_ = false;
+    for (CallId call : leaving)
+        Exit(call, "empty");
+    dispatching_ = true;
+
+    std::vector<const agents::AgentInfo*> free = workforce_.Available(agents::Work::kInbound, now);
+    std::vector<std::pair<CallId, agents::Offer>> made;
+    std::set<CallId> rung;  // callers offered in this pass
+    for (auto it = order_.begin(); it != order_.end() && !free.empty(); ++it) {
+        const CallId call = it->second;
+        Waiter& w = waiting_.at(call);
+        if (!w.offers.empty()) continue;  // ringing an agent already
+        QueueState& q = queues_.at(w.queue);
+        const Millis waited = now - w.entry.joined;
+        std::vector<Candidate> candidates;
+        auto gather = [&](bool skip_tried) {
+            candidates.clear();
+            for (const agents::AgentInfo* a : free) {
+                if (skip_tried && w.tried.contains(a->spec.id)) continue;
+                auto level = Eligible(q, *a, waited);
+                if (!level) continue;
+                auto pos = q.member_pos.find(a->spec.id);
+                const int member = pos != q.member_pos.end()
+                                       ? pos->second
+                                       : static_cast<int>(a - workforce_.All().data());
+                candidates.push_back({a, *level, member});
+            }
+        };
+        gather(true);
+        if (candidates.empty() && !w.tried.empty()) {
+            // Every eligible agent was tried: start over.
+            w.tried.clear();
+            gather(false);
+        }
+        for (const agents::AgentInfo* a : Pick(q.spec.strategy, candidates, q.memory)) {
+            auto offer = workforce_.TryOffer(a->spec.id, agents::Work::kInbound, call, now);
+            if (!offer) continue;  // refused at the door: never doubled
+            std::erase(free, a);
+            made.emplace_back(call, *offer);
+        }
+    }
+    dispatching_ = false;
+    // The hooks run after the pass: they may call back into the ACD.
+    for (auto& [call, offer] : made) {
+        if (waiting_.contains(call)) Offered(call, offer);
+    }
+}
+
+std::optional<int> Acd::Position(CallId call) const {
+    auto it = waiting_.find(call);
+    if (it == waiting_.end()) return std::nullopt;
+    int position = 1;
+    for (const auto& [rank, other] : order_) {
+        if (other == call) break;
+        if (waiting_.at(other).queue == it->second.queue) ++position;
+    }
+    return position;
+}
+
+std::optional<Millis> Acd::EstimatedWait(CallId call) {
+    auto position = Position(call);
+    if (!position) return std::nullopt;
+    Waiter& w = waiting_.at(call);
+    const QueueState& q = queues_.at(w.queue);
+    const auto [logged, ready] = AgentsOf(q.spec);
+    // Each of the `position` callers up to this one needs an agent to free:
+    // one every handle time / agents on average.
+    const double serving = std::max(1, logged);
+    auto estimate = static_cast<Millis>(q.handle_ms * static_cast<double>(*position) / serving);
+    if (*position <= ready) estimate = 0;
+    // Never more than last time, unless someone of higher priority went ahead.
+    if (w.estimate >= 0 && estimate > w.estimate && w.higher_since == 0) estimate = w.estimate;
+    w.estimate = estimate;
+    w.higher_since = 0;
+    return estimate;
+}
+
+void Acd::HandleTime(const std::string& queue, Millis ms) {
+    auto it = queues_.find(queue);
+    if (it == queues_.end()) return;
+    it->second.handle_ms = 0.9 * it->second.handle_ms + 0.1 * static_cast<double>(ms);
+}
+
+const QueueStats* Acd::Stats(std::string_view queue) const {
+    auto it = queues_.find(queue);
+    return it == queues_.end() ? nullptr : &it->second.stats;
+}
+
+size_t Acd::WaitingIn(std::string_view queue) const {
+    return static_cast<size_t>(std::count_if(waiting_.begin(), waiting_.end(), [&](const auto& w) {
+        return w.second.queue == queue;
+    }));
+}
+
+std::vector<std::string> Acd::Queues() const {
+    std::vector<std::string> out;
+    for (const auto& [name, q] : queues_)
+        out.push_back(name);
+    return out;
+}
+
+}  // namespace callbase::routing
