@@ -23,17 +23,17 @@ public:
 class RoutingBookTest : public ::testing::TestWithParam<store::Backend> {
 protected:
     void SetUp() override {
-        db = testing::OpenFreshStore(GetParam());
-        ASSERT_NE(db, nullptr);
+        db_ = testing::OpenFreshStore(GetParam());
+        ASSERT_NE(db_, nullptr);
     }
-    RoutingBook Book() { return RoutingBook(*db, clock, "olga"); }
+    RoutingBook Book() { return RoutingBook(*db_, clock_, "olga"); }
     QueueSpec Queue(const std::string& name) {
         QueueSpec q;
         q.name = name;
         return q;
     }
-    std::unique_ptr<store::Store> db;
-    Fixed clock;
+    std::unique_ptr<store::Store> db_;
+    Fixed clock_;
 };
 
 TEST_P(RoutingBookTest, AConfigurationIsKeptAndMakesTheRouterItDescribes) {
@@ -66,7 +66,7 @@ TEST_P(RoutingBookTest, AConfigurationIsKeptAndMakesTheRouterItDescribes) {
     auto router = book.LoadRouter();
     ASSERT_TRUE(router) << router.error().message;
     MemoryCallerFacts none;
-    EXPECT_EQ(RouteText(router->Decide("+79160000001", "101", none, clock.now).route),
+    EXPECT_EQ(RouteText(router->Decide("+79160000001", "101", none, clock_.now).route),
               "queue:sales");
     EXPECT_EQ(router->Rules().vip_queue, "vip");
 }
@@ -130,11 +130,11 @@ TEST_P(RoutingBookTest, ListsKeepNumbersSealedAndTheFactsReadThem) {
     EXPECT_EQ((*entries)[0].manager, "anna");
     EXPECT_EQ((*entries)[0].note, "директор");
     if (testing::SealedRun()) {
-        auto stored = db->QueryValue("SELECT e164 FROM caller_lists WHERE list = 'vip'");
+        auto stored = db_->QueryValue("SELECT e164 FROM caller_lists WHERE list = 'vip'");
         ASSERT_TRUE(stored);
         EXPECT_NE(store::Row({*stored}).Text(0), "+79160000002") << "the number is sealed";
     }
-    StoreCallerFacts facts(*db);
+    StoreCallerFacts facts(*db_);
     EXPECT_TRUE(facts.Black("+79160000001"));
     EXPECT_FALSE(facts.Black("+79160000002"));
     EXPECT_EQ(facts.Vip("+79160000002"), "anna");
@@ -147,24 +147,23 @@ TEST_P(RoutingBookTest, ListsKeepNumbersSealedAndTheFactsReadThem) {
 TEST_P(RoutingBookTest, ComplaintsAreDispositionsTaggedWithTheCategoryWithinTheDays) {
     // A category "complaint" with two tags, and calls from the caller tagged
     // over the last weeks.
-    ASSERT_TRUE(db->Exec("INSERT INTO tag_categories (name, created_at) VALUES ('complaint', 1)"));
-    ASSERT_TRUE(db->Exec("INSERT INTO tag_categories (name, created_at) VALUES ('topic', 1)"));
+    ASSERT_TRUE(db_->Exec("INSERT INTO tag_categories (name, created_at) VALUES ('complaint', 1)"));
+    ASSERT_TRUE(db_->Exec("INSERT INTO tag_categories (name, created_at) VALUES ('topic', 1)"));
     ASSERT_TRUE(
-        db->Exec("INSERT INTO tags (category_id, name, created_at) SELECT id, 'долго ждал', "
+        db_->Exec("INSERT INTO tags (category_id, name, created_at) SELECT id, 'долго ждал', "
                  "1 FROM tag_categories WHERE name = 'complaint'"));
     ASSERT_TRUE(
-        db->Exec("INSERT INTO tags (category_id, name, created_at) SELECT id, 'грубость', 1 "
+        db_->Exec("INSERT INTO tags (category_id, name, created_at) SELECT id, 'грубость', 1 "
                  "FROM tag_categories WHERE name = 'complaint'"));
     ASSERT_TRUE(
-        db->Exec("INSERT INTO tags (category_id, name, created_at) SELECT id, 'доставка', 1 "
+        db_->Exec("INSERT INTO tags (category_id, name, created_at) SELECT id, 'доставка', 1 "
                  "FROM tag_categories WHERE name = 'topic'"));
     ASSERT_TRUE(
-        db->Exec("INSERT INTO campaigns (name, state, purpose, pacing, settings, "
+        db_->Exec("INSERT INTO campaigns (name, state, purpose, pacing, settings, "
                  "created_at, created_by, updated_at, updated_by) VALUES ('in', 'running', "
                  "'service', 'progressive', '{}', 1, 'olga', 1, 'olga')"));
-    const std::string key = store::PhoneKey(*db, "+79160000004");
+    const std::string key = store::PhoneKey(*db_, "+79160000004");
     const int64_t day = 86'400;
-    int64_t id = 0;
     for (auto [ago, tags] :
          std::vector<std::pair<int64_t, std::string>>{{1, R"(["долго ждал"])"},
                                                       {5, R"(["грубость", "доставка"])"},
@@ -172,18 +171,17 @@ TEST_P(RoutingBookTest, ComplaintsAreDispositionsTaggedWithTheCategoryWithinTheD
                                                       {20, R"(["долго ждал"])"},
                                                       {29, R"(["грубость"])"},
                                                       {31, R"(["грубость"])"}}) {
-        ++id;
-        ASSERT_TRUE(db->Exec(
+        ASSERT_TRUE(db_->Exec(
             "INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id, attempt, "
             "started_at, ended_at, outcome, evidence, direction, disposition_tags) SELECT id, 0, "
             "$1, '+74951112233', 0, $2, $2, 'answered', '{}', 'in', $3 FROM campaigns",
-            {key, clock.now - ago * day, tags}));
+            {key, clock_.now - ago * day, tags}));
     }
-    StoreCallerFacts facts(*db);
-    EXPECT_EQ(facts.Complaints("+79160000004", "complaint", clock.now - 30 * day), 4);
-    EXPECT_EQ(facts.Complaints("+79160000004", "topic", clock.now - 30 * day), 2);
-    EXPECT_EQ(facts.Complaints("+79160000005", "complaint", clock.now - 30 * day), 0);
-    EXPECT_EQ(facts.Complaints("+79160000004", "nosuch", clock.now - 30 * day), 0);
+    StoreCallerFacts facts(*db_);
+    EXPECT_EQ(facts.Complaints("+79160000004", "complaint", clock_.now - 30 * day), 4);
+    EXPECT_EQ(facts.Complaints("+79160000004", "topic", clock_.now - 30 * day), 2);
+    EXPECT_EQ(facts.Complaints("+79160000005", "complaint", clock_.now - 30 * day), 0);
+    EXPECT_EQ(facts.Complaints("+79160000004", "nosuch", clock_.now - 30 * day), 0);
     EXPECT_FALSE(facts.error()) << facts.error()->message;
 }
 
