@@ -35,6 +35,9 @@ Acd::Acd(telephony::Loop& loop, agents::Workforce& workforce, Hooks hooks)
                 loop_.At(loop_.Now(), [this, offer] { Decline(offer, false); });
             }
         }
+        if (to == agents::State::kOffline || from == agents::State::kOffline) {
+            logins_changed_ = true;  // the queues' logged-in counts, for the join and leave rules
+        }
         if (to == agents::State::kReady || to == agents::State::kOffline ||
             from == agents::State::kOffline) {
             ScheduleDispatch();
@@ -88,6 +91,16 @@ std::optional<int> Acd::Eligible(const QueueState& q, const agents::AgentInfo& a
     return level;
 }
 
+int Acd::LoggedIn(QueueState& q) {
+    if (logins_changed_) {
+        for (auto& [name, queue] : queues_)
+            queue.logged_in = -1;
+        logins_changed_ = false;
+    }
+    if (q.logged_in < 0) q.logged_in = AgentsOf(q.spec).first;
+    return q.logged_in;
+}
+
 std::pair<int, int> Acd::AgentsOf(const QueueSpec& spec) const {
     const QueueState& q = queues_.find(spec.name)->second;
     const Millis now = loop_.Now();
@@ -112,7 +125,7 @@ Result<JoinOutcome> Acd::Join(const std::string& queue, Entry entry) {
     QueueState& q = it->second;
     const Millis now = loop_.Now();
     entry.joined = entry.joined == 0 ? now : entry.joined;
-    if (!q.spec.join_when_empty && AgentsOf(q.spec).first == 0) {
+    if (!q.spec.join_when_empty && LoggedIn(q) == 0) {
         ++q.stats.refused;
         return JoinOutcome::kRefusedEmpty;
     }
@@ -274,10 +287,13 @@ void Acd::Dispatch() {
     if (dispatching_) return;
     dispatching_ = true;
     const Millis now = loop_.Now();
-    // The leave rule: callers of a queue whose last agent logged out.
+    // The leave rule: callers of a queue whose last agent logged out. Only a
+    // login or a logout can change it, so it is looked at after one.
     std::vector<CallId> leaving;
+    const bool logins_changed = logins_changed_;
     for (auto& [name, q] : queues_) {
-        if (q.spec.leave_when_empty && WaitingIn(name) > 0 && AgentsOf(q.spec).first == 0) {
+        if (!logins_changed) break;
+        if (q.spec.leave_when_empty && LoggedIn(q) == 0 && WaitingIn(name) > 0) {
             for (const auto& [rank, call] : order_) {
                 if (waiting_.at(call).queue == name && !waiting_.at(call).entry.callback)
                     leaving.push_back(call);

@@ -165,11 +165,15 @@ private:
         QueueStats stats;
         StrategyMemory memory;
         double handle_ms = 180'000;  // moving average
+        int logged_in = -1;          // agents of the queue logged in; -1: to count
     };
 
     std::optional<int> Eligible(const QueueState& q, const agents::AgentInfo& a,
                                 Millis waited) const;
     int MaxLevel(const QueueSpec& q, Millis waited) const;
+    // Agents of the queue logged in, counted again only after a login or a
+    // logout (the join and leave rules ask on every call).
+    int LoggedIn(QueueState& q);
     void Leave(CallId call, bool cancel_offers);
     void Exit(CallId call, std::string_view reason);
     void ScheduleDispatch();
@@ -185,6 +189,7 @@ private:
     std::unordered_map<uint64_t, agents::Offer> offers_made_;
     std::unordered_map<std::string, uint64_t> agent_offer_;  // the open offer of each agent
     bool dispatch_scheduled_ = false;
+    bool logins_changed_ = true;
     bool dispatching_ = false;
 };
 
