@@ -122,7 +122,8 @@ Error StaffingFieldError(std::string_view field, std::string_view value) {
         return Coded(bad,
                      Msg{"staffing.calls",
                          "calls = {value}: give the number of calls in the interval, 0 or more",
-                         "e.g. calls=300 for 300 calls an hour (with interval=30, a half hour)"},
+                         "e.g. 300 for 300 calls an hour (in an interval of 30 minutes: a half "
+                         "hour's calls)"},
                      params);
     }
     if (field == "interval") {
