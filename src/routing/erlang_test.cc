@@ -305,7 +305,7 @@ TEST(ErlangTest, BadInputIsRefusedNamingTheField) {
         void (*set)(StaffingInput&, double);
         std::vector<double> bad, good;
     };
-    const Case kCases[] = {
+    const Case cases[] = {
         {"calls", [](StaffingInput& in, double v) { in.calls = v; }, {-1, nan, inf}, {0, 0.5, 1e5}},
         {"interval",
          [](StaffingInput& in, double v) { in.interval_minutes = v; },
@@ -336,7 +336,7 @@ TEST(ErlangTest, BadInputIsRefusedNamingTheField) {
          {1, 1.2, -0.1, 30, nan},
          {0, 0.3, 0.99}},
     };
-    for (const Case& c : kCases) {
+    for (const Case& c : cases) {
         for (double v : c.bad) {
             StaffingInput in = Input(300, 180);
             c.set(in, v);
