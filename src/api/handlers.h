@@ -150,6 +150,9 @@ Result<Response> ExportCallLog(Call& c);
 Result<Response> PlayRecording(Call& c);
 Result<Response> CallReport(Call& c);
 
+// routes_staffing.cc: the staffing forecast (Erlang C)
+Result<Response> Staffing(Call& c);
+
 // routes_access.cc: break-glass access, the access review, assignment, teams
 Result<Response> ListBreakGlass(Call& c);
 Result<Response> RequestBreakGlass(Call& c);

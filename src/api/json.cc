@@ -278,4 +278,40 @@ json StopImportJson(const compliance::StopListImport& r) {
                 {"errors", r.errors}};
 }
 
+json StaffingRowJson(const routing::StaffingRow& row) {
+    json misses = json::array();
+    if (row.misses_target) misses.push_back("target");
+    if (row.misses_occupancy) misses.push_back("occupancy");
+    if (row.misses_asa) misses.push_back("max_asa");
+    return json{{"agents", row.agents},
+                {"scheduled", row.scheduled},
+                {"service_level", row.service_level},
+                {"asa_seconds", std::isfinite(row.asa_seconds) ? json(row.asa_seconds) : json()},
+                {"wait_probability", row.wait_probability},
+                {"occupancy", row.occupancy},
+                {"stable", row.stable},
+                {"meets", row.meets()},
+                {"misses", misses}};
+}
+
+json StaffingJson(const routing::Staffing& s) {
+    auto optional = [](const std::optional<double>& v) { return v ? json(*v) : json(); };
+    json rows = json::array();
+    for (const auto& row : s.rows)
+        rows.push_back(StaffingRowJson(row));
+    return json{{"input",
+                 {{"calls", s.input.calls},
+                  {"interval_minutes", s.input.interval_minutes},
+                  {"aht_seconds", s.input.aht_seconds},
+                  {"target", s.input.target},
+                  {"threshold_seconds", s.input.threshold_seconds},
+                  {"max_occupancy", optional(s.input.max_occupancy)},
+                  {"max_asa_seconds", optional(s.input.max_asa_seconds)},
+                  {"shrinkage", s.input.shrinkage}}},
+                {"calls_per_hour", s.calls_per_hour},
+                {"traffic_erlangs", s.traffic_erlangs},
+                {"answer", StaffingRowJson(s.answer)},
+                {"rows", rows}};
+}
+
 }  // namespace callbase::api

@@ -17,6 +17,7 @@
 #include "contacts/merge.h"
 #include "core/clock.h"
 #include "ingest/importer.h"
+#include "routing/erlang.h"
 #include "security/audit.h"
 #include "security/audit_alerts.h"
 #include "security/break_glass.h"
@@ -52,5 +53,12 @@ nlohmann::json BreakGlassJson(const security::BreakGlass& b, UnixSeconds now);
 nlohmann::json StopImportJson(const compliance::StopListImport& r);
 // {"allowed", "reasons":[{"reason","detail"}], "earliest", "utc_offset_assumed"}
 nlohmann::json DecisionJson(const compliance::Decision& d);
+// A staffing forecast (routing/erlang.h): {"input":{…},"calls_per_hour",
+// "traffic_erlangs","answer":ROW,"rows":[ROW…]}, each ROW {"agents","scheduled",
+// "service_level","asa_seconds" (null when the queue is not stable),
+// "wait_probability","occupancy","stable","meets","misses":["target",
+// "occupancy","max_asa"]}; shares as fractions, times in seconds.
+nlohmann::json StaffingJson(const routing::Staffing& s);
+nlohmann::json StaffingRowJson(const routing::StaffingRow& row);
 
 }  // namespace callbase::api

@@ -210,6 +210,7 @@ const std::vector<ApiRoute>& RouteTable() {
                  Needs(P::kCallRecords, "read", "GET", "/api/v1/calls/{id}/recording",
                        h::PlayRecording),
                  Needs(P::kCallRecords, "read", "GET", "/api/v1/reports/calls", h::CallReport),
+                 Needs(P::kStaffing, "read", "GET", "/api/v1/staffing", h::Staffing),
                  Needs(P::kCanCall, "read", "GET", "/api/v1/agent/calls", h::OwnCalls),
                  Needs(P::kCanCall, "read", "GET", "/api/v1/agent", h::AgentState),
                  Needs(P::kCanCall, "read", "GET", "/api/v1/agent/campaigns", h::AgentCampaigns),

@@ -152,6 +152,8 @@ const std::map<std::string, std::optional<Permission>, std::less<>>& CommandTabl
         {"ivr check", std::nullopt},
         {"ivr try", std::nullopt},
         {"ivr render", std::nullopt},
+        // Numbers in, a forecast out: nothing of the base.
+        {"staffing", std::nullopt},
         {"simulate --campaign", Permission::kCampaigns},
         {"access break-glass request", Permission::kBreakGlass},
         {"access break-glass approve", Permission::kApproveBreakGlass},

@@ -156,6 +156,7 @@ void RegisterSimulateCommands(CLI::App& cli, App& app);  // simulate
 void RegisterCampaignCommands(CLI::App& cli, App& app);  // campaign, why
 void RegisterIvrCommands(CLI::App& cli, App& app);       // ivr check, ivr try
 void RegisterRoutingCommands(CLI::App& cli, App& app);   // routing queue/number/list/rules/check
+void RegisterStaffingCommands(CLI::App& cli, App& app);  // staffing (Erlang C)
 // simulate --campaign ID: today's forecast for a campaign of the base.
 Result<void> RunForecast(App& app, int64_t campaign_id, int agents);
 // user …, --user, and the permission check before every command

@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
     cli::RegisterCampaignCommands(cli, app);
     cli::RegisterIvrCommands(cli, app);
     cli::RegisterRoutingCommands(cli, app);
+    cli::RegisterStaffingCommands(cli, app);
     cli::RegisterPrivilegeCommands(cli, app);
     cli::RegisterAccessControl(cli, app);
 

@@ -40,6 +40,9 @@ constexpr Grant kTable[] = {
     {Permission::kCallRecords,
      "read call records and why each dial was allowed",
      {0, 1, 0, 1, 1, 0}},
+    // Numbers in, a forecast out: nobody's data, but planning is the
+    // supervisors' and analysts' work (and the admin's, who sets up queues).
+    {Permission::kStaffing, "forecast the operators a queue needs (Erlang C)", {0, 1, 1, 1, 0, 0}},
     {Permission::kDeletionRequest, "take a deletion request", {1, 1, 0, 1, 1, 1}},
     {Permission::kDeletionProcess,
      "process deletions, report to the regulator",
@@ -107,6 +110,8 @@ std::string_view PermissionId(Permission permission) {
             return "campaigns";
         case Permission::kCallRecords:
             return "call_records";
+        case Permission::kStaffing:
+            return "staffing";
         case Permission::kDeletionRequest:
             return "deletion_request";
         case Permission::kDeletionProcess:

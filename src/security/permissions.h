@@ -41,6 +41,7 @@ enum class Permission {
     kRules,            // change calling rules and holidays
     kCampaigns,        // set up, start, pause and stop campaigns
     kCallRecords,      // read call records and why each dial was allowed
+    kStaffing,         // the staffing forecast (Erlang C, routing/erlang.h)
     kDeletionRequest,  // take a deletion request
     kDeletionProcess,  // process deletions, report to the regulator
     kManageUsers,      // users and roles

@@ -39,6 +39,11 @@ TEST(Permissions, WhatEachRoleMayDo) {
         EXPECT_EQ(Allowed(r, Permission::kBreakGlass), r == Role::kAdmin) << RoleId(r);
         EXPECT_EQ(Allowed(r, Permission::kApproveBreakGlass), r == Role::kDpo) << RoleId(r);
         EXPECT_EQ(Allowed(r, Permission::kAssignContacts), r == Role::kSupervisor) << RoleId(r);
+        // Planning staff: the supervisor, the analyst and the admin; not the
+        // operators it plans, not the dpo, not automation.
+        EXPECT_EQ(Allowed(r, Permission::kStaffing),
+                  r == Role::kSupervisor || r == Role::kAnalyst || r == Role::kAdmin)
+            << RoleId(r);
     }
     for (Role r : AllRoles()) {
         EXPECT_EQ(Allowed(r, Permission::kDeletionProcess), r == Role::kDpo) << RoleId(r);

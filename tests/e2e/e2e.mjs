@@ -41,9 +41,9 @@ const PASSWORDS = {
 // The nav links each role must see (and no others), from docs/security.md.
 const NAV = {
     operator: ['contacts', 'work', 'calls', 'stop-list', 'consents', 'deletions', 'health'],
-    supervisor: ['contacts', 'work', 'campaigns', 'calls', 'reports', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'health', 'dictionaries'],
-    analyst: ['contacts', 'exports', 'health'],
-    admin: ['contacts', 'work', 'campaigns', 'calls', 'reports', 'import', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'],
+    supervisor: ['contacts', 'work', 'campaigns', 'calls', 'reports', 'staffing', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'health', 'dictionaries'],
+    analyst: ['contacts', 'staffing', 'exports', 'health'],
+    admin: ['contacts', 'work', 'campaigns', 'calls', 'reports', 'staffing', 'import', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'],
     dpo: ['contacts', 'calls', 'reports', 'exports', 'stop-list', 'consents', 'registries', 'deletions', 'audit', 'health'],
 };
 // The people of the analyst's export (scenario q): name and comment; numbers are fresh.
@@ -56,7 +56,7 @@ const EXPORT_SEGMENT = [
 ];
 // The columns every export has, in order, before the custom fields (ingest/exporter.cc).
 const EXPORT_FIXED_COLUMNS = ['ФИО', 'Телефон', 'Регион', 'Источник', 'E-mail', 'Статус', 'Теги', 'Комментарий', 'Дата добавления'];
-const ALL_NAV = ['contacts', 'work', 'campaigns', 'calls', 'reports', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'];
+const ALL_NAV = ['contacts', 'work', 'campaigns', 'calls', 'reports', 'staffing', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'];
 // The simulated callees of the campaign scenario: everyone answers within a second
 // and talks for four; serve runs the simulation at 4× real time.
 const SIM_SCENARIO = resolve(import.meta.dirname, 'sim.toml');
@@ -2311,6 +2311,65 @@ async function issue18CallsScenarios(supervisor) {
             const rows = parseCsv(readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '')).filter((r) => r.length > 1);
             check(rows.length === 25 && rows[0][0] === 'Час', `the hours CSV has ${rows.length} rows`);
             await shot(supervisor, 'reports-ru');
+        } finally {
+            await toEnglish(supervisor);
+        }
+    });
+
+    // Issue 19, item 10: the staffing forecast opened by a link with measured
+    // figures, recalculated, and wrong values refused in Russian.
+    await scenario('s. the staffing forecast from a link, recalculated, a wrong value refused (Russian UI)', async () => {
+        check(supervisor, 'no supervisor session');
+        await toRussian(supervisor);
+        // The least operators for 80 % within 20 s, by Erlang C summed here.
+        const least = (callsPerHour, aht, target = 0.8, threshold = 20) => {
+            const a = (callsPerHour * aht) / 3600;
+            for (let n = Math.floor(a) + 1; ; ++n) {
+                let sum = 0;
+                let term = 1;
+                for (let k = 0; k < n; ++k) {
+                    sum += term;
+                    term = (term * a) / (k + 1);
+                }
+                const top = (term * n) / (n - a);
+                const c = top / (sum + top);
+                if (1 - c * Math.exp((-(n - a) * threshold) / aht) >= target) return n;
+            }
+        };
+        try {
+            await supervisor.goto(`${base}/#/staffing?calls=300&aht=180`);
+            await waitFor(supervisor, supervisor.locator('[data-testid="page-staffing"][data-loaded="19"]'), 'the forecast of the link');
+            check((await supervisor.locator('h1').innerText()) === 'Прогноз численности', 'the page title is not Russian');
+            check(await supervisor.getByTestId('staffing-linked').isVisible(), 'the page does not say the figures came with the link');
+            const big = async () => [await supervisor.getByTestId('staffing-agents').innerText(), await supervisor.getByTestId('staffing-scheduled').innerText()];
+            const [agents, scheduled] = await big();
+            check(agents === String(least(300, 180)) && scheduled === '28', `300 calls an hour at 180 s: ${agents} operators, ${scheduled} on the rota (30 % shrinkage)`);
+            check((await supervisor.getByTestId('staffing-row').count()) === 7, 'the table holds seven counts');
+            check((await supervisor.locator('[data-testid="staffing-row"][data-agents="18"]').getAttribute('data-meets')) === 'no', 'one operator fewer meets the target');
+            check((await supervisor.locator('[data-testid="staffing-row"][data-agents="20"]').getAttribute('data-meets')) === 'yes', 'one operator more misses the target');
+            await shot(supervisor, 'staffing-ru');
+            // Another queue: 1 000 calls an hour at 240 s, no shrinkage.
+            await supervisor.getByTestId('staffing-calls').fill('1000');
+            await supervisor.getByTestId('staffing-aht').fill('240');
+            await supervisor.getByTestId('staffing-shrinkage').fill('0');
+            await supervisor.getByTestId('staffing-calculate').click();
+            const want = least(1000, 240);
+            await waitFor(supervisor, supervisor.locator(`[data-testid="page-staffing"][data-loaded="${want}"]`), `the forecast of ${want} operators`);
+            const [again, staff] = await big();
+            check(again === String(want) && staff === String(want), `1 000 calls an hour: ${again} operators, ${staff} on the rota, want ${want}`);
+            check(supervisor.url().includes('calls=1000') && supervisor.url().includes('aht=240'), `the address keeps the figures: ${supervisor.url()}`);
+            // A share of 100 % shrinkage is refused by the server, in Russian.
+            await supervisor.getByTestId('staffing-shrinkage').fill('100');
+            await supervisor.getByTestId('staffing-calculate').click();
+            await waitFor(supervisor, supervisor.getByTestId('error'), 'the refusal of 100 % shrinkage');
+            const banner = await supervisor.getByTestId('error').innerText();
+            check(banner.includes('Неявка должна быть от 0 % и меньше 100 %'), `the refusal reads "${banner}"`);
+            // A percent that is no number is caught on the page.
+            await supervisor.getByTestId('staffing-shrinkage').fill('30');
+            await supervisor.getByTestId('staffing-target').fill('восемьдесят');
+            await supervisor.getByTestId('staffing-calculate').click();
+            const inline = await supervisor.getByTestId('staffing-form-error').innerText();
+            check(inline.includes('«восемьдесят» — не число процентов'), `the form says "${inline}"`);
         } finally {
             await toEnglish(supervisor);
         }

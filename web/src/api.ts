@@ -707,6 +707,37 @@ export interface CallReport {
     campaigns: (ReportFigures & { campaign_id: number; campaign: string })[];
 }
 
+// GET /staffing: the Erlang C forecast (docs/routing.md). Shares are fractions;
+// asa_seconds is null when the queue grows without end.
+export interface StaffingRow {
+    agents: number;
+    scheduled: number;
+    service_level: number;
+    asa_seconds: number | null;
+    wait_probability: number;
+    occupancy: number;
+    stable: boolean;
+    meets: boolean;
+    misses: ('target' | 'occupancy' | 'max_asa')[];
+}
+
+export interface Staffing {
+    input: {
+        calls: number;
+        interval_minutes: number;
+        aht_seconds: number;
+        target: number;
+        threshold_seconds: number;
+        max_occupancy: number | null;
+        max_asa_seconds: number | null;
+        shrinkage: number;
+    };
+    calls_per_hour: number;
+    traffic_erlangs: number;
+    answer: StaffingRow;
+    rows: StaffingRow[];
+}
+
 export type AgentStateId = 'offline' | 'ready' | 'on_call' | 'wrap_up' | 'paused';
 
 // An operator's state (CampaignRunner::PublishAgent), over /agent/events and from the

@@ -23,6 +23,7 @@ import { TeamsPage } from './pages/teams';
 import { LoginPage } from './pages/login';
 import { ReportsPage } from './pages/reports';
 import { SearchPage } from './pages/search';
+import { StaffingPage } from './pages/staffing';
 import { StopListPage } from './pages/stop_list';
 import { DictionariesPage } from './pages/dictionaries';
 import { UsersPage } from './pages/users';
@@ -49,6 +50,7 @@ export const navItems: NavItem[] = [
     { name: 'campaigns', label: 'nav.campaigns', allowed: has('campaigns'), pages: ['campaigns', 'campaign'] },
     { name: 'calls', label: 'callLog.nav', allowed: (p) => p.includes('call_records') || p.includes('can_call'), pages: ['calls'] },
     { name: 'reports', label: 'reports.nav', allowed: has('call_records'), pages: ['reports'] },
+    { name: 'staffing', label: 'staffing.nav', allowed: has('staffing'), pages: ['staffing'] },
     { name: 'import', label: 'nav.import', allowed: has('import'), pages: ['import'], group: 'data' },
     {
         name: 'exports',
@@ -239,6 +241,8 @@ function Page(props: { page: PageName; id?: number }) {
             return <CallLogPage />;
         case 'reports':
             return <ReportsPage />;
+        case 'staffing':
+            return <StaffingPage />;
         case 'work':
             return <WorkPage />;
     }

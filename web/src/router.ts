@@ -24,6 +24,7 @@ export type PageName =
     | 'campaign'
     | 'calls'
     | 'reports'
+    | 'staffing'
     | 'work';
 
 export interface Route {
@@ -50,6 +51,7 @@ const simplePages: Record<string, PageName> = {
     campaigns: 'campaigns',
     calls: 'calls',
     reports: 'reports',
+    staffing: 'staffing',
     work: 'work',
 };
 

@@ -17,6 +17,7 @@ import * as history from './messages/history';
 import * as ingest from './messages/ingest';
 import * as permissions from './messages/permissions';
 import * as routing from './messages/routing';
+import * as staffing from './messages/staffing';
 
 const areas = [
     access,
@@ -30,6 +31,7 @@ const areas = [
     ingest,
     permissions,
     routing,
+    staffing,
 ];
 
 const messages: Record<Lang, Record<string, string>> = {

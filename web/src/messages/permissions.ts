@@ -25,6 +25,7 @@ export const en = {
     'perm.rules': 'Change calling rules and holidays',
     'perm.see_full_numbers': 'See full phone numbers',
     'perm.see_names': 'See real numbers and names (otherwise pseudonyms)',
+    'perm.staffing': 'Forecast the operators a queue needs (Erlang C)',
     'perm.stop_list': 'Add to and remove from the stop-list',
 } as const;
 
@@ -52,5 +53,6 @@ export const ru: Record<keyof typeof en, string> = {
     'perm.rules': 'Менять правила обзвона и праздники',
     'perm.see_full_numbers': 'Видеть номера телефонов полностью',
     'perm.see_names': 'Видеть настоящие номера и имена (иначе — псевдонимы)',
+    'perm.staffing': 'Рассчитывать нужное число операторов (формула Эрланга C)',
     'perm.stop_list': 'Добавлять в стоп-лист и убирать из него',
 };

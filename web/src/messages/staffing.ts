@@ -1,0 +1,48 @@
+// The server's messages of one area in English and Russian (see ../server_messages.ts).
+// Keep one code per line, `'code': 'text',` — npm run check-i18n reads them that way.
+
+export const en = {
+    'staffing.aht': 'AHT “{value}”: give the average handle time in seconds, more than 0.',
+    'staffing.aht.hint': 'Talk, hold and wrap-up together, e.g. 180.',
+    'staffing.calls': 'Calls “{value}”: give the number of calls, 0 or more.',
+    'staffing.calls.hint': 'E.g. 300 calls an hour.',
+    'staffing.interval': 'Interval “{value}”: give its length in minutes, more than 0 and at most 1440.',
+    'staffing.interval.hint': '60 when the calls are per hour; 30 or 15 for a day’s profile.',
+    'staffing.max_asa': 'Longest average wait “{value}”: give the seconds, more than 0.',
+    'staffing.max_asa.hint': 'E.g. 30; leave it empty for no limit.',
+    'staffing.max_occupancy': 'The maximum occupancy must be above 0 % and at most 100 %.',
+    'staffing.max_occupancy.hint': 'E.g. 85 %; leave it empty for no limit.',
+    'staffing.missing': 'Give the calls and the average handle time.',
+    'staffing.missing.hint': 'Calls an hour and the AHT in seconds, e.g. 300 and 180.',
+    'staffing.shrinkage': 'Shrinkage must be from 0 % to below 100 %.',
+    'staffing.shrinkage.hint': 'E.g. 30 % for breaks, training, meetings and absence.',
+    'staffing.target': 'The service-level target must be above 0 % and below 100 %.',
+    'staffing.target.hint': 'E.g. 80 % of calls answered within the threshold.',
+    'staffing.threshold': 'Threshold “{value}”: give the seconds, 0 or more.',
+    'staffing.threshold.hint': 'E.g. 20: 80 % of calls answered within 20 seconds.',
+    'staffing.too_many_agents': '{calls} calls an hour at an AHT of {aht} s would need more than {max} operators.',
+    'staffing.too_many_agents.hint': 'Check the calls and the AHT: calls an hour, the AHT in seconds.',
+} as const;
+
+export const ru: Record<keyof typeof en, string> = {
+    'staffing.aht': 'Среднее время обработки «{value}»: укажите число секунд больше 0.',
+    'staffing.aht.hint': 'Разговор, удержание и постобработка вместе, например 180.',
+    'staffing.calls': 'Звонков «{value}»: укажите число звонков, 0 или больше.',
+    'staffing.calls.hint': 'Например, 300 звонков в час.',
+    'staffing.interval': 'Интервал «{value}»: укажите его длину в минутах, больше 0 и не больше 1440.',
+    'staffing.interval.hint': '60, если звонки указаны за час; 30 или 15 для прогноза на день.',
+    'staffing.max_asa': 'Допустимое среднее ожидание «{value}»: укажите число секунд больше 0.',
+    'staffing.max_asa.hint': 'Например, 30; оставьте поле пустым, если предела нет.',
+    'staffing.max_occupancy': 'Предельная занятость должна быть больше 0 % и не больше 100 %.',
+    'staffing.max_occupancy.hint': 'Например, 85 %; оставьте поле пустым, если предела нет.',
+    'staffing.missing': 'Укажите число звонков и среднее время обработки.',
+    'staffing.missing.hint': 'Звонков в час и время обработки в секундах, например 300 и 180.',
+    'staffing.shrinkage': 'Неявка должна быть от 0 % и меньше 100 %.',
+    'staffing.shrinkage.hint': 'Например, 30 %: перерывы, обучение, собрания, отпуска и больничные.',
+    'staffing.target': 'Целевой уровень обслуживания должен быть больше 0 % и меньше 100 %.',
+    'staffing.target.hint': 'Например, 80 % звонков с ответом в пределах порога.',
+    'staffing.threshold': 'Порог «{value}»: укажите число секунд, 0 или больше.',
+    'staffing.threshold.hint': 'Например, 20: 80 % звонков с ответом за 20 секунд.',
+    'staffing.too_many_agents': '{calls} звонков в час при среднем времени обработки {aht} с потребовали бы больше {max} операторов.',
+    'staffing.too_many_agents.hint': 'Проверьте число звонков и время обработки: звонки — в час, время — в секундах.',
+};
