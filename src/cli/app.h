@@ -25,6 +25,9 @@
 namespace callbase::api {
 struct Viewer;
 }
+namespace callbase::routing {
+struct InboundDay;
+}
 
 namespace callbase::cli {
 
@@ -157,6 +160,8 @@ void RegisterCampaignCommands(CLI::App& cli, App& app);  // campaign, why
 void RegisterIvrCommands(CLI::App& cli, App& app);       // ivr check, ivr try
 // simulate --campaign ID: today's forecast for a campaign of the base.
 Result<void> RunForecast(App& app, int64_t campaign_id, int agents);
+// simulate FILE of an inbound day: the run and its report (simulate_inbound.cc).
+void RunInboundDay(App& app, const routing::InboundDay& day);
 // user …, --user, and the permission check before every command
 void RegisterAccessControl(CLI::App& cli, App& app);
 // access break-glass …, access review, contacts assign, team … (privilege_cmd.cc)
