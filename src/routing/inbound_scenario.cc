@@ -359,6 +359,20 @@ Result<std::optional<InboundDay>> Read(const toml::table& root, const std::strin
                       fmt::format("no queue '{}'; the queues are {}", q.vip_queue,
                                   fmt::join(names, ", ")));
         }
+        for (const std::string& member : q.spec.members) {
+            // Agents are TEAM-001, TEAM-002, ...: a member must be one of them.
+            bool found = false;
+            for (const InboundTeam& t : day.teams) {
+                for (int n = 1; n <= t.count && !found; ++n)
+                    found = member == fmt::format("{}-{:03d}", t.name, n);
+            }
+            if (!found) {
+                r.Problem(queue_tables[i]->get("members"), "[[inbound.queues]] members",
+                          fmt::format("no agent '{}'; a team's agents are named after it: "
+                                      "TEAM-001, TEAM-002, ...",
+                                      member));
+            }
+        }
         for (const std::string& team : q.teams) {
             if (!teams.contains(team)) {
                 r.Problem(

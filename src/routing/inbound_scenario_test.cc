@@ -217,6 +217,9 @@ TEST(InboundScenario, MistakesAreRefusedWithTheFileLineAndWhatToWrite) {
         {With("vip_queue = \"vip\"", 3),
          "t.toml:4: [[inbound.queues]] vip_queue: no queue 'vip'; "
          "the queues are sales"},
+        {With("members = [\"sales-001\", \"sales-006\"]", 3),
+         "t.toml:4: [[inbound.queues]] members: no agent 'sales-006'; a team's agents are named "
+         "after it: TEAM-001, TEAM-002, ..."},
         {With("teams = [\"desk\"]", 3),
          "t.toml:4: [[inbound.queues]] teams: no team 'desk'; the teams are sales"},
         {std::string(kMinimal) + "[[inbound.queues]]\nname = \"sales\"\n",
