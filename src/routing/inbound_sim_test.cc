@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <ostream>
+#include <random>
 
 #include "routing/inbound_scenario.h"
 
@@ -342,6 +343,80 @@ TEST(InboundDay, AVipDeskOfEightAnswersVipsWithinThreeSecondsAtNinetyPercent) {
                r->vip.WithinTargetShare() * 100, Team(*r, "general").occupancy * 100);
     EXPECT_GE(Team(*r, "general").occupancy, 0.895);
     EXPECT_LT(r->vip.WithinTargetShare(), 0.9);
+}
+
+// Days drawn at random — every strategy (ring-all too), skills with levels
+// and widening, members by team, max wait, join and leave rules, VIP queues,
+// pauses that empty a queue, offers ringing out — keep every invariant.
+TEST(InboundDay, RandomDaysKeepEveryInvariant) {
+    std::mt19937_64 rng(19);
+    auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
+    const Strategy strategies[] = {Strategy::kLongestIdle, Strategy::kRoundRobin,
+                                   Strategy::kFixedOrder,  Strategy::kFewestCalls,
+                                   Strategy::kLeastTalk,   Strategy::kRandom,
+                                   Strategy::kRingAll};
+    int64_t answered = 0, exits = 0, refused = 0, abandoned = 0;
+    for (int round = 0; round < 40; ++round) {
+        InboundDay day;
+        day.seed = rng();
+        day.start = kT0;
+        day.length = (1 + pick(3)) * kHour;
+        day.drain = pick(2) * 30 * 60 * kSecond;
+        day.no_answer = pick(3) * 0.1;
+        day.ring_delay = Distribution::Uniform(0, pick(6));
+        const int teams = 1 + pick(3), queues = 1 + pick(3);
+        for (int t = 0; t < teams; ++t) {
+            InboundTeam team;
+            team.name = fmt::format("t{}", t);
+            team.count = pick(8);
+            team.blend = pick(4) == 0 ? agents::Blend::kBlended : agents::Blend::kInbound;
+            for (int q = 0; q < queues; ++q) {
+                if (pick(2) == 0) team.skills.push_back({fmt::format("s{}", q), 1 + pick(3)});
+            }
+            if (pick(2) == 0 && team.count > 0) {
+                team.pauses.push_back({pick(60) * 60 * kSecond, (1 + pick(90)) * 60 * kSecond,
+                                       1 + pick(team.count), "lunch"});
+            }
+            day.teams.push_back(team);
+        }
+        for (int q = 0; q < queues; ++q) {
+            InboundQueue iq;
+            iq.spec.name = fmt::format("q{}", q);
+            iq.spec.strategy = strategies[pick(7)];
+            if (pick(3) > 0) iq.spec.skill = fmt::format("s{}", q);
+            if (pick(4) == 0) iq.teams = {fmt::format("t{}", pick(teams))};
+            if (pick(2) == 0) iq.spec.widen = {{(5 + pick(30)) * kSecond, 2 + pick(2)}};
+            iq.spec.max_wait = pick(2) * (30 + pick(300)) * kSecond;
+            iq.spec.offer_timeout = (5 + pick(20)) * kSecond;
+            iq.spec.join_when_empty = pick(2) == 0;
+            iq.spec.leave_when_empty = pick(2) == 0;
+            iq.calls_per_hour = {static_cast<double>(pick(400)), static_cast<double>(pick(400))};
+            iq.vip_share = pick(3) * 0.1;
+            iq.vip_priority = pick(5);
+            if (q > 0 && pick(2) == 0) iq.vip_queue = "q0";
+            if (pick(4) > 0) iq.patience = Distribution::Exponential(10 + pick(200));
+            iq.talk = Distribution::Lognormal(30 + pick(300), 20 + pick(100));
+            iq.wrap_up = Distribution::Uniform(0, pick(30));
+            day.queues.push_back(iq);
+        }
+        auto r = SimulateInbound(day);
+        ASSERT_TRUE(r) << r.error().message;
+        const InboundInvariants& inv = r->invariants;
+        ASSERT_EQ(inv.Total(), 0) << "round " << round << ": double offers " << inv.double_offers
+                                  << ", answered twice " << inv.double_connects << ", lost "
+                                  << inv.lost_entries << ", counts " << inv.counts_disagree
+                                  << ", refused moves " << inv.agent_refusals;
+        EXPECT_EQ(r->joined, r->answered + r->abandoned + r->exits + r->still_waiting);
+        answered += r->answered;
+        exits += r->exits;
+        refused += r->refused;
+        abandoned += r->abandoned;
+    }
+    // The rounds went through what they were meant to.
+    EXPECT_GT(answered, 1000);
+    EXPECT_GT(exits, 10);
+    EXPECT_GT(refused, 10);
+    EXPECT_GT(abandoned, 100);
 }
 
 TEST(InboundDay, ADayThatCannotRunSaysWhy) {
