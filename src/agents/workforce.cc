@@ -122,10 +122,11 @@ Result<void> Workforce::Add(AgentSpec spec) {
     }
     for (const Skill& s : spec.skills) {
         if (s.level < 1 || s.level > 9) {
-            return Fail(ErrorCode::kInvalidInput,
-                        Msg{"agents.bad_level", "skill '{skill}' of agent '{agent}': level {level}",
-                            "a level is 1 (the best) to 9"},
-                        {{"skill", s.name}, {"agent", spec.id}, {"level", std::to_string(s.level)}});
+            return Fail(
+                ErrorCode::kInvalidInput,
+                Msg{"agents.bad_level", "skill '{skill}' of agent '{agent}': level {level}",
+                    "a level is 1 (the best) to 9"},
+                {{"skill", s.name}, {"agent", spec.id}, {"level", std::to_string(s.level)}});
         }
     }
     AgentInfo info;
@@ -281,8 +282,9 @@ std::vector<const AgentInfo*> Workforce::Available(Work work, Millis now) const 
 }
 
 int Workforce::CountIn(State state) const {
-    return static_cast<int>(std::count_if(agents_.begin(), agents_.end(),
-                                          [state](const AgentInfo& a) { return a.now.state == state; }));
+    return static_cast<int>(
+        std::count_if(agents_.begin(), agents_.end(),
+                      [state](const AgentInfo& a) { return a.now.state == state; }));
 }
 
 Result<Offer> Workforce::TryOffer(const std::string& agent, Work work, uint64_t call, Millis now) {
@@ -299,10 +301,11 @@ Result<Offer> Workforce::TryOffer(const std::string& agent, Work work, uint64_t 
         return NotReady(agent, info.now.state);
     }
     if (options_.heartbeat_required && now - info.last_seen > options_.presence_timeout) {
-        return Fail(ErrorCode::kConflict,
-                    Msg{"agents.desk_gone", "agent '{agent}': the desk has not answered for {seconds} s",
-                        "the call goes to an agent whose desk is open"},
-                    {{"agent", agent}, {"seconds", std::to_string((now - info.last_seen) / 1000)}});
+        return Fail(
+            ErrorCode::kConflict,
+            Msg{"agents.desk_gone", "agent '{agent}': the desk has not answered for {seconds} s",
+                "the call goes to an agent whose desk is open"},
+            {{"agent", agent}, {"seconds", std::to_string((now - info.last_seen) / 1000)}});
     }
     const uint64_t id = next_offer_++;
     if (auto moved = Move(info, State::kReady, State::kOffered, now, id); !moved) {

@@ -125,9 +125,8 @@ public:
         bool heartbeat_required = true;    // false for simulated and SIP-phone agents
     };
 
-    explicit Workforce(Options options,
-                       std::unique_ptr<AgentStateStore> store =
-                           std::make_unique<MemoryAgentStateStore>());
+    explicit Workforce(Options options, std::unique_ptr<AgentStateStore> store =
+                                            std::make_unique<MemoryAgentStateStore>());
 
     Result<void> Add(AgentSpec spec);
     Result<void> Update(const AgentSpec& spec);  // skills, team, blend

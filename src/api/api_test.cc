@@ -1381,6 +1381,49 @@ TEST_P(ApiTest, StoppingACampaignDuringAnOperatorsWrapUpKeepsTheServerUp) {
     EXPECT_FALSE(runner_->error());
 }
 
+// An operator whose desk goes away (the tab closed: the agent feed's socket
+// closed) is paused with the reason desk_gone after the grace, and is not
+// offered calls; a reload (the feed opened again within the grace) keeps them
+// ready; ready again clears the reason.
+TEST_P(ApiTest, AnOperatorWhoseDeskIsGoneIsPausedAndAReloadKeepsThemReady) {
+    ASSERT_NO_FATAL_FAILURE(ServeWithCampaigns(telephony::Population{}, 1));
+    Login anna = LogIn("anna"), oleg = LogIn("oleg");
+    Reply created = Send(
+        http::verb::post, "/api/v1/campaigns",
+        json{{"name", "Рабочее место"}, {"caller_ids", {"+74951112233"}}, {"pacing", "preview"}}
+            .dump(),
+        &anna);
+    ASSERT_EQ(created.status, 201) << created.body;
+    const int64_t id = created.Json()["id"].get<int64_t>();
+    ASSERT_EQ(
+        Send(http::verb::post, fmt::format("/api/v1/campaigns/{}/start", id), "{}", &anna).status,
+        200);
+    ASSERT_EQ(
+        Send(http::verb::post, "/api/v1/agent/join", json{{"campaign", id}}.dump(), &oleg).status,
+        200);
+    auto feed = Open("/api/v1/agent/events", oleg);
+    ASSERT_EQ(feed->refused, 0);
+    ASSERT_EQ(Send(http::verb::post, "/api/v1/agent/ready", "{}", &oleg).status, 200);
+    // A reload: the feed closes and opens again at once.
+    feed.reset();
+    feed = Open("/api/v1/agent/events", oleg);
+    ASSERT_EQ(feed->refused, 0);
+    std::this_thread::sleep_for(std::chrono::seconds(5));  // beyond the 3 s grace
+    json kept = Send(http::verb::get, "/api/v1/agent", "", &oleg).Json();
+    EXPECT_EQ(kept["state"], "ready") << kept.dump();
+    // The tab closed: paused, with the reason.
+    feed.reset();
+    json gone = AgentUntil(oleg, [](const json& s) { return s["state"] == "paused"; });
+    EXPECT_EQ(gone["state"], "paused") << gone.dump();
+    EXPECT_EQ(gone["pause_reason"], "desk_gone") << gone.dump();
+    // Back at the desk: ready again, the reason gone.
+    feed = Open("/api/v1/agent/events", oleg);
+    ASSERT_EQ(Send(http::verb::post, "/api/v1/agent/ready", "{}", &oleg).status, 200);
+    json back = Send(http::verb::get, "/api/v1/agent", "", &oleg).Json();
+    EXPECT_EQ(back["state"], "ready") << back.dump();
+    EXPECT_TRUE(back["pause_reason"].is_null()) << back.dump();
+}
+
 // Without campaigns running in the server (`serve --telephony none`) they
 // can be set up and started, but the operators' routes and the feeds answer
 // 409, not a server error.

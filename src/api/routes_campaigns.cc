@@ -632,7 +632,13 @@ Result<server::Feed> AgentEvents(Call& c) {
     if (!runner) return std::unexpected(runner.error());
     c.records = "agent:" + c.actor();
     auto seen = std::make_shared<uint64_t>(UINT64_MAX);
-    return server::Feed([runner = *runner, agent = c.actor(), seen,
+    // The desk's presence: open while this feed is; when the last feed of the
+    // agent goes (the socket closed, or its pings unanswered), the runner
+    // pauses a ready agent after its grace.
+    (*runner)->DeskOpened(c.actor());
+    auto desk = std::shared_ptr<void>(
+        nullptr, [runner = *runner, agent = c.actor()](void*) { runner->DeskClosed(agent); });
+    return server::Feed([runner = *runner, agent = c.actor(), seen, desk,
                          sees = SeesNumbers(c.viewer())]() -> std::optional<std::string> {
         if (*seen != UINT64_MAX) {
             runner->WaitAgent(agent, *seen, std::chrono::milliseconds(1000));

@@ -239,7 +239,48 @@ Result<void> CampaignRunner::OnLoop(std::function<Result<void>()> fn) {
     return answer.get();
 }
 
+void CampaignRunner::DeskOpened(const std::string& agent) {
+    std::lock_guard lock(mutex_);
+    ++desks_[agent].open;
+}
+
+void CampaignRunner::DeskClosed(const std::string& agent) {
+    std::lock_guard lock(mutex_);
+    Desk& d = desks_[agent];
+    d.open = std::max(0, d.open - 1);
+    if (d.open == 0) d.closed = std::chrono::steady_clock::now();
+}
+
+// On the loop: ready operators whose desks have all been gone for the grace
+// are paused, the reason logged and shown when they come back.
+void CampaignRunner::CheckDesks() {
+    std::vector<std::string> gone;
+    {
+        std::lock_guard lock(mutex_);
+        const auto now = std::chrono::steady_clock::now();
+        for (const auto& [agent, d] : desks_) {
+            if (d.open == 0 && now - d.closed >= options_.desk_grace) gone.push_back(agent);
+        }
+    }
+    for (const std::string& agent : gone) {
+        Active* a = ActiveOf(agent);
+        if (a == nullptr) continue;
+        for (const auto& v : a->dialer->Agents()) {
+            if (v.id != agent || v.state != AgentState::kReady || v.leaving_until != 0) continue;
+            if (a->dialer->SetPaused(agent)) {
+                desk_gone_.insert(agent);
+                fmt::print(stderr,
+                           "agent {}: the desk has been gone for {} ms (tab closed or network "
+                           "lost): paused, reason desk_gone\n",
+                           agent, options_.desk_grace.count());
+                PublishAgent(agent);
+            }
+        }
+    }
+}
+
 void CampaignRunner::Poll() {
+    CheckDesks();
     CampaignBook book(*store_, Wall());
     auto all = book.List();
     if (!all) {
@@ -513,7 +554,14 @@ Result<void> CampaignRunner::AgentCall(const std::string& agent,
 }
 
 Result<void> CampaignRunner::Ready(const std::string& agent) {
-    return AgentCall(agent, &Dialer::SetReady);
+    auto ready = AgentCall(agent, &Dialer::SetReady);
+    if (ready) {
+        (void)OnLoop([this, agent]() -> Result<void> {
+            if (desk_gone_.erase(agent) > 0) PublishAgent(agent);
+            return {};
+        });
+    }
+    return ready;
 }
 Result<void> CampaignRunner::Pause(const std::string& agent) {
     return AgentCall(agent, &Dialer::SetPaused);
@@ -578,6 +626,9 @@ void CampaignRunner::PublishAgent(const std::string& agent) {
             auto row = a->call_rows.find(v.call);
             j["call"] = row == a->call_rows.end() ? json(nullptr) : json(row->second);
             j["disposition_due"] = v.disposition_due;
+            j["pause_reason"] = v.state == AgentState::kPaused && desk_gone_.contains(agent)
+                                    ? json("desk_gone")
+                                    : json(nullptr);
             j["leaving_until"] = v.leaving_until ? json(v.leaving_until) : json(nullptr);
             j["inbound"] = v.inbound_from.empty()
                                ? json(nullptr)

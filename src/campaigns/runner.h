@@ -32,6 +32,7 @@
 // Thread-safe: every public method may be called from any thread.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -39,6 +40,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -76,6 +78,10 @@ struct RunnerOptions {
     Millis poll = 2'000;    // how often the base is asked for state changes
     Millis sample = 5'000;  // a point of the live charts
     int center_utc_offset_minutes = 180;
+    // An operator whose every desk (agent WebSocket) has been closed this long
+    // — the tab closed, or the network gone and the socket's pings unanswered —
+    // is paused with the reason desk_gone: no call is offered to an absent desk.
+    std::chrono::milliseconds desk_grace{3'000};
 };
 
 class CampaignRunner {
@@ -108,6 +114,12 @@ public:
     // rolling abandon rate and its limit, occupancy, agents, calls per caller
     // ID, the chart's points); none when it is not running here.
     std::optional<std::pair<uint64_t, std::string>> LiveJson(int64_t campaign);
+    // An agent's desk opened or closed its feed (any thread): the desk's
+    // presence. The agent is paused (reason desk_gone) once no desk of theirs
+    // has been open for desk_grace.
+    void DeskOpened(const std::string& agent);
+    void DeskClosed(const std::string& agent);
+
     // Wait until the version differs from `seen` (or `timeout`); for feeds.
     void WaitAgent(const std::string& agent, uint64_t seen, std::chrono::milliseconds timeout);
     void WaitLive(int64_t campaign, uint64_t seen, std::chrono::milliseconds timeout);
@@ -151,6 +163,13 @@ private:
     std::map<std::string, Published> agents_;
     std::map<int64_t, Published> live_;
     std::optional<Error> error_;
+    struct Desk {
+        int open = 0;
+        std::chrono::steady_clock::time_point closed;
+    };
+    std::map<std::string, Desk> desks_;
+    std::set<std::string> desk_gone_;  // paused for it, until ready again (loop thread)
+    void CheckDesks();
 };
 
 }  // namespace callbase::campaigns

@@ -158,6 +158,7 @@ void RegisterServeCommands(CLI::App& cli, App& app);     // serve
 void RegisterSimulateCommands(CLI::App& cli, App& app);  // simulate
 void RegisterCampaignCommands(CLI::App& cli, App& app);  // campaign, why
 void RegisterIvrCommands(CLI::App& cli, App& app);       // ivr check, ivr try
+void RegisterRoutingCommands(CLI::App& cli, App& app);   // routing queue/number/list/rules/check
 // simulate --campaign ID: today's forecast for a campaign of the base.
 Result<void> RunForecast(App& app, int64_t campaign_id, int agents);
 // simulate FILE of an inbound day: the run and its report (simulate_inbound.cc).

@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
     cli::RegisterSimulateCommands(cli, app);
     cli::RegisterCampaignCommands(cli, app);
     cli::RegisterIvrCommands(cli, app);
+    cli::RegisterRoutingCommands(cli, app);
     cli::RegisterPrivilegeCommands(cli, app);
     cli::RegisterAccessControl(cli, app);
 

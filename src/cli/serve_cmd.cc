@@ -34,6 +34,7 @@ struct ServeArgs {
     std::string telephony = "sim";
     std::string sim_scenario;
     double sim_speed = 1.0;
+    double desk_grace = 3.0;
     std::string sip_config;
     std::string speech_cache;
     std::vector<std::string> allowed_origins;
@@ -138,6 +139,12 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                       "the simulated callees: the [network] and seed of a scenario file");
     serve->add_option("--sim-speed", args->sim_speed,
                       "simulated seconds per real second (1: real time, for people to work it)");
+    serve
+        ->add_option("--desk-grace", args->desk_grace,
+                     "seconds an operator's desk may be gone (tab closed; the network lost "
+                     "for 10 s) before the operator is paused with the reason desk_gone "
+                     "(default 3)")
+        ->check(CLI::Range(0.0, 3600.0));
     AddImportLimitOptions(serve, &args->import_limits);
     serve->add_option("--scripts-dir", args->scripts_dir,
                       "the robot scripts campaigns may name (default: beside an SQLite base, "
@@ -198,6 +205,8 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
         }
         if (args->telephony != "none") {
             campaigns::RunnerOptions ro;
+            ro.desk_grace =
+                std::chrono::milliseconds(static_cast<int64_t>(args->desk_grace * 1000));
             if (args->telephony == "sip") {
                 auto sip = telephony::sip::LoadSipConfig(args->sip_config);
                 if (!sip) return app.Report(sip.error());

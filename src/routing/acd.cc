@@ -11,13 +11,15 @@ double QueueStats::ServiceLevel() const {
 
 double QueueStats::ServiceLevelWithAbandons() const {
     const int64_t all = answered + abandoned;
-    return all > 0 ? static_cast<double>(answered_within + abandoned_within) / static_cast<double>(all)
-                   : 0;
+    return all > 0
+               ? static_cast<double>(answered_within + abandoned_within) / static_cast<double>(all)
+               : 0;
 }
 
 double QueueStats::AverageSpeedOfAnswerSeconds() const {
-    return answered > 0 ? static_cast<double>(answered_wait_ms) / 1000.0 / static_cast<double>(answered)
-                        : 0;
+    return answered > 0
+               ? static_cast<double>(answered_wait_ms) / 1000.0 / static_cast<double>(answered)
+               : 0;
 }
 
 Acd::Acd(telephony::Loop& loop, agents::Workforce& workforce, Hooks hooks)
@@ -122,7 +124,8 @@ Result<JoinOutcome> Acd::Join(const std::string& queue, Entry entry) {
     // Callers of lower priority already waiting behind whom this one goes.
     if (entry.priority > 0) {
         for (auto& [id, other] : waiting_) {
-            if (other.queue == queue && other.rank > w.rank && other.entry.priority < entry.priority)
+            if (other.queue == queue && other.rank > w.rank &&
+                other.entry.priority < entry.priority)
                 ++other.higher_since;
         }
     }
@@ -370,9 +373,8 @@ const QueueStats* Acd::Stats(std::string_view queue) const {
 }
 
 size_t Acd::WaitingIn(std::string_view queue) const {
-    return static_cast<size_t>(std::count_if(waiting_.begin(), waiting_.end(), [&](const auto& w) {
-        return w.second.queue == queue;
-    }));
+    return static_cast<size_t>(std::count_if(
+        waiting_.begin(), waiting_.end(), [&](const auto& w) { return w.second.queue == queue; }));
 }
 
 std::vector<std::string> Acd::Queues() const {

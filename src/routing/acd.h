@@ -60,12 +60,13 @@ struct QueueSpec {
     std::vector<std::pair<Millis, int>> widen;
     Millis max_wait = 0;  // 0: no limit
     Millis offer_timeout = 15'000;
-    Millis priority_step = 60'000;  // a caller of priority p ranks as if they had waited p × this more
-    Millis sl_threshold = 20'000;   // service level: answered within
-    Millis short_abandon = 5'000;   // abandons shorter than this are counted apart
-    bool join_when_empty = false;   // join when no agent of the queue is logged in
-    bool leave_when_empty = true;   // leave when the last agent of the queue logs out
-    std::string exit_route;         // where exits go (the router reads it)
+    Millis priority_step =
+        60'000;  // a caller of priority p ranks as if they had waited p × this more
+    Millis sl_threshold = 20'000;  // service level: answered within
+    Millis short_abandon = 5'000;  // abandons shorter than this are counted apart
+    bool join_when_empty = false;  // join when no agent of the queue is logged in
+    bool leave_when_empty = true;  // leave when the last agent of the queue logs out
+    std::string exit_route;        // where exits go (the router reads it)
 };
 
 struct Entry {
@@ -84,7 +85,7 @@ struct QueueStats {
     int64_t short_abandoned = 0;  // ... within short_abandon
     int64_t answered_within = 0;  // answered within sl_threshold
     int64_t abandoned_within = 0;
-    int64_t refused = 0;  // not let in by the join rule
+    int64_t refused = 0;                   // not let in by the join rule
     std::map<std::string, int64_t> exits;  // by reason: max_wait, empty
     int64_t callbacks = 0;                 // callers who chose a callback
     int64_t offers_missed = 0;             // offers not answered in time or declined
@@ -166,7 +167,8 @@ private:
         double handle_ms = 180'000;  // moving average
     };
 
-    std::optional<int> Eligible(const QueueState& q, const agents::AgentInfo& a, Millis waited) const;
+    std::optional<int> Eligible(const QueueState& q, const agents::AgentInfo& a,
+                                Millis waited) const;
     int MaxLevel(const QueueSpec& q, Millis waited) const;
     void Leave(CallId call, bool cancel_offers);
     void Exit(CallId call, std::string_view reason);
@@ -178,7 +180,7 @@ private:
     Hooks hooks_;
     std::map<std::string, QueueState, std::less<>> queues_;
     std::unordered_map<CallId, Waiter> waiting_;
-    std::set<std::pair<Millis, CallId>> order_;       // every waiting caller by rank
+    std::set<std::pair<Millis, CallId>> order_;        // every waiting caller by rank
     std::unordered_map<uint64_t, CallId> offer_call_;  // open offers
     std::unordered_map<uint64_t, agents::Offer> offers_made_;
     std::unordered_map<std::string, uint64_t> agent_offer_;  // the open offer of each agent

@@ -21,25 +21,21 @@ constexpr Millis kSecond = 1000;
 
 struct Rig {
     explicit Rig(bool heartbeat = false)
-        : loop(kT0), workforce({.presence_timeout = 10 * kSecond, .heartbeat_required = heartbeat}) {
-        acd = std::make_unique<Acd>(loop, workforce,
-                                    Acd::Hooks{
-                                        .offer =
-                                            [this](const QueueSpec& q, const Entry& e,
-                                                   const agents::Offer& o) {
-                                                offers.push_back({q.name, e.call, o.agent, o.id,
-                                                                  e.callback, loop.Now()});
-                                            },
-                                        .cancel = [this](const agents::Offer& o) {
-                                            cancelled.push_back(o.agent);
-                                        },
-                                        .exit =
-                                            [this](const QueueSpec& q, const Entry& e,
-                                                   std::string_view reason) {
-                                                exits.push_back({q.name, e.call, std::string(reason),
-                                                                 loop.Now()});
-                                            },
-                                    });
+        : loop(kT0),
+          workforce({.presence_timeout = 10 * kSecond, .heartbeat_required = heartbeat}) {
+        acd = std::make_unique<Acd>(
+            loop, workforce,
+            Acd::Hooks{
+                .offer =
+                    [this](const QueueSpec& q, const Entry& e, const agents::Offer& o) {
+                        offers.push_back({q.name, e.call, o.agent, o.id, e.callback, loop.Now()});
+                    },
+                .cancel = [this](const agents::Offer& o) { cancelled.push_back(o.agent); },
+                .exit =
+                    [this](const QueueSpec& q, const Entry& e, std::string_view reason) {
+                        exits.push_back({q.name, e.call, std::string(reason), loop.Now()});
+                    },
+            });
     }
     void Agent(const std::string& id, std::vector<agents::Skill> skills = {},
                Blend blend = Blend::kBlended) {
@@ -417,7 +413,8 @@ TEST(Acd, RandomTrafficLosesNoCallerAndNeverDoublesAnOffer) {
     int64_t exits = 0;
     for (const auto& [reason, n] : s.exits)
         exits += n;
-    EXPECT_EQ(s.offered, s.answered + s.abandoned + exits + static_cast<int64_t>(rig.acd->WaitingIn("sales")));
+    EXPECT_EQ(s.offered,
+              s.answered + s.abandoned + exits + static_cast<int64_t>(rig.acd->WaitingIn("sales")));
     EXPECT_EQ(s.abandoned, ended_by_us);
     EXPECT_EQ(rig.acd->WaitingIn("sales"), 0u);
     EXPECT_GT(s.answered, 500);

@@ -26,9 +26,9 @@ std::string_view StrategyId(Strategy strategy) {
 }
 
 std::optional<Strategy> ParseStrategy(std::string_view text) {
-    for (Strategy s : {Strategy::kLongestIdle, Strategy::kRoundRobin, Strategy::kFixedOrder,
-                       Strategy::kFewestCalls, Strategy::kLeastTalk, Strategy::kRandom,
-                       Strategy::kRingAll}) {
+    for (Strategy s :
+         {Strategy::kLongestIdle, Strategy::kRoundRobin, Strategy::kFixedOrder,
+          Strategy::kFewestCalls, Strategy::kLeastTalk, Strategy::kRandom, Strategy::kRingAll}) {
         if (StrategyId(s) == text) return s;
     }
     return std::nullopt;
@@ -75,17 +75,19 @@ std::vector<const agents::AgentInfo*> Pick(Strategy strategy, std::vector<Candid
             chosen = by([](const Candidate& c) { return c.agent->talk_ms; });
             break;
         case Strategy::kRandom: {
-            std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
-                return idle_then_member(a) < idle_then_member(b);
-            });
+            std::sort(candidates.begin(), candidates.end(),
+                      [&](const Candidate& a, const Candidate& b) {
+                          return idle_then_member(a) < idle_then_member(b);
+                      });
             std::uniform_int_distribution<size_t> pick(0, candidates.size() - 1);
             chosen = candidates[pick(memory.random)];
             break;
         }
         case Strategy::kRingAll:
-            std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
-                return idle_then_member(a) < idle_then_member(b);
-            });
+            std::sort(candidates.begin(), candidates.end(),
+                      [&](const Candidate& a, const Candidate& b) {
+                          return idle_then_member(a) < idle_then_member(b);
+                      });
             for (const Candidate& c : candidates)
                 out.push_back(c.agent);
             return out;

@@ -23,7 +23,8 @@ const agents::AgentInfo* Reference(Strategy s, const std::vector<Candidate>& all
         if (c.level == best) tier.push_back(c);
     auto before = [&](const Candidate& a, const Candidate& b, int64_t ka, int64_t kb) {
         if (ka != kb) return ka < kb;
-        if (a.agent->idle_since != b.agent->idle_since) return a.agent->idle_since < b.agent->idle_since;
+        if (a.agent->idle_since != b.agent->idle_since)
+            return a.agent->idle_since < b.agent->idle_since;
         return a.member < b.member;
     };
     auto key = [&](const Candidate& c) -> int64_t {
@@ -100,7 +101,8 @@ TEST(Strategy, RingAllOffersEveryAgentOfTheBestLevelLongestIdleFirst) {
     a[3].spec.id = "senior-mid";
     a[3].idle_since = 200;
     StrategyMemory m;
-    auto got = Pick(Strategy::kRingAll, {{&a[0], 1, 0}, {&a[1], 1, 1}, {&a[2], 2, 2}, {&a[3], 1, 3}}, m);
+    auto got =
+        Pick(Strategy::kRingAll, {{&a[0], 1, 0}, {&a[1], 1, 1}, {&a[2], 2, 2}, {&a[3], 1, 3}}, m);
     ASSERT_EQ(got.size(), 3u);
     EXPECT_EQ(got[0]->spec.id, "senior-early");
     EXPECT_EQ(got[1]->spec.id, "senior-mid");
@@ -123,9 +125,9 @@ TEST(Strategy, RoundRobinGoesOnAfterTheLastOneAndWrapsAround) {
 }
 
 TEST(Strategy, NamesReadBack) {
-    for (Strategy s : {Strategy::kLongestIdle, Strategy::kRoundRobin, Strategy::kFixedOrder,
-                       Strategy::kFewestCalls, Strategy::kLeastTalk, Strategy::kRandom,
-                       Strategy::kRingAll}) {
+    for (Strategy s :
+         {Strategy::kLongestIdle, Strategy::kRoundRobin, Strategy::kFixedOrder,
+          Strategy::kFewestCalls, Strategy::kLeastTalk, Strategy::kRandom, Strategy::kRingAll}) {
         EXPECT_EQ(ParseStrategy(StrategyId(s)), s);
     }
     EXPECT_FALSE(ParseStrategy("rrmemory"));

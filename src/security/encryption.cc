@@ -66,6 +66,8 @@ const std::vector<SealedColumn>& SealedColumns() {
         {"campaign_calls", "e164", {"id"}, store::kPhoneDomain, true},
         {"campaign_calls", "disposition_note", {"id"}, store::kHistoryColumn, false},
         {"saved_filters", "expressions", {"id"}, store::kNoteColumn, false},
+        {"caller_lists", "e164", {"list", "e164"}, store::kPhoneDomain, true},
+        {"caller_lists", "note", {"list", "e164"}, store::kNoteColumn, false},
         // The key of forgotten numbers' hashes (compliance::NumberHashKey):
         // on an encrypted base the database alone cannot test a guess.
         {"settings",

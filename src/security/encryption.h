@@ -12,7 +12,8 @@
 //                     what a base of an older version holds in clear
 // What is sealed: every e164 column (findably, so lookups and joins work:
 // phones, stop_list, consents, consent_requests, deletion_requests,
-// call_attempts, inactive_review, operator_access, campaign_calls),
+// call_attempts, inactive_review, operator_access, campaign_calls,
+// caller_lists), the caller lists' notes,
 // phones.raw, campaign_calls.disposition_note,
 // contacts.name (found by contacts.name_words), contacts.email (found by
 // contacts.email_key), contacts.comment, stop-list and deletion notes,

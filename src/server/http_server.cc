@@ -37,8 +37,9 @@ constexpr auto kRequestTimeout = std::chrono::seconds(30);
 
 // A WebSocket feed's peer that answers nothing for this long is gone: a ping
 // goes out after half of it, and the socket is closed when no pong (nor
-// anything else) came back.
-constexpr auto kFeedIdleTimeout = std::chrono::seconds(30);
+// anything else) came back. 10 s: an operator's desk that lost the network is
+// known to be gone within it (then the runner's desk_grace).
+constexpr auto kFeedIdleTimeout = std::chrono::seconds(10);
 // Messages a feed may have queued for a peer that does not read them; more
 // and the peer is dropped (it is too slow, or gone without a word).
 constexpr size_t kFeedBacklog = 256;

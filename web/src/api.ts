@@ -725,6 +725,9 @@ export interface AgentState {
     // Logging out or pausing while lines dialed for the agent still ring: ready until
     // then (Unix ms), null otherwise.
     leaving_until?: number | null;
+    // Why a paused operator is paused when the server paused them: desk_gone (their
+    // desk's feed closed: the tab, or the network for 10 s).
+    pause_reason?: string | null;
     // An incoming call on the agent's screen: the caller and the number they dialed.
     inbound?: { from: string; to: string } | null;
     callbacks?: { id: number; campaign_id: number; contact_id: number; name?: string; due_at: number; due: boolean }[];

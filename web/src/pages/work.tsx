@@ -422,6 +422,11 @@ export function WorkPage() {
                                 {!contactId && <span data-testid="work-unknown-caller"> {t('work.unknownCaller')}</span>}
                             </p>
                         )}
+                        {state === 'paused' && agent?.pause_reason === 'desk_gone' ? (
+                            <p class="notice" data-testid="work-desk-gone">
+                                {t('work.deskGone')}
+                            </p>
+                        ) : null}
                         {agent?.leaving_until ? (
                             <p class="notice" data-testid="work-leaving">
                                 {t('work.leaving', { seconds: Math.max(0, Math.ceil((agent.leaving_until - Date.now()) / 1000)) })}

@@ -1,0 +1,374 @@
+// callbase routing ...: the inbound routing kept in the base (docs/routing.md)
+// — queues, the center's numbers and extensions with their routes, the VIP
+// and black lists, the rules by caller — and `routing check FROM TO`, which
+// says where a call would go and why.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/app.h"
+#include "cli/text_table.h"
+#include "core/file.h"
+#include "core/json_text.h"
+#include "routing/routing_book.h"
+
+namespace callbase::cli {
+namespace {
+
+using nlohmann::json;
+using routing::RoutingBook;
+
+// Opens the base and runs `body` with a book acting as the user.
+template <typename Body>
+void WithBook(App& app, Body&& body) {
+    auto db = app.OpenStore();
+    if (!db) return app.Report(db.error());
+    RoutingBook book(**db, app.clock, app.actor);
+    if (auto done = body(**db, book); !done) app.Report(done.error());
+}
+
+// A number of the center as E.164, or an extension (digits only, up to 6).
+Result<std::string> CenterNumber(App& app, const std::string& text, bool* extension) {
+    *extension = !text.empty() && text.size() <= 6 &&
+                 text.find_first_not_of("0123456789") == std::string::npos;
+    if (*extension) return text;
+    auto tools = LoadPhoneTools(app);
+    if (!tools) return std::unexpected(tools.error());
+    return CleanPhoneArg(*tools->cleaner, text);
+}
+
+std::string Seconds(int64_t ms) {
+    return ms == 0 ? "-" : fmt::format("{} s", ms / 1000);
+}
+
+}  // namespace
+
+void RegisterRoutingCommands(CLI::App& cli, App& app) {
+    auto* routing = cli.add_subcommand("routing", "inbound routing: queues, numbers, lists, rules");
+    routing->require_subcommand(1);
+
+    // --- queues -------------------------------------------------------------
+    auto* queue = routing->add_subcommand("queue", "the queues callers wait in");
+    queue->require_subcommand(1);
+    struct QueueArgs {
+        std::string name, file, json_text;
+    };
+    auto qa = std::make_shared<QueueArgs>();
+    auto* qset = queue->add_subcommand(
+        "set", "create or change a queue from JSON settings (docs/routing.md, \"Queues\")");
+    qset->add_option("name", qa->name, "the queue's name (a word)")->required();
+    qset->add_option("settings", qa->json_text,
+                     R"(e.g. '{"strategy": "fixed_order", "members": ["anna", "boris"], )"
+                     R"("max_wait": 300, "exit_route": "queue:general"}')");
+    qset->add_option("--file", qa->file, "the settings in a JSON file");
+    qset->callback([&app, qa] {
+        WithBook(app, [&](store::Store&, RoutingBook& book) -> Result<void> {
+            std::string text = qa->json_text.empty() ? "{}" : qa->json_text;
+            if (!qa->file.empty()) {
+                auto read = ReadWholeFile(qa->file);
+                if (!read) {
+                    return Fail(ErrorCode::kNotFound,
+                                fmt::format("cannot read the queue settings file {}", qa->file),
+                                "check the path");
+                }
+                text = *read;
+            }
+            json j = json::parse(text, nullptr, false);
+            if (j.is_discarded() || !j.is_object()) {
+                return Fail(ErrorCode::kInvalidInput,
+                            fmt::format("the settings of queue {} are not a JSON object", qa->name),
+                            R"(e.g. '{"strategy": "longest_idle", "max_wait": 300}')");
+            }
+            j["name"] = qa->name;
+            auto spec = routing::QueueFromJson(j);
+            if (!spec) return std::unexpected(spec.error());
+            if (auto put = book.PutQueue(*spec); !put) return put;
+            if (app.json) {
+                fmt::print("{}\n", JsonText(routing::QueueJson(*spec)));
+            } else {
+                fmt::print("queue {} saved: {}, {}\n", spec->name,
+                           routing::StrategyId(spec->strategy),
+                           spec->skill.empty() ? "every inbound operator" : "skill " + spec->skill);
+            }
+            return {};
+        });
+    });
+    auto* qlist = queue->add_subcommand("list", "the queues and their settings");
+    qlist->callback([&app] {
+        WithBook(app, [&](store::Store&, RoutingBook& book) -> Result<void> {
+            auto queues = book.Queues();
+            if (!queues) return std::unexpected(queues.error());
+            if (app.json) {
+                json out = json::array();
+                for (const auto& q : *queues)
+                    out.push_back(routing::QueueJson(q));
+                fmt::print("{}\n", JsonText(out));
+                return {};
+            }
+            Table t({"queue", "strategy", "agents", "max wait", "then", "SL within"});
+            for (const auto& q : *queues) {
+                std::string who = q.skill.empty() ? "all inbound" : "skill " + q.skill;
+                if (!q.members.empty()) who = fmt::format("{} members", q.members.size());
+                t.Add({q.name, std::string(routing::StrategyId(q.strategy)), who,
+                       Seconds(q.max_wait), q.exit_route.empty() ? "-" : q.exit_route,
+                       Seconds(q.sl_threshold)});
+            }
+            t.Print();
+            return {};
+        });
+    });
+    auto rname = std::make_shared<std::string>();
+    auto* qremove = queue->add_subcommand("remove", "remove a queue nothing routes to");
+    qremove->add_option("name", *rname, "the queue")->required();
+    qremove->callback([&app, rname] {
+        WithBook(app, [&](store::Store&, RoutingBook& book) -> Result<void> {
+            if (auto done = book.RemoveQueue(*rname); !done) return done;
+            if (!app.json) fmt::print("queue {} removed\n", *rname);
+            return {};
+        });
+    });
+
+    // --- numbers ------------------------------------------------------------
+    auto* number = routing->add_subcommand("number", "the center's numbers and extensions");
+    number->require_subcommand(1);
+    struct NumberArgs {
+        std::string number, route, label;
+    };
+    auto na = std::make_shared<NumberArgs>();
+    auto* nset = number->add_subcommand("set", "route a number (DID) or an extension");
+    nset->add_option("number", na->number, "+7 495 111-22-33, or an extension: 101")->required();
+    nset->add_option("route", na->route,
+                     "queue:NAME, ivr:FILE, extension:101, agent:LOGIN, message:TEXT, reject:603")
+        ->required();
+    nset->add_option("--label", na->label, "what the number is for: Яндекс Директ, Отдел продаж");
+    nset->callback([&app, na] {
+        WithBook(app, [&](store::Store&, RoutingBook& book) -> Result<void> {
+            bool extension = false;
+            auto n = CenterNumber(app, na->number, &extension);
+            if (!n) return std::unexpected(n.error());
+            auto route = routing::ParseRoute(na->route);
+            if (!route) return std::unexpected(route.error());
+            if (auto put = book.PutNumber({*n, extension, *route, na->label}); !put) return put;
+            if (app.json) {
+                fmt::print("{}\n", JsonText({{"number", *n},
+                                             {"extension", extension},
+                                             {"route", routing::RouteText(*route)},
+                                             {"label", na->label}}));
+            } else {
+                fmt::print("{} {} -> {}\n", extension ? "extension" : "number", *n,
+                           routing::RouteText(*route));
+            }
+            return {};
+        });
+    });
+    auto* nlist = number->add_subcommand("list", "every number and extension with its route");
+    nlist->callback([&app] {
+        WithBook(app, [&](store::Store&, RoutingBook& book) -> Result<void> {
+            auto numbers = book.Numbers();
+            if (!numbers) return std::unexpected(numbers.error());
+            if (app.json) {
+                json out = json::array();
+                for (const auto& n : *numbers) {
+                    out.push_back({{"number", n.number},
+                                   {"extension", n.extension},
+                                   {"route", routing::RouteText(n.route)},
+                                   {"label", n.label}});
+                }
+                fmt::print("{}\n", JsonText(out));
+                return {};
+            }
+            Table t({"number", "route", "label"});
+            for (const auto& n : *numbers)
+                t.Add({n.number, routing::RouteText(n.route), n.label});
+            t.Print();
+            return {};
+        });
+    });
+    auto nremove_arg = std::make_shared<std::string>();
+    auto* nremove = number->add_subcommand("remove", "stop routing a number or an extension");
+    nremove->add_option("number", *nremove_arg, "the number or extension")->required();
+    nremove->callback([&app, nremove_arg] {
+        WithBook(app, [&](store::Store&, RoutingBook& book) -> Result<void> {
+            bool extension = false;
+            auto n = CenterNumber(app, *nremove_arg, &extension);
+            if (!n) return std::unexpected(n.error());
+            if (auto done = book.RemoveNumber(*n); !done) return done;
+            if (!app.json) fmt::print("{} removed\n", *n);
+            return {};
+        });
+    });
+
+    // --- lists --------------------------------------------------------------
+    auto* list = routing->add_subcommand("list", "the VIP and black lists of callers");
+    list->require_subcommand(1);
+    struct ListArgs {
+        std::string list, phone, manager, note;
+    };
+    auto la = std::make_shared<ListArgs>();
+    auto* ladd = list->add_subcommand("add", "put a caller on a list");
+    ladd->add_option("list", la->list, "vip or black")->required();
+    ladd->add_option("phone", la->phone, "the caller's number, any spelling")->required();
+    ladd->add_option("--manager", la->manager, "vip: the personal manager's login");
+    ladd->add_option("--note", la->note, "why, in a few words");
+    ladd->callback([&app, la] {
+        WithBook(app, [&](store::Store& db, RoutingBook& book) -> Result<void> {
+            auto tools = LoadPhoneTools(app);
+            if (!tools) return std::unexpected(tools.error());
+            auto e164 = CleanPhoneArg(*tools->cleaner, la->phone);
+            if (!e164) return std::unexpected(e164.error());
+            if (auto put = book.AddToList(la->list, *e164, la->manager, la->note); !put) return put;
+            auto shown = ShownNumber(app, db, *e164);
+            if (!shown) return std::unexpected(shown.error());
+            if (app.json) {
+                fmt::print(
+                    "{}\n",
+                    JsonText({{"list", la->list}, {"number", *shown}, {"manager", la->manager}}));
+            } else {
+                fmt::print("{} is on the {} list{}\n", *shown, la->list,
+                           la->manager.empty() ? "" : ", manager " + la->manager);
+            }
+            return {};
+        });
+    });
+    auto lr = std::make_shared<ListArgs>();
+    auto* lremove = list->add_subcommand("remove", "take a caller off a list");
+    lremove->add_option("list", lr->list, "vip or black")->required();
+    lremove->add_option("phone", lr->phone, "the caller's number")->required();
+    lremove->callback([&app, lr] {
+        WithBook(app, [&](store::Store& db, RoutingBook& book) -> Result<void> {
+            auto tools = LoadPhoneTools(app);
+            if (!tools) return std::unexpected(tools.error());
+            auto e164 = CleanPhoneArg(*tools->cleaner, lr->phone);
+            if (!e164) return std::unexpected(e164.error());
+            auto removed = book.RemoveFromList(lr->list, *e164);
+            if (!removed) return std::unexpected(removed.error());
+            auto shown = ShownNumber(app, db, *e164);
+            if (!shown) return std::unexpected(shown.error());
+            if (!*removed) {
+                return Fail(ErrorCode::kNotFound,
+                            fmt::format("{} is not on the {} list", *shown, lr->list),
+                            "see callbase routing list show " + lr->list);
+            }
+            if (!app.json) fmt::print("{} is off the {} list\n", *shown, lr->list);
+            return {};
+        });
+    });
+    auto ls = std::make_shared<std::string>();
+    auto* lshow = list->add_subcommand("show", "the newest 100 callers of a list");
+    lshow->add_option("list", *ls, "vip or black")->required();
+    lshow->callback([&app, ls] {
+        WithBook(app, [&](store::Store& db, RoutingBook& book) -> Result<void> {
+            auto size = book.ListSize(*ls);
+            if (!size) return std::unexpected(size.error());
+            auto entries = book.ListEntries(*ls);
+            if (!entries) return std::unexpected(entries.error());
+            json out = json::array();
+            Table t({"number", "manager", "note", "added"});
+            for (auto& e : *entries) {
+                auto shown = ShownNumber(app, db, e.e164);
+                if (!shown) return std::unexpected(shown.error());
+                out.push_back({{"number", *shown},
+                               {"manager", e.manager},
+                               {"note", e.note},
+                               {"added_at", e.added_at},
+                               {"added_by", e.added_by}});
+                t.Add({*shown, e.manager, e.note, LocalTime(e.added_at)});
+            }
+            if (app.json) {
+                fmt::print("{}\n", JsonText({{"list", *ls}, {"size", *size}, {"entries", out}}));
+            } else {
+                fmt::print("{} list: {} callers{}\n", *ls, *size,
+                           *size > 100 ? " (the newest 100 below)" : "");
+                t.Print();
+            }
+            return {};
+        });
+    });
+
+    // --- rules ----------------------------------------------------------------
+    auto* rules =
+        routing->add_subcommand("rules", "the rules by caller (black list, VIP, complaints)");
+    rules->require_subcommand(1);
+    auto* rshow = rules->add_subcommand("show", "the rules in force");
+    rshow->callback([&app] {
+        WithBook(app, [&](store::Store&, RoutingBook& book) -> Result<void> {
+            auto r = book.Rules();
+            if (!r) return std::unexpected(r.error());
+            fmt::print("{}\n", JsonText(routing::RulesJson(*r), app.json ? -1 : 2));
+            return {};
+        });
+    });
+    auto rs = std::make_shared<std::string>();
+    auto* rset = rules->add_subcommand("set", "change the rules (the keys given; the rest stay)");
+    rset->add_option("settings", *rs,
+                     R"(e.g. '{"complaints_enabled": true, "complaints_queue": "seniors"}')")
+        ->required();
+    rset->callback([&app, rs] {
+        WithBook(app, [&](store::Store&, RoutingBook& book) -> Result<void> {
+            auto now = book.Rules();
+            if (!now) return std::unexpected(now.error());
+            json j = routing::RulesJson(*now);
+            json change = json::parse(*rs, nullptr, false);
+            if (change.is_discarded() || !change.is_object()) {
+                return Fail(ErrorCode::kInvalidInput, "the rules are not a JSON object",
+                            R"(e.g. '{"vip_queue": "vip", "vip_priority": 5}')");
+            }
+            j.update(change);
+            auto r = routing::RulesFromJson(j);
+            if (!r) return std::unexpected(r.error());
+            if (auto set = book.SetRules(*r); !set) return set;
+            fmt::print("{}\n", JsonText(routing::RulesJson(*r), app.json ? -1 : 2));
+            return {};
+        });
+    });
+
+    // --- check --------------------------------------------------------------
+    struct CheckArgs {
+        std::string from, to;
+    };
+    auto ca = std::make_shared<CheckArgs>();
+    auto* check =
+        routing->add_subcommand("check", "where a call from FROM to TO would go, and why");
+    check->add_option("from", ca->from, "the caller's number")->required();
+    check->add_option("to", ca->to, "the number dialed, or an extension")->required();
+    check->callback([&app, ca] {
+        WithBook(app, [&](store::Store& db, RoutingBook& book) -> Result<void> {
+            auto tools = LoadPhoneTools(app);
+            if (!tools) return std::unexpected(tools.error());
+            auto from = CleanPhoneArg(*tools->cleaner, ca->from);
+            if (!from) return std::unexpected(from.error());
+            bool extension = false;
+            auto to = CenterNumber(app, ca->to, &extension);
+            if (!to) return std::unexpected(to.error());
+            auto router = book.LoadRouter();
+            if (!router) return std::unexpected(router.error());
+            routing::StoreCallerFacts facts(db);
+            routing::Decision d = router->Decide(*from, *to, facts, app.clock.Now());
+            if (facts.error()) return std::unexpected(*facts.error());
+            json params = d.reason_params;
+            if (app.json) {
+                fmt::print("{}\n",
+                           JsonText({{"route", routing::RouteText(d.route)},
+                                     {"fallback", d.fallback.name.empty()
+                                                      ? json(nullptr)
+                                                      : json(routing::RouteText(d.fallback))},
+                                     {"priority", d.priority},
+                                     {"reason", d.reason},
+                                     {"reason_params", params},
+                                     {"known", d.known},
+                                     {"create_card", d.create_card}}));
+                return {};
+            }
+            fmt::print(
+                "{} -> {}{}; reason: {}{}\n", *to, routing::RouteText(d.route),
+                d.fallback.name.empty() ? "" : " (else " + routing::RouteText(d.fallback) + ")",
+                d.reason, d.priority ? fmt::format(", priority {}", d.priority) : "");
+            return {};
+        });
+    });
+}
+
+}  // namespace callbase::cli

@@ -1,0 +1,95 @@
+// The routing configuration in the base (migration 019, docs/routing.md):
+// queues, numbers and extensions with their routes, the VIP and black lists,
+// the rules by caller; and CallerFacts read from the base (lists, complaints
+// from the dispositions of the last days, whether a card exists). Every
+// change is checked as a whole before it is written — a route to a missing
+// queue, a number twice, a queue still in use are refused naming which — so
+// a bad edit changes nothing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "routing/acd.h"
+#include "routing/router.h"
+#include "store/store.h"
+
+namespace callbase::routing {
+
+// A queue as JSON, and back; unknown keys and bad values are refused naming
+// the key.
+nlohmann::json QueueJson(const QueueSpec& q);
+Result<QueueSpec> QueueFromJson(const nlohmann::json& j);
+nlohmann::json RulesJson(const RuleSettings& r);
+Result<RuleSettings> RulesFromJson(const nlohmann::json& j);
+
+struct ListEntry {
+    std::string e164;
+    std::string manager;
+    std::string note;
+    int64_t added_at = 0;
+    std::string added_by;
+};
+
+class RoutingBook {
+public:
+    RoutingBook(store::Store& store, const Clock& clock, std::string actor)
+        : store_(store), clock_(clock), actor_(std::move(actor)) {}
+
+    Result<std::vector<QueueSpec>> Queues();
+    Result<void> PutQueue(const QueueSpec& queue);
+    Result<void> RemoveQueue(const std::string& name);
+
+    Result<std::vector<Number>> Numbers();
+    Result<void> PutNumber(const Number& number);
+    Result<void> RemoveNumber(const std::string& number);
+
+    Result<RuleSettings> Rules();
+    Result<void> SetRules(const RuleSettings& rules);
+
+    // list: "vip" or "black"; numbers in E.164.
+    Result<void> AddToList(const std::string& list, const std::string& e164,
+                           const std::string& manager = {}, const std::string& note = {});
+    Result<bool> RemoveFromList(const std::string& list, const std::string& e164);
+    Result<int64_t> ListSize(const std::string& list);
+    Result<std::vector<ListEntry>> ListEntries(const std::string& list, int64_t limit = 100);
+
+    // The whole configuration as a Router (checked as Router::Make checks it).
+    Result<Router> LoadRouter();
+
+private:
+    // Refused unless the configuration with this change still makes a Router.
+    Result<void> Check(const std::vector<Number>& numbers, const RuleSettings& rules,
+                       const std::vector<QueueSpec>& queues);
+    Result<void> KnownList(const std::string& list);
+
+    store::Store& store_;
+    const Clock& clock_;
+    std::string actor_;
+};
+
+// Facts about callers, from the base.
+class StoreCallerFacts final : public CallerFacts {
+public:
+    explicit StoreCallerFacts(store::Store& store) : store_(store) {}
+    bool Black(const std::string& e164) const override;
+    std::optional<std::string> Vip(const std::string& e164) const override;
+    int Complaints(const std::string& e164, std::string_view category,
+                   int64_t since_unix) const override;
+    bool Known(const std::string& e164) const override;
+    // A read that failed (the base went away): the decision goes on without
+    // the fact, and the error is here for the log.
+    const std::optional<Error>& error() const { return error_; }
+
+private:
+    store::Store& store_;
+    mutable std::optional<Error> error_;
+};
+
+}  // namespace callbase::routing

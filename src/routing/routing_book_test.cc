@@ -1,0 +1,192 @@
+// The routing configuration kept in the base, on both backends (and sealed
+// in the /Sealed runs): queues, numbers and rules checked as a whole before
+// anything is written; lists whose numbers are sealed like every number; the
+// facts the Router reads about a caller from the base, complaints included.
+#include "routing/routing_book.h"
+
+#include <gtest/gtest.h>
+
+#include "core/json_text.h"
+#include "support/test_store.h"
+
+namespace callbase::routing {
+namespace {
+
+using nlohmann::json;
+
+class Fixed final : public Clock {
+public:
+    UnixSeconds Now() const override { return now; }
+    UnixSeconds now = 1'796'104'800;
+};
+
+class RoutingBookTest : public ::testing::TestWithParam<store::Backend> {
+protected:
+    void SetUp() override {
+        db_ = testing::OpenFreshStore(GetParam());
+        ASSERT_NE(db_, nullptr);
+    }
+    RoutingBook Book() { return RoutingBook(*db_, clock_, "olga"); }
+    QueueSpec Queue(const std::string& name) {
+        QueueSpec q;
+        q.name = name;
+        return q;
+    }
+    std::unique_ptr<store::Store> db_;
+    Fixed clock_;
+};
+
+TEST_P(RoutingBookTest, AConfigurationIsKeptAndMakesTheRouterItDescribes) {
+    RoutingBook book = Book();
+    QueueSpec sales = Queue("sales");
+    sales.strategy = Strategy::kFixedOrder;
+    sales.members = {"anna", "boris"};
+    sales.widen = {{20'000, 2}};
+    sales.max_wait = 300'000;
+    sales.exit_route = "queue:general";
+    ASSERT_FALSE(book.PutQueue(sales)) << "its exit names a queue not yet made";
+    ASSERT_TRUE(book.PutQueue(Queue("general")));
+    ASSERT_TRUE(book.PutQueue(sales));
+    ASSERT_TRUE(book.PutQueue(Queue("vip")));
+    ASSERT_TRUE(book.PutNumber({"+74951112233", false, {Target::kQueue, "general"}, "Директ"}));
+    ASSERT_TRUE(book.PutNumber({"101", true, {Target::kQueue, "sales"}, "Отдел продаж"}));
+    RuleSettings rules;
+    rules.vip_queue = "vip";
+    ASSERT_TRUE(book.SetRules(rules));
+
+    auto queues = book.Queues();
+    ASSERT_TRUE(queues);
+    ASSERT_EQ(queues->size(), 3u);
+    const QueueSpec& back = (*queues)[1];
+    EXPECT_EQ(back.name, "sales");
+    EXPECT_EQ(back.strategy, Strategy::kFixedOrder);
+    EXPECT_EQ(back.members, sales.members);
+    EXPECT_EQ(back.widen, sales.widen);
+    EXPECT_EQ(back.max_wait, 300'000);
+    auto router = book.LoadRouter();
+    ASSERT_TRUE(router) << router.error().message;
+    MemoryCallerFacts none;
+    EXPECT_EQ(RouteText(router->Decide("+79160000001", "101", none, clock_.now).route),
+              "queue:sales");
+    EXPECT_EQ(router->Rules().vip_queue, "vip");
+}
+
+TEST_P(RoutingBookTest, ABadChangeIsRefusedByNameAndChangesNothing) {
+    RoutingBook book = Book();
+    ASSERT_TRUE(book.PutQueue(Queue("general")));
+    ASSERT_TRUE(book.PutNumber({"+74951112233", false, {Target::kQueue, "general"}, ""}));
+    auto missing = book.PutNumber({"+74951112244", false, {Target::kQueue, "nosuch"}, ""});
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().key, "routing.missing_queue");
+    auto in_use = book.RemoveQueue("general");
+    ASSERT_FALSE(in_use);
+    EXPECT_NE(in_use.error().message.find("+74951112233"), std::string::npos)
+        << in_use.error().message;
+    auto ext = book.PutNumber({"+74951112255", false, {Target::kExtension, "102"}, ""});
+    EXPECT_EQ(ext.error().key, "routing.missing_extension");
+    RuleSettings rules;
+    rules.complaints_enabled = true;
+    rules.complaints_queue = "seniors";
+    EXPECT_EQ(book.SetRules(rules).error().key, "routing.missing_queue");
+    EXPECT_EQ(book.Numbers()->size(), 1u);
+    EXPECT_EQ(book.Queues()->size(), 1u);
+    EXPECT_FALSE(book.Rules()->complaints_enabled);
+}
+
+TEST_P(RoutingBookTest, QueueSettingsFromAFileOrTheApiAreCheckedKeyByKey) {
+    auto unknown = QueueFromJson(json::parse(R"({"name": "sales", "stratgy": "ring_all"})"));
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(unknown.error().key, "routing.unknown_key");
+    EXPECT_NE(unknown.error().message.find("stratgy"), std::string::npos);
+    EXPECT_NE(unknown.error().hint.find("strategy"), std::string::npos);
+    auto bad = QueueFromJson(json::parse(R"({"name": "sales", "strategy": "rrmemory"})"));
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("strategy"), std::string::npos);
+    EXPECT_FALSE(QueueFromJson(json::parse(R"({"name": "sales", "max_wait": -1})")));
+    EXPECT_FALSE(QueueFromJson(json::parse(R"({"name": "a b"})")));
+    EXPECT_FALSE(
+        QueueFromJson(json::parse(R"({"name": "s", "widen": [{"after": 20, "level": 0}]})")));
+    EXPECT_FALSE(QueueFromJson(json::parse(R"({"name": "s", "exit_route": "voicemail"})")));
+    auto good = QueueFromJson(json::parse(
+        R"({"name": "s", "widen": [{"after": 20, "level": 2}], "exit_route": "message:busy"})"));
+    ASSERT_TRUE(good) << good.error().message;
+    EXPECT_EQ(good->widen, (std::vector<std::pair<Millis, int>>{{20'000, 2}}));
+    EXPECT_FALSE(RulesFromJson(json::parse(R"({"black_action": "queue:general"})")))
+        << "a black-listed caller is never queued";
+}
+
+TEST_P(RoutingBookTest, ListsKeepNumbersSealedAndTheFactsReadThem) {
+    RoutingBook book = Book();
+    ASSERT_TRUE(book.AddToList("vip", "+79160000002", "anna", "директор"));
+    ASSERT_TRUE(book.AddToList("black", "+79160000001", "", "звонит ночью"));
+    EXPECT_EQ(book.AddToList("gray", "+79160000003").error().key, "routing.no_list");
+    EXPECT_EQ(book.AddToList("black", "+79160000003", "anna").error().key,
+              "routing.manager_not_vip");
+    EXPECT_EQ(*book.ListSize("vip"), 1);
+    auto entries = book.ListEntries("vip");
+    ASSERT_TRUE(entries);
+    ASSERT_EQ(entries->size(), 1u);
+    EXPECT_EQ((*entries)[0].e164, "+79160000002");
+    EXPECT_EQ((*entries)[0].manager, "anna");
+    EXPECT_EQ((*entries)[0].note, "директор");
+    if (testing::SealedRun()) {
+        auto stored = db_->QueryValue("SELECT e164 FROM caller_lists WHERE list = 'vip'");
+        ASSERT_TRUE(stored);
+        EXPECT_NE(store::Row({*stored}).Text(0), "+79160000002") << "the number is sealed";
+    }
+    StoreCallerFacts facts(*db_);
+    EXPECT_TRUE(facts.Black("+79160000001"));
+    EXPECT_FALSE(facts.Black("+79160000002"));
+    EXPECT_EQ(facts.Vip("+79160000002"), "anna");
+    EXPECT_FALSE(facts.Vip("+79160000001"));
+    EXPECT_TRUE(*book.RemoveFromList("black", "+79160000001"));
+    EXPECT_FALSE(facts.Black("+79160000001"));
+    EXPECT_FALSE(facts.error());
+}
+
+TEST_P(RoutingBookTest, ComplaintsAreDispositionsTaggedWithTheCategoryWithinTheDays) {
+    // A category "complaint" with two tags, and calls from the caller tagged
+    // over the last weeks.
+    ASSERT_TRUE(db_->Exec("INSERT INTO tag_categories (name, created_at) VALUES ('complaint', 1)"));
+    ASSERT_TRUE(db_->Exec("INSERT INTO tag_categories (name, created_at) VALUES ('topic', 1)"));
+    ASSERT_TRUE(
+        db_->Exec("INSERT INTO tags (category_id, name, created_at) SELECT id, 'долго ждал', "
+                 "1 FROM tag_categories WHERE name = 'complaint'"));
+    ASSERT_TRUE(
+        db_->Exec("INSERT INTO tags (category_id, name, created_at) SELECT id, 'грубость', 1 "
+                 "FROM tag_categories WHERE name = 'complaint'"));
+    ASSERT_TRUE(
+        db_->Exec("INSERT INTO tags (category_id, name, created_at) SELECT id, 'доставка', 1 "
+                 "FROM tag_categories WHERE name = 'topic'"));
+    ASSERT_TRUE(
+        db_->Exec("INSERT INTO campaigns (name, state, purpose, pacing, settings, "
+                 "created_at, created_by, updated_at, updated_by) VALUES ('in', 'running', "
+                 "'service', 'progressive', '{}', 1, 'olga', 1, 'olga')"));
+    const std::string key = store::PhoneKey(*db_, "+79160000004");
+    const int64_t day = 86'400;
+    for (auto [ago, tags] :
+         std::vector<std::pair<int64_t, std::string>>{{1, R"(["долго ждал"])"},
+                                                      {5, R"(["грубость", "доставка"])"},
+                                                      {10, R"(["доставка"])"},
+                                                      {20, R"(["долго ждал"])"},
+                                                      {29, R"(["грубость"])"},
+                                                      {31, R"(["грубость"])"}}) {
+        ASSERT_TRUE(db_->Exec(
+            "INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id, attempt, "
+            "started_at, ended_at, outcome, evidence, direction, disposition_tags) SELECT id, 0, "
+            "$1, '+74951112233', 0, $2, $2, 'answered', '{}', 'in', $3 FROM campaigns",
+            {key, clock_.now - ago * day, tags}));
+    }
+    StoreCallerFacts facts(*db_);
+    EXPECT_EQ(facts.Complaints("+79160000004", "complaint", clock_.now - 30 * day), 4);
+    EXPECT_EQ(facts.Complaints("+79160000004", "topic", clock_.now - 30 * day), 2);
+    EXPECT_EQ(facts.Complaints("+79160000005", "complaint", clock_.now - 30 * day), 0);
+    EXPECT_EQ(facts.Complaints("+79160000004", "nosuch", clock_.now - 30 * day), 0);
+    EXPECT_FALSE(facts.error()) << facts.error()->message;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RoutingBookTest, ::testing::ValuesIn(testing::TestBackends()),
+                         testing::BackendName);
+
+}  // namespace
+}  // namespace callbase::routing

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# `callbase routing` through the real binary on a temp SQLite base: queues,
+# numbers and extensions, the VIP and black lists, the rules, and `routing
+# check` saying where a call goes and why; bad settings refused (exit 2)
+# naming the key or the queue, and nothing half-saved; an operator may not
+# change the routing.
+source "$(dirname "$0")/../support/cli_test.sh"
+cb=$1
+db="$tmp/base.db"
+run() {  # run WANT_RC DESCRIPTION -- args...: stdout in $tmp/out, stderr in $tmp/err
+    local want=$1 what=$2; shift 3
+    "$cb" --db "$db" "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+    [ "$rc" -eq "$want" ] || fail "$what: exit $rc, want $want; stdout: $(cat "$tmp/out"); stderr: $(cat "$tmp/err")"
+}
+has() { grep -q -- "$1" "$tmp/out" || fail "$2: '$1' not in output: $(cat "$tmp/out")"; }
+says() { grep -q -- "$1" "$tmp/err" || fail "$2: '$1' not in the message: $(cat "$tmp/err")"; }
+json() { python3 -c "import json,sys; d=json.load(open('$tmp/out')); print($1)"; }
+"$cb" --db "$db" init >/dev/null || fail "init"
+
+run 0 "queue general" -- routing queue set general
+run 0 "queue seniors" -- routing queue set seniors \
+    '{"skill": "complaints", "widen": [{"after": 20, "level": 2}], "max_wait": 30, "exit_route": "queue:general"}'
+run 0 "queue vip" -- routing queue set vip '{"strategy": "ring_all"}'
+printf '{"strategy": "fixed_order", "members": ["anna", "boris"]}' >"$tmp/sales.json"
+run 0 "queue from a file" -- routing queue set sales --file "$tmp/sales.json"
+run 2 "a misspelt key" -- routing queue set bad '{"stratgy": "ring_all"}'
+says "unknown key 'stratgy'" "misspelt key named"
+says "strategy" "the keys that exist"
+run 2 "an exit to a missing queue" -- routing queue set lost '{"exit_route": "queue:nowhere"}'
+says "there is no queue 'nowhere'" "missing exit queue"
+run 0 "queue list --json" -- --json routing queue list
+[ "$(json '[q["name"] for q in d]')" = "['general', 'sales', 'seniors', 'vip']" ] ||
+    fail "queues: $(cat "$tmp/out")"
+[ "$(json '[q["max_wait"] for q in d if q["name"] == "seniors"][0]')" = "30.0" ] ||
+    fail "seconds back: $(cat "$tmp/out")"
+
+run 0 "a DID in any spelling" -- routing number set "8 (495) 111-22-33" queue:general --label "Яндекс Директ"
+has "number +74951112233 -> queue:general" "DID cleaned"
+run 0 "an extension" -- routing number set 101 queue:sales --label "Отдел продаж"
+has "extension 101 -> queue:sales" "extension"
+run 0 "a DID to an extension" -- routing number set "+7 495 111-22-55" extension:101
+run 2 "a route to a missing queue" -- routing number set "+7 495 111-22-44" queue:nosuch
+says "+74951112244: there is no queue 'nosuch'" "missing queue named"
+run 2 "not a route" -- routing number set "+7 495 111-22-44" voicemail:x
+says "is not a route" "bad route"
+run 0 "numbers" -- --json routing number list
+[ "$(json 'len(d)')" = 3 ] || fail "a refused number was saved: $(cat "$tmp/out")"
+run 2 "a queue in use" -- routing queue remove general
+says "there is no queue 'general'" "the user of the queue named"
+
+run 0 "vip" -- routing list add vip "8 916 000-00-02" --manager anna --note "директор"
+run 0 "black" -- routing list add black "+7 916 000-00-01"
+run 2 "an unknown list" -- routing list add gray "+7 916 000-00-03"
+run 0 "rules" -- routing rules set '{"vip_queue": "vip", "complaints_enabled": true, "complaints_queue": "seniors"}'
+run 2 "a black-listed caller is never queued" -- routing rules set '{"black_action": "queue:general"}'
+run 0 "rules kept" -- --json routing rules show
+[ "$(json '(d["vip_queue"], d["complaints_queue"], d["black_action"])')" = "('vip', 'seniors', 'reject:603')" ] ||
+    fail "rules: $(cat "$tmp/out")"
+
+run 0 "check vip" -- --json routing check "+7 916 000-00-02" "+74951112233"
+[ "$(json '(d["route"], d["fallback"], d["reason"], d["priority"])')" = "('agent:anna', 'queue:vip', 'vip', 5)" ] ||
+    fail "vip: $(cat "$tmp/out")"
+run 0 "check black" -- routing check "+7 916 000-00-01" "+74951112233"
+has "reject:603; reason: black_list" "black"
+run 0 "check an unknown caller by a DID to an extension" -- --json routing check "+7 916 123-45-67" "+74951112255"
+[ "$(json '(d["route"], d["reason"], d["create_card"])')" = "('queue:sales', 'unknown', True)" ] ||
+    fail "unknown: $(cat "$tmp/out")"
+run 0 "check a number with no route" -- --json routing check "+7 916 123-45-67" "+74950000000"
+[ "$(json '(d["route"], d["reason"])')" = "('message:no_route', 'no_route')" ] || fail "no route: $(cat "$tmp/out")"
+
+# Roles: once the base has users, an operator may not change the routing;
+# a supervisor may, and sees the VIP list's numbers as the role allows.
+CALLBASE_NEW_PASSWORD="root passphrase" "$cb" --db "$db" user add root --role admin >/dev/null ||
+    fail "add admin"
+enrol root
+for u in sup:supervisor olga:operator; do
+    CALLBASE_NEW_PASSWORD="${u%%:*} passphrase" as root user add "${u%%:*}" --role "${u#*:}" \
+        >/dev/null || fail "add $u"
+done
+if as olga routing queue set x >"$tmp/out" 2>&1; then fail "an operator changed the routing"; fi
+grep -q "campaigns" "$tmp/out" || fail "the refusal names the permission: $(cat "$tmp/out")"
+as sup routing queue set support >/dev/null || fail "a supervisor sets a queue"
+as sup --json routing list show vip >"$tmp/out" || fail "a supervisor reads the VIP list"
+[ "$(json 'd["size"]')" = 1 ] || fail "vip list: $(cat "$tmp/out")"
+finish cli_routing
