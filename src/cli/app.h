@@ -25,6 +25,9 @@
 namespace callbase::api {
 struct Viewer;
 }
+namespace callbase::routing {
+struct InboundDay;
+}
 
 namespace callbase::cli {
 
@@ -159,6 +162,8 @@ void RegisterRoutingCommands(CLI::App& cli, App& app);   // routing queue/number
 void RegisterStaffingCommands(CLI::App& cli, App& app);  // staffing (Erlang C)
 // simulate --campaign ID: today's forecast for a campaign of the base.
 Result<void> RunForecast(App& app, int64_t campaign_id, int agents);
+// simulate FILE of an inbound day: the run and its report (simulate_inbound.cc).
+void RunInboundDay(App& app, const routing::InboundDay& day);
 // user …, --user, and the permission check before every command
 void RegisterAccessControl(CLI::App& cli, App& app);
 // access break-glass …, access review, contacts assign, team … (privilege_cmd.cc)

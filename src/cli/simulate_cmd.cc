@@ -1,6 +1,8 @@
 // callbase simulate SCENARIO.toml: a campaign run against the simulated
 // network (campaigns/scenario.h), with the figures a supervisor asks for
 // before dialing; --sweep looks for the best constant dial ratio in hindsight.
+// A file with [inbound] is a day of callers through the ACD instead
+// (simulate_inbound.cc).
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -12,6 +14,7 @@
 #include "cli/text_table.h"
 #include "compliance/rules.h"
 #include "core/json_text.h"
+#include "routing/inbound_scenario.h"
 
 namespace callbase::cli {
 namespace {
@@ -168,7 +171,9 @@ void RegisterSimulateCommands(CLI::App& cli, App& app) {
     };
     auto o = std::make_shared<Options>();
     auto* cmd = cli.add_subcommand(
-        "simulate", "run a campaign against the simulated telephone network (nothing is dialed)");
+        "simulate",
+        "run a campaign, or an inbound day through the queues, against the simulated telephone "
+        "network (nothing is dialed)");
     cmd->add_option("scenario", o->file, "the scenario file (TOML; see docs/simulation.md)");
     cmd->add_option("--campaign", o->campaign,
                     "forecast today for a campaign of the base instead (nothing is dialed)");
@@ -192,6 +197,19 @@ void RegisterSimulateCommands(CLI::App& cli, App& app) {
             return app.Report(
                 Error{ErrorCode::kInvalidInput, "simulate needs a scenario file or --campaign ID",
                       "e.g. callbase simulate examples/scenarios/predictive-100.toml"});
+        }
+        auto inbound = routing::LoadInboundScenario(o->file);
+        if (!inbound) return app.Report(inbound.error());
+        if (*inbound) {
+            if (!o->pacing.empty() || o->ratio > 0 || o->sweep) {
+                return app.Report(
+                    Error{ErrorCode::kInvalidInput,
+                          fmt::format("{}: --pacing, --ratio and --sweep are for "
+                                      "outbound scenarios; this one is an inbound day",
+                                      o->file),
+                          "run it without them"});
+            }
+            return RunInboundDay(app, **inbound);
         }
         auto loaded = campaigns::LoadScenario(o->file);
         if (!loaded) return app.Report(loaded.error());
