@@ -151,17 +151,17 @@ TEST_P(RoutingBookTest, ComplaintsAreDispositionsTaggedWithTheCategoryWithinTheD
     ASSERT_TRUE(db_->Exec("INSERT INTO tag_categories (name, created_at) VALUES ('topic', 1)"));
     ASSERT_TRUE(
         db_->Exec("INSERT INTO tags (category_id, name, created_at) SELECT id, 'долго ждал', "
-                 "1 FROM tag_categories WHERE name = 'complaint'"));
+                  "1 FROM tag_categories WHERE name = 'complaint'"));
     ASSERT_TRUE(
         db_->Exec("INSERT INTO tags (category_id, name, created_at) SELECT id, 'грубость', 1 "
-                 "FROM tag_categories WHERE name = 'complaint'"));
+                  "FROM tag_categories WHERE name = 'complaint'"));
     ASSERT_TRUE(
         db_->Exec("INSERT INTO tags (category_id, name, created_at) SELECT id, 'доставка', 1 "
-                 "FROM tag_categories WHERE name = 'topic'"));
+                  "FROM tag_categories WHERE name = 'topic'"));
     ASSERT_TRUE(
         db_->Exec("INSERT INTO campaigns (name, state, purpose, pacing, settings, "
-                 "created_at, created_by, updated_at, updated_by) VALUES ('in', 'running', "
-                 "'service', 'progressive', '{}', 1, 'olga', 1, 'olga')"));
+                  "created_at, created_by, updated_at, updated_by) VALUES ('in', 'running', "
+                  "'service', 'progressive', '{}', 1, 'olga', 1, 'olga')"));
     const std::string key = store::PhoneKey(*db_, "+79160000004");
     const int64_t day = 86'400;
     for (auto [ago, tags] :
