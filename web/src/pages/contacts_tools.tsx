@@ -171,7 +171,10 @@ export function conditionExpression(c: Condition): string {
 export function SegmentBuilder(props: { onApply: (filter: string[]) => void }) {
     const [conditions, setConditions] = useState<Condition[]>([]);
     const [count, setCount] = useState<number | null>(null);
-    const [counting, setCounting] = useState(false);
+    // Counting from the first paint: the count is asked for on mount, and a
+    // page (or a test) that reads aria-busy before the effect runs must not take
+    // "not busy, no count" for an answer.
+    const [counting, setCounting] = useState(true);
     const statuses = useLoad<Status[]>(dict.statuses, []);
     const tags = useLoad<Tag[]>(dict.tags, []);
     const fields = useLoad<Field[]>(dict.fields, []);
