@@ -190,13 +190,13 @@ Result<void> Workforce::Move(AgentInfo& a, State from, State to, Millis now, uin
         a.now = *stored;
         return Changed(a.spec.id, stored->state);
     }
-    AgentState next{to, 0, offer, now};
+    const AgentState next{to, stored->version + 1, offer, now};
     if (!store_->Swap(a.spec.id, stored->version, next)) {
         a.now = store_->Load(a.spec.id).value_or(a.now);
         return Changed(a.spec.id, a.now.state);
     }
     Count(a, now);
-    a.now = *store_->Load(a.spec.id);
+    a.now = next;  // what Swap stored
     for (const auto& listener : listeners_)
         listener(a, from);
     return {};
@@ -205,15 +205,17 @@ Result<void> Workforce::Move(AgentInfo& a, State from, State to, Millis now, uin
 Result<void> Workforce::Login(const std::string& agent, Millis now) {
     auto a = Known(agent);
     if (!a) return std::unexpected(a.error());
+    const State state = (*a)->now.state;
+    if (state != State::kReady && state != State::kOffline && state != State::kPaused) {
+        return Busy(agent, state);  // refused: nothing changes
+    }
     (*a)->last_seen = now;
     (*a)->calls = 0;
     (*a)->idle_since = now;
-    if ((*a)->now.state == State::kReady) return {};
-    if ((*a)->now.state != State::kOffline && (*a)->now.state != State::kPaused) {
-        return Busy(agent, (*a)->now.state);
-    }
-    (*a)->pause_reason.clear();
-    return Move(**a, (*a)->now.state, State::kReady, now);
+    if (state == State::kReady) return {};
+    auto moved = Move(**a, state, State::kReady, now);
+    if (moved) (*a)->pause_reason.clear();  // after Move counted the pause under it
+    return moved;
 }
 
 Result<void> Workforce::SetReady(const std::string& agent, Millis now) {

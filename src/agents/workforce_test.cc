@@ -107,6 +107,17 @@ TEST(Workforce, PausesCarryAReasonAndTheirTimeIsCountedByReason) {
     ASSERT_TRUE(w.Pause("anna", "after_call_work", kT0 + 3701 * kSecond));
 }
 
+// Logging in again from a pause ends the pause under its own reason.
+TEST(Workforce, ALoginFromAPauseCountsThePauseUnderItsReason) {
+    Workforce w = Three(false);
+    ASSERT_TRUE(w.Pause("boris", "training", kT0 + 10 * kSecond));
+    ASSERT_TRUE(w.Login("boris", kT0 + 70 * kSecond));
+    EXPECT_EQ(w.Find("boris")->now.state, State::kReady);
+    EXPECT_EQ(w.Find("boris")->paused_ms.at("training"), 60 * kSecond);
+    EXPECT_FALSE(w.Find("boris")->paused_ms.contains(""));
+    EXPECT_TRUE(w.Find("boris")->pause_reason.empty());
+}
+
 TEST(Workforce, ADeskThatStopsAnsweringIsNotOfferedCallsAndLosesItsOpenOffer) {
     Workforce w = Three();
     auto o = w.TryOffer("anna", Work::kInbound, 7, kT0 + 5 * kSecond);
