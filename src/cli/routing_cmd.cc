@@ -74,6 +74,8 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
                                 fmt::format("cannot read the queue settings file {}", qa->file),
                                 "check the path");
                 }
+                // Windows Notepad writes a BOM first.
+                if (read->starts_with("\xEF\xBB\xBF")) read->erase(0, 3);
                 text = *read;
             }
             json j = json::parse(text, nullptr, false);

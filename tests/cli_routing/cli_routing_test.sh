@@ -23,6 +23,11 @@ run 0 "queue seniors" -- routing queue set seniors \
 run 0 "queue vip" -- routing queue set vip '{"strategy": "ring_all"}'
 printf '{"strategy": "fixed_order", "members": ["anna", "boris"]}' >"$tmp/sales.json"
 run 0 "queue from a file" -- routing queue set sales --file "$tmp/sales.json"
+# As Windows Notepad saves it: a BOM and CRLF line ends.
+printf '\xEF\xBB\xBF{\r\n  "strategy": "round_robin",\r\n  "max_wait": 120\r\n}\r\n' >"$tmp/notepad.json"
+run 0 "queue from a Notepad file" -- --json routing queue set notepad --file "$tmp/notepad.json"
+[ "$(json '(d["strategy"], d["max_wait"])')" = "('round_robin', 120.0)" ] || fail "notepad: $(cat "$tmp/out")"
+run 0 "remove it again" -- routing queue remove notepad
 run 2 "a misspelt key" -- routing queue set bad '{"stratgy": "ring_all"}'
 says "unknown key 'stratgy'" "misspelt key named"
 says "strategy" "the keys that exist"
