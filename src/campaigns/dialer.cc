@@ -721,10 +721,8 @@ Dialer::Agent* Dialer::LongestReady() {
     for (Agent& a : agents_) {
         if (a.state != AgentState::kReady || a.card != SIZE_MAX || a.dialing) continue;
         // One who is leaving takes a call only when no one else is free.
-        const bool better = best == nullptr || (a.leaving_until == 0) != (best->leaving_until == 0)
-                                ? best == nullptr || a.leaving_until == 0
-                                : a.since < best->since;
-        if (better) best = &a;
+        auto rank = [](const Agent& x) { return std::pair(x.leaving_until != 0, x.since); };
+        if (best == nullptr || rank(a) < rank(*best)) best = &a;
     }
     return best;
 }

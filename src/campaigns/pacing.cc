@@ -13,14 +13,19 @@ constexpr double kGain = 0.02;
 // The share of the window's remaining abandons that the calls in flight may
 // put at risk (their expected abandons).
 constexpr double kBudgetShare = 0.25;
+// The target rate leaves room for kSpread standard deviations of a window's
+// abandon count, whose variance is kBurst times a Poisson one (bursts).
 constexpr double kSpread = 2.5;
+constexpr double kBurst = 3.0;
+// A quiet spell's lines in flight: at kJumpAbove × the recent high answer
+// rate, their overflow kJumpZ standard deviations up must fit kJumpShare of
+// the budget.
 constexpr double kJumpShare = 0.15;
 constexpr double kJumpZ = 2.0;
-constexpr double kJumpAbove = 1.15;  // the recent high, and a little more
-constexpr Millis kPeriod = 1'800'000;
-constexpr Millis kHighLookback = 3 * 3'600'000;
+constexpr double kJumpAbove = 1.15;
+constexpr Millis kPeriod = 1'800'000;            // the recent high is the best half-hour ...
+constexpr Millis kHighLookback = 3 * 3'600'000;  // ... of the last three hours
 constexpr int64_t kPeriodMinDials = 100;
-constexpr double kBurst = 3.0;
 
 }  // namespace
 
@@ -107,7 +112,7 @@ double Pacer::RecentHighAnswerRate() const {
 
 double Pacer::TargetRate(Millis now) {
     (void)WindowAbandonRate(now);
-    const double n = static_cast<double>(window_.size());
+    const double n = static_cast<double>(answered_.size());
     if (n < 1) return 0;
     // The windows to come: the one ending τ from now still holds the abandons
     // younger than W − τ, and the answered calls of the next τ (the answered
@@ -136,21 +141,19 @@ void Pacer::AnsweredCall(Millis at, bool abandoned) {
     double s = TargetRate(at);
     z_ += kGain * (abandoned ? (1.0 - s) : -s);
     z_ = std::clamp(z_, 0.0, 4.0);
-    window_.emplace_back(at, abandoned);
-    if (abandoned) {
-        ++window_abandoned_;
-        abandons_.push_back(at);
-    }
+    answered_.push_back(at);
+    if (abandoned) abandons_.push_back(at);
 }
 
 double Pacer::WindowAbandonRate(Millis now) {
-    while (!window_.empty() && window_.front().first < now - options_.abandon_window) {
-        if (window_.front().second) --window_abandoned_;
-        window_.pop_front();
-    }
-    while (!abandons_.empty() && abandons_.front() < now - options_.abandon_window)
+    const Millis start = now - options_.abandon_window;
+    while (!answered_.empty() && answered_.front() < start)
+        answered_.pop_front();
+    while (!abandons_.empty() && abandons_.front() < start)
         abandons_.pop_front();
-    return window_.empty() ? 0.0 : window_abandoned_ / static_cast<double>(window_.size());
+    return answered_.empty()
+               ? 0.0
+               : static_cast<double>(abandons_.size()) / static_cast<double>(answered_.size());
 }
 
 int Pacer::Decide(const PacingView& view) {
@@ -197,18 +200,19 @@ const AnswerModel& Pacer::Current() const {
 
 double Pacer::AbandonBudget(Millis now) {
     (void)WindowAbandonRate(now);  // drops what left the window
-    return options_.abandon_limit * static_cast<double>(window_.size()) - window_abandoned_;
+    return options_.abandon_limit * static_cast<double>(answered_.size()) -
+           static_cast<double>(abandons_.size());
 }
 
 int Pacer::Predictive(const PacingView& view) {
     const int ringing = static_cast<int>(view.ringing_since.size());
     const int progressive = std::max(0, view.ready - view.waiting - ringing);
     if (model_.Dials() < options_.warmup_dials) return progressive;
-    // The abandons the window can still take. An abandon stays in the window
-    // for its whole length, so what is dialed now must not be able to spend
-    // more than a share of it; with less than two abandons left, dial only for
-    // operators free now, which cannot abandon.
-    // One abandon of the budget is always kept back for the calls in flight.
+    // The abandons the window can still take, less one always kept back for
+    // the calls in flight. An abandon stays in the window for its whole
+    // length, so what is dialed now may spend only a share of it; with less
+    // than two abandons left, dial only for operators free now, which cannot
+    // abandon.
     const double budget = AbandonBudget(view.now) - 1.0;
     if (budget < 1.0) return progressive;
     // Callers expected to need an operator: those waiting, and the expected

@@ -30,9 +30,9 @@
 // while the window holds few answered calls (small teams, early morning),
 // where a couple of abandons are already a large share. A fast model (150
 // dials) takes over when the answer rate jumps up, and in a quiet spell the
-// calls in flight must also fit half the budget at the highest answer rate
-// of the last three hours, so that the rate jumping back does not flood the
-// operators with answers dialed for the quiet rate.
+// calls in flight must also fit a share of the budget at the highest answer
+// rate of the last three hours, so that the rate jumping back does not flood
+// the operators with answers dialed for the quiet rate.
 //
 // Not synchronized: one per campaign, on the campaign's thread.
 #pragma once
@@ -150,9 +150,10 @@ private:
     };
     std::deque<Period> periods_;  // half-hours, the last three hours
     double z_ = 2.5;              // a careful start: the controller lowers it as calls are served
-    std::deque<std::pair<Millis, bool>> window_;  // answered calls: when, abandoned
-    int window_abandoned_ = 0;
-    std::deque<Millis> abandons_;      // the window's abandons, oldest first
+    // The rolling window: when each answered call (abandoned or not) and each
+    // abandon came, oldest first.
+    std::deque<Millis> answered_;
+    std::deque<Millis> abandons_;
     std::deque<Millis> recent_dials_;  // robots: the last second's dials
 };
 

@@ -554,14 +554,7 @@ Result<void> CampaignRunner::AgentCall(const std::string& agent,
 }
 
 Result<void> CampaignRunner::Ready(const std::string& agent) {
-    auto ready = AgentCall(agent, &Dialer::SetReady);
-    if (ready) {
-        (void)OnLoop([this, agent]() -> Result<void> {
-            if (desk_gone_.erase(agent) > 0) PublishAgent(agent);
-            return {};
-        });
-    }
-    return ready;
+    return AgentCall(agent, &Dialer::SetReady);
 }
 Result<void> CampaignRunner::Pause(const std::string& agent) {
     return AgentCall(agent, &Dialer::SetPaused);
@@ -626,9 +619,9 @@ void CampaignRunner::PublishAgent(const std::string& agent) {
             auto row = a->call_rows.find(v.call);
             j["call"] = row == a->call_rows.end() ? json(nullptr) : json(row->second);
             j["disposition_due"] = v.disposition_due;
-            j["pause_reason"] = v.state == AgentState::kPaused && desk_gone_.contains(agent)
-                                    ? json("desk_gone")
-                                    : json(nullptr);
+            // The reason lasts while the pause CheckDesks made does.
+            if (v.state != AgentState::kPaused) desk_gone_.erase(agent);
+            j["pause_reason"] = desk_gone_.contains(agent) ? json("desk_gone") : json(nullptr);
             j["leaving_until"] = v.leaving_until ? json(v.leaving_until) : json(nullptr);
             j["inbound"] = v.inbound_from.empty()
                                ? json(nullptr)

@@ -7,9 +7,11 @@
 #include "core/clock_text.h"
 #include "core/file.h"
 #include "core/toml_reader.h"
+#include "telephony/sim/duration_toml.h"
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 
@@ -25,40 +27,10 @@ class Reader : public TomlReader {
 public:
     explicit Reader(std::string file) : TomlReader(std::move(file), std::string(kHint)) {}
 
-    // 8 (fixed), { mean = 120 } (exponential), { mean = 8, sd = 4 }
-    // (lognormal), { min = 1, max = 4 } (uniform); seconds.
+    // A duration of the simulated network (telephony/sim/duration_toml.h).
     void Duration(const toml::table* table, std::string_view section, std::string_view key,
                   Distribution& out) {
-        const toml::node* node = table ? table->get(key) : nullptr;
-        if (node == nullptr) return;
-        if (auto v = node->value<double>()) {
-            if (!std::isfinite(*v) || *v < 0)
-                Problem(node, Where(section, key), "must be a number of seconds, 0 or more");
-            out = Distribution::Fixed(*v);
-            return;
-        }
-        const toml::table* t = node->as_table();
-        if (t == nullptr) {
-            Problem(node, Where(section, key),
-                    "write seconds, { mean = S }, { mean = S, sd = S } or { min = S, max = S }");
-            return;
-        }
-        std::string where = Where(section, key);
-        Known(t, where, {"mean", "sd", "min", "max"});
-        double mean = -1, sd = -1, lo = -1, hi = -1;
-        Number(t, where, "mean", mean, 0.0, 1e6);
-        Number(t, where, "sd", sd, 0.0, 1e6);
-        Number(t, where, "min", lo, 0.0, 1e6);
-        Number(t, where, "max", hi, 0.0, 1e6);
-        if (mean >= 0 && sd >= 0) {
-            out = Distribution::Lognormal(mean, sd);
-        } else if (mean >= 0 && lo < 0 && hi < 0) {
-            out = Distribution::Exponential(mean);
-        } else if (lo >= 0 && hi >= lo && mean < 0) {
-            out = Distribution::Uniform(lo, hi);
-        } else {
-            Problem(node, where, "give mean (and sd), or min and max (min <= max)");
-        }
+        telephony::ReadDuration(*this, table, section, key, out);
     }
 
     // "HH:MM" -> minutes after midnight.
@@ -70,6 +42,34 @@ public:
             return std::nullopt;
         }
         return *minutes;
+    }
+
+    // A day's changes: [ { at = "HH:MM", KEY = ... } ] in `section`.`key`;
+    // `item` reads each change's value from its table and returns whether it
+    // was given. Each is named by its line when wrong.
+    void Changes(const toml::table* section_table, std::string_view section, std::string_view key,
+                 std::string_view value_key, std::string_view example,
+                 const std::function<bool(const toml::table&, int at)>& item) {
+        const toml::node* node = section_table ? section_table->get(key) : nullptr;
+        if (node == nullptr) return;
+        const std::string where = fmt::format("[{}] {}", section, key);
+        const std::string dotted = fmt::format("{}.{}", section, key);
+        const toml::array* changes = node->as_array();
+        if (changes == nullptr) {
+            Problem(node, where, fmt::format("write [ {} ]", example));
+            return;
+        }
+        for (const toml::node& entry : *changes) {
+            const toml::table* t = entry.as_table();
+            if (t == nullptr) {
+                Problem(&entry, where, fmt::format("each change is {}", example));
+                continue;
+            }
+            Known(t, dotted, {"at", value_key});
+            auto at = Clock(t->get("at"), where + " at");
+            const bool given = item(*t, at.value_or(-1));
+            if (!given) Problem(&entry, where, fmt::format("{} is missing", value_key));
+        }
     }
 };
 
@@ -116,28 +116,14 @@ Result<Scenario> Read(const toml::table& root, const std::string& file) {
     const toml::table* agents = root["agents"].as_table();
     r.Known(agents, "agents", {"count", "wrap_up", "preview_read", "changes"});
     r.Number(agents, "agents", "count", s.agents, 1.0, 100'000.0);
-    if (const toml::node* node = agents ? agents->get("changes") : nullptr) {
-        const toml::array* changes = node->as_array();
-        if (changes == nullptr) {
-            r.Problem(node, "[agents] changes", "write [ { at = \"11:00\", count = 60 } ]");
-        } else {
-            for (const toml::node& item : *changes) {
-                const toml::table* t = item.as_table();
-                if (t == nullptr) {
-                    r.Problem(&item, "[agents] changes",
-                              "each change is { at = \"HH:MM\", count = 60 }");
-                    continue;
-                }
-                r.Known(t, "agents.changes", {"at", "count"});
-                auto at = r.Clock(t->get("at"), "[agents] changes at");
-                int count = -1;
-                r.Number(t, "agents.changes", "count", count, 0.0, 100'000.0);
-                if (count < 0) r.Problem(&item, "[agents] changes", "count is missing");
-                if (at && count >= 0) s.agent_changes.emplace_back(*at, count);
-            }
-            std::sort(s.agent_changes.begin(), s.agent_changes.end());
-        }
-    }
+    r.Changes(agents, "agents", "changes", "count", R"({ at = "11:00", count = 60 })",
+              [&](const toml::table& t, int at) {
+                  int count = -1;
+                  r.Number(&t, "agents.changes", "count", count, 0.0, 100'000.0);
+                  if (at >= 0 && count >= 0) s.agent_changes.emplace_back(at, count);
+                  return count >= 0;
+              });
+    std::sort(s.agent_changes.begin(), s.agent_changes.end());
     double wrap = 10, read = 10;
     r.Number(agents, "agents", "wrap_up", wrap, 0.0, 3600.0);
     r.Number(agents, "agents", "preview_read", read, 0.0, 3600.0);
@@ -248,29 +234,14 @@ Result<Scenario> Read(const toml::table& root, const std::string& file) {
     double rate = 0.30;
     r.Share(net, kN, "answer_rate", rate);
     pop.answer_rate = {{0, rate}};
-    if (const toml::node* node = net ? net->get("answer_rate_changes") : nullptr) {
-        const toml::array* changes = node->as_array();
-        if (changes == nullptr) {
-            r.Problem(node, "[network] answer_rate_changes",
-                      "write [ { at = \"13:00\", rate = 0.15 } ]");
-        } else {
-            for (const toml::node& item : *changes) {
-                const toml::table* t = item.as_table();
-                if (t == nullptr) {
-                    r.Problem(&item, "[network] answer_rate_changes",
-                              "each change is { at = \"HH:MM\", rate = 0.15 }");
-                    continue;
-                }
-                r.Known(t, "network.answer_rate_changes", {"at", "rate"});
-                auto at = r.Clock(t->get("at"), "[network] answer_rate_changes at");
-                double v = -1;
-                r.Share(t, "network.answer_rate_changes", "rate", v);
-                if (v < 0) r.Problem(&item, "[network] answer_rate_changes", "rate is missing");
-                if (at && v >= 0) pop.answer_rate.emplace_back(*at, v);
-            }
-            std::sort(pop.answer_rate.begin() + 1, pop.answer_rate.end());
-        }
-    }
+    r.Changes(net, kN, "answer_rate_changes", "rate", R"({ at = "13:00", rate = 0.15 })",
+              [&](const toml::table& t, int at) {
+                  double v = -1;
+                  r.Share(&t, "network.answer_rate_changes", "rate", v);
+                  if (at >= 0 && v >= 0) pop.answer_rate.emplace_back(at, v);
+                  return v >= 0;
+              });
+    std::sort(pop.answer_rate.begin() + 1, pop.answer_rate.end());
     r.Share(net, kN, "busy", pop.busy);
     r.Share(net, kN, "rejected", pop.rejected);
     r.Share(net, kN, "failed", pop.failed);

@@ -13,6 +13,7 @@
 #include "cli/app.h"
 #include "cli/text_table.h"
 #include "compliance/rules.h"
+#include "core/clock_text.h"
 #include "core/json_text.h"
 #include "routing/inbound_scenario.h"
 
@@ -41,8 +42,8 @@ std::string Day(int32_t day) {
 std::string CenterTime(const Scenario& s, campaigns::Millis at) {
     const int64_t local = at / 1000 + int64_t{s.dialer.center_utc_offset_minutes} * 60;
     const auto day = static_cast<int32_t>(local >= 0 ? local / 86400 : (local - 86399) / 86400);
-    const int64_t minute = (local - int64_t{day} * 86400) / 60;
-    return fmt::format("{} {:02d}:{:02d}", Day(day), minute / 60, minute % 60);
+    const auto minute = static_cast<int>((local - int64_t{day} * 86400) / 60);
+    return fmt::format("{} {}", Day(day), FormatClockTime(minute));
 }
 
 // The worst rolling window: "4.10 % (5 of 122 answered, 2026-12-02 09:04–10:04)".

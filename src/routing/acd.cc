@@ -165,13 +165,7 @@ void Acd::Leave(CallId call, bool cancel_offers) {
     if (it == waiting_.end()) return;
     const Millis now = loop_.Now();
     for (uint64_t offer : it->second.offers) {
-        offer_call_.erase(offer);
-        std::optional<agents::Offer> o;
-        if (auto made = offers_made_.find(offer); made != offers_made_.end()) {
-            o = made->second;
-            offers_made_.erase(made);
-            agent_offer_.erase(o->agent);
-        }
+        const std::optional<agents::Offer> o = Forget(offer);
         (void)workforce_.Withdraw(offer, now, false);
         if (cancel_offers && o && hooks_.cancel) hooks_.cancel(*o);
     }
@@ -211,23 +205,30 @@ void Acd::ChooseCallback(CallId call) {
     ++queues_.at(it->second.queue).stats.callbacks;
 }
 
+std::optional<agents::Offer> Acd::Forget(uint64_t offer) {
+    auto it = open_.find(offer);
+    if (it == open_.end()) return std::nullopt;
+    agents::Offer o = std::move(it->second);
+    open_.erase(it);
+    agent_offer_.erase(o.agent);
+    return o;
+}
+
 Result<void> Acd::Accept(uint64_t offer) {
-    auto oc = offer_call_.find(offer);
-    if (oc == offer_call_.end()) {
+    auto open = open_.find(offer);
+    if (open == open_.end()) {
         return Fail(ErrorCode::kConflict,
                     Msg{"routing.offer_gone", "the caller offered is no longer waiting",
                         "the caller hung up or another agent took the call"});
     }
-    const CallId call = oc->second;
+    const CallId call = open->second.call;
     const Millis now = loop_.Now();
     if (auto accepted = workforce_.Accept(offer, now); !accepted) {
         // The desk went away meanwhile: the offer is lost, try the next agent.
         Decline(offer, false);
         return accepted;
     }
-    offer_call_.erase(oc);
-    std::erase_if(agent_offer_, [offer](const auto& e) { return e.second == offer; });
-    offers_made_.erase(offer);
+    (void)Forget(offer);
     Waiter& w = waiting_.at(call);
     std::erase(w.offers, offer);
     QueueState& q = queues_.at(w.queue);
@@ -242,22 +243,15 @@ Result<void> Acd::Accept(uint64_t offer) {
 }
 
 void Acd::Decline(uint64_t offer, bool missed) {
-    auto oc = offer_call_.find(offer);
-    if (oc == offer_call_.end()) return;
-    const CallId call = oc->second;
-    offer_call_.erase(oc);
-    std::erase_if(agent_offer_, [offer](const auto& e) { return e.second == offer; });
-    const std::optional<agents::Offer> o = offers_made_.contains(offer)
-                                               ? std::optional(offers_made_.at(offer))
-                                               : workforce_.FindOffer(offer);
-    offers_made_.erase(offer);
+    const std::optional<agents::Offer> o = Forget(offer);
+    if (!o) return;
     (void)workforce_.Withdraw(offer, loop_.Now(), missed);
-    auto it = waiting_.find(call);
+    auto it = waiting_.find(o->call);
     if (it == waiting_.end()) return;
     std::erase(it->second.offers, offer);
-    if (o) it->second.tried.insert(o->agent);
+    it->second.tried.insert(o->agent);
     if (missed) ++queues_.at(it->second.queue).stats.offers_missed;
-    if (o && hooks_.cancel) hooks_.cancel(*o);
+    if (hooks_.cancel) hooks_.cancel(*o);
     ScheduleDispatch();
 }
 
@@ -273,12 +267,11 @@ void Acd::ScheduleDispatch() {
 void Acd::Offered(CallId call, const agents::Offer& offer) {
     Waiter& w = waiting_.at(call);
     w.offers.push_back(offer.id);
-    offer_call_[offer.id] = call;
+    open_[offer.id] = offer;
     agent_offer_[offer.agent] = offer.id;
-    offers_made_[offer.id] = offer;
     QueueState& q = queues_.at(w.queue);
     loop_.At(loop_.Now() + q.spec.offer_timeout, [this, id = offer.id] {
-        if (offer_call_.contains(id)) Decline(id, true);
+        if (open_.contains(id)) Decline(id, true);
     });
     if (hooks_.offer) hooks_.offer(q.spec, w.entry, offer);
 }

@@ -178,16 +178,17 @@ private:
     void Exit(CallId call, std::string_view reason);
     void ScheduleDispatch();
     void Offered(CallId call, const agents::Offer& offer);
+    // An offer that ends (answered, declined, withdrawn): no longer open.
+    std::optional<agents::Offer> Forget(uint64_t offer);
 
     telephony::Loop& loop_;
     agents::Workforce& workforce_;
     Hooks hooks_;
     std::map<std::string, QueueState, std::less<>> queues_;
     std::unordered_map<CallId, Waiter> waiting_;
-    std::set<std::pair<Millis, CallId>> order_;        // every waiting caller by rank
-    std::unordered_map<uint64_t, CallId> offer_call_;  // open offers
-    std::unordered_map<uint64_t, agents::Offer> offers_made_;
-    std::unordered_map<std::string, uint64_t> agent_offer_;  // the open offer of each agent
+    std::set<std::pair<Millis, CallId>> order_;              // every waiting caller by rank
+    std::unordered_map<uint64_t, agents::Offer> open_;       // the offers ringing, by id
+    std::unordered_map<std::string, uint64_t> agent_offer_;  // ... and by agent
     bool dispatch_scheduled_ = false;
     bool logins_changed_ = true;
     bool dispatching_ = false;

@@ -12,6 +12,7 @@
 #include "core/date_text.h"
 #include "core/file.h"
 #include "core/toml_reader.h"
+#include "telephony/sim/duration_toml.h"
 
 namespace callbase::routing {
 namespace {
@@ -23,59 +24,15 @@ class Reader : public TomlReader {
 public:
     explicit Reader(std::string file) : TomlReader(std::move(file), std::string(kHint)) {}
 
-    // 8 (fixed), { mean = 120 } (exponential), { mean = 8, sd = 4 }
-    // (lognormal), { min = 1, max = 4 } (uniform); seconds. With `none_ok`,
-    // "none" gives nullopt (a caller who never hangs up).
+    // A duration (telephony/sim/duration_toml.h); with `none_ok`, "none"
+    // gives nullopt (a caller who never hangs up).
     void Duration(const toml::table* table, std::string_view section, std::string_view key,
                   std::optional<Distribution>& out, bool none_ok = false) {
-        const toml::node* node = table ? table->get(key) : nullptr;
-        if (node == nullptr) return;
-        const std::string where = Where(section, key);
-        const char* forms =
-            "write seconds, { mean = S }, { mean = S, sd = S } or { min = S, max = S }";
-        if (auto text = node->value<std::string>()) {
-            if (none_ok && *text == "none") {
-                out.reset();
-            } else {
-                Problem(node, where, none_ok ? fmt::format("{}, or \"none\"", forms) : forms);
-            }
-            return;
-        }
-        if (auto v = node->value<double>()) {
-            if (!std::isfinite(*v) || *v < 0 || *v > 1e6) {
-                Problem(node, where, "must be a number of seconds, 0 to 1000000");
-                return;
-            }
-            out = Distribution::Fixed(*v);
-            return;
-        }
-        const toml::table* t = node->as_table();
-        if (t == nullptr) {
-            Problem(node, where, forms);
-            return;
-        }
-        Known(t, where, {"mean", "sd", "min", "max"});
-        double mean = -1, sd = -1, lo = -1, hi = -1;
-        Number(t, where, "mean", mean, 0.0, 1e6);
-        Number(t, where, "sd", sd, 0.0, 1e6);
-        Number(t, where, "min", lo, 0.0, 1e6);
-        Number(t, where, "max", hi, 0.0, 1e6);
-        if (mean >= 0 && sd >= 0 && lo < 0 && hi < 0) {
-            out = Distribution::Lognormal(mean, sd);
-        } else if (mean >= 0 && sd < 0 && lo < 0 && hi < 0) {
-            out = Distribution::Exponential(mean);
-        } else if (lo >= 0 && hi >= lo && mean < 0 && sd < 0) {
-            out = Distribution::Uniform(lo, hi);
-        } else {
-            Problem(node, where, "give mean (and sd), or min and max (min <= max)");
-        }
+        telephony::ReadDuration(*this, table, section, key, out, none_ok);
     }
-
     void Duration(const toml::table* table, std::string_view section, std::string_view key,
                   Distribution& out) {
-        std::optional<Distribution> d = out;
-        Duration(table, section, key, d);
-        if (d) out = *d;
+        telephony::ReadDuration(*this, table, section, key, out);
     }
 
     void Seconds(const toml::table* table, std::string_view section, std::string_view key,

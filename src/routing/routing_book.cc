@@ -1,5 +1,7 @@
 #include "routing/routing_book.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
 
@@ -10,58 +12,103 @@ namespace {
 
 using nlohmann::json;
 
-Error BadKey(std::string_view where, std::string_view key, std::string_view what) {
-    return Coded(
-        ErrorCode::kInvalidInput,
-        Msg{"routing.bad_setting", "{where}: {key} {what}",
-            "see docs/routing.md for every setting and its meaning"},
-        {{"where", std::string(where)}, {"key", std::string(key)}, {"what", std::string(what)}});
-}
+constexpr std::string_view kSettingsHint = "see docs/routing.md for every setting and its meaning";
 
-Result<void> OnlyKeys(const json& j, std::string_view where,
-                      std::initializer_list<std::string_view> keys) {
-    if (!j.is_object()) return std::unexpected(BadKey(where, "settings", "must be an object"));
-    for (const auto& [key, value] : j.items()) {
-        if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+// Reads settings from JSON the way core/toml_reader.h reads a file: the first
+// problem is kept (what, where, which key) and the reading after it goes on
+// harmlessly, so a reader of many keys needs no check after each.
+class Settings {
+public:
+    explicit Settings(const json& j) : j_(j) {}
+
+    // Only these keys, in an object.
+    void Keys(const json& j, const std::string& where,
+              std::initializer_list<std::string_view> keys) {
+        if (!j.is_object()) {
+            return Problem(ErrorCode::kInvalidInput,
+                           Msg{"routing.setting_object",
+                               "{where}: the settings must be a JSON object", kSettingsHint},
+                           {{"where", where}});
+        }
+        for (const auto& [key, value] : j.items()) {
+            if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
             std::string known;
             for (auto k : keys)
                 known += (known.empty() ? "" : ", ") + std::string(k);
-            return Fail(
+            return Problem(
                 ErrorCode::kInvalidInput,
                 Msg{"routing.unknown_key", "{where}: unknown key '{key}'", "known keys: {known}"},
-                {{"where", std::string(where)}, {"key", key}, {"known", known}});
+                {{"where", where}, {"key", key}, {"known", known}});
         }
     }
-    return {};
-}
 
-// Seconds in JSON, milliseconds inside.
-Result<void> Seconds(const json& j, std::string_view where, const char* key, Millis& out,
-                     double max = 86'400) {
-    if (!j.contains(key)) return {};
-    const json& v = j.at(key);
-    if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > max) {
-        return std::unexpected(BadKey(where, key, "must be a number of seconds, 0 or more"));
+    template <typename T>
+    void Get(const json& j, const std::string& where, const char* key, T& out) {
+        if (error || !j.contains(key)) return;
+        try {
+            out = j.at(key).get<T>();
+        } catch (const json::exception&) {
+            Problem(ErrorCode::kInvalidInput,
+                    Msg{"routing.setting_type", "{where}: {key} has the wrong type", kSettingsHint},
+                    {{"where", where}, {"key", key}});
+        }
     }
-    out = static_cast<Millis>(v.get<double>() * 1000);
-    return {};
-}
+    template <typename T>
+    void Get(const std::string& where, const char* key, T& out) {
+        Get(j_, where, key, out);
+    }
 
-template <typename T>
-Result<void> Get(const json& j, std::string_view where, const char* key, T& out) {
-    if (!j.contains(key)) return {};
-    try {
-        out = j.at(key).get<T>();
-    } catch (const json::exception&) {
-        return std::unexpected(BadKey(where, key, "has the wrong type"));
+    // A whole number from `min` to `max`.
+    void Range(const json& j, const std::string& where, const char* key, int& out, int min,
+               int max) {
+        Get(j, where, key, out);
+        if (!error && (out < min || out > max)) {
+            Problem(ErrorCode::kInvalidInput,
+                    Msg{"routing.setting_range", "{where}: {key} must be {min} to {max}",
+                        kSettingsHint},
+                    {{"where", where},
+                     {"key", key},
+                     {"min", std::to_string(min)},
+                     {"max", std::to_string(max)}});
+        }
     }
-    return {};
-}
+    void Range(const std::string& where, const char* key, int& out, int min, int max) {
+        Range(j_, where, key, out, min, max);
+    }
 
-#define TRY(expr)                                           \
-    if (auto result_ = (expr); !result_) {                  \
-        return std::unexpected(std::move(result_).error()); \
+    // Seconds in JSON, milliseconds inside.
+    void Seconds(const json& j, const std::string& where, const char* key, Millis& out,
+                 double min = 0, double max = 86'400) {
+        if (error || !j.contains(key)) return;
+        const json& v = j.at(key);
+        if (!v.is_number() || v.get<double>() < min || v.get<double>() > max) {
+            auto shown = [](double x) { return fmt::format("{:g}", x); };
+            return Problem(
+                ErrorCode::kInvalidInput,
+                Msg{"routing.setting_seconds",
+                    "{where}: {key} must be a number of seconds from {min} to {max}",
+                    kSettingsHint},
+                {{"where", where}, {"key", key}, {"min", shown(min)}, {"max", shown(max)}});
+        }
+        out = static_cast<Millis>(v.get<double>() * 1000);
     }
+    void Seconds(const std::string& where, const char* key, Millis& out, double min = 0,
+                 double max = 86'400) {
+        Seconds(j_, where, key, out, min, max);
+    }
+
+    void Problem(ErrorCode code, Msg msg, MessageParams params) {
+        if (!error) error = Coded(code, msg, std::move(params));
+    }
+    void Problem(Error e) {
+        if (!error) error = std::move(e);
+    }
+
+    std::optional<Error> error;
+
+private:
+    const json& j_;
+};
 
 }  // namespace
 
@@ -87,59 +134,62 @@ json QueueJson(const QueueSpec& q) {
 
 Result<QueueSpec> QueueFromJson(const json& j) {
     QueueSpec q;
-    TRY(OnlyKeys(j, "queue",
-                 {"name", "strategy", "skill", "members", "first_level", "widen", "max_wait",
-                  "offer_timeout", "priority_step", "sl_threshold", "short_abandon",
-                  "join_when_empty", "leave_when_empty", "exit_route"}));
-    TRY(Get(j, "queue", "name", q.name));
+    Settings in(j);
+    in.Keys(j, "queue",
+            {"name", "strategy", "skill", "members", "first_level", "widen", "max_wait",
+             "offer_timeout", "priority_step", "sl_threshold", "short_abandon", "join_when_empty",
+             "leave_when_empty", "exit_route"});
+    in.Get("queue", "name", q.name);
+    if (in.error) return std::unexpected(*in.error);
     const std::string where = q.name.empty() ? "queue" : "queue " + q.name;
     if (q.name.empty() || q.name.find_first_of(" :/") != std::string::npos) {
-        return std::unexpected(BadKey(where, "name", "must be a word (letters, digits, - or _)"));
+        in.Problem(ErrorCode::kInvalidInput,
+                   Msg{"routing.setting_name",
+                       "{where}: a queue's name is one word (letters, digits, - or _)",
+                       "e.g. sales, support, vip"},
+                   {{"where", where}});
     }
     std::string strategy = "longest_idle";
-    TRY(Get(j, where, "strategy", strategy));
-    auto s = ParseStrategy(strategy);
-    if (!s) {
-        return std::unexpected(BadKey(where, "strategy",
-                                      "must be longest_idle, round_robin, fixed_order, "
-                                      "fewest_calls, least_talk, random or ring_all"));
+    in.Get(where, "strategy", strategy);
+    if (auto parsed = ParseStrategy(strategy)) {
+        q.strategy = *parsed;
+    } else {
+        in.Problem(ErrorCode::kInvalidInput,
+                   Msg{"routing.setting_strategy", "{where}: strategy '{value}' does not exist",
+                       "write longest_idle, round_robin, fixed_order, fewest_calls, least_talk, "
+                       "random or ring_all"},
+                   {{"where", where}, {"value", strategy}});
     }
-    q.strategy = *s;
-    TRY(Get(j, where, "skill", q.skill));
-    TRY(Get(j, where, "members", q.members));
-    TRY(Get(j, where, "first_level", q.first_level));
-    if (q.first_level < 1 || q.first_level > 9) {
-        return std::unexpected(BadKey(where, "first_level", "must be 1 to 9"));
-    }
-    if (j.contains("widen")) {
-        if (!j.at("widen").is_array()) {
-            return std::unexpected(BadKey(where, "widen", "must be a list of {after, level}"));
-        }
+    in.Get(where, "skill", q.skill);
+    in.Get(where, "members", q.members);
+    in.Range(where, "first_level", q.first_level, 1, 9);
+    const std::string widen_where = where + " widen";
+    if (j.contains("widen") && !j.at("widen").is_array()) {
+        in.Problem(ErrorCode::kInvalidInput,
+                   Msg{"routing.setting_type", "{where}: {key} has the wrong type", kSettingsHint},
+                   {{"where", where}, {"key", "widen"}});
+    } else if (j.contains("widen")) {
         for (const json& step : j.at("widen")) {
-            TRY(OnlyKeys(step, where + " widen", {"after", "level"}));
+            in.Keys(step, widen_where, {"after", "level"});
             Millis after = 0;
-            int level = 0;
-            TRY(Seconds(step, where + " widen", "after", after));
-            TRY(Get(step, where + " widen", "level", level));
-            if (level < 1 || level > 9)
-                return std::unexpected(BadKey(where + " widen", "level", "must be 1 to 9"));
+            int level = 1;
+            in.Seconds(step, widen_where, "after", after);
+            in.Range(step, widen_where, "level", level, 1, 9);
             q.widen.emplace_back(after, level);
         }
     }
-    TRY(Seconds(j, where, "max_wait", q.max_wait));
-    TRY(Seconds(j, where, "offer_timeout", q.offer_timeout, 600));
-    TRY(Seconds(j, where, "priority_step", q.priority_step));
-    TRY(Seconds(j, where, "sl_threshold", q.sl_threshold, 3600));
-    TRY(Seconds(j, where, "short_abandon", q.short_abandon, 600));
-    if (q.offer_timeout < 1000) {
-        return std::unexpected(BadKey(where, "offer_timeout", "must be 1 second or more"));
+    in.Seconds(where, "max_wait", q.max_wait);
+    in.Seconds(where, "offer_timeout", q.offer_timeout, 1, 600);
+    in.Seconds(where, "priority_step", q.priority_step);
+    in.Seconds(where, "sl_threshold", q.sl_threshold, 0, 3600);
+    in.Seconds(where, "short_abandon", q.short_abandon, 0, 600);
+    in.Get(where, "join_when_empty", q.join_when_empty);
+    in.Get(where, "leave_when_empty", q.leave_when_empty);
+    in.Get(where, "exit_route", q.exit_route);
+    if (!in.error && !q.exit_route.empty()) {
+        if (auto r = ParseRoute(q.exit_route); !r) in.Problem(r.error());
     }
-    TRY(Get(j, where, "join_when_empty", q.join_when_empty));
-    TRY(Get(j, where, "leave_when_empty", q.leave_when_empty));
-    TRY(Get(j, where, "exit_route", q.exit_route));
-    if (!q.exit_route.empty()) {
-        if (auto r = ParseRoute(q.exit_route); !r) return std::unexpected(r.error());
-    }
+    if (in.error) return std::unexpected(*in.error);
     return q;
 }
 
@@ -158,37 +208,38 @@ json RulesJson(const RuleSettings& r) {
 
 Result<RuleSettings> RulesFromJson(const json& j) {
     RuleSettings r;
-    constexpr std::string_view kWhere = "rules";
-    TRY(OnlyKeys(j, kWhere,
-                 {"black_enabled", "black_action", "vip_enabled", "vip_queue", "vip_priority",
-                  "complaints_enabled", "complaints_threshold", "complaints_days",
-                  "complaint_category", "complaints_queue"}));
-    TRY(Get(j, kWhere, "black_enabled", r.black_enabled));
+    const std::string where = "rules";
+    Settings in(j);
+    in.Keys(j, where,
+            {"black_enabled", "black_action", "vip_enabled", "vip_queue", "vip_priority",
+             "complaints_enabled", "complaints_threshold", "complaints_days", "complaint_category",
+             "complaints_queue"});
+    in.Get(where, "black_enabled", r.black_enabled);
     std::string action = RouteText(r.black_action);
-    TRY(Get(j, kWhere, "black_action", action));
-    auto route = ParseRoute(action);
-    if (!route) return std::unexpected(route.error());
-    if (route->target != Target::kReject && route->target != Target::kMessage) {
-        return std::unexpected(
-            BadKey(kWhere, "black_action",
-                   "must be reject:603, reject:403 or message:TEXT (a black-listed "
-                   "caller is never queued)"));
+    in.Get(where, "black_action", action);
+    if (!in.error) {
+        auto route = ParseRoute(action);
+        if (!route) {
+            in.Problem(route.error());
+        } else if (route->target != Target::kReject && route->target != Target::kMessage) {
+            in.Problem(ErrorCode::kInvalidInput,
+                       Msg{"routing.setting_black_action",
+                           "rules: black_action '{route}': a black-listed caller is never queued",
+                           "write reject:603, reject:403 or message:TEXT"},
+                       {{"route", action}});
+        } else {
+            r.black_action = *route;
+        }
     }
-    r.black_action = *route;
-    TRY(Get(j, kWhere, "vip_enabled", r.vip_enabled));
-    TRY(Get(j, kWhere, "vip_queue", r.vip_queue));
-    TRY(Get(j, kWhere, "vip_priority", r.vip_priority));
-    if (r.vip_priority < 0 || r.vip_priority > 100)
-        return std::unexpected(BadKey(kWhere, "vip_priority", "must be 0 to 100"));
-    TRY(Get(j, kWhere, "complaints_enabled", r.complaints_enabled));
-    TRY(Get(j, kWhere, "complaints_threshold", r.complaints_threshold));
-    TRY(Get(j, kWhere, "complaints_days", r.complaints_days));
-    if (r.complaints_threshold < 0)
-        return std::unexpected(BadKey(kWhere, "complaints_threshold", "must be 0 or more"));
-    if (r.complaints_days < 1 || r.complaints_days > 366)
-        return std::unexpected(BadKey(kWhere, "complaints_days", "must be 1 to 366"));
-    TRY(Get(j, kWhere, "complaint_category", r.complaint_category));
-    TRY(Get(j, kWhere, "complaints_queue", r.complaints_queue));
+    in.Get(where, "vip_enabled", r.vip_enabled);
+    in.Get(where, "vip_queue", r.vip_queue);
+    in.Range(where, "vip_priority", r.vip_priority, 0, 100);
+    in.Get(where, "complaints_enabled", r.complaints_enabled);
+    in.Range(where, "complaints_threshold", r.complaints_threshold, 0, 1000);
+    in.Range(where, "complaints_days", r.complaints_days, 1, 366);
+    in.Get(where, "complaint_category", r.complaint_category);
+    in.Get(where, "complaints_queue", r.complaints_queue);
+    if (in.error) return std::unexpected(*in.error);
     return r;
 }
 
@@ -204,13 +255,23 @@ Result<std::vector<QueueSpec>> RoutingBook::Queues() {
     return out;
 }
 
-Result<void> RoutingBook::Check(const std::vector<Number>& numbers, const RuleSettings& rules,
-                                const std::vector<QueueSpec>& queues) {
+Result<RoutingBook::Config> RoutingBook::Load() {
+    Config c;
+    auto numbers = Numbers();
+    if (!numbers) return std::unexpected(numbers.error());
+    auto queues = Queues();
+    if (!queues) return std::unexpected(queues.error());
+    auto rules = Rules();
+    if (!rules) return std::unexpected(rules.error());
+    return Config{std::move(*numbers), std::move(*queues), std::move(*rules)};
+}
+
+Result<Router> RoutingBook::Make(const Config& c) {
     std::vector<std::string> names;
-    for (const auto& q : queues)
+    for (const auto& q : c.queues)
         names.push_back(q.name);
     // A queue's exit to another queue must name one that exists.
-    for (const auto& q : queues) {
+    for (const auto& q : c.queues) {
         if (q.exit_route.empty()) continue;
         auto route = ParseRoute(q.exit_route);
         if (route && route->target == Target::kQueue &&
@@ -221,23 +282,17 @@ Result<void> RoutingBook::Check(const std::vector<Number>& numbers, const RuleSe
                         {{"where", "queue " + q.name + " exit_route"}, {"queue", route->name}});
         }
     }
-    auto router = Router::Make(numbers, rules, names);
-    if (!router) return std::unexpected(router.error());
-    return {};
+    return Router::Make(c.numbers, c.rules, names);
 }
 
 Result<void> RoutingBook::PutQueue(const QueueSpec& queue) {
     auto checked = QueueFromJson(QueueJson(queue));  // the same checks as a file or the API
     if (!checked) return std::unexpected(checked.error());
-    auto queues = Queues();
-    if (!queues) return std::unexpected(queues.error());
-    std::erase_if(*queues, [&](const QueueSpec& q) { return q.name == queue.name; });
-    queues->push_back(queue);
-    auto numbers = Numbers();
-    if (!numbers) return std::unexpected(numbers.error());
-    auto rules = Rules();
-    if (!rules) return std::unexpected(rules.error());
-    if (auto ok = Check(*numbers, *rules, *queues); !ok) return ok;
+    auto c = Load();
+    if (!c) return std::unexpected(c.error());
+    std::erase_if(c->queues, [&](const QueueSpec& q) { return q.name == queue.name; });
+    c->queues.push_back(queue);
+    if (auto ok = Make(*c); !ok) return std::unexpected(ok.error());
     auto done = store_.Exec(
         "INSERT INTO routing_queues (name, spec, updated_at, updated_by) VALUES ($1, $2, $3, $4) "
         "ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, updated_at = excluded.updated_at, "
@@ -248,21 +303,15 @@ Result<void> RoutingBook::PutQueue(const QueueSpec& queue) {
 }
 
 Result<void> RoutingBook::RemoveQueue(const std::string& name) {
-    auto queues = Queues();
-    if (!queues) return std::unexpected(queues.error());
-    if (std::none_of(queues->begin(), queues->end(),
-                     [&](const QueueSpec& q) { return q.name == name; })) {
+    auto c = Load();
+    if (!c) return std::unexpected(c.error());
+    if (std::erase_if(c->queues, [&](const QueueSpec& q) { return q.name == name; }) == 0) {
         return Fail(ErrorCode::kNotFound,
                     Msg{"routing.no_queue", "no queue '{queue}'", "define the queue first"},
                     {{"queue", name}});
     }
-    std::erase_if(*queues, [&](const QueueSpec& q) { return q.name == name; });
-    auto numbers = Numbers();
-    if (!numbers) return std::unexpected(numbers.error());
-    auto rules = Rules();
-    if (!rules) return std::unexpected(rules.error());
-    // Still in use: Check names the number or rule that routes to it.
-    if (auto ok = Check(*numbers, *rules, *queues); !ok) return ok;
+    // Still in use: Make names the number, rule or queue that routes to it.
+    if (auto ok = Make(*c); !ok) return std::unexpected(ok.error());
     auto done = store_.Exec("DELETE FROM routing_queues WHERE name = $1", {name});
     if (!done) return std::unexpected(done.error());
     return {};
@@ -287,15 +336,11 @@ Result<void> RoutingBook::PutNumber(const Number& number) {
                     Msg{"routing.no_number", "a number or an extension is needed",
                         "give a number (+7 495 …) or an extension (101)"});
     }
-    auto numbers = Numbers();
-    if (!numbers) return std::unexpected(numbers.error());
-    std::erase_if(*numbers, [&](const Number& n) { return n.number == number.number; });
-    numbers->push_back(number);
-    auto queues = Queues();
-    if (!queues) return std::unexpected(queues.error());
-    auto rules = Rules();
-    if (!rules) return std::unexpected(rules.error());
-    if (auto ok = Check(*numbers, *rules, *queues); !ok) return ok;
+    auto c = Load();
+    if (!c) return std::unexpected(c.error());
+    std::erase_if(c->numbers, [&](const Number& n) { return n.number == number.number; });
+    c->numbers.push_back(number);
+    if (auto ok = Make(*c); !ok) return std::unexpected(ok.error());
     auto done = store_.Exec(
         "INSERT INTO routing_numbers (number, extension, route, label, updated_at, updated_by) "
         "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (number) DO UPDATE SET extension = "
@@ -308,20 +353,14 @@ Result<void> RoutingBook::PutNumber(const Number& number) {
 }
 
 Result<void> RoutingBook::RemoveNumber(const std::string& number) {
-    auto numbers = Numbers();
-    if (!numbers) return std::unexpected(numbers.error());
-    const auto before = numbers->size();
-    std::erase_if(*numbers, [&](const Number& n) { return n.number == number; });
-    if (numbers->size() == before) {
+    auto c = Load();
+    if (!c) return std::unexpected(c.error());
+    if (std::erase_if(c->numbers, [&](const Number& n) { return n.number == number; }) == 0) {
         return Fail(ErrorCode::kNotFound,
                     Msg{"routing.no_number_found", "{number} has no route", "see routing numbers"},
                     {{"number", number}});
     }
-    auto queues = Queues();
-    if (!queues) return std::unexpected(queues.error());
-    auto rules = Rules();
-    if (!rules) return std::unexpected(rules.error());
-    if (auto ok = Check(*numbers, *rules, *queues); !ok) return ok;  // an extension still used
+    if (auto ok = Make(*c); !ok) return std::unexpected(ok.error());  // an extension still used
     auto done = store_.Exec("DELETE FROM routing_numbers WHERE number = $1", {number});
     if (!done) return std::unexpected(done.error());
     return {};
@@ -330,22 +369,17 @@ Result<void> RoutingBook::RemoveNumber(const std::string& number) {
 Result<RuleSettings> RoutingBook::Rules() {
     auto rows = store_.Query("SELECT rules FROM routing_settings WHERE id = 1");
     if (!rows) return std::unexpected(rows.error());
-    if (rows->empty()) {
-        RuleSettings none;
-        none.vip_enabled = true;
-        return none;
-    }
+    if (rows->empty()) return RuleSettings{};
     return RulesFromJson(json::parse(rows->front().Text(0), nullptr, false));
 }
 
 Result<void> RoutingBook::SetRules(const RuleSettings& rules) {
     auto checked = RulesFromJson(RulesJson(rules));
     if (!checked) return std::unexpected(checked.error());
-    auto numbers = Numbers();
-    if (!numbers) return std::unexpected(numbers.error());
-    auto queues = Queues();
-    if (!queues) return std::unexpected(queues.error());
-    if (auto ok = Check(*numbers, rules, *queues); !ok) return ok;
+    auto c = Load();
+    if (!c) return std::unexpected(c.error());
+    c->rules = rules;
+    if (auto ok = Make(*c); !ok) return std::unexpected(ok.error());
     auto done = store_.Exec(
         "INSERT INTO routing_settings (id, rules, updated_at, updated_by) VALUES (1, $1, $2, $3) "
         "ON CONFLICT (id) DO UPDATE SET rules = excluded.rules, updated_at = excluded.updated_at, "
@@ -414,16 +448,9 @@ Result<std::vector<ListEntry>> RoutingBook::ListEntries(const std::string& list,
 }
 
 Result<Router> RoutingBook::LoadRouter() {
-    auto numbers = Numbers();
-    if (!numbers) return std::unexpected(numbers.error());
-    auto queues = Queues();
-    if (!queues) return std::unexpected(queues.error());
-    auto rules = Rules();
-    if (!rules) return std::unexpected(rules.error());
-    std::vector<std::string> names;
-    for (const auto& q : *queues)
-        names.push_back(q.name);
-    return Router::Make(std::move(*numbers), std::move(*rules), names);
+    auto c = Load();
+    if (!c) return std::unexpected(c.error());
+    return Make(*c);
 }
 
 bool StoreCallerFacts::Black(const std::string& e164) const {

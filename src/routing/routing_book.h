@@ -64,9 +64,15 @@ public:
     Result<Router> LoadRouter();
 
 private:
-    // Refused unless the configuration with this change still makes a Router.
-    Result<void> Check(const std::vector<Number>& numbers, const RuleSettings& rules,
-                       const std::vector<QueueSpec>& queues);
+    struct Config {
+        std::vector<Number> numbers;
+        std::vector<QueueSpec> queues;
+        RuleSettings rules;
+    };
+    Result<Config> Load();
+    // The Router of a configuration, or why it makes none (a change is
+    // refused unless the configuration with it still makes one).
+    static Result<Router> Make(const Config& config);
     Result<void> KnownList(const std::string& list);
 
     store::Store& store_;
