@@ -12,6 +12,7 @@
 #include <ostream>
 #include <random>
 
+#include "routing/erlang.h"
 #include "routing/inbound_scenario.h"
 
 namespace callbase::routing {
@@ -24,7 +25,7 @@ constexpr Millis kT0 = 1'796'104'800'000;  // 2026-12-01 09:00 Moscow
 // The test's oracle, apart from the code under test: Erlang C by direct
 // summation. `agents` servers, `load` Erlangs offered (arrival rate × mean
 // talk time).
-struct ErlangC {
+struct ErlangFigures {
     double wait_probability = 0;  // P(a caller waits at all)
     double asa_seconds = 0;       // mean wait of all callers
     double ServiceLevel(double within_seconds) const {
@@ -33,7 +34,7 @@ struct ErlangC {
     std::function<double(double)> tail;
 };
 
-ErlangC Oracle(int agents, double load, double talk_seconds) {
+ErlangFigures Oracle(int agents, double load, double talk_seconds) {
     // Σ_{k<N} A^k/k! and A^N/N! · N/(N−A), the terms built one from the other.
     double term = 1, below = 0;
     for (int k = 0; k < agents; ++k) {
@@ -41,7 +42,7 @@ ErlangC Oracle(int agents, double load, double talk_seconds) {
         term *= load / (k + 1);
     }
     const double top = term * agents / (agents - load);
-    ErlangC e;
+    ErlangFigures e;
     e.wait_probability = top / (below + top);
     e.asa_seconds = e.wait_probability * talk_seconds / (agents - load);
     e.tail = [=](double t) { return std::exp(-(agents - load) * t / talk_seconds); };
@@ -54,6 +55,17 @@ TEST(ErlangOracle, MatchesPublishedTableValues) {
     EXPECT_NEAR(Oracle(10, 8, 180).wait_probability, 0.4092, 5e-4);
     EXPECT_NEAR(Oracle(2, 1, 180).wait_probability, 1.0 / 3.0, 1e-9);
     EXPECT_NEAR(Oracle(2, 1, 180).asa_seconds, 60.0, 1e-9);
+}
+
+// The test's oracle and the staffing forecast's (routing/erlang.h, written
+// apart, by Erlang B's recurrence) agree at the calibration's points.
+TEST(ErlangOracle, AgreesWithTheStaffingForecast) {
+    for (const auto& [agents, load] : {std::pair{10, 8.0}, {50, 45.0}, {100, 95.0}, {2, 1.0}}) {
+        const ErlangFigures e = Oracle(agents, load, 180);
+        EXPECT_NEAR(e.wait_probability, ErlangC(load, agents), 1e-9) << agents;
+        EXPECT_NEAR(e.asa_seconds, AverageSpeedOfAnswer(load, agents, 180), 1e-6) << agents;
+        EXPECT_NEAR(e.ServiceLevel(20), ServiceLevel(load, agents, 180, 20), 1e-9) << agents;
+    }
 }
 
 // One queue, longest idle, exponential talk, no abandons, no wrap-up, agents
@@ -96,7 +108,7 @@ class Calibration : public ::testing::TestWithParam<Point> {};
 
 TEST_P(Calibration, WaitingProbabilityAsaAndServiceLevelMatchErlangCAtTwoSeeds) {
     const Point p = GetParam();
-    const ErlangC e = Oracle(p.agents, p.agents * p.occupancy, 180);
+    const ErlangFigures e = Oracle(p.agents, p.agents * p.occupancy, 180);
     for (uint64_t seed : {1, 2}) {
         auto r = SimulateInbound(ErlangDay(p.agents, p.occupancy, p.hours, seed));
         ASSERT_TRUE(r) << r.error().message;
