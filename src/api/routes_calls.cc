@@ -169,6 +169,7 @@ Result<json> CallJson(Call& c, const StoredCall& call) {
               {"phone", *shown},
               {"caller_id", call.caller_id},
               {"direction", call.inbound ? "in" : "out"},
+              {"route", CallRouteJson(call)},
               {"attempt", call.attempt},
               {"started_ms", call.started},
               {"answered_ms", call.answered ? json(call.answered) : json(nullptr)},

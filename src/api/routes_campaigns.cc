@@ -485,6 +485,7 @@ Result<Response> CallsToNumber(Call& c) {
                        {"phone", *shown},
                        {"caller_id", call.caller_id},
                        {"direction", call.inbound ? "in" : "out"},
+                       {"route", CallRouteJson(call)},
                        {"attempt", call.attempt},
                        {"started_ms", call.started},
                        {"answered_ms", call.answered ? json(call.answered) : json(nullptr)},

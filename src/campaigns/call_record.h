@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,12 @@ struct CallRecord {
     // Outcomes: answered (put through to an agent) or abandoned (the caller
     // gave up, or nobody was free in time: cause 480).
     bool inbound = false;
+    // An incoming call's route (docs/routing.md): where the router sent it
+    // ("queue:vip") and why — vip, complaints, number, unknown — with the
+    // reason's parameters (the complaints counted, the number's label).
+    std::string route;
+    std::string route_reason;
+    std::map<std::string, std::string> route_params;
     GateEvidence evidence;
 };
 

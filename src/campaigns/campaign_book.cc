@@ -78,7 +78,27 @@ Result<StoredCall> ReadCall(const store::Store& store, const store::Row& r) {
     c.recording = r.Text(22);
     c.inbound = r.Text(23) == "in";
     c.disposed_at = r.OptInt(24).value_or(0);
+    if (!r.Text(25).empty()) {
+        const json route = json::parse(r.Text(25), nullptr, false);
+        if (route.is_object()) {
+            c.route = route.value("route", "");
+            c.route_reason = route.value("reason", "");
+            if (auto p = route.find("params"); p != route.end() && p->is_object()) {
+                for (const auto& [k, v] : p->items())
+                    if (v.is_string()) c.route_params[k] = v.get<std::string>();
+            }
+        }
+    }
     return c;
+}
+
+// An incoming call's route as stored (campaign_calls.route); "" for none.
+std::string RouteJson(const CallRecord& r) {
+    if (r.route.empty() && r.route_reason.empty()) return {};
+    return JsonText(
+        json{{"route", r.route},
+             {"reason", r.route_reason},
+             {"params", r.route_params.empty() ? json::object() : json(r.route_params)}});
 }
 
 // A contact's number a campaign calls: the first valid one.
@@ -90,9 +110,16 @@ constexpr std::string_view kCallColumns =
     "cc.id, cc.campaign_id, ca.name, ca.purpose, cc.contact_id, cc.e164, cc.caller_id, "
     "cc.attempt, cc.started_at, cc.answered_at, cc.bridged_at, cc.ended_at, cc.outcome, "
     "cc.cause, cc.agent, cc.short_call, cc.network, cc.evidence, cc.disposition, cc.callback_at, "
-    "cc.robot_keys, cc.robot_actions, cc.recording, cc.direction, cc.disposed_at";
+    "cc.robot_keys, cc.robot_actions, cc.recording, cc.direction, cc.disposed_at, cc.route";
 
 }  // namespace
+
+json CallRouteJson(const StoredCall& call) {
+    if (call.route.empty() && call.route_reason.empty()) return nullptr;
+    return {{"route", call.route},
+            {"reason", call.route_reason},
+            {"params", call.route_params.empty() ? json::object() : json(call.route_params)}};
+}
 
 std::string SpecJson(const CampaignSpec& s) {
     json ids = json::array();
@@ -618,9 +645,9 @@ Result<int64_t> CampaignBook::WriteCall(const CallRecord& r, std::string_view ne
     auto id = store_.InsertRow(
         "INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id, attempt, "
         "started_at, answered_at, bridged_at, ended_at, outcome, cause, agent, short_call, "
-        "robot_step, robot_keys, evidence, network, robot_actions, recording, direction) VALUES "
-        "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
-        "$20)",
+        "robot_step, robot_keys, evidence, network, robot_actions, recording, direction, route) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+        "$19, $20, $21)",
         {r.campaign_id,
          r.contact_id,
          store::PhoneKey(store_, r.number),
@@ -640,7 +667,8 @@ Result<int64_t> CampaignBook::WriteCall(const CallRecord& r, std::string_view ne
          std::string(network),
          r.robot_actions,
          r.recording,
-         std::string(r.inbound ? "in" : "out")});
+         std::string(r.inbound ? "in" : "out"),
+         RouteJson(r)});
     if (!id) return std::unexpected(id.error());
     if (r.answered != 0 && r.contact_id != 0) {
         auto touched = store_.Exec(
@@ -655,10 +683,11 @@ Result<int64_t> CampaignBook::WriteCall(const CallRecord& r, std::string_view ne
 Result<int64_t> CampaignBook::OpenCall(const CallRecord& r, std::string_view network) {
     return store_.InsertRow(
         "INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id, attempt, "
-        "started_at, evidence, network, direction) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "started_at, evidence, network, direction, route) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+        "$9, $10)",
         {r.campaign_id, r.contact_id, store::PhoneKey(store_, r.number), r.caller_id,
          int64_t{r.attempt}, r.started, JsonText(EvidenceJson(r.evidence)), std::string(network),
-         std::string(r.inbound ? "in" : "out")});
+         std::string(r.inbound ? "in" : "out"), RouteJson(r)});
 }
 
 Result<void> CampaignBook::UpdateCall(int64_t call_id, const CallRecord& r) {

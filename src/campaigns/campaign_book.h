@@ -16,6 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "campaigns/call_record.h"
 #include "campaigns/caller_id_pool.h"
 #include "campaigns/campaign_gate.h"
@@ -90,11 +92,18 @@ struct StoredCall {
     std::string robot_keys, robot_actions;
     std::string recording;  // the WAV file of both sides, "" for none
     bool inbound = false;   // the caller called us (caller_id: the number they dialed)
+    // An incoming call's route and its reason (CallRecord::route); empty: none.
+    std::string route, route_reason;
+    std::map<std::string, std::string> route_params;
     std::string evidence_json;
     std::optional<std::string> disposition;
     std::optional<UnixSeconds> callback_at;
     UnixSeconds disposed_at = 0;  // when the operator gave the disposition, 0 for none
 };
+
+// An incoming call's route for JSON: {"route", "reason", "params"}, or null
+// when the call has none (outbound, or taken before routing was configured).
+nlohmann::json CallRouteJson(const StoredCall& call);
 
 // Which calls a call log shows (CampaignBook::CallLog). Empty members do not filter.
 struct CallFilter {

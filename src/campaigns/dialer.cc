@@ -455,8 +455,7 @@ void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
     if (call.inbound) {
         // The card goes to the agent's screen now (the state change publishes
         // it); the call is answered card_lead later and put through then.
-        agent.inbound_from = call.record.number;
-        agent.inbound_to = call.record.caller_id;
+        agent.inbound = call.card;
         SetState(agent, AgentState::kOnCall);
         if (on_progress_) on_progress_(call.record);
         Tell(agent, "connected");
@@ -491,17 +490,35 @@ void Dialer::Offer(CallId id, Incoming incoming) {
     r.caller_id = std::move(incoming.did);
     r.started = now;
     r.inbound = true;
+    r.route = incoming.route;
+    r.route_reason = incoming.reason;
+    r.route_params = incoming.reason_params;
     r.evidence.consent = "not needed: the caller called";
     r.evidence.rules = fmt::format("inbound call to {}", r.caller_id);
+    call.eligible = std::move(incoming.agents);
+    call.priority = incoming.priority;
+    call.arrived = incoming.arrived != 0 ? incoming.arrived : now;
+    call.card = InboundCard{.from = r.number,
+                            .to = r.caller_id,
+                            .route = std::move(incoming.route),
+                            .reason = std::move(incoming.reason),
+                            .reason_params = std::move(incoming.reason_params),
+                            .arrived = call.arrived};
     ++stats_.inbound;
     stats_.max_live_calls = std::max(stats_.max_live_calls, static_cast<int>(live_.size()));
     if (on_opened_) on_opened_(r);
-    if (Agent* a = LongestReady()) {
+    if (Agent* a = LongestReady(&call)) {
         Connect(id, call, *a);
         return;
     }
     call.phase = Phase::kWaiting;
-    waiting_.push_back(id);
+    // Among the waiting, a higher priority first, then the earlier caller;
+    // answered outbound calls wait as callers of priority 0.
+    auto place = std::find_if(waiting_.begin(), waiting_.end(), [&](CallId other) {
+        const LiveCall& o = live_.at(other);
+        return o.priority < call.priority;
+    });
+    waiting_.insert(place, id);
     Later(now + options_.inbound_wait, [this, id] {
         auto it = live_.find(id);
         if (it == live_.end() || it->second.phase != Phase::kWaiting) return;
@@ -511,15 +528,19 @@ void Dialer::Offer(CallId id, Incoming incoming) {
     });
 }
 
-std::optional<Millis> Dialer::LongestReadySince() {
-    if (Agent* a = LongestReady()) return a->since;
+std::optional<Millis> Dialer::LongestReadySince(const std::vector<std::string>& only) {
+    LiveCall probe;
+    probe.eligible = only;
+    if (Agent* a = LongestReady(&probe)) return a->since;
     return std::nullopt;
 }
 
-int Dialer::AgentsWorking() const {
+int Dialer::AgentsWorking(const std::vector<std::string>& only) const {
     int n = 0;
-    for (const Agent& a : agents_)
+    for (const Agent& a : agents_) {
+        if (!only.empty() && std::find(only.begin(), only.end(), a.id) == only.end()) continue;
         n += a.state != AgentState::kOffline ? 1 : 0;
+    }
     return n;
 }
 
@@ -716,10 +737,17 @@ Dialer::Agent* Dialer::FindAgent(const std::string& id) {
     return nullptr;
 }
 
-Dialer::Agent* Dialer::LongestReady() {
+// Whether `agent` may take `call`: an inbound call may be for some agents only.
+bool Dialer::MayTake(const LiveCall& call, const std::string& agent) {
+    return call.eligible.empty() ||
+           std::find(call.eligible.begin(), call.eligible.end(), agent) != call.eligible.end();
+}
+
+Dialer::Agent* Dialer::LongestReady(const LiveCall* call) {
     Agent* best = nullptr;
     for (Agent& a : agents_) {
         if (a.state != AgentState::kReady || a.card != SIZE_MAX || a.dialing) continue;
+        if (call != nullptr && !MayTake(*call, a.id)) continue;
         // One who is leaving takes a call only when no one else is free.
         auto rank = [](const Agent& x) { return std::pair(x.leaving_until != 0, x.since); };
         if (best == nullptr || rank(a) < rank(*best)) best = &a;
@@ -769,12 +797,14 @@ void Dialer::AgentFree(Agent& agent) {
         return;
     }
     agent.contact_id = 0;
-    agent.inbound_from.clear();
-    agent.inbound_to.clear();
+    agent.inbound = InboundCard{};
     if (agent.state != AgentState::kReady) SetState(agent, AgentState::kReady);
-    if (!waiting_.empty()) {
-        CallId id = waiting_.front();
-        waiting_.pop_front();
+    // The first waiting call this agent may take.
+    auto next = std::find_if(waiting_.begin(), waiting_.end(),
+                             [&](CallId id) { return MayTake(live_.at(id), agent.id); });
+    if (next != waiting_.end()) {
+        CallId id = *next;
+        waiting_.erase(next);
         LiveCall& call = live_.at(id);
         if (!call.inbound) pacer_.AnsweredCall(loop_.Now(), false);
         Connect(id, call, agent);
@@ -992,7 +1022,7 @@ std::vector<AgentView> Dialer::Agents() const {
     std::vector<AgentView> out;
     for (const Agent& a : agents_) {
         out.push_back(AgentView{a.id, a.state, a.since, a.contact_id, a.last_record,
-                                a.disposition_due, a.inbound_from, a.inbound_to, a.leaving_until});
+                                a.disposition_due, a.inbound, a.leaving_until});
     }
     return out;
 }

@@ -123,6 +123,27 @@ struct Incoming {
     std::string number;      // the caller: E.164 when it could be cleaned, else as given
     std::string did;         // the number they dialed
     int64_t contact_id = 0;  // the caller's card, 0 when the number is not in the base
+    // Where the router sent it and why (routing::Decision): "queue:vip";
+    // vip, complaints, number, unknown, with the reason's parameters.
+    std::string route;
+    std::string reason;
+    std::map<std::string, std::string> reason_params;
+    // Callers of a higher priority are put through first; among equal ones
+    // the one who called first.
+    int priority = 0;
+    // Only these agents may take it (a queue's members, a VIP's manager);
+    // empty: any agent of the campaign.
+    std::vector<std::string> agents;
+    Millis arrived = 0;  // when the call reached the center (0: now); the wait counts from it
+};
+
+// An incoming call as the agent's screen shows it: the caller, the number
+// they dialed, the route's reason, and since when the caller has waited.
+struct InboundCard {
+    std::string from, to;
+    std::string route, reason;
+    std::map<std::string, std::string> reason_params;
+    Millis arrived = 0;
 };
 
 struct DialerStats {
@@ -155,8 +176,8 @@ struct AgentView {
     int64_t contact_id = 0;  // the lead on the agent's call or card, 0 when none
     uint64_t call = 0;       // CallRecord::id of the current or last call
     bool disposition_due = false;
-    // An incoming call's caller and the number they dialed; empty otherwise.
-    std::string inbound_from, inbound_to;
+    // An incoming call on the agent's screen; from is empty otherwise.
+    InboundCard inbound;
     // Logging out or pausing: still ready until the lines dialed while the
     // agent was counted have rung out (Unix ms), 0 otherwise.
     Millis leaving_until = 0;
@@ -228,9 +249,10 @@ public:
     // An incoming call (telephony's kIncoming, still ringing) for this
     // campaign's agents; its events come to this dialer from now on.
     void Offer(CallId id, Incoming incoming);
-    // Whether an agent is ready for a call now, and since when.
-    std::optional<Millis> LongestReadySince();
-    int AgentsWorking() const;  // logged in: not offline
+    // Whether an agent (of `only`, when not empty) is ready for a call now,
+    // and since when; how many are logged in (not offline).
+    std::optional<Millis> LongestReadySince(const std::vector<std::string>& only = {});
+    int AgentsWorking(const std::vector<std::string>& only = {}) const;
 
     DialerStats Stats() const;  // agent time counted up to now
     std::vector<AgentView> Agents() const;
@@ -258,6 +280,12 @@ private:
         Phase phase = Phase::kRinging;
         std::string reserved;  // preview: the agent who dialed
         bool inbound = false;  // offered to us (Offer); lead is kNoLead
+        // Inbound: the agents who may take it (empty: any), its place among
+        // waiting calls (lower first), and the card it shows.
+        std::vector<std::string> eligible;
+        int priority = 0;
+        Millis arrived = 0;
+        InboundCard card;
     };
     static constexpr size_t kNoLead = SIZE_MAX;
     struct LeadState {
@@ -288,7 +316,7 @@ private:
         Millis leaving_until = 0;
         AgentState leaving_to = AgentState::kOffline;
         int64_t contact_id = 0;
-        std::string inbound_from, inbound_to;  // the incoming call on the agent's screen
+        InboundCard inbound;  // the incoming call on the agent's screen
     };
 
     void Tick();
@@ -320,7 +348,9 @@ private:
     bool HoldWhileLinesRing(Agent& agent, AgentState to);
     void WrapUpOver(Agent& agent, uint64_t record);
     Agent* FindAgent(const std::string& id);
-    Agent* LongestReady();
+    // The ready agent idle longest, of those who may take `call` (any: none).
+    Agent* LongestReady(const LiveCall* call = nullptr);
+    static bool MayTake(const LiveCall& call, const std::string& agent);
     bool InSchedule(Millis now) const;
     int32_t CenterDay(Millis now) const;
     void Tell(const Agent& agent, const char* kind, const Lead* lead = nullptr);

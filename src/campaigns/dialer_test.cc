@@ -631,8 +631,8 @@ TEST(Dialer, AnIncomingCallShowsItsCardToTheLongestReadyAgentBeforeItIsAnswered)
     const AgentView anna = rig.Agent("anna");
     EXPECT_EQ(anna.state, AgentState::kOnCall);
     EXPECT_EQ(anna.contact_id, 42);
-    EXPECT_EQ(anna.inbound_from, "+79161234567");
-    EXPECT_EQ(anna.inbound_to, "+74950000001");
+    EXPECT_EQ(anna.inbound.from, "+79161234567");
+    EXPECT_EQ(anna.inbound.to, "+74950000001");
     EXPECT_EQ(rig.Agent("boris").state, AgentState::kReady);
     ASSERT_FALSE(rig.agent_events.empty());
     EXPECT_EQ(rig.agent_events.back().kind, "connected");
@@ -673,6 +673,67 @@ TEST(Dialer, AnIncomingCallShowsItsCardToTheLongestReadyAgentBeforeItIsAnswered)
     EXPECT_EQ(rig.tap.dials.size(), 0u);
 }
 
+// A routed call (routing::Router in serve) may be for some agents only (a
+// queue's members, a VIP's manager) and have a priority: the waiting caller
+// an agent takes is the first they may take, higher priorities first; the card
+// carries the route's reason and when the caller arrived.
+TEST(Dialer, ARoutedCallGoesToItsAgentsOnlyAndAHigherPriorityFirst) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    Rig rig(Answering(), options, Leads(0));
+    for (const char* who : {"anna", "boris"}) {
+        rig.dialer.AddAgent(who);
+        ASSERT_TRUE(rig.dialer.SetPaused(who));
+    }
+    rig.dialer.Start();
+    auto offer = [&](const char* from, int priority, std::vector<std::string> agents,
+                     std::string reason) {
+        const CallId id = rig.net.Offer(from, "+74950000001", 60 * kSecond);
+        Incoming in{from, "+74950000001", 0};
+        in.route = agents.empty() ? "queue:general" : "queue:vip";
+        in.reason = std::move(reason);
+        in.reason_params = {{"count", "4"}};
+        in.priority = priority;
+        in.agents = std::move(agents);
+        in.arrived = rig.loop.Now() - 2 * kSecond;  // two seconds in a menu before
+        rig.dialer.Offer(id, std::move(in));
+        rig.loop.RunUntil(rig.loop.Now() + kSecond);
+        return id;
+    };
+    const Millis first_at = rig.loop.Now();
+    offer("+79160000001", 0, {}, "number");
+    const Millis vip_at = rig.loop.Now();
+    offer("+79160000002", 5, {"boris"}, "vip");
+    offer("+79160000003", 5, {}, "complaints");
+    ASSERT_TRUE(rig.dialer.SetReady("anna"));
+    EXPECT_EQ(rig.Agent("anna").inbound.from, "+79160000003")
+        << "the VIP is boris's; of the others the higher priority comes first";
+    EXPECT_EQ(rig.Agent("anna").inbound.reason, "complaints");
+    EXPECT_EQ(rig.Agent("anna").inbound.reason_params.at("count"), "4");
+    ASSERT_TRUE(rig.dialer.SetReady("boris"));
+    const AgentView boris = rig.Agent("boris");
+    EXPECT_EQ(boris.inbound.from, "+79160000002");
+    EXPECT_EQ(boris.inbound.route, "queue:vip");
+    EXPECT_EQ(boris.inbound.reason, "vip");
+    EXPECT_EQ(boris.inbound.arrived, vip_at - 2 * kSecond) << "the wait counts from the arrival";
+    rig.loop.RunUntil(rig.loop.Now() + kSecond);
+    ASSERT_TRUE(rig.dialer.HangupByAgent("boris"));
+    ASSERT_TRUE(rig.dialer.HangupByAgent("anna"));
+    ASSERT_EQ(rig.records.size(), 2u);
+    for (const CallRecord& r : rig.records) {
+        EXPECT_FALSE(r.route.empty());
+        EXPECT_FALSE(r.route_reason.empty());
+    }
+    // The first caller, of priority 0, is still waiting; anna takes them next.
+    ASSERT_TRUE(rig.dialer.Dispose("anna", Disposition{.status = "decided"}));
+    rig.loop.RunUntil(rig.loop.Now() + 10 * kSecond);
+    EXPECT_EQ(rig.Agent("anna").inbound.from, "+79160000001");
+    EXPECT_EQ(rig.Agent("anna").inbound.arrived, first_at - 2 * kSecond);
+    // Only the agents a call is for count for it.
+    EXPECT_EQ(rig.dialer.AgentsWorking({"boris"}), 1);
+    EXPECT_EQ(rig.dialer.AgentsWorking({"zoya"}), 0);
+    EXPECT_FALSE(rig.dialer.LongestReadySince({"anna"}));
+}
+
 TEST(Dialer, AnIncomingCallRingsUntilAnAgentIsFreeAndIsRefusedWhenNobodyIsInTime) {
     DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
     Rig rig(Answering(), options, Leads(0));
@@ -685,7 +746,7 @@ TEST(Dialer, AnIncomingCallRingsUntilAnAgentIsFreeAndIsRefusedWhenNobodyIsInTime
     EXPECT_TRUE(rig.tap.answers.empty()) << "nobody is ready: the caller keeps ringing";
     ASSERT_TRUE(rig.dialer.SetReady("anna"));
     EXPECT_EQ(rig.Agent("anna").state, AgentState::kOnCall) << "the waiting caller comes first";
-    EXPECT_EQ(rig.Agent("anna").inbound_from, "+79161234567");
+    EXPECT_EQ(rig.Agent("anna").inbound.from, "+79161234567");
     EXPECT_EQ(rig.Agent("anna").contact_id, 0) << "an unknown caller has no card, only a number";
     rig.loop.RunUntil(kMorning + 6 * kSecond);
     EXPECT_EQ(rig.tap.answers.count(first), 1u);
@@ -729,7 +790,7 @@ TEST(Dialer, ACallerWhoGivesUpRingingIsAbandonedAndTheAgentsCardGoesAway) {
     const AgentView anna = rig.Agent("anna");
     EXPECT_EQ(anna.state, AgentState::kReady);
     EXPECT_EQ(anna.contact_id, 0);
-    EXPECT_EQ(anna.inbound_from, "");
+    EXPECT_EQ(anna.inbound.from, "");
     EXPECT_FALSE(anna.disposition_due);
 }
 

@@ -20,6 +20,7 @@
 #include "core/json_text.h"
 #include "ivr/script.h"
 #include "phone/clean.h"
+#include "routing/routing_book.h"
 
 namespace callbase::campaigns {
 namespace {
@@ -103,6 +104,10 @@ public:
     void Hangup(CallId call) override {
         exchange_.Release(call);
         exchange_.network().Hangup(call);
+    }
+    void Reject(CallId call, int status) override {
+        exchange_.Release(call);
+        exchange_.network().Reject(call, status);
     }
 
 private:
@@ -279,8 +284,33 @@ void CampaignRunner::CheckDesks() {
     }
 }
 
+// The routing book as it stands now: read with the campaigns' states, so that
+// `callbase routing …` and the API steer calls within a poll. A base that
+// cannot be read keeps the routing last read, and says so once.
+void CampaignRunner::LoadRouting() {
+    routing::RoutingBook book(*store_, Wall(), "serve");
+    auto router = book.LoadRouter();
+    auto queues = router ? book.Queues() : std::unexpected(router.error());
+    if (!queues) {
+        if (routing_error_ != queues.error().message) {
+            routing_error_ = queues.error().message;
+            fmt::print(stderr,
+                       "inbound: the routing book could not be read ({}); calls are "
+                       "routed as it was last read\n",
+                       routing_error_);
+        }
+        return;
+    }
+    routing_error_.clear();
+    router_ = std::move(*router);
+    queues_.clear();
+    for (auto& q : *queues)
+        queues_[q.name] = std::move(q);
+}
+
 void CampaignRunner::Poll() {
     CheckDesks();
+    LoadRouting();
     CampaignBook book(*store_, Wall());
     auto all = book.List();
     if (!all) {
@@ -443,18 +473,36 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
     return {};
 }
 
-// An incoming call goes to the campaign whose ready agent has waited
-// longest; with nobody ready, to the campaign with the most agents at work
-// (the caller rings until one is free). Its card is the contact with the
-// caller's number, if any.
-void CampaignRunner::Incoming(const telephony::Event& e) {
+namespace {
+
+// What a caller hears for the built-in messages (`message:no_route`, …);
+// any other message's text is spoken as written.
+std::string MessageText(const std::string& name) {
+    if (name == "no_route") {
+        return "Здравствуйте! Этот номер сейчас не обслуживается. Пожалуйста, позвоните нам "
+               "позже.";
+    }
+    if (name == "no_agents") {
+        return "Здравствуйте! Сейчас нет свободных операторов. Пожалуйста, позвоните нам позже.";
+    }
+    if (name == "closed") return "Здравствуйте! Сейчас мы не работаем. Позвоните нам позже.";
+    return name;
+}
+
+}  // namespace
+
+// The operator campaign to offer a call to, among the agents `only` (all
+// when empty): the one whose ready agent has waited longest; with nobody
+// ready, the one with the most agents at work (the caller rings until one is
+// free); none when no such agent is logged in.
+CampaignRunner::Active* CampaignRunner::CampaignFor(const std::vector<std::string>& only) {
     Active* best = nullptr;
     std::optional<Millis> best_since;
     int best_working = 0;
     for (auto& [id, a] : active_) {
         if (a->spec.pacing == Pacing::kRobot || a->spec.state != "running") continue;
-        const auto since = a->dialer->LongestReadySince();
-        const int working = a->dialer->AgentsWorking();
+        const auto since = a->dialer->LongestReadySince(only);
+        const int working = a->dialer->AgentsWorking(only);
         if (working == 0) continue;
         const bool better =
             since ? (!best_since || *since < *best_since) : (!best_since && working > best_working);
@@ -464,15 +512,15 @@ void CampaignRunner::Incoming(const telephony::Event& e) {
             best_working = working;
         }
     }
-    if (best == nullptr) {
-        fmt::print(stderr,
-                   "inbound: the call from {} to {} is refused: no operator campaign is running "
-                   "with operators at work\n",
-                   e.from, e.to);
-        parts_->exchange->network().Hangup(e.call);
-        return;
-    }
-    campaigns::Incoming incoming{.number = e.from, .did = e.to};
+    return best;
+}
+
+// A call to the center's numbers (docs/routing.md). The routing book decides:
+// the rules by caller (black list, VIP, complaints), then the number's route.
+// With no number in the routing book yet, every call goes to whichever
+// operator campaign has an agent free, as before routing was configured.
+void CampaignRunner::Incoming(const telephony::Event& e) {
+    campaigns::Incoming incoming{.number = e.from, .did = e.to, .arrived = loop_->Now()};
     std::string e164;
     if (options_.cleaner != nullptr && options_.cleaner->ToE164(e.from, &e164)) {
         incoming.number = e164;
@@ -486,8 +534,139 @@ void CampaignRunner::Incoming(const telephony::Event& e) {
         }
     }
     if (options_.cleaner != nullptr && options_.cleaner->ToE164(e.to, &e164)) incoming.did = e164;
-    best->line->Take(e.call);
-    best->dialer->Offer(e.call, std::move(incoming));
+    if (!router_ || router_->Numbers().empty()) {
+        Active* best = CampaignFor({});
+        if (best == nullptr) {
+            fmt::print(stderr,
+                       "inbound: the call from {} to {} is refused: no operator campaign is "
+                       "running with operators at work\n",
+                       e.from, e.to);
+            parts_->exchange->network().Hangup(e.call);
+            return;
+        }
+        best->line->Take(e.call);
+        best->dialer->Offer(e.call, std::move(incoming));
+        return;
+    }
+    routing::StoreCallerFacts facts(*store_);
+    routing::Decision d = router_->Decide(incoming.number, incoming.did, facts, Wall().Now());
+    if (facts.error()) {
+        fmt::print(stderr,
+                   "inbound: the caller's lists could not be read ({}); routed without them\n",
+                   facts.error()->message);
+    }
+    incoming.reason = d.reason;
+    incoming.reason_params = d.reason_params;
+    incoming.priority = d.priority;
+    Follow(e.call, std::move(incoming), d.route, d.fallback, 0);
+}
+
+// Sends the call where `route` says; `fallback` is where a personal manager's
+// caller goes when the manager is not free.
+void CampaignRunner::Follow(CallId call, campaigns::Incoming incoming, const routing::Route& route,
+                            const routing::Route& fallback, int hops) {
+    const std::string where = fmt::format("the call from {} to {}", incoming.number, incoming.did);
+    auto& network = parts_->exchange->network();
+    if (hops > 8) {
+        fmt::print(stderr, "inbound: {}: its routes go round in a loop ({}); it hears a message\n",
+                   where, routing::RouteText(route));
+        Speak(call, MessageText("no_route"));
+        return;
+    }
+    switch (route.target) {
+        case routing::Target::kReject: {
+            const int status = route.name == "403" ? 403 : 603;
+            fmt::print(stderr, "inbound: {} is refused with {} ({})\n", where, status,
+                       incoming.reason);
+            network.Reject(call, status);
+            return;
+        }
+        case routing::Target::kMessage:
+            fmt::print(stderr, "inbound: {} hears the message '{}' ({})\n", where, route.name,
+                       incoming.reason);
+            Speak(call, MessageText(route.name));
+            return;
+        case routing::Target::kExtension:
+            if (auto next = router_->Extension(route.name)) {
+                Follow(call, std::move(incoming), *next, fallback, hops + 1);
+                return;
+            }
+            fmt::print(stderr, "inbound: {}: extension {} has no route; it hears a message\n",
+                       where, route.name);
+            Speak(call, MessageText("no_route"));
+            return;
+        case routing::Target::kIvr:
+            fmt::print(stderr,
+                       "inbound: {}: IVR menus are not yet served to callers ({}); it hears a "
+                       "message\n",
+                       where, route.name);
+            Speak(call, MessageText("no_route"));
+            return;
+        case routing::Target::kAgent: {
+            // The personal manager if they are free now, else where the rule says.
+            Active* a = CampaignFor({route.name});
+            if (a != nullptr && a->dialer->LongestReadySince({route.name})) {
+                incoming.route = routing::RouteText(route);
+                incoming.agents = {route.name};
+                a->line->Take(call);
+                a->dialer->Offer(call, std::move(incoming));
+                return;
+            }
+            if (fallback.name.empty()) {
+                fmt::print(stderr, "inbound: {}: operator {} is not free; it hears a message\n",
+                           where, route.name);
+                Speak(call, MessageText("no_agents"));
+                return;
+            }
+            Follow(call, std::move(incoming), fallback, {}, hops + 1);
+            return;
+        }
+        case routing::Target::kQueue: {
+            auto q = queues_.find(route.name);
+            std::vector<std::string> members;
+            if (q != queues_.end()) members = q->second.members;
+            Active* a = CampaignFor(members);
+            if (a == nullptr) {
+                // Nobody of the queue is at work: its exit, else a message.
+                if (q != queues_.end() && !q->second.exit_route.empty()) {
+                    if (auto exit = routing::ParseRoute(q->second.exit_route)) {
+                        fmt::print(stderr,
+                                   "inbound: {}: nobody of queue {} is at work; it goes to {}\n",
+                                   where, route.name, q->second.exit_route);
+                        Follow(call, std::move(incoming), *exit, {}, hops + 1);
+                        return;
+                    }
+                }
+                fmt::print(stderr,
+                           "inbound: {}: nobody of queue {} is at work; it hears a message\n",
+                           where, route.name);
+                Speak(call, MessageText("no_agents"));
+                return;
+            }
+            incoming.route = routing::RouteText(route);
+            incoming.agents = std::move(members);
+            a->line->Take(call);
+            a->dialer->Offer(call, std::move(incoming));
+            return;
+        }
+    }
+}
+
+// Answers the call, says `text` and hangs up.
+void CampaignRunner::Speak(CallId call, const std::string& text) {
+    auto& network = parts_->exchange->network();
+    auto handler = std::make_shared<telephony::Telephony::Handler>();
+    *handler = [this, call, text](const telephony::Event& e) {
+        auto& net = parts_->exchange->network();
+        if (e.kind == telephony::EventKind::kAnswered) {
+            net.Play(call, text);
+        } else if (e.kind == telephony::EventKind::kPromptDone) {
+            parts_->exchange->Release(call);
+            net.Hangup(call);
+        }
+    };
+    parts_->exchange->Own(call, handler);
+    network.Answer(call);
 }
 
 CampaignRunner::Active* CampaignRunner::ActiveOf(const std::string& agent) {
@@ -575,7 +754,7 @@ Result<void> CampaignRunner::Dispose(const std::string& agent, Disposition dispo
         CampaignBook book(*store_, Wall());
         if (auto ok = book.CheckDisposition(d); !ok) return ok;
         for (const auto& v : a->dialer->Agents()) {
-            if (v.id == agent && d.callback_at && v.contact_id == 0 && !v.inbound_from.empty()) {
+            if (v.id == agent && d.callback_at && v.contact_id == 0 && !v.inbound.from.empty()) {
                 return Fail(ErrorCode::kInvalidInput,
                             Msg{"disposition.callback_no_card_inbound",
                                 "the caller is not in the base, so a callback has no card to go on",
@@ -623,9 +802,21 @@ void CampaignRunner::PublishAgent(const std::string& agent) {
             if (v.state != AgentState::kPaused) desk_gone_.erase(agent);
             j["pause_reason"] = desk_gone_.contains(agent) ? json("desk_gone") : json(nullptr);
             j["leaving_until"] = v.leaving_until ? json(v.leaving_until) : json(nullptr);
-            j["inbound"] = v.inbound_from.empty()
-                               ? json(nullptr)
-                               : json{{"from", v.inbound_from}, {"to", v.inbound_to}};
+            if (v.inbound.from.empty()) {
+                j["inbound"] = nullptr;
+            } else {
+                // The card before the answer: who calls, the number dialed, the
+                // route's reason («VIP», «3 жалобы за 30 дней») and since when
+                // the caller has waited (the loop's "now" is beside it).
+                j["inbound"] = {{"from", v.inbound.from},
+                                {"to", v.inbound.to},
+                                {"route", v.inbound.route},
+                                {"reason", v.inbound.reason},
+                                {"reason_params", v.inbound.reason_params.empty()
+                                                      ? json::object()
+                                                      : json(v.inbound.reason_params)},
+                                {"arrived", v.inbound.arrived}};
+            }
         }
     }
     std::lock_guard lock(mutex_);

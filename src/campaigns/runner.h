@@ -50,6 +50,8 @@
 #include "campaigns/dialer.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "routing/acd.h"
+#include "routing/router.h"
 #include "store/store.h"
 #include "telephony/sim/sim_network.h"
 
@@ -141,6 +143,11 @@ private:
     void Poll();
     void Sample();
     void Incoming(const telephony::Event& e);
+    void Follow(CallId call, campaigns::Incoming incoming, const routing::Route& route,
+                const routing::Route& fallback, int hops);
+    void Speak(CallId call, const std::string& text);
+    Active* CampaignFor(const std::vector<std::string>& only);
+    void LoadRouting();
     Result<void> Activate(const CampaignSpec& spec);
     void PublishAgent(const std::string& agent);
     void PublishLive(Active& active);
@@ -156,6 +163,10 @@ private:
     std::unique_ptr<Parts> parts_;
     std::map<int64_t, std::unique_ptr<Active>> active_;  // loop thread only
     std::map<std::string, int64_t> agent_campaign_;      // loop thread only
+    // The routing book as last read (loop thread only): none until it loads.
+    std::optional<routing::Router> router_;
+    std::map<std::string, routing::QueueSpec> queues_;
+    std::string routing_error_;  // the last failure to read it, said once
     std::thread thread_;
 
     mutable std::mutex mutex_;  // guards what follows

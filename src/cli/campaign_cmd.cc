@@ -19,6 +19,7 @@
 #include "compliance/rules.h"
 #include "core/clock_text.h"
 #include "core/json_text.h"
+#include "routing/router.h"
 
 namespace callbase::cli {
 namespace {
@@ -654,6 +655,7 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                      {"number", c.number},
                      {"caller_id", c.caller_id},
                      {"direction", c.inbound ? "in" : "out"},
+                     {"route", CallRouteJson(c)},
                      {"attempt", c.attempt},
                      {"started_ms", c.started},
                      {"answered_ms", c.answered ? json(c.answered) : json(nullptr)},
@@ -693,6 +695,10 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                            c.cause == 480 ? " (no operator was free in time: refused)" : "",
                            c.agent.empty() ? "" : ", operator " + c.agent,
                            c.disposition ? ", disposition " + *c.disposition : "");
+                if (!c.route.empty()) {
+                    fmt::print("    route: {} ({})\n", c.route,
+                               routing::ReasonText(c.route_reason, c.route_params));
+                }
                 if (!c.recording.empty()) fmt::print("    recording: {}\n", c.recording);
                 continue;
             }

@@ -1,5 +1,7 @@
 #include "routing/router.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
 
@@ -122,9 +124,37 @@ std::optional<Route> Router::Extension(std::string_view digits) const {
     return numbers_[it->second].route;
 }
 
+std::string ReasonText(std::string_view reason, const std::map<std::string, std::string>& params) {
+    auto param = [&](const char* key) {
+        auto it = params.find(key);
+        return it == params.end() ? std::string() : it->second;
+    };
+    if (reason == "vip") {
+        const std::string agent = param("agent");
+        return agent.empty() ? "VIP" : fmt::format("VIP, personal manager {}", agent);
+    }
+    if (reason == "complaints")
+        return fmt::format("{} complaints in {} days", param("count"), param("days"));
+    if (reason == "black_list") return "black list";
+    if (reason == "unknown") return "unknown caller";
+    if (reason == "no_route") return fmt::format("no route for {}", param("number"));
+    if (reason == "number") {
+        const std::string label = param("label");
+        return label.empty() ? fmt::format("number {}", param("number"))
+                             : fmt::format("number {} «{}»", param("number"), label);
+    }
+    return std::string(reason);
+}
+
 Decision Router::Decide(const std::string& from, const std::string& to, const CallerFacts& facts,
                         int64_t now_unix) const {
     Decision d;
+    // The black list first: whatever number they dialed, they are refused.
+    if (!from.empty() && rules_.black_enabled && facts.Black(from)) {
+        d.route = rules_.black_action;
+        d.reason = "black_list";
+        return d;
+    }
     auto it = by_number_.find(to);
     if (it == by_number_.end()) {
         d.route = {Target::kMessage, "no_route"};
@@ -144,13 +174,6 @@ Decision Router::Decide(const std::string& from, const std::string& to, const Ca
     d.reason_params = {{"number", number.number}};
     if (!number.label.empty()) d.reason_params["label"] = number.label;
     if (from.empty()) return d;  // an anonymous caller: no list can match
-
-    if (rules_.black_enabled && facts.Black(from)) {
-        d.route = rules_.black_action;
-        d.reason = "black_list";
-        d.reason_params = {};
-        return d;
-    }
     if (rules_.vip_enabled) {
         if (auto manager = facts.Vip(from)) {
             d.reason = "vip";

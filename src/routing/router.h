@@ -105,6 +105,11 @@ struct Decision {
     bool known = false;
 };
 
+// A decision's reason in English words, for the CLI and logs: "VIP",
+// "4 complaints in 30 days", "number +74951112233 «Яндекс Директ»"; the UI
+// says them in the user's language from the code and parameters.
+std::string ReasonText(std::string_view reason, const std::map<std::string, std::string>& params);
+
 class Router {
 public:
     // Refused: a number or extension twice, a route that names a queue the

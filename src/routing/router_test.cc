@@ -72,6 +72,9 @@ TEST(Router, TheBlackListIsRejectedBeforeAnyQueue) {
     ASSERT_TRUE(with_message);
     EXPECT_EQ(RouteText(with_message->Decide("+79160000001", "+74951112244", Facts(), kNow).route),
               "message:blocked");
+    // Whatever number they dialed: one the center does not route is no way round.
+    EXPECT_EQ(RouteText(Make().Decide("+79160000001", "+74959999999", Facts(), kNow).route),
+              "reject:603");
 }
 
 TEST(Router, AVipGoesToTheirManagerFirstAndToTheVipQueueWithPriority) {

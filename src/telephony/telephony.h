@@ -10,8 +10,8 @@
 //
 // Calls come in as well: an incoming event offers a call (the caller's number
 // and the number dialed) that rings on our side until it is answered (Answer:
-// then answered follows) or refused (Hangup). A caller who gives up first is
-// heard as hung up.
+// then answered follows) or refused (Hangup, or Reject with a status). A caller who gives up first
+// is heard as hung up.
 //
 // Two implementations: telephony/sim (a discrete-event network of simulated
 // callees, on a simulated clock) and telephony/sip (a real trunk over libre).
@@ -91,6 +91,13 @@ public:
     // answered, a refusal for an incoming call not yet answered). No event
     // follows.
     virtual void Hangup(CallId call) = 0;
+    // Refuses an incoming call not yet answered with a SIP status: 603
+    // (declined), 403 (forbidden), 480 (temporarily unavailable). On a call
+    // in any other state it is Hangup. No event follows.
+    virtual void Reject(CallId call, int status) {
+        (void)status;
+        Hangup(call);
+    }
 };
 
 }  // namespace callbase::telephony

@@ -8,9 +8,15 @@
 #      that answers the call; the call is put through to her softphone (a
 #      second SIPp) with audio both ways, and she records a disposition.
 #   2. An unknown caller gives up ringing while olga is in wrap-up.
-# Checked: the SIPp verdicts, the card's time against the answer's, both call
-# records (direction in, the DID, outcome, operator, recording with both
-# voices), the disposition on the card, and /metrics.
+#   3. A black-listed caller is refused with 603 and never reaches a desk.
+#   4. A call to a second DID that has no route hears a polite message, then
+#      the center hangs up.
+# The routing book (docs/routing.md) sends the DID to queue «general»; the
+# known caller is on the VIP list, so olga's banner says «VIP».
+# Checked: the SIPp verdicts, the card's time against the answer's, the
+# banner's reason, both call records (direction in, the DID, outcome,
+# operator, route and its reason, recording with both voices), the
+# disposition on the card, the server's log of each decision, and /metrics.
 source "$(dirname "$0")/../support/cli_test.sh"
 source "$(dirname "$0")/../support/sip_test.sh"
 cb=$1
@@ -22,12 +28,16 @@ one campaign create "Входящая линия" --pacing progressive --segment
     --schedule 00:00-24:00 --caller-id "+7 495 000-00-01" >"$tmp/out" 2>&1 || fail "create: $(cat "$tmp/out")"
 id=$(one --json campaign list | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 base_users
+as_admin routing queue set general >/dev/null || fail "queue"
+as_admin routing number set "+7 495 000-00-01" queue:general --label "Сайт" >/dev/null || fail "number"
+as_admin routing list add vip "+7 916 000-00-30" --note "постоянный клиент" >/dev/null || fail "vip"
+as_admin routing list add black "+7 903 555-44-33" --note "звонит ночью" >/dev/null || fail "black"
 
 sip_port=$(free_port)
 softphone_start
 cat >"$tmp/sip.toml" <<TOML
 listen = "127.0.0.1:$sip_port"
-dids = ["+74950000001"]
+dids = ["+74950000001", "+74950000002"]
 [trunk]
 host = "127.0.0.1:9"
 number_format = "digits"
@@ -89,6 +99,7 @@ banner = desk["banner"]
 assert "+74950000001" in banner and "***" in banner and banner.count("30") >= 1, banner
 assert "+79160000030" not in banner, banner
 assert desk["name"] == "Иван Петров", desk
+assert "VIP" in banner, f"the route's reason is not on the banner: {banner}"
 assert desk["card_at"] < answered, f"the card came {desk['card_at'] - answered:.3f} s after the answer"
 print(f"the banner was on the screen {answered - desk['banner_at']:.3f} s and the card {answered - desk['card_at']:.3f} s before the caller got the 200")
 PY
@@ -97,9 +108,22 @@ PY
 caller_scenario cancel 74950000001 79031112233 @WAIT@ 1000 >"$tmp/gone.xml"
 sipp_start gone "$tmp/gone.xml" -p "$(free_port)" -m 1 -timeout 30s "127.0.0.1:$sip_port"
 sipp_verdict gone
+
+# A black-listed caller is refused with 603, whatever number they dialed.
+caller_scenario refused 74950000001 79035554433 @STATUS@ 603 >"$tmp/black.xml"
+sipp_start black "$tmp/black.xml" -p "$(free_port)" -m 1 -timeout 30s "127.0.0.1:$sip_port"
+sipp_verdict black
+grep -q "inbound: the call from +79035554433 to +74950000001 is refused with 603 (black_list)" \
+    "$tmp/serve.err" || fail "the black list's refusal is not logged: $(cat "$tmp/serve.err")"
+# A number the routing book does not route: a message, then the center hangs up.
+caller_scenario message 74950000002 79161112233 >"$tmp/message.xml"
+sipp_start message "$tmp/message.xml" -p "$(free_port)" -m 1 -timeout 40s "127.0.0.1:$sip_port"
+sipp_verdict message
+grep -q "inbound: the call from +79161112233 to +74950000002 hears the message 'no_route' (no_route)" \
+    "$tmp/serve.err" || fail "the unrouted number is not logged: $(cat "$tmp/serve.err")"
 sleep 0.5
 metrics=$(curl -s "$url/metrics")
-grep -q "^callbase_sip_incoming_total 2$" <<<"$metrics" || fail "metrics: $(grep sip_ <<<"$metrics")"
+grep -q "^callbase_sip_incoming_total 4$" <<<"$metrics" || fail "metrics: $(grep sip_ <<<"$metrics")"
 grep -q "^callbase_sip_invites_total 0$" <<<"$metrics" || fail "nothing was dialed: $(grep sip_ <<<"$metrics")"
 as_admin campaign stop "$id" >/dev/null || fail "campaign stop"
 serve_end
@@ -113,13 +137,20 @@ c = calls[0]
 assert c["direction"] == "in" and c["caller_id"] == "+74950000001", c
 assert c["network"] == "sip" and c["outcome"] == "answered" and c["attempt"] == 0, c
 assert c["agent"] == "olga" and c["disposition"] == "decided", c
+assert c["route"] == {"route": "queue:general", "reason": "vip", "params": {}}, c
 print(c["recording"])
 PY
 python3 "$root/tests/support/two_voices.py" "$(cat "$tmp/recording")" 3 || fail "the recording"
 as_admin why "+7 903 111-22-33" >"$tmp/why.txt" || fail "why unknown"
 grep -q "incoming call to +74950000001" "$tmp/why.txt" || fail "the unknown caller's call: $(cat "$tmp/why.txt")"
 grep -q "outcome: abandoned" "$tmp/why.txt" || fail "the unknown caller gave up: $(cat "$tmp/why.txt")"
-# The campaign's figures: two incoming calls, one put through, no dials.
+grep -q "route: queue:general (unknown caller)" "$tmp/why.txt" || fail "the unknown caller's route: $(cat "$tmp/why.txt")"
+# Refused and unrouted callers never reached a campaign: no record of theirs there.
+as_admin why "+7 903 555-44-33" >"$tmp/why.txt" || fail "why black"
+grep -q "no campaign has called this number, nor has it called us" "$tmp/why.txt" ||
+    fail "the black-listed caller reached a campaign: $(cat "$tmp/why.txt")"
+# The campaign's figures: two incoming calls (not the refused nor the unrouted
+# one), one put through, no dials.
 as_admin --json campaign stats "$id" >"$tmp/stats.json" || fail "stats"
 python3 - "$tmp/stats.json" <<'PY' || fail "the campaign's figures: $(cat "$tmp/stats.json")"
 import json, sys

@@ -759,8 +759,18 @@ export interface AgentState {
     // Why a paused operator is paused when the server paused them: desk_gone (their
     // desk's feed closed: the tab, or the network for 10 s).
     pause_reason?: string | null;
-    // An incoming call on the agent's screen: the caller and the number they dialed.
-    inbound?: { from: string; to: string } | null;
+    // An incoming call on the agent's screen: the caller and the number they dialed;
+    // with routing configured, where the router sent it and why (vip, complaints,
+    // number, unknown, with the reason's parameters) and when the caller arrived
+    // (ms, the server's clock like `since`).
+    inbound?: {
+        from: string;
+        to: string;
+        route?: string;
+        reason?: string;
+        reason_params?: Record<string, string>;
+        arrived?: number;
+    } | null;
     callbacks?: { id: number; campaign_id: number; contact_id: number; name?: string; due_at: number; due: boolean }[];
     campaigns_running?: boolean;
 }

@@ -42,6 +42,22 @@ constexpr int kCauseExtensionRequired = 421;
 constexpr CallId kAgentLeg = CallId{1} << 62;  // agents' legs have ids of their own
 constexpr uint64_t kAgentRingMs = 20'000;
 
+// The reason phrase of a status we refuse an incoming call with.
+const char* ReasonPhrase(int status) {
+    switch (status) {
+        case 403:
+            return "Forbidden";
+        case 486:
+            return "Busy Here";
+        case 503:
+            return "Service Unavailable";
+        case 603:
+            return "Decline";
+        default:
+            return "Temporarily Unavailable";
+    }
+}
+
 Millis WallMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
@@ -249,16 +265,18 @@ struct SipTelephony::Impl {
         return it == calls.end() || it->second->ended ? nullptr : it->second.get();
     }
 
-    // Ends a call on our side: CANCEL or BYE goes out as the session is freed.
-    void End(Call& call) {
+    // Ends a call on our side: CANCEL or BYE goes out as the session is freed;
+    // an incoming call not yet answered is refused with `refuse`.
+    void End(Call& call, int refuse = 480) {
         if (call.ended) return;
         call.ended = true;
         tmr_cancel(&call.ring_timer);
         tmr_cancel(&call.collect_timer);
         // An incoming call we never answered is refused (the caller hears
-        // 480); after the caller's CANCEL this does nothing.
+        // 480 unless told otherwise); after the caller's CANCEL this does nothing.
         if (call.inbound && !call.answered && call.sess != nullptr)
-            (void)sipsess_reject(call.sess, 480, "Temporarily Unavailable", "%s", "");
+            (void)sipsess_reject(call.sess, static_cast<uint16_t>(refuse), ReasonPhrase(refuse),
+                                 "%s", "");
         call.sess = static_cast<struct sipsess*>(mem_deref(call.sess));
         if (call.answered) SaveRecording(call);
         dead.push_back(call.id);
@@ -1139,6 +1157,12 @@ void SipTelephony::Answer(CallId call) {
 void SipTelephony::Hangup(CallId call) {
     impl_->Send([impl = impl_.get(), call] {
         if (Impl::Call* c = impl->Find(call)) impl->End(*c);
+    });
+}
+
+void SipTelephony::Reject(CallId call, int status) {
+    impl_->Send([impl = impl_.get(), call, status] {
+        if (Impl::Call* c = impl->Find(call)) impl->End(*c, status);
     });
 }
 

@@ -130,6 +130,7 @@ public:
     void Collect(CallId call, int max_digits, Millis timeout) override;
     void Answer(CallId call) override;
     void Hangup(CallId call) override;
+    void Reject(CallId call, int status) override;
 
     SipCounters counters() const;
     // The address the SIP socket is bound to (after Start), "ip:port".

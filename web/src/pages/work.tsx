@@ -28,6 +28,24 @@ function tagName(tag: Card['tags'][number]): string {
 
 // Seconds in the current state, counted here from when the state was first seen
 // (the server's `since` is on the campaign's clock, which a simulation runs faster).
+// Why the router sent an incoming call here, in the user's language: «VIP»,
+// «Жалоб за 30 дн.: 4», the line's label; null when there is nothing to add to
+// the banner (an unknown caller has their own line, an unlabelled number is
+// the one shown).
+function routeReason(inbound: NonNullable<AgentState['inbound']>): string | null {
+    const p = inbound.reason_params ?? {};
+    switch (inbound.reason) {
+        case 'vip':
+            return t('work.reason.vip');
+        case 'complaints':
+            return t('work.reason.complaints', { count: p.count ?? '?', days: p.days ?? '?' });
+        case 'number':
+            return p.label ? t('work.reason.number', { line: p.label }) : null;
+        default:
+            return null;
+    }
+}
+
 function useStateTimer(key: string): string {
     const started = useRef<{ key: string; at: number }>({ key, at: Date.now() });
     const [, setTick] = useState(0);
@@ -419,6 +437,18 @@ export function WorkPage() {
                         {agent?.inbound && (state === 'on_call' || state === 'wrap_up') && (
                             <p class="notice work-inbound" data-testid="work-inbound">
                                 ☎ {t('work.inbound', { from: agent.inbound.from, to: agent.inbound.to })}
+                                {routeReason(agent.inbound) && (
+                                    <strong class="work-reason" data-testid="work-inbound-reason" data-reason={agent.inbound.reason}>
+                                        {' '}
+                                        {routeReason(agent.inbound)}
+                                    </strong>
+                                )}
+                                {agent.inbound.arrived && agent.since ? (
+                                    <span data-testid="work-inbound-waited">
+                                        {' '}
+                                        ({t('work.waited', { seconds: Math.max(0, Math.round((agent.since - agent.inbound.arrived) / 1000)) })})
+                                    </span>
+                                ) : null}
                                 {!contactId && <span data-testid="work-unknown-caller"> {t('work.unknownCaller')}</span>}
                             </p>
                         )}
