@@ -146,6 +146,8 @@ const std::map<std::string, std::optional<Permission>, std::less<>>& CommandTabl
         {"routing rules show", Permission::kCampaigns},
         {"routing rules set", Permission::kCampaigns},
         {"routing check", Permission::kCampaigns},
+        {"routing report", Permission::kCallRecords},
+        {"routing queue-log", Permission::kCallRecords},
         // A scenario file needs no base; a forecast reads the campaign's contacts.
         {"simulate", std::nullopt},
         // A script file on the disk: nothing of the base.

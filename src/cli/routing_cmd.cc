@@ -1,7 +1,9 @@
 // callbase routing ...: the inbound routing kept in the base (docs/routing.md)
 // — queues, the center's numbers and extensions with their routes, the VIP
-// and black lists, the rules by caller — and `routing check FROM TO`, which
-// says where a call would go and why.
+// and black lists, the rules by caller — `routing check FROM TO`, which says
+// where a call would go and why, and what the incoming calls did: `routing
+// report` (per queue, per operator, repeats, first-contact resolution) and
+// `routing queue-log` (Asterisk's queue_log of the queued calls).
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -9,16 +11,19 @@
 #include <string>
 #include <vector>
 
+#include "api/scope.h"
 #include "cli/app.h"
 #include "cli/text_table.h"
 #include "core/file.h"
 #include "core/json_text.h"
+#include "routing/inbound_report.h"
 #include "routing/routing_book.h"
 
 namespace callbase::cli {
 namespace {
 
 using nlohmann::json;
+using routing::Millis;
 using routing::RoutingBook;
 
 // Opens the base and runs `body` with a book acting as the user.
@@ -38,6 +43,43 @@ Result<std::string> CenterNumber(App& app, const std::string& text, bool* extens
     auto tools = LoadPhoneTools(app);
     if (!tools) return std::unexpected(tools.error());
     return CleanPhoneArg(*tools->cleaner, text);
+}
+
+std::string Percent(double share) {
+    return fmt::format("{:.1f} %", share * 100);
+}
+
+// The period of a report: --from and --to, by default the last 24 hours.
+Result<std::pair<Millis, Millis>> Period(App& app, const std::string& from_text,
+                                         const std::string& to_text) {
+    auto from = ParseOptionalTime(app, from_text, "--from");
+    if (!from) return std::unexpected(from.error());
+    auto to = ParseOptionalTime(app, to_text, "--to");
+    if (!to) return std::unexpected(to.error());
+    const int64_t now = app.clock.Now();
+    const int64_t end = to->value_or(now + 1);
+    return std::pair(from->value_or(end - 86'400) * 1000, end * 1000);
+}
+
+// The incoming calls of the period the user may see: a team's supervisor,
+// the calls the team's members took.
+Result<std::vector<routing::InboundCall>> CallsSeen(App& app, store::Store& db, Millis from,
+                                                    Millis to) {
+    auto calls = routing::LoadInboundCalls(db, from, to);
+    if (!calls) return std::unexpected(calls.error());
+    auto team = api::FiguresTeam(ViewerOf(app), db, app.clock);
+    if (!team) return std::unexpected(team.error());
+    if (*team) {
+        std::erase_if(*calls, [&](const auto& c) { return !api::InTeam(**team, c.agent); });
+    }
+    return calls;
+}
+
+json ResolutionJson(const routing::Resolution& r) {
+    return {{"answered", r.answered},
+            {"resolved", r.resolved},
+            {"pending", r.pending},
+            {"rate", r.Rate()}};
 }
 
 std::string Seconds(int64_t ms) {
@@ -368,6 +410,160 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
                 "{} -> {}{}; reason: {}{}\n", *to, routing::RouteText(d.route),
                 d.fallback.name.empty() ? "" : " (else " + routing::RouteText(d.fallback) + ")",
                 d.reason, d.priority ? fmt::format(", priority {}", d.priority) : "");
+            return {};
+        });
+    });
+
+    // --- what the incoming calls did -----------------------------------------
+    auto period = std::make_shared<std::pair<std::string, std::string>>();
+    auto* report = routing->add_subcommand(
+        "report", "incoming calls per queue and operator: service level, ASA, AHT, repeats, FCR");
+    report->add_option("--from", period->first,
+                       "start, 2026-12-01 or 01.12.2026 09:00 (default: 24 h ago)");
+    report->add_option("--to", period->second, "end, as --from (default: now)");
+    report->callback([&app, period] {
+        WithBook(app, [&](store::Store& db, RoutingBook& book) -> Result<void> {
+            auto range = Period(app, period->first, period->second);
+            if (!range) return std::unexpected(range.error());
+            auto calls = CallsSeen(app, db, range->first, range->second);
+            if (!calls) return std::unexpected(calls.error());
+            auto queues = book.Queues();
+            if (!queues) return std::unexpected(queues.error());
+            routing::ReportOptions options;
+            for (const auto& q : *queues)
+                options.queues[q.name] = q;
+            options.now = app.clock.Now() * 1000;
+            const auto r = routing::MakeInboundReport(*calls, range->first, range->second, options);
+            if (app.json) {
+                json routes = json::array();
+                for (const auto& f : r.routes) {
+                    const auto& s = f.stats;
+                    routes.push_back({{"name", f.name},
+                                      {"offered", s.offered},
+                                      {"answered", s.answered},
+                                      {"abandoned", s.abandoned},
+                                      {"short_abandoned", s.short_abandoned},
+                                      {"timed_out", f.timed_out},
+                                      {"service_level", s.ServiceLevel()},
+                                      {"service_level_with_abandons", s.ServiceLevelWithAbandons()},
+                                      {"asa_seconds", s.AverageSpeedOfAnswerSeconds()},
+                                      {"longest_wait_seconds", s.longest_wait_ms / 1000.0},
+                                      {"aht_seconds", f.AverageHandleSeconds()}});
+                }
+                json agents = json::array();
+                for (const auto& a : r.agents) {
+                    agents.push_back({{"agent", a.agent},
+                                      {"calls", a.calls},
+                                      {"talk_seconds", a.talk_ms / 1000.0},
+                                      {"aht_seconds", a.AverageHandleSeconds()},
+                                      {"first_contact", ResolutionJson(a.first_contact)}});
+                }
+                json topics = json::object();
+                for (const auto& [topic, res] : r.topics)
+                    topics[topic] = ResolutionJson(res);
+                fmt::print(
+                    "{}\n",
+                    JsonText({{"from_ms", r.from},
+                              {"to_ms", r.to},
+                              {"calls", r.calls},
+                              {"routes", routes},
+                              {"agents", agents},
+                              {"topics", topics},
+                              {"first_contact", ResolutionJson(r.first_contact)},
+                              {"repeat_numbers", r.repeat_numbers},
+                              {"repeat_calls", r.repeat_calls},
+                              {"quick_returns", r.quick_returns},
+                              {"quick_returns_after_answered", r.quick_returns_after_answered}}));
+                return {};
+            }
+            fmt::print("incoming calls {} – {}: {}\n", LocalTime(r.from / 1000),
+                       LocalTime(r.to / 1000), r.calls);
+            if (r.calls == 0) return {};
+            Table routes({"queue", "offered", "answered", "abandoned (short)", "timed out", "SL",
+                          "SL with abandons", "ASA s", "longest wait s", "AHT s"});
+            for (const auto& f : r.routes) {
+                const auto& s = f.stats;
+                routes.Add({f.name.empty() ? "(not routed)" : f.name, std::to_string(s.offered),
+                            std::to_string(s.answered),
+                            fmt::format("{} ({})", s.abandoned, s.short_abandoned),
+                            std::to_string(f.timed_out), Percent(s.ServiceLevel()),
+                            Percent(s.ServiceLevelWithAbandons()),
+                            fmt::format("{:.1f}", s.AverageSpeedOfAnswerSeconds()),
+                            fmt::format("{:.0f}", s.longest_wait_ms / 1000.0),
+                            fmt::format("{:.1f}", f.AverageHandleSeconds())});
+            }
+            routes.Print(false);
+            if (!r.agents.empty()) {
+                fmt::print("\n");
+                Table agents(
+                    {"operator", "calls", "talk min", "AHT s", "first-contact resolution"});
+                for (const auto& a : r.agents) {
+                    agents.Add({a.agent, std::to_string(a.calls),
+                                fmt::format("{:.1f}", a.talk_ms / 60'000.0),
+                                fmt::format("{:.1f}", a.AverageHandleSeconds()),
+                                fmt::format("{} ({} of {})", Percent(a.first_contact.Rate()),
+                                            a.first_contact.resolved,
+                                            a.first_contact.answered - a.first_contact.pending)});
+                }
+                agents.Print(false);
+            }
+            if (!r.topics.empty()) {
+                fmt::print("\n");
+                Table topics({"topic", "answered", "first-contact resolution"});
+                for (const auto& [topic, res] : r.topics) {
+                    topics.Add({topic, std::to_string(res.answered),
+                                fmt::format("{} ({} of {})", Percent(res.Rate()), res.resolved,
+                                            res.answered - res.pending)});
+                }
+                topics.Print(false);
+            }
+            fmt::print(
+                "\nfirst-contact resolution: {} ({} of {}; {} pending: their 7 days have "
+                "not passed)\n",
+                Percent(r.first_contact.Rate()), r.first_contact.resolved,
+                r.first_contact.answered - r.first_contact.pending, r.first_contact.pending);
+            fmt::print(
+                "repeat contacts: {} number(s) called more than 3 times in 7 days ({} "
+                "call(s))\n",
+                r.repeat_numbers, r.repeat_calls);
+            fmt::print(
+                "quick returns: {} call(s) within 10 min of the number's previous call "
+                "({} after an answered call)\n",
+                r.quick_returns, r.quick_returns_after_answered);
+            return {};
+        });
+    });
+
+    auto log_period = std::make_shared<std::pair<std::string, std::string>>();
+    auto* queue_log = routing->add_subcommand(
+        "queue-log", "the queued calls as Asterisk's queue_log, for tools made for app_queue");
+    queue_log->add_option("--from", log_period->first, "start (default: 24 h ago)");
+    queue_log->add_option("--to", log_period->second, "end (default: now)");
+    queue_log->callback([&app, log_period] {
+        WithBook(app, [&](store::Store& db, RoutingBook&) -> Result<void> {
+            auto range = Period(app, log_period->first, log_period->second);
+            if (!range) return std::unexpected(range.error());
+            auto calls = CallsSeen(app, db, range->first, range->second);
+            if (!calls) return std::unexpected(calls.error());
+            // The caller as the user may see them (masked for some roles).
+            std::map<std::string, std::string> shown;
+            for (const auto& c : *calls) {
+                if (shown.contains(c.caller)) continue;
+                auto number = store::PhoneOf(db, c.caller);
+                if (!number) return std::unexpected(number.error());
+                auto seen = ShownNumber(app, db, *number);
+                if (!seen) return std::unexpected(seen.error());
+                shown[c.caller] = *seen;
+            }
+            const auto lines = routing::QueueLog(
+                *calls, range->first, range->second,
+                [&](const routing::InboundCall& c) { return shown.at(c.caller); });
+            if (app.json) {
+                fmt::print("{}\n", JsonText(json(lines)));
+                return {};
+            }
+            for (const auto& line : lines)
+                fmt::print("{}\n", line);
             return {};
         });
     });

@@ -16,7 +16,8 @@
 # Checked: the SIPp verdicts, the card's time against the answer's, the
 # banner's reason, both call records (direction in, the DID, outcome,
 # operator, route and its reason, recording with both voices), the
-# disposition on the card, the server's log of each decision, and /metrics.
+# disposition on the card, the server's log of each decision, /metrics, and
+# what `routing report` and `routing queue-log` make of the records.
 source "$(dirname "$0")/../support/cli_test.sh"
 source "$(dirname "$0")/../support/sip_test.sh"
 cb=$1
@@ -160,4 +161,35 @@ assert s["attempts"] == 0 and s["abandoned"] == 0 and s["calls_per_caller_id_24h
 PY
 as_admin --json contacts show 1 >"$tmp/card.json" || fail "card"
 grep -q '"status":"decided"' "$tmp/card.json" || fail "the card's status: $(cat "$tmp/card.json")"
+# The inbound report and the queue_log from the records: queue «general»
+# was offered the VIP (answered by olga) and the unknown caller (gave up).
+as_admin --json routing report >"$tmp/report.json" || fail "routing report"
+python3 - "$tmp/report.json" <<'PY' || fail "the inbound report: $(cat "$tmp/report.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["calls"] == 2, r
+(g,) = r["routes"]
+assert g["name"] == "general" and (g["offered"], g["answered"], g["abandoned"], g["timed_out"]) == (2, 1, 1, 0), g
+assert g["service_level"] == 1.0 and 0 < g["asa_seconds"] < 2 and 3 < g["aht_seconds"] < 6, g
+(a,) = r["agents"]
+assert a["agent"] == "olga" and a["calls"] == 1 and a["first_contact"]["pending"] == 1, a
+PY
+as_admin routing report >"$tmp/report.txt" || fail "routing report (text)"
+grep -q "^general *2 *1 *1 (1) *0 *100.0 %" "$tmp/report.txt" || fail "the report's text: $(cat "$tmp/report.txt")"
+as_admin routing queue-log >"$tmp/queue_log" || fail "queue-log"
+python3 - "$tmp/queue_log" <<'PY' || fail "the queue_log: $(cat "$tmp/queue_log")"
+import sys
+rows = [line.rstrip("\n").split("|") for line in open(sys.argv[1])]
+events = [(r[2], r[3], r[4]) for r in rows]
+assert events == [("general", "NONE", "ENTERQUEUE"), ("general", "Agent/olga", "CONNECT"),
+                  ("general", "Agent/olga", "COMPLETECALLER"), ("general", "NONE", "ENTERQUEUE"),
+                  ("general", "NONE", "ABANDON")], events
+assert all(r[0].isdigit() and len(r[0]) == 10 for r in rows), rows
+enter = rows[0]
+# An admin sees a pseudonym, as everywhere (docs/security.md), never the number.
+assert enter[6].startswith("P-") and "79160000030" not in enter[6] and enter[7] == "1", enter
+talk = int(rows[2][6])
+assert 3 <= talk <= 5, rows[2]
+PY
+
 finish sip_inbound

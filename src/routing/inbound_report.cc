@@ -1,0 +1,233 @@
+#include "routing/inbound_report.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace callbase::routing {
+namespace {
+
+using nlohmann::json;
+
+constexpr Millis kWeek = 7LL * 86'400'000;
+constexpr Millis kQuickReturn = 10LL * 60'000;
+constexpr int kRepeatAbove = 3;  // more than this many calls in a week
+
+// The name a call's figures go under: a queue's name, another route as it is.
+std::string RouteName(const std::string& route) {
+    if (route.starts_with("queue:")) return route.substr(6);
+    return route;
+}
+
+double Ratio(int64_t a, int64_t b) {
+    return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0;
+}
+
+}  // namespace
+
+double RouteFigures::AverageHandleSeconds() const {
+    return stats.answered > 0
+               ? static_cast<double>(talk_ms) / 1000.0 / static_cast<double>(stats.answered)
+               : 0;
+}
+
+double AgentFigures::AverageHandleSeconds() const {
+    return calls > 0 ? static_cast<double>(talk_ms) / 1000.0 / static_cast<double>(calls) : 0;
+}
+
+double Resolution::Rate() const {
+    return Ratio(resolved, answered - pending);
+}
+
+Result<std::vector<InboundCall>> LoadInboundCalls(store::Store& store, Millis from, Millis to) {
+    auto rows = store.Query(
+        "SELECT id, e164, caller_id, started_at, answered_at, ended_at, outcome, cause, agent, "
+        "route, disposition_tags FROM campaign_calls WHERE direction = 'in' AND started_at >= $1 "
+        "AND started_at < $2 ORDER BY started_at, id",
+        {from - kWeek, to + kWeek});
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<InboundCall> out;
+    out.reserve(rows->size());
+    for (const auto& r : *rows) {
+        InboundCall c;
+        c.id = r.Int(0);
+        c.caller = r.Text(1);
+        c.did = r.Text(2);
+        c.started = r.Int(3);
+        c.answered = r.OptInt(4).value_or(0);
+        c.ended = r.OptInt(5).value_or(0);
+        c.outcome = r.IsNull(6) ? "in_progress" : r.Text(6);
+        c.cause = static_cast<int>(r.Int(7));
+        c.agent = r.Text(8);
+        if (!r.Text(9).empty()) {
+            const json route = json::parse(r.Text(9), nullptr, false);
+            if (route.is_object()) {
+                c.route = route.value("route", "");
+                c.reason = route.value("reason", "");
+            }
+        }
+        if (!r.IsNull(10)) {
+            const json tags = json::parse(r.Text(10), nullptr, false);
+            if (tags.is_array()) {
+                for (const auto& t : tags)
+                    if (t.is_string()) c.tags.push_back(t.get<std::string>());
+            }
+        }
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+InboundReport MakeInboundReport(const std::vector<InboundCall>& calls, Millis from, Millis to,
+                                const ReportOptions& options) {
+    InboundReport report;
+    report.from = from;
+    report.to = to;
+    // Each number's calls in time order, over the whole loaded history.
+    std::unordered_map<std::string, std::vector<const InboundCall*>> by_caller;
+    for (const auto& c : calls)
+        by_caller[c.caller].push_back(&c);
+    for (auto& [caller, list] : by_caller) {
+        std::sort(list.begin(), list.end(), [](const InboundCall* a, const InboundCall* b) {
+            return std::pair(a->started, a->id) < std::pair(b->started, b->id);
+        });
+    }
+    auto in_period = [&](const InboundCall& c) { return c.started >= from && c.started < to; };
+
+    std::map<std::string, RouteFigures> routes;
+    std::map<std::string, AgentFigures> agents;
+    for (const auto& c : calls) {
+        if (!in_period(c)) continue;
+        ++report.calls;
+        const std::string name = RouteName(c.route);
+        RouteFigures& f = routes[name];
+        f.name = name;
+        const QueueSpec defaults;
+        auto spec = options.queues.find(name);
+        const QueueSpec& q = spec == options.queues.end() ? defaults : spec->second;
+        QueueStats& s = f.stats;
+        ++s.offered;
+        if (c.outcome == "answered" && c.answered != 0) {
+            const Millis wait = c.answered - c.started;
+            ++s.answered;
+            s.answered_wait_ms += wait;
+            s.longest_wait_ms = std::max(s.longest_wait_ms, wait);
+            if (wait <= q.sl_threshold) ++s.answered_within;
+            const Millis talk = c.ended > c.answered ? c.ended - c.answered : 0;
+            f.talk_ms += talk;
+            if (!c.agent.empty()) {
+                AgentFigures& a = agents[c.agent];
+                a.agent = c.agent;
+                ++a.calls;
+                a.talk_ms += talk;
+            }
+        } else if (c.outcome == "abandoned") {
+            const Millis wait = (c.ended != 0 ? c.ended : c.started) - c.started;
+            s.longest_wait_ms = std::max(s.longest_wait_ms, wait);
+            if (c.cause == 480) {
+                ++f.timed_out;
+                ++s.exits["timeout"];
+            } else {
+                ++s.abandoned;
+                if (wait < q.short_abandon) ++s.short_abandoned;
+                if (wait <= q.sl_threshold) ++s.abandoned_within;
+            }
+        }
+    }
+
+    // Repeats, quick returns and first-contact resolution, number by number.
+    for (const auto& [caller, list] : by_caller) {
+        bool repeat = false;
+        for (size_t i = 0; i < list.size(); ++i) {
+            const InboundCall& c = *list[i];
+            if (!in_period(c)) continue;
+            // Calls from this number in the 7 days ending with this one.
+            size_t first = i;
+            while (first > 0 && list[first - 1]->started > c.started - kWeek)
+                --first;
+            if (i - first + 1 > kRepeatAbove) {
+                ++report.repeat_calls;
+                repeat = true;
+            }
+            if (i > 0) {
+                const InboundCall& prev = *list[i - 1];
+                const Millis prev_end = prev.ended != 0 ? prev.ended : prev.started;
+                if (c.started - prev_end <= kQuickReturn) {
+                    ++report.quick_returns;
+                    if (prev.answered != 0) ++report.quick_returns_after_answered;
+                }
+            }
+            if (c.outcome != "answered" || c.answered == 0) continue;
+            const Millis end = c.ended != 0 ? c.ended : c.answered;
+            const bool called_again = i + 1 < list.size() && list[i + 1]->started <= end + kWeek;
+            const bool pending = !called_again && end + kWeek > options.now;
+            auto count = [&](Resolution& r) {
+                ++r.answered;
+                if (pending) {
+                    ++r.pending;
+                } else if (!called_again) {
+                    ++r.resolved;
+                }
+            };
+            count(report.first_contact);
+            if (!c.agent.empty()) count(agents[c.agent].first_contact);
+            for (const auto& tag : c.tags)
+                count(report.topics[tag]);
+        }
+        if (repeat) ++report.repeat_numbers;
+    }
+    for (auto& [name, f] : routes)
+        report.routes.push_back(std::move(f));
+    for (auto& [name, a] : agents)
+        report.agents.push_back(std::move(a));
+    return report;
+}
+
+std::vector<std::string> QueueLog(const std::vector<InboundCall>& calls, Millis from, Millis to,
+                                  const std::function<std::string(const InboundCall&)>& caller) {
+    struct Line {
+        Millis at;
+        int64_t call;
+        int order;
+        std::string text;
+    };
+    std::vector<Line> lines;
+    for (const auto& c : calls) {
+        if (c.started < from || c.started >= to || !c.route.starts_with("queue:")) continue;
+        const std::string queue = c.route.substr(6);
+        // Asterisk's unique id looks like "1366720340.303267": the start, then a counter.
+        const std::string id = fmt::format("{}.{}", c.started / 1000, c.id);
+        const std::string agent = c.agent.empty() ? "NONE" : "Agent/" + c.agent;
+        auto add = [&](Millis at, int order, std::string_view who, std::string_view event,
+                       const std::string& data) {
+            lines.push_back(
+                {at, c.id, order,
+                 fmt::format("{}|{}|{}|{}|{}|{}", at / 1000, id, queue, who, event, data)});
+        };
+        add(c.started, 0, "NONE", "ENTERQUEUE", fmt::format("|{}|1", caller(c)));
+        if (c.outcome == "answered" && c.answered != 0) {
+            const Millis hold = (c.answered - c.started) / 1000;
+            add(c.answered, 1, agent, "CONNECT", fmt::format("{}|{}|0", hold, id));
+            if (c.ended != 0) {
+                add(c.ended, 2, agent, "COMPLETECALLER",
+                    fmt::format("{}|{}|1", hold, (c.ended - c.answered) / 1000));
+            }
+        } else if (c.outcome == "abandoned") {
+            const Millis wait = ((c.ended != 0 ? c.ended : c.started) - c.started) / 1000;
+            add(c.ended != 0 ? c.ended : c.started, 2, "NONE",
+                c.cause == 480 ? "EXITWITHTIMEOUT" : "ABANDON", fmt::format("1|1|{}", wait));
+        }
+    }
+    std::sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
+        return std::tie(a.at, a.call, a.order) < std::tie(b.at, b.call, b.order);
+    });
+    std::vector<std::string> out;
+    out.reserve(lines.size());
+    for (auto& l : lines)
+        out.push_back(std::move(l.text));
+    return out;
+}
+
+}  // namespace callbase::routing

@@ -1,0 +1,170 @@
+// The inbound reports from call records (routing/inbound_report.h): each
+// figure on a history written out by hand, the period's edges, and the
+// queue_log lines Asterisk's tools read.
+#include "routing/inbound_report.h"
+
+#include <gtest/gtest.h>
+
+namespace callbase::routing {
+namespace {
+
+constexpr Millis kS = 1'000;
+constexpr Millis kDay = 86'400'000;
+constexpr Millis kFrom = 1'796'515'200'000;  // 2026-12-05 00:00 UTC
+constexpr Millis kTo = kFrom + kDay;
+
+InboundCall Answered(int64_t id, std::string caller, Millis at, Millis wait, Millis talk,
+                     std::string agent, std::string route = "queue:general") {
+    return InboundCall{.id = id,
+                       .caller = std::move(caller),
+                       .did = "+74950000001",
+                       .started = at,
+                       .answered = at + wait,
+                       .ended = at + wait + talk,
+                       .outcome = "answered",
+                       .agent = std::move(agent),
+                       .route = std::move(route),
+                       .reason = "number"};
+}
+
+InboundCall Abandoned(int64_t id, std::string caller, Millis at, Millis wait, int cause = 0) {
+    return InboundCall{.id = id,
+                       .caller = std::move(caller),
+                       .did = "+74950000001",
+                       .started = at,
+                       .ended = at + wait,
+                       .outcome = "abandoned",
+                       .cause = cause,
+                       .route = "queue:general"};
+}
+
+const RouteFigures& Route(const InboundReport& r, const std::string& name) {
+    for (const auto& f : r.routes)
+        if (f.name == name) return f;
+    throw std::runtime_error("no route " + name);
+}
+
+TEST(InboundReport, AQueueCountsItsServiceLevelAsAsteriskDoes) {
+    const Millis h = kFrom + 10 * 3'600'000;
+    std::vector<InboundCall> calls = {
+        Answered(1, "a", h, 5 * kS, 60 * kS, "anna"),
+        Answered(2, "b", h + 1, 15 * kS, 120 * kS, "boris"),
+        Answered(3, "c", h + 2, 30 * kS, 180 * kS, "anna"),
+        Abandoned(4, "d", h + 3, 3 * kS),        // short, within 20 s
+        Abandoned(5, "e", h + 4, 25 * kS),       // after 20 s
+        Abandoned(6, "f", h + 5, 30 * kS, 480),  // nobody free in time
+        Answered(7, "g", h + 6, 1 * kS, 30 * kS, "anna", "agent:anna"),
+    };
+    ReportOptions options;
+    options.now = kTo + 30 * kDay;
+    const InboundReport r = MakeInboundReport(calls, kFrom, kTo, options);
+    EXPECT_EQ(r.calls, 7);
+    ASSERT_EQ(r.routes.size(), 2u);
+    const RouteFigures& g = Route(r, "general");
+    EXPECT_EQ(g.stats.offered, 6);
+    EXPECT_EQ(g.stats.answered, 3);
+    EXPECT_EQ(g.stats.abandoned, 2);
+    EXPECT_EQ(g.stats.short_abandoned, 1);
+    EXPECT_EQ(g.timed_out, 1);
+    EXPECT_EQ(g.stats.exits.at("timeout"), 1);
+    EXPECT_DOUBLE_EQ(g.stats.ServiceLevel(), 2.0 / 3);              // 5 s and 15 s of 3
+    EXPECT_DOUBLE_EQ(g.stats.ServiceLevelWithAbandons(), 3.0 / 5);  // and the 3 s abandon
+    EXPECT_NEAR(g.stats.AverageSpeedOfAnswerSeconds(), 50.0 / 3, 1e-9);
+    EXPECT_EQ(g.stats.longest_wait_ms, 30 * kS);
+    EXPECT_DOUBLE_EQ(g.AverageHandleSeconds(), 120.0);
+    EXPECT_EQ(Route(r, "agent:anna").stats.answered, 1);
+
+    // A queue's own thresholds count instead of the defaults.
+    QueueSpec strict;
+    strict.name = "general";
+    strict.sl_threshold = 10 * kS;
+    strict.short_abandon = 2 * kS;
+    options.queues["general"] = strict;
+    const InboundReport s = MakeInboundReport(calls, kFrom, kTo, options);
+    EXPECT_DOUBLE_EQ(Route(s, "general").stats.ServiceLevel(), 1.0 / 3);
+    EXPECT_EQ(Route(s, "general").stats.short_abandoned, 0);
+
+    ASSERT_EQ(r.agents.size(), 2u);
+    EXPECT_EQ(r.agents[0].agent, "anna");
+    EXPECT_EQ(r.agents[0].calls, 3);
+    EXPECT_DOUBLE_EQ(r.agents[0].AverageHandleSeconds(), (60.0 + 180 + 30) / 3);
+    EXPECT_EQ(r.agents[1].agent, "boris");
+    EXPECT_EQ(r.agents[1].calls, 1);
+}
+
+TEST(InboundReport, RepeatsQuickReturnsAndFirstContactResolutionGoNumberByNumber) {
+    std::vector<InboundCall> calls;
+    // "rep" calls once the day before the period and four times in it: the
+    // 4th and 5th calls in 7 days are repeats; the second comes 5 minutes
+    // after the first ended (a quick return after an answered call).
+    calls.push_back(Answered(1, "rep", kFrom - kDay, 2 * kS, 60 * kS, "anna"));
+    const Millis t = kFrom + 9 * 3'600'000;
+    calls.push_back(Answered(2, "rep", t, 2 * kS, 60 * kS, "anna"));
+    calls.push_back(Abandoned(3, "rep", t + 62 * kS + 5 * 60 * kS, 10 * kS));
+    calls.push_back(Abandoned(4, "rep", t + 3'600'000, 10 * kS));
+    calls.push_back(Abandoned(5, "rep", t + 7'200'000, 10 * kS));
+    // "one" is answered by boris and never calls again: resolved.
+    calls.back().tags = {};
+    InboundCall one = Answered(6, "one", t, 2 * kS, 60 * kS, "boris");
+    one.tags = {"доставка"};
+    calls.push_back(one);
+    // "two" is answered by boris and calls again two days later: not resolved.
+    InboundCall two = Answered(7, "two", t + kS, 2 * kS, 60 * kS, "boris");
+    two.tags = {"доставка", "жалоба"};
+    calls.push_back(two);
+    calls.push_back(Abandoned(8, "two", t + 2 * kDay, 10 * kS));  // after the period: context
+    ReportOptions options;
+    options.now = kTo + 8 * kDay;
+    InboundReport r = MakeInboundReport(calls, kFrom, kTo, options);
+    EXPECT_EQ(r.calls, 6) << "calls outside the period are context only";
+    EXPECT_EQ(r.repeat_numbers, 1);
+    EXPECT_EQ(r.repeat_calls, 2);
+    EXPECT_EQ(r.quick_returns, 1);
+    EXPECT_EQ(r.quick_returns_after_answered, 1);
+    // Answered in the period: rep's 2nd (called again: not resolved), one, two.
+    EXPECT_EQ(r.first_contact.answered, 3);
+    EXPECT_EQ(r.first_contact.resolved, 1);
+    EXPECT_EQ(r.first_contact.pending, 0);
+    EXPECT_DOUBLE_EQ(r.first_contact.Rate(), 1.0 / 3);
+    ASSERT_EQ(r.agents.size(), 2u);
+    EXPECT_EQ(r.agents[1].agent, "boris");
+    EXPECT_EQ(r.agents[1].first_contact.resolved, 1);
+    EXPECT_EQ(r.agents[1].first_contact.answered, 2);
+    EXPECT_EQ(r.topics.at("доставка").answered, 2);
+    EXPECT_EQ(r.topics.at("доставка").resolved, 1);
+    EXPECT_EQ(r.topics.at("жалоба").resolved, 0);
+
+    // Read the next morning, the week after "one" has not passed: pending.
+    options.now = kTo + 12 * 3'600'000;
+    r = MakeInboundReport(calls, kFrom, kTo, options);
+    EXPECT_EQ(r.first_contact.pending, 1);
+    EXPECT_EQ(r.first_contact.resolved, 0);
+    EXPECT_DOUBLE_EQ(r.first_contact.Rate(), 0.0);
+}
+
+TEST(InboundReport, TheQueueLogIsWhatAsteriskWrites) {
+    const Millis t = kFrom + 3'600'000;
+    std::vector<InboundCall> calls = {
+        Answered(11, "x", t, 4 * kS, 65 * kS, "olga"),
+        Abandoned(12, "y", t + 2 * kS, 9 * kS),
+        Abandoned(13, "z", t + 3 * kS, 30 * kS, 480),
+        Answered(14, "w", t + 4 * kS, 1 * kS, 10 * kS, "anna", "agent:anna"),  // not a queue
+        Answered(15, "v", kTo + kS, 1 * kS, 10 * kS, "olga"),                  // after the period
+    };
+    const auto lines = QueueLog(calls, kFrom, kTo, [](const InboundCall& c) { return "+7" + c.caller; });
+    const std::string s = std::to_string(t / 1000);
+    auto at = [&](int plus) { return std::to_string(t / 1000 + plus); };
+    const std::vector<std::string> want = {
+        at(0) + "|" + s + ".11|general|NONE|ENTERQUEUE||+7x|1",
+        at(2) + "|" + at(2) + ".12|general|NONE|ENTERQUEUE||+7y|1",
+        at(3) + "|" + at(3) + ".13|general|NONE|ENTERQUEUE||+7z|1",
+        at(4) + "|" + s + ".11|general|Agent/olga|CONNECT|4|" + s + ".11|0",
+        at(11) + "|" + at(2) + ".12|general|NONE|ABANDON|1|1|9",
+        at(33) + "|" + at(3) + ".13|general|NONE|EXITWITHTIMEOUT|1|1|30",
+        at(69) + "|" + s + ".11|general|Agent/olga|COMPLETECALLER|4|65|1",
+    };
+    EXPECT_EQ(lines, want);
+}
+
+}  // namespace
+}  // namespace callbase::routing
