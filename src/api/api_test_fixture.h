@@ -165,6 +165,8 @@ inline const std::map<std::string, std::string>& ExpectedAccess() {
         {"GET /api/v1/call-log/export", "call_records"},
         {"GET /api/v1/calls/{id}/recording", "call_records"},
         {"GET /api/v1/reports/calls", "call_records"},
+        {"GET /api/v1/reports/inbound", "call_records"},
+        {"GET /api/v1/reports/inbound/queue-log", "call_records"},
         {"GET /api/v1/staffing", "staffing"},
         {"GET /api/v1/agent/calls", "can_call"},
         {"POST /api/v1/campaigns/{id}/start", "campaigns"},

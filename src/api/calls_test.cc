@@ -511,6 +511,82 @@ TEST_P(CallsTest, TheReportCountsThePeriodForTheViewer) {
     }
 }
 
+// Issue 19: the inbound report and the queue_log from the incoming calls'
+// records with their routes, for the viewer's scope.
+TEST_P(CallsTest, TheInboundReportAndQueueLogKeepToTheViewersCalls) {
+    const int64_t line = AddCampaign("Входящая линия");
+    auto add = [&](int64_t at, const std::string& phone, const std::string& agent, int64_t wait_s,
+                   int64_t talk_s, const std::string& route) {
+        const int64_t started = at * 1000;
+        const bool answered = talk_s > 0;
+        auto id = db_->QueryValue(
+            "INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id, attempt, "
+            "started_at, answered_at, bridged_at, ended_at, outcome, evidence, agent, direction, "
+            "route) VALUES ($1, 0, $2, '+74950000001', 0, $3, $4, $4, $5, $6, '{}', $7, 'in', $8) "
+            "RETURNING id",
+            {line, store::PhoneKey(*db_, phone), started,
+             answered ? store::Value(started + wait_s * 1000) : store::Value(),
+             started + (wait_s + talk_s) * 1000, answered ? "answered" : "abandoned", agent,
+             json{{"route", route}, {"reason", "number"}, {"params", json::object()}}.dump()});
+        ASSERT_TRUE(id);
+    };
+    const int64_t nine = kMondayMsk + 9 * 3600;
+    add(nine, "+79031112233", "olga", 4, 60, "queue:general");
+    add(nine + 100, "+79031114455", "", 12, 0, "queue:general");  // gave up after 12 s
+    add(nine + 200, "+79031116677", "oleg", 30, 120, "queue:general");
+    add(nine + 300, "+79031118899", "olga", 1, 30, "agent:olga");
+    add(kMondayMsk + 86400 + 3600, "+79031112233", "olga", 1, 10, "queue:general");  // next day
+
+    Login anna = LogIn("anna");
+    Reply r = Send(http::verb::get, "/api/v1/reports/inbound?from=02.03.2026", "", &anna);
+    ASSERT_EQ(r.status, 200) << r.body;
+    json report = r.Json();
+    EXPECT_EQ(report["calls"], 4) << "the period is the one day";
+    ASSERT_EQ(report["routes"].size(), 2u) << report.dump();
+    const json& agent_route = report["routes"][0];
+    const json& general = report["routes"][1];
+    EXPECT_EQ(agent_route["name"], "agent:olga");
+    EXPECT_EQ(general["name"], "general");
+    EXPECT_EQ(general["offered"], 3);
+    EXPECT_EQ(general["answered"], 2);
+    EXPECT_EQ(general["abandoned"], 1);
+    EXPECT_DOUBLE_EQ(general["service_level"].get<double>(), 0.5) << "4 s within 20, 30 s not";
+    EXPECT_DOUBLE_EQ(general["service_level_with_abandons"].get<double>(), 2.0 / 3);
+    EXPECT_DOUBLE_EQ(general["asa_seconds"].get<double>(), 17.0);
+    EXPECT_DOUBLE_EQ(general["aht_seconds"].get<double>(), 90.0);
+    // The number called again the next day: olga's first call is not resolved.
+    EXPECT_EQ(report["first_contact"]["answered"], 3);
+    EXPECT_EQ(report["quick_returns"], 0);
+
+    Login boris = LogIn("boris");
+    json north =
+        Send(http::verb::get, "/api/v1/reports/inbound?from=02.03.2026&to=03.03.2026", "", &boris)
+            .Json();
+    EXPECT_EQ(north["calls"], 3) << "the team's olga took three of them: " << north.dump();
+    ASSERT_EQ(north["agents"].size(), 1u);
+    EXPECT_EQ(north["agents"][0]["agent"], "olga");
+
+    Reply log =
+        Send(http::verb::get, "/api/v1/reports/inbound/queue-log?from=2026-03-02", "", &anna);
+    ASSERT_EQ(log.status, 200) << log.body;
+    EXPECT_EQ(log.content_type, "text/plain; charset=utf-8");
+    EXPECT_NE(log.body.find("|general|NONE|ENTERQUEUE||+79031112233|1\n"), std::string::npos)
+        << log.body;
+    EXPECT_NE(log.body.find("|general|Agent/oleg|CONNECT|30|"), std::string::npos) << log.body;
+    EXPECT_NE(log.body.find("|general|NONE|ABANDON|1|1|12\n"), std::string::npos) << log.body;
+    EXPECT_EQ(log.body.find("agent:olga"), std::string::npos) << "not a queue";
+
+    Reply bad = Send(http::verb::get, "/api/v1/reports/inbound?from=31.02.2026", "", &anna);
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(bad.Json()["code"], "period.not_a_date") << bad.body;
+    for (const char* who : {"oleg", "ivan"}) {
+        Login l = LogIn(who);
+        EXPECT_EQ(Send(http::verb::get, "/api/v1/reports/inbound", "", &l).status, 403) << who;
+        EXPECT_EQ(Send(http::verb::get, "/api/v1/reports/inbound/queue-log", "", &l).status, 403)
+            << who;
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CallsTest, ::testing::ValuesIn(testing::TestBackends()),
                          testing::BackendName);
 

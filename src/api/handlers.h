@@ -149,6 +149,8 @@ Result<Response> OwnCalls(Call& c);
 Result<Response> ExportCallLog(Call& c);
 Result<Response> PlayRecording(Call& c);
 Result<Response> CallReport(Call& c);
+Result<Response> InboundReport(Call& c);
+Result<Response> InboundQueueLog(Call& c);
 
 // routes_staffing.cc: the staffing forecast (Erlang C)
 Result<Response> Staffing(Call& c);

@@ -19,6 +19,8 @@
 #include "campaigns/campaign_book.h"
 #include "compliance/rules.h"
 #include "ingest/csv.h"
+#include "routing/inbound_report.h"
+#include "routing/routing_book.h"
 #include "security/permissions.h"
 
 namespace callbase::api::handlers {
@@ -455,6 +457,78 @@ Result<Response> CallReport(Call& c) {
                                   {"days", days},
                                   {"operators", operators},
                                   {"campaigns", by_campaign}});
+}
+
+namespace {
+
+// The incoming calls of ?from=&to= (days of the center; default: today) the
+// viewer may see: a team's supervisor, the calls the team's members took.
+Result<std::pair<Period, std::vector<routing::InboundCall>>> InboundCallsOf(Call& c) {
+    auto offset_minutes = CenterOffset(c);
+    if (!offset_minutes) return std::unexpected(offset_minutes.error());
+    auto period = PeriodOf(c, *offset_minutes, false);
+    if (!period) return std::unexpected(period.error());
+    const UnixSeconds now = ClockOf(c).Now();
+    const int64_t offset = int64_t{*offset_minutes} * 60;
+    const UnixSeconds today = (now + offset) / 86400 * 86400 - offset;
+    if (period->from == 0) period->from = period->to ? period->to - 86400 : today;
+    if (period->to == 0) period->to = period->from + 86400;
+    if (period->to - period->from > kReportDays * 86400) {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"report.too_long", "a report covers at most {days} days",
+                        "choose a shorter period"},
+                    {{"days", std::to_string(kReportDays)}});
+    }
+    auto calls = routing::LoadInboundCalls(*c.db, period->from * 1000, period->to * 1000);
+    if (!calls) return std::unexpected(calls.error());
+    auto team = FiguresTeam(c.viewer(), *c.db, ClockOf(c));
+    if (!team) return std::unexpected(team.error());
+    if (*team) std::erase_if(*calls, [&](const auto& call) { return !InTeam(**team, call.agent); });
+    return std::pair(*period, std::move(*calls));
+}
+
+}  // namespace
+
+Result<Response> InboundReport(Call& c) {
+    auto calls = InboundCallsOf(c);
+    if (!calls) return std::unexpected(calls.error());
+    const auto& [period, rows] = *calls;
+    routing::ReportOptions options;
+    auto queues = routing::RoutingBook(*c.db, ClockOf(c), c.actor()).Queues();
+    if (!queues) return std::unexpected(queues.error());
+    for (const auto& q : *queues)
+        options.queues[q.name] = q;
+    options.now = ClockOf(c).Now() * 1000;
+    const auto report =
+        routing::MakeInboundReport(rows, period.from * 1000, period.to * 1000, options);
+    c.detail = fmt::format("inbound report: {} calls", report.calls);
+    return JsonResponse(200, routing::InboundReportJson(report));
+}
+
+Result<Response> InboundQueueLog(Call& c) {
+    auto calls = InboundCallsOf(c);
+    if (!calls) return std::unexpected(calls.error());
+    const auto& [period, rows] = *calls;
+    std::map<std::string, std::string> shown;
+    for (const auto& call : rows) {
+        if (shown.contains(call.caller)) continue;
+        auto number = store::PhoneOf(*c.db, call.caller);
+        if (!number) return std::unexpected(number.error());
+        auto seen = c.Shown(*number);
+        if (!seen) return std::unexpected(seen.error());
+        shown[call.caller] = *seen;
+    }
+    std::string out;
+    for (const auto& line : routing::QueueLog(
+             rows, period.from * 1000, period.to * 1000,
+             [&](const routing::InboundCall& call) { return shown.at(call.caller); })) {
+        out += line;
+        out += '\n';
+    }
+    c.detail = "queue_log export";
+    Response r{200, "text/plain; charset=utf-8", std::move(out), {}};
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"queue_log\"");
+    return r;
 }
 
 }  // namespace callbase::api::handlers

@@ -75,13 +75,6 @@ Result<std::vector<routing::InboundCall>> CallsSeen(App& app, store::Store& db, 
     return calls;
 }
 
-json ResolutionJson(const routing::Resolution& r) {
-    return {{"answered", r.answered},
-            {"resolved", r.resolved},
-            {"pending", r.pending},
-            {"rate", r.Rate()}};
-}
-
 std::string Seconds(int64_t ms) {
     return ms == 0 ? "-" : fmt::format("{} s", ms / 1000);
 }
@@ -435,45 +428,7 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
             options.now = app.clock.Now() * 1000;
             const auto r = routing::MakeInboundReport(*calls, range->first, range->second, options);
             if (app.json) {
-                json routes = json::array();
-                for (const auto& f : r.routes) {
-                    const auto& s = f.stats;
-                    routes.push_back({{"name", f.name},
-                                      {"offered", s.offered},
-                                      {"answered", s.answered},
-                                      {"abandoned", s.abandoned},
-                                      {"short_abandoned", s.short_abandoned},
-                                      {"timed_out", f.timed_out},
-                                      {"service_level", s.ServiceLevel()},
-                                      {"service_level_with_abandons", s.ServiceLevelWithAbandons()},
-                                      {"asa_seconds", s.AverageSpeedOfAnswerSeconds()},
-                                      {"longest_wait_seconds", s.longest_wait_ms / 1000.0},
-                                      {"aht_seconds", f.AverageHandleSeconds()}});
-                }
-                json agents = json::array();
-                for (const auto& a : r.agents) {
-                    agents.push_back({{"agent", a.agent},
-                                      {"calls", a.calls},
-                                      {"talk_seconds", a.talk_ms / 1000.0},
-                                      {"aht_seconds", a.AverageHandleSeconds()},
-                                      {"first_contact", ResolutionJson(a.first_contact)}});
-                }
-                json topics = json::object();
-                for (const auto& [topic, res] : r.topics)
-                    topics[topic] = ResolutionJson(res);
-                fmt::print(
-                    "{}\n",
-                    JsonText({{"from_ms", r.from},
-                              {"to_ms", r.to},
-                              {"calls", r.calls},
-                              {"routes", routes},
-                              {"agents", agents},
-                              {"topics", topics},
-                              {"first_contact", ResolutionJson(r.first_contact)},
-                              {"repeat_numbers", r.repeat_numbers},
-                              {"repeat_calls", r.repeat_calls},
-                              {"quick_returns", r.quick_returns},
-                              {"quick_returns_after_answered", r.quick_returns_after_answered}}));
+                fmt::print("{}\n", JsonText(routing::InboundReportJson(r)));
                 return {};
             }
             fmt::print("incoming calls {} – {}: {}\n", LocalTime(r.from / 1000),

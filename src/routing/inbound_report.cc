@@ -185,6 +185,60 @@ InboundReport MakeInboundReport(const std::vector<InboundCall>& calls, Millis fr
     return report;
 }
 
+namespace {
+
+json ResolutionJson(const Resolution& r) {
+    return {{"answered", r.answered},
+            {"resolved", r.resolved},
+            {"pending", r.pending},
+            {"rate", r.Rate()}};
+}
+
+}  // namespace
+
+json InboundReportJson(const InboundReport& r) {
+    json routes = json::array();
+    for (const auto& f : r.routes) {
+        const auto& s = f.stats;
+        routes.push_back({{"name", f.name},
+                          {"offered", s.offered},
+                          {"answered", s.answered},
+                          {"abandoned", s.abandoned},
+                          {"short_abandoned", s.short_abandoned},
+                          {"timed_out", f.timed_out},
+                          {"service_level", s.ServiceLevel()},
+                          {"service_level_with_abandons", s.ServiceLevelWithAbandons()},
+                          {"asa_seconds", s.AverageSpeedOfAnswerSeconds()},
+                          {"longest_wait_seconds", static_cast<double>(s.longest_wait_ms) / 1000},
+                          {"aht_seconds", f.AverageHandleSeconds()}});
+    }
+    json agents = json::array();
+    for (const auto& a : r.agents) {
+        agents.push_back({{"agent", a.agent},
+                          {"calls", a.calls},
+                          {"talk_seconds", static_cast<double>(a.talk_ms) / 1000},
+                          {"aht_seconds", a.AverageHandleSeconds()},
+                          {"first_contact", ResolutionJson(a.first_contact)}});
+    }
+    json topics = json::array();
+    for (const auto& [topic, res] : r.topics) {
+        json j = ResolutionJson(res);
+        j["topic"] = topic;
+        topics.push_back(std::move(j));
+    }
+    return {{"from_ms", r.from},
+            {"to_ms", r.to},
+            {"calls", r.calls},
+            {"routes", routes},
+            {"agents", agents},
+            {"topics", topics},
+            {"first_contact", ResolutionJson(r.first_contact)},
+            {"repeat_numbers", r.repeat_numbers},
+            {"repeat_calls", r.repeat_calls},
+            {"quick_returns", r.quick_returns},
+            {"quick_returns_after_answered", r.quick_returns_after_answered}};
+}
+
 std::vector<std::string> QueueLog(const std::vector<InboundCall>& calls, Millis from, Millis to,
                                   const std::function<std::string(const InboundCall&)>& caller) {
     struct Line {

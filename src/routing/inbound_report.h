@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/error.h"
 #include "routing/acd.h"
 #include "store/store.h"
@@ -89,6 +91,10 @@ struct ReportOptions {
     std::map<std::string, QueueSpec> queues;  // thresholds by queue; defaults otherwise
     Millis now = 0;                           // first-contact windows still open are pending
 };
+
+// The report as JSON (the CLI's --json and GET /api/v1/reports/inbound):
+// routes, agents, topics, first_contact, repeats and quick returns.
+nlohmann::json InboundReportJson(const InboundReport& report);
 
 InboundReport MakeInboundReport(const std::vector<InboundCall>& calls, Millis from, Millis to,
                                 const ReportOptions& options);
