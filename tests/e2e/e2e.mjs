@@ -467,7 +467,7 @@ const LATIN_ALLOWED = new Set([
     'callbase', 'csv', 'xlsx', 'xls', 'sip', 'utf', 'cp1251', 'windows', 'totp', 'json', 'api', 'url', 'ivr',
     'utm', 'http', 'https', 'id', 'e', 'mail', 'e-mail', 'sms', 'dpo', 'pdf', 'wav', 'break-glass', 'otp',
     'admin', 'supervisor', 'operator', 'analyst', 'dpo', 'service', 'robot', 'e2e', 'ok',
-    'utc', 'sha', 'excel', 'gzip',
+    'utc', 'sha', 'excel', 'gzip', 'asterisk',
     'opros', 'fas', // the example codes of a purpose and a registry (codes are Latin)
 ]);
 
@@ -2311,6 +2311,67 @@ async function issue18CallsScenarios(supervisor) {
             const rows = parseCsv(readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '')).filter((r) => r.length > 1);
             check(rows.length === 25 && rows[0][0] === 'Час', `the hours CSV has ${rows.length} rows`);
             await shot(supervisor, 'reports-ru');
+        } finally {
+            await toEnglish(supervisor);
+        }
+    });
+
+    // Issue 19, item 9: the incoming calls of the day by queue on the reports page,
+    // from records as `callbase serve` writes them (each with its route), and the
+    // queue_log download that tools made for Asterisk read.
+    await scenario('s. the reports page shows incoming calls by queue and downloads the queue_log (Russian UI)', async () => {
+        check(supervisor, 'no supervisor session');
+        const now = Date.now();
+        const hour = 3600000;
+        const calls = [
+            // number, start, wait s, talk s (0: given up), agent
+            ['+79990000201', now - 3 * hour, 4, 60, 'operator'],
+            ['+79990000202', now - 2 * hour, 40, 120, 'e2e-lead'],
+            ['+79990000203', now - 2 * hour + 600000, 8, 0, ''],
+            // The first caller again 5 minutes after their call ended: a quick return.
+            ['+79990000201', now - 3 * hour + 64000 + 300000, 3, 0, ''],
+        ];
+        for (const [number, start, wait, talk, agent] of calls) {
+            const answered = talk ? start + wait * 1000 : 'NULL';
+            sql(
+                `INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id, attempt, started_at, answered_at, bridged_at, ended_at, outcome, evidence, agent, direction, route) ` +
+                    `VALUES ((SELECT MIN(id) FROM campaigns), 0, '${number}', '+74950000001', 0, ${start}, ${answered}, ${answered}, ${start + (wait + talk) * 1000}, ` +
+                    `'${talk ? 'answered' : 'abandoned'}', '{}', '${agent}', 'in', '{"route":"queue:общая","reason":"number","params":{}}');`,
+            );
+        }
+        await toRussian(supervisor);
+        try {
+            await supervisor.goto(`${base}/#/reports`);
+            await waitFor(supervisor, supervisor.getByTestId('page-reports'), 'the reports page');
+            await supervisor.getByTestId('reports-from').fill(todayRu());
+            await supervisor.getByTestId('reports-to').fill(todayRu());
+            await supervisor.getByTestId('reports-apply').click();
+            const row = supervisor.locator('[data-testid="report-inbound-queue"][data-queue="общая"]');
+            await waitFor(supervisor, row, 'the queue in the inbound report');
+            const heading = await supervisor.getByTestId('report-inbound').locator('h2').innerText();
+            check(heading === 'Входящие звонки по очередям', `the inbound section is titled "${heading}"`);
+            const cells = await row.locator('td').allInnerTexts();
+            const digits = (x) => x.replace(/\D/g, '');
+            // offered 4, answered 2, abandoned 2 (1 short), SL 1 of 2, SL with abandons 3 of 4.
+            check(cells[0] === 'общая' && cells[1] === '4' && cells[2] === '2' && cells[3] === '2 (1)' && cells[4] === '0', `the queue's row: ${cells.join(' | ')}`);
+            const share = (x) => Number(x.replace(',', '.').replace(/[^\d.]/g, ''));
+            check(share(cells[5]) === 50 && share(cells[6]) === 75, `the service levels: ${cells[5]}, ${cells[6]}`);
+            check(digits(cells[7]) === '22' && digits(cells[8]) === '40', `ASA and the longest wait: ${cells[7]}, ${cells[8]}`);
+            const quick = await supervisor.getByTestId('report-inbound-quick').innerText();
+            check(quick.includes('Быстрые возвраты') && quick.includes('— 1 (после отвеченного — 1'), `the quick returns: ${quick}`);
+            const agents = await supervisor.getByTestId('report-inbound-agent').allInnerTexts();
+            check(agents.some((a) => a.startsWith('operator\t1')) && agents.some((a) => a.startsWith('e2e-lead\t1')), `the operators: ${agents.join(' / ')}`);
+            // The first caller called again: not resolved at first contact; the
+            // second has not had 7 days to call again: pending, out of the rate.
+            const fcr = await supervisor.getByTestId('report-inbound-fcr').innerText();
+            check(/: 0\s?% \(0 из 1\)/.test(fcr) && fcr.includes('в ожидании: 1'), `first-contact resolution: ${fcr}`);
+            const [download] = await Promise.all([supervisor.waitForEvent('download'), supervisor.getByTestId('report-queue-log').click()]);
+            const lines = readFileSync(await download.path(), 'utf8').split('\n').filter((l) => l.includes('|общая|'));
+            const events = lines.map((l) => l.split('|')[4]);
+            const count = (e) => events.filter((x) => x === e).length;
+            check(count('ENTERQUEUE') === 4 && count('CONNECT') === 2 && count('COMPLETECALLER') === 2 && count('ABANDON') === 2, `the queue_log's events: ${events.join(', ')}`);
+            check(lines.every((l) => /^\d{10}\|\d{10}\.\d+\|общая\|/.test(l)), `a queue_log line is not Asterisk's: ${lines[0]}`);
+            await shot(supervisor, 'reports-inbound-ru');
         } finally {
             await toEnglish(supervisor);
         }

@@ -694,6 +694,40 @@ export interface ReportFigures {
     dispositions: Record<string, number>;
 }
 
+// GET /reports/inbound: the incoming calls of a period from their records
+// (routing::InboundReportJson): per queue or other route, per operator, per topic.
+export interface InboundResolution {
+    answered: number;
+    resolved: number;
+    pending: number; // answered calls whose 7 days have not passed yet
+    rate: number; // resolved / (answered - pending)
+}
+export interface InboundReport {
+    from_ms: number;
+    to_ms: number;
+    calls: number;
+    routes: {
+        name: string; // a queue's name, another route ("agent:anna"), "" for calls not routed
+        offered: number;
+        answered: number;
+        abandoned: number;
+        short_abandoned: number;
+        timed_out: number;
+        service_level: number;
+        service_level_with_abandons: number;
+        asa_seconds: number;
+        longest_wait_seconds: number;
+        aht_seconds: number;
+    }[];
+    agents: { agent: string; calls: number; talk_seconds: number; aht_seconds: number; first_contact: InboundResolution }[];
+    topics: (InboundResolution & { topic: string })[];
+    first_contact: InboundResolution;
+    repeat_numbers: number;
+    repeat_calls: number;
+    quick_returns: number;
+    quick_returns_after_answered: number;
+}
+
 // GET /reports/calls: a period's report, on the call center's days and hours.
 export interface CallReport {
     from: string;

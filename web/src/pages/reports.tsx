@@ -2,11 +2,13 @@
 // and hours (GET /reports/calls): calls by the hour of the day, answered and
 // abandoned by day, average handle, talk and wrap-up time, dispositions over time,
 // and tables per operator and per campaign. Charts are uPlot (canvas), as the health
-// page's; each chart and table downloads the table behind it as CSV. A supervisor in
-// a team sees the team's calls.
+// page's; each chart and table downloads the table behind it as CSV. Below them, the
+// incoming calls of the same days (GET /reports/inbound): per queue the service level
+// as Asterisk counts it, per operator and topic first-contact resolution, repeats and
+// quick returns, and the queue_log download. A supervisor in a team sees the team's calls.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
-import { get, type Campaign, type CallReport, type ReportFigures, type Status } from '../api';
+import { API, get, type Campaign, type CallReport, type InboundReport, type InboundResolution, type ReportFigures, type Status } from '../api';
 import { CampaignSelect, Section, TeamNotice, useLoad } from '../components';
 import * as dict from '../dictionaries';
 import { dayText, downloadCsv, number, parseDay, percent } from '../format';
@@ -217,6 +219,143 @@ function Report(props: { r: CallReport; statuses: Status[] }) {
     );
 }
 
+// First-contact resolution as "75 % (3 of 4)"; a dash while every answered call
+// is still within its 7 days.
+function resolution(r: InboundResolution): string {
+    if (r.answered - r.pending === 0) return t('reports.fcrAllPending', { n: number(r.pending) });
+    return t('reports.fcrOf', { rate: percent(r.rate), resolved: number(r.resolved), of: number(r.answered - r.pending) });
+}
+
+// The incoming calls of the applied days: queues, operators, topics, repeats.
+// `applied` is the period as last applied: pressing Show again reloads it.
+function Inbound(props: { applied: { from: string; to: string } }) {
+    const { from, to } = props.applied;
+    const report = useLoad(() => get<InboundReport>('/reports/inbound', { from, to }), [props.applied]);
+    const r = report.data;
+    const query = new URLSearchParams({ from, to }).toString();
+    const csvName = (what: string) => `inbound-${what}-${from}-${to}.csv`;
+    const queueHead = () => [t('reports.queue'), t('reports.offered'), t('reports.answered'), t('reports.abandonedShort'), t('reports.timedOut'), t('reports.sl'), t('reports.slAbandons'), t('reports.asa'), t('reports.longestWait'), t('reports.aht')];
+    const queueCells = (q: InboundReport['routes'][number]) => [
+        q.name || t('reports.notRouted'),
+        number(q.offered),
+        number(q.answered),
+        `${number(q.abandoned)} (${number(q.short_abandoned)})`,
+        number(q.timed_out),
+        percent(q.service_level),
+        percent(q.service_level_with_abandons),
+        seconds(q.asa_seconds),
+        seconds(q.longest_wait_seconds),
+        seconds(q.aht_seconds),
+    ];
+    return (
+        <Section
+            title={t('reports.inbound')}
+            testid="report-inbound"
+            actions={
+                r && r.calls > 0 ? (
+                    <>
+                        <CsvButton testid="report-csv-inbound" name={csvName('queues')} rows={() => [queueHead(), ...r.routes.map(queueCells)]} />
+                        <a class="button" data-testid="report-queue-log" href={`${API}/reports/inbound/queue-log?${query}`} download="queue_log">
+                            {t('reports.queueLog')}
+                        </a>
+                    </>
+                ) : null
+            }
+        >
+            <p class="hint">{t('reports.inboundHint')}</p>
+            {r && r.calls === 0 && (
+                <p class="muted" data-testid="report-inbound-none">
+                    {t('reports.inboundNone')}
+                </p>
+            )}
+            {r && r.calls > 0 && (
+                <>
+                    <div class="table-wrap">
+                        <table class="grid" data-testid="report-inbound-queues">
+                            <thead>
+                                <tr>
+                                    {queueHead().map((h, i) => (
+                                        <th key={h} class={i ? 'num' : ''}>
+                                            {h}
+                                        </th>
+                                    ))}
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {r.routes.map((q) => (
+                                    <tr key={q.name} data-testid="report-inbound-queue" data-queue={q.name}>
+                                        {queueCells(q).map((cell, i) => (
+                                            <td key={i} class={i ? 'num' : ''} data-user-text={i === 0 && q.name ? '' : undefined}>
+                                                {cell}
+                                            </td>
+                                        ))}
+                                    </tr>
+                                ))}
+                            </tbody>
+                        </table>
+                    </div>
+                    <h3>{t('reports.inboundOperators')}</h3>
+                    <div class="table-wrap">
+                        <table class="grid" data-testid="report-inbound-agents">
+                            <thead>
+                                <tr>
+                                    <th>{t('reports.operator')}</th>
+                                    <th class="num">{t('reports.calls')}</th>
+                                    <th class="num">{t('reports.aht')}</th>
+                                    <th class="num">{t('reports.fcr')}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {r.agents.map((a) => (
+                                    <tr key={a.agent} data-testid="report-inbound-agent">
+                                        <td data-user-text="">{a.agent}</td>
+                                        <td class="num">{number(a.calls)}</td>
+                                        <td class="num">{seconds(a.aht_seconds)}</td>
+                                        <td class="num">{resolution(a.first_contact)}</td>
+                                    </tr>
+                                ))}
+                            </tbody>
+                        </table>
+                    </div>
+                    {r.topics.length > 0 && (
+                        <>
+                            <h3>{t('reports.topics')}</h3>
+                            <div class="table-wrap">
+                                <table class="grid" data-testid="report-inbound-topics">
+                                    <thead>
+                                        <tr>
+                                            <th>{t('reports.topic')}</th>
+                                            <th class="num">{t('reports.answered')}</th>
+                                            <th class="num">{t('reports.fcr')}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {r.topics.map((x) => (
+                                            <tr key={x.topic}>
+                                                <td data-user-text="">{x.topic}</td>
+                                                <td class="num">{number(x.answered)}</td>
+                                                <td class="num">{resolution(x)}</td>
+                                            </tr>
+                                        ))}
+                                    </tbody>
+                                </table>
+                            </div>
+                        </>
+                    )}
+                    <ul class="facts" data-testid="report-inbound-facts">
+                        <li data-testid="report-inbound-fcr">
+                            {t('reports.fcr')}: {resolution(r.first_contact)}
+                            {r.first_contact.pending > 0 ? `. ${t('reports.fcrPending', { n: number(r.first_contact.pending) })}` : ''}
+                        </li>
+                        <li data-testid="report-inbound-repeats">{t('reports.repeats', { numbers: number(r.repeat_numbers), calls: number(r.repeat_calls) })}</li>
+                        <li data-testid="report-inbound-quick">{t('reports.quickReturns', { n: number(r.quick_returns), answered: number(r.quick_returns_after_answered) })}</li>
+                    </ul>
+                </>
+            )}
+        </Section>
+    );
+}
+
 export function ReportsPage() {
     const statuses = useLoad<Status[]>(() => dict.statuses().catch(() => []), []);
     const campaigns = useLoad(() => get<{ campaigns: Campaign[] }>('/campaigns', undefined, true).then((r) => r.campaigns).catch(() => [] as Campaign[]), []);
@@ -259,6 +398,7 @@ export function ReportsPage() {
                 </p>
             )}
             {r && <Report r={r} statuses={statuses.data ?? []} />}
+            {r && <Inbound applied={applied} />}
         </div>
     );
 }
