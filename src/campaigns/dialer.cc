@@ -519,12 +519,16 @@ void Dialer::Offer(CallId id, Incoming incoming) {
         return o.priority < call.priority;
     });
     waiting_.insert(place, id);
-    Later(now + options_.inbound_wait, [this, id] {
+    // Nobody free within the queue's max wait (the dialer's inbound_wait when
+    // it has none): the caller leaves by the exit, else is refused (480).
+    const Millis max_wait = incoming.max_wait > 0 ? incoming.max_wait : options_.inbound_wait;
+    Later(now + max_wait, [this, id, exit = std::move(incoming.on_max_wait)] {
         auto it = live_.find(id);
         if (it == live_.end() || it->second.phase != Phase::kWaiting) return;
         waiting_.erase(std::find(waiting_.begin(), waiting_.end(), id));
-        telephony_.Hangup(id);  // refused: nobody was free
+        if (!exit) telephony_.Hangup(id);  // refused: nobody was free
         Finish(id, "abandoned", 480);
+        if (exit) Later(loop_.Now(), exit);
     });
 }
 

@@ -135,6 +135,13 @@ struct Incoming {
     // empty: any agent of the campaign.
     std::vector<std::string> agents;
     Millis arrived = 0;  // when the call reached the center (0: now); the wait counts from it
+    // How long the caller may wait for an agent from the offer (0:
+    // DialerOptions::inbound_wait),
+    // and what happens then: the record closes as abandoned (cause 480) and
+    // this runs with the call still ringing (a queue's exit route); without it
+    // the call is refused.
+    Millis max_wait = 0;
+    std::function<void()> on_max_wait;
 };
 
 // An incoming call as the agent's screen shows it: the caller, the number

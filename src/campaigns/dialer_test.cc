@@ -734,6 +734,54 @@ TEST(Dialer, ARoutedCallGoesToItsAgentsOnlyAndAHigherPriorityFirst) {
     EXPECT_FALSE(rig.dialer.LongestReadySince({"anna"}));
 }
 
+// A queue's max wait: the record closes as abandoned with cause 480 (nobody
+// free in time) and the caller, still ringing, goes on by the exit route;
+// without an exit the call is refused, after the queue's wait, not the default.
+TEST(Dialer, AQueuesMaxWaitSendsTheCallerOnByItsExitWithTheCallStillRinging) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    Rig rig(Answering(), options, Leads(0));
+    rig.dialer.AddAgent("anna");
+    ASSERT_TRUE(rig.dialer.SetPaused("anna"));
+    rig.dialer.Start();
+    const Millis at = rig.loop.Now();
+    int exits = 0;
+    Millis exit_at = 0;
+    const CallId id = rig.net.Offer("+79160000001", "+74950000001", 120 * kSecond);
+    Incoming in{"+79160000001", "+74950000001", 0};
+    in.route = "queue:seniors";
+    in.max_wait = 8 * kSecond;
+    in.on_max_wait = [&] {
+        ++exits;
+        exit_at = rig.loop.Now();
+    };
+    rig.dialer.Offer(id, std::move(in));
+    rig.loop.RunUntil(at + 7 * kSecond);
+    EXPECT_EQ(exits, 0);
+    rig.loop.RunUntil(at + 9 * kSecond);
+    EXPECT_EQ(exits, 1);
+    EXPECT_EQ(exit_at, at + 8 * kSecond);
+    EXPECT_TRUE(rig.tap.hangups.empty()) << "the caller still rings: the exit takes the call on";
+    ASSERT_EQ(rig.records.size(), 1u);
+    EXPECT_EQ(rig.records[0].outcome, "abandoned");
+    EXPECT_EQ(rig.records[0].cause, 480);
+    EXPECT_EQ(rig.records[0].route, "queue:seniors");
+    ASSERT_TRUE(rig.dialer.SetReady("anna"));
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kReady) << "the caller left this queue";
+
+    // No exit: refused when the queue's wait is over.
+    ASSERT_TRUE(rig.dialer.SetPaused("anna"));
+    const Millis second_at = rig.loop.Now();
+    const CallId second = rig.net.Offer("+79160000002", "+74950000001", 120 * kSecond);
+    Incoming plain{"+79160000002", "+74950000001", 0};
+    plain.max_wait = 5 * kSecond;
+    rig.dialer.Offer(second, std::move(plain));
+    rig.loop.RunUntil(second_at + 6 * kSecond);
+    ASSERT_EQ(rig.records.size(), 2u);
+    EXPECT_EQ(rig.records[1].cause, 480);
+    EXPECT_EQ(rig.records[1].ended, second_at + 5 * kSecond);
+    EXPECT_EQ(rig.tap.hangups.size(), 1u);
+}
+
 TEST(Dialer, AnIncomingCallRingsUntilAnAgentIsFreeAndIsRefusedWhenNobodyIsInTime) {
     DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
     Rig rig(Answering(), options, Leads(0));

@@ -645,6 +645,25 @@ void CampaignRunner::Follow(CallId call, campaigns::Incoming incoming, const rou
             }
             incoming.route = routing::RouteText(route);
             incoming.agents = std::move(members);
+            if (q != queues_.end()) {
+                // The queue's max wait, then its exit route (another queue, a
+                // message…) with the caller still on the line.
+                incoming.max_wait = q->second.max_wait;
+                if (auto exit = routing::ParseRoute(q->second.exit_route);
+                    exit && q->second.max_wait > 0) {
+                    campaigns::Incoming next = incoming;
+                    next.agents.clear();
+                    next.route.clear();
+                    incoming.on_max_wait = [this, call, next = std::move(next), exit = *exit,
+                                            queue = route.name, hops]() mutable {
+                        fmt::print(stderr,
+                                   "inbound: the call from {} to {} waited the most queue {} "
+                                   "allows; it goes to {}\n",
+                                   next.number, next.did, queue, routing::RouteText(exit));
+                        Follow(call, std::move(next), exit, {}, hops + 1);
+                    };
+                }
+            }
             a->line->Take(call);
             a->dialer->Offer(call, std::move(incoming));
             return;

@@ -11,6 +11,8 @@
 #   3. A black-listed caller is refused with 603 and never reaches a desk.
 #   4. A call to a second DID that has no route hears a polite message, then
 #      the center hangs up.
+#   5. A caller who finds nobody free waits the queue's 3 s at most, then hears
+#      the queue's exit message and the center hangs up.
 # The routing book (docs/routing.md) sends the DID to queue «general»; the
 # known caller is on the VIP list, so olga's banner says «VIP».
 # Checked: the SIPp verdicts, the card's time against the answer's, the
@@ -29,7 +31,9 @@ one campaign create "Входящая линия" --pacing progressive --segment
     --schedule 00:00-24:00 --caller-id "+7 495 000-00-01" >"$tmp/out" 2>&1 || fail "create: $(cat "$tmp/out")"
 id=$(one --json campaign list | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 base_users
-as_admin routing queue set general >/dev/null || fail "queue"
+# Queue «general» keeps a caller 3 s at most, then says the center is closed.
+as_admin routing queue set general '{"max_wait": 3, "exit_route": "message:closed"}' >/dev/null ||
+    fail "queue"
 as_admin routing number set "+7 495 000-00-01" queue:general --label "Сайт" >/dev/null || fail "number"
 as_admin routing list add vip "+7 916 000-00-30" --note "постоянный клиент" >/dev/null || fail "vip"
 as_admin routing list add black "+7 903 555-44-33" --note "звонит ночью" >/dev/null || fail "black"
@@ -122,9 +126,16 @@ sipp_start message "$tmp/message.xml" -p "$(free_port)" -m 1 -timeout 40s "127.0
 sipp_verdict message
 grep -q "inbound: the call from +79161112233 to +74950000002 hears the message 'no_route' (no_route)" \
     "$tmp/serve.err" || fail "the unrouted number is not logged: $(cat "$tmp/serve.err")"
+# Nobody is free (olga's desk is closed): queue «general» keeps the caller 3 s,
+# then its exit route speaks the message «closed» and the center hangs up.
+caller_scenario message 74950000001 79165556677 >"$tmp/exit.xml"
+sipp_start exit "$tmp/exit.xml" -p "$(free_port)" -m 1 -timeout 40s "127.0.0.1:$sip_port"
+sipp_verdict exit
+grep -q "inbound: the call from +79165556677 to +74950000001 waited the most queue general allows; it goes to message:closed" \
+    "$tmp/serve.err" || fail "the queue's exit is not logged: $(cat "$tmp/serve.err")"
 sleep 0.5
 metrics=$(curl -s "$url/metrics")
-grep -q "^callbase_sip_incoming_total 4$" <<<"$metrics" || fail "metrics: $(grep sip_ <<<"$metrics")"
+grep -q "^callbase_sip_incoming_total 5$" <<<"$metrics" || fail "metrics: $(grep sip_ <<<"$metrics")"
 grep -q "^callbase_sip_invites_total 0$" <<<"$metrics" || fail "nothing was dialed: $(grep sip_ <<<"$metrics")"
 as_admin campaign stop "$id" >/dev/null || fail "campaign stop"
 serve_end
@@ -150,32 +161,33 @@ grep -q "route: queue:general (unknown caller)" "$tmp/why.txt" || fail "the unkn
 as_admin why "+7 903 555-44-33" >"$tmp/why.txt" || fail "why black"
 grep -q "no campaign has called this number, nor has it called us" "$tmp/why.txt" ||
     fail "the black-listed caller reached a campaign: $(cat "$tmp/why.txt")"
-# The campaign's figures: two incoming calls (not the refused nor the unrouted
-# one), one put through, no dials.
+# The campaign's figures: three incoming calls (not the refused nor the
+# unrouted one), one put through, no dials.
 as_admin --json campaign stats "$id" >"$tmp/stats.json" || fail "stats"
 python3 - "$tmp/stats.json" <<'PY' || fail "the campaign's figures: $(cat "$tmp/stats.json")"
 import json, sys
 s = json.load(open(sys.argv[1]))
-assert s["inbound"] == 2 and s["inbound_answered"] == 1, s
+assert s["inbound"] == 3 and s["inbound_answered"] == 1, s
 assert s["attempts"] == 0 and s["abandoned"] == 0 and s["calls_per_caller_id_24h"] == [], s
 PY
 as_admin --json contacts show 1 >"$tmp/card.json" || fail "card"
 grep -q '"status":"decided"' "$tmp/card.json" || fail "the card's status: $(cat "$tmp/card.json")"
 # The inbound report and the queue_log from the records: queue «general»
-# was offered the VIP (answered by olga) and the unknown caller (gave up).
+# was offered the VIP (answered by olga), the unknown caller (gave up) and
+# the caller who waited its 3 s (timed out).
 as_admin --json routing report >"$tmp/report.json" || fail "routing report"
 python3 - "$tmp/report.json" <<'PY' || fail "the inbound report: $(cat "$tmp/report.json")"
 import json, sys
 r = json.load(open(sys.argv[1]))
-assert r["calls"] == 2, r
+assert r["calls"] == 3, r
 (g,) = r["routes"]
-assert g["name"] == "general" and (g["offered"], g["answered"], g["abandoned"], g["timed_out"]) == (2, 1, 1, 0), g
+assert g["name"] == "general" and (g["offered"], g["answered"], g["abandoned"], g["timed_out"]) == (3, 1, 1, 1), g
 assert g["service_level"] == 1.0 and 0 < g["asa_seconds"] < 2 and 3 < g["aht_seconds"] < 6, g
 (a,) = r["agents"]
 assert a["agent"] == "olga" and a["calls"] == 1 and a["first_contact"]["pending"] == 1, a
 PY
 as_admin routing report >"$tmp/report.txt" || fail "routing report (text)"
-grep -q "^general *2 *1 *1 (1) *0 *100.0 %" "$tmp/report.txt" || fail "the report's text: $(cat "$tmp/report.txt")"
+grep -q "^general *3 *1 *1 (1) *1 *100.0 %" "$tmp/report.txt" || fail "the report's text: $(cat "$tmp/report.txt")"
 as_admin routing queue-log >"$tmp/queue_log" || fail "queue-log"
 python3 - "$tmp/queue_log" <<'PY' || fail "the queue_log: $(cat "$tmp/queue_log")"
 import sys
@@ -183,7 +195,9 @@ rows = [line.rstrip("\n").split("|") for line in open(sys.argv[1])]
 events = [(r[2], r[3], r[4]) for r in rows]
 assert events == [("general", "NONE", "ENTERQUEUE"), ("general", "Agent/olga", "CONNECT"),
                   ("general", "Agent/olga", "COMPLETECALLER"), ("general", "NONE", "ENTERQUEUE"),
-                  ("general", "NONE", "ABANDON")], events
+                  ("general", "NONE", "ABANDON"), ("general", "NONE", "ENTERQUEUE"),
+                  ("general", "NONE", "EXITWITHTIMEOUT")], events
+assert rows[-1][7] == "3", rows[-1]  # waited the queue's 3 s
 assert all(r[0].isdigit() and len(r[0]) == 10 for r in rows), rows
 enter = rows[0]
 # An admin sees a pseudonym, as everywhere (docs/security.md), never the number.
