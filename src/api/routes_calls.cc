@@ -462,8 +462,15 @@ Result<Response> CallReport(Call& c) {
 namespace {
 
 // The incoming calls of ?from=&to= (days of the center; default: today) the
-// viewer may see: a team's supervisor, the calls the team's members took.
-Result<std::pair<Period, std::vector<routing::InboundCall>>> InboundCallsOf(Call& c) {
+// viewer may see: a team's supervisor, the calls the team's members took (and
+// none of those that never reached a queue, which no member took).
+struct InboundCalls {
+    Period period;
+    std::vector<routing::InboundCall> calls;
+    std::vector<routing::UnqueuedCall> unqueued;
+};
+
+Result<InboundCalls> InboundCallsOf(Call& c) {
     auto offset_minutes = CenterOffset(c);
     if (!offset_minutes) return std::unexpected(offset_minutes.error());
     auto period = PeriodOf(c, *offset_minutes, false);
@@ -483,8 +490,15 @@ Result<std::pair<Period, std::vector<routing::InboundCall>>> InboundCallsOf(Call
     if (!calls) return std::unexpected(calls.error());
     auto team = FiguresTeam(c.viewer(), *c.db, ClockOf(c));
     if (!team) return std::unexpected(team.error());
-    if (*team) std::erase_if(*calls, [&](const auto& call) { return !InTeam(**team, call.agent); });
-    return std::pair(*period, std::move(*calls));
+    InboundCalls out{.period = *period, .calls = std::move(*calls), .unqueued = {}};
+    if (*team) {
+        std::erase_if(out.calls, [&](const auto& call) { return !InTeam(**team, call.agent); });
+        return out;
+    }
+    auto unqueued = routing::LoadUnqueued(*c.db, period->from * 1000, period->to * 1000);
+    if (!unqueued) return std::unexpected(unqueued.error());
+    out.unqueued = std::move(*unqueued);
+    return out;
 }
 
 }  // namespace
@@ -492,15 +506,16 @@ Result<std::pair<Period, std::vector<routing::InboundCall>>> InboundCallsOf(Call
 Result<Response> InboundReport(Call& c) {
     auto calls = InboundCallsOf(c);
     if (!calls) return std::unexpected(calls.error());
-    const auto& [period, rows] = *calls;
+    const auto& period = calls->period;
+    const auto& rows = calls->calls;
     routing::ReportOptions options;
     auto queues = routing::RoutingBook(*c.db, ClockOf(c), c.actor()).Queues();
     if (!queues) return std::unexpected(queues.error());
     for (const auto& q : *queues)
         options.queues[q.name] = q;
     options.now = ClockOf(c).Now() * 1000;
-    const auto report =
-        routing::MakeInboundReport(rows, period.from * 1000, period.to * 1000, options);
+    const auto report = routing::MakeInboundReport(rows, period.from * 1000, period.to * 1000,
+                                                   options, calls->unqueued);
     c.detail = fmt::format("inbound report: {} calls", report.calls);
     return JsonResponse(200, routing::InboundReportJson(report));
 }
@@ -508,7 +523,8 @@ Result<Response> InboundReport(Call& c) {
 Result<Response> InboundQueueLog(Call& c) {
     auto calls = InboundCallsOf(c);
     if (!calls) return std::unexpected(calls.error());
-    const auto& [period, rows] = *calls;
+    const auto& period = calls->period;
+    const auto& rows = calls->calls;
     std::map<std::string, std::string> shown;
     for (const auto& call : rows) {
         if (shown.contains(call.caller)) continue;

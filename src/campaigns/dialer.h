@@ -142,6 +142,7 @@ struct Incoming {
     // the call is refused.
     Millis max_wait = 0;
     std::function<void()> on_max_wait;
+    bool requeued = false;  // it waited in a queue before (a queue's exit brought it)
 };
 
 // An incoming call as the agent's screen shows it: the caller, the number

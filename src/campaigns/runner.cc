@@ -20,6 +20,7 @@
 #include "core/json_text.h"
 #include "ivr/script.h"
 #include "phone/clean.h"
+#include "routing/inbound_report.h"
 #include "routing/routing_book.h"
 
 namespace callbase::campaigns {
@@ -570,7 +571,7 @@ void CampaignRunner::Follow(CallId call, campaigns::Incoming incoming, const rou
     if (hops > 8) {
         fmt::print(stderr, "inbound: {}: its routes go round in a loop ({}); it hears a message\n",
                    where, routing::RouteText(route));
-        Speak(call, MessageText("no_route"));
+        Speak(call, incoming, "no_route");
         return;
     }
     switch (route.target) {
@@ -579,12 +580,13 @@ void CampaignRunner::Follow(CallId call, campaigns::Incoming incoming, const rou
             fmt::print(stderr, "inbound: {} is refused with {} ({})\n", where, status,
                        incoming.reason);
             network.Reject(call, status);
+            NoteUnqueued(incoming, fmt::format("reject:{}", status));
             return;
         }
         case routing::Target::kMessage:
             fmt::print(stderr, "inbound: {} hears the message '{}' ({})\n", where, route.name,
                        incoming.reason);
-            Speak(call, MessageText(route.name));
+            Speak(call, incoming, route.name);
             return;
         case routing::Target::kExtension:
             if (auto next = router_->Extension(route.name)) {
@@ -593,14 +595,14 @@ void CampaignRunner::Follow(CallId call, campaigns::Incoming incoming, const rou
             }
             fmt::print(stderr, "inbound: {}: extension {} has no route; it hears a message\n",
                        where, route.name);
-            Speak(call, MessageText("no_route"));
+            Speak(call, incoming, "no_route");
             return;
         case routing::Target::kIvr:
             fmt::print(stderr,
                        "inbound: {}: IVR menus are not yet served to callers ({}); it hears a "
                        "message\n",
                        where, route.name);
-            Speak(call, MessageText("no_route"));
+            Speak(call, incoming, "no_route");
             return;
         case routing::Target::kAgent: {
             // The personal manager if they are free now, else where the rule says.
@@ -615,7 +617,7 @@ void CampaignRunner::Follow(CallId call, campaigns::Incoming incoming, const rou
             if (fallback.name.empty()) {
                 fmt::print(stderr, "inbound: {}: operator {} is not free; it hears a message\n",
                            where, route.name);
-                Speak(call, MessageText("no_agents"));
+                Speak(call, incoming, "no_agents");
                 return;
             }
             Follow(call, std::move(incoming), fallback, {}, hops + 1);
@@ -640,7 +642,7 @@ void CampaignRunner::Follow(CallId call, campaigns::Incoming incoming, const rou
                 fmt::print(stderr,
                            "inbound: {}: nobody of queue {} is at work; it hears a message\n",
                            where, route.name);
-                Speak(call, MessageText("no_agents"));
+                Speak(call, incoming, "no_agents");
                 return;
             }
             incoming.route = routing::RouteText(route);
@@ -654,6 +656,7 @@ void CampaignRunner::Follow(CallId call, campaigns::Incoming incoming, const rou
                     campaigns::Incoming next = incoming;
                     next.agents.clear();
                     next.route.clear();
+                    next.requeued = true;
                     incoming.on_max_wait = [this, call, next = std::move(next), exit = *exit,
                                             queue = route.name, hops]() mutable {
                         fmt::print(stderr,
@@ -671,8 +674,32 @@ void CampaignRunner::Follow(CallId call, campaigns::Incoming incoming, const rou
     }
 }
 
-// Answers the call, says `text` and hangs up.
-void CampaignRunner::Speak(CallId call, const std::string& text) {
+// Notes a call that never reached a queue (refused, or given a message
+// instead) for the inbound report; a caller who waited in a queue already has
+// their record there.
+void CampaignRunner::NoteUnqueued(const campaigns::Incoming& incoming, const std::string& route) {
+    if (incoming.requeued) return;
+    auto noted = routing::RecordUnqueued(
+        *store_, routing::UnqueuedCall{
+                     .at = loop_->Now(),
+                     .caller = incoming.number,
+                     .did = incoming.did,
+                     .route = route,
+                     .reason = incoming.reason,
+                     .network = options_.real_network ? options_.network_name : "sim",
+                 });
+    if (!noted) {
+        std::lock_guard lock(mutex_);
+        if (!error_) error_ = noted.error();
+    }
+}
+
+// Answers the call, says the message (a built-in one by its name, or the
+// text as written) and hangs up.
+void CampaignRunner::Speak(CallId call, const campaigns::Incoming& incoming,
+                           const std::string& message) {
+    NoteUnqueued(incoming, "message:" + message);
+    const std::string text = MessageText(message);
     auto& network = parts_->exchange->network();
     auto handler = std::make_shared<telephony::Telephony::Handler>();
     *handler = [this, call, text](const telephony::Event& e) {

@@ -145,7 +145,8 @@ private:
     void Incoming(const telephony::Event& e);
     void Follow(CallId call, campaigns::Incoming incoming, const routing::Route& route,
                 const routing::Route& fallback, int hops);
-    void Speak(CallId call, const std::string& text);
+    void Speak(CallId call, const campaigns::Incoming& incoming, const std::string& message);
+    void NoteUnqueued(const campaigns::Incoming& incoming, const std::string& route);
     Active* CampaignFor(const std::vector<std::string>& only);
     void LoadRouting();
     Result<void> Activate(const CampaignSpec& spec);

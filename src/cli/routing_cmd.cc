@@ -62,15 +62,21 @@ Result<std::pair<Millis, Millis>> Period(App& app, const std::string& from_text,
 }
 
 // The incoming calls of the period the user may see: a team's supervisor,
-// the calls the team's members took.
-Result<std::vector<routing::InboundCall>> CallsSeen(App& app, store::Store& db, Millis from,
-                                                    Millis to) {
+// the calls the team's members took, and none of those that never reached a
+// queue (`unqueued`, when asked for), which no member took.
+Result<std::vector<routing::InboundCall>> CallsSeen(
+    App& app, store::Store& db, Millis from, Millis to,
+    std::vector<routing::UnqueuedCall>* unqueued = nullptr) {
     auto calls = routing::LoadInboundCalls(db, from, to);
     if (!calls) return std::unexpected(calls.error());
     auto team = api::FiguresTeam(ViewerOf(app), db, app.clock);
     if (!team) return std::unexpected(team.error());
     if (*team) {
         std::erase_if(*calls, [&](const auto& c) { return !api::InTeam(**team, c.agent); });
+    } else if (unqueued != nullptr) {
+        auto rows = routing::LoadUnqueued(db, from, to);
+        if (!rows) return std::unexpected(rows.error());
+        *unqueued = std::move(*rows);
     }
     return calls;
 }
@@ -418,7 +424,8 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
         WithBook(app, [&](store::Store& db, RoutingBook& book) -> Result<void> {
             auto range = Period(app, period->first, period->second);
             if (!range) return std::unexpected(range.error());
-            auto calls = CallsSeen(app, db, range->first, range->second);
+            std::vector<routing::UnqueuedCall> unqueued;
+            auto calls = CallsSeen(app, db, range->first, range->second, &unqueued);
             if (!calls) return std::unexpected(calls.error());
             auto queues = book.Queues();
             if (!queues) return std::unexpected(queues.error());
@@ -426,14 +433,15 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
             for (const auto& q : *queues)
                 options.queues[q.name] = q;
             options.now = app.clock.Now() * 1000;
-            const auto r = routing::MakeInboundReport(*calls, range->first, range->second, options);
+            const auto r =
+                routing::MakeInboundReport(*calls, range->first, range->second, options, unqueued);
             if (app.json) {
                 fmt::print("{}\n", JsonText(routing::InboundReportJson(r)));
                 return {};
             }
             fmt::print("incoming calls {} – {}: {}\n", LocalTime(r.from / 1000),
                        LocalTime(r.to / 1000), r.calls);
-            if (r.calls == 0) return {};
+            if (r.calls == 0 && r.unqueued.empty()) return {};
             Table routes({"queue", "offered", "answered", "abandoned (short)", "timed out", "SL",
                           "SL with abandons", "ASA s", "longest wait s", "AHT s"});
             for (const auto& f : r.routes) {
@@ -485,6 +493,13 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
                 "quick returns: {} call(s) within 10 min of the number's previous call "
                 "({} after an answered call)\n",
                 r.quick_returns, r.quick_returns_after_answered);
+            if (!r.unqueued.empty()) {
+                std::string by;
+                for (const auto& [what, n] : r.unqueued)
+                    by += fmt::format("{}{} × {}", by.empty() ? "" : ", ", n, what);
+                fmt::print("never reached a queue: {} refused, {} given a message ({})\n",
+                           r.refused, r.messages, by);
+            }
             return {};
         });
     });

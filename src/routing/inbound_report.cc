@@ -80,11 +80,46 @@ Result<std::vector<InboundCall>> LoadInboundCalls(store::Store& store, Millis fr
     return out;
 }
 
+Result<void> RecordUnqueued(store::Store& store, const UnqueuedCall& call) {
+    auto done = store.Exec(
+        "INSERT INTO inbound_unqueued (at, e164, did, route, reason, network) VALUES ($1, $2, $3, "
+        "$4, $5, $6)",
+        {call.at, store::PhoneKey(store, call.caller), call.did, call.route, call.reason,
+         call.network});
+    if (!done) return std::unexpected(done.error());
+    return {};
+}
+
+Result<std::vector<UnqueuedCall>> LoadUnqueued(store::Store& store, Millis from, Millis to) {
+    auto rows = store.Query(
+        "SELECT at, e164, did, route, reason, network FROM inbound_unqueued WHERE at >= $1 AND "
+        "at < $2 ORDER BY at, id",
+        {from, to});
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<UnqueuedCall> out;
+    out.reserve(rows->size());
+    for (const auto& r : *rows) {
+        out.push_back(UnqueuedCall{.at = r.Int(0),
+                                   .caller = r.Text(1),
+                                   .did = r.Text(2),
+                                   .route = r.Text(3),
+                                   .reason = r.Text(4),
+                                   .network = r.Text(5)});
+    }
+    return out;
+}
+
 InboundReport MakeInboundReport(const std::vector<InboundCall>& calls, Millis from, Millis to,
-                                const ReportOptions& options) {
+                                const ReportOptions& options,
+                                const std::vector<UnqueuedCall>& unqueued) {
     InboundReport report;
     report.from = from;
     report.to = to;
+    for (const auto& u : unqueued) {
+        if (u.at < from || u.at >= to) continue;
+        ++(u.route.starts_with("reject:") ? report.refused : report.messages);
+        ++report.unqueued[fmt::format("{} {}", u.route, u.reason)];
+    }
     // Each number's calls in time order, over the whole loaded history.
     std::unordered_map<std::string, std::vector<const InboundCall*>> by_caller;
     for (const auto& c : calls)
@@ -236,7 +271,11 @@ json InboundReportJson(const InboundReport& r) {
             {"repeat_numbers", r.repeat_numbers},
             {"repeat_calls", r.repeat_calls},
             {"quick_returns", r.quick_returns},
-            {"quick_returns_after_answered", r.quick_returns_after_answered}};
+            {"quick_returns_after_answered", r.quick_returns_after_answered},
+            {"not_queued",
+             {{"refused", r.refused},
+              {"messages", r.messages},
+              {"by_route_reason", r.unqueued.empty() ? json::object() : json(r.unqueued)}}}};
 }
 
 std::vector<std::string> QueueLog(const std::vector<InboundCall>& calls, Millis from, Millis to,

@@ -10,6 +10,8 @@
 // - repeat contacts: numbers that called more than 3 times in 7 days;
 // - quick returns: a call within 10 minutes of the end of the same number's
 //   previous call (a dropped call, or a question left open);
+// - the calls that never reached a queue: refused by the black list, or given
+//   a message instead (a number without a route, a queue with nobody at work);
 // - an Asterisk-compatible queue_log of the queued calls, so that reporting
 //   tools made for app_queue read callbase's.
 //
@@ -45,6 +47,19 @@ struct InboundCall {
     std::string reason;             // vip, complaints, number, unknown
     std::vector<std::string> tags;  // the disposition's
 };
+
+// An incoming call that never reached a queue: refused (the black list) or
+// answered with a message instead (inbound_unqueued).
+struct UnqueuedCall {
+    Millis at = 0;
+    std::string caller;  // E.164 to record; as stored (sealed) when loaded
+    std::string did;
+    std::string route;   // "reject:603", "message:no_route"
+    std::string reason;  // black_list, no_route, number, …
+    std::string network;
+};
+Result<void> RecordUnqueued(store::Store& store, const UnqueuedCall& call);
+Result<std::vector<UnqueuedCall>> LoadUnqueued(store::Store& store, Millis from, Millis to);
 
 // The incoming calls that started in [from, to) (Unix ms), and those of the
 // 7 days before and after that the repeat and first-contact figures need.
@@ -85,6 +100,10 @@ struct InboundReport {
     int64_t repeat_calls = 0;  // the 4th and later of those calls
     int64_t quick_returns = 0;  // a call within 10 min of the end of the number's previous call
     int64_t quick_returns_after_answered = 0;  // ... whose previous call was answered (dropped?)
+    // Calls that never reached a queue: refused, or given a message instead;
+    // and both by "route reason" ("reject:603 black_list": 2).
+    int64_t refused = 0, messages = 0;
+    std::map<std::string, int64_t> unqueued;
 };
 
 struct ReportOptions {
@@ -97,7 +116,8 @@ struct ReportOptions {
 nlohmann::json InboundReportJson(const InboundReport& report);
 
 InboundReport MakeInboundReport(const std::vector<InboundCall>& calls, Millis from, Millis to,
-                                const ReportOptions& options);
+                                const ReportOptions& options,
+                                const std::vector<UnqueuedCall>& unqueued = {});
 
 // The queued calls of [from, to) as Asterisk's queue_log lines (time|callid|
 // queue|agent|event|data…): ENTERQUEUE, CONNECT, COMPLETECALLER, ABANDON,

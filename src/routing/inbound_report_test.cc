@@ -90,6 +90,23 @@ TEST(InboundReport, AQueueCountsItsServiceLevelAsAsteriskDoes) {
     EXPECT_DOUBLE_EQ(r.agents[0].AverageHandleSeconds(), (60.0 + 180 + 30) / 3);
     EXPECT_EQ(r.agents[1].agent, "boris");
     EXPECT_EQ(r.agents[1].calls, 1);
+    EXPECT_EQ(r.refused + r.messages, 0);
+
+    // Calls that never reached a queue count apart, by route and reason, in
+    // the period only.
+    const std::vector<UnqueuedCall> unqueued = {
+        {.at = h, .route = "reject:603", .reason = "black_list"},
+        {.at = h + 1, .route = "reject:603", .reason = "black_list"},
+        {.at = h + 2, .route = "message:no_route", .reason = "no_route"},
+        {.at = kTo, .route = "reject:403", .reason = "black_list"},  // the next day
+    };
+    const InboundReport u = MakeInboundReport(calls, kFrom, kTo, options, unqueued);
+    EXPECT_EQ(u.refused, 2);
+    EXPECT_EQ(u.messages, 1);
+    EXPECT_EQ(u.unqueued, (std::map<std::string, int64_t>{{"message:no_route no_route", 1},
+                                                          {"reject:603 black_list", 2}}));
+    EXPECT_EQ(InboundReportJson(u)["not_queued"]["refused"], 2);
+    EXPECT_EQ(u.calls, 7) << "they are not among the queues' calls";
 }
 
 TEST(InboundReport, RepeatsQuickReturnsAndFirstContactResolutionGoNumberByNumber) {
@@ -151,7 +168,8 @@ TEST(InboundReport, TheQueueLogIsWhatAsteriskWrites) {
         Answered(14, "w", t + 4 * kS, 1 * kS, 10 * kS, "anna", "agent:anna"),  // not a queue
         Answered(15, "v", kTo + kS, 1 * kS, 10 * kS, "olga"),                  // after the period
     };
-    const auto lines = QueueLog(calls, kFrom, kTo, [](const InboundCall& c) { return "+7" + c.caller; });
+    const auto lines =
+        QueueLog(calls, kFrom, kTo, [](const InboundCall& c) { return "+7" + c.caller; });
     const std::string s = std::to_string(t / 1000);
     auto at = [&](int plus) { return std::to_string(t / 1000 + plus); };
     const std::vector<std::string> want = {

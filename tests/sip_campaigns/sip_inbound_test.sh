@@ -185,9 +185,15 @@ assert g["name"] == "general" and (g["offered"], g["answered"], g["abandoned"], 
 assert g["service_level"] == 1.0 and 0 < g["asa_seconds"] < 2 and 3 < g["aht_seconds"] < 6, g
 (a,) = r["agents"]
 assert a["agent"] == "olga" and a["calls"] == 1 and a["first_contact"]["pending"] == 1, a
+# The black-listed caller and the unrouted number never reached a queue; the
+# caller of the queue's exit message did (timed out above), so is not here.
+assert r["not_queued"] == {"refused": 1, "messages": 1, "by_route_reason": {
+    "reject:603 black_list": 1, "message:no_route no_route": 1}}, r["not_queued"]
 PY
 as_admin routing report >"$tmp/report.txt" || fail "routing report (text)"
 grep -q "^general *3 *1 *1 (1) *1 *100.0 %" "$tmp/report.txt" || fail "the report's text: $(cat "$tmp/report.txt")"
+grep -q "^never reached a queue: 1 refused, 1 given a message (1 × message:no_route no_route, 1 × reject:603 black_list)$" \
+    "$tmp/report.txt" || fail "the report's calls that never reached a queue: $(cat "$tmp/report.txt")"
 as_admin routing queue-log >"$tmp/queue_log" || fail "queue-log"
 python3 - "$tmp/queue_log" <<'PY' || fail "the queue_log: $(cat "$tmp/queue_log")"
 import sys

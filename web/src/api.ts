@@ -726,6 +726,8 @@ export interface InboundReport {
     repeat_calls: number;
     quick_returns: number;
     quick_returns_after_answered: number;
+    // Calls that never reached a queue: refused (the black list) or given a message instead.
+    not_queued: { refused: number; messages: number; by_route_reason: Record<string, number> };
 }
 
 // GET /reports/calls: a period's report, on the call center's days and hours.

@@ -268,6 +268,9 @@ function Inbound(props: { applied: { from: string; to: string } }) {
                     {t('reports.inboundNone')}
                 </p>
             )}
+            {r && r.not_queued.refused + r.not_queued.messages > 0 && (
+                <p data-testid="report-inbound-not-queued">{t('reports.notQueued', { refused: number(r.not_queued.refused), messages: number(r.not_queued.messages) })}</p>
+            )}
             {r && r.calls > 0 && (
                 <>
                     <div class="table-wrap">

@@ -1,0 +1,16 @@
+-- Incoming calls that never reached a queue (issue 19, docs/routing.md):
+-- refused by the black list, or answered with a message instead (a number
+-- without a route, a message route, a queue with nobody at work). When, from
+-- whom (the number sealed like every number, store::PhoneKey), to which of
+-- the center's numbers, what the router decided and why; the inbound report
+-- counts them beside the queues.
+CREATE TABLE inbound_unqueued (
+    id          BIGSERIAL PRIMARY KEY,
+    at          BIGINT NOT NULL,
+    e164        TEXT NOT NULL,
+    did         TEXT NOT NULL,
+    route       TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    network     TEXT NOT NULL
+);
+CREATE INDEX inbound_unqueued_at ON inbound_unqueued (at);
