@@ -2290,15 +2290,20 @@ async function issue18CallsScenarios(supervisor) {
         await shot(supervisor, 'call-recording');
     });
 
+    // The reports page with today's figures (Show pressed: a new load).
+    const reportsOfToday = async (page) => {
+        await page.goto(`${base}/#/reports`);
+        await waitFor(page, page.getByTestId('page-reports'), 'the reports page');
+        await page.getByTestId('reports-from').fill(todayRu());
+        await page.getByTestId('reports-to').fill(todayRu());
+        await page.getByTestId('reports-apply').click();
+    };
+
     await scenario('s. the reports page shows charts for a period (Russian UI)', async () => {
         check(supervisor, 'no supervisor session');
         await toRussian(supervisor);
         try {
-            await supervisor.goto(`${base}/#/reports`);
-            await waitFor(supervisor, supervisor.getByTestId('page-reports'), 'the reports page');
-            await supervisor.getByTestId('reports-from').fill(todayRu());
-            await supervisor.getByTestId('reports-to').fill(todayRu());
-            await supervisor.getByTestId('reports-apply').click();
+            await reportsOfToday(supervisor);
             for (const chart of ['report-chart-hours', 'report-chart-days', 'report-chart-times']) {
                 await waitFor(supervisor, supervisor.locator(`[data-testid="${chart}"] canvas`), `the chart ${chart}`);
             }
@@ -2341,11 +2346,7 @@ async function issue18CallsScenarios(supervisor) {
         }
         await toRussian(supervisor);
         try {
-            await supervisor.goto(`${base}/#/reports`);
-            await waitFor(supervisor, supervisor.getByTestId('page-reports'), 'the reports page');
-            await supervisor.getByTestId('reports-from').fill(todayRu());
-            await supervisor.getByTestId('reports-to').fill(todayRu());
-            await supervisor.getByTestId('reports-apply').click();
+            await reportsOfToday(supervisor);
             const row = supervisor.locator('[data-testid="report-inbound-queue"][data-queue="общая"]');
             await waitFor(supervisor, row, 'the queue in the inbound report');
             const heading = await supervisor.getByTestId('report-inbound').locator('h2').innerText();
