@@ -852,7 +852,7 @@ void CampaignRunner::PublishAgent(const std::string& agent) {
                 j["inbound"] = nullptr;
             } else {
                 // The card before the answer: who calls, the number dialed, the
-                // route's reason («VIP», «3 жалобы за 30 дней») and since when
+                // route's reason (vip; complaints with their count) and since when
                 // the caller has waited (the loop's "now" is beside it).
                 j["inbound"] = {{"from", v.inbound.from},
                                 {"to", v.inbound.to},

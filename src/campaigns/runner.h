@@ -24,10 +24,16 @@
 //
 // A demo base (demo_base.h) is never given a real network: Start refuses.
 //
-// Calls to the center's numbers (a real network's incoming calls) go to the
-// operator campaign whose ready agent has waited longest (Dialer::Offer),
-// with the caller's card found by their number; the agent's state carries
-// the caller and the number dialed ("inbound") from before the answer.
+// Calls to the center's numbers (a real network's incoming calls) are routed
+// by the routing book, read again every poll (docs/routing.md): refused
+// (Telephony::Reject), answered with a spoken message, or offered
+// (Dialer::Offer) to the agents a queue or a VIP rule allows, in the operator
+// campaign whose eligible agent has waited longest, with the queue's max wait
+// and exit route. Calls that never reach a queue are noted for the inbound
+// report. With no number in the book, every call goes to the campaign whose
+// ready agent has waited longest. The caller's card is found by their number;
+// the agent's state carries the caller, the number dialed, the route's reason
+// and the arrival ("inbound") from before the answer.
 //
 // Thread-safe: every public method may be called from any thread.
 #pragma once
