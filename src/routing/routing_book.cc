@@ -490,10 +490,11 @@ int StoreCallerFacts::Complaints(const std::string& e164, std::string_view categ
     for (const auto& row : *tags)
         names.insert(row.Text(0));
     if (names.empty()) return 0;
+    // Call records keep their times in Unix milliseconds.
     auto rows = store_.Query(
         "SELECT disposition_tags FROM campaign_calls WHERE e164 = $1 AND started_at >= $2 AND "
         "disposition_tags IS NOT NULL",
-        {store::PhoneKey(store_, e164), since_unix});
+        {store::PhoneKey(store_, e164), since_unix * 1000});
     if (!rows) {
         error_ = rows.error();
         return 0;

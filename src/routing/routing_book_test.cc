@@ -175,7 +175,7 @@ TEST_P(RoutingBookTest, ComplaintsAreDispositionsTaggedWithTheCategoryWithinTheD
             "INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id, attempt, "
             "started_at, ended_at, outcome, evidence, direction, disposition_tags) SELECT id, 0, "
             "$1, '+74951112233', 0, $2, $2, 'answered', '{}', 'in', $3 FROM campaigns",
-            {key, clock_.now - ago * day, tags}));
+            {key, (clock_.now - ago * day) * 1000, tags}));  // records keep milliseconds
     }
     StoreCallerFacts facts(*db_);
     EXPECT_EQ(facts.Complaints("+79160000004", "complaint", clock_.now - 30 * day), 4);
