@@ -92,13 +92,20 @@ Result<StoredCall> ReadCall(const store::Store& store, const store::Row& r) {
     return c;
 }
 
-// An incoming call's route as stored (campaign_calls.route); "" for none.
+// An incoming call's route as JSON — {"route", "reason", "params"} — or null
+// when it has none: the stored column and the CLI's and API's call shapes.
+json RouteObject(const std::string& route, const std::string& reason,
+                 const std::map<std::string, std::string>& params) {
+    if (route.empty() && reason.empty()) return nullptr;
+    return {{"route", route},
+            {"reason", reason},
+            {"params", params.empty() ? json::object() : json(params)}};
+}
+
+// The route as stored (campaign_calls.route); "" for none.
 std::string RouteJson(const CallRecord& r) {
-    if (r.route.empty() && r.route_reason.empty()) return {};
-    return JsonText(
-        json{{"route", r.route},
-             {"reason", r.route_reason},
-             {"params", r.route_params.empty() ? json::object() : json(r.route_params)}});
+    const json route = RouteObject(r.route, r.route_reason, r.route_params);
+    return route.is_null() ? std::string() : JsonText(route);
 }
 
 // A contact's number a campaign calls: the first valid one.
@@ -115,10 +122,7 @@ constexpr std::string_view kCallColumns =
 }  // namespace
 
 json CallRouteJson(const StoredCall& call) {
-    if (call.route.empty() && call.route_reason.empty()) return nullptr;
-    return {{"route", call.route},
-            {"reason", call.route_reason},
-            {"params", call.route_params.empty() ? json::object() : json(call.route_params)}};
+    return RouteObject(call.route, call.route_reason, call.route_params);
 }
 
 std::string SpecJson(const CampaignSpec& s) {

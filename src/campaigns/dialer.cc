@@ -507,7 +507,7 @@ void Dialer::Offer(CallId id, Incoming incoming) {
     ++stats_.inbound;
     stats_.max_live_calls = std::max(stats_.max_live_calls, static_cast<int>(live_.size()));
     if (on_opened_) on_opened_(r);
-    if (Agent* a = LongestReady(&call)) {
+    if (Agent* a = LongestReady(call.eligible)) {
         Connect(id, call, *a);
         return;
     }
@@ -533,9 +533,7 @@ void Dialer::Offer(CallId id, Incoming incoming) {
 }
 
 std::optional<Millis> Dialer::LongestReadySince(const std::vector<std::string>& only) {
-    LiveCall probe;
-    probe.eligible = only;
-    if (Agent* a = LongestReady(&probe)) return a->since;
+    if (Agent* a = LongestReady(only)) return a->since;
     return std::nullopt;
 }
 
@@ -741,17 +739,16 @@ Dialer::Agent* Dialer::FindAgent(const std::string& id) {
     return nullptr;
 }
 
-// Whether `agent` may take `call`: an inbound call may be for some agents only.
-bool Dialer::MayTake(const LiveCall& call, const std::string& agent) {
-    return call.eligible.empty() ||
-           std::find(call.eligible.begin(), call.eligible.end(), agent) != call.eligible.end();
+// Whether `agent` is among `eligible` (a call's agents; empty: anyone).
+bool Dialer::MayTake(const std::vector<std::string>& eligible, const std::string& agent) {
+    return eligible.empty() || std::find(eligible.begin(), eligible.end(), agent) != eligible.end();
 }
 
-Dialer::Agent* Dialer::LongestReady(const LiveCall* call) {
+Dialer::Agent* Dialer::LongestReady(const std::vector<std::string>& eligible) {
     Agent* best = nullptr;
     for (Agent& a : agents_) {
         if (a.state != AgentState::kReady || a.card != SIZE_MAX || a.dialing) continue;
-        if (call != nullptr && !MayTake(*call, a.id)) continue;
+        if (!MayTake(eligible, a.id)) continue;
         // One who is leaving takes a call only when no one else is free.
         auto rank = [](const Agent& x) { return std::pair(x.leaving_until != 0, x.since); };
         if (best == nullptr || rank(a) < rank(*best)) best = &a;
@@ -805,7 +802,7 @@ void Dialer::AgentFree(Agent& agent) {
     if (agent.state != AgentState::kReady) SetState(agent, AgentState::kReady);
     // The first waiting call this agent may take.
     auto next = std::find_if(waiting_.begin(), waiting_.end(),
-                             [&](CallId id) { return MayTake(live_.at(id), agent.id); });
+                             [&](CallId id) { return MayTake(live_.at(id).eligible, agent.id); });
     if (next != waiting_.end()) {
         CallId id = *next;
         waiting_.erase(next);

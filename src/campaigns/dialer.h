@@ -356,9 +356,9 @@ private:
     bool HoldWhileLinesRing(Agent& agent, AgentState to);
     void WrapUpOver(Agent& agent, uint64_t record);
     Agent* FindAgent(const std::string& id);
-    // The ready agent idle longest, of those who may take `call` (any: none).
-    Agent* LongestReady(const LiveCall* call = nullptr);
-    static bool MayTake(const LiveCall& call, const std::string& agent);
+    // The ready agent idle longest among `eligible` (empty: any).
+    Agent* LongestReady(const std::vector<std::string>& eligible = {});
+    static bool MayTake(const std::vector<std::string>& eligible, const std::string& agent);
     bool InSchedule(Millis now) const;
     int32_t CenterDay(Millis now) const;
     void Tell(const Agent& agent, const char* kind, const Lead* lead = nullptr);
