@@ -1424,6 +1424,222 @@ TEST_P(ApiTest, AnOperatorWhoseDeskIsGoneIsPausedAndAReloadKeepsThemReady) {
     EXPECT_TRUE(back["pause_reason"].is_null()) << back.dump();
 }
 
+// An operator pauses for a reason of the supervisor's list: the desk shows
+// it, a reason not on the list is refused naming those that are, and the
+// pause is kept in the operators' time the inbound report gives.
+TEST_P(ApiTest, AnOperatorPausesForAReasonAndTheReportCountsItsTime) {
+    ASSERT_NO_FATAL_FAILURE(ServeWithCampaigns(telephony::Population{}, 1));
+    Login anna = LogIn("anna"), oleg = LogIn("oleg");
+    Reply created = Send(
+        http::verb::post, "/api/v1/campaigns",
+        json{{"name", "Паузы"}, {"caller_ids", {"+74951112233"}}, {"pacing", "preview"}}.dump(),
+        &anna);
+    ASSERT_EQ(created.status, 201) << created.body;
+    const int64_t id = created.Json()["id"].get<int64_t>();
+    ASSERT_EQ(
+        Send(http::verb::post, fmt::format("/api/v1/campaigns/{}/start", id), "{}", &anna).status,
+        200);
+    ASSERT_EQ(
+        Send(http::verb::post, "/api/v1/agent/join", json{{"campaign", id}}.dump(), &oleg).status,
+        200);
+    Reply reasons = Send(http::verb::get, "/api/v1/agent/pause-reasons", "", &oleg);
+    ASSERT_EQ(reasons.status, 200) << reasons.body;
+    ASSERT_EQ(reasons.Json().size(), 5u) << reasons.body;
+    EXPECT_EQ(reasons.Json()[0]["code"], "lunch");
+    EXPECT_EQ(reasons.Json()[0]["paid"], false);
+    ASSERT_EQ(Send(http::verb::post, "/api/v1/agent/ready", "{}", &oleg).status, 200);
+
+    Reply unknown =
+        Send(http::verb::post, "/api/v1/agent/pause", json{{"reason", "smoke"}}.dump(), &oleg);
+    EXPECT_EQ(unknown.status, 400) << unknown.body;
+    EXPECT_EQ(unknown.Json()["code"], "routing.no_pause_reason") << unknown.body;
+    EXPECT_NE(unknown.body.find("lunch"), std::string::npos) << "the codes there are";
+    EXPECT_EQ(
+        Send(http::verb::post, "/api/v1/agent/pause", json{{"reason", 5}}.dump(), &oleg).status,
+        400);
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/agent", "", &oleg).Json()["state"], "ready")
+        << "a refused pause changes nothing";
+
+    Reply lunch =
+        Send(http::verb::post, "/api/v1/agent/pause", json{{"reason", "lunch"}}.dump(), &oleg);
+    ASSERT_EQ(lunch.status, 200) << lunch.body;
+    EXPECT_EQ(lunch.Json()["state"], "paused");
+    EXPECT_EQ(lunch.Json()["pause_reason"], "lunch");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    Reply back = Send(http::verb::post, "/api/v1/agent/ready", "{}", &oleg);
+    ASSERT_EQ(back.status, 200) << back.body;
+    EXPECT_TRUE(back.Json()["pause_reason"].is_null()) << back.body;
+    // A pause without a reason (an older desk) is still a pause.
+    Reply plain = Send(http::verb::post, "/api/v1/agent/pause", "", &oleg);
+    ASSERT_EQ(plain.status, 200) << plain.body;
+    EXPECT_TRUE(plain.Json()["pause_reason"].is_null()) << plain.body;
+
+    // The operators' time of the days around now (the server's loop keeps
+    // real time; the test's clock is in May).
+    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    auto day = [](std::chrono::sys_days d) {
+        const std::chrono::year_month_day ymd(d);
+        return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(ymd.year()),
+                           static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    };
+    const std::string period = fmt::format("from={}&to={}", day(today - std::chrono::days(1)),
+                                           day(today + std::chrono::days(2)));
+    Reply report = Send(http::verb::get, "/api/v1/reports/inbound?" + period, "", &anna);
+    ASSERT_EQ(report.status, 200) << report.body;
+    const json time = report.Json()["agent_time"];
+    ASSERT_EQ(time.size(), 1u) << report.body;
+    EXPECT_EQ(time[0]["agent"], "oleg");
+    EXPECT_GE(time[0]["paused"]["lunch"].get<double>(), 1.4) << time.dump();
+    EXPECT_LT(time[0]["paused"]["lunch"].get<double>(), 30.0) << time.dump();
+    EXPECT_GT(time[0]["ready_seconds"].get<double>(), 0.0) << time.dump();
+    EXPECT_EQ(time[0]["occupancy"], 0.0) << "no call was taken";
+    EXPECT_TRUE(report.Json()["pause_reason_labels"].empty()) << "built-in reasons only";
+
+    // The wallboard: oleg at work, paused again, without a reason now; a
+    // queue of the book with nobody waiting. An operator does not see it.
+    ASSERT_EQ(Send(http::verb::put, "/api/v1/routing/queues/general", "{}", &anna).status, 200);
+    ASSERT_EQ(Send(http::verb::post, "/api/v1/agent/ready", "{}", &oleg).status, 200);
+    ASSERT_EQ(
+        Send(http::verb::post, "/api/v1/agent/pause", json{{"reason", "training"}}.dump(), &oleg)
+            .status,
+        200);
+    json board;
+    for (int i = 0; i < 50; ++i) {  // the runner renews the board every second
+        Reply r = Send(http::verb::get, "/api/v1/wallboard", "", &anna);
+        ASSERT_EQ(r.status, 200) << r.body;
+        board = r.Json();
+        if (board["agents"].size() == 1 && board["agents"][0]["pause_reason"] == "training") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(board["agents"].size(), 1u) << board.dump();
+    EXPECT_EQ(board["agents"][0]["agent"], "oleg");
+    EXPECT_EQ(board["agents"][0]["state"], "paused");
+    EXPECT_EQ(board["agents"][0]["pause_reason"], "training") << board.dump();
+    EXPECT_EQ(board["agents"][0]["campaign_name"], "Паузы");
+    ASSERT_EQ(board["queues"].size(), 1u) << board.dump();
+    EXPECT_EQ(board["queues"][0]["name"], "general");
+    EXPECT_EQ(board["queues"][0]["waiting"], 0);
+    EXPECT_TRUE(board["queues"][0]["oldest_arrived"].is_null());
+    EXPECT_GT(board["now"].get<int64_t>(), 0);
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/wallboard", "", &oleg).status, 403);
+    auto live = Open("/api/v1/wallboard/live", anna);
+    ASSERT_EQ(live->refused, 0);
+    json frame = live->Next();
+    EXPECT_EQ(frame["agents"][0]["agent"], "oleg") << frame.dump();
+}
+
+// The routing book over the API, as the Routing page edits it: each edit is
+// checked as a whole and a refused one writes nothing; numbers are cleaned
+// from any spelling; an operator cannot touch it.
+TEST_P(ApiTest, TheRoutingBookIsEditedOverTheApiAndARefusedEditChangesNothing) {
+    Login anna = LogIn("anna"), oleg = LogIn("oleg");
+    auto book = [&] { return Send(http::verb::get, "/api/v1/routing", "", &anna).Json(); };
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/routing", "", &oleg).status, 403);
+    EXPECT_EQ(Send(http::verb::put, "/api/v1/routing/queues/general", "{}", &oleg).status, 403);
+
+    Reply general = Send(http::verb::put, "/api/v1/routing/queues/general",
+                         json{{"max_wait", 30}, {"members", {"oleg"}}}.dump(), &anna);
+    ASSERT_EQ(general.status, 200) << general.body;
+    EXPECT_EQ(general.Json()["max_wait"], 30.0);
+    Reply bad_exit = Send(http::verb::put, "/api/v1/routing/queues/sales",
+                          json{{"exit_route", "queue:nosuch"}}.dump(), &anna);
+    EXPECT_EQ(bad_exit.status, 400) << bad_exit.body;
+    EXPECT_EQ(bad_exit.Json()["code"], "routing.missing_queue") << bad_exit.body;
+    Reply unknown_key =
+        Send(http::verb::put, "/api/v1/routing/queues/sales", json{{"maxwait", 30}}.dump(), &anna);
+    EXPECT_EQ(unknown_key.status, 400);
+    EXPECT_EQ(unknown_key.Json()["code"], "routing.unknown_key") << unknown_key.body;
+    EXPECT_EQ(book()["queues"].size(), 1u) << "nothing refused was written";
+
+    // A number in any spelling is cleaned; an extension stays digits.
+    Reply did = Send(http::verb::put, "/api/v1/routing/numbers/8%20(495)%20111-22-33",
+                     json{{"route", "queue:general"}, {"label", "Сайт"}}.dump(), &anna);
+    ASSERT_EQ(did.status, 200) << did.body;
+    EXPECT_EQ(did.Json()["number"], "+74951112233");
+    Reply ext = Send(http::verb::put, "/api/v1/routing/numbers/101",
+                     json{{"route", "queue:nosuch"}}.dump(), &anna);
+    EXPECT_EQ(ext.status, 400) << ext.body;
+    EXPECT_EQ(Send(http::verb::put, "/api/v1/routing/numbers/101",
+                   json{{"route", "queue:general"}, {"lable", "x"}}.dump(), &anna)
+                  .Json()["code"],
+              "routing.unknown_key");
+    ASSERT_EQ(Send(http::verb::put, "/api/v1/routing/numbers/101",
+                   json{{"route", "queue:general"}}.dump(), &anna)
+                  .status,
+              200);
+    json now = book();
+    ASSERT_EQ(now["numbers"].size(), 2u) << now.dump();
+    EXPECT_EQ(now["numbers"][0]["number"], "+74951112233");
+    EXPECT_EQ(now["numbers"][1]["extension"], true);
+    Reply in_use = Send(http::verb::delete_, "/api/v1/routing/queues/general", "", &anna);
+    EXPECT_EQ(in_use.status, 400) << "a queue numbers route to stays: " << in_use.body;
+    EXPECT_NE(in_use.body.find("+74951112233"), std::string::npos) << "naming what routes to it";
+
+    // Rules: the keys given change, the others stay; a bad key changes nothing.
+    Reply rules = Send(http::verb::put, "/api/v1/routing/rules",
+                       json{{"vip_queue", "general"}, {"vip_priority", 7}}.dump(), &anna);
+    ASSERT_EQ(rules.status, 200) << rules.body;
+    EXPECT_EQ(rules.Json()["vip_queue"], "general");
+    EXPECT_EQ(rules.Json()["black_action"], "reject:603") << "kept";
+    EXPECT_EQ(Send(http::verb::put, "/api/v1/routing/rules",
+                   json{{"vip_priority", 7}, {"nonsense", 1}}.dump(), &anna)
+                  .status,
+              400);
+    EXPECT_EQ(Send(http::verb::put, "/api/v1/routing/rules",
+                   json{{"black_action", "queue:general"}}.dump(), &anna)
+                  .Json()["code"],
+              "routing.setting_black_action")
+        << "a black-listed caller is never queued";
+    EXPECT_EQ(book()["rules"]["vip_priority"], 7);
+
+    // Lists: a VIP with a manager; a black-listed caller has none.
+    Reply vip = Send(http::verb::post, "/api/v1/routing/lists/vip",
+                     json{{"number", "8 916 000-00-01"}, {"manager", "oleg"}}.dump(), &anna);
+    ASSERT_EQ(vip.status, 200) << vip.body;
+    Reply black = Send(http::verb::post, "/api/v1/routing/lists/black",
+                       json{{"number", "8 916 000-00-02"}, {"manager", "oleg"}}.dump(), &anna);
+    EXPECT_EQ(black.Json()["code"], "routing.manager_not_vip") << black.body;
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/routing/lists/grey",
+                   json{{"number", "8 916 000-00-02"}}.dump(), &anna)
+                  .Json()["code"],
+              "routing.no_list");
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/routing/lists/black",
+                   json{{"number", "not a number"}}.dump(), &anna)
+                  .status,
+              400);
+    Reply list = Send(http::verb::get, "/api/v1/routing/lists/vip", "", &anna);
+    ASSERT_EQ(list.status, 200) << list.body;
+    EXPECT_EQ(list.Json()["size"], 1);
+    EXPECT_EQ(list.Json()["entries"][0]["number"], "+79160000001");
+    EXPECT_EQ(list.Json()["entries"][0]["manager"], "oleg");
+    EXPECT_EQ(book()["lists"]["vip"], 1);
+    EXPECT_EQ(book()["lists"]["black"], 0);
+    EXPECT_EQ(Send(http::verb::delete_, "/api/v1/routing/lists/vip/+79160000001", "", &anna).status,
+              200);
+    EXPECT_EQ(Send(http::verb::delete_, "/api/v1/routing/lists/vip/+79160000001", "", &anna).status,
+              404);
+
+    // Pause reasons: one added shows on the desk's list; removed, it is gone.
+    Reply coaching = Send(http::verb::put, "/api/v1/routing/pause-reasons/coaching",
+                          json{{"label", "Разбор звонков"}, {"max_minutes", 30}}.dump(), &anna);
+    ASSERT_EQ(coaching.status, 200) << coaching.body;
+    EXPECT_EQ(
+        Send(http::verb::put, "/api/v1/routing/pause-reasons/smoke", "{}", &anna).Json()["code"],
+        "routing.pause_label");
+    EXPECT_EQ(Send(http::verb::put, "/api/v1/routing/pause-reasons/x",
+                   json{{"label", "x"}, {"paid", "yes"}}.dump(), &anna)
+                  .Json()["code"],
+              "request.field_not_boolean");
+    json desk = Send(http::verb::get, "/api/v1/agent/pause-reasons", "", &oleg).Json();
+    ASSERT_EQ(desk.size(), 6u) << desk.dump();
+    EXPECT_EQ(desk[5]["label"], "Разбор звонков");
+    EXPECT_EQ(Send(http::verb::delete_, "/api/v1/routing/pause-reasons/coaching", "", &anna).status,
+              200);
+    EXPECT_EQ(Send(http::verb::delete_, "/api/v1/routing/pause-reasons/coaching", "", &anna).status,
+              404);
+    EXPECT_EQ(book()["pause_reasons"].size(), 5u);
+}
+
 // Without campaigns running in the server (`serve --telephony none`) they
 // can be set up and started, but the operators' routes and the feeds answer
 // 409, not a server error.

@@ -137,6 +137,19 @@ Result<Response> AgentJoin(Call& c);
 Result<Response> AgentLeave(Call& c);
 Result<Response> AgentReady(Call& c);
 Result<Response> AgentPause(Call& c);
+Result<Response> PauseReasons(Call& c);
+// The routing book (routes_routing.cc).
+Result<Response> RoutingConfig(Call& c);
+Result<Response> PutRoutingQueue(Call& c);
+Result<Response> DeleteRoutingQueue(Call& c);
+Result<Response> PutRoutingNumber(Call& c);
+Result<Response> DeleteRoutingNumber(Call& c);
+Result<Response> PutRoutingRules(Call& c);
+Result<Response> RoutingList(Call& c);
+Result<Response> AddToRoutingList(Call& c);
+Result<Response> RemoveFromRoutingList(Call& c);
+Result<Response> PutPauseReason(Call& c);
+Result<Response> DeletePauseReason(Call& c);
 Result<Response> AgentNextCard(Call& c);
 Result<Response> AgentDial(Call& c);
 Result<Response> AgentHangup(Call& c);
@@ -151,6 +164,9 @@ Result<Response> PlayRecording(Call& c);
 Result<Response> CallReport(Call& c);
 Result<Response> InboundReport(Call& c);
 Result<Response> InboundQueueLog(Call& c);
+// The wallboard (routes_wallboard.cc): a snapshot, and its WebSocket.
+Result<Response> Wallboard(Call& c);
+Result<server::Feed> WallboardLive(Call& c);
 
 // routes_staffing.cc: the staffing forecast (Erlang C)
 Result<Response> Staffing(Call& c);

@@ -203,6 +203,7 @@ const std::vector<ApiRoute>& RouteTable() {
                        h::PauseCampaign),
                  Needs(P::kCampaigns, "change", "POST", "/api/v1/campaigns/{id}/stop",
                        h::StopCampaign),
+                 Needs(P::kCallRecords, "read", "GET", "/api/v1/wallboard", h::Wallboard),
                  Needs(P::kCallRecords, "read", "GET", "/api/v1/calls", h::CallsToNumber),
                  Needs(P::kCallRecords, "read", "GET", "/api/v1/call-log", h::CallLog),
                  Needs(P::kCallRecords, "export", "GET", "/api/v1/call-log/export",
@@ -214,6 +215,26 @@ const std::vector<ApiRoute>& RouteTable() {
                  Needs(P::kCallRecords, "export", "GET", "/api/v1/reports/inbound/queue-log",
                        h::InboundQueueLog),
                  Needs(P::kStaffing, "read", "GET", "/api/v1/staffing", h::Staffing),
+                 Needs(P::kCampaigns, "read", "GET", "/api/v1/routing", h::RoutingConfig),
+                 Needs(P::kCampaigns, "change", "PUT", "/api/v1/routing/queues/{name}",
+                       h::PutRoutingQueue),
+                 Needs(P::kCampaigns, "change", "DELETE", "/api/v1/routing/queues/{name}",
+                       h::DeleteRoutingQueue),
+                 Needs(P::kCampaigns, "change", "PUT", "/api/v1/routing/numbers/{number}",
+                       h::PutRoutingNumber),
+                 Needs(P::kCampaigns, "change", "DELETE", "/api/v1/routing/numbers/{number}",
+                       h::DeleteRoutingNumber),
+                 Needs(P::kCampaigns, "change", "PUT", "/api/v1/routing/rules", h::PutRoutingRules),
+                 Needs(P::kCampaigns, "read", "GET", "/api/v1/routing/lists/{list}",
+                       h::RoutingList),
+                 Needs(P::kCampaigns, "change", "POST", "/api/v1/routing/lists/{list}",
+                       h::AddToRoutingList),
+                 Needs(P::kCampaigns, "change", "DELETE", "/api/v1/routing/lists/{list}/{number}",
+                       h::RemoveFromRoutingList),
+                 Needs(P::kCampaigns, "change", "PUT", "/api/v1/routing/pause-reasons/{code}",
+                       h::PutPauseReason),
+                 Needs(P::kCampaigns, "change", "DELETE", "/api/v1/routing/pause-reasons/{code}",
+                       h::DeletePauseReason),
                  Needs(P::kCanCall, "read", "GET", "/api/v1/agent/calls", h::OwnCalls),
                  Needs(P::kCanCall, "read", "GET", "/api/v1/agent", h::AgentState),
                  Needs(P::kCanCall, "read", "GET", "/api/v1/agent/campaigns", h::AgentCampaigns),
@@ -221,6 +242,7 @@ const std::vector<ApiRoute>& RouteTable() {
                  Needs(P::kCanCall, "change", "POST", "/api/v1/agent/leave", h::AgentLeave),
                  Needs(P::kCanCall, "change", "POST", "/api/v1/agent/ready", h::AgentReady),
                  Needs(P::kCanCall, "change", "POST", "/api/v1/agent/pause", h::AgentPause),
+                 Needs(P::kCanCall, "read", "GET", "/api/v1/agent/pause-reasons", h::PauseReasons),
                  Needs(P::kCanCall, "read", "POST", "/api/v1/agent/next-card", h::AgentNextCard),
                  Needs(P::kCanCall, "change", "POST", "/api/v1/agent/dial", h::AgentDial),
                  Needs(P::kCanCall, "change", "POST", "/api/v1/agent/hangup", h::AgentHangup),
@@ -238,6 +260,9 @@ const std::vector<ApiRoute>& RouteTable() {
         ApiRoute agent = Needs(P::kCanCall, "read", "GET", "/api/v1/agent/events", nullptr);
         agent.socket = h::AgentEvents;
         r.push_back(std::move(agent));
+        ApiRoute board = Needs(P::kCallRecords, "read", "GET", "/api/v1/wallboard/live", nullptr);
+        board.socket = h::WallboardLive;
+        r.push_back(std::move(board));
         return r;
     }();
     return kRoutes;

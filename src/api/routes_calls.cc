@@ -19,6 +19,7 @@
 #include "campaigns/campaign_book.h"
 #include "compliance/rules.h"
 #include "ingest/csv.h"
+#include "routing/agent_time.h"
 #include "routing/inbound_report.h"
 #include "routing/routing_book.h"
 #include "security/permissions.h"
@@ -468,6 +469,7 @@ struct InboundCalls {
     Period period;
     std::vector<routing::InboundCall> calls;
     std::vector<routing::UnqueuedCall> unqueued;
+    std::optional<security::Team> team;  // a team's supervisor: only the team's operators
 };
 
 Result<InboundCalls> InboundCallsOf(Call& c) {
@@ -490,7 +492,7 @@ Result<InboundCalls> InboundCallsOf(Call& c) {
     if (!calls) return std::unexpected(calls.error());
     auto team = FiguresTeam(c.viewer(), *c.db, ClockOf(c));
     if (!team) return std::unexpected(team.error());
-    InboundCalls out{.period = *period, .calls = std::move(*calls), .unqueued = {}};
+    InboundCalls out{.period = *period, .calls = std::move(*calls), .unqueued = {}, .team = *team};
     if (*team) {
         std::erase_if(out.calls, [&](const auto& call) { return !InTeam(**team, call.agent); });
         return out;
@@ -517,7 +519,24 @@ Result<Response> InboundReport(Call& c) {
     const auto report = routing::MakeInboundReport(rows, period.from * 1000, period.to * 1000,
                                                    options, calls->unqueued);
     c.detail = fmt::format("inbound report: {} calls", report.calls);
-    return JsonResponse(200, routing::InboundReportJson(report));
+    json out = routing::InboundReportJson(report);
+    // The operators' time over the period (occupancy, pauses by reason), and
+    // the labels of the reasons the supervisor added.
+    auto time = routing::LoadAgentTime(*c.db, period.from * 1000, period.to * 1000,
+                                       ClockOf(c).Now() * 1000);
+    if (!time) return std::unexpected(time.error());
+    if (calls->team) {
+        std::erase_if(*time, [&](const auto& t) { return !InTeam(*calls->team, t.agent); });
+    }
+    out["agent_time"] = routing::AgentTimeJson(*time);
+    auto reasons = routing::RoutingBook(*c.db, ClockOf(c), c.actor()).PauseReasons();
+    if (!reasons) return std::unexpected(reasons.error());
+    json labels = json::object();
+    for (const auto& r : *reasons) {
+        if (!r.label.empty()) labels[r.code] = r.label;
+    }
+    out["pause_reason_labels"] = labels;
+    return JsonResponse(200, out);
 }
 
 Result<Response> InboundQueueLog(Call& c) {

@@ -24,6 +24,7 @@
 #include "core/json_text.h"
 #include "core/sha256.h"
 #include "ivr/script.h"
+#include "routing/routing_book.h"
 
 namespace callbase::api::handlers {
 namespace {
@@ -574,9 +575,46 @@ Result<Response> AgentReady(Call& c) {
     return AgentAction(
         c, [](auto& r, const std::string& a) { return r.Ready(a); }, "ready");
 }
+// {"reason": "lunch"}: a code of the pause reasons (GET /pause-reasons);
+// none given, the pause has no reason.
 Result<Response> AgentPause(Call& c) {
+    std::string reason;
+    if (!c.request.body.empty()) {
+        auto body = c.Body();
+        if (!body) return std::unexpected(body.error());
+        if (body->contains("reason") && !(*body)["reason"].is_null()) {
+            if (!(*body)["reason"].is_string()) {
+                return Fail(ErrorCode::kInvalidInput,
+                            Msg{"agent.pause_reason_text",
+                                "the pause reason is not text: give its code, e.g. "
+                                "{\"reason\": \"lunch\"}"});
+            }
+            reason = (*body)["reason"].get<std::string>();
+        }
+    }
+    if (!reason.empty()) {
+        routing::RoutingBook book(*c.db, ClockOf(c), c.actor());
+        if (auto known = book.CheckPauseReason(reason); !known) {
+            return std::unexpected(known.error());
+        }
+    }
     return AgentAction(
-        c, [](auto& r, const std::string& a) { return r.Pause(a); }, "paused");
+        c, [reason](auto& r, const std::string& a) { return r.Pause(a, reason); },
+        reason.empty() ? std::string("paused") : "paused: " + reason);
+}
+
+// The reasons an operator may pause for, in the desk's order.
+Result<Response> PauseReasons(Call& c) {
+    auto reasons = routing::RoutingBook(*c.db, ClockOf(c), c.actor()).PauseReasons();
+    if (!reasons) return std::unexpected(reasons.error());
+    json out = json::array();
+    for (const auto& r : *reasons) {
+        out.push_back({{"code", r.code},
+                       {"label", r.label},
+                       {"paid", r.paid},
+                       {"max_minutes", r.max_minutes}});
+    }
+    return JsonResponse(200, out);
 }
 Result<Response> AgentHangup(Call& c) {
     return AgentAction(

@@ -1019,6 +1019,15 @@ void Dialer::AddTime(DialerStats& stats, const Agent& agent, Millis spent) {
     }
 }
 
+std::vector<InboundCard> Dialer::WaitingCalls() const {
+    std::vector<InboundCard> out;
+    for (CallId id : waiting_) {
+        auto it = live_.find(id);
+        if (it != live_.end() && it->second.inbound) out.push_back(it->second.card);
+    }
+    return out;
+}
+
 std::vector<AgentView> Dialer::Agents() const {
     std::vector<AgentView> out;
     for (const Agent& a : agents_) {

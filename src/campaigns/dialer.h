@@ -264,6 +264,9 @@ public:
 
     DialerStats Stats() const;  // agent time counted up to now
     std::vector<AgentView> Agents() const;
+    // The incoming calls waiting for an agent now, the first to be put
+    // through first (the wallboard).
+    std::vector<InboundCard> WaitingCalls() const;
     std::vector<Callback> CallbacksDue(const std::string& agent, UnixSeconds until) const;
     const Lead* LeadOf(int64_t contact_id) const;
     int LiveCalls() const { return static_cast<int>(live_.size()); }

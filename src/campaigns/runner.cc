@@ -181,6 +181,15 @@ Result<void> CampaignRunner::Start() {
                        *closed);
         }
     }
+    agent_log_ = std::make_unique<routing::AgentLog>(*store_);
+    if (auto left = agent_log_->CloseLeftOpen(); !left) {
+        return std::unexpected(left.error());
+    } else if (*left > 0) {
+        fmt::print(stderr,
+                   "agents: {} operator state(s) left open when the server last stopped end "
+                   "where they began\n",
+                   *left);
+    }
     loop_ = std::make_unique<telephony::SimLoop>(now);
     if (options_.real_network) {
         options_.speed = 1.0;
@@ -209,7 +218,12 @@ Result<void> CampaignRunner::Start() {
             Sample();
             loop_->At(loop_->Now() + options_.sample, sample);
         };
+        std::function<void()> board = [this, &board] {
+            PublishBoard();
+            loop_->At(loop_->Now() + 1'000, board);
+        };
         poll();
+        board();
         loop_->At(loop_->Now() + options_.sample, sample);
         // Runs until Stop(); a century is "until stopped".
         loop_->RunPaced(loop_->Now() + Millis{100} * 365 * 86'400'000, options_.speed);
@@ -217,6 +231,11 @@ Result<void> CampaignRunner::Start() {
         for (auto& [id, a] : active_)
             a->dialer->Interrupt();
         active_.clear();
+        // The operators' spells end with the server.
+        if (auto closed = agent_log_->CloseAll(loop_->Now()); !closed) {
+            fmt::print(stderr, "agents: the operators' states could not be closed ({})\n",
+                       closed.error().message);
+        }
     });
     return {};
 }
@@ -273,8 +292,9 @@ void CampaignRunner::CheckDesks() {
         if (a == nullptr) continue;
         for (const auto& v : a->dialer->Agents()) {
             if (v.id != agent || v.state != AgentState::kReady || v.leaving_until != 0) continue;
+            // The reason first: the pause's state event logs the spell with it.
+            pause_reasons_[agent] = "desk_gone";
             if (a->dialer->SetPaused(agent)) {
-                desk_gone_.insert(agent);
                 fmt::print(stderr,
                            "agent {}: the desk has been gone for {} ms (tab closed or network "
                            "lost): paused, reason desk_gone\n",
@@ -781,8 +801,24 @@ Result<void> CampaignRunner::AgentCall(const std::string& agent,
 Result<void> CampaignRunner::Ready(const std::string& agent) {
     return AgentCall(agent, &Dialer::SetReady);
 }
-Result<void> CampaignRunner::Pause(const std::string& agent) {
-    return AgentCall(agent, &Dialer::SetPaused);
+Result<void> CampaignRunner::Pause(const std::string& agent, const std::string& reason) {
+    return OnLoop([this, agent, reason]() -> Result<void> {
+        Active* a = ActiveOf(agent);
+        if (a == nullptr) return std::unexpected(NotInCampaign(agent));
+        const auto before = pause_reasons_.find(agent);
+        const std::optional<std::string> kept =
+            before == pause_reasons_.end() ? std::nullopt : std::optional(before->second);
+        pause_reasons_[agent] = reason;
+        auto r = a->dialer->SetPaused(agent);
+        if (!r) {
+            if (kept)
+                pause_reasons_[agent] = *kept;
+            else
+                pause_reasons_.erase(agent);
+        }
+        PublishAgent(agent);
+        return r;
+    });
 }
 Result<void> CampaignRunner::Hangup(const std::string& agent) {
     return AgentCall(agent, &Dialer::HangupByAgent);
@@ -844,9 +880,18 @@ void CampaignRunner::PublishAgent(const std::string& agent) {
             auto row = a->call_rows.find(v.call);
             j["call"] = row == a->call_rows.end() ? json(nullptr) : json(row->second);
             j["disposition_due"] = v.disposition_due;
-            // The reason lasts while the pause CheckDesks made does.
-            if (v.state != AgentState::kPaused) desk_gone_.erase(agent);
-            j["pause_reason"] = desk_gone_.contains(agent) ? json("desk_gone") : json(nullptr);
+            // A reason lasts while its pause does, or is still to begin (asked
+            // for on a call, the pause begins after it): ready ends it.
+            // (A pausing operator stays ready until the lines dialed for them
+            // have rung out: leaving_until.)
+            if (v.state == AgentState::kReady && v.leaving_until == 0) pause_reasons_.erase(agent);
+            const auto reason = pause_reasons_.find(agent);
+            j["pause_reason"] = v.state == AgentState::kPaused && reason != pause_reasons_.end() &&
+                                        !reason->second.empty()
+                                    ? json(reason->second)
+                                    : json(nullptr);
+            LogState(agent, a->spec.id, v.state,
+                     reason == pause_reasons_.end() ? std::string() : reason->second);
             j["leaving_until"] = v.leaving_until ? json(v.leaving_until) : json(nullptr);
             if (v.inbound.from.empty()) {
                 j["inbound"] = nullptr;
@@ -865,6 +910,7 @@ void CampaignRunner::PublishAgent(const std::string& agent) {
             }
         }
     }
+    if (j["state"] == "offline") LogState(agent, 0, AgentState::kOffline, {});
     std::lock_guard lock(mutex_);
     Published& p = agents_[agent];
     std::string text = JsonText(j);
@@ -872,6 +918,22 @@ void CampaignRunner::PublishAgent(const std::string& agent) {
         p.json = std::move(text);
         ++p.version;
         changed_.notify_all();
+    }
+}
+
+// The operator's state into the base's spells (routing::AgentLog), for
+// occupancy and pause time in the reports. A failed write is said and the
+// call goes on: the reports miss the spell, nobody's call does.
+void CampaignRunner::LogState(const std::string& agent, int64_t campaign, AgentState state,
+                              const std::string& reason) {
+    if (state == AgentState::kOffline) pause_reasons_.erase(agent);
+    if (!agent_log_) return;
+    if (auto r = agent_log_->Enter(agent, campaign, AgentStateId(state), reason, loop_->Now());
+        !r) {
+        fmt::print(stderr,
+                   "agent {}: the state {} could not be written to the base ({}); the reports "
+                   "will miss it\n",
+                   agent, AgentStateId(state), r.error().message);
     }
 }
 
@@ -974,6 +1036,46 @@ void CampaignRunner::WaitAgent(const std::string& agent, uint64_t seen,
         auto it = agents_.find(agent);
         return it != agents_.end() && it->second.version != seen;
     });
+}
+
+void CampaignRunner::PublishBoard() {
+    json agents = json::array();
+    json waiting = json::array();
+    for (const auto& [id, a] : active_) {
+        for (const auto& v : a->dialer->Agents()) {
+            if (v.state == AgentState::kOffline) continue;
+            const auto reason = pause_reasons_.find(v.id);
+            agents.push_back(
+                {{"agent", v.id},
+                 {"state", AgentStateId(v.state)},
+                 {"since", v.since},
+                 {"pause_reason", v.state == AgentState::kPaused &&
+                                          reason != pause_reasons_.end() && !reason->second.empty()
+                                      ? json(reason->second)
+                                      : json(nullptr)},
+                 {"campaign", id},
+                 {"campaign_name", a->spec.name}});
+        }
+        for (const auto& card : a->dialer->WaitingCalls()) {
+            waiting.push_back(
+                {{"route", card.route}, {"reason", card.reason}, {"arrived", card.arrived}});
+        }
+    }
+    json j{{"now", loop_->Now()}, {"agents", std::move(agents)}, {"waiting", std::move(waiting)}};
+    std::lock_guard lock(mutex_);
+    board_.json = JsonText(j);
+    ++board_.version;
+    changed_.notify_all();
+}
+
+std::pair<uint64_t, std::string> CampaignRunner::BoardJson() {
+    std::lock_guard lock(mutex_);
+    return {board_.version, board_.json};
+}
+
+void CampaignRunner::WaitBoard(uint64_t seen, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, timeout, [&] { return board_.version != seen; });
 }
 
 void CampaignRunner::WaitLive(int64_t campaign, uint64_t seen, std::chrono::milliseconds timeout) {

@@ -57,6 +57,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "routing/acd.h"
+#include "routing/agent_time.h"
 #include "routing/router.h"
 #include "store/store.h"
 #include "telephony/sim/sim_network.h"
@@ -109,7 +110,9 @@ public:
     Result<void> Join(const std::string& agent, int64_t campaign);
     Result<void> Leave(const std::string& agent);
     Result<void> Ready(const std::string& agent);
-    Result<void> Pause(const std::string& agent);
+    // `reason`: a code of pause_reasons (lunch, training, …), checked by the
+    // caller; "" when none was given. It is shown and kept with the pause.
+    Result<void> Pause(const std::string& agent, const std::string& reason = {});
     Result<void> Hangup(const std::string& agent);
     Result<void> Dispose(const std::string& agent, Disposition disposition);
     Result<int64_t> NextCard(const std::string& agent);  // the contact's id
@@ -131,6 +134,12 @@ public:
     // Wait until the version differs from `seen` (or `timeout`); for feeds.
     void WaitAgent(const std::string& agent, uint64_t seen, std::chrono::milliseconds timeout);
     void WaitLive(int64_t campaign, uint64_t seen, std::chrono::milliseconds timeout);
+    // The floor now, as JSON, renewed every second (the wallboard): every
+    // operator at work with their state, since when, the pause's reason and
+    // campaign; the incoming calls waiting, with their route, reason and
+    // arrival (no numbers). And a version that changes with it.
+    std::pair<uint64_t, std::string> BoardJson();
+    void WaitBoard(uint64_t seen, std::chrono::milliseconds timeout);
 
     // The first error the runner met (the base failing), for /healthz and logs.
     std::optional<Error> error() const;
@@ -158,6 +167,9 @@ private:
     Result<void> Activate(const CampaignSpec& spec);
     void PublishAgent(const std::string& agent);
     void PublishLive(Active& active);
+    void PublishBoard();
+    void LogState(const std::string& agent, int64_t campaign, AgentState state,
+                  const std::string& reason);
     Active* ActiveOf(const std::string& agent);
     const Clock& Wall() const;  // people's time
 
@@ -180,13 +192,18 @@ private:
     std::condition_variable changed_;
     std::map<std::string, Published> agents_;
     std::map<int64_t, Published> live_;
+    Published board_;
     std::optional<Error> error_;
     struct Desk {
         int open = 0;
         std::chrono::steady_clock::time_point closed;
     };
     std::map<std::string, Desk> desks_;
-    std::set<std::string> desk_gone_;  // paused for it, until ready again (loop thread)
+    // Why a paused operator is paused: the reason they chose, or desk_gone
+    // (CheckDesks); kept from the request until the pause ends, so that a
+    // pause asked for on a call takes its reason when it begins (loop thread).
+    std::map<std::string, std::string> pause_reasons_;
+    std::unique_ptr<routing::AgentLog> agent_log_;  // the spells in the base (loop thread)
     void CheckDesks();
 };
 

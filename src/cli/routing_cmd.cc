@@ -16,6 +16,7 @@
 #include "cli/text_table.h"
 #include "core/file.h"
 #include "core/json_text.h"
+#include "routing/agent_time.h"
 #include "routing/inbound_report.h"
 #include "routing/routing_book.h"
 
@@ -79,6 +80,18 @@ Result<std::vector<routing::InboundCall>> CallsSeen(
         *unqueued = std::move(*rows);
     }
     return calls;
+}
+
+// The operators' time of the period the user may see: a team's supervisor,
+// the team's members only.
+Result<std::vector<routing::AgentTime>> TimeSeen(App& app, store::Store& db, Millis from,
+                                                 Millis to) {
+    auto time = routing::LoadAgentTime(db, from, to, app.clock.Now() * 1000);
+    if (!time) return std::unexpected(time.error());
+    auto team = api::FiguresTeam(ViewerOf(app), db, app.clock);
+    if (!team) return std::unexpected(team.error());
+    if (*team) std::erase_if(*time, [&](const auto& t) { return !api::InTeam(**team, t.agent); });
+    return time;
 }
 
 std::string Seconds(int64_t ms) {
@@ -368,6 +381,78 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
         });
     });
 
+    // --- pause reasons -------------------------------------------------------
+    auto* pause = routing->add_subcommand(
+        "pause-reason", "the reasons operators choose when they pause (lunch, training, …)");
+    pause->require_subcommand(1);
+    auto* plist = pause->add_subcommand("list", "the reasons, in the desk's order");
+    plist->callback([&app] {
+        WithBook(app, [&](store::Store&, RoutingBook& book) -> Result<void> {
+            auto reasons = book.PauseReasons();
+            if (!reasons) return std::unexpected(reasons.error());
+            if (app.json) {
+                json out = json::array();
+                for (const auto& r : *reasons) {
+                    out.push_back({{"code", r.code},
+                                   {"label", r.label},
+                                   {"paid", r.paid},
+                                   {"max_minutes", r.max_minutes}});
+                }
+                fmt::print("{}\n", JsonText(out));
+                return {};
+            }
+            Table t({"code", "label", "paid", "limit"});
+            for (const auto& r : *reasons) {
+                t.Add({r.code, r.label.empty() ? "(built in)" : r.label, r.paid ? "yes" : "no",
+                       r.max_minutes ? fmt::format("{} min", r.max_minutes) : "-"});
+            }
+            t.Print();
+            return {};
+        });
+    });
+    struct PauseArgs {
+        std::string code, label;
+        bool unpaid = false;
+        int max_minutes = 0;
+    };
+    auto pa = std::make_shared<PauseArgs>();
+    auto* pset = pause->add_subcommand("set", "add a reason, or change one");
+    pset->add_option("code", pa->code, "a-z, 0-9 and _: coaching")->required();
+    pset->add_option("--label", pa->label, "what operators see: «Разбор звонков»");
+    pset->add_flag("--unpaid", pa->unpaid, "the pause is not paid time (like lunch)");
+    pset->add_option("--max-minutes", pa->max_minutes, "how long it may last; 0: no limit");
+    pset->callback([&app, pa] {
+        WithBook(app, [&](store::Store&, RoutingBook& book) -> Result<void> {
+            routing::PauseReason r{pa->code, pa->label, !pa->unpaid, pa->max_minutes, 0};
+            if (auto put = book.PutPauseReason(r); !put) return put;
+            if (app.json) {
+                fmt::print("{}\n", JsonText({{"code", r.code},
+                                             {"label", r.label},
+                                             {"paid", r.paid},
+                                             {"max_minutes", r.max_minutes}}));
+            } else {
+                fmt::print("pause reason {} set\n", r.code);
+            }
+            return {};
+        });
+    });
+    auto premove_arg = std::make_shared<std::string>();
+    auto* premove = pause->add_subcommand("remove", "remove a reason");
+    premove->add_option("code", *premove_arg, "the reason's code")->required();
+    premove->callback([&app, premove_arg] {
+        WithBook(app, [&](store::Store&, RoutingBook& book) -> Result<void> {
+            auto done = book.RemovePauseReason(*premove_arg);
+            if (!done) return std::unexpected(done.error());
+            if (!*done) {
+                return Fail(ErrorCode::kNotFound,
+                            fmt::format("there is no pause reason '{}'", *premove_arg),
+                            "`callbase routing pause-reason list` shows them");
+            }
+            if (!app.json) fmt::print("pause reason {} removed\n", *premove_arg);
+            return {};
+        });
+    });
+
     // --- check --------------------------------------------------------------
     struct CheckArgs {
         std::string from, to;
@@ -435,12 +520,34 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
             options.now = app.clock.Now() * 1000;
             const auto r =
                 routing::MakeInboundReport(*calls, range->first, range->second, options, unqueued);
+            auto time = TimeSeen(app, db, range->first, range->second);
+            if (!time) return std::unexpected(time.error());
             if (app.json) {
-                fmt::print("{}\n", JsonText(routing::InboundReportJson(r)));
+                json out = routing::InboundReportJson(r);
+                out["agent_time"] = routing::AgentTimeJson(*time);
+                fmt::print("{}\n", JsonText(out));
                 return {};
             }
             fmt::print("incoming calls {} – {}: {}\n", LocalTime(r.from / 1000),
                        LocalTime(r.to / 1000), r.calls);
+            if (!time->empty()) {
+                Table t({"operator", "ready min", "on calls min", "wrap-up min", "occupancy",
+                         "paused min", "pauses by reason"});
+                for (const auto& a : *time) {
+                    std::string by;
+                    for (const auto& [reason, ms] : a.paused_ms) {
+                        by += fmt::format("{}{} {:.1f}", by.empty() ? "" : ", ",
+                                          reason.empty() ? "(none)" : reason, ms / 60'000.0);
+                    }
+                    t.Add({a.agent, fmt::format("{:.1f}", a.ready_ms / 60'000.0),
+                           fmt::format("{:.1f}", a.on_call_ms / 60'000.0),
+                           fmt::format("{:.1f}", a.wrap_up_ms / 60'000.0), Percent(a.Occupancy()),
+                           fmt::format("{:.1f}", a.PausedMs() / 60'000.0), by});
+                }
+                fmt::print("\noperators' time\n");
+                t.Print(false);
+                fmt::print("\n");
+            }
             if (r.calls == 0 && r.unqueued.empty()) return {};
             Table routes({"queue", "offered", "answered", "abandoned (short)", "timed out", "SL",
                           "SL with abandons", "ASA s", "longest wait s", "AHT s"});

@@ -15,17 +15,16 @@ constexpr Millis kWeek = 7LL * 86'400'000;
 constexpr Millis kQuickReturn = 10LL * 60'000;
 constexpr int kRepeatAbove = 3;  // more than this many calls in a week
 
-// The name a call's figures go under: a queue's name, another route as it is.
-std::string RouteName(const std::string& route) {
-    if (route.starts_with("queue:")) return route.substr(6);
-    return route;
-}
-
 double Ratio(int64_t a, int64_t b) {
     return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0;
 }
 
 }  // namespace
+
+std::string RouteName(const std::string& route) {
+    if (route.starts_with("queue:")) return route.substr(6);
+    return route;
+}
 
 double RouteFigures::AverageHandleSeconds() const {
     return stats.answered > 0

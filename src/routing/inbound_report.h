@@ -65,6 +65,10 @@ Result<std::vector<UnqueuedCall>> LoadUnqueued(store::Store& store, Millis from,
 // 7 days before and after that the repeat and first-contact figures need.
 Result<std::vector<InboundCall>> LoadInboundCalls(store::Store& store, Millis from, Millis to);
 
+// The name a call's figures go under: a queue's name ("queue:sales" ->
+// "sales"), another route as it is ("agent:anna"), "" for a call not routed.
+std::string RouteName(const std::string& route);
+
 struct RouteFigures {
     std::string name;  // the queue's name; another route's text; "" for calls not routed
     QueueStats stats;

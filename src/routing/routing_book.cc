@@ -389,6 +389,86 @@ Result<void> RoutingBook::SetRules(const RuleSettings& rules) {
     return {};
 }
 
+Result<std::vector<PauseReason>> RoutingBook::PauseReasons() {
+    auto rows = store_.Query(
+        "SELECT code, label, paid, max_minutes, position FROM pause_reasons ORDER BY position, "
+        "code",
+        {});
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<PauseReason> out;
+    for (const auto& row : *rows) {
+        out.push_back({row.Text(0), row.Text(1), row.Int(2) != 0, static_cast<int>(row.Int(3)),
+                       static_cast<int>(row.Int(4))});
+    }
+    return out;
+}
+
+Result<void> RoutingBook::PutPauseReason(const PauseReason& reason) {
+    const std::string& code = reason.code;
+    if (code.empty() || code.size() > 32 ||
+        code.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"routing.pause_code", "'{code}' is not a pause reason's code",
+                        "use up to 32 small Latin letters, digits and _: lunch, coaching"},
+                    {{"code", code}});
+    }
+    if (code == "desk_gone") {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"routing.pause_desk_gone",
+                        "desk_gone is the server's own reason (the operator's desk went away)",
+                        "choose another code"});
+    }
+    if (reason.max_minutes < 0) {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"routing.pause_limit", "a pause's limit cannot be negative",
+                        "give the minutes a pause may last, or 0 for no limit"});
+    }
+    auto have = store_.Query("SELECT position FROM pause_reasons WHERE code = $1", {code});
+    if (!have) return std::unexpected(have.error());
+    if (have->empty()) {
+        if (reason.label.empty()) {
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"routing.pause_label", "the new pause reason '{code}' needs a label",
+                            "give the words operators see: --label \"Обучение новичков\""},
+                        {{"code", code}});
+        }
+        auto last = store_.QueryValue("SELECT COALESCE(MAX(position), 0) FROM pause_reasons", {});
+        if (!last) return std::unexpected(last.error());
+        auto added = store_.Exec(
+            "INSERT INTO pause_reasons (code, label, paid, max_minutes, position) VALUES ($1, $2, "
+            "$3, $4, $5)",
+            {code, reason.label, int64_t{reason.paid}, int64_t{reason.max_minutes},
+             store::Row({*last}).Int(0) + 1});
+        if (!added) return std::unexpected(added.error());
+        return {};
+    }
+    auto changed = store_.Exec(
+        "UPDATE pause_reasons SET label = $2, paid = $3, max_minutes = $4 WHERE code = $1",
+        {code, reason.label, int64_t{reason.paid}, int64_t{reason.max_minutes}});
+    if (!changed) return std::unexpected(changed.error());
+    return {};
+}
+
+Result<bool> RoutingBook::RemovePauseReason(const std::string& code) {
+    auto done = store_.Exec("DELETE FROM pause_reasons WHERE code = $1", {code});
+    if (!done) return std::unexpected(done.error());
+    return *done > 0;
+}
+
+Result<void> RoutingBook::CheckPauseReason(const std::string& code) {
+    auto reasons = PauseReasons();
+    if (!reasons) return std::unexpected(reasons.error());
+    std::string codes;
+    for (const auto& r : *reasons) {
+        if (r.code == code) return {};
+        codes += (codes.empty() ? "" : ", ") + r.code;
+    }
+    return Fail(ErrorCode::kInvalidInput,
+                Msg{"routing.no_pause_reason", "there is no pause reason '{code}'",
+                    "choose one of: {codes}"},
+                {{"code", code}, {"codes", codes}});
+}
+
 Result<void> RoutingBook::KnownList(const std::string& list) {
     if (list == "vip" || list == "black") return {};
     return Fail(ErrorCode::kInvalidInput,

@@ -37,6 +37,17 @@ struct ListEntry {
     std::string added_by;
 };
 
+// A reason an operator may pause for (pause_reasons). The built-in ones
+// (lunch, break, training, after_call_work, meeting) have no label of their
+// own: screens say them in the user's language by their code.
+struct PauseReason {
+    std::string code;   // a-z, 0-9 and _, up to 32
+    std::string label;  // "" for a built-in one
+    bool paid = true;
+    int max_minutes = 0;  // 0: no limit
+    int position = 0;     // the order on the desk
+};
+
 class RoutingBook {
 public:
     RoutingBook(store::Store& store, const Clock& clock, std::string actor)
@@ -59,6 +70,16 @@ public:
     Result<bool> RemoveFromList(const std::string& list, const std::string& e164);
     Result<int64_t> ListSize(const std::string& list);
     Result<std::vector<ListEntry>> ListEntries(const std::string& list, int64_t limit = 100);
+
+    // The reasons an operator may choose when pausing, in the desk's order.
+    Result<std::vector<PauseReason>> PauseReasons();
+    // Adds a reason or changes one (a new one goes last); refused: a code
+    // that is not a-z, 0-9 and _, a new code without a label, a negative
+    // limit, desk_gone (the server's own).
+    Result<void> PutPauseReason(const PauseReason& reason);
+    Result<bool> RemovePauseReason(const std::string& code);
+    // kInvalidInput naming the reasons there are, unless `code` is one.
+    Result<void> CheckPauseReason(const std::string& code);
 
     // The whole configuration as a Router (checked as Router::Make checks it).
     Result<Router> LoadRouter();

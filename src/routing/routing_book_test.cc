@@ -185,6 +185,50 @@ TEST_P(RoutingBookTest, ComplaintsAreDispositionsTaggedWithTheCategoryWithinTheD
     EXPECT_FALSE(facts.error()) << facts.error()->message;
 }
 
+TEST_P(RoutingBookTest, PauseReasonsAreTheBuiltInOnesAndThoseTheSupervisorAdds) {
+    RoutingBook book = Book();
+    auto reasons = book.PauseReasons();
+    ASSERT_TRUE(reasons);
+    std::vector<std::string> codes;
+    for (const auto& r : *reasons)
+        codes.push_back(r.code);
+    EXPECT_EQ(codes, (std::vector<std::string>{"lunch", "break", "training", "after_call_work",
+                                               "meeting"}));
+    EXPECT_FALSE((*reasons)[0].paid) << "lunch is unpaid";
+    EXPECT_EQ((*reasons)[0].max_minutes, 60);
+
+    // A new reason needs a label and goes last; a changed one keeps its place.
+    auto no_label = book.PutPauseReason({"coaching", "", true, 30, 0});
+    ASSERT_FALSE(no_label);
+    EXPECT_EQ(no_label.error().key, "routing.pause_label");
+    ASSERT_TRUE(book.PutPauseReason({"coaching", "Разбор звонков", true, 30, 0}));
+    ASSERT_TRUE(book.PutPauseReason({"lunch", "", false, 45, 0}));
+    for (const auto& [bad, key] : std::vector<std::pair<PauseReason, std::string>>{
+             {{"Обед", "x", true, 0, 0}, "routing.pause_code"},
+             {{"desk_gone", "x", true, 0, 0}, "routing.pause_desk_gone"},
+             {{"smoke", "Перекур", true, -5, 0}, "routing.pause_limit"}}) {
+        auto refused = book.PutPauseReason(bad);
+        ASSERT_FALSE(refused) << bad.code;
+        EXPECT_EQ(refused.error().key, key);
+    }
+    reasons = book.PauseReasons();
+    ASSERT_TRUE(reasons);
+    ASSERT_EQ(reasons->size(), 6u) << "nothing refused was written";
+    EXPECT_EQ(reasons->back().code, "coaching");
+    EXPECT_EQ(reasons->back().label, "Разбор звонков");
+    EXPECT_EQ(reasons->front().max_minutes, 45);
+
+    EXPECT_TRUE(book.CheckPauseReason("coaching"));
+    auto unknown = book.CheckPauseReason("smoke");
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(unknown.error().key, "routing.no_pause_reason");
+    EXPECT_NE(unknown.error().message.find("smoke"), std::string::npos);
+    auto removed = book.RemovePauseReason("coaching");
+    ASSERT_TRUE(removed);
+    EXPECT_TRUE(*removed);
+    EXPECT_FALSE(book.CheckPauseReason("coaching"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RoutingBookTest, ::testing::ValuesIn(testing::TestBackends()),
                          testing::BackendName);
 

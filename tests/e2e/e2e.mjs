@@ -41,10 +41,10 @@ const PASSWORDS = {
 // The nav links each role must see (and no others), from docs/security.md.
 const NAV = {
     operator: ['contacts', 'work', 'calls', 'stop-list', 'consents', 'deletions', 'health'],
-    supervisor: ['contacts', 'work', 'campaigns', 'calls', 'reports', 'staffing', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'health', 'dictionaries'],
+    supervisor: ['contacts', 'work', 'campaigns', 'calls', 'reports', 'wallboard', 'staffing', 'routing', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'health', 'dictionaries'],
     analyst: ['contacts', 'staffing', 'exports', 'health'],
-    admin: ['contacts', 'work', 'campaigns', 'calls', 'reports', 'staffing', 'import', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'],
-    dpo: ['contacts', 'calls', 'reports', 'exports', 'stop-list', 'consents', 'registries', 'deletions', 'audit', 'health'],
+    admin: ['contacts', 'work', 'campaigns', 'calls', 'reports', 'wallboard', 'staffing', 'routing', 'import', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'],
+    dpo: ['contacts', 'calls', 'reports', 'wallboard', 'exports', 'stop-list', 'consents', 'registries', 'deletions', 'audit', 'health'],
 };
 // The people of the analyst's export (scenario q): name and comment; numbers are fresh.
 const EXPORT_SOURCE = 'e2e-export';
@@ -56,7 +56,7 @@ const EXPORT_SEGMENT = [
 ];
 // The columns every export has, in order, before the custom fields (ingest/exporter.cc).
 const EXPORT_FIXED_COLUMNS = ['ФИО', 'Телефон', 'Регион', 'Источник', 'E-mail', 'Статус', 'Теги', 'Комментарий', 'Дата добавления'];
-const ALL_NAV = ['contacts', 'work', 'campaigns', 'calls', 'reports', 'staffing', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'];
+const ALL_NAV = ['contacts', 'work', 'campaigns', 'calls', 'reports', 'wallboard', 'staffing', 'routing', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'];
 // The simulated callees of the campaign scenario: everyone answers within a second
 // and talks for four; serve runs the simulation at 4× real time.
 const SIM_SCENARIO = resolve(import.meta.dirname, 'sim.toml');
@@ -467,7 +467,7 @@ const LATIN_ALLOWED = new Set([
     'callbase', 'csv', 'xlsx', 'xls', 'sip', 'utf', 'cp1251', 'windows', 'totp', 'json', 'api', 'url', 'ivr',
     'utm', 'http', 'https', 'id', 'e', 'mail', 'e-mail', 'sms', 'dpo', 'pdf', 'wav', 'break-glass', 'otp',
     'admin', 'supervisor', 'operator', 'analyst', 'dpo', 'service', 'robot', 'e2e', 'ok',
-    'utc', 'sha', 'excel', 'gzip', 'asterisk',
+    'utc', 'sha', 'excel', 'gzip', 'asterisk', 'vip',
     'opros', 'fas', // the example codes of a purpose and a registry (codes are Latin)
 ]);
 
@@ -1339,8 +1339,21 @@ async function main() {
             if (state === 'ready' && (await figure('calls')) === 0) break;
             await sleep(300);
         }
+        // A pause for a reason of the supervisor's list: the desk says which.
+        await operator.getByTestId('work-pause-reason').selectOption('lunch');
         await operator.getByTestId('work-pause').click();
         await waitFor(operator, operator.locator('[data-testid="work-state"][data-state="paused"]'), 'the operator paused');
+        const pausedText = await operator.getByTestId('work-waiting').innerText();
+        check(/Обед|Lunch/.test(pausedText), `the desk names the pause's reason: "${pausedText}"`);
+        const paused = await operator.evaluate(() => fetch('/api/v1/agent').then((r) => r.json()));
+        check(paused.pause_reason === 'lunch', `the server keeps the reason: ${JSON.stringify(paused.pause_reason)}`);
+        // The supervisor's wallboard shows the operator paused, and why, within a couple of seconds.
+        await supervisor.goto(`${base}/#/wallboard`);
+        const onBoard = supervisor.locator('[data-testid="wallboard-agent"][data-agent="operator"][data-state="paused"]');
+        await waitFor(supervisor, onBoard, 'the paused operator on the wallboard', { timeout: 10000 });
+        const boardReason = await onBoard.getByTestId('wallboard-agent-reason').innerText();
+        check(boardReason.includes('Lunch'), `the wallboard gives the pause's reason as "${boardReason}"`);
+        await shot(supervisor, 'wallboard');
         await operator.getByTestId('work-leave').click();
         await waitFor(operator, operator.getByTestId('work-join-panel'), 'the join panel after leaving');
 
@@ -2380,6 +2393,84 @@ async function issue18CallsScenarios(supervisor) {
 
     // Issue 19, item 10: the staffing forecast opened by a link with measured
     // figures, recalculated, and wrong values refused in Russian.
+    // Issue 19, item 3 ("each rule editable in the UI"): the Routing page edits the
+    // routing book; a refused change says why in Russian and changes nothing.
+    await scenario('s. the routing page: a queue, a number, a VIP and a pause reason; a bad exit refused (Russian UI)', async () => {
+        check(supervisor, 'no supervisor session');
+        await toRussian(supervisor);
+        const book = () => supervisor.evaluate(() => fetch('/api/v1/routing').then((r) => r.json()));
+        try {
+            await supervisor.goto(`${base}/#/routing`);
+            await waitFor(supervisor, supervisor.getByTestId('routing-queues'), 'the queues section');
+            check((await supervisor.locator('h1').innerText()) === 'Маршрутизация входящих', 'the page title is not Russian');
+            // A queue.
+            await supervisor.getByTestId('routing-queue-name').fill('e2e-line');
+            await supervisor.getByTestId('routing-queue-strategy').selectOption('fewest_calls');
+            await supervisor.getByTestId('routing-queue-members').fill('operator, e2e-lead');
+            await supervisor.getByTestId('routing-queue-max-wait').fill('40');
+            await supervisor.getByTestId('routing-queue-save').click();
+            const queueRow = supervisor.locator('[data-testid="routing-queue-row"][data-queue="e2e-line"]');
+            await waitFor(supervisor, queueRow, 'the new queue in the table');
+            const queueText = await queueRow.innerText();
+            check(queueText.includes('меньше всех звонков') && queueText.includes('operator, e2e-lead') && queueText.includes('40'), `the queue row reads "${queueText}"`);
+            // An exit to a queue that does not exist: refused in Russian, nothing written.
+            await supervisor.getByTestId('routing-queue-name').fill('e2e-other');
+            await supervisor.getByTestId('routing-queue-exit').fill('queue:nosuch');
+            await supervisor.getByTestId('routing-queue-save').click();
+            await waitFor(supervisor, supervisor.getByTestId('error'), 'the refusal of an exit to a missing queue');
+            const banner = await errorText(supervisor);
+            check(banner.includes('очереди nosuch нет'), `the refusal reads "${banner}"`);
+            check(!(await book()).queues.some((q) => q.name === 'e2e-other'), 'the refused queue was written');
+            await supervisor.getByTestId('routing-queue-exit').fill('');
+            await supervisor.getByTestId('routing-queue-name').fill('');
+            // A number to it, typed as people type it.
+            await supervisor.getByTestId('routing-number').fill('8 (495) 000-00-77');
+            await supervisor.getByTestId('routing-number-route-kind').selectOption('queue');
+            await supervisor.getByTestId('routing-number-route-name').selectOption('e2e-line');
+            await supervisor.getByTestId('routing-number-label').fill('Тестовая линия');
+            await supervisor.getByTestId('routing-number-save').click();
+            const numberRow = supervisor.locator('[data-testid="routing-number-row"][data-number="+74950000077"]');
+            await waitFor(supervisor, numberRow, 'the number in the table, cleaned to E.164');
+            const routeText = await numberRow.getByTestId('routing-number-route').innerText();
+            check(routeText === 'очередь e2e-line', `the route reads "${routeText}"`);
+            // A VIP with a personal manager.
+            await supervisor.getByTestId('routing-list').selectOption('vip');
+            await supervisor.getByTestId('routing-list-number').fill('8 916 000-00-77');
+            await supervisor.getByTestId('routing-list-manager').fill('operator');
+            await supervisor.getByTestId('routing-list-add').click();
+            const vipRow = supervisor.locator('[data-testid="routing-list-row"][data-number="+79160000077"]');
+            await waitFor(supervisor, vipRow, 'the VIP in the list');
+            check((await vipRow.innerText()).includes('operator'), 'the VIP row names the manager');
+            // A pause reason of the supervisor's own: on the operators' desk list.
+            await supervisor.getByTestId('routing-pause-code').fill('e2e_coaching');
+            await supervisor.getByTestId('routing-pause-label').fill('Разбор звонков');
+            await supervisor.getByTestId('routing-pause-limit').fill('30');
+            await supervisor.getByTestId('routing-pause-save').click();
+            await waitFor(supervisor, supervisor.locator('[data-testid="routing-pause-row"][data-code="e2e_coaching"]'), 'the new pause reason');
+            const operator = sessions.operator?.page;
+            if (operator) {
+                const reasons = await operator.evaluate(() => fetch('/api/v1/agent/pause-reasons').then((r) => r.json()));
+                check(reasons.some((r) => r.code === 'e2e_coaching' && r.label === 'Разбор звонков'), `the desk's reasons: ${JSON.stringify(reasons)}`);
+            }
+            const saved = await book();
+            check(saved.numbers.some((n) => n.number === '+74950000077' && n.route === 'queue:e2e-line' && n.label === 'Тестовая линия'), 'the number is not in the book');
+            await shot(supervisor, 'routing-ru');
+        } finally {
+            // Leave the book as it was: the other scenarios route no calls.
+            await supervisor.evaluate(async () => {
+                const csrf = (await fetch('/api/v1/session').then((r) => r.json())).csrf;
+                const del = (path) => fetch(path, { method: 'DELETE', headers: { 'X-CSRF-Token': csrf } });
+                await del('/api/v1/routing/numbers/+74950000077');
+                await del('/api/v1/routing/queues/e2e-line');
+                await del('/api/v1/routing/lists/vip/+79160000077');
+                await del('/api/v1/routing/pause-reasons/e2e_coaching');
+            });
+            await toEnglish(supervisor);
+        }
+        const left = await book();
+        check(left.numbers.length === 0 && !left.queues.some((q) => q.name === 'e2e-line'), `the book was not left as it was: ${JSON.stringify(left.numbers)}`);
+    });
+
     await scenario('s. the staffing forecast from a link, recalculated, a wrong value refused (Russian UI)', async () => {
         check(supervisor, 'no supervisor session');
         await toRussian(supervisor);

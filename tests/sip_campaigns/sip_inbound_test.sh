@@ -128,6 +128,12 @@ grep -q "inbound: the call from +79161112233 to +74950000002 hears the message '
     "$tmp/serve.err" || fail "the unrouted number is not logged: $(cat "$tmp/serve.err")"
 # Nobody is free (olga's desk is closed): queue «general» keeps the caller 3 s,
 # then its exit route speaks the message «closed» and the center hangs up.
+# The caller comes once the server has paused olga for her closed desk: her
+# wrap-up (10 s) ends about when the calls above do, and a caller already
+# waiting then would be put through to her before the next check of desks.
+for _ in $(seq 300); do grep -q "agent olga: the desk has been gone" "$tmp/serve.err" && break; sleep 0.1; done
+grep -q "agent olga: the desk has been gone" "$tmp/serve.err" ||
+    fail "olga's closed desk did not pause her: $(cat "$tmp/serve.err")"
 caller_scenario message 74950000001 79165556677 >"$tmp/exit.xml"
 sipp_start exit "$tmp/exit.xml" -p "$(free_port)" -m 1 -timeout 40s "127.0.0.1:$sip_port"
 sipp_verdict exit
@@ -189,9 +195,15 @@ assert a["agent"] == "olga" and a["calls"] == 1 and a["first_contact"]["pending"
 # caller of the queue's exit message did (timed out above), so is not here.
 assert r["not_queued"] == {"refused": 1, "messages": 1, "by_route_reason": {
     "reject:603 black_list": 1, "message:no_route no_route": 1}}, r["not_queued"]
+# olga's time: the call (4 s) and its wrap-up (10 s), then paused because her
+# desk was gone until the campaign stopped.
+(t,) = r["agent_time"]
+assert t["agent"] == "olga" and 3.5 < t["on_call_seconds"] < 6 and 9 < t["wrap_up_seconds"] < 12, t
+assert t["paused"].get("desk_gone", 0) > 1 and 0.5 < t["occupancy"] <= 1, t
 PY
 as_admin routing report >"$tmp/report.txt" || fail "routing report (text)"
 grep -q "^general *3 *1 *1 (1) *1 *100.0 %" "$tmp/report.txt" || fail "the report's text: $(cat "$tmp/report.txt")"
+grep -q "^olga .*desk_gone" "$tmp/report.txt" || fail "the operators' time: $(cat "$tmp/report.txt")"
 grep -q "^never reached a queue: 1 refused, 1 given a message (1 × message:no_route no_route, 1 × reject:603 black_list)$" \
     "$tmp/report.txt" || fail "the report's calls that never reached a queue: $(cat "$tmp/report.txt")"
 as_admin routing queue-log >"$tmp/queue_log" || fail "queue-log"

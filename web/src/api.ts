@@ -728,6 +728,19 @@ export interface InboundReport {
     quick_returns_after_answered: number;
     // Calls that never reached a queue: refused (the black list) or given a message instead.
     not_queued: { refused: number; messages: number; by_route_reason: Record<string, number> };
+    // The operators' time over the period (routing::AgentTimeJson): occupancy =
+    // (on calls + wrap-up) / (ready + on calls + wrap-up); pauses by reason code
+    // ('' : none given), with the labels of the reasons the supervisor added.
+    agent_time: {
+        agent: string;
+        ready_seconds: number;
+        on_call_seconds: number;
+        wrap_up_seconds: number;
+        paused_seconds: number;
+        paused: Record<string, number>;
+        occupancy: number;
+    }[];
+    pause_reason_labels: Record<string, string>;
 }
 
 // GET /reports/calls: a period's report, on the call center's days and hours.
@@ -792,8 +805,9 @@ export interface AgentState {
     // Logging out or pausing while lines dialed for the agent still ring: ready until
     // then (Unix ms), null otherwise.
     leaving_until?: number | null;
-    // Why a paused operator is paused when the server paused them: desk_gone (their
-    // desk's feed closed: the tab, or the network for 10 s).
+    // Why a paused operator is paused: the reason they chose (a code of GET
+    // /agent/pause-reasons), or desk_gone when the server paused them (their desk's
+    // feed closed: the tab, or the network for 10 s); null: no reason.
     pause_reason?: string | null;
     // An incoming call on the agent's screen: the caller and the number they dialed;
     // with routing configured, where the router sent it and why (vip, complaints,

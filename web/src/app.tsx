@@ -23,7 +23,9 @@ import { TeamsPage } from './pages/teams';
 import { LoginPage } from './pages/login';
 import { ReportsPage } from './pages/reports';
 import { SearchPage } from './pages/search';
+import { RoutingPage } from './pages/routing';
 import { StaffingPage } from './pages/staffing';
+import { WallboardPage } from './pages/wallboard';
 import { StopListPage } from './pages/stop_list';
 import { DictionariesPage } from './pages/dictionaries';
 import { UsersPage } from './pages/users';
@@ -50,7 +52,9 @@ export const navItems: NavItem[] = [
     { name: 'campaigns', label: 'nav.campaigns', allowed: has('campaigns'), pages: ['campaigns', 'campaign'] },
     { name: 'calls', label: 'callLog.nav', allowed: (p) => p.includes('call_records') || p.includes('can_call'), pages: ['calls'] },
     { name: 'reports', label: 'reports.nav', allowed: has('call_records'), pages: ['reports'] },
+    { name: 'wallboard', label: 'wallboard.nav', allowed: has('call_records'), pages: ['wallboard'] },
     { name: 'staffing', label: 'staffing.nav', allowed: has('staffing'), pages: ['staffing'] },
+    { name: 'routing', label: 'routing.nav', allowed: has('campaigns'), pages: ['routing'], group: 'admin' },
     { name: 'import', label: 'nav.import', allowed: has('import'), pages: ['import'], group: 'data' },
     {
         name: 'exports',
@@ -243,6 +247,10 @@ function Page(props: { page: PageName; id?: number }) {
             return <ReportsPage />;
         case 'staffing':
             return <StaffingPage />;
+        case 'routing':
+            return <RoutingPage />;
+        case 'wallboard':
+            return <WallboardPage />;
         case 'work':
             return <WorkPage />;
     }

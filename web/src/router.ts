@@ -25,6 +25,8 @@ export type PageName =
     | 'calls'
     | 'reports'
     | 'staffing'
+    | 'routing'
+    | 'wallboard'
     | 'work';
 
 export interface Route {
@@ -52,6 +54,8 @@ const simplePages: Record<string, PageName> = {
     calls: 'calls',
     reports: 'reports',
     staffing: 'staffing',
+    routing: 'routing',
+    wallboard: 'wallboard',
     work: 'work',
 };
 

@@ -13,6 +13,7 @@ import { CampaignSelect, Section, TeamNotice, useLoad } from '../components';
 import * as dict from '../dictionaries';
 import { dayText, downloadCsv, number, parseDay, percent } from '../format';
 import { lang, t } from '../i18n';
+import { pauseReasonText } from '../pause_reason';
 import { isoDay, PeriodInputs } from './call_log';
 
 const PALETTE = ['#1d5fbf', '#2e7d32', '#c62828', '#6a3fb5', '#ef6c00', '#00838f', '#ad1457', '#5d4037', '#455a64'];
@@ -226,6 +227,60 @@ function resolution(r: InboundResolution): string {
     return t('reports.fcrOf', { rate: percent(r.rate), resolved: number(r.resolved), of: number(r.answered - r.pending) });
 }
 
+// The operators' time over the period: ready, on calls, wrap-up, occupancy,
+// and pauses by the reason chosen.
+function AgentTime(props: { report: InboundReport }) {
+    const r = props.report;
+    const minutes = (s: number) => number(Math.round(s / 6) / 10);
+    const byReason = (paused: Record<string, number>) =>
+        Object.entries(paused)
+            .sort((a, b) => b[1] - a[1])
+            .map(([code, s]) => `${pauseReasonText(code, r.pause_reason_labels)} ${minutes(s)}`)
+            .join(', ');
+    const head = () => [t('reports.operator'), t('reports.ready'), t('reports.onCalls'), t('reports.wrapUpMin'), t('reports.occupancyShare'), t('reports.pausedTime'), t('reports.pausesByReason')];
+    const cells = (a: InboundReport['agent_time'][number]) => [
+        a.agent,
+        minutes(a.ready_seconds),
+        minutes(a.on_call_seconds),
+        minutes(a.wrap_up_seconds),
+        percent(a.occupancy),
+        minutes(a.paused_seconds),
+        byReason(a.paused),
+    ];
+    return (
+        <>
+            <h3>
+                {t('reports.agentTime')} <CsvButton testid="report-csv-agent-time" name="agent-time.csv" rows={() => [head(), ...r.agent_time.map(cells)]} />
+            </h3>
+            <p class="hint">{t('reports.agentTimeHint')}</p>
+            <div class="table-wrap">
+                <table class="grid" data-testid="report-agent-time">
+                    <thead>
+                        <tr>
+                            {head().map((h, i) => (
+                                <th key={h} class={i > 0 && i < 6 ? 'num' : ''}>
+                                    {h}
+                                </th>
+                            ))}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {r.agent_time.map((a) => (
+                            <tr key={a.agent} data-testid="report-agent-time-row" data-agent={a.agent}>
+                                {cells(a).map((cell, i) => (
+                                    <td key={i} class={i > 0 && i < 6 ? 'num' : ''} data-user-text={i === 0 || i === 6 ? '' : undefined}>
+                                        {cell}
+                                    </td>
+                                ))}
+                            </tr>
+                        ))}
+                    </tbody>
+                </table>
+            </div>
+        </>
+    );
+}
+
 // The incoming calls of the applied days: queues, operators, topics, repeats.
 // `applied` is the period as last applied: pressing Show again reloads it.
 function Inbound(props: { applied: { from: string; to: string } }) {
@@ -355,6 +410,7 @@ function Inbound(props: { applied: { from: string; to: string } }) {
                     </ul>
                 </>
             )}
+            {r && r.agent_time.length > 0 && <AgentTime report={r} />}
         </Section>
     );
 }

@@ -21,6 +21,7 @@ import * as dict from '../dictionaries';
 import { dateTime, duration, phone, toUnix } from '../format';
 import { HistoryItem } from '../history';
 import { t, type Key } from '../i18n';
+import { pauseReasonText, type PauseReason } from '../pause_reason';
 
 function tagName(tag: Card['tags'][number]): string {
     return typeof tag === 'string' ? tag : tag.name;
@@ -245,6 +246,12 @@ export function WorkPage() {
     const campaigns = useLoad(() => get<{ campaigns: AgentCampaign[] }>('/agent/campaigns'), []);
     const statuses = useLoad<Status[]>(dict.statuses, []);
     const tags = useLoad<Tag[]>(dict.tags, []);
+    // The reasons to pause for (the supervisor's list); the one chosen last stays chosen.
+    const pauseReasons = useLoad<PauseReason[]>(() => get<PauseReason[]>('/agent/pause-reasons').catch(() => []), []);
+    const [pauseReason, setPauseReason] = useState<string | null>(null);
+    const reasonList = pauseReasons.data ?? [];
+    const reasonLabels = Object.fromEntries(reasonList.filter((r) => r.label).map((r) => [r.code, r.label]));
+    const chosenReason = pauseReason ?? (reasonList.some((r) => r.code === 'break') ? 'break' : (reasonList[0]?.code ?? ''));
     const [choice, setChoice] = useState<number | null>(null);
     const [card, setCard] = useState<Card | null>(null);
     const [previewCard, setPreviewCard] = useState<number | null>(null);
@@ -385,7 +392,28 @@ export function WorkPage() {
                         >
                             {t('work.ready')}
                         </button>
-                        <button type="button" data-testid="work-pause" disabled={busy || state !== 'ready'} onClick={run(() => act('/agent/pause'))}>
+                        {reasonList.length > 0 && (
+                            <select
+                                data-testid="work-pause-reason"
+                                aria-label={t('work.pauseReason')}
+                                title={t('work.pauseReason')}
+                                value={chosenReason}
+                                disabled={busy || state !== 'ready'}
+                                onChange={(e) => setPauseReason((e.target as HTMLSelectElement).value)}
+                            >
+                                {reasonList.map((r) => (
+                                    <option key={r.code} value={r.code} data-user-text={r.label ? '' : undefined}>
+                                        {pauseReasonText(r.code, reasonLabels)}
+                                    </option>
+                                ))}
+                            </select>
+                        )}
+                        <button
+                            type="button"
+                            data-testid="work-pause"
+                            disabled={busy || state !== 'ready'}
+                            onClick={run(() => act('/agent/pause', chosenReason ? { reason: chosenReason } : {}))}
+                        >
                             {t('work.pause')}
                         </button>
                         {preview && (
@@ -466,7 +494,15 @@ export function WorkPage() {
                             <ContactCard card={card} statuses={statuses.data ?? []} />
                         ) : (
                             <p class="muted" data-testid="work-waiting">
-                                {state === 'ready' ? (preview ? t('work.takeCard') : t('work.waiting')) : state === 'paused' ? t('work.paused') : t('common.loading')}
+                                {state === 'ready'
+                                    ? preview
+                                        ? t('work.takeCard')
+                                        : t('work.waiting')
+                                    : state === 'paused'
+                                      ? agent?.pause_reason && agent.pause_reason !== 'desk_gone'
+                                          ? t('work.pausedFor', { reason: pauseReasonText(agent.pause_reason, reasonLabels) })
+                                          : t('work.paused')
+                                      : t('common.loading')}
                             </p>
                         )}
                     </Section>

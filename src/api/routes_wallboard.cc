@@ -1,0 +1,186 @@
+// The wallboard (issue 19, item 9): the floor now — operators and their
+// states from `callbase serve`'s runner (renewed every second), callers
+// waiting per queue, and today's figures per queue from the call records
+// (read at most every 5 s on the feed's own connection). GET /wallboard is a
+// snapshot; /wallboard/live a WebSocket that sends it about every second. A
+// team's supervisor sees the team's operators and the calls they took.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "api/handlers.h"
+#include "api/scope.h"
+#include "campaigns/runner.h"
+#include "compliance/rules.h"
+#include "core/json_text.h"
+#include "routing/inbound_report.h"
+#include "routing/routing_book.h"
+
+namespace callbase::api::handlers {
+namespace {
+
+using nlohmann::json;
+
+struct TodayFigures {
+    int64_t from_ms = 0;
+    std::vector<std::string> queues;  // the routing book's, in its order
+    std::map<std::string, routing::RouteFigures> routes;
+    json labels = json::object();  // the pause reasons the supervisor added
+};
+
+// Today's incoming calls (the center's day) per route, as the inbound report
+// counts them.
+Result<TodayFigures> ReadToday(store::Store& db, const Clock& clock,
+                               const std::optional<security::Team>& team) {
+    auto rules = compliance::LoadRules(db);
+    if (!rules) return std::unexpected(rules.error());
+    const int64_t offset = int64_t{rules->default_utc_offset_minutes} * 60;
+    const UnixSeconds now = clock.Now();
+    const UnixSeconds today = (now + offset) / 86'400 * 86'400 - offset;
+    TodayFigures out;
+    out.from_ms = today * 1000;
+    auto calls = routing::LoadInboundCalls(db, today * 1000, (today + 86'400) * 1000);
+    if (!calls) return std::unexpected(calls.error());
+    if (team) std::erase_if(*calls, [&](const auto& c) { return !InTeam(*team, c.agent); });
+    routing::RoutingBook book(db, clock, "wallboard");
+    auto queues = book.Queues();
+    if (!queues) return std::unexpected(queues.error());
+    routing::ReportOptions options;
+    for (const auto& q : *queues) {
+        options.queues[q.name] = q;
+        out.queues.push_back(q.name);
+    }
+    options.now = now * 1000;
+    const auto report =
+        routing::MakeInboundReport(*calls, today * 1000, (today + 86'400) * 1000, options);
+    for (const auto& r : report.routes)
+        out.routes[r.name] = r;
+    auto reasons = book.PauseReasons();
+    if (!reasons) return std::unexpected(reasons.error());
+    for (const auto& r : *reasons) {
+        if (!r.label.empty()) out.labels[r.code] = r.label;
+    }
+    return out;
+}
+
+// The runner's board and today's figures as the page reads them
+// (web/src/pages/wallboard.tsx).
+json Compose(const std::string& board_text, const TodayFigures& today,
+             const std::optional<security::Team>& team) {
+    const json board = json::parse(board_text.empty() ? "{}" : board_text, nullptr, false);
+    json agents = json::array();
+    struct Waiting {
+        int64_t count = 0;
+        std::optional<int64_t> oldest;
+    };
+    std::map<std::string, Waiting> waiting;
+    if (board.is_object()) {
+        for (const json& a : board.value("agents", json::array())) {
+            if (team && !InTeam(*team, a.value("agent", ""))) continue;
+            agents.push_back(a);
+        }
+        for (const json& w : board.value("waiting", json::array())) {
+            Waiting& q = waiting[routing::RouteName(w.value("route", ""))];
+            ++q.count;
+            const int64_t arrived = w.value("arrived", int64_t{0});
+            if (!q.oldest || arrived < *q.oldest) q.oldest = arrived;
+        }
+    }
+    // Every queue of the book, then any other route that had calls or has
+    // callers waiting.
+    std::vector<std::string> names = today.queues;
+    std::set<std::string> seen(names.begin(), names.end());
+    for (const auto& [name, f] : today.routes) {
+        if (seen.insert(name).second) names.push_back(name);
+    }
+    for (const auto& [name, w] : waiting) {
+        if (seen.insert(name).second) names.push_back(name);
+    }
+    json queues = json::array();
+    for (const std::string& name : names) {
+        const auto f = today.routes.find(name);
+        const auto w = waiting.find(name);
+        const routing::QueueStats s =
+            f == today.routes.end() ? routing::QueueStats{} : f->second.stats;
+        queues.push_back(
+            {{"name", name},
+             {"waiting", w == waiting.end() ? 0 : w->second.count},
+             {"oldest_arrived",
+              w == waiting.end() || !w->second.oldest ? json(nullptr) : json(*w->second.oldest)},
+             {"offered", s.offered},
+             {"answered", s.answered},
+             {"abandoned", s.abandoned},
+             {"service_level", s.ServiceLevel()},
+             {"asa_seconds", s.AverageSpeedOfAnswerSeconds()}});
+    }
+    return {{"now", board.is_object() ? board.value("now", int64_t{0}) : int64_t{0}},
+            {"agents", std::move(agents)},
+            {"queues", std::move(queues)},
+            {"pause_reason_labels", today.labels},
+            {"day_from_ms", today.from_ms}};
+}
+
+}  // namespace
+
+Result<Response> Wallboard(Call& c) {
+    auto team = FiguresTeam(c.viewer(), *c.db, ClockOf(c));
+    if (!team) return std::unexpected(team.error());
+    auto today = ReadToday(*c.db, ClockOf(c), *team);
+    if (!today) return std::unexpected(today.error());
+    std::string board;
+    if (campaigns::CampaignRunner* runner = c.api.options().campaigns) {
+        board = runner->BoardJson().second;
+    }
+    if (board.empty()) {
+        board = JsonText(json{{"now", ClockOf(c).Now() * 1000},
+                              {"agents", json::array()},
+                              {"waiting", json::array()}});
+    }
+    c.records = "wallboard";
+    return JsonResponse(200, Compose(board, *today, *team));
+}
+
+Result<server::Feed> WallboardLive(Call& c) {
+    campaigns::CampaignRunner* runner = c.api.options().campaigns;
+    if (runner == nullptr) {
+        return Fail(ErrorCode::kConflict,
+                    Msg{"campaign.no_telephony", "campaigns do not run in this server",
+                        "start callbase serve with its telephony (see docs/campaigns.md)"});
+    }
+    auto team = FiguresTeam(c.viewer(), *c.db, ClockOf(c));
+    if (!team) return std::unexpected(team.error());
+    auto open = c.api.options().open_store();
+    if (!open) return std::unexpected(open.error());
+    struct State {
+        std::unique_ptr<store::Store> db;
+        std::optional<security::Team> team;
+        TodayFigures today;
+        std::chrono::steady_clock::time_point read_at;
+        bool read = false;
+        uint64_t seen = 0;
+    };
+    auto state = std::make_shared<State>();
+    state->db = std::move(*open);
+    state->team = std::move(*team);
+    const Clock* clock = &ClockOf(c);
+    c.records = "wallboard";
+    return server::Feed([runner, state, clock]() -> std::optional<std::string> {
+        runner->WaitBoard(state->seen, std::chrono::milliseconds(1500));
+        auto [version, board] = runner->BoardJson();
+        if (version == state->seen) return std::string();
+        const auto now = std::chrono::steady_clock::now();
+        if (!state->read || now - state->read_at >= std::chrono::seconds(5)) {
+            auto today = ReadToday(*state->db, *clock, state->team);
+            if (!today) return std::nullopt;  // the feed ends; the page polls, then reconnects
+            state->today = std::move(*today);
+            state->read_at = now;
+            state->read = true;
+        }
+        state->seen = version;
+        return JsonText(Compose(board, state->today, state->team));
+    });
+}
+
+}  // namespace callbase::api::handlers
