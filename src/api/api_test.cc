@@ -1521,6 +1521,8 @@ TEST_P(ApiTest, AnOperatorPausesForAReasonAndTheReportCountsItsTime) {
     EXPECT_EQ(board["queues"][0]["waiting"], 0);
     EXPECT_TRUE(board["queues"][0]["oldest_arrived"].is_null());
     EXPECT_GT(board["now"].get<int64_t>(), 0);
+    EXPECT_EQ(board["pause_reason_limits"]["lunch"], 60) << "the built-in limits";
+    EXPECT_FALSE(board["pause_reason_limits"].contains("training")) << "no limit";
     EXPECT_EQ(Send(http::verb::get, "/api/v1/wallboard", "", &oleg).status, 403);
     auto live = Open("/api/v1/wallboard/live", anna);
     ASSERT_EQ(live->refused, 0);

@@ -553,10 +553,19 @@ Result<Response> InboundQueueLog(Call& c) {
         if (!seen) return std::unexpected(seen.error());
         shown[call.caller] = *seen;
     }
+    auto lines =
+        routing::QueueLog(rows, period.from * 1000, period.to * 1000,
+                          [&](const routing::InboundCall& call) { return shown.at(call.caller); });
+    // The operators' pauses beside the calls (a team's supervisor: the team's).
+    auto spells = routing::LoadAgentSpells(*c.db, period.from * 1000, period.to * 1000);
+    if (!spells) return std::unexpected(spells.error());
+    if (calls->team) {
+        std::erase_if(*spells, [&](const auto& s) { return !InTeam(*calls->team, s.agent); });
+    }
     std::string out;
-    for (const auto& line : routing::QueueLog(
-             rows, period.from * 1000, period.to * 1000,
-             [&](const routing::InboundCall& call) { return shown.at(call.caller); })) {
+    for (const auto& line : routing::MergeQueueLog(
+             std::move(lines),
+             routing::PauseQueueLog(*spells, period.from * 1000, period.to * 1000))) {
         out += line;
         out += '\n';
     }

@@ -28,6 +28,7 @@ struct TodayFigures {
     std::vector<std::string> queues;  // the routing book's, in its order
     std::map<std::string, routing::RouteFigures> routes;
     json labels = json::object();  // the pause reasons the supervisor added
+    json limits = json::object();  // minutes a pause of a reason may last, where limited
 };
 
 // Today's incoming calls (the center's day) per route, as the inbound report
@@ -61,6 +62,7 @@ Result<TodayFigures> ReadToday(store::Store& db, const Clock& clock,
     if (!reasons) return std::unexpected(reasons.error());
     for (const auto& r : *reasons) {
         if (!r.label.empty()) out.labels[r.code] = r.label;
+        if (r.max_minutes > 0) out.limits[r.code] = r.max_minutes;
     }
     return out;
 }
@@ -119,6 +121,7 @@ json Compose(const std::string& board_text, const TodayFigures& today,
             {"agents", std::move(agents)},
             {"queues", std::move(queues)},
             {"pause_reason_labels", today.labels},
+            {"pause_reason_limits", today.limits},
             {"day_from_ms", today.from_ms}};
 }
 

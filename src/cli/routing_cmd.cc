@@ -632,9 +632,20 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
                 if (!seen) return std::unexpected(seen.error());
                 shown[c.caller] = *seen;
             }
-            const auto lines = routing::QueueLog(
-                *calls, range->first, range->second,
-                [&](const routing::InboundCall& c) { return shown.at(c.caller); });
+            // The operators' pauses beside the calls (a team's supervisor: the team's).
+            auto spells = routing::LoadAgentSpells(db, range->first, range->second);
+            if (!spells) return std::unexpected(spells.error());
+            auto team = api::FiguresTeam(ViewerOf(app), db, app.clock);
+            if (!team) return std::unexpected(team.error());
+            if (*team) {
+                std::erase_if(*spells,
+                              [&](const auto& s) { return !api::InTeam(**team, s.agent); });
+            }
+            const auto lines = routing::MergeQueueLog(
+                routing::QueueLog(
+                    *calls, range->first, range->second,
+                    [&](const routing::InboundCall& c) { return shown.at(c.caller); }),
+                routing::PauseQueueLog(*spells, range->first, range->second));
             if (app.json) {
                 fmt::print("{}\n", JsonText(json(lines)));
                 return {};

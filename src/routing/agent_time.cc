@@ -1,5 +1,7 @@
 #include "routing/agent_time.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
 
@@ -80,33 +82,66 @@ double AgentTime::Occupancy() const {
                : 0.0;
 }
 
-Result<std::vector<AgentTime>> LoadAgentTime(store::Store& store, int64_t from, int64_t to,
-                                             int64_t now, const std::vector<std::string>& agents) {
+Result<std::vector<AgentSpell>> LoadAgentSpells(store::Store& store, int64_t from, int64_t to,
+                                                const std::vector<std::string>& agents) {
     const std::set<std::string> only(agents.begin(), agents.end());
-    std::map<std::string, AgentTime> by_agent;
+    std::vector<AgentSpell> out;
     auto read = store.ForEach(
         "SELECT agent, state, reason, started_at, ended_at FROM agent_states WHERE started_at < "
-        "$1 AND (ended_at IS NULL OR ended_at > $2)",
+        "$1 AND (ended_at IS NULL OR ended_at > $2) ORDER BY started_at, id",
         {to, from}, [&](const store::Row& row) {
-            const std::string agent = row.Text(0);
+            std::string agent = row.Text(0);
             if (!only.empty() && !only.contains(agent)) return true;
-            const int64_t begin = std::max(row.Int(3), from);
-            const int64_t end = std::min(row.IsNull(4) ? now : row.Int(4), to);
-            if (end <= begin) return true;
-            AgentTime& t = by_agent[agent];
-            t.agent = agent;
-            const std::string state = row.Text(1);
-            if (state == "ready")
-                t.ready_ms += end - begin;
-            else if (state == "on_call")
-                t.on_call_ms += end - begin;
-            else if (state == "wrap_up")
-                t.wrap_up_ms += end - begin;
-            else
-                t.paused_ms[row.Text(2)] += end - begin;
+            out.push_back({std::move(agent), row.Text(1), row.Text(2), row.Int(3),
+                           row.IsNull(4) ? 0 : row.Int(4)});
             return true;
         });
     if (!read) return std::unexpected(read.error());
+    return out;
+}
+
+std::vector<std::string> PauseQueueLog(const std::vector<AgentSpell>& spells, int64_t from,
+                                       int64_t to) {
+    std::vector<std::pair<int64_t, std::string>> lines;
+    for (const AgentSpell& s : spells) {
+        if (s.state != "paused") continue;
+        if (s.started_ms >= from && s.started_ms < to) {
+            lines.emplace_back(s.started_ms, fmt::format("{}|NONE|NONE|Agent/{}|PAUSEALL|{}",
+                                                         s.started_ms / 1000, s.agent, s.reason));
+        }
+        if (s.ended_ms != 0 && s.ended_ms >= from && s.ended_ms < to) {
+            lines.emplace_back(s.ended_ms, fmt::format("{}|NONE|NONE|Agent/{}|UNPAUSEALL|{}",
+                                                       s.ended_ms / 1000, s.agent, s.reason));
+        }
+    }
+    std::stable_sort(lines.begin(), lines.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> out;
+    for (auto& [at, line] : lines)
+        out.push_back(std::move(line));
+    return out;
+}
+
+Result<std::vector<AgentTime>> LoadAgentTime(store::Store& store, int64_t from, int64_t to,
+                                             int64_t now, const std::vector<std::string>& agents) {
+    auto spells = LoadAgentSpells(store, from, to, agents);
+    if (!spells) return std::unexpected(spells.error());
+    std::map<std::string, AgentTime> by_agent;
+    for (const AgentSpell& s : *spells) {
+        const int64_t begin = std::max(s.started_ms, from);
+        const int64_t end = std::min(s.ended_ms == 0 ? now : s.ended_ms, to);
+        if (end <= begin) continue;
+        AgentTime& t = by_agent[s.agent];
+        t.agent = s.agent;
+        if (s.state == "ready")
+            t.ready_ms += end - begin;
+        else if (s.state == "on_call")
+            t.on_call_ms += end - begin;
+        else if (s.state == "wrap_up")
+            t.wrap_up_ms += end - begin;
+        else
+            t.paused_ms[s.reason] += end - begin;
+    }
     std::vector<AgentTime> out;
     for (auto& [agent, t] : by_agent)
         out.push_back(std::move(t));

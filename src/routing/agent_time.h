@@ -50,6 +50,26 @@ private:
     std::map<std::string, Open> open_;
 };
 
+// One spell as kept: ended_ms 0 while it lasts.
+struct AgentSpell {
+    std::string agent;
+    std::string state;   // ready, on_call, wrap_up, paused
+    std::string reason;  // a pause's; '' otherwise, or when none was given
+    int64_t started_ms = 0, ended_ms = 0;
+};
+
+// The spells that overlap [from, to) (Unix ms), by start. `agents`, when not
+// empty, keeps only those operators.
+Result<std::vector<AgentSpell>> LoadAgentSpells(store::Store& store, int64_t from, int64_t to,
+                                                const std::vector<std::string>& agents = {});
+
+// The pauses of [from, to) as Asterisk's queue_log lines, beside the calls'
+// (routing::QueueLog): `time|NONE|NONE|Agent/LOGIN|PAUSEALL|reason` where a
+// pause began in the period and `…|UNPAUSEALL|reason` where it ended, so
+// that tools made for app_queue count pause time by reason.
+std::vector<std::string> PauseQueueLog(const std::vector<AgentSpell>& spells, int64_t from,
+                                       int64_t to);
+
 struct AgentTime {
     std::string agent;
     int64_t ready_ms = 0, on_call_ms = 0, wrap_up_ms = 0;

@@ -63,6 +63,21 @@ TEST_P(AgentTimeTest, SpellsSumIntoOccupancyAndPausesByReasonWithinThePeriod) {
     EXPECT_EQ((*part)[0].on_call_ms, 10'000);
     EXPECT_EQ((*part)[0].wrap_up_ms, 0);
 
+    // The pauses as Asterisk's queue_log: each start and end in the period.
+    auto spells = LoadAgentSpells(*db_, 0, 200'000);
+    ASSERT_TRUE(spells);
+    EXPECT_EQ(spells->size(), 8u);
+    EXPECT_EQ(
+        PauseQueueLog(*spells, 0, 200'000),
+        (std::vector<std::string>{
+            "0|NONE|NONE|Agent/anna|PAUSEALL|", "1|NONE|NONE|Agent/anna|UNPAUSEALL|",
+            "5|NONE|NONE|Agent/anna|PAUSEALL|lunch", "65|NONE|NONE|Agent/anna|UNPAUSEALL|lunch",
+            "110|NONE|NONE|Agent/anna|PAUSEALL|break",
+            "120|NONE|NONE|Agent/anna|UNPAUSEALL|break"}));
+    EXPECT_EQ(PauseQueueLog(*spells, 50'000, 100'000),
+              (std::vector<std::string>{"65|NONE|NONE|Agent/anna|UNPAUSEALL|lunch"}))
+        << "a pause begun before the period ends in it";
+
     const nlohmann::json j = AgentTimeJson(*part);
     EXPECT_EQ(j[0]["paused"]["lunch"], 15.0);
     EXPECT_EQ(j[0]["paused_seconds"], 15.0);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <unordered_map>
 
 namespace callbase::routing {
@@ -319,6 +320,22 @@ std::vector<std::string> QueueLog(const std::vector<InboundCall>& calls, Millis 
     out.reserve(lines.size());
     for (auto& l : lines)
         out.push_back(std::move(l.text));
+    return out;
+}
+
+std::vector<std::string> MergeQueueLog(std::vector<std::string> a, std::vector<std::string> b) {
+    // A line starts with its Unix second.
+    auto second = [](const std::string& line) { return std::strtoll(line.c_str(), nullptr, 10); };
+    std::vector<std::string> out;
+    out.reserve(a.size() + b.size());
+    size_t i = 0, j = 0;
+    while (i < a.size() || j < b.size()) {
+        if (j == b.size() || (i < a.size() && second(a[i]) <= second(b[j]))) {
+            out.push_back(std::move(a[i++]));
+        } else {
+            out.push_back(std::move(b[j++]));
+        }
+    }
     return out;
 }
 

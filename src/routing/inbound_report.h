@@ -129,4 +129,9 @@ InboundReport MakeInboundReport(const std::vector<InboundCall>& calls, Millis fr
 std::vector<std::string> QueueLog(const std::vector<InboundCall>& calls, Millis from, Millis to,
                                   const std::function<std::string(const InboundCall&)>& caller);
 
+// Two sets of queue_log lines, each in time order, as one in time order (the
+// first's line before the second's at the same second): the calls' and the
+// operators' pauses (PauseQueueLog).
+std::vector<std::string> MergeQueueLog(std::vector<std::string> a, std::vector<std::string> b);
+
 }  // namespace callbase::routing

@@ -184,5 +184,17 @@ TEST(InboundReport, TheQueueLogIsWhatAsteriskWrites) {
     EXPECT_EQ(lines, want);
 }
 
+TEST(InboundReport, TheCallsAndThePausesMergeInTimeOrder) {
+    EXPECT_EQ(
+        MergeQueueLog({"10|1.1|q|NONE|ENTERQUEUE", "12|1.1|q|Agent/a|CONNECT",
+                       "99|1.1|q|Agent/a|COMPLETECALLER"},
+                      {"5|NONE|NONE|Agent/a|UNPAUSEALL|", "12|NONE|NONE|Agent/b|PAUSEALL|lunch",
+                       "100|NONE|NONE|Agent/b|UNPAUSEALL|lunch"}),
+        (std::vector<std::string>{"5|NONE|NONE|Agent/a|UNPAUSEALL|", "10|1.1|q|NONE|ENTERQUEUE",
+                                  "12|1.1|q|Agent/a|CONNECT", "12|NONE|NONE|Agent/b|PAUSEALL|lunch",
+                                  "99|1.1|q|Agent/a|COMPLETECALLER",
+                                  "100|NONE|NONE|Agent/b|UNPAUSEALL|lunch"}));
+}
+
 }  // namespace
 }  // namespace callbase::routing

@@ -209,7 +209,17 @@ grep -q "^never reached a queue: 1 refused, 1 given a message (1 × message:no_r
 as_admin routing queue-log >"$tmp/queue_log" || fail "queue-log"
 python3 - "$tmp/queue_log" <<'PY' || fail "the queue_log: $(cat "$tmp/queue_log")"
 import sys
-rows = [line.rstrip("\n").split("|") for line in open(sys.argv[1])]
+lines = [line.rstrip("\n").split("|") for line in open(sys.argv[1])]
+assert all(int(a[0]) <= int(b[0]) for a, b in zip(lines, lines[1:])), "in time order"
+# olga's pauses: joined paused (no reason), ready; then her closed desk paused
+# her until the campaign stopped (the server lets go of her within a poll of
+# the stop, so the last line may not be there yet).
+pauses = [(r[1], r[2], r[3], r[4], r[5]) for r in lines if r[4] in ("PAUSEALL", "UNPAUSEALL")]
+assert pauses[:3] == [("NONE", "NONE", "Agent/olga", "PAUSEALL", ""),
+                      ("NONE", "NONE", "Agent/olga", "UNPAUSEALL", ""),
+                      ("NONE", "NONE", "Agent/olga", "PAUSEALL", "desk_gone")], pauses
+assert pauses[3:] in ([], [("NONE", "NONE", "Agent/olga", "UNPAUSEALL", "desk_gone")]), pauses
+rows = [r for r in lines if r[4] not in ("PAUSEALL", "UNPAUSEALL")]
 events = [(r[2], r[3], r[4]) for r in rows]
 assert events == [("general", "NONE", "ENTERQUEUE"), ("general", "Agent/olga", "CONNECT"),
                   ("general", "Agent/olga", "COMPLETECALLER"), ("general", "NONE", "ENTERQUEUE"),

@@ -25,6 +25,7 @@ export interface Wallboard {
         asa_seconds: number;
     }[];
     pause_reason_labels: Record<string, string>;
+    pause_reason_limits: Record<string, number>; // minutes a pause of the reason may last
     day_from_ms: number;
 }
 
@@ -68,6 +69,11 @@ export function WallboardPage() {
     const waiting = (b?.queues ?? []).reduce((n, q) => n + q.waiting, 0);
     const oldest = (b?.queues ?? []).map((q) => q.oldest_arrived).filter((x): x is number => x !== null);
     const longest = oldest.length ? now - Math.min(...oldest) : 0;
+    // Whole minutes a pause has run past its reason's limit (0: within it, or none).
+    const overLimit = (reason: string, ms: number) => {
+        const limit = b?.pause_reason_limits?.[reason] ?? 0;
+        return limit > 0 ? Math.max(0, Math.floor(ms / 60000) - limit) : 0;
+    };
     return (
         <div class="page" data-testid="page-wallboard" data-loaded={b ? 'yes' : 'no'}>
             <h1>{t('wallboard.title')}</h1>
@@ -148,6 +154,12 @@ export function WallboardPage() {
                                             <span class="muted" data-testid="wallboard-agent-reason" data-user-text={b.pause_reason_labels[a.pause_reason] ? '' : undefined}>
                                                 {' '}
                                                 · {pauseReasonText(a.pause_reason, b.pause_reason_labels)}
+                                            </span>
+                                        ) : null}
+                                        {a.state === 'paused' && a.pause_reason && overLimit(a.pause_reason, now - a.since) > 0 ? (
+                                            <span class="badge rejected" data-testid="wallboard-agent-over">
+                                                {' '}
+                                                {t('wallboard.overLimit', { minutes: overLimit(a.pause_reason, now - a.since) })}
                                             </span>
                                         ) : null}
                                     </td>

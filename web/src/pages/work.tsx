@@ -252,6 +252,10 @@ export function WorkPage() {
     const reasonList = pauseReasons.data ?? [];
     const reasonLabels = Object.fromEntries(reasonList.filter((r) => r.label).map((r) => [r.code, r.label]));
     const chosenReason = pauseReason ?? (reasonList.some((r) => r.code === 'break') ? 'break' : (reasonList[0]?.code ?? ''));
+    // A pause past its reason's limit (the supervisor's max_minutes) says so on the desk.
+    const pauseLimit = reasonList.find((r) => r.code === agent?.pause_reason)?.max_minutes ?? 0;
+    const pauseOver =
+        agent?.state === 'paused' && pauseLimit > 0 && agent.since ? Math.max(0, Math.floor((Date.now() - agent.since) / 60000) - pauseLimit) : 0;
     const [choice, setChoice] = useState<number | null>(null);
     const [card, setCard] = useState<Card | null>(null);
     const [previewCard, setPreviewCard] = useState<number | null>(null);
@@ -480,6 +484,11 @@ export function WorkPage() {
                                 {!contactId && <span data-testid="work-unknown-caller"> {t('work.unknownCaller')}</span>}
                             </p>
                         )}
+                        {state === 'paused' && agent?.pause_reason && pauseOver > 0 ? (
+                            <p class="notice" data-testid="work-pause-over">
+                                {t('work.pauseOver', { reason: pauseReasonText(agent.pause_reason, reasonLabels), limit: pauseLimit, minutes: pauseOver })}
+                            </p>
+                        ) : null}
                         {state === 'paused' && agent?.pause_reason === 'desk_gone' ? (
                             <p class="notice" data-testid="work-desk-gone">
                                 {t('work.deskGone')}
