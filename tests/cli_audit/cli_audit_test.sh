@@ -13,7 +13,7 @@ run() { "$cb" --db "$db" --actor dpo "$@"; }
 "$cb" --db "$db" init >/dev/null || fail "init"
 
 out=$(run audit verify) || fail "verify of an empty log: $out"
-echo "$out" | grep -q "0 records, chain intact" || fail "empty log: $out"
+grep -q "0 records, chain intact" <<<"$out" || fail "empty log: $out"
 
 # A week of records. 2026-11-16 is a Monday; Moscow is UTC+3 (the default offset).
 mon10=$(date -d '2026-11-16T10:00:00+03:00' +%s)
@@ -42,8 +42,8 @@ run audit list --actor olga | grep -q "status: new -> called" || fail "detail sh
 [ "$(run --json audit list --actor ivan --action copy | grep -o '"id":' | wc -l)" = 5 ] ||
     fail "five copies by ivan"
 out=$(run --json audit list --from 2026-11-16T10:00:00+03:00 --to 2026-11-16T10:01:00+03:00)
-echo "$out" | grep -q "\"id\":${id[0]}," || fail "--from is inclusive: $out"
-echo "$out" | grep -q "\"id\":${id[1]}," && fail "--to is exclusive: $out"
+grep -q "\"id\":${id[0]}," <<<"$out" || fail "--from is inclusive: $out"
+grep -q "\"id\":${id[1]}," <<<"$out" && fail "--to is exclusive: $out"
 [ "$(run --json audit list --limit 3 | grep -o '"id":' | wc -l)" = 3 ] || fail "--limit"
 run audit list --action steal >"$tmp/out" 2>&1
 [ $? = 2 ] || fail "unknown action: exit 2"
@@ -53,10 +53,10 @@ run audit list --from yesterday >"$tmp/out" 2>&1
 
 # verify and head agree; head is ID:HASH.
 head=$(run audit head)
-echo "$head" | grep -Eq "^[0-9]+:[0-9a-f]{64}$" || fail "head: $head"
+grep -Eq "^[0-9]+:[0-9a-f]{64}$" <<<"$head" || fail "head: $head"
 n=${head%%:*}
 out=$(run audit verify) || fail "verify: $out"
-echo "$out" | grep -Eq "^$n records, chain intact, head ${head#*:}$" || fail "verify: $out"
+grep -Eq "^$n records, chain intact, head ${head#*:}$" <<<"$out" || fail "verify: $out"
 run --json audit verify | grep -q '"intact":true' || fail "verify --json"
 run audit verify --anchor "$head" | grep -q "anchor at record $n matches" || fail "anchor matches"
 run audit verify --anchor "12:nothex" >"$tmp/out" 2>&1
@@ -65,12 +65,12 @@ run audit verify --anchor "12:nothex" >"$tmp/out" 2>&1
 # Alerts: ivan's five copies and his Saturday-night export; pavel's four failed
 # logins only after the threshold goes down to four.
 out=$(run audit alerts --since 2026-11-16T00:00:00+03:00)
-echo "$out" | grep -q "copies_per_hour *ivan *$copies " || fail "copies alert: $out"
-echo "$out" | grep -q "off_hours_export *ivan *${id[11]} *export at Sat 23:15" ||
+grep -q "copies_per_hour *ivan *$copies " <<<"$out" || fail "copies alert: $out"
+grep -q "off_hours_export *ivan *${id[11]} *export at Sat 23:15" <<<"$out" ||
     fail "export alert: $out"
-echo "$out" | grep -q "failed_logins" && fail "four failed logins are below five: $out"
+grep -q "failed_logins" <<<"$out" && fail "four failed logins are below five: $out"
 out=$(run audit alerts --since 2026-11-17T00:00:00+03:00)
-echo "$out" | grep -q "copies_per_hour" && fail "--since leaves Monday out: $out"
+grep -q "copies_per_hour" <<<"$out" && fail "--since leaves Monday out: $out"
 # By default the last 24 hours: nothing above is that recent, a burst now is.
 run audit alerts | grep -q "^no alerts since" || fail "default since: $(run audit alerts)"
 now=$(date +%s)
@@ -80,8 +80,8 @@ done | "$seed" "$db" >/dev/null || fail "seeding a recent burst"
 run audit alerts | grep -q "copies_per_hour *nightowl" || fail "recent burst: $(run audit alerts)"
 
 out=$(run audit alert-rules show)
-echo "$out" | grep -q '"copies_per_hour": 5' || fail "default rules: $out"
-echo "$out" | grep -q '"utc_offset_minutes": 180' || fail "default offset: $out"
+grep -q '"copies_per_hour": 5' <<<"$out" || fail "default rules: $out"
+grep -q '"utc_offset_minutes": 180' <<<"$out" || fail "default offset: $out"
 before=$(run --json audit alert-rules show)
 for bad in '{"failed_logins_per_hour": "four"}' '{"failed_logins": 4}' '{"working_hours_start": "22:00"}' 'nope'; do
     run audit alert-rules set "$bad" >"$tmp/out" 2>&1
@@ -126,7 +126,7 @@ a=${id[2]} b=${id[3]}  # two of ivan's copies, one after the other
 tamper edited "UPDATE audit_log SET records = 'contact:1' WHERE id = $a"
 verify_fails edited "record $a was edited: its content does not match its hash"
 out=$("$cb" --db "$tmp/edited.db" --json audit verify 2>/dev/null)
-echo "$out" | grep -q "\"problem\":\"edited\",\"record\":$a}" ||
+grep -q "\"problem\":\"edited\",\"record\":$a}" <<<"$out" ||
     fail "verify --json names the record: $out"
 tamper deleted "DELETE FROM audit_log WHERE id = $a"
 verify_fails deleted "record $a is missing before record $b"
@@ -137,7 +137,7 @@ head=$(run audit head)
 n=${head%%:*}
 tamper truncated "DELETE FROM audit_log WHERE id > $b"
 out=$("$cb" --db "$tmp/truncated.db" audit verify) || fail "a truncated tail is a valid chain"
-echo "$out" | grep -q "^$b records, chain intact" || fail "truncated: $out"
+grep -q "^$b records, chain intact" <<<"$out" || fail "truncated: $out"
 verify_fails truncated "records $((b + 1))–$n are missing: deleted from the tail" --anchor "$head"
 
 # Issue 17, item 14: a record holding bytes that are not UTF-8 (an older

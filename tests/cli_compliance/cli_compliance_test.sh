@@ -14,21 +14,21 @@ run() { "$cb" --db "$db" --actor olga "$@"; }
 # 2026-11-23 is a Monday; 10:00 Moscow is 07:00 UTC.
 mon10=2026-11-23T10:00:00+03:00
 out=$(run can-call '8 916 123-45-67' --purpose service --at "$mon10")
-echo "$out" | grep -q "may be called" || fail "service call allowed: $out"
+grep -q "may be called" <<<"$out" || fail "service call allowed: $out"
 out=$(run --json can-call '8 916 123-45-67' --purpose marketing --at "$mon10")
-echo "$out" | grep -q '"allowed":false' || fail "marketing needs consent: $out"
-echo "$out" | grep -q '"reason":"no_consent"' || fail "no_consent reason: $out"
-echo "$out" | grep -q '"earliest":null' || fail "no consent never lapses: $out"
+grep -q '"allowed":false' <<<"$out" || fail "marketing needs consent: $out"
+grep -q '"reason":"no_consent"' <<<"$out" || fail "no_consent reason: $out"
+grep -q '"earliest":null' <<<"$out" || fail "no consent never lapses: $out"
 # Vladivostok (UTC+10): 10:00 Moscow is 17:00 there, 13:00 Moscow is 20:00: too late.
 out=$(run --json can-call '+7 423 222-33-44' --purpose service --at 2026-11-23T13:00:00+03:00)
-echo "$out" | grep -q '"detail":"hours","reason":"outside_window"' || fail "local window: $out"
-echo "$out" | grep -q '"earliest":1795474800' || fail "earliest = Tuesday 09:00 Vladivostok: $out"
+grep -q '"detail":"hours","reason":"outside_window"' <<<"$out" || fail "local window: $out"
+grep -q '"earliest":1795474800' <<<"$out" || fail "earliest = Tuesday 09:00 Vladivostok: $out"
 
 # Stop-list: not now for six months, removal needs a reason.
 run dnc add 89161234567 --category not_now --channel operator --note "просил позже" >/dev/null ||
     fail "dnc add"
 out=$(run --json can-call '+7 916 123 45 67' --purpose service --at "$mon10")
-echo "$out" | grep -q '"detail":"not_now"' || fail "not_now reason: $out"
+grep -q '"detail":"not_now"' <<<"$out" || fail "not_now reason: $out"
 run dnc check 89161234567 | grep -q "not_now" || fail "dnc check"
 if run dnc remove 89161234567 --reason "" >"$tmp/out" 2>&1; then fail "removal without a reason"; fi
 grep -q "needs a reason" "$tmp/out" || fail "reason message: $(cat "$tmp/out")"
@@ -38,8 +38,8 @@ if run dnc add нет >"$tmp/out" 2>&1; then fail "junk phone accepted"; fi
 grep -q "is not a phone number" "$tmp/out" || fail "junk phone message: $(cat "$tmp/out")"
 printf 'Телефон\n8 903 111-22-33\nнет\n+7 903 111 22 33\n' >"$tmp/dnc.txt"
 out=$(run dnc import "$tmp/dnc.txt" 2>&1)
-echo "$out" | grep -q "read 3, added 1, already listed 1, rejected 1" || fail "dnc import: $out"
-echo "$out" | grep -q "dnc.txt:3: нет" || fail "dnc import names the line: $out"
+grep -q "read 3, added 1, already listed 1, rejected 1" <<<"$out" || fail "dnc import: $out"
+grep -q "dnc.txt:3: нет" <<<"$out" || fail "dnc import names the line: $out"
 
 # Consent by double opt-in: the code goes to the SMS log.
 run consent request 89161234567 --purpose marketing >/dev/null || fail "consent request"
@@ -51,11 +51,11 @@ fi
 run consent confirm 89161234567 "$code" >/dev/null || fail "consent confirm"
 run consent show 89161234567 | grep -q "SMS code confirmed" || fail "consent show proof"
 out=$(run --json can-call 89161234567 --purpose marketing --at "$(date -d '+1 hour' +%s)")
-echo "$out" | grep -q '"reason":"no_consent"' && fail "consent not seen by the gate: $out"
+grep -q '"reason":"no_consent"' <<<"$out" && fail "consent not seen by the gate: $out"
 run consent revoke 89161234567 --purpose marketing --how "отказ по телефону" >/dev/null ||
     fail "consent revoke"
 out=$(run --json can-call 89161234567 --purpose marketing --at "$(date -d '+1 hour' +%s)")
-echo "$out" | grep -q '"reason":"consent_revoked"' || fail "revoked: $out"
+grep -q '"reason":"consent_revoked"' <<<"$out" || fail "revoked: $out"
 run consent purpose add survey --description "опросы" >/dev/null || fail "purpose add"
 if run consent add 89161234567 --purpose lottery --channel paper >"$tmp/out" 2>&1; then
     fail "unknown purpose accepted"
@@ -70,7 +70,7 @@ done
 grep -q "now inactive" "$tmp/out" || fail "third failed day: $(cat "$tmp/out")"
 run inactive list | grep -q "+79035556677" || fail "review list"
 out=$(run --json can-call 89035556677 --purpose service --at "$mon10")
-echo "$out" | grep -q '"reason":"inactive"' || fail "inactive reason: $out"
+grep -q '"reason":"inactive"' <<<"$out" || fail "inactive reason: $out"
 run inactive review 89035556677 --decision reactivate >/dev/null || fail "reactivate"
 
 # A deletion request: denied at once; processing leaves the request and a DND entry.
@@ -78,7 +78,7 @@ id=$(run --json deletion request 89057778899 --channel letter --note "вх. 15" 
     grep -o '"id":[0-9]*' | cut -d: -f2)
 [ -n "$id" ] || fail "deletion request id"
 out=$(run --json can-call 89057778899 --purpose service --at "$mon10")
-echo "$out" | grep -q '"reason":"deletion_pending"' || fail "deletion pending: $out"
+grep -q '"reason":"deletion_pending"' <<<"$out" || fail "deletion pending: $out"
 run deletion process | grep -q "processed 1 request" || fail "deletion process"
 run deletion status "$id" | grep -q "number's records deleted" || fail "deletion steps"
 run deletion notice "$id" --lang ru | grep -q "152-ФЗ" || fail "notice"
@@ -87,21 +87,21 @@ run deletion report | grep -q "del:[0-9a-f]\{32\}.*letter.*processed" ||
     fail "report: $(run deletion report)"
 run deletion report | grep -q "79057778899" && fail "the report still shows the forgotten number"
 out=$(run --json can-call 89057778899 --purpose service --at "$mon10")
-echo "$out" | grep -q '"detail":"do_not_disturb"' || fail "after deletion: $out"
+grep -q '"detail":"do_not_disturb"' <<<"$out" || fail "after deletion: $out"
 
 # A registry that lists the number: denied for good, named.
 printf 'Номер\n8 (985) 111-22-33\n' >"$tmp/rkn.txt"
 run registry load rkn "$tmp/rkn.txt" >/dev/null || fail "registry load"
 out=$(run --json can-call '+7 985 111 22 33' --purpose service --at "$mon10")
-echo "$out" | grep -q '"detail":"rkn","reason":"registry"' || fail "registry reason: $out"
-echo "$out" | grep -q '"earliest":null' || fail "a registry never lapses: $out"
+grep -q '"detail":"rkn","reason":"registry"' <<<"$out" || fail "registry reason: $out"
+grep -q '"earliest":null' <<<"$out" || fail "a registry never lapses: $out"
 out=$(run --json can-call '+7 985 111 22 34' --purpose service --at "$mon10")
-echo "$out" | grep -q '"allowed":true' || fail "a number the registry lacks: $out"
+grep -q '"allowed":true' <<<"$out" || fail "a number the registry lacks: $out"
 
 # Calling rules: a holiday moves the earliest time; a bad change is refused.
 run rules holiday add 2026-11-23 --name test >/dev/null || fail "holiday add"
 out=$(run --json can-call 89169998877 --purpose service --at "$mon10")
-echo "$out" | grep -q '"detail":"holiday"' || fail "holiday: $out"
+grep -q '"detail":"holiday"' <<<"$out" || fail "holiday: $out"
 if run rules set '{"window_start": "21:00"}' >"$tmp/out" 2>&1; then fail "window ends before start"; fi
 run --json rules show | grep -q '"window_start":"09:00"' || fail "a refused change changed the rules"
 run rules set '{"window_start": "10:00", "max_attempts": 2}' >/dev/null || fail "rules set"

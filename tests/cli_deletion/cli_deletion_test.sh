@@ -56,12 +56,12 @@ after() {
     local db=$1 run=("$cb" --db "$1" --actor dpo) out
     for spelling in 89167654321 '+7 (916) 765-43-21' '9167654321'; do
         out=$("${run[@]}" --json can-call "$spelling" --purpose service --at "$mon10")
-        echo "$out" | grep -q '"allowed":false' || fail "$db: $spelling allowed after deletion: $out"
-        echo "$out" | grep -q '"detail":"do_not_disturb"' || fail "$db: not DND after deletion: $out"
+        grep -q '"allowed":false' <<<"$out" || fail "$db: $spelling allowed after deletion: $out"
+        grep -q '"detail":"do_not_disturb"' <<<"$out" || fail "$db: not DND after deletion: $out"
     done
     "${run[@]}" dnc check 89167654321 | grep -q do_not_disturb || fail "$db: dnc check after"
     out=$("${run[@]}" --json can-call 89031112233 --purpose service --at "$mon10")
-    echo "$out" | grep -q '"allowed":true' || fail "$db: the other person is denied: $out"
+    grep -q '"allowed":true' <<<"$out" || fail "$db: the other person is denied: $out"
     "${run[@]}" deletion status 1 | grep -q "number forgotten" ||
         fail "$db: status: $("${run[@]}" deletion status 1)"
     "${run[@]}" deletion notice 1 --lang ru | grep -q "номером, указанным в обращении" ||
@@ -69,9 +69,9 @@ after() {
     "${run[@]}" audit verify | grep -q "chain intact" || fail "$db: audit verify after deletion"
     # The dpo still finds who did what, by the number and by the name.
     out=$("${run[@]}" --json audit list --number '8 916 765-43-21' --limit 1000)
-    echo "$out" | grep -q '"object":"dnc add"' || fail "$db: audit list --number: $out"
+    grep -q '"object":"dnc add"' <<<"$out" || fail "$db: audit list --number: $out"
     out=$("${run[@]}" --json audit list --text "$name")
-    echo "$out" | grep -q '"object":"contacts add"' || fail "$db: audit list --text: $out"
+    grep -q '"object":"contacts add"' <<<"$out" || fail "$db: audit list --text: $out"
 }
 
 # leftovers LABEL FILE...: every secret found in the raw bytes of the files.

@@ -39,9 +39,9 @@ finds() {
     out=$("$cb" --db "$db" --actor olga --json contacts find "$filter" 2>&1) ||
         { fail "$label: find $filter: $out"; return; }
     if [ -n "$expected" ]; then
-        echo "$out" | grep -qF -- "$expected" || fail "$label: $filter does not find $expected: $out"
+        grep -qF -- "$expected" <<<"$out" || fail "$label: $filter does not find $expected: $out"
     else
-        echo "$out" | grep -q '"total":0' || fail "$label: $filter finds something: $out"
+        grep -q '"total":0' <<<"$out" || fail "$label: $filter finds something: $out"
     fi
 }
 
@@ -59,8 +59,8 @@ fill() {
     finds "$label" "$db" "email=maria.other@example.com" "Мария Другая"
     finds "$label" "$db" "email=ivan.petrov.unique@example.r" ""
     out=$("${run[@]}" --json contacts show 1)
-    echo "$out" | grep -qF "\"email\":\"$mail\"" || fail "$label: the card's e-mail: $out"
-    echo "$out" | grep -qF "Сиреневой" || fail "$label: the card's comment: $out"
+    grep -qF "\"email\":\"$mail\"" <<<"$out" || fail "$label: the card's e-mail: $out"
+    grep -qF "Сиреневой" <<<"$out" || fail "$label: the card's comment: $out"
 }
 
 # leftovers LABEL FILE...: every secret found in the raw bytes of the files.
@@ -111,7 +111,7 @@ for mode in plain encrypted; do
         readable "$mode" no sealed "$dir"/*
         out=$("$cb" --db "$db" --actor olga contacts find "email~petrov" 2>&1) &&
             fail "encrypted: email~petrov answered: $out"
-        echo "$out" | grep -q "found only whole" || fail "encrypted: email~petrov: $out"
+        grep -q "found only whole" <<<"$out" || fail "encrypted: email~petrov: $out"
         finds "$mode" "$db" "email~$mail" "Иван Петров-Уникальный"
     else
         readable "$mode" yes clear "$dir"/*

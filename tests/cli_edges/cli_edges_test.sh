@@ -122,8 +122,8 @@ walk() {  # walk WORDS...: checks `callbase WORDS --help` and its subcommands'
     local text
     text=$("$cb" "$@" --help 2>&1) || fail "$* --help exits non-zero"
     helps=$((helps + 1))
-    echo "$text" | grep -qE 'R-[A-Z]+-[0-9]' && fail "callbase $* --help names a requirement id: $(echo "$text" | grep -E 'R-[A-Z]+-[0-9]')"
-    echo "$text" | grep -qE '/work/|build/' && fail "callbase $* --help names a build path: $(echo "$text" | grep -E '/work/|build/')"
+    grep -qE 'R-[A-Z]+-[0-9]' <<<"$text" && fail "callbase $* --help names a requirement id: $(echo "$text" | grep -E 'R-[A-Z]+-[0-9]')"
+    grep -qE '/work/|build/' <<<"$text" && fail "callbase $* --help names a build path: $(echo "$text" | grep -E '/work/|build/')"
     local sub
     for sub in $(echo "$text" | awk '/^Subcommands:/{on=1; next} on && /^  [a-z]/{sub(/,$/, "", $1); print $1} on && /^$/{on=0}'); do
         walk "$@" "$sub"

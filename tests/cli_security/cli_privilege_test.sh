@@ -23,8 +23,8 @@ as sup contacts add --name "Борис Орлов" --phone 89031112233 >/dev/nul
 
 # 8. The admin: pseudonyms, no export.
 out=$(as root contacts show 1)
-echo "$out" | grep -q "P-[0-9a-f]\{12\}" || fail "admin sees pseudonyms: $out"
-echo "$out" | grep -Eq "Анна|9161234567" && fail "admin sees the name or number: $out"
+grep -q "P-[0-9a-f]\{12\}" <<<"$out" || fail "admin sees pseudonyms: $out"
+grep -Eq "Анна|9161234567" <<<"$out" && fail "admin sees the name or number: $out"
 if as root export request --reason "support" >"$tmp/out" 2>&1; then fail "admin asked for an export"; fi
 grep -q "request_export" "$tmp/out" || fail "export refusal: $(cat "$tmp/out")"
 
@@ -41,8 +41,8 @@ if as root access break-glass approve "$id" >"$tmp/out" 2>&1; then fail "admin a
 grep -q "approve_break_glass" "$tmp/out" || fail "self-approval message: $(cat "$tmp/out")"
 as dina access break-glass approve "$id" | grep -q "active" || fail "dpo approves"
 out=$(as root contacts show 1)
-echo "$out" | grep -q "Анна Петрова" || fail "break-glass shows the name: $out"
-echo "$out" | grep -q "+79161234567" || fail "break-glass shows the number: $out"
+grep -q "Анна Петрова" <<<"$out" || fail "break-glass shows the name: $out"
+grep -q "+79161234567" <<<"$out" || fail "break-glass shows the number: $out"
 as dina --json audit alerts | grep -q '"rule":"break_glass"' ||
     fail "break-glass alert: $(as dina --json audit alerts)"
 as root access break-glass end "$id" | grep -q "ended" || fail "admin ends it"
