@@ -1388,19 +1388,7 @@ TEST_P(ApiTest, StoppingACampaignDuringAnOperatorsWrapUpKeepsTheServerUp) {
 TEST_P(ApiTest, AnOperatorWhoseDeskIsGoneIsPausedAndAReloadKeepsThemReady) {
     ASSERT_NO_FATAL_FAILURE(ServeWithCampaigns(telephony::Population{}, 1));
     Login anna = LogIn("anna"), oleg = LogIn("oleg");
-    Reply created = Send(
-        http::verb::post, "/api/v1/campaigns",
-        json{{"name", "Рабочее место"}, {"caller_ids", {"+74951112233"}}, {"pacing", "preview"}}
-            .dump(),
-        &anna);
-    ASSERT_EQ(created.status, 201) << created.body;
-    const int64_t id = created.Json()["id"].get<int64_t>();
-    ASSERT_EQ(
-        Send(http::verb::post, fmt::format("/api/v1/campaigns/{}/start", id), "{}", &anna).status,
-        200);
-    ASSERT_EQ(
-        Send(http::verb::post, "/api/v1/agent/join", json{{"campaign", id}}.dump(), &oleg).status,
-        200);
+    ASSERT_NO_FATAL_FAILURE(JoinPreviewCampaign("Рабочее место", anna, oleg));
     auto feed = Open("/api/v1/agent/events", oleg);
     ASSERT_EQ(feed->refused, 0);
     ASSERT_EQ(Send(http::verb::post, "/api/v1/agent/ready", "{}", &oleg).status, 200);
@@ -1430,18 +1418,7 @@ TEST_P(ApiTest, AnOperatorWhoseDeskIsGoneIsPausedAndAReloadKeepsThemReady) {
 TEST_P(ApiTest, AnOperatorPausesForAReasonAndTheReportCountsItsTime) {
     ASSERT_NO_FATAL_FAILURE(ServeWithCampaigns(telephony::Population{}, 1));
     Login anna = LogIn("anna"), oleg = LogIn("oleg");
-    Reply created = Send(
-        http::verb::post, "/api/v1/campaigns",
-        json{{"name", "Паузы"}, {"caller_ids", {"+74951112233"}}, {"pacing", "preview"}}.dump(),
-        &anna);
-    ASSERT_EQ(created.status, 201) << created.body;
-    const int64_t id = created.Json()["id"].get<int64_t>();
-    ASSERT_EQ(
-        Send(http::verb::post, fmt::format("/api/v1/campaigns/{}/start", id), "{}", &anna).status,
-        200);
-    ASSERT_EQ(
-        Send(http::verb::post, "/api/v1/agent/join", json{{"campaign", id}}.dump(), &oleg).status,
-        200);
+    ASSERT_NO_FATAL_FAILURE(JoinPreviewCampaign("Паузы", anna, oleg));
     Reply reasons = Send(http::verb::get, "/api/v1/agent/pause-reasons", "", &oleg);
     ASSERT_EQ(reasons.status, 200) << reasons.body;
     ASSERT_EQ(reasons.Json().size(), 5u) << reasons.body;

@@ -437,6 +437,25 @@ protected:
         return s;
     }
 
+    // A preview campaign `name` (it dials nobody by itself) created and started
+    // by `supervisor`, and `agent` joined to it (paused until ready).
+    void JoinPreviewCampaign(const std::string& name, const Login& supervisor, const Login& agent) {
+        Reply created = Send(
+            http::verb::post, "/api/v1/campaigns",
+            json{{"name", name}, {"caller_ids", {"+74951112233"}}, {"pacing", "preview"}}.dump(),
+            &supervisor);
+        ASSERT_EQ(created.status, 201) << created.body;
+        const int64_t id = created.Json()["id"].get<int64_t>();
+        ASSERT_EQ(
+            Send(http::verb::post, fmt::format("/api/v1/campaigns/{}/start", id), "{}", &supervisor)
+                .status,
+            200);
+        ASSERT_EQ(
+            Send(http::verb::post, "/api/v1/agent/join", json{{"campaign", id}}.dump(), &agent)
+                .status,
+            200);
+    }
+
     // GET /api/v1/agent as `who` until `done` holds of it or `timeout` passes.
     json AgentUntil(const Login& who, const std::function<bool(const json&)>& done,
                     std::chrono::seconds timeout = std::chrono::seconds(20)) {

@@ -136,6 +136,9 @@ Result<Response> AgentState(Call& c);
 Result<Response> AgentJoin(Call& c);
 Result<Response> AgentLeave(Call& c);
 Result<Response> AgentReady(Call& c);
+// The server's campaign runner; 409 campaign.no_telephony when it runs none
+// (`serve --telephony none`).
+Result<campaigns::CampaignRunner*> RunnerOf(const Call& c);
 Result<Response> AgentPause(Call& c);
 Result<Response> PauseReasons(Call& c);
 // The routing book (routes_routing.cc).

@@ -478,8 +478,7 @@ Result<InboundCalls> InboundCallsOf(Call& c) {
     auto period = PeriodOf(c, *offset_minutes, false);
     if (!period) return std::unexpected(period.error());
     const UnixSeconds now = ClockOf(c).Now();
-    const int64_t offset = int64_t{*offset_minutes} * 60;
-    const UnixSeconds today = (now + offset) / 86400 * 86400 - offset;
+    const UnixSeconds today = LocalMidnight(now, *offset_minutes);
     if (period->from == 0) period->from = period->to ? period->to - 86400 : today;
     if (period->to == 0) period->to = period->from + 86400;
     if (period->to - period->from > kReportDays * 86400) {
@@ -510,14 +509,11 @@ Result<Response> InboundReport(Call& c) {
     if (!calls) return std::unexpected(calls.error());
     const auto& period = calls->period;
     const auto& rows = calls->calls;
-    routing::ReportOptions options;
     auto queues = routing::RoutingBook(*c.db, ClockOf(c), c.actor()).Queues();
     if (!queues) return std::unexpected(queues.error());
-    for (const auto& q : *queues)
-        options.queues[q.name] = q;
-    options.now = ClockOf(c).Now() * 1000;
-    const auto report = routing::MakeInboundReport(rows, period.from * 1000, period.to * 1000,
-                                                   options, calls->unqueued);
+    const auto report = routing::MakeInboundReport(
+        rows, period.from * 1000, period.to * 1000,
+        routing::ReportOptionsFor(*queues, ClockOf(c).Now() * 1000), calls->unqueued);
     c.detail = fmt::format("inbound report: {} calls", report.calls);
     json out = routing::InboundReportJson(report);
     // The operators' time over the period (occupancy, pauses by reason), and
@@ -531,11 +527,7 @@ Result<Response> InboundReport(Call& c) {
     out["agent_time"] = routing::AgentTimeJson(*time);
     auto reasons = routing::RoutingBook(*c.db, ClockOf(c), c.actor()).PauseReasons();
     if (!reasons) return std::unexpected(reasons.error());
-    json labels = json::object();
-    for (const auto& r : *reasons) {
-        if (!r.label.empty()) labels[r.code] = r.label;
-    }
-    out["pause_reason_labels"] = labels;
+    out["pause_reason_labels"] = routing::PauseReasonLabels(*reasons);
     return JsonResponse(200, out);
 }
 

@@ -32,16 +32,6 @@ namespace {
 using campaigns::CampaignBook;
 using nlohmann::json;
 
-Result<campaigns::CampaignRunner*> RunnerOf(const Call& c) {
-    campaigns::CampaignRunner* runner = c.api.options().campaigns;
-    if (runner == nullptr) {
-        return Fail(ErrorCode::kConflict,
-                    Msg{"campaign.no_telephony", "campaigns do not run in this server",
-                        "start callbase serve with its telephony (see docs/campaigns.md)"});
-    }
-    return runner;
-}
-
 // A script sent as content: checked as a file would be, then kept in the
 // scripts folder as uploaded/<sha256 of the text>.yaml (the runner reads it
 // from there at every start), so equal texts share one file.
@@ -279,6 +269,16 @@ Error AsNamed(Error error, const BodySpec& b) {
 }
 
 }  // namespace
+
+Result<campaigns::CampaignRunner*> RunnerOf(const Call& c) {
+    campaigns::CampaignRunner* runner = c.api.options().campaigns;
+    if (runner == nullptr) {
+        return Fail(ErrorCode::kConflict,
+                    Msg{"campaign.no_telephony", "campaigns do not run in this server",
+                        "start callbase serve with its telephony (see docs/campaigns.md)"});
+    }
+    return runner;
+}
 
 Result<Response> ListCampaigns(Call& c) {
     CampaignBook book(*c.db, ClockOf(c));
@@ -608,12 +608,8 @@ Result<Response> PauseReasons(Call& c) {
     auto reasons = routing::RoutingBook(*c.db, ClockOf(c), c.actor()).PauseReasons();
     if (!reasons) return std::unexpected(reasons.error());
     json out = json::array();
-    for (const auto& r : *reasons) {
-        out.push_back({{"code", r.code},
-                       {"label", r.label},
-                       {"paid", r.paid},
-                       {"max_minutes", r.max_minutes}});
-    }
+    for (const auto& r : *reasons)
+        out.push_back(routing::PauseReasonJson(r));
     return JsonResponse(200, out);
 }
 Result<Response> AgentHangup(Call& c) {

@@ -20,41 +20,13 @@ routing::RoutingBook BookOf(Call& c) {
     return routing::RoutingBook(*c.db, ClockOf(c), c.actor());
 }
 
-json NumberJson(const routing::Number& n) {
-    return {{"number", n.number},
-            {"extension", n.extension},
-            {"route", routing::RouteText(n.route)},
-            {"label", n.label}};
-}
-
-json PauseReasonJson(const routing::PauseReason& r) {
-    return {{"code", r.code}, {"label", r.label}, {"paid", r.paid}, {"max_minutes", r.max_minutes}};
-}
-
 // A number of the center from the path: an extension (digits only, up to 6)
 // as it is, anything else cleaned to E.164.
 Result<std::pair<std::string, bool>> CenterNumber(Call& c, const std::string& text) {
-    const bool extension = !text.empty() && text.size() <= 6 &&
-                           text.find_first_not_of("0123456789") == std::string::npos;
-    if (extension) return std::pair(text, true);
+    if (routing::IsExtension(text)) return std::pair(text, true);
     auto e164 = c.Phone(text, "the center's number");
     if (!e164) return std::unexpected(e164.error());
     return std::pair(*e164, false);
-}
-
-// Only these keys in a body, else the first other one named.
-Result<void> OnlyKeys(const json& body, std::initializer_list<std::string_view> keys) {
-    for (const auto& [key, value] : body.items()) {
-        if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
-        std::string known;
-        for (auto k : keys)
-            known += (known.empty() ? "" : ", ") + std::string(k);
-        return Fail(
-            ErrorCode::kInvalidInput,
-            Msg{"routing.unknown_key", "{where}: unknown key '{key}'", "known keys: {known}"},
-            {{"where", "request"}, {"key", key}, {"known", known}});
-    }
-    return {};
 }
 
 }  // namespace
@@ -81,9 +53,9 @@ Result<Response> RoutingConfig(Call& c) {
     for (const auto& q : *queues)
         out["queues"].push_back(routing::QueueJson(q));
     for (const auto& n : *numbers)
-        out["numbers"].push_back(NumberJson(n));
+        out["numbers"].push_back(routing::NumberJson(n));
     for (const auto& r : *reasons)
-        out["pause_reasons"].push_back(PauseReasonJson(r));
+        out["pause_reasons"].push_back(routing::PauseReasonJson(r));
     c.records = "routing";
     return JsonResponse(200, out);
 }
@@ -120,7 +92,8 @@ Result<Response> PutRoutingNumber(Call& c) {
     if (!number) return std::unexpected(number.error());
     auto body = c.Body();
     if (!body) return std::unexpected(body.error());
-    if (auto ok = OnlyKeys(*body, {"route", "label"}); !ok) return std::unexpected(ok.error());
+    if (auto ok = routing::OnlyKeys(*body, "request", {"route", "label"}); !ok)
+        return std::unexpected(ok.error());
     auto route_text = Text(*body, "route", true);
     if (!route_text) return std::unexpected(route_text.error());
     auto label = Text(*body, "label");
@@ -131,7 +104,7 @@ Result<Response> PutRoutingNumber(Call& c) {
     if (auto put = BookOf(c).PutNumber(n); !put) return std::unexpected(put.error());
     c.records = (n.extension ? "extension:" : "did:") + n.number;
     c.detail = "routed to " + routing::RouteText(n.route);
-    return JsonResponse(200, NumberJson(n));
+    return JsonResponse(200, routing::NumberJson(n));
 }
 
 Result<Response> DeleteRoutingNumber(Call& c) {
@@ -192,7 +165,7 @@ Result<Response> AddToRoutingList(Call& c) {
     const std::string list = c.request.params.at("list");
     auto body = c.Body();
     if (!body) return std::unexpected(body.error());
-    if (auto ok = OnlyKeys(*body, {"number", "manager", "note"}); !ok) {
+    if (auto ok = routing::OnlyKeys(*body, "request", {"number", "manager", "note"}); !ok) {
         return std::unexpected(ok.error());
     }
     auto text = Text(*body, "number", true);
@@ -234,7 +207,7 @@ Result<Response> PutPauseReason(Call& c) {
     const std::string code = c.request.params.at("code");
     auto body = c.Body();
     if (!body) return std::unexpected(body.error());
-    if (auto ok = OnlyKeys(*body, {"label", "paid", "max_minutes"}); !ok) {
+    if (auto ok = routing::OnlyKeys(*body, "request", {"label", "paid", "max_minutes"}); !ok) {
         return std::unexpected(ok.error());
     }
     auto label = Text(*body, "label");
@@ -259,7 +232,7 @@ Result<Response> PutPauseReason(Call& c) {
     if (auto put = BookOf(c).PutPauseReason(r); !put) return std::unexpected(put.error());
     c.records = "pause_reason:" + code;
     c.detail = "pause reason set";
-    return JsonResponse(200, PauseReasonJson(r));
+    return JsonResponse(200, routing::PauseReasonJson(r));
 }
 
 Result<Response> DeletePauseReason(Call& c) {

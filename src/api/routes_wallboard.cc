@@ -37,9 +37,8 @@ Result<TodayFigures> ReadToday(store::Store& db, const Clock& clock,
                                const std::optional<security::Team>& team) {
     auto rules = compliance::LoadRules(db);
     if (!rules) return std::unexpected(rules.error());
-    const int64_t offset = int64_t{rules->default_utc_offset_minutes} * 60;
     const UnixSeconds now = clock.Now();
-    const UnixSeconds today = (now + offset) / 86'400 * 86'400 - offset;
+    const UnixSeconds today = LocalMidnight(now, rules->default_utc_offset_minutes);
     TodayFigures out;
     out.from_ms = today * 1000;
     auto calls = routing::LoadInboundCalls(db, today * 1000, (today + 86'400) * 1000);
@@ -48,20 +47,16 @@ Result<TodayFigures> ReadToday(store::Store& db, const Clock& clock,
     routing::RoutingBook book(db, clock, "wallboard");
     auto queues = book.Queues();
     if (!queues) return std::unexpected(queues.error());
-    routing::ReportOptions options;
-    for (const auto& q : *queues) {
-        options.queues[q.name] = q;
+    for (const auto& q : *queues)
         out.queues.push_back(q.name);
-    }
-    options.now = now * 1000;
-    const auto report =
-        routing::MakeInboundReport(*calls, today * 1000, (today + 86'400) * 1000, options);
+    const auto report = routing::MakeInboundReport(*calls, today * 1000, (today + 86'400) * 1000,
+                                                   routing::ReportOptionsFor(*queues, now * 1000));
     for (const auto& r : report.routes)
         out.routes[r.name] = r;
     auto reasons = book.PauseReasons();
     if (!reasons) return std::unexpected(reasons.error());
+    out.labels = routing::PauseReasonLabels(*reasons);
     for (const auto& r : *reasons) {
-        if (!r.label.empty()) out.labels[r.code] = r.label;
         if (r.max_minutes > 0) out.limits[r.code] = r.max_minutes;
     }
     return out;
@@ -146,12 +141,8 @@ Result<Response> Wallboard(Call& c) {
 }
 
 Result<server::Feed> WallboardLive(Call& c) {
-    campaigns::CampaignRunner* runner = c.api.options().campaigns;
-    if (runner == nullptr) {
-        return Fail(ErrorCode::kConflict,
-                    Msg{"campaign.no_telephony", "campaigns do not run in this server",
-                        "start callbase serve with its telephony (see docs/campaigns.md)"});
-    }
+    auto runner = RunnerOf(c);
+    if (!runner) return std::unexpected(runner.error());
     auto team = FiguresTeam(c.viewer(), *c.db, ClockOf(c));
     if (!team) return std::unexpected(team.error());
     auto open = c.api.options().open_store();
@@ -169,7 +160,7 @@ Result<server::Feed> WallboardLive(Call& c) {
     state->team = std::move(*team);
     const Clock* clock = &ClockOf(c);
     c.records = "wallboard";
-    return server::Feed([runner, state, clock]() -> std::optional<std::string> {
+    return server::Feed([runner = *runner, state, clock]() -> std::optional<std::string> {
         runner->WaitBoard(state->seen, std::chrono::milliseconds(1500));
         auto [version, board] = runner->BoardJson();
         if (version == state->seen) return std::string();

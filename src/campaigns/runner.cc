@@ -885,11 +885,8 @@ void CampaignRunner::PublishAgent(const std::string& agent) {
             // (A pausing operator stays ready until the lines dialed for them
             // have rung out: leaving_until.)
             if (v.state == AgentState::kReady && v.leaving_until == 0) pause_reasons_.erase(agent);
+            j["pause_reason"] = PauseReasonShown(agent, v.state);
             const auto reason = pause_reasons_.find(agent);
-            j["pause_reason"] = v.state == AgentState::kPaused && reason != pause_reasons_.end() &&
-                                        !reason->second.empty()
-                                    ? json(reason->second)
-                                    : json(nullptr);
             LogState(agent, a->spec.id, v.state,
                      reason == pause_reasons_.end() ? std::string() : reason->second);
             j["leaving_until"] = v.leaving_until ? json(v.leaving_until) : json(nullptr);
@@ -919,6 +916,15 @@ void CampaignRunner::PublishAgent(const std::string& agent) {
         ++p.version;
         changed_.notify_all();
     }
+}
+
+// Why a paused operator is paused, for the desk and the wallboard; null when
+// not paused or paused without a reason.
+json CampaignRunner::PauseReasonShown(const std::string& agent, AgentState state) const {
+    if (state != AgentState::kPaused) return nullptr;
+    const auto reason = pause_reasons_.find(agent);
+    return reason == pause_reasons_.end() || reason->second.empty() ? json(nullptr)
+                                                                    : json(reason->second);
 }
 
 // The operator's state into the base's spells (routing::AgentLog), for
@@ -1044,17 +1050,12 @@ void CampaignRunner::PublishBoard() {
     for (const auto& [id, a] : active_) {
         for (const auto& v : a->dialer->Agents()) {
             if (v.state == AgentState::kOffline) continue;
-            const auto reason = pause_reasons_.find(v.id);
-            agents.push_back(
-                {{"agent", v.id},
-                 {"state", AgentStateId(v.state)},
-                 {"since", v.since},
-                 {"pause_reason", v.state == AgentState::kPaused &&
-                                          reason != pause_reasons_.end() && !reason->second.empty()
-                                      ? json(reason->second)
-                                      : json(nullptr)},
-                 {"campaign", id},
-                 {"campaign_name", a->spec.name}});
+            agents.push_back({{"agent", v.id},
+                              {"state", AgentStateId(v.state)},
+                              {"since", v.since},
+                              {"pause_reason", PauseReasonShown(v.id, v.state)},
+                              {"campaign", id},
+                              {"campaign_name", a->spec.name}});
         }
         for (const auto& card : a->dialer->WaitingCalls()) {
             waiting.push_back(

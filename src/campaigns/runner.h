@@ -170,6 +170,7 @@ private:
     void PublishBoard();
     void LogState(const std::string& agent, int64_t campaign, AgentState state,
                   const std::string& reason);
+    nlohmann::json PauseReasonShown(const std::string& agent, AgentState state) const;
     Active* ActiveOf(const std::string& agent);
     const Clock& Wall() const;  // people's time
 

@@ -741,8 +741,7 @@ Result<void> RunForecast(App& app, int64_t id, int agents) {
     options.center_utc_offset_minutes = rules->default_utc_offset_minutes;
     // Today's schedule start on the call center's clock (or now, when later).
     const UnixSeconds now = app.clock.Now();
-    const int64_t offset = int64_t{options.center_utc_offset_minutes} * 60;
-    const UnixSeconds midnight = (now + offset) / 86400 * 86400 - offset;
+    const UnixSeconds midnight = LocalMidnight(now, options.center_utc_offset_minutes);
     const UnixSeconds day_start = midnight + int64_t{spec->schedule_start_minute} * 60;
     auto f = campaigns::ForecastToday(**db, *spec, std::move(*leads), *rules,
                                       compliance::CatalogCheck(**db, dir, catalog),

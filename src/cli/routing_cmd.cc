@@ -38,8 +38,7 @@ void WithBook(App& app, Body&& body) {
 
 // A number of the center as E.164, or an extension (digits only, up to 6).
 Result<std::string> CenterNumber(App& app, const std::string& text, bool* extension) {
-    *extension = !text.empty() && text.size() <= 6 &&
-                 text.find_first_not_of("0123456789") == std::string::npos;
+    *extension = routing::IsExtension(text);
     if (*extension) return text;
     auto tools = LoadPhoneTools(app);
     if (!tools) return std::unexpected(tools.error());
@@ -207,12 +206,10 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
             if (!n) return std::unexpected(n.error());
             auto route = routing::ParseRoute(na->route);
             if (!route) return std::unexpected(route.error());
-            if (auto put = book.PutNumber({*n, extension, *route, na->label}); !put) return put;
+            const routing::Number number{*n, extension, *route, na->label};
+            if (auto put = book.PutNumber(number); !put) return put;
             if (app.json) {
-                fmt::print("{}\n", JsonText({{"number", *n},
-                                             {"extension", extension},
-                                             {"route", routing::RouteText(*route)},
-                                             {"label", na->label}}));
+                fmt::print("{}\n", JsonText(routing::NumberJson(number)));
             } else {
                 fmt::print("{} {} -> {}\n", extension ? "extension" : "number", *n,
                            routing::RouteText(*route));
@@ -227,12 +224,8 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
             if (!numbers) return std::unexpected(numbers.error());
             if (app.json) {
                 json out = json::array();
-                for (const auto& n : *numbers) {
-                    out.push_back({{"number", n.number},
-                                   {"extension", n.extension},
-                                   {"route", routing::RouteText(n.route)},
-                                   {"label", n.label}});
-                }
+                for (const auto& n : *numbers)
+                    out.push_back(routing::NumberJson(n));
                 fmt::print("{}\n", JsonText(out));
                 return {};
             }
@@ -392,12 +385,8 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
             if (!reasons) return std::unexpected(reasons.error());
             if (app.json) {
                 json out = json::array();
-                for (const auto& r : *reasons) {
-                    out.push_back({{"code", r.code},
-                                   {"label", r.label},
-                                   {"paid", r.paid},
-                                   {"max_minutes", r.max_minutes}});
-                }
+                for (const auto& r : *reasons)
+                    out.push_back(routing::PauseReasonJson(r));
                 fmt::print("{}\n", JsonText(out));
                 return {};
             }
@@ -426,10 +415,7 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
             routing::PauseReason r{pa->code, pa->label, !pa->unpaid, pa->max_minutes, 0};
             if (auto put = book.PutPauseReason(r); !put) return put;
             if (app.json) {
-                fmt::print("{}\n", JsonText({{"code", r.code},
-                                             {"label", r.label},
-                                             {"paid", r.paid},
-                                             {"max_minutes", r.max_minutes}}));
+                fmt::print("{}\n", JsonText(routing::PauseReasonJson(r)));
             } else {
                 fmt::print("pause reason {} set\n", r.code);
             }
@@ -514,12 +500,9 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
             if (!calls) return std::unexpected(calls.error());
             auto queues = book.Queues();
             if (!queues) return std::unexpected(queues.error());
-            routing::ReportOptions options;
-            for (const auto& q : *queues)
-                options.queues[q.name] = q;
-            options.now = app.clock.Now() * 1000;
-            const auto r =
-                routing::MakeInboundReport(*calls, range->first, range->second, options, unqueued);
+            const auto r = routing::MakeInboundReport(
+                *calls, range->first, range->second,
+                routing::ReportOptionsFor(*queues, app.clock.Now() * 1000), unqueued);
             auto time = TimeSeen(app, db, range->first, range->second);
             if (!time) return std::unexpected(time.error());
             if (app.json) {

@@ -10,6 +10,13 @@ namespace callbase {
 
 using UnixSeconds = int64_t;
 
+// The start of the local day holding `at` on a clock `utc_offset_minutes`
+// from UTC (the call center's midnight, as a Unix time).
+inline UnixSeconds LocalMidnight(UnixSeconds at, int utc_offset_minutes) {
+    const int64_t offset = int64_t{utc_offset_minutes} * 60;
+    return (at + offset) / 86'400 * 86'400 - offset;
+}
+
 class Clock {
 public:
     virtual ~Clock() = default;

@@ -38,22 +38,25 @@ Result<void> AgentLog::Enter(const std::string& agent, int64_t campaign, std::st
                              it->second.reason == reason)) {
         return {};
     }
-    // Whatever is open for the operator ends here: the spell this log opened,
-    // or one a stopped server left.
-    if (auto closed = Close(store_, agent, at_ms); !closed) return std::unexpected(closed.error());
-    if (offline) {
-        open_.erase(agent);
-        return {};
+    // Whatever is open for the operator ends here (the spell this log opened,
+    // or one a stopped server left), and the next begins: one transaction,
+    // one write to the disk per change on serve's loop.
+    open_.erase(agent);
+    if (auto begun = store_.Begin(); !begun) return begun;
+    auto closed = Close(store_, agent, at_ms);
+    Result<int64_t> added = 0;
+    if (closed && !offline) {
+        added = store_.Exec(
+            "INSERT INTO agent_states (agent, campaign_id, state, reason, started_at) VALUES ($1, "
+            "$2, $3, $4, $5)",
+            {agent, campaign, std::string(state), std::string(reason), at_ms});
     }
-    auto added = store_.Exec(
-        "INSERT INTO agent_states (agent, campaign_id, state, reason, started_at) VALUES ($1, $2, "
-        "$3, $4, $5)",
-        {agent, campaign, std::string(state), std::string(reason), at_ms});
-    if (!added) {
-        open_.erase(agent);
-        return std::unexpected(added.error());
+    if (!closed || !added) {
+        (void)store_.Rollback();
+        return std::unexpected(!closed ? closed.error() : added.error());
     }
-    open_[agent] = Open{campaign, std::string(state), std::string(reason)};
+    if (auto done = store_.Commit(); !done) return done;
+    if (!offline) open_[agent] = Open{campaign, std::string(state), std::string(reason)};
     return {};
 }
 

@@ -22,6 +22,14 @@ double Ratio(int64_t a, int64_t b) {
 
 }  // namespace
 
+ReportOptions ReportOptionsFor(const std::vector<QueueSpec>& queues, Millis now) {
+    ReportOptions options;
+    for (const auto& q : queues)
+        options.queues[q.name] = q;
+    options.now = now;
+    return options;
+}
+
 std::string RouteName(const std::string& route) {
     if (route.starts_with("queue:")) return route.substr(6);
     return route;

@@ -115,6 +115,9 @@ struct ReportOptions {
     Millis now = 0;                           // first-contact windows still open are pending
 };
 
+// Each queue's own thresholds, and now.
+ReportOptions ReportOptionsFor(const std::vector<QueueSpec>& queues, Millis now);
+
 // The report as JSON (the CLI's --json and GET /api/v1/reports/inbound):
 // routes, agents, topics, first_contact, repeats and quick returns.
 nlohmann::json InboundReportJson(const InboundReport& report);

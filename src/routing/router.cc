@@ -54,6 +54,11 @@ Result<Route> ParseRoute(std::string_view text) {
                 {{"route", std::string(text)}});
 }
 
+bool IsExtension(std::string_view number) {
+    return !number.empty() && number.size() <= 6 &&
+           number.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 std::string RouteText(const Route& route) {
     return std::string(TargetId(route.target)) + ":" + route.name;
 }

@@ -44,6 +44,9 @@ struct Route {
 Result<Route> ParseRoute(std::string_view text);
 std::string RouteText(const Route& route);
 
+// An extension is digits only, up to 6 (101, 2001); anything else names a DID.
+bool IsExtension(std::string_view number);
+
 // A DID (E.164) or an extension (digits), and where it goes.
 struct Number {
     std::string number;

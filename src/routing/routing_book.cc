@@ -30,16 +30,7 @@ public:
                                "{where}: the settings must be a JSON object", kSettingsHint},
                            {{"where", where}});
         }
-        for (const auto& [key, value] : j.items()) {
-            if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
-            std::string known;
-            for (auto k : keys)
-                known += (known.empty() ? "" : ", ") + std::string(k);
-            return Problem(
-                ErrorCode::kInvalidInput,
-                Msg{"routing.unknown_key", "{where}: unknown key '{key}'", "known keys: {known}"},
-                {{"where", where}, {"key", key}, {"known", known}});
-        }
+        if (auto ok = OnlyKeys(j, where, keys); !ok) Problem(ok.error());
     }
 
     template <typename T>
@@ -111,6 +102,40 @@ private:
 };
 
 }  // namespace
+
+Result<void> OnlyKeys(const json& j, const std::string& where,
+                      std::initializer_list<std::string_view> keys) {
+    for (const auto& [key, value] : j.items()) {
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+        std::string known;
+        for (auto k : keys)
+            known += (known.empty() ? "" : ", ") + std::string(k);
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"routing.unknown_key", "{where}: unknown key '{key}'", "known keys: {known}"},
+            {{"where", where}, {"key", key}, {"known", known}});
+    }
+    return {};
+}
+
+json NumberJson(const Number& n) {
+    return {{"number", n.number},
+            {"extension", n.extension},
+            {"route", RouteText(n.route)},
+            {"label", n.label}};
+}
+
+json PauseReasonJson(const PauseReason& r) {
+    return {{"code", r.code}, {"label", r.label}, {"paid", r.paid}, {"max_minutes", r.max_minutes}};
+}
+
+json PauseReasonLabels(const std::vector<PauseReason>& reasons) {
+    json labels = json::object();
+    for (const auto& r : reasons) {
+        if (!r.label.empty()) labels[r.code] = r.label;
+    }
+    return labels;
+}
 
 json QueueJson(const QueueSpec& q) {
     json widen = json::array();

@@ -8,8 +8,10 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -28,6 +30,12 @@ nlohmann::json QueueJson(const QueueSpec& q);
 Result<QueueSpec> QueueFromJson(const nlohmann::json& j);
 nlohmann::json RulesJson(const RuleSettings& r);
 Result<RuleSettings> RulesFromJson(const nlohmann::json& j);
+// kInvalidInput naming the first key of `j` that is not one of `keys` (and
+// the keys there are); `where` says whose keys they are.
+Result<void> OnlyKeys(const nlohmann::json& j, const std::string& where,
+                      std::initializer_list<std::string_view> keys);
+// {number, extension, route, label}: the CLI's and the API's shape.
+nlohmann::json NumberJson(const Number& n);
 
 struct ListEntry {
     std::string e164;
@@ -47,6 +55,12 @@ struct PauseReason {
     int max_minutes = 0;  // 0: no limit
     int position = 0;     // the order on the desk
 };
+
+// {code, label, paid, max_minutes}: the CLI's and the API's shape.
+nlohmann::json PauseReasonJson(const PauseReason& r);
+// {code: label} of the reasons the supervisor added (the built-in ones have
+// none: screens name them by code).
+nlohmann::json PauseReasonLabels(const std::vector<PauseReason>& reasons);
 
 class RoutingBook {
 public:

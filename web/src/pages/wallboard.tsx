@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { follow, get } from '../api';
 import { Empty, Section } from '../components';
-import { number, percent } from '../format';
+import { duration, number, percent } from '../format';
 import { t, type Key } from '../i18n';
 import { pauseReasonText } from '../pause_reason';
 
@@ -30,15 +30,6 @@ export interface Wallboard {
 }
 
 const STATES = ['ready', 'on_call', 'wrap_up', 'paused'];
-
-// m:ss, or h:mm:ss past an hour.
-function clock(ms: number): string {
-    const s = Math.max(0, Math.floor(ms / 1000));
-    const h = Math.floor(s / 3600);
-    const m = Math.floor((s % 3600) / 60);
-    const ss = String(s % 60).padStart(2, '0');
-    return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
 
 export function WallboardPage() {
     const [board, setBoard] = useState<Wallboard | null>(null);
@@ -84,7 +75,7 @@ export function WallboardPage() {
                     <span class="tile-label">{t('wallboard.waiting')}</span>
                 </div>
                 <div class={longest >= 60000 ? 'tile alarm' : 'tile'} data-testid="wallboard-longest">
-                    <span class="tile-value">{oldest.length ? clock(longest) : '—'}</span>
+                    <span class="tile-value">{oldest.length ? duration(longest) : '—'}</span>
                     <span class="tile-label">{t('wallboard.longest')}</span>
                 </div>
                 {STATES.map((s) => (
@@ -117,7 +108,7 @@ export function WallboardPage() {
                                     <td class="num" data-testid="wallboard-queue-waiting">
                                         {number(q.waiting)}
                                     </td>
-                                    <td class="num">{q.oldest_arrived !== null ? clock(now - q.oldest_arrived) : '—'}</td>
+                                    <td class="num">{q.oldest_arrived !== null ? duration(now - q.oldest_arrived) : '—'}</td>
                                     <td class="num" data-testid="wallboard-queue-offered">
                                         {number(q.offered)}
                                     </td>
@@ -163,7 +154,7 @@ export function WallboardPage() {
                                             </span>
                                         ) : null}
                                     </td>
-                                    <td class="num mono">{clock(now - a.since)}</td>
+                                    <td class="num mono">{duration(now - a.since)}</td>
                                     <td data-user-text="">{a.campaign_name}</td>
                                 </tr>
                             ))}
