@@ -1474,9 +1474,13 @@ async function main() {
         await searchSettled(supervisor);
         await shot(supervisor, 'saved-filter-ru');
         // Away and back: the filter is in the base, not in the page.
+        // Wait for each page: two hash changes in a row may render once, and the contacts page,
+        // never left, would still have its saved-filters panel open for the click to close.
         await supervisor.goto(`${base}/#/stop-list`);
+        await waitFor(supervisor, supervisor.getByTestId('page-stop-list'), 'the stop list page');
         await openContacts(supervisor);
         await supervisor.getByTestId('tool-saved').click();
+        await waitFor(supervisor, supervisor.getByTestId('saved-filters'), 'the saved filters');
         await supervisor.locator('[data-testid="saved-select"] option', { hasText: 'Все Ксении' }).waitFor({ state: 'attached' });
         await supervisor.getByTestId('saved-select').selectOption({ label: 'Все Ксении' });
         await Promise.all([
@@ -1576,7 +1580,7 @@ async function main() {
         }, NAME);
         check(created.id, `the desk campaign: ${created.error}`);
         // From another page: the desk reads the running campaigns when it opens.
-        await operator.goto(`${base}/#/contacts`);
+        await openContacts(operator);
         await operator.goto(`${base}/#/work`);
         await inRussian(operator);
         await waitFor(operator, operator.getByTestId('work-campaign'), 'the running campaigns on the desk');
