@@ -8,6 +8,7 @@
 // simulated network) and without.
 #include "api/api_test_fixture.h"
 #include "ingest/xlsx_writer.h"
+#include "routing/menu.h"
 
 namespace callbase::api {
 namespace {
@@ -1505,6 +1506,92 @@ TEST_P(ApiTest, AnOperatorPausesForAReasonAndTheReportCountsItsTime) {
     ASSERT_EQ(live->refused, 0);
     json frame = live->Next();
     EXPECT_EQ(frame["agents"][0]["agent"], "oleg") << frame.dump();
+}
+
+// A number routed to a menu (docs/ivr.md, "Menus for incoming calls"): the
+// menu must be a file of the scripts folder and fit the center's queues and
+// extensions, else the route is refused and nothing is written; the inbound
+// report says where callers struggled in it.
+TEST_P(ApiTest, ANumberRoutedToAMenuIsCheckedAndTheMenuReportIsRead) {
+    namespace fs = std::filesystem;
+    const fs::path folder = fs::temp_directory_path() / fmt::format("cb-menus-{}", ::getpid());
+    fs::create_directories(folder);
+    fs::copy_file(fs::path(CALLBASE_SOURCE_DIR) / "examples/ivr/inbound-menu.yaml",
+                  folder / "main.yaml", fs::copy_options::overwrite_existing);
+    fs::copy_file(fs::path(CALLBASE_SOURCE_DIR) / "examples/ivr/operator-offer.yaml",
+                  folder / "robot.yaml", fs::copy_options::overwrite_existing);
+    StopServing();
+    options_.scripts_dir = folder.string();
+    ASSERT_NO_FATAL_FAILURE(Serve());
+    Login anna = LogIn("anna");
+    auto route = [&](const std::string& to) {
+        return Send(http::verb::put, "/api/v1/routing/numbers/+74950000009",
+                    json{{"route", to}}.dump(), &anna);
+    };
+    Reply missing = route("ivr:nosuch.yaml");
+    EXPECT_EQ(missing.status, 404) << missing.body;
+    EXPECT_EQ(missing.Json()["code"], "routing.no_menu");
+    EXPECT_EQ(route("ivr:../etc/passwd").Json()["code"], "routing.no_menu");
+    Reply robot = route("ivr:robot.yaml");
+    EXPECT_EQ(robot.status, 400);
+    EXPECT_NE(robot.body.find("not a menu for incoming calls"), std::string::npos) << robot.body;
+    // The menu sends callers to sales, service and general: not queues yet.
+    Reply queues = route("ivr:main.yaml");
+    EXPECT_EQ(queues.status, 400);
+    EXPECT_EQ(queues.Json()["code"], "routing.menu_problem");
+    EXPECT_NE(queues.body.find("queue 'sales' is not a queue"), std::string::npos) << queues.body;
+    EXPECT_TRUE(Send(http::verb::get, "/api/v1/routing", "", &anna).Json()["numbers"].empty())
+        << "nothing refused was written";
+    for (const char* q : {"sales", "service", "general"}) {
+        ASSERT_EQ(
+            Send(http::verb::put, fmt::format("/api/v1/routing/queues/{}", q), "{}", &anna).status,
+            200);
+    }
+    Reply ok = route("ivr:main.yaml");
+    ASSERT_EQ(ok.status, 200) << ok.body;
+    EXPECT_EQ(ok.Json()["route"], "ivr:main.yaml");
+
+    // Two visits as serve keeps them: the report groups them by menu and question.
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    for (const auto& v : {routing::MenuVisit{.at = now_ms - 60'000,
+                         .ended = now_ms - 50'000,
+                         .menu = "main.yaml",
+                         .steps = {{"source", "1", "key", false}, {"menu", "0", "key", false}},
+                         .answers = {{"source", "Поиск"}},
+                         .node = "menu",
+                         .outcome = "queue:general"},
+                          routing::MenuVisit{.at = now_ms - 30'000,
+                          .ended = now_ms - 20'000,
+                          .menu = "main.yaml",
+                          .steps = {{"source", "", "timeout", false}},
+                          .node = "menu",
+                          .outcome = "caller_hung_up"}}) {
+        ASSERT_TRUE(routing::RecordMenuVisit(*db_, v));
+    }
+    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    auto day = [](std::chrono::sys_days d) {
+        const std::chrono::year_month_day ymd(d);
+        return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(ymd.year()),
+                           static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    };
+    Reply report =
+        Send(http::verb::get,
+             fmt::format("/api/v1/reports/inbound?from={}&to={}", day(today - std::chrono::days(1)),
+                         day(today + std::chrono::days(1))),
+             "", &anna);
+    ASSERT_EQ(report.status, 200) << report.body;
+    const json menus = report.Json()["menus"];
+    ASSERT_EQ(menus.size(), 1u) << report.body;
+    EXPECT_EQ(menus[0]["menu"], "main.yaml");
+    EXPECT_EQ(menus[0]["visits"], 2);
+    EXPECT_EQ(menus[0]["outcomes"], (json{{"caller_hung_up", 1}, {"queue:general", 1}}));
+    EXPECT_EQ(menus[0]["nodes"]["menu"]["zero"], 1);
+    EXPECT_EQ(menus[0]["nodes"]["menu"]["hung_up"], 1);
+    EXPECT_EQ(menus[0]["nodes"]["source"]["timeouts"], 1);
+    EXPECT_EQ(menus[0]["answers"]["source"]["Поиск"], 1);
+    fs::remove_all(folder);
 }
 
 // The routing book over the API, as the Routing page edits it: each edit is

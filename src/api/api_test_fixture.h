@@ -299,6 +299,13 @@ protected:
         Serve();
     }
 
+    // Stops the server and lets go of the Api: change options_, then Serve().
+    void StopServing() {
+        http_->Stop();
+        http_.reset();
+        api_.reset();
+    }
+
     // The Api and its server on options_, on a new port.
     void Serve() {
         api_ = std::make_unique<Api>(options_);

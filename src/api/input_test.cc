@@ -158,9 +158,7 @@ TEST_P(ApiTest, AnUploadBeyondTheImportLimitsFailsNamingTheColumn) {
 
     // Raised for this server, the same file goes in, with its custom fields
     // capped apart.
-    http_->Stop();
-    http_.reset();
-    api_.reset();
+    StopServing();
     options_.import_limits.max_columns = 1000;
     options_.import_limits.max_new_fields = 600;
     ASSERT_NO_FATAL_FAILURE(Serve());
@@ -198,9 +196,7 @@ TEST_P(ApiTest, RobotScriptsComeOnlyFromTheScriptsFolderAndNoErrorShowsAFile) {
     fs::copy_file(fs::path(CALLBASE_SOURCE_DIR) / "examples/ivr/visit-confirmation.yaml",
                   folder / "visit.yaml");
     fs::create_symlink(root / "shadow", folder / "link.yaml");
-    http_->Stop();
-    http_.reset();
-    api_.reset();
+    StopServing();
     options_.scripts_dir = folder.string();
     ASSERT_NO_FATAL_FAILURE(Serve());
     Login anna = LogIn("anna");

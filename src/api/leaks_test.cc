@@ -412,9 +412,7 @@ TEST_P(ApiTest, ContactsReadBeforeARestartStillCountAfterIt) {
         ASSERT_EQ(card.status, 200) << card.body;
     }
     // 6 read. The server stops and starts again, a minute later.
-    http_->Stop();
-    http_.reset();
-    api_.reset();
+    StopServing();
     clock_.Advance(60);
     Serve();
     robot = LogIn("robot");

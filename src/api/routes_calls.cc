@@ -21,6 +21,7 @@
 #include "ingest/csv.h"
 #include "routing/agent_time.h"
 #include "routing/inbound_report.h"
+#include "routing/menu.h"
 #include "routing/routing_book.h"
 #include "security/permissions.h"
 
@@ -528,6 +529,16 @@ Result<Response> InboundReport(Call& c) {
     auto reasons = routing::RoutingBook(*c.db, ClockOf(c), c.actor()).PauseReasons();
     if (!reasons) return std::unexpected(reasons.error());
     out["pause_reason_labels"] = routing::PauseReasonLabels(*reasons);
+    // Where callers struggle in the menus: the center's, like the calls that
+    // never reached a queue, so not for a viewer limited to a team.
+    json menus = json::array();
+    if (!calls->team) {
+        auto visits = routing::LoadMenuVisits(*c.db, period.from * 1000, period.to * 1000);
+        if (!visits) return std::unexpected(visits.error());
+        menus = routing::MenuReportJson(
+            routing::MakeMenuReport(*visits, period.from * 1000, period.to * 1000));
+    }
+    out["menus"] = menus;
     return JsonResponse(200, out);
 }
 

@@ -38,7 +38,7 @@ using nlohmann::json;
 Result<std::string> KeepUploadedScript(const std::string& folder, const std::string& text) {
     auto script = ivr::ParseScript(text, "robot_script_text");
     if (!script) return std::unexpected(script.error());
-    for (const auto& problem : ivr::CheckScript(*script)) {
+    for (const auto& problem : ivr::CheckRobotScript(*script)) {
         if (problem.error) {
             return Fail(ErrorCode::kInvalidInput,
                         Msg{"campaign.script_text_problem", "{where}: {problem}",

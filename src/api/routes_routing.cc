@@ -9,6 +9,7 @@
 
 #include "api/handlers.h"
 #include "api/json.h"
+#include "routing/menu.h"
 #include "routing/routing_book.h"
 
 namespace callbase::api::handlers {
@@ -101,6 +102,16 @@ Result<Response> PutRoutingNumber(Call& c) {
     auto route = routing::ParseRoute(*route_text);
     if (!route) return std::unexpected(route.error());
     routing::Number n{number->first, number->second, *route, *label};
+    if (route->target == routing::Target::kIvr) {
+        // The menu must be there and fit the center's queues and extensions
+        // now; serve checks it again at every call.
+        routing::RoutingBook book = BookOf(c);
+        auto targets = routing::MenuTargetsOf(book);
+        if (!targets) return std::unexpected(targets.error());
+        auto menu = routing::LoadMenu(c.api.options().scripts_dir, route->name, targets->router,
+                                      targets->queues);
+        if (!menu) return std::unexpected(menu.error());
+    }
     if (auto put = BookOf(c).PutNumber(n); !put) return std::unexpected(put.error());
     c.records = (n.extension ? "extension:" : "did:") + n.number;
     c.detail = "routed to " + routing::RouteText(n.route);

@@ -68,6 +68,9 @@ struct CallRecord {
     std::string route;
     std::string route_reason;
     std::map<std::string, std::string> route_params;
+    // The menu it went through before the queue, and the answers kept there.
+    std::string menu;
+    std::map<std::string, std::string> menu_answers;
     GateEvidence evidence;
 };
 

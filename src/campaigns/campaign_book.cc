@@ -87,6 +87,13 @@ Result<StoredCall> ReadCall(const store::Store& store, const store::Row& r) {
                 for (const auto& [k, v] : p->items())
                     if (v.is_string()) c.route_params[k] = v.get<std::string>();
             }
+            if (auto m = route.find("menu"); m != route.end() && m->is_object()) {
+                c.menu = m->value("name", "");
+                if (auto a = m->find("answers"); a != m->end() && a->is_object()) {
+                    for (const auto& [k, v] : a->items())
+                        if (v.is_string()) c.menu_answers[k] = v.get<std::string>();
+                }
+            }
         }
     }
     return c;
@@ -95,16 +102,23 @@ Result<StoredCall> ReadCall(const store::Store& store, const store::Row& r) {
 // An incoming call's route as JSON — {"route", "reason", "params"} — or null
 // when it has none: the stored column and the CLI's and API's call shapes.
 json RouteObject(const std::string& route, const std::string& reason,
-                 const std::map<std::string, std::string>& params) {
+                 const std::map<std::string, std::string>& params, const std::string& menu,
+                 const std::map<std::string, std::string>& menu_answers) {
     if (route.empty() && reason.empty()) return nullptr;
-    return {{"route", route},
-            {"reason", reason},
-            {"params", params.empty() ? json::object() : json(params)}};
+    json out = {{"route", route},
+                {"reason", reason},
+                {"params", params.empty() ? json::object() : json(params)}};
+    // The menu it went through first and the answers kept there.
+    if (!menu.empty()) {
+        out["menu"] = {{"name", menu},
+                       {"answers", menu_answers.empty() ? json::object() : json(menu_answers)}};
+    }
+    return out;
 }
 
 // The route as stored (campaign_calls.route); "" for none.
 std::string RouteJson(const CallRecord& r) {
-    const json route = RouteObject(r.route, r.route_reason, r.route_params);
+    const json route = RouteObject(r.route, r.route_reason, r.route_params, r.menu, r.menu_answers);
     return route.is_null() ? std::string() : JsonText(route);
 }
 
@@ -122,7 +136,8 @@ constexpr std::string_view kCallColumns =
 }  // namespace
 
 json CallRouteJson(const StoredCall& call) {
-    return RouteObject(call.route, call.route_reason, call.route_params);
+    return RouteObject(call.route, call.route_reason, call.route_params, call.menu,
+                       call.menu_answers);
 }
 
 std::string SpecJson(const CampaignSpec& s) {
@@ -261,7 +276,7 @@ Result<void> CampaignBook::CheckRobotScript(CampaignSpec& s) {
     }
     auto script = ivr::LoadScript(s.robot_script);
     if (!script) return std::unexpected(script.error());
-    for (const auto& problem : ivr::CheckScript(*script)) {
+    for (const auto& problem : ivr::CheckRobotScript(*script)) {
         if (problem.error) {
             // The problem is in ivr/'s words.
             return std::unexpected(

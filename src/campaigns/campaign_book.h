@@ -95,13 +95,15 @@ struct StoredCall {
     // An incoming call's route and its reason (CallRecord::route); empty: none.
     std::string route, route_reason;
     std::map<std::string, std::string> route_params;
+    std::string menu;  // the menu it went through first, and the answers there
+    std::map<std::string, std::string> menu_answers;
     std::string evidence_json;
     std::optional<std::string> disposition;
     std::optional<UnixSeconds> callback_at;
     UnixSeconds disposed_at = 0;  // when the operator gave the disposition, 0 for none
 };
 
-// An incoming call's route for JSON: {"route", "reason", "params"}, or null
+// An incoming call's route for JSON: {"route", "reason", "params", "menu"}, or null
 // when the call has none (outbound, or taken before routing was configured).
 nlohmann::json CallRouteJson(const StoredCall& call);
 

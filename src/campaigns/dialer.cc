@@ -316,13 +316,7 @@ void Dialer::Handle(const telephony::Event& event) {
             return;
         case EventKind::kAnswered:
             if (call.inbound) {
-                // The agent has had the card for card_lead: now the voices.
-                call.record.answered = now;
-                call.record.bridged = now;
-                call.record.recording = event.recording;
-                ++stats_.inbound_answered;
-                if (on_progress_) on_progress_(call.record);
-                telephony_.Bridge(event.call, call.record.agent);
+                PutThrough(event.call, call, event.recording);
                 break;
             }
             pacer_.Resolved(now, now - call.record.started, true);
@@ -463,7 +457,12 @@ void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
             auto it = live_.find(id);
             if (it != live_.end() && it->second.record.agent == who &&
                 it->second.record.answered == 0) {
-                telephony_.Answer(id);
+                // A menu answered it before: no second answer comes.
+                if (it->second.answered_by_menu) {
+                    PutThrough(id, it->second, it->second.menu_recording);
+                } else {
+                    telephony_.Answer(id);
+                }
             }
         });
         return;
@@ -475,6 +474,17 @@ void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
     SetState(agent, AgentState::kOnCall);
     telephony_.Bridge(id, agent.id);
     Tell(agent, "connected", &leads_[call.lead]);
+}
+
+// The agent has had the card for card_lead: now the voices.
+void Dialer::PutThrough(CallId id, LiveCall& call, const std::string& recording) {
+    const Millis now = loop_.Now();
+    call.record.answered = now;
+    call.record.bridged = now;
+    call.record.recording = recording;
+    ++stats_.inbound_answered;
+    if (on_progress_) on_progress_(call.record);
+    telephony_.Bridge(id, call.record.agent);
 }
 
 void Dialer::Offer(CallId id, Incoming incoming) {
@@ -493,6 +503,10 @@ void Dialer::Offer(CallId id, Incoming incoming) {
     r.route = incoming.route;
     r.route_reason = incoming.reason;
     r.route_params = incoming.reason_params;
+    r.menu = incoming.menu;
+    r.menu_answers = incoming.menu_answers;
+    call.answered_by_menu = incoming.answered_by_menu;
+    call.menu_recording = incoming.recording;
     r.evidence.consent = "not needed: the caller called";
     r.evidence.rules = fmt::format("inbound call to {}", r.caller_id);
     call.eligible = std::move(incoming.agents);
@@ -503,7 +517,8 @@ void Dialer::Offer(CallId id, Incoming incoming) {
                             .route = std::move(incoming.route),
                             .reason = std::move(incoming.reason),
                             .reason_params = std::move(incoming.reason_params),
-                            .arrived = call.arrived};
+                            .arrived = call.arrived,
+                            .menu_answers = std::move(incoming.menu_answers)};
     ++stats_.inbound;
     stats_.max_live_calls = std::max(stats_.max_live_calls, static_cast<int>(live_.size()));
     if (on_opened_) on_opened_(r);

@@ -143,6 +143,13 @@ struct Incoming {
     Millis max_wait = 0;
     std::function<void()> on_max_wait;
     bool requeued = false;  // it waited in a queue before (a queue's exit brought it)
+    // A menu answered it (docs/ivr.md, "Menus for incoming calls"): the agent
+    // is put through without answering again; the menu, the answers the
+    // caller gave, and the recording the answer began.
+    bool answered_by_menu = false;
+    std::string menu;
+    std::map<std::string, std::string> menu_answers;
+    std::string recording;
 };
 
 // An incoming call as the agent's screen shows it: the caller, the number
@@ -152,6 +159,7 @@ struct InboundCard {
     std::string route, reason;
     std::map<std::string, std::string> reason_params;
     Millis arrived = 0;
+    std::map<std::string, std::string> menu_answers;  // «Как узнали: Поиск»
 };
 
 struct DialerStats {
@@ -297,6 +305,9 @@ private:
         int priority = 0;
         Millis arrived = 0;
         InboundCard card;
+        // A menu answered it already: the network will not say kAnswered again.
+        bool answered_by_menu = false;
+        std::string menu_recording;
     };
     static constexpr size_t kNoLead = SIZE_MAX;
     struct LeadState {
@@ -339,6 +350,8 @@ private:
     void Handle(const telephony::Event& event);
     void Answered(CallId id, LiveCall& call);
     void Connect(CallId id, LiveCall& call, Agent& agent);
+    // An incoming call's voices meet its agent's: answered now.
+    void PutThrough(CallId id, LiveCall& call, const std::string& recording);
     void Abandon(CallId id);
     void Finish(CallId id, const std::string& outcome, int cause);
     void Retry(size_t lead, const std::string& outcome);

@@ -737,6 +737,49 @@ TEST(Dialer, ARoutedCallGoesToItsAgentsOnlyAndAHigherPriorityFirst) {
 // A queue's max wait: the record closes as abandoned with cause 480 (nobody
 // free in time) and the caller, still ringing, goes on by the exit route;
 // without an exit the call is refused, after the queue's wait, not the default.
+// A caller who came through a menu (docs/ivr.md, "Menus for incoming calls")
+// is answered already: the agent is put through without a second answer,
+// which the network would never confirm, and the card and the record carry
+// the menu's answers.
+TEST(Dialer, ACallAMenuAnsweredIsPutThroughWithoutASecondAnswer) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    Rig rig(Answering(), options, Leads(0));
+    rig.dialer.AddAgent("anna");
+    ASSERT_TRUE(rig.dialer.SetPaused("anna"));
+    rig.dialer.Start();
+    auto menu_call = [&](const char* from) {
+        const CallId id = rig.net.Offer(from, "+74950000001", 60 * kSecond);
+        rig.loop.RunUntil(rig.loop.Now() + 100);
+        rig.net.Answer(id);  // the menu answered it
+        rig.loop.RunUntil(rig.loop.Now() + 5 * kSecond);
+        Incoming in{from, "+74950000001", 0};
+        in.route = "queue:sales";
+        in.reason = "number";
+        in.answered_by_menu = true;
+        in.menu = "main.yaml";
+        in.menu_answers = {{"source", "Поиск"}};
+        in.recording = "rec.wav";
+        rig.dialer.Offer(id, std::move(in));
+        return id;
+    };
+    menu_call("+79160000001");
+    rig.loop.RunUntil(rig.loop.Now() + kSecond);
+    ASSERT_TRUE(rig.dialer.SetReady("anna"));
+    EXPECT_EQ(rig.Agent("anna").inbound.menu_answers.at("source"), "Поиск");
+    rig.loop.RunUntil(rig.loop.Now() + 5 * kSecond);
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kOnCall);
+    ASSERT_TRUE(rig.dialer.HangupByAgent("anna"));
+    ASSERT_EQ(rig.records.size(), 1u);
+    const CallRecord& r = rig.records[0];
+    EXPECT_EQ(r.outcome, "answered");
+    EXPECT_NE(r.answered, 0) << "put through: answered when the agent took it";
+    EXPECT_EQ(r.bridged, r.answered);
+    EXPECT_EQ(r.recording, "rec.wav");
+    EXPECT_EQ(r.menu, "main.yaml");
+    EXPECT_EQ(r.menu_answers.at("source"), "Поиск");
+    EXPECT_EQ(rig.dialer.Stats().inbound_answered, 1);
+}
+
 TEST(Dialer, AQueuesMaxWaitSendsTheCallerOnByItsExitWithTheCallStillRinging) {
     DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
     Rig rig(Answering(), options, Leads(0));

@@ -21,6 +21,7 @@
 #include "ivr/script.h"
 #include "phone/clean.h"
 #include "routing/inbound_report.h"
+#include "routing/menu.h"
 #include "routing/routing_book.h"
 
 namespace callbase::campaigns {
@@ -407,7 +408,7 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
         // Checked again: the file may have changed since the campaign was made.
         auto script = ivr::LoadScript(spec.robot_script);
         if (!script) return std::unexpected(script.error());
-        for (const auto& problem : ivr::CheckScript(*script)) {
+        for (const auto& problem : ivr::CheckRobotScript(*script)) {
             if (problem.error) {
                 return Fail(ErrorCode::kInvalidInput,
                             Msg{"campaign.script_problem", "campaign #{id}: {where}: {problem}",
@@ -599,7 +600,12 @@ void CampaignRunner::Follow(CallId call, campaigns::Incoming incoming, const rou
             const int status = route.name == "403" ? 403 : 603;
             fmt::print(stderr, "inbound: {} is refused with {} ({})\n", where, status,
                        incoming.reason);
-            network.Reject(call, status);
+            // A call a menu answered can only be hung up.
+            if (incoming.answered_by_menu) {
+                network.Hangup(call);
+            } else {
+                network.Reject(call, status);
+            }
             NoteUnqueued(incoming, fmt::format("reject:{}", status));
             return;
         }
@@ -618,11 +624,7 @@ void CampaignRunner::Follow(CallId call, campaigns::Incoming incoming, const rou
             Speak(call, incoming, "no_route");
             return;
         case routing::Target::kIvr:
-            fmt::print(stderr,
-                       "inbound: {}: IVR menus are not yet served to callers ({}); it hears a "
-                       "message\n",
-                       where, route.name);
-            Speak(call, incoming, "no_route");
+            Menu(call, std::move(incoming), route.name, hops);
             return;
         case routing::Target::kAgent: {
             // The personal manager if they are free now, else where the rule says.
@@ -726,13 +728,151 @@ void CampaignRunner::Speak(CallId call, const campaigns::Incoming& incoming,
         auto& net = parts_->exchange->network();
         if (e.kind == telephony::EventKind::kAnswered) {
             net.Play(call, text);
-        } else if (e.kind == telephony::EventKind::kPromptDone) {
+        } else if (e.kind == telephony::EventKind::kPromptDone ||
+                   e.kind == telephony::EventKind::kHungUp) {
             parts_->exchange->Release(call);
             net.Hangup(call);
         }
     };
     parts_->exchange->Own(call, handler);
-    network.Answer(call);
+    // A menu answered it already: the message now.
+    if (incoming.answered_by_menu) {
+        network.Play(call, text);
+    } else {
+        network.Answer(call);
+    }
+}
+
+// Answers the call and walks the caller through menu `name`, a file of the
+// scripts folder (docs/ivr.md, "Menus for incoming calls"). Where the menu
+// ends, the call goes on: to a queue or an extension (Follow, the agent put
+// through without a second answer), or the menu's goodbye and a hang-up. The
+// caller's way through is kept for the IVR-menu report, the answers go with
+// the call to the agent's card and the call record. A menu that cannot be
+// read or is wrong for the routing book as it stands is said in the log and
+// the caller hears a message, never silence.
+void CampaignRunner::Menu(CallId call, campaigns::Incoming incoming, const std::string& name,
+                          int hops) {
+    struct MenuCall {
+        ivr::Script script;
+        std::unique_ptr<ivr::Walk> walk;
+        ivr::Walk::Step step;
+        routing::MenuVisit visit;
+        campaigns::Incoming incoming;
+        std::string recording;
+        bool over = false;
+    };
+    auto m = std::make_shared<MenuCall>();
+    m->visit = routing::MenuVisit{.at = loop_->Now(), .menu = name, .did = incoming.did};
+    const std::string where = fmt::format("the call from {} to {}", incoming.number, incoming.did);
+    auto keep = [this](const routing::MenuVisit& visit) {
+        if (auto kept = routing::RecordMenuVisit(*store_, visit); !kept) {
+            std::lock_guard lock(mutex_);
+            if (!error_) error_ = kept.error();
+        }
+    };
+    std::vector<std::string> queues;
+    for (const auto& [q, spec] : queues_)
+        queues.push_back(q);
+    auto script = routing::LoadMenu(options_.scripts_dir, name, *router_, queues);
+    if (!script) {
+        fmt::print(stderr, "inbound: {}: menu {} cannot be served ({}); it hears a message\n",
+                   where, name, script.error().message);
+        m->visit.ended = loop_->Now();
+        m->visit.outcome = "failed";
+        keep(m->visit);
+        Speak(call, incoming, "no_route");
+        return;
+    }
+    m->script = std::move(*script);
+    m->walk = std::make_unique<ivr::Walk>(m->script, [this](std::string_view digits) {
+        return router_ && router_->Extension(digits).has_value();
+    });
+    incoming.menu = name;
+    m->incoming = std::move(incoming);
+    // Where the walk ends: the visit is kept, then the call goes on.
+    auto finish = [this, call, m, hops, keep, where](std::string outcome) {
+        m->over = true;
+        m->visit.ended = loop_->Now();
+        m->visit.node = m->step.node;
+        m->visit.outcome = outcome;
+        keep(m->visit);
+        parts_->exchange->Release(call);
+        auto& net = parts_->exchange->network();
+        if (outcome == "caller_hung_up") {
+            net.Hangup(call);
+            NoteUnqueued(m->incoming, "ivr:" + m->visit.menu);
+            return;
+        }
+        auto route = routing::ParseRoute(outcome);
+        if (!route || outcome == "hangup") {
+            fmt::print(stderr, "inbound: {}: menu {} said goodbye at '{}'\n", where, m->visit.menu,
+                       m->step.node);
+            net.Hangup(call);
+            NoteUnqueued(m->incoming, "ivr:" + m->visit.menu);
+            return;
+        }
+        fmt::print(stderr, "inbound: {}: menu {} sends it to {}\n", where, m->visit.menu, outcome);
+        campaigns::Incoming next = std::move(m->incoming);
+        next.answered_by_menu = true;
+        next.menu_answers = m->visit.answers;
+        next.recording = m->recording;
+        Follow(call, std::move(next), *route, {}, hops + 1);
+    };
+    // What the step says is played; then keys are collected, or the walk ends.
+    auto go = std::make_shared<std::function<void(ivr::Walk::Step)>>();
+    *go = [this, call, m, finish](ivr::Walk::Step step) {
+        for (const auto& [k, v] : step.answers)
+            m->visit.answers[k] = v;
+        m->step = std::move(step);
+        auto& net = parts_->exchange->network();
+        if (!m->step.said.empty()) {
+            std::string prompt;
+            for (const auto& text : m->step.said)
+                prompt += (prompt.empty() ? "" : " ") + text;
+            net.Play(call, prompt);
+        } else if (m->step.waiting) {
+            net.Collect(call, m->step.max_digits, Millis{m->step.timeout_seconds} * 1000);
+        } else {
+            std::string outcome = "hangup";
+            for (const ivr::Action& a : m->step.actions) {
+                if (a.kind == ivr::ActionKind::kQueue) outcome = "queue:" + a.value;
+                if (a.kind == ivr::ActionKind::kExtension) outcome = "extension:" + a.value;
+            }
+            finish(outcome);
+        }
+    };
+    auto handler = std::make_shared<telephony::Telephony::Handler>();
+    *handler = [m, go, finish](const telephony::Event& e) {
+        if (m->over) return;
+        switch (e.kind) {
+            case telephony::EventKind::kAnswered:
+                m->recording = e.recording;
+                (*go)(m->walk->Start());
+                break;
+            case telephony::EventKind::kPromptDone:
+                m->step.said.clear();
+                (*go)(std::move(m->step));
+                break;
+            case telephony::EventKind::kDigits: {
+                const std::string node = m->step.node;
+                ivr::Walk::Step next = m->walk->Keys(e.digits);
+                m->visit.steps.push_back(routing::MenuStep{.node = node,
+                                                           .keys = e.digits,
+                                                           .heard = next.heard,
+                                                           .repeated = next.repeated});
+                (*go)(std::move(next));
+                break;
+            }
+            case telephony::EventKind::kHungUp:
+                finish("caller_hung_up");
+                break;
+            default:
+                break;
+        }
+    };
+    parts_->exchange->Own(call, handler);
+    parts_->exchange->network().Answer(call);
 }
 
 CampaignRunner::Active* CampaignRunner::ActiveOf(const std::string& agent) {
@@ -903,7 +1043,11 @@ void CampaignRunner::PublishAgent(const std::string& agent) {
                                 {"reason_params", v.inbound.reason_params.empty()
                                                       ? json::object()
                                                       : json(v.inbound.reason_params)},
-                                {"arrived", v.inbound.arrived}};
+                                {"arrived", v.inbound.arrived},
+                                // What the caller answered in the menu on the way.
+                                {"menu_answers", v.inbound.menu_answers.empty()
+                                                     ? json::object()
+                                                     : json(v.inbound.menu_answers)}};
             }
         }
     }

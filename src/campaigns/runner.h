@@ -91,6 +91,9 @@ struct RunnerOptions {
     // — the tab closed, or the network gone and the socket's pings unanswered —
     // is paused with the reason desk_gone: no call is offered to an absent desk.
     std::chrono::milliseconds desk_grace{3'000};
+    // Where the menus of incoming calls are (a route "ivr:main.yaml" names a
+    // file of it): serve's --scripts-dir.
+    std::string scripts_dir;
 };
 
 class CampaignRunner {
@@ -161,6 +164,7 @@ private:
     void Follow(CallId call, campaigns::Incoming incoming, const routing::Route& route,
                 const routing::Route& fallback, int hops);
     void Speak(CallId call, const campaigns::Incoming& incoming, const std::string& message);
+    void Menu(CallId call, campaigns::Incoming incoming, const std::string& name, int hops);
     void NoteUnqueued(const campaigns::Incoming& incoming, const std::string& route);
     Active* CampaignFor(const std::vector<std::string>& only);
     void LoadRouting();

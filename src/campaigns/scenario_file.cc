@@ -173,7 +173,7 @@ Result<Scenario> Read(const toml::table& root, const std::string& file) {
             if (!script) {
                 r.Problem(node, "[campaign] script", script.error().message);
             } else {
-                for (const auto& problem : ivr::CheckScript(*script)) {
+                for (const auto& problem : ivr::CheckRobotScript(*script)) {
                     if (problem.error) {
                         r.Problem(node, "[campaign] script",
                                   fmt::format("{}: {}", problem.where, problem.message));

@@ -144,6 +144,7 @@ const std::map<std::string, std::optional<Permission>, std::less<>>& CommandTabl
         {"routing list remove", Permission::kCampaigns},
         {"routing list show", Permission::kCampaigns},
         {"routing rules show", Permission::kCampaigns},
+        {"routing check-menu", Permission::kCampaigns},
         {"routing pause-reason list", Permission::kCampaigns},
         {"routing pause-reason set", Permission::kCampaigns},
         {"routing pause-reason remove", Permission::kCampaigns},

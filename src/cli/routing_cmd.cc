@@ -16,8 +16,10 @@
 #include "cli/text_table.h"
 #include "core/file.h"
 #include "core/json_text.h"
+#include "ivr/script.h"
 #include "routing/agent_time.h"
 #include "routing/inbound_report.h"
+#include "routing/menu.h"
 #include "routing/routing_book.h"
 
 namespace callbase::cli {
@@ -484,6 +486,43 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
         });
     });
 
+    // --- menus ------------------------------------------------------------------
+    auto menu_file = std::make_shared<std::string>();
+    auto* check_menu = routing->add_subcommand(
+        "check-menu", "check a menu for incoming calls against the queues and extensions");
+    check_menu->add_option("file", *menu_file, "the menu (YAML, direction: inbound; docs/ivr.md)")
+        ->required();
+    check_menu->callback([&app, menu_file] {
+        WithBook(app, [&](store::Store&, RoutingBook& book) -> Result<void> {
+            auto script = ivr::LoadScript(*menu_file);
+            if (!script) return std::unexpected(script.error());
+            auto targets = routing::MenuTargetsOf(book);
+            if (!targets) return std::unexpected(targets.error());
+            const auto problems = routing::CheckMenu(*script, targets->router, targets->queues);
+            int errors = 0;
+            json list = json::array();
+            for (const auto& p : problems) {
+                errors += p.error ? 1 : 0;
+                list.push_back({{"where", p.where}, {"message", p.message}, {"error", p.error}});
+                if (!app.json) {
+                    fmt::print(stderr, "{}: {}: {}\n", p.where, p.error ? "error" : "warning",
+                               p.message);
+                }
+            }
+            if (app.json) {
+                fmt::print("{}\n", JsonText(json{{"file", *menu_file},
+                                                 {"name", script->name},
+                                                 {"errors", errors},
+                                                 {"problems", list}}));
+            } else if (errors == 0) {
+                fmt::print("{}: menu «{}», {} nodes: ok for this center's queues and extensions\n",
+                           *menu_file, script->name, script->nodes.size());
+            }
+            if (errors > 0) app.exit_code = 2;
+            return {};
+        });
+    });
+
     // --- what the incoming calls did -----------------------------------------
     auto period = std::make_shared<std::pair<std::string, std::string>>();
     auto* report = routing->add_subcommand(
@@ -505,9 +544,13 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
                 routing::ReportOptionsFor(*queues, app.clock.Now() * 1000), unqueued);
             auto time = TimeSeen(app, db, range->first, range->second);
             if (!time) return std::unexpected(time.error());
+            auto visits = routing::LoadMenuVisits(db, range->first, range->second);
+            if (!visits) return std::unexpected(visits.error());
+            const auto menus = routing::MakeMenuReport(*visits, range->first, range->second);
             if (app.json) {
                 json out = routing::InboundReportJson(r);
                 out["agent_time"] = routing::AgentTimeJson(*time);
+                out["menus"] = routing::MenuReportJson(menus);
                 fmt::print("{}\n", JsonText(out));
                 return {};
             }
@@ -529,6 +572,30 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
                 }
                 fmt::print("\noperators' time\n");
                 t.Print(false);
+                fmt::print("\n");
+            }
+            // Where callers struggle in each menu (docs/routing.md, "Menus").
+            for (const auto& m : menus) {
+                std::string ends;
+                for (const auto& [outcome, n] : m.outcomes)
+                    ends += fmt::format("{}{} {}", ends.empty() ? "" : ", ", outcome, n);
+                fmt::print("menu {}: {} callers, {:.0f} s in the menu on average; {}\n", m.menu,
+                           m.visits, m.mean_seconds, ends);
+                Table t({"question", "callers", "asked", "timed out", "wrong key", "asked again",
+                         "pressed 0", "hung up here"});
+                for (const auto& [node, n] : m.nodes) {
+                    t.Add({node, std::to_string(n.callers), std::to_string(n.asked),
+                           std::to_string(n.timeouts), std::to_string(n.invalid),
+                           std::to_string(n.repeated), std::to_string(n.zero),
+                           std::to_string(n.hung_up)});
+                }
+                t.Print(false);
+                for (const auto& [question, values] : m.answers) {
+                    std::string said;
+                    for (const auto& [value, n] : values)
+                        said += fmt::format("{}{} {}", said.empty() ? "" : ", ", value, n);
+                    fmt::print("answers to '{}': {}\n", question, said);
+                }
                 fmt::print("\n");
             }
             if (r.calls == 0 && r.unqueued.empty()) return {};
@@ -587,8 +654,11 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
                 std::string by;
                 for (const auto& [what, n] : r.unqueued)
                     by += fmt::format("{}{} × {}", by.empty() ? "" : ", ", n, what);
-                fmt::print("never reached a queue: {} refused, {} given a message ({})\n",
-                           r.refused, r.messages, by);
+                fmt::print("never reached a queue: {} refused, {} given a message{} ({})\n",
+                           r.refused, r.messages,
+                           r.left_in_menu > 0 ? fmt::format(", {} left in a menu", r.left_in_menu)
+                                              : std::string(),
+                           by);
             }
             return {};
         });

@@ -205,6 +205,7 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
         }
         if (args->telephony != "none") {
             campaigns::RunnerOptions ro;
+            ro.scripts_dir = ScriptsDir(app, *args);  // the menus of incoming calls
             ro.desk_grace =
                 std::chrono::milliseconds(static_cast<int64_t>(args->desk_grace * 1000));
             if (args->telephony == "sip") {

@@ -32,7 +32,19 @@ constexpr ActionName kActions[] = {
     {ActionKind::kTag, "tag", true},
     {ActionKind::kSetStatus, "set_status", true},
     {ActionKind::kHangup, "hangup", false},
+    {ActionKind::kQueue, "queue", true},
+    {ActionKind::kExtension, "extension", true},
 };
+
+// What each kind of script may do: a robot's actions act on the contact it
+// called; a menu's send the caller on inside the center.
+bool MenuAction(ActionKind kind) {
+    return kind == ActionKind::kQueue || kind == ActionKind::kExtension ||
+           kind == ActionKind::kHangup;
+}
+bool RobotAction(ActionKind kind) {
+    return kind != ActionKind::kQueue && kind != ActionKind::kExtension;
+}
 
 // Reads one script; the first problem is kept, with its line.
 class Reader {
@@ -172,7 +184,8 @@ std::string_view ActionId(ActionKind kind) {
 
 bool Node::Ends() const {
     return std::any_of(actions.begin(), actions.end(), [](const Action& a) {
-        return a.kind == ActionKind::kHangup || a.kind == ActionKind::kConnectOperator;
+        return a.kind == ActionKind::kHangup || a.kind == ActionKind::kConnectOperator ||
+               a.kind == ActionKind::kQueue || a.kind == ActionKind::kExtension;
     });
 }
 
@@ -233,13 +246,19 @@ Result<Script> WalkScript(const YAML::Node& root, const std::string& file) {
                                 d->second_line, d->key, d->first_line, d->second_line),
                     "keep one of them: the script would mean one or the other");
     }
-    r.Known(root, "script", {"name", "language", "start", "nodes"});
+    r.Known(root, "script", {"name", "language", "direction", "start", "nodes"});
     s.name = r.Text(root, "name", "script");
     s.language = r.Text(root, "language", "script");
     if (s.language.empty()) s.language = "ru";
     if (s.language != "ru" && s.language != "en") {
         r.Problem(root["language"], "script", "language is ru or en");
     }
+    const std::string direction = r.Text(root, "direction", "script");
+    if (!direction.empty() && direction != "inbound" && direction != "outbound") {
+        r.Problem(root["direction"], "script",
+                  "direction is outbound (a robot that calls) or inbound (a menu for callers)");
+    }
+    s.inbound = direction == "inbound";
     s.start = r.Text(root, "start", "script");
     YAML::Node nodes = root["nodes"];
     if (!nodes || !nodes.IsMap() || nodes.size() == 0) {
@@ -257,7 +276,7 @@ Result<Script> WalkScript(const YAML::Node& root, const std::string& file) {
             }
             r.Known(m, where,
                     {"say", "audio", "ask", "expect", "digits", "timeout", "retries", "branches",
-                     "no_input", "actions", "next"});
+                     "no_input", "actions", "next", "store", "labels"});
             n.say = r.Text(m, "say", where);
             n.audio = r.Text(m, "audio", where);
             if (YAML::Node ask = m["ask"]) {
@@ -267,11 +286,13 @@ Result<Script> WalkScript(const YAML::Node& root, const std::string& file) {
                 if (m["say"]) r.Problem(m["say"], where, "a question has ask, not say");
             }
             std::string expect = r.Text(m, "expect", where);
-            if (!expect.empty() && expect != "digits" && expect != "yes_no") {
-                r.Problem(m["expect"], where, "expect is digits or yes_no");
+            if (!expect.empty() && expect != "digits" && expect != "yes_no" &&
+                expect != "extension") {
+                r.Problem(m["expect"], where, "expect is digits, yes_no or extension");
             }
             n.yes_no = expect == "yes_no";
-            n.max_digits = r.Int(m, "digits", where, 1, 1, 20);
+            n.extension = expect == "extension";
+            n.max_digits = r.Int(m, "digits", where, n.extension ? 4 : 1, 1, 20);
             n.timeout_seconds = r.Int(m, "timeout", where, 6, 1, 60);
             n.retries = r.Int(m, "retries", where, 1, 0, 5);
             if (YAML::Node b = m["branches"]) {
@@ -296,6 +317,29 @@ Result<Script> WalkScript(const YAML::Node& root, const std::string& file) {
             }
             n.no_input = r.Text(m, "no_input", where);
             n.next = r.Text(m, "next", where);
+            n.store = r.Text(m, "store", where);
+            if (YAML::Node labels = m["labels"]) {
+                if (!labels.IsMap()) {
+                    r.Problem(labels, where, "labels map keys to what they mean: { \"1\": Поиск }");
+                } else {
+                    for (const auto& label : labels) {
+                        std::string key = label.first.as<std::string>();
+                        if (!n.branches.contains(key)) {
+                            r.Problem(
+                                label.first, where,
+                                fmt::format("label '{}' names no branch of this question", key));
+                        }
+                        if (!label.second.IsScalar()) {
+                            r.Problem(label.second, where, "a label is text");
+                            continue;
+                        }
+                        n.labels[key] = label.second.as<std::string>();
+                    }
+                }
+            }
+            if (!n.ask && (!n.store.empty() || !n.labels.empty())) {
+                r.Problem(kv.first, where, "store and labels belong to a question (ask)");
+            }
             if (YAML::Node actions = m["actions"]) {
                 if (!actions.IsSequence()) {
                     r.Problem(actions, where, "actions is a list: [confirm_visit, hangup]");
@@ -311,7 +355,7 @@ Result<Script> WalkScript(const YAML::Node& root, const std::string& file) {
             if (!n.ask && (!n.branches.empty() || !n.no_input.empty())) {
                 r.Problem(kv.first, where, "branches and no_input belong to a question (ask)");
             }
-            if (n.ask && n.branches.empty()) {
+            if (n.ask && n.branches.empty() && !n.extension) {
                 r.Problem(kv.first, where, "a question needs branches");
             }
             if (n.say.empty() && n.audio.empty() && n.actions.empty() && n.next.empty()) {
@@ -371,7 +415,11 @@ std::vector<Problem> CheckScript(const Script& s) {
         add(s.file, fmt::format("start '{}' is not a node", s.start));
         return out;
     }
-    if (!MentionsRobot(start->say)) {
+    if (s.inbound) {
+        if (start->say.empty() && start->audio.empty()) {
+            add(at(*start), "a menu greets the caller first: give the start node a say");
+        }
+    } else if (!MentionsRobot(start->say)) {
         add(at(*start),
             "the robot must introduce itself as a robot first (say «…с вами говорит "
             "робот…» / «…this is a robot…»)");
@@ -396,9 +444,32 @@ std::vector<Problem> CheckScript(const Script& s) {
             }
         }
         if (!n.ask && n.next.empty() && !n.Ends()) {
-            add(at(n), "a dead end: give next, or end with hangup or connect_operator");
+            add(at(n), s.inbound ? "a dead end: give next, or end with queue, extension or hangup"
+                                 : "a dead end: give next, or end with hangup or connect_operator");
+        }
+        if (!s.inbound && (n.extension || !n.store.empty())) {
+            add(at(n),
+                "expect: extension and store belong to menus for incoming calls "
+                "(direction: inbound)");
+        }
+        // A caller lost in a menu presses 0 for a person: a menu that does not
+        // take it keeps them there.
+        if (s.inbound && n.ask && !n.yes_no && !n.branches.contains("0")) {
+            add(at(n), "no branch for 0: a caller who wants a person has no way to one",
+                /*error=*/false);
         }
         for (const Action& a : n.actions) {
+            if (s.inbound && !MenuAction(a.kind)) {
+                add(fmt::format("{}:{}: node '{}'", s.file, a.line, n.id),
+                    fmt::format("a menu for incoming calls cannot {}: it sends the caller to a "
+                                "queue, an extension, or says goodbye and hangs up",
+                                ActionId(a.kind)));
+            } else if (!s.inbound && !RobotAction(a.kind)) {
+                add(fmt::format("{}:{}: node '{}'", s.file, a.line, n.id),
+                    fmt::format("{} belongs to menus for incoming calls (direction: inbound); a "
+                                "robot that calls hands over with connect_operator",
+                                ActionId(a.kind)));
+            }
             if (a.kind == ActionKind::kHangup && n.say.empty() && n.audio.empty()) {
                 add(at(n), "the robot says goodbye before it hangs up: give this node a say");
             }
@@ -440,9 +511,44 @@ std::vector<Problem> CheckScript(const Script& s) {
     }
     for (const Node& n : s.nodes) {
         if (seen.contains(n.id) && !ending.contains(n.id)) {
-            add(at(n),
-                "from here no path reaches an end (hangup or connect_operator): a dead loop or a "
-                "missing node");
+            add(at(n), s.inbound ? "from here no path reaches an end (queue, extension or hangup): "
+                                   "a dead loop or a missing node"
+                                 : "from here no path reaches an end (hangup or "
+                                   "connect_operator): a dead loop or a missing node");
+        }
+    }
+    return out;
+}
+
+std::vector<Problem> CheckRobotScript(const Script& s) {
+    std::vector<Problem> out;
+    if (s.inbound) {
+        out.push_back({s.file,
+                       "this is a menu for incoming calls (direction: inbound), not a robot's "
+                       "script: route a number to it (routing number set NUMBER ivr:FILE)"});
+    }
+    for (auto& p : CheckScript(s))
+        out.push_back(std::move(p));
+    return out;
+}
+
+std::vector<Problem> CheckMenuTargets(const Script& s, const std::vector<std::string>& queues,
+                                      const std::function<bool(std::string_view)>& extension) {
+    std::vector<Problem> out;
+    for (const Node& n : s.nodes) {
+        for (const Action& a : n.actions) {
+            const std::string where = fmt::format("{}:{}: node '{}'", s.file, a.line, n.id);
+            if (a.kind == ActionKind::kQueue &&
+                std::find(queues.begin(), queues.end(), a.value) == queues.end()) {
+                out.push_back({where, fmt::format("queue '{}' is not a queue of the center: add "
+                                                  "it with `routing queue set` first",
+                                                  a.value)});
+            }
+            if (a.kind == ActionKind::kExtension && !extension(a.value)) {
+                out.push_back({where, fmt::format("extension {} has no route: give it one with "
+                                                  "`routing number set {} ROUTE` first",
+                                                  a.value, a.value)});
+            }
         }
     }
     return out;
@@ -461,16 +567,42 @@ Walk::Step Walk::Keys(std::string_view keys) {
     }
     std::string key(keys);
     if (at_->yes_no) key = key == "1" ? "yes" : key == "2" ? "no" : key;
+    auto keep = [&](const std::string& value) {
+        if (!at_->store.empty()) step.answers[at_->store] = value;
+    };
     auto branch = at_->branches.find(key);
     if (branch != at_->branches.end()) {
         tries_ = 0;
+        step.heard = "key";
+        auto label = at_->labels.find(key);
+        keep(label != at_->labels.end() ? label->second : key);
         return Run(script_.Find(branch->second), step);
     }
+    // An extension the caller dialed: said back, then the call goes there.
+    if (at_->extension && !keys.empty() && (!extension_ || extension_(keys))) {
+        tries_ = 0;
+        step.heard = "key";
+        keep(key);
+        step.node = at_->id;
+        step.said.push_back(script_.language == "en"
+                                ? fmt::format("Connecting you to extension {}.", key)
+                                : fmt::format("Соединяю с номером {}.", key));
+        step.actions.push_back({ActionKind::kExtension, key, at_->line});
+        step.ended = true;
+        at_ = nullptr;
+        return step;
+    }
+    step.heard = keys.empty() ? "timeout" : "invalid";
     // Silence or a key that means nothing: ask again, then give up.
     if (tries_ < at_->retries) {
         ++tries_;
+        step.repeated = true;
         const Node* again = at_;
-        if (!keys.empty()) {
+        if (!keys.empty() && at_->extension) {
+            step.said.push_back(script_.language == "en"
+                                    ? fmt::format("There is no extension {}.", keys)
+                                    : fmt::format("Номера {} нет.", keys));
+        } else if (!keys.empty()) {
             step.said.push_back(script_.language == "en" ? "Sorry, I did not get that."
                                                          : "Извините, я не поняла ответ.");
         }

@@ -3,6 +3,12 @@
 // confirm or cancel a visit, record an opt-out, tag, set a status, hang up.
 // docs/ivr.md describes the file format (YAML) with seed 003's examples.
 //
+// The same format describes the menus of incoming calls (`direction:
+// inbound`, docs/ivr.md "Menus for incoming calls"): «Отдел продаж — нажмите
+// 1», an extension dialed by the caller, «Как вы о нас узнали?» with the
+// answer kept on the call; branches end in a queue, an extension or a
+// goodbye.
+//
 // ParseScript reads the shape (every error names the file, the line and the
 // node); CheckScript finds what makes a script wrong for people even when it
 // parses: a target that does not exist, a node that never reaches an end,
@@ -13,6 +19,7 @@
 // Plain values; a Script is immutable once parsed and safe to share.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +39,9 @@ enum class ActionKind {
     kTag,        // value: the tag
     kSetStatus,  // value: the status
     kHangup,
+    // Menus of incoming calls only:
+    kQueue,      // value: the queue the caller goes to
+    kExtension,  // value: the extension ("101"); a dialed one carries the keys
 };
 std::string_view ActionId(ActionKind kind);  // "connect_operator", ...
 
@@ -49,6 +59,13 @@ struct Node {
     // A question: after saying, wait for keys.
     bool ask = false;
     bool yes_no = false;  // branches "yes" and "no": 1 is yes, 2 is no
+    // Incoming menus: the keys are an extension (101) the caller dials;
+    // branches may still catch single keys ("0").
+    bool extension = false;
+    // Incoming menus: the answer is kept on the call under this name, as the
+    // branch's label when it has one («Поиск»), else as the keys pressed.
+    std::string store;
+    std::map<std::string, std::string> labels;  // keys -> what they mean
     int max_digits = 1;
     int timeout_seconds = 6;
     int retries = 1;                              // asked again this many times on silence
@@ -57,7 +74,7 @@ struct Node {
     std::vector<Action> actions;                  // done after saying
     std::string next;                             // then here (not for a question)
 
-    bool Ends() const;  // hangs up or connects to an operator
+    bool Ends() const;  // hangs up, connects to an operator, goes to a queue or an extension
 };
 
 struct Script {
@@ -65,6 +82,7 @@ struct Script {
     std::string name;
     std::string language = "ru";
     std::string start;
+    bool inbound = false;  // `direction: inbound`: a menu for incoming calls
     std::vector<Node> nodes;
 
     const Node* Find(std::string_view id) const;
@@ -86,12 +104,24 @@ struct Problem {
     bool error = true;  // false: a warning (an unreachable node)
 };
 std::vector<Problem> CheckScript(const Script& script);
+// A robot campaign's script: CheckScript's problems, and a menu for incoming
+// calls (direction: inbound) is not one.
+std::vector<Problem> CheckRobotScript(const Script& script);
+
+// An incoming menu against the center's routing book: every queue it sends
+// callers to exists, every extension it names has a route.
+std::vector<Problem> CheckMenuTargets(const Script& script, const std::vector<std::string>& queues,
+                                      const std::function<bool(std::string_view)>& extension);
 
 // One call through a script. Start() and each Keys() return what the robot
 // says and does next, until it ends.
 class Walk {
 public:
     explicit Walk(const Script& script) : script_(script) {}
+    // An incoming menu: whether keys dialed at an extension question name an
+    // extension of the center (a wrong one is asked again, like a wrong key).
+    Walk(const Script& script, std::function<bool(std::string_view)> extension)
+        : script_(script), extension_(std::move(extension)) {}
 
     struct Step {
         std::vector<std::string> said;  // in order
@@ -101,6 +131,13 @@ public:
         int timeout_seconds = 0;
         bool ended = false;
         std::string node;  // where the walk stands
+        // Keys(): what the keys were to the question — "key" (a branch or
+        // an extension), "timeout" (none pressed), "invalid" (no branch) —
+        // and whether it is asked again.
+        std::string heard;
+        bool repeated = false;
+        // Answers kept at this step (Node::store -> the label or keys).
+        std::map<std::string, std::string> answers;
     };
     Step Start();
     // The keys pressed ("" when the time ran out).
@@ -109,6 +146,7 @@ public:
 private:
     Step Run(const Node* node, Step step);
     const Script& script_;
+    std::function<bool(std::string_view)> extension_;
     const Node* at_ = nullptr;
     int tries_ = 0;
 };

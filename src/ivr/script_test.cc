@@ -267,5 +267,143 @@ TEST(IvrScript, AScriptOfTheFolderIsFoundAndNothingOutsideIt) {
     fs::remove_all(root);
 }
 
+// Menus for incoming calls (issue 19, item 2): the shipped menu checks clean,
+// keeps the caller's answer, and sends them on by a key or a dialed extension.
+TEST(IvrMenu, TheShippedMenuChecksCleanAndKeepsTheAnswer) {
+    auto script = LoadScript(Example("inbound-menu.yaml"));
+    ASSERT_TRUE(script) << script.error().message;
+    EXPECT_TRUE(script->inbound);
+    auto problems = CheckScript(*script);
+    EXPECT_TRUE(problems.empty()) << Described(problems);
+    std::vector<std::string> asked;
+    Walk walk(*script, [&](std::string_view digits) {
+        asked.emplace_back(digits);
+        return digits == "101";
+    });
+    auto step = walk.Start();
+    EXPECT_TRUE(step.waiting);
+    EXPECT_EQ(step.node, "source");
+    EXPECT_NE(step.said.front().find("Здравствуйте"), std::string::npos);
+    step = walk.Keys("2");
+    EXPECT_EQ(step.heard, "key");
+    EXPECT_EQ(step.answers, (std::map<std::string, std::string>{{"source", "Соцсети"}}));
+    EXPECT_EQ(step.node, "menu");
+    EXPECT_EQ(step.max_digits, 3);
+    // A wrong extension is said and asked again; a right one is said back and
+    // the call goes there.
+    step = walk.Keys("555");
+    EXPECT_EQ(step.heard, "invalid");
+    EXPECT_TRUE(step.repeated);
+    EXPECT_EQ(step.said.front(), "Номера 555 нет.");
+    step = walk.Keys("101");
+    EXPECT_TRUE(step.ended);
+    EXPECT_EQ(step.said.front(), "Соединяю с номером 101.");
+    ASSERT_EQ(step.actions.size(), 1u);
+    EXPECT_EQ(step.actions[0].kind, ActionKind::kExtension);
+    EXPECT_EQ(step.actions[0].value, "101");
+    EXPECT_EQ(asked, (std::vector<std::string>{"555", "101"}));
+}
+
+TEST(IvrMenu, AKeyGoesToItsQueueAndSilenceToTheOperator) {
+    auto script = LoadScript(Example("inbound-menu.yaml"));
+    ASSERT_TRUE(script);
+    Walk walk(*script, [](std::string_view) { return false; });
+    walk.Start();
+    auto step = walk.Keys("");  // no answer about the source: on to the menu, nothing kept
+    EXPECT_EQ(step.heard, "timeout");
+    EXPECT_TRUE(step.answers.empty());
+    EXPECT_EQ(step.node, "menu");
+    step = walk.Keys("1");
+    ASSERT_TRUE(step.ended);
+    EXPECT_EQ(step.said.front(), "Соединяю с отделом продаж.");
+    ASSERT_EQ(step.actions.size(), 1u);
+    EXPECT_EQ(step.actions[0].kind, ActionKind::kQueue);
+    EXPECT_EQ(step.actions[0].value, "sales");
+
+    Walk quiet(*script, [](std::string_view) { return false; });
+    quiet.Start();
+    quiet.Keys("3");  // Знакомые
+    EXPECT_TRUE(quiet.Keys("").repeated);
+    EXPECT_TRUE(quiet.Keys("").repeated);
+    step = quiet.Keys("");  // retries 2 spent: no_input, the operator
+    ASSERT_TRUE(step.ended);
+    EXPECT_FALSE(step.repeated);
+    EXPECT_EQ(step.actions.at(0).value, "general");
+}
+
+TEST(IvrMenu, TheCheckKnowsAMenuFromARobot) {
+    struct Case {
+        const char* yaml;
+        const char* says;
+        bool error;
+    };
+    const std::string head = "direction: inbound\nnodes:\n";
+    for (const Case& c : std::initializer_list<Case>{
+             // a menu need not say it is a robot, but it greets first
+             {"  a:\n    next: b\n  b:\n    say: Соединяю.\n    actions: [{queue: q}]\n",
+              "greets the caller first", true},
+             // a robot's actions are not a menu's
+             {"  a:\n    say: Привет. Соединяю.\n    actions: [connect_operator]\n",
+              "cannot connect_operator", true},
+             {"  a:\n    say: Привет. Записала.\n    actions: [{schedule_callback: 1h}, hangup]\n",
+              "cannot schedule_callback", true},
+             // the choice is repeated back before the queue
+             {"  a:\n    ask: Продажи — 1, оператор — 0.\n    branches: {\"1\": s, \"0\": s}\n"
+              "  s:\n    actions: [{queue: sales}]\n",
+              "repeat back", true},
+             // a dead end names a menu's ends
+             {"  a:\n    say: Привет.\n", "end with queue, extension or hangup", true},
+             // no 0: a warning
+             {"  a:\n    ask: Продажи — 1.\n    branches: {\"1\": s}\n  s:\n    say: Соединяю.\n"
+              "    actions: [{queue: sales}]\n",
+              "no branch for 0", false},
+         }) {
+        auto r = Parse(head + c.yaml);
+        ASSERT_TRUE(r) << c.yaml << ": " << r.error().message;
+        auto problems = CheckScript(*r);
+        EXPECT_EQ(Errors(problems) > 0, c.error) << c.yaml << " -> " << Described(problems);
+        EXPECT_NE(Described(problems).find(c.says), std::string::npos)
+            << c.yaml << " -> " << Described(problems);
+    }
+    // A menu's actions in a robot's script, and a robot's in a menu.
+    auto robot =
+        Parse("nodes:\n  a:\n    say: Это робот. Соединяю.\n    actions: [{queue: sales}]\n");
+    ASSERT_TRUE(robot);
+    EXPECT_NE(Described(CheckScript(*robot)).find("queue belongs to menus"), std::string::npos);
+    auto asks = Parse(
+        "nodes:\n  a:\n    ask: Это робот. Номер?\n    expect: extension\n    store: x\n"
+        "    no_input: b\n  b:\n    say: Пока.\n    actions: [hangup]\n");
+    ASSERT_TRUE(asks) << asks.error().message;
+    EXPECT_NE(Described(CheckScript(*asks)).find("belong to menus"), std::string::npos);
+    // Shape: a label for a key with no branch, an unknown direction.
+    auto label = Parse(head +
+                       "  a:\n    ask: 1 или 0.\n    branches: {\"1\": b, \"0\": b}\n"
+                       "    labels: {\"2\": Соцсети}\n  b:\n    say: Да.\n    actions: [hangup]\n");
+    ASSERT_FALSE(label);
+    EXPECT_NE(label.error().message.find("t.yaml:6: node 'a': label '2' names no branch"),
+              std::string::npos)
+        << label.error().message;
+    auto direction = Parse("direction: in\nnodes:\n  a:\n    say: x\n    actions: [hangup]\n");
+    ASSERT_FALSE(direction);
+    EXPECT_NE(direction.error().message.find("direction is outbound"), std::string::npos);
+}
+
+TEST(IvrMenu, TheMenuTargetsAreCheckedAgainstTheCenter) {
+    auto script = LoadScript(Example("inbound-menu.yaml"));
+    ASSERT_TRUE(script);
+    auto none = [](std::string_view) { return false; };
+    auto problems = CheckMenuTargets(*script, {"sales", "general"}, none);
+    ASSERT_EQ(problems.size(), 1u) << Described(problems);
+    EXPECT_NE(problems[0].where.find("node 'service'"), std::string::npos);
+    EXPECT_NE(problems[0].message.find("queue 'service' is not a queue"), std::string::npos);
+    EXPECT_TRUE(CheckMenuTargets(*script, {"sales", "service", "general"}, none).empty());
+    auto ext = Parse(
+        "direction: inbound\nnodes:\n  a:\n    say: Соединяю.\n    actions: [{extension: 102}]\n");
+    ASSERT_TRUE(ext);
+    problems = CheckMenuTargets(*ext, {}, [](std::string_view d) { return d == "101"; });
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_NE(problems[0].message.find("extension 102 has no route"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace callbase::ivr

@@ -125,7 +125,9 @@ InboundReport MakeInboundReport(const std::vector<InboundCall>& calls, Millis fr
     report.to = to;
     for (const auto& u : unqueued) {
         if (u.at < from || u.at >= to) continue;
-        ++(u.route.starts_with("reject:") ? report.refused : report.messages);
+        ++(u.route.starts_with("reject:") ? report.refused
+           : u.route.starts_with("ivr:")  ? report.left_in_menu
+                                          : report.messages);
         ++report.unqueued[fmt::format("{} {}", u.route, u.reason)];
     }
     // Each number's calls in time order, over the whole loaded history.
@@ -283,6 +285,7 @@ json InboundReportJson(const InboundReport& r) {
             {"not_queued",
              {{"refused", r.refused},
               {"messages", r.messages},
+              {"left_in_menu", r.left_in_menu},
               {"by_route_reason", r.unqueued.empty() ? json::object() : json(r.unqueued)}}}};
 }
 

@@ -104,9 +104,10 @@ struct InboundReport {
     int64_t repeat_calls = 0;  // the 4th and later of those calls
     int64_t quick_returns = 0;  // a call within 10 min of the end of the number's previous call
     int64_t quick_returns_after_answered = 0;  // ... whose previous call was answered (dropped?)
-    // Calls that never reached a queue: refused, or given a message instead;
-    // and both by "route reason" ("reject:603 black_list": 2).
-    int64_t refused = 0, messages = 0;
+    // Calls that never reached a queue: refused, given a message instead, or
+    // ended in a menu (the caller hung up there, or the menu said goodbye);
+    // and all by "route reason" ("reject:603 black_list": 2).
+    int64_t refused = 0, messages = 0, left_in_menu = 0;
     std::map<std::string, int64_t> unqueued;
 };
 

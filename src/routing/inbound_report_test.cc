@@ -98,14 +98,18 @@ TEST(InboundReport, AQueueCountsItsServiceLevelAsAsteriskDoes) {
         {.at = h, .route = "reject:603", .reason = "black_list"},
         {.at = h + 1, .route = "reject:603", .reason = "black_list"},
         {.at = h + 2, .route = "message:no_route", .reason = "no_route"},
-        {.at = kTo, .route = "reject:403", .reason = "black_list"},  // the next day
+        {.at = h + 3, .route = "ivr:main.yaml", .reason = "number"},  // hung up in the menu
+        {.at = kTo, .route = "reject:403", .reason = "black_list"},   // the next day
     };
     const InboundReport u = MakeInboundReport(calls, kFrom, kTo, options, unqueued);
     EXPECT_EQ(u.refused, 2);
     EXPECT_EQ(u.messages, 1);
-    EXPECT_EQ(u.unqueued, (std::map<std::string, int64_t>{{"message:no_route no_route", 1},
+    EXPECT_EQ(u.left_in_menu, 1);
+    EXPECT_EQ(u.unqueued, (std::map<std::string, int64_t>{{"ivr:main.yaml number", 1},
+                                                          {"message:no_route no_route", 1},
                                                           {"reject:603 black_list", 2}}));
     EXPECT_EQ(InboundReportJson(u)["not_queued"]["refused"], 2);
+    EXPECT_EQ(InboundReportJson(u)["not_queued"]["left_in_menu"], 1);
     EXPECT_EQ(u.calls, 7) << "they are not among the queues' calls";
 }
 

@@ -33,6 +33,22 @@ grep -q "robot: .*говорит робот" <<<"$walk" || fail "introduction: $
 grep -q "Вы выбрали перенос" <<<"$walk" || fail "repeat back: $walk"
 grep -q "\[schedule_callback: 2h\]" <<<"$walk" || fail "callback: $walk"
 grep -q "(the call ends)" <<<"$walk" || fail "end: $walk"
+# A menu for incoming calls: the source question kept, then an extension
+# dialed (any digits in a walk without a base), said back and followed.
+walk=$(printf '2\n101\n' | "$cb" ivr try "$examples/inbound-menu.yaml")
+grep -q "robot: Здравствуйте! Вы позвонили" <<<"$walk" || fail "greeting: $walk"
+grep -q "robot: Соединяю с номером 101." <<<"$walk" || fail "extension said back: $walk"
+grep -q "\[extension: 101\]" <<<"$walk" || fail "extension: $walk"
+# A robot's action in a menu, and a menu's in a robot's script: errors.
+printf 'direction: inbound\nnodes:\n  a:\n    say: Добрый день. Соединяю.\n    actions: [connect_operator]\n' >"$tmp/menu.yaml"
+"$cb" ivr check "$tmp/menu.yaml" >"$tmp/out" 2>&1
+status=$?
+[ "$status" = 2 ] || fail "a robot's action in a menu exits 2, not $status: $(cat "$tmp/out")"
+grep -q "menu.yaml:5: node 'a': error: a menu for incoming calls cannot connect_operator" "$tmp/out" ||
+    fail "menu action: $(cat "$tmp/out")"
+printf 'nodes:\n  a:\n    say: Это робот. Соединяю.\n    actions: [{queue: sales}]\n' >"$tmp/robot.yaml"
+if "$cb" ivr check "$tmp/robot.yaml" >"$tmp/out" 2>&1; then fail "a queue in a robot's script was accepted"; fi
+grep -q "queue belongs to menus for incoming calls" "$tmp/out" || fail "robot action: $(cat "$tmp/out")"
 # The caller hangs up (end of input) in the middle of a question.
 walk=$(printf '' | "$cb" ivr try "$examples/short-survey.yaml")
 grep -q "(the caller hung up)" <<<"$walk" || fail "hang-up: $walk"

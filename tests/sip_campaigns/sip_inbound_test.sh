@@ -13,6 +13,11 @@
 #      the center hangs up.
 #   5. A caller who finds nobody free waits the queue's 3 s at most, then hears
 #      the queue's exit message and the center hangs up.
+#   6. A caller to a third DID, routed to a menu (docs/ivr.md, "Menus for
+#      incoming calls"), presses 2 (RFC 4733) for «Соцсети»: the answer is kept
+#      on the call, which goes on to queue «general» as in 5.
+#   7. A caller to the menu hangs up while it speaks: counted in the menu
+#      report where they left.
 # The routing book (docs/routing.md) sends the DID to queue «general»; the
 # known caller is on the VIP list, so olga's banner says «VIP».
 # Checked: the SIPp verdicts, the card's time against the answer's, the
@@ -37,12 +42,34 @@ as_admin routing queue set general '{"max_wait": 3, "exit_route": "message:close
 as_admin routing number set "+7 495 000-00-01" queue:general --label "Сайт" >/dev/null || fail "number"
 as_admin routing list add vip "+7 916 000-00-30" --note "постоянный клиент" >/dev/null || fail "vip"
 as_admin routing list add black "+7 903 555-44-33" --note "звонит ночью" >/dev/null || fail "black"
+# The menu, in the server's scripts folder (beside the base).
+mkdir -p "$db.scripts"
+cat >"$db.scripts/menu.yaml" <<'YAML'
+name: Меню теста
+direction: inbound
+start: hello
+nodes:
+  hello:
+    ask: Как вы о нас узнали? Поиск — 1, соцсети — 2, пропустить — 0.
+    store: source
+    labels: {"1": Поиск, "2": Соцсети, "0": Пропустил}
+    branches: {"1": line, "2": line, "0": line}
+    timeout: 8
+    retries: 0
+    no_input: line
+  line:
+    say: Спасибо! Соединяю.
+    actions: [{queue: general}]
+YAML
+as_admin routing check-menu "$db.scripts/menu.yaml" >"$tmp/out" 2>&1 || fail "check-menu: $(cat "$tmp/out")"
+grep -q "ok for this center's queues and extensions" "$tmp/out" || fail "check-menu: $(cat "$tmp/out")"
+as_admin routing number set "+7 495 000-00-03" ivr:menu.yaml --label "Меню" >/dev/null || fail "menu number"
 
 sip_port=$(free_port)
 softphone_start
 cat >"$tmp/sip.toml" <<TOML
 listen = "127.0.0.1:$sip_port"
-dids = ["+74950000001", "+74950000002"]
+dids = ["+74950000001", "+74950000002", "+74950000003"]
 [trunk]
 host = "127.0.0.1:9"
 number_format = "digits"
@@ -139,9 +166,23 @@ sipp_start exit "$tmp/exit.xml" -p "$(free_port)" -m 1 -timeout 40s "127.0.0.1:$
 sipp_verdict exit
 grep -q "inbound: the call from +79165556677 to +74950000001 waited the most queue general allows; it goes to message:closed" \
     "$tmp/serve.err" || fail "the queue's exit is not logged: $(cat "$tmp/serve.err")"
+# The menu: «Соцсети» (2) pressed while the question is said, then queue
+# «general» (nobody free: its exit message, the center hangs up).
+caller_scenario menu 74950000003 79167770001 @WAIT@ 1000 \
+    @PCAP@ /usr/share/sip-tester/dtmf_2833_2.pcap >"$tmp/menu.xml"
+sipp_start menu "$tmp/menu.xml" -p "$(free_port)" -m 1 -timeout 60s "127.0.0.1:$sip_port"
+sipp_verdict menu
+grep -q "inbound: the call from +79167770001 to +74950000003: menu menu.yaml sends it to queue:general" \
+    "$tmp/serve.err" || fail "the menu's choice is not logged: $(cat "$tmp/serve.err")"
+grep -q "inbound: the call from +79167770001 to +74950000003 waited the most queue general allows; it goes to message:closed" \
+    "$tmp/serve.err" || fail "the menu's caller did not wait in the queue: $(cat "$tmp/serve.err")"
+# A caller hangs up while the menu speaks.
+caller_scenario hangs-up 74950000003 79167770002 @WAIT@ 1500 >"$tmp/menu-gone.xml"
+sipp_start menu_gone "$tmp/menu-gone.xml" -p "$(free_port)" -m 1 -timeout 30s "127.0.0.1:$sip_port"
+sipp_verdict menu_gone
 sleep 0.5
 metrics=$(curl -s "$url/metrics")
-grep -q "^callbase_sip_incoming_total 5$" <<<"$metrics" || fail "metrics: $(grep sip_ <<<"$metrics")"
+grep -q "^callbase_sip_incoming_total 7$" <<<"$metrics" || fail "metrics: $(grep sip_ <<<"$metrics")"
 grep -q "^callbase_sip_invites_total 0$" <<<"$metrics" || fail "nothing was dialed: $(grep sip_ <<<"$metrics")"
 as_admin campaign stop "$id" >/dev/null || fail "campaign stop"
 serve_end
@@ -167,13 +208,22 @@ grep -q "route: queue:general (unknown caller)" "$tmp/why.txt" || fail "the unkn
 as_admin why "+7 903 555-44-33" >"$tmp/why.txt" || fail "why black"
 grep -q "no campaign has called this number, nor has it called us" "$tmp/why.txt" ||
     fail "the black-listed caller reached a campaign: $(cat "$tmp/why.txt")"
-# The campaign's figures: three incoming calls (not the refused nor the
-# unrouted one), one put through, no dials.
+# The menu's caller: the answer given in the menu is on the call's record.
+as_admin --json why "+7 916 777-00-01" >"$tmp/why.json" || fail "why menu"
+python3 - "$tmp/why.json" <<'PY' || fail "the menu's call: $(cat "$tmp/why.json")"
+import json, sys
+(c,) = json.load(open(sys.argv[1]))["calls"]
+assert c["direction"] == "in" and c["caller_id"] == "+74950000003" and c["outcome"] == "abandoned", c
+assert c["route"]["route"] == "queue:general" and c["route"]["reason"] == "unknown", c
+assert c["route"]["menu"] == {"name": "menu.yaml", "answers": {"source": "Соцсети"}}, c
+PY
+# The campaign's figures: four incoming calls (not the refused, the unrouted
+# one, nor the one who hung up in the menu), one put through, no dials.
 as_admin --json campaign stats "$id" >"$tmp/stats.json" || fail "stats"
 python3 - "$tmp/stats.json" <<'PY' || fail "the campaign's figures: $(cat "$tmp/stats.json")"
 import json, sys
 s = json.load(open(sys.argv[1]))
-assert s["inbound"] == 3 and s["inbound_answered"] == 1, s
+assert s["inbound"] == 4 and s["inbound_answered"] == 1, s
 assert s["attempts"] == 0 and s["abandoned"] == 0 and s["calls_per_caller_id_24h"] == [], s
 PY
 as_admin --json contacts show 1 >"$tmp/card.json" || fail "card"
@@ -185,16 +235,24 @@ as_admin --json routing report >"$tmp/report.json" || fail "routing report"
 python3 - "$tmp/report.json" <<'PY' || fail "the inbound report: $(cat "$tmp/report.json")"
 import json, sys
 r = json.load(open(sys.argv[1]))
-assert r["calls"] == 3, r
+assert r["calls"] == 4, r
 (g,) = r["routes"]
-assert g["name"] == "general" and (g["offered"], g["answered"], g["abandoned"], g["timed_out"]) == (3, 1, 1, 1), g
+assert g["name"] == "general" and (g["offered"], g["answered"], g["abandoned"], g["timed_out"]) == (4, 1, 1, 2), g
 assert g["service_level"] == 1.0 and 0 < g["asa_seconds"] < 2 and 3 < g["aht_seconds"] < 6, g
 (a,) = r["agents"]
 assert a["agent"] == "olga" and a["calls"] == 1 and a["first_contact"]["pending"] == 1, a
 # The black-listed caller and the unrouted number never reached a queue; the
 # caller of the queue's exit message did (timed out above), so is not here.
-assert r["not_queued"] == {"refused": 1, "messages": 1, "by_route_reason": {
-    "reject:603 black_list": 1, "message:no_route no_route": 1}}, r["not_queued"]
+assert r["not_queued"] == {"refused": 1, "messages": 1, "left_in_menu": 1, "by_route_reason": {
+    "reject:603 black_list": 1, "message:no_route no_route": 1, "ivr:menu.yaml unknown": 1}}, r["not_queued"]
+# The menu: two callers, one pressed 2 and went to the queue, one hung up at
+# the question.
+(m,) = r["menus"]
+assert m["menu"] == "menu.yaml" and m["visits"] == 2, m
+assert m["outcomes"] == {"queue:general": 1, "caller_hung_up": 1}, m
+h = m["nodes"]["hello"]
+assert (h["callers"], h["asked"], h["pressed"], h["hung_up"], h["timeouts"]) == (2, 1, {"2": 1}, 1, 0), h
+assert m["answers"] == {"source": {"Соцсети": 1}}, m
 # olga's time: the call (4 s) and its wrap-up (10 s), then paused because her
 # desk was gone until the campaign stopped.
 (t,) = r["agent_time"]
@@ -202,9 +260,11 @@ assert t["agent"] == "olga" and 3.5 < t["on_call_seconds"] < 6 and 9 < t["wrap_u
 assert t["paused"].get("desk_gone", 0) > 1 and 0.5 < t["occupancy"] <= 1, t
 PY
 as_admin routing report >"$tmp/report.txt" || fail "routing report (text)"
-grep -q "^general *3 *1 *1 (1) *1 *100.0 %" "$tmp/report.txt" || fail "the report's text: $(cat "$tmp/report.txt")"
+grep -q "^general *4 *1 *1 (1) *2 *100.0 %" "$tmp/report.txt" || fail "the report's text: $(cat "$tmp/report.txt")"
 grep -q "^olga .*desk_gone" "$tmp/report.txt" || fail "the operators' time: $(cat "$tmp/report.txt")"
-grep -q "^never reached a queue: 1 refused, 1 given a message (1 × message:no_route no_route, 1 × reject:603 black_list)$" \
+grep -q "^menu menu.yaml: 2 callers" "$tmp/report.txt" || fail "the menu report: $(cat "$tmp/report.txt")"
+grep -q "^answers to 'source': Соцсети 1$" "$tmp/report.txt" || fail "the menu's answers: $(cat "$tmp/report.txt")"
+grep -q "^never reached a queue: 1 refused, 1 given a message, 1 left in a menu (1 × ivr:menu.yaml unknown, 1 × message:no_route no_route, 1 × reject:603 black_list)$" \
     "$tmp/report.txt" || fail "the report's calls that never reached a queue: $(cat "$tmp/report.txt")"
 as_admin routing queue-log >"$tmp/queue_log" || fail "queue-log"
 python3 - "$tmp/queue_log" <<'PY' || fail "the queue_log: $(cat "$tmp/queue_log")"
@@ -224,6 +284,7 @@ events = [(r[2], r[3], r[4]) for r in rows]
 assert events == [("general", "NONE", "ENTERQUEUE"), ("general", "Agent/olga", "CONNECT"),
                   ("general", "Agent/olga", "COMPLETECALLER"), ("general", "NONE", "ENTERQUEUE"),
                   ("general", "NONE", "ABANDON"), ("general", "NONE", "ENTERQUEUE"),
+                  ("general", "NONE", "EXITWITHTIMEOUT"), ("general", "NONE", "ENTERQUEUE"),
                   ("general", "NONE", "EXITWITHTIMEOUT")], events
 assert rows[-1][7] == "3", rows[-1]  # waited the queue's 3 s
 assert all(r[0].isdigit() and len(r[0]) == 10 for r in rows), rows

@@ -727,7 +727,7 @@ export interface InboundReport {
     quick_returns: number;
     quick_returns_after_answered: number;
     // Calls that never reached a queue: refused (the black list) or given a message instead.
-    not_queued: { refused: number; messages: number; by_route_reason: Record<string, number> };
+    not_queued: { refused: number; messages: number; left_in_menu: number; by_route_reason: Record<string, number> };
     // The operators' time over the period (routing::AgentTimeJson): occupancy =
     // (on calls + wrap-up) / (ready + on calls + wrap-up); pauses by reason code
     // ('' : none given), with the labels of the reasons the supervisor added.
@@ -741,6 +741,18 @@ export interface InboundReport {
         occupancy: number;
     }[];
     pause_reason_labels: Record<string, string>;
+    // Per menu of incoming calls (routing::MenuReportJson): how visits ended
+    // (queue:NAME, extension:101, hangup, caller_hung_up, failed) and, per
+    // question, where callers struggled; the answers kept.
+    menus: MenuFigures[];
+}
+export interface MenuFigures {
+    menu: string;
+    visits: number;
+    mean_seconds: number;
+    outcomes: Record<string, number>;
+    nodes: Record<string, { callers: number; asked: number; timeouts: number; invalid: number; repeated: number; zero: number; hung_up: number; pressed: Record<string, number> }>;
+    answers: Record<string, Record<string, number>>;
 }
 
 // GET /reports/calls: a period's report, on the call center's days and hours.
@@ -820,6 +832,7 @@ export interface AgentState {
         reason?: string;
         reason_params?: Record<string, string>;
         arrived?: number;
+        menu_answers?: Record<string, string>; // what the caller answered in the menu
     } | null;
     callbacks?: { id: number; campaign_id: number; contact_id: number; name?: string; due_at: number; due: boolean }[];
     campaigns_running?: boolean;

@@ -8,7 +8,7 @@
 // quick returns, and the queue_log download. A supervisor in a team sees the team's calls.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
-import { API, get, type Campaign, type CallReport, type InboundReport, type InboundResolution, type ReportFigures, type Status } from '../api';
+import { API, get, type Campaign, type CallReport, type InboundReport, type InboundResolution, type MenuFigures, type ReportFigures, type Status } from '../api';
 import { CampaignSelect, Section, TeamNotice, useLoad } from '../components';
 import * as dict from '../dictionaries';
 import { dayText, downloadCsv, number, parseDay, percent } from '../format';
@@ -281,6 +281,73 @@ function AgentTime(props: { report: InboundReport }) {
     );
 }
 
+// How a menu's visits ended, in the user's words.
+function menuOutcome(outcome: string): string {
+    const [kind, name] = [outcome.split(':')[0], outcome.slice(outcome.indexOf(':') + 1)];
+    if (kind === 'queue') return t('reports.menuToQueue', { name });
+    if (kind === 'extension') return t('reports.menuToExtension', { name });
+    if (outcome === 'hangup') return t('reports.menuGoodbye');
+    if (outcome === 'caller_hung_up') return t('reports.menuCallerHungUp');
+    if (outcome === 'failed') return t('reports.menuFailed');
+    return outcome;
+}
+
+// One menu of incoming calls: how its visits ended, and per question where
+// callers time out, press a wrong key, are asked again, press 0 or hang up —
+// so a confusing menu shows before and after it is simplified.
+function Menu(props: { m: MenuFigures }) {
+    const m = props.m;
+    const head = () => [t('reports.menuQuestion'), t('reports.menuCallers'), t('reports.menuAsked'), t('reports.menuTimeouts'), t('reports.menuInvalid'), t('reports.menuRepeated'), t('reports.menuZero'), t('reports.menuHungUp')];
+    const rows = Object.entries(m.nodes).map(([node, n]) => [node, n.callers, n.asked, n.timeouts, n.invalid, n.repeated, n.zero, n.hung_up] as (string | number)[]);
+    const ends = Object.entries(m.outcomes)
+        .sort((a, b) => b[1] - a[1])
+        .map(([o, n]) => `${menuOutcome(o)} — ${number(n)}`)
+        .join(', ');
+    return (
+        <div data-testid="report-menu" data-menu={m.menu}>
+            <h3>
+                {t('reports.menu')} <span data-user-text="">{m.menu}</span> <CsvButton testid="report-csv-menu" name={`menu-${m.menu}.csv`} rows={() => [head(), ...rows]} />
+            </h3>
+            <p data-testid="report-menu-summary">{t('reports.menuSummary', { n: number(m.visits), seconds: number(Math.round(m.mean_seconds)), ends })}</p>
+            <div class="table-wrap">
+                <table class="grid" data-testid="report-menu-nodes">
+                    <thead>
+                        <tr>
+                            {head().map((h, i) => (
+                                <th key={h} class={i ? 'num' : ''}>
+                                    {h}
+                                </th>
+                            ))}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows.map((cells) => (
+                            <tr key={String(cells[0])} data-testid="report-menu-node" data-node={String(cells[0])}>
+                                {cells.map((cell, i) => (
+                                    <td key={i} class={i ? 'num' : ''} data-user-text={i === 0 ? '' : undefined}>
+                                        {typeof cell === 'number' ? number(cell) : cell}
+                                    </td>
+                                ))}
+                            </tr>
+                        ))}
+                    </tbody>
+                </table>
+            </div>
+            {Object.entries(m.answers).map(([question, values]) => (
+                <p key={question} data-testid="report-menu-answers" data-question={question}>
+                    {t('reports.menuAnswers')} <span data-user-text="">{question}</span>:{' '}
+                    <span data-user-text="">
+                        {Object.entries(values)
+                            .sort((a, b) => b[1] - a[1])
+                            .map(([v, n]) => `${v} — ${number(n)}`)
+                            .join(', ')}
+                    </span>
+                </p>
+            ))}
+        </div>
+    );
+}
+
 // The incoming calls of the applied days: queues, operators, topics, repeats.
 // `applied` is the period as last applied: pressing Show again reloads it.
 function Inbound(props: { applied: { from: string; to: string } }) {
@@ -323,8 +390,11 @@ function Inbound(props: { applied: { from: string; to: string } }) {
                     {t('reports.inboundNone')}
                 </p>
             )}
-            {r && r.not_queued.refused + r.not_queued.messages > 0 && (
-                <p data-testid="report-inbound-not-queued">{t('reports.notQueued', { refused: number(r.not_queued.refused), messages: number(r.not_queued.messages) })}</p>
+            {r && r.not_queued.refused + r.not_queued.messages + (r.not_queued.left_in_menu ?? 0) > 0 && (
+                <p data-testid="report-inbound-not-queued">
+                    {t('reports.notQueued', { refused: number(r.not_queued.refused), messages: number(r.not_queued.messages) })}
+                    {r.not_queued.left_in_menu > 0 ? ` ${t('reports.leftInMenu', { n: number(r.not_queued.left_in_menu) })}` : ''}
+                </p>
             )}
             {r && r.calls > 0 && (
                 <>
@@ -411,6 +481,7 @@ function Inbound(props: { applied: { from: string; to: string } }) {
                 </>
             )}
             {r && r.agent_time.length > 0 && <AgentTime report={r} />}
+            {r && (r.menus ?? []).map((m) => <Menu key={m.menu} m={m} />)}
         </Section>
     );
 }

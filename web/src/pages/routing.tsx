@@ -58,7 +58,7 @@ interface ListEntries {
 }
 
 const STRATEGIES = ['longest_idle', 'round_robin', 'fixed_order', 'fewest_calls', 'least_talk', 'random', 'ring_all'];
-const ROUTE_KINDS = ['queue', 'message', 'extension', 'agent', 'reject'];
+const ROUTE_KINDS = ['queue', 'ivr', 'message', 'extension', 'agent', 'reject'];
 // The messages the server speaks in Russian by their name (message:closed, …).
 const BUILT_IN_MESSAGES = ['closed', 'no_agents', 'no_route'];
 
@@ -69,7 +69,7 @@ function routeText(route: string): string {
     const kind = route.slice(0, i);
     let name = route.slice(i + 1);
     if (kind === 'message' && BUILT_IN_MESSAGES.includes(name)) name = t(`routing.message.${name}` as Key);
-    return ROUTE_KINDS.includes(kind) || kind === 'ivr' ? t(`routing.route.${kind}` as Key, { name }) : route;
+    return ROUTE_KINDS.includes(kind) ? t(`routing.route.${kind}` as Key, { name }) : route;
 }
 
 function RouteInput(props: { kind: string; name: string; queues: RoutingQueue[]; testid: string; onKind: (k: string) => void; onName: (n: string) => void }) {
@@ -104,7 +104,7 @@ function RouteInput(props: { kind: string; name: string; queues: RoutingQueue[];
                         data-testid={`${props.testid}-name`}
                         required
                         autocomplete="off"
-                        placeholder={props.kind === 'message' ? t('routing.messageExample') : ''}
+                        placeholder={props.kind === 'message' ? t('routing.messageExample') : props.kind === 'ivr' ? 'inbound-menu.yaml' : ''}
                         value={props.name}
                         onInput={(e) => props.onName(e.currentTarget.value)}
                     />

@@ -482,6 +482,13 @@ export function WorkPage() {
                                     </span>
                                 ) : null}
                                 {!contactId && <span data-testid="work-unknown-caller"> {t('work.unknownCaller')}</span>}
+                                {Object.keys(agent.inbound.menu_answers ?? {}).length > 0 && (
+                                    <span data-testid="work-menu-answers">
+                                        {' '}
+                                        {t('work.menuAnswers')}{' '}
+                                        <span data-user-text="">{Object.values(agent.inbound.menu_answers ?? {}).join(', ')}</span>
+                                    </span>
+                                )}
                             </p>
                         )}
                         {state === 'paused' && agent?.pause_reason && pauseOver > 0 ? (
