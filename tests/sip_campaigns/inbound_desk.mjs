@@ -8,8 +8,11 @@
 // (the test's cue to start the caller). It waits for the incoming call on the
 // screen, notes the wall-clock times (seconds since 1970) at which the banner
 // and the card appeared, waits for the wrap-up and records the disposition
-// through the form. The last line of its output is JSON: {banner_at, card_at,
-// banner, name, state_after}. Exits non-zero, saying what did not appear, on
+// through the form. Then it writes READY_FILE.2 (the cue for a caller who
+// comes through the voice menu), waits for that call's banner with the
+// answer given in the menu («В меню: …»), and records its disposition too.
+// The last line of its output is JSON: {banner_at, card_at, banner, name,
+// state_after, menu_banner}. Exits non-zero, saying what did not appear, on
 // any failure.
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -71,15 +74,25 @@ try {
         await page.getByTestId('work-card-name').waitFor({ timeout: 10000 });
         return { at: (await page.evaluate(() => window.__seen.card)) / 1000, name: await page.getByTestId('work-card-name').innerText() };
     });
-    await step('the disposition after the call', async () => {
-        await page.getByTestId('work-disposition').waitFor({ timeout: 30000 });
-        await page.getByTestId('work-disp-status').selectOption('decided');
-        await page.getByTestId('work-disp-note').fill('Звонил сам, продлевает');
-        await page.getByTestId('work-disp-save').click();
-        await page.getByTestId('work-disposition').waitFor({ state: 'detached', timeout: 10000 });
-    });
+    const dispose = (what, note) =>
+        step(what, async () => {
+            await page.getByTestId('work-disposition').waitFor({ timeout: 40000 });
+            await page.getByTestId('work-disp-status').selectOption('decided');
+            await page.getByTestId('work-disp-note').fill(note);
+            await page.getByTestId('work-disp-save').click();
+            await page.getByTestId('work-disposition').waitFor({ state: 'detached', timeout: 10000 });
+        });
+    await dispose('the disposition after the call', 'Звонил сам, продлевает');
     const state = await page.getByTestId('work-state').getAttribute('data-state');
-    console.log(JSON.stringify({ banner_at: banner.at, card_at: card.at, banner: banner.text, name: card.name, state_after: state }));
+    // The caller who answered the menu: the answer is on the banner before
+    // olga speaks.
+    writeFileSync(`${readyFile}.2`, 'ready\n');
+    const menuBanner = await step("the menu caller's banner with the menu's answer", async () => {
+        await page.getByTestId('work-menu-answers').waitFor({ timeout: 40000 });
+        return await page.getByTestId('work-inbound').innerText();
+    });
+    await dispose('the disposition after the menu caller', 'Узнал из поиска');
+    console.log(JSON.stringify({ banner_at: banner.at, card_at: card.at, banner: banner.text, name: card.name, state_after: state, menu_banner: menuBanner }));
 } finally {
     await browser.close();
 }

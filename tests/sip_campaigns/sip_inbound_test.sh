@@ -13,9 +13,11 @@
 #      the center hangs up.
 #   5. A caller who finds nobody free waits the queue's 3 s at most, then hears
 #      the queue's exit message and the center hangs up.
-#   6. A caller to a third DID, routed to a menu (docs/ivr.md, "Menus for
-#      incoming calls"), presses 2 (RFC 4733) for «Соцсети»: the answer is kept
-#      on the call, which goes on to queue «general» as in 5.
+#   6. Callers to a third DID, routed to a menu (docs/ivr.md, "Menus for
+#      incoming calls"), press keys (RFC 4733): right after 1, one presses 1
+#      («Поиск») and reaches olga through queue «line», the answer on her
+#      banner before she speaks; after 5, one presses 2 («Соцсети») and goes
+#      on to queue «general» as in 5, the answer kept on the call.
 #   7. A caller to the menu hangs up while it speaks: counted in the menu
 #      report where they left.
 # The routing book (docs/routing.md) sends the DID to queue «general»; the
@@ -42,7 +44,9 @@ as_admin routing queue set general '{"max_wait": 3, "exit_route": "message:close
 as_admin routing number set "+7 495 000-00-01" queue:general --label "Сайт" >/dev/null || fail "number"
 as_admin routing list add vip "+7 916 000-00-30" --note "постоянный клиент" >/dev/null || fail "vip"
 as_admin routing list add black "+7 903 555-44-33" --note "звонит ночью" >/dev/null || fail "black"
-# The menu, in the server's scripts folder (beside the base).
+# The menu, in the server's scripts folder (beside the base): «Поиск» goes
+# to olga's queue «line», the others to «general».
+as_admin routing queue set line '{"members": ["olga"], "max_wait": 40}' >/dev/null || fail "queue line"
 mkdir -p "$db.scripts"
 cat >"$db.scripts/menu.yaml" <<'YAML'
 name: Меню теста
@@ -53,11 +57,14 @@ nodes:
     ask: Как вы о нас узнали? Поиск — 1, соцсети — 2, пропустить — 0.
     store: source
     labels: {"1": Поиск, "2": Соцсети, "0": Пропустил}
-    branches: {"1": line, "2": line, "0": line}
+    branches: {"1": to_line, "2": to_general, "0": to_general}
     timeout: 8
     retries: 0
-    no_input: line
-  line:
+    no_input: to_general
+  to_line:
+    say: Спасибо! Соединяю.
+    actions: [{queue: line}]
+  to_general:
     say: Спасибо! Соединяю.
     actions: [{queue: general}]
 YAML
@@ -111,7 +118,17 @@ caller_scenario answered 74950000001 79160000030 @PCAP@ /usr/share/sip-tester/g7
 sipp_start caller "$tmp/caller.xml" -p "$(free_port)" -m 1 -timeout 60s \
     -trace_msg -message_file "$tmp/caller.msg" "127.0.0.1:$sip_port"
 sipp_verdict caller softphone
-for _ in $(seq 200); do kill -0 "$desk_pid" 2>/dev/null || break; sleep 0.1; done
+# Once olga has recorded the disposition: a caller through the menu presses 1
+# («Поиск») and stays 20 s (the menu, her wrap-up, then talk).
+for _ in $(seq 400); do [ -f "$tmp/desk-ready.2" ] && break; kill -0 "$desk_pid" 2>/dev/null || break; sleep 0.1; done
+[ -f "$tmp/desk-ready.2" ] || fail "the operator's first disposition: $(cat "$tmp/desk.err")"
+# olga's softphone answers one call at a time: it is started again.
+sipp_start softphone2 "$tmp/softphone.xml" -p "$agent_port" -m 1 -timeout 60s
+caller_scenario menu-talk 74950000003 79167770003 @WAIT@ 1000 \
+    @PCAP@ /usr/share/sip-tester/dtmf_2833_1.pcap @TALK@ 20000 >"$tmp/menu-talk.xml"
+sipp_start menu_talk "$tmp/menu-talk.xml" -p "$(free_port)" -m 1 -timeout 60s "127.0.0.1:$sip_port"
+sipp_verdict menu_talk softphone2
+for _ in $(seq 300); do kill -0 "$desk_pid" 2>/dev/null || break; sleep 0.1; done
 wait "$desk_pid"; rc=$?
 [ "$rc" = 0 ] || fail "the operator's browser: exit $rc: $(cat "$tmp/desk.err")"
 
@@ -133,6 +150,7 @@ assert "+79160000030" not in banner, banner
 assert desk["name"] == "Иван Петров", desk
 assert "VIP" in banner, f"the route's reason is not on the banner: {banner}"
 assert desk["card_at"] < answered, f"the card came {desk['card_at'] - answered:.3f} s after the answer"
+assert "В меню: Поиск" in desk["menu_banner"], f"the menu's answer is not on the banner: {desk['menu_banner']}"
 print(f"the banner was on the screen {answered - desk['banner_at']:.3f} s and the card {answered - desk['card_at']:.3f} s before the caller got the 200")
 PY
 
@@ -182,7 +200,7 @@ sipp_start menu_gone "$tmp/menu-gone.xml" -p "$(free_port)" -m 1 -timeout 30s "1
 sipp_verdict menu_gone
 sleep 0.5
 metrics=$(curl -s "$url/metrics")
-grep -q "^callbase_sip_incoming_total 7$" <<<"$metrics" || fail "metrics: $(grep sip_ <<<"$metrics")"
+grep -q "^callbase_sip_incoming_total 8$" <<<"$metrics" || fail "metrics: $(grep sip_ <<<"$metrics")"
 grep -q "^callbase_sip_invites_total 0$" <<<"$metrics" || fail "nothing was dialed: $(grep sip_ <<<"$metrics")"
 as_admin campaign stop "$id" >/dev/null || fail "campaign stop"
 serve_end
@@ -217,53 +235,60 @@ assert c["direction"] == "in" and c["caller_id"] == "+74950000003" and c["outcom
 assert c["route"]["route"] == "queue:general" and c["route"]["reason"] == "unknown", c
 assert c["route"]["menu"] == {"name": "menu.yaml", "answers": {"source": "Соцсети"}}, c
 PY
-# The campaign's figures: four incoming calls (not the refused, the unrouted
-# one, nor the one who hung up in the menu), one put through, no dials.
+# The campaign's figures: five incoming calls (not the refused, the unrouted
+# one, nor the one who hung up in the menu), two put through, no dials.
 as_admin --json campaign stats "$id" >"$tmp/stats.json" || fail "stats"
 python3 - "$tmp/stats.json" <<'PY' || fail "the campaign's figures: $(cat "$tmp/stats.json")"
 import json, sys
 s = json.load(open(sys.argv[1]))
-assert s["inbound"] == 4 and s["inbound_answered"] == 1, s
+assert s["inbound"] == 5 and s["inbound_answered"] == 2, s
 assert s["attempts"] == 0 and s["abandoned"] == 0 and s["calls_per_caller_id_24h"] == [], s
 PY
 as_admin --json contacts show 1 >"$tmp/card.json" || fail "card"
 grep -q '"status":"decided"' "$tmp/card.json" || fail "the card's status: $(cat "$tmp/card.json")"
 # The inbound report and the queue_log from the records: queue «general»
 # was offered the VIP (answered by olga), the unknown caller (gave up) and
-# the caller who waited its 3 s (timed out).
+# the two callers who waited its 3 s (timed out); queue «line» the menu's
+# caller olga answered.
 as_admin --json routing report >"$tmp/report.json" || fail "routing report"
 python3 - "$tmp/report.json" <<'PY' || fail "the inbound report: $(cat "$tmp/report.json")"
 import json, sys
 r = json.load(open(sys.argv[1]))
-assert r["calls"] == 4, r
-(g,) = r["routes"]
-assert g["name"] == "general" and (g["offered"], g["answered"], g["abandoned"], g["timed_out"]) == (4, 1, 1, 2), g
+assert r["calls"] == 5, r
+routes = {x["name"]: x for x in r["routes"]}
+assert sorted(routes) == ["general", "line"], r["routes"]
+g, line = routes["general"], routes["line"]
+assert (g["offered"], g["answered"], g["abandoned"], g["timed_out"]) == (4, 1, 1, 2), g
 assert g["service_level"] == 1.0 and 0 < g["asa_seconds"] < 2 and 3 < g["aht_seconds"] < 6, g
+# The menu's caller waited in «line» for olga's wrap-up, then talked.
+assert (line["offered"], line["answered"], line["abandoned"], line["timed_out"]) == (1, 1, 0, 0), line
+assert line["service_level"] == 1.0 and 8 < line["aht_seconds"] < 20, line
 (a,) = r["agents"]
-assert a["agent"] == "olga" and a["calls"] == 1 and a["first_contact"]["pending"] == 1, a
+assert a["agent"] == "olga" and a["calls"] == 2 and a["first_contact"]["pending"] == 2, a
 # The black-listed caller and the unrouted number never reached a queue; the
 # caller of the queue's exit message did (timed out above), so is not here.
 assert r["not_queued"] == {"refused": 1, "messages": 1, "left_in_menu": 1, "by_route_reason": {
     "reject:603 black_list": 1, "message:no_route no_route": 1, "ivr:menu.yaml unknown": 1}}, r["not_queued"]
-# The menu: two callers, one pressed 2 and went to the queue, one hung up at
-# the question.
+# The menu: three callers; one pressed 1 and went to «line», one pressed 2
+# and went to «general», one hung up at the question.
 (m,) = r["menus"]
-assert m["menu"] == "menu.yaml" and m["visits"] == 2, m
-assert m["outcomes"] == {"queue:general": 1, "caller_hung_up": 1}, m
+assert m["menu"] == "menu.yaml" and m["visits"] == 3, m
+assert m["outcomes"] == {"queue:line": 1, "queue:general": 1, "caller_hung_up": 1}, m
 h = m["nodes"]["hello"]
-assert (h["callers"], h["asked"], h["pressed"], h["hung_up"], h["timeouts"]) == (2, 1, {"2": 1}, 1, 0), h
-assert m["answers"] == {"source": {"Соцсети": 1}}, m
-# olga's time: the call (4 s) and its wrap-up (10 s), then paused because her
-# desk was gone until the campaign stopped.
+assert (h["callers"], h["asked"], h["pressed"], h["hung_up"], h["timeouts"]) == (3, 2, {"1": 1, "2": 1}, 1, 0), h
+assert m["answers"] == {"source": {"Поиск": 1, "Соцсети": 1}}, m
+# olga's time: two calls (4 s, then the menu caller's) and their wrap-ups
+# (10 s each), then paused because her desk was gone until the campaign
+# stopped.
 (t,) = r["agent_time"]
-assert t["agent"] == "olga" and 3.5 < t["on_call_seconds"] < 6 and 9 < t["wrap_up_seconds"] < 12, t
+assert t["agent"] == "olga" and 12 < t["on_call_seconds"] < 26 and 19 < t["wrap_up_seconds"] < 23, t
 assert t["paused"].get("desk_gone", 0) > 1 and 0.5 < t["occupancy"] <= 1, t
 PY
 as_admin routing report >"$tmp/report.txt" || fail "routing report (text)"
 grep -q "^general *4 *1 *1 (1) *2 *100.0 %" "$tmp/report.txt" || fail "the report's text: $(cat "$tmp/report.txt")"
 grep -q "^olga .*desk_gone" "$tmp/report.txt" || fail "the operators' time: $(cat "$tmp/report.txt")"
-grep -q "^menu menu.yaml: 2 callers" "$tmp/report.txt" || fail "the menu report: $(cat "$tmp/report.txt")"
-grep -q "^answers to 'source': Соцсети 1$" "$tmp/report.txt" || fail "the menu's answers: $(cat "$tmp/report.txt")"
+grep -q "^menu menu.yaml: 3 callers" "$tmp/report.txt" || fail "the menu report: $(cat "$tmp/report.txt")"
+grep -q "^answers to 'source': Поиск 1, Соцсети 1$" "$tmp/report.txt" || fail "the menu's answers: $(cat "$tmp/report.txt")"
 grep -q "^never reached a queue: 1 refused, 1 given a message, 1 left in a menu (1 × ivr:menu.yaml unknown, 1 × message:no_route no_route, 1 × reject:603 black_list)$" \
     "$tmp/report.txt" || fail "the report's calls that never reached a queue: $(cat "$tmp/report.txt")"
 as_admin routing queue-log >"$tmp/queue_log" || fail "queue-log"
@@ -282,7 +307,9 @@ assert pauses[3:] in ([], [("NONE", "NONE", "Agent/olga", "UNPAUSEALL", "desk_go
 rows = [r for r in lines if r[4] not in ("PAUSEALL", "UNPAUSEALL")]
 events = [(r[2], r[3], r[4]) for r in rows]
 assert events == [("general", "NONE", "ENTERQUEUE"), ("general", "Agent/olga", "CONNECT"),
-                  ("general", "Agent/olga", "COMPLETECALLER"), ("general", "NONE", "ENTERQUEUE"),
+                  ("general", "Agent/olga", "COMPLETECALLER"), ("line", "NONE", "ENTERQUEUE"),
+                  ("line", "Agent/olga", "CONNECT"), ("line", "Agent/olga", "COMPLETECALLER"),
+                  ("general", "NONE", "ENTERQUEUE"),
                   ("general", "NONE", "ABANDON"), ("general", "NONE", "ENTERQUEUE"),
                   ("general", "NONE", "EXITWITHTIMEOUT"), ("general", "NONE", "ENTERQUEUE"),
                   ("general", "NONE", "EXITWITHTIMEOUT")], events
