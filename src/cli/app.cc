@@ -146,4 +146,16 @@ std::string RegistryDir(const App& app, const std::string& given) {
     return compliance::DefaultRegistryDir(app.db_url.empty() ? store::DefaultUrl() : app.db_url);
 }
 
+std::string ScriptsDir(const App& app, const std::string& given) {
+    if (!given.empty()) return given;
+    const std::string url = app.db_url.empty() ? store::DefaultUrl() : app.db_url;
+    if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return "./scripts";
+    std::string_view file = url;
+    if (file.starts_with("sqlite:"))
+        file.remove_prefix(7);
+    else if (file.starts_with("file:"))
+        file.remove_prefix(5);
+    return std::string(file) + ".scripts";
+}
+
 }  // namespace callbase::cli

@@ -108,6 +108,9 @@ std::string LocalTime(UnixSeconds t, bool seconds = false);
 // The do-not-call registries' folder: `given`, else $CALLBASE_REGISTRY_DIR,
 // else beside the SQLite file (./registries for PostgreSQL).
 std::string RegistryDir(const App& app, const std::string& given = {});
+// The server's scripts folder (robot scripts, voice menus): `given`, else
+// beside an SQLite base (BASE.scripts), else ./scripts for PostgreSQL.
+std::string ScriptsDir(const App& app, const std::string& given = {});
 
 // The key file (outside the database, mode 0600): $CALLBASE_KEY_FILE, else
 // beside an SQLite base (base.db.key), else ./callbase.key. ReadKey creates it

@@ -192,7 +192,7 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
     auto* number = routing->add_subcommand("number", "the center's numbers and extensions");
     number->require_subcommand(1);
     struct NumberArgs {
-        std::string number, route, label;
+        std::string number, route, label, scripts_dir;
     };
     auto na = std::make_shared<NumberArgs>();
     auto* nset = number->add_subcommand("set", "route a number (DID) or an extension");
@@ -201,6 +201,8 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
                      "queue:NAME, ivr:FILE, extension:101, agent:LOGIN, message:TEXT, reject:603")
         ->required();
     nset->add_option("--label", na->label, "what the number is for: Яндекс Директ, Отдел продаж");
+    nset->add_option("--scripts-dir", na->scripts_dir,
+                     "where ivr:FILE is, as for serve (default: beside the base, BASE.scripts)");
     nset->callback([&app, na] {
         WithBook(app, [&](store::Store&, RoutingBook& book) -> Result<void> {
             bool extension = false;
@@ -208,6 +210,15 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
             if (!n) return std::unexpected(n.error());
             auto route = routing::ParseRoute(na->route);
             if (!route) return std::unexpected(route.error());
+            if (route->target == routing::Target::kIvr) {
+                // As the API does: the menu is in the server's scripts folder
+                // and fits the center's queues and extensions now.
+                auto targets = routing::MenuTargetsOf(book);
+                if (!targets) return std::unexpected(targets.error());
+                auto menu = routing::LoadMenu(ScriptsDir(app, na->scripts_dir), route->name,
+                                              targets->router, targets->queues);
+                if (!menu) return std::unexpected(menu.error());
+            }
             const routing::Number number{*n, extension, *route, na->label};
             if (auto put = book.PutNumber(number); !put) return put;
             if (app.json) {

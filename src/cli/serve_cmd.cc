@@ -44,20 +44,6 @@ struct ServeArgs {
     std::string scripts_dir;
 };
 
-// Robot scripts of campaigns set up over the API: --scripts-dir, else beside
-// an SQLite base (base.db.scripts), else ./scripts for PostgreSQL.
-std::string ScriptsDir(const App& app, const ServeArgs& args) {
-    if (!args.scripts_dir.empty()) return args.scripts_dir;
-    const std::string url = app.db_url.empty() ? store::DefaultUrl() : app.db_url;
-    if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return "./scripts";
-    std::string_view file = url;
-    if (file.starts_with("sqlite:"))
-        file.remove_prefix(7);
-    else if (file.starts_with("file:"))
-        file.remove_prefix(5);
-    return std::string(file) + ".scripts";
-}
-
 // The web UI's files: --web, else web/dist beside the source tree the binary
 // was built from, when it is there.
 std::string WebDir(const ServeArgs& args) {
@@ -187,7 +173,7 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                       verify_every.error().hint});
         }
         api_options.import_limits = args->import_limits;
-        api_options.scripts_dir = ScriptsDir(app, *args);
+        api_options.scripts_dir = ScriptsDir(app, args->scripts_dir);
         // Robots' speech on a real network: espeak-ng, each prompt rendered once.
         telephony::media::EspeakSynth espeak;
         telephony::media::CachedSynth speech(
@@ -205,7 +191,7 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
         }
         if (args->telephony != "none") {
             campaigns::RunnerOptions ro;
-            ro.scripts_dir = ScriptsDir(app, *args);  // the menus of incoming calls
+            ro.scripts_dir = ScriptsDir(app, args->scripts_dir);  // the menus of incoming calls
             ro.desk_grace =
                 std::chrono::milliseconds(static_cast<int64_t>(args->desk_grace * 1000));
             if (args->telephony == "sip") {

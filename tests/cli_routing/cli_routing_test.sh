@@ -82,7 +82,21 @@ grep -q "inbound-menu.yaml:[0-9]*: node 'service': error: queue 'service' is not
 run 0 "queue service" -- routing queue set service
 run 0 "check-menu" -- --json routing check-menu "$menu"
 [ "$(json 'd["errors"]')" = 0 ] || fail "check-menu: $(cat "$tmp/out")"
+# A number routed to a menu: the menu must be in the server's scripts folder
+# (beside the base by default, or --scripts-dir) and fit this center.
+run 3 "a number to a menu that is not there" -- routing number set "+7 495 000-00-09" ivr:inbound-menu.yaml
+grep -q "menu 'inbound-menu.yaml' is not a file of the server's scripts folder" "$tmp/err" ||
+    fail "missing menu: $(cat "$tmp/err")"
+mkdir -p "$tmp/menus"
+sed 's/queue: service/queue: nosuch/' "$menu" >"$tmp/menus/wrong.yaml"
+run 2 "a number to a menu with a missing queue" -- routing number set "+7 495 000-00-09" \
+    ivr:wrong.yaml --scripts-dir "$tmp/menus"
+grep -q "menu wrong.yaml: .*wrong.yaml:[0-9]*: node 'service': queue 'nosuch' is not a queue" "$tmp/err" ||
+    fail "menu with a missing queue: $(cat "$tmp/err")"
+mkdir -p "$db.scripts" && cp "$menu" "$db.scripts/"
 run 0 "a number to the menu" -- routing number set "+7 495 000-00-09" ivr:inbound-menu.yaml
+run 0 "numbers" -- --json routing number list
+grep -q '"route":"ivr:inbound-menu.yaml"' "$tmp/out" || fail "the menu's number: $(cat "$tmp/out")"
 # Roles: once the base has users, an operator may not change the routing;
 # a supervisor may, and sees the VIP list's numbers as the role allows.
 CALLBASE_NEW_PASSWORD="root passphrase" "$cb" --db "$db" user add root --role admin >/dev/null ||
