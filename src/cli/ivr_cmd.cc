@@ -14,9 +14,10 @@
 namespace callbase::cli {
 namespace {
 
-void PrintStep(const ivr::Walk::Step& step) {
+// What the robot (or, for incoming calls, the menu) says and does.
+void PrintStep(const ivr::Walk::Step& step, std::string_view who) {
     for (const auto& text : step.said)
-        fmt::print("  robot: {}\n", text);
+        fmt::print("  {}: {}\n", who, text);
     for (const auto& a : step.actions) {
         fmt::print("  [{}{}]\n", ivr::ActionId(a.kind), a.value.empty() ? "" : ": " + a.value);
     }
@@ -110,8 +111,9 @@ void RegisterIvrCommands(CLI::App& cli, App& app) {
             }
         }
         ivr::Walk w(*script);
+        const std::string_view who = script->inbound ? "menu" : "robot";
         auto step = w.Start();
-        PrintStep(step);
+        PrintStep(step, who);
         while (!step.ended) {
             fmt::print("keys (Enter alone: silence for {} s)> ", step.timeout_seconds);
             std::fflush(stdout);
@@ -121,7 +123,7 @@ void RegisterIvrCommands(CLI::App& cli, App& app) {
                 return;
             }
             step = w.Keys(line);
-            PrintStep(step);
+            PrintStep(step, who);
         }
         fmt::print("  (the call ends)\n");
     });

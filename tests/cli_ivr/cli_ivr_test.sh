@@ -36,8 +36,8 @@ grep -q "(the call ends)" <<<"$walk" || fail "end: $walk"
 # A menu for incoming calls: the source question kept, then an extension
 # dialed (any digits in a walk without a base), said back and followed.
 walk=$(printf '2\n101\n' | "$cb" ivr try "$examples/inbound-menu.yaml")
-grep -q "robot: Здравствуйте! Вы позвонили" <<<"$walk" || fail "greeting: $walk"
-grep -q "robot: Соединяю с номером 101." <<<"$walk" || fail "extension said back: $walk"
+grep -q "menu: Здравствуйте! Вы позвонили" <<<"$walk" || fail "greeting: $walk"
+grep -q "menu: Соединяю с номером 101." <<<"$walk" || fail "extension said back: $walk"
 grep -q "\[extension: 101\]" <<<"$walk" || fail "extension: $walk"
 # A robot's action in a menu, and a menu's in a robot's script: errors.
 printf 'direction: inbound\nnodes:\n  a:\n    say: Добрый день. Соединяю.\n    actions: [connect_operator]\n' >"$tmp/menu.yaml"
