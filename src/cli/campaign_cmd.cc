@@ -699,6 +699,14 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
                     fmt::print("    route: {} ({})\n", c.route,
                                routing::ReasonText(c.route_reason, c.route_params));
                 }
+                if (!c.menu.empty()) {
+                    std::string answers;
+                    for (const auto& [question, answer] : c.menu_answers)
+                        answers +=
+                            fmt::format("{}{}: {}", answers.empty() ? "" : ", ", question, answer);
+                    fmt::print("    menu: {}{}\n", c.menu,
+                               answers.empty() ? "" : " (" + answers + ")");
+                }
                 if (!c.recording.empty()) fmt::print("    recording: {}\n", c.recording);
                 continue;
             }

@@ -2437,6 +2437,15 @@ async function issue18CallsScenarios(supervisor) {
             await waitFor(supervisor, numberRow, 'the number in the table, cleaned to E.164');
             const routeText = await numberRow.getByTestId('routing-number-route').innerText();
             check(routeText === 'очередь e2e-line', `the route reads "${routeText}"`);
+            // A number to a voice menu the scripts folder does not have: refused in Russian.
+            await supervisor.getByTestId('routing-number').fill('8 (495) 000-00-78');
+            await supervisor.getByTestId('routing-number-route-kind').selectOption('ivr');
+            await supervisor.getByTestId('routing-number-route-name').fill('nosuch.yaml');
+            await supervisor.getByTestId('routing-number-save').click();
+            await waitFor(supervisor, supervisor.getByTestId('error'), 'the refusal of a missing menu');
+            const menuBanner = await errorText(supervisor);
+            check(menuBanner.includes('Меню nosuch.yaml нет в папке скриптов сервера'), `the refusal reads "${menuBanner}"`);
+            check(!(await book()).numbers.some((n) => n.number === '+74950000078'), 'the refused number was written');
             // A VIP with a personal manager.
             await supervisor.getByTestId('routing-list').selectOption('vip');
             await supervisor.getByTestId('routing-list-number').fill('8 916 000-00-77');

@@ -235,6 +235,8 @@ assert c["direction"] == "in" and c["caller_id"] == "+74950000003" and c["outcom
 assert c["route"]["route"] == "queue:general" and c["route"]["reason"] == "unknown", c
 assert c["route"]["menu"] == {"name": "menu.yaml", "answers": {"source": "Соцсети"}}, c
 PY
+as_admin why "+7 916 777-00-01" >"$tmp/why.txt" || fail "why menu (text)"
+grep -q "^    menu: menu.yaml (source: Соцсети)$" "$tmp/why.txt" || fail "the menu in why: $(cat "$tmp/why.txt")"
 # The campaign's figures: five incoming calls (not the refused, the unrouted
 # one, nor the one who hung up in the menu), two put through, no dials.
 as_admin --json campaign stats "$id" >"$tmp/stats.json" || fail "stats"
