@@ -458,6 +458,14 @@ std::vector<Problem> CheckScript(const Script& s) {
             add(at(n), "no branch for 0: a caller who wants a person has no way to one",
                 /*error=*/false);
         }
+        // A robot may hang up on silence; a caller who called in and pressed
+        // nothing (a rotary phone, a confused caller) should reach a person.
+        if (s.inbound && n.ask && n.no_input.empty()) {
+            add(at(n),
+                "no no_input: a caller who presses nothing is hung up on after the retries; send "
+                "them to an operator's queue",
+                /*error=*/false);
+        }
         for (const Action& a : n.actions) {
             if (s.inbound && !MenuAction(a.kind)) {
                 add(fmt::format("{}:{}: node '{}'", s.file, a.line, n.id),

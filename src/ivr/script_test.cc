@@ -357,6 +357,10 @@ TEST(IvrMenu, TheCheckKnowsAMenuFromARobot) {
              {"  a:\n    ask: Продажи — 1.\n    branches: {\"1\": s}\n  s:\n    say: Соединяю.\n"
               "    actions: [{queue: sales}]\n",
               "no branch for 0", false},
+             // no no_input: a warning (the caller who presses nothing is hung up on)
+             {"  a:\n    ask: Продажи — 1, оператор — 0.\n    branches: {\"1\": s, \"0\": s}\n"
+              "  s:\n    say: Соединяю.\n    actions: [{queue: sales}]\n",
+              "no no_input", false},
          }) {
         auto r = Parse(head + c.yaml);
         ASSERT_TRUE(r) << c.yaml << ": " << r.error().message;
