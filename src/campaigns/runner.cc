@@ -789,6 +789,7 @@ void CampaignRunner::Menu(CallId call, campaigns::Incoming incoming, const std::
         return router_ && router_->Extension(digits).has_value();
     });
     incoming.menu = name;
+    m->recording = incoming.recording;  // an earlier menu's answer began it
     m->incoming = std::move(incoming);
     // Where the walk ends: the visit is kept, then the call goes on.
     auto finish = [this, call, m, hops, keep, where](std::string outcome) {
@@ -815,7 +816,8 @@ void CampaignRunner::Menu(CallId call, campaigns::Incoming incoming, const std::
         fmt::print(stderr, "inbound: {}: menu {} sends it to {}\n", where, m->visit.menu, outcome);
         campaigns::Incoming next = std::move(m->incoming);
         next.answered_by_menu = true;
-        next.menu_answers = m->visit.answers;
+        for (const auto& [question, answer] : m->visit.answers)
+            next.menu_answers[question] = answer;
         next.recording = m->recording;
         Follow(call, std::move(next), *route, {}, hops + 1);
     };
@@ -872,7 +874,13 @@ void CampaignRunner::Menu(CallId call, campaigns::Incoming incoming, const std::
         }
     };
     parts_->exchange->Own(call, handler);
-    parts_->exchange->network().Answer(call);
+    // A call an earlier menu answered (its queue's exit, or an extension,
+    // leads here) is not answered again: no answer would come.
+    if (m->incoming.answered_by_menu) {
+        (*go)(m->walk->Start());
+    } else {
+        parts_->exchange->network().Answer(call);
+    }
 }
 
 CampaignRunner::Active* CampaignRunner::ActiveOf(const std::string& agent) {

@@ -12,7 +12,8 @@
 #   4. A call to a second DID that has no route hears a polite message, then
 #      the center hangs up.
 #   5. A caller who finds nobody free waits the queue's 3 s at most, then hears
-#      the queue's exit message and the center hangs up.
+#      the queue's exit, a second menu that says goodbye, and the center
+#      hangs up.
 #   6. Callers to a third DID, routed to a menu (docs/ivr.md, "Menus for
 #      incoming calls"), press keys (RFC 4733): right after 1, one presses 1
 #      («Поиск») and reaches olga through queue «line», the answer on her
@@ -38,8 +39,9 @@ one campaign create "Входящая линия" --pacing progressive --segment
     --schedule 00:00-24:00 --caller-id "+7 495 000-00-01" >"$tmp/out" 2>&1 || fail "create: $(cat "$tmp/out")"
 id=$(one --json campaign list | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 base_users
-# Queue «general» keeps a caller 3 s at most, then says the center is closed.
-as_admin routing queue set general '{"max_wait": 3, "exit_route": "message:closed"}' >/dev/null ||
+# Queue «general» keeps a caller 3 s at most, then its exit is a second menu
+# that says goodbye (a menu after a queue, and after a menu).
+as_admin routing queue set general '{"max_wait": 3, "exit_route": "ivr:bye.yaml"}' >/dev/null ||
     fail "queue"
 as_admin routing number set "+7 495 000-00-01" queue:general --label "Сайт" >/dev/null || fail "number"
 as_admin routing list add vip "+7 916 000-00-30" --note "постоянный клиент" >/dev/null || fail "vip"
@@ -67,6 +69,14 @@ nodes:
   to_general:
     say: Спасибо! Соединяю.
     actions: [{queue: general}]
+YAML
+cat >"$db.scripts/bye.yaml" <<'YAML'
+name: Все заняты
+direction: inbound
+nodes:
+  bye:
+    say: Все операторы заняты. Позвоните, пожалуйста, позже. До свидания!
+    actions: [hangup]
 YAML
 as_admin routing check-menu "$db.scripts/menu.yaml" >"$tmp/out" 2>&1 || fail "check-menu: $(cat "$tmp/out")"
 grep -q "ok for this center's queues and extensions" "$tmp/out" || fail "check-menu: $(cat "$tmp/out")"
@@ -172,7 +182,7 @@ sipp_verdict message
 grep -q "inbound: the call from +79161112233 to +74950000002 hears the message 'no_route' (no_route)" \
     "$tmp/serve.err" || fail "the unrouted number is not logged: $(cat "$tmp/serve.err")"
 # Nobody is free (olga's desk is closed): queue «general» keeps the caller 3 s,
-# then its exit route speaks the message «closed» and the center hangs up.
+# then its exit route, the menu bye.yaml, says goodbye and the center hangs up.
 # The caller comes once the server has paused olga for her closed desk: her
 # wrap-up (10 s) ends about when the calls above do, and a caller already
 # waiting then would be put through to her before the next check of desks.
@@ -182,18 +192,23 @@ grep -q "agent olga: the desk has been gone" "$tmp/serve.err" ||
 caller_scenario message 74950000001 79165556677 >"$tmp/exit.xml"
 sipp_start exit "$tmp/exit.xml" -p "$(free_port)" -m 1 -timeout 40s "127.0.0.1:$sip_port"
 sipp_verdict exit
-grep -q "inbound: the call from +79165556677 to +74950000001 waited the most queue general allows; it goes to message:closed" \
+grep -q "inbound: the call from +79165556677 to +74950000001 waited the most queue general allows; it goes to ivr:bye.yaml" \
     "$tmp/serve.err" || fail "the queue's exit is not logged: $(cat "$tmp/serve.err")"
+grep -q "inbound: the call from +79165556677 to +74950000001: menu bye.yaml said goodbye at 'bye'" \
+    "$tmp/serve.err" || fail "the exit menu's goodbye is not logged: $(cat "$tmp/serve.err")"
 # The menu: «Соцсети» (2) pressed while the question is said, then queue
-# «general» (nobody free: its exit message, the center hangs up).
+# «general» (nobody free: its exit menu says goodbye, the center hangs up).
 caller_scenario menu 74950000003 79167770001 @WAIT@ 1000 \
     @PCAP@ /usr/share/sip-tester/dtmf_2833_2.pcap >"$tmp/menu.xml"
 sipp_start menu "$tmp/menu.xml" -p "$(free_port)" -m 1 -timeout 60s "127.0.0.1:$sip_port"
 sipp_verdict menu
 grep -q "inbound: the call from +79167770001 to +74950000003: menu menu.yaml sends it to queue:general" \
     "$tmp/serve.err" || fail "the menu's choice is not logged: $(cat "$tmp/serve.err")"
-grep -q "inbound: the call from +79167770001 to +74950000003 waited the most queue general allows; it goes to message:closed" \
+grep -q "inbound: the call from +79167770001 to +74950000003 waited the most queue general allows; it goes to ivr:bye.yaml" \
     "$tmp/serve.err" || fail "the menu's caller did not wait in the queue: $(cat "$tmp/serve.err")"
+# Answered by the first menu, the second one speaks without answering again.
+grep -q "inbound: the call from +79167770001 to +74950000003: menu bye.yaml said goodbye at 'bye'" \
+    "$tmp/serve.err" || fail "the second menu after the first: $(cat "$tmp/serve.err")"
 # A caller hangs up while the menu speaks.
 caller_scenario hangs-up 74950000003 79167770002 @WAIT@ 1500 >"$tmp/menu-gone.xml"
 sipp_start menu_gone "$tmp/menu-gone.xml" -p "$(free_port)" -m 1 -timeout 30s "127.0.0.1:$sip_port"
@@ -268,13 +283,16 @@ assert line["service_level"] == 1.0 and 8 < line["aht_seconds"] < 20, line
 (a,) = r["agents"]
 assert a["agent"] == "olga" and a["calls"] == 2 and a["first_contact"]["pending"] == 2, a
 # The black-listed caller and the unrouted number never reached a queue; the
-# caller of the queue's exit message did (timed out above), so is not here.
+# callers of the queue's exit menu did (timed out above), so are not here.
 assert r["not_queued"] == {"refused": 1, "messages": 1, "left_in_menu": 1, "by_route_reason": {
     "reject:603 black_list": 1, "message:no_route no_route": 1, "ivr:menu.yaml unknown": 1}}, r["not_queued"]
 # The menu: three callers; one pressed 1 and went to «line», one pressed 2
 # and went to «general», one hung up at the question.
-(m,) = r["menus"]
-assert m["menu"] == "menu.yaml" and m["visits"] == 3, m
+menus = {x["menu"]: x for x in r["menus"]}
+assert sorted(menus) == ["bye.yaml", "menu.yaml"], r["menus"]
+assert menus["bye.yaml"]["visits"] == 2 and menus["bye.yaml"]["outcomes"] == {"hangup": 2}, menus
+m = menus["menu.yaml"]
+assert m["visits"] == 3, m
 assert m["outcomes"] == {"queue:line": 1, "queue:general": 1, "caller_hung_up": 1}, m
 h = m["nodes"]["hello"]
 assert (h["callers"], h["asked"], h["pressed"], h["hung_up"], h["timeouts"]) == (3, 2, {"1": 1, "2": 1}, 1, 0), h
@@ -289,6 +307,7 @@ PY
 as_admin routing report >"$tmp/report.txt" || fail "routing report (text)"
 grep -q "^general *4 *1 *1 (1) *2 *100.0 %" "$tmp/report.txt" || fail "the report's text: $(cat "$tmp/report.txt")"
 grep -q "^olga .*desk_gone" "$tmp/report.txt" || fail "the operators' time: $(cat "$tmp/report.txt")"
+grep -q "^menu bye.yaml: 2 callers" "$tmp/report.txt" || fail "the exit menu's report: $(cat "$tmp/report.txt")"
 grep -q "^menu menu.yaml: 3 callers" "$tmp/report.txt" || fail "the menu report: $(cat "$tmp/report.txt")"
 grep -q "^answers to 'source': Поиск 1, Соцсети 1$" "$tmp/report.txt" || fail "the menu's answers: $(cat "$tmp/report.txt")"
 grep -q "^never reached a queue: 1 refused, 1 given a message, 1 left in a menu (1 × ivr:menu.yaml unknown, 1 × message:no_route no_route, 1 × reject:603 black_list)$" \
