@@ -821,12 +821,9 @@ void CampaignRunner::Menu(CallId call, campaigns::Incoming incoming, const std::
         next.recording = m->recording;
         Follow(call, std::move(next), *route, {}, hops + 1);
     };
-    // What the step says is played; then keys are collected, or the walk ends.
-    auto go = std::make_shared<std::function<void(ivr::Walk::Step)>>();
-    *go = [this, call, m, finish](ivr::Walk::Step step) {
-        for (const auto& [k, v] : step.answers)
-            m->visit.answers[k] = v;
-        m->step = std::move(step);
+    // What the current step says is played; then keys are collected, or the
+    // walk ends where its actions say.
+    auto next = [this, call, m, finish] {
         auto& net = parts_->exchange->network();
         if (!m->step.said.empty()) {
             std::string prompt;
@@ -844,26 +841,33 @@ void CampaignRunner::Menu(CallId call, campaigns::Incoming incoming, const std::
             finish(outcome);
         }
     };
+    // A new step of the walk: its answers are kept, then it goes on.
+    auto go = [m, next](ivr::Walk::Step step) {
+        for (const auto& [k, v] : step.answers)
+            m->visit.answers[k] = v;
+        m->step = std::move(step);
+        next();
+    };
     auto handler = std::make_shared<telephony::Telephony::Handler>();
-    *handler = [m, go, finish](const telephony::Event& e) {
+    *handler = [m, go, next, finish](const telephony::Event& e) {
         if (m->over) return;
         switch (e.kind) {
             case telephony::EventKind::kAnswered:
                 m->recording = e.recording;
-                (*go)(m->walk->Start());
+                go(m->walk->Start());
                 break;
             case telephony::EventKind::kPromptDone:
-                m->step.said.clear();
-                (*go)(std::move(m->step));
+                m->step.said.clear();  // said: on to the keys or the end
+                next();
                 break;
             case telephony::EventKind::kDigits: {
                 const std::string node = m->step.node;
-                ivr::Walk::Step next = m->walk->Keys(e.digits);
+                ivr::Walk::Step step = m->walk->Keys(e.digits);
                 m->visit.steps.push_back(routing::MenuStep{.node = node,
                                                            .keys = e.digits,
-                                                           .heard = next.heard,
-                                                           .repeated = next.repeated});
-                (*go)(std::move(next));
+                                                           .heard = step.heard,
+                                                           .repeated = step.repeated});
+                go(std::move(step));
                 break;
             }
             case telephony::EventKind::kHungUp:
@@ -877,7 +881,7 @@ void CampaignRunner::Menu(CallId call, campaigns::Incoming incoming, const std::
     // A call an earlier menu answered (its queue's exit, or an extension,
     // leads here) is not answered again: no answer would come.
     if (m->incoming.answered_by_menu) {
-        (*go)(m->walk->Start());
+        go(m->walk->Start());
     } else {
         parts_->exchange->network().Answer(call);
     }
