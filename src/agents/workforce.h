@@ -46,6 +46,7 @@ enum class Work { kInbound, kOutbound };
 struct Skill {
     std::string name;
     int level = 1;  // 1 is the best; a queue may widen to higher levels as a caller waits
+    bool operator==(const Skill&) const = default;
 };
 
 struct AgentSpec {
@@ -53,6 +54,7 @@ struct AgentSpec {
     std::string team;
     Blend blend = Blend::kBlended;
     std::vector<Skill> skills;
+    bool operator==(const AgentSpec&) const = default;
 };
 
 // What an agent's state is stored as; `version` grows with every change.

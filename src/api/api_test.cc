@@ -1704,6 +1704,34 @@ TEST_P(ApiTest, TheRoutingBookIsEditedOverTheApiAndARefusedEditChangesNothing) {
     EXPECT_EQ(Send(http::verb::delete_, "/api/v1/routing/pause-reasons/coaching", "", &anna).status,
               404);
     EXPECT_EQ(book()["pause_reasons"].size(), 5u);
+
+    // Operators' profiles: the calls they take and their skills; a bad one
+    // is refused whole (its code for the screen) and writes nothing.
+    Reply profile = Send(http::verb::put, "/api/v1/routing/agents/oleg",
+                         json{{"blend", "inbound"},
+                              {"skills", json::array({json{{"name", "senior"}, {"level", 1}}})}}
+                             .dump(),
+                         &anna);
+    ASSERT_EQ(profile.status, 200) << profile.body;
+    EXPECT_EQ(book()["agents"][0]["agent"], "oleg");
+    EXPECT_EQ(book()["agents"][0]["blend"], "inbound");
+    EXPECT_EQ(book()["agents"][0]["skills"][0]["name"], "senior");
+    Reply level = Send(
+        http::verb::put, "/api/v1/routing/agents/oleg",
+        json{{"skills", json::array({json{{"name", "senior"}, {"level", 12}}})}}.dump(), &anna);
+    EXPECT_EQ(level.status, 400);
+    EXPECT_EQ(level.Json()["code"], "routing.skill_level") << level.body;
+    EXPECT_EQ(Send(http::verb::put, "/api/v1/routing/agents/nobody", "{}", &anna).status, 404);
+    EXPECT_EQ(
+        Send(http::verb::put, "/api/v1/routing/agents/oleg", json{{"agent", "anna"}}.dump(), &anna)
+            .Json()["code"],
+        "routing.agent_renamed");
+    EXPECT_EQ(Send(http::verb::put, "/api/v1/routing/agents/oleg", "{}", &oleg).status, 403)
+        << "an operator cannot change their own skills";
+    EXPECT_EQ(book()["agents"][0]["skills"][0]["level"], 1) << "nothing refused was written";
+    EXPECT_EQ(Send(http::verb::delete_, "/api/v1/routing/agents/oleg", "", &anna).status, 200);
+    EXPECT_EQ(Send(http::verb::delete_, "/api/v1/routing/agents/oleg", "", &anna).status, 404);
+    EXPECT_TRUE(book()["agents"].empty());
 }
 
 // Without campaigns running in the server (`serve --telephony none`) they

@@ -192,6 +192,8 @@ inline const std::map<std::string, std::string>& ExpectedAccess() {
         {"DELETE /api/v1/routing/lists/{list}/{number}", "campaigns"},
         {"PUT /api/v1/routing/pause-reasons/{code}", "campaigns"},
         {"DELETE /api/v1/routing/pause-reasons/{code}", "campaigns"},
+        {"PUT /api/v1/routing/agents/{agent}", "campaigns"},
+        {"DELETE /api/v1/routing/agents/{agent}", "campaigns"},
         {"POST /api/v1/agent/next-card", "can_call"},
         {"POST /api/v1/agent/dial", "can_call"},
         {"POST /api/v1/agent/hangup", "can_call"},

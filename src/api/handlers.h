@@ -152,6 +152,8 @@ Result<Response> RoutingList(Call& c);
 Result<Response> AddToRoutingList(Call& c);
 Result<Response> RemoveFromRoutingList(Call& c);
 Result<Response> PutPauseReason(Call& c);
+Result<Response> PutAgentProfile(Call& c);
+Result<Response> DeleteAgentProfile(Call& c);
 Result<Response> DeletePauseReason(Call& c);
 Result<Response> AgentNextCard(Call& c);
 Result<Response> AgentDial(Call& c);

@@ -46,17 +46,22 @@ Result<Response> RoutingConfig(Call& c) {
     if (!black) return std::unexpected(black.error());
     auto reasons = book.PauseReasons();
     if (!reasons) return std::unexpected(reasons.error());
+    auto profiles = book.AgentProfiles();
+    if (!profiles) return std::unexpected(profiles.error());
     json out{{"queues", json::array()},
              {"numbers", json::array()},
              {"rules", routing::RulesJson(*rules)},
              {"lists", {{"vip", *vip}, {"black", *black}}},
-             {"pause_reasons", json::array()}};
+             {"pause_reasons", json::array()},
+             {"agents", json::array()}};
     for (const auto& q : *queues)
         out["queues"].push_back(routing::QueueJson(q));
     for (const auto& n : *numbers)
         out["numbers"].push_back(routing::NumberJson(n));
     for (const auto& r : *reasons)
         out["pause_reasons"].push_back(routing::PauseReasonJson(r));
+    for (const auto& p : *profiles)
+        out["agents"].push_back(routing::AgentProfileJson(p));
     c.records = "routing";
     return JsonResponse(200, out);
 }
@@ -259,6 +264,43 @@ Result<Response> DeletePauseReason(Call& c) {
     c.records = "pause_reason:" + code;
     c.detail = "pause reason removed";
     return JsonResponse(200, json{{"code", code}, {"removed", true}});
+}
+
+// {"blend": "inbound", "skills": [{"name": "senior", "level": 1}]}: the
+// operator's profile as a whole (a key left out takes its default).
+Result<Response> PutAgentProfile(Call& c) {
+    const std::string agent = c.request.params.at("agent");
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    if (body->is_object() && body->contains("agent") && (*body)["agent"] != agent) {
+        return Fail(
+            ErrorCode::kInvalidInput,
+            Msg{"routing.agent_renamed", "the body names operator '{body}', the path '{path}'",
+                "leave \"agent\" out of the body or make it the same"},
+            {{"body", (*body)["agent"].dump()}, {"path", agent}});
+    }
+    if (body->is_object()) (*body)["agent"] = agent;
+    auto profile = routing::AgentProfileFromJson(*body);
+    if (!profile) return std::unexpected(profile.error());
+    if (auto put = BookOf(c).PutAgentProfile(*profile); !put) return std::unexpected(put.error());
+    c.records = "agent_profile:" + agent;
+    c.detail = "operator's profile set";
+    return JsonResponse(200, routing::AgentProfileJson(*profile));
+}
+
+Result<Response> DeleteAgentProfile(Call& c) {
+    const std::string agent = c.request.params.at("agent");
+    auto removed = BookOf(c).RemoveAgentProfile(agent);
+    if (!removed) return std::unexpected(removed.error());
+    if (!*removed) {
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"routing.no_profile", "operator '{agent}' has no profile",
+                        "the Routing page lists the operators' profiles"},
+                    {{"agent", agent}});
+    }
+    c.records = "agent_profile:" + agent;
+    c.detail = "operator's profile removed";
+    return JsonResponse(200, json{{"agent", agent}, {"removed", true}});
 }
 
 }  // namespace callbase::api::handlers

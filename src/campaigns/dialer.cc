@@ -162,7 +162,8 @@ void Dialer::Pump() {
     if (options_.pacing.mode == Pacing::kPreview) {
         if (!options_.simulated_agents) return;
         for (Agent& a : agents_) {
-            if (a.state == AgentState::kReady && a.card == SIZE_MAX && !a.dialing) {
+            if (a.state == AgentState::kReady && a.card == SIZE_MAX && !a.dialing &&
+                a.info.Takes(agents::Work::kOutbound)) {
                 if (!NextCard(a.id)) break;
                 std::string id = a.id;
                 Later(now + options_.preview_read, [this, id] { (void)DialCard(id); });
@@ -177,6 +178,8 @@ void Dialer::Pump() {
     view.live_calls = static_cast<int>(live_.size());
     view.waiting = static_cast<int>(waiting_.size());
     for (const Agent& a : agents_) {
+        // Inbound-only agents are not the campaign's to dial for.
+        if (!a.info.Takes(agents::Work::kOutbound)) continue;
         if (a.state == AgentState::kReady && a.leaving_until == 0) ++view.ready;
         if (a.state == AgentState::kWrapUp && !a.logout_pending && !a.pause_pending) {
             view.wrap_ends.push_back(a.wrap_elapsed ? now : a.since + options_.wrap_up);
@@ -442,6 +445,8 @@ void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
     }
     call.phase = Phase::kTalking;
     call.record.agent = agent.id;
+    ++agent.info.calls;
+    if (call.queue) call.queue->memory.last_member = MemberOf(*call.queue, agent.id);
     agent.call = id;
     agent.card = SIZE_MAX;
     agent.last_record = call.record.id;
@@ -487,6 +492,30 @@ void Dialer::PutThrough(CallId id, LiveCall& call, const std::string& recording)
     telephony_.Bridge(id, call.record.agent);
 }
 
+void InboundQueue::Set(routing::QueueSpec queue) {
+    spec = std::move(queue);
+    member_pos.clear();
+    for (size_t i = 0; i < spec.members.size(); ++i)
+        member_pos.emplace(spec.members[i], static_cast<int>(i));
+}
+
+int InboundQueue::MaxLevel(Millis waited) const {
+    int level = spec.first_level;
+    for (const auto& [after, upto] : spec.widen) {
+        if (waited >= after) level = std::max(level, upto);
+    }
+    return level;
+}
+
+std::optional<int> InboundQueue::Level(const agents::AgentSpec& agent, Millis waited) const {
+    if (!spec.members.empty() && !member_pos.contains(agent.id)) return std::nullopt;
+    if (spec.skill.empty()) return 1;
+    for (const agents::Skill& s : agent.skills) {
+        if (s.name == spec.skill && s.level <= MaxLevel(waited)) return s.level;
+    }
+    return std::nullopt;
+}
+
 void Dialer::Offer(CallId id, Incoming incoming) {
     const Millis now = loop_.Now();
     LiveCall& call = live_[id];
@@ -510,6 +539,7 @@ void Dialer::Offer(CallId id, Incoming incoming) {
     r.evidence.consent = "not needed: the caller called";
     r.evidence.rules = fmt::format("inbound call to {}", r.caller_id);
     call.eligible = std::move(incoming.agents);
+    call.queue = std::move(incoming.queue);
     call.priority = incoming.priority;
     call.arrived = incoming.arrived != 0 ? incoming.arrived : now;
     call.card = InboundCard{.from = r.number,
@@ -522,7 +552,7 @@ void Dialer::Offer(CallId id, Incoming incoming) {
     ++stats_.inbound;
     stats_.max_live_calls = std::max(stats_.max_live_calls, static_cast<int>(live_.size()));
     if (on_opened_) on_opened_(r);
-    if (Agent* a = LongestReady(call.eligible)) {
+    if (Agent* a = ChooseFor(call)) {
         Connect(id, call, *a);
         return;
     }
@@ -534,6 +564,20 @@ void Dialer::Offer(CallId id, Incoming incoming) {
         return o.priority < call.priority;
     });
     waiting_.insert(place, id);
+    // As the caller waits, the queue may take agents of further skill levels:
+    // look again for a ready one then.
+    if (call.queue) {
+        for (const auto& [after, level] : call.queue->spec.widen) {
+            Later(call.arrived + after, [this, id] {
+                auto it = live_.find(id);
+                if (it == live_.end() || it->second.phase != Phase::kWaiting) return;
+                if (Agent* a = ChooseFor(it->second)) {
+                    waiting_.erase(std::find(waiting_.begin(), waiting_.end(), id));
+                    Connect(id, it->second, *a);
+                }
+            });
+        }
+    }
     // Nobody free within the queue's max wait (the dialer's inbound_wait when
     // it has none): the caller leaves by the exit, else is refused (480).
     const Millis max_wait = incoming.max_wait > 0 ? incoming.max_wait : options_.inbound_wait;
@@ -547,16 +591,27 @@ void Dialer::Offer(CallId id, Incoming incoming) {
     });
 }
 
-std::optional<Millis> Dialer::LongestReadySince(const std::vector<std::string>& only) {
-    if (Agent* a = LongestReady(only)) return a->since;
-    return std::nullopt;
+std::optional<Millis> Dialer::LongestReadySince(const std::vector<std::string>& only,
+                                                const InboundQueue* queue) {
+    std::optional<Millis> best;
+    for (const Agent& a : agents_) {
+        if (a.state != AgentState::kReady || a.card != SIZE_MAX || a.dialing) continue;
+        if (!Named(only, a.id) || !a.info.Takes(agents::Work::kInbound)) continue;
+        if (queue != nullptr && !queue->Level(a.info.spec, 0)) continue;
+        if (!best || a.since < *best) best = a.since;
+    }
+    return best;
 }
 
-int Dialer::AgentsWorking(const std::vector<std::string>& only) const {
+int Dialer::AgentsWorking(const std::vector<std::string>& only, const InboundQueue* queue) const {
     int n = 0;
     for (const Agent& a : agents_) {
-        if (!only.empty() && std::find(only.begin(), only.end(), a.id) == only.end()) continue;
-        n += a.state != AgentState::kOffline ? 1 : 0;
+        if (a.state == AgentState::kOffline || !Named(only, a.id)) continue;
+        if (!a.info.Takes(agents::Work::kInbound)) continue;
+        // Every level the queue may ever reach.
+        if (queue != nullptr && !queue->Level(a.info.spec, std::numeric_limits<Millis>::max() / 2))
+            continue;
+        ++n;
     }
     return n;
 }
@@ -744,7 +799,14 @@ void Dialer::AddAgent(const std::string& id) {
     Agent a;
     a.id = id;
     a.since = loop_.Now();
+    a.info.spec.id = id;
     agents_.push_back(std::move(a));
+}
+
+void Dialer::SetProfile(const agents::AgentSpec& profile) {
+    Agent* a = FindAgent(profile.id);
+    if (a == nullptr) return;
+    a->info.spec = profile;
 }
 
 Dialer::Agent* Dialer::FindAgent(const std::string& id) {
@@ -755,15 +817,59 @@ Dialer::Agent* Dialer::FindAgent(const std::string& id) {
 }
 
 // Whether `agent` is among `eligible` (a call's agents; empty: anyone).
-bool Dialer::MayTake(const std::vector<std::string>& eligible, const std::string& agent) {
+bool Dialer::Named(const std::vector<std::string>& eligible, const std::string& agent) {
     return eligible.empty() || std::find(eligible.begin(), eligible.end(), agent) != eligible.end();
 }
 
-Dialer::Agent* Dialer::LongestReady(const std::vector<std::string>& eligible) {
+bool Dialer::MayTake(const LiveCall& call, const Agent& agent, Millis now) const {
+    if (!call.inbound) return agent.info.Takes(agents::Work::kOutbound);
+    if (!agent.info.Takes(agents::Work::kInbound) || !Named(call.eligible, agent.id)) return false;
+    return call.queue == nullptr || call.queue->Level(agent.info.spec, now - call.arrived);
+}
+
+Dialer::Agent* Dialer::ChooseFor(const LiveCall& call) {
+    if (call.queue == nullptr) return LongestReady(call.eligible, agents::Work::kInbound);
+    const Millis now = loop_.Now();
+    const Millis waited = now - call.arrived;
+    // The ready agents the queue allows now; one who is leaving only when
+    // nobody else is free.
+    std::vector<routing::Candidate> candidates;
+    for (bool leaving : {false, true}) {
+        for (Agent& a : agents_) {
+            if (a.state != AgentState::kReady || a.card != SIZE_MAX || a.dialing) continue;
+            if ((a.leaving_until != 0) != leaving || !MayTake(call, a, now)) continue;
+            a.info.idle_since = a.since;
+            candidates.push_back(
+                {&a.info, *call.queue->Level(a.info.spec, waited), MemberOf(*call.queue, a.id)});
+        }
+        if (!candidates.empty()) break;
+    }
+    if (candidates.empty()) return nullptr;
+    // Ring-all rings one desk here: the one idle longest (the card cannot go
+    // to several operators' screens at once).
+    const routing::Strategy strategy = call.queue->spec.strategy == routing::Strategy::kRingAll
+                                           ? routing::Strategy::kLongestIdle
+                                           : call.queue->spec.strategy;
+    auto picked = routing::Pick(strategy, std::move(candidates), call.queue->memory);
+    if (picked.empty()) return nullptr;
+    return FindAgent(picked.front()->spec.id);
+}
+
+// The agent's place in the queue's member list; without one, their place
+// among the dialer's agents (round robin and fixed order go by it).
+int Dialer::MemberOf(const InboundQueue& queue, const std::string& agent) const {
+    if (auto it = queue.member_pos.find(agent); it != queue.member_pos.end()) return it->second;
+    for (size_t i = 0; i < agents_.size(); ++i) {
+        if (agents_[i].id == agent) return static_cast<int>(queue.member_pos.size() + i);
+    }
+    return -1;
+}
+
+Dialer::Agent* Dialer::LongestReady(const std::vector<std::string>& eligible, agents::Work work) {
     Agent* best = nullptr;
     for (Agent& a : agents_) {
         if (a.state != AgentState::kReady || a.card != SIZE_MAX || a.dialing) continue;
-        if (!MayTake(eligible, a.id)) continue;
+        if (!Named(eligible, a.id) || !a.info.Takes(work)) continue;
         // One who is leaving takes a call only when no one else is free.
         auto rank = [](const Agent& x) { return std::pair(x.leaving_until != 0, x.since); };
         if (best == nullptr || rank(a) < rank(*best)) best = &a;
@@ -798,6 +904,7 @@ bool Dialer::HoldWhileLinesRing(Agent& agent, AgentState to) {
 void Dialer::SetState(Agent& agent, AgentState state) {
     const Millis now = loop_.Now();
     AddTime(stats_, agent, now - agent.since);
+    if (agent.state == AgentState::kOnCall) agent.info.talk_ms += now - agent.since;
     agent.state = state;
     agent.since = now;
     Tell(agent, "state");
@@ -816,8 +923,9 @@ void Dialer::AgentFree(Agent& agent) {
     agent.inbound = InboundCard{};
     if (agent.state != AgentState::kReady) SetState(agent, AgentState::kReady);
     // The first waiting call this agent may take.
+    const Millis now = loop_.Now();
     auto next = std::find_if(waiting_.begin(), waiting_.end(),
-                             [&](CallId id) { return MayTake(live_.at(id).eligible, agent.id); });
+                             [&](CallId id) { return MayTake(live_.at(id), agent, now); });
     if (next != waiting_.end()) {
         CallId id = *next;
         waiting_.erase(next);
@@ -948,6 +1056,13 @@ Result<Lead> Dialer::NextCard(const std::string& id) {
                     {{"agent", id}, {"agent_state", std::string(AgentStateId(a->state))}});
     }
     if (a->card != SIZE_MAX) return leads_[a->card];
+    if (!a->info.Takes(agents::Work::kOutbound)) {
+        return Fail(ErrorCode::kConflict,
+                    Msg{"agent.inbound_only", "agent '{agent}' takes incoming calls only",
+                        "a supervisor can make them blended: callbase routing agent set {agent} "
+                        "--blend blended"},
+                    {{"agent", id}});
+    }
     if (!running_) {
         return Fail(ErrorCode::kConflict,
                     Msg{"campaign.not_running_now", "the campaign is not running"});

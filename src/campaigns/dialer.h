@@ -49,6 +49,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "agents/workforce.h"
 #include "campaigns/call_record.h"
 #include "campaigns/caller_id_pool.h"
 #include "campaigns/campaign_gate.h"
@@ -56,6 +57,8 @@
 #include "campaigns/pacing.h"
 #include "core/error.h"
 #include "ivr/script.h"
+#include "routing/acd.h"
+#include "routing/strategy.h"
 #include "telephony/telephony.h"
 
 namespace callbase::campaigns {
@@ -118,6 +121,25 @@ struct PastCalls {
     Millis abandoned_ended = 0;  // when the latest abandoned call ended, 0 for none
 };
 
+// A queue as the dialers apply it to its callers (docs/routing.md,
+// "Queues"): who may take a caller — the queue's members, the agents with its
+// skill at a level the caller's wait allows — and its strategy, which picks
+// among the ready ones of the best level. One per queue, shared by every
+// dialer, so that round robin remembers across campaigns.
+struct InboundQueue {
+    routing::QueueSpec spec;
+    std::unordered_map<std::string, int> member_pos;
+    routing::StrategyMemory memory;
+
+    explicit InboundQueue(routing::QueueSpec queue) { Set(std::move(queue)); }
+    void Set(routing::QueueSpec queue);
+    // The highest skill level a caller who has waited `waited` may be given.
+    int MaxLevel(Millis waited) const;
+    // The agent's level for a caller who has waited `waited`; none when the
+    // agent is not the queue's, or their level is not reached yet.
+    std::optional<int> Level(const agents::AgentSpec& agent, Millis waited) const;
+};
+
 // An incoming call for the campaign's agents.
 struct Incoming {
     std::string number;      // the caller: E.164 when it could be cleaned, else as given
@@ -134,6 +156,9 @@ struct Incoming {
     // Only these agents may take it (a queue's members, a VIP's manager);
     // empty: any agent of the campaign.
     std::vector<std::string> agents;
+    // The queue it waits in: its members, skill and strategy choose the agent
+    // (none: the longest-ready agent of `agents`).
+    std::shared_ptr<InboundQueue> queue;
     Millis arrived = 0;  // when the call reached the center (0: now); the wait counts from it
     // How long the caller may wait for an agent from the offer (0:
     // DialerOptions::inbound_wait),
@@ -253,6 +278,10 @@ public:
     bool Running() const { return running_; }
 
     void AddAgent(const std::string& id);
+    // The agent's blend and skills (routing's agent_profiles): an
+    // inbound-only agent is given no outbound call and is not counted by the
+    // pacer; an outbound-only one is offered no incoming call.
+    void SetProfile(const agents::AgentSpec& profile);
     Result<void> SetReady(const std::string& agent);
     Result<void> SetPaused(const std::string& agent);
     Result<void> Logout(const std::string& agent);
@@ -267,8 +296,12 @@ public:
     void Offer(CallId id, Incoming incoming);
     // Whether an agent (of `only`, when not empty) is ready for a call now,
     // and since when; how many are logged in (not offline).
-    std::optional<Millis> LongestReadySince(const std::vector<std::string>& only = {});
-    int AgentsWorking(const std::vector<std::string>& only = {}) const;
+    // With `queue`, of the agents its members and skill allow (at any level
+    // for the count, at the first for the ready one).
+    std::optional<Millis> LongestReadySince(const std::vector<std::string>& only = {},
+                                            const InboundQueue* queue = nullptr);
+    int AgentsWorking(const std::vector<std::string>& only = {},
+                      const InboundQueue* queue = nullptr) const;
 
     DialerStats Stats() const;  // agent time counted up to now
     std::vector<AgentView> Agents() const;
@@ -302,6 +335,7 @@ private:
         // Inbound: the agents who may take it (empty: any), its place among
         // waiting calls (lower first), and the card it shows.
         std::vector<std::string> eligible;
+        std::shared_ptr<InboundQueue> queue;
         int priority = 0;
         Millis arrived = 0;
         InboundCard card;
@@ -339,6 +373,9 @@ private:
         AgentState leaving_to = AgentState::kOffline;
         int64_t contact_id = 0;
         InboundCard inbound;  // the incoming call on the agent's screen
+        // What queues' strategies read: the profile (blend, skills), calls
+        // taken and talk time since the dialer began.
+        agents::AgentInfo info;
     };
 
     void Tick();
@@ -372,9 +409,19 @@ private:
     bool HoldWhileLinesRing(Agent& agent, AgentState to);
     void WrapUpOver(Agent& agent, uint64_t record);
     Agent* FindAgent(const std::string& id);
-    // The ready agent idle longest among `eligible` (empty: any).
-    Agent* LongestReady(const std::vector<std::string>& eligible = {});
-    static bool MayTake(const std::vector<std::string>& eligible, const std::string& agent);
+    // The ready agent idle longest among `eligible` (empty: any) who takes
+    // `work`.
+    Agent* LongestReady(const std::vector<std::string>& eligible = {},
+                        agents::Work work = agents::Work::kOutbound);
+    // The agent for an incoming call now: its queue's strategy among the
+    // ready agents of the best level its wait allows, else the longest ready.
+    Agent* ChooseFor(const LiveCall& call);
+    // Whether `agent` may take the waiting call now.
+    bool MayTake(const LiveCall& call, const Agent& agent, Millis now) const;
+    static bool Named(const std::vector<std::string>& eligible, const std::string& agent);
+    // The agent's place among the queue's members (round robin, fixed order);
+    // after them, by their place among this dialer's agents.
+    int MemberOf(const InboundQueue& queue, const std::string& agent) const;
     bool InSchedule(Millis now) const;
     int32_t CenterDay(Millis now) const;
     void Tell(const Agent& agent, const char* kind, const Lead* lead = nullptr);

@@ -825,6 +825,120 @@ TEST(Dialer, AQueuesMaxWaitSendsTheCallerOnByItsExitWithTheCallStillRinging) {
     EXPECT_EQ(rig.tap.hangups.size(), 1u);
 }
 
+// A queue in serve (docs/routing.md, "Queues"): its skill takes level 1
+// first and level 2 once the caller has waited 20 s; an agent without the
+// skill is never offered its callers; among the best level the queue's
+// strategy chooses (fixed order: the first member, however long another has
+// been idle; fewest calls).
+TEST(Dialer, AQueuesSkillLevelsWidenAsTheCallerWaitsAndItsStrategyChooses) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    options.inbound_wait = 120 * kSecond;
+    Rig rig(Answering(), options, Leads(0));
+    auto skilled = [](const char* id, int level) {
+        agents::AgentSpec a{.id = id};
+        if (level > 0) a.skills.push_back({"senior", level});
+        return a;
+    };
+    for (auto [who, level] : {std::pair{"anna", 1}, {"vera", 1}, {"boris", 2}, {"gleb", 0}}) {
+        rig.dialer.AddAgent(who);
+        rig.dialer.SetProfile(skilled(who, level));
+        ASSERT_TRUE(rig.dialer.SetReady(who));
+        rig.loop.RunUntil(rig.loop.Now() + kSecond);  // anna idle longest, gleb shortest
+    }
+    rig.dialer.Start();
+    routing::QueueSpec spec{.name = "complaints", .skill = "senior"};
+    spec.widen = {{20 * kSecond, 2}};
+    auto queue = std::make_shared<InboundQueue>(spec);
+    EXPECT_EQ(rig.dialer.AgentsWorking({}, queue.get()), 3) << "gleb lacks the skill";
+    auto offer = [&](const char* from) {
+        const CallId id = rig.net.Offer(from, "+74950000001", 120 * kSecond);
+        Incoming in{from, "+74950000001", 0};
+        in.route = "queue:complaints";
+        in.queue = queue;
+        rig.dialer.Offer(id, std::move(in));
+        return id;
+    };
+    offer("+79160000001");
+    offer("+79160000002");
+    EXPECT_EQ(rig.Agent("anna").inbound.from, "+79160000001") << "level 1, idle longest";
+    EXPECT_EQ(rig.Agent("vera").inbound.from, "+79160000002") << "level 1";
+    const Millis third_at = rig.loop.Now();
+    offer("+79160000003");
+    rig.loop.RunUntil(third_at + 19 * kSecond);
+    EXPECT_EQ(rig.Agent("boris").state, AgentState::kReady) << "level 2 waits for 20 s";
+    EXPECT_EQ(rig.Agent("gleb").state, AgentState::kReady);
+    EXPECT_FALSE(rig.dialer.LongestReadySince({}, queue.get())) << "nobody of level 1 is free";
+    rig.loop.RunUntil(third_at + 21 * kSecond);
+    EXPECT_EQ(rig.Agent("boris").inbound.from, "+79160000003") << "widened at 20 s";
+    EXPECT_EQ(rig.Agent("gleb").state, AgentState::kReady) << "never: no skill";
+
+    // Everyone free again; fixed order puts vera first although anna has
+    // been idle longer.
+    for (const char* who : {"anna", "vera", "boris"}) {
+        ASSERT_TRUE(rig.dialer.HangupByAgent(who));
+        ASSERT_TRUE(rig.dialer.Dispose(who, Disposition{.status = "decided"}));
+        rig.loop.RunUntil(rig.loop.Now() + options.wrap_up + kSecond);
+    }
+    spec.strategy = routing::Strategy::kFixedOrder;
+    spec.members = {"vera", "anna", "boris"};
+    queue->Set(spec);
+    ASSERT_EQ(rig.Agent("anna").state, AgentState::kReady);
+    ASSERT_EQ(rig.Agent("vera").state, AgentState::kReady);
+    offer("+79160000004");
+    EXPECT_EQ(rig.Agent("vera").inbound.from, "+79160000004") << "the first member";
+    rig.loop.RunUntil(rig.loop.Now() + 5 * kSecond);
+    ASSERT_TRUE(rig.dialer.HangupByAgent("vera"));
+    ASSERT_TRUE(rig.dialer.Dispose("vera", Disposition{.status = "decided"}));
+    rig.loop.RunUntil(rig.loop.Now() + options.wrap_up + kSecond);
+
+    // Round robin goes on after the member offered last (anna), to vera,
+    // who has been idle the shortest.
+    spec.strategy = routing::Strategy::kRoundRobin;
+    spec.members = {"anna", "vera", "boris"};
+    queue->Set(spec);
+    queue->memory.last_member = 0;
+    offer("+79160000005");
+    EXPECT_EQ(rig.Agent("vera").inbound.from, "+79160000005");
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kReady);
+    EXPECT_EQ(queue->memory.last_member, 1);
+}
+
+// Blended agents (routing's agent_profiles): an inbound-only operator in an
+// outbound campaign is not dialed for and gets no answered outbound call,
+// but takes an incoming one; an outbound-only operator is never offered an
+// incoming call, nor counted for one.
+TEST(Dialer, AnInboundOnlyAgentIsNotDialedForAndAnOutboundOnlyOneTakesNoIncomingCall) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    options.inbound_wait = 60 * kSecond;
+    Rig rig(Answering(), options, Leads(20));
+    rig.dialer.AddAgent("ivan");
+    rig.dialer.SetProfile({.id = "ivan", .blend = agents::Blend::kInbound});
+    ASSERT_TRUE(rig.dialer.SetReady("ivan"));
+    rig.dialer.Start();
+    rig.loop.RunUntil(rig.loop.Now() + 30 * kSecond);
+    EXPECT_EQ(rig.dialer.Stats().attempts, 0) << "nobody takes outbound calls";
+    auto next = rig.dialer.NextCard("ivan");
+    ASSERT_FALSE(next);
+    EXPECT_EQ(next.error().key, "agent.inbound_only");
+
+    rig.dialer.AddAgent("olga");
+    rig.dialer.SetProfile({.id = "olga", .blend = agents::Blend::kOutbound});
+    ASSERT_TRUE(rig.dialer.SetReady("olga"));
+    rig.loop.RunUntil(rig.loop.Now() + 40 * kSecond);
+    EXPECT_GT(rig.dialer.Stats().attempts, 0) << "olga is dialed for";
+    for (const CallRecord& r : rig.records) {
+        if (r.bridged != 0) EXPECT_EQ(r.agent, "olga");
+    }
+    EXPECT_EQ(rig.dialer.AgentsWorking(), 1) << "for incoming calls: ivan only";
+
+    const CallId id = rig.net.Offer("+79160000001", "+74950000001", 120 * kSecond);
+    rig.dialer.Offer(id, Incoming{"+79160000001", "+74950000001", 0});
+    rig.loop.RunUntil(rig.loop.Now() + kSecond);
+    EXPECT_EQ(rig.Agent("ivan").inbound.from, "+79160000001");
+    EXPECT_TRUE(rig.Agent("olga").inbound.from.empty());
+    EXPECT_EQ(rig.dialer.Stats().inbound, 1);
+}
+
 TEST(Dialer, AnIncomingCallRingsUntilAnAgentIsFreeAndIsRefusedWhenNobodyIsInTime) {
     DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
     Rig rig(Answering(), options, Leads(0));

@@ -323,11 +323,51 @@ void CampaignRunner::LoadRouting() {
         }
         return;
     }
+    auto profiles = book.AgentProfiles();
+    if (!profiles) {
+        if (routing_error_ != profiles.error().message) {
+            routing_error_ = profiles.error().message;
+            fmt::print(stderr,
+                       "inbound: the operators' skills could not be read ({}); calls are "
+                       "routed as they were last read\n",
+                       routing_error_);
+        }
+        return;
+    }
     routing_error_.clear();
     router_ = std::move(*router);
-    queues_.clear();
-    for (auto& q : *queues)
-        queues_[q.name] = std::move(q);
+    std::map<std::string, std::shared_ptr<InboundQueue>> kept;
+    for (auto& q : *queues) {
+        auto it = queues_.find(q.name);
+        if (it != queues_.end()) {
+            it->second->Set(std::move(q));
+            kept.insert(*it);
+        } else {
+            const std::string name = q.name;
+            kept.emplace(name, std::make_shared<InboundQueue>(std::move(q)));
+        }
+    }
+    queues_ = std::move(kept);
+    std::map<std::string, agents::AgentSpec> read;
+    for (auto& p : *profiles) {
+        const std::string name = p.id;
+        read.emplace(name, std::move(p));
+    }
+    if (read != profiles_) {
+        profiles_ = std::move(read);
+        for (const auto& [agent, campaign] : agent_campaign_)
+            ApplyProfile(agent);
+    }
+}
+
+void CampaignRunner::ApplyProfile(const std::string& agent) {
+    auto c = agent_campaign_.find(agent);
+    if (c == agent_campaign_.end()) return;
+    auto a = active_.find(c->second);
+    if (a == active_.end()) return;
+    auto p = profiles_.find(agent);
+    a->second->dialer->SetProfile(p != profiles_.end() ? p->second
+                                                       : agents::AgentSpec{.id = agent});
 }
 
 void CampaignRunner::Poll() {
@@ -514,17 +554,18 @@ std::string MessageText(const std::string& name) {
 }  // namespace
 
 // The operator campaign to offer a call to, among the agents `only` (all
-// when empty): the one whose ready agent has waited longest; with nobody
-// ready, the one with the most agents at work (the caller rings until one is
-// free); none when no such agent is logged in.
-CampaignRunner::Active* CampaignRunner::CampaignFor(const std::vector<std::string>& only) {
+// when empty) who take incoming calls and whom `queue` (if any) allows: the one whose ready agent
+// has waited longest; with nobody ready, the one with the most agents at work (the caller rings
+// until one is free); none when no such agent is logged in.
+CampaignRunner::Active* CampaignRunner::CampaignFor(const std::vector<std::string>& only,
+                                                    const InboundQueue* queue) {
     Active* best = nullptr;
     std::optional<Millis> best_since;
     int best_working = 0;
     for (auto& [id, a] : active_) {
         if (a->spec.pacing == Pacing::kRobot || a->spec.state != "running") continue;
-        const auto since = a->dialer->LongestReadySince(only);
-        const int working = a->dialer->AgentsWorking(only);
+        const auto since = a->dialer->LongestReadySince(only, queue);
+        const int working = a->dialer->AgentsWorking(only, queue);
         if (working == 0) continue;
         const bool better =
             since ? (!best_since || *since < *best_since) : (!best_since && working > best_working);
@@ -646,17 +687,17 @@ void CampaignRunner::Follow(CallId call, campaigns::Incoming incoming, const rou
             return;
         }
         case routing::Target::kQueue: {
-            auto q = queues_.find(route.name);
-            std::vector<std::string> members;
-            if (q != queues_.end()) members = q->second.members;
-            Active* a = CampaignFor(members);
+            auto found = queues_.find(route.name);
+            const std::shared_ptr<InboundQueue> queue =
+                found != queues_.end() ? found->second : nullptr;
+            Active* a = CampaignFor({}, queue.get());
             if (a == nullptr) {
                 // Nobody of the queue is at work: its exit, else a message.
-                if (q != queues_.end() && !q->second.exit_route.empty()) {
-                    if (auto exit = routing::ParseRoute(q->second.exit_route)) {
+                if (queue && !queue->spec.exit_route.empty()) {
+                    if (auto exit = routing::ParseRoute(queue->spec.exit_route)) {
                         fmt::print(stderr,
                                    "inbound: {}: nobody of queue {} is at work; it goes to {}\n",
-                                   where, route.name, q->second.exit_route);
+                                   where, route.name, queue->spec.exit_route);
                         Follow(call, std::move(incoming), *exit, {}, hops + 1);
                         return;
                     }
@@ -668,15 +709,16 @@ void CampaignRunner::Follow(CallId call, campaigns::Incoming incoming, const rou
                 return;
             }
             incoming.route = routing::RouteText(route);
-            incoming.agents = std::move(members);
-            if (q != queues_.end()) {
+            incoming.queue = queue;
+            if (queue) {
                 // The queue's max wait, then its exit route (another queue, a
                 // message…) with the caller still on the line.
-                incoming.max_wait = q->second.max_wait;
-                if (auto exit = routing::ParseRoute(q->second.exit_route);
-                    exit && q->second.max_wait > 0) {
+                incoming.max_wait = queue->spec.max_wait;
+                if (auto exit = routing::ParseRoute(queue->spec.exit_route);
+                    exit && queue->spec.max_wait > 0) {
                     campaigns::Incoming next = incoming;
                     next.agents.clear();
+                    next.queue = nullptr;
                     next.route.clear();
                     next.requeued = true;
                     incoming.on_max_wait = [this, call, next = std::move(next), exit = *exit,
@@ -917,6 +959,7 @@ Result<void> CampaignRunner::Join(const std::string& agent, int64_t campaign) {
         }
         agent_campaign_[agent] = campaign;
         it->second->dialer->AddAgent(agent);
+        ApplyProfile(agent);
         auto paused = it->second->dialer->SetPaused(agent);
         PublishAgent(agent);
         return paused;

@@ -166,8 +166,10 @@ private:
     void Speak(CallId call, const campaigns::Incoming& incoming, const std::string& message);
     void Menu(CallId call, campaigns::Incoming incoming, const std::string& name, int hops);
     void NoteUnqueued(const campaigns::Incoming& incoming, const std::string& route);
-    Active* CampaignFor(const std::vector<std::string>& only);
+    Active* CampaignFor(const std::vector<std::string>& only, const InboundQueue* queue = nullptr);
     void LoadRouting();
+    // The agent's profile (blended, no skill when none is set) to their dialer.
+    void ApplyProfile(const std::string& agent);
     Result<void> Activate(const CampaignSpec& spec);
     void PublishAgent(const std::string& agent);
     void PublishLive(Active& active);
@@ -189,7 +191,10 @@ private:
     std::map<std::string, int64_t> agent_campaign_;      // loop thread only
     // The routing book as last read (loop thread only): none until it loads.
     std::optional<routing::Router> router_;
-    std::map<std::string, routing::QueueSpec> queues_;
+    // The queues as the dialers apply them (kept across reads, so that round
+    // robin remembers), and the operators' profiles (blend, skills).
+    std::map<std::string, std::shared_ptr<InboundQueue>> queues_;
+    std::map<std::string, agents::AgentSpec> profiles_;
     std::string routing_error_;  // the last failure to read it, said once
     std::thread thread_;
 

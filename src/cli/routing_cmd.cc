@@ -452,6 +452,99 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
         });
     });
 
+    // --- operators' profiles -------------------------------------------------
+    auto* agent = routing->add_subcommand(
+        "agent", "operators' skills and the calls they take (blended, inbound, outbound)");
+    agent->require_subcommand(1);
+    auto* alist = agent->add_subcommand("list", "the operators with a profile");
+    alist->callback([&app] {
+        WithBook(app, [&](store::Store&, RoutingBook& book) -> Result<void> {
+            auto profiles = book.AgentProfiles();
+            if (!profiles) return std::unexpected(profiles.error());
+            if (app.json) {
+                json out = json::array();
+                for (const auto& p : *profiles)
+                    out.push_back(routing::AgentProfileJson(p));
+                fmt::print("{}\n", JsonText(out));
+                return {};
+            }
+            if (profiles->empty()) {
+                fmt::print(
+                    "no operator has a profile: every one is blended, with no skill "
+                    "(`callbase routing agent set NAME --skills senior:1` gives one)\n");
+                return {};
+            }
+            Table t({"operator", "takes", "skills"});
+            for (const auto& p : *profiles) {
+                const auto skills = routing::SkillsText(p.skills);
+                t.Add({p.id, std::string(agents::BlendId(p.blend)), skills.empty() ? "-" : skills});
+            }
+            t.Print();
+            return {};
+        });
+    });
+    struct AgentArgs {
+        std::string name, blend, skills;
+        bool skills_given = false;
+    };
+    auto aa = std::make_shared<AgentArgs>();
+    auto* aset = agent->add_subcommand("set", "set an operator's skills or the calls they take");
+    aset->add_option("name", aa->name, "the operator's login")->required();
+    aset->add_option("--blend", aa->blend,
+                     "blended (incoming and outgoing calls), inbound or outbound");
+    aset->add_option("--skills", aa->skills,
+                     "skills with levels, 1 the best: senior:1,sales:2 (\"\" for none)");
+    aset->callback([&app, aa, aset] {
+        WithBook(app, [&](store::Store&, RoutingBook& book) -> Result<void> {
+            auto profiles = book.AgentProfiles();
+            if (!profiles) return std::unexpected(profiles.error());
+            agents::AgentSpec p{.id = aa->name};
+            for (const auto& have : *profiles) {
+                if (have.id == aa->name) p = have;
+            }
+            if (aset->count("--blend") > 0) {
+                auto blend = agents::ParseBlend(aa->blend);
+                if (!blend) {
+                    return Fail(ErrorCode::kInvalidInput,
+                                fmt::format("--blend {} does not exist", aa->blend),
+                                "write blended (incoming and outgoing calls), inbound or outbound");
+                }
+                p.blend = *blend;
+            }
+            if (aset->count("--skills") > 0) {
+                auto skills = routing::ParseSkills(aa->skills);
+                if (!skills) return std::unexpected(skills.error());
+                p.skills = std::move(*skills);
+            }
+            if (auto put = book.PutAgentProfile(p); !put) return put;
+            if (app.json) {
+                fmt::print("{}\n", JsonText(routing::AgentProfileJson(p)));
+            } else {
+                const auto skills = routing::SkillsText(p.skills);
+                fmt::print("operator {}: takes {} calls; skills {}\n", p.id,
+                           agents::BlendId(p.blend), skills.empty() ? "none" : skills);
+            }
+            return {};
+        });
+    });
+    auto aremove_arg = std::make_shared<std::string>();
+    auto* aremove = agent->add_subcommand(
+        "remove", "remove an operator's profile (they are blended again, with no skill)");
+    aremove->add_option("name", *aremove_arg, "the operator's login")->required();
+    aremove->callback([&app, aremove_arg] {
+        WithBook(app, [&](store::Store&, RoutingBook& book) -> Result<void> {
+            auto done = book.RemoveAgentProfile(*aremove_arg);
+            if (!done) return std::unexpected(done.error());
+            if (!*done) {
+                return Fail(ErrorCode::kNotFound,
+                            fmt::format("operator '{}' has no profile", *aremove_arg),
+                            "`callbase routing agent list` shows the profiles");
+            }
+            if (!app.json) fmt::print("operator {}: profile removed\n", *aremove_arg);
+            return {};
+        });
+    });
+
     // --- check --------------------------------------------------------------
     struct CheckArgs {
         std::string from, to;

@@ -218,6 +218,121 @@ Result<QueueSpec> QueueFromJson(const json& j) {
     return q;
 }
 
+namespace {
+
+bool SkillName(std::string_view name) {
+    return !name.empty() && name.size() <= 32 &&
+           name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos;
+}
+
+Result<void> CheckSkills(const std::vector<agents::Skill>& skills, const std::string& where) {
+    std::set<std::string> seen;
+    for (const auto& s : skills) {
+        if (!SkillName(s.name)) {
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"routing.skill_name", "{where}: '{skill}' is not a skill's name",
+                            "use up to 32 small Latin letters, digits, - and _: senior, sales"},
+                        {{"where", where}, {"skill", s.name}});
+        }
+        if (s.level < 1 || s.level > 9) {
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"routing.skill_level",
+                            "{where}: skill {skill} has level {level}; levels are 1 to 9",
+                            "1 is the best: a queue takes level 1 first and widens to 2, 3… as "
+                            "callers wait"},
+                        {{"where", where}, {"skill", s.name}, {"level", std::to_string(s.level)}});
+        }
+        if (!seen.insert(s.name).second) {
+            return Fail(ErrorCode::kInvalidInput,
+                        Msg{"routing.skill_twice", "{where}: skill {skill} is given twice",
+                            "give each skill once, with its level"},
+                        {{"where", where}, {"skill", s.name}});
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+json AgentProfileJson(const agents::AgentSpec& a) {
+    json skills = json::array();
+    for (const auto& s : a.skills)
+        skills.push_back({{"name", s.name}, {"level", s.level}});
+    return {{"agent", a.id}, {"blend", agents::BlendId(a.blend)}, {"skills", skills}};
+}
+
+Result<agents::AgentSpec> AgentProfileFromJson(const json& j) {
+    agents::AgentSpec a;
+    Settings in(j);
+    in.Keys(j, "operator", {"agent", "blend", "skills"});
+    in.Get("operator", "agent", a.id);
+    const std::string where = a.id.empty() ? "operator" : "operator " + a.id;
+    std::string blend = "blended";
+    in.Get(where, "blend", blend);
+    if (auto parsed = agents::ParseBlend(blend)) {
+        a.blend = *parsed;
+    } else {
+        in.Problem(ErrorCode::kInvalidInput,
+                   Msg{"routing.setting_blend", "{where}: blend '{value}' does not exist",
+                       "write blended (incoming and outgoing calls), inbound or outbound"},
+                   {{"where", where}, {"value", blend}});
+    }
+    if (j.contains("skills") && !j.at("skills").is_array()) {
+        in.Problem(ErrorCode::kInvalidInput,
+                   Msg{"routing.setting_type", "{where}: {key} has the wrong type", kSettingsHint},
+                   {{"where", where}, {"key", "skills"}});
+    } else if (j.contains("skills")) {
+        for (const json& s : j.at("skills")) {
+            in.Keys(s, where + " skills", {"name", "level"});
+            agents::Skill skill;
+            in.Get(s, where, "name", skill.name);
+            in.Get(s, where, "level", skill.level);
+            a.skills.push_back(std::move(skill));
+        }
+    }
+    if (in.error) return std::unexpected(*in.error);
+    if (auto ok = CheckSkills(a.skills, where); !ok) return std::unexpected(ok.error());
+    return a;
+}
+
+Result<std::vector<agents::Skill>> ParseSkills(std::string_view text) {
+    std::vector<agents::Skill> out;
+    size_t at = 0;
+    while (at <= text.size()) {
+        size_t comma = text.find(',', at);
+        if (comma == std::string_view::npos) comma = text.size();
+        std::string_view item = text.substr(at, comma - at);
+        while (!item.empty() && item.front() == ' ')
+            item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ')
+            item.remove_suffix(1);
+        at = comma + 1;
+        if (item.empty()) continue;
+        agents::Skill skill{std::string(item), 1};
+        if (size_t colon = item.find(':'); colon != std::string_view::npos) {
+            skill.name = std::string(item.substr(0, colon));
+            const std::string_view level = item.substr(colon + 1);
+            if (level.size() != 1 || level[0] < '0' || level[0] > '9') {
+                return Fail(ErrorCode::kInvalidInput,
+                            Msg{"routing.skill_text", "'{item}' is not a skill with a level",
+                                "write skills as senior:1,sales:2 (a level from 1 to 9)"},
+                            {{"item", std::string(item)}});
+            }
+            skill.level = level[0] - '0';
+        }
+        out.push_back(std::move(skill));
+    }
+    if (auto ok = CheckSkills(out, "skills"); !ok) return std::unexpected(ok.error());
+    return out;
+}
+
+std::string SkillsText(const std::vector<agents::Skill>& skills) {
+    std::string out;
+    for (const auto& s : skills)
+        out += fmt::format("{}{}:{}", out.empty() ? "" : ",", s.name, s.level);
+    return out;
+}
+
 json RulesJson(const RuleSettings& r) {
     return {{"black_enabled", r.black_enabled},
             {"black_action", RouteText(r.black_action)},
@@ -492,6 +607,52 @@ Result<void> RoutingBook::CheckPauseReason(const std::string& code) {
                 Msg{"routing.no_pause_reason", "there is no pause reason '{code}'",
                     "choose one of: {codes}"},
                 {{"code", code}, {"codes", codes}});
+}
+
+Result<std::vector<agents::AgentSpec>> RoutingBook::AgentProfiles() {
+    auto rows = store_.Query("SELECT agent, blend, skills FROM agent_profiles ORDER BY agent", {});
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<agents::AgentSpec> out;
+    for (const auto& row : *rows) {
+        json j{{"agent", row.Text(0)}, {"blend", row.Text(1)}};
+        try {
+            j["skills"] = json::parse(row.Text(2));
+        } catch (const json::exception&) {
+            j["skills"] = json::array();
+        }
+        auto a = AgentProfileFromJson(j);
+        if (!a) return std::unexpected(a.error());
+        out.push_back(std::move(*a));
+    }
+    return out;
+}
+
+Result<void> RoutingBook::PutAgentProfile(const agents::AgentSpec& profile) {
+    if (auto ok = CheckSkills(profile.skills, "operator " + profile.id); !ok) return ok;
+    auto user = store_.Query("SELECT role FROM users WHERE name = $1", {profile.id});
+    if (!user) return std::unexpected(user.error());
+    if (user->empty()) {
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"routing.no_operator", "there is no user '{agent}'",
+                        "give an operator's login: `callbase user list` shows them"},
+                    {{"agent", profile.id}});
+    }
+    json skills = AgentProfileJson(profile)["skills"];
+    auto done = store_.Exec(
+        "INSERT INTO agent_profiles (agent, team, blend, skills, updated_at, updated_by) VALUES "
+        "($1, '', $2, $3, $4, $5) ON CONFLICT (agent) DO UPDATE SET blend = excluded.blend, "
+        "skills = excluded.skills, updated_at = excluded.updated_at, updated_by = "
+        "excluded.updated_by",
+        {profile.id, std::string(agents::BlendId(profile.blend)), JsonText(skills), clock_.Now(),
+         actor_});
+    if (!done) return std::unexpected(done.error());
+    return {};
+}
+
+Result<bool> RoutingBook::RemoveAgentProfile(const std::string& agent) {
+    auto done = store_.Exec("DELETE FROM agent_profiles WHERE agent = $1", {agent});
+    if (!done) return std::unexpected(done.error());
+    return *done > 0;
 }
 
 Result<void> RoutingBook::KnownList(const std::string& list) {

@@ -62,6 +62,19 @@ nlohmann::json PauseReasonJson(const PauseReason& r);
 // none: screens name them by code).
 nlohmann::json PauseReasonLabels(const std::vector<PauseReason>& reasons);
 
+// An operator's profile for the queues (agent_profiles, docs/routing.md,
+// "Operators' skills"): the calls they take (blended, inbound, outbound)
+// and their skills with levels (1 is the best). An operator with no profile
+// is blended and has no skill.
+// {agent, blend, skills: [{name, level}]}: the CLI's and the API's shape.
+nlohmann::json AgentProfileJson(const agents::AgentSpec& a);
+// Unknown keys, a blend that is none of the three, a skill's name that is not
+// a word or a level outside 1..9, a skill twice: refused naming the field.
+Result<agents::AgentSpec> AgentProfileFromJson(const nlohmann::json& j);
+// "senior:1,sales:2" (a skill alone is level 1), as the CLI takes them.
+Result<std::vector<agents::Skill>> ParseSkills(std::string_view text);
+std::string SkillsText(const std::vector<agents::Skill>& skills);
+
 class RoutingBook {
 public:
     RoutingBook(store::Store& store, const Clock& clock, std::string actor)
@@ -94,6 +107,12 @@ public:
     Result<bool> RemovePauseReason(const std::string& code);
     // kInvalidInput naming the reasons there are, unless `code` is one.
     Result<void> CheckPauseReason(const std::string& code);
+
+    // Operators' profiles, by name. Put refuses a name that is not a user
+    // of the base.
+    Result<std::vector<agents::AgentSpec>> AgentProfiles();
+    Result<void> PutAgentProfile(const agents::AgentSpec& profile);
+    Result<bool> RemoveAgentProfile(const std::string& agent);
 
     // The whole configuration as a Router (checked as Router::Make checks it).
     Result<Router> LoadRouter();

@@ -185,6 +185,67 @@ TEST_P(RoutingBookTest, ComplaintsAreDispositionsTaggedWithTheCategoryWithinTheD
     EXPECT_FALSE(facts.error()) << facts.error()->message;
 }
 
+// Operators' profiles: the calls they take and their skills, refused
+// whole when a field is wrong or the operator is no user of the base.
+TEST_P(RoutingBookTest, AnOperatorsProfileKeepsTheirBlendAndSkillsAndRefusesBadOnes) {
+    RoutingBook book = Book();
+    for (const char* name : {"olga", "ivan"}) {
+        ASSERT_TRUE(db_->Exec(
+            "INSERT INTO users (name, role, password_hash, created_at, updated_at) VALUES ($1, "
+            "'operator', 'x', 1, 1)",
+            {std::string(name)}));
+    }
+    auto skills = ParseSkills("senior:1, sales:2,vip");
+    ASSERT_TRUE(skills) << skills.error().message;
+    EXPECT_EQ(SkillsText(*skills), "senior:1,sales:2,vip:1");
+    ASSERT_TRUE(book.PutAgentProfile(
+        agents::AgentSpec{.id = "olga", .blend = agents::Blend::kInbound, .skills = *skills}));
+    ASSERT_TRUE(book.PutAgentProfile(agents::AgentSpec{.id = "ivan"}));
+    ASSERT_TRUE(book.PutAgentProfile(
+        agents::AgentSpec{.id = "ivan", .blend = agents::Blend::kOutbound}));  // changed
+    auto profiles = book.AgentProfiles();
+    ASSERT_TRUE(profiles);
+    ASSERT_EQ(profiles->size(), 2u);
+    EXPECT_EQ((*profiles)[0].id, "ivan");
+    EXPECT_EQ((*profiles)[0].blend, agents::Blend::kOutbound);
+    EXPECT_EQ((*profiles)[1].skills, *skills);
+    EXPECT_EQ((*profiles)[1].blend, agents::Blend::kInbound);
+    EXPECT_EQ(AgentProfileJson((*profiles)[1]).dump(),
+              R"({"agent":"olga","blend":"inbound","skills":[{"level":1,"name":"senior"},)"
+              R"({"level":2,"name":"sales"},{"level":1,"name":"vip"}]})");
+
+    for (const auto& [text, key] : std::vector<std::pair<std::string, std::string>>{
+             {"senior:0", "routing.skill_level"},
+             {"senior:12", "routing.skill_text"},
+             {"Старший:1", "routing.skill_name"},
+             {"senior:1,senior:2", "routing.skill_twice"}}) {
+        auto bad = ParseSkills(text);
+        ASSERT_FALSE(bad) << text;
+        EXPECT_EQ(bad.error().key, key) << text;
+    }
+    auto nobody = book.PutAgentProfile(agents::AgentSpec{.id = "zoya"});
+    ASSERT_FALSE(nobody);
+    EXPECT_EQ(nobody.error().key, "routing.no_operator");
+    for (const auto& [json_text, key] : std::vector<std::pair<std::string, std::string>>{
+             {R"({"agent":"olga","blend":"both"})", "routing.setting_blend"},
+             {R"({"agent":"olga","skill":"senior"})", "routing.unknown_key"},
+             {R"({"agent":"olga","skills":[{"name":"senior","level":10}]})", "routing.skill_level"},
+             {R"({"agent":"olga","skills":"senior"})", "routing.setting_type"}}) {
+        auto bad = AgentProfileFromJson(nlohmann::json::parse(json_text));
+        ASSERT_FALSE(bad) << json_text;
+        EXPECT_EQ(bad.error().key, key) << json_text;
+    }
+    auto removed = book.RemoveAgentProfile("ivan");
+    ASSERT_TRUE(removed);
+    EXPECT_TRUE(*removed);
+    removed = book.RemoveAgentProfile("ivan");
+    ASSERT_TRUE(removed);
+    EXPECT_FALSE(*removed);
+    profiles = book.AgentProfiles();
+    ASSERT_TRUE(profiles);
+    EXPECT_EQ(profiles->size(), 1u);
+}
+
 TEST_P(RoutingBookTest, PauseReasonsAreTheBuiltInOnesAndThoseTheSupervisorAdds) {
     RoutingBook book = Book();
     auto reasons = book.PauseReasons();

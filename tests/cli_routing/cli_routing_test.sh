@@ -111,4 +111,29 @@ grep -q "campaigns" "$tmp/out" || fail "the refusal names the permission: $(cat 
 as sup routing queue set support >/dev/null || fail "a supervisor sets a queue"
 as sup --json routing list show vip >"$tmp/out" || fail "a supervisor reads the VIP list"
 [ "$(json 'd["size"]')" = 1 ] || fail "vip list: $(cat "$tmp/out")"
+# Operators' profiles: skills with levels and the calls they take.
+as sup routing agent set olga --blend inbound --skills "senior:1, sales:2" >"$tmp/out" 2>&1 ||
+    fail "a supervisor sets olga's profile: $(cat "$tmp/out")"
+grep -q "operator olga: takes inbound calls; skills senior:1,sales:2" "$tmp/out" ||
+    fail "the profile said back: $(cat "$tmp/out")"
+as sup routing agent set olga --skills "senior:1,sales:2,vip" >/dev/null || fail "add a skill"
+as sup --json routing agent list >"$tmp/out" || fail "agent list"
+[ "$(json 'd[0]["blend"] + " " + ",".join(s["name"] + str(s["level"]) for s in d[0]["skills"])')" \
+    = "inbound senior1,sales2,vip1" ] || fail "the blend kept, the skills replaced: $(cat "$tmp/out")"
+if as sup routing agent set olga --skills "senior:10" >"$tmp/out" 2>&1; then
+    fail "a level of 10 was taken"
+fi
+grep -q "'senior:10' is not a skill with a level" "$tmp/out" || fail "the bad level: $(cat "$tmp/out")"
+if as sup routing agent set zoya --blend outbound >"$tmp/out" 2>&1; then fail "no user zoya"; fi
+grep -q "there is no user 'zoya'" "$tmp/out" || fail "the unknown operator: $(cat "$tmp/out")"
+if as sup routing agent set olga --blend both >"$tmp/out" 2>&1; then fail "blend both"; fi
+grep -q -- "--blend both does not exist" "$tmp/out" || fail "the bad blend: $(cat "$tmp/out")"
+as sup --json routing agent list >"$tmp/out" || fail "agent list"
+[ "$(json 'len(d[0]["skills"])')" = 3 ] || fail "nothing refused was written: $(cat "$tmp/out")"
+if as olga routing agent set olga --blend blended >/dev/null 2>&1; then
+    fail "an operator changed their own profile"
+fi
+as sup routing agent remove olga >/dev/null || fail "remove the profile"
+as sup routing agent list >"$tmp/out" || fail "agent list"
+grep -q "no operator has a profile" "$tmp/out" || fail "no profile left: $(cat "$tmp/out")"
 finish cli_routing

@@ -41,8 +41,11 @@ id=$(one --json campaign list | python3 -c 'import json,sys; print(json.load(sys
 base_users
 # Queue «general» keeps a caller 3 s at most, then its exit is a second menu
 # that says goodbye (a menu after a queue, and after a menu).
-as_admin routing queue set general '{"max_wait": 3, "exit_route": "ivr:bye.yaml"}' >/dev/null ||
-    fail "queue"
+# It takes operators with the skill «support»: olga has it (level 1) and takes
+# incoming calls only (docs/routing.md, "Operators' skills").
+as_admin routing queue set general \
+    '{"skill": "support", "max_wait": 3, "exit_route": "ivr:bye.yaml"}' >/dev/null || fail "queue"
+as_admin routing agent set olga --blend inbound --skills support:1 >/dev/null || fail "olga's skills"
 as_admin routing number set "+7 495 000-00-01" queue:general --label "Сайт" >/dev/null || fail "number"
 as_admin routing list add vip "+7 916 000-00-30" --note "постоянный клиент" >/dev/null || fail "vip"
 as_admin routing list add black "+7 903 555-44-33" --note "звонит ночью" >/dev/null || fail "black"
