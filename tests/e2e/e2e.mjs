@@ -2399,7 +2399,7 @@ async function issue18CallsScenarios(supervisor) {
     // figures, recalculated, and wrong values refused in Russian.
     // Issue 19, item 3 ("each rule editable in the UI"): the Routing page edits the
     // routing book; a refused change says why in Russian and changes nothing.
-    await scenario('s. the routing page: a queue, a number, a VIP and a pause reason; a bad exit refused (Russian UI)', async () => {
+    await scenario("s. the routing page: a queue with a skill, an operator's skills, a number, a VIP and a pause reason; a bad exit and a bad level refused (Russian UI)", async () => {
         check(supervisor, 'no supervisor session');
         await toRussian(supervisor);
         const book = () => supervisor.evaluate(() => fetch('/api/v1/routing').then((r) => r.json()));
@@ -2412,11 +2412,33 @@ async function issue18CallsScenarios(supervisor) {
             await supervisor.getByTestId('routing-queue-strategy').selectOption('fewest_calls');
             await supervisor.getByTestId('routing-queue-members').fill('operator, e2e-lead');
             await supervisor.getByTestId('routing-queue-max-wait').fill('40');
+            await supervisor.getByTestId('routing-queue-skill').fill('e2e_senior');
+            await supervisor.getByTestId('routing-queue-widen').fill('20');
             await supervisor.getByTestId('routing-queue-save').click();
             const queueRow = supervisor.locator('[data-testid="routing-queue-row"][data-queue="e2e-line"]');
             await waitFor(supervisor, queueRow, 'the new queue in the table');
             const queueText = await queueRow.innerText();
             check(queueText.includes('меньше всех звонков') && queueText.includes('operator, e2e-lead') && queueText.includes('40'), `the queue row reads "${queueText}"`);
+            const skillText = await queueRow.getByTestId('routing-queue-skill').innerText();
+            check(skillText === 'e2e_senior (2: 20 s)', `the queue's skill reads "${skillText}"`);
+            const savedQueue = (await book()).queues.find((q) => q.name === 'e2e-line');
+            check(savedQueue.skill === 'e2e_senior' && JSON.stringify(savedQueue.widen) === '[{"after":20,"level":2}]', `the queue kept: ${JSON.stringify(savedQueue)}`);
+            // An operator's skills and the calls they take; a level of 12 refused in Russian.
+            await supervisor.getByTestId('routing-agent-login').fill('operator');
+            await supervisor.getByTestId('routing-agent-blend-select').selectOption('inbound');
+            await supervisor.getByTestId('routing-agent-skills-input').fill('e2e_senior:12');
+            await supervisor.getByTestId('routing-agent-save').click();
+            await waitFor(supervisor, supervisor.getByTestId('error'), 'the refusal of level 12');
+            const levelBanner = await errorText(supervisor);
+            check(levelBanner.includes('уровень 12, а уровни — от 1 до 9'), `the refusal reads "${levelBanner}"`);
+            check((await book()).agents.length === 0, 'the refused profile was written');
+            await supervisor.getByTestId('routing-agent-skills-input').fill('e2e_senior:1, sales:2');
+            await supervisor.getByTestId('routing-agent-save').click();
+            const agentRow = supervisor.locator('[data-testid="routing-agent-row"][data-agent="operator"]');
+            await waitFor(supervisor, agentRow, "the operator's profile in the table");
+            const blendText = await agentRow.getByTestId('routing-agent-blend').innerText();
+            const skillsText = await agentRow.getByTestId('routing-agent-skills').innerText();
+            check(blendText === 'только входящие' && skillsText === 'e2e_senior:1, sales:2', `the profile reads "${blendText}" / "${skillsText}"`);
             // An exit to a queue that does not exist: refused in Russian, nothing written.
             await supervisor.getByTestId('routing-queue-name').fill('e2e-other');
             await supervisor.getByTestId('routing-queue-exit').fill('queue:nosuch');
@@ -2477,6 +2499,7 @@ async function issue18CallsScenarios(supervisor) {
                 await del('/api/v1/routing/queues/e2e-line');
                 await del('/api/v1/routing/lists/vip/+79160000077');
                 await del('/api/v1/routing/pause-reasons/e2e_coaching');
+                await del('/api/v1/routing/agents/operator');
             });
             await toEnglish(supervisor);
         }

@@ -1,6 +1,6 @@
 // Routing: the center's numbers and extensions with their routes, the queues,
-// the rules by caller, the VIP and black lists, and the reasons operators pause
-// for — the routing book `callbase routing …` edits, here for the supervisor
+// the rules by caller, the VIP and black lists, the operators' skills and the
+// calls they take, and the reasons operators pause for — the routing book `callbase routing …` edits, here for the supervisor
 // (docs/routing.md). Every change is checked by the server as a whole; a refused
 // one changes nothing and says why. `callbase serve` takes a change within 2 s.
 import { useState } from 'preact/hooks';
@@ -50,6 +50,12 @@ export interface RoutingBook {
     rules: RoutingRules;
     lists: { vip: number; black: number };
     pause_reasons: PauseReason[];
+    agents: AgentProfile[];
+}
+export interface AgentProfile {
+    agent: string;
+    blend: string;
+    skills: { name: string; level: number }[];
 }
 interface ListEntries {
     list: string;
@@ -57,6 +63,7 @@ interface ListEntries {
     entries: { number: string; manager: string; note: string; added_at: number; added_by: string }[];
 }
 
+const BLENDS = ['blended', 'inbound', 'outbound'];
 const STRATEGIES = ['longest_idle', 'round_robin', 'fixed_order', 'fewest_calls', 'least_talk', 'random', 'ring_all'];
 const ROUTE_KINDS = ['queue', 'ivr', 'message', 'extension', 'agent', 'reject'];
 // The messages the server speaks in Russian by their name (message:closed, …).
@@ -196,9 +203,13 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
     const [maxWait, setMaxWait] = useState('');
     const [exitRoute, setExitRoute] = useState('');
     const [sl, setSl] = useState('20');
+    const [skill, setSkill] = useState('');
+    const [widen, setWiden] = useState('');
     function edit(q: RoutingQueue) {
         setName(q.name);
         setStrategy(q.strategy);
+        setSkill(q.skill);
+        setWiden(q.widen.find((w) => w.level === 2)?.after.toString() ?? '');
         setMembers(q.members.join(', '));
         setMaxWait(q.max_wait ? String(q.max_wait) : '');
         setExitRoute(q.exit_route);
@@ -219,6 +230,12 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
             max_wait: maxWait.trim() ? Number(maxWait.replace(',', '.')) : 0,
             exit_route: exitRoute.trim(),
             sl_threshold: Number(sl.replace(',', '.')),
+            skill: skill.trim(),
+            // Level 2 after this many seconds; the other widening steps are kept.
+            widen: [
+                ...(existing?.widen ?? []).filter((w) => w.level !== 2),
+                ...(widen.trim() ? [{ after: Number(widen.replace(',', '.')), level: 2 }] : []),
+            ],
         };
         await put(`/routing/queues/${encodeURIComponent(name.trim())}`, spec);
         props.onChanged(t(existing ? 'routing.queueChanged' : 'routing.queueAdded', { name: name.trim() }));
@@ -226,6 +243,8 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
         setMembers('');
         setMaxWait('');
         setExitRoute('');
+        setSkill('');
+        setWiden('');
     }
     async function remove(q: RoutingQueue) {
         await del(`/routing/queues/${encodeURIComponent(q.name)}`);
@@ -241,6 +260,7 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
                             <th>{t('routing.queue')}</th>
                             <th>{t('routing.strategy')}</th>
                             <th>{t('routing.members')}</th>
+                            <th>{t('routing.skill')}</th>
                             <th class="num">{t('routing.maxWait')}</th>
                             <th>{t('routing.exitRoute')}</th>
                             <th class="num">{t('routing.slThreshold')}</th>
@@ -248,12 +268,15 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
                         </tr>
                     </thead>
                     <tbody>
-                        {props.book.queues.length === 0 && <Empty colSpan={7} text={t('routing.noQueues')} />}
+                        {props.book.queues.length === 0 && <Empty colSpan={8} text={t('routing.noQueues')} />}
                         {props.book.queues.map((q) => (
                             <tr key={q.name} data-testid="routing-queue-row" data-queue={q.name}>
                                 <td data-user-text="">{q.name}</td>
                                 <td>{t(`routing.strategy.${q.strategy}` as Key)}</td>
                                 <td data-user-text="">{q.members.length ? q.members.join(', ') : t('routing.everyone')}</td>
+                                <td data-user-text="" data-testid="routing-queue-skill">
+                                    {q.skill ? `${q.skill} ${q.widen.map((w) => `(${w.level}: ${w.after} s)`).join(' ')}`.trim() : '—'}
+                                </td>
                                 <td class="num">{q.max_wait ? q.max_wait : '—'}</td>
                                 <td data-user-text="">{q.exit_route ? routeText(q.exit_route) : '—'}</td>
                                 <td class="num">{q.sl_threshold}</td>
@@ -285,6 +308,12 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
                 </Labeled>
                 <Labeled label={t('routing.members')}>
                     <input data-testid="routing-queue-members" autocomplete="off" placeholder={t('routing.membersExample')} value={members} onInput={(e) => setMembers(e.currentTarget.value)} />
+                </Labeled>
+                <Labeled label={t('routing.skill')}>
+                    <input data-testid="routing-queue-skill" autocomplete="off" size={10} placeholder={t('routing.skillExample')} value={skill} onInput={(e) => setSkill(e.currentTarget.value)} />
+                </Labeled>
+                <Labeled label={t('routing.widenAfter')}>
+                    <input data-testid="routing-queue-widen" inputMode="decimal" size={4} value={widen} onInput={(e) => setWiden(e.currentTarget.value)} />
                 </Labeled>
                 <Labeled label={t('routing.maxWait')}>
                     <input data-testid="routing-queue-max-wait" inputMode="decimal" size={5} value={maxWait} onInput={(e) => setMaxWait(e.currentTarget.value)} />
@@ -548,6 +577,104 @@ function PauseReasons(props: { book: RoutingBook; onChanged: (text: string) => v
     );
 }
 
+// "senior:1, sales:2" as the API takes it; a skill alone is level 1. A level
+// that is not a number goes as written, for the server to refuse by name.
+function parseSkills(text: string): { name: string; level: number | string }[] {
+    return text
+        .split(/[,;]+/)
+        .map((item) => item.trim())
+        .filter(Boolean)
+        .map((item) => {
+            const [name, level] = item.split(':').map((x) => x.trim());
+            if (level === undefined) return { name, level: 1 };
+            return { name, level: /^\d+$/.test(level) ? Number(level) : level };
+        });
+}
+
+function skillsText(skills: AgentProfile['skills']): string {
+    return skills.map((s) => `${s.name}:${s.level}`).join(', ');
+}
+
+function Agents(props: { book: RoutingBook; onChanged: (text: string) => void }) {
+    const [agent, setAgent] = useState('');
+    const [blend, setBlend] = useState('blended');
+    const [skills, setSkills] = useState('');
+    function edit(p: AgentProfile) {
+        setAgent(p.agent);
+        setBlend(p.blend);
+        setSkills(skillsText(p.skills));
+    }
+    async function submit(e: Event) {
+        e.preventDefault();
+        await put(`/routing/agents/${encodeURIComponent(agent.trim())}`, { blend, skills: parseSkills(skills) });
+        props.onChanged(t('routing.agentSaved', { agent: agent.trim() }));
+        setAgent('');
+        setBlend('blended');
+        setSkills('');
+    }
+    async function remove(p: AgentProfile) {
+        await del(`/routing/agents/${encodeURIComponent(p.agent)}`);
+        props.onChanged(t('routing.agentRemoved', { agent: p.agent }));
+    }
+    return (
+        <Section title={t('routing.agents')} testid="routing-agents">
+            <p class="hint">{t('routing.agentsHint')}</p>
+            <div class="table-wrap">
+                <table class="grid">
+                    <thead>
+                        <tr>
+                            <th>{t('routing.agent')}</th>
+                            <th>{t('routing.blend')}</th>
+                            <th>{t('routing.skills')}</th>
+                            <th />
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {props.book.agents.length === 0 && <Empty colSpan={4} text={t('routing.noAgents')} />}
+                        {props.book.agents.map((p) => (
+                            <tr key={p.agent} data-testid="routing-agent-row" data-agent={p.agent}>
+                                <td data-user-text="">{p.agent}</td>
+                                <td data-testid="routing-agent-blend">{t(`routing.blend.${p.blend}` as Key)}</td>
+                                <td data-user-text="" data-testid="routing-agent-skills">
+                                    {p.skills.length ? skillsText(p.skills) : '—'}
+                                </td>
+                                <td class="nowrap">
+                                    <button type="button" class="link" data-testid="routing-agent-edit" onClick={() => edit(p)}>
+                                        {t('routing.edit')}
+                                    </button>{' '}
+                                    <button type="button" class="link" data-testid="routing-agent-remove" onClick={() => remove(p).catch(() => undefined)}>
+                                        {t('common.remove')}
+                                    </button>
+                                </td>
+                            </tr>
+                        ))}
+                    </tbody>
+                </table>
+            </div>
+            <form class="row-form" onSubmit={(e) => submit(e).catch(() => undefined)}>
+                <Labeled label={t('routing.agentLogin')}>
+                    <input data-testid="routing-agent-login" required autocomplete="off" value={agent} onInput={(e) => setAgent(e.currentTarget.value)} />
+                </Labeled>
+                <Labeled label={t('routing.blend')}>
+                    <select data-testid="routing-agent-blend-select" value={blend} onChange={(e) => setBlend(e.currentTarget.value)}>
+                        {BLENDS.map((b) => (
+                            <option key={b} value={b}>
+                                {t(`routing.blend.${b}` as Key)}
+                            </option>
+                        ))}
+                    </select>
+                </Labeled>
+                <Labeled label={t('routing.skills')}>
+                    <input data-testid="routing-agent-skills-input" autocomplete="off" placeholder={t('routing.skillsExample')} value={skills} onInput={(e) => setSkills(e.currentTarget.value)} />
+                </Labeled>
+                <button type="submit" class="primary" data-testid="routing-agent-save">
+                    {t('common.save')}
+                </button>
+            </form>
+        </Section>
+    );
+}
+
 export function RoutingPage() {
     const book = useLoad(() => get<RoutingBook>('/routing'), []);
     const [notice, setNotice] = useState<string | null>(null);
@@ -567,6 +694,7 @@ export function RoutingPage() {
                     <Queues book={b} onChanged={changed} />
                     <Rules key={JSON.stringify(b.rules)} book={b} onChanged={changed} />
                     <Lists book={b} onChanged={changed} />
+                    <Agents book={b} onChanged={changed} />
                     <PauseReasons book={b} onChanged={changed} />
                 </>
             )}
