@@ -90,6 +90,7 @@ Dialer::Dialer(telephony::Loop& loop, telephony::Telephony& telephony, CampaignG
 
 void Dialer::Start() {
     running_ = true;
+    if (started_ < 0) started_ = loop_.Now();
     if (!ticking_) {
         ticking_ = true;
         Later(loop_.Now() + options_.tick, [this] { Tick(); });
@@ -177,6 +178,16 @@ void Dialer::Pump() {
     view.mean_talk_seconds = mean_talk_seconds_;
     view.live_calls = static_cast<int>(live_.size());
     view.waiting = static_cast<int>(waiting_.size());
+    view.abandon_wait = options_.abandon_wait;
+    constexpr Millis kIncomingSpan = 15 * 60'000;
+    while (!incoming_.empty() && incoming_.front() <= now - kIncomingSpan)
+        incoming_.pop_front();
+    if (!incoming_.empty()) {
+        // Over the span, or since the start when shorter (at least a minute).
+        const Millis span = std::clamp<Millis>(now - started_, 60'000, kIncomingSpan);
+        view.incoming_per_second =
+            static_cast<double>(incoming_.size()) * 1000.0 / static_cast<double>(span);
+    }
     for (const Agent& a : agents_) {
         // Inbound-only agents are not the campaign's to dial for.
         if (!a.info.Takes(agents::Work::kOutbound)) continue;
@@ -429,7 +440,12 @@ void Dialer::Answered(CallId id, LiveCall& call) {
         return;
     }
     call.phase = Phase::kWaiting;
-    waiting_.push_back(id);
+    // An answered call of ours goes before the incoming callers: it may wait
+    // only abandon_wait before the callee hears the recorded message; a
+    // caller waits a moment longer.
+    waiting_.insert(std::find_if(waiting_.begin(), waiting_.end(),
+                                 [&](CallId other) { return live_.at(other).inbound; }),
+                    id);
     Later(loop_.Now() + options_.abandon_wait, [this, id] {
         auto it = live_.find(id);
         if (it != live_.end() && it->second.phase == Phase::kWaiting) Abandon(id);
@@ -550,6 +566,7 @@ void Dialer::Offer(CallId id, Incoming incoming) {
                             .arrived = call.arrived,
                             .menu_answers = std::move(incoming.menu_answers)};
     ++stats_.inbound;
+    incoming_.push_back(now);
     stats_.max_live_calls = std::max(stats_.max_live_calls, static_cast<int>(live_.size()));
     if (on_opened_) on_opened_(r);
     if (Agent* a = ChooseFor(call)) {
@@ -561,7 +578,7 @@ void Dialer::Offer(CallId id, Incoming incoming) {
     // answered outbound calls wait as callers of priority 0.
     auto place = std::find_if(waiting_.begin(), waiting_.end(), [&](CallId other) {
         const LiveCall& o = live_.at(other);
-        return o.priority < call.priority;
+        return o.inbound && o.priority < call.priority;
     });
     waiting_.insert(place, id);
     // As the caller waits, the queue may take agents of further skill levels:

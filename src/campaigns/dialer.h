@@ -444,6 +444,10 @@ private:
     std::vector<std::pair<Millis, size_t>> retries_;  // min-heap on due time
     std::unordered_map<CallId, LiveCall> live_;
     std::deque<CallId> waiting_;
+    // When incoming calls came in lately (the last 15 minutes): the pacer
+    // keeps operators back for them.
+    std::deque<Millis> incoming_;
+    Millis started_ = -1;  // the first Start
     std::vector<Agent> agents_;
     std::vector<Callback> callbacks_;
     std::unordered_map<int64_t, size_t> lead_of_contact_;

@@ -156,13 +156,38 @@ double Pacer::WindowAbandonRate(Millis now) {
                : static_cast<double>(abandons_.size()) / static_cast<double>(answered_.size());
 }
 
+int IncomingReserve(double per_second, double seconds, double risk) {
+    const double mean = per_second * seconds;
+    if (mean <= 0) return 0;
+    // P(N > r) = 1 − Σ_{k ≤ r} e^{−mean} mean^k / k!
+    double term = std::exp(-mean), below = term;
+    int r = 0;
+    while (1.0 - below > risk && r < 10'000) {
+        ++r;
+        term *= mean / r;
+        below += term;
+    }
+    return r;
+}
+
+int Pacer::Progressive(const PacingView& view) const {
+    const int ringing = static_cast<int>(view.ringing_since.size());
+    // One line per free operator, less those the incoming calls expected
+    // while the lines ring and wait may take.
+    const double seconds =
+        Current().MeanTimeToAnswer() + static_cast<double>(view.abandon_wait) / 1000.0;
+    const int reserve = IncomingReserve(view.incoming_per_second, seconds,
+                                        options_.abandon_limit * options_.abandon_set_point);
+    return std::max(0, view.ready - view.waiting - ringing - reserve);
+}
+
 int Pacer::Decide(const PacingView& view) {
     const int ringing = static_cast<int>(view.ringing_since.size());
     switch (options_.mode) {
         case Pacing::kPreview:
             return 0;
         case Pacing::kProgressive:
-            return std::max(0, view.ready - view.waiting - ringing);
+            return Progressive(view);
         case Pacing::kRatio:
             return std::max(0, static_cast<int>(std::floor(options_.ratio * view.ready)) - ringing);
         case Pacing::kRobot: {
@@ -205,8 +230,7 @@ double Pacer::AbandonBudget(Millis now) {
 }
 
 int Pacer::Predictive(const PacingView& view) {
-    const int ringing = static_cast<int>(view.ringing_since.size());
-    const int progressive = std::max(0, view.ready - view.waiting - ringing);
+    const int progressive = Progressive(view);
     if (model_.Dials() < options_.warmup_dials) return progressive;
     // The abandons the window can still take, less one always kept back for
     // the calls in flight. An abandon stays in the window for its whole
@@ -225,6 +249,13 @@ int Pacer::Predictive(const PacingView& view) {
         demand += p;
         variance += p * (1 - p);
     }
+    // Incoming calls expected before a new call is answered and has waited
+    // its abandon wait: each takes an operator.
+    const double incoming =
+        view.incoming_per_second *
+        (model.MeanTimeToAnswer() + static_cast<double>(view.abandon_wait) / 1000);
+    demand += incoming;
+    variance += incoming;
     // Operators free now or by the time a new call is answered.
     double supply = view.ready;
     Millis horizon = view.now + static_cast<Millis>(model.MeanTimeToAnswer() * 1000);
@@ -241,7 +272,7 @@ int Pacer::Predictive(const PacingView& view) {
     const double p = std::max(model.AnswerChance(0), 0.01);
     // The same calls, were the answer rate to jump back to its recent high.
     const double jump = std::max(1.0, kJumpAbove * RecentHighAnswerRate() / p);
-    double demand_high = view.waiting, variance_high = 0;
+    double demand_high = view.waiting + incoming, variance_high = incoming;
     if (jump > 1.0) {
         for (Millis since : view.ringing_since) {
             double q = std::min(1.0, jump * model.AnswerChance(view.now - since));

@@ -34,6 +34,14 @@
 // rate of the last three hours, so that the rate jumping back does not flood
 // the operators with answers dialed for the quiet rate.
 //
+// Blended operators also take the center's incoming calls, which take an
+// operator the moment they arrive (docs/routing.md, "Operators' skills"):
+// the calls expected to arrive before a dialed call is answered and its
+// abandon wait runs out are demand like the answers expected (Poisson, so
+// their variance is their mean), and progressive dialing — the warm-up and
+// a spent budget included — keeps back the operators that those arrivals
+// take but rarely (IncomingReserve).
+//
 // Not synchronized: one per campaign, on the campaign's thread.
 #pragma once
 
@@ -92,6 +100,10 @@ struct PacingView {
     double mean_talk_seconds = 120;
     Millis wrap_up = 10'000;
     int live_calls = 0;  // robots: every call not yet over
+    // Blended operators: calls to the center that come to them, per second
+    // (recent), each taking an operator the moment it arrives.
+    double incoming_per_second = 0;
+    Millis abandon_wait = 2'000;
 };
 
 struct PacingOptions {
@@ -104,6 +116,11 @@ struct PacingOptions {
     double robot_calls_per_second = 5;
     int warmup_dials = 200;  // predictive dials progressively until it has seen these
 };
+
+// Operators to keep back from dialing for incoming calls: the fewest r
+// such that more than r incoming calls arrive within `seconds` with a chance
+// of at most `risk` (Poisson arrivals at `per_second`). 0 with none.
+int IncomingReserve(double per_second, double seconds, double risk);
 
 // E[max(0, X − supply)] for X normal with this mean and variance: the
 // expected answered calls that find no operator.
@@ -139,6 +156,8 @@ public:
 
 private:
     int Predictive(const PacingView& view);
+    // One line per free operator, less the incoming calls' reserve.
+    int Progressive(const PacingView& view) const;
 
     PacingOptions options_;
     AnswerModel model_;

@@ -79,6 +79,34 @@ TEST(Pacing, AWindowWithoutAnsweredCallsDialsOnlyForOperatorsFreeNow) {
     EXPECT_GT(pacer.Decide(Idle(t, 10)), 10);
 }
 
+// Blended operators: incoming calls take an operator the moment they come.
+// Dialing keeps back the operators that the calls expected while a line
+// rings and waits would take, but for a small chance; none without them.
+TEST(Pacing, IncomingCallsExpectedWhileALineRingsKeepOperatorsBack) {
+    EXPECT_EQ(IncomingReserve(0, 10, 0.0225), 0);
+    // 60 an hour over 10 s: a mean of 1/6; one arrives with a chance of
+    // 15 %, two with 1.2 %.
+    EXPECT_EQ(IncomingReserve(60.0 / 3600, 10, 0.0225), 1);
+    EXPECT_EQ(IncomingReserve(60.0 / 3600, 10, 0.2), 0);
+    EXPECT_EQ(IncomingReserve(1.0, 10, 0.0225), 17) << "Poisson(10): P(N > 17) = 1.4 %";
+    Pacer progressive(PacingOptions{.mode = Pacing::kProgressive});
+    PacingView v = Idle(0, 10);
+    EXPECT_EQ(progressive.Decide(v), 10);
+    v.incoming_per_second = 300.0 / 3600;
+    const int kept =
+        IncomingReserve(v.incoming_per_second, progressive.model().MeanTimeToAnswer() + 2, 0.0225);
+    EXPECT_GE(kept, 2);
+    EXPECT_EQ(progressive.Decide(v), 10 - kept);
+    // Predictive counts them as demand: fewer lines than without them.
+    Pacer pacer(Predictive());
+    Millis t = Learn(pacer, 2000, 0.3, 0);
+    for (int i = 0; i < 2000; ++i)
+        pacer.AnsweredCall(t - 30 * kMinute + i * 900, false);
+    PacingView quiet = Idle(t, 20), busy = Idle(t, 20);
+    busy.incoming_per_second = 600.0 / 3600;
+    EXPECT_LT(pacer.Decide(busy), pacer.Decide(quiet));
+}
+
 TEST(Pacing, AWindowThatHasSpentItsAbandonsTurnsProgressive) {
     Pacer pacer(Predictive());
     Millis t = Learn(pacer, 2000, 0.3, 0);

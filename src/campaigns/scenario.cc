@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <random>
 #include <set>
 #include <unordered_map>
 
@@ -280,6 +281,7 @@ RunResult RunWorld(const Scenario& s, World world, const RunOptions& run) {
 
     std::vector<std::pair<Millis, bool>> answered;  // when, abandoned
     dialer.OnCall([&](const CallRecord& r) {
+        if (r.inbound) return;  // incoming calls: outside the campaign's figures
         if (run.check) check.Add(r);
         if (r.answered != 0) {
             bool reached = options.pacing.mode == Pacing::kRobot ? r.outcome == "answered"
@@ -303,6 +305,24 @@ RunResult RunWorld(const Scenario& s, World world, const RunOptions& run) {
         for (const auto& a : agents)
             (void)dialer.SetReady(a);
         dialer.Start();
+        // Calls to the center over the dialing hours ([incoming]), for the
+        // same operators: Poisson arrivals.
+        if (s.incoming_per_hour > 0 && !robot) {
+            std::mt19937_64 rng(s.seed * 7919 + static_cast<uint64_t>(day));
+            std::exponential_distribution<double> gap(s.incoming_per_hour / 3'600'000.0);
+            int n = 0;
+            for (Millis at = t0 + static_cast<Millis>(gap(rng)); at < t0 + s.day_length;
+                 at += static_cast<Millis>(gap(rng))) {
+                std::string from = fmt::format("+7916{:03d}{:04d}", day % 1000, n++ % 10'000);
+                loop.At(at, [&network, &dialer, &s, from = std::move(from)] {
+                    const telephony::CallId id =
+                        network.Offer(from, "+74950000000", s.incoming_patience);
+                    dialer.Offer(id, Incoming{.number = from,
+                                              .did = "+74950000000",
+                                              .max_wait = s.incoming_patience});
+                });
+            }
+        }
         // Operators leaving and coming back during the day ([agents] changes):
         // the last ones in the list leave first, as if called to other work.
         const Millis local = t0 + Millis{options.center_utc_offset_minutes} * 60'000;

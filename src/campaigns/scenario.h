@@ -57,6 +57,11 @@ struct Scenario {
     // [agents] changes: from a minute of the call center's day, this many
     // operators logged in (the rest called away, e.g. to inbound calls).
     std::vector<std::pair<int, int>> agent_changes;
+    // [incoming]: calls to the center the same (blended) operators take while
+    // the campaign dials — Poisson arrivals over the dialing hours; a caller
+    // gives up after `incoming_patience` unless put through.
+    double incoming_per_hour = 0;
+    Millis incoming_patience = 60'000;
     DialerOptions dialer;
     compliance::CallingRules rules;
     telephony::Population population;

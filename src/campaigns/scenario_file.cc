@@ -88,7 +88,7 @@ Result<Scenario> Read(const toml::table& root, const std::string& file) {
     Reader r(file);
     r.Known(&root, "",
             {"name", "seed", "start", "days", "hours", "agents", "campaign", "caller_ids", "leads",
-             "network", "rules"});
+             "network", "rules", "incoming"});
     r.Text(&root, "", "name", s.name);
     r.Number(&root, "", "seed", s.seed, 0.0, 9e15);
     r.Number(&root, "", "days", s.days, 1.0, 366.0);
@@ -129,6 +129,14 @@ Result<Scenario> Read(const toml::table& root, const std::string& file) {
     r.Number(agents, "agents", "preview_read", read, 0.0, 3600.0);
     s.dialer.wrap_up = static_cast<Millis>(wrap * 1000);
     s.dialer.preview_read = static_cast<Millis>(read * 1000);
+
+    // Calls to the center that the campaign's operators take too (blended).
+    const toml::table* incoming = root["incoming"].as_table();
+    r.Known(incoming, "incoming", {"calls_per_hour", "patience"});
+    r.Number(incoming, "incoming", "calls_per_hour", s.incoming_per_hour, 0.0, 1e6);
+    double patience = 60;
+    r.Number(incoming, "incoming", "patience", patience, 1.0, 3600.0);
+    s.incoming_patience = static_cast<Millis>(patience * 1000);
 
     const toml::table* campaign = root["campaign"].as_table();
     constexpr std::string_view kC = "campaign";

@@ -450,6 +450,33 @@ TEST(Scenario, OperatorsCalledAwayWorkFewerHours) {
     EXPECT_EQ(away.window.over_limit, 0);
 }
 
+// [incoming]: calls to the center the same operators take. They arrive at
+// about the rate asked, are put through (nobody is refused while operators
+// are at work), leave the campaign's dial figures, and take operators from
+// the dialing: fewer contacts reached.
+TEST(Scenario, IncomingCallsTakeTheSameOperatorsAndStayOutOfTheCampaignsFigures) {
+    Scenario s = Small(5);
+    s.day_length = 2 * kHourMs;
+    RunResult alone = campaigns::Run(s);
+    s.incoming_per_hour = 60;
+    s.incoming_patience = 60'000;
+    RunResult blended = campaigns::Run(s);
+    EXPECT_NEAR(static_cast<double>(blended.stats.inbound), 120.0, 35.0) << "two hours at 60";
+    EXPECT_EQ(blended.stats.inbound_answered + blended.stats.inbound_abandoned,
+              blended.stats.inbound);
+    EXPECT_GT(blended.stats.inbound_answered, blended.stats.inbound * 9 / 10);
+    EXPECT_LT(blended.contacts_reached, alone.contacts_reached);
+    EXPECT_EQ(blended.Violations(), 0);
+    EXPECT_EQ(blended.window.over_limit, 0);
+    auto parsed = ParseScenario("[incoming]\ncalls_per_hour = 90\npatience = 45\n", "t.toml");
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_DOUBLE_EQ(parsed->incoming_per_hour, 90);
+    EXPECT_EQ(parsed->incoming_patience, 45'000);
+    auto bad = ParseScenario("[incoming]\ncalls_per_hour = 90\nqueue = \"x\"\n", "t.toml");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("t.toml:3"), std::string::npos) << bad.error().message;
+}
+
 TEST(Scenario, ARunIsTheSameForTheSameSeedAndDiffersForAnother) {
     RunResult first = campaigns::Run(Small(3));
     RunResult second = campaigns::Run(Small(3));

@@ -89,6 +89,10 @@ nlohmann::json ResultJson(const Scenario& s, const RunResult& r) {
         {"occupancy", st.Occupancy()},
         {"agent_hours", r.agent_hours},
         {"contacts_per_agent_hour", r.agent_hours > 0 ? r.contacts_reached / r.agent_hours : 0.0},
+        {"incoming",
+         {{"calls", st.inbound},
+          {"put_through", st.inbound_answered},
+          {"gave_up", st.inbound_abandoned}}},
         {"short_calls", st.short_calls},
         {"outcomes", st.outcomes},
         {"gate_denials", st.denials},
@@ -134,6 +138,14 @@ void PrintResult(const Scenario& s, const RunResult& r) {
         t.Add({"agent occupancy", Percent(st.Occupancy())});
         t.Add({"contacts per agent-hour",
                fmt::format("{:.1f}", r.agent_hours > 0 ? r.contacts_reached / r.agent_hours : 0)});
+        if (st.inbound > 0) {
+            // [incoming]: the center's callers the same operators took.
+            t.Add({"incoming calls",
+                   fmt::format("{}, put through {} ({}), gave up or timed out {}", st.inbound,
+                               st.inbound_answered,
+                               Percent(double(st.inbound_answered) / double(st.inbound)),
+                               st.inbound_abandoned)});
+        }
     } else {
         t.Add({"keys pressed", Joined(st.robot_keys)});
         t.Add({"hung up at step", Joined(st.robot_hangup_steps)});
