@@ -580,7 +580,10 @@ void Dialer::Offer(CallId id, Incoming incoming) {
         const LiveCall& o = live_.at(other);
         return o.inbound && o.priority < call.priority;
     });
+    for (auto behind = place; behind != waiting_.end(); ++behind)
+        live_.at(*behind).overtaken = true;
     waiting_.insert(place, id);
+    if (call.answered_by_menu && call.queue && call.queue->spec.announce_every > 0) Announce(id);
     // As the caller waits, the queue may take agents of further skill levels:
     // look again for a ready one then.
     if (call.queue) {
@@ -631,6 +634,43 @@ int Dialer::AgentsWorking(const std::vector<std::string>& only, const InboundQue
         ++n;
     }
     return n;
+}
+
+namespace {
+
+// «1 минуты», «2 минут», «21 минуты»: the genitive after «около».
+std::string Minutes(int64_t n) {
+    const bool one = n % 10 == 1 && n % 100 != 11;
+    return fmt::format("{} {}", n, one ? "минуты" : "минут");
+}
+
+}  // namespace
+
+void Dialer::Announce(CallId id) {
+    auto it = live_.find(id);
+    if (it == live_.end() || it->second.phase != Phase::kWaiting || !it->second.queue) return;
+    LiveCall& call = it->second;
+    // The caller's place among the callers waiting, and as many rounds of
+    // talk and wrap-up as there are callers for each operator who may take
+    // them; never longer than said before unless someone went ahead.
+    int place = 0;
+    for (CallId other : waiting_) {
+        if (live_.at(other).inbound) ++place;
+        if (other == id) break;
+    }
+    const int working = std::max(1, AgentsWorking(call.eligible, call.queue.get()));
+    const auto handle = static_cast<Millis>(mean_talk_seconds_ * 1000) + options_.wrap_up;
+    Millis wait = (static_cast<Millis>(place) * handle + working - 1) / working;
+    if (call.announced_wait >= 0 && !call.overtaken) wait = std::min(wait, call.announced_wait);
+    call.announced_wait = wait;
+    call.overtaken = false;
+    const int64_t minutes = (wait + 59'999) / 60'000;
+    telephony_.Play(
+        id, fmt::format("Ваш номер в очереди — {}. {}", place,
+                        wait < 60'000
+                            ? "Ответим меньше чем через минуту."
+                            : fmt::format("Ожидаемое время ответа — около {}.", Minutes(minutes))));
+    Later(loop_.Now() + call.queue->spec.announce_every, [this, id] { Announce(id); });
 }
 
 void Dialer::Abandon(CallId id) {

@@ -342,6 +342,10 @@ private:
         // A menu answered it already: the network will not say kAnswered again.
         bool answered_by_menu = false;
         std::string menu_recording;
+        // The wait last announced to the caller (-1: none), and whether a
+        // caller has gone ahead of them since.
+        Millis announced_wait = -1;
+        bool overtaken = false;
     };
     static constexpr size_t kNoLead = SIZE_MAX;
     struct LeadState {
@@ -390,6 +394,9 @@ private:
     // An incoming call's voices meet its agent's: answered now.
     void PutThrough(CallId id, LiveCall& call, const std::string& recording);
     void Abandon(CallId id);
+    // A waiting caller already answered hears their place and the wait
+    // expected (Russian), then again every announce_every while waiting.
+    void Announce(CallId id);
     void Finish(CallId id, const std::string& outcome, int cause);
     void Retry(size_t lead, const std::string& outcome);
     // The retry delay for an outcome, in seconds; -1: no rule, the lead closes.

@@ -825,6 +825,73 @@ TEST(Dialer, AQueuesMaxWaitSendsTheCallerOnByItsExitWithTheCallStillRinging) {
     EXPECT_EQ(rig.tap.hangups.size(), 1u);
 }
 
+// A caller a menu answered waits in silence no more: with the queue's
+// announce_every they hear their place and the wait expected on joining and
+// then every so often; the wait never grows unless someone went ahead (an
+// operator who logs out does not make it grow), and stops when an operator
+// takes the call.
+TEST(Dialer, AnAnsweredCallerHearsTheirPlaceAndAWaitThatOnlyGrowsWhenSomeoneGoesAhead) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    options.inbound_wait = 600 * kSecond;
+    options.wrap_up = 10 * kSecond;
+    Rig rig(Answering(), options, Leads(0));
+    for (const char* who : {"anna", "boris"}) {
+        rig.dialer.AddAgent(who);
+        ASSERT_TRUE(rig.dialer.SetPaused(who));
+    }
+    rig.dialer.Start();
+    auto queue = std::make_shared<InboundQueue>(
+        routing::QueueSpec{.name = "line", .announce_every = 30 * kSecond});
+    auto offer = [&](const char* from, int priority) {
+        const CallId id = rig.net.Offer(from, "+74950000001", 600 * kSecond);
+        Incoming in{from, "+74950000001", 0};
+        in.route = "queue:line";
+        in.queue = queue;
+        in.priority = priority;
+        in.answered_by_menu = true;
+        rig.dialer.Offer(id, std::move(in));
+        return id;
+    };
+    auto heard = [&](CallId id) {
+        std::vector<std::string> out;
+        for (const auto& p : rig.tap.plays) {
+            if (p.call == id) out.push_back(p.prompt);
+        }
+        return out;
+    };
+    const Millis at = rig.loop.Now();
+    const CallId first = offer("+79160000001", 0);
+    const CallId second = offer("+79160000002", 0);
+    // Two operators at work, 120 s of talk and 10 s of wrap-up a call.
+    EXPECT_EQ(heard(first),
+              (std::vector<std::string>{
+                  "Ваш номер в очереди — 1. Ожидаемое время ответа — около 2 минут."}));
+    EXPECT_EQ(heard(second),
+              (std::vector<std::string>{
+                  "Ваш номер в очереди — 2. Ожидаемое время ответа — около 3 минут."}));
+    // boris goes: the estimate would double, but the callers keep theirs.
+    ASSERT_TRUE(rig.dialer.Logout("boris"));
+    rig.loop.RunUntil(at + 31 * kSecond);
+    ASSERT_EQ(heard(first).size(), 2u);
+    EXPECT_EQ(heard(first)[1], "Ваш номер в очереди — 1. Ожидаемое время ответа — около 2 минут.");
+    // A VIP goes ahead of both: now their wait may grow.
+    const CallId vip = offer("+79160000003", 5);
+    EXPECT_EQ(heard(vip)[0], "Ваш номер в очереди — 1. Ожидаемое время ответа — около 3 минут.");
+    rig.loop.RunUntil(at + 61 * kSecond);
+    ASSERT_EQ(heard(first).size(), 3u);
+    EXPECT_EQ(heard(first)[2], "Ваш номер в очереди — 2. Ожидаемое время ответа — около 5 минут.");
+    // anna takes the VIP; the first caller is next, and hears so.
+    ASSERT_TRUE(rig.dialer.SetReady("anna"));
+    EXPECT_EQ(rig.Agent("anna").inbound.from, "+79160000003");
+    rig.loop.RunUntil(at + 91 * kSecond);
+    ASSERT_EQ(heard(first).size(), 4u);
+    EXPECT_EQ(heard(first)[3], "Ваш номер в очереди — 1. Ожидаемое время ответа — около 3 минут.")
+        << "one round of one operator now: shorter than said before";
+    const size_t vip_heard = heard(vip).size();
+    rig.loop.RunUntil(at + 200 * kSecond);
+    EXPECT_EQ(heard(vip).size(), vip_heard) << "no announcement once an operator has the call";
+}
+
 // A queue in serve (docs/routing.md, "Queues"): its skill takes level 1
 // first and level 2 once the caller has waited 20 s; an agent without the
 // skill is never offered its callers; among the best level the queue's

@@ -67,6 +67,9 @@ struct QueueSpec {
     bool join_when_empty = false;  // join when no agent of the queue is logged in
     bool leave_when_empty = true;  // leave when the last agent of the queue logs out
     std::string exit_route;        // where exits go (the router reads it)
+    // A caller already answered (by a menu) hears their place and the wait
+    // expected on joining and every this often (serve); 0: never.
+    Millis announce_every = 0;
 };
 
 struct Entry {

@@ -154,7 +154,8 @@ json QueueJson(const QueueSpec& q) {
             {"short_abandon", q.short_abandon / 1000.0},
             {"join_when_empty", q.join_when_empty},
             {"leave_when_empty", q.leave_when_empty},
-            {"exit_route", q.exit_route}};
+            {"exit_route", q.exit_route},
+            {"announce_every", q.announce_every / 1000.0}};
 }
 
 Result<QueueSpec> QueueFromJson(const json& j) {
@@ -163,7 +164,7 @@ Result<QueueSpec> QueueFromJson(const json& j) {
     in.Keys(j, "queue",
             {"name", "strategy", "skill", "members", "first_level", "widen", "max_wait",
              "offer_timeout", "priority_step", "sl_threshold", "short_abandon", "join_when_empty",
-             "leave_when_empty", "exit_route"});
+             "leave_when_empty", "exit_route", "announce_every"});
     in.Get("queue", "name", q.name);
     if (in.error) return std::unexpected(*in.error);
     const std::string where = q.name.empty() ? "queue" : "queue " + q.name;
@@ -211,6 +212,14 @@ Result<QueueSpec> QueueFromJson(const json& j) {
     in.Get(where, "join_when_empty", q.join_when_empty);
     in.Get(where, "leave_when_empty", q.leave_when_empty);
     in.Get(where, "exit_route", q.exit_route);
+    in.Seconds(where, "announce_every", q.announce_every, 0, 3600);
+    if (!in.error && q.announce_every > 0 && q.announce_every < 10'000) {
+        in.Problem(ErrorCode::kInvalidInput,
+                   Msg{"routing.announce_often",
+                       "{where}: announce_every must be 0 (never) or at least 10 seconds",
+                       "a caller who hears their place more often than that hears nothing else"},
+                   {{"where", where}});
+    }
     if (!in.error && !q.exit_route.empty()) {
         if (auto r = ParseRoute(q.exit_route); !r) in.Problem(r.error());
     }

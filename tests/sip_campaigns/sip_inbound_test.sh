@@ -51,7 +51,10 @@ as_admin routing list add vip "+7 916 000-00-30" --note "постоянный к
 as_admin routing list add black "+7 903 555-44-33" --note "звонит ночью" >/dev/null || fail "black"
 # The menu, in the server's scripts folder (beside the base): «Поиск» goes
 # to olga's queue «line», the others to «general».
-as_admin routing queue set line '{"members": ["olga"], "max_wait": 40}' >/dev/null || fail "queue line"
+# A caller waiting in «line» (answered by the menu) hears their place and
+# the wait expected, then is put through to olga over it.
+as_admin routing queue set line '{"members": ["olga"], "max_wait": 40, "announce_every": 10}' \
+    >/dev/null || fail "queue line"
 mkdir -p "$db.scripts"
 cat >"$db.scripts/menu.yaml" <<'YAML'
 name: Меню теста
