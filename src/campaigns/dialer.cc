@@ -648,7 +648,9 @@ std::string Minutes(int64_t n) {
 
 void Dialer::Announce(CallId id) {
     auto it = live_.find(id);
-    if (it == live_.end() || it->second.phase != Phase::kWaiting || !it->second.queue) return;
+    if (it == live_.end() || it->second.phase != Phase::kWaiting || !it->second.queue ||
+        it->second.queue->spec.announce_every <= 0)  // the queue was changed meanwhile
+        return;
     LiveCall& call = it->second;
     // The caller's place among the callers waiting, and as many rounds of
     // talk and wrap-up as there are callers for each operator who may take

@@ -313,23 +313,13 @@ void CampaignRunner::LoadRouting() {
     routing::RoutingBook book(*store_, Wall(), "serve");
     auto router = book.LoadRouter();
     auto queues = router ? book.Queues() : std::unexpected(router.error());
-    if (!queues) {
-        if (routing_error_ != queues.error().message) {
-            routing_error_ = queues.error().message;
-            fmt::print(stderr,
-                       "inbound: the routing book could not be read ({}); calls are "
-                       "routed as it was last read\n",
-                       routing_error_);
-        }
-        return;
-    }
-    auto profiles = book.AgentProfiles();
+    auto profiles = queues ? book.AgentProfiles() : std::unexpected(queues.error());
     if (!profiles) {
         if (routing_error_ != profiles.error().message) {
             routing_error_ = profiles.error().message;
             fmt::print(stderr,
-                       "inbound: the operators' skills could not be read ({}); calls are "
-                       "routed as they were last read\n",
+                       "inbound: the routing book could not be read ({}); calls are "
+                       "routed as it was last read\n",
                        routing_error_);
         }
         return;
