@@ -508,30 +508,6 @@ void Dialer::PutThrough(CallId id, LiveCall& call, const std::string& recording)
     telephony_.Bridge(id, call.record.agent);
 }
 
-void InboundQueue::Set(routing::QueueSpec queue) {
-    spec = std::move(queue);
-    member_pos.clear();
-    for (size_t i = 0; i < spec.members.size(); ++i)
-        member_pos.emplace(spec.members[i], static_cast<int>(i));
-}
-
-int InboundQueue::MaxLevel(Millis waited) const {
-    int level = spec.first_level;
-    for (const auto& [after, upto] : spec.widen) {
-        if (waited >= after) level = std::max(level, upto);
-    }
-    return level;
-}
-
-std::optional<int> InboundQueue::Level(const agents::AgentSpec& agent, Millis waited) const {
-    if (!spec.members.empty() && !member_pos.contains(agent.id)) return std::nullopt;
-    if (spec.skill.empty()) return 1;
-    for (const agents::Skill& s : agent.skills) {
-        if (s.name == spec.skill && s.level <= MaxLevel(waited)) return s.level;
-    }
-    return std::nullopt;
-}
-
 void Dialer::Offer(CallId id, Incoming incoming) {
     const Millis now = loop_.Now();
     LiveCall& call = live_[id];

@@ -128,16 +128,18 @@ struct PastCalls {
 // dialer, so that round robin remembers across campaigns.
 struct InboundQueue {
     routing::QueueSpec spec;
-    std::unordered_map<std::string, int> member_pos;
+    routing::MemberPositions member_pos;
     routing::StrategyMemory memory;
 
     explicit InboundQueue(routing::QueueSpec queue) { Set(std::move(queue)); }
-    void Set(routing::QueueSpec queue);
-    // The highest skill level a caller who has waited `waited` may be given.
-    int MaxLevel(Millis waited) const;
-    // The agent's level for a caller who has waited `waited`; none when the
-    // agent is not the queue's, or their level is not reached yet.
-    std::optional<int> Level(const agents::AgentSpec& agent, Millis waited) const;
+    void Set(routing::QueueSpec queue) {
+        member_pos = routing::MemberPositionsOf(queue);
+        spec = std::move(queue);
+    }
+    // The agent's level for a caller who has waited `waited` (routing::QueueLevel).
+    std::optional<int> Level(const agents::AgentSpec& agent, Millis waited) const {
+        return routing::QueueLevel(spec, member_pos, agent, waited);
+    }
 };
 
 // An incoming call for the campaign's agents.

@@ -57,8 +57,7 @@ Result<void> Acd::AddQueue(QueueSpec spec) {
                     {{"queue", spec.name}});
     }
     QueueState q;
-    for (size_t i = 0; i < spec.members.size(); ++i)
-        q.member_pos.emplace(spec.members[i], static_cast<int>(i));
+    q.member_pos = MemberPositionsOf(spec);
     std::sort(spec.widen.begin(), spec.widen.end());
     q.spec = std::move(spec);
     std::string name = q.spec.name;
@@ -71,24 +70,38 @@ const QueueSpec* Acd::Queue(std::string_view name) const {
     return it == queues_.end() ? nullptr : &it->second.spec;
 }
 
-int Acd::MaxLevel(const QueueSpec& q, Millis waited) const {
-    int level = q.first_level;
-    for (const auto& [after, upto] : q.widen) {
+MemberPositions MemberPositionsOf(const QueueSpec& queue) {
+    MemberPositions out;
+    for (size_t i = 0; i < queue.members.size(); ++i)
+        out.emplace(queue.members[i], static_cast<int>(i));
+    return out;
+}
+
+int MaxLevel(const QueueSpec& queue, Millis waited) {
+    int level = queue.first_level;
+    for (const auto& [after, upto] : queue.widen) {
         if (waited >= after) level = std::max(level, upto);
     }
     return level;
 }
 
+std::optional<int> QueueLevel(const QueueSpec& queue, const MemberPositions& members,
+                              const agents::AgentSpec& agent, Millis waited) {
+    if (!queue.members.empty() && !members.contains(agent.id)) return std::nullopt;
+    if (queue.skill.empty()) return 1;
+    for (const agents::Skill& s : agent.skills) {
+        if (s.name == queue.skill) {
+            if (s.level > MaxLevel(queue, waited)) return std::nullopt;
+            return s.level;
+        }
+    }
+    return std::nullopt;
+}
+
 std::optional<int> Acd::Eligible(const QueueState& q, const agents::AgentInfo& a,
                                  Millis waited) const {
     if (!a.Takes(agents::Work::kInbound)) return std::nullopt;
-    if (!q.spec.members.empty() && !q.member_pos.contains(a.spec.id)) return std::nullopt;
-    int level = 1;
-    if (!q.spec.skill.empty()) {
-        level = a.SkillLevel(q.spec.skill);
-        if (level == 0 || level > MaxLevel(q.spec, waited)) return std::nullopt;
-    }
-    return level;
+    return QueueLevel(q.spec, q.member_pos, a.spec, waited);
 }
 
 int Acd::LoggedIn(QueueState& q) {

@@ -103,6 +103,20 @@ struct QueueStats {
     double AverageSpeedOfAnswerSeconds() const;
 };
 
+// Who a queue's caller may be offered to, the one rule for the ACD and for
+// serve's dialers. A member's place in the queue's member list, by login.
+using MemberPositions = std::unordered_map<std::string, int>;
+MemberPositions MemberPositionsOf(const QueueSpec& queue);
+// The highest skill level a caller who has waited `waited` may be offered
+// to: first_level, widened by the steps already reached.
+int MaxLevel(const QueueSpec& queue, Millis waited);
+// The agent's level for a caller who has waited `waited` (1 when the queue
+// has no skill); none when the agent is not one of the queue's members or
+// lacks its skill at a level reached. Whether the agent takes incoming calls
+// at all is the caller's to check.
+std::optional<int> QueueLevel(const QueueSpec& queue, const MemberPositions& members,
+                              const agents::AgentSpec& agent, Millis waited);
+
 enum class JoinOutcome { kJoined, kRefusedEmpty };
 
 class Acd {
@@ -164,7 +178,7 @@ private:
     };
     struct QueueState {
         QueueSpec spec;
-        std::unordered_map<std::string, int> member_pos;
+        MemberPositions member_pos;
         QueueStats stats;
         StrategyMemory memory;
         double handle_ms = 180'000;  // moving average
@@ -173,7 +187,6 @@ private:
 
     std::optional<int> Eligible(const QueueState& q, const agents::AgentInfo& a,
                                 Millis waited) const;
-    int MaxLevel(const QueueSpec& q, Millis waited) const;
     // Agents of the queue logged in, counted again only after a login or a
     // logout (the join and leave rules ask on every call).
     int LoggedIn(QueueState& q);
