@@ -56,7 +56,7 @@ as ann contacts show 3 | grep -q "Вера" || fail "ann reads"
 # The API and the CLI count together.
 "$cb" --db "$db" serve --listen 127.0.0.1:0 --rate-limit 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 pid=$!
-for _ in $(seq 100); do grep -q "listening on" "$tmp/serve.out" && break; sleep 0.1; done
+wait_for "$tmp/serve.out" "listening on" "$pid"
 url=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/serve.out" | head -1)
 [ -n "$url" ] || fail "serve: $(cat "$tmp/serve.out" "$tmp/serve.err")"
 login() {  # login NAME -> the session cookie

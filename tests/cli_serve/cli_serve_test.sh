@@ -10,7 +10,7 @@ db="$tmp/base.db"
 
 "$cb" --db "$db" serve --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
 pid=$!
-for _ in $(seq 50); do grep -q "listening on" "$tmp/out" && break; sleep 0.1; done
+wait_for "$tmp/out" "listening on" "$pid"
 url=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/out" | head -1)
 [ -n "$url" ] || fail "no address printed: $(cat "$tmp/out" "$tmp/err")"
 get() {  # get PATH -> "STATUS BODY"
@@ -44,7 +44,7 @@ grep -q "callbase init" "$tmp/out" || fail "no base message: $(cat "$tmp/out")"
 # The request limit per address: a burst of twice the rate, then 429.
 "$cb" --db "$db" serve --listen 127.0.0.1:0 --rate-limit 2 >"$tmp/out" 2>"$tmp/err" &
 pid=$!
-for _ in $(seq 50); do grep -q "listening on" "$tmp/out" && break; sleep 0.1; done
+wait_for "$tmp/out" "listening on" "$pid"
 url=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/out" | head -1)
 # The headers of the 12 are kept: the Retry-After is looked for on a 429 of
 # the burst itself (a request sent after it raced the refill of the bucket).
@@ -70,7 +70,7 @@ CALLBASE_PASSWORD=admin-tls-pass "$cb" --db "$db" user totp admin \
 "$cb" --db "$db" serve --listen 127.0.0.1:0 --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" \
     >"$tmp/out" 2>"$tmp/err" &
 pid=$!
-for _ in $(seq 50); do grep -q "listening on" "$tmp/out" && break; sleep 0.1; done
+wait_for "$tmp/out" "listening on" "$pid"
 url=$(grep -o "https://127.0.0.1:[0-9]*" "$tmp/out" | head -1)
 [ -n "$url" ] || fail "no https address printed: $(cat "$tmp/out" "$tmp/err")"
 grep -q '"status":"ok"' <<<"$(curl -sk "$url/healthz")" || fail "healthz over TLS"

@@ -58,7 +58,7 @@ ${CALLBASE_TEST_WRAP:-} "$cb" --db "$db" --actor olga serve --listen 127.0.0.1:0
     --speech-cache "$tmp/speech" >"$tmp/serve.out" 2>"$tmp/serve.err" &
 serve_pid=$!
 pids+=("$serve_pid")
-for _ in $(seq 100); do grep -q "listening on" "$tmp/serve.out" && break; sleep 0.1; done
+wait_for "$tmp/serve.out" "listening on" "$serve_pid"
 grep -q "sip: listening on 127.0.0.1:" "$tmp/serve.err" || fail "no SIP address: $(cat "$tmp/serve.err")"
 cbx campaign start "$id" >/dev/null || fail "campaign start"
 

@@ -18,6 +18,17 @@ h=hmac.new(k,struct.pack(">Q",int(time.time())//30),hashlib.sha1).digest()
 o=h[-1]&15
 print("%06d"%((struct.unpack(">I",h[o:o+4])[0]&0x7fffffff)%1000000))' "$1"
 }
+# wait_for FILE PATTERN PID: waits up to 60 s (a loaded CI machine starts
+# `serve` slowly) for a line matching PATTERN in FILE, stopping early when the
+# process PID ended; returns 1 when the line never came.
+wait_for() {  # wait_for FILE PATTERN PID
+    for _ in $(seq 600); do
+        grep -q "$2" "$1" 2>/dev/null && return 0
+        kill -0 "$3" 2>/dev/null || break
+        sleep 0.1
+    done
+    grep -q "$2" "$1" 2>/dev/null
+}
 # run WANT_RC DESCRIPTION -- ARGS...: callbase ARGS on the base "$db" of the
 # binary "$cb" (both set by the script), stdout in $tmp/out and stderr in
 # $tmp/err; a check fails when the exit code is not WANT_RC. Scripts that run

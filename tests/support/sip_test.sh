@@ -100,7 +100,7 @@ serve_end() {
 # After `serve` was started in the background with its output in
 # $tmp/serve.out and $tmp/serve.err: its address, in $url.
 server_url() {
-    for _ in $(seq 100); do grep -q "listening on" "$tmp/serve.out" && break; sleep 0.1; done
+    wait_for "$tmp/serve.out" "listening on" "$serve_pid"
     url=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/serve.out" | head -1)
     [ -n "$url" ] || fail "no address: $(cat "$tmp/serve.out" "$tmp/serve.err")"
 }
