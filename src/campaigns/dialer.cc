@@ -375,7 +375,7 @@ void Dialer::Handle(const telephony::Event& event) {
                 }
             } else if (call.phase == Phase::kWaiting) {
                 waiting_.erase(std::find(waiting_.begin(), waiting_.end(), event.call));
-                pacer_.AnsweredCall(now, true);
+                Paced(call, true);
                 lead_state_[call.lead].no_redial_until =
                     Seconds(now) + options_.abandon_no_redial_seconds;
                 Finish(event.call, "abandoned", 0);
@@ -399,6 +399,9 @@ void Dialer::Handle(const telephony::Event& event) {
             } else {
                 Finish(event.call, "abandoned", 0);
             }
+            break;
+        case EventKind::kAgentMissed:
+            if (call.phase == Phase::kTalking) Missed(event.call, call, event.cause);
             break;
         case EventKind::kPromptDone:
         case EventKind::kDigits:
@@ -429,13 +432,17 @@ void Dialer::Answered(CallId id, LiveCall& call) {
         if (Agent* a = FindAgent(call.reserved)) {
             SetState(*a, a->state);  // the ringing so far counts as dialing
             a->dialing = false;
-            pacer_.AnsweredCall(loop_.Now(), false);
+            Paced(call, false);
             Connect(id, call, *a);
             return;
         }
     }
+    ToAgent(id, call, false);
+}
+
+void Dialer::ToAgent(CallId id, LiveCall& call, bool first) {
     if (Agent* a = LongestReady()) {
-        pacer_.AnsweredCall(loop_.Now(), false);
+        Paced(call, false);
         Connect(id, call, *a);
         return;
     }
@@ -443,13 +450,80 @@ void Dialer::Answered(CallId id, LiveCall& call) {
     // An answered call of ours goes before the incoming callers: it may wait
     // only abandon_wait before the callee hears the recorded message; a
     // caller waits a moment longer.
-    waiting_.insert(std::find_if(waiting_.begin(), waiting_.end(),
-                                 [&](CallId other) { return live_.at(other).inbound; }),
+    waiting_.insert(first ? waiting_.begin()
+                          : std::find_if(waiting_.begin(), waiting_.end(),
+                                         [&](CallId other) { return live_.at(other).inbound; }),
                     id);
     Later(loop_.Now() + options_.abandon_wait, [this, id] {
         auto it = live_.find(id);
         if (it != live_.end() && it->second.phase == Phase::kWaiting) Abandon(id);
     });
+}
+
+void Dialer::Paced(LiveCall& call, bool abandoned) {
+    if (!call.paced) {
+        pacer_.AnsweredCall(loop_.Now(), abandoned);
+    } else if (abandoned) {
+        pacer_.AbandonedAfterAll(loop_.Now());
+    }
+    call.paced = true;
+}
+
+// An operator whose phone does not take a call takes no more until they say
+// they are back: paused (or logged out, when they asked to be), told why. The
+// caller is not lost: the line stays up, and the call goes first in line to
+// the next free operator — an outbound callee for abandon_wait as after the
+// answer, a caller within what is left of their max wait.
+void Dialer::Missed(CallId id, LiveCall& call, int cause) {
+    const Millis now = loop_.Now();
+    ++stats_.agent_missed;
+    if (Agent* a = FindAgent(call.record.agent); a != nullptr && a->call == id) {
+        a->call = 0;
+        a->contact_id = 0;
+        a->inbound = InboundCard{};
+        --a->info.calls;  // strategies count the calls taken
+        if (on_agent_) {
+            on_agent_(AgentEvent{.agent = a->id,
+                                 .kind = "missed",
+                                 .state = a->state,
+                                 .call = a->last_record,
+                                 .cause = cause});
+        }
+        const bool out = a->logout_pending;
+        a->logout_pending = a->pause_pending = false;
+        a->leaving_until = 0;
+        SetState(*a, out ? AgentState::kOffline : AgentState::kPaused);
+    }
+    call.record.agent.clear();
+    call.record.bridged = 0;
+    if (!call.inbound) {
+        if (on_progress_) on_progress_(call.record);
+        if (options_.sensitive) {
+            // Only the operator who missed it may talk with this number today.
+            call.phase = Phase::kWaiting;
+            waiting_.push_front(id);
+            Abandon(id);
+            return;
+        }
+        ToAgent(id, call, true);
+        return;
+    }
+    // The caller has not been answered by anyone yet: the wait goes on.
+    call.record.answered = 0;
+    call.line_answered = true;
+    call.line_recording = call.record.recording;
+    if (on_progress_) on_progress_(call.record);
+    if (Agent* a = ChooseFor(call)) {
+        Connect(id, call, *a);
+        return;
+    }
+    call.phase = Phase::kWaiting;
+    waiting_.push_front(id);
+    if (now >= call.give_up_at) {
+        WaitOver(id);
+        return;
+    }
+    if (call.queue && call.queue->spec.announce_every > 0) Announce(id);
 }
 
 void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
@@ -479,8 +553,8 @@ void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
             if (it != live_.end() && it->second.record.agent == who &&
                 it->second.record.answered == 0) {
                 // A menu answered it before: no second answer comes.
-                if (it->second.answered_by_menu) {
-                    PutThrough(id, it->second, it->second.menu_recording);
+                if (it->second.line_answered) {
+                    PutThrough(id, it->second, it->second.line_recording);
                 } else {
                     telephony_.Answer(id);
                 }
@@ -526,8 +600,8 @@ void Dialer::Offer(CallId id, Incoming incoming) {
     r.route_params = incoming.reason_params;
     r.menu = incoming.menu;
     r.menu_answers = incoming.menu_answers;
-    call.answered_by_menu = incoming.answered_by_menu;
-    call.menu_recording = incoming.recording;
+    call.line_answered = incoming.answered_by_menu;
+    call.line_recording = incoming.recording;
     r.evidence.consent = "not needed: the caller called";
     r.evidence.rules = fmt::format("inbound call to {}", r.caller_id);
     call.eligible = std::move(incoming.agents);
@@ -545,6 +619,17 @@ void Dialer::Offer(CallId id, Incoming incoming) {
     incoming_.push_back(now);
     stats_.max_live_calls = std::max(stats_.max_live_calls, static_cast<int>(live_.size()));
     if (on_opened_) on_opened_(r);
+    // Nobody free within the queue's max wait (the dialer's inbound_wait when
+    // it has none): the caller leaves by the exit, else is refused (480). It
+    // holds for a caller put through now too, should the operator's phone
+    // miss them.
+    const Millis max_wait = incoming.max_wait > 0 ? incoming.max_wait : options_.inbound_wait;
+    call.give_up_at = now + max_wait;
+    call.on_max_wait = std::move(incoming.on_max_wait);
+    Later(call.give_up_at, [this, id] {
+        auto it = live_.find(id);
+        if (it != live_.end() && it->second.phase == Phase::kWaiting) WaitOver(id);
+    });
     if (Agent* a = ChooseFor(call)) {
         Connect(id, call, *a);
         return;
@@ -559,7 +644,7 @@ void Dialer::Offer(CallId id, Incoming incoming) {
     for (auto behind = place; behind != waiting_.end(); ++behind)
         live_.at(*behind).overtaken = true;
     waiting_.insert(place, id);
-    if (call.answered_by_menu && call.queue && call.queue->spec.announce_every > 0) Announce(id);
+    if (call.line_answered && call.queue && call.queue->spec.announce_every > 0) Announce(id);
     // As the caller waits, the queue may take agents of further skill levels:
     // look again for a ready one then.
     if (call.queue) {
@@ -574,17 +659,15 @@ void Dialer::Offer(CallId id, Incoming incoming) {
             });
         }
     }
-    // Nobody free within the queue's max wait (the dialer's inbound_wait when
-    // it has none): the caller leaves by the exit, else is refused (480).
-    const Millis max_wait = incoming.max_wait > 0 ? incoming.max_wait : options_.inbound_wait;
-    Later(now + max_wait, [this, id, exit = std::move(incoming.on_max_wait)] {
-        auto it = live_.find(id);
-        if (it == live_.end() || it->second.phase != Phase::kWaiting) return;
-        waiting_.erase(std::find(waiting_.begin(), waiting_.end(), id));
-        if (!exit) telephony_.Hangup(id);  // refused: nobody was free
-        Finish(id, "abandoned", 480);
-        if (exit) Later(loop_.Now(), exit);
-    });
+}
+
+void Dialer::WaitOver(CallId id) {
+    LiveCall& call = live_.at(id);
+    waiting_.erase(std::find(waiting_.begin(), waiting_.end(), id));
+    std::function<void()> exit = std::move(call.on_max_wait);
+    if (!exit) telephony_.Hangup(id);  // refused: nobody was free
+    Finish(id, "abandoned", 480);
+    if (exit) Later(loop_.Now(), exit);
 }
 
 std::optional<Millis> Dialer::LongestReadySince(const std::vector<std::string>& only,
@@ -648,14 +731,21 @@ void Dialer::Announce(CallId id) {
                         wait < 60'000
                             ? "Ответим меньше чем через минуту."
                             : fmt::format("Ожидаемое время ответа — около {}.", Minutes(minutes))));
-    Later(loop_.Now() + call.queue->spec.announce_every, [this, id] { Announce(id); });
+    // One round of announcements at a time: a caller requeued after an
+    // operator missed them begins a new one, and the old timer does nothing.
+    const Millis next = loop_.Now() + call.queue->spec.announce_every;
+    call.next_announce = next;
+    Later(next, [this, id, next] {
+        auto again = live_.find(id);
+        if (again != live_.end() && again->second.next_announce == next) Announce(id);
+    });
 }
 
 void Dialer::Abandon(CallId id) {
     auto it = live_.find(id);
     LiveCall& call = it->second;
     waiting_.erase(std::find(waiting_.begin(), waiting_.end(), id));
-    pacer_.AnsweredCall(loop_.Now(), true);
+    Paced(call, true);
     lead_state_[call.lead].no_redial_until =
         Seconds(loop_.Now()) + options_.abandon_no_redial_seconds;
     call.phase = Phase::kAbandonMessage;
@@ -965,7 +1055,7 @@ void Dialer::AgentFree(Agent& agent) {
         CallId id = *next;
         waiting_.erase(next);
         LiveCall& call = live_.at(id);
-        if (!call.inbound) pacer_.AnsweredCall(loop_.Now(), false);
+        if (!call.inbound) Paced(call, false);
         Connect(id, call, agent);
     }
 }

@@ -22,6 +22,11 @@
 // Inbound calls are the agents' work, not the campaign's dials: they take no
 // lead, no caller ID and no attempt, and stay out of the abandon rate.
 //
+// An agent's phone that does not take a call (kAgentMissed) pauses the agent
+// (AgentEvent "missed" first, for the reason); the call, still answered, goes
+// first in line to the next free agent — an outbound callee for abandon_wait,
+// a caller within what is left of their max wait.
+//
 // Records survive a restart (issue 17, item 13): a call's record is opened
 // when it is dialed (OnCallOpened, before the network is asked, with the
 // gate's attempt), follows the answer and the operator (OnCallProgress), and
@@ -206,6 +211,9 @@ struct DialerStats {
     int max_live_calls = 0;
     // Inbound calls offered, put through, and given up (or refused: nobody free).
     int64_t inbound = 0, inbound_answered = 0, inbound_abandoned = 0;
+    // Calls an operator's phone did not take (rang out or refused); each
+    // operator was paused, the caller offered on.
+    int64_t agent_missed = 0;
 
     // Share of the agents' logged-in time spent on calls and wrap-up.
     double Occupancy() const;
@@ -237,10 +245,14 @@ struct Callback {
 // show), a call over, a state change.
 struct AgentEvent {
     std::string agent;
-    std::string kind;  // connected, ended, state
+    // connected, ended, state; missed: the agent's phone did not take the
+    // call (a pause follows, `cause` says why: 408 it rang out, else the SIP
+    // status, 0 unreachable).
+    std::string kind;
     AgentState state = AgentState::kOffline;
     const Lead* lead = nullptr;  // connected: valid during the callback only
     uint64_t call = 0;
+    int cause = 0;
 };
 
 class Dialer {
@@ -341,13 +353,22 @@ private:
         int priority = 0;
         Millis arrived = 0;
         InboundCard card;
-        // A menu answered it already: the network will not say kAnswered again.
-        bool answered_by_menu = false;
-        std::string menu_recording;
+        // The line is answered already (a menu, or an operator's phone that
+        // missed it): the network will not say kAnswered again; the recording
+        // the answer began.
+        bool line_answered = false;
+        std::string line_recording;
+        // Outbound: the pacer has counted the answer (connected or abandoned).
+        bool paced = false;
+        // Inbound: when the caller's wait runs out, and what happens then
+        // (Incoming::on_max_wait).
+        Millis give_up_at = 0;
+        std::function<void()> on_max_wait;
         // The wait last announced to the caller (-1: none), and whether a
         // caller has gone ahead of them since.
         Millis announced_wait = -1;
         bool overtaken = false;
+        Millis next_announce = 0;  // when the current round announces next
     };
     static constexpr size_t kNoLead = SIZE_MAX;
     struct LeadState {
@@ -392,6 +413,16 @@ private:
     bool Dial(size_t lead, const std::string& reserved_agent);
     void Handle(const telephony::Event& event);
     void Answered(CallId id, LiveCall& call);
+    // An answered outbound call with nobody to take it yet: the longest-ready
+    // agent, else it waits (first in line when `first`) for abandon_wait.
+    void ToAgent(CallId id, LiveCall& call, bool first);
+    // The answer into the pacer's abandon figures, once per call: an answer
+    // counted as connected and abandoned after all counts as abandoned.
+    void Paced(LiveCall& call, bool abandoned);
+    // The operator's phone did not take the call (kAgentMissed).
+    void Missed(CallId id, LiveCall& call, int cause);
+    // A waiting caller's max wait is over: the queue's exit, else refused.
+    void WaitOver(CallId id);
     void Connect(CallId id, LiveCall& call, Agent& agent);
     // An incoming call's voices meet its agent's: answered now.
     void PutThrough(CallId id, LiveCall& call, const std::string& recording);

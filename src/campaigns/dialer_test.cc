@@ -201,6 +201,7 @@ struct SeenAgentEvent {
     std::string number;
     uint64_t call = 0;
     Millis at = 0;
+    int cause = 0;
 };
 
 // One small world: loop, network, gate, pool, dialer; records, dispositions
@@ -220,7 +221,7 @@ struct Rig {
         dialer.OnCall([this](const CallRecord& r) { records.push_back(r); });
         dialer.OnDisposition([this](const Disposition& d) { dispositions.push_back(d); });
         dialer.OnAgentEvent([this](const AgentEvent& e) {
-            SeenAgentEvent seen{e.agent, e.kind, e.state, 0, "", e.call, loop.Now()};
+            SeenAgentEvent seen{e.agent, e.kind, e.state, 0, "", e.call, loop.Now(), e.cause};
             if (e.lead != nullptr) {
                 seen.contact_id = e.lead->contact_id;
                 seen.number = e.lead->e164;
@@ -671,6 +672,115 @@ TEST(Dialer, AnIncomingCallShowsItsCardToTheLongestReadyAgentBeforeItIsAnswered)
     EXPECT_EQ(stats.attempts, 0);
     EXPECT_EQ(stats.answered, 0);
     EXPECT_EQ(rig.tap.dials.size(), 0u);
+}
+
+// An operator whose phone does not take the call (stepped away, the phone
+// off) is paused with it said why, and the caller is not lost: the line stays
+// answered and the call goes first in line — ahead of a caller of a higher
+// priority who came meanwhile — to the next free operator, answered once.
+TEST(Dialer, AnOperatorWhosePhoneDoesNotAnswerIsPausedAndTheCallerGoesFirstToTheNext) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    options.inbound_wait = 120 * kSecond;
+    Rig rig(Answering(), options, Leads(0));
+    rig.net.agent_ring = 8 * kSecond;
+    rig.net.AgentAnswers("anna", false);
+    rig.AddReady({"anna"});
+    rig.loop.RunUntil(kMorning + kSecond);
+    rig.AddReady({"boris"});
+    rig.dialer.Start();
+    const CallId first = rig.net.Offer("+79161234567", "+74950000001", 60 * kSecond);
+    rig.dialer.Offer(first, Incoming{"+79161234567", "+74950000001", 0});
+    rig.loop.RunUntil(kMorning + 2 * kSecond);
+    EXPECT_EQ(rig.tap.bridged[first], "anna") << "anna has been ready longest";
+
+    // 8 s of ringing later: anna is paused, told why; boris has the caller.
+    rig.loop.RunUntil(kMorning + kSecond + options.card_lead + 8 * kSecond + 100);
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kPaused);
+    const auto missed = std::find_if(rig.agent_events.begin(), rig.agent_events.end(),
+                                     [](const SeenAgentEvent& e) { return e.kind == "missed"; });
+    ASSERT_NE(missed, rig.agent_events.end());
+    EXPECT_EQ(missed->agent, "anna");
+    EXPECT_EQ(missed->cause, 408);
+    EXPECT_EQ(rig.Agent("boris").state, AgentState::kOnCall);
+    EXPECT_EQ(rig.Agent("boris").inbound.from, "+79161234567");
+    rig.loop.RunUntil(rig.loop.Now() + kSecond);
+    EXPECT_EQ(rig.tap.bridged[first], "boris");
+    EXPECT_EQ(rig.tap.answers.size(), 1u) << "the line was answered once";
+    EXPECT_EQ(rig.dialer.Stats().agent_missed, 1);
+
+    // anna comes back; her phone still does not answer. boris talks on: the
+    // next caller rings anna, and one of a higher priority comes meanwhile.
+    ASSERT_TRUE(rig.dialer.SetReady("anna"));
+    const CallId second = rig.net.Offer("+79031112233", "+74950000001", 60 * kSecond);
+    rig.dialer.Offer(second, Incoming{"+79031112233", "+74950000001", 0});
+    rig.loop.RunUntil(rig.loop.Now() + 3 * kSecond);
+    const CallId vip = rig.net.Offer("+79035556677", "+74950000001", 60 * kSecond);
+    Incoming urgent{"+79035556677", "+74950000001", 0};
+    urgent.priority = 5;
+    rig.dialer.Offer(vip, std::move(urgent));
+    rig.loop.RunUntil(rig.loop.Now() + 6 * kSecond);
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kPaused);
+    const auto waiting = rig.dialer.WaitingCalls();
+    ASSERT_EQ(waiting.size(), 2u);
+    EXPECT_EQ(waiting[0].from, "+79031112233") << "the caller anna missed is first in line";
+    EXPECT_EQ(waiting[1].from, "+79035556677");
+    ASSERT_TRUE(rig.dialer.HangupByAgent("boris"));
+    ASSERT_TRUE(rig.dialer.Dispose("boris", Disposition{.status = "decided"}));
+    rig.loop.RunUntil(rig.loop.Now() + options.wrap_up + kSecond);
+    EXPECT_EQ(rig.tap.bridged[second], "boris");
+
+    // The records: the first call answered by boris (its wait counts until
+    // he took it), the agent who missed it named nowhere as its agent.
+    ASSERT_GE(rig.records.size(), 1u);
+    const CallRecord& r = rig.records[0];
+    EXPECT_EQ(r.agent, "boris");
+    EXPECT_EQ(r.outcome, "answered");
+    EXPECT_GT(r.answered, r.started + 8 * kSecond);
+    EXPECT_EQ(rig.dialer.Stats().agent_missed, 2);
+}
+
+// An answered outbound call whose operator's phone does not take it goes to
+// the next ready operator at once; with nobody, the callee hears the
+// recorded message after abandon_wait and the pacer counts one abandon.
+TEST(Dialer, AnAnsweredCallTheOperatorsPhoneMissedGoesToTheNextOrIsAbandonedOnce) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/true);
+    Population people = Answering();
+    people.patience = Distribution::Fixed(60);
+    Rig rig(people, options, Leads(1));
+    rig.net.agent_ring = 5 * kSecond;
+    rig.net.AgentAnswers("anna", false);
+    rig.AddReady({"anna"});
+    rig.dialer.Start();
+    rig.loop.RunUntil(kMorning + 7 * kSecond);  // rings 5 s, anna's phone 5 s more
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kOnCall);
+    rig.AddReady({"boris"});  // ready while anna's phone rings
+    rig.loop.RunUntil(kMorning + 12 * kSecond);
+    ASSERT_EQ(rig.tap.dials.size(), 1u);
+    const CallId id = rig.tap.dials[0].call;
+    EXPECT_EQ(rig.tap.bridged[id], "boris");
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kPaused);
+    rig.loop.RunUntil(kMorning + 120 * kSecond);
+    ASSERT_EQ(rig.records.size(), 1u);
+    EXPECT_EQ(rig.records[0].agent, "boris");
+    EXPECT_EQ(rig.records[0].outcome, "answered");
+    EXPECT_EQ(rig.dialer.Stats().abandoned, 0);
+
+    // Nobody else: abandoned after abandon_wait, once in the pacer's window.
+    Rig alone(people, options, Leads(1));
+    alone.net.agent_ring = 5 * kSecond;
+    alone.net.AgentAnswers("anna", false);
+    alone.AddReady({"anna"});
+    alone.dialer.Start();
+    alone.loop.RunUntil(kMorning + 60 * kSecond);
+    ASSERT_EQ(alone.records.size(), 1u);
+    EXPECT_EQ(alone.records[0].outcome, "abandoned");
+    EXPECT_TRUE(alone.records[0].agent.empty());
+    EXPECT_EQ(alone.records[0].bridged, 0) << "nobody talked with the callee";
+    EXPECT_DOUBLE_EQ(alone.dialer.WindowAbandonRate(), 1.0) << "one answer, abandoned";
+    ASSERT_FALSE(alone.tap.plays.empty());
+    EXPECT_EQ(alone.tap.plays.back().prompt, options.robot.abandon);
+    EXPECT_EQ(alone.tap.plays.back().at,
+              alone.records[0].answered + 5 * kSecond + options.abandon_wait);
 }
 
 // A routed call (routing::Router in serve) may be for some agents only (a

@@ -145,6 +145,11 @@ void Pacer::AnsweredCall(Millis at, bool abandoned) {
     if (abandoned) abandons_.push_back(at);
 }
 
+void Pacer::AbandonedAfterAll(Millis at) {
+    z_ = std::clamp(z_ + kGain, 0.0, 4.0);  // -s counted before, 1 - s now
+    abandons_.push_back(at);
+}
+
 double Pacer::WindowAbandonRate(Millis now) {
     const Millis start = now - options_.abandon_window;
     while (!answered_.empty() && answered_.front() < start)

@@ -139,6 +139,9 @@ public:
     // three hours): what a quiet spell's in-flight calls are checked against.
     double RecentHighAnswerRate() const;
     void AnsweredCall(Millis at, bool abandoned);
+    // An answered call counted as connected was abandoned after all (the
+    // operator's phone did not take it and nobody else was free in time).
+    void AbandonedAfterAll(Millis at);
     void Dialed(Millis at);
 
     double WindowAbandonRate(Millis now);

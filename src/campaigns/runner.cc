@@ -510,6 +510,18 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
         }
     });
     a->dialer->OnAgentEvent([this, id = spec.id](const AgentEvent& e) {
+        if (e.kind == std::string_view("missed")) {
+            // The reason before the pause's state event, which logs the spell with it.
+            pause_reasons_[e.agent] = "no_answer";
+            fmt::print(stderr,
+                       "agent {}: the phone did not take the call ({}): paused, reason "
+                       "no_answer; the caller goes first to the next free operator\n",
+                       e.agent,
+                       e.cause == 408 ? std::string("it rang out")
+                       : e.cause != 0 ? fmt::format("SIP {}", e.cause)
+                                      : std::string("not reached"));
+            return;
+        }
         if (e.kind == std::string_view("state") && e.state == AgentState::kOffline) {
             if (auto it = agent_campaign_.find(e.agent);
                 it != agent_campaign_.end() && it->second == id) {

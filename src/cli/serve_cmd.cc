@@ -271,6 +271,10 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                 counter("rtp_received_total", "RTP packets received.", c.rtp_received);
                 counter("keys_total", "Keys heard (RFC 4733 or in-band).", c.keys);
                 counter("bridged_total", "Calls put through to operators' phones.", c.bridged);
+                counter("agent_missed_total",
+                        "Calls an operator's phone did not take (rang out or refused); the "
+                        "caller was offered on.",
+                        c.agent_missed);
                 counter("recordings_total", "Recordings written.", c.recordings);
             }
             return server::Response{200, "text/plain; version=0.0.4", text, {}};

@@ -561,11 +561,13 @@ Result<void> RoutingBook::PutPauseReason(const PauseReason& reason) {
                         "use up to 32 small Latin letters, digits and _: lunch, coaching"},
                     {{"code", code}});
     }
-    if (code == "desk_gone") {
+    if (code == "desk_gone" || code == "no_answer") {
         return Fail(ErrorCode::kInvalidInput,
-                    Msg{"routing.pause_desk_gone",
-                        "desk_gone is the server's own reason (the operator's desk went away)",
-                        "choose another code"});
+                    Msg{"routing.pause_server_own",
+                        "{code} is the server's own reason (desk_gone: the operator's desk went "
+                        "away; no_answer: their phone did not take a call)",
+                        "choose another code"},
+                    {{"code", code}});
     }
     if (reason.max_minutes < 0) {
         return Fail(ErrorCode::kInvalidInput,

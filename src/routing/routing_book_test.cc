@@ -266,7 +266,8 @@ TEST_P(RoutingBookTest, PauseReasonsAreTheBuiltInOnesAndThoseTheSupervisorAdds) 
     ASSERT_TRUE(book.PutPauseReason({"lunch", "", false, 45, 0}));
     for (const auto& [bad, key] : std::vector<std::pair<PauseReason, std::string>>{
              {{"Обед", "x", true, 0, 0}, "routing.pause_code"},
-             {{"desk_gone", "x", true, 0, 0}, "routing.pause_desk_gone"},
+             {{"desk_gone", "x", true, 0, 0}, "routing.pause_server_own"},
+             {{"no_answer", "x", true, 0, 0}, "routing.pause_server_own"},
              {{"smoke", "Перекур", true, -5, 0}, "routing.pause_limit"}}) {
         auto refused = book.PutPauseReason(bad);
         ASSERT_FALSE(refused) << bad.code;

@@ -26,6 +26,8 @@ std::string_view EventKindId(EventKind kind) {
             return "digits";
         case EventKind::kIncoming:
             return "incoming";
+        case EventKind::kAgentMissed:
+            return "agent_missed";
     }
     return "?";
 }

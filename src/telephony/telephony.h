@@ -41,6 +41,10 @@ enum class EventKind {
     kPromptDone,
     kDigits,
     kIncoming,  // a call offered to us: Event::from calls Event::to
+    // The operator's phone did not take a Bridge: it rang out (cause 408),
+    // refused (its SIP status) or could not be reached (0). The call itself
+    // stays up, answered and unbridged, for another Bridge or a Hangup.
+    kAgentMissed,
 };
 std::string_view EventKindId(EventKind kind);  // "ringing", "answered", ...
 // Whether the event ends an unanswered call.
@@ -81,7 +85,8 @@ public:
     virtual void OnEvent(Handler handler) = 0;
     virtual CallId Originate(const Dial& dial) = 0;
     // Connects an answered call to an agent (an endpoint name); the
-    // conversation lasts until either side hangs up.
+    // conversation lasts until either side hangs up. When the agent's phone
+    // does not answer, kAgentMissed follows and the call waits on.
     virtual void Bridge(CallId call, std::string_view agent) = 0;
     virtual void Play(CallId call, std::string_view prompt) = 0;
     virtual void Collect(CallId call, int max_digits, Millis timeout) = 0;

@@ -35,9 +35,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 db="$tmp/base.db"
 base_setup
 # An operator campaign with nobody left to dial: its operators take calls.
-one campaign create "Входящая линия" --pacing progressive --segment status=decided \
-    --schedule 00:00-24:00 --caller-id "+7 495 000-00-01" >"$tmp/out" 2>&1 || fail "create: $(cat "$tmp/out")"
-id=$(one --json campaign list | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+campaign_setup "Входящая линия" status=decided
 base_users
 # Queue «general» keeps a caller 3 s at most, then its exit is a second menu
 # that says goodbye (a menu after a queue, and after a menu).
@@ -116,18 +114,6 @@ for _ in $(seq 400); do [ -f "$tmp/desk-ready" ] && break; kill -0 "$desk_pid" 2
 [ -f "$tmp/desk-ready" ] || fail "the operator's browser did not get ready: $(cat "$tmp/desk.err")"
 
 # The caller: a call to the DID, answered, 4 s of talk, then BYE.
-caller_scenario() {  # caller_scenario PART DIALED CALLER [KEY VALUE]...
-    python3 - "$root/tests/sip" "$@" <<'PY'
-import sys
-folder, part, dialed, caller, *pairs = sys.argv[1:]
-values = {"@DIALED@": dialed, "@CALLER@": caller}
-values.update(zip(pairs[0::2], pairs[1::2]))
-text = open(f"{folder}/caller.xml").read().replace("@THEN@", open(f"{folder}/caller-{part}.part").read())
-for key, value in values.items():
-    text = text.replace(key, value)
-print(text)
-PY
-}
 caller_scenario answered 74950000001 79160000030 @PCAP@ /usr/share/sip-tester/g711a.pcap \
     @TALK@ 4000 >"$tmp/caller.xml"
 # -trace_msg: SIPp's log of each message with the time it went or came.

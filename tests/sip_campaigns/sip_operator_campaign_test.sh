@@ -13,9 +13,7 @@ cb=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
 db="$tmp/base.db"
 base_setup
-one campaign create "Продление договора" --pacing progressive --segment status=new \
-    --schedule 00:00-24:00 --caller-id "+7 495 000-00-01" >"$tmp/out" 2>&1 || fail "create: $(cat "$tmp/out")"
-id=$(one --json campaign list | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+campaign_setup "Продление договора" status=new
 base_users
 
 trunk_port=$(free_port)

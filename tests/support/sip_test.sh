@@ -68,6 +68,29 @@ base_setup() {
         fail "rules set"
     one contacts add --name "Иван Петров" --phone "+7 916 000-00-30" >/dev/null || fail "contact"
 }
+# campaign_setup NAME SEGMENT: a progressive operator campaign of the contacts
+# SEGMENT selects (status=decided: nobody left to dial, its operators take
+# incoming calls), open all day, calling from +7 495 000-00-01; its id in $id.
+campaign_setup() {
+    one campaign create "$1" --pacing progressive --segment "$2" --schedule 00:00-24:00 \
+        --caller-id "+7 495 000-00-01" >"$tmp/out" 2>&1 || fail "create: $(cat "$tmp/out")"
+    id=$(one --json campaign list | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+}
+# caller_scenario PART DIALED CALLER [KEY VALUE]...: tests/sip/caller.xml
+# with the caller-PART.part after its INVITE, DIALED and CALLER filled in and
+# each KEY (@TALK@, @PCAP@, …) replaced by its VALUE, on stdout. Needs $root.
+caller_scenario() {
+    python3 - "$root/tests/sip" "$@" <<'PY'
+import sys
+folder, part, dialed, caller, *pairs = sys.argv[1:]
+values = {"@DIALED@": dialed, "@CALLER@": caller}
+values.update(zip(pairs[0::2], pairs[1::2]))
+text = open(f"{folder}/caller.xml").read().replace("@THEN@", open(f"{folder}/caller-{part}.part").read())
+for key, value in values.items():
+    text = text.replace(key, value)
+print(text)
+PY
+}
 base_users() {
     CALLBASE_NEW_PASSWORD=admin-pass-1234 "$cb" --db "$db" user add admin --role admin >/dev/null || fail "admin"
     secret=$(CALLBASE_PASSWORD=admin-pass-1234 "$cb" --db "$db" --json user totp admin | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
@@ -105,13 +128,15 @@ server_url() {
     [ -n "$url" ] || fail "no address: $(cat "$tmp/serve.out" "$tmp/serve.err")"
 }
 
-# olga logs in as the browser does (cookies in $jar, $csrf), joins campaign
-# $1 once the server has read that it runs, and goes ready. post PATH BODY
-# then acts as her.
+# operator_ready CAMPAIGN [USER]: the operator (olga unless told; the
+# passphrase USER-pass-1234) logs in as the browser does (cookies in $jar,
+# $csrf), joins the campaign once the server has read that it runs, and goes
+# ready. post PATH BODY then acts as them.
 operator_ready() {
-    jar="$tmp/cookies"
+    local user=${2:-olga}
+    jar="$tmp/cookies.$user"
     csrf=$(curl -s -c "$jar" -X POST "$url/api/v1/session" -H "Content-Type: application/json" \
-        -d '{"user":"olga","password":"olga-pass-1234"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
+        -d "{\"user\":\"$user\",\"password\":\"$user-pass-1234\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
     [ -n "$csrf" ] || fail "login"
     local out
     for _ in $(seq 50); do

@@ -818,8 +818,9 @@ export interface AgentState {
     // then (Unix ms), null otherwise.
     leaving_until?: number | null;
     // Why a paused operator is paused: the reason they chose (a code of GET
-    // /agent/pause-reasons), or desk_gone when the server paused them (their desk's
-    // feed closed: the tab, or the network for 10 s); null: no reason.
+    // /agent/pause-reasons), or the server's: desk_gone (their desk's feed closed:
+    // the tab, or the network for 10 s), no_answer (their phone did not take a
+    // call); null: no reason.
     pause_reason?: string | null;
     // An incoming call on the agent's screen: the caller and the number they dialed;
     // with routing configured, where the router sent it and why (vip, complaints,

@@ -168,9 +168,22 @@ void SimNetwork::Wait(CallId id, Call& call) {
     Schedule(id, call.step, loop_.Now() + Ms(patience), Event{.kind = EventKind::kHungUp}, true);
 }
 
-void SimNetwork::Bridge(CallId id, std::string_view /*agent*/) {
+void SimNetwork::AgentAnswers(const std::string& agent, bool answers) {
+    if (answers)
+        unanswering_.erase(agent);
+    else
+        unanswering_.insert(agent);
+}
+
+void SimNetwork::Bridge(CallId id, std::string_view agent) {
     Call* call = Find(id);
     if (call == nullptr) return;
+    if (unanswering_.contains(std::string(agent))) {
+        // The caller waits on as before (their patience runs): the step stays.
+        Schedule(id, call->step, loop_.Now() + agent_ring,
+                 Event{.kind = EventKind::kAgentMissed, .cause = 408}, false);
+        return;
+    }
     call->state = State::kTalking;
     ++call->step;
     const Distribution& talk = call->machine ? population_.machine_talk : population_.talk_time;

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -104,6 +105,12 @@ public:
     // once answered, they behave as an answered callee does.
     CallId Offer(std::string from, std::string to, Millis patience);
 
+    // An operator whose phone does not take calls (stepped away, the phone
+    // off): a Bridge to them rings for agent_ring, the caller still waiting
+    // with their patience, then kAgentMissed (cause 408) says so.
+    void AgentAnswers(const std::string& agent, bool answers);
+    Millis agent_ring = 20'000;
+
     // The population can change mid-run (a scenario's answer rate falls).
     Population& population() { return population_; }
     size_t Live() const { return calls_.size(); }
@@ -130,6 +137,7 @@ private:
     CallId next_id_ = 1;
     std::unordered_map<CallId, Call> calls_;
     std::unordered_map<std::string, uint32_t> attempts_;  // per number
+    std::unordered_set<std::string> unanswering_;         // AgentAnswers(.., false)
 };
 
 }  // namespace callbase::telephony

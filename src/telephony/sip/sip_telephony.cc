@@ -40,7 +40,6 @@ constexpr int kFrame = 160;  // samples in 20 ms at 8 kHz
 constexpr int kFrameMs = 20;
 constexpr int kCauseExtensionRequired = 421;
 constexpr CallId kAgentLeg = CallId{1} << 62;  // agents' legs have ids of their own
-constexpr uint64_t kAgentRingMs = 20'000;
 
 // The reason phrase of a status we refuse an incoming call with.
 const char* ReasonPhrase(int status) {
@@ -311,17 +310,18 @@ struct SipTelephony::Impl {
         leg.agent = agent;
         leg.peer = id;
         leg.dial.number = uri->second;
-        leg.dial.ring_timeout = kAgentRingMs;
+        leg.dial.ring_timeout = Millis{1000} * options.agent_ring_seconds;
         call->peer = leg.id;
         calls.emplace(leg.id, std::move(owned));
         // The operator's phone shows who is on the line.
         const std::string from = fmt::format("sip:{}@{}", call->dial.number,
                                              options.listen.substr(0, options.listen.rfind(':')));
         if (!Invite(leg, uri->second, from, "", "")) {
-            AgentLegOver(leg);
+            AgentLegOver(leg, 0);
             return;
         }
-        tmr_start(&leg.ring_timer, kAgentRingMs, OnRingTimeout, &leg);
+        tmr_start(&leg.ring_timer, static_cast<uint64_t>(leg.dial.ring_timeout), OnRingTimeout,
+                  &leg);
     }
 
     // Sites where a PBX queues the calls: the callee is sent there by REFER
@@ -377,17 +377,25 @@ struct SipTelephony::Impl {
         Count([](SipCounters& c) { ++c.bridged; });
     }
 
-    // The operator's leg is over (hung up, never answered, or failed): the
-    // call is over for the campaign too.
-    void AgentLegOver(Call& leg) {
+    // The operator's leg is over. Hung up after answering: the call is over
+    // for the campaign too. Never answered (rang out, refused, failed:
+    // `cause`): the callee stays on the line, answered and unbridged, and the
+    // campaign hears kAgentMissed to offer them to someone else.
+    void AgentLegOver(Call& leg, int cause) {
         Call* callee = Find(leg.peer);
+        const bool missed = !leg.answered;
         leg.peer = 0;
         End(leg);
-        if (callee != nullptr) {
-            callee->peer = 0;
-            Emit(Event{.call = callee->id, .kind = EventKind::kHungUp});
-            End(*callee);
+        if (callee == nullptr) return;
+        callee->peer = 0;
+        if (missed && !callee->ended) {
+            callee->bridged = false;
+            Count([](SipCounters& c) { ++c.agent_missed; });
+            Emit(Event{.call = callee->id, .kind = EventKind::kAgentMissed, .cause = cause});
+            return;
         }
+        Emit(Event{.call = callee->id, .kind = EventKind::kHungUp});
+        End(*callee);
     }
 
     // One received frame goes on to the other leg, in its codec.
@@ -422,7 +430,7 @@ struct SipTelephony::Impl {
 
     void Failed(Call& call, EventKind kind, int cause) {
         if (call.agent_leg) {
-            AgentLegOver(call);
+            AgentLegOver(call, cause);
             return;
         }
         Emit(Event{.call = call.id, .kind = kind, .cause = cause});
@@ -643,7 +651,7 @@ struct SipTelephony::Impl {
                     msg != nullptr ? fmt::format("{}", msg->scode)
                                    : std::string(std::strerror(err ? err : ETIMEDOUT))));
             }
-            self->AgentLegOver(*call);
+            self->AgentLegOver(*call, msg != nullptr ? msg->scode : 0);
             return;
         }
         if (call->answered || call->inbound) {
@@ -674,7 +682,7 @@ struct SipTelephony::Impl {
         if (call->agent_leg) {
             call->impl->Log(fmt::format("sip: operator {}'s phone did not answer in {} s",
                                         call->agent, call->dial.ring_timeout / 1000));
-            call->impl->AgentLegOver(*call);
+            call->impl->AgentLegOver(*call, 408);
             return;
         }
         // Freeing the session sends CANCEL; the trunk answers 487.

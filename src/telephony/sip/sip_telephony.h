@@ -88,6 +88,9 @@ struct SipOptions {
     // "olga" -> "sip:olga@192.0.2.15:5060". An answered call bridged to an
     // agent rings that URI; callbase relays the RTP of the two legs.
     std::map<std::string, std::string> agents;
+    // How long an operator's phone rings before the call is offered to
+    // another operator and they are paused (kAgentMissed).
+    int agent_ring_seconds = 20;
     // Where a PBX queues calls for operators: an answered call put through to
     // any agent is transferred there by REFER instead ("sip:queue@pbx").
     std::string transfer;
@@ -104,6 +107,7 @@ struct SipCounters {
     int64_t rtp_sent = 0, rtp_received = 0, keys = 0, recordings = 0;
     int64_t bridged = 0, relayed = 0;  // calls put through to operators, frames relayed
     int64_t transferred = 0;           // calls the far end took to the transfer URI
+    int64_t agent_missed = 0;          // operator legs that rang out or were refused
     int64_t incoming = 0;              // calls to our numbers taken (ringing here)
 };
 
