@@ -508,10 +508,12 @@ void Dialer::Missed(CallId id, LiveCall& call, int cause) {
         ToAgent(id, call, true);
         return;
     }
-    // The caller has not been answered by anyone yet: the wait goes on.
+    // The caller has not been answered by anyone yet: the wait goes on, to
+    // music on hold.
     call.record.answered = 0;
     call.line_answered = true;
     call.line_recording = call.record.recording;
+    telephony_.Hold(id, true);
     if (on_progress_) on_progress_(call.record);
     if (Agent* a = ChooseFor(call)) {
         Connect(id, call, *a);
@@ -630,6 +632,8 @@ void Dialer::Offer(CallId id, Incoming incoming) {
         auto it = live_.find(id);
         if (it != live_.end() && it->second.phase == Phase::kWaiting) WaitOver(id);
     });
+    // A caller a menu answered hears music on hold until an operator speaks.
+    if (call.line_answered) telephony_.Hold(id, true);
     if (Agent* a = ChooseFor(call)) {
         Connect(id, call, *a);
         return;

@@ -164,6 +164,7 @@ public:
     void Collect(CallId call, int max_digits, Millis timeout) override {
         net_.Collect(call, max_digits, timeout);
     }
+    void Hold(CallId call, bool music) override { holds[call] = music; }
     void Answer(CallId call) override {
         answers[call] = loop_.Now();
         net_.Answer(call);
@@ -185,6 +186,7 @@ public:
     std::map<CallId, std::string> bridged;
     std::map<CallId, Millis> hangups;
     std::map<CallId, Millis> answers;
+    std::map<CallId, bool> holds;  // music on hold asked for
 
 private:
     SimLoop& loop_;
@@ -706,6 +708,7 @@ TEST(Dialer, AnOperatorWhosePhoneDoesNotAnswerIsPausedAndTheCallerGoesFirstToThe
     rig.loop.RunUntil(rig.loop.Now() + kSecond);
     EXPECT_EQ(rig.tap.bridged[first], "boris");
     EXPECT_EQ(rig.tap.answers.size(), 1u) << "the line was answered once";
+    EXPECT_TRUE(rig.tap.holds[first]) << "music while boris's phone rang";
     EXPECT_EQ(rig.dialer.Stats().agent_missed, 1);
 
     // anna comes back; her phone still does not answer. boris talks on: the
@@ -872,8 +875,9 @@ TEST(Dialer, ACallAMenuAnsweredIsPutThroughWithoutASecondAnswer) {
         rig.dialer.Offer(id, std::move(in));
         return id;
     };
-    menu_call("+79160000001");
+    const CallId waiting = menu_call("+79160000001");
     rig.loop.RunUntil(rig.loop.Now() + kSecond);
+    EXPECT_TRUE(rig.tap.holds[waiting]) << "the caller the menu answered waits to music";
     ASSERT_TRUE(rig.dialer.SetReady("anna"));
     EXPECT_EQ(rig.Agent("anna").inbound.menu_answers.at("source"), "Поиск");
     rig.loop.RunUntil(rig.loop.Now() + 5 * kSecond);

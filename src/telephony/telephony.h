@@ -89,6 +89,13 @@ public:
     // does not answer, kAgentMissed follows and the call waits on.
     virtual void Bridge(CallId call, std::string_view agent) = 0;
     virtual void Play(CallId call, std::string_view prompt) = 0;
+    // An answered call waiting for an agent hears music on hold (the
+    // network's own) whenever no prompt plays, until Bridge or
+    // Hold(call, false). Networks without music keep silence.
+    virtual void Hold(CallId call, bool music) {
+        (void)call;
+        (void)music;
+    }
     virtual void Collect(CallId call, int max_digits, Millis timeout) = 0;
     // Answers an incoming call; answered follows.
     virtual void Answer(CallId call) = 0;

@@ -132,6 +132,10 @@ struct SipTelephony::Impl {
         bool marker = true;
         std::shared_ptr<const Prompt> prompt;
         size_t play_pos = 0;
+        // Waiting for an operator: music on hold when no prompt plays, from
+        // where it stopped (until bridged or Hold(false)).
+        std::shared_ptr<const Prompt> music;
+        size_t music_pos = 0;
         bool collecting = false;
         int max_digits = 1;
         std::string keys;  // pressed and not yet collected
@@ -374,6 +378,7 @@ struct SipTelephony::Impl {
         }
         leg.bridged = true;
         callee->bridged = true;
+        callee->music.reset();
         Count([](SipCounters& c) { ++c.bridged; });
     }
 
@@ -758,6 +763,13 @@ struct SipTelephony::Impl {
         TryCollect(*call, false);
     }
 
+    void DoHold(CallId id, std::shared_ptr<const Prompt> music) {
+        Call* call = Find(id);
+        if (call == nullptr || call->agent_leg) return;
+        call->music = std::move(music);
+        call->music_pos = 0;
+    }
+
     void DoPlay(CallId id, std::shared_ptr<const Prompt> prompt) {
         Call* call = Find(id);
         if (call == nullptr || !call->answered) return;
@@ -813,6 +825,13 @@ struct SipTelephony::Impl {
                 } else {
                     finished = true;  // the short tail is dropped (under 20 ms)
                 }
+            } else if (call.music && call.music->pcm.size() >= kFrame) {
+                // Round and round; the tail under a frame is skipped.
+                if (call.music_pos + kFrame > call.music->pcm.size()) call.music_pos = 0;
+                const auto& coded = call.pt == 0 ? call.music->ulaw : call.music->alaw;
+                bytes = coded.data() + call.music_pos;
+                pcm = call.music->pcm.data() + call.music_pos;
+                call.music_pos += kFrame;
             }
             mb->pos = RTP_HEADER_SIZE;
             mb->end = RTP_HEADER_SIZE;
@@ -1116,6 +1135,16 @@ Result<void> SipTelephony::Start() {
         impl_->thread.join();
         ::close(impl_->wake_fd);
         impl_->wake_fd = -1;
+        return r;
+    }
+    // The music is read once, now, so that a file that cannot be played is
+    // said when the server starts (the call goes on in silence).
+    const std::string& music = impl_->options.music_on_hold;
+    if (!music.empty() && impl_->PromptFor("[" + music + "]")->pcm.empty()) {
+        impl_->Log(fmt::format(
+            "sip: the music on hold {} cannot be played: callers waiting for an operator hear "
+            "silence (set music_on_hold to a WAV file, or \"\" for silence on purpose)",
+            music));
     }
     return r;
 }
@@ -1150,6 +1179,13 @@ void SipTelephony::Bridge(CallId call, std::string_view agent) {
 void SipTelephony::Play(CallId call, std::string_view prompt) {
     auto audio = impl_->PromptFor(prompt);
     impl_->Send([impl = impl_.get(), call, audio] { impl->DoPlay(call, audio); });
+}
+
+void SipTelephony::Hold(CallId call, bool music) {
+    std::shared_ptr<const Prompt> audio;
+    if (music && !impl_->options.music_on_hold.empty())
+        audio = impl_->PromptFor("[" + impl_->options.music_on_hold + "]");
+    impl_->Send([impl = impl_.get(), call, audio] { impl->DoHold(call, audio); });
 }
 
 void SipTelephony::Collect(CallId call, int max_digits, Millis timeout) {

@@ -91,6 +91,9 @@ struct SipOptions {
     // How long an operator's phone rings before the call is offered to
     // another operator and they are paused (kAgentMissed).
     int agent_ring_seconds = 20;
+    // What a caller waiting for an operator hears (a WAV file, any rate;
+    // "" for silence): Debian's asterisk-moh-opsound-wav by default.
+    std::string music_on_hold = "/usr/share/asterisk/moh/macroform-cold_day.wav";
     // Where a PBX queues calls for operators: an answered call put through to
     // any agent is transferred there by REFER instead ("sip:queue@pbx").
     std::string transfer;
@@ -130,6 +133,7 @@ public:
     void OnEvent(Handler handler) override;
     CallId Originate(const Dial& dial) override;
     void Bridge(CallId call, std::string_view agent) override;
+    void Hold(CallId call, bool music) override;
     void Play(CallId call, std::string_view prompt) override;
     void Collect(CallId call, int max_digits, Millis timeout) override;
     void Answer(CallId call) override;

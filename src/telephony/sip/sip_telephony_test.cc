@@ -697,6 +697,71 @@ TEST_F(SipTelephonyTest, ACallToADidRingsUntilAnsweredAndThenCarriesAudioBothWay
     EXPECT_GT(media::Rms(ours), 0.01) << "so is ours";
 }
 
+// A caller waiting for an operator hears Debian's music on hold (a WAV file
+// Asterisk's package ships), a prompt over it, then the music again from
+// where it stopped; a file that cannot be read is said at start.
+TEST_F(SipTelephonyTest, AWaitingCallerHearsMusicOnHoldBetweenPrompts) {
+    SipOptions options = WithDid();
+    ASSERT_TRUE(std::filesystem::exists(options.music_on_hold))
+        << options.music_on_hold << ": scripts/install-deps installs asterisk-moh-opsound-wav";
+    SipTelephony& sip = Connect("127.0.0.1:9", options);
+    EXPECT_EQ(Log().find("music on hold"), std::string::npos) << Log();
+    Sipp caller(dir_, "caller.xml",
+                Caller("answered", "74950000001",
+                       {{"@PCAP@", "/usr/share/sip-tester/g711a.pcap"}, {"@TALK@", "4000"}}),
+                sip.local_address());
+    ASSERT_TRUE(caller.started());
+    ASSERT_TRUE(WaitFor(EventKind::kIncoming)) << Kinds() << Log();
+    const CallId id = Seen(EventKind::kIncoming)->call;
+    sip.Answer(id);
+    ASSERT_TRUE(WaitFor(EventKind::kAnswered)) << Kinds() << Log();
+    const std::string recording = Seen(EventKind::kAnswered)->recording;
+    sip.Hold(id, true);
+    queue_.RunUntil([] { return false; }, 1'000ms);
+    sip.Play(id, "Ваш номер в очереди — 1.");
+    ASSERT_TRUE(WaitFor(EventKind::kPromptDone, 10s)) << Kinds();
+    ASSERT_TRUE(WaitFor(EventKind::kHungUp, 15s)) << Kinds();
+    EXPECT_EQ(caller.Wait(), 0) << caller.errors();
+    telephony_.reset();
+
+    auto wav = media::ReadWav(recording);
+    ASSERT_TRUE(wav) << wav.error().message;
+    std::vector<int16_t> ours;
+    for (size_t i = 1; i < wav->samples.size(); i += 2)
+        ours.push_back(wav->samples[i]);
+    auto music = media::ReadWav(options.music_on_hold);
+    ASSERT_TRUE(music) << music.error().message;
+    ASSERT_EQ(music->rate, 8000);
+    // The music's first second is in what the caller heard, sample for sample.
+    const std::vector<int16_t> first(music->samples.begin(), music->samples.begin() + 8000);
+    const auto at = std::search(ours.begin(), ours.end(), first.begin(), first.end());
+    ASSERT_NE(at, ours.end()) << "the music's beginning is not in the recording";
+    // The music runs until the prompt, then goes on from where it stopped.
+    size_t heard = 0;
+    while (at + static_cast<std::ptrdiff_t>(heard) != ours.end() && heard < music->samples.size() &&
+           at[static_cast<std::ptrdiff_t>(heard)] == music->samples[heard])
+        ++heard;
+    ASSERT_LT(heard, music->samples.size() - 800);
+    const auto next = music->samples.begin() + static_cast<std::ptrdiff_t>(heard);
+    const std::vector<int16_t> then(next, next + 800);
+    EXPECT_NE(
+        std::search(at + static_cast<std::ptrdiff_t>(heard), ours.end(), then.begin(), then.end()),
+        ours.end())
+        << "the music did not go on after the prompt from sample " << heard;
+    EXPECT_EQ(std::search(at + static_cast<std::ptrdiff_t>(heard), ours.end(), first.begin(),
+                          first.begin() + 800),
+              ours.end())
+        << "the music began again after the prompt";
+
+    // A file that is not there: said when the server starts.
+    SipOptions missing = WithDid();
+    missing.music_on_hold = (dir_ / "no-such.wav").string();
+    Connect("127.0.0.1:9", missing);
+    EXPECT_NE(Log().find("the music on hold " + missing.music_on_hold + " cannot be played"),
+              std::string::npos)
+        << Log();
+}
+
 TEST_F(SipTelephonyTest, CallsToOtherNumbersGet404AndAnOfferedCallCanBeRefusedOrGivenUp) {
     SipTelephony& sip = Connect("127.0.0.1:9", WithDid());
     {
