@@ -1476,6 +1476,14 @@ TEST_P(ApiTest, AnOperatorPausesForAReasonAndTheReportCountsItsTime) {
     // The wallboard: oleg at work, paused again, without a reason now; a
     // queue of the book with nobody waiting. An operator does not see it.
     ASSERT_EQ(Send(http::verb::put, "/api/v1/routing/queues/general", "{}", &anna).status, 200);
+    // oleg's profile: the wallboard says what calls he takes and his skills.
+    ASSERT_EQ(Send(http::verb::put, "/api/v1/routing/agents/oleg",
+                   json{{"blend", "inbound"},
+                        {"skills", json::array({json{{"name", "support"}, {"level", 2}}})}}
+                       .dump(),
+                   &anna)
+                  .status,
+              200);
     ASSERT_EQ(Send(http::verb::post, "/api/v1/agent/ready", "{}", &oleg).status, 200);
     ASSERT_EQ(
         Send(http::verb::post, "/api/v1/agent/pause", json{{"reason", "training"}}.dump(), &oleg)
@@ -1486,7 +1494,9 @@ TEST_P(ApiTest, AnOperatorPausesForAReasonAndTheReportCountsItsTime) {
         Reply r = Send(http::verb::get, "/api/v1/wallboard", "", &anna);
         ASSERT_EQ(r.status, 200) << r.body;
         board = r.Json();
-        if (board["agents"].size() == 1 && board["agents"][0]["pause_reason"] == "training") break;
+        if (board["agents"].size() == 1 && board["agents"][0]["pause_reason"] == "training" &&
+            board["agents"][0]["blend"] == "inbound")
+            break;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     ASSERT_EQ(board["agents"].size(), 1u) << board.dump();
@@ -1494,6 +1504,9 @@ TEST_P(ApiTest, AnOperatorPausesForAReasonAndTheReportCountsItsTime) {
     EXPECT_EQ(board["agents"][0]["state"], "paused");
     EXPECT_EQ(board["agents"][0]["pause_reason"], "training") << board.dump();
     EXPECT_EQ(board["agents"][0]["campaign_name"], "Паузы");
+    EXPECT_EQ(board["agents"][0]["blend"], "inbound") << board.dump();
+    EXPECT_EQ(board["agents"][0]["skills"], json::parse(R"([{"name":"support","level":2}])"))
+        << board.dump();
     ASSERT_EQ(board["queues"].size(), 1u) << board.dump();
     EXPECT_EQ(board["queues"][0]["name"], "general");
     EXPECT_EQ(board["queues"][0]["waiting"], 0);

@@ -1251,12 +1251,18 @@ void CampaignRunner::PublishBoard() {
     for (const auto& [id, a] : active_) {
         for (const auto& v : a->dialer->Agents()) {
             if (v.state == AgentState::kOffline) continue;
+            // The calls they take and their skills (no profile: blended, none).
+            const auto profile = profiles_.find(v.id);
+            json work = routing::AgentProfileJson(
+                profile != profiles_.end() ? profile->second : agents::AgentSpec{.id = v.id});
             agents.push_back({{"agent", v.id},
                               {"state", AgentStateId(v.state)},
                               {"since", v.since},
                               {"pause_reason", PauseReasonShown(v.id, v.state)},
                               {"campaign", id},
-                              {"campaign_name", a->spec.name}});
+                              {"campaign_name", a->spec.name},
+                              {"blend", work["blend"]},
+                              {"skills", work["skills"]}});
         }
         for (const auto& card : a->dialer->WaitingCalls()) {
             waiting.push_back(

@@ -1353,6 +1353,10 @@ async function main() {
         await waitFor(supervisor, onBoard, 'the paused operator on the wallboard', { timeout: 10000 });
         const boardReason = await onBoard.getByTestId('wallboard-agent-reason').innerText();
         check(boardReason.includes('Lunch'), `the wallboard gives the pause's reason as "${boardReason}"`);
+        // No profile yet: blended, no skills (the routing page's scenario gives one).
+        const boardBlend = await onBoard.getByTestId('wallboard-agent-blend').innerText();
+        const boardSkills = await onBoard.getByTestId('wallboard-agent-skills').innerText();
+        check(boardBlend === 'incoming and outgoing' && boardSkills === '—', `the wallboard gives the operator's work as "${boardBlend}", "${boardSkills}"`);
         await shot(supervisor, 'wallboard');
         await operator.getByTestId('work-leave').click();
         await waitFor(operator, operator.getByTestId('work-join-panel'), 'the join panel after leaving');

@@ -591,7 +591,7 @@ function parseSkills(text: string): { name: string; level: number | string }[] {
         });
 }
 
-function skillsText(skills: AgentProfile['skills']): string {
+export function skillsText(skills: AgentProfile['skills']): string {
     return skills.map((s) => `${s.name}:${s.level}`).join(', ');
 }
 

@@ -2,7 +2,7 @@
 // snapshot /wallboard while the socket is down) — callers waiting and the
 // longest wait, per queue with today's offered, answered, abandoned, service
 // level and ASA, and every operator's state with how long they have been in it
-// and why they paused. Times tick on the page between messages. A team's
+// and why they paused, the calls they take and their skills. Times tick on the page between messages. A team's
 // supervisor sees the team's operators and calls.
 import { useEffect, useState } from 'preact/hooks';
 import { follow, get } from '../api';
@@ -10,10 +10,19 @@ import { Empty, Section } from '../components';
 import { duration, number, percent } from '../format';
 import { t, type Key } from '../i18n';
 import { pauseReasonText } from '../pause_reason';
+import { skillsText } from './routing';
 
 export interface Wallboard {
     now: number; // the server's clock, Unix ms
-    agents: { agent: string; state: string; since: number; pause_reason: string | null; campaign_name: string }[];
+    agents: {
+        agent: string;
+        state: string;
+        since: number;
+        pause_reason: string | null;
+        campaign_name: string;
+        blend?: 'blended' | 'inbound' | 'outbound'; // the calls they take (docs/routing.md)
+        skills?: { name: string; level: number }[];
+    }[];
     queues: {
         name: string; // a queue; another route's text; '' for calls not routed
         waiting: number;
@@ -132,10 +141,12 @@ export function WallboardPage() {
                                 <th>{t('wallboard.state')}</th>
                                 <th class="num">{t('wallboard.inState')}</th>
                                 <th>{t('wallboard.campaign')}</th>
+                                <th>{t('routing.blend')}</th>
+                                <th>{t('routing.skills')}</th>
                             </tr>
                         </thead>
                         <tbody>
-                            {b && b.agents.length === 0 && <Empty colSpan={4} text={t('wallboard.noAgents')} />}
+                            {b && b.agents.length === 0 && <Empty colSpan={6} text={t('wallboard.noAgents')} />}
                             {b?.agents.map((a) => (
                                 <tr key={a.agent} data-testid="wallboard-agent" data-agent={a.agent} data-state={a.state}>
                                     <td data-user-text="">{a.agent}</td>
@@ -156,6 +167,10 @@ export function WallboardPage() {
                                     </td>
                                     <td class="num mono">{duration(now - a.since)}</td>
                                     <td data-user-text="">{a.campaign_name}</td>
+                                    <td data-testid="wallboard-agent-blend">{t(`routing.blend.${a.blend ?? 'blended'}` as Key)}</td>
+                                    <td data-testid="wallboard-agent-skills" data-user-text="">
+                                        {a.skills?.length ? skillsText(a.skills) : '—'}
+                                    </td>
                                 </tr>
                             ))}
                         </tbody>
