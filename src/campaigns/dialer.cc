@@ -495,6 +495,7 @@ void Dialer::Missed(CallId id, LiveCall& call, int cause) {
         SetState(*a, out ? AgentState::kOffline : AgentState::kPaused);
     }
     call.record.agent.clear();
+    if (!call.inbound && call.record.bridged != 0) --stats_.bridged;  // nobody talked
     call.record.bridged = 0;
     if (!call.inbound) {
         if (on_progress_) on_progress_(call.record);

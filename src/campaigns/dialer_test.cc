@@ -767,6 +767,7 @@ TEST(Dialer, AnAnsweredCallTheOperatorsPhoneMissedGoesToTheNextOrIsAbandonedOnce
     EXPECT_EQ(rig.records[0].agent, "boris");
     EXPECT_EQ(rig.records[0].outcome, "answered");
     EXPECT_EQ(rig.dialer.Stats().abandoned, 0);
+    EXPECT_EQ(rig.dialer.Stats().bridged, 1) << "put through once: to boris";
 
     // Nobody else: abandoned after abandon_wait, once in the pacer's window.
     Rig alone(people, options, Leads(1));
@@ -779,6 +780,7 @@ TEST(Dialer, AnAnsweredCallTheOperatorsPhoneMissedGoesToTheNextOrIsAbandonedOnce
     EXPECT_EQ(alone.records[0].outcome, "abandoned");
     EXPECT_TRUE(alone.records[0].agent.empty());
     EXPECT_EQ(alone.records[0].bridged, 0) << "nobody talked with the callee";
+    EXPECT_EQ(alone.dialer.Stats().bridged, 0);
     EXPECT_DOUBLE_EQ(alone.dialer.WindowAbandonRate(), 1.0) << "one answer, abandoned";
     ASSERT_FALSE(alone.tap.plays.empty());
     EXPECT_EQ(alone.tap.plays.back().prompt, options.robot.abandon);
