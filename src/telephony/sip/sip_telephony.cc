@@ -765,7 +765,8 @@ struct SipTelephony::Impl {
 
     void DoHold(CallId id, std::shared_ptr<const Prompt> music) {
         Call* call = Find(id);
-        if (call == nullptr || call->agent_leg) return;
+        // Held again (another operator's phone rings): the music goes on.
+        if (call == nullptr || call->agent_leg || call->music == music) return;
         call->music = std::move(music);
         call->music_pos = 0;
     }
