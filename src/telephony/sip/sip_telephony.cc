@@ -248,6 +248,12 @@ struct SipTelephony::Impl {
         return prompts.emplace(key, std::move(prompt)).first->second;
     }
 
+    // The music on hold, read once (PromptFor keeps it); none when unset.
+    std::shared_ptr<const Prompt> MusicPrompt() {
+        if (options.music_on_hold.empty()) return nullptr;
+        return PromptFor("[" + options.music_on_hold + "]");
+    }
+
     // --- the SIP thread ---
 
     static void OnWake(int /*flags*/, void* arg) {
@@ -1140,12 +1146,11 @@ Result<void> SipTelephony::Start() {
     }
     // The music is read once, now, so that a file that cannot be played is
     // said when the server starts (the call goes on in silence).
-    const std::string& music = impl_->options.music_on_hold;
-    if (!music.empty() && impl_->PromptFor("[" + music + "]")->pcm.empty()) {
+    if (auto music = impl_->MusicPrompt(); music && music->pcm.empty()) {
         impl_->Log(fmt::format(
             "sip: the music on hold {} cannot be played: callers waiting for an operator hear "
             "silence (set music_on_hold to a WAV file, or \"\" for silence on purpose)",
-            music));
+            impl_->options.music_on_hold));
     }
     return r;
 }
@@ -1183,9 +1188,7 @@ void SipTelephony::Play(CallId call, std::string_view prompt) {
 }
 
 void SipTelephony::Hold(CallId call, bool music) {
-    std::shared_ptr<const Prompt> audio;
-    if (music && !impl_->options.music_on_hold.empty())
-        audio = impl_->PromptFor("[" + impl_->options.music_on_hold + "]");
+    std::shared_ptr<const Prompt> audio = music ? impl_->MusicPrompt() : nullptr;
     impl_->Send([impl = impl_.get(), call, audio] { impl->DoHold(call, audio); });
 }
 

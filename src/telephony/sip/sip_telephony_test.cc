@@ -33,6 +33,14 @@ extern char** environ;
 namespace callbase::telephony::sip {
 namespace {
 
+// One side of a call's recording: 0 the far end (left), 1 ours (right).
+std::vector<int16_t> Side(const media::Audio& wav, size_t channel) {
+    std::vector<int16_t> out;
+    for (size_t i = channel; i < wav.samples.size(); i += 2)
+        out.push_back(wav.samples[i]);
+    return out;
+}
+
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
@@ -362,9 +370,7 @@ TEST_F(SipTelephonyTest, ARobotCallPlaysItsPromptHearsKeyOneAndIsRecordedBothWay
     auto wav = media::ReadWav(recording);
     ASSERT_TRUE(wav) << wav.error().message;
     EXPECT_EQ(wav->channels, 2);
-    std::vector<int16_t> ours;
-    for (size_t i = 1; i < wav->samples.size(); i += 2)
-        ours.push_back(wav->samples[i]);
+    const std::vector<int16_t> ours = Side(*wav, 1);
     EXPECT_GT(wav->Seconds(), 2.0) << "the whole prompt is in the recording";
     EXPECT_GT(media::Rms(ours), 0.01) << "the robot's side holds speech";
 }
@@ -387,10 +393,7 @@ TEST_F(SipTelephonyTest, InBandTonesAreHeardWhenTheFarEndSendsNoTelephoneEvents)
 
     auto wav = media::ReadWav(recording);
     ASSERT_TRUE(wav) << wav.error().message;
-    std::vector<int16_t> theirs;
-    for (size_t i = 0; i < wav->samples.size(); i += 2)
-        theirs.push_back(wav->samples[i]);
-    EXPECT_GT(media::Rms(theirs), 0.01) << "the callee's side holds the tones";
+    EXPECT_GT(media::Rms(Side(*wav, 0)), 0.01) << "the callee's side holds the tones";
 }
 
 TEST_F(SipTelephonyTest, FinalResponsesBecomeOutcomesThroughTheTable) {
@@ -511,11 +514,7 @@ TEST_F(SipTelephonyTest, AnAnsweredCallIsPutThroughToTheOperatorsPhoneWithAudioB
 
     auto wav = media::ReadWav(recording);
     ASSERT_TRUE(wav) << wav.error().message;
-    std::vector<int16_t> left, right;
-    for (size_t i = 0; i + 1 < wav->samples.size(); i += 2) {
-        left.push_back(wav->samples[i]);
-        right.push_back(wav->samples[i + 1]);
-    }
+    const std::vector<int16_t> left = Side(*wav, 0), right = Side(*wav, 1);
     EXPECT_GT(media::Rms(left), 0.01) << "the callee's voice";
     EXPECT_GT(media::Rms(right), 0.01) << "the operator's voice";
 }
@@ -688,11 +687,7 @@ TEST_F(SipTelephonyTest, ACallToADidRingsUntilAnsweredAndThenCarriesAudioBothWay
 
     auto wav = media::ReadWav(recording);
     ASSERT_TRUE(wav) << wav.error().message;
-    std::vector<int16_t> theirs, ours;
-    for (size_t i = 0; i + 1 < wav->samples.size(); i += 2) {
-        theirs.push_back(wav->samples[i]);
-        ours.push_back(wav->samples[i + 1]);
-    }
+    const std::vector<int16_t> theirs = Side(*wav, 0), ours = Side(*wav, 1);
     EXPECT_GT(media::Rms(theirs), 0.01) << "the caller's voice is recorded";
     EXPECT_GT(media::Rms(ours), 0.01) << "so is ours";
 }
@@ -726,9 +721,7 @@ TEST_F(SipTelephonyTest, AWaitingCallerHearsMusicOnHoldBetweenPrompts) {
 
     auto wav = media::ReadWav(recording);
     ASSERT_TRUE(wav) << wav.error().message;
-    std::vector<int16_t> ours;
-    for (size_t i = 1; i < wav->samples.size(); i += 2)
-        ours.push_back(wav->samples[i]);
+    const std::vector<int16_t> ours = Side(*wav, 1);
     auto music = media::ReadWav(options.music_on_hold);
     ASSERT_TRUE(music) << music.error().message;
     ASSERT_EQ(music->rate, 8000);
