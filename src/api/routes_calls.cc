@@ -138,13 +138,13 @@ Result<CallFilter> FilterOf(Call& c, int offset_minutes,
     f.agent = c.request.Query("agent").value_or("");
     f.outcome = c.request.Query("outcome").value_or("");
     static const std::set<std::string, std::less<>> kOutcomes = {
-        "",        "answered", "abandoned", "busy",        "no_answer",
+        "",        "answered", "abandoned", "callback",    "busy",       "no_answer",
         "invalid", "rejected", "failed",    "interrupted", "in_progress"};
     if (!kOutcomes.contains(f.outcome)) {
         return Fail(ErrorCode::kInvalidInput,
                     Msg{"calls.unknown_outcome", "outcome '{outcome}' is unknown",
-                        "answered, abandoned, busy, no_answer, invalid, rejected, failed, "
-                        "interrupted or in_progress"},
+                        "answered, abandoned, callback, busy, no_answer, invalid, rejected, "
+                        "failed, interrupted or in_progress"},
                     {{"outcome", f.outcome}});
     }
     f.disposition = c.request.Query("disposition").value_or("");

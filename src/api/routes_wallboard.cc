@@ -70,6 +70,7 @@ json Compose(const std::string& board_text, const TodayFigures& today,
     json agents = json::array();
     struct Waiting {
         int64_t count = 0;
+        int64_t callbacks = 0;  // ... of whom chose a callback and are off the line
         std::optional<int64_t> oldest;
     };
     std::map<std::string, Waiting> waiting;
@@ -81,6 +82,7 @@ json Compose(const std::string& board_text, const TodayFigures& today,
         for (const json& w : board.value("waiting", json::array())) {
             Waiting& q = waiting[routing::RouteName(w.value("route", ""))];
             ++q.count;
+            if (w.value("callback", false)) ++q.callbacks;
             const int64_t arrived = w.value("arrived", int64_t{0});
             if (!q.oldest || arrived < *q.oldest) q.oldest = arrived;
         }
@@ -104,6 +106,7 @@ json Compose(const std::string& board_text, const TodayFigures& today,
         queues.push_back(
             {{"name", name},
              {"waiting", w == waiting.end() ? 0 : w->second.count},
+             {"callbacks_waiting", w == waiting.end() ? 0 : w->second.callbacks},
              {"oldest_arrived",
               w == waiting.end() || !w->second.oldest ? json(nullptr) : json(*w->second.oldest)},
              {"offered", s.offered},

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "routing/missed_ring.h"
 #include "telephony/telephony.h"
 
 namespace callbase::campaigns {
@@ -32,6 +33,9 @@ struct GateEvidence {
     // 3 attempts in 7 days, 30 min apart".
     std::string rules;
 };
+
+// An operator's phone that rang for a call and did not take it.
+using routing::MissedRing;
 
 struct CallRecord {
     uint64_t id = 0;  // per campaign run, from 1
@@ -71,6 +75,9 @@ struct CallRecord {
     // The menu it went through before the queue, and the answers kept there.
     std::string menu;
     std::map<std::string, std::string> menu_answers;
+    // Operators whose phone rang for this call and did not take it, in order
+    // (the queue_log's RINGNOANSWER lines, the reports' missed calls).
+    std::vector<MissedRing> missed;
     GateEvidence evidence;
 };
 

@@ -94,6 +94,7 @@ Result<StoredCall> ReadCall(const store::Store& store, const store::Row& r) {
                         if (v.is_string()) c.menu_answers[k] = v.get<std::string>();
                 }
             }
+            c.missed = routing::ParseMissedRings(route);
         }
     }
     return c;
@@ -101,10 +102,12 @@ Result<StoredCall> ReadCall(const store::Store& store, const store::Row& r) {
 
 // An incoming call's route as JSON — {"route", "reason", "params"} — or null
 // when it has none: the stored column and the CLI's and API's call shapes.
+// The phones that missed the call go with it (an outbound call's too).
 json RouteObject(const std::string& route, const std::string& reason,
                  const std::map<std::string, std::string>& params, const std::string& menu,
-                 const std::map<std::string, std::string>& menu_answers) {
-    if (route.empty() && reason.empty()) return nullptr;
+                 const std::map<std::string, std::string>& menu_answers,
+                 const std::vector<MissedRing>& missed) {
+    if (route.empty() && reason.empty() && missed.empty()) return nullptr;
     json out = {{"route", route},
                 {"reason", reason},
                 {"params", params.empty() ? json::object() : json(params)}};
@@ -113,12 +116,14 @@ json RouteObject(const std::string& route, const std::string& reason,
         out["menu"] = {{"name", menu},
                        {"answers", menu_answers.empty() ? json::object() : json(menu_answers)}};
     }
+    if (!missed.empty()) out["missed"] = routing::MissedRingsJson(missed);
     return out;
 }
 
 // The route as stored (campaign_calls.route); "" for none.
 std::string RouteJson(const CallRecord& r) {
-    const json route = RouteObject(r.route, r.route_reason, r.route_params, r.menu, r.menu_answers);
+    const json route =
+        RouteObject(r.route, r.route_reason, r.route_params, r.menu, r.menu_answers, r.missed);
     return route.is_null() ? std::string() : JsonText(route);
 }
 
@@ -137,7 +142,7 @@ constexpr std::string_view kCallColumns =
 
 json CallRouteJson(const StoredCall& call) {
     return RouteObject(call.route, call.route_reason, call.route_params, call.menu,
-                       call.menu_answers);
+                       call.menu_answers, call.missed);
 }
 
 std::string SpecJson(const CampaignSpec& s) {
@@ -712,9 +717,9 @@ Result<int64_t> CampaignBook::OpenCall(const CallRecord& r, std::string_view net
 Result<void> CampaignBook::UpdateCall(int64_t call_id, const CallRecord& r) {
     auto opt = [](Millis v) { return v == 0 ? store::Value{} : store::Value{v}; };
     auto done = store_.Exec(
-        "UPDATE campaign_calls SET answered_at = $1, bridged_at = $2, agent = $3, recording = $4 "
-        "WHERE id = $5 AND ended_at IS NULL",
-        {opt(r.answered), opt(r.bridged), r.agent, r.recording, call_id});
+        "UPDATE campaign_calls SET answered_at = $1, bridged_at = $2, agent = $3, recording = $4, "
+        "route = $5 WHERE id = $6 AND ended_at IS NULL",
+        {opt(r.answered), opt(r.bridged), r.agent, r.recording, RouteJson(r), call_id});
     if (!done) return std::unexpected(done.error());
     return {};
 }
@@ -726,9 +731,10 @@ Result<void> CampaignBook::CloseCall(int64_t call_id, const CallRecord& r) {
     auto done = store_.Exec(
         "UPDATE campaign_calls SET answered_at = $1, bridged_at = $2, ended_at = $3, outcome = "
         "$4, cause = $5, agent = $6, short_call = $7, robot_step = $8, robot_keys = $9, "
-        "robot_actions = $10, recording = $11 WHERE id = $12",
+        "robot_actions = $10, recording = $11, route = $12 WHERE id = $13",
         {opt(r.answered), opt(r.bridged), r.ended, r.outcome, int64_t{r.cause}, r.agent,
-         int64_t{r.short_call}, r.robot_step, r.robot_keys, r.robot_actions, r.recording, call_id});
+         int64_t{r.short_call}, r.robot_step, r.robot_keys, r.robot_actions, r.recording,
+         RouteJson(r), call_id});
     if (!done) return std::unexpected(done.error());
     if (*done == 0) {
         return Fail(ErrorCode::kNotFound, Msg{"call.not_found", "call #{id} does not exist"},
@@ -1153,7 +1159,7 @@ void StoreGate::Dialed(const Lead& lead, UnixSeconds at) {
         if (!error_) error_ = id.error();
         return;
     }
-    dialing_[lead.contact_id] = *id;
+    dialing_[lead.e164] = *id;
 }
 
 void StoreGate::Attempted(const Lead& lead, UnixSeconds at, std::string_view outcome) {
@@ -1161,7 +1167,7 @@ void StoreGate::Attempted(const Lead& lead, UnixSeconds at, std::string_view out
     // The callee answered an abandoned call: for the inactivity rule it is an answer.
     std::string kept = outcome == "abandoned" ? "answered" : std::string(outcome);
     compliance::Attempts attempts(store_, clock_);
-    auto begun = dialing_.find(lead.contact_id);
+    auto begun = dialing_.find(lead.e164);
     if (begun != dialing_.end()) {
         const int64_t id = begun->second;
         dialing_.erase(begun);

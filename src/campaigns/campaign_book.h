@@ -97,14 +97,17 @@ struct StoredCall {
     std::map<std::string, std::string> route_params;
     std::string menu;  // the menu it went through first, and the answers there
     std::map<std::string, std::string> menu_answers;
+    std::vector<MissedRing> missed;  // phones that rang for it and did not take it
     std::string evidence_json;
     std::optional<std::string> disposition;
     std::optional<UnixSeconds> callback_at;
     UnixSeconds disposed_at = 0;  // when the operator gave the disposition, 0 for none
 };
 
-// An incoming call's route for JSON: {"route", "reason", "params", "menu"}, or null
-// when the call has none (outbound, or taken before routing was configured).
+// An incoming call's route for JSON: {"route", "reason", "params", "menu",
+// "missed": [{"agent", "at", "rang_ms", "cause"}]}, or null when the call has
+// none (an outbound call no phone missed, or one taken before routing was
+// configured).
 nlohmann::json CallRouteJson(const StoredCall& call);
 
 // Which calls a call log shows (CampaignBook::CallLog). Empty members do not filter.
@@ -257,7 +260,9 @@ private:
     std::string registries_checked_;
     std::string actor_;
     bool record_;
-    std::unordered_map<int64_t, int64_t> dialing_;  // contact -> its attempt begun (Dialed)
+    // The number being dialed -> its attempt begun (Dialed). By number: a
+    // callback's caller may have no card (contact 0), as may several at once.
+    std::unordered_map<std::string, int64_t> dialing_;
     std::optional<Error> error_;
 };
 

@@ -106,8 +106,17 @@ void Dialer::Interrupt() {
     running_ = false;
     waiting_.clear();
     std::vector<CallId> calls;
-    for (const auto& [id, call] : live_)
-        calls.push_back(id);
+    for (auto it = live_.begin(); it != live_.end();) {
+        if (it->second.callback) {
+            // Not a line: a promise the stop breaks. Said where the operator
+            // of the server looks (the runner logs it).
+            if (on_callback_lost_) on_callback_lost_(it->second.record);
+            it = live_.erase(it);
+            continue;
+        }
+        calls.push_back(it->first);
+        ++it;
+    }
     for (CallId id : calls) {
         telephony_.Hangup(id);
         Finish(id, "interrupted", 0);
@@ -270,7 +279,11 @@ bool Dialer::Dial(size_t index, const std::string& reserved_agent) {
         }
     }
     if (!reserved.empty() && !OperatorAllows(index, reserved)) return false;
-    GateCheck check = gate_.Check(lead, options_.purpose, Seconds(now));
+    // A callback the caller asked for is a service call, whatever the
+    // campaign's purpose; the gate's other rules (hours, objections, caps) hold.
+    GateCheck check = gate_.Check(
+        lead, state.callback_queue.empty() ? options_.purpose : std::string_view("service"),
+        Seconds(now));
     if (!check.decision.allowed) {
         Denied(index, check.decision);
         return false;
@@ -305,6 +318,11 @@ bool Dialer::Dial(size_t index, const std::string& reserved_agent) {
     record.started = now;
     record.attempt = state.attempts;
     record.evidence = std::move(check.evidence);
+    if (!state.callback_queue.empty()) {
+        record.route = "callback:" + state.callback_queue;
+        record.route_reason = "callback";
+        ++stats_.callbacks_dialed;
+    }
     if (on_opened_) on_opened_(record);
     CallId id =
         telephony_.Originate(telephony::Dial{pick->number, lead.e164, options_.ring_timeout});
@@ -360,7 +378,9 @@ void Dialer::Handle(const telephony::Event& event) {
             break;
         }
         case EventKind::kHungUp:
-            if (call.inbound && call.record.answered == 0) {
+            if (call.phase == Phase::kCallbackMessage) {
+                Finish(event.call, "callback", 0);  // they chose it already
+            } else if (call.inbound && call.record.answered == 0) {
                 // The caller gave up ringing: waiting for an agent, or with
                 // the card already on an agent's screen.
                 if (call.phase == Phase::kWaiting) {
@@ -410,6 +430,20 @@ void Dialer::Handle(const telephony::Event& event) {
                 Finish(event.call, "abandoned", 0);
             } else if (call.phase == Phase::kRobot) {
                 RobotStep(event.call, call, event);
+            } else if (call.phase == Phase::kCallbackMessage) {
+                if (event.kind == EventKind::kPromptDone) {
+                    telephony_.Hangup(event.call);
+                    Finish(event.call, "callback", 0);
+                }
+            } else if (call.phase == Phase::kWaiting && call.inbound && call.queue &&
+                       call.queue->spec.callback) {
+                // After each announcement the caller may press 1 (a key
+                // pressed during it counts); anything else is let be.
+                if (event.kind == EventKind::kPromptDone) {
+                    telephony_.Collect(event.call, 1, call.queue->spec.announce_every);
+                } else if (event.digits == "1") {
+                    ChooseCallback(event.call, call);
+                }
             }
             break;
     }
@@ -477,6 +511,10 @@ void Dialer::Paced(LiveCall& call, bool abandoned) {
 void Dialer::Missed(CallId id, LiveCall& call, int cause) {
     const Millis now = loop_.Now();
     ++stats_.agent_missed;
+    call.record.missed.push_back(MissedRing{.agent = call.record.agent,
+                                            .at = call.connected,
+                                            .rang = now - call.connected,
+                                            .cause = cause});
     if (Agent* a = FindAgent(call.record.agent); a != nullptr && a->call == id) {
         a->call = 0;
         a->contact_id = 0;
@@ -530,6 +568,10 @@ void Dialer::Missed(CallId id, LiveCall& call, int cause) {
 }
 
 void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
+    if (call.callback) {
+        CallBack(id, agent);
+        return;
+    }
     if (agent.leaving_until != 0) {
         // The last call of one who is leaving: they go after it.
         agent.leaving_until = 0;
@@ -538,6 +580,7 @@ void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
     }
     call.phase = Phase::kTalking;
     call.record.agent = agent.id;
+    call.connected = loop_.Now();
     ++agent.info.calls;
     if (call.queue) call.queue->memory.last_member = MemberOf(*call.queue, agent.id);
     agent.call = id;
@@ -650,20 +693,88 @@ void Dialer::Offer(CallId id, Incoming incoming) {
         live_.at(*behind).overtaken = true;
     waiting_.insert(place, id);
     if (call.line_answered && call.queue && call.queue->spec.announce_every > 0) Announce(id);
+    WidenLater(id, call);
+}
+
+void Dialer::WidenLater(CallId id, const LiveCall& call) {
     // As the caller waits, the queue may take agents of further skill levels:
     // look again for a ready one then.
-    if (call.queue) {
-        for (const auto& [after, level] : call.queue->spec.widen) {
-            Later(call.arrived + after, [this, id] {
-                auto it = live_.find(id);
-                if (it == live_.end() || it->second.phase != Phase::kWaiting) return;
-                if (Agent* a = ChooseFor(it->second)) {
-                    waiting_.erase(std::find(waiting_.begin(), waiting_.end(), id));
-                    Connect(id, it->second, *a);
-                }
-            });
-        }
+    if (!call.queue) return;
+    for (const auto& [after, level] : call.queue->spec.widen) {
+        if (call.arrived + after <= loop_.Now()) continue;
+        Later(call.arrived + after, [this, id] {
+            auto it = live_.find(id);
+            if (it == live_.end() || it->second.phase != Phase::kWaiting) return;
+            if (Agent* a = ChooseFor(it->second)) {
+                waiting_.erase(std::find(waiting_.begin(), waiting_.end(), id));
+                Connect(id, it->second, *a);
+            }
+        });
     }
+}
+
+// Press 1 (docs/routing.md, "A callback instead of waiting"): the caller's
+// place in the line is kept by an entry of the dialer's own — same queue,
+// priority and arrival, so it goes to an operator exactly when the caller
+// would have — and the line ends after the caller hears so.
+void Dialer::ChooseCallback(CallId id, LiveCall& call) {
+    const CallId entry = next_callback_++;
+    LiveCall& place = live_[entry];  // references into live_ stay valid
+    place.callback = true;
+    place.inbound = true;
+    place.lead = kNoLead;
+    place.phase = Phase::kWaiting;
+    place.record.number = call.record.number;
+    place.record.contact_id = call.record.contact_id;
+    place.record.started = loop_.Now();
+    place.eligible = call.eligible;
+    place.queue = call.queue;
+    place.priority = call.priority;
+    place.arrived = call.arrived;
+    place.card = call.card;
+    place.card.callback = true;
+    std::replace(waiting_.begin(), waiting_.end(), id, entry);
+    WidenLater(entry, place);
+    ++stats_.callbacks_chosen;
+    call.phase = Phase::kCallbackMessage;
+    call.next_announce = 0;  // no more announcements
+    if (on_progress_) on_progress_(call.record);
+    telephony_.Play(id,
+                    "Спасибо! Мы перезвоним вам на этот номер, как только подойдёт ваша очередь. "
+                    "До свидания.");
+}
+
+// The operator who would have answered the caller dials them: a lead of its
+// own (the caller may not be in the campaign's list), through the dial gate
+// for the service purpose; answered, it is put through as any outbound call
+// of a reserved operator. Held back by the gate (quiet hours, an objection),
+// the lead waits for the gate as any lead does, and the operator is free.
+void Dialer::CallBack(CallId entry, Agent& agent) {
+    LiveCall place = std::move(live_.at(entry));
+    live_.erase(entry);
+    leads_.push_back(Lead{.contact_id = place.record.contact_id, .e164 = place.record.number});
+    lead_state_.emplace_back();
+    const size_t index = leads_.size() - 1;
+    lead_state_[index].callback_queue = place.queue ? place.queue->spec.name : "inbound";
+    if (place.queue) place.queue->memory.last_member = MemberOf(*place.queue, agent.id);
+    agent.card = index;
+    agent.contact_id = place.record.contact_id;
+    SetState(agent, AgentState::kReady);  // ready so far; from here, dialing
+    agent.dialing = true;
+    if (on_agent_) {
+        on_agent_(AgentEvent{
+            .agent = agent.id, .kind = "callback", .state = agent.state, .lead = &leads_[index]});
+    }
+    if (Dial(index, agent.id)) return;
+    if (on_agent_) {
+        on_agent_(AgentEvent{.agent = agent.id,
+                             .kind = "callback_held",
+                             .state = agent.state,
+                             .lead = &leads_[index]});
+    }
+    agent.dialing = false;
+    agent.card = SIZE_MAX;
+    AgentFree(agent);
 }
 
 void Dialer::WaitOver(CallId id) {
@@ -732,10 +843,13 @@ void Dialer::Announce(CallId id) {
     call.overtaken = false;
     const int64_t minutes = (wait + 59'999) / 60'000;
     telephony_.Play(
-        id, fmt::format("Ваш номер в очереди — {}. {}", place,
+        id, fmt::format("Ваш номер в очереди — {}. {}{}", place,
                         wait < 60'000
                             ? "Ответим меньше чем через минуту."
-                            : fmt::format("Ожидаемое время ответа — около {}.", Minutes(minutes))));
+                            : fmt::format("Ожидаемое время ответа — около {}.", Minutes(minutes)),
+                        call.queue->spec.callback
+                            ? " Чтобы мы перезвонили вам, не теряя места в очереди, нажмите 1."
+                            : ""));
     // One round of announcements at a time: a caller requeued after an
     // operator missed them begins a new one, and the old timer does nothing.
     const Millis next = loop_.Now() + call.queue->spec.announce_every;
@@ -836,7 +950,7 @@ void Dialer::Finish(CallId id, const std::string& outcome, int cause) {
             stats_.human_talk_ms += talk;
             mean_talk_seconds_ += (talk / 1000.0 - mean_talk_seconds_) * 0.01;
         }
-        if (outcome != "answered") ++stats_.inbound_abandoned;
+        if (outcome != "answered" && outcome != "callback") ++stats_.inbound_abandoned;
         if (on_call_) on_call_(r);
         return;
     }

@@ -192,6 +192,7 @@ struct InboundCard {
     std::map<std::string, std::string> reason_params;
     Millis arrived = 0;
     std::map<std::string, std::string> menu_answers;  // «Как узнали: Поиск»
+    bool callback = false;  // waiting: the caller chose a callback and is off the line
 };
 
 struct DialerStats {
@@ -211,6 +212,9 @@ struct DialerStats {
     int max_live_calls = 0;
     // Inbound calls offered, put through, and given up (or refused: nobody free).
     int64_t inbound = 0, inbound_answered = 0, inbound_abandoned = 0;
+    // Callers who pressed 1 for a callback while waiting, and the callbacks
+    // dialed when their turn came (the gate may hold one back).
+    int64_t callbacks_chosen = 0, callbacks_dialed = 0;
     // Calls an operator's phone did not take (rang out or refused); each
     // operator was paused, the caller offered on.
     int64_t agent_missed = 0;
@@ -247,7 +251,9 @@ struct AgentEvent {
     std::string agent;
     // connected, ended, state; missed: the agent's phone did not take the
     // call (a pause follows, `cause` says why: 408 it rang out, else the SIP
-    // status, 0 unreachable).
+    // status, 0 unreachable); callback: the agent dials a caller who chose a
+    // callback (`lead`); callback_held: the dial gate held that dial back
+    // (the lead is tried again when the gate allows).
     std::string kind;
     AgentState state = AgentState::kOffline;
     const Lead* lead = nullptr;  // connected: valid during the callback only
@@ -271,6 +277,11 @@ public:
     void OnCallProgress(std::function<void(const CallRecord&)> fn) { on_progress_ = std::move(fn); }
     // The record of a call that ended (the same CallRecord::id as opened).
     void OnCall(std::function<void(const CallRecord&)> fn) { on_call_ = std::move(fn); }
+    // A caller who chose a callback was not called back: the dialer stopped
+    // (Interrupt) first. The record holds their number and card.
+    void OnCallbackLost(std::function<void(const CallRecord&)> fn) {
+        on_callback_lost_ = std::move(fn);
+    }
     void OnDisposition(std::function<void(const Disposition&)> fn) {
         on_disposition_ = std::move(fn);
     }
@@ -334,7 +345,9 @@ public:
     double WindowAbandonRate() { return pacer_.WindowAbandonRate(loop_.Now()); }
 
 private:
-    enum class Phase { kRinging, kWaiting, kTalking, kRobot, kAbandonMessage };
+    // kCallbackMessage: the caller pressed 1 for a callback and hears that
+    // they will be called back; the line ends after it.
+    enum class Phase { kRinging, kWaiting, kTalking, kRobot, kAbandonMessage, kCallbackMessage };
     struct LiveCall {
         CallRecord record;
         std::unique_ptr<ivr::Walk> walk;  // a scripted robot's place in its script
@@ -369,6 +382,10 @@ private:
         Millis announced_wait = -1;
         bool overtaken = false;
         Millis next_announce = 0;  // when the current round announces next
+        Millis connected = 0;      // when the current operator was given it
+        // The place of a caller who chose a callback (no line: its id is the
+        // dialer's own): its queue, priority and arrival as the caller's were.
+        bool callback = false;
     };
     static constexpr size_t kNoLead = SIZE_MAX;
     struct LeadState {
@@ -380,6 +397,10 @@ private:
         // it holds (INT64_MAX: for good).
         int held = -1;
         UnixSeconds held_until = 0;
+        // A caller's callback (the queue they waited in): dialed for the
+        // service purpose — they asked for the call — and recorded with the
+        // route "callback:QUEUE".
+        std::string callback_queue;
     };
     struct Agent {
         std::string id;
@@ -430,6 +451,14 @@ private:
     // A waiting caller already answered hears their place and the wait
     // expected (Russian), then again every announce_every while waiting.
     void Announce(CallId id);
+    // The waiting caller pressed 1: their place goes on without them, and
+    // they hear that they will be called back.
+    void ChooseCallback(CallId id, LiveCall& call);
+    // A callback's turn came and `agent` would take it: they dial the caller.
+    void CallBack(CallId entry, Agent& agent);
+    // Looks for a ready agent again as a waiting caller's wait reaches each
+    // of the queue's widening steps.
+    void WidenLater(CallId id, const LiveCall& call);
     void Finish(CallId id, const std::string& outcome, int cause);
     void Retry(size_t lead, const std::string& outcome);
     // The retry delay for an outcome, in seconds; -1: no rule, the lead closes.
@@ -492,10 +521,12 @@ private:
     std::vector<Callback> callbacks_;
     std::unordered_map<int64_t, size_t> lead_of_contact_;
     uint64_t next_record_ = 1;
+    // The ids of callback places: far above any network's call ids.
+    CallId next_callback_ = CallId{1} << 62;
     int32_t pool_blocked_day_ = INT32_MIN;
     double mean_talk_seconds_ = 120;
     DialerStats stats_;
-    std::function<void(const CallRecord&)> on_opened_, on_progress_, on_call_;
+    std::function<void(const CallRecord&)> on_opened_, on_progress_, on_call_, on_callback_lost_;
     std::function<void(const Disposition&)> on_disposition_;
     std::function<void(const AgentEvent&)> on_agent_;
     std::shared_ptr<int> life_ = std::make_shared<int>(0);  // timers hold it weakly

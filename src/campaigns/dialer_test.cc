@@ -232,6 +232,29 @@ struct Rig {
         });
     }
 
+    // A caller to the center's number +74950000001 waiting in `queue`,
+    // already answered by a menu unless told (then it rings, and hears
+    // nothing); the caller's patience is 600 s.
+    CallId OfferToQueue(const std::shared_ptr<InboundQueue>& queue, const char* from,
+                        int priority = 0, bool answered = true) {
+        const CallId id = net.Offer(from, "+74950000001", 600 * kSecond);
+        Incoming in{from, "+74950000001", 0};
+        in.route = "queue:" + queue->spec.name;
+        in.queue = queue;
+        in.priority = priority;
+        in.answered_by_menu = answered;
+        dialer.Offer(id, std::move(in));
+        return id;
+    }
+    // The prompts played to a call, in order.
+    std::vector<std::string> Heard(CallId id) const {
+        std::vector<std::string> out;
+        for (const auto& p : tap.plays) {
+            if (p.call == id) out.push_back(p.prompt);
+        }
+        return out;
+    }
+
     void AddReady(const std::vector<std::string>& agents) {
         for (const auto& a : agents) {
             dialer.AddAgent(a);
@@ -739,6 +762,12 @@ TEST(Dialer, AnOperatorWhosePhoneDoesNotAnswerIsPausedAndTheCallerGoesFirstToThe
     EXPECT_EQ(r.agent, "boris");
     EXPECT_EQ(r.outcome, "answered");
     EXPECT_GT(r.answered, r.started + 8 * kSecond);
+    // ... but kept as the phone that missed it: from the card on her screen
+    // until the 8 s of ringing ran out.
+    EXPECT_EQ(r.missed, (std::vector<MissedRing>{{.agent = "anna",
+                                                  .at = kMorning + kSecond,
+                                                  .rang = options.card_lead + 8 * kSecond,
+                                                  .cause = 408}}));
     EXPECT_EQ(rig.dialer.Stats().agent_missed, 2);
 }
 
@@ -958,54 +987,125 @@ TEST(Dialer, AnAnsweredCallerHearsTheirPlaceAndAWaitThatOnlyGrowsWhenSomeoneGoes
     rig.dialer.Start();
     auto queue = std::make_shared<InboundQueue>(
         routing::QueueSpec{.name = "line", .announce_every = 30 * kSecond});
-    auto offer = [&](const char* from, int priority) {
-        const CallId id = rig.net.Offer(from, "+74950000001", 600 * kSecond);
-        Incoming in{from, "+74950000001", 0};
-        in.route = "queue:line";
-        in.queue = queue;
-        in.priority = priority;
-        in.answered_by_menu = true;
-        rig.dialer.Offer(id, std::move(in));
-        return id;
-    };
-    auto heard = [&](CallId id) {
-        std::vector<std::string> out;
-        for (const auto& p : rig.tap.plays) {
-            if (p.call == id) out.push_back(p.prompt);
-        }
-        return out;
-    };
     const Millis at = rig.loop.Now();
-    const CallId first = offer("+79160000001", 0);
-    const CallId second = offer("+79160000002", 0);
+    const CallId first = rig.OfferToQueue(queue, "+79160000001", 0);
+    const CallId second = rig.OfferToQueue(queue, "+79160000002", 0);
     // Two operators at work, 120 s of talk and 10 s of wrap-up a call.
-    EXPECT_EQ(heard(first),
+    EXPECT_EQ(rig.Heard(first),
               (std::vector<std::string>{
                   "Ваш номер в очереди — 1. Ожидаемое время ответа — около 2 минут."}));
-    EXPECT_EQ(heard(second),
+    EXPECT_EQ(rig.Heard(second),
               (std::vector<std::string>{
                   "Ваш номер в очереди — 2. Ожидаемое время ответа — около 3 минут."}));
     // boris goes: the estimate would double, but the callers keep theirs.
     ASSERT_TRUE(rig.dialer.Logout("boris"));
     rig.loop.RunUntil(at + 31 * kSecond);
-    ASSERT_EQ(heard(first).size(), 2u);
-    EXPECT_EQ(heard(first)[1], "Ваш номер в очереди — 1. Ожидаемое время ответа — около 2 минут.");
+    ASSERT_EQ(rig.Heard(first).size(), 2u);
+    EXPECT_EQ(rig.Heard(first)[1],
+              "Ваш номер в очереди — 1. Ожидаемое время ответа — около 2 минут.");
     // A VIP goes ahead of both: now their wait may grow.
-    const CallId vip = offer("+79160000003", 5);
-    EXPECT_EQ(heard(vip)[0], "Ваш номер в очереди — 1. Ожидаемое время ответа — около 3 минут.");
+    const CallId vip = rig.OfferToQueue(queue, "+79160000003", 5);
+    EXPECT_EQ(rig.Heard(vip)[0],
+              "Ваш номер в очереди — 1. Ожидаемое время ответа — около 3 минут.");
     rig.loop.RunUntil(at + 61 * kSecond);
-    ASSERT_EQ(heard(first).size(), 3u);
-    EXPECT_EQ(heard(first)[2], "Ваш номер в очереди — 2. Ожидаемое время ответа — около 5 минут.");
+    ASSERT_EQ(rig.Heard(first).size(), 3u);
+    EXPECT_EQ(rig.Heard(first)[2],
+              "Ваш номер в очереди — 2. Ожидаемое время ответа — около 5 минут.");
     // anna takes the VIP; the first caller is next, and hears so.
     ASSERT_TRUE(rig.dialer.SetReady("anna"));
     EXPECT_EQ(rig.Agent("anna").inbound.from, "+79160000003");
     rig.loop.RunUntil(at + 91 * kSecond);
-    ASSERT_EQ(heard(first).size(), 4u);
-    EXPECT_EQ(heard(first)[3], "Ваш номер в очереди — 1. Ожидаемое время ответа — около 3 минут.")
+    ASSERT_EQ(rig.Heard(first).size(), 4u);
+    EXPECT_EQ(rig.Heard(first)[3],
+              "Ваш номер в очереди — 1. Ожидаемое время ответа — около 3 минут.")
         << "one round of one operator now: shorter than said before";
-    const size_t vip_heard = heard(vip).size();
+    const size_t vip_heard = rig.Heard(vip).size();
     rig.loop.RunUntil(at + 200 * kSecond);
-    EXPECT_EQ(heard(vip).size(), vip_heard) << "no announcement once an operator has the call";
+    EXPECT_EQ(rig.Heard(vip).size(), vip_heard) << "no announcement once an operator has the call";
+}
+
+// A callback instead of waiting (issue 19, item 5): the announcements offer
+// it, and a caller who presses 1 hears that they will be called back and the
+// line ends; their place stays in the line — ahead of a caller who came
+// after them, before they pressed — and when it comes, the operator who
+// takes it dials them through the gate for the service purpose (the
+// campaign's own is marketing, and the caller gave no consent to it),
+// recorded as the queue's callback. The caller ahead of them, who did not
+// press, waits on and is served first.
+TEST(Dialer, ACallerWhoPresses1IsCalledBackWhenTheirTurnComesKeepingTheirPlace) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    options.inbound_wait = 600 * kSecond;
+    options.purpose = "marketing";
+    Population people = Answering();
+    people.keys = {{"", 1.0}};  // nobody presses anything ...
+    Rig rig(people, options, Leads(0));
+    for (const char* who : {"anna", "boris"}) {
+        rig.dialer.AddAgent(who);
+        ASSERT_TRUE(rig.dialer.SetPaused(who));
+    }
+    rig.dialer.Start();
+    auto queue = std::make_shared<InboundQueue>(
+        routing::QueueSpec{.name = "line", .announce_every = 60 * kSecond, .callback = true});
+    const Millis at = rig.loop.Now();
+    const CallId first = rig.OfferToQueue(queue, "+79160000001");
+    rig.loop.RunUntil(at + 20 * kSecond);
+    rig.net.population().keys = {{"1", 1.0}};  // ... but the second caller presses 1
+    const CallId second = rig.OfferToQueue(queue, "+79160000002");
+    rig.loop.RunUntil(at + 21 * kSecond);
+    const CallId third = rig.OfferToQueue(queue, "+79160000003", 0, /*answered=*/false);
+    rig.loop.RunUntil(at + 40 * kSecond);
+    rig.net.population().keys = {{"", 1.0}};
+    rig.loop.RunUntil(at + 50 * kSecond);
+
+    const auto said = rig.Heard(second);
+    ASSERT_EQ(said.size(), 2u);
+    EXPECT_EQ(said[0],
+              "Ваш номер в очереди — 2. Ожидаемое время ответа — около 3 минут. Чтобы мы "
+              "перезвонили вам, не теряя места в очереди, нажмите 1.");
+    EXPECT_EQ(said[1],
+              "Спасибо! Мы перезвоним вам на этот номер, как только подойдёт ваша очередь. До "
+              "свидания.");
+    EXPECT_TRUE(rig.Heard(third).empty());
+    EXPECT_TRUE(rig.tap.hangups.contains(second)) << "the line ends after the goodbye";
+    ASSERT_EQ(rig.records.size(), 1u);
+    EXPECT_EQ(rig.records[0].number, "+79160000002");
+    EXPECT_EQ(rig.records[0].outcome, "callback");
+    EXPECT_EQ(rig.dialer.WaitingCalls().size(), 3u);
+    EXPECT_EQ(rig.dialer.Stats().callbacks_chosen, 1);
+    EXPECT_EQ(rig.dialer.Stats().inbound_abandoned, 0) << "a callback is not an abandon";
+
+    // anna takes the first caller; boris, the next free, calls the second back.
+    ASSERT_TRUE(rig.dialer.SetReady("anna"));
+    EXPECT_EQ(rig.Agent("anna").inbound.from, "+79160000001");
+    ASSERT_TRUE(rig.dialer.SetReady("boris"));
+    ASSERT_EQ(rig.tap.dials.size(), 1u);
+    EXPECT_EQ(rig.tap.dials[0].dial.number, "+79160000002");
+    EXPECT_EQ(rig.dialer.WaitingCalls().size(), 1u);
+    EXPECT_EQ(rig.dialer.WaitingCalls()[0].from, "+79160000003");
+    const auto called = std::find_if(rig.agent_events.begin(), rig.agent_events.end(),
+                                     [](const SeenAgentEvent& e) { return e.kind == "callback"; });
+    ASSERT_NE(called, rig.agent_events.end());
+    EXPECT_EQ(called->agent, "boris");
+    EXPECT_EQ(called->number, "+79160000002");
+    rig.loop.RunUntil(rig.loop.Now() + 6 * kSecond);  // it rings 5 s, then answered
+    const CallId back = rig.tap.dials[0].call;
+    EXPECT_EQ(rig.tap.bridged[back], "boris");
+    EXPECT_EQ(rig.Agent("boris").state, AgentState::kOnCall);
+    rig.loop.RunUntil(rig.loop.Now() + 70 * kSecond);  // 60 s of talk
+    const auto record = std::find_if(rig.records.begin(), rig.records.end(),
+                                     [](const CallRecord& r) { return !r.inbound; });
+    ASSERT_NE(record, rig.records.end());
+    EXPECT_EQ(record->number, "+79160000002");
+    EXPECT_EQ(record->agent, "boris");
+    EXPECT_EQ(record->outcome, "answered");
+    EXPECT_EQ(record->route, "callback:line");
+    EXPECT_EQ(record->route_reason, "callback");
+    EXPECT_EQ(record->evidence.consent.find("marketing"), std::string::npos)
+        << "dialed for the service purpose: " << record->evidence.consent;
+    EXPECT_EQ(rig.dialer.Stats().callbacks_dialed, 1);
+    EXPECT_EQ(rig.tap.bridged[first], "anna");
+    EXPECT_EQ(rig.dialer.WaitingCalls()[0].from, "+79160000003") << "the third caller waits on";
+    EXPECT_FALSE(rig.tap.answers.contains(third));
 }
 
 // A queue in serve (docs/routing.md, "Queues"): its skill takes level 1

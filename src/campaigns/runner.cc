@@ -509,10 +509,33 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
             if (!error_) error_ = r.error();
         }
     });
+    a->dialer->OnCallbackLost([id = spec.id](const CallRecord& r) {
+        fmt::print(stderr,
+                   "campaign #{}: the callback {} chose was not placed: the campaign stopped "
+                   "first; call them back by hand\n",
+                   id, r.number);
+    });
     a->dialer->OnAgentEvent([this, id = spec.id](const AgentEvent& e) {
+        if (e.kind == std::string_view("callback") && e.lead != nullptr) {
+            fmt::print(stderr, "inbound: operator {} calls back {}, whose turn in line came\n",
+                       e.agent, e.lead->e164);
+        } else if (e.kind == std::string_view("callback_held") && e.lead != nullptr) {
+            fmt::print(stderr,
+                       "inbound: the callback to {} is held back by the dial gate; it is dialed "
+                       "when the gate allows (callbase why {})\n",
+                       e.lead->e164, e.lead->e164);
+        }
         if (e.kind == std::string_view("missed")) {
             // The reason before the pause's state event, which logs the spell with it.
             pause_reasons_[e.agent] = "no_answer";
+            if (agent_log_) {
+                if (auto kept = agent_log_->Missed(e.agent); !kept) {
+                    fmt::print(stderr,
+                               "agent {}: the missed call's ring could not be written to the "
+                               "base ({}); the reports count it as talk\n",
+                               e.agent, kept.error().message);
+                }
+            }
             fmt::print(stderr,
                        "agent {}: the phone did not take the call ({}): paused, reason "
                        "no_answer; the caller goes first to the next free operator\n",
@@ -1265,8 +1288,10 @@ void CampaignRunner::PublishBoard() {
                               {"skills", work["skills"]}});
         }
         for (const auto& card : a->dialer->WaitingCalls()) {
-            waiting.push_back(
-                {{"route", card.route}, {"reason", card.reason}, {"arrived", card.arrived}});
+            waiting.push_back({{"route", card.route},
+                               {"reason", card.reason},
+                               {"arrived", card.arrived},
+                               {"callback", card.callback}});
         }
     }
     json j{{"now", loop_->Now()}, {"agents", std::move(agents)}, {"waiting", std::move(waiting)}};

@@ -661,8 +661,8 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
             fmt::print("incoming calls {} – {}: {}\n", LocalTime(r.from / 1000),
                        LocalTime(r.to / 1000), r.calls);
             if (!time->empty()) {
-                Table t({"operator", "ready min", "on calls min", "wrap-up min", "occupancy",
-                         "paused min", "pauses by reason"});
+                Table t({"operator", "ready min", "rang unanswered min", "on calls min",
+                         "wrap-up min", "occupancy", "paused min", "pauses by reason"});
                 for (const auto& a : *time) {
                     std::string by;
                     for (const auto& [reason, ms] : a.paused_ms) {
@@ -670,6 +670,7 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
                                           reason.empty() ? "(none)" : reason, ms / 60'000.0);
                     }
                     t.Add({a.agent, fmt::format("{:.1f}", a.ready_ms / 60'000.0),
+                           fmt::format("{:.1f}", a.rang_ms / 60'000.0),
                            fmt::format("{:.1f}", a.on_call_ms / 60'000.0),
                            fmt::format("{:.1f}", a.wrap_up_ms / 60'000.0), Percent(a.Occupancy()),
                            fmt::format("{:.1f}", a.PausedMs() / 60'000.0), by});
@@ -703,14 +704,16 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
                 fmt::print("\n");
             }
             if (r.calls == 0 && r.unqueued.empty()) return {};
-            Table routes({"queue", "offered", "answered", "abandoned (short)", "timed out", "SL",
-                          "SL with abandons", "ASA s", "longest wait s", "AHT s"});
+            Table routes({"queue", "offered", "answered", "abandoned (short)", "timed out",
+                          "phones missed", "callbacks", "SL", "SL with abandons", "ASA s",
+                          "longest wait s", "AHT s"});
             for (const auto& f : r.routes) {
                 const auto& s = f.stats;
                 routes.Add({f.name.empty() ? "(not routed)" : f.name, std::to_string(s.offered),
                             std::to_string(s.answered),
                             fmt::format("{} ({})", s.abandoned, s.short_abandoned),
-                            std::to_string(f.timed_out), Percent(s.ServiceLevel()),
+                            std::to_string(f.timed_out), std::to_string(s.offers_missed),
+                            std::to_string(s.callbacks), Percent(s.ServiceLevel()),
                             Percent(s.ServiceLevelWithAbandons()),
                             fmt::format("{:.1f}", s.AverageSpeedOfAnswerSeconds()),
                             fmt::format("{:.0f}", s.longest_wait_ms / 1000.0),
@@ -719,10 +722,11 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
             routes.Print(false);
             if (!r.agents.empty()) {
                 fmt::print("\n");
-                Table agents(
-                    {"operator", "calls", "talk min", "AHT s", "first-contact resolution"});
+                Table agents({"operator", "calls", "missed (rang s)", "talk min", "AHT s",
+                              "first-contact resolution"});
                 for (const auto& a : r.agents) {
                     agents.Add({a.agent, std::to_string(a.calls),
+                                fmt::format("{} ({:.0f})", a.missed, a.rang_ms / 1000.0),
                                 fmt::format("{:.1f}", a.talk_ms / 60'000.0),
                                 fmt::format("{:.1f}", a.AverageHandleSeconds()),
                                 fmt::format("{} ({} of {})", Percent(a.first_contact.Rate()),

@@ -70,6 +70,10 @@ struct QueueSpec {
     // A caller already answered (by a menu) hears their place and the wait
     // expected on joining and every this often (serve); 0: never.
     Millis announce_every = 0;
+    // The announcements end with «… нажмите 1» and a caller who presses 1 is
+    // called back when their turn comes, keeping their place (serve;
+    // docs/routing.md, "A callback instead of waiting"). Needs announce_every.
+    bool callback = false;
 };
 
 struct Entry {

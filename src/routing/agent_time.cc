@@ -60,6 +60,18 @@ Result<void> AgentLog::Enter(const std::string& agent, int64_t campaign, std::st
     return {};
 }
 
+Result<void> AgentLog::Missed(const std::string& agent) {
+    auto it = open_.find(agent);
+    if (it == open_.end() || it->second.state != "on_call") return {};
+    auto done = store_.Exec(
+        "UPDATE agent_states SET state = 'ringing' WHERE agent = $1 AND ended_at IS NULL AND "
+        "state = 'on_call'",
+        {agent});
+    if (!done) return std::unexpected(done.error());
+    it->second.state = "ringing";
+    return {};
+}
+
 Result<void> AgentLog::CloseAll(int64_t at_ms) {
     open_.clear();
     if (auto closed = Close(store_, "", at_ms); !closed) return std::unexpected(closed.error());
@@ -79,7 +91,7 @@ int64_t AgentTime::PausedMs() const {
 }
 
 double AgentTime::Occupancy() const {
-    const int64_t available = ready_ms + on_call_ms + wrap_up_ms;
+    const int64_t available = ready_ms + rang_ms + on_call_ms + wrap_up_ms;
     return available > 0
                ? static_cast<double>(on_call_ms + wrap_up_ms) / static_cast<double>(available)
                : 0.0;
@@ -138,6 +150,8 @@ Result<std::vector<AgentTime>> LoadAgentTime(store::Store& store, int64_t from, 
         t.agent = s.agent;
         if (s.state == "ready")
             t.ready_ms += end - begin;
+        else if (s.state == "ringing")
+            t.rang_ms += end - begin;
         else if (s.state == "on_call")
             t.on_call_ms += end - begin;
         else if (s.state == "wrap_up")
@@ -160,6 +174,7 @@ json AgentTimeJson(const std::vector<AgentTime>& time) {
             paused[reason] = seconds(ms);
         out.push_back({{"agent", t.agent},
                        {"ready_seconds", seconds(t.ready_ms)},
+                       {"rang_seconds", seconds(t.rang_ms)},
                        {"on_call_seconds", seconds(t.on_call_ms)},
                        {"wrap_up_seconds", seconds(t.wrap_up_ms)},
                        {"paused_seconds", seconds(t.PausedMs())},

@@ -34,6 +34,10 @@ public:
     // paused (with `reason`), or offline (the open spell is closed only).
     Result<void> Enter(const std::string& agent, int64_t campaign, std::string_view state,
                        std::string_view reason, int64_t at_ms);
+    // The operator's phone did not take the call it was given: the open
+    // spell on a call is kept as "ringing" (rang without an answer), so the
+    // ring does not count as talk. Nothing when no call spell is open.
+    Result<void> Missed(const std::string& agent);
     // serve stops: every open spell ends now.
     Result<void> CloseAll(int64_t at_ms);
     // serve starts: spells a server that stopped without closing them left
@@ -53,7 +57,7 @@ private:
 // One spell as kept: ended_ms 0 while it lasts.
 struct AgentSpell {
     std::string agent;
-    std::string state;   // ready, on_call, wrap_up, paused
+    std::string state;   // ready, ringing, on_call, wrap_up, paused
     std::string reason;  // a pause's; '' otherwise, or when none was given
     int64_t started_ms = 0, ended_ms = 0;
 };
@@ -73,9 +77,13 @@ std::vector<std::string> PauseQueueLog(const std::vector<AgentSpell>& spells, in
 struct AgentTime {
     std::string agent;
     int64_t ready_ms = 0, on_call_ms = 0, wrap_up_ms = 0;
+    // The phone rang for a call and did not take it (AgentLog::Missed): time
+    // the operator was there for calls but took none, so it counts as ready
+    // does in occupancy, and is shown apart.
+    int64_t rang_ms = 0;
     std::map<std::string, int64_t> paused_ms;  // by reason ('' : none given)
     int64_t PausedMs() const;
-    // (on_call + wrap_up) / (ready + on_call + wrap_up); 0 with no such time.
+    // (on_call + wrap_up) / (ready + rang + on_call + wrap_up); 0 with no such time.
     double Occupancy() const;
 };
 
@@ -86,8 +94,8 @@ Result<std::vector<AgentTime>> LoadAgentTime(store::Store& store, int64_t from, 
                                              int64_t now,
                                              const std::vector<std::string>& agents = {});
 
-// [{agent, ready_seconds, on_call_seconds, wrap_up_seconds, paused_seconds,
-//   paused: {reason: seconds}, occupancy}]
+// [{agent, ready_seconds, rang_seconds, on_call_seconds, wrap_up_seconds,
+//   paused_seconds, paused: {reason: seconds}, occupancy}]
 nlohmann::json AgentTimeJson(const std::vector<AgentTime>& time);
 
 }  // namespace callbase::routing

@@ -84,6 +84,39 @@ TEST_P(AgentTimeTest, SpellsSumIntoOccupancyAndPausesByReasonWithinThePeriod) {
     EXPECT_DOUBLE_EQ(j[0]["occupancy"].get<double>(), 10.0 / 15.0);
 }
 
+// A phone that rang for a call and did not take it: the ring is not talk.
+// It counts as time there for calls, as ready does, so occupancy is not
+// raised by a phone that rings out; the spell after it (the pause) is as
+// before, and a later answered call is on a call again.
+TEST_P(AgentTimeTest, TheRingOfAMissedCallIsNotTalk) {
+    AgentLog log(*db_);
+    ASSERT_TRUE(log.Enter("olga", 1, "ready", "", 0));
+    ASSERT_TRUE(log.Enter("olga", 1, "on_call", "", 10'000));  // the card, then the phone rings
+    ASSERT_TRUE(log.Missed("olga"));                           // ... and rings out
+    ASSERT_TRUE(log.Enter("olga", 1, "paused", "no_answer", 30'000));
+    ASSERT_TRUE(log.Missed("olga")) << "no call open: nothing to do";
+    ASSERT_TRUE(log.Enter("olga", 1, "ready", "", 40'000));
+    ASSERT_TRUE(log.Enter("olga", 1, "on_call", "", 50'000));
+    ASSERT_TRUE(log.Enter("olga", 1, "wrap_up", "", 80'000));
+    ASSERT_TRUE(log.Enter("olga", 1, "offline", "", 90'000));
+    ASSERT_TRUE(log.Missed("nobody")) << "an operator never seen: nothing to do";
+
+    auto t = LoadAgentTime(*db_, 0, 100'000, 100'000);
+    ASSERT_TRUE(t) << t.error().message;
+    ASSERT_EQ(t->size(), 1u);
+    const AgentTime& olga = (*t)[0];
+    EXPECT_EQ(olga.rang_ms, 20'000);
+    EXPECT_EQ(olga.on_call_ms, 30'000) << "only the answered call is talk";
+    EXPECT_EQ(olga.ready_ms, 20'000);
+    EXPECT_EQ(olga.wrap_up_ms, 10'000);
+    EXPECT_EQ(olga.paused_ms.at("no_answer"), 10'000);
+    EXPECT_EQ(olga.paused_ms.count(""), 0u) << "the ring is not a pause either";
+    EXPECT_DOUBLE_EQ(olga.Occupancy(), 40'000.0 / 80'000.0);
+    const nlohmann::json j = AgentTimeJson(*t);
+    EXPECT_EQ(j[0]["rang_seconds"], 20.0);
+    EXPECT_EQ(j[0]["on_call_seconds"], 30.0);
+}
+
 TEST_P(AgentTimeTest, ASpellAStoppedServerLeftOpenMakesUpNoTime) {
     {
         AgentLog before(*db_);

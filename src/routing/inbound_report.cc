@@ -74,6 +74,7 @@ Result<std::vector<InboundCall>> LoadInboundCalls(store::Store& store, Millis fr
             if (route.is_object()) {
                 c.route = route.value("route", "");
                 c.reason = route.value("reason", "");
+                c.missed = ParseMissedRings(route);
             }
         }
         if (!r.IsNull(10)) {
@@ -154,6 +155,13 @@ InboundReport MakeInboundReport(const std::vector<InboundCall>& calls, Millis fr
         const QueueSpec& q = spec == options.queues.end() ? defaults : spec->second;
         QueueStats& s = f.stats;
         ++s.offered;
+        for (const MissedRing& m : c.missed) {
+            ++s.offers_missed;
+            AgentFigures& a = agents[m.agent];
+            a.agent = m.agent;
+            ++a.missed;
+            a.rang_ms += m.rang;
+        }
         if (c.outcome == "answered" && c.answered != 0) {
             const Millis wait = c.answered - c.started;
             ++s.answered;
@@ -168,6 +176,9 @@ InboundReport MakeInboundReport(const std::vector<InboundCall>& calls, Millis fr
                 ++a.calls;
                 a.talk_ms += talk;
             }
+        } else if (c.outcome == "callback") {
+            // Pressed 1 to be called back: neither answered nor abandoned.
+            ++s.callbacks;
         } else if (c.outcome == "abandoned") {
             const Millis wait = (c.ended != 0 ? c.ended : c.started) - c.started;
             s.longest_wait_ms = std::max(s.longest_wait_ms, wait);
@@ -251,6 +262,8 @@ json InboundReportJson(const InboundReport& r) {
                           {"abandoned", s.abandoned},
                           {"short_abandoned", s.short_abandoned},
                           {"timed_out", f.timed_out},
+                          {"offers_missed", s.offers_missed},
+                          {"callbacks", s.callbacks},
                           {"service_level", s.ServiceLevel()},
                           {"service_level_with_abandons", s.ServiceLevelWithAbandons()},
                           {"asa_seconds", s.AverageSpeedOfAnswerSeconds()},
@@ -263,6 +276,8 @@ json InboundReportJson(const InboundReport& r) {
                           {"calls", a.calls},
                           {"talk_seconds", static_cast<double>(a.talk_ms) / 1000},
                           {"aht_seconds", a.AverageHandleSeconds()},
+                          {"missed", a.missed},
+                          {"rang_seconds", static_cast<double>(a.rang_ms) / 1000},
                           {"first_contact", ResolutionJson(a.first_contact)}});
     }
     json topics = json::array();
@@ -311,16 +326,26 @@ std::vector<std::string> QueueLog(const std::vector<InboundCall>& calls, Millis 
                  fmt::format("{}|{}|{}|{}|{}|{}", at / 1000, id, queue, who, event, data)});
         };
         add(c.started, 0, "NONE", "ENTERQUEUE", fmt::format("|{}|1", caller(c)));
+        // As app_queue's rna(): the member whose phone rang without an
+        // answer, and for how many milliseconds.
+        for (const MissedRing& m : c.missed)
+            add(m.at + m.rang, 1, "Agent/" + m.agent, "RINGNOANSWER", std::to_string(m.rang));
         if (c.outcome == "answered" && c.answered != 0) {
             const Millis hold = (c.answered - c.started) / 1000;
-            add(c.answered, 1, agent, "CONNECT", fmt::format("{}|{}|0", hold, id));
+            add(c.answered, 2, agent, "CONNECT", fmt::format("{}|{}|0", hold, id));
             if (c.ended != 0) {
-                add(c.ended, 2, agent, "COMPLETECALLER",
+                add(c.ended, 3, agent, "COMPLETECALLER",
                     fmt::format("{}|{}|1", hold, (c.ended - c.answered) / 1000));
             }
+        } else if (c.outcome == "callback") {
+            // As app_queue logs a caller who left with a key: the key, their
+            // position (not kept: 1), the position they joined at, the wait.
+            const Millis wait = ((c.ended != 0 ? c.ended : c.started) - c.started) / 1000;
+            add(c.ended != 0 ? c.ended : c.started, 3, "NONE", "EXITWITHKEY",
+                fmt::format("1|1|1|{}", wait));
         } else if (c.outcome == "abandoned") {
             const Millis wait = ((c.ended != 0 ? c.ended : c.started) - c.started) / 1000;
-            add(c.ended != 0 ? c.ended : c.started, 2, "NONE",
+            add(c.ended != 0 ? c.ended : c.started, 3, "NONE",
                 c.cause == 480 ? "EXITWITHTIMEOUT" : "ABANDON", fmt::format("1|1|{}", wait));
         }
     }

@@ -31,6 +31,7 @@
 
 #include "core/error.h"
 #include "routing/acd.h"
+#include "routing/missed_ring.h"
 #include "store/store.h"
 
 namespace callbase::routing {
@@ -40,12 +41,13 @@ struct InboundCall {
     std::string caller;  // the caller's number as stored: sealed on an encrypted base
     std::string did;     // the number dialed
     Millis started = 0, answered = 0, ended = 0;
-    std::string outcome;  // answered, abandoned, interrupted, in_progress
+    std::string outcome;  // answered, abandoned, callback, interrupted, in_progress
     int cause = 0;        // 480: nobody was free in time
     std::string agent;
-    std::string route;              // "queue:general", "agent:anna"; "" before routing
-    std::string reason;             // vip, complaints, number, unknown
-    std::vector<std::string> tags;  // the disposition's
+    std::string route;               // "queue:general", "agent:anna"; "" before routing
+    std::string reason;              // vip, complaints, number, unknown
+    std::vector<std::string> tags;   // the disposition's
+    std::vector<MissedRing> missed;  // operators' phones that rang for it and did not take it
 };
 
 // An incoming call that never reached a queue: refused (the black list) or
@@ -88,6 +90,8 @@ struct AgentFigures {
     std::string agent;
     int64_t calls = 0;
     Millis talk_ms = 0;
+    int64_t missed = 0;  // calls their phone rang for and did not take
+    Millis rang_ms = 0;  // ... and how long those rang
     Resolution first_contact;
     double AverageHandleSeconds() const;
 };
@@ -128,8 +132,9 @@ InboundReport MakeInboundReport(const std::vector<InboundCall>& calls, Millis fr
                                 const std::vector<UnqueuedCall>& unqueued = {});
 
 // The queued calls of [from, to) as Asterisk's queue_log lines (time|callid|
-// queue|agent|event|data…): ENTERQUEUE, CONNECT, COMPLETECALLER, ABANDON,
-// EXITWITHTIMEOUT. `caller` gives the caller's number as the reader may see it.
+// queue|agent|event|data…): ENTERQUEUE, RINGNOANSWER (ms rung), CONNECT,
+// COMPLETECALLER, ABANDON, EXITWITHTIMEOUT, EXITWITHKEY (pressed 1 for a
+// callback). `caller` gives the caller's number as the reader may see it.
 std::vector<std::string> QueueLog(const std::vector<InboundCall>& calls, Millis from, Millis to,
                                   const std::function<std::string(const InboundCall&)>& caller);
 

@@ -188,6 +188,68 @@ TEST(InboundReport, TheQueueLogIsWhatAsteriskWrites) {
     EXPECT_EQ(lines, want);
 }
 
+// Phones that rang for a call and did not take it: app_queue's RINGNOANSWER
+// line (the member, the milliseconds rung) when each gave up, before the
+// connect; in the report, the queue's missed offers and each operator's
+// missed calls and ring time — an operator who only missed is listed too.
+TEST(InboundReport, PhonesThatMissedACallAreInTheQueueLogAndTheReport) {
+    const Millis t = kFrom + 7'200'000;
+    InboundCall taken = Answered(21, "x", t, 40 * kS, 60 * kS, "nina");
+    taken.missed = {{.agent = "olga", .at = t + 2 * kS, .rang = 20'500, .cause = 408},
+                    {.agent = "petr", .at = t + 23 * kS, .rang = 1'200, .cause = 486}};
+    InboundCall left = Abandoned(22, "y", t + 60 * kS, 30 * kS);
+    left.missed = {{.agent = "olga", .at = t + 61 * kS, .rang = 20'000, .cause = 408}};
+    const std::vector<InboundCall> calls = {taken, left};
+
+    const auto lines = QueueLog(calls, kFrom, kTo, [](const InboundCall& c) { return c.caller; });
+    const std::string s = std::to_string(t / 1000);
+    auto at = [&](int plus) { return std::to_string(t / 1000 + plus); };
+    const std::vector<std::string> want = {
+        at(0) + "|" + s + ".21|general|NONE|ENTERQUEUE||x|1",
+        at(22) + "|" + s + ".21|general|Agent/olga|RINGNOANSWER|20500",
+        at(24) + "|" + s + ".21|general|Agent/petr|RINGNOANSWER|1200",
+        at(40) + "|" + s + ".21|general|Agent/nina|CONNECT|40|" + s + ".21|0",
+        at(60) + "|" + at(60) + ".22|general|NONE|ENTERQUEUE||y|1",
+        at(81) + "|" + at(60) + ".22|general|Agent/olga|RINGNOANSWER|20000",
+        at(90) + "|" + at(60) + ".22|general|NONE|ABANDON|1|1|30",
+        at(100) + "|" + s + ".21|general|Agent/nina|COMPLETECALLER|40|60|1",
+    };
+    EXPECT_EQ(lines, want);
+
+    ReportOptions options;
+    options.now = kTo + 30 * kDay;
+    const InboundReport r = MakeInboundReport(calls, kFrom, kTo, options);
+    EXPECT_EQ(Route(r, "general").stats.offers_missed, 3);
+    ASSERT_EQ(r.agents.size(), 3u);
+    EXPECT_EQ(r.agents[0].agent, "nina");
+    EXPECT_EQ(r.agents[0].calls, 1);
+    EXPECT_EQ(r.agents[0].missed, 0);
+    EXPECT_EQ(r.agents[1].agent, "olga");
+    EXPECT_EQ(r.agents[1].calls, 0);
+    EXPECT_EQ(r.agents[1].missed, 2);
+    EXPECT_EQ(r.agents[1].rang_ms, 40'500);
+    EXPECT_EQ(r.agents[2].missed, 1);
+    const nlohmann::json j = InboundReportJson(r);
+    EXPECT_EQ(j["routes"][0]["offers_missed"], 3);
+    EXPECT_EQ(j["agents"][1]["missed"], 2);
+    EXPECT_EQ(j["agents"][1]["rang_seconds"], 40.5);
+    EXPECT_EQ(j["agents"][1]["aht_seconds"], 0.0) << "no call taken: no handle time, not NaN";
+}
+
+// The rings as the route column keeps them: written and read back; an entry
+// without an operator (damaged by hand) is skipped, not made up.
+TEST(InboundReport, MissedRingsReadBackFromTheRouteColumn) {
+    const std::vector<MissedRing> rings = {{.agent = "olga", .at = 5, .rang = 20'000, .cause = 408},
+                                           {.agent = "petr", .at = 9, .rang = 300, .cause = 0}};
+    nlohmann::json route = {{"route", "queue:general"}, {"missed", MissedRingsJson(rings)}};
+    EXPECT_EQ(ParseMissedRings(route), rings);
+    route["missed"].push_back({{"at", 1}});
+    route["missed"].push_back("olga");
+    EXPECT_EQ(ParseMissedRings(route), rings);
+    EXPECT_TRUE(ParseMissedRings(nlohmann::json{{"route", "queue:general"}}).empty());
+    EXPECT_TRUE(ParseMissedRings(nlohmann::json("queue")).empty());
+}
+
 TEST(InboundReport, TheCallsAndThePausesMergeInTimeOrder) {
     EXPECT_EQ(
         MergeQueueLog({"10|1.1|q|NONE|ENTERQUEUE", "12|1.1|q|Agent/a|CONNECT",

@@ -155,7 +155,8 @@ json QueueJson(const QueueSpec& q) {
             {"join_when_empty", q.join_when_empty},
             {"leave_when_empty", q.leave_when_empty},
             {"exit_route", q.exit_route},
-            {"announce_every", q.announce_every / 1000.0}};
+            {"announce_every", q.announce_every / 1000.0},
+            {"callback", q.callback}};
 }
 
 Result<QueueSpec> QueueFromJson(const json& j) {
@@ -164,7 +165,7 @@ Result<QueueSpec> QueueFromJson(const json& j) {
     in.Keys(j, "queue",
             {"name", "strategy", "skill", "members", "first_level", "widen", "max_wait",
              "offer_timeout", "priority_step", "sl_threshold", "short_abandon", "join_when_empty",
-             "leave_when_empty", "exit_route", "announce_every"});
+             "leave_when_empty", "exit_route", "announce_every", "callback"});
     in.Get("queue", "name", q.name);
     if (in.error) return std::unexpected(*in.error);
     const std::string where = q.name.empty() ? "queue" : "queue " + q.name;
@@ -218,6 +219,15 @@ Result<QueueSpec> QueueFromJson(const json& j) {
                    Msg{"routing.announce_often",
                        "{where}: announce_every must be 0 (never) or at least 10 seconds",
                        "a caller who hears their place more often than that hears nothing else"},
+                   {{"where", where}});
+    }
+    in.Get(where, "callback", q.callback);
+    if (!in.error && q.callback && q.announce_every == 0) {
+        in.Problem(ErrorCode::kInvalidInput,
+                   Msg{"routing.callback_silent",
+                       "{where}: a callback is offered in the queue's announcements, and it makes "
+                       "none",
+                       "set announce_every (e.g. 30) as well, or callback to false"},
                    {{"where", where}});
     }
     if (!in.error && !q.exit_route.empty()) {

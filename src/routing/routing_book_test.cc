@@ -113,6 +113,19 @@ TEST_P(RoutingBookTest, QueueSettingsFromAFileOrTheApiAreCheckedKeyByKey) {
     EXPECT_EQ(good->widen, (std::vector<std::pair<Millis, int>>{{20'000, 2}}));
     EXPECT_FALSE(RulesFromJson(json::parse(R"({"black_action": "queue:general"})")))
         << "a black-listed caller is never queued";
+    // The callback is offered in the announcements: a queue that makes none
+    // cannot offer it, and says so; with them it is kept and given back.
+    auto silent = QueueFromJson(json::parse(R"({"name": "s", "callback": true})"));
+    ASSERT_FALSE(silent);
+    EXPECT_EQ(silent.error().key, "routing.callback_silent");
+    EXPECT_NE(silent.error().hint.find("announce_every"), std::string::npos);
+    EXPECT_FALSE(QueueFromJson(json::parse(R"({"name": "s", "callback": "yes"})")));
+    auto offers =
+        QueueFromJson(json::parse(R"({"name": "s", "announce_every": 30, "callback": true})"));
+    ASSERT_TRUE(offers) << offers.error().message;
+    EXPECT_TRUE(offers->callback);
+    EXPECT_EQ(QueueJson(*offers)["callback"], true);
+    EXPECT_EQ(QueueFromJson(QueueJson(*offers))->callback, true);
 }
 
 TEST_P(RoutingBookTest, ListsKeepNumbersSealedAndTheFactsReadThem) {

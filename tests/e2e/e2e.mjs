@@ -2359,19 +2359,20 @@ async function issue18CallsScenarios(supervisor) {
         // the report shows today (Moscow), and CI may run at 01:00 there.
         const first = Math.max(Date.now() - 3 * hour, moscowMidnight() + 60000);
         const calls = [
-            // number, start, wait s, talk s (0: given up), agent
+            // number, start, wait s, talk s (0: given up), agent, missed: [operator whose phone rang out, s]
             ['+79990000201', first, 4, 60, 'operator'],
-            ['+79990000202', first + hour, 40, 120, 'e2e-lead'],
+            ['+79990000202', first + hour, 40, 120, 'e2e-lead', ['operator', 20]],
             ['+79990000203', first + hour + 600000, 8, 0, ''],
             // The first caller again 5 minutes after their call ended: a quick return.
             ['+79990000201', first + 64000 + 300000, 3, 0, ''],
         ];
-        for (const [number, start, wait, talk, agent] of calls) {
+        for (const [number, start, wait, talk, agent, missed] of calls) {
             const answered = talk ? start + wait * 1000 : 'NULL';
+            const rings = missed ? `,"missed":[{"agent":"${missed[0]}","at":${start + 5000},"rang_ms":${missed[1] * 1000},"cause":408}]` : '';
             sql(
                 `INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id, attempt, started_at, answered_at, bridged_at, ended_at, outcome, evidence, agent, direction, route) ` +
                     `VALUES ((SELECT MIN(id) FROM campaigns), 0, '${number}', '+74950000001', 0, ${start}, ${answered}, ${answered}, ${start + (wait + talk) * 1000}, ` +
-                    `'${talk ? 'answered' : 'abandoned'}', '{}', '${agent}', 'in', '{"route":"queue:общая","reason":"number","params":{}}');`,
+                    `'${talk ? 'answered' : 'abandoned'}', '{}', '${agent}', 'in', '{"route":"queue:общая","reason":"number","params":{}${rings}}');`,
             );
         }
         await toRussian(supervisor);
@@ -2388,10 +2389,13 @@ async function issue18CallsScenarios(supervisor) {
             const share = (x) => Number(x.replace(',', '.').replace(/[^\d.]/g, ''));
             check(share(cells[5]) === 50 && share(cells[6]) === 75, `the service levels: ${cells[5]}, ${cells[6]}`);
             check(digits(cells[7]) === '22' && digits(cells[8]) === '40', `ASA and the longest wait: ${cells[7]}, ${cells[8]}`);
+            // The second caller rang operator's phone for 20 s first, unanswered.
+            check(cells[10] === '1', `the offers operators' phones missed: ${cells[10]}`);
             const quick = await supervisor.getByTestId('report-inbound-quick').innerText();
             check(quick.includes('Быстрые возвраты') && quick.includes('— 1 (после отвеченного — 1'), `the quick returns: ${quick}`);
             const agents = await supervisor.getByTestId('report-inbound-agent').allInnerTexts();
             check(agents.some((a) => a.startsWith('operator\t1')) && agents.some((a) => a.startsWith('e2e-lead\t1')), `the operators: ${agents.join(' / ')}`);
+            check(agents.some((a) => a.startsWith('operator\t') && a.endsWith('\t1 (20)')) && agents.some((a) => a.startsWith('e2e-lead\t') && a.endsWith('\t0 (0)')), `the operators' missed calls: ${agents.join(' / ')}`);
             // The first caller called again: not resolved at first contact; the
             // second has not had 7 days to call again: pending, out of the rate.
             const fcr = await supervisor.getByTestId('report-inbound-fcr').innerText();
@@ -2401,6 +2405,7 @@ async function issue18CallsScenarios(supervisor) {
             const events = lines.map((l) => l.split('|')[4]);
             const count = (e) => events.filter((x) => x === e).length;
             check(count('ENTERQUEUE') === 4 && count('CONNECT') === 2 && count('COMPLETECALLER') === 2 && count('ABANDON') === 2, `the queue_log's events: ${events.join(', ')}`);
+            check(lines.some((l) => /\|общая\|Agent\/operator\|RINGNOANSWER\|20000$/.test(l)), `no RINGNOANSWER line for operator's phone: ${lines.join(' / ')}`);
             check(lines.every((l) => /^\d{10}\|\d{10}\.\d+\|общая\|/.test(l)), `a queue_log line is not Asterisk's: ${lines[0]}`);
             await shot(supervisor, 'reports-inbound-ru');
         } finally {
@@ -2462,6 +2467,23 @@ async function issue18CallsScenarios(supervisor) {
             check(!(await book()).queues.some((q) => q.name === 'e2e-other'), 'the refused queue was written');
             await supervisor.getByTestId('routing-queue-exit').fill('');
             await supervisor.getByTestId('routing-queue-name').fill('');
+            // A callback offered by a queue that makes no announcements: refused in
+            // Russian; with announcements every 30 s it is kept, the rest of the queue too.
+            await queueRow.getByTestId('routing-queue-edit').click();
+            await supervisor.getByTestId('routing-queue-callback').check();
+            await supervisor.getByTestId('routing-queue-save').click();
+            // The banner of the refused exit is still up: wait for the new refusal's.
+            await waitFor(supervisor, supervisor.getByTestId('error').filter({ hasText: 'обратный звонок' }), 'the refusal of a callback without announcements');
+            const silentBanner = await errorText(supervisor);
+            check(silentBanner.includes('обратный звонок предлагается в объявлениях очереди'), `the refusal reads "${silentBanner}"`);
+            check(!(await book()).queues.find((q) => q.name === 'e2e-line').callback, 'the refused callback was written');
+            await supervisor.getByTestId('routing-queue-announce-every').fill('30');
+            await supervisor.getByTestId('routing-queue-save').click();
+            await waitFor(supervisor, queueRow.getByTestId('routing-queue-announce').filter({ hasText: 'обратный звонок' }), 'the callback in the queue row');
+            const announceText = await queueRow.getByTestId('routing-queue-announce').innerText();
+            check(announceText === '30 с, предлагается обратный звонок', `the announcements read "${announceText}"`);
+            const offering = (await book()).queues.find((q) => q.name === 'e2e-line');
+            check(offering.callback === true && offering.announce_every === 30 && offering.skill === 'e2e_senior' && offering.max_wait === 40, `the queue kept: ${JSON.stringify(offering)}`);
             // A number to it, typed as people type it.
             await supervisor.getByTestId('routing-number').fill('8 (495) 000-00-77');
             await supervisor.getByTestId('routing-number-route-kind').selectOption('queue');

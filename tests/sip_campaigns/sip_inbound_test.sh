@@ -297,7 +297,7 @@ assert t["agent"] == "olga" and 12 < t["on_call_seconds"] < 26 and 19 < t["wrap_
 assert t["paused"].get("desk_gone", 0) > 1 and 0.5 < t["occupancy"] <= 1, t
 PY
 as_admin routing report >"$tmp/report.txt" || fail "routing report (text)"
-grep -q "^general *4 *1 *1 (1) *2 *100.0 %" "$tmp/report.txt" || fail "the report's text: $(cat "$tmp/report.txt")"
+grep -q "^general *4 *1 *1 (1) *2 *0 *0 *100.0 %" "$tmp/report.txt" || fail "the report's text: $(cat "$tmp/report.txt")"
 grep -q "^olga .*desk_gone" "$tmp/report.txt" || fail "the operators' time: $(cat "$tmp/report.txt")"
 grep -q "^menu bye.yaml: 2 callers" "$tmp/report.txt" || fail "the exit menu's report: $(cat "$tmp/report.txt")"
 grep -q "^menu menu.yaml: 3 callers" "$tmp/report.txt" || fail "the menu report: $(cat "$tmp/report.txt")"

@@ -98,6 +98,11 @@ import json, sys
 (c,) = json.load(open(sys.argv[1]))["calls"]
 assert c["direction"] == "in" and c["outcome"] == "answered" and c["agent"] == "nina", c
 assert c["route"]["route"] == "queue:general", c
+# The phones that missed it, kept on the call in the order they rang.
+missed = c["route"]["missed"]
+assert [(m["agent"], m["cause"]) for m in missed] == [("olga", 408), ("petr", 486)], missed
+assert 5000 <= missed[0]["rang_ms"] < 8000 and missed[1]["rang_ms"] < 3000, missed
+assert missed[0]["at"] < missed[1]["at"], missed
 PY
 # The report: one call offered to «general», answered by nina after about
 # olga's 5 s and petr's refusal (its wait), no abandon.
@@ -108,9 +113,23 @@ r = json.load(open(sys.argv[1]))
 (g,) = r["routes"]
 assert (g["name"], g["offered"], g["answered"], g["abandoned"]) == ("general", 1, 1, 0), g
 assert 5 < g["asa_seconds"] < 9, g
-assert [a["agent"] for a in r["agents"]] == ["nina"], r["agents"]
+assert g["offers_missed"] == 2, g
+agents = {a["agent"]: (a["calls"], a["missed"]) for a in r["agents"]}
+assert agents == {"nina": (1, 0), "olga": (0, 1), "petr": (0, 1)}, r["agents"]
 paused = {t["agent"]: t["paused"] for t in r["agent_time"]}
 assert paused["olga"].get("no_answer", 0) > 1 and paused["petr"].get("no_answer", 0) > 1, paused
+# The ring of a missed call is not talk: olga talked with nobody.
+time = {t["agent"]: t for t in r["agent_time"]}
+assert 5 <= time["olga"]["rang_seconds"] < 8 and time["olga"]["on_call_seconds"] == 0, time["olga"]
+assert time["nina"]["on_call_seconds"] > 5 and time["nina"]["rang_seconds"] == 0, time["nina"]
 PY
+# Asterisk's queue_log: a RINGNOANSWER line for each phone that missed, with
+# the milliseconds it rang, before nina's CONNECT.
+as_admin routing queue-log >"$tmp/queue_log" || fail "routing queue-log"
+events=$(cut -d'|' -f4,5 "$tmp/queue_log" | grep -v 'PAUSEALL$' | tr '\n' ' ')
+[[ $events == "NONE|ENTERQUEUE Agent/olga|RINGNOANSWER Agent/petr|RINGNOANSWER Agent/nina|CONNECT Agent/nina|COMPLETECALLER "* ]] ||
+    fail "the queue_log's events: $events ($(cat "$tmp/queue_log"))"
+grep -Eq '\|general\|Agent/olga\|RINGNOANSWER\|[5-7][0-9]{3}$' "$tmp/queue_log" ||
+    fail "olga's ring time in the queue_log: $(cat "$tmp/queue_log")"
 
 finish sip_missed

@@ -718,8 +718,13 @@ export interface InboundReport {
         asa_seconds: number;
         longest_wait_seconds: number;
         aht_seconds: number;
+        // Offers an operator's phone rang for and did not take.
+        offers_missed: number;
+        // Callers who pressed 1 to be called back instead of waiting.
+        callbacks: number;
     }[];
-    agents: { agent: string; calls: number; talk_seconds: number; aht_seconds: number; first_contact: InboundResolution }[];
+    // missed: calls the operator's phone rang for and did not take, rang_seconds how long those rang.
+    agents: { agent: string; calls: number; talk_seconds: number; aht_seconds: number; missed: number; rang_seconds: number; first_contact: InboundResolution }[];
     topics: (InboundResolution & { topic: string })[];
     first_contact: InboundResolution;
     repeat_numbers: number;
@@ -729,11 +734,12 @@ export interface InboundReport {
     // Calls that never reached a queue: refused (the black list) or given a message instead.
     not_queued: { refused: number; messages: number; left_in_menu: number; by_route_reason: Record<string, number> };
     // The operators' time over the period (routing::AgentTimeJson): occupancy =
-    // (on calls + wrap-up) / (ready + on calls + wrap-up); pauses by reason code
+    // (on calls + wrap-up) / (ready + rang unanswered + on calls + wrap-up); pauses by reason code
     // ('' : none given), with the labels of the reasons the supervisor added.
     agent_time: {
         agent: string;
         ready_seconds: number;
+        rang_seconds: number;
         on_call_seconds: number;
         wrap_up_seconds: number;
         paused_seconds: number;

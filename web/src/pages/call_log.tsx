@@ -11,7 +11,7 @@ import { centerTime, dayText, duration, parseDay, phone } from '../format';
 import { lang, t, type Key } from '../i18n';
 
 const LIMIT = 50;
-export const outcomes = ['answered', 'abandoned', 'busy', 'no_answer', 'invalid', 'rejected', 'failed', 'interrupted', 'in_progress'];
+export const outcomes = ['answered', 'abandoned', 'callback', 'busy', 'no_answer', 'invalid', 'rejected', 'failed', 'interrupted', 'in_progress'];
 
 // Today and `days` before it as 2026-12-31 (the browser's calendar).
 export function isoDay(daysBack = 0): string {

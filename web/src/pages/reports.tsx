@@ -237,10 +237,11 @@ function AgentTime(props: { report: InboundReport }) {
             .sort((a, b) => b[1] - a[1])
             .map(([code, s]) => `${pauseReasonText(code, r.pause_reason_labels)} ${minutes(s)}`)
             .join(', ');
-    const head = () => [t('reports.operator'), t('reports.ready'), t('reports.onCalls'), t('reports.wrapUpMin'), t('reports.occupancyShare'), t('reports.pausedTime'), t('reports.pausesByReason')];
+    const head = () => [t('reports.operator'), t('reports.ready'), t('reports.rangUnanswered'), t('reports.onCalls'), t('reports.wrapUpMin'), t('reports.occupancyShare'), t('reports.pausedTime'), t('reports.pausesByReason')];
     const cells = (a: InboundReport['agent_time'][number]) => [
         a.agent,
         minutes(a.ready_seconds),
+        minutes(a.rang_seconds),
         minutes(a.on_call_seconds),
         minutes(a.wrap_up_seconds),
         percent(a.occupancy),
@@ -258,7 +259,7 @@ function AgentTime(props: { report: InboundReport }) {
                     <thead>
                         <tr>
                             {head().map((h, i) => (
-                                <th key={h} class={i > 0 && i < 6 ? 'num' : ''}>
+                                <th key={h} class={i > 0 && i < 7 ? 'num' : ''}>
                                     {h}
                                 </th>
                             ))}
@@ -268,7 +269,7 @@ function AgentTime(props: { report: InboundReport }) {
                         {r.agent_time.map((a) => (
                             <tr key={a.agent} data-testid="report-agent-time-row" data-agent={a.agent}>
                                 {cells(a).map((cell, i) => (
-                                    <td key={i} class={i > 0 && i < 6 ? 'num' : ''} data-user-text={i === 0 || i === 6 ? '' : undefined}>
+                                    <td key={i} class={i > 0 && i < 7 ? 'num' : ''} data-user-text={i === 0 || i === 7 ? '' : undefined}>
                                         {cell}
                                     </td>
                                 ))}
@@ -356,7 +357,7 @@ function Inbound(props: { applied: { from: string; to: string } }) {
     const r = report.data;
     const query = new URLSearchParams({ from, to }).toString();
     const csvName = (what: string) => `inbound-${what}-${from}-${to}.csv`;
-    const queueHead = () => [t('reports.queue'), t('reports.offered'), t('reports.answered'), t('reports.abandonedShort'), t('reports.timedOut'), t('reports.sl'), t('reports.slAbandons'), t('reports.asa'), t('reports.longestWait'), t('reports.aht')];
+    const queueHead = () => [t('reports.queue'), t('reports.offered'), t('reports.answered'), t('reports.abandonedShort'), t('reports.timedOut'), t('reports.sl'), t('reports.slAbandons'), t('reports.asa'), t('reports.longestWait'), t('reports.aht'), t('reports.phonesMissed'), t('reports.callbacks')];
     const queueCells = (q: InboundReport['routes'][number]) => [
         q.name || t('reports.notRouted'),
         number(q.offered),
@@ -368,6 +369,8 @@ function Inbound(props: { applied: { from: string; to: string } }) {
         seconds(q.asa_seconds),
         seconds(q.longest_wait_seconds),
         seconds(q.aht_seconds),
+        number(q.offers_missed),
+        number(q.callbacks),
     ];
     return (
         <Section
@@ -431,6 +434,7 @@ function Inbound(props: { applied: { from: string; to: string } }) {
                                     <th class="num">{t('reports.calls')}</th>
                                     <th class="num">{t('reports.aht')}</th>
                                     <th class="num">{t('reports.fcr')}</th>
+                                    <th class="num">{t('reports.missedRang')}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -440,6 +444,7 @@ function Inbound(props: { applied: { from: string; to: string } }) {
                                         <td class="num">{number(a.calls)}</td>
                                         <td class="num">{seconds(a.aht_seconds)}</td>
                                         <td class="num">{resolution(a.first_contact)}</td>
+                                        <td class="num">{`${number(a.missed)} (${number(Math.round(a.rang_seconds))})`}</td>
                                     </tr>
                                 ))}
                             </tbody>

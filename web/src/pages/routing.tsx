@@ -25,6 +25,8 @@ export interface RoutingQueue {
     join_when_empty: boolean;
     leave_when_empty: boolean;
     exit_route: string;
+    announce_every: number; // seconds; 0: no announcements
+    callback: boolean; // the announcements offer a callback (press 1)
 }
 export interface RoutingNumber {
     number: string;
@@ -205,6 +207,8 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
     const [sl, setSl] = useState('20');
     const [skill, setSkill] = useState('');
     const [widen, setWiden] = useState('');
+    const [announce, setAnnounce] = useState('');
+    const [callback, setCallback] = useState(false);
     function edit(q: RoutingQueue) {
         setName(q.name);
         setStrategy(q.strategy);
@@ -214,6 +218,8 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
         setMaxWait(q.max_wait ? String(q.max_wait) : '');
         setExitRoute(q.exit_route);
         setSl(String(q.sl_threshold));
+        setAnnounce(q.announce_every ? String(q.announce_every) : '');
+        setCallback(q.callback);
     }
     async function submit(e: Event) {
         e.preventDefault();
@@ -230,6 +236,8 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
             max_wait: maxWait.trim() ? Number(maxWait.replace(',', '.')) : 0,
             exit_route: exitRoute.trim(),
             sl_threshold: Number(sl.replace(',', '.')),
+            announce_every: announce.trim() ? Number(announce.replace(',', '.')) : 0,
+            callback,
             skill: skill.trim(),
             // Level 2 after this many seconds; the other widening steps are kept.
             widen: [
@@ -245,6 +253,8 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
         setExitRoute('');
         setSkill('');
         setWiden('');
+        setAnnounce('');
+        setCallback(false);
     }
     async function remove(q: RoutingQueue) {
         await del(`/routing/queues/${encodeURIComponent(q.name)}`);
@@ -264,11 +274,12 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
                             <th class="num">{t('routing.maxWait')}</th>
                             <th>{t('routing.exitRoute')}</th>
                             <th class="num">{t('routing.slThreshold')}</th>
+                            <th>{t('routing.announceEvery')}</th>
                             <th />
                         </tr>
                     </thead>
                     <tbody>
-                        {props.book.queues.length === 0 && <Empty colSpan={8} text={t('routing.noQueues')} />}
+                        {props.book.queues.length === 0 && <Empty colSpan={9} text={t('routing.noQueues')} />}
                         {props.book.queues.map((q) => (
                             <tr key={q.name} data-testid="routing-queue-row" data-queue={q.name}>
                                 <td data-user-text="">{q.name}</td>
@@ -280,6 +291,9 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
                                 <td class="num">{q.max_wait ? q.max_wait : '—'}</td>
                                 <td data-user-text="">{q.exit_route ? routeText(q.exit_route) : '—'}</td>
                                 <td class="num">{q.sl_threshold}</td>
+                                <td data-testid="routing-queue-announce">
+                                    {q.announce_every ? `${q.announce_every} ${t('routing.seconds')}${q.callback ? `, ${t('routing.callbackOffered')}` : ''}` : '—'}
+                                </td>
                                 <td class="nowrap">
                                     <button type="button" class="link" data-testid="routing-queue-edit" onClick={() => edit(q)}>
                                         {t('routing.edit')}
@@ -324,6 +338,12 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
                 <Labeled label={t('routing.slThreshold')}>
                     <input data-testid="routing-queue-sl" inputMode="decimal" size={4} value={sl} onInput={(e) => setSl(e.currentTarget.value)} />
                 </Labeled>
+                <Labeled label={t('routing.announceEvery')}>
+                    <input data-testid="routing-queue-announce-every" inputMode="decimal" size={4} value={announce} onInput={(e) => setAnnounce(e.currentTarget.value)} />
+                </Labeled>
+                <label class="check">
+                    <input type="checkbox" data-testid="routing-queue-callback" checked={callback} onChange={(e) => setCallback(e.currentTarget.checked)} /> {t('routing.callbackOffer')}
+                </label>
                 <button type="submit" class="primary" data-testid="routing-queue-save">
                     {t('common.save')}
                 </button>

@@ -26,6 +26,7 @@ export interface Wallboard {
     queues: {
         name: string; // a queue; another route's text; '' for calls not routed
         waiting: number;
+        callbacks_waiting: number; // of them, callers who chose a callback (off the line, keeping their place)
         oldest_arrived: number | null; // Unix ms of the caller waiting longest now
         offered: number; // today, from the call records
         answered: number;
@@ -116,6 +117,7 @@ export function WallboardPage() {
                                     <td data-user-text={q.name ? '' : undefined}>{q.name || t('reports.notRouted')}</td>
                                     <td class="num" data-testid="wallboard-queue-waiting">
                                         {number(q.waiting)}
+                                        {q.callbacks_waiting > 0 && <span class="muted"> {t('wallboard.callbacksWaiting', { n: number(q.callbacks_waiting) })}</span>}
                                     </td>
                                     <td class="num">{q.oldest_arrived !== null ? duration(now - q.oldest_arrived) : '—'}</td>
                                     <td class="num" data-testid="wallboard-queue-offered">
