@@ -1079,24 +1079,34 @@ Dialer::Agent* Dialer::ChooseFor(const LiveCall& call) {
     // nobody else is free.
     std::vector<routing::Candidate> candidates;
     for (bool leaving : {false, true}) {
-        for (Agent& a : agents_) {
-            if (a.state != AgentState::kReady || a.card != SIZE_MAX || a.dialing) continue;
-            if ((a.leaving_until != 0) != leaving || !MayTake(call, a, now)) continue;
-            a.info.idle_since = a.since;
-            candidates.push_back(
-                {&a.info, *call.queue->Level(a.info.spec, waited), MemberOf(*call.queue, a.id)});
-        }
+        Candidates(*call.queue, call.eligible, waited, leaving, candidates);
         if (!candidates.empty()) break;
     }
     if (candidates.empty()) return nullptr;
-    // Ring-all rings one desk here: the one idle longest (the card cannot go
-    // to several operators' screens at once).
-    const routing::Strategy strategy = call.queue->spec.strategy == routing::Strategy::kRingAll
-                                           ? routing::Strategy::kLongestIdle
-                                           : call.queue->spec.strategy;
-    auto picked = routing::Pick(strategy, std::move(candidates), call.queue->memory);
+    auto picked =
+        routing::Pick(call.queue->DeskStrategy(), std::move(candidates), call.queue->memory);
     if (picked.empty()) return nullptr;
     return FindAgent(picked.front()->spec.id);
+}
+
+void Dialer::QueueCandidates(const InboundQueue& queue, const std::vector<std::string>& only,
+                             Millis waited, std::vector<routing::Candidate>& out) {
+    Candidates(queue, only, waited, /*leaving=*/false, out);
+}
+
+void Dialer::Candidates(const InboundQueue& queue, const std::vector<std::string>& only,
+                        Millis waited, bool leaving, std::vector<routing::Candidate>& out) {
+    for (Agent& a : agents_) {
+        if (a.state != AgentState::kReady || a.card != SIZE_MAX || a.dialing) continue;
+        if ((a.leaving_until != 0) != leaving || !a.info.Takes(agents::Work::kInbound) ||
+            !Named(only, a.id)) {
+            continue;
+        }
+        const auto level = queue.Level(a.info.spec, waited);
+        if (!level) continue;
+        a.info.idle_since = a.since;
+        out.push_back({&a.info, *level, MemberOf(queue, a.id)});
+    }
 }
 
 // The agent's place in the queue's member list; without one, their place

@@ -145,6 +145,12 @@ struct InboundQueue {
     std::optional<int> Level(const agents::AgentSpec& agent, Millis waited) const {
         return routing::QueueLevel(spec, member_pos, agent, waited);
     }
+    // The strategy that chooses the one desk a caller's card goes to:
+    // ring-all rings the agent idle longest (a card is on one screen at a time).
+    routing::Strategy DeskStrategy() const {
+        return spec.strategy == routing::Strategy::kRingAll ? routing::Strategy::kLongestIdle
+                                                            : spec.strategy;
+    }
 };
 
 // An incoming call for the campaign's agents.
@@ -327,6 +333,12 @@ public:
                                             const InboundQueue* queue = nullptr);
     int AgentsWorking(const std::vector<std::string>& only = {},
                       const InboundQueue* queue = nullptr) const;
+    // Adds the ready agents (of `only`, when not empty) `queue` allows for a
+    // caller who has waited `waited` — those its strategy chooses among — so
+    // that the server can choose across campaigns (CampaignRunner). Those
+    // leaving are not among them.
+    void QueueCandidates(const InboundQueue& queue, const std::vector<std::string>& only,
+                         Millis waited, std::vector<routing::Candidate>& out);
 
     DialerStats Stats() const;  // agent time counted up to now
     std::vector<AgentView> Agents() const;
@@ -485,6 +497,9 @@ private:
     // The agent for an incoming call now: its queue's strategy among the
     // ready agents of the best level its wait allows, else the longest ready.
     Agent* ChooseFor(const LiveCall& call);
+    // The ready agents `queue` allows (see QueueCandidates), leaving or not.
+    void Candidates(const InboundQueue& queue, const std::vector<std::string>& only, Millis waited,
+                    bool leaving, std::vector<routing::Candidate>& out);
     // Whether `agent` may take the waiting call now.
     bool MayTake(const LiveCall& call, const Agent& agent, Millis now) const;
     static bool Named(const std::vector<std::string>& eligible, const std::string& agent);

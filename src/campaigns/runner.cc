@@ -579,11 +579,30 @@ std::string MessageText(const std::string& name) {
 }  // namespace
 
 // The operator campaign to offer a call to, among the agents `only` (all
-// when empty) who take incoming calls and whom `queue` (if any) allows: the one whose ready agent
-// has waited longest; with nobody ready, the one with the most agents at work (the caller rings
-// until one is free); none when no such agent is logged in.
+// when empty) who take incoming calls and whom `queue` (if any) allows: the
+// one of the agent the queue's strategy chooses among the ready ones of every
+// campaign (fixed order: the first member, whichever campaign they work in;
+// without a queue, the one ready longest); with nobody ready, the one with the
+// most agents at work (the caller rings until one is free); none when no such
+// agent is logged in.
 CampaignRunner::Active* CampaignRunner::CampaignFor(const std::vector<std::string>& only,
-                                                    const InboundQueue* queue) {
+                                                    const InboundQueue* queue, Millis waited) {
+    if (queue != nullptr) {
+        std::vector<routing::Candidate> candidates;
+        std::map<const agents::AgentInfo*, Active*> campaign_of;
+        for (auto& [id, a] : active_) {
+            if (a->spec.pacing == Pacing::kRobot || a->spec.state != "running") continue;
+            const size_t before = candidates.size();
+            a->dialer->QueueCandidates(*queue, only, waited, candidates);
+            for (size_t i = before; i < candidates.size(); ++i)
+                campaign_of[candidates[i].agent] = a.get();
+        }
+        // The campaign's dialer chooses again among its own and remembers the
+        // choice: the queue's memory is not moved on twice.
+        routing::StrategyMemory memory = queue->memory;
+        const auto picked = routing::Pick(queue->DeskStrategy(), std::move(candidates), memory);
+        if (!picked.empty()) return campaign_of.at(picked.front());
+    }
     Active* best = nullptr;
     std::optional<Millis> best_since;
     int best_working = 0;
@@ -715,7 +734,7 @@ void CampaignRunner::Follow(CallId call, campaigns::Incoming incoming, const rou
             auto found = queues_.find(route.name);
             const std::shared_ptr<InboundQueue> queue =
                 found != queues_.end() ? found->second : nullptr;
-            Active* a = CampaignFor({}, queue.get());
+            Active* a = CampaignFor({}, queue.get(), loop_->Now() - incoming.arrived);
             if (a == nullptr) {
                 // Nobody of the queue is at work: its exit, else a message.
                 if (queue && !queue->spec.exit_route.empty()) {

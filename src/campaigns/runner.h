@@ -166,7 +166,8 @@ private:
     void Speak(CallId call, const campaigns::Incoming& incoming, const std::string& message);
     void Menu(CallId call, campaigns::Incoming incoming, const std::string& name, int hops);
     void NoteUnqueued(const campaigns::Incoming& incoming, const std::string& route);
-    Active* CampaignFor(const std::vector<std::string>& only, const InboundQueue* queue = nullptr);
+    Active* CampaignFor(const std::vector<std::string>& only, const InboundQueue* queue = nullptr,
+                        Millis waited = 0);
     void LoadRouting();
     // The agent's profile (blended, no skill when none is set) to their dialer.
     void ApplyProfile(const std::string& agent);

@@ -16,10 +16,7 @@
 # from a seed, printed; CALLBASE_RESTART_SEED=N replays a run.
 source "$(dirname "$0")/../support/cli_test.sh"
 source "$(dirname "$0")/../support/sip_test.sh"
-cb=$1
 network=${2:-sim}
-root=$(cd "$(dirname "$0")/../.." && pwd)
-db="$tmp/base.db"
 seed=${CALLBASE_RESTART_SEED:-$(( $(date +%s%N) % 100000 ))}
 echo "campaign_restart ($network): seed $seed (replay: CALLBASE_RESTART_SEED=$seed)"
 RANDOM=$seed

@@ -15,9 +15,6 @@
 # the queue_log's EXITWITHKEY.
 source "$(dirname "$0")/../support/cli_test.sh"
 source "$(dirname "$0")/../support/sip_test.sh"
-cb=$1
-root=$(cd "$(dirname "$0")/../.." && pwd)
-db="$tmp/base.db"
 base_setup
 campaign_setup "Входящая линия" status=decided
 base_users

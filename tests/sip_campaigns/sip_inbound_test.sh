@@ -30,9 +30,6 @@
 # what `routing report` and `routing queue-log` make of the records.
 source "$(dirname "$0")/../support/cli_test.sh"
 source "$(dirname "$0")/../support/sip_test.sh"
-cb=$1
-root=$(cd "$(dirname "$0")/../.." && pwd)
-db="$tmp/base.db"
 base_setup
 # An operator campaign with nobody left to dial: its operators take calls.
 campaign_setup "Входящая линия" status=decided

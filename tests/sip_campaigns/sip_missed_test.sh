@@ -11,9 +11,6 @@
 # lines, /metrics, and the call's record (answered, nina, queue general).
 source "$(dirname "$0")/../support/cli_test.sh"
 source "$(dirname "$0")/../support/sip_test.sh"
-cb=$1
-root=$(cd "$(dirname "$0")/../.." && pwd)
-db="$tmp/base.db"
 base_setup
 campaign_setup "Входящая линия" status=decided
 base_users

@@ -9,9 +9,6 @@
 # the record and the card, and a recording with both voices in it.
 source "$(dirname "$0")/../support/cli_test.sh"
 source "$(dirname "$0")/../support/sip_test.sh"
-cb=$1
-root=$(cd "$(dirname "$0")/../.." && pwd)
-db="$tmp/base.db"
 base_setup
 campaign_setup "Продление договора" status=new
 base_users

@@ -8,9 +8,6 @@
 # status on the cards, real attempts counted, and recordings that hold speech.
 source "$(dirname "$0")/../support/cli_test.sh"
 source "$(dirname "$0")/../support/sip_test.sh"
-cb=$1
-root=$(cd "$(dirname "$0")/../.." && pwd)
-db="$tmp/base.db"
 cbx() { "$cb" --db "$db" --actor olga "$@"; }
 
 cbx init >/dev/null || fail "init"

@@ -1,6 +1,11 @@
 # Sourced by the tests that run SIPp against `callbase serve --telephony sip`
 # (after cli_test.sh): free ports on 127.0.0.1, and processes killed at exit.
 
+# The callbase binary (the test's first argument), the checkout, the base.
+cb=$1
+root=$(cd "$(dirname "$0")/../.." && pwd)
+db="$tmp/base.db"
+
 # A free UDP port for a SIP listener.
 free_port() {
     python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
