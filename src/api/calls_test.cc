@@ -516,9 +516,14 @@ TEST_P(CallsTest, TheReportCountsThePeriodForTheViewer) {
 TEST_P(CallsTest, TheInboundReportAndQueueLogKeepToTheViewersCalls) {
     const int64_t line = AddCampaign("Входящая линия");
     auto add = [&](int64_t at, const std::string& phone, const std::string& agent, int64_t wait_s,
-                   int64_t talk_s, const std::string& route) {
+                   int64_t talk_s, const std::string& route, const std::string& missed_by = "") {
         const int64_t started = at * 1000;
         const bool answered = talk_s > 0;
+        json kept{{"route", route}, {"reason", "number"}, {"params", json::object()}};
+        if (!missed_by.empty()) {
+            kept["missed"] = json::array(
+                {{{"agent", missed_by}, {"at", started}, {"rang_ms", 3000}, {"cause", 486}}});
+        }
         auto id = db_->QueryValue(
             "INSERT INTO campaign_calls (campaign_id, contact_id, e164, caller_id, attempt, "
             "started_at, answered_at, bridged_at, ended_at, outcome, evidence, agent, direction, "
@@ -527,12 +532,12 @@ TEST_P(CallsTest, TheInboundReportAndQueueLogKeepToTheViewersCalls) {
             {line, store::PhoneKey(*db_, phone), started,
              answered ? store::Value(started + wait_s * 1000) : store::Value(),
              started + (wait_s + talk_s) * 1000, answered ? "answered" : "abandoned", agent,
-             json{{"route", route}, {"reason", "number"}, {"params", json::object()}}.dump()});
+             kept.dump()});
         ASSERT_TRUE(id);
     };
     const int64_t nine = kMondayMsk + 9 * 3600;
-    add(nine, "+79031112233", "olga", 4, 60, "queue:general");
-    add(nine + 100, "+79031114455", "", 12, 0, "queue:general");  // gave up after 12 s
+    add(nine, "+79031112233", "olga", 4, 60, "queue:general", "oleg");  // oleg's phone refused
+    add(nine + 100, "+79031114455", "", 12, 0, "queue:general");        // gave up after 12 s
     add(nine + 200, "+79031116677", "oleg", 30, 120, "queue:general");
     add(nine + 300, "+79031118899", "olga", 1, 30, "agent:olga");
     add(kMondayMsk + 86400 + 3600, "+79031112233", "olga", 1, 10, "queue:general");  // next day
@@ -557,14 +562,19 @@ TEST_P(CallsTest, TheInboundReportAndQueueLogKeepToTheViewersCalls) {
     // The number called again the next day: olga's first call is not resolved.
     EXPECT_EQ(report["first_contact"]["answered"], 3);
     EXPECT_EQ(report["quick_returns"], 0);
+    EXPECT_EQ(general["offers_missed"], 1);
+    ASSERT_EQ(report["agents"].size(), 2u) << report.dump();
+    EXPECT_EQ(report["agents"][0]["agent"], "oleg");
+    EXPECT_EQ(report["agents"][0]["missed"], 1);
 
     Login boris = LogIn("boris");
     json north =
         Send(http::verb::get, "/api/v1/reports/inbound?from=02.03.2026&to=03.03.2026", "", &boris)
             .Json();
     EXPECT_EQ(north["calls"], 3) << "the team's olga took three of them: " << north.dump();
-    ASSERT_EQ(north["agents"].size(), 1u);
+    ASSERT_EQ(north["agents"].size(), 1u) << "oleg, who missed olga's call, is not the team's";
     EXPECT_EQ(north["agents"][0]["agent"], "olga");
+    EXPECT_EQ(north["routes"][0]["offers_missed"], 0) << north.dump();
 
     Reply log =
         Send(http::verb::get, "/api/v1/reports/inbound/queue-log?from=2026-03-02", "", &anna);
@@ -574,6 +584,8 @@ TEST_P(CallsTest, TheInboundReportAndQueueLogKeepToTheViewersCalls) {
         << log.body;
     EXPECT_NE(log.body.find("|general|Agent/oleg|CONNECT|30|"), std::string::npos) << log.body;
     EXPECT_NE(log.body.find("|general|NONE|ABANDON|1|1|12\n"), std::string::npos) << log.body;
+    EXPECT_NE(log.body.find("|general|Agent/oleg|RINGNOANSWER|3000\n"), std::string::npos)
+        << log.body;
     EXPECT_EQ(log.body.find("agent:olga"), std::string::npos) << "not a queue";
 
     Reply bad = Send(http::verb::get, "/api/v1/reports/inbound?from=31.02.2026", "", &anna);

@@ -494,7 +494,7 @@ Result<InboundCalls> InboundCallsOf(Call& c) {
     if (!team) return std::unexpected(team.error());
     InboundCalls out{.period = *period, .calls = std::move(*calls), .unqueued = {}, .team = *team};
     if (*team) {
-        std::erase_if(out.calls, [&](const auto& call) { return !InTeam(**team, call.agent); });
+        KeepTeamCalls(**team, out.calls);
         return out;
     }
     auto unqueued = routing::LoadUnqueued(*c.db, period->from * 1000, period->to * 1000);

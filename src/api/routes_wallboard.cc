@@ -43,7 +43,7 @@ Result<TodayFigures> ReadToday(store::Store& db, const Clock& clock,
     out.from_ms = today * 1000;
     auto calls = routing::LoadInboundCalls(db, today * 1000, (today + 86'400) * 1000);
     if (!calls) return std::unexpected(calls.error());
-    if (team) std::erase_if(*calls, [&](const auto& c) { return !InTeam(*team, c.agent); });
+    if (team) KeepTeamCalls(*team, *calls);
     routing::RoutingBook book(db, clock, "wallboard");
     auto queues = book.Queues();
     if (!queues) return std::unexpected(queues.error());

@@ -110,6 +110,14 @@ bool InTeam(const security::Team& team, std::string_view agent) {
            std::binary_search(team.members.begin(), team.members.end(), agent, std::less<>());
 }
 
+void KeepTeamCalls(const security::Team& team, std::vector<routing::InboundCall>& calls) {
+    std::erase_if(calls, [&](const auto& call) { return !InTeam(team, call.agent); });
+    for (auto& call : calls) {
+        std::erase_if(call.missed,
+                      [&](const routing::MissedRing& m) { return !InTeam(team, m.agent); });
+    }
+}
+
 nlohmann::json TeamJson(const std::optional<security::Team>& team) {
     if (!team) return nullptr;
     return {{"id", team->id}, {"name", team->name}, {"members", team->members}};

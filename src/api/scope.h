@@ -26,11 +26,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/redact.h"
 #include "campaigns/campaign_book.h"
 #include "contacts/scope.h"
 #include "core/error.h"
+#include "routing/inbound_report.h"
 #include "security/teams.h"
 #include "store/store.h"
 
@@ -67,6 +69,9 @@ Result<std::optional<security::Team>> FiguresTeam(const Viewer& viewer, store::S
                                                   const Clock& clock);
 // Whether a call's operator (a user name) is one of the team's members.
 bool InTeam(const security::Team& team, std::string_view agent);
+// The incoming calls a team's supervisor sees: those the team's members
+// took, and of the phones that missed them only the members'.
+void KeepTeamCalls(const security::Team& team, std::vector<routing::InboundCall>& calls);
 // The "team" field of an answer with figures, which tells the UI whose they
 // are: {"id", "name", "members"}, or null for the whole view.
 nlohmann::json TeamJson(const std::optional<security::Team>& team);

@@ -74,7 +74,7 @@ Result<std::vector<routing::InboundCall>> CallsSeen(
     auto team = api::FiguresTeam(ViewerOf(app), db, app.clock);
     if (!team) return std::unexpected(team.error());
     if (*team) {
-        std::erase_if(*calls, [&](const auto& c) { return !api::InTeam(**team, c.agent); });
+        api::KeepTeamCalls(**team, *calls);
     } else if (unqueued != nullptr) {
         auto rows = routing::LoadUnqueued(db, from, to);
         if (!rows) return std::unexpected(rows.error());
