@@ -568,15 +568,16 @@ void Dialer::Missed(CallId id, LiveCall& call, int cause) {
 }
 
 void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
-    if (call.callback) {
-        CallBack(id, agent);
-        return;
-    }
     if (agent.leaving_until != 0) {
-        // The last call of one who is leaving: they go after it.
+        // The last call of one who is leaving (a callback's dial too): they
+        // go after it, not while it rings.
         agent.leaving_until = 0;
         (agent.leaving_to == AgentState::kPaused ? agent.pause_pending : agent.logout_pending) =
             true;
+    }
+    if (call.callback) {
+        CallBack(id, agent);
+        return;
     }
     call.phase = Phase::kTalking;
     call.record.agent = agent.id;
