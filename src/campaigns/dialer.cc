@@ -754,6 +754,7 @@ void Dialer::CallBack(CallId entry, Agent& agent) {
     LiveCall place = std::move(live_.at(entry));
     live_.erase(entry);
     leads_.push_back(Lead{.contact_id = place.record.contact_id, .e164 = place.record.number});
+    if (options_.complete_lead) options_.complete_lead(leads_.back());
     lead_state_.emplace_back();
     const size_t index = leads_.size() - 1;
     lead_state_[index].callback_queue = place.queue ? place.queue->spec.name : "inbound";

@@ -114,6 +114,10 @@ struct DialerOptions {
     Millis inbound_wait = 30'000;
     // One operator per number for a day (CampaignGate::CheckOperator).
     bool sensitive = false;
+    // Fills a callback's lead from its number — the callee's time zone and
+    // region from the numbering plan (serve) — so that the gate's calling
+    // hours are the caller's own, not assumed. None: assumed.
+    std::function<void(Lead&)> complete_lead;
 };
 
 // What a lead's earlier calls in the campaign leave for a dialer that starts

@@ -1036,6 +1036,10 @@ TEST(Dialer, ACallerWhoPresses1IsCalledBackWhenTheirTurnComesKeepingTheirPlace) 
     DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
     options.inbound_wait = 600 * kSecond;
     options.purpose = "marketing";
+    // The caller's zone from their number (serve: the numbering plan).
+    options.complete_lead = [](Lead& lead) {
+        if (lead.e164 == "+79160000002") lead.utc_offset_minutes = 600;
+    };
     Population people = Answering();
     people.keys = {{"", 1.0}};  // nobody presses anything ...
     Rig rig(people, options, Leads(0));
@@ -1102,6 +1106,8 @@ TEST(Dialer, ACallerWhoPresses1IsCalledBackWhenTheirTurnComesKeepingTheirPlace) 
     EXPECT_EQ(record->route_reason, "callback");
     EXPECT_EQ(record->evidence.consent.find("marketing"), std::string::npos)
         << "dialed for the service purpose: " << record->evidence.consent;
+    EXPECT_EQ(record->evidence.utc_offset_minutes, 600) << "the hours of the caller's zone";
+    EXPECT_FALSE(record->evidence.offset_assumed);
     EXPECT_EQ(rig.dialer.Stats().callbacks_dialed, 1);
     EXPECT_EQ(rig.tap.bridged[first], "anna");
     EXPECT_EQ(rig.dialer.WaitingCalls()[0].from, "+79160000003") << "the third caller waits on";

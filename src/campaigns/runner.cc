@@ -434,6 +434,13 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
                                           /*record=*/static_cast<bool>(options_.real_network));
     a->line = std::make_unique<Line>(*parts_->exchange);
     DialerOptions dialer_options = OptionsOf(spec, offset);
+    if (options_.cleaner != nullptr) {
+        dialer_options.complete_lead = [cleaner = options_.cleaner](Lead& lead) {
+            const phone::CleanResult found = cleaner->Clean(lead.e164);
+            lead.utc_offset_minutes = found.utc_offset_minutes;
+            lead.phone_region = found.region;
+        };
+    }
     if (spec.pacing == Pacing::kRobot && !spec.robot_script.empty()) {
         // Checked again: the file may have changed since the campaign was made.
         auto script = ivr::LoadScript(spec.robot_script);

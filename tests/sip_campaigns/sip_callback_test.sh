@@ -100,6 +100,8 @@ assert i["outcome"] == "callback" and i["route"]["route"] == "queue:line", i
 assert b["outcome"] == "answered" and b["agent"] == "olga", b
 assert b["route"]["route"] == "callback:line" and b["route"]["reason"] == "callback", b
 assert b["started_ms"] >= i["ended_ms"], (i, b)
+# The calling hours were the caller's own: their zone from the numbering plan.
+assert b["evidence"]["offset_assumed"] is False and b["evidence"]["utc_offset"] == 180, b
 PY
 grep -q "not needed: service" "$tmp/why.json" || fail "the callback's purpose: $(cat "$tmp/why.json")"
 as_admin --json routing report >"$tmp/report.json" || fail "routing report"
