@@ -727,7 +727,6 @@ void Dialer::ChooseCallback(CallId id, LiveCall& call) {
     place.phase = Phase::kWaiting;
     place.record.number = call.record.number;
     place.record.contact_id = call.record.contact_id;
-    place.record.started = loop_.Now();
     place.eligible = call.eligible;
     place.queue = call.queue;
     place.priority = call.priority;

@@ -35,12 +35,7 @@ YAML
 as_admin routing number set "+7 495 000-00-01" ivr:hello.yaml --label "Сайт" >/dev/null ||
     fail "number"
 
-trunk_port=$(free_port)
-talk='<nop><action><exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap"/></action></nop>'
-sed -e "s|@AFTER@|4000|" -e "s|@PAYLOADS@|8 101|" -e "s|@TALK@|$talk|" \
-    "$root/tests/sip/answer-hangup.xml" >"$tmp/callee.xml"
-sipp_start callee "$tmp/callee.xml" -p "$trunk_port" -m 1 -timeout 90s \
-    -trace_msg -message_file "$tmp/callee.msg"
+callee_start 4000 -timeout 90s -trace_msg -message_file "$tmp/callee.msg"
 softphone_start
 sip_port=$(free_port)
 cat >"$tmp/sip.toml" <<TOML

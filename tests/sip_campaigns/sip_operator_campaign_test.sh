@@ -13,11 +13,7 @@ base_setup
 campaign_setup "Продление договора" status=new
 base_users
 
-trunk_port=$(free_port)
-talk='<nop><action><exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap"/></action></nop>'
-sed -e "s|@AFTER@|6000|" -e "s|@PAYLOADS@|8 101|" -e "s|@TALK@|$talk|" \
-    "$root/tests/sip/answer-hangup.xml" >"$tmp/callee.xml"
-sipp_start callee "$tmp/callee.xml" -p "$trunk_port" -m 1 -timeout 60s
+callee_start 6000 -timeout 60s
 softphone_start
 cat >"$tmp/sip.toml" <<TOML
 listen = "127.0.0.1:0"

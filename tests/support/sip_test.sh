@@ -59,6 +59,18 @@ softphone_start() {
         "$root/tests/sip/answer-keys.xml" >"$tmp/softphone.xml"
     sipp_start softphone "$tmp/softphone.xml" -p "$agent_port" -m 1 -timeout 60s
 }
+# callee_start AFTER_MS [SIPP ARGS...]: the trunk's far end, SIPp as
+# "callee" on a free port (in trunk_port): it answers, talks (SIPp's G.711
+# capture) and hangs up AFTER_MS after answering.
+callee_start() {
+    local after=$1
+    shift
+    trunk_port=$(free_port)
+    local talk='<nop><action><exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap"/></action></nop>'
+    sed -e "s|@AFTER@|$after|" -e "s|@PAYLOADS@|8 101|" -e "s|@TALK@|$talk|" \
+        "$root/tests/sip/answer-hangup.xml" >"$tmp/callee.xml"
+    sipp_start callee "$tmp/callee.xml" -p "$trunk_port" -m 1 "$@"
+}
 trap 'for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 
 # An operator's base, in two steps: base_setup (in single-user mode: rules
