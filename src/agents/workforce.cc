@@ -251,9 +251,13 @@ Result<void> Workforce::Pause(const std::string& agent, std::string reason, Mill
         info.pause_reason = std::move(reason);
         return {};
     }
-    if (info.now.state != State::kReady && info.now.state != State::kWrapUp) {
+    // From offline: logged in on a pause (an operator who joins a campaign
+    // is paused until they say they are ready).
+    if (info.now.state != State::kReady && info.now.state != State::kWrapUp &&
+        info.now.state != State::kOffline) {
         return Busy(agent, info.now.state);
     }
+    if (info.now.state == State::kOffline) info.last_seen = std::max(info.last_seen, now);
     auto moved = Move(info, info.now.state, State::kPaused, now);
     if (moved) info.pause_reason = std::move(reason);
     return moved;

@@ -137,7 +137,8 @@ public:
     Result<void> Login(const std::string& agent, Millis now);
     Result<void> SetReady(const std::string& agent, Millis now);
     // A pause with a reason (lunch, training, after-call work…); refused
-    // while on a call or offered one: pause after it.
+    // while on a call or offered one: pause after it. From offline it logs
+    // the agent in on a pause.
     Result<void> Pause(const std::string& agent, std::string reason, Millis now);
     Result<void> Logout(const std::string& agent, Millis now);
 

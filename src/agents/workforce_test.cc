@@ -118,6 +118,19 @@ TEST(Workforce, ALoginFromAPauseCountsThePauseUnderItsReason) {
     EXPECT_TRUE(w.Find("boris")->pause_reason.empty());
 }
 
+// An operator who joins a campaign starts on a pause: no offer until ready.
+TEST(Workforce, AnOfflineAgentMayLogInOnAPauseAndIsOfferedNothingUntilReady) {
+    Workforce w = Three(false);
+    ASSERT_TRUE(w.Logout("vera", kT0));
+    ASSERT_TRUE(w.Pause("vera", "training", kT0 + 10 * kSecond));
+    EXPECT_EQ(w.Find("vera")->now.state, State::kPaused);
+    EXPECT_EQ(w.TryOffer("vera", Work::kOutbound, 1, kT0 + 11 * kSecond).error().key,
+              "agents.not_ready");
+    ASSERT_TRUE(w.SetReady("vera", kT0 + 70 * kSecond));
+    EXPECT_EQ(w.Find("vera")->paused_ms.at("training"), 60 * kSecond);
+    EXPECT_TRUE(w.TryOffer("vera", Work::kOutbound, 1, kT0 + 71 * kSecond));
+}
+
 TEST(Workforce, ADeskThatStopsAnsweringIsNotOfferedCallsAndLosesItsOpenOffer) {
     Workforce w = Three();
     auto o = w.TryOffer("anna", Work::kInbound, 7, kT0 + 5 * kSecond);

@@ -784,6 +784,30 @@ Result<std::map<int64_t, PastCalls>> CampaignBook::PastCallsOf(int64_t campaign_
     return out;
 }
 
+Result<std::vector<StoredCall>> CampaignBook::PendingCallbacks(int64_t campaign_id, Millis since) {
+    auto rows = store_.Query(
+        fmt::format("SELECT {} FROM campaign_calls cc JOIN campaigns ca ON ca.id = cc.campaign_id "
+                    "WHERE cc.campaign_id = $1 AND cc.direction = 'in' AND cc.outcome = 'callback' "
+                    "AND cc.started_at >= $2 ORDER BY cc.started_at, cc.id",
+                    kCallColumns),
+        {campaign_id, since});
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<StoredCall> out;
+    for (const auto& r : *rows) {
+        auto chosen = ReadCall(store_, r);
+        if (!chosen) return std::unexpected(chosen.error());
+        // Called back since, from any campaign: the promise is kept.
+        auto calls = CallsTo(chosen->number);
+        if (!calls) return std::unexpected(calls.error());
+        const bool called_back =
+            std::any_of(calls->begin(), calls->end(), [&](const StoredCall& c) {
+                return !c.inbound && c.route_reason == "callback" && c.started >= chosen->started;
+            });
+        if (!called_back) out.push_back(std::move(*chosen));
+    }
+    return out;
+}
+
 Result<void> CampaignBook::CheckDisposition(const Disposition& d) {
     if (!d.status.empty()) {
         auto parsed = contacts::ParseStatus(d.status);

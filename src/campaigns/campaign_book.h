@@ -184,6 +184,11 @@ public:
     Result<int64_t> CloseInterrupted(Millis now);
     // Each contact's outbound calls in the campaign, folded for Dialer::Resume.
     Result<std::map<int64_t, PastCalls>> PastCallsOf(int64_t campaign_id);
+    // The campaign's incoming calls since `since` whose callers chose a
+    // callback (outcome "callback") and were not called back since (no
+    // outbound call to the number with the reason "callback" after it),
+    // oldest first: the places a restart must keep (Dialer::RestoreCallback).
+    Result<std::vector<StoredCall>> PendingCallbacks(int64_t campaign_id, Millis since);
     // A disposition the base will take: a known status (callback when a
     // callback time is given, which must not be past), tags from the
     // dictionary and not retired, a note of at most 4,000 bytes.

@@ -740,6 +740,8 @@ TEST(CampaignCorrectness, MillionDialsUnderRandomRulesBreakNone) {
         EXPECT_EQ(c.violations, 0) << Describe(s) << "\n" << c.report;
         // Every dial left a record, and every record was checked.
         EXPECT_EQ(c.records, st.attempts) << Describe(s);
+        // Every move of an operator was the workforce's too (the one door).
+        EXPECT_EQ(st.workforce_refusals, 0) << Describe(s);
 
         total += c.records;
         for (const auto& [reason, n] : st.denials) {

@@ -45,6 +45,40 @@ Error NoAgent(const std::string& id) {
                  {{"agent", id}});
 }
 
+// «1 минуты», «2 минут», «21 минуты»: the genitive after «около».
+std::string Minutes(int64_t n) {
+    const bool one = n % 10 == 1 && n % 100 != 11;
+    return fmt::format("{} {}", n, one ? "минуты" : "минут");
+}
+
+// What a waiting caller hears, in the queue's language: their place, the
+// wait expected (minutes, rounded up; under a minute said so), and the offer
+// of a callback.
+std::string Announcement(std::string_view language, int place, Millis wait, bool callback) {
+    const int64_t minutes = (wait + 59'999) / 60'000;
+    if (language == "en") {
+        return fmt::format(
+            "You are number {} in the queue. {}{}", place,
+            wait < 60'000 ? std::string("We will answer in less than a minute.")
+                          : fmt::format("The expected wait is about {} minute{}.", minutes,
+                                        minutes == 1 ? "" : "s"),
+            callback ? " To have us call you back without losing your place, press 1." : "");
+    }
+    return fmt::format(
+        "Ваш номер в очереди — {}. {}{}", place,
+        wait < 60'000 ? std::string("Ответим меньше чем через минуту.")
+                      : fmt::format("Ожидаемое время ответа — около {}.", Minutes(minutes)),
+        callback ? " Чтобы мы перезвонили вам, не теряя места в очереди, нажмите 1." : "");
+}
+
+std::string CallbackGoodbye(std::string_view language) {
+    return language == "en"
+               ? "Thank you! We will call you back at this number as soon as your turn comes. "
+                 "Goodbye."
+               : "Спасибо! Мы перезвоним вам на этот номер, как только подойдёт ваша очередь. "
+                 "До свидания.";
+}
+
 }  // namespace
 
 std::string_view AgentStateId(AgentState state) {
@@ -83,9 +117,23 @@ Dialer::Dialer(telephony::Loop& loop, telephony::Telephony& telephony, CampaignG
       lead_state_(leads_.size()),
       options_(std::move(options)),
       pacer_(options_.pacing) {
+    if (options_.workforce != nullptr) {
+        workforce_ = options_.workforce;
+    } else {
+        own_workforce_ = std::make_unique<agents::Workforce>(
+            agents::Workforce::Options{.heartbeat_required = false});
+        workforce_ = own_workforce_.get();
+    }
     for (size_t i = 0; i < leads_.size(); ++i)
         lead_of_contact_[leads_[i].contact_id] = i;
     telephony_.OnEvent([this](const telephony::Event& e) { Handle(e); });
+}
+
+Dialer::~Dialer() {
+    on_refused_ = nullptr;  // whoever listened may be going too
+    for (Agent& a : agents_) {
+        if (a.state != AgentState::kOffline) Mirror(a, a.state, AgentState::kOffline);
+    }
 }
 
 void Dialer::Start() {
@@ -173,7 +221,7 @@ void Dialer::Pump() {
         if (!options_.simulated_agents) return;
         for (Agent& a : agents_) {
             if (a.state == AgentState::kReady && a.card == SIZE_MAX && !a.dialing &&
-                a.info.Takes(agents::Work::kOutbound)) {
+                Free(a, agents::Work::kOutbound)) {
                 if (!NextCard(a.id)) break;
                 std::string id = a.id;
                 Later(now + options_.preview_read, [this, id] { (void)DialCard(id); });
@@ -270,7 +318,8 @@ bool Dialer::Dial(size_t index, const std::string& reserved_agent) {
         if (last) {
             holder = FindAgent(last->agent);
             if (holder == nullptr || holder->state != AgentState::kReady ||
-                holder->card != SIZE_MAX || holder->dialing) {
+                holder->card != SIZE_MAX || holder->dialing ||
+                !Free(*holder, agents::Work::kOutbound)) {
                 holder = nullptr;
                 RetryAt(now + kOperatorWait, index);
                 return false;
@@ -299,6 +348,10 @@ bool Dialer::Dial(size_t index, const std::string& reserved_agent) {
         return false;
     }
     if (holder != nullptr) {
+        if (!Claim(*holder, agents::Work::kOutbound, 0)) {
+            RetryAt(now + kOperatorWait, index);
+            return false;
+        }
         SetState(*holder, AgentState::kReady);  // ready so far; from here, dialing
         holder->dialing = true;
         holder->contact_id = lead.contact_id;
@@ -372,6 +425,7 @@ void Dialer::Handle(const telephony::Event& event) {
                     a->dialing = false;
                     a->card = SIZE_MAX;
                     a->contact_id = 0;
+                    Release(*a);
                     AgentFree(*a);
                 }
             }
@@ -530,6 +584,7 @@ void Dialer::Missed(CallId id, LiveCall& call, int cause) {
         const bool out = a->logout_pending;
         a->logout_pending = a->pause_pending = false;
         a->leaving_until = 0;
+        if (!out) a->pause_reason = "no_answer";
         SetState(*a, out ? AgentState::kOffline : AgentState::kPaused);
     }
     call.record.agent.clear();
@@ -568,6 +623,12 @@ void Dialer::Missed(CallId id, LiveCall& call, int cause) {
 }
 
 void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
+    if (agent.offer == 0 &&
+        !Claim(agent, call.inbound ? agents::Work::kInbound : agents::Work::kOutbound,
+               call.record.id)) {
+        Requeue(id, call);
+        return;
+    }
     if (agent.leaving_until != 0) {
         // The last call of one who is leaving (a callback's dial too): they
         // go after it, not while it rings.
@@ -616,6 +677,86 @@ void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
     SetState(agent, AgentState::kOnCall);
     telephony_.Bridge(id, agent.id);
     Tell(agent, "connected", &leads_[call.lead]);
+}
+
+void Dialer::Requeue(CallId id, LiveCall& call) {
+    call.phase = Phase::kWaiting;
+    if (std::find(waiting_.begin(), waiting_.end(), id) == waiting_.end()) waiting_.push_front(id);
+    if (call.inbound) return;  // the caller's max wait runs on
+    Later(loop_.Now() + options_.abandon_wait, [this, id] {
+        auto it = live_.find(id);
+        if (it != live_.end() && it->second.phase == Phase::kWaiting) Abandon(id);
+    });
+}
+
+bool Dialer::Door(const Agent& agent, Result<void> moved) {
+    if (moved) return true;
+    ++stats_.workforce_refusals;
+    if (on_refused_) on_refused_(agent.id, moved.error());
+    return false;
+}
+
+bool Dialer::Claim(Agent& agent, agents::Work work, uint64_t call) {
+    auto offer = workforce_->TryOffer(agent.id, work, call, loop_.Now());
+    if (!offer) return Door(agent, std::unexpected(offer.error()));
+    agent.offer = offer->id;
+    return true;
+}
+
+void Dialer::Release(Agent& agent) {
+    if (agent.offer == 0) return;
+    (void)Door(agent, workforce_->Withdraw(agent.offer, loop_.Now(), false));
+    agent.offer = 0;
+}
+
+bool Dialer::Free(const Agent& agent, agents::Work work) const {
+    const agents::AgentInfo* held = workforce_->Find(agent.id);
+    return held != nullptr && workforce_->Available(*held, work, loop_.Now());
+}
+
+// Each change of an agent's state here is the workforce's move too, made
+// from the state this dialer put the agent in; a move the workforce refuses
+// (another campaign holds the agent) is told and counted (Door).
+void Dialer::Mirror(Agent& agent, AgentState from, AgentState to) {
+    agents::Workforce& wf = *workforce_;
+    const Millis now = loop_.Now();
+    const std::string& id = agent.id;
+    const std::string reason = agent.pause_reason.empty() ? "unspecified" : agent.pause_reason;
+    if (from == to) {
+        if (to == AgentState::kPaused) (void)Door(agent, wf.Pause(id, reason, now));
+        return;
+    }
+    if (to == AgentState::kOnCall) {
+        // Connect claimed the agent (or their card or dial did) before.
+        if (agent.offer != 0) (void)Door(agent, wf.Accept(agent.offer, now));
+        agent.offer = 0;
+        return;
+    }
+    Release(agent);  // a card or a dial that came to nothing
+    if (from == AgentState::kOnCall) (void)Door(agent, wf.EndCall(id, now));
+    switch (to) {
+        case AgentState::kReady:
+            (void)Door(agent, from == AgentState::kOnCall || from == AgentState::kWrapUp
+                                  ? wf.EndWrapUp(id, now)
+                                  : wf.SetReady(id, now));
+            break;
+        case AgentState::kPaused:
+            (void)Door(agent, wf.Pause(id, reason, now));
+            break;
+        case AgentState::kOffline: {
+            // One who went on to another campaign meanwhile (the shared
+            // workforce holds them there) is not this dialer's to log out.
+            const agents::AgentInfo* held = wf.Find(id);
+            const agents::State left = from == AgentState::kReady    ? agents::State::kReady
+                                       : from == AgentState::kPaused ? agents::State::kPaused
+                                                                     : agents::State::kWrapUp;
+            if (held != nullptr && held->now.state == left) (void)Door(agent, wf.Logout(id, now));
+            break;
+        }
+        case AgentState::kWrapUp:  // EndCall above
+        case AgentState::kOnCall:
+            break;
+    }
 }
 
 // The agent has had the card for card_lead: now the voices.
@@ -684,6 +825,12 @@ void Dialer::Offer(CallId id, Incoming incoming) {
         return;
     }
     call.phase = Phase::kWaiting;
+    Enqueue(id, call);
+    if (call.line_answered && call.queue && call.queue->spec.announce_every > 0) Announce(id);
+    WidenLater(id, call);
+}
+
+void Dialer::Enqueue(CallId id, LiveCall& call) {
     // Among the waiting, a higher priority first, then the earlier caller;
     // answered outbound calls wait as callers of priority 0.
     auto place = std::find_if(waiting_.begin(), waiting_.end(), [&](CallId other) {
@@ -693,8 +840,6 @@ void Dialer::Offer(CallId id, Incoming incoming) {
     for (auto behind = place; behind != waiting_.end(); ++behind)
         live_.at(*behind).overtaken = true;
     waiting_.insert(place, id);
-    if (call.line_answered && call.queue && call.queue->spec.announce_every > 0) Announce(id);
-    WidenLater(id, call);
 }
 
 void Dialer::WidenLater(CallId id, const LiveCall& call) {
@@ -718,13 +863,44 @@ void Dialer::WidenLater(CallId id, const LiveCall& call) {
 // place in the line is kept by an entry of the dialer's own — same queue,
 // priority and arrival, so it goes to an operator exactly when the caller
 // would have — and the line ends after the caller hears so.
-void Dialer::ChooseCallback(CallId id, LiveCall& call) {
-    const CallId entry = next_callback_++;
+Dialer::LiveCall& Dialer::NewPlace(CallId& entry) {
+    entry = next_callback_++;
     LiveCall& place = live_[entry];  // references into live_ stay valid
     place.callback = true;
     place.inbound = true;
     place.lead = kNoLead;
     place.phase = Phase::kWaiting;
+    return place;
+}
+
+void Dialer::RestoreCallback(Incoming incoming) {
+    CallId entry = 0;
+    LiveCall& place = NewPlace(entry);
+    place.record.number = incoming.number;
+    place.record.contact_id = incoming.contact_id;
+    place.eligible = std::move(incoming.agents);
+    place.queue = std::move(incoming.queue);
+    place.priority = incoming.priority;
+    place.arrived = incoming.arrived != 0 ? incoming.arrived : loop_.Now();
+    place.card = InboundCard{.from = std::move(incoming.number),
+                             .to = std::move(incoming.did),
+                             .route = std::move(incoming.route),
+                             .reason = std::move(incoming.reason),
+                             .reason_params = std::move(incoming.reason_params),
+                             .arrived = place.arrived,
+                             .menu_answers = std::move(incoming.menu_answers),
+                             .callback = true};
+    if (Agent* a = ChooseFor(place)) {
+        Connect(entry, place, *a);
+        return;
+    }
+    Enqueue(entry, place);
+    WidenLater(entry, place);
+}
+
+void Dialer::ChooseCallback(CallId id, LiveCall& call) {
+    CallId entry = 0;
+    LiveCall& place = NewPlace(entry);
     place.record.number = call.record.number;
     place.record.contact_id = call.record.contact_id;
     place.eligible = call.eligible;
@@ -739,9 +915,7 @@ void Dialer::ChooseCallback(CallId id, LiveCall& call) {
     call.phase = Phase::kCallbackMessage;
     call.next_announce = 0;  // no more announcements
     if (on_progress_) on_progress_(call.record);
-    telephony_.Play(id,
-                    "Спасибо! Мы перезвоним вам на этот номер, как только подойдёт ваша очередь. "
-                    "До свидания.");
+    telephony_.Play(id, CallbackGoodbye(call.queue ? call.queue->spec.language : "ru"));
 }
 
 // The operator who would have answered the caller dials them: a lead of its
@@ -775,6 +949,7 @@ void Dialer::CallBack(CallId entry, Agent& agent) {
     }
     agent.dialing = false;
     agent.card = SIZE_MAX;
+    Release(agent);
     AgentFree(agent);
 }
 
@@ -792,7 +967,7 @@ std::optional<Millis> Dialer::LongestReadySince(const std::vector<std::string>& 
     std::optional<Millis> best;
     for (const Agent& a : agents_) {
         if (a.state != AgentState::kReady || a.card != SIZE_MAX || a.dialing) continue;
-        if (!Named(only, a.id) || !a.info.Takes(agents::Work::kInbound)) continue;
+        if (!Named(only, a.id) || !Free(a, agents::Work::kInbound)) continue;
         if (queue != nullptr && !queue->Level(a.info.spec, 0)) continue;
         if (!best || a.since < *best) best = a.since;
     }
@@ -811,16 +986,6 @@ int Dialer::AgentsWorking(const std::vector<std::string>& only, const InboundQue
     }
     return n;
 }
-
-namespace {
-
-// «1 минуты», «2 минут», «21 минуты»: the genitive after «около».
-std::string Minutes(int64_t n) {
-    const bool one = n % 10 == 1 && n % 100 != 11;
-    return fmt::format("{} {}", n, one ? "минуты" : "минут");
-}
-
-}  // namespace
 
 void Dialer::Announce(CallId id) {
     auto it = live_.find(id);
@@ -842,15 +1007,8 @@ void Dialer::Announce(CallId id) {
     if (call.announced_wait >= 0 && !call.overtaken) wait = std::min(wait, call.announced_wait);
     call.announced_wait = wait;
     call.overtaken = false;
-    const int64_t minutes = (wait + 59'999) / 60'000;
     telephony_.Play(
-        id, fmt::format("Ваш номер в очереди — {}. {}{}", place,
-                        wait < 60'000
-                            ? "Ответим меньше чем через минуту."
-                            : fmt::format("Ожидаемое время ответа — около {}.", Minutes(minutes)),
-                        call.queue->spec.callback
-                            ? " Чтобы мы перезвонили вам, не теряя места в очереди, нажмите 1."
-                            : ""));
+        id, Announcement(call.queue->spec.language, place, wait, call.queue->spec.callback));
     // One round of announcements at a time: a caller requeued after an
     // operator missed them begins a new one, and the old timer does nothing.
     const Millis next = loop_.Now() + call.queue->spec.announce_every;
@@ -1046,12 +1204,14 @@ void Dialer::AddAgent(const std::string& id) {
     a.since = loop_.Now();
     a.info.spec.id = id;
     agents_.push_back(std::move(a));
+    if (workforce_->Find(id) == nullptr) (void)workforce_->Add(agents::AgentSpec{.id = id});
 }
 
 void Dialer::SetProfile(const agents::AgentSpec& profile) {
     Agent* a = FindAgent(profile.id);
     if (a == nullptr) return;
     a->info.spec = profile;
+    (void)workforce_->Update(profile);
 }
 
 Dialer::Agent* Dialer::FindAgent(const std::string& id) {
@@ -1099,7 +1259,7 @@ void Dialer::Candidates(const InboundQueue& queue, const std::vector<std::string
                         Millis waited, bool leaving, std::vector<routing::Candidate>& out) {
     for (Agent& a : agents_) {
         if (a.state != AgentState::kReady || a.card != SIZE_MAX || a.dialing) continue;
-        if ((a.leaving_until != 0) != leaving || !a.info.Takes(agents::Work::kInbound) ||
+        if ((a.leaving_until != 0) != leaving || !Free(a, agents::Work::kInbound) ||
             !Named(only, a.id)) {
             continue;
         }
@@ -1124,7 +1284,7 @@ Dialer::Agent* Dialer::LongestReady(const std::vector<std::string>& eligible, ag
     Agent* best = nullptr;
     for (Agent& a : agents_) {
         if (a.state != AgentState::kReady || a.card != SIZE_MAX || a.dialing) continue;
-        if (!Named(eligible, a.id) || !a.info.Takes(work)) continue;
+        if (!Named(eligible, a.id) || !Free(a, work)) continue;
         // One who is leaving takes a call only when no one else is free.
         auto rank = [](const Agent& x) { return std::pair(x.leaving_until != 0, x.since); };
         if (best == nullptr || rank(a) < rank(*best)) best = &a;
@@ -1160,8 +1320,10 @@ void Dialer::SetState(Agent& agent, AgentState state) {
     const Millis now = loop_.Now();
     AddTime(stats_, agent, now - agent.since);
     if (agent.state == AgentState::kOnCall) agent.info.talk_ms += now - agent.since;
+    const AgentState from = agent.state;
     agent.state = state;
     agent.since = now;
+    Mirror(agent, from, state);
     Tell(agent, "state");
 }
 
@@ -1213,6 +1375,10 @@ Result<void> Dialer::SetReady(const std::string& id) {
                         "finish the call and record its disposition first"},
                     {{"agent", id}, {"agent_state", std::string(AgentStateId(a->state))}});
     }
+    // Busy in another campaign (a shared workforce): refused, nothing changes.
+    if (a->state == AgentState::kOffline || a->state == AgentState::kPaused) {
+        if (auto ready = workforce_->SetReady(id, loop_.Now()); !ready) return ready;
+    }
     a->logout_pending = a->pause_pending = false;
     a->leaving_until = 0;
     AgentFree(*a);
@@ -1220,7 +1386,7 @@ Result<void> Dialer::SetReady(const std::string& id) {
     return {};
 }
 
-Result<void> Dialer::SetPaused(const std::string& id) {
+Result<void> Dialer::SetPaused(const std::string& id, const std::string& reason) {
     Agent* a = FindAgent(id);
     if (a == nullptr) return std::unexpected(NoAgent(id));
     if (a->state == AgentState::kOnCall || a->state == AgentState::kWrapUp || a->dialing) {
@@ -1229,12 +1395,27 @@ Result<void> Dialer::SetPaused(const std::string& id) {
                         "pause after the call's disposition"},
                     {{"agent", id}, {"agent_state", std::string(AgentStateId(a->state))}});
     }
+    // Logging in on a pause while busy in another campaign: refused.
+    if (a->state == AgentState::kOffline) {
+        if (auto held = workforce_->Find(id);
+            held != nullptr && (held->now.state == agents::State::kOnCall ||
+                                held->now.state == agents::State::kOffered ||
+                                held->now.state == agents::State::kWrapUp)) {
+            return Fail(
+                ErrorCode::kConflict,
+                Msg{"agent.busy_elsewhere", "agent '{agent}' is on a call in another campaign",
+                    "join after the call and its disposition"},
+                {{"agent", id}});
+        }
+    }
     if (a->card != SIZE_MAX) {
         lead_state_[a->card].busy = false;
         RetryAt(loop_.Now(), a->card);
         a->card = SIZE_MAX;
         a->contact_id = 0;
+        Release(*a);
     }
+    a->pause_reason = reason;
     if (HoldWhileLinesRing(*a, AgentState::kPaused)) return {};
     SetState(*a, AgentState::kPaused);
     return {};
@@ -1251,6 +1432,7 @@ Result<void> Dialer::Logout(const std::string& id) {
         lead_state_[a->card].busy = false;
         RetryAt(loop_.Now(), a->card);
         a->card = SIZE_MAX;
+        Release(*a);
     }
     if (HoldWhileLinesRing(*a, AgentState::kOffline)) return {};
     SetState(*a, AgentState::kOffline);
@@ -1323,6 +1505,13 @@ Result<Lead> Dialer::NextCard(const std::string& id) {
                     Msg{"campaign.not_running_now", "the campaign is not running"});
     }
     const Millis now = loop_.Now();
+    // The card is the agent's offer until dialed or let go.
+    if (auto offer = workforce_->TryOffer(id, agents::Work::kOutbound, 0, now); !offer) {
+        (void)Door(*a, std::unexpected(offer.error()));
+        return std::unexpected(offer.error());
+    } else {
+        a->offer = offer->id;
+    }
     while (auto lead = TakeLead(now)) {
         // The gate is asked now, to show only callable cards, and again at the dial.
         if (!OperatorAllows(*lead, id)) continue;
@@ -1336,6 +1525,7 @@ Result<Lead> Dialer::NextCard(const std::string& id) {
         a->contact_id = leads_[*lead].contact_id;
         return leads_[*lead];
     }
+    Release(*a);
     return Fail(ErrorCode::kNotFound, Msg{"campaign.no_lead_now", "no lead can be called now",
                                           "wait for retries, or widen the campaign's segment"});
 }
@@ -1358,6 +1548,7 @@ Result<void> Dialer::DialCard(const std::string& id) {
         a->dialing = false;
         a->card = SIZE_MAX;
         a->contact_id = 0;
+        Release(*a);
         return Fail(
             ErrorCode::kConflict,
             Msg{"campaign.dial_held_back", "the dial gate or the caller-ID pool held the call back",

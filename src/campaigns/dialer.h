@@ -5,6 +5,10 @@
 // dial and a Disposition for every call an operator closes.
 //
 // Operators (agents) are offline, ready, on a call, in wrap-up or paused.
+// Each change is the workforce's too (agents::Workforce, shared by serve's
+// campaigns): a call, a preview card or a dial for an operator is first an
+// offer the workforce grants, so no operator is given two calls at once,
+// whichever campaign asks; a dialer chooses among the operators it holds free.
 // After a call an agent is in wrap-up for the wrap-up time and until the
 // disposition is recorded; simulated agents record one at the end of the
 // wrap-up. A callback time in a disposition becomes a task for that agent.
@@ -118,6 +122,12 @@ struct DialerOptions {
     // region from the numbering plan (serve) — so that the gate's calling
     // hours are the caller's own, not assumed. None: assumed.
     std::function<void(Lead&)> complete_lead;
+    // The workforce (agents/workforce.h) that every change of the dialer's
+    // operators goes through and whose TryOffer is the one door to an
+    // operator: serve's runner shares one among its campaigns, so an
+    // operator is never given two calls at once, whichever campaigns ask.
+    // None: the dialer keeps one of its own. Must outlive the dialer.
+    agents::Workforce* workforce = nullptr;
 };
 
 // What a lead's earlier calls in the campaign leave for a dialer that starts
@@ -228,6 +238,10 @@ struct DialerStats {
     // Calls an operator's phone did not take (rang out or refused); each
     // operator was paused, the caller offered on.
     int64_t agent_missed = 0;
+    // Moves the workforce refused (an operator another campaign holds, or
+    // this dialer's view and the workforce's apart): each is told
+    // (Dialer::OnRefused); no call reaches an operator the workforce refused.
+    int64_t workforce_refusals = 0;
 
     // Share of the agents' logged-in time spent on calls and wrap-up.
     double Occupancy() const;
@@ -277,6 +291,8 @@ public:
     // the dialer.
     Dialer(telephony::Loop& loop, telephony::Telephony& telephony, CampaignGate& gate,
            CallerIdPool& pool, std::vector<Lead> leads, DialerOptions options);
+    // Its operators leave the workforce (a shared one outlives the campaign).
+    ~Dialer();
     Dialer(const Dialer&) = delete;
     Dialer& operator=(const Dialer&) = delete;
 
@@ -296,6 +312,10 @@ public:
         on_disposition_ = std::move(fn);
     }
     void OnAgentEvent(std::function<void(const AgentEvent&)> fn) { on_agent_ = std::move(fn); }
+    // The workforce refused a move of an operator's (DialerStats::workforce_refusals).
+    void OnRefused(std::function<void(const std::string& agent, const Error&)> fn) {
+        on_refused_ = std::move(fn);
+    }
 
     // Before Start: a lead's calls from earlier runs of the campaign. Its
     // attempts count on; a lead reached, invalid, at max_attempts or without
@@ -317,8 +337,13 @@ public:
     // inbound-only agent is given no outbound call and is not counted by the
     // pacer; an outbound-only one is offered no incoming call.
     void SetProfile(const agents::AgentSpec& profile);
+    // Refused while the operator is on a call, here or (a shared workforce)
+    // in another campaign.
     Result<void> SetReady(const std::string& agent);
-    Result<void> SetPaused(const std::string& agent);
+    Result<void> SetPaused(const std::string& agent) { return SetPaused(agent, {}); }
+    // `reason`: the pause's reason as the workforce counts it ("" when none
+    // was given: "unspecified").
+    Result<void> SetPaused(const std::string& agent, const std::string& reason);
     Result<void> Logout(const std::string& agent);
     Result<void> Dispose(const std::string& agent, Disposition disposition);
     Result<void> HangupByAgent(const std::string& agent);
@@ -329,6 +354,11 @@ public:
     // An incoming call (telephony's kIncoming, still ringing) for this
     // campaign's agents; its events come to this dialer from now on.
     void Offer(CallId id, Incoming incoming);
+    // A caller who chose a callback before the server stopped — their
+    // incoming record closed as "callback" and nobody has called them back
+    // since (CampaignRunner, at the campaign's start): their place in line
+    // again, by the queue, priority and arrival in `incoming`, with no line.
+    void RestoreCallback(Incoming incoming);
     // Whether an agent (of `only`, when not empty) is ready for a call now,
     // and since when; how many are logged in (not offline).
     // With `queue`, of the agents its members and skill allow (at any level
@@ -440,6 +470,10 @@ private:
         // What queues' strategies read: the profile (blend, skills), calls
         // taken and talk time since the dialer began.
         agents::AgentInfo info;
+        // The workforce's open offer to the agent (a preview card, a dial
+        // for them, a call given), 0 when none; the reason of their pause.
+        uint64_t offer = 0;
+        std::string pause_reason;
     };
 
     void Tick();
@@ -460,7 +494,20 @@ private:
     void Missed(CallId id, LiveCall& call, int cause);
     // A waiting caller's max wait is over: the queue's exit, else refused.
     void WaitOver(CallId id);
+    // Gives the call to the agent — through the workforce's door: refused
+    // there, the call waits again, first in line (Requeue).
     void Connect(CallId id, LiveCall& call, Agent& agent);
+    void Requeue(CallId id, LiveCall& call);
+    // The workforce's door (agents::Workforce::TryOffer): the agent is
+    // offered `work` and holds the offer until Connect's call is accepted or
+    // Release lets it go. False, told and counted, when refused.
+    bool Claim(Agent& agent, agents::Work work, uint64_t call);
+    void Release(Agent& agent);
+    // Whether the workforce holds the agent free for `work` now.
+    bool Free(const Agent& agent, agents::Work work) const;
+    // The workforce follows a change of the agent's state in this dialer.
+    void Mirror(Agent& agent, AgentState from, AgentState to);
+    bool Door(const Agent& agent, Result<void> moved);
     // An incoming call's voices meet its agent's: answered now.
     void PutThrough(CallId id, LiveCall& call, const std::string& recording);
     void Abandon(CallId id);
@@ -470,6 +517,10 @@ private:
     // The waiting caller pressed 1: their place goes on without them, and
     // they hear that they will be called back.
     void ChooseCallback(CallId id, LiveCall& call);
+    // A new callback place (no line: an id of the dialer's own), waiting.
+    LiveCall& NewPlace(CallId& entry);
+    // Into the line: after the callers of its priority and higher.
+    void Enqueue(CallId id, LiveCall& call);
     // A callback's turn came and `agent` would take it: they dial the caller.
     void CallBack(CallId entry, Agent& agent);
     // Looks for a ready agent again as a waiting caller's wait reaches each
@@ -548,6 +599,9 @@ private:
     std::function<void(const CallRecord&)> on_opened_, on_progress_, on_call_, on_callback_lost_;
     std::function<void(const Disposition&)> on_disposition_;
     std::function<void(const AgentEvent&)> on_agent_;
+    std::function<void(const std::string&, const Error&)> on_refused_;
+    std::unique_ptr<agents::Workforce> own_workforce_;  // when none is given
+    agents::Workforce* workforce_ = nullptr;
     std::shared_ptr<int> life_ = std::make_shared<int>(0);  // timers hold it weakly
 };
 

@@ -300,6 +300,9 @@ struct Rig {
         }
     }
 
+    // Every move of the dialer's operators was the workforce's too.
+    ~Rig() { EXPECT_EQ(dialer.Stats().workforce_refusals, 0); }
+
     DialerOptions options;
     SimLoop loop;
     SimNetwork net;
@@ -530,6 +533,63 @@ TEST(Dialer, AnOperatorLeavingWhileTheirLinesRingTakesAnAnsweredCallNobodyElseCa
     rig.loop.RunUntil(kMorning + 5 * kSecond + 60 * kSecond + o.wrap_up + kSecond);
     EXPECT_EQ(rig.Agent("vera").state, AgentState::kOffline);
     EXPECT_EQ(rig.Agent("anna").state, AgentState::kReady);  // for her next call
+}
+
+// The workforce is the one door to an operator: two campaigns that share it
+// (serve's runner) never give one operator two calls. Anna leaves campaign A
+// while its lines ring — A still counts her as ready until they have rung out
+// — and joins B, where a caller reaches her; A's callees who answer then wait
+// for boris or are abandoned, and none is put through to her.
+TEST(Dialer, TwoCampaignsSharingTheWorkforceNeverGiveAnOperatorTwoCallsAtOnce) {
+    agents::Workforce workforce(agents::Workforce::Options{.heartbeat_required = false});
+    DialerOptions o = Options(Pacing::kRatio);
+    o.pacing.ratio = 2;
+    o.workforce = &workforce;
+    Rig a(Answering(), o, Leads(20));
+    a.AddReady({"anna", "boris"});
+    a.dialer.Start();
+    ASSERT_EQ(a.tap.dials.size(), 4u);
+    a.loop.RunUntil(kMorning + 1 * kSecond);
+    ASSERT_TRUE(a.dialer.Logout("anna"));
+    ASSERT_EQ(a.Agent("anna").state, AgentState::kReady) << "leaving: her lines still ring";
+
+    SimNetwork net(a.loop, Answering(), 11);
+    Tap tap(a.loop, net);
+    MemoryGate gate(WideRules(), "rkn-refusals v12");
+    CallerIdPool pool(CallerIds(5), {});
+    DialerOptions ob = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    ob.workforce = &workforce;
+    Dialer b(a.loop, tap, gate, pool, {}, ob);
+    b.AddAgent("anna");
+    ASSERT_TRUE(b.SetPaused("anna", "training"));
+    EXPECT_EQ(workforce.Find("anna")->pause_reason, "training");
+    ASSERT_TRUE(b.SetReady("anna"));
+    b.Start();
+    const CallId caller = net.Offer("+79161234567", "+74950000002", 60 * kSecond);
+    b.Offer(caller, Incoming{"+79161234567", "+74950000002", 0});
+    EXPECT_EQ(workforce.Find("anna")->now.state, agents::State::kOnCall);
+
+    // A's four callees answer at 5 s: boris takes one, anna none.
+    a.loop.RunUntil(kMorning + 20 * kSecond);
+    std::map<std::string, int> taken;
+    for (const auto& [call, agent] : a.tap.bridged)
+        ++taken[agent];
+    EXPECT_EQ(taken["boris"], 1);
+    EXPECT_EQ(taken.count("anna"), 0u) << "anna is on B's call";
+    EXPECT_EQ(a.dialer.Stats().abandoned, 3);
+    ASSERT_EQ(tap.bridged.count(caller), 1u);
+    EXPECT_EQ(tap.bridged[caller], "anna");
+    // Her lines in A have rung out: A lets her go, and B keeps her call.
+    a.loop.RunUntil(kMorning + 40 * kSecond);
+    EXPECT_EQ(a.Agent("anna").state, AgentState::kOffline);
+    EXPECT_EQ(workforce.Find("anna")->now.state, agents::State::kOnCall);
+    // While on B's call she cannot take a campaign's calls anywhere else.
+    SimNetwork net_c(a.loop, Answering(), 12);
+    Tap tap_c(a.loop, net_c);
+    Dialer c(a.loop, tap_c, gate, pool, {}, ob);
+    c.AddAgent("anna");
+    EXPECT_EQ(c.SetPaused("anna").error().key, "agent.busy_elsewhere");
+    EXPECT_EQ(b.Stats().workforce_refusals, 0);
 }
 
 TEST(Dialer, AnOperatorPausingWhileTheirLinesRingIsPausedOnceTheyHaveRungOut) {
@@ -1024,6 +1084,36 @@ TEST(Dialer, AnAnsweredCallerHearsTheirPlaceAndAWaitThatOnlyGrowsWhenSomeoneGoes
     EXPECT_EQ(rig.Heard(vip).size(), vip_heard) << "no announcement once an operator has the call";
 }
 
+// A queue whose callers speak English hears its announcements, the offer of a
+// callback and the goodbye after pressing 1 in English.
+TEST(Dialer, AnEnglishQueueAnnouncesInEnglish) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    options.inbound_wait = 600 * kSecond;
+    Population people = Answering();
+    people.keys = {{"1", 1.0}};  // both press 1
+    Rig rig(people, options, Leads(0));
+    rig.dialer.AddAgent("anna");
+    ASSERT_TRUE(rig.dialer.SetPaused("anna"));
+    rig.dialer.Start();
+    auto queue = std::make_shared<InboundQueue>(routing::QueueSpec{
+        .name = "en", .announce_every = 30 * kSecond, .callback = true, .language = "en"});
+    const CallId first = rig.OfferToQueue(queue, "+79160000001");
+    const CallId second = rig.OfferToQueue(queue, "+79160000002");
+    rig.loop.RunUntil(rig.loop.Now() + 20 * kSecond);
+    EXPECT_EQ(rig.Heard(first),
+              (std::vector<std::string>{
+                  "You are number 1 in the queue. The expected wait is about 3 minutes. To have us "
+                  "call you back without losing your place, press 1.",
+                  "Thank you! We will call you back at this number as soon as your turn comes. "
+                  "Goodbye."}));
+    EXPECT_EQ(rig.Heard(second),
+              (std::vector<std::string>{
+                  "You are number 2 in the queue. The expected wait is about 5 minutes. To have us "
+                  "call you back without losing your place, press 1.",
+                  "Thank you! We will call you back at this number as soon as your turn comes. "
+                  "Goodbye."}));
+}
+
 // A callback instead of waiting (issue 19, item 5): the announcements offer
 // it, and a caller who presses 1 hears that they will be called back and the
 // line ends; their place stays in the line — ahead of a caller who came
@@ -1112,6 +1202,51 @@ TEST(Dialer, ACallerWhoPresses1IsCalledBackWhenTheirTurnComesKeepingTheirPlace) 
     EXPECT_EQ(rig.tap.bridged[first], "anna");
     EXPECT_EQ(rig.dialer.WaitingCalls()[0].from, "+79160000003") << "the third caller waits on";
     EXPECT_FALSE(rig.tap.answers.contains(third));
+}
+
+// A restart keeps a callback's place (CampaignRunner::RestoreCallbacks): put
+// back with its arrival, it goes ahead of a caller who came after it, and the
+// operator whose turn it is dials the caller, recorded as a callback.
+TEST(Dialer, ACallbackRestoredAfterARestartKeepsItsPlaceAndIsDialedInItsTurn) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    options.inbound_wait = 600 * kSecond;
+    Rig rig(Answering(), options, Leads(0));
+    rig.dialer.AddAgent("anna");
+    ASSERT_TRUE(rig.dialer.SetPaused("anna"));
+    rig.dialer.Start();
+    auto queue = std::make_shared<InboundQueue>(
+        routing::QueueSpec{.name = "line", .announce_every = 60 * kSecond, .callback = true});
+    const Millis chosen = rig.loop.Now() - 10 * 60 * kSecond;  // before the restart
+    Incoming kept{"+79160000002", "+74950000001", 42};
+    kept.route = "queue:line";
+    kept.reason = "number";
+    kept.queue = queue;
+    kept.arrived = chosen;
+    rig.dialer.RestoreCallback(std::move(kept));
+    const CallId later = rig.OfferToQueue(queue, "+79160000001");
+    auto waiting = rig.dialer.WaitingCalls();
+    ASSERT_EQ(waiting.size(), 2u);
+    EXPECT_EQ(waiting[0].from, "+79160000002") << "it came first";
+    EXPECT_TRUE(waiting[0].callback);
+    EXPECT_EQ(waiting[0].arrived, chosen);
+    EXPECT_EQ(waiting[0].route, "queue:line");
+    EXPECT_FALSE(waiting[1].callback);
+
+    ASSERT_TRUE(rig.dialer.SetReady("anna"));
+    ASSERT_EQ(rig.tap.dials.size(), 1u);
+    EXPECT_EQ(rig.tap.dials[0].dial.number, "+79160000002");
+    EXPECT_EQ(rig.dialer.WaitingCalls().size(), 1u);
+    rig.loop.RunUntil(rig.loop.Now() + 6 * kSecond);  // it rings 5 s, then answered
+    EXPECT_EQ(rig.tap.bridged[rig.tap.dials[0].call], "anna");
+    rig.loop.RunUntil(rig.loop.Now() + 70 * kSecond);
+    const auto record = std::find_if(rig.records.begin(), rig.records.end(),
+                                     [](const CallRecord& r) { return !r.inbound; });
+    ASSERT_NE(record, rig.records.end());
+    EXPECT_EQ(record->contact_id, 42);
+    EXPECT_EQ(record->route, "callback:line");
+    EXPECT_EQ(record->route_reason, "callback");
+    EXPECT_EQ(record->agent, "anna");
+    EXPECT_FALSE(rig.tap.bridged.contains(later)) << "the later caller waited on";
 }
 
 // A queue in serve (docs/routing.md, "Queues"): its skill takes level 1
@@ -1892,17 +2027,23 @@ TEST(Dialer, AStoppedDialerClosesItsCallsAsInterruptedAndCountsThemAsAttempts) {
 // retries when their rule allows.
 class DialerRestart : public ::testing::TestWithParam<store::Backend> {};
 
+// A running campaign in the base, as a server left it: its id (0: failed).
+int64_t RunningCampaign(store::Store& db) {
+    if (!db.Exec("INSERT INTO campaigns (name, state, purpose, pacing, settings, created_at, "
+                 "created_by, updated_at, updated_by) VALUES ('c', 'running', 'service', "
+                 "'progressive', '{}', 0, 't', 0, 't')")) {
+        return 0;
+    }
+    auto campaign = db.QueryValue("SELECT id FROM campaigns");
+    return campaign ? std::get<int64_t>(*campaign) : 0;
+}
+
 TEST_P(DialerRestart, OpenRecordsAreClosedAsInterruptedAndCountedAndLeadsGoOnFromTheirRecords) {
     auto db = testing::OpenFreshStore(GetParam());
     ASSERT_TRUE(db);
     FixedClock clock(kMorning / 1000);
-    ASSERT_TRUE(
-        db->Exec("INSERT INTO campaigns (name, state, purpose, pacing, settings, "
-                 "created_at, created_by, updated_at, updated_by) VALUES ('c', 'running', "
-                 "'service', 'progressive', '{}', 0, 't', 0, 't')"));
-    auto campaign = db->QueryValue("SELECT id FROM campaigns");
-    ASSERT_TRUE(campaign);
-    const int64_t id = std::get<int64_t>(*campaign);
+    const int64_t id = RunningCampaign(*db);
+    ASSERT_NE(id, 0);
     CampaignBook book(*db, clock);
     StoreGate gate(*db, clock, WideRules(), {}, "none", "campaign:1", /*record=*/true);
     const std::vector<Lead> leads = Leads(6);
@@ -1994,6 +2135,52 @@ TEST_P(DialerRestart, OpenRecordsAreClosedAsInterruptedAndCountedAndLeadsGoOnFro
     EXPECT_TRUE(rig.RecordsOf(4).empty()) << "at max attempts";
     EXPECT_TRUE(rig.RecordsOf(5).empty()) << "abandoned: not within 72 h";
     EXPECT_LE(rig.RecordsOf(6).size(), 3u);
+}
+
+// What a start finds of the callbacks promised before (RestoreCallbacks):
+// the callers who chose one since `since` and were not called back after it.
+TEST_P(DialerRestart, TheCallbacksNotYetPlacedAreFoundForTheNextStart) {
+    auto db = testing::OpenFreshStore(GetParam());
+    ASSERT_TRUE(db);
+    FixedClock clock(kMorning / 1000);
+    const int64_t id = RunningCampaign(*db);
+    ASSERT_NE(id, 0);
+    CampaignBook book(*db, clock);
+    auto write = [&](const char* number, bool inbound, Millis started, const char* outcome,
+                     const char* route, const char* reason) {
+        CallRecord r;
+        r.campaign_id = id;
+        r.number = number;
+        r.caller_id = "+74950000001";
+        r.started = started;
+        r.ended = started + 20 * kSecond;
+        r.outcome = outcome;
+        r.inbound = inbound;
+        r.route = route;
+        r.route_reason = reason;
+        auto written = book.WriteCall(r, "sip");
+        ASSERT_TRUE(written) << written.error().message;
+    };
+    write("+79160000001", true, kMorning - 2 * kHour, "callback", "queue:line", "number");
+    write("+79160000002", true, kMorning - 2 * kHour, "callback", "queue:line", "number");
+    write("+79160000002", false, kMorning - kHour, "answered", "callback:line", "callback");
+    write("+79160000003", true, kMorning - 3 * kDayMs, "callback", "queue:line", "number");
+    write("+79160000004", true, kMorning - 2 * kHour, "answered", "queue:line", "number");
+    // Called back once before, and chose a callback again after it.
+    write("+79160000005", false, kMorning - 3 * kHour, "answered", "callback:line", "callback");
+    write("+79160000005", true, kMorning - 2 * kHour, "callback", "queue:vip", "vip");
+    auto pending = book.PendingCallbacks(id, kMorning - kDayMs);
+    ASSERT_TRUE(pending) << pending.error().message;
+    ASSERT_EQ(pending->size(), 2u);
+    EXPECT_EQ((*pending)[0].number, "+79160000001");
+    EXPECT_EQ((*pending)[0].route, "queue:line");
+    EXPECT_EQ((*pending)[0].started, kMorning - 2 * kHour);
+    EXPECT_EQ((*pending)[1].number, "+79160000005");
+    EXPECT_EQ((*pending)[1].route, "queue:vip");
+    EXPECT_EQ((*pending)[1].route_reason, "vip");
+    auto older = book.PendingCallbacks(id, kMorning - 7 * kDayMs);
+    ASSERT_TRUE(older);
+    EXPECT_EQ(older->size(), 3u) << "with the one of three days ago";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DialerRestart, ::testing::ValuesIn(testing::TestBackends()),

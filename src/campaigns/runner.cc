@@ -295,7 +295,7 @@ void CampaignRunner::CheckDesks() {
             if (v.id != agent || v.state != AgentState::kReady || v.leaving_until != 0) continue;
             // The reason first: the pause's state event logs the spell with it.
             pause_reasons_[agent] = "desk_gone";
-            if (a->dialer->SetPaused(agent)) {
+            if (a->dialer->SetPaused(agent, "desk_gone")) {
                 fmt::print(stderr,
                            "agent {}: the desk has been gone for {} ms (tab closed or network "
                            "lost): paused, reason desk_gone\n",
@@ -458,6 +458,7 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
         a->script = std::make_unique<ivr::Script>(std::move(*script));
         dialer_options.script = a->script.get();
     }
+    dialer_options.workforce = &workforce_;
     a->dialer = std::make_unique<Dialer>(*loop_, *a->line, *a->gate, *a->pool, std::move(*leads),
                                          std::move(dialer_options));
     // Each lead goes on from its calls in earlier runs: attempts, retries, closed.
@@ -516,10 +517,16 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
             if (!error_) error_ = r.error();
         }
     });
+    a->dialer->OnRefused([id = spec.id](const std::string& agent, const Error& e) {
+        fmt::print(stderr,
+                   "campaign #{}: operator {} was not given the move the campaign asked for: {} "
+                   "(the workforce keeps an operator to one call at a time)\n",
+                   id, agent, e.message);
+    });
     a->dialer->OnCallbackLost([id = spec.id](const CallRecord& r) {
         fmt::print(stderr,
-                   "campaign #{}: the callback {} chose was not placed: the campaign stopped "
-                   "first; call them back by hand\n",
+                   "campaign #{}: the server stops before the callback {} chose was placed: "
+                   "it keeps its place in line when the campaign runs again within a day\n",
                    id, r.number);
     });
     a->dialer->OnAgentEvent([this, id = spec.id](const AgentEvent& e) {
@@ -560,10 +567,56 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
         }
         PublishAgent(e.agent);
     });
+    if (options_.real_network) {
+        if (auto kept = RestoreCallbacks(book, spec.id, *a->dialer); !kept) return kept;
+    }
     a->dialer->Start();
     a->dialing = true;
     PublishLive(*a);
     active_[spec.id] = std::move(a);
+    return {};
+}
+
+// Callers who pressed 1 keep their place across a restart: each incoming
+// record of the campaign closed as "callback" within the last day, whose
+// caller nobody has called back since, is a place in line again — its queue,
+// its arrival —, called back when its turn comes. An older one is said, once
+// a start, for a call by hand (a promise kept days late is a surprise).
+Result<void> CampaignRunner::RestoreCallbacks(CampaignBook& book, int64_t campaign,
+                                              Dialer& dialer) {
+    constexpr Millis kKeep = 24 * 3600 * 1000;
+    const Millis now = loop_->Now();
+    auto pending = book.PendingCallbacks(campaign, now - 7 * kKeep);
+    if (!pending) return std::unexpected(pending.error());
+    for (StoredCall& c : *pending) {
+        if (c.started < now - kKeep) {
+            fmt::print(stderr,
+                       "campaign #{}: {} chose a callback more than a day ago and was never "
+                       "called back: call them back by hand\n",
+                       campaign, c.number);
+            continue;
+        }
+        campaigns::Incoming in;
+        in.number = c.number;
+        in.did = c.caller_id;
+        in.contact_id = c.contact_id;
+        in.route = c.route;
+        in.reason = c.route_reason;
+        in.reason_params = c.route_params;
+        in.menu_answers = c.menu_answers;
+        in.arrived = c.started;
+        std::string line = "the campaign's operators";
+        if (auto route = routing::ParseRoute(c.route);
+            route && route->target == routing::Target::kQueue) {
+            if (auto q = queues_.find(route->name); q != queues_.end()) in.queue = q->second;
+            line = "queue " + route->name;
+        }
+        fmt::print(stderr,
+                   "inbound: {} chose a callback before the server stopped: their place in line "
+                   "({}) is kept\n",
+                   c.number, line);
+        dialer.RestoreCallback(std::move(in));
+    }
     return {};
 }
 
@@ -1005,13 +1058,34 @@ Result<void> CampaignRunner::Join(const std::string& agent, int64_t campaign) {
                         {{"id", std::to_string(campaign)}});
         }
         if (Active* current = ActiveOf(agent); current && current != it->second.get()) {
+            // A call here first: its disposition belongs to this campaign.
+            if (const agents::AgentInfo* held = workforce_.Find(agent);
+                held != nullptr && (held->now.state == agents::State::kOnCall ||
+                                    held->now.state == agents::State::kWrapUp)) {
+                return Fail(ErrorCode::kConflict,
+                            Msg{"agent.busy_leave", "agent '{agent}' is {agent_state}",
+                                "finish the call and record its disposition first"},
+                            {{"agent", agent},
+                             {"agent_state", std::string(agents::StateId(held->now.state))}});
+            }
             auto left = current->dialer->Logout(agent);
             if (!left) return left;
         }
+        const auto before = agent_campaign_.find(agent);
+        const std::optional<int64_t> was =
+            before == agent_campaign_.end() ? std::nullopt : std::optional(before->second);
         agent_campaign_[agent] = campaign;
         it->second->dialer->AddAgent(agent);
         ApplyProfile(agent);
-        auto paused = it->second->dialer->SetPaused(agent);
+        const auto reason = pause_reasons_.find(agent);
+        auto paused = it->second->dialer->SetPaused(
+            agent, reason == pause_reasons_.end() ? std::string() : reason->second);
+        if (!paused) {  // busy in the campaign before: they stay there
+            if (was)
+                agent_campaign_[agent] = *was;
+            else
+                agent_campaign_.erase(agent);
+        }
         PublishAgent(agent);
         return paused;
     });
@@ -1055,7 +1129,7 @@ Result<void> CampaignRunner::Pause(const std::string& agent, const std::string& 
         const std::optional<std::string> kept =
             before == pause_reasons_.end() ? std::nullopt : std::optional(before->second);
         pause_reasons_[agent] = reason;
-        auto r = a->dialer->SetPaused(agent);
+        auto r = a->dialer->SetPaused(agent, reason);
         if (!r) {
             if (kept)
                 pause_reasons_[agent] = *kept;

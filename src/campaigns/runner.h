@@ -172,6 +172,7 @@ private:
     // The agent's profile (blended, no skill when none is set) to their dialer.
     void ApplyProfile(const std::string& agent);
     Result<void> Activate(const CampaignSpec& spec);
+    Result<void> RestoreCallbacks(CampaignBook& book, int64_t campaign, Dialer& dialer);
     void PublishAgent(const std::string& agent);
     void PublishLive(Active& active);
     void PublishBoard();
@@ -188,6 +189,9 @@ private:
     std::unique_ptr<telephony::SimLoop> loop_;
     std::unique_ptr<telephony::Telephony> network_;
     std::unique_ptr<Parts> parts_;
+    // Every operator's state, shared by the campaigns' dialers: the one door
+    // to an operator (loop thread only; it outlives the dialers).
+    agents::Workforce workforce_{agents::Workforce::Options{.heartbeat_required = false}};
     std::map<int64_t, std::unique_ptr<Active>> active_;  // loop thread only
     std::map<std::string, int64_t> agent_campaign_;      // loop thread only
     // The routing book as last read (loop thread only): none until it loads.

@@ -165,13 +165,20 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
                 fmt::print("{}\n", JsonText(out));
                 return {};
             }
-            Table t({"queue", "strategy", "agents", "max wait", "then", "SL within"});
+            Table t(
+                {"queue", "strategy", "agents", "max wait", "then", "SL within", "announcements"});
             for (const auto& q : *queues) {
                 std::string who = q.skill.empty() ? "all inbound" : "skill " + q.skill;
                 if (!q.members.empty()) who = fmt::format("{} members", q.members.size());
+                // "every 30 s, callback, en"
+                std::string said = "-";
+                if (q.announce_every > 0) {
+                    said = fmt::format("every {}{}, {}", Seconds(q.announce_every),
+                                       q.callback ? ", callback" : "", q.language);
+                }
                 t.Add({q.name, std::string(routing::StrategyId(q.strategy)), who,
                        Seconds(q.max_wait), q.exit_route.empty() ? "-" : q.exit_route,
-                       Seconds(q.sl_threshold)});
+                       Seconds(q.sl_threshold), said});
             }
             t.Print();
             return {};

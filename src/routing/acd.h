@@ -74,6 +74,9 @@ struct QueueSpec {
     // called back when their turn comes, keeping their place (serve;
     // docs/routing.md, "A callback instead of waiting"). Needs announce_every.
     bool callback = false;
+    // What the queue's callers hear its announcements in: "ru" or "en"
+    // (serve reads the text in the matching voice).
+    std::string language = "ru";
 };
 
 struct Entry {

@@ -156,7 +156,8 @@ json QueueJson(const QueueSpec& q) {
             {"leave_when_empty", q.leave_when_empty},
             {"exit_route", q.exit_route},
             {"announce_every", q.announce_every / 1000.0},
-            {"callback", q.callback}};
+            {"callback", q.callback},
+            {"language", q.language}};
 }
 
 Result<QueueSpec> QueueFromJson(const json& j) {
@@ -165,7 +166,7 @@ Result<QueueSpec> QueueFromJson(const json& j) {
     in.Keys(j, "queue",
             {"name", "strategy", "skill", "members", "first_level", "widen", "max_wait",
              "offer_timeout", "priority_step", "sl_threshold", "short_abandon", "join_when_empty",
-             "leave_when_empty", "exit_route", "announce_every", "callback"});
+             "leave_when_empty", "exit_route", "announce_every", "callback", "language"});
     in.Get("queue", "name", q.name);
     if (in.error) return std::unexpected(*in.error);
     const std::string where = q.name.empty() ? "queue" : "queue " + q.name;
@@ -229,6 +230,14 @@ Result<QueueSpec> QueueFromJson(const json& j) {
                        "none",
                        "set announce_every (e.g. 30) as well, or callback to false"},
                    {{"where", where}});
+    }
+    in.Get(where, "language", q.language);
+    if (!in.error && q.language != "ru" && q.language != "en") {
+        in.Problem(ErrorCode::kInvalidInput,
+                   Msg{"routing.queue_language",
+                       "{where}: the announcements' language '{value}' is not offered",
+                       "write ru (Russian) or en (English)"},
+                   {{"where", where}, {"value", q.language}});
     }
     if (!in.error && !q.exit_route.empty()) {
         if (auto r = ParseRoute(q.exit_route); !r) in.Problem(r.error());

@@ -126,6 +126,18 @@ TEST_P(RoutingBookTest, QueueSettingsFromAFileOrTheApiAreCheckedKeyByKey) {
     EXPECT_TRUE(offers->callback);
     EXPECT_EQ(QueueJson(*offers)["callback"], true);
     EXPECT_EQ(QueueFromJson(QueueJson(*offers))->callback, true);
+    // The announcements' language: Russian unless told, English on request,
+    // nothing else.
+    EXPECT_EQ(offers->language, "ru");
+    auto english =
+        QueueFromJson(json::parse(R"({"name": "s", "announce_every": 30, "language": "en"})"));
+    ASSERT_TRUE(english) << english.error().message;
+    EXPECT_EQ(english->language, "en");
+    EXPECT_EQ(QueueFromJson(QueueJson(*english))->language, "en");
+    auto german = QueueFromJson(json::parse(R"({"name": "s", "language": "de"})"));
+    ASSERT_FALSE(german);
+    EXPECT_EQ(german.error().key, "routing.queue_language");
+    EXPECT_NE(german.error().message.find("queue s"), std::string::npos) << german.error().message;
 }
 
 TEST_P(RoutingBookTest, ListsKeepNumbersSealedAndTheFactsReadThem) {

@@ -33,6 +33,12 @@ says "unknown key 'stratgy'" "misspelt key named"
 says "strategy" "the keys that exist"
 run 2 "an exit to a missing queue" -- routing queue set lost '{"exit_route": "queue:nowhere"}'
 says "there is no queue 'nowhere'" "missing exit queue"
+run 2 "announcements in a language not offered" -- routing queue set intl '{"language": "de"}'
+says "queue intl: the announcements' language 'de' is not offered" "the language refused"
+run 0 "an English queue" -- routing queue set vip \
+    '{"strategy": "ring_all", "announce_every": 30, "callback": true, "language": "en"}'
+run 0 "queue list" -- routing queue list
+has "every 30 s, callback, en" "the announcements in the table"
 run 0 "queue list --json" -- --json routing queue list
 [ "$(json '[q["name"] for q in d]')" = "['general', 'sales', 'seniors', 'vip']" ] ||
     fail "queues: $(cat "$tmp/out")"

@@ -2478,12 +2478,14 @@ async function issue18CallsScenarios(supervisor) {
             check(silentBanner.includes('обратный звонок предлагается в объявлениях очереди'), `the refusal reads "${silentBanner}"`);
             check(!(await book()).queues.find((q) => q.name === 'e2e-line').callback, 'the refused callback was written');
             await supervisor.getByTestId('routing-queue-announce-every').fill('30');
+            // Its callers speak English: the announcements are read in English.
+            await supervisor.getByTestId('routing-queue-language').selectOption('en');
             await supervisor.getByTestId('routing-queue-save').click();
             await waitFor(supervisor, queueRow.getByTestId('routing-queue-announce').filter({ hasText: 'обратный звонок' }), 'the callback in the queue row');
             const announceText = await queueRow.getByTestId('routing-queue-announce').innerText();
-            check(announceText === '30 с, предлагается обратный звонок', `the announcements read "${announceText}"`);
+            check(announceText === '30 с, предлагается обратный звонок, на английском', `the announcements read "${announceText}"`);
             const offering = (await book()).queues.find((q) => q.name === 'e2e-line');
-            check(offering.callback === true && offering.announce_every === 30 && offering.skill === 'e2e_senior' && offering.max_wait === 40, `the queue kept: ${JSON.stringify(offering)}`);
+            check(offering.callback === true && offering.announce_every === 30 && offering.language === 'en' && offering.skill === 'e2e_senior' && offering.max_wait === 40, `the queue kept: ${JSON.stringify(offering)}`);
             // A number to it, typed as people type it.
             await supervisor.getByTestId('routing-number').fill('8 (495) 000-00-77');
             await supervisor.getByTestId('routing-number-route-kind').selectOption('queue');

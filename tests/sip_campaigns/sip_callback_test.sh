@@ -4,12 +4,14 @@
 # offers a callback; its one operator, olga, is at work but paused. A caller
 # (Иван Петров, +7 916 000-00-30) to the center's number is answered by a
 # menu, waits in «line», hears the offer and presses 1 (RFC 4733): the center
-# says goodbye and hangs up. When olga goes ready, her turn has come to the
+# says goodbye and hangs up. The server restarts before olga's turn: the
+# caller's place survives it. When olga goes ready, her turn has come to the
 # caller: she dials them back through the trunk (SIPp as the callee, who
 # answers and talks), and the call is put through to her softphone. Checked:
 # the SIPp verdicts (the caller's BYE from the center, the callee's INVITE to
 # the caller's number from the campaign's caller ID, the softphone's call),
-# the wallboard (one waiting, off the line), the log lines, both records
+# the wallboard (one waiting, off the line, before and after the restart),
+# the log lines, both records
 # (the incoming one closed as `callback`, the callback answered by olga with
 # the route callback:line and a service purpose), the report's callbacks and
 # the queue_log's EXITWITHKEY.
@@ -63,17 +65,34 @@ caller_scenario menu 74950000001 79160000030 @WAIT@ 3000 \
 sipp_start caller "$tmp/caller.xml" -p "$(free_port)" -m 1 -timeout 60s "127.0.0.1:$sip_port"
 sipp_verdict caller
 # The wallboard: one caller waits in «line», off the line for a callback.
-curl -s -c "$tmp/cookies.sveta" -X POST "$url/api/v1/session" -H "Content-Type: application/json" \
-    -d '{"user":"sveta","password":"sveta-pass-1234"}' >/dev/null || fail "sveta's login"
-board=$(curl -s -b "$tmp/cookies.sveta" "$url/api/v1/wallboard")
-python3 - "$board" <<'PY' || fail "the wallboard: $board"
+one_waiting() {
+    curl -s -c "$tmp/cookies.sveta" -X POST "$url/api/v1/session" \
+        -H "Content-Type: application/json" \
+        -d '{"user":"sveta","password":"sveta-pass-1234"}' >/dev/null || fail "sveta's login"
+    # The board is renewed every second.
+    for _ in $(seq 30); do
+        board=$(curl -s -b "$tmp/cookies.sveta" "$url/api/v1/wallboard")
+        python3 - "$board" 2>/dev/null <<'PY' && return 0
 import json, sys
 (line,) = [q for q in json.loads(sys.argv[1])["queues"] if q["name"] == "line"]
 assert (line["waiting"], line["callbacks_waiting"]) == (1, 1), line
 PY
+        sleep 0.2
+    done
+    fail "the wallboard ($1): $board"
+}
+one_waiting "before the restart"
+# The server stops before olga's turn: the place is not lost but kept.
+serve_end
+grep -q "the server stops before the callback +79160000030 chose was placed: it keeps its place" \
+    "$tmp/serve.err" || fail "the stop's log: $(cat "$tmp/serve.err")"
+serve_sip
+wait_for "$tmp/serve.err" \
+    "inbound: +79160000030 chose a callback before the server stopped: their place in line (queue line) is kept" \
+    "$serve_pid" || fail "the place is not restored: $(cat "$tmp/serve.err")"
+one_waiting "after the restart"
 # No line, but the place: olga is the next free operator of «line».
-out=$(post /agent/ready '{}')
-grep -q '"state":"ready"\|"state":"on_call"' <<<"$out" || fail "olga's Ready: $out"
+operator_ready "$id" olga
 sipp_verdict callee softphone
 grep -q "inbound: operator olga calls back +79160000030, whose turn in line came" "$tmp/serve.err" ||
     fail "the callback is not logged: $(cat "$tmp/serve.err")"

@@ -2,6 +2,8 @@
 // Keep one code per line, `'code': 'text',` — npm run check-i18n reads them that way.
 
 export const en = {
+    'agent.busy_elsewhere': 'Operator {agent} is on a call in another campaign.',
+    'agent.busy_elsewhere.hint': 'Join after the call and its disposition.',
     'agent.busy_leave': 'Operator {agent} is {agent_state}.',
     'agent.busy_leave.hint': 'Finish the call and record its disposition first.',
     'agent.busy_next_card': 'Operator {agent} is {agent_state}.',
@@ -138,6 +140,8 @@ export const en = {
 } as const;
 
 export const ru: Record<keyof typeof en, string> = {
+    'agent.busy_elsewhere': 'Оператор {agent} сейчас на звонке в другой кампании.',
+    'agent.busy_elsewhere.hint': 'Перейдите после звонка и сохранения его результата.',
     'agent.busy_leave': 'Оператор {agent} сейчас в состоянии «{agent_state}».',
     'agent.busy_leave.hint': 'Сначала завершите звонок и сохраните его результат.',
     'agent.busy_next_card': 'Оператор {agent} сейчас в состоянии «{agent_state}».',

@@ -27,6 +27,7 @@ export interface RoutingQueue {
     exit_route: string;
     announce_every: number; // seconds; 0: no announcements
     callback: boolean; // the announcements offer a callback (press 1)
+    language: string; // what the announcements are read in: ru or en
 }
 export interface RoutingNumber {
     number: string;
@@ -209,6 +210,7 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
     const [widen, setWiden] = useState('');
     const [announce, setAnnounce] = useState('');
     const [callback, setCallback] = useState(false);
+    const [language, setLanguage] = useState('ru');
     function edit(q: RoutingQueue) {
         setName(q.name);
         setStrategy(q.strategy);
@@ -220,6 +222,7 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
         setSl(String(q.sl_threshold));
         setAnnounce(q.announce_every ? String(q.announce_every) : '');
         setCallback(q.callback);
+        setLanguage(q.language || 'ru');
     }
     async function submit(e: Event) {
         e.preventDefault();
@@ -238,6 +241,7 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
             sl_threshold: Number(sl.replace(',', '.')),
             announce_every: announce.trim() ? Number(announce.replace(',', '.')) : 0,
             callback,
+            language,
             skill: skill.trim(),
             // Level 2 after this many seconds; the other widening steps are kept.
             widen: [
@@ -255,6 +259,7 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
         setWiden('');
         setAnnounce('');
         setCallback(false);
+        setLanguage('ru');
     }
     async function remove(q: RoutingQueue) {
         await del(`/routing/queues/${encodeURIComponent(q.name)}`);
@@ -292,7 +297,9 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
                                 <td data-user-text="">{q.exit_route ? routeText(q.exit_route) : '—'}</td>
                                 <td class="num">{q.sl_threshold}</td>
                                 <td data-testid="routing-queue-announce">
-                                    {q.announce_every ? `${q.announce_every} ${t('routing.seconds')}${q.callback ? `, ${t('routing.callbackOffered')}` : ''}` : '—'}
+                                    {q.announce_every
+                                        ? `${q.announce_every} ${t('routing.seconds')}${q.callback ? `, ${t('routing.callbackOffered')}` : ''}${q.language === 'en' ? `, ${t('routing.inEnglish')}` : ''}`
+                                        : '—'}
                                 </td>
                                 <td class="nowrap">
                                     <button type="button" class="link" data-testid="routing-queue-edit" onClick={() => edit(q)}>
@@ -340,6 +347,15 @@ function Queues(props: { book: RoutingBook; onChanged: (text: string) => void })
                 </Labeled>
                 <Labeled label={t('routing.announceEvery')}>
                     <input data-testid="routing-queue-announce-every" inputMode="decimal" size={4} value={announce} onInput={(e) => setAnnounce(e.currentTarget.value)} />
+                </Labeled>
+                <Labeled label={t('routing.announceLanguage')}>
+                    <select data-testid="routing-queue-language" value={language} onChange={(e) => setLanguage(e.currentTarget.value)}>
+                        {['ru', 'en'].map((l) => (
+                            <option key={l} value={l}>
+                                {t(`routing.language.${l}` as Key)}
+                            </option>
+                        ))}
+                    </select>
                 </Labeled>
                 <label class="check">
                     <input type="checkbox" data-testid="routing-queue-callback" checked={callback} onChange={(e) => setCallback(e.currentTarget.checked)} /> {t('routing.callbackOffer')}
