@@ -2025,34 +2025,35 @@ TEST(Dialer, AStoppedDialerClosesItsCallsAsInterruptedAndCountsThemAsAttempts) {
 // closed as interrupted (with the gate's attempts), and a new dialer goes on
 // from each lead's records: attempts counted on, answered people left alone,
 // retries when their rule allows.
-class DialerRestart : public ::testing::TestWithParam<store::Backend> {};
-
-// A running campaign in the base, as a server left it: its id (0: failed).
-int64_t RunningCampaign(store::Store& db) {
-    if (!db.Exec("INSERT INTO campaigns (name, state, purpose, pacing, settings, created_at, "
-                 "created_by, updated_at, updated_by) VALUES ('c', 'running', 'service', "
-                 "'progressive', '{}', 0, 't', 0, 't')")) {
-        return 0;
+// A fresh base of the backend with a campaign running in it, as a server left it.
+class DialerRestart : public ::testing::TestWithParam<store::Backend> {
+protected:
+    void SetUp() override {
+        db_ = testing::OpenFreshStore(GetParam());
+        ASSERT_TRUE(db_);
+        ASSERT_TRUE(
+            db_->Exec("INSERT INTO campaigns (name, state, purpose, pacing, settings, created_at, "
+                      "created_by, updated_at, updated_by) VALUES ('c', 'running', 'service', "
+                      "'progressive', '{}', 0, 't', 0, 't')"));
+        auto campaign = db_->QueryValue("SELECT id FROM campaigns");
+        ASSERT_TRUE(campaign);
+        id_ = std::get<int64_t>(*campaign);
     }
-    auto campaign = db.QueryValue("SELECT id FROM campaigns");
-    return campaign ? std::get<int64_t>(*campaign) : 0;
-}
+    std::unique_ptr<store::Store> db_;
+    FixedClock clock_{kMorning / 1000};
+    int64_t id_ = 0;
+};
 
 TEST_P(DialerRestart, OpenRecordsAreClosedAsInterruptedAndCountedAndLeadsGoOnFromTheirRecords) {
-    auto db = testing::OpenFreshStore(GetParam());
-    ASSERT_TRUE(db);
-    FixedClock clock(kMorning / 1000);
-    const int64_t id = RunningCampaign(*db);
-    ASSERT_NE(id, 0);
-    CampaignBook book(*db, clock);
-    StoreGate gate(*db, clock, WideRules(), {}, "none", "campaign:1", /*record=*/true);
+    CampaignBook book(*db_, clock_);
+    StoreGate gate(*db_, clock_, WideRules(), {}, "none", "campaign:1", /*record=*/true);
     const std::vector<Lead> leads = Leads(6);
     // The first run, killed at kMorning: what it left in the base.
     const Millis t0 = kMorning - kHour;
     auto call = [&](int contact, int attempt, Millis started, std::string outcome,
                     bool answered = false, std::string agent = "") {
         CallRecord r;
-        r.campaign_id = id;
+        r.campaign_id = id_;
         r.contact_id = contact;
         r.number = leads[contact - 1].e164;
         r.caller_id = "+74951000001";
@@ -2084,7 +2085,7 @@ TEST_P(DialerRestart, OpenRecordsAreClosedAsInterruptedAndCountedAndLeadsGoOnFro
     ASSERT_TRUE(closed) << closed.error().message;
     EXPECT_EQ(*closed, 3);
     EXPECT_EQ(*book.CloseInterrupted(kMorning), 0) << "closed once";
-    auto stats = book.Stats(id);
+    auto stats = book.Stats(id_);
     ASSERT_TRUE(stats);
     EXPECT_EQ(stats->attempts, 8) << "no record lost";
     EXPECT_EQ(stats->outcomes.at("interrupted"), 3);
@@ -2094,10 +2095,10 @@ TEST_P(DialerRestart, OpenRecordsAreClosedAsInterruptedAndCountedAndLeadsGoOnFro
     EXPECT_EQ((*calls)[1].outcome, "interrupted");
     EXPECT_EQ((*calls)[1].ended, kMorning);
     // The gate's attempts: none still dialing, the interrupted ones counted.
-    auto dialing = db->QueryValue("SELECT COUNT(*) FROM call_attempts WHERE outcome = 'dialing'");
+    auto dialing = db_->QueryValue("SELECT COUNT(*) FROM call_attempts WHERE outcome = 'dialing'");
     ASSERT_TRUE(dialing);
     EXPECT_EQ(std::get<int64_t>(*dialing), 0);
-    auto state = compliance::LoadNumberState(*db, leads[0].e164, 180, kMorning / 1000, {});
+    auto state = compliance::LoadNumberState(*db_, leads[0].e164, 180, kMorning / 1000, {});
     ASSERT_TRUE(state) << state.error().message;
     EXPECT_EQ(state->attempts.size(), 2u) << "the interrupted dial counts for the gate's caps";
     // A sensitive campaign's gate knows who talked with contact 2.
@@ -2105,7 +2106,7 @@ TEST_P(DialerRestart, OpenRecordsAreClosedAsInterruptedAndCountedAndLeadsGoOnFro
     ASSERT_TRUE(last);
     EXPECT_EQ(last->agent, "anna");
 
-    auto past = book.PastCallsOf(id);
+    auto past = book.PastCallsOf(id_);
     ASSERT_TRUE(past) << past.error().message;
     EXPECT_EQ(past->at(1).attempts, 2);
     EXPECT_EQ(past->at(1).last_outcome, "interrupted");
@@ -2140,16 +2141,11 @@ TEST_P(DialerRestart, OpenRecordsAreClosedAsInterruptedAndCountedAndLeadsGoOnFro
 // What a start finds of the callbacks promised before (RestoreCallbacks):
 // the callers who chose one since `since` and were not called back after it.
 TEST_P(DialerRestart, TheCallbacksNotYetPlacedAreFoundForTheNextStart) {
-    auto db = testing::OpenFreshStore(GetParam());
-    ASSERT_TRUE(db);
-    FixedClock clock(kMorning / 1000);
-    const int64_t id = RunningCampaign(*db);
-    ASSERT_NE(id, 0);
-    CampaignBook book(*db, clock);
+    CampaignBook book(*db_, clock_);
     auto write = [&](const char* number, bool inbound, Millis started, const char* outcome,
                      const char* route, const char* reason) {
         CallRecord r;
-        r.campaign_id = id;
+        r.campaign_id = id_;
         r.number = number;
         r.caller_id = "+74950000001";
         r.started = started;
@@ -2169,7 +2165,7 @@ TEST_P(DialerRestart, TheCallbacksNotYetPlacedAreFoundForTheNextStart) {
     // Called back once before, and chose a callback again after it.
     write("+79160000005", false, kMorning - 3 * kHour, "answered", "callback:line", "callback");
     write("+79160000005", true, kMorning - 2 * kHour, "callback", "queue:vip", "vip");
-    auto pending = book.PendingCallbacks(id, kMorning - kDayMs);
+    auto pending = book.PendingCallbacks(id_, kMorning - kDayMs);
     ASSERT_TRUE(pending) << pending.error().message;
     ASSERT_EQ(pending->size(), 2u);
     EXPECT_EQ((*pending)[0].number, "+79160000001");
@@ -2178,7 +2174,7 @@ TEST_P(DialerRestart, TheCallbacksNotYetPlacedAreFoundForTheNextStart) {
     EXPECT_EQ((*pending)[1].number, "+79160000005");
     EXPECT_EQ((*pending)[1].route, "queue:vip");
     EXPECT_EQ((*pending)[1].route_reason, "vip");
-    auto older = book.PendingCallbacks(id, kMorning - 7 * kDayMs);
+    auto older = book.PendingCallbacks(id_, kMorning - 7 * kDayMs);
     ASSERT_TRUE(older);
     EXPECT_EQ(older->size(), 3u) << "with the one of three days ago";
 }
