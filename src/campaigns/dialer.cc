@@ -3,12 +3,31 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <limits>
 
 namespace callbase::campaigns {
 namespace {
 
 constexpr Millis kDayMs = 86'400'000;
+
+// The bands of a dialer's line (Dialer::InLine); a caller's priority is
+// worth this much rank, so priorities never reach the next band.
+constexpr Millis kOursPutBack = std::numeric_limits<Millis>::min() / 2;
+constexpr Millis kOurs = std::numeric_limits<Millis>::min() / 4;
+constexpr Millis kCallersPutBack = std::numeric_limits<Millis>::min() / 8;
+constexpr Millis kPriorityStep = Millis{1} << 40;
+constexpr int kMaxPriority = 1000;
+
+// The ids of callback places: far above any network's call ids, and from one
+// counter for the process, so that campaigns sharing a line never give two
+// places one id.
+CallId NextCallbackPlace() {
+    static std::atomic<CallId> next{CallId{1} << 62};
+    return next++;
+}
+
 // How long a sensitive campaign's number waits before asking again whether
 // its operator is free.
 constexpr Millis kOperatorWait = 60'000;
@@ -124,6 +143,12 @@ Dialer::Dialer(telephony::Loop& loop, telephony::Telephony& telephony, CampaignG
             agents::Workforce::Options{.heartbeat_required = false});
         workforce_ = own_workforce_.get();
     }
+    if (options_.queue_store != nullptr) {
+        line_ = options_.queue_store;
+    } else {
+        own_line_ = std::make_unique<routing::MemoryQueueStore>();
+        line_ = own_line_.get();
+    }
     for (size_t i = 0; i < leads_.size(); ++i)
         lead_of_contact_[leads_[i].contact_id] = i;
     telephony_.OnEvent([this](const telephony::Event& e) { Handle(e); });
@@ -134,6 +159,14 @@ Dialer::~Dialer() {
     for (Agent& a : agents_) {
         if (a.state != AgentState::kOffline) Mirror(a, a.state, AgentState::kOffline);
     }
+    // A shared line outlives the campaign: its places go with it.
+    std::vector<CallId> places;
+    EachWaiting([&](CallId id) {
+        places.push_back(id);
+        return true;
+    });
+    for (CallId id : places)
+        OutOfLine(id);
 }
 
 void Dialer::Start() {
@@ -152,7 +185,13 @@ void Dialer::Pause() {
 
 void Dialer::Interrupt() {
     running_ = false;
-    waiting_.clear();
+    std::vector<CallId> places;
+    EachWaiting([&](CallId id) {
+        places.push_back(id);
+        return true;
+    });
+    for (CallId id : places)
+        OutOfLine(id);
     std::vector<CallId> calls;
     for (auto it = live_.begin(); it != live_.end();) {
         if (it->second.callback) {
@@ -234,7 +273,7 @@ void Dialer::Pump() {
     view.wrap_up = options_.wrap_up;
     view.mean_talk_seconds = mean_talk_seconds_;
     view.live_calls = static_cast<int>(live_.size());
-    view.waiting = static_cast<int>(waiting_.size());
+    view.waiting = static_cast<int>(line_->Count(options_.line));
     view.abandon_wait = options_.abandon_wait;
     constexpr Millis kIncomingSpan = 15 * 60'000;
     while (!incoming_.empty() && incoming_.front() <= now - kIncomingSpan)
@@ -437,9 +476,7 @@ void Dialer::Handle(const telephony::Event& event) {
             } else if (call.inbound && call.record.answered == 0) {
                 // The caller gave up ringing: waiting for an agent, or with
                 // the card already on an agent's screen.
-                if (call.phase == Phase::kWaiting) {
-                    waiting_.erase(std::find(waiting_.begin(), waiting_.end(), event.call));
-                }
+                if (call.phase == Phase::kWaiting) OutOfLine(event.call);
                 std::string agent = call.record.agent;
                 Finish(event.call, "abandoned", 0);
                 if (Agent* a = FindAgent(agent); a != nullptr && a->call == event.call) {
@@ -448,7 +485,7 @@ void Dialer::Handle(const telephony::Event& event) {
                     AgentFree(*a);
                 }
             } else if (call.phase == Phase::kWaiting) {
-                waiting_.erase(std::find(waiting_.begin(), waiting_.end(), event.call));
+                OutOfLine(event.call);
                 Paced(call, true);
                 lead_state_[call.lead].no_redial_until =
                     Seconds(now) + options_.abandon_no_redial_seconds;
@@ -538,10 +575,7 @@ void Dialer::ToAgent(CallId id, LiveCall& call, bool first) {
     // An answered call of ours goes before the incoming callers: it may wait
     // only abandon_wait before the callee hears the recorded message; a
     // caller waits a moment longer.
-    waiting_.insert(first ? waiting_.begin()
-                          : std::find_if(waiting_.begin(), waiting_.end(),
-                                         [&](CallId other) { return live_.at(other).inbound; }),
-                    id);
+    InLine(id, call, first);
     Later(loop_.Now() + options_.abandon_wait, [this, id] {
         auto it = live_.find(id);
         if (it != live_.end() && it->second.phase == Phase::kWaiting) Abandon(id);
@@ -595,7 +629,7 @@ void Dialer::Missed(CallId id, LiveCall& call, int cause) {
         if (options_.sensitive) {
             // Only the operator who missed it may talk with this number today.
             call.phase = Phase::kWaiting;
-            waiting_.push_front(id);
+            InLine(id, call, true);
             Abandon(id);
             return;
         }
@@ -614,7 +648,7 @@ void Dialer::Missed(CallId id, LiveCall& call, int cause) {
         return;
     }
     call.phase = Phase::kWaiting;
-    waiting_.push_front(id);
+    InLine(id, call, true);
     if (now >= call.give_up_at) {
         WaitOver(id);
         return;
@@ -681,7 +715,7 @@ void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
 
 void Dialer::Requeue(CallId id, LiveCall& call) {
     call.phase = Phase::kWaiting;
-    if (std::find(waiting_.begin(), waiting_.end(), id) == waiting_.end()) waiting_.push_front(id);
+    if (!Waits(id)) InLine(id, call, true);
     if (call.inbound) return;  // the caller's max wait runs on
     Later(loop_.Now() + options_.abandon_wait, [this, id] {
         auto it = live_.find(id);
@@ -830,16 +864,40 @@ void Dialer::Offer(CallId id, Incoming incoming) {
     WidenLater(id, call);
 }
 
+void Dialer::InLine(CallId id, const LiveCall& call, bool first) {
+    Millis rank = 0;
+    if (first) {
+        rank = (call.inbound ? kCallersPutBack : kOursPutBack) - ++put_back_;
+    } else if (!call.inbound) {
+        rank = kOurs;
+    } else {
+        rank = -static_cast<Millis>(std::clamp(call.priority, -kMaxPriority, kMaxPriority)) *
+               kPriorityStep;
+    }
+    (void)line_->Add(routing::Place{.line = options_.line,
+                                    .entry = routing::Entry{.call = id,
+                                                            .caller = call.record.number,
+                                                            .priority = call.priority,
+                                                            .joined = call.arrived,
+                                                            .callback = call.callback,
+                                                            .reason = call.card.reason},
+                                    .rank = rank});
+}
+
+void Dialer::EachWaiting(const std::function<bool(CallId)>& fn) const {
+    line_->Each(options_.line, [&](const routing::Place& p) { return fn(p.entry.call); });
+}
+
 void Dialer::Enqueue(CallId id, LiveCall& call) {
     // Among the waiting, a higher priority first, then the earlier caller;
-    // answered outbound calls wait as callers of priority 0.
-    auto place = std::find_if(waiting_.begin(), waiting_.end(), [&](CallId other) {
-        const LiveCall& o = live_.at(other);
-        return o.inbound && o.priority < call.priority;
+    // answered outbound calls go before every caller. Those this caller goes
+    // ahead of are told so (their next estimate may grow).
+    InLine(id, call, false);
+    const Millis rank = line_->Find(id)->rank;
+    EachWaiting([&](CallId other) {
+        if (line_->Find(other)->rank > rank) live_.at(other).overtaken = true;
+        return true;
     });
-    for (auto behind = place; behind != waiting_.end(); ++behind)
-        live_.at(*behind).overtaken = true;
-    waiting_.insert(place, id);
 }
 
 void Dialer::WidenLater(CallId id, const LiveCall& call) {
@@ -852,7 +910,7 @@ void Dialer::WidenLater(CallId id, const LiveCall& call) {
             auto it = live_.find(id);
             if (it == live_.end() || it->second.phase != Phase::kWaiting) return;
             if (Agent* a = ChooseFor(it->second)) {
-                waiting_.erase(std::find(waiting_.begin(), waiting_.end(), id));
+                OutOfLine(id);
                 Connect(id, it->second, *a);
             }
         });
@@ -864,7 +922,7 @@ void Dialer::WidenLater(CallId id, const LiveCall& call) {
 // priority and arrival, so it goes to an operator exactly when the caller
 // would have — and the line ends after the caller hears so.
 Dialer::LiveCall& Dialer::NewPlace(CallId& entry) {
-    entry = next_callback_++;
+    entry = NextCallbackPlace();
     LiveCall& place = live_[entry];  // references into live_ stay valid
     place.callback = true;
     place.inbound = true;
@@ -909,7 +967,14 @@ void Dialer::ChooseCallback(CallId id, LiveCall& call) {
     place.arrived = call.arrived;
     place.card = call.card;
     place.card.callback = true;
-    std::replace(waiting_.begin(), waiting_.end(), id, entry);
+    // The entry takes the caller's place in line: same rank, same turn.
+    if (const routing::Place* was = line_->Find(id)) {
+        routing::Place kept = *was;
+        OutOfLine(id);
+        kept.entry.call = entry;
+        kept.entry.callback = true;
+        (void)line_->Add(std::move(kept));
+    }
     WidenLater(entry, place);
     ++stats_.callbacks_chosen;
     call.phase = Phase::kCallbackMessage;
@@ -955,7 +1020,7 @@ void Dialer::CallBack(CallId entry, Agent& agent) {
 
 void Dialer::WaitOver(CallId id) {
     LiveCall& call = live_.at(id);
-    waiting_.erase(std::find(waiting_.begin(), waiting_.end(), id));
+    OutOfLine(id);
     std::function<void()> exit = std::move(call.on_max_wait);
     if (!exit) telephony_.Hangup(id);  // refused: nobody was free
     Finish(id, "abandoned", 480);
@@ -997,10 +1062,10 @@ void Dialer::Announce(CallId id) {
     // talk and wrap-up as there are callers for each operator who may take
     // them; never longer than said before unless someone went ahead.
     int place = 0;
-    for (CallId other : waiting_) {
+    EachWaiting([&](CallId other) {
         if (live_.at(other).inbound) ++place;
-        if (other == id) break;
-    }
+        return other != id;
+    });
     const int working = std::max(1, AgentsWorking(call.eligible, call.queue.get()));
     const auto handle = static_cast<Millis>(mean_talk_seconds_ * 1000) + options_.wrap_up;
     Millis wait = (static_cast<Millis>(place) * handle + working - 1) / working;
@@ -1022,7 +1087,7 @@ void Dialer::Announce(CallId id) {
 void Dialer::Abandon(CallId id) {
     auto it = live_.find(id);
     LiveCall& call = it->second;
-    waiting_.erase(std::find(waiting_.begin(), waiting_.end(), id));
+    OutOfLine(id);
     Paced(call, true);
     lead_state_[call.lead].no_redial_until =
         Seconds(loop_.Now()) + options_.abandon_no_redial_seconds;
@@ -1341,11 +1406,14 @@ void Dialer::AgentFree(Agent& agent) {
     if (agent.state != AgentState::kReady) SetState(agent, AgentState::kReady);
     // The first waiting call this agent may take.
     const Millis now = loop_.Now();
-    auto next = std::find_if(waiting_.begin(), waiting_.end(),
-                             [&](CallId id) { return MayTake(live_.at(id), agent, now); });
-    if (next != waiting_.end()) {
-        CallId id = *next;
-        waiting_.erase(next);
+    CallId next = 0;
+    EachWaiting([&](CallId id) {
+        if (!MayTake(live_.at(id), agent, now)) return true;
+        next = id;
+        return false;
+    });
+    if (next != 0 && OutOfLine(next)) {
+        const CallId id = next;
         LiveCall& call = live_.at(id);
         if (!call.inbound) Paced(call, false);
         Connect(id, call, agent);
@@ -1597,10 +1665,11 @@ void Dialer::AddTime(DialerStats& stats, const Agent& agent, Millis spent) {
 
 std::vector<InboundCard> Dialer::WaitingCalls() const {
     std::vector<InboundCard> out;
-    for (CallId id : waiting_) {
+    EachWaiting([&](CallId id) {
         auto it = live_.find(id);
         if (it != live_.end() && it->second.inbound) out.push_back(it->second.card);
-    }
+        return true;
+    });
     return out;
 }
 

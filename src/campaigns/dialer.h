@@ -128,6 +128,12 @@ struct DialerOptions {
     // operator is never given two calls at once, whichever campaigns ask.
     // None: the dialer keeps one of its own. Must outlive the dialer.
     agents::Workforce* workforce = nullptr;
+    // Where the dialer's calls waiting for an operator keep their places
+    // (routing/queue_store.h), as the line named `line`: serve's runner keeps
+    // every campaign's line in one store, the campaign's id naming it. None:
+    // the dialer keeps one of its own. Must outlive the dialer.
+    routing::QueueStore* queue_store = nullptr;
+    std::string line = "dialer";
 };
 
 // What a lead's earlier calls in the campaign leave for a dialer that starts
@@ -498,6 +504,16 @@ private:
     // there, the call waits again, first in line (Requeue).
     void Connect(CallId id, LiveCall& call, Agent& agent);
     void Requeue(CallId id, LiveCall& call);
+    // The line of calls waiting for an operator (options_.queue_store): in
+    // bands — answered calls of ours put back first (an operator missed
+    // them), then the others of ours, then callers put back first, then
+    // callers by priority; within a band, in the order they came (the ones
+    // put back: the last first).
+    void InLine(CallId id, const LiveCall& call, bool first);
+    bool OutOfLine(CallId id) { return line_->Take(id); }
+    bool Waits(CallId id) const { return line_->Find(id) != nullptr; }
+    // The calls in line, first served first, until `fn` returns false.
+    void EachWaiting(const std::function<bool(CallId)>& fn) const;
     // The workforce's door (agents::Workforce::TryOffer): the agent is
     // offered `work` and holds the offer until Connect's call is accepted or
     // Release lets it go. False, told and counted, when refused.
@@ -582,7 +598,9 @@ private:
     size_t next_fresh_ = 0;
     std::vector<std::pair<Millis, size_t>> retries_;  // min-heap on due time
     std::unordered_map<CallId, LiveCall> live_;
-    std::deque<CallId> waiting_;
+    std::unique_ptr<routing::QueueStore> own_line_;  // when none is given
+    routing::QueueStore* line_ = nullptr;
+    int64_t put_back_ = 0;  // calls put back first so far (their order)
     // When incoming calls came in lately (the last 15 minutes): the pacer
     // keeps operators back for them.
     std::deque<Millis> incoming_;
@@ -591,8 +609,6 @@ private:
     std::vector<Callback> callbacks_;
     std::unordered_map<int64_t, size_t> lead_of_contact_;
     uint64_t next_record_ = 1;
-    // The ids of callback places: far above any network's call ids.
-    CallId next_callback_ = CallId{1} << 62;
     int32_t pool_blocked_day_ = INT32_MIN;
     double mean_talk_seconds_ = 120;
     DialerStats stats_;

@@ -1249,6 +1249,68 @@ TEST(Dialer, ACallbackRestoredAfterARestartKeepsItsPlaceAndIsDialedInItsTurn) {
     EXPECT_FALSE(rig.tap.bridged.contains(later)) << "the later caller waited on";
 }
 
+// serve's campaigns keep their waiting calls in one queue store
+// (routing/queue_store.h), each in its own line: a campaign serves only its
+// line, the places of two campaigns never collide (a callback's place has an
+// id of its own, unique in the process), and a campaign that goes takes its
+// places with it.
+TEST(Dialer, CampaignsSharingOneQueueStoreKeepTheirLinesApart) {
+    routing::MemoryQueueStore store;
+    DialerOptions oa = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    oa.inbound_wait = 600 * kSecond;
+    oa.queue_store = &store;
+    oa.line = "campaign:1";
+    Rig a(Answering(), oa, Leads(0));
+    a.dialer.AddAgent("anna");
+    ASSERT_TRUE(a.dialer.SetPaused("anna"));
+    a.dialer.Start();
+    auto queue = std::make_shared<InboundQueue>(
+        routing::QueueSpec{.name = "line", .announce_every = 60 * kSecond, .callback = true});
+    auto restore = [&](Dialer& dialer, const char* number) {
+        Incoming kept{number, "+74950000001", 0};
+        kept.route = "queue:line";
+        kept.queue = queue;
+        kept.arrived = a.loop.Now() - 60 * kSecond;
+        dialer.RestoreCallback(std::move(kept));
+    };
+    restore(a.dialer, "+79160000001");
+    const CallId caller = a.OfferToQueue(queue, "+79160000002");
+    {
+        SimNetwork net(a.loop, Answering(), 11);
+        Tap tap(a.loop, net);
+        MemoryGate gate(WideRules(), "rkn-refusals v12");
+        CallerIdPool pool(CallerIds(5), {});
+        DialerOptions ob = oa;
+        ob.line = "campaign:2";
+        Dialer b(a.loop, tap, gate, pool, {}, ob);
+        b.AddAgent("boris");
+        ASSERT_TRUE(b.SetPaused("boris"));
+        b.Start();
+        restore(b, "+79160000003");
+        restore(b, "+79160000004");
+        EXPECT_EQ(store.Count("campaign:1"), 2u);
+        EXPECT_EQ(store.Count("campaign:2"), 2u) << "both of B's places kept: ids never collide";
+        EXPECT_EQ(store.Count({}), 4u);
+        ASSERT_EQ(b.WaitingCalls().size(), 2u);
+        EXPECT_EQ(b.WaitingCalls()[0].from, "+79160000003");
+        EXPECT_EQ(a.dialer.WaitingCalls()[0].from, "+79160000001");
+
+        // boris serves B's line only: he calls B's first caller back.
+        ASSERT_TRUE(b.SetReady("boris"));
+        ASSERT_EQ(tap.dials.size(), 1u);
+        EXPECT_EQ(tap.dials[0].dial.number, "+79160000003");
+        EXPECT_EQ(store.Count("campaign:1"), 2u);
+        EXPECT_EQ(store.Count("campaign:2"), 1u);
+    }
+    EXPECT_EQ(store.Count("campaign:2"), 0u) << "B's places went with it";
+    // anna serves A's line in its order: the callback kept first, then the caller.
+    ASSERT_TRUE(a.dialer.SetReady("anna"));
+    ASSERT_EQ(a.tap.dials.size(), 1u);
+    EXPECT_EQ(a.tap.dials[0].dial.number, "+79160000001");
+    EXPECT_EQ(store.Count("campaign:1"), 1u);
+    EXPECT_NE(store.Find(caller), nullptr);
+}
+
 // A queue in serve (docs/routing.md, "Queues"): its skill takes level 1
 // first and level 2 once the caller has waited 20 s; an agent without the
 // skill is never offered its callers; among the best level the queue's

@@ -459,6 +459,8 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
         dialer_options.script = a->script.get();
     }
     dialer_options.workforce = &workforce_;
+    dialer_options.queue_store = &lines_;
+    dialer_options.line = fmt::format("campaign:{}", spec.id);
     a->dialer = std::make_unique<Dialer>(*loop_, *a->line, *a->gate, *a->pool, std::move(*leads),
                                          std::move(dialer_options));
     // Each lead goes on from its calls in earlier runs: attempts, retries, closed.

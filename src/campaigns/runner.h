@@ -58,6 +58,7 @@
 #include "core/error.h"
 #include "routing/acd.h"
 #include "routing/agent_time.h"
+#include "routing/queue_store.h"
 #include "routing/router.h"
 #include "store/store.h"
 #include "telephony/sim/sim_network.h"
@@ -192,6 +193,10 @@ private:
     // Every operator's state, shared by the campaigns' dialers: the one door
     // to an operator (loop thread only; it outlives the dialers).
     agents::Workforce workforce_{agents::Workforce::Options{.heartbeat_required = false}};
+    // Where every campaign's calls waiting for an operator keep their places,
+    // one line per campaign (routing/queue_store.h; loop thread only; it
+    // outlives the dialers).
+    routing::MemoryQueueStore lines_;
     std::map<int64_t, std::unique_ptr<Active>> active_;  // loop thread only
     std::map<std::string, int64_t> agent_campaign_;      // loop thread only
     // The routing book as last read (loop thread only): none until it loads.

@@ -22,8 +22,9 @@ double QueueStats::AverageSpeedOfAnswerSeconds() const {
                : 0;
 }
 
-Acd::Acd(telephony::Loop& loop, agents::Workforce& workforce, Hooks hooks)
-    : loop_(loop), workforce_(workforce), hooks_(std::move(hooks)) {
+Acd::Acd(telephony::Loop& loop, agents::Workforce& workforce, Hooks hooks,
+         std::unique_ptr<QueueStore> store)
+    : loop_(loop), workforce_(workforce), hooks_(std::move(hooks)), store_(std::move(store)) {
     workforce_.AddListener([this](const agents::AgentInfo& a, agents::State from) {
         const agents::State to = a.now.state;
         if (from == agents::State::kOffered && to != agents::State::kOnCall) {
@@ -142,23 +143,25 @@ Result<JoinOutcome> Acd::Join(const std::string& queue, Entry entry) {
         ++q.stats.refused;
         return JoinOutcome::kRefusedEmpty;
     }
-    ++q.stats.offered;
-    Waiter w;
-    w.queue = queue;
-    w.rank = entry.joined - static_cast<Millis>(entry.priority) * q.spec.priority_step;
     const CallId call = entry.call;
-    // Callers of lower priority already waiting behind whom this one goes.
-    if (entry.priority > 0) {
-        for (auto& [id, other] : waiting_) {
-            if (other.queue == queue && other.rank > w.rank &&
-                other.entry.priority < entry.priority)
-                ++other.higher_since;
-        }
+    const Millis joined = entry.joined;
+    const Millis rank = joined - static_cast<Millis>(entry.priority) * q.spec.priority_step;
+    const int priority = entry.priority;
+    if (!store_->Add(Place{.line = queue, .entry = std::move(entry), .rank = rank})) {
+        return Fail(ErrorCode::kConflict,
+                    Msg{"routing.already_waiting", "the call is waiting in a queue already",
+                        "a caller waits in one queue at a time"});
     }
-    w.entry = std::move(entry);
-    order_.emplace(w.rank, call);
-    waiting_.emplace(call, std::move(w));
-    const Millis joined = waiting_.at(call).entry.joined;
+    ++q.stats.offered;
+    waiting_.emplace(call, Waiter{});
+    // Callers of lower priority already waiting behind whom this one goes.
+    if (priority > 0) {
+        store_->Each(queue, [&](const Place& other) {
+            if (other.rank > rank && other.entry.priority < priority)
+                ++waiting_.at(other.entry.call).higher_since;
+            return true;
+        });
+    }
     if (q.spec.max_wait > 0) {
         loop_.At(joined + q.spec.max_wait, [this, call] {
             if (waiting_.contains(call)) Exit(call, "max_wait");
@@ -182,16 +185,17 @@ void Acd::Leave(CallId call, bool cancel_offers) {
         (void)workforce_.Withdraw(offer, now, false);
         if (cancel_offers && o && hooks_.cancel) hooks_.cancel(*o);
     }
-    order_.erase({it->second.rank, call});
+    (void)store_->Take(call);
     waiting_.erase(it);
 }
 
 void Acd::Exit(CallId call, std::string_view reason) {
     auto it = waiting_.find(call);
     if (it == waiting_.end()) return;
-    QueueState& q = queues_.at(it->second.queue);
+    const Place& place = PlaceOf(call);
+    QueueState& q = queues_.at(place.line);
     ++q.stats.exits[std::string(reason)];
-    const Entry entry = it->second.entry;
+    const Entry entry = place.entry;
     q.stats.longest_wait_ms = std::max(q.stats.longest_wait_ms, loop_.Now() - entry.joined);
     Leave(call, true);
     if (hooks_.exit) hooks_.exit(q.spec, entry, reason);
@@ -201,8 +205,9 @@ void Acd::Exit(CallId call, std::string_view reason) {
 void Acd::Hangup(CallId call) {
     auto it = waiting_.find(call);
     if (it == waiting_.end()) return;
-    QueueState& q = queues_.at(it->second.queue);
-    const Millis waited = loop_.Now() - it->second.entry.joined;
+    const Place& place = PlaceOf(call);
+    QueueState& q = queues_.at(place.line);
+    const Millis waited = loop_.Now() - place.entry.joined;
     ++q.stats.abandoned;
     if (waited < q.spec.short_abandon) ++q.stats.short_abandoned;
     if (waited <= q.spec.sl_threshold) ++q.stats.abandoned_within;
@@ -212,10 +217,8 @@ void Acd::Hangup(CallId call) {
 }
 
 void Acd::ChooseCallback(CallId call) {
-    auto it = waiting_.find(call);
-    if (it == waiting_.end() || it->second.entry.callback) return;
-    it->second.entry.callback = true;
-    ++queues_.at(it->second.queue).stats.callbacks;
+    if (!store_->MarkCallback(call)) return;
+    ++queues_.at(PlaceOf(call).line).stats.callbacks;
 }
 
 std::optional<agents::Offer> Acd::Forget(uint64_t offer) {
@@ -242,10 +245,10 @@ Result<void> Acd::Accept(uint64_t offer) {
         return accepted;
     }
     (void)Forget(offer);
-    Waiter& w = waiting_.at(call);
-    std::erase(w.offers, offer);
-    QueueState& q = queues_.at(w.queue);
-    const Millis waited = now - w.entry.joined;
+    std::erase(waiting_.at(call).offers, offer);
+    const Place& place = PlaceOf(call);
+    QueueState& q = queues_.at(place.line);
+    const Millis waited = now - place.entry.joined;
     ++q.stats.answered;
     q.stats.answered_wait_ms += waited;
     if (waited <= q.spec.sl_threshold) ++q.stats.answered_within;
@@ -263,7 +266,7 @@ void Acd::Decline(uint64_t offer, bool missed) {
     if (it == waiting_.end()) return;
     std::erase(it->second.offers, offer);
     it->second.tried.insert(o->agent);
-    if (missed) ++queues_.at(it->second.queue).stats.offers_missed;
+    if (missed) ++queues_.at(PlaceOf(o->call).line).stats.offers_missed;
     if (hooks_.cancel) hooks_.cancel(*o);
     ScheduleDispatch();
 }
@@ -278,15 +281,15 @@ void Acd::ScheduleDispatch() {
 }
 
 void Acd::Offered(CallId call, const agents::Offer& offer) {
-    Waiter& w = waiting_.at(call);
-    w.offers.push_back(offer.id);
+    waiting_.at(call).offers.push_back(offer.id);
     open_[offer.id] = offer;
     agent_offer_[offer.agent] = offer.id;
-    QueueState& q = queues_.at(w.queue);
+    const Place& place = PlaceOf(call);
+    QueueState& q = queues_.at(place.line);
     loop_.At(loop_.Now() + q.spec.offer_timeout, [this, id = offer.id] {
         if (open_.contains(id)) Decline(id, true);
     });
-    if (hooks_.offer) hooks_.offer(q.spec, w.entry, offer);
+    if (hooks_.offer) hooks_.offer(q.spec, place.entry, offer);
 }
 
 void Acd::Dispatch() {
@@ -300,10 +303,10 @@ void Acd::Dispatch() {
     for (auto& [name, q] : queues_) {
         if (!logins_changed) break;
         if (q.spec.leave_when_empty && LoggedIn(q) == 0 && WaitingIn(name) > 0) {
-            for (const auto& [rank, call] : order_) {
-                if (waiting_.at(call).queue == name && !waiting_.at(call).entry.callback)
-                    leaving.push_back(call);
-            }
+            store_->Each(name, [&](const Place& p) {
+                if (!p.entry.callback) leaving.push_back(p.entry.call);
+                return true;
+            });
         }
     }
     dispatching_ = false;
@@ -313,13 +316,13 @@ void Acd::Dispatch() {
 
     std::vector<const agents::AgentInfo*> free = workforce_.Available(agents::Work::kInbound, now);
     std::vector<std::pair<CallId, agents::Offer>> made;
-    std::set<CallId> rung;  // callers offered in this pass
-    for (auto it = order_.begin(); it != order_.end() && !free.empty(); ++it) {
-        const CallId call = it->second;
+    store_->Each({}, [&](const Place& place) {
+        if (free.empty()) return false;
+        const CallId call = place.entry.call;
         Waiter& w = waiting_.at(call);
-        if (!w.offers.empty()) continue;  // ringing an agent already
-        QueueState& q = queues_.at(w.queue);
-        const Millis waited = now - w.entry.joined;
+        if (!w.offers.empty()) return true;  // ringing an agent already
+        QueueState& q = queues_.at(place.line);
+        const Millis waited = now - place.entry.joined;
         std::vector<Candidate> candidates;
         auto gather = [&](bool skip_tried) {
             candidates.clear();
@@ -346,7 +349,8 @@ void Acd::Dispatch() {
             std::erase(free, a);
             made.emplace_back(call, *offer);
         }
-    }
+        return true;
+    });
     dispatching_ = false;
     // The hooks run after the pass: they may call back into the ACD.
     for (auto& [call, offer] : made) {
@@ -355,13 +359,14 @@ void Acd::Dispatch() {
 }
 
 std::optional<int> Acd::Position(CallId call) const {
-    auto it = waiting_.find(call);
-    if (it == waiting_.end()) return std::nullopt;
+    const Place* place = store_->Find(call);
+    if (place == nullptr) return std::nullopt;
     int position = 1;
-    for (const auto& [rank, other] : order_) {
-        if (other == call) break;
-        if (waiting_.at(other).queue == it->second.queue) ++position;
-    }
+    store_->Each(place->line, [&](const Place& other) {
+        if (other.entry.call == call) return false;
+        ++position;
+        return true;
+    });
     return position;
 }
 
@@ -369,7 +374,7 @@ std::optional<Millis> Acd::EstimatedWait(CallId call) {
     auto position = Position(call);
     if (!position) return std::nullopt;
     Waiter& w = waiting_.at(call);
-    const QueueState& q = queues_.at(w.queue);
+    const QueueState& q = queues_.at(PlaceOf(call).line);
     const auto [logged, ready] = AgentsOf(q.spec);
     // Each of the `position` callers up to this one needs an agent to free:
     // one every handle time / agents on average.
@@ -395,8 +400,7 @@ const QueueStats* Acd::Stats(std::string_view queue) const {
 }
 
 size_t Acd::WaitingIn(std::string_view queue) const {
-    return static_cast<size_t>(std::count_if(
-        waiting_.begin(), waiting_.end(), [&](const auto& w) { return w.second.queue == queue; }));
+    return store_->Count(queue);
 }
 
 std::vector<std::string> Acd::Queues() const {

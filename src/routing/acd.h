@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -42,6 +43,7 @@
 
 #include "agents/workforce.h"
 #include "core/error.h"
+#include "routing/queue_store.h"
 #include "routing/strategy.h"
 #include "telephony/telephony.h"
 
@@ -77,15 +79,6 @@ struct QueueSpec {
     // What the queue's callers hear its announcements in: "ru" or "en"
     // (serve reads the text in the matching voice).
     std::string language = "ru";
-};
-
-struct Entry {
-    CallId call = 0;
-    std::string caller;
-    int priority = 0;
-    Millis joined = 0;
-    bool callback = false;  // the caller chose a callback and is no longer on the line
-    std::string reason;     // why the caller came to this queue (VIP, complaints…)
 };
 
 struct QueueStats {
@@ -138,7 +131,10 @@ public:
         std::function<void(const QueueSpec&, const Entry&, std::string_view reason)> exit;
     };
 
-    Acd(telephony::Loop& loop, agents::Workforce& workforce, Hooks hooks);
+    // The callers in line are kept in `store` (queue_store.h), one line per
+    // queue.
+    Acd(telephony::Loop& loop, agents::Workforce& workforce, Hooks hooks,
+        std::unique_ptr<QueueStore> store = std::make_unique<MemoryQueueStore>());
     Acd(const Acd&) = delete;
     Acd& operator=(const Acd&) = delete;
 
@@ -174,10 +170,8 @@ public:
     std::pair<int, int> AgentsOf(const QueueSpec& queue) const;
 
 private:
+    // What this node keeps of a caller in line beyond their place.
     struct Waiter {
-        std::string queue;
-        Entry entry;
-        Millis rank = 0;
         std::vector<uint64_t> offers;
         std::set<std::string> tried;
         Millis estimate = -1;  // the last estimate given, -1 when none
@@ -203,13 +197,14 @@ private:
     void Offered(CallId call, const agents::Offer& offer);
     // An offer that ends (answered, declined, withdrawn): no longer open.
     std::optional<agents::Offer> Forget(uint64_t offer);
+    const Place& PlaceOf(CallId call) const { return *store_->Find(call); }
 
     telephony::Loop& loop_;
     agents::Workforce& workforce_;
     Hooks hooks_;
     std::map<std::string, QueueState, std::less<>> queues_;
-    std::unordered_map<CallId, Waiter> waiting_;
-    std::set<std::pair<Millis, CallId>> order_;              // every waiting caller by rank
+    std::unique_ptr<QueueStore> store_;                      // every waiting caller's place
+    std::unordered_map<CallId, Waiter> waiting_;             // ... and what this node keeps of them
     std::unordered_map<uint64_t, agents::Offer> open_;       // the offers ringing, by id
     std::unordered_map<std::string, uint64_t> agent_offer_;  // ... and by agent
     bool dispatch_scheduled_ = false;

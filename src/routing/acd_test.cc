@@ -106,6 +106,27 @@ QueueSpec Sales() {
     return q;
 }
 
+// A caller waits in one queue at a time: their call joining a second queue
+// is refused and nothing of the second is counted; the first keeps them.
+TEST(Acd, ACallerAlreadyWaitingCannotJoinASecondQueue) {
+    Rig rig;
+    QueueSpec sales = Sales();
+    sales.join_when_empty = true;  // nobody is logged in: the callers stay
+    sales.leave_when_empty = false;
+    QueueSpec support = sales;
+    support.name = "support";
+    ASSERT_TRUE(rig.acd->AddQueue(sales));
+    ASSERT_TRUE(rig.acd->AddQueue(support));
+    rig.Join("sales", rig.Caller(1));
+    auto again = rig.acd->Join("support", rig.Caller(1));
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().key, "routing.already_waiting");
+    EXPECT_EQ(rig.acd->Stats("support")->offered, 0);
+    EXPECT_EQ(rig.acd->WaitingIn("support"), 0u);
+    EXPECT_EQ(rig.acd->WaitingIn("sales"), 1u);
+    EXPECT_EQ(rig.acd->Position(1), 1);
+}
+
 TEST(Acd, ACallerIsOfferedToTheAgentIdleLongestAndTheAnswerCounts) {
     Rig rig;
     rig.Agent("anna");
