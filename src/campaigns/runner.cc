@@ -101,6 +101,7 @@ public:
         exchange_.network().Collect(call, max_digits, timeout);
     }
     void Answer(CallId call) override { exchange_.network().Answer(call); }
+    bool EarlyMedia(CallId call) override { return exchange_.network().EarlyMedia(call); }
     // An incoming call's events come to this line from now on.
     void Take(CallId call) { exchange_.Own(call, handler_); }
     void Hangup(CallId call) override {
@@ -759,7 +760,9 @@ void CampaignRunner::Follow(CallId call, campaigns::Incoming incoming, const rou
         case routing::Target::kMessage:
             fmt::print(stderr, "inbound: {} hears the message '{}' ({})\n", where, route.name,
                        incoming.reason);
-            Speak(call, incoming, route.name);
+            // The black list's message ends with 603 (declined), as its
+            // refusal would; any other with 480 (temporarily unavailable).
+            Speak(call, incoming, route.name, incoming.reason == "black_list" ? 603 : 480);
             return;
         case routing::Target::kExtension:
             if (auto next = router_->Extension(route.name)) {
@@ -864,27 +867,35 @@ void CampaignRunner::NoteUnqueued(const campaigns::Incoming& incoming, const std
     }
 }
 
-// Answers the call, says the message (a built-in one by its name, or the
-// text as written) and hangs up.
+// Says the message (a built-in one by its name, or the text as written) and
+// ends the call. A caller not yet answered hears it before the answer, as
+// early media (docs/telephony.md), and is refused with `refuse` after it —
+// never answered, never charged; where the network gives no early media, the
+// call is answered for the message and hung up after it.
 void CampaignRunner::Speak(CallId call, const campaigns::Incoming& incoming,
-                           const std::string& message) {
+                           const std::string& message, int refuse) {
     NoteUnqueued(incoming, "message:" + message);
     const std::string text = MessageText(message);
     auto& network = parts_->exchange->network();
+    const bool early = !incoming.answered_by_menu && network.EarlyMedia(call);
     auto handler = std::make_shared<telephony::Telephony::Handler>();
-    *handler = [this, call, text](const telephony::Event& e) {
+    *handler = [this, call, text, early, refuse](const telephony::Event& e) {
         auto& net = parts_->exchange->network();
         if (e.kind == telephony::EventKind::kAnswered) {
             net.Play(call, text);
         } else if (e.kind == telephony::EventKind::kPromptDone ||
                    e.kind == telephony::EventKind::kHungUp) {
             parts_->exchange->Release(call);
-            net.Hangup(call);
+            if (early && e.kind == telephony::EventKind::kPromptDone) {
+                net.Reject(call, refuse);
+            } else {
+                net.Hangup(call);
+            }
         }
     };
     parts_->exchange->Own(call, handler);
-    // A menu answered it already: the message now.
-    if (incoming.answered_by_menu) {
+    // A menu answered it already, or it hears the message before the answer.
+    if (incoming.answered_by_menu || early) {
         network.Play(call, text);
     } else {
         network.Answer(call);

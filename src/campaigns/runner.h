@@ -164,7 +164,10 @@ private:
     void Incoming(const telephony::Event& e);
     void Follow(CallId call, campaigns::Incoming incoming, const routing::Route& route,
                 const routing::Route& fallback, int hops);
-    void Speak(CallId call, const campaigns::Incoming& incoming, const std::string& message);
+    // `refuse`: the status a caller not answered is refused with after the
+    // message, heard as early media.
+    void Speak(CallId call, const campaigns::Incoming& incoming, const std::string& message,
+               int refuse = 480);
     void Menu(CallId call, campaigns::Incoming incoming, const std::string& name, int hops);
     void NoteUnqueued(const campaigns::Incoming& incoming, const std::string& route);
     Active* CampaignFor(const std::vector<std::string>& only, const InboundQueue* queue = nullptr,

@@ -264,6 +264,9 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                 counter("invites_total", "INVITEs sent to the trunk.", c.invites);
                 counter("incoming_total", "Calls to the center's numbers taken (rung here).",
                         c.incoming);
+                counter("early_media_total",
+                        "Calls to the center's numbers given a message before the answer (183).",
+                        c.early_media);
                 counter("answered_total", "Calls answered (dialed and incoming).", c.answered);
                 counter("failed_total", "Calls that ended unanswered.", c.failed);
                 counter("active_calls", "Calls up now.", c.active, "gauge");

@@ -99,6 +99,15 @@ public:
     virtual void Collect(CallId call, int max_digits, Millis timeout) = 0;
     // Answers an incoming call; answered follows.
     virtual void Answer(CallId call) = 0;
+    // Lets an incoming call not yet answered hear what plays (Play, music on
+    // hold) before the answer: early media, SIP's 183 Session Progress with
+    // SDP. The call stays unanswered — the caller pays nothing for it — until
+    // Answer, Reject or Hangup. False when the network does not do it (or is
+    // told not to): then nothing plays before the answer. No event follows.
+    virtual bool EarlyMedia(CallId call) {
+        (void)call;
+        return false;
+    }
     // Ends the call whatever its state (CANCEL while ringing, BYE when
     // answered, a refusal for an incoming call not yet answered). No event
     // follows.

@@ -9,8 +9,8 @@
 #      second SIPp) with audio both ways, and she records a disposition.
 #   2. An unknown caller gives up ringing while olga is in wrap-up.
 #   3. A black-listed caller is refused with 603 and never reaches a desk.
-#   4. A call to a second DID that has no route hears a polite message, then
-#      the center hangs up.
+#   4. A call to a second DID that has no route hears a polite message
+#      before the answer (183 with SDP, early media), then 480.
 #   5. A caller who finds nobody free waits the queue's 3 s at most, then hears
 #      the queue's exit, a second menu that says goodbye, and the center
 #      hangs up.
@@ -21,6 +21,8 @@
 #      on to queue «general» as in 5, the answer kept on the call.
 #   7. A caller to the menu hangs up while it speaks: counted in the menu
 #      report where they left.
+#   8. The black list's action turned into a message: the black-listed caller
+#      hears it as early media, then 603; never answered, never on a desk.
 # The routing book (docs/routing.md) sends the DID to queue «general»; the
 # known caller is on the VIP list, so olga's banner says «VIP».
 # Checked: the SIPp verdicts, the card's time against the answer's, the
@@ -164,8 +166,9 @@ sipp_start black "$tmp/black.xml" -p "$(free_port)" -m 1 -timeout 30s "127.0.0.1
 sipp_verdict black
 grep -q "inbound: the call from +79035554433 to +74950000001 is refused with 603 (black_list)" \
     "$tmp/serve.err" || fail "the black list's refusal is not logged: $(cat "$tmp/serve.err")"
-# A number the routing book does not route: a message, then the center hangs up.
-caller_scenario message 74950000002 79161112233 >"$tmp/message.xml"
+# A number the routing book does not route: a message before the answer (183
+# with SDP: early media), then 480 — the call is never answered.
+caller_scenario early 74950000002 79161112233 @STATUS@ 480 >"$tmp/message.xml"
 sipp_start message "$tmp/message.xml" -p "$(free_port)" -m 1 -timeout 40s "127.0.0.1:$sip_port"
 sipp_verdict message
 grep -q "inbound: the call from +79161112233 to +74950000002 hears the message 'no_route' (no_route)" \
@@ -202,9 +205,21 @@ grep -q "inbound: the call from +79167770001 to +74950000003: menu bye.yaml said
 caller_scenario hangs-up 74950000003 79167770002 @WAIT@ 1500 >"$tmp/menu-gone.xml"
 sipp_start menu_gone "$tmp/menu-gone.xml" -p "$(free_port)" -m 1 -timeout 30s "127.0.0.1:$sip_port"
 sipp_verdict menu_gone
+# The black list's action a recorded message instead of a refusal: heard
+# before the answer (183 with SDP: early media), then 603 — the caller is
+# never answered, never on a desk. The server reads the rules within 2 s.
+as_admin routing rules set '{"black_action": "message:Звонки с вашего номера не принимаются."}' \
+    >/dev/null || fail "black_action"
+sleep 2.5
+caller_scenario early 74950000001 79035554433 @STATUS@ 603 >"$tmp/black-message.xml"
+sipp_start black_message "$tmp/black-message.xml" -p "$(free_port)" -m 1 -timeout 30s "127.0.0.1:$sip_port"
+sipp_verdict black_message
+grep -q "inbound: the call from +79035554433 to +74950000001 hears the message 'Звонки с вашего номера не принимаются.' (black_list)" \
+    "$tmp/serve.err" || fail "the black list's message is not logged: $(cat "$tmp/serve.err")"
 sleep 0.5
 metrics=$(curl -s "$url/metrics")
-grep -q "^callbase_sip_incoming_total 8$" <<<"$metrics" || fail "metrics: $(grep sip_ <<<"$metrics")"
+grep -q "^callbase_sip_incoming_total 9$" <<<"$metrics" || fail "metrics: $(grep sip_ <<<"$metrics")"
+grep -q "^callbase_sip_early_media_total 2$" <<<"$metrics" || fail "early media: $(grep sip_ <<<"$metrics")"
 grep -q "^callbase_sip_invites_total 0$" <<<"$metrics" || fail "nothing was dialed: $(grep sip_ <<<"$metrics")"
 as_admin campaign stop "$id" >/dev/null || fail "campaign stop"
 serve_end
@@ -273,8 +288,9 @@ assert line["service_level"] == 1.0 and 8 < line["aht_seconds"] < 20, line
 assert a["agent"] == "olga" and a["calls"] == 2 and a["first_contact"]["pending"] == 2, a
 # The black-listed caller and the unrouted number never reached a queue; the
 # callers of the queue's exit menu did (timed out above), so are not here.
-assert r["not_queued"] == {"refused": 1, "messages": 1, "left_in_menu": 1, "by_route_reason": {
-    "reject:603 black_list": 1, "message:no_route no_route": 1, "ivr:menu.yaml unknown": 1}}, r["not_queued"]
+assert r["not_queued"] == {"refused": 1, "messages": 2, "left_in_menu": 1, "by_route_reason": {
+    "reject:603 black_list": 1, "message:no_route no_route": 1, "ivr:menu.yaml unknown": 1,
+    "message:Звонки с вашего номера не принимаются. black_list": 1}}, r["not_queued"]
 # The menu: three callers; one pressed 1 and went to «line», one pressed 2
 # and went to «general», one hung up at the question.
 menus = {x["menu"]: x for x in r["menus"]}
@@ -299,7 +315,7 @@ grep -q "^olga .*desk_gone" "$tmp/report.txt" || fail "the operators' time: $(ca
 grep -q "^menu bye.yaml: 2 callers" "$tmp/report.txt" || fail "the exit menu's report: $(cat "$tmp/report.txt")"
 grep -q "^menu menu.yaml: 3 callers" "$tmp/report.txt" || fail "the menu report: $(cat "$tmp/report.txt")"
 grep -q "^answers to 'source': Поиск 1, Соцсети 1$" "$tmp/report.txt" || fail "the menu's answers: $(cat "$tmp/report.txt")"
-grep -q "^never reached a queue: 1 refused, 1 given a message, 1 left in a menu (1 × ivr:menu.yaml unknown, 1 × message:no_route no_route, 1 × reject:603 black_list)$" \
+grep -q "^never reached a queue: 1 refused, 2 given a message, 1 left in a menu (1 × ivr:menu.yaml unknown, 1 × message:no_route no_route, 1 × message:Звонки с вашего номера не принимаются. black_list, 1 × reject:603 black_list)$" \
     "$tmp/report.txt" || fail "the report's calls that never reached a queue: $(cat "$tmp/report.txt")"
 as_admin routing queue-log >"$tmp/queue_log" || fail "queue-log"
 python3 - "$tmp/queue_log" <<'PY' || fail "the queue_log: $(cat "$tmp/queue_log")"

@@ -34,9 +34,10 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     }
     SipOptions o;
     TomlReader r(path, std::string(kHint));
-    r.Known(&root, "",
-            {"listen", "rtp_ip", "rtp_ports", "language", "codec", "max_calls", "trunk",
-             "recordings", "agents", "agent_ring_seconds", "music_on_hold", "transfer", "dids"});
+    r.Known(
+        &root, "",
+        {"listen", "rtp_ip", "rtp_ports", "language", "codec", "max_calls", "trunk", "recordings",
+         "agents", "agent_ring_seconds", "music_on_hold", "transfer", "dids", "early_media"});
     r.Text(&root, "", "listen", o.listen);
     r.Text(&root, "", "rtp_ip", o.rtp_ip);
     r.Text(&root, "", "language", o.language);
@@ -45,6 +46,7 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     r.Number(&root, "", "agent_ring_seconds", o.agent_ring_seconds, 5.0, 120.0);
     r.Text(&root, "", "transfer", o.transfer);
     r.Text(&root, "", "music_on_hold", o.music_on_hold);
+    r.Flag(&root, "", "early_media", o.early_media);
     if (!o.music_on_hold.empty()) o.music_on_hold = Beside(path, o.music_on_hold);
     if (!o.transfer.empty() && !o.transfer.starts_with("sip:"))
         r.Problem(root.get("transfer"), "transfer",

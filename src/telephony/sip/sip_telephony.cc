@@ -123,6 +123,7 @@ struct SipTelephony::Impl {
         struct rtp_sock* rtp = nullptr;
         struct sa remote {};
         bool ringing = false, answered = false, ended = false;
+        bool early = false;    // 183 with SDP sent: media flows before the answer
         bool inbound = false;  // the far end called us (a DID); dial.number is the caller
         int pt = 8;            // PCMA, or 0 for PCMU
         int tev_pt = -1;       // the far end's telephone-event payload type
@@ -779,7 +780,7 @@ struct SipTelephony::Impl {
 
     void DoPlay(CallId id, std::shared_ptr<const Prompt> prompt) {
         Call* call = Find(id);
-        if (call == nullptr || !call->answered) return;
+        if (call == nullptr || !(call->answered || call->early)) return;
         call->prompt = std::move(prompt);
         call->play_pos = 0;
         if (call->prompt->pcm.empty()) {
@@ -816,7 +817,8 @@ struct SipTelephony::Impl {
         int64_t sent = 0;
         for (auto& [id, owned] : calls) {
             Call& call = *owned;
-            if (call.ended || !call.answered || call.bridged || !sa_isset(&call.remote, SA_ALL))
+            if (call.ended || !(call.answered || call.early) || call.bridged ||
+                !sa_isset(&call.remote, SA_ALL))
                 continue;
             const uint8_t* bytes = call.pt == 0 ? silence_u : silence_a;
             const int16_t* pcm = nullptr;
@@ -1109,6 +1111,25 @@ struct SipTelephony::Impl {
         }
     }
 
+    void DoEarlyMedia(CallId id) {
+        Call* call = Find(id);
+        if (call == nullptr || !call->inbound || call->answered || call->early) return;
+        struct mbuf* offer = nullptr;
+        int err = sdp_encode(&offer, call->sdp, false);
+        if (!err) err = sipsess_progress(call->sess, 183, "Session Progress", offer, "%s", "");
+        mem_deref(offer);
+        if (err) {
+            Log(fmt::format("sip: the call from {} could not be given early media (183): {}",
+                            call->dial.number, std::strerror(err)));
+            Emit(Event{.call = id, .kind = EventKind::kHungUp});
+            End(*call);
+            return;
+        }
+        call->early = true;
+        call->marker = true;
+        Count([](SipCounters& c) { ++c.early_media; });
+    }
+
     void Shutdown() {
         // Hang up what is up, give BYE and CANCEL a moment to go out, then stop.
         for (auto& [id, call] : calls)
@@ -1200,6 +1221,12 @@ void SipTelephony::Collect(CallId call, int max_digits, Millis timeout) {
 
 void SipTelephony::Answer(CallId call) {
     impl_->Send([impl = impl_.get(), call] { impl->DoAnswer(call); });
+}
+
+bool SipTelephony::EarlyMedia(CallId call) {
+    if (!impl_->options.early_media) return false;
+    impl_->Send([impl = impl_.get(), call] { impl->DoEarlyMedia(call); });
+    return true;
 }
 
 void SipTelephony::Hangup(CallId call) {

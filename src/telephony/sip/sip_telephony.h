@@ -94,6 +94,11 @@ struct SipOptions {
     // What a caller waiting for an operator hears (a WAV file, any rate;
     // "" for silence): Debian's asterisk-moh-opsound-wav by default.
     std::string music_on_hold = "/usr/share/asterisk/moh/macroform-cold_day.wav";
+    // A message to a caller not answered (the black list's, "no operators")
+    // plays before the answer, as early media (183 with SDP), and the call is
+    // refused after it: the caller is not charged for it. Off: the call is
+    // answered for the message, for providers that drop early media.
+    bool early_media = true;
     // Where a PBX queues calls for operators: an answered call put through to
     // any agent is transferred there by REFER instead ("sip:queue@pbx").
     std::string transfer;
@@ -112,6 +117,7 @@ struct SipCounters {
     int64_t transferred = 0;           // calls the far end took to the transfer URI
     int64_t agent_missed = 0;          // operator legs that rang out or were refused
     int64_t incoming = 0;              // calls to our numbers taken (ringing here)
+    int64_t early_media = 0;           // ... given early media (183 with SDP)
 };
 
 class SipTelephony final : public Telephony {
@@ -137,6 +143,7 @@ public:
     void Play(CallId call, std::string_view prompt) override;
     void Collect(CallId call, int max_digits, Millis timeout) override;
     void Answer(CallId call) override;
+    bool EarlyMedia(CallId call) override;
     void Hangup(CallId call) override;
     void Reject(CallId call, int status) override;
 

@@ -643,6 +643,17 @@ TEST(SipConfig, TheExamplesLoadAndMistakesAreNamedByFileAndLine) {
     ASSERT_FALSE(ports);
     EXPECT_NE(ports.error().message.find("ports.toml:1: rtp_ports"), std::string::npos)
         << ports.error().message;
+    // Early media is on unless turned off, and only by true or false.
+    EXPECT_TRUE(loopback->early_media);
+    std::ofstream(dir / "early.toml") << "early_media = false\n[trunk]\nhost = \"h\"\n";
+    auto early = LoadSipConfig((dir / "early.toml").string());
+    ASSERT_TRUE(early) << early.error().message;
+    EXPECT_FALSE(early->early_media);
+    std::ofstream(dir / "early.toml") << "early_media = \"no\"\n[trunk]\nhost = \"h\"\n";
+    auto word = LoadSipConfig((dir / "early.toml").string());
+    ASSERT_FALSE(word);
+    EXPECT_NE(word.error().message.find("early.toml:1: early_media"), std::string::npos)
+        << word.error().message;
     fs::remove_all(dir);
 }
 
@@ -690,6 +701,35 @@ TEST_F(SipTelephonyTest, ACallToADidRingsUntilAnsweredAndThenCarriesAudioBothWay
     const std::vector<int16_t> theirs = Side(*wav, 0), ours = Side(*wav, 1);
     EXPECT_GT(media::Rms(theirs), 0.01) << "the caller's voice is recorded";
     EXPECT_GT(media::Rms(ours), 0.01) << "so is ours";
+}
+
+// Early media (issue 20, item 5): a caller not answered hears a message
+// before the answer — 183 Session Progress with an SDP answer in PCMA, then
+// our RTP — and is refused after it (the black list's 603 here): the call is
+// never answered, so the caller is not charged. With early_media off the
+// network says it does not do it, and the router answers for the message.
+TEST_F(SipTelephonyTest, AMessageBeforeTheAnswerIsEarlyMediaAndTheCallIsRefusedAfterIt) {
+    SipTelephony& sip = Connect("127.0.0.1:9", WithDid());
+    Sipp caller(dir_, "caller.xml", Caller("early", "74950000001", {{"@STATUS@", "603"}}),
+                sip.local_address());
+    ASSERT_TRUE(caller.started());
+    ASSERT_TRUE(WaitFor(EventKind::kIncoming)) << Kinds() << Log();
+    const CallId id = Seen(EventKind::kIncoming)->call;
+    ASSERT_TRUE(sip.EarlyMedia(id));
+    sip.Play(id, "Ваш звонок не может быть принят. До свидания.");
+    ASSERT_TRUE(WaitFor(EventKind::kPromptDone, 15s)) << Kinds() << Log();
+    EXPECT_FALSE(Seen(EventKind::kAnswered)) << Kinds();
+    const SipCounters heard = sip.counters();
+    EXPECT_EQ(heard.early_media, 1);
+    EXPECT_EQ(heard.answered, 0);
+    EXPECT_GT(heard.rtp_sent, 50) << "over a second of the message went out before any answer";
+    sip.Reject(id, 603);
+    EXPECT_EQ(caller.Wait(), 0) << "SIPp saw 183 with PCMA, then 603: " << caller.errors();
+
+    SipOptions off = WithDid();
+    off.early_media = false;
+    SipTelephony plain(off, *cached_, [](auto) {});
+    EXPECT_FALSE(plain.EarlyMedia(1));
 }
 
 // A caller waiting for an operator hears Debian's music on hold (a WAV file
