@@ -860,7 +860,17 @@ void Dialer::Offer(CallId id, Incoming incoming) {
     }
     call.phase = Phase::kWaiting;
     Enqueue(id, call);
-    if (call.line_answered && call.queue && call.queue->spec.announce_every > 0) Announce(id);
+    if (call.queue && call.queue->spec.announce_every > 0) {
+        // A caller still ringing hears the announcements, with music between
+        // them, before the answer where the network gives early media: never
+        // answered until an operator takes the call, so not charged for the
+        // wait. Without it the caller rings in silence.
+        if (!call.line_answered && telephony_.EarlyMedia(id)) {
+            call.early = true;
+            telephony_.Hold(id, true);
+        }
+        if (call.line_answered || call.early) Announce(id);
+    }
     WidenLater(id, call);
 }
 

@@ -423,6 +423,9 @@ private:
         // the answer began.
         bool line_answered = false;
         std::string line_recording;
+        // Not answered, the caller hears the queue's announcements and music
+        // before the answer (Telephony::EarlyMedia).
+        bool early = false;
         // Outbound: the pacer has counted the answer (connected or abandoned).
         bool paced = false;
         // Inbound: when the caller's wait runs out, and what happens then

@@ -165,6 +165,7 @@ public:
         net_.Collect(call, max_digits, timeout);
     }
     void Hold(CallId call, bool music) override { holds[call] = music; }
+    bool EarlyMedia(CallId call) override { return net_.EarlyMedia(call); }
     void Answer(CallId call) override {
         answers[call] = loop_.Now();
         net_.Answer(call);
@@ -1082,6 +1083,46 @@ TEST(Dialer, AnAnsweredCallerHearsTheirPlaceAndAWaitThatOnlyGrowsWhenSomeoneGoes
     const size_t vip_heard = rig.Heard(vip).size();
     rig.loop.RunUntil(at + 200 * kSecond);
     EXPECT_EQ(rig.Heard(vip).size(), vip_heard) << "no announcement once an operator has the call";
+}
+
+// A caller still ringing hears the queue's announcements as early media
+// (Telephony::EarlyMedia), with music between them, and is answered only
+// when an operator takes the call — not for the wait. Where the network
+// gives no early media the caller rings in silence, as before.
+TEST(Dialer, ACallerStillRingingHearsTheAnnouncementsAsEarlyMediaAndIsAnsweredForTheOperator) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    options.inbound_wait = 600 * kSecond;
+    Population people = Answering();
+    people.keys = {{"", 1.0}};
+    Rig rig(people, options, Leads(0));
+    rig.net.early_media = true;
+    rig.dialer.AddAgent("anna");
+    ASSERT_TRUE(rig.dialer.SetPaused("anna"));
+    rig.dialer.Start();
+    auto queue = std::make_shared<InboundQueue>(
+        routing::QueueSpec{.name = "line", .announce_every = 20 * kSecond});
+    const CallId ringing = rig.OfferToQueue(queue, "+79160000001", 0, /*answered=*/false);
+    rig.loop.RunUntil(rig.loop.Now() + 45 * kSecond);
+    const auto heard = rig.Heard(ringing);
+    ASSERT_EQ(heard.size(), 3u) << "at 0, 20 and 40 s";
+    for (const std::string& said : heard)
+        EXPECT_TRUE(said.starts_with("Ваш номер в очереди — 1.")) << said;
+    EXPECT_TRUE(rig.tap.holds[ringing]) << "music between the announcements";
+    EXPECT_FALSE(rig.tap.answers.contains(ringing)) << "not answered for the wait";
+
+    rig.net.early_media = false;
+    const CallId silent = rig.OfferToQueue(queue, "+79160000002", 0, /*answered=*/false);
+    rig.loop.RunUntil(rig.loop.Now() + 25 * kSecond);
+    EXPECT_TRUE(rig.Heard(silent).empty()) << "no early media: it rings in silence";
+    EXPECT_FALSE(rig.tap.holds.contains(silent));
+
+    const Millis ready = rig.loop.Now();
+    ASSERT_TRUE(rig.dialer.SetReady("anna"));
+    rig.loop.RunUntil(rig.loop.Now() + 2 * kSecond);
+    ASSERT_TRUE(rig.tap.answers.contains(ringing));
+    EXPECT_GE(rig.tap.answers[ringing], ready) << "answered when anna took it";
+    EXPECT_EQ(rig.tap.bridged[ringing], "anna");
+    EXPECT_FALSE(rig.tap.answers.contains(silent)) << "it waits its turn";
 }
 
 // A queue whose callers speak English hears its announcements, the offer of a

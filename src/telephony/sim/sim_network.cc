@@ -85,11 +85,13 @@ SimNetwork::Call* SimNetwork::Find(CallId id) {
     return it == calls_.end() ? nullptr : &it->second;
 }
 
-void SimNetwork::Schedule(CallId id, uint64_t step, Millis at, Event event, bool ends_call) {
+void SimNetwork::Schedule(CallId id, uint64_t step, Millis at, Event event, bool ends_call,
+                          std::optional<uint64_t> media) {
     event.call = id;
-    loop_.At(at, [this, id, step, ends_call, event = std::move(event)]() mutable {
+    loop_.At(at, [this, id, step, ends_call, media, event = std::move(event)]() mutable {
         Call* call = Find(id);
         if (call == nullptr || call->step != step) return;  // hung up or moved on
+        if (media && call->media != *media) return;
         if (ends_call) calls_.erase(id);
         event.at = loop_.Now();
         if (handler_) handler_(event);
@@ -194,9 +196,14 @@ void SimNetwork::Bridge(CallId id, std::string_view agent) {
 void SimNetwork::Play(CallId id, std::string_view prompt) {
     Call* call = Find(id);
     if (call == nullptr) return;
+    double length = static_cast<double>(prompt.size()) * population_.prompt_ms_per_char / 1000.0;
+    if (EarlyRinging(*call)) {
+        Schedule(id, call->step, loop_.Now() + Ms(length), Event{.kind = EventKind::kPromptDone},
+                 false, ++call->media);
+        return;
+    }
     call->state = State::kPrompt;
     ++call->step;
-    double length = static_cast<double>(prompt.size()) * population_.prompt_ms_per_char / 1000.0;
     double u = call->rng.Uniform();
     if (call->machine || u < population_.hangup_in_prompt) {
         double at = length * call->rng.Uniform();
@@ -210,8 +217,11 @@ void SimNetwork::Play(CallId id, std::string_view prompt) {
 void SimNetwork::Collect(CallId id, int max_digits, Millis timeout) {
     Call* call = Find(id);
     if (call == nullptr) return;
-    call->state = State::kCollecting;
-    ++call->step;
+    const bool early = EarlyRinging(*call);
+    if (!early) {
+        call->state = State::kCollecting;
+        ++call->step;
+    }
     double total = 0;
     for (const auto& [key, weight] : population_.keys)
         total += weight;
@@ -225,7 +235,7 @@ void SimNetwork::Collect(CallId id, int max_digits, Millis timeout) {
     if (static_cast<int>(keys.size()) > max_digits) keys.resize(static_cast<size_t>(max_digits));
     Millis at = keys.empty() ? timeout : std::min(timeout, Ms(1.0 + 3.0 * call->rng.Uniform()));
     Schedule(id, call->step, loop_.Now() + at, Event{.kind = EventKind::kDigits, .digits = keys},
-             false);
+             false, early ? std::optional<uint64_t>(++call->media) : std::nullopt);
 }
 
 CallId SimNetwork::Offer(std::string from, std::string to, Millis patience) {
@@ -246,6 +256,13 @@ void SimNetwork::Answer(CallId id) {
     ++call->step;
     Wait(id, *call);
     Schedule(id, call->step, loop_.Now(), Event{.kind = EventKind::kAnswered}, false);
+}
+
+bool SimNetwork::EarlyMedia(CallId id) {
+    if (!early_media) return false;
+    if (Call* call = Find(id); call != nullptr && call->state == State::kRinging)
+        call->early = true;
+    return true;
 }
 
 void SimNetwork::Hangup(CallId id) {

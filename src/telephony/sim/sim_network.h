@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -99,6 +100,10 @@ public:
     void Collect(CallId call, int max_digits, Millis timeout) override;
     void Answer(CallId call) override;
     void Hangup(CallId call) override;
+    // With early_media on, an incoming call still ringing hears prompts and
+    // presses keys before the answer; the caller's patience runs on.
+    bool EarlyMedia(CallId call) override;
+    bool early_media = false;  // off: as callbase simulate's days assume
 
     // An incoming call: `from` calls `to` now (the incoming event follows on
     // the loop). The caller hangs up after `patience` unless answered first;
@@ -122,10 +127,17 @@ private:
         State state = State::kRinging;
         uint64_t step = 0;  // bumped on each change: stale timers see a new value
         bool machine = false;
+        bool early = false;  // ringing with early media: prompts and keys before the answer
+        uint64_t media = 0;  // bumped on each prompt or collect of early media
         Rng rng;
     };
-    // Sends `event` at `at` if the call is still at `step` then.
-    void Schedule(CallId id, uint64_t step, Millis at, Event event, bool ends_call);
+    // Sends `event` at `at` if the call is still at `step` then (and at
+    // early-media step `media`, when given).
+    void Schedule(CallId id, uint64_t step, Millis at, Event event, bool ends_call,
+                  std::optional<uint64_t> media = std::nullopt);
+    bool EarlyRinging(const Call& call) const {
+        return call.early && call.state == State::kRinging;
+    }
     Call* Find(CallId id);
     bool NumberIs(const std::string& number, uint64_t salt, double share) const;
     void Wait(CallId id, Call& call);

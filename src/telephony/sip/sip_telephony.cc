@@ -705,7 +705,9 @@ struct SipTelephony::Impl {
                       void* arg) {
         auto* call = static_cast<Call*>(arg);
         Impl* self = call->impl;
-        if (call->ended || !call->answered) return;
+        // Before the answer only with early media (keys pressed while the
+        // queue's announcements play).
+        if (call->ended || !(call->answered || call->early)) return;
         self->Count([](SipCounters& c) { ++c.rtp_received; });
         std::span<const uint8_t> payload(mbuf_buf(mb), mbuf_get_left(mb));
         if (call->tev_pt >= 0 && hdr->pt == call->tev_pt) {
@@ -762,7 +764,7 @@ struct SipTelephony::Impl {
 
     void DoCollect(CallId id, int max_digits, Millis timeout) {
         Call* call = Find(id);
-        if (call == nullptr || !call->answered) return;
+        if (call == nullptr || !(call->answered || call->early)) return;
         call->collecting = true;
         call->max_digits = std::max(1, max_digits);
         tmr_start(&call->collect_timer, static_cast<uint64_t>(std::max<Millis>(timeout, 1)),
