@@ -159,14 +159,7 @@ Dialer::~Dialer() {
     for (Agent& a : agents_) {
         if (a.state != AgentState::kOffline) Mirror(a, a.state, AgentState::kOffline);
     }
-    // A shared line outlives the campaign: its places go with it.
-    std::vector<CallId> places;
-    EachWaiting([&](CallId id) {
-        places.push_back(id);
-        return true;
-    });
-    for (CallId id : places)
-        OutOfLine(id);
+    ClearLine();  // a shared line outlives the campaign: its places go with it
 }
 
 void Dialer::Start() {
@@ -185,13 +178,7 @@ void Dialer::Pause() {
 
 void Dialer::Interrupt() {
     running_ = false;
-    std::vector<CallId> places;
-    EachWaiting([&](CallId id) {
-        places.push_back(id);
-        return true;
-    });
-    for (CallId id : places)
-        OutOfLine(id);
+    ClearLine();
     std::vector<CallId> calls;
     for (auto it = live_.begin(); it != live_.end();) {
         if (it->second.callback) {
@@ -892,6 +879,16 @@ void Dialer::InLine(CallId id, const LiveCall& call, bool first) {
                                                             .callback = call.callback,
                                                             .reason = call.card.reason},
                                     .rank = rank});
+}
+
+void Dialer::ClearLine() {
+    std::vector<CallId> places;
+    EachWaiting([&](CallId id) {
+        places.push_back(id);
+        return true;
+    });
+    for (CallId id : places)
+        OutOfLine(id);
 }
 
 void Dialer::EachWaiting(const std::function<bool(CallId)>& fn) const {

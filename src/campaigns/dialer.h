@@ -517,6 +517,7 @@ private:
     bool Waits(CallId id) const { return line_->Find(id) != nullptr; }
     // The calls in line, first served first, until `fn` returns false.
     void EachWaiting(const std::function<bool(CallId)>& fn) const;
+    void ClearLine();  // every place of this dialer's line taken out
     // The workforce's door (agents::Workforce::TryOffer): the agent is
     // offered `work` and holds the offer until Connect's call is accepted or
     // Release lets it go. False, told and counted, when refused.
