@@ -1320,6 +1320,27 @@ TEST_P(ApiTest, ACampaignIsSetUpWorkedByAnOperatorAndItsCallsExplained) {
     EXPECT_FALSE(runner_->error()) << runner_->error()->message;
 }
 
+// The Telephony page's data: the network and its trunks, for those who run
+// campaigns only. (The SIP network's trunks and registrations are checked
+// against SIPp in tests/sip_campaigns/sip_register_test.sh.)
+TEST_P(ApiTest, TheTelephonyPageSaysWhichNetworkRunsAndIsForSupervisorsAndAdmins) {
+    Login anna = LogIn("anna");
+    Reply none = Send(http::verb::get, "/api/v1/telephony", "", &anna);
+    ASSERT_EQ(none.status, 200) << none.body;
+    EXPECT_EQ(none.Json(), (json{{"network", "none"}, {"trunks", json::array()}}));
+    Login oleg = LogIn("oleg");
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/telephony", "", &oleg).status, 403);
+    Login ivan = LogIn("ivan");
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/telephony", "", &ivan).status, 403);
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/telephony").status, 401);
+
+    ASSERT_NO_FATAL_FAILURE(ServeWithCampaigns(telephony::Population{}, 50));
+    Login root = LogIn("root");
+    Reply sim = Send(http::verb::get, "/api/v1/telephony", "", &root);
+    ASSERT_EQ(sim.status, 200) << sim.body;
+    EXPECT_EQ(sim.Json(), (json{{"network", "sim"}, {"trunks", json::array()}}));
+}
+
 // The live figures of a running campaign over its WebSocket, as a
 // supervisor's screen follows them. (The feed's set-up reads the campaign from
 // the base: a socket route's Call needs a Store, as the HTTP routes' do.)

@@ -182,6 +182,7 @@ inline const std::map<std::string, std::string>& ExpectedAccess() {
         {"POST /api/v1/agent/pause", "can_call"},
         {"GET /api/v1/agent/pause-reasons", "can_call"},
         {"GET /api/v1/routing", "campaigns"},
+        {"GET /api/v1/telephony", "campaigns"},
         {"PUT /api/v1/routing/queues/{name}", "campaigns"},
         {"DELETE /api/v1/routing/queues/{name}", "campaigns"},
         {"PUT /api/v1/routing/numbers/{number}", "campaigns"},

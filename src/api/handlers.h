@@ -141,6 +141,8 @@ Result<Response> AgentReady(Call& c);
 Result<campaigns::CampaignRunner*> RunnerOf(const Call& c);
 Result<Response> AgentPause(Call& c);
 Result<Response> PauseReasons(Call& c);
+// The network and its trunks' registrations (routes_telephony.cc).
+Result<Response> TelephonyStatus(Call& c);
 // The routing book (routes_routing.cc).
 Result<Response> RoutingConfig(Call& c);
 Result<Response> PutRoutingQueue(Call& c);

@@ -23,10 +23,13 @@
 #include "security/break_glass.h"
 #include "security/export_requests.h"
 #include "security/users.h"
+#include "telephony/telephony.h"
 
 namespace callbase::api {
 
 nlohmann::json OptionalTime(std::optional<UnixSeconds> t);
+// A trunk and its registration (GET /api/v1/telephony, /healthz).
+nlohmann::json TrunkStatusJson(const telephony::TrunkStatus& t);
 // `text` as a JSON string, quoted and escaped, appended to `out` (for an
 // answer on a hot path, written without building a JSON tree).
 void AppendJsonString(std::string& out, std::string_view text);

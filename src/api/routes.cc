@@ -216,6 +216,7 @@ const std::vector<ApiRoute>& RouteTable() {
                        h::InboundQueueLog),
                  Needs(P::kStaffing, "read", "GET", "/api/v1/staffing", h::Staffing),
                  Needs(P::kCampaigns, "read", "GET", "/api/v1/routing", h::RoutingConfig),
+                 Needs(P::kCampaigns, "read", "GET", "/api/v1/telephony", h::TelephonyStatus),
                  Needs(P::kCampaigns, "change", "PUT", "/api/v1/routing/queues/{name}",
                        h::PutRoutingQueue),
                  Needs(P::kCampaigns, "change", "DELETE", "/api/v1/routing/queues/{name}",

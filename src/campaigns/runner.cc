@@ -1432,6 +1432,10 @@ void CampaignRunner::WaitLive(int64_t campaign, uint64_t seen, std::chrono::mill
     });
 }
 
+std::vector<telephony::TrunkStatus> CampaignRunner::Trunks() const {
+    return network_ ? network_->Trunks() : std::vector<telephony::TrunkStatus>{};
+}
+
 std::optional<Error> CampaignRunner::error() const {
     std::lock_guard lock(mutex_);
     return error_;

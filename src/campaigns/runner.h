@@ -147,6 +147,13 @@ public:
 
     // The first error the runner met (the base failing), for /healthz and logs.
     std::optional<Error> error() const;
+    // The network's trunks and their registrations (any thread); none on the
+    // simulator.
+    std::vector<telephony::TrunkStatus> Trunks() const;
+    // "sim", or the real network's name ("sip").
+    std::string network_name() const {
+        return options_.real_network ? options_.network_name : std::string("sim");
+    }
 
 private:
     struct Active;

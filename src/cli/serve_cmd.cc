@@ -238,6 +238,14 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                        // server unhealthy: calls would silently stop.
                        if (runner) {
                            j["telephony"] = network;
+                           // Trunks that register, with their state: a monitor alerts on
+                           // any that is not "registered" (the server stays up: outbound
+                           // calls and other trunks still work).
+                           for (const auto& t : runner->Trunks()) {
+                               if (t.registration.empty()) continue;
+                               j["trunks"][t.name] = {{"registration", t.registration}};
+                               if (!t.problem.empty()) j["trunks"][t.name]["problem"] = t.detail;
+                           }
                            if (auto error = runner->error()) {
                                j["status"] = "degraded";
                                j["telephony_error"] = error->message;
@@ -279,6 +287,23 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                         "caller was offered on.",
                         c.agent_missed);
                 counter("recordings_total", "Recordings written.", c.recordings);
+                for (const auto& t : sip_network->Trunks()) {
+                    if (t.registration.empty()) continue;
+                    auto labeled = [&text, &t](std::string_view name, std::string_view help,
+                                               int64_t v, std::string_view type) {
+                        text += fmt::format(
+                            "# HELP callbase_sip_{0} {1}\n# TYPE callbase_sip_{0} {2}\n"
+                            "callbase_sip_{0}{{trunk=\"{3}\"}} {4}\n",
+                            name, help, type, t.name, v);
+                    };
+                    labeled("registered",
+                            "1 while the trunk's registration holds (refreshed before it lapses).",
+                            t.registration == "registered" ? 1 : 0, "gauge");
+                    labeled("registrations_total", "REGISTERs the registrar accepted.",
+                            t.registrations, "counter");
+                    labeled("registration_failures_total",
+                            "REGISTERs that failed (refused, no answer).", t.failures, "counter");
+                }
             }
             return server::Response{200, "text/plain; version=0.0.4", text, {}};
         });

@@ -23,6 +23,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace callbase::telephony {
 
@@ -67,6 +68,27 @@ struct Dial {
     Millis ring_timeout = 25'000;
 };
 
+// A trunk as the admin page and /healthz show it: where it goes and, for a
+// trunk that registers, the registration's state.
+struct TrunkStatus {
+    std::string name;       // "main" unless the settings name it
+    std::string host;       // the provider's host[:port]
+    std::string transport;  // udp, tcp
+    std::string account;    // the address of record registered ("sip:user@domain"), "" none
+    std::string did;        // the center's number calls for the account stand for
+    // "" (the trunk does not register), "registering", "registered", "failed".
+    std::string registration;
+    // Why the last attempt failed (auth, forbidden, not_found, unavailable,
+    // timeout, network, refused), its status code (0: no answer) and line.
+    std::string problem;
+    int status = 0;
+    std::string detail;
+    Millis registered_until = 0;  // the binding lapses then unless refreshed
+    Millis next_attempt = 0;      // the next REGISTER (a refresh or a retry)
+    int granted = 0;              // seconds the registrar granted last
+    int64_t registrations = 0, failures = 0;
+};
+
 // Time and timers. The simulator's Loop jumps from one timer to the next; the
 // real one waits on the wall clock.
 class Loop {
@@ -108,6 +130,9 @@ public:
         (void)call;
         return false;
     }
+    // The trunks and their registrations, for the admin page and /healthz;
+    // safe from any thread. None on a network without trunks (the simulator).
+    virtual std::vector<TrunkStatus> Trunks() const { return {}; }
     // Ends the call whatever its state (CANCEL while ringing, BYE when
     // answered, a refusal for an incoming call not yet answered). No event
     // follows.

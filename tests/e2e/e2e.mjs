@@ -41,9 +41,9 @@ const PASSWORDS = {
 // The nav links each role must see (and no others), from docs/security.md.
 const NAV = {
     operator: ['contacts', 'work', 'calls', 'stop-list', 'consents', 'deletions', 'health'],
-    supervisor: ['contacts', 'work', 'campaigns', 'calls', 'reports', 'wallboard', 'staffing', 'routing', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'health', 'dictionaries'],
+    supervisor: ['contacts', 'work', 'campaigns', 'calls', 'reports', 'wallboard', 'staffing', 'routing', 'telephony', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'health', 'dictionaries'],
     analyst: ['contacts', 'staffing', 'exports', 'health'],
-    admin: ['contacts', 'work', 'campaigns', 'calls', 'reports', 'wallboard', 'staffing', 'routing', 'import', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'],
+    admin: ['contacts', 'work', 'campaigns', 'calls', 'reports', 'wallboard', 'staffing', 'routing', 'telephony', 'import', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'],
     dpo: ['contacts', 'calls', 'reports', 'wallboard', 'exports', 'stop-list', 'consents', 'registries', 'deletions', 'audit', 'health'],
 };
 // The people of the analyst's export (scenario q): name and comment; numbers are fresh.
@@ -56,7 +56,7 @@ const EXPORT_SEGMENT = [
 ];
 // The columns every export has, in order, before the custom fields (ingest/exporter.cc).
 const EXPORT_FIXED_COLUMNS = ['ФИО', 'Телефон', 'Регион', 'Источник', 'E-mail', 'Статус', 'Теги', 'Комментарий', 'Дата добавления'];
-const ALL_NAV = ['contacts', 'work', 'campaigns', 'calls', 'reports', 'wallboard', 'staffing', 'routing', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'];
+const ALL_NAV = ['contacts', 'work', 'campaigns', 'calls', 'reports', 'wallboard', 'staffing', 'routing', 'telephony', 'import', 'exports', 'stop-list', 'consents', 'rules', 'registries', 'purposes', 'deletions', 'audit', 'health', 'dictionaries', 'users', 'teams'];
 // The simulated callees of the campaign scenario: everyone answers within a second
 // and talks for four; serve runs the simulation at 4× real time.
 const SIM_SCENARIO = resolve(import.meta.dirname, 'sim.toml');

@@ -40,6 +40,23 @@ sipp_start() {
     sipp_pids[$name]=$!
     pids+=("$!")
 }
+# udp_bound PORT: waits (at most 10 s) until something listens on the UDP
+# port of 127.0.0.1 (SIPp takes a moment to start); fails the check if not.
+udp_bound() {
+    python3 - "$1" <<'PY' || fail "nothing listens on UDP port $1"
+import socket, sys, time
+for _ in range(100):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.bind(("127.0.0.1", int(sys.argv[1])))
+    except OSError:
+        sys.exit(0)
+    finally:
+        s.close()
+    time.sleep(0.1)
+sys.exit(1)
+PY
+}
 # sipp_verdict NAME...: waits (at most 120 s each) for those SIPp processes to
 # end; a check fails for each whose exit status (SIPp's verdict) is not 0.
 sipp_verdict() {

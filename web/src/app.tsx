@@ -28,6 +28,7 @@ import { StaffingPage } from './pages/staffing';
 import { WallboardPage } from './pages/wallboard';
 import { StopListPage } from './pages/stop_list';
 import { DictionariesPage } from './pages/dictionaries';
+import { TelephonyPage } from './pages/telephony';
 import { UsersPage } from './pages/users';
 import { WorkPage } from './pages/work';
 
@@ -55,6 +56,7 @@ export const navItems: NavItem[] = [
     { name: 'wallboard', label: 'wallboard.nav', allowed: has('call_records'), pages: ['wallboard'] },
     { name: 'staffing', label: 'staffing.nav', allowed: has('staffing'), pages: ['staffing'] },
     { name: 'routing', label: 'routing.nav', allowed: has('campaigns'), pages: ['routing'], group: 'admin' },
+    { name: 'telephony', label: 'nav.telephony', allowed: has('campaigns'), pages: ['telephony'], group: 'admin' },
     { name: 'import', label: 'nav.import', allowed: has('import'), pages: ['import'], group: 'data' },
     {
         name: 'exports',
@@ -251,6 +253,8 @@ function Page(props: { page: PageName; id?: number }) {
             return <RoutingPage />;
         case 'wallboard':
             return <WallboardPage />;
+        case 'telephony':
+            return <TelephonyPage />;
         case 'work':
             return <WorkPage />;
     }

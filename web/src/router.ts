@@ -27,6 +27,7 @@ export type PageName =
     | 'staffing'
     | 'routing'
     | 'wallboard'
+    | 'telephony'
     | 'work';
 
 export interface Route {
@@ -56,6 +57,7 @@ const simplePages: Record<string, PageName> = {
     staffing: 'staffing',
     routing: 'routing',
     wallboard: 'wallboard',
+    telephony: 'telephony',
     work: 'work',
 };
 

@@ -1,7 +1,9 @@
 #include "telephony/sip/sip_config.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "core/file.h"
@@ -71,9 +73,11 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
 
     const toml::table* trunk = root["trunk"].as_table();
     if (trunk == nullptr) r.Problem(nullptr, "[trunk]", "missing: the trunk's host at least");
-    r.Known(trunk, "trunk",
-            {"host", "outbound_proxy", "username", "password", "password_file", "from_domain",
-             "assert_identity", "number_format", "transport"});
+    r.Known(
+        trunk, "trunk",
+        {"name", "host", "outbound_proxy", "username", "password", "password_file", "from_domain",
+         "assert_identity", "number_format", "transport", "register", "registrar",
+         "register_domain", "auth_username", "register_expires", "register_retry_seconds", "did"});
     Trunk& t = o.trunk;
     r.Text(trunk, "trunk", "host", t.host);
     r.Text(trunk, "trunk", "outbound_proxy", t.outbound_proxy);
@@ -82,6 +86,26 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     r.Text(trunk, "trunk", "from_domain", t.from_domain);
     r.Flag(trunk, "trunk", "assert_identity", t.assert_identity);
     r.Text(trunk, "trunk", "transport", t.transport);
+    r.Text(trunk, "trunk", "name", t.name);
+    r.Flag(trunk, "trunk", "register", t.registers);
+    r.Text(trunk, "trunk", "registrar", t.registrar);
+    r.Text(trunk, "trunk", "register_domain", t.register_domain);
+    r.Text(trunk, "trunk", "auth_username", t.auth_username);
+    r.Number(trunk, "trunk", "register_expires", t.register_expires, 30.0, 86'400.0);
+    r.Number(trunk, "trunk", "register_retry_seconds", t.register_retry_seconds, 1.0, 3'600.0);
+    r.Text(trunk, "trunk", "did", t.did);
+    if (trunk != nullptr &&
+        (t.name.empty() ||
+         t.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos))
+        r.Problem(trunk->get("name"), "[trunk] name",
+                  "lowercase latin letters, digits, - and _, e.g. \"main\"");
+    if (trunk != nullptr && t.registers && t.username.empty())
+        r.Problem(trunk->get("register"), "[trunk] register",
+                  "a trunk that registers needs its account: set [trunk] username (and "
+                  "password_file)");
+    if (trunk != nullptr && !t.registrar.empty() && !t.registrar.starts_with("sip:"))
+        r.Problem(trunk->get("registrar"), "[trunk] registrar",
+                  "write the registrar's SIP URI, e.g. \"sip:sip.example.ru:5060\"");
     std::string format = "plus", password_file;
     r.Text(trunk, "trunk", "number_format", format);
     r.Text(trunk, "trunk", "password_file", password_file);
@@ -106,20 +130,29 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     }
 
     // The center's numbers callers dial: ["+74951234567", ...].
+    auto e164 = [](const std::optional<std::string>& number) {
+        return number && number->size() >= 9 && number->size() <= 16 && number->front() == '+' &&
+               number->find_first_not_of("0123456789", 1) == std::string::npos;
+    };
     if (const toml::node* dids = root.get("dids")) {
         const toml::array* list = dids->as_array();
         if (list == nullptr) r.Problem(dids, "dids", "write a list: [\"+74951234567\"]");
         for (size_t i = 0; list != nullptr && i < list->size(); ++i) {
             auto number = (*list)[i].value<std::string>();
-            const bool e164 = number && number->size() >= 9 && number->size() <= 16 &&
-                              number->front() == '+' &&
-                              number->find_first_not_of("0123456789", 1) == std::string::npos;
-            if (!e164) {
+            if (!e164(number)) {
                 r.Problem(&(*list)[i], "dids",
                           "write each number in E.164 with its plus, e.g. \"+74951234567\"");
                 continue;
             }
             o.dids.push_back(*number);
+        }
+    }
+    if (!t.did.empty()) {
+        if (!e164(t.did)) {
+            r.Problem(trunk->get("did"), "[trunk] did",
+                      "write the number in E.164 with its plus, e.g. \"+74951234567\"");
+        } else if (std::find(o.dids.begin(), o.dids.end(), t.did) == o.dids.end()) {
+            o.dids.push_back(t.did);  // calls to it are taken like any DID's
         }
     }
 

@@ -16,6 +16,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "telephony/media/rfc4733.h"
 #include "telephony/media/wav.h"
 #include "telephony/sip/causes.h"
+#include "telephony/sip/registration.h"
 
 extern "C" {
 #include <re.h>
@@ -75,6 +77,25 @@ std::string Day(Millis at) {
     std::chrono::year_month_day ymd(days);
     return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
                        static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+// The REGISTER client's settings for a trunk that registers.
+RegistrationSettings RegistrationOf(const Trunk& trunk) {
+    RegistrationSettings r;
+    r.trunk = trunk.name;
+    const std::string domain = !trunk.register_domain.empty() ? trunk.register_domain
+                               : !trunk.from_domain.empty()   ? trunk.from_domain
+                                                              : trunk.host;
+    r.registrar = !trunk.registrar.empty() ? trunk.registrar : "sip:" + trunk.host;
+    if (trunk.registrar.empty() && trunk.transport == "tcp") r.registrar += ";transport=tcp";
+    r.aor = fmt::format("sip:{}@{}", trunk.username, domain);
+    r.contact_user = trunk.username;
+    r.outbound_proxy = trunk.outbound_proxy;
+    r.auth_user = trunk.auth_username.empty() ? trunk.username : trunk.auth_username;
+    r.password = trunk.password;
+    r.expires = trunk.register_expires;
+    r.retry_seconds = trunk.register_retry_seconds;
+    return r;
 }
 
 }  // namespace
@@ -188,6 +209,11 @@ struct SipTelephony::Impl {
 
     mutable std::mutex counters_mutex;
     SipCounters counters;  // GUARDED_BY(counters_mutex)
+    // The trunk's REGISTER client (made and ended on the SIP thread, read by
+    // Trunks under counters_mutex); its last state once it is gone.
+    std::unique_ptr<Registration> registration;  // GUARDED_BY(counters_mutex) for reads
+    std::optional<RegistrationStatus> registration_final;
+    bool told_account_without_did = false;
 
     Impl(SipOptions o, media::SpeechSynth& s, std::function<void(std::function<void()>)> p)
         : options(std::move(o)), speech(s), post(std::move(p)) {}
@@ -978,6 +1004,13 @@ struct SipTelephony::Impl {
             libre_close();
             return;
         }
+        if (options.trunk.registers) {
+            auto reg = std::make_unique<Registration>(stack, RegistrationOf(options.trunk),
+                                                      [this](const std::string& l) { Log(l); });
+            reg->Start();
+            std::lock_guard lock(counters_mutex);
+            registration = std::move(reg);
+        }
         run_token = fmt::format("{:x}", WallMs());
         SweepRecordings();
         tmr_init(&media_timer);
@@ -993,6 +1026,11 @@ struct SipTelephony::Impl {
         for (auto& [id, call] : calls)
             if (!call->ended) End(*call);
         Reap();
+        if (registration) {
+            std::lock_guard lock(counters_mutex);
+            registration_final = registration->status();
+            registration.reset();
+        }
         fd_close(wake_fd);
         sipsess_close_all(sock);
         mem_deref(sock);
@@ -1009,7 +1047,7 @@ struct SipTelephony::Impl {
     // The DID an INVITE is for (its request URI's user, else its To's), as
     // configured; "" when it is none of ours. The trunk may write it in its
     // number format or with or without the plus.
-    std::string DidOf(const struct sip_msg* msg) const {
+    std::string DidOf(const struct sip_msg* msg) {
         auto digits = [](std::string_view text) {
             std::string out;
             for (char c : text)
@@ -1023,6 +1061,20 @@ struct SipTelephony::Impl {
                 if (dialed == digits(did) ||
                     dialed == digits(DialString(did, options.trunk.number_format)))
                     return did;
+            }
+        }
+        // A registered account's calls: the provider names the account (our
+        // Contact), not the number dialed.
+        const Trunk& trunk = options.trunk;
+        if (trunk.registers && !trunk.username.empty() &&
+            pl_strcmp(&msg->uri.user, trunk.username.c_str()) == 0) {
+            if (!trunk.did.empty()) return trunk.did;
+            if (!told_account_without_did) {
+                told_account_without_did = true;
+                Log(fmt::format(
+                    "sip: a call for the registered account {} of trunk {} is refused (404): "
+                    "set [trunk] did to the number its calls stand for",
+                    trunk.username, trunk.name));
             }
         }
         return {};
@@ -1133,9 +1185,11 @@ struct SipTelephony::Impl {
     }
 
     void Shutdown() {
-        // Hang up what is up, give BYE and CANCEL a moment to go out, then stop.
+        // Hang up what is up, remove our registration, give BYE, CANCEL and
+        // REGISTER a moment to go out, then stop.
         for (auto& [id, call] : calls)
             if (!call->ended) End(*call);
+        if (registration) registration->Unregister();
         tmr_init(&stop_timer);
         tmr_start(
             &stop_timer, 200, [](void*) { re_cancel(); }, nullptr);
@@ -1241,6 +1295,38 @@ void SipTelephony::Reject(CallId call, int status) {
     impl_->Send([impl = impl_.get(), call, status] {
         if (Impl::Call* c = impl->Find(call)) impl->End(*c, status);
     });
+}
+
+std::vector<TrunkStatus> SipTelephony::Trunks() const {
+    const Trunk& trunk = impl_->options.trunk;
+    TrunkStatus t;
+    t.name = trunk.name;
+    t.host = trunk.host;
+    t.transport = trunk.transport;
+    t.did = trunk.did;
+    if (trunk.registers) {
+        const RegistrationSettings settings = RegistrationOf(trunk);
+        t.account = settings.aor;
+        RegistrationStatus r;
+        {
+            std::lock_guard lock(impl_->counters_mutex);
+            if (impl_->registration) {
+                r = impl_->registration->status();
+            } else if (impl_->registration_final) {
+                r = *impl_->registration_final;
+            }
+        }
+        t.registration = RegistrationStateId(r.state);
+        t.problem = r.problem;
+        t.status = r.status;
+        t.detail = r.detail;
+        t.registered_until = r.registered_until;
+        t.next_attempt = r.next_attempt;
+        t.granted = r.granted;
+        t.registrations = r.registrations;
+        t.failures = r.failures;
+    }
+    return {t};
 }
 
 SipCounters SipTelephony::counters() const {

@@ -29,6 +29,10 @@
 // the number dialed); Answer sends 200 with our SDP answer, Hangup refuses
 // the call (480). A caller who gives up first is heard as kHungUp.
 //
+// With Trunk::registers the trunk's account is registered with the provider
+// (registration.h) and calls for it are taken as calls to Trunk::did;
+// Trunks() reports the registration's state, and Stop removes the binding.
+//
 // libre 1.1.0 has no 100rel (PRACK). A trunk that requires it (421, or a
 // provisional response with Require: 100rel) ends the call as failed with
 // cause 421 and a log line that says what to change.
@@ -55,6 +59,7 @@ enum class NumberFormat {
 };
 
 struct Trunk {
+    std::string name = "main";  // for log lines, /metrics and the admin page
     // Where INVITEs go: the provider's host[:port], e.g. "sip.example.ru" or
     // "127.0.0.1:5080". Request URIs are sip:NUMBER@host.
     std::string host;
@@ -67,6 +72,18 @@ struct Trunk {
     bool assert_identity = false;  // add P-Asserted-Identity with the caller ID
     NumberFormat number_format = NumberFormat::kPlus;
     std::string transport = "udp";  // udp or tcp
+    // Registration (docs/telephony.md, "Registration"): REGISTER the account
+    // `username` at `registrar` (default sip:host) so that the provider
+    // sends its calls here; digest with `auth_username` (default username).
+    bool registers = false;
+    std::string registrar;            // "sip:host[:port]"; empty = sip:host
+    std::string register_domain;      // the account's domain; empty = from_domain, else host
+    std::string auth_username;        // empty = username
+    int register_expires = 600;       // seconds asked for
+    int register_retry_seconds = 30;  // the first retry after a failure, doubled up to 1800
+    // The center's number calls for the registered account stand for, when
+    // the provider's INVITE names only the account (also one of `dids`).
+    std::string did;
 };
 
 struct SipOptions {
@@ -144,6 +161,7 @@ public:
     void Collect(CallId call, int max_digits, Millis timeout) override;
     void Answer(CallId call) override;
     bool EarlyMedia(CallId call) override;
+    std::vector<TrunkStatus> Trunks() const override;
     void Hangup(CallId call) override;
     void Reject(CallId call, int status) override;
 

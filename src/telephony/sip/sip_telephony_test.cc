@@ -25,6 +25,7 @@
 #include "telephony/media/dtmf.h"
 #include "telephony/media/g711.h"
 #include "telephony/media/wav.h"
+#include "telephony/sip/registration.h"
 #include "telephony/sip/sip_config.h"
 #include "telephony/sip/sip_telephony.h"
 
@@ -582,6 +583,10 @@ TEST(SipConfig, TheExamplesLoadAndMistakesAreNamedByFileAndLine) {
     ASSERT_FALSE(russian);
     EXPECT_NE(russian.error().message.find("password_file"), std::string::npos)
         << russian.error().message;
+    auto account = LoadSipConfig((examples / "registered-account.toml").string());
+    ASSERT_FALSE(account) << "its password file is the admin's to make";
+    EXPECT_NE(account.error().message.find("password_file"), std::string::npos)
+        << account.error().message;
 
     const fs::path dir =
         fs::temp_directory_path() / ("callbase-sipconf-" + std::to_string(getpid()));
@@ -654,7 +659,163 @@ TEST(SipConfig, TheExamplesLoadAndMistakesAreNamedByFileAndLine) {
     ASSERT_FALSE(word);
     EXPECT_NE(word.error().message.find("early.toml:1: early_media"), std::string::npos)
         << word.error().message;
+
+    // Registration: the account's number joins the DIDs; a trunk that
+    // registers without an account, a registrar that is no SIP URI and a
+    // number not in E.164 are named.
+    std::ofstream(dir / "reg.toml") << "dids = [\"+74951234567\"]\n[trunk]\nhost = \"h\"\n"
+                                       "name = \"mts\"\nregister = true\nusername = \"1001\"\n"
+                                       "register_expires = 120\ndid = \"+74957654321\"\n";
+    auto reg = LoadSipConfig((dir / "reg.toml").string());
+    ASSERT_TRUE(reg) << reg.error().message;
+    EXPECT_TRUE(reg->trunk.registers);
+    EXPECT_EQ(reg->trunk.name, "mts");
+    EXPECT_EQ(reg->trunk.register_expires, 120);
+    EXPECT_EQ(reg->trunk.register_retry_seconds, 30);
+    EXPECT_EQ(reg->dids, (std::vector<std::string>{"+74951234567", "+74957654321"}));
+    std::ofstream(dir / "reg.toml") << "[trunk]\nhost = \"h\"\nregister = true\n";
+    auto anonymous = LoadSipConfig((dir / "reg.toml").string());
+    ASSERT_FALSE(anonymous);
+    EXPECT_NE(anonymous.error().message.find("reg.toml:3: [trunk] register"), std::string::npos)
+        << anonymous.error().message;
+    for (const auto& [line, named] : std::vector<std::pair<std::string, std::string>>{
+             {"registrar = \"h:5060\"", "reg.toml:5: [trunk] registrar"},
+             {"did = \"84951234567\"", "reg.toml:5: [trunk] did"},
+             {"register_expires = 5", "reg.toml:5: [trunk] register_expires"}}) {
+        std::ofstream(dir / "reg.toml")
+            << "[trunk]\nhost = \"h\"\nregister = true\nusername = \"u\"\n"
+            << line << "\n";
+        auto wrong = LoadSipConfig((dir / "reg.toml").string());
+        ASSERT_FALSE(wrong) << line;
+        EXPECT_NE(wrong.error().message.find(named), std::string::npos)
+            << named << " in " << wrong.error().message;
+    }
     fs::remove_all(dir);
+}
+
+// --- Registration ------------------------------------------------------------
+
+SipOptions Registering(const std::string& password) {
+    SipOptions options;
+    options.trunk.registers = true;
+    options.trunk.username = "1001";
+    options.trunk.password = password;
+    options.trunk.register_domain = "provider.test";
+    options.trunk.register_expires = 60;
+    options.trunk.register_retry_seconds = 1;
+    options.trunk.did = "+74951112233";
+    options.dids = {"+74951112233"};
+    return options;
+}
+
+std::map<std::string, std::string> Registrar(const std::string& password) {
+    return {{"@USER@", "1001"},      {"@PASSWORD@", password}, {"@EXPIRES@", "2"},
+            {"@LAST_EXPIRES@", "2"}, {"@ASKED@", "60"},        {"@DOMAIN@", "provider\\.test"}};
+}
+
+Millis Now() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+TEST_F(SipTelephonyTest, ATrunkRegistersRefreshesRetriesAfterA503AndTakesItsAccountsCalls) {
+    Sipp registrar(dir_, "registrar.xml", Registrar("s3cret"));
+    ASSERT_TRUE(registrar.started());
+    SipTelephony& sip = Connect(registrar.address(), Registering("s3cret"));
+    // 401 answered, 200 for 2 s, the refresh at 1.7 s refused 503 (Retry-After: 1),
+    // the retry challenged anew and taken, the next refresh taken.
+    EXPECT_EQ(registrar.Wait(30s), 0) << registrar.errors() << Log();
+    const TrunkStatus t = sip.Trunks().at(0);
+    EXPECT_EQ(t.name, "main");
+    EXPECT_EQ(t.account, "sip:1001@provider.test");
+    EXPECT_EQ(t.registration, "registered") << t.detail;
+    EXPECT_EQ(t.registrations, 3);
+    EXPECT_EQ(t.failures, 1);
+    EXPECT_EQ(t.granted, 2) << "the expiry the registrar granted, not the one asked";
+    EXPECT_GT(t.registered_until, Now());
+    EXPECT_LE(t.registered_until, Now() + 2'100);
+    EXPECT_GT(t.next_attempt, Now()) << "the next refresh is due before the binding lapses";
+    EXPECT_LT(t.next_attempt, t.registered_until);
+    const std::string log = Log();
+    EXPECT_NE(log.find("sip: trunk main: registered at sip:" + registrar.address() +
+                       " as sip:1001@provider.test for 2 s"),
+              std::string::npos)
+        << log;
+    EXPECT_NE(log.find("failed: 503 Service Unavailable; the provider's side is down or busy; "
+                       "nothing to change; next try in 1 s"),
+              std::string::npos)
+        << log;
+
+    // The provider sends the account's calls to our Contact, naming the account.
+    Sipp caller(dir_, "caller.xml", Caller("refused", "1001", {{"@STATUS@", "480"}}),
+                sip.local_address());
+    ASSERT_TRUE(WaitFor(EventKind::kIncoming)) << Kinds() << Log();
+    EXPECT_EQ(Seen(EventKind::kIncoming)->to, "+74951112233") << "the trunk's did";
+    EXPECT_EQ(Seen(EventKind::kIncoming)->from, "79161234567");
+    sip.Hangup(Seen(EventKind::kIncoming)->call);
+    EXPECT_EQ(caller.Wait(), 0) << caller.errors();
+}
+
+TEST_F(SipTelephonyTest, StoppingRemovesTheBindingWithExpiresZero) {
+    std::map<std::string, std::string> values = Registrar("s3cret");
+    values["@LAST_EXPIRES@"] = "60";
+    Sipp registrar(dir_, "registrar.xml", values);
+    SipTelephony& sip = Connect(registrar.address(), Registering("s3cret"));
+    ASSERT_EQ(registrar.Wait(30s), 0) << registrar.errors() << Log();
+    ASSERT_EQ(sip.Trunks().at(0).registration, "registered");
+    // The registrar's port, listened to here: what comes when the server stops.
+    const int port = std::stoi(registrar.address().substr(registrar.address().rfind(':') + 1));
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    timeval limit{.tv_sec = 3, .tv_usec = 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    telephony_.reset();
+    char buffer[4096];
+    const ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    close(fd);
+    ASSERT_GT(n, 0) << "no REGISTER came when the server stopped";
+    const std::string message(buffer, static_cast<size_t>(n));
+    EXPECT_TRUE(message.starts_with("REGISTER sip:")) << message;
+    EXPECT_NE(message.find("\r\nExpires: 0\r\n"), std::string::npos) << message;
+    EXPECT_NE(message.find(";expires=0"), std::string::npos) << message;
+}
+
+TEST_F(SipTelephonyTest, ARegistrarRefusingTheLoginIsSaidWithWhatToCheckAndTriedAgainLater) {
+    Sipp registrar(dir_, "registrar.xml", Registrar("the-providers-password"));
+    ASSERT_TRUE(registrar.started());
+    SipOptions options = Registering("a-wrong-one");
+    options.trunk.register_retry_seconds = 30;
+    SipTelephony& sip = Connect(registrar.address(), options);
+    EXPECT_EQ(registrar.Wait(20s), 0) << "401, the answer checked, 403: " << registrar.errors();
+    queue_.RunUntil([&] { return sip.Trunks().at(0).registration == "failed"; }, 5s);
+    const TrunkStatus t = sip.Trunks().at(0);
+    EXPECT_EQ(t.registration, "failed");
+    EXPECT_EQ(t.problem, "forbidden");
+    EXPECT_EQ(t.status, 403);
+    EXPECT_EQ(t.detail, "403 Forbidden");
+    EXPECT_EQ(t.registrations, 0);
+    EXPECT_EQ(t.registered_until, 0);
+    EXPECT_GT(t.next_attempt, Now() + 20'000) << "30 s, less a fifth at most";
+    EXPECT_LE(t.next_attempt, Now() + 30'000);
+    EXPECT_NE(Log().find("registration at sip:" + registrar.address() +
+                         " failed: 403 Forbidden; check [trunk] username and password"),
+              std::string::npos)
+        << Log();
+}
+
+TEST(Registration, RetriesBackOffFromTheFirstWaitDoublingToHalfAnHour) {
+    EXPECT_EQ(RegistrationBackoffMs(30, 1, 0), 30'000);
+    EXPECT_EQ(RegistrationBackoffMs(30, 2, 0), 60'000);
+    EXPECT_EQ(RegistrationBackoffMs(30, 3, 0), 120'000);
+    EXPECT_EQ(RegistrationBackoffMs(30, 7, 0), 1'800'000);
+    EXPECT_EQ(RegistrationBackoffMs(30, 1'000'000, 0), 1'800'000);
+    EXPECT_EQ(RegistrationBackoffMs(1, 1, 5), 5'000) << "never before the Retry-After";
+    EXPECT_EQ(RegistrationBackoffMs(0, 1, 0), 1'000);
 }
 
 // --- Inbound ---------------------------------------------------------------
