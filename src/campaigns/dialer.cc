@@ -444,6 +444,8 @@ void Dialer::Handle(const telephony::Event& event) {
         case EventKind::kFailed: {
             pacer_.Resolved(now, now - call.record.started, false);
             std::string reserved = call.reserved;
+            // What the network said before the end (its announcement), when heard.
+            if (!event.recording.empty()) call.record.recording = event.recording;
             Finish(event.call, std::string(OutcomeOf(event.kind)), event.cause);
             if (!reserved.empty()) {
                 if (Agent* a = FindAgent(reserved)) {

@@ -275,6 +275,13 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                 counter("early_media_total",
                         "Calls to the center's numbers given a message before the answer (183).",
                         c.early_media);
+                counter("early_listened_total",
+                        "Calls dialed whose far end sent early media (183 with SDP), listened to.",
+                        c.early_listened);
+                counter("announced_invalid_total",
+                        "Calls dialed the network turned away with special information tones: "
+                        "invalid numbers.",
+                        c.announced_invalid);
                 counter("answered_total", "Calls answered (dialed and incoming).", c.answered);
                 counter("failed_total", "Calls that ended unanswered.", c.failed);
                 counter("active_calls", "Calls up now.", c.active, "gauge");

@@ -11,6 +11,7 @@
 #include "telephony/media/dtmf.h"
 #include "telephony/media/g711.h"
 #include "telephony/media/rfc4733.h"
+#include "telephony/media/sit.h"
 #include "telephony/media/speech.h"
 #include "telephony/media/wav.h"
 
@@ -81,6 +82,67 @@ TEST(Dtmf, NoiseSpeechLikeSoundAndOneToneAreNotKeys) {
     }
     DtmfDetector detector;
     EXPECT_EQ(detector.Feed(pcm), "");
+}
+
+// Tones of (frequency, ms) in a row at `level` of full scale.
+std::vector<int16_t> Tones(const std::vector<std::pair<double, int>>& tones, double level = 0.3) {
+    std::vector<int16_t> out;
+    for (auto [f, ms] : tones) {
+        for (int i = 0; i < 8 * ms; ++i)
+            out.push_back(static_cast<int16_t>(
+                f > 0 ? level * 32767 * std::sin(2 * M_PI * f * i / 8000.0) : 0));
+    }
+    return out;
+}
+
+bool Heard(const std::vector<int16_t>& pcm, size_t packet = 160) {
+    SitDetector sit;
+    for (size_t at = 0; at < pcm.size(); at += packet) {
+        const size_t n = std::min(packet, pcm.size() - at);
+        if (sit.Feed(std::span<const int16_t>(pcm).subspan(at, n))) return true;
+    }
+    return false;
+}
+
+TEST(Sit, TheThreeRisingTonesAreHeardAsNetworksPlayThem) {
+    // ITU-T Q.35 as Russian networks play it, after a second of ringback.
+    std::vector<int16_t> itu = Tones({{425, 1000}, {0, 4000}});
+    const std::vector<int16_t> tone = SitTone();
+    itu.insert(itu.end(), tone.begin(), tone.end());
+    EXPECT_TRUE(Heard(itu));
+    // Through G.711 A-law, in packets of any size, quiet and loud.
+    EXPECT_TRUE(Heard(DecodeAlaw(EncodeAlaw(itu)), 37));
+    EXPECT_TRUE(Heard(SitTone(330, 0.03)));
+    EXPECT_TRUE(Heard(SitTone(330, 0.9)));
+    // The North American vacant code and reorder: other frequencies, 274 and 380 ms.
+    EXPECT_TRUE(Heard(Tones({{985.2, 380}, {1370.6, 274}, {1776.7, 380}})));
+    EXPECT_TRUE(Heard(Tones({{913.8, 274}, {1428.5, 380}, {1776.7, 380}})));
+    // A 30 ms pause between the tones.
+    EXPECT_TRUE(Heard(Tones({{950, 330}, {0, 30}, {1400, 330}, {0, 30}, {1800, 330}})));
+    // A false start (one tone alone) and then the real thing.
+    EXPECT_TRUE(Heard(Tones({{950, 330}, {0, 500}, {950, 330}, {1400, 330}, {1800, 330}})));
+}
+
+TEST(Sit, RingbackBusyKeysNoiseAndTonesOutOfOrderAreNot) {
+    EXPECT_FALSE(Heard(Tones({{425, 1000}, {0, 4000}, {425, 1000}})));         // ringback
+    EXPECT_FALSE(Heard(Tones({{425, 350}, {0, 350}, {425, 350}, {0, 350}})));  // busy
+    EXPECT_FALSE(Heard(Tones({{1800, 330}, {1400, 330}, {950, 330}})));        // falling
+    EXPECT_FALSE(Heard(Tones({{950, 330}, {1800, 330}, {1400, 330}})));
+    EXPECT_FALSE(Heard(Tones({{950, 1000}, {1400, 1000}, {1800, 1000}})));  // too long
+    EXPECT_FALSE(Heard(Tones({{950, 100}, {1400, 100}, {1800, 100}})));     // too short
+    EXPECT_FALSE(Heard(Tones({{950, 330}, {0, 300}, {1400, 330}, {0, 300}, {1800, 330}})));
+    std::vector<int16_t> keys;
+    for (char k : std::string("0123456789*#"))
+        for (int16_t x : ToneFor(k, 330, 30))
+            keys.push_back(x);
+    EXPECT_FALSE(Heard(keys));
+    std::mt19937 rng(7);
+    std::normal_distribution<double> noise(0, 3000);
+    std::vector<int16_t> hiss;
+    for (int i = 0; i < 8000 * 3; ++i)
+        hiss.push_back(static_cast<int16_t>(noise(rng)));
+    EXPECT_FALSE(Heard(hiss));
+    EXPECT_FALSE(Heard(SitTone(330, 0.001))) << "line noise level";
 }
 
 TEST(Rfc4733, EventsRoundTripAndAHeldKeyCountsOnce) {

@@ -26,6 +26,7 @@
 #include "telephony/media/dtmf.h"
 #include "telephony/media/g711.h"
 #include "telephony/media/rfc4733.h"
+#include "telephony/media/sit.h"
 #include "telephony/media/wav.h"
 #include "telephony/sip/causes.h"
 #include "telephony/sip/registration.h"
@@ -144,7 +145,12 @@ struct SipTelephony::Impl {
         struct rtp_sock* rtp = nullptr;
         struct sa remote {};
         bool ringing = false, answered = false, ended = false;
-        bool early = false;    // 183 with SDP sent: media flows before the answer
+        bool early = false;  // 183 with SDP sent: media flows before the answer
+        // Our call's far end sent SDP in a 18x: its early media (the network's
+        // ringback or announcement) is listened to and kept until the answer.
+        bool listening = false;
+        std::vector<int16_t> early_rx;
+        media::SitDetector sit;
         bool inbound = false;  // the far end called us (a DID); dial.number is the caller
         int pt = 8;            // PCMA, or 0 for PCMU
         int tev_pt = -1;       // the far end's telephone-event payload type
@@ -471,7 +477,18 @@ struct SipTelephony::Impl {
             AgentLegOver(call, cause);
             return;
         }
-        Emit(Event{.call = call.id, .kind = kind, .cause = cause});
+        // The network said in its early media that the number cannot be
+        // reached (special information tones), whatever its vague final
+        // response (our CANCEL's 487, 480, 408, a 5xx) says: an invalid number.
+        if (call.sit.heard() && (kind == EventKind::kNoAnswer || kind == EventKind::kFailed)) {
+            Log(fmt::format(
+                "sip: the network announced that {} cannot be reached (special information "
+                "tones in its early media, then {}): the call counts as an invalid number",
+                call.dial.number, cause));
+            kind = EventKind::kInvalid;
+            Count([](SipCounters& c) { ++c.announced_invalid; });
+        }
+        Emit(Event{.call = call.id, .kind = kind, .cause = cause, .recording = SaveEarly(call)});
         Count([](SipCounters& c) { ++c.failed; });
         End(call);
     }
@@ -650,6 +667,14 @@ struct SipTelephony::Impl {
             return;
         }
         if (call->agent_leg) return;
+        // Early media on our own calls: the network's announcement («абонент
+        // недоступен», «номер набран неверно») is heard and kept.
+        if (!call->inbound && !call->listening && !call->answered && mbuf_get_left(msg->mb) > 0 &&
+            sdp_decode(call->sdp, msg->mb, false) == 0) {
+            self->UseAnswer(*call);
+            call->listening = true;
+            self->Count([](SipCounters& c) { ++c.early_listened; });
+        }
         if (!call->ringing && msg->scode >= 180) {
             call->ringing = true;
             self->Emit(Event{.call = call->id, .kind = EventKind::kRinging});
@@ -662,6 +687,7 @@ struct SipTelephony::Impl {
         if (call->ended) return;
         tmr_cancel(&call->ring_timer);
         call->answered = true;
+        call->early_rx = {};  // the ringback before the answer is not kept
         call->ts = static_cast<uint32_t>(rand_u32());
         if (call->agent_leg) {
             self->Bridged(*call);
@@ -733,7 +759,7 @@ struct SipTelephony::Impl {
         Impl* self = call->impl;
         // Before the answer only with early media (keys pressed while the
         // queue's announcements play).
-        if (call->ended || !(call->answered || call->early)) return;
+        if (call->ended || !(call->answered || call->early || call->listening)) return;
         self->Count([](SipCounters& c) { ++c.rtp_received; });
         std::span<const uint8_t> payload(mbuf_buf(mb), mbuf_get_left(mb));
         if (call->tev_pt >= 0 && hdr->pt == call->tev_pt) {
@@ -744,6 +770,15 @@ struct SipTelephony::Impl {
         if (hdr->pt != 0 && hdr->pt != 8) return;
         std::vector<int16_t> pcm =
             hdr->pt == 0 ? media::DecodeUlaw(payload) : media::DecodeAlaw(payload);
+        if (call->listening && !call->answered) {
+            // At most a minute of it; special information tones tell an
+            // announcement that the call cannot be completed.
+            const size_t room = std::min<size_t>(pcm.size(), 60 * 8000 - call->early_rx.size());
+            call->early_rx.insert(call->early_rx.end(), pcm.begin(),
+                                  pcm.begin() + static_cast<std::ptrdiff_t>(room));
+            call->sit.Feed(pcm);
+            return;
+        }
         if (call->bridged) self->Relay(*call, pcm);
         if (call->agent_leg) return;
         if (!call->recording.empty()) call->rx.insert(call->rx.end(), pcm.begin(), pcm.end());
@@ -921,6 +956,32 @@ struct SipTelephony::Impl {
         Count([](SipCounters& c) { ++c.recordings; });
         call.rx = {};
         call.tx = {};
+    }
+
+    // What a call not answered heard before its end (the network's
+    // announcement), as a mono WAV beside the recordings; its path, or "".
+    std::string SaveEarly(Call& call) {
+        if (options.recordings_dir.empty() || call.early_rx.empty()) return {};
+        const Millis now = WallMs();
+        const std::string path = fmt::format("{}/{}/{}-{}-early.wav", options.recordings_dir,
+                                             Day(now), run_token, call.id);
+        media::Audio audio;
+        audio.samples = std::move(call.early_rx);
+        call.early_rx = {};
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        const fs::path day = fs::path(path).parent_path();
+        fs::create_directories(day, ec);
+        fs::permissions(day, fs::perms::owner_all, fs::perm_options::replace, ec);
+        fs::permissions(day.parent_path(), fs::perms::owner_all, fs::perm_options::replace, ec);
+        if (auto ok = media::WriteWav(path, audio); !ok) {
+            Log(fmt::format("sip: recording lost: {}", ok.error().message));
+            return {};
+        }
+        fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write,
+                        fs::perm_options::replace, ec);
+        Count([](SipCounters& c) { ++c.recordings; });
+        return path;
     }
 
     // Deletes recordings older than the retention (folders are days): at

@@ -135,6 +135,8 @@ struct SipCounters {
     int64_t agent_missed = 0;          // operator legs that rang out or were refused
     int64_t incoming = 0;              // calls to our numbers taken (ringing here)
     int64_t early_media = 0;           // ... given early media (183 with SDP)
+    int64_t early_listened = 0;        // our calls whose far end sent early media
+    int64_t announced_invalid = 0;     // ... with special information tones: invalid
 };
 
 class SipTelephony final : public Telephony {

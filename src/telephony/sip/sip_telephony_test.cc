@@ -24,6 +24,7 @@
 
 #include "telephony/media/dtmf.h"
 #include "telephony/media/g711.h"
+#include "telephony/media/sit.h"
 #include "telephony/media/wav.h"
 #include "telephony/sip/registration.h"
 #include "telephony/sip/sip_config.h"
@@ -197,14 +198,9 @@ private:
     std::deque<std::function<void()>> work_;
 };
 
-// A pcap of RTP (PCMA, payload type 8) carrying in-band DTMF tones, for
-// SIPp's play_pcap_audio.
-void WriteToneCapture(const fs::path& path, const std::string& keys) {
-    std::vector<int16_t> pcm(1600, 0);  // 200 ms of silence first
-    for (char key : keys) {
-        auto tone = media::ToneFor(key, 200, 200);
-        pcm.insert(pcm.end(), tone.begin(), tone.end());
-    }
+// A pcap of RTP (PCMA, payload type 8) carrying `pcm`, for SIPp's
+// play_pcap_audio.
+void WriteCapture(const fs::path& path, std::vector<int16_t> pcm) {
     pcm.resize((pcm.size() / 160 + 1) * 160, 0);
     std::vector<uint8_t> alaw = media::EncodeAlaw(pcm);
     std::ofstream out(path, std::ios::binary);
@@ -252,6 +248,16 @@ void WriteToneCapture(const fs::path& path, const std::string& keys) {
         put(0x1234, 4, true);
         out.write(reinterpret_cast<const char*>(alaw.data() + i * 160), 160);
     }
+}
+
+// The same carrying in-band DTMF tones, after 200 ms of silence.
+void WriteToneCapture(const fs::path& path, const std::string& keys) {
+    std::vector<int16_t> pcm(1600, 0);
+    for (char key : keys) {
+        auto tone = media::ToneFor(key, 200, 200);
+        pcm.insert(pcm.end(), tone.begin(), tone.end());
+    }
+    WriteCapture(path, std::move(pcm));
 }
 
 // The caller scenario (tests/sip/caller.xml) with what follows its INVITE:
@@ -340,6 +346,60 @@ protected:
     std::mutex log_mutex_;
     std::string log_;
 };
+
+// Issue 20, item 5: the network's announcement in a 183 is listened to and
+// kept; special information tones before it make the call an invalid number
+// whatever the final response; other early audio leaves the outcome alone.
+TEST_F(SipTelephonyTest, TheNetworksEarlyAnnouncementIsKeptAndItsToneMakesTheNumberInvalid) {
+    // The tones, then a voice-like buzz for the announcement.
+    std::vector<int16_t> announcement(1600, 0);
+    const std::vector<int16_t> sit = media::SitTone();
+    announcement.insert(announcement.end(), sit.begin(), sit.end());
+    for (int i = 0; i < 8000; ++i) {
+        double v = 0;
+        for (int h = 1; h < 12; ++h)
+            v += std::sin(2 * M_PI * 140 * h * i / 8000.0) / h;
+        announcement.push_back(static_cast<int16_t>(3000 * v));
+    }
+    WriteCapture(dir_ / "announcement.pcap", announcement);
+    WriteCapture(dir_ / "ringback.pcap", std::vector<int16_t>(8000 * 2, 0));
+    struct Case {
+        std::string pcap, status;
+        EventKind kind;
+    };
+    for (const Case& c :
+         {Case{"announcement.pcap", "480 Temporarily Unavailable", EventKind::kInvalid},
+          Case{"ringback.pcap", "480 Temporarily Unavailable", EventKind::kNoAnswer},
+          Case{"announcement.pcap", "486 Busy Here", EventKind::kBusy}}) {
+        Sipp sipp(
+            dir_, "early-announce.xml",
+            {{"@PCAP@", (dir_ / c.pcap).string()}, {"@LISTEN@", "2500"}, {"@STATUS@", c.status}});
+        SipTelephony& sip = Connect(sipp.address());
+        events_.clear();
+        sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+        queue_.RunUntil([&] { return !events_.empty() && IsFinalFailure(events_.back().kind); },
+                        10s);
+        ASSERT_FALSE(events_.empty()) << c.pcap;
+        const Event& end = events_.back();
+        EXPECT_EQ(end.kind, c.kind) << c.pcap << " then " << c.status << ": " << Kinds() << Log();
+        EXPECT_EQ(end.cause, std::stoi(c.status)) << "the final response stays the cause";
+        EXPECT_EQ(sipp.Wait(), 0) << sipp.errors();
+        ASSERT_FALSE(end.recording.empty()) << "what the network said is kept";
+        auto wav = media::ReadWav(end.recording);
+        ASSERT_TRUE(wav) << wav.error().message;
+        EXPECT_EQ(wav->channels, 1);
+        EXPECT_GT(wav->Seconds(), 1.5) << "the early media as it came";
+        EXPECT_EQ(sip.counters().early_listened, 1);
+        EXPECT_EQ(sip.counters().announced_invalid, c.kind == EventKind::kInvalid ? 1 : 0);
+        const bool said = Log().find(
+                              "sip: the network announced that +79161234567 cannot be "
+                              "reached") != std::string::npos;
+        EXPECT_EQ(said, c.kind == EventKind::kInvalid) << Log();
+        telephony_.reset();
+        std::lock_guard lock(log_mutex_);
+        log_.clear();
+    }
+}
 
 TEST_F(SipTelephonyTest, ARobotCallPlaysItsPromptHearsKeyOneAndIsRecordedBothWays) {
     Sipp sipp(dir_, "answer-keys.xml",
