@@ -78,7 +78,9 @@ struct Registration::Impl {
     struct sip_dialog* dialog = nullptr;
     struct sip_auth* auth = nullptr;
     struct sip_request* request = nullptr;
-    struct tmr timer {};
+    struct tmr timer {
+    }, keepalive{};
+    struct sip_request* ping = nullptr;
     int expires = 600;      // asked for now (a 423 raises it)
     bool answered = false;  // this attempt has answered a challenge already
     bool stopping = false;  // Unregister: no more refreshes
@@ -231,6 +233,38 @@ struct Registration::Impl {
             log(fmt::format("sip: trunk {}: registered at {} as {} for {} s", s().trunk,
                             s().registrar, s().aor, granted));
         tmr_start(&timer, static_cast<uint64_t>(refresh), OnTimer, this);
+        if (s().keepalive_seconds > 0 && !tmr_isrunning(&keepalive))
+            tmr_start(&keepalive, 1000ULL * static_cast<uint64_t>(s().keepalive_seconds),
+                      OnKeepalive, this);
+    }
+
+    // The NAT's binding kept open: an OPTIONS in the registration's dialog.
+    // Any answer will do; none means the way back may be gone, so the
+    // registration is renewed at once.
+    static void OnKeepalive(void* arg) {
+        auto* self = static_cast<Impl*>(arg);
+        if (self->stopping) return;
+        if (self->ping == nullptr)
+            (void)sip_drequestf(
+                &self->ping, self->stack, true, "OPTIONS", self->dialog, 0, nullptr, nullptr,
+                [](int err, const struct sip_msg* msg, void* a) {
+                    auto* me = static_cast<Impl*>(a);
+                    if (me->stopping || (msg != nullptr && msg->scode < 200)) return;
+                    if (err != 0 || msg == nullptr) {
+                        me->log(fmt::format(
+                            "sip: trunk {}: the registrar did not answer the keep-alive "
+                            "(OPTIONS); registering again",
+                            me->s().trunk));
+                        tmr_cancel(&me->timer);
+                        me->answered = false;
+                        if (me->request == nullptr) me->Send();
+                        return;
+                    }
+                    me->Update([](RegistrationStatus& st) { ++st.keepalives; });
+                },
+                self, "Content-Length: 0\r\n\r\n");
+        tmr_start(&self->keepalive, 1000ULL * static_cast<uint64_t>(self->s().keepalive_seconds),
+                  OnKeepalive, self);
     }
 
     void Failed(int code, const std::string& problem, const std::string& detail, int retry_after) {
@@ -266,10 +300,13 @@ Registration::Registration(struct ::sip* stack, RegistrationSettings settings,
     impl_->log = std::move(log);
     impl_->expires = settings_.expires;
     tmr_init(&impl_->timer);
+    tmr_init(&impl_->keepalive);
 }
 
 Registration::~Registration() {
     tmr_cancel(&impl_->timer);
+    tmr_cancel(&impl_->keepalive);
+    impl_->ping = static_cast<struct sip_request*>(mem_deref(impl_->ping));
     impl_->request = static_cast<struct sip_request*>(mem_deref(impl_->request));
     mem_deref(impl_->auth);
     mem_deref(impl_->dialog);
@@ -298,6 +335,8 @@ void Registration::Start() {
 void Registration::Unregister() {
     Impl& i = *impl_;
     tmr_cancel(&i.timer);
+    tmr_cancel(&i.keepalive);
+    i.ping = static_cast<struct sip_request*>(mem_deref(i.ping));
     const bool bound = status().registered_until > NowMs();
     i.stopping = true;
     i.request = static_cast<struct sip_request*>(mem_deref(i.request));

@@ -40,6 +40,9 @@ struct RegistrationSettings {
     std::string auth_user, password;
     int expires = 600;       // asked for, in seconds
     int retry_seconds = 30;  // the first retry after a failure; doubled up to 1800
+    // While registered, an OPTIONS this often keeps a NAT's binding open; one
+    // left unanswered registers again at once. 0: none.
+    int keepalive_seconds = 0;
 };
 
 enum class RegistrationState {
@@ -65,6 +68,7 @@ struct RegistrationStatus {
     int64_t registrations = 0;    // REGISTERs the registrar accepted (refreshes too)
     int64_t failures = 0;         // attempts that failed, in all
     int64_t failures_in_row = 0;  // since the last success
+    int64_t keepalives = 0;       // OPTIONS answered (any response)
 };
 
 // The wait before retry `n` (1 the first) after failures: `first` seconds

@@ -36,10 +36,10 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     }
     SipOptions o;
     TomlReader r(path, std::string(kHint));
-    r.Known(
-        &root, "",
-        {"listen", "rtp_ip", "rtp_ports", "language", "codec", "max_calls", "trunk", "recordings",
-         "agents", "agent_ring_seconds", "music_on_hold", "transfer", "dids", "early_media"});
+    r.Known(&root, "",
+            {"listen", "rtp_ip", "rtp_ports", "language", "codec", "max_calls", "trunk",
+             "recordings", "agents", "agent_ring_seconds", "music_on_hold", "transfer", "dids",
+             "early_media", "public_address", "symmetric_rtp"});
     r.Text(&root, "", "listen", o.listen);
     r.Text(&root, "", "rtp_ip", o.rtp_ip);
     r.Text(&root, "", "language", o.language);
@@ -49,6 +49,24 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     r.Text(&root, "", "transfer", o.transfer);
     r.Text(&root, "", "music_on_hold", o.music_on_hold);
     r.Flag(&root, "", "early_media", o.early_media);
+    r.Flag(&root, "", "symmetric_rtp", o.symmetric_rtp);
+    r.Text(&root, "", "public_address", o.public_address);
+    if (!o.public_address.empty()) {
+        // An IPv4 address, with the SIP port or without.
+        const std::string& p = o.public_address;
+        const size_t colon = p.find(':');
+        const std::string ip = p.substr(0, colon);
+        const std::string port = colon == std::string::npos ? "" : p.substr(colon + 1);
+        bool ok = !ip.empty() && ip.find_first_not_of("0123456789.") == std::string::npos &&
+                  std::count(ip.begin(), ip.end(), '.') == 3;
+        ok = ok && (colon == std::string::npos ||
+                    (!port.empty() && port.size() <= 5 &&
+                     port.find_first_not_of("0123456789") == std::string::npos));
+        if (!ok)
+            r.Problem(root.get("public_address"), "public_address",
+                      "write the address the provider reaches you at, IP or IP:PORT, e.g. "
+                      "\"203.0.113.10\" or \"203.0.113.10:5060\"");
+    }
     if (!o.music_on_hold.empty()) o.music_on_hold = Beside(path, o.music_on_hold);
     if (!o.transfer.empty() && !o.transfer.starts_with("sip:"))
         r.Problem(root.get("transfer"), "transfer",
@@ -73,11 +91,11 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
 
     const toml::table* trunk = root["trunk"].as_table();
     if (trunk == nullptr) r.Problem(nullptr, "[trunk]", "missing: the trunk's host at least");
-    r.Known(
-        trunk, "trunk",
-        {"name", "host", "outbound_proxy", "username", "password", "password_file", "from_domain",
-         "assert_identity", "number_format", "transport", "register", "registrar",
-         "register_domain", "auth_username", "register_expires", "register_retry_seconds", "did"});
+    r.Known(trunk, "trunk",
+            {"name", "host", "outbound_proxy", "username", "password", "password_file",
+             "from_domain", "assert_identity", "number_format", "transport", "register",
+             "registrar", "register_domain", "auth_username", "register_expires",
+             "register_retry_seconds", "did", "keepalive_seconds"});
     Trunk& t = o.trunk;
     r.Text(trunk, "trunk", "host", t.host);
     r.Text(trunk, "trunk", "outbound_proxy", t.outbound_proxy);
@@ -94,6 +112,7 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     r.Number(trunk, "trunk", "register_expires", t.register_expires, 30.0, 86'400.0);
     r.Number(trunk, "trunk", "register_retry_seconds", t.register_retry_seconds, 1.0, 3'600.0);
     r.Text(trunk, "trunk", "did", t.did);
+    r.Number(trunk, "trunk", "keepalive_seconds", t.keepalive_seconds, 0.0, 3'600.0);
     if (trunk != nullptr &&
         (t.name.empty() ||
          t.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos))

@@ -96,6 +96,7 @@ RegistrationSettings RegistrationOf(const Trunk& trunk) {
     r.password = trunk.password;
     r.expires = trunk.register_expires;
     r.retry_seconds = trunk.register_retry_seconds;
+    r.keepalive_seconds = trunk.keepalive_seconds;
     return r;
 }
 
@@ -149,6 +150,7 @@ struct SipTelephony::Impl {
         // Our call's far end sent SDP in a 18x: its early media (the network's
         // ringback or announcement) is listened to and kept until the answer.
         bool listening = false;
+        bool latched = false;  // symmetric RTP: the far end's source heard and used
         std::vector<int16_t> early_rx;
         media::SitDetector sit;
         bool inbound = false;  // the far end called us (a DID); dial.number is the caller
@@ -195,6 +197,11 @@ struct SipTelephony::Impl {
     std::atomic<bool> running{false};
     std::thread thread;
     std::string bound;  // the SIP address after Start
+    // Our Contact: "callbase" (libre writes the local address), or a whole
+    // URI with the public address behind NAT; and the address our SDP offers.
+    std::string contact = "callbase";
+    std::string sdp_ip;
+    std::string public_contact_host;  // "ip:port" for the REGISTER's Contact
 
     // Prompts rendered so far (the campaign's thread).
     std::mutex prompts_mutex;
@@ -398,7 +405,8 @@ struct SipTelephony::Impl {
             "Contact: <sip:callbase@%s>\r\n"
             "Refer-To: <%s>\r\n"
             "Content-Length: 0\r\n\r\n",
-            bound.c_str(), options.transfer.c_str());
+            public_contact_host.empty() ? bound.c_str() : public_contact_host.c_str(),
+            options.transfer.c_str());
         if (err) {
             delete pending;
             Log(fmt::format("sip: REFER for the call to {} not sent: {}", call.dial.number,
@@ -551,11 +559,11 @@ struct SipTelephony::Impl {
         int err = sdp_encode(&offer, call.sdp, true);
         const char* route = proxy.c_str();
         if (!err)
-            err = sipsess_connect(&call.sess, sock, to.c_str(), nullptr, from.c_str(), "callbase",
-                                  proxy.empty() ? nullptr : &route, proxy.empty() ? 0 : 1,
-                                  "application/sdp", offer, OnAuth, &call, false, OnOffer, OnAnswer,
-                                  OnProgress, OnEstablished, nullptr, nullptr, OnClose, &call, "%s",
-                                  headers.c_str());
+            err = sipsess_connect(&call.sess, sock, to.c_str(), nullptr, from.c_str(),
+                                  contact.c_str(), proxy.empty() ? nullptr : &route,
+                                  proxy.empty() ? 0 : 1, "application/sdp", offer, OnAuth, &call,
+                                  false, OnOffer, OnAnswer, OnProgress, OnEstablished, nullptr,
+                                  nullptr, OnClose, &call, "%s", headers.c_str());
         mem_deref(offer);
         if (err) {
             Log(fmt::format("sip: INVITE to {} not sent: {}", to, std::strerror(err)));
@@ -580,7 +588,9 @@ struct SipTelephony::Impl {
         }
         struct sa local {};
         udp_local_get(static_cast<struct udp_sock*>(rtp_sock(call.rtp)), &local);
-        err = sdp_session_alloc(&call.sdp, &rtp_ip);
+        struct sa offered = rtp_ip;
+        if (!sdp_ip.empty()) (void)sa_set_str(&offered, sdp_ip.c_str(), 0);
+        err = sdp_session_alloc(&call.sdp, &offered);
         if (!err) err = sdp_media_add(&call.media, call.sdp, "audio", sa_port(&local), "RTP/AVP");
         const bool ulaw_first = options.codec == "PCMU";
         if (!err)
@@ -640,7 +650,7 @@ struct SipTelephony::Impl {
         }
         const struct sdp_format* tev = sdp_media_rformat(call.media, "telephone-event");
         call.tev_pt = tev != nullptr ? tev->pt : -1;
-        call.remote = *sdp_media_raddr(call.media);
+        if (!call.latched) call.remote = *sdp_media_raddr(call.media);
     }
 
     static bool Requires100rel(const struct sip_msg* msg) {
@@ -753,13 +763,20 @@ struct SipTelephony::Impl {
         call->impl->Failed(*call, EventKind::kNoAnswer, 487);
     }
 
-    static void OnRtp(const struct sa* /*src*/, const struct rtp_header* hdr, struct mbuf* mb,
+    static void OnRtp(const struct sa* src, const struct rtp_header* hdr, struct mbuf* mb,
                       void* arg) {
         auto* call = static_cast<Call*>(arg);
         Impl* self = call->impl;
         // Before the answer only with early media (keys pressed while the
         // queue's announcements play).
         if (call->ended || !(call->answered || call->early || call->listening)) return;
+        // Symmetric RTP: the first source heard is where our audio goes (a
+        // far end behind NAT sends from another address than its SDP says);
+        // latched once, so a stray packet later cannot take the call's audio.
+        if (self->options.symmetric_rtp && !call->latched && src != nullptr) {
+            call->latched = true;
+            call->remote = *src;
+        }
         self->Count([](SipCounters& c) { ++c.rtp_received; });
         std::span<const uint8_t> payload(mbuf_buf(mb), mbuf_get_left(mb));
         if (call->tev_pt >= 0 && hdr->pt == call->tev_pt) {
@@ -1055,6 +1072,15 @@ struct SipTelephony::Impl {
         sip_transp_laddr(stack, &bound_addr, tp, nullptr);
         bound = fmt::format("{}:{}", options.listen.substr(0, options.listen.rfind(':')),
                             sa_port(&bound_addr));
+        if (!options.public_address.empty()) {
+            const std::string& p = options.public_address;
+            const bool has_port = p.find(':') != std::string::npos;
+            sdp_ip = has_port ? p.substr(0, p.rfind(':')) : p;
+            const std::string at = has_port ? p : fmt::format("{}:{}", p, sa_port(&bound_addr));
+            contact = fmt::format("sip:callbase@{}{}", at,
+                                  options.trunk.transport == "tcp" ? ";transport=tcp" : "");
+            public_contact_host = at;
+        }
         err = sipsess_listen(&sock, stack, 64, OnIncoming, this);
         if (!err) err = fd_listen(wake_fd, FD_READ, OnWake, this);
         if (err) {
@@ -1066,7 +1092,9 @@ struct SipTelephony::Impl {
             return;
         }
         if (options.trunk.registers) {
-            auto reg = std::make_unique<Registration>(stack, RegistrationOf(options.trunk),
+            RegistrationSettings settings = RegistrationOf(options.trunk);
+            settings.contact_host = public_contact_host;
+            auto reg = std::make_unique<Registration>(stack, std::move(settings),
                                                       [this](const std::string& l) { Log(l); });
             reg->Start();
             std::lock_guard lock(counters_mutex);
@@ -1185,9 +1213,9 @@ struct SipTelephony::Impl {
             Drop(call);
             return;
         }
-        err = sipsess_accept(&call.sess, sock, msg, 180, "Ringing", "callbase", "application/sdp",
-                             nullptr, OnAuth, &call, false, OnOffer, OnAnswer, OnEstablished,
-                             nullptr, nullptr, OnClose, &call, "%s", "");
+        err = sipsess_accept(&call.sess, sock, msg, 180, "Ringing", contact.c_str(),
+                             "application/sdp", nullptr, OnAuth, &call, false, OnOffer, OnAnswer,
+                             OnEstablished, nullptr, nullptr, OnClose, &call, "%s", "");
         if (err) {
             Log(fmt::format("sip: the call from {} to {} could not be taken: {}", caller, did,
                             std::strerror(err)));

@@ -29,6 +29,10 @@
 // the number dialed); Answer sends 200 with our SDP answer, Hangup refuses
 // the call (480). A caller who gives up first is heard as kHungUp.
 //
+// Behind NAT, SipOptions::public_address is written into our Contact and SDP,
+// and symmetric RTP (on by default) sends a call's audio to where the far
+// end's comes from.
+//
 // With Trunk::registers the trunk's account is registered with the provider
 // (registration.h) and calls for it are taken as calls to Trunk::did;
 // Trunks() reports the registration's state, and Stop removes the binding.
@@ -81,6 +85,9 @@ struct Trunk {
     std::string auth_username;        // empty = username
     int register_expires = 600;       // seconds asked for
     int register_retry_seconds = 30;  // the first retry after a failure, doubled up to 1800
+    // While registered, an OPTIONS to the registrar this often keeps the NAT's
+    // binding open (0: none); one left unanswered registers again at once.
+    int keepalive_seconds = 0;
     // The center's number calls for the registered account stand for, when
     // the provider's INVITE names only the account (also one of `dids`).
     std::string did;
@@ -90,6 +97,14 @@ struct SipOptions {
     Trunk trunk;
     std::string listen = "127.0.0.1:5060";  // our SIP address (ip:port)
     std::string rtp_ip = "127.0.0.1";       // the address RTP is sent from and offered in SDP
+    // Behind NAT: the address the provider reaches us at ("IP" or "IP:PORT",
+    // the port of SIP; the listening port when left out). It is written into
+    // our Contact (INVITE, answers, REGISTER) and SDP (c= and o=); we still
+    // bind to `listen` and `rtp_ip`. Empty: those as they are.
+    std::string public_address;
+    // Send a call's RTP to where the far end's packets come from (the first
+    // source heard), not only to its SDP's address: what NAT needs.
+    bool symmetric_rtp = true;
     uint16_t rtp_min_port = 20000;
     uint16_t rtp_max_port = 40000;
     // The voice of prompts without letters; text in Cyrillic is read in

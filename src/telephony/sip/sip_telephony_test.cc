@@ -102,7 +102,8 @@ class Sipp {
 public:
     // `remote`: SIPp calls there (a UAC scenario); empty, it waits for calls.
     Sipp(const fs::path& dir, const std::string& scenario,
-         const std::map<std::string, std::string>& values, const std::string& remote = "")
+         const std::map<std::string, std::string>& values, const std::string& remote = "",
+         const std::vector<std::string>& extra = {})
         : port_(FreeUdpPort()) {
         fs::path xml = dir / ("scenario-" + std::to_string(port_) + ".xml");
         std::ofstream(xml) << Fill(ReadText(fs::path(CALLBASE_SOURCE_DIR) / "tests/sip" / scenario),
@@ -127,6 +128,7 @@ public:
                                          "-trace_err",
                                          "-error_file",
                                          log_};
+        args.insert(args.end(), extra.begin(), extra.end());
         if (!remote.empty()) args.push_back(remote);
         std::vector<char*> argv;
         for (auto& a : args)
@@ -720,6 +722,26 @@ TEST(SipConfig, TheExamplesLoadAndMistakesAreNamedByFileAndLine) {
     EXPECT_NE(word.error().message.find("early.toml:1: early_media"), std::string::npos)
         << word.error().message;
 
+    // NAT: a public address, symmetric RTP (on unless turned off), keep-alives.
+    EXPECT_TRUE(loopback->symmetric_rtp);
+    EXPECT_EQ(loopback->public_address, "");
+    std::ofstream(dir / "nat.toml") << "public_address = \"203.0.113.10\"\nsymmetric_rtp = false\n"
+                                       "[trunk]\nhost = \"h\"\nkeepalive_seconds = 25\n";
+    auto nat = LoadSipConfig((dir / "nat.toml").string());
+    ASSERT_TRUE(nat) << nat.error().message;
+    EXPECT_EQ(nat->public_address, "203.0.113.10");
+    EXPECT_FALSE(nat->symmetric_rtp);
+    EXPECT_EQ(nat->trunk.keepalive_seconds, 25);
+    for (const char* bad :
+         {"sip.example.ru", "203.0.113.10:", "203.0.113:5060", "1.2.3.4:99999x"}) {
+        std::ofstream(dir / "nat.toml")
+            << "public_address = \"" << bad << "\"\n[trunk]\nhost = \"h\"\n";
+        auto wrong = LoadSipConfig((dir / "nat.toml").string());
+        ASSERT_FALSE(wrong) << bad;
+        EXPECT_NE(wrong.error().message.find("nat.toml:1: public_address"), std::string::npos)
+            << wrong.error().message;
+    }
+
     // Registration: the account's number joins the DIDs; a trunk that
     // registers without an account, a registrar that is no SIP URI and a
     // number not in E.164 are named.
@@ -843,6 +865,87 @@ TEST_F(SipTelephonyTest, StoppingRemovesTheBindingWithExpiresZero) {
     EXPECT_TRUE(message.starts_with("REGISTER sip:")) << message;
     EXPECT_NE(message.find("\r\nExpires: 0\r\n"), std::string::npos) << message;
     EXPECT_NE(message.find(";expires=0"), std::string::npos) << message;
+}
+
+// Issue 20, item 3: behind NAT the public address is what the provider sees
+// in our Contact and SDP, and a registration's binding is kept open.
+TEST_F(SipTelephonyTest, BehindNatThePublicAddressIsInContactAndSdpAndKeepAlivesFollow) {
+    {
+        Sipp trunk(dir_, "nat-check.xml",
+                   {{"@PUBLIC@", "203\\.0\\.113\\.10"}, {"@PUBLIC_PORT@", "5062"}});
+        SipOptions options;
+        options.public_address = "203.0.113.10:5062";
+        SipTelephony& sip = Connect(trunk.address(), options);
+        sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+        ASSERT_TRUE(WaitFor(EventKind::kBusy)) << Kinds() << Log();
+        EXPECT_EQ(trunk.Wait(), 0) << "Contact and SDP name 203.0.113.10: " << trunk.errors();
+        telephony_.reset();
+    }
+    {
+        Sipp registrar(dir_, "keepalive.xml",
+                       {{"@PUBLIC@", "203\\.0\\.113\\.10"}, {"@PUBLIC_PORT@", "5062"}});
+        SipOptions options = Registering("s3cret");
+        options.public_address = "203.0.113.10:5062";
+        options.trunk.keepalive_seconds = 1;
+        SipTelephony& sip = Connect(registrar.address(), options);
+        EXPECT_EQ(registrar.Wait(10s), 0)
+            << "the REGISTER's Contact, then two OPTIONS a second apart: " << registrar.errors()
+            << Log();
+        EXPECT_EQ(sip.Trunks().at(0).registration, "registered");
+    }
+}
+
+// A callee behind NAT whose SDP names one port (9, where nothing listens)
+// while its audio comes from another (a socket of the test's): with
+// symmetric RTP (the default) our audio goes where theirs comes from; without,
+// it goes to the SDP's port and the callee hears nothing.
+TEST_F(SipTelephonyTest, SymmetricRtpSendsWhereTheFarEndsAudioComesFrom) {
+    for (bool symmetric : {true, false}) {
+        Sipp callee(dir_, "answer-elsewhere.xml", {{"@SDP_PORT@", "9"}});
+        SipOptions options;
+        options.symmetric_rtp = symmetric;
+        // One RTP port, so that the test knows where to send.
+        const int rtp = FreeMediaPort();
+        options.rtp_min_port = static_cast<uint16_t>(rtp);
+        options.rtp_max_port = static_cast<uint16_t>(rtp + 1);
+        SipTelephony& sip = Connect(callee.address(), options);
+        const CallId id =
+            sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+        ASSERT_TRUE(WaitFor(EventKind::kAnswered)) << Kinds() << Log();
+        // The callee's audio, from a port its SDP does not name.
+        int fd = socket(AF_INET, SOCK_DGRAM, 0);
+        sockaddr_in self{}, to{};
+        self.sin_family = to.sin_family = AF_INET;
+        self.sin_addr.s_addr = to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        to.sin_port = htons(static_cast<uint16_t>(rtp));
+        ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&self), sizeof self), 0);
+        timeval limit{.tv_sec = 0, .tv_usec = 200'000};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+        std::vector<uint8_t> packet(12 + 160, 0xd5);  // PCMA silence
+        packet[0] = 0x80;
+        packet[1] = 8;
+        int heard = 0;
+        for (int i = 0; i < 50; ++i) {
+            packet[3] = static_cast<uint8_t>(i);
+            sendto(fd, packet.data(), packet.size(), 0, reinterpret_cast<sockaddr*>(&to),
+                   sizeof to);
+            char buffer[512];
+            while (recv(fd, buffer, sizeof buffer, MSG_DONTWAIT) > 0)
+                ++heard;
+            std::this_thread::sleep_for(20ms);
+        }
+        close(fd);
+        sip.Hangup(id);
+        EXPECT_EQ(callee.Wait(), 0) << callee.errors();
+        EXPECT_GT(sip.counters().rtp_received, 40) << "the callee's audio reached us";
+        if (symmetric) {
+            EXPECT_GT(heard, 30) << "our frames went where the callee's come from";
+        } else {
+            EXPECT_EQ(heard, 0) << "without it, our frames go to the SDP's port";
+        }
+        telephony_.reset();
+        events_.clear();
+    }
 }
 
 TEST_F(SipTelephonyTest, ARegistrarRefusingTheLoginIsSaidWithWhatToCheckAndTriedAgainLater) {
