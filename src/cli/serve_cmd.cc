@@ -28,6 +28,7 @@ struct ServeArgs {
     int threads = 0;
     std::string web;
     std::string tls_cert, tls_key;
+    bool allow_plain_http = false;
     int idle_minutes = 30;
     int absolute_hours = 12;
     int rate_limit = 200;
@@ -77,6 +78,20 @@ Result<server::HttpServer::Options> ParseListen(const ServeArgs& args) {
         return bad();
     }
     options.port = static_cast<uint16_t>(std::stoi(port));
+    // Passwords, sessions and people's numbers cross the network: plain HTTP
+    // only on this machine, unless the admin says the network is theirs.
+    const std::string& a = options.address;
+    const bool loopback = a.starts_with("127.") || a == "::1" || a == "localhost";
+    if (!loopback && args.tls_cert.empty() && !args.allow_plain_http) {
+        return Fail(
+            ErrorCode::kInvalidInput,
+            fmt::format("plain HTTP on {} would carry passwords, sessions and personal data "
+                        "unencrypted across the network",
+                        args.listen),
+            "give --tls-cert and --tls-key (docs/security.md, \"HTTPS\": how to get a "
+            "certificate), or listen on 127.0.0.1 behind a TLS proxy, or add "
+            "--allow-plain-http on a network you trust");
+    }
     options.threads = args.threads;
     options.tls_cert = args.tls_cert;
     options.tls_key = args.tls_key;
@@ -95,6 +110,8 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
     serve->add_option("--tls-cert", args->tls_cert,
                       "a PEM certificate chain: serve HTTPS (and secure cookies)");
     serve->add_option("--tls-key", args->tls_key, "the certificate's PEM private key");
+    serve->add_flag("--allow-plain-http", args->allow_plain_http,
+                    "serve plain HTTP on an address other than loopback (refused otherwise)");
     serve->add_option("--session-idle", args->idle_minutes,
                       "minutes without a request that end a session (30)");
     serve->add_option("--session-max", args->absolute_hours,

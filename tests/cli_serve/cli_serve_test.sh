@@ -37,6 +37,21 @@ grep -q "stopped" "$tmp/err" || fail "no stop message: $(cat "$tmp/err")"
 
 if "$cb" --db "$db" serve --listen localhost >"$tmp/out" 2>&1; then fail "bad --listen accepted"; fi
 grep -q "is not ADDRESS:PORT" "$tmp/out" || fail "bad listen message: $(cat "$tmp/out")"
+# Issue 20, item 4: plain HTTP outside loopback is refused unless told.
+ip=$(hostname -I 2>/dev/null | awk '{print $1}')
+for address in "0.0.0.0:0" "${ip:-10.255.255.1}:0"; do
+    if "$cb" --db "$db" serve --listen "$address" >"$tmp/out" 2>&1; then
+        fail "plain HTTP served on $address"
+    fi
+    grep -q "plain HTTP on $address would carry passwords" "$tmp/out" &&
+        grep -q -- "--tls-cert" "$tmp/out" && grep -q -- "--allow-plain-http" "$tmp/out" ||
+        fail "plain HTTP on $address: no clear refusal: $(cat "$tmp/out")"
+done
+"$cb" --db "$db" serve --listen 0.0.0.0:0 --allow-plain-http >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 100); do grep -q "listening on" "$tmp/out" && break; sleep 0.1; done
+grep -q "listening on http://0.0.0.0:" "$tmp/out" || fail "--allow-plain-http: $(cat "$tmp/out" "$tmp/err")"
+kill -TERM "$pid"; wait "$pid" 2>/dev/null
 if "$cb" --db "$tmp/none.db" serve --listen 127.0.0.1:0 >"$tmp/out" 2>&1; then
     fail "served a base that is not there"
 fi
