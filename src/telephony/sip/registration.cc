@@ -249,18 +249,15 @@ struct Registration::Impl {
                 &self->ping, self->stack, true, "OPTIONS", self->dialog, 0, nullptr, nullptr,
                 [](int err, const struct sip_msg* msg, void* a) {
                     auto* me = static_cast<Impl*>(a);
-                    if (me->stopping || (msg != nullptr && msg->scode < 200)) return;
-                    if (err != 0 || msg == nullptr) {
-                        me->log(fmt::format(
-                            "sip: trunk {}: the registrar did not answer the keep-alive "
-                            "(OPTIONS); registering again",
-                            me->s().trunk));
-                        tmr_cancel(&me->timer);
-                        me->answered = false;
-                        if (me->request == nullptr) me->Send();
-                        return;
-                    }
-                    me->Update([](RegistrationStatus& st) { ++st.keepalives; });
+                    // Any answer will do; none: register again at once.
+                    if (me->stopping || (err == 0 && msg != nullptr)) return;
+                    me->log(
+                        fmt::format("sip: trunk {}: the registrar did not answer the keep-alive "
+                                    "(OPTIONS); registering again",
+                                    me->s().trunk));
+                    tmr_cancel(&me->timer);
+                    me->answered = false;
+                    if (me->request == nullptr) me->Send();
                 },
                 self, "Content-Length: 0\r\n\r\n");
         tmr_start(&self->keepalive, 1000ULL * static_cast<uint64_t>(self->s().keepalive_seconds),

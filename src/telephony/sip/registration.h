@@ -68,7 +68,6 @@ struct RegistrationStatus {
     int64_t registrations = 0;    // REGISTERs the registrar accepted (refreshes too)
     int64_t failures = 0;         // attempts that failed, in all
     int64_t failures_in_row = 0;  // since the last success
-    int64_t keepalives = 0;       // OPTIONS answered (any response)
 };
 
 // The wait before retry `n` (1 the first) after failures: `first` seconds

@@ -957,22 +957,29 @@ struct SipTelephony::Impl {
             audio.samples[2 * i] = call.rx[i];
         for (size_t i = 0; i < call.tx.size(); ++i)
             audio.samples[2 * i + 1] = call.tx[i];
-        // Recordings are personal data: for the service's user only.
+        WritePrivate(call.recording, audio);
+        call.rx = {};
+        call.tx = {};
+    }
+
+    // Writes a recording, its day folder and the recordings' folder readable
+    // by the service's user only (recordings are personal data); false
+    // (logged) when it could not be written.
+    bool WritePrivate(const std::string& path, const media::Audio& audio) {
         namespace fs = std::filesystem;
         std::error_code ec;
-        const fs::path day = fs::path(call.recording).parent_path();
+        const fs::path day = fs::path(path).parent_path();
         fs::create_directories(day, ec);
         fs::permissions(day, fs::perms::owner_all, fs::perm_options::replace, ec);
         fs::permissions(day.parent_path(), fs::perms::owner_all, fs::perm_options::replace, ec);
-        if (auto ok = media::WriteWav(call.recording, audio); !ok) {
+        if (auto ok = media::WriteWav(path, audio); !ok) {
             Log(fmt::format("sip: recording lost: {}", ok.error().message));
-            return;
+            return false;
         }
-        fs::permissions(call.recording, fs::perms::owner_read | fs::perms::owner_write,
+        fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write,
                         fs::perm_options::replace, ec);
         Count([](SipCounters& c) { ++c.recordings; });
-        call.rx = {};
-        call.tx = {};
+        return true;
     }
 
     // What a call not answered heard before its end (the network's
@@ -985,20 +992,7 @@ struct SipTelephony::Impl {
         media::Audio audio;
         audio.samples = std::move(call.early_rx);
         call.early_rx = {};
-        namespace fs = std::filesystem;
-        std::error_code ec;
-        const fs::path day = fs::path(path).parent_path();
-        fs::create_directories(day, ec);
-        fs::permissions(day, fs::perms::owner_all, fs::perm_options::replace, ec);
-        fs::permissions(day.parent_path(), fs::perms::owner_all, fs::perm_options::replace, ec);
-        if (auto ok = media::WriteWav(path, audio); !ok) {
-            Log(fmt::format("sip: recording lost: {}", ok.error().message));
-            return {};
-        }
-        fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write,
-                        fs::perm_options::replace, ec);
-        Count([](SipCounters& c) { ++c.recordings; });
-        return path;
+        return WritePrivate(path, audio) ? path : std::string();
     }
 
     // Deletes recordings older than the retention (folders are days): at
