@@ -111,6 +111,10 @@ Result<Response> Transition(Call& c, std::string_view action) {
     if (action == "start") {
         auto before = book.Get(*id);
         if (!before) return std::unexpected(before.error());
+        if (auto* runner = c.api.options().campaigns) {
+            if (auto trunk = runner->CheckTrunk(*before); !trunk)
+                return std::unexpected(trunk.error());
+        }
         auto found = StartWarnings(c, book, *before);
         if (!found) return std::unexpected(found.error());
         warnings = std::move(*found);
@@ -193,6 +197,7 @@ Result<BodySpec> SpecFromBody(Call& c) {
                                                  "robot_calls_per_second",
                                                  "wrap_up_seconds",
                                                  "ring_timeout_seconds",
+                                                 "trunk",
                                                  "script",
                                                  "robot_script",
                                                  "robot_script_text",

@@ -17,6 +17,18 @@ nlohmann::json TrunkStatusJson(const telephony::TrunkStatus& t) {
                      {"transport", t.transport},
                      {"registers", !t.registration.empty()}};
     if (!t.did.empty()) j["did"] = t.did;
+    j["default"] = t.is_default;
+    j["dids"] = t.dids;
+    j["max_calls"] = t.max_calls;
+    j["calls_per_second"] = t.calls_per_second;
+    j["failover"] = t.failover;
+    j["up"] = t.up;
+    j["down_reason"] =
+        t.down_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.down_reason);
+    j["down_until_ms"] = ms(t.down_until);
+    j["active"] = t.active;
+    j["calls"] = t.calls;
+    j["failed_over"] = t.failed_over;
     if (!t.registration.empty()) {
         j["account"] = t.account;
         j["registration"] = t.registration;

@@ -174,6 +174,7 @@ std::string SpecJson(const CampaignSpec& s) {
                          {"robot_calls_per_second", s.robot_calls_per_second},
                          {"wrap_up_seconds", s.wrap_up_seconds},
                          {"ring_timeout_seconds", s.ring_timeout_seconds},
+                         {"trunk", s.trunk},
                          {"script", s.script},
                          {"robot_script", s.robot_script},
                          {"target_contacts", s.target_contacts},
@@ -231,6 +232,7 @@ Result<CampaignSpec> SpecFromJson(std::string_view text) {
         s.robot_calls_per_second = j.value("robot_calls_per_second", 5.0);
         s.wrap_up_seconds = j.value("wrap_up_seconds", 10);
         s.ring_timeout_seconds = j.value("ring_timeout_seconds", 25);
+        s.trunk = j.value("trunk", std::string());
         s.script = j.value("script", std::string());
         s.robot_script = j.value("robot_script", std::string());
         s.target_contacts = j.value("target_contacts", 0);
@@ -260,6 +262,7 @@ DialerOptions OptionsOf(const CampaignSpec& s, int center_utc_offset_minutes) {
     o.pacing.robot_max_calls = s.robot_max_calls;
     o.pacing.robot_calls_per_second = s.robot_calls_per_second;
     o.ring_timeout = Millis{s.ring_timeout_seconds} * 1000;
+    o.trunk = s.trunk;
     o.wrap_up = Millis{s.wrap_up_seconds} * 1000;
     o.max_attempts = s.max_attempts;
     o.retries = s.retries;

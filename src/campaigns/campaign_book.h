@@ -58,6 +58,9 @@ struct CampaignSpec {
     double robot_calls_per_second = 5;
     int wrap_up_seconds = 10;
     int ring_timeout_seconds = 25;
+    // The SIP trunk the campaign dials through (a name of the server's SIP
+    // settings); "" for the default trunk.
+    std::string trunk;
     std::string script;        // hints shown to operators beside the card
     std::string robot_script;  // robots: a script file (docs/ivr.md) the server reads at start
     int target_contacts = 0;   // contacts to reach a day (the forecast sizes agents for it)

@@ -403,8 +403,8 @@ bool Dialer::Dial(size_t index, const std::string& reserved_agent) {
         ++stats_.callbacks_dialed;
     }
     if (on_opened_) on_opened_(record);
-    CallId id =
-        telephony_.Originate(telephony::Dial{pick->number, lead.e164, options_.ring_timeout});
+    CallId id = telephony_.Originate(
+        telephony::Dial{pick->number, lead.e164, options_.ring_timeout, options_.trunk});
     LiveCall& call = live_[id];
     call.record = std::move(record);
     call.lead = index;

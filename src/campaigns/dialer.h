@@ -95,6 +95,7 @@ struct DialerOptions {
     Millis abandon_wait = 2'000;
     int64_t abandon_no_redial_seconds = 72 * 3600;
     Millis ring_timeout = 25'000;
+    std::string trunk;  // the SIP trunk its calls go out through; "" the default
     Millis wrap_up = 10'000;
     Millis short_call = 3'000;
     int max_attempts = 3;  // per lead in this campaign

@@ -1,6 +1,7 @@
 #include "campaigns/runner.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <pthread.h>
@@ -442,6 +443,7 @@ Result<void> CampaignRunner::Activate(const CampaignSpec& spec) {
             lead.phone_region = found.region;
         };
     }
+    if (auto trunk = CheckTrunk(spec); !trunk) return std::unexpected(trunk.error());
     if (spec.pacing == Pacing::kRobot && !spec.robot_script.empty()) {
         // Checked again: the file may have changed since the campaign was made.
         auto script = ivr::LoadScript(spec.robot_script);
@@ -1430,6 +1432,23 @@ void CampaignRunner::WaitLive(int64_t campaign, uint64_t seen, std::chrono::mill
         auto it = live_.find(campaign);
         return it != live_.end() && it->second.version != seen;
     });
+}
+
+Result<void> CampaignRunner::CheckTrunk(const CampaignSpec& spec) const {
+    if (spec.trunk.empty() || !options_.real_network || !network_) return {};
+    std::vector<std::string> names;
+    for (const auto& t : network_->Trunks())
+        names.push_back(t.name);
+    if (std::find(names.begin(), names.end(), spec.trunk) != names.end()) return {};
+    return Fail(ErrorCode::kInvalidInput,
+                Msg{"campaign.trunk_unknown",
+                    "campaign #{id} dials through trunk \"{trunk}\", which the server's SIP "
+                    "settings do not have (its trunks: {trunks})",
+                    "edit the campaign to name one of them, or add [trunks.{trunk}] to the SIP "
+                    "settings and restart the server"},
+                {{"id", std::to_string(spec.id)},
+                 {"trunk", spec.trunk},
+                 {"trunks", fmt::format("{}", fmt::join(names, ", "))}});
 }
 
 std::vector<telephony::TrunkStatus> CampaignRunner::Trunks() const {

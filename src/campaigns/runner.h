@@ -150,6 +150,9 @@ public:
     // The network's trunks and their registrations (any thread); none on the
     // simulator.
     std::vector<telephony::TrunkStatus> Trunks() const;
+    // Whether the trunk a campaign names is one of the SIP settings' (any
+    // is, on the simulator): checked at start by the API and when it runs.
+    Result<void> CheckTrunk(const CampaignSpec& spec) const;
     // "sim", or the real network's name ("sip").
     std::string network_name() const {
         return options_.real_network ? options_.network_name : std::string("sim");

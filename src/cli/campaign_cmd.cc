@@ -115,6 +115,7 @@ void PrintSpec(const CampaignSpec& s) {
     } else {
         t.Add({"wrap-up", fmt::format("{} s", s.wrap_up_seconds)});
     }
+    t.Add({"trunk", s.trunk.empty() ? std::string("the default") : s.trunk});
     if (!s.script.empty()) t.Add({"script", s.script});
     if (!s.robot_script.empty()) t.Add({"robot script", s.robot_script});
     if (s.target_contacts > 0)
@@ -204,6 +205,9 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
     create->add_option("--robot-max-calls", c->spec.robot_max_calls, "robot: calls at once (30)");
     create->add_option("--robot-cps", c->spec.robot_calls_per_second,
                        "robot: new calls a second (5)");
+    create->add_option("--trunk", c->spec.trunk,
+                       "the SIP trunk it dials through (a name of the SIP settings; default: the "
+                       "default trunk)");
     create->add_option("--script", c->spec.script, "hints shown to operators beside the card");
     create->add_option("--robot-script", c->spec.robot_script,
                        "robots: the script they follow (YAML, docs/ivr.md; checked as by `ivr "
@@ -288,6 +292,8 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
     edit->add_option("--wrap-up", e->spec.wrap_up_seconds, "seconds after each call");
     edit->add_option("--robot-max-calls", e->spec.robot_max_calls, "robot: calls at once");
     edit->add_option("--robot-cps", e->spec.robot_calls_per_second, "robot: new calls a second");
+    edit->add_option("--trunk", e->spec.trunk,
+                     "the SIP trunk it dials through (\"\": the default)");
     edit->add_option("--script", e->spec.script, "hints shown to operators beside the card");
     edit->add_option("--robot-script", e->spec.robot_script, "robots: the script they follow");
     edit->add_option("--target", e->spec.target_contacts, "contacts to reach a day");
@@ -324,6 +330,7 @@ void RegisterCampaignCommands(CLI::App& cli, App& app) {
         take("--wrap-up", s.wrap_up_seconds, in.wrap_up_seconds);
         take("--robot-max-calls", s.robot_max_calls, in.robot_max_calls);
         take("--robot-cps", s.robot_calls_per_second, in.robot_calls_per_second);
+        take("--trunk", s.trunk, in.trunk);
         take("--script", s.script, in.script);
         take("--robot-script", s.robot_script, in.robot_script);
         take("--target", s.target_contacts, in.target_contacts);

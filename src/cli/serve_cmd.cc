@@ -220,11 +220,17 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                     auto net = std::make_unique<telephony::sip::SipTelephony>(sip, speech,
                                                                               std::move(post));
                     if (auto ok = net->Start(); !ok) return std::unexpected(ok.error());
-                    fmt::print(stderr, "sip: listening on {}, trunk {}{}\n", net->local_address(),
-                               sip.trunk.host,
-                               sip.dids.empty() ? std::string()
-                                                : fmt::format(", taking calls to {}",
-                                                              fmt::join(sip.dids, ", ")));
+                    std::string more;
+                    for (const auto& t : sip.more_trunks)
+                        more += fmt::format(", trunk {} ({})", t.name, t.host);
+                    fmt::print(
+                        stderr, "sip: listening on {}, trunk {}{}{}\n", net->local_address(),
+                        sip.trunk.host,
+                        more.empty() ? std::string()
+                                     : fmt::format(" (the default, {}){}", sip.trunk.name, more),
+                        sip.dids.empty()
+                            ? std::string()
+                            : fmt::format(", taking calls to {}", fmt::join(sip.dids, ", ")));
                     sip_network = net.get();
                     return net;
                 };
@@ -258,9 +264,14 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                            // Trunks that register, with their state: a monitor alerts on
                            // any that is not "registered" (the server stays up: outbound
                            // calls and other trunks still work).
-                           for (const auto& t : runner->Trunks()) {
+                           const auto trunks = runner->Trunks();
+                           for (const auto& t : trunks) {
+                               if (t.registration.empty() && t.up && trunks.size() == 1) continue;
+                               j["trunks"][t.name] = {{"up", t.up}};
+                               if (!t.down_reason.empty())
+                                   j["trunks"][t.name]["down_reason"] = t.down_reason;
                                if (t.registration.empty()) continue;
-                               j["trunks"][t.name] = {{"registration", t.registration}};
+                               j["trunks"][t.name]["registration"] = t.registration;
                                if (!t.problem.empty()) j["trunks"][t.name]["problem"] = t.detail;
                            }
                            if (auto error = runner->error()) {
@@ -311,22 +322,42 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                         "caller was offered on.",
                         c.agent_missed);
                 counter("recordings_total", "Recordings written.", c.recordings);
-                for (const auto& t : sip_network->Trunks()) {
-                    if (t.registration.empty()) continue;
-                    auto labeled = [&text, &t](std::string_view name, std::string_view help,
-                                               int64_t v, std::string_view type) {
-                        text += fmt::format(
-                            "# HELP callbase_sip_{0} {1}\n# TYPE callbase_sip_{0} {2}\n"
-                            "callbase_sip_{0}{{trunk=\"{3}\"}} {4}\n",
-                            name, help, type, t.name, v);
-                    };
-                    labeled("registered",
-                            "1 while the trunk's registration holds (refreshed before it lapses).",
-                            t.registration == "registered" ? 1 : 0, "gauge");
-                    labeled("registrations_total", "REGISTERs the registrar accepted.",
-                            t.registrations, "counter");
-                    labeled("registration_failures_total",
-                            "REGISTERs that failed (refused, no answer).", t.failures, "counter");
+                // Per trunk: each family's HELP and TYPE once, a line a trunk.
+                const std::vector<telephony::TrunkStatus> trunks = sip_network->Trunks();
+                auto family = [&text, &trunks](std::string_view name, std::string_view help,
+                                               std::string_view type, bool registering_only,
+                                               auto value) {
+                    text +=
+                        fmt::format("# HELP callbase_sip_{0} {1}\n# TYPE callbase_sip_{0} {2}\n",
+                                    name, help, type);
+                    for (const auto& t : trunks)
+                        if (!registering_only || !t.registration.empty())
+                            text += fmt::format("callbase_sip_{}{{trunk=\"{}\"}} {}\n", name,
+                                                t.name, value(t));
+                };
+                using Trunk = telephony::TrunkStatus;
+                family("trunk_up",
+                       "1 while the trunk takes calls (registered if it registers, its INVITEs "
+                       "answered).",
+                       "gauge", false, [](const Trunk& t) { return t.up ? 1 : 0; });
+                family("trunk_active_calls", "Calls up through the trunk now (both ways).", "gauge",
+                       false, [](const Trunk& t) { return t.active; });
+                family("trunk_calls_total", "INVITEs sent through the trunk.", "counter", false,
+                       [](const Trunk& t) { return t.calls; });
+                family("trunk_failed_over_total",
+                       "Calls the trunk passed to its failover trunks (down, full, 5xx).",
+                       "counter", false, [](const Trunk& t) { return t.failed_over; });
+                if (std::any_of(trunks.begin(), trunks.end(),
+                                [](const Trunk& t) { return !t.registration.empty(); })) {
+                    family("registered",
+                           "1 while the trunk's registration holds (refreshed before it lapses).",
+                           "gauge", true,
+                           [](const Trunk& t) { return t.registration == "registered" ? 1 : 0; });
+                    family("registrations_total", "REGISTERs the registrar accepted.", "counter",
+                           true, [](const Trunk& t) { return t.registrations; });
+                    family("registration_failures_total",
+                           "REGISTERs that failed (refused, no answer).", "counter", true,
+                           [](const Trunk& t) { return t.failures; });
                 }
             }
             return server::Response{200, "text/plain; version=0.0.4", text, {}};

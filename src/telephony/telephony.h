@@ -66,6 +66,9 @@ struct Dial {
     std::string caller_id;  // E.164, from the campaign's pool
     std::string number;     // E.164
     Millis ring_timeout = 25'000;
+    // The trunk the call goes out through (its name in the SIP settings);
+    // "" for the default one.
+    std::string trunk;
 };
 
 // A trunk as the admin page and /healthz show it: where it goes and, for a
@@ -87,6 +90,20 @@ struct TrunkStatus {
     Millis next_attempt = 0;      // the next REGISTER (a refresh or a retry)
     int granted = 0;              // seconds the registrar granted last
     int64_t registrations = 0, failures = 0;
+    // Several trunks: the one campaigns without a trunk of their own use,
+    // the numbers whose calls come through it, its caps (0: none), where
+    // its calls go when it is down or full, and how it is doing.
+    bool is_default = false;
+    std::vector<std::string> dids;
+    int max_calls = 0;
+    double calls_per_second = 0;
+    std::vector<std::string> failover;
+    bool up = true;           // down: not registered, or its INVITEs went unanswered
+    std::string down_reason;  // "not_registered", "no_answer" (INVITEs timed out or 5xx)
+    Millis down_until = 0;    // "no_answer": the next call tries it again then
+    int active = 0;           // calls up through it now (both ways)
+    int64_t calls = 0;        // INVITEs sent through it
+    int64_t failed_over = 0;  // calls it passed to the next trunk (down, full, 5xx)
 };
 
 // Time and timers. The simulator's Loop jumps from one timer to the next; the

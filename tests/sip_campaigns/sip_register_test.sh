@@ -52,7 +52,7 @@ python3 - "$health" <<'PY' || fail "/healthz: $health"
 import json, sys
 h = json.loads(sys.argv[1])
 assert h["status"] == "ok" and h["telephony"] == "sip", h
-assert h["trunks"] == {"provider": {"registration": "registered"}}, h
+assert h["trunks"] == {"provider": {"up": True, "registration": "registered"}}, h
 PY
 metrics=$(curl -s "$url/metrics")
 for line in 'callbase_sip_registered{trunk="provider"} 1' \

@@ -534,6 +534,7 @@ export interface Campaign {
     abandon_window_minutes: number;
     wrap_up_seconds: number;
     ring_timeout_seconds: number;
+    trunk?: string; // the SIP trunk it dials through; "" the default
     script: string;
     robot_script?: string;
     local_presence?: boolean;

@@ -13,18 +13,18 @@ constexpr std::array<double, 4> kRows = {697, 770, 852, 941};
 constexpr std::array<double, 4> kColumns = {1209, 1336, 1477, 1633};
 constexpr char kKeys[4][5] = {"123A", "456B", "789C", "*0#D"};
 
-double Power(std::span<const int16_t> block, double frequency) {
+}  // namespace
+
+double TonePower(std::span<const int16_t> pcm, double frequency) {
     const double coeff = 2.0 * std::cos(2.0 * M_PI * frequency / kRate);
     double s1 = 0, s2 = 0;
-    for (int16_t x : block) {
+    for (int16_t x : pcm) {
         double s = x + coeff * s1 - s2;
         s2 = s1;
         s1 = s;
     }
     return s1 * s1 + s2 * s2 - coeff * s1 * s2;
 }
-
-}  // namespace
 
 char DtmfDetector::Block(std::span<const int16_t> block) const {
     double energy = 0;
@@ -35,8 +35,8 @@ char DtmfDetector::Block(std::span<const int16_t> block) const {
     if (energy * static_cast<double>(block.size()) < 4e9) return 0;
     std::array<double, 4> rows{}, columns{};
     for (size_t i = 0; i < 4; ++i) {
-        rows[i] = Power(block, kRows[i]);
-        columns[i] = Power(block, kColumns[i]);
+        rows[i] = TonePower(block, kRows[i]);
+        columns[i] = TonePower(block, kColumns[i]);
     }
     size_t r = static_cast<size_t>(std::max_element(rows.begin(), rows.end()) - rows.begin());
     size_t c =

@@ -15,6 +15,10 @@
 
 namespace callbase::telephony::media {
 
+// The power of one frequency in 8 kHz PCM (a Goertzel filter over all of
+// it): what the detectors here and the tests measure tones with.
+double TonePower(std::span<const int16_t> pcm, double frequency);
+
 class DtmfDetector {
 public:
     // Returns the keys that completed in these samples ("" when none).

@@ -10,6 +10,7 @@
 
 #include "telephony/media/dtmf.h"
 #include "telephony/media/g711.h"
+#include "telephony/media/g722.h"
 #include "telephony/media/rfc4733.h"
 #include "telephony/media/sit.h"
 #include "telephony/media/speech.h"
@@ -211,6 +212,45 @@ TEST(Resample, AToneInTheVoiceBandKeepsItsLevelAndAToneAboveItIsFilteredOut) {
     EXPECT_NEAR(Rms(kept), 10000 / 32768.0 / std::sqrt(2.0), 0.02);
     auto gone = Resample(tone(6000), 22050, 8000);  // would alias to 2 kHz
     EXPECT_LT(Rms(gone), 0.01);
+}
+
+// Issue 20, item 8: G.722 for operators' phones. What one leg encodes the
+// other decodes (spandsp's codec both ways, frames of 20 ms carried over
+// from one to the next): a tone keeps its level and its pitch, silence stays
+// silence, and 20 ms of audio is 160 bytes (64 kbit/s).
+TEST(G722, ToneAndSilenceCrossTheCodecFrameByFrame) {
+    for (double hz : {440.0, 1000.0, 3000.0}) {
+        G722Codec sender, receiver;
+        std::vector<int16_t> in, out;
+        for (int frame = 0; frame < 50; ++frame) {
+            std::vector<int16_t> pcm(160);
+            for (int i = 0; i < 160; ++i)
+                pcm[i] =
+                    static_cast<int16_t>(8000 * std::sin(2 * M_PI * hz * (frame * 160 + i) / 8000));
+            std::vector<uint8_t> coded = sender.Encode(pcm);
+            ASSERT_EQ(coded.size(), 160u);
+            std::vector<int16_t> back = receiver.Decode(coded);
+            ASSERT_EQ(back.size(), 160u);
+            in.insert(in.end(), pcm.begin(), pcm.end());
+            out.insert(out.end(), back.begin(), back.end());
+        }
+        // After the codec's first 50 ms: the level within 2 dB, the energy at
+        // the tone, not beside it.
+        std::span<const int16_t> settled(out.begin() + 400, out.end());
+        std::span<const int16_t> source(in.begin() + 400, in.end());
+        const double level =
+            20 * std::log10(Rms(std::vector<int16_t>(settled.begin(), settled.end())) /
+                            Rms(std::vector<int16_t>(source.begin(), source.end())));
+        EXPECT_NEAR(level, 0, 2) << hz << " Hz";
+        EXPECT_GT(TonePower(settled, hz), 50 * TonePower(settled, hz * 1.3)) << hz << " Hz";
+    }
+    G722Codec sender, receiver;
+    std::vector<int16_t> quiet;
+    for (int frame = 0; frame < 10; ++frame) {
+        auto back = receiver.Decode(sender.Encode(std::vector<int16_t>(160, 0)));
+        quiet.insert(quiet.end(), back.begin(), back.end());
+    }
+    EXPECT_LT(Rms(quiet), 0.001);
 }
 
 TEST(Speech, RussianAndEnglishAreSpokenAt8kHzAndCachedOnce) {

@@ -3,6 +3,8 @@
 #include <array>
 #include <cmath>
 
+#include "telephony/media/dtmf.h"
+
 namespace callbase::telephony::media {
 namespace {
 
@@ -19,17 +21,6 @@ constexpr std::array<std::array<double, 3>, 3> kBands = {{
     {1776.7, 1800.0, 1825.0},
 }};
 
-double Power(std::span<const int16_t> block, double frequency) {
-    const double coeff = 2.0 * std::cos(2.0 * M_PI * frequency / kRate);
-    double s1 = 0, s2 = 0;
-    for (int16_t x : block) {
-        const double s = x + coeff * s1 - s2;
-        s2 = s1;
-        s1 = s;
-    }
-    return s1 * s1 + s2 * s2 - coeff * s1 * s2;
-}
-
 }  // namespace
 
 void SitDetector::Block(std::span<const int16_t> block) {
@@ -42,7 +33,7 @@ void SitDetector::Block(std::span<const int16_t> block) {
         for (int b = 0; b < 3; ++b) {
             double best = 0;
             for (double f : kBands[static_cast<size_t>(b)])
-                best = std::max(best, Power(block, f));
+                best = std::max(best, TonePower(block, f));
             // Most of the block's energy in this band: a tone, not speech.
             if (best * 2.0 / static_cast<double>(block.size()) > 0.6 * energy) tone = b;
         }

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <sstream>
+#include <vector>
 
 #include "core/file.h"
 #include "core/toml_reader.h"
@@ -18,6 +20,125 @@ constexpr std::string_view kHint = "see docs/telephony.md, \"Connecting a trunk\
 std::string Beside(const std::filesystem::path& file, const std::string& path) {
     if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
     return (file.parent_path() / path).lexically_normal().string();
+}
+
+bool E164(const std::optional<std::string>& number) {
+    return number && number->size() >= 9 && number->size() <= 16 && number->front() == '+' &&
+           number->find_first_not_of("0123456789", 1) == std::string::npos;
+}
+
+// A list of strings at `key`, each checked by `ok` (else `what` is said).
+std::vector<std::string> Texts(TomlReader& r, const toml::table* table, std::string_view section,
+                               std::string_view key,
+                               const std::function<bool(const std::string&)>& ok,
+                               std::string_view what) {
+    std::vector<std::string> out;
+    const toml::node* node = table ? table->get(key) : nullptr;
+    if (node == nullptr) return out;
+    const toml::array* list = node->as_array();
+    if (list == nullptr) r.Problem(node, TomlReader::Where(section, key), what);
+    for (size_t i = 0; list != nullptr && i < list->size(); ++i) {
+        auto text = (*list)[i].value<std::string>();
+        if (!text || !ok(*text)) {
+            r.Problem(&(*list)[i], TomlReader::Where(section, key), what);
+            continue;
+        }
+        out.push_back(*text);
+    }
+    return out;
+}
+
+// One trunk's table: [trunk], or [trunks.NAME] (`name` given).
+Trunk ReadTrunk(TomlReader& r, const toml::table* trunk, const std::string& section,
+                const std::string& path) {
+    Trunk t;
+    r.Known(trunk, section,
+            {"name",
+             "host",
+             "outbound_proxy",
+             "username",
+             "password",
+             "password_file",
+             "from_domain",
+             "assert_identity",
+             "number_format",
+             "transport",
+             "register",
+             "registrar",
+             "register_domain",
+             "auth_username",
+             "register_expires",
+             "register_retry_seconds",
+             "did",
+             "keepalive_seconds",
+             "dids",
+             "max_calls",
+             "calls_per_second",
+             "failover"});
+    r.Text(trunk, section, "host", t.host);
+    r.Text(trunk, section, "outbound_proxy", t.outbound_proxy);
+    r.Text(trunk, section, "username", t.username);
+    r.Text(trunk, section, "password", t.password);
+    r.Text(trunk, section, "from_domain", t.from_domain);
+    r.Flag(trunk, section, "assert_identity", t.assert_identity);
+    r.Text(trunk, section, "transport", t.transport);
+    r.Text(trunk, section, "name", t.name);
+    r.Flag(trunk, section, "register", t.registers);
+    r.Text(trunk, section, "registrar", t.registrar);
+    r.Text(trunk, section, "register_domain", t.register_domain);
+    r.Text(trunk, section, "auth_username", t.auth_username);
+    r.Number(trunk, section, "register_expires", t.register_expires, 30.0, 86'400.0);
+    r.Number(trunk, section, "register_retry_seconds", t.register_retry_seconds, 1.0, 3'600.0);
+    r.Text(trunk, section, "did", t.did);
+    r.Number(trunk, section, "keepalive_seconds", t.keepalive_seconds, 0.0, 3'600.0);
+    r.Number(trunk, section, "max_calls", t.max_calls, 0.0, 60'000.0);
+    r.Number(trunk, section, "calls_per_second", t.calls_per_second, 0.0, 10'000.0);
+    t.dids = Texts(
+        r, trunk, section, "dids", [](const std::string& n) { return E164(n); },
+        "write a list of numbers in E.164 with their plus, e.g. [\"+74951234567\"]");
+    t.failover = Texts(
+        r, trunk, section, "failover", [](const std::string&) { return true; },
+        "write a list of other trunks' names, e.g. [\"backup\"]");
+    const std::string where = "[" + section + "] ";
+    if (trunk != nullptr &&
+        (t.name.empty() ||
+         t.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos))
+        r.Problem(trunk->get("name"), where + "name",
+                  "lowercase latin letters, digits, - and _, e.g. \"main\"");
+    if (trunk != nullptr && t.registers && t.username.empty())
+        r.Problem(trunk->get("register"), where + "register",
+                  fmt::format("a trunk that registers needs its account: set {}username (and "
+                              "password_file)",
+                              where));
+    if (trunk != nullptr && !t.registrar.empty() && !t.registrar.starts_with("sip:"))
+        r.Problem(trunk->get("registrar"), where + "registrar",
+                  "write the registrar's SIP URI, e.g. \"sip:sip.example.ru:5060\"");
+    std::string format = "plus", password_file;
+    r.Text(trunk, section, "number_format", format);
+    r.Text(trunk, section, "password_file", password_file);
+    if (trunk != nullptr && t.host.empty())
+        r.Problem(trunk, where + "host", "missing: the provider's host[:port]");
+    if (auto f = ParseNumberFormat(format); f) {
+        t.number_format = *f;
+    } else if (trunk != nullptr) {
+        r.Problem(trunk->get("number_format"), where + "number_format", f.error().hint);
+    }
+    if (t.transport != "udp" && t.transport != "tcp")
+        r.Problem(trunk ? trunk->get("transport") : nullptr, where + "transport", "udp or tcp");
+    if (!password_file.empty()) {
+        const std::string file = Beside(path, password_file);
+        std::ifstream in(file);
+        if (!in) {
+            r.Problem(trunk->get("password_file"), where + "password_file",
+                      fmt::format("cannot read {}", file));
+        } else {
+            std::getline(in, t.password);
+        }
+    }
+    if (!t.did.empty() && !E164(t.did))
+        r.Problem(trunk->get("did"), where + "did",
+                  "write the number in E.164 with its plus, e.g. \"+74951234567\"");
+    return t;
 }
 
 }  // namespace
@@ -39,7 +160,7 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     r.Known(&root, "",
             {"listen", "rtp_ip", "rtp_ports", "language", "codec", "max_calls", "trunk",
              "recordings", "agents", "agent_ring_seconds", "music_on_hold", "transfer", "dids",
-             "early_media", "public_address", "symmetric_rtp"});
+             "early_media", "public_address", "symmetric_rtp", "trunks", "default_trunk", "g722"});
     r.Text(&root, "", "listen", o.listen);
     r.Text(&root, "", "rtp_ip", o.rtp_ip);
     r.Text(&root, "", "language", o.language);
@@ -50,6 +171,7 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     r.Text(&root, "", "music_on_hold", o.music_on_hold);
     r.Flag(&root, "", "early_media", o.early_media);
     r.Flag(&root, "", "symmetric_rtp", o.symmetric_rtp);
+    r.Flag(&root, "", "g722", o.g722);
     r.Text(&root, "", "public_address", o.public_address);
     if (!o.public_address.empty()) {
         // An IPv4 address, with the SIP port or without.
@@ -89,76 +211,74 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     if (o.language != "ru" && o.language != "en")
         r.Problem(root.get("language"), "language", "ru or en");
 
-    const toml::table* trunk = root["trunk"].as_table();
-    if (trunk == nullptr) r.Problem(nullptr, "[trunk]", "missing: the trunk's host at least");
-    r.Known(trunk, "trunk",
-            {"name", "host", "outbound_proxy", "username", "password", "password_file",
-             "from_domain", "assert_identity", "number_format", "transport", "register",
-             "registrar", "register_domain", "auth_username", "register_expires",
-             "register_retry_seconds", "did", "keepalive_seconds"});
-    Trunk& t = o.trunk;
-    r.Text(trunk, "trunk", "host", t.host);
-    r.Text(trunk, "trunk", "outbound_proxy", t.outbound_proxy);
-    r.Text(trunk, "trunk", "username", t.username);
-    r.Text(trunk, "trunk", "password", t.password);
-    r.Text(trunk, "trunk", "from_domain", t.from_domain);
-    r.Flag(trunk, "trunk", "assert_identity", t.assert_identity);
-    r.Text(trunk, "trunk", "transport", t.transport);
-    r.Text(trunk, "trunk", "name", t.name);
-    r.Flag(trunk, "trunk", "register", t.registers);
-    r.Text(trunk, "trunk", "registrar", t.registrar);
-    r.Text(trunk, "trunk", "register_domain", t.register_domain);
-    r.Text(trunk, "trunk", "auth_username", t.auth_username);
-    r.Number(trunk, "trunk", "register_expires", t.register_expires, 30.0, 86'400.0);
-    r.Number(trunk, "trunk", "register_retry_seconds", t.register_retry_seconds, 1.0, 3'600.0);
-    r.Text(trunk, "trunk", "did", t.did);
-    r.Number(trunk, "trunk", "keepalive_seconds", t.keepalive_seconds, 0.0, 3'600.0);
-    if (trunk != nullptr &&
-        (t.name.empty() ||
-         t.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos))
-        r.Problem(trunk->get("name"), "[trunk] name",
-                  "lowercase latin letters, digits, - and _, e.g. \"main\"");
-    if (trunk != nullptr && t.registers && t.username.empty())
-        r.Problem(trunk->get("register"), "[trunk] register",
-                  "a trunk that registers needs its account: set [trunk] username (and "
-                  "password_file)");
-    if (trunk != nullptr && !t.registrar.empty() && !t.registrar.starts_with("sip:"))
-        r.Problem(trunk->get("registrar"), "[trunk] registrar",
-                  "write the registrar's SIP URI, e.g. \"sip:sip.example.ru:5060\"");
-    std::string format = "plus", password_file;
-    r.Text(trunk, "trunk", "number_format", format);
-    r.Text(trunk, "trunk", "password_file", password_file);
-    if (trunk != nullptr && t.host.empty())
-        r.Problem(trunk, "[trunk] host", "missing: the provider's host[:port]");
-    if (auto f = ParseNumberFormat(format); f) {
-        t.number_format = *f;
-    } else if (trunk != nullptr) {
-        r.Problem(trunk->get("number_format"), "[trunk] number_format", f.error().hint);
+    // The trunks: one [trunk], or several [trunks.NAME] with default_trunk
+    // naming the one campaigns use unless they name another.
+    const toml::table* one = root["trunk"].as_table();
+    const toml::table* several = root["trunks"].as_table();
+    std::string default_trunk;
+    r.Text(&root, "", "default_trunk", default_trunk);
+    std::vector<Trunk> trunks;
+    if (one != nullptr && several != nullptr) {
+        r.Problem(root.get("trunks"), "[trunks]",
+                  "write either one [trunk] or several [trunks.NAME], not both");
+    } else if (one != nullptr) {
+        trunks.push_back(ReadTrunk(r, one, "trunk", path));
+    } else if (several != nullptr && !several->empty()) {
+        for (auto&& [name, node] : *several) {
+            const std::string section = fmt::format("trunks.{}", name.str());
+            const toml::table* table = node.as_table();
+            if (table == nullptr) {
+                r.Problem(&node, "[" + section + "]", "must be a table of the trunk's settings");
+                continue;
+            }
+            if (table->contains("name"))
+                r.Problem(table->get("name"), "[" + section + "] name",
+                          "the trunk's name is the table's: leave name out");
+            Trunk t = ReadTrunk(r, table, section, path);
+            t.name = std::string(name.str());
+            if (t.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") !=
+                std::string::npos)
+                r.Problem(&node, "[" + section + "]",
+                          "name trunks with lowercase latin letters, digits, - and _");
+            trunks.push_back(std::move(t));
+        }
+    } else {
+        r.Problem(nullptr, "[trunk]", "missing: the trunk's host at least");
     }
-    if (t.transport != "udp" && t.transport != "tcp")
-        r.Problem(trunk ? trunk->get("transport") : nullptr, "[trunk] transport", "udp or tcp");
-    if (!password_file.empty()) {
-        const std::string file = Beside(path, password_file);
-        std::ifstream in(file);
-        if (!in) {
-            r.Problem(trunk->get("password_file"), "[trunk] password_file",
-                      fmt::format("cannot read {}", file));
+    if (trunks.size() > 1 && default_trunk.empty())
+        r.Problem(root.get("trunks"), "default_trunk",
+                  "missing: with several trunks, name the one campaigns dial through unless "
+                  "they name another, e.g. default_trunk = \"main\"");
+    auto named = [&](const std::string& name) {
+        return std::find_if(trunks.begin(), trunks.end(),
+                            [&](const Trunk& t) { return t.name == name; });
+    };
+    if (!default_trunk.empty() && !trunks.empty()) {
+        auto it = named(default_trunk);
+        if (it == trunks.end()) {
+            r.Problem(root.get("default_trunk"), "default_trunk",
+                      fmt::format("no trunk is named \"{}\"", default_trunk));
         } else {
-            std::getline(in, t.password);
+            std::rotate(trunks.begin(), it, it + 1);  // the default goes first
+        }
+    }
+    for (const Trunk& t : trunks) {
+        for (const std::string& next : t.failover) {
+            if (next == t.name || named(next) == trunks.end())
+                r.Problem(several ? several->get(t.name) : one,
+                          fmt::format("[trunks.{}] failover", t.name),
+                          fmt::format("\"{}\" is not another trunk's name", next));
         }
     }
 
-    // The center's numbers callers dial: ["+74951234567", ...].
-    auto e164 = [](const std::optional<std::string>& number) {
-        return number && number->size() >= 9 && number->size() <= 16 && number->front() == '+' &&
-               number->find_first_not_of("0123456789", 1) == std::string::npos;
-    };
+    // The center's numbers callers dial: ["+74951234567", ...], and each
+    // trunk's own.
     if (const toml::node* dids = root.get("dids")) {
         const toml::array* list = dids->as_array();
         if (list == nullptr) r.Problem(dids, "dids", "write a list: [\"+74951234567\"]");
         for (size_t i = 0; list != nullptr && i < list->size(); ++i) {
             auto number = (*list)[i].value<std::string>();
-            if (!e164(number)) {
+            if (!E164(number)) {
                 r.Problem(&(*list)[i], "dids",
                           "write each number in E.164 with its plus, e.g. \"+74951234567\"");
                 continue;
@@ -166,13 +286,27 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
             o.dids.push_back(*number);
         }
     }
-    if (!t.did.empty()) {
-        if (!e164(t.did)) {
-            r.Problem(trunk->get("did"), "[trunk] did",
-                      "write the number in E.164 with its plus, e.g. \"+74951234567\"");
-        } else if (std::find(o.dids.begin(), o.dids.end(), t.did) == o.dids.end()) {
-            o.dids.push_back(t.did);  // calls to it are taken like any DID's
+    for (const Trunk& t : trunks) {
+        std::vector<std::string> own = t.dids;
+        if (!t.did.empty()) own.push_back(t.did);
+        for (const std::string& did : own) {
+            for (const Trunk& other : trunks) {
+                if (&other != &t &&
+                    (other.did == did ||
+                     std::find(other.dids.begin(), other.dids.end(), did) != other.dids.end()))
+                    r.Problem(several ? several->get(t.name) : one,
+                              fmt::format("[trunks.{}] dids", t.name),
+                              fmt::format("{} is also trunk {}'s: a number comes through one "
+                                          "trunk",
+                                          did, other.name));
+            }
+            if (std::find(o.dids.begin(), o.dids.end(), did) == o.dids.end())
+                o.dids.push_back(did);  // calls to it are taken like any DID's
         }
+    }
+    if (!trunks.empty()) {
+        o.trunk = trunks.front();
+        o.more_trunks.assign(trunks.begin() + 1, trunks.end());
     }
 
     // Operators' phones: name = "sip:URI".

@@ -25,6 +25,7 @@
 
 #include "telephony/media/dtmf.h"
 #include "telephony/media/g711.h"
+#include "telephony/media/g722.h"
 #include "telephony/media/rfc4733.h"
 #include "telephony/media/sit.h"
 #include "telephony/media/wav.h"
@@ -41,6 +42,11 @@ namespace {
 
 constexpr int kFrame = 160;  // samples in 20 ms at 8 kHz
 constexpr int kFrameMs = 20;
+// A trunk whose last 3 INVITEs went unanswered is out this long; a call
+// that would wait more than kMaxSlotWaitMs for its trunk's calls-a-second
+// slot goes to the next trunk.
+constexpr uint64_t kDownMs = 30'000;
+constexpr uint64_t kMaxSlotWaitMs = 5'000;
 constexpr int kCauseExtensionRequired = 421;
 constexpr CallId kAgentLeg = CallId{1} << 62;  // agents' legs have ids of their own
 
@@ -154,8 +160,14 @@ struct SipTelephony::Impl {
         std::vector<int16_t> early_rx;
         media::SitDetector sit;
         bool inbound = false;  // the far end called us (a DID); dial.number is the caller
-        int pt = 8;            // PCMA, or 0 for PCMU
-        int tev_pt = -1;       // the far end's telephone-event payload type
+        // The trunk the call is on (an index of Impl::trunks; -1: none, e.g.
+        // an operator's leg), and those its INVITE was sent through so far.
+        int trunk = -1;
+        std::vector<int> tried;
+        struct tmr send_timer {};  // an INVITE waiting for its trunk's calls-a-second slot
+        int pt = 8;                // PCMA, 0 for PCMU, 9 for G.722 (operators' phones)
+        std::unique_ptr<media::G722Codec> g722;  // with pt 9
+        int tev_pt = -1;                         // the far end's telephone-event payload type
         struct tmr ring_timer {
         }, collect_timer{};
         uint32_t ts = 0;
@@ -222,14 +234,43 @@ struct SipTelephony::Impl {
 
     mutable std::mutex counters_mutex;
     SipCounters counters;  // GUARDED_BY(counters_mutex)
-    // The trunk's REGISTER client (made and ended on the SIP thread, read by
-    // Trunks under counters_mutex); its last state once it is gone.
-    std::unique_ptr<Registration> registration;  // GUARDED_BY(counters_mutex) for reads
-    std::optional<RegistrationStatus> registration_final;
+    // A trunk and how it is doing; trunks[0] is the default. Made with the
+    // Impl and never resized.
+    struct TrunkState {
+        Trunk cfg;
+        // Its REGISTER client (made and ended on the SIP thread, read by
+        // Trunks under counters_mutex); its last state once it is gone.
+        std::unique_ptr<Registration> registration;  // GUARDED_BY(counters_mutex) for reads
+        std::optional<RegistrationStatus> registration_final;
+        // The SIP thread's: INVITEs in a row unanswered, the end of its time
+        // out and its next calls-a-second slot (jiffies), when a call that
+        // could not go out was last said.
+        int failures_in_row = 0;
+        uint64_t down_until = 0;
+        uint64_t next_slot = 0;
+        uint64_t told_stuck = 0;
+        // GUARDED_BY(counters_mutex): what Trunks reports.
+        int active = 0;
+        int64_t calls = 0, failed_over = 0;
+        Millis down_until_wall = 0;
+    };
+    std::vector<TrunkState> trunks;
     bool told_account_without_did = false;
 
     Impl(SipOptions o, media::SpeechSynth& s, std::function<void(std::function<void()>)> p)
-        : options(std::move(o)), speech(s), post(std::move(p)) {}
+        : options(std::move(o)), speech(s), post(std::move(p)) {
+        trunks.resize(1 + options.more_trunks.size());
+        trunks[0].cfg = options.trunk;
+        for (size_t i = 0; i < options.more_trunks.size(); ++i)
+            trunks[i + 1].cfg = options.more_trunks[i];
+    }
+
+    int TrunkIndex(std::string_view name) const {
+        if (name.empty()) return 0;
+        for (size_t i = 0; i < trunks.size(); ++i)
+            if (trunks[i].cfg.name == name) return static_cast<int>(i);
+        return -1;
+    }
 
     void Log(const std::string& line) {
         if (options.log) {
@@ -321,6 +362,8 @@ struct SipTelephony::Impl {
         call.ended = true;
         tmr_cancel(&call.ring_timer);
         tmr_cancel(&call.collect_timer);
+        tmr_cancel(&call.send_timer);
+        LeaveTrunk(call);
         // An incoming call we never answered is refused (the caller hears
         // 480 unless told otherwise); after the caller's CANCEL this does nothing.
         if (call.inbound && !call.answered && call.sess != nullptr)
@@ -366,7 +409,7 @@ struct SipTelephony::Impl {
         // The operator's phone shows who is on the line.
         const std::string from = fmt::format("sip:{}@{}", call->dial.number,
                                              options.listen.substr(0, options.listen.rfind(':')));
-        if (!Invite(leg, uri->second, from, "", "")) {
+        if (!Invite(leg, uri->second, from, "", "", contact)) {
             AgentLegOver(leg, 0);
             return;
         }
@@ -454,7 +497,10 @@ struct SipTelephony::Impl {
     void Relay(Call& from, const std::vector<int16_t>& pcm) {
         Call* to = Find(from.peer);
         if (to == nullptr || !to->bridged || !sa_isset(&to->remote, SA_ALL)) return;
-        std::vector<uint8_t> coded = to->pt == 0 ? media::EncodeUlaw(pcm) : media::EncodeAlaw(pcm);
+        std::vector<uint8_t> coded = to->g722 && to->pt == media::kG722PayloadType
+                                         ? to->g722->Encode(pcm)
+                                     : to->pt == 0 ? media::EncodeUlaw(pcm)
+                                                   : media::EncodeAlaw(pcm);
         struct mbuf* mb = mbuf_alloc(RTP_HEADER_SIZE + coded.size());
         if (mb == nullptr) return;
         mb->pos = RTP_HEADER_SIZE;
@@ -508,7 +554,35 @@ struct SipTelephony::Impl {
         call->id = id;
         tmr_init(&call->ring_timer);
         tmr_init(&call->collect_timer);
+        tmr_init(&call->send_timer);
         return call;
+    }
+
+    // A call takes a place on a trunk, and gives it back.
+    void JoinTrunk(Call& call, int trunk) {
+        call.trunk = trunk;
+        Count([&](SipCounters&) { ++trunks[static_cast<size_t>(trunk)].active; });
+    }
+    void LeaveTrunk(Call& call) {
+        if (call.trunk < 0) return;
+        Count([&](SipCounters&) { --trunks[static_cast<size_t>(call.trunk)].active; });
+        call.trunk = -1;
+    }
+
+    // Why a trunk cannot take a call now ("" when it can): down or full.
+    std::string Unavailable(const TrunkState& t) {
+        // While the first REGISTER is out the trunk is taken as up.
+        if (t.registration && t.registration->status().state == RegistrationState::kFailed)
+            return "not registered";
+        if (t.down_until > tmr_jiffies()) return "down: its last INVITEs went unanswered";
+        int active = 0;
+        Count([&](SipCounters&) { active = t.active; });
+        if (t.cfg.max_calls > 0 && active >= t.cfg.max_calls)
+            return fmt::format("full: {} calls up, its max_calls", active);
+        if (t.cfg.calls_per_second > 0 && t.next_slot > tmr_jiffies() + kMaxSlotWaitMs)
+            return fmt::format("full: {} calls a second, its calls_per_second",
+                               t.cfg.calls_per_second);
+        return {};
     }
 
     // Whether max_calls calls are up: a new one, either way, is refused.
@@ -526,34 +600,141 @@ struct SipTelephony::Impl {
             Emit(Event{.call = id, .kind = EventKind::kFailed, .cause = 503});
             return;
         }
+        if (TrunkIndex(dial.trunk) < 0) {
+            Log(
+                fmt::format("sip: call to {} refused: the SIP settings have no trunk \"{}\" "
+                            "(add [trunks.{}], or name one of the trunks in the campaign)",
+                            dial.number, dial.trunk, dial.trunk));
+            Emit(Event{.call = id, .kind = EventKind::kFailed, .cause = 503});
+            return;
+        }
         auto owned = NewCall(id);
         Call& call = *owned;
         call.dial = std::move(dial);
         calls.emplace(id, std::move(owned));
         Count([](SipCounters& c) { c.peak_active = std::max(c.peak_active, ++c.active); });
+        tmr_start(&call.ring_timer,
+                  static_cast<uint64_t>(std::max<Millis>(call.dial.ring_timeout, 1)), OnRingTimeout,
+                  &call);
+        Route(call, EventKind::kFailed, 503);
+    }
 
-        const Trunk& trunk = options.trunk;
+    // Sends the call through the first trunk of its own and its failover
+    // list that is up and has room and has not been tried; when none can,
+    // the call ends with `kind` and `cause` (the last trunk's answer, or
+    // failed 503).
+    void Route(Call& call, EventKind kind, int cause) {
+        const int first = TrunkIndex(call.dial.trunk);
+        std::vector<int> order = {first};
+        for (const std::string& name : trunks[static_cast<size_t>(first)].cfg.failover)
+            if (int i = TrunkIndex(name); i >= 0) order.push_back(i);
+        std::string why;
+        for (int i : order) {
+            if (std::find(call.tried.begin(), call.tried.end(), i) != call.tried.end()) continue;
+            TrunkState& t = trunks[static_cast<size_t>(i)];
+            if (std::string no = Unavailable(t); !no.empty()) {
+                why += fmt::format("{}{} {}", why.empty() ? "" : "; ", t.cfg.name, no);
+                continue;
+            }
+            if (!call.tried.empty() || !why.empty()) {
+                // The call leaves its own trunk for this one.
+                const int from = call.tried.empty() ? first : call.tried.back();
+                Count([&](SipCounters&) { ++trunks[static_cast<size_t>(from)].failed_over; });
+                Log(fmt::format("sip: the call to {} goes through trunk {} ({})", call.dial.number,
+                                t.cfg.name, why.empty() ? "the last one refused it" : why));
+            }
+            call.tried.push_back(i);
+            JoinTrunk(call, i);
+            uint64_t now = tmr_jiffies();
+            uint64_t at = now;
+            if (t.cfg.calls_per_second > 0) {
+                at = std::max(now, t.next_slot);
+                t.next_slot = at + static_cast<uint64_t>(1000.0 / t.cfg.calls_per_second);
+            }
+            if (at > now) {
+                tmr_start(&call.send_timer, at - now, OnSendSlot, &call);
+            } else {
+                SendInvite(call);
+            }
+            return;
+        }
+        TrunkState& own = trunks[static_cast<size_t>(first)];
+        if (!why.empty() && (own.told_stuck == 0 || tmr_jiffies() >= own.told_stuck + 60'000)) {
+            own.told_stuck = tmr_jiffies();  // once a minute: a busy hour would fill the log
+            Log(
+                fmt::format("sip: the call to {} cannot go out: {} (said at most once a minute; "
+                            "see the Telephony page)",
+                            call.dial.number, why));
+        }
+        Failed(call, kind, cause);
+    }
+
+    static void OnSendSlot(void* arg) {
+        auto* call = static_cast<Call*>(arg);
+        if (!call->ended) call->impl->SendInvite(*call);
+    }
+
+    void SendInvite(Call& call) {
+        TrunkState& state = trunks[static_cast<size_t>(call.trunk)];
+        const Trunk& trunk = state.cfg;
+        Count([&](SipCounters&) { ++state.calls; });
         const std::string to =
-            fmt::format("sip:{}@{}", DialString(call.dial.number, trunk.number_format), trunk.host);
+            fmt::format("sip:{}@{}{}", DialString(call.dial.number, trunk.number_format),
+                        trunk.host, trunk.transport == "tcp" ? ";transport=tcp" : "");
         const std::string from_host = trunk.from_domain.empty() ? trunk.host : trunk.from_domain;
         const std::string from_user = DialString(call.dial.caller_id, trunk.number_format);
         std::string headers;
         if (trunk.assert_identity)
             headers = fmt::format("P-Asserted-Identity: <sip:{}@{}>\r\n", from_user, from_host);
         if (!Invite(call, to, fmt::format("sip:{}@{}", from_user, from_host), trunk.outbound_proxy,
-                    headers)) {
+                    headers, ContactFor(trunk))) {
             Failed(call, EventKind::kFailed, 503);
-            return;
         }
-        tmr_start(&call.ring_timer,
-                  static_cast<uint64_t>(std::max<Millis>(call.dial.ring_timeout, 1)), OnRingTimeout,
-                  &call);
+    }
+
+    // A trunk's INVITE went unanswered (`unanswered`: three in a row take
+    // the trunk out for kDownMs) or was refused 5xx before ringing: the call
+    // tries the next trunk, or ends with `kind` and `cause`.
+    void TrunkFailed(Call& call, EventKind kind, int cause, bool unanswered) {
+        TrunkState& t = trunks[static_cast<size_t>(call.trunk)];
+        if (unanswered && ++t.failures_in_row >= 3 && t.down_until <= tmr_jiffies()) {
+            t.down_until = tmr_jiffies() + kDownMs;
+            Count([&](SipCounters&) { t.down_until_wall = WallMs() + kDownMs; });
+            Log(
+                fmt::format("sip: trunk {} ({}) is down for {} s: its last {} INVITEs went "
+                            "unanswered; calls go through its failover trunks meanwhile, or fail",
+                            t.cfg.name, t.cfg.host, kDownMs / 1000, t.failures_in_row));
+        }
+        LeaveTrunk(call);
+        call.sess = static_cast<struct sipsess*>(mem_deref(call.sess));
+        Drop(call);
+        call.media = nullptr;
+        call.latched = false;
+        Route(call, kind, cause);
+    }
+
+    void TrunkAnswered(const Call& call) {
+        if (call.trunk < 0 || call.inbound) return;
+        TrunkState& t = trunks[static_cast<size_t>(call.trunk)];
+        t.failures_in_row = 0;
+        if (t.down_until != 0) {
+            t.down_until = 0;
+            Count([&](SipCounters&) { t.down_until_wall = 0; });
+        }
+    }
+
+    // Our Contact for a trunk: "callbase" (libre writes the local address),
+    // or the public address behind NAT, with the trunk's transport.
+    std::string ContactFor(const Trunk& trunk) const {
+        if (public_contact_host.empty()) return contact;
+        return fmt::format("sip:callbase@{}{}", public_contact_host,
+                           trunk.transport == "tcp" ? ";transport=tcp" : "");
     }
 
     // Sends the INVITE of a leg with our SDP offer; false (logged) when it
     // could not go out.
     bool Invite(Call& call, const std::string& to, const std::string& from,
-                const std::string& proxy, const std::string& headers) {
+                const std::string& proxy, const std::string& headers, const std::string& contact) {
         if (!Media(call, to)) return false;
         struct mbuf* offer = nullptr;
         int err = sdp_encode(&offer, call.sdp, true);
@@ -593,6 +774,10 @@ struct SipTelephony::Impl {
         err = sdp_session_alloc(&call.sdp, &offered);
         if (!err) err = sdp_media_add(&call.media, call.sdp, "audio", sa_port(&local), "RTP/AVP");
         const bool ulaw_first = options.codec == "PCMU";
+        // Operators' phones may take G.722 (wideband; the trunk's side stays G.711).
+        if (!err && call.agent_leg && options.g722)
+            err = sdp_format_add(nullptr, call.media, false, "9", "G722", 8000, 1, nullptr, nullptr,
+                                 nullptr, false, nullptr);
         if (!err)
             err = sdp_format_add(nullptr, call.media, false, ulaw_first ? "0" : "8",
                                  ulaw_first ? "PCMU" : "PCMA", 8000, 1, nullptr, nullptr, nullptr,
@@ -614,10 +799,12 @@ struct SipTelephony::Impl {
     static int OnAuth(char** user, char** password, const char* /*realm*/, void* arg) {
         auto* call = static_cast<Call*>(arg);
         Impl* self = call->impl;
-        // The trunk's password goes to the trunk only, never to a softphone.
-        if (call->agent_leg || self->options.trunk.username.empty()) return EAUTH;
-        int err = str_dup(user, self->options.trunk.username.c_str());
-        return err ? err : str_dup(password, self->options.trunk.password.c_str());
+        // A trunk's password goes to that trunk only, never to a softphone.
+        if (call->agent_leg || call->trunk < 0) return EAUTH;
+        const Trunk& trunk = self->trunks[static_cast<size_t>(call->trunk)].cfg;
+        if (trunk.username.empty()) return EAUTH;
+        int err = str_dup(user, trunk.username.c_str());
+        return err ? err : str_dup(password, trunk.password.c_str());
     }
 
     static int OnOffer(struct mbuf** answer, const struct sip_msg* msg, void* arg) {
@@ -638,7 +825,12 @@ struct SipTelephony::Impl {
 
     void UseAnswer(Call& call) {
         const struct sdp_format* audio = sdp_media_rformat(call.media, nullptr);
-        if (audio != nullptr && audio->name != nullptr && str_casecmp(audio->name, "PCMU") == 0) {
+        if (call.agent_leg && options.g722 && audio != nullptr && audio->name != nullptr &&
+            str_casecmp(audio->name, "G722") == 0) {
+            call.pt = media::kG722PayloadType;
+            if (!call.g722) call.g722 = std::make_unique<media::G722Codec>();
+        } else if (audio != nullptr && audio->name != nullptr &&
+                   str_casecmp(audio->name, "PCMU") == 0) {
             call.pt = 0;
         } else if (audio != nullptr && audio->name != nullptr &&
                    str_casecmp(audio->name, "PCMA") == 0) {
@@ -665,7 +857,7 @@ struct SipTelephony::Impl {
             "callbase's SIP stack (libre 1.1.0) does not do; the call to {} ends as failed with "
             "cause 421. Turn 100rel off for this trunk at the provider or in its settings "
             "(docs/telephony.md, \"Known limits\").",
-            options.trunk.host, call.dial.number));
+            trunks[static_cast<size_t>(std::max(call.trunk, 0))].cfg.host, call.dial.number));
     }
 
     static void OnProgress(const struct sip_msg* msg, void* arg) {
@@ -677,6 +869,7 @@ struct SipTelephony::Impl {
             return;
         }
         if (call->agent_leg) return;
+        self->TrunkAnswered(*call);
         // Early media on our own calls: the network's announcement («абонент
         // недоступен», «номер набран неверно») is heard and kept.
         if (!call->inbound && !call->listening && !call->answered && mbuf_get_left(msg->mb) > 0 &&
@@ -734,18 +927,31 @@ struct SipTelephony::Impl {
             self->End(*call);
             return;
         }
+        // Before ringing, a 5xx or no answer at all is the trunk's trouble,
+        // not the number's: the call tries the next trunk of its list.
+        const bool before_ringing = !call->ringing && !call->listening && call->trunk >= 0;
         if (msg != nullptr && msg->scode >= 300) {
             if (msg->scode == kCauseExtensionRequired || Requires100rel(msg))
                 self->Tell100rel(*call);
             Outcome outcome = OutcomeOfStatus(msg->scode);
+            self->TrunkAnswered(*call);
+            if (before_ringing && msg->scode >= 500 && msg->scode <= 504 && msg->scode != 501) {
+                self->TrunkFailed(*call, outcome.kind, msg->scode, false);
+                return;
+            }
             self->Failed(*call, outcome.kind, msg->scode);
             return;
         }
         if (!self->told_unreachable) {
             self->told_unreachable = true;
-            self->Log(fmt::format("sip: the trunk {} did not answer the INVITE to {}: {}",
-                                  self->options.trunk.host, call->dial.number,
+            const Trunk& trunk = self->trunks[static_cast<size_t>(std::max(call->trunk, 0))].cfg;
+            self->Log(fmt::format("sip: the trunk {} ({}) did not answer the INVITE to {}: {}",
+                                  trunk.name, trunk.host, call->dial.number,
                                   std::strerror(err ? err : ETIMEDOUT)));
+        }
+        if (before_ringing) {
+            self->TrunkFailed(*call, EventKind::kFailed, 0, true);
+            return;
         }
         self->Failed(*call, EventKind::kFailed, 0);
     }
@@ -784,9 +990,11 @@ struct SipTelephony::Impl {
             if (auto key = call->events.Packet(hdr->ts, payload)) self->Key(*call, *key);
             return;
         }
-        if (hdr->pt != 0 && hdr->pt != 8) return;
-        std::vector<int16_t> pcm =
-            hdr->pt == 0 ? media::DecodeUlaw(payload) : media::DecodeAlaw(payload);
+        const bool wideband = hdr->pt == media::kG722PayloadType && call->g722;
+        if (hdr->pt != 0 && hdr->pt != 8 && !wideband) return;
+        std::vector<int16_t> pcm = wideband       ? call->g722->Decode(payload)
+                                   : hdr->pt == 0 ? media::DecodeUlaw(payload)
+                                                  : media::DecodeAlaw(payload);
         if (call->listening && !call->answered) {
             // At most a minute of it; special information tones tell an
             // announcement that the call cannot be completed.
@@ -897,8 +1105,10 @@ struct SipTelephony::Impl {
         int64_t sent = 0;
         for (auto& [id, owned] : calls) {
             Call& call = *owned;
+            // (An operator's leg, the only one that may speak G.722, is
+            // bridged from its answer on: relayed, never sent from here.)
             if (call.ended || !(call.answered || call.early) || call.bridged ||
-                !sa_isset(&call.remote, SA_ALL))
+                call.pt == media::kG722PayloadType || !sa_isset(&call.remote, SA_ALL))
                 continue;
             const uint8_t* bytes = call.pt == 0 ? silence_u : silence_a;
             const int16_t* pcm = nullptr;
@@ -1055,6 +1265,16 @@ struct SipTelephony::Impl {
         const sip_transp tp = options.trunk.transport == "tcp" ? SIP_TRANSP_TCP : SIP_TRANSP_UDP;
         err = sip_alloc(&stack, dns, 64, 64, 64, "callbase", nullptr, nullptr);
         if (!err) err = sip_transp_add(stack, tp, &laddr);
+        // Trunks on the other transport listen on the same port.
+        const sip_transp other = tp == SIP_TRANSP_TCP ? SIP_TRANSP_UDP : SIP_TRANSP_TCP;
+        const bool both = std::any_of(trunks.begin(), trunks.end(), [&](const TrunkState& t) {
+            return (t.cfg.transport == "tcp" ? SIP_TRANSP_TCP : SIP_TRANSP_UDP) == other;
+        });
+        if (!err && both) {
+            struct sa same {};
+            sip_transp_laddr(stack, &same, tp, nullptr);
+            err = sip_transp_add(stack, other, &same);
+        }
         if (err) {
             fail(fmt::format("cannot listen on {}", options.listen), err);
             mem_deref(stack);
@@ -1085,14 +1305,15 @@ struct SipTelephony::Impl {
             libre_close();
             return;
         }
-        if (options.trunk.registers) {
-            RegistrationSettings settings = RegistrationOf(options.trunk);
+        for (TrunkState& t : trunks) {
+            if (!t.cfg.registers) continue;
+            RegistrationSettings settings = RegistrationOf(t.cfg);
             settings.contact_host = public_contact_host;
             auto reg = std::make_unique<Registration>(stack, std::move(settings),
                                                       [this](const std::string& l) { Log(l); });
             reg->Start();
             std::lock_guard lock(counters_mutex);
-            registration = std::move(reg);
+            t.registration = std::move(reg);
         }
         run_token = fmt::format("{:x}", WallMs());
         SweepRecordings();
@@ -1109,10 +1330,11 @@ struct SipTelephony::Impl {
         for (auto& [id, call] : calls)
             if (!call->ended) End(*call);
         Reap();
-        if (registration) {
+        for (TrunkState& t : trunks) {
+            if (!t.registration) continue;
             std::lock_guard lock(counters_mutex);
-            registration_final = registration->status();
-            registration.reset();
+            t.registration_final = t.registration->status();
+            t.registration.reset();
         }
         fd_close(wake_fd);
         sipsess_close_all(sock);
@@ -1128,9 +1350,18 @@ struct SipTelephony::Impl {
     }
 
     // The DID an INVITE is for (its request URI's user, else its To's), as
-    // configured; "" when it is none of ours. The trunk may write it in its
-    // number format or with or without the plus.
-    std::string DidOf(const struct sip_msg* msg) {
+    // configured, and the trunk it belongs to; "" when it is none of ours.
+    // The trunk may write it in its number format or with or without the plus.
+    std::pair<std::string, int> DidOf(const struct sip_msg* msg) {
+        // A DID no trunk names is the default trunk's.
+        auto owner = [&](const std::string& did) {
+            for (size_t i = 0; i < trunks.size(); ++i) {
+                const Trunk& t = trunks[i].cfg;
+                if (t.did == did || std::find(t.dids.begin(), t.dids.end(), did) != t.dids.end())
+                    return static_cast<int>(i);
+            }
+            return 0;
+        };
         auto digits = [](std::string_view text) {
             std::string out;
             for (char c : text)
@@ -1141,22 +1372,26 @@ struct SipTelephony::Impl {
             const std::string dialed = digits(std::string_view(user->p, user->l));
             if (dialed.empty()) continue;
             for (const std::string& did : options.dids) {
+                const int trunk = owner(did);
                 if (dialed == digits(did) ||
-                    dialed == digits(DialString(did, options.trunk.number_format)))
-                    return did;
+                    dialed == digits(DialString(
+                                  did, trunks[static_cast<size_t>(trunk)].cfg.number_format)))
+                    return {did, trunk};
             }
         }
         // A registered account's calls: the provider names the account (our
         // Contact), not the number dialed.
-        const Trunk& trunk = options.trunk;
-        if (trunk.registers && !trunk.username.empty() &&
-            pl_strcmp(&msg->uri.user, trunk.username.c_str()) == 0) {
-            if (!trunk.did.empty()) return trunk.did;
+        for (size_t i = 0; i < trunks.size(); ++i) {
+            const Trunk& trunk = trunks[i].cfg;
+            if (!trunk.registers || trunk.username.empty() ||
+                pl_strcmp(&msg->uri.user, trunk.username.c_str()) != 0)
+                continue;
+            if (!trunk.did.empty()) return {trunk.did, static_cast<int>(i)};
             if (!told_account_without_did) {
                 told_account_without_did = true;
                 Log(fmt::format(
                     "sip: a call for the registered account {} of trunk {} is refused (404): "
-                    "set [trunk] did to the number its calls stand for",
+                    "set did in the trunk's settings to the number its calls stand for",
                     trunk.username, trunk.name));
             }
         }
@@ -1166,7 +1401,7 @@ struct SipTelephony::Impl {
     // An INVITE: a call to one of our numbers rings here (180) and is offered
     // to the campaign; it is answered or refused from there.
     void Incoming(const struct sip_msg* msg) {
-        const std::string did = DidOf(msg);
+        const auto [did, trunk] = DidOf(msg);
         if (did.empty()) {
             (void)sip_treply(nullptr, stack, msg, 404, "Not Found");
             return;
@@ -1207,7 +1442,8 @@ struct SipTelephony::Impl {
             Drop(call);
             return;
         }
-        err = sipsess_accept(&call.sess, sock, msg, 180, "Ringing", contact.c_str(),
+        const std::string our_contact = ContactFor(trunks[static_cast<size_t>(trunk)].cfg);
+        err = sipsess_accept(&call.sess, sock, msg, 180, "Ringing", our_contact.c_str(),
                              "application/sdp", nullptr, OnAuth, &call, false, OnOffer, OnAnswer,
                              OnEstablished, nullptr, nullptr, OnClose, &call, "%s", "");
         if (err) {
@@ -1218,6 +1454,7 @@ struct SipTelephony::Impl {
             return;
         }
         call.ringing = true;
+        JoinTrunk(call, trunk);  // counted on its trunk, never refused by its cap
         const CallId id = call.id;
         calls.emplace(id, std::move(owned));
         Count([](SipCounters& c) {
@@ -1272,7 +1509,8 @@ struct SipTelephony::Impl {
         // REGISTER a moment to go out, then stop.
         for (auto& [id, call] : calls)
             if (!call->ended) End(*call);
-        if (registration) registration->Unregister();
+        for (TrunkState& t : trunks)
+            if (t.registration) t.registration->Unregister();
         tmr_init(&stop_timer);
         tmr_start(
             &stop_timer, 200, [](void*) { re_cancel(); }, nullptr);
@@ -1381,35 +1619,57 @@ void SipTelephony::Reject(CallId call, int status) {
 }
 
 std::vector<TrunkStatus> SipTelephony::Trunks() const {
-    const Trunk& trunk = impl_->options.trunk;
-    TrunkStatus t;
-    t.name = trunk.name;
-    t.host = trunk.host;
-    t.transport = trunk.transport;
-    t.did = trunk.did;
-    if (trunk.registers) {
-        const RegistrationSettings settings = RegistrationOf(trunk);
-        t.account = settings.aor;
-        RegistrationStatus r;
-        {
-            std::lock_guard lock(impl_->counters_mutex);
-            if (impl_->registration) {
-                r = impl_->registration->status();
-            } else if (impl_->registration_final) {
-                r = *impl_->registration_final;
+    std::vector<TrunkStatus> out;
+    std::lock_guard lock(impl_->counters_mutex);
+    for (const Impl::TrunkState& state : impl_->trunks) {
+        const Trunk& trunk = state.cfg;
+        TrunkStatus t;
+        t.name = trunk.name;
+        t.host = trunk.host;
+        t.transport = trunk.transport;
+        t.did = trunk.did;
+        t.is_default = out.empty();
+        t.dids = trunk.dids;
+        if (!trunk.did.empty() &&
+            std::find(t.dids.begin(), t.dids.end(), trunk.did) == t.dids.end())
+            t.dids.push_back(trunk.did);
+        t.max_calls = trunk.max_calls;
+        t.calls_per_second = trunk.calls_per_second;
+        t.failover = trunk.failover;
+        t.active = state.active;
+        t.calls = state.calls;
+        t.failed_over = state.failed_over;
+        if (state.down_until_wall > WallMs()) {
+            t.up = false;
+            t.down_reason = "no_answer";
+            t.down_until = state.down_until_wall;
+        }
+        if (trunk.registers) {
+            t.account = RegistrationOf(trunk).aor;
+            RegistrationStatus r;
+            if (state.registration) {
+                r = state.registration->status();
+            } else if (state.registration_final) {
+                r = *state.registration_final;
+            }
+            t.registration = RegistrationStateId(r.state);
+            t.problem = r.problem;
+            t.status = r.status;
+            t.detail = r.detail;
+            t.registered_until = r.registered_until;
+            t.next_attempt = r.next_attempt;
+            t.granted = r.granted;
+            t.registrations = r.registrations;
+            t.failures = r.failures;
+            if (r.state == RegistrationState::kFailed) {
+                t.up = false;
+                t.down_reason = "not_registered";
+                t.down_until = 0;
             }
         }
-        t.registration = RegistrationStateId(r.state);
-        t.problem = r.problem;
-        t.status = r.status;
-        t.detail = r.detail;
-        t.registered_until = r.registered_until;
-        t.next_attempt = r.next_attempt;
-        t.granted = r.granted;
-        t.registrations = r.registrations;
-        t.failures = r.failures;
+        out.push_back(std::move(t));
     }
-    return {t};
+    return out;
 }
 
 SipCounters SipTelephony::counters() const {

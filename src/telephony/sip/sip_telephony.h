@@ -21,7 +21,9 @@
 //
 // Bridge(call, agent) rings the agent's phone (SipOptions::agents) and, once
 // it answers, relays RTP between the two legs (a B2BUA); either side hanging
-// up ends both, and the campaign hears kHungUp. With SipOptions::transfer the
+// up ends both, and the campaign hears kHungUp. The phone is offered G.722
+// first (SipOptions::g722): its wideband audio is turned to and from the
+// trunk's G.711 here (media/g722.h). With SipOptions::transfer the
 // call is sent to that URI by REFER instead (a PBX queues it).
 //
 // Calls to the center's numbers (SipOptions::dids) ring on our side (180)
@@ -32,6 +34,12 @@
 // Behind NAT, SipOptions::public_address is written into our Contact and SDP,
 // and symmetric RTP (on by default) sends a call's audio to where the far
 // end's comes from.
+//
+// Several trunks (SipOptions::more_trunks): a call goes out through the
+// trunk its Dial names, or the default; each trunk's caps (calls at once,
+// calls a second) hold, and a trunk that is down, full or answers 5xx hands
+// the call to the next of its failover list. Calls in come through any of
+// them; a DID knows its trunk.
 //
 // With Trunk::registers the trunk's account is registered with the provider
 // (registration.h) and calls for it are taken as calls to Trunk::did;
@@ -91,10 +99,27 @@ struct Trunk {
     // The center's number calls for the registered account stand for, when
     // the provider's INVITE names only the account (also one of `dids`).
     std::string did;
+    // The center's numbers whose calls come through this trunk (they join
+    // SipOptions::dids); a DID no trunk names belongs to the default trunk.
+    std::vector<std::string> dids;
+    // The provider's limits, never exceeded: calls up at once through the
+    // trunk, both ways (0: no cap; calls the provider sends in are counted,
+    // never refused), and new calls a second (0: no cap; INVITEs are spaced,
+    // a call that would wait more than 5 s goes to the next trunk).
+    int max_calls = 0;
+    double calls_per_second = 0;
+    // Where a call goes when this trunk is down (its registration failed, or
+    // its last 3 INVITEs went unanswered: down for 30 s) or full, in order;
+    // a call whose INVITE gets no answer or a 500, 502, 503 or 504 before
+    // ringing is sent through the next one.
+    std::vector<std::string> failover;
 };
 
 struct SipOptions {
+    // The default trunk (what a campaign naming no trunk dials through), and
+    // the others by name ([trunks.NAME] in the settings file).
     Trunk trunk;
+    std::vector<Trunk> more_trunks;
     std::string listen = "127.0.0.1:5060";  // our SIP address (ip:port)
     std::string rtp_ip = "127.0.0.1";       // the address RTP is sent from and offered in SDP
     // Behind NAT: the address the provider reaches us at ("IP" or "IP:PORT",
@@ -111,6 +136,9 @@ struct SipOptions {
     // Russian, text in Latin letters in English, whatever this says.
     std::string language = "ru";
     std::string codec = "PCMA";  // preferred: PCMA or PCMU
+    // Offer G.722 (wideband) first to operators' phones; their audio is
+    // turned to and from the trunk's G.711 here.
+    bool g722 = true;
     // Record both sides of answered calls here (one WAV per call, under a
     // folder per day); empty for no recording.
     std::string recordings_dir;

@@ -24,6 +24,7 @@
 
 #include "telephony/media/dtmf.h"
 #include "telephony/media/g711.h"
+#include "telephony/media/g722.h"
 #include "telephony/media/sit.h"
 #include "telephony/media/wav.h"
 #include "telephony/sip/registration.h"
@@ -200,11 +201,12 @@ private:
     std::deque<std::function<void()>> work_;
 };
 
-// A pcap of RTP (PCMA, payload type 8) carrying `pcm`, for SIPp's
-// play_pcap_audio.
-void WriteCapture(const fs::path& path, std::vector<int16_t> pcm) {
+// A pcap of RTP (PCMA, payload type 8; or G.722, 9) carrying `pcm`, for
+// SIPp's play_pcap_audio.
+void WriteCapture(const fs::path& path, std::vector<int16_t> pcm, int pt = 8) {
     pcm.resize((pcm.size() / 160 + 1) * 160, 0);
-    std::vector<uint8_t> alaw = media::EncodeAlaw(pcm);
+    std::vector<uint8_t> alaw =
+        pt == media::kG722PayloadType ? media::G722Codec().Encode(pcm) : media::EncodeAlaw(pcm);
     std::ofstream out(path, std::ios::binary);
     auto put = [&](uint64_t v, int bytes, bool big) {
         for (int i = 0; i < bytes; ++i) {
@@ -244,7 +246,7 @@ void WriteCapture(const fs::path& path, std::vector<int16_t> pcm) {
         put(udp, 2, true);
         put(0, 2, true);
         put(0x80, 1, true);
-        put(i == 0 ? 0x88 : 0x08, 1, true);
+        put((i == 0 ? 0x80 : 0) | pt, 1, true);
         put(i, 2, true);
         put(i * 160, 4, true);
         put(0x1234, 4, true);
@@ -337,6 +339,30 @@ protected:
         EXPECT_EQ(sipp.Wait(), 0) << status << ": " << sipp.errors();
         telephony_.reset();
         return events_.empty() ? nullptr : &events_.back();
+    }
+
+    // A call to `callee` answered and put through to operator olga's phone
+    // `agent` until the callee hangs up, both SIPps' verdicts checked; the
+    // call's recording, and the counters at the end.
+    std::string PutThrough(Sipp& callee, Sipp& agent, SipCounters* counters = nullptr) {
+        SipOptions options;
+        options.agents["olga"] = "sip:olga@" + agent.address();
+        SipTelephony& sip = Connect(callee.address(), options);
+        const CallId id =
+            sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+        if (!WaitFor(EventKind::kAnswered)) {
+            ADD_FAILURE() << "not answered: " << Kinds() << Log();
+            return {};
+        }
+        const std::string recording = Seen(EventKind::kAnswered)->recording;
+        sip.Bridge(id, "olga");
+        EXPECT_TRUE(WaitFor(EventKind::kHungUp, 15s)) << Kinds() << Log();
+        EXPECT_EQ(callee.Wait(), 0) << "the callee's BYE was answered: " << callee.errors();
+        EXPECT_EQ(agent.Wait(), 0)
+            << "the operator's phone took our offer, then our BYE: " << agent.errors();
+        if (counters != nullptr) *counters = sip.counters();
+        telephony_.reset();
+        return recording;
     }
 
     fs::path dir_;
@@ -559,27 +585,57 @@ TEST_F(SipTelephonyTest, AnAnsweredCallIsPutThroughToTheOperatorsPhoneWithAudioB
     Sipp agent(dir_, "answer-keys.xml",
                {{"@PAYLOADS@", "8 101"}, {"@PCAP@", "/usr/share/sip-tester/g711a.pcap"}});
     ASSERT_TRUE(callee.started() && agent.started());
-    SipOptions options;
-    options.agents["olga"] = "sip:olga@" + agent.address();
-    SipTelephony& sip = Connect(callee.address(), options);
-    const CallId id = sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
-    ASSERT_TRUE(WaitFor(EventKind::kAnswered)) << Kinds() << Log();
-    const std::string recording = Seen(EventKind::kAnswered)->recording;
-    sip.Bridge(id, "olga");
-    ASSERT_TRUE(WaitFor(EventKind::kHungUp, 15s)) << Kinds() << Log();
-    EXPECT_EQ(callee.Wait(), 0) << "the callee's BYE was answered: " << callee.errors();
-    EXPECT_EQ(agent.Wait(), 0) << "the operator's phone got the INVITE, then our BYE: "
-                               << agent.errors();
-    SipCounters counters = sip.counters();
+    SipCounters counters;
+    const std::string recording = PutThrough(callee, agent, &counters);
     EXPECT_EQ(counters.bridged, 1);
     EXPECT_GT(counters.relayed, 150) << "about 3 s of audio each way was relayed";
-    telephony_.reset();
 
     auto wav = media::ReadWav(recording);
     ASSERT_TRUE(wav) << wav.error().message;
     const std::vector<int16_t> left = Side(*wav, 0), right = Side(*wav, 1);
     EXPECT_GT(media::Rms(left), 0.01) << "the callee's voice";
     EXPECT_GT(media::Rms(right), 0.01) << "the operator's voice";
+}
+
+// Issue 20, item 8: an operator's phone that speaks G.722 only gets it (the
+// offer to it puts G.722 first); its wideband voice is turned into the
+// trunk's G.711 and recorded, a 1 kHz tone still a 1 kHz tone.
+TEST_F(SipTelephonyTest, AnOperatorsG722PhoneIsHeardThroughTheTrunksG711) {
+    std::vector<int16_t> tone(8000 * 2);
+    for (size_t i = 0; i < tone.size(); ++i)
+        tone[i] =
+            static_cast<int16_t>(8000 * std::sin(2 * M_PI * 1000 * static_cast<double>(i) / 8000));
+    const fs::path pcap = dir_ / "g722-tone.pcap";
+    WriteCapture(pcap, tone, media::kG722PayloadType);
+    Sipp callee(dir_, "answer-hangup.xml",
+                {{"@AFTER@", "4000"}, {"@PAYLOADS@", "8 101"}, {"@TALK@", ""}});
+    Sipp agent(dir_, "answer-g722.xml", {{"@PCAP@", pcap.string()}});
+    ASSERT_TRUE(callee.started() && agent.started());
+    const std::string recording = PutThrough(callee, agent);
+
+    auto wav = media::ReadWav(recording);
+    ASSERT_TRUE(wav) << wav.error().message;
+    const std::vector<int16_t> right = Side(*wav, 1);
+    ASSERT_GT(media::Rms(right), 0.05) << "the operator's tone, decoded from G.722";
+    auto power = [&](double hz) { return media::TonePower(right, hz); };
+    EXPECT_GT(power(1000), 100 * power(1300)) << "a 1 kHz tone, not noise";
+    EXPECT_GT(power(1000), 100 * power(2000)) << "and not its image";
+}
+
+TEST(SipConfig, G722IsOfferedToPhonesUnlessTurnedOff) {
+    EXPECT_TRUE(SipOptions{}.g722);
+    const fs::path file =
+        fs::temp_directory_path() / ("callbase-g722-" + std::to_string(getpid()) + ".toml");
+    std::ofstream(file) << "g722 = false\n[trunk]\nhost = \"h\"\n";
+    auto off = LoadSipConfig(file.string());
+    ASSERT_TRUE(off) << off.error().message;
+    EXPECT_FALSE(off->g722);
+    std::ofstream(file) << "g722 = \"yes\"\n[trunk]\nhost = \"h\"\n";
+    auto bad = LoadSipConfig(file.string());
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find(":1: g722: must be true or false"), std::string::npos)
+        << bad.error().message;
+    fs::remove(file);
 }
 
 TEST_F(SipTelephonyTest, AnOperatorWithoutAPhoneEndsTheCallWithALogLine) {
@@ -1170,6 +1226,203 @@ TEST_F(SipTelephonyTest, CallsToOtherNumbersGet404AndAnOfferedCallCanBeRefusedOr
     }
     EXPECT_EQ(sip.counters().incoming, 2);
     EXPECT_EQ(sip.counters().active, 0);
+}
+
+// Issue 20, item 2: several trunks. Two SIPp trunks, "a" and "b".
+Trunk Named(const std::string& name, const std::string& host,
+            std::vector<std::string> failover = {}) {
+    Trunk t;
+    t.name = name;
+    t.host = host;
+    t.failover = std::move(failover);
+    return t;
+}
+
+const TrunkStatus& StatusOf(const std::vector<TrunkStatus>& all, const std::string& name) {
+    for (const auto& t : all)
+        if (t.name == name) return t;
+    static const TrunkStatus kNone;
+    ADD_FAILURE() << "no trunk " << name;
+    return kNone;
+}
+
+TEST_F(SipTelephonyTest, ACallGoesThroughItsCampaignsTrunkAndA503PassesItToTheFailover) {
+    Sipp a(dir_, "final.xml", {{"@STATUS@", "503 Service Unavailable"}});
+    Sipp b(dir_, "final.xml", {{"@STATUS@", "486 Busy Here"}}, "", {"-m", "2"});
+    ASSERT_TRUE(a.started() && b.started());
+    SipOptions options;
+    options.trunk = Named("a", a.address(), {"b"});
+    options.more_trunks = {Named("b", b.address())};
+    SipTelephony& sip = Connect(a.address(), options);
+    // The default trunk refuses 503 before ringing: the call goes on
+    // through b, and b's answer is the call's.
+    sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+    ASSERT_TRUE(WaitFor(EventKind::kBusy)) << Kinds() << Log();
+    EXPECT_EQ(Seen(EventKind::kBusy)->cause, 486);
+    EXPECT_FALSE(Seen(EventKind::kFailed)) << Kinds();
+    EXPECT_NE(Log().find("the call to +79161234567 goes through trunk b"), std::string::npos)
+        << Log();
+    EXPECT_EQ(a.Wait(), 0) << a.errors();
+    // A campaign that names b dials b only.
+    events_.clear();
+    sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234568", .trunk = "b"});
+    ASSERT_TRUE(WaitFor(EventKind::kBusy)) << Kinds() << Log();
+    EXPECT_EQ(b.Wait(), 0) << b.errors();
+    auto trunks = sip.Trunks();
+    ASSERT_EQ(trunks.size(), 2u);
+    EXPECT_EQ(trunks[0].name, "a");
+    EXPECT_TRUE(trunks[0].is_default);
+    EXPECT_EQ(trunks[0].failover, std::vector<std::string>{"b"});
+    EXPECT_EQ(StatusOf(trunks, "a").calls, 1);
+    EXPECT_EQ(StatusOf(trunks, "a").failed_over, 1);
+    EXPECT_EQ(StatusOf(trunks, "b").calls, 2);
+    EXPECT_EQ(StatusOf(trunks, "a").active + StatusOf(trunks, "b").active, 0);
+    EXPECT_TRUE(StatusOf(trunks, "a").up) << "a 5xx passes the call on, it does not take a out";
+    // A trunk the settings do not have: the call fails at once, saying so.
+    events_.clear();
+    sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234569", .trunk = "c"});
+    ASSERT_TRUE(WaitFor(EventKind::kFailed)) << Kinds();
+    EXPECT_EQ(Seen(EventKind::kFailed)->cause, 503);
+    EXPECT_NE(Log().find("the SIP settings have no trunk \"c\""), std::string::npos) << Log();
+}
+
+TEST_F(SipTelephonyTest, ATrunksCallsAtOnceAreNeverMoreThanItsCapAndItsCallsASecondAreSpaced) {
+    Sipp a(dir_, "ring-cancel.xml",
+           {{"@PROVISIONAL@", "180 Ringing"}, {"@EXTRA@", "Allow: INVITE, ACK, CANCEL, BYE"}});
+    Sipp b(dir_, "final.xml", {{"@STATUS@", "486 Busy Here"}}, "", {"-m", "4"});
+    ASSERT_TRUE(a.started() && b.started());
+    SipOptions options;
+    options.trunk = Named("a", a.address(), {"b"});
+    options.trunk.max_calls = 1;
+    options.more_trunks = {Named("b", b.address())};
+    options.more_trunks[0].calls_per_second = 2;
+    SipTelephony& sip = Connect(a.address(), options);
+    const CallId ringing = sip.Originate(
+        Dial{.caller_id = "+74950000001", .number = "+79161234567", .ring_timeout = 6'000});
+    ASSERT_TRUE(WaitFor(EventKind::kRinging)) << Kinds() << Log();
+    EXPECT_EQ(StatusOf(sip.Trunks(), "a").active, 1);
+    // a is full: four more calls go through b, at most two a second.
+    events_.clear();
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 4; ++i)
+        sip.Originate(
+            Dial{.caller_id = "+74950000001", .number = "+7916123450" + std::to_string(i)});
+    auto busy = [&] {
+        return std::count_if(events_.begin(), events_.end(),
+                             [](const Event& e) { return e.kind == EventKind::kBusy; });
+    };
+    queue_.RunUntil([&] { return busy() == 4; }, 10s);
+    const auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_EQ(busy(), 4) << Kinds() << Log();
+    EXPECT_GE(took, 1'400ms) << "4 INVITEs at 2 a second: the last one 1.5 s after the first";
+    EXPECT_LT(took, 4'000ms);
+    EXPECT_NE(Log().find("a full: 1 calls up, its max_calls"), std::string::npos) << Log();
+    auto trunks = sip.Trunks();
+    EXPECT_EQ(StatusOf(trunks, "a").calls, 1) << "never two calls at once on a";
+    EXPECT_EQ(StatusOf(trunks, "a").failed_over, 4);
+    EXPECT_EQ(StatusOf(trunks, "b").calls, 4);
+    EXPECT_EQ(b.Wait(), 0) << b.errors();
+    sip.Hangup(ringing);
+    EXPECT_EQ(a.Wait(), 0) << a.errors();
+    queue_.RunUntil([&] { return StatusOf(sip.Trunks(), "a").active == 0; }, 2s);
+    EXPECT_EQ(StatusOf(sip.Trunks(), "a").active, 0) << "the place is given back";
+}
+
+TEST_F(SipTelephonyTest, ATrunkThatDoesNotAnswerIsTakenOutAndWithoutFailoverTheCallsFailAtOnce) {
+    // Nothing listens on a's TCP port: every INVITE fails before an answer.
+    const int closed = FreeUdpPort();
+    Sipp b(dir_, "final.xml", {{"@STATUS@", "486 Busy Here"}}, "", {"-m", "4"});
+    ASSERT_TRUE(b.started());
+    SipOptions options;
+    options.trunk = Named("a", "127.0.0.1:" + std::to_string(closed), {"b"});
+    options.trunk.transport = "tcp";
+    options.more_trunks = {Named("b", b.address())};
+    SipTelephony& sip = Connect(options.trunk.host, options);
+    for (int i = 0; i < 4; ++i) {
+        events_.clear();
+        sip.Originate(
+            Dial{.caller_id = "+74950000001", .number = "+7916123450" + std::to_string(i)});
+        ASSERT_TRUE(WaitFor(EventKind::kBusy)) << i << ": " << Kinds() << Log();
+    }
+    EXPECT_EQ(b.Wait(), 0) << b.errors();
+    auto trunks = sip.Trunks();
+    const TrunkStatus& a = StatusOf(trunks, "a");
+    EXPECT_FALSE(a.up);
+    EXPECT_EQ(a.down_reason, "no_answer");
+    EXPECT_GT(a.down_until, Now() + 20'000);
+    EXPECT_EQ(a.calls, 3) << "the fourth call did not try a trunk that is down";
+    EXPECT_EQ(a.failed_over, 4);
+    EXPECT_NE(Log().find("sip: trunk a (127.0.0.1:"), std::string::npos) << Log();
+    EXPECT_NE(Log().find("is down for 30 s"), std::string::npos) << Log();
+    telephony_.reset();
+
+    // One trunk, no failover: once it is out, calls fail at once with 503.
+    events_.clear();
+    SipOptions alone;
+    alone.trunk = Named("a", "127.0.0.1:" + std::to_string(closed));
+    alone.trunk.transport = "tcp";
+    SipTelephony& only = Connect(alone.trunk.host, alone);
+    for (size_t i = 0; i < 4; ++i) {
+        only.Originate(
+            Dial{.caller_id = "+74950000001", .number = "+7916123450" + std::to_string(i)});
+        queue_.RunUntil([&] { return events_.size() == i + 1; }, 10s);
+        ASSERT_EQ(events_.size(), i + 1) << Kinds();
+        EXPECT_EQ(events_.back().kind, EventKind::kFailed);
+        EXPECT_EQ(events_.back().cause, i < 3 ? 0 : 503)
+            << "no answer from the trunk: cause 0, as before; then it is out: 503";
+    }
+    EXPECT_NE(Log().find("cannot go out: a down"), std::string::npos) << Log();
+    EXPECT_EQ(StatusOf(only.Trunks(), "a").calls, 3);
+}
+
+TEST(SipConfig, SeveralTrunksNameTheirDefaultFailoverCapsAndNumbers) {
+    const fs::path dir =
+        fs::temp_directory_path() / ("callbase-sipconf-trunks-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    auto load = [&](const std::string& text) {
+        std::ofstream(dir / "t.toml") << text;
+        return LoadSipConfig((dir / "t.toml").string());
+    };
+    auto ok = load(
+        "default_trunk = \"main\"\ndids = [\"+74950000001\"]\n"
+        "[trunks.backup]\nhost = \"b.example.ru\"\ndids = [\"+74950000003\"]\n"
+        "[trunks.main]\nhost = \"a.example.ru\"\nmax_calls = 30\ncalls_per_second = 5\n"
+        "failover = [\"backup\"]\ndids = [\"+74950000002\"]\n");
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(ok->trunk.name, "main") << "the default first";
+    EXPECT_EQ(ok->trunk.max_calls, 30);
+    EXPECT_EQ(ok->trunk.calls_per_second, 5);
+    EXPECT_EQ(ok->trunk.failover, std::vector<std::string>{"backup"});
+    ASSERT_EQ(ok->more_trunks.size(), 1u);
+    EXPECT_EQ(ok->more_trunks[0].name, "backup");
+    EXPECT_EQ(ok->dids, (std::vector<std::string>{"+74950000001", "+74950000002", "+74950000003"}));
+
+    struct Case {
+        std::string text, said;
+    };
+    for (const Case& c : {
+             Case{"[trunks.a]\nhost = \"a\"\n[trunks.b]\nhost = \"b\"\n",
+                  "default_trunk: missing: with several trunks"},
+             Case{"default_trunk = \"c\"\n[trunks.a]\nhost = \"a\"\n[trunks.b]\nhost = \"b\"\n",
+                  "t.toml:1: default_trunk: no trunk is named \"c\""},
+             Case{"default_trunk = \"a\"\n[trunks.a]\nhost = \"a\"\nfailover = [\"z\"]\n"
+                  "[trunks.b]\nhost = \"b\"\n",
+                  "[trunks.a] failover: \"z\" is not another trunk's name"},
+             Case{"[trunk]\nhost = \"a\"\n[trunks.b]\nhost = \"b\"\n",
+                  "either one [trunk] or several [trunks.NAME]"},
+             Case{"default_trunk = \"a\"\n[trunks.a]\nhost = \"a\"\ndids = [\"+74950000001\"]\n"
+                  "[trunks.b]\nhost = \"b\"\ndids = [\"+74950000001\"]\n",
+                  "+74950000001 is also trunk"},
+             Case{"default_trunk = \"a\"\n[trunks.a]\nhost = \"a\"\nmax_calls = -1\n",
+                  "t.toml:4: [trunks.a] max_calls: -1 is out of range"},
+             Case{"[trunks.A]\nhost = \"a\"\n", "name trunks with lowercase latin letters"},
+         }) {
+        auto bad = load(c.text);
+        ASSERT_FALSE(bad) << c.text;
+        EXPECT_NE(bad.error().message.find(c.said), std::string::npos)
+            << c.text << " said: " << bad.error().message;
+    }
+    fs::remove_all(dir);
 }
 
 TEST(DialString, WritesNumbersAsTheTrunkWants) {

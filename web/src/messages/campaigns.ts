@@ -79,6 +79,10 @@ export const en = {
     'campaign.script_needs_robot': 'A robot script goes with pacing robot.',
     'campaign.script_needs_robot.hint': 'Choose the robot pacing, or leave the script out.',
     'campaign.script_problem': 'Campaign #{id}: {where}: {problem}',
+    'campaign.trunk_unknown':
+        'Campaign #{id} dials through trunk "{trunk}", which the server\'s SIP settings do not have (its trunks: {trunks})',
+    'campaign.trunk_unknown.hint':
+        'Edit the campaign to name one of them, or add [trunks.{trunk}] to the SIP settings and restart the server.',
     'campaign.script_problem.hint': 'Fix the script (`callbase ivr check FILE`) and start it again.',
     'campaign.script_tag_unknown': '{file}:{line}: node \'{node}\': tag \'{tag}\' is not in the dictionary.',
     'campaign.script_tag_unknown.hint': 'Add it to the tags dictionary, or change the script.',
@@ -217,6 +221,10 @@ export const ru: Record<keyof typeof en, string> = {
     'campaign.script_needs_robot': 'Сценарий робота работает только в режиме набора robot.',
     'campaign.script_needs_robot.hint': 'Выберите режим robot или уберите сценарий.',
     'campaign.script_problem': 'Кампания №{id}: {where}: {problem}',
+    'campaign.trunk_unknown':
+        'Кампания №{id} звонит через транк «{trunk}», которого нет в настройках SIP сервера (его транки: {trunks})',
+    'campaign.trunk_unknown.hint':
+        'Укажите в кампании один из них или добавьте [trunks.{trunk}] в настройки SIP и перезапустите сервер.',
     'campaign.script_problem.hint': 'Исправьте сценарий (`callbase ivr check FILE`) и запустите кампанию снова.',
     'campaign.script_tag_unknown': '{file}:{line}: узел «{node}»: метки «{tag}» нет в справочнике.',
     'campaign.script_tag_unknown.hint': 'Добавьте её в справочник меток или измените сценарий.',

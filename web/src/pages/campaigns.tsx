@@ -127,6 +127,9 @@ const callerIdLines = (c: Campaign) => c.caller_ids.map((id) => phoneText(id.num
 export function CreateForm(props: { onCreated: (c: Campaign) => void; initial?: Campaign; onCancel?: () => void }) {
     const init = props.initial;
     const purposes = useLoad<Purpose[]>(() => dict.purposes().catch(() => []), []);
+    // The server's trunks: a choice only where there are several.
+    const trunks = useLoad<{ trunks: { name: string; default?: boolean }[] }>(() => get<{ trunks: { name: string; default?: boolean }[] }>('/telephony').catch(() => ({ trunks: [] })), []);
+    const [trunk, setTrunk] = useState(init?.trunk ?? '');
     const [name, setName] = useState(init?.name ?? '');
     const [purpose, setPurpose] = useState(init?.purpose ?? 'service');
     const [pacing, setPacing] = useState<string>(init?.pacing ?? 'progressive');
@@ -173,6 +176,7 @@ export function CreateForm(props: { onCreated: (c: Campaign) => void; initial?: 
                     abandon_limit: Number(abandon.replace(',', '.')) / 100,
                     wrap_up_seconds: Number(wrapUp),
                     script,
+                    trunk,
                     ...(pacing === 'robot' && robotScript.trim() ? { robot_script: robotScript.trim() } : {}),
                 },
             });
@@ -209,6 +213,20 @@ export function CreateForm(props: { onCreated: (c: Campaign) => void; initial?: 
                         ))}
                     </select>
                 </Labeled>
+                {(trunks.data?.trunks.length ?? 0) > 1 && (
+                    <Labeled label={t('campaigns.trunk')}>
+                        <select data-testid="campaign-trunk" value={trunk} onChange={(e) => setTrunk(e.currentTarget.value)}>
+                            <option value="">{t('campaigns.trunkDefault', { name: trunks.data?.trunks.find((x) => x.default)?.name ?? '' })}</option>
+                            {trunks.data?.trunks
+                                .filter((x) => !x.default)
+                                .map((x) => (
+                                    <option key={x.name} value={x.name}>
+                                        {x.name}
+                                    </option>
+                                ))}
+                        </select>
+                    </Labeled>
+                )}
                 <Labeled label={t('campaigns.order')}>
                     <input data-testid="campaign-order" list="campaign-orders" value={order} onInput={(e) => setOrder(e.currentTarget.value)} />
                     <datalist id="campaign-orders">

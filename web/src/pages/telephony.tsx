@@ -25,6 +25,18 @@ export interface Trunk {
     granted_seconds?: number;
     registrations?: number;
     failures?: number;
+    // Several trunks (docs/telephony.md, "Several trunks").
+    default?: boolean;
+    dids?: string[];
+    max_calls?: number;
+    calls_per_second?: number;
+    failover?: string[];
+    up?: boolean;
+    down_reason?: 'not_registered' | 'no_answer' | null;
+    down_until_ms?: number | null;
+    active?: number;
+    calls?: number;
+    failed_over?: number;
 }
 
 interface Telephony {
@@ -141,6 +153,55 @@ export function TelephonyPage() {
                 </div>
                 <p class="hint">{t('telephony.hint')}</p>
             </Section>
+            {data && data.trunks.length > 0 && (
+                <Section title={t('telephony.calls')} testid="telephony-calls">
+                    <div class="table-wrap">
+                        <table class="grid">
+                            <thead>
+                                <tr>
+                                    <th>{t('telephony.trunk')}</th>
+                                    <th>{t('telephony.state')}</th>
+                                    <th class="num">{t('telephony.active')}</th>
+                                    <th class="num">{t('telephony.cps')}</th>
+                                    <th>{t('telephony.failover')}</th>
+                                    <th>{t('telephony.numbers')}</th>
+                                    <th class="num">{t('telephony.sent')}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {data.trunks.map((tr) => (
+                                    <tr key={tr.name} data-testid="telephony-load" data-trunk={tr.name} data-up={tr.up === false ? 'no' : 'yes'}>
+                                        <td>
+                                            <span data-user-text="">{tr.name}</span>
+                                            {tr.default && <div class="muted">{t('telephony.default')}</div>}
+                                        </td>
+                                        <td>
+                                            <span class={tr.up === false ? 'badge rejected' : 'badge done'}>{t(tr.up === false ? 'telephony.down' : 'telephony.up')}</span>
+                                            {tr.up === false && tr.down_reason && (
+                                                <div class="hint" data-testid="telephony-down">
+                                                    {t(`telephony.downReason.${tr.down_reason}` as Key)}
+                                                    {tr.down_until_ms ? ' ' + t('telephony.retryIn', { time: duration(Math.max(0, tr.down_until_ms - now)) }) : ''}
+                                                </div>
+                                            )}
+                                        </td>
+                                        <td class="num">
+                                            {number(tr.active ?? 0)}
+                                            {tr.max_calls ? ` / ${number(tr.max_calls)}` : ''}
+                                        </td>
+                                        <td class="num">{tr.calls_per_second ? number(tr.calls_per_second) : '—'}</td>
+                                        <td data-user-text="">{tr.failover && tr.failover.length > 0 ? tr.failover.join(' → ') : '—'}</td>
+                                        <td>{tr.dids && tr.dids.length > 0 ? tr.dids.map((d) => phone(d)).join(', ') : '—'}</td>
+                                        <td class="num">
+                                            {number(tr.calls ?? 0)} / {number(tr.failed_over ?? 0)}
+                                        </td>
+                                    </tr>
+                                ))}
+                            </tbody>
+                        </table>
+                    </div>
+                    <p class="hint">{t('telephony.callsHint')}</p>
+                </Section>
+            )}
         </div>
     );
 }
