@@ -29,6 +29,7 @@ nlohmann::json TrunkStatusJson(const telephony::TrunkStatus& t) {
     j["active"] = t.active;
     j["calls"] = t.calls;
     j["failed_over"] = t.failed_over;
+    j["incoming"] = t.incoming;
     if (!t.registration.empty()) {
         j["account"] = t.account;
         j["registration"] = t.registration;

@@ -344,6 +344,9 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                        false, [](const Trunk& t) { return t.active; });
                 family("trunk_calls_total", "INVITEs sent through the trunk.", "counter", false,
                        [](const Trunk& t) { return t.calls; });
+                family("trunk_incoming_total",
+                       "Calls taken from the trunk (to its numbers or its account).", "counter",
+                       false, [](const Trunk& t) { return t.incoming; });
                 family("trunk_failed_over_total",
                        "Calls the trunk passed to its failover trunks (down, full, 5xx).",
                        "counter", false, [](const Trunk& t) { return t.failed_over; });

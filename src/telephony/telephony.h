@@ -103,6 +103,7 @@ struct TrunkStatus {
     Millis down_until = 0;    // "no_answer": the next call tries it again then
     int active = 0;           // calls up through it now (both ways)
     int64_t calls = 0;        // INVITEs sent through it
+    int64_t incoming = 0;     // calls taken from it (to its numbers or account)
     int64_t failed_over = 0;  // calls it passed to the next trunk (down, full, 5xx)
 };
 

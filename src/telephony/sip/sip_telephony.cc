@@ -251,7 +251,7 @@ struct SipTelephony::Impl {
         uint64_t told_stuck = 0;
         // GUARDED_BY(counters_mutex): what Trunks reports.
         int active = 0;
-        int64_t calls = 0, failed_over = 0;
+        int64_t calls = 0, failed_over = 0, incoming = 0;
         Millis down_until_wall = 0;
     };
     std::vector<TrunkState> trunks;
@@ -1455,6 +1455,7 @@ struct SipTelephony::Impl {
         }
         call.ringing = true;
         JoinTrunk(call, trunk);  // counted on its trunk, never refused by its cap
+        Count([&](SipCounters&) { ++trunks[static_cast<size_t>(trunk)].incoming; });
         const CallId id = call.id;
         calls.emplace(id, std::move(owned));
         Count([](SipCounters& c) {
@@ -1639,6 +1640,7 @@ std::vector<TrunkStatus> SipTelephony::Trunks() const {
         t.active = state.active;
         t.calls = state.calls;
         t.failed_over = state.failed_over;
+        t.incoming = state.incoming;
         if (state.down_until_wall > WallMs()) {
             t.up = false;
             t.down_reason = "no_answer";

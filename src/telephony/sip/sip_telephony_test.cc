@@ -705,6 +705,29 @@ TEST(SipConfig, TheExamplesLoadAndMistakesAreNamedByFileAndLine) {
     ASSERT_FALSE(account) << "its password file is the admin's to make";
     EXPECT_NE(account.error().message.find("password_file"), std::string::npos)
         << account.error().message;
+    {
+        // Two providers: with the admin's password file in place, it loads as
+        // docs/telephony.md says.
+        const fs::path dir =
+            fs::temp_directory_path() / ("callbase-sipconf-two-" + std::to_string(getpid()));
+        fs::create_directories(dir);
+        std::ofstream(dir / "main-password") << "s3cret\n";
+        std::string text = ReadText(examples / "two-providers.toml");
+        const std::string from = "/etc/callbase/main-password";
+        text.replace(text.find(from), from.size(), (dir / "main-password").string());
+        std::ofstream(dir / "two.toml") << text;
+        auto two = LoadSipConfig((dir / "two.toml").string());
+        ASSERT_TRUE(two) << two.error().message;
+        EXPECT_EQ(two->trunk.name, "main");
+        EXPECT_TRUE(two->trunk.registers);
+        EXPECT_EQ(two->trunk.password, "s3cret");
+        EXPECT_EQ(two->trunk.failover, std::vector<std::string>{"backup"});
+        ASSERT_EQ(two->more_trunks.size(), 1u);
+        EXPECT_EQ(two->more_trunks[0].number_format, NumberFormat::kNational);
+        EXPECT_EQ(two->public_address, "203.0.113.10");
+        EXPECT_EQ(two->dids, (std::vector<std::string>{"+74951234567", "+78001234567"}));
+        fs::remove_all(dir);
+    }
 
     const fs::path dir =
         fs::temp_directory_path() / ("callbase-sipconf-" + std::to_string(getpid()));

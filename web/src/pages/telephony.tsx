@@ -36,6 +36,7 @@ export interface Trunk {
     down_until_ms?: number | null;
     active?: number;
     calls?: number;
+    incoming?: number;
     failed_over?: number;
 }
 
@@ -192,7 +193,7 @@ export function TelephonyPage() {
                                         <td data-user-text="">{tr.failover && tr.failover.length > 0 ? tr.failover.join(' → ') : '—'}</td>
                                         <td>{tr.dids && tr.dids.length > 0 ? tr.dids.map((d) => phone(d)).join(', ') : '—'}</td>
                                         <td class="num">
-                                            {number(tr.calls ?? 0)} / {number(tr.failed_over ?? 0)}
+                                            {number(tr.calls ?? 0)} / {number(tr.failed_over ?? 0)} / {number(tr.incoming ?? 0)}
                                         </td>
                                     </tr>
                                 ))}
