@@ -99,7 +99,7 @@ struct TrunkStatus {
     double calls_per_second = 0;
     std::vector<std::string> failover;
     bool up = true;           // down: not registered, or its INVITEs went unanswered
-    std::string down_reason;  // "not_registered", "no_answer" (INVITEs timed out or 5xx)
+    std::string down_reason;  // "not_registered", "no_answer" (its last INVITEs unanswered)
     Millis down_until = 0;    // "no_answer": the next call tries it again then
     int active = 0;           // calls up through it now (both ways)
     int64_t calls = 0;        // INVITEs sent through it

@@ -10,6 +10,7 @@ import { Findings } from '../findings';
 import { clockMinutes, dateTime, number, phone as phoneText } from '../format';
 import { t, type Key } from '../i18n';
 import { WhyLookup } from './calls';
+import type { Telephony } from './telephony';
 
 export const pacings = ['preview', 'progressive', 'predictive', 'robot'] as const;
 const orders = ['id', 'added', 'idle', '-idle', 'status', 'source', 'region'];
@@ -128,7 +129,7 @@ export function CreateForm(props: { onCreated: (c: Campaign) => void; initial?: 
     const init = props.initial;
     const purposes = useLoad<Purpose[]>(() => dict.purposes().catch(() => []), []);
     // The server's trunks: a choice only where there are several.
-    const trunks = useLoad<{ trunks: { name: string; default?: boolean }[] }>(() => get<{ trunks: { name: string; default?: boolean }[] }>('/telephony').catch(() => ({ trunks: [] })), []);
+    const trunks = useLoad<Pick<Telephony, 'trunks'>>(() => get<Telephony>('/telephony').catch(() => ({ trunks: [] })), []);
     const [trunk, setTrunk] = useState(init?.trunk ?? '');
     const [name, setName] = useState(init?.name ?? '');
     const [purpose, setPurpose] = useState(init?.purpose ?? 'service');

@@ -40,7 +40,7 @@ export interface Trunk {
     failed_over?: number;
 }
 
-interface Telephony {
+export interface Telephony {
     network: 'none' | 'sim' | 'sip';
     trunks: Trunk[];
 }
