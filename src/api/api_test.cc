@@ -1403,6 +1403,134 @@ TEST_P(ApiTest, StoppingACampaignDuringAnOperatorsWrapUpKeepsTheServerUp) {
     EXPECT_FALSE(runner_->error());
 }
 
+// Issue 20, item 6, over the API: an operator put through holds the caller
+// and takes them back, and passes the call to a colleague by a blind
+// transfer; every mistake is a clear refusal in a code the desk translates,
+// and the call goes on unharmed; the call's history keeps the hold and the
+// transfer.
+TEST_P(ApiTest, AnOperatorHoldsTheCallerAndTransfersThemToAColleague) {
+    ASSERT_TRUE(compliance::SaveRulesJson(*db_, kEveryHour, "test", clock_));
+    ASSERT_TRUE(security::Users(*db_, clock_).Add("pavel", Role::kOperator, kPassword));
+    telephony::Population callees;
+    callees.answer_rate = {{0, 1.0}};
+    callees.invalid = 0;
+    callees.machine = 0;
+    callees.ring_time = telephony::Distribution::Fixed(1);
+    callees.talk_time = telephony::Distribution::Fixed(120);
+    ASSERT_NO_FATAL_FAILURE(ServeWithCampaigns(callees, 1));
+    Login anna = LogIn("anna"), oleg = LogIn("oleg"), pavel = LogIn("pavel");
+    Reply created = Send(http::verb::post, "/api/v1/campaigns",
+                         json{{"name", "Перевод"},
+                              {"caller_ids", {"+74951112233"}},
+                              {"schedule", "00:00-24:00"},
+                              {"pacing", "preview"}}
+                             .dump(),
+                         &anna);
+    ASSERT_EQ(created.status, 201) << created.body;
+    const int64_t id = created.Json()["id"].get<int64_t>();
+    ASSERT_EQ(
+        Send(http::verb::post, fmt::format("/api/v1/campaigns/{}/start", id), "{}", &anna).status,
+        200);
+    for (const Login* who : {&oleg, &pavel}) {
+        ASSERT_EQ(
+            Send(http::verb::post, "/api/v1/agent/join", json{{"campaign", id}}.dump(), who).status,
+            200);
+    }
+    // Nothing to hold or transfer before a call.
+    Reply idle = Send(http::verb::post, "/api/v1/agent/hold", "{}", &oleg);
+    EXPECT_EQ(idle.status, 409) << idle.body;
+    EXPECT_EQ(idle.Json()["code"], "agent.not_on_call") << idle.body;
+
+    ASSERT_EQ(Send(http::verb::post, "/api/v1/agent/ready", "{}", &oleg).status, 200);
+    ASSERT_EQ(Send(http::verb::post, "/api/v1/agent/next-card", "{}", &oleg).status, 200);
+    ASSERT_EQ(Send(http::verb::post, "/api/v1/agent/dial", "{}", &oleg).status, 200);
+    json talking = AgentUntil(oleg, [](const json& s) { return s["put_through"] == true; });
+    ASSERT_EQ(talking["put_through"], true) << talking.dump();
+    const int64_t contact = talking["contact_id"].get<int64_t>();
+
+    // A supervisor cannot listen in on the simulator (no voices), says so;
+    // a wrong request and an operator who is not on a call are refused too.
+    for (const auto& [body, status, code] :
+         {std::tuple{json{{"agent", "oleg"}, {"mode", "listen"}}, 409, "monitor.no_network"},
+          std::tuple{json{{"agent", "pavel"}, {"mode", "listen"}}, 409, "monitor.not_on_call"},
+          std::tuple{json{{"agent", "oleg"}, {"mode", "spy"}}, 400, "monitor.bad_request"},
+          std::tuple{json{{"mode", "listen"}}, 400, "monitor.bad_request"}}) {
+        Reply r = Send(http::verb::post, "/api/v1/wallboard/monitor", body.dump(), &anna);
+        EXPECT_EQ(r.status, status) << body.dump() << ": " << r.body;
+        EXPECT_EQ(r.Json()["code"], code) << body.dump() << ": " << r.body;
+    }
+    EXPECT_EQ(Send(http::verb::post, "/api/v1/wallboard/monitor",
+                   json{{"agent", "oleg"}, {"mode", "listen"}}.dump(), &pavel)
+                  .status,
+              403)
+        << "operators do not listen to each other";
+
+    Reply held = Send(http::verb::post, "/api/v1/agent/hold", json{{"on", true}}.dump(), &oleg);
+    ASSERT_EQ(held.status, 200) << held.body;
+    EXPECT_TRUE(held.Json()["held_since"].is_number()) << held.body;
+    Reply flag = Send(http::verb::post, "/api/v1/agent/hold", json{{"on", "yes"}}.dump(), &oleg);
+    EXPECT_EQ(flag.status, 400) << flag.body;
+    EXPECT_EQ(flag.Json()["code"], "agent.hold_on_flag") << flag.body;
+    Reply back = Send(http::verb::post, "/api/v1/agent/hold", json{{"on", false}}.dump(), &oleg);
+    ASSERT_EQ(back.status, 200) << back.body;
+    EXPECT_TRUE(back.Json()["held_since"].is_null()) << back.body;
+
+    // Where the call may go: pavel (paused) and no queue configured.
+    Reply targets = Send(http::verb::get, "/api/v1/agent/transfer-targets", "", &oleg);
+    ASSERT_EQ(targets.status, 200) << targets.body;
+    EXPECT_EQ(targets.Json()["agents"], (json::array({{{"agent", "pavel"}, {"state", "paused"}}})))
+        << targets.body;
+    EXPECT_EQ(targets.Json()["queues"], json::array()) << targets.body;
+
+    struct Wrong {
+        json body;
+        int status;
+        const char* code;
+    };
+    for (const Wrong& w :
+         {Wrong{json::object(), 400, "transfer.no_target"},
+          Wrong{{{"agent", "pavel"}, {"queue", "sales"}}, 400, "transfer.no_target"},
+          Wrong{{{"agent", 5}}, 400, "transfer.no_target"},
+          Wrong{{{"agent", "zoya"}}, 404, "transfer.agent_unknown"},
+          Wrong{{{"agent", "oleg"}}, 400, "transfer.to_self"},
+          Wrong{{{"queue", "sales"}}, 404, "transfer.queue_unknown"},
+          Wrong{{{"agent", "pavel"}}, 409, "transfer.agent_busy"}}) {
+        Reply r = Send(http::verb::post, "/api/v1/agent/transfer", w.body.dump(), &oleg);
+        EXPECT_EQ(r.status, w.status) << w.body.dump() << ": " << r.body;
+        EXPECT_EQ(r.Json()["code"], w.code) << w.body.dump() << ": " << r.body;
+    }
+    EXPECT_EQ(Send(http::verb::get, "/api/v1/agent", "", &oleg).Json()["state"], "on_call")
+        << "the refusals left the call as it was";
+
+    ASSERT_EQ(Send(http::verb::post, "/api/v1/agent/ready", "{}", &pavel).status, 200);
+    Reply moved =
+        Send(http::verb::post, "/api/v1/agent/transfer", json{{"agent", "pavel"}}.dump(), &oleg);
+    ASSERT_EQ(moved.status, 200) << moved.body;
+    EXPECT_EQ(moved.Json()["state"], "wrap_up") << moved.body;
+    EXPECT_EQ(moved.Json()["disposition_due"], false) << moved.body;
+    json his = AgentUntil(pavel, [](const json& s) { return s["put_through"] == true; });
+    EXPECT_EQ(his["state"], "on_call") << his.dump();
+    EXPECT_EQ(his["contact_id"], contact) << his.dump();
+    ASSERT_EQ(Send(http::verb::post, "/api/v1/agent/hangup", "{}", &pavel).status, 200);
+    EXPECT_EQ(
+        AgentUntil(pavel,
+                   [](const json& s) { return s["disposition_due"] == true; })["disposition_due"],
+        true);
+
+    json calls = Send(http::verb::get, "/api/v1/call-log", "", &anna).Json()["calls"];
+    ASSERT_TRUE(calls.is_array() && calls.size() == 1) << calls.dump();
+    const json& route = calls[0]["route"];
+    EXPECT_EQ(calls[0]["agent"], "pavel") << calls.dump();
+    ASSERT_TRUE(route.is_object()) << calls.dump();
+    ASSERT_EQ(route["holds"].size(), 1u) << route.dump();
+    EXPECT_EQ(route["holds"][0]["agent"], "oleg");
+    ASSERT_EQ(route["transfers"].size(), 1u) << route.dump();
+    EXPECT_EQ(route["transfers"][0]["from"], "oleg");
+    EXPECT_EQ(route["transfers"][0]["to"], "agent:pavel");
+    EXPECT_EQ(route["transfers"][0]["mode"], "blind");
+    EXPECT_FALSE(runner_->error());
+}
+
 // An operator whose desk goes away (the tab closed: the agent feed's socket
 // closed) is paused with the reason desk_gone after the grace, and is not
 // offered calls; a reload (the feed opened again within the grace) keeps them
@@ -1791,8 +1919,8 @@ TEST_P(ApiTest, WithoutCampaignsRunningTheOperatorsRoutesAnswerConflict) {
     EXPECT_EQ(state["state"], "offline") << state.dump();
     EXPECT_EQ(state["campaigns_running"], false) << state.dump();
     EXPECT_TRUE(state["callbacks"].empty()) << state.dump();
-    for (const char* action :
-         {"join", "leave", "ready", "pause", "next-card", "dial", "hangup", "disposition"}) {
+    for (const char* action : {"join", "leave", "ready", "pause", "next-card", "dial", "hangup",
+                               "hold", "transfer", "disposition"}) {
         Reply r = Send(http::verb::post, std::string("/api/v1/agent/") + action,
                        json{{"campaign", id}, {"status", "callback"}}.dump(), &oleg);
         EXPECT_EQ(r.status, 409) << action << ": " << r.body;

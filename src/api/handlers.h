@@ -160,6 +160,9 @@ Result<Response> DeletePauseReason(Call& c);
 Result<Response> AgentNextCard(Call& c);
 Result<Response> AgentDial(Call& c);
 Result<Response> AgentHangup(Call& c);
+Result<Response> AgentHold(Call& c);
+Result<Response> AgentTransfer(Call& c);
+Result<Response> AgentTransferTargets(Call& c);
 Result<Response> AgentDisposition(Call& c);
 Result<server::Feed> AgentEvents(Call& c);
 
@@ -174,6 +177,7 @@ Result<Response> InboundQueueLog(Call& c);
 // The wallboard (routes_wallboard.cc): a snapshot, and its WebSocket.
 Result<Response> Wallboard(Call& c);
 Result<server::Feed> WallboardLive(Call& c);
+Result<Response> WallboardMonitor(Call& c);
 
 // routes_staffing.cc: the staffing forecast (Erlang C)
 Result<Response> Staffing(Call& c);

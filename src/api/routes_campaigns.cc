@@ -621,6 +621,62 @@ Result<Response> AgentHangup(Call& c) {
     return AgentAction(
         c, [](auto& r, const std::string& a) { return r.Hangup(a); }, "hung up");
 }
+// {"on": true} holds the caller (music for them, silence for the operator),
+// {"on": false} takes them back; no body holds.
+Result<Response> AgentHold(Call& c) {
+    // Without campaigns running that is the answer, whatever the body says.
+    if (auto runner = RunnerOf(c); !runner) return std::unexpected(runner.error());
+    bool on = true;
+    if (!c.request.body.empty()) {
+        auto body = c.Body();
+        if (!body) return std::unexpected(body.error());
+        if (body->contains("on")) {
+            if (!(*body)["on"].is_boolean()) {
+                return Fail(
+                    ErrorCode::kInvalidInput,
+                    Msg{"agent.hold_on_flag", "\"on\" must be true or false",
+                        "{\"on\": true} holds the caller, {\"on\": false} takes them back"});
+            }
+            on = (*body)["on"].get<bool>();
+        }
+    }
+    return AgentAction(
+        c, [on](auto& r, const std::string& a) { return r.Hold(a, on); },
+        on ? "put the caller on hold" : "took the caller back from hold");
+}
+
+// {"agent": "olga"} or {"queue": "sales"}: a blind transfer of the agent's call.
+Result<Response> AgentTransfer(Call& c) {
+    if (auto runner = RunnerOf(c); !runner) return std::unexpected(runner.error());
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto text = [&](const char* key) -> std::optional<std::string> {
+        auto v = body->find(key);
+        if (v == body->end() || v->is_null()) return std::string();
+        if (!v->is_string()) return std::nullopt;
+        return v->get<std::string>();
+    };
+    auto to_agent = text("agent");
+    auto to_queue = text("queue");
+    if (!to_agent || !to_queue || to_agent->empty() == to_queue->empty()) {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"transfer.no_target", "say where the call goes: an operator or a queue",
+                        "{\"agent\": \"olga\"} or {\"queue\": \"sales\"}, one of the two"});
+    }
+    return AgentAction(
+        c, [&](auto& r, const std::string& a) { return r.Transfer(a, *to_agent, *to_queue); },
+        to_queue->empty() ? "transferred the call to operator " + *to_agent
+                          : "transferred the call to queue " + *to_queue);
+}
+
+Result<Response> AgentTransferTargets(Call& c) {
+    auto runner = RunnerOf(c);
+    if (!runner) return std::unexpected(runner.error());
+    auto targets = (*runner)->TransferTargets(c.actor());
+    if (!targets) return std::unexpected(targets.error());
+    return JsonResponse(200, json::parse(*targets));
+}
+
 Result<Response> AgentDial(Call& c) {
     return AgentAction(
         c, [](auto& r, const std::string& a) { return r.DialCard(a); }, "dialed");

@@ -143,6 +143,46 @@ Result<Response> Wallboard(Call& c) {
     return JsonResponse(200, Compose(board, *today, *team));
 }
 
+// {"agent": "oleg", "mode": "listen"|"whisper"|"barge"|"off"}: the supervisor
+// (the caller of the API: their phone is theirs in the SIP settings) on the
+// operator's live call. Each use is in the audit log with the mode.
+Result<Response> WallboardMonitor(Call& c) {
+    auto runner = RunnerOf(c);
+    if (!runner) return std::unexpected(runner.error());
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    const json agent = body->value("agent", json());
+    const json mode_text = body->value("mode", json());
+    static const std::map<std::string, telephony::MonitorMode> kModes = {
+        {"listen", telephony::MonitorMode::kListen},
+        {"whisper", telephony::MonitorMode::kWhisper},
+        {"barge", telephony::MonitorMode::kBarge},
+        {"off", telephony::MonitorMode::kOff}};
+    auto mode = mode_text.is_string() ? kModes.find(mode_text.get<std::string>()) : kModes.end();
+    if (!agent.is_string() || agent.get<std::string>().empty() || mode == kModes.end()) {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"monitor.bad_request", "say whose call and how: an operator and a mode",
+                        "{\"agent\": \"oleg\", \"mode\": \"listen\"} — listen, whisper, "
+                        "barge or off"});
+    }
+    const std::string who = agent.get<std::string>();
+    // A team's supervisor listens to the team's operators only.
+    auto team = FiguresTeam(c.viewer(), *c.db, ClockOf(c));
+    if (!team) return std::unexpected(team.error());
+    if (*team && !InTeam(**team, who)) {
+        return Fail(ErrorCode::kNotFound,
+                    Msg{"monitor.not_your_team", "operator '{agent}' is not in your team",
+                        "listen to the operators of your team"},
+                    {{"agent", who}});
+    }
+    if (auto r = (*runner)->Monitor(c.actor(), who, mode->second); !r) {
+        return std::unexpected(r.error());
+    }
+    c.records = "agent:" + who;
+    c.detail = fmt::format("{} on operator {}'s call", mode->first, who);
+    return JsonResponse(200, json{{"agent", who}, {"mode", mode->first}});
+}
+
 Result<server::Feed> WallboardLive(Call& c) {
     auto runner = RunnerOf(c);
     if (!runner) return std::unexpected(runner.error());

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "routing/desk_steps.h"
 #include "routing/missed_ring.h"
 #include "telephony/telephony.h"
 
@@ -78,6 +79,8 @@ struct CallRecord {
     // Operators whose phone rang for this call and did not take it, in order
     // (the queue_log's RINGNOANSWER lines, the reports' missed calls).
     std::vector<MissedRing> missed;
+    // What the operators did from the desk: holds and transfers.
+    routing::DeskSteps desk;
     GateEvidence evidence;
 };
 

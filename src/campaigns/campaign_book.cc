@@ -95,6 +95,7 @@ Result<StoredCall> ReadCall(const store::Store& store, const store::Row& r) {
                 }
             }
             c.missed = routing::ParseMissedRings(route);
+            c.desk = routing::ParseDeskSteps(route);
         }
     }
     return c;
@@ -102,12 +103,13 @@ Result<StoredCall> ReadCall(const store::Store& store, const store::Row& r) {
 
 // An incoming call's route as JSON — {"route", "reason", "params"} — or null
 // when it has none: the stored column and the CLI's and API's call shapes.
-// The phones that missed the call go with it (an outbound call's too).
+// The phones that missed the call, its holds and transfers go with it (an
+// outbound call's too).
 json RouteObject(const std::string& route, const std::string& reason,
                  const std::map<std::string, std::string>& params, const std::string& menu,
                  const std::map<std::string, std::string>& menu_answers,
-                 const std::vector<MissedRing>& missed) {
-    if (route.empty() && reason.empty() && missed.empty()) return nullptr;
+                 const std::vector<MissedRing>& missed, const routing::DeskSteps& desk) {
+    if (route.empty() && reason.empty() && missed.empty() && desk.empty()) return nullptr;
     json out = {{"route", route},
                 {"reason", reason},
                 {"params", params.empty() ? json::object() : json(params)}};
@@ -117,13 +119,14 @@ json RouteObject(const std::string& route, const std::string& reason,
                        {"answers", menu_answers.empty() ? json::object() : json(menu_answers)}};
     }
     if (!missed.empty()) out["missed"] = routing::MissedRingsJson(missed);
+    routing::AddDeskSteps(out, desk);
     return out;
 }
 
 // The route as stored (campaign_calls.route); "" for none.
 std::string RouteJson(const CallRecord& r) {
-    const json route =
-        RouteObject(r.route, r.route_reason, r.route_params, r.menu, r.menu_answers, r.missed);
+    const json route = RouteObject(r.route, r.route_reason, r.route_params, r.menu, r.menu_answers,
+                                   r.missed, r.desk);
     return route.is_null() ? std::string() : JsonText(route);
 }
 
@@ -142,7 +145,7 @@ constexpr std::string_view kCallColumns =
 
 json CallRouteJson(const StoredCall& call) {
     return RouteObject(call.route, call.route_reason, call.route_params, call.menu,
-                       call.menu_answers, call.missed);
+                       call.menu_answers, call.missed, call.desk);
 }
 
 std::string SpecJson(const CampaignSpec& s) {

@@ -101,6 +101,7 @@ struct StoredCall {
     std::string menu;  // the menu it went through first, and the answers there
     std::map<std::string, std::string> menu_answers;
     std::vector<MissedRing> missed;  // phones that rang for it and did not take it
+    routing::DeskSteps desk;         // its holds and transfers
     std::string evidence_json;
     std::optional<std::string> disposition;
     std::optional<UnixSeconds> callback_at;
@@ -108,7 +109,8 @@ struct StoredCall {
 };
 
 // An incoming call's route for JSON: {"route", "reason", "params", "menu",
-// "missed": [{"agent", "at", "rang_ms", "cause"}]}, or null when the call has
+// "missed": [{"agent", "at", "rang_ms", "cause"}], "holds", "transfers"
+// (routing/desk_steps.h)}, or null when the call has
 // none (an outbound call no phone missed, or one taken before routing was
 // configured).
 nlohmann::json CallRouteJson(const StoredCall& call);

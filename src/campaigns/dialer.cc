@@ -462,9 +462,11 @@ void Dialer::Handle(const telephony::Event& event) {
         case EventKind::kHungUp:
             if (call.phase == Phase::kCallbackMessage) {
                 Finish(event.call, "callback", 0);  // they chose it already
-            } else if (call.inbound && call.record.answered == 0) {
+            } else if (call.inbound && (call.record.answered == 0 ||
+                                        (call.moved && call.phase == Phase::kWaiting))) {
                 // The caller gave up ringing: waiting for an agent, or with
-                // the card already on an agent's screen.
+                // the card already on an agent's screen; or, passed on to a
+                // queue, waiting there.
                 if (call.phase == Phase::kWaiting) OutOfLine(event.call);
                 std::string agent = call.record.agent;
                 Finish(event.call, "abandoned", 0);
@@ -613,6 +615,7 @@ void Dialer::Missed(CallId id, LiveCall& call, int cause) {
     call.record.agent.clear();
     if (!call.inbound && call.record.bridged != 0) --stats_.bridged;  // nobody talked
     call.record.bridged = 0;
+    call.put_through = false;
     if (!call.inbound) {
         if (on_progress_) on_progress_(call.record);
         if (options_.sensitive) {
@@ -625,9 +628,10 @@ void Dialer::Missed(CallId id, LiveCall& call, int cause) {
         ToAgent(id, call, true);
         return;
     }
-    // The caller has not been answered by anyone yet: the wait goes on, to
-    // music on hold.
-    call.record.answered = 0;
+    // The caller has not been answered by anyone yet (unless an operator
+    // passed them on): the wait goes on, to music on hold.
+    call.put_through = false;
+    if (!call.moved) call.record.answered = 0;
     call.line_answered = true;
     call.line_recording = call.record.recording;
     telephony_.Hold(id, true);
@@ -681,9 +685,9 @@ void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
         Tell(agent, "connected");
         Later(loop_.Now() + options_.card_lead, [this, id, who = agent.id] {
             auto it = live_.find(id);
-            if (it != live_.end() && it->second.record.agent == who &&
-                it->second.record.answered == 0) {
-                // A menu answered it before: no second answer comes.
+            if (it != live_.end() && it->second.record.agent == who && !it->second.put_through) {
+                // A menu (or an operator before, who passed it on) answered
+                // it already: no second answer comes.
                 if (it->second.line_answered) {
                     PutThrough(id, it->second, it->second.line_recording);
                 } else {
@@ -694,6 +698,7 @@ void Dialer::Connect(CallId id, LiveCall& call, Agent& agent) {
         return;
     }
     call.record.bridged = loop_.Now();
+    call.put_through = true;
     ++stats_.bridged;
     gate_.Talked(leads_[call.lead], agent.id, Seconds(loop_.Now()));
     if (on_progress_) on_progress_(call.record);
@@ -785,12 +790,17 @@ void Dialer::Mirror(Agent& agent, AgentState from, AgentState to) {
 // The agent has had the card for card_lead: now the voices.
 void Dialer::PutThrough(CallId id, LiveCall& call, const std::string& recording) {
     const Millis now = loop_.Now();
-    call.record.answered = now;
+    call.put_through = true;
     call.record.bridged = now;
-    call.record.recording = recording;
-    ++stats_.inbound_answered;
+    // A call passed on keeps its first answer (and its recording).
+    if (!call.moved) {
+        call.record.answered = now;
+        call.record.recording = recording;
+        ++stats_.inbound_answered;
+    }
     if (on_progress_) on_progress_(call.record);
     telephony_.Bridge(id, call.record.agent);
+    if (Agent* a = FindAgent(call.record.agent)) Tell(*a, "state");  // the desk's controls
 }
 
 void Dialer::Offer(CallId id, Incoming incoming) {
@@ -839,7 +849,10 @@ void Dialer::Offer(CallId id, Incoming incoming) {
     call.on_max_wait = std::move(incoming.on_max_wait);
     Later(call.give_up_at, [this, id] {
         auto it = live_.find(id);
-        if (it != live_.end() && it->second.phase == Phase::kWaiting) WaitOver(id);
+        // (A caller transferred to a queue since has a max wait of its own.)
+        if (it != live_.end() && it->second.phase == Phase::kWaiting &&
+            loop_.Now() >= it->second.give_up_at)
+            WaitOver(id);
     });
     // A caller a menu answered hears music on hold until an operator speaks.
     if (call.line_answered) telephony_.Hold(id, true);
@@ -1173,6 +1186,7 @@ void Dialer::Finish(CallId id, const std::string& outcome, int cause) {
     LiveCall call = std::move(it->second);
     live_.erase(it);
     const Millis now = loop_.Now();
+    EndHold(call);
     CallRecord& r = call.record;
     r.ended = now;
     r.outcome = outcome;
@@ -1560,6 +1574,157 @@ Result<void> Dialer::HangupByAgent(const std::string& id) {
     return {};
 }
 
+Result<Dialer::LiveCall*> Dialer::DeskCall(const Agent& agent) {
+    auto it = agent.call != 0 ? live_.find(agent.call) : live_.end();
+    if (it == live_.end()) {
+        return Fail(ErrorCode::kConflict,
+                    Msg{"agent.not_on_call", "agent '{agent}' is not on a call"},
+                    {{"agent", agent.id}});
+    }
+    if (!it->second.put_through || it->second.phase != Phase::kTalking) {
+        return Fail(ErrorCode::kConflict,
+                    Msg{"agent.call_not_through", "agent '{agent}''s call is not put through yet",
+                        "wait until you hear the caller, then try again"},
+                    {{"agent", agent.id}});
+    }
+    return &it->second;
+}
+
+void Dialer::EndHold(LiveCall& call) {
+    if (call.held_since == 0) return;
+    call.record.desk.holds.push_back(routing::HoldSpell{
+        .agent = call.record.agent, .at = call.held_since, .ms = loop_.Now() - call.held_since});
+    call.held_since = 0;
+}
+
+std::optional<CallId> Dialer::TalkingCall(const std::string& id) const {
+    for (const Agent& a : agents_) {
+        if (a.id != id || a.call == 0) continue;
+        auto it = live_.find(a.call);
+        if (it != live_.end() && it->second.put_through && it->second.phase == Phase::kTalking)
+            return a.call;
+    }
+    return std::nullopt;
+}
+
+Result<void> Dialer::HoldByAgent(const std::string& id, bool on) {
+    Agent* a = FindAgent(id);
+    if (a == nullptr) return std::unexpected(NoAgent(id));
+    auto call = DeskCall(*a);
+    if (!call) return std::unexpected(call.error());
+    LiveCall& c = **call;
+    if (on == (c.held_since != 0)) return {};  // held already (or not): nothing changes
+    if (on) {
+        c.held_since = loop_.Now();
+    } else {
+        EndHold(c);
+    }
+    telephony_.Hold(a->call, on);
+    if (on_progress_) on_progress_(c.record);
+    Tell(*a, "state");
+    return {};
+}
+
+void Dialer::PassedOn(Agent& agent, CallId id, LiveCall& call, std::string to) {
+    const Millis now = loop_.Now();
+    EndHold(call);
+    call.record.desk.transfers.push_back(routing::Transfer{
+        .from = agent.id, .to = std::move(to), .at = now, .talked_ms = now - call.record.bridged});
+    // The caller hears music until the next operator's voice.
+    telephony_.Unbridge(id);
+    call.moved = true;
+    call.put_through = false;
+    call.line_answered = true;
+    call.line_recording = call.record.recording;
+    call.record.agent.clear();
+    if (!call.inbound) --stats_.bridged;  // counted again when someone takes it
+    agent.call = 0;
+    agent.wrap_elapsed = false;
+    agent.disposition_due = false;
+    SetState(agent, AgentState::kWrapUp);
+    Tell(agent, "ended");
+    const uint64_t record = agent.last_record;
+    Later(now + options_.wrap_up, [this, who = agent.id, record] {
+        if (Agent* w = FindAgent(who)) WrapUpOver(*w, record);
+    });
+}
+
+Result<void> Dialer::TransferToAgent(const std::string& id, const std::string& to) {
+    Agent* a = FindAgent(id);
+    if (a == nullptr) return std::unexpected(NoAgent(id));
+    auto call = DeskCall(*a);
+    if (!call) return std::unexpected(call.error());
+    if (to == id) {
+        return Fail(ErrorCode::kInvalidInput, Msg{"transfer.to_self", "the call is yours already",
+                                                  "choose another operator or a queue"});
+    }
+    Agent* b = FindAgent(to);
+    if (b == nullptr) {
+        return Fail(
+            ErrorCode::kNotFound,
+            Msg{"transfer.agent_unknown", "operator '{agent}' does not work in this campaign",
+                "choose an operator the list shows as ready"},
+            {{"agent", to}});
+    }
+    LiveCall& c = **call;
+    const agents::Work work = c.inbound ? agents::Work::kInbound : agents::Work::kOutbound;
+    if (b->state != AgentState::kReady || b->card != SIZE_MAX || b->dialing ||
+        b->leaving_until != 0 || !Free(*b, work)) {
+        return Fail(
+            ErrorCode::kConflict,
+            Msg{"transfer.agent_busy", "operator '{agent}' is not ready for a call ({agent_state})",
+                "choose an operator who is ready, or a queue"},
+            {{"agent", to}, {"agent_state", std::string(AgentStateId(b->state))}});
+    }
+    const CallId cid = a->call;
+    PassedOn(*a, cid, c, "agent:" + to);
+    if (!c.inbound) Paced(c, false);
+    Connect(cid, c, *b);
+    Pump();
+    return {};
+}
+
+Result<void> Dialer::TransferToQueue(const std::string& id, const std::string& name,
+                                     std::shared_ptr<InboundQueue> queue) {
+    Agent* a = FindAgent(id);
+    if (a == nullptr) return std::unexpected(NoAgent(id));
+    auto call = DeskCall(*a);
+    if (!call) return std::unexpected(call.error());
+    LiveCall& c = **call;
+    if (!c.inbound) {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"transfer.queue_outbound",
+                        "a call the campaign dialed cannot wait in a queue of incoming calls",
+                        "transfer it to an operator who is ready"});
+    }
+    const CallId cid = a->call;
+    const Millis now = loop_.Now();
+    PassedOn(*a, cid, c, "queue:" + name);
+    c.queue = std::move(queue);
+    c.eligible.clear();
+    c.card.route = "queue:" + name;
+    c.on_max_wait = nullptr;
+    c.give_up_at = now + (c.queue && c.queue->spec.max_wait > 0 ? c.queue->spec.max_wait
+                                                                : options_.inbound_wait);
+    Later(c.give_up_at, [this, cid] {
+        auto it = live_.find(cid);
+        if (it != live_.end() && it->second.phase == Phase::kWaiting &&
+            loop_.Now() >= it->second.give_up_at)
+            WaitOver(cid);
+    });
+    if (Agent* b = ChooseFor(c); b != nullptr && b != a) {
+        Connect(cid, c, *b);
+        Pump();
+        return {};
+    }
+    c.phase = Phase::kWaiting;
+    InLine(cid, c, true);
+    if (c.queue && c.queue->spec.announce_every > 0) Announce(cid);
+    WidenLater(cid, c);
+    Pump();
+    return {};
+}
+
 Result<Lead> Dialer::NextCard(const std::string& id) {
     Agent* a = FindAgent(id);
     if (a == nullptr) return std::unexpected(NoAgent(id));
@@ -1685,8 +1850,13 @@ std::vector<InboundCard> Dialer::WaitingCalls() const {
 std::vector<AgentView> Dialer::Agents() const {
     std::vector<AgentView> out;
     for (const Agent& a : agents_) {
-        out.push_back(AgentView{a.id, a.state, a.since, a.contact_id, a.last_record,
-                                a.disposition_due, a.inbound, a.leaving_until});
+        AgentView v{a.id,          a.state,           a.since,   a.contact_id,
+                    a.last_record, a.disposition_due, a.inbound, a.leaving_until};
+        if (auto it = a.call != 0 ? live_.find(a.call) : live_.end(); it != live_.end()) {
+            v.put_through = it->second.put_through && it->second.phase == Phase::kTalking;
+            v.held_since = it->second.held_since;
+        }
+        out.push_back(std::move(v));
     }
     return out;
 }

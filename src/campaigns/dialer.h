@@ -267,6 +267,10 @@ struct AgentView {
     // Logging out or pausing: still ready until the lines dialed while the
     // agent was counted have rung out (Unix ms), 0 otherwise.
     Millis leaving_until = 0;
+    // The call's voices met (the desk's controls work), and on hold since
+    // (0: not held).
+    bool put_through = false;
+    Millis held_since = 0;
 };
 
 struct Callback {
@@ -354,6 +358,24 @@ public:
     Result<void> Logout(const std::string& agent);
     Result<void> Dispose(const std::string& agent, Disposition disposition);
     Result<void> HangupByAgent(const std::string& agent);
+    // The desk's call controls (docs/routing.md, "Call controls"), on the
+    // call the agent is put through to; refused, the call unharmed, when they
+    // have none. Hold: the caller hears music and the agent silence until
+    // the agent takes them back (on = false); each spell is kept on the call.
+    Result<void> HoldByAgent(const std::string& agent, bool on);
+    // Blind transfer to `to`, a ready operator of this campaign: the agent
+    // leaves the call for a wrap-up without a disposition due (the one who
+    // finishes the call gives it), the caller hears music while `to`'s phone
+    // rings. Refused when `to` is not ready or may not take the call.
+    Result<void> TransferToAgent(const std::string& agent, const std::string& to);
+    // Blind transfer of an incoming call to a queue (`name`, its spec and the
+    // agents the route allows): the caller waits in line again, first among
+    // those put back, for the queue's members and skill; its max wait anew.
+    Result<void> TransferToQueue(const std::string& agent, const std::string& name,
+                                 std::shared_ptr<InboundQueue> queue);
+    // The network's call the agent talks on now (put through), if any: what
+    // a supervisor listens in on.
+    std::optional<CallId> TalkingCall(const std::string& agent) const;
     // Preview: the next card for the agent (the lead is reserved for them),
     // then dial it.
     Result<Lead> NextCard(const std::string& agent);
@@ -439,6 +461,12 @@ private:
         bool overtaken = false;
         Millis next_announce = 0;  // when the current round announces next
         Millis connected = 0;      // when the current operator was given it
+        // The voices met (PutThrough, or the Bridge of an outbound call); an
+        // operator passed the call on (a transfer): its first answer stays;
+        // on the desk's hold since (0: not held).
+        bool put_through = false;
+        bool moved = false;
+        Millis held_since = 0;
         // The place of a caller who chose a callback (no line: its id is the
         // dialer's own): its queue, priority and arrival as the caller's were.
         bool callback = false;
@@ -531,6 +559,12 @@ private:
     bool Door(const Agent& agent, Result<void> moved);
     // An incoming call's voices meet its agent's: answered now.
     void PutThrough(CallId id, LiveCall& call, const std::string& recording);
+    // The call the agent talks on, put through; refused otherwise.
+    Result<LiveCall*> DeskCall(const Agent& agent);
+    // The open hold spell, closed now (a transfer, the call's end).
+    void EndHold(LiveCall& call);
+    // The agent leaves a call they passed on: wrap-up, no disposition due.
+    void PassedOn(Agent& agent, CallId id, LiveCall& call, std::string to);
     void Abandon(CallId id);
     // A waiting caller already answered hears their place and the wait
     // expected (Russian), then again every announce_every while waiting.

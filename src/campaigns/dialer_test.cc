@@ -164,7 +164,14 @@ public:
     void Collect(CallId call, int max_digits, Millis timeout) override {
         net_.Collect(call, max_digits, timeout);
     }
-    void Hold(CallId call, bool music) override { holds[call] = music; }
+    void Hold(CallId call, bool music) override {
+        holds[call] = music;
+        hold_log.push_back({call, music, loop_.Now()});
+    }
+    void Unbridge(CallId call) override {
+        unbridged.push_back({call, bridged[call], loop_.Now()});
+        net_.Unbridge(call);
+    }
     bool EarlyMedia(CallId call) override { return net_.EarlyMedia(call); }
     void Answer(CallId call) override {
         answers[call] = loop_.Now();
@@ -188,6 +195,18 @@ public:
     std::map<CallId, Millis> hangups;
     std::map<CallId, Millis> answers;
     std::map<CallId, bool> holds;  // music on hold asked for
+    struct Held {
+        CallId call = 0;
+        bool on = false;
+        Millis at = 0;
+    };
+    std::vector<Held> hold_log;  // every Hold, in order
+    struct Unbridged {
+        CallId call = 0;
+        std::string agent;  // the one taken off
+        Millis at = 0;
+    };
+    std::vector<Unbridged> unbridged;
 
 private:
     SimLoop& loop_;
@@ -984,6 +1003,204 @@ TEST(Dialer, ACallAMenuAnsweredIsPutThroughWithoutASecondAnswer) {
     EXPECT_EQ(r.menu, "main.yaml");
     EXPECT_EQ(r.menu_answers.at("source"), "Поиск");
     EXPECT_EQ(rig.dialer.Stats().inbound_answered, 1);
+}
+
+// The desk's call controls (docs/routing.md, "Call controls"): refused until
+// the voices meet; a hold is music for the caller and kept as a spell; a blind
+// transfer takes the operator off at once (wrap-up, no disposition due: the one
+// who finishes the call gives it), rings a ready colleague without answering
+// the line again, and the record keeps the first answer, every hold spell and
+// the transfer.
+TEST(Dialer, TheDesksHoldIsKeptAsASpellAndABlindTransferPassesTheCallerToAReadyColleague) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    Population people = Answering();
+    people.talk_time = Distribution::Fixed(600);
+    Rig rig(people, options, Leads(0));
+    rig.AddReady({"anna"});
+    rig.loop.RunUntil(kMorning + kSecond);
+    rig.dialer.AddAgent("boris");
+    ASSERT_TRUE(rig.dialer.SetPaused("boris"));
+    rig.dialer.Start();
+    const CallId id = rig.net.Offer("+79161234567", "+74950000001", 60 * kSecond);
+    rig.dialer.Offer(id, Incoming{"+79161234567", "+74950000001", 42});
+
+    // The card is on anna's screen, the caller not yet answered: nothing to hold.
+    auto early = rig.dialer.HoldByAgent("anna", true);
+    ASSERT_FALSE(early);
+    EXPECT_EQ(early.error().key, "agent.call_not_through");
+    EXPECT_FALSE(rig.Agent("anna").put_through);
+    EXPECT_FALSE(rig.dialer.HoldByAgent("boris", true)) << "boris has no call";
+
+    rig.loop.RunUntil(rig.loop.Now() + options.card_lead + 100);
+    const Millis answered = rig.tap.answers.at(id);
+    EXPECT_TRUE(rig.Agent("anna").put_through);
+    const Millis held_at = rig.loop.Now();
+    ASSERT_TRUE(rig.dialer.HoldByAgent("anna", true));
+    EXPECT_TRUE(rig.tap.holds.at(id)) << "the caller hears music";
+    EXPECT_EQ(rig.Agent("anna").held_since, held_at);
+    ASSERT_TRUE(rig.dialer.HoldByAgent("anna", true)) << "held again: nothing changes";
+    rig.loop.RunUntil(held_at + 30 * kSecond);
+    ASSERT_TRUE(rig.dialer.HoldByAgent("anna", false));
+    EXPECT_FALSE(rig.tap.holds.at(id));
+    EXPECT_EQ(rig.Agent("anna").held_since, 0);
+    rig.loop.RunUntil(rig.loop.Now() + 10 * kSecond);
+
+    // Where it may not go: nowhere, to anna herself, to a paused colleague.
+    auto unknown = rig.dialer.TransferToAgent("anna", "zoya");
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(unknown.error().key, "transfer.agent_unknown");
+    EXPECT_EQ(unknown.error().params, (MessageParams{{"agent", "zoya"}}));
+    auto self = rig.dialer.TransferToAgent("anna", "anna");
+    ASSERT_FALSE(self);
+    EXPECT_EQ(self.error().key, "transfer.to_self");
+    auto paused = rig.dialer.TransferToAgent("anna", "boris");
+    ASSERT_FALSE(paused);
+    EXPECT_EQ(paused.error().key, "transfer.agent_busy");
+    EXPECT_EQ(paused.error().params,
+              (MessageParams{{"agent", "boris"}, {"agent_state", "paused"}}));
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kOnCall)
+        << "a refusal leaves the call as it was";
+    EXPECT_TRUE(rig.tap.unbridged.empty());
+
+    // Ready, boris takes it: anna is off at once, the caller to music.
+    ASSERT_TRUE(rig.dialer.SetReady("boris"));
+    const Millis moved_at = rig.loop.Now();
+    ASSERT_TRUE(rig.dialer.TransferToAgent("anna", "boris"));
+    ASSERT_EQ(rig.tap.unbridged.size(), 1u);
+    EXPECT_EQ(rig.tap.unbridged[0].agent, "anna");
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kWrapUp);
+    EXPECT_FALSE(rig.Agent("anna").disposition_due) << "the one who finishes the call gives it";
+    EXPECT_EQ(rig.Agent("boris").state, AgentState::kOnCall);
+    EXPECT_EQ(rig.Agent("boris").contact_id, 42);
+    EXPECT_EQ(rig.Agent("boris").inbound.from, "+79161234567");
+    EXPECT_FALSE(rig.Agent("boris").put_through) << "his card first, then the voices";
+    rig.loop.RunUntil(moved_at + options.card_lead + 100);
+    EXPECT_EQ(rig.tap.bridged.at(id), "boris");
+    EXPECT_EQ(rig.tap.answers.size(), 1u) << "the line is answered once";
+    EXPECT_TRUE(rig.Agent("boris").put_through);
+
+    // anna's wrap-up runs out and she is ready again, with nothing to close.
+    rig.loop.RunUntil(moved_at + options.wrap_up + kSecond);
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kReady);
+    EXPECT_FALSE(rig.dialer.Dispose("anna", Disposition{.status = "decided"}));
+
+    // boris holds and hangs up on hold: the open spell closes with the call.
+    const Millis boris_held = rig.loop.Now();
+    ASSERT_TRUE(rig.dialer.HoldByAgent("boris", true));
+    rig.loop.RunUntil(boris_held + 12 * kSecond);
+    ASSERT_TRUE(rig.dialer.HangupByAgent("boris"));
+    ASSERT_EQ(rig.records.size(), 1u);
+    const CallRecord& r = rig.records[0];
+    EXPECT_EQ(r.outcome, "answered");
+    EXPECT_EQ(r.agent, "boris");
+    EXPECT_EQ(r.answered, answered) << "the first answer stays";
+    EXPECT_EQ(r.desk.holds, (std::vector<routing::HoldSpell>{
+                                {.agent = "anna", .at = held_at, .ms = 30 * kSecond},
+                                {.agent = "boris", .at = boris_held, .ms = 12 * kSecond}}));
+    ASSERT_EQ(r.desk.transfers.size(), 1u);
+    EXPECT_EQ(r.desk.transfers[0].from, "anna");
+    EXPECT_EQ(r.desk.transfers[0].to, "agent:boris");
+    EXPECT_EQ(r.desk.transfers[0].mode, "blind");
+    EXPECT_EQ(r.desk.transfers[0].at, moved_at);
+    EXPECT_EQ(r.desk.transfers[0].talked_ms, moved_at - answered) << "from the voices meeting";
+    EXPECT_EQ(r.desk.HoldMs(), 42 * kSecond);
+    EXPECT_TRUE(rig.Agent("boris").disposition_due);
+    ASSERT_TRUE(rig.dialer.Dispose("boris", Disposition{.status = "decided"}));
+    EXPECT_EQ(rig.dispositions.size(), 1u);
+    const DialerStats stats = rig.dialer.Stats();
+    EXPECT_EQ(stats.inbound, 1);
+    EXPECT_EQ(stats.inbound_answered, 1) << "one caller answered, whoever talked";
+}
+
+// A blind transfer to a queue: the caller waits again, first among those put
+// back, for the queue's members (here vera, who becomes free later), with the
+// queue's max wait counted from the transfer; a call the campaign dialed may
+// not wait in a queue of incoming calls.
+TEST(Dialer, ACallerTransferredToAQueueWaitsForItsMembersWithItsMaxWaitAnew) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    options.inbound_wait = 20 * kSecond;
+    Population people = Answering();
+    people.talk_time = Distribution::Fixed(600);
+    people.patience = Distribution::Fixed(600);
+    Rig rig(people, options, Leads(0));
+    rig.AddReady({"anna"});
+    rig.dialer.AddAgent("vera");
+    ASSERT_TRUE(rig.dialer.SetPaused("vera"));
+    rig.dialer.Start();
+    routing::QueueSpec spec{.name = "seniors"};
+    spec.members = {"vera"};
+    spec.max_wait = 40 * kSecond;
+    auto seniors = std::make_shared<InboundQueue>(spec);
+    const CallId id = rig.net.Offer("+79161234567", "+74950000001", 600 * kSecond);
+    rig.dialer.Offer(id, Incoming{"+79161234567", "+74950000001", 0});
+    rig.loop.RunUntil(rig.loop.Now() + options.card_lead + 100);
+    rig.loop.RunUntil(rig.loop.Now() + 15 * kSecond);  // past the first max wait's start
+
+    const Millis moved_at = rig.loop.Now();
+    ASSERT_TRUE(rig.dialer.TransferToQueue("anna", "seniors", seniors));
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kWrapUp);
+    auto waiting = rig.dialer.WaitingCalls();
+    ASSERT_EQ(waiting.size(), 1u);
+    EXPECT_EQ(waiting[0].route, "queue:seniors");
+    // Past the caller's first max wait (20 s from the offer): still waiting.
+    rig.loop.RunUntil(moved_at + options.wrap_up + 10 * kSecond);
+    EXPECT_TRUE(rig.records.empty());
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kReady) << "anna is not of the queue";
+    EXPECT_EQ(rig.dialer.WaitingCalls().size(), 1u);
+    ASSERT_TRUE(rig.dialer.SetReady("vera"));
+    EXPECT_EQ(rig.Agent("vera").state, AgentState::kOnCall);
+    rig.loop.RunUntil(rig.loop.Now() + options.card_lead + 100);
+    EXPECT_EQ(rig.tap.bridged.at(id), "vera");
+    EXPECT_EQ(rig.tap.answers.size(), 1u);
+    ASSERT_TRUE(rig.dialer.HangupByAgent("vera"));
+    ASSERT_EQ(rig.records.size(), 1u);
+    EXPECT_EQ(rig.records[0].agent, "vera");
+    ASSERT_EQ(rig.records[0].desk.transfers.size(), 1u);
+    EXPECT_EQ(rig.records[0].desk.transfers[0].to, "queue:seniors");
+
+    // Nobody of the queue free in its max wait (vera's disposition is due):
+    // the caller is let go then (480).
+    EXPECT_TRUE(rig.Agent("vera").disposition_due);
+    const CallId second = rig.net.Offer("+79031112233", "+74950000001", 600 * kSecond);
+    rig.dialer.Offer(second, Incoming{"+79031112233", "+74950000001", 0});
+    rig.loop.RunUntil(rig.loop.Now() + options.card_lead + 100);
+    ASSERT_EQ(rig.Agent("anna").state, AgentState::kOnCall);
+    const Millis second_moved = rig.loop.Now();
+    ASSERT_TRUE(rig.dialer.TransferToQueue("anna", "seniors", seniors));
+    rig.loop.RunUntil(second_moved + 41 * kSecond);
+    ASSERT_EQ(rig.records.size(), 2u);
+    EXPECT_EQ(rig.records[1].outcome, "abandoned");
+    EXPECT_EQ(rig.records[1].cause, 480);
+    EXPECT_EQ(rig.records[1].ended, second_moved + 40 * kSecond);
+
+    // A caller who gives up waiting in the queue they were sent to: abandoned
+    // there, the transfer kept.
+    Population impatient = people;
+    impatient.patience = Distribution::Fixed(5);
+    Rig short_rig(impatient, options, Leads(0));
+    short_rig.AddReady({"anna"});
+    short_rig.dialer.Start();
+    const CallId third = short_rig.net.Offer("+79161234567", "+74950000001", 600 * kSecond);
+    short_rig.dialer.Offer(third, Incoming{"+79161234567", "+74950000001", 0});
+    short_rig.loop.RunUntil(short_rig.loop.Now() + options.card_lead + 100);
+    ASSERT_TRUE(short_rig.dialer.TransferToQueue("anna", "seniors", seniors));
+    short_rig.loop.RunUntil(short_rig.loop.Now() + 6 * kSecond);
+    ASSERT_EQ(short_rig.records.size(), 1u);
+    EXPECT_EQ(short_rig.records[0].outcome, "abandoned");
+    EXPECT_NE(short_rig.records[0].answered, 0) << "anna had answered";
+    EXPECT_EQ(short_rig.records[0].desk.transfers.size(), 1u);
+    EXPECT_TRUE(short_rig.dialer.WaitingCalls().empty());
+
+    // An outbound call cannot wait in a queue of incoming calls.
+    Rig out(people, Options(Pacing::kProgressive, /*simulated_agents=*/false), Leads(1));
+    out.AddReady({"anna"});
+    out.dialer.Start();
+    out.loop.RunUntil(kMorning + 10 * kSecond);
+    ASSERT_EQ(out.Agent("anna").state, AgentState::kOnCall);
+    auto refused = out.dialer.TransferToQueue("anna", "seniors", seniors);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().key, "transfer.queue_outbound");
+    EXPECT_EQ(out.Agent("anna").state, AgentState::kOnCall);
 }
 
 TEST(Dialer, AQueuesMaxWaitSendsTheCallerOnByItsExitWithTheCallStillRinging) {

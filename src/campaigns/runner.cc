@@ -103,6 +103,14 @@ public:
     }
     void Answer(CallId call) override { exchange_.network().Answer(call); }
     bool EarlyMedia(CallId call) override { return exchange_.network().EarlyMedia(call); }
+    // (Every verb the dialer uses goes on to the network: a verb left to the
+    // port's default here would do nothing in `serve` — music on hold did
+    // not reach SIP callers until the desk's hold showed it.)
+    void Hold(CallId call, bool music) override { exchange_.network().Hold(call, music); }
+    void Unbridge(CallId call) override { exchange_.network().Unbridge(call); }
+    bool Monitor(CallId call, std::string_view supervisor, telephony::MonitorMode mode) override {
+        return exchange_.network().Monitor(call, supervisor, mode);
+    }
     // An incoming call's events come to this line from now on.
     void Take(CallId call) { exchange_.Own(call, handler_); }
     void Hangup(CallId call) override {
@@ -1162,6 +1170,116 @@ Result<void> CampaignRunner::DialCard(const std::string& agent) {
     return AgentCall(agent, &Dialer::DialCard);
 }
 
+Result<void> CampaignRunner::Hold(const std::string& agent, bool on) {
+    return OnLoop([this, agent, on]() -> Result<void> {
+        Active* a = ActiveOf(agent);
+        if (a == nullptr) return std::unexpected(NotInCampaign(agent));
+        auto r = a->dialer->HoldByAgent(agent, on);
+        PublishAgent(agent);
+        return r;
+    });
+}
+
+Result<void> CampaignRunner::Transfer(const std::string& agent, const std::string& to_agent,
+                                      const std::string& to_queue) {
+    return OnLoop([this, agent, to_agent, to_queue]() -> Result<void> {
+        Active* a = ActiveOf(agent);
+        if (a == nullptr) return std::unexpected(NotInCampaign(agent));
+        Result<void> r;
+        if (!to_queue.empty()) {
+            auto queue = queues_.find(to_queue);
+            if (queue == queues_.end()) {
+                return Fail(ErrorCode::kNotFound,
+                            Msg{"transfer.queue_unknown", "there is no queue '{queue}'",
+                                "choose one of the queues the list shows"},
+                            {{"queue", to_queue}});
+            }
+            r = a->dialer->TransferToQueue(agent, to_queue, queue->second);
+        } else {
+            r = a->dialer->TransferToAgent(agent, to_agent);
+        }
+        if (r) {
+            fmt::print(stderr, "agent {}: transferred the call to {}\n", agent,
+                       to_queue.empty() ? "operator " + to_agent : "queue " + to_queue);
+        }
+        PublishAgent(agent);
+        if (!to_agent.empty()) PublishAgent(to_agent);
+        return r;
+    });
+}
+
+Result<std::string> CampaignRunner::TransferTargets(const std::string& agent) {
+    auto out = std::make_shared<json>();
+    auto r = OnLoop([this, agent, out]() -> Result<void> {
+        Active* a = ActiveOf(agent);
+        if (a == nullptr) return std::unexpected(NotInCampaign(agent));
+        json agents = json::array();
+        for (const auto& v : a->dialer->Agents()) {
+            if (v.id == agent || v.state == AgentState::kOffline) continue;
+            agents.push_back({{"agent", v.id}, {"state", AgentStateId(v.state)}});
+        }
+        json queues = json::array();
+        for (const auto& [name, queue] : queues_)
+            queues.push_back({{"queue", name}});
+        *out = {{"agents", agents}, {"queues", queues}};
+        return {};
+    });
+    if (!r) return std::unexpected(r.error());
+    return JsonText(*out);
+}
+
+Result<void> CampaignRunner::Monitor(const std::string& supervisor, const std::string& agent,
+                                     telephony::MonitorMode mode) {
+    return OnLoop([this, supervisor, agent, mode]() -> Result<void> {
+        Active* a = ActiveOf(agent);
+        std::optional<CallId> call = a != nullptr ? a->dialer->TalkingCall(agent) : std::nullopt;
+        if (!call) {
+            if (mode == telephony::MonitorMode::kOff) {
+                monitoring_.erase(agent);
+                return {};
+            }
+            return Fail(ErrorCode::kConflict,
+                        Msg{"monitor.not_on_call", "operator '{agent}' is not on a call now",
+                            "the call may have just ended: choose an operator whose state is "
+                            "«on a call»"},
+                        {{"agent", agent}});
+        }
+        if (!options_.real_network) {
+            return Fail(ErrorCode::kConflict,
+                        Msg{"monitor.no_network",
+                            "listening in needs the real telephone network: this server runs "
+                            "the simulator",
+                            "start the server with --telephony sip (docs/telephony.md)"});
+        }
+        auto& network = parts_->exchange->network();
+        if (!network.Monitor(*call, supervisor, mode)) {
+            return Fail(ErrorCode::kConflict,
+                        Msg{"monitor.no_phone",
+                            "supervisor '{supervisor}' has no phone in the "
+                            "SIP settings",
+                            "add a line under [agents] in the SIP settings: {supervisor} = "
+                            "\"sip:…\", then restart the server"},
+                        {{"supervisor", supervisor}});
+        }
+        fmt::print(stderr, "supervisor {}: {} operator {}'s call{}\n", supervisor,
+                   mode == telephony::MonitorMode::kOff       ? "stopped listening to"
+                   : mode == telephony::MonitorMode::kListen  ? "listens to"
+                   : mode == telephony::MonitorMode::kWhisper ? "whispers on"
+                                                              : "barges in on",
+                   agent,
+                   mode == telephony::MonitorMode::kListen && !options_.announce_monitoring
+                       ? " (not announced)"
+                       : "");
+        if (mode == telephony::MonitorMode::kOff) {
+            monitoring_.erase(agent);
+        } else {
+            monitoring_[agent] = Monitoring{*call, supervisor, mode};
+        }
+        PublishAgent(agent);
+        return {};
+    });
+}
+
 Result<void> CampaignRunner::Dispose(const std::string& agent, Disposition disposition) {
     return OnLoop([this, agent, d = std::move(disposition)]() mutable -> Result<void> {
         Active* a = ActiveOf(agent);
@@ -1215,6 +1333,21 @@ void CampaignRunner::PublishAgent(const std::string& agent) {
             auto row = a->call_rows.find(v.call);
             j["call"] = row == a->call_rows.end() ? json(nullptr) : json(row->second);
             j["disposition_due"] = v.disposition_due;
+            // The desk's controls: the call is through (hold, transfer), held since.
+            j["put_through"] = v.put_through;
+            j["held_since"] = v.held_since ? json(v.held_since) : json(nullptr);
+            // A supervisor on this call, as the site's rule announces it.
+            j["monitored"] = nullptr;
+            if (auto m = monitoring_.find(agent); m != monitoring_.end()) {
+                const std::optional<CallId> now = a->dialer->TalkingCall(agent);
+                if (now != m->second.call) {
+                    monitoring_.erase(m);  // that call is over: so is its monitoring
+                } else if (m->second.mode != telephony::MonitorMode::kListen ||
+                           options_.announce_monitoring) {
+                    j["monitored"] = {{"by", m->second.supervisor},
+                                      {"mode", telephony::MonitorModeId(m->second.mode)}};
+                }
+            }
             // A reason lasts while its pause does, or is still to begin (asked
             // for on a call, the pause begins after it): ready ends it.
             // (A pausing operator stays ready until the lines dialed for them

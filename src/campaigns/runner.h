@@ -95,6 +95,9 @@ struct RunnerOptions {
     // Where the menus of incoming calls are (a route "ivr:main.yaml" names a
     // file of it): serve's --scripts-dir.
     std::string scripts_dir;
+    // A supervisor listening in is shown on the operator's desk (whisper and
+    // barge always are: the operator hears them).
+    bool announce_monitoring = true;
 };
 
 class CampaignRunner {
@@ -121,6 +124,23 @@ public:
     Result<void> Dispose(const std::string& agent, Disposition disposition);
     Result<int64_t> NextCard(const std::string& agent);  // the contact's id
     Result<void> DialCard(const std::string& agent);
+    // The desk's call controls (Dialer::HoldByAgent, TransferTo*): a blind
+    // transfer goes to an operator of the agent's campaign (`to_agent`) or to
+    // a queue of the routing book (`to_queue`), one of the two.
+    Result<void> Hold(const std::string& agent, bool on);
+    Result<void> Transfer(const std::string& agent, const std::string& to_agent,
+                          const std::string& to_queue);
+    // Where the agent may transfer their call: the other operators of their
+    // campaign with their states, and the queues (JSON for the desk).
+    Result<std::string> TransferTargets(const std::string& agent);
+    // A supervisor on an operator's live call (telephony::MonitorMode):
+    // their phone rings, then they listen, whisper or barge in; kOff hangs
+    // it up. Refused when the operator has no call put through now, the
+    // network cannot (the simulator) or the supervisor has no phone there.
+    // The operator's desk says so (the state's "monitored") unless it is
+    // listening and RunnerOptions::announce_monitoring is off.
+    Result<void> Monitor(const std::string& supervisor, const std::string& agent,
+                         telephony::MonitorMode mode);
 
     // The agent's state as JSON: campaign, state, since, contact_id, call,
     // script, disposition_due; and a version that changes with it.
@@ -236,6 +256,14 @@ private:
     // (CheckDesks); kept from the request until the pause ends, so that a
     // pause asked for on a call takes its reason when it begins (loop thread).
     std::map<std::string, std::string> pause_reasons_;
+    // Supervisors on operators' calls (the loop's): by operator, the call
+    // and who listens how; shown while that call lasts.
+    struct Monitoring {
+        CallId call = 0;
+        std::string supervisor;
+        telephony::MonitorMode mode = telephony::MonitorMode::kOff;
+    };
+    std::map<std::string, Monitoring> monitoring_;
     std::unique_ptr<routing::AgentLog> agent_log_;  // the spells in the base (loop thread)
     void CheckDesks();
 };

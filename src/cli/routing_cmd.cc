@@ -713,7 +713,7 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
             if (r.calls == 0 && r.unqueued.empty()) return {};
             Table routes({"queue", "offered", "answered", "abandoned (short)", "timed out",
                           "phones missed", "callbacks", "SL", "SL with abandons", "ASA s",
-                          "longest wait s", "AHT s"});
+                          "longest wait s", "AHT s", "transferred", "hold min"});
             for (const auto& f : r.routes) {
                 const auto& s = f.stats;
                 routes.Add({f.name.empty() ? "(not routed)" : f.name, std::to_string(s.offered),
@@ -724,18 +724,22 @@ void RegisterRoutingCommands(CLI::App& cli, App& app) {
                             Percent(s.ServiceLevelWithAbandons()),
                             fmt::format("{:.1f}", s.AverageSpeedOfAnswerSeconds()),
                             fmt::format("{:.0f}", s.longest_wait_ms / 1000.0),
-                            fmt::format("{:.1f}", f.AverageHandleSeconds())});
+                            fmt::format("{:.1f}", f.AverageHandleSeconds()),
+                            std::to_string(f.transferred),
+                            fmt::format("{:.1f}", f.hold_ms / 60'000.0)});
             }
             routes.Print(false);
             if (!r.agents.empty()) {
                 fmt::print("\n");
                 Table agents({"operator", "calls", "missed (rang s)", "talk min", "AHT s",
-                              "first-contact resolution"});
+                              "transfers", "hold min", "first-contact resolution"});
                 for (const auto& a : r.agents) {
                     agents.Add({a.agent, std::to_string(a.calls),
                                 fmt::format("{} ({:.0f})", a.missed, a.rang_ms / 1000.0),
                                 fmt::format("{:.1f}", a.talk_ms / 60'000.0),
                                 fmt::format("{:.1f}", a.AverageHandleSeconds()),
+                                std::to_string(a.transfers),
+                                fmt::format("{:.1f}", a.hold_ms / 60'000.0),
                                 fmt::format("{} ({} of {})", Percent(a.first_contact.Rate()),
                                             a.first_contact.resolved,
                                             a.first_contact.answered - a.first_contact.pending)});

@@ -215,6 +215,7 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                 auto sip = telephony::sip::LoadSipConfig(args->sip_config);
                 if (!sip) return app.Report(sip.error());
                 ro.network_name = "sip";
+                ro.announce_monitoring = sip->announce_monitoring;
                 ro.real_network = [sip = *sip, &speech, &sip_network](
                                       auto post) -> Result<std::unique_ptr<telephony::Telephony>> {
                     auto net = std::make_unique<telephony::sip::SipTelephony>(sip, speech,
@@ -321,6 +322,12 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                         "Calls an operator's phone did not take (rang out or refused); the "
                         "caller was offered on.",
                         c.agent_missed);
+                counter("moved_total",
+                        "Calls an operator passed on (a transfer from the desk): their leg "
+                        "ended, the caller's went on to the next.",
+                        c.moved);
+                counter("monitors_total",
+                        "Supervisors' phones that answered to listen in on a call.", c.monitors);
                 counter("recordings_total", "Recordings written.", c.recordings);
                 // Per trunk: each family's HELP and TYPE once, a line a trunk.
                 const std::vector<telephony::TrunkStatus> trunks = sip_network->Trunks();

@@ -52,7 +52,8 @@ double Resolution::Rate() const {
 Result<std::vector<InboundCall>> LoadInboundCalls(store::Store& store, Millis from, Millis to) {
     auto rows = store.Query(
         "SELECT id, e164, caller_id, started_at, answered_at, ended_at, outcome, cause, agent, "
-        "route, disposition_tags FROM campaign_calls WHERE direction = 'in' AND started_at >= $1 "
+        "route, disposition_tags, bridged_at FROM campaign_calls WHERE direction = 'in' AND "
+        "started_at >= $1 "
         "AND started_at < $2 ORDER BY started_at, id",
         {from - kWeek, to + kWeek});
     if (!rows) return std::unexpected(rows.error());
@@ -65,6 +66,7 @@ Result<std::vector<InboundCall>> LoadInboundCalls(store::Store& store, Millis fr
         c.did = r.Text(2);
         c.started = r.Int(3);
         c.answered = r.OptInt(4).value_or(0);
+        c.bridged = r.OptInt(11).value_or(0);
         c.ended = r.OptInt(5).value_or(0);
         c.outcome = r.IsNull(6) ? "in_progress" : r.Text(6);
         c.cause = static_cast<int>(r.Int(7));
@@ -75,6 +77,7 @@ Result<std::vector<InboundCall>> LoadInboundCalls(store::Store& store, Millis fr
                 c.route = route.value("route", "");
                 c.reason = route.value("reason", "");
                 c.missed = ParseMissedRings(route);
+                c.desk = ParseDeskSteps(route);
             }
         }
         if (!r.IsNull(10)) {
@@ -170,11 +173,28 @@ InboundReport MakeInboundReport(const std::vector<InboundCall>& calls, Millis fr
             if (wait <= q.sl_threshold) ++s.answered_within;
             const Millis talk = c.ended > c.answered ? c.ended - c.answered : 0;
             f.talk_ms += talk;
+            // Operators who passed the call on took it too, for their part.
+            Millis last_in = c.answered;
+            for (const Transfer& t : c.desk.transfers) {
+                AgentFigures& a = agents[t.from];
+                a.agent = t.from;
+                ++a.calls;
+                ++a.transfers;
+                a.talk_ms += t.talked_ms;
+                last_in = std::max(last_in, t.at);
+            }
+            if (!c.desk.transfers.empty()) ++f.transferred;
             if (!c.agent.empty()) {
                 AgentFigures& a = agents[c.agent];
                 a.agent = c.agent;
                 ++a.calls;
-                a.talk_ms += talk;
+                a.talk_ms += c.ended > last_in ? c.ended - last_in : 0;
+            }
+            for (const HoldSpell& h : c.desk.holds) {
+                f.hold_ms += h.ms;
+                AgentFigures& a = agents[h.agent];
+                a.agent = h.agent;
+                a.hold_ms += h.ms;
             }
         } else if (c.outcome == "callback") {
             // Pressed 1 to be called back: neither answered nor abandoned.
@@ -268,7 +288,9 @@ json InboundReportJson(const InboundReport& r) {
                           {"service_level_with_abandons", s.ServiceLevelWithAbandons()},
                           {"asa_seconds", s.AverageSpeedOfAnswerSeconds()},
                           {"longest_wait_seconds", static_cast<double>(s.longest_wait_ms) / 1000},
-                          {"aht_seconds", f.AverageHandleSeconds()}});
+                          {"aht_seconds", f.AverageHandleSeconds()},
+                          {"transferred", f.transferred},
+                          {"hold_seconds", static_cast<double>(f.hold_ms) / 1000}});
     }
     json agents = json::array();
     for (const auto& a : r.agents) {
@@ -278,6 +300,8 @@ json InboundReportJson(const InboundReport& r) {
                           {"aht_seconds", a.AverageHandleSeconds()},
                           {"missed", a.missed},
                           {"rang_seconds", static_cast<double>(a.rang_ms) / 1000},
+                          {"transfers", a.transfers},
+                          {"hold_seconds", static_cast<double>(a.hold_ms) / 1000},
                           {"first_contact", ResolutionJson(a.first_contact)}});
     }
     json topics = json::array();
@@ -315,37 +339,68 @@ std::vector<std::string> QueueLog(const std::vector<InboundCall>& calls, Millis 
     std::vector<Line> lines;
     for (const auto& c : calls) {
         if (c.started < from || c.started >= to || !c.route.starts_with("queue:")) continue;
-        const std::string queue = c.route.substr(6);
+        std::string queue = c.route.substr(6);
         // Asterisk's unique id looks like "1366720340.303267": the start, then a counter.
         const std::string id = fmt::format("{}.{}", c.started / 1000, c.id);
         const std::string agent = c.agent.empty() ? "NONE" : "Agent/" + c.agent;
-        auto add = [&](Millis at, int order, std::string_view who, std::string_view event,
+        int order = 0;
+        auto add = [&](Millis at, std::string_view who, std::string_view event,
                        const std::string& data) {
             lines.push_back(
-                {at, c.id, order,
+                {at, c.id, order++,
                  fmt::format("{}|{}|{}|{}|{}|{}", at / 1000, id, queue, who, event, data)});
         };
-        add(c.started, 0, "NONE", "ENTERQUEUE", fmt::format("|{}|1", caller(c)));
+        add(c.started, "NONE", "ENTERQUEUE", fmt::format("|{}|1", caller(c)));
         // As app_queue's rna(): the member whose phone rang without an
         // answer, and for how many milliseconds.
         for (const MissedRing& m : c.missed)
-            add(m.at + m.rang, 1, "Agent/" + m.agent, "RINGNOANSWER", std::to_string(m.rang));
-        if (c.outcome == "answered" && c.answered != 0) {
-            const Millis hold = (c.answered - c.started) / 1000;
-            add(c.answered, 2, agent, "CONNECT", fmt::format("{}|{}|0", hold, id));
+            add(m.at + m.rang, "Agent/" + m.agent, "RINGNOANSWER", std::to_string(m.rang));
+        // Each blind transfer as app_queue logs one: the operator, where to
+        // (the operator's or queue's name, and "agent" or "queue" for the
+        // context), the caller's wait and the operator's talk. A caller sent
+        // to a queue enters it (the same unique id, as in Asterisk); one
+        // sent to an operator has left the queues.
+        Millis entered = c.started, connect = c.answered;
+        bool left = false;
+        const auto& transfers = c.desk.transfers;
+        for (size_t i = 0; i < transfers.size() && connect != 0; ++i) {
+            const Transfer& t = transfers[i];
+            const Millis hold = (connect - entered) / 1000;
+            add(connect, "Agent/" + t.from, "CONNECT", fmt::format("{}|{}|0", hold, id));
+            const bool to_queue = t.to.starts_with("queue:");
+            const std::string name = t.to.substr(t.to.find(':') + 1);
+            add(t.at, "Agent/" + t.from, "BLINDTRANSFER",
+                fmt::format("{}|{}|{}|{}|1", name, to_queue ? "queue" : "agent", hold,
+                            (t.at - connect) / 1000));
+            if (!to_queue) {
+                left = true;
+                break;
+            }
+            queue = name;
+            entered = t.at;
+            add(t.at, "NONE", "ENTERQUEUE", fmt::format("|{}|1", caller(c)));
+            // The next operator's turn: the next transfer's talk counted back,
+            // or (the last) when the voices met.
+            connect = i + 1 < transfers.size() ? transfers[i + 1].at - transfers[i + 1].talked_ms
+                                               : (c.outcome == "answered" ? c.bridged : 0);
+        }
+        if (left) continue;
+        if (c.outcome == "answered" && connect != 0) {
+            const Millis hold = (connect - entered) / 1000;
+            add(connect, agent, "CONNECT", fmt::format("{}|{}|0", hold, id));
             if (c.ended != 0) {
-                add(c.ended, 3, agent, "COMPLETECALLER",
-                    fmt::format("{}|{}|1", hold, (c.ended - c.answered) / 1000));
+                add(c.ended, agent, "COMPLETECALLER",
+                    fmt::format("{}|{}|1", hold, (c.ended - connect) / 1000));
             }
         } else if (c.outcome == "callback") {
             // As app_queue logs a caller who left with a key: the key, their
             // position (not kept: 1), the position they joined at, the wait.
-            const Millis wait = ((c.ended != 0 ? c.ended : c.started) - c.started) / 1000;
-            add(c.ended != 0 ? c.ended : c.started, 3, "NONE", "EXITWITHKEY",
+            const Millis wait = ((c.ended != 0 ? c.ended : entered) - entered) / 1000;
+            add(c.ended != 0 ? c.ended : entered, "NONE", "EXITWITHKEY",
                 fmt::format("1|1|1|{}", wait));
         } else if (c.outcome == "abandoned") {
-            const Millis wait = ((c.ended != 0 ? c.ended : c.started) - c.started) / 1000;
-            add(c.ended != 0 ? c.ended : c.started, 3, "NONE",
+            const Millis wait = ((c.ended != 0 ? c.ended : entered) - entered) / 1000;
+            add(c.ended != 0 ? c.ended : entered, "NONE",
                 c.cause == 480 ? "EXITWITHTIMEOUT" : "ABANDON", fmt::format("1|1|{}", wait));
         }
     }

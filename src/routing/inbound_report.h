@@ -31,6 +31,7 @@
 
 #include "core/error.h"
 #include "routing/acd.h"
+#include "routing/desk_steps.h"
 #include "routing/missed_ring.h"
 #include "store/store.h"
 
@@ -41,6 +42,7 @@ struct InboundCall {
     std::string caller;  // the caller's number as stored: sealed on an encrypted base
     std::string did;     // the number dialed
     Millis started = 0, answered = 0, ended = 0;
+    Millis bridged = 0;   // the last operator's voice met the caller's (after transfers)
     std::string outcome;  // answered, abandoned, callback, interrupted, in_progress
     int cause = 0;        // 480: nobody was free in time
     std::string agent;
@@ -48,6 +50,7 @@ struct InboundCall {
     std::string reason;              // vip, complaints, number, unknown
     std::vector<std::string> tags;   // the disposition's
     std::vector<MissedRing> missed;  // operators' phones that rang for it and did not take it
+    DeskSteps desk;                  // its holds and transfers
 };
 
 // An incoming call that never reached a queue: refused (the black list) or
@@ -74,8 +77,10 @@ std::string RouteName(const std::string& route);
 struct RouteFigures {
     std::string name;  // the queue's name; another route's text; "" for calls not routed
     QueueStats stats;
-    int64_t timed_out = 0;  // refused after ringing: nobody was free in time
-    Millis talk_ms = 0;     // of answered calls
+    int64_t timed_out = 0;    // refused after ringing: nobody was free in time
+    Millis talk_ms = 0;       // of answered calls
+    int64_t transferred = 0;  // answered calls an operator passed on (at least once)
+    Millis hold_ms = 0;       // callers on the desk's hold
     double AverageHandleSeconds() const;
 };
 
@@ -90,8 +95,10 @@ struct AgentFigures {
     std::string agent;
     int64_t calls = 0;
     Millis talk_ms = 0;
-    int64_t missed = 0;  // calls their phone rang for and did not take
-    Millis rang_ms = 0;  // ... and how long those rang
+    int64_t missed = 0;     // calls their phone rang for and did not take
+    Millis rang_ms = 0;     // ... and how long those rang
+    int64_t transfers = 0;  // calls they passed on (counted in calls, their talk until then)
+    Millis hold_ms = 0;     // callers they held
     Resolution first_contact;
     double AverageHandleSeconds() const;
 };

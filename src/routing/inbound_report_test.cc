@@ -250,6 +250,86 @@ TEST(InboundReport, MissedRingsReadBackFromTheRouteColumn) {
     EXPECT_TRUE(ParseMissedRings(nlohmann::json("queue")).empty());
 }
 
+// Blind transfers (the desk's, docs/routing.md "Call controls") as app_queue
+// logs them: the operator's CONNECT, BLINDTRANSFER with where to (the name,
+// "queue" or "agent" for the context), the caller's wait and the operator's
+// talk; a caller sent to a queue enters it under the same unique id and is
+// connected there, one sent to an operator has left the queues. In the
+// report every operator who talked counts the call for their part, the
+// transfers and the hold time by who held.
+TEST(InboundReport, BlindTransfersAreInTheQueueLogAndTheReportCountsEachOperatorsPart) {
+    const Millis t = kFrom + 10'800'000;
+    InboundCall to_queue = Answered(31, "x", t, 10 * kS, 130 * kS, "nina");
+    to_queue.bridged = t + 80 * kS;
+    to_queue.desk.holds = {{.agent = "olga", .at = t + 20 * kS, .ms = 20 * kS}};
+    to_queue.desk.transfers = {
+        {.from = "olga", .to = "queue:seniors", .at = t + 70 * kS, .talked_ms = 60 * kS}};
+    InboundCall to_agent = Answered(32, "y", t + 200 * kS, 5 * kS, 95 * kS, "vera");
+    to_agent.bridged = t + 232 * kS;
+    to_agent.desk.transfers = {
+        {.from = "petr", .to = "agent:vera", .at = t + 230 * kS, .talked_ms = 25 * kS}};
+    const std::vector<InboundCall> calls = {to_queue, to_agent};
+
+    const auto lines = QueueLog(calls, kFrom, kTo, [](const InboundCall& c) { return c.caller; });
+    const std::string s = std::to_string(t / 1000), s2 = std::to_string(t / 1000 + 200);
+    auto at = [&](int plus) { return std::to_string(t / 1000 + plus); };
+    const std::vector<std::string> want = {
+        at(0) + "|" + s + ".31|general|NONE|ENTERQUEUE||x|1",
+        at(10) + "|" + s + ".31|general|Agent/olga|CONNECT|10|" + s + ".31|0",
+        at(70) + "|" + s + ".31|general|Agent/olga|BLINDTRANSFER|seniors|queue|10|60|1",
+        at(70) + "|" + s + ".31|seniors|NONE|ENTERQUEUE||x|1",
+        at(80) + "|" + s + ".31|seniors|Agent/nina|CONNECT|10|" + s + ".31|0",
+        at(140) + "|" + s + ".31|seniors|Agent/nina|COMPLETECALLER|10|60|1",
+        at(200) + "|" + s2 + ".32|general|NONE|ENTERQUEUE||y|1",
+        at(205) + "|" + s2 + ".32|general|Agent/petr|CONNECT|5|" + s2 + ".32|0",
+        at(230) + "|" + s2 + ".32|general|Agent/petr|BLINDTRANSFER|vera|agent|5|25|1",
+    };
+    EXPECT_EQ(lines, want);
+
+    ReportOptions options;
+    options.now = kTo + 30 * kDay;
+    const InboundReport r = MakeInboundReport(calls, kFrom, kTo, options);
+    const RouteFigures& general = Route(r, "general");
+    EXPECT_EQ(general.stats.answered, 2);
+    EXPECT_EQ(general.transferred, 2);
+    EXPECT_EQ(general.hold_ms, 20 * kS);
+    std::map<std::string, AgentFigures> by;
+    for (const auto& a : r.agents)
+        by[a.agent] = a;
+    ASSERT_EQ(by.size(), 4u);
+    EXPECT_EQ(by["olga"].calls, 1);
+    EXPECT_EQ(by["olga"].transfers, 1);
+    EXPECT_EQ(by["olga"].talk_ms, 60 * kS);
+    EXPECT_EQ(by["olga"].hold_ms, 20 * kS);
+    EXPECT_EQ(by["nina"].calls, 1);
+    EXPECT_EQ(by["nina"].transfers, 0);
+    EXPECT_EQ(by["nina"].talk_ms, 70 * kS) << "from the transfer to the end";
+    EXPECT_EQ(by["petr"].talk_ms, 25 * kS);
+    EXPECT_EQ(by["vera"].talk_ms, 70 * kS);
+    const nlohmann::json j = InboundReportJson(r);
+    EXPECT_EQ(j["routes"][0]["transferred"], 2);
+    EXPECT_EQ(j["routes"][0]["hold_seconds"], 20.0);
+}
+
+// Holds and transfers as the route column keeps them, read back; entries
+// without an operator are skipped, a missing mode reads as blind.
+TEST(InboundReport, DeskStepsReadBackFromTheRouteColumn) {
+    DeskSteps steps;
+    steps.holds = {{.agent = "olga", .at = 5, .ms = 7'000}};
+    steps.transfers = {{.from = "olga", .to = "agent:nina", .at = 9, .talked_ms = 4'000}};
+    nlohmann::json route = {{"route", "queue:general"}};
+    AddDeskSteps(route, steps);
+    EXPECT_EQ(ParseDeskSteps(route), steps);
+    route["holds"].push_back({{"at", 1}});
+    route["transfers"].push_back({{"to", "queue:x"}});
+    EXPECT_EQ(ParseDeskSteps(route), steps);
+    route["transfers"][0].erase("mode");
+    EXPECT_EQ(ParseDeskSteps(route).transfers[0].mode, "blind");
+    nlohmann::json none = {{"route", "queue:general"}};
+    AddDeskSteps(none, DeskSteps{});
+    EXPECT_FALSE(none.contains("holds") || none.contains("transfers")) << none.dump();
+}
+
 TEST(InboundReport, TheCallsAndThePausesMergeInTimeOrder) {
     EXPECT_EQ(
         MergeQueueLog({"10|1.1|q|NONE|ENTERQUEUE", "12|1.1|q|Agent/a|CONNECT",

@@ -43,6 +43,10 @@ constexpr Grant kTable[] = {
     // Numbers in, a forecast out: nobody's data, but planning is the
     // supervisors' and analysts' work (and the admin's, who sets up queues).
     {Permission::kStaffing, "forecast the operators a queue needs (Erlang C)", {0, 1, 1, 1, 0, 0}},
+    // People's voices live: the floor's supervisors only (each use audited).
+    {Permission::kMonitorCalls,
+     "listen to live calls, whisper to the operator, barge in",
+     {0, 1, 0, 0, 0, 0}},
     {Permission::kDeletionRequest, "take a deletion request", {1, 1, 0, 1, 1, 1}},
     {Permission::kDeletionProcess,
      "process deletions, report to the regulator",
@@ -112,6 +116,8 @@ std::string_view PermissionId(Permission permission) {
             return "call_records";
         case Permission::kStaffing:
             return "staffing";
+        case Permission::kMonitorCalls:
+            return "monitor_calls";
         case Permission::kDeletionRequest:
             return "deletion_request";
         case Permission::kDeletionProcess:

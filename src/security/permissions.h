@@ -42,6 +42,7 @@ enum class Permission {
     kCampaigns,        // set up, start, pause and stop campaigns
     kCallRecords,      // read call records and why each dial was allowed
     kStaffing,         // the staffing forecast (Erlang C, routing/erlang.h)
+    kMonitorCalls,     // listen to a live call, whisper to the operator, barge in
     kDeletionRequest,  // take a deletion request
     kDeletionProcess,  // process deletions, report to the regulator
     kManageUsers,      // users and roles

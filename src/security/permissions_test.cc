@@ -44,6 +44,9 @@ TEST(Permissions, WhatEachRoleMayDo) {
         EXPECT_EQ(Allowed(r, Permission::kStaffing),
                   r == Role::kSupervisor || r == Role::kAnalyst || r == Role::kAdmin)
             << RoleId(r);
+        // Live voices: the floor's supervisors only, not the admin who runs
+        // the system nor the dpo who audits it.
+        EXPECT_EQ(Allowed(r, Permission::kMonitorCalls), r == Role::kSupervisor) << RoleId(r);
     }
     for (Role r : AllRoles()) {
         EXPECT_EQ(Allowed(r, Permission::kDeletionProcess), r == Role::kDpo) << RoleId(r);

@@ -32,6 +32,20 @@ std::string_view EventKindId(EventKind kind) {
     return "?";
 }
 
+std::string_view MonitorModeId(MonitorMode mode) {
+    switch (mode) {
+        case MonitorMode::kOff:
+            return "off";
+        case MonitorMode::kListen:
+            return "listen";
+        case MonitorMode::kWhisper:
+            return "whisper";
+        case MonitorMode::kBarge:
+            return "barge";
+    }
+    return "?";
+}
+
 bool IsFinalFailure(EventKind kind) {
     return kind == EventKind::kBusy || kind == EventKind::kNoAnswer ||
            kind == EventKind::kInvalid || kind == EventKind::kRejected ||

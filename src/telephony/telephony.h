@@ -107,6 +107,12 @@ struct TrunkStatus {
     int64_t failed_over = 0;  // calls it passed to the next trunk (down, full, 5xx)
 };
 
+// A supervisor on a live call (Telephony::Monitor): listen (hears both
+// sides, heard by nobody), whisper (heard by the operator only), barge (a
+// three-way conversation); off ends it.
+enum class MonitorMode { kOff, kListen, kWhisper, kBarge };
+std::string_view MonitorModeId(MonitorMode mode);  // "off", "listen", "whisper", "barge"
+
 // Time and timers. The simulator's Loop jumps from one timer to the next; the
 // real one waits on the wall clock.
 class Loop {
@@ -126,12 +132,20 @@ public:
     virtual CallId Originate(const Dial& dial) = 0;
     // Connects an answered call to an agent (an endpoint name); the
     // conversation lasts until either side hangs up. When the agent's phone
-    // does not answer, kAgentMissed follows and the call waits on.
+    // does not answer, kAgentMissed follows and the call waits on. On a call
+    // bridged already it moves the call (a transfer): the agent's leg ends,
+    // the caller hears music while the new agent's phone rings.
     virtual void Bridge(CallId call, std::string_view agent) = 0;
+    // Takes the agent off a bridged call (their leg ends, no event): the
+    // caller stays on the line, answered, to music on hold, for another
+    // Bridge or a Hangup (a transfer to a queue).
+    virtual void Unbridge(CallId call) { Hold(call, true); }
     virtual void Play(CallId call, std::string_view prompt) = 0;
     // An answered call waiting for an agent hears music on hold (the
     // network's own) whenever no prompt plays, until Bridge or
-    // Hold(call, false). Networks without music keep silence.
+    // Hold(call, false). Networks without music keep silence. On a call
+    // bridged to an agent it is the desk's hold: the caller hears music, the
+    // agent silence, neither hears the other until Hold(call, false).
     virtual void Hold(CallId call, bool music) {
         (void)call;
         (void)music;
@@ -146,6 +160,17 @@ public:
     // told not to): then nothing plays before the answer. No event follows.
     virtual bool EarlyMedia(CallId call) {
         (void)call;
+        return false;
+    }
+    // Rings the supervisor's phone (an endpoint name, as Bridge's agent) and,
+    // once answered, lets them hear the bridged call's two sides in `mode`;
+    // another mode changes it, kOff hangs their phone up. Ends with the call.
+    // False when the network cannot (the simulator) or the supervisor has no
+    // phone on it; nothing happens then.
+    virtual bool Monitor(CallId call, std::string_view supervisor, MonitorMode mode) {
+        (void)call;
+        (void)supervisor;
+        (void)mode;
         return false;
     }
     // The trunks and their registrations, for the admin page and /healthz;

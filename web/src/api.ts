@@ -671,6 +671,14 @@ export interface LoggedCall {
     playable: boolean; // the reader may play its recording
     disposition: string | null;
     disposed_at: number | null;
+    // Its route and history (campaigns::CallRouteJson): the operators who held
+    // the caller and who passed the call on, null when it has none.
+    route: {
+        route: string;
+        reason: string;
+        holds?: { agent: string; at: number; ms: number }[];
+        transfers?: { from: string; to: string; mode: string; at: number; talked_ms: number }[];
+    } | null;
 }
 
 export interface CallLogPage {
@@ -721,11 +729,13 @@ export interface InboundReport {
         aht_seconds: number;
         // Offers an operator's phone rang for and did not take.
         offers_missed: number;
+        transferred: number; // answered calls an operator passed on
+        hold_seconds: number; // callers on the desk's hold
         // Callers who pressed 1 to be called back instead of waiting.
         callbacks: number;
     }[];
     // missed: calls the operator's phone rang for and did not take, rang_seconds how long those rang.
-    agents: { agent: string; calls: number; talk_seconds: number; aht_seconds: number; missed: number; rang_seconds: number; first_contact: InboundResolution }[];
+    agents: { agent: string; calls: number; talk_seconds: number; aht_seconds: number; missed: number; rang_seconds: number; transfers: number; hold_seconds: number; first_contact: InboundResolution }[];
     topics: (InboundResolution & { topic: string })[];
     first_contact: InboundResolution;
     repeat_numbers: number;
@@ -824,6 +834,12 @@ export interface AgentState {
     // Logging out or pausing while lines dialed for the agent still ring: ready until
     // then (Unix ms), null otherwise.
     leaving_until?: number | null;
+    // The call's voices have met: the desk's hold and transfer work; on hold
+    // since (ms, the server's clock), null when not held.
+    put_through?: boolean;
+    held_since?: number | null;
+    // A supervisor on this call, as the site announces it (docs/telephony.md).
+    monitored?: { by: string; mode: 'listen' | 'whisper' | 'barge' } | null;
     // Why a paused operator is paused: the reason they chose (a code of GET
     // /agent/pause-reasons), or the server's: desk_gone (their desk's feed closed:
     // the tab, or the network for 10 s), no_answer (their phone did not take a
@@ -909,4 +925,10 @@ export function follow<T>(path: string, onMessage: (value: T) => void, poll?: ()
         if (retry !== undefined) window.clearTimeout(retry);
         if (socket && socket.readyState <= WebSocket.OPEN) socket.close();
     };
+}
+
+// Where an operator may transfer their call (GET /agent/transfer-targets).
+export interface TransferTargets {
+    agents: { agent: string; state: AgentStateId }[];
+    queues: { queue: string }[];
 }

@@ -193,6 +193,15 @@ void SimNetwork::Bridge(CallId id, std::string_view agent) {
              Event{.kind = EventKind::kHungUp}, true);
 }
 
+void SimNetwork::Unbridge(CallId id) {
+    Call* call = Find(id);
+    if (call == nullptr || call->state != State::kTalking) return;
+    // Back in a line: the conversation's end is off, the caller's patience runs.
+    call->state = State::kWaiting;
+    ++call->step;
+    Wait(id, *call);
+}
+
 void SimNetwork::Play(CallId id, std::string_view prompt) {
     Call* call = Find(id);
     if (call == nullptr) return;

@@ -96,6 +96,7 @@ public:
     void OnEvent(Handler handler) override { handler_ = std::move(handler); }
     CallId Originate(const Dial& dial) override;
     void Bridge(CallId call, std::string_view agent) override;
+    void Unbridge(CallId call) override;
     void Play(CallId call, std::string_view prompt) override;
     void Collect(CallId call, int max_digits, Millis timeout) override;
     void Answer(CallId call) override;

@@ -158,9 +158,10 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     SipOptions o;
     TomlReader r(path, std::string(kHint));
     r.Known(&root, "",
-            {"listen", "rtp_ip", "rtp_ports", "language", "codec", "max_calls", "trunk",
-             "recordings", "agents", "agent_ring_seconds", "music_on_hold", "transfer", "dids",
-             "early_media", "public_address", "symmetric_rtp", "trunks", "default_trunk", "g722"});
+            {"listen",        "rtp_ip",   "rtp_ports",     "language",    "codec",
+             "max_calls",     "trunk",    "recordings",    "agents",      "agent_ring_seconds",
+             "music_on_hold", "transfer", "dids",          "early_media", "public_address",
+             "symmetric_rtp", "trunks",   "default_trunk", "g722",        "announce_monitoring"});
     r.Text(&root, "", "listen", o.listen);
     r.Text(&root, "", "rtp_ip", o.rtp_ip);
     r.Text(&root, "", "language", o.language);
@@ -172,6 +173,7 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     r.Flag(&root, "", "early_media", o.early_media);
     r.Flag(&root, "", "symmetric_rtp", o.symmetric_rtp);
     r.Flag(&root, "", "g722", o.g722);
+    r.Flag(&root, "", "announce_monitoring", o.announce_monitoring);
     r.Text(&root, "", "public_address", o.public_address);
     if (!o.public_address.empty()) {
         // An IPv4 address, with the SIP port or without.

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <future>
 #include <map>
@@ -192,6 +193,21 @@ struct SipTelephony::Impl {
         std::string agent;
         CallId peer = 0;
         bool bridged = false;  // RTP is relayed between the two legs
+        // The desk's hold (both legs): the caller hears music, the operator
+        // silence, and nothing is relayed.
+        bool held = false;
+        // A supervisor's leg (Monitor): the call it is on and how; a call's
+        // supervisor's leg (one at a time), ended with it.
+        CallId monitor_of = 0;
+        MonitorMode monitor_mode = MonitorMode::kOff;
+        CallId monitor = 0;
+        // The mixer (a supervisor on the call): the legs whose frames this
+        // one hears, summed, instead of the plain relay; a leg some mixed leg
+        // hears keeps its frames (inbox) and gives one each tick (current).
+        std::vector<CallId> hears;
+        bool tapped = false;
+        std::deque<std::vector<int16_t>> inbox;
+        std::vector<int16_t> current;
         uint32_t relay_ts = 0;
     };
 
@@ -373,18 +389,140 @@ struct SipTelephony::Impl {
         if (call.answered) SaveRecording(call);
         dead.push_back(call.id);
         if (!call.agent_leg) Count([](SipCounters& c) { --c.active; });
+        EndMonitor(call);
         // The other leg of a bridged call ends with it (BYE or CANCEL).
         if (Call* peer = call.peer ? Find(call.peer) : nullptr) End(*peer);
     }
 
     // --- operators: the agent's leg of a bridged call ---
 
-    void DoBridge(CallId id, const std::string& agent) {
+    // --- supervisors: listen, whisper, barge (the mixer) ---
+
+    // Who hears whom on a call with a supervisor whose phone answered:
+    // listen — the supervisor hears both sides; whisper — the operator hears
+    // the caller and the supervisor; barge — each hears the other two. The
+    // rest is the plain relay; on hold the caller keeps the music.
+    void Mix(Call& callee) {
+        Call* agent = callee.peer != 0 ? Find(callee.peer) : nullptr;
+        Call* sup = callee.monitor != 0 ? Find(callee.monitor) : nullptr;
+        callee.hears.clear();
+        if (agent != nullptr) agent->hears.clear();
+        if (sup != nullptr) sup->hears.clear();
+        if (sup != nullptr && sup->answered && agent != nullptr && agent->bridged) {
+            sup->hears = {callee.id, agent->id};
+            const MonitorMode mode = sup->monitor_mode;
+            if (mode == MonitorMode::kWhisper || mode == MonitorMode::kBarge)
+                agent->hears = {callee.id, sup->id};
+            if (mode == MonitorMode::kBarge) callee.hears = {agent->id, sup->id};
+        }
+        for (Call* leg : {&callee, agent, sup}) {
+            if (leg == nullptr) continue;
+            leg->tapped = false;
+        }
+        for (Call* leg : {&callee, agent, sup}) {
+            if (leg == nullptr) continue;
+            for (CallId h : leg->hears)
+                if (Call* src = Find(h)) src->tapped = true;
+        }
+        for (Call* leg : {&callee, agent, sup}) {
+            if (leg != nullptr && !leg->tapped) leg->inbox.clear();
+        }
+    }
+
+    // The call's supervisor hangs up (or the call ends: `call` is the caller's leg).
+    void EndMonitor(Call& call) {
+        Call* sup = call.monitor != 0 ? Find(call.monitor) : nullptr;
+        call.monitor = 0;
+        if (sup == nullptr) return;
+        sup->monitor_of = 0;
+        End(*sup);
+        if (!call.ended) Mix(call);
+    }
+
+    // The supervisor's leg is over: they hung up, or their phone did not
+    // take the call (`cause`, as an operator's phone).
+    void MonitorOver(Call& leg, int cause) {
+        Call* callee = Find(leg.monitor_of);
+        if (!leg.answered) {
+            Log(fmt::format("sip: supervisor {}'s phone did not take the call to listen in on ({})",
+                            leg.agent,
+                            cause == 408 ? std::string("it rang out") : fmt::format("{}", cause)));
+        }
+        leg.monitor_of = 0;
+        End(leg);
+        if (callee != nullptr && callee->monitor == leg.id) {
+            callee->monitor = 0;
+            Mix(*callee);
+        }
+    }
+
+    void DoMonitor(CallId id, const std::string& supervisor, MonitorMode mode) {
+        Call* call = Find(id);
+        if (call == nullptr || call->agent_leg || call->ended) {
+            Log(fmt::format("sip: {} of call {} not done: the call is over", MonitorModeId(mode),
+                            id));
+            return;
+        }
+        Call* sup = call->monitor != 0 ? Find(call->monitor) : nullptr;
+        if (mode == MonitorMode::kOff || (sup != nullptr && sup->agent != supervisor)) {
+            EndMonitor(*call);
+            sup = nullptr;
+            if (mode == MonitorMode::kOff) return;
+        }
+        if (sup != nullptr) {  // the same supervisor: another mode
+            sup->monitor_mode = mode;
+            Mix(*call);
+            return;
+        }
+        auto uri = options.agents.find(supervisor);
+        if (uri == options.agents.end()) return;  // CanMonitor said so
+        RingPhone(*call, supervisor, uri->second, [&](Call& leg) {
+            leg.monitor_of = id;
+            leg.monitor_mode = mode;
+            call->monitor = leg.id;
+        });
+    }
+
+    // A frame of audio to a leg, in its codec.
+    void SendPcm(Call& call, const std::vector<int16_t>& pcm, struct mbuf* mb) {
+        std::vector<uint8_t> coded = call.g722 && call.pt == media::kG722PayloadType
+                                         ? call.g722->Encode(pcm)
+                                     : call.pt == 0 ? media::EncodeUlaw(pcm)
+                                                    : media::EncodeAlaw(pcm);
+        mb->pos = RTP_HEADER_SIZE;
+        mb->end = RTP_HEADER_SIZE;
+        mbuf_write_mem(mb, coded.data(), coded.size());
+        mb->pos = RTP_HEADER_SIZE;
+        rtp_send(call.rtp, &call.remote, false, false, static_cast<uint8_t>(call.pt), call.ts, mb);
+        call.ts += static_cast<uint32_t>(pcm.size());
+    }
+
+    // A bridged call's operator leaves it (a transfer): their leg ends, the
+    // caller stays, to `music` until the next operator answers.
+    void Detach(Call& call, std::shared_ptr<const Prompt> music) {
+        EndMonitor(call);
+        if (Call* leg = call.peer ? Find(call.peer) : nullptr) {
+            leg->peer = 0;
+            End(*leg);
+        }
+        call.peer = 0;
+        call.bridged = false;
+        call.held = false;
+        call.prompt.reset();
+        call.music = std::move(music);
+        call.music_pos = 0;
+    }
+
+    void DoBridge(CallId id, const std::string& agent, std::shared_ptr<const Prompt> music) {
         Call* call = Find(id);
         if (call == nullptr || !call->answered) return;
         if (!options.transfer.empty()) {
             Transfer(*call);
             return;
+        }
+        if (call->peer != 0) {
+            Count([](SipCounters& c) { ++c.moved; });
+            Detach(*call, std::move(music));
         }
         auto uri = options.agents.find(agent);
         if (uri == options.agents.end()) {
@@ -397,19 +535,28 @@ struct SipTelephony::Impl {
             return;
         }
         call->prompt.reset();
+        RingPhone(*call, agent, uri->second, [&](Call& leg) {
+            leg.peer = id;
+            call->peer = leg.id;
+        });
+    }
+
+    // Rings `who`'s phone (`uri`: an operator's, a supervisor's) from `call`,
+    // its caller's number shown; `link` ties the new leg to the call before
+    // the INVITE. A phone that cannot be reached is over at once.
+    void RingPhone(Call& call, const std::string& who, const std::string& uri,
+                   const std::function<void(Call&)>& link) {
         auto owned = NewCall(kAgentLeg | next_leg++);
         Call& leg = *owned;
         leg.agent_leg = true;
-        leg.agent = agent;
-        leg.peer = id;
-        leg.dial.number = uri->second;
+        leg.agent = who;
+        leg.dial.number = uri;
         leg.dial.ring_timeout = Millis{1000} * options.agent_ring_seconds;
-        call->peer = leg.id;
+        link(leg);
         calls.emplace(leg.id, std::move(owned));
-        // The operator's phone shows who is on the line.
-        const std::string from = fmt::format("sip:{}@{}", call->dial.number,
+        const std::string from = fmt::format("sip:{}@{}", call.dial.number,
                                              options.listen.substr(0, options.listen.rfind(':')));
-        if (!Invite(leg, uri->second, from, "", "", contact)) {
+        if (!Invite(leg, uri, from, "", "", contact)) {
             AgentLegOver(leg, 0);
             return;
         }
@@ -461,6 +608,16 @@ struct SipTelephony::Impl {
 
     // The operator answered: audio now goes straight between the two legs.
     void Bridged(Call& leg) {
+        if (leg.monitor_of != 0) {
+            Call* callee = Find(leg.monitor_of);
+            if (callee == nullptr || callee->monitor != leg.id) {
+                End(leg);
+                return;
+            }
+            Count([](SipCounters& c) { ++c.monitors; });
+            Mix(*callee);
+            return;
+        }
         Call* callee = Find(leg.peer);
         if (callee == nullptr) {
             End(leg);
@@ -477,6 +634,10 @@ struct SipTelephony::Impl {
     // `cause`): the callee stays on the line, answered and unbridged, and the
     // campaign hears kAgentMissed to offer them to someone else.
     void AgentLegOver(Call& leg, int cause) {
+        if (leg.monitor_of != 0) {
+            MonitorOver(leg, cause);
+            return;
+        }
         Call* callee = Find(leg.peer);
         const bool missed = !leg.answered;
         leg.peer = 0;
@@ -496,7 +657,9 @@ struct SipTelephony::Impl {
     // One received frame goes on to the other leg, in its codec.
     void Relay(Call& from, const std::vector<int16_t>& pcm) {
         Call* to = Find(from.peer);
-        if (to == nullptr || !to->bridged || !sa_isset(&to->remote, SA_ALL)) return;
+        if (to == nullptr || !to->bridged || to->held || !to->hears.empty() ||
+            !sa_isset(&to->remote, SA_ALL))
+            return;
         std::vector<uint8_t> coded = to->g722 && to->pt == media::kG722PayloadType
                                          ? to->g722->Encode(pcm)
                                      : to->pt == 0 ? media::EncodeUlaw(pcm)
@@ -1004,6 +1167,10 @@ struct SipTelephony::Impl {
             call->sit.Feed(pcm);
             return;
         }
+        if (call->tapped) {
+            call->inbox.push_back(pcm);
+            if (call->inbox.size() > 5) call->inbox.pop_front();  // at most 100 ms behind
+        }
         if (call->bridged) self->Relay(*call, pcm);
         if (call->agent_leg) return;
         if (!call->recording.empty()) call->rx.insert(call->rx.end(), pcm.begin(), pcm.end());
@@ -1058,10 +1225,17 @@ struct SipTelephony::Impl {
         TryCollect(*call, false);
     }
 
-    void DoHold(CallId id, std::shared_ptr<const Prompt> music) {
+    void DoHold(CallId id, bool on, std::shared_ptr<const Prompt> music) {
         Call* call = Find(id);
+        if (call == nullptr || call->agent_leg) return;
+        // The desk's hold of a bridged call: both legs stop hearing each other
+        // (the caller hears the music, or silence when none is set).
+        if (call->bridged) {
+            call->held = on;
+            if (Call* leg = Find(call->peer)) leg->held = call->held;
+        }
         // Held again (another operator's phone rings): the music goes on.
-        if (call == nullptr || call->agent_leg || call->music == music) return;
+        if (call->music == music) return;
         call->music = std::move(music);
         call->music_pos = 0;
     }
@@ -1103,13 +1277,49 @@ struct SipTelephony::Impl {
         struct mbuf* mb = mbuf_alloc(RTP_HEADER_SIZE + kFrame);
         if (mb == nullptr) return;
         int64_t sent = 0;
+        // The mixer's tick: each leg some mixed leg hears gives its frame.
         for (auto& [id, owned] : calls) {
             Call& call = *owned;
-            // (An operator's leg, the only one that may speak G.722, is
-            // bridged from its answer on: relayed, never sent from here.)
-            if (call.ended || !(call.answered || call.early) || call.bridged ||
-                call.pt == media::kG722PayloadType || !sa_isset(&call.remote, SA_ALL))
+            if (!call.tapped) continue;
+            if (call.inbox.empty()) {
+                call.current.assign(kFrame, 0);
+            } else {
+                call.current = std::move(call.inbox.front());
+                call.inbox.pop_front();
+                call.current.resize(kFrame, 0);
+            }
+        }
+        for (auto& [id, owned] : calls) {
+            Call& call = *owned;
+            const bool mixed = !call.hears.empty() && !call.held;
+            // A bridged call's audio is relayed, except on the desk's hold
+            // and where a supervisor is mixed in.
+            if (call.ended || !(call.answered || call.early) ||
+                (call.bridged && !call.held && !mixed) || !sa_isset(&call.remote, SA_ALL))
                 continue;
+            if (mixed) {
+                std::vector<int32_t> sum(kFrame, 0);
+                for (CallId h : call.hears) {
+                    const Call* src = Find(h);
+                    if (src == nullptr || src->current.size() != kFrame) continue;
+                    for (size_t i = 0; i < kFrame; ++i)
+                        sum[i] += src->current[i];
+                }
+                std::vector<int16_t> pcm(kFrame);
+                for (size_t i = 0; i < kFrame; ++i)
+                    pcm[i] = static_cast<int16_t>(std::clamp(sum[i], -32768, 32767));
+                SendPcm(call, pcm, mb);
+                if (!call.recording.empty()) call.tx.insert(call.tx.end(), pcm.begin(), pcm.end());
+                ++sent;
+                continue;
+            }
+            if (call.agent_leg) {
+                // An operator on hold (or a supervisor ringing in) hears
+                // silence, in their phone's codec (G.722 too).
+                SendPcm(call, std::vector<int16_t>(kFrame, 0), mb);
+                ++sent;
+                continue;
+            }
             const uint8_t* bytes = call.pt == 0 ? silence_u : silence_a;
             const int16_t* pcm = nullptr;
             bool finished = false;
@@ -1222,6 +1432,11 @@ struct SipTelephony::Impl {
         }
     }
 
+    static void CloseLibre() {
+        libre_close();
+        re_thread_close();
+    }
+
     void Run(std::promise<Result<void>> started) {
         auto fail = [&](std::string what, int err) {
             started.set_value(callbase::Fail(ErrorCode::kIo,
@@ -1234,6 +1449,14 @@ struct SipTelephony::Impl {
         pthread_sigmask(SIG_BLOCK, &all, nullptr);
         int err = libre_init();
         if (err) return fail("libre_init", err);
+        // This thread's own event loop, timers and descriptors (libre keeps
+        // one per thread that asks): a second SipTelephony in the process —
+        // the tests' phones — runs beside this one.
+        err = re_thread_init();
+        if (err) {
+            libre_close();
+            return fail("re_thread_init", err);
+        }
         // libre_init sets a one-shot SIGPIPE handler (SA_RESETHAND): a second
         // broken pipe anywhere in the process would then kill it. Ignore them:
         // every writer here checks its errors.
@@ -1259,7 +1482,7 @@ struct SipTelephony::Impl {
                 ErrorCode::kInvalidInput,
                 fmt::format("SIP listen address '{}' is not ip:port", options.listen),
                 "give it like 127.0.0.1:5060"));
-            libre_close();
+            CloseLibre();
             return;
         }
         const sip_transp tp = options.trunk.transport == "tcp" ? SIP_TRANSP_TCP : SIP_TRANSP_UDP;
@@ -1279,7 +1502,7 @@ struct SipTelephony::Impl {
             fail(fmt::format("cannot listen on {}", options.listen), err);
             mem_deref(stack);
             mem_deref(dns);
-            libre_close();
+            CloseLibre();
             return;
         }
         struct sa bound_addr {};
@@ -1302,7 +1525,7 @@ struct SipTelephony::Impl {
             mem_deref(sock);
             mem_deref(stack);
             mem_deref(dns);
-            libre_close();
+            CloseLibre();
             return;
         }
         for (TrunkState& t : trunks) {
@@ -1342,7 +1565,7 @@ struct SipTelephony::Impl {
         sip_close(stack, true);
         mem_deref(stack);
         mem_deref(dns);
-        libre_close();
+        CloseLibre();
     }
 
     static void OnIncoming(const struct sip_msg* msg, void* arg) {
@@ -1577,8 +1800,29 @@ CallId SipTelephony::Originate(const Dial& dial) {
 }
 
 void SipTelephony::Bridge(CallId call, std::string_view agent) {
-    impl_->Send(
-        [impl = impl_.get(), call, agent = std::string(agent)] { impl->DoBridge(call, agent); });
+    // Music for a caller moved from one operator to another, made here (the
+    // campaign's thread renders prompts, never the SIP thread).
+    impl_->Send([impl = impl_.get(), call, agent = std::string(agent),
+                 music = impl_->MusicPrompt()] { impl->DoBridge(call, agent, music); });
+}
+
+bool SipTelephony::Monitor(CallId call, std::string_view supervisor, MonitorMode mode) {
+    if (!impl_->running) return false;
+    if (mode != MonitorMode::kOff && !impl_->options.agents.contains(std::string(supervisor)))
+        return false;
+    impl_->Send([impl = impl_.get(), call, supervisor = std::string(supervisor), mode] {
+        impl->DoMonitor(call, supervisor, mode);
+    });
+    return true;
+}
+
+void SipTelephony::Unbridge(CallId call) {
+    impl_->Send([impl = impl_.get(), call, music = impl_->MusicPrompt()] {
+        Impl::Call* c = impl->Find(call);
+        if (c == nullptr || c->agent_leg || c->peer == 0) return;
+        impl->Count([](SipCounters& k) { ++k.moved; });
+        impl->Detach(*c, music);
+    });
 }
 
 void SipTelephony::Play(CallId call, std::string_view prompt) {
@@ -1588,7 +1832,7 @@ void SipTelephony::Play(CallId call, std::string_view prompt) {
 
 void SipTelephony::Hold(CallId call, bool music) {
     std::shared_ptr<const Prompt> audio = music ? impl_->MusicPrompt() : nullptr;
-    impl_->Send([impl = impl_.get(), call, audio] { impl->DoHold(call, audio); });
+    impl_->Send([impl = impl_.get(), call, music, audio] { impl->DoHold(call, music, audio); });
 }
 
 void SipTelephony::Collect(CallId call, int max_digits, Millis timeout) {

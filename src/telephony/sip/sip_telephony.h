@@ -139,6 +139,10 @@ struct SipOptions {
     // Offer G.722 (wideband) first to operators' phones; their audio is
     // turned to and from the trunk's G.711 here.
     bool g722 = true;
+    // A supervisor listening in (Monitor) is shown on the operator's desk;
+    // false where the site's rules let supervisors listen unannounced
+    // (whisper and barge are heard, so always shown). The campaign runner's.
+    bool announce_monitoring = true;
     // Record both sides of answered calls here (one WAV per call, under a
     // folder per day); empty for no recording.
     std::string recordings_dir;
@@ -175,6 +179,8 @@ struct SipCounters {
     int64_t rtp_sent = 0, rtp_received = 0, keys = 0, recordings = 0;
     int64_t bridged = 0, relayed = 0;  // calls put through to operators, frames relayed
     int64_t transferred = 0;           // calls the far end took to the transfer URI
+    int64_t moved = 0;                 // calls an operator passed on (Bridge again, Unbridge)
+    int64_t monitors = 0;              // supervisors' phones that answered to listen in
     int64_t agent_missed = 0;          // operator legs that rang out or were refused
     int64_t incoming = 0;              // calls to our numbers taken (ringing here)
     int64_t early_media = 0;           // ... given early media (183 with SDP)
@@ -202,6 +208,8 @@ public:
     CallId Originate(const Dial& dial) override;
     void Bridge(CallId call, std::string_view agent) override;
     void Hold(CallId call, bool music) override;
+    void Unbridge(CallId call) override;
+    bool Monitor(CallId call, std::string_view supervisor, MonitorMode mode) override;
     void Play(CallId call, std::string_view prompt) override;
     void Collect(CallId call, int max_digits, Millis timeout) override;
     void Answer(CallId call) override;

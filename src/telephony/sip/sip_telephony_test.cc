@@ -47,6 +47,15 @@ std::vector<int16_t> Side(const media::Audio& wav, size_t channel) {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
+// A sine of `hz` at 8 kHz: a voice the tests can tell from another.
+std::vector<int16_t> Tone(double hz, double seconds, double amplitude = 8000) {
+    std::vector<int16_t> pcm(static_cast<size_t>(8000 * seconds));
+    for (size_t i = 0; i < pcm.size(); ++i)
+        pcm[i] = static_cast<int16_t>(amplitude *
+                                      std::sin(2 * M_PI * hz * static_cast<double>(i) / 8000));
+    return pcm;
+}
+
 int FreeUdpPort() {
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     sockaddr_in addr{};
@@ -601,12 +610,8 @@ TEST_F(SipTelephonyTest, AnAnsweredCallIsPutThroughToTheOperatorsPhoneWithAudioB
 // offer to it puts G.722 first); its wideband voice is turned into the
 // trunk's G.711 and recorded, a 1 kHz tone still a 1 kHz tone.
 TEST_F(SipTelephonyTest, AnOperatorsG722PhoneIsHeardThroughTheTrunksG711) {
-    std::vector<int16_t> tone(8000 * 2);
-    for (size_t i = 0; i < tone.size(); ++i)
-        tone[i] =
-            static_cast<int16_t>(8000 * std::sin(2 * M_PI * 1000 * static_cast<double>(i) / 8000));
     const fs::path pcap = dir_ / "g722-tone.pcap";
-    WriteCapture(pcap, tone, media::kG722PayloadType);
+    WriteCapture(pcap, Tone(1000, 2), media::kG722PayloadType);
     Sipp callee(dir_, "answer-hangup.xml",
                 {{"@AFTER@", "4000"}, {"@PAYLOADS@", "8 101"}, {"@TALK@", ""}});
     Sipp agent(dir_, "answer-g722.xml", {{"@PCAP@", pcap.string()}});
@@ -620,6 +625,219 @@ TEST_F(SipTelephonyTest, AnOperatorsG722PhoneIsHeardThroughTheTrunksG711) {
     auto power = [&](double hz) { return media::TonePower(right, hz); };
     EXPECT_GT(power(1000), 100 * power(1300)) << "a 1 kHz tone, not noise";
     EXPECT_GT(power(1000), 100 * power(2000)) << "and not its image";
+}
+
+// Issue 20, item 6: the desk's hold and blind transfer in the B2BUA. While
+// held the caller hears the music on hold, sample for sample, and nothing is
+// relayed either way; moved to boris, olga's phone gets our BYE, the caller
+// hears music while boris's rings and then boris (a 1 kHz tone), recorded on
+// the call's one recording.
+TEST_F(SipTelephonyTest, AHeldCallerHearsMusicAndABlindTransferMovesThemToTheNextOperator) {
+    // Each operator's phone talks a tone of its own, without a pause: olga
+    // 600 Hz, boris 1 kHz.
+    auto tone = [&](double hz, double seconds, const char* name) {
+        const fs::path pcap = dir_ / name;
+        WriteCapture(pcap, Tone(hz, seconds), 8);
+        return pcap.string();
+    };
+    Sipp callee(dir_, "answer-hangup.xml",
+                {{"@AFTER@", "9000"}, {"@PAYLOADS@", "8 101"}, {"@TALK@", ""}});
+    Sipp olga(dir_, "answer-keys.xml",
+              {{"@PAYLOADS@", "8 101"}, {"@PCAP@", tone(600, 6, "olga.pcap")}});
+    Sipp boris(dir_, "answer-keys.xml",
+               {{"@PAYLOADS@", "8 101"}, {"@PCAP@", tone(1000, 3, "boris.pcap")}});
+    ASSERT_TRUE(callee.started() && olga.started() && boris.started());
+    SipOptions options;
+    options.agents["olga"] = "sip:olga@" + olga.address();
+    options.agents["boris"] = "sip:boris@" + boris.address();
+    SipTelephony& sip = Connect(callee.address(), options);
+    auto wait = [&](std::chrono::milliseconds ms) { queue_.RunUntil([] { return false; }, ms); };
+    const CallId id = sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+    ASSERT_TRUE(WaitFor(EventKind::kAnswered)) << Kinds() << Log();
+    const std::string recording = Seen(EventKind::kAnswered)->recording;
+    sip.Bridge(id, "olga");
+    wait(2'000ms);  // olga answers after 0.3 s and talks from 1.3 s
+    sip.Hold(id, true);
+    wait(300ms);
+    const int64_t relayed_held = sip.counters().relayed;
+    wait(1'500ms);
+    EXPECT_EQ(sip.counters().relayed, relayed_held) << "nothing crosses while held";
+    sip.Hold(id, false);
+    wait(500ms);
+    EXPECT_GT(sip.counters().relayed, relayed_held + 15) << "taken back: the voices cross again";
+    sip.Bridge(id, "boris");
+    EXPECT_EQ(olga.Wait(5s), 0) << "olga's phone got our BYE: " << olga.errors();
+    ASSERT_TRUE(WaitFor(EventKind::kHungUp, 15s)) << Kinds() << Log();
+    EXPECT_EQ(callee.Wait(), 0) << callee.errors();
+    EXPECT_EQ(boris.Wait(), 0) << "boris's phone took the call, then our BYE: " << boris.errors();
+    EXPECT_EQ(Seen(EventKind::kAgentMissed), nullptr) << Kinds();
+    const SipCounters counters = sip.counters();
+    EXPECT_EQ(counters.bridged, 2);
+    EXPECT_EQ(counters.moved, 1);
+    telephony_.reset();
+
+    // What the caller heard (the recording's right side, in the order sent):
+    // olga, the music on hold sample for sample (nothing of olga's mixed in),
+    // olga again, the music while boris's phone rang, boris.
+    auto wav = media::ReadWav(recording);
+    ASSERT_TRUE(wav) << wav.error().message;
+    const std::vector<int16_t> heard = Side(*wav, 1);
+    auto music = media::ReadWav(options.music_on_hold);
+    ASSERT_TRUE(music) << music.error().message;
+    const std::vector<int16_t> first(music->samples.begin(), music->samples.begin() + 8000);
+    const auto at = std::search(heard.begin(), heard.end(), first.begin(), first.end());
+    ASSERT_NE(at, heard.end()) << "the music on hold is not what the caller heard";
+    auto power = [](std::span<const int16_t> pcm, double hz) {
+        return media::TonePower(std::vector<int16_t>(pcm.begin(), pcm.end()), hz);
+    };
+    const size_t start = static_cast<size_t>(at - heard.begin());
+    ASSERT_GE(start, 1600u) << "olga was heard before the hold";
+    const std::span<const int16_t> before(heard.data() + start - 1600, 1600);
+    EXPECT_GT(power(before, 600), 100 * power(before, 1000)) << "olga's 600 Hz before the hold";
+    ASSERT_GT(heard.size(), start + 8000 * 4u);
+    const std::span<const int16_t> last(heard.data() + heard.size() - 4000, 4000);
+    EXPECT_GT(power(last, 1000), 100 * power(last, 600)) << "boris's tone after the transfer";
+}
+
+// Issue 20, item 7: a supervisor on a live call, one call per mode. The
+// operator's and the supervisor's phones are a second SipTelephony taking
+// their calls as two numbers, each playing a tone of its own (operator 1 kHz,
+// supervisor 1.5 kHz; the caller talks 600 Hz) and recording what it heard:
+// listen — the supervisor hears both sides, nobody hears them; whisper — the
+// operator hears the supervisor, the caller does not; barge — everyone hears
+// everyone.
+TEST_F(SipTelephonyTest, ASupervisorListensWhispersAndBargesEachHeardOnlyByWhomTheModeSays) {
+    auto tone = [&](double hz, const char* name, bool pcap) {
+        const std::vector<int16_t> pcm = Tone(hz, 8, 6000);
+        const fs::path path = dir_ / name;
+        if (pcap) {
+            WriteCapture(path, pcm, 8);
+        } else {
+            EXPECT_TRUE(media::WriteWav(path.string(), media::Audio{.samples = pcm}));
+        }
+        return path.string();
+    };
+    const std::string caller_tone = tone(600, "caller.pcap", true);
+    const std::string agent_tone = tone(1000, "olga.wav", false);
+    const std::string sup_tone = tone(1500, "anna.wav", false);
+
+    // The phones: a second SipTelephony answers +74950000008 (olga) and
+    // +74950000009 (anna), plays each its tone and records what it heard.
+    struct Phone {
+        std::string did, recording;
+    };
+    std::mutex phones_mutex;
+    std::map<CallId, Phone> phone_calls;
+    SipOptions phone_options;
+    phone_options.listen = "127.0.0.1:0";
+    phone_options.trunk.host = "127.0.0.1:9";
+    phone_options.trunk.number_format = NumberFormat::kDigits;
+    phone_options.dids = {"+74950000008", "+74950000009"};
+    phone_options.recordings_dir = (dir_ / "phones").string();
+    std::unique_ptr<SipTelephony> phones;
+    phones = std::make_unique<SipTelephony>(phone_options, *cached_,
+                                            [](std::function<void()> fn) { fn(); });
+    phones->OnEvent([&](const Event& e) {
+        std::lock_guard lock(phones_mutex);
+        if (e.kind == EventKind::kIncoming) {
+            phone_calls[e.call].did = e.to;
+            phones->Answer(e.call);
+        } else if (e.kind == EventKind::kAnswered) {
+            phone_calls[e.call].recording = e.recording;
+            phones->Play(
+                e.call,
+                "[" + (phone_calls[e.call].did == "+74950000008" ? agent_tone : sup_tone) + "]");
+        }
+    });
+    ASSERT_TRUE(phones->Start());
+    auto phone_heard = [&](const std::string& did) {
+        std::lock_guard lock(phones_mutex);
+        std::vector<int16_t> out;
+        for (const auto& [id, p] : phone_calls) {
+            if (p.did != did || p.recording.empty()) continue;
+            auto wav = media::ReadWav(p.recording);
+            if (wav) out = Side(*wav, 0);
+        }
+        return out;
+    };
+
+    struct Heard {
+        std::vector<int16_t> caller, agent, supervisor;
+    };
+    auto call_with = [&](MonitorMode mode) -> Heard {
+        Sipp callee(dir_, "answer-hangup.xml",
+                    {{"@AFTER@", "5000"},
+                     {"@PAYLOADS@", "8 101"},
+                     {"@TALK@", "<nop><action><exec play_pcap_audio=\"" + caller_tone +
+                                    "\"/></action></nop>"}});
+        EXPECT_TRUE(callee.started());
+        SipOptions options;
+        options.agents["olga"] = "sip:74950000008@" + phones->local_address();
+        options.agents["anna"] = "sip:74950000009@" + phones->local_address();
+        events_.clear();
+        {
+            std::lock_guard lock(phones_mutex);
+            phone_calls.clear();
+        }
+        SipTelephony& sip = Connect(callee.address(), options);
+        EXPECT_FALSE(sip.Monitor(1, "zoya", MonitorMode::kListen)) << "zoya has no phone";
+        const CallId id =
+            sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+        if (!WaitFor(EventKind::kAnswered)) {
+            ADD_FAILURE() << "not answered: " << Kinds() << Log();
+            return {};
+        }
+        const std::string recording = Seen(EventKind::kAnswered)->recording;
+        sip.Bridge(id, "olga");
+        queue_.RunUntil([] { return false; }, 800ms);
+        EXPECT_TRUE(sip.Monitor(id, "anna", mode));
+        EXPECT_TRUE(WaitFor(EventKind::kHungUp, 15s)) << Kinds() << Log();
+        EXPECT_EQ(callee.Wait(), 0) << callee.errors();
+        EXPECT_EQ(sip.counters().monitors, 1) << Log();
+        // On a call that is over: said, nothing else happens.
+        EXPECT_TRUE(sip.Monitor(id, "anna", MonitorMode::kBarge));
+        queue_.RunUntil([&] { return Log().find("the call is over") != std::string::npos; }, 2s);
+        EXPECT_NE(
+            Log().find("sip: barge of call " + std::to_string(id) + " not done: the call is over"),
+            std::string::npos)
+            << Log();
+        telephony_.reset();
+        std::this_thread::sleep_for(300ms);  // the phones write their recordings
+        Heard heard;
+        auto wav = media::ReadWav(recording);
+        EXPECT_TRUE(wav) << recording;
+        if (wav) heard.caller = Side(*wav, 1);
+        heard.agent = phone_heard("+74950000008");
+        heard.supervisor = phone_heard("+74950000009");
+        return heard;
+    };
+    // Present: the tone stands 100 times above a frequency nobody plays;
+    // absent: it is 1000 times below the loudest tone heard.
+    auto has = [](const std::vector<int16_t>& pcm, double hz) {
+        return pcm.size() > 8000 && media::TonePower(pcm, hz) > 100 * media::TonePower(pcm, 1300);
+    };
+    auto lacks = [](const std::vector<int16_t>& pcm, double hz, double loud) {
+        return pcm.size() > 8000 && media::TonePower(pcm, hz) * 1000 < media::TonePower(pcm, loud);
+    };
+
+    const Heard listen = call_with(MonitorMode::kListen);
+    EXPECT_TRUE(has(listen.supervisor, 600)) << "the supervisor hears the caller";
+    EXPECT_TRUE(has(listen.supervisor, 1000)) << "and the operator";
+    EXPECT_TRUE(lacks(listen.agent, 1500, 600)) << "the operator does not hear the supervisor";
+    EXPECT_TRUE(lacks(listen.caller, 1500, 1000)) << "nor does the caller";
+
+    const Heard whisper = call_with(MonitorMode::kWhisper);
+    EXPECT_TRUE(has(whisper.supervisor, 600) && has(whisper.supervisor, 1000));
+    EXPECT_TRUE(has(whisper.agent, 1500)) << "the operator hears the whisper";
+    EXPECT_TRUE(has(whisper.agent, 600)) << "and the caller still";
+    EXPECT_TRUE(lacks(whisper.caller, 1500, 1000)) << "the caller does not hear the whisper";
+
+    const Heard barge = call_with(MonitorMode::kBarge);
+    EXPECT_TRUE(has(barge.supervisor, 600) && has(barge.supervisor, 1000));
+    EXPECT_TRUE(has(barge.agent, 1500) && has(barge.agent, 600));
+    EXPECT_TRUE(has(barge.caller, 1500)) << "the caller hears the supervisor";
+    EXPECT_TRUE(has(barge.caller, 1000)) << "and the operator";
+    phones.reset();
 }
 
 TEST(SipConfig, G722IsOfferedToPhonesUnlessTurnedOff) {
@@ -1291,7 +1509,13 @@ TEST_F(SipTelephonyTest, ACallGoesThroughItsCampaignsTrunkAndA503PassesItToTheFa
     sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234568", .trunk = "b"});
     ASSERT_TRUE(WaitFor(EventKind::kBusy)) << Kinds() << Log();
     EXPECT_EQ(b.Wait(), 0) << b.errors();
+    // (The SIP thread leaves the trunk just after it tells the outcome.)
     auto trunks = sip.Trunks();
+    for (int i = 0; i < 100 && trunks.size() == 2 && trunks[0].active + trunks[1].active != 0;
+         ++i) {
+        std::this_thread::sleep_for(20ms);
+        trunks = sip.Trunks();
+    }
     ASSERT_EQ(trunks.size(), 2u);
     EXPECT_EQ(trunks[0].name, "a");
     EXPECT_TRUE(trunks[0].is_default);

@@ -26,6 +26,7 @@ export const en = {
     'perm.see_full_numbers': 'See full phone numbers',
     'perm.see_names': 'See real numbers and names (otherwise pseudonyms)',
     'perm.staffing': 'Forecast the operators a queue needs (Erlang C)',
+    'perm.monitor_calls': 'Listen to live calls, whisper to the operator, barge in',
     'perm.stop_list': 'Add to and remove from the stop-list',
 } as const;
 
@@ -54,5 +55,6 @@ export const ru: Record<keyof typeof en, string> = {
     'perm.see_full_numbers': 'Видеть номера телефонов полностью',
     'perm.see_names': 'Видеть настоящие номера и имена (иначе — псевдонимы)',
     'perm.staffing': 'Рассчитывать нужное число операторов (формула Эрланга C)',
+    'perm.monitor_calls': 'Слушать разговоры, подсказывать оператору, входить в разговор',
     'perm.stop_list': 'Добавлять в стоп-лист и убирать из него',
 };

@@ -4,13 +4,32 @@
 // Those with call_records export the filtered log as CSV (numbers masked, so it needs
 // no approval: docs/security.md) and play a call's recording in the browser.
 import { useState } from 'preact/hooks';
-import { API, can, get, type Campaign, type CallLogPage, type Status } from '../api';
+import { API, can, get, type Campaign, type CallLogPage, type LoggedCall, type Status } from '../api';
 import { CampaignSelect, Empty, Labeled, Pager, Section, TeamNotice, useLoad } from '../components';
 import * as dict from '../dictionaries';
 import { centerTime, dayText, duration, parseDay, phone } from '../format';
 import { lang, t, type Key } from '../i18n';
 
 const LIMIT = 50;
+
+// Who talked on the call: the operators who passed it on first («olga → nina»),
+// and how long the caller was held, when they were.
+function CallAgents(props: { call: LoggedCall }) {
+    const c = props.call;
+    const transfers = c.route?.transfers ?? [];
+    const held = (c.route?.holds ?? []).reduce((sum, h) => sum + h.ms, 0);
+    const chain = [...transfers.map((x) => x.from), c.agent || (transfers.length ? t(`calls.transferredTo.${transfers[transfers.length - 1].to.startsWith('queue:') ? 'queue' : 'agent'}` as Key) : '—')];
+    return (
+        <span data-testid="call-log-agents">
+            <span data-user-text="">{chain.join(' → ')}</span>
+            {held > 0 && (
+                <div class="muted small" data-testid="call-log-held">
+                    {t('calls.held', { time: duration(held) })}
+                </div>
+            )}
+        </span>
+    );
+}
 export const outcomes = ['answered', 'abandoned', 'callback', 'busy', 'no_answer', 'invalid', 'rejected', 'failed', 'interrupted', 'in_progress'];
 
 // Today and `days` before it as 2026-12-31 (the browser's calendar).
@@ -188,7 +207,9 @@ export function CallLogPage() {
                                     </td>
                                     <td>{c.campaign}</td>
                                     <td class="mono nowrap">{phone(c.phone)}</td>
-                                    <td>{c.agent || '—'}</td>
+                                    <td>
+                                        <CallAgents call={c} />
+                                    </td>
                                     <td>
                                         <span class={`badge outcome-${c.outcome}`}>{t(`outcome.${c.outcome}` as Key)}</span>
                                     </td>

@@ -357,7 +357,7 @@ function Inbound(props: { applied: { from: string; to: string } }) {
     const r = report.data;
     const query = new URLSearchParams({ from, to }).toString();
     const csvName = (what: string) => `inbound-${what}-${from}-${to}.csv`;
-    const queueHead = () => [t('reports.queue'), t('reports.offered'), t('reports.answered'), t('reports.abandonedShort'), t('reports.timedOut'), t('reports.sl'), t('reports.slAbandons'), t('reports.asa'), t('reports.longestWait'), t('reports.aht'), t('reports.phonesMissed'), t('reports.callbacks')];
+    const queueHead = () => [t('reports.queue'), t('reports.offered'), t('reports.answered'), t('reports.abandonedShort'), t('reports.timedOut'), t('reports.sl'), t('reports.slAbandons'), t('reports.asa'), t('reports.longestWait'), t('reports.aht'), t('reports.phonesMissed'), t('reports.callbacks'), t('reports.transferred'), t('reports.holdMin')];
     const queueCells = (q: InboundReport['routes'][number]) => [
         q.name || t('reports.notRouted'),
         number(q.offered),
@@ -371,6 +371,8 @@ function Inbound(props: { applied: { from: string; to: string } }) {
         seconds(q.aht_seconds),
         number(q.offers_missed),
         number(q.callbacks),
+        number(q.transferred),
+        number(Math.round(q.hold_seconds / 6) / 10),
     ];
     return (
         <Section
@@ -435,6 +437,8 @@ function Inbound(props: { applied: { from: string; to: string } }) {
                                     <th class="num">{t('reports.aht')}</th>
                                     <th class="num">{t('reports.fcr')}</th>
                                     <th class="num">{t('reports.missedRang')}</th>
+                                    <th class="num">{t('reports.transfers')}</th>
+                                    <th class="num">{t('reports.holdMin')}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -445,6 +449,8 @@ function Inbound(props: { applied: { from: string; to: string } }) {
                                         <td class="num">{seconds(a.aht_seconds)}</td>
                                         <td class="num">{resolution(a.first_contact)}</td>
                                         <td class="num">{`${number(a.missed)} (${number(Math.round(a.rang_seconds))})`}</td>
+                                        <td class="num">{number(a.transfers)}</td>
+                                        <td class="num">{number(Math.round(a.hold_seconds / 6) / 10)}</td>
                                     </tr>
                                 ))}
                             </tbody>

@@ -3,9 +3,11 @@
 // longest wait, per queue with today's offered, answered, abandoned, service
 // level and ASA, and every operator's state with how long they have been in it
 // and why they paused, the calls they take and their skills. Times tick on the page between messages. A team's
-// supervisor sees the team's operators and calls.
+// supervisor sees the team's operators and calls. A supervisor (monitor_calls)
+// listens to an operator's live call, whispers to the operator or barges in;
+// their own phone rings for it (docs/telephony.md, "Supervisors on live calls").
 import { useEffect, useState } from 'preact/hooks';
-import { follow, get } from '../api';
+import { can, follow, get, post } from '../api';
 import { Empty, Section } from '../components';
 import { duration, number, percent } from '../format';
 import { t, type Key } from '../i18n';
@@ -63,8 +65,30 @@ export function WallboardPage() {
         const timer = window.setInterval(() => setTick((n) => n + 1), 1000);
         return () => window.clearInterval(timer);
     }, []);
+    // Listening in: whose call this supervisor is on, and how; their phone rings.
+    const monitors = can('monitor_calls');
+    const [monitoring, setMonitoring] = useState<{ agent: string; mode: string } | null>(null);
+    const [notice, setNotice] = useState<string | null>(null);
+    const [busy, setBusy] = useState(false);
+    const monitor = (agent: string, mode: 'listen' | 'whisper' | 'barge' | 'off') => {
+        setBusy(true);
+        post('/wallboard/monitor', { agent, mode })
+            .then(() => {
+                setMonitoring(mode === 'off' ? null : { agent, mode });
+                setNotice(mode === 'off' ? null : t('wallboard.monitor.ringing', { agent }));
+            })
+            .catch(() => undefined)
+            .finally(() => setBusy(false));
+    };
     const now = Date.now() + skew;
     const b = board;
+    // The call listened to is over: so is the listening.
+    useEffect(() => {
+        if (monitoring && b && !b.agents.some((a) => a.agent === monitoring.agent && a.state === 'on_call')) {
+            setMonitoring(null);
+            setNotice(null);
+        }
+    }, [b, monitoring]);
     const counts: Record<string, number> = {};
     for (const a of b?.agents ?? []) counts[a.state] = (counts[a.state] ?? 0) + 1;
     const waiting = (b?.queues ?? []).reduce((n, q) => n + q.waiting, 0);
@@ -79,6 +103,11 @@ export function WallboardPage() {
         <div class="page" data-testid="page-wallboard" data-loaded={b ? 'yes' : 'no'}>
             <h1>{t('wallboard.title')}</h1>
             <p class="subhead">{t('wallboard.intro')}</p>
+            {notice && (
+                <p class="notice" data-testid="wallboard-monitor-notice" data-user-text="">
+                    {notice}
+                </p>
+            )}
             <div class="tiles" data-testid="wallboard-tiles">
                 <div class="tile" data-testid="wallboard-waiting" data-value={waiting}>
                     <span class="tile-value">{number(waiting)}</span>
@@ -145,10 +174,11 @@ export function WallboardPage() {
                                 <th>{t('wallboard.campaign')}</th>
                                 <th>{t('routing.blend')}</th>
                                 <th>{t('routing.skills')}</th>
+                                {monitors && <th>{t('wallboard.listenIn')}</th>}
                             </tr>
                         </thead>
                         <tbody>
-                            {b && b.agents.length === 0 && <Empty colSpan={6} text={t('wallboard.noAgents')} />}
+                            {b && b.agents.length === 0 && <Empty colSpan={monitors ? 7 : 6} text={t('wallboard.noAgents')} />}
                             {b?.agents.map((a) => (
                                 <tr key={a.agent} data-testid="wallboard-agent" data-agent={a.agent} data-state={a.state}>
                                     <td data-user-text="">{a.agent}</td>
@@ -173,6 +203,28 @@ export function WallboardPage() {
                                     <td data-testid="wallboard-agent-skills" data-user-text="">
                                         {a.skills?.length ? skillsText(a.skills) : '—'}
                                     </td>
+                                    {monitors && (
+                                        <td class="nowrap" data-testid="wallboard-monitor" data-mode={monitoring?.agent === a.agent ? monitoring.mode : 'off'}>
+                                            {a.state === 'on_call' &&
+                                                (['listen', 'whisper', 'barge'] as const).map((mode) => (
+                                                    <button
+                                                        type="button"
+                                                        key={mode}
+                                                        class={monitoring?.agent === a.agent && monitoring.mode === mode ? 'small primary' : 'small'}
+                                                        data-testid={`wallboard-monitor-${mode}`}
+                                                        disabled={busy}
+                                                        onClick={() => monitor(a.agent, mode)}
+                                                    >
+                                                        {t(`wallboard.monitor.${mode}` as Key)}
+                                                    </button>
+                                                ))}
+                                            {monitoring?.agent === a.agent && (
+                                                <button type="button" class="small" data-testid="wallboard-monitor-off" disabled={busy} onClick={() => monitor(a.agent, 'off')}>
+                                                    {t('wallboard.monitor.off')}
+                                                </button>
+                                            )}
+                                        </td>
+                                    )}
                                 </tr>
                             ))}
                         </tbody>

@@ -15,6 +15,7 @@ import {
     type Card,
     type Status,
     type Tag,
+    type TransferTargets,
 } from '../api';
 import { Empty, Labeled, Notice, Section, useLoad } from '../components';
 import * as dict from '../dictionaries';
@@ -239,6 +240,66 @@ function Callbacks(props: { items: NonNullable<AgentState['callbacks']> }) {
     );
 }
 
+// Hold and blind transfer for a call that is put through: the caller hears
+// music while held; a transfer goes to a ready operator of the campaign or to a
+// queue, and the desk goes to wrap-up.
+function CallControls(props: {
+    held: boolean;
+    busy: boolean;
+    act: (path: string, body?: unknown) => Promise<AgentState>;
+    run: (fn: () => Promise<unknown>) => () => void;
+}) {
+    const targets = useLoad(() => get<TransferTargets>('/agent/transfer-targets'), []);
+    const [target, setTarget] = useState('');
+    const agents = targets.data?.agents ?? [];
+    const queues = targets.data?.queues ?? [];
+    return (
+        <div class="work-buttons" data-testid="work-call-controls">
+            <button
+                type="button"
+                data-testid="work-hold"
+                data-held={props.held ? 'yes' : 'no'}
+                disabled={props.busy}
+                onClick={props.run(() => props.act('/agent/hold', { on: !props.held }))}
+            >
+                {props.held ? t('work.unhold') : t('work.hold')}
+            </button>
+            <select
+                data-testid="work-transfer-target"
+                aria-label={t('work.transferTo')}
+                title={t('work.transferTo')}
+                value={target}
+                onFocus={() => targets.reload()}
+                onChange={(e) => setTarget((e.target as HTMLSelectElement).value)}
+            >
+                <option value="">{t('work.transferTo')}</option>
+                {agents.map((a) => (
+                    <option key={`a:${a.agent}`} value={`agent:${a.agent}`} disabled={a.state !== 'ready'} data-user-text="">
+                        {a.agent} — {t(`agentState.${a.state}` as Key)}
+                    </option>
+                ))}
+                {queues.map((q) => (
+                    <option key={`q:${q.queue}`} value={`queue:${q.queue}`} data-user-text="">
+                        {t('work.queue', { queue: q.queue })}
+                    </option>
+                ))}
+            </select>
+            <button
+                type="button"
+                data-testid="work-transfer"
+                disabled={props.busy || !target}
+                onClick={props.run(async () => {
+                    const [kind, name] = [target.slice(0, target.indexOf(':')), target.slice(target.indexOf(':') + 1)];
+                    await props.act('/agent/transfer', kind === 'agent' ? { agent: name } : { queue: name });
+                    setTarget('');
+                })}
+            >
+                {t('work.transfer')}
+            </button>
+        </div>
+    );
+}
+
 export function WorkPage() {
     const [agent, setAgent] = useState<AgentState | null>(null);
     const [callbacks, setCallbacks] = useState<NonNullable<AgentState['callbacks']>>([]);
@@ -447,6 +508,14 @@ export function WorkPage() {
                         <button type="button" class="danger" data-testid="work-hangup" disabled={busy || state !== 'on_call'} onClick={run(() => act('/agent/hangup'))}>
                             {t('work.hangup')}
                         </button>
+                        {state === 'on_call' && agent?.put_through && (
+                            <CallControls held={agent.held_since != null} busy={busy} act={act} run={run} />
+                        )}
+                        {state === 'on_call' && agent?.monitored && (
+                            <span class="badge due" data-testid="work-monitored" data-mode={agent.monitored.mode} data-user-text="">
+                                {t(`work.monitored.${agent.monitored.mode}` as Key, { supervisor: agent.monitored.by })}
+                            </span>
+                        )}
                         <button
                             type="button"
                             data-testid="work-leave"

@@ -1,0 +1,176 @@
+// The operators' browsers in tests/sip_campaigns/sip_desk_controls_test.sh:
+// Debian's Chromium, driven by playwright-core (tests/e2e's packages), with two
+// operators at their desks (two browser contexts, in Russian): olga takes an
+// incoming call, holds the caller and takes them back, then transfers the call
+// blind to pavel, who finishes it.
+//
+//   node desk_controls.mjs BASE_URL CAMPAIGN_ID READY_FILE
+//
+// Both sign in and join the campaign; olga presses Ready, pavel stays paused.
+// Then it writes READY_FILE (the test's cue to start the caller). On olga's
+// desk: the call on the screen with its controls («Удержание»), 2 s of talk,
+// Hold («Снять с удержания» then), 3 s, taken back, 2 s; pavel presses Ready;
+// olga opens «Перевести на…», waits until pavel is offered as ready and
+// transfers the call to him. olga is then in wrap-up with no disposition due;
+// pavel's desk has the call (on_call, the caller's card, the controls). When
+// the caller hangs up pavel records the disposition.
+// The last line of its output is JSON with the wall-clock times (seconds since
+// 1970) of each step. Exits non-zero, saying what did not appear, on any
+// failure.
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('../e2e/node_modules/playwright-core');
+
+const [base, campaign, readyFile] = process.argv.slice(2);
+const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+});
+const pages = {};
+async function step(what, fn) {
+    try {
+        return await fn();
+    } catch (e) {
+        let banners = '';
+        for (const [who, page] of Object.entries(pages)) {
+            const banner = await page.getByTestId('error').first().innerText({ timeout: 500 }).catch(() => '');
+            const state = await page.getByTestId('work-state').getAttribute('data-state', { timeout: 500 }).catch(() => '');
+            banners += `; ${who}: state "${state}"${banner ? `, error banner "${banner}"` : ''}`;
+        }
+        console.error(`desk_controls: ${what}: ${e.message.split('\n')[0]}${banners}`);
+        await browser.close();
+        process.exit(1);
+    }
+}
+const now = () => Date.now() / 1000;
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const stateIs = (page, state, timeout) =>
+    page.locator(`[data-testid="work-state"][data-state="${state}"]`).waitFor({ timeout });
+// The visible text of a control, compared with the Russian one expected.
+async function textIs(locator, want) {
+    const text = (await locator.innerText({ timeout: 5000 })).trim();
+    if (text !== want) throw new Error(`the text is «${text}», not «${want}»`);
+}
+
+try {
+    for (const user of ['olga', 'pavel']) {
+        const context = await browser.newContext({ locale: 'ru-RU' });
+        const page = (pages[user] = await context.newPage());
+        await step(`${user}: sign in`, async () => {
+            await page.goto(`${base}/#/login`);
+            await page.getByTestId('login-user').fill(user);
+            await page.getByTestId('login-password').fill(`${user}-pass-1234`);
+            await page.getByTestId('login-submit').click();
+            await page.getByTestId('page-search').waitFor({ timeout: 10000 });
+        });
+        await step(`${user}: join the campaign`, async () => {
+            await page.goto(`${base}/#/work`);
+            await page.getByTestId('work-campaign').waitFor({ timeout: 15000 });
+            await page.getByTestId('work-campaign').selectOption(campaign);
+            await page.getByTestId('work-join').click();
+            await stateIs(page, 'paused', 10000);
+        });
+    }
+    const { olga, pavel } = pages;
+    await step('olga: ready', async () => {
+        await olga.getByTestId('work-ready').click();
+        await stateIs(olga, 'ready', 10000);
+    });
+    writeFileSync(readyFile, 'ready\n');
+    const seen = {};
+    await step('olga: the call on the desk', async () => {
+        await stateIs(olga, 'on_call', 30000);
+        seen.olga_on_call = now();
+        await textIs(olga.getByTestId('work-state'), 'на звонке');
+    });
+    const hold = olga.getByTestId('work-hold');
+    await step("olga: the call's controls once the voices meet", async () => {
+        await olga.getByTestId('work-call-controls').waitFor({ timeout: 15000 });
+        seen.olga_controls = now();
+        await textIs(hold, 'Удержание');
+        if ((await hold.getAttribute('data-held')) !== 'no') throw new Error('the call is held already');
+    });
+    await pause(2000);
+    await step('olga: hold', async () => {
+        seen.hold_click = now();
+        await hold.click();
+        await olga.locator('[data-testid="work-hold"][data-held="yes"]').waitFor({ timeout: 5000 });
+        seen.held = now();
+        await textIs(hold, 'Снять с удержания');
+    });
+    await pause(3000);
+    await step('olga: take the caller back from hold', async () => {
+        seen.unhold_click = now();
+        await hold.click();
+        await olga.locator('[data-testid="work-hold"][data-held="no"]').waitFor({ timeout: 5000 });
+        seen.unheld = now();
+        await textIs(hold, 'Удержание');
+    });
+    await pause(2000);
+    await step('pavel: ready', async () => {
+        await pavel.getByTestId('work-ready').click();
+        await stateIs(pavel, 'ready', 10000);
+        await textIs(pavel.getByTestId('work-state'), 'готов');
+    });
+    const target = olga.getByTestId('work-transfer-target');
+    seen.targets = await step('olga: pavel offered as ready in «Перевести на…»', async () => {
+        // The list is read again when it gets the focus; pavel went ready
+        // after it was first read.
+        await target.focus();
+        const option = target.locator('option[value="agent:pavel"]:not([disabled])');
+        for (let tries = 0; ; ++tries) {
+            try {
+                await option.waitFor({ state: 'attached', timeout: 2000 });
+                break;
+            } catch (e) {
+                if (tries >= 4) throw e;
+                await target.blur();
+                await target.focus();
+            }
+        }
+        const first = (await target.locator('option').first().innerText()).trim();
+        if (first !== 'Перевести на…') throw new Error(`the list's prompt is «${first}»`);
+        const text = (await option.innerText()).trim();
+        if (text !== 'pavel — готов') throw new Error(`pavel's option reads «${text}»`);
+        return (await target.locator('option').allInnerTexts()).map((s) => s.trim());
+    });
+    await step('olga: transfer to pavel', async () => {
+        await target.selectOption('agent:pavel');
+        const button = olga.getByTestId('work-transfer');
+        await textIs(button, 'Перевести');
+        seen.transfer_click = now();
+        await button.click();
+        await stateIs(olga, 'wrap_up', 10000);
+        seen.olga_wrap_up = now();
+        await textIs(olga.getByTestId('work-state'), 'постобработка');
+        if (await olga.getByTestId('work-call-controls').count()) throw new Error('the controls stay on the desk');
+        if (await olga.getByTestId('work-disposition').count()) throw new Error('a disposition is asked of her');
+    });
+    await step('pavel: the call on his desk', async () => {
+        await stateIs(pavel, 'on_call', 15000);
+        seen.pavel_on_call = now();
+        await textIs(pavel.getByTestId('work-state'), 'на звонке');
+        await pavel.getByTestId('work-card-name').waitFor({ timeout: 10000 });
+        seen.pavel_card = (await pavel.getByTestId('work-card-name').innerText()).trim();
+    });
+    await step("pavel: the call's controls once the voices meet", async () => {
+        await pavel.getByTestId('work-call-controls').waitFor({ timeout: 15000 });
+        seen.pavel_controls = now();
+        await textIs(pavel.getByTestId('work-hold'), 'Удержание');
+    });
+    await step('pavel: the caller hangs up; the disposition is his', async () => {
+        await stateIs(pavel, 'wrap_up', 40000);
+        seen.pavel_wrap_up = now();
+        await pavel.getByTestId('work-disposition').waitFor({ timeout: 10000 });
+        await pavel.getByTestId('work-disp-status').selectOption('decided');
+        await pavel.getByTestId('work-disp-note').fill('Переведён от olga');
+        await pavel.getByTestId('work-disp-save').click();
+        await pavel.getByTestId('work-disposition').waitFor({ state: 'detached', timeout: 10000 });
+    });
+    console.log(JSON.stringify(seen));
+} finally {
+    await browser.close();
+}

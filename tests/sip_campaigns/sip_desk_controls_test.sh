@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# The desk's hold and blind transfer end to end over real SIP on loopback
+# (issue 20; docs/routing.md, "Call controls"). `callbase serve --telephony
+# sip` takes a call to the center's number +7 495 000-00-01, routed to queue
+# «general» (olga and pavel). Two operators work an operator campaign in the
+# browser (Chromium, desk_controls.mjs, in Russian): olga is ready, pavel
+# paused. Each has a softphone (SIPp) that talks a tone of its own without a
+# pause: olga 600 Hz, pavel 1 kHz.
+#   1. The caller (SIPp, from Иван Петров's 79160000030) reaches olga; on her
+#      desk the call's controls appear once the voices meet. She holds the
+#      caller («Удержание») for 3 s and takes them back («Снять с
+#      удержания»).
+#   2. pavel goes ready; olga transfers the call to him («Перевести на…»,
+#      «Перевести»): her phone gets our BYE, she is in wrap-up with no
+#      disposition due; pavel's desk gets the call and his phone rings from the
+#      same call. The caller talks with him until they hang up; pavel records
+#      the disposition.
+# Checked: the SIPp verdicts (olga's softphone ended by our BYE at the
+# transfer, pavel's at the end), the call's record (answered, pavel's, one
+# hold of olga's of about 3 s, one transfer olga → agent:pavel), the queue_log's
+# BLINDTRANSFER line, /metrics (callbase_sip_moved_total), and the one
+# recording: on its right side (what the caller heard) olga's 600 Hz, then the
+# music on hold sample for sample, and pavel's 1 kHz at the end.
+source "$(dirname "$0")/../support/cli_test.sh"
+source "$(dirname "$0")/../support/sip_test.sh"
+base_setup
+# An operator campaign with nobody left to dial: its operators take calls.
+campaign_setup "Входящая линия" status=decided
+base_users
+CALLBASE_NEW_PASSWORD=pavel-pass-1234 as_admin user add pavel --role operator >/dev/null || fail "pavel"
+as_admin routing queue set general '{"members": ["olga", "pavel"], "max_wait": 60}' >/dev/null || fail "queue"
+as_admin routing number set "+7 495 000-00-01" queue:general --label "Сайт" >/dev/null || fail "number"
+
+# Each operator's phone talks a tone of its own, without a pause, as G.711
+# A-law RTP (payload type 8, 20 ms a packet) in a capture SIPp plays (as
+# WriteCapture in src/telephony/sip/sip_telephony_test.cc writes it): olga
+# 600 Hz for 12 s, pavel 1 kHz for 30 s (longer than his part of the call).
+python3 - "$tmp" <<'PY' || fail "the tones' captures"
+import math, struct, sys
+
+def alaw(sample):  # media::LinearToAlaw
+    pcm = sample >> 3
+    sign = 0x80 if pcm >= 0 else 0
+    magnitude = min(pcm if pcm >= 0 else -pcm - 1, 0xFFF)
+    if magnitude < 32:
+        code = magnitude >> 1
+    else:
+        segment, v = 0, magnitude >> 4
+        while v > 1 and segment < 7:
+            v >>= 1
+            segment += 1
+        code = (segment << 4) | ((magnitude >> segment) & 0x0F)
+    return (code | sign) ^ 0x55
+
+def capture(path, hz, seconds):
+    # 600 Hz and 1 kHz repeat within a 20 ms frame: every frame is the same.
+    frame = bytes(alaw(int(8000 * math.sin(2 * math.pi * hz * i / 8000))) for i in range(160))
+    n = int(8000 * seconds) // 160 * 160
+    codes = frame * (n // 160)
+    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]  # Ethernet
+    for i in range(n // 160):
+        rtp, udp = 12 + 160, 8 + 12 + 160
+        ip = 20 + udp
+        out.append(struct.pack("<IIII", 1000 + i // 50, (i % 50) * 20000, 14 + ip, 14 + ip))
+        out.append(bytes(12) + struct.pack(">H", 0x0800))
+        out.append(struct.pack(">BBHHHBBHII", 0x45, 0, ip, i & 0xFFFF, 0, 64, 17, 0, 0x7F000001, 0x7F000001))
+        out.append(struct.pack(">HHHH", 4000, 4000, udp, 0))
+        out.append(struct.pack(">BBHII", 0x80, (0x80 if i == 0 else 0) | 8, i & 0xFFFF, (i * 160) & 0xFFFFFFFF, 0x1234))
+        out.append(codes[i * 160:(i + 1) * 160])
+    open(path, "wb").write(b"".join(out))
+
+capture(f"{sys.argv[1]}/olga.pcap", 600, 12)
+capture(f"{sys.argv[1]}/pavel.pcap", 1000, 30)
+PY
+# The softphones: SIPp answers, talks its tone and waits for our BYE.
+# -trace_msg: SIPp's log of each message with the time it went or came.
+phone_start() {  # phone_start NAME: on a free port (in phone_port)
+    phone_port=$(free_port)
+    sed -e "s|@PAYLOADS@|8 101|" -e "s|@PCAP@|$tmp/$1.pcap|" \
+        "$root/tests/sip/answer-keys.xml" >"$tmp/$1-phone.xml"
+    sipp_start "$1_phone" "$tmp/$1-phone.xml" -p "$phone_port" -m 1 -timeout 90s \
+        -trace_msg -message_file "$tmp/$1-phone.msg"
+}
+phone_start olga
+olga_port=$phone_port
+phone_start pavel
+pavel_port=$phone_port
+
+sip_port=$(free_port)
+cat >"$tmp/sip.toml" <<TOML
+listen = "127.0.0.1:$sip_port"
+dids = ["+74950000001"]
+[trunk]
+host = "127.0.0.1:9"
+number_format = "digits"
+[agents]
+olga = "sip:olga@127.0.0.1:$olga_port"
+pavel = "sip:pavel@127.0.0.1:$pavel_port"
+[recordings]
+dir = "recordings"
+TOML
+serve_sip
+grep -q "taking calls to +74950000001" "$tmp/serve.err" || fail "serve does not say it takes the DID: $(cat "$tmp/serve.err")"
+as_admin campaign start "$id" >/dev/null || fail "campaign start"
+# olga and pavel work in the browser: sign in, join; olga goes ready.
+[ -f "$root/web/dist/index.html" ] || fail "no web UI in web/dist: build it (make web)"
+[ -d "$root/tests/e2e/node_modules/playwright-core" ] ||
+    fail "no playwright-core in tests/e2e: run scripts/build-web --e2e (make test does)"
+node "$root/tests/sip_campaigns/desk_controls.mjs" "$url" "$id" "$tmp/desk-ready" \
+    >"$tmp/desk.out" 2>"$tmp/desk.err" &
+desk_pid=$!
+pids+=("$desk_pid")
+for _ in $(seq 400); do [ -f "$tmp/desk-ready" ] && break; kill -0 "$desk_pid" 2>/dev/null || break; sleep 0.1; done
+[ -f "$tmp/desk-ready" ] || fail "the operators' browser did not get ready: $(cat "$tmp/desk.err")"
+
+# The caller: a call to the DID, answered, 25 s with the operators, then BYE.
+caller_scenario answered 74950000001 79160000030 @PCAP@ /usr/share/sip-tester/g711a.pcap \
+    @TALK@ 25000 >"$tmp/caller.xml"
+sipp_start caller "$tmp/caller.xml" -p "$(free_port)" -m 1 -timeout 60s "127.0.0.1:$sip_port"
+# olga's phone ends with our BYE at the transfer, pavel's at the end.
+sipp_verdict olga_phone caller pavel_phone
+for _ in $(seq 300); do kill -0 "$desk_pid" 2>/dev/null || break; sleep 0.1; done
+wait "$desk_pid"; rc=$?
+[ "$rc" = 0 ] || fail "the operators' browser: exit $rc: $(cat "$tmp/desk.err")"
+# The desks' steps in order; olga's phone got our BYE at the transfer, pavel's
+# after the caller's.
+python3 - "$tmp/desk.out" "$tmp/olga-phone.msg" "$tmp/pavel-phone.msg" <<'PY' || fail "the desks: $(cat "$tmp/desk.out")"
+import datetime, json, re, sys
+d = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
+def bye(path):
+    for block in re.split(r"^-{20,} ", open(path).read(), flags=re.M):
+        stamp, _, rest = block.partition("\n")
+        if "message received" in rest and re.search(r"^BYE sip:", rest, re.M):
+            return datetime.datetime.strptime(stamp.strip(), "%Y-%m-%d %H:%M:%S.%f").timestamp()
+    raise AssertionError(f"{path}: no BYE received")
+olga_bye, pavel_bye = bye(sys.argv[2]), bye(sys.argv[3])
+assert d["transfer_click"] < olga_bye < d["transfer_click"] + 3, (olga_bye, d)
+assert d["pavel_controls"] < pavel_bye <= d["pavel_wrap_up"] + 1, (pavel_bye, d)
+assert d["pavel_card"] == "Иван Петров", d
+assert d["targets"] == ["Перевести на…", "pavel — готов", "Очередь general"], d["targets"]
+assert d["olga_controls"] < d["held"] < d["unheld"] < d["olga_wrap_up"] < d["pavel_controls"] < d["pavel_wrap_up"], d
+print(f"olga held the caller {d['unheld'] - d['held']:.1f} s; pavel had the card "
+      f"{d['pavel_on_call'] - d['transfer_click']:.1f} s and the voices "
+      f"{d['pavel_controls'] - d['transfer_click']:.1f} s after the transfer")
+PY
+tail -n 1 "$tmp/desk.out" >"$tmp/desk.json"
+grep -q "^agent olga: transferred the call to operator pavel$" "$tmp/serve.err" ||
+    fail "the transfer is not logged: $(cat "$tmp/serve.err")"
+metrics=$(curl -s "$url/metrics")
+grep -q "^callbase_sip_moved_total 1$" <<<"$metrics" || fail "moved: $(grep sip_ <<<"$metrics")"
+grep -q "^callbase_sip_incoming_total 1$" <<<"$metrics" || fail "incoming: $(grep sip_ <<<"$metrics")"
+as_admin campaign stop "$id" >/dev/null || fail "campaign stop"
+serve_end
+
+# The call's record: answered, pavel's at the end, olga's hold and transfer.
+as_admin --json why "+7 916 000-00-30" >"$tmp/why.json" || fail "why"
+python3 - "$tmp/why.json" "$tmp/desk.json" >"$tmp/recording" <<'PY' || fail "the call: $(cat "$tmp/why.json")"
+import json, sys
+calls = json.load(open(sys.argv[1]))["calls"]
+desk = json.load(open(sys.argv[2]))
+assert len(calls) == 1, calls
+c = calls[0]
+assert c["direction"] == "in" and c["caller_id"] == "+74950000001" and c["network"] == "sip", c
+assert c["outcome"] == "answered" and c["agent"] == "pavel" and c["disposition"] == "decided", c
+route = c["route"]
+assert route["route"] == "queue:general", route
+(t,) = route["transfers"]
+assert (t["from"], t["to"], t["mode"]) == ("olga", "agent:pavel", "blind"), t
+assert 5000 <= t["talked_ms"] <= 20000, t
+(h,) = route["holds"]
+assert h["agent"] == "olga" and 2000 <= h["ms"] <= 6000, h
+assert h["at"] < t["at"], (h, t)
+# When the desks clicked (the same machine's clock), within a second.
+assert abs(h["at"] / 1000 - desk["hold_click"]) < 1, (h, desk)
+assert abs((h["at"] + h["ms"]) / 1000 - desk["unhold_click"]) < 1, (h, desk)
+assert abs(t["at"] / 1000 - desk["transfer_click"]) < 1, (t, desk)
+print(c["recording"])
+PY
+# The queue_log: olga's blind transfer of the queued call to pavel.
+as_admin routing queue-log >"$tmp/queue_log" || fail "queue-log"
+python3 - "$tmp/queue_log" <<'PY' || fail "the queue_log: $(cat "$tmp/queue_log")"
+import sys
+rows = [line.rstrip("\n").split("|") for line in open(sys.argv[1])]
+moves = [r for r in rows if r[4] == "BLINDTRANSFER"]
+assert len(moves) == 1, moves
+m = moves[0]
+assert m[2] == "general" and m[3] == "Agent/olga" and m[5:7] == ["pavel", "agent"] and m[9] == "1", m
+assert 5 <= int(m[8]) <= 20, m  # olga's talk until the transfer
+calls = [r for r in rows if r[1] == m[1]]
+events = [(r[3], r[4]) for r in calls]
+assert events[:2] == [("NONE", "ENTERQUEUE"), ("Agent/olga", "CONNECT")], events
+assert events.index(("Agent/olga", "BLINDTRANSFER")) == 2, events
+PY
+
+# The recording, one file for the call: left the caller, right what they
+# heard. On the right: olga's 600 Hz, the music on hold sample for sample
+# (its first half second), and pavel's 1 kHz at the end.
+recording=$(cat "$tmp/recording")
+[ -f "$recording" ] || fail "no recording at '$recording'"
+python3 - "$recording" /usr/share/asterisk/moh/macroform-cold_day.wav <<'PY' || fail "the recording"
+import array, math, sys, wave
+
+def samples(path, frames=None):
+    with wave.open(path) as w:
+        assert w.getsampwidth() == 2 and w.getframerate() == 8000, (path, w.getparams())
+        pcm = array.array("h", w.readframes(frames or w.getnframes()))
+        return w.getnchannels(), pcm
+
+channels, pcm = samples(sys.argv[1])
+assert channels == 2, f"{channels} channel(s), not stereo"
+left, right = pcm[0::2], pcm[1::2]
+assert len(right) / 8000 > 20, f"{len(right) / 8000:.1f} s long"
+music_channels, music = samples(sys.argv[2], 4000)
+assert music_channels == 1
+
+def power(block, hz):  # Goertzel, as media::TonePower
+    coeff = 2 * math.cos(2 * math.pi * hz / 8000)
+    s1 = s2 = 0.0
+    for x in block:
+        s1, s2 = x + coeff * s1 - s2, s1
+    return s1 * s1 + s2 * s2 - coeff * s1 * s2
+
+def rms(block):
+    return math.sqrt(sum(x * x for x in block) / len(block)) / 32768
+
+def heard():  # what the right side carries, 0.1 s at a time: "0.0-0.3 s silence, …"
+    spans = []
+    for i in range(0, len(right) - 799, 800):
+        b = right[i:i + 800]
+        p6, p10 = power(b, 600), power(b, 1000)
+        what = ("silence" if rms(b) < 0.002 else "600 Hz" if p6 > 100 * p10
+                else "1 kHz" if p10 > 100 * p6 else "other")
+        if spans and spans[-1][2] == what:
+            spans[-1][1] = (i + 800) / 8000
+        else:
+            spans.append([i / 8000, (i + 800) / 8000, what])
+    return ", ".join(f"{a:.1f}-{b:.1f} s {w}" for a, b, w in spans)
+
+first = music.tobytes()
+at = right.tobytes().find(first)
+while at >= 0 and at % 2:
+    at = right.tobytes().find(first, at + 1)
+assert at >= 0, f"the music on hold is not what the caller heard; the right side: {heard()}"
+start = at // 2
+
+assert rms(left) > 0.01, f"the caller's side is silent: {rms(left):.4f}"
+assert start >= 1600, f"the music from {start / 8000:.2f} s: olga was not heard before"
+before = right[start - 1600:start]
+assert power(before, 600) > 100 * power(before, 1000), f"olga's 600 Hz before the hold (RMS {rms(before):.4f})"
+last = right[-4000:]
+assert rms(last) > 0.05, f"the end is nearly silent: RMS {rms(last):.4f}"
+assert power(last, 1000) > 100 * power(last, 600), "pavel's 1 kHz at the end, not olga's"
+assert power(last, 1000) > 100 * power(last, 1300), "pavel's 1 kHz at the end, not noise"
+print(f"the music on hold from {start / 8000:.2f} s of {len(right) / 8000:.1f} s")
+PY
+
+finish sip_desk_controls
