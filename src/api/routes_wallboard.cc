@@ -175,11 +175,12 @@ Result<Response> WallboardMonitor(Call& c) {
                         "listen to the operators of your team"},
                     {{"agent", who}});
     }
+    // Named in the audit record whether it is done or refused.
+    c.records = "agent:" + who;
+    c.detail = fmt::format("{} on operator {}'s call", mode->first, who);
     if (auto r = (*runner)->Monitor(c.actor(), who, mode->second); !r) {
         return std::unexpected(r.error());
     }
-    c.records = "agent:" + who;
-    c.detail = fmt::format("{} on operator {}'s call", mode->first, who);
     return JsonResponse(200, json{{"agent", who}, {"mode", mode->first}});
 }
 

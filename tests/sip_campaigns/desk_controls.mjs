@@ -1,15 +1,22 @@
-// The operators' browsers in tests/sip_campaigns/sip_desk_controls_test.sh:
-// Debian's Chromium, driven by playwright-core (tests/e2e's packages), with two
-// operators at their desks (two browser contexts, in Russian): olga takes an
-// incoming call, holds the caller and takes them back, then transfers the call
-// blind to pavel, who finishes it.
+// The browsers in tests/sip_campaigns/sip_desk_controls_test.sh: Debian's
+// Chromium, driven by playwright-core (tests/e2e's packages), with two
+// operators at their desks and a supervisor at the wallboard (three browser
+// contexts, in Russian): olga takes an incoming call, holds the caller and
+// takes them back; the supervisor anna listens in, whispers, hangs up; olga
+// then transfers the call blind to pavel, who finishes it.
 //
 //   node desk_controls.mjs BASE_URL CAMPAIGN_ID READY_FILE
 //
-// Both sign in and join the campaign; olga presses Ready, pavel stays paused.
-// Then it writes READY_FILE (the test's cue to start the caller). On olga's
-// desk: the call on the screen with its controls («Удержание»), 2 s of talk,
-// Hold («Снять с удержания» then), 3 s, taken back, 2 s; pavel presses Ready;
+// Both operators sign in and join the campaign; olga presses Ready, pavel
+// stays paused; anna signs in and opens the wallboard. Then it writes
+// READY_FILE (the test's cue to start the caller). On olga's desk: the call on
+// the screen with its controls («Удержание»), 2 s of talk, Hold («Снять с
+// удержания» then), 3 s, taken back, 1 s. anna asks to listen to pavel, who
+// is paused: refused (409, monitor.not_on_call). On olga's row of the
+// wallboard anna clicks «Слушать» (the notice: her phone rings); olga's desk
+// says the supervisor listens; 1.5 s later «Подсказывать» (olga's desk says
+// anna whispers), 1.5 s later «Отключиться» (the badge goes), 1 s; pavel
+// presses Ready;
 // olga opens «Перевести на…», waits until pavel is offered as ready and
 // transfers the call to him. olga is then in wrap-up with no disposition due;
 // pavel's desk has the call (on_call, the caller's card, the controls). When
@@ -56,7 +63,7 @@ async function textIs(locator, want) {
 }
 
 try {
-    for (const user of ['olga', 'pavel']) {
+    for (const user of ['olga', 'pavel', 'anna']) {
         const context = await browser.newContext({ locale: 'ru-RU' });
         const page = (pages[user] = await context.newPage());
         await step(`${user}: sign in`, async () => {
@@ -66,6 +73,7 @@ try {
             await page.getByTestId('login-submit').click();
             await page.getByTestId('page-search').waitFor({ timeout: 10000 });
         });
+        if (user === 'anna') break;  // the supervisor works at the wallboard
         await step(`${user}: join the campaign`, async () => {
             await page.goto(`${base}/#/work`);
             await page.getByTestId('work-campaign').waitFor({ timeout: 15000 });
@@ -74,10 +82,25 @@ try {
             await stateIs(page, 'paused', 10000);
         });
     }
-    const { olga, pavel } = pages;
+    const { olga, pavel, anna } = pages;
     await step('olga: ready', async () => {
         await olga.getByTestId('work-ready').click();
         await stateIs(olga, 'ready', 10000);
+    });
+    // The wallboard's rows of olga and pavel; anna may listen in (the column
+    // is there) but nobody is on a call: no buttons yet.
+    const row = (agent) => anna.locator(`[data-testid="wallboard-agent"][data-agent="${agent}"]`);
+    const monitorCell = (agent) => row(agent).getByTestId('wallboard-monitor');
+    await step('anna: the wallboard', async () => {
+        await anna.goto(`${base}/#/wallboard`);
+        await anna.locator('[data-testid="page-wallboard"][data-loaded="yes"]').waitFor({ timeout: 10000 });
+        await anna.locator('[data-testid="wallboard-agent"][data-agent="olga"][data-state="ready"]').waitFor({ timeout: 10000 });
+        await anna.locator('[data-testid="wallboard-agent"][data-agent="pavel"][data-state="paused"]').waitFor({ timeout: 10000 });
+        for (const agent of ['olga', 'pavel']) {
+            const mode = await monitorCell(agent).getAttribute('data-mode', { timeout: 5000 });
+            if (mode !== 'off') throw new Error(`${agent}'s monitoring cell says «${mode}», not off`);
+            if (await monitorCell(agent).locator('button').count()) throw new Error(`buttons on ${agent}'s row, not on a call`);
+        }
     });
     writeFileSync(readyFile, 'ready\n');
     const seen = {};
@@ -109,7 +132,66 @@ try {
         seen.unheld = now();
         await textIs(hold, 'Удержание');
     });
-    await pause(2000);
+    await pause(1000);
+    // As the page asks (the session's CSRF token in X-CSRF-Token): to listen
+    // to pavel, paused, is refused.
+    seen.refused = await step('anna: listening to pavel, paused, is refused', async () => {
+        const answer = await anna.evaluate(async () => {
+            const who = await (await fetch('/api/v1/session')).json();
+            const r = await fetch('/api/v1/wallboard/monitor', {
+                method: 'POST',
+                headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': who.csrf },
+                body: JSON.stringify({ agent: 'pavel', mode: 'listen' }),
+            });
+            return { status: r.status, problem: await r.json().catch(() => null) };
+        });
+        if (answer.status !== 409 || answer.problem?.code !== 'monitor.not_on_call') {
+            throw new Error(`the answer: ${JSON.stringify(answer)}`);
+        }
+        return answer;
+    });
+    const badge = olga.getByTestId('work-monitored');
+    await step("anna: «Слушать» on olga's row; olga's desk says so", async () => {
+        await anna.locator('[data-testid="wallboard-agent"][data-agent="olga"][data-state="on_call"]').waitFor({ timeout: 10000 });
+        const listen = monitorCell('olga').getByTestId('wallboard-monitor-listen');
+        await textIs(listen, 'Слушать');
+        await textIs(monitorCell('olga').getByTestId('wallboard-monitor-whisper'), 'Подсказывать');
+        await textIs(monitorCell('olga').getByTestId('wallboard-monitor-barge'), 'Войти в разговор');
+        if (await monitorCell('pavel').locator('button').count()) throw new Error("buttons on pavel's row, paused");
+        if (await badge.count()) throw new Error("olga's desk says she is listened to already");
+        seen.listen_click = now();
+        await listen.click();
+        await anna.getByTestId('wallboard-monitor-notice').waitFor({ timeout: 5000 });
+        await textIs(anna.getByTestId('wallboard-monitor-notice'), 'Звонит ваш телефон: снимите трубку, чтобы слышать разговор olga.');
+        await anna.locator('[data-testid="wallboard-agent"][data-agent="olga"] [data-testid="wallboard-monitor"][data-mode="listen"]').waitFor({ timeout: 5000 });
+        await textIs(monitorCell('olga').getByTestId('wallboard-monitor-off'), 'Отключиться');
+        await olga.locator('[data-testid="work-monitored"][data-mode="listen"]').waitFor({ timeout: 5000 });
+        seen.listened = now();
+        await textIs(badge, 'Разговор слушает супервизор anna');
+    });
+    await pause(1500);
+    await step("anna: «Подсказывать»; olga's desk says so", async () => {
+        seen.whisper_click = now();
+        await monitorCell('olga').getByTestId('wallboard-monitor-whisper').click();
+        await anna.locator('[data-testid="wallboard-agent"][data-agent="olga"] [data-testid="wallboard-monitor"][data-mode="whisper"]').waitFor({ timeout: 5000 });
+        await olga.locator('[data-testid="work-monitored"][data-mode="whisper"]').waitFor({ timeout: 5000 });
+        seen.whispered = now();
+        await textIs(badge, 'Супервизор anna подсказывает вам');
+    });
+    await pause(1500);
+    await step("anna: «Отключиться»; the badge leaves olga's desk", async () => {
+        // A click, as a supervisor's: the cell is an actions cell, never cut
+        // (a plain .grid td keeps 36ch and hid this last button once).
+        const off = monitorCell('olga').getByTestId('wallboard-monitor-off');
+        seen.off_click = now();
+        await off.click({ timeout: 5000 });
+        await anna.locator('[data-testid="wallboard-agent"][data-agent="olga"] [data-testid="wallboard-monitor"][data-mode="off"]').waitFor({ timeout: 5000 });
+        await anna.getByTestId('wallboard-monitor-notice').waitFor({ state: 'detached', timeout: 5000 });
+        await badge.waitFor({ state: 'detached', timeout: 5000 });
+        seen.unmonitored = now();
+        if ((await olga.getByTestId('work-state').getAttribute('data-state')) !== 'on_call') throw new Error('olga is no longer on the call');
+    });
+    await pause(1000);
     await step('pavel: ready', async () => {
         await pavel.getByTestId('work-ready').click();
         await stateIs(pavel, 'ready', 10000);

@@ -10,17 +10,25 @@
 #      desk the call's controls appear once the voices meet. She holds the
 #      caller («Удержание») for 3 s and takes them back («Снять с
 #      удержания»).
+#   1a. The supervisor anna (her softphone SIPp too, under [agents]) at the
+#      wallboard in a third browser: asking to listen to pavel, paused, is
+#      refused (409 monitor.not_on_call); on olga's row she clicks «Слушать»
+#      (her phone rings and answers), olga's desk says the supervisor listens;
+#      «Подсказывать», olga's desk says anna whispers; «Отключиться»: anna's
+#      phone gets our BYE, the badge leaves olga's desk.
 #   2. pavel goes ready; olga transfers the call to him («Перевести на…»,
 #      «Перевести»): her phone gets our BYE, she is in wrap-up with no
 #      disposition due; pavel's desk gets the call and his phone rings from the
 #      same call. The caller talks with him until they hang up; pavel records
 #      the disposition.
 # Checked: the SIPp verdicts (olga's softphone ended by our BYE at the
-# transfer, pavel's at the end), the call's record (answered, pavel's, one
-# hold of olga's of about 3 s, one transfer olga → agent:pavel), the queue_log's
-# BLINDTRANSFER line, /metrics (callbase_sip_moved_total), and the one
-# recording: on its right side (what the caller heard) olga's 600 Hz, then the
-# music on hold sample for sample, and pavel's 1 kHz at the end.
+# transfer, anna's at «Отключиться», pavel's at the end), the call's record
+# (answered, pavel's, one hold of olga's of about 3 s, one transfer olga →
+# agent:pavel), the queue_log's BLINDTRANSFER line, /metrics
+# (callbase_sip_moved_total, callbase_sip_monitors_total), serve's log and the
+# audit log of anna's listening in, and the one recording: on its right side
+# (what the caller heard) olga's 600 Hz, then the music on hold sample for
+# sample, and pavel's 1 kHz at the end.
 source "$(dirname "$0")/../support/cli_test.sh"
 source "$(dirname "$0")/../support/sip_test.sh"
 base_setup
@@ -28,13 +36,16 @@ base_setup
 campaign_setup "Входящая линия" status=decided
 base_users
 CALLBASE_NEW_PASSWORD=pavel-pass-1234 as_admin user add pavel --role operator >/dev/null || fail "pavel"
+# A supervisor (monitor_calls; the role needs no second factor).
+CALLBASE_NEW_PASSWORD=anna-pass-1234 as_admin user add anna --role supervisor >/dev/null || fail "anna"
 as_admin routing queue set general '{"members": ["olga", "pavel"], "max_wait": 60}' >/dev/null || fail "queue"
 as_admin routing number set "+7 495 000-00-01" queue:general --label "Сайт" >/dev/null || fail "number"
 
 # Each operator's phone talks a tone of its own, without a pause, as G.711
 # A-law RTP (payload type 8, 20 ms a packet) in a capture SIPp plays (as
 # WriteCapture in src/telephony/sip/sip_telephony_test.cc writes it): olga
-# 600 Hz for 12 s, pavel 1 kHz for 30 s (longer than his part of the call).
+# 600 Hz for 20 s, pavel 1 kHz for 30 s (each longer than their part of the
+# call).
 python3 - "$tmp" <<'PY' || fail "the tones' captures"
 import math, struct, sys
 
@@ -69,14 +80,15 @@ def capture(path, hz, seconds):
         out.append(codes[i * 160:(i + 1) * 160])
     open(path, "wb").write(b"".join(out))
 
-capture(f"{sys.argv[1]}/olga.pcap", 600, 12)
+capture(f"{sys.argv[1]}/olga.pcap", 600, 20)
 capture(f"{sys.argv[1]}/pavel.pcap", 1000, 30)
 PY
-# The softphones: SIPp answers, talks its tone and waits for our BYE.
+# The softphones: SIPp answers, talks its tone (anna: SIPp's own G.711
+# capture) and waits for our BYE.
 # -trace_msg: SIPp's log of each message with the time it went or came.
-phone_start() {  # phone_start NAME: on a free port (in phone_port)
+phone_start() {  # phone_start NAME [PCAP]: on a free port (in phone_port)
     phone_port=$(free_port)
-    sed -e "s|@PAYLOADS@|8 101|" -e "s|@PCAP@|$tmp/$1.pcap|" \
+    sed -e "s|@PAYLOADS@|8 101|" -e "s|@PCAP@|${2:-$tmp/$1.pcap}|" \
         "$root/tests/sip/answer-keys.xml" >"$tmp/$1-phone.xml"
     sipp_start "$1_phone" "$tmp/$1-phone.xml" -p "$phone_port" -m 1 -timeout 90s \
         -trace_msg -message_file "$tmp/$1-phone.msg"
@@ -85,6 +97,8 @@ phone_start olga
 olga_port=$phone_port
 phone_start pavel
 pavel_port=$phone_port
+phone_start anna /usr/share/sip-tester/g711a.pcap
+anna_port=$phone_port
 
 sip_port=$(free_port)
 cat >"$tmp/sip.toml" <<TOML
@@ -96,13 +110,15 @@ number_format = "digits"
 [agents]
 olga = "sip:olga@127.0.0.1:$olga_port"
 pavel = "sip:pavel@127.0.0.1:$pavel_port"
+anna = "sip:anna@127.0.0.1:$anna_port"
 [recordings]
 dir = "recordings"
 TOML
 serve_sip
 grep -q "taking calls to +74950000001" "$tmp/serve.err" || fail "serve does not say it takes the DID: $(cat "$tmp/serve.err")"
 as_admin campaign start "$id" >/dev/null || fail "campaign start"
-# olga and pavel work in the browser: sign in, join; olga goes ready.
+# olga and pavel work in the browser: sign in, join; olga goes ready. anna
+# opens the wallboard.
 [ -f "$root/web/dist/index.html" ] || fail "no web UI in web/dist: build it (make web)"
 [ -d "$root/tests/e2e/node_modules/playwright-core" ] ||
     fail "no playwright-core in tests/e2e: run scripts/build-web --e2e (make test does)"
@@ -111,46 +127,76 @@ node "$root/tests/sip_campaigns/desk_controls.mjs" "$url" "$id" "$tmp/desk-ready
 desk_pid=$!
 pids+=("$desk_pid")
 for _ in $(seq 400); do [ -f "$tmp/desk-ready" ] && break; kill -0 "$desk_pid" 2>/dev/null || break; sleep 0.1; done
-[ -f "$tmp/desk-ready" ] || fail "the operators' browser did not get ready: $(cat "$tmp/desk.err")"
+[ -f "$tmp/desk-ready" ] || fail "the browsers did not get ready: $(cat "$tmp/desk.err")"
 
 # The caller: a call to the DID, answered, 25 s with the operators, then BYE.
 caller_scenario answered 74950000001 79160000030 @PCAP@ /usr/share/sip-tester/g711a.pcap \
     @TALK@ 25000 >"$tmp/caller.xml"
 sipp_start caller "$tmp/caller.xml" -p "$(free_port)" -m 1 -timeout 60s "127.0.0.1:$sip_port"
-# olga's phone ends with our BYE at the transfer, pavel's at the end.
-sipp_verdict olga_phone caller pavel_phone
+# anna's phone ends with our BYE at «Отключиться», olga's at the transfer,
+# pavel's at the end.
+sipp_verdict anna_phone olga_phone caller pavel_phone
 for _ in $(seq 300); do kill -0 "$desk_pid" 2>/dev/null || break; sleep 0.1; done
 wait "$desk_pid"; rc=$?
-[ "$rc" = 0 ] || fail "the operators' browser: exit $rc: $(cat "$tmp/desk.err")"
+[ "$rc" = 0 ] || fail "the browsers: exit $rc: $(cat "$tmp/desk.err")"
 # The desks' steps in order; olga's phone got our BYE at the transfer, pavel's
-# after the caller's.
-python3 - "$tmp/desk.out" "$tmp/olga-phone.msg" "$tmp/pavel-phone.msg" <<'PY' || fail "the desks: $(cat "$tmp/desk.out")"
+# after the caller's; anna's phone our INVITE at «Слушать» and BYE at
+# «Отключиться».
+python3 - "$tmp/desk.out" "$tmp/olga-phone.msg" "$tmp/pavel-phone.msg" "$tmp/anna-phone.msg" <<'PY' || fail "the desks: $(cat "$tmp/desk.out")"
 import datetime, json, re, sys
 d = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
-def bye(path):
+def received(path, method):
     for block in re.split(r"^-{20,} ", open(path).read(), flags=re.M):
         stamp, _, rest = block.partition("\n")
-        if "message received" in rest and re.search(r"^BYE sip:", rest, re.M):
+        if "message received" in rest and re.search(rf"^{method} sip:", rest, re.M):
             return datetime.datetime.strptime(stamp.strip(), "%Y-%m-%d %H:%M:%S.%f").timestamp()
-    raise AssertionError(f"{path}: no BYE received")
-olga_bye, pavel_bye = bye(sys.argv[2]), bye(sys.argv[3])
+    raise AssertionError(f"{path}: no {method} received")
+bye = lambda path: received(path, "BYE")
+olga_bye, pavel_bye, anna_bye = bye(sys.argv[2]), bye(sys.argv[3]), bye(sys.argv[4])
+anna_invite = received(sys.argv[4], "INVITE")
 assert d["transfer_click"] < olga_bye < d["transfer_click"] + 3, (olga_bye, d)
 assert d["pavel_controls"] < pavel_bye <= d["pavel_wrap_up"] + 1, (pavel_bye, d)
+assert d["listen_click"] < anna_invite < d["listen_click"] + 3, (anna_invite, d)
+assert d["off_click"] < anna_bye < d["off_click"] + 3, (anna_bye, d)
 assert d["pavel_card"] == "Иван Петров", d
 assert d["targets"] == ["Перевести на…", "pavel — готов", "Очередь general"], d["targets"]
-assert d["olga_controls"] < d["held"] < d["unheld"] < d["olga_wrap_up"] < d["pavel_controls"] < d["pavel_wrap_up"], d
-print(f"olga held the caller {d['unheld'] - d['held']:.1f} s; pavel had the card "
+assert d["refused"]["status"] == 409 and d["refused"]["problem"]["code"] == "monitor.not_on_call", d["refused"]
+assert d["refused"]["problem"]["params"] == {"agent": "pavel"}, d["refused"]
+assert (d["olga_controls"] < d["held"] < d["unheld"] < d["listen_click"] < d["listened"] < d["whisper_click"]
+        < d["whispered"] < d["off_click"] < d["unmonitored"] < d["olga_wrap_up"] < d["pavel_controls"]
+        < d["pavel_wrap_up"]), d
+print(f"olga held the caller {d['unheld'] - d['held']:.1f} s; anna's phone rang "
+      f"{anna_invite - d['listen_click']:.2f} s after «Слушать», olga's desk said so "
+      f"{d['listened'] - d['listen_click']:.2f} s after; pavel had the card "
       f"{d['pavel_on_call'] - d['transfer_click']:.1f} s and the voices "
       f"{d['pavel_controls'] - d['transfer_click']:.1f} s after the transfer")
 PY
 tail -n 1 "$tmp/desk.out" >"$tmp/desk.json"
 grep -q "^agent olga: transferred the call to operator pavel$" "$tmp/serve.err" ||
     fail "the transfer is not logged: $(cat "$tmp/serve.err")"
+for line in "listens to" "whispers on" "stopped listening to"; do
+    grep -q "^supervisor anna: $line operator olga's call$" "$tmp/serve.err" ||
+        fail "anna's '$line' is not logged: $(cat "$tmp/serve.err")"
+done
 metrics=$(curl -s "$url/metrics")
 grep -q "^callbase_sip_moved_total 1$" <<<"$metrics" || fail "moved: $(grep sip_ <<<"$metrics")"
 grep -q "^callbase_sip_incoming_total 1$" <<<"$metrics" || fail "incoming: $(grep sip_ <<<"$metrics")"
+grep -q "^callbase_sip_monitors_total 1$" <<<"$metrics" || fail "monitors: $(grep sip_ <<<"$metrics")"
 as_admin campaign stop "$id" >/dev/null || fail "campaign stop"
 serve_end
+
+# The audit log: anna's requests, oldest first: the refusal about pavel, then
+# listen, whisper and off on olga's call.
+as_admin --json audit list --actor anna >"$tmp/audit.json" || fail "audit list"
+python3 - "$tmp/audit.json" <<'PY' || fail "anna's audit records: $(cat "$tmp/audit.json")"
+import json, sys
+records = [r for r in json.load(open(sys.argv[1])) if r["object"] == "POST /api/v1/wallboard/monitor"]
+details = [r["detail"] for r in reversed(records)]
+assert details == ["listen on operator pavel's call; status 409",
+                   "listen on operator olga's call; status 200",
+                   "whisper on operator olga's call; status 200",
+                   "off on operator olga's call; status 200"], details
+PY
 
 # The call's record: answered, pavel's at the end, olga's hold and transfer.
 as_admin --json why "+7 916 000-00-30" >"$tmp/why.json" || fail "why"

@@ -204,7 +204,7 @@ export function WallboardPage() {
                                         {a.skills?.length ? skillsText(a.skills) : '—'}
                                     </td>
                                     {monitors && (
-                                        <td class="nowrap" data-testid="wallboard-monitor" data-mode={monitoring?.agent === a.agent ? monitoring.mode : 'off'}>
+                                        <td class="actions nowrap" data-testid="wallboard-monitor" data-mode={monitoring?.agent === a.agent ? monitoring.mode : 'off'}>
                                             {a.state === 'on_call' &&
                                                 (['listen', 'whisper', 'barge'] as const).map((mode) => (
                                                     <button
