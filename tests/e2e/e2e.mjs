@@ -2395,7 +2395,10 @@ async function issue18CallsScenarios(supervisor) {
             check(quick.includes('Быстрые возвраты') && quick.includes('— 1 (после отвеченного — 1'), `the quick returns: ${quick}`);
             const agents = await supervisor.getByTestId('report-inbound-agent').allInnerTexts();
             check(agents.some((a) => a.startsWith('operator\t1')) && agents.some((a) => a.startsWith('e2e-lead\t1')), `the operators: ${agents.join(' / ')}`);
-            check(agents.some((a) => a.startsWith('operator\t') && a.endsWith('\t1 (20)')) && agents.some((a) => a.startsWith('e2e-lead\t') && a.endsWith('\t0 (0)')), `the operators' missed calls: ${agents.join(' / ')}`);
+            // Per operator: calls, AHT, first-contact resolution, missed (rang s), transfers, hold min.
+            const agentRow = (who) => agents.map((a) => a.split('\t')).find((cells) => cells[0] === who) ?? [];
+            check(agentRow('operator')[4] === '1 (20)' && agentRow('e2e-lead')[4] === '0 (0)', `the operators' missed calls: ${agents.join(' / ')}`);
+            check(agentRow('operator')[5] === '0' && agentRow('operator')[6] === '0', `no transfer and no hold: ${agents.join(' / ')}`);
             // The first caller called again: not resolved at first contact; the
             // second has not had 7 days to call again: pending, out of the rate.
             const fcr = await supervisor.getByTestId('report-inbound-fcr').innerText();
