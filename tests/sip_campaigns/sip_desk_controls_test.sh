@@ -119,15 +119,7 @@ grep -q "taking calls to +74950000001" "$tmp/serve.err" || fail "serve does not 
 as_admin campaign start "$id" >/dev/null || fail "campaign start"
 # olga and pavel work in the browser: sign in, join; olga goes ready. anna
 # opens the wallboard.
-[ -f "$root/web/dist/index.html" ] || fail "no web UI in web/dist: build it (make web)"
-[ -d "$root/tests/e2e/node_modules/playwright-core" ] ||
-    fail "no playwright-core in tests/e2e: run scripts/build-web --e2e (make test does)"
-node "$root/tests/sip_campaigns/desk_controls.mjs" "$url" "$id" "$tmp/desk-ready" \
-    >"$tmp/desk.out" 2>"$tmp/desk.err" &
-desk_pid=$!
-pids+=("$desk_pid")
-for _ in $(seq 400); do [ -f "$tmp/desk-ready" ] && break; kill -0 "$desk_pid" 2>/dev/null || break; sleep 0.1; done
-[ -f "$tmp/desk-ready" ] || fail "the browsers did not get ready: $(cat "$tmp/desk.err")"
+browser_start desk_controls.mjs "the browsers" "$url" "$id" "$tmp/desk-ready"
 
 # The caller: a call to the DID, answered, 25 s with the operators, then BYE.
 caller_scenario answered 74950000001 79160000030 @PCAP@ /usr/share/sip-tester/g711a.pcap \

@@ -102,15 +102,7 @@ serve_sip
 grep -q "taking calls to +74950000001" "$tmp/serve.err" || fail "serve does not say it takes the DID: $(cat "$tmp/serve.err")"
 as_admin campaign start "$id" >/dev/null || fail "campaign start"
 # olga works in the browser (Chromium): signs in, joins, goes ready.
-[ -f "$root/web/dist/index.html" ] || fail "no web UI in web/dist: build it (make web)"
-[ -d "$root/tests/e2e/node_modules/playwright-core" ] ||
-    fail "no playwright-core in tests/e2e: run scripts/build-web --e2e (make test does)"
-node "$root/tests/sip_campaigns/inbound_desk.mjs" "$url" "$id" "$tmp/desk-ready" \
-    >"$tmp/desk.out" 2>"$tmp/desk.err" &
-desk_pid=$!
-pids+=("$desk_pid")
-for _ in $(seq 400); do [ -f "$tmp/desk-ready" ] && break; kill -0 "$desk_pid" 2>/dev/null || break; sleep 0.1; done
-[ -f "$tmp/desk-ready" ] || fail "the operator's browser did not get ready: $(cat "$tmp/desk.err")"
+browser_start inbound_desk.mjs "the operator's browser" "$url" "$id" "$tmp/desk-ready"
 
 # The caller: a call to the DID, answered, 4 s of talk, then BYE.
 caller_scenario answered 74950000001 79160000030 @PCAP@ /usr/share/sip-tester/g711a.pcap \
@@ -121,8 +113,7 @@ sipp_start caller "$tmp/caller.xml" -p "$(free_port)" -m 1 -timeout 60s \
 sipp_verdict caller softphone
 # Once olga has recorded the disposition: a caller through the menu presses 1
 # («Поиск») and stays 20 s (the menu, her wrap-up, then talk).
-for _ in $(seq 400); do [ -f "$tmp/desk-ready.2" ] && break; kill -0 "$desk_pid" 2>/dev/null || break; sleep 0.1; done
-[ -f "$tmp/desk-ready.2" ] || fail "the operator's first disposition: $(cat "$tmp/desk.err")"
+desk_cue "$tmp/desk-ready.2" "the operator's first disposition"
 # olga's softphone answers one call at a time: it is started again.
 sipp_start softphone2 "$tmp/softphone.xml" -p "$agent_port" -m 1 -timeout 60s
 caller_scenario menu-talk 74950000003 79167770003 @WAIT@ 1000 \

@@ -90,6 +90,29 @@ callee_start() {
 }
 trap 'for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 
+# browser_start SCRIPT WHO ARGS...: a browser driver (tests/sip_campaigns/
+# SCRIPT, Chromium through tests/e2e's playwright-core) in the background with
+# ARGS, its output in $tmp/desk.out and .err, its pid in desk_pid; waits (at
+# most 40 s) for its cue file $tmp/desk-ready, failing with WHO when it does
+# not come. Needs the web UI built.
+browser_start() {
+    local script=$1 who=$2
+    shift 2
+    [ -f "$root/web/dist/index.html" ] || fail "no web UI in web/dist: build it (make web)"
+    [ -d "$root/tests/e2e/node_modules/playwright-core" ] ||
+        fail "no playwright-core in tests/e2e: run scripts/build-web --e2e (make test does)"
+    node "$root/tests/sip_campaigns/$script" "$@" >"$tmp/desk.out" 2>"$tmp/desk.err" &
+    desk_pid=$!
+    pids+=("$desk_pid")
+    desk_cue "$tmp/desk-ready" "$who did not get ready"
+}
+# desk_cue FILE WHAT: waits (at most 40 s) for the browser driver's cue FILE;
+# fails saying WHAT (and the driver's errors) if it never comes.
+desk_cue() {
+    for _ in $(seq 400); do [ -f "$1" ] && break; kill -0 "$desk_pid" 2>/dev/null || break; sleep 0.1; done
+    [ -f "$1" ] || fail "$2: $(cat "$tmp/desk.err")"
+}
+
 # An operator's base, in two steps: base_setup (in single-user mode: rules
 # open all week, one contact, Иван Петров, +7 916 000-00-30; `one` runs the
 # CLI this way until there are users), then base_users (an admin with a
