@@ -17,10 +17,16 @@
 # (ours: our SIP socket and the calls' RTP sockets, unless something else on
 # the machine drops too). Every process stops by itself (timeouts); SIPp is
 # stopped on exit. About 3 minutes.
-# Usage: bench/sip/run.sh BUILD_DIR [smoke]
+# `srtp` runs both modes twice in one run, plain RTP then SRTP (bench_sip
+# --srtp against uas-srtp.xml), and prints the SRTP figures as a share of the
+# plain ones (the goal: at least 80 %); about 7 minutes. `smoke` runs a small
+# step of each mode, plain and SRTP, and judges no goal.
+# Usage: bench/sip/run.sh BUILD_DIR [smoke|srtp]
 set -euo pipefail
-build=${1:?usage: bench/sip/run.sh BUILD_DIR [smoke]}
+build=${1:?usage: bench/sip/run.sh BUILD_DIR [smoke|srtp]}
 smoke=${2:-}
+compare=''
+[[ $smoke == srtp ]] && { compare=1 smoke=''; }
 here=$(cd "$(dirname "$0")" && pwd)
 bench="$build/bench/sip/bench_sip"
 [[ -x $bench ]] || { echo "no $bench: cmake --build $build --target bench_sip" >&2; exit 2; }
@@ -60,13 +66,19 @@ socket_drops() {  # drops of the UDP socket bound to 127.0.0.1:PORT
 }
 
 # step NAME SECONDS BENCH_ARGS... -> $tmp/NAME.json (bench_sip's figures plus
-# SIPp's CPU and its own count of successful and failed calls)
+# SIPp's CPU and its own count of successful and failed calls). With $srtp set
+# SIPp plays uas-srtp.xml and bench_sip dials with --srtp.
+srtp=''
 step() {
-    local name=$1 limit=$2
+    local name=$1 limit=$2 scenario=uas.xml
     shift 2
+    if [[ -n $srtp ]]; then
+        scenario=uas-srtp.xml
+        set -- "$@" --srtp
+    fi
     # Away from tests/sip's ports and from bench_sip's RTP (20000-40000).
     sip_port=$(free_port 5190) media_port=$(free_port 17100)
-    timeout -k 3 "$((limit + 10))" sipp -sf "$here/uas.xml" -i 127.0.0.1 -p "$sip_port" \
+    timeout -k 3 "$((limit + 10))" sipp -sf "$here/$scenario" -i 127.0.0.1 -p "$sip_port" \
         -mi 127.0.0.1 -mp "$media_port" -rtp_echo -max_socket 4096 -nostdin \
         -timeout "$((limit + 5))s" -trace_err -error_file "$tmp/$name.sipp-errors" \
         -trace_stat -stf "$tmp/$name.sipp.csv" -fd 1 >/dev/null 2>"$tmp/$name.sipp-stderr" &
@@ -125,7 +137,9 @@ print(f"  {sys.argv[2]}: {r['attempts']} attempts at {r['attempts_per_s']:.1f}/s
       f"CPU callbase {r['cpu_share']*100:.0f} % ({peak_cpu} at the peak) "
       f"SIPp {r['sipp_cpu_share']*100:.0f} % of a core, "
       f"SIPp: {r['sipp_successful']} ok {r['sipp_failed']} failed "
-      f"{r['sipp_retransmissions']} retransmissions")
+      f"{r['sipp_retransmissions']} retransmissions"
+      + (f", SRTP calls {r['srtp_calls']}, failed authentication {r['srtp_dropped']}"
+         if r.get("srtp") else ""))
 PY
 }
 
@@ -172,44 +186,89 @@ else
     rates=(200 300 400 500 600 700) dial_seconds=6 ladder=(1000) conc_hold=20 conc_rate=100
 fi
 
-echo "rate: 1-second calls, ${dial_seconds} s of dialing per step"
-best_rate=''
-for rate in "${rates[@]}"; do
-    calls=$((rate * dial_seconds))
-    step "rate-$rate" "$((dial_seconds + 20))" --rate "$rate" --calls "$calls" --hold 1
-    if ok "rate-$rate"; then best_rate=$rate; else break; fi
-done
+# ladders TAG -> best_rate[TAG], best_n[TAG]: the rate ladder, then the
+# concurrency ladder, each step named TAG-rate-N / TAG-calls-N.
+declare -A best_rate best_n
+ladders() {
+    local tag=$1 rate n tried=0
+    echo "${tag}: rate: 1-second calls, ${dial_seconds} s of dialing per step"
+    best_rate[$tag]=''
+    for rate in "${rates[@]}"; do
+        step "$tag-rate-$rate" "$((dial_seconds + 20))" --rate "$rate" \
+            --calls "$((rate * dial_seconds))" --hold 1
+        if ok "$tag-rate-$rate"; then best_rate[$tag]=$rate; else break; fi
+    done
+    echo "${tag}: concurrency: calls dialed at $conc_rate/s, each held $conc_hold s"
+    best_n[$tag]='' n=${ladder[0]}
+    while ((tried < 3)); do
+        tried=$((tried + 1))
+        step "$tag-calls-$n" "$((n / conc_rate + conc_hold + 20))" --rate "$conc_rate" \
+            --calls "$n" --hold "$conc_hold"
+        if ok "$tag-calls-$n"; then
+            best_n[$tag]=$n
+            [[ $smoke == smoke ]] && break
+            case $n in 1000) n=1200 ;; 1200) n=1400 ;; *) break ;; esac
+        else
+            [[ -n ${best_n[$tag]} || $smoke == smoke ]] && break
+            case $n in 1000) n=800 ;; 800) n=500 ;; *) break ;; esac
+        fi
+    done
+}
 
-echo "concurrency: calls dialed at $conc_rate/s, each held $conc_hold s"
-best_n='' n=${ladder[0]} tried=0
-while ((tried < 3)); do
-    tried=$((tried + 1))
-    step "calls-$n" "$((n / conc_rate + conc_hold + 20))" --rate "$conc_rate" --calls "$n" \
-        --hold "$conc_hold"
-    if ok "calls-$n"; then
-        best_n=$n
-        [[ $smoke == smoke ]] && break
-        case $n in 1000) n=1200 ;; 1200) n=1400 ;; *) break ;; esac
-    else
-        [[ -n $best_n || $smoke == smoke ]] && break
-        case $n in 1000) n=800 ;; 800) n=500 ;; *) break ;; esac
-    fi
-done
-
-echo
 status=0
-if [[ -n $best_rate ]]; then
-    met=$( ((best_rate >= 200)) && echo met || echo "NOT met")
-    summary rate "rate-$best_rate" "at least 200 attempts/s" "$met"
-else
-    echo "rate: no step ran with under 1 % failed; goal at least 200 attempts/s: NOT met"
-    status=1
+judge() {  # TAG: the summary lines of its best steps against the goals
+    local tag=$1 met
+    if [[ -n ${best_rate[$tag]} ]]; then
+        met=$( ((best_rate[$tag] >= 200)) && echo met || echo "NOT met")
+        summary rate "$tag-rate-${best_rate[$tag]}" "at least 200 attempts/s" "$met"
+    else
+        echo "rate: no step ran with under 1 % failed; goal at least 200 attempts/s: NOT met"
+        status=1
+    fi
+    if [[ -n ${best_n[$tag]} ]]; then
+        met=$( ((best_n[$tag] >= 1000)) && echo met || echo "NOT met")
+        summary concurrency "$tag-calls-${best_n[$tag]}" "at least 1,000 calls" "$met"
+    else
+        echo "concurrency: no step ran with under 1 % failed; goal at least 1,000 calls: NOT met"
+        status=1
+    fi
+}
+
+ladders plain
+if [[ -n $compare || $smoke == smoke ]]; then
+    srtp=1
+    ladders srtp
+    srtp=''
 fi
-if [[ -n $best_n ]]; then
-    met=$( ((best_n >= 1000)) && echo met || echo "NOT met")
-    summary concurrency "calls-$best_n" "at least 1,000 calls" "$met"
-else
-    echo "concurrency: no step ran with under 1 % failed; goal at least 1,000 calls: NOT met"
-    status=1
+echo
+[[ -n $compare || $smoke == smoke ]] && echo "plain RTP:"
+judge plain
+if [[ -n $compare || $smoke == smoke ]]; then
+    echo "SRTP:"
+    judge srtp
+fi
+if [[ -n $compare ]]; then
+    # The SRTP figures as shares of the plain ones, and the CPU each took per
+    # call-second at the largest concurrency step both passed.
+    python3 - "$tmp" "${best_rate[plain]:-0}" "${best_rate[srtp]:-0}" "${best_n[plain]:-0}" \
+        "${best_n[srtp]:-0}" <<'PY' || status=1
+import json, os, sys
+tmp, pr, sr, pn, sn = sys.argv[1], *map(int, sys.argv[2:])
+rate = sr / pr if pr else 0
+calls = sn / pn if pn else 0
+line = (f"SRTP against plain RTP in this run: {sr} / {pr} attempts/s ({rate*100:.0f} %), "
+        f"{sn} / {pn} simultaneous calls ({calls*100:.0f} %)")
+both = min(pn, sn)
+if both:
+    p = json.load(open(os.path.join(tmp, f"plain-calls-{both}.json")))
+    s = json.load(open(os.path.join(tmp, f"srtp-calls-{both}.json")))
+    per = lambda r: r["cpu_s"] / r["answered_call_s"] * 1000 if r["answered_call_s"] else 0
+    line += (f"; at {both} calls callbase took {per(s):.2f} ms of CPU per call-second with SRTP, "
+             f"{per(p):.2f} without ({per(s)/per(p)*100 - 100:+.0f} %), "
+             f"{s['srtp_dropped']} packets failed authentication")
+met = rate >= 0.8 and calls >= 0.8
+print(f"{line}; goal at least 80 % of both: {'met' if met else 'NOT met'}")
+sys.exit(0 if met else 1)
+PY
 fi
 exit $status

@@ -17,13 +17,16 @@
 // their rate per second of answered call (over the run, and at the peak), the
 // answer delay, wall time and the CPU time of this process (over the run and at
 // the peak) and of its two threads (the campaign's, and the SIP thread that
-// also carries all RTP). --json prints one JSON object instead
+// also carries all RTP). With --srtp the trunk's calls are SRTP (SDES):
+// every packet is encrypted out and authenticated and decrypted in (the
+// far end, bench/sip/uas-srtp.xml, answers with our own key, so SIPp's echo
+// is heard as its SRTP). --json prints one JSON object instead
 // (bench/sip/run.sh reads it). Exit status: 0 when under 1 % of the calls
 // failed, 1 otherwise, 2 when the SIP side could not start.
 //
 // Usage: bench_sip --trunk 127.0.0.1:5090 [--rate 100] [--calls 1000]
 //                  [--hold 1] [--max-active CALLS] [--deadline S] [--json]
-//                  [--listen 127.0.0.1:0] [--ring-timeout 8000] [--cache DIR]
+//                  [--listen 127.0.0.1:0] [--ring-timeout 8000] [--cache DIR] [--srtp]
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -66,13 +69,14 @@ struct Options {
     double deadline = 0;
     Millis ring_timeout = 8'000;  // the UAS answers at once: later is a failure
     bool json = false;
+    bool srtp = false;
 };
 
 void Usage() {
     fmt::print(stderr,
                "usage: bench_sip --trunk IP:PORT [--rate N] [--calls N] [--hold S] "
                "[--max-active N] [--deadline S] [--json] [--listen IP:PORT] "
-               "[--ring-timeout MS] [--cache DIR]\n");
+               "[--ring-timeout MS] [--cache DIR] [--srtp]\n");
 }
 
 bool Parse(int argc, char** argv, Options& o) {
@@ -80,6 +84,10 @@ bool Parse(int argc, char** argv, Options& o) {
         std::string_view arg = argv[i];
         if (arg == "--json") {
             o.json = true;
+            continue;
+        }
+        if (arg == "--srtp") {
+            o.srtp = true;
             continue;
         }
         if (i + 1 >= argc) return false;
@@ -195,6 +203,7 @@ int main(int argc, char** argv) {
     Queue queue;
     sip::SipOptions sip_options;
     sip_options.trunk.host = options.trunk;
+    sip_options.trunk.srtp = options.srtp;
     sip_options.listen = options.listen;
     sip_options.max_calls = std::max(sip_options.max_calls, max_active + 100);
     std::vector<std::string> log_lines;
@@ -397,14 +406,16 @@ int main(int argc, char** argv) {
             "\"sip_answered\":{},\"sip_failed\":{},\"sip_peak_active\":{},"
             "\"answer_ms_p50\":{:.1f},\"answer_ms_p99\":{:.1f},\"answer_ms_max\":{:.1f},"
             "\"wall_s\":{:.2f},\"cpu_s\":{:.2f},\"cpu_share\":{:.3f},\"cpu_sip_thread_s\":{:.2f},"
-            "\"cpu_campaign_thread_s\":{:.2f},\"cpu_share_at_peak\":{:.3f},\"timed_out\":{}}}\n",
+            "\"cpu_campaign_thread_s\":{:.2f},\"cpu_share_at_peak\":{:.3f},\"timed_out\":{},"
+            "\"srtp\":{},\"srtp_calls\":{},\"srtp_dropped\":{}}}\n",
             options.rate, options.calls, options.hold, max_active, prompt_seconds,
             sip.local_address(), attempts, ringing, answered, completed, prompts_done, failed_total,
             failed_share, failed_json, attempts_per_s, peak_answered_up, peak_windows,
             answered_seconds, counters.rtp_sent, counters.rtp_received, rtp_ratio, sent_per_call_s,
             received_per_call_s, sent_per_call, received_per_call, counters.invites,
             counters.answered, counters.failed, counters.peak_active, p50, p99, max_ms, wall, cpu,
-            cpu / wall, cpu - main_cpu, main_cpu, cpu_share_at_peak, timed_out);
+            cpu / wall, cpu - main_cpu, main_cpu, cpu_share_at_peak, timed_out, options.srtp,
+            counters.srtp_calls, counters.srtp_dropped);
     } else {
         fmt::print(
             "sip: {} attempts at {} a second to {} from {} (hold {} s, prompt {:.1f} s, at most "
@@ -430,6 +441,9 @@ int main(int argc, char** argv) {
             "  wall {:.2f} s, CPU {:.2f} s ({:.0f} % of one core; {:.0f} % at the peak): SIP "
             "thread {:.2f} s, campaign thread {:.2f} s\n",
             wall, cpu, cpu / wall * 100, cpu_share_at_peak * 100, cpu - main_cpu, main_cpu);
+        if (options.srtp)
+            fmt::print("  SRTP calls {}, packets that failed authentication {}\n",
+                       counters.srtp_calls, counters.srtp_dropped);
     }
     for (const auto& line : log_lines)
         fmt::print(stderr, "{}\n", line);

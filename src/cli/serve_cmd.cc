@@ -225,7 +225,10 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                     for (const auto& t : sip.more_trunks)
                         more += fmt::format(", trunk {} ({})", t.name, t.host);
                     fmt::print(
-                        stderr, "sip: listening on {}, trunk {}{}{}\n", net->local_address(),
+                        stderr, "sip: listening on {}{}, trunk {}{}{}\n", net->local_address(),
+                        net->tls_address().empty()
+                            ? std::string()
+                            : fmt::format(" and {} (TLS)", net->tls_address()),
                         sip.trunk.host,
                         more.empty() ? std::string()
                                      : fmt::format(" (the default, {}){}", sip.trunk.name, more),
@@ -328,6 +331,13 @@ void RegisterServeCommands(CLI::App& cli, App& app) {
                         c.moved);
                 counter("monitors_total",
                         "Supervisors' phones that answered to listen in on a call.", c.monitors);
+                counter("srtp_calls_total", "Call legs whose voice was SRTP (SDES).", c.srtp_calls);
+                counter("srtp_dropped_total",
+                        "SRTP packets dropped: failed authentication or replayed.", c.srtp_dropped);
+                counter("tls_refused_total",
+                        "TLS certificates refused (the trunk's name, CA or pin did not match); "
+                        "the call did not go out.",
+                        c.tls_refused);
                 counter("recordings_total", "Recordings written.", c.recordings);
                 // Per trunk: each family's HELP and TYPE once, a line a trunk.
                 const std::vector<telephony::TrunkStatus> trunks = sip_network->Trunks();

@@ -10,6 +10,7 @@
 
 #include "core/file.h"
 #include "core/toml_reader.h"
+#include "telephony/sip/tls.h"
 
 namespace callbase::telephony::sip {
 
@@ -74,7 +75,11 @@ Trunk ReadTrunk(TomlReader& r, const toml::table* trunk, const std::string& sect
              "dids",
              "max_calls",
              "calls_per_second",
-             "failover"});
+             "failover",
+             "tls_ca",
+             "tls_host",
+             "tls_pin",
+             "srtp"});
     r.Text(trunk, section, "host", t.host);
     r.Text(trunk, section, "outbound_proxy", t.outbound_proxy);
     r.Text(trunk, section, "username", t.username);
@@ -82,6 +87,11 @@ Trunk ReadTrunk(TomlReader& r, const toml::table* trunk, const std::string& sect
     r.Text(trunk, section, "from_domain", t.from_domain);
     r.Flag(trunk, section, "assert_identity", t.assert_identity);
     r.Text(trunk, section, "transport", t.transport);
+    r.Text(trunk, section, "tls_ca", t.tls_ca);
+    r.Text(trunk, section, "tls_host", t.tls_host);
+    r.Flag(trunk, section, "srtp", t.srtp);
+    std::string pin;
+    r.Text(trunk, section, "tls_pin", pin);
     r.Text(trunk, section, "name", t.name);
     r.Flag(trunk, section, "register", t.registers);
     r.Text(trunk, section, "registrar", t.registrar);
@@ -123,8 +133,28 @@ Trunk ReadTrunk(TomlReader& r, const toml::table* trunk, const std::string& sect
     } else if (trunk != nullptr) {
         r.Problem(trunk->get("number_format"), where + "number_format", f.error().hint);
     }
-    if (t.transport != "udp" && t.transport != "tcp")
-        r.Problem(trunk ? trunk->get("transport") : nullptr, where + "transport", "udp or tcp");
+    if (t.transport != "udp" && t.transport != "tcp" && t.transport != "tls")
+        r.Problem(trunk ? trunk->get("transport") : nullptr, where + "transport",
+                  "udp, tcp or tls");
+    if (!pin.empty()) {
+        if (auto parsed = ParsePin(pin); parsed) {
+            t.tls_pin = *parsed;
+        } else {
+            r.Problem(trunk->get("tls_pin"), where + "tls_pin", parsed.error().hint);
+        }
+    }
+    if (trunk != nullptr && t.transport != "tls" &&
+        (!t.tls_ca.empty() || !t.tls_pin.empty() || !t.tls_host.empty()))
+        r.Problem(trunk->get(!t.tls_ca.empty()    ? "tls_ca"
+                             : !t.tls_pin.empty() ? "tls_pin"
+                                                  : "tls_host"),
+                  where + "transport",
+                  "the tls_ settings are for a trunk over TLS: set transport = \"tls\"");
+    t.tls_ca = Beside(path, t.tls_ca);
+    if (!t.tls_ca.empty() && !std::filesystem::is_regular_file(t.tls_ca))
+        r.Problem(trunk->get("tls_ca"), where + "tls_ca",
+                  fmt::format("cannot read {}: give the CA certificates to trust as a PEM file",
+                              t.tls_ca));
     if (!password_file.empty()) {
         const std::string file = Beside(path, password_file);
         std::ifstream in(file);
@@ -158,10 +188,11 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     SipOptions o;
     TomlReader r(path, std::string(kHint));
     r.Known(&root, "",
-            {"listen",        "rtp_ip",   "rtp_ports",     "language",    "codec",
-             "max_calls",     "trunk",    "recordings",    "agents",      "agent_ring_seconds",
-             "music_on_hold", "transfer", "dids",          "early_media", "public_address",
-             "symmetric_rtp", "trunks",   "default_trunk", "g722",        "announce_monitoring"});
+            {"listen",        "rtp_ip",     "rtp_ports",     "language",    "codec",
+             "max_calls",     "trunk",      "recordings",    "agents",      "agent_ring_seconds",
+             "music_on_hold", "transfer",   "dids",          "early_media", "public_address",
+             "symmetric_rtp", "trunks",     "default_trunk", "g722",        "announce_monitoring",
+             "tls",           "phones_srtp"});
     r.Text(&root, "", "listen", o.listen);
     r.Text(&root, "", "rtp_ip", o.rtp_ip);
     r.Text(&root, "", "language", o.language);
@@ -174,6 +205,25 @@ Result<SipOptions> LoadSipConfig(const std::string& path) {
     r.Flag(&root, "", "symmetric_rtp", o.symmetric_rtp);
     r.Flag(&root, "", "g722", o.g722);
     r.Flag(&root, "", "announce_monitoring", o.announce_monitoring);
+    r.Flag(&root, "", "phones_srtp", o.phones_srtp);
+    // SIP over TLS: [tls] listen, certificate, key, phones_ca.
+    const toml::table* tls = root["tls"].as_table();
+    r.Known(tls, "tls", {"listen", "certificate", "key", "phones_ca"});
+    r.Text(tls, "tls", "listen", o.tls_listen);
+    r.Text(tls, "tls", "certificate", o.tls_certificate);
+    r.Text(tls, "tls", "key", o.tls_key);
+    r.Text(tls, "tls", "phones_ca", o.phones_tls_ca);
+    for (auto [key, file] :
+         {std::pair{"certificate", &o.tls_certificate}, std::pair{"key", &o.tls_key},
+          std::pair{"phones_ca", &o.phones_tls_ca}}) {
+        *file = Beside(path, *file);
+        if (!file->empty() && !std::filesystem::is_regular_file(*file))
+            r.Problem(tls->get(key), fmt::format("[tls] {}", key),
+                      fmt::format("cannot read {}: give a PEM file", *file));
+    }
+    if (!o.tls_key.empty() && o.tls_certificate.empty())
+        r.Problem(tls->get("key"), "[tls] certificate",
+                  "missing: the key goes with a certificate (a PEM file)");
     r.Text(&root, "", "public_address", o.public_address);
     if (!o.public_address.empty()) {
         // An IPv4 address, with the SIP port or without.

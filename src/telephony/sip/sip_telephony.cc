@@ -32,6 +32,8 @@
 #include "telephony/media/wav.h"
 #include "telephony/sip/causes.h"
 #include "telephony/sip/registration.h"
+#include "telephony/sip/srtp.h"
+#include "telephony/sip/tls.h"
 
 extern "C" {
 #include <re.h>
@@ -49,6 +51,7 @@ constexpr int kFrameMs = 20;
 constexpr uint64_t kDownMs = 30'000;
 constexpr uint64_t kMaxSlotWaitMs = 5'000;
 constexpr int kCauseExtensionRequired = 421;
+constexpr int kCauseNotAcceptable = 488;       // an SDP we cannot take (SRTP keys)
 constexpr CallId kAgentLeg = CallId{1} << 62;  // agents' legs have ids of their own
 
 // The reason phrase of a status we refuse an incoming call with.
@@ -95,7 +98,8 @@ RegistrationSettings RegistrationOf(const Trunk& trunk) {
                                : !trunk.from_domain.empty()   ? trunk.from_domain
                                                               : trunk.host;
     r.registrar = !trunk.registrar.empty() ? trunk.registrar : "sip:" + trunk.host;
-    if (trunk.registrar.empty() && trunk.transport == "tcp") r.registrar += ";transport=tcp";
+    if (trunk.registrar.empty() && trunk.transport != "udp")
+        r.registrar += ";transport=" + trunk.transport;
     r.aor = fmt::format("sip:{}@{}", trunk.username, domain);
     r.contact_user = trunk.username;
     r.outbound_proxy = trunk.outbound_proxy;
@@ -152,6 +156,14 @@ struct SipTelephony::Impl {
         struct sdp_media* media = nullptr;
         struct rtp_sock* rtp = nullptr;
         struct sa remote {};
+        // SRTP (SDES): this leg offers it (its trunk's srtp, phones_srtp) or
+        // must have it (a call in through such a trunk); our key and, once the
+        // far end's is known, the cipher under the RTP socket.
+        bool want_srtp = false;
+        std::string media_refused;  // the answer's SDP could not be taken: why
+        SdesKey local_key = NewSdesKey();
+        SdesKey remote_key;
+        std::unique_ptr<SrtpMedia> srtp;
         bool ringing = false, answered = false, ended = false;
         bool early = false;  // 183 with SDP sent: media flows before the answer
         // Our call's far end sent SDP in a 18x: its early media (the network's
@@ -230,6 +242,8 @@ struct SipTelephony::Impl {
     std::string contact = "callbase";
     std::string sdp_ip;
     std::string public_contact_host;  // "ip:port" for the REGISTER's Contact
+    std::unique_ptr<SipTls> tls;      // the TLS transport's context and checks
+    std::string tls_bound;            // its address after Start, "" for none
 
     // Prompts rendered so far (the campaign's thread).
     std::mutex prompts_mutex;
@@ -552,6 +566,7 @@ struct SipTelephony::Impl {
         leg.agent = who;
         leg.dial.number = uri;
         leg.dial.ring_timeout = Millis{1000} * options.agent_ring_seconds;
+        leg.want_srtp = options.phones_srtp;
         link(leg);
         calls.emplace(leg.id, std::move(owned));
         const std::string from = fmt::format("sip:{}@{}", call.dial.number,
@@ -843,12 +858,13 @@ struct SipTelephony::Impl {
         Count([&](SipCounters&) { ++state.calls; });
         const std::string to =
             fmt::format("sip:{}@{}{}", DialString(call.dial.number, trunk.number_format),
-                        trunk.host, trunk.transport == "tcp" ? ";transport=tcp" : "");
+                        trunk.host, TransportParam(trunk.transport));
         const std::string from_host = trunk.from_domain.empty() ? trunk.host : trunk.from_domain;
         const std::string from_user = DialString(call.dial.caller_id, trunk.number_format);
         std::string headers;
         if (trunk.assert_identity)
             headers = fmt::format("P-Asserted-Identity: <sip:{}@{}>\r\n", from_user, from_host);
+        call.want_srtp = trunk.srtp;
         if (!Invite(call, to, fmt::format("sip:{}@{}", from_user, from_host), trunk.outbound_proxy,
                     headers, ContactFor(trunk))) {
             Failed(call, EventKind::kFailed, 503);
@@ -886,12 +902,19 @@ struct SipTelephony::Impl {
         }
     }
 
+    // The URI parameter that makes libre use a trunk's transport.
+    static std::string_view TransportParam(const std::string& transport) {
+        if (transport == "tcp") return ";transport=tcp";
+        if (transport == "tls") return ";transport=tls";
+        return "";
+    }
+
     // Our Contact for a trunk: "callbase" (libre writes the local address),
     // or the public address behind NAT, with the trunk's transport.
     std::string ContactFor(const Trunk& trunk) const {
         if (public_contact_host.empty()) return contact;
         return fmt::format("sip:callbase@{}{}", public_contact_host,
-                           trunk.transport == "tcp" ? ";transport=tcp" : "");
+                           TransportParam(trunk.transport));
     }
 
     // Sends the INVITE of a leg with our SDP offer; false (logged) when it
@@ -935,7 +958,14 @@ struct SipTelephony::Impl {
         struct sa offered = rtp_ip;
         if (!sdp_ip.empty()) (void)sa_set_str(&offered, sdp_ip.c_str(), 0);
         err = sdp_session_alloc(&call.sdp, &offered);
-        if (!err) err = sdp_media_add(&call.media, call.sdp, "audio", sa_port(&local), "RTP/AVP");
+        if (!err)
+            err = sdp_media_add(&call.media, call.sdp, "audio", sa_port(&local),
+                                call.want_srtp ? "RTP/SAVP" : "RTP/AVP");
+        // Either is matched in the far end's SDP; SecureMedia judges it.
+        if (!err) err = sdp_media_set_alt_protos(call.media, 2, "RTP/AVP", "RTP/SAVP");
+        if (!err && call.want_srtp)
+            err = sdp_media_set_lattr(call.media, true, "crypto", "%s",
+                                      CryptoLine(call.local_key).c_str());
         const bool ulaw_first = options.codec == "PCMU";
         // Operators' phones may take G.722 (wideband; the trunk's side stays G.711).
         if (!err && call.agent_leg && options.g722)
@@ -959,6 +989,52 @@ struct SipTelephony::Impl {
         return true;
     }
 
+    // The far end's SDP has been read (`offer`: it offers, we answer): the
+    // voice is SRTP when this leg or the offer says so. Empty when the call
+    // may go on; else why not, for a log line (the call is refused 488).
+    std::string SecureMedia(Call& call, bool offer) {
+        std::vector<std::string> lines;
+        (void)sdp_media_rattr_apply(
+            call.media, "crypto",
+            [](const char* /*name*/, const char* value, void* arg) -> bool {
+                static_cast<std::vector<std::string>*>(arg)->emplace_back(value);
+                return false;
+            },
+            &lines);
+        const char* proto = sdp_media_proto(call.media);
+        const bool savp =
+            offer ? proto != nullptr && str_casecmp(proto, "RTP/SAVP") == 0 : call.want_srtp;
+        if (!savp) {
+            if (offer && call.want_srtp)
+                return "its offer is plain RTP, and SRTP is required (srtp = true)";
+            return "";
+        }
+        auto key = PickCrypto(lines);
+        if (!key) return fmt::format("SRTP keys callbase cannot use: {}", key.error().message);
+        if (!offer && key->tag != call.local_key.tag)
+            return fmt::format("its SRTP key answers tag {}, callbase offered tag {}", key->tag,
+                               call.local_key.tag);
+        if (offer) {
+            // The answer names the offer's tag and suite, with our own key.
+            call.local_key.tag = key->tag;
+            call.local_key.tag80 = key->tag80;
+            (void)sdp_media_set_lattr(call.media, true, "crypto", "%s",
+                                      CryptoLine(call.local_key).c_str());
+        }
+        if (call.srtp && key->key == call.remote_key.key) return "";
+        call.remote_key = *key;
+        auto media = SrtpMedia::Start(static_cast<struct udp_sock*>(rtp_sock(call.rtp)),
+                                      call.local_key, call.remote_key);
+        if (!media) return media.error().message;
+        if (!call.srtp) Count([](SipCounters& c) { ++c.srtp_calls; });
+        if (call.srtp) {
+            const int64_t dropped = call.srtp->dropped();
+            Count([&](SipCounters& c) { c.srtp_dropped += dropped; });
+        }
+        call.srtp = std::move(*media);
+        return "";
+    }
+
     static int OnAuth(char** user, char** password, const char* /*realm*/, void* arg) {
         auto* call = static_cast<Call*>(arg);
         Impl* self = call->impl;
@@ -975,6 +1051,9 @@ struct SipTelephony::Impl {
         auto* call = static_cast<Call*>(arg);
         int err = sdp_decode(call->sdp, msg->mb, true);
         if (err) return err;
+        if (std::string why = call->impl->SecureMedia(*call, true); !why.empty())
+            call->impl->Log(fmt::format("sip: a new offer on the call with {} is not taken: {}",
+                                        call->dial.number, why));
         return sdp_encode(answer, call->sdp, false);
     }
 
@@ -983,6 +1062,8 @@ struct SipTelephony::Impl {
         int err = sdp_decode(call->sdp, msg->mb, false);
         if (err) return err;
         call->impl->UseAnswer(*call);
+        // Answered without the SRTP it needs: hung up once established.
+        call->media_refused = call->impl->SecureMedia(*call, false);
         return 0;
     }
 
@@ -1036,7 +1117,7 @@ struct SipTelephony::Impl {
         // Early media on our own calls: the network's announcement («абонент
         // недоступен», «номер набран неверно») is heard and kept.
         if (!call->inbound && !call->listening && !call->answered && mbuf_get_left(msg->mb) > 0 &&
-            sdp_decode(call->sdp, msg->mb, false) == 0) {
+            sdp_decode(call->sdp, msg->mb, false) == 0 && self->SecureMedia(*call, false).empty()) {
             self->UseAnswer(*call);
             call->listening = true;
             self->Count([](SipCounters& c) { ++c.early_listened; });
@@ -1052,6 +1133,14 @@ struct SipTelephony::Impl {
         Impl* self = call->impl;
         if (call->ended) return;
         tmr_cancel(&call->ring_timer);
+        if (!call->media_refused.empty()) {
+            self->Log(fmt::format("sip: the call with {} is hung up at its answer: {} ({})",
+                                  call->agent_leg ? call->agent : call->dial.number,
+                                  call->media_refused,
+                                  "docs/telephony.md, \"Encryption: TLS and SRTP\""));
+            self->Failed(*call, EventKind::kFailed, kCauseNotAcceptable);
+            return;
+        }
         call->answered = true;
         call->early_rx = {};  // the ringback before the answer is not kept
         call->ts = static_cast<uint32_t>(rand_u32());
@@ -1491,7 +1580,8 @@ struct SipTelephony::Impl {
         // Trunks on the other transport listen on the same port.
         const sip_transp other = tp == SIP_TRANSP_TCP ? SIP_TRANSP_UDP : SIP_TRANSP_TCP;
         const bool both = std::any_of(trunks.begin(), trunks.end(), [&](const TrunkState& t) {
-            return (t.cfg.transport == "tcp" ? SIP_TRANSP_TCP : SIP_TRANSP_UDP) == other;
+            return t.cfg.transport != "tls" &&
+                   (t.cfg.transport == "tcp" ? SIP_TRANSP_TCP : SIP_TRANSP_UDP) == other;
         });
         if (!err && both) {
             struct sa same {};
@@ -1505,6 +1595,16 @@ struct SipTelephony::Impl {
             CloseLibre();
             return;
         }
+        if (auto problem = StartTls(laddr, tp); !problem.empty()) {
+            started.set_value(
+                callbase::Fail(ErrorCode::kInvalidInput, problem,
+                               "see docs/telephony.md, \"Encryption: TLS and SRTP\""));
+            mem_deref(stack);
+            mem_deref(dns);
+            tls.reset();
+            CloseLibre();
+            return;
+        }
         struct sa bound_addr {};
         sip_transp_laddr(stack, &bound_addr, tp, nullptr);
         bound = fmt::format("{}:{}", options.listen.substr(0, options.listen.rfind(':')),
@@ -1514,8 +1614,7 @@ struct SipTelephony::Impl {
             const bool has_port = p.find(':') != std::string::npos;
             sdp_ip = has_port ? p.substr(0, p.rfind(':')) : p;
             const std::string at = has_port ? p : fmt::format("{}:{}", p, sa_port(&bound_addr));
-            contact = fmt::format("sip:callbase@{}{}", at,
-                                  options.trunk.transport == "tcp" ? ";transport=tcp" : "");
+            contact = fmt::format("sip:callbase@{}{}", at, TransportParam(options.trunk.transport));
             public_contact_host = at;
         }
         err = sipsess_listen(&sock, stack, 64, OnIncoming, this);
@@ -1570,6 +1669,68 @@ struct SipTelephony::Impl {
 
     static void OnIncoming(const struct sip_msg* msg, void* arg) {
         static_cast<Impl*>(arg)->Incoming(msg);
+    }
+
+    // The TLS transport, when a trunk or phone uses it or a certificate is
+    // given: at tls_listen, else the SIP address's port + 1. "" or a problem.
+    std::string StartTls(const struct sa& sip_addr, sip_transp sip_tp) {
+        std::vector<TlsPeer> peers;
+        for (const TrunkState& t : trunks) {
+            if (t.cfg.transport != "tls") continue;
+            const std::string& host = t.cfg.host;
+            std::string name = host.substr(
+                0, host.rfind(':') == std::string::npos || host.find(']') != std::string::npos
+                       ? std::string::npos
+                       : host.rfind(':'));
+            peers.push_back(TlsPeer{.what = fmt::format("trunk {}", t.cfg.name),
+                                    .address = host,
+                                    .host = t.cfg.tls_host.empty() ? name : t.cfg.tls_host,
+                                    .ca_file = t.cfg.tls_ca,
+                                    .pin = t.cfg.tls_pin});
+        }
+        for (const auto& [agent, uri] : options.agents) {
+            if (uri.find(";transport=tls") == std::string::npos) continue;
+            // sip:user@host[:port];params → host[:port]
+            const size_t at = uri.find('@');
+            const size_t start = at == std::string::npos ? 4 : at + 1;
+            const std::string address = uri.substr(start, uri.find(';', start) - start);
+            peers.push_back(TlsPeer{.what = fmt::format("operator {}'s phone", agent),
+                                    .address = address,
+                                    .host = "",
+                                    .ca_file = options.phones_tls_ca,
+                                    .pin = "",
+                                    .verify = !options.phones_tls_ca.empty(),
+                                    .phone = true});
+        }
+        if (peers.empty() && options.tls_certificate.empty()) return "";
+        auto made = SipTls::Make(options.tls_certificate, options.tls_key, std::move(peers),
+                                 [this](const std::string& l) {  // a refused certificate
+                                     Count([](SipCounters& c) { ++c.tls_refused; });
+                                     Log(l);
+                                 });
+        if (!made) return made.error().message;
+        tls = std::move(*made);
+        struct sa addr = sip_addr;
+        if (!options.tls_listen.empty()) {
+            if (sa_decode(&addr, options.tls_listen.c_str(), options.tls_listen.size()) != 0)
+                return fmt::format("the TLS listen address '{}' is not ip:port",
+                                   options.tls_listen);
+        } else if (sa_port(&sip_addr) != 0) {
+            struct sa real {};
+            sip_transp_laddr(stack, &real, sip_tp, nullptr);
+            sa_set_port(&addr, static_cast<uint16_t>(sa_port(&real) + 1));
+        }
+        if (int err = sip_transp_add(stack, SIP_TRANSP_TLS, &addr, tls->context()); err != 0) {
+            char where[64] = "";
+            (void)re_snprintf(where, sizeof where, "%J", &addr);
+            return fmt::format("SIP over TLS cannot listen on {}: {}", where, std::strerror(err));
+        }
+        struct sa real {};
+        sip_transp_laddr(stack, &real, SIP_TRANSP_TLS, nullptr);
+        char where[64] = "";
+        (void)re_snprintf(where, sizeof where, "%J", &real);
+        tls_bound = where;
+        return "";
     }
 
     // The DID an INVITE is for (its request URI's user, else its To's), as
@@ -1656,6 +1817,14 @@ struct SipTelephony::Impl {
                 sdp_media_rformat(call.media, "PCMU") == nullptr)
                 err = ENOTSUP;
         }
+        call.want_srtp = trunks[static_cast<size_t>(trunk)].cfg.srtp;
+        if (std::string why = err ? "" : SecureMedia(call, true); !why.empty()) {
+            Log(fmt::format("sip: the call from {} to {} is refused (488): {} ({})", caller, did,
+                            why, "docs/telephony.md, \"Encryption: TLS and SRTP\""));
+            (void)sip_treply(nullptr, stack, msg, 488, "Not Acceptable Here");
+            Drop(call);
+            return;
+        }
         if (err) {
             Log(
                 fmt::format("sip: the call from {} to {} is refused: its SDP offer has no G.711 "
@@ -1689,7 +1858,12 @@ struct SipTelephony::Impl {
     }
 
     // A call's media goes (an ended call's, or one that never got into `calls`).
-    static void Drop(Call& call) {
+    void Drop(Call& call) {
+        if (call.srtp) {
+            const int64_t dropped = call.srtp->dropped();
+            Count([&](SipCounters& c) { c.srtp_dropped += dropped; });
+            call.srtp.reset();  // before its socket
+        }
         call.rtp = static_cast<struct rtp_sock*>(mem_deref(call.rtp));
         call.sdp = static_cast<struct sdp_session*>(mem_deref(call.sdp));
     }
@@ -1925,6 +2099,10 @@ SipCounters SipTelephony::counters() const {
 
 std::string SipTelephony::local_address() const {
     return impl_->bound;
+}
+
+std::string SipTelephony::tls_address() const {
+    return impl_->tls_bound;
 }
 
 }  // namespace callbase::telephony::sip

@@ -83,7 +83,20 @@ struct Trunk {
     std::string from_domain;
     bool assert_identity = false;  // add P-Asserted-Identity with the caller ID
     NumberFormat number_format = NumberFormat::kPlus;
-    std::string transport = "udp";  // udp or tcp
+    std::string transport = "udp";  // udp, tcp or tls (port 5061 when host names none)
+    // With tls (docs/telephony.md, "Encryption: TLS and SRTP"): the
+    // provider's certificate must be signed by a CA of `tls_ca` (a PEM file;
+    // empty: the system's) and made out to `tls_host` (empty: host's name
+    // part); `tls_pin`, the SHA-256 of the provider's certificate (upper-case
+    // hex), must match too, and with no tls_ca it is trusted alone (a
+    // self-signed certificate).
+    std::string tls_ca;
+    std::string tls_host;
+    std::string tls_pin;
+    // SRTP (SDES): calls through this trunk offer RTP/SAVP with our key and
+    // take only an answer with a usable key; calls in must offer one (else
+    // 488). Off: offers are plain RTP, and SRTP offered by the far end is taken.
+    bool srtp = false;
     // Registration (docs/telephony.md, "Registration"): REGISTER the account
     // `username` at `registrar` (default sip:host) so that the provider
     // sends its calls here; digest with `auth_username` (default username).
@@ -121,7 +134,20 @@ struct SipOptions {
     Trunk trunk;
     std::vector<Trunk> more_trunks;
     std::string listen = "127.0.0.1:5060";  // our SIP address (ip:port)
-    std::string rtp_ip = "127.0.0.1";       // the address RTP is sent from and offered in SDP
+    // SIP over TLS: where we take TLS connections ("ip:port"; empty: the
+    // listen address's ip and its port + 1, 5061), with our certificate and
+    // its key (PEM files; without them TLS calls go out but none come in).
+    // The TLS transport runs when a trunk or a phone uses it, or a
+    // certificate is given.
+    std::string tls_listen;
+    std::string tls_certificate;
+    std::string tls_key;
+    // Operators' phones on ";transport=tls" URIs: their certificates are
+    // checked against these CAs when given (else taken as they are: phones
+    // are the center's own), and with phones_srtp their legs are SRTP.
+    std::string phones_tls_ca;
+    bool phones_srtp = false;
+    std::string rtp_ip = "127.0.0.1";  // the address RTP is sent from and offered in SDP
     // Behind NAT: the address the provider reaches us at ("IP" or "IP:PORT",
     // the port of SIP; the listening port when left out). It is written into
     // our Contact (INVITE, answers, REGISTER) and SDP (c= and o=); we still
@@ -186,6 +212,9 @@ struct SipCounters {
     int64_t early_media = 0;           // ... given early media (183 with SDP)
     int64_t early_listened = 0;        // our calls whose far end sent early media
     int64_t announced_invalid = 0;     // ... with special information tones: invalid
+    int64_t srtp_calls = 0;            // legs whose voice was SRTP
+    int64_t srtp_dropped = 0;          // SRTP packets that failed authentication or replay
+    int64_t tls_refused = 0;           // TLS certificates refused (the call did not go out)
 };
 
 class SipTelephony final : public Telephony {
@@ -221,6 +250,8 @@ public:
     SipCounters counters() const;
     // The address the SIP socket is bound to (after Start), "ip:port".
     std::string local_address() const;
+    // The TLS transport's (after Start), "" when there is none.
+    std::string tls_address() const;
 
 private:
     struct Impl;

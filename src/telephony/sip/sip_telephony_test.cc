@@ -30,6 +30,8 @@
 #include "telephony/sip/registration.h"
 #include "telephony/sip/sip_config.h"
 #include "telephony/sip/sip_telephony.h"
+#include "telephony/sip/srtp.h"
+#include "telephony/sip/tls.h"
 
 extern char** environ;
 
@@ -840,6 +842,221 @@ TEST_F(SipTelephonyTest, ASupervisorListensWhispersAndBargesEachHeardOnlyByWhomT
     phones.reset();
 }
 
+// Issue 20, item 4: a trunk over TLS with SRTP. The provider is a second
+// SipTelephony taking TLS with the test PKI's certificate (tests/sip/tls)
+// and SRTP only; it answers and plays 1 kHz, callbase plays 600 Hz, and each
+// recording holds the other's tone — decrypted, so the keys of both a=crypto
+// lines were used. Then what must not pass: a name the certificate does not
+// carry, a CA that did not sign it, a self-signed certificate without its
+// pin or with a wrong one (with the right pin it passes), and a plain RTP
+// offer to a trunk that takes SRTP only (488): each a log line saying what.
+TEST_F(SipTelephonyTest, ATrunkOverTlsWithSrtpCarriesTheVoiceAndWhatShouldNotPassDoesNot) {
+    const fs::path pki = fs::path(CALLBASE_SOURCE_DIR) / "tests/sip/tls";
+    const fs::path far_tone = dir_ / "far.wav", near_tone = dir_ / "near.wav";
+    ASSERT_TRUE(media::WriteWav(far_tone.string(), media::Audio{.samples = Tone(1000, 6, 6000)}));
+    ASSERT_TRUE(media::WriteWav(near_tone.string(), media::Audio{.samples = Tone(600, 6, 6000)}));
+
+    std::mutex mutex;
+    std::string provider_log, provider_recording;
+    SipCounters provider_counters;
+    std::unique_ptr<SipTelephony> provider;
+    auto start_provider = [&](const std::string& certificate) {
+        provider.reset();
+        SipOptions p;
+        p.listen = "127.0.0.1:0";
+        p.trunk.host = "127.0.0.1:9";
+        p.trunk.srtp = true;  // calls in must be SRTP
+        p.dids = {"+74951110000"};
+        p.tls_certificate = (pki / certificate).string();
+        p.recordings_dir = (dir_ / "provider").string();
+        p.log = [&](const std::string& line) {
+            std::lock_guard lock(mutex);
+            provider_log += line + "\n";
+        };
+        provider =
+            std::make_unique<SipTelephony>(p, *cached_, [](std::function<void()> fn) { fn(); });
+        provider->OnEvent([&](const Event& e) {
+            if (e.kind == EventKind::kIncoming) provider->Answer(e.call);
+            if (e.kind == EventKind::kAnswered) {
+                std::lock_guard lock(mutex);
+                provider_recording = e.recording;
+                provider->Play(e.call, "[" + far_tone.string() + "]");
+            }
+        });
+        auto started = provider->Start();
+        EXPECT_TRUE(started) << started.error().message;
+        EXPECT_FALSE(provider->tls_address().empty());
+    };
+    auto dial = [&](Trunk trunk) -> const Event* {
+        SipOptions options;
+        options.trunk = trunk;
+        options.trunk.transport = "tls";
+        events_.clear();
+        {
+            std::lock_guard lock(log_mutex_);
+            log_.clear();
+        }
+        SipTelephony& sip = Connect(provider->tls_address(), options);
+        sip.Originate(Dial{.caller_id = "+74950000001", .number = "+74951110000"});
+        queue_.RunUntil(
+            [&] {
+                return Seen(EventKind::kAnswered) != nullptr ||
+                       (!events_.empty() && IsFinalFailure(events_.back().kind));
+            },
+            10s);
+        return events_.empty() ? nullptr : &events_.back();
+    };
+    auto has = [](const std::vector<int16_t>& pcm, double hz) {
+        return pcm.size() > 8000 && media::TonePower(pcm, hz) > 100 * media::TonePower(pcm, 1300);
+    };
+
+    start_provider("server-combined.pem");
+    Trunk good;
+    good.tls_ca = (pki / "ca.pem").string();
+    good.srtp = true;
+    const Event* answered = dial(good);
+    ASSERT_TRUE(answered && answered->kind == EventKind::kAnswered) << Kinds() << Log();
+    const std::string recording = answered->recording;
+    const CallId id = answered->call;
+    telephony_->Play(id, "[" + near_tone.string() + "]");
+    queue_.RunUntil([] { return false; }, 3s);
+    telephony_->Hangup(id);
+    queue_.RunUntil([] { return false; }, 500ms);
+    const SipCounters ours = telephony_->counters();
+    EXPECT_EQ(ours.srtp_calls, 1) << Log();
+    EXPECT_EQ(ours.srtp_dropped, 0) << "every packet authenticated";
+    EXPECT_EQ(ours.tls_refused, 0) << Log();
+    telephony_.reset();
+    provider_counters = provider->counters();
+    EXPECT_EQ(provider_counters.srtp_calls, 1);
+    EXPECT_EQ(provider_counters.srtp_dropped, 0);
+    std::this_thread::sleep_for(300ms);
+    auto near = media::ReadWav(recording);
+    ASSERT_TRUE(near) << recording;
+    EXPECT_TRUE(has(Side(*near, 0), 1000)) << "callbase heard the provider's tone through SRTP";
+    std::string far_recording;
+    {
+        std::lock_guard lock(mutex);
+        far_recording = provider_recording;
+    }
+    auto far = media::ReadWav(far_recording);
+    ASSERT_TRUE(far) << far_recording;
+    EXPECT_TRUE(has(Side(*far, 0), 600)) << "and the provider heard callbase's";
+
+    // A name the certificate does not carry.
+    Trunk other_name = good;
+    other_name.tls_host = "other.test";
+    const Event* refused = dial(other_name);
+    ASSERT_TRUE(refused && refused->kind == EventKind::kFailed) << Kinds() << Log();
+    EXPECT_NE(Log().find("TLS certificate refused for trunk main"), std::string::npos) << Log();
+    EXPECT_NE(Log().find("is not made out to other.test"), std::string::npos) << Log();
+    EXPECT_EQ(telephony_->counters().tls_refused, 1);
+    EXPECT_EQ(telephony_->counters().srtp_calls, 0);
+
+    // A CA that did not sign it; and the system's CAs, which did not either.
+    Trunk other_ca = good;
+    other_ca.tls_ca = (pki / "other-ca.pem").string();
+    refused = dial(other_ca);
+    ASSERT_TRUE(refused && refused->kind == EventKind::kFailed) << Kinds() << Log();
+    EXPECT_NE(Log().find("is not signed by a CA callbase trusts"), std::string::npos) << Log();
+    EXPECT_NE(Log().find("other-ca.pem"), std::string::npos) << Log();
+    Trunk system_cas = good;
+    system_cas.tls_ca.clear();
+    refused = dial(system_cas);
+    ASSERT_TRUE(refused && refused->kind == EventKind::kFailed) << Kinds() << Log();
+    EXPECT_NE(Log().find("the system's CAs"), std::string::npos) << Log();
+
+    // A plain offer to a provider that takes SRTP only.
+    Trunk plain = good;
+    plain.srtp = false;
+    refused = dial(plain);
+    ASSERT_TRUE(refused && IsFinalFailure(refused->kind)) << Kinds() << Log();
+    EXPECT_EQ(refused->cause, 488) << Kinds();
+    {
+        std::lock_guard lock(mutex);
+        EXPECT_NE(provider_log.find("is refused (488): its offer is plain RTP, and SRTP is "
+                                    "required"),
+                  std::string::npos)
+            << provider_log;
+    }
+
+    // A provider's self-signed certificate: refused against CAs, taken by its pin.
+    start_provider("rogue-combined.pem");
+    std::string fingerprint;
+    {
+        const std::string command =
+            "openssl x509 -noout -fingerprint -sha256 -in " + (pki / "rogue-combined.pem").string();
+        FILE* out = popen(command.c_str(), "r");
+        ASSERT_NE(out, nullptr);
+        char line[256] = "";
+        if (fgets(line, sizeof line, out) != nullptr) fingerprint = line;
+        pclose(out);
+        fingerprint = fingerprint.substr(fingerprint.find('=') + 1);
+        while (!fingerprint.empty() && std::isspace(static_cast<unsigned char>(fingerprint.back())))
+            fingerprint.pop_back();
+    }
+    auto pin = ParsePin(fingerprint);
+    ASSERT_TRUE(pin) << fingerprint;
+    refused = dial(good);
+    ASSERT_TRUE(refused && refused->kind == EventKind::kFailed) << Kinds() << Log();
+    Trunk pinned = good;
+    pinned.tls_ca.clear();
+    pinned.tls_pin = *pin;
+    answered = dial(pinned);
+    ASSERT_TRUE(answered && answered->kind == EventKind::kAnswered) << Kinds() << Log();
+    telephony_->Hangup(answered->call);
+    Trunk wrong_pin = pinned;
+    wrong_pin.tls_pin[0] = wrong_pin.tls_pin[0] == 'A' ? 'B' : 'A';
+    refused = dial(wrong_pin);
+    ASSERT_TRUE(refused && refused->kind == EventKind::kFailed) << Kinds() << Log();
+    EXPECT_NE(Log().find("the pin (tls_pin) says " + wrong_pin.tls_pin), std::string::npos)
+        << Log();
+    telephony_.reset();
+    provider.reset();
+}
+
+TEST(Sdes, TheFarEndsKeysAreTakenOnlyWhenCallbaseCanUseThem) {
+    const SdesKey ours = NewSdesKey();
+    const std::string line = CryptoLine(ours);
+    EXPECT_TRUE(line.starts_with("1 AES_CM_128_HMAC_SHA1_80 inline:")) << line;
+    auto back = ParseCrypto(line);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(back->key, ours.key);
+    // What baresip and Asterisk send: a lifetime after the key is fine; _32 too.
+    const std::string b64 = line.substr(line.find(':') + 1);
+    auto with_lifetime = ParseCrypto("2 AES_CM_128_HMAC_SHA1_32 inline:" + b64 + "|2^31");
+    ASSERT_TRUE(with_lifetime) << with_lifetime.error().message;
+    EXPECT_EQ(with_lifetime->tag, 2);
+    EXPECT_FALSE(with_lifetime->tag80);
+    const std::vector<std::pair<std::string, std::string>> unusable = {
+        {"1 AES_256_CM_HMAC_SHA1_80 inline:" + b64, "is not one callbase does"},
+        {"1 AES_CM_128_HMAC_SHA1_80 inline:" + b64 + "|2^20|1:4", "an MKI is not taken"},
+        {"1 AES_CM_128_HMAC_SHA1_80 inline:" + b64 + " UNENCRYPTED_SRTP", "session parameters"},
+        {"1 AES_CM_128_HMAC_SHA1_80 inline:QUJDRA==", "the key is 4 bytes, not 30"},
+        {"x AES_CM_128_HMAC_SHA1_80 inline:" + b64, "the tag is not a number"},
+        {"1 AES_CM_128_HMAC_SHA1_80", "not TAG SUITE inline:KEY"},
+    };
+    for (const auto& [value, why] : unusable) {
+        auto parsed = ParseCrypto(value);
+        ASSERT_FALSE(parsed) << value;
+        EXPECT_NE(parsed.error().message.find(why), std::string::npos) << parsed.error().message;
+    }
+    // The first usable line of several wins; none usable says each.
+    auto picked = PickCrypto({unusable[0].first, "3 AES_CM_128_HMAC_SHA1_80 inline:" + b64});
+    ASSERT_TRUE(picked);
+    EXPECT_EQ(picked->tag, 3);
+    auto none = PickCrypto({unusable[0].first, unusable[1].first});
+    ASSERT_FALSE(none);
+    EXPECT_NE(none.error().message.find("; "), std::string::npos) << none.error().message;
+    EXPECT_FALSE(PickCrypto({})) << "no a=crypto at all";
+    // Pins are written as OpenSSL prints them, or without the colons.
+    EXPECT_TRUE(
+        ParsePin("43:5b:1E:A4:1E:2C:B9:20:FA:2F:0E:66:E8:01:88:05:C9:78:2C:B1:D4:22:86:2E:"
+                 "D8:94:48:24:7A:0F:1D:5B"));
+    EXPECT_FALSE(ParsePin("43:5B:1E")) << "too short";
+    EXPECT_FALSE(ParsePin(std::string(64, 'G'))) << "not hex";
+}
+
 TEST(SipConfig, G722IsOfferedToPhonesUnlessTurnedOff) {
     EXPECT_TRUE(SipOptions{}.g722);
     const fs::path file =
@@ -854,6 +1071,62 @@ TEST(SipConfig, G722IsOfferedToPhonesUnlessTurnedOff) {
     EXPECT_NE(bad.error().message.find(":1: g722: must be true or false"), std::string::npos)
         << bad.error().message;
     fs::remove(file);
+}
+
+TEST(SipConfig, TlsAndSrtpSettingsAreReadAndTheirMistakesNamedByLine) {
+    const fs::path dir =
+        fs::temp_directory_path() / ("callbase-sipconf-tls-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "ca.pem") << ReadText(fs::path(CALLBASE_SOURCE_DIR) /
+                                              "tests/sip/tls/ca.pem");
+    std::ofstream(dir / "me.pem") << "certificate and key";
+    const fs::path file = dir / "sip.toml";
+    std::ofstream(file)
+        << "phones_srtp = true\n"
+           "[tls]\n"
+           "listen = \"0.0.0.0:5061\"\n"
+           "certificate = \"me.pem\"\n"
+           "[trunk]\n"
+           "host = \"sip.example.ru\"\n"
+           "transport = \"tls\"\n"
+           "tls_ca = \"ca.pem\"\n"
+           "tls_pin = \"43:5b:1E:A4:1E:2C:B9:20:FA:2F:0E:66:E8:01:88:05:C9:78:2C:B1:"
+           "D4:22:86:2E:D8:94:48:24:7A:0F:1D:5B\"\n"
+           "srtp = true\n";
+    auto ok = LoadSipConfig(file.string());
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_TRUE(ok->phones_srtp);
+    EXPECT_EQ(ok->tls_listen, "0.0.0.0:5061");
+    EXPECT_EQ(ok->tls_certificate, (dir / "me.pem").string()) << "beside the file";
+    EXPECT_EQ(ok->trunk.transport, "tls");
+    EXPECT_EQ(ok->trunk.tls_ca, (dir / "ca.pem").string());
+    EXPECT_EQ(ok->trunk.tls_pin,
+              "435B1EA41E2CB920FA2F0E66E8018805C9782CB1D422862ED89448247A0F1D5B");
+    EXPECT_TRUE(ok->trunk.srtp);
+
+    const std::vector<std::pair<std::string, std::string>> mistakes = {
+        {"[trunk]\nhost = \"h\"\ntransport = \"sips\"\n", ":3: [trunk] transport: udp, tcp or tls"},
+        {"[trunk]\nhost = \"h\"\ntransport = \"tls\"\ntls_pin = \"AB:CD\"\n",
+         ":4: [trunk] tls_pin: write the 64 hex digits"},
+        {"[trunk]\nhost = \"h\"\ntransport = \"tls\"\ntls_ca = \"nowhere.pem\"\n",
+         ":4: [trunk] tls_ca: cannot read"},
+        {"[trunk]\nhost = \"h\"\ntls_ca = \"ca.pem\"\n",
+         ":3: [trunk] transport: the tls_ settings are for a trunk over TLS"},
+        {"[tls]\nkey = \"me.pem\"\n[trunk]\nhost = \"h\"\n", ":2: [tls] certificate: missing"},
+        {"[tls]\ncertificate = \"gone.pem\"\n[trunk]\nhost = \"h\"\n",
+         ":2: [tls] certificate: cannot read"},
+        {"[tls]\nport = 5061\n[trunk]\nhost = \"h\"\n", ":2: [tls] port: unknown key"},
+        {"phones_srtp = \"yes\"\n[trunk]\nhost = \"h\"\n",
+         ":1: phones_srtp: must be true or false"},
+    };
+    for (const auto& [text, said] : mistakes) {
+        std::ofstream(file) << text;
+        auto bad = LoadSipConfig(file.string());
+        ASSERT_FALSE(bad) << text;
+        EXPECT_NE(bad.error().message.find(said), std::string::npos)
+            << text << "\n → " << bad.error().message;
+    }
+    fs::remove_all(dir);
 }
 
 TEST_F(SipTelephonyTest, AnOperatorWithoutAPhoneEndsTheCallWithALogLine) {
