@@ -1503,6 +1503,48 @@ TEST_P(ApiTest, AnOperatorHoldsTheCallerAndTransfersThemToAColleague) {
         << "the refusals left the call as it was";
 
     ASSERT_EQ(Send(http::verb::post, "/api/v1/agent/ready", "{}", &pavel).status, 200);
+
+    // A consultation first (attended transfer): pavel is claimed, the caller
+    // on hold; what may not be done then is refused; oleg goes back to the
+    // caller and pavel is ready again.
+    for (const Wrong& w :
+         {Wrong{json::object(), 400, "consult.no_target"},
+          Wrong{{{"step", "complete"}}, 409, "consult.none"},
+          Wrong{{{"agent", "pavel"}, {"step", "cancel"}}, 400, "consult.no_target"}}) {
+        Reply r = Send(http::verb::post, "/api/v1/agent/consult", w.body.dump(), &oleg);
+        EXPECT_EQ(r.status, w.status) << w.body.dump() << ": " << r.body;
+        EXPECT_EQ(r.Json()["code"], w.code) << w.body.dump() << ": " << r.body;
+    }
+    Reply consulting =
+        Send(http::verb::post, "/api/v1/agent/consult", json{{"agent", "pavel"}}.dump(), &oleg);
+    ASSERT_EQ(consulting.status, 200) << consulting.body;
+    EXPECT_EQ(
+        consulting.Json()["consult"],
+        (json{{"with", "pavel"}, {"role", "operator"}, {"answered", false}, {"conference", false}}))
+        << consulting.body;
+    EXPECT_TRUE(consulting.Json()["held_since"].is_number()) << "the caller hears music";
+    json colleague = Send(http::verb::get, "/api/v1/agent", "", &pavel).Json();
+    EXPECT_EQ(colleague["state"], "on_call") << colleague.dump();
+    EXPECT_EQ(colleague["consult"]["with"], "oleg") << colleague.dump();
+    EXPECT_EQ(colleague["consult"]["role"], "colleague") << colleague.dump();
+    for (const Wrong& w : {Wrong{{{"agent", "pavel"}}, 409, "consult.busy"},
+                           Wrong{{{"step", "merge"}}, 400, "consult.step_unknown"}}) {
+        Reply r = Send(http::verb::post, "/api/v1/agent/consult", w.body.dump(), &oleg);
+        EXPECT_EQ(r.status, w.status) << w.body.dump() << ": " << r.body;
+        EXPECT_EQ(r.Json()["code"], w.code) << w.body.dump() << ": " << r.body;
+    }
+    json answered = AgentUntil(oleg, [](const json& s) {
+        return s["consult"].is_object() && s["consult"]["answered"] == true;
+    });
+    ASSERT_EQ(answered["consult"]["answered"], true) << answered.dump();
+    Reply cancelled =
+        Send(http::verb::post, "/api/v1/agent/consult", json{{"step", "cancel"}}.dump(), &oleg);
+    ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+    EXPECT_TRUE(cancelled.Json()["consult"].is_null()) << cancelled.body;
+    EXPECT_TRUE(cancelled.Json()["held_since"].is_null()) << "back with the caller";
+    EXPECT_EQ(AgentUntil(pavel, [](const json& s) { return s["state"] == "ready"; })["state"],
+              "ready");
+
     Reply moved =
         Send(http::verb::post, "/api/v1/agent/transfer", json{{"agent", "pavel"}}.dump(), &oleg);
     ASSERT_EQ(moved.status, 200) << moved.body;
@@ -1522,8 +1564,10 @@ TEST_P(ApiTest, AnOperatorHoldsTheCallerAndTransfersThemToAColleague) {
     const json& route = calls[0]["route"];
     EXPECT_EQ(calls[0]["agent"], "pavel") << calls.dump();
     ASSERT_TRUE(route.is_object()) << calls.dump();
-    ASSERT_EQ(route["holds"].size(), 1u) << route.dump();
+    // oleg's hold, then the consultation's (the caller heard music during it).
+    ASSERT_EQ(route["holds"].size(), 2u) << route.dump();
     EXPECT_EQ(route["holds"][0]["agent"], "oleg");
+    EXPECT_EQ(route["holds"][1]["agent"], "oleg");
     ASSERT_EQ(route["transfers"].size(), 1u) << route.dump();
     EXPECT_EQ(route["transfers"][0]["from"], "oleg");
     EXPECT_EQ(route["transfers"][0]["to"], "agent:pavel");

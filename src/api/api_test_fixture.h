@@ -200,6 +200,7 @@ inline const std::map<std::string, std::string>& ExpectedAccess() {
         {"POST /api/v1/agent/hangup", "can_call"},
         {"POST /api/v1/agent/hold", "can_call"},
         {"POST /api/v1/agent/transfer", "can_call"},
+        {"POST /api/v1/agent/consult", "can_call"},
         {"GET /api/v1/agent/transfer-targets", "can_call"},
         {"POST /api/v1/wallboard/monitor", "monitor_calls"},
         {"POST /api/v1/agent/disposition", "edit_contacts"},

@@ -162,6 +162,7 @@ Result<Response> AgentDial(Call& c);
 Result<Response> AgentHangup(Call& c);
 Result<Response> AgentHold(Call& c);
 Result<Response> AgentTransfer(Call& c);
+Result<Response> AgentConsult(Call& c);
 Result<Response> AgentTransferTargets(Call& c);
 Result<Response> AgentDisposition(Call& c);
 Result<server::Feed> AgentEvents(Call& c);

@@ -255,6 +255,7 @@ const std::vector<ApiRoute>& RouteTable() {
                  Needs(P::kCanCall, "change", "POST", "/api/v1/agent/hangup", h::AgentHangup),
                  Needs(P::kCanCall, "change", "POST", "/api/v1/agent/hold", h::AgentHold),
                  Needs(P::kCanCall, "change", "POST", "/api/v1/agent/transfer", h::AgentTransfer),
+                 Needs(P::kCanCall, "change", "POST", "/api/v1/agent/consult", h::AgentConsult),
                  Needs(P::kCanCall, "read", "GET", "/api/v1/agent/transfer-targets",
                        h::AgentTransferTargets),
                  Needs(P::kEditContacts, "change", "POST", "/api/v1/agent/disposition",

@@ -669,6 +669,47 @@ Result<Response> AgentTransfer(Call& c) {
                           : "transferred the call to queue " + *to_queue);
 }
 
+// {"agent": "pavel"} consults a colleague, the caller on hold (attended
+// transfer, conference); {"step": "complete" | "conference" | "cancel"} ends
+// the consultation that way.
+Result<Response> AgentConsult(Call& c) {
+    if (auto runner = RunnerOf(c); !runner) return std::unexpected(runner.error());
+    auto body = c.Body();
+    if (!body) return std::unexpected(body.error());
+    auto agent = body->find("agent");
+    auto step = body->find("step");
+    const bool has_agent =
+        agent != body->end() && agent->is_string() && !agent->get<std::string>().empty();
+    const bool has_step = step != body->end() && step->is_string();
+    if (has_agent == has_step) {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"consult.no_target", "say whom to consult, or how the consultation ends",
+                        "{\"agent\": \"pavel\"}, or {\"step\": \"complete\"}, "
+                        "\"conference\" or \"cancel\""});
+    }
+    if (has_agent) {
+        const std::string to = agent->get<std::string>();
+        return AgentAction(
+            c, [&](auto& r, const std::string& a) { return r.Consult(a, to); },
+            "consulted operator " + to);
+    }
+    const std::string text = step->get<std::string>();
+    std::optional<telephony::ConsultStep> how;
+    for (auto s : {telephony::ConsultStep::kComplete, telephony::ConsultStep::kConference,
+                   telephony::ConsultStep::kCancel})
+        if (telephony::ConsultStepId(s) == text) how = s;
+    if (!how) {
+        return Fail(ErrorCode::kInvalidInput,
+                    Msg{"consult.step_unknown", "\"{step}\" is not a way to end a consultation",
+                        "\"complete\" puts the caller through, \"conference\" joins all three, "
+                        "\"cancel\" goes back to the caller"},
+                    {{"step", text}});
+    }
+    return AgentAction(
+        c, [&](auto& r, const std::string& a) { return r.EndConsult(a, *how); },
+        fmt::format("ended the consultation: {}", text));
+}
+
 Result<Response> AgentTransferTargets(Call& c) {
     auto runner = RunnerOf(c);
     if (!runner) return std::unexpected(runner.error());

@@ -505,6 +505,19 @@ void Dialer::Handle(const telephony::Event& event) {
         case EventKind::kAgentMissed:
             if (call.phase == Phase::kTalking) Missed(event.call, call, event.cause);
             break;
+        case EventKind::kConsultAnswered:
+            if (!call.consult_agent.empty()) {
+                call.consult_answered = true;
+                if (Agent* a = FindAgent(call.record.agent)) Tell(*a, "state");
+                if (Agent* b = FindAgent(call.consult_agent)) Tell(*b, "state");
+            }
+            break;
+        case EventKind::kConsultEnded:
+            if (!call.consult_agent.empty()) {
+                ConsultOver(event.call, call);
+                if (Agent* a = FindAgent(call.record.agent)) Tell(*a, "consult_ended");
+            }
+            break;
         case EventKind::kPromptDone:
         case EventKind::kDigits:
             if (call.phase == Phase::kAbandonMessage) {
@@ -1186,6 +1199,7 @@ void Dialer::Finish(CallId id, const std::string& outcome, int cause) {
     LiveCall call = std::move(it->second);
     live_.erase(it);
     const Millis now = loop_.Now();
+    if (!call.consult_agent.empty()) ConsultOver(id, call);
     EndHold(call);
     CallRecord& r = call.record;
     r.ended = now;
@@ -1563,6 +1577,20 @@ Result<void> Dialer::Dispose(const std::string& id, Disposition d) {
 Result<void> Dialer::HangupByAgent(const std::string& id) {
     Agent* a = FindAgent(id);
     if (a == nullptr) return std::unexpected(NoAgent(id));
+    if (a->call == 0 && a->consult_on != 0) {
+        // A colleague consulted leaves: the operator is back with the caller.
+        const CallId on = a->consult_on;
+        auto it = live_.find(on);
+        if (it == live_.end()) {
+            a->consult_on = 0;
+            AgentFree(*a);
+            return {};
+        }
+        telephony_.EndConsult(on, telephony::ConsultStep::kCancel);
+        ConsultOver(on, it->second);
+        if (Agent* op = FindAgent(it->second.record.agent)) Tell(*op, "consult_ended");
+        return {};
+    }
     if (a->call == 0) {
         return Fail(ErrorCode::kConflict,
                     Msg{"agent.not_on_call", "agent '{agent}' is not on a call"}, {{"agent", id}});
@@ -1597,6 +1625,145 @@ void Dialer::EndHold(LiveCall& call) {
     call.held_since = 0;
 }
 
+Result<Dialer::LiveCall*> Dialer::ConsultCall(const Agent& agent) {
+    auto call = DeskCall(agent);
+    if (!call) return call;
+    if ((*call)->consult_agent.empty()) {
+        return Fail(ErrorCode::kConflict,
+                    Msg{"consult.none", "agent '{agent}' is not consulting anyone",
+                        "start a consultation with a colleague first"},
+                    {{"agent", agent.id}});
+    }
+    return call;
+}
+
+Result<void> Dialer::ConsultAgent(const std::string& id, const std::string& to) {
+    Agent* a = FindAgent(id);
+    if (a == nullptr) return std::unexpected(NoAgent(id));
+    auto call = DeskCall(*a);
+    if (!call) return std::unexpected(call.error());
+    LiveCall& c = **call;
+    if (!c.consult_agent.empty()) {
+        return Fail(ErrorCode::kConflict,
+                    Msg{"consult.busy", "you are consulting '{agent}' already",
+                        "finish that consultation first: put through, conference or back"},
+                    {{"agent", c.consult_agent}});
+    }
+    auto colleague = Colleague(id, to, c);
+    if (!colleague) return std::unexpected(colleague.error());
+    Agent* b = *colleague;
+    const agents::Work work = c.inbound ? agents::Work::kInbound : agents::Work::kOutbound;
+    const CallId cid = a->call;
+    if (!Claim(*b, work, c.record.id)) {
+        return Fail(
+            ErrorCode::kConflict,
+            Msg{"transfer.agent_busy", "operator '{agent}' is not ready for a call ({agent_state})",
+                "choose an operator who is ready, or a queue"},
+            {{"agent", to}, {"agent_state", "taken"}});
+    }
+    if (!telephony_.Consult(cid, to)) {
+        Release(*b);
+        return Fail(
+            ErrorCode::kConflict,
+            Msg{"consult.unsupported", "operator '{agent}' cannot be consulted on this network",
+                "give the operator a phone in the SIP settings ([agents]), or transfer "
+                "blind"},
+            {{"agent", to}});
+    }
+    c.consult_agent = to;
+    c.consult_answered = false;
+    if (c.held_since == 0) c.held_since = loop_.Now();  // the caller hears music meanwhile
+    b->consult_on = cid;
+    SetState(*b, AgentState::kOnCall);
+    if (on_progress_) on_progress_(c.record);
+    Tell(*a, "state");
+    Tell(*b, "consult");
+    return {};
+}
+
+Result<void> Dialer::EndConsultByAgent(const std::string& id, telephony::ConsultStep step) {
+    Agent* a = FindAgent(id);
+    if (a == nullptr) return std::unexpected(NoAgent(id));
+    auto call = ConsultCall(*a);
+    if (!call) return std::unexpected(call.error());
+    LiveCall& c = **call;
+    const CallId cid = a->call;
+    if (step != telephony::ConsultStep::kCancel && !c.consult_answered) {
+        return Fail(ErrorCode::kConflict,
+                    Msg{"consult.not_answered", "'{agent}' has not answered yet",
+                        "wait for their voice, or go back to the caller"},
+                    {{"agent", c.consult_agent}});
+    }
+    const Millis now = loop_.Now();
+    if (step == telephony::ConsultStep::kConference) {
+        if (c.conference_since == 0) {
+            EndHold(c);
+            c.conference_since = now;
+            telephony_.EndConsult(cid, step);
+        }
+        if (on_progress_) on_progress_(c.record);
+        Tell(*a, "state");
+        if (Agent* b = FindAgent(c.consult_agent)) Tell(*b, "state");
+        return {};
+    }
+    telephony_.EndConsult(cid, step);
+    if (step == telephony::ConsultStep::kCancel) {
+        ConsultOver(cid, c);
+        Tell(*a, "state");
+        return {};
+    }
+    // Complete: the colleague takes the call as it is, the agent leaves.
+    Agent* b = FindAgent(c.consult_agent);
+    const std::string to = c.consult_agent;
+    if (c.conference_since != 0) {
+        c.record.desk.conferences.push_back(routing::Conference{
+            .agent = a->id, .with = to, .at = c.conference_since, .ms = now - c.conference_since});
+        c.conference_since = 0;
+    }
+    c.consult_agent.clear();
+    c.consult_answered = false;
+    Leaves(*a, c, "agent:" + to, "attended");
+    if (b == nullptr) return {};
+    b->consult_on = 0;
+    b->call = cid;
+    b->last_record = c.record.id;
+    b->contact_id = c.record.contact_id;
+    if (c.inbound) b->inbound = c.card;
+    ++b->info.calls;
+    c.record.agent = to;
+    c.record.bridged = now;
+    c.connected = now;
+    if (!c.inbound) {
+        ++stats_.bridged;
+        gate_.Talked(leads_[c.lead], to, Seconds(now));
+    }
+    if (on_progress_) on_progress_(c.record);
+    Tell(*b, "connected", c.inbound ? nullptr : &leads_[c.lead]);
+    return {};
+}
+
+void Dialer::ConsultOver(CallId id, LiveCall& call) {
+    const Millis now = loop_.Now();
+    if (call.conference_since != 0) {
+        call.record.desk.conferences.push_back(
+            routing::Conference{.agent = call.record.agent,
+                                .with = call.consult_agent,
+                                .at = call.conference_since,
+                                .ms = now - call.conference_since});
+        call.conference_since = 0;
+    }
+    EndHold(call);
+    Agent* b = FindAgent(call.consult_agent);
+    call.consult_agent.clear();
+    call.consult_answered = false;
+    if (b != nullptr && b->consult_on == id) {
+        b->consult_on = 0;
+        Tell(*b, "ended");
+        AgentFree(*b);
+    }
+    if (on_progress_ && live_.contains(id)) on_progress_(call.record);
+}
+
 std::optional<CallId> Dialer::TalkingCall(const std::string& id) const {
     for (const Agent& a : agents_) {
         if (a.id != id || a.call == 0) continue;
@@ -1626,18 +1793,25 @@ Result<void> Dialer::HoldByAgent(const std::string& id, bool on) {
 }
 
 void Dialer::PassedOn(Agent& agent, CallId id, LiveCall& call, std::string to) {
-    const Millis now = loop_.Now();
-    EndHold(call);
-    call.record.desk.transfers.push_back(routing::Transfer{
-        .from = agent.id, .to = std::move(to), .at = now, .talked_ms = now - call.record.bridged});
     // The caller hears music until the next operator's voice.
     telephony_.Unbridge(id);
     call.moved = true;
     call.put_through = false;
     call.line_answered = true;
     call.line_recording = call.record.recording;
-    call.record.agent.clear();
     if (!call.inbound) --stats_.bridged;  // counted again when someone takes it
+    Leaves(agent, call, std::move(to), "blind");
+}
+
+void Dialer::Leaves(Agent& agent, LiveCall& call, std::string to, std::string mode) {
+    const Millis now = loop_.Now();
+    EndHold(call);
+    call.record.desk.transfers.push_back(routing::Transfer{.from = agent.id,
+                                                           .to = std::move(to),
+                                                           .mode = std::move(mode),
+                                                           .at = now,
+                                                           .talked_ms = now - call.record.bridged});
+    call.record.agent.clear();
     agent.call = 0;
     agent.wrap_elapsed = false;
     agent.disposition_due = false;
@@ -1649,11 +1823,8 @@ void Dialer::PassedOn(Agent& agent, CallId id, LiveCall& call, std::string to) {
     });
 }
 
-Result<void> Dialer::TransferToAgent(const std::string& id, const std::string& to) {
-    Agent* a = FindAgent(id);
-    if (a == nullptr) return std::unexpected(NoAgent(id));
-    auto call = DeskCall(*a);
-    if (!call) return std::unexpected(call.error());
+Result<Dialer::Agent*> Dialer::Colleague(const std::string& id, const std::string& to,
+                                         const LiveCall& call) {
     if (to == id) {
         return Fail(ErrorCode::kInvalidInput, Msg{"transfer.to_self", "the call is yours already",
                                                   "choose another operator or a queue"});
@@ -1666,8 +1837,7 @@ Result<void> Dialer::TransferToAgent(const std::string& id, const std::string& t
                 "choose an operator the list shows as ready"},
             {{"agent", to}});
     }
-    LiveCall& c = **call;
-    const agents::Work work = c.inbound ? agents::Work::kInbound : agents::Work::kOutbound;
+    const agents::Work work = call.inbound ? agents::Work::kInbound : agents::Work::kOutbound;
     if (b->state != AgentState::kReady || b->card != SIZE_MAX || b->dialing ||
         b->leaving_until != 0 || !Free(*b, work)) {
         return Fail(
@@ -1676,6 +1846,18 @@ Result<void> Dialer::TransferToAgent(const std::string& id, const std::string& t
                 "choose an operator who is ready, or a queue"},
             {{"agent", to}, {"agent_state", std::string(AgentStateId(b->state))}});
     }
+    return b;
+}
+
+Result<void> Dialer::TransferToAgent(const std::string& id, const std::string& to) {
+    Agent* a = FindAgent(id);
+    if (a == nullptr) return std::unexpected(NoAgent(id));
+    auto call = DeskCall(*a);
+    if (!call) return std::unexpected(call.error());
+    LiveCall& c = **call;
+    auto colleague = Colleague(id, to, c);
+    if (!colleague) return std::unexpected(colleague.error());
+    Agent* b = *colleague;
     const CallId cid = a->call;
     PassedOn(*a, cid, c, "agent:" + to);
     if (!c.inbound) Paced(c, false);
@@ -1855,6 +2037,15 @@ std::vector<AgentView> Dialer::Agents() const {
         if (auto it = a.call != 0 ? live_.find(a.call) : live_.end(); it != live_.end()) {
             v.put_through = it->second.put_through && it->second.phase == Phase::kTalking;
             v.held_since = it->second.held_since;
+            v.consult_with = it->second.consult_agent;
+            v.consult_answered = it->second.consult_answered;
+            v.conference = it->second.conference_since != 0;
+        }
+        if (auto it = a.consult_on != 0 ? live_.find(a.consult_on) : live_.end();
+            it != live_.end()) {
+            v.consulted_by = it->second.record.agent;
+            v.consult_answered = it->second.consult_answered;
+            v.conference = it->second.conference_since != 0;
         }
         out.push_back(std::move(v));
     }

@@ -271,6 +271,13 @@ struct AgentView {
     // (0: not held).
     bool put_through = false;
     Millis held_since = 0;
+    // The desk's consultation: the colleague this agent consults (their
+    // phone answered or still ringing), and all three together; or, for
+    // the colleague, the operator who consults them.
+    std::string consult_with;
+    bool consult_answered = false;
+    bool conference = false;
+    std::string consulted_by;
 };
 
 struct Callback {
@@ -373,6 +380,18 @@ public:
     // those put back, for the queue's members and skill; its max wait anew.
     Result<void> TransferToQueue(const std::string& agent, const std::string& name,
                                  std::shared_ptr<InboundQueue> queue);
+    // Attended transfer and conference (docs/routing.md, "Call controls"):
+    // the agent consults `to`, a ready operator (claimed for it), while the
+    // caller hears music; then completes (the caller is put through to `to`,
+    // the agent leaves as in a blind transfer, the transfer kept as
+    // "attended"), cancels (`to` is ready again, the agent back with the
+    // caller) or makes it a conference (all three; a conference is ended by
+    // complete — the agent leaves — or cancel — `to` leaves). Refused, the
+    // call unharmed, when the network cannot, `to` is not ready, or a
+    // consultation is on already (consult), not answered yet (complete,
+    // conference) or none (end). A colleague hanging up ends it as cancel.
+    Result<void> ConsultAgent(const std::string& agent, const std::string& to);
+    Result<void> EndConsultByAgent(const std::string& agent, telephony::ConsultStep step);
     // The network's call the agent talks on now (put through), if any: what
     // a supervisor listens in on.
     std::optional<CallId> TalkingCall(const std::string& agent) const;
@@ -461,6 +480,11 @@ private:
         bool overtaken = false;
         Millis next_announce = 0;  // when the current round announces next
         Millis connected = 0;      // when the current operator was given it
+        // The desk's consultation: the colleague (claimed, their phone rung),
+        // whether they answered, and since when all three talk (0: not).
+        std::string consult_agent;
+        bool consult_answered = false;
+        Millis conference_since = 0;
         // The voices met (PutThrough, or the Bridge of an outbound call); an
         // operator passed the call on (a transfer): its first answer stays;
         // on the desk's hold since (0: not held).
@@ -512,6 +536,8 @@ private:
         // for them, a call given), 0 when none; the reason of their pause.
         uint64_t offer = 0;
         std::string pause_reason;
+        // A colleague consulted on a call (the call's id), 0 when not.
+        CallId consult_on = 0;
     };
 
     void Tick();
@@ -565,6 +591,16 @@ private:
     void EndHold(LiveCall& call);
     // The agent leaves a call they passed on: wrap-up, no disposition due.
     void PassedOn(Agent& agent, CallId id, LiveCall& call, std::string to);
+    // The agent leaves the call, passed on `to` in `mode`: kept on the call,
+    // the agent to a wrap-up without a disposition due.
+    void Leaves(Agent& agent, LiveCall& call, std::string to, std::string mode);
+    // The consultation is over (cancelled, ended by itself, or the call
+    // ended): the colleague is free again, the conference's spell kept.
+    void ConsultOver(CallId id, LiveCall& call);
+    Result<LiveCall*> ConsultCall(const Agent& agent);
+    // `to`, a colleague of agent `id` who may take `call` now (transfer or
+    // consult), or why not.
+    Result<Agent*> Colleague(const std::string& id, const std::string& to, const LiveCall& call);
     void Abandon(CallId id);
     // A waiting caller already answered hears their place and the wait
     // expected (Russian), then again every announce_every while waiting.

@@ -173,6 +173,14 @@ public:
         net_.Unbridge(call);
     }
     bool EarlyMedia(CallId call) override { return net_.EarlyMedia(call); }
+    bool Consult(CallId call, std::string_view agent) override {
+        consults.push_back({call, std::string(agent), loop_.Now()});
+        return net_.Consult(call, agent);
+    }
+    void EndConsult(CallId call, telephony::ConsultStep step) override {
+        consult_ends.push_back({call, std::string(telephony::ConsultStepId(step)), loop_.Now()});
+        net_.EndConsult(call, step);
+    }
     void Answer(CallId call) override {
         answers[call] = loop_.Now();
         net_.Answer(call);
@@ -207,6 +215,8 @@ public:
         Millis at = 0;
     };
     std::vector<Unbridged> unbridged;
+    // Consultations asked for (the colleague) and how each was ended.
+    std::vector<Unbridged> consults, consult_ends;
 
 private:
     SimLoop& loop_;
@@ -1011,6 +1021,149 @@ TEST(Dialer, ACallAMenuAnsweredIsPutThroughWithoutASecondAnswer) {
 // who finishes the call gives it), rings a ready colleague without answering
 // the line again, and the record keeps the first answer, every hold spell and
 // the transfer.
+// Attended transfer and conference (issue 20, item 6): anna consults boris
+// with the caller on hold; his phone answers; she goes back once (cancel:
+// boris ready again, the hold spell kept), consults again, makes it a
+// conference and leaves them talking (complete): boris has the call as it
+// is, anna wraps up without a disposition, the transfer is kept "attended"
+// and the conference's minutes with it. A colleague whose phone does not
+// answer ends the consultation by itself; a caller who hangs up during one
+// (the operator hanging up ends it for all) frees the colleague; what is
+// refused leaves the call as it was.
+TEST(Dialer, AnAttendedTransferConsultsTheColleagueFirstAndAConferenceJoinsAllThree) {
+    DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
+    Population people = Answering();
+    people.talk_time = Distribution::Fixed(900);
+    Rig rig(people, options, Leads(0));
+    rig.AddReady({"anna"});
+    rig.loop.RunUntil(kMorning + kSecond);
+    rig.dialer.AddAgent("boris");
+    ASSERT_TRUE(rig.dialer.SetPaused("boris"));
+    rig.dialer.AddAgent("vera");
+    ASSERT_TRUE(rig.dialer.SetPaused("vera"));
+    rig.dialer.Start();
+    const CallId id = rig.net.Offer("+79161234567", "+74950000001", 60 * kSecond);
+    rig.dialer.Offer(id, Incoming{"+79161234567", "+74950000001", 42});
+    rig.loop.RunUntil(rig.loop.Now() + options.card_lead + 100);
+    const Millis answered = rig.tap.answers.at(id);
+    ASSERT_TRUE(rig.Agent("anna").put_through);
+
+    // Refused: nobody to end, boris paused, anna herself; the call as it was.
+    auto none = rig.dialer.EndConsultByAgent("anna", telephony::ConsultStep::kComplete);
+    ASSERT_FALSE(none);
+    EXPECT_EQ(none.error().key, "consult.none");
+    auto paused = rig.dialer.ConsultAgent("anna", "boris");
+    ASSERT_FALSE(paused);
+    EXPECT_EQ(paused.error().key, "transfer.agent_busy");
+    EXPECT_FALSE(rig.dialer.ConsultAgent("anna", "anna"));
+    EXPECT_TRUE(rig.tap.consults.empty());
+    EXPECT_EQ(rig.Agent("anna").held_since, 0);
+
+    // boris's phone rings, the caller on hold; not answered yet: no complete.
+    ASSERT_TRUE(rig.dialer.SetReady("boris"));
+    const Millis first = rig.loop.Now();
+    ASSERT_TRUE(rig.dialer.ConsultAgent("anna", "boris"));
+    ASSERT_EQ(rig.tap.consults.size(), 1u);
+    EXPECT_EQ(rig.tap.consults[0].agent, "boris");
+    EXPECT_EQ(rig.Agent("boris").state, AgentState::kOnCall) << "claimed for the consultation";
+    EXPECT_EQ(rig.Agent("boris").consulted_by, "anna");
+    EXPECT_EQ(rig.Agent("anna").consult_with, "boris");
+    EXPECT_EQ(rig.Agent("anna").held_since, first) << "the caller hears music meanwhile";
+    auto early = rig.dialer.EndConsultByAgent("anna", telephony::ConsultStep::kComplete);
+    ASSERT_FALSE(early);
+    EXPECT_EQ(early.error().key, "consult.not_answered");
+    auto twice = rig.dialer.ConsultAgent("anna", "vera");
+    ASSERT_FALSE(twice);
+    EXPECT_EQ(twice.error().key, "consult.busy");
+    rig.loop.RunUntil(first + rig.net.consult_answer + 100);
+    EXPECT_TRUE(rig.Agent("anna").consult_answered);
+    EXPECT_TRUE(rig.Agent("boris").consult_answered);
+
+    // Back to the caller: boris is free again, the hold spell closed.
+    rig.loop.RunUntil(first + 10 * kSecond);
+    ASSERT_TRUE(rig.dialer.EndConsultByAgent("anna", telephony::ConsultStep::kCancel));
+    EXPECT_EQ(rig.tap.consult_ends.back().agent, "cancel");
+    EXPECT_EQ(rig.Agent("boris").state, AgentState::kReady);
+    EXPECT_TRUE(rig.Agent("boris").consulted_by.empty());
+    EXPECT_TRUE(rig.Agent("anna").consult_with.empty());
+    EXPECT_EQ(rig.Agent("anna").held_since, 0);
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kOnCall);
+
+    // Again, then a conference: the caller off hold, all three talk.
+    rig.loop.RunUntil(first + 20 * kSecond);
+    const Millis second = rig.loop.Now();
+    ASSERT_TRUE(rig.dialer.ConsultAgent("anna", "boris"));
+    rig.loop.RunUntil(second + rig.net.consult_answer + 100);
+    ASSERT_TRUE(rig.dialer.EndConsultByAgent("anna", telephony::ConsultStep::kConference));
+    const Millis conference = rig.loop.Now();
+    EXPECT_EQ(rig.tap.consult_ends.back().agent, "conference");
+    EXPECT_TRUE(rig.Agent("anna").conference);
+    EXPECT_TRUE(rig.Agent("boris").conference);
+    EXPECT_EQ(rig.Agent("anna").held_since, 0);
+    rig.loop.RunUntil(conference + 30 * kSecond);
+
+    // anna leaves them talking: boris has the call, anna wraps up.
+    const Millis moved_at = rig.loop.Now();
+    ASSERT_TRUE(rig.dialer.EndConsultByAgent("anna", telephony::ConsultStep::kComplete));
+    EXPECT_EQ(rig.tap.consult_ends.back().agent, "complete");
+    EXPECT_TRUE(rig.tap.unbridged.empty()) << "the caller never went back to music";
+    EXPECT_EQ(rig.Agent("anna").state, AgentState::kWrapUp);
+    EXPECT_FALSE(rig.Agent("anna").disposition_due);
+    EXPECT_EQ(rig.Agent("boris").state, AgentState::kOnCall);
+    EXPECT_TRUE(rig.Agent("boris").put_through) << "he talks with the caller already";
+    EXPECT_EQ(rig.Agent("boris").contact_id, 42);
+    EXPECT_TRUE(rig.Agent("boris").consulted_by.empty());
+    rig.loop.RunUntil(moved_at + 20 * kSecond);
+    ASSERT_TRUE(rig.dialer.HangupByAgent("boris"));
+    ASSERT_EQ(rig.records.size(), 1u);
+    const CallRecord& r = rig.records[0];
+    EXPECT_EQ(r.agent, "boris");
+    EXPECT_EQ(r.answered, answered);
+    ASSERT_EQ(r.desk.transfers.size(), 1u);
+    EXPECT_EQ(r.desk.transfers[0].from, "anna");
+    EXPECT_EQ(r.desk.transfers[0].to, "agent:boris");
+    EXPECT_EQ(r.desk.transfers[0].mode, "attended");
+    EXPECT_EQ(r.desk.transfers[0].at, moved_at);
+    EXPECT_EQ(r.desk.conferences,
+              (std::vector<routing::Conference>{
+                  {.agent = "anna", .with = "boris", .at = conference, .ms = 30 * kSecond}}));
+    // The two consultations' hold spells: 10 s, then until the conference.
+    EXPECT_EQ(r.desk.holds, (std::vector<routing::HoldSpell>{
+                                {.agent = "anna", .at = first, .ms = 10 * kSecond},
+                                {.agent = "anna", .at = second, .ms = conference - second}}));
+    EXPECT_TRUE(rig.Agent("boris").disposition_due);
+
+    // A colleague whose phone does not answer; then an operator who hangs up
+    // while a colleague talks with them.
+    rig.loop.RunUntil(rig.loop.Now() + options.wrap_up + kSecond);
+    ASSERT_TRUE(rig.dialer.Dispose("boris", Disposition{.status = "decided"}));
+    rig.loop.RunUntil(rig.loop.Now() + options.wrap_up + kSecond);
+    const CallId again = rig.net.Offer("+79161234568", "+74950000001", 60 * kSecond);
+    rig.dialer.Offer(again, Incoming{"+79161234568", "+74950000001", 43});
+    rig.loop.RunUntil(rig.loop.Now() + options.card_lead + 100);
+    const std::string taker = rig.Agent("anna").put_through ? "anna" : "boris";
+    const std::string other = taker == "anna" ? "boris" : "anna";
+    ASSERT_TRUE(rig.Agent(taker).put_through);
+    ASSERT_TRUE(rig.dialer.SetReady("vera"));
+    rig.net.AgentAnswers("vera", false);
+    const Millis rang = rig.loop.Now();
+    ASSERT_TRUE(rig.dialer.ConsultAgent(taker, "vera"));
+    rig.loop.RunUntil(rang + rig.net.agent_ring + 100);
+    EXPECT_TRUE(rig.Agent(taker).consult_with.empty()) << "it ended by itself";
+    EXPECT_EQ(rig.Agent(taker).held_since, 0) << "back with the caller";
+    EXPECT_EQ(rig.Agent("vera").state, AgentState::kReady);
+    ASSERT_TRUE(rig.dialer.ConsultAgent(taker, other));
+    rig.loop.RunUntil(rig.loop.Now() + rig.net.consult_answer + 100);
+    EXPECT_EQ(rig.Agent(other).state, AgentState::kOnCall);
+    // The operator hangs up during it: the call ends for all, the colleague is free.
+    ASSERT_TRUE(rig.dialer.HangupByAgent(taker));
+    EXPECT_EQ(rig.Agent(other).state, AgentState::kReady);
+    EXPECT_TRUE(rig.Agent(other).consulted_by.empty());
+    ASSERT_EQ(rig.records.size(), 2u);
+    EXPECT_TRUE(rig.records[1].desk.transfers.empty()) << "nothing was passed on";
+    EXPECT_EQ(rig.records[1].desk.holds.size(), 2u) << "each consultation held the caller";
+}
+
 TEST(Dialer, TheDesksHoldIsKeptAsASpellAndABlindTransferPassesTheCallerToAReadyColleague) {
     DialerOptions options = Options(Pacing::kProgressive, /*simulated_agents=*/false);
     Population people = Answering();

@@ -111,6 +111,12 @@ public:
     bool Monitor(CallId call, std::string_view supervisor, telephony::MonitorMode mode) override {
         return exchange_.network().Monitor(call, supervisor, mode);
     }
+    bool Consult(CallId call, std::string_view agent) override {
+        return exchange_.network().Consult(call, agent);
+    }
+    void EndConsult(CallId call, telephony::ConsultStep step) override {
+        exchange_.network().EndConsult(call, step);
+    }
     // An incoming call's events come to this line from now on.
     void Take(CallId call) { exchange_.Own(call, handler_); }
     void Hangup(CallId call) override {
@@ -1208,6 +1214,40 @@ Result<void> CampaignRunner::Transfer(const std::string& agent, const std::strin
     });
 }
 
+Result<void> CampaignRunner::Consult(const std::string& agent, const std::string& to) {
+    return OnLoop([this, agent, to]() -> Result<void> {
+        Active* a = ActiveOf(agent);
+        if (a == nullptr) return std::unexpected(NotInCampaign(agent));
+        auto r = a->dialer->ConsultAgent(agent, to);
+        if (r)
+            fmt::print(stderr, "agent {}: consults operator {}, the caller on hold\n", agent, to);
+        PublishAgent(agent);
+        PublishAgent(to);
+        return r;
+    });
+}
+
+Result<void> CampaignRunner::EndConsult(const std::string& agent, telephony::ConsultStep step) {
+    return OnLoop([this, agent, step]() -> Result<void> {
+        Active* a = ActiveOf(agent);
+        if (a == nullptr) return std::unexpected(NotInCampaign(agent));
+        std::string with;
+        for (const auto& v : a->dialer->Agents())
+            if (v.id == agent) with = v.consult_with;
+        auto r = a->dialer->EndConsultByAgent(agent, step);
+        if (r) {
+            fmt::print(stderr, "agent {}: {} with operator {}\n", agent,
+                       step == telephony::ConsultStep::kComplete     ? "put the caller through"
+                       : step == telephony::ConsultStep::kConference ? "a conference"
+                                                                     : "the consultation ended",
+                       with);
+        }
+        PublishAgent(agent);
+        if (!with.empty()) PublishAgent(with);
+        return r;
+    });
+}
+
 Result<std::string> CampaignRunner::TransferTargets(const std::string& agent) {
     auto out = std::make_shared<json>();
     auto r = OnLoop([this, agent, out]() -> Result<void> {
@@ -1336,6 +1376,15 @@ void CampaignRunner::PublishAgent(const std::string& agent) {
             // The desk's controls: the call is through (hold, transfer), held since.
             j["put_through"] = v.put_through;
             j["held_since"] = v.held_since ? json(v.held_since) : json(nullptr);
+            // The desk's consultation: whom this agent consults, or who
+            // consults them; answered yet; all three together.
+            j["consult"] = nullptr;
+            if (!v.consult_with.empty() || !v.consulted_by.empty()) {
+                j["consult"] = {{"with", v.consult_with.empty() ? v.consulted_by : v.consult_with},
+                                {"role", v.consult_with.empty() ? "colleague" : "operator"},
+                                {"answered", v.consult_answered},
+                                {"conference", v.conference}};
+            }
             // A supervisor on this call, as the site's rule announces it.
             j["monitored"] = nullptr;
             if (auto m = monitoring_.find(agent); m != monitoring_.end()) {

@@ -130,6 +130,11 @@ public:
     Result<void> Hold(const std::string& agent, bool on);
     Result<void> Transfer(const std::string& agent, const std::string& to_agent,
                           const std::string& to_queue);
+    // Attended transfer and conference (Dialer::ConsultAgent,
+    // EndConsultByAgent): the agent consults `to`, an operator of their
+    // campaign; then completes, cancels or makes a conference.
+    Result<void> Consult(const std::string& agent, const std::string& to);
+    Result<void> EndConsult(const std::string& agent, telephony::ConsultStep step);
     // Where the agent may transfer their call: the other operators of their
     // campaign with their states, and the queues (JSON for the desk).
     Result<std::string> TransferTargets(const std::string& agent);

@@ -29,6 +29,13 @@ void AddDeskSteps(json& route, const DeskSteps& steps) {
         }
         route["transfers"] = std::move(transfers);
     }
+    if (!steps.conferences.empty()) {
+        json conferences = json::array();
+        for (const Conference& c : steps.conferences)
+            conferences.push_back(
+                {{"agent", c.agent}, {"with", c.with}, {"at", c.at}, {"ms", c.ms}});
+        route["conferences"] = std::move(conferences);
+    }
 }
 
 namespace {
@@ -64,6 +71,15 @@ DeskSteps ParseDeskSteps(const json& route) {
                               .talked_ms = IntOf(t, "talked_ms")};
             if (std::string mode = TextOf(t, "mode"); !mode.empty()) transfer.mode = mode;
             out.transfers.push_back(std::move(transfer));
+        }
+    }
+    if (auto list = route.find("conferences"); list != route.end() && list->is_array()) {
+        for (const json& c : *list) {
+            if (!c.is_object() || TextOf(c, "agent").empty()) continue;
+            out.conferences.push_back(Conference{.agent = TextOf(c, "agent"),
+                                                 .with = TextOf(c, "with"),
+                                                 .at = IntOf(c, "at"),
+                                                 .ms = IntOf(c, "ms")});
         }
     }
     return out;

@@ -1,8 +1,9 @@
 // What operators did on a call from the desk (docs/routing.md, "Call
-// controls"): the spells it was on hold and the transfers that passed it on.
-// Kept on the call's record, in the route column's JSON as "holds" and
-// "transfers" beside "missed", for the call's history, the reports' hold time
-// and transfers, and Asterisk's BLINDTRANSFER queue_log line.
+// controls"): the spells it was on hold, the transfers that passed it on and
+// the conferences it had. Kept on the call's record, in the route column's
+// JSON as "holds", "transfers" and "conferences" beside "missed", for the
+// call's history, the reports' hold time and transfers, and Asterisk's
+// BLINDTRANSFER and ATTENDEDTRANSFER queue_log lines.
 #pragma once
 
 #include <cstdint>
@@ -24,22 +25,36 @@ struct Transfer {
     std::string from;  // the operator who passed the call on
     // Where to: "agent:olga" or "queue:sales".
     std::string to;
-    std::string mode = "blind";  // blind: the caller goes at once, nobody announced
-    int64_t at = 0;              // Unix ms
-    int64_t talked_ms = 0;       // the operator's own talk on it (from the voices) until then
+    // blind: the caller goes at once, nobody announced; attended: the
+    // operator talked with the colleague first (a consultation).
+    std::string mode = "blind";
+    int64_t at = 0;         // Unix ms
+    int64_t talked_ms = 0;  // the operator's own talk on it (from the voices) until then
     bool operator==(const Transfer&) const = default;
+};
+
+// Three talking together: the operator, the caller and the colleague the
+// operator consulted.
+struct Conference {
+    std::string agent;  // the operator who made it
+    std::string with;   // the colleague
+    int64_t at = 0;     // Unix ms
+    int64_t ms = 0;     // how long all three talked
+    bool operator==(const Conference&) const = default;
 };
 
 struct DeskSteps {
     std::vector<HoldSpell> holds;
     std::vector<Transfer> transfers;
-    bool empty() const { return holds.empty() && transfers.empty(); }
+    std::vector<Conference> conferences;
+    bool empty() const { return holds.empty() && transfers.empty() && conferences.empty(); }
     int64_t HoldMs() const;
     bool operator==(const DeskSteps&) const = default;
 };
 
-// Adds "holds": [{"agent", "at", "ms"}] and "transfers": [{"from", "to",
-// "mode", "at", "talked_ms"}] to a route object, each only when not empty.
+// Adds "holds": [{"agent", "at", "ms"}], "transfers": [{"from", "to",
+// "mode", "at", "talked_ms"}] and "conferences": [{"agent", "with", "at",
+// "ms"}] to a route object, each only when not empty.
 void AddDeskSteps(nlohmann::json& route, const DeskSteps& steps);
 // Those members of a stored route object; entries without an operator skipped.
 DeskSteps ParseDeskSteps(const nlohmann::json& route);

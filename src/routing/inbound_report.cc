@@ -369,9 +369,16 @@ std::vector<std::string> QueueLog(const std::vector<InboundCall>& calls, Millis 
             add(connect, "Agent/" + t.from, "CONNECT", fmt::format("{}|{}|0", hold, id));
             const bool to_queue = t.to.starts_with("queue:");
             const std::string name = t.to.substr(t.to.find(':') + 1);
-            add(t.at, "Agent/" + t.from, "BLINDTRANSFER",
-                fmt::format("{}|{}|{}|{}|1", name, to_queue ? "queue" : "agent", hold,
-                            (t.at - connect) / 1000));
+            // Attended (to an operator only): Asterisk's BRIDGE form, the
+            // colleague's name where it writes the bridge's id.
+            if (t.mode == "attended") {
+                add(t.at, "Agent/" + t.from, "ATTENDEDTRANSFER",
+                    fmt::format("BRIDGE|{}|{}|{}|1", name, hold, (t.at - connect) / 1000));
+            } else {
+                add(t.at, "Agent/" + t.from, "BLINDTRANSFER",
+                    fmt::format("{}|{}|{}|{}|1", name, to_queue ? "queue" : "agent", hold,
+                                (t.at - connect) / 1000));
+            }
             if (!to_queue) {
                 left = true;
                 break;

@@ -316,10 +316,14 @@ TEST(InboundReport, BlindTransfersAreInTheQueueLogAndTheReportCountsEachOperator
 TEST(InboundReport, DeskStepsReadBackFromTheRouteColumn) {
     DeskSteps steps;
     steps.holds = {{.agent = "olga", .at = 5, .ms = 7'000}};
-    steps.transfers = {{.from = "olga", .to = "agent:nina", .at = 9, .talked_ms = 4'000}};
+    steps.transfers = {
+        {.from = "olga", .to = "agent:nina", .at = 9, .talked_ms = 4'000},
+        {.from = "nina", .to = "agent:petr", .mode = "attended", .at = 19, .talked_ms = 6'000}};
+    steps.conferences = {{.agent = "nina", .with = "petr", .at = 15, .ms = 3'000}};
     nlohmann::json route = {{"route", "queue:general"}};
     AddDeskSteps(route, steps);
     EXPECT_EQ(ParseDeskSteps(route), steps);
+    route["conferences"].push_back({{"with", "x"}});  // no operator: skipped
     route["holds"].push_back({{"at", 1}});
     route["transfers"].push_back({{"to", "queue:x"}});
     EXPECT_EQ(ParseDeskSteps(route), steps);
@@ -327,7 +331,34 @@ TEST(InboundReport, DeskStepsReadBackFromTheRouteColumn) {
     EXPECT_EQ(ParseDeskSteps(route).transfers[0].mode, "blind");
     nlohmann::json none = {{"route", "queue:general"}};
     AddDeskSteps(none, DeskSteps{});
-    EXPECT_FALSE(none.contains("holds") || none.contains("transfers")) << none.dump();
+    EXPECT_FALSE(none.contains("holds") || none.contains("transfers") ||
+                 none.contains("conferences"))
+        << none.dump();
+}
+
+// An attended transfer (the operator consulted the colleague first) as
+// app_queue writes one: ATTENDEDTRANSFER in its BRIDGE form, the colleague's
+// name where Asterisk puts the bridge's id, then the caller's wait and the
+// operator's talk; the caller has left the queues.
+TEST(InboundReport, AttendedTransfersAreLoggedInAsterisksBridgeForm) {
+    const Millis t = kFrom + 10'800'000;
+    InboundCall call = Answered(41, "z", t, 8 * kS, 120 * kS, "vera");
+    call.bridged = t + 60 * kS;
+    call.desk.transfers = {{.from = "petr",
+                            .to = "agent:vera",
+                            .mode = "attended",
+                            .at = t + 60 * kS,
+                            .talked_ms = 40 * kS}};
+    call.desk.conferences = {{.agent = "petr", .with = "vera", .at = t + 50 * kS, .ms = 10 * kS}};
+    const auto lines = QueueLog({call}, kFrom, kTo, [](const InboundCall& c) { return c.caller; });
+    const std::string s = std::to_string(t / 1000);
+    auto at = [&](int plus) { return std::to_string(t / 1000 + plus); };
+    EXPECT_EQ(lines,
+              (std::vector<std::string>{
+                  at(0) + "|" + s + ".41|general|NONE|ENTERQUEUE||z|1",
+                  at(8) + "|" + s + ".41|general|Agent/petr|CONNECT|8|" + s + ".41|0",
+                  at(60) + "|" + s + ".41|general|Agent/petr|ATTENDEDTRANSFER|BRIDGE|vera|8|52|1",
+              }));
 }
 
 TEST(InboundReport, TheCallsAndThePausesMergeInTimeOrder) {

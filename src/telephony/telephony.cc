@@ -28,6 +28,22 @@ std::string_view EventKindId(EventKind kind) {
             return "incoming";
         case EventKind::kAgentMissed:
             return "agent_missed";
+        case EventKind::kConsultAnswered:
+            return "consult_answered";
+        case EventKind::kConsultEnded:
+            return "consult_ended";
+    }
+    return "?";
+}
+
+std::string_view ConsultStepId(ConsultStep step) {
+    switch (step) {
+        case ConsultStep::kComplete:
+            return "complete";
+        case ConsultStep::kCancel:
+            return "cancel";
+        case ConsultStep::kConference:
+            return "conference";
     }
     return "?";
 }

@@ -46,6 +46,12 @@ enum class EventKind {
     // refused (its SIP status) or could not be reached (0). The call itself
     // stays up, answered and unbridged, for another Bridge or a Hangup.
     kAgentMissed,
+    // The desk's consultation (Telephony::Consult): the colleague's phone
+    // answered; or the consultation is over by itself — their phone rang
+    // out (cause 408), refused (its SIP status) or they hung up (0) — and
+    // the operator is back with the caller.
+    kConsultAnswered,
+    kConsultEnded,
 };
 std::string_view EventKindId(EventKind kind);  // "ringing", "answered", ...
 // Whether the event ends an unanswered call.
@@ -113,6 +119,13 @@ struct TrunkStatus {
 enum class MonitorMode { kOff, kListen, kWhisper, kBarge };
 std::string_view MonitorModeId(MonitorMode mode);  // "off", "listen", "whisper", "barge"
 
+// How the desk's consultation ends (Telephony::EndConsult): the caller is
+// put through to the colleague and the operator leaves (an attended
+// transfer); the colleague leaves; or all three talk together (a
+// conference, itself ended by kComplete or kCancel).
+enum class ConsultStep { kComplete, kCancel, kConference };
+std::string_view ConsultStepId(ConsultStep step);  // "complete", "cancel", "conference"
+
 // Time and timers. The simulator's Loop jumps from one timer to the next; the
 // real one waits on the wall clock.
 class Loop {
@@ -172,6 +185,22 @@ public:
         (void)supervisor;
         (void)mode;
         return false;
+    }
+    // The desk's consultation on a bridged call: rings `agent`'s phone (an
+    // endpoint name, as Bridge's) while the caller hears music and the
+    // operator silence; once it answers (kConsultAnswered) the operator and
+    // the colleague hear each other, the caller still on hold. kConsultEnded
+    // when it ends by itself. False when the network cannot (or the
+    // colleague has no phone on it); nothing happens then.
+    virtual bool Consult(CallId call, std::string_view agent) {
+        (void)call;
+        (void)agent;
+        return false;
+    }
+    // Ends the consultation as `step` says; no event follows.
+    virtual void EndConsult(CallId call, ConsultStep step) {
+        (void)call;
+        (void)step;
     }
     // The trunks and their registrations, for the admin page and /healthz;
     // safe from any thread. None on a network without trunks (the simulator).

@@ -3,7 +3,8 @@
 // operators at their desks and a supervisor at the wallboard (three browser
 // contexts, in Russian): olga takes an incoming call, holds the caller and
 // takes them back; the supervisor anna listens in, whispers, hangs up; olga
-// then transfers the call blind to pavel, who finishes it.
+// then consults pavel, makes a conference of the three and leaves the caller
+// with him (an attended transfer); pavel finishes the call.
 //
 //   node desk_controls.mjs BASE_URL CAMPAIGN_ID READY_FILE
 //
@@ -16,14 +17,24 @@
 // wallboard anna clicks «Слушать» (the notice: her phone rings); olga's desk
 // says the supervisor listens; 1.5 s later «Подсказывать» (olga's desk says
 // anna whispers), 1.5 s later «Отключиться» (the badge goes), 1 s; pavel
-// presses Ready;
-// olga opens «Перевести на…», waits until pavel is offered as ready and
-// transfers the call to him. olga is then in wrap-up with no disposition due;
-// pavel's desk has the call (on_call, the caller's card, the controls). When
-// the caller hangs up pavel records the disposition.
+// presses Ready.
+// olga opens «Перевести на…», waits until pavel is offered as ready, chooses
+// him and clicks «Консультация»: her controls give way to the consultation's
+// («Звоним pavel; абонент на удержании», «Соединить с абонентом» and
+// «Конференция» disabled while his phone rings — the test's SIPp phone rings
+// 2 s — «Вернуться к абоненту»). His phone answers: «Консультация с pavel;
+// абонент на удержании», both buttons enabled; pavel's desk, on a call, says
+// «olga консультируется с вами» and has no controls of the call (not his
+// yet). 1.5 s later olga clicks «Конференция»: «Конференция с pavel» on her
+// desk («Оставить их вдвоём», «Отключить pavel», no «Конференция»),
+// «Конференция с olga» on his. 2 s later «Оставить их вдвоём»: olga is in
+// wrap-up with no controls and no disposition due; pavel's desk has the call
+// (the caller's card, the controls, no consultation badge). When the caller
+// hangs up pavel records the disposition, and anna reads the call in the call
+// log (GET /api/v1/call-log: its outcome, operator and route).
 // The last line of its output is JSON with the wall-clock times (seconds since
-// 1970) of each step. Exits non-zero, saying what did not appear, on any
-// failure.
+// 1970) of each step, and what it read. Exits non-zero, saying what did not
+// appear, on any failure.
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -219,24 +230,90 @@ try {
         if (text !== 'pavel — готов') throw new Error(`pavel's option reads «${text}»`);
         return (await target.locator('option').allInnerTexts()).map((s) => s.trim());
     });
-    await step('olga: transfer to pavel', async () => {
+    // The consultation's controls on olga's desk (instead of hold and
+    // transfer) and the badge on pavel's.
+    const consultBadge = olga.getByTestId('work-consult');
+    const complete = olga.getByTestId('work-consult-complete');
+    const conference = olga.getByTestId('work-consult-conference');
+    const cancel = olga.getByTestId('work-consult-cancel');
+    const consulted = pavel.getByTestId('work-consulted');
+    // Waits (5 s at most) for the button of olga's desk to be enabled (or
+    // disabled): the desk is busy for a moment after each click.
+    const enabled = async (button, want) => {
+        const testid = await button.getAttribute('data-testid', { timeout: 5000 });
+        await olga
+            .locator(`[data-testid="${testid}"]:${want ? 'enabled' : 'disabled'}`)
+            .waitFor({ timeout: 5000 })
+            .catch(() => {
+                throw new Error(`«${testid}» is not ${want ? 'enabled' : 'disabled'}`);
+            });
+    };
+    await step("olga: «Консультация» with pavel; his phone rings", async () => {
         await target.selectOption('agent:pavel');
-        const button = olga.getByTestId('work-transfer');
-        await textIs(button, 'Перевести');
-        seen.transfer_click = now();
+        await textIs(olga.getByTestId('work-transfer'), 'Перевести');
+        const button = olga.getByTestId('work-consult-start');
+        await textIs(button, 'Консультация');
+        seen.consult_click = now();
         await button.click();
+        await olga.locator('[data-testid="work-consult"][data-answered="no"][data-conference="no"]').waitFor({ timeout: 5000 });
+        seen.ringing = now();
+        await textIs(consultBadge, 'Звоним pavel; абонент на удержании');
+        await textIs(complete, 'Соединить с абонентом');
+        await enabled(complete, false);
+        await textIs(conference, 'Конференция');
+        await enabled(conference, false);
+        await textIs(cancel, 'Вернуться к абоненту');
+        await enabled(cancel, true);
+        if (await olga.getByTestId('work-hold').count()) throw new Error('«Удержание» stays on the desk while consulting');
+        if (await target.count()) throw new Error('«Перевести на…» stays on the desk while consulting');
+    });
+    await step("olga: pavel's phone answers", async () => {
+        await olga.locator('[data-testid="work-consult"][data-answered="yes"]').waitFor({ timeout: 10000 });
+        seen.consult_answered = now();
+        await textIs(consultBadge, 'Консультация с pavel; абонент на удержании');
+        await enabled(complete, true);
+        await enabled(conference, true);
+    });
+    await step('pavel: his desk says olga consults him', async () => {
+        await pavel.locator('[data-testid="work-consulted"][data-conference="no"]').waitFor({ timeout: 5000 });
+        seen.pavel_consulted = now();
+        await textIs(consulted, 'olga консультируется с вами');
+        if ((await pavel.getByTestId('work-state').getAttribute('data-state')) !== 'on_call') throw new Error('pavel is not on a call');
+        await textIs(pavel.getByTestId('work-state'), 'на звонке');
+        if (await pavel.getByTestId('work-call-controls').count()) throw new Error("the call's controls on pavel's desk: the call is olga's yet");
+    });
+    await pause(1500);
+    await step('olga: «Конференция»; both desks say so', async () => {
+        seen.conference_click = now();
+        await conference.click();
+        await olga.locator('[data-testid="work-consult"][data-conference="yes"]').waitFor({ timeout: 5000 });
+        seen.conference = now();
+        await textIs(consultBadge, 'Конференция с pavel');
+        await textIs(complete, 'Оставить их вдвоём');
+        await enabled(complete, true);
+        await textIs(cancel, 'Отключить pavel');
+        if (await conference.count()) throw new Error('«Конференция» stays on the desk in the conference');
+        await pavel.locator('[data-testid="work-consulted"][data-conference="yes"]').waitFor({ timeout: 5000 });
+        seen.pavel_conference = now();
+        await textIs(consulted, 'Конференция с olga');
+    });
+    await pause(2000);
+    await step('olga: «Оставить их вдвоём»; she is in wrap-up', async () => {
+        seen.complete_click = now();
+        await complete.click();
         await stateIs(olga, 'wrap_up', 10000);
         seen.olga_wrap_up = now();
         await textIs(olga.getByTestId('work-state'), 'постобработка');
         if (await olga.getByTestId('work-call-controls').count()) throw new Error('the controls stay on the desk');
+        if (await consultBadge.count()) throw new Error('the conference badge stays on the desk');
         if (await olga.getByTestId('work-disposition').count()) throw new Error('a disposition is asked of her');
     });
     await step('pavel: the call on his desk', async () => {
-        await stateIs(pavel, 'on_call', 15000);
-        seen.pavel_on_call = now();
-        await textIs(pavel.getByTestId('work-state'), 'на звонке');
         await pavel.getByTestId('work-card-name').waitFor({ timeout: 10000 });
+        seen.pavel_card_shown = now();
         seen.pavel_card = (await pavel.getByTestId('work-card-name').innerText()).trim();
+        if ((await pavel.getByTestId('work-state').getAttribute('data-state')) !== 'on_call') throw new Error('pavel is not on the call');
+        await consulted.waitFor({ state: 'detached', timeout: 5000 });
     });
     await step("pavel: the call's controls once the voices meet", async () => {
         await pavel.getByTestId('work-call-controls').waitFor({ timeout: 15000 });
@@ -251,6 +328,16 @@ try {
         await pavel.getByTestId('work-disp-note').fill('Переведён от olga');
         await pavel.getByTestId('work-disp-save').click();
         await pavel.getByTestId('work-disposition').waitFor({ state: 'detached', timeout: 10000 });
+    });
+    // As the call log's page asks: the newest call first.
+    seen.call_log = await step('anna: the call in the call log', async () => {
+        const answer = await anna.evaluate(async () => {
+            const r = await fetch('/api/v1/call-log');
+            return { status: r.status, body: await r.json().catch(() => null) };
+        });
+        const call = answer.body?.calls?.[0];
+        if (answer.status !== 200 || !call) throw new Error(`the answer: ${JSON.stringify(answer).slice(0, 500)}`);
+        return { total: answer.body.total, outcome: call.outcome, agent: call.agent, route: call.route };
     });
     console.log(JSON.stringify(seen));
 } finally {

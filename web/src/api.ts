@@ -678,6 +678,7 @@ export interface LoggedCall {
         reason: string;
         holds?: { agent: string; at: number; ms: number }[];
         transfers?: { from: string; to: string; mode: string; at: number; talked_ms: number }[];
+        conferences?: { agent: string; with: string; at: number; ms: number }[];
     } | null;
 }
 
@@ -840,6 +841,10 @@ export interface AgentState {
     held_since?: number | null;
     // A supervisor on this call, as the site announces it (docs/telephony.md).
     monitored?: { by: string; mode: 'listen' | 'whisper' | 'barge' } | null;
+    // The desk's consultation (attended transfer, conference): the colleague
+    // this operator consults (role operator), or the operator who consults
+    // them (role colleague); whether the colleague answered; all three together.
+    consult?: { with: string; role: 'operator' | 'colleague'; answered: boolean; conference: boolean } | null;
     // Why a paused operator is paused: the reason they chose (a code of GET
     // /agent/pause-reasons), or the server's: desk_gone (their desk's feed closed:
     // the tab, or the network for 10 s), no_answer (their phone did not take a

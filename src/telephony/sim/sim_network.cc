@@ -202,6 +202,26 @@ void SimNetwork::Unbridge(CallId id) {
     Wait(id, *call);
 }
 
+bool SimNetwork::Consult(CallId id, std::string_view agent) {
+    Call* call = Find(id);
+    if (call == nullptr || call->state != State::kTalking) return false;
+    const uint64_t consult = ++call->consult;
+    const bool answers = !unanswering_.contains(std::string(agent));
+    loop_.At(loop_.Now() + (answers ? consult_answer : agent_ring), [this, id, consult, answers] {
+        Call* c = Find(id);
+        if (c == nullptr || c->consult != consult || !handler_) return;
+        handler_(Event{.call = id,
+                       .kind = answers ? EventKind::kConsultAnswered : EventKind::kConsultEnded,
+                       .at = loop_.Now(),
+                       .cause = answers ? 0 : 408});
+    });
+    return true;
+}
+
+void SimNetwork::EndConsult(CallId id, ConsultStep /*step*/) {
+    if (Call* call = Find(id)) ++call->consult;
+}
+
 void SimNetwork::Play(CallId id, std::string_view prompt) {
     Call* call = Find(id);
     if (call == nullptr) return;

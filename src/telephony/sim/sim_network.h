@@ -97,6 +97,11 @@ public:
     CallId Originate(const Dial& dial) override;
     void Bridge(CallId call, std::string_view agent) override;
     void Unbridge(CallId call) override;
+    // The colleague's phone answers consult_answer later (kConsultAnswered),
+    // or, for one AgentAnswers says does not, rings out after agent_ring
+    // (kConsultEnded, 408). The caller's conversation runs on meanwhile.
+    bool Consult(CallId call, std::string_view agent) override;
+    void EndConsult(CallId call, ConsultStep step) override;
     void Play(CallId call, std::string_view prompt) override;
     void Collect(CallId call, int max_digits, Millis timeout) override;
     void Answer(CallId call) override;
@@ -116,6 +121,7 @@ public:
     // with their patience, then kAgentMissed (cause 408) says so.
     void AgentAnswers(const std::string& agent, bool answers);
     Millis agent_ring = 20'000;
+    Millis consult_answer = 2'000;
 
     // The population can change mid-run (a scenario's answer rate falls).
     Population& population() { return population_; }
@@ -128,8 +134,9 @@ private:
         State state = State::kRinging;
         uint64_t step = 0;  // bumped on each change: stale timers see a new value
         bool machine = false;
-        bool early = false;  // ringing with early media: prompts and keys before the answer
-        uint64_t media = 0;  // bumped on each prompt or collect of early media
+        bool early = false;    // ringing with early media: prompts and keys before the answer
+        uint64_t media = 0;    // bumped on each prompt or collect of early media
+        uint64_t consult = 0;  // bumped on each consultation and its end
         Rng rng;
     };
     // Sends `event` at `at` if the call is still at `step` then (and at

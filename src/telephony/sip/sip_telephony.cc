@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <cerrno>
@@ -213,6 +214,12 @@ struct SipTelephony::Impl {
         CallId monitor_of = 0;
         MonitorMode monitor_mode = MonitorMode::kOff;
         CallId monitor = 0;
+        // The desk's consultation: the colleague's leg on a caller's call
+        // (consult), the call a colleague's leg consults on (consult_of), and
+        // whether all three talk together (the caller's conference).
+        CallId consult = 0;
+        CallId consult_of = 0;
+        bool conference = false;
         // The mixer (a supervisor on the call): the legs whose frames this
         // one hears, summed, instead of the plain relay; a leg some mixed leg
         // hears keeps its frames (inbox) and gives one each tick (current).
@@ -404,6 +411,11 @@ struct SipTelephony::Impl {
         dead.push_back(call.id);
         if (!call.agent_leg) Count([](SipCounters& c) { --c.active; });
         EndMonitor(call);
+        if (Call* third = call.consult != 0 ? Find(call.consult) : nullptr) {
+            call.consult = 0;
+            third->consult_of = 0;
+            End(*third);
+        }
         // The other leg of a bridged call ends with it (BYE or CANCEL).
         if (Call* peer = call.peer ? Find(call.peer) : nullptr) End(*peer);
     }
@@ -416,31 +428,144 @@ struct SipTelephony::Impl {
     // listen — the supervisor hears both sides; whisper — the operator hears
     // the caller and the supervisor; barge — each hears the other two. The
     // rest is the plain relay; on hold the caller keeps the music.
+    //
+    // A consultation whose colleague answered: the operator and the
+    // colleague hear each other, the caller (on hold) the music; in a
+    // conference each of the three hears the other two. A supervisor hears
+    // whom the operator hears, and the operator, and is heard as the mode says.
     void Mix(Call& callee) {
         Call* agent = callee.peer != 0 ? Find(callee.peer) : nullptr;
         Call* sup = callee.monitor != 0 ? Find(callee.monitor) : nullptr;
-        callee.hears.clear();
-        if (agent != nullptr) agent->hears.clear();
-        if (sup != nullptr) sup->hears.clear();
-        if (sup != nullptr && sup->answered && agent != nullptr && agent->bridged) {
-            sup->hears = {callee.id, agent->id};
+        Call* third = callee.consult != 0 ? Find(callee.consult) : nullptr;
+        if (third != nullptr && !third->answered) third = nullptr;
+        const std::array<Call*, 4> legs{&callee, agent, sup, third};
+        for (Call* leg : legs)
+            if (leg != nullptr) leg->hears.clear();
+        const bool talking = agent != nullptr && agent->bridged;
+        auto add = [](Call* to, Call* from) {
+            if (to != nullptr && from != nullptr) to->hears.push_back(from->id);
+        };
+        if (talking && third != nullptr) {
+            add(agent, third);
+            add(third, agent);
+            if (callee.conference) {
+                add(agent, &callee);
+                add(third, &callee);
+                add(&callee, agent);
+                add(&callee, third);
+            }
+        }
+        if (sup != nullptr && sup->answered && talking) {
+            // The supervisor hears the operator and whom the operator hears.
+            const bool plain = agent->hears.empty();
+            add(sup, agent);
+            if (plain) add(sup, &callee);
+            for (CallId h : agent->hears)
+                if (h != sup->id) sup->hears.push_back(h);
             const MonitorMode mode = sup->monitor_mode;
-            if (mode == MonitorMode::kWhisper || mode == MonitorMode::kBarge)
-                agent->hears = {callee.id, sup->id};
-            if (mode == MonitorMode::kBarge) callee.hears = {agent->id, sup->id};
+            if (mode == MonitorMode::kWhisper || mode == MonitorMode::kBarge) {
+                if (plain) add(agent, &callee);
+                add(agent, sup);
+            }
+            if (mode == MonitorMode::kBarge && !callee.held) {
+                if (callee.hears.empty()) add(&callee, agent);
+                add(&callee, sup);
+            }
         }
-        for (Call* leg : {&callee, agent, sup}) {
-            if (leg == nullptr) continue;
-            leg->tapped = false;
-        }
-        for (Call* leg : {&callee, agent, sup}) {
+        for (Call* leg : legs)
+            if (leg != nullptr) leg->tapped = false;
+        for (Call* leg : legs) {
             if (leg == nullptr) continue;
             for (CallId h : leg->hears)
                 if (Call* src = Find(h)) src->tapped = true;
         }
-        for (Call* leg : {&callee, agent, sup}) {
+        for (Call* leg : legs) {
             if (leg != nullptr && !leg->tapped) leg->inbox.clear();
         }
+    }
+
+    // --- the desk's consultation: attended transfer and conference ---
+
+    void DoConsult(CallId id, const std::string& agent, std::shared_ptr<const Prompt> music) {
+        Call* call = Find(id);
+        Call* leg = call != nullptr && call->peer != 0 ? Find(call->peer) : nullptr;
+        if (call == nullptr || call->agent_leg || leg == nullptr || !leg->bridged ||
+            call->consult != 0) {
+            Log(
+                fmt::format("sip: consultation with {} on call {} not done: the call is over or "
+                            "not put through",
+                            agent, id));
+            if (call != nullptr && !call->agent_leg)
+                Emit(Event{.call = id, .kind = EventKind::kConsultEnded});
+            return;
+        }
+        auto uri = options.agents.find(agent);
+        if (uri == options.agents.end()) return;  // Consult said so
+        // The caller hears music, the operator silence while the phone rings.
+        call->held = leg->held = true;
+        call->conference = false;
+        call->music = std::move(music);
+        call->music_pos = 0;
+        RingPhone(*call, agent, uri->second, [&](Call& third) {
+            third.consult_of = id;
+            call->consult = third.id;
+        });
+    }
+
+    // The colleague's leg is over by itself: they hung up, or their phone
+    // did not take the call (`cause`); the operator is back with the caller.
+    void ConsultOver(Call& leg, int cause) {
+        Call* callee = Find(leg.consult_of);
+        if (!leg.answered) {
+            Log(fmt::format("sip: {}'s phone did not take the consultation ({})", leg.agent,
+                            cause == 408 ? std::string("it rang out") : fmt::format("{}", cause)));
+        }
+        leg.consult_of = 0;
+        End(leg);
+        if (callee == nullptr || callee->consult != leg.id) return;
+        callee->consult = 0;
+        Together(*callee);
+        Emit(Event{.call = callee->id, .kind = EventKind::kConsultEnded, .cause = cause});
+    }
+
+    // The caller and the operator hear each other again, nobody else.
+    void Together(Call& callee) {
+        callee.conference = false;
+        callee.held = false;
+        if (Call* agent = callee.peer != 0 ? Find(callee.peer) : nullptr) agent->held = false;
+        Mix(callee);
+    }
+
+    void DoEndConsult(CallId id, ConsultStep step) {
+        Call* call = Find(id);
+        Call* third = call != nullptr && call->consult != 0 ? Find(call->consult) : nullptr;
+        if (call == nullptr || third == nullptr) return;
+        if (step == ConsultStep::kConference) {
+            call->conference = true;
+            call->held = false;
+            if (Call* agent = Find(call->peer)) agent->held = false;
+            Mix(*call);
+            return;
+        }
+        call->consult = 0;
+        third->consult_of = 0;
+        if (step == ConsultStep::kCancel || !third->answered) {
+            End(*third);
+            Together(*call);
+            return;
+        }
+        // Complete: the colleague's leg becomes the call's operator leg and
+        // the operator's ends (BYE to their phone).
+        if (Call* agent = call->peer != 0 ? Find(call->peer) : nullptr) {
+            agent->peer = 0;
+            End(*agent);
+        }
+        call->peer = third->id;
+        third->peer = id;
+        third->bridged = true;
+        call->bridged = true;
+        Count([](SipCounters& c) { ++c.moved; });
+        Together(*call);
     }
 
     // The call's supervisor hangs up (or the call ends: `call` is the caller's leg).
@@ -623,6 +748,17 @@ struct SipTelephony::Impl {
 
     // The operator answered: audio now goes straight between the two legs.
     void Bridged(Call& leg) {
+        if (leg.consult_of != 0) {
+            Call* callee = Find(leg.consult_of);
+            if (callee == nullptr || callee->consult != leg.id) {
+                End(leg);
+                return;
+            }
+            if (Call* agent = Find(callee->peer)) agent->held = false;
+            Mix(*callee);
+            Emit(Event{.call = callee->id, .kind = EventKind::kConsultAnswered});
+            return;
+        }
         if (leg.monitor_of != 0) {
             Call* callee = Find(leg.monitor_of);
             if (callee == nullptr || callee->monitor != leg.id) {
@@ -651,6 +787,10 @@ struct SipTelephony::Impl {
     void AgentLegOver(Call& leg, int cause) {
         if (leg.monitor_of != 0) {
             MonitorOver(leg, cause);
+            return;
+        }
+        if (leg.consult_of != 0) {
+            ConsultOver(leg, cause);
             return;
         }
         Call* callee = Find(leg.peer);
@@ -1197,9 +1337,17 @@ struct SipTelephony::Impl {
         if (!self->told_unreachable) {
             self->told_unreachable = true;
             const Trunk& trunk = self->trunks[static_cast<size_t>(std::max(call->trunk, 0))].cfg;
-            self->Log(fmt::format("sip: the trunk {} ({}) did not answer the INVITE to {}: {}",
-                                  trunk.name, trunk.host, call->dial.number,
-                                  std::strerror(err ? err : ETIMEDOUT)));
+            if (err == EPROTO && trunk.transport == "tls") {
+                self->Log(fmt::format(
+                    "sip: no TLS connection to the trunk {} ({}) for the INVITE to {}: its "
+                    "certificate was refused (the line above says why) or it does not speak TLS "
+                    "there",
+                    trunk.name, trunk.host, call->dial.number));
+            } else {
+                self->Log(fmt::format("sip: the trunk {} ({}) did not answer the INVITE to {}: {}",
+                                      trunk.name, trunk.host, call->dial.number,
+                                      std::strerror(err ? err : ETIMEDOUT)));
+            }
         }
         if (before_ringing) {
             self->TrunkFailed(*call, EventKind::kFailed, 0, true);
@@ -1978,6 +2126,17 @@ void SipTelephony::Bridge(CallId call, std::string_view agent) {
     // campaign's thread renders prompts, never the SIP thread).
     impl_->Send([impl = impl_.get(), call, agent = std::string(agent),
                  music = impl_->MusicPrompt()] { impl->DoBridge(call, agent, music); });
+}
+
+bool SipTelephony::Consult(CallId call, std::string_view agent) {
+    if (!impl_->running || !impl_->options.agents.contains(std::string(agent))) return false;
+    impl_->Send([impl = impl_.get(), call, agent = std::string(agent),
+                 music = impl_->MusicPrompt()] { impl->DoConsult(call, agent, music); });
+    return true;
+}
+
+void SipTelephony::EndConsult(CallId call, ConsultStep step) {
+    impl_->Send([impl = impl_.get(), call, step] { impl->DoEndConsult(call, step); });
 }
 
 bool SipTelephony::Monitor(CallId call, std::string_view supervisor, MonitorMode mode) {

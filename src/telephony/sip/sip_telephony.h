@@ -239,6 +239,8 @@ public:
     void Hold(CallId call, bool music) override;
     void Unbridge(CallId call) override;
     bool Monitor(CallId call, std::string_view supervisor, MonitorMode mode) override;
+    bool Consult(CallId call, std::string_view agent) override;
+    void EndConsult(CallId call, ConsultStep step) override;
     void Play(CallId call, std::string_view prompt) override;
     void Collect(CallId call, int max_digits, Millis timeout) override;
     void Answer(CallId call) override;

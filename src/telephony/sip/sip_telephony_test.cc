@@ -288,6 +288,78 @@ std::map<std::string, std::string> Caller(const std::string& then, const std::st
     return values;
 }
 
+// A tone of `hz` for 8 s in a file of the test's folder: a WAV, or for SIPp
+// an RTP capture of PCMA (a name ending in .pcap).
+std::string ToneFile(const fs::path& dir, double hz, const std::string& name) {
+    const std::vector<int16_t> pcm = Tone(hz, 8, 6000);
+    const fs::path path = dir / name;
+    if (name.ends_with(".pcap")) {
+        WriteCapture(path, pcm, 8);
+    } else {
+        EXPECT_TRUE(media::WriteWav(path.string(), media::Audio{.samples = pcm}));
+    }
+    return path.string();
+}
+
+// Operators' and supervisors' phones: a second SipTelephony answers the
+// numbers it is given, plays each its tone (a WAV) and records what it heard.
+class Phones {
+public:
+    Phones(media::SpeechSynth& speech, const fs::path& dir,
+           std::map<std::string, std::string> tones)
+        : tones_(std::move(tones)) {
+        SipOptions o;
+        o.listen = "127.0.0.1:0";
+        o.trunk.host = "127.0.0.1:9";
+        o.trunk.number_format = NumberFormat::kDigits;
+        for (const auto& [did, tone] : tones_)
+            o.dids.push_back(did);
+        o.recordings_dir = dir.string();
+        sip_ = std::make_unique<SipTelephony>(o, speech, [](std::function<void()> fn) { fn(); });
+        sip_->OnEvent([this](const Event& e) {
+            std::lock_guard lock(mutex_);
+            if (e.kind == EventKind::kIncoming) {
+                calls_[e.call].did = e.to;
+                sip_->Answer(e.call);
+            } else if (e.kind == EventKind::kAnswered) {
+                calls_[e.call].recording = e.recording;
+                sip_->Play(e.call, "[" + tones_.at(calls_[e.call].did) + "]");
+            }
+        });
+        started_ = static_cast<bool>(sip_->Start());
+    }
+    bool started() const { return started_; }
+    // The URI that rings the phone of `did`.
+    std::string Uri(const std::string& did) const {
+        return "sip:" + did.substr(1) + "@" + sip_->local_address();
+    }
+    // What the phone of `did` heard on its last call (its recording's far end).
+    std::vector<int16_t> Heard(const std::string& did) {
+        std::lock_guard lock(mutex_);
+        std::vector<int16_t> out;
+        for (const auto& [id, p] : calls_) {
+            if (p.did != did || p.recording.empty()) continue;
+            auto wav = media::ReadWav(p.recording);
+            if (wav) out = Side(*wav, 0);
+        }
+        return out;
+    }
+    void Clear() {
+        std::lock_guard lock(mutex_);
+        calls_.clear();
+    }
+
+private:
+    struct Call {
+        std::string did, recording;
+    };
+    std::map<std::string, std::string> tones_;
+    std::unique_ptr<SipTelephony> sip_;
+    bool started_ = false;
+    std::mutex mutex_;
+    std::map<CallId, Call> calls_;
+};
+
 class SipTelephonyTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -374,6 +446,33 @@ protected:
         if (counters != nullptr) *counters = sip.counters();
         telephony_.reset();
         return recording;
+    }
+
+    // SIPp answering as the callee, saying `tone` (a capture) and hanging up
+    // `after_ms` after its answer.
+    Sipp TalkingCallee(const std::string& tone, int after_ms) {
+        return Sipp(
+            dir_, "answer-hangup.xml",
+            {{"@AFTER@", std::to_string(after_ms)},
+             {"@PAYLOADS@", "8 101"},
+             {"@TALK@", "<nop><action><exec play_pcap_audio=\"" + tone + "\"/></action></nop>"}});
+    }
+
+    // A call to `callee` answered and put through to olga's phone (the
+    // options name the phones): its id and recording; 0 when not answered.
+    std::pair<CallId, std::string> AtOlgas(Sipp& callee, const SipOptions& options) {
+        events_.clear();
+        SipTelephony& sip = Connect(callee.address(), options);
+        const CallId id =
+            sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
+        if (!WaitFor(EventKind::kAnswered)) {
+            ADD_FAILURE() << "not answered: " << Kinds() << Log();
+            return {0, ""};
+        }
+        const std::string recording = Seen(EventKind::kAnswered)->recording;
+        sip.Bridge(id, "olga");
+        queue_.RunUntil([] { return false; }, 800ms);
+        return {id, recording};
     }
 
     fs::path dir_;
@@ -708,90 +807,107 @@ TEST_F(SipTelephonyTest, AHeldCallerHearsMusicAndABlindTransferMovesThemToTheNex
 // listen — the supervisor hears both sides, nobody hears them; whisper — the
 // operator hears the supervisor, the caller does not; barge — everyone hears
 // everyone.
-TEST_F(SipTelephonyTest, ASupervisorListensWhispersAndBargesEachHeardOnlyByWhomTheModeSays) {
-    auto tone = [&](double hz, const char* name, bool pcap) {
-        const std::vector<int16_t> pcm = Tone(hz, 8, 6000);
-        const fs::path path = dir_ / name;
-        if (pcap) {
-            WriteCapture(path, pcm, 8);
-        } else {
-            EXPECT_TRUE(media::WriteWav(path.string(), media::Audio{.samples = pcm}));
-        }
-        return path.string();
+// Attended transfer and conference (issue 20, item 6), heard: olga consults
+// pavel with the caller on hold — the caller hears neither of them, pavel
+// never hears the caller, and olga and pavel hear each other; she goes back.
+// On a second call she consults him again, makes it a conference — each of
+// the three hears the other two — and leaves them talking: her phone is hung
+// up and the caller and pavel go on.
+TEST_F(SipTelephonyTest, AConsultationIsHeardByTheTwoOperatorsOnlyAndAConferenceByAllThree) {
+    const std::string caller_tone = ToneFile(dir_, 600, "caller.pcap");
+    Phones phones(*cached_, dir_ / "phones",
+                  {{"+74950000008", ToneFile(dir_, 1000, "olga.wav")},
+                   {"+74950000009", ToneFile(dir_, 1500, "pavel.wav")}});
+    ASSERT_TRUE(phones.started());
+    struct Heard {
+        std::vector<int16_t> caller, olga, pavel;
+        SipCounters counters;
     };
-    const std::string caller_tone = tone(600, "caller.pcap", true);
-    const std::string agent_tone = tone(1000, "olga.wav", false);
-    const std::string sup_tone = tone(1500, "anna.wav", false);
+    auto call = [&](const std::function<void(SipTelephony&, CallId)>& desk) -> Heard {
+        Sipp callee = TalkingCallee(caller_tone, 7000);
+        EXPECT_TRUE(callee.started());
+        SipOptions options;
+        options.agents["olga"] = phones.Uri("+74950000008");
+        options.agents["pavel"] = phones.Uri("+74950000009");
+        phones.Clear();
+        const auto [id, recording] = AtOlgas(callee, options);
+        if (id == 0) return {};
+        SipTelephony& sip = *telephony_;
+        EXPECT_FALSE(sip.Consult(id, "zoya")) << "zoya has no phone";
+        EXPECT_TRUE(sip.Consult(id, "pavel"));
+        EXPECT_TRUE(WaitFor(EventKind::kConsultAnswered)) << Kinds() << Log();
+        desk(sip, id);
+        EXPECT_TRUE(WaitFor(EventKind::kHungUp, 15s)) << Kinds() << Log();
+        EXPECT_EQ(callee.Wait(), 0) << callee.errors();
+        Heard heard;
+        heard.counters = sip.counters();
+        telephony_.reset();
+        std::this_thread::sleep_for(300ms);  // the phones write their recordings
+        auto wav = media::ReadWav(recording);
+        EXPECT_TRUE(wav) << recording;
+        if (wav) heard.caller = Side(*wav, 1);
+        heard.olga = phones.Heard("+74950000008");
+        heard.pavel = phones.Heard("+74950000009");
+        return heard;
+    };
+    auto has = [](const std::vector<int16_t>& pcm, double hz) {
+        return pcm.size() > 8000 && media::TonePower(pcm, hz) > 100 * media::TonePower(pcm, 1300);
+    };
+    auto lacks = [](const std::vector<int16_t>& pcm, double hz, double loud) {
+        return pcm.size() > 8000 && media::TonePower(pcm, hz) * 1000 < media::TonePower(pcm, loud);
+    };
 
-    // The phones: a second SipTelephony answers +74950000008 (olga) and
-    // +74950000009 (anna), plays each its tone and records what it heard.
-    struct Phone {
-        std::string did, recording;
-    };
-    std::mutex phones_mutex;
-    std::map<CallId, Phone> phone_calls;
-    SipOptions phone_options;
-    phone_options.listen = "127.0.0.1:0";
-    phone_options.trunk.host = "127.0.0.1:9";
-    phone_options.trunk.number_format = NumberFormat::kDigits;
-    phone_options.dids = {"+74950000008", "+74950000009"};
-    phone_options.recordings_dir = (dir_ / "phones").string();
-    std::unique_ptr<SipTelephony> phones;
-    phones = std::make_unique<SipTelephony>(phone_options, *cached_,
-                                            [](std::function<void()> fn) { fn(); });
-    phones->OnEvent([&](const Event& e) {
-        std::lock_guard lock(phones_mutex);
-        if (e.kind == EventKind::kIncoming) {
-            phone_calls[e.call].did = e.to;
-            phones->Answer(e.call);
-        } else if (e.kind == EventKind::kAnswered) {
-            phone_calls[e.call].recording = e.recording;
-            phones->Play(
-                e.call,
-                "[" + (phone_calls[e.call].did == "+74950000008" ? agent_tone : sup_tone) + "]");
-        }
+    // Consult for 2 s, then back to the caller.
+    const Heard back = call([&](SipTelephony& sip, CallId id) {
+        queue_.RunUntil([] { return false; }, 2s);
+        sip.EndConsult(id, ConsultStep::kCancel);
     });
-    ASSERT_TRUE(phones->Start());
-    auto phone_heard = [&](const std::string& did) {
-        std::lock_guard lock(phones_mutex);
-        std::vector<int16_t> out;
-        for (const auto& [id, p] : phone_calls) {
-            if (p.did != did || p.recording.empty()) continue;
-            auto wav = media::ReadWav(p.recording);
-            if (wav) out = Side(*wav, 0);
-        }
-        return out;
-    };
+    EXPECT_TRUE(has(back.olga, 1500)) << "olga heard pavel";
+    EXPECT_TRUE(has(back.olga, 600)) << "and the caller, before and after";
+    EXPECT_TRUE(has(back.pavel, 1000)) << "pavel heard olga";
+    EXPECT_TRUE(lacks(back.pavel, 600, 1000)) << "pavel never heard the caller";
+    EXPECT_TRUE(lacks(back.caller, 1500, 1000)) << "the caller never heard pavel";
+    EXPECT_EQ(back.counters.moved, 0);
+
+    // Consult, conference for 2 s, then olga leaves them talking.
+    const Heard joined = call([&](SipTelephony& sip, CallId id) {
+        queue_.RunUntil([] { return false; }, 1s);
+        sip.EndConsult(id, ConsultStep::kConference);
+        queue_.RunUntil([] { return false; }, 2s);
+        sip.EndConsult(id, ConsultStep::kComplete);
+    });
+    EXPECT_TRUE(has(joined.caller, 1000) && has(joined.caller, 1500))
+        << "the caller heard olga and pavel";
+    EXPECT_TRUE(has(joined.olga, 600) && has(joined.olga, 1500)) << "olga heard both";
+    EXPECT_TRUE(has(joined.pavel, 600) && has(joined.pavel, 1000)) << "pavel heard both";
+    EXPECT_EQ(joined.counters.moved, 1) << "the call went on with pavel";
+    EXPECT_EQ(joined.counters.bridged, 1) << "one operator leg rung by Bridge";
+}
+
+TEST_F(SipTelephonyTest, ASupervisorListensWhispersAndBargesEachHeardOnlyByWhomTheModeSays) {
+    const std::string caller_tone = ToneFile(dir_, 600, "caller.pcap");
+    const std::string agent_tone = ToneFile(dir_, 1000, "olga.wav");
+    const std::string sup_tone = ToneFile(dir_, 1500, "anna.wav");
+    // The phones: +74950000008 is olga's, +74950000009 anna's.
+    Phones phones(*cached_, dir_ / "phones",
+                  {{"+74950000008", agent_tone}, {"+74950000009", sup_tone}});
+    ASSERT_TRUE(phones.started());
+    auto phone_heard = [&](const std::string& did) { return phones.Heard(did); };
 
     struct Heard {
         std::vector<int16_t> caller, agent, supervisor;
     };
     auto call_with = [&](MonitorMode mode) -> Heard {
-        Sipp callee(dir_, "answer-hangup.xml",
-                    {{"@AFTER@", "5000"},
-                     {"@PAYLOADS@", "8 101"},
-                     {"@TALK@", "<nop><action><exec play_pcap_audio=\"" + caller_tone +
-                                    "\"/></action></nop>"}});
+        Sipp callee = TalkingCallee(caller_tone, 5000);
         EXPECT_TRUE(callee.started());
         SipOptions options;
-        options.agents["olga"] = "sip:74950000008@" + phones->local_address();
-        options.agents["anna"] = "sip:74950000009@" + phones->local_address();
-        events_.clear();
-        {
-            std::lock_guard lock(phones_mutex);
-            phone_calls.clear();
-        }
-        SipTelephony& sip = Connect(callee.address(), options);
-        EXPECT_FALSE(sip.Monitor(1, "zoya", MonitorMode::kListen)) << "zoya has no phone";
-        const CallId id =
-            sip.Originate(Dial{.caller_id = "+74950000001", .number = "+79161234567"});
-        if (!WaitFor(EventKind::kAnswered)) {
-            ADD_FAILURE() << "not answered: " << Kinds() << Log();
-            return {};
-        }
-        const std::string recording = Seen(EventKind::kAnswered)->recording;
-        sip.Bridge(id, "olga");
-        queue_.RunUntil([] { return false; }, 800ms);
+        options.agents["olga"] = phones.Uri("+74950000008");
+        options.agents["anna"] = phones.Uri("+74950000009");
+        phones.Clear();
+        const auto [id, recording] = AtOlgas(callee, options);
+        if (id == 0) return {};
+        SipTelephony& sip = *telephony_;
+        EXPECT_FALSE(sip.Monitor(id, "zoya", MonitorMode::kListen)) << "zoya has no phone";
         EXPECT_TRUE(sip.Monitor(id, "anna", mode));
         EXPECT_TRUE(WaitFor(EventKind::kHungUp, 15s)) << Kinds() << Log();
         EXPECT_EQ(callee.Wait(), 0) << callee.errors();
@@ -839,7 +955,6 @@ TEST_F(SipTelephonyTest, ASupervisorListensWhispersAndBargesEachHeardOnlyByWhomT
     EXPECT_TRUE(has(barge.agent, 1500) && has(barge.agent, 600));
     EXPECT_TRUE(has(barge.caller, 1500)) << "the caller hears the supervisor";
     EXPECT_TRUE(has(barge.caller, 1000)) << "and the operator";
-    phones.reset();
 }
 
 // Issue 20, item 4: a trunk over TLS with SRTP. The provider is a second

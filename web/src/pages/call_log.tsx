@@ -19,9 +19,20 @@ function CallAgents(props: { call: LoggedCall }) {
     const transfers = c.route?.transfers ?? [];
     const held = (c.route?.holds ?? []).reduce((sum, h) => sum + h.ms, 0);
     const chain = [...transfers.map((x) => x.from), c.agent || (transfers.length ? t(`calls.transferredTo.${transfers[transfers.length - 1].to.startsWith('queue:') ? 'queue' : 'agent'}` as Key) : '—')];
+    // An attended transfer's arrow says the colleague was consulted first.
+    const arrows = transfers.map((x) => (x.mode === 'attended' ? ` ⇒ ` : ' → '));
+    const text = chain.map((name, i) => (i === 0 ? name : arrows[i - 1] + name)).join('');
+    const conferences = c.route?.conferences ?? [];
     return (
         <span data-testid="call-log-agents">
-            <span data-user-text="">{chain.join(' → ')}</span>
+            <span data-user-text="" title={transfers.some((x) => x.mode === 'attended') ? t('calls.attended') : undefined}>
+                {text}
+            </span>
+            {conferences.map((x, i) => (
+                <div class="muted small" data-testid="call-log-conference" key={i} data-user-text="">
+                    {t('calls.conference', { agents: `${x.agent}, ${x.with}`, time: duration(x.ms) })}
+                </div>
+            ))}
             {held > 0 && (
                 <div class="muted small" data-testid="call-log-held">
                     {t('calls.held', { time: duration(held) })}

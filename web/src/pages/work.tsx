@@ -246,6 +246,7 @@ function Callbacks(props: { items: NonNullable<AgentState['callbacks']> }) {
 function CallControls(props: {
     held: boolean;
     busy: boolean;
+    consult: AgentState['consult'];
     act: (path: string, body?: unknown) => Promise<AgentState>;
     run: (fn: () => Promise<unknown>) => () => void;
 }) {
@@ -253,6 +254,42 @@ function CallControls(props: {
     const [target, setTarget] = useState('');
     const agents = targets.data?.agents ?? [];
     const queues = targets.data?.queues ?? [];
+    const consult = props.consult;
+    if (consult && consult.role === 'operator') {
+        // A consultation: the caller on hold, the colleague ringing or talking;
+        // or all three in a conference.
+        const step = (s: 'complete' | 'conference' | 'cancel') => props.run(() => props.act('/agent/consult', { step: s }));
+        const status = consult.conference
+            ? t('work.conference', { agent: consult.with })
+            : consult.answered
+              ? t('work.consultTalking', { agent: consult.with })
+              : t('work.consultRinging', { agent: consult.with });
+        return (
+            <div class="work-buttons" data-testid="work-call-controls">
+                <span
+                    class="badge"
+                    data-testid="work-consult"
+                    data-answered={consult.answered ? 'yes' : 'no'}
+                    data-conference={consult.conference ? 'yes' : 'no'}
+                    data-user-text=""
+                >
+                    {status}
+                </span>
+                <button type="button" data-testid="work-consult-complete" disabled={props.busy || !consult.answered} onClick={step('complete')}>
+                    {consult.conference ? t('work.conferenceLeave') : t('work.consultComplete')}
+                </button>
+                {!consult.conference && (
+                    <button type="button" data-testid="work-consult-conference" disabled={props.busy || !consult.answered} onClick={step('conference')}>
+                        {t('work.consultConference')}
+                    </button>
+                )}
+                <button type="button" data-testid="work-consult-cancel" disabled={props.busy} onClick={step('cancel')}>
+                    {consult.conference ? t('work.conferenceDrop', { agent: consult.with }) : t('work.consultCancel')}
+                </button>
+            </div>
+        );
+    }
+    const toAgent = target.startsWith('agent:');
     return (
         <div class="work-buttons" data-testid="work-call-controls">
             <button
@@ -295,6 +332,18 @@ function CallControls(props: {
                 })}
             >
                 {t('work.transfer')}
+            </button>
+            <button
+                type="button"
+                data-testid="work-consult-start"
+                title={t('work.consultHint')}
+                disabled={props.busy || !toAgent}
+                onClick={props.run(async () => {
+                    await props.act('/agent/consult', { agent: target.slice(target.indexOf(':') + 1) });
+                    setTarget('');
+                })}
+            >
+                {t('work.consult')}
             </button>
         </div>
     );
@@ -509,7 +558,14 @@ export function WorkPage() {
                             {t('work.hangup')}
                         </button>
                         {state === 'on_call' && agent?.put_through && (
-                            <CallControls held={agent.held_since != null} busy={busy} act={act} run={run} />
+                            <CallControls held={agent.held_since != null} busy={busy} consult={agent.consult} act={act} run={run} />
+                        )}
+                        {state === 'on_call' && agent?.consult?.role === 'colleague' && (
+                            <span class="badge due" data-testid="work-consulted" data-conference={agent.consult.conference ? 'yes' : 'no'} data-user-text="">
+                                {agent.consult.conference
+                                    ? t('work.conference', { agent: agent.consult.with })
+                                    : t('work.consultedBy', { agent: agent.consult.with })}
+                            </span>
                         )}
                         {state === 'on_call' && agent?.monitored && (
                             <span class="badge due" data-testid="work-monitored" data-mode={agent.monitored.mode} data-user-text="">
