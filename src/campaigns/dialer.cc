@@ -1625,6 +1625,17 @@ void Dialer::EndHold(LiveCall& call) {
     call.held_since = 0;
 }
 
+Result<Dialer::LiveCall*> Dialer::OwnCall(const Agent& agent) {
+    auto call = DeskCall(agent);
+    if (call && !(*call)->consult_agent.empty()) {
+        return Fail(ErrorCode::kConflict,
+                    Msg{"consult.busy", "you are consulting '{agent}' already",
+                        "finish that consultation first: put through, conference or back"},
+                    {{"agent", (*call)->consult_agent}});
+    }
+    return call;
+}
+
 Result<Dialer::LiveCall*> Dialer::ConsultCall(const Agent& agent) {
     auto call = DeskCall(agent);
     if (!call) return call;
@@ -1640,15 +1651,9 @@ Result<Dialer::LiveCall*> Dialer::ConsultCall(const Agent& agent) {
 Result<void> Dialer::ConsultAgent(const std::string& id, const std::string& to) {
     Agent* a = FindAgent(id);
     if (a == nullptr) return std::unexpected(NoAgent(id));
-    auto call = DeskCall(*a);
+    auto call = OwnCall(*a);
     if (!call) return std::unexpected(call.error());
     LiveCall& c = **call;
-    if (!c.consult_agent.empty()) {
-        return Fail(ErrorCode::kConflict,
-                    Msg{"consult.busy", "you are consulting '{agent}' already",
-                        "finish that consultation first: put through, conference or back"},
-                    {{"agent", c.consult_agent}});
-    }
     auto colleague = Colleague(id, to, c);
     if (!colleague) return std::unexpected(colleague.error());
     Agent* b = *colleague;
@@ -1777,7 +1782,7 @@ std::optional<CallId> Dialer::TalkingCall(const std::string& id) const {
 Result<void> Dialer::HoldByAgent(const std::string& id, bool on) {
     Agent* a = FindAgent(id);
     if (a == nullptr) return std::unexpected(NoAgent(id));
-    auto call = DeskCall(*a);
+    auto call = OwnCall(*a);
     if (!call) return std::unexpected(call.error());
     LiveCall& c = **call;
     if (on == (c.held_since != 0)) return {};  // held already (or not): nothing changes
@@ -1852,7 +1857,7 @@ Result<Dialer::Agent*> Dialer::Colleague(const std::string& id, const std::strin
 Result<void> Dialer::TransferToAgent(const std::string& id, const std::string& to) {
     Agent* a = FindAgent(id);
     if (a == nullptr) return std::unexpected(NoAgent(id));
-    auto call = DeskCall(*a);
+    auto call = OwnCall(*a);
     if (!call) return std::unexpected(call.error());
     LiveCall& c = **call;
     auto colleague = Colleague(id, to, c);
@@ -1870,7 +1875,7 @@ Result<void> Dialer::TransferToQueue(const std::string& id, const std::string& n
                                      std::shared_ptr<InboundQueue> queue) {
     Agent* a = FindAgent(id);
     if (a == nullptr) return std::unexpected(NoAgent(id));
-    auto call = DeskCall(*a);
+    auto call = OwnCall(*a);
     if (!call) return std::unexpected(call.error());
     LiveCall& c = **call;
     if (!c.inbound) {

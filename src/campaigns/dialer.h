@@ -598,6 +598,9 @@ private:
     // ended): the colleague is free again, the conference's spell kept.
     void ConsultOver(CallId id, LiveCall& call);
     Result<LiveCall*> ConsultCall(const Agent& agent);
+    // DeskCall, refused while the agent consults a colleague (hold and
+    // transfers wait until the consultation is over).
+    Result<LiveCall*> OwnCall(const Agent& agent);
     // `to`, a colleague of agent `id` who may take `call` now (transfer or
     // consult), or why not.
     Result<Agent*> Colleague(const std::string& id, const std::string& to, const LiveCall& call);

@@ -1075,6 +1075,9 @@ TEST(Dialer, AnAttendedTransferConsultsTheColleagueFirstAndAConferenceJoinsAllTh
     auto twice = rig.dialer.ConsultAgent("anna", "vera");
     ASSERT_FALSE(twice);
     EXPECT_EQ(twice.error().key, "consult.busy");
+    // Hold and transfers wait until the consultation is over.
+    EXPECT_EQ(rig.dialer.HoldByAgent("anna", false).error().key, "consult.busy");
+    EXPECT_EQ(rig.dialer.TransferToAgent("anna", "vera").error().key, "consult.busy");
     rig.loop.RunUntil(first + rig.net.consult_answer + 100);
     EXPECT_TRUE(rig.Agent("anna").consult_answered);
     EXPECT_TRUE(rig.Agent("boris").consult_answered);
