@@ -64,6 +64,16 @@ Error NoAgent(const std::string& id) {
                  {{"agent", id}});
 }
 
+// A colleague who may not be given a call now (`state`: theirs, or "taken"
+// when the workforce gave them to another campaign meanwhile).
+Error NotReady(const std::string& agent, std::string_view state) {
+    return Coded(
+        ErrorCode::kConflict,
+        Msg{"transfer.agent_busy", "operator '{agent}' is not ready for a call ({agent_state})",
+            "choose an operator who is ready, or a queue"},
+        {{"agent", agent}, {"agent_state", std::string(state)}});
+}
+
 // «1 минуты», «2 минут», «21 минуты»: the genitive after «около».
 std::string Minutes(int64_t n) {
     const bool one = n % 10 == 1 && n % 100 != 11;
@@ -1660,11 +1670,7 @@ Result<void> Dialer::ConsultAgent(const std::string& id, const std::string& to) 
     const agents::Work work = c.inbound ? agents::Work::kInbound : agents::Work::kOutbound;
     const CallId cid = a->call;
     if (!Claim(*b, work, c.record.id)) {
-        return Fail(
-            ErrorCode::kConflict,
-            Msg{"transfer.agent_busy", "operator '{agent}' is not ready for a call ({agent_state})",
-                "choose an operator who is ready, or a queue"},
-            {{"agent", to}, {"agent_state", "taken"}});
+        return std::unexpected(NotReady(to, "taken"));
     }
     if (!telephony_.Consult(cid, to)) {
         Release(*b);
@@ -1845,11 +1851,7 @@ Result<Dialer::Agent*> Dialer::Colleague(const std::string& id, const std::strin
     const agents::Work work = call.inbound ? agents::Work::kInbound : agents::Work::kOutbound;
     if (b->state != AgentState::kReady || b->card != SIZE_MAX || b->dialing ||
         b->leaving_until != 0 || !Free(*b, work)) {
-        return Fail(
-            ErrorCode::kConflict,
-            Msg{"transfer.agent_busy", "operator '{agent}' is not ready for a call ({agent_state})",
-                "choose an operator who is ready, or a queue"},
-            {{"agent", to}, {"agent_state", std::string(AgentStateId(b->state))}});
+        return std::unexpected(NotReady(to, AgentStateId(b->state)));
     }
     return b;
 }

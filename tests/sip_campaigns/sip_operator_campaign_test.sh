@@ -32,28 +32,11 @@ operator_ready "$id"
 sipp_verdict callee softphone
 
 # Wrap-up: the disposition closes the call.
-for _ in $(seq 50); do
-    out=$(curl -s -b "$jar" "$url/api/v1/agent")
-    grep -q '"disposition_due":true' <<<"$out" && break
-    sleep 0.2
-done
-grep -q '"disposition_due":true' <<<"$out" || fail "no wrap-up after the call: $out"
-out=$(post /agent/disposition '{"status": "decided", "note": "Продлевает на год"}')
-grep -q '"error"\|"title"' <<<"$out" && fail "disposition: $out"
+dispose_after_call "Продлевает на год"
 as_admin campaign stop "$id" >/dev/null || fail "campaign stop"
 serve_end
 
-as_admin --json why "+7 916 000-00-30" >"$tmp/why.json" || fail "why"
-python3 - "$tmp/why.json" >"$tmp/recording" <<'PY' || fail "the call: $(cat "$tmp/why.json")"
-import json, sys
-calls = json.load(open(sys.argv[1]))["calls"]
-assert len(calls) == 1, calls
-c = calls[0]
-assert c["network"] == "sip" and c["outcome"] == "answered", c
-assert c["agent"] == "olga" and c["disposition"] == "decided", c
-assert c["recording"], c
-print(c["recording"])
-PY
+answered_recording "+7 916 000-00-30" olga
 python3 "$root/tests/support/two_voices.py" "$(cat "$tmp/recording")" 4 || fail "the recording"
 as_admin --json contacts show 1 >"$tmp/card.json" || fail "card"
 grep -q '"status":"decided"' "$tmp/card.json" || fail "the card's status: $(cat "$tmp/card.json")"

@@ -66,32 +66,14 @@ tls_callee_start() {
         "tcp:127.0.0.1:$sipp_tcp_port" 2>"$tmp/$name.socat" &
     socat_pid=$!
     pids+=("-$socat_pid")
-    tcp_listens "$tls_port" || fail "socat ($name) does not listen on $tls_port: $(cat "$tmp/$name.socat")"
-    tcp_listens "$sipp_tcp_port" || fail "SIPp ($name) does not listen on TCP $sipp_tcp_port"
+    port_bound tcp "$tls_port" || fail "socat ($name) does not listen on $tls_port: $(cat "$tmp/$name.socat")"
+    port_bound tcp "$sipp_tcp_port" || fail "SIPp ($name) does not listen on TCP $sipp_tcp_port"
 }
 # stop PID: stops a process this test started (-PID: its group) with SIGTERM
 # and waits for it, without the shell's word on it.
 stop() {
     kill -TERM -- "$1" 2>/dev/null
     wait "${1#-}" 2>/dev/null
-}
-# tcp_listens PORT: waits (at most 10 s) until something listens on the TCP
-# port of 127.0.0.1 (as udp_bound: the port cannot be bound; a connection
-# would be a call to SIPp, a failed handshake to socat).
-tcp_listens() {
-    python3 - "$1" <<'PY'
-import socket, sys, time
-for _ in range(100):
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", int(sys.argv[1])))
-    except OSError:
-        sys.exit(0)
-    finally:
-        s.close()
-    time.sleep(0.1)
-sys.exit(1)
-PY
 }
 # The operator's phone: baresip answering by itself on UDP port agent_port
 # with SRTP required, saying a 440 Hz tone, recording what it hears in
@@ -192,31 +174,14 @@ operator_ready "$id"
 
 # 1. The call over TLS, answered and hung up by the callee; olga talked on it.
 sipp_verdict callee
-for _ in $(seq 50); do
-    out=$(curl -s -b "$jar" "$url/api/v1/agent")
-    grep -q '"disposition_due":true' <<<"$out" && break
-    sleep 0.2
-done
-grep -q '"disposition_due":true' <<<"$out" || fail "no wrap-up after the call: $out"
-out=$(post /agent/disposition '{"status": "decided", "note": "Продлевает на год"}')
-grep -q '"error"\|"title"' <<<"$out" && fail "disposition: $out"
+dispose_after_call "Продлевает на год"
 capture_end
 as_admin campaign stop "$id" >/dev/null || fail "campaign stop"
 serve_end
 stop "$phone_pid"
 stop "-$socat_pid"
 
-as_admin --json why "+7 916 000-00-30" >"$tmp/why.json" || fail "why"
-python3 - "$tmp/why.json" >"$tmp/recording" <<'PY' || fail "the call: $(cat "$tmp/why.json")"
-import json, sys
-calls = json.load(open(sys.argv[1]))["calls"]
-assert len(calls) == 1, calls
-c = calls[0]
-assert c["network"] == "sip" and c["outcome"] == "answered", c
-assert c["agent"] == "olga" and c["disposition"] == "decided", c
-assert c["recording"], c
-print(c["recording"])
-PY
+answered_recording "+7 916 000-00-30" olga
 if python3 "$root/tests/support/two_voices.py" "$(cat "$tmp/recording")" 4; then
     echo "call: answered over TLS, operator olga; the recording has both voices: $(cat "$tmp/recording")"
 else

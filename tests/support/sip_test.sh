@@ -40,15 +40,18 @@ sipp_start() {
     sipp_pids[$name]=$!
     pids+=("$!")
 }
-# udp_bound PORT: waits (at most 10 s) until something listens on the UDP
-# port of 127.0.0.1 (SIPp takes a moment to start); fails the check if not.
-udp_bound() {
-    python3 - "$1" <<'PY' || fail "nothing listens on UDP port $1"
+# port_bound udp|tcp PORT: waits (at most 10 s) until something listens on
+# that port of 127.0.0.1 (SIPp and socat take a moment to start), by trying
+# to bind it: a connection to find out would be a call to SIPp, a failed
+# handshake to socat. Its status says whether something does.
+port_bound() {
+    python3 - "$1" "$2" <<'PY'
 import socket, sys, time
+kind = socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM
 for _ in range(100):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(socket.AF_INET, kind)
     try:
-        s.bind(("127.0.0.1", int(sys.argv[1])))
+        s.bind(("127.0.0.1", int(sys.argv[2])))
     except OSError:
         sys.exit(0)
     finally:
@@ -56,6 +59,10 @@ for _ in range(100):
     time.sleep(0.1)
 sys.exit(1)
 PY
+}
+# udp_bound PORT: port_bound udp, failing the check if nothing listens.
+udp_bound() {
+    port_bound udp "$1" || fail "nothing listens on UDP port $1"
 }
 # sipp_verdict NAME...: waits (at most 120 s each) for those SIPp processes to
 # end; a check fails for each whose exit status (SIPp's verdict) is not 0.
@@ -209,3 +216,32 @@ operator_ready() {
     grep -qE '"state": *"(ready|offered|on_call)"' <<<"$out" || fail "ready: $out"
 }
 post() { curl -s -b "$jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -X POST "$url/api/v1$1" -d "$2"; }
+# dispose_after_call NOTE: waits (at most 10 s) for the signed-in operator's
+# wrap-up after their call and gives the disposition "decided" with NOTE.
+dispose_after_call() {
+    local out
+    for _ in $(seq 50); do
+        out=$(curl -s -b "$jar" "$url/api/v1/agent")
+        grep -q '"disposition_due":true' <<<"$out" && break
+        sleep 0.2
+    done
+    grep -q '"disposition_due":true' <<<"$out" || fail "no wrap-up after the call: $out"
+    out=$(post /agent/disposition "$(python3 -c 'import json, sys; print(json.dumps({"status": "decided", "note": sys.argv[1]}))' "$1")")
+    grep -q '"error"\|"title"' <<<"$out" && fail "disposition: $out"
+}
+# answered_recording NUMBER AGENT: the one call to NUMBER (callbase why) was
+# answered over SIP, put through to AGENT and disposed "decided"; writes its
+# recording's path to $tmp/recording, or fails the check.
+answered_recording() {
+    as_admin --json why "$1" >"$tmp/why.json" || fail "why"
+    python3 - "$tmp/why.json" "$2" >"$tmp/recording" <<'PY' || fail "the call: $(cat "$tmp/why.json")"
+import json, sys
+calls = json.load(open(sys.argv[1]))["calls"]
+assert len(calls) == 1, calls
+c = calls[0]
+assert c["network"] == "sip" and c["outcome"] == "answered", c
+assert c["agent"] == sys.argv[2] and c["disposition"] == "decided", c
+assert c["recording"], c
+print(c["recording"])
+PY
+}
